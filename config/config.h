@@ -1,0 +1,86 @@
+// The monitor's configuration: sites to crawl, keyword rules, and daemon settings.
+//
+// Loaded from one TOML file (see config/README.md for every key). Loading never throws: a bad
+// file gives a Status whose message names the file, the line and the field, for example
+//   example.toml:14: sites[2].interval: expected a duration like "15m", got "fast"
+// Unknown keys are errors, so a typo never silently disables a rule.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/status.h"
+
+namespace kuzet::config {
+
+using Seconds = std::chrono::seconds;
+
+// Settings that apply to the whole daemon ([settings] table).
+struct Settings {
+  std::string data_dir = "data";  // relative paths are relative to the config file's folder
+  std::string user_agent = "Kuzet/0.1 (news monitor; +https://github.com/kuzet)";
+  int concurrency = 8;               // fetches in flight at once, all hosts together
+  int per_host_connections = 2;      // fetches in flight at once to one host
+  Seconds per_host_delay{1};         // minimum time between two requests to one host
+  Seconds fetch_timeout{30};         // whole request, including redirects
+  std::int64_t max_body_bytes = 10 << 20;  // after decompression
+  int max_redirects = 5;
+  std::string log_level = "info";    // trace, debug, info, warn, error, off
+  // Loopback, private and link-local addresses are refused unless listed here (host names or
+  // IP literals, e.g. "127.0.0.1"); "*" allows all of them. Protects against SSRF via redirects.
+  std::vector<std::string> allow_private_hosts;
+};
+
+// One monitored site ([[sites]] array of tables).
+struct Site {
+  std::string id;                      // short, stable, [a-z0-9_-]+; used in storage keys
+  std::string name;                    // human-readable
+  std::vector<std::string> languages;  // expected languages: "en", "ru", "kk"
+  std::vector<std::string> start_urls; // front and section pages whose links are followed
+  std::vector<std::string> feeds;      // RSS / Atom feed URLs
+  std::vector<std::string> sitemaps;   // XML sitemap or sitemap index URLs
+  Seconds interval{3600};              // how often the start pages and feeds are re-read
+  int max_depth = 1;                   // link hops followed from a start URL
+  int max_pages = 200;                 // pages fetched per crawl of this site
+  // URL scope. Hosts default to the hosts of start_urls, feeds and sitemaps. include/exclude are
+  // glob patterns ('*' matches any run of characters) over the URL path and query, e.g. "/news/*".
+  std::vector<std::string> hosts;
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  int line = 0;  // line of the [[sites]] header in the file, for error messages
+};
+
+// One keyword rule ([[rules]] array of tables). Term syntax and the query language are defined by
+// the matcher (extractor/keywords/README.md); config only checks the shapes.
+struct Rule {
+  std::string id;                      // short, stable, [a-z0-9_-]+
+  std::string description;
+  std::vector<std::string> terms;      // any one term matching makes the rule match
+  std::string query;                   // optional boolean/NEAR expression instead of, or over, terms
+  std::vector<std::string> languages;  // only documents in these languages; empty: all
+  std::vector<std::string> sites;      // only documents from these site ids; empty: all
+  bool cross_script = true;            // match across Cyrillic / Latin spellings
+  bool exact = false;                  // no inflection: match the term's word forms exactly
+  int line = 0;
+};
+
+struct Config {
+  std::string path;  // file it was loaded from ("" when parsed from a string)
+  Settings settings;
+  std::vector<Site> sites;
+  std::vector<Rule> rules;
+};
+
+// Parses and validates a config file. data_dir is made absolute relative to the file's folder.
+Result<Config> LoadConfigFile(const std::string& path);
+
+// Parses and validates TOML text; source_name is used in error messages in place of a path.
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view source_name);
+
+// "90s", "15m", "2h", "1d", "1h30m" -> seconds. Bare integers are rejected (ambiguous unit).
+Result<Seconds> ParseDuration(std::string_view text);
+
+}  // namespace kuzet::config
