@@ -1,0 +1,220 @@
+// check-config, crawl --once and run: the commands that read the config and crawl.
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "app/logging.h"
+#include "app/pipeline.h"
+#include "app/rules.h"
+#include "config/config.h"
+#include "crawler/crawler.h"
+#include "storage/store.h"
+
+namespace kuzet::app {
+
+namespace {
+
+// Everything a crawl needs, built from one config; rebuilt whole on reload.
+struct CrawlSetup {
+  config::Config config;
+  keywords::Matcher matcher;
+};
+
+Result<CrawlSetup> LoadCrawlSetup(const std::string& path) {
+  auto config = config::LoadConfigFile(path);
+  if (!config.ok()) return config.status();
+  auto matcher = CompileRules(*config);
+  if (!matcher.ok()) return matcher.status();
+  return CrawlSetup{std::move(config).value(), std::move(matcher).value()};
+}
+
+Result<std::vector<config::Site>> SelectSites(const config::Config& config,
+                                              const std::vector<std::string>& ids) {
+  if (ids.empty()) return config.sites;
+  std::vector<config::Site> selected;
+  for (const std::string& id : ids) {
+    auto it = std::find_if(config.sites.begin(), config.sites.end(),
+                           [&](const config::Site& s) { return s.id == id; });
+    if (it == config.sites.end()) {
+      return Status::InvalidArgument("--site " + id + ": no such site in " + config.path);
+    }
+    selected.push_back(*it);
+  }
+  return selected;
+}
+
+void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pipeline,
+                  const crawler::CrawlStats& stats, double seconds) {
+  std::printf("%-24s %6s %6s %9s %9s %7s\n", "site", "pages", "new", "unchanged", "mentions",
+              "errors");
+  SiteCounters total;
+  for (const config::Site& site : sites) {
+    SiteCounters c;
+    if (auto it = pipeline.counters().find(site.id); it != pipeline.counters().end()) c = it->second;
+    std::printf("%-24s %6d %6d %9d %9d %7d\n", site.id.c_str(), c.pages, c.new_documents,
+                c.unchanged, c.new_mentions, c.errors);
+    total.pages += c.pages;
+    total.new_documents += c.new_documents;
+    total.unchanged += c.unchanged;
+    total.new_mentions += c.new_mentions;
+    total.errors += c.errors;
+  }
+  std::printf("%-24s %6d %6d %9d %9d %7d\n", "total", total.pages, total.new_documents,
+              total.unchanged, total.new_mentions, total.errors);
+  std::printf("fetched %d pages and %d feeds, %.1f MB, in %.1f s\n", stats.pages_fetched,
+              stats.feeds_fetched, static_cast<double>(stats.bytes) / 1e6, seconds);
+}
+
+}  // namespace
+
+int CheckConfigCommand(const std::string& config_path) {
+  auto setup = LoadCrawlSetup(config_path);
+  if (!setup.ok()) {
+    std::cerr << setup.status().message() << "\n";
+    return 1;
+  }
+  std::cout << config_path << ": OK (" << setup->config.sites.size() << " sites, "
+            << setup->config.rules.size() << " rules)\n";
+  return 0;
+}
+
+int CrawlOnceCommand(const CrawlOptions& options) {
+  auto setup = LoadCrawlSetup(options.config_path);
+  if (!setup.ok()) {
+    std::cerr << setup.status().message() << "\n";
+    return 1;
+  }
+  SetLogLevel(setup->config.settings.log_level);
+  auto sites = SelectSites(setup->config, options.site_ids);
+  if (!sites.ok()) {
+    std::cerr << sites.status().message() << "\n";
+    return 1;
+  }
+  auto store = storage::Store::Open(setup->config.settings.data_dir);
+  if (!store.ok()) {
+    std::cerr << store.status().message() << "\n";
+    return 1;
+  }
+  PagePipeline pipeline(setup->matcher, **store);
+  crawler::Crawler crawler(setup->config.settings);
+  auto started = std::chrono::steady_clock::now();
+  crawler::CrawlStats stats = crawler.CrawlOnce(*sites, pipeline);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  PrintSummary(*sites, pipeline, stats, seconds);
+  return 0;
+}
+
+int RunCommand(const std::string& config_path) {
+  // Signals are taken synchronously with sigtimedwait, so no handler and no global flag is needed.
+  // They must be blocked before any thread starts, so every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto loaded = LoadCrawlSetup(config_path);
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().message() << "\n";
+    return 1;
+  }
+  auto setup = std::make_unique<CrawlSetup>(std::move(loaded).value());
+  SetLogLevel(setup->config.settings.log_level);
+  auto store = storage::Store::Open(setup->config.settings.data_dir);
+  if (!store.ok()) {
+    std::cerr << store.status().message() << "\n";
+    return 1;
+  }
+  spdlog::info("kuzet running: {} sites, {} rules, data in {}", setup->config.sites.size(),
+               setup->config.rules.size(), setup->config.settings.data_dir);
+
+  using Clock = std::chrono::steady_clock;
+  std::map<std::string, Clock::time_point> next_due;  // by site id; absent: due now
+  bool stopping = false;
+  bool reload = false;
+
+  // Waits up to `timeout` for a signal; returns false once the daemon should stop.
+  auto wait_for_signal = [&](std::chrono::milliseconds timeout) {
+    timespec ts{static_cast<time_t>(timeout.count() / 1000),
+                static_cast<long>(timeout.count() % 1000) * 1000000L};
+    int sig = sigtimedwait(&signals, nullptr, &ts);
+    if (sig == SIGTERM || sig == SIGINT) {
+      if (!stopping) spdlog::info("signal {}: finishing in-flight work, then exiting", sig);
+      stopping = true;
+    } else if (sig == SIGHUP) {
+      reload = true;
+    }
+  };
+
+  while (!stopping) {
+    auto now = Clock::now();
+    std::vector<config::Site> due;
+    for (const config::Site& site : setup->config.sites) {
+      auto it = next_due.find(site.id);
+      if (it == next_due.end() || it->second <= now) due.push_back(site);
+    }
+    if (!due.empty()) {
+      PagePipeline pipeline(setup->matcher, **store);
+      crawler::Crawler crawler(setup->config.settings);
+      auto started = Clock::now();
+      auto crawl = std::async(std::launch::async,
+                              [&]() { return crawler.CrawlOnce(due, pipeline); });
+      while (crawl.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
+        wait_for_signal(std::chrono::milliseconds(200));
+      }
+      crawler::CrawlStats stats = crawl.get();
+      for (const config::Site& site : due) {
+        next_due[site.id] = started + site.interval;
+        const SiteCounters& c = pipeline.counters().count(site.id)
+                                    ? pipeline.counters().at(site.id)
+                                    : SiteCounters{};
+        spdlog::info("site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors",
+                     site.id, c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors);
+      }
+      spdlog::info("crawl of {} site(s): {} pages, {} feeds, {} bytes", due.size(),
+                   stats.pages_fetched, stats.feeds_fetched, stats.bytes);
+    }
+    if (reload) {
+      reload = false;
+      auto fresh = LoadCrawlSetup(config_path);
+      if (!fresh.ok()) {
+        spdlog::error("SIGHUP: config not reloaded, keeping the old one: {}",
+                      fresh.status().message());
+      } else {
+        if (fresh->config.settings.data_dir != setup->config.settings.data_dir) {
+          spdlog::warn("SIGHUP: data_dir changed; the new one is used after a restart");
+        }
+        setup = std::make_unique<CrawlSetup>(std::move(fresh).value());
+        SetLogLevel(setup->config.settings.log_level);
+        spdlog::info("SIGHUP: config reloaded: {} sites, {} rules", setup->config.sites.size(),
+                     setup->config.rules.size());
+      }
+    }
+    if (stopping) break;
+    // Sleep until the next site is due, waking at least once a minute and on any signal.
+    auto wake = Clock::now() + std::chrono::minutes(1);
+    for (const config::Site& site : setup->config.sites) {
+      auto it = next_due.find(site.id);
+      wake = std::min(wake, it == next_due.end() ? Clock::now() : it->second);
+    }
+    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
+    if (delay.count() > 0) wait_for_signal(delay);
+  }
+  spdlog::info("kuzet stopped");
+  return 0;
+}
+
+}  // namespace kuzet::app

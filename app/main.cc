@@ -1,0 +1,74 @@
+// kuzet — a multilingual news-monitoring crawler. See README.md.
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+#include "app/logging.h"
+
+int main(int argc, char** argv) {
+  using namespace kuzet::app;
+  InitLogging();
+
+  CLI::App cli{"kuzet: watches news and union sites for keyword mentions in en/ru/kk"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", "kuzet 0.1.0");
+
+  std::string config_path = "config/example.toml";
+
+  auto* check = cli.add_subcommand("check-config", "Validate a config file and its rules");
+  std::string check_file;
+  check->add_option("file", check_file, "Config file")->required();
+
+  CrawlOptions crawl;
+  bool once = false;
+  auto* crawl_cmd = cli.add_subcommand("crawl", "Crawl every site once and print a summary");
+  crawl_cmd->add_flag("--once", once, "Crawl once and exit (the only mode; see `run`)");
+  crawl_cmd->add_option("-c,--config", crawl.config_path, "Config file")->required();
+  crawl_cmd->add_option("--site", crawl.site_ids, "Only these site ids");
+
+  std::string run_config;
+  auto* run = cli.add_subcommand("run", "Run the monitoring daemon");
+  run->add_option("-c,--config", run_config, "Config file")->required();
+
+  MentionsOptions mentions;
+  auto* mentions_cmd = cli.add_subcommand("mentions", "List stored mentions, newest first");
+  mentions_cmd->add_option("-c,--config", mentions.config_path, "Config file (for its data_dir)");
+  mentions_cmd->add_option("--data-dir", mentions.data_dir, "Data directory (instead of --config)");
+  mentions_cmd->add_option("--since", mentions.since, "Found within this long (24h) or since a date");
+  mentions_cmd->add_option("--until", mentions.until, "Found before this long ago or a date");
+  mentions_cmd->add_option("--rule", mentions.rule, "Only this rule id");
+  mentions_cmd->add_option("--lang", mentions.lang, "Only this language (en, ru, kk, other)");
+  mentions_cmd->add_option("--site", mentions.site, "Only this site id");
+  mentions_cmd->add_option("--limit", mentions.limit, "At most this many")->check(CLI::Range(1, 100000));
+  mentions_cmd->add_option("--format", mentions.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+
+  ExtractOptions extract;
+  auto* extract_cmd = cli.add_subcommand("extract", "Print the article of pages (files, URLs, -)");
+  extract_cmd->add_option("inputs", extract.inputs, "Files (.gz too), URLs or - for stdin")
+      ->required();
+  extract_cmd->add_option("--base-url", extract.base_url, "URL of a file input, for its links");
+  extract_cmd->add_option("--format", extract.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  MatchOptions match;
+  auto* match_cmd = cli.add_subcommand("match", "Try keyword rules on a text, file or URL");
+  match_cmd->add_option("-c,--config", match.config_path, "Config file with rules");
+  match_cmd->add_option("--term", match.terms, "An inline rule term (repeatable)");
+  match_cmd->add_option("--rule", match.rule, "Only this rule id");
+  match_cmd->add_option("--text", match.text, "Text to match");
+  match_cmd->add_option("input", match.input, "File or URL whose article text is matched");
+  match_cmd->add_option("--lang", match.lang, "Language of the text (en, ru, kk)");
+  match_cmd->add_option("--site", match.site, "Site id, for rules filtered by site");
+  match_cmd->add_option("--format", match.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (check->parsed()) return CheckConfigCommand(check_file);
+  if (crawl_cmd->parsed()) return CrawlOnceCommand(crawl);
+  if (run->parsed()) return RunCommand(run_config);
+  if (mentions_cmd->parsed()) return MentionsCommand(mentions);
+  if (extract_cmd->parsed()) return ExtractCommand(extract);
+  if (match_cmd->parsed()) return MatchCommand(match);
+  return 2;
+}

@@ -1,0 +1,122 @@
+#include "app/pipeline.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "extractor/extractor.h"
+
+namespace kuzet::app {
+
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string MatchableText(const std::string& title, const std::string& text) {
+  if (title.empty() || text.starts_with(title)) return text;
+  if (text.empty()) return title;
+  return title + "\n\n" + text;
+}
+
+std::vector<storage::MentionInput> GroupMatchesByRule(const std::vector<keywords::Match>& matches) {
+  std::vector<storage::MentionInput> mentions;
+  std::map<std::string, size_t> index_of_rule;
+  for (const keywords::Match& m : matches) {
+    auto [it, inserted] = index_of_rule.try_emplace(m.rule_id, mentions.size());
+    if (inserted) {
+      storage::MentionInput mention;
+      mention.rule_id = m.rule_id;
+      mention.snippet = m.snippet;
+      mention.snippet_mark_begin = static_cast<uint32_t>(m.snippet_begin);
+      mention.snippet_mark_end = static_cast<uint32_t>(m.snippet_end);
+      mentions.push_back(std::move(mention));
+    }
+    mentions[it->second].hits.push_back(storage::MatchHit{
+        m.term, m.surface, static_cast<uint32_t>(m.begin), static_cast<uint32_t>(m.end)});
+  }
+  return mentions;
+}
+
+PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& store)
+    : matcher_(matcher), store_(store) {}
+
+bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
+  auto state = store_.GetUrl(canonical_url);
+  if (!state.ok()) {
+    spdlog::warn("site {}: {}: cannot read URL state: {}", site.id, canonical_url,
+                 state.status().message());
+    return true;  // fetching twice is better than missing an article
+  }
+  // Articles are fetched once; a URL that only ever failed is tried again.
+  return !state.value().has_value() || state.value()->doc_id == 0;
+}
+
+std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) {
+  const config::Site& site = *page.site;
+  SiteCounters& counters = counters_[site.id];
+  ++counters.pages;
+  const crawler::FetchResponse& response = page.response;
+  auto article = extractor::Extract(response.body, response.content_type, response.final_url);
+  if (!article.ok()) {
+    ++counters.errors;
+    spdlog::warn("site {}: {}: {}", site.id, page.url, article.status().message());
+    return {};
+  }
+  std::vector<std::string> links = article->links;
+  links.insert(links.end(), article->feed_links.begin(), article->feed_links.end());
+
+  // Start (front and section) pages are listings: their links are followed, but what they say is
+  // stored with the article it belongs to, not as a mention of the listing.
+  if (page.kind == crawler::PageKind::kStart) {
+    Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
+                                  response.Header("etag"), response.Header("last-modified"));
+    if (!s.ok()) spdlog::error("site {}: {}: {}", site.id, page.url, s.message());
+    return links;
+  }
+
+  storage::PageInput input;
+  input.site_id = site.id;
+  input.url = page.url;
+  input.final_url = response.final_url;
+  input.title = article->title;
+  input.text = MatchableText(article->title, article->text);
+  input.lang = article->lang;
+  input.charset = article->charset;
+  input.author = article->author;
+  input.published = article->date;
+  input.canonical_url = article->canonical_url;
+  input.fetched_at_us = NowMicros();
+  input.http_status = static_cast<int>(response.status);
+  input.etag = response.Header("etag");
+  input.last_modified = response.Header("last-modified");
+  input.mentions = GroupMatchesByRule(matcher_.FindAll(input.text, input.lang, site.id));
+
+  auto put = store_.PutPage(input);
+  if (!put.ok()) {
+    ++counters.errors;
+    spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
+    return links;
+  }
+  if (put->new_document) ++counters.new_documents;
+  if (put->unchanged) ++counters.unchanged;
+  counters.new_mentions += put->new_mentions;
+  if (put->new_mentions > 0) {
+    spdlog::info("site {}: {}: {} new mention(s) in \"{}\"", site.id, page.url, put->new_mentions,
+                 input.title);
+  }
+  return links;
+}
+
+void PagePipeline::OnFetchError(const config::Site& site, const std::string& url,
+                                const Status& error) {
+  ++counters_[site.id].errors;
+  spdlog::warn("site {}: {}: {}", site.id, url, error.message());
+}
+
+}  // namespace kuzet::app

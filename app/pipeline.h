@@ -1,0 +1,53 @@
+// The page pipeline: what happens to every page the crawler fetches.
+//
+//   fetched bytes → extractor (charset, article, language) → keyword matcher → one storage batch
+//
+// It is the crawler's CrawlHandler, so the crawler knows nothing about extraction or storage and
+// storage knows nothing about HTTP. Calls arrive serialized from the crawler.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "crawler/crawler.h"
+#include "extractor/keywords/matcher.h"
+#include "storage/store.h"
+
+namespace kuzet::app {
+
+// Per-site counters of one crawl, for the summary and the logs.
+struct SiteCounters {
+  int pages = 0;
+  int errors = 0;
+  int new_documents = 0;
+  int unchanged = 0;
+  int new_mentions = 0;
+};
+
+class PagePipeline : public crawler::CrawlHandler {
+ public:
+  PagePipeline(const keywords::Matcher& matcher, storage::Store& store);
+
+  bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
+  std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
+  void OnFetchError(const config::Site& site, const std::string& url,
+                    const Status& error) override;
+
+  const std::map<std::string, SiteCounters>& counters() const { return counters_; }
+
+ private:
+  const keywords::Matcher& matcher_;
+  storage::Store& store_;
+  std::map<std::string, SiteCounters> counters_;  // by site id
+};
+
+// The text that keyword rules run on and that is stored: the title as the first paragraph (unless
+// the article text already starts with it), then the article text. Match offsets refer to it.
+std::string MatchableText(const std::string& title, const std::string& text);
+
+// Groups the matcher's hits by rule into one mention per (document, rule).
+std::vector<storage::MentionInput> GroupMatchesByRule(const std::vector<keywords::Match>& matches);
+
+}  // namespace kuzet::app

@@ -1,0 +1,45 @@
+// Decoding raw HTTP bodies to UTF-8, choosing the charset the way a careful browser would.
+//
+// Order of evidence (after the WHATWG Encoding standard and HTML §13.2.3.2 "determining the
+// character encoding", adjusted for the old Cyrillic web where declarations are often wrong):
+//   1. a byte-order mark (UTF-8, UTF-16LE/BE);
+//   2. bytes that are valid UTF-8 are UTF-8, whatever the header or <meta> says;
+//   3. the charset of the HTTP Content-Type header, then <meta charset>/<meta http-equiv> or the
+//      XML declaration anywhere in the document head;
+//   4. if the declaration is missing, Cyrillic single-byte or a Western default, the high bytes
+//      are scored as Russian/Kazakh text under every Cyrillic code page and the declared one is
+//      kept only when it reads about as well as the best; otherwise uchardet guesses.
+// Invalid bytes become U+FFFD; decoding never fails and never truncates.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kuzet::extractor {
+
+struct DecodedText {
+  std::string utf8;     // the document as UTF-8
+  std::string charset;  // canonical name of the charset used, e.g. "UTF-8", "windows-1251"
+};
+
+DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type);
+
+// Canonical charset name for a label ("cp1251", "Win-1251", "koi8r"...), "" if unknown.
+std::string NormalizeCharsetLabel(std::string_view label);
+
+// The charset parameter of a Content-Type header value, normalized; "" if none or unknown.
+std::string CharsetFromContentType(std::string_view content_type);
+
+// The charset declared in the document itself (<meta charset>, <meta http-equiv="Content-Type">
+// or <?xml encoding?>), searched in the whole head, normalized; "" if none.
+std::string CharsetFromMarkup(std::string_view bytes);
+
+// Decodes with a known canonical charset; invalid or unmapped bytes become U+FFFD.
+// Returns false (and leaves out empty) if the charset is not supported.
+bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::string& out);
+
+// Best Cyrillic single-byte code page for bytes by letter statistics, "" if the high bytes do not
+// read as Cyrillic text in any of them.
+std::string GuessCyrillicCharset(std::string_view bytes);
+
+}  // namespace kuzet::extractor
