@@ -1,0 +1,236 @@
+// eval_extract: scores kuzet::extractor on article-extraction corpora and times it against
+// Gumbo parsing alone on the same pages.
+//
+//   eval_extract [--repeat N] [--verbose] [CORPUS_DIR...]       text extraction (default: aeb-dev
+//                                                                and daniel-ru-dev of ../shared)
+//   eval_extract --dates [DIR]                                   publication dates (htmldate-dev)
+//
+// A corpus dir holds html/<id>.html.gz and ground-truth.json (id → {articleBody, url}). Scoring
+// follows the article-extraction benchmark: per page, precision and recall over the multiset of
+// word 4-grams (words = \w+ runs, case kept) of the extraction versus articleBody; averaged over
+// pages; F1 from the two averages. An empty extraction scores P = R = 0 unless the truth is empty
+// too (then 1). Throughput counts Extract() end to end (decode, parse, extract) against
+// gumbo_parse() + gumbo_destroy_output() of the same bytes with default options.
+#include <gumbo.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <zlib.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extractor/extractor.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+bool ReadGzip(const fs::path& path, std::string& out) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  out.clear();
+  char buf[1 << 16];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  gzclose(f);
+  return n >= 0;
+}
+
+bool ReadFile(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+// \w+ words as Python's re module finds them (Unicode letters, digits, underscore).
+std::vector<std::string> Words(std::string_view s) {
+  std::vector<std::string> words;
+  std::string cur;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const auto n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    const bool word = c >= 0 && (u_isalnum(c) || c == '_' || u_charType(c) == U_OTHER_NUMBER ||
+                                 u_charType(c) == U_LETTER_NUMBER ||
+                                 u_charType(c) == U_NON_SPACING_MARK ||
+                                 u_charType(c) == U_COMBINING_SPACING_MARK);
+    if (word) {
+      cur.append(s.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
+    } else if (!cur.empty()) {
+      words.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  return words;
+}
+
+std::unordered_map<std::string, int> Shingles(std::string_view text) {
+  const auto w = Words(text);
+  std::unordered_map<std::string, int> out;
+  if (w.empty()) return out;
+  if (w.size() < 4) {
+    std::string all;
+    for (const auto& x : w) all += x + '\x1f';
+    ++out[all];
+    return out;
+  }
+  for (size_t i = 0; i + 4 <= w.size(); ++i) {
+    ++out[w[i] + '\x1f' + w[i + 1] + '\x1f' + w[i + 2] + '\x1f' + w[i + 3]];
+  }
+  return out;
+}
+
+std::pair<double, double> PrecisionRecall(std::string_view predicted, std::string_view truth) {
+  const auto p = Shingles(predicted);
+  const auto t = Shingles(truth);
+  if (p.empty() && t.empty()) return {1, 1};
+  if (p.empty() || t.empty()) return {0, 0};
+  long common = 0, np = 0, nt = 0;
+  for (const auto& [k, v] : p) {
+    np += v;
+    if (auto it = t.find(k); it != t.end()) common += std::min(v, it->second);
+  }
+  for (const auto& [k, v] : t) nt += v;
+  return {static_cast<double>(common) / np, static_cast<double>(common) / nt};
+}
+
+struct Page {
+  std::string id, html, truth, url;
+};
+
+int EvalCorpus(const fs::path& dir, int repeat, bool verbose) {
+  std::string gt_text;
+  if (!ReadFile(dir / "ground-truth.json", gt_text)) {
+    std::cerr << "cannot read " << (dir / "ground-truth.json") << "\n";
+    return 1;
+  }
+  const auto gt = nlohmann::json::parse(gt_text, nullptr, false);
+  if (gt.is_discarded() || !gt.is_object()) {
+    std::cerr << "bad ground-truth.json in " << dir << "\n";
+    return 1;
+  }
+  std::vector<Page> pages;
+  size_t bytes = 0;
+  for (const auto& [id, v] : gt.items()) {
+    Page p;
+    p.id = id;
+    if (!ReadGzip(dir / "html" / (id + ".html.gz"), p.html)) {
+      std::cerr << "missing page " << id << "\n";
+      continue;
+    }
+    p.truth = v.value("articleBody", "");
+    p.url = v.value("url", "");
+    bytes += p.html.size();
+    pages.push_back(std::move(p));
+  }
+  double sum_p = 0, sum_r = 0;
+  double ours_s = 0, gumbo_s = 0;
+  for (int r = 0; r < repeat; ++r) {
+    for (const auto& p : pages) {
+      const auto t0 = Clock::now();
+      auto result = kuzet::extractor::Extract(p.html, "", p.url);
+      const auto t1 = Clock::now();
+      GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, p.html.data(), p.html.size());
+      gumbo_destroy_output(&kGumboDefaultOptions, out);
+      const auto t2 = Clock::now();
+      ours_s += std::chrono::duration<double>(t1 - t0).count();
+      gumbo_s += std::chrono::duration<double>(t2 - t1).count();
+      if (r != 0) continue;
+      const std::string text = result.ok() ? result->text : "";
+      const auto [prec, rec] = PrecisionRecall(text, p.truth);
+      sum_p += prec;
+      sum_r += rec;
+      if (verbose) {
+        std::printf("%-70s P %.3f R %.3f  %zu chars  lang %s\n", p.id.c_str(), prec, rec,
+                    text.size(), result.ok() ? result->lang.c_str() : "-");
+      }
+    }
+  }
+  const double n = static_cast<double>(pages.size());
+  const double P = sum_p / n, R = sum_r / n;
+  const double F1 = P + R > 0 ? 2 * P * R / (P + R) : 0;
+  const double ours_pps = n * repeat / ours_s, gumbo_pps = n * repeat / gumbo_s;
+  std::printf("%s: %zu pages, %.1f MB\n", dir.filename().c_str(), pages.size(), bytes / 1e6);
+  std::printf("  precision %.3f  recall %.3f  F1 %.3f\n", P, R, F1);
+  std::printf("  kuzet Extract %.1f pages/s, gumbo parse alone %.1f pages/s, ratio %.2f\n",
+              ours_pps, gumbo_pps, ours_pps / gumbo_pps);
+  return 0;
+}
+
+int EvalDates(const fs::path& dir, bool verbose) {
+  std::string text;
+  if (!ReadFile(dir / "eval_mediacloud_2020.json", text)) {
+    std::cerr << "cannot read " << (dir / "eval_mediacloud_2020.json") << "\n";
+    return 1;
+  }
+  const auto gt = nlohmann::json::parse(text, nullptr, false);
+  if (gt.is_discarded() || !gt.is_object()) return 1;
+  size_t total = 0, exact = 0, missing = 0;
+  for (const auto& [url, v] : gt.items()) {
+    std::string html;
+    if (!ReadFile(dir / "test_set" / v.value("file", ""), html)) continue;
+    ++total;
+    const std::string want = v.value("date", "");
+    auto r = kuzet::extractor::Extract(html, "", url);
+    const std::string got = r.ok() ? r->date.substr(0, 10) : "";
+    if (got == want) {
+      ++exact;
+    } else {
+      if (got.empty()) ++missing;
+      if (verbose) std::printf("%s want %s got %s  %s\n", v.value("file", "").c_str(), want.c_str(), got.empty() ? "-" : got.c_str(), url.c_str());
+    }
+  }
+  std::printf("htmldate: %zu pages, exact date %.1f%% (%zu), none found %zu, wrong %zu\n", total,
+              100.0 * exact / std::max<size_t>(total, 1), exact, missing, total - exact - missing);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int repeat = 1;
+  bool verbose = false, dates = false;
+  std::vector<fs::path> dirs;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--repeat" && i + 1 < argc) {
+      repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--verbose" || a == "-v") {
+      verbose = true;
+    } else if (a == "--dates") {
+      dates = true;
+    } else if (a == "--help" || a == "-h") {
+      std::puts("usage: eval_extract [--repeat N] [--verbose] [CORPUS_DIR...]\n"
+                "       eval_extract --dates [--verbose] [HTMLDATE_DIR]");
+      return 0;
+    } else {
+      dirs.emplace_back(a);
+    }
+  }
+  const fs::path shared = fs::path(KUZET_SHARED_DIR) / "corpus";
+  if (dates) {
+    return EvalDates(dirs.empty() ? shared / "htmldate-dev" : dirs[0], verbose);
+  }
+  if (dirs.empty()) dirs = {shared / "aeb-dev", shared / "daniel-ru-dev"};
+  int rc = 0;
+  for (const auto& d : dirs) rc |= EvalCorpus(d, repeat, verbose);
+  return rc;
+}

@@ -1,0 +1,301 @@
+// ParseConfig / LoadConfigFile: TOML -> validated Config. Every problem found is reported, one per
+// line of the Status message, in file order (see config/README.md, "Errors").
+#include "config/config.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "config/diagnostics.h"
+#include "config/http_url.h"
+#include "config/table_reader.h"
+
+namespace kuzet::config {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kTopLevelKeys = {"settings", "sites", "rules"};
+constexpr std::array<std::string_view, 10> kSettingsKeys = {
+    "data_dir",       "user_agent",         "concurrency",    "per_host_connections",
+    "per_host_delay", "fetch_timeout",      "max_body_bytes", "max_redirects",
+    "log_level",      "allow_private_hosts"};
+constexpr std::array<std::string_view, 12> kSiteKeys = {
+    "id",       "name",      "languages", "start_urls", "feeds",   "sitemaps",
+    "interval", "max_depth", "max_pages", "hosts",      "include", "exclude"};
+constexpr std::array<std::string_view, 8> kRuleKeys = {
+    "id", "description", "terms", "query", "languages", "sites", "cross_script", "exact"};
+constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
+                                                        "warn",  "error", "off"};
+
+bool IsBlank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string CheckNonEmpty(std::string& value) {
+  return IsBlank(value) ? "expected a non-empty string" : "";
+}
+
+std::string CheckId(std::string& value) {
+  bool valid = !value.empty();
+  for (char c : value) {
+    valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-');
+  }
+  return valid ? ""
+               : "expected an id of lowercase letters, digits, '_' and '-', got " + Quoted(value);
+}
+
+std::string CheckHttpUrl(std::string& value) {
+  return HttpUrlHost(value) ? "" : "expected an absolute http(s) URL, got " + Quoted(value);
+}
+
+// Any two-letter lowercase code is accepted (ISO 639-1); Kuzet's own models know en, ru and kk.
+std::string CheckLanguage(std::string& value) {
+  bool valid =
+      value.size() == 2 && value[0] >= 'a' && value[0] <= 'z' && value[1] >= 'a' && value[1] <= 'z';
+  return valid ? ""
+               : "expected a two-letter lowercase language code like \"kk\", got " + Quoted(value);
+}
+
+void AsciiLowercase(std::string& value) {
+  for (char& c : value) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+// A host name or IP literal as it appears in a URL, without scheme, port or path.
+std::string CheckHost(std::string& value) {
+  AsciiLowercase(value);
+  bool valid = !value.empty() && value.find_first_of(" \t\r\n/?#@") == std::string::npos;
+  return valid ? "" : "expected a host name like \"vlast.kz\", got " + Quoted(value);
+}
+
+std::string CheckPrivateHost(std::string& value) { return value == "*" ? "" : CheckHost(value); }
+
+// include/exclude globs match the URL path and query, which always start with '/'.
+std::string CheckPathPattern(std::string& value) {
+  bool valid = !value.empty() && (value[0] == '/' || value[0] == '*');
+  return valid ? ""
+               : "expected a path pattern starting with '/' or '*' like \"/news/*\", got " +
+                     Quoted(value);
+}
+
+std::string CheckLogLevel(std::string& value) {
+  for (std::string_view level : kLogLevels) {
+    if (value == level) return "";
+  }
+  return "expected one of trace, debug, info, warn, error, off, got " + Quoted(value);
+}
+
+// True when the key holds something other than an empty array (a wrong type is reported by the
+// typed getter; it is not also reported as missing).
+bool HasNonEmpty(const toml::table& table, std::string_view key) {
+  const toml::node* node = table.get(key);
+  if (!node) return false;
+  const toml::array* array = node->as_array();
+  return !array || !array->empty();
+}
+
+// Records the id's first line, or reports a duplicate.
+void CheckUniqueId(TableReader& reader, const std::string& id, std::map<std::string, int>& seen) {
+  if (id.empty()) return;
+  auto [it, inserted] = seen.emplace(id, reader.LineOfKey("id"));
+  if (!inserted) {
+    reader.Error("id", "duplicate id " + Quoted(id) + " (first defined at line " +
+                           std::to_string(it->second) + ")");
+  }
+}
+
+void ReadSettings(TableReader& reader, Settings& settings) {
+  reader.String("data_dir", &settings.data_dir, CheckNonEmpty);
+  reader.String("user_agent", &settings.user_agent, CheckNonEmpty);
+  reader.Integer("concurrency", 1, 1024, &settings.concurrency);
+  reader.Integer("per_host_connections", 1, 64, &settings.per_host_connections);
+  reader.Duration("per_host_delay", /*allow_zero=*/true, &settings.per_host_delay);
+  reader.Duration("fetch_timeout", /*allow_zero=*/false, &settings.fetch_timeout);
+  reader.Integer("max_body_bytes", std::int64_t{1} << 10, std::int64_t{1} << 30,
+                 &settings.max_body_bytes);
+  reader.Integer("max_redirects", 0, 20, &settings.max_redirects);
+  reader.String("log_level", &settings.log_level, CheckLogLevel);
+  reader.StringArray("allow_private_hosts", &settings.allow_private_hosts, CheckPrivateHost);
+}
+
+// Distinct hosts of the site's URLs, in order of first appearance.
+std::vector<std::string> HostsOfUrls(const Site& site) {
+  std::vector<std::string> hosts;
+  for (const auto* urls : {&site.start_urls, &site.feeds, &site.sitemaps}) {
+    for (const std::string& url : *urls) {
+      std::optional<std::string> host = HttpUrlHost(url);
+      if (host && std::find(hosts.begin(), hosts.end(), *host) == hosts.end()) {
+        hosts.push_back(*host);
+      }
+    }
+  }
+  return hosts;
+}
+
+Site ReadSite(TableReader& reader, const toml::table& table, std::map<std::string, int>& ids,
+              ErrorList& errors) {
+  Site site;
+  site.line = reader.line();
+  if (!reader.Has("id")) reader.MissingKey("id");
+  if (reader.String("id", &site.id, CheckId)) CheckUniqueId(reader, site.id, ids);
+  reader.String("name", &site.name, CheckNonEmpty);
+  if (site.name.empty()) site.name = site.id;
+  reader.StringArray("languages", &site.languages, CheckLanguage);
+  reader.StringArray("start_urls", &site.start_urls, CheckHttpUrl);
+  reader.StringArray("feeds", &site.feeds, CheckHttpUrl);
+  reader.StringArray("sitemaps", &site.sitemaps, CheckHttpUrl);
+  if (!HasNonEmpty(table, "start_urls") && !HasNonEmpty(table, "feeds") &&
+      !HasNonEmpty(table, "sitemaps")) {
+    errors.Add(reader.line(), reader.path(), "needs at least one of start_urls, feeds or sitemaps");
+  }
+  reader.Duration("interval", /*allow_zero=*/false, &site.interval);
+  reader.Integer("max_depth", 0, 10, &site.max_depth);
+  reader.Integer("max_pages", 1, 1000000, &site.max_pages);
+  if (!reader.Has("hosts")) site.hosts = HostsOfUrls(site);
+  reader.StringArray("hosts", &site.hosts, CheckHost);
+  reader.StringArray("include", &site.include, CheckPathPattern);
+  reader.StringArray("exclude", &site.exclude, CheckPathPattern);
+  return site;
+}
+
+Rule ReadRule(TableReader& reader, const toml::table& table,
+              const std::map<std::string, int>& site_ids, std::map<std::string, int>& ids,
+              ErrorList& errors) {
+  Rule rule;
+  rule.line = reader.line();
+  if (!reader.Has("id")) reader.MissingKey("id");
+  if (reader.String("id", &rule.id, CheckId)) CheckUniqueId(reader, rule.id, ids);
+  reader.String("description", &rule.description);
+  reader.StringArray("terms", &rule.terms, CheckNonEmpty);
+  reader.String("query", &rule.query, CheckNonEmpty);
+  if (!HasNonEmpty(table, "terms") && !reader.Has("query")) {
+    errors.Add(reader.line(), reader.path(), "needs at least one of terms or query");
+  }
+  reader.StringArray("languages", &rule.languages, CheckLanguage);
+  std::vector<std::string_view> known_sites;
+  for (const auto& [id, line] : site_ids) known_sites.push_back(id);
+  reader.StringArray("sites", &rule.sites, [&](std::string& value) -> std::string {
+    if (site_ids.contains(value)) return "";
+    std::string what = "no site has id " + Quoted(value);
+    std::string suggestion = ClosestKey(value, known_sites);
+    if (!suggestion.empty()) what += " (did you mean " + Quoted(suggestion) + "?)";
+    return what;
+  });
+  reader.Bool("cross_script", &rule.cross_script);
+  reader.Bool("exact", &rule.exact);
+  return rule;
+}
+
+// Calls `read(table, path, line)` for each table of the [[name]] array at the top level.
+template <typename ReadTable>
+void ForEachTableOf(TableReader& root, const toml::table& document, std::string_view name,
+                    ErrorList& errors, ReadTable read) {
+  const toml::node* node = document.get(name);
+  if (!node) return;
+  const toml::array* array = node->as_array();
+  if (!array) {
+    root.Error(name, "expected an array of tables ([[" + std::string(name) + "]]), got " +
+                         std::string(DescribeType(*node)));
+    return;
+  }
+  int array_line = LineOf(*node, 1);
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    std::string path = std::string(name) + "[" + std::to_string(i) + "]";
+    int line = LineOf(element, array_line);
+    const toml::table* table = element.as_table();
+    if (!table) {
+      errors.Add(line, path, "expected a table, got " + std::string(DescribeType(element)));
+      continue;
+    }
+    read(*table, std::move(path), line);
+  }
+}
+
+Result<Config> Validate(const toml::table& document, std::string_view source_name) {
+  ErrorList errors{std::string(source_name)};
+  Config config;
+  TableReader root(document, "", 1, kTopLevelKeys, errors);
+
+  if (const toml::node* node = document.get("settings")) {
+    if (const toml::table* table = node->as_table()) {
+      TableReader reader(*table, "settings", LineOf(*node, 1), kSettingsKeys, errors);
+      ReadSettings(reader, config.settings);
+    } else {
+      root.Error("settings",
+                 "expected a table ([settings]), got " + std::string(DescribeType(*node)));
+    }
+  }
+
+  std::map<std::string, int> site_ids;
+  ForEachTableOf(root, document, "sites", errors,
+                 [&](const toml::table& table, std::string path, int line) {
+                   TableReader reader(table, std::move(path), line, kSiteKeys, errors);
+                   config.sites.push_back(ReadSite(reader, table, site_ids, errors));
+                 });
+
+  std::map<std::string, int> rule_ids;
+  ForEachTableOf(root, document, "rules", errors,
+                 [&](const toml::table& table, std::string path, int line) {
+                   TableReader reader(table, std::move(path), line, kRuleKeys, errors);
+                   config.rules.push_back(ReadRule(reader, table, site_ids, rule_ids, errors));
+                 });
+
+  if (!errors.empty()) return errors.ToStatus();
+  return config;
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view source_name) {
+  try {
+    toml::table document = toml::parse(toml_text, source_name);
+    return Validate(document, source_name);
+  } catch (const toml::parse_error& error) {
+    const toml::source_position& at = error.source().begin;
+    return Status::InvalidArgument(std::string(source_name) + ":" + std::to_string(at.line) + ":" +
+                                   std::to_string(at.column) + ": " +
+                                   std::string(error.description()));
+  } catch (const std::exception& error) {
+    return Status::InvalidArgument(std::string(source_name) + ": " + error.what());
+  }
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Status::IOError(path + ": is a directory, not a file");
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    int error = errno;
+    std::string message = path + ": cannot open: " + std::strerror(error);
+    return error == ENOENT ? Status::NotFound(message) : Status::IOError(message);
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (file.bad()) return Status::IOError(path + ": cannot read: " + std::strerror(errno));
+
+  Result<Config> config = ParseConfig(text.str(), path);
+  if (!config.ok()) return config;
+  config->path = path;
+  fs::path data_dir(config->settings.data_dir);
+  if (data_dir.is_relative()) {
+    fs::path folder = fs::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    fs::path absolute_folder = fs::absolute(folder, ec);
+    if (ec) return Status::IOError(path + ": cannot resolve data_dir: " + ec.message());
+    config->settings.data_dir = (absolute_folder / data_dir).lexically_normal().string();
+  }
+  return config;
+}
+
+}  // namespace kuzet::config

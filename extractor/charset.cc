@@ -1,0 +1,558 @@
+#include "extractor/charset.h"
+
+#include <unicode/ucnv.h>
+#include <unicode/utf16.h>
+#include <uchardet/uchardet.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "extractor/cyrillic_codepages.h"
+
+namespace kuzet::extractor {
+namespace {
+
+constexpr std::string_view kUtf8 = "UTF-8";
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+void AppendUtf8(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Length of the valid UTF-8 sequence at s[i] (RFC 3629 §4), 0 if invalid.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return 1;
+  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    if (i + k >= s.size()) return false;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    return b >= lo && b <= hi;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if (b0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (b0 >= 0xE1 && b0 <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 0xF1 && b0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+struct Utf8Census {
+  size_t valid_multibyte = 0;  // sequences of 2-4 bytes
+  size_t invalid = 0;          // bytes that start no valid sequence
+};
+
+Utf8Census CountUtf8(std::string_view s) {
+  Utf8Census c;
+  size_t i = 0;
+  while (i < s.size()) {
+    // Fast path over ASCII, eight bytes at a time.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::copy_n(s.data() + i, 8, reinterpret_cast<char*>(&w));
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      ++c.invalid;
+      ++i;
+    } else {
+      ++c.valid_multibyte;
+      i += n;
+    }
+  }
+  return c;
+}
+
+std::string DecodeUtf8Lossy(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.data() + i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+void DecodeTable(std::string_view bytes, const std::array<char16_t, 128>& high, std::string& out) {
+  out.clear();
+  out.reserve(bytes.size() * 2);
+  for (char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80) {
+      out.push_back(ch);
+    } else {
+      AppendUtf8(high[b - 0x80], out);
+    }
+  }
+}
+
+void DecodeUtf16(std::string_view bytes, bool big_endian, std::string& out) {
+  out.clear();
+  out.reserve(bytes.size() * 3 / 2);
+  const size_t units = bytes.size() / 2;
+  auto unit = [&](size_t k) -> char16_t {
+    const auto a = static_cast<unsigned char>(bytes[2 * k]);
+    const auto b = static_cast<unsigned char>(bytes[2 * k + 1]);
+    return static_cast<char16_t>(big_endian ? (a << 8 | b) : (b << 8 | a));
+  };
+  for (size_t k = 0; k < units; ++k) {
+    const char16_t u = unit(k);
+    if (U16_IS_LEAD(u) && k + 1 < units && U16_IS_TRAIL(unit(k + 1))) {
+      AppendUtf8(U16_GET_SUPPLEMENTARY(u, unit(k + 1)), out);
+      ++k;
+    } else if (U16_IS_SURROGATE(u)) {
+      AppendUtf8(0xFFFD, out);
+    } else {
+      AppendUtf8(u, out);
+    }
+  }
+  if (bytes.size() % 2 != 0) AppendUtf8(0xFFFD, out);  // a dangling odd byte
+}
+
+bool DecodeWithIcu(std::string_view bytes, const char* name, std::string& out) {
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open(name, &err);
+  if (U_FAILURE(err) || conv == nullptr) return false;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> guard(conv, ucnv_close);
+  // ICU's default to-Unicode callback substitutes U+FFFD for illegal and unmapped bytes.
+  std::vector<UChar> buf(bytes.size() * 2 + 16);
+  err = U_ZERO_ERROR;
+  const int32_t n = ucnv_toUChars(conv, buf.data(), static_cast<int32_t>(buf.size()), bytes.data(),
+                                  static_cast<int32_t>(bytes.size()), &err);
+  if (U_FAILURE(err)) return false;
+  out.clear();
+  out.reserve(static_cast<size_t>(n) * 2);
+  for (int32_t k = 0; k < n;) {
+    UChar32 cp;
+    U16_NEXT(buf.data(), k, n, cp);
+    if (U_IS_SURROGATE(cp)) cp = 0xFFFD;
+    AppendUtf8(static_cast<uint32_t>(cp), out);
+  }
+  return true;
+}
+
+struct LabelAlias {
+  std::string_view label;
+  std::string_view canonical;
+};
+
+// Labels seen on the Cyrillic web, after the WHATWG Encoding standard's table plus common
+// misspellings; anything else is tried with ICU's own alias table.
+constexpr LabelAlias kAliases[] = {
+    {"utf-8", "UTF-8"},           {"utf8", "UTF-8"},
+    {"unicode-1-1-utf-8", "UTF-8"}, {"x-unicode20utf8", "UTF-8"},
+    {"windows-1251", "windows-1251"}, {"cp1251", "windows-1251"},
+    {"x-cp1251", "windows-1251"}, {"win-1251", "windows-1251"},
+    {"win1251", "windows-1251"},  {"windows1251", "windows-1251"},
+    {"cp-1251", "windows-1251"},  {"win-1521", "windows-1251"},
+    {"1251", "windows-1251"},     {"koi8-r", "KOI8-R"},
+    {"koi8r", "KOI8-R"},          {"koi8", "KOI8-R"},
+    {"cskoi8r", "KOI8-R"},        {"koi", "KOI8-R"},
+    {"koi8-u", "KOI8-U"},         {"koi8-ru", "KOI8-U"},
+    {"ibm866", "IBM866"},         {"cp866", "IBM866"},
+    {"866", "IBM866"},            {"csibm866", "IBM866"},
+    {"x-mac-cyrillic", "x-mac-cyrillic"}, {"x-mac-ukrainian", "x-mac-cyrillic"},
+    {"maccyrillic", "x-mac-cyrillic"}, {"mac-cyrillic", "x-mac-cyrillic"},
+    {"iso-8859-5", "ISO-8859-5"},
+    {"iso8859-5", "ISO-8859-5"},  {"iso_8859-5", "ISO-8859-5"},
+    {"cyrillic", "ISO-8859-5"},   {"kz-1048", "KZ-1048"},
+    {"kz1048", "KZ-1048"},        {"strk1048-2002", "KZ-1048"},
+    {"rk1048", "KZ-1048"},        {"ptcp154", "PTCP154"},
+    {"pt154", "PTCP154"},         {"cp154", "PTCP154"},
+    {"csptcp154", "PTCP154"},     {"cyrillic-asian", "PTCP154"},
+    {"utf-16", "UTF-16LE"},       {"utf-16le", "UTF-16LE"},
+    {"utf-16be", "UTF-16BE"},     {"iso-8859-1", "windows-1252"},
+    {"latin1", "windows-1252"},   {"us-ascii", "windows-1252"},
+    {"ascii", "windows-1252"},    {"windows-1252", "windows-1252"},
+    {"cp1252", "windows-1252"},   {"iso8859-1", "windows-1252"},
+};
+
+bool IsCyrillicSingleByte(std::string_view cs) {
+  return cs == "windows-1251" || cs == "KOI8-R" || cs == "KOI8-U" || cs == "IBM866" ||
+         cs == "x-mac-cyrillic" || cs == "ISO-8859-5" || cs == "KZ-1048" || cs == "PTCP154";
+}
+
+// --- Cyrillic letter scoring ----------------------------------------------------------------
+
+// Weight of a code point as a letter of running Russian or Kazakh text. Frequent lowercase
+// letters weigh most; symbols that never occur in such text weigh negative.
+double LetterWeight(char16_t c) {
+  // Russian letter frequencies (per mille, rounded) for а..я.
+  static constexpr std::array<uint8_t, 32> kRuFreq = {80, 16, 45, 17, 30, 85, 9,  16, 74, 12, 35,
+                                                      44, 32, 67, 110, 28, 47, 55, 63, 26, 3, 10,
+                                                      5,  14, 7,  4,  1,  19, 17, 3,  6,  20};
+  if (c >= 0x0430 && c <= 0x044F) return kRuFreq[c - 0x0430] >= 10 ? 2.0 : 1.0;
+  switch (c) {
+    case 0x0451:  // ё
+    case 0x04D9: case 0x0493: case 0x049B: case 0x04A3: case 0x04E9:  // ә ғ қ ң ө
+    case 0x04B1: case 0x04AF: case 0x04BB: case 0x0456:               // ұ ү һ і
+    case 0x0457: case 0x0454: case 0x0491:                            // ї є ґ (Ukrainian)
+      return 1.0;
+    default:
+      break;
+  }
+  if (c >= 0x0400 && c <= 0x04FF) return 0.0;  // other Cyrillic letters: neutral
+  if (c == 0x00A0 || c == 0x00AB || c == 0x00BB || c == 0x2013 || c == 0x2014 || c == 0x2116 ||
+      c == 0x2026 || (c >= 0x2018 && c <= 0x201E) || c == 0x00A9 || c == 0x00B0)
+    return 0.0;  // punctuation common in Russian typography
+  return -2.0;
+}
+
+bool IsCyrillicUpper(char16_t c) {
+  return (c >= 0x0410 && c <= 0x042F) || c == 0x0401 || c == 0x04D8 || c == 0x0492 ||
+         c == 0x049A || c == 0x04A2 || c == 0x04E8 || c == 0x04B0 || c == 0x04AE ||
+         c == 0x04BA || c == 0x0406;
+}
+
+bool IsCyrillicLetter(char16_t c) { return c >= 0x0400 && c <= 0x04FF; }
+
+// Sum of letter weights over the high bytes of bytes decoded with a 128-entry table. A capital
+// after a letter (KOI8-R read as windows-1251 swaps case) costs instead of earning.
+double ScoreTable(std::string_view bytes, const std::array<char16_t, 128>& high) {
+  double score = 0;
+  bool prev_letter = false;
+  for (char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80) {
+      prev_letter = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+      continue;
+    }
+    const char16_t c = high[b - 0x80];
+    if (IsCyrillicUpper(c)) {
+      score += prev_letter ? -1.0 : 0.5;
+    } else {
+      score += LetterWeight(c);
+    }
+    prev_letter = IsCyrillicLetter(c);
+  }
+  return score;
+}
+
+bool IcuHighTable(const char* name, std::array<char16_t, 128>& table) {
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open(name, &err);
+  if (U_FAILURE(err) || conv == nullptr) return false;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> guard(conv, ucnv_close);
+  char bytes[128];
+  for (int i = 0; i < 128; ++i) bytes[i] = static_cast<char>(0x80 + i);
+  UChar out[256];
+  err = U_ZERO_ERROR;
+  const int32_t n = ucnv_toUChars(conv, out, 256, bytes, 128, &err);
+  if (U_FAILURE(err) || n != 128) return false;
+  std::copy_n(out, 128, table.begin());
+  return true;
+}
+
+struct Candidate {
+  std::string_view name;
+  double score;
+};
+
+// Candidates in order of prior likelihood on the Cyrillic web; ties go to the earlier one.
+std::vector<Candidate> ScoreCyrillic(std::string_view bytes) {
+  static constexpr std::string_view kIcuNames[] = {"windows-1251", "KOI8-R", "IBM866",
+                                                   "x-mac-cyrillic", "ISO-8859-5"};
+  std::vector<Candidate> out;
+  // Scoring a sample keeps detection cheap on big pages; 64 KiB of high bytes is plenty.
+  std::string sample;
+  for (size_t i = 0; i < bytes.size() && sample.size() < (64u << 10); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    if (b >= 0x80) {
+      // Keep one preceding ASCII byte so word-start capitals are recognised.
+      if (i > 0 && static_cast<unsigned char>(bytes[i - 1]) < 0x80) sample.push_back(bytes[i - 1]);
+      sample.push_back(bytes[i]);
+    }
+  }
+  std::array<char16_t, 128> table{};
+  for (std::string_view name : kIcuNames) {
+    if (IcuHighTable(std::string(name).c_str(), table)) {
+      out.push_back({name, ScoreTable(sample, table)});
+    }
+  }
+  out.push_back({"KZ-1048", ScoreTable(sample, kKz1048High)});
+  out.push_back({"PTCP154", ScoreTable(sample, kPtcp154High)});
+  return out;
+}
+
+size_t CountHighBytes(std::string_view s) {
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+}
+
+std::string Uchardet(std::string_view bytes) {
+  uchardet_t ud = uchardet_new();
+  if (ud == nullptr) return "";
+  std::string result;
+  if (uchardet_handle_data(ud, bytes.data(), bytes.size()) == 0) {
+    uchardet_data_end(ud);
+    const char* cs = uchardet_get_charset(ud);
+    if (cs != nullptr) result = cs;
+  }
+  uchardet_delete(ud);
+  return result;
+}
+
+// Value of attribute `name` inside one tag's lowercase text, "" if absent.
+std::string AttributeValue(std::string_view tag, std::string_view name) {
+  size_t pos = 0;
+  while ((pos = tag.find(name, pos)) != std::string_view::npos) {
+    const bool word_start = pos == 0 || tag[pos - 1] == ' ' || tag[pos - 1] == '\t' ||
+                            tag[pos - 1] == '\n' || tag[pos - 1] == '\r' || tag[pos - 1] == '/' ||
+                            tag[pos - 1] == '"' || tag[pos - 1] == '\'';
+    size_t i = pos + name.size();
+    pos = i;
+    if (!word_start) continue;
+    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r')) ++i;
+    if (i >= tag.size() || tag[i] != '=') continue;
+    ++i;
+    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r')) ++i;
+    if (i >= tag.size()) return "";
+    if (tag[i] == '"' || tag[i] == '\'') {
+      const char q = tag[i];
+      const size_t end = tag.find(q, i + 1);
+      return std::string(tag.substr(i + 1, end == std::string_view::npos ? tag.npos : end - i - 1));
+    }
+    size_t end = i;
+    while (end < tag.size() && tag[end] != ' ' && tag[end] != '>' && tag[end] != '\t' &&
+           tag[end] != '\n' && tag[end] != '/')
+      ++end;
+    return std::string(tag.substr(i, end - i));
+  }
+  return "";
+}
+
+std::string CharsetParam(std::string_view lower_value) {
+  const size_t p = lower_value.find("charset");
+  if (p == std::string_view::npos) return "";
+  size_t i = p + 7;
+  while (i < lower_value.size() && lower_value[i] == ' ') ++i;
+  if (i >= lower_value.size() || lower_value[i] != '=') return "";
+  ++i;
+  while (i < lower_value.size() && (lower_value[i] == ' ' || lower_value[i] == '"' || lower_value[i] == '\''))
+    ++i;
+  size_t end = i;
+  while (end < lower_value.size() && lower_value[end] != ';' && lower_value[end] != ' ' &&
+         lower_value[end] != '"' && lower_value[end] != '\'' && lower_value[end] != ',')
+    ++end;
+  return std::string(lower_value.substr(i, end - i));
+}
+
+}  // namespace
+
+std::string NormalizeCharsetLabel(std::string_view label) {
+  while (!label.empty() && (label.front() == ' ' || label.front() == '"' || label.front() == '\''))
+    label.remove_prefix(1);
+  while (!label.empty() && (label.back() == ' ' || label.back() == '"' || label.back() == '\''))
+    label.remove_suffix(1);
+  if (label.empty() || label.size() > 40) return "";
+  const std::string lower = LowerAscii(label);
+  for (const auto& a : kAliases) {
+    if (a.label == lower) return std::string(a.canonical);
+  }
+  UErrorCode err = U_ZERO_ERROR;
+  const char* canonical = ucnv_getCanonicalName(lower.c_str(), "", &err);
+  if (U_FAILURE(err) || canonical == nullptr) {
+    err = U_ZERO_ERROR;
+    canonical = ucnv_getAlias(lower.c_str(), 0, &err);
+    if (U_FAILURE(err) || canonical == nullptr) return "";
+  }
+  // Prefer ICU's MIME/IANA name so that reports read naturally.
+  err = U_ZERO_ERROR;
+  const char* iana = ucnv_getStandardName(canonical, "IANA", &err);
+  return U_SUCCESS(err) && iana != nullptr ? std::string(iana) : std::string(canonical);
+}
+
+std::string CharsetFromContentType(std::string_view content_type) {
+  return NormalizeCharsetLabel(CharsetParam(LowerAscii(content_type)));
+}
+
+std::string CharsetFromMarkup(std::string_view bytes) {
+  // The head ends at </head> or <body; give up after 512 KiB of head (runaway inline scripts).
+  const std::string head = LowerAscii(bytes.substr(0, std::min<size_t>(bytes.size(), 512u << 10)));
+  size_t limit = head.size();
+  for (std::string_view end_marker : {"</head", "<body"}) {
+    const size_t p = head.find(end_marker);
+    if (p != std::string::npos) limit = std::min(limit, p);
+  }
+  if (head.starts_with("<?xml")) {
+    const size_t end = head.find("?>");
+    const std::string enc = AttributeValue(head.substr(0, end), "encoding");
+    if (!enc.empty()) {
+      const std::string cs = NormalizeCharsetLabel(enc);
+      if (!cs.empty()) return cs;
+    }
+  }
+  size_t pos = 0;
+  while ((pos = head.find("<meta", pos)) != std::string::npos && pos < limit) {
+    const size_t end = head.find('>', pos);
+    const std::string_view tag =
+        std::string_view(head).substr(pos + 5, end == std::string::npos ? head.npos : end - pos - 5);
+    pos += 5;
+    std::string label = AttributeValue(tag, "charset");
+    if (label.empty() && AttributeValue(tag, "http-equiv") == "content-type") {
+      label = CharsetParam(AttributeValue(tag, "content"));
+    }
+    if (label.empty()) continue;
+    std::string cs = NormalizeCharsetLabel(label);
+    // HTML §13.2.3.2: a declared UTF-16 in markup means UTF-8 (the bytes are ASCII-compatible).
+    if (cs == "UTF-16LE" || cs == "UTF-16BE") cs = kUtf8;
+    if (!cs.empty()) return cs;
+  }
+  return "";
+}
+
+bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::string& out) {
+  out.clear();
+  if (charset == kUtf8) {
+    out = DecodeUtf8Lossy(bytes);
+    return true;
+  }
+  if (charset == "KZ-1048") {
+    DecodeTable(bytes, kKz1048High, out);
+    return true;
+  }
+  if (charset == "PTCP154") {
+    DecodeTable(bytes, kPtcp154High, out);
+    return true;
+  }
+  if (charset == "UTF-16LE" || charset == "UTF-16BE") {
+    DecodeUtf16(bytes, charset == "UTF-16BE", out);
+    return true;
+  }
+  if (bytes.size() > (1u << 30)) return false;  // int32_t sizes inside ICU
+  return DecodeWithIcu(bytes, std::string(charset).c_str(), out);
+}
+
+std::string GuessCyrillicCharset(std::string_view bytes) {
+  const size_t high = CountHighBytes(bytes.substr(0, std::min<size_t>(bytes.size(), 1u << 20)));
+  if (high == 0) return "";
+  const auto scores = ScoreCyrillic(bytes);
+  const Candidate* best = nullptr;
+  for (const auto& c : scores) {
+    if (best == nullptr || c.score > best->score) best = &c;
+  }
+  // Real Cyrillic text averages well above one point per high byte; Western text is negative.
+  const size_t sampled = std::min<size_t>(high, 64u << 10);
+  if (best == nullptr || best->score < 0.8 * static_cast<double>(sampled)) return "";
+  return std::string(best->name);
+}
+
+DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
+  DecodedText result;
+  // 1. Byte-order mark.
+  if (bytes.starts_with("\xEF\xBB\xBF")) {
+    result.charset = kUtf8;
+    result.utf8 = DecodeUtf8Lossy(bytes.substr(3));
+    return result;
+  }
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+    const bool be = bytes[0] == '\xFE';
+    result.charset = be ? "UTF-16BE" : "UTF-16LE";
+    DecodeUtf16(bytes.substr(2), be, result.utf8);
+    return result;
+  }
+  const std::string header_cs = CharsetFromContentType(content_type);
+  std::string declared = header_cs.empty() ? CharsetFromMarkup(bytes) : header_cs;
+  if (header_cs == "UTF-16LE" || header_cs == "UTF-16BE") {
+    // Only believe a BOM-less UTF-16 header if the bytes have the NULs of ASCII in UTF-16.
+    const size_t probe = std::min<size_t>(bytes.size(), 4096);
+    const size_t nuls = static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + probe, '\0'));
+    if (nuls * 4 >= probe) {
+      result.charset = header_cs;
+      DecodeUtf16(bytes, header_cs == "UTF-16BE", result.utf8);
+      return result;
+    }
+    declared = CharsetFromMarkup(bytes);
+  }
+
+  // 2. Valid UTF-8 wins over any declaration; a few stray bytes in otherwise-UTF-8 text too.
+  const Utf8Census census = CountUtf8(bytes);
+  if (census.invalid == 0) {
+    result.utf8 = std::string(bytes);
+    if (census.valid_multibyte == 0 && !declared.empty() && declared != "UTF-16LE" &&
+        declared != "UTF-16BE") {
+      result.charset = declared;  // pure ASCII decodes the same under any ASCII superset
+    } else {
+      result.charset = kUtf8;
+    }
+    return result;
+  }
+  if (census.valid_multibyte >= 8 && census.invalid * 50 <= census.valid_multibyte) {
+    result.charset = kUtf8;
+    result.utf8 = DecodeUtf8Lossy(bytes);
+    return result;
+  }
+
+  // 3-4. Declared charset, checked against letter statistics when it is plausibly wrong.
+  const bool checkable = declared.empty() || declared == kUtf8 || declared == "windows-1252" ||
+                         IsCyrillicSingleByte(declared);
+  std::string chosen = declared == kUtf8 ? std::string() : declared;
+  if (checkable) {
+    const auto scores = ScoreCyrillic(bytes);
+    const Candidate* best = nullptr;
+    const Candidate* declared_score = nullptr;
+    for (const auto& c : scores) {
+      if (best == nullptr || c.score > best->score) best = &c;
+      if (c.name == declared || (declared == "KOI8-U" && c.name == "KOI8-R")) declared_score = &c;
+    }
+    const size_t sampled = std::min<size_t>(CountHighBytes(bytes), 64u << 10);
+    const bool looks_cyrillic = best != nullptr && best->score >= 0.8 * static_cast<double>(sampled);
+    if (looks_cyrillic) {
+      const bool keep_declared =
+          declared_score != nullptr &&
+          declared_score->score >= best->score - 0.05 * std::abs(best->score);
+      if (!keep_declared) chosen = std::string(best->name);
+    }
+  }
+  if (chosen.empty()) {
+    chosen = NormalizeCharsetLabel(Uchardet(bytes.substr(0, std::min<size_t>(bytes.size(), 256u << 10))));
+    if (chosen.empty() || chosen == kUtf8 || chosen == "ASCII") chosen = "windows-1252";
+  }
+  if (!DecodeWithCharset(bytes, chosen, result.utf8)) {
+    chosen = "windows-1252";
+    DecodeWithCharset(bytes, chosen, result.utf8);
+  }
+  result.charset = chosen;
+  return result;
+}
+
+}  // namespace kuzet::extractor

@@ -1,0 +1,608 @@
+#include "extractor/content.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <span>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "extractor/dom.h"
+
+namespace kuzet::extractor {
+namespace {
+
+// Attempt flags, relaxed one by one when the strict attempt yields too little text (as
+// readability.js does).
+constexpr unsigned kStripUnlikely = 1;
+constexpr unsigned kWeightClasses = 2;
+constexpr unsigned kCleanConditionally = 4;
+constexpr size_t kMinArticleChars = 500;
+
+// Class/id fragments. Latin names dominate even on Cyrillic sites; transliterations and a few
+// Cyrillic names cover the rest.
+constexpr std::string_view kPositive[] = {
+    "article", "body",    "content", "entry",  "hentry",   "h-entry",  "main",    "page",
+    "post",    "text",    "blog",    "story",  "news",     "statya",   "stati",   "material",
+    "full",    "detail",  "single",  "txt",    "novost",   "publicat", "статья",  "материал",
+    "новост",  "текст",   "maket",   "lenta",  "announce-text"};
+constexpr std::string_view kNegative[] = {
+    "-ad-",     "hidden",    "banner",   "combx",     "comment",   "com-",     "contact",
+    "foot",     "footnote",  "gdpr",     "masthead",  "media",     "meta",     "outbrain",
+    "promo",    "related",   "scroll",   "share",     "shoutbox",  "sidebar",  "skyscraper",
+    "sponsor",  "shopping",  "tags",     "tool",      "widget",    "cookie",   "subscri",
+    "patreon",  "reply",     "respond",  "disclaim",  "legal",     "copyright", "popular",
+    "recommend", "breadcrumb", "social", "newsletter", "donat",    "login",    "rating",
+    "коммент",  "реклам",    "also",     "similar",   "teaser",    "pager",    "pagination",
+    "author-bio", "signup",  "modal",    "popup",     "banner",    "advert",   "nav"};
+constexpr std::string_view kUnlikely[] = {
+    "-ad-",      "ai2html",   "banner",   "breadcrumbs", "combx",    "comment",   "community",
+    "cover-wrap", "disqus",   "extra",    "footer",      "gdpr",     "header",    "legends",
+    "menu",      "related",   "remark",   "replies",     "rss",      "shoutbox",  "sidebar",
+    "skyscraper", "social",   "sponsor",  "supplemental", "ad-break", "agegate",  "pagination",
+    "pager",     "popup",     "yom-remote", "cookie",    "subscribe", "patreon",  "respond",
+    "share",     "disclaimer", "коммент", "readalso",    "read-also", "also-read", "similar"};
+constexpr std::string_view kMaybe[] = {"and", "article", "body", "column", "content", "main",
+                                       "mathjax", "shadow"};
+
+// Short blocks that open an end-of-article section (comments, related stories...). The block
+// and everything after it in the same parent is dropped.
+constexpr std::string_view kSectionEnders[] = {
+    "leave a reply", "leave a comment", "related posts", "related articles", "related stories",
+    "you may also like", "you might also like", "share this", "comments", "responses",
+    "читайте также", "похожие новости", "похожие материалы", "похожие статьи", "комментарии",
+    "оставить комментарий", "оставьте комментарий", "добавить комментарий", "смотрите также",
+    "другие новости", "ещё по теме", "еще по теме", "новости по теме", "материалы по теме",
+    "поделиться", "тағы оқыңыз", "ұқсас жаңалықтар", "пікірлер", "пікір қалдыру",
+    "тақырыпқа қатысты"};
+
+bool ContainsAny(std::string_view hay, std::span<const std::string_view> needles) {
+  for (auto n : needles) {
+    if (hay.find(n) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+enum class Kind : uint8_t { kElement, kText };
+
+struct Node {
+  const GumboNode* g = nullptr;
+  int parent = -1;
+  int end = 0;  // one past the last pre-order index of the subtree
+  int owner = -1;  // nearest block ancestor-or-self: whose paragraph this inline text is
+  GumboTag tag = GUMBO_TAG_UNKNOWN;
+  Kind kind = Kind::kElement;
+  bool is_block = false;
+  bool has_block_child = false;
+  bool in_link = false;
+  bool candidate = false;
+  int16_t class_weight = 0;
+  uint32_t text = 0, link_text = 0, commas = 0;          // subtree totals
+  uint32_t own_text = 0, own_link = 0, own_commas = 0;   // inline text directly owned
+  uint32_t p_count = 0, img_count = 0, li_count = 0, input_count = 0, embed_count = 0;
+  double score = 0;
+};
+
+bool IsBlockTag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_HTML: case GUMBO_TAG_BODY: case GUMBO_TAG_P: case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH: case GUMBO_TAG_TR: case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_LI: case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_HR:
+    case GUMBO_TAG_CAPTION: case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Subtrees that never hold article text.
+bool IsAlwaysRemoved(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO: case GUMBO_TAG_SELECT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_MAP:
+    case GUMBO_TAG_MENU: case GUMBO_TAG_LABEL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsHeading(GumboTag t) { return t >= GUMBO_TAG_H1 && t <= GUMBO_TAG_H6; }
+
+bool IsHidden(const GumboNode* g) {
+  if (gumbo_get_attribute(&g->v.element.attributes, "hidden") != nullptr) return true;
+  if (Attr(g, "aria-hidden") == "true") return true;
+  const std::string_view style = Attr(g, "style");
+  if (style.empty()) return false;
+  std::string compact;
+  for (char c : style) {
+    if (c != ' ') compact.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  }
+  return compact.find("display:none") != std::string::npos ||
+         compact.find("visibility:hidden") != std::string::npos;
+}
+
+bool IsDialogRole(std::string_view role) {
+  return role == "menu" || role == "menubar" || role == "complementary" || role == "navigation" ||
+         role == "alert" || role == "alertdialog" || role == "dialog";
+}
+
+// Length of collapsed text in characters (UTF-8 lead bytes; whitespace runs count once).
+void MeasureText(std::string_view s, uint32_t& chars, uint32_t& commas) {
+  bool space = true;
+  for (char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f') {
+      if (!space) ++chars;
+      space = true;
+      continue;
+    }
+    space = false;
+    if ((b & 0xC0) != 0x80) ++chars;
+    if (b == ',') ++commas;
+  }
+}
+
+class Extraction {
+ public:
+  explicit Extraction(const GumboNode* root) : root_(root) {}
+
+  std::string Run() {
+    std::string best;
+    for (unsigned flags : {kStripUnlikely | kWeightClasses | kCleanConditionally,
+                           kWeightClasses | kCleanConditionally, kCleanConditionally, 0u}) {
+      flags_ = flags;
+      Build();
+      Score();
+      std::string text = Render(SelectRegion());
+      if (text.size() >= kMinArticleChars * 2 || CountChars(text) >= kMinArticleChars) return text;
+      if (CountChars(text) > CountChars(best)) best = std::move(text);
+    }
+    return best;
+  }
+
+ private:
+  static size_t CountChars(std::string_view s) {
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  }
+
+  // Flattens the tree in pre-order (explicit stack) and aggregates text statistics.
+  void Build() {
+    nodes_.clear();
+    struct Frame {
+      const GumboNode* g;
+      int parent;
+    };
+    std::vector<Frame> stack{{root_, -1}};
+    std::vector<int> open;  // pre-order indices whose `end` is pending
+    while (!stack.empty()) {
+      const Frame f = stack.back();
+      stack.pop_back();
+      while (!open.empty() && open.back() != f.parent) {
+        nodes_[open.back()].end = static_cast<int>(nodes_.size());
+        open.pop_back();
+      }
+      const GumboNode* g = f.g;
+      const int index = static_cast<int>(nodes_.size());
+      if (g->type == GUMBO_NODE_TEXT || g->type == GUMBO_NODE_CDATA ||
+          g->type == GUMBO_NODE_WHITESPACE) {
+        if (f.parent < 0) continue;
+        Node n;
+        n.g = g;
+        n.kind = Kind::kText;
+        n.parent = f.parent;
+        n.end = index + 1;
+        const Node& p = nodes_[f.parent];
+        n.owner = p.owner;
+        n.in_link = p.in_link;
+        MeasureText(g->v.text.text, n.text, n.commas);
+        if (n.in_link) n.link_text = n.text;
+        nodes_.push_back(n);
+        if (n.text > 0 && n.owner >= 0) {
+          Node& o = nodes_[n.owner];
+          o.own_text += n.text;
+          o.own_commas += n.commas;
+          if (n.in_link) o.own_link += n.text;
+        }
+        continue;
+      }
+      if (g->type != GUMBO_NODE_ELEMENT && g->type != GUMBO_NODE_DOCUMENT) continue;
+      const GumboTag tag = g->type == GUMBO_NODE_DOCUMENT ? GUMBO_TAG_HTML : g->v.element.tag;
+      if (g->type == GUMBO_NODE_ELEMENT && IsExcluded(g, tag)) continue;
+      Node n;
+      n.g = g;
+      n.tag = tag;
+      n.parent = f.parent;
+      n.is_block = IsBlockTag(tag) || f.parent < 0;
+      n.owner = n.is_block ? index : nodes_[f.parent].owner;
+      n.in_link = tag == GUMBO_TAG_A || (f.parent >= 0 && nodes_[f.parent].in_link);
+      if (g->type == GUMBO_NODE_ELEMENT && (flags_ & kWeightClasses)) n.class_weight = ClassWeight(g);
+      if (n.is_block && f.parent >= 0) nodes_[f.parent].has_block_child = true;
+      n.p_count = tag == GUMBO_TAG_P;
+      n.img_count = tag == GUMBO_TAG_IMG;
+      n.li_count = tag == GUMBO_TAG_LI;
+      n.input_count = tag == GUMBO_TAG_INPUT;
+      n.embed_count = tag == GUMBO_TAG_OBJECT || tag == GUMBO_TAG_EMBED || tag == GUMBO_TAG_IFRAME;
+      nodes_.push_back(n);
+      open.push_back(index);
+      const GumboVector& kids =
+          g->type == GUMBO_NODE_DOCUMENT ? g->v.document.children : g->v.element.children;
+      for (unsigned k = kids.length; k-- > 0;) {
+        stack.push_back({static_cast<const GumboNode*>(kids.data[k]), index});
+      }
+    }
+    while (!open.empty()) {
+      nodes_[open.back()].end = static_cast<int>(nodes_.size());
+      open.pop_back();
+    }
+    // Children follow their parent in pre-order, so a reverse sweep sums subtrees bottom-up.
+    for (int i = static_cast<int>(nodes_.size()) - 1; i > 0; --i) {
+      const Node& c = nodes_[i];
+      if (c.parent < 0) continue;
+      Node& p = nodes_[c.parent];
+      p.text += c.text;
+      p.link_text += c.link_text;
+      p.commas += c.commas;
+      p.p_count += c.p_count;
+      p.img_count += c.img_count;
+      p.li_count += c.li_count;
+      p.input_count += c.input_count;
+      p.embed_count += c.embed_count;
+    }
+  }
+
+  bool IsExcluded(const GumboNode* g, GumboTag tag) const {
+    if (IsAlwaysRemoved(tag)) return true;
+    if (tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR)
+      return false;  // void elements: counted, cheap
+    if (IsHidden(g)) return true;
+    if (!(flags_ & kStripUnlikely)) return false;
+    if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_A ||
+        tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN)
+      return false;
+    if (IsDialogRole(Attr(g, "role"))) return true;
+    const std::string_view cls = Attr(g, "class");
+    const std::string_view id = Attr(g, "id");
+    if (cls.empty() && id.empty()) return false;
+    std::string match = AsciiLower(cls);
+    match.push_back(' ');
+    match += AsciiLower(id);
+    return ContainsAny(match, kUnlikely) && !ContainsAny(match, kMaybe);
+  }
+
+  static int16_t ClassWeight(const GumboNode* g) {
+    int16_t w = 0;
+    for (const char* attr : {"class", "id"}) {
+      const std::string_view v = Attr(g, attr);
+      if (v.empty()) continue;
+      const std::string lower = AsciiLower(v);
+      if (ContainsAny(lower, kNegative)) w -= 25;
+      if (ContainsAny(lower, kPositive)) w += 25;
+    }
+    return w;
+  }
+
+  static double TagBonus(GumboTag t) {
+    switch (t) {
+      case GUMBO_TAG_DIV: return 5;
+      case GUMBO_TAG_ARTICLE: return 10;
+      case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE: return 3;
+      case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
+      case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM: return -3;
+      case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+      case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TH: return -5;
+      default: return 0;
+    }
+  }
+
+  void MakeCandidate(int i) {
+    Node& n = nodes_[i];
+    if (n.candidate) return;
+    n.candidate = true;
+    n.score = TagBonus(n.tag) + n.class_weight;
+  }
+
+  static bool IsParagraphLike(GumboTag t) {
+    return t == GUMBO_TAG_P || t == GUMBO_TAG_PRE || t == GUMBO_TAG_TD ||
+           (t >= GUMBO_TAG_H2 && t <= GUMBO_TAG_H6);
+  }
+
+  static bool IsScorableContainer(GumboTag t) {
+    return t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION || t == GUMBO_TAG_ARTICLE ||
+           t == GUMBO_TAG_MAIN || t == GUMBO_TAG_BLOCKQUOTE || t == GUMBO_TAG_CENTER ||
+           t == GUMBO_TAG_FORM || t == GUMBO_TAG_BODY || t == GUMBO_TAG_FONT ||
+           t == GUMBO_TAG_SPAN;
+  }
+
+  void Score() {
+    for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+      const Node& n = nodes_[i];
+      if (n.kind != Kind::kElement || !n.is_block || n.own_text < 25) continue;
+      const bool paragraph = IsParagraphLike(n.tag);
+      if (!paragraph && !IsScorableContainer(n.tag)) continue;
+      const double content = 1.0 + n.own_commas + std::min(n.own_text / 100u, 3u);
+      // A container whose text is all inline is a paragraph itself; otherwise its loose text is
+      // a paragraph inside it.
+      int ancestor = (paragraph || !n.has_block_child) ? n.parent : i;
+      for (int level = 0; level < 5 && ancestor > 0; ++level) {
+        const Node& a = nodes_[ancestor];
+        if (a.parent < 0) break;  // the document node itself
+        MakeCandidate(ancestor);
+        const double divider = level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0;
+        nodes_[ancestor].score += content / divider;
+        ancestor = a.parent;
+      }
+    }
+    for (Node& n : nodes_) {
+      if (n.candidate) n.score *= 1.0 - LinkDensity(n);
+    }
+  }
+
+  double LinkDensity(const Node& n) const {
+    return n.text == 0 ? 0.0 : static_cast<double>(n.link_text) / n.text;
+  }
+
+  bool IsAncestor(int a, int d) const { return a <= d && d < nodes_[a].end; }
+
+  int BodyIndex() const {
+    for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+      if (nodes_[i].tag == GUMBO_TAG_BODY) return i;
+    }
+    return 0;
+  }
+
+  // The article region: the top candidate and qualifying siblings, in document order.
+  std::vector<int> SelectRegion() {
+    std::vector<int> top;
+    for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+      if (!nodes_[i].candidate) continue;
+      top.push_back(i);
+      std::sort(top.begin(), top.end(),
+                [&](int a, int b) { return nodes_[a].score > nodes_[b].score; });
+      if (top.size() > 5) top.pop_back();
+    }
+    const int body = BodyIndex();
+    if (top.empty() || nodes_[top[0]].tag == GUMBO_TAG_BODY) return {body};
+    int best = top[0];
+    // Several near-equal candidates under one ancestor mean the article is split: take it whole.
+    std::vector<int> alternatives;
+    for (size_t k = 1; k < top.size(); ++k) {
+      if (nodes_[top[k]].score / nodes_[best].score >= 0.75) alternatives.push_back(top[k]);
+    }
+    if (alternatives.size() >= 3) {
+      for (int p = nodes_[best].parent; p > body; p = nodes_[p].parent) {
+        const auto inside = std::count_if(alternatives.begin(), alternatives.end(),
+                                          [&](int a) { return IsAncestor(p, a); });
+        if (inside >= 3) {
+          best = p;
+          break;
+        }
+      }
+    }
+    if (!nodes_[best].candidate) MakeCandidate(best);
+    // A parent that scores higher than its child is the better region.
+    double last = nodes_[best].score;
+    for (int p = nodes_[best].parent; p > body; p = nodes_[p].parent) {
+      if (!nodes_[p].candidate) continue;
+      const double s = nodes_[p].score;
+      if (s < last / 3) break;
+      if (s > last) {
+        best = p;
+        break;
+      }
+      last = s;
+    }
+    // An only child stands for its parent.
+    while (nodes_[best].parent > body) {
+      const int p = nodes_[best].parent;
+      int elements = 0;
+      for (int c = p + 1; c < nodes_[p].end; c = nodes_[c].end) {
+        if (nodes_[c].kind == Kind::kElement || nodes_[c].text > 0) ++elements;
+      }
+      if (elements != 1) break;
+      best = p;
+    }
+    const int parent = nodes_[best].parent;
+    if (parent < 0) return {best};
+    const double best_score = nodes_[best].candidate ? nodes_[best].score : 0;
+    const double threshold = std::max(10.0, best_score * 0.2);
+    const std::string_view best_class = Attr(nodes_[best].g, "class");
+    std::vector<int> region;
+    for (int c = parent + 1; c < nodes_[parent].end; c = nodes_[c].end) {
+      const Node& s = nodes_[c];
+      if (c == best) {
+        region.push_back(c);
+        continue;
+      }
+      if (s.kind != Kind::kElement) continue;
+      double bonus = 0;
+      if (!best_class.empty() && Attr(s.g, "class") == best_class) bonus = best_score * 0.2;
+      if (s.candidate && s.score + bonus >= threshold) {
+        region.push_back(c);
+      } else if (s.tag == GUMBO_TAG_P || (IsScorableContainer(s.tag) && !s.has_block_child)) {
+        const double density = LinkDensity(s);
+        if (s.text > 80 && density < 0.25) {
+          region.push_back(c);
+        } else if (s.text > 0 && s.text <= 80 && density == 0 && EndsSentence(s)) {
+          region.push_back(c);
+        }
+      }
+    }
+    return region;
+  }
+
+  bool EndsSentence(const Node& n) const {
+    const std::string text = NodeText(n.g);
+    return text.ends_with('.') || text.find(". ") != std::string::npos;
+  }
+
+  // readability.js _cleanConditionally: drop blocks that look like furniture, not prose.
+  bool CleanConditionally(int i) const {
+    if (!(flags_ & kCleanConditionally)) return false;
+    const Node& n = nodes_[i];
+    switch (n.tag) {
+      case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
+      case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION:
+      case GUMBO_TAG_HEADER: case GUMBO_TAG_ASIDE:
+        break;
+      default:
+        return false;
+    }
+    const bool is_list = n.tag == GUMBO_TAG_UL || n.tag == GUMBO_TAG_OL || n.tag == GUMBO_TAG_DL;
+    const double weight = n.class_weight;
+    const double content_score = n.candidate ? n.score : 0;
+    if (weight + content_score < 0) return true;
+    if (n.commas >= 10) return false;
+    const double p = n.p_count;
+    const double img = n.img_count;
+    const double li = static_cast<double>(n.li_count) - 100;
+    const double input = n.input_count;
+    const double link_density = LinkDensity(n);
+    const double length = n.text;
+    if (img > 1 && p / img < 0.5) return true;
+    if (!is_list && li > p) return true;
+    if (input > std::floor(p / 3)) return true;
+    if (!is_list && length < 25 && (img == 0 || img > 2)) return true;
+    if (!is_list && weight < 25 && link_density > 0.2) return true;
+    if (weight >= 25 && link_density > 0.5) return true;
+    if ((n.embed_count == 1 && length < 75) || n.embed_count > 1) return true;
+    if (is_list && link_density > 0.5) return true;  // link lists: "read also", tag clouds
+    return false;
+  }
+
+  // Short block whose whole text announces comments, related links and the like.
+  bool IsSectionEnder(const Node& n) const {
+    if (n.text == 0 || n.text > 60) return false;
+    std::string text = NodeText(n.g);
+    // Lowercase ASCII and the Cyrillic capitals А-Я/Ё; enough for the phrases above.
+    std::string lower;
+    for (size_t k = 0; k < text.size(); ++k) {
+      const auto b = static_cast<unsigned char>(text[k]);
+      if (b >= 'A' && b <= 'Z') {
+        lower.push_back(static_cast<char>(b + 32));
+      } else if (b == 0xD0 && k + 1 < text.size()) {
+        const auto c = static_cast<unsigned char>(text[k + 1]);
+        if (c >= 0x90 && c <= 0x9F) {
+          lower += "\xD0";
+          lower.push_back(static_cast<char>(c + 0x20));
+        } else if (c >= 0xA0 && c <= 0xAF) {
+          lower += "\xD1";
+          lower.push_back(static_cast<char>(c - 0x20));
+        } else if (c == 0x81) {
+          lower += "\xD1\x91";
+        } else {
+          lower.push_back(static_cast<char>(b));
+          lower.push_back(static_cast<char>(c));
+        }
+        ++k;
+      } else {
+        lower.push_back(static_cast<char>(b));
+      }
+    }
+    std::string_view t = Trim(lower);
+    while (!t.empty() && (t.back() == ':' || t.back() == '.' || t.back() == ' ')) t.remove_suffix(1);
+    for (auto phrase : kSectionEnders) {
+      if (t.starts_with(phrase) && t.size() <= phrase.size() + 12) return true;
+    }
+    return false;
+  }
+
+  std::string Render(const std::vector<int>& region) const {
+    std::string out;
+    bool want_break = false;  // a block boundary has been passed since the last text
+    bool want_line = false;   // a <br> has been passed
+    auto emit_text = [&](std::string_view s) {
+      for (size_t k = 0; k < s.size(); ++k) {
+        const char c = s[k];
+        const bool nbsp = c == '\xC2' && k + 1 < s.size() && s[k + 1] == '\xA0';
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || nbsp) {
+          if (nbsp) ++k;
+          if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
+          continue;
+        }
+        if (want_break || want_line) {
+          while (!out.empty() && out.back() == ' ') out.pop_back();
+          if (!out.empty()) out += want_break ? "\n\n" : "\n";
+          want_break = want_line = false;
+        }
+        out.push_back(c);
+      }
+    };
+    for (int start : region) {
+      std::vector<int> ends;  // subtree ends of open blocks
+      for (int i = start; i < nodes_[start].end;) {
+        while (!ends.empty() && i >= ends.back()) {
+          ends.pop_back();
+          want_break = true;
+        }
+        const Node& n = nodes_[i];
+        if (n.kind == Kind::kText) {
+          emit_text(n.g->v.text.text);
+          ++i;
+          continue;
+        }
+        if (i != start && Drop(i)) {
+          i = n.end;
+          continue;
+        }
+        if (i != start && IsSectionEnder(n) &&
+            (IsHeading(n.tag) || n.tag == GUMBO_TAG_P || n.tag == GUMBO_TAG_DIV ||
+             n.tag == GUMBO_TAG_SECTION || n.tag == GUMBO_TAG_STRONG || n.tag == GUMBO_TAG_B ||
+             n.tag == GUMBO_TAG_SPAN)) {
+          // Skip this block and its following siblings.
+          const int parent = n.parent;
+          i = parent >= 0 ? nodes_[parent].end : n.end;
+          continue;
+        }
+        if (n.tag == GUMBO_TAG_BR) {
+          want_line = true;
+        } else if (n.tag == GUMBO_TAG_TD || n.tag == GUMBO_TAG_TH) {
+          if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
+        } else if (n.is_block) {
+          want_break = true;
+          ends.push_back(n.end);
+        }
+        ++i;
+      }
+      want_break = true;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+    return out;
+  }
+
+  bool Drop(int i) const {
+    const Node& n = nodes_[i];
+    if (IsHeading(n.tag) && n.class_weight < 0) return true;
+    if (n.tag == GUMBO_TAG_FIGCAPTION) return false;
+    if ((flags_ & kWeightClasses) && n.text < 500) {
+      const std::string_view cls = Attr(n.g, "class");
+      if (!cls.empty() && AsciiLower(cls).find("share") != std::string::npos) return true;
+    }
+    return CleanConditionally(i);
+  }
+
+  const GumboNode* root_;
+  unsigned flags_ = 0;
+  std::vector<Node> nodes_;
+};
+
+}  // namespace
+
+std::string ExtractMainText(const GumboNode* root) {
+  if (root == nullptr) return "";
+  return Extraction(root).Run();
+}
+
+}  // namespace kuzet::extractor

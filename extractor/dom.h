@@ -1,0 +1,34 @@
+// Small helpers over Gumbo's tree, shared by the content and metadata passes.
+#pragma once
+
+#include <gumbo.h>
+
+#include <string>
+#include <string_view>
+
+namespace kuzet::extractor {
+
+inline bool IsElement(const GumboNode* n) { return n != nullptr && n->type == GUMBO_NODE_ELEMENT; }
+
+// Attribute value or "" (Gumbo has already decoded character references).
+inline std::string_view Attr(const GumboNode* n, const char* name) {
+  if (!IsElement(n)) return {};
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a == nullptr ? std::string_view() : std::string_view(a->value);
+}
+
+inline GumboTag Tag(const GumboNode* n) { return IsElement(n) ? n->v.element.tag : GUMBO_TAG_LAST; }
+
+// Appends text to out collapsing every run of HTML whitespace (and U+00A0) to one space.
+void AppendCollapsed(std::string_view text, std::string& out);
+
+// All text under node (script/style/template excluded), whitespace collapsed and trimmed.
+std::string NodeText(const GumboNode* node);
+
+// Lowercase ASCII copy.
+std::string AsciiLower(std::string_view s);
+
+// s with leading and trailing whitespace (ASCII and U+00A0) removed.
+std::string_view Trim(std::string_view s);
+
+}  // namespace kuzet::extractor

@@ -1,0 +1,65 @@
+#include "extractor/extractor.h"
+
+#include <gumbo.h>
+
+#include <exception>
+#include <memory>
+
+#include "extractor/charset.h"
+#include "extractor/content.h"
+#include "extractor/date_parse.h"
+#include "extractor/language.h"
+#include "extractor/metadata.h"
+#include "extractor/url_resolver.h"
+
+namespace kuzet::extractor {
+namespace {
+
+struct GumboOutputDeleter {
+  void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
+};
+
+Article ExtractDecoded(const DecodedText& decoded, std::string_view url) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;  // error records cost time and we never read them
+  std::unique_ptr<GumboOutput, GumboOutputDeleter> output(
+      gumbo_parse_with_options(&options, decoded.utf8.data(), decoded.utf8.size()));
+  Article a;
+  a.charset = decoded.charset;
+  if (output == nullptr) return a;
+  UrlResolver resolver(url);
+  PageMetadata meta = ExtractMetadata(output->document, url, resolver);
+  a.title = std::move(meta.title);
+  a.date = std::move(meta.date);
+  a.author = std::move(meta.author);
+  a.canonical_url = std::move(meta.canonical_url);
+  a.site_name = std::move(meta.site_name);
+  a.links = std::move(meta.links);
+  a.feed_links = std::move(meta.feed_links);
+  a.text = ExtractMainText(output->document);
+  if (a.date.empty()) {
+    // A written date near the top of the article ("5 ноября 2013 г.", "November 5, 2013").
+    a.date = FindDateInText(std::string_view(a.text).substr(0, 1500));
+  }
+  a.lang = DetectLanguage(a.text.size() >= 200 ? a.text : a.title + "\n" + a.text);
+  return a;
+}
+
+}  // namespace
+
+Result<Article> Extract(std::string_view bytes, std::string_view content_type,
+                        std::string_view url) {
+  if (bytes.size() > kMaxDocumentBytes) {
+    return Status::InvalidArgument("extractor: document of " + std::to_string(bytes.size()) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(kMaxDocumentBytes) + " (" + std::string(url) + ")");
+  }
+  try {
+    return ExtractDecoded(DecodeToUtf8(bytes, content_type), url);
+  } catch (const std::exception& e) {
+    // bad_alloc or a library exception: report, never propagate.
+    return Status::Corruption("extractor: cannot extract " + std::string(url) + ": " + e.what());
+  }
+}
+
+}  // namespace kuzet::extractor

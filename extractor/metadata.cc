@@ -1,0 +1,277 @@
+#include "extractor/metadata.h"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <unordered_set>
+#include <utility>
+
+#include "extractor/date_parse.h"
+#include "extractor/dom.h"
+
+namespace kuzet::extractor {
+namespace {
+
+// <meta> names/properties carrying the publication date, best first.
+constexpr std::string_view kDateMetaNames[] = {
+    "article:published_time", "og:published_time", "article:published", "published_time",
+    "datepublished", "publishdate", "publish_date", "publish-date", "pubdate", "date",
+    "dc.date.issued", "dc.date", "dcterms.date", "dcterms.created", "dc.date.created",
+    "sailthru.date", "parsely-pub-date", "citation_publication_date", "citation_date",
+    "article.published", "og:article:published_time", "date.published", "created",
+    "article_date_original", "original-publish-date", "cxenseparse:recs:publishtime",
+    "mediator_published_time", "dc.created", "dcterms.issued", "release_date"};
+
+int DateMetaRank(std::string_view name) {
+  for (size_t k = 0; k < std::size(kDateMetaNames); ++k) {
+    if (kDateMetaNames[k] == name) return static_cast<int>(k);
+  }
+  return -1;
+}
+
+struct Scan {
+  std::string og_title, h1, title_tag, og_site_name, app_name;
+  std::string canonical, og_url, base_href;
+  std::string meta_author, article_author, itemprop_author, rel_author;
+  int date_rank = 1 << 30;
+  std::string meta_date;
+  std::string itemprop_date, time_date, time_pub_date;
+  std::vector<std::string> json_ld;
+  std::vector<std::string> hrefs, feed_hrefs;
+};
+
+bool RelHas(std::string_view rel, std::string_view word) {
+  const std::string lower = AsciiLower(rel);
+  size_t pos = 0;
+  while ((pos = lower.find(word, pos)) != std::string::npos) {
+    const bool start = pos == 0 || lower[pos - 1] == ' ';
+    const bool end = pos + word.size() == lower.size() || lower[pos + word.size()] == ' ';
+    if (start && end) return true;
+    ++pos;
+  }
+  return false;
+}
+
+void VisitElement(const GumboNode* n, Scan& s) {
+  switch (n->v.element.tag) {
+    case GUMBO_TAG_META: {
+      std::string key = AsciiLower(Attr(n, "property"));
+      if (key.empty()) key = AsciiLower(Attr(n, "name"));
+      if (key.empty()) key = AsciiLower(Attr(n, "itemprop"));
+      const std::string_view content = Trim(Attr(n, "content"));
+      if (key.empty() || content.empty()) return;
+      if (key == "og:title" && s.og_title.empty()) s.og_title = content;
+      if (key == "og:site_name" && s.og_site_name.empty()) s.og_site_name = content;
+      if (key == "application-name" && s.app_name.empty()) s.app_name = content;
+      if (key == "og:url" && s.og_url.empty()) s.og_url = content;
+      if (key == "author" && s.meta_author.empty()) s.meta_author = content;
+      if ((key == "article:author" || key == "dc.creator" || key == "sailthru.author") &&
+          s.article_author.empty() && !content.starts_with("http"))
+        s.article_author = content;
+      if (const int rank = DateMetaRank(key); rank >= 0 && rank < s.date_rank) {
+        std::string d = NormalizeDate(content);
+        if (!d.empty()) {
+          s.date_rank = rank;
+          s.meta_date = std::move(d);
+        }
+      }
+      return;
+    }
+    case GUMBO_TAG_LINK: {
+      const std::string_view rel = Attr(n, "rel");
+      const std::string_view href = Attr(n, "href");
+      if (href.empty()) return;
+      if (RelHas(rel, "canonical") && s.canonical.empty()) s.canonical = href;
+      if (RelHas(rel, "alternate")) {
+        const std::string type = AsciiLower(Trim(Attr(n, "type")));
+        if (type == "application/rss+xml" || type == "application/atom+xml") {
+          s.feed_hrefs.emplace_back(href);
+        }
+      }
+      return;
+    }
+    case GUMBO_TAG_BASE:
+      if (s.base_href.empty()) s.base_href = Attr(n, "href");
+      return;
+    case GUMBO_TAG_TITLE:
+      if (s.title_tag.empty()) s.title_tag = NodeText(n);
+      return;
+    case GUMBO_TAG_H1:
+      if (s.h1.empty()) s.h1 = NodeText(n);
+      break;
+    case GUMBO_TAG_SCRIPT:
+      if (AsciiLower(Trim(Attr(n, "type"))) == "application/ld+json" && s.json_ld.size() < 16) {
+        std::string text;
+        for (unsigned k = 0; k < n->v.element.children.length; ++k) {
+          const auto* c = static_cast<const GumboNode*>(n->v.element.children.data[k]);
+          if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA) text += c->v.text.text;
+        }
+        s.json_ld.push_back(std::move(text));
+      }
+      return;
+    case GUMBO_TAG_TIME: {
+      const std::string_view dt = Attr(n, "datetime");
+      if (!dt.empty()) {
+        const bool pub = gumbo_get_attribute(&n->v.element.attributes, "pubdate") != nullptr ||
+                         AsciiLower(Attr(n, "class")).find("publish") != std::string::npos ||
+                         Attr(n, "itemprop") == "datePublished";
+        std::string d = NormalizeDate(dt);
+        if (!d.empty()) {
+          if (pub && s.time_pub_date.empty()) s.time_pub_date = d;
+          if (s.time_date.empty()) s.time_date = std::move(d);
+        }
+      }
+      break;
+    }
+    case GUMBO_TAG_A: {
+      const std::string_view href = Attr(n, "href");
+      if (!href.empty()) s.hrefs.emplace_back(href);
+      if (RelHas(Attr(n, "rel"), "author") && s.rel_author.empty()) s.rel_author = NodeText(n);
+      break;
+    }
+    default:
+      break;
+  }
+  const std::string_view itemprop = Attr(n, "itemprop");
+  if (itemprop == "datePublished" && s.itemprop_date.empty()) {
+    std::string_view v = Attr(n, "content");
+    if (v.empty()) v = Attr(n, "datetime");
+    s.itemprop_date = v.empty() ? NormalizeDate(NodeText(n)) : NormalizeDate(v);
+  } else if (itemprop == "author" && s.itemprop_author.empty()) {
+    std::string_view v = Attr(n, "content");
+    s.itemprop_author = v.empty() ? NodeText(n) : std::string(v);
+  }
+}
+
+// Finds datePublished, author.name, publisher.name in JSON-LD (objects, arrays, @graph).
+void ReadJsonLd(std::string_view text, std::string& date, std::string& author, std::string& site) {
+  const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return;
+  std::vector<const nlohmann::json*> stack{&doc};
+  size_t visited = 0;
+  while (!stack.empty() && ++visited < 10000) {
+    const nlohmann::json* j = stack.back();
+    stack.pop_back();
+    if (j->is_array()) {
+      for (auto it = j->rbegin(); it != j->rend(); ++it) stack.push_back(&*it);
+      continue;
+    }
+    if (!j->is_object()) continue;
+    if (date.empty()) {
+      if (auto it = j->find("datePublished"); it != j->end() && it->is_string()) {
+        date = NormalizeDate(it->get<std::string>());
+      }
+    }
+    if (author.empty()) {
+      if (auto it = j->find("author"); it != j->end()) {
+        const nlohmann::json* a = &*it;
+        if (a->is_array() && !a->empty()) a = &(*a)[0];
+        if (a->is_string()) author = a->get<std::string>();
+        if (a->is_object()) {
+          if (auto n = a->find("name"); n != a->end() && n->is_string()) author = n->get<std::string>();
+        }
+      }
+    }
+    if (site.empty()) {
+      if (auto it = j->find("publisher"); it != j->end() && it->is_object()) {
+        if (auto n = it->find("name"); n != it->end() && n->is_string()) site = n->get<std::string>();
+      }
+    }
+    if (auto it = j->find("@graph"); it != j->end()) stack.push_back(&*it);
+    if (auto it = j->find("mainEntity"); it != j->end()) stack.push_back(&*it);
+  }
+}
+
+std::string FirstNonEmpty(std::initializer_list<const std::string*> values) {
+  for (const std::string* v : values) {
+    if (!v->empty()) return *v;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string StripSiteName(std::string_view title, std::string_view site_name) {
+  const std::string_view t = Trim(title);
+  static constexpr std::string_view kSeparators[] = {" | ", " - ", " — ", " – ", " :: ",
+                                                     " « ", " » ", " / ", " · ", ": "};
+  if (!site_name.empty()) {
+    for (auto sep : kSeparators) {
+      if (t.ends_with(std::string(sep) + std::string(site_name))) {
+        return std::string(Trim(t.substr(0, t.size() - sep.size() - site_name.size())));
+      }
+      if (t.starts_with(std::string(site_name) + std::string(sep))) {
+        return std::string(Trim(t.substr(site_name.size() + sep.size())));
+      }
+    }
+  }
+  // Without a known site name, drop a short last part after " | " or " — " (typical "Story | Site").
+  for (auto sep : {std::string_view(" | "), std::string_view(" — "), std::string_view(" - ")}) {
+    const size_t p = t.rfind(sep);
+    if (p == std::string_view::npos) continue;
+    const std::string_view head = t.substr(0, p);
+    const std::string_view tail = t.substr(p + sep.size());
+    if (tail.size() * 2 < head.size() && tail.find(' ') == std::string_view::npos) {
+      return std::string(Trim(head));
+    }
+  }
+  return std::string(t);
+}
+
+PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
+                             UrlResolver& resolver) {
+  Scan s;
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    const GumboVector* kids = nullptr;
+    if (n->type == GUMBO_NODE_DOCUMENT) {
+      kids = &n->v.document.children;
+    } else if (n->type == GUMBO_NODE_ELEMENT) {
+      VisitElement(n, s);
+      const GumboTag t = n->v.element.tag;
+      if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_TITLE) continue;
+      kids = &n->v.element.children;
+    }
+    if (kids == nullptr) continue;
+    for (unsigned k = kids->length; k-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids->data[k]));
+  }
+
+  PageMetadata m;
+  std::string ld_date, ld_author, ld_site;
+  for (const auto& text : s.json_ld) ReadJsonLd(text, ld_date, ld_author, ld_site);
+
+  m.site_name = FirstNonEmpty({&s.og_site_name, &ld_site, &s.app_name});
+  const std::string raw_title = FirstNonEmpty({&s.og_title, &s.h1, &s.title_tag});
+  m.title = StripSiteName(raw_title, m.site_name);
+  m.author = FirstNonEmpty({&ld_author, &s.article_author, &s.meta_author, &s.itemprop_author,
+                            &s.rel_author});
+  m.author = std::string(Trim(m.author));
+  m.date = FirstNonEmpty({&ld_date, &s.meta_date, &s.itemprop_date, &s.time_pub_date, &s.time_date});
+  if (m.date.empty()) m.date = FindDateInUrl(page_url);
+
+  if (!s.base_href.empty()) resolver.SetBase(s.base_href);
+  for (const std::string* c : {&s.canonical, &s.og_url}) {
+    if (c->empty()) continue;
+    if (auto u = resolver.Resolve(*c)) {
+      m.canonical_url = std::move(*u);
+      break;
+    }
+  }
+  if (m.date.empty() && !m.canonical_url.empty()) m.date = FindDateInUrl(m.canonical_url);
+
+  std::unordered_set<std::string> seen;
+  for (const auto& href : s.hrefs) {
+    auto u = resolver.Resolve(href);
+    if (u && seen.insert(*u).second) m.links.push_back(std::move(*u));
+  }
+  seen.clear();
+  for (const auto& href : s.feed_hrefs) {
+    auto u = resolver.Resolve(href);
+    if (u && seen.insert(*u).second) m.feed_links.push_back(std::move(*u));
+  }
+  return m;
+}
+
+}  // namespace kuzet::extractor

@@ -1,0 +1,31 @@
+// What a page says about itself: title, dates, author, canonical URL, site name, links, feeds.
+#pragma once
+
+#include <gumbo.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "extractor/url_resolver.h"
+
+namespace kuzet::extractor {
+
+struct PageMetadata {
+  std::string title;  // og:title, else first <h1>, else <title>; site name stripped
+  std::string date;   // "YYYY-MM-DD" from markup or URL, "" if none (text dates: see Extract)
+  std::string author, canonical_url, site_name;
+  std::vector<std::string> links;       // absolute http(s) <a href>, document order, unique
+  std::vector<std::string> feed_links;  // <link rel=alternate type=rss/atom>, absolute
+};
+
+// Reads <head> metadata, JSON-LD, microdata and links. resolver gets the page's <base href>.
+// Sources of the date, best first: JSON-LD datePublished, <meta> article:published_time and
+// kin, itemprop=datePublished, <time datetime>, the URL path.
+PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
+                             UrlResolver& resolver);
+
+// Removes a site name joined to a title by " | ", " - ", " — ", " :: ", " « " or " » ".
+std::string StripSiteName(std::string_view title, std::string_view site_name);
+
+}  // namespace kuzet::extractor

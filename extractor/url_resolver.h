@@ -1,0 +1,31 @@
+// Resolves href values against the page URL and <base href> (RFC 3986 §5.2, via libcurl's URL
+// API), keeping only absolute http(s) URLs and dropping fragments.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kuzet::extractor {
+
+class UrlResolver {
+ public:
+  // page_url may be empty or invalid; then only absolute hrefs resolve.
+  explicit UrlResolver(std::string_view page_url);
+  ~UrlResolver();
+  UrlResolver(const UrlResolver&) = delete;
+  UrlResolver& operator=(const UrlResolver&) = delete;
+
+  // Applies <base href> (itself resolved against the page URL, HTML §4.2.3); ignored if invalid.
+  void SetBase(std::string_view base_href);
+
+  // Absolute http(s) URL without fragment, or nullopt for javascript:, mailto:, junk...
+  std::optional<std::string> Resolve(std::string_view href) const;
+
+ private:
+  CURLU* base_ = nullptr;  // null when there is no usable base
+};
+
+}  // namespace kuzet::extractor

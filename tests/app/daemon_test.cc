@@ -1,0 +1,121 @@
+// The daemon as a monitor runs it: `kuzet run` crawls, keeps running through a SIGHUP with a
+// broken config (keeping the old one), and exits cleanly and quickly on SIGTERM.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/app/test_site.h"
+
+namespace kuzet {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+size_t CountMentions(const std::string& config) {
+  std::string command = std::string(KUZET_BINARY) + " mentions --format json --config " + config;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  auto json = nlohmann::json::parse(out, nullptr, false);
+  return json.is_array() ? json.size() : 0;
+}
+
+// Waits for the child to exit; returns its wait status, or -1 after the timeout.
+int WaitForExit(pid_t pid, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(20ms);
+  }
+  return -1;
+}
+
+TEST(DaemonTest, CrawlsSurvivesABadReloadAndStopsCleanlyOnSigterm) {
+  testing::TestSite site;
+  fs::path dir = fs::temp_directory_path() / ("kuzet-daemon-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string config = (dir / "kuzet.toml").string();
+  std::ofstream(config) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+allow_private_hosts = ["127.0.0.1"]
+log_level = "info"
+
+[[sites]]
+id = "steppe"
+start_urls = [")" + site.Url("/") + R"("]
+feeds = [")" + site.Url("/feed.xml") + R"("]
+interval = "1h"
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
+)";
+  fs::path log = dir / "daemon.log";
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    FILE* err = freopen(log.c_str(), "w", stderr);
+    (void)err;
+    execl(KUZET_BINARY, KUZET_BINARY, "run", "--config", config.c_str(), nullptr);
+    _exit(127);
+  }
+
+  // The first crawl happens at start-up and stores the three Zhanaozen mentions.
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  size_t mentions = 0;
+  while (std::chrono::steady_clock::now() < deadline && (mentions = CountMentions(config)) < 3) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(mentions, 3u) << ReadFile(log);
+
+  // A broken config on SIGHUP is refused and the daemon keeps running on the old one.
+  std::ofstream(config, std::ios::app) << "\n[[rules]]\nid = \"broken\"\nterms = 5\n";
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         ReadFile(log).find("config not reloaded") == std::string::npos) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_NE(ReadFile(log).find("config not reloaded"), std::string::npos) << ReadFile(log);
+  EXPECT_NE(ReadFile(log).find("rules[1].terms"), std::string::npos) << ReadFile(log);
+  int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, WNOHANG), 0) << "the daemon died on a bad reload";
+
+  // SIGTERM: a clean exit within a few seconds.
+  auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  status = WaitForExit(pid, 5s);
+  ASSERT_NE(status, -1) << "still running 5 s after SIGTERM";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(log);
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 5s);
+  EXPECT_NE(ReadFile(log).find("kuzet stopped"), std::string::npos);
+  if (::testing::Test::HasFailure()) kill(pid, SIGKILL);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kuzet

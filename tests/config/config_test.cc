@@ -1,0 +1,451 @@
+// Tests of config/config.h: durations, a full config, the shipped example, every class of error
+// with its exact message and line, data_dir resolution and hosts defaulting.
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+namespace kuzet::config {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+// ---------------------------------------------------------------------------------------------
+// ParseDuration
+
+struct DurationCase {
+  const char* text;
+  long long seconds;
+};
+
+TEST(ParseDurationTest, AcceptsUnitGroupsLargestFirst) {
+  const DurationCase cases[] = {
+      {"90s", 90},         {"15m", 900}, {"2h", 7200},   {"1d", 86400}, {"1h30m", 5400},
+      {"1d2h3m4s", 93784}, {"0s", 0},    {"120m", 7200}, {"007s", 7},   {"1d12h", 129600},
+  };
+  for (const DurationCase& c : cases) {
+    Result<Seconds> parsed = ParseDuration(c.text);
+    ASSERT_TRUE(parsed.ok()) << c.text << ": " << parsed.status().message();
+    EXPECT_EQ(parsed->count(), c.seconds) << c.text;
+  }
+}
+
+TEST(ParseDurationTest, RejectsBareNumbersUnknownUnitsAndDisorder) {
+  const char* cases[] = {"",    "90",   "fast", "15 m",  " 15m", "15m ",
+                         "-5m", "+5m",  "1.5h", "30m1h", "1m1m", "15M",
+                         "m",   "1h30", "1w",   "5ms",   "h1",   "99999999999d"};
+  for (const char* text : cases) {
+    Result<Seconds> parsed = ParseDuration(text);
+    EXPECT_FALSE(parsed.ok()) << '"' << text << "\" parsed as " << parsed->count() << "s";
+  }
+}
+
+TEST(ParseDurationTest, MessageQuotesTheTextAndHintsAtAUnitForBareNumbers) {
+  EXPECT_EQ(ParseDuration("fast").status().message(),
+            "expected a duration like \"15m\", got \"fast\"");
+  EXPECT_EQ(ParseDuration("90").status().message(),
+            "expected a duration like \"15m\", got \"90\" (add a unit: s, m, h or d)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A valid config
+
+constexpr std::string_view kFullConfig = R"(# every key set
+[settings]
+data_dir = "/var/lib/kuzet"
+user_agent = "KuzetTest/1.0"
+concurrency = 16
+per_host_connections = 3
+per_host_delay = "2s"
+fetch_timeout = "45s"
+max_body_bytes = 2097152
+max_redirects = 7
+log_level = "debug"
+allow_private_hosts = ["127.0.0.1", "Intranet.Local"]
+
+[[sites]]
+id = "vlast"
+name = "Vlast.kz"
+languages = ["ru", "kk"]
+start_urls = ["https://vlast.kz/"]
+feeds = ["https://Feeds.Vlast.kz/rss.xml"]
+sitemaps = ["https://vlast.kz/sitemap.xml"]
+interval = "1h30m"
+max_depth = 2
+max_pages = 50
+hosts = ["vlast.kz", "WWW.vlast.kz"]
+include = ["/novosti/*", "/obshchestvo/*"]
+exclude = ["*?print=1"]
+
+[[sites]]
+id = "hrw_kz"
+start_urls = ["https://www.hrw.org/europe/central-asia/kazakhstan"]
+
+[[rules]]
+id = "zhanaozen"
+description = "The town, every spelling"
+terms = ["Zhanaozen", "Жаңаөзен"]
+query = "Zhanaozen NEAR/10 strike"
+languages = ["en", "ru"]
+sites = ["vlast", "hrw_kz"]
+cross_script = false
+exact = true
+)";
+
+TEST(ParseConfigTest, FullConfigSetsEveryField) {
+  Result<Config> parsed = ParseConfig(kFullConfig, "full.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  const Config& config = *parsed;
+  EXPECT_EQ(config.path, "");
+
+  const Settings& s = config.settings;
+  EXPECT_EQ(s.data_dir, "/var/lib/kuzet");
+  EXPECT_EQ(s.user_agent, "KuzetTest/1.0");
+  EXPECT_EQ(s.concurrency, 16);
+  EXPECT_EQ(s.per_host_connections, 3);
+  EXPECT_EQ(s.per_host_delay, seconds(2));
+  EXPECT_EQ(s.fetch_timeout, seconds(45));
+  EXPECT_EQ(s.max_body_bytes, 2097152);
+  EXPECT_EQ(s.max_redirects, 7);
+  EXPECT_EQ(s.log_level, "debug");
+  EXPECT_EQ(s.allow_private_hosts, (std::vector<std::string>{"127.0.0.1", "intranet.local"}));
+
+  ASSERT_EQ(config.sites.size(), 2u);
+  const Site& vlast = config.sites[0];
+  EXPECT_EQ(vlast.id, "vlast");
+  EXPECT_EQ(vlast.name, "Vlast.kz");
+  EXPECT_EQ(vlast.languages, (std::vector<std::string>{"ru", "kk"}));
+  EXPECT_EQ(vlast.start_urls, (std::vector<std::string>{"https://vlast.kz/"}));
+  EXPECT_EQ(vlast.feeds, (std::vector<std::string>{"https://Feeds.Vlast.kz/rss.xml"}));
+  EXPECT_EQ(vlast.sitemaps, (std::vector<std::string>{"https://vlast.kz/sitemap.xml"}));
+  EXPECT_EQ(vlast.interval, seconds(5400));
+  EXPECT_EQ(vlast.max_depth, 2);
+  EXPECT_EQ(vlast.max_pages, 50);
+  EXPECT_EQ(vlast.hosts, (std::vector<std::string>{"vlast.kz", "www.vlast.kz"}));
+  EXPECT_EQ(vlast.include, (std::vector<std::string>{"/novosti/*", "/obshchestvo/*"}));
+  EXPECT_EQ(vlast.exclude, (std::vector<std::string>{"*?print=1"}));
+  EXPECT_EQ(vlast.line, 14);
+
+  const Site& hrw = config.sites[1];
+  EXPECT_EQ(hrw.name, "hrw_kz") << "name defaults to the id";
+  EXPECT_TRUE(hrw.languages.empty());
+  EXPECT_EQ(hrw.interval, seconds(3600));
+  EXPECT_EQ(hrw.max_depth, 1);
+  EXPECT_EQ(hrw.max_pages, 200);
+  EXPECT_EQ(hrw.hosts, (std::vector<std::string>{"www.hrw.org"}));
+  EXPECT_EQ(hrw.line, 28);
+
+  ASSERT_EQ(config.rules.size(), 1u);
+  const Rule& rule = config.rules[0];
+  EXPECT_EQ(rule.id, "zhanaozen");
+  EXPECT_EQ(rule.description, "The town, every spelling");
+  EXPECT_EQ(rule.terms, (std::vector<std::string>{"Zhanaozen", "Жаңаөзен"}));
+  EXPECT_EQ(rule.query, "Zhanaozen NEAR/10 strike");
+  EXPECT_EQ(rule.languages, (std::vector<std::string>{"en", "ru"}));
+  EXPECT_EQ(rule.sites, (std::vector<std::string>{"vlast", "hrw_kz"}));
+  EXPECT_FALSE(rule.cross_script);
+  EXPECT_TRUE(rule.exact);
+  EXPECT_EQ(rule.line, 32);
+}
+
+TEST(ParseConfigTest, MissingSettingsAndOptionalKeysKeepDefaults) {
+  Result<Config> parsed = ParseConfig(
+      "[[sites]]\nid = \"a\"\nfeeds = [\"http://a.test/feed\"]\n"
+      "[[rules]]\nid = \"r\"\nterms = [\"Zhanaozen\"]\n",
+      "min.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  Settings defaults;
+  EXPECT_EQ(parsed->settings.data_dir, "data") << "ParseConfig does not resolve data_dir";
+  EXPECT_EQ(parsed->settings.user_agent, defaults.user_agent);
+  EXPECT_EQ(parsed->settings.concurrency, defaults.concurrency);
+  EXPECT_EQ(parsed->settings.per_host_delay, defaults.per_host_delay);
+  EXPECT_EQ(parsed->settings.max_body_bytes, defaults.max_body_bytes);
+  EXPECT_EQ(parsed->settings.log_level, "info");
+  EXPECT_TRUE(parsed->rules[0].cross_script);
+  EXPECT_FALSE(parsed->rules[0].exact);
+  EXPECT_EQ(parsed->rules[0].line, 4);
+}
+
+TEST(ParseConfigTest, EmptyFileIsAValidConfigWithNothingToDo) {
+  Result<Config> parsed = ParseConfig("# nothing yet\n", "empty.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_TRUE(parsed->sites.empty());
+  EXPECT_TRUE(parsed->rules.empty());
+}
+
+TEST(ParseConfigTest, HostsDefaultToDistinctLowercaseHostsOfAllUrls) {
+  Result<Config> parsed = ParseConfig(R"([[sites]]
+id = "azattyq"
+start_urls = ["https://RUS.Azattyq.org/", "https://rus.azattyq.org/z/360"]
+feeds = ["https://rus.azattyq.org/api/feed", "http://127.0.0.1:8080/feed.xml"]
+sitemaps = ["https://www.azattyq.org/sitemap.xml"]
+)",
+                                      "hosts.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->sites[0].hosts,
+            (std::vector<std::string>{"rus.azattyq.org", "127.0.0.1", "www.azattyq.org"}));
+  // URLs themselves are kept as written; only the derived hosts are normalised.
+  EXPECT_EQ(parsed->sites[0].start_urls[0], "https://RUS.Azattyq.org/");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors: each class gives the exact message, on the line of the offending value (or of the
+// table when a required key is missing).
+
+struct ErrorCase {
+  const char* name;
+  const char* toml;
+  const char* message;
+};
+
+constexpr const char* kSite = "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\n";
+
+const ErrorCase kErrorCases[] = {
+    {"unknown site key with suggestion",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\nintervall = \"15m\"\n",
+     "t.toml:4: sites[0].intervall: unknown key (did you mean \"interval\"?)"},
+    {"unknown key without a close match", "[settings]\ncolour = \"blue\"\n",
+     "t.toml:2: settings.colour: unknown key"},
+    {"unknown rule key, wrong case", "[[rules]]\nid = \"r\"\nTerms = [\"x\"]\n",
+     "t.toml:1: rules[0]: needs at least one of terms or query\n"
+     "t.toml:3: rules[0].Terms: unknown key (did you mean \"terms\"?)"},
+    {"unknown top-level table", "[setting]\nconcurrency = 4\n",
+     "t.toml:1: setting: unknown key (did you mean \"settings\"?)"},
+    {"string where an integer belongs", "[settings]\nconcurrency = \"8\"\n",
+     "t.toml:2: settings.concurrency: expected an integer, got a string"},
+    {"integer where a string belongs", "[settings]\nuser_agent = 5\n",
+     "t.toml:2: settings.user_agent: expected a string, got an integer"},
+    {"string where an array belongs",
+     "[[sites]]\nid = \"a\"\nlanguages = \"ru\"\nstart_urls = [\"https://a.kz/\"]\n",
+     "t.toml:3: sites[0].languages: expected an array of strings, got a string"},
+    {"wrong element type in an array",
+     "[[sites]]\nid = \"a\"\nfeeds = [\n  \"https://a.kz/rss\",\n  3,\n]\n",
+     "t.toml:5: sites[0].feeds[1]: expected a string, got an integer"},
+    {"string where a boolean belongs", "[[rules]]\nid = \"r\"\nterms = [\"x\"]\nexact = \"yes\"\n",
+     "t.toml:4: rules[0].exact: expected a boolean (true or false), got a string"},
+    {"float where an integer belongs", "[settings]\nmax_redirects = 2.5\n",
+     "t.toml:2: settings.max_redirects: expected an integer, got a float"},
+    {"bad duration",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\n\ninterval = \"fast\"\n",
+     "t.toml:5: sites[0].interval: expected a duration like \"15m\", got \"fast\""},
+    {"bare number as duration", "[settings]\nfetch_timeout = 30\n",
+     "t.toml:2: settings.fetch_timeout: expected a duration like \"15m\", got an integer"},
+    {"zero interval",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\ninterval = \"0m\"\n",
+     "t.toml:4: sites[0].interval: expected a duration greater than zero, got \"0m\""},
+    {"URL without scheme", "[[sites]]\nid = \"a\"\nstart_urls = [\"vlast.kz/novosti\"]\n",
+     "t.toml:3: sites[0].start_urls[0]: expected an absolute http(s) URL, got "
+     "\"vlast.kz/novosti\""},
+    {"URL with another scheme", "[[sites]]\nid = \"a\"\nsitemaps = [\"ftp://a.kz/sitemap.xml\"]\n",
+     "t.toml:3: sites[0].sitemaps[0]: expected an absolute http(s) URL, got "
+     "\"ftp://a.kz/sitemap.xml\""},
+    {"duplicate site id",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\n\n"
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://b.kz/\"]\n",
+     "t.toml:6: sites[1].id: duplicate id \"a\" (first defined at line 2)"},
+    {"id with capitals and spaces", "[[rules]]\nid = \"Zhanaozen town\"\nterms = [\"x\"]\n",
+     "t.toml:2: rules[0].id: expected an id of lowercase letters, digits, '_' and '-', got "
+     "\"Zhanaozen town\""},
+    {"missing site id", "# comment\n[[sites]]\nstart_urls = [\"https://a.kz/\"]\n",
+     "t.toml:2: sites[0].id: missing required key"},
+    {"site without any URL", "[[sites]]\nid = \"a\"\nfeeds = []\n",
+     "t.toml:1: sites[0]: needs at least one of start_urls, feeds or sitemaps"},
+    {"rule without terms or query", "[[rules]]\nid = \"r\"\ndescription = \"nothing to match\"\n",
+     "t.toml:1: rules[0]: needs at least one of terms or query"},
+    {"empty term", "[[rules]]\nid = \"r\"\nterms = [\"Zhanaozen\", \" \"]\n",
+     "t.toml:3: rules[0].terms[1]: expected a non-empty string"},
+    {"rule naming an unknown site",
+     "[[sites]]\nid = \"vlast\"\nstart_urls = [\"https://vlast.kz/\"]\n"
+     "[[rules]]\nid = \"r\"\nterms = [\"x\"]\nsites = [\"vlast\", \"vlst\", \"bbc\"]\n",
+     "t.toml:7: rules[0].sites[1]: no site has id \"vlst\" (did you mean \"vlast\"?)\n"
+     "t.toml:7: rules[0].sites[2]: no site has id \"bbc\""},
+    {"concurrency too low", "[settings]\nconcurrency = 0\n",
+     "t.toml:2: settings.concurrency: expected an integer from 1 to 1024, got 0"},
+    {"max_depth too high",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\nmax_depth = 11\n",
+     "t.toml:4: sites[0].max_depth: expected an integer from 0 to 10, got 11"},
+    {"max_body_bytes too small", "[settings]\nmax_body_bytes = 100\n",
+     "t.toml:2: settings.max_body_bytes: expected an integer from 1024 to 1073741824, got 100"},
+    {"unknown log level", "[settings]\nlog_level = \"verbose\"\n",
+     "t.toml:2: settings.log_level: expected one of trace, debug, info, warn, error, off, got "
+     "\"verbose\""},
+    {"language that is not a two-letter code",
+     "[[rules]]\nid = \"r\"\nterms = [\"x\"]\nlanguages = [\"ru\", \"KZ\"]\n",
+     "t.toml:4: rules[0].languages[1]: expected a two-letter lowercase language code like "
+     "\"kk\", got \"KZ\""},
+    {"include pattern that is a full URL",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\ninclude = "
+     "[\"https://a.kz/news/*\"]\n",
+     "t.toml:4: sites[0].include[0]: expected a path pattern starting with '/' or '*' like "
+     "\"/news/*\", got \"https://a.kz/news/*\""},
+    {"[sites] written as a single table", "[sites]\nid = \"a\"\n",
+     "t.toml:1: sites: expected an array of tables ([[sites]]), got a table"},
+    {"settings written as a value", "settings = 3\n",
+     "t.toml:1: settings: expected a table ([settings]), got an integer"},
+};
+
+TEST(ParseConfigErrorTest, EachClassOfErrorGivesItsExactMessage) {
+  for (const ErrorCase& c : kErrorCases) {
+    Result<Config> parsed = ParseConfig(c.toml, "t.toml");
+    ASSERT_FALSE(parsed.ok()) << c.name;
+    EXPECT_EQ(parsed.status().code(), Status::Code::kInvalidArgument) << c.name;
+    EXPECT_EQ(parsed.status().message(), c.message) << c.name;
+  }
+}
+
+TEST(ParseConfigErrorTest, ValidSiteFixtureIsValid) {
+  // Guards the error cases above: their errors come from the lines they change, not the fixture.
+  EXPECT_TRUE(ParseConfig(kSite, "t.toml").ok());
+}
+
+TEST(ParseConfigErrorTest, SyntaxErrorGivesFileLineColumnAndDescription) {
+  Result<Config> parsed = ParseConfig("[settings]\nconcurrency = 4\nuser_agent = \"x\n", "t.toml");
+  ASSERT_FALSE(parsed.ok());
+  const std::string& message = parsed.status().message();
+  EXPECT_EQ(message.rfind("t.toml:3:", 0), 0u) << message;
+  EXPECT_NE(message.find("string"), std::string::npos) << message;
+
+  parsed = ParseConfig("[[sites]]\nid = \"a\"\nid = \"b\"\n", "t.toml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message().rfind("t.toml:3:", 0), 0u) << parsed.status().message();
+}
+
+TEST(ParseConfigErrorTest, AllErrorsAreReportedInFileOrder) {
+  // Keys are visited alphabetically by toml++; the report must still read top to bottom.
+  Result<Config> parsed = ParseConfig(R"([settings]
+max_redirects = 99
+concurrency = 0
+
+[[sites]]
+id = "a"
+start_urls = ["https://a.kz/"]
+max_pages = 0
+[[rules]]
+id = "r"
+)",
+                                      "many.toml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(),
+            "many.toml:2: settings.max_redirects: expected an integer from 0 to 20, got 99\n"
+            "many.toml:3: settings.concurrency: expected an integer from 1 to 1024, got 0\n"
+            "many.toml:8: sites[0].max_pages: expected an integer from 1 to 1000000, got 0\n"
+            "many.toml:9: rules[0]: needs at least one of terms or query");
+}
+
+// ---------------------------------------------------------------------------------------------
+// LoadConfigFile
+
+class LoadConfigFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("kuzet-config-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "etc");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Write(const std::string& settings) {
+    std::string path = (dir_ / "etc" / "kuzet.toml").string();
+    std::ofstream(path) << settings
+                        << "\n[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\n";
+    return path;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(LoadConfigFileTest, RelativeDataDirIsResolvedAgainstTheConfigFolder) {
+  std::string path = Write("[settings]\ndata_dir = \"../state/./db\"\n");
+  Result<Config> loaded = LoadConfigFile(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->path, path);
+  EXPECT_EQ(loaded->settings.data_dir, (dir_ / "state" / "db").string());
+}
+
+TEST_F(LoadConfigFileTest, DefaultDataDirIsNextToTheConfig) {
+  Result<Config> loaded = LoadConfigFile(Write(""));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->settings.data_dir, (dir_ / "etc" / "data").string());
+}
+
+TEST_F(LoadConfigFileTest, RelativeConfigPathStillResolvesDataDirToAnAbsolutePath) {
+  std::string absolute = Write("[settings]\ndata_dir = \"db\"\n");
+  std::string relative = fs::relative(absolute, fs::current_path()).string();
+  ASSERT_TRUE(fs::path(relative).is_relative());
+  Result<Config> loaded = LoadConfigFile(relative);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->path, relative) << "path is kept as given, for messages";
+  EXPECT_EQ(loaded->settings.data_dir, (dir_ / "etc" / "db").string());
+}
+
+TEST_F(LoadConfigFileTest, AbsoluteDataDirIsKept) {
+  Result<Config> loaded = LoadConfigFile(Write("[settings]\ndata_dir = \"/srv/kuzet/data\"\n"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->settings.data_dir, "/srv/kuzet/data");
+}
+
+TEST_F(LoadConfigFileTest, ErrorsNameThePathAsGiven) {
+  std::string path = Write("[settings]\nlog_level = \"loud\"\n");
+  Result<Config> loaded = LoadConfigFile(path);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().message(),
+            path +
+                ":2: settings.log_level: expected one of trace, debug, info, warn, error, off, "
+                "got \"loud\"");
+}
+
+TEST_F(LoadConfigFileTest, MissingFileIsNotFound) {
+  std::string path = (dir_ / "absent.toml").string();
+  Result<Config> loaded = LoadConfigFile(path);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(loaded.status().message().rfind(path + ": ", 0), 0u) << loaded.status().message();
+}
+
+TEST_F(LoadConfigFileTest, DirectoryIsAnIOError) {
+  Result<Config> loaded = LoadConfigFile(dir_.string());
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), Status::Code::kIOError);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shipped example
+
+TEST(ExampleConfigTest, LoadsAndCoversTheZhanaozenStoryInThreeLanguages) {
+  const std::string path = KUZET_SOURCE_DIR "/config/example.toml";
+  Result<Config> loaded = LoadConfigFile(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const Config& config = *loaded;
+  EXPECT_GE(config.sites.size(), 10u);
+  EXPECT_EQ(config.settings.data_dir, (fs::path(KUZET_SOURCE_DIR) / "config" / "data").string());
+
+  std::set<std::string> languages;
+  for (const Site& site : config.sites) {
+    EXPECT_FALSE(site.hosts.empty()) << site.id;
+    EXPECT_LE(site.max_pages, 60) << site.id << ": the first run must be polite";
+    EXPECT_GE(site.interval, std::chrono::minutes(30)) << site.id;
+    EXPECT_LE(site.interval, std::chrono::hours(6)) << site.id;
+    languages.insert(site.languages.begin(), site.languages.end());
+  }
+  EXPECT_TRUE(languages.contains("en") && languages.contains("ru") && languages.contains("kk"));
+
+  auto rule = std::find_if(config.rules.begin(), config.rules.end(),
+                           [](const Rule& r) { return r.id == "zhanaozen"; });
+  ASSERT_NE(rule, config.rules.end());
+  for (const char* spelling : {"Zhanaozen", "Janaozen", "Жанаозен", "Жаңаөзен"}) {
+    EXPECT_NE(std::find(rule->terms.begin(), rule->terms.end(), spelling), rule->terms.end())
+        << spelling;
+  }
+}
+
+}  // namespace
+}  // namespace kuzet::config
