@@ -12,11 +12,15 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.set_version_flag("--version", "kuzet 0.1.0");
 
-  std::string config_path = "config/example.toml";
 
   auto* check = cli.add_subcommand("check-config", "Validate a config file and its rules");
   std::string check_file;
-  check->add_option("file", check_file, "Config file")->required();
+  auto* check_positional = check->add_option("file", check_file, "Config file");
+  auto* check_flag = check->add_option("-c,--config", check_file, "Config file");
+  check_positional->excludes(check_flag);
+  check->callback([&] {
+    if (check_file.empty()) throw CLI::RequiredError("check-config: a config file");
+  });
 
   CrawlOptions crawl;
   bool once = false;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -225,8 +226,11 @@ double LetterWeight(char16_t c) {
     case 0x0451:  // ё
     case 0x04D9: case 0x0493: case 0x049B: case 0x04A3: case 0x04E9:  // ә ғ қ ң ө
     case 0x04B1: case 0x04AF: case 0x04BB: case 0x0456:               // ұ ү һ і
-    case 0x0457: case 0x0454: case 0x0491:                            // ї є ґ (Ukrainian)
+    case 0x0457: case 0x0454: case 0x0491: case 0x045E:               // ї є ґ ў
       return 1.0;
+    case 0x0452: case 0x0453: case 0x0459: case 0x045A: case 0x045B: case 0x045C:
+    case 0x045F: case 0x0455: case 0x0458:  // ђ ѓ љ њ ћ ќ џ ѕ ј: Serbian/Macedonian, rare here
+      return -1.0;
     default:
       break;
   }
@@ -240,7 +244,7 @@ double LetterWeight(char16_t c) {
 bool IsCyrillicUpper(char16_t c) {
   return (c >= 0x0410 && c <= 0x042F) || c == 0x0401 || c == 0x04D8 || c == 0x0492 ||
          c == 0x049A || c == 0x04A2 || c == 0x04E8 || c == 0x04B0 || c == 0x04AE ||
-         c == 0x04BA || c == 0x0406;
+         c == 0x04BA || c == 0x0406 || c == 0x0407 || c == 0x0404 || c == 0x0490 || c == 0x040E;
 }
 
 bool IsCyrillicLetter(char16_t c) { return c >= 0x0400 && c <= 0x04FF; }
@@ -311,6 +315,17 @@ std::vector<Candidate> ScoreCyrillic(std::string_view bytes) {
   out.push_back({"KZ-1048", ScoreTable(sample, kKz1048High)});
   out.push_back({"PTCP154", ScoreTable(sample, kPtcp154High)});
   return out;
+}
+
+// The highest score; a later (less common) code page must win by a clear margin, so that
+// text both read alike (Ukrainian in windows-1251 vs KZ-1048) goes to the common one.
+const Candidate* BestCandidate(const std::vector<Candidate>& scores) {
+  const Candidate* best = nullptr;
+  for (const auto& c : scores) {
+    if (best == nullptr || c.score > best->score + std::max(2.0, 0.02 * std::abs(best->score)))
+      best = &c;
+  }
+  return best;
 }
 
 size_t CountHighBytes(std::string_view s) {
@@ -396,9 +411,14 @@ std::string NormalizeCharsetLabel(std::string_view label) {
     if (U_FAILURE(err) || canonical == nullptr) return "";
   }
   // Prefer ICU's MIME/IANA name so that reports read naturally.
-  err = U_ZERO_ERROR;
-  const char* iana = ucnv_getStandardName(canonical, "IANA", &err);
-  return U_SUCCESS(err) && iana != nullptr ? std::string(iana) : std::string(canonical);
+  for (const char* converter : {lower.c_str(), canonical}) {
+    for (const char* standard : {"MIME", "IANA"}) {
+      err = U_ZERO_ERROR;
+      const char* name = ucnv_getStandardName(converter, standard, &err);
+      if (U_SUCCESS(err) && name != nullptr) return name;
+    }
+  }
+  return canonical;
 }
 
 std::string CharsetFromContentType(std::string_view content_type) {
@@ -407,12 +427,18 @@ std::string CharsetFromContentType(std::string_view content_type) {
 
 std::string CharsetFromMarkup(std::string_view bytes) {
   // The head ends at </head> or <body; give up after 512 KiB of head (runaway inline scripts).
-  const std::string head = LowerAscii(bytes.substr(0, std::min<size_t>(bytes.size(), 512u << 10)));
-  size_t limit = head.size();
-  for (std::string_view end_marker : {"</head", "<body"}) {
-    const size_t p = head.find(end_marker);
-    if (p != std::string::npos) limit = std::min(limit, p);
+  // Only that prefix is lowercased.
+  size_t limit = std::min<size_t>(bytes.size(), 512u << 10);
+  for (size_t i = 0; i + 5 <= limit; ++i) {
+    if (bytes[i] != '<') continue;
+    const char a = Lower(bytes[i + 1]), b = Lower(bytes[i + 2]), c = Lower(bytes[i + 3]);
+    if ((a == 'b' && b == 'o' && c == 'd' && Lower(bytes[i + 4]) == 'y') ||
+        (a == '/' && b == 'h' && c == 'e' && Lower(bytes[i + 4]) == 'a')) {
+      limit = i;
+      break;
+    }
   }
+  const std::string head = LowerAscii(bytes.substr(0, limit));
   if (head.starts_with("<?xml")) {
     const size_t end = head.find("?>");
     const std::string enc = AttributeValue(head.substr(0, end), "encoding");
@@ -466,10 +492,7 @@ std::string GuessCyrillicCharset(std::string_view bytes) {
   const size_t high = CountHighBytes(bytes.substr(0, std::min<size_t>(bytes.size(), 1u << 20)));
   if (high == 0) return "";
   const auto scores = ScoreCyrillic(bytes);
-  const Candidate* best = nullptr;
-  for (const auto& c : scores) {
-    if (best == nullptr || c.score > best->score) best = &c;
-  }
+  const Candidate* best = BestCandidate(scores);
   // Real Cyrillic text averages well above one point per high byte; Western text is negative.
   const size_t sampled = std::min<size_t>(high, 64u << 10);
   if (best == nullptr || best->score < 0.8 * static_cast<double>(sampled)) return "";
@@ -491,7 +514,6 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
     return result;
   }
   const std::string header_cs = CharsetFromContentType(content_type);
-  std::string declared = header_cs.empty() ? CharsetFromMarkup(bytes) : header_cs;
   if (header_cs == "UTF-16LE" || header_cs == "UTF-16BE") {
     // Only believe a BOM-less UTF-16 header if the bytes have the NULs of ASCII in UTF-16.
     const size_t probe = std::min<size_t>(bytes.size(), 4096);
@@ -501,18 +523,20 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
       DecodeUtf16(bytes, header_cs == "UTF-16BE", result.utf8);
       return result;
     }
-    declared = CharsetFromMarkup(bytes);
   }
+  const bool header_usable = !header_cs.empty() && header_cs != "UTF-16LE" && header_cs != "UTF-16BE";
+  // The markup is searched only when needed: most pages are valid UTF-8 and never ask.
+  auto declared_charset = [&] { return header_usable ? header_cs : CharsetFromMarkup(bytes); };
 
   // 2. Valid UTF-8 wins over any declaration; a few stray bytes in otherwise-UTF-8 text too.
   const Utf8Census census = CountUtf8(bytes);
   if (census.invalid == 0) {
     result.utf8 = std::string(bytes);
-    if (census.valid_multibyte == 0 && !declared.empty() && declared != "UTF-16LE" &&
-        declared != "UTF-16BE") {
-      result.charset = declared;  // pure ASCII decodes the same under any ASCII superset
-    } else {
-      result.charset = kUtf8;
+    result.charset = kUtf8;
+    if (census.valid_multibyte == 0) {
+      // Pure ASCII decodes the same under any ASCII superset: report the declared one.
+      const std::string declared = declared_charset();
+      if (!declared.empty()) result.charset = declared;
     }
     return result;
   }
@@ -523,15 +547,15 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
   }
 
   // 3-4. Declared charset, checked against letter statistics when it is plausibly wrong.
+  const std::string declared = declared_charset();
   const bool checkable = declared.empty() || declared == kUtf8 || declared == "windows-1252" ||
                          IsCyrillicSingleByte(declared);
   std::string chosen = declared == kUtf8 ? std::string() : declared;
   if (checkable) {
     const auto scores = ScoreCyrillic(bytes);
-    const Candidate* best = nullptr;
+    const Candidate* best = BestCandidate(scores);
     const Candidate* declared_score = nullptr;
     for (const auto& c : scores) {
-      if (best == nullptr || c.score > best->score) best = &c;
       if (c.name == declared || (declared == "KOI8-U" && c.name == "KOI8-R")) declared_score = &c;
     }
     const size_t sampled = std::min<size_t>(CountHighBytes(bytes), 64u << 10);

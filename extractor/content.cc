@@ -19,6 +19,7 @@ constexpr unsigned kStripUnlikely = 1;
 constexpr unsigned kWeightClasses = 2;
 constexpr unsigned kCleanConditionally = 4;
 constexpr size_t kMinArticleChars = 500;
+constexpr size_t kShortArticleChars = 140;
 
 // Class/id fragments. Latin names dominate even on Cyrillic sites; transliterations and a few
 // Cyrillic names cover the rest.
@@ -36,15 +37,21 @@ constexpr std::string_view kNegative[] = {
     "recommend", "breadcrumb", "social", "newsletter", "donat",    "login",    "rating",
     "коммент",  "реклам",    "also",     "similar",   "teaser",    "pager",    "pagination",
     "author-bio", "signup",  "modal",    "popup",     "banner",    "advert",   "nav"};
+// Class/id fragments of blocks that are not the article: removed before scoring unless the
+// name also carries a kMaybe fragment ("sidebar-and-main", "text _reachbanner_").
 constexpr std::string_view kUnlikely[] = {
-    "-ad-",      "ai2html",   "banner",   "breadcrumbs", "combx",    "comment",   "community",
-    "cover-wrap", "disqus",   "extra",    "footer",      "gdpr",     "header",    "legends",
-    "menu",      "related",   "remark",   "replies",     "rss",      "shoutbox",  "sidebar",
-    "skyscraper", "social",   "sponsor",  "supplemental", "ad-break", "agegate",  "pagination",
-    "pager",     "popup",     "yom-remote", "cookie",    "subscribe", "patreon",  "respond",
-    "share",     "disclaimer", "коммент", "readalso",    "read-also", "also-read", "similar"};
-constexpr std::string_view kMaybe[] = {"and", "article", "body", "column", "content", "main",
-                                       "mathjax", "shadow"};
+    "-ad-",      "ai2html",   "banner",   "breadcrumbs", "combx",     "community", "cover-wrap",
+    "extra",     "footer",    "header",   "legends",     "menu",      "remark",    "rss",
+    "shoutbox",  "skyscraper", "sponsor", "supplemental", "ad-break", "agegate",   "pagination",
+    "pager",     "popup",     "yom-remote", "privacy",   "terms-of",  "sidebar",   "social",
+    "share",     "related",   "similar"};
+// Fragments so specific that a kMaybe fragment does not save the block ("comment-content").
+constexpr std::string_view kStrongUnlikely[] = {
+    "comment",   "disqus",    "replies",  "respond",     "cookie",    "gdpr",      "subscribe",
+    "patreon",   "disclaimer", "legal",   "copyright",   "коммент",   "readalso",  "read-also",
+    "also-read"};
+constexpr std::string_view kMaybe[] = {"and",     "article", "body",   "column", "content",
+                                       "main",    "mathjax", "shadow", "text"};
 
 // Short blocks that open an end-of-article section (comments, related stories...). The block
 // and everything after it in the same parent is dropped.
@@ -120,13 +127,40 @@ bool IsAlwaysRemoved(GumboTag t) {
 
 bool IsHeading(GumboTag t) { return t >= GUMBO_TAG_H1 && t <= GUMBO_TAG_H6; }
 
-bool IsHidden(const GumboNode* g) {
-  if (gumbo_get_attribute(&g->v.element.attributes, "hidden") != nullptr) return true;
-  if (Attr(g, "aria-hidden") == "true") return true;
-  const std::string_view style = Attr(g, "style");
-  if (style.empty()) return false;
+// The attributes the scorer reads, gathered in one pass (Gumbo lowercases attribute names).
+struct ElementAttrs {
+  std::string_view cls, id, style, role;
+  bool hidden = false;
+};
+
+ElementAttrs ReadAttrs(const GumboNode* g) {
+  ElementAttrs a;
+  const GumboVector& attrs = g->v.element.attributes;
+  for (unsigned k = 0; k < attrs.length; ++k) {
+    const auto* at = static_cast<const GumboAttribute*>(attrs.data[k]);
+    const std::string_view name(at->name);
+    if (name == "class") {
+      a.cls = at->value;
+    } else if (name == "id") {
+      a.id = at->value;
+    } else if (name == "style") {
+      a.style = at->value;
+    } else if (name == "role") {
+      a.role = at->value;
+    } else if (name == "hidden") {
+      a.hidden = true;
+    } else if (name == "aria-hidden") {
+      a.hidden = a.hidden || std::string_view(at->value) == "true";
+    }
+  }
+  return a;
+}
+
+bool IsHidden(const ElementAttrs& a) {
+  if (a.hidden) return true;
+  if (a.style.empty()) return false;
   std::string compact;
-  for (char c : style) {
+  for (char c : a.style) {
     if (c != ' ') compact.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
   }
   return compact.find("display:none") != std::string::npos ||
@@ -166,7 +200,13 @@ class Extraction {
       Build();
       Score();
       std::string text = Render(SelectRegion());
-      if (text.size() >= kMinArticleChars * 2 || CountChars(text) >= kMinArticleChars) return text;
+      const size_t chars = CountChars(text);
+      if (chars >= kMinArticleChars) return text;
+      // A short but real article found with all safeguards on beats a longer relaxed guess,
+      // which on such pages is usually a legal notice or a comment thread.
+      if (flags == (kStripUnlikely | kWeightClasses | kCleanConditionally) &&
+          chars >= kShortArticleChars)
+        return text;
       if (CountChars(text) > CountChars(best)) best = std::move(text);
     }
     return best;
@@ -181,6 +221,7 @@ class Extraction {
   // Flattens the tree in pre-order (explicit stack) and aggregates text statistics.
   void Build() {
     nodes_.clear();
+    nodes_.reserve(4096);
     struct Frame {
       const GumboNode* g;
       int parent;
@@ -220,7 +261,12 @@ class Extraction {
       }
       if (g->type != GUMBO_NODE_ELEMENT && g->type != GUMBO_NODE_DOCUMENT) continue;
       const GumboTag tag = g->type == GUMBO_NODE_DOCUMENT ? GUMBO_TAG_HTML : g->v.element.tag;
-      if (g->type == GUMBO_NODE_ELEMENT && IsExcluded(g, tag)) continue;
+      ElementAttrs attrs;
+      if (g->type == GUMBO_NODE_ELEMENT) {
+        if (IsAlwaysRemoved(tag)) continue;
+        attrs = ReadAttrs(g);
+        if (IsExcluded(attrs, tag)) continue;
+      }
       Node n;
       n.g = g;
       n.tag = tag;
@@ -228,7 +274,8 @@ class Extraction {
       n.is_block = IsBlockTag(tag) || f.parent < 0;
       n.owner = n.is_block ? index : nodes_[f.parent].owner;
       n.in_link = tag == GUMBO_TAG_A || (f.parent >= 0 && nodes_[f.parent].in_link);
-      if (g->type == GUMBO_NODE_ELEMENT && (flags_ & kWeightClasses)) n.class_weight = ClassWeight(g);
+      // Hints matter only on blocks: containers that compete or get cleaned.
+      if (n.is_block && (flags_ & kWeightClasses)) n.class_weight = ClassWeight(attrs);
       if (n.is_block && f.parent >= 0) nodes_[f.parent].has_block_child = true;
       n.p_count = tag == GUMBO_TAG_P;
       n.img_count = tag == GUMBO_TAG_IMG;
@@ -263,31 +310,39 @@ class Extraction {
     }
   }
 
-  bool IsExcluded(const GumboNode* g, GumboTag tag) const {
-    if (IsAlwaysRemoved(tag)) return true;
+  static void LowerInPlace(std::string& s) {
+    for (char& c : s) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+  }
+
+  bool IsExcluded(const ElementAttrs& a, GumboTag tag) {
     if (tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR)
       return false;  // void elements: counted, cheap
-    if (IsHidden(g)) return true;
+    if (IsHidden(a)) return true;
     if (!(flags_ & kStripUnlikely)) return false;
     if (tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_A ||
         tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN)
       return false;
-    if (IsDialogRole(Attr(g, "role"))) return true;
-    const std::string_view cls = Attr(g, "class");
-    const std::string_view id = Attr(g, "id");
-    if (cls.empty() && id.empty()) return false;
-    std::string match = AsciiLower(cls);
+    if (IsDialogRole(a.role)) return true;
+    if (a.cls.empty() && a.id.empty()) return false;
+    if (!IsBlockTag(tag) && tag != GUMBO_TAG_SPAN) return false;  // inline furniture is tiny
+    std::string& match = scratch_;
+    match.assign(a.cls);
     match.push_back(' ');
-    match += AsciiLower(id);
+    match += a.id;
+    LowerInPlace(match);
+    if (ContainsAny(match, kStrongUnlikely)) return true;
     return ContainsAny(match, kUnlikely) && !ContainsAny(match, kMaybe);
   }
 
-  static int16_t ClassWeight(const GumboNode* g) {
+  int16_t ClassWeight(const ElementAttrs& a) {
     int16_t w = 0;
-    for (const char* attr : {"class", "id"}) {
-      const std::string_view v = Attr(g, attr);
+    for (const std::string_view v : {a.cls, a.id}) {
       if (v.empty()) continue;
-      const std::string lower = AsciiLower(v);
+      std::string& lower = scratch_;
+      lower.assign(v);
+      LowerInPlace(lower);
       if (ContainsAny(lower, kNegative)) w -= 25;
       if (ContainsAny(lower, kPositive)) w += 25;
     }
@@ -450,8 +505,13 @@ class Extraction {
 
   // readability.js _cleanConditionally: drop blocks that look like furniture, not prose.
   bool CleanConditionally(int i) const {
-    if (!(flags_ & kCleanConditionally)) return false;
     const Node& n = nodes_[i];
+    const bool link_block = n.tag == GUMBO_TAG_UL || n.tag == GUMBO_TAG_OL ||
+                            n.tag == GUMBO_TAG_DL || n.tag == GUMBO_TAG_DIV ||
+                            n.tag == GUMBO_TAG_SECTION || n.tag == GUMBO_TAG_TABLE;
+    // Link lists (menus, "read also", listings) are never article text, in any attempt.
+    if (link_block && n.commas < 10 && LinkDensity(n) > 0.5) return true;
+    if (!(flags_ & kCleanConditionally)) return false;
     switch (n.tag) {
       case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
       case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION:
@@ -478,7 +538,6 @@ class Extraction {
     if (!is_list && weight < 25 && link_density > 0.2) return true;
     if (weight >= 25 && link_density > 0.5) return true;
     if ((n.embed_count == 1 && length < 75) || n.embed_count > 1) return true;
-    if (is_list && link_density > 0.5) return true;  // link lists: "read also", tag clouds
     return false;
   }
 
@@ -557,10 +616,11 @@ class Extraction {
           i = n.end;
           continue;
         }
-        if (i != start && IsSectionEnder(n) &&
+        if (i != start &&
             (IsHeading(n.tag) || n.tag == GUMBO_TAG_P || n.tag == GUMBO_TAG_DIV ||
              n.tag == GUMBO_TAG_SECTION || n.tag == GUMBO_TAG_STRONG || n.tag == GUMBO_TAG_B ||
-             n.tag == GUMBO_TAG_SPAN)) {
+             n.tag == GUMBO_TAG_SPAN) &&
+            IsSectionEnder(n)) {
           // Skip this block and its following siblings.
           const int parent = n.parent;
           i = parent >= 0 ? nodes_[parent].end : n.end;
@@ -588,12 +648,17 @@ class Extraction {
     if (n.tag == GUMBO_TAG_FIGCAPTION) return false;
     if ((flags_ & kWeightClasses) && n.text < 500) {
       const std::string_view cls = Attr(n.g, "class");
-      if (!cls.empty() && AsciiLower(cls).find("share") != std::string::npos) return true;
+      if (cls.size() >= 5) {
+        std::string lower(cls);
+        LowerInPlace(lower);
+        if (lower.find("share") != std::string::npos) return true;
+      }
     }
     return CleanConditionally(i);
   }
 
   const GumboNode* root_;
+  std::string scratch_;  // reused buffer for lowercased class/id values
   unsigned flags_ = 0;
   std::vector<Node> nodes_;
 };

@@ -134,15 +134,15 @@ std::string DetectLanguage(std::string_view utf8) {
     return "ru";
   }
   if (n.latin >= n.other_script) {
+    // Plain English is recognised by its function words without asking CLD2.
+    size_t words = 0;
+    const size_t stops = CountEnglishStopWords(text.substr(0, 4096), words);
+    if (words >= 30 && AtLeast(stops, words, 150)) return "en";
     bool reliable = false;
     const CLD2::Language lang = CLD2::DetectLanguage(
-        text.data(), static_cast<int>(std::min<size_t>(text.size(), 16u << 10)), true, &reliable);
+        text.data(), static_cast<int>(std::min<size_t>(text.size(), 4u << 10)), true, &reliable);
     if (lang == CLD2::ENGLISH && (reliable || n.latin < 200)) return "en";
-    if (lang == CLD2::UNKNOWN_LANGUAGE) {
-      size_t words = 0;
-      const size_t stops = CountEnglishStopWords(text, words);
-      if (words >= 3 && AtLeast(stops, words, 100)) return "en";
-    }
+    if (lang == CLD2::UNKNOWN_LANGUAGE && words >= 3 && AtLeast(stops, words, 100)) return "en";
     return "other";
   }
   return "other";

@@ -146,7 +146,18 @@ void VisitElement(const GumboNode* n, Scan& s) {
 // Finds datePublished, author.name, publisher.name in JSON-LD (objects, arrays, @graph).
 void ReadJsonLd(std::string_view text, std::string& date, std::string& author, std::string& site) {
   const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return;
+  if (doc.is_discarded()) {
+    // Hand-written JSON-LD is often invalid (raw newlines, trailing commas); still read the
+    // plain "datePublished": "..." pair.
+    if (!date.empty()) return;
+    const size_t key = text.find("\"datePublished\"");
+    if (key == std::string_view::npos) return;
+    const size_t open = text.find('"', text.find(':', key));
+    if (open == std::string_view::npos) return;
+    const size_t close = text.find('"', open + 1);
+    if (close != std::string_view::npos) date = NormalizeDate(text.substr(open + 1, close - open - 1));
+    return;
+  }
   std::vector<const nlohmann::json*> stack{&doc};
   size_t visited = 0;
   while (!stack.empty() && ++visited < 10000) {

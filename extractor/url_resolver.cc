@@ -27,7 +27,144 @@ std::string CleanHref(std::string_view href) {
   return out;
 }
 
+// Characters that libcurl would pass through unchanged in a path or query.
+bool IsPlainUrlChar(char c) {
+  if (c >= 'a' && c <= 'z') return true;
+  if (c >= 'A' && c <= 'Z') return true;
+  if (c >= '0' && c <= '9') return true;
+  switch (c) {
+    case '-': case '.': case '_': case '~': case '/': case '?': case '#': case '!': case '$':
+    case '&': case '\'': case '(': case ')': case '*': case '+': case ',': case ';': case '=':
+    case ':': case '@': case '%':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// RFC 3986 §5.2.4 remove_dot_segments.
+std::string RemoveDotSegments(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  while (!in.empty()) {
+    if (in.starts_with("../")) {
+      in.remove_prefix(3);
+    } else if (in.starts_with("./")) {
+      in.remove_prefix(2);
+    } else if (in.starts_with("/./")) {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.starts_with("/../") || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      const size_t slash = out.rfind('/');
+      out.resize(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const size_t next = in.find('/', 1);
+      const size_t n = next == std::string_view::npos ? in.size() : next;
+      out.append(in.substr(0, n));
+      in.remove_prefix(n);
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+void UrlResolver::CacheBaseParts() {
+  origin_.clear();
+  base_path_.clear();
+  base_query_.clear();
+  has_query_ = false;
+  if (base_ == nullptr) return;
+  char* part = nullptr;
+  if (curl_url_get(base_, CURLUPART_SCHEME, &part, 0) != CURLUE_OK) return;
+  std::string origin = std::string(part) + "://";
+  curl_free(part);
+  if (curl_url_get(base_, CURLUPART_USER, &part, 0) == CURLUE_OK) {
+    curl_free(part);
+    return;  // userinfo: leave such bases to libcurl
+  }
+  if (curl_url_get(base_, CURLUPART_HOST, &part, 0) != CURLUE_OK) return;
+  origin += part;
+  curl_free(part);
+  if (curl_url_get(base_, CURLUPART_PORT, &part, 0) == CURLUE_OK) {
+    origin += ':';
+    origin += part;
+    curl_free(part);
+  }
+  if (curl_url_get(base_, CURLUPART_PATH, &part, 0) != CURLUE_OK) return;
+  base_path_ = part;
+  curl_free(part);
+  if (curl_url_get(base_, CURLUPART_QUERY, &part, 0) == CURLUE_OK) {
+    base_query_ = part;
+    has_query_ = true;
+    curl_free(part);
+  }
+  if (base_path_.empty() || base_path_.front() != '/') {
+    base_path_.clear();
+    return;
+  }
+  origin_ = std::move(origin);
+}
+
+std::optional<std::string> UrlResolver::ResolveSimpleRelative(std::string_view href) const {
+  // Only references without a scheme or authority and with plain characters qualify.
+  for (char c : href) {
+    if (!IsPlainUrlChar(c)) return std::nullopt;
+  }
+  if (href.starts_with("https://") || href.starts_with("http://")) {
+    // Absolute with a plain lowercase host and no port or userinfo.
+    const size_t host_start = href.find("//") + 2;
+    size_t host_end = host_start;
+    while (host_end < href.size() && ((href[host_end] >= 'a' && href[host_end] <= 'z') ||
+                                      (href[host_end] >= '0' && href[host_end] <= '9') ||
+                                      href[host_end] == '-' || href[host_end] == '.'))
+      ++host_end;
+    if (host_end == host_start || href[host_end - 1] == '.') return std::nullopt;
+    if (host_end < href.size() && href[host_end] != '/' && href[host_end] != '?' &&
+        href[host_end] != '#')
+      return std::nullopt;
+    std::string out(href.substr(0, host_end));
+    std::string_view rest = href.substr(host_end);
+    if (const size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+    const size_t q = rest.find('?');
+    const std::string_view path = rest.substr(0, q);
+    out += path.empty() ? std::string("/") : RemoveDotSegments(path);
+    if (q != std::string_view::npos && q + 1 < rest.size()) out += rest.substr(q);  // libcurl drops a bare '?'
+    return out;
+  }
+  if (href.starts_with("//")) return std::nullopt;
+  const size_t colon = href.find(':');
+  if (colon != std::string_view::npos && colon < href.find_first_of("/?#")) return std::nullopt;
+  if (const size_t hash = href.find('#'); hash != std::string_view::npos) href = href.substr(0, hash);
+  if (origin_.empty()) return std::nullopt;
+  const size_t q = href.find('?');
+  const std::string_view path = href.substr(0, q);
+  std::string out = origin_;
+  if (path.empty()) {
+    out += base_path_;
+    if (q != std::string_view::npos) {
+      if (q + 1 < href.size()) out += href.substr(q);
+    } else if (has_query_) {
+      out += '?';
+      out += base_query_;
+    }
+    return out;
+  }
+  if (path.front() == '/') {
+    out += RemoveDotSegments(path);
+  } else {
+    const size_t slash = base_path_.rfind('/');
+    std::string merged = base_path_.substr(0, slash + 1);
+    merged += path;
+    out += RemoveDotSegments(merged);
+  }
+  if (q != std::string_view::npos && q + 1 < href.size()) out += href.substr(q);
+  return out;
+}
 
 UrlResolver::UrlResolver(std::string_view page_url) {
   const std::string url = CleanHref(page_url);
@@ -38,6 +175,7 @@ UrlResolver::UrlResolver(std::string_view page_url) {
     curl_url_cleanup(base_);
     base_ = nullptr;
   }
+  CacheBaseParts();
 }
 
 UrlResolver::~UrlResolver() {
@@ -55,6 +193,7 @@ void UrlResolver::SetBase(std::string_view base_href) {
   }
   if (base_ != nullptr) curl_url_cleanup(base_);
   base_ = u;
+  CacheBaseParts();
 }
 
 std::optional<std::string> UrlResolver::Resolve(std::string_view href) const {
@@ -65,6 +204,7 @@ std::optional<std::string> UrlResolver::Resolve(std::string_view href) const {
   if (lower.starts_with("javascript:") || lower.starts_with("mailto:") ||
       lower.starts_with("tel:") || lower.starts_with("data:"))
     return std::nullopt;
+  if (auto fast = ResolveSimpleRelative(h)) return fast;
   CURLU* u = base_ != nullptr ? curl_url_dup(base_) : curl_url();
   if (u == nullptr) return std::nullopt;
   std::optional<std::string> result;

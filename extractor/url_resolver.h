@@ -25,7 +25,16 @@ class UrlResolver {
   std::optional<std::string> Resolve(std::string_view href) const;
 
  private:
+  // Plain relative references (the bulk of a page's links) are merged here directly (RFC 3986
+  // §5.2.2-5.2.4) against the base libcurl parsed; anything unusual goes through libcurl.
+  std::optional<std::string> ResolveSimpleRelative(std::string_view href) const;
+  void CacheBaseParts();
+
   CURLU* base_ = nullptr;  // null when there is no usable base
+  std::string origin_;     // "https://host[:port]" of the base, from libcurl
+  std::string base_path_;  // base path, starts with '/'
+  std::string base_query_; // without '?', empty if none
+  bool has_query_ = false;
 };
 
 }  // namespace kuzet::extractor

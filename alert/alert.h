@@ -1,0 +1,40 @@
+// Alert: one new mention of a rule, as a monitor is told about it (issue #8).
+//
+// An Alert is built from a stored mention and handed to a delivery channel (SMTP, command hook,
+// webhook). Every field is plain data; text fields hold UTF-8 that came from crawled pages and
+// is therefore untrusted: the channels neutralize it (mime.h, alert_json.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kuzet::alert {
+
+struct Alert {
+  // Stable identity of the alert, e.g. the storage mention id ("42"). It drives the Message-ID
+  // (<kuzet.{id}@{from-domain}>), so a resend after a crash between send and mark is recognisably
+  // the same message to mail systems and to the monitor.
+  std::string id;
+  std::string rule_id, rule_description;
+  std::string site_id, site_name;
+  std::string url;  // the article
+  std::string title, lang;
+  std::string snippet;  // the sentence around the first match
+  // The match's bytes within `snippet` (UTF-8 byte offsets, begin <= end). Out-of-range or
+  // mid-character offsets are clamped, never trusted.
+  uint32_t snippet_mark_begin = 0, snippet_mark_end = 0;
+  int64_t found_at_us = 0;              // unix microseconds
+  std::string story_url;                // optional: a page grouping other sites carrying the story
+  std::vector<std::string> other_urls;  // optional: the same text at other URLs
+  std::string web_url;                  // optional: this mention on the local Kuzet web page
+};
+
+// Several alerts delivered as one message (mode = digest). `id` is chosen by the caller (e.g. the
+// first outbox key of the batch) and, like Alert::id, drives the Message-ID of the digest.
+struct Digest {
+  std::string id;
+  std::vector<Alert> alerts;  // rendered grouped by rule, in the order given within a rule
+};
+
+}  // namespace kuzet::alert

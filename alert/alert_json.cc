@@ -1,0 +1,99 @@
+#include "alert/alert_json.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "alert/untrusted_text.h"
+
+namespace kuzet::alert {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kAlertSchema = "kuzet.alert.v1";
+constexpr std::string_view kDigestSchema = "kuzet.digest.v1";
+
+// RFC 3339 UTC with microseconds: "2026-11-29T07:17:00.123456Z".
+std::string Rfc3339(int64_t unix_us) {
+  int64_t secs = unix_us / 1000000;
+  int64_t micros = unix_us % 1000000;
+  if (micros < 0) micros += 1000000, secs -= 1;
+  const std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  const size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%06lldZ", static_cast<long long>(micros));
+  return std::string(buf, n) + frac;
+}
+
+json ToObject(const Alert& a) {
+  json urls = json::array();
+  for (const std::string& u : a.other_urls) urls.push_back(ValidUtf8(u));
+  return json{
+      {"schema", kAlertSchema},
+      {"id", ValidUtf8(a.id)},
+      {"rule_id", ValidUtf8(a.rule_id)},
+      {"rule_description", ValidUtf8(a.rule_description)},
+      {"site_id", ValidUtf8(a.site_id)},
+      {"site_name", ValidUtf8(a.site_name)},
+      {"url", ValidUtf8(a.url)},
+      {"title", ValidUtf8(a.title)},
+      {"lang", ValidUtf8(a.lang)},
+      {"snippet", ValidUtf8(a.snippet)},
+      {"snippet_mark_begin", a.snippet_mark_begin},
+      {"snippet_mark_end", a.snippet_mark_end},
+      {"found_at_us", a.found_at_us},
+      {"found_at", Rfc3339(a.found_at_us)},
+      {"story_url", ValidUtf8(a.story_url)},
+      {"other_urls", std::move(urls)},
+      {"web_url", ValidUtf8(a.web_url)},
+  };
+}
+
+}  // namespace
+
+std::string AlertToJson(const Alert& alert) { return ToObject(alert).dump() + "\n"; }
+
+std::string DigestToJson(const Digest& digest) {
+  json alerts = json::array();
+  for (const Alert& a : digest.alerts) alerts.push_back(ToObject(a));
+  return json{{"schema", kDigestSchema}, {"id", ValidUtf8(digest.id)}, {"alerts", alerts}}.dump() +
+         "\n";
+}
+
+Result<Alert> AlertFromJson(std::string_view text) {
+  try {
+    const json j = json::parse(text);
+    if (!j.is_object()) return Status::InvalidArgument("alert JSON: not an object");
+    Alert a;
+    const auto str = [&](const char* key, std::string* out) {
+      if (auto it = j.find(key); it != j.end() && !it->is_null()) *out = it->get<std::string>();
+    };
+    str("id", &a.id);
+    str("rule_id", &a.rule_id);
+    str("rule_description", &a.rule_description);
+    str("site_id", &a.site_id);
+    str("site_name", &a.site_name);
+    str("url", &a.url);
+    str("title", &a.title);
+    str("lang", &a.lang);
+    str("snippet", &a.snippet);
+    str("story_url", &a.story_url);
+    str("web_url", &a.web_url);
+    a.snippet_mark_begin = j.value("snippet_mark_begin", uint32_t{0});
+    a.snippet_mark_end = j.value("snippet_mark_end", uint32_t{0});
+    a.found_at_us = j.value("found_at_us", int64_t{0});
+    if (auto it = j.find("other_urls"); it != j.end() && !it->is_null()) {
+      a.other_urls = it->get<std::vector<std::string>>();
+    }
+    return a;
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("alert JSON: ") + e.what());
+  }
+}
+
+}  // namespace kuzet::alert

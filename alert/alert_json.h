@@ -1,0 +1,26 @@
+// The JSON form of an alert: what a command hook reads on stdin and a webhook receives as its
+// POST body. The schema (documented in alert/README.md, "Hook JSON") is versioned by the "schema"
+// member; members are only ever added within a version.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "alert/alert.h"
+#include "config/status.h"
+
+namespace kuzet::alert {
+
+// One JSON object on one line, UTF-8 (invalid bytes from crawled pages become U+FFFD), with a
+// trailing newline so line-oriented scripts can read it.
+std::string AlertToJson(const Alert& alert);
+
+// {"schema": "kuzet.digest.v1", "id": ..., "alerts": [<AlertToJson objects>]} plus newline.
+std::string DigestToJson(const Digest& digest);
+
+// The inverse of AlertToJson (unknown members are ignored, missing ones stay empty), so an
+// outbox can keep the JSON and a delivery worker can rebuild the Alert. InvalidArgument on
+// malformed JSON or members of the wrong type.
+Result<Alert> AlertFromJson(std::string_view json);
+
+}  // namespace kuzet::alert

@@ -1,0 +1,94 @@
+#include "alert/channel.h"
+
+#include "alert/alert_json.h"
+#include "alert/command_hook.h"
+#include "alert/untrusted_text.h"
+
+namespace kuzet::alert {
+namespace {
+
+class EmailChannel final : public AlertChannel {
+ public:
+  EmailChannel(MailSettings mail, SmtpSettings smtp)
+      : mail_(std::move(mail)), sender_(std::move(smtp)), name_("email " + sender_.server()) {}
+  const std::string& name() const override { return name_; }
+  Status Deliver(const Alert& alert) const override {
+    Result<std::string> message = BuildMessage(alert, mail_);
+    return message.ok() ? sender_.Send(message.value(), mail_.to) : message.status();
+  }
+  Status DeliverDigest(const Digest& digest) const override {
+    Result<std::string> message = BuildDigestMessage(digest, mail_);
+    return message.ok() ? sender_.Send(message.value(), mail_.to) : message.status();
+  }
+
+ private:
+  MailSettings mail_;
+  SmtpSender sender_;
+  std::string name_;
+};
+
+class CommandChannel final : public AlertChannel {
+ public:
+  CommandChannel(std::vector<std::string> argv, std::chrono::seconds timeout,
+                 std::vector<std::string> hidden_env)
+      : name_("hook " + (argv.empty() ? std::string() : HeaderSafeText(argv[0], 200))),
+        hook_(std::move(argv), timeout, std::move(hidden_env)) {}
+  const std::string& name() const override { return name_; }
+  Status Deliver(const Alert& alert) const override { return hook_.Send(AlertToJson(alert)); }
+  Status DeliverDigest(const Digest& digest) const override {
+    return hook_.Send(DigestToJson(digest));
+  }
+
+ private:
+  std::string name_;
+  CommandHook hook_;
+};
+
+class WebhookChannel final : public AlertChannel {
+ public:
+  WebhookChannel(std::string url, WebhookSettings settings)
+      : url_(std::move(url)),
+        sender_(std::move(settings)),
+        name_("webhook " + WebhookOrigin(url_)) {}
+  const std::string& name() const override { return name_; }
+  Status Deliver(const Alert& alert) const override {
+    return sender_.Send(url_, AlertToJson(alert));
+  }
+  Status DeliverDigest(const Digest& digest) const override {
+    return sender_.Send(url_, DigestToJson(digest));
+  }
+
+ private:
+  std::string url_;
+  WebhookSender sender_;
+  std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<AlertChannel> MakeEmailChannel(MailSettings mail, SmtpSettings smtp) {
+  return std::make_unique<EmailChannel>(std::move(mail), std::move(smtp));
+}
+
+std::unique_ptr<AlertChannel> MakeCommandChannel(std::vector<std::string> argv,
+                                                 std::chrono::seconds timeout,
+                                                 std::vector<std::string> hidden_env) {
+  return std::make_unique<CommandChannel>(std::move(argv), timeout, std::move(hidden_env));
+}
+
+std::unique_ptr<AlertChannel> MakeWebhookChannel(std::string url, WebhookSettings settings) {
+  return std::make_unique<WebhookChannel>(std::move(url), std::move(settings));
+}
+
+bool IsRetryable(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kNetwork:
+    case Status::Code::kUnavailable:
+    case Status::Code::kIOError:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace kuzet::alert

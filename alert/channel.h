@@ -1,0 +1,40 @@
+// A delivery channel: one configured way to get alerts to a monitor. The delivery worker holds a
+// list of channels (per rule, since recipients are per rule) and calls Deliver for each pending
+// outbox entry, retrying when IsRetryable says so.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alert/alert.h"
+#include "alert/mime.h"
+#include "alert/smtp_sender.h"
+#include "alert/webhook_sender.h"
+#include "config/status.h"
+
+namespace kuzet::alert {
+
+class AlertChannel {
+ public:
+  virtual ~AlertChannel() = default;
+  // For logs: "email smtp://host:port", "hook /path/prog", "webhook https://host:443". No secrets.
+  virtual const std::string& name() const = 0;
+  // Delivers one alert (e-mail: BuildMessage + SmtpSender; hook and webhook: AlertToJson).
+  virtual Status Deliver(const Alert& alert) const = 0;
+  // Delivers several alerts as one message (BuildDigestMessage / DigestToJson).
+  virtual Status DeliverDigest(const Digest& digest) const = 0;
+};
+
+std::unique_ptr<AlertChannel> MakeEmailChannel(MailSettings mail, SmtpSettings smtp);
+std::unique_ptr<AlertChannel> MakeCommandChannel(std::vector<std::string> argv,
+                                                 std::chrono::seconds timeout,
+                                                 std::vector<std::string> hidden_env = {});
+std::unique_ptr<AlertChannel> MakeWebhookChannel(std::string url, WebhookSettings settings = {});
+
+// True for failures worth retrying later (kNetwork, kUnavailable, kIOError); false for OK and for
+// errors that need a config change (kInvalidArgument and the rest).
+bool IsRetryable(const Status& status);
+
+}  // namespace kuzet::alert

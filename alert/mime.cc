@@ -1,0 +1,319 @@
+#include "alert/mime.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <ctime>
+#include <map>
+
+#include "alert/base64.h"
+#include "alert/header_field.h"
+#include "alert/mail_address.h"
+#include "alert/untrusted_text.h"
+
+namespace kuzet::alert {
+namespace {
+
+constexpr size_t kMaxTitleChars = 160;
+constexpr size_t kMaxRuleChars = 80;
+constexpr size_t kMaxSiteChars = 80;
+constexpr size_t kMaxSnippetContextBytes = 1200;  // on either side of the match
+constexpr size_t kMaxUrlBytes = 2048;
+
+uint64_t Fnv1a64(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+std::string Hex64(uint64_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kHex[v & 15];
+  return out;
+}
+
+// RFC 5322 section 3.3, always in UTC: "Sun, 29 Nov 2026 07:17:00 +0000".
+std::string MailDate(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);  // C locale names
+  return buf;
+}
+
+// "2026-11-29 07:17 UTC" for people reading the alert.
+std::string ReadableTime(int64_t unix_us) {
+  const std::time_t secs = static_cast<std::time_t>(unix_us / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// A URL fit to be a link: http(s), no spaces or controls, bounded. Anything else is shown as text
+// only, so a crawled "javascript:" URL can never become clickable.
+bool IsLinkable(std::string_view url) {
+  const bool http = url.starts_with("http://") || url.starts_with("https://");
+  return http && url.size() <= kMaxUrlBytes && std::none_of(url.begin(), url.end(), [](char c) {
+           return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F;
+         });
+}
+
+std::string Link(std::string_view url, std::string_view text) {
+  if (!IsLinkable(url)) return HtmlEscape(text);
+  return "<a href=\"" + HtmlEscape(url) + "\">" + HtmlEscape(text) + "</a>";
+}
+
+// The snippet split around the match, each piece single-line valid UTF-8.
+struct MarkedSnippet {
+  std::string before, match, after;
+};
+
+MarkedSnippet SplitSnippet(const Alert& a) {
+  const std::string_view s = a.snippet;
+  const auto is_continuation = [&](size_t i) {
+    return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+  };
+  size_t begin = std::min<size_t>(a.snippet_mark_begin, s.size());
+  size_t end = std::clamp<size_t>(a.snippet_mark_end, begin, s.size());
+  while (begin > 0 && is_continuation(begin)) --begin;  // widen to whole characters
+  while (is_continuation(end)) ++end;
+  std::string_view before = s.substr(0, begin);
+  std::string_view after = s.substr(end);
+  std::string prefix, suffix;
+  if (before.size() > kMaxSnippetContextBytes) {
+    size_t cut = before.size() - kMaxSnippetContextBytes;
+    while (cut < before.size() && (static_cast<unsigned char>(before[cut]) & 0xC0) == 0x80) ++cut;
+    before.remove_prefix(cut);
+    prefix = "\xE2\x80\xA6";
+  }
+  if (after.size() > kMaxSnippetContextBytes) {
+    after = after.substr(0, kMaxSnippetContextBytes);
+    suffix = "\xE2\x80\xA6";
+  }
+  return {prefix + SingleLineText(before), SingleLineText(s.substr(begin, end - begin)),
+          SingleLineText(after) + suffix};
+}
+
+std::string RuleName(const Alert& a) {
+  return HeaderSafeText(a.rule_description.empty() ? a.rule_id : a.rule_description, kMaxRuleChars);
+}
+
+std::string Title(const Alert& a) {
+  std::string title = HeaderSafeText(a.title, kMaxTitleChars);
+  return title.empty() ? HeaderSafeText(a.url, kMaxTitleChars) : title;
+}
+
+std::string SafeUrl(std::string_view url) {
+  return HeaderSafeText(url.substr(0, kMaxUrlBytes), kMaxUrlBytes);
+}
+
+// One alert in the text/plain part.
+std::string PlainAlert(const Alert& a, bool with_rule) {
+  const MarkedSnippet snippet = SplitSnippet(a);
+  std::string out = Title(a) + "\n";
+  std::string meta = HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars);
+  if (a.found_at_us > 0) meta += (meta.empty() ? "" : " \xC2\xB7 ") + ReadableTime(a.found_at_us);
+  if (!a.lang.empty()) meta += (meta.empty() ? "" : " \xC2\xB7 ") + HeaderSafeText(a.lang, 16);
+  if (!meta.empty()) out += meta + "\n";
+  if (with_rule) out += "Rule: " + RuleName(a) + "\n";
+  out += "\n" + snippet.before + "**" + snippet.match + "**" + snippet.after + "\n\n";
+  out += "Article: " + SafeUrl(a.url) + "\n";
+  if (!a.story_url.empty()) out += "Story: " + SafeUrl(a.story_url) + "\n";
+  if (!a.other_urls.empty()) {
+    out += "Also at:\n";
+    for (const std::string& u : a.other_urls) out += "  " + SafeUrl(u) + "\n";
+  }
+  if (!a.web_url.empty()) out += "In Kuzet: " + SafeUrl(a.web_url) + "\n";
+  return out;
+}
+
+// One alert in the text/html part.
+std::string HtmlAlert(const Alert& a, bool with_rule) {
+  const MarkedSnippet snippet = SplitSnippet(a);
+  std::string out;
+  std::string meta =
+      HtmlEscape(HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars));
+  if (a.found_at_us > 0) meta += " &middot; " + ReadableTime(a.found_at_us);
+  if (!a.lang.empty()) meta += " &middot; " + HtmlEscape(HeaderSafeText(a.lang, 16));
+  if (with_rule) meta = "Rule: " + HtmlEscape(RuleName(a)) + " &middot; " + meta;
+  out += "<p style=\"color:#555;margin:0\">" + meta + "</p>\r\n";
+  out += "<h3 style=\"margin:4px 0\">" + Link(SafeUrl(a.url), Title(a)) + "</h3>\r\n";
+  out += "<blockquote style=\"margin:8px 0 8px 0;padding-left:8px;border-left:3px solid #ccc\">" +
+         HtmlEscape(snippet.before) + "<mark>" + HtmlEscape(snippet.match) + "</mark>" +
+         HtmlEscape(snippet.after) + "</blockquote>\r\n";
+  out += "<p>" + Link(SafeUrl(a.url), "Open the article");
+  if (!a.web_url.empty()) out += " &middot; " + Link(SafeUrl(a.web_url), "Open in Kuzet");
+  if (!a.story_url.empty()) out += " &middot; " + Link(SafeUrl(a.story_url), "The story");
+  out += "</p>\r\n";
+  if (!a.other_urls.empty()) {
+    out += "<p>Also at:</p>\r\n<ul>\r\n";
+    for (const std::string& u : a.other_urls) {
+      out += "<li>" + Link(SafeUrl(u), SafeUrl(u)) + "</li>\r\n";
+    }
+    out += "</ul>\r\n";
+  }
+  return out;
+}
+
+std::string HtmlDocument(std::string_view title, std::string_view body) {
+  return "<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<meta charset=\"utf-8\">\r\n<title>" +
+         HtmlEscape(title) + "</title>\r\n</head>\r\n<body style=\"font-family:sans-serif\">\r\n" +
+         std::string(body) + "</body>\r\n</html>\r\n";
+}
+
+// Plain text uses LF while assembling; MIME wants CRLF (RFC 2046 section 4.1.1).
+std::string ToCrlf(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  return out;
+}
+
+Status CheckSettings(const MailSettings& settings) {
+  if (Status s = ValidateMailAddress(settings.from); !s.ok())
+    return Status::InvalidArgument("from: " + s.message());
+  if (settings.to.empty()) return Status::InvalidArgument("no recipients (to is empty)");
+  for (const std::string& to : settings.to) {
+    if (Status s = ValidateMailAddress(to); !s.ok())
+      return Status::InvalidArgument("to: " + s.message());
+  }
+  return Status::Ok();
+}
+
+// Headers, then the two alternatives (plain first: RFC 2046 section 5.1.4 puts the preferred,
+// richest part last).
+std::string Assemble(std::string_view message_id, std::string_view boundary_seed,
+                     std::string_view subject, std::string_view extra_headers,
+                     std::string_view plain, std::string_view html, const MailSettings& settings,
+                     std::chrono::system_clock::time_point date) {
+  // "=_" cannot occur in base64, so the boundary cannot occur inside a part (RFC 2046 5.1.1).
+  const std::string boundary = "=_kuzet_" + Hex64(Fnv1a64(boundary_seed));
+  std::string m;
+  m += "Date: " + MailDate(date) + "\r\n";
+  m += MailboxField("From", settings.from_name, settings.from);
+  m += AddressListField("To", settings.to);
+  m += UnstructuredField("Subject", subject);
+  m += "Message-ID: " + std::string(message_id) + "\r\n";
+  m += "MIME-Version: 1.0\r\n";
+  m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834 section 5: no auto-replies, please
+  m += extra_headers;
+  m += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n";
+  m += "\r\n";
+  m += "This is a multi-part message in MIME format.\r\n";
+  for (const auto& [type, content] :
+       {std::pair{"text/plain", ToCrlf(plain)}, std::pair{"text/html", std::string(html)}}) {
+    m += "\r\n--" + boundary + "\r\n";
+    m += std::string("Content-Type: ") + type + "; charset=utf-8\r\n";
+    m += "Content-Transfer-Encoding: base64\r\n\r\n";
+    m += Base64Body(content);
+  }
+  m += "\r\n--" + boundary + "--\r\n";
+  return m;
+}
+
+// The id as dot-atom text: [A-Za-z0-9_-] kept, every other byte "=XX".
+std::string IdAtom(std::string_view id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : id) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      out += '=';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string MessageIdFor(std::string_view id, std::string_view from_address) {
+  return "<kuzet." + IdAtom(id) + "@" + MailDomain(from_address) + ">";
+}
+
+Result<std::string> BuildMessage(const Alert& alert, const MailSettings& settings,
+                                 std::chrono::system_clock::time_point date) {
+  if (alert.id.empty()) return Status::InvalidArgument("alert has no id");
+  if (Status s = CheckSettings(settings); !s.ok()) return s;
+  const std::string subject = settings.subject_prefix + " " + RuleName(alert) + ": " + Title(alert);
+  const std::string plain = PlainAlert(alert, /*with_rule=*/true);
+  const std::string html = HtmlDocument(subject, HtmlAlert(alert, /*with_rule=*/true));
+  return Assemble(MessageIdFor(alert.id, settings.from), alert.id, subject,
+                  UnstructuredField("X-Kuzet-Rule", alert.rule_id), plain, html, settings, date);
+}
+
+Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings& settings,
+                                       std::chrono::system_clock::time_point date) {
+  if (digest.id.empty()) return Status::InvalidArgument("digest has no id");
+  if (digest.alerts.empty()) return Status::InvalidArgument("digest has no alerts");
+  if (Status s = CheckSettings(settings); !s.ok()) return s;
+  // Group by rule, rules in order of first appearance.
+  std::vector<std::string> rule_order;
+  std::map<std::string, std::vector<const Alert*>> by_rule;
+  for (const Alert& a : digest.alerts) {
+    auto& group = by_rule[a.rule_id];
+    if (group.empty()) rule_order.push_back(a.rule_id);
+    group.push_back(&a);
+  }
+  std::string rules;
+  for (const std::string& id : rule_order) {
+    rules += (rules.empty() ? "" : ", ") + RuleName(*by_rule[id].front());
+  }
+  const size_t n = digest.alerts.size();
+  const std::string subject = settings.subject_prefix + " " + std::to_string(n) +
+                              (n == 1 ? " new mention: " : " new mentions: ") +
+                              HeaderSafeText(rules, 2 * kMaxRuleChars);
+  std::string plain, html;
+  for (const std::string& id : rule_order) {
+    const auto& group = by_rule[id];
+    const std::string rule = RuleName(*group.front());
+    plain += "== " + rule + " (" + std::to_string(group.size()) + ") ==\n\n";
+    html += "<h2>" + HtmlEscape(rule) + " (" + std::to_string(group.size()) + ")</h2>\r\n";
+    for (const Alert* a : group) {
+      plain += PlainAlert(*a, /*with_rule=*/false) + "\n";
+      html += HtmlAlert(*a, /*with_rule=*/false) + "<hr>\r\n";
+    }
+  }
+  const std::string message_id =
+      "<kuzet.digest." + IdAtom(digest.id) + "@" + MailDomain(settings.from) + ">";
+  return Assemble(message_id, "digest." + digest.id, subject, "", plain,
+                  HtmlDocument(subject, html), settings, date);
+}
+
+}  // namespace kuzet::alert

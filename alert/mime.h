@@ -1,0 +1,49 @@
+// The alert e-mail: one Alert (or a Digest) as a complete RFC 5322 / MIME message.
+//
+// The message is multipart/alternative (RFC 2046 section 5.1.4) with a text/plain and a
+// text/html part, both UTF-8 in base64 (lines of 76 characters, RFC 2045 section 6.8). The
+// Subject is "{subject_prefix} {rule}: {title}" as RFC 2047 encoded-words when it is not plain
+// ASCII. Lines end in CRLF. Text from crawled pages cannot add header fields: CR, LF and other
+// controls become spaces and header values are length-bounded (untrusted_text.h).
+//
+// The Message-ID is a function of the alert id and the From domain only, <kuzet.{id}@{domain}>,
+// so that resending after a crash between send and mark produces the same Message-ID and mail
+// systems and monitors recognise the duplicate. The MIME boundary is derived from the id too:
+// building twice with the same arguments gives byte-identical messages.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "alert/alert.h"
+#include "config/status.h"
+
+namespace kuzet::alert {
+
+struct MailSettings {
+  std::string from;                 // addr-spec, e.g. "kuzet@monitor.example.org"
+  std::string from_name = "Kuzet";  // display name in From
+  std::vector<std::string> to;      // one or more addr-specs (the rule's recipients)
+  std::string subject_prefix = "[Kuzet]";
+};
+
+// "<kuzet.{id}@{domain of from}>"; characters of `id` outside [A-Za-z0-9_-] are written as
+// "=XX" (hex) so the result is always a valid msg-id (RFC 5322 section 3.6.4) and distinct ids
+// stay distinct.
+std::string MessageIdFor(std::string_view id, std::string_view from_address);
+
+// The full message for one alert. InvalidArgument if `from` or any `to` address is invalid, `to`
+// is empty or alert.id is empty. `date` is written to the Date field (RFC 5322 section 3.3).
+Result<std::string> BuildMessage(
+    const Alert& alert, const MailSettings& settings,
+    std::chrono::system_clock::time_point date = std::chrono::system_clock::now());
+
+// Several alerts in one message, grouped by rule; Message-ID from digest.id with a "digest."
+// prefix (<kuzet.digest.{id}@{domain}>). InvalidArgument as above, or if there are no alerts.
+Result<std::string> BuildDigestMessage(
+    const Digest& digest, const MailSettings& settings,
+    std::chrono::system_clock::time_point date = std::chrono::system_clock::now());
+
+}  // namespace kuzet::alert

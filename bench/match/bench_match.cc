@@ -1,0 +1,207 @@
+// bench_match: how fast the keyword matcher scans real article text as the number of terms
+// grows (10, 1,000, 10,000 — one rule per term, the worst case for rule count), next to GNU grep
+// searching the same text for the same terms as fixed, case-insensitive strings:
+//   grep -F -i -c -f terms.txt text.txt
+// grep is a floor, not a like-for-like peer: it reports matching lines, not words, and does no
+// word boundaries, Unicode normalization, cross-script folding, inflection or snippets. (With -w
+// or -o GNU grep 3.8 falls off a cliff on UTF-8 -i patterns: ~0.01 MB/s at 10,000 terms.)
+//
+// Text: article bodies from ../shared/corpus/daniel-ru-dev (Russian) and aeb-dev (English), by
+// path; skipped with a message when absent. Terms: words of that text (so they do match) mixed
+// with synthetic Kazakh/Russian-looking names (which mostly do not).
+//
+// Usage: bench_match [--repeat N]   (each measurement scans the text N times, default 3)
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "extractor/keywords/matcher.h"
+
+namespace fs = std::filesystem;
+using kuzet::keywords::Matcher;
+using kuzet::keywords::RuleSpec;
+
+namespace {
+
+struct Page {
+  std::string text;
+  std::string lang;
+};
+
+std::vector<Page> LoadPages(const fs::path& truth, const std::string& lang) {
+  std::vector<Page> pages;
+  if (!fs::exists(truth)) {
+    std::printf("skipping %s: absent\n", truth.c_str());
+    return pages;
+  }
+  std::ifstream in(truth);
+  nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
+  if (json.is_discarded()) {
+    std::printf("skipping %s: not JSON\n", truth.c_str());
+    return pages;
+  }
+  for (const auto& [id, page] : json.items()) {
+    std::string body = page.value("articleBody", "");
+    if (!body.empty()) pages.push_back({std::move(body), lang});
+  }
+  return pages;
+}
+
+// Words of at least 5 code points, split at ASCII non-letters and common punctuation.
+std::vector<std::string> WordsOf(const std::vector<Page>& pages) {
+  std::vector<std::string> words;
+  std::unordered_set<std::string> seen;
+  for (const Page& p : pages) {
+    std::string word;
+    auto flush = [&] {
+      size_t cps = 0;
+      for (char c : word) cps += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      if (cps >= 5 && seen.insert(word).second) words.push_back(word);
+      word.clear();
+    };
+    for (char c : p.text) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u >= 0x80 || std::isalpha(u)) {
+        word += c;
+      } else {
+        flush();
+      }
+    }
+    flush();
+  }
+  // Multi-byte punctuation (« » — “ ”) stays glued to words; drop those words.
+  std::erase_if(words, [](const std::string& w) {
+    return w.find("\xC2\xAB") != std::string::npos || w.find("\xC2\xBB") != std::string::npos ||
+           w.find("\xE2\x80") != std::string::npos;
+  });
+  return words;
+}
+
+std::vector<std::string> SyntheticNames(size_t n, std::mt19937* rng) {
+  const std::vector<std::string> heads = {"Kara", "Zhan", "Nur", "Ak", "Bek", "Tole", "Sar",
+                                          "Kaz", "Ozen", "Mangy", "Ер", "Жан", "Нұр", "Сар",
+                                          "Қара", "Бек", "Ток", "Ман"};
+  const std::vector<std::string> mids = {"bay", "gali", "mur", "zhan", "tay", "ғали", "бай",
+                                         "мұр", "жан", "тай", "sult", "сұлт"};
+  const std::vector<std::string> tails = {"ov", "ova", "ev", "eva", "uly", "kyzy", "ин", "ова",
+                                          "ев", "ұлы", "қызы", "bekov", "бекова"};
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  while (out.size() < n) {
+    std::string name = heads[(*rng)() % heads.size()] + mids[(*rng)() % mids.size()] +
+                       mids[(*rng)() % mids.size()] + tails[(*rng)() % tails.size()];
+    if (seen.insert(name).second) out.push_back(name);
+  }
+  return out;
+}
+
+double Seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int repeat = 3;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--repeat" && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
+  }
+  const fs::path corpus = fs::path(KUZET_SHARED_DIR) / "corpus";
+  std::vector<Page> pages = LoadPages(corpus / "daniel-ru-dev/ground-truth.json", "ru");
+  std::vector<Page> english = LoadPages(corpus / "aeb-dev/ground-truth.json", "en");
+  pages.insert(pages.end(), english.begin(), english.end());
+  if (pages.empty()) {
+    std::printf("bench_match: no corpus text under %s; nothing to measure\n", corpus.c_str());
+    return 0;
+  }
+  size_t bytes = 0;
+  for (const Page& p : pages) bytes += p.text.size();
+  const double mb = bytes / 1e6;
+  std::printf("text: %zu pages, %.2f MB (daniel-ru-dev + aeb-dev article bodies), %d passes\n",
+              pages.size(), mb, repeat);
+
+  // The same text for grep, one page after another.
+  char dir_template[] = "/tmp/kuzet-bench-match-XXXXXX";
+  if (mkdtemp(dir_template) == nullptr) {
+    std::perror("mkdtemp");
+    return 1;
+  }
+  const fs::path dir = dir_template;
+  {
+    std::ofstream out(dir / "text.txt", std::ios::binary);
+    for (int r = 0; r < repeat; ++r) {
+      for (const Page& p : pages) out << p.text << "\n";
+    }
+  }
+
+  std::mt19937 rng(20111216);
+  std::vector<std::string> words = WordsOf(pages);
+  std::shuffle(words.begin(), words.end(), rng);
+  std::vector<std::string> names = SyntheticNames(10000, &rng);
+
+  std::printf("%8s %10s %12s %12s %10s %12s %12s %8s\n", "terms", "compile_s", "kuzet_MB/s",
+              "kuzet_hits", "grep_MB/s", "grep_lines", "kuzet/grep", "");
+  for (size_t n : {size_t{10}, size_t{1000}, size_t{10000}}) {
+    std::vector<std::string> terms;
+    for (size_t i = 0; i < n; ++i) {
+      // Half real words, half names.
+      if (i % 2 == 0 && i / 2 < words.size()) {
+        terms.push_back(words[i / 2]);
+      } else {
+        terms.push_back(names[i % names.size()]);
+      }
+    }
+    std::vector<RuleSpec> rules;
+    for (size_t i = 0; i < terms.size(); ++i) {
+      RuleSpec r;
+      r.id = "r" + std::to_string(i);
+      r.terms = {terms[i]};
+      rules.push_back(std::move(r));
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    auto matcher = Matcher::Compile(rules);
+    auto t1 = std::chrono::steady_clock::now();
+    if (!matcher.ok()) {
+      std::printf("compile failed: %s\n", matcher.status().message().c_str());
+      return 1;
+    }
+    size_t hits = 0;
+    auto t2 = std::chrono::steady_clock::now();
+    for (int r = 0; r < repeat; ++r) {
+      for (const Page& p : pages) hits += matcher->FindAll(p.text, p.lang).size();
+    }
+    auto t3 = std::chrono::steady_clock::now();
+    const double kuzet_mbps = mb * repeat / Seconds(t2, t3);
+
+    {
+      std::ofstream out(dir / "terms.txt", std::ios::binary);
+      for (const std::string& t : terms) out << t << "\n";
+    }
+    const std::string command = "LC_ALL=C.UTF-8 grep -F -i -c -f '" +
+                                (dir / "terms.txt").string() + "' '" +
+                                (dir / "text.txt").string() + "'";
+    auto g0 = std::chrono::steady_clock::now();
+    FILE* pipe = popen(command.c_str(), "r");
+    long grep_hits = -1;
+    if (pipe != nullptr) {
+      if (std::fscanf(pipe, "%ld", &grep_hits) != 1) grep_hits = -1;
+      pclose(pipe);
+    }
+    auto g1 = std::chrono::steady_clock::now();
+    const double grep_mbps = mb * repeat / Seconds(g0, g1);
+    std::printf("%8zu %10.3f %12.2f %12zu %10.2f %12ld %12.3f\n", n, Seconds(t0, t1), kuzet_mbps,
+                hits / repeat, grep_mbps, grep_hits < 0 ? -1 : grep_hits / repeat,
+                kuzet_mbps / grep_mbps);
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return 0;
+}

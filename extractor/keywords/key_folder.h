@@ -1,0 +1,56 @@
+// Match keys: the folded form of one word under which terms and text are compared.
+//
+// Plain keys (rules with cross_script = false): NFKC + full case folding, Latin diacritics
+// removed, ё→е, apostrophes and stray combining marks dropped. The script is kept, so a Cyrillic
+// term matches only Cyrillic text.
+//
+// Cross-script keys (the default): the plain steps, then a per-letter map — written as ICU
+// Transliterator rules of our own (stock Any-Latin turns қ into "kˌ") — from Russian and Kazakh
+// Cyrillic and Kazakh Latin (2018 acute and 2021 alphabets) to a simplified Latin skeleton, then
+// collapses romanization variants: zh/dzh/dj→j, kh→h, shch→sh, x→ks, ck→k, ph→f, y→i, i between
+// vowels dropped (ya/ia, Tuletayeva/Tuletaeva), io after a consonant → e (Fyodor/Фёдор), a
+// leading ie→e (Yerlan/Ерлан), doubled letters collapsed. Жанаозен, Жаңаөзен, Zhanaozen,
+// Janaózen and Jañaözen all become "janaozen".
+//
+// The transliterator runs once per code point when the folder is built; folding a word is then
+// a table lookup per letter, which keeps FindAll fast and free of ICU transliterator state
+// (RuleBasedTransliterator is not safe for concurrent use of one instance).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "config/status.h"
+
+namespace kuzet::keywords {
+
+enum class KeyMode { kPlain = 0, kCrossScript = 1 };
+inline constexpr int kKeyModeCount = 2;
+
+class KeyFolder {
+ public:
+  static Result<KeyFolder> Create();
+
+  // The key of one word given as UTF-16 code units (a word from ICU BreakIterator).
+  std::string Fold(std::u16string_view word, KeyMode mode) const;
+  // Convenience for UTF-8 input (terms, suffix lists).
+  std::string FoldUtf8(std::string_view word, KeyMode mode) const;
+
+ private:
+  KeyFolder() = default;
+  void MapCodePoint(char32_t cp, KeyMode mode, std::string* out) const;
+
+  // Per mode: code point → replacement (UTF-8) for code points that change; others pass as is.
+  std::vector<std::unordered_map<char32_t, std::string>> table_ =
+      std::vector<std::unordered_map<char32_t, std::string>>(kKeyModeCount);
+};
+
+// The cross-script romanization collapse applied after the letter map (exposed for tests).
+std::string CollapseRomanization(std::string_view mapped);
+
+// Number of code points in a UTF-8 string.
+size_t CodePointCount(std::string_view utf8);
+
+}  // namespace kuzet::keywords

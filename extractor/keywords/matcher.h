@@ -1,0 +1,75 @@
+// Multilingual keyword matcher: finds the places where monitoring rules mention a text.
+//
+// A rule lists terms ("Zhanaozen", "trade union", "=Kozlov", "Zhanaozen*", "/strik(e|ing)/") and
+// optionally a query expression over terms (AND, OR, NOT, NEAR/n, parentheses, quoted phrases).
+// Words are found with ICU word boundaries and compared by a match key: NFKC + case folding,
+// Latin diacritics and ё/е folded, and — for cross-script rules — Russian/Kazakh Cyrillic,
+// Kazakh Latin and English romanizations folded to one Latin skeleton, so `Zhanaozen` finds
+// Жанаозен, Жаңаөзен, Janaozen, "в Жанаозене", "Жаңаөзендегі" and "Zhanaozen's" but not
+// "Жанаозенмунайгаз". The term and query syntax is documented in extractor/keywords/README.md.
+//
+// All terms of all rules are compiled into one trie over match keys, so the cost of FindAll per
+// page does not grow with the number of rules. A compiled Matcher is immutable: FindAll is const
+// and safe to call from many threads at once; copies share the compiled form.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/status.h"
+
+namespace kuzet::keywords {
+
+struct RuleSpec {
+  std::string id;
+  std::vector<std::string> terms;  // any term matches (OR); term syntax in README.md
+  std::string query;               // optional expression; "" = just terms
+  std::vector<std::string> languages, sites;  // filters; empty = all
+  bool cross_script = true;  // Cyrillic/Latin/Kazakh spellings fold to one key
+  bool exact = false;        // no inflection
+  std::string origin;        // e.g. "example.toml:40", prefixed to compile errors
+};
+
+struct Match {
+  std::string rule_id, term;  // term as written in the rule
+  std::string surface;        // the matched text as it appears in the document
+  size_t begin = 0, end = 0;  // UTF-8 byte offsets of surface in the input text
+  std::string snippet;        // the sentence around the match, trimmed to ~300 bytes at words
+  size_t snippet_begin = 0, snippet_end = 0;  // byte offsets of the match inside snippet
+};
+
+class Matcher {
+ public:
+  // An empty matcher: FindAll returns nothing.
+  Matcher();
+  ~Matcher();
+  Matcher(const Matcher&);
+  Matcher& operator=(const Matcher&);
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+
+  // Compiles all rules into one automaton. An error names the rule's origin, its id, the term
+  // or query, and the column of the problem, e.g.
+  //   "example.toml:40: rules.zh: query: column 17: expected term after AND".
+  static Result<Matcher> Compile(const std::vector<RuleSpec>& rules);
+
+  // All matches of all rules whose language/site filters accept (lang, site_id), in text order
+  // (then rule id, then term), each (rule, span) once. lang/site_id "" = unknown and passes
+  // every filter. Invalid UTF-8 in the text is treated as U+FFFD; offsets stay byte-exact.
+  std::vector<Match> FindAll(std::string_view utf8_text, std::string_view lang = "",
+                             std::string_view site_id = "") const;
+
+  // Number of compiled rules.
+  size_t rule_count() const;
+
+  struct Compiled;  // defined in matcher.cc
+
+ private:
+  explicit Matcher(std::shared_ptr<const Compiled> compiled);
+  std::shared_ptr<const Compiled> compiled_;
+};
+
+}  // namespace kuzet::keywords

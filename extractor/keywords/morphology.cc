@@ -1,0 +1,216 @@
+#include "extractor/keywords/morphology.h"
+
+#include <algorithm>
+#include <map>
+
+namespace kuzet::keywords {
+
+namespace {
+
+const std::vector<std::string> kRussianEndings = {
+    "а",   "я",   "о",   "е",   "у",   "ю",   "ы",   "и",   "й",   "ом",  "ем",  "ём",
+    "ой",  "ей",  "ою",  "ею",  "ам",  "ям",  "ами", "ями", "ах",  "ях",  "ов",  "ев",
+    "ёв",  "ий",  "ый",  "ая",  "яя",  "ое",  "ее",  "ую",  "юю",  "ого", "его", "ому",
+    "ему", "ым",  "им",  "ых",  "их",  "ыми", "ими", "ие",  "ия",  "ию",  "ии",  "ием",
+    "иям", "иями", "иях", "ью", "ье",  "ья",  "ьи",  "ьей", "ьев", "ьям", "ьями", "ьях"};
+
+// Kazakh suffix slots in Cyrillic; Latin forms are derived below.
+const std::vector<std::vector<std::string>> kKazakhSlots = {
+    {"лық", "лік", "дық", "дік", "тық", "тік", "шы", "ші"},
+    {"лар", "лер", "дар", "дер", "тар", "тер"},
+    {"ы", "і", "сы", "сі", "ым", "ім", "м", "ың", "ің", "ң", "ыңыз", "іңіз", "ңыз", "ңіз", "ымыз",
+     "іміз", "мыз", "міз"},
+    {"да",  "де",  "та",  "те",  "нда", "нде", "ға",  "ге",  "қа",  "ке",  "на",  "не",
+     "а",   "е",   "ның", "нің", "дың", "дің", "тың", "тің", "ны",  "ні",  "ды",  "ді",
+     "ты",  "ті",  "н",   "ын",  "ін",  "нан", "нен", "дан", "ден", "тан", "тен", "мен",
+     "бен", "пен", "ымен", "імен"},
+    {"ғы", "гі", "қы", "кі"},
+    {"лар", "лер", "дар", "дер", "тар", "тер"},
+    {"да", "де", "та", "те", "нда", "нде", "ға", "ге", "қа", "ке", "на", "не", "ның", "нің",
+     "ны", "ні", "н", "нан", "нен", "мен"},
+};
+
+const std::vector<std::string> kEnglishEndings = {"s", "es"};
+
+// Nominative endings cut from a term to get the stem its other forms share.
+const std::vector<std::string> kNominativeEndings = {
+    "а", "я", "о", "е", "ь", "й", "ий", "ый", "ой", "ия", "ие", "ье",
+    "a", "ya", "ia", "o", "e", "y", "iy", "yy", "ii", "i", "oy", "yi"};
+
+const std::vector<std::pair<std::string, std::string>> kFinalAlternations = {
+    {"қ", "ғ"}, {"к", "г"}, {"п", "б"}, {"q", "ğ"}, {"k", "g"}, {"p", "b"}};
+
+const std::vector<std::pair<std::string, std::string>> kFleetingVowels = {
+    {"ка", "ок"}, {"ка", "ек"}, {"ka", "ok"}, {"ka", "ek"}};
+
+// Kazakh Cyrillic → Latin, 2021 alphabet and the 2018 acute alphabet.
+const std::map<std::u32string, std::pair<std::string, std::string>>& KazakhLatin() {
+  static const auto* table = new std::map<std::u32string, std::pair<std::string, std::string>>{
+      {U"а", {"a", "a"}}, {U"ә", {"ä", "á"}}, {U"б", {"b", "b"}}, {U"г", {"g", "g"}},
+      {U"ғ", {"ğ", "ǵ"}}, {U"д", {"d", "d"}}, {U"е", {"e", "e"}}, {U"і", {"i", "i"}},
+      {U"ы", {"y", "y"}}, {U"к", {"k", "k"}}, {U"қ", {"q", "q"}}, {U"л", {"l", "l"}},
+      {U"м", {"m", "m"}}, {U"н", {"n", "n"}}, {U"ң", {"ñ", "ń"}}, {U"п", {"p", "p"}},
+      {U"с", {"s", "s"}}, {U"т", {"t", "t"}}, {U"ш", {"ş", "sh"}}, {U"з", {"z", "z"}},
+      {U"о", {"o", "o"}}, {U"ө", {"ö", "ó"}}};
+  return *table;
+}
+
+std::u32string ToUtf32(std::string_view s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    out += cp;
+    i += len;
+  }
+  return out;
+}
+
+// The 2021 and 2018 Latin spellings of a Kazakh Cyrillic suffix.
+std::vector<std::string> KazakhLatinForms(std::string_view cyrillic) {
+  std::string v2021, v2018;
+  for (char32_t cp : ToUtf32(cyrillic)) {
+    auto it = KazakhLatin().find(std::u32string(1, cp));
+    if (it == KazakhLatin().end()) return {};
+    v2021 += it->second.first;
+    v2018 += it->second.second;
+  }
+  return {v2021, v2018};
+}
+
+void AddUnique(std::vector<std::string>* list, std::string s) {
+  if (s.empty()) return;
+  if (std::find(list->begin(), list->end(), s) == list->end()) list->push_back(std::move(s));
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
+  auto fold = [&](std::string_view s) { return folder.FoldUtf8(s, mode); };
+
+  // Order matches the Grammar bits: Russian, Kazakh, English.
+  Slots russian(1);
+  for (const auto& e : kRussianEndings) AddUnique(&russian[0], fold(e));
+  grammars_.push_back(std::move(russian));
+
+  Slots kazakh(kKazakhSlots.size());
+  for (size_t s = 0; s < kKazakhSlots.size(); ++s) {
+    for (const auto& suffix : kKazakhSlots[s]) {
+      AddUnique(&kazakh[s], fold(suffix));
+      for (const auto& latin : KazakhLatinForms(suffix)) AddUnique(&kazakh[s], fold(latin));
+    }
+  }
+  grammars_.push_back(std::move(kazakh));
+
+  Slots english(1);
+  for (const auto& e : kEnglishEndings) AddUnique(&english[0], fold(e));
+  grammars_.push_back(std::move(english));
+
+  // Longest first, so the shortest stem is not preferred over a closer one.
+  for (const auto& e : kNominativeEndings) AddUnique(&nominative_endings_, fold(e));
+  std::sort(nominative_endings_.begin(), nominative_endings_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+
+  auto add_pairs = [&](const auto& raw, auto* out) {
+    for (const auto& [from, to] : raw) {
+      std::pair<std::string, std::string> folded{fold(from), fold(to)};
+      if (folded.first.empty() || folded.first == folded.second) continue;
+      if (std::find(out->begin(), out->end(), folded) == out->end()) out->push_back(folded);
+    }
+  };
+  add_pairs(kFinalAlternations, &final_alternations_);
+  add_pairs(kFleetingVowels, &fleeting_vowels_);
+}
+
+bool Morphology::ParseSlots(const Slots& grammar, size_t slot, std::string_view tail,
+                            char prev) const {
+  if (tail.empty()) return true;
+  // Cross-script keys collapse doubled letters, so a suffix that starts with the letter the stem
+  // ends with loses it (Жаңаөзен+нің → janaozenin).
+  bool collapsed = mode_ == KeyMode::kCrossScript;
+  for (size_t s = slot; s < grammar.size(); ++s) {
+    for (const std::string& suffix : grammar[s]) {
+      if (tail.starts_with(suffix) &&
+          ParseSlots(grammar, s + 1, tail.substr(suffix.size()), suffix.back())) {
+        return true;
+      }
+      if (collapsed && suffix.size() > 1 && suffix[0] == prev &&
+          tail.starts_with(std::string_view(suffix).substr(1)) &&
+          ParseSlots(grammar, s + 1, tail.substr(suffix.size() - 1), suffix.back())) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+unsigned Morphology::GrammarsForLanguage(std::string_view language) {
+  if (language == "ru" || language == "uk" || language == "be") return kRussian | kEnglish;
+  if (language == "en") return kEnglish | kRussian;  // romanized Russian names: Kozlova
+  return kAllGrammars;                              // Kazakh pages mix all three; unknown too
+}
+
+bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
+                             unsigned grammars) const {
+  switch (rule) {
+    case TailRule::kExact:
+      return tail.empty();
+    case TailRule::kAnything:
+      return true;
+    case TailRule::kInflection:
+      if (tail.empty()) return true;
+      break;
+    case TailRule::kEndingRequired:
+      if (tail.empty()) return false;
+      break;
+  }
+  if (tail.size() > 24) return false;
+  for (size_t g = 0; g < grammars_.size(); ++g) {
+    if ((grammars & (1u << g)) && ParseSlots(grammars_[g], 0, tail, prev)) return true;
+  }
+  return false;
+}
+
+std::vector<Morphology::Variant> Morphology::SpellingVariants(const std::string& key,
+                                                              TailRule rule) const {
+  std::vector<Variant> out = {{key, rule}};
+  if (mode_ == KeyMode::kCrossScript && key.size() > 1) {
+    // Final -z/-s: газ is gas in English (КазМунайГаз, KazMunaiGas), and the Russian final
+    // consonant is devoiced anyway.
+    if (key.back() == 'z') out.push_back({key.substr(0, key.size() - 1) + "s", rule});
+    if (key.back() == 's') out.push_back({key.substr(0, key.size() - 1) + "z", rule});
+  }
+  return out;
+}
+
+std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::string& key) const {
+  if (CodePointCount(key) < kMinInflectingLength) return SpellingVariants(key, TailRule::kExact);
+  std::vector<Variant> out = SpellingVariants(key, TailRule::kInflection);
+  auto stem_long_enough = [](std::string_view stem) {
+    return CodePointCount(stem) >= kMinInflectingLength;
+  };
+  for (const std::string& ending : nominative_endings_) {
+    if (!EndsWith(key, ending)) continue;
+    std::string stem = key.substr(0, key.size() - ending.size());
+    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kEndingRequired});
+  }
+  for (const auto& [from, to] : final_alternations_) {
+    if (!EndsWith(key, from)) continue;
+    std::string stem = key.substr(0, key.size() - from.size()) + to;
+    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kEndingRequired});
+  }
+  for (const auto& [from, to] : fleeting_vowels_) {
+    if (!EndsWith(key, from)) continue;
+    std::string form = key.substr(0, key.size() - from.size()) + to;
+    if (stem_long_enough(form)) out.push_back({form, TailRule::kExact});
+  }
+  return out;
+}
+
+}  // namespace kuzet::keywords

@@ -1,0 +1,70 @@
+// Inflection in match-key space: which endings may follow a term's key in a text word.
+//
+// A text word matches a term word when the word's key is the term's key (or one of its
+// variants) followed by a "tail" that the variant's TailRule allows. Tails are parsed against
+// closed lists of endings, never arbitrary letters, so "Жанаозен" finds "Жанаозене" and
+// "Жаңаөзендегі" but not "Жанаозенмунайгаз":
+//   - Russian: one case/number ending (-а, -у, -е, -ом, -ой, -ами, -ого, -ых, ...);
+//   - Kazakh (Cyrillic and both Latin alphabets): an ordered chain of optional slots
+//     derivation (-лық, -шы) → plural (-лар) → possessive (-ы, -сы, -ым) → case (-да, -ға,
+//     -ның, -ны, -нан, -мен) → relative (-ғы after the locative) → plural → case;
+//   - English: plural -s/-es and the possessive 's/s' (apostrophes are dropped from keys).
+// The lists are written in the source alphabets and folded with the same KeyFolder as the text,
+// so one list serves both key modes.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "extractor/keywords/key_folder.h"
+
+namespace kuzet::keywords {
+
+enum class TailRule : unsigned char {
+  kExact,           // nothing may follow
+  kInflection,      // nothing, or an ending chain
+  kEndingRequired,  // an ending chain must follow (a stem cut from the term's own ending)
+  kAnything,        // prefix terms: any letters may follow
+};
+
+class Morphology {
+ public:
+  Morphology(const KeyFolder& folder, KeyMode mode);
+
+  // Which ending lists apply; the page language narrows them (a Russian page has no Kazakh
+  // case suffixes, so профсоюз does not take профсоюзный's -ный for the Kazakh accusative -ны).
+  enum Grammar : unsigned { kRussian = 1, kKazakh = 2, kEnglish = 4, kAllGrammars = 7 };
+  static unsigned GrammarsForLanguage(std::string_view primary_language);
+
+  // Whether `tail` may follow a key ending in `prev` under `rule`, using `grammars`.
+  bool AcceptsTail(TailRule rule, std::string_view tail, char prev,
+                   unsigned grammars = kAllGrammars) const;
+
+  struct Variant {
+    std::string key;
+    TailRule rule;
+  };
+  // The keys under which an inflecting term word is entered: its own key, the stem without its
+  // nominative ending (Тулетаева → тулетаев-, needs an ending: Тулетаевой), Kazakh final
+  // voicing (кәсіподақ → кәсіподағ-ы), the Russian fleeting vowel (забастовка → забастовок) and,
+  // for cross-script keys, final z/s (газ/gas: КазМунайГаз/KazMunaiGas).
+  std::vector<Variant> InflectingVariants(const std::string& key) const;
+  // Spelling-only variants for exact and prefix words (final z/s in cross-script mode).
+  std::vector<Variant> SpellingVariants(const std::string& key, TailRule rule) const;
+
+  // Term words shorter than this many code points do not inflect (too many false hits).
+  static constexpr size_t kMinInflectingLength = 3;
+
+ private:
+  using Slots = std::vector<std::vector<std::string>>;
+  bool ParseSlots(const Slots& grammar, size_t slot, std::string_view tail, char prev) const;
+
+  KeyMode mode_;
+  std::vector<Slots> grammars_;
+  std::vector<std::string> nominative_endings_;
+  std::vector<std::pair<std::string, std::string>> final_alternations_;  // stem-required
+  std::vector<std::pair<std::string, std::string>> fleeting_vowels_;     // exact forms
+};
+
+}  // namespace kuzet::keywords

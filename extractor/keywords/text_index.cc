@@ -1,0 +1,71 @@
+#include "extractor/keywords/text_index.h"
+
+#include <unicode/rbbi.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+
+namespace kuzet::keywords {
+
+TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : utf8_(utf8) {
+  buffer_.reserve(utf8.size());
+  byte_of_u16_.reserve(utf8.size() + 1);
+  const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+  // ICU offsets are int32_t; longer inputs are cut (a page is never near 2 GB).
+  const int32_t length = static_cast<int32_t>(std::min<size_t>(utf8.size(), INT32_MAX / 2));
+  for (int32_t i = 0; i < length;) {
+    const int32_t start = i;
+    if (bytes[i] < 0x80) {  // ASCII fast path
+      buffer_.push_back(bytes[i++]);
+      byte_of_u16_.push_back(start);
+      continue;
+    }
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) c = 0xFFFD;
+    if (c <= 0xFFFF) {
+      buffer_.push_back(static_cast<char16_t>(c));
+      byte_of_u16_.push_back(start);
+    } else {
+      buffer_.push_back(static_cast<char16_t>(U16_LEAD(c)));
+      buffer_.push_back(static_cast<char16_t>(U16_TRAIL(c)));
+      byte_of_u16_.push_back(start);
+      byte_of_u16_.push_back(start);
+    }
+  }
+  byte_of_u16_.push_back(static_cast<size_t>(length));
+  text_.setTo(false, reinterpret_cast<const UChar*>(buffer_.data()),
+              static_cast<int32_t>(buffer_.size()));
+
+  word_breaker->setText(text_);
+  int32_t start = word_breaker->first();
+  for (int32_t end = word_breaker->next(); end != icu::BreakIterator::DONE;
+       start = end, end = word_breaker->next()) {
+    if (word_breaker->getRuleStatus() == UBRK_WORD_NONE) continue;
+    tokens_.push_back(Token{start, end, byte_of_u16_[start], byte_of_u16_[end]});
+  }
+}
+
+size_t TextIndex::TokenAtOrAfter(size_t byte_offset) const {
+  return std::upper_bound(tokens_.begin(), tokens_.end(), byte_offset,
+                          [](size_t b, const Token& t) { return b < t.byte_end; }) -
+         tokens_.begin();
+}
+
+size_t TextIndex::TokenStartingAtOrAfter(size_t byte_offset) const {
+  return std::lower_bound(tokens_.begin(), tokens_.end(), byte_offset,
+                          [](const Token& t, size_t b) { return t.byte_begin < b; }) -
+         tokens_.begin();
+}
+
+std::vector<std::string> SplitWords(std::string_view utf8, icu::BreakIterator* word_breaker) {
+  TextIndex index(utf8, word_breaker);
+  std::vector<std::string> words;
+  for (const Token& t : index.tokens()) {
+    words.emplace_back(utf8.substr(t.byte_begin, t.byte_end - t.byte_begin));
+  }
+  return words;
+}
+
+}  // namespace kuzet::keywords

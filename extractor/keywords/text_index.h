@@ -1,0 +1,51 @@
+// A document (or term) as ICU sees it: UTF-16 text, its words, and byte offsets back to UTF-8.
+#pragma once
+
+#include <unicode/brkiter.h>
+#include <unicode/unistr.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kuzet::keywords {
+
+struct Token {
+  int32_t u16_begin = 0, u16_end = 0;  // in TextIndex::text()
+  size_t byte_begin = 0, byte_end = 0;  // in the UTF-8 input
+};
+
+class TextIndex {
+ public:
+  // Decodes `utf8` (each invalid byte becomes U+FFFD) and finds its words — the segments ICU's
+  // word BreakIterator marks as letters, numbers, kana or ideographs (UAX #29). `word_breaker`
+  // is used, not kept; its text is reset.
+  TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker);
+  TextIndex(const TextIndex&) = delete;
+  TextIndex& operator=(const TextIndex&) = delete;
+
+  const icu::UnicodeString& text() const { return text_; }
+  const std::vector<Token>& tokens() const { return tokens_; }
+  std::string_view utf8() const { return utf8_; }
+  size_t ByteOffset(int32_t u16_offset) const { return byte_of_u16_[u16_offset]; }
+  std::u16string_view TokenText(const Token& t) const {
+    return std::u16string_view(buffer_).substr(t.u16_begin, t.u16_end - t.u16_begin);
+  }
+  // Index of the first token whose byte_end > byte_offset (tokens().size() if none).
+  size_t TokenAtOrAfter(size_t byte_offset) const;
+  // Index of the first token whose byte_begin >= byte_offset (tokens().size() if none).
+  size_t TokenStartingAtOrAfter(size_t byte_offset) const;
+
+ private:
+  std::string_view utf8_;
+  std::u16string buffer_;
+  icu::UnicodeString text_;  // read-only alias of buffer_
+  std::vector<size_t> byte_of_u16_;  // size = buffer_.size() + 1
+  std::vector<Token> tokens_;
+};
+
+// The words of a short UTF-8 string (a term), in order.
+std::vector<std::string> SplitWords(std::string_view utf8, icu::BreakIterator* word_breaker);
+
+}  // namespace kuzet::keywords

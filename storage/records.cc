@@ -1,0 +1,202 @@
+#include "storage/records.h"
+
+#include "storage/encoding.h"
+
+namespace kuzet::storage {
+
+namespace {
+
+constexpr uint8_t kRecordVersion = 1;
+
+bool GetVersion(Reader& r) {
+  uint8_t version;
+  return r.GetByte(version) && version == kRecordVersion;
+}
+
+bool GetInt(Reader& r, int& v) {
+  int64_t wide;
+  if (!r.GetVarsint64(wide) || wide < INT32_MIN || wide > INT32_MAX) return false;
+  v = static_cast<int>(wide);
+  return true;
+}
+
+}  // namespace
+
+std::string IdKey(uint64_t id) {
+  std::string key;
+  PutFixed64BE(key, id);
+  return key;
+}
+
+std::string IndexPrefix(std::string_view rule_or_site_id) {
+  std::string key(rule_or_site_id);
+  key.push_back('\0');
+  return key;
+}
+
+std::string NewestFirstKey(std::string_view prefix, int64_t found_at_us, uint64_t mention_id) {
+  std::string key(prefix);
+  PutNewestFirstTimeBE(key, found_at_us);
+  PutNewestFirstIdBE(key, mention_id);
+  return key;
+}
+
+std::string TimeIndexKey(int64_t found_at_us, uint64_t mention_id) {
+  return NewestFirstKey("", found_at_us, mention_id);
+}
+
+std::string RuleIndexKey(std::string_view rule_id, int64_t found_at_us, uint64_t mention_id) {
+  return NewestFirstKey(IndexPrefix(rule_id), found_at_us, mention_id);
+}
+
+std::string SiteIndexKey(std::string_view site_id, int64_t found_at_us, uint64_t mention_id) {
+  return NewestFirstKey(IndexPrefix(site_id), found_at_us, mention_id);
+}
+
+uint64_t MentionIdOfIndexKey(std::string_view key) {
+  return ~DecodeFixed64BE(key.substr(key.size() - 8));
+}
+
+std::string DocRulePrefix(uint64_t doc_id) { return IdKey(doc_id); }
+
+std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id) {
+  std::string key = IdKey(doc_id);
+  key.append(rule_id);
+  return key;
+}
+
+std::string OutboxKey(int64_t due_us, uint64_t mention_id) {
+  std::string key;
+  PutTimeBE(key, due_us);
+  PutFixed64BE(key, mention_id);
+  return key;
+}
+
+std::string EncodeUrlState(const UrlState& s) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutVarsint64(out, s.last_fetch_us);
+  PutVarsint64(out, s.http_status);
+  PutLengthPrefixed(out, s.etag);
+  PutLengthPrefixed(out, s.last_modified);
+  PutVarint64(out, s.doc_id);
+  PutLengthPrefixed(out, s.content_hash);
+  return out;
+}
+
+bool DecodeUrlState(std::string_view in, UrlState& s) {
+  Reader r(in);
+  return GetVersion(r) && r.GetVarsint64(s.last_fetch_us) && GetInt(r, s.http_status) &&
+         r.GetLengthPrefixed(s.etag) && r.GetLengthPrefixed(s.last_modified) &&
+         r.GetVarint64(s.doc_id) && r.GetLengthPrefixed(s.content_hash);
+}
+
+std::string EncodeDocument(const Document& d) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutVarint64(out, d.id);
+  for (const std::string* field : {&d.site_id, &d.url, &d.final_url, &d.title, &d.text, &d.lang,
+                                   &d.charset, &d.author, &d.published, &d.canonical_url}) {
+    PutLengthPrefixed(out, *field);
+  }
+  PutVarsint64(out, d.fetched_at_us);
+  PutVarsint64(out, d.http_status);
+  PutLengthPrefixed(out, d.etag);
+  PutLengthPrefixed(out, d.last_modified);
+  PutVarsint64(out, d.first_seen_us);
+  PutLengthPrefixed(out, d.content_hash);
+  PutVarint64(out, d.duplicate_urls.size());
+  for (const std::string& url : d.duplicate_urls) PutLengthPrefixed(out, url);
+  return out;
+}
+
+bool DecodeDocument(std::string_view in, Document& d) {
+  Reader r(in);
+  if (!GetVersion(r) || !r.GetVarint64(d.id)) return false;
+  for (std::string* field : {&d.site_id, &d.url, &d.final_url, &d.title, &d.text, &d.lang,
+                             &d.charset, &d.author, &d.published, &d.canonical_url}) {
+    if (!r.GetLengthPrefixed(*field)) return false;
+  }
+  uint64_t count;
+  if (!(r.GetVarsint64(d.fetched_at_us) && GetInt(r, d.http_status) &&
+        r.GetLengthPrefixed(d.etag) && r.GetLengthPrefixed(d.last_modified) &&
+        r.GetVarsint64(d.first_seen_us) && r.GetLengthPrefixed(d.content_hash) &&
+        r.GetVarint64(count))) {
+    return false;
+  }
+  if (count > r.rest().size()) return false;  // each URL takes at least one byte
+  d.duplicate_urls.resize(count);
+  for (std::string& url : d.duplicate_urls) {
+    if (!r.GetLengthPrefixed(url)) return false;
+  }
+  return true;
+}
+
+std::string EncodeMention(const Mention& m) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutVarint64(out, m.id);
+  PutVarint64(out, m.doc_id);
+  for (const std::string* field : {&m.rule_id, &m.site_id, &m.url, &m.title, &m.lang, &m.snippet}) {
+    PutLengthPrefixed(out, *field);
+  }
+  PutVarint64(out, m.snippet_mark_begin);
+  PutVarint64(out, m.snippet_mark_end);
+  PutVarsint64(out, m.found_at_us);
+  PutVarint64(out, m.hits.size());
+  for (const MatchHit& h : m.hits) {
+    PutLengthPrefixed(out, h.term);
+    PutLengthPrefixed(out, h.surface);
+    PutVarint64(out, h.begin);
+    PutVarint64(out, h.end);
+  }
+  return out;
+}
+
+bool DecodeMention(std::string_view in, Mention& m) {
+  Reader r(in);
+  if (!GetVersion(r) || !r.GetVarint64(m.id) || !r.GetVarint64(m.doc_id)) return false;
+  for (std::string* field : {&m.rule_id, &m.site_id, &m.url, &m.title, &m.lang, &m.snippet}) {
+    if (!r.GetLengthPrefixed(*field)) return false;
+  }
+  uint64_t count;
+  if (!(r.GetVarint32(m.snippet_mark_begin) && r.GetVarint32(m.snippet_mark_end) &&
+        r.GetVarsint64(m.found_at_us) && r.GetVarint64(count))) {
+    return false;
+  }
+  if (count > r.rest().size()) return false;
+  m.hits.resize(count);
+  for (MatchHit& h : m.hits) {
+    if (!(r.GetLengthPrefixed(h.term) && r.GetLengthPrefixed(h.surface) && r.GetVarint32(h.begin) &&
+          r.GetVarint32(h.end))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string EncodeIndexValue(std::string_view site_id, std::string_view lang) {
+  std::string out;
+  PutLengthPrefixed(out, site_id);
+  PutLengthPrefixed(out, lang);
+  return out;
+}
+
+bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& lang) {
+  Reader r(in);
+  return r.GetLengthPrefixed(site_id) && r.GetLengthPrefixed(lang);
+}
+
+std::string EncodeOutboxValue(const OutboxEntry& e) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  out.push_back('P');  // the only state so far: pending
+  PutVarint64(out, e.attempts);
+  return out;
+}
+
+bool DecodeOutboxValue(std::string_view in, OutboxEntry& e) {
+  Reader r(in);
+  uint8_t state;
+  if (!GetVersion(r) || !r.GetByte(state) || state != 'P') return false;
+  e.state = OutboxEntry::State::kPending;
+  return r.GetVarint32(e.attempts);
+}
+
+}  // namespace kuzet::storage

@@ -1,0 +1,71 @@
+// Keys and values of every column family, as laid out in storage/README.md. Internal to storage/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "storage/store.h"
+
+namespace kuzet::storage {
+
+// ---- column families ---------------------------------------------------------------------------
+inline constexpr const char* kMetaFamily = "meta";
+inline constexpr const char* kUrlsFamily = "urls";
+inline constexpr const char* kDocsFamily = "docs";
+inline constexpr const char* kFingerprintsFamily = "fingerprints";
+inline constexpr const char* kMentionsFamily = "mentions";
+inline constexpr const char* kMentionsByTimeFamily = "mentions_by_time";
+inline constexpr const char* kMentionsByRuleFamily = "mentions_by_rule";
+inline constexpr const char* kMentionsBySiteFamily = "mentions_by_site";
+inline constexpr const char* kDocRuleFamily = "doc_rule";
+inline constexpr const char* kOutboxFamily = "outbox";
+// Reserved for later issues; created empty so their arrival needs no format change.
+inline constexpr const char* kStoriesFamily = "stories";
+inline constexpr const char* kCursorsFamily = "cursors";
+inline constexpr const char* kFrontierFamily = "frontier";
+
+// ---- meta keys ---------------------------------------------------------------------------------
+inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
+inline constexpr std::string_view kNextDocIdKey = "next_doc_id";          // fixed64 BE
+inline constexpr std::string_view kNextMentionIdKey = "next_mention_id";  // fixed64 BE
+
+// The version of the layout in README.md. A store with a larger number is refused.
+inline constexpr uint32_t kFormatVersion = 1;
+
+// ---- keys --------------------------------------------------------------------------------------
+std::string IdKey(uint64_t id);  // docs, mentions: 8 bytes BE
+// Mention indexes: prefix, then found_at and mention id complemented, so newest sorts first.
+std::string IndexPrefix(std::string_view rule_or_site_id);  // the id, 0x00
+std::string NewestFirstKey(std::string_view prefix, int64_t found_at_us, uint64_t mention_id);
+std::string TimeIndexKey(int64_t found_at_us, uint64_t mention_id);  // empty prefix
+std::string RuleIndexKey(std::string_view rule_id, int64_t found_at_us, uint64_t mention_id);
+std::string SiteIndexKey(std::string_view site_id, int64_t found_at_us, uint64_t mention_id);
+// The mention id at the end of any of the three index keys (at least 16 bytes).
+uint64_t MentionIdOfIndexKey(std::string_view key);
+std::string DocRulePrefix(uint64_t doc_id);
+std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id);
+std::string OutboxKey(int64_t due_us, uint64_t mention_id);
+
+// ---- values ------------------------------------------------------------------------------------
+// Every record value starts with a record-version byte (1). Decoders return false on truncated
+// or malformed input and on a version they do not know; trailing bytes after the known fields are
+// ignored, so a later version may append fields.
+std::string EncodeUrlState(const UrlState& state);
+bool DecodeUrlState(std::string_view in, UrlState& state);
+
+// A Document without its mentions (those live in their own family).
+std::string EncodeDocument(const Document& doc);
+bool DecodeDocument(std::string_view in, Document& doc);
+
+std::string EncodeMention(const Mention& mention);
+bool DecodeMention(std::string_view in, Mention& mention);
+
+// The value of a mentions_by_time / mentions_by_rule entry: the fields queries filter on.
+std::string EncodeIndexValue(std::string_view site_id, std::string_view lang);
+bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& lang);
+
+std::string EncodeOutboxValue(const OutboxEntry& entry);
+bool DecodeOutboxValue(std::string_view in, OutboxEntry& entry);
+
+}  // namespace kuzet::storage

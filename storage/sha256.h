@@ -1,0 +1,15 @@
+// SHA-256 (FIPS 180-4), the content hash of exact-duplicate detection. Self-contained so storage
+// needs no crypto library; speed is not critical (one hash per stored page).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace kuzet::storage {
+
+std::array<uint8_t, 32> Sha256(std::string_view data);
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace kuzet::storage

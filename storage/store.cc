@@ -1,0 +1,711 @@
+#include "storage/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <system_error>
+
+#include "storage/encoding.h"
+#include "storage/records.h"
+#include "storage/sha256.h"
+
+namespace kuzet::storage {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// RocksDB lives in a subdirectory, so the data dir can hold other things (and a mistyped data dir
+// that holds someone's files is never turned into a database).
+constexpr const char* kDbSubdir = "store";
+
+const char* const kFamilies[] = {
+    "default",  // RocksDB's own, unused
+    kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
+    kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
+    kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kCursorsFamily,
+    kFrontierFamily,
+};
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+rocksdb::Options StoreOptions(Store::Mode mode) {
+  rocksdb::Options options;
+  options.create_if_missing = mode == Store::Mode::kReadWrite;
+  options.create_missing_column_families = mode == Store::Mode::kReadWrite;
+  options.paranoid_checks = true;
+  options.keep_log_file_num = 4;
+  options.max_log_file_size = 4 << 20;
+  options.max_open_files = -1;  // required by secondaries; a crawler's store has few files
+  // Thirteen families share one WAL: bound the memtables together, and flush a quiet family
+  // before old WAL files pile up behind it.
+  options.db_write_buffer_size = 64 << 20;
+  options.max_total_wal_size = 128 << 20;
+  // Point reads dominate (URL state per link seen, fingerprints, doc_rule): Bloom filters spare
+  // most of the table reads for keys that are absent.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(32 << 20);
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  for (rocksdb::CompressionType type : rocksdb::GetSupportedCompressions()) {
+    if (type == rocksdb::kLZ4Compression) options.compression = type;  // texts compress ~2x
+    if (type == rocksdb::kZSTD) options.bottommost_compression = type;
+  }
+  return options;
+}
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (char c : bytes) {
+    hex.push_back(kHex[static_cast<uint8_t>(c) >> 4]);
+    hex.push_back(kHex[static_cast<uint8_t>(c) & 15]);
+  }
+  return hex;
+}
+
+}  // namespace
+
+class Store::Impl {
+ public:
+  Impl(std::string dir, Mode mode) : dir_(std::move(dir)), mode_(mode) {}
+  ~Impl() { Close(); }
+
+  Status Open();
+  Result<PutPageResult> PutPage(const PageInput& page);
+  Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                     const std::string& etag, const std::string& last_modified);
+  Result<std::optional<UrlState>> GetUrl(const std::string& url) const;
+  Result<std::vector<Mention>> Mentions(const MentionQuery& query) const;
+  Result<std::optional<Document>> GetDocument(uint64_t id) const;
+  Result<std::vector<OutboxEntry>> Outbox(size_t limit) const;
+  Status CatchUp();
+  const std::string& dir() const { return dir_; }
+
+  // Every message starts with the data dir, so a person with several stores knows which one.
+  Status Error(const rocksdb::Status& s, std::string_view what) const;
+  Status Error(Status::Code code, std::string_view what) const;
+
+ private:
+  rocksdb::ColumnFamilyHandle* Family(const char* name) const { return families_.at(name); }
+  // Reads one value; nullopt when absent.
+  Result<std::optional<std::string>> Get(const char* family, std::string_view key) const;
+  Result<std::optional<Document>> LoadDocumentRecord(uint64_t id) const;
+  Result<std::optional<Mention>> LoadMention(uint64_t id) const;
+  Status CheckFormatAndLoadCounters();
+  // `sync`: the batch holds mentions (see WriteBatch's definition).
+  Status WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync);
+  Status RequireWritable(std::string_view what) const;
+  void Close();
+
+  const std::string dir_;
+  const Mode mode_;
+  std::string secondary_path_;  // kReadOnly: RocksDB's private dir for the secondary, removed
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families_;
+
+  std::mutex write_mutex_;  // one writer: counters are read and advanced under it
+  uint64_t next_doc_id_ = 1;
+  uint64_t next_mention_id_ = 1;
+};
+
+Status Store::Impl::Error(const rocksdb::Status& s, std::string_view what) const {
+  std::string message = "data dir " + dir_ + ": " + std::string(what) + ": " + s.ToString();
+  if (s.IsCorruption()) {
+    return Status::Corruption(message +
+                              " (the store is damaged: restore it from a backup or move the data "
+                              "dir away to start afresh)");
+  }
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return Status::Unavailable(message +
+                               " (another kuzet process holds this data dir "
+                               "read-write)");
+  }
+  if (s.IsIOError()) return Status::IOError(message);
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return Status::Unavailable(message);
+  return Status::IOError(message);
+}
+
+Status Store::Impl::Error(Status::Code code, std::string_view what) const {
+  std::string message = "data dir " + dir_ + ": " + std::string(what);
+  switch (code) {
+    case Status::Code::kCorruption:
+      return Status::Corruption(message);
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(message);
+    case Status::Code::kNotFound:
+      return Status::NotFound(message);
+    case Status::Code::kUnavailable:
+      return Status::Unavailable(message);
+    default:
+      return Status::IOError(message);
+  }
+}
+
+Status Store::Impl::Open() {
+  const std::string db_path = (fs::path(dir_) / kDbSubdir).string();
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(db_path) / "CURRENT", ec);
+  if (!exists) {
+    if (mode_ == Mode::kReadOnly) {
+      return Error(Status::Code::kNotFound,
+                   "no Kuzet store here yet (no " + db_path + "/CURRENT): run a crawl first");
+    }
+    if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
+      return Error(Status::Code::kCorruption,
+                   db_path +
+                       " is not empty but has no CURRENT file: not a Kuzet store, or its "
+                       "CURRENT file was lost");
+    }
+    fs::create_directories(db_path, ec);
+    if (ec) return Error(Status::Code::kIOError, "cannot create " + db_path + ": " + ec.message());
+  }
+
+  rocksdb::Options options = StoreOptions(mode_);
+
+  // Every family on disk must be opened; a newer format may have added some, and those are
+  // opened too so that the format-version check below, not RocksDB, explains the refusal.
+  std::vector<std::string> names(std::begin(kFamilies), std::end(kFamilies));
+  if (exists) {
+    std::vector<std::string> on_disk;
+    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, db_path, &on_disk);
+    if (!s.ok()) return Error(s, "cannot open the store");
+    for (const std::string& name : on_disk) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+    if (mode_ == Mode::kReadOnly) names = on_disk;  // a secondary cannot create families
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) descriptors.emplace_back(name, options);
+
+  rocksdb::Status s;
+  if (mode_ == Mode::kReadWrite) {
+    s = rocksdb::DB::Open(options, db_path, descriptors, &handles_, &db_);
+  } else {
+    std::string secondary_template =
+        (fs::temp_directory_path(ec) / "kuzet-secondary-XXXXXX").string();
+    if (mkdtemp(secondary_template.data()) == nullptr) {
+      return Error(Status::Code::kIOError,
+                   "cannot create a directory for the read-only instance under " +
+                       fs::temp_directory_path(ec).string());
+    }
+    secondary_path_ = secondary_template;
+    s = rocksdb::DB::OpenAsSecondary(options, db_path, secondary_path_, descriptors, &handles_,
+                                     &db_);
+  }
+  if (!s.ok()) return Error(s, "cannot open the store");
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) families_[handle->GetName()] = handle;
+  return CheckFormatAndLoadCounters();
+}
+
+Status Store::Impl::CheckFormatAndLoadCounters() {
+  auto version = Get(kMetaFamily, kFormatVersionKey);
+  if (!version.ok()) return version.status();
+  if (version->has_value()) {
+    const std::string& v = **version;
+    if (v.size() != 4) {
+      return Error(Status::Code::kCorruption, "format version record is malformed");
+    }
+    uint32_t found = 0;
+    for (char c : v) found = (found << 8) | static_cast<uint8_t>(c);
+    if (found > kFormatVersion) {
+      return Error(Status::Code::kInvalidArgument,
+                   "the store has format version " + std::to_string(found) +
+                       ", newer than this kuzet understands (" + std::to_string(kFormatVersion) +
+                       "): use a newer kuzet");
+    }
+    if (found == 0) return Error(Status::Code::kCorruption, "format version 0 is not valid");
+  } else {
+    // Only a store with nothing in it may lack the version: it was just created.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+    it->SeekToFirst();
+    if (it->Valid() || !it->status().ok()) {
+      return Error(Status::Code::kCorruption,
+                   "documents are stored but the format version is "
+                   "missing: not a Kuzet store or damaged");
+    }
+    if (mode_ == Mode::kReadWrite) {
+      rocksdb::WriteBatch batch;
+      std::string encoded;
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        encoded.push_back(static_cast<char>(kFormatVersion >> shift));
+      }
+      batch.Put(Family(kMetaFamily), kFormatVersionKey, encoded);
+      batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(1));
+      batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(1));
+      if (Status st = WriteBatch(batch, "cannot initialise the store", true); !st.ok()) return st;
+    }
+  }
+  if (mode_ == Mode::kReadOnly) return Status::Ok();
+
+  for (auto [key, counter] :
+       {std::pair{kNextDocIdKey, &next_doc_id_}, std::pair{kNextMentionIdKey, &next_mention_id_}}) {
+    auto value = Get(kMetaFamily, key);
+    if (!value.ok()) return value.status();
+    if (!value->has_value() || (*value)->size() != 8) {
+      return Error(Status::Code::kCorruption, "meta record " + std::string(key) + " is missing");
+    }
+    *counter = DecodeFixed64BE(**value);
+  }
+  return Status::Ok();
+}
+
+void Store::Impl::Close() {
+  if (db_ != nullptr) {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+    handles_.clear();
+    db_->Close();
+    delete db_;
+    db_ = nullptr;
+  }
+  if (!secondary_path_.empty()) {
+    std::error_code ec;
+    fs::remove_all(secondary_path_, ec);
+  }
+}
+
+Result<std::optional<std::string>> Store::Impl::Get(const char* family,
+                                                    std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(family), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return Error(s, std::string("cannot read ") + family);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<Document>> Store::Impl::LoadDocumentRecord(uint64_t id) const {
+  auto value = Get(kDocsFamily, IdKey(id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<Document>();
+  Document doc;
+  if (!DecodeDocument(**value, doc)) {
+    return Error(Status::Code::kCorruption, "document " + std::to_string(id) + " is malformed");
+  }
+  return std::optional<Document>(std::move(doc));
+}
+
+Result<std::optional<Mention>> Store::Impl::LoadMention(uint64_t id) const {
+  auto value = Get(kMentionsFamily, IdKey(id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<Mention>();
+  Mention mention;
+  if (!DecodeMention(**value, mention)) {
+    return Error(Status::Code::kCorruption, "mention " + std::to_string(id) + " is malformed");
+  }
+  return std::optional<Mention>(std::move(mention));
+}
+
+Status Store::Impl::WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync) {
+  rocksdb::WriteOptions options;
+  // A batch with mentions is synced: otherwise a power cut could drop a mention the alerter had
+  // already sent, and the re-crawl would find and alert it again. Other batches (fetch state,
+  // documents without mentions, duplicates) are redone harmlessly by a re-crawl if lost, so they
+  // skip the sync; RocksDB's log is ordered, so a later synced batch makes them durable too.
+  options.sync = sync;
+  rocksdb::Status s = db_->Write(options, &batch);
+  if (!s.ok()) return Error(s, what);
+  return Status::Ok();
+}
+
+Status Store::Impl::RequireWritable(std::string_view what) const {
+  if (mode_ == Mode::kReadOnly) {
+    return Error(Status::Code::kInvalidArgument,
+                 std::string(what) + ": the store was opened read-only");
+  }
+  return Status::Ok();
+}
+
+Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
+  if (Status s = RequireWritable("cannot store " + page.url); !s.ok()) return s;
+  if (page.url.empty()) return Error(Status::Code::kInvalidArgument, "page has no URL");
+  if (page.site_id.find('\0') != std::string::npos) {
+    return Error(Status::Code::kInvalidArgument, page.url + ": site id must hold no NUL byte");
+  }
+  for (const MentionInput& m : page.mentions) {
+    if (m.rule_id.empty() || m.rule_id.find('\0') != std::string::npos) {
+      return Error(Status::Code::kInvalidArgument,
+                   page.url + ": rule id must be non-empty and hold no NUL byte");
+    }
+  }
+  const std::array<uint8_t, 32> digest = Sha256(NormalizeForFingerprint(page.text));
+  const std::string fingerprint_key(digest.begin(), digest.end());
+  const std::string content_hash = HexEncode(fingerprint_key);
+  const int64_t now = page.fetched_at_us != 0 ? page.fetched_at_us : NowMicros();
+
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto url_value = Get(kUrlsFamily, page.url);
+  if (!url_value.ok()) return url_value.status();
+  std::optional<UrlState> old;
+  if (url_value->has_value()) {
+    old.emplace();
+    if (!DecodeUrlState(**url_value, *old)) {
+      return Error(Status::Code::kCorruption, "URL state of " + page.url + " is malformed");
+    }
+  }
+  UrlState state = old.value_or(UrlState{});
+  state.last_fetch_us = now;
+  state.http_status = page.http_status;
+  state.etag = page.etag;
+  state.last_modified = page.last_modified;
+
+  PutPageResult result;
+  rocksdb::WriteBatch batch;
+  const std::string what = "cannot store " + page.url;
+
+  if (old && old->doc_id != 0 && old->content_hash == content_hash) {
+    result.doc_id = old->doc_id;
+    result.unchanged = true;
+    batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
+    if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
+    return result;
+  }
+
+  auto fingerprint_value = Get(kFingerprintsFamily, fingerprint_key);
+  if (!fingerprint_value.ok()) return fingerprint_value.status();
+  std::optional<uint64_t> same_text_doc;
+  if (fingerprint_value->has_value()) same_text_doc = DecodeFixed64BE(**fingerprint_value);
+
+  // The document this URL owns: the one first stored from it (a URL recorded as a duplicate of
+  // another URL's document does not own that document and must never overwrite it).
+  std::optional<Document> owned;
+  if (old && old->doc_id != 0) {
+    auto doc = LoadDocumentRecord(old->doc_id);
+    if (!doc.ok()) return doc.status();
+    if (doc->has_value() && (*doc)->url == page.url) owned = std::move(*doc);
+  }
+
+  state.content_hash = content_hash;
+  if (same_text_doc && (!owned || owned->id != *same_text_doc)) {
+    // An exact duplicate of another document: one more place it appeared, no new mentions.
+    auto doc = LoadDocumentRecord(*same_text_doc);
+    if (!doc.ok()) return doc.status();
+    if (!doc->has_value()) {
+      return Error(Status::Code::kCorruption,
+                   "fingerprint points at missing document " + std::to_string(*same_text_doc));
+    }
+    Document& original = **doc;
+    if (original.url != page.url &&
+        std::find(original.duplicate_urls.begin(), original.duplicate_urls.end(), page.url) ==
+            original.duplicate_urls.end()) {
+      original.duplicate_urls.push_back(page.url);
+      batch.Put(Family(kDocsFamily), IdKey(original.id), EncodeDocument(original));
+    }
+    state.doc_id = original.id;
+    batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
+    if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
+    result.doc_id = original.id;
+    result.duplicate = true;
+    return result;
+  }
+
+  uint64_t next_doc_id = next_doc_id_;
+  uint64_t next_mention_id = next_mention_id_;
+  Document doc;
+  if (owned) {
+    doc = std::move(*owned);
+  } else {
+    doc.id = next_doc_id++;
+    doc.first_seen_us = now;
+    result.new_document = true;
+  }
+  doc.site_id = page.site_id;
+  doc.url = page.url;
+  doc.final_url = page.final_url;
+  doc.title = page.title;
+  doc.text = page.text;
+  doc.lang = page.lang;
+  doc.charset = page.charset;
+  doc.author = page.author;
+  doc.published = page.published;
+  doc.canonical_url = page.canonical_url;
+  doc.fetched_at_us = now;
+  doc.http_status = page.http_status;
+  doc.etag = page.etag;
+  doc.last_modified = page.last_modified;
+  doc.content_hash = content_hash;
+  batch.Put(Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
+  // Earlier texts of an edited document keep pointing at it: a reprint of an earlier version is
+  // still the same story.
+  if (!same_text_doc) batch.Put(Family(kFingerprintsFamily), fingerprint_key, IdKey(doc.id));
+  state.doc_id = doc.id;
+  batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
+
+  std::set<std::string, std::less<>> rules_done;
+  for (const MentionInput& input : page.mentions) {
+    if (!rules_done.insert(input.rule_id).second) continue;  // a rule listed twice
+    const std::string doc_rule_key = DocRuleKey(doc.id, input.rule_id);
+    if (!result.new_document) {
+      auto existing = Get(kDocRuleFamily, doc_rule_key);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) continue;  // this (document, rule) was mentioned before
+    }
+    Mention m;
+    m.id = next_mention_id++;
+    m.doc_id = doc.id;
+    m.rule_id = input.rule_id;
+    m.site_id = page.site_id;
+    m.url = page.url;
+    m.title = page.title;
+    m.lang = page.lang;
+    m.snippet = input.snippet;
+    m.snippet_mark_begin = input.snippet_mark_begin;
+    m.snippet_mark_end = input.snippet_mark_end;
+    m.found_at_us = now;
+    m.hits = input.hits;
+    const std::string index_value = EncodeIndexValue(m.site_id, m.lang);
+    batch.Put(Family(kMentionsFamily), IdKey(m.id), EncodeMention(m));
+    batch.Put(Family(kMentionsByTimeFamily), TimeIndexKey(now, m.id), index_value);
+    batch.Put(Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, now, m.id), index_value);
+    batch.Put(Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, now, m.id), index_value);
+    batch.Put(Family(kDocRuleFamily), doc_rule_key, IdKey(m.id));
+    batch.Put(Family(kOutboxFamily), OutboxKey(now, m.id), EncodeOutboxValue(OutboxEntry{}));
+    ++result.new_mentions;
+  }
+  if (next_doc_id != next_doc_id_) {
+    batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(next_doc_id));
+  }
+  if (next_mention_id != next_mention_id_) {
+    batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(next_mention_id));
+  }
+  if (Status s = WriteBatch(batch, what, result.new_mentions > 0); !s.ok()) return s;
+  next_doc_id_ = next_doc_id;  // only once the batch holding them is durable
+  next_mention_id_ = next_mention_id;
+  result.doc_id = doc.id;
+  return result;
+}
+
+Status Store::Impl::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                                const std::string& etag, const std::string& last_modified) {
+  if (Status s = RequireWritable("cannot record a fetch of " + url); !s.ok()) return s;
+  if (url.empty()) return Error(Status::Code::kInvalidArgument, "fetch has no URL");
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto value = Get(kUrlsFamily, url);
+  if (!value.ok()) return value.status();
+  UrlState state;
+  if (value->has_value() && !DecodeUrlState(**value, state)) {
+    return Error(Status::Code::kCorruption, "URL state of " + url + " is malformed");
+  }
+  state.last_fetch_us = fetched_at_us;
+  state.http_status = http_status;
+  state.etag = etag;
+  state.last_modified = last_modified;
+  rocksdb::WriteBatch batch;
+  batch.Put(Family(kUrlsFamily), url, EncodeUrlState(state));
+  return WriteBatch(batch, "cannot record a fetch of " + url, false);
+}
+
+Result<std::optional<UrlState>> Store::Impl::GetUrl(const std::string& url) const {
+  auto value = Get(kUrlsFamily, url);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<UrlState>();
+  UrlState state;
+  if (!DecodeUrlState(**value, state)) {
+    return Error(Status::Code::kCorruption, "URL state of " + url + " is malformed");
+  }
+  return std::optional<UrlState>(std::move(state));
+}
+
+Result<std::vector<Mention>> Store::Impl::Mentions(const MentionQuery& query) const {
+  std::vector<Mention> out;
+  if (query.limit == 0) return out;
+  if (query.since_us && query.until_us && *query.since_us >= *query.until_us) return out;
+
+  // Every index key ends in (found_at, mention id) complemented, so a forward scan between two
+  // bounds gives newest first. The rule index (or else the site index) narrows by its prefix.
+  const char* family = kMentionsByTimeFamily;
+  std::string prefix;
+  if (!query.rule_id.empty()) {
+    family = kMentionsByRuleFamily;
+    prefix = IndexPrefix(query.rule_id);
+  } else if (!query.site_id.empty()) {
+    family = kMentionsBySiteFamily;
+    prefix = IndexPrefix(query.site_id);
+  }
+  auto time_bound = [&prefix](int64_t unix_us) {
+    std::string key = prefix;
+    PutNewestFirstTimeBE(key, unix_us);
+    return key;
+  };
+  // Newest first: "until" (exclusive) is the lower key bound, "since" (inclusive) the upper.
+  if (query.until_us && *query.until_us == INT64_MIN) return out;
+  std::string lower = query.until_us ? time_bound(*query.until_us - 1) : prefix;
+  std::string upper;
+  if (query.since_us && *query.since_us != INT64_MIN) {
+    upper = time_bound(*query.since_us - 1);
+  } else if (!prefix.empty()) {
+    upper = prefix;
+    upper.back() = '\x01';  // just past every "id \0 ..." key
+  }
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_lower_bound = &lower_slice;
+  if (!upper.empty()) options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(family)));
+
+  std::string site_id, lang;
+  std::vector<std::string> ids;  // mention keys, newest first
+  for (it->Seek(lower); it->Valid() && ids.size() < query.limit; it->Next()) {
+    rocksdb::Slice key = it->key();
+    if (key.size() != prefix.size() + 16) {
+      return Error(Status::Code::kCorruption, "mention index key is malformed");
+    }
+    // Site and language sit in the index value, so filtering on them reads no mention record.
+    if (!DecodeIndexValue(it->value().ToStringView(), site_id, lang)) {
+      return Error(Status::Code::kCorruption, "mention index value is malformed");
+    }
+    if (!query.site_id.empty() && site_id != query.site_id) continue;
+    if (!query.lang.empty() && lang != query.lang) continue;
+    ids.push_back(IdKey(MentionIdOfIndexKey(key.ToStringView())));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the mention index");
+
+  // One batched read of the records (RocksDB's MultiGet) instead of a Get per hit.
+  std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  db_->MultiGet(rocksdb::ReadOptions(), Family(kMentionsFamily), keys.size(), keys.data(),
+                values.data(), statuses.data());
+  out.resize(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string id = std::to_string(DecodeFixed64BE(ids[i]));
+    if (statuses[i].IsNotFound()) {
+      return Error(Status::Code::kCorruption, "mention " + id + " is indexed but missing");
+    }
+    if (!statuses[i].ok()) return Error(statuses[i], "cannot read mention " + id);
+    if (!DecodeMention(values[i].ToStringView(), out[i])) {
+      return Error(Status::Code::kCorruption, "mention " + id + " is malformed");
+    }
+  }
+  return out;
+}
+
+Result<std::optional<Document>> Store::Impl::GetDocument(uint64_t id) const {
+  auto doc = LoadDocumentRecord(id);
+  if (!doc.ok() || !doc->has_value()) return doc;
+  const std::string prefix = DocRulePrefix(id);
+  std::string upper = IdKey(id + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  if (id != UINT64_MAX) options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(kDocRuleFamily)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->value().size() != 8) {
+      return Error(Status::Code::kCorruption, "doc_rule value is malformed");
+    }
+    uint64_t mention_id = DecodeFixed64BE(it->value().ToStringView());
+    auto mention = LoadMention(mention_id);
+    if (!mention.ok()) return mention.status();
+    if (!mention->has_value()) {
+      return Error(Status::Code::kCorruption, "document " + std::to_string(id) +
+                                                  " lists missing mention " +
+                                                  std::to_string(mention_id));
+    }
+    (*doc)->mentions.push_back(std::move(**mention));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the mentions of a document");
+  return doc;
+}
+
+Result<std::vector<OutboxEntry>> Store::Impl::Outbox(size_t limit) const {
+  std::vector<OutboxEntry> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kOutboxFamily)));
+  for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
+    OutboxEntry entry;
+    rocksdb::Slice key = it->key();
+    if (key.size() != 16 || !DecodeOutboxValue(it->value().ToStringView(), entry)) {
+      return Error(Status::Code::kCorruption, "outbox entry is malformed");
+    }
+    entry.due_us = static_cast<int64_t>(DecodeFixed64BE(key.ToStringView().substr(0, 8)) ^
+                                        (uint64_t{1} << 63));
+    entry.mention_id = DecodeFixed64BE(key.ToStringView().substr(8));
+    out.push_back(entry);
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the outbox");
+  return out;
+}
+
+Status Store::Impl::CatchUp() {
+  if (mode_ == Mode::kReadWrite) return Status::Ok();
+  rocksdb::Status s = db_->TryCatchUpWithPrimary();
+  if (!s.ok()) return Error(s, "cannot catch up with the writer");
+  return Status::Ok();
+}
+
+// ---- Store: the public face; nothing thrown inside may escape ---------------------------------
+
+namespace {
+
+template <typename F>
+auto Guard(const std::string& dir, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return Status::IOError("data dir " + dir + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
+  return Guard(dir, [&]() -> Result<std::unique_ptr<Store>> {
+    auto impl = std::make_unique<Impl>(dir, mode);
+    if (Status s = impl->Open(); !s.ok()) return s;
+    return std::unique_ptr<Store>(new Store(std::move(impl)));
+  });
+}
+
+Result<PutPageResult> Store::PutPage(const PageInput& page) {
+  return Guard(impl_->dir(), [&] { return impl_->PutPage(page); });
+}
+
+Status Store::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                          const std::string& etag, const std::string& last_modified) {
+  return Guard(impl_->dir(), [&] {
+    return impl_->RecordFetch(url, http_status, fetched_at_us, etag, last_modified);
+  });
+}
+
+Result<std::optional<UrlState>> Store::GetUrl(const std::string& url) const {
+  return Guard(impl_->dir(), [&] { return impl_->GetUrl(url); });
+}
+
+Result<std::vector<Mention>> Store::Mentions(const MentionQuery& query) const {
+  return Guard(impl_->dir(), [&] { return impl_->Mentions(query); });
+}
+
+Result<std::optional<Document>> Store::GetDocument(uint64_t id) const {
+  return Guard(impl_->dir(), [&] { return impl_->GetDocument(id); });
+}
+
+Result<std::vector<OutboxEntry>> Store::Outbox(size_t limit) const {
+  return Guard(impl_->dir(), [&] { return impl_->Outbox(limit); });
+}
+
+Status Store::CatchUp() {
+  return Guard(impl_->dir(), [&] { return impl_->CatchUp(); });
+}
+
+const std::string& Store::dir() const { return impl_->dir(); }
+
+}  // namespace kuzet::storage

@@ -1,0 +1,149 @@
+// The Kuzet store: crawled pages, the mentions found in them and their alert outbox, in RocksDB.
+//
+// One page is one atomic RocksDB WriteBatch: after a crash a page is either wholly there
+// (document, URL state, every new mention with its index entries and outbox entry) or not at all.
+// A (document, rule) pair is a mention at most once, ever; re-crawling an unchanged page stores
+// nothing; a page whose normalized text equals a stored document's is recorded as one more URL of
+// that document. The on-disk format is described in storage/README.md.
+//
+// Thread safety: all methods may be called from several threads; writes are serialized inside.
+// One process holds the data dir read-write (RocksDB's LOCK file); any number of others may open
+// it kReadOnly (a RocksDB secondary instance) and call CatchUp() to see newer writes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/status.h"
+
+namespace kuzet::storage {
+
+// One occurrence of a rule's term in a page's text (byte offsets into PageInput::text).
+struct MatchHit {
+  std::string term, surface;
+  uint32_t begin = 0, end = 0;
+};
+
+// One rule matching one page. A mention is a (document, rule) pair.
+struct MentionInput {
+  std::string rule_id;         // non-empty, no NUL byte
+  std::vector<MatchHit> hits;  // every match of the rule in the page, in text order
+  std::string snippet;         // the first hit's sentence ...
+  uint32_t snippet_mark_begin = 0, snippet_mark_end = 0;  // ... and the hit's bytes within it
+};
+
+struct PageInput {
+  std::string site_id;
+  std::string url;  // canonical URL: the key of the URL state
+  std::string final_url, title, text, lang, charset, author, published, canonical_url;
+  int64_t fetched_at_us = 0;  // unix microseconds; also the found_at of new mentions
+  int http_status = 0;
+  std::string etag, last_modified;
+  std::vector<MentionInput> mentions;
+};
+
+struct PutPageResult {
+  uint64_t doc_id = 0;
+  bool unchanged = false;     // same normalized text as last time at this URL: nothing stored
+  bool new_document = false;  // a document was created
+  bool duplicate = false;     // the text equals another URL's document; recorded as its URL
+  int new_mentions = 0;       // mentions (and outbox entries) created by this call
+};
+
+struct Mention {
+  uint64_t id = 0, doc_id = 0;
+  std::string rule_id, site_id, url, title, lang, snippet;
+  uint32_t snippet_mark_begin = 0, snippet_mark_end = 0;
+  int64_t found_at_us = 0;
+  std::vector<MatchHit> hits;
+};
+
+// Newest first. since_us is inclusive, until_us exclusive; empty strings do not filter.
+struct MentionQuery {
+  std::optional<int64_t> since_us, until_us;
+  std::string rule_id, lang, site_id;
+  size_t limit = 100;
+};
+
+// What the crawler knows about a URL. doc_id is 0 while no content was ever stored for it.
+struct UrlState {
+  int64_t last_fetch_us = 0;
+  int http_status = 0;
+  std::string etag, last_modified;
+  uint64_t doc_id = 0;
+  std::string content_hash;  // hex SHA-256 of the normalized text last stored for this URL
+};
+
+// An alert waiting in the outbox (issue #8): written with its mention, in the same batch.
+struct OutboxEntry {
+  int64_t due_us = 0;
+  uint64_t mention_id = 0;
+  enum class State { kPending } state = State::kPending;
+  uint32_t attempts = 0;
+};
+
+struct Document {
+  uint64_t id = 0;
+  std::string site_id, url, final_url, title, text, lang, charset, author, published, canonical_url;
+  int64_t fetched_at_us = 0;  // the last fetch that changed the content
+  int http_status = 0;
+  std::string etag, last_modified;
+  int64_t first_seen_us = 0;
+  std::string content_hash;                 // hex SHA-256 of the normalized text
+  std::vector<std::string> duplicate_urls;  // other URLs where exactly this text appeared
+  std::vector<Mention> mentions;            // ordered by rule id
+};
+
+// The text key of exact-duplicate detection: NFKC case-folded, whitespace runs collapsed to one
+// space, leading and trailing whitespace dropped. Exposed so tests and tools agree with the store.
+std::string NormalizeForFingerprint(const std::string& utf8_text);
+
+class Store {
+ public:
+  enum class Mode {
+    kReadWrite,
+    kReadOnly,  // a RocksDB secondary instance: queries while another process writes
+  };
+
+  // Opens (kReadWrite: creates) the store under `dir`. Fails with a message naming `dir` when the
+  // directory is not a Kuzet store, was written by a newer format, or is corrupt.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode = Mode::kReadWrite);
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Stores one crawled page and its new mentions in one atomic batch.
+  Result<PutPageResult> PutPage(const PageInput& page);
+
+  // A fetch that brought no content to store (304, an HTTP error, a listing page): updates the
+  // URL's fetch state and keeps its doc_id and content hash.
+  Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                     const std::string& etag, const std::string& last_modified);
+
+  Result<std::optional<UrlState>> GetUrl(const std::string& url) const;
+
+  // Served from the time or rule index, never by scanning every mention.
+  Result<std::vector<Mention>> Mentions(const MentionQuery& query) const;
+
+  Result<std::optional<Document>> GetDocument(uint64_t id) const;
+
+  // The outbox in due order, oldest first, at most `limit` entries.
+  Result<std::vector<OutboxEntry>> Outbox(size_t limit) const;
+
+  // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
+  Status CatchUp();
+
+  const std::string& dir() const;
+
+  class Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kuzet::storage

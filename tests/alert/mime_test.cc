@@ -1,0 +1,433 @@
+// The alert e-mail as mail systems and clients see it: headers, encoding, structure, safety.
+#include "alert/mime.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "alert/base64.h"
+#include "alert/header_field.h"
+#include "alert/mail_address.h"
+#include "alert/untrusted_text.h"
+#include "tests/alert/mail_parser.h"
+
+namespace kuzet::alert {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::MailParserPython;
+using ::testing::Not;
+using testing::ParseMail;
+
+const auto kDate = std::chrono::system_clock::time_point(std::chrono::seconds(1764400620));
+
+const std::string kRussianTitle =
+    "Забастовка нефтяников в Жанаозене: суд вынес приговор активистам профсоюза";
+const std::string kKazakhTitle =
+    "Жаңаөзендегі мұнайшылар ереуілі: кәсіподақ белсенділеріне үкім шықты";
+
+Alert SampleAlert() {
+  Alert a;
+  a.id = "42";
+  a.rule_id = "zhanaozen";
+  a.rule_description = "Жанаозен / Zhanaozen";
+  a.site_id = "vlast";
+  a.site_name = "Власть.kz";
+  a.url = "https://vlast.kz/obsshestvo/12345-zhanaozen.html";
+  a.title = kRussianTitle;
+  a.lang = "ru";
+  a.snippet = "В декабре 2011 года в Жанаозене полиция открыла огонь по бастующим.";
+  const std::string match = "Жанаозене";
+  a.snippet_mark_begin = static_cast<uint32_t>(a.snippet.find(match));
+  a.snippet_mark_end = a.snippet_mark_begin + static_cast<uint32_t>(match.size());
+  a.found_at_us = 1764400000LL * 1000000;
+  a.web_url = "http://127.0.0.1:8080/mention/42";
+  a.story_url = "http://127.0.0.1:8080/story/7";
+  a.other_urls = {"https://rus.azattyq.org/a/zhanaozen/1.html"};
+  return a;
+}
+
+MailSettings SampleSettings() {
+  MailSettings s;
+  s.from = "kuzet@monitor.example.org";
+  s.to = {"analyst@example.org", "desk@union.example.kz"};
+  return s;
+}
+
+std::string Build(const Alert& a, const MailSettings& s = SampleSettings()) {
+  Result<std::string> m = BuildMessage(a, s, kDate);
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return m.ok() ? m.value() : "";
+}
+
+std::vector<std::string> Lines(const std::string& message) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < message.size()) {
+    const size_t end = message.find("\r\n", start);
+    if (end == std::string::npos) {
+      lines.push_back(message.substr(start));
+      break;
+    }
+    lines.push_back(message.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+std::string HeaderSection(const std::string& message) {
+  return message.substr(0, message.find("\r\n\r\n") + 2);
+}
+
+// Field names at the start of unfolded header lines.
+std::vector<std::string> FieldNames(const std::string& message) {
+  std::vector<std::string> names;
+  for (const std::string& line : Lines(HeaderSection(message))) {
+    if (line.empty() || line[0] == ' ' || line[0] == '\t') continue;
+    names.push_back(line.substr(0, line.find(':')));
+  }
+  return names;
+}
+
+std::string PartText(const nlohmann::json& parsed, const std::string& type) {
+  for (const auto& part : parsed["parts"]) {
+    if (part["content_type"] != type) continue;
+    std::string text = part["text"].get<std::string>();  // CRLF as on the wire; compare with LF
+    for (size_t p; (p = text.find("\r\n")) != std::string::npos;) text.erase(p, 1);
+    return text;
+  }
+  return "";
+}
+
+// --- Subject: RFC 2047 as a real mail parser decodes it --------------------------------------
+
+struct SubjectCase {
+  std::string name, rule, title, expected_subject;
+};
+
+class SubjectTest : public ::testing::TestWithParam<SubjectCase> {};
+
+TEST_P(SubjectTest, DecodesExactlyInPythonEmail) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleAlert();
+  a.rule_description = GetParam().rule;
+  a.title = GetParam().title;
+  const std::string message = Build(a);
+  const auto parsed = ParseMail(message);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array()) << message;
+  EXPECT_EQ((*parsed)["subject"], GetParam().expected_subject);
+}
+
+TEST_P(SubjectTest, FoldedWordsStayWithinLimitsAndWholeCharacters) {
+  Alert a = SampleAlert();
+  a.rule_description = GetParam().rule;
+  a.title = GetParam().title;
+  const std::string headers = HeaderSection(Build(a));
+  for (const std::string& line : Lines(headers)) {
+    EXPECT_LE(line.size(), 78u) << line;
+  }
+  // Every encoded-word: at most 75 characters, payload is complete UTF-8 by itself.
+  size_t pos = 0;
+  int words = 0;
+  while ((pos = headers.find("=?UTF-8?B?", pos)) != std::string::npos) {
+    const size_t end = headers.find("?=", pos + 10);
+    ASSERT_NE(end, std::string::npos);
+    EXPECT_LE(end + 2 - pos, 75u);
+    const std::string payload = headers.substr(pos + 10, end - pos - 10);
+    // Decode with the encoder's inverse property: re-encoding the valid-UTF-8 decode must give
+    // the same payload, which fails if the word ended inside a character (U+FFFD substitution).
+    std::string decoded;
+    {
+      static const std::string kAlphabet =
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      uint32_t acc = 0;
+      int bits = 0;
+      for (char c : payload) {
+        if (c == '=') break;
+        acc = acc << 6 | static_cast<uint32_t>(kAlphabet.find(c));
+        bits += 6;
+        if (bits >= 8) {
+          bits -= 8;
+          decoded += static_cast<char>(acc >> bits & 0xFF);
+        }
+      }
+    }
+    EXPECT_EQ(ValidUtf8(decoded), decoded) << "encoded-word splits a UTF-8 sequence: " << payload;
+    pos = end;
+    ++words;
+  }
+  if (GetParam().name != "ascii") {
+    EXPECT_GT(words, 1) << "long non-ASCII subject must fold";
+  }
+}
+
+const std::string kLongTitle = [] {
+  std::string t;
+  for (int i = 0; i < 40; ++i) t += "Жаңаөзен ";
+  return t;
+}();
+
+std::string ExpectedLong() {
+  // HeaderSafeText keeps 159 characters of the title and adds "…".
+  return "[Kuzet] Жанаозен / Zhanaozen: " + HeaderSafeText(kLongTitle, 160);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Titles, SubjectTest,
+    ::testing::Values(
+        SubjectCase{"russian", "Жанаозен / Zhanaozen", kRussianTitle,
+                    "[Kuzet] Жанаозен / Zhanaozen: " + kRussianTitle},
+        SubjectCase{"kazakh", "Жаңаөзен", kKazakhTitle, "[Kuzet] Жаңаөзен: " + kKazakhTitle},
+        SubjectCase{"ascii", "Zhanaozen", "Zhanaozen oil workers remembered",
+                    "[Kuzet] Zhanaozen: Zhanaozen oil workers remembered"},
+        SubjectCase{"emoji_and_cjk", "Zhanaozen", "Жаңаөзен 🕯️ 紀念 — ✊ 2011",
+                    "[Kuzet] Zhanaozen: Жаңаөзен 🕯️ 紀念 — ✊ 2011"},
+        SubjectCase{"looks_encoded", "Zhanaozen", "=?UTF-8?B?SGk=?= not decoded",
+                    "[Kuzet] Zhanaozen: =?UTF-8?B?SGk=?= not decoded"},
+        SubjectCase{"long", "Жанаозен / Zhanaozen", kLongTitle, ExpectedLong()}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(HeaderSafeTextTest, BoundsLengthAtCharacterBoundaryWithEllipsis) {
+  const std::string cut = HeaderSafeText(kLongTitle, 20);
+  EXPECT_EQ(cut, "Жаңаөзен Жаңаөзен Ж…");
+  EXPECT_EQ(HeaderSafeText("  a \t\r\n b  ", 100), "a b");
+  EXPECT_EQ(HeaderSafeText("ok\xC3(", 100), "ok\xEF\xBF\xBD(");  // invalid UTF-8 → U+FFFD
+}
+
+// --- Nothing from a crawled page becomes a header ----------------------------------------------
+
+TEST(InjectionTest, CrLfInTitleSiteAndRuleNeverStartsAHeader) {
+  for (const std::string& nl : {std::string("\r\n"), std::string("\n"), std::string("\r"),
+                                std::string("\xE2\x80\xA8"), std::string("\0", 1)}) {
+    Alert a = SampleAlert();
+    a.title = "Ordinary title" + nl + "Bcc: victim@evil.example" + nl + nl + "fake body";
+    a.site_name = "Site" + nl + "X-Injected: 1";
+    a.rule_description = "Rule" + nl + "Reply-To: attacker@evil.example";
+    a.url = "https://example.org/a" + nl + "Cc: other@evil.example";
+    const std::string message = Build(a);
+    const std::vector<std::string> names = FieldNames(message);
+    EXPECT_THAT(names, Not(::testing::Contains("Bcc")));
+    EXPECT_THAT(names, Not(::testing::Contains("X-Injected")));
+    EXPECT_THAT(names, Not(::testing::Contains("Reply-To")));
+    EXPECT_THAT(names, Not(::testing::Contains("Cc")));
+    EXPECT_EQ(message.find('\0'), std::string::npos);
+    if (MailParserPython().empty()) continue;
+    const auto parsed = ParseMail(message);
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+    for (const auto& h : (*parsed)["headers"]) {
+      EXPECT_NE(h[0], "Bcc");
+      EXPECT_NE(h[0], "Reply-To");
+    }
+    EXPECT_EQ((*parsed)["subject"],
+              "[Kuzet] Rule Reply-To: attacker@evil.example: Ordinary title Bcc: "
+              "victim@evil.example fake body");
+    EXPECT_EQ((*parsed)["to"],
+              nlohmann::json::array({"analyst@example.org", "desk@union.example.kz"}));
+  }
+}
+
+TEST(InjectionTest, HtmlInSnippetIsEscapedAndOnlyHttpUrlsAreLinks) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleAlert();
+  a.snippet = "<script>alert(1)</script> Жанаозен & <b>co</b>";
+  a.snippet_mark_begin = static_cast<uint32_t>(a.snippet.find("Жанаозен"));
+  a.snippet_mark_end = a.snippet_mark_begin + static_cast<uint32_t>(std::string("Жанаозен").size());
+  a.url = "javascript:alert(document.cookie)";
+  a.title = "<img src=x onerror=alert(1)>";
+  const auto parsed = ParseMail(Build(a));
+  ASSERT_TRUE(parsed);
+  const std::string html = PartText(*parsed, "text/html");
+  EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt; <mark>Жанаозен</mark> "
+                              "&amp; &lt;b&gt;co&lt;/b&gt;"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("<img")));
+  EXPECT_THAT(html, Not(HasSubstr("href=\"javascript")));
+}
+
+TEST(MailAddressTest, AcceptsPlainAddressesRejectsAnythingElse) {
+  for (const char* ok : {"monitor@example.org", "first.last+tag@mail.example.kz", "a@b"}) {
+    EXPECT_TRUE(ValidateMailAddress(ok).ok()) << ok;
+  }
+  for (const char* bad :
+       {"", "no-at-sign", "a@@b.org", "a@b@c.org", "a b@c.org", ".a@b.org", "a..b@c.org",
+        "a@b..org", "a@b.org.", "a@b.org\r\nBcc: x@evil.org", "a@b.org\n", "Name <a@b.org>",
+        "a@b.org,c@d.org", "a@бел.kz", "\"q\"@b.org", "a@b_c.org"}) {
+    const Status s = ValidateMailAddress(bad);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
+    EXPECT_EQ(s.message().find('\n'), std::string::npos);
+  }
+}
+
+TEST(BuildMessageTest, RejectsBadSettingsAndAlerts) {
+  MailSettings s = SampleSettings();
+  s.to.push_back("x@y.org\r\nBcc: z@evil.org");
+  EXPECT_EQ(BuildMessage(SampleAlert(), s, kDate).status().code(), Status::Code::kInvalidArgument);
+  s = SampleSettings();
+  s.to.clear();
+  EXPECT_EQ(BuildMessage(SampleAlert(), s, kDate).status().code(), Status::Code::kInvalidArgument);
+  s = SampleSettings();
+  s.from = "kuzet";
+  EXPECT_EQ(BuildMessage(SampleAlert(), s, kDate).status().code(), Status::Code::kInvalidArgument);
+  Alert a = SampleAlert();
+  a.id.clear();
+  EXPECT_EQ(BuildMessage(a, SampleSettings(), kDate).status().code(),
+            Status::Code::kInvalidArgument);
+}
+
+// --- Message-ID: the same alert is recognisably the same message -----------------------------
+
+TEST(MessageIdTest, StableAcrossBuildsAndDerivedFromIdAndFromDomain) {
+  const std::string first = Build(SampleAlert());
+  Result<std::string> later =
+      BuildMessage(SampleAlert(), SampleSettings(), kDate + std::chrono::hours(5));
+  ASSERT_TRUE(later.ok());
+  const auto id_of = [](const std::string& m) {
+    const size_t p = m.find("\r\nMessage-ID: ") + 14;
+    return m.substr(p, m.find("\r\n", p) - p);
+  };
+  EXPECT_EQ(id_of(first), "<kuzet.42@monitor.example.org>");
+  EXPECT_EQ(id_of(later.value()), id_of(first));
+  EXPECT_EQ(Build(SampleAlert()), first) << "same inputs must give the same bytes";
+  Alert other = SampleAlert();
+  other.id = "43";
+  EXPECT_EQ(id_of(Build(other)), "<kuzet.43@monitor.example.org>");
+  EXPECT_EQ(MessageIdFor("a/b c.d", "k@x.org"), "<kuzet.a=2Fb=20c=2Ed@x.org>");
+  EXPECT_NE(MessageIdFor("a.b", "k@x.org"), MessageIdFor("a=2Eb", "k@x.org"));
+}
+
+TEST(MessageIdTest, PythonSeesTheSameMessageId) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleAlert();
+  a.id = "mention/9:x";
+  const auto parsed = ParseMail(Build(a));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["message_id"], "<kuzet.mention=2F9=3Ax@monitor.example.org>");
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+}
+
+// --- Structure and bodies -----------------------------------------------------------------------
+
+TEST(StructureTest, PlainAndHtmlPartsWithMarkedSnippetAndLinks) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  const std::string message = Build(SampleAlert());
+  const auto parsed = ParseMail(message);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_EQ((*parsed)["content_type"], "multipart/alternative");
+  ASSERT_EQ((*parsed)["parts"].size(), 2u);
+  EXPECT_EQ((*parsed)["parts"][0]["content_type"], "text/plain");
+  EXPECT_EQ((*parsed)["parts"][1]["content_type"], "text/html");
+  for (const auto& part : (*parsed)["parts"]) {
+    EXPECT_EQ(part["charset"], "utf-8");
+    EXPECT_EQ(part["transfer_encoding"], "base64");
+  }
+  EXPECT_EQ((*parsed)["from_addresses"], nlohmann::json::array({"kuzet@monitor.example.org"}));
+  EXPECT_EQ((*parsed)["from_display_names"], nlohmann::json::array({"Kuzet"}));
+  EXPECT_EQ((*parsed)["to"],
+            nlohmann::json::array({"analyst@example.org", "desk@union.example.kz"}));
+
+  const std::string plain = PartText(*parsed, "text/plain");
+  EXPECT_THAT(plain, HasSubstr(kRussianTitle + "\n"));
+  EXPECT_THAT(plain, HasSubstr("Власть.kz · 2025-11-29 07:06 UTC · ru"));
+  EXPECT_THAT(plain, HasSubstr("Rule: Жанаозен / Zhanaozen"));
+  EXPECT_THAT(plain, HasSubstr("в **Жанаозене** полиция"));
+  EXPECT_THAT(plain, HasSubstr("Article: https://vlast.kz/obsshestvo/12345-zhanaozen.html\n"));
+  EXPECT_THAT(plain, HasSubstr("In Kuzet: http://127.0.0.1:8080/mention/42\n"));
+  EXPECT_THAT(plain, HasSubstr("Story: http://127.0.0.1:8080/story/7\n"));
+  EXPECT_THAT(plain, HasSubstr("  https://rus.azattyq.org/a/zhanaozen/1.html\n"));
+
+  const std::string html = PartText(*parsed, "text/html");
+  EXPECT_THAT(html, HasSubstr("в <mark>Жанаозене</mark> полиция"));
+  EXPECT_THAT(html, HasSubstr("<a href=\"https://vlast.kz/obsshestvo/12345-zhanaozen.html\">" +
+                              kRussianTitle + "</a>"));
+  EXPECT_THAT(html, HasSubstr("<a href=\"http://127.0.0.1:8080/mention/42\">Open in Kuzet</a>"));
+  EXPECT_THAT(html, HasSubstr("<meta charset=\"utf-8\">"));
+}
+
+TEST(StructureTest, CrlfOnlyAndBodyLinesAtMost76) {
+  const std::string message = Build(SampleAlert());
+  for (size_t i = 0; i < message.size(); ++i) {
+    if (message[i] == '\n') {
+      ASSERT_TRUE(i > 0 && message[i - 1] == '\r') << "bare LF at " << i;
+    }
+    if (message[i] == '\r') {
+      ASSERT_TRUE(i + 1 < message.size() && message[i + 1] == '\n') << "bare CR at " << i;
+    }
+  }
+  const std::string body = message.substr(message.find("\r\n\r\n") + 4);
+  for (const std::string& line : Lines(body)) EXPECT_LE(line.size(), 76u) << line;
+  EXPECT_THAT(HeaderSection(message), HasSubstr("MIME-Version: 1.0\r\n"));
+  EXPECT_THAT(HeaderSection(message), HasSubstr("Date: Sat, 29 Nov 2025 07:17:00 +0000\r\n"));
+  EXPECT_THAT(HeaderSection(message), HasSubstr("Auto-Submitted: auto-generated\r\n"));
+}
+
+TEST(StructureTest, MarkOffsetsOutOfRangeOrMidCharacterAreClamped) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleAlert();
+  const uint32_t begin = a.snippet_mark_begin;
+  a.snippet_mark_begin = begin + 1;  // inside "Ж"
+  a.snippet_mark_end = begin + 3;    // inside "а"
+  auto parsed = ParseMail(Build(a));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_THAT(PartText(*parsed, "text/html"), HasSubstr("в <mark>Жа</mark>наозене"));
+  a.snippet_mark_begin = 100000;
+  a.snippet_mark_end = 5;
+  parsed = ParseMail(Build(a));
+  ASSERT_TRUE(parsed);
+  EXPECT_THAT(PartText(*parsed, "text/html"), HasSubstr("бастующим.<mark></mark>"));
+}
+
+TEST(DigestTest, GroupsByRuleWithItsOwnMessageId) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Digest d;
+  d.id = "1000";
+  Alert a1 = SampleAlert(), a2 = SampleAlert(), a3 = SampleAlert();
+  a2.id = "43";
+  a2.rule_id = "strike";
+  a2.rule_description = "Ереуіл";
+  a2.title = kKazakhTitle;
+  a3.id = "44";
+  a3.title = "Второе упоминание";
+  d.alerts = {a1, a2, a3};
+  Result<std::string> m = BuildDigestMessage(d, SampleSettings(), kDate);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const auto parsed = ParseMail(m.value());
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_EQ((*parsed)["subject"], "[Kuzet] 3 new mentions: Жанаозен / Zhanaozen, Ереуіл");
+  EXPECT_EQ((*parsed)["message_id"], "<kuzet.digest.1000@monitor.example.org>");
+  const std::string plain = PartText(*parsed, "text/plain");
+  const size_t rule1 = plain.find("== Жанаозен / Zhanaozen (2) ==");
+  const size_t second = plain.find("Второе упоминание");
+  const size_t rule2 = plain.find("== Ереуіл (1) ==");
+  ASSERT_NE(rule1, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  ASSERT_NE(rule2, std::string::npos);
+  EXPECT_LT(rule1, second);
+  EXPECT_LT(second, rule2) << "both mentions of the first rule come before the second rule";
+  EXPECT_THAT(PartText(*parsed, "text/html"), HasSubstr(kKazakhTitle));
+  EXPECT_EQ(BuildDigestMessage(Digest{"x", {}}, SampleSettings(), kDate).status().code(),
+            Status::Code::kInvalidArgument);
+}
+
+TEST(HeaderFieldTest, DisplayNamesAndAddressListsFold) {
+  EXPECT_EQ(MailboxField("From", "Kuzet", "k@x.org"), "From: Kuzet <k@x.org>\r\n");
+  EXPECT_EQ(MailboxField("From", "Kuzet, monitor", "k@x.org"),
+            "From: \"Kuzet, monitor\" <k@x.org>\r\n");
+  EXPECT_EQ(MailboxField("From", "Күзет", "k@x.org"),
+            "From: =?UTF-8?B?" + Base64Encode("Күзет") + "?= <k@x.org>\r\n");
+  std::vector<std::string> many;
+  for (int i = 0; i < 8; ++i) many.push_back("analyst" + std::to_string(i) + "@example.org");
+  const std::string to = AddressListField("To", many);
+  for (const std::string& line : Lines(to)) EXPECT_LE(line.size(), 78u);
+  EXPECT_THAT(to, HasSubstr(",\r\n analyst"));
+}
+
+}  // namespace
+}  // namespace kuzet::alert

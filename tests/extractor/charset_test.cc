@@ -1,0 +1,166 @@
+#include "extractor/charset.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/extractor/test_pages.h"
+#include "tests/extractor/texts.h"
+
+namespace kuzet::extractor {
+namespace {
+
+using testing::EncodeKz1048;
+using testing::EncodeWithIcu;
+
+std::string RussianBody() {
+  std::string s;
+  for (auto p : testing::kRussianParagraphs) s += "<p>" + std::string(p) + "</p>\n";
+  return s;
+}
+
+std::string Page(std::string_view head, std::string_view body) {
+  return "<!DOCTYPE html><html><head>" + std::string(head) + "<title>t</title></head><body>" +
+         std::string(body) + "</body></html>";
+}
+
+struct CharsetCase {
+  const char* name;
+  const char* encoding;      // how the test encodes the page
+  const char* content_type;  // HTTP header
+  const char* meta;          // <meta> in the head
+  const char* want;          // charset the decoder must choose
+};
+
+class CharsetTableTest : public ::testing::TestWithParam<CharsetCase> {};
+
+TEST_P(CharsetTableTest, DecodesRussianPage) {
+  const CharsetCase& c = GetParam();
+  const std::string utf8 = Page(c.meta, RussianBody());
+  const std::string bytes = std::string(c.encoding) == "UTF-8" ? utf8 : EncodeWithIcu(utf8, c.encoding);
+  const DecodedText d = DecodeToUtf8(bytes, c.content_type);
+  EXPECT_EQ(d.charset, c.want);
+  EXPECT_NE(d.utf8.find(testing::kRussianParagraphs[2]), std::string::npos) << d.utf8.substr(0, 400);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CharsetTableTest,
+    ::testing::Values(
+        CharsetCase{"cp1251_header", "windows-1251", "text/html; charset=windows-1251", "", "windows-1251"},
+        CharsetCase{"cp1251_wrong_header_koi8", "windows-1251", "text/html; charset=KOI8-R", "", "windows-1251"},
+        CharsetCase{"cp1251_wrong_header_latin1", "windows-1251", "text/html; charset=iso-8859-1", "", "windows-1251"},
+        CharsetCase{"cp1251_undeclared", "windows-1251", "text/html", "", "windows-1251"},
+        CharsetCase{"cp1251_meta_misspelt", "windows-1251", "", "<meta charset=\"win-1251\">", "windows-1251"},
+        CharsetCase{"koi8r_meta", "KOI8-R", "", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">", "KOI8-R"},
+        CharsetCase{"koi8r_undeclared", "KOI8-R", "", "", "KOI8-R"},
+        CharsetCase{"koi8r_meta_says_cp1251", "KOI8-R", "", "<meta charset=windows-1251>", "KOI8-R"},
+        CharsetCase{"ibm866_undeclared", "IBM866", "", "", "IBM866"},
+        CharsetCase{"iso8859_5_header", "ISO-8859-5", "text/html;charset=ISO-8859-5", "", "ISO-8859-5"},
+        CharsetCase{"mac_undeclared", "x-mac-cyrillic", "", "", "x-mac-cyrillic"},
+        CharsetCase{"utf8_meta_says_cp1251", "UTF-8", "", "<meta charset=windows-1251>", "UTF-8"},
+        CharsetCase{"utf8_header_says_koi8", "UTF-8", "text/html; charset=koi8-r", "", "UTF-8"}),
+    [](const ::testing::TestParamInfo<CharsetCase>& info) { return std::string(info.param.name); });
+
+TEST(CharsetTest, MetaCharsetAfterFirstKilobyteIsFound) {
+  const std::string head = "<meta name=\"description\" content=\"" + std::string(3000, 'x') +
+                           "\"><meta charset=\"koi8-r\">";
+  EXPECT_EQ(CharsetFromMarkup(Page(head, "<p>x</p>")), "KOI8-R");
+}
+
+TEST(CharsetTest, MetaInBodyIsNotADeclaration) {
+  EXPECT_EQ(CharsetFromMarkup(Page("", "<meta charset=koi8-r>")), "");
+}
+
+TEST(CharsetTest, XmlDeclaration) {
+  EXPECT_EQ(CharsetFromMarkup("<?xml version=\"1.0\" encoding=\"windows-1251\"?><html></html>"),
+            "windows-1251");
+}
+
+TEST(CharsetTest, ContentTypeParameter) {
+  EXPECT_EQ(CharsetFromContentType("text/html; charset=\"CP1251\""), "windows-1251");
+  EXPECT_EQ(CharsetFromContentType("text/html"), "");
+  EXPECT_EQ(CharsetFromContentType("text/html; charset=no-such-charset"), "");
+}
+
+TEST(CharsetTest, LabelsNormalize) {
+  EXPECT_EQ(NormalizeCharsetLabel("UTF8"), "UTF-8");
+  EXPECT_EQ(NormalizeCharsetLabel("x-cp1251"), "windows-1251");
+  EXPECT_EQ(NormalizeCharsetLabel("koi8r"), "KOI8-R");
+  EXPECT_EQ(NormalizeCharsetLabel("cp866"), "IBM866");
+  EXPECT_EQ(NormalizeCharsetLabel("RK1048"), "KZ-1048");
+  EXPECT_EQ(NormalizeCharsetLabel("PT154"), "PTCP154");
+  EXPECT_EQ(NormalizeCharsetLabel("Shift_JIS"), "Shift_JIS");
+}
+
+std::string KazakhBody() {
+  std::string s;
+  for (auto p : testing::kKazakhParagraphs) s += "<p>" + std::string(p) + "</p>\n";
+  return s;
+}
+
+TEST(CharsetTest, KazakhKz1048WithoutDeclaration) {
+  const std::string bytes = EncodeKz1048(Page("", KazakhBody()));
+  const DecodedText d = DecodeToUtf8(bytes, "");
+  EXPECT_EQ(d.charset, "KZ-1048");
+  EXPECT_NE(d.utf8.find(testing::kKazakhParagraphs[2]), std::string::npos);
+}
+
+TEST(CharsetTest, KazakhKz1048Declared) {
+  const std::string bytes = EncodeKz1048(Page("<meta charset=\"kz-1048\">", KazakhBody()));
+  const DecodedText d = DecodeToUtf8(bytes, "");
+  EXPECT_EQ(d.charset, "KZ-1048");
+  EXPECT_NE(d.utf8.find("Жаңаөзен қаласында мұнайшылардың"), std::string::npos);
+}
+
+TEST(CharsetTest, Ptcp154KazakhLetters) {
+  // "Қазақстан әнұраны" in PTCP154: Қ=8D а=E0 з=E7 а=E0 қ=9D с=F1 т=F2 а=E0 н=ED, ә=BA н=ED ұ=B1
+  // р=F0 а=E0 н=ED ы=FB
+  std::string out;
+  ASSERT_TRUE(DecodeWithCharset("\x8D\xE0\xE7\xE0\x9D\xF1\xF2\xE0\xED \xBA\xED\xB1\xF0\xE0\xED\xFB",
+                                "PTCP154", out));
+  EXPECT_EQ(out, "Қазақстан әнұраны");
+}
+
+TEST(CharsetTest, Kz1048UnassignedByteBecomesReplacement) {
+  std::string out;
+  ASSERT_TRUE(DecodeWithCharset("a\x98z", "KZ-1048", out));
+  EXPECT_EQ(out, "a\xEF\xBF\xBDz");
+}
+
+TEST(CharsetTest, Utf16WithBom) {
+  const std::string utf16 = EncodeWithIcu("<p>Жанаозен</p>", "UTF-16LE");
+  const DecodedText d = DecodeToUtf8("\xFF\xFE" + utf16, "text/html; charset=windows-1251");
+  EXPECT_EQ(d.charset, "UTF-16LE");
+  EXPECT_EQ(d.utf8, "<p>Жанаозен</p>");
+}
+
+TEST(CharsetTest, Utf8BomWinsOverHeader) {
+  const DecodedText d = DecodeToUtf8("\xEF\xBB\xBF<p>Жанаозен</p>", "text/html; charset=koi8-r");
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_EQ(d.utf8, "<p>Жанаозен</p>");
+}
+
+TEST(CharsetTest, StrayInvalidBytesInUtf8BecomeReplacementWithoutTruncation) {
+  std::string page = Page("<meta charset=utf-8>", RussianBody());
+  page.insert(page.find("Шестнадцатого"), "\xFF\xC3");  // a bad byte and a truncated sequence
+  const DecodedText d = DecodeToUtf8(page, "");
+  EXPECT_EQ(d.charset, "UTF-8");
+  EXPECT_NE(d.utf8.find("\xEF\xBF\xBD\xEF\xBF\xBDШестнадцатого"), std::string::npos);
+  EXPECT_NE(d.utf8.find("</html>"), std::string::npos);
+}
+
+TEST(CharsetTest, ArbitraryBytesNeverFail) {
+  std::string bytes;
+  for (int i = 0; i < 4096; ++i) bytes.push_back(static_cast<char>((i * 7919) & 0xFF));
+  const DecodedText d = DecodeToUtf8(bytes, "text/html; charset=utf-16");
+  EXPECT_FALSE(d.charset.empty());
+  EXPECT_FALSE(d.utf8.empty());
+}
+
+TEST(CharsetTest, PureAsciiKeepsDeclaredCharset) {
+  EXPECT_EQ(DecodeToUtf8("<p>hello</p>", "text/html; charset=windows-1251").charset, "windows-1251");
+  EXPECT_EQ(DecodeToUtf8("<p>hello</p>", "").charset, "UTF-8");
+}
+
+}  // namespace
+}  // namespace kuzet::extractor

@@ -1,0 +1,99 @@
+// Extraction quality floors on the shared development corpora; a regression below them fails.
+#include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+#include <zlib.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extractor/extractor.h"
+
+namespace kuzet::extractor {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadGzip(const fs::path& path) {
+  std::string out;
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (f == nullptr) return out;
+  char buf[1 << 16];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  gzclose(f);
+  return out;
+}
+
+// Word 4-gram multiset, words = \w+ (the article-extraction benchmark's shingles).
+std::unordered_map<std::string, int> Shingles(std::string_view s) {
+  std::vector<std::string> w;
+  std::string cur;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const auto n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c >= 0 && (u_isalnum(c) || c == '_' || u_charType(c) == U_NON_SPACING_MARK)) {
+      cur.append(s.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
+    } else if (!cur.empty()) {
+      w.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) w.push_back(std::move(cur));
+  std::unordered_map<std::string, int> out;
+  for (size_t i = 0; i + 4 <= w.size(); ++i) ++out[w[i] + ' ' + w[i + 1] + ' ' + w[i + 2] + ' ' + w[i + 3]];
+  if (w.size() < 4 && !w.empty()) ++out[w[0]];
+  return out;
+}
+
+double CorpusF1(const fs::path& dir) {
+  std::ifstream in(dir / "ground-truth.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto gt = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (gt.is_discarded()) return -1;
+  double sp = 0, sr = 0;
+  int pages = 0;
+  for (const auto& [id, v] : gt.items()) {
+    const std::string html = ReadGzip(dir / "html" / (id + ".html.gz"));
+    const auto r = Extract(html, "", v.value("url", ""));
+    const auto pred = Shingles(r.ok() ? r->text : "");
+    const auto truth = Shingles(v.value("articleBody", ""));
+    long common = 0, np = 0, nt = 0;
+    for (const auto& [k, c] : pred) {
+      np += c;
+      if (auto it = truth.find(k); it != truth.end()) common += std::min(c, it->second);
+    }
+    for (const auto& [k, c] : truth) nt += c;
+    sp += np ? static_cast<double>(common) / np : 0;
+    sr += nt ? static_cast<double>(common) / nt : 0;
+    ++pages;
+  }
+  const double P = sp / pages, R = sr / pages;
+  return 2 * P * R / (P + R);
+}
+
+void CheckFloor(const char* corpus, double floor) {
+  const fs::path dir = fs::path(KUZET_SHARED_DIR) / "corpus" / corpus;
+  if (!fs::exists(dir / "ground-truth.json")) {
+    GTEST_SKIP() << "shared corpus " << dir << " is absent; skipping the quality floor";
+  }
+  const double f1 = CorpusF1(dir);
+  ::testing::Test::RecordProperty("F1", std::to_string(f1));
+  EXPECT_GE(f1, floor) << corpus << " F1 fell below the floor";
+}
+
+TEST(ExtractorCorpusTest, AebDevF1Floor) { CheckFloor("aeb-dev", 0.93); }
+TEST(ExtractorCorpusTest, DanielRuDevF1Floor) { CheckFloor("daniel-ru-dev", 0.87); }
+
+}  // namespace
+}  // namespace kuzet::extractor

@@ -1,0 +1,214 @@
+// Tests of the on-disk building blocks described in storage/README.md: key order, record
+// round-trips, refusal of every truncated record, SHA-256 against FIPS 180-4 vectors, and the
+// text normalization behind exact-duplicate detection.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "storage/encoding.h"
+#include "storage/records.h"
+#include "storage/sha256.h"
+#include "storage/store.h"
+
+namespace kuzet::storage {
+namespace {
+
+TEST(KeyOrderTest, IndexKeysSortNewestFirstAndOutboxKeysOldestFirst) {
+  const std::pair<int64_t, uint64_t> oldest_first[] = {{INT64_MIN, 0},
+                                                       {-1'000'000, 5},
+                                                       {-1, 0},
+                                                       {0, 0},
+                                                       {0, 1},
+                                                       {1, 0},
+                                                       {255, 0},
+                                                       {256, 0},
+                                                       {1'700'000'000'000'000, 1},
+                                                       {1'700'000'000'000'000, 300},
+                                                       {INT64_MAX, UINT64_MAX}};
+  for (size_t i = 1; i < std::size(oldest_first); ++i) {
+    auto [t0, id0] = oldest_first[i - 1];
+    auto [t1, id1] = oldest_first[i];
+    EXPECT_GT(TimeIndexKey(t0, id0), TimeIndexKey(t1, id1)) << i;
+    EXPECT_GT(RuleIndexKey("r", t0, id0), RuleIndexKey("r", t1, id1)) << i;
+    EXPECT_LT(OutboxKey(t0, id0), OutboxKey(t1, id1)) << i;
+    EXPECT_EQ(MentionIdOfIndexKey(SiteIndexKey("site", t1, id1)), id1);
+  }
+  std::string key = OutboxKey(-42, 7);
+  Reader r(key);
+  int64_t t;
+  uint64_t id;
+  ASSERT_TRUE(r.GetTimeBE(t) && r.GetFixed64BE(id));
+  EXPECT_EQ(t, -42);
+  EXPECT_EQ(id, 7u);
+}
+
+TEST(KeyOrderTest, RuleIndexKeysOfOneRuleAreContiguous) {
+  // "ab" must not fall between "a"'s entries: the NUL after the rule id ends it.
+  std::vector<std::string> keys = {RuleIndexKey("a", 5, 1), RuleIndexKey("ab", 1, 2),
+                                   RuleIndexKey("a", 9, 3), RuleIndexKey("a\x01", 0, 4),
+                                   RuleIndexKey("b", 0, 5)};
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys[0], RuleIndexKey("a", 9, 3));
+  EXPECT_EQ(keys[1], RuleIndexKey("a", 5, 1));
+  EXPECT_TRUE(keys[1].starts_with(IndexPrefix("a")));
+  EXPECT_FALSE(keys[2].starts_with(IndexPrefix("a")));
+}
+
+TEST(VarintTest, RoundTripsBoundaryValues) {
+  const uint64_t values[] = {0, 1, 127, 128, 16383, 16384, UINT32_MAX, UINT64_MAX};
+  const int64_t signed_values[] = {0, -1, 1, -64, 64, INT64_MIN, INT64_MAX};
+  std::string buf;
+  for (uint64_t v : values) PutVarint64(buf, v);
+  for (int64_t v : signed_values) PutVarsint64(buf, v);
+  Reader r(buf);
+  for (uint64_t v : values) {
+    uint64_t got;
+    ASSERT_TRUE(r.GetVarint64(got));
+    EXPECT_EQ(got, v);
+  }
+  for (int64_t v : signed_values) {
+    int64_t got;
+    ASSERT_TRUE(r.GetVarsint64(got));
+    EXPECT_EQ(got, v);
+  }
+  EXPECT_TRUE(r.empty());
+  std::string one;
+  PutVarsint64(one, -1);
+  EXPECT_EQ(one.size(), 1u) << "zigzag keeps small negatives short";
+}
+
+Mention SampleMention() {
+  Mention m;
+  m.id = 300;
+  m.doc_id = 12;
+  m.rule_id = "zhanaozen";
+  m.site_id = "azattyq";
+  m.url = "https://rus.azattyq.org/a/24425395.html";
+  m.title = "Жаңаөзен";
+  m.lang = "kk";
+  m.snippet = "Жаңаөзендегі ереуіл";
+  m.snippet_mark_begin = 0;
+  m.snippet_mark_end = 22;
+  m.found_at_us = 1'700'000'000'000'000;
+  m.hits = {{"жаңаөзен", "Жаңаөзендегі", 0, 22}, {"жанаозен", "Жанаозен", 40, 56}};
+  return m;
+}
+
+Document SampleDocument() {
+  Document d;
+  d.id = 12;
+  d.site_id = "azattyq";
+  d.url = "https://rus.azattyq.org/a/24425395.html";
+  d.final_url = d.url + "?x=1";
+  d.title = "Жаңаөзен";
+  d.text = std::string("text with a NUL \0 inside", 24);
+  d.lang = "kk";
+  d.charset = "utf-8";
+  d.author = "A";
+  d.published = "2011-12-16";
+  d.canonical_url = d.url;
+  d.fetched_at_us = -5;
+  d.http_status = 200;
+  d.etag = "\"e\"";
+  d.last_modified = "Fri, 16 Dec 2011 10:00:00 GMT";
+  d.first_seen_us = 1;
+  d.content_hash = std::string(64, 'a');
+  d.duplicate_urls = {"https://x.kz/1", "https://y.kz/2"};
+  return d;
+}
+
+TEST(RecordTest, RoundTripsAndRefusesEveryTruncation) {
+  UrlState url{1'700'000'000'000'000, 304, "\"etag\"", "yesterday", 77, std::string(64, 'f')};
+  Mention mention = SampleMention();
+  Document doc = SampleDocument();
+  OutboxEntry alert{0, 0, OutboxEntry::State::kPending, 3};
+
+  const std::string encoded[] = {EncodeUrlState(url), EncodeMention(mention), EncodeDocument(doc),
+                                 EncodeOutboxValue(alert)};
+  UrlState url2;
+  ASSERT_TRUE(DecodeUrlState(encoded[0], url2));
+  EXPECT_EQ(EncodeUrlState(url2), encoded[0]);
+  EXPECT_EQ(url2.doc_id, 77u);
+  EXPECT_EQ(url2.http_status, 304);
+  Mention mention2;
+  ASSERT_TRUE(DecodeMention(encoded[1], mention2));
+  EXPECT_EQ(EncodeMention(mention2), encoded[1]);
+  EXPECT_EQ(mention2.hits.size(), 2u);
+  EXPECT_EQ(mention2.hits[1].surface, "Жанаозен");
+  Document doc2;
+  ASSERT_TRUE(DecodeDocument(encoded[2], doc2));
+  EXPECT_EQ(EncodeDocument(doc2), encoded[2]);
+  EXPECT_EQ(doc2.text, doc.text);
+  EXPECT_EQ(doc2.duplicate_urls, doc.duplicate_urls);
+  EXPECT_EQ(doc2.fetched_at_us, -5);
+  OutboxEntry alert2;
+  ASSERT_TRUE(DecodeOutboxValue(encoded[3], alert2));
+  EXPECT_EQ(alert2.attempts, 3u);
+
+  // Appended fields of a later record version are ignored.
+  ASSERT_TRUE(DecodeMention(encoded[1] + "later field", mention2));
+
+  for (int kind = 0; kind < 4; ++kind) {
+    for (size_t size = 0; size < encoded[kind].size(); ++size) {
+      std::string_view cut(encoded[kind].data(), size);
+      bool decoded = kind == 0   ? DecodeUrlState(cut, url2)
+                     : kind == 1 ? DecodeMention(cut, mention2)
+                     : kind == 2 ? DecodeDocument(cut, doc2)
+                                 : DecodeOutboxValue(cut, alert2);
+      EXPECT_FALSE(decoded) << "record kind " << kind << " truncated to " << size << " bytes";
+    }
+  }
+  // An unknown record version is refused, not misread.
+  std::string future = encoded[1];
+  future[0] = 2;
+  EXPECT_FALSE(DecodeMention(future, mention2));
+}
+
+TEST(Sha256Test, MatchesFips180Vectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(Sha256Hex(std::string(1'000'000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // Padding edges: 55, 56 and 64 bytes need one, two and two final blocks.
+  EXPECT_EQ(Sha256Hex(std::string(55, 'a')),
+            "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+  EXPECT_EQ(Sha256Hex(std::string(56, 'a')),
+            "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+  EXPECT_EQ(Sha256Hex(std::string(64, 'a')),
+            "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+}
+
+TEST(NormalizeForFingerprintTest, IgnoresCaseUnicodeFormAndWhitespace) {
+  struct Case {
+    const char* a;
+    const char* b;
+  };
+  const Case same[] = {
+      {"Oil workers in Zhanaozen", "  oil   WORKERS\tin\nzhanaozen "},
+      {"Жанаозен", "ЖАНАОЗЕН"},
+      {"Жаңаөзен", "ЖАҢАӨЗЕН"},
+      {"й", "\xD0\xB8\xCC\x86"},              // composed vs и + combining breve
+      {"Zhanaozen", "\xEF\xBC\xBAhanaozen"},  // full-width Z
+      {"a b",
+       "a\xC2\xA0\xE2\x80\x83"
+       "b"},  // no-break and em spaces
+      {"Straße", "STRASSE"},
+  };
+  for (const Case& c : same) {
+    EXPECT_EQ(NormalizeForFingerprint(c.a), NormalizeForFingerprint(c.b)) << c.a << " / " << c.b;
+  }
+  EXPECT_EQ(NormalizeForFingerprint("  Oil   Workers \n"), "oil workers");
+  const Case different[] = {
+      {"Жанаозен", "Жаңаөзен"},  // different letters stay different
+      {"oil workers", "oilworkers"},
+      {"2011", "2012"},
+  };
+  for (const Case& c : different) {
+    EXPECT_NE(NormalizeForFingerprint(c.a), NormalizeForFingerprint(c.b)) << c.a << " / " << c.b;
+  }
+}
+
+}  // namespace
+}  // namespace kuzet::storage

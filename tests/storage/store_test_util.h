@@ -1,0 +1,121 @@
+// Helpers shared by the storage tests: a temporary data dir, page builders, and a raw dump of
+// every column family (read with RocksDB directly, so tests see exactly what is on disk).
+#pragma once
+
+#include <rocksdb/db.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace kuzet::storage::testing {
+
+// A fresh directory under /tmp, removed with everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir() {
+    std::string path = (std::filesystem::temp_directory_path() / "kuzet-storage-test-XXXXXX");
+    path_ = mkdtemp(path.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string db_path() const { return path_ + "/store"; }
+
+ private:
+  std::string path_;
+};
+
+inline MentionInput Rule(const std::string& rule_id, const std::string& text,
+                         const std::string& term) {
+  MentionInput m;
+  m.rule_id = rule_id;
+  size_t at = text.find(term);
+  m.hits.push_back(
+      MatchHit{term, term, static_cast<uint32_t>(at), static_cast<uint32_t>(at + term.size())});
+  m.snippet = text;
+  m.snippet_mark_begin = static_cast<uint32_t>(at);
+  m.snippet_mark_end = static_cast<uint32_t>(at + term.size());
+  return m;
+}
+
+inline PageInput Page(const std::string& url, const std::string& text, int64_t fetched_at_us,
+                      std::vector<MentionInput> mentions = {}) {
+  PageInput p;
+  p.site_id = "site";
+  p.url = url;
+  p.final_url = url;
+  p.title = text.substr(0, std::min<size_t>(text.size(), 24));
+  p.text = text;
+  p.lang = "en";
+  p.charset = "utf-8";
+  p.fetched_at_us = fetched_at_us;
+  p.http_status = 200;
+  p.mentions = std::move(mentions);
+  return p;
+}
+
+using FamilyDump = std::map<std::string, std::map<std::string, std::string>>;
+
+// Every key and value of every column family. The store must be closed (or this reads a
+// consistent point in time of a read-only open, which RocksDB allows next to a writer).
+inline FamilyDump DumpFamilies(const std::string& db_path) {
+  FamilyDump dump;
+  rocksdb::Options options;
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, db_path, &names).ok()) return dump;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(options, db_path, descriptors, &handles, &db).ok()) {
+    return dump;
+  }
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    auto& family = dump[h->GetName()];
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      family[it->key().ToString()] = it->value().ToString();
+    }
+    db->DestroyColumnFamilyHandle(h);
+  }
+  delete db;
+  return dump;
+}
+
+}  // namespace kuzet::storage::testing
+
+namespace kuzet::storage::testing {
+
+// Starts this test binary again as a child process that runs `role` (see ChildRole) instead of
+// the tests. A fresh exec, not a bare fork: RocksDB's background threads do not survive fork(),
+// so a forked child of a process that ever opened a store could stall.
+inline pid_t SpawnChild(const std::string& role, const std::string& args) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("KUZET_STORAGE_CHILD", role.c_str(), 1);
+    setenv("KUZET_STORAGE_CHILD_ARGS", args.c_str(), 1);
+    execl("/proc/self/exe", "/proc/self/exe", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+// The arguments given to SpawnChild when this process is that child in `role`; nullopt otherwise.
+inline std::optional<std::string> ChildRole(const std::string& role) {
+  const char* r = getenv("KUZET_STORAGE_CHILD");
+  const char* args = getenv("KUZET_STORAGE_CHILD_ARGS");
+  if (r == nullptr || args == nullptr || role != r) return std::nullopt;
+  return std::string(args);
+}
+
+}  // namespace kuzet::storage::testing
