@@ -94,11 +94,13 @@ bool IsAtom(std::string_view s) {
 std::string UnstructuredField(std::string_view name, std::string_view text) {
   const std::string safe = HeaderSafeText(text, kMaxFieldChars - name.size() - 2);
   FieldWriter field(name);
-  // Raw ASCII only when no word looks like an encoded-word and every word fits a line.
+  // Raw ASCII only when no word looks like an encoded-word and every word fits on a line, even
+  // the first one after "Name: ".
   const std::vector<std::string_view> words = Words(safe);
+  const size_t max_word = kMaxLine > name.size() + 2 ? kMaxLine - name.size() - 2 : 0;
   const bool raw = IsPrintableAscii(safe) && safe.find("=?") == std::string::npos &&
                    std::all_of(words.begin(), words.end(),
-                               [](std::string_view w) { return w.size() < kMaxLine - 1; });
+                               [&](std::string_view w) { return w.size() <= max_word; });
   if (raw) {
     for (std::string_view word : words) field.Add(word);
   } else {

@@ -18,6 +18,7 @@ constexpr size_t kMaxRuleChars = 80;
 constexpr size_t kMaxSiteChars = 80;
 constexpr size_t kMaxSnippetContextBytes = 1200;  // on either side of the match
 constexpr size_t kMaxUrlBytes = 2048;
+constexpr size_t kMaxIdBytes = 200;  // keeps the Message-ID line far below 998 characters
 
 uint64_t Fnv1a64(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
@@ -117,7 +118,7 @@ MarkedSnippet SplitSnippet(const Alert& a) {
     prefix = "\xE2\x80\xA6";
   }
   if (after.size() > kMaxSnippetContextBytes) {
-    after = after.substr(0, kMaxSnippetContextBytes);
+    after = after.substr(0, Utf8PrefixLength(after, kMaxSnippetContextBytes));
     suffix = "\xE2\x80\xA6";
   }
   return {prefix + SingleLineText(before), SingleLineText(s.substr(begin, end - begin)),
@@ -269,7 +270,9 @@ std::string MessageIdFor(std::string_view id, std::string_view from_address) {
 
 Result<std::string> BuildMessage(const Alert& alert, const MailSettings& settings,
                                  std::chrono::system_clock::time_point date) {
-  if (alert.id.empty()) return Status::InvalidArgument("alert has no id");
+  if (alert.id.empty() || alert.id.size() > kMaxIdBytes) {
+    return Status::InvalidArgument("alert id must be 1 to 200 bytes");
+  }
   if (Status s = CheckSettings(settings); !s.ok()) return s;
   const std::string subject = settings.subject_prefix + " " + RuleName(alert) + ": " + Title(alert);
   const std::string plain = PlainAlert(alert, /*with_rule=*/true);
@@ -280,7 +283,9 @@ Result<std::string> BuildMessage(const Alert& alert, const MailSettings& setting
 
 Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings& settings,
                                        std::chrono::system_clock::time_point date) {
-  if (digest.id.empty()) return Status::InvalidArgument("digest has no id");
+  if (digest.id.empty() || digest.id.size() > kMaxIdBytes) {
+    return Status::InvalidArgument("digest id must be 1 to 200 bytes");
+  }
   if (digest.alerts.empty()) return Status::InvalidArgument("digest has no alerts");
   if (Status s = CheckSettings(settings); !s.ok()) return s;
   // Group by rule, rules in order of first appearance.

@@ -35,7 +35,8 @@ struct MailSettings {
 std::string MessageIdFor(std::string_view id, std::string_view from_address);
 
 // The full message for one alert. InvalidArgument if `from` or any `to` address is invalid, `to`
-// is empty or alert.id is empty. `date` is written to the Date field (RFC 5322 section 3.3).
+// is empty, or alert.id is empty or longer than 200 bytes. `date` goes into the Date field
+// (RFC 5322 section 3.3).
 Result<std::string> BuildMessage(
     const Alert& alert, const MailSettings& settings,
     std::chrono::system_clock::time_point date = std::chrono::system_clock::now());

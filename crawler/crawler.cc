@@ -13,6 +13,8 @@
 #include <unordered_set>
 
 #include "crawler/feed.h"
+#include "crawler/feed_date.h"
+#include "crawler/robots.h"
 #include "crawler/scope.h"
 #include "crawler/sitemap.h"
 #include "crawler/url.h"
@@ -23,15 +25,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int64_t kMaxItemAgeSeconds = 30 * 24 * 3600;  // older feed/sitemap entries are skipped
-constexpr int kMaxSitemapsPerSite = 20;                 // sitemap-index children followed
+constexpr int64_t kMaxItemAgeSeconds = 30 * 24 * 3600;     // older feed/sitemap entries are skipped
+constexpr int kMaxSitemapsPerSite = 20;                    // sitemap-index children followed
+constexpr auto kMaxCrawlDelay = std::chrono::seconds(30);  // robots.txt Crawl-delay honoured up to
+constexpr auto kMaxRetryAfter = std::chrono::seconds(60);  // longer Retry-After: give up the host
+constexpr int kMaxAttempts = 3;                            // fetches of one URL after 429/503
 
 struct Job {
   CrawlTask task;
+  bool robots = false;  // the task is the robots.txt of task.host
 };
 
 struct Done {
   CrawlTask task;
+  bool robots = false;
   Result<FetchResponse> response;
 };
 
@@ -52,10 +59,10 @@ class WorkerPool {
     for (std::thread& worker : workers_) worker.join();
   }
 
-  void Submit(CrawlTask task) {
+  void Submit(CrawlTask task, bool robots) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      jobs_.push_back(Job{std::move(task)});
+      jobs_.push_back(Job{std::move(task), robots});
     }
     jobs_ready_.notify_one();
   }
@@ -87,7 +94,7 @@ class WorkerPool {
       Result<FetchResponse> response = fetcher.Fetch(FetchRequest{job.task.url, "", ""});
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        done_.push_back(Done{std::move(job.task), std::move(response)});
+        done_.push_back(Done{std::move(job.task), job.robots, std::move(response)});
       }
       done_ready_.notify_one();
     }
@@ -101,10 +108,17 @@ class WorkerPool {
   std::vector<std::thread> workers_;
 };
 
+// Politeness state of one origin (scheme://host:port).
 struct HostState {
+  enum class Robots { kUnknown, kPending, kKnown };
+  bool initialized = false;
   int in_flight = 0;
-  Clock::time_point next_start{};  // earliest start of the next request (per_host_delay)
-  Clock::duration delay{};
+  Clock::time_point next_start{};  // earliest start of the next request
+  Clock::duration delay{};         // per_host_delay, raised by robots.txt Crawl-delay
+  Robots robots = Robots::kUnknown;
+  RobotsRules rules;
+  std::string robots_note;  // why everything is disallowed, for error messages
+  bool gave_up = false;     // asked to wait longer than kMaxRetryAfter: no more fetches this crawl
 };
 
 struct SiteState {
@@ -123,6 +137,7 @@ class CrawlRun {
            CrawlHandler& handler, Frontier& frontier)
       : settings_(settings), handler_(handler), frontier_(frontier) {
     for (const config::Site& site : sites) sites_.push_back(SiteState{&site, SiteScope(site)});
+    product_token_ = ProductToken(settings.user_agent);
     now_unix_ = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
@@ -130,43 +145,98 @@ class CrawlRun {
 
   CrawlStats Run() {
     Seed();
-    WorkerPool pool(settings_, std::max(1, settings_.concurrency));
+    const int concurrency = std::max(1, settings_.concurrency);
+    WorkerPool pool(settings_, concurrency);
     int in_flight = 0;
     for (;;) {
       Clock::time_point now = Clock::now();
-      while (in_flight < std::max(1, settings_.concurrency)) {
-        std::optional<CrawlTask> task = frontier_.PopReady(
-            [&](const std::string& host) { return HostReady(host, now); });
+      while (in_flight < concurrency) {
+        std::optional<CrawlTask> task =
+            frontier_.PopReady([&](const std::string& host) { return HostReady(host, now); });
         if (!task) break;
-        if (IsPage(task->kind)) {
-          SiteState& site = sites_[task->site_index];
-          if (site.pages_dispatched >= site.site->max_pages) {
-            ++stats_.skipped_budget;
-            continue;
-          }
-          ++site.pages_dispatched;
-        }
-        HostState& host = hosts_[task->host];
-        ++host.in_flight;
-        host.next_start = now + host.delay;
+        if (!Admit(*task)) continue;
+        Dispatch(pool, std::move(*task), /*robots=*/false, now);
         ++in_flight;
-        pool.Submit(std::move(*task));
       }
-      if (in_flight == 0 && frontier_.Empty()) break;
+      // robots.txt requests wanted by the hosts HostReady saw for the first time.
+      for (auto it = robots_wanted_.begin();
+           it != robots_wanted_.end() && in_flight < concurrency;) {
+        HostState& host = Host(*it);
+        if (host.in_flight >= PerHostLimit() || now < host.next_start) {
+          ++it;
+          continue;
+        }
+        CrawlTask robots{0, *it + "/robots.txt", *it, 0, PageKind::kLink, 0};
+        Dispatch(pool, std::move(robots), /*robots=*/true, now);
+        ++in_flight;
+        it = robots_wanted_.erase(it);
+      }
+      if (in_flight == 0 && frontier_.Empty() && robots_wanted_.empty()) break;
       for (Done& done : pool.Collect(NextWake(now))) {
         --in_flight;
-        --hosts_[done.task.host].in_flight;
-        Process(std::move(done));
+        --Host(done.task.host).in_flight;
+        if (done.robots) {
+          ProcessRobots(std::move(done));
+        } else {
+          Process(std::move(done));
+        }
       }
     }
     return stats_;
   }
 
  private:
-  bool HostReady(const std::string& host, Clock::time_point now) {
-    HostState& state = hosts_[host];
-    if (state.delay == Clock::duration{}) state.delay = settings_.per_host_delay;
-    return state.in_flight < std::max(1, settings_.per_host_connections) && now >= state.next_start;
+  int PerHostLimit() const { return std::max(1, settings_.per_host_connections); }
+
+  HostState& Host(const std::string& origin) {
+    HostState& state = hosts_[origin];
+    if (!state.initialized) {
+      state.initialized = true;
+      state.delay = settings_.per_host_delay;
+    }
+    return state;
+  }
+
+  bool HostReady(const std::string& origin, Clock::time_point now) {
+    HostState& state = Host(origin);
+    if (state.robots == HostState::Robots::kUnknown) {
+      state.robots = HostState::Robots::kPending;
+      robots_wanted_.push_back(origin);
+    }
+    return state.robots == HostState::Robots::kKnown && state.in_flight < PerHostLimit() &&
+           now >= state.next_start;
+  }
+
+  // Whether a task popped from the frontier is fetched: the site's page budget and robots.txt.
+  bool Admit(const CrawlTask& task) {
+    SiteState& site = sites_[task.site_index];
+    if (IsPage(task.kind) && site.pages_dispatched >= site.site->max_pages) {
+      ++stats_.skipped_budget;
+      return false;
+    }
+    HostState& host = Host(task.host);
+    if (host.gave_up) {
+      ++stats_.skipped_backoff;
+      return false;
+    }
+    if (!host.rules.Allowed(PathAndQueryOf(task.url))) {
+      ++stats_.skipped_robots;
+      if (task.kind != PageKind::kLink) {  // configured URLs: the user should know
+        ReportError(
+            task.site_index, task.url,
+            Status::Unavailable("disallowed by robots.txt" + host.robots_note + ": " + task.url));
+      }
+      return false;
+    }
+    if (IsPage(task.kind)) ++site.pages_dispatched;
+    return true;
+  }
+
+  void Dispatch(WorkerPool& pool, CrawlTask task, bool robots, Clock::time_point now) {
+    HostState& host = Host(task.host);
+    ++host.in_flight;
+    host.next_start = std::max(host.next_start, now + host.delay);
+    pool.Submit(std::move(task), robots);
   }
 
   // When the crawl loop should look at the frontier again if no fetch finishes before.
@@ -176,6 +246,77 @@ class CrawlRun {
       if (host.next_start > now && host.next_start < wake) wake = host.next_start;
     }
     return wake;
+  }
+
+  // RFC 9309 §2.3.1: 2xx: parse; 4xx: no restrictions; 5xx (and 429, as Google does) or a
+  // network error: the site is "unreachable" and nothing may be crawled.
+  void ProcessRobots(Done done) {
+    ++stats_.robots_fetched;
+    HostState& host = Host(done.task.host);
+    host.robots = HostState::Robots::kKnown;
+    if (!done.response.ok()) {
+      host.rules = RobotsRules::DisallowAll();
+      host.robots_note = " (robots.txt unreachable: " + done.response.status().message() + ")";
+      return;
+    }
+    const FetchResponse& response = *done.response;
+    stats_.bytes += response.bytes_received;
+    if (response.status >= 200 && response.status < 300) {
+      host.rules = RobotsRules::Parse(response.body, product_token_);
+      if (host.rules.crawl_delay()) {
+        auto crawl_delay = std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(*host.rules.crawl_delay()));
+        host.delay = std::max(host.delay, std::min<Clock::duration>(crawl_delay, kMaxCrawlDelay));
+      }
+    } else if (response.status == 429 || response.status >= 500) {
+      host.rules = RobotsRules::DisallowAll();
+      host.robots_note = " (robots.txt unreachable: HTTP " + std::to_string(response.status) + ")";
+    } else {
+      host.rules = RobotsRules::AllowAll();
+    }
+  }
+
+  // Seconds to wait from a Retry-After value (delay-seconds or HTTP-date, RFC 9110 §10.2.3);
+  // -1 when absent or unreadable.
+  double RetryAfterSeconds(const std::string& value) const {
+    if (value.empty()) return -1;
+    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return value.size() > 9 ? 1e9 : std::stod(value);
+    }
+    int64_t when = ParseFeedDate(value);
+    if (when == 0) return -1;
+    return std::max<double>(0, static_cast<double>(when - now_unix_));
+  }
+
+  // 429 Too Many Requests / 503 Service Unavailable: wait as told (RFC 9110 §15.6.4, RFC 6585 §4)
+  // and try again, up to kMaxAttempts; a wait beyond kMaxRetryAfter ends the host's crawl.
+  // Returns true when the task was queued again.
+  bool BackOff(CrawlTask& task, const FetchResponse& response) {
+    HostState& host = Host(task.host);
+    double wait = RetryAfterSeconds(response.Header("retry-after"));
+    bool told = wait >= 0;
+    if (!told) wait = std::max(1.0, std::chrono::duration<double>(host.delay).count() * 2);
+    auto pause = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(std::min<double>(wait, kMaxRetryAfter.count())));
+    host.next_start = std::max(host.next_start, Clock::now() + pause);
+    if (wait <= kMaxRetryAfter.count() && task.attempts + 1 < kMaxAttempts) {
+      ++task.attempts;
+      ++stats_.retries;
+      if (IsPage(task.kind)) --sites_[task.site_index].pages_dispatched;
+      frontier_.Push(task);
+      return true;
+    }
+    std::string message = "HTTP " + std::to_string(response.status) + " for " + task.url +
+                          (told ? " (Retry-After: " + response.Header("retry-after") + ")" : "");
+    if (wait > kMaxRetryAfter.count()) {
+      host.gave_up = true;
+      size_t dropped = frontier_.DropHost(task.host);
+      stats_.skipped_backoff += static_cast<int>(dropped);
+      message += "; " + std::to_string(dropped) + " more URLs of " + task.host +
+                 " left for the next crawl";
+    }
+    ReportError(task.site_index, task.url, Status::Unavailable(message));
+    return false;
   }
 
   void Seed() {
@@ -194,7 +335,7 @@ class CrawlRun {
       return;
     }
     if (!seen_.insert(*canonical).second) return;
-    frontier_.Push(CrawlTask{site_index, *canonical, HostOf(*canonical), 0, kind, 0});
+    frontier_.Push(CrawlTask{site_index, *canonical, OriginOf(*canonical), 0, kind, 0});
   }
 
   // A URL found in a page, feed or sitemap.
@@ -217,7 +358,8 @@ class CrawlRun {
       ++stats_.skipped_seen;
       return;
     }
-    frontier_.Push(CrawlTask{site_index, *canonical, HostOf(*canonical), depth, PageKind::kLink, 0});
+    frontier_.Push(
+        CrawlTask{site_index, *canonical, OriginOf(*canonical), depth, PageKind::kLink, 0});
   }
 
   void ReportError(size_t site_index, const std::string& url, const Status& error) {
@@ -232,6 +374,11 @@ class CrawlRun {
 
   void Process(Done done) {
     CrawlTask& task = done.task;
+    if (done.response.ok()) {
+      stats_.bytes += done.response->bytes_received;
+      long status = done.response->status;
+      if ((status == 429 || status == 503) && BackOff(task, *done.response)) return;
+    }
     if (IsPage(task.kind)) {
       ++stats_.pages_fetched;
     } else {
@@ -242,11 +389,11 @@ class CrawlRun {
       return;
     }
     FetchResponse& response = *done.response;
-    stats_.bytes += response.bytes_received;
+    if (response.status == 429 || response.status == 503) return;  // reported by BackOff
     if (response.status != 200) {
-      ReportError(task.site_index, task.url,
-                  Status::Unavailable("HTTP " + std::to_string(response.status) + " for " +
-                                      task.url));
+      ReportError(
+          task.site_index, task.url,
+          Status::Unavailable("HTTP " + std::to_string(response.status) + " for " + task.url));
       return;
     }
     Result<std::string> final_canonical = Canonicalize(response.final_url);
@@ -266,6 +413,8 @@ class CrawlRun {
     // Feed autodiscovery: a followed link that turns out to be a feed is read as one.
     if (task.kind == PageKind::kLink && LooksLikeFeed(response.body) &&
         ParseFeed(response.body, response.final_url).ok()) {
+      --stats_.pages_fetched;
+      ++stats_.feeds_fetched;
       ProcessFeed(task, response);
       return;
     }
@@ -279,7 +428,8 @@ class CrawlRun {
       spdlog::error("crawl handler OnPage threw for {}: {}", page.url, e.what());
     }
     if (task.depth >= sites_[task.site_index].site->max_depth) return;
-    for (const std::string& link : links) AddDiscovered(task.site_index, link, task.depth + 1, true);
+    for (const std::string& link : links)
+      AddDiscovered(task.site_index, link, task.depth + 1, true);
   }
 
   // Items newest first; entries with a date older than kMaxItemAgeSeconds are skipped.
@@ -311,15 +461,16 @@ class CrawlRun {
     }
     SiteState& site = sites_[task.site_index];
     std::vector<SitemapEntry> children = std::move(sitemap->sitemaps);
-    std::stable_sort(children.begin(), children.end(),
-                     [](const SitemapEntry& a, const SitemapEntry& b) { return a.lastmod > b.lastmod; });
+    std::stable_sort(
+        children.begin(), children.end(),
+        [](const SitemapEntry& a, const SitemapEntry& b) { return a.lastmod > b.lastmod; });
     for (const SitemapEntry& child : children) {
       if (child.lastmod != 0 && child.lastmod < now_unix_ - kMaxItemAgeSeconds) continue;
       if (site.sitemaps_dispatched >= kMaxSitemapsPerSite) break;
       Result<std::string> canonical = Canonicalize(child.url);
       if (!canonical.ok() || !seen_.insert(*canonical).second) continue;
       ++site.sitemaps_dispatched;
-      frontier_.Push(CrawlTask{task.site_index, *canonical, HostOf(*canonical), task.depth,
+      frontier_.Push(CrawlTask{task.site_index, *canonical, OriginOf(*canonical), task.depth,
                                PageKind::kSitemap, 0});
     }
     AddItems(task.site_index, std::move(sitemap->urls), &SitemapEntry::lastmod, &SitemapEntry::url);
@@ -330,7 +481,9 @@ class CrawlRun {
   Frontier& frontier_;
   std::vector<SiteState> sites_;
   std::unordered_map<std::string, HostState> hosts_;
-  std::unordered_set<std::string> seen_;  // canonical URLs queued or fetched in this crawl
+  std::unordered_set<std::string> seen_;    // canonical URLs queued or fetched in this crawl
+  std::vector<std::string> robots_wanted_;  // origins whose robots.txt is still to be requested
+  std::string product_token_;
   CrawlStats stats_;
   int64_t now_unix_ = 0;
 };

@@ -42,16 +42,17 @@ class CrawlHandler {
 };
 
 struct CrawlStats {
-  int pages_fetched = 0;     // start pages and links (any status)
-  int feeds_fetched = 0;     // feeds and sitemaps (any status)
-  int errors = 0;            // OnFetchError calls
-  int skipped_seen = 0;      // ShouldFetch returned false
-  int skipped_scope = 0;     // discovered URLs outside the site's scope (or unparseable)
-  int skipped_robots = 0;    // disallowed by robots.txt
-  int skipped_budget = 0;    // left in the queue when the site reached max_pages
+  int pages_fetched = 0;    // start pages and links (any status)
+  int feeds_fetched = 0;    // feeds and sitemaps (any status)
+  int errors = 0;           // OnFetchError calls
+  int skipped_seen = 0;     // ShouldFetch returned false
+  int skipped_scope = 0;    // discovered URLs outside the site's scope (or unparseable)
+  int skipped_robots = 0;   // disallowed by robots.txt
+  int skipped_budget = 0;   // left in the queue when the site reached max_pages
+  int skipped_backoff = 0;  // dropped because a host asked to wait longer than 60 s
   int robots_fetched = 0;
-  int retries = 0;           // fetches repeated after 429/503 with Retry-After
-  int64_t bytes = 0;         // bytes_received of every fetch
+  int retries = 0;    // fetches repeated after 429/503
+  int64_t bytes = 0;  // bytes_received of every fetch
 };
 
 class Crawler {

@@ -65,8 +65,8 @@ std::string BaseAt(const pugi::xml_node& node, const std::string& document_base)
   for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
     std::string ref = Trimmed(*it);
     if (ref.empty()) continue;
-    Result<std::string> resolved = base.empty() ? Result<std::string>(Status::InvalidArgument(""))
-                                                : Resolve(base, ref);
+    Result<std::string> resolved =
+        base.empty() ? Result<std::string>(Status::InvalidArgument("")) : Resolve(base, ref);
     if (resolved.ok()) {
       base = *resolved;
     } else if (ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0) {
@@ -110,6 +110,11 @@ void ReadRssItem(const pugi::xml_node& item, const std::string& document_base, F
     if (guid && permalink != "false") out.url = Absolute(base, out.guid);
   }
   if (out.url.empty()) out.url = Absolute(base, Trimmed(item.attribute("rdf:about").value()));
+  if (out.url.empty()) {  // Microsoft CDF: <ITEM HREF="...">
+    std::string href = item.attribute("HREF").value();
+    if (href.empty()) href = item.attribute("href").value();
+    out.url = Absolute(base, href);
+  }
   if (out.url.empty()) {  // feedburner keeps the original link here
     out.url = Absolute(base, Text(Child(item, "origlink")));
   }
@@ -127,6 +132,7 @@ void ReadAtomEntry(const pugi::xml_node& entry, const std::string& document_base
     if (link.type() != pugi::node_element || !NameIs(link, "link")) continue;
     std::string rel = link.attribute("rel").value();
     std::string href = link.attribute("href").value();
+    if (href.empty()) href = Text(link);  // some Atom 0.3 feeds put the URL in the content
     if (href.empty()) continue;
     std::string absolute = Absolute(BaseAt(link, document_base), href);
     if (absolute.empty()) continue;
@@ -139,7 +145,8 @@ void ReadAtomEntry(const pugi::xml_node& entry, const std::string& document_base
       fallback = absolute;
     }
   }
-  if (out.url.empty()) out.url = Absolute(BaseAt(entry, document_base), Text(Child(entry, "origlink")));
+  if (out.url.empty())
+    out.url = Absolute(BaseAt(entry, document_base), Text(Child(entry, "origlink")));
   if (out.url.empty()) out.url = fallback;
   out.published = FirstDate(entry, {"published", "issued", "updated", "modified", "created"});
   if (!out.url.empty()) feed.items.push_back(std::move(out));
@@ -168,7 +175,8 @@ Result<Feed> ParseFeed(std::string_view xml, std::string_view base_url) {
   if (NameIs(root, "feed")) {  // Atom
     feed.title = Text(Child(root, "title"));
     for (pugi::xml_node entry : root.children()) {
-      if (entry.type() == pugi::node_element && NameIs(entry, "entry")) ReadAtomEntry(entry, base, feed);
+      if (entry.type() == pugi::node_element && NameIs(entry, "entry"))
+        ReadAtomEntry(entry, base, feed);
     }
     return feed;
   }
@@ -179,12 +187,14 @@ Result<Feed> ParseFeed(std::string_view xml, std::string_view base_url) {
     for (const pugi::xml_node& parent : {channel, root}) {
       if (!parent || (parent == root && channel == root)) continue;
       for (pugi::xml_node item : parent.children()) {
-        if (item.type() == pugi::node_element && NameIs(item, "item")) ReadRssItem(item, base, feed);
+        if (item.type() == pugi::node_element && NameIs(item, "item"))
+          ReadRssItem(item, base, feed);
       }
     }
     if (channel == root) {
       for (pugi::xml_node item : root.children()) {
-        if (item.type() == pugi::node_element && NameIs(item, "item")) ReadRssItem(item, base, feed);
+        if (item.type() == pugi::node_element && NameIs(item, "item"))
+          ReadRssItem(item, base, feed);
       }
     }
     return feed;

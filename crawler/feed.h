@@ -11,10 +11,10 @@
 namespace kuzet::crawler {
 
 struct FeedItem {
-  std::string url;    // absolute: resolved against xml:base and the feed's URL
-  std::string title;  // text as written (entities decoded, markup not stripped)
+  std::string url;        // absolute: resolved against xml:base and the feed's URL
+  std::string title;      // text as written (entities decoded, markup not stripped)
   int64_t published = 0;  // unix seconds; 0 when absent or unparseable
-  std::string guid;   // RSS guid, RDF rdf:about or Atom id; "" when absent
+  std::string guid;       // RSS guid, RDF rdf:about or Atom id; "" when absent
 };
 
 struct Feed {

@@ -47,7 +47,8 @@ class Scanner {
   bool Number(int* out, size_t max_digits = 4) {
     size_t start = pos_;
     int value = 0;
-    while (!Done() && pos_ - start < max_digits && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+    while (!Done() && pos_ - start < max_digits &&
+           std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
       value = value * 10 + (text_[pos_++] - '0');
     }
     *out = value;
@@ -167,8 +168,10 @@ int64_t ParseRfc822(std::string_view text) {
 }  // namespace
 
 int64_t ParseFeedDate(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   if (text.empty()) return 0;
   if (text.size() >= 7 && std::isdigit(static_cast<unsigned char>(text[0])) &&
       std::isdigit(static_cast<unsigned char>(text[3])) && text[4] == '-') {

@@ -36,14 +36,14 @@ std::string_view Trim(std::string_view text) {
 }
 
 bool IsNonPublicV4(const uint8_t* a) {
-  if (a[0] == 0 || a[0] == 10 || a[0] == 127) return true;       // "this network", RFC 1918, loopback
-  if (a[0] == 100 && (a[1] & 0xC0) == 64) return true;           // 100.64/10 carrier-grade NAT
-  if (a[0] == 169 && a[1] == 254) return true;                   // link-local (RFC 3927)
-  if (a[0] == 172 && (a[1] & 0xF0) == 16) return true;           // RFC 1918
-  if (a[0] == 192 && a[1] == 168) return true;                   // RFC 1918
-  if (a[0] == 192 && a[1] == 0 && a[2] == 0) return true;        // IETF protocol assignments
-  if (a[0] == 198 && (a[1] & 0xFE) == 18) return true;           // benchmarking 198.18/15
-  if (a[0] >= 224) return true;                                  // multicast, reserved, broadcast
+  if (a[0] == 0 || a[0] == 10 || a[0] == 127) return true;  // "this network", RFC 1918, loopback
+  if (a[0] == 100 && (a[1] & 0xC0) == 64) return true;      // 100.64/10 carrier-grade NAT
+  if (a[0] == 169 && a[1] == 254) return true;              // link-local (RFC 3927)
+  if (a[0] == 172 && (a[1] & 0xF0) == 16) return true;      // RFC 1918
+  if (a[0] == 192 && a[1] == 168) return true;              // RFC 1918
+  if (a[0] == 192 && a[1] == 0 && a[2] == 0) return true;   // IETF protocol assignments
+  if (a[0] == 198 && (a[1] & 0xFE) == 18) return true;      // benchmarking 198.18/15
+  if (a[0] >= 224) return true;                             // multicast, reserved, broadcast
   return false;
 }
 
@@ -82,7 +82,8 @@ struct CurlSlistDeleter {
 
 bool IsNonPublicAddress(std::string_view ip) {
   std::string text(ip);
-  if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
   uint8_t bytes[16];
   if (inet_pton(AF_INET, text.c_str(), bytes) == 1) return IsNonPublicV4(bytes);
   if (inet_pton(AF_INET6, text.c_str(), bytes) == 1) return IsNonPublicV6(bytes);
@@ -180,7 +181,7 @@ Result<FetchResponse> Fetcher::Fetch(const FetchRequest& request) {
 
   FetchResponse response;
   response.url = request.url;
-  std::string url = request.url;
+  std::string url = WithAsciiHost(request.url);
   std::vector<std::string> chain;
   impl.response = &response;
 
@@ -230,7 +231,8 @@ Result<FetchResponse> Fetcher::Fetch(const FetchRequest& request) {
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_PROXY, "");  // environment proxies would bypass the address check
+    curl_easy_setopt(curl, CURLOPT_PROXY,
+                     "");  // environment proxies would bypass the address check
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
     curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     curl_easy_setopt(curl, CURLOPT_USERAGENT, impl.settings.user_agent.c_str());
@@ -276,9 +278,8 @@ Result<FetchResponse> Fetcher::Fetch(const FetchRequest& request) {
 
     const char* location = nullptr;
     curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
-    bool is_redirect = response.status == 301 || response.status == 302 ||
-                       response.status == 303 || response.status == 307 ||
-                       response.status == 308;
+    bool is_redirect = response.status == 301 || response.status == 302 || response.status == 303 ||
+                       response.status == 307 || response.status == 308;
     if (!is_redirect || location == nullptr || location[0] == '\0') break;
 
     std::string next = location;
@@ -288,11 +289,11 @@ Result<FetchResponse> Fetcher::Fetch(const FetchRequest& request) {
     }
     if (response.redirects >= impl.settings.max_redirects) {
       chain.push_back(next);
-      return fail("too many redirects (max_redirects=" +
-                  std::to_string(impl.settings.max_redirects) + ")");
+      return fail(
+          "too many redirects (max_redirects=" + std::to_string(impl.settings.max_redirects) + ")");
     }
     ++response.redirects;
-    url = next;
+    url = WithAsciiHost(next);
   }
 
   response.final_url = url;

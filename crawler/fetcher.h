@@ -30,7 +30,7 @@ struct FetchResponse {
   long status = 0;        // HTTP status of the final response; 304 is a normal result
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lowercased
   std::string content_type;
-  std::string body;  // decoded from gzip/deflate/br
+  std::string body;            // decoded from gzip/deflate/br
   int64_t bytes_received = 0;  // on the wire, headers and (compressed) bodies of all hops
   double seconds = 0;          // wall time of the whole fetch
   int redirects = 0;

@@ -20,7 +20,7 @@ struct CrawlTask {
   std::string host;       // politeness key (HostOf(url))
   int depth = 0;
   PageKind kind = PageKind::kLink;
-  int attempts = 0;       // fetches already tried (retries after 429/503)
+  int attempts = 0;  // fetches already tried (retries after 429/503)
 };
 
 class Frontier {
@@ -29,7 +29,8 @@ class Frontier {
   virtual void Push(CrawlTask task) = 0;
   // The next task whose host `ready` accepts, best first: feeds and sitemaps, then by depth
   // (breadth-first), FIFO within a depth. nullopt when no ready host has a task.
-  virtual std::optional<CrawlTask> PopReady(const std::function<bool(const std::string&)>& ready) = 0;
+  virtual std::optional<CrawlTask> PopReady(
+      const std::function<bool(const std::string&)>& ready) = 0;
   // Drops every queued task of `host` and returns how many there were.
   virtual size_t DropHost(const std::string& host) = 0;
   virtual bool Empty() const = 0;

@@ -33,12 +33,18 @@ std::string PathAndQuery(std::string_view url) {
 
 const char* ToString(ScopeVerdict verdict) {
   switch (verdict) {
-    case ScopeVerdict::kInScope: return "in scope";
-    case ScopeVerdict::kNotHttp: return "not an http(s) URL";
-    case ScopeVerdict::kOtherHost: return "host not in the site's hosts";
-    case ScopeVerdict::kNotPage: return "not a page (file extension)";
-    case ScopeVerdict::kNotIncluded: return "matches no include pattern";
-    case ScopeVerdict::kExcluded: return "matches an exclude pattern";
+    case ScopeVerdict::kInScope:
+      return "in scope";
+    case ScopeVerdict::kNotHttp:
+      return "not an http(s) URL";
+    case ScopeVerdict::kOtherHost:
+      return "host not in the site's hosts";
+    case ScopeVerdict::kNotPage:
+      return "not a page (file extension)";
+    case ScopeVerdict::kNotIncluded:
+      return "matches no include pattern";
+    case ScopeVerdict::kExcluded:
+      return "matches an exclude pattern";
   }
   return "?";
 }
@@ -74,11 +80,11 @@ bool HasNonPageExtension(std::string_view path) {
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   static constexpr std::array<std::string_view, 52> kNonPage = {
-      "jpg", "jpeg", "png", "gif", "webp", "svg", "bmp", "ico", "tif", "tiff", "avif", "heic",
-      "mp3", "wav", "ogg", "oga", "m4a", "flac", "aac", "mp4", "m4v", "webm", "avi", "mov",
-      "mkv", "wmv", "flv", "mpg", "mpeg", "3gp", "zip", "rar", "7z", "gz", "tgz", "bz2", "xz",
-      "tar", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "css", "js", "woff",
-      "woff2", "ttf", "exe"};
+      "jpg",  "jpeg", "png", "gif", "webp", "svg",   "bmp",  "ico",  "tif", "tiff", "avif",
+      "heic", "mp3",  "wav", "ogg", "oga",  "m4a",   "flac", "aac",  "mp4", "m4v",  "webm",
+      "avi",  "mov",  "mkv", "wmv", "flv",  "mpg",   "mpeg", "3gp",  "zip", "rar",  "7z",
+      "gz",   "tgz",  "bz2", "xz",  "tar",  "pdf",   "doc",  "docx", "xls", "xlsx", "ppt",
+      "pptx", "odt",  "css", "js",  "woff", "woff2", "ttf",  "exe"};
   return std::find(kNonPage.begin(), kNonPage.end(), extension) != kNonPage.end();
 }
 

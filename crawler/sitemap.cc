@@ -1,7 +1,7 @@
 #include "crawler/sitemap.h"
 
-#include <pugixml.hpp>
 #include <zlib.h>
+#include <pugixml.hpp>
 
 #include <cctype>
 
@@ -93,8 +93,8 @@ Result<std::string> Gunzip(std::string_view data, int64_t max_bytes, std::string
     out.append(buffer, sizeof buffer - stream.avail_out);
     if (static_cast<int64_t>(out.size()) > max_bytes) {
       inflateEnd(&stream);
-      return Status::Corruption(std::string(what) + " inflates beyond " + std::to_string(max_bytes) +
-                                " bytes");
+      return Status::Corruption(std::string(what) + " inflates beyond " +
+                                std::to_string(max_bytes) + " bytes");
     }
     if (rc == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) break;  // input ended early
   }
@@ -121,7 +121,8 @@ Result<Sitemap> ParseSitemap(std::string_view data, std::string_view base_url,
   pugi::xml_parse_result parsed = document.load_buffer(data.data(), data.size());
   pugi::xml_node root = document.document_element();
   if (!root) {
-    return Status::Corruption("not a sitemap: " + std::string(parsed.description()) + " in " + base);
+    return Status::Corruption("not a sitemap: " + std::string(parsed.description()) + " in " +
+                              base);
   }
   std::string_view root_name = LocalName(root);
   bool is_index = root_name == "sitemapindex";

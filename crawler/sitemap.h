@@ -12,8 +12,8 @@
 namespace kuzet::crawler {
 
 struct SitemapEntry {
-  std::string url;       // absolute
-  int64_t lastmod = 0;   // unix seconds: <news:publication_date> if present, else <lastmod>; 0: none
+  std::string url;      // absolute
+  int64_t lastmod = 0;  // unix seconds: <news:publication_date> if present, else <lastmod>; 0: none
 };
 
 struct Sitemap {

@@ -1,7 +1,9 @@
 #include "crawler/url.h"
 
 #include <curl/curl.h>
+#include <unicode/uidna.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 
@@ -58,16 +60,43 @@ Result<CurlUrl> ParseHttpUrl(std::string_view url) {
   return handle;
 }
 
-// The host as punycode when libcurl can convert it (CURLU_PUNYCODE, libcurl >= 7.88.0),
-// lowercased either way.
+// IDNA (UTS #46, non-transitional) of a UTF-8 host name, via ICU. libcurl's CURLU_PUNYCODE
+// (7.88) goes through idn2_lookup_ul(), which depends on the process locale and fails under the
+// default "C" locale, so it cannot be relied on in a library.
+std::string ToAsciiHost(const std::string& host) {
+  UErrorCode error = U_ZERO_ERROR;
+  static const UIDNA* const kIdna = uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII, &error);
+  if (kIdna == nullptr) return "";
+  error = U_ZERO_ERROR;
+  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+  char out[256];
+  int32_t length = uidna_nameToASCII_UTF8(kIdna, host.data(), static_cast<int32_t>(host.size()),
+                                          out, sizeof out, &info, &error);
+  if (U_FAILURE(error) || length <= 0 || length >= static_cast<int32_t>(sizeof out) ||
+      (info.errors & ~UIDNA_ERROR_EMPTY_LABEL) != 0) {
+    return "";
+  }
+  return std::string(out, static_cast<size_t>(length));
+}
+
+bool IsValidAsciiHost(const std::string& host) {
+  if (host.empty()) return false;
+  if (host.front() == '[') return host.back() == ']';  // IPv6 literal, checked by libcurl
+  for (char c : host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The host lowercased, IDN hosts as punycode; "" when the host is not a valid DNS name or IP.
 std::string CanonicalHost(CURLU* handle) {
-  std::string host;
-#ifdef CURLU_PUNYCODE
-  host = GetPart(handle, CURLUPART_HOST, CURLU_PUNYCODE);
-#endif
-  if (host.empty()) host = GetPart(handle, CURLUPART_HOST);
+  std::string host = GetPart(handle, CURLUPART_HOST);
+  bool ascii = std::all_of(host.begin(), host.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii) host = ToAsciiHost(host);
   LowercaseAscii(host);
-  return host;
+  return IsValidAsciiHost(host) ? host : "";
 }
 
 std::string RemoveTrackingParameters(std::string_view query) {
@@ -93,8 +122,8 @@ bool IsTrackingParameter(std::string_view name) {
   std::string lower = LowerCopy(name);
   if (lower.rfind("utm_", 0) == 0) return true;
   static constexpr std::array<std::string_view, 16> kNames = {
-      "fbclid", "gclid",  "yclid",   "dclid",  "msclkid", "_openstat", "mc_cid",  "mc_eid",
-      "igshid", "_ga",    "_gl",     "ref_src", "spm",    "wt_mc_id",  "ocid",    "srsltid"};
+      "fbclid", "gclid", "yclid", "dclid",   "msclkid", "_openstat", "mc_cid", "mc_eid",
+      "igshid", "_ga",   "_gl",   "ref_src", "spm",     "wt_mc_id",  "ocid",   "srsltid"};
   for (std::string_view known : kNames) {
     if (lower == known) return true;
   }
@@ -109,7 +138,7 @@ Result<std::string> Canonicalize(std::string_view url) {
   std::string scheme = LowerCopy(GetPart(handle, CURLUPART_SCHEME));
   std::string host = CanonicalHost(handle);
   curl_url_set(handle, CURLUPART_SCHEME, scheme.c_str(), 0);
-  if (curl_url_set(handle, CURLUPART_HOST, host.c_str(), 0) != CURLUE_OK) {
+  if (host.empty() || curl_url_set(handle, CURLUPART_HOST, host.c_str(), 0) != CURLUE_OK) {
     return Status::InvalidArgument("invalid host in URL \"" + std::string(url) + "\"");
   }
   std::string port = GetPart(handle, CURLUPART_PORT);
@@ -122,7 +151,8 @@ Result<std::string> Canonicalize(std::string_view url) {
   if (GetPart(handle, CURLUPART_PATH).empty()) curl_url_set(handle, CURLUPART_PATH, "/", 0);
 
   std::string out = GetPart(handle, CURLUPART_URL);
-  if (out.empty()) return Status::InvalidArgument("cannot canonicalize URL \"" + std::string(url) + "\"");
+  if (out.empty())
+    return Status::InvalidArgument("cannot canonicalize URL \"" + std::string(url) + "\"");
   return out;
 }
 
@@ -130,6 +160,12 @@ Result<std::string> Resolve(std::string_view base, std::string_view ref) {
   Result<CurlUrl> parsed = ParseHttpUrl(base);
   if (!parsed.ok()) return parsed.status();
   std::string ref_text(ref);
+  if (!ref_text.empty() && ref_text[0] == '#') {
+    // libcurl 7.88 drops the last path segment for fragment-only references; RFC 3986 §5.2.2
+    // keeps the base's path and query.
+    std::string base_text(base.substr(0, base.find('#')));
+    return base_text + ref_text;
+  }
   // curl_url_set with a relative URL on a handle holding a URL resolves it (RFC 3986 §5.2).
   CURLUcode rc = curl_url_set(parsed->get(), CURLUPART_URL, ref_text.c_str(), CURLU_URLENCODE);
   if (rc != CURLUE_OK) {
@@ -140,8 +176,48 @@ Result<std::string> Resolve(std::string_view base, std::string_view ref) {
   if (scheme != "http" && scheme != "https") {
     return Status::InvalidArgument("\"" + ref_text + "\" is not an http(s) URL");
   }
+  std::string host = CanonicalHost(parsed->get());
+  if (host.empty()) {
+    return Status::InvalidArgument("invalid host resolving \"" + ref_text + "\"");
+  }
   std::string out = GetPart(parsed->get(), CURLUPART_URL);
   if (out.empty()) return Status::InvalidArgument("cannot resolve \"" + ref_text + "\"");
+  return out;
+}
+
+std::string WithAsciiHost(std::string_view url) {
+  Result<CurlUrl> parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return std::string(url);
+  std::string host = CanonicalHost(parsed->get());
+  if (host.empty() || curl_url_set(parsed->get(), CURLUPART_HOST, host.c_str(), 0) != CURLUE_OK) {
+    return std::string(url);
+  }
+  std::string out = GetPart(parsed->get(), CURLUPART_URL);
+  return out.empty() ? std::string(url) : out;
+}
+
+std::string OriginOf(std::string_view url) {
+  Result<CurlUrl> parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return "";
+  std::string scheme = LowerCopy(GetPart(parsed->get(), CURLUPART_SCHEME));
+  std::string host = CanonicalHost(parsed->get());
+  if (host.empty()) return "";
+  std::string port = GetPart(parsed->get(), CURLUPART_PORT);
+  std::string origin = scheme + "://" + host;
+  if (!port.empty() && !(scheme == "http" && port == "80") &&
+      !(scheme == "https" && port == "443")) {
+    origin += ":" + port;
+  }
+  return origin;
+}
+
+std::string PathAndQueryOf(std::string_view url) {
+  Result<CurlUrl> parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return "/";
+  std::string path = GetPart(parsed->get(), CURLUPART_PATH);
+  std::string query = GetPart(parsed->get(), CURLUPART_QUERY);
+  std::string out(path.empty() ? std::string_view("/") : std::string_view(path));
+  if (!query.empty()) out.append(1, '?').append(query);
   return out;
 }
 

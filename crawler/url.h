@@ -25,6 +25,17 @@ Result<std::string> Resolve(std::string_view base, std::string_view ref);
 // the URL cannot be parsed.
 std::string HostOf(std::string_view url);
 
+// The URL with its host lowercased and IDN as punycode, otherwise unchanged (what the fetcher
+// requests: libcurl's own IDN conversion depends on the process locale). Unparseable: unchanged.
+std::string WithAsciiHost(std::string_view url);
+
+// "scheme://host[:port]" of an absolute http(s) URL (lowercased, punycode, default port omitted):
+// the unit of politeness and of robots.txt (RFC 9309 §2.3). "" when unparseable.
+std::string OriginOf(std::string_view url);
+
+// The path and query of an absolute URL ("/a/b?c"; "/" when empty), fragment excluded.
+std::string PathAndQueryOf(std::string_view url);
+
 // Whether a query parameter name is a known tracking parameter that Canonicalize removes.
 bool IsTrackingParameter(std::string_view name);
 

@@ -434,7 +434,10 @@ class Extraction {
     // Several near-equal candidates under one ancestor mean the article is split: take it whole.
     std::vector<int> alternatives;
     for (size_t k = 1; k < top.size(); ++k) {
-      if (nodes_[top[k]].score / nodes_[best].score >= 0.75) alternatives.push_back(top[k]);
+      // Class hints alone can make teasers score like the article; demand comparable text too.
+      if (nodes_[top[k]].score / nodes_[best].score >= 0.75 &&
+          nodes_[top[k]].text * 5 >= nodes_[best].text * 2)
+        alternatives.push_back(top[k]);
     }
     if (alternatives.size() >= 3) {
       for (int p = nodes_[best].parent; p > body; p = nodes_[p].parent) {

@@ -47,6 +47,7 @@ constexpr MonthName kMonths[] = {
     {"settembre", 9, 9}, {"ottobre", 10, 7}, {"dicembre", 12, 8}, {"ocak", 1, 4},
     {"şubat", 2, 6}, {"nisan", 4, 5}, {"mayıs", 5, 6}, {"haziran", 6, 7}, {"temmuz", 7, 6},
     {"ağustos", 8, 8}, {"eylül", 9, 6}, {"ekim", 10, 4}, {"kasım", 11, 6}, {"aralık", 12, 7},
+    {"mei", 5, 3}, {"maart", 3, 5}, {"augustus", 8, 8},  // Dutch (others share stems above)
 };
 
 int MonthFromWord(std::string_view w) {

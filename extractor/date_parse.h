@@ -13,7 +13,7 @@ std::string NormalizeDate(std::string_view value);
 
 // First written date in running text: "5 ноября 2013", "16 желтоқсан 2011", "November 5, 2013",
 // "5 November 2013", "05.11.2013", "2013-11-05"; month names in English, Russian, Ukrainian,
-// Kazakh, German, French, Spanish, Portuguese, Italian and Turkish. "" if none.
+// Kazakh, German, French, Spanish, Portuguese, Italian, Dutch and Turkish. "" if none.
 std::string FindDateInText(std::string_view utf8);
 
 // Date encoded in a URL path: /2013/11/05/, /2013-11-05, /20131105/. "" if none.

@@ -8,6 +8,7 @@
 #include "extractor/charset.h"
 #include "extractor/content.h"
 #include "extractor/date_parse.h"
+#include "extractor/dom.h"
 #include "extractor/language.h"
 #include "extractor/metadata.h"
 #include "extractor/url_resolver.h"
@@ -18,6 +19,16 @@ namespace {
 struct GumboOutputDeleter {
   void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
 };
+
+const GumboNode* FindBody(const GumboNode* html) {
+  if (html == nullptr || html->type != GUMBO_NODE_ELEMENT) return nullptr;
+  const GumboVector& kids = html->v.element.children;
+  for (unsigned k = 0; k < kids.length; ++k) {
+    const auto* c = static_cast<const GumboNode*>(kids.data[k]);
+    if (c->type == GUMBO_NODE_ELEMENT && c->v.element.tag == GUMBO_TAG_BODY) return c;
+  }
+  return nullptr;
+}
 
 Article ExtractDecoded(const DecodedText& decoded, std::string_view url) {
   GumboOptions options = kGumboDefaultOptions;
@@ -38,8 +49,15 @@ Article ExtractDecoded(const DecodedText& decoded, std::string_view url) {
   a.feed_links = std::move(meta.feed_links);
   a.text = ExtractMainText(output->document);
   if (a.date.empty()) {
-    // A written date near the top of the article ("5 ноября 2013 г.", "November 5, 2013").
+    // A written date near the top of the article ("5 ноября 2013 г.", "November 5, 2013"),
+    // else the first one in the visible page (bylines often sit outside the article body).
     a.date = FindDateInText(std::string_view(a.text).substr(0, 1500));
+    if (a.date.empty()) {
+      if (const GumboNode* body = FindBody(output->root)) {
+        const std::string visible = NodeText(body);
+        a.date = FindDateInText(std::string_view(visible).substr(0, 20000));
+      }
+    }
   }
   a.lang = DetectLanguage(a.text.size() >= 200 ? a.text : a.title + "\n" + a.text);
   return a;

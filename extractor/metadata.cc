@@ -259,8 +259,12 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
   m.author = FirstNonEmpty({&ld_author, &s.article_author, &s.meta_author, &s.itemprop_author,
                             &s.rel_author});
   m.author = std::string(Trim(m.author));
-  m.date = FirstNonEmpty({&ld_date, &s.meta_date, &s.itemprop_date, &s.time_pub_date, &s.time_date});
-  if (m.date.empty()) m.date = FindDateInUrl(page_url);
+  // A full date in the URL path was fixed at publication in the publisher's own calendar; markup
+  // values are often UTC timestamps that drift a day, so the URL goes first (as htmldate does).
+  m.date = FindDateInUrl(page_url);
+  if (m.date.empty()) {
+    m.date = FirstNonEmpty({&s.meta_date, &ld_date, &s.itemprop_date, &s.time_pub_date, &s.time_date});
+  }
 
   if (!s.base_href.empty()) resolver.SetBase(s.base_href);
   for (const std::string* c : {&s.canonical, &s.og_url}) {

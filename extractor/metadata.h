@@ -20,8 +20,8 @@ struct PageMetadata {
 };
 
 // Reads <head> metadata, JSON-LD, microdata and links. resolver gets the page's <base href>.
-// Sources of the date, best first: JSON-LD datePublished, <meta> article:published_time and
-// kin, itemprop=datePublished, <time datetime>, the URL path.
+// Sources of the date, best first: a full date in the URL path, JSON-LD datePublished, <meta>
+// article:published_time and kin, itemprop=datePublished, <time datetime>.
 PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
                              UrlResolver& resolver);
 

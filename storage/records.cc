@@ -1,6 +1,7 @@
 #include "storage/records.h"
 
 #include "storage/encoding.h"
+#include "storage/simhash.h"
 
 namespace kuzet::storage {
 
@@ -70,6 +71,57 @@ std::string OutboxKey(int64_t due_us, uint64_t mention_id) {
   PutTimeBE(key, due_us);
   PutFixed64BE(key, mention_id);
   return key;
+}
+
+std::string SimHashTablePrefix(int block, uint16_t block_value) {
+  std::string key = "h";
+  key.push_back(static_cast<char>(block));
+  key.push_back(static_cast<char>(block_value >> 8));
+  key.push_back(static_cast<char>(block_value & 0xff));
+  return key;
+}
+
+std::string SimHashTableKey(int block, uint64_t simhash, uint64_t doc_id) {
+  std::string key = SimHashTablePrefix(block, SimHashBlock(simhash, block));
+  PutFixed64BE(key, simhash);
+  PutFixed64BE(key, doc_id);
+  return key;
+}
+
+std::string DocStoryKey(uint64_t doc_id) {
+  std::string key = "d";
+  PutFixed64BE(key, doc_id);
+  return key;
+}
+
+std::string StoryMembersPrefix(uint64_t story_id) {
+  std::string key = "s";
+  PutFixed64BE(key, story_id);
+  return key;
+}
+
+std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id) {
+  return StoryMembersPrefix(story_id) + IdKey(doc_id);
+}
+
+std::string EncodeDocStory(const DocStory& story) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutVarint64(out, story.story_id);
+  out.push_back(story.simhash ? 1 : 0);
+  if (story.simhash) PutFixed64BE(out, *story.simhash);
+  return out;
+}
+
+bool DecodeDocStory(std::string_view in, DocStory& story) {
+  Reader r(in);
+  uint8_t has_simhash;
+  if (!GetVersion(r) || !r.GetVarint64(story.story_id) || !r.GetByte(has_simhash)) return false;
+  story.simhash.reset();
+  if (has_simhash == 0) return true;
+  uint64_t simhash;
+  if (has_simhash != 1 || !r.GetFixed64BE(simhash)) return false;
+  story.simhash = simhash;
+  return true;
 }
 
 std::string EncodeUrlState(const UrlState& s) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,13 @@ std::string DocRulePrefix(uint64_t doc_id);
 std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id);
 std::string OutboxKey(int64_t due_us, uint64_t mention_id);
 
+// stories family (issue #7): see README.md.
+std::string SimHashTablePrefix(int block, uint16_t block_value);
+std::string SimHashTableKey(int block, uint64_t simhash, uint64_t doc_id);
+std::string DocStoryKey(uint64_t doc_id);
+std::string StoryMembersPrefix(uint64_t story_id);
+std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id);
+
 // ---- values ------------------------------------------------------------------------------------
 // Every record value starts with a record-version byte (1). Decoders return false on truncated
 // or malformed input and on a version they do not know; trailing bytes after the known fields are
@@ -64,6 +72,14 @@ bool DecodeMention(std::string_view in, Mention& mention);
 // The value of a mentions_by_time / mentions_by_rule entry: the fields queries filter on.
 std::string EncodeIndexValue(std::string_view site_id, std::string_view lang);
 bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& lang);
+
+// The value under DocStoryKey: the document's story and the SimHash it is indexed under.
+struct DocStory {
+  uint64_t story_id = 0;
+  std::optional<uint64_t> simhash;  // none for texts too short to have one
+};
+std::string EncodeDocStory(const DocStory& story);
+bool DecodeDocStory(std::string_view in, DocStory& story);
 
 std::string EncodeOutboxValue(const OutboxEntry& entry);
 bool DecodeOutboxValue(std::string_view in, OutboxEntry& entry);

@@ -21,6 +21,7 @@
 #include "storage/encoding.h"
 #include "storage/records.h"
 #include "storage/sha256.h"
+#include "storage/simhash.h"
 
 namespace kuzet::storage {
 
@@ -96,6 +97,7 @@ class Store::Impl {
   Result<std::vector<Mention>> Mentions(const MentionQuery& query) const;
   Result<std::optional<Document>> GetDocument(uint64_t id) const;
   Result<std::vector<OutboxEntry>> Outbox(size_t limit) const;
+  Result<std::vector<uint64_t>> StoryDocuments(uint64_t story_id) const;
   Status CatchUp();
   const std::string& dir() const { return dir_; }
 
@@ -110,6 +112,13 @@ class Store::Impl {
   Result<std::optional<Document>> LoadDocumentRecord(uint64_t id) const;
   Result<std::optional<Mention>> LoadMention(uint64_t id) const;
   Status CheckFormatAndLoadCounters();
+  // Adds to `batch` the story entries of document `doc_id` (new, or with new text) and returns
+  // its story id.
+  Result<uint64_t> PutStory(rocksdb::WriteBatch& batch, uint64_t doc_id, bool new_document,
+                            std::optional<uint64_t> simhash);
+  Result<std::optional<DocStory>> LoadDocStory(uint64_t doc_id) const;
+  // The stored document nearest to `simhash` within kMaxNearDuplicateDistance, if any.
+  Result<std::optional<uint64_t>> FindNearDuplicate(uint64_t simhash) const;
   // `sync`: the batch holds mentions (see WriteBatch's definition).
   Status WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync);
   Status RequireWritable(std::string_view what) const;
@@ -213,6 +222,12 @@ Status Store::Impl::Open() {
   }
   if (!s.ok()) return Error(s, "cannot open the store");
   for (rocksdb::ColumnFamilyHandle* handle : handles_) families_[handle->GetName()] = handle;
+  for (const char* name : kFamilies) {
+    if (!families_.contains(name)) {
+      return Error(Status::Code::kCorruption,
+                   std::string("column family ") + name + " is missing: not a Kuzet store");
+    }
+  }
   return CheckFormatAndLoadCounters();
 }
 
@@ -345,7 +360,8 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
                    page.url + ": rule id must be non-empty and hold no NUL byte");
     }
   }
-  const std::array<uint8_t, 32> digest = Sha256(NormalizeForFingerprint(page.text));
+  const std::string normalized = NormalizeForFingerprint(page.text);
+  const std::array<uint8_t, 32> digest = Sha256(normalized);
   const std::string fingerprint_key(digest.begin(), digest.end());
   const std::string content_hash = HexEncode(fingerprint_key);
   const int64_t now = page.fetched_at_us != 0 ? page.fetched_at_us : NowMicros();
@@ -373,6 +389,9 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
   if (old && old->doc_id != 0 && old->content_hash == content_hash) {
     result.doc_id = old->doc_id;
     result.unchanged = true;
+    auto story = LoadDocStory(old->doc_id);
+    if (!story.ok()) return story.status();
+    result.story_id = story->has_value() ? (*story)->story_id : old->doc_id;
     batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
     if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
     return result;
@@ -413,6 +432,9 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
     result.doc_id = original.id;
     result.duplicate = true;
+    auto story = LoadDocStory(original.id);
+    if (!story.ok()) return story.status();
+    result.story_id = story->has_value() ? (*story)->story_id : original.id;
     return result;
   }
 
@@ -442,8 +464,11 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
   doc.last_modified = page.last_modified;
   doc.content_hash = content_hash;
   batch.Put(Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
+  auto story = PutStory(batch, doc.id, result.new_document, SimHash64(normalized));
+  if (!story.ok()) return story.status();
+  result.story_id = *story;
   // Earlier texts of an edited document keep pointing at it: a reprint of an earlier version is
-  // still the same story.
+  // still recognised as this document.
   if (!same_text_doc) batch.Put(Family(kFingerprintsFamily), fingerprint_key, IdKey(doc.id));
   state.doc_id = doc.id;
   batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
@@ -486,10 +511,98 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(next_mention_id));
   }
   if (Status s = WriteBatch(batch, what, result.new_mentions > 0); !s.ok()) return s;
-  next_doc_id_ = next_doc_id;  // only once the batch holding them is durable
+  next_doc_id_ = next_doc_id;  // only once the batch holding them is written
   next_mention_id_ = next_mention_id;
   result.doc_id = doc.id;
   return result;
+}
+
+Result<std::optional<DocStory>> Store::Impl::LoadDocStory(uint64_t doc_id) const {
+  auto value = Get(kStoriesFamily, DocStoryKey(doc_id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<DocStory>();
+  DocStory story;
+  if (!DecodeDocStory(**value, story)) {
+    return Error(Status::Code::kCorruption,
+                 "story record of document " + std::to_string(doc_id) + " is malformed");
+  }
+  return std::optional<DocStory>(story);
+}
+
+Result<std::optional<uint64_t>> Store::Impl::FindNearDuplicate(uint64_t simhash) const {
+  // Permuted-prefix tables: a fingerprint within distance 3 agrees with `simhash` on at least one
+  // of the 4 blocks, so it is under that block's exact prefix in that block's table.
+  std::optional<uint64_t> best;
+  int best_distance = kMaxNearDuplicateDistance + 1;
+  for (int block = 0; block < kSimHashBlocks; ++block) {
+    const std::string prefix = SimHashTablePrefix(block, SimHashBlock(simhash, block));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kStoriesFamily)));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string_view key = it->key().ToStringView();
+      if (key.size() != prefix.size() + 16) {
+        return Error(Status::Code::kCorruption, "SimHash table key is malformed");
+      }
+      uint64_t candidate = DecodeFixed64BE(key.substr(prefix.size(), 8));
+      uint64_t doc_id = DecodeFixed64BE(key.substr(prefix.size() + 8));
+      int distance = HammingDistance(simhash, candidate);
+      if (distance < best_distance || (distance == best_distance && best && doc_id < *best)) {
+        best = doc_id;
+        best_distance = distance;
+      }
+    }
+    if (!it->status().ok()) return Error(it->status(), "cannot read the SimHash tables");
+  }
+  return best;
+}
+
+Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_id,
+                                       bool new_document, std::optional<uint64_t> simhash) {
+  rocksdb::ColumnFamilyHandle* stories = Family(kStoriesFamily);
+  DocStory story{doc_id, simhash};
+  if (!new_document) {
+    auto old = LoadDocStory(doc_id);
+    if (!old.ok()) return old.status();
+    if (old->has_value()) {
+      story.story_id = (*old)->story_id;  // a story is fixed when its document is made
+      if ((*old)->simhash == simhash) return story.story_id;
+      if ((*old)->simhash) {
+        for (int block = 0; block < kSimHashBlocks; ++block) {
+          batch.Delete(stories, SimHashTableKey(block, *(*old)->simhash, doc_id));
+        }
+      }
+    }
+  } else if (simhash) {
+    auto near = FindNearDuplicate(*simhash);
+    if (!near.ok()) return near.status();
+    if (near->has_value()) {
+      auto near_story = LoadDocStory(**near);
+      if (!near_story.ok()) return near_story.status();
+      story.story_id = near_story->has_value() ? (*near_story)->story_id : **near;
+    }
+  }
+  batch.Put(stories, DocStoryKey(doc_id), EncodeDocStory(story));
+  batch.Put(stories, StoryMemberKey(story.story_id, doc_id), "");
+  if (simhash) {
+    for (int block = 0; block < kSimHashBlocks; ++block) {
+      batch.Put(stories, SimHashTableKey(block, *simhash, doc_id), "");
+    }
+  }
+  return story.story_id;
+}
+
+Result<std::vector<uint64_t>> Store::Impl::StoryDocuments(uint64_t story_id) const {
+  std::vector<uint64_t> docs;
+  const std::string prefix = StoryMembersPrefix(story_id);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kStoriesFamily)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) {
+      return Error(Status::Code::kCorruption, "story member key is malformed");
+    }
+    docs.push_back(DecodeFixed64BE(it->key().ToStringView().substr(prefix.size())));
+  }
+  if (!it->status().ok())
+    return Error(it->status(), "cannot read story " + std::to_string(story_id));
+  return docs;
 }
 
 Status Store::Impl::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
@@ -600,6 +713,9 @@ Result<std::vector<Mention>> Store::Impl::Mentions(const MentionQuery& query) co
 Result<std::optional<Document>> Store::Impl::GetDocument(uint64_t id) const {
   auto doc = LoadDocumentRecord(id);
   if (!doc.ok() || !doc->has_value()) return doc;
+  auto story = LoadDocStory(id);
+  if (!story.ok()) return story.status();
+  (*doc)->story_id = story->has_value() ? (*story)->story_id : id;
   const std::string prefix = DocRulePrefix(id);
   std::string upper = IdKey(id + 1);
   rocksdb::Slice upper_slice(upper);
@@ -700,6 +816,10 @@ Result<std::optional<Document>> Store::GetDocument(uint64_t id) const {
 
 Result<std::vector<OutboxEntry>> Store::Outbox(size_t limit) const {
   return Guard(impl_->dir(), [&] { return impl_->Outbox(limit); });
+}
+
+Result<std::vector<uint64_t>> Store::StoryDocuments(uint64_t story_id) const {
+  return Guard(impl_->dir(), [&] { return impl_->StoryDocuments(story_id); });
 }
 
 Status Store::CatchUp() {

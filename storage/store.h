@@ -4,7 +4,8 @@
 // (document, URL state, every new mention with its index entries and outbox entry) or not at all.
 // A (document, rule) pair is a mention at most once, ever; re-crawling an unchanged page stores
 // nothing; a page whose normalized text equals a stored document's is recorded as one more URL of
-// that document. The on-disk format is described in storage/README.md.
+// that document; near-duplicates (SimHash) are documents of their own, joined into a story. The
+// on-disk format is described in storage/README.md.
 //
 // Thread safety: all methods may be called from several threads; writes are serialized inside.
 // One process holds the data dir read-write (RocksDB's LOCK file); any number of others may open
@@ -51,6 +52,7 @@ struct PutPageResult {
   bool new_document = false;  // a document was created
   bool duplicate = false;     // the text equals another URL's document; recorded as its URL
   int new_mentions = 0;       // mentions (and outbox entries) created by this call
+  uint64_t story_id = 0;      // the story (near-duplicate cluster) of doc_id; see Document
 };
 
 struct Mention {
@@ -94,7 +96,10 @@ struct Document {
   int64_t first_seen_us = 0;
   std::string content_hash;                 // hex SHA-256 of the normalized text
   std::vector<std::string> duplicate_urls;  // other URLs where exactly this text appeared
-  std::vector<Mention> mentions;            // ordered by rule id
+  // The story: documents whose texts are near-duplicates (SimHash within Hamming distance 3) of
+  // an earlier member. Its id is the id of its first document. Fixed when the document is made.
+  uint64_t story_id = 0;
+  std::vector<Mention> mentions;  // ordered by rule id
 };
 
 // The text key of exact-duplicate detection: NFKC case-folded, whitespace runs collapsed to one
@@ -133,6 +138,9 @@ class Store {
 
   // The outbox in due order, oldest first, at most `limit` entries.
   Result<std::vector<OutboxEntry>> Outbox(size_t limit) const;
+
+  // The ids of the documents in a story, oldest first; empty for an unknown story.
+  Result<std::vector<uint64_t>> StoryDocuments(uint64_t story_id) const;
 
   // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
   Status CatchUp();

@@ -66,17 +66,15 @@ void AppendUtf8(char32_t cp, std::string* out) {
   }
 }
 
-Result<std::unique_ptr<icu::Transliterator>> MakeTransliterator(const char* id,
-                                                                 const char* rules) {
+Result<std::unique_ptr<icu::Transliterator>> MakeTransliterator(const char* id, const char* rules) {
   UParseError parse_error{};
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createFromRules(
       icu::UnicodeString::fromUTF8(id), icu::UnicodeString::fromUTF8(rules), UTRANS_FORWARD,
       parse_error, status));
   if (U_FAILURE(status) || !t) {
-    return Status::InvalidArgument(std::string("keywords: transliterator rules ") + id +
-                                   " line " + std::to_string(parse_error.line) + ": " +
-                                   u_errorName(status));
+    return Status::InvalidArgument(std::string("keywords: transliterator rules ") + id + " line " +
+                                   std::to_string(parse_error.line) + ": " + u_errorName(status));
   }
   return t;
 }
@@ -89,8 +87,35 @@ void ForEachFoldableCodePoint(F f) {
 }
 
 bool IsAsciiVowel(char c) { return c == 'a' || c == 'e' || c == 'o' || c == 'u'; }
-bool IsAsciiConsonant(char c) {
-  return c >= 'a' && c <= 'z' && !IsAsciiVowel(c) && c != 'i';
+bool IsAsciiConsonant(char c) { return c >= 'a' && c <= 'z' && !IsAsciiVowel(c) && c != 'i'; }
+
+// A word with both Cyrillic letters and ASCII letters is almost always Cyrillic typed with a few
+// Latin look-alikes (a keyboard-layout slip, or old sites' "Забаcтовка" with a Latin c).
+bool MixesLatinIntoCyrillic(std::u16string_view word) {
+  bool cyrillic = false, latin = false;
+  for (char16_t c : word) {
+    cyrillic = cyrillic || (c >= 0x0400 && c < 0x0530);
+    latin = latin || (c < 0x80 && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+  }
+  return cyrillic && latin;
+}
+
+std::u16string CyrillicLookalikes(std::u16string_view word) {
+  static constexpr std::pair<char16_t, char16_t> kLookalikes[] = {
+      {u'a', u'а'}, {u'A', u'А'}, {u'B', u'В'}, {u'c', u'с'}, {u'C', u'С'},
+      {u'e', u'е'}, {u'E', u'Е'}, {u'H', u'Н'}, {u'k', u'к'}, {u'K', u'К'},
+      {u'M', u'М'}, {u'o', u'о'}, {u'O', u'О'}, {u'p', u'р'}, {u'P', u'Р'},
+      {u'T', u'Т'}, {u'x', u'х'}, {u'X', u'Х'}, {u'y', u'у'}, {u'Y', u'У'}};
+  std::u16string out(word);
+  for (char16_t& c : out) {
+    for (const auto& [latin, cyrillic] : kLookalikes) {
+      if (c == latin) {
+        c = cyrillic;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -102,6 +127,11 @@ Result<KeyFolder> KeyFolder::Create() {
   if (!plain.ok()) return plain.status();
 
   KeyFolder folder;
+  folder.replacement_index_.assign(kKeyModeCount, std::vector<int16_t>(kTableLimit, -1));
+  auto set = [&folder](int mode, char32_t cp, std::string mapped) {
+    folder.replacement_index_[mode][cp] = static_cast<int16_t>(folder.replacements_.size());
+    folder.replacements_.push_back(std::move(mapped));
+  };
   ForEachFoldableCodePoint([&](char32_t cp) {
     UErrorCode status = U_ZERO_ERROR;
     UScriptCode script = uscript_getScript(static_cast<UChar32>(cp), &status);
@@ -119,23 +149,24 @@ Result<KeyFolder> KeyFolder::Create() {
       s.toUTF8String(mapped);
       std::string original;
       AppendUtf8(cp, &original);
-      if (mapped != original) folder.table_[m][cp] = mapped;
+      if (mapped != original) set(m, cp, std::move(mapped));
     }
   });
   // ё/е are one letter for matching in every mode (Russian writes ё as е most of the time).
-  folder.table_[static_cast<int>(KeyMode::kPlain)][U'ё'] = "е";
+  set(static_cast<int>(KeyMode::kPlain), U'ё', "е");
   return folder;
 }
 
 void KeyFolder::MapCodePoint(char32_t cp, KeyMode mode, std::string* out) const {
   if (IsApostrophe(cp) || IsCombiningMark(cp)) return;
-  const auto& table = table_[static_cast<int>(mode)];
-  auto it = table.find(cp);
-  if (it != table.end()) {
-    out->append(it->second);
-  } else {
-    AppendUtf8(cp, out);
+  if (cp < kTableLimit) {
+    const int16_t index = replacement_index_[static_cast<int>(mode)][cp];
+    if (index >= 0) {
+      out->append(replacements_[index]);
+      return;
+    }
   }
+  AppendUtf8(cp, out);
 }
 
 std::string KeyFolder::Fold(std::u16string_view word, KeyMode mode) const {
@@ -157,6 +188,11 @@ std::string KeyFolder::Fold(std::u16string_view word, KeyMode mode) const {
   } else {
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    std::u16string unmixed;
+    if (MixesLatinIntoCyrillic(word)) {
+      unmixed = CyrillicLookalikes(word);
+      word = unmixed;
+    }
     icu::UnicodeString source(false, reinterpret_cast<const UChar*>(word.data()),
                               static_cast<int32_t>(word.size()));
     icu::UnicodeString folded;
@@ -173,73 +209,105 @@ std::string KeyFolder::Fold(std::u16string_view word, KeyMode mode) const {
 }
 
 std::string KeyFolder::FoldUtf8(std::string_view word, KeyMode mode) const {
-  icu::UnicodeString u16 =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
   return Fold(std::u16string_view(reinterpret_cast<const char16_t*>(u16.getBuffer()),
                                   static_cast<size_t>(u16.length())),
               mode);
 }
 
 std::string CollapseRomanization(std::string_view s) {
-  auto starts = [&](size_t i, std::string_view p) { return s.substr(i, p.size()) == p; };
-  // Digraphs of the common English/Russian romanizations.
-  std::string digraphs;
-  digraphs.reserve(s.size() + 2);
-  for (size_t i = 0; i < s.size();) {
-    if (starts(i, "shch")) {
-      digraphs += "sh";
-      i += 4;
-    } else if (starts(i, "dzh")) {
-      digraphs += 'j';
-      i += 3;
-    } else if (starts(i, "zh") || starts(i, "dj")) {
-      digraphs += 'j';
-      i += 2;
-    } else if (starts(i, "kh")) {
-      digraphs += 'h';
-      i += 2;
-    } else if (starts(i, "ck")) {
-      digraphs += 'k';
-      i += 2;
-    } else if (starts(i, "ph")) {
-      digraphs += 'f';
-      i += 2;
-    } else if (s[i] == 'y') {
-      digraphs += 'i';
-      ++i;
-    } else if (s[i] == 'q') {
-      digraphs += 'k';
-      ++i;
-    } else if (s[i] == 'x') {
-      digraphs += "ks";
-      ++i;
-    } else {
-      digraphs += s[i++];
-    }
-  }
-  // Iotation: ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after consonants.
-  std::string iotated;
-  iotated.reserve(digraphs.size());
-  for (size_t i = 0; i < digraphs.size(); ++i) {
-    char c = digraphs[i];
-    char next = i + 1 < digraphs.size() ? digraphs[i + 1] : '\0';
-    if (c == 'i') {
-      char prev = iotated.empty() ? '\0' : iotated.back();
-      if (IsAsciiVowel(prev) && IsAsciiVowel(next)) continue;
-      if (i == 0 && next == 'e' && digraphs.size() > 2) continue;
-      if (next == 'o' && IsAsciiConsonant(prev)) {
-        iotated += 'e';
+  // Pass 1: digraphs of the common English/Russian romanizations.
+  std::string d;
+  d.reserve(s.size() + 2);
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    const char c = s[i];
+    const char next = i + 1 < n ? s[i + 1] : '\0';
+    switch (c) {
+      case 's':
+        if (next == 'h' && i + 3 < n && s[i + 2] == 'c' && s[i + 3] == 'h') {  // shch
+          d += "sh";
+          i += 4;
+          continue;
+        }
+        break;
+      case 'd':
+        if (next == 'z' && i + 2 < n && s[i + 2] == 'h') {  // dzh
+          d += 'j';
+          i += 3;
+          continue;
+        }
+        if (next == 'j') {
+          d += 'j';
+          i += 2;
+          continue;
+        }
+        break;
+      case 'z':
+        if (next == 'h') {
+          d += 'j';
+          i += 2;
+          continue;
+        }
+        break;
+      case 'k':
+        if (next == 'h') {
+          d += 'h';
+          i += 2;
+          continue;
+        }
+        break;
+      case 'c':
+        if (next == 'k') {
+          d += 'k';
+          i += 2;
+          continue;
+        }
+        break;
+      case 'p':
+        if (next == 'h') {
+          d += 'f';
+          i += 2;
+          continue;
+        }
+        break;
+      case 'y':
+        d += 'i';
         ++i;
         continue;
+      case 'q':
+        d += 'k';
+        ++i;
+        continue;
+      case 'x':
+        d += "ks";
+        ++i;
+        continue;
+      default:
+        break;
+    }
+    d += c;
+    ++i;
+  }
+  // Pass 2: iotation — ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after
+  // consonants — and doubled letters: Kazakh and Russian double consonants are romanized single
+  // as often as double (Ассамблея/Assambleya, Жаңаөзеннің).
+  std::string out;
+  out.reserve(d.size());
+  for (size_t i = 0; i < d.size(); ++i) {
+    char c = d[i];
+    const char next = i + 1 < d.size() ? d[i + 1] : '\0';
+    if (c == 'i') {
+      const char prev = out.empty() ? '\0' : out.back();
+      if (IsAsciiVowel(prev) && IsAsciiVowel(next)) continue;
+      // Ye- before a consonant (Yerlan/Ерлан/Erlan), not before a vowel (year is no ear).
+      if (i == 0 && next == 'e' && d.size() > 2 && IsAsciiConsonant(d[2])) continue;
+      if (next == 'o' && IsAsciiConsonant(prev)) {
+        c = 'e';
+        ++i;
       }
     }
-    iotated += c;
-  }
-  // Doubled letters: Tuletaeva/Tuletayeva aside, Kazakh and Russian double consonants are
-  // romanized single as often as double (Ассамблея/Assambleya, Жаңаөзеннің).
-  std::string out;
-  out.reserve(iotated.size());
-  for (char c : iotated) {
     if (c >= 'a' && c <= 'z' && !out.empty() && out.back() == c) continue;
     out += c;
   }

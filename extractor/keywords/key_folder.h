@@ -12,14 +12,18 @@
 // leading ie→e (Yerlan/Ерлан), doubled letters collapsed. Жанаозен, Жаңаөзен, Zhanaozen,
 // Janaózen and Jañaözen all become "janaozen".
 //
+// A word that mixes Cyrillic with ASCII letters has its Latin look-alikes (a c e o p x y, A B C E
+// H K M O P T X Y) read as Cyrillic first: old sites and keyboard-layout slips write "Забаcтовка"
+// with a Latin c.
+//
 // The transliterator runs once per code point when the folder is built; folding a word is then
 // a table lookup per letter, which keeps FindAll fast and free of ICU transliterator state
 // (RuleBasedTransliterator is not safe for concurrent use of one instance).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "config/status.h"
@@ -42,9 +46,11 @@ class KeyFolder {
   KeyFolder() = default;
   void MapCodePoint(char32_t cp, KeyMode mode, std::string* out) const;
 
-  // Per mode: code point → replacement (UTF-8) for code points that change; others pass as is.
-  std::vector<std::unordered_map<char32_t, std::string>> table_ =
-      std::vector<std::unordered_map<char32_t, std::string>>(kKeyModeCount);
+  // Per mode and code point below kTableLimit: index into replacements_ (UTF-8), or -1 when the
+  // code point passes unchanged. A flat table: folding runs once per letter of every page.
+  static constexpr char32_t kTableLimit = 0x1F00;
+  std::vector<std::vector<int16_t>> replacement_index_;
+  std::vector<std::string> replacements_;
 };
 
 // The cross-script romanization collapse applied after the letter map (exposed for tests).

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "extractor/keywords/key_folder.h"
@@ -25,6 +27,7 @@ namespace {
 // One positional operand: a written term of a rule, or a term of its query.
 struct Operand {
   std::string written;
+  uint32_t rule = 0;  // index of the rule it belongs to
   KeyMode mode = KeyMode::kCrossScript;
   std::vector<std::shared_ptr<const icu::RegexPattern>> regexes;
 };
@@ -53,7 +56,7 @@ struct CompiledRule {
   std::vector<std::string> languages;  // primary subtags, lower case
   std::vector<std::string> sites;
   std::vector<uint32_t> term_operands;
-  Query query;              // root < 0: none
+  Query query;                      // root < 0: none
   std::vector<int> query_operands;  // per query node: operand id for kTerm nodes
 };
 
@@ -81,6 +84,9 @@ std::string Prefix(const RuleSpec& rule) {
   return p + "rules." + (rule.id.empty() ? "<no id>" : rule.id) + ": ";
 }
 
+// ICU regex time limit, in its steps of roughly a millisecond.
+constexpr int32_t kRegexTimeLimit = 1000;
+
 // Sentence punctuation between two words ends a phrase ("trade. Union" is no "trade union").
 bool GapAllowsPhrase(std::string_view gap) {
   return gap.find_first_of(".!?;:\n\r") == std::string_view::npos;
@@ -94,6 +100,7 @@ struct Matcher::Compiled {
   std::vector<Operand> operands;
   std::vector<Phrase> phrases;
   std::vector<CompiledRule> rules;
+  std::vector<uint32_t> regex_operands;
   std::unique_ptr<icu::BreakIterator> word_breaker;      // prototype; cloned per call
   std::unique_ptr<icu::BreakIterator> sentence_breaker;  // prototype; cloned per call
 
@@ -101,6 +108,8 @@ struct Matcher::Compiled {
 
   // Registers `written` as operand; errors read "column N: ..." relative to `written`.
   Result<uint32_t> AddOperand(const std::string& written, KeyMode mode, bool rule_exact);
+  // The rule AddOperand attaches operands to (the one being compiled).
+  uint32_t current_rule = 0;
 };
 
 Result<uint32_t> Matcher::Compiled::AddOperand(const std::string& written, KeyMode mode,
@@ -110,6 +119,7 @@ Result<uint32_t> Matcher::Compiled::AddOperand(const std::string& written, KeyMo
   const uint32_t operand_id = static_cast<uint32_t>(operands.size());
   Operand operand;
   operand.written = written;
+  operand.rule = current_rule;
   operand.mode = mode;
   ModeIndex& index = modes[static_cast<int>(mode)];
   if (!index.morphology) index.morphology.emplace(folder, mode);
@@ -157,6 +167,7 @@ Result<uint32_t> Matcher::Compiled::AddOperand(const std::string& written, KeyMo
       }
     }
   }
+  if (!operand.regexes.empty()) regex_operands.push_back(operand_id);
   operands.push_back(std::move(operand));
   return operand_id;
 }
@@ -196,6 +207,7 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
       if (spec.terms.empty() && spec.query.find_first_not_of(" \t\r\n") == std::string::npos) {
         return Status::InvalidArgument(prefix + "rule has neither terms nor a query");
       }
+      compiled->current_rule = static_cast<uint32_t>(compiled->rules.size());
       const KeyMode mode = spec.cross_script ? KeyMode::kCrossScript : KeyMode::kPlain;
       CompiledRule rule;
       rule.id = spec.id;
@@ -215,6 +227,11 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
           return Status::InvalidArgument(prefix + "query: " + query.status().message());
         }
         rule.query = std::move(query).value();
+        if (spec.terms.empty() && !HasPositiveTerm(rule.query)) {
+          return Status::InvalidArgument(prefix +
+                                         "query: column 1: the query has no term outside NOT and "
+                                         "the rule has no terms, so it could never report a match");
+        }
         rule.query_operands.assign(rule.query.nodes.size(), -1);
         for (size_t n = 0; n < rule.query.nodes.size(); ++n) {
           const QueryNode& node = rule.query.nodes[n];
@@ -245,6 +262,31 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
 
 namespace {
 
+// Every occurrence of every operand found in one text, grouped by operand. Sparse, so a page
+// costs nothing for the many rules it does not mention.
+class OccurrenceTable {
+ public:
+  void Add(const Occurrence& o) { all_.push_back(o); }
+  void Finish() {
+    std::sort(all_.begin(), all_.end(), [](const Occurrence& a, const Occurrence& b) {
+      return std::tie(a.operand, a.u16_begin, a.u16_end) <
+             std::tie(b.operand, b.u16_begin, b.u16_end);
+    });
+    all_.erase(std::unique(all_.begin(), all_.end()), all_.end());
+  }
+  std::span<const Occurrence> Of(uint32_t operand) const {
+    auto lo = std::lower_bound(all_.begin(), all_.end(), operand,
+                               [](const Occurrence& o, uint32_t op) { return o.operand < op; });
+    auto hi = std::upper_bound(lo, all_.end(), operand,
+                               [](uint32_t op, const Occurrence& o) { return op < o.operand; });
+    return {lo, hi};
+  }
+  const std::vector<Occurrence>& all() const { return all_; }
+
+ private:
+  std::vector<Occurrence> all_;
+};
+
 struct Evaluation {
   bool matched = false;
   std::vector<Occurrence> occurrences;  // positive occurrences that made it match
@@ -256,34 +298,34 @@ uint32_t WordsBetween(const Occurrence& a, const Occurrence& b) {
   return 0;  // overlapping
 }
 
-Evaluation Evaluate(const CompiledRule& rule, int node_index,
-                    const std::vector<std::vector<Occurrence>>& by_operand) {
+Evaluation Evaluate(const CompiledRule& rule, int node_index, const OccurrenceTable& table) {
   const QueryNode& node = rule.query.nodes[node_index];
   Evaluation out;
   switch (node.kind) {
-    case QueryNode::Kind::kTerm:
-      out.occurrences = by_operand[rule.query_operands[node_index]];
+    case QueryNode::Kind::kTerm: {
+      auto found = table.Of(static_cast<uint32_t>(rule.query_operands[node_index]));
+      out.occurrences.assign(found.begin(), found.end());
       out.matched = !out.occurrences.empty();
       return out;
+    }
     case QueryNode::Kind::kNot:
-      out.matched = !Evaluate(rule, node.left, by_operand).matched;
+      out.matched = !Evaluate(rule, node.left, table).matched;
       return out;
     case QueryNode::Kind::kAnd:
     case QueryNode::Kind::kOr: {
-      Evaluation l = Evaluate(rule, node.left, by_operand);
-      Evaluation r = Evaluate(rule, node.right, by_operand);
-      out.matched = node.kind == QueryNode::Kind::kAnd ? (l.matched && r.matched)
-                                                       : (l.matched || r.matched);
+      Evaluation l = Evaluate(rule, node.left, table);
+      Evaluation r = Evaluate(rule, node.right, table);
+      out.matched =
+          node.kind == QueryNode::Kind::kAnd ? (l.matched && r.matched) : (l.matched || r.matched);
       if (out.matched) {
         out.occurrences = std::move(l.occurrences);
-        out.occurrences.insert(out.occurrences.end(), r.occurrences.begin(),
-                               r.occurrences.end());
+        out.occurrences.insert(out.occurrences.end(), r.occurrences.begin(), r.occurrences.end());
       }
       return out;
     }
     case QueryNode::Kind::kNear: {
-      Evaluation l = Evaluate(rule, node.left, by_operand);
-      Evaluation r = Evaluate(rule, node.right, by_operand);
+      Evaluation l = Evaluate(rule, node.left, table);
+      Evaluation r = Evaluate(rule, node.right, table);
       std::vector<bool> used_r(r.occurrences.size(), false);
       for (const Occurrence& a : l.occurrences) {
         bool used = false;
@@ -315,58 +357,61 @@ bool Accepts(const std::vector<std::string>& allowed, const std::string& value) 
 std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
                                     std::string_view site_id) const {
   std::vector<Match> matches;
-  if (!compiled_ || utf8_text.empty()) return matches;
+  if (!compiled_ || compiled_->rules.empty() || utf8_text.empty()) return matches;
   const Compiled& c = *compiled_;
   try {
-    // 1. Rules whose filters accept this page, and the operands they need.
     const std::string language = PrimaryLanguage(lang);
     const std::string site(site_id);
-    std::vector<const CompiledRule*> active;
-    std::vector<bool> operand_active(c.operands.size(), false);
-    for (const CompiledRule& rule : c.rules) {
-      if (!Accepts(rule.languages, language) || !Accepts(rule.sites, site)) continue;
-      active.push_back(&rule);
-      for (uint32_t op : rule.term_operands) operand_active[op] = true;
-      for (int op : rule.query_operands) {
-        if (op >= 0) operand_active[op] = true;
-      }
-    }
-    if (active.empty()) return matches;
     const unsigned grammars = Morphology::GrammarsForLanguage(language);
-    bool mode_needed[kKeyModeCount] = {false, false};
-    bool regex_needed = false;
-    for (size_t op = 0; op < c.operands.size(); ++op) {
-      if (!operand_active[op]) continue;
-      mode_needed[static_cast<int>(c.operands[op].mode)] = true;
-      regex_needed = regex_needed || !c.operands[op].regexes.empty();
-    }
 
-    // 2. Words of the text, and which term words each one is.
+    // 1. Words of the text, and which term words each one is (one trie walk per word and mode,
+    //    whatever the number of rules).
     std::unique_ptr<icu::BreakIterator> word_breaker(c.word_breaker->clone());
     TextIndex index(utf8_text, word_breaker.get());
     const std::vector<Token>& tokens = index.tokens();
-    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> hits(tokens.size());  // phrase, word
-    for (int m = 0; m < kKeyModeCount; ++m) {
-      if (!mode_needed[m] || !c.modes[m].morphology) continue;
-      const ModeIndex& mode_index = c.modes[m];
-      for (size_t t = 0; t < tokens.size(); ++t) {
-        const std::string key = c.folder.Fold(index.TokenText(tokens[t]), static_cast<KeyMode>(m));
+    // News text repeats its words (Zipf), so each distinct word form is folded and walked once
+    // per call.
+    using Hits = std::vector<std::pair<uint32_t, uint32_t>>;  // (phrase, word index)
+    std::vector<Hits> distinct_hits;
+    std::unordered_map<std::u16string_view, uint32_t> distinct;
+    distinct.reserve(tokens.size() / 2 + 1);
+    std::vector<uint32_t> token_form(tokens.size());
+    std::string key;
+    for (size_t t = 0; t < tokens.size(); ++t) {
+      const std::u16string_view form = index.TokenText(tokens[t]);
+      auto [it, inserted] = distinct.try_emplace(form, static_cast<uint32_t>(distinct_hits.size()));
+      token_form[t] = it->second;
+      if (!inserted) continue;
+      Hits& form_hits = distinct_hits.emplace_back();
+      const bool cyrillic = std::any_of(form.begin(), form.end(),
+                                        [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
+      for (int m = 0; m < kKeyModeCount; ++m) {
+        const ModeIndex& mode_index = c.modes[m];
+        if (!mode_index.morphology || mode_index.entries.empty()) continue;
+        key = c.folder.Fold(form, static_cast<KeyMode>(m));
         mode_index.trie.Walk(key, [&](size_t consumed, const std::vector<uint32_t>& payloads) {
           const std::string_view tail = std::string_view(key).substr(consumed);
           for (uint32_t p : payloads) {
             const WordEntry& entry = mode_index.entries[p];
-            if (!operand_active[c.phrases[entry.phrase].operand]) continue;
-            if (!mode_index.morphology->AcceptsTail(entry.rule, tail, key[consumed - 1], grammars)) continue;
-            hits[t].emplace_back(entry.phrase, entry.index);
+            if (entry.rule == TailRule::kCyrillicStem && !cyrillic) continue;
+            if (!mode_index.morphology->AcceptsTail(entry.rule, tail, key[consumed - 1],
+                                                    grammars)) {
+              continue;
+            }
+            const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
+            if (std::find(form_hits.begin(), form_hits.end(), hit) == form_hits.end()) {
+              form_hits.push_back(hit);
+            }
           }
         });
       }
     }
+    auto hits = [&](size_t t) -> const Hits& { return distinct_hits[token_form[t]]; };
 
-    // 3. Phrases: consecutive words within one sentence.
-    std::vector<std::vector<Occurrence>> by_operand(c.operands.size());
+    // 2. Phrases: consecutive words within one sentence.
+    OccurrenceTable table;
     for (size_t t = 0; t < tokens.size(); ++t) {
-      for (const auto& [phrase_id, word] : hits[t]) {
+      for (const auto& [phrase_id, word] : hits(t)) {
         if (word != 0) continue;
         const Phrase& phrase = c.phrases[phrase_id];
         if (t + phrase.length > tokens.size()) continue;
@@ -374,75 +419,84 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         for (uint32_t k = 1; k < phrase.length && whole; ++k) {
           const Token& prev = tokens[t + k - 1];
           const Token& next = tokens[t + k];
-          const auto& next_hits = hits[t + k];
-          whole = GapAllowsPhrase(utf8_text.substr(prev.byte_end, next.byte_begin - prev.byte_end)) &&
-                  std::find(next_hits.begin(), next_hits.end(), std::make_pair(phrase_id, k)) !=
-                      next_hits.end();
+          const Hits& next_hits = hits(t + k);
+          whole =
+              GapAllowsPhrase(utf8_text.substr(prev.byte_end, next.byte_begin - prev.byte_end)) &&
+              std::find(next_hits.begin(), next_hits.end(), std::make_pair(phrase_id, k)) !=
+                  next_hits.end();
         }
         if (!whole) continue;
         const Token& last = tokens[t + phrase.length - 1];
-        by_operand[phrase.operand].push_back(
-            Occurrence{phrase.operand, static_cast<uint32_t>(t),
-                       static_cast<uint32_t>(t + phrase.length), tokens[t].u16_begin,
-                       last.u16_end});
+        table.Add(Occurrence{phrase.operand, static_cast<uint32_t>(t),
+                             static_cast<uint32_t>(t + phrase.length), tokens[t].u16_begin,
+                             last.u16_end});
       }
     }
 
-    // 4. Regular expressions, on the NFKC-case-folded text.
-    if (regex_needed) {
-      NormalizedText normalized(index.text());
-      for (size_t op = 0; op < c.operands.size(); ++op) {
-        if (!operand_active[op]) continue;
-        for (const auto& pattern : c.operands[op].regexes) {
-          UErrorCode status = U_ZERO_ERROR;
-          std::unique_ptr<icu::RegexMatcher> matcher(pattern->matcher(normalized.text(), status));
-          if (U_FAILURE(status)) continue;
-          while (matcher->find(status) && U_SUCCESS(status)) {
-            int32_t nb = matcher->start(status), ne = matcher->end(status);
-            if (ne <= nb) continue;
-            auto [ob, oe] = normalized.SourceRange(nb, ne);
-            const size_t bb = index.ByteOffset(ob), be = index.ByteOffset(oe);
-            const uint32_t tb = static_cast<uint32_t>(index.TokenAtOrAfter(bb));
-            uint32_t te = static_cast<uint32_t>(index.TokenStartingAtOrAfter(be));
-            if (te < tb) te = tb;
-            by_operand[op].push_back(
-                Occurrence{static_cast<uint32_t>(op), tb, te, ob, oe});
-          }
+    // 3. Regular expressions, on the NFKC-case-folded text (each regex is one more scan).
+    std::optional<NormalizedText> normalized;
+    for (uint32_t op : c.regex_operands) {
+      const CompiledRule& rule = c.rules[c.operands[op].rule];
+      if (!Accepts(rule.languages, language) || !Accepts(rule.sites, site)) continue;
+      if (!normalized) normalized.emplace(index.text());
+      for (const auto& pattern : c.operands[op].regexes) {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::RegexMatcher> matcher(pattern->matcher(normalized->text(), status));
+        if (U_FAILURE(status)) continue;
+        // A pathological pattern stops after about a second instead of stalling the crawl.
+        matcher->setTimeLimit(kRegexTimeLimit, status);
+        while (matcher->find(status) && U_SUCCESS(status)) {
+          int32_t nb = matcher->start(status), ne = matcher->end(status);
+          if (ne <= nb) continue;
+          auto [ob, oe] = normalized->SourceRange(nb, ne);
+          const size_t bb = index.ByteOffset(ob), be = index.ByteOffset(oe);
+          const uint32_t tb = static_cast<uint32_t>(index.TokenAtOrAfter(bb));
+          uint32_t te = static_cast<uint32_t>(index.TokenStartingAtOrAfter(be));
+          if (te < tb) te = tb;
+          table.Add(Occurrence{op, tb, te, ob, oe});
         }
       }
     }
-    for (auto& list : by_operand) {
-      std::sort(list.begin(), list.end());
-      list.erase(std::unique(list.begin(), list.end()), list.end());
-    }
+    table.Finish();
+    if (table.all().empty()) return matches;
 
-    // 5. Rules: any term, and the query when there is one.
+    // 4. Rules that have any occurrence (a rule reports only its positive terms, so no other
+    //    rule can match) and whose filters accept the page: any term, and the query if any.
+    std::vector<uint32_t> candidates;
+    for (const Occurrence& o : table.all()) {
+      if (candidates.empty() || candidates.back() != c.operands[o.operand].rule) {
+        candidates.push_back(c.operands[o.operand].rule);
+      }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     struct Found {
       const CompiledRule* rule;
       Occurrence occurrence;
     };
     std::vector<Found> found;
-    for (const CompiledRule* rule : active) {
-      Evaluation terms;
-      for (uint32_t op : rule->term_operands) {
-        terms.occurrences.insert(terms.occurrences.end(), by_operand[op].begin(),
-                                 by_operand[op].end());
+    for (uint32_t rule_index : candidates) {
+      const CompiledRule& rule = c.rules[rule_index];
+      if (!Accepts(rule.languages, language) || !Accepts(rule.sites, site)) continue;
+      Evaluation result;
+      for (uint32_t op : rule.term_operands) {
+        auto of = table.Of(op);
+        result.occurrences.insert(result.occurrences.end(), of.begin(), of.end());
       }
-      terms.matched = !terms.occurrences.empty();
-      Evaluation result = std::move(terms);
-      if (rule->query.root >= 0) {
-        Evaluation query = Evaluate(*rule, rule->query.root, by_operand);
-        const bool matched = query.matched && (rule->term_operands.empty() || result.matched);
+      result.matched = !result.occurrences.empty();
+      if (rule.query.root >= 0) {
+        Evaluation query = Evaluate(rule, rule.query.root, table);
+        const bool matched = query.matched && (rule.term_operands.empty() || result.matched);
         if (!matched) continue;
         result.occurrences.insert(result.occurrences.end(), query.occurrences.begin(),
                                   query.occurrences.end());
       } else if (!result.matched) {
         continue;
       }
-      for (const Occurrence& o : result.occurrences) found.push_back(Found{rule, o});
+      for (const Occurrence& o : result.occurrences) found.push_back(Found{&rule, o});
     }
 
-    // 6. Text order, each (rule, span) once, with snippets.
+    // 5. Text order, each (rule, span) once, with snippets.
     std::sort(found.begin(), found.end(), [&](const Found& a, const Found& b) {
       return std::tie(a.occurrence.u16_begin, a.occurrence.u16_end, a.rule->id,
                       c.operands[a.occurrence.operand].written) <
@@ -467,8 +521,8 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       m.begin = index.ByteOffset(f.occurrence.u16_begin);
       m.end = index.ByteOffset(f.occurrence.u16_end);
       m.surface = std::string(utf8_text.substr(m.begin, m.end - m.begin));
-      Snippet snippet = MakeSnippet(index, sentence_breaker.get(), f.occurrence.u16_begin,
-                                    f.occurrence.u16_end);
+      Snippet snippet =
+          MakeSnippet(index, sentence_breaker.get(), f.occurrence.u16_begin, f.occurrence.u16_end);
       m.snippet = std::move(snippet.text);
       m.snippet_begin = snippet.match_begin;
       m.snippet_end = snippet.match_end;

@@ -25,12 +25,12 @@ namespace kuzet::keywords {
 
 struct RuleSpec {
   std::string id;
-  std::vector<std::string> terms;  // any term matches (OR); term syntax in README.md
-  std::string query;               // optional expression; "" = just terms
+  std::vector<std::string> terms;             // any term matches (OR); term syntax in README.md
+  std::string query;                          // optional expression; "" = just terms
   std::vector<std::string> languages, sites;  // filters; empty = all
-  bool cross_script = true;  // Cyrillic/Latin/Kazakh spellings fold to one key
-  bool exact = false;        // no inflection
-  std::string origin;        // e.g. "example.toml:40", prefixed to compile errors
+  bool cross_script = true;                   // Cyrillic/Latin/Kazakh spellings fold to one key
+  bool exact = false;                         // no inflection
+  std::string origin;                         // e.g. "example.toml:40", prefixed to compile errors
 };
 
 struct Match {

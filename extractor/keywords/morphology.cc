@@ -8,34 +8,45 @@ namespace kuzet::keywords {
 namespace {
 
 const std::vector<std::string> kRussianEndings = {
-    "а",   "я",   "о",   "е",   "у",   "ю",   "ы",   "и",   "й",   "ом",  "ем",  "ём",
-    "ой",  "ей",  "ою",  "ею",  "ам",  "ям",  "ами", "ями", "ах",  "ях",  "ов",  "ев",
-    "ёв",  "ий",  "ый",  "ая",  "яя",  "ое",  "ее",  "ую",  "юю",  "ого", "его", "ому",
-    "ему", "ым",  "им",  "ых",  "их",  "ыми", "ими", "ие",  "ия",  "ию",  "ии",  "ием",
-    "иям", "иями", "иях", "ью", "ье",  "ья",  "ьи",  "ьей", "ьев", "ьям", "ьями", "ьях"};
+    "а",   "я",    "о",   "е",  "у",  "ю",   "ы",   "и",   "й",   "ом",  "ем",   "ём",
+    "ой",  "ей",   "ою",  "ею", "ам", "ям",  "ами", "ями", "ах",  "ях",  "ов",   "ев",
+    "ёв",  "ий",   "ый",  "ая", "яя", "ое",  "ее",  "ую",  "юю",  "ого", "его",  "ому",
+    "ему", "ым",   "им",  "ых", "их", "ыми", "ими", "ие",  "ия",  "ию",  "ии",   "ием",
+    "иям", "иями", "иях", "ью", "ье", "ья",  "ьи",  "ьей", "ьев", "ьям", "ьями", "ьях"};
 
-// Kazakh suffix slots in Cyrillic; Latin forms are derived below.
-const std::vector<std::vector<std::string>> kKazakhSlots = {
-    {"лық", "лік", "дық", "дік", "тық", "тік", "шы", "ші"},
-    {"лар", "лер", "дар", "дер", "тар", "тер"},
-    {"ы", "і", "сы", "сі", "ым", "ім", "м", "ың", "ің", "ң", "ыңыз", "іңіз", "ңыз", "ңіз", "ымыз",
-     "іміз", "мыз", "міз"},
-    {"да",  "де",  "та",  "те",  "нда", "нде", "ға",  "ге",  "қа",  "ке",  "на",  "не",
-     "а",   "е",   "ның", "нің", "дың", "дің", "тың", "тің", "ны",  "ні",  "ды",  "ді",
-     "ты",  "ті",  "н",   "ын",  "ін",  "нан", "нен", "дан", "ден", "тан", "тен", "мен",
-     "бен", "пен", "ымен", "імен"},
-    {"ғы", "гі", "қы", "кі"},
-    {"лар", "лер", "дар", "дер", "тар", "тер"},
-    {"да", "де", "та", "те", "нда", "нде", "ға", "ге", "қа", "ке", "на", "не", "ның", "нің",
-     "ны", "ні", "н", "нан", "нен", "мен"},
+// Kazakh suffix slots in Cyrillic, in the order they chain; Latin forms are derived below.
+// `after` lists the slots that must directly precede (empty: any, or none).
+struct RawSlot {
+  std::vector<std::string> suffixes;
+  std::vector<int> after;
+};
+const std::vector<RawSlot> kKazakhSlots = {
+    /*0 derivation*/ {{"лық", "лік", "дық", "дік", "тық", "тік", "шы", "ші"}, {}},
+    /*1 plural*/ {{"лар", "лер", "дар", "дер", "тар", "тер"}, {}},
+    /*2 possessive*/
+    {{"ы", "і", "сы", "сі", "ым", "ім", "м", "ың", "ің", "ң", "ыңыз", "іңіз", "ңыз", "ңіз", "ымыз",
+      "іміз", "мыз", "міз"},
+     {}},
+    /*3 case*/
+    {{"да",  "де",  "та",  "те",  "ға",  "ге",  "қа",  "ке",   "ның", "нің", "дың",
+      "дің", "тың", "тің", "ны",  "ні",  "ды",  "ді",  "ты",   "ті",  "нан", "нен",
+      "дан", "ден", "тан", "тен", "мен", "бен", "пен", "ымен", "імен"},
+     {}},
+    /*4 case after a possessive (dative -на/-а, accusative -н, locative -нда)*/
+    {{"на", "не", "а", "е", "н", "ын", "ін", "нда", "нде"}, {2}},
+    /*5 relative, after the locative (-дағы)*/ {{"ғы", "гі", "қы", "кі"}, {3, 4}},
+    /*6 plural after the relative*/ {{"лар", "лер"}, {5}},
+    /*7 case after the relative*/
+    {{"да", "де", "ға", "ге", "на", "не", "ның", "нің", "ны", "ні", "н", "нан", "нен", "мен"},
+     {5, 6}},
 };
 
 const std::vector<std::string> kEnglishEndings = {"s", "es"};
 
 // Nominative endings cut from a term to get the stem its other forms share.
 const std::vector<std::string> kNominativeEndings = {
-    "а", "я", "о", "е", "ь", "й", "ий", "ый", "ой", "ия", "ие", "ье",
-    "a", "ya", "ia", "o", "e", "y", "iy", "yy", "ii", "i", "oy", "yi"};
+    "а", "я",  "о",  "е", "ь", "й", "ий", "ый", "ой", "ия", "ие", "ье",
+    "a", "ya", "ia", "o", "e", "y", "iy", "yy", "ii", "i",  "oy", "yi"};
 
 const std::vector<std::pair<std::string, std::string>> kFinalAlternations = {
     {"қ", "ғ"}, {"к", "г"}, {"п", "б"}, {"q", "ğ"}, {"k", "g"}, {"p", "b"}};
@@ -46,10 +57,10 @@ const std::vector<std::pair<std::string, std::string>> kFleetingVowels = {
 // Kazakh Cyrillic → Latin, 2021 alphabet and the 2018 acute alphabet.
 const std::map<std::u32string, std::pair<std::string, std::string>>& KazakhLatin() {
   static const auto* table = new std::map<std::u32string, std::pair<std::string, std::string>>{
-      {U"а", {"a", "a"}}, {U"ә", {"ä", "á"}}, {U"б", {"b", "b"}}, {U"г", {"g", "g"}},
-      {U"ғ", {"ğ", "ǵ"}}, {U"д", {"d", "d"}}, {U"е", {"e", "e"}}, {U"і", {"i", "i"}},
-      {U"ы", {"y", "y"}}, {U"к", {"k", "k"}}, {U"қ", {"q", "q"}}, {U"л", {"l", "l"}},
-      {U"м", {"m", "m"}}, {U"н", {"n", "n"}}, {U"ң", {"ñ", "ń"}}, {U"п", {"p", "p"}},
+      {U"а", {"a", "a"}}, {U"ә", {"ä", "á"}}, {U"б", {"b", "b"}},  {U"г", {"g", "g"}},
+      {U"ғ", {"ğ", "ǵ"}}, {U"д", {"d", "d"}}, {U"е", {"e", "e"}},  {U"і", {"i", "i"}},
+      {U"ы", {"y", "y"}}, {U"к", {"k", "k"}}, {U"қ", {"q", "q"}},  {U"л", {"l", "l"}},
+      {U"м", {"m", "m"}}, {U"н", {"n", "n"}}, {U"ң", {"ñ", "ń"}},  {U"п", {"p", "p"}},
       {U"с", {"s", "s"}}, {U"т", {"t", "t"}}, {U"ш", {"ş", "sh"}}, {U"з", {"z", "z"}},
       {U"о", {"o", "o"}}, {U"ө", {"ö", "ó"}}};
   return *table;
@@ -85,6 +96,8 @@ void AddUnique(std::vector<std::string>* list, std::string s) {
   if (std::find(list->begin(), list->end(), s) == list->end()) list->push_back(std::move(s));
 }
 
+bool IsKeyVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
+
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -96,20 +109,23 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
 
   // Order matches the Grammar bits: Russian, Kazakh, English.
   Slots russian(1);
-  for (const auto& e : kRussianEndings) AddUnique(&russian[0], fold(e));
+  for (const auto& e : kRussianEndings) AddUnique(&russian[0].suffixes, fold(e));
   grammars_.push_back(std::move(russian));
 
   Slots kazakh(kKazakhSlots.size());
   for (size_t s = 0; s < kKazakhSlots.size(); ++s) {
-    for (const auto& suffix : kKazakhSlots[s]) {
-      AddUnique(&kazakh[s], fold(suffix));
-      for (const auto& latin : KazakhLatinForms(suffix)) AddUnique(&kazakh[s], fold(latin));
+    kazakh[s].after = kKazakhSlots[s].after;
+    for (const auto& suffix : kKazakhSlots[s].suffixes) {
+      AddUnique(&kazakh[s].suffixes, fold(suffix));
+      for (const auto& latin : KazakhLatinForms(suffix)) {
+        AddUnique(&kazakh[s].suffixes, fold(latin));
+      }
     }
   }
   grammars_.push_back(std::move(kazakh));
 
   Slots english(1);
-  for (const auto& e : kEnglishEndings) AddUnique(&english[0], fold(e));
+  for (const auto& e : kEnglishEndings) AddUnique(&english[0].suffixes, fold(e));
   grammars_.push_back(std::move(english));
 
   // Longest first, so the shortest stem is not preferred over a closer one.
@@ -128,21 +144,26 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
   add_pairs(kFleetingVowels, &fleeting_vowels_);
 }
 
-bool Morphology::ParseSlots(const Slots& grammar, size_t slot, std::string_view tail,
+bool Morphology::ParseSlots(const Slots& grammar, int last_slot, std::string_view tail,
                             char prev) const {
   if (tail.empty()) return true;
   // Cross-script keys collapse doubled letters, so a suffix that starts with the letter the stem
   // ends with loses it (Жаңаөзен+нің → janaozenin).
-  bool collapsed = mode_ == KeyMode::kCrossScript;
-  for (size_t s = slot; s < grammar.size(); ++s) {
-    for (const std::string& suffix : grammar[s]) {
+  const bool collapsed = mode_ == KeyMode::kCrossScript;
+  for (size_t s = static_cast<size_t>(last_slot + 1); s < grammar.size(); ++s) {
+    const Slot& slot = grammar[s];
+    if (!slot.after.empty() &&
+        std::find(slot.after.begin(), slot.after.end(), last_slot) == slot.after.end()) {
+      continue;
+    }
+    for (const std::string& suffix : slot.suffixes) {
       if (tail.starts_with(suffix) &&
-          ParseSlots(grammar, s + 1, tail.substr(suffix.size()), suffix.back())) {
+          ParseSlots(grammar, static_cast<int>(s), tail.substr(suffix.size()), suffix.back())) {
         return true;
       }
       if (collapsed && suffix.size() > 1 && suffix[0] == prev &&
           tail.starts_with(std::string_view(suffix).substr(1)) &&
-          ParseSlots(grammar, s + 1, tail.substr(suffix.size() - 1), suffix.back())) {
+          ParseSlots(grammar, static_cast<int>(s), tail.substr(suffix.size() - 1), suffix.back())) {
         return true;
       }
     }
@@ -153,7 +174,7 @@ bool Morphology::ParseSlots(const Slots& grammar, size_t slot, std::string_view 
 unsigned Morphology::GrammarsForLanguage(std::string_view language) {
   if (language == "ru" || language == "uk" || language == "be") return kRussian | kEnglish;
   if (language == "en") return kEnglish | kRussian;  // romanized Russian names: Kozlova
-  return kAllGrammars;                              // Kazakh pages mix all three; unknown too
+  return kAllGrammars;                               // Kazakh pages mix all three; unknown too
 }
 
 bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
@@ -166,13 +187,21 @@ bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
     case TailRule::kInflection:
       if (tail.empty()) return true;
       break;
-    case TailRule::kEndingRequired:
+    case TailRule::kKazakhVoiced:
+    case TailRule::kCyrillicStem:
       if (tail.empty()) return false;
       break;
   }
   if (tail.size() > 24) return false;
+  // A stem cut from a Russian nominative ending takes Russian endings only; Kazakh suffixes
+  // attach to the whole word (Тулетаева+ның), and would make Россия (stem рос-) match роста.
+  if (rule == TailRule::kCyrillicStem) grammars &= kRussian;
+  if (rule == TailRule::kKazakhVoiced) {
+    grammars &= kKazakh;
+    if (mode_ == KeyMode::kCrossScript && !IsKeyVowel(tail[0])) return false;
+  }
   for (size_t g = 0; g < grammars_.size(); ++g) {
-    if ((grammars & (1u << g)) && ParseSlots(grammars_[g], 0, tail, prev)) return true;
+    if ((grammars & (1u << g)) && ParseSlots(grammars_[g], -1, tail, prev)) return true;
   }
   return false;
 }
@@ -198,12 +227,12 @@ std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::strin
   for (const std::string& ending : nominative_endings_) {
     if (!EndsWith(key, ending)) continue;
     std::string stem = key.substr(0, key.size() - ending.size());
-    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kEndingRequired});
+    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kCyrillicStem});
   }
   for (const auto& [from, to] : final_alternations_) {
     if (!EndsWith(key, from)) continue;
     std::string stem = key.substr(0, key.size() - from.size()) + to;
-    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kEndingRequired});
+    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kKazakhVoiced});
   }
   for (const auto& [from, to] : fleeting_vowels_) {
     if (!EndsWith(key, from)) continue;

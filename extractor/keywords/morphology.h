@@ -22,10 +22,15 @@
 namespace kuzet::keywords {
 
 enum class TailRule : unsigned char {
-  kExact,           // nothing may follow
-  kInflection,      // nothing, or an ending chain
-  kEndingRequired,  // an ending chain must follow (a stem cut from the term's own ending)
-  kAnything,        // prefix terms: any letters may follow
+  kExact,         // nothing may follow
+  kInflection,    // nothing, or an ending chain
+  kKazakhVoiced,  // a Kazakh stem with its final consonant voiced (кәсіподағ-ы): a Kazakh
+                  // suffix starting with a vowel must follow (else think → thing-s)
+  kCyrillicStem,  // a stem cut from the term's nominative ending (Тулетаев-ой): an ending
+                  // must follow, and the text word must be Cyrillic — Russian declension
+                  // happens in Cyrillic, and in Latin text such stems would turn "police"
+                  // into a match for "policy"
+  kAnything,      // prefix terms: any letters may follow
 };
 
 class Morphology {
@@ -46,9 +51,9 @@ class Morphology {
     TailRule rule;
   };
   // The keys under which an inflecting term word is entered: its own key, the stem without its
-  // nominative ending (Тулетаева → тулетаев-, needs an ending: Тулетаевой), Kazakh final
-  // voicing (кәсіподақ → кәсіподағ-ы), the Russian fleeting vowel (забастовка → забастовок) and,
-  // for cross-script keys, final z/s (газ/gas: КазМунайГаз/KazMunaiGas).
+  // nominative ending (Тулетаева → тулетаев-, needs an ending: Тулетаевой; kCyrillicStem), Kazakh
+  // final voicing (кәсіподақ → кәсіподағ-ы), the Russian fleeting vowel (забастовка → забастовок)
+  // and, for cross-script keys, final z/s (газ/gas: КазМунайГаз/KazMunaiGas).
   std::vector<Variant> InflectingVariants(const std::string& key) const;
   // Spelling-only variants for exact and prefix words (final z/s in cross-script mode).
   std::vector<Variant> SpellingVariants(const std::string& key, TailRule rule) const;
@@ -57,8 +62,13 @@ class Morphology {
   static constexpr size_t kMinInflectingLength = 3;
 
  private:
-  using Slots = std::vector<std::vector<std::string>>;
-  bool ParseSlots(const Slots& grammar, size_t slot, std::string_view tail, char prev) const;
+  struct Slot {
+    std::vector<std::string> suffixes;  // folded
+    std::vector<int> after;             // slots that must directly precede; empty = any
+  };
+  using Slots = std::vector<Slot>;
+  // Whether `tail` splits into suffixes of slots after `last_slot` (-1 = none yet), in order.
+  bool ParseSlots(const Slots& grammar, int last_slot, std::string_view tail, char prev) const;
 
   KeyMode mode_;
   std::vector<Slots> grammars_;

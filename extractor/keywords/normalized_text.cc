@@ -25,8 +25,8 @@ NormalizedText::NormalizedText(const icu::UnicodeString& source) : source_length
       j += U16_LENGTH(source.char32At(j));
     }
     if (j == i + 1 && c < 0x80) {  // lone ASCII character: folding is lower-casing
-      char16_t lower = (c >= 'A' && c <= 'Z') ? static_cast<char16_t>(c - 'A' + 'a')
-                                              : static_cast<char16_t>(c);
+      char16_t lower =
+          (c >= 'A' && c <= 'Z') ? static_cast<char16_t>(c - 'A' + 'a') : static_cast<char16_t>(c);
       text_.append(static_cast<UChar>(lower));
       source_begin_.push_back(i);
       source_end_.push_back(j);

@@ -9,8 +9,8 @@ namespace {
 struct Lexeme {
   enum class Kind { kEnd, kLeft, kRight, kAnd, kOr, kNot, kNear, kTerm };
   Kind kind = Kind::kEnd;
-  std::string text;   // kTerm: the term; otherwise the operator as written
-  size_t column = 0;  // 1-based, of the lexeme
+  std::string text;        // kTerm: the term; otherwise the operator as written
+  size_t column = 0;       // 1-based, of the lexeme
   size_t term_column = 0;  // kTerm: of the term text (after an opening quote)
   int distance = 0;
 };
@@ -56,7 +56,8 @@ Result<std::vector<Lexeme>> Lex(std::string_view text) {
     } else if (c == '/') {
       size_t j = i + 1;
       while (j < text.size() && text[j] != '/') j += text[j] == '\\' ? 2 : 1;
-      if (j >= text.size()) return ErrorAt(text, i, "unterminated regular expression (no closing '/')");
+      if (j >= text.size())
+        return ErrorAt(text, i, "unterminated regular expression (no closing '/')");
       lex.kind = Lexeme::Kind::kTerm;
       lex.text = std::string(text.substr(i, j + 1 - i));
       lex.term_column = lex.column;
@@ -142,9 +143,8 @@ class Parser {
       node.left = left;
       node.right = right;
       node.distance = op_lexeme.distance;
-      if (kind == QueryNode::Kind::kNear &&
-          (query_.nodes[left].kind == QueryNode::Kind::kNot ||
-           query_.nodes[right].kind == QueryNode::Kind::kNot)) {
+      if (kind == QueryNode::Kind::kNear && (query_.nodes[left].kind == QueryNode::Kind::kNot ||
+                                             query_.nodes[right].kind == QueryNode::Kind::kNot)) {
         Fail(op_lexeme, op_lexeme.text + " needs words on both sides, not a NOT expression");
         return -1;
       }
@@ -210,7 +210,7 @@ class Parser {
   Query query_;
 };
 
-bool HasPositiveTerm(const Query& q, int node) {
+bool HasPositiveTermAt(const Query& q, int node) {
   const QueryNode& n = q.nodes[node];
   switch (n.kind) {
     case QueryNode::Kind::kTerm:
@@ -220,7 +220,7 @@ bool HasPositiveTerm(const Query& q, int node) {
       return false;
     case QueryNode::Kind::kAnd:
     case QueryNode::Kind::kOr:
-      return HasPositiveTerm(q, n.left) || HasPositiveTerm(q, n.right);
+      return HasPositiveTermAt(q, n.left) || HasPositiveTermAt(q, n.right);
   }
   return false;
 }
@@ -231,13 +231,11 @@ Result<Query> ParseQuery(std::string_view text) {
   auto lexemes = Lex(text);
   if (!lexemes.ok()) return lexemes.status();
   Parser parser(std::move(lexemes).value());
-  auto query = parser.Run();
-  if (!query.ok()) return query;
-  if (!HasPositiveTerm(*query, query->root)) {
-    return Status::InvalidArgument(
-        "column 1: the query has no term outside NOT, so it could never report a match");
-  }
-  return query;
+  return parser.Run();
+}
+
+bool HasPositiveTerm(const Query& query) {
+  return query.root >= 0 && HasPositiveTermAt(query, query.root);
 }
 
 }  // namespace kuzet::keywords

@@ -35,4 +35,8 @@ struct Query {
 // Errors read "column N: <what was expected>" (columns count code points from 1).
 Result<Query> ParseQuery(std::string_view text);
 
+// Whether the query has a term outside NOT. A rule without terms needs one: FindAll reports
+// positions, and `NOT x` alone has none. With terms, `NOT football` is a useful filter.
+bool HasPositiveTerm(const Query& query);
+
 }  // namespace kuzet::keywords

@@ -10,8 +10,8 @@ bool IsTrimmable(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r
 
 }  // namespace
 
-Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker,
-                    int32_t u16_begin, int32_t u16_end) {
+Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker, int32_t u16_begin,
+                    int32_t u16_end) {
   const int32_t length = index.text().length();
   int32_t s = u16_begin >= length ? length : sentence_breaker->preceding(u16_begin + 1);
   if (s == icu::BreakIterator::DONE) s = 0;

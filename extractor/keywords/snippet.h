@@ -19,7 +19,7 @@ struct Snippet {
 };
 
 // `sentence_breaker` must already have index.text() set. The match is [u16_begin, u16_end).
-Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker,
-                    int32_t u16_begin, int32_t u16_end);
+Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker, int32_t u16_begin,
+                    int32_t u16_end);
 
 }  // namespace kuzet::keywords

@@ -12,7 +12,7 @@
 namespace kuzet::keywords {
 
 struct Token {
-  int32_t u16_begin = 0, u16_end = 0;  // in TextIndex::text()
+  int32_t u16_begin = 0, u16_end = 0;   // in TextIndex::text()
   size_t byte_begin = 0, byte_end = 0;  // in the UTF-8 input
 };
 
@@ -40,7 +40,7 @@ class TextIndex {
  private:
   std::string_view utf8_;
   std::u16string buffer_;
-  icu::UnicodeString text_;  // read-only alias of buffer_
+  icu::UnicodeString text_;          // read-only alias of buffer_
   std::vector<size_t> byte_of_u16_;  // size = buffer_.size() + 1
   std::vector<Token> tokens_;
 };

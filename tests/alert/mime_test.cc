@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,7 @@
 #include "alert/header_field.h"
 #include "alert/mail_address.h"
 #include "alert/untrusted_text.h"
+#include "tests/alert/child_process.h"
 #include "tests/alert/mail_parser.h"
 
 namespace kuzet::alert {
@@ -160,7 +164,7 @@ TEST_P(SubjectTest, FoldedWordsStayWithinLimitsAndWholeCharacters) {
     pos = end;
     ++words;
   }
-  if (GetParam().name != "ascii") {
+  if (GetParam().name != "ascii" && GetParam().name != "long_ascii") {
     EXPECT_GT(words, 1) << "long non-ASCII subject must fold";
   }
 }
@@ -186,10 +190,53 @@ INSTANTIATE_TEST_SUITE_P(
                     "[Kuzet] Zhanaozen: Zhanaozen oil workers remembered"},
         SubjectCase{"emoji_and_cjk", "Zhanaozen", "Жаңаөзен 🕯️ 紀念 — ✊ 2011",
                     "[Kuzet] Zhanaozen: Жаңаөзен 🕯️ 紀念 — ✊ 2011"},
+        SubjectCase{"long_ascii_word", "Zhanaozen",
+                    "Zhanaozen_oil_workers_strike_anniversary_court_appeal_hearing_2011_2026_x",
+                    "[Kuzet] Zhanaozen: "
+                    "Zhanaozen_oil_workers_strike_anniversary_court_appeal_hearing_2011_2026_x"},
+        SubjectCase{"long_ascii", "Zhanaozen",
+                    "Oil workers in Zhanaozen remember the victims of December 2011 as the court "
+                    "hears another appeal from the union activists",
+                    "[Kuzet] Zhanaozen: Oil workers in Zhanaozen remember the victims of "
+                    "December 2011 as the court hears another appeal from the union activists"},
         SubjectCase{"looks_encoded", "Zhanaozen", "=?UTF-8?B?SGk=?= not decoded",
                     "[Kuzet] Zhanaozen: =?UTF-8?B?SGk=?= not decoded"},
         SubjectCase{"long", "Жанаозен / Zhanaozen", kLongTitle, ExpectedLong()}),
     [](const auto& info) { return info.param.name; });
+
+// Real page titles in many scripts (Mozilla Readability's test pages, ../shared): each must
+// come back from Python's parser exactly as the header-safe text Kuzet meant to send.
+TEST(RealTitlesTest, EveryReadabilityTitleDecodesExactly) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  const std::filesystem::path corpus = KUZET_SHARED_DIR "/corpus/readability";
+  if (!std::filesystem::is_directory(corpus)) {
+    GTEST_SKIP() << "shared corpus not found at " << corpus << " (see ../shared/README.md)";
+  }
+  testing::TempDir dir;
+  std::map<std::string, std::string> expected;  // message path -> subject
+  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+    const std::string meta = testing::ReadFile((entry.path() / "expected-metadata.json").string());
+    if (meta.empty()) continue;
+    const auto title = nlohmann::json::parse(meta).value("title", nlohmann::json());
+    if (!title.is_string() || title.get<std::string>().empty()) continue;
+    Alert a = SampleAlert();
+    a.title = title.get<std::string>();
+    const std::string path = dir.path() + "/" + entry.path().filename().string() + ".eml";
+    std::ofstream(path, std::ios::binary) << Build(a);
+    expected[path] = "[Kuzet] Жанаозен / Zhanaozen: " + HeaderSafeText(a.title, 160);
+  }
+  ASSERT_GT(expected.size(), 100u);
+  std::vector<std::string> paths;
+  for (const auto& [path, subject] : expected) paths.push_back(path);
+  const auto parsed = testing::ParseMailFiles(paths);
+  ASSERT_TRUE(parsed);
+  for (const auto& [path, subject] : expected) {
+    const auto& facts = (*parsed)[path];
+    EXPECT_EQ(facts["subject"], subject) << path;
+    EXPECT_EQ(facts["defects"], nlohmann::json::array()) << path;
+    EXPECT_EQ(facts["parts"].size(), 2u) << path;
+  }
+}
 
 TEST(HeaderSafeTextTest, BoundsLengthAtCharacterBoundaryWithEllipsis) {
   const std::string cut = HeaderSafeText(kLongTitle, 20);
@@ -275,6 +322,9 @@ TEST(BuildMessageTest, RejectsBadSettingsAndAlerts) {
   EXPECT_EQ(BuildMessage(SampleAlert(), s, kDate).status().code(), Status::Code::kInvalidArgument);
   Alert a = SampleAlert();
   a.id.clear();
+  EXPECT_EQ(BuildMessage(a, SampleSettings(), kDate).status().code(),
+            Status::Code::kInvalidArgument);
+  a.id = std::string(201, '7');
   EXPECT_EQ(BuildMessage(a, SampleSettings(), kDate).status().code(),
             Status::Code::kInvalidArgument);
 }
@@ -383,6 +433,25 @@ TEST(StructureTest, MarkOffsetsOutOfRangeOrMidCharacterAreClamped) {
   EXPECT_THAT(PartText(*parsed, "text/html"), HasSubstr("бастующим.<mark></mark>"));
 }
 
+TEST(StructureTest, LongSnippetContextIsCutAtCharacterBoundaries) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleAlert();
+  std::string side;
+  for (int i = 0; i < 300; ++i) side += "ңө ";  // 1500 bytes of 2-byte characters and spaces
+  a.snippet = "ж" + side + "Жаңаөзен" + "xx" + side + "ж";  // "xx": a cut at 1200 bytes would
+                                                            // fall inside "ө"
+  a.snippet_mark_begin = static_cast<uint32_t>(2 + side.size());
+  a.snippet_mark_end = a.snippet_mark_begin + static_cast<uint32_t>(std::string("Жаңаөзен").size());
+  const auto parsed = ParseMail(Build(a));
+  ASSERT_TRUE(parsed);
+  const std::string plain = PartText(*parsed, "text/plain");
+  EXPECT_THAT(plain, HasSubstr("**Жаңаөзен**"));
+  EXPECT_THAT(plain, HasSubstr("\n\n…"));
+  EXPECT_THAT(plain, HasSubstr("…\n\nArticle:"));
+  EXPECT_THAT(plain, Not(HasSubstr("\xEF\xBF\xBD"))) << "a character was cut in half";
+  EXPECT_LT(plain.size(), 4000u);
+}
+
 TEST(DigestTest, GroupsByRuleWithItsOwnMessageId) {
   if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
   Digest d;
@@ -422,6 +491,10 @@ TEST(HeaderFieldTest, DisplayNamesAndAddressListsFold) {
             "From: \"Kuzet, monitor\" <k@x.org>\r\n");
   EXPECT_EQ(MailboxField("From", "Күзет", "k@x.org"),
             "From: =?UTF-8?B?" + Base64Encode("Күзет") + "?= <k@x.org>\r\n");
+  const std::string long_word(74, 'z');  // fits a folded line, not the first one
+  const std::string subject = UnstructuredField("Subject", long_word);
+  for (const std::string& line : Lines(subject)) EXPECT_LE(line.size(), 78u) << subject;
+  EXPECT_EQ(UnstructuredField("Subject", "short words only"), "Subject: short words only\r\n");
   std::vector<std::string> many;
   for (int i = 0; i < 8; ++i) many.push_back("analyst" + std::to_string(i) + "@example.org");
   const std::string to = AddressListField("To", many);

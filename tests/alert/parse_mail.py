@@ -4,7 +4,8 @@
 Python's email package with policy=default (the modern, strict parser). The C++ tests assert
 on the output: defects, decoded headers, the MIME structure and the decoded text of each part.
 
-Usage: parse_mail.py FILE.eml
+Usage: parse_mail.py FILE.eml            -> {facts}
+       parse_mail.py --many A.eml B.eml   -> {"A.eml": {facts}, "B.eml": {facts}}
 """
 import email
 import email.policy
@@ -12,8 +13,8 @@ import json
 import sys
 
 
-def main():
-    with open(sys.argv[1], "rb") as f:
+def facts(path):
+    with open(path, "rb") as f:
         data = f.read()
     msg = email.message_from_bytes(data, policy=email.policy.default)
     defects = [f"message: {type(d).__name__}: {d}" for d in msg.defects]
@@ -35,18 +36,27 @@ def main():
             "text": part.get_content(),
         })
     body = msg.get_body(preferencelist=("html",))
+    senders = msg["From"].addresses if msg["From"] else ()
     out = {
         "defects": defects,
         "headers": headers,
         "subject": str(msg["Subject"]),
         "message_id": str(msg["Message-ID"]),
-        "from_addresses": [a.addr_spec for a in msg["From"].addresses] if msg["From"] else [],
-        "from_display_names": [a.display_name for a in msg["From"].addresses] if msg["From"] else [],
+        "from_addresses": [a.addr_spec for a in senders],
+        "from_display_names": [a.display_name for a in senders],
         "to": [a.addr_spec for a in msg["To"].addresses] if msg["To"] else [],
         "content_type": msg.get_content_type(),
         "parts": parts,
         "html_body_found": body is not None,
     }
+    return out
+
+
+def main():
+    if sys.argv[1] == "--many":
+        out = {path: facts(path) for path in sys.argv[2:]}
+    else:
+        out = facts(sys.argv[1])
     json.dump(out, sys.stdout, ensure_ascii=False)
 
 

@@ -2,7 +2,7 @@
 """A real SMTP server for Kuzet's alert tests (aiosmtpd), listening on 127.0.0.1.
 
 Stores each received message as DIR/<n>.eml (the DATA bytes exactly as received) and its
-envelope as DIR/<n>.json ({"mail_from", "rcpt_tos", "auth_login"}). Prints "PORT <port>" on
+envelope as DIR/<n>.json ({"mail_from", "rcpt_tos", "auth_login", "ehlo"}). Prints "PORT <port>" on
 stdout once it accepts connections, and exits when its stdin closes (so it never outlives the
 test that started it).
 
@@ -44,7 +44,8 @@ class StoreHandler:
         login = session.auth_data  # what authenticator() returned as auth_data
         with open(base + ".json", "w", encoding="utf-8") as f:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                       "auth_login": login.decode() if isinstance(login, bytes) else login}, f)
+                       "auth_login": login.decode() if isinstance(login, bytes) else login,
+                       "ehlo": session.host_name}, f)
         os.rename(base + ".eml.tmp", base + ".eml")  # the .eml appears last, complete
         return "250 OK stored"
 

@@ -307,7 +307,8 @@ TEST_F(SmtpTest, ImplicitTlsSmtps) {
   SmtpSink sink({"--cert", tls.cert, "--key", tls.key, "--implicit-tls"});
   ASSERT_GT(sink.port(), 0);
   SmtpSettings settings = Settings(sink);
-  settings.url = "smtps://127.0.0.1:" + std::to_string(sink.port());
+  // The URL path is the EHLO name (for servers that want a real one).
+  settings.url = "smtps://127.0.0.1:" + std::to_string(sink.port()) + "/monitor.example.org";
   settings.ca_file = tls.cert;
   MailSettings mail;
   mail.from = kFrom;
@@ -317,6 +318,7 @@ TEST_F(SmtpTest, ImplicitTlsSmtps) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   ASSERT_EQ(sink.MessageCount(), 1);
   EXPECT_EQ(sink.Envelope(1)["rcpt_tos"], nlohmann::json(mail.to));
+  EXPECT_EQ(sink.Envelope(1)["ehlo"], "monitor.example.org");
 }
 
 TEST(SmtpSenderTest, ServerDownIsATransientErrorNamingTheServer) {

@@ -25,7 +25,7 @@ struct CommandResult {
   std::string out;
 };
 
-CommandResult Run(const std::string& args) {
+CommandResult RunKuzet(const std::string& args) {
   std::string command = std::string(KUZET_BINARY) + " " + args;
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
@@ -84,7 +84,7 @@ languages = ["ru"]
   void TearDown() override { fs::remove_all(dir_); }
 
   nlohmann::json Mentions(const std::string& filters = "") {
-    CommandResult r = Run("mentions --config " + config_ + " --format json " + filters);
+    CommandResult r = RunKuzet("mentions --config " + config_ + " --format json " + filters);
     EXPECT_EQ(r.exit_code, 0) << r.out;
     return nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   }
@@ -104,7 +104,7 @@ struct Expected {
 };
 
 TEST_F(EndToEndTest, CrawlOnceStoresExactlyTheExpectedMentionsAndASecondCrawlAddsNone) {
-  CommandResult crawl = Run("crawl --once --config " + config_);
+  CommandResult crawl = RunKuzet("crawl --once --config " + config_);
   ASSERT_EQ(crawl.exit_code, 0) << crawl.out;
 
   nlohmann::json mentions = Mentions();
@@ -163,7 +163,7 @@ TEST_F(EndToEndTest, CrawlOnceStoresExactlyTheExpectedMentionsAndASecondCrawlAdd
 
   // The second crawl re-reads the front page and the feed, fetches no article, stores nothing.
   site_.ClearRequests();
-  crawl = Run("crawl --once --config " + config_);
+  crawl = RunKuzet("crawl --once --config " + config_);
   ASSERT_EQ(crawl.exit_code, 0) << crawl.out;
   requests = site_.Requests();
   EXPECT_EQ(std::count(requests.begin(), requests.end(), "/"), 1);
@@ -175,7 +175,7 @@ TEST_F(EndToEndTest, CrawlOnceStoresExactlyTheExpectedMentionsAndASecondCrawlAdd
 }
 
 TEST_F(EndToEndTest, MentionFiltersSelectByRuleLanguageAndSite) {
-  ASSERT_EQ(Run("crawl --once --config " + config_).exit_code, 0);
+  ASSERT_EQ(RunKuzet("crawl --once --config " + config_).exit_code, 0);
   EXPECT_EQ(Mentions("--rule zhanaozen").size(), 3u);
   EXPECT_EQ(Mentions("--lang ru").size(), 2u);
   EXPECT_EQ(Mentions("--site steppe").size(), 5u);
@@ -186,11 +186,11 @@ TEST_F(EndToEndTest, MentionFiltersSelectByRuleLanguageAndSite) {
 }
 
 TEST_F(EndToEndTest, CheckConfigNamesFileLineAndField) {
-  EXPECT_EQ(Run("check-config " + config_).exit_code, 0);
+  EXPECT_EQ(RunKuzet("check-config " + config_).exit_code, 0);
   std::string bad = (dir_ / "bad.toml").string();
   std::ofstream(bad) << "[[sites]]\nid = \"a\"\nstart_urls = [\"http://x.test/\"]\n"
                         "interval = \"fast\"\n";
-  CommandResult r = Run("check-config " + bad + " 2>&1");
+  CommandResult r = RunKuzet("check-config " + bad + " 2>&1");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("bad.toml:4: sites[0].interval"), std::string::npos) << r.out;
 }

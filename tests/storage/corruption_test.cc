@@ -185,6 +185,21 @@ TEST(CorruptionTest, MalformedRecordsAreCorruptionErrorsNotCrashes) {
   EXPECT_EQ(put.status().code(), Status::Code::kCorruption);
 }
 
+TEST(CorruptionTest, ForeignRocksDbIsNotReadAsAStore) {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir.db_path(), &db).ok());
+    ASSERT_TRUE(db->Put({}, "some", "thing").ok());
+    delete db;
+  }
+  auto store = Store::Open(dir.path(), Store::Mode::kReadOnly);
+  ASSERT_FALSE(store.ok());
+  ExpectClearError(store.status(), dir, "column family meta is missing: not a Kuzet store");
+}
+
 TEST(CorruptionTest, DataDirHoldingSomethingElseIsNotTurnedIntoAStore) {
   TempDir dir;
   fs::create_directories(dir.db_path());

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "storage/encoding.h"
 #include "storage/records.h"
 #include "storage/sha256.h"
+#include "storage/simhash.h"
 #include "storage/store.h"
 
 namespace kuzet::storage {
@@ -162,6 +164,64 @@ TEST(RecordTest, RoundTripsAndRefusesEveryTruncation) {
   std::string future = encoded[1];
   future[0] = 2;
   EXPECT_FALSE(DecodeMention(future, mention2));
+}
+
+TEST(RecordTest, DocStoryRoundTripsWithAndWithoutSimHash) {
+  for (std::optional<uint64_t> simhash : {std::optional<uint64_t>(), std::optional<uint64_t>(0),
+                                          std::optional<uint64_t>(UINT64_MAX)}) {
+    DocStory story{42, simhash}, decoded;
+    std::string encoded = EncodeDocStory(story);
+    ASSERT_TRUE(DecodeDocStory(encoded, decoded));
+    EXPECT_EQ(decoded.story_id, 42u);
+    EXPECT_EQ(decoded.simhash, simhash);
+    for (size_t size = 0; size < encoded.size(); ++size) {
+      EXPECT_FALSE(DecodeDocStory(std::string_view(encoded.data(), size), decoded)) << size;
+    }
+  }
+}
+
+// The permuted-prefix tables find a fingerprint by exact match on one 16-bit block; that finds
+// every fingerprint within distance 3 only if one of the four blocks always survives 3 flips.
+TEST(SimHashTableTest, EveryFingerprintWithinDistanceThreeSharesATablePrefix) {
+  std::mt19937_64 random(7);
+  for (int trial = 0; trial < 20000; ++trial) {
+    uint64_t a = random();
+    uint64_t b = a;
+    int flips = static_cast<int>(random() % 4);
+    for (int f = 0; f < flips; ++f) b ^= uint64_t{1} << (random() % 64);
+    ASSERT_LE(HammingDistance(a, b), kMaxNearDuplicateDistance);
+    int shared = 0;
+    for (int block = 0; block < kSimHashBlocks; ++block) {
+      std::string prefix = SimHashTablePrefix(block, SimHashBlock(b, block));
+      shared += SimHashTableKey(block, a, 1).starts_with(prefix);
+    }
+    ASSERT_GE(shared, 1) << std::hex << a << " " << b;
+  }
+  // The blocks tile the 64 bits, most significant first.
+  EXPECT_EQ(SimHashBlock(0x0123456789abcdefULL, 0), 0x0123);
+  EXPECT_EQ(SimHashBlock(0x0123456789abcdefULL, 3), 0xcdef);
+}
+
+TEST(SimHashBasicsTest, ShortTextsHaveNoneAndNormalizedEqualTextsShareOne) {
+  EXPECT_FALSE(SimHash64("").has_value());
+  EXPECT_FALSE(SimHash64("oil workers went on strike in zhanaozen").has_value());
+  // n words make n - 1 two-word shingles.
+  std::string words;
+  for (int i = 0; i < kMinShingles; ++i) words += "word" + std::to_string(i) + " ";
+  EXPECT_FALSE(SimHash64(words).has_value()) << kMinShingles << " words are too few";
+  words += "last";
+  EXPECT_TRUE(SimHash64(words).has_value()) << kMinShingles + 1 << " words are enough";
+  std::string text =
+      "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer "
+      "conditions and the right to form an independent union. The strike lasted seven months "
+      "until police opened fire on the sixteenth of December, killing at least fourteen people "
+      "in the central square of the town.";
+  auto a = SimHash64(NormalizeForFingerprint(text));
+  auto b = SimHash64(NormalizeForFingerprint("  OIL  " + text.substr(4) + "\n"));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+  // Punctuation is not part of a word.
+  EXPECT_EQ(SimHash64(words), SimHash64("«" + words + "»..."));
 }
 
 TEST(Sha256Test, MatchesFips180Vectors) {

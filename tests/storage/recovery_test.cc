@@ -145,6 +145,7 @@ TEST(RecoveryTest, KilledWriterLosesNoAcknowledgedPageAndLeavesNoPartialOne) {
       int page = std::stoi(d.url.substr(d.url.rfind('/') + 1));
       EXPECT_EQ(mentions_per_doc[d.id], page % 4 + 1) << "page " << page << " is partial";
       EXPECT_EQ(dump["urls"].count(d.url), 1u);
+      EXPECT_EQ(dump["stories"].count(DocStoryKey(d.id)), 1u) << "page " << page << " has no story";
     }
     // The id counters were persisted with the records they numbered.
     ASSERT_EQ(dump["meta"].count(std::string(kNextMentionIdKey)), 1u);

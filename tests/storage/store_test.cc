@@ -8,8 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
+#include "storage/simhash.h"
 #include "tests/storage/store_test_util.h"
 
 namespace kuzet::storage {
@@ -253,6 +256,66 @@ TEST(StoreTest, ExactDuplicateAtAnotherUrlBecomesAUrlOfTheFirstDocument) {
   EXPECT_EQ((*original_again)->text, kStrike);
 }
 
+const std::string kLongStrike =
+    "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer conditions "
+    "and the right to form an independent union. The strike lasted seven months until police "
+    "opened fire on the sixteenth of December, killing at least fourteen people in the central "
+    "square of the town. Dozens were wounded and many strikers were later put on trial.";
+const std::string kLongOther =
+    "The regional court in Aktau heard the appeal of the union lawyer on Tuesday. Her defence "
+    "argued that the prosecution had relied on testimony obtained under pressure, and asked the "
+    "judges to release her pending a new investigation. The hearing was adjourned until next "
+    "month after the prosecutor requested more time to study the documents.";
+
+TEST(StoreTest, NearDuplicateTextsJoinTheStoryOfTheFirstDocument) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  const std::string reprint = "Updated: " + kLongStrike;
+  ASSERT_LE(HammingDistance(*SimHash64(NormalizeForFingerprint(kLongStrike)),
+                            *SimHash64(NormalizeForFingerprint(reprint))),
+            kMaxNearDuplicateDistance)
+      << "the test's near-duplicate is not near enough";
+
+  PutPageResult first = PutOrDie(*store, Page("https://a.kz/1", kLongStrike, kT0,
+                                              {Rule("zhanaozen", kLongStrike, "Zhanaozen")}));
+  EXPECT_EQ(first.story_id, first.doc_id);
+  PutPageResult near = PutOrDie(*store, Page("https://b.kz/1", reprint, kT0 + kHour,
+                                             {Rule("zhanaozen", reprint, "Zhanaozen")}));
+  EXPECT_TRUE(near.new_document) << "a near-duplicate is a document of its own";
+  EXPECT_EQ(near.new_mentions, 1);
+  EXPECT_EQ(near.story_id, first.doc_id);
+  PutPageResult other = PutOrDie(*store, Page("https://a.kz/2", kLongOther, kT0 + kHour));
+  EXPECT_EQ(other.story_id, other.doc_id);
+  PutPageResult short_text = PutOrDie(*store, Page("https://a.kz/3", kStrike, kT0 + kHour));
+  EXPECT_EQ(short_text.story_id, short_text.doc_id) << "too short to join a story";
+
+  auto members = store->StoryDocuments(first.doc_id);
+  ASSERT_TRUE(members.ok()) << members.status().message();
+  EXPECT_EQ(*members, (std::vector<uint64_t>{first.doc_id, near.doc_id}));
+  EXPECT_EQ(*store->StoryDocuments(other.doc_id), std::vector<uint64_t>{other.doc_id});
+  EXPECT_TRUE(store->StoryDocuments(999)->empty());
+  auto doc = store->GetDocument(near.doc_id);
+  ASSERT_TRUE(doc.ok() && doc->has_value());
+  EXPECT_EQ((*doc)->story_id, first.doc_id);
+
+  // The first document is rewritten into another text: it stays in its story, and its SimHash
+  // table entries are replaced, not added to.
+  PutPageResult rewritten =
+      PutOrDie(*store, Page("https://a.kz/1", kLongOther + " Updated.", kT0 + 2 * kHour));
+  EXPECT_EQ(rewritten.story_id, first.doc_id);
+  PutPageResult exact = PutOrDie(*store, Page("https://d.kz/copy", reprint, kT0 + 3 * kHour));
+  EXPECT_TRUE(exact.duplicate);
+  EXPECT_EQ(exact.story_id, first.doc_id) << "an exact copy is in the story of its document";
+  PutPageResult again = PutOrDie(*store, Page("https://b.kz/1", reprint, kT0 + 3 * kHour));
+  EXPECT_TRUE(again.unchanged);
+  EXPECT_EQ(again.story_id, first.doc_id);
+  store.reset();
+  FamilyDump dump = DumpFamilies(dir.db_path());
+  int table_entries = 0;
+  for (const auto& [key, value] : dump["stories"]) table_entries += key[0] == 'h';
+  EXPECT_EQ(table_entries, 3 * kSimHashBlocks) << "three documents have a SimHash";
+}
+
 // Six mentions over three hours, two sites, two languages, two rules.
 class MentionQueryTest : public ::testing::Test {
  protected:
@@ -371,7 +434,8 @@ TEST_F(MentionQueryTest, EachFilterOrderAndLimit) {
          m.until_us = kT0 + 3 * kHour;
        }),
        {"https://b.ru/1 strike", "https://b.ru/1 zhanaozen"}},
-      {"site and lang", q([](MentionQuery& m) {
+      {"site and lang",
+       q([](MentionQuery& m) {
          m.site_id = "a";
          m.lang = "en";
        }),
@@ -407,6 +471,38 @@ TEST_F(MentionQueryTest, EveryNewMentionHasAPendingOutboxEntryDueWhenFound) {
   PutOrDie(*store_, Page("https://c.kz/1", "Weather in Aktau is sunny.", kT0 + 4 * kHour));
   EXPECT_EQ(store_->Outbox(100)->size(), mentions.size());
   EXPECT_EQ(store_->Outbox(2)->size(), 2u);
+}
+
+// The crawler may call from several threads; two threads storing the same page race for one
+// mention, and exactly one wins.
+TEST(StoreTest, ConcurrentWritersStoreEachMentionOnceWithUniqueIds) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  constexpr int kPages = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> new_mentions = 0;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < kPages; ++n) {
+        int page = (n + t * 7) % kPages;  // every thread writes every page, in its own order
+        std::string text = kStrike + " Page " + std::to_string(page) + ".";
+        auto put = store->PutPage(Page("https://a.kz/" + std::to_string(page), text, kT0 + page,
+                                       {Rule("zhanaozen", text, "Zhanaozen")}));
+        if (put.ok()) new_mentions += put->new_mentions;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(new_mentions.load(), kPages);
+  MentionQuery all;
+  all.limit = 1000;
+  std::vector<Mention> mentions = QueryOrDie(*store, all);
+  ASSERT_EQ(mentions.size(), static_cast<size_t>(kPages));
+  std::set<uint64_t> ids, docs;
+  for (const Mention& m : mentions) ids.insert(m.id), docs.insert(m.doc_id);
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kPages));
+  EXPECT_EQ(docs.size(), static_cast<size_t>(kPages));
+  EXPECT_EQ(store->Outbox(1000)->size(), static_cast<size_t>(kPages));
 }
 
 TEST(StoreTest, IdsContinueAfterReopenAndDataPersists) {

@@ -57,7 +57,7 @@ TEST_F(KeyFolderTest, PlainKeysFoldCaseDiacriticsAndYoButKeepScript) {
   EXPECT_EQ(Plain("Жанао́зен"), "жанаозен");  // stress mark
   EXPECT_NE(Plain("Жаңаөзен"), Plain("Жанаозен"));
   EXPECT_NE(Plain("Zhanaozen"), Plain("Жанаозен"));
-  EXPECT_EQ(Plain("й"), "й");  // a letter, not и with a diacritic
+  EXPECT_EQ(Plain("й"), "й");             // a letter, not и with a diacritic
   EXPECT_EQ(Plain("ﬁnance"), "finance");  // NFKC
 }
 

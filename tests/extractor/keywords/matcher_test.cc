@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -100,6 +101,18 @@ TEST(MatcherSnippets, LongSentenceIsTrimmedAtWordsAroundTheMatch) {
   EXPECT_EQ(text[snippet_at - 1], ' ');
   const char after = text[snippet_at + x.snippet.size()];
   EXPECT_TRUE(after == ' ' || x.snippet.back() == ' ') << x.snippet;
+}
+
+TEST(MatcherRegex, PathologicalPatternIsCutOffAndOtherRulesStillMatch) {
+  Matcher m = MustCompile({Rule("slow", {"/(a|aa)+b/"}), Rule("zh", {"Zhanaozen"})});
+  const std::string text = "Zhanaozen " + std::string(60, 'a') + "!";
+  const auto start = std::chrono::steady_clock::now();
+  auto matches = m.FindAll(text);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 10.0);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].rule_id, "zh");
 }
 
 TEST(MatcherOrder, TextOrderThenRuleEachSpanOncePerRule) {

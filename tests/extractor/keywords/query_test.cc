@@ -27,7 +27,8 @@ TEST(QueryErrors, NameOriginRuleAndColumn) {
             "\"strike\"");
   EXPECT_EQ(CompileError({}, "(a OR b"),
             "example.toml:40: rules.zh: query: column 8: expected ')' to close '(' at column 1");
-  EXPECT_EQ(CompileError({}, "a OR b)"), "example.toml:40: rules.zh: query: column 7: unmatched ')'");
+  EXPECT_EQ(CompileError({}, "a OR b)"),
+            "example.toml:40: rules.zh: query: column 7: unmatched ')'");
   EXPECT_EQ(CompileError({}, "a NEAR b"),
             "example.toml:40: rules.zh: query: column 3: NEAR needs a distance in words, e.g. "
             "NEAR/5");
@@ -40,8 +41,9 @@ TEST(QueryErrors, NameOriginRuleAndColumn) {
   EXPECT_EQ(CompileError({}, "\"trade union"),
             "example.toml:40: rules.zh: query: column 1: unterminated quoted phrase");
   EXPECT_EQ(CompileError({}, "NOT strike"),
-            "example.toml:40: rules.zh: query: column 1: the query has no term outside NOT, so "
-            "it could never report a match");
+            "example.toml:40: rules.zh: query: column 1: the query has no term outside NOT and "
+            "the rule has no terms, so it could never report a match");
+  EXPECT_EQ(CompileError({"Zhanaozen"}, "NOT football"), "OK");
   EXPECT_EQ(CompileError({}, "Жанаозен AND /strik(e/"),
             "example.toml:40: rules.zh: query: column 22: invalid regular expression: "
             "U_REGEX_MISMATCHED_PAREN");

@@ -1,0 +1,472 @@
+#include "crawler/crawler.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "crawler/url.h"
+#include "tests/crawler/test_server.h"
+
+namespace kuzet::crawler {
+namespace {
+
+using testing::TestServer;
+using Clock = std::chrono::steady_clock;
+
+// Records what the crawler asks of it; extracts links with a regex over href="...".
+class RecordingHandler : public CrawlHandler {
+ public:
+  std::set<std::string> stored;  // ShouldFetch returns false for these
+  std::vector<std::string> pages;
+  std::vector<std::pair<std::string, std::string>> errors;  // url, message
+  std::vector<std::string> asked;
+  std::thread::id caller = std::this_thread::get_id();
+  bool wrong_thread = false;
+  bool overlapped = false;
+
+  bool ShouldFetch(const config::Site&, const std::string& url) override {
+    Guard guard(this);
+    asked.push_back(url);
+    return stored.count(url) == 0;
+  }
+  std::vector<std::string> OnPage(const CrawledPage& page) override {
+    Guard guard(this);
+    pages.push_back(page.url);
+    std::vector<std::string> links;
+    static const std::regex href(R"re(href="([^"]*)")re");
+    const std::string& body = page.response.body;
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), href);
+         it != std::sregex_iterator(); ++it) {
+      Result<std::string> absolute = Resolve(page.response.final_url, (*it)[1].str());
+      if (absolute.ok()) links.push_back(*absolute);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen any overlap window
+    return links;
+  }
+  void OnFetchError(const config::Site&, const std::string& url, const Status& error) override {
+    Guard guard(this);
+    errors.emplace_back(url, error.message());
+  }
+
+ private:
+  struct Guard {
+    explicit Guard(RecordingHandler* h) : handler(h) {
+      if (handler->busy.exchange(true)) handler->overlapped = true;
+      if (std::this_thread::get_id() != handler->caller) handler->wrong_thread = true;
+    }
+    ~Guard() { handler->busy = false; }
+    RecordingHandler* handler;
+  };
+  std::atomic<bool> busy{false};
+};
+
+// Serves a small site and records every request path with its arrival time.
+class SiteServer {
+ public:
+  explicit SiteServer(std::map<std::string, std::string> pages) : pages_(std::move(pages)) {
+    server_.server().Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string target = req.path;
+      if (!req.params.empty()) {
+        std::string query;
+        for (const auto& [k, v] : req.params) query += (query.empty() ? "?" : "&") + k + "=" + v;
+        target += query;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        requests_.emplace_back(target, Clock::now());
+      }
+      if (slow_path_ == req.path) std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+      auto it = pages_.find(req.path);
+      if (it == pages_.end()) {
+        res.status = 404;
+        return;
+      }
+      // "HTTP <status> <Retry-After>" as a page body makes the server answer with that status.
+      if (it->second.rfind("HTTP ", 0) == 0) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        int& served = status_served_[req.path];
+        if (served++ < status_times_) {
+          res.status = std::stoi(it->second.substr(5, 3));
+          if (it->second.size() > 9) res.set_header("Retry-After", it->second.substr(9));
+          return;
+        }
+        res.set_content("recovered", "text/html");
+        return;
+      }
+      bool feed = it->second.find("<rss") != std::string::npos ||
+                  it->second.find("<urlset") != std::string::npos ||
+                  it->second.find("<sitemapindex") != std::string::npos;
+      res.set_content(it->second, feed ? "application/xml" : "text/html");
+    });
+    server_.Start();
+  }
+  std::string Url(const std::string& path, const std::string& host = "127.0.0.1") const {
+    return server_.Url(path, host);
+  }
+  // Requested paths, robots.txt left out.
+  std::vector<std::string> Paths() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [path, time] : requests_) {
+      if (path != "/robots.txt") out.push_back(path);
+    }
+    return out;
+  }
+  int RobotsRequests() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return static_cast<int>(std::count_if(requests_.begin(), requests_.end(),
+                                          [](const auto& r) { return r.first == "/robots.txt"; }));
+  }
+  // How many times an "HTTP ..." page answers with its status before it recovers.
+  void SetStatusTimes(int times) { status_times_ = times; }
+  std::vector<std::pair<std::string, Clock::time_point>> Requests() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return requests_;
+  }
+  void SetSlowPath(std::string path) { slow_path_ = std::move(path); }
+
+ private:
+  std::map<std::string, std::string> pages_;
+  std::string slow_path_;
+  int status_times_ = 1;
+  std::map<std::string, int> status_served_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, Clock::time_point>> requests_;
+  TestServer server_;
+};
+
+config::Settings FastLocalSettings() {
+  config::Settings settings;
+  settings.allow_private_hosts = {"127.0.0.1", "localhost"};
+  settings.per_host_delay = std::chrono::seconds(0);
+  settings.per_host_connections = 2;
+  settings.concurrency = 4;
+  settings.fetch_timeout = std::chrono::seconds(5);
+  return settings;
+}
+
+std::string RfcDate(std::time_t t) {
+  char buffer[64];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buffer;
+}
+
+std::string Rss(const std::vector<std::pair<std::string, std::time_t>>& items) {
+  std::string rss = "<rss version=\"2.0\"><channel><title>t</title>";
+  for (const auto& [link, date] : items) {
+    rss += "<item><link>" + link + "</link><pubDate>" + RfcDate(date) + "</pubDate></item>";
+  }
+  return rss + "</channel></rss>";
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+TEST(CrawlerTest, CrawlsStartPageFeedAndLinksWithinScopeAndDepth) {
+  const std::time_t now = std::time(nullptr);
+  SiteServer server({
+      {"/start", R"(<a href="/a">a</a> <a href="b">b</a> <a href="/c?utm_source=x#top">c</a>
+                    <a href="/a#again">dup</a> <a href="/photo.jpg">img</a>
+                    <a href="/private/x">excluded</a> <a href="http://elsewhere.example/">ext</a>
+                    <a href="mailto:x@y">mail</a> <a href="/missing">404</a>)"},
+      {"/a", R"(<a href="/a2">deeper</a>)"},
+      {"/b", "b"},
+      {"/c", "c"},
+      {"/a2", "too deep"},
+      {"/f1", "feed item"},
+      {"/f2", "old feed item"},
+      {"/feed.xml", ""},
+  });
+  // The feed links: one recent, one 40 days old, one already linked from /start.
+  SiteServer feed_server({{"/feed.xml", Rss({{server.Url("/f2"), now - 40 * 86400},
+                                             {server.Url("/f1"), now - 3600},
+                                             {server.Url("/a"), now - 7200}})}});
+  config::Site site;
+  site.id = "local";
+  site.start_urls = {server.Url("/start")};
+  site.feeds = {feed_server.Url("/feed.xml")};
+  site.hosts = {"127.0.0.1"};
+  site.exclude = {"/private/*"};
+  site.max_depth = 1;
+  site.max_pages = 50;
+
+  RecordingHandler handler;
+  handler.stored = {server.Url("/b")};
+  Crawler crawler(FastLocalSettings());
+  CrawlStats stats = crawler.CrawlOnce({site}, handler);
+
+  std::vector<std::string> paths = server.Paths();
+  for (const char* expected : {"/start", "/a", "/c", "/f1", "/missing"}) {
+    EXPECT_TRUE(Contains(paths, expected)) << expected;
+  }
+  for (const char* unexpected : {"/b", "/a2", "/f2", "/photo.jpg", "/private/x"}) {
+    EXPECT_FALSE(Contains(paths, unexpected)) << unexpected;
+  }
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "/a"), 1);  // de-duplicated
+  EXPECT_TRUE(Contains(handler.pages, server.Url("/c")));      // canonical: no utm_, no fragment
+  EXPECT_EQ(handler.pages.size(), 4u);                         // start, a, c, f1
+  ASSERT_EQ(handler.errors.size(), 1u);
+  EXPECT_EQ(handler.errors[0].first, server.Url("/missing"));
+  EXPECT_NE(handler.errors[0].second.find("HTTP 404"), std::string::npos);
+  EXPECT_EQ(stats.feeds_fetched, 1);
+  EXPECT_EQ(stats.pages_fetched, 5);
+  EXPECT_EQ(stats.errors, 1);
+  EXPECT_EQ(stats.skipped_seen, 1);   // /b
+  EXPECT_EQ(stats.skipped_scope, 3);  // photo.jpg, private/x, elsewhere.example
+  EXPECT_GT(stats.bytes, 0);
+  EXPECT_FALSE(handler.overlapped);
+  EXPECT_FALSE(handler.wrong_thread);
+  // The feed is read before any page, and its item is fetched.
+  EXPECT_TRUE(Contains(feed_server.Paths(), "/feed.xml"));
+}
+
+TEST(CrawlerTest, StopsAtMaxPages) {
+  std::map<std::string, std::string> pages;
+  std::string links;
+  for (int i = 0; i < 20; ++i) {
+    links += "<a href=\"/p" + std::to_string(i) + "\">p</a>";
+    pages["/p" + std::to_string(i)] = "page";
+  }
+  pages["/start"] = links;
+  SiteServer server(pages);
+  config::Site site;
+  site.id = "budget";
+  site.start_urls = {server.Url("/start")};
+  site.max_depth = 3;
+  site.max_pages = 5;
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  EXPECT_EQ(server.Paths().size(), 5u);
+  EXPECT_EQ(stats.pages_fetched, 5);
+  EXPECT_EQ(stats.skipped_budget, 16);  // 20 queued links, 4 fetched
+}
+
+TEST(CrawlerTest, SpacesRequestsToOneHostByPerHostDelay) {
+  SiteServer server({{"/start", R"(<a href="/1">1</a>)"}, {"/1", "1"}});
+  config::Site site;
+  site.id = "polite";
+  site.start_urls = {server.Url("/start")};
+  config::Settings settings = FastLocalSettings();
+  settings.per_host_delay = std::chrono::seconds(1);
+  settings.per_host_connections = 2;
+  RecordingHandler handler;
+  Crawler(settings).CrawlOnce({site}, handler);
+  auto requests = server.Requests();
+  ASSERT_EQ(requests.size(), 3u);  // robots.txt, /start, /1
+  EXPECT_EQ(requests[0].first, "/robots.txt");
+  for (size_t i = 1; i < requests.size(); ++i) {
+    double gap = std::chrono::duration<double>(requests[i].second - requests[i - 1].second).count();
+    EXPECT_GE(gap, 0.95) << "request " << i << " came " << gap << " s after the previous one";
+  }
+}
+
+TEST(CrawlerTest, SlowHostDoesNotBlockAnotherSite) {
+  SiteServer slow(std::map<std::string, std::string>{{"/start", "slow"}});
+  slow.SetSlowPath("/start");
+  SiteServer fast(
+      {{"/start", R"(<a href="/1">1</a><a href="/2">2</a>)"}, {"/1", "1"}, {"/2", "2"}});
+  config::Site slow_site, fast_site;
+  slow_site.id = "slow";
+  slow_site.start_urls = {slow.Url("/start", "127.0.0.1")};
+  fast_site.id = "fast";
+  fast_site.start_urls = {fast.Url("/start", "localhost")};
+  RecordingHandler handler;
+  auto start = Clock::now();
+  Crawler(FastLocalSettings()).CrawlOnce({slow_site, fast_site}, handler);
+  ASSERT_EQ(handler.pages.size(), 4u);
+  EXPECT_EQ(handler.pages.back(), slow.Url("/start"));  // the fast site finished first
+  auto fast_requests = fast.Requests();
+  ASSERT_EQ(fast_requests.size(), 4u);  // robots.txt and three pages
+  double fast_done = std::chrono::duration<double>(fast_requests.back().second - start).count();
+  EXPECT_LT(fast_done, 1.0);
+}
+
+TEST(CrawlerTest, ReportsFetchErrorsForConfiguredUrls) {
+  SiteServer server(std::map<std::string, std::string>{{"/start", "ok"}});
+  config::Site site;
+  site.id = "errors";
+  site.start_urls = {server.Url("/start"), "not a url"};
+  site.feeds = {server.Url("/no-feed")};
+  config::Settings settings = FastLocalSettings();
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  EXPECT_EQ(stats.errors, 2);
+  ASSERT_EQ(handler.errors.size(), 2u);
+  std::set<std::string> urls{handler.errors[0].first, handler.errors[1].first};
+  EXPECT_TRUE(urls.count("not a url"));
+  EXPECT_TRUE(urls.count(server.Url("/no-feed")));
+}
+
+TEST(CrawlerTest, HonoursRobotsTxtGroupForOurProductToken) {
+  SiteServer server({
+      {"/robots.txt",
+       "User-agent: *\nDisallow: /private\n\nUser-agent: kuzet\nDisallow: /secret\n"},
+      {"/start", R"(<a href="/private/1">p</a><a href="/secret/1">s</a><a href="/open">o</a>)"},
+      {"/private/1", "p"},
+      {"/secret/1", "s"},
+      {"/open", "o"},
+  });
+  config::Site site;
+  site.id = "robots";
+  site.start_urls = {server.Url("/start"), server.Url("/secret/start")};
+  config::Settings settings = FastLocalSettings();
+  settings.user_agent = "Kuzet/0.1 (news monitor)";
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  std::vector<std::string> paths = server.Paths();
+  EXPECT_TRUE(Contains(paths, "/private/1"));  // only the "*" group disallows it
+  EXPECT_TRUE(Contains(paths, "/open"));
+  EXPECT_FALSE(Contains(paths, "/secret/1"));
+  EXPECT_FALSE(Contains(paths, "/secret/start"));
+  EXPECT_EQ(server.RobotsRequests(), 1);  // cached per host for the crawl
+  EXPECT_EQ(stats.robots_fetched, 1);
+  EXPECT_EQ(stats.skipped_robots, 2);
+  // A disallowed configured URL is reported; a disallowed link is only counted.
+  ASSERT_EQ(handler.errors.size(), 1u);
+  EXPECT_EQ(handler.errors[0].first, server.Url("/secret/start"));
+  EXPECT_NE(handler.errors[0].second.find("disallowed by robots.txt"), std::string::npos);
+}
+
+TEST(CrawlerTest, UnreachableRobotsTxtDisallowsTheHost) {
+  // RFC 9309 §2.3.1.4: a 5xx robots.txt means the whole site is off limits.
+  SiteServer server({{"/robots.txt", "HTTP 500"}, {"/start", "page"}});
+  server.SetStatusTimes(100);
+  config::Site site;
+  site.id = "down";
+  site.start_urls = {server.Url("/start")};
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  EXPECT_TRUE(server.Paths().empty());
+  EXPECT_EQ(stats.skipped_robots, 1);
+  ASSERT_EQ(handler.errors.size(), 1u);
+  EXPECT_NE(handler.errors[0].second.find("robots.txt unreachable: HTTP 500"), std::string::npos)
+      << handler.errors[0].second;
+}
+
+TEST(CrawlerTest, RobotsCrawlDelaySpacesRequests) {
+  SiteServer server({{"/robots.txt", "User-agent: *\nCrawl-delay: 1\n"},
+                     {"/start", R"(<a href="/1">1</a>)"},
+                     {"/1", "1"}});
+  config::Site site;
+  site.id = "delay";
+  site.start_urls = {server.Url("/start")};
+  RecordingHandler handler;
+  Crawler(FastLocalSettings()).CrawlOnce({site}, handler);  // per_host_delay is 0 here
+  auto requests = server.Requests();
+  ASSERT_EQ(requests.size(), 3u);
+  double gap = std::chrono::duration<double>(requests[2].second - requests[1].second).count();
+  EXPECT_GE(gap, 0.95);
+}
+
+TEST(CrawlerTest, RetriesAfter429WithRetryAfter) {
+  SiteServer server({{"/start", R"(<a href="/busy">b</a>)"}, {"/busy", "HTTP 429 1"}});
+  config::Site site;
+  site.id = "busy";
+  site.start_urls = {server.Url("/start")};
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  auto requests = server.Requests();
+  std::vector<Clock::time_point> busy;
+  for (const auto& [path, time] : requests) {
+    if (path == "/busy") busy.push_back(time);
+  }
+  ASSERT_EQ(busy.size(), 2u);
+  EXPECT_GE(std::chrono::duration<double>(busy[1] - busy[0]).count(), 0.95);
+  EXPECT_EQ(stats.retries, 1);
+  EXPECT_TRUE(handler.errors.empty());
+  EXPECT_TRUE(Contains(handler.pages, server.Url("/busy")));
+  EXPECT_EQ(stats.pages_fetched, 2);
+}
+
+TEST(CrawlerTest, LongRetryAfterLeavesTheHostForTheNextCrawl) {
+  SiteServer server({{"/start", R"(<a href="/a">a</a><a href="/b">b</a>)"},
+                     {"/a", "HTTP 503 3600"},
+                     {"/b", "b"}});
+  config::Site site;
+  site.id = "maintenance";
+  site.start_urls = {server.Url("/start")};
+  config::Settings settings = FastLocalSettings();
+  settings.per_host_connections = 1;
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  EXPECT_FALSE(Contains(server.Paths(), "/b"));
+  EXPECT_EQ(stats.skipped_backoff, 1);
+  ASSERT_EQ(handler.errors.size(), 1u);
+  EXPECT_NE(handler.errors[0].second.find("HTTP 503"), std::string::npos);
+  EXPECT_NE(handler.errors[0].second.find("Retry-After: 3600"), std::string::npos);
+}
+
+TEST(CrawlerTest, FollowsSitemapsAndSitemapIndexes) {
+  const std::time_t now = std::time(nullptr);
+  auto iso = [](std::time_t t) {
+    char buffer[32];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buffer);
+  };
+  SiteServer server({
+      {"/sitemap-index.xml",
+       "<sitemapindex><sitemap><loc>/news-sitemap.xml</loc></sitemap></sitemapindex>"},
+      {"/news-sitemap.xml",
+       "<urlset xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">"
+       "<url><loc>/old</loc><lastmod>" +
+           iso(now - 90 * 86400) +
+           "</lastmod></url>"
+           "<url><loc>/new</loc><news:news><news:publication_date>" +
+           iso(now - 600) +
+           "</news:publication_date></news:news></url>"
+           "<url><loc>/undated</loc></url></urlset>"},
+      {"/old", "old"},
+      {"/new", "new"},
+      {"/undated", "undated"},
+  });
+  config::Site site;
+  site.id = "sitemaps";
+  site.sitemaps = {server.Url("/sitemap-index.xml")};
+  site.max_depth = 0;
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  std::vector<std::string> paths = server.Paths();
+  EXPECT_TRUE(Contains(paths, "/news-sitemap.xml"));
+  EXPECT_TRUE(Contains(paths, "/new"));
+  EXPECT_TRUE(Contains(paths, "/undated"));
+  EXPECT_FALSE(Contains(paths, "/old"));
+  EXPECT_EQ(stats.feeds_fetched, 2);
+  ASSERT_EQ(handler.pages.size(), 2u);
+  EXPECT_EQ(handler.pages[0], server.Url("/new"));  // newest first
+}
+
+TEST(CrawlerTest, ReadsFeedsDiscoveredOnPages) {
+  // The handler returns the page's <link rel="alternate"> feed URL like any other link; the
+  // crawler recognises the response as a feed and follows its items.
+  SiteServer server({
+      {"/start", R"(<link rel="alternate" type="application/rss+xml" href="/rss">)"},
+      {"/rss", "<rss version=\"2.0\"><channel><item><link>/item</link></item></channel></rss>"},
+      {"/item", "item"},
+  });
+  config::Site site;
+  site.id = "autodiscovery";
+  site.start_urls = {server.Url("/start")};
+  site.max_depth = 1;
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  EXPECT_TRUE(Contains(server.Paths(), "/item"));
+  EXPECT_EQ(handler.pages, (std::vector<std::string>{server.Url("/start"), server.Url("/item")}));
+  EXPECT_EQ(stats.feeds_fetched, 1);
+  EXPECT_EQ(stats.pages_fetched, 2);
+}
+
+}  // namespace
+}  // namespace kuzet::crawler

@@ -1,0 +1,359 @@
+#include "crawler/fetcher.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+
+#include "tests/crawler/test_server.h"
+
+namespace kuzet::crawler {
+namespace {
+
+using testing::TestServer;
+
+config::Settings LocalSettings() {
+  config::Settings settings;
+  settings.allow_private_hosts = {"127.0.0.1"};
+  settings.fetch_timeout = std::chrono::seconds(5);
+  return settings;
+}
+
+// gzip-compresses `size` bytes of `fill` without holding them in memory.
+std::string GzipRepeated(char fill, size_t size) {
+  z_stream stream{};
+  deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  std::string input(1 << 20, fill);
+  std::string out;
+  char buffer[1 << 16];
+  size_t remaining = size;
+  for (;;) {
+    size_t chunk = std::min(remaining, input.size());
+    stream.next_in = reinterpret_cast<Bytef*>(input.data());
+    stream.avail_in = static_cast<uInt>(chunk);
+    remaining -= chunk;
+    int flush = remaining == 0 ? Z_FINISH : Z_NO_FLUSH;
+    int rc;
+    do {
+      stream.next_out = reinterpret_cast<Bytef*>(buffer);
+      stream.avail_out = sizeof buffer;
+      rc = deflate(&stream, flush);
+      out.append(buffer, sizeof buffer - stream.avail_out);
+    } while (stream.avail_out == 0);
+    if (rc == Z_STREAM_END) break;
+  }
+  deflateEnd(&stream);
+  return out;
+}
+
+long MaxRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST(FetcherTest, ReturnsStatusHeadersBodyAndUserAgent) {
+  TestServer server;
+  std::string seen_agent;
+  server.server().Get("/page", [&](const httplib::Request& req, httplib::Response& res) {
+    seen_agent = req.get_header_value("User-Agent");
+    res.set_header("X-Test", "yes");
+    res.set_content("<html>hello</html>", "text/html; charset=utf-8");
+  });
+  server.Start();
+  config::Settings settings = LocalSettings();
+  settings.user_agent = "KuzetTest/1";
+  Fetcher fetcher(settings);
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/page"), "", ""});
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "<html>hello</html>");
+  EXPECT_EQ(response->content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(response->Header("x-test"), "yes");
+  EXPECT_EQ(response->Header("X-TEST"), "yes");
+  EXPECT_EQ(response->final_url, server.Url("/page"));
+  EXPECT_EQ(seen_agent, "KuzetTest/1");
+  EXPECT_GT(response->bytes_received, 18);
+}
+
+TEST(FetcherTest, NotFoundIsAResponseNotAnError) {
+  TestServer server;
+  server.server().Get("/missing", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 404;
+    res.set_content("no", "text/plain");
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/missing"), "", ""});
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_EQ(response->status, 404);
+}
+
+TEST(FetcherTest, FollowsRedirectsAndRecordsFinalUrl) {
+  TestServer server;
+  server.server().Get(
+      "/a", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/b", 301); });
+  server.server().Get("/b", [](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("c?x=1", 302);  // relative to /b
+  });
+  server.server().Get("/c", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content("final " + req.get_param_value("x"), "text/plain");
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/a"), "", ""});
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "final 1");
+  EXPECT_EQ(response->redirects, 2);
+  EXPECT_EQ(response->final_url, server.Url("/c?x=1"));
+  EXPECT_EQ(response->url, server.Url("/a"));
+}
+
+TEST(FetcherTest, RedirectLoopIsAClearError) {
+  TestServer server;
+  std::atomic<int> hits{0};
+  server.server().Get("/loop1", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_redirect("/loop2", 302);
+  });
+  server.server().Get("/loop2", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_redirect("/loop1", 302);
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/loop1"), "", ""});
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("redirect loop"), std::string::npos)
+      << response.status().message();
+  EXPECT_NE(response.status().message().find(server.Url("/loop1")), std::string::npos);
+  EXPECT_EQ(hits.load(), 2);
+}
+
+TEST(FetcherTest, RedirectChainIsBoundedByMaxRedirects) {
+  TestServer server;
+  std::atomic<int> hits{0};
+  server.server().Get(R"(/hop/(\d+))", [&](const httplib::Request& req, httplib::Response& res) {
+    ++hits;
+    res.set_redirect("/hop/" + std::to_string(std::stoi(req.matches[1]) + 1), 301);
+  });
+  server.Start();
+  config::Settings settings = LocalSettings();
+  settings.max_redirects = 3;
+  Fetcher fetcher(settings);
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/hop/0"), "", ""});
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("too many redirects (max_redirects=3)"),
+            std::string::npos)
+      << response.status().message();
+  EXPECT_EQ(hits.load(), 4);  // the original request and three redirects
+}
+
+TEST(FetcherTest, DecodesGzipBody) {
+  TestServer server;
+  const std::string compressed = GzipRepeated('k', 100000);
+  std::string accept_encoding;
+  server.server().Get("/gz", [&](const httplib::Request& req, httplib::Response& res) {
+    accept_encoding = req.get_header_value("Accept-Encoding");
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(compressed, "text/html");
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/gz"), "", ""});
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_EQ(response->body, std::string(100000, 'k'));
+  EXPECT_NE(accept_encoding.find("gzip"), std::string::npos);
+  EXPECT_LT(response->bytes_received, 10000);  // the compressed size went over the wire
+}
+
+TEST(FetcherTest, RefusesBodyOverLimit) {
+  TestServer server;
+  server.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(2 << 20, 'x'), "text/html");
+  });
+  server.Start();
+  config::Settings settings = LocalSettings();
+  settings.max_body_bytes = 1 << 20;
+  Fetcher fetcher(settings);
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/big"), "", ""});
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("max_body_bytes"), std::string::npos)
+      << response.status().message();
+}
+
+TEST(FetcherTest, GzipBombStopsAtLimitWithBoundedMemory) {
+  TestServer server;
+  const size_t inflated = size_t{160} << 20;  // 160 MiB of zeros, ~160 KB compressed
+  const std::string bomb = GzipRepeated('\0', inflated);
+  ASSERT_LT(bomb.size(), size_t{1} << 20);
+  server.server().Get("/bomb", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(bomb, "text/html");
+  });
+  server.Start();
+  config::Settings settings = LocalSettings();
+  settings.max_body_bytes = 1 << 20;
+  Fetcher fetcher(settings);
+  long rss_before_kb = MaxRssKb();
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/bomb"), "", ""});
+  long rss_after_kb = MaxRssKb();
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("after decompression"), std::string::npos)
+      << response.status().message();
+  EXPECT_LT(rss_after_kb - rss_before_kb, 64 * 1024)
+      << "peak memory grew by " << rss_after_kb - rss_before_kb << " KiB";
+}
+
+TEST(FetcherTest, TimesOutOnSlowServer) {
+  TestServer server;
+  server.server().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+    res.set_content("late", "text/plain");
+  });
+  server.Start();
+  config::Settings settings = LocalSettings();
+  settings.fetch_timeout = std::chrono::seconds(1);
+  Fetcher fetcher(settings);
+  auto start = std::chrono::steady_clock::now();
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/slow"), "", ""});
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("timed out"), std::string::npos)
+      << response.status().message();
+  EXPECT_LT(elapsed, 1.5);
+}
+
+TEST(FetcherTest, RefusesLoopbackUnlessAllowed) {
+  TestServer server;
+  std::atomic<int> hits{0};
+  server.server().Get("/private", [&](const httplib::Request&, httplib::Response& res) {
+    ++hits;
+    res.set_content("secret", "text/plain");
+  });
+  server.Start();
+  config::Settings settings = LocalSettings();
+  settings.allow_private_hosts.clear();
+  Fetcher refusing(settings);
+  Result<FetchResponse> refused = refusing.Fetch({server.Url("/private"), "", ""});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("non-public address 127.0.0.1"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(hits.load(), 0);
+
+  settings.allow_private_hosts = {"*"};
+  Fetcher allowing(settings);
+  Result<FetchResponse> allowed = allowing.Fetch({server.Url("/private"), "", ""});
+  ASSERT_TRUE(allowed.ok()) << allowed.status().message();
+  EXPECT_EQ(allowed->body, "secret");
+}
+
+TEST(FetcherTest, RedirectToUnlistedPrivateHostIsRefused) {
+  // "localhost" is allowed; a redirect from it to the literal 127.0.0.1 is not.
+  TestServer server;
+  std::atomic<int> private_hits{0};
+  server.server().Get("/start", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("http://127.0.0.1:" + std::to_string(server.port()) + "/internal", 302);
+  });
+  server.server().Get("/internal", [&](const httplib::Request&, httplib::Response& res) {
+    ++private_hits;
+    res.set_content("internal", "text/plain");
+  });
+  server.Start();
+  config::Settings settings = LocalSettings();
+  settings.allow_private_hosts = {"localhost"};
+  Fetcher fetcher(settings);
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/start", "localhost"), "", ""});
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find("non-public address 127.0.0.1"), std::string::npos)
+      << response.status().message();
+  EXPECT_EQ(private_hits.load(), 0);
+}
+
+TEST(FetcherTest, ConditionalGetSendsValidatorsAndReports304) {
+  TestServer server;
+  std::string if_none_match, if_modified_since;
+  server.server().Get("/feed", [&](const httplib::Request& req, httplib::Response& res) {
+    if_none_match = req.get_header_value("If-None-Match");
+    if_modified_since = req.get_header_value("If-Modified-Since");
+    if (if_none_match == "\"v1\"") {
+      res.status = 304;
+      return;
+    }
+    res.set_header("ETag", "\"v1\"");
+    res.set_content("<rss/>", "application/rss+xml");
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> first = fetcher.Fetch({server.Url("/feed"), "", ""});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->status, 200);
+  EXPECT_TRUE(if_none_match.empty());
+  const std::string etag = first->Header("etag");
+  EXPECT_EQ(etag, "\"v1\"");
+
+  Result<FetchResponse> second =
+      fetcher.Fetch({server.Url("/feed"), etag, "Sun, 29 Nov 2026 07:00:00 GMT"});
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->status, 304);
+  EXPECT_TRUE(second->body.empty());
+  EXPECT_EQ(if_none_match, "\"v1\"");
+  EXPECT_EQ(if_modified_since, "Sun, 29 Nov 2026 07:00:00 GMT");
+}
+
+TEST(FetcherTest, ConnectionRefusedNamesTheUrl) {
+  TestServer server;
+  server.Start();
+  std::string url = server.Url("/gone");
+  server.Stop();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> response = fetcher.Fetch({url, "", ""});
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.status().message().find(url), std::string::npos);
+}
+
+struct AddressCase {
+  const char* ip;
+  bool non_public;
+};
+
+TEST(IsNonPublicAddressTest, ClassifiesV4AndV6) {
+  const AddressCase cases[] = {
+      {"127.0.0.1", true},
+      {"127.255.0.9", true},
+      {"10.1.2.3", true},
+      {"172.16.0.1", true},
+      {"172.31.255.255", true},
+      {"172.32.0.1", false},
+      {"192.168.1.1", true},
+      {"169.254.169.254", true},  // cloud metadata endpoint
+      {"100.64.0.1", true},
+      {"0.0.0.0", true},
+      {"224.0.0.1", true},
+      {"255.255.255.255", true},
+      {"8.8.8.8", false},
+      {"93.184.216.34", false},
+      {"::1", true},
+      {"::", true},
+      {"fe80::1", true},
+      {"fc00::1", true},
+      {"fd12:3456::1", true},
+      {"ff02::1", true},
+      {"::ffff:127.0.0.1", true},
+      {"::ffff:8.8.8.8", false},
+      {"2001:4860:4860::8888", false},
+      {"[::1]", true},
+      {"64:ff9b::10.0.0.1", true},
+      {"not-an-ip", false},
+  };
+  for (const AddressCase& c : cases) {
+    EXPECT_EQ(IsNonPublicAddress(c.ip), c.non_public) << c.ip;
+  }
+}
+
+}  // namespace
+}  // namespace kuzet::crawler
