@@ -47,4 +47,13 @@ struct MatchOptions {
 };
 int MatchCommand(const MatchOptions& options);
 
+// serve: the HTTP API, Atom feed, metrics and web page (app/http_server.h) until SIGTERM/SIGINT.
+struct ServeOptions {
+  std::string config_path;  // data dir and [server] table from here ...
+  std::string data_dir;     // ... or just a data dir (then loopback and no token by default)
+  std::string listen;       // host:port; "": the config's, else 127.0.0.1:8765
+  std::string token_env;    // environment variable holding the bearer token; "": the config's
+};
+int ServeCommand(const ServeOptions& options);
+
 }  // namespace kuzet::app

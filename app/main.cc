@@ -66,6 +66,13 @@ int main(int argc, char** argv) {
   match_cmd->add_option("--format", match.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  ServeOptions serve;
+  auto* serve_cmd = cli.add_subcommand("serve", "Serve the HTTP API, Atom feed, metrics and page");
+  serve_cmd->add_option("-c,--config", serve.config_path, "Config file (data_dir, [server])");
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Data directory (instead of --config)");
+  serve_cmd->add_option("--listen", serve.listen, "host:port (default 127.0.0.1:8765)");
+  serve_cmd->add_option("--token-env", serve.token_env, "Environment variable with a bearer token");
+
   CLI11_PARSE(cli, argc, argv);
 
   if (check->parsed()) return CheckConfigCommand(check_file);
@@ -74,5 +81,6 @@ int main(int argc, char** argv) {
   if (mentions_cmd->parsed()) return MentionsCommand(mentions);
   if (extract_cmd->parsed()) return ExtractCommand(extract);
   if (match_cmd->parsed()) return MatchCommand(match);
+  if (serve_cmd->parsed()) return ServeCommand(serve);
   return 2;
 }

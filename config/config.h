@@ -64,6 +64,35 @@ struct Rule {
   std::vector<std::string> sites;      // only documents from these site ids; empty: all
   bool cross_script = true;            // match across Cyrillic / Latin spellings
   bool exact = false;                  // no inflection: match the term's word forms exactly
+  std::vector<std::string> alert_to;   // recipients for this rule; empty: [alerts].to
+  std::string alert_mode;              // "immediate" | "digest"; "": [alerts].mode
+  int line = 0;
+};
+
+// The query API and web page ([server] table): `kuzet serve`, and `kuzet run` when enabled.
+struct Server {
+  bool enabled = false;                  // kuzet run serves the API beside the crawl
+  std::string listen = "127.0.0.1:8765";  // host:port; loopback unless deliberately opened
+  std::string token_env;                 // environment variable holding a bearer token; "": none
+  std::string public_url;                // base URL for links in alerts and the Atom feed
+  int line = 0;
+};
+
+// Where and how alerts go ([alerts] table); see alert/README.md.
+struct Alerts {
+  bool enabled = false;  // true when the table is present
+  std::string smtp_url;  // smtp://host:587 or smtps://host:465; "": no email
+  std::string starttls = "required";  // required | try | off
+  std::string from, from_name = "Kuzet", subject_prefix = "[Kuzet]";
+  std::vector<std::string> to;       // default recipients
+  std::string user, password, password_env, ca_file;
+  std::vector<std::string> command;  // hook argv (no shell); receives the alert JSON on stdin
+  Seconds command_timeout{30};
+  std::string webhook_url;
+  std::string mode = "immediate";    // immediate | digest
+  Seconds digest_interval{3600};
+  int max_per_hour = 60;             // beyond this alerts wait for the next hour, never dropped
+  int max_attempts = 20;             // then the alert is marked failed
   int line = 0;
 };
 
@@ -72,6 +101,8 @@ struct Config {
   Settings settings;
   std::vector<Site> sites;
   std::vector<Rule> rules;
+  Server server;
+  Alerts alerts;
 };
 
 // Parses and validates a config file. data_dir is made absolute relative to the file's folder.

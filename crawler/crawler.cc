@@ -496,8 +496,15 @@ Crawler::~Crawler() = default;
 CrawlStats Crawler::CrawlOnce(const std::vector<config::Site>& sites, CrawlHandler& handler,
                               Frontier* frontier) {
   InMemoryFrontier in_memory;
-  CrawlRun run(settings_, sites, handler, frontier != nullptr ? *frontier : in_memory);
-  return run.Run();
+  try {
+    CrawlRun run(settings_, sites, handler, frontier != nullptr ? *frontier : in_memory);
+    return run.Run();
+  } catch (const std::exception& e) {  // e.g. threads could not be started
+    spdlog::error("crawl aborted: {}", e.what());
+    CrawlStats stats;
+    stats.errors = 1;
+    return stats;
+  }
 }
 
 }  // namespace kuzet::crawler

@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include <cstring>
+#include <vector>
 
 #include "crawler/feed_date.h"
 #include "crawler/url.h"
@@ -118,7 +119,8 @@ void ReadRssItem(const pugi::xml_node& item, const std::string& document_base, F
   if (out.url.empty()) {  // feedburner keeps the original link here
     out.url = Absolute(base, Text(Child(item, "origlink")));
   }
-  out.published = FirstDate(item, {"pubdate", "date", "published", "updated", "issued"});
+  out.published =
+      FirstDate(item, {"pubdate", "date", "published", "issued", "created", "updated", "modified"});
   if (!out.url.empty()) feed.items.push_back(std::move(out));
 }
 
@@ -184,17 +186,13 @@ Result<Feed> ParseFeed(std::string_view xml, std::string_view base_url) {
     pugi::xml_node channel = NameIs(root, "channel") ? root : Child(root, "channel");
     feed.title = Text(Child(channel, "title"));
     // RSS 2.0 puts items inside <channel>; RSS 1.0 (RDF) and 0.90 next to it.
-    for (const pugi::xml_node& parent : {channel, root}) {
-      if (!parent || (parent == root && channel == root)) continue;
+    std::vector<pugi::xml_node> parents{root};
+    if (channel && channel != root) parents.insert(parents.begin(), channel);
+    for (const pugi::xml_node& parent : parents) {
       for (pugi::xml_node item : parent.children()) {
-        if (item.type() == pugi::node_element && NameIs(item, "item"))
+        if (item.type() == pugi::node_element && NameIs(item, "item")) {
           ReadRssItem(item, base, feed);
-      }
-    }
-    if (channel == root) {
-      for (pugi::xml_node item : root.children()) {
-        if (item.type() == pugi::node_element && NameIs(item, "item"))
-          ReadRssItem(item, base, feed);
+        }
       }
     }
     return feed;

@@ -164,11 +164,14 @@ struct Fetcher::Impl {
 
 Fetcher::Fetcher(const config::Settings& settings) : impl_(std::make_unique<Impl>()) {
   impl_->settings = settings;
+  // Reference-counted and thread-safe since libcurl 7.84; done here so no caller has to.
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   impl_->curl = curl_easy_init();
 }
 
 Fetcher::~Fetcher() {
   if (impl_->curl != nullptr) curl_easy_cleanup(impl_->curl);
+  curl_global_cleanup();
 }
 
 Result<FetchResponse> Fetcher::Fetch(const FetchRequest& request) {
@@ -196,12 +199,8 @@ Result<FetchResponse> Fetcher::Fetch(const FetchRequest& request) {
   };
 
   for (;;) {
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-      std::string lower = Lower(url.substr(0, 8));
-      if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
-        return fail("refused non-http(s) URL " + url);
-      }
-    }
+    std::string scheme = Lower(url.substr(0, url.find(':')));
+    if (scheme != "http" && scheme != "https") return fail("refused non-http(s) URL " + url);
     chain.push_back(url);
     long remaining_ms = static_cast<long>(
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());

@@ -64,6 +64,11 @@ constexpr std::string_view kSectionEnders[] = {
     "поделиться", "тағы оқыңыз", "ұқсас жаңалықтар", "пікірлер", "пікір қалдыру",
     "тақырыпқа қатысты"};
 
+// Link texts that end a teaser (lowercase; Cyrillic phrases match lowercase text only).
+constexpr std::string_view kReadMore[] = {"read more", "continue reading", "read the full",
+                                          "подробнее", "читать далее", "читать полностью",
+                                          "толығырақ", "ары қарай"};
+
 bool ContainsAny(std::string_view hay, std::span<const std::string_view> needles) {
   for (auto n : needles) {
     if (hay.find(n) != std::string_view::npos) return true;
@@ -310,7 +315,7 @@ class Extraction {
     }
   }
 
-  static void LowerInPlace(std::string& s) {
+  static void LowerInPlace(std::string& s) {  // ASCII only
     for (char& c : s) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     }
@@ -642,11 +647,55 @@ class Extraction {
       want_break = true;
     }
     while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+    return DropRepeatedParagraphs(out);
+  }
+
+  // Galleries and sliders repeat the same caption; the article never repeats a paragraph.
+  static std::string DropRepeatedParagraphs(const std::string& text) {
+    std::vector<std::string_view> seen;
+    std::string out;
+    out.reserve(text.size());
+    size_t pos = 0;
+    while (pos <= text.size()) {
+      size_t end = text.find("\n\n", pos);
+      if (end == std::string::npos) end = text.size();
+      const std::string_view para(text.data() + pos, end - pos);
+      const bool repeated = para.size() >= 20 &&
+                            std::find(seen.begin(), seen.end(), para) != seen.end();
+      if (!repeated) {
+        if (!out.empty()) out += "\n\n";
+        out += para;
+        if (para.size() >= 20 && seen.size() < 4096) seen.push_back(para);
+      }
+      pos = end + 2;
+    }
     return out;
+  }
+
+  // A short block that ends in a "Read more" link is a teaser for another story.
+  bool IsTeaser(int i) const {
+    const Node& n = nodes_[i];
+    if (n.text == 0 || n.text > 1500 || n.end - i > 300) return false;
+    for (int k = n.end - 1; k > i; --k) {
+      const Node& c = nodes_[k];
+      if (c.kind != Kind::kElement || c.tag != GUMBO_TAG_A) continue;
+      if (c.text > 40) return false;  // only the last link counts
+      std::string t = NodeText(c.g);
+      LowerInPlace(t);
+      for (auto phrase : kReadMore) {
+        if (t.find(phrase) != std::string::npos) return true;
+      }
+      return false;
+    }
+    return false;
   }
 
   bool Drop(int i) const {
     const Node& n = nodes_[i];
+    if ((n.tag == GUMBO_TAG_DIV || n.tag == GUMBO_TAG_ARTICLE || n.tag == GUMBO_TAG_LI ||
+         n.tag == GUMBO_TAG_SECTION) &&
+        IsTeaser(i))
+      return true;
     if (IsHeading(n.tag) && n.class_weight < 0) return true;
     if (n.tag == GUMBO_TAG_FIGCAPTION) return false;
     if ((flags_ & kWeightClasses) && n.text < 500) {

@@ -148,6 +148,12 @@ std::string MatchAt(const std::vector<Token>& t, size_t k) {
     if (Plausible(t[k].value, t[k + 1].value, t[k + 2].value))
       return Format(t[k].value, t[k + 1].value, t[k + 2].value);
   }
+  // East Asian: 2020年07月03日, 2020년 7월 3일
+  if (num(k) && t[k].digits == 4 && k + 4 < t.size() && t[k + 1].type == Token::kWord &&
+      (t[k + 1].text == "年" || t[k + 1].text == "년") && num(k + 2) && num(k + 4) &&
+      t[k + 3].type == Token::kWord && (t[k + 3].text == "月" || t[k + 3].text == "월") &&
+      Plausible(t[k].value, t[k + 2].value, t[k + 4].value))
+    return Format(t[k].value, t[k + 2].value, t[k + 4].value);
   // DD.MM.YYYY / DD/MM/YYYY / DD-MM-YYYY (day first unless that is impossible)
   if (num(k) && num(k + 1) && num(k + 2) && t[k].digits <= 2 && t[k + 1].digits <= 2 &&
       (t[k + 2].digits == 4 || (t[k + 2].digits == 2 && t[k].sep_after == '.')) &&

@@ -36,6 +36,8 @@ struct Scan {
   int date_rank = 1 << 30;
   std::string meta_date;
   std::string itemprop_date, time_date, time_pub_date;
+  std::vector<const GumboNode*> dated_elements;  // class/id names a date or byline
+  bool meta_utc = false, itemprop_utc = false, time_utc = false, time_pub_utc = false;
   std::vector<std::string> json_ld;
   std::vector<std::string> hrefs, feed_hrefs;
 };
@@ -48,6 +50,29 @@ bool RelHas(std::string_view rel, std::string_view word) {
     const bool end = pos + word.size() == lower.size() || lower[pos + word.size()] == ' ';
     if (start && end) return true;
     ++pos;
+  }
+  return false;
+}
+
+// A timestamp in UTC ("...Z", "+00:00") may fall on another calendar day than the publisher's.
+bool IsUtcStamp(std::string_view v) {
+  v = Trim(v);
+  if (v.size() < 11) return false;  // a bare date has no zone
+  return v.ends_with('Z') || v.ends_with("+00:00") || v.ends_with("+0000") ||
+         v.ends_with("GMT") || v.ends_with("UTC");
+}
+
+bool ContainsNoCase(std::string_view hay, std::string_view lower_needle) {
+  if (hay.size() < lower_needle.size()) return false;
+  for (size_t i = 0; i + lower_needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < lower_needle.size()) {
+      char c = hay[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != lower_needle[k]) break;
+      ++k;
+    }
+    if (k == lower_needle.size()) return true;
   }
   return false;
 }
@@ -73,6 +98,7 @@ void VisitElement(const GumboNode* n, Scan& s) {
         if (!d.empty()) {
           s.date_rank = rank;
           s.meta_date = std::move(d);
+          s.meta_utc = IsUtcStamp(content);
         }
       }
       return;
@@ -117,8 +143,14 @@ void VisitElement(const GumboNode* n, Scan& s) {
                          Attr(n, "itemprop") == "datePublished";
         std::string d = NormalizeDate(dt);
         if (!d.empty()) {
-          if (pub && s.time_pub_date.empty()) s.time_pub_date = d;
-          if (s.time_date.empty()) s.time_date = std::move(d);
+          if (pub && s.time_pub_date.empty()) {
+            s.time_pub_date = d;
+            s.time_pub_utc = IsUtcStamp(dt);
+          }
+          if (s.time_date.empty()) {
+            s.time_date = std::move(d);
+            s.time_utc = IsUtcStamp(dt);
+          }
         }
       }
       break;
@@ -132,11 +164,26 @@ void VisitElement(const GumboNode* n, Scan& s) {
     default:
       break;
   }
+  if (s.dated_elements.size() < 16) {
+    // Elements whose class or id names a date or byline ("published-date", "entry-date",
+    // "byline", "datetime"), not "updated"/"modified" ones; read later only if markup has no date.
+    const std::string_view cls = Attr(n, "class");
+    const std::string_view id = Attr(n, "id");
+    auto dated = [](std::string_view v) {
+      return ContainsNoCase(v, "date") || ContainsNoCase(v, "time") ||
+             ContainsNoCase(v, "byline") || ContainsNoCase(v, "publish");
+    };
+    auto changed = [](std::string_view v) {
+      return ContainsNoCase(v, "update") || ContainsNoCase(v, "modif");
+    };
+    if ((dated(cls) || dated(id)) && !changed(cls) && !changed(id)) s.dated_elements.push_back(n);
+  }
   const std::string_view itemprop = Attr(n, "itemprop");
   if (itemprop == "datePublished" && s.itemprop_date.empty()) {
     std::string_view v = Attr(n, "content");
     if (v.empty()) v = Attr(n, "datetime");
     s.itemprop_date = v.empty() ? NormalizeDate(NodeText(n)) : NormalizeDate(v);
+    s.itemprop_utc = IsUtcStamp(v);
   } else if (itemprop == "author" && s.itemprop_author.empty()) {
     std::string_view v = Attr(n, "content");
     s.itemprop_author = v.empty() ? NodeText(n) : std::string(v);
@@ -144,7 +191,8 @@ void VisitElement(const GumboNode* n, Scan& s) {
 }
 
 // Finds datePublished, author.name, publisher.name in JSON-LD (objects, arrays, @graph).
-void ReadJsonLd(std::string_view text, std::string& date, std::string& author, std::string& site) {
+void ReadJsonLd(std::string_view text, std::string& date, bool& date_utc, std::string& author,
+                std::string& site) {
   const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     // Hand-written JSON-LD is often invalid (raw newlines, trailing commas); still read the
@@ -155,7 +203,10 @@ void ReadJsonLd(std::string_view text, std::string& date, std::string& author, s
     const size_t open = text.find('"', text.find(':', key));
     if (open == std::string_view::npos) return;
     const size_t close = text.find('"', open + 1);
-    if (close != std::string_view::npos) date = NormalizeDate(text.substr(open + 1, close - open - 1));
+    if (close != std::string_view::npos) {
+      date = NormalizeDate(text.substr(open + 1, close - open - 1));
+      date_utc = IsUtcStamp(text.substr(open + 1, close - open - 1));
+    }
     return;
   }
   std::vector<const nlohmann::json*> stack{&doc};
@@ -171,6 +222,7 @@ void ReadJsonLd(std::string_view text, std::string& date, std::string& author, s
     if (date.empty()) {
       if (auto it = j->find("datePublished"); it != j->end() && it->is_string()) {
         date = NormalizeDate(it->get<std::string>());
+        date_utc = IsUtcStamp(it->get<std::string>());
       }
     }
     if (author.empty()) {
@@ -251,7 +303,8 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
 
   PageMetadata m;
   std::string ld_date, ld_author, ld_site;
-  for (const auto& text : s.json_ld) ReadJsonLd(text, ld_date, ld_author, ld_site);
+  bool ld_utc = false;
+  for (const auto& text : s.json_ld) ReadJsonLd(text, ld_date, ld_utc, ld_author, ld_site);
 
   m.site_name = FirstNonEmpty({&s.og_site_name, &ld_site, &s.app_name});
   const std::string raw_title = FirstNonEmpty({&s.og_title, &s.h1, &s.title_tag});
@@ -263,7 +316,31 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
   // values are often UTC timestamps that drift a day, so the URL goes first (as htmldate does).
   m.date = FindDateInUrl(page_url);
   if (m.date.empty()) {
-    m.date = FirstNonEmpty({&s.meta_date, &ld_date, &s.itemprop_date, &s.time_pub_date, &s.time_date});
+    // Markup sources in order of trust; a local-time value beats a UTC one, whose day may differ
+    // from the publisher's.
+    const std::pair<const std::string*, bool> sources[] = {
+        {&s.meta_date, s.meta_utc},         {&ld_date, ld_utc},
+        {&s.itemprop_date, s.itemprop_utc}, {&s.time_pub_date, s.time_pub_utc},
+        {&s.time_date, s.time_utc}};
+    for (const auto& [date, utc] : sources) {
+      if (!date->empty() && !utc) {
+        m.date = *date;
+        break;
+      }
+    }
+    if (m.date.empty()) {
+      for (const auto& [date, utc] : sources) {
+        if (!date->empty()) {
+          m.date = *date;
+          break;
+        }
+      }
+    }
+    for (const GumboNode* n : s.dated_elements) {
+      if (!m.date.empty()) break;
+      const std::string text = NodeText(n);
+      if (text.size() < 200) m.date = FindDateInText(text);
+    }
   }
 
   if (!s.base_href.empty()) resolver.SetBase(s.base_href);

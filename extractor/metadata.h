@@ -21,7 +21,8 @@ struct PageMetadata {
 
 // Reads <head> metadata, JSON-LD, microdata and links. resolver gets the page's <base href>.
 // Sources of the date, best first: a full date in the URL path, JSON-LD datePublished, <meta>
-// article:published_time and kin, itemprop=datePublished, <time datetime>.
+// article:published_time and kin, itemprop=datePublished, <time datetime> (local-time values
+// before UTC ones), then a written date in an element whose class/id names a date or byline.
 PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
                              UrlResolver& resolver);
 

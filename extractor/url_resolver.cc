@@ -1,5 +1,7 @@
 #include "extractor/url_resolver.h"
 
+#include <algorithm>
+
 #include "extractor/dom.h"
 
 namespace kuzet::extractor {
@@ -214,6 +216,13 @@ std::optional<std::string> UrlResolver::Resolve(std::string_view href) const {
     if (curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
       result = std::string(out);
       curl_free(out);
+      // Hosts are case-insensitive (RFC 3986 §3.2.2); lowercase them so duplicates collapse.
+      const size_t host = result->find("://") + 3;
+      const size_t end = result->find_first_of("/?#", host);
+      for (size_t k = host; k < std::min(end, result->size()); ++k) {
+        char& c = (*result)[k];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      }
     }
   }
   curl_url_cleanup(u);

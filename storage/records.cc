@@ -104,6 +104,19 @@ std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id) {
   return StoryMembersPrefix(story_id) + IdKey(doc_id);
 }
 
+std::string StoryTimeKey(int64_t created_us, uint64_t story_id) {
+  std::string key(1, kStoryTimeTag);
+  PutNewestFirstTimeBE(key, created_us);
+  PutNewestFirstIdBE(key, story_id);
+  return key;
+}
+
+std::string AlertKey(char kind, uint64_t mention_id) {
+  std::string key(1, kind);
+  PutFixed64BE(key, mention_id);
+  return key;
+}
+
 std::string EncodeDocStory(const DocStory& story) {
   std::string out(1, static_cast<char>(kRecordVersion));
   PutVarint64(out, story.story_id);
@@ -199,6 +212,7 @@ std::string EncodeMention(const Mention& m) {
     PutVarint64(out, h.begin);
     PutVarint64(out, h.end);
   }
+  PutVarint64(out, m.story_id);  // appended after format 1's first release
   return out;
 }
 
@@ -221,6 +235,8 @@ bool DecodeMention(std::string_view in, Mention& m) {
       return false;
     }
   }
+  m.story_id = 0;
+  if (!r.empty() && !r.GetVarint64(m.story_id)) return false;
   return true;
 }
 
@@ -238,17 +254,25 @@ bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& la
 
 std::string EncodeOutboxValue(const OutboxEntry& e) {
   std::string out(1, static_cast<char>(kRecordVersion));
-  out.push_back('P');  // the only state so far: pending
+  out.push_back(e.state == OutboxEntry::State::kFailed ? 'F' : 'P');
   PutVarint64(out, e.attempts);
+  PutLengthPrefixed(out, e.last_error);  // appended after format 1's first release
+  PutVarsint64(out, e.due_us);
   return out;
 }
 
 bool DecodeOutboxValue(std::string_view in, OutboxEntry& e) {
   Reader r(in);
   uint8_t state;
-  if (!GetVersion(r) || !r.GetByte(state) || state != 'P') return false;
-  e.state = OutboxEntry::State::kPending;
-  return r.GetVarint32(e.attempts);
+  if (!GetVersion(r) || !r.GetByte(state) || (state != 'P' && state != 'F')) return false;
+  e.state = state == 'F' ? OutboxEntry::State::kFailed : OutboxEntry::State::kPending;
+  if (!r.GetVarint32(e.attempts)) return false;
+  e.last_error.clear();
+  if (r.empty()) return true;  // written before last_error and due_us were appended
+  int64_t due;
+  if (!r.GetLengthPrefixed(e.last_error) || !r.GetVarsint64(due)) return false;
+  if (e.state == OutboxEntry::State::kFailed) e.due_us = due;  // in the key when pending
+  return true;
 }
 
 }  // namespace kuzet::storage

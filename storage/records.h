@@ -25,11 +25,16 @@ inline constexpr const char* kOutboxFamily = "outbox";
 inline constexpr const char* kStoriesFamily = "stories";
 inline constexpr const char* kCursorsFamily = "cursors";
 inline constexpr const char* kFrontierFamily = "frontier";
+// Added after format 1 was released: a read-only open of an older store may lack it (and then
+// reads it as empty); a read-write open creates it.
+inline constexpr const char* kAlertsFamily = "alerts";
 
 // ---- meta keys ---------------------------------------------------------------------------------
 inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
 inline constexpr std::string_view kNextDocIdKey = "next_doc_id";          // fixed64 BE
 inline constexpr std::string_view kNextMentionIdKey = "next_mention_id";  // fixed64 BE
+// Present once every story has its 't' entry (stores made before the index are backfilled).
+inline constexpr std::string_view kStoryTimeIndexKey = "story_time_index";  // empty
 
 // The version of the layout in README.md. A store with a larger number is refused.
 inline constexpr uint32_t kFormatVersion = 1;
@@ -54,6 +59,12 @@ std::string SimHashTableKey(int block, uint64_t simhash, uint64_t doc_id);
 std::string DocStoryKey(uint64_t doc_id);
 std::string StoryMembersPrefix(uint64_t story_id);
 std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id);
+inline constexpr char kStoryTimeTag = 't';
+std::string StoryTimeKey(int64_t created_us, uint64_t story_id);  // 't' + NEWEST(created, id)
+
+// alerts family: 'p' + mention id -> due TIME (where a rescheduled pending entry is in outbox),
+// 'f' + mention id -> Alert record (state F), 's' + mention id -> svarint sent_us.
+std::string AlertKey(char kind, uint64_t mention_id);
 
 // ---- values ------------------------------------------------------------------------------------
 // Every record value starts with a record-version byte (1). Decoders return false on truncated

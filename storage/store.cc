@@ -38,7 +38,7 @@ const char* const kFamilies[] = {
     kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
     kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
     kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kCursorsFamily,
-    kFrontierFamily,
+    kFrontierFamily, kAlertsFamily,
 };
 
 int64_t NowMicros() {
@@ -101,6 +101,22 @@ class Store::Impl {
   Status CatchUp();
   const std::string& dir() const { return dir_; }
 
+  Result<std::vector<StoryMember>> StoryMembers(uint64_t story_id) const;
+  Result<std::vector<StoryInfo>> Stories(std::optional<int64_t> since_us, size_t limit) const;
+  Result<MentionsAfterResult> MentionsAfter(uint64_t after_id, const MentionQuery& query) const;
+  Result<uint64_t> LastMentionId() const;
+  Result<std::vector<Mention>> StoryMentions(const MentionQuery& query) const;
+  Result<std::optional<Mention>> GetMention(uint64_t id) const;
+  Result<std::vector<OutboxEntry>> DueAlerts(int64_t now_us, size_t limit) const;
+  Status MarkAlertSent(uint64_t mention_id, int64_t sent_us);
+  Result<bool> IsAlertSent(uint64_t mention_id) const;
+  Status RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const std::string& error);
+  Status MarkAlertFailed(uint64_t mention_id, const std::string& error);
+  Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
+  Result<int> RequeueFailedAlerts(int64_t now_us);
+  Result<RetentionResult> DropTextOlderThan(int64_t cutoff_us);
+  Status Compact();
+
   // Every message starts with the data dir, so a person with several stores knows which one.
   Status Error(const rocksdb::Status& s, std::string_view what) const;
   Status Error(Status::Code code, std::string_view what) const;
@@ -111,11 +127,22 @@ class Store::Impl {
   Result<std::optional<std::string>> Get(const char* family, std::string_view key) const;
   Result<std::optional<Document>> LoadDocumentRecord(uint64_t id) const;
   Result<std::optional<Mention>> LoadMention(uint64_t id) const;
+  // Mentions stored before Mention.story_id existed read it from their document's story.
+  Status FillStory(Mention& mention) const;
   Status CheckFormatAndLoadCounters();
+  // Writes the stories' time index for a store made before it existed (once).
+  Status BackfillStoryTimeIndex();
+  // The outbox key of the mention's pending entry, if it has one.
+  Result<std::optional<std::string>> FindPendingAlert(uint64_t mention_id) const;
+  // nullptr on a read-only open of a store that predates the family.
+  rocksdb::ColumnFamilyHandle* OptionalFamily(const char* name) const {
+    auto it = families_.find(name);
+    return it == families_.end() ? nullptr : it->second;
+  }
   // Adds to `batch` the story entries of document `doc_id` (new, or with new text) and returns
   // its story id.
   Result<uint64_t> PutStory(rocksdb::WriteBatch& batch, uint64_t doc_id, bool new_document,
-                            std::optional<uint64_t> simhash);
+                            std::optional<uint64_t> simhash, int64_t first_seen_us);
   Result<std::optional<DocStory>> LoadDocStory(uint64_t doc_id) const;
   // The stored document nearest to `simhash` within kMaxNearDuplicateDistance, if any.
   Result<std::optional<uint64_t>> FindNearDuplicate(uint64_t simhash) const;
@@ -223,6 +250,8 @@ Status Store::Impl::Open() {
   if (!s.ok()) return Error(s, "cannot open the store");
   for (rocksdb::ColumnFamilyHandle* handle : handles_) families_[handle->GetName()] = handle;
   for (const char* name : kFamilies) {
+    // A secondary of a store last written by an older kuzet may lack the newer families.
+    if (mode_ == Mode::kReadOnly && std::string_view(name) == kAlertsFamily) continue;
     if (!families_.contains(name)) {
       return Error(Status::Code::kCorruption,
                    std::string("column family ") + name + " is missing: not a Kuzet store");
@@ -280,7 +309,7 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
     }
     *counter = DecodeFixed64BE(**value);
   }
-  return Status::Ok();
+  return BackfillStoryTimeIndex();
 }
 
 void Store::Impl::Close() {
@@ -464,7 +493,8 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
   doc.last_modified = page.last_modified;
   doc.content_hash = content_hash;
   batch.Put(Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
-  auto story = PutStory(batch, doc.id, result.new_document, SimHash64(normalized));
+  auto story =
+      PutStory(batch, doc.id, result.new_document, SimHash64(normalized), doc.first_seen_us);
   if (!story.ok()) return story.status();
   result.story_id = *story;
   // Earlier texts of an edited document keep pointing at it: a reprint of an earlier version is
@@ -485,6 +515,7 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     Mention m;
     m.id = next_mention_id++;
     m.doc_id = doc.id;
+    m.story_id = result.story_id;
     m.rule_id = input.rule_id;
     m.site_id = page.site_id;
     m.url = page.url;
@@ -556,7 +587,8 @@ Result<std::optional<uint64_t>> Store::Impl::FindNearDuplicate(uint64_t simhash)
 }
 
 Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_id,
-                                       bool new_document, std::optional<uint64_t> simhash) {
+                                       bool new_document, std::optional<uint64_t> simhash,
+                                       int64_t first_seen_us) {
   rocksdb::ColumnFamilyHandle* stories = Family(kStoriesFamily);
   DocStory story{doc_id, simhash};
   if (!new_document) {
@@ -582,6 +614,9 @@ Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_
   }
   batch.Put(stories, DocStoryKey(doc_id), EncodeDocStory(story));
   batch.Put(stories, StoryMemberKey(story.story_id, doc_id), "");
+  if (new_document && story.story_id == doc_id) {
+    batch.Put(stories, StoryTimeKey(first_seen_us, doc_id), "");  // a new story begins
+  }
   if (simhash) {
     for (int block = 0; block < kSimHashBlocks; ++block) {
       batch.Put(stories, SimHashTableKey(block, *simhash, doc_id), "");
@@ -640,6 +675,7 @@ Result<std::vector<Mention>> Store::Impl::Mentions(const MentionQuery& query) co
   std::vector<Mention> out;
   if (query.limit == 0) return out;
   if (query.since_us && query.until_us && *query.since_us >= *query.until_us) return out;
+  if (query.story_id != 0) return StoryMentions(query);
 
   // Every index key ends in (found_at, mention id) complemented, so a forward scan between two
   // bounds gives newest first. The rule index (or else the site index) narrows by its prefix.
@@ -706,6 +742,7 @@ Result<std::vector<Mention>> Store::Impl::Mentions(const MentionQuery& query) co
     if (!DecodeMention(values[i].ToStringView(), out[i])) {
       return Error(Status::Code::kCorruption, "mention " + id + " is malformed");
     }
+    if (Status s = FillStory(out[i]); !s.ok()) return s;
   }
   return out;
 }
@@ -734,6 +771,7 @@ Result<std::optional<Document>> Store::Impl::GetDocument(uint64_t id) const {
                                                   " lists missing mention " +
                                                   std::to_string(mention_id));
     }
+    if ((*mention)->story_id == 0) (*mention)->story_id = (*doc)->story_id;
     (*doc)->mentions.push_back(std::move(**mention));
   }
   if (!it->status().ok()) return Error(it->status(), "cannot read the mentions of a document");
@@ -756,6 +794,375 @@ Result<std::vector<OutboxEntry>> Store::Impl::Outbox(size_t limit) const {
   }
   if (!it->status().ok()) return Error(it->status(), "cannot read the outbox");
   return out;
+}
+
+Status Store::Impl::FillStory(Mention& mention) const {
+  if (mention.story_id != 0) return Status::Ok();
+  auto story = LoadDocStory(mention.doc_id);
+  if (!story.ok()) return story.status();
+  mention.story_id = story->has_value() ? (*story)->story_id : mention.doc_id;
+  return Status::Ok();
+}
+
+Result<std::optional<Mention>> Store::Impl::GetMention(uint64_t id) const {
+  auto mention = LoadMention(id);
+  if (!mention.ok() || !mention->has_value()) return mention;
+  if (Status s = FillStory(**mention); !s.ok()) return s;
+  return mention;
+}
+
+Status Store::Impl::BackfillStoryTimeIndex() {
+  auto done = Get(kMetaFamily, kStoryTimeIndexKey);
+  if (!done.ok()) return done.status();
+  if (done->has_value()) return Status::Ok();
+  // Every story's first document has a 'd' record naming itself as the story.
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kStoriesFamily)));
+  for (it->Seek("d"); it->Valid() && it->key().starts_with("d"); it->Next()) {
+    if (it->key().size() != 9) return Error(Status::Code::kCorruption, "story key is malformed");
+    uint64_t doc_id = DecodeFixed64BE(it->key().ToStringView().substr(1));
+    DocStory story;
+    if (!DecodeDocStory(it->value().ToStringView(), story)) {
+      return Error(Status::Code::kCorruption, "story record is malformed");
+    }
+    if (story.story_id != doc_id) continue;
+    auto doc = LoadDocumentRecord(doc_id);
+    if (!doc.ok()) return doc.status();
+    if (!doc->has_value()) continue;
+    batch.Put(Family(kStoriesFamily), StoryTimeKey((*doc)->first_seen_us, doc_id), "");
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the stories");
+  batch.Put(Family(kMetaFamily), kStoryTimeIndexKey, "");
+  return WriteBatch(batch, "cannot index the stories by time", true);
+}
+
+Result<std::vector<StoryMember>> Store::Impl::StoryMembers(uint64_t story_id) const {
+  auto ids = StoryDocuments(story_id);
+  if (!ids.ok()) return ids.status();
+  std::vector<StoryMember> members;
+  for (uint64_t id : *ids) {
+    auto doc = LoadDocumentRecord(id);
+    if (!doc.ok()) return doc.status();
+    if (!doc->has_value()) {
+      return Error(Status::Code::kCorruption, "story " + std::to_string(story_id) +
+                                                  " lists missing document " + std::to_string(id));
+    }
+    Document& d = **doc;
+    members.push_back(StoryMember{d.id, std::move(d.site_id), std::move(d.url),
+                                  std::move(d.title), std::move(d.lang),
+                                  std::move(d.duplicate_urls), d.first_seen_us});
+  }
+  return members;
+}
+
+Result<std::vector<StoryInfo>> Store::Impl::Stories(std::optional<int64_t> since_us,
+                                                    size_t limit) const {
+  std::vector<StoryInfo> out;
+  if (limit == 0) return out;
+  const std::string prefix(1, kStoryTimeTag);
+  std::string upper = prefix;
+  if (since_us && *since_us != INT64_MIN) {
+    PutNewestFirstTimeBE(upper, *since_us - 1);
+  } else {
+    upper.back() = kStoryTimeTag + 1;
+  }
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(kStoriesFamily)));
+  for (it->Seek(prefix); it->Valid() && out.size() < limit; it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    if (key.size() != 17) return Error(Status::Code::kCorruption, "story time key is malformed");
+    StoryInfo info;
+    info.created_us = static_cast<int64_t>(~DecodeFixed64BE(key.substr(1, 8)) ^ (uint64_t{1} << 63));
+    info.id = ~DecodeFixed64BE(key.substr(9));
+    auto members = StoryMembers(info.id);
+    if (!members.ok()) return members.status();
+    info.members = std::move(*members);
+    out.push_back(std::move(info));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the stories");
+  return out;
+}
+
+namespace {
+
+bool MatchesFilters(const Mention& m, const MentionQuery& q) {
+  if (q.since_us && m.found_at_us < *q.since_us) return false;
+  if (q.until_us && m.found_at_us >= *q.until_us) return false;
+  if (!q.rule_id.empty() && m.rule_id != q.rule_id) return false;
+  if (!q.site_id.empty() && m.site_id != q.site_id) return false;
+  if (!q.lang.empty() && m.lang != q.lang) return false;
+  if (q.story_id != 0 && m.story_id != q.story_id) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<Mention>> Store::Impl::StoryMentions(const MentionQuery& query) const {
+  // A story has few documents, each few mentions: read them all through doc_rule, then order.
+  auto docs = StoryDocuments(query.story_id);
+  if (!docs.ok()) return docs.status();
+  std::vector<Mention> out;
+  for (uint64_t doc_id : *docs) {
+    auto doc = GetDocument(doc_id);
+    if (!doc.ok()) return doc.status();
+    if (!doc->has_value()) continue;
+    for (Mention& m : (*doc)->mentions) {
+      if (MatchesFilters(m, query)) out.push_back(std::move(m));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) {
+    return a.found_at_us != b.found_at_us ? a.found_at_us > b.found_at_us : a.id > b.id;
+  });
+  if (out.size() > query.limit) out.resize(query.limit);
+  return out;
+}
+
+Result<MentionsAfterResult> Store::Impl::MentionsAfter(uint64_t after_id,
+                                                       const MentionQuery& query) const {
+  MentionsAfterResult result;
+  result.examined_through = after_id;
+  if (query.limit == 0 || after_id == UINT64_MAX) return result;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kMentionsFamily)));
+  for (it->Seek(IdKey(after_id + 1)); it->Valid() && result.mentions.size() < query.limit;
+       it->Next()) {
+    Mention m;
+    if (it->key().size() != 8 || !DecodeMention(it->value().ToStringView(), m)) {
+      return Error(Status::Code::kCorruption, "mention record is malformed");
+    }
+    if (Status s = FillStory(m); !s.ok()) return s;
+    result.examined_through = m.id;
+    if (MatchesFilters(m, query)) result.mentions.push_back(std::move(m));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the mentions");
+  return result;
+}
+
+Result<uint64_t> Store::Impl::LastMentionId() const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kMentionsFamily)));
+  it->SeekToLast();
+  if (!it->status().ok()) return Error(it->status(), "cannot read the mentions");
+  if (!it->Valid()) return uint64_t{0};
+  if (it->key().size() != 8) return Error(Status::Code::kCorruption, "mention key is malformed");
+  return DecodeFixed64BE(it->key().ToStringView());
+}
+
+// ---- alerts ------------------------------------------------------------------------------------
+
+namespace {
+
+OutboxEntry DecodeOutboxKey(std::string_view key, OutboxEntry entry) {
+  entry.due_us = static_cast<int64_t>(DecodeFixed64BE(key.substr(0, 8)) ^ (uint64_t{1} << 63));
+  entry.mention_id = DecodeFixed64BE(key.substr(8));
+  return entry;
+}
+
+}  // namespace
+
+Result<std::vector<OutboxEntry>> Store::Impl::DueAlerts(int64_t now_us, size_t limit) const {
+  std::vector<OutboxEntry> out;
+  if (limit == 0) return out;
+  // Pending entries are keyed by due time first: the due ones are the keys below now_us + 1.
+  std::string upper;
+  if (now_us != INT64_MAX) PutTimeBE(upper, now_us + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  if (!upper.empty()) options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(kOutboxFamily)));
+  for (it->SeekToFirst(); it->Valid() && out.size() < limit; it->Next()) {
+    OutboxEntry entry;
+    if (it->key().size() != 16 || !DecodeOutboxValue(it->value().ToStringView(), entry)) {
+      return Error(Status::Code::kCorruption, "outbox entry is malformed");
+    }
+    out.push_back(DecodeOutboxKey(it->key().ToStringView(), std::move(entry)));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the outbox");
+  return out;
+}
+
+Result<std::optional<std::string>> Store::Impl::FindPendingAlert(uint64_t mention_id) const {
+  // A rescheduled entry's due time is under 'p'; an entry never rescheduled is due when found.
+  auto moved = Get(kAlertsFamily, AlertKey('p', mention_id));
+  if (!moved.ok()) return moved.status();
+  std::string key;
+  if (moved->has_value()) {
+    if ((*moved)->size() != 8) return Error(Status::Code::kCorruption, "alert entry is malformed");
+    key = **moved + IdKey(mention_id);
+  } else {
+    auto mention = LoadMention(mention_id);
+    if (!mention.ok()) return mention.status();
+    if (!mention->has_value()) return std::optional<std::string>();
+    key = OutboxKey((*mention)->found_at_us, mention_id);
+  }
+  auto entry = Get(kOutboxFamily, key);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(key);
+}
+
+Status Store::Impl::MarkAlertSent(uint64_t mention_id, int64_t sent_us) {
+  const std::string what = "cannot mark the alert of mention " + std::to_string(mention_id);
+  if (Status s = RequireWritable(what); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto sent = Get(kAlertsFamily, AlertKey('s', mention_id));
+  if (!sent.ok()) return sent.status();
+  auto pending = FindPendingAlert(mention_id);
+  if (!pending.ok()) return pending.status();
+  rocksdb::WriteBatch batch;
+  if (pending->has_value()) batch.Delete(Family(kOutboxFamily), **pending);
+  batch.Delete(Family(kAlertsFamily), AlertKey('p', mention_id));
+  batch.Delete(Family(kAlertsFamily), AlertKey('f', mention_id));
+  if (!sent->has_value()) {
+    std::string value;
+    PutVarsint64(value, sent_us);
+    batch.Put(Family(kAlertsFamily), AlertKey('s', mention_id), value);
+  }
+  // Synced: a sent marker lost in a power cut would send the alert again.
+  return WriteBatch(batch, what, true);
+}
+
+Result<bool> Store::Impl::IsAlertSent(uint64_t mention_id) const {
+  if (OptionalFamily(kAlertsFamily) == nullptr) return false;
+  auto sent = Get(kAlertsFamily, AlertKey('s', mention_id));
+  if (!sent.ok()) return sent.status();
+  return sent->has_value();
+}
+
+Status Store::Impl::RescheduleAlert(uint64_t mention_id, int64_t next_due_us,
+                                    const std::string& error) {
+  const std::string what = "cannot reschedule the alert of mention " + std::to_string(mention_id);
+  if (Status s = RequireWritable(what); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto pending = FindPendingAlert(mention_id);
+  if (!pending.ok()) return pending.status();
+  if (!pending->has_value()) return Error(Status::Code::kNotFound, what + ": no pending alert");
+  auto value = Get(kOutboxFamily, **pending);
+  if (!value.ok()) return value.status();
+  OutboxEntry entry;
+  if (!value->has_value() || !DecodeOutboxValue(**value, entry)) {
+    return Error(Status::Code::kCorruption, "outbox entry is malformed");
+  }
+  entry.attempts += 1;
+  entry.last_error = error;
+  entry.due_us = next_due_us;
+  const std::string new_key = OutboxKey(next_due_us, mention_id);
+  rocksdb::WriteBatch batch;
+  batch.Delete(Family(kOutboxFamily), **pending);
+  batch.Put(Family(kOutboxFamily), new_key, EncodeOutboxValue(entry));
+  batch.Put(Family(kAlertsFamily), AlertKey('p', mention_id), new_key.substr(0, 8));
+  return WriteBatch(batch, what, true);
+}
+
+Status Store::Impl::MarkAlertFailed(uint64_t mention_id, const std::string& error) {
+  const std::string what = "cannot mark the alert of mention " + std::to_string(mention_id) +
+                           " failed";
+  if (Status s = RequireWritable(what); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto pending = FindPendingAlert(mention_id);
+  if (!pending.ok()) return pending.status();
+  if (!pending->has_value()) return Error(Status::Code::kNotFound, what + ": no pending alert");
+  auto value = Get(kOutboxFamily, **pending);
+  if (!value.ok()) return value.status();
+  OutboxEntry entry;
+  if (!value->has_value() || !DecodeOutboxValue(**value, entry)) {
+    return Error(Status::Code::kCorruption, "outbox entry is malformed");
+  }
+  entry = DecodeOutboxKey(**pending, std::move(entry));
+  entry.state = OutboxEntry::State::kFailed;
+  entry.last_error = error;
+  rocksdb::WriteBatch batch;
+  batch.Delete(Family(kOutboxFamily), **pending);
+  batch.Delete(Family(kAlertsFamily), AlertKey('p', mention_id));
+  batch.Put(Family(kAlertsFamily), AlertKey('f', mention_id), EncodeOutboxValue(entry));
+  return WriteBatch(batch, what, true);
+}
+
+Result<std::vector<OutboxEntry>> Store::Impl::FailedAlerts(size_t limit) const {
+  std::vector<OutboxEntry> out;
+  rocksdb::ColumnFamilyHandle* alerts = OptionalFamily(kAlertsFamily);
+  if (alerts == nullptr || limit == 0) return out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, alerts));
+  for (it->Seek("f"); it->Valid() && it->key().starts_with("f") && out.size() < limit;
+       it->Next()) {
+    OutboxEntry entry;
+    if (it->key().size() != 9 || !DecodeOutboxValue(it->value().ToStringView(), entry)) {
+      return Error(Status::Code::kCorruption, "failed alert entry is malformed");
+    }
+    entry.mention_id = DecodeFixed64BE(it->key().ToStringView().substr(1));
+    out.push_back(std::move(entry));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the failed alerts");
+  return out;
+}
+
+Result<int> Store::Impl::RequeueFailedAlerts(int64_t now_us) {
+  const std::string what = "cannot requeue the failed alerts";
+  if (Status s = RequireWritable(what); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto failed = FailedAlerts(SIZE_MAX);
+  if (!failed.ok()) return failed.status();
+  rocksdb::WriteBatch batch;
+  const std::string due = OutboxKey(now_us, 0).substr(0, 8);
+  for (OutboxEntry& entry : *failed) {
+    entry.state = OutboxEntry::State::kPending;
+    entry.attempts = 0;
+    entry.due_us = now_us;
+    batch.Delete(Family(kAlertsFamily), AlertKey('f', entry.mention_id));
+    batch.Put(Family(kOutboxFamily), OutboxKey(now_us, entry.mention_id),
+              EncodeOutboxValue(entry));
+    batch.Put(Family(kAlertsFamily), AlertKey('p', entry.mention_id), due);
+  }
+  if (failed->empty()) return 0;
+  if (Status s = WriteBatch(batch, what, true); !s.ok()) return s;
+  return static_cast<int>(failed->size());
+}
+
+// ---- maintenance -------------------------------------------------------------------------------
+
+Result<RetentionResult> Store::Impl::DropTextOlderThan(int64_t cutoff_us) {
+  const std::string what = "cannot drop old texts";
+  if (Status s = RequireWritable(what); !s.ok()) return s;
+  RetentionResult result;
+  {
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    // Retention runs rarely and must look at every document: one pass over `docs`, rewriting
+    // the old ones in batches of 1,000.
+    rocksdb::WriteBatch batch;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++result.documents_examined;
+      Document doc;
+      if (!DecodeDocument(it->value().ToStringView(), doc)) {
+        return Error(Status::Code::kCorruption, "document record is malformed");
+      }
+      if (doc.fetched_at_us >= cutoff_us || doc.text.empty()) continue;
+      doc.text.clear();
+      batch.Put(Family(kDocsFamily), it->key(), EncodeDocument(doc));
+      ++result.texts_dropped;
+      if (batch.Count() >= 1000) {
+        if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
+        batch.Clear();
+      }
+    }
+    if (!it->status().ok()) return Error(it->status(), "cannot read the documents");
+    if (batch.Count() > 0) {
+      if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
+    }
+  }
+  if (Status s = Compact(); !s.ok()) return s;
+  return result;
+}
+
+Status Store::Impl::Compact() {
+  if (Status s = RequireWritable("cannot compact"); !s.ok()) return s;
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    rocksdb::Status s = db_->CompactRange(options, handle, nullptr, nullptr);
+    if (!s.ok()) return Error(s, "cannot compact " + handle->GetName());
+  }
+  return Status::Ok();
 }
 
 Status Store::Impl::CatchUp() {
@@ -820,6 +1227,65 @@ Result<std::vector<OutboxEntry>> Store::Outbox(size_t limit) const {
 
 Result<std::vector<uint64_t>> Store::StoryDocuments(uint64_t story_id) const {
   return Guard(impl_->dir(), [&] { return impl_->StoryDocuments(story_id); });
+}
+
+Result<std::vector<StoryMember>> Store::StoryMembers(uint64_t story_id) const {
+  return Guard(impl_->dir(), [&] { return impl_->StoryMembers(story_id); });
+}
+
+Result<std::vector<StoryInfo>> Store::Stories(std::optional<int64_t> since_us,
+                                              size_t limit) const {
+  return Guard(impl_->dir(), [&] { return impl_->Stories(since_us, limit); });
+}
+
+Result<MentionsAfterResult> Store::MentionsAfter(uint64_t after_id,
+                                                 const MentionQuery& query) const {
+  return Guard(impl_->dir(), [&] { return impl_->MentionsAfter(after_id, query); });
+}
+
+Result<uint64_t> Store::LastMentionId() const {
+  return Guard(impl_->dir(), [&] { return impl_->LastMentionId(); });
+}
+
+Result<std::optional<Mention>> Store::GetMention(uint64_t id) const {
+  return Guard(impl_->dir(), [&] { return impl_->GetMention(id); });
+}
+
+Result<std::vector<OutboxEntry>> Store::DueAlerts(int64_t now_us, size_t limit) const {
+  return Guard(impl_->dir(), [&] { return impl_->DueAlerts(now_us, limit); });
+}
+
+Status Store::MarkAlertSent(uint64_t mention_id, int64_t sent_us) {
+  return Guard(impl_->dir(), [&] { return impl_->MarkAlertSent(mention_id, sent_us); });
+}
+
+Result<bool> Store::IsAlertSent(uint64_t mention_id) const {
+  return Guard(impl_->dir(), [&] { return impl_->IsAlertSent(mention_id); });
+}
+
+Status Store::RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const std::string& error) {
+  return Guard(impl_->dir(),
+               [&] { return impl_->RescheduleAlert(mention_id, next_due_us, error); });
+}
+
+Status Store::MarkAlertFailed(uint64_t mention_id, const std::string& error) {
+  return Guard(impl_->dir(), [&] { return impl_->MarkAlertFailed(mention_id, error); });
+}
+
+Result<std::vector<OutboxEntry>> Store::FailedAlerts(size_t limit) const {
+  return Guard(impl_->dir(), [&] { return impl_->FailedAlerts(limit); });
+}
+
+Result<int> Store::RequeueFailedAlerts(int64_t now_us) {
+  return Guard(impl_->dir(), [&] { return impl_->RequeueFailedAlerts(now_us); });
+}
+
+Result<RetentionResult> Store::DropTextOlderThan(int64_t cutoff_us) {
+  return Guard(impl_->dir(), [&] { return impl_->DropTextOlderThan(cutoff_us); });
+}
+
+Status Store::Compact() {
+  return Guard(impl_->dir(), [&] { return impl_->Compact(); });
 }
 
 Status Store::CatchUp() {

@@ -57,6 +57,8 @@ struct PutPageResult {
 
 struct Mention {
   uint64_t id = 0, doc_id = 0;
+  uint64_t story_id = 0;  // the story of doc_id when the mention was found (0: stored before
+                          // mentions recorded it; read as doc_id's story)
   std::string rule_id, site_id, url, title, lang, snippet;
   uint32_t snippet_mark_begin = 0, snippet_mark_end = 0;
   int64_t found_at_us = 0;
@@ -64,10 +66,40 @@ struct Mention {
 };
 
 // Newest first. since_us is inclusive, until_us exclusive; empty strings do not filter.
+// story_id != 0: only the mentions of that story's documents (served from the story's member list).
 struct MentionQuery {
   std::optional<int64_t> since_us, until_us;
   std::string rule_id, lang, site_id;
+  uint64_t story_id = 0;
   size_t limit = 100;
+};
+
+// Mentions with ids above a read cursor, oldest (lowest id) first; see MentionsAfter.
+struct MentionsAfterResult {
+  std::vector<Mention> mentions;  // matching the query's filters, at most query.limit
+  // The highest mention id examined: every mention up to it was either returned or did not match
+  // the filters, so a read cursor may advance to it. Equals after_id when nothing was examined.
+  uint64_t examined_through = 0;
+};
+
+// One document of a story, for showing where else a story appeared.
+struct StoryMember {
+  uint64_t doc_id = 0;
+  std::string site_id, url, title, lang;
+  std::vector<std::string> duplicate_urls;  // exact reprints of this document at other URLs
+  int64_t first_seen_us = 0;
+};
+
+// A story (near-duplicate cluster) as listed by Stories(): newest first by creation time.
+struct StoryInfo {
+  uint64_t id = 0;            // the id of its first document
+  int64_t created_us = 0;     // first_seen of its first document
+  std::vector<StoryMember> members;  // oldest document first
+};
+
+struct RetentionResult {
+  uint64_t documents_examined = 0;
+  uint64_t texts_dropped = 0;  // documents whose text was blanked by this call
 };
 
 // What the crawler knows about a URL. doc_id is 0 while no content was ever stored for it.
@@ -79,12 +111,15 @@ struct UrlState {
   std::string content_hash;  // hex SHA-256 of the normalized text last stored for this URL
 };
 
-// An alert waiting in the outbox (issue #8): written with its mention, in the same batch.
+// An alert of a mention (issue #8): written pending, due when found, in the mention's batch.
+// kPending entries are due at due_us; kFailed ones were given up (MarkAlertFailed) and wait for
+// RequeueFailedAlerts; a sent alert leaves the outbox and leaves a 'sent' marker (IsAlertSent).
 struct OutboxEntry {
   int64_t due_us = 0;
   uint64_t mention_id = 0;
-  enum class State { kPending } state = State::kPending;
-  uint32_t attempts = 0;
+  enum class State { kPending, kFailed } state = State::kPending;
+  uint32_t attempts = 0;      // failed delivery attempts so far
+  std::string last_error;     // the last attempt's error; empty before any failure
 };
 
 struct Document {
@@ -141,6 +176,49 @@ class Store {
 
   // The ids of the documents in a story, oldest first; empty for an unknown story.
   Result<std::vector<uint64_t>> StoryDocuments(uint64_t story_id) const;
+
+  // The documents of a story with their sites and URLs, oldest first; empty for an unknown story.
+  Result<std::vector<StoryMember>> StoryMembers(uint64_t story_id) const;
+
+  // Stories newest first (by their first document's first_seen), from the stories' time index.
+  // since_us (inclusive) bounds the creation time; at most `limit` stories.
+  Result<std::vector<StoryInfo>> Stories(std::optional<int64_t> since_us, size_t limit) const;
+
+  // The mentions with id > after_id matching query's filters (time, rule, site, lang, story),
+  // lowest id first, at most query.limit: what is new since a read cursor at after_id. Walks the
+  // mentions family by id from after_id (ids grow with every mention stored).
+  Result<MentionsAfterResult> MentionsAfter(uint64_t after_id, const MentionQuery& query) const;
+
+  // The highest mention id stored so far (0: none).
+  Result<uint64_t> LastMentionId() const;
+
+  Result<std::optional<Mention>> GetMention(uint64_t id) const;
+
+  // ---- alert delivery (issue #8); kReadWrite only for the writes -----------------------------
+  // Pending entries with due_us <= now_us, oldest due first, at most `limit`.
+  Result<std::vector<OutboxEntry>> DueAlerts(int64_t now_us, size_t limit) const;
+  // Removes the mention's pending (or failed) entry and records that it was sent at sent_us, in
+  // one batch. Sending an alert twice is harmless: the marker keeps the first time.
+  Status MarkAlertSent(uint64_t mention_id, int64_t sent_us);
+  Result<bool> IsAlertSent(uint64_t mention_id) const;
+  // attempts + 1, last_error = error, and the pending entry moves to next_due_us (one batch).
+  // NotFound when the mention has no pending entry.
+  Status RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const std::string& error);
+  // The pending entry becomes failed (no longer due), keeping attempts, with last_error = error.
+  // NotFound when the mention has no pending entry.
+  Status MarkAlertFailed(uint64_t mention_id, const std::string& error);
+  // Failed entries, lowest mention id first, at most `limit`.
+  Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
+  // Every failed entry becomes pending, due at now_us, attempts 0; returns how many (one batch).
+  Result<int> RequeueFailedAlerts(int64_t now_us);
+
+  // ---- maintenance; kReadWrite only ------------------------------------------------------------
+  // Retention: blanks the text of every document whose content was last fetched before
+  // cutoff_us, keeping its title, URLs, content hash (so an unchanged re-crawl stays unchanged),
+  // story and mentions with their snippets. Then compacts (see Compact).
+  Result<RetentionResult> DropTextOlderThan(int64_t cutoff_us);
+  // RocksDB CompactRange over every family: reclaims the space of deleted and overwritten data.
+  Status Compact();
 
   // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
   Status CatchUp();

@@ -170,8 +170,18 @@ void KeyFolder::MapCodePoint(char32_t cp, KeyMode mode, std::string* out) const 
 }
 
 std::string KeyFolder::Fold(std::u16string_view word, KeyMode mode) const {
-  std::string mapped;
-  mapped.reserve(word.size() + 4);
+  std::string key, scratch;
+  Fold(word, mode, &key, &scratch);
+  return key;
+}
+
+void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
+                     std::string* scratch) const {
+  // Cross-script keys are mapped into *scratch and collapsed into *key; plain keys mapped
+  // straight into *key.
+  const bool cross = mode == KeyMode::kCrossScript;
+  std::string& mapped = cross ? *scratch : *key;
+  mapped.clear();
   bool ascii = true;
   for (char16_t c : word) {
     if (c >= 0x80) {
@@ -204,8 +214,12 @@ std::string KeyFolder::Fold(std::u16string_view word, KeyMode mode) const {
       MapCodePoint(static_cast<char32_t>(cp), mode, &mapped);
     }
   }
-  if (mode == KeyMode::kCrossScript) return CollapseRomanization(mapped);
-  return mapped;
+  if (cross) {
+    // mapped (*scratch) → digraphs (*key) → collapsed (*scratch), then swap: no allocation
+    // once the caller's buffers have grown.
+    CollapseRomanization(mapped, key, scratch);
+    key->swap(*scratch);
+  }
 }
 
 std::string KeyFolder::FoldUtf8(std::string_view word, KeyMode mode) const {
@@ -216,10 +230,16 @@ std::string KeyFolder::FoldUtf8(std::string_view word, KeyMode mode) const {
               mode);
 }
 
-std::string CollapseRomanization(std::string_view s) {
+std::string CollapseRomanization(std::string_view mapped) {
+  std::string scratch, out;
+  CollapseRomanization(mapped, &scratch, &out);
+  return out;
+}
+
+void CollapseRomanization(std::string_view s, std::string* scratch, std::string* result) {
   // Pass 1: digraphs of the common English/Russian romanizations.
-  std::string d;
-  d.reserve(s.size() + 2);
+  std::string& d = *scratch;
+  d.clear();
   const size_t n = s.size();
   for (size_t i = 0; i < n;) {
     const char c = s[i];
@@ -293,8 +313,8 @@ std::string CollapseRomanization(std::string_view s) {
   // Pass 2: iotation — ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after
   // consonants — and doubled letters: Kazakh and Russian double consonants are romanized single
   // as often as double (Ассамблея/Assambleya, Жаңаөзеннің).
-  std::string out;
-  out.reserve(d.size());
+  std::string& out = *result;
+  out.clear();
   for (size_t i = 0; i < d.size(); ++i) {
     char c = d[i];
     const char next = i + 1 < d.size() ? d[i + 1] : '\0';
@@ -311,7 +331,6 @@ std::string CollapseRomanization(std::string_view s) {
     if (c >= 'a' && c <= 'z' && !out.empty() && out.back() == c) continue;
     out += c;
   }
-  return out;
 }
 
 size_t CodePointCount(std::string_view utf8) {

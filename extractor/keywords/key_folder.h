@@ -39,6 +39,8 @@ class KeyFolder {
 
   // The key of one word given as UTF-16 code units (a word from ICU BreakIterator).
   std::string Fold(std::u16string_view word, KeyMode mode) const;
+  // The same into *key, reusing the capacity of *key and *scratch (FindAll folds every word).
+  void Fold(std::u16string_view word, KeyMode mode, std::string* key, std::string* scratch) const;
   // Convenience for UTF-8 input (terms, suffix lists).
   std::string FoldUtf8(std::string_view word, KeyMode mode) const;
 
@@ -55,6 +57,9 @@ class KeyFolder {
 
 // The cross-script romanization collapse applied after the letter map (exposed for tests).
 std::string CollapseRomanization(std::string_view mapped);
+// The same into *out, with *scratch for the intermediate form (both overwritten). `mapped` may
+// be a view of *out (it is read completely before *out is written), not of *scratch.
+void CollapseRomanization(std::string_view mapped, std::string* scratch, std::string* out);
 
 // Number of code points in a UTF-8 string.
 size_t CodePointCount(std::string_view utf8);

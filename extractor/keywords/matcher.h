@@ -65,7 +65,7 @@ class Matcher {
   // Number of compiled rules.
   size_t rule_count() const;
 
-  struct Compiled;  // defined in matcher.cc
+  struct Compiled;  // internal: extractor/keywords/compiled_rules.h
 
  private:
   explicit Matcher(std::shared_ptr<const Compiled> compiled);

@@ -437,7 +437,9 @@ TEST(CrawlerTest, FollowsSitemapsAndSitemapIndexes) {
   site.sitemaps = {server.Url("/sitemap-index.xml")};
   site.max_depth = 0;
   RecordingHandler handler;
-  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  config::Settings settings = FastLocalSettings();
+  settings.per_host_connections = 1;  // so the fetch order is the queue order
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
   std::vector<std::string> paths = server.Paths();
   EXPECT_TRUE(Contains(paths, "/news-sitemap.xml"));
   EXPECT_TRUE(Contains(paths, "/new"));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -135,6 +136,37 @@ TEST(FeedVectorsTest, FeedparserDocumentsParseAndStatedLinksMatch) {
             << link_checks << " stated links checked\n";
   EXPECT_GT(files, 2000);
   EXPECT_GE(link_checks, 20);
+}
+
+// Where a document states the parsed date of an entry holding a single date element, ParseFeedDate
+// reads that element's text to the same instant.
+TEST(FeedVectorsTest, StatedEntryDatesMatch) {
+  if (!fs::exists(kFeeds / "wellformed")) GTEST_SKIP() << "absent: " << kFeeds;
+  const std::regex date_expectation(
+      R"(entries\[0\]\['(\w+)_parsed'\] == \((\d+), (\d+), (\d+), (\d+), (\d+), (\d+))");
+  const std::regex single_element(R"(<(entry|item)>\s*<([\w:]+)>([^<]+)</\2>\s*</\1>)");
+  int checked = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(kFeeds / "wellformed")) {
+    if (!entry.is_regular_file()) continue;
+    std::string text = ReadFile(entry.path());
+    std::smatch expected, element;
+    if (!std::regex_search(text, expected, date_expectation) ||
+        !std::regex_search(text, element, single_element)) {
+      continue;
+    }
+    std::tm tm{};
+    tm.tm_year = std::stoi(expected[2]) - 1900;
+    tm.tm_mon = std::stoi(expected[3]) - 1;
+    tm.tm_mday = std::stoi(expected[4]);
+    tm.tm_hour = std::stoi(expected[5]);
+    tm.tm_min = std::stoi(expected[6]);
+    tm.tm_sec = std::stoi(expected[7]);
+    ++checked;
+    EXPECT_EQ(ParseFeedDate(element[3].str()), timegm(&tm))
+        << entry.path() << ": " << element[3].str();
+  }
+  std::cout << checked << " stated entry dates checked\n";
+  EXPECT_GE(checked, 8);
 }
 
 TEST(FeedVectorsTest, RealFeedsYieldTheirLinks) {

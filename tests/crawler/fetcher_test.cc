@@ -305,6 +305,22 @@ TEST(FetcherTest, ConditionalGetSendsValidatorsAndReports304) {
   EXPECT_EQ(if_modified_since, "Sun, 29 Nov 2026 07:00:00 GMT");
 }
 
+TEST(FetcherTest, RefusesNonHttpSchemesIncludingRedirects) {
+  TestServer server;
+  server.server().Get("/to-file", [](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("file:///etc/passwd", 302);
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> direct = fetcher.Fetch({"file:///etc/passwd", "", ""});
+  ASSERT_FALSE(direct.ok());
+  EXPECT_NE(direct.status().message().find("non-http(s)"), std::string::npos);
+  Result<FetchResponse> redirected = fetcher.Fetch({server.Url("/to-file"), "", ""});
+  ASSERT_FALSE(redirected.ok());
+  EXPECT_NE(redirected.status().message().find("non-http(s)"), std::string::npos)
+      << redirected.status().message();
+}
+
 TEST(FetcherTest, ConnectionRefusedNamesTheUrl) {
   TestServer server;
   server.Start();

@@ -25,6 +25,8 @@ TEST(DateParseTest, WrittenDatesInSeveralLanguages) {
   EXPECT_EQ(FindDateInText("5 November 2013"), "2013-11-05");
   EXPECT_EQ(FindDateInText("16 грудня 2011"), "2011-12-16");
   EXPECT_EQ(FindDateInText("5 de noviembre de 2013"), "2013-11-05");
+  EXPECT_EQ(FindDateInText("2020年07月03日 12:00"), "2020-07-03");
+  EXPECT_EQ(FindDateInText("9 oktober 2020 11:12"), "2020-10-09");
   EXPECT_EQ(FindDateInText("ДЕКАБРЯ"), "");
   EXPECT_EQ(FindDateInText("no date here, only 12 apples"), "");
 }

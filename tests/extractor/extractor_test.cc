@@ -219,11 +219,26 @@ TEST(ExtractorTest, MetadataFromJsonLdAndMeta) {
       "{\"@type\":\"NewsArticle\",\"datePublished\":\"2013-11-05T10:00:00+06:00\","
       "\"author\":{\"@type\":\"Person\",\"name\":\"Aigul Sultanova\"}}]}</script>"
       "</head><body><article>" + Paragraphs(testing::kEnglishParagraphs) + "</article></body></html>";
-  const Article a = MustExtract(page);
+  const Article a = MustExtract(page, "", "https://steppe.example.kz/news/strike");
   EXPECT_EQ(a.title, "Strike anniversary");
   EXPECT_EQ(a.site_name, "Steppe Times");
   EXPECT_EQ(a.author, "Aigul Sultanova");
-  EXPECT_EQ(a.date, "2013-11-05");
+  EXPECT_EQ(a.date, "2013-11-05");  // JSON-LD's local time beats the meta's UTC timestamp
+}
+
+TEST(ExtractorTest, UrlDateBeatsUtcMarkup) {
+  const std::string page =
+      "<html><head><meta property=\"article:published_time\" content=\"2013-11-05T01:00:00Z\">"
+      "</head><body>" + Paragraphs(testing::kEnglishParagraphs) + "</body></html>";
+  EXPECT_EQ(MustExtract(page, "", "https://example.kz/2013/11/04/strike").date, "2013-11-04");
+  EXPECT_EQ(MustExtract(page, "", "https://example.kz/news/strike").date, "2013-11-05");
+}
+
+TEST(ExtractorTest, DateFromBylineElement) {
+  const std::string page = "<html><body><div class=\"published-date\">martes 17 de marzo de 2020</div>"
+                           "<article>" + Paragraphs(testing::kEnglishParagraphs) +
+                           "</article></body></html>";
+  EXPECT_EQ(MustExtract(page, "", "https://example.kz/news/strike").date, "2020-03-17");
 }
 
 TEST(ExtractorTest, DateFromVisibleTextAndUrl) {

@@ -80,6 +80,18 @@ TEST(MatcherSnippets, SnippetIsTheSentence) {
             "забастовка");
 }
 
+TEST(MatcherSnippets, ParagraphLinesAndTextEdges) {
+  Matcher m = MustCompile({Rule("s", {"Zhanaozen"})});
+  const std::string text = "Zhanaozen first\nSecond paragraph without a full stop\nlast Zhanaozen";
+  auto matches = m.FindAll(text);
+  ASSERT_EQ(matches.size(), 2u);
+  EXPECT_EQ(matches[0].snippet, "Zhanaozen first");
+  EXPECT_EQ(matches[0].snippet_begin, 0u);
+  EXPECT_EQ(matches[1].snippet, "last Zhanaozen");
+  EXPECT_EQ(matches[1].snippet_end, matches[1].snippet.size());
+  EXPECT_EQ(matches[1].end, text.size());
+}
+
 TEST(MatcherSnippets, LongSentenceIsTrimmedAtWordsAroundTheMatch) {
   Matcher m = MustCompile({Rule("s", {"Zhanaozen"})});
   std::string text;

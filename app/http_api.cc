@@ -1,0 +1,210 @@
+// Parameters, cursor pagination and the JSON of /api/mentions.
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "app/http_api.h"
+#include "app/mention_format.h"
+#include "app/time_bound.h"
+
+namespace kuzet::app {
+
+namespace {
+
+template <typename Int>
+bool ParseInt(std::string_view text, Int* out) {
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// Filter values are ids: short, printable, no control bytes.
+bool IsValidFilterValue(const std::string& value) {
+  if (value.empty() || value.size() > 200) return false;
+  return std::none_of(value.begin(), value.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+// Length of the UTF-8 sequence starting at s[i], or 0 when it is malformed (RFC 3629 §4).
+size_t Utf8SequenceLength(const std::string& s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no UTF-16 surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+bool IsContinuationByte(const std::string& s, size_t i) {
+  return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+std::string FormatCursor(const MentionCursor& cursor) {
+  return std::to_string(cursor.found_at_us) + "." + std::to_string(cursor.id);
+}
+
+std::optional<MentionCursor> ParseCursor(const std::string& text) {
+  size_t dot = text.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  MentionCursor cursor;
+  if (!ParseInt(std::string_view(text).substr(0, dot), &cursor.found_at_us) ||
+      !ParseInt(std::string_view(text).substr(dot + 1), &cursor.id) || cursor.id == 0) {
+    return std::nullopt;
+  }
+  return cursor;
+}
+
+std::variant<MentionRequest, ParamError> ParseMentionParams(
+    const std::vector<std::pair<std::string, std::string>>& params,
+    const std::vector<std::string>& allowed, int64_t now_us, size_t max_limit) {
+  MentionRequest request;
+  std::vector<std::string> seen;
+  for (const auto& [name, value] : params) {
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      std::string list;
+      for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      return ParamError{name, "unknown parameter \"" + ToValidUtf8(name) + "\" (known: " + list + ")"};
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return ParamError{name, name + ": given more than once"};
+    }
+    seen.push_back(name);
+    if (name == "since" || name == "until") {
+      auto bound = ParseTimeBound(name, value, now_us);
+      if (!bound.ok()) return ParamError{name, ToValidUtf8(bound.status().message())};
+      (name == "since" ? request.query.since_us : request.query.until_us) = *bound;
+    } else if (name == "rule" || name == "lang" || name == "site") {
+      if (!IsValidFilterValue(value)) {
+        return ParamError{name, name + ": expected an id of 1 to 200 printable characters"};
+      }
+      (name == "rule" ? request.query.rule_id
+                      : name == "lang" ? request.query.lang : request.query.site_id) = value;
+    } else if (name == "limit") {
+      size_t limit = 0;
+      if (!ParseInt(value, &limit) || limit < 1 || limit > max_limit) {
+        return ParamError{name, "limit: expected an integer from 1 to " +
+                                    std::to_string(max_limit) + ", got \"" +
+                                    ToValidUtf8(value.substr(0, 40)) + "\""};
+      }
+      request.limit = limit;
+    } else if (name == "before") {
+      request.before = ParseCursor(value);
+      if (!request.before) {
+        return ParamError{name, "before: expected a cursor from a previous page's \"next\""};
+      }
+    }
+  }
+  return request;
+}
+
+Result<MentionPage> QueryMentionPage(const storage::Store& store, const MentionRequest& request) {
+  storage::MentionQuery query = request.query;
+  if (request.before) {
+    // The cursor's mention and those after it at the same instant (larger ids come first) are
+    // skipped; everything newer is cut off by until_us.
+    if (request.before->found_at_us < std::numeric_limits<int64_t>::max()) {
+      int64_t until = request.before->found_at_us + 1;
+      query.until_us = query.until_us ? std::min(*query.until_us, until) : until;
+    }
+  }
+  const size_t wanted = request.limit + 1;  // one more tells whether there is a next page
+  size_t skip_budget = 0;
+  for (;;) {
+    query.limit = wanted + skip_budget;
+    auto got = store.Mentions(query);
+    if (!got.ok()) return got.status();
+    size_t fetched = got->size();
+    MentionPage page;
+    for (storage::Mention& m : *got) {
+      if (request.before && m.found_at_us == request.before->found_at_us &&
+          m.id >= request.before->id) {
+        continue;
+      }
+      page.mentions.push_back(std::move(m));
+    }
+    // Enough, or nothing more to fetch? Many mentions share one found_at (a page's mentions),
+    // so the skipped prefix can be longer than guessed: then fetch again with more room.
+    if (page.mentions.size() >= wanted || fetched < query.limit) {
+      if (page.mentions.size() > request.limit) {
+        page.mentions.resize(request.limit);
+        const storage::Mention& last = page.mentions.back();
+        page.next = MentionCursor{last.found_at_us, last.id};
+      }
+      return page;
+    }
+    skip_budget = skip_budget * 2 + wanted;
+  }
+}
+
+std::string ToValidUtf8(const std::string& bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size();) {
+    size_t n = Utf8SequenceLength(bytes, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(bytes, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+SnippetParts SplitSnippet(const std::string& snippet, uint32_t mark_begin, uint32_t mark_end) {
+  size_t begin = std::min<size_t>(mark_begin, snippet.size());
+  size_t end = std::min<size_t>(std::max(mark_end, mark_begin), snippet.size());
+  while (begin > 0 && IsContinuationByte(snippet, begin)) --begin;
+  while (end < snippet.size() && IsContinuationByte(snippet, end)) ++end;
+  return {ToValidUtf8(snippet.substr(0, begin)), ToValidUtf8(snippet.substr(begin, end - begin)),
+          ToValidUtf8(snippet.substr(end))};
+}
+
+nlohmann::json MentionToApiJson(const storage::Mention& mention) {
+  nlohmann::json j = MentionToJson(mention);
+  SnippetParts parts =
+      SplitSnippet(mention.snippet, mention.snippet_mark_begin, mention.snippet_mark_end);
+  j["snippet_parts"] = {{"before", parts.before}, {"match", parts.match}, {"after", parts.after}};
+  return j;
+}
+
+Status CountMentions(const storage::Store& store, uint64_t* total,
+                     std::map<std::string, uint64_t>* by_rule) {
+  *total = 0;
+  by_rule->clear();
+  MentionRequest request;
+  request.limit = 5000;
+  for (;;) {
+    auto page = QueryMentionPage(store, request);
+    if (!page.ok()) return page.status();
+    for (const storage::Mention& m : page->mentions) {
+      ++*total;
+      ++(*by_rule)[m.rule_id];
+    }
+    if (!page->next) return Status::Ok();
+    request.before = page->next;
+  }
+}
+
+}  // namespace kuzet::app

@@ -1,0 +1,265 @@
+// Matcher::FindAll: words → keys → trie hits → phrases and regexes → rules → matches.
+#include <unicode/brkiter.h>
+#include <unicode/regex.h>
+
+#include <algorithm>
+#include <bit>
+#include <optional>
+#include <tuple>
+
+#include "extractor/keywords/compiled_rules.h"
+#include "extractor/keywords/matcher.h"
+#include "extractor/keywords/normalized_text.h"
+#include "extractor/keywords/rule_evaluation.h"
+#include "extractor/keywords/snippet.h"
+#include "extractor/keywords/text_index.h"
+
+namespace kuzet::keywords {
+
+namespace {
+
+// Letters only Kazakh uses (Cyrillic, and the 2021 and 2018 Latin alphabets): a word with one
+// is inflected as Kazakh whatever the page language (a Russian page quoting "Жаңаөзенде").
+bool HasKazakhLetter(std::u16string_view word) {
+  static constexpr std::u16string_view kLetters = u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
+  return std::any_of(word.begin(), word.end(), [](char16_t c) {
+    return c >= 0x80 && kLetters.find(c) != std::u16string_view::npos;
+  });
+}
+
+// ICU regex time limit, in its steps of roughly a millisecond.
+constexpr int32_t kRegexTimeLimit = 1000;
+
+// Sentence punctuation between two words ends a phrase ("trade. Union" is no "trade union").
+bool GapAllowsPhrase(std::string_view gap) {
+  return gap.find_first_of(".!?;:\n\r") == std::string_view::npos;
+}
+
+bool Accepts(const std::vector<std::string>& allowed, const std::string& value) {
+  return allowed.empty() || value.empty() ||
+         std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+}  // namespace
+
+std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
+                                    std::string_view site_id) const {
+  std::vector<Match> matches;
+  if (!compiled_ || compiled_->rules.empty() || utf8_text.empty()) return matches;
+  const Compiled& c = *compiled_;
+  try {
+    const std::string language = PrimaryLanguage(lang);
+    const std::string site(site_id);
+    const unsigned grammars = Morphology::GrammarsForLanguage(language);
+
+    // 1. Words of the text, and which term words each one is (one trie walk per word and mode,
+    //    whatever the number of rules).
+    std::unique_ptr<icu::BreakIterator> word_breaker(c.word_breaker->clone());
+    TextIndex index(utf8_text, word_breaker.get());
+    const std::vector<Token>& tokens = index.tokens();
+    // News text repeats its words (Zipf), so each distinct word form is folded and walked once
+    // per call.
+    using Hits = std::vector<std::pair<uint32_t, uint32_t>>;  // (phrase, word index)
+    std::vector<Hits> distinct_hits;
+    std::vector<std::u16string_view> distinct_forms;
+    // Open addressing (form id per slot, kEmptySlot when free): no allocation per word form.
+    constexpr uint32_t kEmptySlot = UINT32_MAX;
+    std::vector<uint32_t> slots(std::bit_ceil(tokens.size() * 2 + 2), kEmptySlot);
+    const size_t slot_mask = slots.size() - 1;
+    std::vector<uint32_t> token_form(tokens.size());
+    std::string key, scratch;
+    auto find_hits = [&](std::u16string_view form, Hits* form_hits) {
+      const bool cyrillic = std::any_of(form.begin(), form.end(),
+                                        [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
+      const unsigned word_grammars =
+          HasKazakhLetter(form) ? (grammars | Morphology::kKazakh) : grammars;
+      for (int m = 0; m < kKeyModeCount; ++m) {
+        const ModeIndex& mode_index = c.modes[m];
+        if (!mode_index.morphology || mode_index.entries.empty()) continue;
+        c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
+        mode_index.trie.Walk(key, [&](size_t consumed, const std::vector<uint32_t>& payloads) {
+          const std::string_view tail = std::string_view(key).substr(consumed);
+          for (uint32_t p : payloads) {
+            const WordEntry& entry = mode_index.entries[p];
+            if (entry.rule == TailRule::kCyrillicStem && !cyrillic) continue;
+            if (!mode_index.morphology->AcceptsTail(entry.rule, tail, key[consumed - 1],
+                                                    word_grammars)) {
+              continue;
+            }
+            const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
+            if (std::find(form_hits->begin(), form_hits->end(), hit) == form_hits->end()) {
+              form_hits->push_back(hit);
+            }
+          }
+        });
+      }
+    };
+    for (size_t t = 0; t < tokens.size(); ++t) {
+      const std::u16string_view form = index.TokenText(tokens[t]);
+      size_t slot = std::hash<std::u16string_view>{}(form)&slot_mask;
+      while (slots[slot] != kEmptySlot && distinct_forms[slots[slot]] != form) {
+        slot = (slot + 1) & slot_mask;
+      }
+      if (slots[slot] == kEmptySlot) {
+        slots[slot] = static_cast<uint32_t>(distinct_forms.size());
+        distinct_forms.push_back(form);
+        distinct_hits.emplace_back();
+        find_hits(form, &distinct_hits.back());
+      }
+      token_form[t] = slots[slot];
+    }
+    auto hits = [&](size_t t) -> const Hits& { return distinct_hits[token_form[t]]; };
+
+    // 2. Phrases: consecutive words within one sentence.
+    OccurrenceTable table;
+    for (size_t t = 0; t < tokens.size(); ++t) {
+      for (const auto& [phrase_id, word] : hits(t)) {
+        if (word != 0) continue;
+        const Phrase& phrase = c.phrases[phrase_id];
+        if (t + phrase.length > tokens.size()) continue;
+        bool whole = true;
+        for (uint32_t k = 1; k < phrase.length && whole; ++k) {
+          const Token& prev = tokens[t + k - 1];
+          const Token& next = tokens[t + k];
+          const Hits& next_hits = hits(t + k);
+          whole =
+              GapAllowsPhrase(utf8_text.substr(prev.byte_end, next.byte_begin - prev.byte_end)) &&
+              std::find(next_hits.begin(), next_hits.end(), std::make_pair(phrase_id, k)) !=
+                  next_hits.end();
+        }
+        if (!whole) continue;
+        const Token& last = tokens[t + phrase.length - 1];
+        table.Add(Occurrence{phrase.operand, static_cast<uint32_t>(t),
+                             static_cast<uint32_t>(t + phrase.length), tokens[t].u16_begin,
+                             last.u16_end});
+      }
+    }
+
+    // A hyphenated word is also read as one (Жаңа-Өзен / Жаңаөзен): single-word terms only.
+    Hits joined_hits;
+    std::u16string joined;
+    for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+      if (tokens[t + 1].u16_begin != tokens[t].u16_end + 1) continue;
+      const char16_t gap = index.text().charAt(tokens[t].u16_end);
+      if (gap != u'-' && gap != u'\u2010' && gap != u'\u2011') continue;
+      joined.assign(index.TokenText(tokens[t]));
+      joined.append(index.TokenText(tokens[t + 1]));
+      joined_hits.clear();
+      find_hits(joined, &joined_hits);
+      for (const auto& hit : joined_hits) {
+        const Phrase& phrase = c.phrases[hit.first];
+        if (phrase.length != 1) continue;
+        // Either half alone already matches (Zhanaozen* in Жанаозен-2011): keep that.
+        const Hits& left = hits(t);
+        const Hits& right = hits(t + 1);
+        if (std::find(left.begin(), left.end(), hit) != left.end() ||
+            std::find(right.begin(), right.end(), hit) != right.end()) {
+          continue;
+        }
+        table.Add(Occurrence{phrase.operand, static_cast<uint32_t>(t), static_cast<uint32_t>(t + 2),
+                             tokens[t].u16_begin, tokens[t + 1].u16_end});
+      }
+    }
+
+    // 3. Regular expressions, on the NFKC-case-folded text (each regex is one more scan).
+    std::optional<NormalizedText> normalized;
+    for (uint32_t op : c.regex_operands) {
+      const CompiledRule& rule = c.rules[c.operands[op].rule];
+      if (!Accepts(rule.languages, language) || !Accepts(rule.sites, site)) continue;
+      if (!normalized) normalized.emplace(index.text());
+      for (const auto& pattern : c.operands[op].regexes) {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::RegexMatcher> matcher(pattern->matcher(normalized->text(), status));
+        if (U_FAILURE(status)) continue;
+        // A pathological pattern stops after about a second instead of stalling the crawl.
+        matcher->setTimeLimit(kRegexTimeLimit, status);
+        while (matcher->find(status) && U_SUCCESS(status)) {
+          int32_t nb = matcher->start(status), ne = matcher->end(status);
+          if (ne <= nb) continue;
+          auto [ob, oe] = normalized->SourceRange(nb, ne);
+          const size_t bb = index.ByteOffset(ob), be = index.ByteOffset(oe);
+          const uint32_t tb = static_cast<uint32_t>(index.TokenAtOrAfter(bb));
+          uint32_t te = static_cast<uint32_t>(index.TokenStartingAtOrAfter(be));
+          if (te < tb) te = tb;
+          table.Add(Occurrence{op, tb, te, ob, oe});
+        }
+      }
+    }
+    table.Finish();
+    if (table.all().empty()) return matches;
+
+    // 4. Rules that have any occurrence (a rule reports only its positive terms, so no other
+    //    rule can match) and whose filters accept the page: any term, and the query if any.
+    std::vector<uint32_t> candidates;
+    for (const Occurrence& o : table.all()) {
+      if (candidates.empty() || candidates.back() != c.operands[o.operand].rule) {
+        candidates.push_back(c.operands[o.operand].rule);
+      }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    struct Found {
+      const CompiledRule* rule;
+      Occurrence occurrence;
+    };
+    std::vector<Found> found;
+    for (uint32_t rule_index : candidates) {
+      const CompiledRule& rule = c.rules[rule_index];
+      if (!Accepts(rule.languages, language) || !Accepts(rule.sites, site)) continue;
+      Evaluation result;
+      for (uint32_t op : rule.term_operands) {
+        auto of = table.Of(op);
+        result.occurrences.insert(result.occurrences.end(), of.begin(), of.end());
+      }
+      result.matched = !result.occurrences.empty();
+      if (rule.query.root >= 0) {
+        Evaluation query = Evaluate(rule, rule.query.root, table);
+        const bool matched = query.matched && (rule.term_operands.empty() || result.matched);
+        if (!matched) continue;
+        result.occurrences.insert(result.occurrences.end(), query.occurrences.begin(),
+                                  query.occurrences.end());
+      } else if (!result.matched) {
+        continue;
+      }
+      for (const Occurrence& o : result.occurrences) found.push_back(Found{&rule, o});
+    }
+
+    // 5. Text order, each (rule, span) once, with snippets.
+    std::sort(found.begin(), found.end(), [&](const Found& a, const Found& b) {
+      return std::tie(a.occurrence.u16_begin, a.occurrence.u16_end, a.rule->id,
+                      c.operands[a.occurrence.operand].written) <
+             std::tie(b.occurrence.u16_begin, b.occurrence.u16_end, b.rule->id,
+                      c.operands[b.occurrence.operand].written);
+    });
+    found.erase(std::unique(found.begin(), found.end(),
+                            [](const Found& a, const Found& b) {
+                              return a.rule == b.rule &&
+                                     a.occurrence.u16_begin == b.occurrence.u16_begin &&
+                                     a.occurrence.u16_end == b.occurrence.u16_end;
+                            }),
+                found.end());
+    if (found.empty()) return matches;
+    std::unique_ptr<icu::BreakIterator> sentence_breaker(c.sentence_breaker->clone());
+    sentence_breaker->setText(index.text());
+    matches.reserve(found.size());
+    for (const Found& f : found) {
+      Match m;
+      m.rule_id = f.rule->id;
+      m.term = c.operands[f.occurrence.operand].written;
+      m.begin = index.ByteOffset(f.occurrence.u16_begin);
+      m.end = index.ByteOffset(f.occurrence.u16_end);
+      m.surface = std::string(utf8_text.substr(m.begin, m.end - m.begin));
+      Snippet snippet =
+          MakeSnippet(index, sentence_breaker.get(), f.occurrence.u16_begin, f.occurrence.u16_end);
+      m.snippet = std::move(snippet.text);
+      m.snippet_begin = snippet.match_begin;
+      m.snippet_end = snippet.match_end;
+      matches.push_back(std::move(m));
+    }
+  } catch (const std::exception&) {
+    // Allocation failure on a huge page: report what was found so far rather than throw.
+  }
+  return matches;
+}
+
+}  // namespace kuzet::keywords

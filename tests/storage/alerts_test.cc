@@ -1,0 +1,172 @@
+// Tests of the alert-delivery side of storage/store.h (issue #8): due alerts in due order,
+// rescheduling after a failed attempt, giving up and requeueing, and the 'sent' marker that keeps
+// a mention alerted once. Every state change must survive a reopen.
+#include <gtest/gtest.h>
+
+#include "storage/store.h"
+#include "tests/storage/store_test_util.h"
+
+namespace kuzet::storage {
+namespace {
+
+using testing::DumpFamilies;
+using testing::Page;
+using testing::Rule;
+using testing::TempDir;
+
+constexpr int64_t kT0 = 1'700'000'000'000'000;
+constexpr int64_t kMinute = 60'000'000;
+
+std::unique_ptr<Store> OpenOrDie(const std::string& dir,
+                                 Store::Mode mode = Store::Mode::kReadWrite) {
+  auto store = Store::Open(dir, mode);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::vector<uint64_t> Ids(const Result<std::vector<OutboxEntry>>& entries) {
+  EXPECT_TRUE(entries.ok()) << entries.status().message();
+  std::vector<uint64_t> ids;
+  if (entries.ok()) {
+    for (const OutboxEntry& e : *entries) ids.push_back(e.mention_id);
+  }
+  return ids;
+}
+
+// Three pages, one mention each, found at kT0, kT0 + 1 min and kT0 + 2 min: mention ids 1, 2, 3.
+class AlertsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenOrDie(dir_.path());
+    ASSERT_NE(store_, nullptr);
+    for (int i = 0; i < 3; ++i) {
+      std::string text = "Strike number " + std::to_string(i) + " in Zhanaozen.";
+      auto put = store_->PutPage(Page("https://a.kz/" + std::to_string(i), text,
+                                      kT0 + i * kMinute, {Rule("zh", text, "Zhanaozen")}));
+      ASSERT_TRUE(put.ok()) << put.status().message();
+      ASSERT_EQ(put->new_mentions, 1);
+    }
+  }
+  void Reopen() {
+    store_.reset();
+    store_ = OpenOrDie(dir_.path());
+    ASSERT_NE(store_, nullptr);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(AlertsTest, DueAlertsArePendingEntriesDueByNowOldestFirst) {
+  EXPECT_TRUE(Ids(store_->DueAlerts(kT0 - 1, 10)).empty());
+  EXPECT_EQ(Ids(store_->DueAlerts(kT0, 10)), std::vector<uint64_t>{1});
+  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 10)), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 2)), (std::vector<uint64_t>{1, 2}));
+  EXPECT_TRUE(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 0)).empty());
+  auto due = store_->DueAlerts(INT64_MAX, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 3u);
+  EXPECT_EQ((*due)[1].due_us, kT0 + kMinute);
+  EXPECT_EQ((*due)[1].state, OutboxEntry::State::kPending);
+  EXPECT_EQ((*due)[1].attempts, 0u);
+  EXPECT_EQ((*due)[1].last_error, "");
+}
+
+TEST_F(AlertsTest, SentAlertLeavesTheOutboxAndIsRememberedAcrossReopen) {
+  EXPECT_FALSE(*store_->IsAlertSent(2));
+  ASSERT_TRUE(store_->MarkAlertSent(2, kT0 + 5 * kMinute).ok());
+  EXPECT_TRUE(*store_->IsAlertSent(2));
+  EXPECT_FALSE(*store_->IsAlertSent(1));
+  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{1, 3}));
+  // Sending twice (a crash between delivery and marking) is harmless.
+  ASSERT_TRUE(store_->MarkAlertSent(2, kT0 + 6 * kMinute).ok());
+  Reopen();
+  EXPECT_TRUE(*store_->IsAlertSent(2));
+  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{1, 3}));
+  EXPECT_FALSE(*store_->IsAlertSent(99));
+  // Once sent there is nothing left to reschedule or fail.
+  EXPECT_EQ(store_->RescheduleAlert(2, kT0, "x").code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->MarkAlertFailed(2, "x").code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->RescheduleAlert(99, kT0, "x").code(), Status::Code::kNotFound);
+}
+
+TEST_F(AlertsTest, RescheduleCountsTheAttemptAndMovesTheDueTime) {
+  ASSERT_TRUE(store_->RescheduleAlert(1, kT0 + 10 * kMinute, "connection refused").ok());
+  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 10)), (std::vector<uint64_t>{2, 3}));
+  ASSERT_TRUE(store_->RescheduleAlert(1, kT0 + 20 * kMinute, "HTTP 503").ok());
+  Reopen();
+  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 19 * kMinute, 10)), (std::vector<uint64_t>{2, 3}));
+  auto due = store_->DueAlerts(kT0 + 20 * kMinute, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 3, 1}));
+  EXPECT_EQ((*due)[2].due_us, kT0 + 20 * kMinute);
+  EXPECT_EQ((*due)[2].attempts, 2u);
+  EXPECT_EQ((*due)[2].last_error, "HTTP 503");
+  // A rescheduled alert, once delivered, leaves no entry anywhere but the sent marker.
+  ASSERT_TRUE(store_->MarkAlertSent(1, kT0 + 21 * kMinute).ok());
+  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{2, 3}));
+  store_.reset();
+  auto dump = DumpFamilies(dir_.db_path());
+  EXPECT_EQ(dump["outbox"].size(), 2u);
+  ASSERT_EQ(dump["alerts"].size(), 1u);
+  EXPECT_EQ(dump["alerts"].begin()->first[0], 's');
+}
+
+TEST_F(AlertsTest, FailedAlertsWaitUntilRequeuedThenStartAfresh) {
+  ASSERT_TRUE(store_->RescheduleAlert(3, kT0 + 3 * kMinute, "timeout").ok());
+  ASSERT_TRUE(store_->MarkAlertFailed(3, "gave up after 1 attempt").ok());
+  ASSERT_TRUE(store_->MarkAlertFailed(1, "bad webhook URL").ok());
+  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), std::vector<uint64_t>{2});
+  EXPECT_EQ(store_->MarkAlertFailed(1, "again").code(), Status::Code::kNotFound);
+  Reopen();
+  auto failed = store_->FailedAlerts(10);
+  ASSERT_EQ(Ids(failed), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ((*failed)[0].state, OutboxEntry::State::kFailed);
+  EXPECT_EQ((*failed)[0].last_error, "bad webhook URL");
+  EXPECT_EQ((*failed)[1].attempts, 1u);
+  EXPECT_EQ((*failed)[1].last_error, "gave up after 1 attempt");
+  EXPECT_EQ(Ids(store_->FailedAlerts(1)), std::vector<uint64_t>{1});
+
+  const int64_t now = kT0 + 60 * kMinute;
+  auto requeued = store_->RequeueFailedAlerts(now);
+  ASSERT_TRUE(requeued.ok()) << requeued.status().message();
+  EXPECT_EQ(*requeued, 2);
+  EXPECT_TRUE(Ids(store_->FailedAlerts(10)).empty());
+  EXPECT_EQ(*store_->RequeueFailedAlerts(now), 0);
+  EXPECT_EQ(Ids(store_->DueAlerts(now - 1, 10)), std::vector<uint64_t>{2});
+  auto due = store_->DueAlerts(now, 10);
+  ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 1, 3}));
+  EXPECT_EQ((*due)[2].attempts, 0u);
+  EXPECT_EQ((*due)[2].due_us, now);
+  // A requeued alert can be rescheduled and sent like any other.
+  ASSERT_TRUE(store_->RescheduleAlert(3, now + kMinute, "timeout").ok());
+  ASSERT_TRUE(store_->MarkAlertSent(3, now + kMinute).ok());
+  EXPECT_TRUE(*store_->IsAlertSent(3));
+  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{2, 1}));
+}
+
+TEST_F(AlertsTest, GetMentionReadsOneMentionWithItsStory) {
+  auto mention = store_->GetMention(2);
+  ASSERT_TRUE(mention.ok() && mention->has_value());
+  EXPECT_EQ((*mention)->url, "https://a.kz/1");
+  EXPECT_EQ((*mention)->rule_id, "zh");
+  EXPECT_EQ((*mention)->found_at_us, kT0 + kMinute);
+  EXPECT_EQ((*mention)->story_id, (*mention)->doc_id);
+  EXPECT_FALSE(store_->GetMention(99)->has_value());
+}
+
+TEST_F(AlertsTest, ReadOnlyOpenReadsAlertsButRefusesToChangeThem) {
+  ASSERT_TRUE(store_->MarkAlertFailed(1, "bad").ok());
+  ASSERT_TRUE(store_->MarkAlertSent(2, kT0).ok());
+  auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_TRUE(*reader->IsAlertSent(2));
+  EXPECT_EQ(Ids(reader->FailedAlerts(10)), std::vector<uint64_t>{1});
+  EXPECT_EQ(Ids(reader->DueAlerts(INT64_MAX, 10)), std::vector<uint64_t>{3});
+  EXPECT_EQ(reader->MarkAlertSent(3, kT0).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->RescheduleAlert(3, kT0, "x").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->RequeueFailedAlerts(kT0).status().code(), Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace kuzet::storage

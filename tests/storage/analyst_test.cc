@@ -1,0 +1,277 @@
+// Tests of what the analyst's tools read (issue #7): mentions past a read cursor, the cursors
+// themselves, stories newest first with their sites and URLs, mentions of one story, and
+// retention (dropping old texts while keeping everything an analyst cites).
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "storage/read_cursors.h"
+#include "storage/store.h"
+#include "tests/storage/store_test_util.h"
+
+namespace kuzet::storage {
+namespace {
+
+using testing::DumpFamilies;
+using testing::Page;
+using testing::Rule;
+using testing::TempDir;
+
+constexpr int64_t kT0 = 1'700'000'000'000'000;
+constexpr int64_t kHour = 3'600'000'000;
+
+// Long enough (> 33 words) to have a SimHash; the reprint differs by one prefixed word.
+const std::string kStrike =
+    "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer conditions "
+    "and the right to form an independent union. The strike lasted seven months until police "
+    "opened fire on the sixteenth of December, killing at least fourteen people in the central "
+    "square of the town. Dozens were wounded and many strikers were later put on trial.";
+const std::string kOther =
+    "The regional court in Aktau heard the appeal of the union lawyer on Tuesday. Her defence "
+    "argued that the prosecution had relied on testimony obtained under pressure, and asked the "
+    "judges to release her pending a new investigation. The hearing was adjourned until next "
+    "month after the prosecutor requested more time to study the documents.";
+
+std::unique_ptr<Store> OpenOrDie(const std::string& dir,
+                                 Store::Mode mode = Store::Mode::kReadWrite) {
+  auto store = Store::Open(dir, mode);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::vector<uint64_t> MentionIds(const std::vector<Mention>& mentions) {
+  std::vector<uint64_t> ids;
+  for (const Mention& m : mentions) ids.push_back(m.id);
+  return ids;
+}
+
+// Documents: 1 = kStrike at a.kz (site a), 2 = its reprint at b.kz (site b, same story),
+// 3 = kOther at a.kz. Mentions: 1 (doc 1, rule zh), 2 (doc 1, rule strike), 3 (doc 2, rule zh),
+// 4 (doc 3, rule union); found at kT0, kT0, kT0 + 1h, kT0 + 2h.
+class AnalystTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenOrDie(dir_.path());
+    ASSERT_NE(store_, nullptr);
+    Put(Page("https://a.kz/1", kStrike, kT0,
+             {Rule("zh", kStrike, "Zhanaozen"), Rule("strike", kStrike, "strike")}),
+        "a");
+    Put(Page("https://b.kz/1", "Updated: " + kStrike, kT0 + kHour,
+             {Rule("zh", kStrike, "Zhanaozen")}),
+        "b");
+    Put(Page("https://a.kz/2", kOther, kT0 + 2 * kHour, {Rule("union", kOther, "union")}), "a");
+    // An exact reprint at a third site: a URL of document 1, no document, no mention.
+    Put(Page("https://c.kz/x", kStrike, kT0 + 3 * kHour), "c");
+  }
+  void Put(PageInput page, const std::string& site) {
+    page.site_id = site;
+    auto result = store_->PutPage(page);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(AnalystTest, MentionsCarryTheirStoryAndAStoryListsItsMentions) {
+  auto all = store_->Mentions(MentionQuery{});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(MentionIds(*all), (std::vector<uint64_t>{4, 3, 2, 1}));
+  EXPECT_EQ((*all)[0].story_id, 3u);
+  EXPECT_EQ((*all)[1].story_id, 1u) << "the reprint joined the first document's story";
+  EXPECT_EQ((*all)[3].story_id, 1u);
+
+  MentionQuery story;
+  story.story_id = 1;
+  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3, 2, 1}));
+  story.rule_id = "zh";
+  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3, 1}));
+  story.site_id = "a";
+  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{1}));
+  story = MentionQuery{};
+  story.story_id = 1;
+  story.since_us = kT0 + 1;
+  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3}));
+  story.since_us.reset();
+  story.limit = 1;
+  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3}));
+  story.story_id = 77;
+  EXPECT_TRUE(store_->Mentions(story)->empty());
+}
+
+TEST_F(AnalystTest, StoriesNewestFirstWithEverySiteAndUrl) {
+  auto stories = store_->Stories(std::nullopt, 10);
+  ASSERT_TRUE(stories.ok()) << stories.status().message();
+  ASSERT_EQ(stories->size(), 2u);
+  EXPECT_EQ((*stories)[0].id, 3u);
+  EXPECT_EQ((*stories)[0].created_us, kT0 + 2 * kHour);
+  const StoryInfo& strike = (*stories)[1];
+  EXPECT_EQ(strike.id, 1u);
+  EXPECT_EQ(strike.created_us, kT0);
+  ASSERT_EQ(strike.members.size(), 2u);
+  EXPECT_EQ(strike.members[0].site_id, "a");
+  EXPECT_EQ(strike.members[0].url, "https://a.kz/1");
+  EXPECT_EQ(strike.members[0].duplicate_urls, std::vector<std::string>{"https://c.kz/x"});
+  EXPECT_EQ(strike.members[1].site_id, "b");
+  EXPECT_EQ(strike.members[1].url, "https://b.kz/1");
+
+  EXPECT_EQ(store_->Stories(kT0 + 1, 10)->size(), 1u);
+  EXPECT_EQ(store_->Stories(kT0, 10)->size(), 2u);
+  EXPECT_EQ(store_->Stories(std::nullopt, 1)->size(), 1u);
+  EXPECT_TRUE(store_->StoryMembers(99)->empty());
+}
+
+TEST_F(AnalystTest, StoriesOfAStoreMadeBeforeTheTimeIndexAreIndexedOnOpen) {
+  store_.reset();
+  {  // Remove the index and its marker, as in a store written by an earlier kuzet.
+    rocksdb::Options options;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir_.db_path(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.db_path(), descriptors, &handles, &db).ok());
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      if (h->GetName() == "stories") {
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
+        for (it->Seek("t"); it->Valid() && it->key().starts_with("t"); it->Next()) {
+          ASSERT_TRUE(db->Delete({}, h, it->key()).ok());
+        }
+      }
+      if (h->GetName() == "meta") {
+        ASSERT_TRUE(db->Delete({}, h, "story_time_index").ok());
+      }
+    }
+    for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+  {
+    auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
+    EXPECT_TRUE(reader->Stories(std::nullopt, 10)->empty());
+  }
+  store_ = OpenOrDie(dir_.path());
+  auto stories = store_->Stories(std::nullopt, 10);
+  ASSERT_TRUE(stories.ok());
+  ASSERT_EQ(stories->size(), 2u);
+  EXPECT_EQ((*stories)[0].id, 3u);
+  EXPECT_EQ((*stories)[1].id, 1u);
+  EXPECT_EQ((*stories)[1].created_us, kT0);
+}
+
+TEST_F(AnalystTest, MentionsAfterACursorOldestFirstWithFilters) {
+  auto after = store_->MentionsAfter(0, MentionQuery{});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(after->examined_through, 4u);
+
+  MentionQuery q;
+  q.limit = 2;
+  after = store_->MentionsAfter(1, q);
+  EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{2, 3}));
+  EXPECT_EQ(after->examined_through, 3u) << "4 was not examined: the cursor must not pass it";
+
+  q = MentionQuery{};
+  q.rule_id = "zh";
+  after = store_->MentionsAfter(1, q);
+  EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(after->examined_through, 4u) << "non-matching mentions are passed over";
+  q.site_id = "a";
+  EXPECT_TRUE(store_->MentionsAfter(1, q)->mentions.empty());
+
+  after = store_->MentionsAfter(4, MentionQuery{});
+  EXPECT_TRUE(after->mentions.empty());
+  EXPECT_EQ(after->examined_through, 4u);
+  EXPECT_EQ(*store_->LastMentionId(), 4u);
+}
+
+TEST(ReadCursorsTest, CursorsPerUserAndFilterSurviveAndOnlyMoveForward) {
+  TempDir dir;
+  ReadCursors cursors(dir.path());
+  EXPECT_EQ(*cursors.Get("alice", "rule=zh"), 0u);
+  ASSERT_TRUE(cursors.Advance("alice", "rule=zh", 7).ok());
+  ASSERT_TRUE(cursors.Advance("alice", "", 3).ok());
+  ASSERT_TRUE(cursors.Advance("bob", "rule=zh", 2).ok());
+  ASSERT_TRUE(cursors.Advance("alice", "rule=zh", 5).ok()) << "backward is ignored, not an error";
+  ReadCursors again(dir.path());
+  EXPECT_EQ(*again.Get("alice", "rule=zh"), 7u);
+  EXPECT_EQ(*again.Get("alice", ""), 3u);
+  EXPECT_EQ(*again.Get("bob", "rule=zh"), 2u);
+  EXPECT_EQ(*again.Get("bob", ""), 0u);
+  // Filters with the file's separators round-trip.
+  ASSERT_TRUE(cursors.Advance("alice", "rule=a\tb%\nc", 9).ok());
+  EXPECT_EQ(*again.Get("alice", "rule=a\tb%\nc"), 9u);
+  EXPECT_EQ(*again.Get("alice", "rule=zh"), 7u);
+
+  EXPECT_EQ(cursors.Get("../etc", "").status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(cursors.Advance("", "", 1).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(cursors.Advance(".hidden", "", 1).code(), Status::Code::kInvalidArgument);
+
+  std::ofstream(dir.path() + "/cursors/carol.cursors") << "something else\n";
+  EXPECT_EQ(cursors.Get("carol", "").status().code(), Status::Code::kCorruption);
+}
+
+TEST(ReadCursorsTest, ConcurrentAdvancesOfOneUserLoseNoFilter) {
+  TempDir dir;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&dir, t] {
+      ReadCursors cursors(dir.path());
+      for (uint64_t i = 1; i <= 20; ++i) {
+        EXPECT_TRUE(cursors.Advance("alice", "rule=" + std::to_string(t), i).ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ReadCursors cursors(dir.path());
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(*cursors.Get("alice", "rule=" + std::to_string(t)), 20u);
+}
+
+TEST_F(AnalystTest, DroppingOldTextsKeepsWhatAnalystsCite) {
+  const std::string strike_hash = (*store_->GetDocument(1))->content_hash;
+  auto dropped = store_->DropTextOlderThan(kT0 + 90 * 60'000'000LL);  // 1.5 h
+  ASSERT_TRUE(dropped.ok()) << dropped.status().message();
+  EXPECT_EQ(dropped->documents_examined, 3u);
+  EXPECT_EQ(dropped->texts_dropped, 2u);
+  auto doc = store_->GetDocument(1);
+  ASSERT_TRUE(doc.ok() && doc->has_value());
+  EXPECT_EQ((*doc)->text, "");
+  EXPECT_EQ((*doc)->title, kStrike.substr(0, 24));
+  EXPECT_EQ((*doc)->url, "https://a.kz/1");
+  EXPECT_EQ((*doc)->duplicate_urls, std::vector<std::string>{"https://c.kz/x"});
+  EXPECT_EQ((*doc)->content_hash, strike_hash);
+  ASSERT_EQ((*doc)->mentions.size(), 2u);
+  EXPECT_EQ((*doc)->mentions[0].snippet, kStrike);
+  EXPECT_EQ((*store_->GetDocument(3))->text, kOther) << "a newer document keeps its text";
+  EXPECT_EQ(store_->DropTextOlderThan(kT0 + 90 * 60'000'000LL)->texts_dropped, 0u);
+
+  // Re-crawling the unchanged page still finds it unchanged: no new document, no mention.
+  PageInput again = Page("https://a.kz/1", kStrike, kT0 + 5 * kHour,
+                         {Rule("zh", kStrike, "Zhanaozen")});
+  again.site_id = "a";
+  auto put = store_->PutPage(again);
+  ASSERT_TRUE(put.ok());
+  EXPECT_TRUE(put->unchanged);
+  EXPECT_EQ(*store_->LastMentionId(), 4u);
+
+  // The blanked texts are gone from the files, not just hidden.
+  store_.reset();
+  auto dump = DumpFamilies(dir_.db_path());
+  for (const auto& [key, value] : dump["docs"]) {
+    EXPECT_EQ(value.find("opened fire"), std::string::npos);
+  }
+}
+
+TEST_F(AnalystTest, RetentionNeedsTheWriteLock) {
+  auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
+  EXPECT_EQ(reader->DropTextOlderThan(kT0).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->Compact().code(), Status::Code::kInvalidArgument);
+  auto second = Store::Open(dir_.path());
+  EXPECT_EQ(second.status().code(), Status::Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace kuzet::storage
