@@ -2,6 +2,7 @@
 // is printed to stderr), 2 bad usage (CLI11 handles those before we get here).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,9 +26,36 @@ struct MentionsOptions {
   std::string since, until;  // durations back from now ("24h") or ISO dates ("2026-11-01")
   std::string rule, lang, site;
   size_t limit = 100;
-  std::string format = "table";  // table | json
+  std::string format = "table";  // table | json | csv | atom
+  uint64_t story = 0;            // only this story's mentions (0: any)
+  bool only_new = false;         // --new: only mentions past the user's read cursor, which then
+  std::string user;              // advances; user "" means $USER, else "default"
 };
 int MentionsCommand(const MentionsOptions& options);
+
+// doc ID: one stored article with its URLs, story and matches.
+struct DocOptions {
+  std::string config_path, data_dir;
+  uint64_t id = 0;
+  std::string format = "text";  // text | json
+};
+int DocCommand(const DocOptions& options);
+
+// stories: near-duplicate clusters, newest first, with their documents' sites and URLs.
+struct StoriesOptions {
+  std::string config_path, data_dir;
+  std::string since;
+  size_t limit = 50;
+  std::string format = "table";  // table | json
+};
+int StoriesCommand(const StoriesOptions& options);
+
+// compact: retention and space reclaiming; needs the write lock (the daemon must be stopped).
+struct CompactOptions {
+  std::string config_path, data_dir;
+  std::string drop_text_older_than;  // a duration ("90d"); "": keep every text
+};
+int CompactCommand(const CompactOptions& options);
 
 struct ExtractOptions {
   std::vector<std::string> inputs;  // files (.gz read as such), URLs, or "-" for stdin

@@ -132,6 +132,8 @@ int RunCommand(const std::string& config_path) {
     return 1;
   }
   auto setup = std::make_unique<CrawlSetup>(std::move(loaded).value());
+  // One crawler for the daemon's life: it remembers feeds' ETag / Last-Modified between rounds.
+  auto site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings);
   SetLogLevel(setup->config.settings.log_level);
   auto store = storage::Store::Open(setup->config.settings.data_dir);
   if (!store.ok()) {
@@ -168,10 +170,9 @@ int RunCommand(const std::string& config_path) {
     }
     if (!due.empty()) {
       PagePipeline pipeline(setup->matcher, **store);
-      crawler::Crawler crawler(setup->config.settings);
       auto started = Clock::now();
       auto crawl = std::async(std::launch::async,
-                              [&]() { return crawler.CrawlOnce(due, pipeline); });
+                              [&]() { return site_crawler->CrawlOnce(due, pipeline); });
       while (crawl.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
         wait_for_signal(std::chrono::milliseconds(200));
       }
@@ -198,6 +199,7 @@ int RunCommand(const std::string& config_path) {
           spdlog::warn("SIGHUP: data_dir changed; the new one is used after a restart");
         }
         setup = std::make_unique<CrawlSetup>(std::move(fresh).value());
+        site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings);
         SetLogLevel(setup->config.settings.log_level);
         spdlog::info("SIGHUP: config reloaded: {} sites, {} rules", setup->config.sites.size(),
                      setup->config.rules.size());

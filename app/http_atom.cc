@@ -53,8 +53,9 @@ std::string RenderAtomFeed(const AtomFeedInfo& info, const std::vector<storage::
   for (const storage::Mention& m : mentions) {
     SnippetParts parts = SplitSnippet(m.snippet, m.snippet_mark_begin, m.snippet_mark_end);
     // The summary is HTML carried as escaped text (§3.1.1.2): escape once for HTML, once for XML.
-    std::string html = "<p>" + XmlEscape(parts.before) + "<mark>" + XmlEscape(parts.match) +
-                       "</mark>" + XmlEscape(parts.after) + "</p>";
+    // <strong>, not <mark>: feed readers' sanitizers (feedparser's among them) drop <mark>.
+    std::string html = "<p>" + XmlEscape(parts.before) + "<strong>" + XmlEscape(parts.match) +
+                       "</strong>" + XmlEscape(parts.after) + "</p>";
     std::string title = m.title.empty() ? m.url : m.title;
     out << "  <entry>\n"
         << "    <id>urn:kuzet:mention:" << m.id << "</id>\n"

@@ -43,8 +43,37 @@ int main(int argc, char** argv) {
   mentions_cmd->add_option("--lang", mentions.lang, "Only this language (en, ru, kk, other)");
   mentions_cmd->add_option("--site", mentions.site, "Only this site id");
   mentions_cmd->add_option("--limit", mentions.limit, "At most this many")->check(CLI::Range(1, 100000));
-  mentions_cmd->add_option("--format", mentions.format, "table or json")
+  mentions_cmd->add_option("--format", mentions.format, "table, json, csv or atom")
+      ->check(CLI::IsMember({"table", "json", "csv", "atom"}));
+  mentions_cmd->add_option("--story", mentions.story, "Only this story's mentions");
+  mentions_cmd->add_flag("--new", mentions.only_new,
+                         "Only mentions new to --user (per filter), then mark them read");
+  mentions_cmd->add_option("--user", mentions.user, "Whose read cursor --new uses ($USER)");
+
+  DocOptions doc;
+  auto* doc_cmd = cli.add_subcommand("doc", "Show a stored article, its URLs, story and matches");
+  doc_cmd->add_option("id", doc.id, "Document id")->required();
+  doc_cmd->add_option("-c,--config", doc.config_path, "Config file (for its data_dir)");
+  doc_cmd->add_option("--data-dir", doc.data_dir, "Data directory (instead of --config)");
+  doc_cmd->add_option("--format", doc.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  StoriesOptions stories;
+  auto* stories_cmd = cli.add_subcommand("stories", "List stories (near-duplicates), newest first");
+  stories_cmd->add_option("-c,--config", stories.config_path, "Config file (for its data_dir)");
+  stories_cmd->add_option("--data-dir", stories.data_dir, "Data directory (instead of --config)");
+  stories_cmd->add_option("--since", stories.since, "Begun within this long (24h) or since a date");
+  stories_cmd->add_option("--limit", stories.limit, "At most this many")
+      ->check(CLI::Range(1, 100000));
+  stories_cmd->add_option("--format", stories.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
+
+  CompactOptions compact;
+  auto* compact_cmd = cli.add_subcommand("compact", "Apply retention and reclaim disk space");
+  compact_cmd->add_option("-c,--config", compact.config_path, "Config file (for its data_dir)");
+  compact_cmd->add_option("--data-dir", compact.data_dir, "Data directory (instead of --config)");
+  compact_cmd->add_option("--drop-text-older-than", compact.drop_text_older_than,
+                          "Blank article texts last fetched longer ago than this (90d)");
 
   ExtractOptions extract;
   auto* extract_cmd = cli.add_subcommand("extract", "Print the article of pages (files, URLs, -)");
@@ -79,6 +108,9 @@ int main(int argc, char** argv) {
   if (crawl_cmd->parsed()) return CrawlOnceCommand(crawl);
   if (run->parsed()) return RunCommand(run_config);
   if (mentions_cmd->parsed()) return MentionsCommand(mentions);
+  if (doc_cmd->parsed()) return DocCommand(doc);
+  if (stories_cmd->parsed()) return StoriesCommand(stories);
+  if (compact_cmd->parsed()) return CompactCommand(compact);
   if (extract_cmd->parsed()) return ExtractCommand(extract);
   if (match_cmd->parsed()) return MatchCommand(match);
   if (serve_cmd->parsed()) return ServeCommand(serve);

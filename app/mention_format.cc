@@ -14,27 +14,53 @@ std::string FormatTimestampUtc(int64_t unix_micros) {
   return buf;
 }
 
-nlohmann::json MentionToJson(const storage::Mention& m) {
+std::vector<OtherPlace> OtherPlaces(const storage::Mention& mention,
+                                    const StoryMembersById* stories) {
+  std::vector<OtherPlace> places;
+  if (stories == nullptr) return places;
+  auto it = stories->find(mention.story_id);
+  if (it == stories->end()) return places;
+  for (const storage::StoryMember& member : it->second) {
+    if (member.url != mention.url) places.push_back({member.site_id, member.url});
+    for (const std::string& url : member.duplicate_urls) {
+      // An exact reprint's site is not stored; its host says where it is.
+      if (url != mention.url) places.push_back({"", url});
+    }
+  }
+  return places;
+}
+
+nlohmann::json MentionToJson(const storage::Mention& m, const StoryMembersById* stories) {
   nlohmann::json hits = nlohmann::json::array();
   for (const storage::MatchHit& h : m.hits) {
     hits.push_back({{"term", h.term}, {"surface", h.surface}, {"begin", h.begin}, {"end", h.end}});
   }
-  return {{"id", m.id},
-          {"doc_id", m.doc_id},
-          {"found_at", FormatTimestampUtc(m.found_at_us)},
-          {"site", m.site_id},
-          {"rule", m.rule_id},
-          {"lang", m.lang},
-          {"url", m.url},
-          {"title", m.title},
-          {"snippet", m.snippet},
-          {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
-          {"hits", hits}};
+  nlohmann::json j = {{"id", m.id},
+                      {"doc_id", m.doc_id},
+                      {"story", m.story_id},
+                      {"found_at", FormatTimestampUtc(m.found_at_us)},
+                      {"site", m.site_id},
+                      {"rule", m.rule_id},
+                      {"lang", m.lang},
+                      {"url", m.url},
+                      {"title", m.title},
+                      {"snippet", m.snippet},
+                      {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
+                      {"hits", hits}};
+  if (stories != nullptr) {
+    nlohmann::json also = nlohmann::json::array();
+    for (const OtherPlace& p : OtherPlaces(m, stories)) {
+      also.push_back({{"site", p.site_id}, {"url", p.url}});
+    }
+    j["also_at"] = std::move(also);
+  }
+  return j;
 }
 
 std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
                                const std::string& highlight_begin,
-                               const std::string& highlight_end) {
+                               const std::string& highlight_end,
+                               const StoryMembersById* stories) {
   std::ostringstream out;
   for (const storage::Mention& m : mentions) {
     std::string snippet = m.snippet;
@@ -45,9 +71,199 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
     out << FormatTimestampUtc(m.found_at_us) << "  " << m.site_id << "  [" << m.rule_id << "]  "
         << (m.lang.empty() ? "?" : m.lang) << "  " << m.title << "\n"
         << "    " << m.url << "\n"
-        << "    " << snippet << "\n\n";
+        << "    " << snippet << "\n";
+    std::vector<OtherPlace> others = OtherPlaces(m, stories);
+    if (!others.empty()) {
+      out << "    story " << m.story_id << ", also at:";
+      for (const OtherPlace& p : others) {
+        out << " " << (p.site_id.empty() ? "" : p.site_id + " ") << p.url;
+      }
+      out << "\n";
+    }
+    out << "\n";
   }
   out << mentions.size() << (mentions.size() == 1 ? " mention\n" : " mentions\n");
+  return out.str();
+}
+
+namespace {
+
+// RFC 4180 section 2: fields containing line breaks, double quotes or commas are enclosed in
+// double quotes, and a double quote inside is escaped by another double quote.
+std::string CsvField(const std::string& field) {
+  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// XML 1.0 character data: the five specials escaped, and the C0 controls XML forbids (all but
+// tab, LF, CR) dropped, so an odd byte in a scraped title cannot make the feed ill-formed.
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string MemberLine(const storage::StoryMember& member) {
+  std::string line = "doc " + std::to_string(member.doc_id) + "  " + member.site_id + "  " +
+                     FormatTimestampUtc(member.first_seen_us) + "  " + member.url;
+  for (const std::string& url : member.duplicate_urls) line += "\n      = " + url;
+  return line;
+}
+
+nlohmann::json MemberToJson(const storage::StoryMember& member) {
+  return {{"doc_id", member.doc_id},     {"site", member.site_id},
+          {"url", member.url},           {"title", member.title},
+          {"lang", member.lang},         {"first_seen", FormatTimestampUtc(member.first_seen_us)},
+          {"duplicate_urls", member.duplicate_urls}};
+}
+
+}  // namespace
+
+std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
+                             const StoryMembersById* stories) {
+  std::string out = "id,found_at,site,rule,lang,url,title,snippet,story,also_at\r\n";
+  for (const storage::Mention& m : mentions) {
+    std::string also;
+    for (const OtherPlace& p : OtherPlaces(m, stories)) {
+      if (!also.empty()) also.push_back(' ');
+      also += p.url;
+    }
+    const std::string fields[] = {std::to_string(m.id), FormatTimestampUtc(m.found_at_us),
+                                  m.site_id,            m.rule_id,
+                                  m.lang,               m.url,
+                                  m.title,              m.snippet,
+                                  std::to_string(m.story_id), also};
+    for (size_t i = 0; i < std::size(fields); ++i) {
+      if (i > 0) out.push_back(',');
+      out += CsvField(fields[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
+                              const std::string& feed_id, const std::string& feed_title,
+                              int64_t now_us, const StoryMembersById* stories) {
+  int64_t updated = mentions.empty() ? now_us : mentions.front().found_at_us;
+  for (const storage::Mention& m : mentions) updated = std::max(updated, m.found_at_us);
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      << "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+      << "  <id>" << XmlEscape(feed_id) << "</id>\n"
+      << "  <title>" << XmlEscape(feed_title) << "</title>\n"
+      << "  <updated>" << FormatTimestampUtc(updated) << "</updated>\n"
+      << "  <author><name>kuzet</name></author>\n"
+      << "  <generator>kuzet</generator>\n";
+  for (const storage::Mention& m : mentions) {
+    out << "  <entry>\n"
+        << "    <id>tag:kuzet,2026:mention:" << m.id << "</id>\n"
+        << "    <title>" << XmlEscape("[" + m.rule_id + "] " + m.title) << "</title>\n"
+        << "    <link rel=\"alternate\" href=\"" << XmlEscape(m.url) << "\"/>\n";
+    for (const OtherPlace& p : OtherPlaces(m, stories)) {
+      out << "    <link rel=\"related\" href=\"" << XmlEscape(p.url) << "\"/>\n";
+    }
+    out << "    <updated>" << FormatTimestampUtc(m.found_at_us) << "</updated>\n"
+        << "    <published>" << FormatTimestampUtc(m.found_at_us) << "</published>\n"
+        << "    <author><name>" << XmlEscape(m.site_id) << "</name></author>\n"
+        << "    <category term=\"" << XmlEscape(m.rule_id) << "\"/>\n"
+        << "    <summary type=\"text\">" << XmlEscape(m.snippet) << "</summary>\n"
+        << "  </entry>\n";
+  }
+  out << "</feed>\n";
+  return out.str();
+}
+
+nlohmann::json DocumentToJson(const storage::Document& doc,
+                              const std::vector<storage::StoryMember>& story) {
+  nlohmann::json mentions = nlohmann::json::array();
+  for (const storage::Mention& m : doc.mentions) mentions.push_back(MentionToJson(m));
+  nlohmann::json members = nlohmann::json::array();
+  for (const storage::StoryMember& member : story) members.push_back(MemberToJson(member));
+  return {{"id", doc.id},
+          {"site", doc.site_id},
+          {"url", doc.url},
+          {"final_url", doc.final_url},
+          {"canonical_url", doc.canonical_url},
+          {"duplicate_urls", doc.duplicate_urls},
+          {"title", doc.title},
+          {"lang", doc.lang},
+          {"author", doc.author},
+          {"published", doc.published},
+          {"first_seen", FormatTimestampUtc(doc.first_seen_us)},
+          {"fetched_at", FormatTimestampUtc(doc.fetched_at_us)},
+          {"story", doc.story_id},
+          {"story_documents", members},
+          {"text", doc.text},
+          {"mentions", mentions}};
+}
+
+std::string FormatDocumentText(const storage::Document& doc,
+                               const std::vector<storage::StoryMember>& story) {
+  std::ostringstream out;
+  out << doc.title << "\n"
+      << "  url:        " << doc.url << "\n"
+      << "  site:       " << doc.site_id << "\n"
+      << "  lang:       " << (doc.lang.empty() ? "?" : doc.lang) << "\n"
+      << "  published:  " << (doc.published.empty() ? "?" : doc.published) << "\n"
+      << "  first seen: " << FormatTimestampUtc(doc.first_seen_us) << "\n"
+      << "  fetched:    " << FormatTimestampUtc(doc.fetched_at_us) << "\n";
+  for (const std::string& url : doc.duplicate_urls) out << "  also at:    " << url << "\n";
+  out << "  story:      " << doc.story_id << " (" << story.size()
+      << (story.size() == 1 ? " document)" : " documents)") << "\n";
+  for (const storage::StoryMember& member : story) {
+    if (member.doc_id != doc.id) out << "    " << MemberLine(member) << "\n";
+  }
+  out << "\n" << (doc.text.empty() ? "(text dropped by retention)" : doc.text) << "\n\n";
+  out << doc.mentions.size() << (doc.mentions.size() == 1 ? " match:\n" : " matches:\n");
+  for (const storage::Mention& m : doc.mentions) {
+    out << "  [" << m.rule_id << "] mention " << m.id << ", found "
+        << FormatTimestampUtc(m.found_at_us) << "\n";
+    for (const storage::MatchHit& h : m.hits) {
+      out << "      " << h.surface << " (" << h.term << ") at " << h.begin << "\n";
+    }
+    out << "    " << m.snippet << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::json StoryToJson(const storage::StoryInfo& story) {
+  nlohmann::json members = nlohmann::json::array();
+  for (const storage::StoryMember& member : story.members) members.push_back(MemberToJson(member));
+  return {{"id", story.id}, {"created", FormatTimestampUtc(story.created_us)}, {"documents", members}};
+}
+
+std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
+  std::ostringstream out;
+  for (const storage::StoryInfo& story : stories) {
+    std::string title = story.members.empty() ? "" : story.members.front().title;
+    out << FormatTimestampUtc(story.created_us) << "  story " << story.id << "  "
+        << story.members.size() << (story.members.size() == 1 ? " document" : " documents")
+        << "  " << title << "\n";
+    for (const storage::StoryMember& member : story.members) {
+      out << "    " << MemberLine(member) << "\n";
+    }
+    out << "\n";
+  }
+  out << stories.size() << (stories.size() == 1 ? " story\n" : " stories\n");
   return out.str();
 }
 

@@ -1,6 +1,8 @@
-// mentions: what the analyst asks.
+// mentions, doc, stories, compact: what the analyst asks, and the store's upkeep.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -8,6 +10,7 @@
 #include "app/mention_format.h"
 #include "app/time_bound.h"
 #include "config/config.h"
+#include "storage/read_cursors.h"
 #include "storage/store.h"
 
 namespace kuzet::app {
@@ -25,59 +28,218 @@ Result<std::string> ResolveDataDir(const std::string& data_dir, const std::strin
   return config->settings.data_dir;
 }
 
+int Fail(const Status& status) {
+  std::cerr << status.message() << "\n";
+  return 1;
+}
+
+// Opens the store read-only: the daemon may hold it read-write at the same time.
+Result<std::unique_ptr<storage::Store>> OpenForQuery(const std::string& data_dir_option,
+                                                     const std::string& config_path) {
+  auto data_dir = ResolveDataDir(data_dir_option, config_path);
+  if (!data_dir.ok()) return data_dir.status();
+  if (!std::filesystem::exists(*data_dir)) {
+    return Status::NotFound(*data_dir +
+                            ": no data yet: run `kuzet crawl --once` or `kuzet run` first");
+  }
+  return storage::Store::Open(*data_dir, storage::Store::Mode::kReadOnly);
+}
+
+// The documents of every story among `mentions`, to show where else each story appeared.
+Result<StoryMembersById> LoadStories(const storage::Store& store,
+                                     const std::vector<storage::Mention>& mentions) {
+  StoryMembersById stories;
+  for (const storage::Mention& m : mentions) {
+    if (m.story_id == 0 || stories.contains(m.story_id)) continue;
+    auto members = store.StoryMembers(m.story_id);
+    if (!members.ok()) return members.status();
+    stories[m.story_id] = std::move(*members);
+  }
+  return stories;
+}
+
+// The read cursor's key: one cursor per user and per set of filters (not the time bounds).
+std::string CursorFilter(const MentionsOptions& o) {
+  return "rule=" + o.rule + "\tsite=" + o.site + "\tlang=" + o.lang +
+         "\tstory=" + std::to_string(o.story);
+}
+
+std::string DefaultUser() {
+  const char* user = std::getenv("USER");
+  if (user != nullptr && storage::ReadCursors::ValidateUser(user).ok()) return user;
+  return "default";
+}
+
+std::string FeedTitle(const MentionsOptions& o) {
+  std::string title = "Kuzet mentions";
+  std::string filters;
+  for (const auto& [name, value] : {std::pair<std::string, std::string>{"rule", o.rule},
+                                    {"site", o.site},
+                                    {"lang", o.lang},
+                                    {"story", o.story ? std::to_string(o.story) : ""}}) {
+    if (!value.empty()) filters += (filters.empty() ? "" : ", ") + name + " " + value;
+  }
+  return filters.empty() ? title : title + " (" + filters + ")";
+}
+
 }  // namespace
 
 int MentionsCommand(const MentionsOptions& options) {
-  auto data_dir = ResolveDataDir(options.data_dir, options.config_path);
-  if (!data_dir.ok()) {
-    std::cerr << data_dir.status().message() << "\n";
-    return 1;
-  }
   storage::MentionQuery query;
   int64_t now = NowMicros();
   if (!options.since.empty()) {
     auto since = ParseTimeBound("--since", options.since, now);
-    if (!since.ok()) {
-      std::cerr << since.status().message() << "\n";
-      return 1;
-    }
+    if (!since.ok()) return Fail(since.status());
     query.since_us = *since;
   }
   if (!options.until.empty()) {
     auto until = ParseTimeBound("--until", options.until, now);
-    if (!until.ok()) {
-      std::cerr << until.status().message() << "\n";
-      return 1;
-    }
+    if (!until.ok()) return Fail(until.status());
     query.until_us = *until;
   }
   query.rule_id = options.rule;
   query.lang = options.lang;
   query.site_id = options.site;
+  query.story_id = options.story;
   query.limit = options.limit;
 
-  if (!std::filesystem::exists(*data_dir)) {
-    std::cerr << *data_dir << ": no data yet: run `kuzet crawl --once` or `kuzet run` first\n";
-    return 1;
+  const std::string user = options.user.empty() ? DefaultUser() : options.user;
+  if (options.only_new) {
+    if (Status s = storage::ReadCursors::ValidateUser(user); !s.ok()) return Fail(s);
+  } else if (!options.user.empty()) {
+    return Fail(Status::InvalidArgument("--user only goes with --new"));
   }
-  auto store = storage::Store::Open(*data_dir, storage::Store::Mode::kReadOnly);
-  if (!store.ok()) {
-    std::cerr << store.status().message() << "\n";
-    return 1;
+
+  auto store = OpenForQuery(options.data_dir, options.config_path);
+  if (!store.ok()) return Fail(store.status());
+
+  std::vector<storage::Mention> mentions;
+  uint64_t advance_to = 0;
+  std::optional<storage::ReadCursors> cursors;
+  if (options.only_new) {
+    cursors.emplace((*store)->dir());
+    auto cursor = cursors->Get(user, CursorFilter(options));
+    if (!cursor.ok()) return Fail(cursor.status());
+    auto fresh = (*store)->MentionsAfter(*cursor, query);
+    if (!fresh.ok()) return Fail(fresh.status());
+    mentions = std::move(fresh->mentions);
+    std::reverse(mentions.begin(), mentions.end());  // newest first, like every listing
+    advance_to = fresh->examined_through;
+    if (mentions.size() == query.limit) {
+      std::cerr << "more new mentions than --limit " << query.limit
+                << ": the oldest are listed; run again for the rest\n";
+    }
+  } else {
+    auto found = (*store)->Mentions(query);
+    if (!found.ok()) return Fail(found.status());
+    mentions = std::move(*found);
   }
-  auto mentions = (*store)->Mentions(query);
-  if (!mentions.ok()) {
-    std::cerr << mentions.status().message() << "\n";
-    return 1;
-  }
+  auto stories = LoadStories(**store, mentions);
+  if (!stories.ok()) return Fail(stories.status());
+
   if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
-    for (const storage::Mention& m : *mentions) out.push_back(MentionToJson(m));
+    for (const storage::Mention& m : mentions) out.push_back(MentionToJson(m, &*stories));
     std::cout << out.dump(2) << "\n";
+  } else if (options.format == "csv") {
+    std::cout << FormatMentionCsv(mentions, &*stories);
+  } else if (options.format == "atom") {
+    std::string feed_id = "tag:kuzet,2026:mentions";
+    if (options.only_new) feed_id += ":user=" + user;
+    for (const auto& [name, value] : {std::pair<std::string, std::string>{"rule", options.rule},
+                                      {"site", options.site},
+                                      {"lang", options.lang}}) {
+      if (!value.empty()) feed_id += ":" + name + "=" + value;
+    }
+    if (options.story != 0) feed_id += ":story=" + std::to_string(options.story);
+    std::cout << FormatMentionAtom(mentions, feed_id, FeedTitle(options), now, &*stories);
   } else {
     bool tty = isatty(STDOUT_FILENO);
-    std::cout << FormatMentionTable(*mentions, tty ? "\033[1;31m" : "[", tty ? "\033[0m" : "]");
+    std::cout << FormatMentionTable(mentions, tty ? "\033[1;31m" : "[", tty ? "\033[0m" : "]",
+                                    &*stories);
   }
+  std::cout.flush();
+  if (!std::cout) return Fail(Status::IOError("cannot write the mentions to stdout"));
+  // Only once the listing is out does the cursor move: a failed run shows them again.
+  if (cursors) {
+    if (Status s = cursors->Advance(user, CursorFilter(options), advance_to); !s.ok()) {
+      return Fail(s);
+    }
+  }
+  return 0;
+}
+
+int DocCommand(const DocOptions& options) {
+  auto store = OpenForQuery(options.data_dir, options.config_path);
+  if (!store.ok()) return Fail(store.status());
+  auto doc = (*store)->GetDocument(options.id);
+  if (!doc.ok()) return Fail(doc.status());
+  if (!doc->has_value()) {
+    return Fail(Status::NotFound("no document " + std::to_string(options.id) + " in " +
+                                 (*store)->dir()));
+  }
+  auto story = (*store)->StoryMembers((*doc)->story_id);
+  if (!story.ok()) return Fail(story.status());
+  if (options.format == "json") {
+    std::cout << DocumentToJson(**doc, *story).dump(2) << "\n";
+  } else {
+    std::cout << FormatDocumentText(**doc, *story);
+  }
+  return 0;
+}
+
+int StoriesCommand(const StoriesOptions& options) {
+  std::optional<int64_t> since;
+  if (!options.since.empty()) {
+    auto bound = ParseTimeBound("--since", options.since, NowMicros());
+    if (!bound.ok()) return Fail(bound.status());
+    since = *bound;
+  }
+  auto store = OpenForQuery(options.data_dir, options.config_path);
+  if (!store.ok()) return Fail(store.status());
+  auto stories = (*store)->Stories(since, options.limit);
+  if (!stories.ok()) return Fail(stories.status());
+  if (options.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const storage::StoryInfo& story : *stories) out.push_back(StoryToJson(story));
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << FormatStoryTable(*stories);
+  }
+  return 0;
+}
+
+int CompactCommand(const CompactOptions& options) {
+  auto data_dir = ResolveDataDir(options.data_dir, options.config_path);
+  if (!data_dir.ok()) return Fail(data_dir.status());
+  std::optional<int64_t> cutoff;
+  if (!options.drop_text_older_than.empty()) {
+    auto age = config::ParseDuration(options.drop_text_older_than);
+    if (!age.ok()) return Fail(Status::InvalidArgument("--drop-text-older-than: " +
+                                                       age.status().message()));
+    cutoff = NowMicros() - static_cast<int64_t>(age->count()) * 1000000;
+  }
+  if (!std::filesystem::exists(std::filesystem::path(*data_dir) / "store" / "CURRENT")) {
+    return Fail(Status::NotFound(*data_dir + ": no Kuzet store here"));
+  }
+  auto store = storage::Store::Open(*data_dir, storage::Store::Mode::kReadWrite);
+  if (!store.ok()) {
+    if (store.status().code() == Status::Code::kUnavailable) {
+      std::cerr << "kuzet compact needs the data dir to itself: stop the daemon (`kuzet run`) or "
+                   "the crawl using it, then run compact again.\n";
+    }
+    return Fail(store.status());
+  }
+  if (cutoff) {
+    auto dropped = (*store)->DropTextOlderThan(*cutoff);
+    if (!dropped.ok()) return Fail(dropped.status());
+    std::cout << "dropped the text of " << dropped->texts_dropped << " of "
+              << dropped->documents_examined << " documents last fetched before "
+              << FormatTimestampUtc(*cutoff) << "\n";
+  } else if (Status s = (*store)->Compact(); !s.ok()) {
+    return Fail(s);
+  }
+  std::cout << "compacted " << *data_dir << "\n";
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -34,6 +35,7 @@ constexpr int kMaxAttempts = 3;                            // fetches of one URL
 struct Job {
   CrawlTask task;
   bool robots = false;  // the task is the robots.txt of task.host
+  FetchRequest request;
 };
 
 struct Done {
@@ -59,10 +61,10 @@ class WorkerPool {
     for (std::thread& worker : workers_) worker.join();
   }
 
-  void Submit(CrawlTask task, bool robots) {
+  void Submit(CrawlTask task, bool robots, FetchRequest request) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      jobs_.push_back(Job{std::move(task), robots});
+      jobs_.push_back(Job{std::move(task), robots, std::move(request)});
     }
     jobs_ready_.notify_one();
   }
@@ -91,7 +93,7 @@ class WorkerPool {
         job = std::move(jobs_.front());
         jobs_.pop_front();
       }
-      Result<FetchResponse> response = fetcher.Fetch(FetchRequest{job.task.url, "", ""});
+      Result<FetchResponse> response = fetcher.Fetch(job.request);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         done_.push_back(Done{std::move(job.task), job.robots, std::move(response)});
@@ -133,9 +135,15 @@ bool IsPage(PageKind kind) { return kind == PageKind::kStart || kind == PageKind
 // One CrawlOnce call: all its state, driven from the calling thread.
 class CrawlRun {
  public:
+  // conditional_requests: ETag / Last-Modified of feeds and sitemaps from earlier crawls, read
+  // and updated by this one.
   CrawlRun(const config::Settings& settings, const std::vector<config::Site>& sites,
-           CrawlHandler& handler, Frontier& frontier)
-      : settings_(settings), handler_(handler), frontier_(frontier) {
+           CrawlHandler& handler, Frontier& frontier,
+           std::map<std::string, FetchRequest>& conditional_requests)
+      : settings_(settings),
+        handler_(handler),
+        frontier_(frontier),
+        conditional_requests_(conditional_requests) {
     for (const config::Site& site : sites) sites_.push_back(SiteState{&site, SiteScope(site)});
     product_token_ = ProductToken(settings.user_agent);
     now_unix_ = std::chrono::duration_cast<std::chrono::seconds>(
@@ -236,7 +244,12 @@ class CrawlRun {
     HostState& host = Host(task.host);
     ++host.in_flight;
     host.next_start = std::max(host.next_start, now + host.delay);
-    pool.Submit(std::move(task), robots);
+    FetchRequest request{task.url, "", ""};
+    if (task.kind == PageKind::kFeed || task.kind == PageKind::kSitemap) {
+      auto known = conditional_requests_.find(task.url);
+      if (known != conditional_requests_.end()) request = known->second;
+    }
+    pool.Submit(std::move(task), robots, std::move(request));
   }
 
   // When the crawl loop should look at the frontier again if no fetch finishes before.
@@ -390,6 +403,19 @@ class CrawlRun {
     }
     FetchResponse& response = *done.response;
     if (response.status == 429 || response.status == 503) return;  // reported by BackOff
+    bool feed_or_sitemap = task.kind == PageKind::kFeed || task.kind == PageKind::kSitemap;
+    if (feed_or_sitemap && response.status == 304) {
+      ++stats_.not_modified;  // unchanged since the last crawl: its items were seen then
+      return;
+    }
+    if (feed_or_sitemap && response.status == 200) {
+      FetchRequest next{task.url, response.Header("etag"), response.Header("last-modified")};
+      if (next.etag.empty() && next.last_modified.empty()) {
+        conditional_requests_.erase(task.url);
+      } else {
+        conditional_requests_[task.url] = std::move(next);
+      }
+    }
     if (response.status != 200) {
       ReportError(
           task.site_index, task.url,
@@ -481,7 +507,8 @@ class CrawlRun {
   Frontier& frontier_;
   std::vector<SiteState> sites_;
   std::unordered_map<std::string, HostState> hosts_;
-  std::unordered_set<std::string> seen_;    // canonical URLs queued or fetched in this crawl
+  std::unordered_set<std::string> seen_;  // canonical URLs queued or fetched in this crawl
+  std::map<std::string, FetchRequest>& conditional_requests_;
   std::vector<std::string> robots_wanted_;  // origins whose robots.txt is still to be requested
   std::string product_token_;
   CrawlStats stats_;
@@ -497,7 +524,8 @@ CrawlStats Crawler::CrawlOnce(const std::vector<config::Site>& sites, CrawlHandl
                               Frontier* frontier) {
   InMemoryFrontier in_memory;
   try {
-    CrawlRun run(settings_, sites, handler, frontier != nullptr ? *frontier : in_memory);
+    CrawlRun run(settings_, sites, handler, frontier != nullptr ? *frontier : in_memory,
+                 conditional_requests_);
     return run.Run();
   } catch (const std::exception& e) {  // e.g. threads could not be started
     spdlog::error("crawl aborted: {}", e.what());

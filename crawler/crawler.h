@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,7 @@ class CrawlHandler {
 struct CrawlStats {
   int pages_fetched = 0;    // start pages and links (any status)
   int feeds_fetched = 0;    // feeds and sitemaps (any status)
+  int not_modified = 0;     // feeds and sitemaps answered 304 to a conditional GET
   int errors = 0;           // OnFetchError calls
   int skipped_seen = 0;     // ShouldFetch returned false
   int skipped_scope = 0;    // discovered URLs outside the site's scope (or unparseable)
@@ -63,11 +65,15 @@ class Crawler {
   // Crawls every site once and returns when the queue is empty. Fetches run on
   // settings.concurrency worker threads (one Fetcher each); handler calls happen on the calling
   // thread. `frontier` may be given to replace the in-memory queue (it must be empty).
+  // One CrawlOnce at a time per Crawler: the ETag / Last-Modified of every feed and sitemap is
+  // kept between calls and sent back (conditional GET), so an unchanged feed costs a 304.
   CrawlStats CrawlOnce(const std::vector<config::Site>& sites, CrawlHandler& handler,
                        Frontier* frontier = nullptr);
 
  private:
   config::Settings settings_;
+  // Canonical feed/sitemap URL -> the conditional request to send next time.
+  std::map<std::string, FetchRequest> conditional_requests_;
 };
 
 }  // namespace kuzet::crawler

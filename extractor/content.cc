@@ -650,23 +650,21 @@ class Extraction {
     return DropRepeatedParagraphs(out);
   }
 
-  // Galleries and sliders repeat the same caption; the article never repeats a paragraph.
+  // Galleries and sliders repeat the same caption back to back; prose never does.
   static std::string DropRepeatedParagraphs(const std::string& text) {
-    std::vector<std::string_view> seen;
     std::string out;
     out.reserve(text.size());
+    std::string_view previous;
     size_t pos = 0;
     while (pos <= text.size()) {
       size_t end = text.find("\n\n", pos);
       if (end == std::string::npos) end = text.size();
       const std::string_view para(text.data() + pos, end - pos);
-      const bool repeated = para.size() >= 20 &&
-                            std::find(seen.begin(), seen.end(), para) != seen.end();
-      if (!repeated) {
+      if (para != previous) {
         if (!out.empty()) out += "\n\n";
         out += para;
-        if (para.size() >= 20 && seen.size() < 4096) seen.push_back(para);
       }
+      previous = para;
       pos = end + 2;
     }
     return out;

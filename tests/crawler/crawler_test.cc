@@ -470,5 +470,41 @@ TEST(CrawlerTest, ReadsFeedsDiscoveredOnPages) {
   EXPECT_EQ(stats.pages_fetched, 2);
 }
 
+TEST(CrawlerTest, RereadsUnchangedFeedsWithConditionalGet) {
+  TestServer server;
+  std::vector<std::string> if_none_match;
+  std::mutex mutex;
+  server.server().Get("/feed", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if_none_match.push_back(req.get_header_value("If-None-Match"));
+    if (req.get_header_value("If-None-Match") == "\"v1\"") {
+      res.status = 304;
+      return;
+    }
+    res.set_header("ETag", "\"v1\"");
+    res.set_content("<rss><channel><item><link>/item</link></item></channel></rss>",
+                    "application/rss+xml");
+  });
+  server.server().Get("/item", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("item", "text/html");
+  });
+  server.Start();
+  config::Site site;
+  site.id = "conditional";
+  site.feeds = {server.Url("/feed")};
+  Crawler crawler(FastLocalSettings());
+  RecordingHandler first_handler;
+  CrawlStats first = crawler.CrawlOnce({site}, first_handler);
+  EXPECT_EQ(first.not_modified, 0);
+  EXPECT_EQ(first.pages_fetched, 1);
+  RecordingHandler second_handler;
+  CrawlStats second = crawler.CrawlOnce({site}, second_handler);
+  EXPECT_EQ(second.feeds_fetched, 1);
+  EXPECT_EQ(second.not_modified, 1);
+  EXPECT_EQ(second.pages_fetched, 0);
+  EXPECT_TRUE(second_handler.errors.empty());
+  EXPECT_EQ(if_none_match, (std::vector<std::string>{"", "\"v1\""}));
+}
+
 }  // namespace
 }  // namespace kuzet::crawler

@@ -154,6 +154,25 @@ TEST(ExtractorTest, ArticleSplitByAds) {
   EXPECT_THAT(a.text, Not(HasSubstr("Buy oil stocks")));
 }
 
+TEST(ExtractorTest, TeasersWithReadMoreAndRepeatedCaptionsAreDropped) {
+  std::string teasers;
+  for (int i = 0; i < 5; ++i) {
+    teasers += "<div class=\"teaser\"><p>Another story number " + std::to_string(i) +
+               " begins with a long first sentence, which the site repeats here to lure readers "
+               "into clicking, and then it stops.</p><a href=\"/s/" + std::to_string(i) +
+               "\">Read More</a></div>";
+  }
+  std::string gallery;
+  for (int i = 0; i < 4; ++i) gallery += "<p>Photo: the square in Zhanaozen, December 2011</p>";
+  const std::string page = "<html><body><div class=\"article-body\">" + gallery +
+                           Paragraphs(testing::kEnglishParagraphs) + teasers + "</div></body></html>";
+  const Article a = MustExtract(page);
+  for (auto p : testing::kEnglishParagraphs) EXPECT_THAT(a.text, HasSubstr(std::string(p)));
+  EXPECT_THAT(a.text, Not(HasSubstr("Another story")));
+  const std::string caption = "Photo: the square in Zhanaozen, December 2011";
+  EXPECT_EQ(a.text.find(caption), a.text.rfind(caption)) << "caption kept once";
+}
+
 TEST(ExtractorTest, ShortItemBesideLongLegalNotice) {
   std::string legal;
   for (int i = 0; i < 10; ++i) {

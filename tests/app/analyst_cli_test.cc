@@ -1,0 +1,289 @@
+// The analyst's commands through the real `kuzet` binary, on a store written with storage/'s own
+// API (so stories and times are exactly known): `mentions --new` with per-user, per-filter read
+// cursors, `--story`, `--format csv|atom`, `doc`, `stories`, and `compact` with retention and
+// its refusal while another process holds the data dir.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "storage/store.h"
+
+namespace kuzet {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+};
+
+// stdout only; "2>&1" in args captures stderr too.
+CommandResult RunKuzet(const std::string& args) {
+  std::string command = std::string(KUZET_BINARY) + " " + args;
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr int64_t kMinute = 60'000'000;
+constexpr int64_t kDay = 24 * 60 * kMinute;
+
+const std::string kStrike =
+    "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer conditions "
+    "and the right to form an independent union. The strike lasted seven months until police "
+    "opened fire on the sixteenth of December, killing at least fourteen people in the central "
+    "square of the town. Dozens were wounded and many strikers were later put on trial.";
+const std::string kTrial =
+    "The regional court in Aktau heard the appeal of the union lawyer from Zhanaozen on Tuesday. "
+    "Her defence argued that the prosecution had relied on testimony obtained under pressure, "
+    "and asked the judges to release her pending a new investigation, \"at once\". The hearing "
+    "was adjourned until next month after the prosecutor requested more time.";
+
+storage::MentionInput Rule(const std::string& rule, const std::string& text,
+                           const std::string& term) {
+  storage::MentionInput m;
+  m.rule_id = rule;
+  uint32_t at = static_cast<uint32_t>(text.find(term));
+  m.hits.push_back({term, term, at, static_cast<uint32_t>(at + term.size())});
+  m.snippet = text.substr(0, text.find('.') + 1);
+  m.snippet_mark_begin = at;
+  m.snippet_mark_end = static_cast<uint32_t>(at + term.size());
+  return m;
+}
+
+class AnalystCliTest : public ::testing::Test {
+ protected:
+  // Documents: 1 = kStrike (site a, 100 days ago; rules zh, strike), 2 = its near-duplicate
+  // (site b, 2 minutes ago; rule zh; story 1), 3 = kTrial (site a, 1 minute ago; rule zh), and an
+  // exact reprint of 1 at c.kz. Mentions 1 (doc 1 zh), 2 (doc 1 strike), 3 (doc 2), 4 (doc 3).
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("kuzet-analyst-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    data_ = (dir_ / "data").string();
+    auto store = storage::Store::Open(data_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    const int64_t now = Now();
+    Put(**store, "a", "https://a.kz/strike", "Strike, \"again\"", kStrike, now - 100 * kDay,
+        {Rule("zh", kStrike, "Zhanaozen"), Rule("strike", kStrike, "strike")});
+    const std::string reprint = "Updated: " + kStrike;
+    Put(**store, "b", "https://b.kz/1", "Reprint & more", reprint, now - 2 * kMinute,
+        {Rule("zh", reprint, "Zhanaozen")});
+    Put(**store, "a", "https://a.kz/trial", "Trial <appeal>", kTrial, now - kMinute,
+        {Rule("zh", kTrial, "Zhanaozen")});
+    Put(**store, "c", "https://c.kz/copy", "Copy", kStrike, now - kMinute, {});
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Put(storage::Store& store, const std::string& site, const std::string& url,
+           const std::string& title, const std::string& text, int64_t at,
+           std::vector<storage::MentionInput> mentions) {
+    storage::PageInput page;
+    page.site_id = site;
+    page.url = page.final_url = url;
+    page.title = title;
+    page.text = text;
+    page.lang = "en";
+    page.fetched_at_us = at;
+    page.http_status = 200;
+    page.mentions = std::move(mentions);
+    auto result = store.PutPage(page);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+  }
+
+  nlohmann::json Json(const std::string& args) {
+    CommandResult r = RunKuzet(args + " --data-dir " + data_ + " --format json");
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.out;
+    return nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  }
+  static std::vector<uint64_t> Ids(const nlohmann::json& mentions) {
+    std::vector<uint64_t> ids;
+    for (const auto& m : mentions) ids.push_back(m.value("id", uint64_t{0}));
+    return ids;
+  }
+
+  fs::path dir_;
+  std::string data_;
+};
+
+TEST_F(AnalystCliTest, NewListsWhatEachUserHasNotSeenPerFilterThenMarksItRead) {
+  EXPECT_EQ(Ids(Json("mentions --new --user alice")), (std::vector<uint64_t>{4, 3, 2, 1}));
+  EXPECT_TRUE(Json("mentions --new --user alice").empty()) << "all read";
+  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule strike")), std::vector<uint64_t>{2});
+  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule zh --limit 2")),
+            (std::vector<uint64_t>{3, 1}))
+      << "the oldest new ones first; the rest next time";
+  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule zh")), std::vector<uint64_t>{4});
+  EXPECT_TRUE(Json("mentions --new --user bob --rule zh").empty());
+  EXPECT_TRUE(Json("mentions --new --user bob --rule strike").empty());
+  EXPECT_EQ(Ids(Json("mentions --new --user bob")).size(), 4u) << "every-rule cursor unread";
+
+  // A new mention is new to everyone, once.
+  {
+    auto store = storage::Store::Open(data_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    const std::string text = "Zhanaozen workers meet again, the union said on Friday.";
+    Put(**store, "b", "https://b.kz/2", "Meeting", text, Now(), {Rule("zh", text, "Zhanaozen")});
+  }
+  EXPECT_EQ(Ids(Json("mentions --new --user alice")), std::vector<uint64_t>{5});
+  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule zh")), std::vector<uint64_t>{5});
+  EXPECT_TRUE(fs::exists(fs::path(data_) / "cursors" / "alice.cursors"));
+
+  CommandResult bad = RunKuzet("mentions --new --user ../x --data-dir " + data_ + " 2>&1");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("user name"), std::string::npos) << bad.out;
+}
+
+TEST_F(AnalystCliTest, MentionsShowTheirStoryAndWhereElseItAppeared) {
+  nlohmann::json all = Json("mentions");
+  ASSERT_EQ(all.size(), 4u);
+  const nlohmann::json& reprint = all[1];  // mention 3, doc 2
+  EXPECT_EQ(reprint["id"], 3);
+  EXPECT_EQ(reprint["story"], 1);
+  std::vector<std::string> also;
+  for (const auto& place : reprint["also_at"]) also.push_back(place["url"]);
+  EXPECT_EQ(also, (std::vector<std::string>{"https://a.kz/strike", "https://c.kz/copy"}));
+  EXPECT_TRUE(all[0]["also_at"].empty()) << "the trial story is on one site only";
+
+  EXPECT_EQ(Ids(Json("mentions --story 1")), (std::vector<uint64_t>{3, 2, 1}));
+  EXPECT_EQ(Ids(Json("mentions --story 1 --rule zh --limit 1")), std::vector<uint64_t>{3});
+  EXPECT_EQ(Ids(Json("mentions --since 1h")), (std::vector<uint64_t>{4, 3}));
+  EXPECT_EQ(Ids(Json("mentions --until 1d")), (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(Ids(Json("mentions --limit 1")), std::vector<uint64_t>{4});
+
+  CommandResult table = RunKuzet("mentions --story 1 --data-dir " + data_);
+  EXPECT_EQ(table.exit_code, 0);
+  EXPECT_NE(table.out.find("story 1, also at: a https://a.kz/strike https://c.kz/copy"),
+            std::string::npos)
+      << table.out;
+}
+
+TEST_F(AnalystCliTest, CsvFollowsRfc4180) {
+  CommandResult r = RunKuzet("mentions --format csv --rule strike --data-dir " + data_);
+  ASSERT_EQ(r.exit_code, 0);
+  const std::string header = "id,found_at,site,rule,lang,url,title,snippet,story,also_at\r\n";
+  ASSERT_EQ(r.out.substr(0, header.size()), header);
+  std::string row = r.out.substr(header.size());
+  // The title holds a comma and quotes: quoted, inner quotes doubled. Line ends are CRLF.
+  EXPECT_NE(row.find(",strike,en,https://a.kz/strike,\"Strike, \"\"again\"\"\","),
+            std::string::npos)
+      << row;
+  EXPECT_NE(row.find(",1,https://c.kz/copy https://b.kz/1\r\n"), std::string::npos) << row;
+  EXPECT_EQ(row.substr(0, 2), "2,");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2);
+}
+
+TEST_F(AnalystCliTest, AtomIsAWellFormedFeedWithAnEntryPerMention) {
+  CommandResult r = RunKuzet("mentions --format atom --rule zh --data-dir " + data_);
+  ASSERT_EQ(r.exit_code, 0);
+  pugi::xml_document xml;
+  ASSERT_TRUE(xml.load_string(r.out.c_str())) << r.out;
+  pugi::xml_node feed = xml.child("feed");
+  ASSERT_TRUE(feed);
+  EXPECT_STREQ(feed.attribute("xmlns").value(), "http://www.w3.org/2005/Atom");
+  EXPECT_STREQ(feed.child_value("id"), "tag:kuzet,2026:mentions:rule=zh");
+  EXPECT_NE(std::string(feed.child_value("title")).find("rule zh"), std::string::npos);
+  std::vector<pugi::xml_node> entries;
+  for (pugi::xml_node e : feed.children("entry")) entries.push_back(e);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_STREQ(feed.child_value("updated"), entries[0].child_value("updated"))
+      << "the feed is as new as its newest entry";
+  pugi::xml_node trial = entries[0];
+  EXPECT_STREQ(trial.child_value("id"), "tag:kuzet,2026:mention:4");
+  EXPECT_STREQ(trial.child_value("title"), "[zh] Trial <appeal>");
+  EXPECT_STREQ(trial.child("link").attribute("href").value(), "https://a.kz/trial");
+  EXPECT_STREQ(trial.child("author").child_value("name"), "a");
+  EXPECT_NE(std::string(trial.child_value("summary")).find("regional court in Aktau"),
+            std::string::npos);
+  int related = 0;
+  for (pugi::xml_node link : entries[1].children("link")) {
+    related += std::string(link.attribute("rel").value()) == "related";
+  }
+  EXPECT_EQ(related, 2) << "the reprint's story is also at a.kz and c.kz";
+}
+
+TEST_F(AnalystCliTest, DocShowsTheArticleItsUrlsStoryAndMatches) {
+  nlohmann::json doc = Json("doc 1");
+  EXPECT_EQ(doc["url"], "https://a.kz/strike");
+  EXPECT_EQ(doc["site"], "a");
+  EXPECT_EQ(doc["text"], kStrike);
+  EXPECT_EQ(doc["duplicate_urls"], nlohmann::json::array({"https://c.kz/copy"}));
+  EXPECT_EQ(doc["story"], 1);
+  ASSERT_EQ(doc["story_documents"].size(), 2u);
+  EXPECT_EQ(doc["story_documents"][1]["url"], "https://b.kz/1");
+  ASSERT_EQ(doc["mentions"].size(), 2u);
+  EXPECT_EQ(doc["mentions"][0]["rule"], "strike");
+
+  CommandResult text = RunKuzet("doc 2 --data-dir " + data_);
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("Reprint & more"), std::string::npos);
+  EXPECT_NE(text.out.find("doc 1  a  "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("1 match:"), std::string::npos) << text.out;
+
+  CommandResult missing = RunKuzet("doc 99 --data-dir " + data_ + " 2>&1");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("no document 99"), std::string::npos) << missing.out;
+}
+
+TEST_F(AnalystCliTest, StoriesNewestFirstWithTheirSitesAndUrls) {
+  nlohmann::json stories = Json("stories");
+  ASSERT_EQ(stories.size(), 2u);
+  EXPECT_EQ(stories[0]["id"], 3);
+  EXPECT_EQ(stories[1]["id"], 1);
+  ASSERT_EQ(stories[1]["documents"].size(), 2u);
+  EXPECT_EQ(stories[1]["documents"][0]["site"], "a");
+  EXPECT_EQ(stories[1]["documents"][0]["duplicate_urls"][0], "https://c.kz/copy");
+  EXPECT_EQ(stories[1]["documents"][1]["site"], "b");
+  EXPECT_EQ(Json("stories --since 1d").size(), 1u);
+  EXPECT_EQ(Json("stories --limit 1").size(), 1u);
+}
+
+TEST_F(AnalystCliTest, CompactDropsOldTextsAndRefusesWhileTheDataDirIsInUse) {
+  {
+    auto daemon = storage::Store::Open(data_);  // as `kuzet run` would hold it
+    ASSERT_TRUE(daemon.ok());
+    CommandResult busy =
+        RunKuzet("compact --drop-text-older-than 90d --data-dir " + data_ + " 2>&1");
+    EXPECT_EQ(busy.exit_code, 1);
+    EXPECT_NE(busy.out.find("stop the daemon"), std::string::npos) << busy.out;
+  }
+  CommandResult r = RunKuzet("compact --drop-text-older-than 90d --data-dir " + data_);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("dropped the text of 1 of 3 documents"), std::string::npos) << r.out;
+  nlohmann::json old = Json("doc 1");
+  EXPECT_EQ(old["text"], "");
+  EXPECT_EQ(old["title"], "Strike, \"again\"");
+  EXPECT_EQ(old["mentions"].size(), 2u);
+  EXPECT_FALSE(old["mentions"][0]["snippet"].get<std::string>().empty());
+  EXPECT_EQ(Json("doc 2")["text"], "Updated: " + kStrike);
+
+  EXPECT_EQ(RunKuzet("compact --data-dir " + data_).exit_code, 0);
+  EXPECT_EQ(RunKuzet("compact --drop-text-older-than 90x --data-dir " + data_ + " 2>&1").exit_code,
+            1);
+  EXPECT_EQ(RunKuzet("compact --data-dir " + (dir_ / "nothing").string() + " 2>&1").exit_code, 1);
+}
+
+}  // namespace
+}  // namespace kuzet

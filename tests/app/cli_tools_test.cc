@@ -1,0 +1,118 @@
+// The one-shot tools a monitor uses before deploying a rule: `kuzet match` and `kuzet extract`.
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace kuzet {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Output {
+  int exit_code = -1;
+  std::string out;
+};
+
+Output Kuzet(const std::string& args) {
+  std::string command = std::string(KUZET_BINARY) + " " + args;
+  Output result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+class CliToolsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kuzet-cli-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(CliToolsTest, MatchWithAnInlineTermFindsEveryScriptAndInflectionAsJson) {
+  Output r = Kuzet(
+      "match --term Zhanaozen --format json --text "
+      "'Забастовка в Жанаозене. Жаңаөзендегі оқиға. Zhanaozen'\"'\"'s workers. "
+      "Жанаозенмунайгаз не в счёт.'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto matches = nlohmann::json::parse(r.out);
+  ASSERT_EQ(matches.size(), 3u) << r.out;
+  EXPECT_EQ(matches[0]["surface"], "Жанаозене");
+  EXPECT_EQ(matches[1]["surface"], "Жаңаөзендегі");
+  EXPECT_EQ(matches[2]["surface"], "Zhanaozen's");
+  for (const auto& m : matches) {
+    EXPECT_EQ(m["rule"], "term");
+    std::string snippet = m["snippet"];
+    size_t begin = m["snippet_mark"][0], end = m["snippet_mark"][1];
+    EXPECT_EQ(snippet.substr(begin, end - begin), m["surface"]);
+  }
+}
+
+TEST_F(CliToolsTest, MatchUsesTheConfigsRulesAndExitsOneWhenNothingMatches) {
+  fs::path config = dir_ / "rules.toml";
+  std::ofstream(config) << "[[rules]]\nid = \"kmg\"\nterms = [\"KazMunaiGas\"]\n"
+                           "[[rules]]\nid = \"strike\"\nterms = [\"strike\"]\n";
+  Output r = Kuzet("match --config " + config.string() +
+                   " --rule kmg --text 'Workers of ҚазМұнайГаз are on strike.'");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("kmg  KazMunaiGas  \"ҚазМұнайГаз\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("strike  "), std::string::npos) << "--rule must select one rule";
+  EXPECT_EQ(Kuzet("match --config " + config.string() + " --text 'Nothing here.'").exit_code, 1);
+  Output bad = Kuzet("match --term '/(unclosed/' --text x 2>&1");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("--term"), std::string::npos) << bad.out;
+}
+
+TEST_F(CliToolsTest, ExtractReadsGzipFilesAndPrintsOneJsonObjectPerInput) {
+  std::string page =
+      "<html><head><meta charset=\"windows-1251\"><title>Strike news</title></head><body>"
+      "<nav><a href=\"/\">Home</a></nav><article><h1>Strike news</h1><p>Oil workers in "
+      "Zhanaozen (Жаңаөзен) went on strike on Monday, demanding higher wages and safer conditions at the "
+      "oilfields, their union said in a statement.</p></article>"
+      "<a href=\"/next.html\">Next</a></body></html>";
+  fs::path plain = dir_ / "page.html";
+  std::ofstream(plain) << page;
+  fs::path gz = dir_ / "page.html.gz";
+  gzFile out = gzopen(gz.c_str(), "wb");
+  gzwrite(out, page.data(), static_cast<unsigned>(page.size()));
+  gzclose(out);
+
+  Output r = Kuzet("extract --format json --base-url http://news.test/a/ " + plain.string() +
+                   " " + gz.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  size_t newline = r.out.find('\n');
+  ASSERT_NE(newline, std::string::npos);
+  auto first = nlohmann::json::parse(r.out.substr(0, newline));
+  auto second = nlohmann::json::parse(r.out.substr(newline + 1));
+  EXPECT_EQ(first["title"], "Strike news");
+  EXPECT_NE(first["text"].get<std::string>().find("Oil workers in Zhanaozen"), std::string::npos);
+  EXPECT_EQ(first["text"].get<std::string>().find("Home"), std::string::npos);
+  EXPECT_EQ(first["lang"], "en");
+  // Bytes that are valid UTF-8 are UTF-8 whatever the meta says.
+  EXPECT_EQ(first["charset"], "UTF-8");
+  first.erase("input");
+  second.erase("input");
+  EXPECT_EQ(first, second) << "a .gz file must extract exactly like the plain file";
+
+  Output missing = Kuzet("extract " + (dir_ / "nope.html").string() + " 2>&1");
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.out.find("nope.html"), std::string::npos) << missing.out;
+}
+
+}  // namespace
+}  // namespace kuzet

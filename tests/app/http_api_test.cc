@@ -1,0 +1,244 @@
+// The socket-free parts of the HTTP server: parameters, cursor pagination over a real store,
+// snippet splitting, listen addresses and the token rule.
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "app/http_api.h"
+#include "app/http_server.h"
+#include "tests/app/http_test_store.h"
+
+namespace kuzet::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kApiParams = {"since", "until", "rule", "lang",
+                                             "site",  "limit", "before"};
+constexpr int64_t kNow = 1764400000LL * 1000000;  // 2025-11-29T07:06:40Z
+
+struct BadParamCase {
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string parameter;
+};
+
+TEST(HttpParamsTest, BadParametersNameTheParameter) {
+  const std::vector<BadParamCase> cases = {
+      {{{"since", "yesterday"}}, "since"},
+      {{{"until", "2026-13-01"}}, "until"},
+      {{{"limit", "0"}}, "limit"},
+      {{{"limit", "1001"}}, "limit"},
+      {{{"limit", "ten"}}, "limit"},
+      {{{"limit", "5x"}}, "limit"},
+      {{{"before", "17"}}, "before"},
+      {{{"before", "abc.def"}}, "before"},
+      {{{"rule", ""}}, "rule"},
+      {{{"site", std::string("a\0b", 3)}}, "site"},
+      {{{"lang", std::string(201, 'e')}}, "lang"},
+      {{{"rules", "zhanaozen"}}, "rules"},
+      {{{"rule", "a"}, {"rule", "b"}}, "rule"},
+  };
+  for (const BadParamCase& c : cases) {
+    auto parsed = ParseMentionParams(c.params, kApiParams, kNow, 1000);
+    const ParamError* error = std::get_if<ParamError>(&parsed);
+    ASSERT_NE(error, nullptr) << c.parameter;
+    EXPECT_EQ(error->parameter, c.parameter);
+    EXPECT_NE(error->message.find(c.parameter), std::string::npos) << error->message;
+  }
+}
+
+TEST(HttpParamsTest, GoodParametersBecomeTheQuery) {
+  auto parsed = ParseMentionParams({{"since", "24h"},
+                                    {"until", "2026-11-01"},
+                                    {"rule", "zhanaozen"},
+                                    {"lang", "ru"},
+                                    {"site", "steppe"},
+                                    {"limit", "7"},
+                                    {"before", "1764400000000000.42"}},
+                                   kApiParams, kNow, 1000);
+  const MentionRequest* request = std::get_if<MentionRequest>(&parsed);
+  ASSERT_NE(request, nullptr) << std::get<ParamError>(parsed).message;
+  EXPECT_EQ(request->query.since_us, kNow - 24LL * 3600 * 1000000);
+  EXPECT_EQ(request->query.until_us, 1793491200LL * 1000000);
+  EXPECT_EQ(request->query.rule_id, "zhanaozen");
+  EXPECT_EQ(request->query.lang, "ru");
+  EXPECT_EQ(request->query.site_id, "steppe");
+  EXPECT_EQ(request->limit, 7u);
+  ASSERT_TRUE(request->before.has_value());
+  EXPECT_EQ(request->before->found_at_us, 1764400000000000LL);
+  EXPECT_EQ(request->before->id, 42u);
+}
+
+TEST(HttpParamsTest, CursorRoundTrips) {
+  MentionCursor cursor{1764400000123456LL, 987};
+  auto parsed = ParseCursor(FormatCursor(cursor));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->found_at_us, cursor.found_at_us);
+  EXPECT_EQ(parsed->id, cursor.id);
+  EXPECT_FALSE(ParseCursor("1.0"));
+  EXPECT_FALSE(ParseCursor(".5"));
+  EXPECT_FALSE(ParseCursor("5."));
+}
+
+TEST(HttpSnippetTest, SplitsAtCharacterBoundaries) {
+  std::string s = "Нефтяники в Жанаозене вспомнили";
+  uint32_t b = static_cast<uint32_t>(s.find("Жанаозене"));
+  uint32_t e = b + static_cast<uint32_t>(std::string("Жанаозене").size());
+  SnippetParts exact = SplitSnippet(s, b, e);
+  EXPECT_EQ(exact.before, "Нефтяники в ");
+  EXPECT_EQ(exact.match, "Жанаозене");
+  EXPECT_EQ(exact.after, " вспомнили");
+  // Offsets inside a two-byte letter widen to the whole letter; none is cut in half.
+  SnippetParts widened = SplitSnippet(s, b + 1, e - 1);
+  EXPECT_EQ(widened.match, "Жанаозене");
+  // Offsets past the end are clamped.
+  SnippetParts clamped = SplitSnippet("short", 3, 99);
+  EXPECT_EQ(clamped.before, "sho");
+  EXPECT_EQ(clamped.match, "rt");
+  EXPECT_EQ(clamped.after, "");
+}
+
+TEST(HttpSnippetTest, MalformedUtf8BecomesReplacementCharacters) {
+  EXPECT_EQ(ToValidUtf8("a\xff" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  EXPECT_EQ(ToValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
+  EXPECT_EQ(ToValidUtf8("Жаңаөзен"), "Жаңаөзен");
+}
+
+TEST(HttpListenTest, ParsesAndClassifiesAddresses) {
+  auto v4 = ParseListenAddress("127.0.0.1:8765");
+  ASSERT_TRUE(v4.ok());
+  EXPECT_EQ(v4->host, "127.0.0.1");
+  EXPECT_EQ(v4->port, 8765);
+  auto v6 = ParseListenAddress("[::1]:0");
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->host, "::1");
+  for (const char* bad : {"8765", ":8765", "127.0.0.1:", "127.0.0.1:99999", "host:80x", "[::1:80"}) {
+    EXPECT_FALSE(ParseListenAddress(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackHost("127.8.9.10"));
+  EXPECT_TRUE(IsLoopbackHost("::1"));
+  EXPECT_TRUE(IsLoopbackHost("localhost"));
+  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackHost("192.168.1.5"));
+  EXPECT_FALSE(IsLoopbackHost("::"));
+}
+
+TEST(HttpListenTest, RefusesOpenAddressWithoutToken) {
+  config::Server server;
+  server.listen = "0.0.0.0:8765";
+  auto refused = HttpOptionsFromConfig(server, "/tmp/data", "", "");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("token"), std::string::npos);
+
+  setenv("KUZET_HTTP_TEST_TOKEN", "s3cret", 1);
+  server.token_env = "KUZET_HTTP_TEST_TOKEN";
+  auto allowed = HttpOptionsFromConfig(server, "/tmp/data", "", "");
+  ASSERT_TRUE(allowed.ok()) << allowed.status().message();
+  EXPECT_EQ(allowed->token, "s3cret");
+  EXPECT_EQ(allowed->listen, "0.0.0.0:8765");
+
+  auto missing = HttpOptionsFromConfig(server, "/tmp/data", "127.0.0.1:1", "KUZET_HTTP_UNSET_VAR");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("KUZET_HTTP_UNSET_VAR"), std::string::npos);
+}
+
+class HttpPaginationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kuzet-http-api-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    auto store = storage::Store::Open(dir_.string());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(store).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  fs::path dir_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+// Pages of any size walk every mention exactly once, newest first, including runs of mentions
+// with one found_at (the cursor must not skip or repeat inside such a run).
+TEST_F(HttpPaginationTest, CursorWalksEveryMentionOnce) {
+  const int64_t base = kNow;
+  int expected = 0;
+  for (int i = 0; i < 30; ++i) {
+    // Ten pages share each instant: 3 distinct times.
+    auto put = store_->PutPage(testing::NumberedPage(i, base + (i / 10) * 1000000));
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    expected += put->new_mentions;
+  }
+  for (auto sample : testing::SamplePages(base + 10 * 1000000)) {
+    auto put = store_->PutPage(sample);
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    expected += put->new_mentions;
+  }
+  for (size_t limit : {1, 3, 7, 10, 50}) {
+    MentionRequest request;
+    request.limit = limit;
+    std::set<uint64_t> seen;
+    std::vector<storage::Mention> all;
+    for (int pages = 0; pages < 100; ++pages) {
+      auto page = QueryMentionPage(*store_, request);
+      ASSERT_TRUE(page.ok()) << page.status().message();
+      ASSERT_LE(page->mentions.size(), limit);
+      for (const auto& m : page->mentions) {
+        EXPECT_TRUE(seen.insert(m.id).second) << "mention " << m.id << " twice, limit " << limit;
+        all.push_back(m);
+      }
+      if (!page->next) break;
+      request.before = page->next;
+    }
+    EXPECT_EQ(static_cast<int>(all.size()), expected) << "limit " << limit;
+    for (size_t i = 1; i < all.size(); ++i) {
+      EXPECT_GE(all[i - 1].found_at_us, all[i].found_at_us);
+    }
+  }
+  uint64_t total = 0;
+  std::map<std::string, uint64_t> by_rule;
+  ASSERT_TRUE(CountMentions(*store_, &total, &by_rule).ok());
+  EXPECT_EQ(total, static_cast<uint64_t>(expected));
+  EXPECT_EQ(by_rule["zhanaozen"], 33u);
+  EXPECT_EQ(by_rule["kmg"], 1u);
+  EXPECT_EQ(by_rule["strike-ru"], 1u);
+}
+
+TEST_F(HttpPaginationTest, FiltersApplyAcrossPages) {
+  for (auto sample : testing::SamplePages(kNow)) ASSERT_TRUE(store_->PutPage(sample).ok());
+  MentionRequest request;
+  request.query.rule_id = "zhanaozen";
+  request.limit = 2;
+  auto first = QueryMentionPage(*store_, request);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->mentions.size(), 2u);
+  EXPECT_EQ(first->mentions[0].lang, "kk");
+  EXPECT_EQ(first->mentions[1].lang, "ru");
+  ASSERT_TRUE(first->next);
+  request.before = first->next;
+  auto second = QueryMentionPage(*store_, request);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->mentions.size(), 1u);
+  EXPECT_EQ(second->mentions[0].lang, "en");
+  EXPECT_FALSE(second->next);
+}
+
+TEST(HttpMetricsTest, EscapesLabelValues) {
+  MetricsSnapshot m;
+  m.mentions_total = 3;
+  m.mentions_by_rule["quote\"back\\slash\nnewline"] = 3;
+  std::string text = RenderMetrics(m);
+  EXPECT_NE(text.find("kuzet_rule_mentions_total{rule=\"quote\\\"back\\\\slash\\nnewline\"} 3\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("# TYPE kuzet_mentions_total counter\nkuzet_mentions_total 3\n"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace kuzet::app
