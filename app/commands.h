@@ -84,4 +84,19 @@ struct ServeOptions {
 };
 int ServeCommand(const ServeOptions& options);
 
+// alerts: the alert outbox. Default: counts; --failed lists given-up alerts with their last error;
+// --retry requeues them (needs the write lock: stop `kuzet run` first).
+struct AlertsOptions {
+  std::string config_path, data_dir;
+  bool failed = false, retry = false;
+  size_t limit = 1000;
+};
+int AlertsCommand(const AlertsOptions& options);
+
+// test-alert RULE: sends a sample alert through the rule's configured channels, prints each result.
+struct TestAlertOptions {
+  std::string config_path, rule_id;
+};
+int TestAlertCommand(const TestAlertOptions& options);
+
 }  // namespace kuzet::app

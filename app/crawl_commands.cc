@@ -13,7 +13,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/alert_delivery.h"
 #include "app/commands.h"
+#include "app/http_server.h"
 #include "app/logging.h"
 #include "app/pipeline.h"
 #include "app/rules.h"
@@ -140,6 +142,25 @@ int RunCommand(const std::string& config_path) {
     std::cerr << store.status().message() << "\n";
     return 1;
   }
+  std::unique_ptr<HttpServer> http;  // [server] enabled: the HTTP API beside the crawl
+  if (setup->config.server.enabled) {
+    auto started = StartHttpServerFromConfig(setup->config);
+    if (!started.ok()) {
+      std::cerr << started.status().message() << "\n";
+      return 1;
+    }
+    http = std::move(started).value();
+  }
+  // Alert delivery in its own thread (issue #8); stopped and joined before the store closes.
+  std::unique_ptr<AlertThread> alert_thread;
+  if (setup->config.alerts.enabled) {
+    auto started = AlertThread::Start(setup->config, **store);
+    if (!started.ok()) {
+      std::cerr << started.status().message() << "\n";
+      return 1;
+    }
+    alert_thread = std::move(started).value();
+  }
   spdlog::info("kuzet running: {} sites, {} rules, data in {}", setup->config.sites.size(),
                setup->config.rules.size(), setup->config.settings.data_dir);
 
@@ -187,6 +208,7 @@ int RunCommand(const std::string& config_path) {
       }
       spdlog::info("crawl of {} site(s): {} pages, {} feeds, {} bytes", due.size(),
                    stats.pages_fetched, stats.feeds_fetched, stats.bytes);
+      if (alert_thread) alert_thread->Wake();  // new mentions are due now
     }
     if (reload) {
       reload = false;
@@ -215,6 +237,7 @@ int RunCommand(const std::string& config_path) {
     auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
     if (delay.count() > 0) wait_for_signal(delay);
   }
+  alert_thread.reset();  // after the alert in flight
   spdlog::info("kuzet stopped");
   return 0;
 }

@@ -59,21 +59,6 @@ bool IsContinuationByte(const std::string& s, size_t i) {
 
 }  // namespace
 
-std::string FormatCursor(const MentionCursor& cursor) {
-  return std::to_string(cursor.found_at_us) + "." + std::to_string(cursor.id);
-}
-
-std::optional<MentionCursor> ParseCursor(const std::string& text) {
-  size_t dot = text.find('.');
-  if (dot == std::string::npos) return std::nullopt;
-  MentionCursor cursor;
-  if (!ParseInt(std::string_view(text).substr(0, dot), &cursor.found_at_us) ||
-      !ParseInt(std::string_view(text).substr(dot + 1), &cursor.id) || cursor.id == 0) {
-    return std::nullopt;
-  }
-  return cursor;
-}
-
 std::variant<MentionRequest, ParamError> ParseMentionParams(
     const std::vector<std::pair<std::string, std::string>>& params,
     const std::vector<std::string>& allowed, int64_t now_us, size_t max_limit) {
@@ -83,7 +68,8 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       std::string list;
       for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return ParamError{name, "unknown parameter \"" + ToValidUtf8(name) + "\" (known: " + list + ")"};
+      return ParamError{name,
+                        "unknown parameter \"" + ToValidUtf8(name) + "\" (known: " + list + ")"};
     }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       return ParamError{name, name + ": given more than once"};
@@ -97,8 +83,9 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
       if (!IsValidFilterValue(value)) {
         return ParamError{name, name + ": expected an id of 1 to 200 printable characters"};
       }
-      (name == "rule" ? request.query.rule_id
-                      : name == "lang" ? request.query.lang : request.query.site_id) = value;
+      (name == "rule"   ? request.query.rule_id
+       : name == "lang" ? request.query.lang
+                        : request.query.site_id) = value;
     } else if (name == "limit") {
       size_t limit = 0;
       if (!ParseInt(value, &limit) || limit < 1 || limit > max_limit) {
@@ -108,10 +95,11 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
       }
       request.limit = limit;
     } else if (name == "before") {
-      request.before = ParseCursor(value);
-      if (!request.before) {
-        return ParamError{name, "before: expected a cursor from a previous page's \"next\""};
+      uint64_t id = 0;
+      if (!ParseInt(value, &id) || id == 0) {
+        return ParamError{name, "before: expected a mention id (a previous page's next_before)"};
       }
+      request.before = id;
     }
   }
   return request;
@@ -119,11 +107,19 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
 
 Result<MentionPage> QueryMentionPage(const storage::Store& store, const MentionRequest& request) {
   storage::MentionQuery query = request.query;
+  // Where `before` sits in the time order: its found_at, then its id.
+  std::optional<std::pair<int64_t, uint64_t>> cursor;
   if (request.before) {
-    // The cursor's mention and those after it at the same instant (larger ids come first) are
-    // skipped; everything newer is cut off by until_us.
-    if (request.before->found_at_us < std::numeric_limits<int64_t>::max()) {
-      int64_t until = request.before->found_at_us + 1;
+    auto before = store.GetMention(*request.before);
+    if (!before.ok()) return before.status();
+    if (!*before) {
+      return Status::NotFound("before: no mention " + std::to_string(*request.before));
+    }
+    cursor.emplace((*before)->found_at_us, (*before)->id);
+    // Everything newer than the cursor's instant is cut off by until_us; at that instant, the
+    // cursor and the mentions listed before it (larger ids come first) are skipped below.
+    if (cursor->first < std::numeric_limits<int64_t>::max()) {
+      int64_t until = cursor->first + 1;
       query.until_us = query.until_us ? std::min(*query.until_us, until) : until;
     }
   }
@@ -136,10 +132,7 @@ Result<MentionPage> QueryMentionPage(const storage::Store& store, const MentionR
     size_t fetched = got->size();
     MentionPage page;
     for (storage::Mention& m : *got) {
-      if (request.before && m.found_at_us == request.before->found_at_us &&
-          m.id >= request.before->id) {
-        continue;
-      }
+      if (cursor && m.found_at_us == cursor->first && m.id >= cursor->second) continue;
       page.mentions.push_back(std::move(m));
     }
     // Enough, or nothing more to fetch? Many mentions share one found_at (a page's mentions),
@@ -147,8 +140,7 @@ Result<MentionPage> QueryMentionPage(const storage::Store& store, const MentionR
     if (page.mentions.size() >= wanted || fetched < query.limit) {
       if (page.mentions.size() > request.limit) {
         page.mentions.resize(request.limit);
-        const storage::Mention& last = page.mentions.back();
-        page.next = MentionCursor{last.found_at_us, last.id};
+        page.next_before = page.mentions.back().id;
       }
       return page;
     }
@@ -202,8 +194,8 @@ Status CountMentions(const storage::Store& store, uint64_t* total,
       ++*total;
       ++(*by_rule)[m.rule_id];
     }
-    if (!page->next) return Status::Ok();
-    request.before = page->next;
+    if (!page->next_before) return Status::Ok();
+    request.before = page->next_before;
   }
 }
 

@@ -18,18 +18,9 @@
 
 namespace kuzet::app {
 
-// A position in the newest-first order: the last mention of a page. Text form
-// "<found_at_us>.<mention id>", opaque to clients (they follow `next`).
-struct MentionCursor {
-  int64_t found_at_us = 0;
-  uint64_t id = 0;
-};
-std::string FormatCursor(const MentionCursor& cursor);
-std::optional<MentionCursor> ParseCursor(const std::string& text);
-
 struct MentionRequest {
   storage::MentionQuery query;  // query.limit is ignored: see limit
-  std::optional<MentionCursor> before;
+  std::optional<uint64_t> before;  // a mention id: only mentions after it in newest-first order
   size_t limit = 50;
 };
 
@@ -41,17 +32,18 @@ struct ParamError {
 // Query parameters (name, value) in request order → a request. `allowed` names the parameters
 // accepted (others are errors, so a typo like `rules=` is not silently ignored); each at most once.
 // since/until as in `kuzet mentions` ("24h", "2026-11-01", "2026-11-01T08:30:00Z"); limit
-// 1..max_limit; before a cursor.
+// 1..max_limit; before a mention id (the `next_before` of the previous page).
 std::variant<MentionRequest, ParamError> ParseMentionParams(
     const std::vector<std::pair<std::string, std::string>>& params,
     const std::vector<std::string>& allowed, int64_t now_us, size_t max_limit);
 
 struct MentionPage {
   std::vector<storage::Mention> mentions;
-  std::optional<MentionCursor> next;  // set when older mentions match
+  std::optional<uint64_t> next_before;  // the last mention's id, when older mentions match
 };
 
-// One page of mentions strictly older (in newest-first order) than request.before.
+// One page of mentions after request.before in newest-first order (found_at, then id, both
+// descending). NotFound when `before` names no stored mention.
 Result<MentionPage> QueryMentionPage(const storage::Store& store, const MentionRequest& request);
 
 // The snippet split around its marked bytes, each part valid UTF-8 (offsets inside a character
@@ -66,17 +58,6 @@ std::string ToValidUtf8(const std::string& bytes);
 
 // MentionToJson plus "snippet_parts": {before, match, after}.
 nlohmann::json MentionToApiJson(const storage::Mention& mention);
-
-struct AtomFeedInfo {
-  std::string base_url;   // "http://127.0.0.1:8765", no trailing slash
-  std::string self_path;  // the request path and query, e.g. "/feed.atom?rule=zhanaozen"
-  std::string title;      // "Kuzet: rule zhanaozen"
-};
-
-// An Atom 1.0 document (RFC 4287): feed id/title/updated/author/self link; one entry per
-// mention with id urn:kuzet:mention:<id>, title, alternate link to the page, updated, category
-// (the rule) and an HTML summary with the matched words in <mark>.
-std::string RenderAtomFeed(const AtomFeedInfo& info, const std::vector<storage::Mention>& mentions);
 
 // Counters of served requests, by route and status, for /metrics.
 class RequestCounters {

@@ -17,11 +17,21 @@ std::string XmlEscape(const std::string& raw) {
   out.reserve(text.size() + 16);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
         out += c;
@@ -32,7 +42,8 @@ std::string XmlEscape(const std::string& raw) {
 
 }  // namespace
 
-std::string RenderAtomFeed(const AtomFeedInfo& info, const std::vector<storage::Mention>& mentions) {
+std::string RenderAtomFeed(const AtomFeedInfo& info,
+                           const std::vector<storage::Mention>& mentions) {
   // The feed's updated is its newest entry's (RFC 4287 §4.2.15); an empty feed says the epoch,
   // which no reader mistakes for news.
   int64_t updated_us = 0;

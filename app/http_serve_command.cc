@@ -53,10 +53,9 @@ int ServeCommand(const ServeOptions& options) {
   }
   // The bound address on stdout, so scripts (and tests using port 0) know where to connect.
   auto address = ParseListenAddress(http_options->listen);
-  std::string host = address->host.find(':') == std::string::npos ? address->host
-                                                                  : "[" + address->host + "]";
-  std::cout << "listening on http://" << host << ":" << (*http)->port() << "/"
-            << std::endl;
+  std::string host =
+      address->host.find(':') == std::string::npos ? address->host : "[" + address->host + "]";
+  std::cout << "listening on http://" << host << ":" << (*http)->port() << "/" << std::endl;
   int sig = 0;
   while (sig != SIGTERM && sig != SIGINT) sig = sigwaitinfo(&signals, nullptr);
   (*http)->Stop();

@@ -199,19 +199,22 @@ class HttpServer::Impl {
     MentionRequest& request = std::get<MentionRequest>(parsed);
     MaybeCatchUp();
     auto page = QueryMentionPage(*store, request);
+    if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
+      return SendError(res, 400, page.status().message(), "before");
+    }
     if (!page.ok()) return SendError(res, 500, page.status().message());
     nlohmann::json mentions = nlohmann::json::array();
     for (const storage::Mention& m : page->mentions) mentions.push_back(MentionToApiJson(m));
     nlohmann::json body = {{"mentions", mentions}, {"next", nullptr}, {"next_before", nullptr}};
-    if (page->next) {
-      std::string cursor = FormatCursor(*page->next);
+    if (page->next_before) {
+      std::string cursor = std::to_string(*page->next_before);
       std::string next = "/api/mentions?";
       for (const auto& [name, value] : req.params) {
         if (name != "before") next += PercentEncode(name) + "=" + PercentEncode(value) + "&";
       }
       next += "before=" + cursor;
       body["next"] = next;
-      body["next_before"] = cursor;
+      body["next_before"] = *page->next_before;
     }
     SendJson(res, 200, body);
   }
@@ -219,8 +222,8 @@ class HttpServer::Impl {
   void Feed(const httplib::Request& req, httplib::Response& res) {
     auto params = ParamList(req);
     bool has_limit = req.has_param("limit");
-    auto parsed = ParseMentionParams(params, {"rule", "lang", "site", "limit"}, NowMicros(),
-                                     kMaxFeedLimit);
+    auto parsed =
+        ParseMentionParams(params, {"rule", "lang", "site", "limit"}, NowMicros(), kMaxFeedLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
       return SendError(res, 400, error->message, error->parameter);
     }
@@ -276,7 +279,7 @@ class HttpServer::Impl {
     server.set_read_timeout(options.read_timeout);
     server.set_write_timeout(options.write_timeout);
     server.set_keep_alive_max_count(20);
-    server.set_keep_alive_timeout(2);
+    server.set_keep_alive_timeout(1);
 
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (req.path == "/" || Authorized(req)) return httplib::Server::HandlerResponse::Unhandled;
@@ -288,6 +291,12 @@ class HttpServer::Impl {
       counters.Count(RouteLabel(req.path), res.status);
     });
     server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      // Asks a client that sent a malformed request to close the connection, rather than hold a
+      // worker thread through the keep-alive wait (cpp-httplib 0.11 does not close it itself).
+      if ((res.status == 400 || res.status == 413 || res.status == 414 || res.status == 431) &&
+          !res.has_header("Connection")) {
+        res.set_header("Connection", "close");
+      }
       if (!res.body.empty()) return;
       std::string message = res.status == 404 ? "no such page: " + ToValidUtf8(req.path)
                                               : "HTTP " + std::to_string(res.status);
@@ -316,7 +325,8 @@ class HttpServer::Impl {
                [this](const httplib::Request& req, httplib::Response& res) { Mentions(req, res); });
     server.Get("/feed.atom",
                [this](const httplib::Request& req, httplib::Response& res) { Feed(req, res); });
-    server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { Metrics(res); });
+    server.Get("/metrics",
+               [this](const httplib::Request&, httplib::Response& res) { Metrics(res); });
   }
 };
 
@@ -378,6 +388,15 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
   return options;
 }
 
+Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(const config::Config& config) {
+  auto options = HttpOptionsFromConfig(config.server, config.settings.data_dir, "", "");
+  if (!options.ok()) {
+    return Status::InvalidArgument("[server] in " + config.path + ": " +
+                                   options.status().message());
+  }
+  return HttpServer::Start(*options);
+}
+
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HttpServer::~HttpServer() { Stop(); }
@@ -406,7 +425,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     impl->port = address->port;
   }
   if (impl->port == 0) {
-    return Status::IOError("listen " + options.listen + ": cannot bind (in use, or no such address)");
+    return Status::IOError("listen " + options.listen +
+                           ": cannot bind (in use, or no such address)");
   }
   impl->last_catch_up = std::chrono::steady_clock::now();
   impl->last_catch_up_us.store(NowMicros());  // Open read the writer's state just now

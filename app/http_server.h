@@ -29,7 +29,7 @@ struct HttpServerOptions {
   std::string public_url;                 // base of links in the feed; "": http://<Host header>
   std::chrono::milliseconds catch_up_interval{500};
   std::chrono::seconds read_timeout{5}, write_timeout{5};
-  size_t threads = 4;         // requests served at once
+  size_t threads = 4;              // requests served at once
   size_t queued_connections = 64;  // accepted connections waiting for a thread, then accept waits
 };
 
@@ -50,6 +50,11 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
                                                 const std::string& data_dir,
                                                 const std::string& listen_override,
                                                 const std::string& token_env_override);
+
+class HttpServer;
+
+// For `kuzet run`: the server the config's [server] table describes, over its data_dir.
+Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(const config::Config& config);
 
 class HttpServer {
  public:

@@ -102,6 +102,20 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--listen", serve.listen, "host:port (default 127.0.0.1:8765)");
   serve_cmd->add_option("--token-env", serve.token_env, "Environment variable with a bearer token");
 
+  AlertsOptions alerts;
+  auto* alerts_cmd = cli.add_subcommand("alerts", "Show the alert outbox; list or requeue failed alerts");
+  alerts_cmd->add_option("-c,--config", alerts.config_path, "Config file (for its data_dir)");
+  alerts_cmd->add_option("--data-dir", alerts.data_dir, "Data directory (instead of --config)");
+  alerts_cmd->add_flag("--failed", alerts.failed, "List alerts given up after max_attempts");
+  alerts_cmd->add_flag("--retry", alerts.retry, "Requeue the failed alerts (stop `kuzet run` first)");
+  alerts_cmd->add_option("--limit", alerts.limit, "At most this many")->check(CLI::Range(1, 1000000));
+
+  TestAlertOptions test_alert;
+  auto* test_alert_cmd =
+      cli.add_subcommand("test-alert", "Send a sample alert for RULE through its channels");
+  test_alert_cmd->add_option("rule", test_alert.rule_id, "Rule id")->required();
+  test_alert_cmd->add_option("-c,--config", test_alert.config_path, "Config file")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   if (check->parsed()) return CheckConfigCommand(check_file);
@@ -114,5 +128,7 @@ int main(int argc, char** argv) {
   if (extract_cmd->parsed()) return ExtractCommand(extract);
   if (match_cmd->parsed()) return MatchCommand(match);
   if (serve_cmd->parsed()) return ServeCommand(serve);
+  if (alerts_cmd->parsed()) return AlertsCommand(alerts);
+  if (test_alert_cmd->parsed()) return TestAlertCommand(test_alert);
   return 2;
 }

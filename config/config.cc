@@ -22,7 +22,8 @@ namespace kuzet::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> kTopLevelKeys = {"settings", "sites", "rules"};
+constexpr std::array<std::string_view, 5> kTopLevelKeys = {"settings", "sites", "rules", "server",
+                                                           "alerts"};
 constexpr std::array<std::string_view, 10> kSettingsKeys = {
     "data_dir",       "user_agent",         "concurrency",    "per_host_connections",
     "per_host_delay", "fetch_timeout",      "max_body_bytes", "max_redirects",
@@ -30,8 +31,17 @@ constexpr std::array<std::string_view, 10> kSettingsKeys = {
 constexpr std::array<std::string_view, 12> kSiteKeys = {
     "id",       "name",      "languages", "start_urls", "feeds",   "sitemaps",
     "interval", "max_depth", "max_pages", "hosts",      "include", "exclude"};
-constexpr std::array<std::string_view, 8> kRuleKeys = {
-    "id", "description", "terms", "query", "languages", "sites", "cross_script", "exact"};
+constexpr std::array<std::string_view, 10> kRuleKeys = {
+    "id",    "description", "terms",    "query",     "languages", "sites", "cross_script",
+    "exact", "alert_to",    "alert_mode"};
+constexpr std::array<std::string_view, 4> kServerKeys = {"enabled", "listen", "token_env",
+                                                         "public_url"};
+constexpr std::array<std::string_view, 21> kAlertsKeys = {
+    "enabled",        "smtp_url",      "starttls",    "from",          "from_name",
+    "to",             "user",          "password",    "password_env",  "ca_file",
+    "subject_prefix", "command",       "command_timeout", "webhook_url", "mode",
+    "digest_interval", "max_per_hour", "max_attempts", "retry_initial", "retry_max",
+    "quiet_repeats"};
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                         "warn",  "error", "off"};
 
@@ -101,6 +111,123 @@ bool HasNonEmpty(const toml::table& table, std::string_view key) {
   if (!node) return false;
   const toml::array* array = node->as_array();
   return !array || !array->empty();
+}
+
+// A plain addr-spec (local@domain) as the alert module accepts it: no display name, no spaces or
+// controls, one '@', at most 254 characters (RFC 5321 section 4.5.3.1.3). The alert module checks
+// the finer points again before any connection is made.
+std::string CheckMailAddress(std::string& value) {
+  std::size_t at = value.find('@');
+  bool valid = !value.empty() && value.size() <= 254 && at != std::string::npos && at > 0 &&
+               at + 1 < value.size() && value.find('@', at + 1) == std::string::npos;
+  for (char c : value) {
+    unsigned char u = static_cast<unsigned char>(c);
+    valid = valid && u > 0x20 && u < 0x7f && std::string_view("<>()[],;:\\\"").find(c) ==
+                                                 std::string_view::npos;
+  }
+  return valid ? ""
+               : "expected a plain e-mail address like \"analyst@example.org\", got " +
+                     Quoted(value);
+}
+
+std::string CheckSmtpUrl(std::string& value) {
+  bool scheme = value.starts_with("smtp://") || value.starts_with("smtps://");
+  std::string_view rest = std::string_view(value).substr(value.find("://") + 3);
+  std::string_view authority = rest.substr(0, rest.find('/'));
+  if (!scheme || authority.empty()) {
+    return "expected a URL like \"smtp://mail.example.org:587\" or \"smtps://mail.example.org\", "
+           "got " + Quoted(value);
+  }
+  if (authority.find('@') != std::string_view::npos) {
+    return "must not contain a user name or password (use user and password_env)";
+  }
+  return "";
+}
+
+std::string CheckOneOf(std::string& value, std::initializer_list<std::string_view> choices) {
+  std::string list;
+  for (std::string_view choice : choices) {
+    if (value == choice) return "";
+    list += list.empty() ? "" : ", ";
+    list += choice;
+  }
+  return "expected one of " + list + ", got " + Quoted(value);
+}
+
+std::string CheckStartTls(std::string& value) { return CheckOneOf(value, {"required", "try", "off"}); }
+std::string CheckAlertMode(std::string& value) { return CheckOneOf(value, {"immediate", "digest"}); }
+
+// An environment variable name (POSIX portable: letters, digits, '_', not starting with a digit).
+std::string CheckEnvName(std::string& value) {
+  bool valid = !value.empty() && !(value[0] >= '0' && value[0] <= '9');
+  for (char c : value) {
+    valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9') || c == '_');
+  }
+  return valid ? "" : "expected an environment variable name like \"KUZET_TOKEN\", got " + Quoted(value);
+}
+
+// "host:port" or "[v6]:port" with a port from 1 to 65535.
+std::string CheckListen(std::string& value) {
+  std::size_t colon = value.rfind(':');
+  bool valid = colon != std::string::npos && colon > 0 && colon + 1 < value.size() &&
+               colon + 6 >= value.size() && value.find_first_of(" \t/") == std::string::npos;
+  int port = 0;
+  for (std::size_t i = colon + 1; valid && i < value.size(); ++i) {
+    valid = value[i] >= '0' && value[i] <= '9';
+    port = port * 10 + (value[i] - '0');
+  }
+  valid = valid && port >= 1 && port <= 65535;
+  if (valid && value[0] == '[') valid = value[colon - 1] == ']';
+  return valid ? "" : "expected host:port like \"127.0.0.1:8765\", got " + Quoted(value);
+}
+
+void ReadServer(TableReader& reader, Server& server) {
+  server.line = reader.line();
+  reader.Bool("enabled", &server.enabled);
+  reader.String("listen", &server.listen, CheckListen);
+  reader.String("token_env", &server.token_env, CheckEnvName);
+  reader.String("public_url", &server.public_url, CheckHttpUrl);
+}
+
+void ReadAlerts(TableReader& reader, const toml::table& table, Alerts& alerts, ErrorList& errors) {
+  alerts.line = reader.line();
+  alerts.enabled = true;
+  reader.Bool("enabled", &alerts.enabled);
+  reader.String("smtp_url", &alerts.smtp_url, CheckSmtpUrl);
+  reader.String("starttls", &alerts.starttls, CheckStartTls);
+  reader.String("from", &alerts.from, CheckMailAddress);
+  reader.String("from_name", &alerts.from_name);
+  reader.StringArray("to", &alerts.to, CheckMailAddress);
+  reader.String("user", &alerts.user, CheckNonEmpty);
+  reader.String("password", &alerts.password, CheckNonEmpty);
+  reader.String("password_env", &alerts.password_env, CheckEnvName);
+  reader.String("ca_file", &alerts.ca_file, CheckNonEmpty);
+  reader.String("subject_prefix", &alerts.subject_prefix);
+  reader.StringArray("command", &alerts.command, CheckNonEmpty);
+  reader.Duration("command_timeout", /*allow_zero=*/false, &alerts.command_timeout);
+  reader.String("webhook_url", &alerts.webhook_url, CheckHttpUrl);
+  reader.String("mode", &alerts.mode, CheckAlertMode);
+  reader.Duration("digest_interval", /*allow_zero=*/false, &alerts.digest_interval);
+  reader.Integer("max_per_hour", 1, 100000, &alerts.max_per_hour);
+  reader.Integer("max_attempts", 1, 1000, &alerts.max_attempts);
+  reader.Duration("retry_initial", /*allow_zero=*/false, &alerts.retry_initial);
+  reader.Duration("retry_max", /*allow_zero=*/false, &alerts.retry_max);
+  reader.Bool("quiet_repeats", &alerts.quiet_repeats);
+
+  if (!reader.Has("smtp_url") && !HasNonEmpty(table, "command") && !reader.Has("webhook_url")) {
+    errors.Add(reader.line(), reader.path(), "needs at least one of smtp_url, command or webhook_url");
+  }
+  if (reader.Has("smtp_url") && !reader.Has("from")) reader.MissingKey("from");
+  if (reader.Has("password") && reader.Has("password_env")) {
+    reader.Error("password", "set password or password_env, not both");
+  }
+  if (reader.Has("user") && !reader.Has("password") && !reader.Has("password_env")) {
+    reader.Error("user", "needs password_env (or password)");
+  }
+  if (alerts.retry_max < alerts.retry_initial) {
+    reader.Error("retry_max", "must not be shorter than retry_initial");
+  }
 }
 
 // Records the id's first line, or reports a duplicate.
@@ -192,6 +319,8 @@ Rule ReadRule(TableReader& reader, const toml::table& table,
   });
   reader.Bool("cross_script", &rule.cross_script);
   reader.Bool("exact", &rule.exact);
+  reader.StringArray("alert_to", &rule.alert_to, CheckMailAddress);
+  reader.String("alert_mode", &rule.alert_mode, CheckAlertMode);
   return rule;
 }
 
@@ -221,6 +350,36 @@ void ForEachTableOf(TableReader& root, const toml::table& document, std::string_
   }
 }
 
+// Calls `read(reader, table)` for the top-level [name] table when present.
+template <typename ReadTable, std::size_t N>
+void ReadOptionalTable(TableReader& root, const toml::table& document, std::string_view name,
+                       const std::array<std::string_view, N>& keys, ErrorList& errors,
+                       ReadTable read) {
+  const toml::node* node = document.get(name);
+  if (!node) return;
+  const toml::table* table = node->as_table();
+  if (!table) {
+    root.Error(name, "expected a table ([" + std::string(name) + "]), got " +
+                         std::string(DescribeType(*node)));
+    return;
+  }
+  TableReader reader(*table, std::string(name), LineOf(*node, 1), keys, errors);
+  read(reader, *table);
+}
+
+// E-mail needs recipients for every rule: its alert_to or [alerts].to. A rule's alert_to without
+// an smtp_url to send through is a mistake worth reporting, not a silent no-op.
+void CheckAlertRecipients(TableReader& reader, const Rule& rule, const Alerts& alerts,
+                          ErrorList& errors) {
+  if (!rule.alert_to.empty() && alerts.smtp_url.empty()) {
+    reader.Error("alert_to", "needs [alerts] smtp_url to send e-mail through");
+  } else if (alerts.enabled && !alerts.smtp_url.empty() && rule.alert_to.empty() &&
+             alerts.to.empty()) {
+    errors.Add(reader.line(), reader.path(),
+               "has no e-mail recipients: set alert_to here or to in [alerts]");
+  }
+}
+
 Result<Config> Validate(const toml::table& document, std::string_view source_name) {
   ErrorList errors{std::string(source_name)};
   Config config;
@@ -243,11 +402,19 @@ Result<Config> Validate(const toml::table& document, std::string_view source_nam
                    config.sites.push_back(ReadSite(reader, table, site_ids, errors));
                  });
 
+  ReadOptionalTable(root, document, "server", kServerKeys, errors,
+                    [&](TableReader& reader, const toml::table&) { ReadServer(reader, config.server); });
+  ReadOptionalTable(root, document, "alerts", kAlertsKeys, errors,
+                    [&](TableReader& reader, const toml::table& table) {
+                      ReadAlerts(reader, table, config.alerts, errors);
+                    });
+
   std::map<std::string, int> rule_ids;
   ForEachTableOf(root, document, "rules", errors,
                  [&](const toml::table& table, std::string path, int line) {
                    TableReader reader(table, std::move(path), line, kRuleKeys, errors);
                    config.rules.push_back(ReadRule(reader, table, site_ids, rule_ids, errors));
+                   CheckAlertRecipients(reader, config.rules.back(), config.alerts, errors);
                  });
 
   if (!errors.empty()) return errors.ToStatus();

@@ -80,7 +80,7 @@ struct Server {
 
 // Where and how alerts go ([alerts] table); see alert/README.md.
 struct Alerts {
-  bool enabled = false;  // true when the table is present
+  bool enabled = false;  // true when the table is present (unless it says enabled = false)
   std::string smtp_url;  // smtp://host:587 or smtps://host:465; "": no email
   std::string starttls = "required";  // required | try | off
   std::string from, from_name = "Kuzet", subject_prefix = "[Kuzet]";
@@ -93,6 +93,9 @@ struct Alerts {
   Seconds digest_interval{3600};
   int max_per_hour = 60;             // beyond this alerts wait for the next hour, never dropped
   int max_attempts = 20;             // then the alert is marked failed
+  Seconds retry_initial{60};         // first retry delay; doubles per failed attempt ...
+  Seconds retry_max{3600};           // ... up to this
+  bool quiet_repeats = true;         // a story already alerted for a rule is not alerted again
   int line = 0;
 };
 

@@ -128,6 +128,9 @@ struct SiteState {
   SiteScope scope;
   int pages_dispatched = 0;
   int sitemaps_dispatched = 0;
+  // Links (as returned by OnPage) already judged for this site: pages repeat their navigation
+  // and related links, and a repeat is dropped here without canonicalizing it again.
+  std::unordered_set<std::string> links_seen;
 };
 
 bool IsPage(PageKind kind) { return kind == PageKind::kStart || kind == PageKind::kLink; }
@@ -354,6 +357,7 @@ class CrawlRun {
   // A URL found in a page, feed or sitemap.
   void AddDiscovered(size_t site_index, const std::string& url, int depth, bool check_host) {
     SiteState& site = sites_[site_index];
+    if (check_host && !site.links_seen.insert(url).second) return;
     Result<std::string> canonical = Canonicalize(url);
     if (!canonical.ok() || site.scope.Check(*canonical, check_host) != ScopeVerdict::kInScope) {
       ++stats_.skipped_scope;

@@ -1,8 +1,8 @@
 #include "extractor/charset.h"
 
+#include <uchardet/uchardet.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf16.h>
-#include <uchardet/uchardet.h>
 
 #include <algorithm>
 #include <array>
@@ -179,32 +179,57 @@ struct LabelAlias {
 // Labels seen on the Cyrillic web, after the WHATWG Encoding standard's table plus common
 // misspellings; anything else is tried with ICU's own alias table.
 constexpr LabelAlias kAliases[] = {
-    {"utf-8", "UTF-8"},           {"utf8", "UTF-8"},
-    {"unicode-1-1-utf-8", "UTF-8"}, {"x-unicode20utf8", "UTF-8"},
-    {"windows-1251", "windows-1251"}, {"cp1251", "windows-1251"},
-    {"x-cp1251", "windows-1251"}, {"win-1251", "windows-1251"},
-    {"win1251", "windows-1251"},  {"windows1251", "windows-1251"},
-    {"cp-1251", "windows-1251"},  {"win-1521", "windows-1251"},
-    {"1251", "windows-1251"},     {"koi8-r", "KOI8-R"},
-    {"koi8r", "KOI8-R"},          {"koi8", "KOI8-R"},
-    {"cskoi8r", "KOI8-R"},        {"koi", "KOI8-R"},
-    {"koi8-u", "KOI8-U"},         {"koi8-ru", "KOI8-U"},
-    {"ibm866", "IBM866"},         {"cp866", "IBM866"},
-    {"866", "IBM866"},            {"csibm866", "IBM866"},
-    {"x-mac-cyrillic", "x-mac-cyrillic"}, {"x-mac-ukrainian", "x-mac-cyrillic"},
-    {"maccyrillic", "x-mac-cyrillic"}, {"mac-cyrillic", "x-mac-cyrillic"},
+    {"utf-8", "UTF-8"},
+    {"utf8", "UTF-8"},
+    {"unicode-1-1-utf-8", "UTF-8"},
+    {"x-unicode20utf8", "UTF-8"},
+    {"windows-1251", "windows-1251"},
+    {"cp1251", "windows-1251"},
+    {"x-cp1251", "windows-1251"},
+    {"win-1251", "windows-1251"},
+    {"win1251", "windows-1251"},
+    {"windows1251", "windows-1251"},
+    {"cp-1251", "windows-1251"},
+    {"win-1521", "windows-1251"},
+    {"1251", "windows-1251"},
+    {"koi8-r", "KOI8-R"},
+    {"koi8r", "KOI8-R"},
+    {"koi8", "KOI8-R"},
+    {"cskoi8r", "KOI8-R"},
+    {"koi", "KOI8-R"},
+    {"koi8-u", "KOI8-U"},
+    {"koi8-ru", "KOI8-U"},
+    {"ibm866", "IBM866"},
+    {"cp866", "IBM866"},
+    {"866", "IBM866"},
+    {"csibm866", "IBM866"},
+    {"x-mac-cyrillic", "x-mac-cyrillic"},
+    {"x-mac-ukrainian", "x-mac-cyrillic"},
+    {"maccyrillic", "x-mac-cyrillic"},
+    {"mac-cyrillic", "x-mac-cyrillic"},
     {"iso-8859-5", "ISO-8859-5"},
-    {"iso8859-5", "ISO-8859-5"},  {"iso_8859-5", "ISO-8859-5"},
-    {"cyrillic", "ISO-8859-5"},   {"kz-1048", "KZ-1048"},
-    {"kz1048", "KZ-1048"},        {"strk1048-2002", "KZ-1048"},
-    {"rk1048", "KZ-1048"},        {"ptcp154", "PTCP154"},
-    {"pt154", "PTCP154"},         {"cp154", "PTCP154"},
-    {"csptcp154", "PTCP154"},     {"cyrillic-asian", "PTCP154"},
-    {"utf-16", "UTF-16LE"},       {"utf-16le", "UTF-16LE"},
-    {"utf-16be", "UTF-16BE"},     {"iso-8859-1", "windows-1252"},
-    {"latin1", "windows-1252"},   {"us-ascii", "windows-1252"},
-    {"ascii", "windows-1252"},    {"windows-1252", "windows-1252"},
-    {"cp1252", "windows-1252"},   {"iso8859-1", "windows-1252"},
+    {"iso8859-5", "ISO-8859-5"},
+    {"iso_8859-5", "ISO-8859-5"},
+    {"cyrillic", "ISO-8859-5"},
+    {"kz-1048", "KZ-1048"},
+    {"kz1048", "KZ-1048"},
+    {"strk1048-2002", "KZ-1048"},
+    {"rk1048", "KZ-1048"},
+    {"ptcp154", "PTCP154"},
+    {"pt154", "PTCP154"},
+    {"cp154", "PTCP154"},
+    {"csptcp154", "PTCP154"},
+    {"cyrillic-asian", "PTCP154"},
+    {"utf-16", "UTF-16LE"},
+    {"utf-16le", "UTF-16LE"},
+    {"utf-16be", "UTF-16BE"},
+    {"iso-8859-1", "windows-1252"},
+    {"latin1", "windows-1252"},
+    {"us-ascii", "windows-1252"},
+    {"ascii", "windows-1252"},
+    {"windows-1252", "windows-1252"},
+    {"cp1252", "windows-1252"},
+    {"iso8859-1", "windows-1252"},
 };
 
 bool IsCyrillicSingleByte(std::string_view cs) {
@@ -218,18 +243,35 @@ bool IsCyrillicSingleByte(std::string_view cs) {
 // letters weigh most; symbols that never occur in such text weigh negative.
 double LetterWeight(char16_t c) {
   // Russian letter frequencies (per mille, rounded) for а..я.
-  static constexpr std::array<uint8_t, 32> kRuFreq = {80, 16, 45, 17, 30, 85, 9,  16, 74, 12, 35,
-                                                      44, 32, 67, 110, 28, 47, 55, 63, 26, 3, 10,
-                                                      5,  14, 7,  4,  1,  19, 17, 3,  6,  20};
+  static constexpr std::array<uint8_t, 32> kRuFreq = {80, 16, 45, 17,  30, 85, 9,  16, 74, 12, 35,
+                                                      44, 32, 67, 110, 28, 47, 55, 63, 26, 3,  10,
+                                                      5,  14, 7,  4,   1,  19, 17, 3,  6,  20};
   if (c >= 0x0430 && c <= 0x044F) return kRuFreq[c - 0x0430] >= 10 ? 2.0 : 1.0;
   switch (c) {
     case 0x0451:  // ё
-    case 0x04D9: case 0x0493: case 0x049B: case 0x04A3: case 0x04E9:  // ә ғ қ ң ө
-    case 0x04B1: case 0x04AF: case 0x04BB: case 0x0456:               // ұ ү һ і
-    case 0x0457: case 0x0454: case 0x0491: case 0x045E:               // ї є ґ ў
+    case 0x04D9:
+    case 0x0493:
+    case 0x049B:
+    case 0x04A3:
+    case 0x04E9:  // ә ғ қ ң ө
+    case 0x04B1:
+    case 0x04AF:
+    case 0x04BB:
+    case 0x0456:  // ұ ү һ і
+    case 0x0457:
+    case 0x0454:
+    case 0x0491:
+    case 0x045E:  // ї є ґ ў
       return 1.0;
-    case 0x0452: case 0x0453: case 0x0459: case 0x045A: case 0x045B: case 0x045C:
-    case 0x045F: case 0x0455: case 0x0458:  // ђ ѓ љ њ ћ ќ џ ѕ ј: Serbian/Macedonian, rare here
+    case 0x0452:
+    case 0x0453:
+    case 0x0459:
+    case 0x045A:
+    case 0x045B:
+    case 0x045C:
+    case 0x045F:
+    case 0x0455:
+    case 0x0458:  // ђ ѓ љ њ ћ ќ џ ѕ ј: Serbian/Macedonian, rare here
       return -1.0;
     default:
       break;
@@ -242,9 +284,9 @@ double LetterWeight(char16_t c) {
 }
 
 bool IsCyrillicUpper(char16_t c) {
-  return (c >= 0x0410 && c <= 0x042F) || c == 0x0401 || c == 0x04D8 || c == 0x0492 ||
-         c == 0x049A || c == 0x04A2 || c == 0x04E8 || c == 0x04B0 || c == 0x04AE ||
-         c == 0x04BA || c == 0x0406 || c == 0x0407 || c == 0x0404 || c == 0x0490 || c == 0x040E;
+  return (c >= 0x0410 && c <= 0x042F) || c == 0x0401 || c == 0x04D8 || c == 0x0492 || c == 0x049A ||
+         c == 0x04A2 || c == 0x04E8 || c == 0x04B0 || c == 0x04AE || c == 0x04BA || c == 0x0406 ||
+         c == 0x0407 || c == 0x0404 || c == 0x0490 || c == 0x040E;
 }
 
 bool IsCyrillicLetter(char16_t c) { return c >= 0x0400 && c <= 0x04FF; }
@@ -329,8 +371,8 @@ const Candidate* BestCandidate(const std::vector<Candidate>& scores) {
 }
 
 size_t CountHighBytes(std::string_view s) {
-  return static_cast<size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
 }
 
 std::string Uchardet(std::string_view bytes) {
@@ -356,10 +398,12 @@ std::string AttributeValue(std::string_view tag, std::string_view name) {
     size_t i = pos + name.size();
     pos = i;
     if (!word_start) continue;
-    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r')) ++i;
+    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r'))
+      ++i;
     if (i >= tag.size() || tag[i] != '=') continue;
     ++i;
-    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r')) ++i;
+    while (i < tag.size() && (tag[i] == ' ' || tag[i] == '\t' || tag[i] == '\n' || tag[i] == '\r'))
+      ++i;
     if (i >= tag.size()) return "";
     if (tag[i] == '"' || tag[i] == '\'') {
       const char q = tag[i];
@@ -382,7 +426,8 @@ std::string CharsetParam(std::string_view lower_value) {
   while (i < lower_value.size() && lower_value[i] == ' ') ++i;
   if (i >= lower_value.size() || lower_value[i] != '=') return "";
   ++i;
-  while (i < lower_value.size() && (lower_value[i] == ' ' || lower_value[i] == '"' || lower_value[i] == '\''))
+  while (i < lower_value.size() &&
+         (lower_value[i] == ' ' || lower_value[i] == '"' || lower_value[i] == '\''))
     ++i;
   size_t end = i;
   while (end < lower_value.size() && lower_value[end] != ';' && lower_value[end] != ' ' &&
@@ -450,8 +495,8 @@ std::string CharsetFromMarkup(std::string_view bytes) {
   size_t pos = 0;
   while ((pos = head.find("<meta", pos)) != std::string::npos && pos < limit) {
     const size_t end = head.find('>', pos);
-    const std::string_view tag =
-        std::string_view(head).substr(pos + 5, end == std::string::npos ? head.npos : end - pos - 5);
+    const std::string_view tag = std::string_view(head).substr(
+        pos + 5, end == std::string::npos ? head.npos : end - pos - 5);
     pos += 5;
     std::string label = AttributeValue(tag, "charset");
     if (label.empty() && AttributeValue(tag, "http-equiv") == "content-type") {
@@ -524,7 +569,8 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
       return result;
     }
   }
-  const bool header_usable = !header_cs.empty() && header_cs != "UTF-16LE" && header_cs != "UTF-16BE";
+  const bool header_usable =
+      !header_cs.empty() && header_cs != "UTF-16LE" && header_cs != "UTF-16BE";
   // The markup is searched only when needed: most pages are valid UTF-8 and never ask.
   auto declared_charset = [&] { return header_usable ? header_cs : CharsetFromMarkup(bytes); };
 
@@ -559,7 +605,8 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
       if (c.name == declared || (declared == "KOI8-U" && c.name == "KOI8-R")) declared_score = &c;
     }
     const size_t sampled = std::min<size_t>(CountHighBytes(bytes), 64u << 10);
-    const bool looks_cyrillic = best != nullptr && best->score >= 0.8 * static_cast<double>(sampled);
+    const bool looks_cyrillic =
+        best != nullptr && best->score >= 0.8 * static_cast<double>(sampled);
     if (looks_cyrillic) {
       const bool keep_declared =
           declared_score != nullptr &&
@@ -568,7 +615,8 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
     }
   }
   if (chosen.empty()) {
-    chosen = NormalizeCharsetLabel(Uchardet(bytes.substr(0, std::min<size_t>(bytes.size(), 256u << 10))));
+    chosen = NormalizeCharsetLabel(
+        Uchardet(bytes.substr(0, std::min<size_t>(bytes.size(), 256u << 10))));
     if (chosen.empty() || chosen == kUtf8 || chosen == "ASCII") chosen = "windows-1252";
   }
   if (!DecodeWithCharset(bytes, chosen, result.utf8)) {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <span>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -24,49 +24,70 @@ constexpr size_t kShortArticleChars = 140;
 // Class/id fragments. Latin names dominate even on Cyrillic sites; transliterations and a few
 // Cyrillic names cover the rest.
 constexpr std::string_view kPositive[] = {
-    "article", "body",    "content", "entry",  "hentry",   "h-entry",  "main",    "page",
-    "post",    "text",    "blog",    "story",  "news",     "statya",   "stati",   "material",
-    "full",    "detail",  "single",  "txt",    "novost",   "publicat", "статья",  "материал",
-    "новост",  "текст",   "maket",   "lenta",  "announce-text"};
+    "article", "body",   "content", "entry", "hentry",       "h-entry",  "main",   "page",
+    "post",    "text",   "blog",    "story", "news",         "statya",   "stati",  "material",
+    "full",    "detail", "single",  "txt",   "novost",       "publicat", "статья", "материал",
+    "новост",  "текст",  "maket",   "lenta", "announce-text"};
 constexpr std::string_view kNegative[] = {
-    "-ad-",     "hidden",    "banner",   "combx",     "comment",   "com-",     "contact",
-    "foot",     "footnote",  "gdpr",     "masthead",  "media",     "meta",     "outbrain",
-    "promo",    "related",   "scroll",   "share",     "shoutbox",  "sidebar",  "skyscraper",
-    "sponsor",  "shopping",  "tags",     "tool",      "widget",    "cookie",   "subscri",
-    "patreon",  "reply",     "respond",  "disclaim",  "legal",     "copyright", "popular",
-    "recommend", "breadcrumb", "social", "newsletter", "donat",    "login",    "rating",
-    "коммент",  "реклам",    "also",     "similar",   "teaser",    "pager",    "pagination",
-    "author-bio", "signup",  "modal",    "popup",     "banner",    "advert",   "nav"};
+    "-ad-",       "hidden",     "banner",  "combx",      "comment",  "com-",      "contact",
+    "foot",       "footnote",   "gdpr",    "masthead",   "media",    "meta",      "outbrain",
+    "promo",      "related",    "scroll",  "share",      "shoutbox", "sidebar",   "skyscraper",
+    "sponsor",    "shopping",   "tags",    "tool",       "widget",   "cookie",    "subscri",
+    "patreon",    "reply",      "respond", "disclaim",   "legal",    "copyright", "popular",
+    "recommend",  "breadcrumb", "social",  "newsletter", "donat",    "login",     "rating",
+    "коммент",    "реклам",     "also",    "similar",    "teaser",   "pager",     "pagination",
+    "author-bio", "signup",     "modal",   "popup",      "banner",   "advert",    "nav"};
 // Class/id fragments of blocks that are not the article: removed before scoring unless the
 // name also carries a kMaybe fragment ("sidebar-and-main", "text _reachbanner_").
 constexpr std::string_view kUnlikely[] = {
-    "-ad-",      "ai2html",   "banner",   "breadcrumbs", "combx",     "community", "cover-wrap",
-    "extra",     "footer",    "header",   "legends",     "menu",      "remark",    "rss",
-    "shoutbox",  "skyscraper", "sponsor", "supplemental", "ad-break", "agegate",   "pagination",
-    "pager",     "popup",     "yom-remote", "privacy",   "terms-of",  "sidebar",   "social",
-    "share",     "related",   "similar"};
+    "-ad-",     "ai2html",    "banner",     "breadcrumbs",  "combx",    "community", "cover-wrap",
+    "extra",    "footer",     "header",     "legends",      "menu",     "remark",    "rss",
+    "shoutbox", "skyscraper", "sponsor",    "supplemental", "ad-break", "agegate",   "pagination",
+    "pager",    "popup",      "yom-remote", "privacy",      "terms-of", "sidebar",   "social",
+    "share",    "related",    "similar"};
 // Fragments so specific that a kMaybe fragment does not save the block ("comment-content").
 constexpr std::string_view kStrongUnlikely[] = {
-    "comment",   "disqus",    "replies",  "respond",     "cookie",    "gdpr",      "subscribe",
-    "patreon",   "disclaimer", "legal",   "copyright",   "коммент",   "readalso",  "read-also",
-    "also-read"};
-constexpr std::string_view kMaybe[] = {"and",     "article", "body",   "column", "content",
-                                       "main",    "mathjax", "shadow", "text"};
+    "comment",    "disqus", "replies",   "respond", "cookie",   "gdpr",      "subscribe", "patreon",
+    "disclaimer", "legal",  "copyright", "коммент", "readalso", "read-also", "also-read"};
+constexpr std::string_view kMaybe[] = {"and",  "article", "body",   "column", "content",
+                                       "main", "mathjax", "shadow", "text"};
 
 // Short blocks that open an end-of-article section (comments, related stories...). The block
 // and everything after it in the same parent is dropped.
-constexpr std::string_view kSectionEnders[] = {
-    "leave a reply", "leave a comment", "related posts", "related articles", "related stories",
-    "you may also like", "you might also like", "share this", "comments", "responses",
-    "читайте также", "похожие новости", "похожие материалы", "похожие статьи", "комментарии",
-    "оставить комментарий", "оставьте комментарий", "добавить комментарий", "смотрите также",
-    "другие новости", "ещё по теме", "еще по теме", "новости по теме", "материалы по теме",
-    "поделиться", "тағы оқыңыз", "ұқсас жаңалықтар", "пікірлер", "пікір қалдыру",
-    "тақырыпқа қатысты"};
+constexpr std::string_view kSectionEnders[] = {"leave a reply",
+                                               "leave a comment",
+                                               "related posts",
+                                               "related articles",
+                                               "related stories",
+                                               "you may also like",
+                                               "you might also like",
+                                               "share this",
+                                               "comments",
+                                               "responses",
+                                               "читайте также",
+                                               "похожие новости",
+                                               "похожие материалы",
+                                               "похожие статьи",
+                                               "комментарии",
+                                               "оставить комментарий",
+                                               "оставьте комментарий",
+                                               "добавить комментарий",
+                                               "смотрите также",
+                                               "другие новости",
+                                               "ещё по теме",
+                                               "еще по теме",
+                                               "новости по теме",
+                                               "материалы по теме",
+                                               "поделиться",
+                                               "тағы оқыңыз",
+                                               "ұқсас жаңалықтар",
+                                               "пікірлер",
+                                               "пікір қалдыру",
+                                               "тақырыпқа қатысты"};
 
 // Link texts that end a teaser (lowercase; Cyrillic phrases match lowercase text only).
 constexpr std::string_view kReadMore[] = {"read more", "continue reading", "read the full",
-                                          "подробнее", "читать далее", "читать полностью",
+                                          "подробнее", "читать далее",     "читать полностью",
                                           "толығырақ", "ары қарай"};
 
 bool ContainsAny(std::string_view hay, std::span<const std::string_view> needles) {
@@ -81,7 +102,7 @@ enum class Kind : uint8_t { kElement, kText };
 struct Node {
   const GumboNode* g = nullptr;
   int parent = -1;
-  int end = 0;  // one past the last pre-order index of the subtree
+  int end = 0;     // one past the last pre-order index of the subtree
   int owner = -1;  // nearest block ancestor-or-self: whose paragraph this inline text is
   GumboTag tag = GUMBO_TAG_UNKNOWN;
   Kind kind = Kind::kElement;
@@ -90,25 +111,56 @@ struct Node {
   bool in_link = false;
   bool candidate = false;
   int16_t class_weight = 0;
-  uint32_t text = 0, link_text = 0, commas = 0;          // subtree totals
-  uint32_t own_text = 0, own_link = 0, own_commas = 0;   // inline text directly owned
+  uint32_t text = 0, link_text = 0, commas = 0;         // subtree totals
+  uint32_t own_text = 0, own_link = 0, own_commas = 0;  // inline text directly owned
   uint32_t p_count = 0, img_count = 0, li_count = 0, input_count = 0, embed_count = 0;
   double score = 0;
 };
 
 bool IsBlockTag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_HTML: case GUMBO_TAG_BODY: case GUMBO_TAG_P: case GUMBO_TAG_DIV:
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH: case GUMBO_TAG_TR: case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY:
-    case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_LI: case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
-    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-    case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_DETAILS: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_HR:
-    case GUMBO_TAG_CAPTION: case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_ASIDE:
       return true;
     default:
       return false;
@@ -118,12 +170,28 @@ bool IsBlockTag(GumboTag t) {
 // Subtrees that never hold article text.
 bool IsAlwaysRemoved(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_VIDEO:
-    case GUMBO_TAG_AUDIO: case GUMBO_TAG_SELECT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_TEXTAREA:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_MAP:
-    case GUMBO_TAG_MENU: case GUMBO_TAG_LABEL:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_MAP:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_LABEL:
       return true;
     default:
       return false;
@@ -195,7 +263,9 @@ void MeasureText(std::string_view s, uint32_t& chars, uint32_t& commas) {
 
 class Extraction {
  public:
-  explicit Extraction(const GumboNode* root) : root_(root) {}
+  explicit Extraction(const GumboNode* root) : root_(root) {
+    nodes_.reserve(8192);  // a typical news page; grows if needed
+  }
 
   std::string Run() {
     std::string best;
@@ -226,7 +296,6 @@ class Extraction {
   // Flattens the tree in pre-order (explicit stack) and aggregates text statistics.
   void Build() {
     nodes_.clear();
-    nodes_.reserve(4096);
     struct Frame {
       const GumboNode* g;
       int parent;
@@ -322,7 +391,8 @@ class Extraction {
   }
 
   bool IsExcluded(const ElementAttrs& a, GumboTag tag) {
-    if (tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR)
+    if (tag == GUMBO_TAG_INPUT || tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_BR ||
+        tag == GUMBO_TAG_HR)
       return false;  // void elements: counted, cheap
     if (IsHidden(a)) return true;
     if (!(flags_ & kStripUnlikely)) return false;
@@ -356,14 +426,33 @@ class Extraction {
 
   static double TagBonus(GumboTag t) {
     switch (t) {
-      case GUMBO_TAG_DIV: return 5;
-      case GUMBO_TAG_ARTICLE: return 10;
-      case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE: return 3;
-      case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
-      case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM: return -3;
-      case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-      case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TH: return -5;
-      default: return 0;
+      case GUMBO_TAG_DIV:
+        return 5;
+      case GUMBO_TAG_ARTICLE:
+        return 10;
+      case GUMBO_TAG_PRE:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_BLOCKQUOTE:
+        return 3;
+      case GUMBO_TAG_ADDRESS:
+      case GUMBO_TAG_OL:
+      case GUMBO_TAG_UL:
+      case GUMBO_TAG_DL:
+      case GUMBO_TAG_DD:
+      case GUMBO_TAG_DT:
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_FORM:
+        return -3;
+      case GUMBO_TAG_H1:
+      case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3:
+      case GUMBO_TAG_H4:
+      case GUMBO_TAG_H5:
+      case GUMBO_TAG_H6:
+      case GUMBO_TAG_TH:
+        return -5;
+      default:
+        return 0;
     }
   }
 
@@ -382,8 +471,7 @@ class Extraction {
   static bool IsScorableContainer(GumboTag t) {
     return t == GUMBO_TAG_DIV || t == GUMBO_TAG_SECTION || t == GUMBO_TAG_ARTICLE ||
            t == GUMBO_TAG_MAIN || t == GUMBO_TAG_BLOCKQUOTE || t == GUMBO_TAG_CENTER ||
-           t == GUMBO_TAG_FORM || t == GUMBO_TAG_BODY || t == GUMBO_TAG_FONT ||
-           t == GUMBO_TAG_SPAN;
+           t == GUMBO_TAG_FORM || t == GUMBO_TAG_BODY || t == GUMBO_TAG_FONT || t == GUMBO_TAG_SPAN;
   }
 
   void Score() {
@@ -521,9 +609,16 @@ class Extraction {
     if (link_block && n.commas < 10 && LinkDensity(n) > 0.5) return true;
     if (!(flags_ & kCleanConditionally)) return false;
     switch (n.tag) {
-      case GUMBO_TAG_FORM: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
-      case GUMBO_TAG_OL: case GUMBO_TAG_DL: case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION:
-      case GUMBO_TAG_HEADER: case GUMBO_TAG_ASIDE:
+      case GUMBO_TAG_FORM:
+      case GUMBO_TAG_FIELDSET:
+      case GUMBO_TAG_TABLE:
+      case GUMBO_TAG_UL:
+      case GUMBO_TAG_OL:
+      case GUMBO_TAG_DL:
+      case GUMBO_TAG_DIV:
+      case GUMBO_TAG_SECTION:
+      case GUMBO_TAG_HEADER:
+      case GUMBO_TAG_ASIDE:
         break;
       default:
         return false;
@@ -579,7 +674,8 @@ class Extraction {
       }
     }
     std::string_view t = Trim(lower);
-    while (!t.empty() && (t.back() == ':' || t.back() == '.' || t.back() == ' ')) t.remove_suffix(1);
+    while (!t.empty() && (t.back() == ':' || t.back() == '.' || t.back() == ' '))
+      t.remove_suffix(1);
     for (auto phrase : kSectionEnders) {
       if (t.starts_with(phrase) && t.size() <= phrase.size() + 12) return true;
     }

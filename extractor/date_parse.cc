@@ -13,41 +13,129 @@ namespace {
 struct MonthName {
   std::string_view prefix;  // lowercase; a word matches if it starts with this
   int month;
-  size_t min_len;           // the word must be at least this long (bytes)
+  size_t min_len;  // the word must be at least this long (bytes)
 };
 
 // Stems long enough to be unambiguous in their language; genitive and nominative both match.
 constexpr MonthName kMonths[] = {
     // English (also abbreviations)
-    {"jan", 1, 3}, {"feb", 2, 3}, {"mar", 3, 3}, {"apr", 4, 3}, {"may", 5, 3}, {"jun", 6, 3},
-    {"jul", 7, 3}, {"aug", 8, 3}, {"sep", 9, 3}, {"oct", 10, 3}, {"nov", 11, 3}, {"dec", 12, 3},
+    {"jan", 1, 3},
+    {"feb", 2, 3},
+    {"mar", 3, 3},
+    {"apr", 4, 3},
+    {"may", 5, 3},
+    {"jun", 6, 3},
+    {"jul", 7, 3},
+    {"aug", 8, 3},
+    {"sep", 9, 3},
+    {"oct", 10, 3},
+    {"nov", 11, 3},
+    {"dec", 12, 3},
     // Russian
-    {"январ", 1, 10}, {"феврал", 2, 12}, {"март", 3, 8}, {"апрел", 4, 10}, {"мая", 5, 6},
-    {"май", 5, 6}, {"июн", 6, 6}, {"июл", 7, 6}, {"август", 8, 12}, {"сентябр", 9, 14},
-    {"октябр", 10, 12}, {"ноябр", 11, 10}, {"декабр", 12, 12},
+    {"январ", 1, 10},
+    {"феврал", 2, 12},
+    {"март", 3, 8},
+    {"апрел", 4, 10},
+    {"мая", 5, 6},
+    {"май", 5, 6},
+    {"июн", 6, 6},
+    {"июл", 7, 6},
+    {"август", 8, 12},
+    {"сентябр", 9, 14},
+    {"октябр", 10, 12},
+    {"ноябр", 11, 10},
+    {"декабр", 12, 12},
     // Ukrainian
-    {"січ", 1, 6}, {"лют", 2, 6}, {"берез", 3, 10}, {"квіт", 4, 8}, {"травн", 5, 10},
-    {"черв", 6, 8}, {"лип", 7, 6}, {"серп", 8, 8}, {"верес", 9, 10}, {"жовт", 10, 8},
-    {"листопад", 11, 16}, {"груд", 12, 8},
+    {"січ", 1, 6},
+    {"лют", 2, 6},
+    {"берез", 3, 10},
+    {"квіт", 4, 8},
+    {"травн", 5, 10},
+    {"черв", 6, 8},
+    {"лип", 7, 6},
+    {"серп", 8, 8},
+    {"верес", 9, 10},
+    {"жовт", 10, 8},
+    {"листопад", 11, 16},
+    {"груд", 12, 8},
     // Kazakh
-    {"қаңтар", 1, 12}, {"ақпан", 2, 10}, {"наурыз", 3, 12}, {"сәуір", 4, 10}, {"мамыр", 5, 10},
-    {"маусым", 6, 12}, {"шілде", 7, 10}, {"тамыз", 8, 10}, {"қыркүйек", 9, 16},
-    {"қазан", 10, 10}, {"қараша", 11, 12}, {"желтоқсан", 12, 18},
+    {"қаңтар", 1, 12},
+    {"ақпан", 2, 10},
+    {"наурыз", 3, 12},
+    {"сәуір", 4, 10},
+    {"мамыр", 5, 10},
+    {"маусым", 6, 12},
+    {"шілде", 7, 10},
+    {"тамыз", 8, 10},
+    {"қыркүйек", 9, 16},
+    {"қазан", 10, 10},
+    {"қараша", 11, 12},
+    {"желтоқсан", 12, 18},
     // German, French, Spanish, Portuguese, Italian, Turkish (stems that do not collide above)
-    {"januar", 1, 6}, {"februar", 2, 7}, {"märz", 3, 5}, {"mai", 5, 3}, {"juni", 6, 4},
-    {"juli", 7, 4}, {"okt", 10, 3}, {"dez", 12, 3}, {"janv", 1, 4}, {"févr", 2, 5},
-    {"mars", 3, 4}, {"avr", 4, 3}, {"juin", 6, 4}, {"juil", 7, 4}, {"août", 8, 5},
-    {"déc", 12, 4}, {"ene", 1, 3}, {"abr", 4, 3}, {"ago", 8, 3}, {"dic", 12, 3},
-    {"enero", 1, 5}, {"febrero", 2, 7}, {"marzo", 3, 5}, {"mayo", 5, 4}, {"junio", 6, 5},
-    {"julio", 7, 5}, {"septiembre", 9, 10}, {"octubre", 10, 7}, {"noviembre", 11, 9},
-    {"diciembre", 12, 9}, {"janeiro", 1, 7}, {"fevereiro", 2, 9}, {"março", 3, 6},
-    {"maio", 5, 4}, {"junho", 6, 5}, {"julho", 7, 5}, {"setembro", 9, 8}, {"outubro", 10, 7},
-    {"novembro", 11, 8}, {"dezembro", 12, 8}, {"gennaio", 1, 7}, {"febbraio", 2, 8},
-    {"aprile", 4, 6}, {"maggio", 5, 6}, {"giugno", 6, 6}, {"luglio", 7, 6}, {"agosto", 8, 6},
-    {"settembre", 9, 9}, {"ottobre", 10, 7}, {"dicembre", 12, 8}, {"ocak", 1, 4},
-    {"şubat", 2, 6}, {"nisan", 4, 5}, {"mayıs", 5, 6}, {"haziran", 6, 7}, {"temmuz", 7, 6},
-    {"ağustos", 8, 8}, {"eylül", 9, 6}, {"ekim", 10, 4}, {"kasım", 11, 6}, {"aralık", 12, 7},
-    {"mei", 5, 3}, {"maart", 3, 5}, {"augustus", 8, 8},  // Dutch (others share stems above)
+    {"januar", 1, 6},
+    {"februar", 2, 7},
+    {"märz", 3, 5},
+    {"mai", 5, 3},
+    {"juni", 6, 4},
+    {"juli", 7, 4},
+    {"okt", 10, 3},
+    {"dez", 12, 3},
+    {"janv", 1, 4},
+    {"févr", 2, 5},
+    {"mars", 3, 4},
+    {"avr", 4, 3},
+    {"juin", 6, 4},
+    {"juil", 7, 4},
+    {"août", 8, 5},
+    {"déc", 12, 4},
+    {"ene", 1, 3},
+    {"abr", 4, 3},
+    {"ago", 8, 3},
+    {"dic", 12, 3},
+    {"enero", 1, 5},
+    {"febrero", 2, 7},
+    {"marzo", 3, 5},
+    {"mayo", 5, 4},
+    {"junio", 6, 5},
+    {"julio", 7, 5},
+    {"septiembre", 9, 10},
+    {"octubre", 10, 7},
+    {"noviembre", 11, 9},
+    {"diciembre", 12, 9},
+    {"janeiro", 1, 7},
+    {"fevereiro", 2, 9},
+    {"março", 3, 6},
+    {"maio", 5, 4},
+    {"junho", 6, 5},
+    {"julho", 7, 5},
+    {"setembro", 9, 8},
+    {"outubro", 10, 7},
+    {"novembro", 11, 8},
+    {"dezembro", 12, 8},
+    {"gennaio", 1, 7},
+    {"febbraio", 2, 8},
+    {"aprile", 4, 6},
+    {"maggio", 5, 6},
+    {"giugno", 6, 6},
+    {"luglio", 7, 6},
+    {"agosto", 8, 6},
+    {"settembre", 9, 9},
+    {"ottobre", 10, 7},
+    {"dicembre", 12, 8},
+    {"ocak", 1, 4},
+    {"şubat", 2, 6},
+    {"nisan", 4, 5},
+    {"mayıs", 5, 6},
+    {"haziran", 6, 7},
+    {"temmuz", 7, 6},
+    {"ağustos", 8, 8},
+    {"eylül", 9, 6},
+    {"ekim", 10, 4},
+    {"kasım", 11, 6},
+    {"aralık", 12, 7},
+    {"mei", 5, 3},
+    {"maart", 3, 5},
+    {"augustus", 8, 8},  // Dutch (others share stems above)
 };
 
 int MonthFromWord(std::string_view w) {
@@ -143,7 +231,8 @@ std::string MatchAt(const std::vector<Token>& t, size_t k) {
   };
   // Numeric: YYYY-MM-DD / YYYY.MM.DD / YYYY/MM/DD
   if (num(k) && t[k].digits == 4 && num(k + 1) && num(k + 2) && t[k + 1].digits <= 2 &&
-      t[k + 2].digits <= 2 && (t[k].sep_after == '-' || t[k].sep_after == '/' || t[k].sep_after == '.') &&
+      t[k + 2].digits <= 2 &&
+      (t[k].sep_after == '-' || t[k].sep_after == '/' || t[k].sep_after == '.') &&
       t[k + 1].sep_after == t[k].sep_after) {
     if (Plausible(t[k].value, t[k + 1].value, t[k + 2].value))
       return Format(t[k].value, t[k + 1].value, t[k + 2].value);
@@ -183,7 +272,8 @@ std::string MatchAt(const std::vector<Token>& t, size_t k) {
   // YYYY Month D  ("2011 жылғы 16 желтоқсан" is handled as D Month after the year word)
   if (num(k) && t[k].digits == 4) {
     size_t m = k + 1;
-    if (m < t.size() && t[m].type == Token::kWord && (t[m].text.starts_with("жыл") || t[m].text == "г"))
+    if (m < t.size() && t[m].type == Token::kWord &&
+        (t[m].text.starts_with("жыл") || t[m].text == "г"))
       ++m;
     if (const int month = word_month(m); month != 0 && num(m + 1) && t[m + 1].digits <= 2 &&
                                          Plausible(t[k].value, month, t[m + 1].value))
@@ -249,8 +339,8 @@ std::string FindDateInUrl(std::string_view url) {
     int y = 0, m = 0, d = 0;
     if (!digits_at(i, 4, y) || y < 1990 || y > 2099) continue;
     const char sep = i + 4 < path.size() ? path[i + 4] : 0;
-    if ((sep == '/' || sep == '-' || sep == '_') && digits_at(i + 5, 2, m) &&
-        i + 7 < path.size() && path[i + 7] == sep && digits_at(i + 8, 2, d) &&
+    if ((sep == '/' || sep == '-' || sep == '_') && digits_at(i + 5, 2, m) && i + 7 < path.size() &&
+        path[i + 7] == sep && digits_at(i + 8, 2, d) &&
         (i + 10 >= path.size() || path[i + 10] < '0' || path[i + 10] > '9') && Plausible(y, m, d))
       return Format(y, m, d);
     if (digits_at(i, 8, y) && (i + 8 >= path.size() || path[i + 8] < '0' || path[i + 8] > '9')) {

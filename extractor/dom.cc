@@ -44,7 +44,8 @@ std::string NodeText(const GumboNode* node) {
     if (t == GUMBO_TAG_BR || t == GUMBO_TAG_P || t == GUMBO_TAG_DIV || t == GUMBO_TAG_LI) {
       if (!out.empty() && out.back() != ' ') out.push_back(' ');
     }
-    for (unsigned k = kids.length; k-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[k]));
+    for (unsigned k = kids.length; k-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(kids.data[k]));
   }
   return std::string(Trim(out));
 }

@@ -68,9 +68,9 @@ Article ExtractDecoded(const DecodedText& decoded, std::string_view url) {
 Result<Article> Extract(std::string_view bytes, std::string_view content_type,
                         std::string_view url) {
   if (bytes.size() > kMaxDocumentBytes) {
-    return Status::InvalidArgument("extractor: document of " + std::to_string(bytes.size()) +
-                                   " bytes exceeds the limit of " +
-                                   std::to_string(kMaxDocumentBytes) + " (" + std::string(url) + ")");
+    return Status::InvalidArgument(
+        "extractor: document of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
+        std::to_string(kMaxDocumentBytes) + " (" + std::string(url) + ")");
   }
   try {
     return ExtractDecoded(DecodeToUtf8(bytes, content_type), url);

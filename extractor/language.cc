@@ -11,16 +11,16 @@ namespace {
 struct LetterCounts {
   size_t latin = 0;
   size_t cyrillic = 0;
-  size_t other_script = 0;  // letters of Greek, Arabic, CJK, ...
-  size_t kazakh = 0;        // ә ғ қ ң ұ (not shared with Mongolian/Kyrgyz)
-  size_t kazakh_shared = 0; // ө ү һ
-  size_t i_dotted = 0;      // і
-  size_t ukrainian = 0;     // ї є ґ
-  size_t belarusian = 0;    // ў
-  size_t tajik = 0;         // ҳ ҷ ӣ ӯ
-  size_t turkic_other = 0;  // җ ҡ ҙ ҫ
-  size_t south_slavic = 0;  // ђ ј љ њ ћ џ ѓ ќ ѕ
-  size_t russian = 0;       // ы э
+  size_t other_script = 0;   // letters of Greek, Arabic, CJK, ...
+  size_t kazakh = 0;         // ә ғ қ ң ұ (not shared with Mongolian/Kyrgyz)
+  size_t kazakh_shared = 0;  // ө ү һ
+  size_t i_dotted = 0;       // і
+  size_t ukrainian = 0;      // ї є ґ
+  size_t belarusian = 0;     // ў
+  size_t tajik = 0;          // ҳ ҷ ӣ ӯ
+  size_t turkic_other = 0;   // җ ҡ ҙ ҫ
+  size_t south_slavic = 0;   // ђ ј љ њ ћ џ ѓ ќ ѕ
+  size_t russian = 0;        // ы э
 };
 
 // Next code point of valid-or-not UTF-8; invalid bytes yield U+FFFD.
@@ -63,17 +63,58 @@ LetterCounts Count(std::string_view s) {
     if (c >= 0x0400 && c <= 0x052F) {
       ++n.cyrillic;
       switch (LowerCyrillic(c)) {
-        case 0x04D9: case 0x0493: case 0x049B: case 0x04A3: case 0x04B1: ++n.kazakh; break;
-        case 0x04E9: case 0x04AF: case 0x04BB: ++n.kazakh_shared; break;
-        case 0x0456: ++n.i_dotted; break;
-        case 0x0457: case 0x0454: case 0x0491: ++n.ukrainian; break;
-        case 0x045E: ++n.belarusian; break;
-        case 0x04B3: case 0x04B7: case 0x04E3: case 0x04EF: ++n.tajik; break;
-        case 0x0497: case 0x04A1: case 0x0499: case 0x04AB: ++n.turkic_other; break;
-        case 0x0452: case 0x0458: case 0x0459: case 0x045A: case 0x045B: case 0x045F:
-        case 0x0453: case 0x045C: case 0x0455: ++n.south_slavic; break;
-        case 0x044B: case 0x044D: ++n.russian; break;
-        default: break;
+        case 0x04D9:
+        case 0x0493:
+        case 0x049B:
+        case 0x04A3:
+        case 0x04B1:
+          ++n.kazakh;
+          break;
+        case 0x04E9:
+        case 0x04AF:
+        case 0x04BB:
+          ++n.kazakh_shared;
+          break;
+        case 0x0456:
+          ++n.i_dotted;
+          break;
+        case 0x0457:
+        case 0x0454:
+        case 0x0491:
+          ++n.ukrainian;
+          break;
+        case 0x045E:
+          ++n.belarusian;
+          break;
+        case 0x04B3:
+        case 0x04B7:
+        case 0x04E3:
+        case 0x04EF:
+          ++n.tajik;
+          break;
+        case 0x0497:
+        case 0x04A1:
+        case 0x0499:
+        case 0x04AB:
+          ++n.turkic_other;
+          break;
+        case 0x0452:
+        case 0x0458:
+        case 0x0459:
+        case 0x045A:
+        case 0x045B:
+        case 0x045F:
+        case 0x0453:
+        case 0x045C:
+        case 0x0455:
+          ++n.south_slavic;
+          break;
+        case 0x044B:
+        case 0x044D:
+          ++n.russian;
+          break;
+        default:
+          break;
       }
       continue;
     }
@@ -88,7 +129,7 @@ LetterCounts Count(std::string_view s) {
 }
 
 size_t CountEnglishStopWords(std::string_view s, size_t& words) {
-  static constexpr std::string_view kStop[] = {"the", "and", "of",   "to",  "in",   "is",
+  static constexpr std::string_view kStop[] = {"the",  "and", "of",   "to",  "in",  "is",
                                                "that", "for", "with", "was", "are", "on"};
   size_t hits = 0;
   words = 0;
@@ -107,7 +148,9 @@ size_t CountEnglishStopWords(std::string_view s, size_t& words) {
 }
 
 // Share test: count is at least permille/1000 of total.
-bool AtLeast(size_t count, size_t total, size_t permille) { return count * 1000 >= total * permille; }
+bool AtLeast(size_t count, size_t total, size_t permille) {
+  return count * 1000 >= total * permille;
+}
 
 }  // namespace
 
@@ -128,7 +171,8 @@ std::string DetectLanguage(std::string_view utf8) {
     // Kazakh: about one letter in ten is one of its own; ә ғ қ ң ұ alone exceed 4 %.
     if (n.kazakh > 0 && AtLeast(n.kazakh, c, 8)) return "kk";
     if (n.i_dotted > 0 && AtLeast(n.i_dotted, c, 3)) return "other";  // Ukrainian/Belarusian
-    if (n.kazakh_shared > 0 && AtLeast(n.kazakh_shared, c, 10)) return "other";  // Mongolian, Kyrgyz
+    if (n.kazakh_shared > 0 && AtLeast(n.kazakh_shared, c, 10))
+      return "other";  // Mongolian, Kyrgyz
     // Russian: ы and э make about 2 % of letters; Bulgarian and Macedonian have neither.
     if (c >= 100 && !AtLeast(n.russian, c, 5)) return "other";
     return "ru";

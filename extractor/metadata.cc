@@ -13,14 +13,36 @@ namespace kuzet::extractor {
 namespace {
 
 // <meta> names/properties carrying the publication date, best first.
-constexpr std::string_view kDateMetaNames[] = {
-    "article:published_time", "og:published_time", "article:published", "published_time",
-    "datepublished", "publishdate", "publish_date", "publish-date", "pubdate", "date",
-    "dc.date.issued", "dc.date", "dcterms.date", "dcterms.created", "dc.date.created",
-    "sailthru.date", "parsely-pub-date", "citation_publication_date", "citation_date",
-    "article.published", "og:article:published_time", "date.published", "created",
-    "article_date_original", "original-publish-date", "cxenseparse:recs:publishtime",
-    "mediator_published_time", "dc.created", "dcterms.issued", "release_date"};
+constexpr std::string_view kDateMetaNames[] = {"article:published_time",
+                                               "og:published_time",
+                                               "article:published",
+                                               "published_time",
+                                               "datepublished",
+                                               "publishdate",
+                                               "publish_date",
+                                               "publish-date",
+                                               "pubdate",
+                                               "date",
+                                               "dc.date.issued",
+                                               "dc.date",
+                                               "dcterms.date",
+                                               "dcterms.created",
+                                               "dc.date.created",
+                                               "sailthru.date",
+                                               "parsely-pub-date",
+                                               "citation_publication_date",
+                                               "citation_date",
+                                               "article.published",
+                                               "og:article:published_time",
+                                               "date.published",
+                                               "created",
+                                               "article_date_original",
+                                               "original-publish-date",
+                                               "cxenseparse:recs:publishtime",
+                                               "mediator_published_time",
+                                               "dc.created",
+                                               "dcterms.issued",
+                                               "release_date"};
 
 int DateMetaRank(std::string_view name) {
   for (size_t k = 0; k < std::size(kDateMetaNames); ++k) {
@@ -58,23 +80,50 @@ bool RelHas(std::string_view rel, std::string_view word) {
 bool IsUtcStamp(std::string_view v) {
   v = Trim(v);
   if (v.size() < 11) return false;  // a bare date has no zone
-  return v.ends_with('Z') || v.ends_with("+00:00") || v.ends_with("+0000") ||
-         v.ends_with("GMT") || v.ends_with("UTC");
+  return v.ends_with('Z') || v.ends_with("+00:00") || v.ends_with("+0000") || v.ends_with("GMT") ||
+         v.ends_with("UTC");
 }
 
-bool ContainsNoCase(std::string_view hay, std::string_view lower_needle) {
-  if (hay.size() < lower_needle.size()) return false;
-  for (size_t i = 0; i + lower_needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
-    while (k < lower_needle.size()) {
-      char c = hay[i + k];
+enum class DateNaming { kNone, kDated, kChanged };
+
+// One scan of a class/id value for "date", "time", "byline", "publish" (kDated) and "update",
+// "modif" (kChanged, which wins), case-insensitively.
+DateNaming ClassifyDateName(std::string_view v) {
+  DateNaming result = DateNaming::kNone;
+  auto at = [&](size_t i, std::string_view word) {
+    if (i + word.size() > v.size()) return false;
+    for (size_t k = 0; k < word.size(); ++k) {
+      char c = v[i + k];
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      if (c != lower_needle[k]) break;
-      ++k;
+      if (c != word[k]) return false;
     }
-    if (k == lower_needle.size()) return true;
+    return true;
+  };
+  for (size_t i = 0; i < v.size(); ++i) {
+    switch (v[i] | 0x20) {
+      case 'd':
+        if (at(i, "date")) result = DateNaming::kDated;
+        break;
+      case 't':
+        if (at(i, "time")) result = DateNaming::kDated;
+        break;
+      case 'b':
+        if (at(i, "byline")) result = DateNaming::kDated;
+        break;
+      case 'p':
+        if (at(i, "publish")) result = DateNaming::kDated;
+        break;
+      case 'u':
+        if (at(i, "update")) return DateNaming::kChanged;
+        break;
+      case 'm':
+        if (at(i, "modif")) return DateNaming::kChanged;
+        break;
+      default:
+        break;
+    }
   }
-  return false;
+  return result;
 }
 
 void VisitElement(const GumboNode* n, Scan& s) {
@@ -164,21 +213,28 @@ void VisitElement(const GumboNode* n, Scan& s) {
     default:
       break;
   }
-  if (s.dated_elements.size() < 16) {
+  // One pass over the attributes (Gumbo lowercases their names).
+  std::string_view cls, id, itemprop;
+  const GumboVector& attrs = n->v.element.attributes;
+  for (unsigned k = 0; k < attrs.length; ++k) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[k]);
+    const std::string_view name(a->name);
+    if (name == "class") {
+      cls = a->value;
+    } else if (name == "id") {
+      id = a->value;
+    } else if (name == "itemprop") {
+      itemprop = a->value;
+    }
+  }
+  if (s.dated_elements.size() < 16 && (!cls.empty() || !id.empty())) {
     // Elements whose class or id names a date or byline ("published-date", "entry-date",
     // "byline", "datetime"), not "updated"/"modified" ones; read later only if markup has no date.
-    const std::string_view cls = Attr(n, "class");
-    const std::string_view id = Attr(n, "id");
-    auto dated = [](std::string_view v) {
-      return ContainsNoCase(v, "date") || ContainsNoCase(v, "time") ||
-             ContainsNoCase(v, "byline") || ContainsNoCase(v, "publish");
-    };
-    auto changed = [](std::string_view v) {
-      return ContainsNoCase(v, "update") || ContainsNoCase(v, "modif");
-    };
-    if ((dated(cls) || dated(id)) && !changed(cls) && !changed(id)) s.dated_elements.push_back(n);
+    const DateNaming c = ClassifyDateName(cls), i = ClassifyDateName(id);
+    if ((c == DateNaming::kDated || i == DateNaming::kDated) && c != DateNaming::kChanged &&
+        i != DateNaming::kChanged)
+      s.dated_elements.push_back(n);
   }
-  const std::string_view itemprop = Attr(n, "itemprop");
   if (itemprop == "datePublished" && s.itemprop_date.empty()) {
     std::string_view v = Attr(n, "content");
     if (v.empty()) v = Attr(n, "datetime");
@@ -231,13 +287,15 @@ void ReadJsonLd(std::string_view text, std::string& date, bool& date_utc, std::s
         if (a->is_array() && !a->empty()) a = &(*a)[0];
         if (a->is_string()) author = a->get<std::string>();
         if (a->is_object()) {
-          if (auto n = a->find("name"); n != a->end() && n->is_string()) author = n->get<std::string>();
+          if (auto n = a->find("name"); n != a->end() && n->is_string())
+            author = n->get<std::string>();
         }
       }
     }
     if (site.empty()) {
       if (auto it = j->find("publisher"); it != j->end() && it->is_object()) {
-        if (auto n = it->find("name"); n != it->end() && n->is_string()) site = n->get<std::string>();
+        if (auto n = it->find("name"); n != it->end() && n->is_string())
+          site = n->get<std::string>();
       }
     }
     if (auto it = j->find("@graph"); it != j->end()) stack.push_back(&*it);
@@ -256,8 +314,8 @@ std::string FirstNonEmpty(std::initializer_list<const std::string*> values) {
 
 std::string StripSiteName(std::string_view title, std::string_view site_name) {
   const std::string_view t = Trim(title);
-  static constexpr std::string_view kSeparators[] = {" | ", " - ", " — ", " – ", " :: ",
-                                                     " « ", " » ", " / ", " · ", ": "};
+  static constexpr std::string_view kSeparators[] = {
+      " | ", " - ", " — ", " – ", " :: ", " « ", " » ", " / ", " · ", ": "};
   if (!site_name.empty()) {
     for (auto sep : kSeparators) {
       if (t.ends_with(std::string(sep) + std::string(site_name))) {
@@ -268,7 +326,8 @@ std::string StripSiteName(std::string_view title, std::string_view site_name) {
       }
     }
   }
-  // Without a known site name, drop a short last part after " | " or " — " (typical "Story | Site").
+  // Without a known site name, drop a short last part after " | " or " — " (typical "Story |
+  // Site").
   for (auto sep : {std::string_view(" | "), std::string_view(" — "), std::string_view(" - ")}) {
     const size_t p = t.rfind(sep);
     if (p == std::string_view::npos) continue;
@@ -298,7 +357,8 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
       kids = &n->v.element.children;
     }
     if (kids == nullptr) continue;
-    for (unsigned k = kids->length; k-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids->data[k]));
+    for (unsigned k = kids->length; k-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(kids->data[k]));
   }
 
   PageMetadata m;
@@ -309,8 +369,8 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
   m.site_name = FirstNonEmpty({&s.og_site_name, &ld_site, &s.app_name});
   const std::string raw_title = FirstNonEmpty({&s.og_title, &s.h1, &s.title_tag});
   m.title = StripSiteName(raw_title, m.site_name);
-  m.author = FirstNonEmpty({&ld_author, &s.article_author, &s.meta_author, &s.itemprop_author,
-                            &s.rel_author});
+  m.author = FirstNonEmpty(
+      {&ld_author, &s.article_author, &s.meta_author, &s.itemprop_author, &s.rel_author});
   m.author = std::string(Trim(m.author));
   // A full date in the URL path was fixed at publication in the publisher's own calendar; markup
   // values are often UTC timestamps that drift a day, so the URL goes first (as htmldate does).
@@ -318,10 +378,11 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
   if (m.date.empty()) {
     // Markup sources in order of trust; a local-time value beats a UTC one, whose day may differ
     // from the publisher's.
-    const std::pair<const std::string*, bool> sources[] = {
-        {&s.meta_date, s.meta_utc},         {&ld_date, ld_utc},
-        {&s.itemprop_date, s.itemprop_utc}, {&s.time_pub_date, s.time_pub_utc},
-        {&s.time_date, s.time_utc}};
+    const std::pair<const std::string*, bool> sources[] = {{&s.meta_date, s.meta_utc},
+                                                           {&ld_date, ld_utc},
+                                                           {&s.itemprop_date, s.itemprop_utc},
+                                                           {&s.time_pub_date, s.time_pub_utc},
+                                                           {&s.time_date, s.time_utc}};
     for (const auto& [date, utc] : sources) {
       if (!date->empty() && !utc) {
         m.date = *date;

@@ -35,9 +35,27 @@ bool IsPlainUrlChar(char c) {
   if (c >= 'A' && c <= 'Z') return true;
   if (c >= '0' && c <= '9') return true;
   switch (c) {
-    case '-': case '.': case '_': case '~': case '/': case '?': case '#': case '!': case '$':
-    case '&': case '\'': case '(': case ')': case '*': case '+': case ',': case ';': case '=':
-    case ':': case '@': case '%':
+    case '-':
+    case '.':
+    case '_':
+    case '~':
+    case '/':
+    case '?':
+    case '#':
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':
+    case ':':
+    case '@':
+    case '%':
       return true;
     default:
       return false;
@@ -131,17 +149,20 @@ std::optional<std::string> UrlResolver::ResolveSimpleRelative(std::string_view h
       return std::nullopt;
     std::string out(href.substr(0, host_end));
     std::string_view rest = href.substr(host_end);
-    if (const size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+    if (const size_t hash = rest.find('#'); hash != std::string_view::npos)
+      rest = rest.substr(0, hash);
     const size_t q = rest.find('?');
     const std::string_view path = rest.substr(0, q);
     out += path.empty() ? std::string("/") : RemoveDotSegments(path);
-    if (q != std::string_view::npos && q + 1 < rest.size()) out += rest.substr(q);  // libcurl drops a bare '?'
+    if (q != std::string_view::npos && q + 1 < rest.size())
+      out += rest.substr(q);  // libcurl drops a bare '?'
     return out;
   }
   if (href.starts_with("//")) return std::nullopt;
   const size_t colon = href.find(':');
   if (colon != std::string_view::npos && colon < href.find_first_of("/?#")) return std::nullopt;
-  if (const size_t hash = href.find('#'); hash != std::string_view::npos) href = href.substr(0, hash);
+  if (const size_t hash = href.find('#'); hash != std::string_view::npos)
+    href = href.substr(0, hash);
   if (origin_.empty()) return std::nullopt;
   const size_t q = href.find('?');
   const std::string_view path = href.substr(0, q);

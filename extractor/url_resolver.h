@@ -30,10 +30,10 @@ class UrlResolver {
   std::optional<std::string> ResolveSimpleRelative(std::string_view href) const;
   void CacheBaseParts();
 
-  CURLU* base_ = nullptr;  // null when there is no usable base
-  std::string origin_;     // "https://host[:port]" of the base, from libcurl
-  std::string base_path_;  // base path, starts with '/'
-  std::string base_query_; // without '?', empty if none
+  CURLU* base_ = nullptr;   // null when there is no usable base
+  std::string origin_;      // "https://host[:port]" of the base, from libcurl
+  std::string base_path_;   // base path, starts with '/'
+  std::string base_query_;  // without '?', empty if none
   bool has_query_ = false;
 };
 

@@ -58,6 +58,18 @@ uint64_t MentionIdOfIndexKey(std::string_view key) {
   return ~DecodeFixed64BE(key.substr(key.size() - 8));
 }
 
+std::string RuleIdIndexPrefix(std::string_view rule_id) {
+  std::string key(rule_id);
+  key.push_back('\x01');
+  return key;
+}
+
+std::string RuleIdIndexKey(std::string_view rule_id, uint64_t mention_id) {
+  std::string key = RuleIdIndexPrefix(rule_id);
+  PutFixed64BE(key, mention_id);
+  return key;
+}
+
 std::string DocRulePrefix(uint64_t doc_id) { return IdKey(doc_id); }
 
 std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id) {
@@ -250,6 +262,14 @@ std::string EncodeIndexValue(std::string_view site_id, std::string_view lang) {
 bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& lang) {
   Reader r(in);
   return r.GetLengthPrefixed(site_id) && r.GetLengthPrefixed(lang);
+}
+
+bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& lang,
+                      std::string_view& rest) {
+  Reader r(in);
+  if (!r.GetLengthPrefixed(site_id) || !r.GetLengthPrefixed(lang)) return false;
+  rest = r.rest();
+  return true;
 }
 
 std::string EncodeOutboxValue(const OutboxEntry& e) {

@@ -35,6 +35,8 @@ inline constexpr std::string_view kNextDocIdKey = "next_doc_id";          // fix
 inline constexpr std::string_view kNextMentionIdKey = "next_mention_id";  // fixed64 BE
 // Present once every story has its 't' entry (stores made before the index are backfilled).
 inline constexpr std::string_view kStoryTimeIndexKey = "story_time_index";  // empty
+// Present once every mention has its rule-by-id entry (older stores are backfilled).
+inline constexpr std::string_view kRuleIdIndexKey = "rule_id_index";  // empty
 
 // The version of the layout in README.md. A store with a larger number is refused.
 inline constexpr uint32_t kFormatVersion = 1;
@@ -47,6 +49,10 @@ std::string NewestFirstKey(std::string_view prefix, int64_t found_at_us, uint64_
 std::string TimeIndexKey(int64_t found_at_us, uint64_t mention_id);  // empty prefix
 std::string RuleIndexKey(std::string_view rule_id, int64_t found_at_us, uint64_t mention_id);
 std::string SiteIndexKey(std::string_view site_id, int64_t found_at_us, uint64_t mention_id);
+// mentions_by_rule also lists each rule's mentions by id (for read cursors): the rule id, 0x01,
+// the mention id BE64. Rule ids hold no 0x00 or 0x01 byte, so the two ranges never interleave.
+std::string RuleIdIndexPrefix(std::string_view rule_id);
+std::string RuleIdIndexKey(std::string_view rule_id, uint64_t mention_id);
 // The mention id at the end of any of the three index keys (at least 16 bytes).
 uint64_t MentionIdOfIndexKey(std::string_view key);
 std::string DocRulePrefix(uint64_t doc_id);
@@ -83,6 +89,10 @@ bool DecodeMention(std::string_view in, Mention& mention);
 // The value of a mentions_by_time / mentions_by_rule entry: the fields queries filter on.
 std::string EncodeIndexValue(std::string_view site_id, std::string_view lang);
 bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& lang);
+// The same, also giving the bytes after the two fields: in a rule's by-id entry, the Mention
+// record itself (so reading what is new for a rule reads no other family).
+bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& lang,
+                      std::string_view& rest);
 
 // The value under DocStoryKey: the document's story and the SimHash it is indexed under.
 struct DocStory {

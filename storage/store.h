@@ -152,6 +152,14 @@ class Store {
   // directory is not a Kuzet store, was written by a newer format, or is corrupt.
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode = Mode::kReadWrite);
 
+  struct OpenOptions {
+    // false: no write is synced to disk (bulk loads and benchmarks only: a power cut may then
+    // lose acknowledged mentions, and alerts already sent would be sent again).
+    bool sync_mentions = true;
+  };
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode,
+                                             const OpenOptions& options);
+
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -173,6 +181,10 @@ class Store {
 
   // The outbox in due order, oldest first, at most `limit` entries.
   Result<std::vector<OutboxEntry>> Outbox(size_t limit) const;
+
+  // The stored document a new page with this text would join the story of: the nearest within
+  // SimHash distance 3 (lowest id among equals); nullopt when none, or the text is too short.
+  Result<std::optional<uint64_t>> FindNearDuplicate(const std::string& text) const;
 
   // The ids of the documents in a story, oldest first; empty for an unknown story.
   Result<std::vector<uint64_t>> StoryDocuments(uint64_t story_id) const;
@@ -219,6 +231,10 @@ class Store {
   Result<RetentionResult> DropTextOlderThan(int64_t cutoff_us);
   // RocksDB CompactRange over every family: reclaims the space of deleted and overwritten data.
   Status Compact();
+
+  // Waits (up to timeout_ms) until RocksDB has no flush or compaction running or pending, so a
+  // benchmark measures queries in a steady state rather than beside a background compaction.
+  Status WaitForBackgroundWork(int64_t timeout_ms);
 
   // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
   Status CatchUp();

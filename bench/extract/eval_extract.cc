@@ -67,10 +67,10 @@ std::vector<std::string> Words(std::string_view s) {
     const int32_t start = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
-    const bool word = c >= 0 && (u_isalnum(c) || c == '_' || u_charType(c) == U_OTHER_NUMBER ||
-                                 u_charType(c) == U_LETTER_NUMBER ||
-                                 u_charType(c) == U_NON_SPACING_MARK ||
-                                 u_charType(c) == U_COMBINING_SPACING_MARK);
+    const bool word =
+        c >= 0 && (u_isalnum(c) || c == '_' || u_charType(c) == U_OTHER_NUMBER ||
+                   u_charType(c) == U_LETTER_NUMBER || u_charType(c) == U_NON_SPACING_MARK ||
+                   u_charType(c) == U_COMBINING_SPACING_MARK);
     if (word) {
       cur.append(s.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
     } else if (!cur.empty()) {
@@ -149,39 +149,35 @@ int EvalCorpus(const fs::path& dir, int repeat, bool verbose) {
     sum_p += prec;
     sum_r += rec;
     if (verbose) {
-      std::printf("%-70s P %.3f R %.3f  %zu chars  lang %s\n", p.id.c_str(), prec, rec,
-                  text.size(), result.ok() ? result->lang.c_str() : "-");
+      std::printf("%-70s P %.3f R %.3f  %zu chars  lang %s\n", p.id.c_str(), prec, rec, text.size(),
+                  result.ok() ? result->lang.c_str() : "-");
     }
   }
-  // Timing: whole passes over the corpus, alternating the two contenders so that neither
-  // profits from the other's warm caches.
-  double ours_s = 0, gumbo_s = 0, gumbo_quiet_s = 0;
+  // Timing: per page, the three contenders run back to back in rotating order, so that load from
+  // other processes and cache warmth fall on all of them alike.
+  double seconds[3] = {0, 0, 0};  // Extract, Gumbo default, Gumbo max_errors=0
   size_t sink = 0;
   GumboOptions quiet = kGumboDefaultOptions;
   quiet.max_errors = 0;  // what Extract itself uses
-  for (int r = 0; r < repeat; ++r) {
+  auto run = [&](int which, const Page& p) {
     const auto t0 = Clock::now();
-    for (const auto& p : pages) {
+    if (which == 0) {
       auto result = kuzet::extractor::Extract(p.html, "", p.url);
       sink += result.ok() ? result->text.size() : 0;
-    }
-    const auto t1 = Clock::now();
-    for (const auto& p : pages) {
-      GumboOutput* out = gumbo_parse_with_options(&kGumboDefaultOptions, p.html.data(), p.html.size());
+    } else {
+      const GumboOptions* o = which == 1 ? &kGumboDefaultOptions : &quiet;
+      GumboOutput* out = gumbo_parse_with_options(o, p.html.data(), p.html.size());
       sink += out->root->v.element.children.length;
-      gumbo_destroy_output(&kGumboDefaultOptions, out);
+      gumbo_destroy_output(o, out);
     }
-    const auto t2 = Clock::now();
-    for (const auto& p : pages) {
-      GumboOutput* out = gumbo_parse_with_options(&quiet, p.html.data(), p.html.size());
-      sink += out->root->v.element.children.length;
-      gumbo_destroy_output(&quiet, out);
+    seconds[which] += std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  for (int r = 0; r < repeat; ++r) {
+    for (size_t i = 0; i < pages.size(); ++i) {
+      for (int k = 0; k < 3; ++k) run(static_cast<int>((i + r + k) % 3), pages[i]);
     }
-    const auto t3 = Clock::now();
-    ours_s += std::chrono::duration<double>(t1 - t0).count();
-    gumbo_s += std::chrono::duration<double>(t2 - t1).count();
-    gumbo_quiet_s += std::chrono::duration<double>(t3 - t2).count();
   }
+  const double ours_s = seconds[0], gumbo_s = seconds[1], gumbo_quiet_s = seconds[2];
   if (sink == 42) std::puts("");  // keeps the work observable
   const double n = static_cast<double>(pages.size());
   const double P = sum_p / n, R = sum_r / n;
@@ -192,8 +188,9 @@ int EvalCorpus(const fs::path& dir, int repeat, bool verbose) {
   std::printf("  precision %.3f  recall %.3f  F1 %.3f\n", P, R, F1);
   std::printf("  kuzet Extract %.1f pages/s, gumbo parse alone %.1f pages/s, ratio %.2f\n",
               ours_pps, gumbo_pps, ours_pps / gumbo_pps);
-  std::printf("  gumbo parse alone with max_errors=0 (as Extract parses) %.1f pages/s, ratio %.2f\n",
-              quiet_pps, ours_pps / quiet_pps);
+  std::printf(
+      "  gumbo parse alone with max_errors=0 (as Extract parses) %.1f pages/s, ratio %.2f\n",
+      quiet_pps, ours_pps / quiet_pps);
   return 0;
 }
 
@@ -204,7 +201,8 @@ int EvalDates(const fs::path& dir, bool verbose) {
     return 1;
   }
   // The file writes unknown dates as a bare NaN (Python's json), which is not JSON.
-  for (size_t p = 0; (p = text.find(": NaN", p)) != std::string::npos;) text.replace(p, 5, ": null");
+  for (size_t p = 0; (p = text.find(": NaN", p)) != std::string::npos;)
+    text.replace(p, 5, ": null");
   const auto gt = nlohmann::json::parse(text, nullptr, false);
   if (gt.is_discarded() || !gt.is_object()) {
     std::cerr << "bad eval_mediacloud_2020.json\n";
@@ -226,13 +224,16 @@ int EvalDates(const fs::path& dir, bool verbose) {
       ++exact;
     } else {
       if (got.empty()) ++missing;
-      if (verbose) std::printf("%s want %s got %s  %s\n", v.value("file", "").c_str(), want.c_str(), got.empty() ? "-" : got.c_str(), url.c_str());
+      if (verbose)
+        std::printf("%s want %s got %s  %s\n", v.value("file", "").c_str(), want.c_str(),
+                    got.empty() ? "-" : got.c_str(), url.c_str());
     }
   }
-  std::printf("htmldate: %zu dated pages (%zu without reference skipped), exact date %.1f%% (%zu), "
-              "none found %zu, wrong %zu\n",
-              total, undated, 100.0 * exact / std::max<size_t>(total, 1), exact, missing,
-              total - exact - missing);
+  std::printf(
+      "htmldate: %zu dated pages (%zu without reference skipped), exact date %.1f%% (%zu), "
+      "none found %zu, wrong %zu\n",
+      total, undated, 100.0 * exact / std::max<size_t>(total, 1), exact, missing,
+      total - exact - missing);
   return 0;
 }
 
@@ -251,8 +252,9 @@ int main(int argc, char** argv) {
     } else if (a == "--dates") {
       dates = true;
     } else if (a == "--help" || a == "-h") {
-      std::puts("usage: eval_extract [--repeat N] [--verbose] [CORPUS_DIR...]\n"
-                "       eval_extract --dates [--verbose] [HTMLDATE_DIR]");
+      std::puts(
+          "usage: eval_extract [--repeat N] [--verbose] [CORPUS_DIR...]\n"
+          "       eval_extract --dates [--verbose] [HTMLDATE_DIR]");
       return 0;
     } else {
       dirs.emplace_back(a);

@@ -5,8 +5,15 @@
 // (unchanged), the same texts at new URLs (exact duplicates), then mention queries (by time, by
 // rule, by site).
 //
+// With --docs N it runs the scale benchmark instead (see RunScale): N synthetic documents with
+// five mentions each, ingest rate, query latencies and disk size at N/10, N/2 and N documents.
+//
 // Usage: bench_store [shared_dir] [work_dir]
+//        bench_store --docs 200000 [work_dir]
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <random>
 
 #include <chrono>
 #include <cstring>
@@ -16,10 +23,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 #include <variant>
 #include <vector>
 
 #include "storage/sha256.h"
+#include "storage/simhash.h"
 #include "storage/store.h"
 
 namespace {
@@ -207,9 +216,428 @@ double Seconds(const std::function<void()>& f) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+
+// ---- the scale benchmark (--docs N) -------------------------------------------------------------
+//
+// N synthetic documents with 5 mentions each (200,000 → 1,000,000 mentions), 100 rules, 500 sites,
+// one document every 10 s, every 10th document a near-duplicate of an earlier one. Both stores
+// skip fsync here (Kuzet OpenOptions::sync_mentions = false, SQLite synchronous=OFF): a million
+// synced commits would measure the disk, not the stores. Queries are measured at N/10, N/2 and N
+// documents, so their growth with the data shows.
+
+constexpr int kScaleRules = 100;
+constexpr int kScaleSites = 500;
+constexpr int kMentionsPerDoc = 5;
+constexpr int64_t kDocEveryUs = 10'000'000;
+constexpr int64_t kScaleT0 = 1'700'000'000'000'000;
+constexpr int64_t kHourUs = 3'600'000'000;
+
+class Vocabulary {
+ public:
+  Vocabulary() {
+    std::mt19937_64 rng(7);
+    const char* syllables[] = {"ka", "zan", "mu", "nai", "gas", "oz", "en", "ta", "ra", "sh",
+                               "bek", "ul", "tor", "in", "al", "ma", "ty", "pa", "vo", "rek"};
+    for (int i = 0; i < 8000; ++i) {
+      std::string word;
+      int n = 2 + static_cast<int>(rng() % 3);
+      for (int j = 0; j < n; ++j) word += syllables[rng() % std::size(syllables)];
+      words_.push_back(word);
+    }
+  }
+  const std::string& operator[](size_t i) const { return words_[i % words_.size()]; }
+  size_t size() const { return words_.size(); }
+
+ private:
+  std::vector<std::string> words_;
+};
+
+// The words of document i (a near-duplicate's are its original's with one word replaced).
+std::vector<uint32_t> DocWords(int64_t i) {
+  if (i % 10 == 9 && i >= 20) {
+    std::vector<uint32_t> words = DocWords(i - 17);
+    words[(i * 7) % words.size()] = static_cast<uint32_t>(i * 31 % 8000);
+    return words;
+  }
+  std::mt19937_64 rng(static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ULL + 1);
+  std::vector<uint32_t> words(90);
+  // Zipf-like: frequent words are frequent, as in prose.
+  for (uint32_t& w : words) w = static_cast<uint32_t>((rng() % 8000) * (rng() % 8000) / 8000);
+  return words;
+}
+
+std::string WordsToText(const Vocabulary& vocabulary, const std::vector<uint32_t>& words) {
+  std::string text;
+  for (size_t k = 0; k < words.size(); ++k) {
+    text += vocabulary[words[k]];
+    text += (k % 15 == 14) ? ". " : " ";
+  }
+  return text;
+}
+
+PageInput ScalePage(const Vocabulary& vocabulary, int64_t i) {
+  PageInput p;
+  p.site_id = "site" + std::to_string(i * 7919 % kScaleSites);
+  p.url = "https://" + p.site_id + ".example/news/" + std::to_string(i);
+  p.final_url = p.url;
+  p.text = WordsToText(vocabulary, DocWords(i));
+  p.title = p.text.substr(0, 60);
+  p.lang = i % 3 == 0 ? "en" : i % 3 == 1 ? "ru" : "kk";
+  p.charset = "utf-8";
+  p.fetched_at_us = kScaleT0 + i * kDocEveryUs;
+  p.http_status = 200;
+  for (int k = 0; k < kMentionsPerDoc; ++k) {
+    MentionInput m;
+    m.rule_id = "rule" + std::to_string((i * 13 + k * 17) % kScaleRules);
+    uint32_t at = static_cast<uint32_t>(p.text.find(' ') + 1);
+    uint32_t end = static_cast<uint32_t>(p.text.find(' ', at));
+    m.hits.push_back(MatchHit{"term", p.text.substr(at, end - at), at, end});
+    m.snippet = p.text.substr(0, 160);
+    m.snippet_mark_begin = at;
+    m.snippet_mark_end = end;
+    p.mentions.push_back(std::move(m));
+  }
+  return p;
+}
+
+// The SQLite peer of the scale run: one table per kind with the indexes its queries need, and
+// prepared statements kept for the whole run (the fair way to use SQLite).
+class SqliteScaleStore {
+ public:
+  explicit SqliteScaleStore(const std::string& path) {
+    sqlite3_open(path.c_str(), &db_);
+    Exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+        "CREATE TABLE docs(id INTEGER PRIMARY KEY, site_id, url, final_url, title, text, lang,"
+        " charset, fetched_at, http_status, first_seen, content_hash, duplicate_urls);"
+        "CREATE TABLE urls(url TEXT PRIMARY KEY, last_fetch, http_status, doc_id, content_hash)"
+        " WITHOUT ROWID;"
+        "CREATE TABLE fingerprints(hash BLOB PRIMARY KEY, doc_id) WITHOUT ROWID;"
+        "CREATE TABLE simhashes(block, value, simhash, doc_id, PRIMARY KEY(block, value, doc_id))"
+        " WITHOUT ROWID;"
+        "CREATE TABLE stories(doc_id INTEGER PRIMARY KEY, story_id, simhash);"
+        "CREATE INDEX stories_by_story ON stories(story_id, doc_id);"
+        "CREATE TABLE mentions(id INTEGER PRIMARY KEY, doc_id, rule_id, site_id, url, title,"
+        " lang, snippet, mark_begin, mark_end, found_at, hits, story_id, UNIQUE(doc_id, rule_id));"
+        "CREATE INDEX mentions_by_time ON mentions(found_at, id);"
+        "CREATE INDEX mentions_by_rule ON mentions(rule_id, found_at, id);"
+        "CREATE INDEX mentions_by_site ON mentions(site_id, found_at, id);"
+        "CREATE INDEX mentions_by_rule_id ON mentions(rule_id, id);"
+        "CREATE TABLE outbox(due, mention_id, state, attempts, PRIMARY KEY(due, mention_id))"
+        " WITHOUT ROWID;");
+    for (const char* sql : {
+             "SELECT doc_id, content_hash FROM urls WHERE url=?",            // 0
+             "SELECT doc_id FROM fingerprints WHERE hash=?",                 // 1
+             "SELECT simhash, doc_id FROM simhashes WHERE block=? AND value=?",  // 2
+             "SELECT story_id FROM stories WHERE doc_id=?",                  // 3
+             "INSERT INTO docs VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,'')",       // 4
+             "INSERT INTO fingerprints VALUES(?,?)",                         // 5
+             "INSERT OR REPLACE INTO urls VALUES(?,?,?,?,?)",                // 6
+             "INSERT INTO simhashes VALUES(?,?,?,?)",                        // 7
+             "INSERT INTO stories VALUES(?,?,?)",                            // 8
+             "INSERT INTO mentions VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,?)",    // 9
+             "INSERT INTO outbox VALUES(?,?,'P',0)",                         // 10
+             "SELECT * FROM mentions WHERE found_at >= ? ORDER BY found_at DESC, id DESC "
+             "LIMIT 100",                                                    // 11
+             "SELECT * FROM mentions WHERE rule_id=? AND id>? ORDER BY id LIMIT 100",  // 12
+             "BEGIN", "COMMIT"}) {                                           // 13, 14
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+        std::cerr << "sqlite: " << sqlite3_errmsg(db_) << "\n";
+      }
+      stmts_.push_back(stmt);
+    }
+  }
+  ~SqliteScaleStore() {
+    for (sqlite3_stmt* s : stmts_) sqlite3_finalize(s);
+    sqlite3_close(db_);
+  }
+
+  // The same decisions as Store::PutPage for new pages: URL state, exact fingerprint, near
+  // duplicate through the four block tables, then the document, its story and its mentions.
+  int PutPage(const PageInput& p) {
+    const std::string normalized = kuzet::storage::NormalizeForFingerprint(p.text);
+    auto digest = kuzet::storage::Sha256(normalized);
+    std::string hash(digest.begin(), digest.end());
+    Step(13);
+    int64_t url_doc = 0;
+    Bind(0, {p.url});
+    while (Row(0)) url_doc = sqlite3_column_int64(stmts_[0], 0);
+    int64_t same_text = 0;
+    Bind(1, {hash});
+    while (Row(1)) same_text = sqlite3_column_int64(stmts_[1], 0);
+    int mentions = 0;
+    if (url_doc == 0 && same_text == 0) {
+      std::optional<uint64_t> simhash = kuzet::storage::SimHash64(normalized);
+      Bind(4, {p.site_id, p.url, p.final_url, p.title, p.text, p.lang, p.charset,
+               p.fetched_at_us, int64_t{p.http_status}, p.fetched_at_us, hash});
+      Step(4);
+      int64_t doc = sqlite3_last_insert_rowid(db_);
+      int64_t story = doc;
+      if (simhash) {
+        if (auto near = NearDuplicate(*simhash)) {
+          Bind(3, {*near});
+          while (Row(3)) story = sqlite3_column_int64(stmts_[3], 0);
+        }
+        for (int b = 0; b < kuzet::storage::kSimHashBlocks; ++b) {
+          Bind(7, {int64_t{b}, int64_t{kuzet::storage::SimHashBlock(*simhash, b)},
+                   static_cast<int64_t>(*simhash), doc});
+          Step(7);
+        }
+      }
+      Bind(8, {doc, story, static_cast<int64_t>(simhash.value_or(0))});
+      Step(8);
+      Bind(5, {hash, doc});
+      Step(5);
+      Bind(6, {p.url, p.fetched_at_us, int64_t{p.http_status}, doc, hash});
+      Step(6);
+      for (const MentionInput& m : p.mentions) {
+        std::string hits;
+        for (const MatchHit& h : m.hits) {
+          hits += h.term + '\t' + h.surface + '\t' + std::to_string(h.begin) + '\t' +
+                  std::to_string(h.end) + '\n';
+        }
+        Bind(9, {doc, m.rule_id, p.site_id, p.url, p.title, p.lang, m.snippet,
+                 int64_t{m.snippet_mark_begin}, int64_t{m.snippet_mark_end}, p.fetched_at_us,
+                 hits, story});
+        Step(9);
+        Bind(10, {p.fetched_at_us, static_cast<int64_t>(sqlite3_last_insert_rowid(db_))});
+        Step(10);
+        ++mentions;
+      }
+    }
+    Step(14);
+    return mentions;
+  }
+
+  std::optional<int64_t> NearDuplicate(uint64_t simhash) {
+    std::optional<int64_t> best;
+    int best_distance = kuzet::storage::kMaxNearDuplicateDistance + 1;
+    for (int b = 0; b < kuzet::storage::kSimHashBlocks; ++b) {
+      Bind(2, {int64_t{b}, int64_t{kuzet::storage::SimHashBlock(simhash, b)}});
+      while (Row(2)) {
+        uint64_t candidate = static_cast<uint64_t>(sqlite3_column_int64(stmts_[2], 0));
+        int64_t doc = sqlite3_column_int64(stmts_[2], 1);
+        int d = kuzet::storage::HammingDistance(simhash, candidate);
+        if (d < best_distance || (d == best_distance && best && doc < *best)) {
+          best = doc;
+          best_distance = d;
+        }
+      }
+    }
+    return best;
+  }
+
+  size_t MentionsSince(int64_t since) { return Rows(11, {since}); }
+  size_t RuleMentionsAfter(const std::string& rule, int64_t after) {
+    return Rows(12, {rule, after});
+  }
+
+ private:
+  using Value = std::variant<std::string, int64_t>;
+  void Exec(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      std::cerr << "sqlite: " << (error ? error : "?") << "\n";
+      sqlite3_free(error);
+    }
+  }
+  void Bind(int i, const std::vector<Value>& args) {
+    sqlite3_stmt* stmt = stmts_[i];
+    sqlite3_reset(stmt);
+    for (size_t k = 0; k < args.size(); ++k) {
+      int at = static_cast<int>(k + 1);
+      if (auto* s = std::get_if<std::string>(&args[k])) {
+        sqlite3_bind_blob(stmt, at, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+      } else {
+        sqlite3_bind_int64(stmt, at, std::get<int64_t>(args[k]));
+      }
+    }
+  }
+  bool Row(int i) { return sqlite3_step(stmts_[i]) == SQLITE_ROW; }
+  void Step(int i) {
+    int rc = sqlite3_step(stmts_[i]);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) std::cerr << "sqlite: " << sqlite3_errmsg(db_) << "\n";
+    sqlite3_reset(stmts_[i]);
+  }
+  size_t Rows(int i, const std::vector<Value>& args) {
+    Bind(i, args);
+    size_t n = 0;
+    // Read every column, as the Kuzet side decodes every field.
+    while (Row(i)) {
+      for (int c = 0; c < sqlite3_column_count(stmts_[i]); ++c) sqlite3_column_blob(stmts_[i], c);
+      ++n;
+    }
+    return n;
+  }
+  sqlite3* db_ = nullptr;
+  std::vector<sqlite3_stmt*> stmts_;
+};
+
+uint64_t DirBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  }
+  return total;
+}
+
+struct Latency {
+  double p50_us = 0, p99_us = 0;
+};
+
+// Runs the two sides alternately, so that both meet the same machine (other jobs share the
+// cores), and returns each side's latency percentiles.
+std::pair<Latency, Latency> MeasureBoth(int runs, const std::function<void(int)>& ours,
+                                        const std::function<void(int)>& theirs) {
+  std::vector<double> us[2];
+  for (int i = 0; i < runs; ++i) {
+    for (int side = 0; side < 2; ++side) {
+      auto start = std::chrono::steady_clock::now();
+      (side == 0 ? ours : theirs)(i);
+      us[side].push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+              .count());
+    }
+  }
+  Latency result[2];
+  for (int side = 0; side < 2; ++side) {
+    std::sort(us[side].begin(), us[side].end());
+    result[side] = {us[side][us[side].size() / 2],
+                    us[side][std::min(us[side].size() - 1, us[side].size() * 99 / 100)]};
+  }
+  return {result[0], result[1]};
+}
+
+int RunScale(int64_t docs, const fs::path& work) {
+  fs::remove_all(work);
+  fs::create_directories(work);
+  kuzet::storage::Store::OpenOptions no_sync;
+  no_sync.sync_mentions = false;
+  auto opened = kuzet::storage::Store::Open((work / "kuzet").string(),
+                                            kuzet::storage::Store::Mode::kReadWrite, no_sync);
+  if (!opened.ok()) {
+    std::cerr << opened.status().message() << "\n";
+    return 1;
+  }
+  kuzet::storage::Store& store = **opened;
+  SqliteScaleStore peer((work / "peer.sqlite").string());
+  Vocabulary vocabulary;
+
+  std::printf("%lld synthetic documents, %d mentions each, %d rules, %d sites; no fsync\n",
+              static_cast<long long>(docs), kMentionsPerDoc, kScaleRules, kScaleSites);
+  std::printf("%-9s %-9s %-26s %12s %12s %8s\n", "docs", "mentions", "measure", "kuzet",
+              "sqlite", "ratio");
+  bool agree = true;
+  int64_t loaded = 0;
+  for (int64_t checkpoint : {docs / 10, docs / 2, docs}) {
+    // Ingest up to the checkpoint: page building is outside the timed part.
+    double kuzet_s = 0, sqlite_s = 0;
+    const int64_t first = loaded;
+    for (; loaded < checkpoint; loaded += 1000) {
+      std::vector<PageInput> pages;
+      for (int64_t i = loaded; i < std::min(checkpoint, loaded + 1000); ++i) {
+        pages.push_back(ScalePage(vocabulary, i));
+      }
+      kuzet_s += Seconds([&] {
+        for (const PageInput& p : pages) {
+          auto put = store.PutPage(p);
+          if (!put.ok()) std::cerr << put.status().message() << "\n";
+        }
+      });
+      sqlite_s += Seconds([&] {
+        for (const PageInput& p : pages) peer.PutPage(p);
+      });
+    }
+    loaded = checkpoint;
+    const double n = static_cast<double>(checkpoint - first);
+    auto row = [&](const char* what, double k, double s, double ratio, const char* unit) {
+      std::printf("%-9lld %-9lld %-26s %10.1f%-2s %10.1f%-2s %8.2f\n",
+                  static_cast<long long>(checkpoint),
+                  static_cast<long long>(checkpoint * kMentionsPerDoc), what, k, unit, s, unit,
+                  ratio);
+    };
+    row("ingest docs/s", n / kuzet_s, n / sqlite_s, (n / kuzet_s) / (n / sqlite_s), "");
+
+    // Queries in a steady state: RocksDB's flushes and compactions of the load done (SQLite has
+    // no background work to wait for).
+    if (auto s = store.WaitForBackgroundWork(120'000); !s.ok()) std::cerr << s.message() << "\n";
+    // Queries as at the time of the last document: "the last hour" holds 360 documents' worth.
+    const int64_t now = kScaleT0 + (checkpoint - 1) * kDocEveryUs;
+    const int kRuns = 500;
+    size_t ours = 0, theirs = 0;
+    auto [k, s] = MeasureBoth(
+        kRuns,
+        [&](int) {
+          kuzet::storage::MentionQuery q;
+          q.since_us = now - kHourUs;
+          ours += store.Mentions(q)->size();
+        },
+        [&](int) { theirs += peer.MentionsSince(now - kHourUs); });
+    agree = agree && ours == theirs;
+    row("--since 1h p50 us", k.p50_us, s.p50_us, s.p50_us / k.p50_us, "");
+    row("--since 1h p99 us", k.p99_us, s.p99_us, s.p99_us / k.p99_us, "");
+
+    // An analyst whose cursor for rule R is where the stream was an hour ago.
+    const uint64_t cursor = static_cast<uint64_t>(checkpoint - 360) * kMentionsPerDoc;
+    ours = theirs = 0;
+    std::tie(k, s) = MeasureBoth(
+        kRuns,
+        [&](int i) {
+          kuzet::storage::MentionQuery q;
+          q.rule_id = "rule" + std::to_string(i % kScaleRules);
+          ours += store.MentionsAfter(cursor, q)->mentions.size();
+        },
+        [&](int i) {
+          theirs += peer.RuleMentionsAfter("rule" + std::to_string(i % kScaleRules),
+                                           static_cast<int64_t>(cursor));
+        });
+    agree = agree && ours == theirs;
+    row("--rule R --new p50 us", k.p50_us, s.p50_us, s.p50_us / k.p50_us, "");
+    row("--rule R --new p99 us", k.p99_us, s.p99_us, s.p99_us / k.p99_us, "");
+
+    // Near-duplicate lookups of lightly edited stored texts (SimHash computed inside both).
+    std::vector<std::string> probes;
+    for (int i = 0; i < kRuns; ++i) {
+      std::vector<uint32_t> words = DocWords((i * 7919LL) % checkpoint);
+      words[i % words.size()] = 7999;
+      probes.push_back(WordsToText(vocabulary, words));
+    }
+    ours = theirs = 0;
+    std::tie(k, s) = MeasureBoth(
+        kRuns, [&](int i) { ours += store.FindNearDuplicate(probes[i])->has_value(); },
+        [&](int i) {
+          auto h = kuzet::storage::SimHash64(kuzet::storage::NormalizeForFingerprint(probes[i]));
+          theirs += h && peer.NearDuplicate(*h).has_value();
+        });
+    agree = agree && ours == theirs;
+    row("near-dup lookup p50 us", k.p50_us, s.p50_us, s.p50_us / k.p50_us, "");
+    row("near-dup lookup p99 us", k.p99_us, s.p99_us, s.p99_us / k.p99_us, "");
+    const double kuzet_mb = DirBytes(work / "kuzet") / 1e6;
+    const double sqlite_mb =
+        (DirBytes(work) - DirBytes(work / "kuzet")) / 1e6;  // peer.sqlite, -wal, -shm
+    row("disk MB", kuzet_mb, sqlite_mb, sqlite_mb / kuzet_mb, "");
+    std::fflush(stdout);
+  }
+  std::cout << (agree ? "both stores agree on every query's row count\n"
+                      : "STORES DISAGREE on some query's row count\n");
+  fs::remove_all(work);
+  return agree ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 2 && std::string(argv[1]) == "--docs") {
+    int64_t docs = std::atoll(argv[2]);
+    if (docs < 1000) {
+      std::cerr << "--docs: at least 1000\n";
+      return 2;
+    }
+    return RunScale(docs, argc > 3 ? fs::path(argv[3])
+                                   : fs::temp_directory_path() / "kuzet-bench-scale");
+  }
   fs::path shared = argc > 1 ? argv[1] : KUZET_SHARED_DIR;
   fs::path work = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "kuzet-bench-store";
   std::vector<PageInput> pages = LoadPages(shared);

@@ -9,7 +9,7 @@ test that started it).
 Recipients whose local part is "unknown" are refused with 550 (a permanent failure).
 
 Usage: smtp_sink.py DIR [--user USER --password PASSWORD]   (then AUTH is required)
-                        [--cert CERT.pem --key KEY.pem [--implicit-tls]]
+                        [--cert CERT.pem --key KEY.pem [--implicit-tls]] [--port PORT]
 With --cert, the server requires STARTTLS (RFC 3207) before MAIL, or with --implicit-tls speaks
 TLS from the first byte (smtps). AUTH is then only offered over TLS.
 """
@@ -58,6 +58,7 @@ def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--port", type=int, default=0)  # 0: any free port
     args = parser.parse_args()
     # AUTH without TLS is intended here: the test server only listens on 127.0.0.1.
     warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
@@ -86,7 +87,7 @@ def main():
                     tls_context=tls if starttls else None, require_starttls=starttls)
 
     server = loop.run_until_complete(loop.create_server(
-        factory, "127.0.0.1", 0, ssl=tls if args.implicit_tls else None))
+        factory, "127.0.0.1", args.port, ssl=tls if args.implicit_tls else None))
     port = server.sockets[0].getsockname()[1]
     print("PORT", port, flush=True)
     loop.add_reader(sys.stdin.fileno(), lambda: loop.stop() if not os.read(0, 4096) else None)

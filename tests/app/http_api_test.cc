@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kApiParams = {"since", "until", "rule", "lang",
+const std::vector<std::string> kApiParams = {"since", "until", "rule",  "lang",
                                              "site",  "limit", "before"};
 constexpr int64_t kNow = 1764400000LL * 1000000;  // 2025-11-29T07:06:40Z
 
@@ -101,7 +101,10 @@ TEST(HttpSnippetTest, SplitsAtCharacterBoundaries) {
 }
 
 TEST(HttpSnippetTest, MalformedUtf8BecomesReplacementCharacters) {
-  EXPECT_EQ(ToValidUtf8("a\xff" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ToValidUtf8("a\xff"
+                        "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(ToValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(ToValidUtf8("Жаңаөзен"), "Жаңаөзен");
@@ -115,7 +118,8 @@ TEST(HttpListenTest, ParsesAndClassifiesAddresses) {
   auto v6 = ParseListenAddress("[::1]:0");
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->host, "::1");
-  for (const char* bad : {"8765", ":8765", "127.0.0.1:", "127.0.0.1:99999", "host:80x", "[::1:80"}) {
+  for (const char* bad :
+       {"8765", ":8765", "127.0.0.1:", "127.0.0.1:99999", "host:80x", "[::1:80"}) {
     EXPECT_FALSE(ParseListenAddress(bad).ok()) << bad;
   }
   EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));

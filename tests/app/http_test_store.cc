@@ -42,9 +42,9 @@ std::vector<storage::PageInput> SamplePages(int64_t base_us) {
       MakePage("ulys", "http://ulys.test/kk/ereuil", "Жаңаөзен мұнайшылары", "kk",
                "Жаңаөзендегі мұнайшылар ереуілді еске алды.", {{"zhanaozen", "Жаңаөзендегі"}},
                base_us + 2 * s),
-      MakePage("ulys", "http://ulys.test/en/output", "KazMunaiGas <b>output</b> & \"plans\"",
-               "en", "KazMunaiGas said <b>output</b> rose & \"plans\" held.",
-               {{"kmg", "KazMunaiGas"}}, base_us + 3 * s),
+      MakePage("ulys", "http://ulys.test/en/output", "KazMunaiGas <b>output</b> & \"plans\"", "en",
+               "KazMunaiGas said <b>output</b> rose & \"plans\" held.", {{"kmg", "KazMunaiGas"}},
+               base_us + 3 * s),
   };
 }
 

@@ -37,25 +37,35 @@ class CharsetTableTest : public ::testing::TestWithParam<CharsetCase> {};
 TEST_P(CharsetTableTest, DecodesRussianPage) {
   const CharsetCase& c = GetParam();
   const std::string utf8 = Page(c.meta, RussianBody());
-  const std::string bytes = std::string(c.encoding) == "UTF-8" ? utf8 : EncodeWithIcu(utf8, c.encoding);
+  const std::string bytes =
+      std::string(c.encoding) == "UTF-8" ? utf8 : EncodeWithIcu(utf8, c.encoding);
   const DecodedText d = DecodeToUtf8(bytes, c.content_type);
   EXPECT_EQ(d.charset, c.want);
-  EXPECT_NE(d.utf8.find(testing::kRussianParagraphs[2]), std::string::npos) << d.utf8.substr(0, 400);
+  EXPECT_NE(d.utf8.find(testing::kRussianParagraphs[2]), std::string::npos)
+      << d.utf8.substr(0, 400);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, CharsetTableTest,
     ::testing::Values(
-        CharsetCase{"cp1251_header", "windows-1251", "text/html; charset=windows-1251", "", "windows-1251"},
-        CharsetCase{"cp1251_wrong_header_koi8", "windows-1251", "text/html; charset=KOI8-R", "", "windows-1251"},
-        CharsetCase{"cp1251_wrong_header_latin1", "windows-1251", "text/html; charset=iso-8859-1", "", "windows-1251"},
+        CharsetCase{"cp1251_header", "windows-1251", "text/html; charset=windows-1251", "",
+                    "windows-1251"},
+        CharsetCase{"cp1251_wrong_header_koi8", "windows-1251", "text/html; charset=KOI8-R", "",
+                    "windows-1251"},
+        CharsetCase{"cp1251_wrong_header_latin1", "windows-1251", "text/html; charset=iso-8859-1",
+                    "", "windows-1251"},
         CharsetCase{"cp1251_undeclared", "windows-1251", "text/html", "", "windows-1251"},
-        CharsetCase{"cp1251_meta_misspelt", "windows-1251", "", "<meta charset=\"win-1251\">", "windows-1251"},
-        CharsetCase{"koi8r_meta", "KOI8-R", "", "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">", "KOI8-R"},
+        CharsetCase{"cp1251_meta_misspelt", "windows-1251", "", "<meta charset=\"win-1251\">",
+                    "windows-1251"},
+        CharsetCase{"koi8r_meta", "KOI8-R", "",
+                    "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">",
+                    "KOI8-R"},
         CharsetCase{"koi8r_undeclared", "KOI8-R", "", "", "KOI8-R"},
-        CharsetCase{"koi8r_meta_says_cp1251", "KOI8-R", "", "<meta charset=windows-1251>", "KOI8-R"},
+        CharsetCase{"koi8r_meta_says_cp1251", "KOI8-R", "", "<meta charset=windows-1251>",
+                    "KOI8-R"},
         CharsetCase{"ibm866_undeclared", "IBM866", "", "", "IBM866"},
-        CharsetCase{"iso8859_5_header", "ISO-8859-5", "text/html;charset=ISO-8859-5", "", "ISO-8859-5"},
+        CharsetCase{"iso8859_5_header", "ISO-8859-5", "text/html;charset=ISO-8859-5", "",
+                    "ISO-8859-5"},
         CharsetCase{"mac_undeclared", "x-mac-cyrillic", "", "", "x-mac-cyrillic"},
         CharsetCase{"utf8_meta_says_cp1251", "UTF-8", "", "<meta charset=windows-1251>", "UTF-8"},
         CharsetCase{"utf8_header_says_koi8", "UTF-8", "text/html; charset=koi8-r", "", "UTF-8"}),
@@ -158,7 +168,8 @@ TEST(CharsetTest, ArbitraryBytesNeverFail) {
 }
 
 TEST(CharsetTest, PureAsciiKeepsDeclaredCharset) {
-  EXPECT_EQ(DecodeToUtf8("<p>hello</p>", "text/html; charset=windows-1251").charset, "windows-1251");
+  EXPECT_EQ(DecodeToUtf8("<p>hello</p>", "text/html; charset=windows-1251").charset,
+            "windows-1251");
   EXPECT_EQ(DecodeToUtf8("<p>hello</p>", "").charset, "UTF-8");
 }
 

@@ -50,7 +50,8 @@ std::unordered_map<std::string, int> Shingles(std::string_view s) {
   }
   if (!cur.empty()) w.push_back(std::move(cur));
   std::unordered_map<std::string, int> out;
-  for (size_t i = 0; i + 4 <= w.size(); ++i) ++out[w[i] + ' ' + w[i + 1] + ' ' + w[i + 2] + ' ' + w[i + 3]];
+  for (size_t i = 0; i + 4 <= w.size(); ++i)
+    ++out[w[i] + ' ' + w[i + 1] + ' ' + w[i + 2] + ' ' + w[i + 3]];
   if (w.size() < 4 && !w.empty()) ++out[w[0]];
   return out;
 }

@@ -1,6 +1,7 @@
 // libFuzzer target: Extract() must return a result or an error for any bytes, header and URL,
 // without crashing, hanging or reading out of bounds (run under ASan/UBSan).
-// Build: cmake -DKUZET_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ ...; run: extractor_fuzzer -max_len=65536
+// Build: cmake -DKUZET_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ ...; run: extractor_fuzzer
+// -max_len=65536
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

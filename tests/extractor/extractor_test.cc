@@ -37,15 +37,16 @@ Article MustExtract(std::string_view bytes, std::string_view content_type = "",
 TEST(ExtractorTest, WordPressPostWithCommentsAndReplyForm) {
   std::string comments;
   for (int i = 0; i < 12; ++i) {
-    comments += "<li class=\"comment\"><div class=\"comment-body\"><p>Commenter " +
-                std::to_string(i) +
-                " says: I have been following this story for years, and I think that the "
-                "coverage, while long overdue, misses the point about wages, housing and "
-                "the responsibility of the company, which nobody wants to talk about.</p></div></li>";
+    comments +=
+        "<li class=\"comment\"><div class=\"comment-body\"><p>Commenter " + std::to_string(i) +
+        " says: I have been following this story for years, and I think that the "
+        "coverage, while long overdue, misses the point about wages, housing and "
+        "the responsibility of the company, which nobody wants to talk about.</p></div></li>";
   }
   const std::string page =
       "<html><head><title>Strike anniversary | Worker Blog</title>"
-      "<meta property=\"og:site_name\" content=\"Worker Blog\"></head><body>" + kNav +
+      "<meta property=\"og:site_name\" content=\"Worker Blog\"></head><body>" +
+      kNav +
       "<div id=\"page\"><div id=\"content\"><article class=\"post hentry\">"
       "<h1 class=\"entry-title\">Strike anniversary</h1><div class=\"entry-content\">" +
       Paragraphs(testing::kEnglishParagraphs) +
@@ -75,12 +76,13 @@ TEST(ExtractorTest, CommentThreadLongerThanArticleWithoutHints) {
   std::string comments;
   for (int i = 0; i < 30; ++i) {
     comments += "<div><b><a href=\"/user/" + std::to_string(i) + "\">user" + std::to_string(i) +
-                "</a></b> <a href=\"#c" + std::to_string(i) + "\">16.12.2011 12:00</a><br>"
+                "</a></b> <a href=\"#c" + std::to_string(i) +
+                "\">16.12.2011 12:00</a><br>"
                 "Согласен, это ужасно.</div>";
   }
   const std::string page = "<html><body>" + kNav + "<div><h1>Забастовка в Жанаозене</h1>" +
-                           Paragraphs(testing::kRussianParagraphs) + "</div><div><h2>Комментарии</h2>" +
-                           comments + "</div></body></html>";
+                           Paragraphs(testing::kRussianParagraphs) +
+                           "</div><div><h2>Комментарии</h2>" + comments + "</div></body></html>";
   const Article a = MustExtract(page, "text/html; charset=utf-8");
   EXPECT_EQ(a.lang, "ru");
   for (auto p : testing::kRussianParagraphs) EXPECT_THAT(a.text, HasSubstr(std::string(p)));
@@ -95,8 +97,8 @@ TEST(ExtractorTest, RussianWindows1251WithWrongHeaderCharset) {
       "<p class=\"read-also\">Читайте также: <a href=\"/a\">Суд над нефтяниками</a></p></div>"
       "<div class=\"related\"><h3>Похожие новости</h3><ul><li><a href=\"/b\">Новость раз</a></li>"
       "<li><a href=\"/c\">Новость два</a></li></ul></div></body></html>";
-  const Article a = MustExtract(testing::EncodeWithIcu(utf8, "windows-1251"),
-                                "text/html; charset=iso-8859-1");
+  const Article a =
+      MustExtract(testing::EncodeWithIcu(utf8, "windows-1251"), "text/html; charset=iso-8859-1");
   EXPECT_EQ(a.charset, "windows-1251");
   EXPECT_EQ(a.lang, "ru");
   EXPECT_EQ(a.title, "Жанаозен: пять лет спустя");
@@ -108,8 +110,9 @@ TEST(ExtractorTest, RussianWindows1251WithWrongHeaderCharset) {
 TEST(ExtractorTest, Koi8rPage) {
   const std::string utf8 =
       "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\">"
-      "</head><body><table><tr><td>" + kNav + "</td><td>" +
-      Paragraphs(testing::kRussianParagraphs) + "</td></tr></table></body></html>";
+      "</head><body><table><tr><td>" +
+      kNav + "</td><td>" + Paragraphs(testing::kRussianParagraphs) +
+      "</td></tr></table></body></html>";
   const Article a = MustExtract(testing::EncodeWithIcu(utf8, "KOI8-R"));
   EXPECT_EQ(a.charset, "KOI8-R");
   EXPECT_EQ(a.lang, "ru");
@@ -147,8 +150,8 @@ TEST(ExtractorTest, ArticleSplitByAds) {
       "Best rates, fast approval.</a></div>";
   std::string body;
   for (auto p : testing::kEnglishParagraphs) body += "<p>" + std::string(p) + "</p>" + ad;
-  const std::string page = "<html><body>" + kNav + "<div class=\"story-body\">" + body +
-                           "</div></body></html>";
+  const std::string page =
+      "<html><body>" + kNav + "<div class=\"story-body\">" + body + "</div></body></html>";
   const Article a = MustExtract(page);
   for (auto p : testing::kEnglishParagraphs) EXPECT_THAT(a.text, HasSubstr(std::string(p)));
   EXPECT_THAT(a.text, Not(HasSubstr("Buy oil stocks")));
@@ -159,13 +162,14 @@ TEST(ExtractorTest, TeasersWithReadMoreAndRepeatedCaptionsAreDropped) {
   for (int i = 0; i < 5; ++i) {
     teasers += "<div class=\"teaser\"><p>Another story number " + std::to_string(i) +
                " begins with a long first sentence, which the site repeats here to lure readers "
-               "into clicking, and then it stops.</p><a href=\"/s/" + std::to_string(i) +
-               "\">Read More</a></div>";
+               "into clicking, and then it stops.</p><a href=\"/s/" +
+               std::to_string(i) + "\">Read More</a></div>";
   }
   std::string gallery;
   for (int i = 0; i < 4; ++i) gallery += "<p>Photo: the square in Zhanaozen, December 2011</p>";
   const std::string page = "<html><body><div class=\"article-body\">" + gallery +
-                           Paragraphs(testing::kEnglishParagraphs) + teasers + "</div></body></html>";
+                           Paragraphs(testing::kEnglishParagraphs) + teasers +
+                           "</div></body></html>";
   const Article a = MustExtract(page);
   for (auto p : testing::kEnglishParagraphs) EXPECT_THAT(a.text, HasSubstr(std::string(p)));
   EXPECT_THAT(a.text, Not(HasSubstr("Another story")));
@@ -176,10 +180,11 @@ TEST(ExtractorTest, TeasersWithReadMoreAndRepeatedCaptionsAreDropped) {
 TEST(ExtractorTest, ShortItemBesideLongLegalNotice) {
   std::string legal;
   for (int i = 0; i < 10; ++i) {
-    legal += "<p>By using this site, you agree that all materials, including texts, photographs, "
-             "graphics and video, are protected by copyright law, and that any reproduction, "
-             "distribution or transmission, in whole or in part, requires prior written consent "
-             "of the publisher, except as permitted by law.</p>";
+    legal +=
+        "<p>By using this site, you agree that all materials, including texts, photographs, "
+        "graphics and video, are protected by copyright law, and that any reproduction, "
+        "distribution or transmission, in whole or in part, requires prior written consent "
+        "of the publisher, except as permitted by law.</p>";
   }
   const std::string page =
       "<html><body>" + kNav + "<div class=\"item\"><h1>Court date set</h1><p>" +
@@ -196,8 +201,8 @@ TEST(ExtractorTest, ListingPageGivesLittleTextButLinks) {
     items += "<li><a href=\"/news/" + std::to_string(i) + ".html\">Headline number " +
              std::to_string(i) + " about the strike</a></li>";
   }
-  const std::string page = "<html><body>" + kNav + "<ul class=\"news-list\">" + items +
-                           "</ul></body></html>";
+  const std::string page =
+      "<html><body>" + kNav + "<ul class=\"news-list\">" + items + "</ul></body></html>";
   const Article a = MustExtract(page, "", "https://news.example.kz/news/");
   EXPECT_LT(a.text.size(), 200u) << a.text;
   EXPECT_EQ(a.links.size(), 44u);
@@ -218,10 +223,10 @@ TEST(ExtractorTest, LinksAreAbsoluteUniqueWithoutFragmentsAndHonourBase) {
       "<a href=\"#comments\">frag</a><a href=\"ftp://example.kz/f\">ftp</a>"
       "<a href=\"//cdn.example.kz/d\">d</a><a href=\" /e \">e</a></body></html>";
   const Article a = MustExtract(page, "", "https://news.example.kz/news/2011/strike.html");
-  EXPECT_THAT(a.links, ElementsAre("https://news.example.kz/archive/a.html",
-                                   "https://news.example.kz/b.html?x=1&y=2",
-                                   "https://other.example.org/c", "https://cdn.example.kz/d",
-                                   "https://news.example.kz/e"));
+  EXPECT_THAT(a.links,
+              ElementsAre("https://news.example.kz/archive/a.html",
+                          "https://news.example.kz/b.html?x=1&y=2", "https://other.example.org/c",
+                          "https://cdn.example.kz/d", "https://news.example.kz/e"));
   EXPECT_THAT(a.feed_links,
               ElementsAre("https://news.example.kz/rss.xml", "https://news.example.kz/atom"));
   EXPECT_EQ(a.canonical_url, "https://news.example.kz/2011/12/16/strike");
@@ -237,7 +242,8 @@ TEST(ExtractorTest, MetadataFromJsonLdAndMeta) {
       "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":["
       "{\"@type\":\"NewsArticle\",\"datePublished\":\"2013-11-05T10:00:00+06:00\","
       "\"author\":{\"@type\":\"Person\",\"name\":\"Aigul Sultanova\"}}]}</script>"
-      "</head><body><article>" + Paragraphs(testing::kEnglishParagraphs) + "</article></body></html>";
+      "</head><body><article>" +
+      Paragraphs(testing::kEnglishParagraphs) + "</article></body></html>";
   const Article a = MustExtract(page, "", "https://steppe.example.kz/news/strike");
   EXPECT_EQ(a.title, "Strike anniversary");
   EXPECT_EQ(a.site_name, "Steppe Times");
@@ -248,23 +254,27 @@ TEST(ExtractorTest, MetadataFromJsonLdAndMeta) {
 TEST(ExtractorTest, UrlDateBeatsUtcMarkup) {
   const std::string page =
       "<html><head><meta property=\"article:published_time\" content=\"2013-11-05T01:00:00Z\">"
-      "</head><body>" + Paragraphs(testing::kEnglishParagraphs) + "</body></html>";
+      "</head><body>" +
+      Paragraphs(testing::kEnglishParagraphs) + "</body></html>";
   EXPECT_EQ(MustExtract(page, "", "https://example.kz/2013/11/04/strike").date, "2013-11-04");
   EXPECT_EQ(MustExtract(page, "", "https://example.kz/news/strike").date, "2013-11-05");
 }
 
 TEST(ExtractorTest, DateFromBylineElement) {
-  const std::string page = "<html><body><div class=\"published-date\">martes 17 de marzo de 2020</div>"
-                           "<article>" + Paragraphs(testing::kEnglishParagraphs) +
-                           "</article></body></html>";
+  const std::string page =
+      "<html><body><div class=\"published-date\">martes 17 de marzo de 2020</div>"
+      "<article>" +
+      Paragraphs(testing::kEnglishParagraphs) + "</article></body></html>";
   EXPECT_EQ(MustExtract(page, "", "https://example.kz/news/strike").date, "2020-03-17");
 }
 
 TEST(ExtractorTest, DateFromVisibleTextAndUrl) {
-  const std::string page = "<html><body><div class=\"news\"><h1>Ереуіл</h1><p>16 желтоқсан 2011</p>" +
-                           Paragraphs(testing::kKazakhParagraphs) + "</div></body></html>";
+  const std::string page =
+      "<html><body><div class=\"news\"><h1>Ереуіл</h1><p>16 желтоқсан 2011</p>" +
+      Paragraphs(testing::kKazakhParagraphs) + "</div></body></html>";
   EXPECT_EQ(MustExtract(page, "", "https://example.kz/news/1").date, "2011-12-16");
-  const std::string plain = "<html><body>" + Paragraphs(testing::kEnglishParagraphs) + "</body></html>";
+  const std::string plain =
+      "<html><body>" + Paragraphs(testing::kEnglishParagraphs) + "</body></html>";
   EXPECT_EQ(MustExtract(plain, "", "https://example.kz/2013/11/05/x").date, "2013-11-05");
 }
 

@@ -53,9 +53,10 @@ INSTANTIATE_TEST_SUITE_P(
                      "forderten höhere Löhne und bessere Arbeitsbedingungen, und der Protest "
                      "dauerte mehrere Monate.",
                      "other"},
-        LanguageCase{"empty", "", "other"},
-        LanguageCase{"digits_only", "2011 16 12", "other"}),
-    [](const ::testing::TestParamInfo<LanguageCase>& info) { return std::string(info.param.name); });
+        LanguageCase{"empty", "", "other"}, LanguageCase{"digits_only", "2011 16 12", "other"}),
+    [](const ::testing::TestParamInfo<LanguageCase>& info) {
+      return std::string(info.param.name);
+    });
 
 }  // namespace
 }  // namespace kuzet::extractor

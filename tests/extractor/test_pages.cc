@@ -10,7 +10,8 @@
 namespace kuzet::extractor::testing {
 
 std::string EncodeWithIcu(std::string_view utf8, const char* charset) {
-  const icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  const icu::UnicodeString s = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   UErrorCode err = U_ZERO_ERROR;
   UConverter* conv = ucnv_open(charset, &err);
   if (U_FAILURE(err)) throw std::runtime_error("no converter");

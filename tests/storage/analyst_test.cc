@@ -124,7 +124,7 @@ TEST_F(AnalystTest, StoriesNewestFirstWithEverySiteAndUrl) {
   EXPECT_TRUE(store_->StoryMembers(99)->empty());
 }
 
-TEST_F(AnalystTest, StoriesOfAStoreMadeBeforeTheTimeIndexAreIndexedOnOpen) {
+TEST_F(AnalystTest, IndexesMissingFromAnOlderStoreAreBuiltOnReadWriteOpen) {
   store_.reset();
   {  // Remove the index and its marker, as in a store written by an earlier kuzet.
     rocksdb::Options options;
@@ -144,6 +144,15 @@ TEST_F(AnalystTest, StoriesOfAStoreMadeBeforeTheTimeIndexAreIndexedOnOpen) {
       }
       if (h->GetName() == "meta") {
         ASSERT_TRUE(db->Delete({}, h, "story_time_index").ok());
+        ASSERT_TRUE(db->Delete({}, h, "rule_id_index").ok());
+      }
+      if (h->GetName() == "mentions_by_rule") {  // the rules' by-id entries
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
+        for (it->SeekToFirst(); it->Valid(); it->Next()) {
+          if (it->key().ToStringView().find('\x01') != std::string_view::npos) {
+            ASSERT_TRUE(db->Delete({}, h, it->key()).ok());
+          }
+        }
       }
     }
     for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
@@ -160,6 +169,9 @@ TEST_F(AnalystTest, StoriesOfAStoreMadeBeforeTheTimeIndexAreIndexedOnOpen) {
   EXPECT_EQ((*stories)[0].id, 3u);
   EXPECT_EQ((*stories)[1].id, 1u);
   EXPECT_EQ((*stories)[1].created_us, kT0);
+  MentionQuery zh;
+  zh.rule_id = "zh";
+  EXPECT_EQ(MentionIds(store_->MentionsAfter(0, zh)->mentions), (std::vector<uint64_t>{1, 3}));
 }
 
 TEST_F(AnalystTest, MentionsAfterACursorOldestFirstWithFilters) {
@@ -178,9 +190,18 @@ TEST_F(AnalystTest, MentionsAfterACursorOldestFirstWithFilters) {
   q.rule_id = "zh";
   after = store_->MentionsAfter(1, q);
   EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{3}));
-  EXPECT_EQ(after->examined_through, 4u) << "non-matching mentions are passed over";
+  EXPECT_EQ(after->examined_through, 3u) << "the rule's own mentions, read from its index";
   q.site_id = "a";
   EXPECT_TRUE(store_->MentionsAfter(1, q)->mentions.empty());
+  q = MentionQuery{};
+  q.site_id = "a";
+  after = store_->MentionsAfter(1, q);
+  EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{2, 4}));
+  EXPECT_EQ(after->examined_through, 4u);
+  q.lang = "kk";
+  after = store_->MentionsAfter(0, q);
+  EXPECT_TRUE(after->mentions.empty());
+  EXPECT_EQ(after->examined_through, 4u) << "non-matching mentions are passed over";
 
   after = store_->MentionsAfter(4, MentionQuery{});
   EXPECT_TRUE(after->mentions.empty());

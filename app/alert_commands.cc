@@ -1,0 +1,148 @@
+// alerts (list pending and failed alerts, requeue failed ones) and test-alert (send a sample).
+#include <cstdio>
+#include <iostream>
+
+#include "alert/channel.h"
+#include "alert/delivery_worker.h"
+#include "app/alert_delivery.h"
+#include "app/commands.h"
+#include "config/config.h"
+#include "storage/store.h"
+
+namespace kuzet::app {
+
+namespace {
+
+// Read-write when the daemon is not running; --failed also works read-only beside it.
+Result<std::unique_ptr<storage::Store>> OpenAlertStore(const std::string& data_dir, bool write) {
+  auto store = storage::Store::Open(data_dir, storage::Store::Mode::kReadWrite);
+  if (store.ok() || write) {
+    if (!store.ok()) {
+      return Status(Status::InvalidArgument(store.status().message() +
+                                            " (is `kuzet run` using it? stop it first)"));
+    }
+    return store;
+  }
+  return storage::Store::Open(data_dir, storage::Store::Mode::kReadOnly);
+}
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+int AlertsCommand(const AlertsOptions& options) {
+  std::string data_dir = options.data_dir;
+  if (data_dir.empty()) {
+    auto config = config::LoadConfigFile(options.config_path);
+    if (!config.ok()) {
+      std::cerr << config.status().message() << "\n";
+      return 1;
+    }
+    data_dir = config->settings.data_dir;
+  }
+  auto store = OpenAlertStore(data_dir, options.retry);
+  if (!store.ok()) {
+    std::cerr << store.status().message() << "\n";
+    return 1;
+  }
+  if (options.retry) {
+    auto requeued = (*store)->RequeueFailedAlerts(alert::NowMicros());
+    if (!requeued.ok()) {
+      std::cerr << requeued.status().message() << "\n";
+      return 1;
+    }
+    std::printf("requeued %d failed alert(s); `kuzet run` delivers them\n", *requeued);
+    return 0;
+  }
+  auto failed = (*store)->FailedAlerts(options.limit);
+  if (!failed.ok()) {
+    std::cerr << failed.status().message() << "\n";
+    return 1;
+  }
+  if (!options.failed) {
+    auto pending = (*store)->Outbox(options.limit);
+    if (!pending.ok()) {
+      std::cerr << pending.status().message() << "\n";
+      return 1;
+    }
+    std::printf("%zu pending, %zu failed%s\n", pending->size(), failed->size(),
+                failed->empty() ? "" : " (see `kuzet alerts --failed`)");
+    return 0;
+  }
+  std::printf("%-10s %-8s %-20s %s\n", "mention", "attempts", "rule", "url / last error");
+  for (const storage::OutboxEntry& entry : *failed) {
+    std::string rule, url;
+    if (auto mention = (*store)->GetMention(entry.mention_id); mention.ok() && mention->has_value()) {
+      rule = (*mention)->rule_id;
+      url = (*mention)->url;
+    }
+    std::printf("%-10llu %-8u %-20s %s\n", static_cast<unsigned long long>(entry.mention_id),
+                entry.attempts, rule.c_str(), url.c_str());
+    std::printf("%-10s %-8s %-20s %s\n", "", "", "", FirstLine(entry.last_error).c_str());
+  }
+  std::printf("%zu failed alert(s); `kuzet alerts --retry` requeues them\n", failed->size());
+  return 0;
+}
+
+int TestAlertCommand(const TestAlertOptions& options) {
+  auto config = config::LoadConfigFile(options.config_path);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return 1;
+  }
+  const config::Rule* rule = nullptr;
+  for (const config::Rule& r : config->rules) {
+    if (r.id == options.rule_id) rule = &r;
+  }
+  if (rule == nullptr) {
+    std::cerr << options.config_path << ": no rule has id \"" << options.rule_id << "\"\n";
+    return 1;
+  }
+  auto worker_options = WorkerOptionsFromConfig(*config);
+  if (!worker_options.ok()) {
+    std::cerr << worker_options.status().message() << "\n";
+    return 1;
+  }
+  const alert::RuleRoute& route = worker_options->routes.at(rule->id);
+  // A sample alert with an id of its own, so it never shares a Message-ID with a real one.
+  alert::Alert sample;
+  int64_t now = alert::NowMicros();
+  sample.id = "test." + std::to_string(now);
+  sample.rule_id = rule->id;
+  sample.rule_description = rule->description;
+  sample.site_id = "kuzet-test";
+  sample.site_name = "Kuzet test alert";
+  sample.url = "https://example.org/kuzet-test-alert";
+  sample.title = "Kuzet test alert — Жаңаөзен / Жанаозен / Zhanaozen";
+  std::string term = rule->terms.empty() ? rule->id : rule->terms.front();
+  sample.snippet = "This is a test of the alert set-up for " + term + ". Nothing was found.";
+  sample.snippet_mark_begin = static_cast<uint32_t>(sample.snippet.find(term));
+  sample.snippet_mark_end = sample.snippet_mark_begin + static_cast<uint32_t>(term.size());
+  sample.lang = "en";
+  sample.found_at_us = now;
+
+  std::vector<std::string> to = rule->alert_to.empty() ? config->alerts.to : rule->alert_to;
+  std::printf("rule %s: %zu channel(s)%s\n", rule->id.c_str(), route.channels.size(),
+              route.digest ? " (digest mode; the test is sent as a single alert)" : "");
+  bool all_ok = !route.channels.empty();
+  for (const auto& channel : route.channels) {
+    Status status = channel->Deliver(sample);
+    std::string detail;
+    if (channel->name().starts_with("email")) {
+      detail = " to";
+      for (const std::string& address : to) detail += " " + address;
+    }
+    if (status.ok()) {
+      std::printf("  %s: sent%s\n", channel->name().c_str(), detail.c_str());
+    } else {
+      all_ok = false;
+      std::printf("  %s: FAILED (%s): %s\n", channel->name().c_str(),
+                  alert::IsRetryable(status) ? "temporary" : "check the config",
+                  status.message().c_str());
+    }
+  }
+  if (route.channels.empty()) std::printf("  no channel configured for this rule\n");
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace kuzet::app

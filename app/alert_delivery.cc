@@ -1,0 +1,173 @@
+#include "app/alert_delivery.h"
+
+#include <map>
+#include <utility>
+
+#include "alert/channel.h"
+#include "alert/mime.h"
+#include "alert/smtp_sender.h"
+
+namespace kuzet::app {
+
+alert::Alert AlertFromMention(const storage::Mention& mention, const config::Config& config,
+                              const std::vector<std::string>& other_urls) {
+  alert::Alert a;
+  a.id = std::to_string(mention.id);
+  a.rule_id = mention.rule_id;
+  for (const config::Rule& rule : config.rules) {
+    if (rule.id == mention.rule_id) a.rule_description = rule.description;
+  }
+  a.site_id = mention.site_id;
+  a.site_name = mention.site_id;
+  for (const config::Site& site : config.sites) {
+    if (site.id == mention.site_id) a.site_name = site.name;
+  }
+  a.url = mention.url;
+  a.title = mention.title;
+  a.lang = mention.lang;
+  a.snippet = mention.snippet;
+  a.snippet_mark_begin = mention.snippet_mark_begin;
+  a.snippet_mark_end = mention.snippet_mark_end;
+  a.found_at_us = mention.found_at_us;
+  for (const std::string& url : other_urls) {
+    if (url != mention.url) a.other_urls.push_back(url);
+  }
+  return a;
+}
+
+Result<std::vector<alert::DueAlert>> StoreAlertOutbox::Due(int64_t now_us, size_t limit) {
+  auto entries = store_.DueAlerts(now_us, limit);
+  if (!entries.ok()) return entries.status();
+  std::vector<alert::DueAlert> due;
+  for (const storage::OutboxEntry& e : *entries) {
+    due.push_back(alert::DueAlert{e.mention_id, e.due_us, e.attempts});
+  }
+  return due;
+}
+
+Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mention_id) {
+  auto mention = store_.GetMention(mention_id);
+  if (!mention.ok()) return mention.status();
+  if (!mention->has_value()) return std::optional<alert::OutboxAlert>();
+  const storage::Mention& m = **mention;
+  auto document = store_.GetDocument(m.doc_id);
+  if (!document.ok()) return document.status();
+  std::vector<std::string> other_urls;
+  uint64_t story_id = m.story_id;
+  if (document->has_value()) {
+    other_urls = (*document)->duplicate_urls;
+    if (story_id == 0) story_id = (*document)->story_id;
+  }
+  return std::optional<alert::OutboxAlert>(
+      alert::OutboxAlert{AlertFromMention(m, config_, other_urls), story_id});
+}
+
+Result<bool> StoreAlertOutbox::StoryAlerted(const std::string& rule_id, uint64_t story_id,
+                                            uint64_t except_mention_id) {
+  storage::MentionQuery query;
+  query.rule_id = rule_id;
+  query.story_id = story_id;
+  query.limit = 10000;
+  auto mentions = store_.Mentions(query);
+  if (!mentions.ok()) return mentions.status();
+  for (const storage::Mention& m : *mentions) {
+    if (m.id == except_mention_id || m.rule_id != rule_id) continue;
+    auto sent = store_.IsAlertSent(m.id);
+    if (!sent.ok()) return sent.status();
+    if (*sent) return true;
+  }
+  return false;
+}
+
+Status StoreAlertOutbox::MarkSent(uint64_t mention_id, int64_t sent_us) {
+  return store_.MarkAlertSent(mention_id, sent_us);
+}
+
+Status StoreAlertOutbox::Reschedule(uint64_t mention_id, int64_t next_due_us,
+                                    const std::string& error) {
+  return store_.RescheduleAlert(mention_id, next_due_us, error);
+}
+
+Status StoreAlertOutbox::MarkFailed(uint64_t mention_id, const std::string& error) {
+  return store_.MarkAlertFailed(mention_id, error);
+}
+
+Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& config) {
+  const config::Alerts& cfg = config.alerts;
+  if (!cfg.enabled) {
+    return Status::InvalidArgument(config.path + ": alerts are off (no enabled [alerts] table)");
+  }
+  alert::WorkerOptions options;
+  options.policy.max_per_hour = cfg.max_per_hour;
+  options.policy.max_attempts = cfg.max_attempts;
+  options.policy.retry_initial = cfg.retry_initial;
+  options.policy.retry_max = cfg.retry_max;
+  options.policy.quiet_repeats = cfg.quiet_repeats;
+
+  alert::SmtpSettings smtp;
+  smtp.url = cfg.smtp_url;
+  smtp.starttls = cfg.starttls == "off"   ? alert::SmtpSettings::StartTls::kOff
+                  : cfg.starttls == "try" ? alert::SmtpSettings::StartTls::kTry
+                                          : alert::SmtpSettings::StartTls::kRequired;
+  smtp.envelope_from = cfg.from;
+  smtp.user = cfg.user;
+  smtp.password = cfg.password;
+  smtp.password_env = cfg.password_env;
+  smtp.ca_file = cfg.ca_file;
+
+  // Channels shared by every rule, and one e-mail channel per distinct recipient list.
+  std::vector<std::shared_ptr<const alert::AlertChannel>> shared;
+  if (!cfg.command.empty()) {
+    std::vector<std::string> hidden;
+    if (!cfg.password_env.empty()) hidden.push_back(cfg.password_env);
+    shared.push_back(alert::MakeCommandChannel(cfg.command, cfg.command_timeout, hidden));
+  }
+  if (!cfg.webhook_url.empty()) shared.push_back(alert::MakeWebhookChannel(cfg.webhook_url));
+  std::map<std::vector<std::string>, std::shared_ptr<const alert::AlertChannel>> email_by_to;
+  auto email_to = [&](const std::vector<std::string>& to) {
+    auto& channel = email_by_to[to];
+    if (!channel) {
+      alert::MailSettings mail;
+      mail.from = cfg.from;
+      mail.from_name = cfg.from_name;
+      mail.to = to;
+      mail.subject_prefix = cfg.subject_prefix;
+      channel = alert::MakeEmailChannel(mail, smtp);
+    }
+    return channel;
+  };
+  auto route_for = [&](const std::vector<std::string>& to, const std::string& mode) {
+    alert::RuleRoute route;
+    if (!cfg.smtp_url.empty() && !to.empty()) route.channels.push_back(email_to(to));
+    route.channels.insert(route.channels.end(), shared.begin(), shared.end());
+    route.digest = (mode.empty() ? cfg.mode : mode) == "digest";
+    route.digest_interval = cfg.digest_interval;
+    return route;
+  };
+  for (const config::Rule& rule : config.rules) {
+    options.routes[rule.id] = route_for(rule.alert_to.empty() ? cfg.to : rule.alert_to,
+                                        rule.alert_mode);
+  }
+  options.fallback = route_for(cfg.to, "");
+  return options;
+}
+
+Result<std::unique_ptr<AlertThread>> AlertThread::Start(const config::Config& config,
+                                                        storage::Store& store) {
+  auto options = WorkerOptionsFromConfig(config);
+  if (!options.ok()) return options.status();
+  std::unique_ptr<AlertThread> started(new AlertThread());
+  started->config_ = config;
+  started->outbox_ = std::make_unique<StoreAlertOutbox>(store, started->config_);
+  started->worker_ =
+      std::make_unique<alert::DeliveryWorker>(*started->outbox_, std::move(options).value());
+  started->thread_ = std::thread([worker = started->worker_.get()] { worker->Run(); });
+  return started;
+}
+
+AlertThread::~AlertThread() {
+  worker_->Stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace kuzet::app

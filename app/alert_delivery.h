@@ -1,0 +1,64 @@
+// Alert delivery wired to the app: the store's outbox adapted for the delivery worker
+// (alert/delivery_worker.h) and the channels built from the config's [alerts] table.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "alert/alert.h"
+#include "alert/delivery_worker.h"
+#include "config/config.h"
+#include "storage/store.h"
+
+namespace kuzet::app {
+
+// The alert a monitor gets for a stored mention: texts from the mention, rule description and site
+// name from the config, other URLs of the same text from the document.
+alert::Alert AlertFromMention(const storage::Mention& mention, const config::Config& config,
+                              const std::vector<std::string>& other_urls);
+
+// storage::Store as the worker's outbox. The store must be open read-write.
+class StoreAlertOutbox : public alert::AlertOutbox {
+ public:
+  StoreAlertOutbox(storage::Store& store, const config::Config& config)
+      : store_(store), config_(config) {}
+  Result<std::vector<alert::DueAlert>> Due(int64_t now_us, size_t limit) override;
+  Result<std::optional<alert::OutboxAlert>> Load(uint64_t mention_id) override;
+  Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
+                            uint64_t except_mention_id) override;
+  Status MarkSent(uint64_t mention_id, int64_t sent_us) override;
+  Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override;
+  Status MarkFailed(uint64_t mention_id, const std::string& error) override;
+
+ private:
+  storage::Store& store_;
+  const config::Config& config_;  // a copy owned by the caller for the worker's life
+};
+
+// The worker's options from [alerts]: per rule an e-mail channel to alert_to (else [alerts].to)
+// when smtp_url is set, plus the command hook and the webhook when configured; the rule's
+// alert_mode (else [alerts].mode). InvalidArgument when [alerts] is absent or disabled.
+Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& config);
+
+// The worker in a thread of its own beside the daemon's crawl, so a slow mail server never blocks
+// crawling. Destruction stops it (after the message in flight) and joins. The config is copied:
+// alert settings change on restart, not on SIGHUP.
+class AlertThread {
+ public:
+  static Result<std::unique_ptr<AlertThread>> Start(const config::Config& config,
+                                                    storage::Store& store);
+  ~AlertThread();
+  void Wake() { worker_->Wake(); }
+
+ private:
+  AlertThread() = default;
+  config::Config config_;
+  std::unique_ptr<StoreAlertOutbox> outbox_;
+  std::unique_ptr<alert::DeliveryWorker> worker_;
+  std::thread thread_;
+};
+
+}  // namespace kuzet::app
