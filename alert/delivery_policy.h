@@ -11,8 +11,9 @@
 namespace kuzet::alert {
 
 struct DeliveryPolicy {
-  int max_per_hour = 60;   // messages (a digest is one) per sliding hour; excess waits, never dropped
-  int max_attempts = 20;   // failed attempts before an alert is marked failed
+  int max_per_hour =
+      60;  // messages (a digest is one) per sliding hour; excess waits, never dropped
+  int max_attempts = 20;                   // failed attempts before an alert is marked failed
   std::chrono::seconds retry_initial{60};  // delay after the first failure; doubles each time ...
   std::chrono::seconds retry_max{3600};    // ... up to this
   // A later mention of a story already alerted for the same rule is marked sent without a
@@ -20,8 +21,8 @@ struct DeliveryPolicy {
   bool quiet_repeats = true;
 };
 
-// Delay before the next attempt after `attempts` failed ones (>= 1): retry_initial * 2^(attempts-1),
-// at most retry_max.
+// Delay before the next attempt after `attempts` failed ones (>= 1): retry_initial *
+// 2^(attempts-1), at most retry_max.
 std::chrono::microseconds BackoffDelay(const DeliveryPolicy& policy, uint32_t attempts);
 
 // Sliding one-hour window of message send times. Not thread-safe (the worker owns it).

@@ -19,8 +19,7 @@ Status SendToAll(const RuleRoute& route, Send send) {
     Status status = send(*channel);
     if (!status.ok()) {
       std::string message = channel->name() + ": " + status.message();
-      return IsRetryable(status) ? Status::Unavailable(message)
-                                 : Status::InvalidArgument(message);
+      return IsRetryable(status) ? Status::Unavailable(message) : Status::InvalidArgument(message);
     }
   }
   return Status::Ok();
@@ -86,9 +85,10 @@ Status DeliveryWorker::HandleFailure(const DueAlert& due, const Status& error, i
                                      PassStats& stats) {
   uint32_t attempts = due.attempts + 1;
   if (!IsRetryable(error) || attempts >= static_cast<uint32_t>(options_.policy.max_attempts)) {
-    spdlog::error("alert {}: failed after {} attempt(s), kept as failed (see `kuzet alerts "
-                  "--failed`): {}",
-                  due.mention_id, attempts, error.message());
+    spdlog::error(
+        "alert {}: failed after {} attempt(s), kept as failed (see `kuzet alerts "
+        "--failed`): {}",
+        due.mention_id, attempts, error.message());
     ++stats.failed;
     return outbox_.MarkFailed(due.mention_id, error.message());
   }
@@ -117,8 +117,8 @@ Status DeliveryWorker::DeliverOne(const DueAlert& due, const OutboxAlert& item,
 }
 
 Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
-                                     const std::vector<OutboxAlert>& items,
-                                     const RuleRoute& route, int64_t now_us, PassStats& stats) {
+                                     const std::vector<OutboxAlert>& items, const RuleRoute& route,
+                                     int64_t now_us, PassStats& stats) {
   int64_t oldest = now_us;
   for (const OutboxAlert& item : items) oldest = std::min(oldest, item.alert.found_at_us);
   if (!DigestIsDue(oldest, route.digest_interval, now_us) || !rate_cap_.Allows(now_us)) {
@@ -185,8 +185,8 @@ Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
       auto alerted = outbox_.StoryAlerted(item.alert.rule_id, item.story_id, entry.mention_id);
       if (!alerted.ok()) return alerted.status();
       if (*alerted) {
-        spdlog::info("alert {}: story {} already alerted for rule {}; no message",
-                     entry.mention_id, item.story_id, item.alert.rule_id);
+        spdlog::info("alert {}: story {} already alerted for rule {}; no message", entry.mention_id,
+                     item.story_id, item.alert.rule_id);
         ++stats.quieted;
         if (Status s = outbox_.MarkSent(entry.mention_id, now_us); !s.ok()) return s;
         continue;

@@ -41,8 +41,8 @@ struct DueAlert {
 
 // A due entry's content: the alert to send and the story it belongs to.
 struct OutboxAlert {
-  Alert alert;             // alert.id is the mention id in decimal
-  uint64_t story_id = 0;   // 0: unknown (never quiet)
+  Alert alert;            // alert.id is the mention id in decimal
+  uint64_t story_id = 0;  // 0: unknown (never quiet)
 };
 
 // The outbox as the worker needs it. The app adapts storage::Store (app/alert_outbox.h); every
@@ -75,16 +75,16 @@ struct WorkerOptions {
   std::map<std::string, RuleRoute> routes;  // by rule id
   RuleRoute fallback;  // for a rule no longer in the config ([alerts] defaults)
   std::chrono::milliseconds poll_interval{2000};  // how often Run looks at the outbox
-  size_t batch = 200;                              // due entries read per pass
+  size_t batch = 200;                             // due entries read per pass
 };
 
 struct PassStats {
-  int sent = 0;         // alerts delivered (a digest counts each alert it carries)
-  int messages = 0;     // messages per channel set (a digest is one)
-  int quieted = 0;      // marked sent without a message (story already alerted)
-  int retried = 0;      // rescheduled after a retryable failure
-  int failed = 0;       // marked failed
-  int waiting = 0;      // due but held back by the rate cap or a digest not yet due
+  int sent = 0;      // alerts delivered (a digest counts each alert it carries)
+  int messages = 0;  // messages per channel set (a digest is one)
+  int quieted = 0;   // marked sent without a message (story already alerted)
+  int retried = 0;   // rescheduled after a retryable failure
+  int failed = 0;    // marked failed
+  int waiting = 0;   // due but held back by the rate cap or a digest not yet due
 };
 
 class DeliveryWorker {

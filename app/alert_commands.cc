@@ -72,7 +72,8 @@ int AlertsCommand(const AlertsOptions& options) {
   std::printf("%-10s %-8s %-20s %s\n", "mention", "attempts", "rule", "url / last error");
   for (const storage::OutboxEntry& entry : *failed) {
     std::string rule, url;
-    if (auto mention = (*store)->GetMention(entry.mention_id); mention.ok() && mention->has_value()) {
+    if (auto mention = (*store)->GetMention(entry.mention_id);
+        mention.ok() && mention->has_value()) {
       rule = (*mention)->rule_id;
       url = (*mention)->url;
     }

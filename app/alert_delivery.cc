@@ -145,8 +145,8 @@ Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& confi
     return route;
   };
   for (const config::Rule& rule : config.rules) {
-    options.routes[rule.id] = route_for(rule.alert_to.empty() ? cfg.to : rule.alert_to,
-                                        rule.alert_mode);
+    options.routes[rule.id] =
+        route_for(rule.alert_to.empty() ? cfg.to : rule.alert_to, rule.alert_mode);
   }
   options.fallback = route_for(cfg.to, "");
   return options;

@@ -181,21 +181,19 @@ nlohmann::json MentionToApiJson(const storage::Mention& mention) {
   return j;
 }
 
-Status CountMentions(const storage::Store& store, uint64_t* total,
-                     std::map<std::string, uint64_t>* by_rule) {
-  *total = 0;
-  by_rule->clear();
-  MentionRequest request;
-  request.limit = 5000;
+Status CountNewMentions(const storage::Store& store, uint64_t* through, uint64_t* total,
+                        std::map<std::string, uint64_t>* by_rule) {
+  storage::MentionQuery query;
+  query.limit = 5000;
   for (;;) {
-    auto page = QueryMentionPage(store, request);
-    if (!page.ok()) return page.status();
-    for (const storage::Mention& m : page->mentions) {
+    auto batch = store.MentionsAfter(*through, query);
+    if (!batch.ok()) return batch.status();
+    for (const storage::Mention& m : batch->mentions) {
       ++*total;
       ++(*by_rule)[m.rule_id];
     }
-    if (!page->next_before) return Status::Ok();
-    request.before = page->next_before;
+    if (batch->examined_through <= *through) return Status::Ok();
+    *through = batch->examined_through;
   }
 }
 

@@ -19,7 +19,7 @@
 namespace kuzet::app {
 
 struct MentionRequest {
-  storage::MentionQuery query;  // query.limit is ignored: see limit
+  storage::MentionQuery query;     // query.limit is ignored: see limit
   std::optional<uint64_t> before;  // a mention id: only mentions after it in newest-first order
   size_t limit = 50;
 };
@@ -81,9 +81,11 @@ struct MetricsSnapshot {
 // Prometheus text format 0.0.4, every family with HELP and TYPE.
 std::string RenderMetrics(const MetricsSnapshot& metrics);
 
-// Counts every stored mention, by rule, walking the time index a page at a time.
-Status CountMentions(const storage::Store& store, uint64_t* total,
-                     std::map<std::string, uint64_t>* by_rule);
+// Counts the mentions stored after mention id *through (ids grow with every mention), by rule,
+// into *total and *by_rule, and advances *through past them. Called repeatedly it keeps counters
+// that only grow, as Prometheus counters must, at the cost of the new mentions only.
+Status CountNewMentions(const storage::Store& store, uint64_t* through, uint64_t* total,
+                        std::map<std::string, uint64_t>* by_rule);
 
 // The web page (HTML, CSS and JS in one document; no build step).
 const std::string& WebPageHtml();

@@ -25,9 +25,10 @@ std::string LabelValue(const std::string& raw) {
   return out;
 }
 
+// Microsecond precision is all the inputs have.
 std::string Number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::snprintf(buf, sizeof buf, "%.6f", v);
   return buf;
 }
 
@@ -49,9 +50,9 @@ std::map<std::pair<std::string, int>, uint64_t> RequestCounters::Snapshot() cons
 
 std::string RenderMetrics(const MetricsSnapshot& m) {
   std::ostringstream out;
-  Family(out, "kuzet_mentions_total", "counter", "Mentions stored.");
+  Family(out, "kuzet_mentions_total", "counter", "Mentions found and stored.");
   out << "kuzet_mentions_total " << m.mentions_total << "\n";
-  Family(out, "kuzet_rule_mentions_total", "counter", "Mentions stored, by rule.");
+  Family(out, "kuzet_rule_mentions_total", "counter", "Mentions found and stored, by rule.");
   for (const auto& [rule, count] : m.mentions_by_rule) {
     out << "kuzet_rule_mentions_total{rule=\"" << LabelValue(rule) << "\"} " << count << "\n";
   }

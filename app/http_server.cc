@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/http_api.h"
+#include "app/mention_format.h"
 #include "app/time_bound.h"
 #include "storage/store.h"
 
@@ -25,9 +26,6 @@ constexpr size_t kMaxApiLimit = 1000;
 constexpr size_t kMaxFeedLimit = 200;
 constexpr size_t kFeedDefaultLimit = 50;
 constexpr size_t kMaxBodyBytes = 8 * 1024;  // GET only: any body is a mistake or an attack
-// Counting every mention walks the time index, so /metrics recounts at most this often.
-constexpr std::chrono::seconds kMentionCountInterval{10};
-
 // cpp-httplib's ThreadPool queues without limit; this one makes the accept loop wait when
 // `max_queued` connections wait for a thread, so a flood fills the kernel's backlog instead of
 // memory (and dropping a queued job would leak its socket).
@@ -145,8 +143,7 @@ class HttpServer::Impl {
   std::atomic<int64_t> last_catch_up_us{0};
 
   std::mutex count_mu;
-  std::chrono::steady_clock::time_point last_count{};
-  bool counted = false;
+  uint64_t counted_through = 0;  // the mention id counted up to
   uint64_t mentions_total = 0;
   std::map<std::string, uint64_t> mentions_by_rule;
 
@@ -176,17 +173,6 @@ class HttpServer::Impl {
       return false;
     }
     return ConstantTimeEquals(header.substr(scheme.size()), options.token);
-  }
-
-  std::string BaseUrl(const httplib::Request& req) const {
-    std::string base = options.public_url;
-    if (base.empty()) {
-      std::string host = req.get_header_value("Host");
-      if (host.empty()) host = "127.0.0.1:" + std::to_string(port);
-      base = "http://" + host;
-    }
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base;
   }
 
   void Mentions(const httplib::Request& req, httplib::Response& res) {
@@ -232,19 +218,34 @@ class HttpServer::Impl {
     MaybeCatchUp();
     auto page = QueryMentionPage(*store, request);
     if (!page.ok()) return SendError(res, 500, page.status().message());
-    AtomFeedInfo info;
-    info.base_url = BaseUrl(req);
-    info.self_path = "/feed.atom";
+    // The same feed id as `kuzet mentions --format atom` with these filters.
+    std::string feed_id = "tag:kuzet,2026:mentions";
     std::string title = "Kuzet mentions";
-    char sep = '?';
-    for (const auto& [name, value] : req.params) {
-      info.self_path += sep + PercentEncode(name) + "=" + PercentEncode(value);
-      sep = '&';
-      if (name != "limit") title += (title == "Kuzet mentions" ? ": " : ", ") + name + " " + value;
+    for (const auto& [name, value] :
+         {std::pair<std::string, std::string>{"rule", request.query.rule_id},
+          {"site", request.query.site_id},
+          {"lang", request.query.lang}}) {
+      if (value.empty()) continue;
+      feed_id += ":" + name + "=" + value;
+      title += (title == "Kuzet mentions" ? ": " : ", ") + name + " " + value;
     }
-    info.title = title;
+    auto stories = LoadStories(page->mentions);
+    if (!stories.ok()) return SendError(res, 500, stories.status().message());
     res.status = 200;
-    res.set_content(RenderAtomFeed(info, page->mentions), "application/atom+xml; charset=utf-8");
+    res.set_content(FormatMentionAtom(page->mentions, feed_id, title, NowMicros(), &*stories),
+                    "application/atom+xml; charset=utf-8");
+  }
+
+  // The documents of the mentions' stories, for the feed's links to where else they appeared.
+  Result<StoryMembersById> LoadStories(const std::vector<storage::Mention>& mentions) const {
+    StoryMembersById stories;
+    for (const storage::Mention& m : mentions) {
+      if (m.story_id == 0 || stories.contains(m.story_id)) continue;
+      auto members = store->StoryMembers(m.story_id);
+      if (!members.ok()) return members.status();
+      stories[m.story_id] = std::move(*members);
+    }
+    return stories;
   }
 
   void Metrics(httplib::Response& res) {
@@ -252,13 +253,9 @@ class HttpServer::Impl {
     MetricsSnapshot snapshot;
     {
       std::lock_guard<std::mutex> lock(count_mu);
-      auto now = std::chrono::steady_clock::now();
-      if (!counted || now - last_count >= kMentionCountInterval) {
-        Status status = CountMentions(*store, &mentions_total, &mentions_by_rule);
-        if (!status.ok()) return SendError(res, 500, status.message());
-        counted = true;
-        last_count = now;
-      }
+      Status status =
+          CountNewMentions(*store, &counted_through, &mentions_total, &mentions_by_rule);
+      if (!status.ok()) return SendError(res, 500, status.message());
       snapshot.mentions_total = mentions_total;
       snapshot.mentions_by_rule = mentions_by_rule;
     }
@@ -367,7 +364,6 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
   HttpServerOptions options;
   options.data_dir = data_dir;
   options.listen = listen_override.empty() ? server.listen : listen_override;
-  options.public_url = server.public_url;
   auto address = ParseListenAddress(options.listen);
   if (!address.ok()) return address.status();
   std::string token_env = token_env_override.empty() ? server.token_env : token_env_override;

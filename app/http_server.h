@@ -1,8 +1,11 @@
 // The HTTP API and web page: `kuzet serve`, and `kuzet run` when the config's [server] is enabled.
 //
 //   GET /                  a page listing mentions, with filters (no data in it: it calls the API)
-//   GET /api/mentions      JSON, newest first; since, until, rule, lang, site, limit, before
-//   GET /feed.atom         an Atom feed (RFC 4287) of the newest mentions; rule, lang, site, limit
+//   GET /api/mentions      JSON {mentions, next, next_before}, newest first; since, until, rule,
+//                          lang, site, limit (1..1000, default 50), before (a mention id: the
+//                          next page; `next` is the ready-made URL of the next page)
+//   GET /feed.atom         an Atom feed (RFC 4287, FormatMentionAtom) of the newest mentions;
+//                          rule, lang, site, limit
 //   GET /metrics           Prometheus text exposition format 0.0.4
 //
 // The server opens the store read-only (a RocksDB secondary) and catches up with the writer at
@@ -26,7 +29,6 @@ struct HttpServerOptions {
   std::string data_dir;                   // the store, opened kReadOnly
   std::string listen = "127.0.0.1:8765";  // host:port; port 0 picks a free port
   std::string token;                      // bearer token for the API, feed and metrics; "": none
-  std::string public_url;                 // base of links in the feed; "": http://<Host header>
   std::chrono::milliseconds catch_up_interval{500};
   std::chrono::seconds read_timeout{5}, write_timeout{5};
   size_t threads = 4;              // requests served at once

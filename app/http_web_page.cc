@@ -102,6 +102,9 @@ async function load(append) {
   try {
     const response = await fetch("api/mentions?" + params.toString(), {headers});
     body = await response.json();
+    if (response.status === 401) {
+      throw new Error("this server needs a token: open this page as …/#token=YOUR-TOKEN");
+    }
     if (!response.ok) throw new Error(body.error || response.statusText);
   } catch (e) {
     statusLine.className = "error";

@@ -58,8 +58,7 @@ nlohmann::json MentionToJson(const storage::Mention& m, const StoryMembersById* 
 }
 
 std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
-                               const std::string& highlight_begin,
-                               const std::string& highlight_end,
+                               const std::string& highlight_begin, const std::string& highlight_end,
                                const StoryMembersById* stories) {
   std::ostringstream out;
   for (const storage::Mention& m : mentions) {
@@ -108,11 +107,21 @@ std::string XmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
         out.push_back(c);
@@ -129,9 +138,12 @@ std::string MemberLine(const storage::StoryMember& member) {
 }
 
 nlohmann::json MemberToJson(const storage::StoryMember& member) {
-  return {{"doc_id", member.doc_id},     {"site", member.site_id},
-          {"url", member.url},           {"title", member.title},
-          {"lang", member.lang},         {"first_seen", FormatTimestampUtc(member.first_seen_us)},
+  return {{"doc_id", member.doc_id},
+          {"site", member.site_id},
+          {"url", member.url},
+          {"title", member.title},
+          {"lang", member.lang},
+          {"first_seen", FormatTimestampUtc(member.first_seen_us)},
           {"duplicate_urls", member.duplicate_urls}};
 }
 
@@ -146,11 +158,16 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
       if (!also.empty()) also.push_back(' ');
       also += p.url;
     }
-    const std::string fields[] = {std::to_string(m.id), FormatTimestampUtc(m.found_at_us),
-                                  m.site_id,            m.rule_id,
-                                  m.lang,               m.url,
-                                  m.title,              m.snippet,
-                                  std::to_string(m.story_id), also};
+    const std::string fields[] = {std::to_string(m.id),
+                                  FormatTimestampUtc(m.found_at_us),
+                                  m.site_id,
+                                  m.rule_id,
+                                  m.lang,
+                                  m.url,
+                                  m.title,
+                                  m.snippet,
+                                  std::to_string(m.story_id),
+                                  also};
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (i > 0) out.push_back(',');
       out += CsvField(fields[i]);
@@ -248,7 +265,8 @@ std::string FormatDocumentText(const storage::Document& doc,
 nlohmann::json StoryToJson(const storage::StoryInfo& story) {
   nlohmann::json members = nlohmann::json::array();
   for (const storage::StoryMember& member : story.members) members.push_back(MemberToJson(member));
-  return {{"id", story.id}, {"created", FormatTimestampUtc(story.created_us)}, {"documents", members}};
+  return {
+      {"id", story.id}, {"created", FormatTimestampUtc(story.created_us)}, {"documents", members}};
 }
 
 std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
@@ -256,8 +274,8 @@ std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
   for (const storage::StoryInfo& story : stories) {
     std::string title = story.members.empty() ? "" : story.members.front().title;
     out << FormatTimestampUtc(story.created_us) << "  story " << story.id << "  "
-        << story.members.size() << (story.members.size() == 1 ? " document" : " documents")
-        << "  " << title << "\n";
+        << story.members.size() << (story.members.size() == 1 ? " document" : " documents") << "  "
+        << title << "\n";
     for (const storage::StoryMember& member : story.members) {
       out << "    " << MemberLine(member) << "\n";
     }

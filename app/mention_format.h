@@ -36,8 +36,7 @@ nlohmann::json MentionToJson(const storage::Mention& mention,
 // highlight_begin / highlight_end (ANSI bold on a terminal, brackets otherwise). With `stories`,
 // a mention whose story appeared elsewhere gets an "also at" line.
 std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
-                               const std::string& highlight_begin,
-                               const std::string& highlight_end,
+                               const std::string& highlight_begin, const std::string& highlight_end,
                                const StoryMembersById* stories = nullptr);
 
 // RFC 4180 CSV: a header line, then one record per mention; CRLF line ends; a field holding a

@@ -175,8 +175,8 @@ int DocCommand(const DocOptions& options) {
   auto doc = (*store)->GetDocument(options.id);
   if (!doc.ok()) return Fail(doc.status());
   if (!doc->has_value()) {
-    return Fail(Status::NotFound("no document " + std::to_string(options.id) + " in " +
-                                 (*store)->dir()));
+    return Fail(
+        Status::NotFound("no document " + std::to_string(options.id) + " in " + (*store)->dir()));
   }
   auto story = (*store)->StoryMembers((*doc)->story_id);
   if (!story.ok()) return Fail(story.status());
@@ -215,8 +215,8 @@ int CompactCommand(const CompactOptions& options) {
   std::optional<int64_t> cutoff;
   if (!options.drop_text_older_than.empty()) {
     auto age = config::ParseDuration(options.drop_text_older_than);
-    if (!age.ok()) return Fail(Status::InvalidArgument("--drop-text-older-than: " +
-                                                       age.status().message()));
+    if (!age.ok())
+      return Fail(Status::InvalidArgument("--drop-text-older-than: " + age.status().message()));
     cutoff = NowMicros() - static_cast<int64_t>(age->count()) * 1000000;
   }
   if (!std::filesystem::exists(std::filesystem::path(*data_dir) / "store" / "CURRENT")) {

@@ -371,9 +371,10 @@ void ReadOptionalTable(TableReader& root, const toml::table& document, std::stri
 // an smtp_url to send through is a mistake worth reporting, not a silent no-op.
 void CheckAlertRecipients(TableReader& reader, const Rule& rule, const Alerts& alerts,
                           ErrorList& errors) {
+  // Has(), not the parsed list: an alert_to with a bad address is reported once, for the address.
   if (!rule.alert_to.empty() && alerts.smtp_url.empty()) {
     reader.Error("alert_to", "needs [alerts] smtp_url to send e-mail through");
-  } else if (alerts.enabled && !alerts.smtp_url.empty() && rule.alert_to.empty() &&
+  } else if (alerts.enabled && !alerts.smtp_url.empty() && !reader.Has("alert_to") &&
              alerts.to.empty()) {
     errors.Add(reader.line(), reader.path(),
                "has no e-mail recipients: set alert_to here or to in [alerts]");

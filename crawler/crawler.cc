@@ -4,12 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <map>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -32,82 +28,17 @@ constexpr auto kMaxCrawlDelay = std::chrono::seconds(30);  // robots.txt Crawl-d
 constexpr auto kMaxRetryAfter = std::chrono::seconds(60);  // longer Retry-After: give up the host
 constexpr int kMaxAttempts = 3;                            // fetches of one URL after 429/503
 
-struct Job {
+// A fetch in flight: what to do with its result.
+struct InFlight {
   CrawlTask task;
   bool robots = false;  // the task is the robots.txt of task.host
-  FetchRequest request;
 };
 
+// A finished fetch.
 struct Done {
   CrawlTask task;
   bool robots = false;
   Result<FetchResponse> response;
-};
-
-// Fetch jobs go to worker threads; results come back to the crawl thread.
-class WorkerPool {
- public:
-  WorkerPool(const config::Settings& settings, int threads) {
-    for (int i = 0; i < threads; ++i) {
-      workers_.emplace_back([this, settings] { Work(settings); });
-    }
-  }
-  ~WorkerPool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    jobs_ready_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
-  }
-
-  void Submit(CrawlTask task, bool robots, FetchRequest request) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      jobs_.push_back(Job{std::move(task), robots, std::move(request)});
-    }
-    jobs_ready_.notify_one();
-  }
-
-  // Waits until a result is available or `until` passes; returns all available results.
-  std::vector<Done> Collect(Clock::time_point until) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_ready_.wait_until(lock, until, [this] { return !done_.empty(); });
-    std::vector<Done> out;
-    while (!done_.empty()) {
-      out.push_back(std::move(done_.front()));
-      done_.pop_front();
-    }
-    return out;
-  }
-
- private:
-  void Work(const config::Settings& settings) {
-    Fetcher fetcher(settings);
-    for (;;) {
-      Job job;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        jobs_ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-        if (stopping_) return;
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
-      }
-      Result<FetchResponse> response = fetcher.Fetch(job.request);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        done_.push_back(Done{std::move(job.task), job.robots, std::move(response)});
-      }
-      done_ready_.notify_one();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable jobs_ready_, done_ready_;
-  std::deque<Job> jobs_;
-  std::deque<Done> done_;
-  bool stopping_ = false;
-  std::vector<std::thread> workers_;
 };
 
 // Politeness state of one origin (scheme://host:port).
@@ -133,6 +64,27 @@ struct SiteState {
   std::unordered_set<std::string> links_seen;
 };
 
+// OriginOf / PathAndQueryOf for a URL already in canonical form (lowercase scheme and host, no
+// default port, a path), by string operations instead of a URL parse; the parsers for the rare
+// URL with userinfo.
+std::string CanonicalOrigin(const std::string& canonical) {
+  size_t authority = canonical.find("://");
+  if (authority == std::string::npos) return OriginOf(canonical);
+  size_t end = canonical.find_first_of("/?", authority + 3);
+  if (canonical.find('@', authority) < end) return OriginOf(canonical);
+  return canonical.substr(0, end);
+}
+
+std::string CanonicalPathAndQuery(const std::string& canonical) {
+  size_t authority = canonical.find("://");
+  if (authority == std::string::npos) return PathAndQueryOf(canonical);
+  size_t end = canonical.find_first_of("/?", authority + 3);
+  if (end == std::string::npos || canonical[end] != '/' || canonical.find('@', authority) < end) {
+    return PathAndQueryOf(canonical);
+  }
+  return canonical.substr(end);
+}
+
 bool IsPage(PageKind kind) { return kind == PageKind::kStart || kind == PageKind::kLink; }
 
 // One CrawlOnce call: all its state, driven from the calling thread.
@@ -156,47 +108,55 @@ class CrawlRun {
 
   CrawlStats Run() {
     Seed();
-    const int concurrency = std::max(1, settings_.concurrency);
-    WorkerPool pool(settings_, concurrency);
-    int in_flight = 0;
+    MultiFetcher fetcher(settings_);
     for (;;) {
-      Clock::time_point now = Clock::now();
-      while (in_flight < concurrency) {
-        std::optional<CrawlTask> task =
-            frontier_.PopReady([&](const std::string& host) { return HostReady(host, now); });
-        if (!task) break;
-        if (!Admit(*task)) continue;
-        Dispatch(pool, std::move(*task), /*robots=*/false, now);
-        ++in_flight;
-      }
-      // robots.txt requests wanted by the hosts HostReady saw for the first time.
-      for (auto it = robots_wanted_.begin();
-           it != robots_wanted_.end() && in_flight < concurrency;) {
-        HostState& host = Host(*it);
-        if (host.in_flight >= PerHostLimit() || now < host.next_start) {
-          ++it;
-          continue;
-        }
-        CrawlTask robots{0, *it + "/robots.txt", *it, 0, PageKind::kLink, 0};
-        Dispatch(pool, std::move(robots), /*robots=*/true, now);
-        ++in_flight;
-        it = robots_wanted_.erase(it);
-      }
-      if (in_flight == 0 && frontier_.Empty() && robots_wanted_.empty()) break;
-      for (Done& done : pool.Collect(NextWake(now))) {
-        --in_flight;
+      Fill(fetcher);
+      if (in_flight_.empty() && frontier_.Empty() && robots_wanted_.empty()) break;
+      for (auto& [id, response] : fetcher.Wait(NextWake(Clock::now()))) {
+        auto it = in_flight_.find(id);
+        Done done{std::move(it->second.task), it->second.robots, std::move(response)};
+        in_flight_.erase(it);
         --Host(done.task.host).in_flight;
         if (done.robots) {
           ProcessRobots(std::move(done));
         } else {
           Process(std::move(done));
         }
+        // Refill at once rather than after the whole batch: the network thread gets new work
+        // while this thread is still busy with the rest of the batch.
+        Fill(fetcher);
       }
     }
     return stats_;
   }
 
  private:
+  // Starts fetches until settings.concurrency are in flight or no host is ready.
+  void Fill(MultiFetcher& fetcher) {
+    const size_t concurrency = static_cast<size_t>(std::max(1, settings_.concurrency));
+    if (in_flight_.size() >= concurrency) return;
+    Clock::time_point now = Clock::now();
+    while (in_flight_.size() < concurrency) {
+      std::optional<CrawlTask> task =
+          frontier_.PopReady([&](const std::string& host) { return HostReady(host, now); });
+      if (!task) break;
+      if (!Admit(*task)) continue;
+      Dispatch(fetcher, std::move(*task), /*robots=*/false, now);
+    }
+    // robots.txt requests wanted by the hosts HostReady saw for the first time.
+    for (auto it = robots_wanted_.begin();
+         it != robots_wanted_.end() && in_flight_.size() < concurrency;) {
+      HostState& host = Host(*it);
+      if (host.in_flight >= PerHostLimit() || now < host.next_start) {
+        ++it;
+        continue;
+      }
+      CrawlTask robots{0, *it + "/robots.txt", *it, 0, PageKind::kLink, 0};
+      Dispatch(fetcher, std::move(robots), /*robots=*/true, now);
+      it = robots_wanted_.erase(it);
+    }
+  }
+
   int PerHostLimit() const { return std::max(1, settings_.per_host_connections); }
 
   HostState& Host(const std::string& origin) {
@@ -230,7 +190,7 @@ class CrawlRun {
       ++stats_.skipped_backoff;
       return false;
     }
-    if (!host.rules.Allowed(PathAndQueryOf(task.url))) {
+    if (!host.rules.Allowed(CanonicalPathAndQuery(task.url))) {
       ++stats_.skipped_robots;
       if (task.kind != PageKind::kLink) {  // configured URLs: the user should know
         ReportError(
@@ -243,7 +203,7 @@ class CrawlRun {
     return true;
   }
 
-  void Dispatch(WorkerPool& pool, CrawlTask task, bool robots, Clock::time_point now) {
+  void Dispatch(MultiFetcher& fetcher, CrawlTask task, bool robots, Clock::time_point now) {
     HostState& host = Host(task.host);
     ++host.in_flight;
     host.next_start = std::max(host.next_start, now + host.delay);
@@ -252,7 +212,9 @@ class CrawlRun {
       auto known = conditional_requests_.find(task.url);
       if (known != conditional_requests_.end()) request = known->second;
     }
-    pool.Submit(std::move(task), robots, std::move(request));
+    uint64_t id = next_fetch_id_++;
+    in_flight_.emplace(id, InFlight{std::move(task), robots});
+    fetcher.Start(id, std::move(request));
   }
 
   // When the crawl loop should look at the frontier again if no fetch finishes before.
@@ -351,7 +313,7 @@ class CrawlRun {
       return;
     }
     if (!seen_.insert(*canonical).second) return;
-    frontier_.Push(CrawlTask{site_index, *canonical, OriginOf(*canonical), 0, kind, 0});
+    frontier_.Push(CrawlTask{site_index, *canonical, CanonicalOrigin(*canonical), 0, kind, 0});
   }
 
   // A URL found in a page, feed or sitemap.
@@ -376,7 +338,7 @@ class CrawlRun {
       return;
     }
     frontier_.Push(
-        CrawlTask{site_index, *canonical, OriginOf(*canonical), depth, PageKind::kLink, 0});
+        CrawlTask{site_index, *canonical, CanonicalOrigin(*canonical), depth, PageKind::kLink, 0});
   }
 
   void ReportError(size_t site_index, const std::string& url, const Status& error) {
@@ -426,8 +388,10 @@ class CrawlRun {
           Status::Unavailable("HTTP " + std::to_string(response.status) + " for " + task.url));
       return;
     }
-    Result<std::string> final_canonical = Canonicalize(response.final_url);
-    if (final_canonical.ok()) seen_.insert(*final_canonical);
+    // Without redirects the final URL is the (canonical) task URL in its ASCII-host form.
+    Result<std::string> final_canonical =
+        response.redirects == 0 ? Result<std::string>(task.url) : Canonicalize(response.final_url);
+    if (final_canonical.ok() && response.redirects != 0) seen_.insert(*final_canonical);
 
     switch (task.kind) {
       case PageKind::kFeed:
@@ -500,7 +464,7 @@ class CrawlRun {
       Result<std::string> canonical = Canonicalize(child.url);
       if (!canonical.ok() || !seen_.insert(*canonical).second) continue;
       ++site.sitemaps_dispatched;
-      frontier_.Push(CrawlTask{task.site_index, *canonical, OriginOf(*canonical), task.depth,
+      frontier_.Push(CrawlTask{task.site_index, *canonical, CanonicalOrigin(*canonical), task.depth,
                                PageKind::kSitemap, 0});
     }
     AddItems(task.site_index, std::move(sitemap->urls), &SitemapEntry::lastmod, &SitemapEntry::url);
@@ -514,6 +478,8 @@ class CrawlRun {
   std::unordered_set<std::string> seen_;  // canonical URLs queued or fetched in this crawl
   std::map<std::string, FetchRequest>& conditional_requests_;
   std::vector<std::string> robots_wanted_;  // origins whose robots.txt is still to be requested
+  std::unordered_map<uint64_t, InFlight> in_flight_;  // by MultiFetcher id
+  uint64_t next_fetch_id_ = 0;
   std::string product_token_;
   CrawlStats stats_;
   int64_t now_unix_ = 0;

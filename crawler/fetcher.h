@@ -1,10 +1,14 @@
-// One HTTP(S) GET with the crawler's safety limits, on libcurl.
+// HTTP(S) GETs with the crawler's safety limits, on libcurl.
 //
-// A Fetcher owns one curl easy handle (connections are reused between fetches) and is NOT
-// thread-safe: use one per thread. Redirects are followed by the Fetcher itself, hop by hop, so
-// every hop is checked (scheme, private address, loop, count) and errors can name the chain.
+// Fetcher: one fetch at a time on one curl easy handle (connections are reused between fetches);
+// NOT thread-safe, use one per thread. MultiFetcher: many fetches at once on one libcurl multi
+// handle driven by its own thread (hundreds in flight, connections and HTTP/2 streams shared, a
+// slow server never holds up the others). Both follow redirects themselves, hop by hop, so every
+// hop is checked (scheme, private address, loop, count) and errors can name the chain; both give
+// the same results and errors for the same request.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +38,7 @@ struct FetchResponse {
   int64_t bytes_received = 0;  // on the wire, headers and (compressed) bodies of all hops
   double seconds = 0;          // wall time of the whole fetch
   int redirects = 0;
+  int http_version = 0;  // of the final response: 1 (HTTP/1.x), 2 or 3
 
   // The first value of the header (name compared case-insensitively), or "".
   std::string Header(std::string_view name) const;
@@ -51,6 +56,33 @@ class Fetcher {
   // Transport failures, refused addresses, too many redirects, an oversized body or a timeout are
   // errors naming the URL. Any HTTP status (404, 500, 304, ...) is a response, not an error.
   Result<FetchResponse> Fetch(const FetchRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Many concurrent fetches on one libcurl multi handle (curl_multi_poll) and one network thread.
+// Start and Wait may be called from any thread; results are collected by Wait. Same limits and
+// checks as Fetcher, per fetch. HTTP/2 is negotiated over TLS where the server offers it, and a
+// fetch to an origin that already has an HTTP/2 connection waits for it and multiplexes on it
+// (CURLOPT_PIPEWAIT) instead of opening another connection.
+class MultiFetcher {
+ public:
+  // ca_file: a PEM file of certificate authorities to trust instead of the system's (a private CA,
+  // or a test's self-signed certificate); "" uses the system's.
+  explicit MultiFetcher(const config::Settings& settings, std::string ca_file = "");
+  ~MultiFetcher();  // aborts the fetches in flight; their results are dropped
+  MultiFetcher(const MultiFetcher&) = delete;
+  MultiFetcher& operator=(const MultiFetcher&) = delete;
+
+  // Starts fetching; the result comes back from Wait under `id` (chosen by the caller).
+  void Start(uint64_t id, FetchRequest request);
+
+  // Blocks until at least one fetch has finished or `deadline` passes, then returns every
+  // finished fetch not returned before (possibly none).
+  std::vector<std::pair<uint64_t, Result<FetchResponse>>> Wait(
+      std::chrono::steady_clock::time_point deadline);
 
  private:
   struct Impl;

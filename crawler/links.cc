@@ -104,7 +104,7 @@ struct Tag {
   std::string_view name;
   std::string_view href, rel, type;
   bool has_href = false;
-  size_t end = 0;  // position after '>'
+  size_t end = 0;         // position after '>'
   bool complete = false;  // '>' was found; a tag cut off by the end of input is dropped
 };
 
@@ -174,8 +174,8 @@ bool IsFeedLink(const Tag& tag) {
     if (rel.compare(start, end - start, "alternate") == 0) alternate = true;
     start = end + 1;
   }
-  return alternate && (type.rfind("application/rss+xml", 0) == 0 ||
-                       type.rfind("application/atom+xml", 0) == 0);
+  return alternate &&
+         (type.rfind("application/rss+xml", 0) == 0 || type.rfind("application/atom+xml", 0) == 0);
 }
 
 // Whether `ref` is a path-absolute reference ("/a/b.html?x") that can be appended to the origin

@@ -86,9 +86,10 @@ constexpr std::string_view kSectionEnders[] = {"leave a reply",
                                                "тақырыпқа қатысты"};
 
 // Link texts that end a teaser (lowercase; Cyrillic phrases match lowercase text only).
-constexpr std::string_view kReadMore[] = {"read more", "continue reading", "read the full",
-                                          "подробнее", "читать далее",     "читать полностью",
-                                          "толығырақ", "ары қарай"};
+constexpr std::string_view kReadMore[] = {"read more",    "continue reading", "read the full",
+                                          "подробнее",    "Подробнее",        "читать далее",
+                                          "Читать далее", "читать полностью", "Читать полностью",
+                                          "толығырақ",    "Толығырақ"};
 
 bool ContainsAny(std::string_view hay, std::span<const std::string_view> needles) {
   for (auto n : needles) {
@@ -203,6 +204,7 @@ bool IsHeading(GumboTag t) { return t >= GUMBO_TAG_H1 && t <= GUMBO_TAG_H6; }
 // The attributes the scorer reads, gathered in one pass (Gumbo lowercases attribute names).
 struct ElementAttrs {
   std::string_view cls, id, style, role;
+  std::string_view lower_cls, lower_id;  // lowercased copies (set by the scorer for blocks)
   bool hidden = false;
 };
 
@@ -231,7 +233,12 @@ ElementAttrs ReadAttrs(const GumboNode* g) {
 
 bool IsHidden(const ElementAttrs& a) {
   if (a.hidden) return true;
-  if (a.style.empty()) return false;
+  // Cheap reject before normalising: both patterns need "none" or "hidden".
+  if (a.style.size() < 12 || (a.style.find("none") == std::string_view::npos &&
+                              a.style.find("hidden") == std::string_view::npos &&
+                              a.style.find("NONE") == std::string_view::npos &&
+                              a.style.find("HIDDEN") == std::string_view::npos))
+    return false;
   std::string compact;
   for (char c : a.style) {
     if (c != ' ') compact.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
@@ -339,6 +346,16 @@ class Extraction {
       if (g->type == GUMBO_NODE_ELEMENT) {
         if (IsAlwaysRemoved(tag)) continue;
         attrs = ReadAttrs(g);
+        if ((!attrs.cls.empty() || !attrs.id.empty()) &&
+            (IsBlockTag(tag) || tag == GUMBO_TAG_SPAN)) {
+          // Lowercase class and id once for both the removal and the weighting below.
+          scratch_.assign(attrs.cls);
+          scratch_.push_back(' ');
+          scratch_ += attrs.id;
+          LowerInPlace(scratch_);
+          attrs.lower_cls = std::string_view(scratch_).substr(0, attrs.cls.size());
+          attrs.lower_id = std::string_view(scratch_).substr(attrs.cls.size() + 1);
+        }
         if (IsExcluded(attrs, tag)) continue;
       }
       Node n;
@@ -400,24 +417,16 @@ class Extraction {
         tag == GUMBO_TAG_ARTICLE || tag == GUMBO_TAG_MAIN)
       return false;
     if (IsDialogRole(a.role)) return true;
-    if (a.cls.empty() && a.id.empty()) return false;
-    if (!IsBlockTag(tag) && tag != GUMBO_TAG_SPAN) return false;  // inline furniture is tiny
-    std::string& match = scratch_;
-    match.assign(a.cls);
-    match.push_back(' ');
-    match += a.id;
-    LowerInPlace(match);
+    if (a.lower_cls.empty() && a.lower_id.empty()) return false;  // also: inline, tiny
+    const std::string_view match = scratch_;                      // lower_cls + ' ' + lower_id
     if (ContainsAny(match, kStrongUnlikely)) return true;
     return ContainsAny(match, kUnlikely) && !ContainsAny(match, kMaybe);
   }
 
   int16_t ClassWeight(const ElementAttrs& a) {
     int16_t w = 0;
-    for (const std::string_view v : {a.cls, a.id}) {
-      if (v.empty()) continue;
-      std::string& lower = scratch_;
-      lower.assign(v);
-      LowerInPlace(lower);
+    for (const std::string_view lower : {a.lower_cls, a.lower_id}) {
+      if (lower.empty()) continue;
       if (ContainsAny(lower, kNegative)) w -= 25;
       if (ContainsAny(lower, kPositive)) w += 25;
     }
@@ -677,7 +686,13 @@ class Extraction {
     while (!t.empty() && (t.back() == ':' || t.back() == '.' || t.back() == ' '))
       t.remove_suffix(1);
     for (auto phrase : kSectionEnders) {
-      if (t.starts_with(phrase) && t.size() <= phrase.size() + 12) return true;
+      if (!t.starts_with(phrase)) continue;
+      // A few words may follow ("Другие новости по этой теме"), not a sentence.
+      const std::string_view rest = t.substr(phrase.size());
+      const auto letters = std::count_if(rest.begin(), rest.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      });
+      if (letters <= 14) return true;
     }
     return false;
   }

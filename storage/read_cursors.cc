@@ -59,8 +59,8 @@ Result<CursorMap> ReadFile(const std::string& path) {
   }
   std::string line;
   if (!std::getline(in, line) || line != kHeader) {
-    return Status::Corruption(path + ": not a kuzet cursor file (first line is not \"" +
-                              kHeader + "\")");
+    return Status::Corruption(path + ": not a kuzet cursor file (first line is not \"" + kHeader +
+                              "\")");
   }
   while (std::getline(in, line)) {
     if (line.empty()) continue;

@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <stdlib.h>
@@ -147,8 +148,7 @@ class Store::Impl {
   Status BackfillStoryTimeIndex();
   // Writes the rules' by-id entries for a store made before they existed (once).
   Status BackfillRuleIdIndex();
-  Result<MentionsAfterResult> RuleMentionsAfter(uint64_t after_id,
-                                                const MentionQuery& query) const;
+  Result<MentionsAfterResult> RuleMentionsAfter(uint64_t after_id, const MentionQuery& query) const;
   // The outbox key of the mention's pending entry, if it has one.
   Result<std::optional<std::string>> FindPendingAlert(uint64_t mention_id) const;
   // nullptr on a read-only open of a store that predates the family.
@@ -170,7 +170,7 @@ class Store::Impl {
 
   const std::string dir_;
   const Mode mode_;
-  const bool sync_;  // OpenOptions::sync_mentions
+  const bool sync_;             // OpenOptions::sync_mentions
   std::string secondary_path_;  // kReadOnly: RocksDB's private dir for the secondary, removed
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -248,7 +248,17 @@ Status Store::Impl::Open() {
     if (mode_ == Mode::kReadOnly) names = on_disk;  // a secondary cannot create families
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names) descriptors.emplace_back(name, options);
+  for (const std::string& name : names) {
+    rocksdb::ColumnFamilyOptions family_options(options);
+    if (name == kStoriesFamily) {
+      // Near-duplicate lookups seek exact 4-byte prefixes ('h', block, 16 bits): prefix Bloom
+      // filters let a seek skip every table file (and memtable) without that prefix. Scans that
+      // cross prefixes ('d', 't') set total_order_seek.
+      family_options.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(4));
+      family_options.memtable_prefix_bloom_size_ratio = 0.02;
+    }
+    descriptors.emplace_back(name, family_options);
+  }
 
   rocksdb::Status s;
   if (mode_ == Mode::kReadWrite) {
@@ -403,8 +413,8 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     return Error(Status::Code::kInvalidArgument, page.url + ": site id must hold no NUL byte");
   }
   for (const MentionInput& m : page.mentions) {
-    if (m.rule_id.empty() || m.rule_id.find_first_of(std::string_view("\0\x01", 2)) !=
-                                 std::string::npos) {
+    if (m.rule_id.empty() ||
+        m.rule_id.find_first_of(std::string_view("\0\x01", 2)) != std::string::npos) {
       return Error(Status::Code::kInvalidArgument,
                    page.url + ": rule id must be non-empty and hold no 0x00 or 0x01 byte");
     }
@@ -854,7 +864,9 @@ Status Store::Impl::BackfillStoryTimeIndex() {
   if (done->has_value()) return Status::Ok();
   // Every story's first document has a 'd' record naming itself as the story.
   rocksdb::WriteBatch batch;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kStoriesFamily)));
+  rocksdb::ReadOptions total_order;
+  total_order.total_order_seek = true;  // 'd' keys span many 4-byte prefixes
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(total_order, Family(kStoriesFamily)));
   for (it->Seek("d"); it->Valid() && it->key().starts_with("d"); it->Next()) {
     if (it->key().size() != 9) return Error(Status::Code::kCorruption, "story key is malformed");
     uint64_t doc_id = DecodeFixed64BE(it->key().ToStringView().substr(1));
@@ -904,9 +916,8 @@ Result<std::vector<StoryMember>> Store::Impl::StoryMembers(uint64_t story_id) co
                                                   " lists missing document " + std::to_string(id));
     }
     Document& d = **doc;
-    members.push_back(StoryMember{d.id, std::move(d.site_id), std::move(d.url),
-                                  std::move(d.title), std::move(d.lang),
-                                  std::move(d.duplicate_urls), d.first_seen_us});
+    members.push_back(StoryMember{d.id, std::move(d.site_id), std::move(d.url), std::move(d.title),
+                                  std::move(d.lang), std::move(d.duplicate_urls), d.first_seen_us});
   }
   return members;
 }
@@ -925,12 +936,14 @@ Result<std::vector<StoryInfo>> Store::Impl::Stories(std::optional<int64_t> since
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_slice;
+  options.total_order_seek = true;  // 't' keys span many 4-byte prefixes
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(kStoriesFamily)));
   for (it->Seek(prefix); it->Valid() && out.size() < limit; it->Next()) {
     std::string_view key = it->key().ToStringView();
     if (key.size() != 17) return Error(Status::Code::kCorruption, "story time key is malformed");
     StoryInfo info;
-    info.created_us = static_cast<int64_t>(~DecodeFixed64BE(key.substr(1, 8)) ^ (uint64_t{1} << 63));
+    info.created_us =
+        static_cast<int64_t>(~DecodeFixed64BE(key.substr(1, 8)) ^ (uint64_t{1} << 63));
     info.id = ~DecodeFixed64BE(key.substr(9));
     auto members = StoryMembers(info.id);
     if (!members.ok()) return members.status();
@@ -1011,8 +1024,8 @@ Result<MentionsAfterResult> Store::Impl::RuleMentionsAfter(uint64_t after_id,
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(kMentionsByRuleFamily)));
   std::string site_id, lang;
   std::string_view record;
-  for (it->Seek(prefix + IdKey(after_id + 1));
-       it->Valid() && result.mentions.size() < query.limit; it->Next()) {
+  for (it->Seek(prefix + IdKey(after_id + 1)); it->Valid() && result.mentions.size() < query.limit;
+       it->Next()) {
     std::string_view key = it->key().ToStringView();
     if (key.size() != prefix.size() + 8 ||
         !DecodeIndexValue(it->value().ToStringView(), site_id, lang, record)) {
@@ -1149,8 +1162,8 @@ Status Store::Impl::RescheduleAlert(uint64_t mention_id, int64_t next_due_us,
 }
 
 Status Store::Impl::MarkAlertFailed(uint64_t mention_id, const std::string& error) {
-  const std::string what = "cannot mark the alert of mention " + std::to_string(mention_id) +
-                           " failed";
+  const std::string what =
+      "cannot mark the alert of mention " + std::to_string(mention_id) + " failed";
   if (Status s = RequireWritable(what); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(write_mutex_);
   auto pending = FindPendingAlert(mention_id);
@@ -1177,8 +1190,7 @@ Result<std::vector<OutboxEntry>> Store::Impl::FailedAlerts(size_t limit) const {
   rocksdb::ColumnFamilyHandle* alerts = OptionalFamily(kAlertsFamily);
   if (alerts == nullptr || limit == 0) return out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, alerts));
-  for (it->Seek("f"); it->Valid() && it->key().starts_with("f") && out.size() < limit;
-       it->Next()) {
+  for (it->Seek("f"); it->Valid() && it->key().starts_with("f") && out.size() < limit; it->Next()) {
     OutboxEntry entry;
     if (it->key().size() != 9 || !DecodeOutboxValue(it->value().ToStringView(), entry)) {
       return Error(Status::Code::kCorruption, "failed alert entry is malformed");
@@ -1203,8 +1215,7 @@ Result<int> Store::Impl::RequeueFailedAlerts(int64_t now_us) {
     entry.attempts = 0;
     entry.due_us = now_us;
     batch.Delete(Family(kAlertsFamily), AlertKey('f', entry.mention_id));
-    batch.Put(Family(kOutboxFamily), OutboxKey(now_us, entry.mention_id),
-              EncodeOutboxValue(entry));
+    batch.Put(Family(kOutboxFamily), OutboxKey(now_us, entry.mention_id), EncodeOutboxValue(entry));
     batch.Put(Family(kAlertsFamily), AlertKey('p', entry.mention_id), due);
   }
   if (failed->empty()) return 0;
@@ -1263,9 +1274,10 @@ Status Store::Impl::WaitForBackgroundWork(int64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     uint64_t busy = 0, value = 0;
-    for (const auto& property :
-         {rocksdb::DB::Properties::kNumRunningFlushes, rocksdb::DB::Properties::kNumRunningCompactions,
-          rocksdb::DB::Properties::kCompactionPending, rocksdb::DB::Properties::kMemTableFlushPending}) {
+    for (const auto& property : {rocksdb::DB::Properties::kNumRunningFlushes,
+                                 rocksdb::DB::Properties::kNumRunningCompactions,
+                                 rocksdb::DB::Properties::kCompactionPending,
+                                 rocksdb::DB::Properties::kMemTableFlushPending}) {
       for (rocksdb::ColumnFamilyHandle* handle : handles_) {
         if (db_->GetIntProperty(handle, property, &value)) busy += value;
       }
@@ -1351,8 +1363,7 @@ Result<std::vector<StoryMember>> Store::StoryMembers(uint64_t story_id) const {
   return Guard(impl_->dir(), [&] { return impl_->StoryMembers(story_id); });
 }
 
-Result<std::vector<StoryInfo>> Store::Stories(std::optional<int64_t> since_us,
-                                              size_t limit) const {
+Result<std::vector<StoryInfo>> Store::Stories(std::optional<int64_t> since_us, size_t limit) const {
   return Guard(impl_->dir(), [&] { return impl_->Stories(since_us, limit); });
 }
 

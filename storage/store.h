@@ -92,8 +92,8 @@ struct StoryMember {
 
 // A story (near-duplicate cluster) as listed by Stories(): newest first by creation time.
 struct StoryInfo {
-  uint64_t id = 0;            // the id of its first document
-  int64_t created_us = 0;     // first_seen of its first document
+  uint64_t id = 0;                   // the id of its first document
+  int64_t created_us = 0;            // first_seen of its first document
   std::vector<StoryMember> members;  // oldest document first
 };
 
@@ -118,8 +118,8 @@ struct OutboxEntry {
   int64_t due_us = 0;
   uint64_t mention_id = 0;
   enum class State { kPending, kFailed } state = State::kPending;
-  uint32_t attempts = 0;      // failed delivery attempts so far
-  std::string last_error;     // the last attempt's error; empty before any failure
+  uint32_t attempts = 0;   // failed delivery attempts so far
+  std::string last_error;  // the last attempt's error; empty before any failure
 };
 
 struct Document {

@@ -33,7 +33,8 @@ class LinkHandler : public kuzet::crawler::CrawlHandler {
   bool ShouldFetch(const kuzet::config::Site&, const std::string&) override { return true; }
   std::vector<std::string> OnPage(const kuzet::crawler::CrawledPage& page) override {
     ++pages;
-    if (!full_extract) return kuzet::crawler::ScanLinks(page.response.body, page.response.final_url);
+    if (!full_extract)
+      return kuzet::crawler::ScanLinks(page.response.body, page.response.final_url);
     auto article = kuzet::extractor::Extract(page.response.body, page.response.content_type,
                                              page.response.final_url);
     if (!article.ok()) return {};
@@ -74,10 +75,11 @@ int main(int argc, char** argv) {
     }
   }
   if (urls.empty() || (links_mode != "scan" && links_mode != "extract")) {
-    std::fprintf(stderr,
-                 "usage: %s [--concurrency N] [--per-host N] [--max-pages N] [--links scan|extract] "
-                 "START_URL...\n",
-                 argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s [--concurrency N] [--per-host N] [--max-pages N] [--links scan|extract] "
+        "START_URL...\n",
+        argv[0]);
     return 2;
   }
   std::vector<kuzet::config::Site> sites;
@@ -101,7 +103,6 @@ int main(int argc, char** argv) {
       "kuzet pages=%d robots=%d errors=%d seconds=%.3f pages_per_s=%.1f peak_rss_mb=%.1f "
       "bytes=%lld\n",
       stats.pages_fetched, stats.robots_fetched, stats.errors, seconds,
-      stats.pages_fetched / seconds, usage.ru_maxrss / 1024.0,
-      static_cast<long long>(stats.bytes));
+      stats.pages_fetched / seconds, usage.ru_maxrss / 1024.0, static_cast<long long>(stats.bytes));
   return 0;
 }

@@ -216,7 +216,6 @@ double Seconds(const std::function<void()>& f) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-
 // ---- the scale benchmark (--docs N) -------------------------------------------------------------
 //
 // N synthetic documents with 5 mentions each (200,000 → 1,000,000 mentions), 100 rules, 500 sites,
@@ -236,8 +235,8 @@ class Vocabulary {
  public:
   Vocabulary() {
     std::mt19937_64 rng(7);
-    const char* syllables[] = {"ka", "zan", "mu", "nai", "gas", "oz", "en", "ta", "ra", "sh",
-                               "bek", "ul", "tor", "in", "al", "ma", "ty", "pa", "vo", "rek"};
+    const char* syllables[] = {"ka",  "zan", "mu",  "nai", "gas", "oz", "en", "ta", "ra", "sh",
+                               "bek", "ul",  "tor", "in",  "al",  "ma", "ty", "pa", "vo", "rek"};
     for (int i = 0; i < 8000; ++i) {
       std::string word;
       int n = 2 + static_cast<int>(rng() % 3);
@@ -325,22 +324,22 @@ class SqliteScaleStore {
         "CREATE INDEX mentions_by_rule_id ON mentions(rule_id, id);"
         "CREATE TABLE outbox(due, mention_id, state, attempts, PRIMARY KEY(due, mention_id))"
         " WITHOUT ROWID;");
-    for (const char* sql : {
-             "SELECT doc_id, content_hash FROM urls WHERE url=?",            // 0
-             "SELECT doc_id FROM fingerprints WHERE hash=?",                 // 1
-             "SELECT simhash, doc_id FROM simhashes WHERE block=? AND value=?",  // 2
-             "SELECT story_id FROM stories WHERE doc_id=?",                  // 3
-             "INSERT INTO docs VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,'')",       // 4
-             "INSERT INTO fingerprints VALUES(?,?)",                         // 5
-             "INSERT OR REPLACE INTO urls VALUES(?,?,?,?,?)",                // 6
-             "INSERT INTO simhashes VALUES(?,?,?,?)",                        // 7
-             "INSERT INTO stories VALUES(?,?,?)",                            // 8
-             "INSERT INTO mentions VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,?)",    // 9
-             "INSERT INTO outbox VALUES(?,?,'P',0)",                         // 10
-             "SELECT * FROM mentions WHERE found_at >= ? ORDER BY found_at DESC, id DESC "
-             "LIMIT 100",                                                    // 11
-             "SELECT * FROM mentions WHERE rule_id=? AND id>? ORDER BY id LIMIT 100",  // 12
-             "BEGIN", "COMMIT"}) {                                           // 13, 14
+    for (const char* sql :
+         {"SELECT doc_id, content_hash FROM urls WHERE url=?",                // 0
+          "SELECT doc_id FROM fingerprints WHERE hash=?",                     // 1
+          "SELECT simhash, doc_id FROM simhashes WHERE block=? AND value=?",  // 2
+          "SELECT story_id FROM stories WHERE doc_id=?",                      // 3
+          "INSERT INTO docs VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,'')",           // 4
+          "INSERT INTO fingerprints VALUES(?,?)",                             // 5
+          "INSERT OR REPLACE INTO urls VALUES(?,?,?,?,?)",                    // 6
+          "INSERT INTO simhashes VALUES(?,?,?,?)",                            // 7
+          "INSERT INTO stories VALUES(?,?,?)",                                // 8
+          "INSERT INTO mentions VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,?)",        // 9
+          "INSERT INTO outbox VALUES(?,?,'P',0)",                             // 10
+          "SELECT * FROM mentions WHERE found_at >= ? ORDER BY found_at DESC, id DESC "
+          "LIMIT 100",                                                              // 11
+          "SELECT * FROM mentions WHERE rule_id=? AND id>? ORDER BY id LIMIT 100",  // 12
+          "BEGIN", "COMMIT"}) {                                                     // 13, 14
       sqlite3_stmt* stmt = nullptr;
       if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
         std::cerr << "sqlite: " << sqlite3_errmsg(db_) << "\n";
@@ -369,8 +368,8 @@ class SqliteScaleStore {
     int mentions = 0;
     if (url_doc == 0 && same_text == 0) {
       std::optional<uint64_t> simhash = kuzet::storage::SimHash64(normalized);
-      Bind(4, {p.site_id, p.url, p.final_url, p.title, p.text, p.lang, p.charset,
-               p.fetched_at_us, int64_t{p.http_status}, p.fetched_at_us, hash});
+      Bind(4, {p.site_id, p.url, p.final_url, p.title, p.text, p.lang, p.charset, p.fetched_at_us,
+               int64_t{p.http_status}, p.fetched_at_us, hash});
       Step(4);
       int64_t doc = sqlite3_last_insert_rowid(db_);
       int64_t story = doc;
@@ -398,8 +397,8 @@ class SqliteScaleStore {
                   std::to_string(h.end) + '\n';
         }
         Bind(9, {doc, m.rule_id, p.site_id, p.url, p.title, p.lang, m.snippet,
-                 int64_t{m.snippet_mark_begin}, int64_t{m.snippet_mark_end}, p.fetched_at_us,
-                 hits, story});
+                 int64_t{m.snippet_mark_begin}, int64_t{m.snippet_mark_end}, p.fetched_at_us, hits,
+                 story});
         Step(9);
         Bind(10, {p.fetched_at_us, static_cast<int64_t>(sqlite3_last_insert_rowid(db_))});
         Step(10);
@@ -457,7 +456,8 @@ class SqliteScaleStore {
   bool Row(int i) { return sqlite3_step(stmts_[i]) == SQLITE_ROW; }
   void Step(int i) {
     int rc = sqlite3_step(stmts_[i]);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) std::cerr << "sqlite: " << sqlite3_errmsg(db_) << "\n";
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+      std::cerr << "sqlite: " << sqlite3_errmsg(db_) << "\n";
     sqlite3_reset(stmts_[i]);
   }
   size_t Rows(int i, const std::vector<Value>& args) {
@@ -527,8 +527,8 @@ int RunScale(int64_t docs, const fs::path& work) {
 
   std::printf("%lld synthetic documents, %d mentions each, %d rules, %d sites; no fsync\n",
               static_cast<long long>(docs), kMentionsPerDoc, kScaleRules, kScaleSites);
-  std::printf("%-9s %-9s %-26s %12s %12s %8s\n", "docs", "mentions", "measure", "kuzet",
-              "sqlite", "ratio");
+  std::printf("%-9s %-9s %-26s %12s %12s %8s\n", "docs", "mentions", "measure", "kuzet", "sqlite",
+              "ratio");
   bool agree = true;
   int64_t loaded = 0;
   for (int64_t checkpoint : {docs / 10, docs / 2, docs}) {
@@ -553,10 +553,9 @@ int RunScale(int64_t docs, const fs::path& work) {
     loaded = checkpoint;
     const double n = static_cast<double>(checkpoint - first);
     auto row = [&](const char* what, double k, double s, double ratio, const char* unit) {
-      std::printf("%-9lld %-9lld %-26s %10.1f%-2s %10.1f%-2s %8.2f\n",
-                  static_cast<long long>(checkpoint),
-                  static_cast<long long>(checkpoint * kMentionsPerDoc), what, k, unit, s, unit,
-                  ratio);
+      std::printf(
+          "%-9lld %-9lld %-26s %10.1f%-2s %10.1f%-2s %8.2f\n", static_cast<long long>(checkpoint),
+          static_cast<long long>(checkpoint * kMentionsPerDoc), what, k, unit, s, unit, ratio);
     };
     row("ingest docs/s", n / kuzet_s, n / sqlite_s, (n / kuzet_s) / (n / sqlite_s), "");
 
@@ -635,8 +634,8 @@ int main(int argc, char** argv) {
       std::cerr << "--docs: at least 1000\n";
       return 2;
     }
-    return RunScale(docs, argc > 3 ? fs::path(argv[3])
-                                   : fs::temp_directory_path() / "kuzet-bench-scale");
+    return RunScale(docs,
+                    argc > 3 ? fs::path(argv[3]) : fs::temp_directory_path() / "kuzet-bench-scale");
   }
   fs::path shared = argc > 1 ? argv[1] : KUZET_SHARED_DIR;
   fs::path work = argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "kuzet-bench-store";

@@ -90,21 +90,20 @@ double Jaccard(const std::set<std::string>& a, const std::set<std::string>& b) {
   return all == 0 ? 0 : static_cast<double>(common) / static_cast<double>(all);
 }
 
-// ---- the re-templating edits ---------------------------------------------------------------------
+// ---- the re-templating edits
+// ---------------------------------------------------------------------
 
 std::string AddBoilerplate(const Article& a, std::mt19937& rng) {
   const std::vector<std::string> en = {
       "Subscribe to our newsletter to get the latest news every morning.",
       "Share this article: Facebook Twitter Telegram WhatsApp Email",
-      "Read also: Oil prices fall as demand weakens",
-      "Follow us on Telegram and Instagram",
+      "Read also: Oil prices fall as demand weakens", "Follow us on Telegram and Instagram",
       "Photo: Reuters. All rights reserved."};
   const std::vector<std::string> ru = {
       "Подпишитесь на нашу рассылку, чтобы получать главные новости каждое утро.",
       "Поделиться: ВКонтакте Одноклассники Telegram WhatsApp",
       "Читайте также: Цены на нефть снижаются на фоне слабого спроса",
-      "Следите за нами в Telegram и Instagram",
-      "Фото: ТАСС. Все права защищены."};
+      "Следите за нами в Telegram и Instagram", "Фото: ТАСС. Все права защищены."};
   const auto& lines = a.russian ? ru : en;
   std::string top = lines[rng() % lines.size()];
   std::string bottom = lines[rng() % lines.size()] + "\n" + lines[rng() % lines.size()];
@@ -120,7 +119,8 @@ std::string DropParagraph(const Article& a, std::mt19937& rng) {
   }
   // One paragraph: drop a sentence from the middle instead.
   std::vector<std::string> sentences = Split(a.text, '.');
-  if (sentences.size() >= 3) sentences.erase(sentences.begin() + 1 + rng() % (sentences.size() - 2));
+  if (sentences.size() >= 3)
+    sentences.erase(sentences.begin() + 1 + rng() % (sentences.size() - 2));
   return Join(sentences, ".");
 }
 
@@ -141,8 +141,10 @@ struct Variant {
 const Variant kVariants[] = {
     {"boilerplate added", AddBoilerplate},
     {"paragraph dropped", DropParagraph},
-    {"3 words changed", [](const Article& a, std::mt19937& rng) { return EditWords(a.text, 3, rng); }},
-    {"all of these", [](const Article& a, std::mt19937& rng) {
+    {"3 words changed",
+     [](const Article& a, std::mt19937& rng) { return EditWords(a.text, 3, rng); }},
+    {"all of these",
+     [](const Article& a, std::mt19937& rng) {
        Article dropped = a;
        dropped.text = DropParagraph(a, rng);
        return EditWords(AddBoilerplate(dropped, rng), 3, rng);

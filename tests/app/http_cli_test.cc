@@ -1,12 +1,20 @@
 // `kuzet serve` as a user runs it: a real process over a data dir, found through the address it
-// prints, stopped by SIGTERM; and its refusal to open a non-loopback port without a token.
+// prints, stopped by SIGTERM; its refusal to open a non-loopback port without a token; and
+// `kuzet run` serving the same API while it crawls a real site, when [server] is enabled.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -14,6 +22,7 @@
 
 #include "storage/store.h"
 #include "tests/app/http_test_store.h"
+#include "tests/app/test_site.h"
 
 extern char** environ;
 
@@ -106,6 +115,87 @@ TEST_F(ServeCommandTest, RefusesAnOpenAddressWithoutAToken) {
   while ((n = fread(buf, 1, sizeof buf, serve.out)) > 0) out.append(buf, n);
   EXPECT_EQ(Wait(serve), 1);
   EXPECT_NE(out.find("without a bearer token"), std::string::npos) << out;
+}
+
+// A port that was free a moment ago (the daemon's config needs a fixed one).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+TEST(DaemonServerTest, RunServesTheApiWhileCrawling) {
+  testing::TestSite site;
+  fs::path dir = fs::temp_directory_path() / ("kuzet-daemon-http-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  int port = FreePort();
+  ASSERT_GT(port, 0);
+  setenv("KUZET_DAEMON_HTTP_TEST_TOKEN", "daemon-token", 1);
+  std::string config = (dir / "kuzet.toml").string();
+  std::ofstream(config) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+allow_private_hosts = ["127.0.0.1"]
+log_level = "warn"
+
+[server]
+enabled = true
+listen = "127.0.0.1:)" + std::to_string(port) +
+                               R"("
+token_env = "KUZET_DAEMON_HTTP_TEST_TOKEN"
+
+[[sites]]
+id = "steppe"
+name = "Steppe Labour News"
+languages = ["en", "ru", "kk"]
+start_urls = [")" + site.Url("/") +
+                               R"("]
+feeds = [")" + site.Url("/feed.xml") +
+                               R"("]
+interval = "15m"
+max_depth = 1
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
+)";
+  Child daemon = Spawn({KUZET_BINARY, "run", "--config", config});
+  ASSERT_GT(daemon.pid, 0);
+
+  httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth("daemon-token");
+  nlohmann::json mentions;
+  for (int i = 0; i < 100; ++i) {  // up to 10 s for the first crawl to store its mentions
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto res = client.Get("/api/mentions?rule=zhanaozen");
+    if (!res || res->status != 200) continue;
+    mentions = nlohmann::json::parse(res->body)["mentions"];
+    if (!mentions.empty()) break;
+  }
+  ASSERT_FALSE(mentions.empty()) << "the daemon's API showed no mention of its crawl";
+  for (const auto& m : mentions) {
+    EXPECT_EQ(m["rule"], "zhanaozen");
+    EXPECT_EQ(m["site"], "steppe");
+    EXPECT_NE(m["snippet_parts"]["match"].get<std::string>(), "");
+  }
+  httplib::Client anonymous("127.0.0.1", port);
+  auto refused = anonymous.Get("/metrics");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+
+  kill(daemon.pid, SIGTERM);
+  EXPECT_EQ(Wait(daemon), 0);
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -447,5 +447,195 @@ TEST(ExampleConfigTest, LoadsAndCoversTheZhanaozenStoryInThreeLanguages) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// [server], [alerts] and the rules' alert keys
+
+TEST(AlertsConfigTest, EveryAlertsKeyAndRuleKeyIsRead) {
+  Result<Config> parsed = ParseConfig(R"([server]
+enabled = true
+listen = "0.0.0.0:9000"
+token_env = "KUZET_TOKEN"
+public_url = "https://kuzet.example.org"
+
+[alerts]
+smtp_url = "smtps://mail.example.org"
+starttls = "try"
+from = "kuzet@monitor.example.org"
+from_name = "Күзет"
+to = ["analyst@example.org"]
+user = "kuzet"
+password_env = "KUZET_SMTP_PASSWORD"
+ca_file = "/etc/kuzet/ca.pem"
+subject_prefix = "[Жаңаөзен]"
+command = ["/usr/local/bin/notify", "--group", "monitors"]
+command_timeout = "45s"
+webhook_url = "https://chat.example.org/hooks/x"
+mode = "digest"
+digest_interval = "30m"
+max_per_hour = 10
+max_attempts = 5
+retry_initial = "30s"
+retry_max = "2h"
+quiet_repeats = false
+
+[[rules]]
+id = "r"
+terms = ["Zhanaozen"]
+alert_to = ["desk@union.example.kz", "a@b.kz"]
+alert_mode = "immediate"
+)",
+                                      "a.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  const Server& server = parsed->server;
+  EXPECT_TRUE(server.enabled);
+  EXPECT_EQ(server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(server.token_env, "KUZET_TOKEN");
+  EXPECT_EQ(server.public_url, "https://kuzet.example.org");
+  EXPECT_EQ(server.line, 1);
+  const Alerts& a = parsed->alerts;
+  EXPECT_TRUE(a.enabled);
+  EXPECT_EQ(a.line, 7);
+  EXPECT_EQ(a.smtp_url, "smtps://mail.example.org");
+  EXPECT_EQ(a.starttls, "try");
+  EXPECT_EQ(a.from, "kuzet@monitor.example.org");
+  EXPECT_EQ(a.from_name, "Күзет");
+  EXPECT_EQ(a.to, std::vector<std::string>{"analyst@example.org"});
+  EXPECT_EQ(a.user, "kuzet");
+  EXPECT_EQ(a.password_env, "KUZET_SMTP_PASSWORD");
+  EXPECT_EQ(a.ca_file, "/etc/kuzet/ca.pem");
+  EXPECT_EQ(a.subject_prefix, "[Жаңаөзен]");
+  EXPECT_EQ(a.command, (std::vector<std::string>{"/usr/local/bin/notify", "--group", "monitors"}));
+  EXPECT_EQ(a.command_timeout, seconds(45));
+  EXPECT_EQ(a.webhook_url, "https://chat.example.org/hooks/x");
+  EXPECT_EQ(a.mode, "digest");
+  EXPECT_EQ(a.digest_interval, seconds(1800));
+  EXPECT_EQ(a.max_per_hour, 10);
+  EXPECT_EQ(a.max_attempts, 5);
+  EXPECT_EQ(a.retry_initial, seconds(30));
+  EXPECT_EQ(a.retry_max, seconds(7200));
+  EXPECT_FALSE(a.quiet_repeats);
+  ASSERT_EQ(parsed->rules.size(), 1u);
+  EXPECT_EQ(parsed->rules[0].alert_to,
+            (std::vector<std::string>{"desk@union.example.kz", "a@b.kz"}));
+  EXPECT_EQ(parsed->rules[0].alert_mode, "immediate");
+}
+
+TEST(AlertsConfigTest, AbsentTablesMeanNoAlertsAndNoServer) {
+  Result<Config> parsed = ParseConfig("[[rules]]\nid = \"r\"\nterms = [\"x\"]\n", "a.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_FALSE(parsed->alerts.enabled);
+  EXPECT_FALSE(parsed->server.enabled);
+  EXPECT_EQ(parsed->server.listen, "127.0.0.1:8765");
+  EXPECT_EQ(parsed->alerts.max_per_hour, 60);
+  EXPECT_EQ(parsed->alerts.max_attempts, 20);
+  EXPECT_TRUE(parsed->alerts.quiet_repeats);
+}
+
+TEST(AlertsConfigTest, EnabledFalseKeepsTheTableButTurnsAlertsOff) {
+  Result<Config> parsed =
+      ParseConfig("[alerts]\nenabled = false\ncommand = [\"notify\"]\n", "a.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_FALSE(parsed->alerts.enabled);
+}
+
+const ErrorCase kAlertErrorCases[] = {
+    {"unknown [alerts] key", "[alerts]\ncommand = [\"n\"]\nmax_per_hr = 5\n",
+     "t.toml:3: alerts.max_per_hr: unknown key (did you mean \"max_per_hour\"?)"},
+    {"unknown [server] key", "[server]\nlissten = \"127.0.0.1:80\"\n",
+     "t.toml:2: server.lissten: unknown key (did you mean \"listen\"?)"},
+    {"[alerts] without any channel", "\n[alerts]\nmode = \"digest\"\n",
+     "t.toml:2: alerts: needs at least one of smtp_url, command or webhook_url"},
+    {"smtp_url with another scheme",
+     "[alerts]\nsmtp_url = \"https://mail.example.org\"\nfrom = \"k@m.org\"\nto = [\"a@b.org\"]\n",
+     "t.toml:2: alerts.smtp_url: expected a URL like \"smtp://mail.example.org:587\" or "
+     "\"smtps://mail.example.org\", got \"https://mail.example.org\""},
+    {"password in smtp_url",
+     "[alerts]\nsmtp_url = \"smtp://kuzet:pw@mail.example.org\"\nfrom = \"k@m.org\"\n"
+     "to = [\"a@b.org\"]\n",
+     "t.toml:2: alerts.smtp_url: must not contain a user name or password (use user and "
+     "password_env)"},
+    {"smtp_url without from", "[alerts]\nsmtp_url = \"smtp://m.org\"\nto = [\"a@b.org\"]\n",
+     "t.toml:1: alerts.from: missing required key"},
+    {"display name in to",
+     "[alerts]\nsmtp_url = \"smtp://m.org\"\nfrom = \"k@m.org\"\n"
+     "to = [\"Analyst <a@b.org>\"]\n",
+     "t.toml:4: alerts.to[0]: expected a plain e-mail address like \"analyst@example.org\", got "
+     "\"Analyst <a@b.org>\""},
+    {"bad starttls", "[alerts]\ncommand = [\"n\"]\nstarttls = \"yes\"\n",
+     "t.toml:3: alerts.starttls: expected one of required, try, off, got \"yes\""},
+    {"bad mode", "[alerts]\ncommand = [\"n\"]\nmode = \"hourly\"\n",
+     "t.toml:3: alerts.mode: expected one of immediate, digest, got \"hourly\""},
+    {"both passwords",
+     "[alerts]\nsmtp_url = \"smtp://m.org\"\nfrom = \"k@m.org\"\nto = [\"a@b.org\"]\n"
+     "user = \"k\"\npassword = \"p\"\npassword_env = \"P\"\n",
+     "t.toml:6: alerts.password: set password or password_env, not both"},
+    {"user without password",
+     "[alerts]\nsmtp_url = \"smtp://m.org\"\nfrom = \"k@m.org\"\nto = [\"a@b.org\"]\n"
+     "user = \"k\"\n",
+     "t.toml:5: alerts.user: needs password_env (or password)"},
+    {"bad password_env", "[alerts]\ncommand = [\"n\"]\npassword_env = \"MY PASSWORD\"\n",
+     "t.toml:3: alerts.password_env: expected an environment variable name like "
+     "\"KUZET_TOKEN\", got \"MY PASSWORD\""},
+    {"zero max_attempts", "[alerts]\ncommand = [\"n\"]\nmax_attempts = 0\n",
+     "t.toml:3: alerts.max_attempts: expected an integer from 1 to 1000, got 0"},
+    {"zero digest interval", "[alerts]\ncommand = [\"n\"]\ndigest_interval = \"0m\"\n",
+     "t.toml:3: alerts.digest_interval: expected a duration greater than zero, got \"0m\""},
+    {"retry_max below retry_initial",
+     "[alerts]\ncommand = [\"n\"]\nretry_initial = \"10m\"\nretry_max = \"1m\"\n",
+     "t.toml:4: alerts.retry_max: must not be shorter than retry_initial"},
+    {"webhook that is not http", "[alerts]\nwebhook_url = \"ftp://x.org/h\"\n",
+     "t.toml:2: alerts.webhook_url: expected an absolute http(s) URL, got \"ftp://x.org/h\""},
+    {"empty command argument", "[alerts]\ncommand = [\"notify\", \"\"]\n",
+     "t.toml:2: alerts.command[1]: expected a non-empty string"},
+    {"rule alert_to without smtp_url",
+     "[alerts]\ncommand = [\"n\"]\n[[rules]]\nid = \"r\"\nterms = [\"x\"]\n"
+     "alert_to = [\"a@b.org\"]\n",
+     "t.toml:6: rules[0].alert_to: needs [alerts] smtp_url to send e-mail through"},
+    {"rule without recipients",
+     "[alerts]\nsmtp_url = \"smtp://m.org\"\nfrom = \"k@m.org\"\n[[rules]]\nid = \"r\"\n"
+     "terms = [\"x\"]\n",
+     "t.toml:4: rules[0]: has no e-mail recipients: set alert_to here or to in [alerts]"},
+    {"bad rule alert_mode", "[[rules]]\nid = \"r\"\nterms = [\"x\"]\nalert_mode = \"weekly\"\n",
+     "t.toml:4: rules[0].alert_mode: expected one of immediate, digest, got \"weekly\""},
+    {"bad rule alert_to address",
+     "[alerts]\nsmtp_url = \"smtp://m.org\"\nfrom = \"k@m.org\"\n[[rules]]\nid = \"r\"\n"
+     "terms = [\"x\"]\nalert_to = [\"desk at union.kz\"]\n",
+     "t.toml:7: rules[0].alert_to[0]: expected a plain e-mail address like "
+     "\"analyst@example.org\", got \"desk at union.kz\""},
+    {"listen without port", "[server]\nlisten = \"127.0.0.1\"\n",
+     "t.toml:2: server.listen: expected host:port like \"127.0.0.1:8765\", got \"127.0.0.1\""},
+    {"listen port out of range", "[server]\nlisten = \"127.0.0.1:70000\"\n",
+     "t.toml:2: server.listen: expected host:port like \"127.0.0.1:8765\", got "
+     "\"127.0.0.1:70000\""},
+    {"public_url without scheme", "[server]\npublic_url = \"kuzet.example.org\"\n",
+     "t.toml:2: server.public_url: expected an absolute http(s) URL, got \"kuzet.example.org\""},
+    {"server enabled as a string", "[server]\nenabled = \"yes\"\n",
+     "t.toml:2: server.enabled: expected a boolean (true or false), got a string"},
+    {"[alerts] as an array", "[[alerts]]\ncommand = [\"n\"]\n",
+     "t.toml:1: alerts: expected a table ([alerts]), got an array"},
+};
+
+TEST(AlertsConfigTest, EachAlertAndServerErrorGivesItsExactMessage) {
+  for (const ErrorCase& c : kAlertErrorCases) {
+    Result<Config> parsed = ParseConfig(c.toml, "t.toml");
+    ASSERT_FALSE(parsed.ok()) << c.name;
+    EXPECT_EQ(parsed.status().message(), c.message) << c.name;
+  }
+}
+
+TEST(AlertsConfigTest, IPv6ListenAndPlainAlertsAreAccepted) {
+  Result<Config> parsed = ParseConfig(R"([server]
+listen = "[::1]:8765"
+[alerts]
+smtp_url = "smtp://127.0.0.1:2525"
+starttls = "off"
+from = "kuzet@localhost.localdomain"
+to = ["analyst@example.org"]
+)",
+                                      "t.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->server.listen, "[::1]:8765");
+}
+
 }  // namespace
 }  // namespace kuzet::config

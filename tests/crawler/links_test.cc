@@ -31,9 +31,11 @@ TEST(ScanLinksTest, FindsTheLinksABrowserWouldFollow) {
       {"fragments dropped, fragment-only skipped",
        R"(<a href="/f#top">f</a><a href="#only">o</a>)",
        {"http://news.example/f"}},
-      {"character references in values", R"(<a href="/q?a=1&amp;b=2&#38;c=&#x33;">q</a>)",
+      {"character references in values",
+       R"(<a href="/q?a=1&amp;b=2&#38;c=&#x33;">q</a>)",
        {"http://news.example/q?a=1&b=2&c=3"}},
-      {"spaces trimmed, newlines inside removed", "<a href=\"  /sp\nace \">s</a>",
+      {"spaces trimmed, newlines inside removed",
+       "<a href=\"  /sp\nace \">s</a>",
        {"http://news.example/space"}},
       {"non-http schemes dropped",
        R"h(<a href="javascript:void(0)">j</a><a href="mailto:a@b.c">m</a><a href="data:text/html,x">d</a>)h",
@@ -52,7 +54,8 @@ TEST(ScanLinksTest, FindsTheLinksABrowserWouldFollow) {
       {"first href attribute wins, attributes without href ignored",
        R"(<a href="/one" href="/two">x</a><a name="anchor">y</a><a href>z</a>)",
        {"http://news.example/one"}},
-      {"duplicates kept in document order", R"(<a href="/d">1</a><a href="/e">2</a><a href="/d">3</a>)",
+      {"duplicates kept in document order",
+       R"(<a href="/d">1</a><a href="/e">2</a><a href="/d">3</a>)",
        {"http://news.example/d", "http://news.example/e", "http://news.example/d"}},
       {"truncated document", R"(<a href="/ok">ok</a><a href="/cut)", {"http://news.example/ok"}},
       {"protocol-relative", R"(<a href="//img.example/p">p</a>)", {"http://img.example/p"}},
@@ -66,8 +69,12 @@ TEST(ScanLinksTest, FindsTheLinksABrowserWouldFollow) {
 TEST(ScanLinksTest, FastPathAgreesWithResolve) {
   const std::vector<std::string> bases = {"http://news.example/a/b", "https://Example.KZ:443/x",
                                           "http://127.0.0.1:8080/dir/"};
-  const std::vector<std::string> refs = {"/", "/a.html", "/news/2011/12/16/zhanaozen?id=7&p=2",
-                                         "/path/with%20space", "/~user/p;v=1", "/a/../b",
+  const std::vector<std::string> refs = {"/",
+                                         "/a.html",
+                                         "/news/2011/12/16/zhanaozen?id=7&p=2",
+                                         "/path/with%20space",
+                                         "/~user/p;v=1",
+                                         "/a/../b",
                                          "/.hidden"};
   for (const std::string& base : bases) {
     for (const std::string& ref : refs) {

@@ -41,8 +41,8 @@ class AlertsTest : public ::testing::Test {
     ASSERT_NE(store_, nullptr);
     for (int i = 0; i < 3; ++i) {
       std::string text = "Strike number " + std::to_string(i) + " in Zhanaozen.";
-      auto put = store_->PutPage(Page("https://a.kz/" + std::to_string(i), text,
-                                      kT0 + i * kMinute, {Rule("zh", text, "Zhanaozen")}));
+      auto put = store_->PutPage(Page("https://a.kz/" + std::to_string(i), text, kT0 + i * kMinute,
+                                      {Rule("zh", text, "Zhanaozen")}));
       ASSERT_TRUE(put.ok()) << put.status().message();
       ASSERT_EQ(put->new_mentions, 1);
     }

@@ -270,8 +270,8 @@ TEST_F(AnalystTest, DroppingOldTextsKeepsWhatAnalystsCite) {
   EXPECT_EQ(store_->DropTextOlderThan(kT0 + 90 * 60'000'000LL)->texts_dropped, 0u);
 
   // Re-crawling the unchanged page still finds it unchanged: no new document, no mention.
-  PageInput again = Page("https://a.kz/1", kStrike, kT0 + 5 * kHour,
-                         {Rule("zh", kStrike, "Zhanaozen")});
+  PageInput again =
+      Page("https://a.kz/1", kStrike, kT0 + 5 * kHour, {Rule("zh", kStrike, "Zhanaozen")});
   again.site_id = "a";
   auto put = store_->PutPage(again);
   ASSERT_TRUE(put.ok());

@@ -1,0 +1,486 @@
+// Alert delivery end to end (issue #8): `kuzet run` crawls a local test site with Zhanaozen
+// mentions and delivers alerts to a real SMTP server (tests/alert/smtp_sink.py, aiosmtpd) or a
+// hook program, through server outages, failing hooks, kill -9 and a crash between send and mark.
+// Messages are parsed by Python's email package (tests/alert/parse_mail.py).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/alert/child_process.h"
+#include "tests/alert/mail_parser.h"
+#include "tests/app/test_site.h"
+
+namespace kuzet {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using alert::testing::ChildProcess;
+using alert::testing::FindPython;
+using alert::testing::ParseMailFiles;
+using alert::testing::TempDir;
+using nlohmann::json;
+
+constexpr char kRuleDescription[] = "Жанаозен / Жаңаөзен / Zhanaozen";
+
+std::string Slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const std::string& AiosmtpdPython() {
+  static const std::string python = FindPython("aiosmtpd");
+  return python;
+}
+
+// A port on 127.0.0.1 nothing listens on (bound, then released).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// smtp_sink.py on a given port, storing messages as DIR/<n>.eml.
+class SmtpSink {
+ public:
+  SmtpSink(const std::string& dir, int port) : dir_(dir) {
+    process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{AiosmtpdPython(), KUZET_SOURCE_DIR "/tests/alert/smtp_sink.py",
+                                 dir, "--port", std::to_string(port)});
+    auto line = process_->ReadLine(20s);
+    if (line && line->starts_with("PORT ")) port_ = std::stoi(line->substr(5));
+  }
+  int port() const { return port_; }
+  std::vector<std::string> Messages() const {
+    std::vector<std::string> paths;
+    for (int n = 1; fs::exists(dir_ + "/" + std::to_string(n) + ".eml"); ++n) {
+      paths.push_back(dir_ + "/" + std::to_string(n) + ".eml");
+    }
+    return paths;
+  }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<ChildProcess> process_;
+  int port_ = 0;
+};
+
+bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return done();
+}
+
+// `kuzet ARGS` to completion: exit code and stdout.
+std::pair<int, std::string> Kuzet(const std::string& args) {
+  std::string command = std::string(KUZET_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+class AlertDaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (AiosmtpdPython().empty()) {
+      GTEST_SKIP() << "python3 with aiosmtpd not found (Debian: apt-get install python3-aiosmtpd)";
+    }
+    config_ = dir_.path() + "/kuzet.toml";
+    log_ = dir_.path() + "/daemon.log";
+    fs::create_directories(mail_dir_);
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  void WriteConfig(const std::string& alerts_table) {
+    std::ofstream(config_) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+allow_private_hosts = ["127.0.0.1"]
+log_level = "info"
+
+[[sites]]
+id = "steppe"
+name = "Steppe Labour News"
+start_urls = [")" + site_.Url("/") +
+                                  R"("]
+feeds = [")" + site_.Url("/feed.xml") +
+                                  R"("]
+interval = "1h"
+
+[alerts]
+)" + alerts_table + R"(
+
+[[rules]]
+id = "zhanaozen"
+description = ")" + kRuleDescription +
+                                  R"("
+terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
+)";
+  }
+  std::string SmtpAlerts(int port, const std::string& extra = "") {
+    return "smtp_url = \"smtp://127.0.0.1:" + std::to_string(port) + "\"\n" +
+           "starttls = \"off\"\nfrom = \"kuzet@monitor.example.org\"\n"
+           "to = [\"analyst@example.org\", \"desk@union.example.kz\"]\n" +
+           extra;
+  }
+
+  void StartDaemon(const std::string& crash_after_send = "") {
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      FILE* err = freopen(log_.c_str(), "a", stderr);
+      (void)err;
+      if (!crash_after_send.empty())
+        setenv("KUZET_TEST_CRASH_AFTER_SEND", crash_after_send.c_str(), 1);
+      execl(KUZET_BINARY, KUZET_BINARY, "run", "--config", config_.c_str(), nullptr);
+      _exit(127);
+    }
+  }
+  // Waits for the daemon's exit; its wait status, or -1 after the timeout.
+  int WaitForExit(std::chrono::milliseconds timeout) {
+    int status = -1;
+    WaitUntil([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout);
+    if (status != -1) pid_ = -1;
+    return status;
+  }
+  void StopDaemon() {
+    ASSERT_EQ(kill(pid_, SIGTERM), 0);
+    int status = WaitForExit(10s);
+    ASSERT_NE(status, -1) << "still running 10 s after SIGTERM\n" << Slurp(log_);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Slurp(log_);
+  }
+  void KillDaemon() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  // The stored mentions, by id.
+  std::map<uint64_t, json> Mentions() {
+    auto [code, out] = Kuzet("mentions --format json --config " + config_);
+    std::map<uint64_t, json> by_id;
+    json list = json::parse(out, nullptr, false);
+    if (list.is_array()) {
+      for (const json& m : list) by_id[m.at("id").get<uint64_t>()] = m;
+    }
+    return by_id;
+  }
+  // The Message-IDs every stored mention's alert must carry.
+  std::set<std::string> ExpectedMessageIds(const std::map<uint64_t, json>& mentions) {
+    std::set<std::string> ids;
+    for (const auto& [id, m] : mentions) {
+      ids.insert("<kuzet." + std::to_string(id) + "@monitor.example.org>");
+    }
+    return ids;
+  }
+  std::vector<std::string> MessageIdsOf(const std::vector<std::string>& paths) {
+    std::vector<std::string> ids;
+    auto parsed = ParseMailFiles(paths);
+    if (!parsed) return ids;
+    for (const std::string& path : paths) ids.push_back((*parsed)[path].at("message_id"));
+    return ids;
+  }
+  size_t LogCount(const std::string& needle) {
+    std::string log = Slurp(log_);
+    size_t count = 0;
+    for (size_t at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) {
+      ++count;
+    }
+    return count;
+  }
+
+  testing::TestSite site_;
+  TempDir dir_;
+  std::string config_, log_;
+  std::string mail_dir_ = dir_.path() + "/mail";
+  pid_t pid_ = -1;
+};
+
+// (a) The whole pipeline: one well-formed message per mention, subject decoded exactly.
+TEST_F(AlertDaemonTest, RunDeliversOneParseableMessagePerMention) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  WriteConfig(SmtpAlerts(sink.port()));
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 30s)) << Slurp(log_);
+  std::this_thread::sleep_for(500ms);  // a fourth would be a duplicate
+  StopDaemon();
+
+  auto mentions = Mentions();
+  ASSERT_EQ(mentions.size(), 3u);
+  std::vector<std::string> paths = sink.Messages();
+  ASSERT_EQ(paths.size(), mentions.size());
+  auto parsed = ParseMailFiles(paths);
+  ASSERT_TRUE(parsed);
+  std::set<std::string> subjects, expected_subjects, message_ids;
+  for (const auto& [id, m] : mentions) {
+    expected_subjects.insert(std::string("[Kuzet] ") + kRuleDescription + ": " +
+                             m.at("title").get<std::string>());
+  }
+  for (const std::string& path : paths) {
+    const json& mail = (*parsed)[path];
+    EXPECT_TRUE(mail.at("defects").empty()) << path << ": " << mail.at("defects").dump();
+    subjects.insert(mail.at("subject").get<std::string>());
+    message_ids.insert(mail.at("message_id").get<std::string>());
+    EXPECT_EQ(mail.at("content_type"), "multipart/alternative");
+    ASSERT_EQ(mail.at("parts").size(), 2u);
+    EXPECT_EQ(mail.at("parts")[0].at("content_type"), "text/plain");
+    EXPECT_EQ(mail.at("parts")[1].at("content_type"), "text/html");
+    EXPECT_EQ(mail.at("to"), json({"analyst@example.org", "desk@union.example.kz"}));
+  }
+  EXPECT_EQ(subjects, expected_subjects);
+  EXPECT_EQ(message_ids, ExpectedMessageIds(mentions));
+  // Russian and Kazakh titles are among them, decoded exactly.
+  bool cyrillic = false;
+  for (const std::string& s : subjects) cyrillic |= s.find("Мұнайшылар") != std::string::npos;
+  EXPECT_TRUE(cyrillic) << "no Kazakh subject among the alerts";
+
+  auto [code, out] = Kuzet("alerts --config " + config_);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("0 pending, 0 failed"), std::string::npos) << out;
+}
+
+// (b) The mail server is down when the mentions are found, then comes up: nothing is lost.
+TEST_F(AlertDaemonTest, ServerDownThenUpLosesNothing) {
+  int port = FreePort();
+  WriteConfig(SmtpAlerts(port, "retry_initial = \"1s\"\nretry_max = \"1s\"\n"));
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return LogCount("retrying") >= 3; }, 30s)) << Slurp(log_);
+  SmtpSink sink(mail_dir_, port);
+  ASSERT_EQ(sink.port(), port);
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 15s)) << Slurp(log_);
+  std::this_thread::sleep_for(1500ms);
+  StopDaemon();
+  auto mentions = Mentions();
+  std::vector<std::string> ids = MessageIdsOf(sink.Messages());
+  EXPECT_EQ(ids.size(), 3u);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), ExpectedMessageIds(mentions));
+}
+
+// (c) A hook that fails twice for each alert, then succeeds: each alert delivered exactly once.
+TEST_F(AlertDaemonTest, HookFailingTwiceThenSucceedingDeliversExactlyOnce) {
+  std::string hook = dir_.path() + "/hook.py";
+  std::ofstream(hook) << R"(import json, os, sys
+alert = json.load(sys.stdin)
+state = sys.argv[1]
+tries = os.path.join(state, "tries." + alert["id"])
+n = int(open(tries).read()) + 1 if os.path.exists(tries) else 1
+open(tries, "w").write(str(n))
+if n <= 2:
+    sys.stderr.write("busy, try again (attempt %d)\n" % n)
+    sys.exit(75)
+with open(os.path.join(state, "delivered"), "a") as f:
+    f.write(alert["id"] + "\n")
+)";
+  WriteConfig("command = [\"" + AiosmtpdPython() + "\", \"" + hook + "\", \"" + dir_.path() +
+              "\"]\nretry_initial = \"1s\"\nretry_max = \"1s\"\n");
+  auto delivered = [&] {
+    std::istringstream lines(Slurp(dir_.path() + "/delivered"));
+    std::vector<std::string> ids;
+    for (std::string line; std::getline(lines, line);) ids.push_back(line);
+    return ids;
+  };
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return delivered().size() >= 3; }, 30s)) << Slurp(log_);
+  std::this_thread::sleep_for(2500ms);  // longer than a retry: nothing more may arrive
+  StopDaemon();
+  auto ids = delivered();
+  auto mentions = Mentions();
+  ASSERT_EQ(ids.size(), mentions.size());
+  std::set<std::string> expected;
+  for (const auto& [id, m] : mentions) {
+    expected.insert(std::to_string(id));
+    EXPECT_EQ(Slurp(dir_.path() + "/tries." + std::to_string(id)), "3");
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), expected);
+  EXPECT_GE(LogCount("busy, try again"), 6u) << "the hook's stderr is in the log";
+}
+
+// (d) A crash right after a send, before its mark: the restart resends with the same Message-ID
+// and delivers the rest.
+TEST_F(AlertDaemonTest, CrashBetweenSendAndMarkResendsWithTheSameMessageId) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  WriteConfig(SmtpAlerts(sink.port()));
+  StartDaemon(/*crash_after_send=*/"1");
+  int status = WaitForExit(30s);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 86) << Slurp(log_);
+  ASSERT_EQ(sink.Messages().size(), 1u);
+  std::string first_id = MessageIdsOf(sink.Messages()).at(0);
+
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 4; }, 30s)) << Slurp(log_);
+  std::this_thread::sleep_for(500ms);
+  StopDaemon();
+  std::vector<std::string> ids = MessageIdsOf(sink.Messages());
+  ASSERT_EQ(ids.size(), 4u) << "one duplicate, no more";
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), first_id), 2) << "the resend keeps its Message-ID";
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), ExpectedMessageIds(Mentions()));
+}
+
+// kill -9 at arbitrary moments, restart each time: in the end every alert arrived, and every
+// repeat is a resend of an alert with its Message-ID (never a different message).
+TEST_F(AlertDaemonTest, KillNineAtAnyMomentLosesNothing) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  WriteConfig(SmtpAlerts(sink.port()));
+  for (auto delay : {150ms, 300ms, 450ms, 600ms, 900ms}) {
+    StartDaemon();
+    std::this_thread::sleep_for(delay);
+    KillDaemon();
+  }
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        auto mentions = Mentions();
+        auto ids = MessageIdsOf(sink.Messages());
+        return mentions.size() == 3 &&
+               std::set<std::string>(ids.begin(), ids.end()) == ExpectedMessageIds(mentions);
+      },
+      30s))
+      << Slurp(log_);
+  StopDaemon();
+  auto [code, out] = Kuzet("alerts --config " + config_);
+  EXPECT_NE(out.find("0 pending, 0 failed"), std::string::npos) << out;
+}
+
+// (e) Backoff until max_attempts, then failed; `alerts --failed` lists them, `--retry` requeues,
+// and the next run delivers them.
+TEST_F(AlertDaemonTest, FailedAfterMaxAttemptsThenListedRequeuedAndDelivered) {
+  int port = FreePort();
+  WriteConfig(SmtpAlerts(port, "retry_initial = \"1s\"\nretry_max = \"1s\"\nmax_attempts = 2\n"));
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return LogCount("kept as failed") >= 3; }, 30s)) << Slurp(log_);
+  EXPECT_EQ(LogCount("retrying in 1 s"), 3u) << Slurp(log_);
+  StopDaemon();
+
+  auto [code, out] = Kuzet("alerts --failed --config " + config_);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("3 failed alert(s)"), std::string::npos) << out;
+  EXPECT_NE(out.find("127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << "the last error names the server\n"
+      << out;
+  for (const auto& [id, m] : Mentions()) {
+    EXPECT_NE(out.find(m.at("url").get<std::string>()), std::string::npos) << out;
+  }
+  std::tie(code, out) = Kuzet("alerts --retry --config " + config_);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("requeued 3"), std::string::npos) << out;
+
+  SmtpSink sink(mail_dir_, port);
+  ASSERT_EQ(sink.port(), port);
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 30s)) << Slurp(log_);
+  StopDaemon();
+  std::vector<std::string> ids = MessageIdsOf(sink.Messages());
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), ExpectedMessageIds(Mentions()));
+  std::tie(code, out) = Kuzet("alerts --failed --config " + config_);
+  EXPECT_NE(out.find("0 failed alert(s)"), std::string::npos) << out;
+}
+
+// Digest mode: the three mentions arrive as one message listing them all.
+TEST_F(AlertDaemonTest, DigestModeSendsOneMessageForAllNewMentions) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  WriteConfig(SmtpAlerts(sink.port(), "mode = \"digest\"\ndigest_interval = \"2s\"\n"));
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return !sink.Messages().empty(); }, 30s)) << Slurp(log_);
+  std::this_thread::sleep_for(2500ms);
+  StopDaemon();
+  auto paths = sink.Messages();
+  ASSERT_EQ(paths.size(), 1u);
+  auto parsed = ParseMailFiles(paths);
+  ASSERT_TRUE(parsed);
+  const json& mail = (*parsed)[paths[0]];
+  EXPECT_TRUE(mail.at("defects").empty()) << mail.at("defects").dump();
+  EXPECT_EQ(mail.at("subject").get<std::string>().find("[Kuzet] 3 new mentions"), 0u)
+      << mail.at("subject");
+  std::string text = mail.at("parts")[0].at("text");
+  for (const auto& [id, m] : Mentions()) {
+    EXPECT_NE(text.find(m.at("url").get<std::string>()), std::string::npos) << text;
+  }
+}
+
+// The hourly cap: beyond it alerts wait in the outbox (pending), never dropped.
+TEST_F(AlertDaemonTest, RateCapHoldsTheExcessPending) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  WriteConfig(SmtpAlerts(sink.port(), "max_per_hour = 2\n"));
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 2; }, 30s)) << Slurp(log_);
+  std::this_thread::sleep_for(2500ms);  // a poll or two later
+  EXPECT_EQ(sink.Messages().size(), 2u);
+  StopDaemon();
+  auto [code, out] = Kuzet("alerts --config " + config_);
+  EXPECT_NE(out.find("1 pending, 0 failed"), std::string::npos) << out;
+}
+
+// test-alert: a sample through the configured channel, and a clear failure when it is down.
+TEST_F(AlertDaemonTest, TestAlertSendsASampleAndReportsFailures) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  WriteConfig(SmtpAlerts(sink.port()));
+  auto [code, out] = Kuzet("test-alert zhanaozen --config " + config_);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("email smtp://127.0.0.1:" + std::to_string(sink.port()) +
+                     ": sent to analyst@example.org desk@union.example.kz"),
+            std::string::npos)
+      << out;
+  auto paths = sink.Messages();
+  ASSERT_EQ(paths.size(), 1u);
+  auto parsed = ParseMailFiles(paths);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)[paths[0]].at("subject"),
+            std::string("[Kuzet] ") + kRuleDescription +
+                ": Kuzet test alert — Жаңаөзен / Жанаозен / Zhanaozen");
+
+  WriteConfig(SmtpAlerts(FreePort()));
+  std::tie(code, out) = Kuzet("test-alert zhanaozen --config " + config_);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("FAILED (temporary)"), std::string::npos) << out;
+  std::tie(code, out) = Kuzet("test-alert nosuchrule --config " + config_);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("no rule has id \"nosuchrule\""), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace kuzet
