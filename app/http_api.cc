@@ -182,9 +182,9 @@ nlohmann::json MentionToApiJson(const storage::Mention& mention) {
 }
 
 Status CountNewMentions(const storage::Store& store, uint64_t* through, uint64_t* total,
-                        std::map<std::string, uint64_t>* by_rule) {
+                        std::map<std::string, uint64_t>* by_rule, size_t batch) {
   storage::MentionQuery query;
-  query.limit = 5000;
+  query.limit = batch;
   for (;;) {
     auto batch = store.MentionsAfter(*through, query);
     if (!batch.ok()) return batch.status();

@@ -83,9 +83,10 @@ std::string RenderMetrics(const MetricsSnapshot& metrics);
 
 // Counts the mentions stored after mention id *through (ids grow with every mention), by rule,
 // into *total and *by_rule, and advances *through past them. Called repeatedly it keeps counters
-// that only grow, as Prometheus counters must, at the cost of the new mentions only.
+// that only grow, as Prometheus counters must, at the cost of the new mentions only (read
+// `batch` at a time).
 Status CountNewMentions(const storage::Store& store, uint64_t* through, uint64_t* total,
-                        std::map<std::string, uint64_t>* by_rule);
+                        std::map<std::string, uint64_t>* by_rule, size_t batch = 5000);
 
 // The web page (HTML, CSS and JS in one document; no build step).
 const std::string& WebPageHtml();

@@ -103,12 +103,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--token-env", serve.token_env, "Environment variable with a bearer token");
 
   AlertsOptions alerts;
-  auto* alerts_cmd = cli.add_subcommand("alerts", "Show the alert outbox; list or requeue failed alerts");
+  auto* alerts_cmd =
+      cli.add_subcommand("alerts", "Show the alert outbox; list or requeue failed alerts");
   alerts_cmd->add_option("-c,--config", alerts.config_path, "Config file (for its data_dir)");
   alerts_cmd->add_option("--data-dir", alerts.data_dir, "Data directory (instead of --config)");
   alerts_cmd->add_flag("--failed", alerts.failed, "List alerts given up after max_attempts");
-  alerts_cmd->add_flag("--retry", alerts.retry, "Requeue the failed alerts (stop `kuzet run` first)");
-  alerts_cmd->add_option("--limit", alerts.limit, "At most this many")->check(CLI::Range(1, 1000000));
+  alerts_cmd->add_flag("--retry", alerts.retry,
+                       "Requeue the failed alerts (stop `kuzet run` first)");
+  alerts_cmd->add_option("--limit", alerts.limit, "At most this many")
+      ->check(CLI::Range(1, 1000000));
 
   TestAlertOptions test_alert;
   auto* test_alert_cmd =

@@ -32,15 +32,16 @@ constexpr std::array<std::string_view, 12> kSiteKeys = {
     "id",       "name",      "languages", "start_urls", "feeds",   "sitemaps",
     "interval", "max_depth", "max_pages", "hosts",      "include", "exclude"};
 constexpr std::array<std::string_view, 10> kRuleKeys = {
-    "id",    "description", "terms",    "query",     "languages", "sites", "cross_script",
-    "exact", "alert_to",    "alert_mode"};
+    "id",    "description",  "terms", "query",    "languages",
+    "sites", "cross_script", "exact", "alert_to", "alert_mode"};
 constexpr std::array<std::string_view, 4> kServerKeys = {"enabled", "listen", "token_env",
                                                          "public_url"};
 constexpr std::array<std::string_view, 21> kAlertsKeys = {
-    "enabled",        "smtp_url",      "starttls",    "from",          "from_name",
-    "to",             "user",          "password",    "password_env",  "ca_file",
-    "subject_prefix", "command",       "command_timeout", "webhook_url", "mode",
-    "digest_interval", "max_per_hour", "max_attempts", "retry_initial", "retry_max",
+    "enabled",         "smtp_url",     "starttls",       "from",
+    "from_name",       "to",           "user",           "password",
+    "password_env",    "ca_file",      "subject_prefix", "command",
+    "command_timeout", "webhook_url",  "mode",           "digest_interval",
+    "max_per_hour",    "max_attempts", "retry_initial",  "retry_max",
     "quiet_repeats"};
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                         "warn",  "error", "off"};
@@ -122,12 +123,12 @@ std::string CheckMailAddress(std::string& value) {
                at + 1 < value.size() && value.find('@', at + 1) == std::string::npos;
   for (char c : value) {
     unsigned char u = static_cast<unsigned char>(c);
-    valid = valid && u > 0x20 && u < 0x7f && std::string_view("<>()[],;:\\\"").find(c) ==
-                                                 std::string_view::npos;
+    valid = valid && u > 0x20 && u < 0x7f &&
+            std::string_view("<>()[],;:\\\"").find(c) == std::string_view::npos;
   }
-  return valid ? ""
-               : "expected a plain e-mail address like \"analyst@example.org\", got " +
-                     Quoted(value);
+  return valid
+             ? ""
+             : "expected a plain e-mail address like \"analyst@example.org\", got " + Quoted(value);
 }
 
 std::string CheckSmtpUrl(std::string& value) {
@@ -136,7 +137,8 @@ std::string CheckSmtpUrl(std::string& value) {
   std::string_view authority = rest.substr(0, rest.find('/'));
   if (!scheme || authority.empty()) {
     return "expected a URL like \"smtp://mail.example.org:587\" or \"smtps://mail.example.org\", "
-           "got " + Quoted(value);
+           "got " +
+           Quoted(value);
   }
   if (authority.find('@') != std::string_view::npos) {
     return "must not contain a user name or password (use user and password_env)";
@@ -154,17 +156,22 @@ std::string CheckOneOf(std::string& value, std::initializer_list<std::string_vie
   return "expected one of " + list + ", got " + Quoted(value);
 }
 
-std::string CheckStartTls(std::string& value) { return CheckOneOf(value, {"required", "try", "off"}); }
-std::string CheckAlertMode(std::string& value) { return CheckOneOf(value, {"immediate", "digest"}); }
+std::string CheckStartTls(std::string& value) {
+  return CheckOneOf(value, {"required", "try", "off"});
+}
+std::string CheckAlertMode(std::string& value) {
+  return CheckOneOf(value, {"immediate", "digest"});
+}
 
 // An environment variable name (POSIX portable: letters, digits, '_', not starting with a digit).
 std::string CheckEnvName(std::string& value) {
   bool valid = !value.empty() && !(value[0] >= '0' && value[0] <= '9');
   for (char c : value) {
-    valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                      (c >= '0' && c <= '9') || c == '_');
+    valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '_');
   }
-  return valid ? "" : "expected an environment variable name like \"KUZET_TOKEN\", got " + Quoted(value);
+  return valid ? ""
+               : "expected an environment variable name like \"KUZET_TOKEN\", got " + Quoted(value);
 }
 
 // "host:port" or "[v6]:port" with a port from 1 to 65535.
@@ -216,7 +223,8 @@ void ReadAlerts(TableReader& reader, const toml::table& table, Alerts& alerts, E
   reader.Bool("quiet_repeats", &alerts.quiet_repeats);
 
   if (!reader.Has("smtp_url") && !HasNonEmpty(table, "command") && !reader.Has("webhook_url")) {
-    errors.Add(reader.line(), reader.path(), "needs at least one of smtp_url, command or webhook_url");
+    errors.Add(reader.line(), reader.path(),
+               "needs at least one of smtp_url, command or webhook_url");
   }
   if (reader.Has("smtp_url") && !reader.Has("from")) reader.MissingKey("from");
   if (reader.Has("password") && reader.Has("password_env")) {
@@ -403,8 +411,9 @@ Result<Config> Validate(const toml::table& document, std::string_view source_nam
                    config.sites.push_back(ReadSite(reader, table, site_ids, errors));
                  });
 
-  ReadOptionalTable(root, document, "server", kServerKeys, errors,
-                    [&](TableReader& reader, const toml::table&) { ReadServer(reader, config.server); });
+  ReadOptionalTable(
+      root, document, "server", kServerKeys, errors,
+      [&](TableReader& reader, const toml::table&) { ReadServer(reader, config.server); });
   ReadOptionalTable(root, document, "alerts", kAlertsKeys, errors,
                     [&](TableReader& reader, const toml::table& table) {
                       ReadAlerts(reader, table, config.alerts, errors);

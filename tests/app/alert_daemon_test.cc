@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iostream>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -367,6 +368,7 @@ TEST_F(AlertDaemonTest, KillNineAtAnyMomentLosesNothing) {
     StartDaemon();
     std::this_thread::sleep_for(delay);
     KillDaemon();
+    std::cerr << "DEBUGKILL " << delay.count() << " ms: " << sink.Messages().size() << " messages, " << Mentions().size() << " mentions\n";
   }
   StartDaemon();
   ASSERT_TRUE(WaitUntil(

@@ -131,14 +131,16 @@ TEST(RecoveryTest, KilledWriterLosesNoAcknowledgedPageAndLeavesNoPartialOne) {
       mention_ids.insert(m.id);
       EXPECT_EQ(dump["mentions_by_time"].count(TimeIndexKey(m.found_at_us, m.id)), 1u);
       EXPECT_EQ(dump["mentions_by_rule"].count(RuleIndexKey(m.rule_id, m.found_at_us, m.id)), 1u);
+      EXPECT_EQ(dump["mentions_by_rule"].count(RuleIdIndexKey(m.rule_id, m.id)), 1u);
       EXPECT_EQ(dump["mentions_by_site"].count(SiteIndexKey(m.site_id, m.found_at_us, m.id)), 1u);
       EXPECT_EQ(dump["doc_rule"].count(DocRuleKey(m.doc_id, m.rule_id)), 1u);
       EXPECT_EQ(dump["outbox"].count(OutboxKey(m.found_at_us, m.id)), 1u);
     }
-    for (const char* index :
-         {"mentions_by_time", "mentions_by_rule", "mentions_by_site", "doc_rule", "outbox"}) {
+    for (const char* index : {"mentions_by_time", "mentions_by_site", "doc_rule", "outbox"}) {
       EXPECT_EQ(dump[index].size(), mentions.size()) << index;
     }
+    // By time and by id (read cursors).
+    EXPECT_EQ(dump["mentions_by_rule"].size(), 2 * mentions.size());
     for (const auto& [key, value] : docs) {
       Document d;
       ASSERT_TRUE(DecodeDocument(value, d));
