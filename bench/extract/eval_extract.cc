@@ -1,7 +1,8 @@
 // eval_extract: scores kuzet::extractor on article-extraction corpora and times it against
 // Gumbo parsing alone on the same pages.
 //
-//   eval_extract [--repeat N] [--verbose] [CORPUS_DIR...]       text extraction (default: aeb-dev
+//   eval_extract [--repeat N] [--verbose] [--peer NAME=FILE.jsonl]... [CORPUS_DIR...]
+//                                                                text extraction (default: aeb-dev
 //                                                                and daniel-ru-dev of ../shared)
 //   eval_extract --dates [DIR]                                   publication dates (htmldate-dev)
 //
@@ -116,7 +117,62 @@ struct Page {
   std::string id, html, truth, url;
 };
 
-int EvalCorpus(const fs::path& dir, int repeat, bool verbose) {
+// Sums of per-page scores. The benchmark averages precision and recall over pages; F1 is printed
+// both from those averages and as the mean of per-page F1, so either convention can be compared.
+struct Score {
+  double precision = 0, recall = 0, f1 = 0;
+  int pages = 0;
+  void Add(std::string_view predicted, std::string_view truth) {
+    const auto [p, r] = PrecisionRecall(predicted, truth);
+    precision += p;
+    recall += r;
+    f1 += p + r > 0 ? 2 * p * r / (p + r) : 0;
+    ++pages;
+  }
+  std::string Format() const {
+    const double n = std::max(pages, 1);
+    const double P = precision / n, R = recall / n;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "precision %.3f  recall %.3f  F1 %.3f  (mean per-page F1 %.3f)",
+                  P, R, P + R > 0 ? 2 * P * R / (P + R) : 0, f1 / n);
+    return buf;
+  }
+};
+
+// Another extractor's output on the same corpus: JSON Lines {"id", "text", "seconds"} as written
+// by bench/extract/peers/run_peers.sh.
+struct PeerOutput {
+  std::string name;
+  fs::path path;
+};
+
+// Scores a peer's output against the same pages; a page the peer skipped scores as empty.
+void PrintPeer(const PeerOutput& peer, const std::vector<Page>& pages, double ours_pps) {
+  std::unordered_map<std::string, std::pair<std::string, double>> by_id;
+  std::ifstream in(peer.path);
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("id")) continue;
+    by_id[j["id"].get<std::string>()] = {j.value("text", ""), j.value("seconds", 0.0)};
+  }
+  if (by_id.empty()) {
+    std::printf("  %-18s no output in %s\n", peer.name.c_str(), peer.path.c_str());
+    return;
+  }
+  Score score;
+  double seconds = 0;
+  for (const Page& p : pages) {
+    auto it = by_id.find(p.id);
+    score.Add(it == by_id.end() ? "" : it->second.first, p.truth);
+    if (it != by_id.end()) seconds += it->second.second;
+  }
+  const double pps = seconds > 0 ? pages.size() / seconds : 0;
+  std::printf("  %-18s %s\n  %-18s %.1f pages/s (its own timer, per page), kuzet is %.1fx\n",
+              peer.name.c_str(), score.Format().c_str(), "", pps, pps > 0 ? ours_pps / pps : 0);
+}
+
+int EvalCorpus(const fs::path& dir, int repeat, bool verbose,
+               const std::vector<PeerOutput>& peers) {
   std::string gt_text;
   if (!ReadFile(dir / "ground-truth.json", gt_text)) {
     std::cerr << "cannot read " << (dir / "ground-truth.json") << "\n";
@@ -141,13 +197,12 @@ int EvalCorpus(const fs::path& dir, int repeat, bool verbose) {
     bytes += p.html.size();
     pages.push_back(std::move(p));
   }
-  double sum_p = 0, sum_r = 0;
+  Score ours;
   for (const auto& p : pages) {
     const auto result = kuzet::extractor::Extract(p.html, "", p.url);
     const std::string text = result.ok() ? result->text : "";
+    ours.Add(text, p.truth);
     const auto [prec, rec] = PrecisionRecall(text, p.truth);
-    sum_p += prec;
-    sum_r += rec;
     if (verbose) {
       std::printf("%-70s P %.3f R %.3f  %zu chars  lang %s\n", p.id.c_str(), prec, rec, text.size(),
                   result.ok() ? result->lang.c_str() : "-");
@@ -180,17 +235,16 @@ int EvalCorpus(const fs::path& dir, int repeat, bool verbose) {
   const double ours_s = seconds[0], gumbo_s = seconds[1], gumbo_quiet_s = seconds[2];
   if (sink == 42) std::puts("");  // keeps the work observable
   const double n = static_cast<double>(pages.size());
-  const double P = sum_p / n, R = sum_r / n;
-  const double F1 = P + R > 0 ? 2 * P * R / (P + R) : 0;
   const double ours_pps = n * repeat / ours_s, gumbo_pps = n * repeat / gumbo_s;
   const double quiet_pps = n * repeat / gumbo_quiet_s;
   std::printf("%s: %zu pages, %.1f MB\n", dir.filename().c_str(), pages.size(), bytes / 1e6);
-  std::printf("  precision %.3f  recall %.3f  F1 %.3f\n", P, R, F1);
+  std::printf("  %-18s %s\n", "kuzet", ours.Format().c_str());
   std::printf("  kuzet Extract %.1f pages/s, gumbo parse alone %.1f pages/s, ratio %.2f\n",
               ours_pps, gumbo_pps, ours_pps / gumbo_pps);
   std::printf(
       "  gumbo parse alone with max_errors=0 (as Extract parses) %.1f pages/s, ratio %.2f\n",
       quiet_pps, ours_pps / quiet_pps);
+  for (const PeerOutput& peer : peers) PrintPeer(peer, pages, ours_pps);
   return 0;
 }
 
@@ -243,9 +297,18 @@ int main(int argc, char** argv) {
   int repeat = 1;
   bool verbose = false, dates = false;
   std::vector<fs::path> dirs;
+  std::vector<PeerOutput> peers;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--repeat" && i + 1 < argc) {
+    if (a == "--peer" && i + 1 < argc) {
+      const std::string spec = argv[++i];
+      const size_t eq = spec.find('=');
+      if (eq == std::string::npos) {
+        std::cerr << "--peer expects NAME=FILE.jsonl, got " << spec << "\n";
+        return 2;
+      }
+      peers.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
+    } else if (a == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--verbose" || a == "-v") {
       verbose = true;
@@ -253,7 +316,8 @@ int main(int argc, char** argv) {
       dates = true;
     } else if (a == "--help" || a == "-h") {
       std::puts(
-          "usage: eval_extract [--repeat N] [--verbose] [CORPUS_DIR...]\n"
+          "usage: eval_extract [--repeat N] [--verbose] [--peer NAME=FILE.jsonl]... "
+          "[CORPUS_DIR...]\n"
           "       eval_extract --dates [--verbose] [HTMLDATE_DIR]");
       return 0;
     } else {
@@ -266,6 +330,10 @@ int main(int argc, char** argv) {
   }
   if (dirs.empty()) dirs = {shared / "aeb-dev", shared / "daniel-ru-dev"};
   int rc = 0;
-  for (const auto& d : dirs) rc |= EvalCorpus(d, repeat, verbose);
+  if (!peers.empty() && dirs.size() != 1) {
+    std::cerr << "--peer scores one corpus: name exactly one CORPUS_DIR\n";
+    return 2;
+  }
+  for (const auto& d : dirs) rc |= EvalCorpus(d, repeat, verbose, peers);
   return rc;
 }
