@@ -80,8 +80,16 @@ Utf8Census CountUtf8(std::string_view s) {
       i += 8;
     }
     if (i >= s.size()) break;
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
       ++i;
+      continue;
+    }
+    // Two-byte sequences (Cyrillic, Latin-1 letters) inline: most of a Russian page.
+    if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < s.size() &&
+        (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+      ++c.valid_multibyte;
+      i += 2;
       continue;
     }
     const size_t n = Utf8SequenceLength(s, i);
@@ -544,7 +552,9 @@ std::string GuessCyrillicCharset(std::string_view bytes) {
   return std::string(best->name);
 }
 
-DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
+namespace {
+
+DecodedText Decode(std::string_view bytes, std::string_view content_type, bool copy_valid) {
   DecodedText result;
   // 1. Byte-order mark.
   if (bytes.starts_with("\xEF\xBB\xBF")) {
@@ -577,7 +587,11 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
   // 2. Valid UTF-8 wins over any declaration; a few stray bytes in otherwise-UTF-8 text too.
   const Utf8Census census = CountUtf8(bytes);
   if (census.invalid == 0) {
-    result.utf8 = std::string(bytes);
+    if (copy_valid) {
+      result.utf8 = std::string(bytes);
+    } else {
+      result.unchanged = true;
+    }
     result.charset = kUtf8;
     if (census.valid_multibyte == 0) {
       // Pure ASCII decodes the same under any ASCII superset: report the declared one.
@@ -625,6 +639,16 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
   }
   result.charset = chosen;
   return result;
+}
+
+}  // namespace
+
+DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) {
+  return Decode(bytes, content_type, /*copy_valid=*/true);
+}
+
+DecodedText DecodeToUtf8UnlessValid(std::string_view bytes, std::string_view content_type) {
+  return Decode(bytes, content_type, /*copy_valid=*/false);
 }
 
 }  // namespace kuzet::extractor

@@ -18,11 +18,17 @@
 namespace kuzet::extractor {
 
 struct DecodedText {
-  std::string utf8;     // the document as UTF-8
+  std::string utf8;     // the document as UTF-8 (empty when `unchanged`)
   std::string charset;  // canonical name of the charset used, e.g. "UTF-8", "windows-1251"
+  bool unchanged = false;  // the input bytes are the UTF-8 text as they stand (not copied)
 };
 
 DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type);
+
+// As DecodeToUtf8, but input that is already valid UTF-8 (or ASCII) is not copied: `unchanged`
+// is set, `utf8` left empty and the caller reads its own bytes. Saves a page-sized allocation
+// and copy on most of the web.
+DecodedText DecodeToUtf8UnlessValid(std::string_view bytes, std::string_view content_type);
 
 // Canonical charset name for a label ("cp1251", "Win-1251", "koi8r"...), "" if unknown.
 std::string NormalizeCharsetLabel(std::string_view label);

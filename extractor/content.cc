@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "extractor/dom.h"
+#include "extractor/fragment_set.h"
 
 namespace kuzet::extractor {
 namespace {
@@ -91,12 +92,26 @@ constexpr std::string_view kReadMore[] = {"read more",    "continue reading", "r
                                           "Читать далее", "читать полностью", "Читать полностью",
                                           "толығырақ",    "Толығырақ"};
 
-bool ContainsAny(std::string_view hay, std::span<const std::string_view> needles) {
-  for (auto n : needles) {
-    if (hay.find(n) != std::string_view::npos) return true;
-  }
-  return false;
+// The class/id fragment lists, indexed together once per process (immutable after
+// construction, so safe to share between threads). Bits of FragmentSet::Find:
+constexpr uint32_t kHintPositive = 1, kHintNegative = 2, kHintUnlikely = 4,
+                   kHintStrongUnlikely = 8, kHintMaybe = 16;
+
+const FragmentSet& NameHints() {
+  static const FragmentSet hints{kPositive, kNegative, kUnlikely, kStrongUnlikely, kMaybe};
+  return hints;
 }
+
+// Class and id are matched separately yet the removal rule reads them as one "class id" string;
+// that is the same only while no fragment holds a space.
+constexpr bool HasNoSpace(std::span<const std::string_view> fragments) {
+  for (std::string_view f : fragments) {
+    if (f.find(' ') != std::string_view::npos) return false;
+  }
+  return true;
+}
+static_assert(HasNoSpace(kPositive) && HasNoSpace(kNegative) && HasNoSpace(kUnlikely) &&
+              HasNoSpace(kStrongUnlikely) && HasNoSpace(kMaybe));
 
 enum class Kind : uint8_t { kElement, kText };
 
@@ -205,6 +220,7 @@ bool IsHeading(GumboTag t) { return t >= GUMBO_TAG_H1 && t <= GUMBO_TAG_H6; }
 struct ElementAttrs {
   std::string_view cls, id, style, role;
   std::string_view lower_cls, lower_id;  // lowercased copies (set by the scorer for blocks)
+  uint32_t cls_hints = 0, id_hints = 0;   // NameHints().Find of lower_cls and lower_id
   bool hidden = false;
 };
 
@@ -355,6 +371,8 @@ class Extraction {
           LowerInPlace(scratch_);
           attrs.lower_cls = std::string_view(scratch_).substr(0, attrs.cls.size());
           attrs.lower_id = std::string_view(scratch_).substr(attrs.cls.size() + 1);
+          attrs.cls_hints = NameHints().Find(attrs.lower_cls);
+          attrs.id_hints = NameHints().Find(attrs.lower_id);
         }
         if (IsExcluded(attrs, tag)) continue;
       }
@@ -418,17 +436,16 @@ class Extraction {
       return false;
     if (IsDialogRole(a.role)) return true;
     if (a.lower_cls.empty() && a.lower_id.empty()) return false;  // also: inline, tiny
-    const std::string_view match = scratch_;                      // lower_cls + ' ' + lower_id
-    if (ContainsAny(match, kStrongUnlikely)) return true;
-    return ContainsAny(match, kUnlikely) && !ContainsAny(match, kMaybe);
+    const uint32_t hints = a.cls_hints | a.id_hints;
+    if (hints & kHintStrongUnlikely) return true;
+    return (hints & kHintUnlikely) && !(hints & kHintMaybe);
   }
 
   int16_t ClassWeight(const ElementAttrs& a) {
     int16_t w = 0;
-    for (const std::string_view lower : {a.lower_cls, a.lower_id}) {
-      if (lower.empty()) continue;
-      if (ContainsAny(lower, kNegative)) w -= 25;
-      if (ContainsAny(lower, kPositive)) w += 25;
+    for (const uint32_t hints : {a.cls_hints, a.id_hints}) {
+      if (hints & kHintNegative) w -= 25;
+      if (hints & kHintPositive) w += 25;
     }
     return w;
   }

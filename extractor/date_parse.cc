@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <vector>
@@ -167,10 +168,34 @@ struct Token {
   char sep_after = ' ';  // the first non-space separator character following the token, if any
 };
 
-// Splits into numbers and lowercase words; punctuation between is remembered in sep_after.
-std::vector<Token> Tokenize(std::string_view s, size_t max_tokens) {
-  std::vector<Token> tokens;
-  int32_t i = 0;
+// Whether c is a letter, and its lowercase. ASCII and basic Cyrillic (U+0400-U+045F, letters
+// only) are mapped here: ICU calls per character dominated scanning 20 KB of page text.
+bool LetterToLower(UChar32 c, UChar32& lower) {
+  if (c < 0x80) {
+    if (c >= 'a' && c <= 'z') {
+      lower = c;
+      return true;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      lower = c + 32;
+      return true;
+    }
+    return false;
+  }
+  if (c >= 0x400 && c <= 0x45F) {
+    lower = c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c;
+    return true;
+  }
+  if (!u_isalpha(c)) return false;
+  lower = u_tolower(c);
+  return true;
+}
+
+// Splits s into numbers and lowercase words, appending to tokens from byte `pos` on until
+// max_tokens are held or s ends; `pos` advances so that a later call resumes where this one
+// stopped. Punctuation between tokens is remembered in sep_after.
+void TokenizeMore(std::string_view s, size_t& pos, std::vector<Token>& tokens, size_t max_tokens) {
+  auto i = static_cast<int32_t>(pos);
   const auto n = static_cast<int32_t>(s.size());
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   while (i < n && tokens.size() < max_tokens) {
@@ -188,18 +213,22 @@ std::vector<Token> Tokenize(std::string_view s, size_t max_tokens) {
       }
       i = j;
       tokens.push_back(std::move(t));
-    } else if (u_isalpha(c)) {
+    } else if (UChar32 unused; LetterToLower(c, unused)) {
       Token t{Token::kWord, "", 0, 0};
       int32_t j = start;
       while (j < n) {
         const int32_t k = j;
         UChar32 d;
         U8_NEXT(p, j, n, d);
-        if (d < 0 || !u_isalpha(d)) {
+        UChar32 lower;
+        if (d < 0 || !LetterToLower(d, lower)) {
           j = k;
           break;
         }
-        UChar32 lower = u_tolower(d);
+        if (lower < 0x80) {
+          t.text.push_back(static_cast<char>(lower));
+          continue;
+        }
         char buf[4];
         int32_t len = 0;
         UBool err = false;
@@ -214,7 +243,7 @@ std::vector<Token> Tokenize(std::string_view s, size_t max_tokens) {
       tokens.back().sep_after = '#';  // some non-ASCII punctuation
     }
   }
-  return tokens;
+  pos = static_cast<size_t>(i);
 }
 
 int Year(const Token& t) {
@@ -263,11 +292,12 @@ std::string MatchAt(const std::vector<Token>& t, size_t k) {
     if (month != 0 && Year(y < t.size() ? t[y] : t[k]) && Plausible(t[y].value, month, t[k].value))
       return Format(t[y].value, month, t[k].value);
   }
-  // Month D, YYYY  ("November 5, 2013", "Nov 5 2013")
-  if (const int month = word_month(k); month != 0 && num(k + 1) && t[k + 1].digits <= 2 &&
-                                       k + 2 < t.size() && Year(t[k + 2]) &&
-                                       Plausible(t[k + 2].value, month, t[k + 1].value)) {
-    return Format(t[k + 2].value, month, t[k + 1].value);
+  // Month D, YYYY  ("November 5, 2013", "Nov 5 2013"); the month table is searched last, as it
+  // is the costly test and every word reaches it.
+  if (num(k + 1) && t[k + 1].digits <= 2 && k + 2 < t.size() && Year(t[k + 2])) {
+    if (const int month = word_month(k);
+        month != 0 && Plausible(t[k + 2].value, month, t[k + 1].value))
+      return Format(t[k + 2].value, month, t[k + 1].value);
   }
   // YYYY Month D  ("2011 жылғы 16 желтоқсан" is handled as D Month after the year word)
   if (num(k) && t[k].digits == 4) {
@@ -302,7 +332,9 @@ std::string NormalizeDate(std::string_view value) {
       if (Plausible(y, m, d)) return Format(y, m, d);
     }
   }
-  const auto tokens = Tokenize(value, 16);
+  std::vector<Token> tokens;
+  size_t pos = 0;
+  TokenizeMore(value, pos, tokens, 16);
   for (size_t k = 0; k < tokens.size(); ++k) {
     std::string d = MatchAt(tokens, k);
     if (!d.empty()) return d;
@@ -311,12 +343,26 @@ std::string NormalizeDate(std::string_view value) {
 }
 
 std::string FindDateInText(std::string_view utf8) {
-  const auto tokens = Tokenize(utf8, 200000);
-  for (size_t k = 0; k < tokens.size(); ++k) {
-    std::string d = MatchAt(tokens, k);
-    if (!d.empty()) return d;
+  // Tokenized in growing batches so that a date near the start (the usual case) does not pay
+  // for tokenizing 20 KB of page text. MatchAt(k) reads at most kLookahead tokens past k, and
+  // the sep_after of the last token is final only once the next token has started, so only
+  // positions with kLookahead tokens after them are tried before the text is exhausted.
+  constexpr size_t kLookahead = 4;
+  constexpr size_t kMaxTokens = 200000;
+  std::vector<Token> tokens;
+  size_t pos = 0;
+  size_t k = 0;
+  for (size_t batch = 64;; batch *= 2) {
+    TokenizeMore(utf8, pos, tokens, std::min(batch, kMaxTokens));
+    const bool complete = pos >= utf8.size() || tokens.size() >= kMaxTokens;
+    const size_t ready = complete ? tokens.size()
+                                  : (tokens.size() > kLookahead ? tokens.size() - kLookahead : 0);
+    for (; k < ready; ++k) {
+      std::string d = MatchAt(tokens, k);
+      if (!d.empty()) return d;
+    }
+    if (complete) return "";
   }
-  return "";
 }
 
 std::string FindDateInUrl(std::string_view url) {

@@ -10,21 +10,30 @@ bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
 
 void AppendCollapsed(std::string_view text, std::string& out) {
   bool space = !out.empty() && out.back() == ' ';
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool nbsp = c == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0';
-    if (IsSpace(c) || nbsp) {
-      if (nbsp) ++i;
-      if (!space) out.push_back(' ');
-      space = true;
-    } else {
-      out.push_back(c);
+  auto is_nbsp = [&](size_t i) {
+    return text[i] == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0';
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    // Runs of non-space bytes are copied whole: this builds every text the extractor returns.
+    size_t end = i;
+    while (end < text.size() && !IsSpace(text[end]) && !is_nbsp(end)) ++end;
+    if (end > i) {
+      out.append(text, i, end - i);
       space = false;
+      i = end;
+      continue;
     }
+    i += is_nbsp(i) ? 2 : 1;
+    if (!space) out.push_back(' ');
+    space = true;
   }
 }
 
-std::string NodeText(const GumboNode* node) {
+namespace {
+
+// Collapsed text under node; stops after the text node that brings it to stop_after bytes.
+std::string CollectText(const GumboNode* node, size_t stop_after) {
   std::string out;
   std::vector<const GumboNode*> stack{node};
   while (!stack.empty()) {
@@ -33,6 +42,7 @@ std::string NodeText(const GumboNode* node) {
     if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA ||
         n->type == GUMBO_NODE_WHITESPACE) {
       AppendCollapsed(n->v.text.text, out);
+      if (out.size() >= stop_after) break;
       continue;
     }
     if (n->type != GUMBO_NODE_ELEMENT) continue;
@@ -47,7 +57,21 @@ std::string NodeText(const GumboNode* node) {
     for (unsigned k = kids.length; k-- > 0;)
       stack.push_back(static_cast<const GumboNode*>(kids.data[k]));
   }
-  return std::string(Trim(out));
+  return out;
+}
+
+}  // namespace
+
+std::string NodeText(const GumboNode* node) {
+  return std::string(Trim(CollectText(node, std::string::npos)));
+}
+
+std::string NodeTextPrefix(const GumboNode* node, size_t max_bytes) {
+  // Collapsing leaves at most one space at each end for Trim to remove, so two bytes beyond
+  // max_bytes make the trimmed prefix equal to that of the whole text.
+  const size_t stop_after = max_bytes > std::string::npos - 2 ? std::string::npos : max_bytes + 2;
+  const std::string collected = CollectText(node, stop_after);
+  return std::string(Trim(collected).substr(0, max_bytes));
 }
 
 std::string AsciiLower(std::string_view s) {

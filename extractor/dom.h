@@ -25,6 +25,10 @@ void AppendCollapsed(std::string_view text, std::string& out);
 // All text under node (script/style/template excluded), whitespace collapsed and trimmed.
 std::string NodeText(const GumboNode* node);
 
+// The first max_bytes bytes of NodeText(node) (all of it if shorter), without walking the rest
+// of the subtree: the date fallback reads only the top of a page's visible text.
+std::string NodeTextPrefix(const GumboNode* node, size_t max_bytes);
+
 // Lowercase ASCII copy.
 std::string AsciiLower(std::string_view s);
 

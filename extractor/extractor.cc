@@ -4,6 +4,8 @@
 
 #include <exception>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "extractor/charset.h"
 #include "extractor/content.h"
@@ -30,13 +32,13 @@ const GumboNode* FindBody(const GumboNode* html) {
   return nullptr;
 }
 
-Article ExtractDecoded(const DecodedText& decoded, std::string_view url) {
+Article ExtractDecoded(std::string_view utf8, std::string charset, std::string_view url) {
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // error records cost time and we never read them
   std::unique_ptr<GumboOutput, GumboOutputDeleter> output(
-      gumbo_parse_with_options(&options, decoded.utf8.data(), decoded.utf8.size()));
+      gumbo_parse_with_options(&options, utf8.data(), utf8.size()));
   Article a;
-  a.charset = decoded.charset;
+  a.charset = std::move(charset);
   if (output == nullptr) return a;
   UrlResolver resolver(url);
   PageMetadata meta = ExtractMetadata(output->document, url, resolver);
@@ -54,8 +56,7 @@ Article ExtractDecoded(const DecodedText& decoded, std::string_view url) {
     a.date = FindDateInText(std::string_view(a.text).substr(0, 1500));
     if (a.date.empty()) {
       if (const GumboNode* body = FindBody(output->root)) {
-        const std::string visible = NodeText(body);
-        a.date = FindDateInText(std::string_view(visible).substr(0, 20000));
+        a.date = FindDateInText(NodeTextPrefix(body, 20000));
       }
     }
   }
@@ -73,7 +74,11 @@ Result<Article> Extract(std::string_view bytes, std::string_view content_type,
         std::to_string(kMaxDocumentBytes) + " (" + std::string(url) + ")");
   }
   try {
-    return ExtractDecoded(DecodeToUtf8(bytes, content_type), url);
+    DecodedText decoded = DecodeToUtf8UnlessValid(bytes, content_type);
+    // Valid UTF-8 is parsed in place; Gumbo's tree points into its input (original_text), which
+    // the caller's bytes outlive for the whole call.
+    const std::string_view utf8 = decoded.unchanged ? bytes : std::string_view(decoded.utf8);
+    return ExtractDecoded(utf8, std::move(decoded.charset), url);
   } catch (const std::exception& e) {
     // bad_alloc or a library exception: report, never propagate.
     return Status::Corruption("extractor: cannot extract " + std::string(url) + ": " + e.what());

@@ -1,6 +1,7 @@
 #include "extractor/url_resolver.h"
 
 #include <algorithm>
+#include <array>
 
 #include "extractor/dom.h"
 
@@ -19,53 +20,54 @@ bool IsHttp(CURLU* u) {
 }
 
 // Trims HTML whitespace and removes tabs/newlines inside, as the URL standard's parser does.
-std::string CleanHref(std::string_view href) {
+// Returns a view of href itself when nothing inside needs removing (nearly always), else of
+// `storage`.
+std::string_view CleanHref(std::string_view href, std::string& storage) {
   href = Trim(href);
-  std::string out;
-  out.reserve(href.size());
+  // '\t' (9) < '\n' (10) < '\r' (13): one comparison per byte rejects nearly all.
+  const bool clean = std::none_of(href.begin(), href.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= '\r' && (c == '\n' || c == '\r' || c == '\t');
+  });
+  if (clean) return href;
+  storage.clear();
   for (char c : href) {
-    if (c != '\n' && c != '\r' && c != '\t') out.push_back(c);
+    if (c != '\n' && c != '\r' && c != '\t') storage.push_back(c);
   }
-  return out;
+  return storage;
 }
 
-// Characters that libcurl would pass through unchanged in a path or query.
-bool IsPlainUrlChar(char c) {
-  if (c >= 'a' && c <= 'z') return true;
-  if (c >= 'A' && c <= 'Z') return true;
-  if (c >= '0' && c <= '9') return true;
-  switch (c) {
-    case '-':
-    case '.':
-    case '_':
-    case '~':
-    case '/':
-    case '?':
-    case '#':
-    case '!':
-    case '$':
-    case '&':
-    case '\'':
-    case '(':
-    case ')':
-    case '*':
-    case '+':
-    case ',':
-    case ';':
-    case '=':
-    case ':':
-    case '@':
-    case '%':
-      return true;
-    default:
-      return false;
+// ASCII case-insensitive prefix test; prefix is lowercase.
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t k = 0; k < prefix.size(); ++k) {
+    char c = s[k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != prefix[k]) return false;
   }
+  return true;
 }
 
-// RFC 3986 §5.2.4 remove_dot_segments.
-std::string RemoveDotSegments(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
+// Characters that libcurl would pass through unchanged in a path or query, as a table: every
+// byte of every link is tested.
+constexpr std::array<bool, 256> kPlainUrlChars = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (unsigned char c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (unsigned char c = '0'; c <= '9'; ++c) t[c] = true;
+  for (unsigned char c : std::string_view("-._~/?#!$&'()*+,;=:@%")) t[c] = true;
+  return t;
+}();
+
+bool IsPlainUrlChar(char c) { return kPlainUrlChars[static_cast<unsigned char>(c)]; }
+
+// RFC 3986 §5.2.4 remove_dot_segments, appending the result to `out`.
+void AppendWithoutDotSegments(std::string_view in, std::string& out) {
+  // Most paths have no dot segment at all; only "." or ".." at a segment start can be one.
+  if (in.find("/.") == std::string_view::npos && !in.starts_with('.')) {
+    out += in;
+    return;
+  }
+  const size_t start = out.size();  // ".." never climbs above the part appended here
   while (!in.empty()) {
     if (in.starts_with("../")) {
       in.remove_prefix(3);
@@ -78,7 +80,7 @@ std::string RemoveDotSegments(std::string_view in) {
     } else if (in.starts_with("/../") || in == "/..") {
       in = in.size() == 3 ? std::string_view("/") : in.substr(3);
       const size_t slash = out.rfind('/');
-      out.resize(slash == std::string::npos ? 0 : slash);
+      out.resize(slash == std::string::npos || slash < start ? start : slash);
     } else if (in == "." || in == "..") {
       in = {};
     } else {
@@ -88,7 +90,6 @@ std::string RemoveDotSegments(std::string_view in) {
       in.remove_prefix(n);
     }
   }
-  return out;
 }
 
 }  // namespace
@@ -153,7 +154,11 @@ std::optional<std::string> UrlResolver::ResolveSimpleRelative(std::string_view h
       rest = rest.substr(0, hash);
     const size_t q = rest.find('?');
     const std::string_view path = rest.substr(0, q);
-    out += path.empty() ? std::string("/") : RemoveDotSegments(path);
+    if (path.empty()) {
+      out += '/';
+    } else {
+      AppendWithoutDotSegments(path, out);
+    }
     if (q != std::string_view::npos && q + 1 < rest.size())
       out += rest.substr(q);  // libcurl drops a bare '?'
     return out;
@@ -178,19 +183,20 @@ std::optional<std::string> UrlResolver::ResolveSimpleRelative(std::string_view h
     return out;
   }
   if (path.front() == '/') {
-    out += RemoveDotSegments(path);
+    AppendWithoutDotSegments(path, out);
   } else {
     const size_t slash = base_path_.rfind('/');
     std::string merged = base_path_.substr(0, slash + 1);
     merged += path;
-    out += RemoveDotSegments(merged);
+    AppendWithoutDotSegments(merged, out);
   }
   if (q != std::string_view::npos && q + 1 < href.size()) out += href.substr(q);
   return out;
 }
 
 UrlResolver::UrlResolver(std::string_view page_url) {
-  const std::string url = CleanHref(page_url);
+  std::string storage;
+  const std::string url(CleanHref(page_url, storage));
   if (url.empty()) return;
   base_ = curl_url();
   if (base_ == nullptr) return;
@@ -206,7 +212,8 @@ UrlResolver::~UrlResolver() {
 }
 
 void UrlResolver::SetBase(std::string_view base_href) {
-  const std::string href = CleanHref(base_href);
+  std::string storage;
+  const std::string href(CleanHref(base_href, storage));
   if (href.empty()) return;
   CURLU* u = base_ != nullptr ? curl_url_dup(base_) : curl_url();
   if (u == nullptr) return;
@@ -220,18 +227,19 @@ void UrlResolver::SetBase(std::string_view base_href) {
 }
 
 std::optional<std::string> UrlResolver::Resolve(std::string_view href) const {
-  const std::string h = CleanHref(href);
+  std::string storage;
+  const std::string_view h = CleanHref(href, storage);
   if (h.empty() || h.front() == '#') return std::nullopt;
   // Cheap rejections before libcurl: schemes that are never pages.
-  const std::string lower = AsciiLower(std::string_view(h).substr(0, 11));
-  if (lower.starts_with("javascript:") || lower.starts_with("mailto:") ||
-      lower.starts_with("tel:") || lower.starts_with("data:"))
+  if (StartsWithNoCase(h, "javascript:") || StartsWithNoCase(h, "mailto:") ||
+      StartsWithNoCase(h, "tel:") || StartsWithNoCase(h, "data:"))
     return std::nullopt;
   if (auto fast = ResolveSimpleRelative(h)) return fast;
   CURLU* u = base_ != nullptr ? curl_url_dup(base_) : curl_url();
   if (u == nullptr) return std::nullopt;
   std::optional<std::string> result;
-  if (curl_url_set(u, CURLUPART_URL, h.c_str(), kSetFlags) == CURLUE_OK && IsHttp(u)) {
+  if (curl_url_set(u, CURLUPART_URL, std::string(h).c_str(), kSetFlags) == CURLUE_OK &&
+      IsHttp(u)) {
     curl_url_set(u, CURLUPART_FRAGMENT, nullptr, 0);
     char* out = nullptr;
     if (curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {
