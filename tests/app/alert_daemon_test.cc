@@ -27,6 +27,7 @@
 
 #include "tests/alert/child_process.h"
 #include "tests/alert/mail_parser.h"
+#include "tests/app/run_command.h"
 #include "tests/app/test_site.h"
 
 namespace kuzet {
@@ -103,14 +104,8 @@ bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds time
 
 // `kuzet ARGS` to completion: exit code and stdout.
 std::pair<int, std::string> Kuzet(const std::string& args) {
-  std::string command = std::string(KUZET_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  testing::CommandResult r = testing::RunKuzet(args + " 2>&1");
+  return {r.exit_code, r.out};
 }
 
 class AlertDaemonTest : public ::testing::Test {

@@ -16,29 +16,15 @@
 
 #include "storage/store.h"
 
+#include "tests/app/run_command.h"
+
 namespace kuzet {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-};
-
-// stdout only; "2>&1" in args captures stderr too.
-CommandResult RunKuzet(const std::string& args) {
-  std::string command = std::string(KUZET_BINARY) + " " + args;
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using testing::CommandResult;
+using testing::RunKuzet;  // stdout only; "2>&1" in args captures stderr too
 
 int64_t Now() {
   return std::chrono::duration_cast<std::chrono::microseconds>(

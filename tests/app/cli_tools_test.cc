@@ -11,28 +11,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/app/run_command.h"
+
 namespace kuzet {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int exit_code = -1;
-  std::string out;
-};
-
-Output Kuzet(const std::string& args) {
-  std::string command = std::string(KUZET_BINARY) + " " + args;
-  Output result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using Output = testing::CommandResult;
+const auto& Kuzet = testing::RunKuzet;
 
 class CliToolsTest : public ::testing::Test {
  protected:

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/app/run_command.h"
 #include "tests/app/test_site.h"
 
 namespace kuzet {
@@ -30,13 +31,7 @@ std::string ReadFile(const fs::path& path) {
 }
 
 size_t CountMentions(const std::string& config) {
-  std::string command = std::string(KUZET_BINARY) + " mentions --format json --config " + config;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
+  std::string out = testing::RunKuzet("mentions --format json --config " + config).out;
   auto json = nlohmann::json::parse(out, nullptr, false);
   return json.is_array() ? json.size() : 0;
 }

@@ -24,6 +24,7 @@
 #include "app/http_server.h"
 #include "app/time_bound.h"
 #include "tests/app/http_test_store.h"
+#include "tests/app/run_command.h"
 
 extern char** environ;
 
@@ -33,22 +34,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-};
-
-CommandResult RunShell(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
-  int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using testing::CommandResult;
+using testing::RunShell;
 
 bool HaveFeedparser() {
   return RunShell("/usr/bin/python3 -c 'import feedparser' 2>/dev/null").exit_code == 0;
