@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -85,8 +86,24 @@ Utf8Census CountUtf8(std::string_view s) {
       ++i;
       continue;
     }
-    // Two-byte sequences (Cyrillic, Latin-1 letters) inline: most of a Russian page.
-    if (b0 >= 0xC2 && b0 <= 0xDF && i + 1 < s.size() &&
+    // Four two-byte sequences (Cyrillic, Latin-1 letters: most of a Russian page) at once:
+    // leads 110xxxxx but not C0/C1 (bits 1-4 nonzero), continuations 10xxxxxx.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::copy_n(s.data() + i, 8, reinterpret_cast<char*>(&w));
+      if constexpr (std::endian::native == std::endian::big) break;
+      const uint64_t lead_bits = w & 0x001E001E001E001EULL;
+      if ((w & 0xC0E0C0E0C0E0C0E0ULL) != 0x80C080C080C080C0ULL ||
+          ((lead_bits + 0x7FFF7FFF7FFF7FFFULL) & 0x8000800080008000ULL) != 0x8000800080008000ULL)
+        break;
+      c.valid_multibyte += 4;
+      i += 8;
+    }
+    if (i >= s.size()) break;
+    const auto b1 = static_cast<unsigned char>(s[i]);
+    if (b1 < 0x80) continue;
+    // Two-byte sequences one at a time.
+    if (b1 >= 0xC2 && b1 <= 0xDF && i + 1 < s.size() &&
         (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
       ++c.valid_multibyte;
       i += 2;

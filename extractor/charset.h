@@ -18,8 +18,8 @@
 namespace kuzet::extractor {
 
 struct DecodedText {
-  std::string utf8;     // the document as UTF-8 (empty when `unchanged`)
-  std::string charset;  // canonical name of the charset used, e.g. "UTF-8", "windows-1251"
+  std::string utf8;        // the document as UTF-8 (empty when `unchanged`)
+  std::string charset;     // canonical name of the charset used, e.g. "UTF-8", "windows-1251"
   bool unchanged = false;  // the input bytes are the UTF-8 text as they stand (not copied)
 };
 

@@ -21,6 +21,7 @@ constexpr unsigned kWeightClasses = 2;
 constexpr unsigned kCleanConditionally = 4;
 constexpr size_t kMinArticleChars = 500;
 constexpr size_t kShortArticleChars = 140;
+constexpr int kMaxSectionEnderNodes = 64;  // flattened nodes under a section-ending heading
 
 // Class/id fragments. Latin names dominate even on Cyrillic sites; transliterations and a few
 // Cyrillic names cover the rest.
@@ -94,8 +95,8 @@ constexpr std::string_view kReadMore[] = {"read more",    "continue reading", "r
 
 // The class/id fragment lists, indexed together once per process (immutable after
 // construction, so safe to share between threads). Bits of FragmentSet::Find:
-constexpr uint32_t kHintPositive = 1, kHintNegative = 2, kHintUnlikely = 4,
-                   kHintStrongUnlikely = 8, kHintMaybe = 16;
+constexpr uint32_t kHintPositive = 1, kHintNegative = 2, kHintUnlikely = 4, kHintStrongUnlikely = 8,
+                   kHintMaybe = 16;
 
 const FragmentSet& NameHints() {
   static const FragmentSet hints{kPositive, kNegative, kUnlikely, kStrongUnlikely, kMaybe};
@@ -220,7 +221,7 @@ bool IsHeading(GumboTag t) { return t >= GUMBO_TAG_H1 && t <= GUMBO_TAG_H6; }
 struct ElementAttrs {
   std::string_view cls, id, style, role;
   std::string_view lower_cls, lower_id;  // lowercased copies (set by the scorer for blocks)
-  uint32_t cls_hints = 0, id_hints = 0;   // NameHints().Find of lower_cls and lower_id
+  uint32_t cls_hints = 0, id_hints = 0;  // NameHints().Find of lower_cls and lower_id
   bool hidden = false;
 };
 
@@ -671,8 +672,12 @@ class Extraction {
   }
 
   // Short block whose whole text announces comments, related links and the like.
-  bool IsSectionEnder(const Node& n) const {
+  bool IsSectionEnder(int i) const {
+    const Node& n = nodes_[i];
     if (n.text == 0 || n.text > 60) return false;
+    // Such a heading is a small subtree. Without this bound every level of a deeply nested page
+    // (100 000 <div>s) would walk all the levels below it: quadratic time.
+    if (n.end - i > kMaxSectionEnderNodes) return false;
     std::string text = NodeText(n.g);
     // Lowercase ASCII and the Cyrillic capitals А-Я/Ё; enough for the phrases above.
     std::string lower;
@@ -756,7 +761,7 @@ class Extraction {
             (IsHeading(n.tag) || n.tag == GUMBO_TAG_P || n.tag == GUMBO_TAG_DIV ||
              n.tag == GUMBO_TAG_SECTION || n.tag == GUMBO_TAG_STRONG || n.tag == GUMBO_TAG_B ||
              n.tag == GUMBO_TAG_SPAN) &&
-            IsSectionEnder(n)) {
+            IsSectionEnder(i)) {
           // Skip this block and its following siblings.
           const int parent = n.parent;
           i = parent >= 0 ? nodes_[parent].end : n.end;

@@ -355,8 +355,8 @@ std::string FindDateInText(std::string_view utf8) {
   for (size_t batch = 64;; batch *= 2) {
     TokenizeMore(utf8, pos, tokens, std::min(batch, kMaxTokens));
     const bool complete = pos >= utf8.size() || tokens.size() >= kMaxTokens;
-    const size_t ready = complete ? tokens.size()
-                                  : (tokens.size() > kLookahead ? tokens.size() - kLookahead : 0);
+    const size_t ready =
+        complete ? tokens.size() : (tokens.size() > kLookahead ? tokens.size() - kLookahead : 0);
     for (; k < ready; ++k) {
       std::string d = MatchAt(tokens, k);
       if (!d.empty()) return d;

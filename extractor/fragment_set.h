@@ -30,8 +30,9 @@ class FragmentSet {
     std::string_view text;
     uint32_t bit;
   };
-  std::vector<Fragment> sorted_;            // by first byte
-  std::array<uint16_t, 257> first_byte_{};  // sorted_[first_byte_[b], first_byte_[b + 1]) start with b
+  std::vector<Fragment> sorted_;  // by first byte
+  std::array<uint16_t, 257>
+      first_byte_{};  // sorted_[first_byte_[b], first_byte_[b + 1]) start with b
   uint32_t all_bits_ = 0;
 };
 

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <optional>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 
@@ -61,7 +63,8 @@ struct Scan {
   std::vector<const GumboNode*> dated_elements;  // class/id names a date or byline
   bool meta_utc = false, itemprop_utc = false, time_utc = false, time_pub_utc = false;
   std::vector<std::string> json_ld;
-  std::vector<std::string> hrefs, feed_hrefs;
+  // Views into the Gumbo tree, which outlives the scan: a page has hundreds of links.
+  std::vector<std::string_view> hrefs, feed_hrefs;
 };
 
 bool RelHas(std::string_view rel, std::string_view word) {
@@ -303,6 +306,21 @@ void ReadJsonLd(std::string_view text, std::string& date, bool& date_utc, std::s
   }
 }
 
+// Resolves each href and keeps the first of each distinct URL, in order.
+void AppendResolvedUnique(const std::vector<std::string_view>& hrefs, const UrlResolver& resolver,
+                          std::vector<std::string>& out) {
+  // Views of the kept URLs: `out` is reserved up front, so its strings never move.
+  out.reserve(out.size() + hrefs.size());
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(hrefs.size());
+  for (const std::string_view href : hrefs) {
+    std::optional<std::string> u = resolver.Resolve(href);
+    if (!u) continue;
+    out.push_back(std::move(*u));
+    if (!seen.insert(out.back()).second) out.pop_back();
+  }
+}
+
 std::string FirstNonEmpty(std::initializer_list<const std::string*> values) {
   for (const std::string* v : values) {
     if (!v->empty()) return *v;
@@ -414,16 +432,8 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
   }
   if (m.date.empty() && !m.canonical_url.empty()) m.date = FindDateInUrl(m.canonical_url);
 
-  std::unordered_set<std::string> seen;
-  for (const auto& href : s.hrefs) {
-    auto u = resolver.Resolve(href);
-    if (u && seen.insert(*u).second) m.links.push_back(std::move(*u));
-  }
-  seen.clear();
-  for (const auto& href : s.feed_hrefs) {
-    auto u = resolver.Resolve(href);
-    if (u && seen.insert(*u).second) m.feed_links.push_back(std::move(*u));
-  }
+  AppendResolvedUnique(s.hrefs, resolver, m.links);
+  AppendResolvedUnique(s.feed_hrefs, resolver, m.feed_links);
   return m;
 }
 

@@ -238,8 +238,7 @@ std::optional<std::string> UrlResolver::Resolve(std::string_view href) const {
   CURLU* u = base_ != nullptr ? curl_url_dup(base_) : curl_url();
   if (u == nullptr) return std::nullopt;
   std::optional<std::string> result;
-  if (curl_url_set(u, CURLUPART_URL, std::string(h).c_str(), kSetFlags) == CURLUE_OK &&
-      IsHttp(u)) {
+  if (curl_url_set(u, CURLUPART_URL, std::string(h).c_str(), kSetFlags) == CURLUE_OK && IsHttp(u)) {
     curl_url_set(u, CURLUPART_FRAGMENT, nullptr, 0);
     char* out = nullptr;
     if (curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK) {

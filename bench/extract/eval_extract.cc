@@ -291,11 +291,99 @@ int EvalDates(const fs::path& dir, bool verbose) {
   return 0;
 }
 
+// The text of an HTML fragment (Readability's expected.html): text nodes in order, block elements
+// separated, so words never run together across paragraphs.
+void AppendText(const GumboNode* node, std::string& out) {
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE) {
+    out += node->v.text.text;
+    return;
+  }
+  if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_DOCUMENT) return;
+  const GumboVector& children =
+      node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
+  if (node->type == GUMBO_NODE_ELEMENT &&
+      (node->v.element.tag == GUMBO_TAG_SCRIPT || node->v.element.tag == GUMBO_TAG_STYLE)) {
+    return;
+  }
+  for (unsigned i = 0; i < children.length; ++i) {
+    AppendText(static_cast<const GumboNode*>(children.data[i]), out);
+  }
+  out += '\n';
+}
+
+std::string HtmlToText(const std::string& html) {
+  GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
+  std::string text;
+  AppendText(output->root, text);
+  gumbo_destroy_output(&kGumboDefaultOptions, output);
+  return text;
+}
+
+// Whitespace collapsed and trimmed, for comparing titles and bylines.
+std::string Squeeze(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Mozilla Readability's test pages: <name>/source.html, expected.html (the article) and
+// expected-metadata.json (title, byline). Scores the text like the other corpora, and the share
+// of pages whose title, and whose byline (where one is expected), Kuzet gets exactly.
+int EvalReadability(const fs::path& dir, bool verbose) {
+  Score text_score;
+  int pages = 0, titles_right = 0, bylines_expected = 0, bylines_right = 0;
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(dir)) cases.push_back(entry.path());
+  std::sort(cases.begin(), cases.end());
+  for (const fs::path& c : cases) {
+    std::string source, expected, meta_text;
+    if (!ReadFile(c / "source.html", source) || !ReadFile(c / "expected.html", expected) ||
+        !ReadFile(c / "expected-metadata.json", meta_text)) {
+      continue;
+    }
+    const auto meta = nlohmann::json::parse(meta_text, nullptr, false);
+    if (meta.is_discarded()) continue;
+    const auto result = kuzet::extractor::Extract(source, "", "http://fakehost/test/page.html");
+    const std::string text = result.ok() ? result->text : "";
+    text_score.Add(text, HtmlToText(expected));
+    ++pages;
+    const std::string want_title = meta.contains("title") && meta["title"].is_string()
+                                       ? Squeeze(meta["title"].get<std::string>())
+                                       : "";
+    const std::string got_title = result.ok() ? Squeeze(result->title) : "";
+    if (got_title == want_title) ++titles_right;
+    if (meta.contains("byline") && meta["byline"].is_string()) {
+      ++bylines_expected;
+      const std::string want = Squeeze(meta["byline"].get<std::string>());
+      const std::string got = result.ok() ? Squeeze(result->author) : "";
+      if (!got.empty() && (got == want || want.find(got) != std::string::npos)) ++bylines_right;
+    }
+    if (verbose && got_title != want_title) {
+      std::printf("%s: title \"%s\", expected \"%s\"\n", c.filename().c_str(), got_title.c_str(),
+                  want_title.c_str());
+    }
+  }
+  std::printf("readability: %d pages\n  %-18s %s\n", pages, "kuzet", text_score.Format().c_str());
+  std::printf("  title exact %.1f%% (%d of %d), byline found %.1f%% (%d of %d expected)\n",
+              100.0 * titles_right / std::max(pages, 1), titles_right, pages,
+              100.0 * bylines_right / std::max(bylines_expected, 1), bylines_right,
+              bylines_expected);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int repeat = 1;
-  bool verbose = false, dates = false;
+  bool verbose = false, dates = false, readability = false;
   std::vector<fs::path> dirs;
   std::vector<PeerOutput> peers;
   for (int i = 1; i < argc; ++i) {
@@ -312,19 +400,25 @@ int main(int argc, char** argv) {
       repeat = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--verbose" || a == "-v") {
       verbose = true;
+    } else if (a == "--readability") {
+      readability = true;
     } else if (a == "--dates") {
       dates = true;
     } else if (a == "--help" || a == "-h") {
       std::puts(
           "usage: eval_extract [--repeat N] [--verbose] [--peer NAME=FILE.jsonl]... "
           "[CORPUS_DIR...]\n"
-          "       eval_extract --dates [--verbose] [HTMLDATE_DIR]");
+          "       eval_extract --dates [--verbose] [HTMLDATE_DIR]\n"
+          "       eval_extract --readability [--verbose] [READABILITY_DIR]");
       return 0;
     } else {
       dirs.emplace_back(a);
     }
   }
   const fs::path shared = fs::path(KUZET_SHARED_DIR) / "corpus";
+  if (readability) {
+    return EvalReadability(dirs.empty() ? shared / "readability" : dirs[0], verbose);
+  }
   if (dates) {
     return EvalDates(dirs.empty() ? shared / "htmldate-dev" : dirs[0], verbose);
   }

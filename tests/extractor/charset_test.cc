@@ -167,6 +167,42 @@ TEST(CharsetTest, ArbitraryBytesNeverFail) {
   EXPECT_FALSE(d.utf8.empty());
 }
 
+TEST(CharsetTest, ValidUtf8IsNotCopiedWhenTheCallerParsesItsOwnBytes) {
+  const std::string page = Page("<meta charset=windows-1251>", RussianBody());
+  const DecodedText in_place = DecodeToUtf8UnlessValid(page, "text/html; charset=koi8-r");
+  EXPECT_TRUE(in_place.unchanged);
+  EXPECT_TRUE(in_place.utf8.empty());
+  EXPECT_EQ(in_place.charset, "UTF-8");
+  const DecodedText copied = DecodeToUtf8(page, "text/html; charset=koi8-r");
+  EXPECT_FALSE(copied.unchanged);
+  EXPECT_EQ(copied.utf8, page);
+  EXPECT_EQ(copied.charset, "UTF-8");
+  // Anything that needs decoding is decoded alike by both.
+  const std::string cp1251 = EncodeWithIcu(page, "windows-1251");
+  const DecodedText decoded = DecodeToUtf8UnlessValid(cp1251, "");
+  EXPECT_FALSE(decoded.unchanged);
+  EXPECT_EQ(decoded.utf8, page);
+  EXPECT_EQ(decoded.charset, DecodeToUtf8(cp1251, "").charset);
+}
+
+TEST(CharsetTest, InvalidSequencesInsideCyrillicRunsAreFoundAtEveryOffset) {
+  // Runs of two-byte letters are validated several at a time; an overlong lead (C0/C1), a lone
+  // lead or a stray continuation byte must be caught wherever it falls in such a run.
+  std::string letters;
+  for (int k = 0; k < 40; ++k) letters += "Жанаозен";
+  for (const std::string_view bad : {"\xC1\x81", "\xC0\xB0", "\xD0", "\x80"}) {
+    for (size_t at = 0; at < 18; at += 1) {
+      std::string page = letters;
+      page.insert(at * 2, bad);
+      const DecodedText d = DecodeToUtf8(page, "");
+      EXPECT_EQ(d.charset, "UTF-8");
+      EXPECT_NE(d.utf8.find("\xEF\xBF\xBD"), std::string::npos) << at;
+      EXPECT_FALSE(DecodeToUtf8UnlessValid(page, "").unchanged) << at;
+    }
+  }
+  EXPECT_TRUE(DecodeToUtf8UnlessValid(letters, "").unchanged);
+}
+
 TEST(CharsetTest, PureAsciiKeepsDeclaredCharset) {
   EXPECT_EQ(DecodeToUtf8("<p>hello</p>", "text/html; charset=windows-1251").charset,
             "windows-1251");

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 namespace kuzet::extractor {
 namespace {
 
@@ -37,6 +40,21 @@ TEST(DateParseTest, UrlPaths) {
   EXPECT_EQ(FindDateInUrl("https://example.kz/news/20131105/strike"), "2013-11-05");
   EXPECT_EQ(FindDateInUrl("https://example.kz/news/123456789"), "");
   EXPECT_EQ(FindDateInUrl("https://20131105.example.kz/"), "");
+}
+
+TEST(DateParseTest, DateAfterManyWordsIsFoundWhereverItFalls) {
+  // Text is tokenized in growing batches; a date straddling a batch boundary must still be read
+  // in full (the separators after "05" and "11" included).
+  for (const std::string_view date : {"5 ноября 2013", "05.11.2013", "November 5, 2013"}) {
+    for (int words = 0; words < 300; ++words) {
+      std::string text;
+      for (int w = 0; w < words; ++w) text += w % 7 == 0 ? "12 " : "слово, ";
+      text += date;
+      text += " и ещё 2014 года";
+      EXPECT_EQ(FindDateInText(text), "2013-11-05") << date << " after " << words << " words";
+    }
+  }
+  EXPECT_EQ(FindDateInText(std::string(5000, 'x') + " 05.11"), "");
 }
 
 }  // namespace
