@@ -93,6 +93,30 @@ void CheckFloor(const char* corpus, double floor) {
   EXPECT_GE(f1, floor) << corpus << " F1 fell below the floor";
 }
 
+// Every daniel-ru-dev page is UTF-8, though several declare windows-1251 or nothing: each must be
+// decoded as UTF-8, with no replacement character that the page's own bytes do not contain.
+TEST(ExtractorCorpusTest, EveryDanielRuDevPageIsDecodedRight) {
+  const fs::path dir = fs::path(KUZET_SHARED_DIR) / "corpus" / "daniel-ru-dev";
+  if (!fs::exists(dir / "html")) {
+    GTEST_SKIP() << "shared corpus " << dir << " is absent; skipping the decoding check";
+  }
+  const std::string replacement = "\xEF\xBF\xBD";
+  int pages = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "html")) {
+    const std::string html = ReadGzip(entry.path());
+    ASSERT_FALSE(html.empty()) << entry.path();
+    const auto r = Extract(html, "", "");
+    ASSERT_TRUE(r.ok()) << entry.path() << ": " << r.status().message();
+    EXPECT_EQ(r->charset, "UTF-8") << entry.path();
+    if (html.find(replacement) == std::string::npos) {
+      EXPECT_EQ(r->text.find(replacement), std::string::npos) << entry.path();
+      EXPECT_EQ(r->title.find(replacement), std::string::npos) << entry.path();
+    }
+    ++pages;
+  }
+  EXPECT_EQ(pages, 100);
+}
+
 TEST(ExtractorCorpusTest, AebDevF1Floor) { CheckFloor("aeb-dev", 0.94); }
 TEST(ExtractorCorpusTest, DanielRuDevF1Floor) { CheckFloor("daniel-ru-dev", 0.89); }
 
