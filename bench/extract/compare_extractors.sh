@@ -4,7 +4,7 @@
 #   bench/extract/compare_extractors.sh [BUILD_DIR]     (default: build)
 # Installs the peers (see peers/run_peers.sh), runs them on aeb-dev and daniel-ru-dev from
 # ../shared/corpus, then eval_extract scores Kuzet and the peers' outputs with one scorer, and
-# prints the date accuracy on htmldate-dev.
+# prints the date accuracy on htmldate-dev and the scores on Readability's test pages.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -22,3 +22,4 @@ for corpus in aeb-dev daniel-ru-dev; do
     --peer "readability-lxml=$out/$corpus/readability-lxml.jsonl" "$corpora/$corpus"
 done
 "$build/bench/extract/eval_extract" --dates
+"$build/bench/extract/eval_extract" --readability
