@@ -32,6 +32,12 @@ alert::Alert AlertFromMention(const storage::Mention& mention, const config::Con
   for (const std::string& url : other_urls) {
     if (url != mention.url) a.other_urls.push_back(url);
   }
+  // The web page reads its filters from the query string; ids are [a-z0-9_-], no escaping needed.
+  if (config.server.enabled && !config.server.public_url.empty()) {
+    std::string base = config.server.public_url;
+    while (base.ends_with('/')) base.pop_back();
+    a.web_url = base + "/?rule=" + mention.rule_id + "&site=" + mention.site_id;
+  }
   return a;
 }
 

@@ -16,7 +16,8 @@
 namespace kuzet::app {
 
 // The alert a monitor gets for a stored mention: texts from the mention, rule description and site
-// name from the config, other URLs of the same text from the document.
+// name from the config, other URLs of the same text from the document, and — when the config's
+// [server] is enabled with a public_url — a link to the rule's mentions on the web page.
 alert::Alert AlertFromMention(const storage::Mention& mention, const config::Config& config,
                               const std::vector<std::string>& other_urls);
 
