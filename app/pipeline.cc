@@ -1,22 +1,11 @@
 #include "app/pipeline.h"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
 
+#include "app/time_bound.h"
 #include "extractor/extractor.h"
 
 namespace kuzet::app {
-
-namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 std::string MatchableText(const std::string& title, const std::string& text) {
   if (title.empty() || text.starts_with(title)) return text;
