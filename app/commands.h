@@ -21,8 +21,8 @@ int CrawlOnceCommand(const CrawlOptions& options);
 int RunCommand(const std::string& config_path);
 
 struct MentionsOptions {
-  std::string config_path;  // the data dir is read from it ...
-  std::string data_dir;     // ... unless given here
+  std::string config_path;   // the data dir is read from it ...
+  std::string data_dir;      // ... unless given here
   std::string since, until;  // durations back from now ("24h") or ISO dates ("2026-11-01")
   std::string rule, lang, site;
   size_t limit = 100;
@@ -65,11 +65,11 @@ struct ExtractOptions {
 int ExtractCommand(const ExtractOptions& options);
 
 struct MatchOptions {
-  std::string config_path;          // rules from here ...
-  std::vector<std::string> terms;   // ... or one inline rule from these terms
-  std::string rule;                 // only this rule id
-  std::string text;                 // text to match, or
-  std::string input;                // a file or URL (its article text is matched)
+  std::string config_path;         // rules from here ...
+  std::vector<std::string> terms;  // ... or one inline rule from these terms
+  std::string rule;                // only this rule id
+  std::string text;                // text to match, or
+  std::string input;               // a file or URL (its article text is matched)
   std::string lang, site;
   std::string format = "text";
 };

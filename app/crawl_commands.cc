@@ -63,7 +63,8 @@ void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pi
   SiteCounters total;
   for (const config::Site& site : sites) {
     SiteCounters c;
-    if (auto it = pipeline.counters().find(site.id); it != pipeline.counters().end()) c = it->second;
+    if (auto it = pipeline.counters().find(site.id); it != pipeline.counters().end())
+      c = it->second;
     std::printf("%-24s %6d %6d %9d %9d %7d\n", site.id.c_str(), c.pages, c.new_documents,
                 c.unchanged, c.new_mentions, c.errors);
     total.pages += c.pages;
@@ -192,19 +193,18 @@ int RunCommand(const std::string& config_path) {
     if (!due.empty()) {
       PagePipeline pipeline(setup->matcher, **store);
       auto started = Clock::now();
-      auto crawl = std::async(std::launch::async,
-                              [&]() { return site_crawler->CrawlOnce(due, pipeline); });
+      auto crawl =
+          std::async(std::launch::async, [&]() { return site_crawler->CrawlOnce(due, pipeline); });
       while (crawl.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
         wait_for_signal(std::chrono::milliseconds(200));
       }
       crawler::CrawlStats stats = crawl.get();
       for (const config::Site& site : due) {
         next_due[site.id] = started + site.interval;
-        const SiteCounters& c = pipeline.counters().count(site.id)
-                                    ? pipeline.counters().at(site.id)
-                                    : SiteCounters{};
-        spdlog::info("site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors",
-                     site.id, c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors);
+        const SiteCounters& c =
+            pipeline.counters().count(site.id) ? pipeline.counters().at(site.id) : SiteCounters{};
+        spdlog::info("site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors", site.id,
+                     c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors);
       }
       spdlog::info("crawl of {} site(s): {} pages, {} feeds, {} bytes", due.size(),
                    stats.pages_fetched, stats.feeds_fetched, stats.bytes);

@@ -12,7 +12,6 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.set_version_flag("--version", "kuzet 0.1.0");
 
-
   auto* check = cli.add_subcommand("check-config", "Validate a config file and its rules");
   std::string check_file;
   auto* check_positional = check->add_option("file", check_file, "Config file");
@@ -37,12 +36,14 @@ int main(int argc, char** argv) {
   auto* mentions_cmd = cli.add_subcommand("mentions", "List stored mentions, newest first");
   mentions_cmd->add_option("-c,--config", mentions.config_path, "Config file (for its data_dir)");
   mentions_cmd->add_option("--data-dir", mentions.data_dir, "Data directory (instead of --config)");
-  mentions_cmd->add_option("--since", mentions.since, "Found within this long (24h) or since a date");
+  mentions_cmd->add_option("--since", mentions.since,
+                           "Found within this long (24h) or since a date");
   mentions_cmd->add_option("--until", mentions.until, "Found before this long ago or a date");
   mentions_cmd->add_option("--rule", mentions.rule, "Only this rule id");
   mentions_cmd->add_option("--lang", mentions.lang, "Only this language (en, ru, kk, other)");
   mentions_cmd->add_option("--site", mentions.site, "Only this site id");
-  mentions_cmd->add_option("--limit", mentions.limit, "At most this many")->check(CLI::Range(1, 100000));
+  mentions_cmd->add_option("--limit", mentions.limit, "At most this many")
+      ->check(CLI::Range(1, 100000));
   mentions_cmd->add_option("--format", mentions.format, "table, json, csv or atom")
       ->check(CLI::IsMember({"table", "json", "csv", "atom"}));
   mentions_cmd->add_option("--story", mentions.story, "Only this story's mentions");

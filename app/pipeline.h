@@ -32,8 +32,7 @@ class PagePipeline : public crawler::CrawlHandler {
 
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
-  void OnFetchError(const config::Site& site, const std::string& url,
-                    const Status& error) override;
+  void OnFetchError(const config::Site& site, const std::string& url, const Status& error) override;
 
   const std::map<std::string, SiteCounters>& counters() const { return counters_; }
 

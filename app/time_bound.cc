@@ -35,7 +35,9 @@ Result<int64_t> ParseTimeBound(std::string_view option, std::string_view text, i
              consumed == static_cast<int>(s.size());
   }
   if (!parsed || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31) {
-    return Status::InvalidArgument(std::string(option) + ": expected a duration like \"24h\" or a date like \"2026-11-01\", got \"" + s + "\"");
+    return Status::InvalidArgument(
+        std::string(option) +
+        ": expected a duration like \"24h\" or a date like \"2026-11-01\", got \"" + s + "\"");
   }
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;

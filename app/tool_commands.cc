@@ -16,10 +16,14 @@ namespace kuzet::app {
 namespace {
 
 nlohmann::json ArticleToJson(const std::string& input, const extractor::Article& a) {
-  return {{"input", input},         {"title", a.title},
-          {"text", a.text},         {"date", a.date},
-          {"author", a.author},     {"lang", a.lang},
-          {"canonical_url", a.canonical_url}, {"site_name", a.site_name},
+  return {{"input", input},
+          {"title", a.title},
+          {"text", a.text},
+          {"date", a.date},
+          {"author", a.author},
+          {"lang", a.lang},
+          {"canonical_url", a.canonical_url},
+          {"site_name", a.site_name},
           {"charset", a.charset}};
 }
 
@@ -126,8 +130,8 @@ int MatchCommand(const MatchOptions& options) {
         snippet.insert(m.snippet_end, "]");
         snippet.insert(m.snippet_begin, "[");
       }
-      std::cout << m.rule_id << "  " << m.term << "  \"" << m.surface << "\"  [" << m.begin
-                << ", " << m.end << ")\n    " << snippet << "\n";
+      std::cout << m.rule_id << "  " << m.term << "  \"" << m.surface << "\"  [" << m.begin << ", "
+                << m.end << ")\n    " << snippet << "\n";
     }
     std::cout << matches.size() << (matches.size() == 1 ? " match\n" : " matches\n");
   }

@@ -24,8 +24,8 @@ TEST(AlertFromMentionTest, CarriesTheMentionSiteNameAndOtherUrls) {
   site.id = "vlast";
   site.name = "Vlast.kz";
   config.sites.push_back(site);
-  alert::Alert a = AlertFromMention(SampleMention(), config,
-                                    {"https://vlast.kz/a/1", "https://copy.example/a"});
+  alert::Alert a =
+      AlertFromMention(SampleMention(), config, {"https://vlast.kz/a/1", "https://copy.example/a"});
   EXPECT_EQ(a.id, "42");
   EXPECT_EQ(a.site_name, "Vlast.kz");
   EXPECT_EQ(a.other_urls, std::vector<std::string>{"https://copy.example/a"});

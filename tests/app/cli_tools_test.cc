@@ -69,7 +69,8 @@ TEST_F(CliToolsTest, ExtractReadsGzipFilesAndPrintsOneJsonObjectPerInput) {
   std::string page =
       "<html><head><meta charset=\"windows-1251\"><title>Strike news</title></head><body>"
       "<nav><a href=\"/\">Home</a></nav><article><h1>Strike news</h1><p>Oil workers in "
-      "Zhanaozen (Жаңаөзен) went on strike on Monday, demanding higher wages and safer conditions at the "
+      "Zhanaozen (Жаңаөзен) went on strike on Monday, demanding higher wages and safer conditions "
+      "at the "
       "oilfields, their union said in a statement.</p></article>"
       "<a href=\"/next.html\">Next</a></body></html>";
   fs::path plain = dir_ / "page.html";
@@ -79,8 +80,8 @@ TEST_F(CliToolsTest, ExtractReadsGzipFilesAndPrintsOneJsonObjectPerInput) {
   gzwrite(out, page.data(), static_cast<unsigned>(page.size()));
   gzclose(out);
 
-  Output r = Kuzet("extract --format json --base-url http://news.test/a/ " + plain.string() +
-                   " " + gz.string());
+  Output r = Kuzet("extract --format json --base-url http://news.test/a/ " + plain.string() + " " +
+                   gz.string());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   size_t newline = r.out.find('\n');
   ASSERT_NE(newline, std::string::npos);

@@ -61,8 +61,10 @@ log_level = "info"
 
 [[sites]]
 id = "steppe"
-start_urls = [")" + site.Url("/") + R"("]
-feeds = [")" + site.Url("/feed.xml") + R"("]
+start_urls = [")" + site.Url("/") +
+                               R"("]
+feeds = [")" + site.Url("/feed.xml") +
+                               R"("]
 interval = "1h"
 
 [[rules]]

@@ -43,8 +43,10 @@ log_level = "warn"
 id = "steppe"
 name = "Steppe Labour News"
 languages = ["en", "ru", "kk"]
-start_urls = [")" + site_.Url("/") + R"("]
-feeds = [")" + site_.Url("/feed.xml") + R"("]
+start_urls = [")" + site_.Url("/") +
+                                  R"("]
+feeds = [")" + site_.Url("/feed.xml") +
+                                  R"("]
 interval = "15m"
 max_depth = 1
 
@@ -142,8 +144,8 @@ TEST_F(EndToEndTest, CrawlOnceStoresExactlyTheExpectedMentionsAndASecondCrawlAdd
 
   // Every article was fetched exactly once.
   std::vector<std::string> requests = site_.Requests();
-  for (const char* path : {"/en/strike.html", "/ru/zabastovka.html", "/kk/ereuil.html",
-                           "/en/weather.html"}) {
+  for (const char* path :
+       {"/en/strike.html", "/ru/zabastovka.html", "/kk/ereuil.html", "/en/weather.html"}) {
     EXPECT_EQ(std::count(requests.begin(), requests.end(), path), 1) << path;
   }
 
