@@ -22,13 +22,13 @@ using Seconds = std::chrono::seconds;
 struct Settings {
   std::string data_dir = "data";  // relative paths are relative to the config file's folder
   std::string user_agent = "Kuzet/0.1 (news monitor; +https://github.com/kuzet)";
-  int concurrency = 8;               // fetches in flight at once, all hosts together
-  int per_host_connections = 2;      // fetches in flight at once to one host
-  Seconds per_host_delay{1};         // minimum time between two requests to one host
-  Seconds fetch_timeout{30};         // whole request, including redirects
+  int concurrency = 8;                     // fetches in flight at once, all hosts together
+  int per_host_connections = 2;            // fetches in flight at once to one host
+  Seconds per_host_delay{1};               // minimum time between two requests to one host
+  Seconds fetch_timeout{30};               // whole request, including redirects
   std::int64_t max_body_bytes = 10 << 20;  // after decompression
   int max_redirects = 5;
-  std::string log_level = "info";    // trace, debug, info, warn, error, off
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
   // Loopback, private and link-local addresses are refused unless listed here (host names or
   // IP literals, e.g. "127.0.0.1"); "*" allows all of them. Protects against SSRF via redirects.
   std::vector<std::string> allow_private_hosts;
@@ -36,15 +36,15 @@ struct Settings {
 
 // One monitored site ([[sites]] array of tables).
 struct Site {
-  std::string id;                      // short, stable, [a-z0-9_-]+; used in storage keys
-  std::string name;                    // human-readable
-  std::vector<std::string> languages;  // expected languages: "en", "ru", "kk"
-  std::vector<std::string> start_urls; // front and section pages whose links are followed
-  std::vector<std::string> feeds;      // RSS / Atom feed URLs
-  std::vector<std::string> sitemaps;   // XML sitemap or sitemap index URLs
-  Seconds interval{3600};              // how often the start pages and feeds are re-read
-  int max_depth = 1;                   // link hops followed from a start URL
-  int max_pages = 200;                 // pages fetched per crawl of this site
+  std::string id;                       // short, stable, [a-z0-9_-]+; used in storage keys
+  std::string name;                     // human-readable
+  std::vector<std::string> languages;   // expected languages: "en", "ru", "kk"
+  std::vector<std::string> start_urls;  // front and section pages whose links are followed
+  std::vector<std::string> feeds;       // RSS / Atom feed URLs
+  std::vector<std::string> sitemaps;    // XML sitemap or sitemap index URLs
+  Seconds interval{3600};               // how often the start pages and feeds are re-read
+  int max_depth = 1;                    // link hops followed from a start URL
+  int max_pages = 200;                  // pages fetched per crawl of this site
   // URL scope. Hosts default to the hosts of start_urls, feeds and sitemaps. include/exclude are
   // glob patterns ('*' matches any run of characters) over the URL path and query, e.g. "/news/*".
   std::vector<std::string> hosts;
@@ -56,10 +56,10 @@ struct Site {
 // One keyword rule ([[rules]] array of tables). Term syntax and the query language are defined by
 // the matcher (extractor/keywords/README.md); config only checks the shapes.
 struct Rule {
-  std::string id;                      // short, stable, [a-z0-9_-]+
+  std::string id;  // short, stable, [a-z0-9_-]+
   std::string description;
-  std::vector<std::string> terms;      // any one term matching makes the rule match
-  std::string query;                   // optional boolean/NEAR expression instead of, or over, terms
+  std::vector<std::string> terms;  // any one term matching makes the rule match
+  std::string query;               // optional boolean/NEAR expression instead of, or over, terms
   std::vector<std::string> languages;  // only documents in these languages; empty: all
   std::vector<std::string> sites;      // only documents from these site ids; empty: all
   bool cross_script = true;            // match across Cyrillic / Latin spellings
@@ -71,10 +71,10 @@ struct Rule {
 
 // The query API and web page ([server] table): `kuzet serve`, and `kuzet run` when enabled.
 struct Server {
-  bool enabled = false;                  // kuzet run serves the API beside the crawl
+  bool enabled = false;                   // kuzet run serves the API beside the crawl
   std::string listen = "127.0.0.1:8765";  // host:port; loopback unless deliberately opened
-  std::string token_env;                 // environment variable holding a bearer token; "": none
-  std::string public_url;                // base URL for links in alerts and the Atom feed
+  std::string token_env;                  // environment variable holding a bearer token; "": none
+  std::string public_url;                 // base URL for links in alerts and the Atom feed
   int line = 0;
 };
 
@@ -84,18 +84,18 @@ struct Alerts {
   std::string smtp_url;  // smtp://host:587 or smtps://host:465; "": no email
   std::string starttls = "required";  // required | try | off
   std::string from, from_name = "Kuzet", subject_prefix = "[Kuzet]";
-  std::vector<std::string> to;       // default recipients
+  std::vector<std::string> to;  // default recipients
   std::string user, password, password_env, ca_file;
   std::vector<std::string> command;  // hook argv (no shell); receives the alert JSON on stdin
   Seconds command_timeout{30};
   std::string webhook_url;
-  std::string mode = "immediate";    // immediate | digest
+  std::string mode = "immediate";  // immediate | digest
   Seconds digest_interval{3600};
-  int max_per_hour = 60;             // beyond this alerts wait for the next hour, never dropped
-  int max_attempts = 20;             // then the alert is marked failed
-  Seconds retry_initial{60};         // first retry delay; doubles per failed attempt ...
-  Seconds retry_max{3600};           // ... up to this
-  bool quiet_repeats = true;         // a story already alerted for a rule is not alerted again
+  int max_per_hour = 60;      // beyond this alerts wait for the next hour, never dropped
+  int max_attempts = 20;      // then the alert is marked failed
+  Seconds retry_initial{60};  // first retry delay; doubles per failed attempt ...
+  Seconds retry_max{3600};    // ... up to this
+  bool quiet_repeats = true;  // a story already alerted for a rule is not alerted again
   int line = 0;
 };
 
