@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "crawler/scope.h"
+
 namespace kuzet::crawler {
 
 namespace {
@@ -137,28 +139,10 @@ std::string ProductToken(std::string_view user_agent) {
 }
 
 bool RobotsPatternMatches(std::string_view pattern, std::string_view path) {
+  // Without a final '$' a rule only has to match a prefix of the path (RFC 9309 §2.2.3).
   bool anchored = !pattern.empty() && pattern.back() == '$';
   if (anchored) pattern.remove_suffix(1);
-  // Wildcard matching with backtracking to the last '*'. Without '$' the pattern only has to
-  // match a prefix of the path, which is the same as a trailing '*'.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < path.size()) {
-    if (p == pattern.size() && !anchored) return true;
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == path[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return GlobMatch(pattern, path, /*match_prefix=*/!anchored);
 }
 
 // Collects the groups that apply to one product token (RFC 9309 §2.1, §2.2.1).

@@ -49,10 +49,11 @@ const char* ToString(ScopeVerdict verdict) {
   return "?";
 }
 
-bool GlobMatch(std::string_view pattern, std::string_view text) {
+bool GlobMatch(std::string_view pattern, std::string_view text, bool match_prefix) {
   // Iterative wildcard matching with backtracking to the last '*': O(|pattern| * |text|).
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   while (t < text.size()) {
+    if (match_prefix && p == pattern.size()) return true;
     if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       mark = t;

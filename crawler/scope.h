@@ -48,8 +48,9 @@ class SiteScope {
   std::vector<std::string> exclude_;
 };
 
-// Whether `text` matches the glob `pattern` ('*' = any run, possibly empty) as a whole.
-bool GlobMatch(std::string_view pattern, std::string_view text);
+// Whether `text` matches the glob `pattern` ('*' = any run, possibly empty) as a whole, or with
+// match_prefix only a prefix of it (as if the pattern ended in '*'; robots.txt rules).
+bool GlobMatch(std::string_view pattern, std::string_view text, bool match_prefix = false);
 
 // Whether the URL path's last segment ends in an extension of a non-page resource.
 bool HasNonPageExtension(std::string_view path);
