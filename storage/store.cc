@@ -151,6 +151,12 @@ class Store::Impl {
   Result<MentionsAfterResult> RuleMentionsAfter(uint64_t after_id, const MentionQuery& query) const;
   // The outbox key of the mention's pending entry, if it has one.
   Result<std::optional<std::string>> FindPendingAlert(uint64_t mention_id) const;
+  // A mention's pending outbox entry and its key; NotFound, prefixed by `what`, when none.
+  struct PendingAlert {
+    std::string key;
+    OutboxEntry entry;
+  };
+  Result<PendingAlert> LoadPendingAlert(uint64_t mention_id, const std::string& what) const;
   // nullptr on a read-only open of a store that predates the family.
   rocksdb::ColumnFamilyHandle* OptionalFamily(const char* name) const {
     auto it = families_.find(name);
@@ -1136,26 +1142,34 @@ Result<bool> Store::Impl::IsAlertSent(uint64_t mention_id) const {
   return sent->has_value();
 }
 
+Result<Store::Impl::PendingAlert> Store::Impl::LoadPendingAlert(uint64_t mention_id,
+                                                                const std::string& what) const {
+  auto key = FindPendingAlert(mention_id);
+  if (!key.ok()) return key.status();
+  if (!key->has_value()) return Error(Status::Code::kNotFound, what + ": no pending alert");
+  auto value = Get(kOutboxFamily, **key);
+  if (!value.ok()) return value.status();
+  PendingAlert pending{std::move(**key), {}};
+  if (!value->has_value() || !DecodeOutboxValue(**value, pending.entry)) {
+    return Error(Status::Code::kCorruption, "outbox entry is malformed");
+  }
+  return pending;
+}
+
 Status Store::Impl::RescheduleAlert(uint64_t mention_id, int64_t next_due_us,
                                     const std::string& error) {
   const std::string what = "cannot reschedule the alert of mention " + std::to_string(mention_id);
   if (Status s = RequireWritable(what); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(write_mutex_);
-  auto pending = FindPendingAlert(mention_id);
+  auto pending = LoadPendingAlert(mention_id, what);
   if (!pending.ok()) return pending.status();
-  if (!pending->has_value()) return Error(Status::Code::kNotFound, what + ": no pending alert");
-  auto value = Get(kOutboxFamily, **pending);
-  if (!value.ok()) return value.status();
-  OutboxEntry entry;
-  if (!value->has_value() || !DecodeOutboxValue(**value, entry)) {
-    return Error(Status::Code::kCorruption, "outbox entry is malformed");
-  }
+  OutboxEntry& entry = pending->entry;
   entry.attempts += 1;
   entry.last_error = error;
   entry.due_us = next_due_us;
   const std::string new_key = OutboxKey(next_due_us, mention_id);
   rocksdb::WriteBatch batch;
-  batch.Delete(Family(kOutboxFamily), **pending);
+  batch.Delete(Family(kOutboxFamily), pending->key);
   batch.Put(Family(kOutboxFamily), new_key, EncodeOutboxValue(entry));
   batch.Put(Family(kAlertsFamily), AlertKey('p', mention_id), new_key.substr(0, 8));
   return WriteBatch(batch, what, true);
@@ -1166,20 +1180,14 @@ Status Store::Impl::MarkAlertFailed(uint64_t mention_id, const std::string& erro
       "cannot mark the alert of mention " + std::to_string(mention_id) + " failed";
   if (Status s = RequireWritable(what); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(write_mutex_);
-  auto pending = FindPendingAlert(mention_id);
+  auto pending = LoadPendingAlert(mention_id, what);
   if (!pending.ok()) return pending.status();
-  if (!pending->has_value()) return Error(Status::Code::kNotFound, what + ": no pending alert");
-  auto value = Get(kOutboxFamily, **pending);
-  if (!value.ok()) return value.status();
-  OutboxEntry entry;
-  if (!value->has_value() || !DecodeOutboxValue(**value, entry)) {
-    return Error(Status::Code::kCorruption, "outbox entry is malformed");
-  }
-  entry = DecodeOutboxKey(**pending, std::move(entry));
+  OutboxEntry& entry = pending->entry;
+  entry = DecodeOutboxKey(pending->key, std::move(entry));
   entry.state = OutboxEntry::State::kFailed;
   entry.last_error = error;
   rocksdb::WriteBatch batch;
-  batch.Delete(Family(kOutboxFamily), **pending);
+  batch.Delete(Family(kOutboxFamily), pending->key);
   batch.Delete(Family(kAlertsFamily), AlertKey('p', mention_id));
   batch.Put(Family(kAlertsFamily), AlertKey('f', mention_id), EncodeOutboxValue(entry));
   return WriteBatch(batch, what, true);
