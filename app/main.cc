@@ -4,6 +4,16 @@
 #include "app/commands.h"
 #include "app/logging.h"
 
+namespace {
+
+// Where a query command finds the store: the config's data_dir, or a data dir given directly.
+void AddDataDirOptions(CLI::App& command, std::string& config_path, std::string& data_dir) {
+  command.add_option("-c,--config", config_path, "Config file (for its data_dir)");
+  command.add_option("--data-dir", data_dir, "Data directory (instead of --config)");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace kuzet::app;
   InitLogging();
@@ -34,8 +44,7 @@ int main(int argc, char** argv) {
 
   MentionsOptions mentions;
   auto* mentions_cmd = cli.add_subcommand("mentions", "List stored mentions, newest first");
-  mentions_cmd->add_option("-c,--config", mentions.config_path, "Config file (for its data_dir)");
-  mentions_cmd->add_option("--data-dir", mentions.data_dir, "Data directory (instead of --config)");
+  AddDataDirOptions(*mentions_cmd, mentions.config_path, mentions.data_dir);
   mentions_cmd->add_option("--since", mentions.since,
                            "Found within this long (24h) or since a date");
   mentions_cmd->add_option("--until", mentions.until, "Found before this long ago or a date");
@@ -54,15 +63,13 @@ int main(int argc, char** argv) {
   DocOptions doc;
   auto* doc_cmd = cli.add_subcommand("doc", "Show a stored article, its URLs, story and matches");
   doc_cmd->add_option("id", doc.id, "Document id")->required();
-  doc_cmd->add_option("-c,--config", doc.config_path, "Config file (for its data_dir)");
-  doc_cmd->add_option("--data-dir", doc.data_dir, "Data directory (instead of --config)");
+  AddDataDirOptions(*doc_cmd, doc.config_path, doc.data_dir);
   doc_cmd->add_option("--format", doc.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
   StoriesOptions stories;
   auto* stories_cmd = cli.add_subcommand("stories", "List stories (near-duplicates), newest first");
-  stories_cmd->add_option("-c,--config", stories.config_path, "Config file (for its data_dir)");
-  stories_cmd->add_option("--data-dir", stories.data_dir, "Data directory (instead of --config)");
+  AddDataDirOptions(*stories_cmd, stories.config_path, stories.data_dir);
   stories_cmd->add_option("--since", stories.since, "Begun within this long (24h) or since a date");
   stories_cmd->add_option("--limit", stories.limit, "At most this many")
       ->check(CLI::Range(1, 100000));
@@ -71,8 +78,7 @@ int main(int argc, char** argv) {
 
   CompactOptions compact;
   auto* compact_cmd = cli.add_subcommand("compact", "Apply retention and reclaim disk space");
-  compact_cmd->add_option("-c,--config", compact.config_path, "Config file (for its data_dir)");
-  compact_cmd->add_option("--data-dir", compact.data_dir, "Data directory (instead of --config)");
+  AddDataDirOptions(*compact_cmd, compact.config_path, compact.data_dir);
   compact_cmd->add_option("--drop-text-older-than", compact.drop_text_older_than,
                           "Blank article texts last fetched longer ago than this (90d)");
 
@@ -106,8 +112,7 @@ int main(int argc, char** argv) {
   AlertsOptions alerts;
   auto* alerts_cmd =
       cli.add_subcommand("alerts", "Show the alert outbox; list or requeue failed alerts");
-  alerts_cmd->add_option("-c,--config", alerts.config_path, "Config file (for its data_dir)");
-  alerts_cmd->add_option("--data-dir", alerts.data_dir, "Data directory (instead of --config)");
+  AddDataDirOptions(*alerts_cmd, alerts.config_path, alerts.data_dir);
   alerts_cmd->add_flag("--failed", alerts.failed, "List alerts given up after max_attempts");
   alerts_cmd->add_flag("--retry", alerts.retry,
                        "Requeue the failed alerts (stop `kuzet run` first)");
