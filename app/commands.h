@@ -17,6 +17,16 @@ struct CrawlOptions {
 };
 int CrawlOnceCommand(const CrawlOptions& options);
 
+// status: per configured site, the last fetch, errors, queued URLs and next due time, from the
+// crawl state (works beside a running daemon). With --site, also each feed, sitemap and start
+// page with its (adaptive) interval.
+struct StatusOptions {
+  std::string config_path;
+  std::string site;              // only this site, in detail
+  std::string format = "table";  // table | json
+};
+int StatusCommand(const StatusOptions& options);
+
 // The daemon: crawls each site when its interval is due, until SIGTERM/SIGINT; SIGHUP reloads.
 int RunCommand(const std::string& config_path);
 

@@ -20,6 +20,7 @@
 #include "app/pipeline.h"
 #include "app/rules.h"
 #include "config/config.h"
+#include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "storage/store.h"
 
@@ -109,8 +110,13 @@ int CrawlOnceCommand(const CrawlOptions& options) {
     std::cerr << store.status().message() << "\n";
     return 1;
   }
+  auto state = crawler::CrawlState::Open(crawler::CrawlStateDir(setup->config.settings.data_dir));
+  if (!state.ok()) {
+    std::cerr << state.status().message() << "\n";
+    return 1;
+  }
   PagePipeline pipeline(setup->matcher, **store);
-  crawler::Crawler crawler(setup->config.settings);
+  crawler::Crawler crawler(setup->config.settings, state->get());
   auto started = std::chrono::steady_clock::now();
   crawler::CrawlStats stats = crawler.CrawlOnce(*sites, pipeline);
   double seconds =
@@ -135,14 +141,20 @@ int RunCommand(const std::string& config_path) {
     return 1;
   }
   auto setup = std::make_unique<CrawlSetup>(std::move(loaded).value());
-  // One crawler for the daemon's life: it remembers feeds' ETag / Last-Modified between rounds.
-  auto site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings);
   SetLogLevel(setup->config.settings.log_level);
   auto store = storage::Store::Open(setup->config.settings.data_dir);
   if (!store.ok()) {
     std::cerr << store.status().message() << "\n";
     return 1;
   }
+  // The frontier, feed schedules and site status: a kill -9 resumes from the last fetch.
+  auto state = crawler::CrawlState::Open(crawler::CrawlStateDir(setup->config.settings.data_dir));
+  if (!state.ok()) {
+    std::cerr << state.status().message() << "\n";
+    return 1;
+  }
+  // One crawler per config: it keeps robots.txt (24 h) between rounds.
+  auto site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
   std::unique_ptr<HttpServer> http;  // [server] enabled: the HTTP API beside the crawl
   if (setup->config.server.enabled) {
     auto started = StartHttpServerFromConfig(setup->config);
@@ -166,11 +178,10 @@ int RunCommand(const std::string& config_path) {
                setup->config.rules.size(), setup->config.settings.data_dir);
 
   using Clock = std::chrono::steady_clock;
-  std::map<std::string, Clock::time_point> next_due;  // by site id; absent: due now
   bool stopping = false;
   bool reload = false;
 
-  // Waits up to `timeout` for a signal; returns false once the daemon should stop.
+  // Waits up to `timeout` for a signal; SIGTERM/SIGINT also stop the crawl in progress.
   auto wait_for_signal = [&](std::chrono::milliseconds timeout) {
     timespec ts{static_cast<time_t>(timeout.count() / 1000),
                 static_cast<long>(timeout.count() % 1000) * 1000000L};
@@ -178,36 +189,34 @@ int RunCommand(const std::string& config_path) {
     if (sig == SIGTERM || sig == SIGINT) {
       if (!stopping) spdlog::info("signal {}: finishing in-flight work, then exiting", sig);
       stopping = true;
+      site_crawler->Stop();
     } else if (sig == SIGHUP) {
       reload = true;
     }
   };
 
   while (!stopping) {
-    auto now = Clock::now();
-    std::vector<config::Site> due;
-    for (const config::Site& site : setup->config.sites) {
-      auto it = next_due.find(site.id);
-      if (it == next_due.end() || it->second <= now) due.push_back(site);
-    }
+    std::vector<config::Site> due =
+        site_crawler->DueSites(setup->config.sites, std::chrono::system_clock::now());
+    auto round_started = Clock::now();
     if (!due.empty()) {
       PagePipeline pipeline(setup->matcher, **store);
-      auto started = Clock::now();
-      auto crawl =
-          std::async(std::launch::async, [&]() { return site_crawler->CrawlOnce(due, pipeline); });
+      auto crawl = std::async(std::launch::async,
+                              [&]() { return site_crawler->CrawlOnce(due, pipeline, true); });
       while (crawl.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
         wait_for_signal(std::chrono::milliseconds(200));
       }
       crawler::CrawlStats stats = crawl.get();
       for (const config::Site& site : due) {
-        next_due[site.id] = started + site.interval;
         const SiteCounters& c =
             pipeline.counters().count(site.id) ? pipeline.counters().at(site.id) : SiteCounters{};
         spdlog::info("site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors", site.id,
                      c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors);
       }
-      spdlog::info("crawl of {} site(s): {} pages, {} feeds, {} bytes", due.size(),
-                   stats.pages_fetched, stats.feeds_fetched, stats.bytes);
+      spdlog::info(
+          "crawl of {} site(s): {} pages, {} feeds ({} not modified), {} resumed, {} bytes{}",
+          due.size(), stats.pages_fetched, stats.feeds_fetched, stats.not_modified, stats.resumed,
+          stats.bytes, stats.stopped ? "; stopped, the rest stays queued" : "");
       if (alert_thread) alert_thread->Wake();  // new mentions are due now
     }
     if (reload) {
@@ -221,20 +230,22 @@ int RunCommand(const std::string& config_path) {
           spdlog::warn("SIGHUP: data_dir changed; the new one is used after a restart");
         }
         setup = std::make_unique<CrawlSetup>(std::move(fresh).value());
-        site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings);
+        site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
         SetLogLevel(setup->config.settings.log_level);
         spdlog::info("SIGHUP: config reloaded: {} sites, {} rules", setup->config.sites.size(),
                      setup->config.rules.size());
       }
     }
     if (stopping) break;
-    // Sleep until the next site is due, waking at least once a minute and on any signal.
-    auto wake = Clock::now() + std::chrono::minutes(1);
-    for (const config::Site& site : setup->config.sites) {
-      auto it = next_due.find(site.id);
-      wake = std::min(wake, it == next_due.end() ? Clock::now() : it->second);
-    }
-    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
+    // Sleep until the next site is due, waking at least once a minute and on any signal, and
+    // at least a second after the last round began (a site due again at once waits that long).
+    auto next = site_crawler->NextDue(setup->config.sites);
+    auto until_due = std::chrono::duration_cast<std::chrono::milliseconds>(
+        next - std::chrono::system_clock::now());
+    auto since_round =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - round_started);
+    auto delay = std::clamp(until_due, std::chrono::milliseconds(1000) - since_round,
+                            std::chrono::milliseconds(60000));
     if (delay.count() > 0) wait_for_signal(delay);
   }
   alert_thread.reset();  // after the alert in flight

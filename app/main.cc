@@ -42,6 +42,14 @@ int main(int argc, char** argv) {
   auto* run = cli.add_subcommand("run", "Run the monitoring daemon");
   run->add_option("-c,--config", run_config, "Config file")->required();
 
+  StatusOptions status;
+  auto* status_cmd =
+      cli.add_subcommand("status", "Per site: last fetch, errors, queued URLs, next due time");
+  status_cmd->add_option("-c,--config", status.config_path, "Config file")->required();
+  status_cmd->add_option("--site", status.site, "Only this site, with its feeds and pages");
+  status_cmd->add_option("--format", status.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+
   MentionsOptions mentions;
   auto* mentions_cmd = cli.add_subcommand("mentions", "List stored mentions, newest first");
   AddDataDirOptions(*mentions_cmd, mentions.config_path, mentions.data_dir);
@@ -130,6 +138,7 @@ int main(int argc, char** argv) {
   if (check->parsed()) return CheckConfigCommand(check_file);
   if (crawl_cmd->parsed()) return CrawlOnceCommand(crawl);
   if (run->parsed()) return RunCommand(run_config);
+  if (status_cmd->parsed()) return StatusCommand(status);
   if (mentions_cmd->parsed()) return MentionsCommand(mentions);
   if (doc_cmd->parsed()) return DocCommand(doc);
   if (stories_cmd->parsed()) return StoriesCommand(stories);

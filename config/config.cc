@@ -28,9 +28,10 @@ constexpr std::array<std::string_view, 10> kSettingsKeys = {
     "data_dir",       "user_agent",         "concurrency",    "per_host_connections",
     "per_host_delay", "fetch_timeout",      "max_body_bytes", "max_redirects",
     "log_level",      "allow_private_hosts"};
-constexpr std::array<std::string_view, 12> kSiteKeys = {
-    "id",       "name",      "languages", "start_urls", "feeds",   "sitemaps",
-    "interval", "max_depth", "max_pages", "hosts",      "include", "exclude"};
+constexpr std::array<std::string_view, 15> kSiteKeys = {
+    "id",        "name",     "languages",    "start_urls",   "feeds",
+    "sitemaps",  "interval", "min_interval", "max_interval", "max_depth",
+    "max_pages", "hosts",    "include",      "exclude",      "robots_sitemaps"};
 constexpr std::array<std::string_view, 10> kRuleKeys = {
     "id",    "description",  "terms", "query",    "languages",
     "sites", "cross_script", "exact", "alert_to", "alert_mode"};
@@ -293,6 +294,17 @@ Site ReadSite(TableReader& reader, const toml::table& table, std::map<std::strin
     errors.Add(reader.line(), reader.path(), "needs at least one of start_urls, feeds or sitemaps");
   }
   reader.Duration("interval", /*allow_zero=*/false, &site.interval);
+  site.min_interval = std::max(Seconds(1), site.interval / 4);
+  site.max_interval = site.interval * 4;
+  reader.Duration("min_interval", /*allow_zero=*/false, &site.min_interval);
+  reader.Duration("max_interval", /*allow_zero=*/false, &site.max_interval);
+  if (site.min_interval > site.interval) {
+    reader.Error("min_interval", "must not be longer than interval");
+  }
+  if (site.max_interval < site.interval) {
+    reader.Error("max_interval", "must not be shorter than interval");
+  }
+  reader.Bool("robots_sitemaps", &site.robots_sitemaps);
   reader.Integer("max_depth", 0, 10, &site.max_depth);
   reader.Integer("max_pages", 1, 1000000, &site.max_pages);
   if (!reader.Has("hosts")) site.hosts = HostsOfUrls(site);

@@ -43,8 +43,13 @@ struct Site {
   std::vector<std::string> feeds;       // RSS / Atom feed URLs
   std::vector<std::string> sitemaps;    // XML sitemap or sitemap index URLs
   Seconds interval{3600};               // how often the start pages and feeds are re-read
-  int max_depth = 1;                    // link hops followed from a start URL
-  int max_pages = 200;                  // pages fetched per crawl of this site
+  // Bounds of each feed's and sitemap's adaptive interval (it starts at `interval`); defaults
+  // interval / 4 (at least 1 s) and interval * 4.
+  Seconds min_interval{900};
+  Seconds max_interval{14400};
+  bool robots_sitemaps = true;  // also read the sitemaps that robots.txt lists (RFC 9309 §2.2.4)
+  int max_depth = 1;            // link hops followed from a start URL
+  int max_pages = 200;          // pages fetched per crawl of this site
   // URL scope. Hosts default to the hosts of start_urls, feeds and sitemaps. include/exclude are
   // glob patterns ('*' matches any run of characters) over the URL path and query, e.g. "/news/*".
   std::vector<std::string> hosts;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -50,8 +51,9 @@ struct HostState {
   Clock::duration delay{};         // per_host_delay, raised by robots.txt Crawl-delay
   Robots robots = Robots::kUnknown;
   RobotsRules rules;
-  std::string robots_note;  // why everything is disallowed, for error messages
-  bool gave_up = false;     // asked to wait longer than kMaxRetryAfter: no more fetches this crawl
+  std::string robots_note;          // why everything is disallowed, for error messages
+  int64_t retry_not_before_us = 0;  // gave_up: when it may be asked again (unix microseconds)
+  bool gave_up = false;  // asked to wait longer than kMaxRetryAfter: no more fetches this crawl
 };
 
 struct SiteState {
@@ -62,6 +64,7 @@ struct SiteState {
   // Links (as returned by OnPage) already judged for this site: pages repeat their navigation
   // and related links, and a repeat is dropped here without canonicalizing it again.
   std::unordered_set<std::string> links_seen;
+  SiteStatus status;  // as written to the ledger
 };
 
 // OriginOf / PathAndQueryOf for a URL already in canonical form (lowercase scheme and host, no
@@ -87,18 +90,159 @@ std::string CanonicalPathAndQuery(const std::string& canonical) {
 
 bool IsPage(PageKind kind) { return kind == PageKind::kStart || kind == PageKind::kLink; }
 
+bool IsFeedOrSitemap(PageKind kind) {
+  return kind == PageKind::kFeed || kind == PageKind::kSitemap;
+}
+
+int64_t UnixMicros(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+int64_t NowUnixMicros() { return UnixMicros(std::chrono::system_clock::now()); }
+
+// FNV-1a over the sorted item URLs: a feed "changed" when its list of items did.
+uint64_t HashItems(std::vector<std::string> urls) {
+  std::sort(urls.begin(), urls.end());
+  uint64_t h = 1469598103934665603ull;
+  for (const std::string& url : urls) {
+    for (unsigned char c : url) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  }
+  return h;
+}
+
+// A feed, sitemap or start page the site reads on its own schedule.
+struct SeedUrl {
+  std::string url;  // canonical ("" when the configured URL is not valid)
+  std::string configured;
+  PageKind kind;
+};
+
+// robots.txt of an origin as last read, kept between crawls (RFC 9309 §2.4: at most 24 hours).
+struct CachedRobots {
+  RobotsRules rules;
+  std::optional<double> crawl_delay;
+  std::vector<std::string> sitemaps;
+  Clock::time_point expires;
+};
+
+constexpr auto kRobotsCacheTime = std::chrono::hours(24);
+
+}  // namespace
+
+struct Crawler::Memory {
+  std::map<std::string, CachedRobots> robots;  // by origin
+  // Without a CrawlState: what it would hold, for this Crawler's life.
+  std::map<std::pair<std::string, std::string>, ResourceState> resources;
+  std::map<std::string, SiteStatus> sites;
+};
+
+namespace {
+
+// The persistent side of a crawl: CrawlState, or Crawler::Memory when there is none (then
+// nothing is queued durably). Errors of the state are logged, not fatal: the crawl goes on.
+class Ledger {
+ public:
+  Ledger(CrawlState* state, Crawler::Memory& memory) : state_(state), memory_(memory) {}
+
+  bool durable() const { return state_ != nullptr; }
+
+  std::optional<ResourceState> Resource(const std::string& site_id, const std::string& url) {
+    if (state_ == nullptr) {
+      auto it = memory_.resources.find({site_id, url});
+      if (it == memory_.resources.end()) return std::nullopt;
+      return it->second;
+    }
+    auto r = state_->Resource(site_id, url);
+    if (!r.ok()) {
+      spdlog::error("{}", r.status().message());
+      return std::nullopt;
+    }
+    return *r;
+  }
+
+  SiteStatus Site(const std::string& site_id) {
+    if (state_ == nullptr) return memory_.sites[site_id];
+    auto s = state_->Site(site_id);
+    if (!s.ok()) spdlog::error("{}", s.status().message());
+    return s.ok() && s->has_value() ? **s : SiteStatus{};
+  }
+
+  std::vector<QueuedUrl> Queue(const std::string& site_id) {
+    if (state_ == nullptr) return {};
+    auto q = state_->Queue(site_id);
+    if (!q.ok()) {
+      spdlog::error("{}", q.status().message());
+      return {};
+    }
+    return std::move(q).value();
+  }
+
+  void Commit(CrawlStateChange& change) {
+    if (change.empty()) return;
+    if (state_ == nullptr) {
+      for (auto& [key, resource] : change.resources) memory_.resources[key] = resource;
+      for (auto& [site_id, status] : change.sites) memory_.sites[site_id] = status;
+    } else if (Status s = state_->Commit(change); !s.ok()) {
+      spdlog::error("{}", s.message());
+    }
+    change = CrawlStateChange{};
+  }
+
+ private:
+  CrawlState* state_;
+  Crawler::Memory& memory_;
+};
+
+// The feeds, sitemaps and start pages of a site: configured, then those robots.txt lists.
+std::vector<SeedUrl> SeedsOf(const config::Site& site, const Crawler::Memory& memory) {
+  std::vector<SeedUrl> seeds;
+  auto add = [&](const std::string& url, PageKind kind) {
+    Result<std::string> canonical = Canonicalize(url);
+    seeds.push_back(SeedUrl{canonical.ok() ? *canonical : "", url, kind});
+  };
+  for (const std::string& url : site.feeds) add(url, PageKind::kFeed);
+  for (const std::string& url : site.sitemaps) add(url, PageKind::kSitemap);
+  for (const std::string& url : site.start_urls) add(url, PageKind::kStart);
+  if (site.robots_sitemaps) {
+    std::set<std::string> origins;
+    for (const SeedUrl& seed : seeds) {
+      if (!seed.url.empty()) origins.insert(CanonicalOrigin(seed.url));
+    }
+    Clock::time_point now = Clock::now();
+    for (const std::string& origin : origins) {
+      auto it = memory.robots.find(origin);
+      if (it == memory.robots.end() || it->second.expires < now) continue;
+      for (const std::string& url : it->second.sitemaps) {
+        Result<std::string> canonical = Canonicalize(url);
+        if (!canonical.ok()) continue;
+        bool known = std::any_of(seeds.begin(), seeds.end(),
+                                 [&](const SeedUrl& s) { return s.url == *canonical; });
+        if (!known) seeds.push_back(SeedUrl{*canonical, url, PageKind::kSitemap});
+      }
+    }
+  }
+  return seeds;
+}
+
+// The interval bounds of a site, whatever min/max the Site struct was given.
+std::pair<config::Seconds, config::Seconds> IntervalBounds(const config::Site& site) {
+  return {std::min(site.min_interval, site.interval), std::max(site.max_interval, site.interval)};
+}
+
 // One CrawlOnce call: all its state, driven from the calling thread.
 class CrawlRun {
  public:
-  // conditional_requests: ETag / Last-Modified of feeds and sitemaps from earlier crawls, read
-  // and updated by this one.
   CrawlRun(const config::Settings& settings, const std::vector<config::Site>& sites,
-           CrawlHandler& handler, Frontier& frontier,
-           std::map<std::string, FetchRequest>& conditional_requests)
+           CrawlHandler& handler, Ledger& ledger, Crawler::Memory& memory, bool due_only,
+           const std::atomic<bool>& stop, const std::atomic<int64_t>& grace_ms)
       : settings_(settings),
         handler_(handler),
-        frontier_(frontier),
-        conditional_requests_(conditional_requests) {
+        ledger_(ledger),
+        memory_(memory),
+        due_only_(due_only),
+        stop_(stop),
+        grace_ms_(grace_ms) {
     for (const config::Site& site : sites) sites_.push_back(SiteState{&site, SiteScope(site)});
     product_token_ = ProductToken(settings.user_agent);
     now_unix_ = std::chrono::duration_cast<std::chrono::seconds>(
@@ -107,12 +251,27 @@ class CrawlRun {
   }
 
   CrawlStats Run() {
+    StartRound();
+    Resume();
     Seed();
+    ledger_.Commit(change_);
     MultiFetcher fetcher(settings_);
+    bool stopping = false;
+    Clock::time_point give_up_at{};
     for (;;) {
-      Fill(fetcher);
-      if (in_flight_.empty() && frontier_.Empty() && robots_wanted_.empty()) break;
-      for (auto& [id, response] : fetcher.Wait(NextWake(Clock::now()))) {
+      if (!stopping && stop_.load()) {
+        stopping = true;
+        give_up_at = Clock::now() + std::chrono::milliseconds(grace_ms_.load());
+        spdlog::info("crawl stopping: {} fetch(es) in flight", in_flight_.size());
+      }
+      if (!stopping) Fill(fetcher);
+      ledger_.Commit(change_);
+      if (in_flight_.empty() && (stopping || (frontier_.Empty() && robots_wanted_.empty()))) break;
+      Clock::time_point now = Clock::now();
+      if (stopping && now >= give_up_at) break;
+      Clock::time_point wake =
+          stopping ? std::min(give_up_at, now + std::chrono::milliseconds(100)) : NextWake(now);
+      for (auto& [id, response] : fetcher.Wait(wake)) {
         auto it = in_flight_.find(id);
         Done done{std::move(it->second.task), it->second.robots, std::move(response)};
         in_flight_.erase(it);
@@ -122,15 +281,54 @@ class CrawlRun {
         } else {
           Process(std::move(done));
         }
+        ledger_.Commit(change_);
         // Refill at once rather than after the whole batch: the network thread gets new work
         // while this thread is still busy with the rest of the batch.
-        Fill(fetcher);
+        if (!stop_.load()) Fill(fetcher);
       }
     }
+    stats_.stopped = stopping && (!in_flight_.empty() || !frontier_.Empty());
+    if (!stats_.stopped) FinishRound();
+    ledger_.Commit(change_);
     return stats_;
   }
 
  private:
+  void StartRound() {
+    int64_t now = NowUnixMicros();
+    for (SiteState& site : sites_) {
+      site.status = ledger_.Site(site.site->id);
+      site.status.round_started_us = now;
+      site.status.round_finished_us = 0;
+      site.status.round_fetches = site.status.round_errors = site.status.round_not_modified = 0;
+      change_.sites.emplace_back(site.site->id, site.status);
+    }
+  }
+
+  void FinishRound() {
+    int64_t now = NowUnixMicros();
+    for (SiteState& site : sites_) {
+      site.status.round_finished_us = now;
+      change_.sites.emplace_back(site.site->id, site.status);
+    }
+  }
+
+  // URLs an interrupted crawl of these sites left queued.
+  void Resume() {
+    int64_t now = NowUnixMicros();
+    for (size_t i = 0; i < sites_.size(); ++i) {
+      for (QueuedUrl& q : ledger_.Queue(sites_[i].site->id)) {
+        if (q.not_before_us > now) continue;  // its host asked to wait; a later crawl takes it
+        if (!seen_.insert(q.url).second) continue;
+        ++stats_.resumed;
+        CrawlTask task{i, q.url, CanonicalOrigin(q.url), q.depth, q.kind, q.attempts};
+        task.durable = true;
+        task.resumed = true;
+        frontier_.Push(std::move(task));
+      }
+    }
+  }
+
   // Starts fetches until settings.concurrency are in flight or no host is ready.
   void Fill(MultiFetcher& fetcher) {
     const size_t concurrency = static_cast<size_t>(std::max(1, settings_.concurrency));
@@ -164,8 +362,22 @@ class CrawlRun {
     if (!state.initialized) {
       state.initialized = true;
       state.delay = settings_.per_host_delay;
+      auto cached = memory_.robots.find(origin);
+      if (cached != memory_.robots.end() && cached->second.expires > Clock::now()) {
+        state.robots = HostState::Robots::kKnown;
+        ApplyRobots(state, cached->second.rules);
+      }
     }
     return state;
+  }
+
+  void ApplyRobots(HostState& host, const RobotsRules& rules) {
+    host.rules = rules;
+    if (rules.crawl_delay()) {
+      auto crawl_delay = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(*rules.crawl_delay()));
+      host.delay = std::max(host.delay, std::min<Clock::duration>(crawl_delay, kMaxCrawlDelay));
+    }
   }
 
   bool HostReady(const std::string& origin, Clock::time_point now) {
@@ -178,16 +390,19 @@ class CrawlRun {
            now >= state.next_start;
   }
 
-  // Whether a task popped from the frontier is fetched: the site's page budget and robots.txt.
+  // Whether a task popped from the frontier is fetched: the site's page budget, robots.txt, and
+  // for a URL queued by an interrupted crawl, whether it was stored since.
   bool Admit(const CrawlTask& task) {
     SiteState& site = sites_[task.site_index];
     if (IsPage(task.kind) && site.pages_dispatched >= site.site->max_pages) {
-      ++stats_.skipped_budget;
+      ++stats_.skipped_budget;  // found again by a later crawl if still linked
+      Finish(task);
       return false;
     }
     HostState& host = Host(task.host);
     if (host.gave_up) {
       ++stats_.skipped_backoff;
+      Postpone(task, host);
       return false;
     }
     if (!host.rules.Allowed(CanonicalPathAndQuery(task.url))) {
@@ -197,10 +412,59 @@ class CrawlRun {
             task.site_index, task.url,
             Status::Unavailable("disallowed by robots.txt" + host.robots_note + ": " + task.url));
       }
+      Finish(task);
+      return false;
+    }
+    if (task.resumed && task.kind == PageKind::kLink && !ShouldFetch(site, task.url)) {
+      ++stats_.skipped_seen;  // stored just before the crawl was interrupted
+      Finish(task);
       return false;
     }
     if (IsPage(task.kind)) ++site.pages_dispatched;
     return true;
+  }
+
+  bool ShouldFetch(SiteState& site, const std::string& url) {
+    try {
+      return handler_.ShouldFetch(*site.site, url);
+    } catch (const std::exception& e) {
+      spdlog::error("crawl handler ShouldFetch threw for {}: {}", url, e.what());
+      return true;
+    }
+  }
+
+  // A task is over: it leaves the durable queue, and a feed, sitemap or start page that was not
+  // read (robots.txt, a host that asked to wait) is due again after the site's interval.
+  void Finish(const CrawlTask& task) {
+    const config::Site& site = *sites_[task.site_index].site;
+    if (task.durable) change_.done.emplace_back(site.id, task.url);
+    if (task.kind != PageKind::kLink && !fetched_.contains(task.url)) {
+      ResourceState r = ledger_.Resource(site.id, task.url).value_or(ResourceState{});
+      r.kind = task.kind;
+      if (r.interval_s == 0) r.interval_s = site.interval.count();
+      r.next_due_us = NowUnixMicros() + r.interval_s * 1000000;
+      change_.resources.push_back({{site.id, task.url}, r});
+    }
+  }
+
+  // A task its host will not serve now (Retry-After beyond kMaxRetryAfter): kept in the durable
+  // queue for a crawl after the wait.
+  void Postpone(const CrawlTask& task, const HostState& host) {
+    if (task.kind != PageKind::kLink) {
+      Finish(task);
+      return;
+    }
+    change_.queue.push_back(Queued(task, host.retry_not_before_us));
+  }
+
+  QueuedUrl Queued(const CrawlTask& task, int64_t not_before_us = 0) const {
+    return QueuedUrl{sites_[task.site_index].site->id,
+                     task.url,
+                     task.depth,
+                     task.kind,
+                     task.attempts,
+                     NowUnixMicros(),
+                     not_before_us};
   }
 
   void Dispatch(MultiFetcher& fetcher, CrawlTask task, bool robots, Clock::time_point now) {
@@ -208,18 +472,19 @@ class CrawlRun {
     ++host.in_flight;
     host.next_start = std::max(host.next_start, now + host.delay);
     FetchRequest request{task.url, "", ""};
-    if (task.kind == PageKind::kFeed || task.kind == PageKind::kSitemap) {
-      auto known = conditional_requests_.find(task.url);
-      if (known != conditional_requests_.end()) request = known->second;
+    if (!robots && IsFeedOrSitemap(task.kind)) {
+      auto known = ledger_.Resource(sites_[task.site_index].site->id, task.url);
+      if (known) request = FetchRequest{task.url, known->etag, known->last_modified};
     }
     uint64_t id = next_fetch_id_++;
     in_flight_.emplace(id, InFlight{std::move(task), robots});
     fetcher.Start(id, std::move(request));
   }
 
-  // When the crawl loop should look at the frontier again if no fetch finishes before.
+  // When the crawl loop should look at the frontier (and for Stop) again if no fetch finishes
+  // before.
   Clock::time_point NextWake(Clock::time_point now) const {
-    Clock::time_point wake = now + std::chrono::seconds(1);
+    Clock::time_point wake = now + std::chrono::milliseconds(200);
     for (const auto& [name, host] : hosts_) {
       if (host.next_start > now && host.next_start < wake) wake = host.next_start;
     }
@@ -227,10 +492,12 @@ class CrawlRun {
   }
 
   // RFC 9309 §2.3.1: 2xx: parse; 4xx: no restrictions; 5xx (and 429, as Google does) or a
-  // network error: the site is "unreachable" and nothing may be crawled.
+  // network error: the site is "unreachable" and nothing may be crawled. A parsed or missing
+  // robots.txt is cached for 24 hours (§2.4); an unreachable one is asked again next crawl.
   void ProcessRobots(Done done) {
     ++stats_.robots_fetched;
-    HostState& host = Host(done.task.host);
+    const std::string& origin = done.task.host;
+    HostState& host = Host(origin);
     host.robots = HostState::Robots::kKnown;
     if (!done.response.ok()) {
       host.rules = RobotsRules::DisallowAll();
@@ -239,18 +506,25 @@ class CrawlRun {
     }
     const FetchResponse& response = *done.response;
     stats_.bytes += response.bytes_received;
+    RobotsRules rules;
     if (response.status >= 200 && response.status < 300) {
-      host.rules = RobotsRules::Parse(response.body, product_token_);
-      if (host.rules.crawl_delay()) {
-        auto crawl_delay = std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double>(*host.rules.crawl_delay()));
-        host.delay = std::max(host.delay, std::min<Clock::duration>(crawl_delay, kMaxCrawlDelay));
-      }
+      rules = RobotsRules::Parse(response.body, product_token_);
     } else if (response.status == 429 || response.status >= 500) {
       host.rules = RobotsRules::DisallowAll();
       host.robots_note = " (robots.txt unreachable: HTTP " + std::to_string(response.status) + ")";
+      return;
     } else {
-      host.rules = RobotsRules::AllowAll();
+      rules = RobotsRules::AllowAll();
+    }
+    ApplyRobots(host, rules);
+    CachedRobots& cached = memory_.robots[origin];
+    cached =
+        CachedRobots{rules, rules.crawl_delay(), rules.sitemaps(), Clock::now() + kRobotsCacheTime};
+    // Sitemaps listed there join the sites of this origin that want them.
+    for (size_t i = 0; i < sites_.size(); ++i) {
+      for (const SeedUrl& seed : SeedsOf(*sites_[i].site, memory_)) {
+        if (seed.kind == PageKind::kSitemap && !seed.url.empty()) SeedIfDue(i, seed);
+      }
     }
   }
 
@@ -267,7 +541,8 @@ class CrawlRun {
   }
 
   // 429 Too Many Requests / 503 Service Unavailable: wait as told (RFC 9110 §15.6.4, RFC 6585 §4)
-  // and try again, up to kMaxAttempts; a wait beyond kMaxRetryAfter ends the host's crawl.
+  // and try again, up to kMaxAttempts; a wait beyond kMaxRetryAfter ends the host's crawl, and
+  // its queued URLs wait in the durable queue until the time it asked for.
   // Returns true when the task was queued again.
   bool BackOff(CrawlTask& task, const FetchResponse& response) {
     HostState& host = Host(task.host);
@@ -281,6 +556,7 @@ class CrawlRun {
       ++task.attempts;
       ++stats_.retries;
       if (IsPage(task.kind)) --sites_[task.site_index].pages_dispatched;
+      if (task.durable) change_.queue.push_back(Queued(task));
       frontier_.Push(task);
       return true;
     }
@@ -288,10 +564,14 @@ class CrawlRun {
                           (told ? " (Retry-After: " + response.Header("retry-after") + ")" : "");
     if (wait > kMaxRetryAfter.count()) {
       host.gave_up = true;
-      size_t dropped = frontier_.DropHost(task.host);
-      stats_.skipped_backoff += static_cast<int>(dropped);
-      message += "; " + std::to_string(dropped) + " more URLs of " + task.host +
-                 " left for the next crawl";
+      // Capped at a day: a site that asks for a week still gets a look daily.
+      host.retry_not_before_us =
+          NowUnixMicros() + static_cast<int64_t>(std::min(wait, 86400.0) * 1e6);
+      std::vector<CrawlTask> dropped = frontier_.DropHost(task.host);
+      stats_.skipped_backoff += static_cast<int>(dropped.size());
+      for (const CrawlTask& left : dropped) Postpone(left, host);
+      message += "; " + std::to_string(dropped.size()) + " more URLs of " + task.host +
+                 " left for a later crawl";
     }
     ReportError(task.site_index, task.url, Status::Unavailable(message));
     return false;
@@ -299,21 +579,27 @@ class CrawlRun {
 
   void Seed() {
     for (size_t i = 0; i < sites_.size(); ++i) {
-      const config::Site& site = *sites_[i].site;
-      for (const std::string& url : site.feeds) AddConfigured(i, url, PageKind::kFeed);
-      for (const std::string& url : site.sitemaps) AddConfigured(i, url, PageKind::kSitemap);
-      for (const std::string& url : site.start_urls) AddConfigured(i, url, PageKind::kStart);
+      for (const SeedUrl& seed : SeedsOf(*sites_[i].site, memory_)) {
+        if (seed.url.empty()) {
+          ReportError(i, seed.configured, Canonicalize(seed.configured).status());
+          continue;
+        }
+        SeedIfDue(i, seed);
+      }
     }
   }
 
-  void AddConfigured(size_t site_index, const std::string& url, PageKind kind) {
-    Result<std::string> canonical = Canonicalize(url);
-    if (!canonical.ok()) {
-      ReportError(site_index, url, canonical.status());
-      return;
+  void SeedIfDue(size_t site_index, const SeedUrl& seed) {
+    if (seen_.contains(seed.url)) return;
+    if (due_only_) {
+      auto r = ledger_.Resource(sites_[site_index].site->id, seed.url);
+      if (r && r->next_due_us > NowUnixMicros()) {
+        ++stats_.skipped_not_due;
+        return;
+      }
     }
-    if (!seen_.insert(*canonical).second) return;
-    frontier_.Push(CrawlTask{site_index, *canonical, CanonicalOrigin(*canonical), 0, kind, 0});
+    seen_.insert(seed.url);
+    frontier_.Push(CrawlTask{site_index, seed.url, CanonicalOrigin(seed.url), 0, seed.kind, 0});
   }
 
   // A URL found in a page, feed or sitemap.
@@ -327,28 +613,83 @@ class CrawlRun {
     }
     if (seen_.count(*canonical) != 0) return;
     seen_.insert(*canonical);
-    bool wanted = true;
-    try {
-      wanted = handler_.ShouldFetch(*site.site, *canonical);
-    } catch (const std::exception& e) {
-      spdlog::error("crawl handler ShouldFetch threw for {}: {}", *canonical, e.what());
-    }
-    if (!wanted) {
+    if (!ShouldFetch(site, *canonical)) {
       ++stats_.skipped_seen;
       return;
     }
-    frontier_.Push(
-        CrawlTask{site_index, *canonical, CanonicalOrigin(*canonical), depth, PageKind::kLink, 0});
+    CrawlTask task{site_index, *canonical, CanonicalOrigin(*canonical), depth, PageKind::kLink, 0};
+    task.durable = ledger_.durable();
+    if (task.durable) change_.queue.push_back(Queued(task));
+    frontier_.Push(std::move(task));
   }
 
   void ReportError(size_t site_index, const std::string& url, const Status& error) {
     ++stats_.errors;
+    SiteStatus& status = sites_[site_index].status;
+    ++status.round_errors;
+    ++status.total_errors;
+    status.last_error = error.message();
+    status.last_error_us = NowUnixMicros();
+    change_.sites.emplace_back(sites_[site_index].site->id, status);
     spdlog::debug("crawl error: {}", error.message());
     try {
       handler_.OnFetchError(*sites_[site_index].site, url, error);
     } catch (const std::exception& e) {
       spdlog::error("crawl handler OnFetchError threw for {}: {}", url, e.what());
     }
+  }
+
+  // Records a finished fetch in the site's status and, for a feed, sitemap or start page, its
+  // validators and next due time. `items`: the item URLs of a feed or sitemap read with 200.
+  void RecordFetch(const CrawlTask& task, const Result<FetchResponse>& response,
+                   const std::vector<std::string>* items) {
+    SiteState& site = sites_[task.site_index];
+    int64_t now = NowUnixMicros();
+    int status = response.ok() ? static_cast<int>(response->status) : 0;
+    site.status.last_fetch_us = now;
+    site.status.last_fetch_url = task.url;
+    site.status.last_fetch_status = status;
+    ++site.status.round_fetches;
+    ++site.status.total_fetches;
+    if (status == 304) ++site.status.round_not_modified;
+    change_.sites.emplace_back(site.site->id, site.status);
+    if (task.kind == PageKind::kLink) return;
+
+    fetched_.insert(task.url);
+    ResourceState r = ledger_.Resource(site.site->id, task.url).value_or(ResourceState{});
+    auto [min_interval, max_interval] = IntervalBounds(*site.site);
+    bool first = r.fetches == 0;
+    r.kind = task.kind;
+    r.last_status = status;
+    r.last_fetch_us = now;
+    ++r.fetches;
+    if (r.interval_s == 0 || task.kind == PageKind::kStart)
+      r.interval_s = site.site->interval.count();
+    if (status == 200 && IsFeedOrSitemap(task.kind)) {
+      r.etag = response->Header("etag");
+      r.last_modified = response->Header("last-modified");
+    }
+    // Adaptive interval (feeds and sitemaps): halved when the item list changed since the last
+    // read, ×1.25 when it did not (304 or the same items), within [min_interval, max_interval].
+    bool judged = IsFeedOrSitemap(task.kind) && (status == 304 || (status == 200 && items));
+    if (judged) {
+      uint64_t hash = items ? HashItems(*items) : r.items_hash;
+      bool changed = items && hash != r.items_hash;
+      r.items_hash = hash;
+      if (changed) {
+        ++r.changes;
+        r.last_change_us = now;
+      }
+      if (!first) {
+        double next = changed ? r.interval_s / 2.0 : r.interval_s * 1.25;
+        r.interval_s =
+            static_cast<int64_t>(std::clamp<double>(next, static_cast<double>(min_interval.count()),
+                                                    static_cast<double>(max_interval.count())));
+      }
+    }
+    r.interval_s = std::clamp<int64_t>(r.interval_s, min_interval.count(), max_interval.count());
+    r.next_due_us = now + r.interval_s * 1000000;
+    change_.resources.push_back({{site.site->id, task.url}, r});
   }
 
   void Process(Done done) {
@@ -358,31 +699,30 @@ class CrawlRun {
       long status = done.response->status;
       if ((status == 429 || status == 503) && BackOff(task, *done.response)) return;
     }
+    Finish(task);  // leaves the durable queue in this fetch's batch, with what it led to
     if (IsPage(task.kind)) {
       ++stats_.pages_fetched;
     } else {
       ++stats_.feeds_fetched;
     }
     if (!done.response.ok()) {
+      RecordFetch(task, done.response, nullptr);
       ReportError(task.site_index, task.url, done.response.status());
       return;
     }
     FetchResponse& response = *done.response;
-    if (response.status == 429 || response.status == 503) return;  // reported by BackOff
-    bool feed_or_sitemap = task.kind == PageKind::kFeed || task.kind == PageKind::kSitemap;
-    if (feed_or_sitemap && response.status == 304) {
-      ++stats_.not_modified;  // unchanged since the last crawl: its items were seen then
+    if (response.status == 429 || response.status == 503) {  // reported by BackOff
+      RecordFetch(task, done.response, nullptr);
       return;
     }
-    if (feed_or_sitemap && response.status == 200) {
-      FetchRequest next{task.url, response.Header("etag"), response.Header("last-modified")};
-      if (next.etag.empty() && next.last_modified.empty()) {
-        conditional_requests_.erase(task.url);
-      } else {
-        conditional_requests_[task.url] = std::move(next);
-      }
+    bool feed_or_sitemap = IsFeedOrSitemap(task.kind);
+    if (feed_or_sitemap && response.status == 304) {
+      ++stats_.not_modified;  // unchanged since the last crawl: its items were seen then
+      RecordFetch(task, done.response, nullptr);
+      return;
     }
     if (response.status != 200) {
+      RecordFetch(task, done.response, nullptr);
       ReportError(
           task.site_index, task.url,
           Status::Unavailable("HTTP " + std::to_string(response.status) + " for " + task.url));
@@ -395,21 +735,22 @@ class CrawlRun {
 
     switch (task.kind) {
       case PageKind::kFeed:
-        ProcessFeed(task, response);
+        ProcessFeed(task, done.response);
         return;
       case PageKind::kSitemap:
-        ProcessSitemap(task, response);
+        ProcessSitemap(task, done.response);
         return;
       case PageKind::kStart:
       case PageKind::kLink:
         break;
     }
+    RecordFetch(task, done.response, nullptr);
     // Feed autodiscovery: a followed link that turns out to be a feed is read as one.
     if (task.kind == PageKind::kLink && LooksLikeFeed(response.body) &&
         ParseFeed(response.body, response.final_url).ok()) {
       --stats_.pages_fetched;
       ++stats_.feeds_fetched;
-      ProcessFeed(task, response);
+      ProcessFeed(task, done.response);
       return;
     }
     CrawledPage page{sites_[task.site_index].site,
@@ -438,21 +779,30 @@ class CrawlRun {
     }
   }
 
-  void ProcessFeed(const CrawlTask& task, const FetchResponse& response) {
-    Result<Feed> feed = ParseFeed(response.body, response.final_url);
+  void ProcessFeed(const CrawlTask& task, const Result<FetchResponse>& response) {
+    Result<Feed> feed = ParseFeed(response->body, response->final_url);
     if (!feed.ok()) {
+      RecordFetch(task, response, nullptr);
       ReportError(task.site_index, task.url, feed.status());
       return;
     }
+    std::vector<std::string> urls;
+    for (const FeedItem& item : feed->items) urls.push_back(item.url);
+    if (task.kind == PageKind::kFeed) RecordFetch(task, response, &urls);
     AddItems(task.site_index, std::move(feed->items), &FeedItem::published, &FeedItem::url);
   }
 
-  void ProcessSitemap(const CrawlTask& task, const FetchResponse& response) {
-    Result<Sitemap> sitemap = ParseSitemap(response.body, response.final_url);
+  void ProcessSitemap(const CrawlTask& task, const Result<FetchResponse>& response) {
+    Result<Sitemap> sitemap = ParseSitemap(response->body, response->final_url);
     if (!sitemap.ok()) {
+      RecordFetch(task, response, nullptr);
       ReportError(task.site_index, task.url, sitemap.status());
       return;
     }
+    std::vector<std::string> urls;
+    for (const SitemapEntry& e : sitemap->sitemaps) urls.push_back(e.url);
+    for (const SitemapEntry& e : sitemap->urls) urls.push_back(e.url);
+    RecordFetch(task, response, &urls);
     SiteState& site = sites_[task.site_index];
     std::vector<SitemapEntry> children = std::move(sitemap->sitemaps);
     std::stable_sort(
@@ -472,12 +822,18 @@ class CrawlRun {
 
   const config::Settings& settings_;
   CrawlHandler& handler_;
-  Frontier& frontier_;
+  Ledger& ledger_;
+  Crawler::Memory& memory_;
+  const bool due_only_;
+  const std::atomic<bool>& stop_;
+  const std::atomic<int64_t>& grace_ms_;
+  Frontier frontier_;
+  CrawlStateChange change_;  // written after each step (Ledger::Commit)
   std::vector<SiteState> sites_;
   std::unordered_map<std::string, HostState> hosts_;
-  std::unordered_set<std::string> seen_;  // canonical URLs queued or fetched in this crawl
-  std::map<std::string, FetchRequest>& conditional_requests_;
-  std::vector<std::string> robots_wanted_;  // origins whose robots.txt is still to be requested
+  std::unordered_set<std::string> seen_;     // canonical URLs queued or fetched in this crawl
+  std::unordered_set<std::string> fetched_;  // feeds, sitemaps, start pages fetched in this crawl
+  std::vector<std::string> robots_wanted_;   // origins whose robots.txt is still to be requested
   std::unordered_map<uint64_t, InFlight> in_flight_;  // by MultiFetcher id
   uint64_t next_fetch_id_ = 0;
   std::string product_token_;
@@ -487,15 +843,15 @@ class CrawlRun {
 
 }  // namespace
 
-Crawler::Crawler(const config::Settings& settings) : settings_(settings) {}
+Crawler::Crawler(const config::Settings& settings, CrawlState* state)
+    : settings_(settings), state_(state), memory_(std::make_unique<Memory>()) {}
 Crawler::~Crawler() = default;
 
 CrawlStats Crawler::CrawlOnce(const std::vector<config::Site>& sites, CrawlHandler& handler,
-                              Frontier* frontier) {
-  InMemoryFrontier in_memory;
+                              bool due_only) {
   try {
-    CrawlRun run(settings_, sites, handler, frontier != nullptr ? *frontier : in_memory,
-                 conditional_requests_);
+    Ledger ledger(state_, *memory_);
+    CrawlRun run(settings_, sites, handler, ledger, *memory_, due_only, stop_, grace_ms_);
     return run.Run();
   } catch (const std::exception& e) {  // e.g. threads could not be started
     spdlog::error("crawl aborted: {}", e.what());
@@ -503,6 +859,55 @@ CrawlStats Crawler::CrawlOnce(const std::vector<config::Site>& sites, CrawlHandl
     stats.errors = 1;
     return stats;
   }
+}
+
+void Crawler::Stop(std::chrono::milliseconds grace) {
+  grace_ms_.store(grace.count());
+  stop_.store(true);
+}
+
+namespace {
+
+// Unix microseconds at which `site` next has work: 0 when queued URLs wait (or a seed was never
+// read), else the earliest next_due of its seeds or not_before of its queue.
+int64_t SiteDueAt(const config::Site& site, Ledger& ledger, const Crawler::Memory& memory,
+                  int64_t now) {
+  int64_t due = INT64_MAX;
+  for (const QueuedUrl& q : ledger.Queue(site.id)) {
+    if (q.not_before_us <= now) return 0;
+    due = std::min(due, q.not_before_us);
+  }
+  for (const SeedUrl& seed : SeedsOf(site, memory)) {
+    if (seed.url.empty()) continue;
+    auto r = ledger.Resource(site.id, seed.url);
+    if (!r) return 0;
+    due = std::min(due, r->next_due_us);
+  }
+  return due;
+}
+
+}  // namespace
+
+std::vector<config::Site> Crawler::DueSites(const std::vector<config::Site>& sites,
+                                            std::chrono::system_clock::time_point now) {
+  Ledger ledger(state_, *memory_);
+  int64_t now_us = UnixMicros(now);
+  std::vector<config::Site> due;
+  for (const config::Site& site : sites) {
+    if (SiteDueAt(site, ledger, *memory_, now_us) <= now_us) due.push_back(site);
+  }
+  return due;
+}
+
+std::chrono::system_clock::time_point Crawler::NextDue(const std::vector<config::Site>& sites) {
+  Ledger ledger(state_, *memory_);
+  int64_t now_us = NowUnixMicros();
+  int64_t first = INT64_MAX;
+  for (const config::Site& site : sites) {
+    first = std::min(first, SiteDueAt(site, ledger, *memory_, now_us));
+  }
+  if (first == INT64_MAX) first = now_us + 3600LL * 1000000;  // no seeds at all: look hourly
+  return std::chrono::system_clock::time_point(std::chrono::microseconds(first));
 }
 
 }  // namespace kuzet::crawler

@@ -3,6 +3,8 @@
 // hosts. See crawler/README.md for the rules.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/status.h"
+#include "crawler/crawl_state.h"
 #include "crawler/fetcher.h"
 #include "crawler/frontier.h"
 
@@ -51,7 +54,10 @@ struct CrawlStats {
   int skipped_scope = 0;    // discovered URLs outside the site's scope (or unparseable)
   int skipped_robots = 0;   // disallowed by robots.txt
   int skipped_budget = 0;   // left in the queue when the site reached max_pages
-  int skipped_backoff = 0;  // dropped because a host asked to wait longer than 60 s
+  int skipped_backoff = 0;  // left queued because a host asked to wait longer than 60 s
+  int skipped_not_due = 0;  // feeds, sitemaps and start pages not due yet (due_only)
+  int resumed = 0;          // queued URLs taken over from an interrupted crawl
+  bool stopped = false;     // Stop() ended the crawl before its queue was empty
   int robots_fetched = 0;
   int retries = 0;    // fetches repeated after 429/503
   int64_t bytes = 0;  // bytes_received of every fetch
@@ -59,21 +65,40 @@ struct CrawlStats {
 
 class Crawler {
  public:
-  explicit Crawler(const config::Settings& settings);
+  // `state`: where the frontier, the feeds' validators and schedule and the sites' status live
+  // (crawl_state.h); it must outlive the Crawler. nullptr: in memory, for this Crawler's life.
+  explicit Crawler(const config::Settings& settings, CrawlState* state = nullptr);
   ~Crawler();
 
-  // Crawls every site once and returns when the queue is empty. Fetches run on
-  // settings.concurrency worker threads (one Fetcher each); handler calls happen on the calling
-  // thread. `frontier` may be given to replace the in-memory queue (it must be empty).
-  // One CrawlOnce at a time per Crawler: the ETag / Last-Modified of every feed and sitemap is
-  // kept between calls and sent back (conditional GET), so an unchanged feed costs a 304.
+  // Crawls the sites once and returns when their queues are empty (or after Stop). Fetches run
+  // on one MultiFetcher (settings.concurrency in flight); handler calls happen on the calling
+  // thread. URLs left queued by an interrupted crawl of these sites (kill, Stop, a host that
+  // asked to wait) are fetched first, each article URL offered to ShouldFetch again.
+  // due_only: read only the feeds, sitemaps and start pages whose next fetch is due (the
+  // daemon); false: all of them (`crawl --once`). One CrawlOnce at a time per Crawler.
   CrawlStats CrawlOnce(const std::vector<config::Site>& sites, CrawlHandler& handler,
-                       Frontier* frontier = nullptr);
+                       bool due_only = false);
+
+  // From any thread: the running (or next) CrawlOnce starts no new fetch, gives those in flight
+  // up to `grace` to finish, then returns. What was not fetched stays queued.
+  void Stop(std::chrono::milliseconds grace = std::chrono::seconds(3));
+
+  // The sites that have work due at `now`: queued URLs, or a feed, sitemap or start page whose
+  // next fetch has come (or never was fetched).
+  std::vector<config::Site> DueSites(const std::vector<config::Site>& sites,
+                                     std::chrono::system_clock::time_point now);
+  // When the first of `sites` has work due (a time in the past when some are due now).
+  std::chrono::system_clock::time_point NextDue(const std::vector<config::Site>& sites);
+
+  // Internal (crawler.cc): what the Crawler keeps between crawls.
+  struct Memory;
 
  private:
   config::Settings settings_;
-  // Canonical feed/sitemap URL -> the conditional request to send next time.
-  std::map<std::string, FetchRequest> conditional_requests_;
+  CrawlState* state_;
+  std::unique_ptr<Memory> memory_;  // robots.txt cache; resources and status without a state
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> grace_ms_{3000};
 };
 
 }  // namespace kuzet::crawler

@@ -11,15 +11,14 @@ int Priority(const CrawlTask& task) {
 
 }  // namespace
 
-void InMemoryFrontier::Push(CrawlTask task) {
+void Frontier::Push(CrawlTask task) {
   int priority = Priority(task);
   std::string host = task.host;
   queues_[host][priority].push_back(std::move(task));
   ++size_;
 }
 
-std::optional<CrawlTask> InMemoryFrontier::PopReady(
-    const std::function<bool(const std::string&)>& ready) {
+std::optional<CrawlTask> Frontier::PopReady(const std::function<bool(const std::string&)>& ready) {
   if (queues_.empty()) return std::nullopt;
   // Start after the host served last, wrapping around.
   auto start = queues_.upper_bound(last_host_);
@@ -39,13 +38,15 @@ std::optional<CrawlTask> InMemoryFrontier::PopReady(
   return std::nullopt;
 }
 
-size_t InMemoryFrontier::DropHost(const std::string& host) {
+std::vector<CrawlTask> Frontier::DropHost(const std::string& host) {
+  std::vector<CrawlTask> dropped;
   auto it = queues_.find(host);
-  if (it == queues_.end()) return 0;
-  size_t dropped = 0;
-  for (const auto& [priority, queue] : it->second) dropped += queue.size();
+  if (it == queues_.end()) return dropped;
+  for (auto& [priority, queue] : it->second) {
+    for (CrawlTask& task : queue) dropped.push_back(std::move(task));
+  }
   queues_.erase(it);
-  size_ -= dropped;
+  size_ -= dropped.size();
   return dropped;
 }
 

@@ -1,6 +1,4 @@
-// The queue of URLs waiting to be fetched in a crawl. An interface so that a durable frontier
-// (surviving restarts, shared between crawls) can replace the in-memory one without touching the
-// scheduling in Crawler.
+// The queue of URLs waiting to be fetched in a crawl.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kuzet::crawler {
 
@@ -20,29 +19,23 @@ struct CrawlTask {
   std::string host;       // politeness key (HostOf(url))
   int depth = 0;
   PageKind kind = PageKind::kLink;
-  int attempts = 0;  // fetches already tried (retries after 429/503)
+  int attempts = 0;      // fetches already tried (retries after 429/503)
+  bool durable = false;  // queued in CrawlState too (discovered URLs; configured ones are not)
+  bool resumed = false;  // queued by an earlier, interrupted crawl
 };
 
+// The crawl's in-memory queue, ordered for politeness: per-origin queues visited round-robin, so
+// an origin with a long queue cannot starve the others. Its durable copy (what survives a kill)
+// is the `frontier` family of CrawlState; this one only orders the work of one CrawlOnce.
 class Frontier {
  public:
-  virtual ~Frontier() = default;
-  virtual void Push(CrawlTask task) = 0;
+  void Push(CrawlTask task);
   // The next task whose host `ready` accepts, best first: feeds and sitemaps, then by depth
   // (breadth-first), FIFO within a depth. nullopt when no ready host has a task.
-  virtual std::optional<CrawlTask> PopReady(
-      const std::function<bool(const std::string&)>& ready) = 0;
-  // Drops every queued task of `host` and returns how many there were.
-  virtual size_t DropHost(const std::string& host) = 0;
-  virtual bool Empty() const = 0;
-};
-
-// Per-host queues visited round-robin, so a host with a long queue cannot starve the others.
-class InMemoryFrontier : public Frontier {
- public:
-  void Push(CrawlTask task) override;
-  std::optional<CrawlTask> PopReady(const std::function<bool(const std::string&)>& ready) override;
-  size_t DropHost(const std::string& host) override;
-  bool Empty() const override { return size_ == 0; }
+  std::optional<CrawlTask> PopReady(const std::function<bool(const std::string&)>& ready);
+  // Removes every queued task of `host` and returns them.
+  std::vector<CrawlTask> DropHost(const std::string& host);
+  bool Empty() const { return size_ == 0; }
 
  private:
   // host -> priority -> FIFO.

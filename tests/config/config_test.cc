@@ -126,6 +126,9 @@ TEST(ParseConfigTest, FullConfigSetsEveryField) {
   EXPECT_EQ(vlast.feeds, (std::vector<std::string>{"https://Feeds.Vlast.kz/rss.xml"}));
   EXPECT_EQ(vlast.sitemaps, (std::vector<std::string>{"https://vlast.kz/sitemap.xml"}));
   EXPECT_EQ(vlast.interval, seconds(5400));
+  EXPECT_EQ(vlast.min_interval, seconds(1350)) << "interval / 4 by default";
+  EXPECT_EQ(vlast.max_interval, seconds(21600)) << "interval * 4 by default";
+  EXPECT_TRUE(vlast.robots_sitemaps);
   EXPECT_EQ(vlast.max_depth, 2);
   EXPECT_EQ(vlast.max_pages, 50);
   EXPECT_EQ(vlast.hosts, (std::vector<std::string>{"vlast.kz", "www.vlast.kz"}));
@@ -237,6 +240,14 @@ const ErrorCase kErrorCases[] = {
      "t.toml:5: sites[0].interval: expected a duration like \"15m\", got \"fast\""},
     {"bare number as duration", "[settings]\nfetch_timeout = 30\n",
      "t.toml:2: settings.fetch_timeout: expected a duration like \"15m\", got an integer"},
+    {"min_interval above interval",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\ninterval = \"10m\"\n"
+     "min_interval = \"20m\"\n",
+     "t.toml:5: sites[0].min_interval: must not be longer than interval"},
+    {"max_interval below interval",
+     "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\ninterval = \"10m\"\n"
+     "max_interval = \"5m\"\n",
+     "t.toml:5: sites[0].max_interval: must not be shorter than interval"},
     {"zero interval",
      "[[sites]]\nid = \"a\"\nstart_urls = [\"https://a.kz/\"]\ninterval = \"0m\"\n",
      "t.toml:4: sites[0].interval: expected a duration greater than zero, got \"0m\""},

@@ -13,165 +13,19 @@
 #include <thread>
 
 #include "crawler/url.h"
+#include "tests/crawler/crawl_test_util.h"
 #include "tests/crawler/test_server.h"
 
 namespace kuzet::crawler {
 namespace {
 
+using testing::Contains;
+using testing::FastLocalSettings;
+using testing::RecordingHandler;
+using testing::Rss;
+using testing::SiteServer;
 using testing::TestServer;
 using Clock = std::chrono::steady_clock;
-
-// Records what the crawler asks of it; extracts links with a regex over href="...".
-class RecordingHandler : public CrawlHandler {
- public:
-  std::set<std::string> stored;  // ShouldFetch returns false for these
-  std::vector<std::string> pages;
-  std::vector<std::pair<std::string, std::string>> errors;  // url, message
-  std::vector<std::string> asked;
-  std::thread::id caller = std::this_thread::get_id();
-  bool wrong_thread = false;
-  bool overlapped = false;
-
-  bool ShouldFetch(const config::Site&, const std::string& url) override {
-    Guard guard(this);
-    asked.push_back(url);
-    return stored.count(url) == 0;
-  }
-  std::vector<std::string> OnPage(const CrawledPage& page) override {
-    Guard guard(this);
-    pages.push_back(page.url);
-    std::vector<std::string> links;
-    static const std::regex href(R"re(href="([^"]*)")re");
-    const std::string& body = page.response.body;
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), href);
-         it != std::sregex_iterator(); ++it) {
-      Result<std::string> absolute = Resolve(page.response.final_url, (*it)[1].str());
-      if (absolute.ok()) links.push_back(*absolute);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen any overlap window
-    return links;
-  }
-  void OnFetchError(const config::Site&, const std::string& url, const Status& error) override {
-    Guard guard(this);
-    errors.emplace_back(url, error.message());
-  }
-
- private:
-  struct Guard {
-    explicit Guard(RecordingHandler* h) : handler(h) {
-      if (handler->busy.exchange(true)) handler->overlapped = true;
-      if (std::this_thread::get_id() != handler->caller) handler->wrong_thread = true;
-    }
-    ~Guard() { handler->busy = false; }
-    RecordingHandler* handler;
-  };
-  std::atomic<bool> busy{false};
-};
-
-// Serves a small site and records every request path with its arrival time.
-class SiteServer {
- public:
-  explicit SiteServer(std::map<std::string, std::string> pages) : pages_(std::move(pages)) {
-    server_.server().Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-      std::string target = req.path;
-      if (!req.params.empty()) {
-        std::string query;
-        for (const auto& [k, v] : req.params) query += (query.empty() ? "?" : "&") + k + "=" + v;
-        target += query;
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        requests_.emplace_back(target, Clock::now());
-      }
-      if (slow_path_ == req.path) std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-      auto it = pages_.find(req.path);
-      if (it == pages_.end()) {
-        res.status = 404;
-        return;
-      }
-      // "HTTP <status> <Retry-After>" as a page body makes the server answer with that status.
-      if (it->second.rfind("HTTP ", 0) == 0) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        int& served = status_served_[req.path];
-        if (served++ < status_times_) {
-          res.status = std::stoi(it->second.substr(5, 3));
-          if (it->second.size() > 9) res.set_header("Retry-After", it->second.substr(9));
-          return;
-        }
-        res.set_content("recovered", "text/html");
-        return;
-      }
-      bool feed = it->second.find("<rss") != std::string::npos ||
-                  it->second.find("<urlset") != std::string::npos ||
-                  it->second.find("<sitemapindex") != std::string::npos;
-      res.set_content(it->second, feed ? "application/xml" : "text/html");
-    });
-    server_.Start();
-  }
-  std::string Url(const std::string& path, const std::string& host = "127.0.0.1") const {
-    return server_.Url(path, host);
-  }
-  // Requested paths, robots.txt left out.
-  std::vector<std::string> Paths() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<std::string> out;
-    for (const auto& [path, time] : requests_) {
-      if (path != "/robots.txt") out.push_back(path);
-    }
-    return out;
-  }
-  int RobotsRequests() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return static_cast<int>(std::count_if(requests_.begin(), requests_.end(),
-                                          [](const auto& r) { return r.first == "/robots.txt"; }));
-  }
-  // How many times an "HTTP ..." page answers with its status before it recovers.
-  void SetStatusTimes(int times) { status_times_ = times; }
-  std::vector<std::pair<std::string, Clock::time_point>> Requests() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return requests_;
-  }
-  void SetSlowPath(std::string path) { slow_path_ = std::move(path); }
-
- private:
-  std::map<std::string, std::string> pages_;
-  std::string slow_path_;
-  int status_times_ = 1;
-  std::map<std::string, int> status_served_;
-  std::mutex mutex_;
-  std::vector<std::pair<std::string, Clock::time_point>> requests_;
-  TestServer server_;
-};
-
-config::Settings FastLocalSettings() {
-  config::Settings settings;
-  settings.allow_private_hosts = {"127.0.0.1", "localhost"};
-  settings.per_host_delay = std::chrono::seconds(0);
-  settings.per_host_connections = 2;
-  settings.concurrency = 4;
-  settings.fetch_timeout = std::chrono::seconds(5);
-  return settings;
-}
-
-std::string RfcDate(std::time_t t) {
-  char buffer[64];
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buffer;
-}
-
-std::string Rss(const std::vector<std::pair<std::string, std::time_t>>& items) {
-  std::string rss = "<rss version=\"2.0\"><channel><title>t</title>";
-  for (const auto& [link, date] : items) {
-    rss += "<item><link>" + link + "</link><pubDate>" + RfcDate(date) + "</pubDate></item>";
-  }
-  return rss + "</channel></rss>";
-}
-
-bool Contains(const std::vector<std::string>& list, const std::string& value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
 
 TEST(CrawlerTest, CrawlsStartPageFeedAndLinksWithinScopeAndDepth) {
   const std::time_t now = std::time(nullptr);

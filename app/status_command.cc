@@ -1,0 +1,197 @@
+// `kuzet status`: per site, the last fetch, errors, the queue and when it is next due, read from
+// the crawl state (a read-only instance, so it works beside a running daemon).
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "app/mention_format.h"
+#include "config/config.h"
+#include "crawler/crawl_state.h"
+
+namespace kuzet::app {
+
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "3m ago" / "in 2h" / "now" for a time relative to now.
+std::string Relative(int64_t at_us, int64_t now_us) {
+  int64_t seconds = (at_us - now_us) / 1000000;
+  bool future = seconds > 0;
+  int64_t a = future ? seconds : -seconds;
+  std::string amount;
+  if (a < 5) return "now";
+  if (a < 120) {
+    amount = std::to_string(a) + "s";
+  } else if (a < 7200) {
+    amount = std::to_string(a / 60) + "m";
+  } else if (a < 2 * 86400) {
+    amount = std::to_string(a / 3600) + "h";
+  } else {
+    amount = std::to_string(a / 86400) + "d";
+  }
+  return future ? "in " + amount : amount + " ago";
+}
+
+const char* KindName(crawler::PageKind kind) {
+  switch (kind) {
+    case crawler::PageKind::kFeed:
+      return "feed";
+    case crawler::PageKind::kSitemap:
+      return "sitemap";
+    case crawler::PageKind::kStart:
+      return "start";
+    case crawler::PageKind::kLink:
+      return "link";
+  }
+  return "link";
+}
+
+struct SiteReport {
+  const config::Site* site;
+  crawler::SiteStatus status;
+  bool ever_crawled = false;
+  int64_t queued = 0;
+  int64_t next_due_us = 0;  // 0: due now
+  std::vector<std::pair<std::string, crawler::ResourceState>> resources;
+};
+
+Result<SiteReport> Report(const config::Site& site, const crawler::CrawlState& state) {
+  SiteReport report{&site, {}, false, 0, 0, {}};
+  auto status = state.Site(site.id);
+  if (!status.ok()) return status.status();
+  if (status->has_value()) {
+    report.status = **status;
+    report.ever_crawled = true;
+  }
+  auto queue = state.Queue(site.id);
+  if (!queue.ok()) return queue.status();
+  report.queued = static_cast<int64_t>(queue->size());
+  auto resources = state.Resources(site.id);
+  if (!resources.ok()) return resources.status();
+  report.resources = std::move(resources).value();
+  // Same rule as the crawler's: queued URLs make it due, else its earliest feed/page.
+  int64_t due = INT64_MAX;
+  for (const crawler::QueuedUrl& q : *queue) due = std::min(due, q.not_before_us);
+  for (const auto& [url, r] : report.resources) due = std::min(due, r.next_due_us);
+  if (!report.ever_crawled || report.resources.empty()) due = 0;
+  report.next_due_us = due == INT64_MAX ? 0 : due;
+  return report;
+}
+
+nlohmann::json ToJson(const SiteReport& r) {
+  const crawler::SiteStatus& s = r.status;
+  auto time = [](int64_t us) -> nlohmann::json {
+    return us == 0 ? nlohmann::json(nullptr) : nlohmann::json(FormatTimestampUtc(us));
+  };
+  nlohmann::json resources = nlohmann::json::array();
+  for (const auto& [url, res] : r.resources) {
+    resources.push_back({{"url", url},
+                         {"kind", KindName(res.kind)},
+                         {"interval_seconds", res.interval_s},
+                         {"next_due", time(res.next_due_us)},
+                         {"last_fetch", time(res.last_fetch_us)},
+                         {"last_status", res.last_status},
+                         {"last_change", time(res.last_change_us)},
+                         {"fetches", res.fetches},
+                         {"changes", res.changes}});
+  }
+  return {{"site", r.site->id},
+          {"name", r.site->name},
+          {"crawled", r.ever_crawled},
+          {"round_started", time(s.round_started_us)},
+          {"round_finished", time(s.round_finished_us)},
+          {"last_fetch", time(s.last_fetch_us)},
+          {"last_fetch_url", s.last_fetch_url},
+          {"last_fetch_status", s.last_fetch_status},
+          {"round_fetches", s.round_fetches},
+          {"round_errors", s.round_errors},
+          {"round_not_modified", s.round_not_modified},
+          {"total_fetches", s.total_fetches},
+          {"total_errors", s.total_errors},
+          {"last_error", s.last_error},
+          {"last_error_at", time(s.last_error_us)},
+          {"queued", r.queued},
+          {"next_due", time(r.next_due_us)},
+          {"resources", resources}};
+}
+
+void PrintTable(const std::vector<SiteReport>& reports, bool details, int64_t now) {
+  std::printf("%-20s %-10s %-6s %-12s %7s %13s %7s %-8s %s\n", "site", "last fetch", "status",
+              "round", "fetches", "errors(r/all)", "queued", "next due", "last error");
+  for (const SiteReport& r : reports) {
+    const crawler::SiteStatus& s = r.status;
+    std::string round = !r.ever_crawled            ? "never"
+                        : s.round_finished_us != 0 ? "done " + Relative(s.round_finished_us, now)
+                                                   : "unfinished";
+    std::string errors = std::to_string(s.round_errors) + "/" + std::to_string(s.total_errors);
+    std::string last_error =
+        s.last_error.empty() ? "-" : s.last_error + " (" + Relative(s.last_error_us, now) + ")";
+    std::printf(
+        "%-20s %-10s %-6s %-12s %7lld %13s %7lld %-8s %s\n", r.site->id.c_str(),
+        s.last_fetch_us ? Relative(s.last_fetch_us, now).c_str() : "never",
+        s.last_fetch_us ? std::to_string(s.last_fetch_status).c_str() : "-", round.c_str(),
+        static_cast<long long>(s.round_fetches), errors.c_str(), static_cast<long long>(r.queued),
+        r.next_due_us <= now ? "now" : Relative(r.next_due_us, now).c_str(), last_error.c_str());
+    if (!details) continue;
+    for (const auto& [url, res] : r.resources) {
+      std::printf(
+          "    %-7s %s\n        every %llds, next %s, last %s (HTTP %d), changed %lld of %lld "
+          "reads\n",
+          KindName(res.kind), url.c_str(), static_cast<long long>(res.interval_s),
+          Relative(res.next_due_us, now).c_str(),
+          res.last_fetch_us ? Relative(res.last_fetch_us, now).c_str() : "never", res.last_status,
+          static_cast<long long>(res.changes), static_cast<long long>(res.fetches));
+    }
+  }
+}
+
+}  // namespace
+
+int StatusCommand(const StatusOptions& options) {
+  auto config = config::LoadConfigFile(options.config_path);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return 1;
+  }
+  std::vector<config::Site> sites;
+  for (const config::Site& site : config->sites) {
+    if (options.site.empty() || site.id == options.site) sites.push_back(site);
+  }
+  if (sites.empty()) {
+    std::cerr << "--site " << options.site << ": no such site in " << options.config_path << "\n";
+    return 1;
+  }
+  auto state = crawler::CrawlState::Open(crawler::CrawlStateDir(config->settings.data_dir),
+                                         crawler::CrawlState::Mode::kReadOnly);
+  if (!state.ok()) {
+    std::cerr << state.status().message() << "\n";
+    return 1;
+  }
+  int64_t now = NowMicros();
+  std::vector<SiteReport> reports;
+  for (const config::Site& site : sites) {
+    auto report = Report(site, **state);
+    if (!report.ok()) {
+      std::cerr << report.status().message() << "\n";
+      return 1;
+    }
+    reports.push_back(std::move(report).value());
+  }
+  if (options.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const SiteReport& r : reports) out.push_back(ToJson(r));
+    std::cout << out.dump(2) << "\n";
+  } else {
+    PrintTable(reports, !options.site.empty(), now);
+  }
+  return 0;
+}
+
+}  // namespace kuzet::app

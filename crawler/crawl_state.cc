@@ -1,0 +1,428 @@
+#include "crawler/crawl_state.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <system_error>
+
+namespace kuzet::crawler {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+constexpr const char* kFormatVersionKey = "format_version";
+constexpr const char* kMeta = "meta";
+constexpr const char* kFrontier = "frontier";
+constexpr const char* kResources = "resources";
+constexpr const char* kSites = "sites";
+const char* const kFamilies[] = {"default", kMeta, kFrontier, kResources, kSites};
+
+std::string Key(const std::string& site_id, const std::string& url) {
+  std::string key = site_id;
+  key.push_back('\0');
+  key += url;
+  return key;
+}
+
+const char* KindName(PageKind kind) {
+  switch (kind) {
+    case PageKind::kStart:
+      return "start";
+    case PageKind::kFeed:
+      return "feed";
+    case PageKind::kSitemap:
+      return "sitemap";
+    case PageKind::kLink:
+      return "link";
+  }
+  return "link";
+}
+
+std::optional<PageKind> KindFromName(const std::string& name) {
+  for (PageKind kind : {PageKind::kStart, PageKind::kFeed, PageKind::kSitemap, PageKind::kLink}) {
+    if (name == KindName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string EncodeQueued(const QueuedUrl& q) {
+  return json{{"depth", q.depth},
+              {"kind", KindName(q.kind)},
+              {"attempts", q.attempts},
+              {"queued", q.queued_at_us},
+              {"not_before", q.not_before_us}}
+      .dump();
+}
+
+std::string EncodeResource(const ResourceState& r) {
+  return json{{"kind", KindName(r.kind)},
+              {"etag", r.etag},
+              {"last_modified", r.last_modified},
+              {"last_status", r.last_status},
+              {"last_fetch", r.last_fetch_us},
+              {"last_change", r.last_change_us},
+              {"interval", r.interval_s},
+              {"next_due", r.next_due_us},
+              {"items_hash", r.items_hash},
+              {"fetches", r.fetches},
+              {"changes", r.changes}}
+      .dump();
+}
+
+std::string EncodeSite(const SiteStatus& s) {
+  return json{{"round_started", s.round_started_us},
+              {"round_finished", s.round_finished_us},
+              {"last_fetch", s.last_fetch_us},
+              {"last_fetch_url", s.last_fetch_url},
+              {"last_fetch_status", s.last_fetch_status},
+              {"round_fetches", s.round_fetches},
+              {"round_errors", s.round_errors},
+              {"round_not_modified", s.round_not_modified},
+              {"total_fetches", s.total_fetches},
+              {"total_errors", s.total_errors},
+              {"last_error", s.last_error},
+              {"last_error_at", s.last_error_us}}
+      .dump();
+}
+
+// Records are JSON objects; missing fields keep their defaults, so a field added later reads
+// from older records. Anything else malformed is corruption.
+template <typename T>
+void Field(const json& j, const char* name, T& out) {
+  auto it = j.find(name);
+  if (it != j.end() && !it->is_null()) out = it->get<T>();
+}
+
+std::optional<QueuedUrl> DecodeQueued(const std::string& value) {
+  try {
+    json j = json::parse(value);
+    QueuedUrl q;
+    std::string kind = "link";
+    Field(j, "depth", q.depth);
+    Field(j, "kind", kind);
+    Field(j, "attempts", q.attempts);
+    Field(j, "queued", q.queued_at_us);
+    Field(j, "not_before", q.not_before_us);
+    auto parsed = KindFromName(kind);
+    if (!parsed) return std::nullopt;
+    q.kind = *parsed;
+    return q;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<ResourceState> DecodeResource(const std::string& value) {
+  try {
+    json j = json::parse(value);
+    ResourceState r;
+    std::string kind = "feed";
+    Field(j, "kind", kind);
+    Field(j, "etag", r.etag);
+    Field(j, "last_modified", r.last_modified);
+    Field(j, "last_status", r.last_status);
+    Field(j, "last_fetch", r.last_fetch_us);
+    Field(j, "last_change", r.last_change_us);
+    Field(j, "interval", r.interval_s);
+    Field(j, "next_due", r.next_due_us);
+    Field(j, "items_hash", r.items_hash);
+    Field(j, "fetches", r.fetches);
+    Field(j, "changes", r.changes);
+    auto parsed = KindFromName(kind);
+    if (!parsed) return std::nullopt;
+    r.kind = *parsed;
+    return r;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<SiteStatus> DecodeSite(const std::string& value) {
+  try {
+    json j = json::parse(value);
+    SiteStatus s;
+    Field(j, "round_started", s.round_started_us);
+    Field(j, "round_finished", s.round_finished_us);
+    Field(j, "last_fetch", s.last_fetch_us);
+    Field(j, "last_fetch_url", s.last_fetch_url);
+    Field(j, "last_fetch_status", s.last_fetch_status);
+    Field(j, "round_fetches", s.round_fetches);
+    Field(j, "round_errors", s.round_errors);
+    Field(j, "round_not_modified", s.round_not_modified);
+    Field(j, "total_fetches", s.total_fetches);
+    Field(j, "total_errors", s.total_errors);
+    Field(j, "last_error", s.last_error);
+    Field(j, "last_error_at", s.last_error_us);
+    return s;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+struct CrawlState::Impl {
+  std::string dir;
+  Mode mode = Mode::kReadWrite;
+  std::string secondary_path;
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families;
+
+  ~Impl() {
+    if (db != nullptr) {
+      for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+      db->Close();
+      delete db;
+    }
+    if (!secondary_path.empty()) {
+      std::error_code ec;
+      fs::remove_all(secondary_path, ec);
+    }
+  }
+
+  rocksdb::ColumnFamilyHandle* Family(std::string_view name) const {
+    return families.find(name)->second;
+  }
+
+  Status Error(const rocksdb::Status& s, const std::string& what) const {
+    std::string message = "crawl state " + dir + ": " + what + ": " + s.ToString();
+    if (s.IsCorruption()) {
+      return Status::Corruption(message +
+                                " (damaged: move the directory away to start the crawl queue "
+                                "afresh; stored articles are not in it)");
+    }
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::Unavailable(message +
+                                 " (another kuzet process is crawling with this data dir)");
+    }
+    return Status::IOError(message);
+  }
+
+  Status Corrupt(const std::string& what) const {
+    return Status::Corruption("crawl state " + dir + ": " + what);
+  }
+
+  Status Open() {
+    std::error_code ec;
+    const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
+    if (!exists && mode == Mode::kReadOnly) {
+      return Status::NotFound("crawl state " + dir + ": none yet: run a crawl first");
+    }
+    if (!exists) {
+      fs::create_directories(dir, ec);
+      if (ec) return Status::IOError("crawl state " + dir + ": cannot create: " + ec.message());
+    }
+    rocksdb::Options options;
+    options.create_if_missing = mode == Mode::kReadWrite;
+    options.create_missing_column_families = mode == Mode::kReadWrite;
+    options.paranoid_checks = true;
+    options.max_open_files = -1;  // required by secondaries
+    options.keep_log_file_num = 2;
+    options.db_write_buffer_size = 16 << 20;
+    options.avoid_unnecessary_blocking_io = true;
+    std::vector<std::string> names(std::begin(kFamilies), std::end(kFamilies));
+    if (exists) {
+      std::vector<std::string> on_disk;
+      rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &on_disk);
+      if (!s.ok()) return Error(s, "cannot open");
+      for (const std::string& name : on_disk) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+      if (mode == Mode::kReadOnly) names = on_disk;
+    }
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names) descriptors.emplace_back(name, options);
+    rocksdb::Status s;
+    if (mode == Mode::kReadWrite) {
+      s = rocksdb::DB::Open(options, dir, descriptors, &handles, &db);
+    } else {
+      std::string path = (fs::temp_directory_path(ec) / "kuzet-crawl-secondary-XXXXXX").string();
+      if (mkdtemp(path.data()) == nullptr) {
+        return Status::IOError("crawl state " + dir + ": cannot create a temporary directory");
+      }
+      secondary_path = path;
+      s = rocksdb::DB::OpenAsSecondary(options, dir, secondary_path, descriptors, &handles, &db);
+    }
+    if (!s.ok()) return Error(s, "cannot open");
+    for (auto* handle : handles) families[handle->GetName()] = handle;
+    for (const char* name : kFamilies) {
+      if (!families.contains(name))
+        return Corrupt(std::string("column family ") + name + " missing");
+    }
+    return CheckFormat();
+  }
+
+  Status CheckFormat() {
+    std::string value;
+    rocksdb::Status s = db->Get({}, Family(kMeta), kFormatVersionKey, &value);
+    if (s.IsNotFound()) {
+      if (mode == Mode::kReadOnly) return Status::Ok();
+      s = db->Put({}, Family(kMeta), kFormatVersionKey, std::to_string(kFormatVersion));
+      return s.ok() ? Status::Ok() : Error(s, "cannot write the format version");
+    }
+    if (!s.ok()) return Error(s, "cannot read the format version");
+    int found = 0;
+    try {
+      found = std::stoi(value);
+    } catch (const std::exception&) {
+      return Corrupt("format version \"" + value + "\" is not a number");
+    }
+    if (found > kFormatVersion) {
+      return Status::InvalidArgument("crawl state " + dir + ": format version " +
+                                     std::to_string(found) + " is newer than this kuzet's (" +
+                                     std::to_string(kFormatVersion) + "): use a newer kuzet");
+    }
+    if (found < 1) return Corrupt("format version " + value + " is not valid");
+    return Status::Ok();
+  }
+
+  // Calls fn(key without the site prefix, value) for every key of `site_id` in `family`.
+  template <typename Fn>
+  Status ScanSite(const char* family, const std::string& site_id, Fn fn) const {
+    std::string prefix = site_id;
+    prefix.push_back('\0');
+    std::string upper = site_id;
+    upper.push_back('\1');
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions read;
+    read.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, Family(family)));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      std::string url = it->key().ToString().substr(prefix.size());
+      if (Status st = fn(url, it->value().ToString()); !st.ok()) return st;
+    }
+    if (!it->status().ok()) return Error(it->status(), std::string("cannot read ") + family);
+    return Status::Ok();
+  }
+};
+
+std::string CrawlStateDir(const std::string& data_dir) {
+  return (fs::path(data_dir) / "crawl").string();
+}
+
+CrawlState::CrawlState(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CrawlState::~CrawlState() = default;
+
+Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& dir, Mode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->mode = mode;
+  if (Status s = impl->Open(); !s.ok()) return s;
+  return std::unique_ptr<CrawlState>(new CrawlState(std::move(impl)));
+}
+
+Status CrawlState::Commit(const CrawlStateChange& change) {
+  if (impl_->mode == Mode::kReadOnly) {
+    return Status::InvalidArgument("crawl state " + impl_->dir + ": opened read-only");
+  }
+  if (change.empty()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  for (const auto& [site_id, url] : change.done) {
+    batch.Delete(impl_->Family(kFrontier), Key(site_id, url));
+  }
+  for (const QueuedUrl& q : change.queue) {
+    batch.Put(impl_->Family(kFrontier), Key(q.site_id, q.url), EncodeQueued(q));
+  }
+  for (const auto& [key, resource] : change.resources) {
+    batch.Put(impl_->Family(kResources), Key(key.first, key.second), EncodeResource(resource));
+  }
+  for (const auto& [site_id, status] : change.sites) {
+    batch.Put(impl_->Family(kSites), site_id, EncodeSite(status));
+  }
+  // No fsync: kill -9 keeps the OS page cache, and a power loss costs at most a refetch.
+  rocksdb::Status s = impl_->db->Write({}, &batch);
+  return s.ok() ? Status::Ok() : impl_->Error(s, "cannot write");
+}
+
+Result<std::vector<QueuedUrl>> CrawlState::Queue(const std::string& site_id) const {
+  std::vector<QueuedUrl> queue;
+  Status s = impl_->ScanSite(kFrontier, site_id, [&](std::string url, const std::string& value) {
+    auto q = DecodeQueued(value);
+    if (!q) return impl_->Corrupt("frontier entry for " + url + " is malformed");
+    q->site_id = site_id;
+    q->url = std::move(url);
+    queue.push_back(std::move(*q));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  std::stable_sort(queue.begin(), queue.end(), [](const QueuedUrl& a, const QueuedUrl& b) {
+    return a.queued_at_us < b.queued_at_us;
+  });
+  return queue;
+}
+
+Result<int64_t> CrawlState::QueueSize(const std::string& site_id) const {
+  int64_t n = 0;
+  Status s = impl_->ScanSite(kFrontier, site_id, [&](const std::string&, const std::string&) {
+    ++n;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+Result<std::vector<std::string>> CrawlState::SitesWithQueue() const {
+  std::vector<std::string> sites;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator({}, impl_->Family(kFrontier)));
+  it->SeekToFirst();
+  while (it->Valid()) {
+    std::string key = it->key().ToString();
+    std::string site = key.substr(0, key.find('\0'));
+    sites.push_back(site);
+    it->Seek(site + '\1');  // past this site's entries
+  }
+  if (!it->status().ok()) return impl_->Error(it->status(), "cannot read the frontier");
+  return sites;
+}
+
+Result<std::optional<ResourceState>> CrawlState::Resource(const std::string& site_id,
+                                                          const std::string& url) const {
+  std::string value;
+  rocksdb::Status s = impl_->db->Get({}, impl_->Family(kResources), Key(site_id, url), &value);
+  if (s.IsNotFound()) return std::optional<ResourceState>();
+  if (!s.ok()) return impl_->Error(s, "cannot read " + url);
+  auto r = DecodeResource(value);
+  if (!r) return impl_->Corrupt("state of " + url + " is malformed");
+  return std::optional<ResourceState>(std::move(*r));
+}
+
+Result<std::vector<std::pair<std::string, ResourceState>>> CrawlState::Resources(
+    const std::string& site_id) const {
+  std::vector<std::pair<std::string, ResourceState>> resources;
+  Status s = impl_->ScanSite(kResources, site_id, [&](std::string url, const std::string& value) {
+    auto r = DecodeResource(value);
+    if (!r) return impl_->Corrupt("state of " + url + " is malformed");
+    resources.emplace_back(std::move(url), std::move(*r));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return resources;
+}
+
+Result<std::optional<SiteStatus>> CrawlState::Site(const std::string& site_id) const {
+  std::string value;
+  rocksdb::Status s = impl_->db->Get({}, impl_->Family(kSites), site_id, &value);
+  if (s.IsNotFound()) return std::optional<SiteStatus>();
+  if (!s.ok()) return impl_->Error(s, "cannot read site " + site_id);
+  auto site = DecodeSite(value);
+  if (!site) return impl_->Corrupt("status of site " + site_id + " is malformed");
+  return std::optional<SiteStatus>(std::move(*site));
+}
+
+Status CrawlState::Refresh() {
+  if (impl_->mode != Mode::kReadOnly) return Status::Ok();
+  rocksdb::Status s = impl_->db->TryCatchUpWithPrimary();
+  return s.ok() ? Status::Ok() : impl_->Error(s, "cannot catch up with the crawling process");
+}
+
+}  // namespace kuzet::crawler

@@ -1,0 +1,232 @@
+// kill -9 in the middle of a crawl, then restart: the daemon resumes from its durable frontier.
+// Nothing is lost (every article ends up stored with its mention, once) and nothing that was
+// stored before the kill is fetched again; the feed, read an interval (1h) ago, is not re-read.
+// `kuzet status` reads the queue beside the killed and the running daemon.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/app/run_command.h"
+
+namespace kuzet {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr int kArticles = 24;
+
+// Distinct article texts (exact duplicates would be stored once), each naming Zhanaozen.
+std::string Article(int i) {
+  static const char* const kWords[] = {"workers",  "oil",      "strike",  "court",    "union",
+                                       "wages",    "protest",  "company", "square",   "police",
+                                       "trial",    "families", "demands", "verdict",  "activists",
+                                       "December", "town",     "field",   "contract", "leaders"};
+  std::string text = "<html><head><title>Report " + std::to_string(i) +
+                     "</title></head><body><article><h1>Report " + std::to_string(i) + "</h1>";
+  unsigned seed = static_cast<unsigned>(i) * 2654435761u;
+  for (int p = 0; p < 4; ++p) {
+    text += "<p>";
+    if (p == 1) text += "The events in Zhanaozen were discussed again. ";
+    for (int w = 0; w < 40; ++w) {
+      seed = seed * 1103515245u + 12345u;
+      text += std::string(kWords[(seed >> 16) % 20]) + (w % 9 == 8 ? ". " : " ");
+    }
+    text += "</p>";
+  }
+  return text + "</article></body></html>";
+}
+
+class SlowNewsSite {
+ public:
+  SlowNewsSite() {
+    server_.Get("/feed.xml", [this](const httplib::Request& req, httplib::Response& res) {
+      Log(req.path);
+      std::string rss = "<rss version=\"2.0\"><channel><title>news</title>";
+      for (int i = 1; i <= kArticles; ++i) {
+        rss += "<item><link>" + Url("/a" + std::to_string(i)) + "</link></item>";
+      }
+      res.set_content(rss + "</channel></rss>", "application/rss+xml");
+    });
+    server_.Get(R"(/a(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      Log(req.path);
+      std::this_thread::sleep_for(150ms);  // slow enough to be killed mid-crawl
+      res.set_content(Article(std::stoi(req.matches[1])), "text/html; charset=utf-8");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  ~SlowNewsSite() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  std::vector<std::string> Requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  size_t ArticleRequests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::count_if(requests_.begin(), requests_.end(),
+                         [](const std::string& p) { return p.rfind("/a", 0) == 0; });
+  }
+
+ private:
+  void Log(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    requests_.push_back(path);
+  }
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  std::vector<std::string> requests_;
+};
+
+pid_t StartDaemon(const std::string& config, const fs::path& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE* err = freopen(log.c_str(), "a", stderr);
+    (void)err;
+    execl(KUZET_BINARY, KUZET_BINARY, "run", "--config", config.c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+// URL path of every stored mention.
+std::multiset<std::string> StoredPaths(const std::string& config) {
+  std::string out = testing::RunKuzet("mentions --limit 1000 --format json --config " + config).out;
+  auto json = nlohmann::json::parse(out, nullptr, false);
+  std::multiset<std::string> paths;
+  if (!json.is_array()) return paths;
+  for (const auto& m : json) {
+    std::string url = m.value("url", "");
+    paths.insert(url.substr(url.find('/', 8)));
+  }
+  return paths;
+}
+
+nlohmann::json Status(const std::string& config) {
+  auto result = testing::RunKuzet("status --format json --config " + config);
+  auto json = nlohmann::json::parse(result.out, nullptr, false);
+  EXPECT_TRUE(json.is_array() && json.size() == 1) << result.out;
+  return json.is_array() && !json.empty() ? json[0] : nlohmann::json::object();
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
+  SlowNewsSite site;
+  fs::path dir = fs::temp_directory_path() / ("kuzet-restart-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string config = (dir / "kuzet.toml").string();
+  std::ofstream(config) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+per_host_connections = 1
+concurrency = 2
+allow_private_hosts = ["127.0.0.1"]
+
+[[sites]]
+id = "news"
+feeds = [")" + site.Url("/feed.xml") +
+                               R"("]
+interval = "1h"
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen"]
+)";
+  fs::path log = dir / "daemon.log";
+
+  pid_t pid = StartDaemon(config, log);
+  ASSERT_GT(pid, 0);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && site.ArticleRequests() < 8) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_GE(site.ArticleRequests(), 8u) << ReadFile(log);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int wait_status = 0;
+  waitpid(pid, &wait_status, 0);
+  size_t requests_before_restart = site.Requests().size();
+  std::multiset<std::string> stored_before = StoredPaths(config);
+  ASSERT_LT(stored_before.size(), static_cast<size_t>(kArticles)) << "killed too late";
+
+  // The killed daemon's queue, as `kuzet status` reads it.
+  nlohmann::json status = Status(config);
+  int64_t queued = status.value("queued", -1);
+  EXPECT_GE(queued + static_cast<int64_t>(stored_before.size()), kArticles) << status.dump();
+  EXPECT_TRUE(status["round_finished"].is_null()) << status.dump();
+
+  pid = StartDaemon(config, log);
+  ASSERT_GT(pid, 0);
+  deadline = std::chrono::steady_clock::now() + 30s;
+  std::multiset<std::string> stored;
+  while (std::chrono::steady_clock::now() < deadline &&
+         (stored = StoredPaths(config)).size() < static_cast<size_t>(kArticles)) {
+    std::this_thread::sleep_for(100ms);
+  }
+  // Status while the daemon runs: the round finished, nothing queued.
+  deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline &&
+         (status = Status(config))["round_finished"].is_null()) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(status.value("queued", -1), 0) << status.dump();
+  EXPECT_EQ(status.value("total_errors", -1), 0) << status.dump();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  waitpid(pid, &wait_status, 0);
+
+  // Nothing lost, nothing stored twice.
+  std::multiset<std::string> expected;
+  for (int i = 1; i <= kArticles; ++i) expected.insert("/a" + std::to_string(i));
+  EXPECT_EQ(stored, expected) << ReadFile(log);
+  // Nothing stored before the kill was fetched again, and the feed was read once.
+  std::vector<std::string> requests = site.Requests();
+  std::vector<std::string> after(requests.begin() + static_cast<long>(requests_before_restart),
+                                 requests.end());
+  for (const std::string& path : after) {
+    EXPECT_EQ(stored_before.count(path), 0u) << path << " was stored before the kill";
+  }
+  EXPECT_EQ(std::count(requests.begin(), requests.end(), "/feed.xml"), 1);
+  // Fetched twice at most: the fetches in flight (concurrency 2) when the process died.
+  std::map<std::string, int> times;
+  for (const std::string& path : requests) ++times[path];
+  int repeated = 0;
+  for (const auto& [path, n] : times) {
+    EXPECT_LE(n, 2) << path;
+    repeated += n - 1;
+  }
+  EXPECT_LE(repeated, 2);
+  if (::testing::Test::HasFailure()) std::cerr << ReadFile(log);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kuzet

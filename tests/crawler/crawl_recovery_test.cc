@@ -1,0 +1,194 @@
+// A crawl that is interrupted (Stop, a host asking to wait, the process killed between two
+// fetches) resumes from its durable frontier: what was fetched is not fetched again, what was
+// queued is not lost. The process-level kill -9 test is tests/app/restart_test.cc.
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "crawler/crawl_state.h"
+#include "crawler/crawler.h"
+#include "tests/crawler/crawl_test_util.h"
+
+namespace kuzet::crawler {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Contains;
+using testing::FastLocalSettings;
+using testing::RecordingHandler;
+using testing::Rss;
+using testing::SiteServer;
+
+class CrawlRecoveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("kuzet-crawl-recovery-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    state_.reset();
+    fs::remove_all(dir_);
+  }
+  // As a restarted process would: close and open the state again.
+  void Reopen() {
+    state_.reset();
+    auto opened = CrawlState::Open(dir_.string());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    state_ = std::move(opened).value();
+  }
+  std::vector<std::string> QueuedUrls(const std::string& site_id) {
+    auto queue = state_->Queue(site_id);
+    EXPECT_TRUE(queue.ok());
+    std::vector<std::string> urls;
+    for (const QueuedUrl& q : *queue) urls.push_back(q.url);
+    return urls;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<CrawlState> state_;
+};
+
+// A feed of `n` recent items base/a1 .. base/an, newest first, and the pages themselves.
+std::map<std::string, std::string> FeedSite(int n, const std::string& base) {
+  std::map<std::string, std::string> pages;
+  std::vector<std::pair<std::string, std::time_t>> items;
+  std::time_t now = std::time(nullptr);
+  for (int i = 1; i <= n; ++i) {
+    std::string path = "/a" + std::to_string(i);
+    pages[path] = "article " + std::to_string(i);
+    items.emplace_back(base + path, now - i * 60);
+  }
+  pages["/feed.xml"] = Rss(items);
+  return pages;
+}
+
+TEST_F(CrawlRecoveryTest, StoppedCrawlResumesWithTheQueuedUrlsAndRefetchesNothing) {
+  SiteServer real(FeedSite(12, ""));  // relative item links, resolved against the feed's URL
+  config::Site site;
+  site.id = "resume";
+  site.feeds = {real.Url("/feed.xml")};
+  site.interval = std::chrono::hours(1);
+  config::Settings settings = FastLocalSettings();
+  settings.concurrency = 1;
+  settings.per_host_connections = 1;
+
+  RecordingHandler first;
+  first.store_pages = true;
+  {
+    Crawler crawler(settings, state_.get());
+    first.on_page = [&](const CrawledPage&) {
+      if (first.pages.size() == 4) crawler.Stop(std::chrono::milliseconds(0));
+    };
+    CrawlStats stats = crawler.CrawlOnce({site}, first);
+    EXPECT_TRUE(stats.stopped);
+  }
+  ASSERT_EQ(first.pages.size(), 4u);
+  std::vector<std::string> queued = QueuedUrls("resume");
+  EXPECT_EQ(queued.size(), 8u);  // the 12 items less the 4 fetched
+  for (const std::string& url : first.pages) EXPECT_FALSE(Contains(queued, url)) << url;
+
+  Reopen();
+  size_t requests_before = real.Paths().size();
+  RecordingHandler second;
+  second.store_pages = true;
+  second.stored = first.stored;
+  Crawler restarted(settings, state_.get());
+  // The feed was read an hour's interval ago: only the queue makes the site due.
+  EXPECT_EQ(restarted.DueSites({site}, std::chrono::system_clock::now()).size(), 1u);
+  CrawlStats stats = restarted.CrawlOnce({site}, second, /*due_only=*/true);
+  EXPECT_FALSE(stats.stopped);
+  EXPECT_EQ(stats.resumed, 8);
+  EXPECT_EQ(stats.skipped_not_due, 1);  // the feed
+  std::vector<std::string> paths = real.Paths();
+  std::vector<std::string> after(paths.begin() + static_cast<long>(requests_before), paths.end());
+  EXPECT_EQ(after.size(), 8u);
+  EXPECT_FALSE(Contains(after, "/feed.xml"));
+  for (const std::string& url : first.pages) {
+    EXPECT_FALSE(Contains(second.pages, url)) << url << " fetched again";
+  }
+  EXPECT_EQ(first.pages.size() + second.pages.size(), 12u);
+  EXPECT_TRUE(QueuedUrls("resume").empty());
+  EXPECT_TRUE(restarted.DueSites({site}, std::chrono::system_clock::now()).empty());
+}
+
+TEST_F(CrawlRecoveryTest, QueuedUrlStoredBeforeTheKillIsNotFetchedAgain) {
+  SiteServer server({{"/start", "start"}, {"/stored", "x"}, {"/new", "y"}});
+  config::Site site;
+  site.id = "killed";
+  site.start_urls = {server.Url("/start")};
+  // What a process killed between storing /stored and committing its fetch leaves behind.
+  CrawlStateChange left;
+  for (const char* path : {"/stored", "/new"}) {
+    left.queue.push_back(QueuedUrl{"killed", server.Url(path), 1, PageKind::kLink, 0, 1, 0});
+  }
+  ASSERT_TRUE(state_->Commit(left).ok());
+  RecordingHandler handler;
+  handler.stored = {server.Url("/stored")};
+  Crawler crawler(FastLocalSettings(), state_.get());
+  CrawlStats stats = crawler.CrawlOnce({site}, handler, /*due_only=*/true);
+  EXPECT_EQ(stats.resumed, 2);
+  EXPECT_EQ(stats.skipped_seen, 1);
+  EXPECT_FALSE(Contains(server.Paths(), "/stored"));
+  EXPECT_TRUE(Contains(server.Paths(), "/new"));
+  EXPECT_TRUE(QueuedUrls("killed").empty());
+}
+
+TEST_F(CrawlRecoveryTest, StopAbandonsASlowFetchAfterTheGraceAndKeepsItQueued) {
+  SiteServer server({{"/start", R"(<a href="/slow">slow</a>)"}, {"/slow", "slow"}});
+  server.SetSlowPath("/slow");  // answers after 1.2 s
+  config::Site site;
+  site.id = "slow";
+  site.start_urls = {server.Url("/start")};
+  RecordingHandler handler;
+  Crawler crawler(FastLocalSettings(), state_.get());
+  std::chrono::steady_clock::time_point stop_sent;
+  handler.on_page = [&](const CrawledPage&) {
+    // /start is processed; /slow is fetched next. Stop from another thread, as a signal would.
+    std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      stop_sent = std::chrono::steady_clock::now();
+      crawler.Stop(std::chrono::milliseconds(100));
+    }).detach();
+  };
+  CrawlStats stats = crawler.CrawlOnce({site}, handler);
+  auto returned = std::chrono::steady_clock::now();
+  EXPECT_TRUE(stats.stopped);
+  EXPECT_LT(returned - stop_sent, std::chrono::milliseconds(600));
+  EXPECT_EQ(QueuedUrls("slow"), std::vector<std::string>{server.Url("/slow")});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // let the server answer
+}
+
+TEST_F(CrawlRecoveryTest, LongRetryAfterKeepsTheHostsUrlsQueuedUntilThen) {
+  SiteServer server({{"/start", R"(<a href="/a">a</a><a href="/b">b</a>)"},
+                     {"/a", "HTTP 503 3600"},
+                     {"/b", "b"}});
+  config::Site site;
+  site.id = "maintenance";
+  site.start_urls = {server.Url("/start")};
+  site.interval = std::chrono::minutes(10);
+  config::Settings settings = FastLocalSettings();
+  settings.per_host_connections = 1;
+  RecordingHandler handler;
+  Crawler crawler(settings, state_.get());
+  crawler.CrawlOnce({site}, handler);
+  EXPECT_FALSE(Contains(server.Paths(), "/b"));
+  auto queue = state_->Queue("maintenance");
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->size(), 1u);  // /b; /a failed and is found again on /start
+  EXPECT_EQ((*queue)[0].url, server.Url("/b"));
+  auto now = std::chrono::system_clock::now();
+  EXPECT_GT((*queue)[0].not_before_us, std::chrono::duration_cast<std::chrono::microseconds>(
+                                           (now + std::chrono::minutes(59)).time_since_epoch())
+                                           .count());
+  // Not due while the host's wait lasts (the start page is due in 10 minutes), due after it.
+  EXPECT_TRUE(crawler.DueSites({site}, now + std::chrono::minutes(5)).empty());
+  EXPECT_EQ(crawler.DueSites({site}, now + std::chrono::minutes(61)).size(), 1u);
+}
+
+}  // namespace
+}  // namespace kuzet::crawler

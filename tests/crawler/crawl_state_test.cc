@@ -1,0 +1,150 @@
+// The crawl state's on-disk contract: what is committed is read back after a reopen, a read-only
+// instance follows a running crawler, and a newer format, damaged records or a second crawling
+// process are refused with an error naming the directory.
+#include "crawler/crawl_state.h"
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace kuzet::crawler {
+namespace {
+
+namespace fs = std::filesystem;
+
+class CrawlStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (fs::temp_directory_path() /
+            ("kuzet-crawl-state-" + std::to_string(getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+               .string();
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<CrawlState> OpenOrDie(CrawlState::Mode mode = CrawlState::Mode::kReadWrite) {
+    auto state = CrawlState::Open(dir_, mode);
+    EXPECT_TRUE(state.ok()) << state.status().message();
+    return state.ok() ? std::move(state).value() : nullptr;
+  }
+
+  // Writes a raw key into a family, as damage or a newer kuzet would.
+  void WriteRaw(const std::string& family, const std::string& key, const std::string& value) {
+    rocksdb::Options options;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir_, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& name : names) descriptors.emplace_back(name, options);
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_, descriptors, &handles, &db).ok());
+    for (auto* handle : handles) {
+      if (handle->GetName() == family) {
+        ASSERT_TRUE(db->Put({}, handle, key, value).ok());
+      }
+      db->DestroyColumnFamilyHandle(handle);
+    }
+    delete db;
+  }
+
+  std::string dir_;
+};
+
+TEST_F(CrawlStateTest, CommittedQueueResourcesAndStatusSurviveAReopen) {
+  {
+    auto state = OpenOrDie();
+    CrawlStateChange change;
+    change.queue.push_back({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 200, 0});
+    change.queue.push_back({"kz", "https://a.kz/2", 2, PageKind::kLink, 1, 100, 5000});
+    change.queue.push_back({"kz-other", "https://b.kz/1", 1, PageKind::kSitemap, 0, 300, 0});
+    ResourceState feed;
+    feed.kind = PageKind::kFeed;
+    feed.etag = "\"abc\"";
+    feed.last_modified = "Tue, 15 Nov 1994 12:45:26 GMT";
+    feed.interval_s = 900;
+    feed.next_due_us = 1234567;
+    feed.items_hash = 0xfedcba9876543210ull;
+    change.resources.push_back({{"kz", "https://a.kz/rss"}, feed});
+    SiteStatus site;
+    site.last_error = "HTTP 404 for https://a.kz/x";
+    site.total_fetches = 7;
+    change.sites.emplace_back("kz", site);
+    ASSERT_TRUE(state->Commit(change).ok());
+    CrawlStateChange done;
+    done.done.emplace_back("kz", "https://a.kz/1");
+    ASSERT_TRUE(state->Commit(done).ok());
+  }
+  auto state = OpenOrDie();
+  auto queue = state->Queue("kz");
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->size(), 1u);  // "kz-other" is another site, /1 is done
+  EXPECT_EQ((*queue)[0].url, "https://a.kz/2");
+  EXPECT_EQ((*queue)[0].depth, 2);
+  EXPECT_EQ((*queue)[0].attempts, 1);
+  EXPECT_EQ((*queue)[0].not_before_us, 5000);
+  EXPECT_EQ(*state->QueueSize("kz-other"), 1);
+  EXPECT_EQ(*state->SitesWithQueue(), (std::vector<std::string>{"kz", "kz-other"}));
+  auto feed = state->Resource("kz", "https://a.kz/rss");
+  ASSERT_TRUE(feed.ok() && feed->has_value());
+  EXPECT_EQ((*feed)->etag, "\"abc\"");
+  EXPECT_EQ((*feed)->last_modified, "Tue, 15 Nov 1994 12:45:26 GMT");
+  EXPECT_EQ((*feed)->interval_s, 900);
+  EXPECT_EQ((*feed)->items_hash, 0xfedcba9876543210ull);
+  EXPECT_FALSE(state->Resource("kz-other", "https://a.kz/rss")->has_value());
+  auto site = state->Site("kz");
+  ASSERT_TRUE(site.ok() && site->has_value());
+  EXPECT_EQ((*site)->last_error, "HTTP 404 for https://a.kz/x");
+  EXPECT_EQ((*site)->total_fetches, 7);
+}
+
+TEST_F(CrawlStateTest, ReadOnlyInstanceFollowsTheCrawlingProcess) {
+  auto writer = OpenOrDie();
+  auto reader = OpenOrDie(CrawlState::Mode::kReadOnly);
+  ASSERT_NE(reader, nullptr);
+  CrawlStateChange change;
+  change.queue.push_back({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 1, 0});
+  ASSERT_TRUE(writer->Commit(change).ok());
+  ASSERT_TRUE(reader->Refresh().ok());
+  EXPECT_EQ(*reader->QueueSize("kz"), 1);
+  EXPECT_FALSE(reader->Commit(change).ok());
+}
+
+TEST_F(CrawlStateTest, ASecondCrawlingProcessIsRefused) {
+  auto first = OpenOrDie();
+  auto second = CrawlState::Open(dir_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.status().message().find("another kuzet process"), std::string::npos)
+      << second.status().message();
+  EXPECT_NE(second.status().message().find(dir_), std::string::npos);
+}
+
+TEST_F(CrawlStateTest, ReadOnlyOpenOfAMissingStateSaysToCrawlFirst) {
+  auto state = CrawlState::Open(dir_, CrawlState::Mode::kReadOnly);
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(state.status().message().find("run a crawl first"), std::string::npos);
+}
+
+TEST_F(CrawlStateTest, NewerFormatIsRefused) {
+  OpenOrDie().reset();
+  WriteRaw("meta", "format_version", "2");
+  auto state = CrawlState::Open(dir_);
+  ASSERT_FALSE(state.ok());
+  EXPECT_NE(state.status().message().find("newer"), std::string::npos) << state.status().message();
+}
+
+TEST_F(CrawlStateTest, MalformedRecordIsCorruptionNamingTheUrl) {
+  OpenOrDie().reset();
+  WriteRaw("frontier", std::string("kz\0https://a.kz/broken", 22), "{not json");
+  auto state = OpenOrDie();
+  auto queue = state->Queue("kz");
+  ASSERT_FALSE(queue.ok());
+  EXPECT_EQ(queue.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(queue.status().message().find("https://a.kz/broken"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kuzet::crawler
