@@ -65,6 +65,8 @@ struct SiteState {
   // and related links, and a repeat is dropped here without canonicalizing it again.
   std::unordered_set<std::string> links_seen;
   SiteStatus status;  // as written to the ledger
+  Clock::time_point status_written{};
+  bool status_dirty = false;  // changed since status_written
 };
 
 // OriginOf / PathAndQueryOf for a URL already in canonical form (lowercase scheme and host, no
@@ -288,7 +290,13 @@ class CrawlRun {
       }
     }
     stats_.stopped = stopping && (!in_flight_.empty() || !frontier_.Empty());
-    if (!stats_.stopped) FinishRound();
+    if (stats_.stopped) {
+      for (SiteState& site : sites_) {
+        if (site.status_dirty) WriteStatus(site, /*now=*/true);
+      }
+    } else {
+      FinishRound();
+    }
     ledger_.Commit(change_);
     return stats_;
   }
@@ -301,7 +309,7 @@ class CrawlRun {
       site.status.round_started_us = now;
       site.status.round_finished_us = 0;
       site.status.round_fetches = site.status.round_errors = site.status.round_not_modified = 0;
-      change_.sites.emplace_back(site.site->id, site.status);
+      WriteStatus(site, /*now=*/true);
     }
   }
 
@@ -309,7 +317,7 @@ class CrawlRun {
     int64_t now = NowUnixMicros();
     for (SiteState& site : sites_) {
       site.status.round_finished_us = now;
-      change_.sites.emplace_back(site.site->id, site.status);
+      WriteStatus(site, /*now=*/true);
     }
   }
 
@@ -630,13 +638,26 @@ class CrawlRun {
     ++status.total_errors;
     status.last_error = error.message();
     status.last_error_us = NowUnixMicros();
-    change_.sites.emplace_back(sites_[site_index].site->id, status);
+    WriteStatus(sites_[site_index], /*now=*/true);
     spdlog::debug("crawl error: {}", error.message());
     try {
       handler_.OnFetchError(*sites_[site_index].site, url, error);
     } catch (const std::exception& e) {
       spdlog::error("crawl handler OnFetchError threw for {}: {}", url, e.what());
     }
+  }
+
+  // Queues the site's status for the next commit: at once (`now`: round start and end, errors),
+  // else at most once a second per site — it is for `kuzet status`, not for recovery.
+  void WriteStatus(SiteState& site, bool now) {
+    Clock::time_point t = Clock::now();
+    if (!now && t - site.status_written < std::chrono::seconds(1)) {
+      site.status_dirty = true;
+      return;
+    }
+    site.status_written = t;
+    site.status_dirty = false;
+    change_.sites.emplace_back(site.site->id, site.status);
   }
 
   // Records a finished fetch in the site's status and, for a feed, sitemap or start page, its
@@ -652,7 +673,7 @@ class CrawlRun {
     ++site.status.round_fetches;
     ++site.status.total_fetches;
     if (status == 304) ++site.status.round_not_modified;
-    change_.sites.emplace_back(site.site->id, site.status);
+    WriteStatus(site, /*now=*/false);
     if (task.kind == PageKind::kLink) return;
 
     fetched_.insert(task.url);

@@ -6,17 +6,23 @@
 // (--links extract: charset, DOM, metadata, main text, language).
 // Driven by run_crawl_bench.sh, which also runs the peer crawler on the same sites.
 //
+// With --state DIR (emptied first) the crawl keeps its durable frontier, schedules and site
+// status in a CrawlState there, as `kuzet run` does: every discovered URL is written to RocksDB.
+//
 // Usage: bench_crawl_sites [--concurrency N] [--per-host N] [--max-pages N]
-//                          [--links scan|extract] URL...
+//                          [--links scan|extract] [--state DIR] URL...
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <memory>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "crawler/links.h"
 #include "extractor/extractor.h"
@@ -59,6 +65,7 @@ int main(int argc, char** argv) {
   settings.log_level = "warn";
   int max_pages = 100000;
   std::string links_mode = "scan";
+  std::string state_dir;
   std::vector<std::string> urls;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -70,6 +77,8 @@ int main(int argc, char** argv) {
       max_pages = std::atoi(argv[++i]);
     } else if (i + 1 < argc && arg == "--links") {
       links_mode = argv[++i];
+    } else if (i + 1 < argc && arg == "--state") {
+      state_dir = argv[++i];
     } else {
       urls.push_back(arg);
     }
@@ -78,7 +87,7 @@ int main(int argc, char** argv) {
     std::fprintf(
         stderr,
         "usage: %s [--concurrency N] [--per-host N] [--max-pages N] [--links scan|extract] "
-        "START_URL...\n",
+        "[--state DIR] START_URL...\n",
         argv[0]);
     return 2;
   }
@@ -93,7 +102,17 @@ int main(int argc, char** argv) {
   }
   LinkHandler handler;
   handler.full_extract = links_mode == "extract";
-  kuzet::crawler::Crawler crawler(settings);
+  std::unique_ptr<kuzet::crawler::CrawlState> state;
+  if (!state_dir.empty()) {
+    std::filesystem::remove_all(state_dir);
+    auto opened = kuzet::crawler::CrawlState::Open(state_dir);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s\n", opened.status().message().c_str());
+      return 1;
+    }
+    state = std::move(opened).value();
+  }
+  kuzet::crawler::Crawler crawler(settings, state.get());
   auto start = Clock::now();
   kuzet::crawler::CrawlStats stats = crawler.CrawlOnce(sites, handler);
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();

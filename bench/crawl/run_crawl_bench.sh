@@ -83,7 +83,8 @@ timed() {
 
 # Kuzet: crawler::Crawler over libcurl multi, links found by crawler::ScanLinks (what wget2's HTML
 # URL parser does); robots.txt honoured; every page of every host fetched once.
-KUZET_ARGS=(--concurrency "$CONCURRENCY" --per-host "$PER_HOST")
+# The durable frontier is on (--state), as in `kuzet run`: each discovered URL is written to RocksDB.
+KUZET_ARGS=(--concurrency "$CONCURRENCY" --per-host "$PER_HOST" --state "$WORK/crawl-state")
 # wget2: recursive, unlimited depth (--level=0), same hosts only, robots.txt honoured (default),
 # every page downloaded once with GET and parsed for links, then deleted (--delete-after; the
 # files go to $WORK, i.e. the page cache). The closest match to Kuzet, which keeps each body in
