@@ -54,7 +54,7 @@ std::string Article(int i) {
 
 class SlowNewsSite {
  public:
-  SlowNewsSite() {
+  explicit SlowNewsSite(std::chrono::milliseconds article_delay = 150ms) {
     server_.Get("/feed.xml", [this](const httplib::Request& req, httplib::Response& res) {
       Log(req.path);
       std::string rss = "<rss version=\"2.0\"><channel><title>news</title>";
@@ -63,11 +63,12 @@ class SlowNewsSite {
       }
       res.set_content(rss + "</channel></rss>", "application/rss+xml");
     });
-    server_.Get(R"(/a(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
-      Log(req.path);
-      std::this_thread::sleep_for(150ms);  // slow enough to be killed mid-crawl
-      res.set_content(Article(std::stoi(req.matches[1])), "text/html; charset=utf-8");
-    });
+    server_.Get(R"(/a(\d+))",
+                [this, article_delay](const httplib::Request& req, httplib::Response& res) {
+                  Log(req.path);
+                  std::this_thread::sleep_for(article_delay);  // slow enough to be killed mid-crawl
+                  res.set_content(Article(std::stoi(req.matches[1])), "text/html; charset=utf-8");
+                });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::yield();
@@ -139,9 +140,8 @@ std::string ReadFile(const fs::path& path) {
   return s.str();
 }
 
-TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
-  SlowNewsSite site;
-  fs::path dir = fs::temp_directory_path() / ("kuzet-restart-" + std::to_string(getpid()));
+// A config for `site` in a fresh temporary dir; returns the config's path.
+std::string WriteConfig(const SlowNewsSite& site, const fs::path& dir) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string config = (dir / "kuzet.toml").string();
@@ -162,6 +162,13 @@ interval = "1h"
 id = "zhanaozen"
 terms = ["Zhanaozen"]
 )";
+  return config;
+}
+
+TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
+  SlowNewsSite site;
+  fs::path dir = fs::temp_directory_path() / ("kuzet-restart-" + std::to_string(getpid()));
+  std::string config = WriteConfig(site, dir);
   fs::path log = dir / "daemon.log";
 
   pid_t pid = StartDaemon(config, log);
@@ -225,6 +232,31 @@ terms = ["Zhanaozen"]
   }
   EXPECT_LE(repeated, 2);
   if (::testing::Test::HasFailure()) std::cerr << ReadFile(log);
+  fs::remove_all(dir);
+}
+
+TEST(RestartTest, SigtermMidCrawlExitsWithinSecondsAndLeavesTheRestQueued) {
+  SlowNewsSite site(4s);  // every article takes 4 s: SIGTERM always finds fetches in flight
+  fs::path dir = fs::temp_directory_path() / ("kuzet-sigterm-" + std::to_string(getpid()));
+  std::string config = WriteConfig(site, dir);
+  fs::path log = dir / "daemon.log";
+  pid_t pid = StartDaemon(config, log);
+  ASSERT_GT(pid, 0);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && site.ArticleRequests() < 1) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_GE(site.ArticleRequests(), 1u) << ReadFile(log);
+  auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int wait_status = 0;
+  waitpid(pid, &wait_status, 0);
+  auto took = std::chrono::steady_clock::now() - sent;
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) << ReadFile(log);
+  EXPECT_LT(took, 4500ms) << "SIGTERM waits for in-flight fetches at most 3 s";
+  EXPECT_NE(ReadFile(log).find("the rest stays queued"), std::string::npos) << ReadFile(log);
+  nlohmann::json status = Status(config);
+  EXPECT_EQ(status.value("queued", -1), kArticles) << status.dump();
   fs::remove_all(dir);
 }
 
