@@ -28,10 +28,10 @@ constexpr std::array<std::string_view, 10> kSettingsKeys = {
     "data_dir",       "user_agent",         "concurrency",    "per_host_connections",
     "per_host_delay", "fetch_timeout",      "max_body_bytes", "max_redirects",
     "log_level",      "allow_private_hosts"};
-constexpr std::array<std::string_view, 15> kSiteKeys = {
-    "id",        "name",     "languages",    "start_urls",   "feeds",
-    "sitemaps",  "interval", "min_interval", "max_interval", "max_depth",
-    "max_pages", "hosts",    "include",      "exclude",      "robots_sitemaps"};
+constexpr std::array<std::string_view, 16> kSiteKeys = {
+    "id",       "name",         "languages",    "start_urls",     "feeds",     "sitemaps",
+    "interval", "min_interval", "max_interval", "max_item_age",   "max_depth", "max_pages",
+    "hosts",    "include",      "exclude",      "robots_sitemaps"};
 constexpr std::array<std::string_view, 10> kRuleKeys = {
     "id",    "description",  "terms", "query",    "languages",
     "sites", "cross_script", "exact", "alert_to", "alert_mode"};
@@ -305,6 +305,7 @@ Site ReadSite(TableReader& reader, const toml::table& table, std::map<std::strin
     reader.Error("max_interval", "must not be shorter than interval");
   }
   reader.Bool("robots_sitemaps", &site.robots_sitemaps);
+  reader.Duration("max_item_age", /*allow_zero=*/false, &site.max_item_age);
   reader.Integer("max_depth", 0, 10, &site.max_depth);
   reader.Integer("max_pages", 1, 1000000, &site.max_pages);
   if (!reader.Has("hosts")) site.hosts = HostsOfUrls(site);

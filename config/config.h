@@ -48,8 +48,9 @@ struct Site {
   Seconds min_interval{900};
   Seconds max_interval{14400};
   bool robots_sitemaps = true;  // also read the sitemaps that robots.txt lists (RFC 9309 §2.2.4)
-  int max_depth = 1;            // link hops followed from a start URL
-  int max_pages = 200;          // pages fetched per crawl of this site
+  Seconds max_item_age{30 * 86400};  // feed/sitemap entries dated longer ago are skipped
+  int max_depth = 1;                 // link hops followed from a start URL
+  int max_pages = 200;               // pages fetched per crawl of this site
   // URL scope. Hosts default to the hosts of start_urls, feeds and sitemaps. include/exclude are
   // glob patterns ('*' matches any run of characters) over the URL path and query, e.g. "/news/*".
   std::vector<std::string> hosts;

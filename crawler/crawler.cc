@@ -23,7 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int64_t kMaxItemAgeSeconds = 30 * 24 * 3600;     // older feed/sitemap entries are skipped
 constexpr int kMaxSitemapsPerSite = 20;                    // sitemap-index children followed
 constexpr auto kMaxCrawlDelay = std::chrono::seconds(30);  // robots.txt Crawl-delay honoured up to
 constexpr auto kMaxRetryAfter = std::chrono::seconds(60);  // longer Retry-After: give up the host
@@ -788,14 +787,16 @@ class CrawlRun {
       AddDiscovered(task.site_index, link, task.depth + 1, true);
   }
 
-  // Items newest first; entries with a date older than kMaxItemAgeSeconds are skipped.
+  // Items newest first; entries dated more than the site's max_item_age ago are skipped.
   template <typename Entry>
   void AddItems(size_t site_index, std::vector<Entry> entries, int64_t Entry::*date,
                 std::string Entry::*url) {
     std::stable_sort(entries.begin(), entries.end(),
                      [&](const Entry& a, const Entry& b) { return a.*date > b.*date; });
     for (const Entry& entry : entries) {
-      if (entry.*date != 0 && entry.*date < now_unix_ - kMaxItemAgeSeconds) continue;
+      if (entry.*date != 0 &&
+          entry.*date < now_unix_ - sites_[site_index].site->max_item_age.count())
+        continue;
       AddDiscovered(site_index, entry.*url, 1, /*check_host=*/false);
     }
   }
@@ -830,7 +831,8 @@ class CrawlRun {
         children.begin(), children.end(),
         [](const SitemapEntry& a, const SitemapEntry& b) { return a.lastmod > b.lastmod; });
     for (const SitemapEntry& child : children) {
-      if (child.lastmod != 0 && child.lastmod < now_unix_ - kMaxItemAgeSeconds) continue;
+      if (child.lastmod != 0 && child.lastmod < now_unix_ - site.site->max_item_age.count())
+        continue;
       if (site.sitemaps_dispatched >= kMaxSitemapsPerSite) break;
       Result<std::string> canonical = Canonicalize(child.url);
       if (!canonical.ok() || !seen_.insert(*canonical).second) continue;

@@ -129,6 +129,7 @@ TEST(ParseConfigTest, FullConfigSetsEveryField) {
   EXPECT_EQ(vlast.min_interval, seconds(1350)) << "interval / 4 by default";
   EXPECT_EQ(vlast.max_interval, seconds(21600)) << "interval * 4 by default";
   EXPECT_TRUE(vlast.robots_sitemaps);
+  EXPECT_EQ(vlast.max_item_age, seconds(30 * 86400));
   EXPECT_EQ(vlast.max_depth, 2);
   EXPECT_EQ(vlast.max_pages, 50);
   EXPECT_EQ(vlast.hosts, (std::vector<std::string>{"vlast.kz", "www.vlast.kz"}));

@@ -360,5 +360,24 @@ TEST(CrawlerTest, RereadsUnchangedFeedsWithConditionalGet) {
   EXPECT_EQ(if_none_match, (std::vector<std::string>{"", "\"v1\""}));
 }
 
+TEST(CrawlerTest, SkipsFeedItemsOlderThanTheSitesMaxItemAge) {
+  const std::time_t now = std::time(nullptr);
+  SiteServer server({{"/new", "n"}, {"/week", "w"}, {"/month", "m"}, {"/undated", "u"}});
+  SiteServer feed_server({{"/feed.xml", Rss({{server.Url("/new"), now - 3600},
+                                             {server.Url("/week"), now - 8 * 86400},
+                                             {server.Url("/month"), now - 40 * 86400}})}});
+  config::Site site;
+  site.id = "ages";
+  site.feeds = {feed_server.Url("/feed.xml")};
+  site.max_item_age = std::chrono::days(7);
+  RecordingHandler handler;
+  Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  EXPECT_EQ(server.Paths(), std::vector<std::string>{"/new"});
+  site.max_item_age = std::chrono::days(60);
+  RecordingHandler all;
+  Crawler(FastLocalSettings()).CrawlOnce({site}, all);
+  EXPECT_EQ(all.pages.size(), 3u);
+}
+
 }  // namespace
 }  // namespace kuzet::crawler
