@@ -478,10 +478,13 @@ class CrawlRun {
     HostState& host = Host(task.host);
     ++host.in_flight;
     host.next_start = std::max(host.next_start, now + host.delay);
-    FetchRequest request{task.url, "", ""};
+    FetchRequest request{task.url, "", "", /*stop_at_cross_origin_redirect=*/!robots};
     if (!robots && IsFeedOrSitemap(task.kind)) {
       auto known = ledger_.Resource(sites_[task.site_index].site->id, task.url);
-      if (known) request = FetchRequest{task.url, known->etag, known->last_modified};
+      if (known) {
+        request.etag = known->etag;
+        request.last_modified = known->last_modified;
+      }
     }
     uint64_t id = next_fetch_id_++;
     in_flight_.emplace(id, InFlight{std::move(task), robots});
@@ -741,6 +744,11 @@ class CrawlRun {
       RecordFetch(task, done.response, nullptr);
       return;
     }
+    if (!response.redirect_location.empty()) {
+      RecordFetch(task, done.response, nullptr);
+      FollowCrossOriginRedirect(task, response);
+      return;
+    }
     if (response.status != 200) {
       RecordFetch(task, done.response, nullptr);
       ReportError(
@@ -785,6 +793,40 @@ class CrawlRun {
     if (task.depth >= sites_[task.site_index].site->max_depth) return;
     for (const std::string& link : links)
       AddDiscovered(task.site_index, link, task.depth + 1, true);
+  }
+
+  // A redirect to another origin is a new task there, so that origin's robots.txt, delay and
+  // connection limit apply to it; same-origin redirects were followed by the fetcher.
+  void FollowCrossOriginRedirect(const CrawlTask& task, const FetchResponse& response) {
+    SiteState& site = sites_[task.site_index];
+    int hops = task.redirects + response.redirects + 1;
+    if (hops > settings_.max_redirects) {
+      ReportError(task.site_index, task.url,
+                  Status::Network("too many redirects (max_redirects=" +
+                                  std::to_string(settings_.max_redirects) + ") fetching " +
+                                  task.url + " (last: -> " + response.redirect_location + ")"));
+      return;
+    }
+    Result<std::string> target = Canonicalize(response.redirect_location);
+    if (!target.ok() || site.scope.Check(*target, /*check_host=*/false) != ScopeVerdict::kInScope) {
+      ++stats_.skipped_scope;
+      if (task.kind != PageKind::kLink) {
+        ReportError(task.site_index, task.url,
+                    Status::Unavailable("redirected out of the site's scope: " + task.url + " -> " +
+                                        response.redirect_location));
+      }
+      return;
+    }
+    if (!seen_.insert(*target).second) return;
+    if (task.kind == PageKind::kLink && !ShouldFetch(site, *target)) {
+      ++stats_.skipped_seen;
+      return;
+    }
+    CrawlTask next{task.site_index, *target, CanonicalOrigin(*target), task.depth, task.kind, 0};
+    next.redirects = hops;
+    next.durable = ledger_.durable();
+    if (next.durable) change_.queue.push_back(Queued(next));
+    frontier_.Push(std::move(next));
   }
 
   // Items newest first; entries dated more than the site's max_item_age ago are skipped.

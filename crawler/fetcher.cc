@@ -233,6 +233,12 @@ class Transfer {
       return Next::kDone;
     }
     std::string next = location;
+    if (request_.stop_at_cross_origin_redirect && OriginOf(WithAsciiHost(next)) != OriginOf(url_)) {
+      response_.final_url = url_;
+      response_.redirect_location = next;
+      response_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+      return Next::kDone;
+    }
     if (std::find(chain_.begin(), chain_.end(), next) != chain_.end()) {
       chain_.push_back(next);
       error_ = Fail("redirect loop");

@@ -26,6 +26,10 @@ struct FetchRequest {
   // Validators from an earlier response, sent as If-None-Match / If-Modified-Since
   // (RFC 9110 §13.1.2, §13.1.3); empty: not sent.
   std::string etag, last_modified;
+  // A redirect to another origin (scheme://host:port) is not followed but returned, with
+  // FetchResponse.redirect_location set: the crawler queues the target under its own origin's
+  // robots.txt and delay. Redirects within one origin are followed as usual.
+  bool stop_at_cross_origin_redirect = false;
 };
 
 struct FetchResponse {
@@ -38,6 +42,9 @@ struct FetchResponse {
   int64_t bytes_received = 0;  // on the wire, headers and (compressed) bodies of all hops
   double seconds = 0;          // wall time of the whole fetch
   int redirects = 0;
+  // The absolute target of a cross-origin redirect not followed (stop_at_cross_origin_redirect);
+  // "" otherwise. `status` is then the 3xx and `final_url` the URL that answered it.
+  std::string redirect_location;
   int http_version = 0;  // of the final response: 1 (HTTP/1.x), 2 or 3
 
   // The first value of the header (name compared case-insensitively), or "".

@@ -20,6 +20,7 @@ struct CrawlTask {
   int depth = 0;
   PageKind kind = PageKind::kLink;
   int attempts = 0;      // fetches already tried (retries after 429/503)
+  int redirects = 0;     // cross-origin redirects that led here (bounded by max_redirects)
   bool durable = false;  // queued in CrawlState too (discovered URLs; configured ones are not)
   bool resumed = false;  // queued by an earlier, interrupted crawl
 };

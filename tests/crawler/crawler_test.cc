@@ -379,5 +379,36 @@ TEST(CrawlerTest, SkipsFeedItemsOlderThanTheSitesMaxItemAge) {
   EXPECT_EQ(all.pages.size(), 3u);
 }
 
+TEST(CrawlerTest, CrossOriginRedirectTargetsObeyTheirOwnOriginsRobotsTxt) {
+  SiteServer target({{"/robots.txt", "User-agent: *\nDisallow: /private/\n"},
+                     {"/article", "moved here"},
+                     {"/private/x", "must not be fetched"}});
+  // Links on the site's own host redirect to the other origin (another port).
+  TestServer origin;
+  origin.server().Get("/start", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"(<a href="/go">go</a> <a href="/go-private">private</a>)", "text/html");
+  });
+  origin.server().Get("/go", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(target.Url("/article"), 301);
+  });
+  origin.server().Get("/go-private", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(target.Url("/private/x"), 302);
+  });
+  origin.Start();
+  config::Site site;
+  site.id = "moved";
+  site.start_urls = {origin.Url("/start")};
+  site.hosts = {"127.0.0.1"};
+  RecordingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  std::vector<std::pair<std::string, Clock::time_point>> seen = target.Requests();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front().first, "/robots.txt");  // before anything else on that origin
+  EXPECT_TRUE(Contains(target.Paths(), "/article"));
+  EXPECT_FALSE(Contains(target.Paths(), "/private/x"));
+  EXPECT_TRUE(Contains(handler.pages, target.Url("/article")));
+  EXPECT_EQ(stats.skipped_robots, 1);
+}
+
 }  // namespace
 }  // namespace kuzet::crawler

@@ -113,6 +113,34 @@ TEST(FetcherTest, FollowsRedirectsAndRecordsFinalUrl) {
   EXPECT_EQ(response->url, server.Url("/a"));
 }
 
+TEST(FetcherTest, CanStopAtARedirectToAnotherOriginAndSayWhere) {
+  TestServer other;
+  other.server().Get("/article", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("elsewhere", "text/plain");
+  });
+  other.Start();
+  TestServer server;
+  server.server().Get(
+      "/a", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/b", 301); });
+  server.server().Get("/b", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect(other.Url("/article"), 302);  // another port: another origin
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  FetchRequest request{server.Url("/a"), "", "", /*stop_at_cross_origin_redirect=*/true};
+  Result<FetchResponse> response = fetcher.Fetch(request);
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_EQ(response->status, 302);
+  EXPECT_EQ(response->redirects, 1);  // /a -> /b, same origin, followed
+  EXPECT_EQ(response->final_url, server.Url("/b"));
+  EXPECT_EQ(response->redirect_location, other.Url("/article"));
+  // Without the flag the whole chain is followed.
+  response = fetcher.Fetch({server.Url("/a"), "", ""});
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_EQ(response->body, "elsewhere");
+  EXPECT_EQ(response->redirect_location, "");
+}
+
 TEST(FetcherTest, RedirectLoopIsAClearError) {
   TestServer server;
   std::atomic<int> hits{0};
