@@ -39,20 +39,6 @@ std::string Relative(int64_t at_us, int64_t now_us) {
   return future ? "in " + amount : amount + " ago";
 }
 
-const char* KindName(crawler::PageKind kind) {
-  switch (kind) {
-    case crawler::PageKind::kFeed:
-      return "feed";
-    case crawler::PageKind::kSitemap:
-      return "sitemap";
-    case crawler::PageKind::kStart:
-      return "start";
-    case crawler::PageKind::kLink:
-      return "link";
-  }
-  return "link";
-}
-
 struct SiteReport {
   const config::Site* site;
   crawler::SiteStatus status;
@@ -93,7 +79,7 @@ nlohmann::json ToJson(const SiteReport& r) {
   nlohmann::json resources = nlohmann::json::array();
   for (const auto& [url, res] : r.resources) {
     resources.push_back({{"url", url},
-                         {"kind", KindName(res.kind)},
+                         {"kind", crawler::PageKindName(res.kind)},
                          {"interval_seconds", res.interval_s},
                          {"next_due", time(res.next_due_us)},
                          {"last_fetch", time(res.last_fetch_us)},
@@ -144,7 +130,7 @@ void PrintTable(const std::vector<SiteReport>& reports, bool details, int64_t no
       std::printf(
           "    %-7s %s\n        every %llds, next %s, last %s (HTTP %d), changed %lld of %lld "
           "reads\n",
-          KindName(res.kind), url.c_str(), static_cast<long long>(res.interval_s),
+          crawler::PageKindName(res.kind), url.c_str(), static_cast<long long>(res.interval_s),
           Relative(res.next_due_us, now).c_str(),
           res.last_fetch_us ? Relative(res.last_fetch_us, now).c_str() : "never", res.last_status,
           static_cast<long long>(res.changes), static_cast<long long>(res.fetches));

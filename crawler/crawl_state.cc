@@ -33,30 +33,16 @@ std::string Key(const std::string& site_id, const std::string& url) {
   return key;
 }
 
-const char* KindName(PageKind kind) {
-  switch (kind) {
-    case PageKind::kStart:
-      return "start";
-    case PageKind::kFeed:
-      return "feed";
-    case PageKind::kSitemap:
-      return "sitemap";
-    case PageKind::kLink:
-      return "link";
-  }
-  return "link";
-}
-
 std::optional<PageKind> KindFromName(const std::string& name) {
   for (PageKind kind : {PageKind::kStart, PageKind::kFeed, PageKind::kSitemap, PageKind::kLink}) {
-    if (name == KindName(kind)) return kind;
+    if (name == PageKindName(kind)) return kind;
   }
   return std::nullopt;
 }
 
 std::string EncodeQueued(const QueuedUrl& q) {
   return json{{"depth", q.depth},
-              {"kind", KindName(q.kind)},
+              {"kind", PageKindName(q.kind)},
               {"attempts", q.attempts},
               {"queued", q.queued_at_us},
               {"not_before", q.not_before_us}}
@@ -64,7 +50,7 @@ std::string EncodeQueued(const QueuedUrl& q) {
 }
 
 std::string EncodeResource(const ResourceState& r) {
-  return json{{"kind", KindName(r.kind)},
+  return json{{"kind", PageKindName(r.kind)},
               {"etag", r.etag},
               {"last_modified", r.last_modified},
               {"last_status", r.last_status},

@@ -2,6 +2,20 @@
 
 namespace kuzet::crawler {
 
+const char* PageKindName(PageKind kind) {
+  switch (kind) {
+    case PageKind::kStart:
+      return "start";
+    case PageKind::kFeed:
+      return "feed";
+    case PageKind::kSitemap:
+      return "sitemap";
+    case PageKind::kLink:
+      return "link";
+  }
+  return "link";
+}
+
 namespace {
 
 int Priority(const CrawlTask& task) {

@@ -13,6 +13,9 @@ namespace kuzet::crawler {
 
 enum class PageKind { kStart, kFeed, kSitemap, kLink };
 
+// "start", "feed", "sitemap", "link": as written in the crawl state and shown by `kuzet status`.
+const char* PageKindName(PageKind kind);
+
 struct CrawlTask {
   size_t site_index = 0;  // into the sites given to Crawler::CrawlOnce
   std::string url;        // canonical

@@ -1,10 +1,7 @@
 // A crawl that is interrupted (Stop, a host asking to wait, the process killed between two
 // fetches) resumes from its durable frontier: what was fetched is not fetched again, what was
 // queued is not lost. The process-level kill -9 test is tests/app/restart_test.cc.
-#include <unistd.h>
-
 #include <chrono>
-#include <filesystem>
 #include <thread>
 
 #include "crawler/crawl_state.h"
@@ -14,44 +11,13 @@
 namespace kuzet::crawler {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::Contains;
 using testing::FastLocalSettings;
 using testing::RecordingHandler;
 using testing::Rss;
 using testing::SiteServer;
 
-class CrawlRecoveryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-crawl-recovery-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    state_.reset();
-    fs::remove_all(dir_);
-  }
-  // As a restarted process would: close and open the state again.
-  void Reopen() {
-    state_.reset();
-    auto opened = CrawlState::Open(dir_.string());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    state_ = std::move(opened).value();
-  }
-  std::vector<std::string> QueuedUrls(const std::string& site_id) {
-    auto queue = state_->Queue(site_id);
-    EXPECT_TRUE(queue.ok());
-    std::vector<std::string> urls;
-    for (const QueuedUrl& q : *queue) urls.push_back(q.url);
-    return urls;
-  }
-
-  fs::path dir_;
-  std::unique_ptr<CrawlState> state_;
-};
+using CrawlRecoveryTest = testing::CrawlStateFixture;
 
 // A feed of `n` recent items base/a1 .. base/an, newest first, and the pages themselves.
 std::map<std::string, std::string> FeedSite(int n, const std::string& base) {
@@ -163,7 +129,7 @@ TEST_F(CrawlRecoveryTest, StopAbandonsASlowFetchAfterTheGraceAndKeepsItQueued) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // let the server answer
 }
 
-TEST_F(CrawlRecoveryTest, LongRetryAfterKeepsTheHostsUrlsQueuedUntilThen) {
+TEST_F(CrawlRecoveryTest, LongRetryAfterEndsTheHostsCrawlAndKeepsItsUrlsQueuedUntilThen) {
   SiteServer server({{"/start", R"(<a href="/a">a</a><a href="/b">b</a>)"},
                      {"/a", "HTTP 503 3600"},
                      {"/b", "b"}});
@@ -175,8 +141,12 @@ TEST_F(CrawlRecoveryTest, LongRetryAfterKeepsTheHostsUrlsQueuedUntilThen) {
   settings.per_host_connections = 1;
   RecordingHandler handler;
   Crawler crawler(settings, state_.get());
-  crawler.CrawlOnce({site}, handler);
+  CrawlStats stats = crawler.CrawlOnce({site}, handler);
   EXPECT_FALSE(Contains(server.Paths(), "/b"));
+  EXPECT_EQ(stats.skipped_backoff, 1);
+  ASSERT_EQ(handler.errors.size(), 1u);
+  EXPECT_NE(handler.errors[0].second.find("HTTP 503"), std::string::npos);
+  EXPECT_NE(handler.errors[0].second.find("Retry-After: 3600"), std::string::npos);
   auto queue = state_->Queue("maintenance");
   ASSERT_TRUE(queue.ok());
   ASSERT_EQ(queue->size(), 1u);  // /b; /a failed and is found again on /start

@@ -1,10 +1,7 @@
 // When the crawler reads what: each feed and sitemap on its own adaptive interval, start pages on
 // the site's, conditional GETs surviving a restart, robots.txt cached for a day and its Sitemap
 // lines followed.
-#include <unistd.h>
-
 #include <chrono>
-#include <filesystem>
 #include <mutex>
 
 #include "crawler/crawl_state.h"
@@ -14,41 +11,13 @@
 namespace kuzet::crawler {
 namespace {
 
-namespace fs = std::filesystem;
 using std::chrono::seconds;
 using testing::Contains;
 using testing::FastLocalSettings;
 using testing::RecordingHandler;
 using testing::TestServer;
 
-class CrawlScheduleTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-crawl-schedule-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    state_.reset();
-    fs::remove_all(dir_);
-  }
-  void Reopen() {
-    state_.reset();
-    auto opened = CrawlState::Open(dir_.string());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    state_ = std::move(opened).value();
-  }
-  ResourceState Resource(const std::string& site_id, const std::string& url) {
-    auto r = state_->Resource(site_id, url);
-    EXPECT_TRUE(r.ok() && r->has_value()) << url;
-    return r.ok() && r->has_value() ? **r : ResourceState{};
-  }
-
-  fs::path dir_;
-  std::unique_ptr<CrawlState> state_;
-};
+using CrawlScheduleTest = testing::CrawlStateFixture;
 
 // A feed whose items the test changes; answers 304 to the ETag of its current version.
 class ChangingFeed {

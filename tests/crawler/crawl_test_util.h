@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "crawler/url.h"
 #include "tests/crawler/test_server.h"
@@ -180,5 +183,44 @@ inline std::string Rss(const std::vector<std::pair<std::string, std::time_t>>& i
 inline bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
+
+// A fresh CrawlState in a temporary directory per test; Reopen() does what a restart does.
+class CrawlStateFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("kuzet-crawl-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    state_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    state_.reset();
+    auto opened = CrawlState::Open(dir_.string());
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    state_ = std::move(opened).value();
+  }
+  std::vector<std::string> QueuedUrls(const std::string& site_id) {
+    auto queue = state_->Queue(site_id);
+    EXPECT_TRUE(queue.ok());
+    std::vector<std::string> urls;
+    if (queue.ok()) {
+      for (const QueuedUrl& q : *queue) urls.push_back(q.url);
+    }
+    return urls;
+  }
+  ResourceState Resource(const std::string& site_id, const std::string& url) {
+    auto r = state_->Resource(site_id, url);
+    EXPECT_TRUE(r.ok() && r->has_value()) << url;
+    return r.ok() && r->has_value() ? **r : ResourceState{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<CrawlState> state_;
+};
 
 }  // namespace kuzet::crawler::testing

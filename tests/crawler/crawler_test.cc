@@ -243,24 +243,6 @@ TEST(CrawlerTest, RetriesAfter429WithRetryAfter) {
   EXPECT_EQ(stats.pages_fetched, 2);
 }
 
-TEST(CrawlerTest, LongRetryAfterLeavesTheHostForTheNextCrawl) {
-  SiteServer server({{"/start", R"(<a href="/a">a</a><a href="/b">b</a>)"},
-                     {"/a", "HTTP 503 3600"},
-                     {"/b", "b"}});
-  config::Site site;
-  site.id = "maintenance";
-  site.start_urls = {server.Url("/start")};
-  config::Settings settings = FastLocalSettings();
-  settings.per_host_connections = 1;
-  RecordingHandler handler;
-  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
-  EXPECT_FALSE(Contains(server.Paths(), "/b"));
-  EXPECT_EQ(stats.skipped_backoff, 1);
-  ASSERT_EQ(handler.errors.size(), 1u);
-  EXPECT_NE(handler.errors[0].second.find("HTTP 503"), std::string::npos);
-  EXPECT_NE(handler.errors[0].second.find("Retry-After: 3600"), std::string::npos);
-}
-
 TEST(CrawlerTest, FollowsSitemapsAndSitemapIndexes) {
   const std::time_t now = std::time(nullptr);
   auto iso = [](std::time_t t) {
