@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/time_bound.h"
+#include "crawler/url.h"
 #include "extractor/extractor.h"
 
 namespace kuzet::app {
@@ -30,6 +31,29 @@ std::vector<storage::MentionInput> GroupMatchesByRule(const std::vector<keywords
         m.term, m.surface, static_cast<uint32_t>(m.begin), static_cast<uint32_t>(m.end)});
   }
   return mentions;
+}
+
+namespace {
+
+std::string HostWithoutWww(const std::string& url) {
+  std::string host = crawler::HostOf(url);
+  return host.rfind("www.", 0) == 0 ? host.substr(4) : host;
+}
+
+}  // namespace
+
+std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
+                                          const std::string& declared_canonical) {
+  if (declared_canonical.empty()) return std::nullopt;
+  auto canonical = crawler::Canonicalize(declared_canonical);
+  if (!canonical.ok() || *canonical == fetched_url) return std::nullopt;
+  // Another site's canonical (a syndicated reprint) is that site's article, not this URL's.
+  if (HostWithoutWww(*canonical) != HostWithoutWww(fetched_url)) return std::nullopt;
+  // Templates that point every page at the front page.
+  if (crawler::PathAndQueryOf(*canonical) == "/" && crawler::PathAndQueryOf(fetched_url) != "/") {
+    return std::nullopt;
+  }
+  return *canonical;
 }
 
 PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& store)
@@ -91,6 +115,24 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
     ++counters.errors;
     spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
     return links;
+  }
+  // rel=canonical: the canonical URL becomes another URL of this document (an exact duplicate
+  // of it), so discovering it later fetches nothing. Only a URL the store does not know yet:
+  // a wrong canonical must never overwrite another article.
+  if (put->new_document) {
+    if (auto alias = CanonicalAlias(page.url, article->canonical_url)) {
+      auto known = store_.GetUrl(*alias);
+      if (known.ok() && !known->has_value()) {
+        storage::PageInput alias_input = input;
+        alias_input.url = *alias;
+        alias_input.mentions.clear();
+        auto aliased = store_.PutPage(alias_input);
+        if (!aliased.ok()) {
+          spdlog::warn("site {}: {}: canonical {}: {}", site.id, page.url, *alias,
+                       aliased.status().message());
+        }
+      }
+    }
   }
   if (put->new_document) ++counters.new_documents;
   if (put->unchanged) ++counters.unchanged;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,12 @@ class PagePipeline : public crawler::CrawlHandler {
 // The text that keyword rules run on and that is stored: the title as the first paragraph (unless
 // the article text already starts with it), then the article text. Match offsets refer to it.
 std::string MatchableText(const std::string& title, const std::string& text);
+
+// The URL a page's rel=canonical names, canonicalized, when the pipeline records it as another
+// URL of the page's document: it differs from the fetched URL, is on the same host (a leading
+// "www." aside), and is not the front page named by a page that is not. nullopt otherwise.
+std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
+                                          const std::string& declared_canonical);
 
 // Groups the matcher's hits by rule into one mention per (document, rule).
 std::vector<storage::MentionInput> GroupMatchesByRule(const std::vector<keywords::Match>& matches);

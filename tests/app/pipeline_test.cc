@@ -1,6 +1,9 @@
 #include "app/pipeline.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 namespace kuzet::app {
 namespace {
@@ -28,6 +31,69 @@ TEST(GroupMatchesByRuleTest, OneMentionPerRuleWithAllHitsInTextOrderAndTheFirstS
   EXPECT_EQ(mentions[1].rule_id, "kmg");
   EXPECT_EQ(mentions[1].snippet_mark_begin, 8u);
   EXPECT_EQ(mentions[1].snippet_mark_end, 19u);
+}
+
+TEST(CanonicalAliasTest, SameHostCanonicalsOnlyAndNeverTheFrontPage) {
+  struct Case {
+    const char* fetched;
+    const char* declared;
+    const char* alias;  // "" : none
+  } cases[] = {
+      {"https://vlast.kz/news/1?from=main", "https://vlast.kz/news/1", "https://vlast.kz/news/1"},
+      {"https://vlast.kz/news/1?from=main", "https://www.vlast.kz/news/1#top",
+       "https://www.vlast.kz/news/1"},                             // www. aside
+      {"https://vlast.kz/news/1", "https://vlast.kz/news/1", ""},  // itself
+      {"https://vlast.kz/news/1", "", ""},                         // none declared
+      {"https://vlast.kz/news/1", "/news/1", ""},                  // not absolute
+      {"https://reprints.kz/a/9", "https://vlast.kz/news/1", ""},  // another site's
+      {"https://vlast.kz/news/1", "https://vlast.kz/", ""},        // template bug
+      {"https://vlast.kz/", "https://vlast.kz/?lang=ru", "https://vlast.kz/?lang=ru"},
+  };
+  for (const Case& c : cases) {
+    auto alias = CanonicalAlias(c.fetched, c.declared);
+    EXPECT_EQ(alias.value_or(""), c.alias) << c.fetched << " " << c.declared;
+  }
+}
+
+TEST(PagePipelineTest, RelCanonicalBecomesAnotherUrlOfTheDocumentAndIsNotFetchedAgain) {
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("kuzet-pipeline-" + std::to_string(getpid())))
+          .string();
+  std::filesystem::remove_all(dir);
+  auto store = storage::Store::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok());
+  PagePipeline pipeline(*matcher, **store);
+  config::Site site;
+  site.id = "vlast";
+  auto page_at = [&](const std::string& url, const std::string& canonical,
+                     const std::string& words) {
+    crawler::CrawledPage page;
+    page.site = &site;
+    page.url = url;
+    page.kind = crawler::PageKind::kLink;
+    page.response.final_url = url;
+    page.response.status = 200;
+    page.response.content_type = "text/html; charset=utf-8";
+    page.response.body = "<html><head><title>Strike</title><link rel=canonical href=\"" +
+                         canonical + "\"></head><body><article><p>" + words +
+                         " The oil workers of Zhanaozen went on strike again this week, "
+                         "demanding the wages they were promised.</p></article></body></html>";
+    return page;
+  };
+  pipeline.OnPage(page_at("https://vlast.kz/news/1?from=main", "https://vlast.kz/news/1", "A"));
+  EXPECT_FALSE(pipeline.ShouldFetch(site, "https://vlast.kz/news/1"));
+  EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 1);
+  // A wrong canonical naming another stored article never overwrites it.
+  pipeline.OnPage(page_at("https://vlast.kz/news/2", "https://vlast.kz/news/1", "B"));
+  auto doc1 = (*store)->GetUrl("https://vlast.kz/news/1");
+  auto doc2 = (*store)->GetUrl("https://vlast.kz/news/2");
+  ASSERT_TRUE(doc1.ok() && doc1->has_value() && doc2.ok() && doc2->has_value());
+  EXPECT_NE((*doc1)->doc_id, (*doc2)->doc_id);
+  EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 2);
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
