@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "extractor/cyrillic_codepages.h"
@@ -174,6 +175,87 @@ void DecodeUtf16(std::string_view bytes, bool big_endian, std::string& out) {
   if (bytes.size() % 2 != 0) AppendUtf8(0xFFFD, out);  // a dangling odd byte
 }
 
+// Code points of all 256 bytes of a single-byte charset.
+using ByteTable = std::array<char16_t, 256>;
+
+// The single-byte charsets met most on the Cyrillic web, with windows-1252 (the Western default):
+// their ICU converters are read once per process into tables, so decoding a page is one lookup per
+// byte instead of opening a converter, filling a UTF-16 copy of the page and converting that.
+constexpr std::string_view kTabledCharsets[] = {
+    "windows-1251", "KOI8-R", "KOI8-U", "IBM866", "x-mac-cyrillic", "ISO-8859-5", "windows-1252"};
+
+struct ByteTables {
+  std::array<ByteTable, std::size(kTabledCharsets)> table{};
+  std::array<bool, std::size(kTabledCharsets)> ok{};
+};
+
+// A single-byte converter is stateless and maps each byte to one code unit (U+FFFD or its
+// substitute for unmapped bytes), so the table decodes exactly as ICU would. A converter that does
+// not give 256 code units for the 256 bytes gets no table and is used through ICU.
+ByteTable IcuByteTable(std::string_view name, bool& ok) {
+  ByteTable table{};
+  ok = false;
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open(std::string(name).c_str(), &err);
+  if (U_FAILURE(err) || conv == nullptr) return table;
+  std::unique_ptr<UConverter, decltype(&ucnv_close)> guard(conv, ucnv_close);
+  char bytes[256];
+  for (int i = 0; i < 256; ++i) bytes[i] = static_cast<char>(i);
+  UChar units[512];
+  err = U_ZERO_ERROR;
+  const int32_t n = ucnv_toUChars(conv, units, 512, bytes, 256, &err);
+  if (U_FAILURE(err) || n != 256) return table;
+  for (int i = 0; i < 256; ++i) {
+    if (U16_IS_SURROGATE(units[i])) return table;
+    table[static_cast<size_t>(i)] = units[i];
+  }
+  ok = true;
+  return table;
+}
+
+// Immutable after its thread-safe initialisation, like the other lookup tables.
+const ByteTables& IcuByteTables() {
+  static const ByteTables tables = [] {
+    ByteTables t;
+    for (size_t k = 0; k < std::size(kTabledCharsets); ++k) {
+      bool ok = false;
+      t.table[k] = IcuByteTable(kTabledCharsets[k], ok);
+      t.ok[k] = ok;
+    }
+    return t;
+  }();
+  return tables;
+}
+
+const ByteTable* ByteTableFor(std::string_view charset) {
+  const ByteTables& tables = IcuByteTables();
+  for (size_t k = 0; k < std::size(kTabledCharsets); ++k) {
+    if (kTabledCharsets[k] == charset) return tables.ok[k] ? &tables.table[k] : nullptr;
+  }
+  return nullptr;
+}
+
+// Decodes through a byte table straight into UTF-8 (at most 3 bytes per input byte: the table
+// holds BMP code points only).
+void DecodeByteTable(std::string_view bytes, const ByteTable& table, std::string& out) {
+  out.resize(bytes.size() * 3);
+  char* w = out.data();
+  for (const char ch : bytes) {
+    const char16_t cp = table[static_cast<unsigned char>(ch)];
+    if (cp < 0x80) {
+      *w++ = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      *w++ = static_cast<char>(0xC0 | (cp >> 6));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *w++ = static_cast<char>(0xE0 | (cp >> 12));
+      *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  out.resize(static_cast<size_t>(w - out.data()));
+}
+
 bool DecodeWithIcu(std::string_view bytes, const char* name, std::string& out) {
   UErrorCode err = U_ZERO_ERROR;
   UConverter* conv = ucnv_open(name, &err);
@@ -318,7 +400,7 @@ bool IsCyrillicLetter(char16_t c) { return c >= 0x0400 && c <= 0x04FF; }
 
 // Sum of letter weights over the high bytes of bytes decoded with a 128-entry table. A capital
 // after a letter (KOI8-R read as windows-1251 swaps case) costs instead of earning.
-double ScoreTable(std::string_view bytes, const std::array<char16_t, 128>& high) {
+double ScoreTable(std::string_view bytes, std::span<const char16_t, 128> high) {
   double score = 0;
   bool prev_letter = false;
   for (char ch : bytes) {
@@ -336,21 +418,6 @@ double ScoreTable(std::string_view bytes, const std::array<char16_t, 128>& high)
     prev_letter = IsCyrillicLetter(c);
   }
   return score;
-}
-
-bool IcuHighTable(const char* name, std::array<char16_t, 128>& table) {
-  UErrorCode err = U_ZERO_ERROR;
-  UConverter* conv = ucnv_open(name, &err);
-  if (U_FAILURE(err) || conv == nullptr) return false;
-  std::unique_ptr<UConverter, decltype(&ucnv_close)> guard(conv, ucnv_close);
-  char bytes[128];
-  for (int i = 0; i < 128; ++i) bytes[i] = static_cast<char>(0x80 + i);
-  UChar out[256];
-  err = U_ZERO_ERROR;
-  const int32_t n = ucnv_toUChars(conv, out, 256, bytes, 128, &err);
-  if (U_FAILURE(err) || n != 128) return false;
-  std::copy_n(out, 128, table.begin());
-  return true;
 }
 
 struct Candidate {
@@ -373,10 +440,9 @@ std::vector<Candidate> ScoreCyrillic(std::string_view bytes) {
       sample.push_back(bytes[i]);
     }
   }
-  std::array<char16_t, 128> table{};
   for (std::string_view name : kIcuNames) {
-    if (IcuHighTable(std::string(name).c_str(), table)) {
-      out.push_back({name, ScoreTable(sample, table)});
+    if (const ByteTable* table = ByteTableFor(name)) {
+      out.push_back({name, ScoreTable(sample, std::span(*table).subspan<128>())});
     }
   }
   out.push_back({"KZ-1048", ScoreTable(sample, kKz1048High)});
@@ -552,6 +618,10 @@ bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::st
   }
   if (charset == "UTF-16LE" || charset == "UTF-16BE") {
     DecodeUtf16(bytes, charset == "UTF-16BE", out);
+    return true;
+  }
+  if (const ByteTable* table = ByteTableFor(charset)) {
+    DecodeByteTable(bytes, *table, out);
     return true;
   }
   if (bytes.size() > (1u << 30)) return false;  // int32_t sizes inside ICU

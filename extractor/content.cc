@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -230,19 +231,19 @@ ElementAttrs ReadAttrs(const GumboNode* g) {
   const GumboVector& attrs = g->v.element.attributes;
   for (unsigned k = 0; k < attrs.length; ++k) {
     const auto* at = static_cast<const GumboAttribute*>(attrs.data[k]);
-    const std::string_view name(at->name);
-    if (name == "class") {
+    const char* name = at->name;
+    if (AttrNameIs(name, "class")) {
       a.cls = at->value;
-    } else if (name == "id") {
+    } else if (AttrNameIs(name, "id")) {
       a.id = at->value;
-    } else if (name == "style") {
+    } else if (AttrNameIs(name, "style")) {
       a.style = at->value;
-    } else if (name == "role") {
+    } else if (AttrNameIs(name, "role")) {
       a.role = at->value;
-    } else if (name == "hidden") {
+    } else if (AttrNameIs(name, "hidden")) {
       a.hidden = true;
-    } else if (name == "aria-hidden") {
-      a.hidden = a.hidden || std::string_view(at->value) == "true";
+    } else if (AttrNameIs(name, "aria-hidden")) {
+      a.hidden = a.hidden || std::strcmp(at->value, "true") == 0;
     }
   }
   return a;

@@ -3,6 +3,7 @@
 
 #include <gumbo.h>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,13 @@ inline std::string_view Attr(const GumboNode* n, const char* name) {
   if (!IsElement(n)) return {};
   const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
   return a == nullptr ? std::string_view() : std::string_view(a->value);
+}
+
+// Whether an attribute name (Gumbo lowercases them; NUL-terminated) is the literal. Compares the
+// first byte inline: the per-element attribute loops ask this for every attribute of the page.
+template <size_t N>
+inline bool AttrNameIs(const char* name, const char (&literal)[N]) {
+  return name[0] == literal[0] && std::strcmp(name, literal) == 0;
 }
 
 inline GumboTag Tag(const GumboNode* n) { return IsElement(n) ? n->v.element.tag : GUMBO_TAG_LAST; }

@@ -3,7 +3,6 @@
 #include <gumbo.h>
 
 #include <exception>
-#include <memory>
 #include <string>
 #include <utility>
 
@@ -13,14 +12,11 @@
 #include "extractor/dom.h"
 #include "extractor/language.h"
 #include "extractor/metadata.h"
+#include "extractor/parsed_html.h"
 #include "extractor/url_resolver.h"
 
 namespace kuzet::extractor {
 namespace {
-
-struct GumboOutputDeleter {
-  void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
-};
 
 const GumboNode* FindBody(const GumboNode* html) {
   if (html == nullptr || html->type != GUMBO_NODE_ELEMENT) return nullptr;
@@ -33,10 +29,8 @@ const GumboNode* FindBody(const GumboNode* html) {
 }
 
 Article ExtractDecoded(std::string_view utf8, std::string charset, std::string_view url) {
-  GumboOptions options = kGumboDefaultOptions;
-  options.max_errors = 0;  // error records cost time and we never read them
-  std::unique_ptr<GumboOutput, GumboOutputDeleter> output(
-      gumbo_parse_with_options(&options, utf8.data(), utf8.size()));
+  const ParsedHtml parsed(utf8);
+  const GumboOutput* output = parsed.output();
   Article a;
   a.charset = std::move(charset);
   if (output == nullptr) return a;

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <optional>
 #include <string_view>
 #include <unordered_set>
@@ -10,6 +12,7 @@
 
 #include "extractor/date_parse.h"
 #include "extractor/dom.h"
+#include "extractor/title.h"
 
 namespace kuzet::extractor {
 namespace {
@@ -53,10 +56,17 @@ int DateMetaRank(std::string_view name) {
   return -1;
 }
 
+// Title sources in <meta>, best first (readability.js's order).
+enum MetaTitle { kDcTitle, kOgTitle, kMetaNameTitle, kTwitterTitle, kParselyTitle, kMetaTitles };
+
 struct Scan {
-  std::string og_title, h1, title_tag, og_site_name, app_name;
+  std::array<std::string, kMetaTitles> meta_titles;
+  std::vector<std::string> h1s;  // the first few, for telling the headline from the site name
+  std::string title_tag, og_site_name, app_name;
   std::string canonical, og_url, base_href;
-  std::string meta_author, article_author, itemprop_author, rel_author;
+  std::string dc_creator, meta_author, parsely_author, article_author;
+  std::string itemprop_author, rel_author, byline_author;  // from the page's elements
+  int byline_candidates = 0;  // class/id "byline"/"author" elements tried
   int date_rank = 1 << 30;
   std::string meta_date;
   std::string itemprop_date, time_date, time_pub_date;
@@ -68,6 +78,7 @@ struct Scan {
 };
 
 bool RelHas(std::string_view rel, std::string_view word) {
+  if (rel.size() < word.size()) return false;  // most links have no rel at all
   const std::string lower = AsciiLower(rel);
   size_t pos = 0;
   while ((pos = lower.find(word, pos)) != std::string::npos) {
@@ -85,6 +96,113 @@ bool IsUtcStamp(std::string_view v) {
   if (v.size() < 11) return false;  // a bare date has no zone
   return v.ends_with('Z') || v.ends_with("+00:00") || v.ends_with("+0000") || v.ends_with("GMT") ||
          v.ends_with("UTC");
+}
+
+void AppendUtf8(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+size_t CountChars(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// A space-separated attribute value (itemprop="author creator") holds word.
+bool HasWord(std::string_view value, std::string_view word) {
+  size_t pos = 0;
+  while (pos < value.size()) {
+    const size_t end = std::min(value.find(' ', pos), value.size());
+    if (value.substr(pos, end - pos) == word) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+// Whether text contains lower_word, ignoring ASCII case; no allocation (asked for the class and
+// id of every element).
+bool ContainsNoCase(std::string_view text, std::string_view lower_word) {
+  if (lower_word.size() > text.size()) return false;
+  for (size_t i = 0; i + lower_word.size() <= text.size(); ++i) {
+    size_t k = 0;
+    while (k < lower_word.size()) {
+      char c = text[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != lower_word[k]) break;
+      ++k;
+    }
+    if (k == lower_word.size()) return true;
+  }
+  return false;
+}
+
+// Class or id of a byline block: "byline", "author", "p-author", "writtenby" (any case), not
+// "authorization" or "authors" (login boxes, lists of columnists).
+bool NamesByline(std::string_view v) {
+  if (v.size() < 6) return false;
+  if (ContainsNoCase(v, "author")) {
+    return !ContainsNoCase(v, "authoriz") && !ContainsNoCase(v, "authoris") &&
+           !ContainsNoCase(v, "authors");
+  }
+  return ContainsNoCase(v, "byline") || ContainsNoCase(v, "writtenby");
+}
+
+// An author element's cleaned text reads as a name or a short list of names: under 100
+// characters (readability.js's bound), at most six words, no digits, no sentence punctuation.
+// Author blocks also hold "Log in" boxes, lists of the author's other stories and datelines.
+bool LooksLikeName(std::string_view name) {
+  if (name.empty() || CountChars(name) >= 100) return false;
+  if (name.find_first_of("0123456789:!?\"") != std::string_view::npos) return false;
+  if (name.find("\xC2\xAB") != std::string_view::npos) return false;  // «
+  // A spaced dash joins a headline's parts, not a name's ("Jean-Pierre" has none).
+  for (std::string_view dash : {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
+    if (name.find(dash) != std::string_view::npos) return false;
+  }
+  size_t words = 1;
+  for (char c : name) words += c == ' ';
+  return words <= 6;
+}
+
+// How much of title's text the words of candidate cover, 0..1 (after readability.js's
+// _textSimilarity): 1 − length of title's words missing from candidate / length of all of them.
+double TitleCoverage(std::string_view candidate, std::string_view title) {
+  auto words = [](std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x80 || std::isalnum(u)) {
+        cur.push_back(static_cast<char>(std::tolower(u)));
+      } else if (!cur.empty()) {
+        out.push_back(std::move(cur));
+        cur.clear();
+      }
+    }
+    if (!cur.empty()) out.push_back(std::move(cur));
+    return out;
+  };
+  // Word lists are compared pairwise: bound them (titles are short; hostile ones are not).
+  const std::vector<std::string> have = words(candidate.substr(0, 4096)),
+                                 want = words(title.substr(0, 4096));
+  size_t all = 0, missing = 0;
+  for (const std::string& w : want) {
+    all += w.size() + 1;
+    if (std::find(have.begin(), have.end(), w) == have.end()) missing += w.size() + 1;
+  }
+  return all == 0 ? 0 : 1.0 - static_cast<double>(missing) / static_cast<double>(all);
 }
 
 enum class DateNaming { kNone, kDated, kChanged };
@@ -129,29 +247,92 @@ DateNaming ClassifyDateName(std::string_view v) {
   return result;
 }
 
+void SetIfEmpty(std::string& field, std::string_view value) {
+  if (field.empty()) field = value;
+}
+
+void VisitMetaKey(std::string_view key, std::string_view content, Scan& s) {
+  if (key == "dc:title" || key == "dc.title" || key == "dcterm:title" || key == "dcterms.title" ||
+      key == "dcterms:title")
+    SetIfEmpty(s.meta_titles[kDcTitle], content);
+  if (key == "og:title") SetIfEmpty(s.meta_titles[kOgTitle], content);
+  if (key == "title") SetIfEmpty(s.meta_titles[kMetaNameTitle], content);
+  if (key == "twitter:title") SetIfEmpty(s.meta_titles[kTwitterTitle], content);
+  if (key == "parsely-title") SetIfEmpty(s.meta_titles[kParselyTitle], content);
+  if (key == "og:site_name") SetIfEmpty(s.og_site_name, content);
+  if (key == "application-name") SetIfEmpty(s.app_name, content);
+  if (key == "og:url") SetIfEmpty(s.og_url, content);
+  // A creator or author given as a URL (a profile page) is no name.
+  if (!content.starts_with("http")) {
+    if (key == "dc:creator" || key == "dc.creator" || key == "dcterm:creator" ||
+        key == "dcterms.creator" || key == "dcterms:creator")
+      SetIfEmpty(s.dc_creator, content);
+    if (key == "author") SetIfEmpty(s.meta_author, content);
+    if (key == "parsely-author") SetIfEmpty(s.parsely_author, content);
+    if (key == "article:author" || key == "og:article:author" || key == "sailthru.author")
+      SetIfEmpty(s.article_author, content);
+  }
+  if (const int rank = DateMetaRank(key); rank >= 0 && rank < s.date_rank) {
+    std::string d = NormalizeDate(content);
+    if (!d.empty()) {
+      s.date_rank = rank;
+      s.meta_date = std::move(d);
+      s.meta_utc = IsUtcStamp(content);
+    }
+  }
+}
+
+// The name in an author element: its itemprop=name descendant if it has one (the element often
+// holds a photo, a job title, a date), else its own text; "" if that is too long for a name.
+std::string AuthorNameIn(const GumboNode* n) {
+  std::vector<const GumboNode*> stack{n};
+  for (int visited = 0; !stack.empty() && visited < 64; ++visited) {
+    const GumboNode* c = stack.back();
+    stack.pop_back();
+    if (c->type != GUMBO_NODE_ELEMENT) continue;
+    if (c != n && Attr(c, "itemprop") == "name") {
+      const std::string_view content = Attr(c, "content");
+      return content.empty() ? NodeTextPrefix(c, 400) : std::string(content);
+    }
+    const GumboVector& kids = c->v.element.children;
+    for (unsigned k = kids.length; k-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(kids.data[k]));
+  }
+  return NodeTextPrefix(n, 400);
+}
+
+// <a> elements under n, counting up to `enough` within its first 64 nodes.
+int CountLinks(const GumboNode* n, int enough) {
+  int links = 0;
+  std::vector<const GumboNode*> stack{n};
+  for (int visited = 0; !stack.empty() && visited < 64 && links < enough; ++visited) {
+    const GumboNode* c = stack.back();
+    stack.pop_back();
+    if (c->type != GUMBO_NODE_ELEMENT) continue;
+    links += c->v.element.tag == GUMBO_TAG_A;
+    const GumboVector& kids = c->v.element.children;
+    for (unsigned k = kids.length; k-- > 0;)
+      stack.push_back(static_cast<const GumboNode*>(kids.data[k]));
+  }
+  return links;
+}
+
 void VisitElement(const GumboNode* n, Scan& s) {
   switch (n->v.element.tag) {
     case GUMBO_TAG_META: {
-      std::string key = AsciiLower(Attr(n, "property"));
-      if (key.empty()) key = AsciiLower(Attr(n, "name"));
-      if (key.empty()) key = AsciiLower(Attr(n, "itemprop"));
       const std::string_view content = Trim(Attr(n, "content"));
-      if (key.empty() || content.empty()) return;
-      if (key == "og:title" && s.og_title.empty()) s.og_title = content;
-      if (key == "og:site_name" && s.og_site_name.empty()) s.og_site_name = content;
-      if (key == "application-name" && s.app_name.empty()) s.app_name = content;
-      if (key == "og:url" && s.og_url.empty()) s.og_url = content;
-      if (key == "author" && s.meta_author.empty()) s.meta_author = content;
-      if ((key == "article:author" || key == "dc.creator" || key == "sailthru.author") &&
-          s.article_author.empty() && !content.starts_with("http"))
-        s.article_author = content;
-      if (const int rank = DateMetaRank(key); rank >= 0 && rank < s.date_rank) {
-        std::string d = NormalizeDate(content);
-        if (!d.empty()) {
-          s.date_rank = rank;
-          s.meta_date = std::move(d);
-          s.meta_utc = IsUtcStamp(content);
-        }
+      if (content.empty()) return;
+      // property may list several names ("og:title twitter:title"); name and itemprop count
+      // when there is no property.
+      std::string keys = AsciiLower(Attr(n, "property"));
+      if (keys.empty()) keys = AsciiLower(Attr(n, "name"));
+      if (keys.empty()) keys = AsciiLower(Attr(n, "itemprop"));
+      size_t pos = 0;
+      while (pos < keys.size()) {
+        const size_t end = std::min(keys.find(' ', pos), keys.size());
+        const std::string_view key = std::string_view(keys).substr(pos, end - pos);
+        pos = end + 1;
+        if (!key.empty()) VisitMetaKey(key, content, s);
       }
       return;
     }
@@ -175,7 +356,7 @@ void VisitElement(const GumboNode* n, Scan& s) {
       if (s.title_tag.empty()) s.title_tag = NodeText(n);
       return;
     case GUMBO_TAG_H1:
-      if (s.h1.empty()) s.h1 = NodeText(n);
+      if (s.h1s.size() < 4) s.h1s.push_back(NodeTextPrefix(n, 1000));
       break;
     case GUMBO_TAG_SCRIPT:
       if (AsciiLower(Trim(Attr(n, "type"))) == "application/ld+json" && s.json_ld.size() < 16) {
@@ -210,7 +391,10 @@ void VisitElement(const GumboNode* n, Scan& s) {
     case GUMBO_TAG_A: {
       const std::string_view href = Attr(n, "href");
       if (!href.empty()) s.hrefs.emplace_back(href);
-      if (RelHas(Attr(n, "rel"), "author") && s.rel_author.empty()) s.rel_author = NodeText(n);
+      if (RelHas(Attr(n, "rel"), "author") && s.rel_author.empty()) {
+        std::string name = CleanByline(NodeTextPrefix(n, 400));
+        if (LooksLikeName(name)) s.rel_author = std::move(name);
+      }
       break;
     }
     default:
@@ -221,12 +405,11 @@ void VisitElement(const GumboNode* n, Scan& s) {
   const GumboVector& attrs = n->v.element.attributes;
   for (unsigned k = 0; k < attrs.length; ++k) {
     const auto* a = static_cast<const GumboAttribute*>(attrs.data[k]);
-    const std::string_view name(a->name);
-    if (name == "class") {
+    if (AttrNameIs(a->name, "class")) {
       cls = a->value;
-    } else if (name == "id") {
+    } else if (AttrNameIs(a->name, "id")) {
       id = a->value;
-    } else if (name == "itemprop") {
+    } else if (AttrNameIs(a->name, "itemprop")) {
       itemprop = a->value;
     }
   }
@@ -238,33 +421,123 @@ void VisitElement(const GumboNode* n, Scan& s) {
         i != DateNaming::kChanged)
       s.dated_elements.push_back(n);
   }
+  if (s.byline_author.empty() && s.byline_candidates < 8 && (!cls.empty() || !id.empty()) &&
+      (NamesByline(cls) || NamesByline(id))) {
+    // The first short "byline"/"author" block (readability.js's rule: under 100 characters).
+    ++s.byline_candidates;
+    // A block with several links is a teaser ("<columnist> <their latest column>"), not a byline.
+    if (CountLinks(n, 2) < 2) {
+      std::string name = CleanByline(AuthorNameIn(n));
+      if (LooksLikeName(name)) s.byline_author = std::move(name);
+    }
+  }
   if (itemprop == "datePublished" && s.itemprop_date.empty()) {
     std::string_view v = Attr(n, "content");
     if (v.empty()) v = Attr(n, "datetime");
     s.itemprop_date = v.empty() ? NormalizeDate(NodeText(n)) : NormalizeDate(v);
     s.itemprop_utc = IsUtcStamp(v);
-  } else if (itemprop == "author" && s.itemprop_author.empty()) {
-    std::string_view v = Attr(n, "content");
-    s.itemprop_author = v.empty() ? NodeText(n) : std::string(v);
+  } else if (s.itemprop_author.empty() && HasWord(itemprop, "author")) {
+    const std::string_view v = Attr(n, "content");
+    std::string name = CleanByline(v.empty() ? AuthorNameIn(n) : std::string(v));
+    if (LooksLikeName(name)) s.itemprop_author = std::move(name);
   }
 }
 
-// Finds datePublished, author.name, publisher.name in JSON-LD (objects, arrays, @graph).
-void ReadJsonLd(std::string_view text, std::string& date, bool& date_utc, std::string& author,
-                std::string& site) {
+// JSON-LD strings are JSON, not HTML, yet some sites HTML-escape them ("&#163;71.6m",
+// "Tom &amp; Jerry"): numeric references and the common named ones are decoded.
+std::string DecodeHtmlEntities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"&amp;", "&"}, {"&quot;", "\""}, {"&apos;", "'"},
+      {"&lt;", "<"},  {"&gt;", ">"},    {"&nbsp;", "\xC2\xA0"}};
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '&') {
+      out.push_back(s[i++]);
+      continue;
+    }
+    bool done = false;
+    for (const auto& [name, text] : kNamed) {
+      if (s.substr(i).starts_with(name)) {
+        out += text;
+        i += name.size();
+        done = true;
+        break;
+      }
+    }
+    if (!done && s.substr(i).starts_with("&#")) {
+      const bool hex = i + 2 < s.size() && (s[i + 2] == 'x' || s[i + 2] == 'X');
+      size_t k = i + (hex ? 3 : 2);
+      uint32_t cp = 0;
+      const size_t digits_start = k;
+      while (k < s.size() && k - digits_start < 7 &&
+             std::isxdigit(static_cast<unsigned char>(s[k])) &&
+             (hex || std::isdigit(static_cast<unsigned char>(s[k])))) {
+        const char c = s[k++];
+        cp = cp * (hex ? 16 : 10) +
+             static_cast<uint32_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+      }
+      if (k > digits_start && k < s.size() && s[k] == ';' && cp > 0 && cp <= 0x10FFFF &&
+          (cp < 0xD800 || cp > 0xDFFF)) {
+        AppendUtf8(cp, out);
+        i = k + 1;
+        done = true;
+      }
+    }
+    if (!done) out.push_back(s[i++]);
+  }
+  return out;
+}
+
+struct JsonLdFields {
+  std::string date, author, site, headline;
+  std::string headline_object_name;  // "name" of the object whose headline that is
+  bool date_utc = false;
+};
+
+// The names of a JSON-LD author value: a string, {"name": ...} or an array of either, joined by
+// ", " ("Stella Kim, Jennifer Jett").
+std::string JsonLdAuthor(const nlohmann::json& a) {
+  std::string names;
+  auto add = [&](const nlohmann::json& one) {
+    std::string name;
+    if (one.is_string()) name = one.get<std::string>();
+    if (one.is_object()) {
+      if (auto n = one.find("name"); n != one.end() && n->is_string()) name = n->get<std::string>();
+    }
+    name = DecodeHtmlEntities(Trim(name));
+    if (name.empty() || name.starts_with("http")) return;
+    if (!names.empty()) names += ", ";
+    names += name;
+  };
+  if (a.is_array()) {
+    for (size_t k = 0; k < a.size() && k < 8; ++k) add(a[k]);
+  } else {
+    add(a);
+  }
+  return names;
+}
+
+// Finds datePublished, author names, publisher.name and headline in JSON-LD (objects, arrays,
+// @graph, mainEntity).
+void ReadJsonLd(std::string_view text, JsonLdFields& f) {
+  // Some CMSs wrap the JSON in <![CDATA[ ... ]]> inside the script.
+  text = Trim(text);
+  if (text.starts_with("<![CDATA[")) text = Trim(text.substr(9));
+  if (text.ends_with("]]>")) text = Trim(text.substr(0, text.size() - 3));
   const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     // Hand-written JSON-LD is often invalid (raw newlines, trailing commas); still read the
     // plain "datePublished": "..." pair.
-    if (!date.empty()) return;
+    if (!f.date.empty()) return;
     const size_t key = text.find("\"datePublished\"");
     if (key == std::string_view::npos) return;
     const size_t open = text.find('"', text.find(':', key));
     if (open == std::string_view::npos) return;
     const size_t close = text.find('"', open + 1);
     if (close != std::string_view::npos) {
-      date = NormalizeDate(text.substr(open + 1, close - open - 1));
-      date_utc = IsUtcStamp(text.substr(open + 1, close - open - 1));
+      f.date = NormalizeDate(text.substr(open + 1, close - open - 1));
+      f.date_utc = IsUtcStamp(text.substr(open + 1, close - open - 1));
     }
     return;
   }
@@ -278,27 +551,26 @@ void ReadJsonLd(std::string_view text, std::string& date, bool& date_utc, std::s
       continue;
     }
     if (!j->is_object()) continue;
-    if (date.empty()) {
+    if (f.date.empty()) {
       if (auto it = j->find("datePublished"); it != j->end() && it->is_string()) {
-        date = NormalizeDate(it->get<std::string>());
-        date_utc = IsUtcStamp(it->get<std::string>());
+        f.date = NormalizeDate(it->get<std::string>());
+        f.date_utc = IsUtcStamp(it->get<std::string>());
       }
     }
-    if (author.empty()) {
-      if (auto it = j->find("author"); it != j->end()) {
-        const nlohmann::json* a = &*it;
-        if (a->is_array() && !a->empty()) a = &(*a)[0];
-        if (a->is_string()) author = a->get<std::string>();
-        if (a->is_object()) {
-          if (auto n = a->find("name"); n != a->end() && n->is_string())
-            author = n->get<std::string>();
-        }
+    if (f.author.empty()) {
+      if (auto it = j->find("author"); it != j->end()) f.author = JsonLdAuthor(*it);
+    }
+    if (f.headline.empty()) {
+      if (auto it = j->find("headline"); it != j->end() && it->is_string()) {
+        f.headline = DecodeHtmlEntities(Trim(it->get<std::string>()));
+        if (auto n = j->find("name"); n != j->end() && n->is_string())
+          f.headline_object_name = DecodeHtmlEntities(Trim(n->get<std::string>()));
       }
     }
-    if (site.empty()) {
+    if (f.site.empty()) {
       if (auto it = j->find("publisher"); it != j->end() && it->is_object()) {
         if (auto n = it->find("name"); n != it->end() && n->is_string())
-          site = n->get<std::string>();
+          f.site = n->get<std::string>();
       }
     }
     if (auto it = j->find("@graph"); it != j->end()) stack.push_back(&*it);
@@ -330,32 +602,82 @@ std::string FirstNonEmpty(std::initializer_list<const std::string*> values) {
 
 }  // namespace
 
-std::string StripSiteName(std::string_view title, std::string_view site_name) {
-  const std::string_view t = Trim(title);
-  static constexpr std::string_view kSeparators[] = {
-      " | ", " - ", " — ", " – ", " :: ", " « ", " » ", " / ", " · ", ": "};
-  if (!site_name.empty()) {
-    for (auto sep : kSeparators) {
-      if (t.ends_with(std::string(sep) + std::string(site_name))) {
-        return std::string(Trim(t.substr(0, t.size() - sep.size() - site_name.size())));
-      }
-      if (t.starts_with(std::string(site_name) + std::string(sep))) {
-        return std::string(Trim(t.substr(site_name.size() + sep.size())));
-      }
+namespace {
+
+// An English month name or its abbreviation, any case ("May", "Jan.", "SEPT").
+bool IsMonthName(std::string_view w) {
+  static constexpr std::string_view kMonths[] = {
+      "january",   "february", "march",    "april",    "may",  "june", "july", "august",
+      "september", "october",  "november", "december", "jan",  "feb",  "mar",  "apr",
+      "jun",       "jul",      "aug",      "sep",      "sept", "oct",  "nov",  "dec"};
+  if (w.ends_with('.') || w.ends_with(',')) w.remove_suffix(1);
+  const std::string lower = AsciiLower(w);
+  return std::find(std::begin(kMonths), std::end(kMonths), lower) != std::end(kMonths);
+}
+
+}  // namespace
+
+std::string CleanByline(std::string_view byline) {
+  std::string collapsed;
+  AppendCollapsed(byline, collapsed);
+  std::string_view b = Trim(collapsed);
+  // "By Jane Doe", "Автор: Айгуль Султанова", "Par Sébastien Farcis": the name only.
+  static constexpr std::string_view kPrefixes[] = {"written by ",
+                                                   "by: ",
+                                                   "by ",
+                                                   "von ",
+                                                   "par ",
+                                                   "por ",
+                                                   "door ",
+                                                   "автор: ",
+                                                   "автор ",
+                                                   "авторы: ",
+                                                   "текст: ",
+                                                   "Автор: ",
+                                                   "Автор ",
+                                                   "Авторы: ",
+                                                   "Текст: ",
+                                                   "Автор материала: ",
+                                                   "автор материала: ",
+                                                   "Авторы ",
+                                                   "Текст "};
+  for (std::string_view prefix : kPrefixes) {
+    if (b.size() > prefix.size() && AsciiLower(b.substr(0, prefix.size())) == prefix) {
+      b = Trim(b.substr(prefix.size()));
+      break;
     }
   }
-  // Without a known site name, drop a short last part after " | " or " — " (typical "Story |
-  // Site").
-  for (auto sep : {std::string_view(" | "), std::string_view(" — "), std::string_view(" - ")}) {
-    const size_t p = t.rfind(sep);
-    if (p == std::string_view::npos) continue;
-    const std::string_view head = t.substr(0, p);
-    const std::string_view tail = t.substr(p + sep.size());
-    if (tail.size() * 2 < head.size() && tail.find(' ') == std::string_view::npos) {
-      return std::string(Trim(head));
+  // A date or time after the name ("Joshua Sokol May 20, 2019", "James Akinaka • 8h"): names
+  // have no digits.
+  // Only after a month name or a separator: "Олег Лурье Сегодня, в 12:00" is not "Олег Лурье
+  // Сегодня, в".
+  if (const size_t digit = b.find_first_of("0123456789"); digit != std::string_view::npos) {
+    std::string_view before = Trim(b.substr(0, digit));
+    const size_t last_space = before.rfind(' ');
+    if (last_space != std::string_view::npos && IsMonthName(before.substr(last_space + 1))) {
+      b = Trim(before.substr(0, last_space));
+    } else if (before.ends_with("\xE2\x80\xA2") || before.ends_with('|') ||
+               before.ends_with("\xC2\xB7") || before.ends_with(',')) {
+      b = before;
     }
   }
-  return std::string(t);
+  // Trailing separators left by the markup ("Jane Doe —", "Jane Doe |").
+  for (;;) {
+    if (!b.empty() && (b.back() == '-' || b.back() == '|' || b.back() == ',' || b.back() == ':' ||
+                       b.back() == '/' || b.back() == ' ')) {
+      b.remove_suffix(1);
+    } else if (b.ends_with("\xE2\x80\x94") || b.ends_with("\xE2\x80\x93")) {  // — –
+      b.remove_suffix(3);
+    } else if (b.ends_with("\xC2\xB7")) {  // ·
+      b.remove_suffix(2);
+    } else if (b.ends_with("\xE2\x80\xA2")) {  // •
+      b.remove_suffix(3);
+    } else {
+      break;
+    }
+  }
+  if (b.starts_with("http")) return "";
+  return std::string(Trim(b));
 }
 
 PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
@@ -380,16 +702,49 @@ PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
   }
 
   PageMetadata m;
-  std::string ld_date, ld_author, ld_site;
-  bool ld_utc = false;
-  for (const auto& text : s.json_ld) ReadJsonLd(text, ld_date, ld_utc, ld_author, ld_site);
+  JsonLdFields ld;
+  for (const auto& text : s.json_ld) ReadJsonLd(text, ld);
+  const std::string& ld_date = ld.date;
+  const bool ld_utc = ld.date_utc;
 
-  m.site_name = FirstNonEmpty({&s.og_site_name, &ld_site, &s.app_name});
-  const std::string raw_title = FirstNonEmpty({&s.og_title, &s.h1, &s.title_tag});
-  m.title = StripSiteName(raw_title, m.site_name);
-  m.author = FirstNonEmpty(
-      {&ld_author, &s.article_author, &s.meta_author, &s.itemprop_author, &s.rel_author});
-  m.author = std::string(Trim(m.author));
+  m.site_name = FirstNonEmpty({&s.og_site_name, &ld.site, &s.app_name});
+  // An article object may carry both: one is the headline, the other a site name (aktualne.cz) or
+  // a short description (Wikipedia's "headline"). The one that covers more of <title> wins (the
+  // name on a tie, as in readability.js).
+  if (!ld.headline_object_name.empty() && ld.headline_object_name != ld.headline &&
+      TitleCoverage(ld.headline_object_name, s.title_tag) >=
+          TitleCoverage(ld.headline, s.title_tag))
+    ld.headline = ld.headline_object_name;
+  // JSON-LD headlines are often cut at 110 characters (a search engine's limit): a long one that
+  // <title> or the first heading continues with more words gives way to the next source.
+  if (CountChars(ld.headline) >= 90) {
+    for (const std::string* full : {&s.title_tag, s.h1s.empty() ? &s.title_tag : &s.h1s[0]}) {
+      const std::string_view f = Trim(*full);
+      if (f.size() > ld.headline.size() + 1 && f.starts_with(ld.headline) &&
+          (f[ld.headline.size()] != ' ' ||
+           std::isalnum(static_cast<unsigned char>(f[ld.headline.size() + 1])) ||
+           static_cast<unsigned char>(f[ld.headline.size() + 1]) >= 0x80)) {
+        ld.headline.clear();
+        break;
+      }
+    }
+  }
+  const std::string meta_title =
+      FirstNonEmpty({&ld.headline, &s.meta_titles[kDcTitle], &s.meta_titles[kOgTitle],
+                     &s.meta_titles[kMetaNameTitle], &s.meta_titles[kTwitterTitle],
+                     &s.meta_titles[kParselyTitle]});
+  m.title = ChooseTitle({.meta_title = meta_title,
+                         .title_tag = s.title_tag,
+                         .headings = s.h1s,
+                         .site_name = m.site_name,
+                         .page_url = page_url});
+  // Declared authors first (readability.js's order), then the page's own author elements.
+  for (const std::string* author :
+       {&ld.author, &s.dc_creator, &s.meta_author, &s.parsely_author, &s.article_author,
+        &s.itemprop_author, &s.rel_author, &s.byline_author}) {
+    m.author = CleanByline(*author);
+    if (!m.author.empty()) break;
+  }
   // A full date in the URL path was fixed at publication in the publisher's own calendar; markup
   // values are often UTC timestamps that drift a day, so the URL goes first (as htmldate does).
   m.date = FindDateInUrl(page_url);

@@ -12,7 +12,7 @@
 namespace kuzet::extractor {
 
 struct PageMetadata {
-  std::string title;  // og:title, else first <h1>, else <title>; site name stripped
+  std::string title;  // see title.h: metadata title, else <title>, else <h1>; site name stripped
   std::string date;   // "YYYY-MM-DD" from markup or URL, "" if none (text dates: see Extract)
   std::string author, canonical_url, site_name;
   std::vector<std::string> links;       // absolute http(s) <a href>, document order, unique
@@ -26,7 +26,8 @@ struct PageMetadata {
 PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
                              UrlResolver& resolver);
 
-// Removes a site name joined to a title by " | ", " - ", " — ", " :: ", " « " or " » ".
-std::string StripSiteName(std::string_view title, std::string_view site_name);
+// An author name as printed on a page or in markup, without "By"/"Автор:"-style prefixes,
+// trailing separators and extra whitespace; "" for a URL.
+std::string CleanByline(std::string_view byline);
 
 }  // namespace kuzet::extractor

@@ -1,7 +1,10 @@
 #include "extractor/charset.h"
 
 #include <gtest/gtest.h>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
 
+#include <memory>
 #include <string>
 
 #include "tests/extractor/test_pages.h"
@@ -201,6 +204,33 @@ TEST(CharsetTest, InvalidSequencesInsideCyrillicRunsAreFoundAtEveryOffset) {
     }
   }
   EXPECT_TRUE(DecodeToUtf8UnlessValid(letters, "").unchanged);
+}
+
+// Single-byte Cyrillic code pages and windows-1252 are decoded through tables read from ICU once;
+// every byte, in any context, must come out as ICU's own converter gives it.
+TEST(CharsetTest, SingleByteTablesDecodeEveryByteAsIcuDoes) {
+  std::string bytes;
+  for (int round = 0; round < 2; ++round) {
+    for (int b = 0; b < 256; ++b) bytes.push_back(static_cast<char>(b));
+  }
+  bytes += "\xCF\xF0\xE8\xE2\xE5\xF2 \x81\x98 end";
+  for (const char* charset : {"windows-1251", "KOI8-R", "KOI8-U", "IBM866", "x-mac-cyrillic",
+                              "ISO-8859-5", "windows-1252"}) {
+    SCOPED_TRACE(charset);
+    UErrorCode err = U_ZERO_ERROR;
+    std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(charset, &err), ucnv_close);
+    ASSERT_TRUE(U_SUCCESS(err));
+    std::u16string units(bytes.size() * 2, u'\0');
+    err = U_ZERO_ERROR;
+    const int32_t n = ucnv_toUChars(conv.get(), units.data(), static_cast<int32_t>(units.size()),
+                                    bytes.data(), static_cast<int32_t>(bytes.size()), &err);
+    ASSERT_TRUE(U_SUCCESS(err));
+    std::string want;
+    icu::UnicodeString(units.data(), n).toUTF8String(want);
+    std::string got;
+    ASSERT_TRUE(DecodeWithCharset(bytes, charset, got));
+    EXPECT_EQ(got, want);
+  }
 }
 
 TEST(CharsetTest, PureAsciiKeepsDeclaredCharset) {
