@@ -266,6 +266,7 @@ class CrawlRun {
         spdlog::info("crawl stopping: {} fetch(es) in flight", in_flight_.size());
       }
       if (!stopping) Fill(fetcher);
+      // One batch for all the fetches processed since the last: fewer WAL writes on this thread.
       ledger_.Commit(change_);
       if (in_flight_.empty() && (stopping || (frontier_.Empty() && robots_wanted_.empty()))) break;
       Clock::time_point now = Clock::now();
@@ -282,7 +283,6 @@ class CrawlRun {
         } else {
           Process(std::move(done));
         }
-        ledger_.Commit(change_);
         // Refill at once rather than after the whole batch: the network thread gets new work
         // while this thread is still busy with the rest of the batch.
         if (!stop_.load()) Fill(fetcher);
