@@ -22,9 +22,12 @@ std::vector<OtherPlace> OtherPlaces(const storage::Mention& mention,
   if (it == stories->end()) return places;
   for (const storage::StoryMember& member : it->second) {
     if (member.url != mention.url) places.push_back({member.site_id, member.url});
-    for (const std::string& url : member.duplicate_urls) {
-      // An exact reprint's site is not stored; its host says where it is.
-      if (url != mention.url) places.push_back({"", url});
+    for (size_t i = 0; i < member.duplicate_urls.size(); ++i) {
+      const std::string& url = member.duplicate_urls[i];
+      // Reprints stored before sites were recorded with them have "" (their host says where).
+      std::string site =
+          i < member.duplicate_site_ids.size() ? member.duplicate_site_ids[i] : std::string();
+      if (url != mention.url) places.push_back({site, url});
     }
   }
   return places;
@@ -144,7 +147,8 @@ nlohmann::json MemberToJson(const storage::StoryMember& member) {
           {"title", member.title},
           {"lang", member.lang},
           {"first_seen", FormatTimestampUtc(member.first_seen_us)},
-          {"duplicate_urls", member.duplicate_urls}};
+          {"duplicate_urls", member.duplicate_urls},
+          {"duplicate_sites", member.duplicate_site_ids}};
 }
 
 }  // namespace
@@ -221,6 +225,7 @@ nlohmann::json DocumentToJson(const storage::Document& doc,
           {"final_url", doc.final_url},
           {"canonical_url", doc.canonical_url},
           {"duplicate_urls", doc.duplicate_urls},
+          {"duplicate_sites", doc.duplicate_site_ids},
           {"title", doc.title},
           {"lang", doc.lang},
           {"author", doc.author},
@@ -243,7 +248,13 @@ std::string FormatDocumentText(const storage::Document& doc,
       << "  published:  " << (doc.published.empty() ? "?" : doc.published) << "\n"
       << "  first seen: " << FormatTimestampUtc(doc.first_seen_us) << "\n"
       << "  fetched:    " << FormatTimestampUtc(doc.fetched_at_us) << "\n";
-  for (const std::string& url : doc.duplicate_urls) out << "  also at:    " << url << "\n";
+  for (size_t i = 0; i < doc.duplicate_urls.size(); ++i) {
+    out << "  also at:    " << doc.duplicate_urls[i];
+    if (i < doc.duplicate_site_ids.size() && !doc.duplicate_site_ids[i].empty()) {
+      out << " (" << doc.duplicate_site_ids[i] << ")";
+    }
+    out << "\n";
+  }
   out << "  story:      " << doc.story_id << " (" << story.size()
       << (story.size() == 1 ? " document)" : " documents)") << "\n";
   for (const storage::StoryMember& member : story) {

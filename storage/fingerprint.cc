@@ -2,40 +2,86 @@
 // duplicates. Republished articles differ in case, in Unicode form (composed vs decomposed
 // Cyrillic/Kazakh letters, full-width forms) and in whitespace left by templates; none of that
 // makes a different story.
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include "storage/store.h"
+#include "storage/text_fold.h"
 
 namespace kuzet::storage {
 
-std::string NormalizeForFingerprint(const std::string& utf8_text) {
-  UErrorCode error = U_ZERO_ERROR;
-  const icu::Normalizer2* nfkc_casefold = icu::Normalizer2::getNFKCCasefoldInstance(error);
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(utf8_text);
-  icu::UnicodeString folded;
-  if (U_SUCCESS(error)) {
-    folded = nfkc_casefold->normalize(text, error);
-  }
-  if (U_FAILURE(error)) folded = text.foldCase();  // ICU data missing: still case-insensitive
+namespace {
 
-  icu::UnicodeString collapsed;
-  bool pending_space = false;
-  for (int32_t i = 0; i < folded.length();) {
-    UChar32 c = folded.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_isUWhiteSpace(c)) {
-      pending_space = !collapsed.isEmpty();
+bool IsWellFormedUtf8(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    if (bytes[i] < 0x80) {
+      ++i;
       continue;
     }
-    if (pending_space) collapsed.append(static_cast<UChar>(' '));
-    pending_space = false;
-    collapsed.append(c);
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) return false;
   }
+  return true;
+}
+
+}  // namespace
+
+std::string FoldText(const std::string& utf8_text) {
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_casefold = icu::Normalizer2::getNFKCCasefoldInstance(error);
   std::string out;
-  collapsed.toUTF8String(out);
+  if (U_SUCCESS(error) && IsWellFormedUtf8(utf8_text)) {
+    // Straight from UTF-8 to UTF-8: no UTF-16 copies (the common case).
+    icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(utf8_text.size()));
+    nfkc_casefold->normalizeUTF8(0, utf8_text, sink, nullptr, error);
+    if (U_SUCCESS(error)) return out;
+    out.clear();
+    error = U_ZERO_ERROR;
+  }
+  // Ill-formed input goes through UTF-16, whose conversion replaces each bad sequence with
+  // U+FFFD, as this function always did (stored content hashes depend on it).
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(utf8_text);
+  icu::UnicodeString folded;
+  if (U_SUCCESS(error)) folded = nfkc_casefold->normalize(text, error);
+  if (U_FAILURE(error)) folded = text.foldCase();  // ICU data missing: still case-insensitive
+  folded.toUTF8String(out);
   return out;
+}
+
+std::string CollapseWhitespace(std::string_view folded) {
+  std::string out;
+  out.reserve(folded.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
+  const int32_t length = static_cast<int32_t>(folded.size());
+  bool pending_space = false;
+  for (int32_t i = 0; i < length;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) c = 0xfffd;  // FoldText's output is well-formed; keep this total anyway
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    if (c == 0xfffd && (i - at != 3)) {
+      out.append("\xEF\xBF\xBD");
+    } else {
+      out.append(folded.substr(at, i - at));
+    }
+  }
+  return out;
+}
+
+std::string NormalizeForFingerprint(const std::string& utf8_text) {
+  return CollapseWhitespace(FoldText(utf8_text));
 }
 
 }  // namespace kuzet::storage

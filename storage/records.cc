@@ -85,19 +85,38 @@ std::string OutboxKey(int64_t due_us, uint64_t mention_id) {
   return key;
 }
 
-std::string SimHashTablePrefix(int block, uint16_t block_value) {
-  std::string key = "h";
+std::string SimHashBucketKey(int block, uint16_t block_value) {
+  std::string key;
   key.push_back(static_cast<char>(block));
   key.push_back(static_cast<char>(block_value >> 8));
   key.push_back(static_cast<char>(block_value & 0xff));
   return key;
 }
 
-std::string SimHashTableKey(int block, uint64_t simhash, uint64_t doc_id) {
-  std::string key = SimHashTablePrefix(block, SimHashBlock(simhash, block));
-  PutFixed64BE(key, simhash);
-  PutFixed64BE(key, doc_id);
-  return key;
+std::string EncodeSimHashBucket(const std::vector<SimHashEntry>& entries) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  out.reserve(1 + 16 * entries.size());
+  for (const SimHashEntry& e : entries) {
+    PutFixed64BE(out, e.simhash);
+    PutFixed64BE(out, e.doc_id);
+  }
+  return out;
+}
+
+bool IsWellFormedSimHashBucket(std::string_view in) {
+  return !in.empty() && static_cast<uint8_t>(in[0]) == kRecordVersion &&
+         (in.size() - kSimHashBucketHeader) % kSimHashEntrySize == 0;
+}
+
+bool DecodeSimHashBucket(std::string_view in, std::vector<SimHashEntry>& entries) {
+  Reader r(in);
+  entries.clear();
+  if (!GetVersion(r) || r.rest().size() % 16 != 0) return false;
+  entries.resize(r.rest().size() / 16);
+  for (SimHashEntry& e : entries) {
+    if (!r.GetFixed64BE(e.simhash) || !r.GetFixed64BE(e.doc_id)) return false;
+  }
+  return true;
 }
 
 std::string DocStoryKey(uint64_t doc_id) {
@@ -182,6 +201,11 @@ std::string EncodeDocument(const Document& d) {
   PutLengthPrefixed(out, d.content_hash);
   PutVarint64(out, d.duplicate_urls.size());
   for (const std::string& url : d.duplicate_urls) PutLengthPrefixed(out, url);
+  // Appended after format 1's first release: the site of each duplicate URL.
+  PutVarint64(out, d.duplicate_urls.size());
+  for (size_t i = 0; i < d.duplicate_urls.size(); ++i) {
+    PutLengthPrefixed(out, i < d.duplicate_site_ids.size() ? d.duplicate_site_ids[i] : "");
+  }
   return out;
 }
 
@@ -203,6 +227,14 @@ bool DecodeDocument(std::string_view in, Document& d) {
   d.duplicate_urls.resize(count);
   for (std::string& url : d.duplicate_urls) {
     if (!r.GetLengthPrefixed(url)) return false;
+  }
+  // Records written before duplicate_site_ids was appended know no sites: "" each.
+  d.duplicate_site_ids.assign(count, "");
+  if (r.empty()) return true;
+  uint64_t sites;
+  if (!r.GetVarint64(sites) || sites != count) return false;
+  for (std::string& site : d.duplicate_site_ids) {
+    if (!r.GetLengthPrefixed(site)) return false;
   }
   return true;
 }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/store.h"
 
@@ -28,6 +29,8 @@ inline constexpr const char* kFrontierFamily = "frontier";
 // Added after format 1 was released: a read-only open of an older store may lack it (and then
 // reads it as empty); a read-write open creates it.
 inline constexpr const char* kAlertsFamily = "alerts";
+// Format 2: the permuted-prefix SimHash tables, one bucket record per (block, block value).
+inline constexpr const char* kSimHashFamily = "simhash";
 
 // ---- meta keys ---------------------------------------------------------------------------------
 inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
@@ -38,8 +41,10 @@ inline constexpr std::string_view kStoryTimeIndexKey = "story_time_index";  // e
 // Present once every mention has its rule-by-id entry (older stores are backfilled).
 inline constexpr std::string_view kRuleIdIndexKey = "rule_id_index";  // empty
 
-// The version of the layout in README.md. A store with a larger number is refused.
-inline constexpr uint32_t kFormatVersion = 1;
+// The version of the layout in README.md. A store with a larger number is refused; a store of
+// version 1 (the first SimHash definition, tables as 'h' keys in `stories`) is migrated by the
+// first read-write open (see README.md, *Format version*).
+inline constexpr uint32_t kFormatVersion = 2;
 
 // ---- keys --------------------------------------------------------------------------------------
 std::string IdKey(uint64_t id);  // docs, mentions: 8 bytes BE
@@ -59,9 +64,11 @@ std::string DocRulePrefix(uint64_t doc_id);
 std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id);
 std::string OutboxKey(int64_t due_us, uint64_t mention_id);
 
-// stories family (issue #7): see README.md.
-std::string SimHashTablePrefix(int block, uint16_t block_value);
-std::string SimHashTableKey(int block, uint64_t simhash, uint64_t doc_id);
+// simhash family (format 2): block number (1 byte) + the block's 16 bits BE -> SimHashBucket.
+std::string SimHashBucketKey(int block, uint16_t block_value);
+// stories family (issue #7): see README.md. Format 1 kept its SimHash tables here, under keys
+// starting with this byte; the migration to format 2 deletes them.
+inline constexpr char kLegacySimHashTag = 'h';
 std::string DocStoryKey(uint64_t doc_id);
 std::string StoryMembersPrefix(uint64_t story_id);
 std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id);
@@ -101,6 +108,20 @@ struct DocStory {
 };
 std::string EncodeDocStory(const DocStory& story);
 bool DecodeDocStory(std::string_view in, DocStory& story);
+
+// A SimHash bucket: every (SimHash, doc id) whose block b has the bucket's 16 bits, in the order
+// stored. Record-version byte, then 16 bytes an entry: SimHash BE64, doc id BE64.
+struct SimHashEntry {
+  uint64_t simhash = 0, doc_id = 0;
+  bool operator==(const SimHashEntry&) const = default;
+};
+std::string EncodeSimHashBucket(const std::vector<SimHashEntry>& entries);
+// Whether a bucket record can be read in place (a lookup reads its entries without copying):
+// the version byte, then whole entries.
+bool IsWellFormedSimHashBucket(std::string_view in);
+inline constexpr size_t kSimHashEntrySize = 16;
+inline constexpr size_t kSimHashBucketHeader = 1;  // the record-version byte
+bool DecodeSimHashBucket(std::string_view in, std::vector<SimHashEntry>& entries);
 
 std::string EncodeOutboxValue(const OutboxEntry& entry);
 bool DecodeOutboxValue(std::string_view in, OutboxEntry& entry);

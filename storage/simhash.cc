@@ -3,9 +3,13 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <bit>
-#include <deque>
+#include <cmath>
 #include <string>
+#include <vector>
+
+#include "storage/text_fold.h"
 
 namespace kuzet::storage {
 
@@ -27,46 +31,106 @@ uint64_t Mix(uint64_t z) {
   return z ^ (z >> 31);
 }
 
+// Mandatory line breaks (UAX #14 classes BK, CR, LF, NL).
+bool IsLineBreak(UChar32 c) {
+  return c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || c == 0x85 || c == 0x2028 ||
+         c == 0x2029;
+}
+
+bool IsWordChar(UChar32 c) {
+  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return c >= 0 && u_isalnum(c);
+}
+
+bool IsSpace(UChar32 c) {
+  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0d);
+  return u_isUWhiteSpace(c);
+}
+
+// 1 + ln(n), in thousandths: integer sums make the hash independent of summation order.
+int64_t SublinearWeight(size_t occurrences) {
+  if (occurrences == 1) return 1000;  // most words
+  return std::lround(1000.0 * (1.0 + std::log(static_cast<double>(occurrences))));
+}
+
 }  // namespace
 
-std::optional<uint64_t> SimHash64(std::string_view text) {
-  int counts[64] = {};
-  int shingles = 0;
-  std::deque<std::string_view> window;
+std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
+  std::vector<uint64_t> kept;  // word hashes of the long lines
+  std::vector<uint64_t> all;   // of every line, for texts made of short lines only
+  std::vector<uint64_t> line;  // of the current line
+  int line_chars = 0;
+  bool pending_space = false;
+  int32_t word_begin = -1;
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  while (i < length) {
-    // Skip to the next word, then take it whole.
-    int32_t word_begin = -1, word_end = i;
-    while (i < length) {
-      int32_t at = i;
-      UChar32 c;
+  auto end_line = [&] {
+    std::vector<uint64_t>& into = line_chars >= kShortLineChars ? kept : all;
+    into.insert(into.end(), line.begin(), line.end());
+    line.clear();
+    line_chars = 0;
+    pending_space = false;
+  };
+  for (int32_t i = 0; i <= length;) {
+    const int32_t at = i;
+    UChar32 c = -1;  // -1 at the end of the text
+    if (i < length) {
       U8_NEXT(bytes, i, length, c);
-      bool word_char = c >= 0 && u_isalnum(c);
-      if (word_char && word_begin < 0) word_begin = at;
-      if (!word_char && word_begin >= 0) break;
-      if (word_char) word_end = i;
+      if (c < 0) c = 0xfffd;
+    } else {
+      ++i;
     }
-    if (word_begin < 0) break;
-    window.push_back(text.substr(word_begin, word_end - word_begin));
-    if (window.size() > kShingleWords) window.pop_front();
-    if (window.size() < kShingleWords) continue;
-    std::string shingle;
-    for (std::string_view w : window) {
-      shingle.append(w);
-      shingle.push_back(' ');
+    const bool word_char = c >= 0 && IsWordChar(c);
+    if (word_char && word_begin < 0) word_begin = at;
+    if (!word_char && word_begin >= 0) {
+      line.push_back(Mix(Fnv1a64(text.substr(word_begin, at - word_begin))));
+      word_begin = -1;
     }
-    uint64_t h = Mix(Fnv1a64(shingle));
-    for (int bit = 0; bit < 64; ++bit) counts[bit] += (h >> bit) & 1 ? 1 : -1;
-    ++shingles;
+    if (c < 0 || IsLineBreak(c)) {
+      end_line();
+    } else if (IsSpace(c)) {
+      pending_space = line_chars > 0;
+    } else {
+      line_chars += pending_space ? 2 : 1;
+      pending_space = false;
+    }
   }
-  if (shingles < kMinShingles) return std::nullopt;
+  std::vector<uint64_t>& words = kept.size() >= static_cast<size_t>(kMinWords) ? kept : all;
+  if (&words == &all) all.insert(all.end(), kept.begin(), kept.end());
+  if (words.size() < static_cast<size_t>(kMinWords)) return std::nullopt;
+  // Distinct words with their counts, in an open-addressing table (faster than sorting; the
+  // sums below do not depend on the order the words come in).
+  size_t capacity = 64;
+  while (capacity < 2 * words.size()) capacity *= 2;
+  std::vector<uint64_t> keys(capacity);
+  std::vector<uint32_t> counts(capacity, 0);
+  for (uint64_t h : words) {
+    size_t at = static_cast<size_t>(h) & (capacity - 1);
+    while (counts[at] != 0 && keys[at] != h) at = (at + 1) & (capacity - 1);
+    keys[at] = h;
+    ++counts[at];
+  }
+  // sums[bit] = 2 * (weight of the words with the bit set); the bit is set when that outweighs
+  // the total, i.e. when sum(bit ? weight : -weight) > 0. Branch-free: the bits are random.
+  int64_t sums[64] = {};
+  int64_t total = 0;
+  for (size_t at = 0; at < capacity; ++at) {
+    if (counts[at] == 0) continue;
+    const int64_t weight = SublinearWeight(counts[at]);
+    const int64_t twice = 2 * weight;
+    total += weight;
+    uint64_t h = keys[at];
+    for (int bit = 0; bit < 64; ++bit, h >>= 1) sums[bit] += twice & -static_cast<int64_t>(h & 1);
+  }
   uint64_t simhash = 0;
   for (int bit = 0; bit < 64; ++bit) {
-    if (counts[bit] > 0) simhash |= uint64_t{1} << bit;
+    if (sums[bit] > total) simhash |= uint64_t{1} << bit;
   }
   return simhash;
+}
+
+std::optional<uint64_t> TextSimHash(std::string_view page_text) {
+  return SimHashOfFoldedText(FoldText(std::string(page_text)));
 }
 
 int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }

@@ -1,33 +1,43 @@
-// Near-duplicate detection (issue #7): a 64-bit SimHash (Charikar 2002) over word 2-shingles, and
-// the block layout of the permuted-prefix tables (Manku, Jain, Das Sarma, WWW 2007) that find
-// every stored fingerprint within Hamming distance 3 without comparing against all of them.
+// Near-duplicate detection (issue #7): a 64-bit SimHash (Charikar 2002) of a page's words, and the
+// block layout of the permuted-prefix tables (Manku, Jain, Das Sarma, WWW 2007) that find every
+// stored fingerprint within Hamming distance 3 without comparing against all of them.
 //
-// The hash is persisted (storage/README.md, family `stories`), so the tokenization, shingle size
-// and shingle hash below are part of the on-disk format: changing any of them needs a new format
-// version.
+// The hash is persisted (storage/README.md, family `simhash`), so the line filter, tokenization,
+// weighting and word hash below are part of the on-disk format: changing any of them needs a new
+// format version (and the migration that recomputes stored SimHashes from the stored texts).
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace kuzet::storage {
 
-inline constexpr int kShingleWords = 2;
-// Below this many shingles a text is too short for its SimHash to mean anything (a headline, a
-// photo caption): such a document forms a story of its own.
-inline constexpr int kMinShingles = 32;
+// Lines shorter than this many characters (after folding, whitespace runs counting one) are left
+// out: share blocks, photo credits, "read also" links, subscription prompts and datelines are
+// short lines, and they are what differs between two sites' copies of one article. 70 is
+// jusText's `length_low` (Pomikálek 2011), the boundary below which it calls a paragraph short.
+inline constexpr int kShortLineChars = 70;
+// Below this many words a text is too short for its SimHash to mean anything (a headline, a
+// photo caption): such a document forms a story of its own. When the long lines hold fewer words
+// than this, every line counts.
+inline constexpr int kMinWords = 32;
 inline constexpr int kMaxNearDuplicateDistance = 3;
 // 64 bits in 4 blocks of 16: two fingerprints within distance 3 agree on at least one whole block
 // (pigeonhole), so one exact-match table per block finds every candidate.
 inline constexpr int kSimHashBlocks = 4;
 
-// SimHash of `normalized_text` (see NormalizeForFingerprint): words are maximal runs of letters
-// and digits (Unicode), shingles are kShingleWords consecutive words, each hashed with FNV-1a 64
-// and the splitmix64 finalizer; bit i is set when more shingle hashes have bit i set than not.
-// nullopt below kMinShingles shingles.
-std::optional<uint64_t> SimHash64(std::string_view normalized_text);
+// SimHash of a page's text as stored (Document::text, not normalized). The text is folded (NFKC
+// case folding), cut into lines, and short lines are dropped (see kShortLineChars). Words are
+// maximal runs of Unicode letters and digits; each distinct word is a feature hashed with FNV-1a
+// 64 and the splitmix64 finalizer, weighted 1 + ln(occurrences) (sublinear term frequency, so a
+// word repeated throughout does not drown the rest); bit i is set when the weights of the
+// features with bit i set outweigh the others. nullopt below kMinWords words.
+std::optional<uint64_t> TextSimHash(std::string_view page_text);
+
+// The same, for text already folded by FoldText (storage/text_fold.h): PutPage folds once for
+// both the exact-duplicate key and the SimHash.
+std::optional<uint64_t> SimHashOfFoldedText(std::string_view folded_text);
 
 int HammingDistance(uint64_t a, uint64_t b);
 

@@ -24,6 +24,7 @@
 #include "storage/records.h"
 #include "storage/sha256.h"
 #include "storage/simhash.h"
+#include "storage/text_fold.h"
 
 namespace kuzet::storage {
 
@@ -40,7 +41,7 @@ const char* const kFamilies[] = {
     kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
     kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
     kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kCursorsFamily,
-    kFrontierFamily, kAlertsFamily,
+    kFrontierFamily, kAlertsFamily,         kSimHashFamily,
 };
 
 int64_t NowMicros() {
@@ -48,6 +49,39 @@ int64_t NowMicros() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// Memtable insert hints (RocksDB keeps, per prefix, where the last key went in the skip list):
+// for families whose new keys land next to the previous ones, an insert then starts from there
+// instead of searching from the top of the skip list.
+//
+// One hint for the whole family: ids and times that grow (docs, mentions, outbox, doc_rule) or
+// shrink (the newest-first time indexes, whose new keys always go first).
+class WholeFamilyHint : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kuzet.WholeFamilyHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return {key.data(), 0}; }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
+
+// One hint per rule or site: keys are `id 0x00|0x01 ...`, new ones next to the id's newest.
+class IdPrefixHint : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kuzet.IdPrefixHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    size_t end = 0;
+    while (end < key.size() && static_cast<uint8_t>(key[end]) > 1) ++end;
+    return {key.data(), std::min(end + 1, key.size())};
+  }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
+
+// One hint per key: the meta counters are overwritten by every page.
+class WholeKeyHint : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kuzet.WholeKeyHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return key; }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
 
 rocksdb::Options StoreOptions(Store::Mode mode) {
   rocksdb::Options options;
@@ -61,10 +95,14 @@ rocksdb::Options StoreOptions(Store::Mode mode) {
   // a query's: hand that, and obsolete-file deletion, to a background thread instead (a query's
   // p99 was 4 ms, not 0.1 ms, without this).
   options.avoid_unnecessary_blocking_io = true;
-  // Thirteen families share one WAL: bound the memtables together, and flush a quiet family
-  // before old WAL files pile up behind it.
-  options.db_write_buffer_size = 64 << 20;
-  options.max_total_wal_size = 128 << 20;
+  // The families share one WAL and one memtable budget. 128 MiB of memtables (and a WAL cap
+  // above it, so that the WAL does not force flushes first) make each flush, and each L0 table,
+  // large: fewer L0 -> L1 compactions rewriting the rule and site indexes, whose new keys land
+  // all over their key space. At 500k mentions this cut an ingest's total CPU by a quarter
+  // (bench_store); 256 MiB gained nothing more. The cost is memory and a longer log replay after
+  // a crash (at most 256 MiB of WAL).
+  options.db_write_buffer_size = 128 << 20;
+  options.max_total_wal_size = 256 << 20;
   // Point reads dominate (URL state per link seen, fingerprints, doc_rule): Bloom filters spare
   // most of the table reads for keys that are absent.
   rocksdb::BlockBasedTableOptions table;
@@ -112,7 +150,12 @@ class Store::Impl {
   Result<MentionsAfterResult> MentionsAfter(uint64_t after_id, const MentionQuery& query) const;
   Result<uint64_t> LastMentionId() const;
   Result<std::optional<uint64_t>> FindNearDuplicateOfText(const std::string& text) const {
-    std::optional<uint64_t> simhash = SimHash64(NormalizeForFingerprint(text));
+    if (legacy_simhash_) {
+      return Error(Status::Code::kUnavailable,
+                   "the store still has format version 1, whose SimHashes this kuzet does not "
+                   "compute: open it read-write once (kuzet run) to upgrade it");
+    }
+    std::optional<uint64_t> simhash = TextSimHash(text);
     if (!simhash) return std::optional<uint64_t>();
     return FindNearDuplicate(*simhash);
   }
@@ -167,8 +210,17 @@ class Store::Impl {
   Result<uint64_t> PutStory(rocksdb::WriteBatch& batch, uint64_t doc_id, bool new_document,
                             std::optional<uint64_t> simhash, int64_t first_seen_us);
   Result<std::optional<DocStory>> LoadDocStory(uint64_t doc_id) const;
-  // The stored document nearest to `simhash` within kMaxNearDuplicateDistance, if any.
+  // The four permuted-prefix buckets `simhash` falls in (one MultiGet), keyed by bucket key.
+  using SimHashBuckets = std::map<std::string, std::vector<SimHashEntry>, std::less<>>;
+  Status LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets) const;
+  // The document nearest to `simhash` within kMaxNearDuplicateDistance among the entries of its
+  // buckets (lowest id among equally near ones), if any.
+  static std::optional<uint64_t> NearestInBuckets(uint64_t simhash, const SimHashBuckets& buckets);
+  // The stored document nearest to `simhash` within kMaxNearDuplicateDistance, if any: the
+  // lookup alone, reading the buckets in place (no copies).
   Result<std::optional<uint64_t>> FindNearDuplicate(uint64_t simhash) const;
+  // Format 1 -> 2: recomputes every document's SimHash from its stored text into the new tables.
+  Status MigrateSimHashes();
   // `sync`: the batch holds mentions (see WriteBatch's definition).
   Status WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync);
   Status RequireWritable(std::string_view what) const;
@@ -185,6 +237,8 @@ class Store::Impl {
   std::mutex write_mutex_;  // one writer: counters are read and advanced under it
   uint64_t next_doc_id_ = 1;
   uint64_t next_mention_id_ = 1;
+  // A read-only open of a format-1 store: its SimHashes are of the old definition.
+  bool legacy_simhash_ = false;
 };
 
 Status Store::Impl::Error(const rocksdb::Status& s, std::string_view what) const {
@@ -256,6 +310,30 @@ Status Store::Impl::Open() {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     rocksdb::ColumnFamilyOptions family_options(options);
+    if (name == kDocsFamily || name == kMentionsFamily || name == kMentionsByTimeFamily ||
+        name == kDocRuleFamily || name == kOutboxFamily) {
+      family_options.memtable_insert_with_hint_prefix_extractor =
+          std::make_shared<WholeFamilyHint>();
+    } else if (name == kMentionsByRuleFamily || name == kMentionsBySiteFamily) {
+      family_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<IdPrefixHint>();
+    } else if (name == kStoriesFamily) {
+      // 'd' (doc id), 's' (story, doc) and 't' (newest first) entries: a hint per kind.
+      family_options.memtable_insert_with_hint_prefix_extractor.reset(
+          rocksdb::NewCappedPrefixTransform(1));
+    } else if (name == kMetaFamily) {
+      family_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<WholeKeyHint>();
+    } else if (name == kUrlsFamily || name == kFingerprintsFamily || name == kSimHashFamily) {
+      // Point reads of keys mostly absent from the memtable (a new URL, a new text, an empty
+      // bucket): a memtable Bloom filter answers them without a skip-list search.
+      family_options.memtable_whole_key_filtering = true;
+      family_options.memtable_prefix_bloom_size_ratio = 0.02;
+    }
+    if (name == kSimHashFamily) {
+      // Every page rewrites four buckets, so the memtable fills with old versions that a lookup
+      // must search past; a small memtable flushes them into compact tables (the whole family is
+      // ~16 bytes a document, so its compactions are cheap).
+      family_options.write_buffer_size = 4 << 20;
+    }
     if (name == kStoriesFamily) {
       // Near-duplicate lookups seek exact 4-byte prefixes ('h', block, 16 bits): prefix Bloom
       // filters let a seek skip every table file (and memtable) without that prefix. Scans that
@@ -285,7 +363,10 @@ Status Store::Impl::Open() {
   for (rocksdb::ColumnFamilyHandle* handle : handles_) families_[handle->GetName()] = handle;
   for (const char* name : kFamilies) {
     // A secondary of a store last written by an older kuzet may lack the newer families.
-    if (mode_ == Mode::kReadOnly && std::string_view(name) == kAlertsFamily) continue;
+    if (mode_ == Mode::kReadOnly &&
+        (std::string_view(name) == kAlertsFamily || std::string_view(name) == kSimHashFamily)) {
+      continue;
+    }
     if (!families_.contains(name)) {
       return Error(Status::Code::kCorruption,
                    std::string("column family ") + name + " is missing: not a Kuzet store");
@@ -311,6 +392,13 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
                        "): use a newer kuzet");
     }
     if (found == 0) return Error(Status::Code::kCorruption, "format version 0 is not valid");
+    if (found == 1) {
+      if (mode_ == Mode::kReadOnly) {
+        legacy_simhash_ = true;
+      } else if (Status s = MigrateSimHashes(); !s.ok()) {
+        return s;
+      }
+    }
   } else {
     // Only a store with nothing in it may lack the version: it was just created.
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
@@ -425,7 +513,9 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
                    page.url + ": rule id must be non-empty and hold no 0x00 or 0x01 byte");
     }
   }
-  const std::string normalized = NormalizeForFingerprint(page.text);
+  // Folded once: the exact-duplicate key and the SimHash both start from it.
+  const std::string folded = FoldText(page.text);
+  const std::string normalized = CollapseWhitespace(folded);
   const std::array<uint8_t, 32> digest = Sha256(normalized);
   const std::string fingerprint_key(digest.begin(), digest.end());
   const std::string content_hash = HexEncode(fingerprint_key);
@@ -490,6 +580,8 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
         std::find(original.duplicate_urls.begin(), original.duplicate_urls.end(), page.url) ==
             original.duplicate_urls.end()) {
       original.duplicate_urls.push_back(page.url);
+      original.duplicate_site_ids.resize(original.duplicate_urls.size() - 1);
+      original.duplicate_site_ids.push_back(page.site_id);
       batch.Put(Family(kDocsFamily), IdKey(original.id), EncodeDocument(original));
     }
     state.doc_id = original.id;
@@ -530,7 +622,7 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
   doc.content_hash = content_hash;
   batch.Put(Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
   auto story =
-      PutStory(batch, doc.id, result.new_document, SimHash64(normalized), doc.first_seen_us);
+      PutStory(batch, doc.id, result.new_document, SimHashOfFoldedText(folded), doc.first_seen_us);
   if (!story.ok()) return story.status();
   result.story_id = *story;
   // Earlier texts of an edited document keep pointing at it: a reprint of an earlier version is
@@ -563,11 +655,11 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     m.found_at_us = now;
     m.hits = input.hits;
     const std::string index_value = EncodeIndexValue(m.site_id, m.lang);
-    batch.Put(Family(kMentionsFamily), IdKey(m.id), EncodeMention(m));
+    const std::string record = EncodeMention(m);
+    batch.Put(Family(kMentionsFamily), IdKey(m.id), record);
     batch.Put(Family(kMentionsByTimeFamily), TimeIndexKey(now, m.id), index_value);
     batch.Put(Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, now, m.id), index_value);
-    batch.Put(Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id),
-              index_value + EncodeMention(m));
+    batch.Put(Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id), index_value + record);
     batch.Put(Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, now, m.id), index_value);
     batch.Put(Family(kDocRuleFamily), doc_rule_key, IdKey(m.id));
     batch.Put(Family(kOutboxFamily), OutboxKey(now, m.id), EncodeOutboxValue(OutboxEntry{}));
@@ -598,29 +690,86 @@ Result<std::optional<DocStory>> Store::Impl::LoadDocStory(uint64_t doc_id) const
   return std::optional<DocStory>(story);
 }
 
-Result<std::optional<uint64_t>> Store::Impl::FindNearDuplicate(uint64_t simhash) const {
+Status Store::Impl::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets) const {
   // Permuted-prefix tables: a fingerprint within distance 3 agrees with `simhash` on at least one
-  // of the 4 blocks, so it is under that block's exact prefix in that block's table.
+  // of the 4 blocks, so it is in that block's bucket. Four point reads in one MultiGet: no
+  // iterator to build, and whole-key Bloom filters skip the files without the bucket.
+  std::array<std::string, kSimHashBlocks> keys;
+  std::array<rocksdb::Slice, kSimHashBlocks> slices;
+  for (int block = 0; block < kSimHashBlocks; ++block) {
+    keys[block] = SimHashBucketKey(block, SimHashBlock(simhash, block));
+    slices[block] = keys[block];
+  }
+  std::array<rocksdb::PinnableSlice, kSimHashBlocks> values;
+  std::array<rocksdb::Status, kSimHashBlocks> statuses;
+  rocksdb::ColumnFamilyHandle* family = OptionalFamily(kSimHashFamily);
+  if (family == nullptr) {  // a read-only open of a store that predates the family
+    for (const std::string& key : keys) buckets[key];
+    return Status::Ok();
+  }
+  db_->MultiGet(rocksdb::ReadOptions(), family, kSimHashBlocks, slices.data(), values.data(),
+                statuses.data(), /*sorted_input=*/true);
+  for (int block = 0; block < kSimHashBlocks; ++block) {
+    std::vector<SimHashEntry>& entries = buckets[keys[block]];
+    if (statuses[block].IsNotFound()) continue;
+    if (!statuses[block].ok()) return Error(statuses[block], "cannot read the SimHash tables");
+    if (!DecodeSimHashBucket(values[block].ToStringView(), entries)) {
+      return Error(Status::Code::kCorruption, "SimHash bucket is malformed");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<uint64_t>> Store::Impl::FindNearDuplicate(uint64_t simhash) const {
+  rocksdb::ColumnFamilyHandle* family = OptionalFamily(kSimHashFamily);
+  if (family == nullptr) return std::optional<uint64_t>();
+  std::array<char, 3 * kSimHashBlocks> key_bytes;
+  std::array<rocksdb::Slice, kSimHashBlocks> keys;
+  for (int block = 0; block < kSimHashBlocks; ++block) {
+    const uint16_t bits = SimHashBlock(simhash, block);
+    char* key = &key_bytes[3 * block];
+    key[0] = static_cast<char>(block);
+    key[1] = static_cast<char>(bits >> 8);
+    key[2] = static_cast<char>(bits & 0xff);
+    keys[block] = rocksdb::Slice(key, 3);
+  }
+  std::array<rocksdb::PinnableSlice, kSimHashBlocks> values;
+  std::array<rocksdb::Status, kSimHashBlocks> statuses;
+  db_->MultiGet(rocksdb::ReadOptions(), family, kSimHashBlocks, keys.data(), values.data(),
+                statuses.data(), /*sorted_input=*/true);
   std::optional<uint64_t> best;
   int best_distance = kMaxNearDuplicateDistance + 1;
-  // One iterator for the four seeks: making an iterator costs more than a seek in a memtable.
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kStoriesFamily)));
   for (int block = 0; block < kSimHashBlocks; ++block) {
-    const std::string prefix = SimHashTablePrefix(block, SimHashBlock(simhash, block));
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      std::string_view key = it->key().ToStringView();
-      if (key.size() != prefix.size() + 16) {
-        return Error(Status::Code::kCorruption, "SimHash table key is malformed");
-      }
-      uint64_t candidate = DecodeFixed64BE(key.substr(prefix.size(), 8));
-      uint64_t doc_id = DecodeFixed64BE(key.substr(prefix.size() + 8));
-      int distance = HammingDistance(simhash, candidate);
+    if (statuses[block].IsNotFound()) continue;
+    if (!statuses[block].ok()) return Error(statuses[block], "cannot read the SimHash tables");
+    std::string_view bucket = values[block].ToStringView();
+    if (!IsWellFormedSimHashBucket(bucket)) {
+      return Error(Status::Code::kCorruption, "SimHash bucket is malformed");
+    }
+    for (size_t at = kSimHashBucketHeader; at < bucket.size(); at += kSimHashEntrySize) {
+      const int distance = HammingDistance(simhash, DecodeFixed64BE(bucket.substr(at, 8)));
+      const uint64_t doc_id = DecodeFixed64BE(bucket.substr(at + 8, 8));
       if (distance < best_distance || (distance == best_distance && best && doc_id < *best)) {
         best = doc_id;
         best_distance = distance;
       }
     }
-    if (!it->status().ok()) return Error(it->status(), "cannot read the SimHash tables");
+  }
+  return best;
+}
+
+std::optional<uint64_t> Store::Impl::NearestInBuckets(uint64_t simhash,
+                                                      const SimHashBuckets& buckets) {
+  std::optional<uint64_t> best;
+  int best_distance = kMaxNearDuplicateDistance + 1;
+  for (const auto& [key, entries] : buckets) {
+    for (const SimHashEntry& e : entries) {
+      int distance = HammingDistance(simhash, e.simhash);
+      if (distance < best_distance || (distance == best_distance && best && e.doc_id < *best)) {
+        best = e.doc_id;
+        best_distance = distance;
+      }
+    }
   }
   return best;
 }
@@ -630,6 +779,8 @@ Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_
                                        int64_t first_seen_us) {
   rocksdb::ColumnFamilyHandle* stories = Family(kStoriesFamily);
   DocStory story{doc_id, simhash};
+  // The buckets this call rewrites (read-modify-write is safe: writes hold write_mutex_).
+  SimHashBuckets buckets;
   if (!new_document) {
     auto old = LoadDocStory(doc_id);
     if (!old.ok()) return old.status();
@@ -637,18 +788,34 @@ Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_
       story.story_id = (*old)->story_id;  // a story is fixed when its document is made
       if ((*old)->simhash == simhash) return story.story_id;
       if ((*old)->simhash) {
-        for (int block = 0; block < kSimHashBlocks; ++block) {
-          batch.Delete(stories, SimHashTableKey(block, *(*old)->simhash, doc_id));
+        if (Status s = LoadSimHashBuckets(*(*old)->simhash, buckets); !s.ok()) return s;
+        for (auto& [key, entries] : buckets) {
+          std::erase_if(entries, [&](const SimHashEntry& e) { return e.doc_id == doc_id; });
         }
       }
     }
-  } else if (simhash) {
-    auto near = FindNearDuplicate(*simhash);
-    if (!near.ok()) return near.status();
-    if (near->has_value()) {
-      auto near_story = LoadDocStory(**near);
-      if (!near_story.ok()) return near_story.status();
-      story.story_id = near_story->has_value() ? (*near_story)->story_id : **near;
+  }
+  if (simhash) {
+    SimHashBuckets current;
+    if (Status s = LoadSimHashBuckets(*simhash, current); !s.ok()) return s;
+    if (new_document) {
+      if (std::optional<uint64_t> near = NearestInBuckets(*simhash, current)) {
+        auto near_story = LoadDocStory(*near);
+        if (!near_story.ok()) return near_story.status();
+        story.story_id = near_story->has_value() ? (*near_story)->story_id : *near;
+      }
+    }
+    for (auto& [key, entries] : current) {
+      // A bucket the old SimHash shared holds the edits made above already.
+      auto [it, fresh] = buckets.try_emplace(key, std::move(entries));
+      it->second.push_back(SimHashEntry{*simhash, doc_id});
+    }
+  }
+  for (const auto& [key, entries] : buckets) {
+    if (entries.empty()) {
+      batch.Delete(Family(kSimHashFamily), key);
+    } else {
+      batch.Put(Family(kSimHashFamily), key, EncodeSimHashBucket(entries));
     }
   }
   batch.Put(stories, DocStoryKey(doc_id), EncodeDocStory(story));
@@ -656,12 +823,57 @@ Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_
   if (new_document && story.story_id == doc_id) {
     batch.Put(stories, StoryTimeKey(first_seen_us, doc_id), "");  // a new story begins
   }
-  if (simhash) {
-    for (int block = 0; block < kSimHashBlocks; ++block) {
-      batch.Put(stories, SimHashTableKey(block, *simhash, doc_id), "");
+  return story.story_id;
+}
+
+Status Store::Impl::MigrateSimHashes() {
+  // Stories stay as they are (a story is fixed when its document is made); only the SimHashes,
+  // and so the tables, are recomputed. The version is written last: a migration cut short by a
+  // crash runs again from the start on the next open, and rewrites the same records.
+  const std::string what = "cannot upgrade the SimHashes to format version 2";
+  SimHashBuckets buckets;
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(Family(kStoriesFamily), std::string(1, kLegacySimHashTag),
+                    std::string(1, kLegacySimHashTag + 1));
+  // Buckets of an earlier, interrupted run are rebuilt from scratch.
+  batch.DeleteRange(Family(kSimHashFamily), std::string(1, '\0'),
+                    std::string(1, static_cast<char>(kSimHashBlocks)));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Document doc;
+    if (!DecodeDocument(it->value().ToStringView(), doc)) {
+      return Error(Status::Code::kCorruption, "document record is malformed");
+    }
+    auto story = LoadDocStory(doc.id);
+    if (!story.ok()) return story.status();
+    if (!story->has_value()) continue;  // no story record: nothing to index
+    DocStory updated = **story;
+    // A text dropped by retention has no SimHash any more: it no longer attracts reprints.
+    updated.simhash = TextSimHash(doc.text);
+    if (updated.simhash) {
+      for (int block = 0; block < kSimHashBlocks; ++block) {
+        buckets[SimHashBucketKey(block, SimHashBlock(*updated.simhash, block))].push_back(
+            SimHashEntry{*updated.simhash, doc.id});
+      }
+    }
+    batch.Put(Family(kStoriesFamily), DocStoryKey(doc.id), EncodeDocStory(updated));
+    if (batch.Count() >= 1000) {
+      if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
+      batch.Clear();
     }
   }
-  return story.story_id;
+  if (!it->status().ok()) return Error(it->status(), "cannot read the documents");
+  for (const auto& [key, entries] : buckets) {
+    batch.Put(Family(kSimHashFamily), key, EncodeSimHashBucket(entries));
+    if (batch.Count() >= 1000) {
+      if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
+      batch.Clear();
+    }
+  }
+  std::string version;
+  PutFixed32BE(version, kFormatVersion);
+  batch.Put(Family(kMetaFamily), kFormatVersionKey, version);
+  return WriteBatch(batch, what, true);
 }
 
 Result<std::vector<uint64_t>> Store::Impl::StoryDocuments(uint64_t story_id) const {
@@ -750,6 +962,7 @@ Result<std::vector<Mention>> Store::Impl::Mentions(const MentionQuery& query) co
 
   std::string site_id, lang;
   std::vector<uint64_t> ids;  // newest first
+  ids.reserve(std::min<size_t>(query.limit, 1024));
   for (it->Seek(lower); it->Valid() && ids.size() < query.limit; it->Next()) {
     rocksdb::Slice key = it->key();
     if (key.size() != prefix.size() + 16) {
@@ -826,8 +1039,10 @@ Status Store::Impl::ReadMentionRecords(const std::vector<uint64_t>& ids,
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ids[a] < ids[b]; });
   out.resize(ids.size());
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kMentionsFamily)));
+  char key_bytes[8];  // the id's key, built without an allocation per record
+  const rocksdb::Slice key(key_bytes, sizeof key_bytes);
   for (size_t i : order) {
-    const std::string key = IdKey(ids[i]);
+    for (int b = 0; b < 8; ++b) key_bytes[b] = static_cast<char>(ids[i] >> (56 - 8 * b));
     // A few Next() steps when the wanted id is just ahead (ids are dense), else a fresh search.
     if (it->Valid() && it->key().size() == 8) {
       uint64_t at = DecodeFixed64BE(it->key().ToStringView());
@@ -837,12 +1052,13 @@ Status Store::Impl::ReadMentionRecords(const std::vector<uint64_t>& ids,
     }
     if (!it->Valid() || it->key() != key) it->Seek(key);
     if (!it->status().ok()) return Error(it->status(), "cannot read the mentions");
-    const std::string id = std::to_string(ids[i]);
     if (!it->Valid() || it->key() != key) {
-      return Error(Status::Code::kCorruption, "mention " + id + " is indexed but missing");
+      return Error(Status::Code::kCorruption,
+                   "mention " + std::to_string(ids[i]) + " is indexed but missing");
     }
     if (!DecodeMention(it->value().ToStringView(), out[i])) {
-      return Error(Status::Code::kCorruption, "mention " + id + " is malformed");
+      return Error(Status::Code::kCorruption,
+                   "mention " + std::to_string(ids[i]) + " is malformed");
     }
     if (Status s = FillStory(out[i]); !s.ok()) return s;
   }
@@ -923,7 +1139,8 @@ Result<std::vector<StoryMember>> Store::Impl::StoryMembers(uint64_t story_id) co
     }
     Document& d = **doc;
     members.push_back(StoryMember{d.id, std::move(d.site_id), std::move(d.url), std::move(d.title),
-                                  std::move(d.lang), std::move(d.duplicate_urls), d.first_seen_us});
+                                  std::move(d.lang), std::move(d.duplicate_urls),
+                                  std::move(d.duplicate_site_ids), d.first_seen_us});
   }
   return members;
 }
@@ -1030,6 +1247,7 @@ Result<MentionsAfterResult> Store::Impl::RuleMentionsAfter(uint64_t after_id,
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(kMentionsByRuleFamily)));
   std::string site_id, lang;
   std::string_view record;
+  result.mentions.reserve(std::min<size_t>(query.limit, 128));
   for (it->Seek(prefix + IdKey(after_id + 1)); it->Valid() && result.mentions.size() < query.limit;
        it->Next()) {
     std::string_view key = it->key().ToStringView();

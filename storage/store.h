@@ -87,6 +87,9 @@ struct StoryMember {
   uint64_t doc_id = 0;
   std::string site_id, url, title, lang;
   std::vector<std::string> duplicate_urls;  // exact reprints of this document at other URLs
+  // The site of each duplicate URL, same order and length ("" for reprints stored before sites
+  // were recorded).
+  std::vector<std::string> duplicate_site_ids;
   int64_t first_seen_us = 0;
 };
 
@@ -131,6 +134,9 @@ struct Document {
   int64_t first_seen_us = 0;
   std::string content_hash;                 // hex SHA-256 of the normalized text
   std::vector<std::string> duplicate_urls;  // other URLs where exactly this text appeared
+  // The site of each duplicate URL, same order and length ("" for reprints stored before sites
+  // were recorded).
+  std::vector<std::string> duplicate_site_ids;
   // The story: documents whose texts are near-duplicates (SimHash within Hamming distance 3) of
   // an earlier member. Its id is the id of its first document. Fixed when the document is made.
   uint64_t story_id = 0;

@@ -37,8 +37,8 @@ std::string StrikeText(const std::string& variant) {
       "Human rights monitors from Almaty travelled to the town to document arrests and the "
       "questioning of activists, and lawyers asked the prosecutor to release those detained. "
       "Families of the workers killed in December 2011 again demanded an independent "
-      "investigation of the shooting and the punishment of those responsible for it. ";
-  return text + variant;
+      "investigation of the shooting and the punishment of those responsible for it.";
+  return text + "\nUpdated " + variant;  // a reprint's own dateline line
 }
 
 storage::PageInput Page(const std::string& url, const std::string& title, const std::string& text,

@@ -151,6 +151,9 @@ TEST_F(AnalystCliTest, MentionsShowTheirStoryAndWhereElseItAppeared) {
   std::vector<std::string> also;
   for (const auto& place : reprint["also_at"]) also.push_back(place["url"]);
   EXPECT_EQ(also, (std::vector<std::string>{"https://a.kz/strike", "https://c.kz/copy"}));
+  std::vector<std::string> also_sites;
+  for (const auto& place : reprint["also_at"]) also_sites.push_back(place["site"]);
+  EXPECT_EQ(also_sites, (std::vector<std::string>{"a", "c"})) << "an exact reprint keeps its site";
   EXPECT_TRUE(all[0]["also_at"].empty()) << "the trial story is on one site only";
 
   EXPECT_EQ(Ids(Json("mentions --story 1")), (std::vector<uint64_t>{3, 2, 1}));
@@ -161,7 +164,7 @@ TEST_F(AnalystCliTest, MentionsShowTheirStoryAndWhereElseItAppeared) {
 
   CommandResult table = RunKuzet("mentions --story 1 --data-dir " + data_);
   EXPECT_EQ(table.exit_code, 0);
-  EXPECT_NE(table.out.find("story 1, also at: a https://a.kz/strike https://c.kz/copy"),
+  EXPECT_NE(table.out.find("story 1, also at: a https://a.kz/strike c https://c.kz/copy"),
             std::string::npos)
       << table.out;
 }
@@ -216,6 +219,7 @@ TEST_F(AnalystCliTest, DocShowsTheArticleItsUrlsStoryAndMatches) {
   EXPECT_EQ(doc["site"], "a");
   EXPECT_EQ(doc["text"], kStrike);
   EXPECT_EQ(doc["duplicate_urls"], nlohmann::json::array({"https://c.kz/copy"}));
+  EXPECT_EQ(doc["duplicate_sites"], nlohmann::json::array({"c"}));
   EXPECT_EQ(doc["story"], 1);
   ASSERT_EQ(doc["story_documents"].size(), 2u);
   EXPECT_EQ(doc["story_documents"][1]["url"], "https://b.kz/1");

@@ -115,6 +115,8 @@ TEST_F(AnalystTest, StoriesNewestFirstWithEverySiteAndUrl) {
   EXPECT_EQ(strike.members[0].site_id, "a");
   EXPECT_EQ(strike.members[0].url, "https://a.kz/1");
   EXPECT_EQ(strike.members[0].duplicate_urls, std::vector<std::string>{"https://c.kz/x"});
+  EXPECT_EQ(strike.members[0].duplicate_site_ids, std::vector<std::string>{"c"})
+      << "an exact reprint keeps the site it was found on";
   EXPECT_EQ(strike.members[1].site_id, "b");
   EXPECT_EQ(strike.members[1].url, "https://b.kz/1");
 

@@ -92,7 +92,9 @@ TEST(CorruptionTest, NewerFormatVersionIsRefusedInBothModes) {
   for (Store::Mode mode : {Store::Mode::kReadWrite, Store::Mode::kReadOnly}) {
     auto store = Store::Open(dir.path(), mode);
     ASSERT_FALSE(store.ok());
-    ExpectClearError(store.status(), dir, "format version 2, newer than this kuzet understands");
+    ExpectClearError(store.status(), dir,
+                     "format version " + std::to_string(kFormatVersion + 1) +
+                         ", newer than this kuzet understands");
   }
 }
 

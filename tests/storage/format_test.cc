@@ -3,7 +3,14 @@
 // text normalization behind exact-duplicate detection.
 #include <gtest/gtest.h>
 
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "storage/encoding.h"
@@ -117,6 +124,7 @@ Document SampleDocument() {
   d.first_seen_us = 1;
   d.content_hash = std::string(64, 'a');
   d.duplicate_urls = {"https://x.kz/1", "https://y.kz/2"};
+  d.duplicate_site_ids = {"x", ""};
   return d;
 }
 
@@ -143,6 +151,7 @@ TEST(RecordTest, RoundTripsAndRefusesEveryTruncation) {
   EXPECT_EQ(EncodeDocument(doc2), encoded[2]);
   EXPECT_EQ(doc2.text, doc.text);
   EXPECT_EQ(doc2.duplicate_urls, doc.duplicate_urls);
+  EXPECT_EQ(doc2.duplicate_site_ids, doc.duplicate_site_ids);
   EXPECT_EQ(doc2.fetched_at_us, -5);
   OutboxEntry alert2;
   ASSERT_TRUE(DecodeOutboxValue(encoded[3], alert2));
@@ -154,11 +163,15 @@ TEST(RecordTest, RoundTripsAndRefusesEveryTruncation) {
   // Appended fields of a later record version are ignored.
   ASSERT_TRUE(DecodeMention(encoded[1] + "\x01later field", mention2));
 
-  // Records written before fields were appended (mention: story_id; alert: last_error, due_us)
-  // still decode, with those fields empty. Every other truncation is refused.
-  const size_t legacy_size[] = {0, encoded[1].size() - 1, 0, 3};
+  // Records written before fields were appended (mention: story_id; document: the duplicates'
+  // sites, 4 bytes here; alert: last_error, due_us) still decode, with those fields empty.
+  // Every other truncation is refused.
+  const size_t legacy_size[] = {0, encoded[1].size() - 1, encoded[2].size() - 4, 3};
   ASSERT_TRUE(DecodeMention(std::string_view(encoded[1]).substr(0, legacy_size[1]), mention2));
   EXPECT_EQ(mention2.story_id, 0u);
+  ASSERT_TRUE(DecodeDocument(std::string_view(encoded[2]).substr(0, legacy_size[2]), doc2));
+  EXPECT_EQ(doc2.duplicate_urls, doc.duplicate_urls);
+  EXPECT_EQ(doc2.duplicate_site_ids, (std::vector<std::string>{"", ""}));
   ASSERT_TRUE(DecodeOutboxValue(std::string_view(encoded[3]).substr(0, 3), alert2));
   EXPECT_EQ(alert2.last_error, "");
 
@@ -195,7 +208,7 @@ TEST(RecordTest, DocStoryRoundTripsWithAndWithoutSimHash) {
 
 // The permuted-prefix tables find a fingerprint by exact match on one 16-bit block; that finds
 // every fingerprint within distance 3 only if one of the four blocks always survives 3 flips.
-TEST(SimHashTableTest, EveryFingerprintWithinDistanceThreeSharesATablePrefix) {
+TEST(SimHashTableTest, EveryFingerprintWithinDistanceThreeSharesABucket) {
   std::mt19937_64 random(7);
   for (int trial = 0; trial < 20000; ++trial) {
     uint64_t a = random();
@@ -205,36 +218,76 @@ TEST(SimHashTableTest, EveryFingerprintWithinDistanceThreeSharesATablePrefix) {
     ASSERT_LE(HammingDistance(a, b), kMaxNearDuplicateDistance);
     int shared = 0;
     for (int block = 0; block < kSimHashBlocks; ++block) {
-      std::string prefix = SimHashTablePrefix(block, SimHashBlock(b, block));
-      shared += SimHashTableKey(block, a, 1).starts_with(prefix);
+      shared += SimHashBucketKey(block, SimHashBlock(a, block)) ==
+                SimHashBucketKey(block, SimHashBlock(b, block));
     }
     ASSERT_GE(shared, 1) << std::hex << a << " " << b;
   }
-  // The blocks tile the 64 bits, most significant first.
+  // The blocks tile the 64 bits, most significant first; a bucket key is the block number and
+  // the block's bits.
   EXPECT_EQ(SimHashBlock(0x0123456789abcdefULL, 0), 0x0123);
   EXPECT_EQ(SimHashBlock(0x0123456789abcdefULL, 3), 0xcdef);
+  EXPECT_EQ(SimHashBucketKey(2, 0x89ab), std::string("\x02\x89\xab", 3));
+}
+
+TEST(RecordTest, SimHashBucketsRoundTripAndRefuseTruncation) {
+  std::vector<SimHashEntry> entries = {{0x0123456789abcdefULL, 1}, {UINT64_MAX, UINT64_MAX}},
+                            decoded;
+  std::string encoded = EncodeSimHashBucket(entries);
+  EXPECT_EQ(encoded.size(), 1u + 16 * entries.size());
+  ASSERT_TRUE(DecodeSimHashBucket(encoded, decoded));
+  EXPECT_EQ(decoded, entries);
+  for (size_t size = 0; size < encoded.size(); ++size) {
+    bool whole_entries = size >= 1 && (size - 1) % 16 == 0;
+    EXPECT_EQ(DecodeSimHashBucket(std::string_view(encoded.data(), size), decoded), whole_entries)
+        << size;
+  }
+  EXPECT_FALSE(DecodeSimHashBucket(std::string("\x02", 1), decoded)) << "unknown record version";
 }
 
 TEST(SimHashBasicsTest, ShortTextsHaveNoneAndNormalizedEqualTextsShareOne) {
-  EXPECT_FALSE(SimHash64("").has_value());
-  EXPECT_FALSE(SimHash64("oil workers went on strike in zhanaozen").has_value());
-  // n words make n - 1 two-word shingles.
+  EXPECT_FALSE(TextSimHash("").has_value());
+  EXPECT_FALSE(TextSimHash("oil workers went on strike in zhanaozen").has_value());
   std::string words;
-  for (int i = 0; i < kMinShingles; ++i) words += "word" + std::to_string(i) + " ";
-  EXPECT_FALSE(SimHash64(words).has_value()) << kMinShingles << " words are too few";
+  for (int i = 0; i < kMinWords - 1; ++i) words += "word" + std::to_string(i) + " ";
+  EXPECT_FALSE(TextSimHash(words).has_value()) << kMinWords - 1 << " words are too few";
   words += "last";
-  EXPECT_TRUE(SimHash64(words).has_value()) << kMinShingles + 1 << " words are enough";
+  EXPECT_TRUE(TextSimHash(words).has_value()) << kMinWords << " words are enough";
   std::string text =
       "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer "
       "conditions and the right to form an independent union. The strike lasted seven months "
       "until police opened fire on the sixteenth of December, killing at least fourteen people "
       "in the central square of the town.";
-  auto a = SimHash64(NormalizeForFingerprint(text));
-  auto b = SimHash64(NormalizeForFingerprint("  OIL  " + text.substr(4) + "\n"));
+  auto a = TextSimHash(text);
+  auto b = TextSimHash("  OIL  " + text.substr(4) + "\n");
   ASSERT_TRUE(a && b);
   EXPECT_EQ(*a, *b);
   // Punctuation is not part of a word.
-  EXPECT_EQ(SimHash64(words), SimHash64("«" + words + "»..."));
+  EXPECT_EQ(TextSimHash(words), TextSimHash("«" + words + "»..."));
+  // A feature is a word, weighted by 1 + ln(count): word order alone changes nothing.
+  EXPECT_EQ(TextSimHash(words), TextSimHash("last " + words.substr(0, words.size() - 4)));
+}
+
+// Short lines (share blocks, credits, "read also" links) do not count once the long lines hold
+// enough words; a text made of short lines only still has a SimHash.
+TEST(SimHashBasicsTest, ShortLinesAreLeftOutOfLongTexts) {
+  const std::string paragraph =
+      "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer "
+      "conditions and the right to form an independent union. The strike lasted seven months "
+      "until police opened fire on the sixteenth of December, killing at least fourteen people "
+      "in the central square of the town.";
+  const std::string short_line(kShortLineChars - 1, 'x');  // one word, 69 characters
+  ASSERT_EQ(TextSimHash(paragraph), TextSimHash("Share: Facebook Telegram\n" + paragraph + "\n" +
+                                                short_line + "\r\nPhoto: Reuters"));
+  const std::string long_line(kShortLineChars, 'x');
+  EXPECT_NE(TextSimHash(paragraph), TextSimHash(paragraph + "\n" + long_line));
+  // Whitespace runs count one character: a short line padded with spaces stays short.
+  EXPECT_EQ(TextSimHash(paragraph), TextSimHash(paragraph + "\nfollow   us          on "
+                                                            "telegram              and       "
+                                                            "        instagram              "));
+  std::string short_lines;
+  for (int i = 0; i < kMinWords; ++i) short_lines += "line number " + std::to_string(i) + "\n";
+  EXPECT_TRUE(TextSimHash(short_lines).has_value());
 }
 
 TEST(Sha256Test, MatchesFips180Vectors) {
@@ -280,6 +333,47 @@ TEST(NormalizeForFingerprintTest, IgnoresCaseUnicodeFormAndWhitespace) {
   };
   for (const Case& c : different) {
     EXPECT_NE(NormalizeForFingerprint(c.a), NormalizeForFingerprint(c.b)) << c.a << " / " << c.b;
+  }
+}
+
+// Stored content hashes depend on the exact bytes of the normalization: the UTF-8 fast path must
+// give what the original UTF-16 pipeline gave (ICU nfkc_cf, then whitespace collapsed), on real
+// texts and on ill-formed input (each bad sequence one U+FFFD).
+std::string ReferenceNormalization(const std::string& utf8) {
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(error);
+  icu::UnicodeString folded = nfkc_cf->normalize(icu::UnicodeString::fromUTF8(utf8), error);
+  icu::UnicodeString collapsed;
+  bool pending_space = false;
+  for (int32_t i = 0; i < folded.length();) {
+    UChar32 c = folded.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c)) {
+      pending_space = !collapsed.isEmpty();
+      continue;
+    }
+    if (pending_space) collapsed.append(static_cast<UChar>(' '));
+    pending_space = false;
+    collapsed.append(c);
+  }
+  std::string out;
+  collapsed.toUTF8String(out);
+  return out;
+}
+
+TEST(NormalizeForFingerprintTest, GivesTheBytesStoredHashesWereMadeOf) {
+  std::vector<std::string> texts = {
+      "", " \n\t ", "Жаңаөзен\u2028ЖАҢАӨЗЕН\u00a0Straße ＺＨＡＮＡＯＺＥＮ ﬁ ①",
+      std::string("bad \xff\xfe bytes \xd0 cut \xe2\x82 and \xed\xa0\x80 a surrogate"),
+      std::string("nul \0 inside", 13)};
+  std::ifstream in(std::filesystem::path(KUZET_SHARED_DIR) /
+                   "corpus/daniel-ru-dev/ground-truth.json");
+  nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
+  if (!truth.is_discarded()) {
+    for (const auto& [id, entry] : truth.items()) texts.push_back(entry.value("articleBody", ""));
+  }
+  for (const std::string& text : texts) {
+    EXPECT_EQ(NormalizeForFingerprint(text), ReferenceNormalization(text)) << text.substr(0, 80);
   }
 }
 

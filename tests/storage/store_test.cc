@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "storage/records.h"
 #include "storage/simhash.h"
 #include "tests/storage/store_test_util.h"
 
@@ -238,6 +239,7 @@ TEST(StoreTest, ExactDuplicateAtAnotherUrlBecomesAUrlOfTheFirstDocument) {
   EXPECT_EQ((*doc)->url, "https://a.kz/1");
   EXPECT_EQ((*doc)->text, kStrike);  // the duplicate never overwrites the original
   EXPECT_EQ((*doc)->duplicate_urls, std::vector<std::string>{"https://b.kz/reprint"});
+  EXPECT_EQ((*doc)->duplicate_site_ids, std::vector<std::string>{"other"});
   ASSERT_EQ((*doc)->mentions.size(), 1u);
   auto state = store->GetUrl("https://b.kz/reprint");
   ASSERT_TRUE(state.ok() && state->has_value());
@@ -271,8 +273,7 @@ TEST(StoreTest, NearDuplicateTextsJoinTheStoryOfTheFirstDocument) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());
   const std::string reprint = "Updated: " + kLongStrike;
-  ASSERT_LE(HammingDistance(*SimHash64(NormalizeForFingerprint(kLongStrike)),
-                            *SimHash64(NormalizeForFingerprint(reprint))),
+  ASSERT_LE(HammingDistance(*TextSimHash(kLongStrike), *TextSimHash(reprint)),
             kMaxNearDuplicateDistance)
       << "the test's near-duplicate is not near enough";
 
@@ -311,9 +312,14 @@ TEST(StoreTest, NearDuplicateTextsJoinTheStoryOfTheFirstDocument) {
   EXPECT_EQ(again.story_id, first.doc_id);
   store.reset();
   FamilyDump dump = DumpFamilies(dir.db_path());
-  int table_entries = 0;
-  for (const auto& [key, value] : dump["stories"]) table_entries += key[0] == 'h';
-  EXPECT_EQ(table_entries, 3 * kSimHashBlocks) << "three documents have a SimHash";
+  size_t table_entries = 0;
+  for (const auto& [key, value] : dump["simhash"]) {
+    std::vector<SimHashEntry> entries;
+    ASSERT_TRUE(DecodeSimHashBucket(value, entries));
+    table_entries += entries.size();
+  }
+  EXPECT_EQ(table_entries, 3u * kSimHashBlocks) << "three documents have a SimHash";
+  for (const auto& [key, value] : dump["stories"]) EXPECT_NE(key[0], kLegacySimHashTag);
 }
 
 // Six mentions over three hours, two sites, two languages, two rules.
