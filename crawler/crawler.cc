@@ -122,8 +122,6 @@ struct SeedUrl {
 // robots.txt of an origin as last read, kept between crawls (RFC 9309 §2.4: at most 24 hours).
 struct CachedRobots {
   RobotsRules rules;
-  std::optional<double> crawl_delay;
-  std::vector<std::string> sitemaps;
   Clock::time_point expires;
 };
 
@@ -214,7 +212,7 @@ std::vector<SeedUrl> SeedsOf(const config::Site& site, const Crawler::Memory& me
     for (const std::string& origin : origins) {
       auto it = memory.robots.find(origin);
       if (it == memory.robots.end() || it->second.expires < now) continue;
-      for (const std::string& url : it->second.sitemaps) {
+      for (const std::string& url : it->second.rules.sitemaps()) {
         Result<std::string> canonical = Canonicalize(url);
         if (!canonical.ok()) continue;
         bool known = std::any_of(seeds.begin(), seeds.end(),
@@ -440,11 +438,17 @@ class CrawlRun {
     }
   }
 
-  // A task is over: it leaves the durable queue, and a feed, sitemap or start page that was not
-  // read (robots.txt, a host that asked to wait) is due again after the site's interval.
+  // The task leaves the durable queue (in the batch that records what it led to).
+  void Dequeue(const CrawlTask& task) {
+    if (task.durable) change_.done.emplace_back(sites_[task.site_index].site->id, task.url);
+  }
+
+  // A task is over without a fetch: it leaves the durable queue, and a feed, sitemap or start
+  // page not read (robots.txt, a host that asked to wait, the page budget) is due again after
+  // its interval.
   void Finish(const CrawlTask& task) {
     const config::Site& site = *sites_[task.site_index].site;
-    if (task.durable) change_.done.emplace_back(site.id, task.url);
+    Dequeue(task);
     if (task.kind != PageKind::kLink && !fetched_.contains(task.url)) {
       ResourceState r = ledger_.Resource(site.id, task.url).value_or(ResourceState{});
       r.kind = task.kind;
@@ -528,8 +532,7 @@ class CrawlRun {
     }
     ApplyRobots(host, rules);
     CachedRobots& cached = memory_.robots[origin];
-    cached =
-        CachedRobots{rules, rules.crawl_delay(), rules.sitemaps(), Clock::now() + kRobotsCacheTime};
+    cached = CachedRobots{rules, Clock::now() + kRobotsCacheTime};
     // Sitemaps listed there join the sites of this origin that want them.
     for (size_t i = 0; i < sites_.size(); ++i) {
       for (const SeedUrl& seed : SeedsOf(*sites_[i].site, memory_)) {
@@ -722,7 +725,7 @@ class CrawlRun {
       long status = done.response->status;
       if ((status == 429 || status == 503) && BackOff(task, *done.response)) return;
     }
-    Finish(task);  // leaves the durable queue in this fetch's batch, with what it led to
+    Dequeue(task);
     if (IsPage(task.kind)) {
       ++stats_.pages_fetched;
     } else {
