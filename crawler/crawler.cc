@@ -13,6 +13,7 @@
 #include "crawler/feed.h"
 #include "crawler/feed_date.h"
 #include "crawler/robots.h"
+#include "crawler/schedule.h"
 #include "crawler/scope.h"
 #include "crawler/sitemap.h"
 #include "crawler/url.h"
@@ -100,17 +101,6 @@ int64_t UnixMicros(std::chrono::system_clock::time_point t) {
 }
 
 int64_t NowUnixMicros() { return UnixMicros(std::chrono::system_clock::now()); }
-
-// FNV-1a over the sorted item URLs: a feed "changed" when its list of items did.
-uint64_t HashItems(std::vector<std::string> urls) {
-  std::sort(urls.begin(), urls.end());
-  uint64_t h = 1469598103934665603ull;
-  for (const std::string& url : urls) {
-    for (unsigned char c : url) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-  }
-  return h;
-}
 
 // A feed, sitemap or start page the site reads on its own schedule.
 struct SeedUrl {
@@ -699,7 +689,7 @@ class CrawlRun {
     // read, ×1.25 when it did not (304 or the same items), within [min_interval, max_interval].
     bool judged = IsFeedOrSitemap(task.kind) && (status == 304 || (status == 200 && items));
     if (judged) {
-      uint64_t hash = items ? HashItems(*items) : r.items_hash;
+      uint64_t hash = items ? HashItemUrls(*items) : r.items_hash;
       bool changed = items && hash != r.items_hash;
       r.items_hash = hash;
       if (changed) {
@@ -707,10 +697,8 @@ class CrawlRun {
         r.last_change_us = now;
       }
       if (!first) {
-        double next = changed ? r.interval_s / 2.0 : r.interval_s * 1.25;
         r.interval_s =
-            static_cast<int64_t>(std::clamp<double>(next, static_cast<double>(min_interval.count()),
-                                                    static_cast<double>(max_interval.count())));
+            AdaptInterval(r.interval_s, changed, min_interval.count(), max_interval.count());
       }
     }
     r.interval_s = std::clamp<int64_t>(r.interval_s, min_interval.count(), max_interval.count());
