@@ -1,5 +1,6 @@
 // `kuzet status`: per site, the last fetch, errors, the queue and when it is next due, read from
 // the crawl state (a read-only instance, so it works beside a running daemon).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -7,18 +8,13 @@
 
 #include "app/commands.h"
 #include "app/mention_format.h"
+#include "app/time_bound.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 
 namespace kuzet::app {
 
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // "3m ago" / "in 2h" / "now" for a time relative to now.
 std::string Relative(int64_t at_us, int64_t now_us) {
@@ -89,6 +85,7 @@ nlohmann::json ToJson(const SiteReport& r) {
                          {"changes", res.changes}});
   }
   return {{"site", r.site->id},
+          {"configured", true},
           {"name", r.site->name},
           {"crawled", r.ever_crawled},
           {"round_started", time(s.round_started_us)},
@@ -170,12 +167,34 @@ int StatusCommand(const StatusOptions& options) {
     }
     reports.push_back(std::move(report).value());
   }
+  // Queues left by sites since removed from the config: never crawled again, shown so that
+  // nothing queued goes unseen.
+  auto queued_sites = (*state)->SitesWithQueue();
+  if (!queued_sites.ok()) {
+    std::cerr << queued_sites.status().message() << "\n";
+    return 1;
+  }
+  std::vector<std::pair<std::string, int64_t>> orphans;
+  for (const std::string& id : *queued_sites) {
+    bool configured = std::any_of(config->sites.begin(), config->sites.end(),
+                                  [&](const config::Site& site) { return site.id == id; });
+    if (configured || !options.site.empty()) continue;
+    auto n = (*state)->QueueSize(id);
+    if (n.ok()) orphans.emplace_back(id, *n);
+  }
   if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const SiteReport& r : reports) out.push_back(ToJson(r));
+    for (const auto& [id, n] : orphans) {
+      out.push_back({{"site", id}, {"configured", false}, {"queued", n}});
+    }
     std::cout << out.dump(2) << "\n";
   } else {
     PrintTable(reports, !options.site.empty(), now);
+    for (const auto& [id, n] : orphans) {
+      std::printf("(site %s is not in %s: %lld URLs left queued)\n", id.c_str(),
+                  options.config_path.c_str(), static_cast<long long>(n));
+    }
   }
   return 0;
 }

@@ -257,6 +257,16 @@ TEST(RestartTest, SigtermMidCrawlExitsWithinSecondsAndLeavesTheRestQueued) {
   EXPECT_NE(ReadFile(log).find("the rest stays queued"), std::string::npos) << ReadFile(log);
   nlohmann::json status = Status(config);
   EXPECT_EQ(status.value("queued", -1), kArticles) << status.dump();
+
+  // The site renamed in the config: its queue is still shown, as not configured.
+  std::string text = ReadFile(config);
+  text.replace(text.find("id = \"news\""), 11, "id = \"wire\"");
+  std::ofstream(config) << text;
+  auto listed = nlohmann::json::parse(
+      testing::RunKuzet("status --format json --config " + config).out, nullptr, false);
+  ASSERT_TRUE(listed.is_array() && listed.size() == 2) << listed.dump();
+  EXPECT_EQ(listed[1],
+            (nlohmann::json{{"site", "news"}, {"configured", false}, {"queued", kArticles}}));
   fs::remove_all(dir);
 }
 
