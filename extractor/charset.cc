@@ -3,6 +3,7 @@
 #include <uchardet/uchardet.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
@@ -26,24 +27,6 @@ std::string LowerAscii(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = Lower(c);
   return out;
-}
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Length of the valid UTF-8 sequence at s[i] (RFC 3629 §4), 0 if invalid.
@@ -736,6 +719,13 @@ DecodedText DecodeToUtf8(std::string_view bytes, std::string_view content_type) 
 
 DecodedText DecodeToUtf8UnlessValid(std::string_view bytes, std::string_view content_type) {
   return Decode(bytes, content_type, /*copy_valid=*/false);
+}
+
+void AppendUtf8(uint32_t cp, std::string& out) {
+  char buffer[U8_MAX_LENGTH];
+  int32_t length = 0;
+  U8_APPEND_UNSAFE(buffer, length, cp);
+  out.append(buffer, static_cast<size_t>(length));
 }
 
 }  // namespace kuzet::extractor

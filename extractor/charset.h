@@ -44,6 +44,9 @@ std::string CharsetFromMarkup(std::string_view bytes);
 // Returns false (and leaves out empty) if the charset is not supported.
 bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::string& out);
 
+// Appends code point `cp` (a scalar value: not a surrogate, at most U+10FFFF) as UTF-8.
+void AppendUtf8(uint32_t cp, std::string& out);
+
 // Best Cyrillic single-byte code page for bytes by letter statistics, "" if the high bytes do not
 // read as Cyrillic text in any of them.
 std::string GuessCyrillicCharset(std::string_view bytes);
