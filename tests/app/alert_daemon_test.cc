@@ -43,13 +43,6 @@ using nlohmann::json;
 
 constexpr char kRuleDescription[] = "Жанаозен / Жаңаөзен / Zhanaozen";
 
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 const std::string& AiosmtpdPython() {
   static const std::string python = FindPython("aiosmtpd");
   return python;
@@ -160,18 +153,11 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
 
   void StartDaemon(const std::string& crash_after_send = "") {
     ASSERT_EQ(pid_, -1) << "a daemon is already running";
-    pid_ = fork();
+    std::vector<std::pair<std::string, std::string>> env;
+    if (!crash_after_send.empty())
+      env.emplace_back("KUZET_TEST_CRASH_AFTER_SEND", crash_after_send);
+    pid_ = testing::StartKuzetRun(config_, log_, env);
     ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      FILE* err = freopen(log_.c_str(), "a", stderr);
-      FILE* out = freopen("/dev/null", "w", stdout);  // never hold the test runner's pipe
-      (void)err;
-      (void)out;
-      if (!crash_after_send.empty())
-        setenv("KUZET_TEST_CRASH_AFTER_SEND", crash_after_send.c_str(), 1);
-      execl(KUZET_BINARY, KUZET_BINARY, "run", "--config", config_.c_str(), nullptr);
-      _exit(127);
-    }
   }
   // Waits for the daemon's exit; its wait status, or -1 after the timeout.
   int WaitForExit(std::chrono::milliseconds timeout) {
@@ -184,8 +170,8 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
     ASSERT_GT(pid_, 0) << "no daemon running";  // never kill(-1, ...)
     ASSERT_EQ(kill(pid_, SIGTERM), 0);
     int status = WaitForExit(10s);
-    ASSERT_NE(status, -1) << "still running 10 s after SIGTERM\n" << Slurp(log_);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Slurp(log_);
+    ASSERT_NE(status, -1) << "still running 10 s after SIGTERM\n" << testing::ReadFile(log_);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log_);
   }
   void KillDaemon() {
     ASSERT_GT(pid_, 0) << "no daemon running";
@@ -220,7 +206,7 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
     return ids;
   }
   size_t LogCount(const std::string& needle) {
-    std::string log = Slurp(log_);
+    std::string log = testing::ReadFile(log_);
     size_t count = 0;
     for (size_t at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) {
       ++count;
@@ -241,7 +227,8 @@ TEST_F(AlertDaemonTest, RunDeliversOneParseableMessagePerMention) {
   ASSERT_GT(sink.port(), 0);
   WriteConfig(SmtpAlerts(sink.port()));
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 30s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 30s))
+      << testing::ReadFile(log_);
   std::this_thread::sleep_for(500ms);  // a fourth would be a duplicate
   StopDaemon();
 
@@ -284,10 +271,11 @@ TEST_F(AlertDaemonTest, ServerDownThenUpLosesNothing) {
   int port = FreePort();
   WriteConfig(SmtpAlerts(port, "retry_initial = \"1s\"\nretry_max = \"1s\"\n"));
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return LogCount("retrying") >= 3; }, 30s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return LogCount("retrying") >= 3; }, 30s)) << testing::ReadFile(log_);
   SmtpSink sink(mail_dir_, port);
   ASSERT_EQ(sink.port(), port);
-  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 15s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 15s))
+      << testing::ReadFile(log_);
   std::this_thread::sleep_for(1500ms);
   StopDaemon();
   auto mentions = Mentions();
@@ -314,13 +302,13 @@ with open(os.path.join(state, "delivered"), "a") as f:
   WriteConfig("command = [\"" + AiosmtpdPython() + "\", \"" + hook + "\", \"" + dir_.path() +
               "\"]\nretry_initial = \"1s\"\nretry_max = \"1s\"\n");
   auto delivered = [&] {
-    std::istringstream lines(Slurp(dir_.path() + "/delivered"));
+    std::istringstream lines(testing::ReadFile(dir_.path() + "/delivered"));
     std::vector<std::string> ids;
     for (std::string line; std::getline(lines, line);) ids.push_back(line);
     return ids;
   };
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return delivered().size() >= 3; }, 30s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return delivered().size() >= 3; }, 30s)) << testing::ReadFile(log_);
   std::this_thread::sleep_for(2500ms);  // longer than a retry: nothing more may arrive
   StopDaemon();
   auto ids = delivered();
@@ -329,7 +317,7 @@ with open(os.path.join(state, "delivered"), "a") as f:
   std::set<std::string> expected;
   for (const auto& [id, m] : mentions) {
     expected.insert(std::to_string(id));
-    EXPECT_EQ(Slurp(dir_.path() + "/tries." + std::to_string(id)), "3");
+    EXPECT_EQ(testing::ReadFile(dir_.path() + "/tries." + std::to_string(id)), "3");
   }
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), expected);
   EXPECT_GE(LogCount("busy, try again"), 6u) << "the hook's stderr is in the log";
@@ -343,12 +331,13 @@ TEST_F(AlertDaemonTest, CrashBetweenSendAndMarkResendsWithTheSameMessageId) {
   WriteConfig(SmtpAlerts(sink.port()));
   StartDaemon(/*crash_after_send=*/"1");
   int status = WaitForExit(30s);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 86) << Slurp(log_);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 86) << testing::ReadFile(log_);
   ASSERT_EQ(sink.Messages().size(), 1u);
   std::string first_id = MessageIdsOf(sink.Messages()).at(0);
 
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 4; }, 30s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 4; }, 30s))
+      << testing::ReadFile(log_);
   std::this_thread::sleep_for(500ms);
   StopDaemon();
   std::vector<std::string> ids = MessageIdsOf(sink.Messages());
@@ -386,7 +375,7 @@ TEST_F(AlertDaemonTest, KillNineAtAnyMomentLosesNothing) {
                std::set<std::string>(ids.begin(), ids.end()) == ExpectedMessageIds(mentions);
       },
       30s))
-      << Slurp(log_);
+      << testing::ReadFile(log_);
   std::this_thread::sleep_for(500ms);
   StopDaemon();
   EXPECT_GE(kills, 2) << "at least one kill right after a send";
@@ -401,8 +390,9 @@ TEST_F(AlertDaemonTest, FailedAfterMaxAttemptsThenListedRequeuedAndDelivered) {
   int port = FreePort();
   WriteConfig(SmtpAlerts(port, "retry_initial = \"1s\"\nretry_max = \"1s\"\nmax_attempts = 2\n"));
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return LogCount("kept as failed") >= 3; }, 30s)) << Slurp(log_);
-  EXPECT_EQ(LogCount("retrying in 1 s"), 3u) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return LogCount("kept as failed") >= 3; }, 30s))
+      << testing::ReadFile(log_);
+  EXPECT_EQ(LogCount("retrying in 1 s"), 3u) << testing::ReadFile(log_);
   StopDaemon();
 
   auto [code, out] = Kuzet("alerts --failed --config " + config_);
@@ -421,7 +411,8 @@ TEST_F(AlertDaemonTest, FailedAfterMaxAttemptsThenListedRequeuedAndDelivered) {
   SmtpSink sink(mail_dir_, port);
   ASSERT_EQ(sink.port(), port);
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 30s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3; }, 30s))
+      << testing::ReadFile(log_);
   StopDaemon();
   std::vector<std::string> ids = MessageIdsOf(sink.Messages());
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), ExpectedMessageIds(Mentions()));
@@ -435,7 +426,7 @@ TEST_F(AlertDaemonTest, DigestModeSendsOneMessageForAllNewMentions) {
   ASSERT_GT(sink.port(), 0);
   WriteConfig(SmtpAlerts(sink.port(), "mode = \"digest\"\ndigest_interval = \"2s\"\n"));
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return !sink.Messages().empty(); }, 30s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return !sink.Messages().empty(); }, 30s)) << testing::ReadFile(log_);
   std::this_thread::sleep_for(2500ms);
   StopDaemon();
   auto paths = sink.Messages();
@@ -458,7 +449,8 @@ TEST_F(AlertDaemonTest, RateCapHoldsTheExcessPending) {
   ASSERT_GT(sink.port(), 0);
   WriteConfig(SmtpAlerts(sink.port(), "max_per_hour = 2\n"));
   StartDaemon();
-  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 2; }, 30s)) << Slurp(log_);
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 2; }, 30s))
+      << testing::ReadFile(log_);
   std::this_thread::sleep_for(2500ms);  // a poll or two later
   EXPECT_EQ(sink.Messages().size(), 2u);
   StopDaemon();

@@ -23,13 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 size_t CountMentions(const std::string& config) {
   std::string out = testing::RunKuzet("mentions --format json --config " + config).out;
   auto json = nlohmann::json::parse(out, nullptr, false);
@@ -71,15 +64,9 @@ interval = "1h"
 id = "zhanaozen"
 terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
 )";
-  fs::path log = dir / "daemon.log";
-  pid_t pid = fork();
+  std::string log = (dir / "daemon.log").string();
+  pid_t pid = testing::StartKuzetRun(config, log);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    FILE* err = freopen(log.c_str(), "w", stderr);
-    (void)err;
-    execl(KUZET_BINARY, KUZET_BINARY, "run", "--config", config.c_str(), nullptr);
-    _exit(127);
-  }
 
   // The first crawl happens at start-up and stores the three Zhanaozen mentions.
   auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -87,18 +74,20 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   while (std::chrono::steady_clock::now() < deadline && (mentions = CountMentions(config)) < 3) {
     std::this_thread::sleep_for(100ms);
   }
-  EXPECT_EQ(mentions, 3u) << ReadFile(log);
+  EXPECT_EQ(mentions, 3u) << testing::ReadFile(log);
 
   // A broken config on SIGHUP is refused and the daemon keeps running on the old one.
   std::ofstream(config, std::ios::app) << "\n[[rules]]\nid = \"broken\"\nterms = 5\n";
   ASSERT_EQ(kill(pid, SIGHUP), 0);
   deadline = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < deadline &&
-         ReadFile(log).find("config not reloaded") == std::string::npos) {
+         testing::ReadFile(log).find("config not reloaded") == std::string::npos) {
     std::this_thread::sleep_for(50ms);
   }
-  EXPECT_NE(ReadFile(log).find("config not reloaded"), std::string::npos) << ReadFile(log);
-  EXPECT_NE(ReadFile(log).find("rules[1].terms"), std::string::npos) << ReadFile(log);
+  EXPECT_NE(testing::ReadFile(log).find("config not reloaded"), std::string::npos)
+      << testing::ReadFile(log);
+  EXPECT_NE(testing::ReadFile(log).find("rules[1].terms"), std::string::npos)
+      << testing::ReadFile(log);
   int status = 0;
   EXPECT_EQ(waitpid(pid, &status, WNOHANG), 0) << "the daemon died on a bad reload";
 
@@ -107,9 +96,9 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   status = WaitForExit(pid, 5s);
   ASSERT_NE(status, -1) << "still running 5 s after SIGTERM";
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(log);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
   EXPECT_LT(std::chrono::steady_clock::now() - sent, 5s);
-  EXPECT_NE(ReadFile(log).find("kuzet stopped"), std::string::npos);
+  EXPECT_NE(testing::ReadFile(log).find("kuzet stopped"), std::string::npos);
   if (::testing::Test::HasFailure()) kill(pid, SIGKILL);
   fs::remove_all(dir);
 }

@@ -102,17 +102,6 @@ class SlowNewsSite {
   std::vector<std::string> requests_;
 };
 
-pid_t StartDaemon(const std::string& config, const fs::path& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE* err = freopen(log.c_str(), "a", stderr);
-    (void)err;
-    execl(KUZET_BINARY, KUZET_BINARY, "run", "--config", config.c_str(), nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
 // URL path of every stored mention.
 std::multiset<std::string> StoredPaths(const std::string& config) {
   std::string out = testing::RunKuzet("mentions --limit 1000 --format json --config " + config).out;
@@ -131,13 +120,6 @@ nlohmann::json Status(const std::string& config) {
   auto json = nlohmann::json::parse(result.out, nullptr, false);
   EXPECT_TRUE(json.is_array() && json.size() == 1) << result.out;
   return json.is_array() && !json.empty() ? json[0] : nlohmann::json::object();
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // A config for `site` in a fresh temporary dir; returns the config's path.
@@ -169,15 +151,15 @@ TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
   SlowNewsSite site;
   fs::path dir = fs::temp_directory_path() / ("kuzet-restart-" + std::to_string(getpid()));
   std::string config = WriteConfig(site, dir);
-  fs::path log = dir / "daemon.log";
+  std::string log = (dir / "daemon.log").string();
 
-  pid_t pid = StartDaemon(config, log);
+  pid_t pid = testing::StartKuzetRun(config, log);
   ASSERT_GT(pid, 0);
   auto deadline = std::chrono::steady_clock::now() + 30s;
   while (std::chrono::steady_clock::now() < deadline && site.ArticleRequests() < 8) {
     std::this_thread::sleep_for(10ms);
   }
-  ASSERT_GE(site.ArticleRequests(), 8u) << ReadFile(log);
+  ASSERT_GE(site.ArticleRequests(), 8u) << testing::ReadFile(log);
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int wait_status = 0;
   waitpid(pid, &wait_status, 0);
@@ -191,7 +173,7 @@ TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
   EXPECT_GE(queued + static_cast<int64_t>(stored_before.size()), kArticles) << status.dump();
   EXPECT_TRUE(status["round_finished"].is_null()) << status.dump();
 
-  pid = StartDaemon(config, log);
+  pid = testing::StartKuzetRun(config, log);
   ASSERT_GT(pid, 0);
   deadline = std::chrono::steady_clock::now() + 30s;
   std::multiset<std::string> stored;
@@ -213,7 +195,7 @@ TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
   // Nothing lost, nothing stored twice.
   std::multiset<std::string> expected;
   for (int i = 1; i <= kArticles; ++i) expected.insert("/a" + std::to_string(i));
-  EXPECT_EQ(stored, expected) << ReadFile(log);
+  EXPECT_EQ(stored, expected) << testing::ReadFile(log);
   // Nothing stored before the kill was fetched again, and the feed was read once.
   std::vector<std::string> requests = site.Requests();
   std::vector<std::string> after(requests.begin() + static_cast<long>(requests_before_restart),
@@ -231,7 +213,7 @@ TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
     repeated += n - 1;
   }
   EXPECT_LE(repeated, 2);
-  if (::testing::Test::HasFailure()) std::cerr << ReadFile(log);
+  if (::testing::Test::HasFailure()) std::cerr << testing::ReadFile(log);
   fs::remove_all(dir);
 }
 
@@ -239,27 +221,28 @@ TEST(RestartTest, SigtermMidCrawlExitsWithinSecondsAndLeavesTheRestQueued) {
   SlowNewsSite site(4s);  // every article takes 4 s: SIGTERM always finds fetches in flight
   fs::path dir = fs::temp_directory_path() / ("kuzet-sigterm-" + std::to_string(getpid()));
   std::string config = WriteConfig(site, dir);
-  fs::path log = dir / "daemon.log";
-  pid_t pid = StartDaemon(config, log);
+  std::string log = (dir / "daemon.log").string();
+  pid_t pid = testing::StartKuzetRun(config, log);
   ASSERT_GT(pid, 0);
   auto deadline = std::chrono::steady_clock::now() + 30s;
   while (std::chrono::steady_clock::now() < deadline && site.ArticleRequests() < 1) {
     std::this_thread::sleep_for(10ms);
   }
-  ASSERT_GE(site.ArticleRequests(), 1u) << ReadFile(log);
+  ASSERT_GE(site.ArticleRequests(), 1u) << testing::ReadFile(log);
   auto sent = std::chrono::steady_clock::now();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int wait_status = 0;
   waitpid(pid, &wait_status, 0);
   auto took = std::chrono::steady_clock::now() - sent;
-  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) << ReadFile(log);
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) << testing::ReadFile(log);
   EXPECT_LT(took, 4500ms) << "SIGTERM waits for in-flight fetches at most 3 s";
-  EXPECT_NE(ReadFile(log).find("the rest stays queued"), std::string::npos) << ReadFile(log);
+  EXPECT_NE(testing::ReadFile(log).find("the rest stays queued"), std::string::npos)
+      << testing::ReadFile(log);
   nlohmann::json status = Status(config);
   EXPECT_EQ(status.value("queued", -1), kArticles) << status.dump();
 
   // The site renamed in the config: its queue is still shown, as not configured.
-  std::string text = ReadFile(config);
+  std::string text = testing::ReadFile(config);
   text.replace(text.find("id = \"news\""), 11, "id = \"wire\"");
   std::ofstream(config) << text;
   auto listed = nlohmann::json::parse(

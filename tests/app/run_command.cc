@@ -1,8 +1,12 @@
 #include "tests/app/run_command.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace kuzet::testing {
 
@@ -20,6 +24,28 @@ CommandResult RunShell(const std::string& command_line) {
 
 CommandResult RunKuzet(const std::string& args) {
   return RunShell(std::string(KUZET_BINARY) + " " + args);
+}
+
+pid_t StartKuzetRun(const std::string& config, const std::string& log,
+                    const std::vector<std::pair<std::string, std::string>>& env) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE* err = freopen(log.c_str(), "a", stderr);
+    FILE* out = freopen("/dev/null", "w", stdout);
+    (void)err;
+    (void)out;
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
+    execl(KUZET_BINARY, KUZET_BINARY, "run", "--config", config.c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace kuzet::testing
