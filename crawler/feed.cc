@@ -7,16 +7,11 @@
 
 #include "crawler/feed_date.h"
 #include "crawler/url.h"
+#include "crawler/xml_text.h"
 
 namespace kuzet::crawler {
 
 namespace {
-
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  size_t colon = name.rfind(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
 
 bool NameIs(const pugi::xml_node& node, std::string_view local) {
   std::string_view name = LocalName(node);
@@ -34,13 +29,6 @@ pugi::xml_node Child(const pugi::xml_node& parent, std::string_view local) {
   return {};
 }
 
-std::string Trimmed(std::string text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
-
 // Text content of an element, including CDATA and the text of nested markup.
 std::string Text(const pugi::xml_node& node) {
   if (!node) return "";
@@ -52,7 +40,7 @@ std::string Text(const pugi::xml_node& node) {
       out += Text(child);
     }
   }
-  return Trimmed(out);
+  return TrimXmlSpace(out);
 }
 
 // The base URL in effect at `node`: the feed's URL refined by every xml:base on the way down.
@@ -64,7 +52,7 @@ std::string BaseAt(const pugi::xml_node& node, const std::string& document_base)
   }
   std::string base = document_base;
   for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
-    std::string ref = Trimmed(*it);
+    std::string ref = TrimXmlSpace(*it);
     if (ref.empty()) continue;
     Result<std::string> resolved =
         base.empty() ? Result<std::string>(Status::InvalidArgument("")) : Resolve(base, ref);
@@ -78,7 +66,7 @@ std::string BaseAt(const pugi::xml_node& node, const std::string& document_base)
 }
 
 std::string Absolute(const std::string& base, const std::string& ref) {
-  std::string link = Trimmed(ref);
+  std::string link = TrimXmlSpace(ref);
   if (link.empty()) return "";
   if (!base.empty()) {
     Result<std::string> resolved = Resolve(base, link);
@@ -103,14 +91,14 @@ void ReadRssItem(const pugi::xml_node& item, const std::string& document_base, F
   out.title = Text(Child(item, "title"));
   pugi::xml_node guid = Child(item, "guid");
   out.guid = Text(guid);
-  if (out.guid.empty()) out.guid = Trimmed(item.attribute("rdf:about").value());
+  if (out.guid.empty()) out.guid = TrimXmlSpace(item.attribute("rdf:about").value());
   out.url = Absolute(base, Text(Child(item, "link")));
   if (out.url.empty()) {
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
     std::string permalink = guid.attribute("isPermaLink").value();
     if (guid && permalink != "false") out.url = Absolute(base, out.guid);
   }
-  if (out.url.empty()) out.url = Absolute(base, Trimmed(item.attribute("rdf:about").value()));
+  if (out.url.empty()) out.url = Absolute(base, TrimXmlSpace(item.attribute("rdf:about").value()));
   if (out.url.empty()) {  // Microsoft CDF: <ITEM HREF="...">
     std::string href = item.attribute("HREF").value();
     if (href.empty()) href = item.attribute("href").value();

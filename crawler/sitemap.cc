@@ -7,23 +7,11 @@
 
 #include "crawler/feed_date.h"
 #include "crawler/url.h"
+#include "crawler/xml_text.h"
 
 namespace kuzet::crawler {
 
 namespace {
-
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  size_t colon = name.rfind(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-std::string Trimmed(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(begin, end - begin + 1));
-}
 
 std::string Absolute(const std::string& base, const std::string& ref) {
   if (ref.empty()) return "";
@@ -38,7 +26,7 @@ SitemapEntry ReadEntry(const pugi::xml_node& node, const std::string& base) {
   for (pugi::xml_node child : node.children()) {
     std::string_view name = LocalName(child);
     if (name == "loc") {
-      entry.url = Absolute(base, Trimmed(child.text().get()));
+      entry.url = Absolute(base, TrimXmlSpace(child.text().get()));
     } else if (name == "lastmod" && entry.lastmod == 0) {
       entry.lastmod = ParseFeedDate(child.text().get());
     } else if (name == "news") {
@@ -59,7 +47,7 @@ Result<Sitemap> ParseText(std::string_view text, const std::string& base) {
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    std::string line = Trimmed(text.substr(start, end - start));
+    std::string line = TrimXmlSpace(text.substr(start, end - start));
     if (line.rfind("http://", 0) == 0 || line.rfind("https://", 0) == 0) {
       std::string url = Absolute(base, line);
       if (!url.empty()) sitemap.urls.push_back({url, 0});
