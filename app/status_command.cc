@@ -11,6 +11,7 @@
 #include "app/time_bound.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
+#include "crawler/crawler.h"
 
 namespace kuzet::app {
 
@@ -40,11 +41,12 @@ struct SiteReport {
   crawler::SiteStatus status;
   bool ever_crawled = false;
   int64_t queued = 0;
-  int64_t next_due_us = 0;  // 0: due now
+  int64_t next_due_us = 0;  // at or before now (0 when never read or URLs are queued): due now
   std::vector<std::pair<std::string, crawler::ResourceState>> resources;
 };
 
-Result<SiteReport> Report(const config::Site& site, const crawler::CrawlState& state) {
+Result<SiteReport> Report(const config::Site& site, const crawler::CrawlState& state,
+                          crawler::Crawler& schedule) {
   SiteReport report{&site, {}, false, 0, 0, {}};
   auto status = state.Site(site.id);
   if (!status.ok()) return status.status();
@@ -58,12 +60,10 @@ Result<SiteReport> Report(const config::Site& site, const crawler::CrawlState& s
   auto resources = state.Resources(site.id);
   if (!resources.ok()) return resources.status();
   report.resources = std::move(resources).value();
-  // Same rule as the crawler's: queued URLs make it due, else its earliest feed/page.
-  int64_t due = INT64_MAX;
-  for (const crawler::QueuedUrl& q : *queue) due = std::min(due, q.not_before_us);
-  for (const auto& [url, r] : report.resources) due = std::min(due, r.next_due_us);
-  if (!report.ever_crawled || report.resources.empty()) due = 0;
-  report.next_due_us = due == INT64_MAX ? 0 : due;
+  // The daemon's own rule (Crawler::NextDue); a time not after now means due now.
+  report.next_due_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           schedule.NextDue({site}).time_since_epoch())
+                           .count();
   return report;
 }
 
@@ -158,9 +158,11 @@ int StatusCommand(const StatusOptions& options) {
     return 1;
   }
   int64_t now = NowMicros();
+  // Only asked when sites are due: it reads the state, never crawls.
+  crawler::Crawler schedule(config->settings, state->get());
   std::vector<SiteReport> reports;
   for (const config::Site& site : sites) {
-    auto report = Report(site, **state);
+    auto report = Report(site, **state, schedule);
     if (!report.ok()) {
       std::cerr << report.status().message() << "\n";
       return 1;

@@ -189,6 +189,8 @@ TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
   }
   EXPECT_EQ(status.value("queued", -1), 0) << status.dump();
   EXPECT_EQ(status.value("total_errors", -1), 0) << status.dump();
+  EXPECT_FALSE(status["next_due"].is_null())
+      << "the feed is due again in an hour: " << status.dump();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   waitpid(pid, &wait_status, 0);
 
@@ -240,6 +242,7 @@ TEST(RestartTest, SigtermMidCrawlExitsWithinSecondsAndLeavesTheRestQueued) {
       << testing::ReadFile(log);
   nlohmann::json status = Status(config);
   EXPECT_EQ(status.value("queued", -1), kArticles) << status.dump();
+  EXPECT_TRUE(status["next_due"].is_null()) << "queued URLs make it due now: " << status.dump();
 
   // The site renamed in the config: its queue is still shown, as not configured.
   std::string text = testing::ReadFile(config);
