@@ -10,7 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
   libstemmer-dev libcpp-httplib-dev libuchardet-dev libcld2-dev
-  libsqlite3-dev zlib1g-dev libbrotli-dev python3
+  libsqlite3-dev libjemalloc-dev zlib1g-dev libbrotli-dev python3
   python3-aiosmtpd openssl python3-feedparser prometheus chromium nginx-light
 )
 

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "storage/encoding.h"
+#include "storage/newest_entries_warmer.h"
 #include "storage/records.h"
 #include "storage/sha256.h"
 #include "storage/simhash.h"
@@ -239,6 +240,9 @@ class Store::Impl {
   uint64_t next_mention_id_ = 1;
   // A read-only open of a format-1 store: its SimHashes are of the old definition.
   bool legacy_simhash_ = false;
+  // kReadWrite: refills the block cache with each rule's newest entries after flushes and
+  // compactions of mentions_by_rule.
+  std::shared_ptr<NewestEntriesWarmer> warmer_ = std::make_shared<NewestEntriesWarmer>();
 };
 
 Status Store::Impl::Error(const rocksdb::Status& s, std::string_view what) const {
@@ -294,6 +298,7 @@ Status Store::Impl::Open() {
   }
 
   rocksdb::Options options = StoreOptions(mode_);
+  if (mode_ == Mode::kReadWrite) options.listeners.push_back(warmer_);
 
   // Every family on disk must be opened; a newer format may have added some, and those are
   // opened too so that the format-version check below, not RocksDB, explains the refusal.
@@ -327,6 +332,14 @@ Status Store::Impl::Open() {
       // bucket): a memtable Bloom filter answers them without a skip-list search.
       family_options.memtable_whole_key_filtering = true;
       family_options.memtable_prefix_bloom_size_ratio = 0.02;
+    }
+    if (name == kMentionsByRuleFamily) {
+      // A rule's entries are interleaved with every other rule's in the memtable, so a query
+      // for one rule steps through nodes spread over the whole memtable; in a table file they
+      // are a few adjacent blocks, which the warmer caches. An 8 MiB memtable (instead of up to
+      // 64 MiB) moves them there sooner: bench_store at 1M mentions, `--rule R --new` p50
+      // 18.5 -> 12.8 us, p99 222 -> 146-168 us, ingest unchanged (7,000-7,100 documents/s).
+      family_options.write_buffer_size = 8 << 20;
     }
     if (name == kSimHashFamily) {
       // Every page rewrites four buckets, so the memtable fills with old versions that a lookup
@@ -372,6 +385,7 @@ Status Store::Impl::Open() {
                    std::string("column family ") + name + " is missing: not a Kuzet store");
     }
   }
+  if (mode_ == Mode::kReadWrite) warmer_->Attach(Family(kMentionsByRuleFamily));
   return CheckFormatAndLoadCounters();
 }
 
@@ -437,6 +451,7 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
 
 void Store::Impl::Close() {
   if (db_ != nullptr) {
+    warmer_->Detach();  // waits for a warming in a background thread, which uses a handle
     for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
     handles_.clear();
     db_->Close();

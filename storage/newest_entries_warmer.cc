@@ -1,0 +1,53 @@
+#include "storage/newest_entries_warmer.h"
+
+#include <memory>
+#include <string>
+
+#include "storage/records.h"
+
+namespace kuzet::storage {
+
+void NewestEntriesWarmer::Attach(rocksdb::ColumnFamilyHandle* family) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  family_ = family;
+}
+
+void NewestEntriesWarmer::OnFlushCompleted(rocksdb::DB* db, const rocksdb::FlushJobInfo& info) {
+  if (info.cf_name == kMentionsByRuleFamily) Warm(db);
+}
+
+void NewestEntriesWarmer::OnCompactionCompleted(rocksdb::DB* db,
+                                                const rocksdb::CompactionJobInfo& info) {
+  if (info.status.ok() && info.cf_name == kMentionsByRuleFamily) Warm(db);
+}
+
+size_t NewestEntriesWarmer::Warm(rocksdb::DB* db) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (family_ == nullptr) return 0;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), family_));
+  size_t read = 0;
+  // Keys are `rule 0x00 NEWEST(...)` then `rule 0x01 id BE64` (README.md, "Column families"):
+  // visit each rule once, by seeking past its ranges to the next rule's first key.
+  for (it->SeekToFirst(); it->Valid();) {
+    const std::string_view key = it->key().ToStringView();
+    const size_t end = key.find_first_of(std::string_view("\0\x01", 2));
+    if (end == std::string_view::npos || end == 0) break;  // not an index key: stop warming
+    const std::string rule(key.substr(0, end));
+    // Newest first already: the first entries of the 0x00 range.
+    it->Seek(rule + '\0');
+    for (size_t n = 0; n < kEntriesPerRange && it->Valid() && it->key().starts_with(rule + '\0');
+         ++n, ++read) {
+      it->Next();
+    }
+    // The by-id range ends with the newest ids: step back from its end.
+    it->SeekForPrev(rule + '\x01' + std::string(8, '\xff'));
+    for (size_t n = 0; n < kEntriesPerRange && it->Valid() && it->key().starts_with(rule + '\x01');
+         ++n, ++read) {
+      it->Prev();
+    }
+    it->Seek(rule + '\x02');
+  }
+  return read;
+}
+
+}  // namespace kuzet::storage
