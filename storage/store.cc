@@ -333,14 +333,6 @@ Status Store::Impl::Open() {
       family_options.memtable_whole_key_filtering = true;
       family_options.memtable_prefix_bloom_size_ratio = 0.02;
     }
-    if (name == kMentionsByRuleFamily) {
-      // A rule's entries are interleaved with every other rule's in the memtable, so a query
-      // for one rule steps through nodes spread over the whole memtable; in a table file they
-      // are a few adjacent blocks, which the warmer caches. An 8 MiB memtable (instead of up to
-      // 64 MiB) moves them there sooner: bench_store at 1M mentions, `--rule R --new` p50
-      // 18.5 -> 12.8 us, p99 222 -> 146-168 us, ingest unchanged (7,000-7,100 documents/s).
-      family_options.write_buffer_size = 8 << 20;
-    }
     if (name == kSimHashFamily) {
       // Every page rewrites four buckets, so the memtable fills with old versions that a lookup
       // must search past; a small memtable flushes them into compact tables (the whole family is
