@@ -540,6 +540,8 @@ int RunScale(int64_t docs, const fs::path& work) {
               "ratio");
   bool agree = true;
   int64_t loaded = 0;
+  // Every measure's (Kuzet, SQLite) value at each checkpoint, in the order first printed.
+  std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> series;
   for (int64_t checkpoint : {docs / 10, docs / 2, docs}) {
     // Ingest up to the checkpoint: page building is outside the timed part.
     double kuzet_s = 0, sqlite_s = 0;
@@ -562,6 +564,10 @@ int RunScale(int64_t docs, const fs::path& work) {
     loaded = checkpoint;
     const double n = static_cast<double>(checkpoint - first);
     auto row = [&](const char* what, double k, double s, double ratio, const char* unit) {
+      auto it = std::find_if(series.begin(), series.end(),
+                             [&](const auto& entry) { return entry.first == what; });
+      if (it == series.end()) it = series.insert(series.end(), {what, {}});
+      it->second.emplace_back(k, s);
       std::printf(
           "%-9lld %-9lld %-26s %10.1f%-2s %10.1f%-2s %8.2f\n", static_cast<long long>(checkpoint),
           static_cast<long long>(checkpoint * kMentionsPerDoc), what, k, unit, s, unit, ratio);
@@ -635,6 +641,22 @@ int RunScale(int64_t docs, const fs::path& work) {
         (DirBytes(work) - DirBytes(work / "kuzet")) / 1e6;  // peer.sqlite, -wal, -shm
     row("disk MB", kuzet_mb, sqlite_mb, sqlite_mb / kuzet_mb, "");
     std::fflush(stdout);
+  }
+  // Growth with the data: ten times the documents from the first checkpoint to the last. A cost
+  // that grew tenfold would be linear in the store's size; the goal is flat or logarithmic.
+  std::printf("\ngrowth from %lld to %lld documents (x10 the data): last / first\n",
+              static_cast<long long>(docs / 10), static_cast<long long>(docs));
+  std::printf("%-26s %10s %10s  %s\n", "measure", "kuzet", "sqlite", "kuzet's growth");
+  for (const auto& [what, values] : series) {
+    const double k = values.back().first / values.front().first;
+    const double q = values.back().second / values.front().second;
+    const bool rate = what.find("docs/s") != std::string::npos;  // a rate: lower is slower
+    const double cost = rate ? 1 / k : k;  // how much more each unit of work costs
+    const char* verdict = what.find("disk") != std::string::npos ? "(size)"
+                          : cost < 1.5                           ? "flat"
+                          : cost < 5                             ? "sublinear"
+                                                                 : "LINEAR";
+    std::printf("%-26s %9.2fx %9.2fx  %s\n", what.c_str(), k, q, verdict);
   }
   std::cout << (agree ? "both stores agree on every query's row count\n"
                       : "STORES DISAGREE on some query's row count\n");
