@@ -109,6 +109,8 @@ TEST(KuzetBinaryTest, AllocatesThroughJemallocOnTransparentHugePages) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("opt.thp: \"always\""), std::string::npos) << r.out.substr(0, 2000);
   EXPECT_NE(r.out.find("opt.metadata_thp: \"always\""), std::string::npos);
+  // Freed memory is kept 5 minutes before it goes back to the kernel (which splits huge pages).
+  EXPECT_NE(r.out.find("opt.dirty_decay_ms: 300000"), std::string::npos);
 }
 
 }  // namespace
