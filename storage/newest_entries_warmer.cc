@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "storage/records.h"
 
@@ -24,6 +25,8 @@ void NewestEntriesWarmer::OnCompactionCompleted(rocksdb::DB* db,
 size_t NewestEntriesWarmer::Warm(rocksdb::DB* db) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (family_ == nullptr) return 0;
+  // Best effort: a read error here only leaves blocks uncached; the query that needs them
+  // reports it.
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), family_));
   size_t read = 0;
   // Keys are `rule 0x00 NEWEST(...)` then `rule 0x01 id BE64` (README.md, "Column families"):
@@ -33,15 +36,17 @@ size_t NewestEntriesWarmer::Warm(rocksdb::DB* db) {
     const size_t end = key.find_first_of(std::string_view("\0\x01", 2));
     if (end == std::string_view::npos || end == 0) break;  // not an index key: stop warming
     const std::string rule(key.substr(0, end));
+    const std::string newest_first = rule + '\x00';
+    const std::string by_id = rule + '\x01';
     // Newest first already: the first entries of the 0x00 range.
-    it->Seek(rule + '\0');
-    for (size_t n = 0; n < kEntriesPerRange && it->Valid() && it->key().starts_with(rule + '\0');
+    it->Seek(newest_first);
+    for (size_t n = 0; n < kEntriesPerRange && it->Valid() && it->key().starts_with(newest_first);
          ++n, ++read) {
       it->Next();
     }
     // The by-id range ends with the newest ids: step back from its end.
-    it->SeekForPrev(rule + '\x01' + std::string(8, '\xff'));
-    for (size_t n = 0; n < kEntriesPerRange && it->Valid() && it->key().starts_with(rule + '\x01');
+    it->SeekForPrev(by_id + std::string(8, '\xff'));
+    for (size_t n = 0; n < kEntriesPerRange && it->Valid() && it->key().starts_with(by_id);
          ++n, ++read) {
       it->Prev();
     }
