@@ -3,8 +3,6 @@
 // store compacted reads no block from the table files, while older entries still come from
 // disk (the warming is bounded).
 #include <gtest/gtest.h>
-#include <rocksdb/perf_context.h>
-#include <rocksdb/perf_level.h>
 
 #include <string>
 
@@ -16,6 +14,7 @@ namespace {
 
 using testing::Page;
 using testing::Rule;
+using testing::TableBlocksOf;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1'700'000'000'000'000;
@@ -25,17 +24,6 @@ constexpr int kPages = 400;  // 3 mentions each: 150 per rule, more than the 64 
 std::string PageText(int i) {
   return "Report " + std::to_string(i) + " on the Zhanaozen strike, the oil workers' trial and " +
          "the union campaign, filed from Aktau with a long enough snippet to fill blocks.";
-}
-
-// Blocks read from table files (not the block cache) by `query`, on this thread.
-template <typename Query>
-uint64_t BlocksReadBy(Query query) {
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
-  rocksdb::get_perf_context()->Reset();
-  query();
-  const uint64_t reads = rocksdb::get_perf_context()->block_read_count;
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  return reads;
 }
 
 TEST(CacheWarmingTest, NewestEntriesOfEveryRuleAreCachedAfterCompaction) {
@@ -71,17 +59,17 @@ TEST(CacheWarmingTest, NewestEntriesOfEveryRuleAreCachedAfterCompaction) {
   // One try: a query that missed the cache would itself fill it, so a retry would prove nothing.
   // RocksDB calls the warmer before it counts the compaction as finished, so
   // WaitForBackgroundWork above has waited for it.
-  EXPECT_EQ(BlocksReadBy(newest_of_every_rule), 0u)
+  EXPECT_EQ(TableBlocksOf(newest_of_every_rule).read, 0u)
       << "the newest entries of some rule were not in the block cache";
 
   // The bound: a rule's oldest entries (beyond the 64 newest) were not warmed.
-  const uint64_t old_reads = BlocksReadBy([&] {
-    MentionQuery q;
-    q.rule_id = "rule0";
-    auto all = store.MentionsAfter(0, q);
-    ASSERT_TRUE(all.ok());
-    EXPECT_EQ(all->mentions.size(), 100u);  // the default limit
-  });
+  const uint64_t old_reads = TableBlocksOf([&] {
+                               MentionQuery q;
+                               q.rule_id = "rule0";
+                               auto all = store.MentionsAfter(0, q);
+                               ASSERT_TRUE(all.ok());
+                               EXPECT_EQ(all->mentions.size(), 100u);  // the default limit
+                             }).read;
   EXPECT_GT(old_reads, 0u);
 }
 

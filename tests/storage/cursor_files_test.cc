@@ -3,9 +3,8 @@
 // compacted mentions touches no block of any file, while a cursor inside them still gets every
 // newer mention, from the files and the memtable alike.
 #include <gtest/gtest.h>
-#include <rocksdb/perf_context.h>
-#include <rocksdb/perf_level.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,8 @@ namespace {
 
 using testing::Page;
 using testing::Rule;
+using testing::TableBlocks;
+using testing::TableBlocksOf;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1'700'000'000'000'000;
@@ -49,19 +50,16 @@ std::vector<uint64_t> Expected(int r, uint64_t after_id, int pages) {
 
 std::vector<uint64_t> NewFor(Store& store, const std::string& rule, uint64_t after_id,
                              uint64_t* table_blocks = nullptr) {
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
-  rocksdb::get_perf_context()->Reset();
   MentionQuery q;
   q.rule_id = rule;
   q.limit = 1000;
-  auto after = store.MentionsAfter(after_id, q);
-  const rocksdb::PerfContext& perf = *rocksdb::get_perf_context();
-  if (table_blocks != nullptr) *table_blocks = perf.block_read_count + perf.block_cache_hit_count;
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-  EXPECT_TRUE(after.ok());
+  std::optional<Result<MentionsAfterResult>> after;
+  const TableBlocks blocks = TableBlocksOf([&] { after = store.MentionsAfter(after_id, q); });
+  if (table_blocks != nullptr) *table_blocks = blocks.read + blocks.cached;
+  EXPECT_TRUE(after->ok());
   std::vector<uint64_t> ids;
-  if (after.ok()) {
-    for (const Mention& m : after->mentions) ids.push_back(m.id);
+  if (after->ok()) {
+    for (const Mention& m : (*after)->mentions) ids.push_back(m.id);
   }
   return ids;
 }

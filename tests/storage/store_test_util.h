@@ -3,6 +3,8 @@
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/perf_context.h>
+#include <rocksdb/perf_level.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -116,6 +118,23 @@ inline std::optional<std::string> ChildRole(const std::string& role) {
   const char* args = getenv("KUZET_STORAGE_CHILD_ARGS");
   if (r == nullptr || args == nullptr || role != r) return std::nullopt;
   return std::string(args);
+}
+
+// Table blocks `query` needed on this thread (RocksDB's perf context): read from the files, and
+// found in the block cache.
+struct TableBlocks {
+  uint64_t read = 0;
+  uint64_t cached = 0;
+};
+template <typename Query>
+TableBlocks TableBlocksOf(Query query) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+  query();
+  const rocksdb::PerfContext& perf = *rocksdb::get_perf_context();
+  TableBlocks blocks{perf.block_read_count, perf.block_cache_hit_count};
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  return blocks;
 }
 
 }  // namespace kuzet::storage::testing
