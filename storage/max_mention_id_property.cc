@@ -14,7 +14,7 @@ namespace {
 // `rule 0x00 NEWEST(found_at, id)` ends with the id complemented, `rule 0x01 id` with the id.
 // Any other key counts as the largest id, so that its file is never left out.
 uint64_t MentionIdOfRuleIndexKey(std::string_view key) {
-  const size_t end = key.find_first_of(std::string_view("\0\x01", 2));
+  const size_t end = IndexIdEnd(key);
   if (end == std::string_view::npos || key.size() < end + 1 + 8) return UINT64_MAX;
   const uint64_t last = DecodeFixed64BE(key.substr(key.size() - 8));
   return key[end] == '\0' ? ~last : last;

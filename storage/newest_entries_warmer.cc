@@ -33,7 +33,7 @@ size_t NewestEntriesWarmer::Warm(rocksdb::DB* db) {
   // visit each rule once, by seeking past its ranges to the next rule's first key.
   for (it->SeekToFirst(); it->Valid();) {
     const std::string_view key = it->key().ToStringView();
-    const size_t end = key.find_first_of(std::string_view("\0\x01", 2));
+    const size_t end = IndexIdEnd(key);
     if (end == std::string_view::npos || end == 0) break;  // not an index key: stop warming
     const std::string rule(key.substr(0, end));
     const std::string newest_first = rule + '\x00';

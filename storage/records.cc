@@ -58,6 +58,8 @@ uint64_t MentionIdOfIndexKey(std::string_view key) {
   return ~DecodeFixed64BE(key.substr(key.size() - 8));
 }
 
+size_t IndexIdEnd(std::string_view key) { return key.find_first_of(std::string_view("\0\x01", 2)); }
+
 std::string RuleIdIndexPrefix(std::string_view rule_id) {
   std::string key(rule_id);
   key.push_back('\x01');

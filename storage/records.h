@@ -58,6 +58,9 @@ std::string SiteIndexKey(std::string_view site_id, int64_t found_at_us, uint64_t
 // the mention id BE64. Rule ids hold no 0x00 or 0x01 byte, so the two ranges never interleave.
 std::string RuleIdIndexPrefix(std::string_view rule_id);
 std::string RuleIdIndexKey(std::string_view rule_id, uint64_t mention_id);
+// Where the rule or site id of a mentions_by_rule / mentions_by_site key ends: the position of
+// its 0x00 or 0x01 tag byte (ids hold neither), or npos when the key has no tag.
+size_t IndexIdEnd(std::string_view key);
 // The mention id at the end of any of the three index keys (at least 16 bytes).
 uint64_t MentionIdOfIndexKey(std::string_view key);
 std::string DocRulePrefix(uint64_t doc_id);

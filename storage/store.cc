@@ -70,9 +70,8 @@ class IdPrefixHint : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "kuzet.IdPrefixHint"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    size_t end = 0;
-    while (end < key.size() && static_cast<uint8_t>(key[end]) > 1) ++end;
-    return {key.data(), std::min(end + 1, key.size())};
+    const size_t end = IndexIdEnd(key.ToStringView());
+    return {key.data(), end == std::string_view::npos ? key.size() : end + 1};
   }
   bool InDomain(const rocksdb::Slice&) const override { return true; }
 };
