@@ -16,24 +16,14 @@ namespace kuzet::storage {
 namespace {
 
 using testing::DumpFamilies;
+using testing::kCourtArticle;
+using testing::kStrikeArticle;
 using testing::Page;
 using testing::Rule;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1'700'000'000'000'000;
 constexpr int64_t kHour = 3'600'000'000;
-
-// Long enough (> 33 words) to have a SimHash; the reprint differs by one prefixed word.
-const std::string kStrike =
-    "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer conditions "
-    "and the right to form an independent union. The strike lasted seven months until police "
-    "opened fire on the sixteenth of December, killing at least fourteen people in the central "
-    "square of the town. Dozens were wounded and many strikers were later put on trial.";
-const std::string kOther =
-    "The regional court in Aktau heard the appeal of the union lawyer on Tuesday. Her defence "
-    "argued that the prosecution had relied on testimony obtained under pressure, and asked the "
-    "judges to release her pending a new investigation. The hearing was adjourned until next "
-    "month after the prosecutor requested more time to study the documents.";
 
 std::unique_ptr<Store> OpenOrDie(const std::string& dir,
                                  Store::Mode mode = Store::Mode::kReadWrite) {
@@ -48,23 +38,25 @@ std::vector<uint64_t> MentionIds(const std::vector<Mention>& mentions) {
   return ids;
 }
 
-// Documents: 1 = kStrike at a.kz (site a), 2 = its reprint at b.kz (site b, same story),
-// 3 = kOther at a.kz. Mentions: 1 (doc 1, rule zh), 2 (doc 1, rule strike), 3 (doc 2, rule zh),
-// 4 (doc 3, rule union); found at kT0, kT0, kT0 + 1h, kT0 + 2h.
+// Documents: 1 = kStrikeArticle at a.kz (site a), 2 = its reprint at b.kz (site b, same story),
+// 3 = kCourtArticle at a.kz. Mentions: 1 (doc 1, rule zh), 2 (doc 1, rule strike), 3 (doc 2, rule
+// zh), 4 (doc 3, rule union); found at kT0, kT0, kT0 + 1h, kT0 + 2h.
 class AnalystTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = OpenOrDie(dir_.path());
     ASSERT_NE(store_, nullptr);
-    Put(Page("https://a.kz/1", kStrike, kT0,
-             {Rule("zh", kStrike, "Zhanaozen"), Rule("strike", kStrike, "strike")}),
+    Put(Page("https://a.kz/1", kStrikeArticle, kT0,
+             {Rule("zh", kStrikeArticle, "Zhanaozen"), Rule("strike", kStrikeArticle, "strike")}),
         "a");
-    Put(Page("https://b.kz/1", "Updated: " + kStrike, kT0 + kHour,
-             {Rule("zh", kStrike, "Zhanaozen")}),
+    Put(Page("https://b.kz/1", "Updated: " + kStrikeArticle, kT0 + kHour,
+             {Rule("zh", kStrikeArticle, "Zhanaozen")}),
         "b");
-    Put(Page("https://a.kz/2", kOther, kT0 + 2 * kHour, {Rule("union", kOther, "union")}), "a");
+    Put(Page("https://a.kz/2", kCourtArticle, kT0 + 2 * kHour,
+             {Rule("union", kCourtArticle, "union")}),
+        "a");
     // An exact reprint at a third site: a URL of document 1, no document, no mention.
-    Put(Page("https://c.kz/x", kStrike, kT0 + 3 * kHour), "c");
+    Put(Page("https://c.kz/x", kStrikeArticle, kT0 + 3 * kHour), "c");
   }
   void Put(PageInput page, const std::string& site) {
     page.site_id = site;
@@ -262,18 +254,18 @@ TEST_F(AnalystTest, DroppingOldTextsKeepsWhatAnalystsCite) {
   auto doc = store_->GetDocument(1);
   ASSERT_TRUE(doc.ok() && doc->has_value());
   EXPECT_EQ((*doc)->text, "");
-  EXPECT_EQ((*doc)->title, kStrike.substr(0, 24));
+  EXPECT_EQ((*doc)->title, kStrikeArticle.substr(0, 24));
   EXPECT_EQ((*doc)->url, "https://a.kz/1");
   EXPECT_EQ((*doc)->duplicate_urls, std::vector<std::string>{"https://c.kz/x"});
   EXPECT_EQ((*doc)->content_hash, strike_hash);
   ASSERT_EQ((*doc)->mentions.size(), 2u);
-  EXPECT_EQ((*doc)->mentions[0].snippet, kStrike);
-  EXPECT_EQ((*store_->GetDocument(3))->text, kOther) << "a newer document keeps its text";
+  EXPECT_EQ((*doc)->mentions[0].snippet, kStrikeArticle);
+  EXPECT_EQ((*store_->GetDocument(3))->text, kCourtArticle) << "a newer document keeps its text";
   EXPECT_EQ(store_->DropTextOlderThan(kT0 + 90 * 60'000'000LL)->texts_dropped, 0u);
 
   // Re-crawling the unchanged page still finds it unchanged: no new document, no mention.
-  PageInput again =
-      Page("https://a.kz/1", kStrike, kT0 + 5 * kHour, {Rule("zh", kStrike, "Zhanaozen")});
+  PageInput again = Page("https://a.kz/1", kStrikeArticle, kT0 + 5 * kHour,
+                         {Rule("zh", kStrikeArticle, "Zhanaozen")});
   again.site_id = "a";
   auto put = store_->PutPage(again);
   ASSERT_TRUE(put.ok());

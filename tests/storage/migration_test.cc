@@ -20,6 +20,8 @@ namespace {
 
 using testing::DumpFamilies;
 using testing::FamilyDump;
+using testing::kCourtArticle;
+using testing::kStrikeArticle;
 using testing::Page;
 using testing::Rule;
 using testing::TempDir;
@@ -27,16 +29,6 @@ using testing::TempDir;
 constexpr int64_t kT0 = 1'700'000'000'000'000;
 constexpr int64_t kHour = 3'600'000'000;
 
-const std::string kStrike =
-    "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer conditions "
-    "and the right to form an independent union. The strike lasted seven months until police "
-    "opened fire on the sixteenth of December, killing at least fourteen people in the central "
-    "square of the town. Dozens were wounded and many strikers were later put on trial.";
-const std::string kOther =
-    "The regional court in Aktau heard the appeal of the union lawyer on Tuesday. Her defence "
-    "argued that the prosecution had relied on testimony obtained under pressure, and asked the "
-    "judges to release her pending a new investigation. The hearing was adjourned until next "
-    "month after the prosecutor requested more time to study the documents.";
 const std::string kOld =
     "Ten years after the shooting, relatives of the victims gathered at the memorial on the "
     "square. They asked again for an independent inquiry into who gave the order to fire, and "
@@ -91,15 +83,16 @@ void DowngradeToFormat1(const std::string& db_path) {
 
 class MigrationTest : public ::testing::Test {
  protected:
-  // Documents: 1 = kOld (text later dropped by retention), 2 = kStrike, 3 = its reprint (story
-  // 2), 4 = kOther.
+  // Documents: 1 = kOld (text later dropped by retention), 2 = kStrikeArticle, 3 = its reprint
+  // (story 2), 4 = kCourtArticle.
   void SetUp() override {
     auto store = Store::Open(dir_.path());
     ASSERT_TRUE(store.ok()) << store.status().message();
-    for (auto [url, text, at] : {std::tuple{"https://a.kz/old", kOld, kT0 - 10 * kHour},
-                                 std::tuple{"https://a.kz/1", kStrike, kT0},
-                                 std::tuple{"https://b.kz/1", "Updated: " + kStrike, kT0 + kHour},
-                                 std::tuple{"https://a.kz/2", kOther, kT0 + 2 * kHour}}) {
+    for (auto [url, text, at] :
+         {std::tuple{"https://a.kz/old", kOld, kT0 - 10 * kHour},
+          std::tuple{"https://a.kz/1", kStrikeArticle, kT0},
+          std::tuple{"https://b.kz/1", "Updated: " + kStrikeArticle, kT0 + kHour},
+          std::tuple{"https://a.kz/2", kCourtArticle, kT0 + 2 * kHour}}) {
       auto put = (*store)->PutPage(Page(url, text, at, {Rule("zh", text, "the")}));
       ASSERT_TRUE(put.ok()) << put.status().message();
     }
@@ -119,7 +112,7 @@ TEST_F(MigrationTest, ReadOnlyOpenOfFormat1AnswersQueriesAndExplainsTheNearDupli
   ASSERT_TRUE(mentions.ok()) << mentions.status().message();
   EXPECT_EQ(mentions->size(), 4u);
   EXPECT_EQ((*store)->StoryDocuments(2).value(), (std::vector<uint64_t>{2, 3}));
-  auto near = (*store)->FindNearDuplicate(kStrike);
+  auto near = (*store)->FindNearDuplicate(kStrikeArticle);
   ASSERT_FALSE(near.ok());
   EXPECT_EQ(near.status().code(), Status::Code::kUnavailable);
   EXPECT_NE(near.status().message().find("format version 1"), std::string::npos)
@@ -132,13 +125,14 @@ TEST_F(MigrationTest, ReadWriteOpenRecomputesSimHashesFromTheStoredTextsAndKeeps
     auto store = Store::Open(dir_.path());
     ASSERT_TRUE(store.ok()) << store.status().message();
     // The recomputed tables find what the new definition finds.
-    auto near = (*store)->FindNearDuplicate("Breaking: " + kStrike);
+    auto near = (*store)->FindNearDuplicate("Breaking: " + kStrikeArticle);
     ASSERT_TRUE(near.ok()) << near.status().message();
     ASSERT_TRUE(near->has_value());
     EXPECT_EQ((*store)->GetDocument(**near).value()->story_id, 2u);
     EXPECT_FALSE((*store)->FindNearDuplicate(kOld)->has_value())
         << "a text dropped by retention no longer attracts reprints";
-    auto reprint = (*store)->PutPage(Page("https://c.kz/1", "Breaking: " + kStrike, kT0 + kHour));
+    auto reprint =
+        (*store)->PutPage(Page("https://c.kz/1", "Breaking: " + kStrikeArticle, kT0 + kHour));
     ASSERT_TRUE(reprint.ok()) << reprint.status().message();
     EXPECT_EQ(reprint->story_id, 2u);
     EXPECT_EQ((*store)->StoryDocuments(2).value(), (std::vector<uint64_t>{2, 3, 5}));
@@ -156,10 +150,10 @@ TEST_F(MigrationTest, ReadWriteOpenRecomputesSimHashesFromTheStoredTextsAndKeeps
   }
   const std::map<uint64_t, std::optional<uint64_t>> expected = {
       {1, std::nullopt},
-      {2, TextSimHash(kStrike)},
-      {3, TextSimHash("Updated: " + kStrike)},
-      {4, TextSimHash(kOther)},
-      {5, TextSimHash("Breaking: " + kStrike)}};
+      {2, TextSimHash(kStrikeArticle)},
+      {3, TextSimHash("Updated: " + kStrikeArticle)},
+      {4, TextSimHash(kCourtArticle)},
+      {5, TextSimHash("Breaking: " + kStrikeArticle)}};
   EXPECT_EQ(simhash_of, expected);
   size_t entries = 0;
   for (const auto& [key, value] : dump["simhash"]) {

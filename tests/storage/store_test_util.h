@@ -19,6 +19,18 @@
 
 namespace kuzet::storage::testing {
 
+// Two real-length article texts (over 32 words: each has a SimHash) on different subjects.
+inline const std::string kStrikeArticle =
+    "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer conditions "
+    "and the right to form an independent union. The strike lasted seven months until police "
+    "opened fire on the sixteenth of December, killing at least fourteen people in the central "
+    "square of the town. Dozens were wounded and many strikers were later put on trial.";
+inline const std::string kCourtArticle =
+    "The regional court in Aktau heard the appeal of the union lawyer on Tuesday. Her defence "
+    "argued that the prosecution had relied on testimony obtained under pressure, and asked the "
+    "judges to release her pending a new investigation. The hearing was adjourned until next "
+    "month after the prosecutor requested more time to study the documents.";
+
 // A fresh directory under /tmp, removed with everything in it when the object goes.
 class TempDir {
  public:
