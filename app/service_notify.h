@@ -43,10 +43,12 @@ class ServiceNotifier {
   // A one-line status systemctl status shows.
   Status SetStatus(std::string_view text);
 
-  // Sends WATCHDOG=1 when half the watchdog timeout has passed since the last one (so a ping is
-  // never late by more than the caller's own wake-up period); does nothing without a watchdog.
+  // Sends WATCHDOG=1 when a quarter of the watchdog timeout has passed since the last one;
+  // called at least every watchdog_period(), no gap exceeds 3/4 of the timeout. Does nothing
+  // without a watchdog.
   Status FeedWatchdog();
-  // How long the caller may sleep between FeedWatchdog calls; nullopt without a watchdog.
+  // How long the caller may sleep between FeedWatchdog calls (half the timeout); nullopt
+  // without a watchdog.
   std::optional<std::chrono::milliseconds> watchdog_period() const;
 
   // Sends `state` (KEY=VALUE lines) as one datagram. Failures are logged (with the socket) and
