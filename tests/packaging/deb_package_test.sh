@@ -42,8 +42,9 @@ for path in ./usr/bin/kuzet ./etc/kuzet/kuzet.toml ./usr/lib/systemd/system/kuze
   grep -qx -- "$path" <<< "$contents" || fail "the package lacks $path"
 done
 ! grep -q '^\./usr/local' <<< "$contents" || fail "files under /usr/local"
-dpkg-deb --fsys-tarfile "$deb" | tar -x -O ./usr/lib/systemd/system/kuzet.service |
-  grep -qx 'ExecStart=/usr/bin/kuzet run --config /etc/kuzet/kuzet.toml' ||
+# Read whole before grep -q, which would close the pipe early (SIGPIPE under pipefail).
+unit=$(dpkg-deb --fsys-tarfile "$deb" | tar -x -O ./usr/lib/systemd/system/kuzet.service)
+grep -qx 'ExecStart=/usr/bin/kuzet run --config /etc/kuzet/kuzet.toml' <<< "$unit" ||
   fail "the packaged unit does not start /usr/bin/kuzet"
 
 if command -v lintian >/dev/null; then

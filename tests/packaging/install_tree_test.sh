@@ -25,7 +25,8 @@ grep -qx 'ExecStart=/usr/bin/kuzet run --config /etc/kuzet/kuzet.toml' \
   "$root/usr/lib/systemd/system/kuzet.service" || fail "the unit's ExecStart is not the installed binary"
 grep -q '^data_dir = "/var/lib/kuzet"$' "$root/etc/kuzet/kuzet.toml" || fail "data_dir not /var/lib/kuzet"
 kuzet="$root/usr/bin/kuzet"
-"$kuzet" --help | grep -q 'else /etc/kuzet/kuzet.toml' || fail "--help does not name /etc/kuzet/kuzet.toml"
+help=$("$kuzet" --help)
+grep -q 'else /etc/kuzet/kuzet.toml' <<< "$help" || fail "--help does not name /etc/kuzet/kuzet.toml"
 
 # The shipped config as it is, found through $KUZET_CONFIG without --config.
 out=$(KUZET_CONFIG="$root/etc/kuzet/kuzet.toml" "$kuzet" check-config)
