@@ -3,12 +3,14 @@
 
 Checks the sd_notify(3) messages arrive in order (READY=1 after start; RELOADING=1 then READY=1
 on SIGHUP; STOPPING=1 on SIGTERM) and that the watchdog is fed while a crawl is in progress
-(WATCHDOG_USEC=600 ms: a ping at least every 300 ms, here over a crawl of slow pages).
+(WATCHDOG_USEC=600 ms: no gap between pings may reach it, over a 3 s crawl of slow pages), and that
+with stderr connected to "the journal" ($JOURNAL_STREAM) every log line has its priority prefix.
 
 Usage: notify_daemon_test.py KUZET_BINARY
 """
 import http.server
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -82,10 +84,12 @@ terms = ["Zhanaozen"]
         systemd.bind(notify_path)
         systemd.settimeout(0.2)
         log_path = os.path.join(tmp, "kuzet.log")
-        env = dict(os.environ, NOTIFY_SOCKET=notify_path, WATCHDOG_USEC="600000",
-                   KUZET_LOG_LEVEL="info")
-        env.pop("WATCHDOG_PID", None)
         with open(log_path, "w") as log:
+            # stderr is "the journal": the file JOURNAL_STREAM names, as systemd.exec(5) sets it.
+            st = os.fstat(log.fileno())
+            env = dict(os.environ, NOTIFY_SOCKET=notify_path, WATCHDOG_USEC="600000",
+                       KUZET_LOG_LEVEL="info", JOURNAL_STREAM=f"{st.st_dev}:{st.st_ino}")
+            env.pop("WATCHDOG_PID", None)
             daemon = subprocess.Popen([binary, "run", "--config", config], env=env,
                                       stdout=subprocess.DEVNULL, stderr=log)
         messages = []  # (seconds since start, message)
@@ -133,6 +137,10 @@ terms = ["Zhanaozen"]
         if code != 0:
             fail(f"exit code {code}", log_path)
 
+        lines = open(log_path, errors="replace").read().splitlines()
+        unprefixed = [line for line in lines if not re.match(r"<[0-7]>", line)]
+        if not lines or unprefixed:
+            fail(f"log lines without a journal priority: {unprefixed[:3]}", log_path)
         states = [m.split("\n")[0] for _, m in messages if m != "WATCHDOG=1"]
         want = ["READY=1", "RELOADING=1", "READY=1", "STOPPING=1"]
         if states != want:
