@@ -1,18 +1,67 @@
 #!/usr/bin/env bash
-# Installs every Debian package Kuzet needs, then configures and builds it (Release, warnings on).
+# Installs the Debian 12 packages Kuzet needs, then configures and builds it (Release, warnings on).
+#
+#   ./setup.sh          what building and running the daemon needs; builds `build/kuzet`
+#   ./setup.sh --test   also the tools the tests drive (browser, Prometheus, nginx, an SMTP
+#                       server, lintian, ...); builds every test and benchmark
+#
 # Safe to run again: apt-get skips what is installed and CMake rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+with_tests=0
+case "${1:-}" in
+  "") ;;
+  --test) with_tests=1 ;;
+  *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+esac
+
+# To build and run: the compiler, CMake, and the libraries' development packages (their runtime
+# libraries come with them). One package a line, sorted, so additions merge cleanly.
 packages=(
-  build-essential cmake pkg-config git ca-certificates
-  libcurl4-openssl-dev libgumbo-dev libicu-dev librocksdb-dev
-  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
-  libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
-  libstemmer-dev libcpp-httplib-dev libuchardet-dev libcld2-dev
-  libsqlite3-dev libjemalloc-dev zlib1g-dev libbrotli-dev python3
-  python3-aiosmtpd openssl python3-feedparser prometheus chromium nginx-light
+  build-essential
+  ca-certificates
+  cmake
+  git
+  libbrotli-dev
+  libcld2-dev
+  libcli11-dev
+  libcpp-httplib-dev
+  libcurl4-openssl-dev
+  libfmt-dev
+  libgmock-dev
+  libgtest-dev
+  libgumbo-dev
+  libicu-dev
+  libjemalloc-dev
+  libpugixml-dev
+  librocksdb-dev
+  libspdlog-dev
+  libsqlite3-dev
+  libtomlplusplus-dev
+  libuchardet-dev
+  nlohmann-json3-dev
+  pkg-config
+  zlib1g-dev
 )
+
+# What the tests drive or inspect, never the daemon.
+test_packages=(
+  bash-completion
+  chromium
+  dpkg-dev
+  lintian
+  man-db
+  nginx-light
+  openssl
+  prometheus
+  python3
+  python3-aiosmtpd
+  python3-feedparser
+  systemd
+)
+
+[ "$with_tests" = 1 ] && packages+=("${test_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,4 +74,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j "$(nproc)"
+if [ "$with_tests" = 1 ]; then
+  cmake --build build -j "$(nproc)"
+else
+  cmake --build build --target kuzet -j "$(nproc)"
+fi

@@ -19,6 +19,7 @@
 #include "app/logging.h"
 #include "app/pipeline.h"
 #include "app/rules.h"
+#include "app/service_notify.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
@@ -134,6 +135,8 @@ int RunCommand(const std::string& config_path) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Type=notify under systemd (app/service_notify.h); read before any thread starts.
+  ServiceNotifier systemd = ServiceNotifier::FromEnvironment();
 
   auto loaded = LoadCrawlSetup(config_path);
   if (!loaded.ok()) {
@@ -176,6 +179,7 @@ int RunCommand(const std::string& config_path) {
   }
   spdlog::info("kuzet running: {} sites, {} rules, data in {}", setup->config.sites.size(),
                setup->config.rules.size(), setup->config.settings.data_dir);
+  systemd.Ready();
 
   using Clock = std::chrono::steady_clock;
   bool stopping = false;
@@ -183,11 +187,16 @@ int RunCommand(const std::string& config_path) {
 
   // Waits up to `timeout` for a signal; SIGTERM/SIGINT also stop the crawl in progress.
   auto wait_for_signal = [&](std::chrono::milliseconds timeout) {
+    if (auto period = systemd.watchdog_period()) timeout = std::min(timeout, *period);
     timespec ts{static_cast<time_t>(timeout.count() / 1000),
                 static_cast<long>(timeout.count() % 1000) * 1000000L};
     int sig = sigtimedwait(&signals, nullptr, &ts);
+    systemd.FeedWatchdog();
     if (sig == SIGTERM || sig == SIGINT) {
-      if (!stopping) spdlog::info("signal {}: finishing in-flight work, then exiting", sig);
+      if (!stopping) {
+        spdlog::info("signal {}: finishing in-flight work, then exiting", sig);
+        systemd.Stopping();
+      }
       stopping = true;
       site_crawler->Stop();
     } else if (sig == SIGHUP) {
@@ -221,6 +230,7 @@ int RunCommand(const std::string& config_path) {
     }
     if (reload) {
       reload = false;
+      systemd.Reloading();
       auto fresh = LoadCrawlSetup(config_path);
       if (!fresh.ok()) {
         spdlog::error("SIGHUP: config not reloaded, keeping the old one: {}",
@@ -235,6 +245,7 @@ int RunCommand(const std::string& config_path) {
         spdlog::info("SIGHUP: config reloaded: {} sites, {} rules", setup->config.sites.size(),
                      setup->config.rules.size());
       }
+      systemd.Ready();
     }
     if (stopping) break;
     // Sleep until the next site is due, waking at least once a minute and on any signal, and

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
+#include "app/config_path.h"
 #include "app/logging.h"
 
 namespace {
@@ -21,31 +22,35 @@ int main(int argc, char** argv) {
   CLI::App cli{"kuzet: watches news and union sites for keyword mentions in en/ru/kk"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", "kuzet 0.1.0");
+  cli.fallthrough();  // --log-format is taken after the subcommand too
+  cli.footer("Without --config, a command reads $KUZET_CONFIG, else " + SystemConfigPath() + ".");
+  std::string log_format;
+  cli.add_option("--log-format", log_format,
+                 "Log lines on stderr: text (UTC), journal (sd-daemon priorities) or json; "
+                 "default journal when stderr is the journal, else text")
+      ->check(CLI::IsMember({"text", "journal", "json"}));
 
   auto* check = cli.add_subcommand("check-config", "Validate a config file and its rules");
   std::string check_file;
   auto* check_positional = check->add_option("file", check_file, "Config file");
   auto* check_flag = check->add_option("-c,--config", check_file, "Config file");
   check_positional->excludes(check_flag);
-  check->callback([&] {
-    if (check_file.empty()) throw CLI::RequiredError("check-config: a config file");
-  });
 
   CrawlOptions crawl;
   bool once = false;
   auto* crawl_cmd = cli.add_subcommand("crawl", "Crawl every site once and print a summary");
   crawl_cmd->add_flag("--once", once, "Crawl once and exit (the only mode; see `run`)");
-  crawl_cmd->add_option("-c,--config", crawl.config_path, "Config file")->required();
+  crawl_cmd->add_option("-c,--config", crawl.config_path, "Config file");
   crawl_cmd->add_option("--site", crawl.site_ids, "Only these site ids");
 
   std::string run_config;
   auto* run = cli.add_subcommand("run", "Run the monitoring daemon");
-  run->add_option("-c,--config", run_config, "Config file")->required();
+  run->add_option("-c,--config", run_config, "Config file");
 
   StatusOptions status;
   auto* status_cmd =
       cli.add_subcommand("status", "Per site: last fetch, errors, queued URLs, next due time");
-  status_cmd->add_option("-c,--config", status.config_path, "Config file")->required();
+  status_cmd->add_option("-c,--config", status.config_path, "Config file");
   status_cmd->add_option("--site", status.site, "Only this site, with its feeds and pages");
   status_cmd->add_option("--format", status.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
@@ -131,9 +136,24 @@ int main(int argc, char** argv) {
   auto* test_alert_cmd =
       cli.add_subcommand("test-alert", "Send a sample alert for RULE through its channels");
   test_alert_cmd->add_option("rule", test_alert.rule_id, "Rule id")->required();
-  test_alert_cmd->add_option("-c,--config", test_alert.config_path, "Config file")->required();
+  test_alert_cmd->add_option("-c,--config", test_alert.config_path, "Config file");
 
   CLI11_PARSE(cli, argc, argv);
+  if (auto format = ParseLogFormat(log_format)) SetLogFormat(*format);
+
+  // Commands that need a store or rules and were given neither --config nor --data-dir.
+  for (std::string* path : {&check_file, &crawl.config_path, &run_config, &status.config_path,
+                            &test_alert.config_path}) {
+    if (path->empty()) *path = DefaultConfigPath();
+  }
+  for (auto [path, data_dir] : {std::pair{&mentions.config_path, &mentions.data_dir},
+                                {&doc.config_path, &doc.data_dir},
+                                {&stories.config_path, &stories.data_dir},
+                                {&compact.config_path, &compact.data_dir},
+                                {&alerts.config_path, &alerts.data_dir},
+                                {&serve.config_path, &serve.data_dir}}) {
+    if (path->empty() && data_dir->empty()) *path = DefaultConfigPath();
+  }
 
   if (check->parsed()) return CheckConfigCommand(check_file);
   if (crawl_cmd->parsed()) return CrawlOnceCommand(crawl);
