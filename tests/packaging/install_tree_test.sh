@@ -15,7 +15,7 @@ for path in usr/bin/kuzet etc/kuzet/kuzet.toml usr/lib/systemd/system/kuzet.serv
     usr/lib/sysusers.d/kuzet.conf usr/share/man/man1/kuzet.1.gz \
     usr/share/bash-completion/completions/kuzet usr/share/doc/kuzet/README.md \
     usr/share/doc/kuzet/NOTICE usr/share/doc/kuzet/copyright usr/share/doc/kuzet/config.md \
-    usr/share/doc/kuzet/install.md usr/share/doc/kuzet/scaling.md \
+    usr/share/doc/kuzet/scaling.md \
     usr/share/doc/kuzet/examples/example.toml; do
   [ -s "$root/$path" ] || fail "$path missing or empty"
 done
