@@ -36,11 +36,11 @@ struct Phrase {
   uint32_t length = 0;
 };
 
-// A trie payload: word `index` of `phrase`, reachable with tails allowed by `rule`.
+// A trie payload: word `index` of `phrase`, reachable with tails allowed by `tail`.
 struct WordEntry {
   uint32_t phrase = 0;
   uint32_t index = 0;
-  TailRule rule = TailRule::kExact;
+  Morphology::WordTail tail;
 };
 
 struct ModeIndex {
@@ -89,8 +89,10 @@ struct Matcher::Compiled {
   // Registers `written` as operand; errors read "column N: ..." relative to `written`.
   Result<uint32_t> AddOperand(const std::string& written, KeyMode mode, bool rule_exact);
   // Enters the words of one phrase (keys) into the trie of `index`.
+  // names[k]: word k was written capitalized (a proper name: derivation, other alphabets).
   void AddPhrase(uint32_t operand_id, const std::vector<std::string>& keys,
-                 const TermAlternative& alt, bool rule_exact, ModeIndex* index);
+                 const std::vector<bool>& names, const TermAlternative& alt, bool rule_exact,
+                 ModeIndex* index);
   // The rule AddOperand attaches operands to (the one being compiled).
   uint32_t current_rule = 0;
 };

@@ -41,6 +41,40 @@ const std::vector<RawSlot> kKazakhSlots = {
      {5, 6}},
 };
 
+// Russian derivation from a name, as ordered slots like the Kazakh chain: an optional linking
+// element, then the adjective suffix -ск- with an adjective ending (Мангистау+ск+ая,
+// Алмат+ин+ск+ий, КазМунайГаз+ов+ск+ий, Жанаозен+ск+ого) or a resident noun -ец / -ц- + noun
+// ending / -к- + noun ending (казахстан+ец, жанаозен+ц+ы, актау+с+ц+ев, казахстан+к+а).
+// A suffix alone never ends the word: "Уральск" (a town) is not Урал+ск.
+struct RawDerivationSlot {
+  std::vector<std::string> suffixes;
+  std::vector<int> after;  // -1: at the start of the tail
+  bool terminal;
+};
+const std::vector<RawDerivationSlot> kRussianDerivationSlots = {
+    /*0 linking*/ {{"ин", "ен", "ов", "ев", "ан", "ян", "с", "й"}, {}, false},
+    /*1 adjective*/ {{"ск"}, {-1, 0}, false},
+    /*2 adjective endings*/
+    {{"ий", "ый", "ая", "ое", "ие", "ые", "ого", "ому", "ой", "ую", "им", "ым", "их", "ых", "ими",
+      "ыми", "ом", "ою"},
+     {1},
+     true},
+    /*3 resident, singular*/ {{"ец"}, {-1, 0}, true},
+    /*4 resident stem*/ {{"ц"}, {-1, 0}, false},
+    /*5 resident endings*/ {{"ы", "а", "у", "ем", "ом", "ев", "ам", "ами", "ах", "е"}, {4}, true},
+    /*6 female resident*/ {{"к"}, {-1, 0}, false},
+    /*7 female resident endings*/ {{"а", "и", "у", "ой", "ою", "е", "ам", "ами", "ах"}, {6}, true},
+};
+
+// Russian surnames in -ов/-ев/-ин: the masculine term does not derive (Козловский is another
+// family) and does not take the feminine-only endings; -а is both his genitive and her name.
+const std::vector<std::string> kMasculineSurnameFinals = {"ов", "ев", "ёв", "ин", "ын",
+                                                          "ov", "ev", "in", "yn"};
+const std::vector<std::string> kFeminineSurnameFinals = {"ова", "ева", "ёва", "ина", "ына",
+                                                         "ova", "eva", "ina", "yna"};
+const std::vector<std::string> kFeminineOnlySurnameEndings = {"ой", "ою"};
+constexpr char kAmbiguousSurnameEnding[] = "а";
+
 const std::vector<std::string> kEnglishEndings = {"s", "es"};
 
 // Nominative endings cut from a term to get the stem its other forms share.
@@ -128,6 +162,19 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
   for (const auto& e : kEnglishEndings) AddUnique(&english[0].suffixes, fold(e));
   grammars_.push_back(std::move(english));
 
+  derivation_.resize(kRussianDerivationSlots.size());
+  for (size_t d = 0; d < kRussianDerivationSlots.size(); ++d) {
+    derivation_[d].after = kRussianDerivationSlots[d].after;
+    derivation_[d].terminal = kRussianDerivationSlots[d].terminal;
+    for (const auto& suffix : kRussianDerivationSlots[d].suffixes) {
+      AddUnique(&derivation_[d].suffixes, fold(suffix));
+    }
+  }
+  for (const auto& e : kMasculineSurnameFinals) AddUnique(&masculine_surname_finals_, fold(e));
+  for (const auto& e : kFeminineSurnameFinals) AddUnique(&feminine_surname_finals_, fold(e));
+  for (const auto& e : kFeminineOnlySurnameEndings) AddUnique(&feminine_only_endings_, fold(e));
+  ambiguous_surname_ending_ = fold(kAmbiguousSurnameEnding);
+
   // Longest first, so the shortest stem is not preferred over a closer one.
   for (const auto& e : kNominativeEndings) AddUnique(&nominative_endings_, fold(e));
   std::sort(nominative_endings_.begin(), nominative_endings_.end(),
@@ -146,7 +193,7 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
 
 bool Morphology::ParseSlots(const Slots& grammar, int last_slot, std::string_view tail,
                             char prev) const {
-  if (tail.empty()) return true;
+  if (tail.empty()) return last_slot < 0 || grammar[static_cast<size_t>(last_slot)].terminal;
   // Cross-script keys collapse doubled letters, so a suffix that starts with the letter the stem
   // ends with loses it (Жаңаөзен+нің → janaozenin).
   const bool collapsed = mode_ == KeyMode::kCrossScript;
@@ -169,6 +216,30 @@ bool Morphology::ParseSlots(const Slots& grammar, int last_slot, std::string_vie
     }
   }
   return false;
+}
+
+bool Morphology::EndsWithAny(std::string_view key, const std::vector<std::string>& endings) const {
+  return std::any_of(endings.begin(), endings.end(),
+                     [&](const std::string& e) { return EndsWith(key, e); });
+}
+
+bool Morphology::TailNeedsMasculineContext(std::string_view tail) const {
+  return tail == ambiguous_surname_ending_;
+}
+
+bool Morphology::AcceptsTail(const WordTail& variant, std::string_view tail, char prev,
+                             unsigned grammars, bool cyrillic_word) const {
+  if (variant.masculine_surname &&
+      std::find(feminine_only_endings_.begin(), feminine_only_endings_.end(), tail) !=
+          feminine_only_endings_.end()) {
+    return false;
+  }
+  // A stem cut from a nominative ending declines only in Cyrillic (see kCyrillicStem); its
+  // derived adjectives are romanized too (Almatinskaya).
+  const bool inflects = variant.rule != TailRule::kCyrillicStem || cyrillic_word;
+  if (inflects && AcceptsTail(variant.rule, tail, prev, grammars)) return true;
+  if (!variant.derives || tail.empty() || tail.size() > 24) return false;
+  return ParseSlots(derivation_, -1, tail, prev);
 }
 
 unsigned Morphology::GrammarsForLanguage(std::string_view language) {
@@ -208,36 +279,51 @@ bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
 
 std::vector<Morphology::Variant> Morphology::SpellingVariants(const std::string& key,
                                                               TailRule rule) const {
-  std::vector<Variant> out = {{key, rule}};
+  std::vector<Variant> out = {{key, {rule}}};
   if (mode_ == KeyMode::kCrossScript && key.size() > 1) {
     // Final -z/-s: газ is gas in English (КазМунайГаз, KazMunaiGas), and the Russian final
     // consonant is devoiced anyway.
-    if (key.back() == 'z') out.push_back({key.substr(0, key.size() - 1) + "s", rule});
-    if (key.back() == 's') out.push_back({key.substr(0, key.size() - 1) + "z", rule});
+    if (key.back() == 'z') out.push_back({key.substr(0, key.size() - 1) + "s", {rule}});
+    if (key.back() == 's') out.push_back({key.substr(0, key.size() - 1) + "z", {rule}});
   }
   return out;
 }
 
-std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::string& key) const {
-  if (CodePointCount(key) < kMinInflectingLength) return SpellingVariants(key, TailRule::kExact);
+std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::string& key,
+                                                                bool name) const {
+  const size_t length = CodePointCount(key);
+  if (length < kMinInflectingLength) return SpellingVariants(key, TailRule::kExact);
+  // Surnames are names of at least five letters (Козлов, Путин); shorter -ин/-ов words are
+  // ordinary ones.
+  const bool masculine_surname =
+      name && length >= 5 && EndsWithAny(key, masculine_surname_finals_);
+  const bool surname =
+      masculine_surname || (name && length >= 5 && EndsWithAny(key, feminine_surname_finals_));
+  const bool derives = name && !surname;
   std::vector<Variant> out = SpellingVariants(key, TailRule::kInflection);
+  for (Variant& v : out) {
+    v.tail.derives = derives && CodePointCount(v.key) >= kMinDerivingStemLength;
+    v.tail.masculine_surname = masculine_surname;
+  }
   auto stem_long_enough = [](std::string_view stem) {
     return CodePointCount(stem) >= kMinInflectingLength;
   };
   for (const std::string& ending : nominative_endings_) {
     if (!EndsWith(key, ending)) continue;
     std::string stem = key.substr(0, key.size() - ending.size());
-    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kCyrillicStem});
+    if (!stem_long_enough(stem)) continue;
+    const bool stem_derives = derives && CodePointCount(stem) >= kMinDerivingStemLength;
+    out.push_back({stem, {TailRule::kCyrillicStem, stem_derives, false}});
   }
   for (const auto& [from, to] : final_alternations_) {
     if (!EndsWith(key, from)) continue;
     std::string stem = key.substr(0, key.size() - from.size()) + to;
-    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kKazakhVoiced});
+    if (stem_long_enough(stem)) out.push_back({stem, {TailRule::kKazakhVoiced}});
   }
   for (const auto& [from, to] : fleeting_vowels_) {
     if (!EndsWith(key, from)) continue;
     std::string form = key.substr(0, key.size() - from.size()) + to;
-    if (stem_long_enough(form)) out.push_back({form, TailRule::kExact});
+    if (stem_long_enough(form)) out.push_back({form, {TailRule::kExact}});
   }
   return out;
 }
