@@ -18,6 +18,7 @@
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/morphology.h"
 #include "extractor/keywords/query.h"
+#include "extractor/keywords/surname_context.h"
 #include "extractor/keywords/term_syntax.h"
 
 namespace kuzet::keywords {
@@ -73,6 +74,7 @@ std::string PrimaryLanguage(std::string_view tag);
 
 struct Matcher::Compiled {
   KeyFolder folder;
+  SurnameContext surname_context{folder};  // after folder: it keeps a pointer to it
   ModeIndex modes[kKeyModeCount];
   std::vector<Operand> operands;
   std::vector<Phrase> phrases;

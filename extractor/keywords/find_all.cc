@@ -124,7 +124,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       const uint32_t form = token_form[t];
       token_hits[t] = &distinct_hits[form];
       const Hits& masculine = distinct_masculine_hits[form];
-      if (masculine.empty() || SurnameNamesAWoman(index, t)) continue;
+      if (masculine.empty() || c.surname_context.NamesAWoman(index, t)) continue;
       auto merged = std::make_unique<Hits>(distinct_hits[form]);
       for (const auto& hit : masculine) {
         if (std::find(merged->begin(), merged->end(), hit) == merged->end()) merged->push_back(hit);

@@ -44,7 +44,8 @@ const std::vector<RawSlot> kKazakhSlots = {
 // Russian derivation from a name, as ordered slots like the Kazakh chain: an optional linking
 // element, then the adjective suffix -ск- with an adjective ending (Мангистау+ск+ая,
 // Алмат+ин+ск+ий, КазМунайГаз+ов+ск+ий, Жанаозен+ск+ого) or a resident noun -ец / -ц- + noun
-// ending / -к- + noun ending (казахстан+ец, жанаозен+ц+ы, актау+с+ц+ев, казахстан+к+а).
+// ending / -к- + noun ending / -чан- + noun ending (казахстан+ец, жанаозен+ц+ы, актау+с+ц+ев,
+// казахстан+к+а, астан+чан+е).
 // A suffix alone never ends the word: "Уральск" (a town) is not Урал+ск.
 struct RawDerivationSlot {
   std::vector<std::string> suffixes;
@@ -64,6 +65,9 @@ const std::vector<RawDerivationSlot> kRussianDerivationSlots = {
     /*5 resident endings*/ {{"ы", "а", "у", "ем", "ом", "ев", "ам", "ами", "ах", "е"}, {4}, true},
     /*6 female resident*/ {{"к"}, {-1, 0}, false},
     /*7 female resident endings*/ {{"а", "и", "у", "ой", "ою", "е", "ам", "ами", "ах"}, {6}, true},
+    /*8 resident -чан-*/ {{"чан"}, {-1}, false},
+    /*9 its endings*/
+    {{"е", "ам", "ами", "ах", "ин", "ина", "ину", "ином", "ка", "ки", "ку", "кой", "ок"}, {8}, true},
 };
 
 // Russian surnames in -ов/-ев/-ин: the masculine term does not derive (Козловский is another

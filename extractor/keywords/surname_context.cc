@@ -33,16 +33,6 @@ bool Adjacent(const TextIndex& index, size_t a) {
   return true;
 }
 
-bool StartsSentence(const TextIndex& index, size_t t) {
-  if (t == 0) return true;
-  const auto& tokens = index.tokens();
-  for (int32_t i = tokens[t - 1].u16_end; i < tokens[t].u16_begin; ++i) {
-    const char16_t c = index.text().charAt(i);
-    if (c == u'.' || c == u'!' || c == u'?' || c == u'\n' || c == u'\u2026') return true;
-  }
-  return false;
-}
-
 bool IsFemalePatronymic(std::u16string_view w) {
   return EndsWithAny(w, {u"овна", u"евна", u"ична", u"овны", u"евны", u"ичны", u"овне", u"евне",
                          u"ичне", u"овну", u"евну", u"ичну", u"овной", u"евной", u"ичной",
@@ -57,11 +47,30 @@ bool IsTitle(std::u16string_view w) {
   return false;
 }
 
-bool IsCapitalizedFeminineGivenName(const TextIndex& index, const Token& token) {
-  const std::u16string_view w = index.TokenText(token);
-  if (w.size() < 3 || !u_isupper(w[0]) || !u_islower(w[1])) return false;
-  const char16_t last = w.back();
-  return last == u'а' || last == u'я' || last == u'a';
+// Common given names of women in Kazakhstan and Russia, nominative (Kazakh ones in both
+// spellings where Russian spelling differs). Not names that double as a man's genitive.
+constexpr const char* kWomensNames[] = {
+    "Анна",      "Мария",     "Наталья",   "Наталия",   "Елена",     "Ольга",     "Татьяна",
+    "Ирина",     "Светлана",  "Екатерина", "Юлия",      "Марина",    "Галина",    "Людмила",
+    "Надежда",   "Любовь",    "Вера",      "Нина",      "Анастасия", "Дарья",     "Ксения",
+    "Оксана",    "Алла",      "Лариса",    "Лидия",     "Зоя",       "Валентина", "Тамара",
+    "Раиса",     "Софья",     "Полина",    "Алина",     "Виктория",  "Кристина",  "Елизавета",
+    "Жанна",     "Роза",      "Зинаида",   "Антонина",  "Маргарита", "Вероника",  "Олеся",
+    "Инна",      "Эльвира",   "Диана",     "Карина",    "Ангелина",  "Яна",       "Айгуль",
+    "Айгүл",     "Гульнар",   "Гульнара",  "Гүлнар",    "Айжан",     "Жанар",     "Асель",
+    "Әсел",      "Асем",      "Әсем",      "Динара",    "Дана",      "Айман",     "Салтанат",
+    "Сауле",     "Сәуле",     "Майра",     "Мадина",    "Назерке",   "Жансая",    "Алия",
+    "Әлия",      "Гульмира",  "Гүлмира",   "Айнур",     "Камила",    "Арайлым",   "Меруерт",
+    "Айша",      "Зарина",    "Жибек",     "Ботагоз",   "Ботагөз",   "Акмарал",   "Ақмарал",
+    "Шынар",     "Жулдыз",    "Жұлдыз",    "Лаура",     "Анель",     "Томирис",   "Гульжан",
+    "Гүлжан",    "Раушан",    "Айгерим",   "Айгерім",   "Гаухар",    "Ainur",     "Natalia",
+    "Natalya",   "Maria",     "Elena",     "Olga",      "Tatiana",   "Tatyana",   "Irina",
+    "Svetlana",  "Yulia",     "Julia",     "Anna",      "Roza",      "Rosa",      "Zhanna",
+    "Aigul",     "Gulnara",   "Gulnar",    "Aizhan",    "Zhanar",    "Assel",     "Dinara",
+    "Saule",     "Madina",    "Aliya",     "Aigerim",   "Gaukhar",   "Ekaterina", "Yekaterina"};
+
+bool IsFeminineAdjective(std::u16string_view lower_word) {
+  return lower_word.size() >= 5 && EndsWithAny(lower_word, {u"ая", u"яя"});
 }
 
 bool IsFemininePastVerb(const TextIndex& index, const Token& token) {
@@ -72,12 +81,18 @@ bool IsFemininePastVerb(const TextIndex& index, const Token& token) {
 
 }  // namespace
 
-bool SurnameNamesAWoman(const TextIndex& index, size_t t) {
+SurnameContext::SurnameContext(const KeyFolder& folder) : folder_(&folder) {
+  for (const char* name : kWomensNames) {
+    womens_names_.insert(folder.FoldUtf8(name, KeyMode::kCrossScript));
+  }
+}
+
+bool SurnameContext::NamesAWoman(const TextIndex& index, size_t t) const {
   const auto& tokens = index.tokens();
   if (t > 0 && Adjacent(index, t - 1)) {
     const std::u16string prev = Lower(index, tokens[t - 1]);
-    if (IsFemalePatronymic(prev) || IsTitle(prev)) return true;
-    if (IsCapitalizedFeminineGivenName(index, tokens[t - 1]) && !StartsSentence(index, t - 1)) {
+    if (IsFemalePatronymic(prev) || IsTitle(prev) || IsFeminineAdjective(prev)) return true;
+    if (womens_names_.count(folder_->Fold(index.TokenText(tokens[t - 1]), KeyMode::kCrossScript))) {
       return true;
     }
   }

@@ -5,20 +5,36 @@
 // shows a woman:
 //   - a woman's patronymic right before or after it, in any case (Наталья Ивановна Козлова,
 //     Козлова Наталья Ивановна, Ивановной Козловой);
-//   - a capitalized given name in -а/-я/-a right before it that does not start its sentence
-//     (", — сказала Наталья Козлова", "Natalia Kozlova"; a sentence-initial "Жена Козлова" is
-//     a common noun as often as a name);
+//   - a woman's given name right before it (Наталья Козлова, Natalya Kozlova, Гүлнар Козлова):
+//     a closed list of common Russian and Kazakh women's names, compared by cross-script key.
+//     Russian names cannot be told by their ending — "Владимира Козлова" is the genitive of
+//     a man — and names that are also a man's genitive (Александра, Евгения, Валерия) are left
+//     out;
+//   - a feminine adjective or participle right before it (известная Козлова, осуждённая);
 //   - a title right before it (Ms, Mrs, Miss, Madame, Mme, госпожа, Frau, pani);
 //   - a feminine past-tense verb right after it (Козлова заявила, Козлова была).
 // Each rule looks only at adjacent words with nothing but spaces between them.
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <unordered_set>
 
+#include "extractor/keywords/key_folder.h"
 #include "extractor/keywords/text_index.h"
 
 namespace kuzet::keywords {
 
-bool SurnameNamesAWoman(const TextIndex& index, size_t token);
+class SurnameContext {
+ public:
+  explicit SurnameContext(const KeyFolder& folder);
+
+  // Whether the surname form at `token` names a woman.
+  bool NamesAWoman(const TextIndex& index, size_t token) const;
+
+ private:
+  const KeyFolder* folder_;
+  std::unordered_set<std::string> womens_names_;  // cross-script keys
+};
 
 }  // namespace kuzet::keywords
