@@ -55,6 +55,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     const std::string language = PrimaryLanguage(lang);
     const std::string site(site_id);
     const unsigned grammars = Morphology::GrammarsForLanguage(language);
+    const bool latin_declension = Morphology::DeclinesLatinNames(language);
 
     // 1. Words of the text, and which term words each one is (one trie walk per word and mode,
     //    whatever the number of rules).
@@ -89,7 +90,8 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
           for (uint32_t p : payloads) {
             const WordEntry& entry = mode_index.entries[p];
             if (!mode_index.morphology->AcceptsTail(entry.tail, tail, key[consumed - 1],
-                                                    word_grammars, cyrillic)) {
+                                                    word_grammars,
+                                                    cyrillic || latin_declension)) {
               continue;
             }
             const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);

@@ -56,8 +56,9 @@ const std::vector<RawDerivationSlot> kRussianDerivationSlots = {
     /*0 linking*/ {{"ин", "ен", "ов", "ев", "ан", "ян", "с", "й"}, {}, false},
     /*1 adjective*/ {{"ск"}, {-1, 0}, false},
     /*2 adjective endings*/
+    // -о: the first part of a compound adjective (казахстанско-китайский).
     {{"ий", "ый", "ая", "ое", "ие", "ые", "ого", "ому", "ой", "ую", "им", "ым", "их", "ых", "ими",
-      "ыми", "ом", "ою"},
+      "ыми", "ом", "ою", "о"},
      {1},
      true},
     /*3 resident, singular*/ {{"ец"}, {-1, 0}, true},
@@ -72,10 +73,12 @@ const std::vector<RawDerivationSlot> kRussianDerivationSlots = {
 
 // Russian surnames in -ов/-ев/-ин: the masculine term does not derive (Козловский is another
 // family) and does not take the feminine-only endings; -а is both his genitive and her name.
-const std::vector<std::string> kMasculineSurnameFinals = {"ов", "ев", "ёв", "ин", "ын",
-                                                          "ov", "ev", "in", "yn"};
+// (-ow/-ew: German and Polish spellings, Koslow, Nasarbajew.)
+const std::vector<std::string> kMasculineSurnameFinals = {"ов", "ев", "ёв", "ин", "ын", "ov",
+                                                          "ev", "in", "yn", "ow", "ew"};
 const std::vector<std::string> kFeminineSurnameFinals = {"ова", "ева", "ёва", "ина", "ына",
-                                                         "ova", "eva", "ina", "yna"};
+                                                         "ova", "eva", "ina", "yna", "owa",
+                                                         "ewa", "ová", "evá"};
 const std::vector<std::string> kFeminineOnlySurnameEndings = {"ой", "ою"};
 constexpr char kAmbiguousSurnameEnding[] = "а";
 
@@ -250,6 +253,13 @@ unsigned Morphology::GrammarsForLanguage(std::string_view language) {
   if (language == "ru" || language == "uk" || language == "be") return kRussian | kEnglish;
   if (language == "en") return kEnglish | kRussian;  // romanized Russian names: Kozlova
   return kAllGrammars;                               // Kazakh pages mix all three; unknown too
+}
+
+bool Morphology::DeclinesLatinNames(std::string_view language) {
+  for (std::string_view slavic : {"cs", "sk", "pl", "hr", "sl", "sr", "bs", "lv", "lt"}) {
+    if (language == slavic) return true;
+  }
+  return false;
 }
 
 bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,

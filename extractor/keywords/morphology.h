@@ -41,6 +41,10 @@ class Morphology {
   // case suffixes, so профсоюз does not take профсоюзный's -ный for the Kazakh accusative -ны).
   enum Grammar : unsigned { kRussian = 1, kKazakh = 2, kEnglish = 4, kAllGrammars = 7 };
   static unsigned GrammarsForLanguage(std::string_view primary_language);
+  // Whether the language declines names written in Latin letters the Russian way (Czech
+  // v Karagandě, Polish z Karagandy, Latvian Nazarbajeva): stems cut from a nominative ending
+  // then apply to Latin words too (elsewhere they would turn "police" into "policy").
+  static bool DeclinesLatinNames(std::string_view primary_language);
 
   // What may follow a term word's key in a text word.
   struct WordTail {

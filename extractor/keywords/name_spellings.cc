@@ -67,6 +67,10 @@ std::string Spell(const std::vector<std::string>& units, const Orthography& o) {
       out += o.u;
     } else if (u == "e" && o.iotated_e && (i == 0 || after_vowel)) {
       out += "je";
+    } else if (u == "i" && o.iotated_e && i > 0 && !after_vowel && i + 1 < units.size() &&
+               (units[i + 1] == "a" || units[i + 1] == "u" || units[i + 1] == "o")) {
+      out += "j";  // я ю ё after a consonant: Tscheljabinsk, Czelabinsk
+
     } else {
       out += u;
     }

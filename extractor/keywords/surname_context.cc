@@ -67,7 +67,12 @@ constexpr const char* kWomensNames[] = {
     "Natalya",   "Maria",     "Elena",     "Olga",      "Tatiana",   "Tatyana",   "Irina",
     "Svetlana",  "Yulia",     "Julia",     "Anna",      "Roza",      "Rosa",      "Zhanna",
     "Aigul",     "Gulnara",   "Gulnar",    "Aizhan",    "Zhanar",    "Assel",     "Dinara",
-    "Saule",     "Madina",    "Aliya",     "Aigerim",   "Gaukhar",   "Ekaterina", "Yekaterina"};
+    "Saule",     "Madina",    "Aliya",     "Aigerim",   "Gaukhar",   "Ekaterina", "Yekaterina",
+    "Сара",      "Дарига",    "Дариға",    "Алма",      "Бибигуль",  "Гульнур",   "Жазира",
+    "Индира",    "Кымбат",    "Қымбат",    "Куралай",   "Құралай",   "Молдир",    "Мөлдір",
+    "Назгуль",   "Перизат",   "Сымбат",    "Улжан",     "Ұлжан",     "Шолпан",    "Эльмира",
+    "Ляззат",    "Карлыгаш",  "Қарлығаш",  "Бота",      "Зауре",     "Зәуре",     "Гульшат",
+    "Sara",      "Dariga",    "Alma",      "Indira",    "Sholpan",   "Elmira",    "Lyazzat"};
 
 bool IsFeminineAdjective(std::u16string_view lower_word) {
   return lower_word.size() >= 5 && EndsWithAny(lower_word, {u"ая", u"яя"});
@@ -98,7 +103,11 @@ bool SurnameContext::NamesAWoman(const TextIndex& index, size_t t) const {
   }
   if (t + 1 < tokens.size() && Adjacent(index, t)) {
     const std::u16string next = Lower(index, tokens[t + 1]);
-    if (IsFemalePatronymic(next) || IsFemininePastVerb(index, tokens[t + 1])) return true;
+    if (IsFemalePatronymic(next)) return true;
+    // The verb agrees with the surname only when the surname starts the clause ("Козлова
+    // заявила"), not in "Защита Владимира Козлова обжаловала".
+    const bool starts_clause = t == 0 || !Adjacent(index, t - 1);
+    if (starts_clause && IsFemininePastVerb(index, tokens[t + 1])) return true;
     // Surname first: Козлова Наталья Ивановна.
     if (t + 2 < tokens.size() && Adjacent(index, t + 1) &&
         IsFemalePatronymic(Lower(index, tokens[t + 2]))) {

@@ -12,7 +12,8 @@
 //     out;
 //   - a feminine adjective or participle right before it (известная Козлова, осуждённая);
 //   - a title right before it (Ms, Mrs, Miss, Madame, Mme, госпожа, Frau, pani);
-//   - a feminine past-tense verb right after it (Козлова заявила, Козлова была).
+//   - a feminine past-tense verb right after it when it starts the clause (Козлова заявила;
+//     not "Защита Владимира Козлова обжаловала", where the verb agrees with Защита).
 // Each rule looks only at adjacent words with nothing but spaces between them.
 #pragma once
 
