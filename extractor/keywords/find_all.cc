@@ -79,8 +79,12 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     auto find_hits = [&](std::u16string_view form, Hits* form_hits, Hits* masculine_hits) {
       const bool cyrillic = std::any_of(form.begin(), form.end(),
                                         [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
-      const unsigned word_grammars =
-          HasKazakhLetter(form) ? (grammars | Morphology::kKazakh) : grammars;
+      Morphology::TextWord word;
+      word.grammars = HasKazakhLetter(form) ? (grammars | Morphology::kKazakh) : grammars;
+      word.declines = cyrillic || latin_declension;
+      const char16_t last = form.empty() ? 0 : form.back();
+      word.cyrillic_bare_a_or_u =
+          cyrillic && (last == u'а' || last == u'у' || last == u'А' || last == u'У');
       for (int m = 0; m < kKeyModeCount; ++m) {
         const ModeIndex& mode_index = c.modes[m];
         if (!mode_index.morphology || mode_index.entries.empty()) continue;
@@ -89,9 +93,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
           const std::string_view tail = std::string_view(key).substr(consumed);
           for (uint32_t p : payloads) {
             const WordEntry& entry = mode_index.entries[p];
-            if (!mode_index.morphology->AcceptsTail(entry.tail, tail, key[consumed - 1],
-                                                    word_grammars,
-                                                    cyrillic || latin_declension)) {
+            if (!mode_index.morphology->AcceptsTail(entry.tail, tail, key[consumed - 1], word)) {
               continue;
             }
             const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
@@ -126,7 +128,10 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       const uint32_t form = token_form[t];
       token_hits[t] = &distinct_hits[form];
       const Hits& masculine = distinct_masculine_hits[form];
-      if (masculine.empty() || c.surname_context.NamesAWoman(index, t)) continue;
+      // Kazakh has no genitive in -а: on a Kazakh page Назарбаева is always a woman.
+      if (masculine.empty() || language == "kk" || c.surname_context.NamesAWoman(index, t)) {
+        continue;
+      }
       auto merged = std::make_unique<Hits>(distinct_hits[form]);
       for (const auto& hit : masculine) {
         if (std::find(merged->begin(), merged->end(), hit) == merged->end()) merged->push_back(hit);

@@ -8,7 +8,7 @@ namespace kuzet::keywords {
 namespace {
 
 const std::vector<std::string> kRussianEndings = {
-    "а",   "я",    "о",   "е",  "у",  "ю",   "ы",   "и",   "й",   "ом",  "ем",   "ём",
+    "а",   "я",    "о",   "е",  "у",  "ю",   "ы",   "и",   "ом",  "ем",   "ём",
     "ой",  "ей",   "ою",  "ею", "ам", "ям",  "ами", "ями", "ах",  "ях",  "ов",   "ев",
     "ёв",  "ий",   "ый",  "ая", "яя", "ое",  "ее",  "ую",  "юю",  "ого", "его",  "ому",
     "ему", "ым",   "им",  "ых", "их", "ыми", "ими", "ие",  "ия",  "ию",  "ии",   "ием",
@@ -156,6 +156,7 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
   Slots kazakh(kKazakhSlots.size());
   for (size_t s = 0; s < kKazakhSlots.size(); ++s) {
     kazakh[s].after = kKazakhSlots[s].after;
+    kazakh[s].no_hiatus = true;
     for (const auto& suffix : kKazakhSlots[s].suffixes) {
       AddUnique(&kazakh[s].suffixes, fold(suffix));
       for (const auto& latin : KazakhLatinForms(suffix)) {
@@ -181,6 +182,7 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
   for (const auto& e : kFeminineSurnameFinals) AddUnique(&feminine_surname_finals_, fold(e));
   for (const auto& e : kFeminineOnlySurnameEndings) AddUnique(&feminine_only_endings_, fold(e));
   ambiguous_surname_ending_ = fold(kAmbiguousSurnameEnding);
+  for (const char* t : {"ска", "ску"}) AddUnique(&bare_adjective_tails_, fold(t));
 
   // Longest first, so the shortest stem is not preferred over a closer one.
   for (const auto& e : kNominativeEndings) AddUnique(&nominative_endings_, fold(e));
@@ -211,6 +213,7 @@ bool Morphology::ParseSlots(const Slots& grammar, int last_slot, std::string_vie
       continue;
     }
     for (const std::string& suffix : slot.suffixes) {
+      if (slot.no_hiatus && IsKeyVowel(prev) && IsKeyVowel(suffix[0])) continue;
       if (tail.starts_with(suffix) &&
           ParseSlots(grammar, static_cast<int>(s), tail.substr(suffix.size()), suffix.back())) {
         return true;
@@ -235,7 +238,7 @@ bool Morphology::TailNeedsMasculineContext(std::string_view tail) const {
 }
 
 bool Morphology::AcceptsTail(const WordTail& variant, std::string_view tail, char prev,
-                             unsigned grammars, bool cyrillic_word) const {
+                             const TextWord& word) const {
   if (variant.masculine_surname &&
       std::find(feminine_only_endings_.begin(), feminine_only_endings_.end(), tail) !=
           feminine_only_endings_.end()) {
@@ -243,9 +246,14 @@ bool Morphology::AcceptsTail(const WordTail& variant, std::string_view tail, cha
   }
   // A stem cut from a nominative ending declines only in Cyrillic (see kCyrillicStem); its
   // derived adjectives are romanized too (Almatinskaya).
-  const bool inflects = variant.rule != TailRule::kCyrillicStem || cyrillic_word;
-  if (inflects && AcceptsTail(variant.rule, tail, prev, grammars)) return true;
+  const bool inflects = variant.rule != TailRule::kCyrillicStem || word.declines;
+  if (inflects && AcceptsTail(variant.rule, tail, prev, word.grammars)) return true;
   if (!variant.derives || tail.empty() || tail.size() > 24) return false;
+  if (word.cyrillic_bare_a_or_u &&
+      std::any_of(bare_adjective_tails_.begin(), bare_adjective_tails_.end(),
+                  [&](const std::string& t) { return EndsWith(tail, t); })) {
+    return false;
+  }
   return ParseSlots(derivation_, -1, tail, prev);
 }
 
@@ -284,6 +292,12 @@ bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
   if (rule == TailRule::kKazakhVoiced) {
     grammars &= kKazakh;
     if (mode_ == KeyMode::kCrossScript && !IsKeyVowel(tail[0])) return false;
+  }
+  // Russian endings replace a final vowel (Астан-е, through the stem variant) rather than
+  // follow it; a name ending in a vowel other than й (Актау, Астана) takes no vowel ending on
+  // its whole key (Астанай is no Астана+й).
+  if (rule == TailRule::kInflection && prev != 'i' && IsKeyVowel(prev) && IsKeyVowel(tail[0])) {
+    grammars &= ~kRussian;
   }
   for (size_t g = 0; g < grammars_.size(); ++g) {
     if ((grammars & (1u << g)) && ParseSlots(grammars_[g], -1, tail, prev)) return true;

@@ -61,10 +61,17 @@ class Morphology {
     WordTail tail;
   };
 
-  // Whether `tail` may follow a key ending in `prev` under `how`, using `grammars`;
-  // `cyrillic_word` says whether the text word has a Cyrillic letter.
+  // What FindAll knows of a text word beyond its key.
+  struct TextWord {
+    unsigned grammars = kAllGrammars;  // the page's, plus Kazakh for a word with Kazakh letters
+    bool declines = true;  // Cyrillic, or Latin on a page that declines names (DeclinesLatinNames)
+    // Cyrillic and ending in а or у: the key folds -ская/-скую to -ска/-ску, but such a word is
+    // a form of a town in -ск (Уральска, Уральску), not the adjective (уральская, уральскую).
+    bool cyrillic_bare_a_or_u = false;
+  };
+  // Whether `tail` may follow a key ending in `prev` under `how` in the text word `word`.
   bool AcceptsTail(const WordTail& how, std::string_view tail, char prev,
-                   unsigned grammars = kAllGrammars, bool cyrillic_word = true) const;
+                   const TextWord& word) const;
   // The same for a bare rule (no derivation, no surname).
   bool AcceptsTail(TailRule rule, std::string_view tail, char prev,
                    unsigned grammars = kAllGrammars) const;
@@ -91,6 +98,9 @@ class Morphology {
     std::vector<std::string> suffixes;  // folded
     std::vector<int> after;             // slots that must directly precede; empty = any
     bool terminal = true;               // the word may end after this slot
+    // Kazakh has no vowel hiatus at a suffix boundary: after a vowel the possessive is -сы, not
+    // -ы (Астана+сы), so a suffix that starts with a vowel never follows one (Астанай ≠ Астана+і).
+    bool no_hiatus = false;
   };
   using Slots = std::vector<Slot>;
   // Whether `tail` splits into suffixes of slots after `last_slot` (-1 = none yet), in order.
@@ -104,6 +114,7 @@ class Morphology {
   std::vector<std::string> masculine_surname_finals_, feminine_surname_finals_;
   std::vector<std::string> feminine_only_endings_;
   std::string ambiguous_surname_ending_;
+  std::vector<std::string> bare_adjective_tails_;  // -ска, -ску folded
   std::vector<std::string> nominative_endings_;
   std::vector<std::pair<std::string, std::string>> final_alternations_;  // stem-required
   std::vector<std::pair<std::string, std::string>> fleeting_vowels_;     // exact forms
