@@ -8,11 +8,11 @@ namespace kuzet::keywords {
 namespace {
 
 const std::vector<std::string> kRussianEndings = {
-    "а",   "я",    "о",   "е",  "у",  "ю",   "ы",   "и",   "ом",  "ем",   "ём",
-    "ой",  "ей",   "ою",  "ею", "ам", "ям",  "ами", "ями", "ах",  "ях",  "ов",   "ев",
-    "ёв",  "ий",   "ый",  "ая", "яя", "ое",  "ее",  "ую",  "юю",  "ого", "его",  "ому",
-    "ему", "ым",   "им",  "ых", "их", "ыми", "ими", "ие",  "ия",  "ию",  "ии",   "ием",
-    "иям", "иями", "иях", "ью", "ье", "ья",  "ьи",  "ьей", "ьев", "ьям", "ьями", "ьях"};
+    "а",    "я",   "о",  "е",  "у",   "ю",   "ы",   "и",   "ом",  "ем",   "ём",  "ой",
+    "ей",   "ою",  "ею", "ам", "ям",  "ами", "ями", "ах",  "ях",  "ов",   "ев",  "ёв",
+    "ий",   "ый",  "ая", "яя", "ое",  "ее",  "ую",  "юю",  "ого", "его",  "ому", "ему",
+    "ым",   "им",  "ых", "их", "ыми", "ими", "ие",  "ия",  "ию",  "ии",   "ием", "иям",
+    "иями", "иях", "ью", "ье", "ья",  "ьи",  "ьей", "ьев", "ьям", "ьями", "ьях"};
 
 // Kazakh suffix slots in Cyrillic, in the order they chain; Latin forms are derived below.
 // `after` lists the slots that must directly precede (empty: any, or none).
@@ -68,7 +68,9 @@ const std::vector<RawDerivationSlot> kRussianDerivationSlots = {
     /*7 female resident endings*/ {{"а", "и", "у", "ой", "ою", "е", "ам", "ами", "ах"}, {6}, true},
     /*8 resident -чан-*/ {{"чан"}, {-1}, false},
     /*9 its endings*/
-    {{"е", "ам", "ами", "ах", "ин", "ина", "ину", "ином", "ка", "ки", "ку", "кой", "ок"}, {8}, true},
+    {{"е", "ам", "ами", "ах", "ин", "ина", "ину", "ином", "ка", "ки", "ку", "кой", "ок"},
+     {8},
+     true},
 };
 
 // Russian surnames in -ов/-ев/-ин: the masculine term does not derive (Козловский is another
@@ -76,9 +78,8 @@ const std::vector<RawDerivationSlot> kRussianDerivationSlots = {
 // (-ow/-ew: German and Polish spellings, Koslow, Nasarbajew.)
 const std::vector<std::string> kMasculineSurnameFinals = {"ов", "ев", "ёв", "ин", "ын", "ov",
                                                           "ev", "in", "yn", "ow", "ew"};
-const std::vector<std::string> kFeminineSurnameFinals = {"ова", "ева", "ёва", "ина", "ына",
-                                                         "ova", "eva", "ina", "yna", "owa",
-                                                         "ewa", "ová", "evá"};
+const std::vector<std::string> kFeminineSurnameFinals = {
+    "ова", "ева", "ёва", "ина", "ына", "ova", "eva", "ina", "yna", "owa", "ewa", "ová", "evá"};
 const std::vector<std::string> kFeminineOnlySurnameEndings = {"ой", "ою"};
 constexpr char kAmbiguousSurnameEnding[] = "а";
 
@@ -323,8 +324,7 @@ std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::strin
   if (length < kMinInflectingLength) return SpellingVariants(key, TailRule::kExact);
   // Surnames are names of at least five letters (Козлов, Путин); shorter -ин/-ов words are
   // ordinary ones.
-  const bool masculine_surname =
-      name && length >= 5 && EndsWithAny(key, masculine_surname_finals_);
+  const bool masculine_surname = name && length >= 5 && EndsWithAny(key, masculine_surname_finals_);
   const bool surname =
       masculine_surname || (name && length >= 5 && EndsWithAny(key, feminine_surname_finals_));
   const bool derives = name && !surname;

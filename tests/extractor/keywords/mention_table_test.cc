@@ -35,7 +35,8 @@ std::vector<std::string> SplitOn(const std::string& s, const std::string& separa
 }
 
 std::vector<Row> LoadTable(std::string* error) {
-  const std::string path = std::string(KUZET_SOURCE_DIR) + "/tests/extractor/keywords/mention_table.tsv";
+  const std::string path =
+      std::string(KUZET_SOURCE_DIR) + "/tests/extractor/keywords/mention_table.tsv";
   std::ifstream in(path);
   if (!in) {
     *error = "cannot open " + path;
@@ -111,10 +112,11 @@ TEST(MentionTable, EveryCaseFindsExactlyItsSurfaces) {
     }
   }
   auto print = [](const std::string& name, const Score& s) {
-    std::printf("  %-14s %4zu cases (%3zu non-matches)  precision %.3f (%zu/%zu)  recall %.3f (%zu/%zu)\n",
-                name.c_str(), s.cases, s.non_matches, s.Precision(), s.true_positive,
-                s.true_positive + s.false_positive, s.Recall(), s.true_positive,
-                s.true_positive + s.false_negative);
+    std::printf(
+        "  %-14s %4zu cases (%3zu non-matches)  precision %.3f (%zu/%zu)  recall %.3f (%zu/%zu)\n",
+        name.c_str(), s.cases, s.non_matches, s.Precision(), s.true_positive,
+        s.true_positive + s.false_positive, s.Recall(), s.true_positive,
+        s.true_positive + s.false_negative);
   };
   std::printf("mention table by kind:\n");
   for (const auto& [kind, s] : by_kind) print(kind, s);

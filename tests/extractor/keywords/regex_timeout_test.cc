@@ -19,8 +19,8 @@ RuleSpec Rule(std::string id, std::vector<std::string> terms) {
 }
 
 TEST(RegexTimeout, CatastrophicPatternIsReportedByRuleId) {
-  auto m = Matcher::Compile({Rule("fast", {"/zhana\\w+/"}), Rule("slow", {"/(a|aa)+b/"}),
-                             Rule("zh", {"Zhanaozen"})});
+  auto m = Matcher::Compile(
+      {Rule("fast", {"/zhana\\w+/"}), Rule("slow", {"/(a|aa)+b/"}), Rule("zh", {"Zhanaozen"})});
   ASSERT_TRUE(m.ok()) << m.status().message();
   const std::string text = "Zhanaozen " + std::string(60, 'a') + "!";
   std::vector<std::string> timed_out = {"stale entry from an earlier page"};
