@@ -81,6 +81,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
                                         [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
       Morphology::TextWord word;
       word.grammars = HasKazakhLetter(form) ? (grammars | Morphology::kKazakh) : grammars;
+      word.cyrillic = cyrillic;
       word.declines = cyrillic || latin_declension;
       const char16_t last = form.empty() ? 0 : form.back();
       word.cyrillic_bare_a_or_u =
@@ -93,6 +94,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
           const std::string_view tail = std::string_view(key).substr(consumed);
           for (uint32_t p : payloads) {
             const WordEntry& entry = mode_index.entries[p];
+            if (entry.tail.latin_only && cyrillic) continue;
             if (!mode_index.morphology->AcceptsTail(entry.tail, tail, key[consumed - 1], word)) {
               continue;
             }

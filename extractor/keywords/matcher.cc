@@ -105,15 +105,17 @@ void Matcher::Compiled::AddPhrase(uint32_t operand_id, const std::vector<std::st
   const bool cross = index == &modes[static_cast<int>(KeyMode::kCrossScript)];
   for (size_t k = 0; k < keys.size(); ++k) {
     const bool name = names[k];
-    // A name also under its spellings in the other alphabets (name_spellings.h).
-    std::vector<std::string> spellings = {keys[k]};
-    if (cross && name && CodePointCount(keys[k]) >= Morphology::kMinInflectingLength) {
-      for (std::string& other : OtherSpellingKeys(folder, keys[k])) {
-        spellings.push_back(std::move(other));
+    // A name also under its spellings in the other alphabets (name_spellings.h). Those of
+    // another orthography are Latin and inflect on their whole key only; the k/h swap
+    // (Казахстан / Қазақстан) is a spelling of the name itself.
+    std::vector<std::pair<std::string, bool>> spellings = {{keys[k], false}};
+    if (cross && name && CodePointCount(keys[k]) >= kMinOtherSpellingLength) {
+      for (OtherSpelling& other : OtherSpellingKeys(folder, keys[k])) {
+        spellings.emplace_back(std::move(other.key), other.latin_only);
       }
     }
     std::vector<Morphology::Variant> variants;
-    for (const std::string& spelling : spellings) {
+    for (const auto& [spelling, latin_only] : spellings) {
       std::vector<Morphology::Variant> of;
       if (alt.prefix && k + 1 == keys.size()) {
         of = index->morphology->SpellingVariants(spelling, TailRule::kAnything);
@@ -122,7 +124,14 @@ void Matcher::Compiled::AddPhrase(uint32_t operand_id, const std::vector<std::st
       } else {
         of = index->morphology->InflectingVariants(spelling, name);
       }
-      variants.insert(variants.end(), of.begin(), of.end());
+      for (Morphology::Variant& v : of) {
+        if (latin_only) {
+          if (v.tail.rule == TailRule::kCyrillicStem) continue;
+          v.tail.latin_only = true;
+          v.tail.derives = v.tail.derives_resident = false;
+        }
+        variants.push_back(std::move(v));
+      }
     }
     for (const auto& v : variants) {
       if (v.key.empty()) continue;

@@ -41,35 +41,38 @@ const std::vector<RawSlot> kKazakhSlots = {
      {5, 6}},
 };
 
-// Russian derivation from a name, as ordered slots like the Kazakh chain: an optional linking
-// element, then the adjective suffix -ск- with an adjective ending (Мангистау+ск+ая,
-// Алмат+ин+ск+ий, КазМунайГаз+ов+ск+ий, Жанаозен+ск+ого) or a resident noun -ец / -ц- + noun
-// ending / -к- + noun ending / -чан- + noun ending (казахстан+ец, жанаозен+ц+ы, актау+с+ц+ев,
-// казахстан+к+а, астан+чан+е).
-// A suffix alone never ends the word: "Уральск" (a town) is not Урал+ск.
+// Russian derivation from a name, as ordered slots like the Kazakh chain. The adjective: an
+// optional linking element, -ск- and an adjective ending (Мангистау+ск+ая, Алмат+ин+ск+ий,
+// КазМунайГаз+ов+ск+ий, Австри+й+ск+ий, Жанаозен+ск+ого; -о for the first part of a compound,
+// казахстанско-китайский). A suffix alone never ends the word: "Уральск" (a town) is not Урал+ск.
 struct RawDerivationSlot {
   std::vector<std::string> suffixes;
   std::vector<int> after;  // -1: at the start of the tail
   bool terminal;
 };
-const std::vector<RawDerivationSlot> kRussianDerivationSlots = {
-    /*0 linking*/ {{"ин", "ен", "ов", "ев", "ан", "ян", "с", "й"}, {}, false},
-    /*1 adjective*/ {{"ск"}, {-1, 0}, false},
-    /*2 adjective endings*/
-    // -о: the first part of a compound adjective (казахстанско-китайский).
+const std::vector<RawDerivationSlot> kAdjectiveSlots = {
+    /*0 linking*/ {{"ин", "ен", "ов", "ев", "ан", "ян", "й"}, {}, false},
+    /*1 -ск-*/ {{"ск"}, {-1, 0}, false},
+    /*2 endings*/
     {{"ий", "ый", "ая", "ое", "ие", "ые", "ого", "ому", "ой", "ую", "им", "ым", "их", "ых", "ими",
       "ыми", "ом", "ою", "о"},
      {1},
      true},
-    /*3 resident, singular*/ {{"ец"}, {-1, 0}, true},
-    /*4 resident stem*/ {{"ц"}, {-1, 0}, false},
-    /*5 resident endings*/ {{"ы", "а", "у", "ем", "ом", "ев", "ам", "ами", "ах", "е"}, {4}, true},
-    /*6 female resident*/ {{"к"}, {-1, 0}, false},
-    /*7 female resident endings*/ {{"а", "и", "у", "ой", "ою", "е", "ам", "ами", "ах"}, {6}, true},
-    /*8 resident -чан-*/ {{"чан"}, {-1}, false},
-    /*9 its endings*/
+};
+// The resident nouns, written in Cyrillic only (in Latin text -ets/-ki are English plurals:
+// markets, Medi+ki): -ец / -ц- / -к- / -чан- with a noun ending, after an optional linking
+// element (казахстан+ец, жанаозен+ц+ы, актау+с+ц+ев, алмат+ин+ц+ы, казахстан+к+а, астан+чан+е).
+const std::vector<RawDerivationSlot> kResidentSlots = {
+    /*0 linking*/ {{"ин", "ан", "с"}, {}, false},
+    /*1 singular*/ {{"ец"}, {-1, 0}, true},
+    /*2 stem*/ {{"ц"}, {-1, 0}, false},
+    /*3 endings*/ {{"ы", "а", "у", "ем", "ом", "ев", "ам", "ами", "ах", "е"}, {2}, true},
+    /*4 female*/ {{"к"}, {-1, 0}, false},
+    /*5 endings*/ {{"а", "и", "у", "ой", "ою", "е", "ам", "ами", "ах"}, {4}, true},
+    /*6 -чан-*/ {{"чан"}, {-1}, false},
+    /*7 endings*/
     {{"е", "ам", "ами", "ах", "ин", "ина", "ину", "ином", "ка", "ки", "ку", "кой", "ок"},
-     {8},
+     {6},
      true},
 };
 
@@ -171,14 +174,17 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
   for (const auto& e : kEnglishEndings) AddUnique(&english[0].suffixes, fold(e));
   grammars_.push_back(std::move(english));
 
-  derivation_.resize(kRussianDerivationSlots.size());
-  for (size_t d = 0; d < kRussianDerivationSlots.size(); ++d) {
-    derivation_[d].after = kRussianDerivationSlots[d].after;
-    derivation_[d].terminal = kRussianDerivationSlots[d].terminal;
-    for (const auto& suffix : kRussianDerivationSlots[d].suffixes) {
-      AddUnique(&derivation_[d].suffixes, fold(suffix));
+  auto derivation = [&](const std::vector<RawDerivationSlot>& raw) {
+    Slots slots(raw.size());
+    for (size_t d = 0; d < raw.size(); ++d) {
+      slots[d].after = raw[d].after;
+      slots[d].terminal = raw[d].terminal;
+      for (const auto& suffix : raw[d].suffixes) AddUnique(&slots[d].suffixes, fold(suffix));
     }
-  }
+    return slots;
+  };
+  adjective_derivation_ = derivation(kAdjectiveSlots);
+  resident_derivation_ = derivation(kResidentSlots);
   for (const auto& e : kMasculineSurnameFinals) AddUnique(&masculine_surname_finals_, fold(e));
   for (const auto& e : kFeminineSurnameFinals) AddUnique(&feminine_surname_finals_, fold(e));
   for (const auto& e : kFeminineOnlySurnameEndings) AddUnique(&feminine_only_endings_, fold(e));
@@ -249,13 +255,18 @@ bool Morphology::AcceptsTail(const WordTail& variant, std::string_view tail, cha
   // derived adjectives are romanized too (Almatinskaya).
   const bool inflects = variant.rule != TailRule::kCyrillicStem || word.declines;
   if (inflects && AcceptsTail(variant.rule, tail, prev, word.grammars)) return true;
-  if (!variant.derives || tail.empty() || tail.size() > 24) return false;
+  if (tail.empty() || tail.size() > 24) return false;
+  if (variant.derives_resident && word.cyrillic &&
+      ParseSlots(resident_derivation_, -1, tail, prev)) {
+    return true;
+  }
+  if (!variant.derives) return false;
   if (word.cyrillic_bare_a_or_u &&
       std::any_of(bare_adjective_tails_.begin(), bare_adjective_tails_.end(),
                   [&](const std::string& t) { return EndsWith(tail, t); })) {
     return false;
   }
-  return ParseSlots(derivation_, -1, tail, prev);
+  return ParseSlots(adjective_derivation_, -1, tail, prev);
 }
 
 unsigned Morphology::GrammarsForLanguage(std::string_view language) {
@@ -329,8 +340,13 @@ std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::strin
       masculine_surname || (name && length >= 5 && EndsWithAny(key, feminine_surname_finals_));
   const bool derives = name && !surname;
   std::vector<Variant> out = SpellingVariants(key, TailRule::kInflection);
+  auto set_derivation = [&](Variant* v) {
+    const size_t stem = CodePointCount(v->key);
+    v->tail.derives = derives && stem >= kMinDerivingStemLength;
+    v->tail.derives_resident = derives && stem >= kMinResidentStemLength;
+  };
   for (Variant& v : out) {
-    v.tail.derives = derives && CodePointCount(v.key) >= kMinDerivingStemLength;
+    set_derivation(&v);
     v.tail.masculine_surname = masculine_surname;
   }
   auto stem_long_enough = [](std::string_view stem) {
@@ -340,8 +356,9 @@ std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::strin
     if (!EndsWith(key, ending)) continue;
     std::string stem = key.substr(0, key.size() - ending.size());
     if (!stem_long_enough(stem)) continue;
-    const bool stem_derives = derives && CodePointCount(stem) >= kMinDerivingStemLength;
-    out.push_back({stem, {TailRule::kCyrillicStem, stem_derives, false}});
+    Variant v{stem, {TailRule::kCyrillicStem}};
+    set_derivation(&v);
+    out.push_back(std::move(v));
   }
   for (const auto& [from, to] : final_alternations_) {
     if (!EndsWith(key, from)) continue;

@@ -52,6 +52,10 @@ class Morphology {
     // Russian derivation may follow (the key of a name: Мангистау → мангистауский,
     // Жанаозен → жанаозенцы, КазМунайГаз → казмунайгазовский).
     bool derives = false;
+    // Russian resident nouns may follow, in Cyrillic words (жанаозенцы, казахстанка).
+    bool derives_resident = false;
+    // A spelling of another orthography (name_spellings.h): Latin text only.
+    bool latin_only = false;
     // The key of a masculine Russian surname (Козлов): feminine-only endings are refused and
     // -а needs a context that is not a woman's name (TailNeedsMasculineContext).
     bool masculine_surname = false;
@@ -64,6 +68,7 @@ class Morphology {
   // What FindAll knows of a text word beyond its key.
   struct TextWord {
     unsigned grammars = kAllGrammars;  // the page's, plus Kazakh for a word with Kazakh letters
+    bool cyrillic = true;              // has a Cyrillic letter
     bool declines = true;  // Cyrillic, or Latin on a page that declines names (DeclinesLatinNames)
     // Cyrillic and ending in а or у: the key folds -ская/-скую to -ска/-ску, but such a word is
     // a form of a town in -ск (Уральска, Уральску), not the adjective (уральская, уральскую).
@@ -90,8 +95,11 @@ class Morphology {
 
   // Term words shorter than this many code points do not inflect (too many false hits).
   static constexpr size_t kMinInflectingLength = 3;
-  // Derivation needs a stem at least this long: short stems meet common words (рос+инка).
+  // Derivation needs a stem at least this long: short stems meet common words (Рос+товский,
+  // Funk+ции, Poli+ции). Adjectives from four letters (Урал → уральский, Киев → киевский);
+  // resident nouns, with more ways to collide, from five (Алмат+инцы).
   static constexpr size_t kMinDerivingStemLength = 4;
+  static constexpr size_t kMinResidentStemLength = 5;
 
  private:
   struct Slot {
@@ -110,7 +118,7 @@ class Morphology {
 
   KeyMode mode_;
   std::vector<Slots> grammars_;
-  Slots derivation_;
+  Slots adjective_derivation_, resident_derivation_;
   std::vector<std::string> masculine_surname_finals_, feminine_surname_finals_;
   std::vector<std::string> feminine_only_endings_;
   std::string ambiguous_surname_ending_;

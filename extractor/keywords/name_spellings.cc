@@ -59,7 +59,7 @@ std::string Spell(const std::vector<std::string>& units, const Orthography& o) {
       out += o.ch;
     } else if (u == "sh") {
       out += o.sh;
-    } else if (u == "ts") {
+    } else if (u == "ts" && i + 1 < units.size()) {
       out += o.ts;
     } else if (u == "v") {
       out += o.v;
@@ -95,24 +95,27 @@ std::string SwapSyllableFinalKH(std::string_view key) {
 
 }  // namespace
 
-std::vector<std::string> OtherSpellingKeys(const KeyFolder& folder, std::string_view key) {
+std::vector<OtherSpelling> OtherSpellingKeys(const KeyFolder& folder, std::string_view key) {
   std::vector<std::string> skeletons = {std::string(key)};
   if (std::string swapped = SwapSyllableFinalKH(key); !swapped.empty()) {
     skeletons.push_back(std::move(swapped));
   }
-  std::vector<std::string> out;
-  auto add = [&](std::string k) {
-    if (k.empty() || k == key || std::find(out.begin(), out.end(), k) != out.end()) return;
-    out.push_back(std::move(k));
+  std::vector<OtherSpelling> out;
+  auto add = [&](std::string k, bool latin_only) {
+    if (k.empty() || k == key) return;
+    for (const OtherSpelling& o : out) {
+      if (o.key == k) return;
+    }
+    out.push_back({std::move(k), latin_only});
   };
   for (size_t s = 0; s < skeletons.size(); ++s) {
-    if (s > 0) add(skeletons[s]);
+    if (s > 0) add(skeletons[s], false);
     const std::vector<std::string> units = Units(skeletons[s]);
     for (const Orthography* o : {&kGerman, &kPolish, &kCzech, &kFrench}) {
-      add(folder.FoldUtf8(Spell(units, *o), KeyMode::kCrossScript));
+      add(folder.FoldUtf8(Spell(units, *o), KeyMode::kCrossScript), true);
     }
     if (!units.empty() && units[0] == "j") {
-      add(folder.FoldUtf8(Spell(units, kGermanInitialDsch), KeyMode::kCrossScript));
+      add(folder.FoldUtf8(Spell(units, kGermanInitialDsch), KeyMode::kCrossScript), true);
     }
   }
   return out;

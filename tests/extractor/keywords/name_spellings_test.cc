@@ -21,8 +21,10 @@ class NameSpellingsTest : public ::testing::Test {
   bool Spells(const char* term, const char* text) {
     const std::string key = Key(term);
     if (key == Key(text)) return true;
-    const auto others = OtherSpellingKeys(*folder_, key);
-    return std::find(others.begin(), others.end(), Key(text)) != others.end();
+    for (const OtherSpelling& other : OtherSpellingKeys(*folder_, key)) {
+      if (other.key == Key(text)) return true;
+    }
+    return false;
   }
   std::optional<KeyFolder> folder_;
 };
@@ -49,8 +51,9 @@ TEST_F(NameSpellingsTest, OnlyTheNameNotItsNeighbours) {
   EXPECT_FALSE(Spells("Ахан", "Акан"));  // х before a vowel stays
   EXPECT_FALSE(Spells("Shymkent", "Symkent"));
   EXPECT_FALSE(Spells("Nazarbayev", "Nasar"));
+  EXPECT_FALSE(Spells("It's", "is"));  // a final ts is no ц
   const auto others = OtherSpellingKeys(*folder_, Key("Zhanaozen"));
-  EXPECT_EQ(std::find(others.begin(), others.end(), Key("Zhanaozen")), others.end());
+  for (const OtherSpelling& o : others) EXPECT_NE(o.key, Key("Zhanaozen"));
   EXPECT_LE(others.size(), 12u);
 }
 
