@@ -123,10 +123,14 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       }
       token_form[t] = slots[slot];
     }
-    // Per token: its form's hits, plus the masculine-surname ones where the context allows.
-    std::vector<const Hits*> token_hits(tokens.size());
+    // Per token: its form's hits, plus the masculine-surname ones where the context allows
+    // (only pages with such a form pay for the per-token table).
+    const bool any_masculine =
+        std::any_of(distinct_masculine_hits.begin(), distinct_masculine_hits.end(),
+                    [](const Hits& h) { return !h.empty(); });
+    std::vector<const Hits*> token_hits(any_masculine ? tokens.size() : 0);
     std::vector<std::unique_ptr<Hits>> contextual_hits;
-    for (size_t t = 0; t < tokens.size(); ++t) {
+    for (size_t t = 0; t < token_hits.size(); ++t) {
       const uint32_t form = token_form[t];
       token_hits[t] = &distinct_hits[form];
       const Hits& masculine = distinct_masculine_hits[form];
@@ -141,7 +145,9 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       token_hits[t] = merged.get();
       contextual_hits.push_back(std::move(merged));
     }
-    auto hits = [&](size_t t) -> const Hits& { return *token_hits[t]; };
+    auto hits = [&](size_t t) -> const Hits& {
+      return any_masculine ? *token_hits[t] : distinct_hits[token_form[t]];
+    };
 
     // 2. Phrases: consecutive words within one sentence.
     OccurrenceTable table;
