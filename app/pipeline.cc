@@ -108,7 +108,14 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
   input.http_status = static_cast<int>(response.status);
   input.etag = response.Header("etag");
   input.last_modified = response.Header("last-modified");
-  input.mentions = GroupMatchesByRule(matcher_.FindAll(input.text, input.lang, site.id));
+  std::vector<std::string> regex_timeouts;
+  input.mentions =
+      GroupMatchesByRule(matcher_.FindAll(input.text, input.lang, site.id, &regex_timeouts));
+  for (const std::string& rule : regex_timeouts) {
+    ++counters.regex_timeouts;
+    spdlog::warn("site {}: {}: rule {}: regex hit the time limit; later mentions may be missed",
+                 site.id, page.url, rule);
+  }
 
   auto put = store_.PutPage(input);
   if (!put.ok()) {

@@ -25,6 +25,7 @@ struct SiteCounters {
   int new_documents = 0;
   int unchanged = 0;
   int new_mentions = 0;
+  int regex_timeouts = 0;  // (page, rule) pairs whose regex term hit the time limit
 };
 
 class PagePipeline : public crawler::CrawlHandler {

@@ -18,6 +18,7 @@
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/morphology.h"
 #include "extractor/keywords/query.h"
+#include "extractor/keywords/surname_context.h"
 #include "extractor/keywords/term_syntax.h"
 
 namespace kuzet::keywords {
@@ -36,11 +37,11 @@ struct Phrase {
   uint32_t length = 0;
 };
 
-// A trie payload: word `index` of `phrase`, reachable with tails allowed by `rule`.
+// A trie payload: word `index` of `phrase`, reachable with tails allowed by `tail`.
 struct WordEntry {
   uint32_t phrase = 0;
   uint32_t index = 0;
-  TailRule rule = TailRule::kExact;
+  Morphology::WordTail tail;
 };
 
 struct ModeIndex {
@@ -73,6 +74,7 @@ std::string PrimaryLanguage(std::string_view tag);
 
 struct Matcher::Compiled {
   KeyFolder folder;
+  SurnameContext surname_context{folder};  // after folder: it keeps a pointer to it
   ModeIndex modes[kKeyModeCount];
   std::vector<Operand> operands;
   std::vector<Phrase> phrases;
@@ -89,8 +91,10 @@ struct Matcher::Compiled {
   // Registers `written` as operand; errors read "column N: ..." relative to `written`.
   Result<uint32_t> AddOperand(const std::string& written, KeyMode mode, bool rule_exact);
   // Enters the words of one phrase (keys) into the trie of `index`.
+  // names[k]: word k was written capitalized (a proper name: derivation, other alphabets).
   void AddPhrase(uint32_t operand_id, const std::vector<std::string>& keys,
-                 const TermAlternative& alt, bool rule_exact, ModeIndex* index);
+                 const std::vector<bool>& names, const TermAlternative& alt, bool rule_exact,
+                 ModeIndex* index);
   // The rule AddOperand attaches operands to (the one being compiled).
   uint32_t current_rule = 0;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 #include <optional>
 #include <tuple>
 
@@ -12,6 +13,7 @@
 #include "extractor/keywords/normalized_text.h"
 #include "extractor/keywords/rule_evaluation.h"
 #include "extractor/keywords/snippet.h"
+#include "extractor/keywords/surname_context.h"
 #include "extractor/keywords/text_index.h"
 
 namespace kuzet::keywords {
@@ -43,14 +45,17 @@ bool Accepts(const std::vector<std::string>& allowed, const std::string& value) 
 }  // namespace
 
 std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
-                                    std::string_view site_id) const {
+                                    std::string_view site_id,
+                                    std::vector<std::string>* regex_timeouts) const {
   std::vector<Match> matches;
+  if (regex_timeouts != nullptr) regex_timeouts->clear();
   if (!compiled_ || compiled_->rules.empty() || utf8_text.empty()) return matches;
   const Compiled& c = *compiled_;
   try {
     const std::string language = PrimaryLanguage(lang);
     const std::string site(site_id);
     const unsigned grammars = Morphology::GrammarsForLanguage(language);
+    const bool latin_declension = Morphology::DeclinesLatinNames(language);
 
     // 1. Words of the text, and which term words each one is (one trie walk per word and mode,
     //    whatever the number of rules).
@@ -61,6 +66,9 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     // per call.
     using Hits = std::vector<std::pair<uint32_t, uint32_t>>;  // (phrase, word index)
     std::vector<Hits> distinct_hits;
+    // Hits of a masculine surname through its -а form (Козлова): they count only where the
+    // words around do not name a woman (surname_context.h), so they are kept per form apart.
+    std::vector<Hits> distinct_masculine_hits;
     std::vector<std::u16string_view> distinct_forms;
     // Open addressing (form id per slot, kEmptySlot when free): no allocation per word form.
     constexpr uint32_t kEmptySlot = UINT32_MAX;
@@ -68,11 +76,16 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     const size_t slot_mask = slots.size() - 1;
     std::vector<uint32_t> token_form(tokens.size());
     std::string key, scratch;
-    auto find_hits = [&](std::u16string_view form, Hits* form_hits) {
+    auto find_hits = [&](std::u16string_view form, Hits* form_hits, Hits* masculine_hits) {
       const bool cyrillic = std::any_of(form.begin(), form.end(),
                                         [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
-      const unsigned word_grammars =
-          HasKazakhLetter(form) ? (grammars | Morphology::kKazakh) : grammars;
+      Morphology::TextWord word;
+      word.grammars = HasKazakhLetter(form) ? (grammars | Morphology::kKazakh) : grammars;
+      word.cyrillic = cyrillic;
+      word.declines = cyrillic || latin_declension;
+      const char16_t last = form.empty() ? 0 : form.back();
+      word.cyrillic_bare_a_or_u =
+          cyrillic && (last == u'а' || last == u'у' || last == u'А' || last == u'У');
       for (int m = 0; m < kKeyModeCount; ++m) {
         const ModeIndex& mode_index = c.modes[m];
         if (!mode_index.morphology || mode_index.entries.empty()) continue;
@@ -81,15 +94,16 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
           const std::string_view tail = std::string_view(key).substr(consumed);
           for (uint32_t p : payloads) {
             const WordEntry& entry = mode_index.entries[p];
-            if (entry.rule == TailRule::kCyrillicStem && !cyrillic) continue;
-            if (!mode_index.morphology->AcceptsTail(entry.rule, tail, key[consumed - 1],
-                                                    word_grammars)) {
+            if (entry.tail.latin_only && cyrillic) continue;
+            if (!mode_index.morphology->AcceptsTail(entry.tail, tail, key[consumed - 1], word)) {
               continue;
             }
             const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
-            if (std::find(form_hits->begin(), form_hits->end(), hit) == form_hits->end()) {
-              form_hits->push_back(hit);
-            }
+            Hits* into = entry.tail.masculine_surname &&
+                                 mode_index.morphology->TailNeedsMasculineContext(tail)
+                             ? masculine_hits
+                             : form_hits;
+            if (std::find(into->begin(), into->end(), hit) == into->end()) into->push_back(hit);
           }
         });
       }
@@ -104,11 +118,36 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         slots[slot] = static_cast<uint32_t>(distinct_forms.size());
         distinct_forms.push_back(form);
         distinct_hits.emplace_back();
-        find_hits(form, &distinct_hits.back());
+        distinct_masculine_hits.emplace_back();
+        find_hits(form, &distinct_hits.back(), &distinct_masculine_hits.back());
       }
       token_form[t] = slots[slot];
     }
-    auto hits = [&](size_t t) -> const Hits& { return distinct_hits[token_form[t]]; };
+    // Per token: its form's hits, plus the masculine-surname ones where the context allows
+    // (only pages with such a form pay for the per-token table).
+    const bool any_masculine =
+        std::any_of(distinct_masculine_hits.begin(), distinct_masculine_hits.end(),
+                    [](const Hits& h) { return !h.empty(); });
+    std::vector<const Hits*> token_hits(any_masculine ? tokens.size() : 0);
+    std::vector<std::unique_ptr<Hits>> contextual_hits;
+    for (size_t t = 0; t < token_hits.size(); ++t) {
+      const uint32_t form = token_form[t];
+      token_hits[t] = &distinct_hits[form];
+      const Hits& masculine = distinct_masculine_hits[form];
+      // Kazakh has no genitive in -а: on a Kazakh page Назарбаева is always a woman.
+      if (masculine.empty() || language == "kk" || c.surname_context.NamesAWoman(index, t)) {
+        continue;
+      }
+      auto merged = std::make_unique<Hits>(distinct_hits[form]);
+      for (const auto& hit : masculine) {
+        if (std::find(merged->begin(), merged->end(), hit) == merged->end()) merged->push_back(hit);
+      }
+      token_hits[t] = merged.get();
+      contextual_hits.push_back(std::move(merged));
+    }
+    auto hits = [&](size_t t) -> const Hits& {
+      return any_masculine ? *token_hits[t] : distinct_hits[token_form[t]];
+    };
 
     // 2. Phrases: consecutive words within one sentence.
     OccurrenceTable table;
@@ -136,7 +175,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     }
 
     // A hyphenated word is also read as one (Жаңа-Өзен / Жаңаөзен): single-word terms only.
-    Hits joined_hits;
+    Hits joined_hits, joined_masculine_hits;
     std::u16string joined;
     for (size_t t = 0; t + 1 < tokens.size(); ++t) {
       if (tokens[t + 1].u16_begin != tokens[t].u16_end + 1) continue;
@@ -145,7 +184,8 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       joined.assign(index.TokenText(tokens[t]));
       joined.append(index.TokenText(tokens[t + 1]));
       joined_hits.clear();
-      find_hits(joined, &joined_hits);
+      joined_masculine_hits.clear();
+      find_hits(joined, &joined_hits, &joined_masculine_hits);
       for (const auto& hit : joined_hits) {
         const Phrase& phrase = c.phrases[hit.first];
         if (phrase.length != 1) continue;
@@ -182,6 +222,13 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
           uint32_t te = static_cast<uint32_t>(index.TokenStartingAtOrAfter(be));
           if (te < tb) te = tb;
           table.Add(Occurrence{op, tb, te, ob, oe});
+        }
+        // U_REGEX_TIME_OUT (or U_REGEX_STACK_OVERFLOW): the scan stopped early, the rest of
+        // the page is unsearched for this term.
+        if (U_FAILURE(status) && regex_timeouts != nullptr &&
+            std::find(regex_timeouts->begin(), regex_timeouts->end(), rule.id) ==
+                regex_timeouts->end()) {
+          regex_timeouts->push_back(rule.id);
         }
       }
     }

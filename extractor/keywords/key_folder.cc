@@ -8,6 +8,7 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include <cctype>
 #include <memory>
 
 namespace kuzet::keywords {
@@ -19,8 +20,11 @@ namespace {
 // then every remaining diacritic is stripped (this also turns й into и and ё into е, which the
 // map below folds anyway), then Cyrillic letters become their simplified Latin skeleton. Kazakh
 // letters fold to their nearest Russian counterparts (ң→n, ө→o, ә→a, қ→k, ғ→g, ұ/ү→u, і→i, һ→h).
+// Central European and Baltic transliterations write ж ш ч with carons or dots (Žanaozen,
+// Šymkent, Čeček; Polish Żanaozen, Śmigły, Ćwikła): they are the digraphs, not the bare letters.
 constexpr char kCrossScriptRules[] = R"(
 ş > sh ; ș > sh ; ç > ch ; ı > i ; ý > u ; æ > ae ; œ > oe ; ø > o ; đ > d ; ł > l ;
+ž > zh ; ż > zh ; š > sh ; ś > sh ; č > ch ; ć > ch ;
 þ > th ; ð > d ; ß > ss ;
 ::NFD ;
 [:M:] > ;
@@ -147,6 +151,31 @@ Result<KeyFolder> KeyFolder::Create() {
   return folder;
 }
 
+namespace {
+
+// The October 2017 Kazakh Latin alphabet writes eight letters as a base letter and an
+// apostrophe: a' o' u' g' n' i' keep their base letter in the key anyway (ә→a, ө→o, ...), but
+// s' (ш), c' (ч) and y' (ұ) are other sounds than s, c, y. `prev` is the key so far, `next` the
+// code point after the apostrophe, `after_next` the one after that (0 at the end of the word).
+// An English possessive "Jones's" (apostrophe + a final s) is not a letter.
+void ApplyApostropheLetter(std::string* key, char32_t next, char32_t after_next) {
+  if (key->empty() || next >= 0x80 || !std::isalpha(static_cast<int>(next))) return;
+  if ((next == 's' || next == 'S') && after_next == 0) return;
+  switch (key->back()) {
+    case 's':
+    case 'c':
+      key->push_back('h');
+      break;
+    case 'y':
+      key->back() = 'u';
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
 void KeyFolder::MapCodePoint(char32_t cp, KeyMode mode, std::string* out) const {
   if (IsApostrophe(cp) || IsCombiningMark(cp)) return;
   if (cp < kTableLimit) {
@@ -180,9 +209,15 @@ void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
     }
   }
   if (ascii) {  // NFKC + case folding of ASCII is lower-casing.
-    for (char16_t c : word) {
-      char b = static_cast<char>(c);
-      if (b == '\'' || b == '`') continue;
+    for (size_t i = 0; i < word.size(); ++i) {
+      char b = static_cast<char>(word[i]);
+      if (b == '\'' || b == '`') {
+        if (cross) {
+          ApplyApostropheLetter(&mapped, i + 1 < word.size() ? word[i + 1] : 0,
+                                i + 2 < word.size() ? word[i + 2] : 0);
+        }
+        continue;
+      }
       mapped.push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
     }
   } else {
@@ -201,6 +236,13 @@ void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
     for (int32_t i = 0; i < folded.length();) {
       UChar32 cp = folded.char32At(i);
       i += U16_LENGTH(cp);
+      if (cross && IsApostrophe(static_cast<char32_t>(cp))) {
+        const UChar32 next = i < folded.length() ? folded.char32At(i) : 0;
+        const int32_t j = i + (next ? U16_LENGTH(next) : 0);
+        const UChar32 after_next = next && j < folded.length() ? folded.char32At(j) : 0;
+        ApplyApostropheLetter(&mapped, static_cast<char32_t>(next),
+                              static_cast<char32_t>(after_next));
+      }
       MapCodePoint(static_cast<char32_t>(cp), mode, &mapped);
     }
   }

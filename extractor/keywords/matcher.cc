@@ -2,15 +2,28 @@
 #include "extractor/keywords/matcher.h"
 
 #include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include <unordered_set>
 
 #include "extractor/keywords/compiled_rules.h"
+#include "extractor/keywords/name_spellings.h"
 #include "extractor/keywords/text_index.h"
 
 namespace kuzet::keywords {
 
 namespace {
+
+// A term word written with a capital is a name: it derives (Мангистау → мангистауский) and is
+// also looked for in the other alphabets; "strike" is not (heap/cheap, hat/chat).
+bool StartsWithCapital(std::string_view utf8_word) {
+  if (utf8_word.empty()) return false;
+  UChar32 first = 0;
+  int32_t i = 0;
+  U8_NEXT(utf8_word.data(), i, static_cast<int32_t>(utf8_word.size()), first);
+  return first > 0 && (u_isupper(first) || u_istitle(first));
+}
 
 std::string Prefix(const RuleSpec& rule) {
   std::string p = rule.origin.empty() ? "" : rule.origin + ": ";
@@ -56,22 +69,26 @@ Result<uint32_t> Matcher::Compiled::AddOperand(const std::string& written, KeyMo
     }
     std::vector<std::string> words = SplitWords(alt.words, term_breaker.get());
     std::vector<std::string> keys;
+    std::vector<bool> names;
     for (const std::string& w : words) {
       std::string key = folder.FoldUtf8(w, mode);
-      if (!key.empty()) keys.push_back(std::move(key));
+      if (key.empty()) continue;
+      keys.push_back(std::move(key));
+      names.push_back(StartsWithCapital(w));
     }
     if (keys.empty()) {
       return Status::InvalidArgument("column " + std::to_string(alt.column) +
                                      ": term has no letters or digits");
     }
-    AddPhrase(operand_id, keys, alt, rule_exact, &index);
+    AddPhrase(operand_id, keys, names, alt, rule_exact, &index);
     // A hyphenated term is also written as one word: Жаңа-Өзен / Жаңаөзен.
     if (keys.size() > 1 && alt.words.find_first_of(" \t") == std::string::npos) {
       std::string joined = alt.words;
       std::erase(joined, '-');
       std::vector<std::string> joined_words = SplitWords(joined, term_breaker.get());
       if (joined_words.size() == 1) {
-        AddPhrase(operand_id, {folder.FoldUtf8(joined_words[0], mode)}, alt, rule_exact, &index);
+        AddPhrase(operand_id, {folder.FoldUtf8(joined_words[0], mode)},
+                  {StartsWithCapital(joined_words[0])}, alt, rule_exact, &index);
       }
     }
   }
@@ -81,23 +98,46 @@ Result<uint32_t> Matcher::Compiled::AddOperand(const std::string& written, KeyMo
 }
 
 void Matcher::Compiled::AddPhrase(uint32_t operand_id, const std::vector<std::string>& keys,
-                                  const TermAlternative& alt, bool rule_exact, ModeIndex* index) {
+                                  const std::vector<bool>& names, const TermAlternative& alt,
+                                  bool rule_exact, ModeIndex* index) {
   const uint32_t phrase_id = static_cast<uint32_t>(phrases.size());
   phrases.push_back(Phrase{operand_id, static_cast<uint32_t>(keys.size())});
+  const bool cross = index == &modes[static_cast<int>(KeyMode::kCrossScript)];
   for (size_t k = 0; k < keys.size(); ++k) {
+    const bool name = names[k];
+    // A name also under its spellings in the other alphabets (name_spellings.h). Those of
+    // another orthography are Latin and inflect on their whole key only; the k/h swap
+    // (Казахстан / Қазақстан) is a spelling of the name itself.
+    std::vector<std::pair<std::string, bool>> spellings = {{keys[k], false}};
+    if (cross && name && CodePointCount(keys[k]) >= kMinOtherSpellingLength) {
+      for (OtherSpelling& other : OtherSpellingKeys(folder, keys[k])) {
+        spellings.emplace_back(std::move(other.key), other.latin_only);
+      }
+    }
     std::vector<Morphology::Variant> variants;
-    if (alt.prefix && k + 1 == keys.size()) {
-      variants = index->morphology->SpellingVariants(keys[k], TailRule::kAnything);
-    } else if (alt.exact || rule_exact) {
-      variants = index->morphology->SpellingVariants(keys[k], TailRule::kExact);
-    } else {
-      variants = index->morphology->InflectingVariants(keys[k]);
+    for (const auto& [spelling, latin_only] : spellings) {
+      std::vector<Morphology::Variant> of;
+      if (alt.prefix && k + 1 == keys.size()) {
+        of = index->morphology->SpellingVariants(spelling, TailRule::kAnything);
+      } else if (alt.exact || rule_exact) {
+        of = index->morphology->SpellingVariants(spelling, TailRule::kExact);
+      } else {
+        of = index->morphology->InflectingVariants(spelling, name);
+      }
+      for (Morphology::Variant& v : of) {
+        if (latin_only) {
+          if (v.tail.rule == TailRule::kCyrillicStem) continue;
+          v.tail.latin_only = true;
+          v.tail.derives = v.tail.derives_resident = false;
+        }
+        variants.push_back(std::move(v));
+      }
     }
     for (const auto& v : variants) {
       if (v.key.empty()) continue;
       uint32_t node = index->trie.Insert(v.key);
       index->trie.Attach(node, static_cast<uint32_t>(index->entries.size()));
-      index->entries.push_back(WordEntry{phrase_id, static_cast<uint32_t>(k), v.rule});
+      index->entries.push_back(WordEntry{phrase_id, static_cast<uint32_t>(k), v.tail});
     }
   }
 }

@@ -59,8 +59,12 @@ class Matcher {
   // All matches of all rules whose language/site filters accept (lang, site_id), in text order
   // (then rule id, then term), each (rule, span) once. lang/site_id "" = unknown and passes
   // every filter. Invalid UTF-8 in the text is treated as U+FFFD; offsets stay byte-exact.
+  // A regex term that hits ICU's time limit reports only what it found until then; the ids of
+  // such rules (each once, in rule order) go to *regex_timeouts when it is given, so the caller
+  // can log and count the possible miss instead of losing it silently.
   std::vector<Match> FindAll(std::string_view utf8_text, std::string_view lang = "",
-                             std::string_view site_id = "") const;
+                             std::string_view site_id = "",
+                             std::vector<std::string>* regex_timeouts = nullptr) const;
 
   // Number of compiled rules.
   size_t rule_count() const;

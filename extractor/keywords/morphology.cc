@@ -8,11 +8,11 @@ namespace kuzet::keywords {
 namespace {
 
 const std::vector<std::string> kRussianEndings = {
-    "а",   "я",    "о",   "е",  "у",  "ю",   "ы",   "и",   "й",   "ом",  "ем",   "ём",
-    "ой",  "ей",   "ою",  "ею", "ам", "ям",  "ами", "ями", "ах",  "ях",  "ов",   "ев",
-    "ёв",  "ий",   "ый",  "ая", "яя", "ое",  "ее",  "ую",  "юю",  "ого", "его",  "ому",
-    "ему", "ым",   "им",  "ых", "их", "ыми", "ими", "ие",  "ия",  "ию",  "ии",   "ием",
-    "иям", "иями", "иях", "ью", "ье", "ья",  "ьи",  "ьей", "ьев", "ьям", "ьями", "ьях"};
+    "а",    "я",   "о",  "е",  "у",   "ю",   "ы",   "и",   "ом",  "ем",   "ём",  "ой",
+    "ей",   "ою",  "ею", "ам", "ям",  "ами", "ями", "ах",  "ях",  "ов",   "ев",  "ёв",
+    "ий",   "ый",  "ая", "яя", "ое",  "ее",  "ую",  "юю",  "ого", "его",  "ому", "ему",
+    "ым",   "им",  "ых", "их", "ыми", "ими", "ие",  "ия",  "ию",  "ии",   "ием", "иям",
+    "иями", "иях", "ью", "ье", "ья",  "ьи",  "ьей", "ьев", "ьям", "ьями", "ьях"};
 
 // Kazakh suffix slots in Cyrillic, in the order they chain; Latin forms are derived below.
 // `after` lists the slots that must directly precede (empty: any, or none).
@@ -40,6 +40,51 @@ const std::vector<RawSlot> kKazakhSlots = {
     {{"да", "де", "ға", "ге", "на", "не", "ның", "нің", "ны", "ні", "н", "нан", "нен", "мен"},
      {5, 6}},
 };
+
+// Russian derivation from a name, as ordered slots like the Kazakh chain. The adjective: an
+// optional linking element, -ск- and an adjective ending (Мангистау+ск+ая, Алмат+ин+ск+ий,
+// КазМунайГаз+ов+ск+ий, Австри+й+ск+ий, Жанаозен+ск+ого; -о for the first part of a compound,
+// казахстанско-китайский). A suffix alone never ends the word: "Уральск" (a town) is not Урал+ск.
+struct RawDerivationSlot {
+  std::vector<std::string> suffixes;
+  std::vector<int> after;  // -1: at the start of the tail
+  bool terminal;
+};
+const std::vector<RawDerivationSlot> kAdjectiveSlots = {
+    /*0 linking*/ {{"ин", "ен", "ов", "ев", "ан", "ян", "й"}, {}, false},
+    /*1 -ск-*/ {{"ск"}, {-1, 0}, false},
+    /*2 endings*/
+    {{"ий", "ый", "ая", "ое", "ие", "ые", "ого", "ому", "ой", "ую", "им", "ым", "их", "ых", "ими",
+      "ыми", "ом", "ою", "о"},
+     {1},
+     true},
+};
+// The resident nouns, written in Cyrillic only (in Latin text -ets/-ki are English plurals:
+// markets, Medi+ki): -ец / -ц- / -к- / -чан- with a noun ending, after an optional linking
+// element (казахстан+ец, жанаозен+ц+ы, актау+с+ц+ев, алмат+ин+ц+ы, казахстан+к+а, астан+чан+е).
+const std::vector<RawDerivationSlot> kResidentSlots = {
+    /*0 linking*/ {{"ин", "ан", "с"}, {}, false},
+    /*1 singular*/ {{"ец"}, {-1, 0}, true},
+    /*2 stem*/ {{"ц"}, {-1, 0}, false},
+    /*3 endings*/ {{"ы", "а", "у", "ем", "ом", "ев", "ам", "ами", "ах", "е"}, {2}, true},
+    /*4 female*/ {{"к"}, {-1, 0}, false},
+    /*5 endings*/ {{"а", "и", "у", "ой", "ою", "е", "ам", "ами", "ах"}, {4}, true},
+    /*6 -чан-*/ {{"чан"}, {-1}, false},
+    /*7 endings*/
+    {{"е", "ам", "ами", "ах", "ин", "ина", "ину", "ином", "ка", "ки", "ку", "кой", "ок"},
+     {6},
+     true},
+};
+
+// Russian surnames in -ов/-ев/-ин: the masculine term does not derive (Козловский is another
+// family) and does not take the feminine-only endings; -а is both his genitive and her name.
+// (-ow/-ew: German and Polish spellings, Koslow, Nasarbajew.)
+const std::vector<std::string> kMasculineSurnameFinals = {"ов", "ев", "ёв", "ин", "ын", "ov",
+                                                          "ev", "in", "yn", "ow", "ew"};
+const std::vector<std::string> kFeminineSurnameFinals = {
+    "ова", "ева", "ёва", "ина", "ына", "ova", "eva", "ina", "yna", "owa", "ewa", "ová", "evá"};
+const std::vector<std::string> kFeminineOnlySurnameEndings = {"ой", "ою"};
+constexpr char kAmbiguousSurnameEnding[] = "а";
 
 const std::vector<std::string> kEnglishEndings = {"s", "es"};
 
@@ -115,6 +160,7 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
   Slots kazakh(kKazakhSlots.size());
   for (size_t s = 0; s < kKazakhSlots.size(); ++s) {
     kazakh[s].after = kKazakhSlots[s].after;
+    kazakh[s].no_hiatus = true;
     for (const auto& suffix : kKazakhSlots[s].suffixes) {
       AddUnique(&kazakh[s].suffixes, fold(suffix));
       for (const auto& latin : KazakhLatinForms(suffix)) {
@@ -127,6 +173,23 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
   Slots english(1);
   for (const auto& e : kEnglishEndings) AddUnique(&english[0].suffixes, fold(e));
   grammars_.push_back(std::move(english));
+
+  auto derivation = [&](const std::vector<RawDerivationSlot>& raw) {
+    Slots slots(raw.size());
+    for (size_t d = 0; d < raw.size(); ++d) {
+      slots[d].after = raw[d].after;
+      slots[d].terminal = raw[d].terminal;
+      for (const auto& suffix : raw[d].suffixes) AddUnique(&slots[d].suffixes, fold(suffix));
+    }
+    return slots;
+  };
+  adjective_derivation_ = derivation(kAdjectiveSlots);
+  resident_derivation_ = derivation(kResidentSlots);
+  for (const auto& e : kMasculineSurnameFinals) AddUnique(&masculine_surname_finals_, fold(e));
+  for (const auto& e : kFeminineSurnameFinals) AddUnique(&feminine_surname_finals_, fold(e));
+  for (const auto& e : kFeminineOnlySurnameEndings) AddUnique(&feminine_only_endings_, fold(e));
+  ambiguous_surname_ending_ = fold(kAmbiguousSurnameEnding);
+  for (const char* t : {"ска", "ску"}) AddUnique(&bare_adjective_tails_, fold(t));
 
   // Longest first, so the shortest stem is not preferred over a closer one.
   for (const auto& e : kNominativeEndings) AddUnique(&nominative_endings_, fold(e));
@@ -146,7 +209,7 @@ Morphology::Morphology(const KeyFolder& folder, KeyMode mode) : mode_(mode) {
 
 bool Morphology::ParseSlots(const Slots& grammar, int last_slot, std::string_view tail,
                             char prev) const {
-  if (tail.empty()) return true;
+  if (tail.empty()) return last_slot < 0 || grammar[static_cast<size_t>(last_slot)].terminal;
   // Cross-script keys collapse doubled letters, so a suffix that starts with the letter the stem
   // ends with loses it (Жаңаөзен+нің → janaozenin).
   const bool collapsed = mode_ == KeyMode::kCrossScript;
@@ -157,6 +220,7 @@ bool Morphology::ParseSlots(const Slots& grammar, int last_slot, std::string_vie
       continue;
     }
     for (const std::string& suffix : slot.suffixes) {
+      if (slot.no_hiatus && IsKeyVowel(prev) && IsKeyVowel(suffix[0])) continue;
       if (tail.starts_with(suffix) &&
           ParseSlots(grammar, static_cast<int>(s), tail.substr(suffix.size()), suffix.back())) {
         return true;
@@ -171,10 +235,51 @@ bool Morphology::ParseSlots(const Slots& grammar, int last_slot, std::string_vie
   return false;
 }
 
+bool Morphology::EndsWithAny(std::string_view key, const std::vector<std::string>& endings) const {
+  return std::any_of(endings.begin(), endings.end(),
+                     [&](const std::string& e) { return EndsWith(key, e); });
+}
+
+bool Morphology::TailNeedsMasculineContext(std::string_view tail) const {
+  return tail == ambiguous_surname_ending_;
+}
+
+bool Morphology::AcceptsTail(const WordTail& variant, std::string_view tail, char prev,
+                             const TextWord& word) const {
+  if (variant.masculine_surname &&
+      std::find(feminine_only_endings_.begin(), feminine_only_endings_.end(), tail) !=
+          feminine_only_endings_.end()) {
+    return false;
+  }
+  // A stem cut from a nominative ending declines only in Cyrillic (see kCyrillicStem); its
+  // derived adjectives are romanized too (Almatinskaya).
+  const bool inflects = variant.rule != TailRule::kCyrillicStem || word.declines;
+  if (inflects && AcceptsTail(variant.rule, tail, prev, word.grammars)) return true;
+  if (tail.empty() || tail.size() > 24) return false;
+  if (variant.derives_resident && word.cyrillic &&
+      ParseSlots(resident_derivation_, -1, tail, prev)) {
+    return true;
+  }
+  if (!variant.derives) return false;
+  if (word.cyrillic_bare_a_or_u &&
+      std::any_of(bare_adjective_tails_.begin(), bare_adjective_tails_.end(),
+                  [&](const std::string& t) { return EndsWith(tail, t); })) {
+    return false;
+  }
+  return ParseSlots(adjective_derivation_, -1, tail, prev);
+}
+
 unsigned Morphology::GrammarsForLanguage(std::string_view language) {
   if (language == "ru" || language == "uk" || language == "be") return kRussian | kEnglish;
   if (language == "en") return kEnglish | kRussian;  // romanized Russian names: Kozlova
   return kAllGrammars;                               // Kazakh pages mix all three; unknown too
+}
+
+bool Morphology::DeclinesLatinNames(std::string_view language) {
+  for (std::string_view slavic : {"cs", "sk", "pl", "hr", "sl", "sr", "bs", "lv", "lt"}) {
+    if (language == slavic) return true;
+  }
+  return false;
 }
 
 bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
@@ -200,6 +305,12 @@ bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
     grammars &= kKazakh;
     if (mode_ == KeyMode::kCrossScript && !IsKeyVowel(tail[0])) return false;
   }
+  // Russian endings replace a final vowel (Астан-е, through the stem variant) rather than
+  // follow it; a name ending in a vowel other than й (Актау, Астана) takes no vowel ending on
+  // its whole key (Астанай is no Астана+й).
+  if (rule == TailRule::kInflection && prev != 'i' && IsKeyVowel(prev) && IsKeyVowel(tail[0])) {
+    grammars &= ~kRussian;
+  }
   for (size_t g = 0; g < grammars_.size(); ++g) {
     if ((grammars & (1u << g)) && ParseSlots(grammars_[g], -1, tail, prev)) return true;
   }
@@ -208,36 +319,56 @@ bool Morphology::AcceptsTail(TailRule rule, std::string_view tail, char prev,
 
 std::vector<Morphology::Variant> Morphology::SpellingVariants(const std::string& key,
                                                               TailRule rule) const {
-  std::vector<Variant> out = {{key, rule}};
+  std::vector<Variant> out = {{key, {rule}}};
   if (mode_ == KeyMode::kCrossScript && key.size() > 1) {
     // Final -z/-s: газ is gas in English (КазМунайГаз, KazMunaiGas), and the Russian final
     // consonant is devoiced anyway.
-    if (key.back() == 'z') out.push_back({key.substr(0, key.size() - 1) + "s", rule});
-    if (key.back() == 's') out.push_back({key.substr(0, key.size() - 1) + "z", rule});
+    if (key.back() == 'z') out.push_back({key.substr(0, key.size() - 1) + "s", {rule}});
+    if (key.back() == 's') out.push_back({key.substr(0, key.size() - 1) + "z", {rule}});
   }
   return out;
 }
 
-std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::string& key) const {
-  if (CodePointCount(key) < kMinInflectingLength) return SpellingVariants(key, TailRule::kExact);
+std::vector<Morphology::Variant> Morphology::InflectingVariants(const std::string& key,
+                                                                bool name) const {
+  const size_t length = CodePointCount(key);
+  if (length < kMinInflectingLength) return SpellingVariants(key, TailRule::kExact);
+  // Surnames are names of at least five letters (Козлов, Путин); shorter -ин/-ов words are
+  // ordinary ones.
+  const bool masculine_surname = name && length >= 5 && EndsWithAny(key, masculine_surname_finals_);
+  const bool surname =
+      masculine_surname || (name && length >= 5 && EndsWithAny(key, feminine_surname_finals_));
+  const bool derives = name && !surname;
   std::vector<Variant> out = SpellingVariants(key, TailRule::kInflection);
+  auto set_derivation = [&](Variant* v) {
+    const size_t stem = CodePointCount(v->key);
+    v->tail.derives = derives && stem >= kMinDerivingStemLength;
+    v->tail.derives_resident = derives && stem >= kMinResidentStemLength;
+  };
+  for (Variant& v : out) {
+    set_derivation(&v);
+    v.tail.masculine_surname = masculine_surname;
+  }
   auto stem_long_enough = [](std::string_view stem) {
     return CodePointCount(stem) >= kMinInflectingLength;
   };
   for (const std::string& ending : nominative_endings_) {
     if (!EndsWith(key, ending)) continue;
     std::string stem = key.substr(0, key.size() - ending.size());
-    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kCyrillicStem});
+    if (!stem_long_enough(stem)) continue;
+    Variant v{stem, {TailRule::kCyrillicStem}};
+    set_derivation(&v);
+    out.push_back(std::move(v));
   }
   for (const auto& [from, to] : final_alternations_) {
     if (!EndsWith(key, from)) continue;
     std::string stem = key.substr(0, key.size() - from.size()) + to;
-    if (stem_long_enough(stem)) out.push_back({stem, TailRule::kKazakhVoiced});
+    if (stem_long_enough(stem)) out.push_back({stem, {TailRule::kKazakhVoiced}});
   }
   for (const auto& [from, to] : fleeting_vowels_) {
     if (!EndsWith(key, from)) continue;
     std::string form = key.substr(0, key.size() - from.size()) + to;
-    if (stem_long_enough(form)) out.push_back({form, TailRule::kExact});
+    if (stem_long_enough(form)) out.push_back({form, {TailRule::kExact}});
   }
   return out;
 }
