@@ -74,6 +74,121 @@ INSTANTIATE_TEST_SUITE_P(
         CharsetCase{"utf8_header_says_koi8", "UTF-8", "text/html; charset=koi8-r", "", "UTF-8"}),
     [](const ::testing::TestParamInfo<CharsetCase>& info) { return std::string(info.param.name); });
 
+// Texts written for these tests in the languages whose pages were misread.
+constexpr std::string_view kFrench =
+    "La grève des pétroliers de Janaozen a commencé en mai 2011, lorsque les employés de la "
+    "compagnie ont exigé des salaires plus élevés et de meilleures conditions de travail. Le 16 "
+    "décembre, la police a ouvert le feu sur la place centrale ; les défenseurs des droits de "
+    "l'homme réclament toujours une enquête indépendante sur ces événements.";
+constexpr std::string_view kGerman =
+    "Der Streik der Ölarbeiter in Schanaösen begann im Mai 2011, als die Beschäftigten höhere "
+    "Löhne und bessere Arbeitsbedingungen forderten. Am 16. Dezember eröffnete die Polizei auf dem "
+    "Hauptplatz das Feuer; Menschenrechtsgruppen fordern bis heute eine unabhängige Untersuchung "
+    "der Ereignisse, und die Familien der Getöteten warten auf Gerechtigkeit.";
+constexpr std::string_view kPortuguese =
+    "A greve dos trabalhadores do petróleo em Janaozen começou em maio de 2011, quando os "
+    "funcionários exigiram salários mais altos e melhores condições de trabalho. Em 16 de "
+    "dezembro, a polícia abriu fogo na praça central; as organizações de direitos humanos ainda "
+    "pedem uma investigação independente e as famílias esperam por justiça.";
+constexpr std::string_view kTurkish =
+    "Janaözen'deki petrol işçilerinin grevi 2011 yılının mayıs ayında, çalışanların daha yüksek "
+    "ücret ve daha iyi çalışma koşulları talep etmesiyle başladı. On altı aralıkta polis "
+    "meydanda ateş açtı; insan hakları örgütleri hâlâ bağımsız bir soruşturma yapılmasını "
+    "istiyor ve ölenlerin aileleri adalet bekliyor.";
+constexpr std::string_view kEnglishWithPound =
+    "The strike fund raised £5 a week per family in the first months; by December the union said "
+    "it could no longer pay, and the workers went on with the strike without any support at all.";
+constexpr std::string_view kSerbian =
+    "Штрајк нафташа у Жанаозену почео је у мају 2011. године, када су радници затражили веће "
+    "плате и боље услове рада. Њихови синдикални вође су ухапшени, а Ђорђе, један од њих, каже "
+    "да се ништа није променило. Шеснаестог децембра полиција је отворила ватру на главном тргу; "
+    "борци за људска права и даље траже независну истрагу, а породице погинулих чекају правду. "
+    "Џиновски скуп солидарности одржан је и у Београду, где су љути студенти носили њихове "
+    "слике и свеће.";
+
+struct TextCase {
+  const char* name;
+  std::string_view text;     // UTF-8
+  const char* encoding;      // how the test encodes the page
+  const char* content_type;  // HTTP header
+  const char* meta;          // <meta> in the head
+  const char* want;          // charset the decoder must report, "" if any that decodes alike
+};
+
+void PrintTo(const TextCase& c, std::ostream* os) { *os << c.name; }
+
+class CharsetKindOfFailureTest : public ::testing::TestWithParam<TextCase> {};
+
+// Each case is a kind of failure the detector once had: the page must decode to its text.
+TEST_P(CharsetKindOfFailureTest, DecodesTheText) {
+  const TextCase& c = GetParam();
+  const std::string bytes =
+      EncodeWithIcu(Page(c.meta, "<p>" + std::string(c.text) + "</p>"), c.encoding);
+  const DecodedText d = DecodeToUtf8(bytes, c.content_type);
+  EXPECT_NE(d.utf8.find(c.text), std::string::npos) << d.charset << ": " << d.utf8;
+  if (*c.want != '\0') {
+    EXPECT_EQ(d.charset, c.want);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CharsetKindOfFailureTest,
+    ::testing::Values(
+        // Latin-script text is never read as Cyrillic, declared or not.
+        TextCase{"french_latin1", kFrench, "ISO-8859-1", "", "", ""},
+        TextCase{"french_latin1_declared", kFrench, "ISO-8859-1", "text/html; charset=iso-8859-1",
+                 "", "windows-1252"},
+        TextCase{"german_cp1252", kGerman, "windows-1252", "", "", ""},
+        TextCase{"portuguese_latin1", kPortuguese, "ISO-8859-1", "", "", ""},
+        TextCase{"turkish_latin5", kTurkish, "ISO-8859-9", "", "", ""},
+        TextCase{"turkish_cp1254", kTurkish, "windows-1254", "", "", ""},
+        TextCase{"english_lone_pound_sign", kEnglishWithPound, "windows-1252", "", "", ""},
+        // A declaration that lies: it wins only if it decodes to plausible text.
+        TextCase{"german_cp1252_header_says_cp1251", kGerman, "windows-1252",
+                 "text/html; charset=windows-1251", "", ""},
+        TextCase{"french_latin1_meta_says_koi8r", kFrench, "ISO-8859-1", "",
+                 "<meta charset=koi8-r>", ""},
+        // Differing bytes decide between Cyrillic code pages.
+        TextCase{"ukrainian_koi8u", testing::kUkrainianText, "KOI8-U", "", "", "KOI8-U"},
+        TextCase{"ukrainian_koi8u_header_says_koi8r", testing::kUkrainianText, "KOI8-U",
+                 "text/html; charset=koi8-r", "", "KOI8-U"},
+        TextCase{"ukrainian_cp1251", testing::kUkrainianText, "windows-1251", "", "",
+                 "windows-1251"},
+        TextCase{"serbian_mac_cyrillic", kSerbian, "x-mac-cyrillic", "", "", "x-mac-cyrillic"},
+        TextCase{"serbian_cp1251", kSerbian, "windows-1251", "", "", "windows-1251"}),
+    [](const ::testing::TestParamInfo<TextCase>& info) { return std::string(info.param.name); });
+
+TEST(CharsetTest, Utf16WithoutBom) {
+  for (const char* encoding : {"UTF-16LE", "UTF-16BE"}) {
+    const std::string bytes = EncodeWithIcu(Page("", RussianBody()), encoding);
+    const DecodedText d = DecodeToUtf8(bytes, "text/html");
+    EXPECT_EQ(d.charset, encoding);
+    EXPECT_NE(d.utf8.find(testing::kRussianParagraphs[2]), std::string::npos);
+  }
+}
+
+TEST(CharsetTest, Utf32WithAndWithoutBom) {
+  for (const char* encoding : {"UTF-32LE", "UTF-32BE"}) {
+    const std::string body = EncodeWithIcu(Page("", RussianBody()), encoding);
+    const std::string bom = EncodeWithIcu("\uFEFF", encoding);
+    for (const std::string& bytes : {bom + body, body}) {
+      const DecodedText d = DecodeToUtf8(bytes, "");
+      EXPECT_EQ(d.charset, encoding);
+      EXPECT_NE(d.utf8.find(testing::kRussianParagraphs[2]), std::string::npos);
+      EXPECT_FALSE(d.utf8.starts_with("\uFEFF"));
+    }
+  }
+}
+
+TEST(CharsetTest, Iso2022JpIsNotTakenForAscii) {
+  const std::string text = "ジャナオゼンの石油労働者のストライキは二〇一一年五月に始まった。";
+  const std::string bytes = EncodeWithIcu(Page("", "<p>" + text + "</p>"), "ISO-2022-JP");
+  ASSERT_EQ(bytes.find_first_of("\x80\xFF"), std::string::npos);  // 7-bit
+  const DecodedText d = DecodeToUtf8(bytes, "");
+  EXPECT_EQ(d.charset.substr(0, 8), "ISO-2022");
+  EXPECT_NE(d.utf8.find(text), std::string::npos);
+}
+
 TEST(CharsetTest, MetaCharsetAfterFirstKilobyteIsFound) {
   const std::string head = "<meta name=\"description\" content=\"" + std::string(3000, 'x') +
                            "\"><meta charset=\"koi8-r\">";
