@@ -16,6 +16,7 @@
 
 #include "extractor/content_sniff.h"
 #include "extractor/cyrillic_codepages.h"
+#include "extractor/latin_codepages.h"
 
 namespace kuzet::extractor {
 namespace {
@@ -331,6 +332,11 @@ constexpr LabelAlias kAliases[] = {
     {"utf-32le", "UTF-32LE"},
     {"utf-32be", "UTF-32BE"},
     {"uhc", "windows-949"},  // uchardet's name for Korean Unified Hangul Code
+    {"iso-8859-16", "ISO-8859-16"},
+    {"iso8859-16", "ISO-8859-16"},
+    {"iso_8859-16", "ISO-8859-16"},
+    {"latin10", "ISO-8859-16"},
+    {"l10", "ISO-8859-16"},  // uchardet's name for Korean Unified Hangul Code
     {"iso-8859-1", "windows-1252"},
     {"latin1", "windows-1252"},
     {"us-ascii", "windows-1252"},
@@ -580,6 +586,20 @@ bool IsLatinSingleByte(std::string_view cs) {
   return std::find(std::begin(kLatin), std::end(kLatin), cs) != std::end(kLatin);
 }
 
+// ISO-8859-15 (Latin-9) replaced eight Latin-1 symbols with € Š š Ž ž Œ œ Ÿ; detectors often
+// say Latin-1 for it. The five of those symbols that running text never uses (¤ ¦ ¨ ´ ¸), with no
+// byte 0x80-0x9F (C1 controls in both, letters and punctuation in windows-1252), decide for
+// Latin-9.
+std::string_view WesternSibling(std::string_view bytes) {
+  bool latin9_only = false;
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x80 && b <= 0x9F) return "windows-1252";
+    latin9_only = latin9_only || b == 0xA4 || b == 0xA6 || b == 0xA8 || b == 0xB4 || b == 0xB8;
+  }
+  return latin9_only ? "ISO-8859-15" : "windows-1252";
+}
+
 size_t CountHighBytes(std::string_view s) {
   return static_cast<size_t>(std::count_if(
       s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
@@ -735,6 +755,10 @@ bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::st
     DecodeTable(bytes, kPtcp154High, out);
     return true;
   }
+  if (charset == "ISO-8859-16") {
+    DecodeTable(bytes, kIso885916High, out);
+    return true;
+  }
   if (charset == "UTF-16LE" || charset == "UTF-16BE") {
     DecodeUtf16(bytes, charset == "UTF-16BE", out);
     return true;
@@ -879,8 +903,10 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
     if (reads_cyrillic &&
         (detected.empty() || IsLatinSingleByte(detected) || IsScoredCyrillic(detected))) {
       chosen = std::string(BestCandidate(scores, sample, detected)->name);
+    } else if (detected.empty() || detected == "windows-1252") {
+      chosen = WesternSibling(bytes);
     } else {
-      chosen = detected.empty() ? "windows-1252" : detected;
+      chosen = detected;
     }
   }
   if (!DecodeWithCharset(bytes, chosen, result.utf8)) {

@@ -95,6 +95,10 @@ constexpr std::string_view kTurkish =
     "ücret ve daha iyi çalışma koşulları talep etmesiyle başladı. On altı aralıkta polis "
     "meydanda ateş açtı; insan hakları örgütleri hâlâ bağımsız bir soruşturma yapılmasını "
     "istiyor ve ölenlerin aileleri adalet bekliyor.";
+constexpr std::string_view kSpanishWithEuro =
+    "El precio medio de la vivienda nueva en Madrid es de 2212 €/m², según los datos del "
+    "ministerio; en Cataluña alcanza 3146 €/m² y en Extremadura apenas 1271 €/m², la mitad que "
+    "hace diez años, cuando la burbuja inmobiliaria todavía no había estallado.";
 constexpr std::string_view kEnglishWithPound =
     "The strike fund raised £5 a week per family in the first months; by December the union said "
     "it could no longer pay, and the workers went on with the strike without any support at all.";
@@ -142,6 +146,9 @@ INSTANTIATE_TEST_SUITE_P(
         TextCase{"portuguese_latin1", kPortuguese, "ISO-8859-1", "", "", ""},
         TextCase{"turkish_latin5", kTurkish, "ISO-8859-9", "", "", ""},
         TextCase{"turkish_cp1254", kTurkish, "windows-1254", "", "", ""},
+        // Sibling code pages: the bytes they differ in decide.
+        TextCase{"spanish_latin9_euro", kSpanishWithEuro, "ISO-8859-15", "", "", "ISO-8859-15"},
+        TextCase{"spanish_cp1252_euro", kSpanishWithEuro, "windows-1252", "", "", ""},
         TextCase{"english_lone_pound_sign", kEnglishWithPound, "windows-1252", "", "", ""},
         // A declaration that lies: it wins only if it decodes to plausible text.
         TextCase{"german_cp1252_header_says_cp1251", kGerman, "windows-1252",
@@ -247,6 +254,16 @@ TEST(CharsetTest, Ptcp154KazakhLetters) {
   ASSERT_TRUE(DecodeWithCharset("\x8D\xE0\xE7\xE0\x9D\xF1\xF2\xE0\xED \xBA\xED\xB1\xF0\xE0\xED\xFB",
                                 "PTCP154", out));
   EXPECT_EQ(out, "Қазақстан әнұраны");
+}
+
+TEST(CharsetTest, Iso885916RomanianLetters) {
+  // ISO/IEC 8859-16 positions: Ș AA, ș BA, Ț DE, ț FE, Ă C3, ă E3, € A4, „ A5, ” B5; î EE as in
+  // Latin-1.
+  std::string out;
+  ASSERT_TRUE(DecodeWithCharset("\xAA\xBA\xDE\xFE\xC3\xE3 \xA5\xEEn\xB5 5\xA4",
+                                NormalizeCharsetLabel("iso-8859-16"), out));
+  EXPECT_EQ(out, "ȘșȚțĂă „în” 5€");
+  EXPECT_EQ(NormalizeCharsetLabel("latin10"), "ISO-8859-16");
 }
 
 TEST(CharsetTest, Kz1048UnassignedByteBecomesReplacement) {
