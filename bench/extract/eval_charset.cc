@@ -1,7 +1,14 @@
 // eval_charset: how often kuzet::extractor::DecodeToUtf8 picks a right charset, beside uchardet
 // alone on the same texts in the same run.
 //
-//   eval_charset [--verbose] [--chars N] [SHARED_DIR]      (default: ../shared of the source tree)
+//   eval_charset [-v] [--held-out-misses] [--chars N] [--peer NAME=FILE.jsonl]... [SHARED_DIR]
+//   eval_charset --write-samples DIR [--chars N] [SHARED_DIR]
+//
+// SHARED_DIR defaults to ../shared beside the source tree. -v lists the texts some detector got
+// wrong (not those of the held-out half unless --held-out-misses). --write-samples writes every
+// sample as DIR/<n>.bin with DIR/index.tsv (file, sample name, label) for peer detectors, whose
+// decoded texts --peer reads back ({"name", "text"} per line; compare_charset.sh runs
+// charset-normalizer this way) and scores in the same run.
 //
 // Three sets, each broken down by charset family:
 //   * charset-dev, dev half and held-out half: corpus/charset-dev/labels.tsv (file, lang,
@@ -178,43 +185,79 @@ struct Sample {
   std::string bytes;
 };
 
+// A peer detector's decoded texts, by sample name (see peers/charset_normalizer_peer.py).
+struct Peer {
+  std::string name;
+  std::map<std::string, std::string> text;
+};
+
 struct Tally {
-  int total = 0, kuzet = 0, uchardet = 0;
+  int total = 0;
+  std::vector<int> right;  // kuzet, uchardet alone, then each peer
+
+  void Add(const std::vector<bool>& ok) {
+    ++total;
+    right.resize(ok.size());
+    for (size_t k = 0; k < ok.size(); ++k) right[k] += ok[k] ? 1 : 0;
+  }
+  void Add(const Tally& other) {
+    total += other.total;
+    right.resize(std::max(right.size(), other.right.size()));
+    for (size_t k = 0; k < other.right.size(); ++k) right[k] += other.right[k];
+  }
 };
 
 struct Score {
   std::map<std::string, Tally> by_family;
   Tally all;
+  std::vector<std::string> unscored;  // samples without a reference decoder
 };
 
-// Scores one sample; returns a line describing a miss of either detector, "" if both right.
-std::string Evaluate(const Sample& s, Score& score) {
+// Scores one sample; returns a line describing a miss of any detector, "" if all right.
+std::string Evaluate(const Sample& s, const std::vector<Peer>& peers, Score& score) {
   const std::optional<std::string> want = DecodeAs(s.bytes, s.label);
-  if (!want) return "  " + s.name + ": no reference decoder for " + s.label;
+  if (!want) {
+    score.unscored.push_back(s.name + " (" + s.label + ")");
+    return "";
+  }
   const ex::DecodedText kuzet = ex::DecodeToUtf8(s.bytes, "");
-  const bool kuzet_right = StripBom(kuzet.utf8) == *want;
   const std::string guess = UchardetGuess(s.bytes);
   const std::optional<std::string> by_uchardet =
       guess.empty() ? std::nullopt : DecodeAs(s.bytes, guess);
-  const bool uchardet_right = by_uchardet && *by_uchardet == *want;
-  for (Tally* t : {&score.all, &score.by_family[Family(s.label)]}) {
-    ++t->total;
-    t->kuzet += kuzet_right ? 1 : 0;
-    t->uchardet += uchardet_right ? 1 : 0;
+  std::vector<bool> ok = {StripBom(kuzet.utf8) == *want, by_uchardet && *by_uchardet == *want};
+  for (const Peer& peer : peers) {
+    const auto it = peer.text.find(s.name);
+    ok.push_back(it != peer.text.end() && StripBom(it->second) == *want);
   }
-  if (kuzet_right && uchardet_right) return "";
-  return "  " + s.name + " (" + s.label + "): kuzet " + kuzet.charset +
-         (kuzet_right ? " ok" : " WRONG") + ", uchardet " + (guess.empty() ? "-" : guess) +
-         (uchardet_right ? " ok" : " WRONG");
+  score.all.Add(ok);
+  score.by_family[Family(s.label)].Add(ok);
+  if (std::find(ok.begin(), ok.end(), false) == ok.end()) return "";
+  std::string line = "  " + s.name + " (" + s.label + "): kuzet " + kuzet.charset +
+                     (ok[0] ? " ok" : " WRONG") + ", uchardet " + (guess.empty() ? "-" : guess) +
+                     (ok[1] ? " ok" : " WRONG");
+  for (size_t k = 0; k < peers.size(); ++k) {
+    line += ", " + peers[k].name + (ok[k + 2] ? " ok" : " WRONG");
+  }
+  return line;
 }
 
-void Print(const std::string& title, const Score& score) {
-  auto pct = [](int n, int d) { return d == 0 ? 0.0 : static_cast<double>(n) / d; };
-  std::printf("%s: %d texts, kuzet %.3f, uchardet alone %.3f\n", title.c_str(), score.all.total,
-              pct(score.all.kuzet, score.all.total), pct(score.all.uchardet, score.all.total));
-  for (const auto& [family, t] : score.by_family) {
-    std::printf("  %-22s %4d   kuzet %.3f (%d)   uchardet %.3f (%d)\n", family.c_str(), t.total,
-                pct(t.kuzet, t.total), t.kuzet, pct(t.uchardet, t.total), t.uchardet);
+void Print(const std::string& title, const Score& score, const std::vector<Peer>& peers) {
+  std::vector<std::string> names = {"kuzet", "uchardet alone"};
+  for (const Peer& p : peers) names.push_back(p.name);
+  auto line = [&](const std::string& label, const Tally& t) {
+    std::printf("  %-22s %4d", label.c_str(), t.total);
+    for (size_t k = 0; k < names.size(); ++k) {
+      const int right = k < t.right.size() ? t.right[k] : 0;
+      std::printf("   %s %.3f (%d)", names[k].c_str(),
+                  t.total == 0 ? 0.0 : static_cast<double>(right) / t.total, right);
+    }
+    std::printf("\n");
+  };
+  std::printf("%s\n", title.c_str());
+  line("all", score.all);
+  for (const auto& [family, t] : score.by_family) line(family, t);
+  for (const std::string& u : score.unscored) {
+    std::printf("  not scored (no decoder for the label in ICU or Kuzet): %s\n", u.c_str());
   }
 }
 
@@ -441,18 +484,63 @@ std::vector<Sample> GenerateSamples(const fs::path& shared, size_t chars) {
   return samples;
 }
 
+// Peer output: one JSON object per line, {"name": sample name, "text": decoded text}.
+std::optional<Peer> LoadPeer(const std::string& spec) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos) return std::nullopt;
+  Peer peer{spec.substr(0, eq), {}};
+  std::ifstream in(spec.substr(eq + 1));
+  if (!in) return std::nullopt;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("name") && j.contains("text") && j["text"].is_string()) {
+      peer.text[j["name"].get<std::string>()] = j["text"].get<std::string>();
+    }
+  }
+  return peer;
+}
+
+// Writes every sample as a file and index.tsv (file, label), for peers to detect.
+bool WriteSamples(const fs::path& dir, const std::vector<Sample>& samples) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::ofstream index(dir / "index.tsv");
+  for (size_t k = 0; k < samples.size(); ++k) {
+    const std::string file = std::to_string(k) + ".bin";
+    std::ofstream out(dir / file, std::ios::binary);
+    out << samples[k].bytes;
+    index << file << '\t' << samples[k].name << '\t' << samples[k].label << '\n';
+    if (!out) return false;
+  }
+  return static_cast<bool>(index);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool verbose = false;
+  bool verbose = false, held_out_misses = false;
   size_t chars = 1000;
   fs::path shared = KUZET_SHARED_DIR;
+  std::string write_dir;
+  std::vector<Peer> peers;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--verbose" || arg == "-v") {
       verbose = true;
+    } else if (arg == "--held-out-misses") {
+      held_out_misses = true;
     } else if (arg == "--chars" && i + 1 < argc) {
       chars = static_cast<size_t>(std::stoul(argv[++i]));
+    } else if (arg == "--write-samples" && i + 1 < argc) {
+      write_dir = argv[++i];
+    } else if (arg == "--peer" && i + 1 < argc) {
+      auto peer = LoadPeer(argv[++i]);
+      if (!peer) {
+        std::fprintf(stderr, "eval_charset: bad --peer %s (NAME=FILE.jsonl)\n", argv[i]);
+        return 1;
+      }
+      peers.push_back(std::move(*peer));
     } else {
       shared = arg;
     }
@@ -463,8 +551,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "eval_charset: cannot read %s\n", (dev_dir / "labels.tsv").c_str());
     return 1;
   }
-  Score dev, held_out, generated;
-  std::vector<std::string> misses[3];
+  // 0: dev half, 1: held-out half, 2: generated.
+  std::vector<Sample> sets[3];
   std::string line;
   std::getline(labels, line);  // header
   while (std::getline(labels, line)) {
@@ -476,33 +564,39 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "eval_charset: cannot read %s\n", s.name.c_str());
       continue;
     }
-    const bool is_dev = Fnv1a(s.name) % 2 == 0;
-    std::string miss = Evaluate(s, is_dev ? dev : held_out);
-    if (!miss.empty()) misses[is_dev ? 0 : 1].push_back(std::move(miss));
+    sets[Fnv1a(s.name) % 2 == 0 ? 0 : 1].push_back(std::move(s));
   }
-  for (const Sample& s : GenerateSamples(shared, chars)) {
-    std::string miss = Evaluate(s, generated);
-    if (!miss.empty()) misses[2].push_back(std::move(miss));
+  sets[2] = GenerateSamples(shared, chars);
+  if (!write_dir.empty()) {
+    std::vector<Sample> all;
+    for (const auto& set : sets) all.insert(all.end(), set.begin(), set.end());
+    if (!WriteSamples(write_dir, all)) {
+      std::fprintf(stderr, "eval_charset: cannot write %s\n", write_dir.c_str());
+      return 1;
+    }
+    std::printf("%zu samples written to %s\n", all.size(), write_dir.c_str());
+    return 0;
   }
   const char* titles[] = {"charset-dev, dev half", "charset-dev, held-out half",
                           "generated from the shared corpora"};
-  const Score* scores[] = {&dev, &held_out, &generated};
+  Score scores[3];
   for (int k = 0; k < 3; ++k) {
-    Print(titles[k], *scores[k]);
-    if (verbose) {
-      for (const std::string& m : misses[k]) std::printf("%s\n", m.c_str());
+    std::vector<std::string> misses;
+    for (const Sample& s : sets[k]) {
+      std::string miss = Evaluate(s, peers, scores[k]);
+      if (!miss.empty()) misses.push_back(std::move(miss));
+    }
+    Print(titles[k], scores[k], peers);
+    // Misses of the held-out half are not shown unless asked: it is for scoring, not tuning.
+    if (verbose && (k != 1 || held_out_misses)) {
+      for (const std::string& m : misses) std::printf("%s\n", m.c_str());
     }
   }
-  Score both = dev;
-  for (const auto& [family, t] : held_out.by_family) {
-    Tally& b = both.by_family[family];
-    b.total += t.total, b.kuzet += t.kuzet, b.uchardet += t.uchardet;
+  Score both;
+  for (int k = 0; k < 2; ++k) {
+    both.all.Add(scores[k].all);
+    for (const auto& [family, t] : scores[k].by_family) both.by_family[family].Add(t);
   }
-  both.all.total += held_out.all.total;
-  both.all.kuzet += held_out.all.kuzet;
-  both.all.uchardet += held_out.all.uchardet;
-  std::printf("charset-dev, all %d: kuzet %.3f, uchardet alone %.3f\n", both.all.total,
-              static_cast<double>(both.all.kuzet) / both.all.total,
-              static_cast<double>(both.all.uchardet) / both.all.total);
+  Print("charset-dev, both halves", both, peers);
   return 0;
 }
