@@ -600,6 +600,42 @@ std::string_view WesternSibling(std::string_view bytes) {
   return latin9_only ? "ISO-8859-15" : "windows-1252";
 }
 
+// Whether every high byte is typographic punctuation in windows-1252 (‚ „ … † ‡ ‰ ‹ ‘ ’ “ ” • – — ™
+// › €), as in English text with curly quotes and dashes. The other windows-125x code pages agree
+// on these bytes; ISO-8859 reads them as C1 controls, the Mac and DOS code pages as letters, which
+// detectors guess on such text (MAC-CENTRALEUROPE for “quoted” English).
+bool OnlyWindowsPunctuation(std::string_view bytes) {
+  bool any = false;
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80) continue;
+    switch (b) {
+      case 0x80:
+      case 0x82:
+      case 0x84:
+      case 0x85:
+      case 0x86:
+      case 0x87:
+      case 0x89:
+      case 0x8B:
+      case 0x91:
+      case 0x92:
+      case 0x93:
+      case 0x94:
+      case 0x95:
+      case 0x96:
+      case 0x97:
+      case 0x99:
+      case 0x9B:
+        any = true;
+        break;
+      default:
+        return false;
+    }
+  }
+  return any;
+}
+
 size_t CountHighBytes(std::string_view s) {
   return static_cast<size_t>(std::count_if(
       s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
@@ -903,6 +939,8 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
     if (reads_cyrillic &&
         (detected.empty() || IsLatinSingleByte(detected) || IsScoredCyrillic(detected))) {
       chosen = std::string(BestCandidate(scores, sample, detected)->name);
+    } else if (OnlyWindowsPunctuation(bytes) && !detected.starts_with("windows-125")) {
+      chosen = "windows-1252";
     } else if (detected.empty() || detected == "windows-1252") {
       chosen = WesternSibling(bytes);
     } else {

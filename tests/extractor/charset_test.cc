@@ -95,6 +95,9 @@ constexpr std::string_view kTurkish =
     "ücret ve daha iyi çalışma koşulları talep etmesiyle başladı. On altı aralıkta polis "
     "meydanda ateş açtı; insan hakları örgütleri hâlâ bağımsız bir soruşturma yapılmasını "
     "istiyor ve ölenlerin aileleri adalet bekliyor.";
+constexpr std::string_view kEnglishWithQuotes =
+    "“We will not stop,” said one of the strikers – a welder who’d worked for the company for "
+    "twenty years – “until they pay what they owe us…”";
 constexpr std::string_view kSpanishWithEuro =
     "El precio medio de la vivienda nueva en Madrid es de 2212 €/m², según los datos del "
     "ministerio; en Cataluña alcanza 3146 €/m² y en Extremadura apenas 1271 €/m², la mitad que "
@@ -149,6 +152,8 @@ INSTANTIATE_TEST_SUITE_P(
         // Sibling code pages: the bytes they differ in decide.
         TextCase{"spanish_latin9_euro", kSpanishWithEuro, "ISO-8859-15", "", "", "ISO-8859-15"},
         TextCase{"spanish_cp1252_euro", kSpanishWithEuro, "windows-1252", "", "", ""},
+        TextCase{"english_curly_quotes_cp1252", kEnglishWithQuotes, "windows-1252", "", "",
+                 "windows-1252"},
         TextCase{"english_lone_pound_sign", kEnglishWithPound, "windows-1252", "", "", ""},
         // A declaration that lies: it wins only if it decodes to plausible text.
         TextCase{"german_cp1252_header_says_cp1251", kGerman, "windows-1252",
