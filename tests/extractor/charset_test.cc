@@ -96,8 +96,9 @@ constexpr std::string_view kTurkish =
     "meydanda ateş açtı; insan hakları örgütleri hâlâ bağımsız bir soruşturma yapılmasını "
     "istiyor ve ölenlerin aileleri adalet bekliyor.";
 constexpr std::string_view kEnglishWithQuotes =
-    "“We will not stop,” said one of the strikers – a welder who’d worked for the company for "
-    "twenty years – “until they pay what they owe us…”";
+    "“We won’t stop,” said one of the strikers – a welder who’d worked there for twenty years – "
+    "“until they pay what they owe us.” The company’s lawyers didn’t answer; the union’s leader "
+    "said it’s the workers’ right to strike, and that they’d been promised the money in May.";
 constexpr std::string_view kSpanishWithEuro =
     "El precio medio de la vivienda nueva en Madrid es de 2212 €/m², según los datos del "
     "ministerio; en Cataluña alcanza 3146 €/m² y en Extremadura apenas 1271 €/m², la mitad que "
@@ -169,6 +170,18 @@ INSTANTIATE_TEST_SUITE_P(
         TextCase{"serbian_mac_cyrillic", kSerbian, "x-mac-cyrillic", "", "", "x-mac-cyrillic"},
         TextCase{"serbian_cp1251", kSerbian, "windows-1251", "", "", "windows-1251"}),
     [](const ::testing::TestParamInfo<TextCase>& info) { return std::string(info.param.name); });
+
+// Detectors guess a Mac or DOS code page for English whose only high bytes are curly quotes and
+// dashes; a text fragment (a feed item, an excerpt) has no markup to help them.
+TEST(CharsetTest, TextWithOnlyWindowsPunctuationIsWindows1252) {
+  for (const std::string_view text :
+       {kEnglishWithQuotes,
+        std::string_view("It’s the workers’ right to strike, the union’s lawyer said."),
+        std::string_view("The workers’ demands were ignored."), std::string_view("It’s over.")}) {
+    const DecodedText d = DecodeToUtf8(EncodeWithIcu(text, "windows-1252"), "");
+    EXPECT_EQ(d.utf8, text) << d.charset;
+  }
+}
 
 TEST(CharsetTest, Utf16WithoutBom) {
   for (const char* encoding : {"UTF-16LE", "UTF-16BE"}) {
