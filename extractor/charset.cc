@@ -336,7 +336,7 @@ constexpr LabelAlias kAliases[] = {
     {"iso8859-16", "ISO-8859-16"},
     {"iso_8859-16", "ISO-8859-16"},
     {"latin10", "ISO-8859-16"},
-    {"l10", "ISO-8859-16"},  // uchardet's name for Korean Unified Hangul Code
+    {"l10", "ISO-8859-16"},
     {"iso-8859-1", "windows-1252"},
     {"latin1", "windows-1252"},
     {"us-ascii", "windows-1252"},
