@@ -526,7 +526,7 @@ const Candidate* BestCandidate(const std::vector<Candidate>& scores, const Cyril
     for (size_t b = 0; b < 128; ++b) {
       if (c.high[b] != best->high[b]) differing += sample.count[b];
     }
-    if (c.score > best->score + 2.0 + 0.5 * static_cast<double>(differing)) best = &c;
+    if (c.score > best->score + 1.0 + 0.5 * static_cast<double>(differing)) best = &c;
   }
   return best;
 }
