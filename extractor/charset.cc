@@ -137,6 +137,28 @@ void DecodeTable(std::string_view bytes, const std::array<char16_t, 128>& high, 
   }
 }
 
+void DecodeViscii(std::string_view bytes, std::string& out) {
+  DecodeTable(bytes, kVisciiHigh, out);
+  std::string with_capitals;
+  for (const ControlLetter& letter : kVisciiControlLetters) {
+    if (out.find(static_cast<char>(letter.byte)) == std::string::npos) continue;
+    // Rare: rebuild with the six capitals of the C0 range in place of their control bytes.
+    with_capitals.clear();
+    for (const char ch : out) {
+      const auto it = std::find_if(
+          kVisciiControlLetters.begin(), kVisciiControlLetters.end(),
+          [&](const ControlLetter& l) { return l.byte == static_cast<unsigned char>(ch); });
+      if (it == kVisciiControlLetters.end()) {
+        with_capitals.push_back(ch);
+      } else {
+        AppendUtf8(it->code_point, with_capitals);
+      }
+    }
+    out.swap(with_capitals);
+    return;
+  }
+}
+
 void DecodeUtf16(std::string_view bytes, bool big_endian, std::string& out) {
   out.clear();
   out.reserve(bytes.size() * 3 / 2);
@@ -337,6 +359,8 @@ constexpr LabelAlias kAliases[] = {
     {"iso_8859-16", "ISO-8859-16"},
     {"latin10", "ISO-8859-16"},
     {"l10", "ISO-8859-16"},
+    {"viscii", "VISCII"},
+    {"csviscii", "VISCII"},
     {"iso-8859-1", "windows-1252"},
     {"latin1", "windows-1252"},
     {"us-ascii", "windows-1252"},
@@ -582,7 +606,7 @@ bool IsLatinSingleByte(std::string_view cs) {
       "ISO-8859-1",    "ISO-8859-2",     "ISO-8859-3",   "ISO-8859-4",   "ISO-8859-9",
       "ISO-8859-10",   "ISO-8859-13",    "ISO-8859-14",  "ISO-8859-15",  "ISO-8859-16",
       "IBM850",        "IBM852",         "IBM437",       "macintosh",    "x-mac-centraleurroman",
-      "x-mac-turkish", "x-mac-croatian", "US-ASCII"};
+      "x-mac-turkish", "x-mac-croatian", "US-ASCII",     "VISCII"};
   return std::find(std::begin(kLatin), std::end(kLatin), cs) != std::end(kLatin);
 }
 
@@ -793,6 +817,10 @@ bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::st
   }
   if (charset == "ISO-8859-16") {
     DecodeTable(bytes, kIso885916High, out);
+    return true;
+  }
+  if (charset == "VISCII") {
+    DecodeViscii(bytes, out);
     return true;
   }
   if (charset == "UTF-16LE" || charset == "UTF-16BE") {

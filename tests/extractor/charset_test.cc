@@ -4,6 +4,9 @@
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -331,6 +334,31 @@ TEST(CharsetTest, Iso885916RomanianLetters) {
                                 NormalizeCharsetLabel("iso-8859-16"), out));
   EXPECT_EQ(out, "ȘșȚțĂă „în” 5€");
   EXPECT_EQ(NormalizeCharsetLabel("latin10"), "ISO-8859-16");
+}
+
+TEST(CharsetTest, VisciiVietnameseLetters) {
+  // RFC 1456 positions: Ẳ 02 and Ỵ 1E in the C0 range; Ơ B4, ơ BD, Ư BF, ư DF, Đ D0, đ F0, ạ D5.
+  std::string out;
+  ASSERT_TRUE(DecodeWithCharset("\x02\x1E \xB4\xBD \xBF\xDF \xD0\xF0 \xD5\n",
+                                NormalizeCharsetLabel("VISCII"), out));
+  EXPECT_EQ(out, "ẲỴ Ơơ Ưư Đđ ạ\n");
+}
+
+// charset-dev holds the same Vietnamese text in VISCII and in UTF-8: an independent check of the
+// whole table.
+TEST(CharsetTest, VisciiSampleDecodesToItsUtf8Twin) {
+  const std::filesystem::path pages =
+      std::filesystem::path(KUZET_SHARED_DIR) / "corpus" / "charset-dev" / "pages";
+  auto read = [](const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  if (!std::filesystem::exists(pages / "vi-viscii.txt")) {
+    GTEST_SKIP() << "shared corpus absent: " << pages;
+  }
+  std::string out;
+  ASSERT_TRUE(DecodeWithCharset(read(pages / "vi-viscii.txt"), "VISCII", out));
+  EXPECT_EQ(out, read(pages / "vi-utf-8.txt"));
 }
 
 TEST(CharsetTest, Kz1048UnassignedByteBecomesReplacement) {
