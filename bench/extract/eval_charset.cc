@@ -26,8 +26,9 @@
 //     touching the held-out half.
 //
 // "Right" means the text decodes identically: the decoder's output equals the reference decoding
-// under the label (ICU's converter for the label, or the tool's own tables for what ICU lacks),
-// a leading U+FEFF ignored on both sides. So an ASCII text is right under any ASCII-compatible
+// under the label (ICU's converter for the label; for KZ-1048, PTCP154, ISO-8859-16 and VISCII,
+// which ICU lacks, Kuzet's own tables, each checked independently in charset_test), a leading
+// U+FEFF ignored on both sides. So an ASCII text is right under any ASCII-compatible
 // charset, iso-8859-1 vs windows-1252 is right when no byte 0x80-0x9F occurs, KOI8-R vs KOI8-U
 // when none of the eight bytes they differ in occurs, and a wrong guess is never right.
 // uchardet alone is scored the same way: its answer decoded by ICU (or by Kuzet's tables when ICU
