@@ -39,6 +39,8 @@ struct CharsetCase {
   const char* want;          // charset the decoder must choose
 };
 
+void PrintTo(const CharsetCase& c, std::ostream* os) { *os << c.name; }
+
 class CharsetTableTest : public ::testing::TestWithParam<CharsetCase> {};
 
 TEST_P(CharsetTableTest, DecodesRussianPage) {
@@ -62,6 +64,11 @@ INSTANTIATE_TEST_SUITE_P(
         CharsetCase{"cp1251_wrong_header_latin1", "windows-1251", "text/html; charset=iso-8859-1",
                     "", "windows-1251"},
         CharsetCase{"cp1251_undeclared", "windows-1251", "text/html", "", "windows-1251"},
+        // Any Latin declaration is implausible for bytes that read as Cyrillic.
+        CharsetCase{"cp1251_wrong_header_latin2", "windows-1251", "text/html; charset=iso-8859-2",
+                    "", "windows-1251"},
+        CharsetCase{"koi8r_wrong_meta_baltic", "KOI8-R", "", "<meta charset=windows-1257>",
+                    "KOI8-R"},
         CharsetCase{"cp1251_meta_misspelt", "windows-1251", "", "<meta charset=\"win-1251\">",
                     "windows-1251"},
         CharsetCase{"koi8r_meta", "KOI8-R", "",
