@@ -885,7 +885,7 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
       return result;
     }
   }
-  // UTF-16 or UTF-32 without a mark, told by the lane of the zero bytes (before the UTF-8 check:
+  // 2. UTF-16 or UTF-32 without a mark, told by the lane of the zero bytes (before the UTF-8 check:
   // ASCII in UTF-16 is valid UTF-8 with NULs).
   if (const std::string_view wide = SniffWideUnicode(bytes); !wide.empty()) {
     result.charset = std::string(wide);
@@ -897,7 +897,7 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
   // The markup is searched only when needed: most pages are valid UTF-8 and never ask.
   auto declared_charset = [&] { return header_usable ? header_cs : CharsetFromMarkup(bytes); };
 
-  // 2. Valid UTF-8 wins over any declaration; a few stray bytes in otherwise-UTF-8 text too.
+  // 3. Valid UTF-8 wins over any declaration; a few stray bytes in otherwise-UTF-8 text too.
   const Utf8Census census = CountUtf8(bytes);
   if (census.invalid == 0) {
     if (copy_valid) {
@@ -931,9 +931,9 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
     return result;
   }
 
-  // What the bytes are, whatever anyone says: Latin-script (accented letters inside ASCII words),
-  // or words of high bytes that read as Cyrillic text under some code page (≥ 0.8 point per high
-  // byte; Western text scores negative).
+  // 4. What the bytes are, whatever anyone says: Latin-script (accented letters inside ASCII
+  // words), or words of high bytes that read as Cyrillic text under some code page (≥ 0.8 point per
+  // high byte; Western text scores negative).
   const HighByteWords words = CountHighByteWords(bytes);
   const CyrillicSample sample = SampleHighBytes(bytes);
   const auto scores = ScoreCyrillic(sample);
@@ -942,7 +942,7 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
   const bool reads_cyrillic =
       words.OwnScript() && best != nullptr && best->score >= 0.8 * static_cast<double>(sampled);
 
-  // 3. The declared charset, if it decodes to plausible text: a Cyrillic code page is wrong for
+  // 5. The declared charset, if it decodes to plausible text: a Cyrillic code page is wrong for
   // Latin-script bytes; for bytes that read as Cyrillic, a Latin or Cyrillic declaration must
   // read within 5 % of the best Cyrillic code page.
   std::string declared = declared_charset();
@@ -956,7 +956,7 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
   }
   std::string chosen = plausible ? declared : std::string();
 
-  // 4. Otherwise uchardet, whose answer stands unless the bytes read as Cyrillic text and it
+  // 6. Otherwise uchardet, whose answer stands unless the bytes read as Cyrillic text and it
   // named no charset, a Latin one, or a Cyrillic code page that another one reads clearly better
   // (the bytes the two readings differ in decide: KOI8-U's і ї є ґ against KOI8-R's box drawing,
   // mac-cyrillic's capitals against windows-1251's punctuation, the Kazakh letters of KZ-1048).
