@@ -81,6 +81,11 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
     spdlog::warn("site {}: {}: {}", site.id, page.url, article.status().message());
     return {};
   }
+  if (!article->not_text.empty()) {
+    spdlog::warn("site {}: {}: skipped: the body is {}, not text", site.id, page.url,
+                 article->not_text);
+    return {};
+  }
   std::vector<std::string> links = article->links;
   links.insert(links.end(), article->feed_links.begin(), article->feed_links.end());
 

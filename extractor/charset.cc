@@ -14,7 +14,9 @@
 #include <span>
 #include <vector>
 
+#include "extractor/content_sniff.h"
 #include "extractor/cyrillic_codepages.h"
+#include "extractor/latin_codepages.h"
 
 namespace kuzet::extractor {
 namespace {
@@ -135,6 +137,28 @@ void DecodeTable(std::string_view bytes, const std::array<char16_t, 128>& high, 
   }
 }
 
+void DecodeViscii(std::string_view bytes, std::string& out) {
+  DecodeTable(bytes, kVisciiHigh, out);
+  std::string with_capitals;
+  for (const ControlLetter& letter : kVisciiControlLetters) {
+    if (out.find(static_cast<char>(letter.byte)) == std::string::npos) continue;
+    // Rare: rebuild with the six capitals of the C0 range in place of their control bytes.
+    with_capitals.clear();
+    for (const char ch : out) {
+      const auto it = std::find_if(
+          kVisciiControlLetters.begin(), kVisciiControlLetters.end(),
+          [&](const ControlLetter& l) { return l.byte == static_cast<unsigned char>(ch); });
+      if (it == kVisciiControlLetters.end()) {
+        with_capitals.push_back(ch);
+      } else {
+        AppendUtf8(it->code_point, with_capitals);
+      }
+    }
+    out.swap(with_capitals);
+    return;
+  }
+}
+
 void DecodeUtf16(std::string_view bytes, bool big_endian, std::string& out) {
   out.clear();
   out.reserve(bytes.size() * 3 / 2);
@@ -156,6 +180,19 @@ void DecodeUtf16(std::string_view bytes, bool big_endian, std::string& out) {
     }
   }
   if (bytes.size() % 2 != 0) AppendUtf8(0xFFFD, out);  // a dangling odd byte
+}
+
+void DecodeUtf32(std::string_view bytes, bool big_endian, std::string& out) {
+  out.clear();
+  out.reserve(bytes.size());
+  for (size_t i = 0; i + 4 <= bytes.size(); i += 4) {
+    uint32_t cp = 0;
+    for (size_t j = 0; j < 4; ++j) {
+      cp = cp << 8 | static_cast<unsigned char>(bytes[i + (big_endian ? j : 3 - j)]);
+    }
+    AppendUtf8(cp > 0x10FFFF || U_IS_SURROGATE(cp) ? 0xFFFD : cp, out);
+  }
+  if (bytes.size() % 4 != 0) AppendUtf8(0xFFFD, out);  // a truncated last unit
 }
 
 // Code points of all 256 bytes of a single-byte charset.
@@ -313,6 +350,17 @@ constexpr LabelAlias kAliases[] = {
     {"utf-16", "UTF-16LE"},
     {"utf-16le", "UTF-16LE"},
     {"utf-16be", "UTF-16BE"},
+    {"utf-32", "UTF-32LE"},
+    {"utf-32le", "UTF-32LE"},
+    {"utf-32be", "UTF-32BE"},
+    {"uhc", "windows-949"},  // uchardet's name for Korean Unified Hangul Code
+    {"iso-8859-16", "ISO-8859-16"},
+    {"iso8859-16", "ISO-8859-16"},
+    {"iso_8859-16", "ISO-8859-16"},
+    {"latin10", "ISO-8859-16"},
+    {"l10", "ISO-8859-16"},
+    {"viscii", "VISCII"},
+    {"csviscii", "VISCII"},
     {"iso-8859-1", "windows-1252"},
     {"latin1", "windows-1252"},
     {"us-ascii", "windows-1252"},
@@ -322,21 +370,46 @@ constexpr LabelAlias kAliases[] = {
     {"iso8859-1", "windows-1252"},
 };
 
-bool IsCyrillicSingleByte(std::string_view cs) {
-  return cs == "windows-1251" || cs == "KOI8-R" || cs == "KOI8-U" || cs == "IBM866" ||
-         cs == "x-mac-cyrillic" || cs == "ISO-8859-5" || cs == "KZ-1048" || cs == "PTCP154";
-}
-
 // --- Cyrillic letter scoring ----------------------------------------------------------------
 
-// Weight of a code point as a letter of running Russian or Kazakh text. Frequent lowercase
-// letters weigh most; symbols that never occur in such text weigh negative.
-double LetterWeight(char16_t c) {
+bool IsCyrillicUpper(char16_t c) {
+  if (c >= 0x0400 && c <= 0x042F) return true;
+  // Historic and non-Russian letters (Kazakh Ә Ғ Қ Ң Ө Ұ Ү Һ, Ukrainian Ґ): capitals at even code
+  // points, except the block U+04C0..U+04CF, which has them at odd ones.
+  if (c >= 0x0460 && c <= 0x04FF) return (c >= 0x04C0 && c <= 0x04CF) ? (c % 2 == 1) : (c % 2 == 0);
+  return false;
+}
+
+// ђ ѓ ѕ ј љ њ ћ ќ џ and their capitals: the letters windows-1251 has in the places where KZ-1048
+// and PTCP154 have the Kazakh ones.
+bool IsSerbianMacedonian(char16_t c) {
+  const char16_t lower = (c >= 0x0400 && c <= 0x040F) ? static_cast<char16_t>(c + 0x50) : c;
+  switch (lower) {
+    case 0x0452:
+    case 0x0453:
+    case 0x0455:
+    case 0x0458:
+    case 0x0459:
+    case 0x045A:
+    case 0x045B:
+    case 0x045C:
+    case 0x045F:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Weight of a lowercase letter or symbol as part of running Cyrillic text. Frequent Russian
+// letters weigh most; symbols that never occur in such text weigh negative. Serbian/Macedonian
+// letters are letters only in text that reads as Serbian or Macedonian (see ScoreTable).
+double LetterWeight(char16_t c, bool serbian_macedonian) {
   // Russian letter frequencies (per mille, rounded) for а..я.
   static constexpr std::array<uint8_t, 32> kRuFreq = {80, 16, 45, 17,  30, 85, 9,  16, 74, 12, 35,
                                                       44, 32, 67, 110, 28, 47, 55, 63, 26, 3,  10,
                                                       5,  14, 7,  4,   1,  19, 17, 3,  6,  20};
   if (c >= 0x0430 && c <= 0x044F) return kRuFreq[c - 0x0430] >= 10 ? 2.0 : 1.0;
+  if (IsSerbianMacedonian(c)) return serbian_macedonian ? 1.0 : -1.0;
   switch (c) {
     case 0x0451:  // ё
     case 0x04D9:
@@ -353,16 +426,6 @@ double LetterWeight(char16_t c) {
     case 0x0491:
     case 0x045E:  // ї є ґ ў
       return 1.0;
-    case 0x0452:
-    case 0x0453:
-    case 0x0459:
-    case 0x045A:
-    case 0x045B:
-    case 0x045C:
-    case 0x045F:
-    case 0x0455:
-    case 0x0458:  // ђ ѓ љ њ ћ ќ џ ѕ ј: Serbian/Macedonian, rare here
-      return -1.0;
     default:
       break;
   }
@@ -373,17 +436,23 @@ double LetterWeight(char16_t c) {
   return -2.0;
 }
 
-bool IsCyrillicUpper(char16_t c) {
-  return (c >= 0x0410 && c <= 0x042F) || c == 0x0401 || c == 0x04D8 || c == 0x0492 || c == 0x049A ||
-         c == 0x04A2 || c == 0x04E8 || c == 0x04B0 || c == 0x04AE || c == 0x04BA || c == 0x0406 ||
-         c == 0x0407 || c == 0x0404 || c == 0x0490 || c == 0x040E;
-}
-
 bool IsCyrillicLetter(char16_t c) { return c >= 0x0400 && c <= 0x04FF; }
 
 // Sum of letter weights over the high bytes of bytes decoded with a 128-entry table. A capital
-// after a letter (KOI8-R read as windows-1251 swaps case) costs instead of earning.
+// after a letter (KOI8-R read as windows-1251 swaps case) costs instead of earning. Serbian and
+// Macedonian have no ы and э, which Russian and Kazakh use all the time: their letters count as
+// letters only in a reading with (almost) no ы/э, so that neither a Kazakh text in KZ-1048 passes
+// for Serbian in windows-1251 nor a Serbian text for Kazakh.
 double ScoreTable(std::string_view bytes, std::span<const char16_t, 128> high) {
+  size_t lower = 0, yery_e = 0;
+  for (char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80) continue;
+    const char16_t c = high[b - 0x80];
+    lower += (c >= 0x0430 && c <= 0x045F) ? 1 : 0;
+    yery_e += (c == 0x044B || c == 0x044D) ? 1 : 0;
+  }
+  const bool serbian_macedonian = yery_e * 200 < lower;
   double score = 0;
   bool prev_letter = false;
   for (char ch : bytes) {
@@ -394,9 +463,10 @@ double ScoreTable(std::string_view bytes, std::span<const char16_t, 128> high) {
     }
     const char16_t c = high[b - 0x80];
     if (IsCyrillicUpper(c)) {
-      score += prev_letter ? -1.0 : 0.5;
+      const bool foreign = IsSerbianMacedonian(c) && !serbian_macedonian;
+      score += prev_letter || foreign ? -1.0 : 0.5;
     } else {
-      score += LetterWeight(c);
+      score += LetterWeight(c, serbian_macedonian);
     }
     prev_letter = IsCyrillicLetter(c);
   }
@@ -405,43 +475,189 @@ double ScoreTable(std::string_view bytes, std::span<const char16_t, 128> high) {
 
 struct Candidate {
   std::string_view name;
+  std::span<const char16_t, 128> high;  // its code points for bytes 0x80..0xFF
   double score;
 };
 
-// Candidates in order of prior likelihood on the Cyrillic web; ties go to the earlier one.
-std::vector<Candidate> ScoreCyrillic(std::string_view bytes) {
-  static constexpr std::string_view kIcuNames[] = {"windows-1251", "KOI8-R", "IBM866",
-                                                   "x-mac-cyrillic", "ISO-8859-5"};
-  std::vector<Candidate> out;
+// The scored sample: letters of the high bytes with the ASCII byte before each run, and how often
+// each high byte occurs in it.
+struct CyrillicSample {
+  std::string bytes;
+  std::array<size_t, 128> count{};
+};
+
+// Every Cyrillic single-byte code page the scoring knows, in order of prior likelihood on the
+// Cyrillic web; ties go to the earlier one.
+constexpr std::string_view kScoredCyrillic[] = {"windows-1251", "KOI8-R",         "KOI8-U",
+                                                "IBM866",       "x-mac-cyrillic", "ISO-8859-5",
+                                                "KZ-1048",      "PTCP154"};
+
+bool IsScoredCyrillic(std::string_view cs) {
+  return std::find(std::begin(kScoredCyrillic), std::end(kScoredCyrillic), cs) !=
+         std::end(kScoredCyrillic);
+}
+
+CyrillicSample SampleHighBytes(std::string_view bytes) {
+  CyrillicSample sample;
   // Scoring a sample keeps detection cheap on big pages; 64 KiB of high bytes is plenty.
-  std::string sample;
-  for (size_t i = 0; i < bytes.size() && sample.size() < (64u << 10); ++i) {
+  for (size_t i = 0; i < bytes.size() && sample.bytes.size() < (64u << 10); ++i) {
     const auto b = static_cast<unsigned char>(bytes[i]);
     if (b >= 0x80) {
       // Keep one preceding ASCII byte so word-start capitals are recognised.
-      if (i > 0 && static_cast<unsigned char>(bytes[i - 1]) < 0x80) sample.push_back(bytes[i - 1]);
-      sample.push_back(bytes[i]);
+      if (i > 0 && static_cast<unsigned char>(bytes[i - 1]) < 0x80) {
+        sample.bytes.push_back(bytes[i - 1]);
+      }
+      sample.bytes.push_back(bytes[i]);
+      ++sample.count[b - 0x80];
     }
   }
-  for (std::string_view name : kIcuNames) {
-    if (const ByteTable* table = ByteTableFor(name)) {
-      out.push_back({name, ScoreTable(sample, std::span(*table).subspan<128>())});
+  return sample;
+}
+
+std::vector<Candidate> ScoreCyrillic(const CyrillicSample& sample) {
+  std::vector<Candidate> out;
+  for (std::string_view name : kScoredCyrillic) {
+    std::span<const char16_t, 128> high = kKz1048High;
+    if (name == "PTCP154") {
+      high = kPtcp154High;
+    } else if (name != "KZ-1048") {
+      const ByteTable* table = ByteTableFor(name);
+      if (table == nullptr) continue;
+      high = std::span(*table).subspan<128, 128>();
     }
+    out.push_back({name, high, ScoreTable(sample.bytes, high)});
   }
-  out.push_back({"KZ-1048", ScoreTable(sample, kKz1048High)});
-  out.push_back({"PTCP154", ScoreTable(sample, kPtcp154High)});
   return out;
 }
 
-// The highest score; a later (less common) code page must win by a clear margin, so that
-// text both read alike (Ukrainian in windows-1251 vs KZ-1048) goes to the common one.
-const Candidate* BestCandidate(const std::vector<Candidate>& scores) {
+// The highest score, starting from `incumbent` (the detector's answer) if it is among them. Only
+// the bytes in which two readings differ can set their scores apart, so another code page must
+// beat the current best by 2 points and half a point per such byte: Ukrainian in windows-1251 vs
+// KZ-1048, or Russian in KOI8-R vs KOI8-U, which read alike, stay with the incumbent or the more
+// common code page, while a few і in KOI8-U (box drawing in KOI8-R) are enough.
+const Candidate* BestCandidate(const std::vector<Candidate>& scores, const CyrillicSample& sample,
+                               std::string_view incumbent = "") {
   const Candidate* best = nullptr;
   for (const auto& c : scores) {
-    if (best == nullptr || c.score > best->score + std::max(2.0, 0.02 * std::abs(best->score)))
+    if (c.name == incumbent) best = &c;
+  }
+  for (const auto& c : scores) {
+    if (best == nullptr) {
       best = &c;
+      continue;
+    }
+    size_t differing = 0;
+    for (size_t b = 0; b < 128; ++b) {
+      if (c.high[b] != best->high[b]) differing += sample.count[b];
+    }
+    if (c.score > best->score + 1.0 + 0.5 * static_cast<double>(differing)) best = &c;
   }
   return best;
+}
+
+// Where the high bytes of a single-byte text sit. Latin-script text has its accented letters
+// inside words of ASCII letters ("grève", "Straße", "çalışma"); Cyrillic, Greek or Hebrew text has
+// whole words of high bytes; a lone high byte between non-letters ("£5", " — ") is a symbol and
+// says neither. Over a 64 KiB prefix.
+struct HighByteWords {
+  size_t in_latin_words = 0;  // in a word that has ASCII letters
+  size_t in_high_words = 0;   // in a word of two or more high bytes and no ASCII letter
+  size_t lone = 0;
+
+  bool LatinScript() const { return in_latin_words > 0 && in_latin_words >= in_high_words; }
+  // Most high bytes spell words of their own: a script other than Latin.
+  bool OwnScript() const {
+    return !LatinScript() && in_high_words * 2 >= in_latin_words + in_high_words + lone;
+  }
+};
+
+HighByteWords CountHighByteWords(std::string_view bytes) {
+  bytes = bytes.substr(0, std::min<size_t>(bytes.size(), 64u << 10));
+  HighByteWords w;
+  size_t high = 0, ascii_letters = 0;
+  auto end_word = [&] {
+    if (ascii_letters > 0) {
+      w.in_latin_words += high;
+    } else if (high >= 2) {
+      w.in_high_words += high;
+    } else {
+      w.lone += high;
+    }
+    high = ascii_letters = 0;
+  };
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x80) {
+      ++high;
+    } else if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) {
+      ++ascii_letters;
+    } else {
+      end_word();
+    }
+  }
+  end_word();
+  return w;
+}
+
+// Single-byte code pages for Latin-script languages.
+bool IsLatinSingleByte(std::string_view cs) {
+  static constexpr std::string_view kLatin[] = {
+      "windows-1250",  "windows-1252",   "windows-1254", "windows-1257", "windows-1258",
+      "ISO-8859-1",    "ISO-8859-2",     "ISO-8859-3",   "ISO-8859-4",   "ISO-8859-9",
+      "ISO-8859-10",   "ISO-8859-13",    "ISO-8859-14",  "ISO-8859-15",  "ISO-8859-16",
+      "IBM850",        "IBM852",         "IBM437",       "macintosh",    "x-mac-centraleurroman",
+      "x-mac-turkish", "x-mac-croatian", "US-ASCII",     "VISCII"};
+  return std::find(std::begin(kLatin), std::end(kLatin), cs) != std::end(kLatin);
+}
+
+// ISO-8859-15 (Latin-9) replaced eight Latin-1 symbols with € Š š Ž ž Œ œ Ÿ; detectors often
+// say Latin-1 for it. The five of those symbols that running text never uses (¤ ¦ ¨ ´ ¸), with no
+// byte 0x80-0x9F (C1 controls in both, letters and punctuation in windows-1252), decide for
+// Latin-9.
+std::string_view WesternSibling(std::string_view bytes) {
+  bool latin9_only = false;
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x80 && b <= 0x9F) return "windows-1252";
+    latin9_only = latin9_only || b == 0xA4 || b == 0xA6 || b == 0xA8 || b == 0xB4 || b == 0xB8;
+  }
+  return latin9_only ? "ISO-8859-15" : "windows-1252";
+}
+
+// Whether every high byte is typographic punctuation in windows-1252 (‚ „ … † ‡ ‰ ‹ ‘ ’ “ ” • – — ™
+// › €), as in English text with curly quotes and dashes. The other windows-125x code pages agree
+// on these bytes; ISO-8859 reads them as C1 controls, the Mac and DOS code pages as letters, which
+// detectors guess on such text (MAC-CENTRALEUROPE for “quoted” English).
+bool OnlyWindowsPunctuation(std::string_view bytes) {
+  bool any = false;
+  for (const char ch : bytes) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80) continue;
+    switch (b) {
+      case 0x80:
+      case 0x82:
+      case 0x84:
+      case 0x85:
+      case 0x86:
+      case 0x87:
+      case 0x89:
+      case 0x8B:
+      case 0x91:
+      case 0x92:
+      case 0x93:
+      case 0x94:
+      case 0x95:
+      case 0x96:
+      case 0x97:
+      case 0x99:
+      case 0x9B:
+        any = true;
+        break;
+      default:
+        return false;
+    }
+  }
+  return any;
 }
 
 size_t CountHighBytes(std::string_view s) {
@@ -599,8 +815,20 @@ bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::st
     DecodeTable(bytes, kPtcp154High, out);
     return true;
   }
+  if (charset == "ISO-8859-16") {
+    DecodeTable(bytes, kIso885916High, out);
+    return true;
+  }
+  if (charset == "VISCII") {
+    DecodeViscii(bytes, out);
+    return true;
+  }
   if (charset == "UTF-16LE" || charset == "UTF-16BE") {
     DecodeUtf16(bytes, charset == "UTF-16BE", out);
+    return true;
+  }
+  if (charset == "UTF-32LE" || charset == "UTF-32BE") {
+    DecodeUtf32(bytes, charset == "UTF-32BE", out);
     return true;
   }
   if (const ByteTable* table = ByteTableFor(charset)) {
@@ -613,9 +841,10 @@ bool DecodeWithCharset(std::string_view bytes, std::string_view charset, std::st
 
 std::string GuessCyrillicCharset(std::string_view bytes) {
   const size_t high = CountHighBytes(bytes.substr(0, std::min<size_t>(bytes.size(), 1u << 20)));
-  if (high == 0) return "";
-  const auto scores = ScoreCyrillic(bytes);
-  const Candidate* best = BestCandidate(scores);
+  if (high == 0 || !CountHighByteWords(bytes).OwnScript()) return "";
+  const CyrillicSample sample = SampleHighBytes(bytes);
+  const auto scores = ScoreCyrillic(sample);
+  const Candidate* best = BestCandidate(scores, sample);
   // Real Cyrillic text averages well above one point per high byte; Western text is negative.
   const size_t sampled = std::min<size_t>(high, 64u << 10);
   if (best == nullptr || best->score < 0.8 * static_cast<double>(sampled)) return "";
@@ -626,10 +855,17 @@ namespace {
 
 DecodedText Decode(std::string_view bytes, std::string_view content_type, bool copy_valid) {
   DecodedText result;
-  // 1. Byte-order mark.
+  // 1. Byte-order mark (UTF-32 first: its little-endian mark begins like UTF-16's).
   if (bytes.starts_with("\xEF\xBB\xBF")) {
     result.charset = kUtf8;
     result.utf8 = DecodeUtf8Lossy(bytes.substr(3));
+    return result;
+  }
+  if (bytes.starts_with(std::string_view("\xFF\xFE\0\0", 4)) ||
+      bytes.starts_with(std::string_view("\0\0\xFE\xFF", 4))) {
+    const bool be = bytes[0] == '\0';
+    result.charset = be ? "UTF-32BE" : "UTF-32LE";
+    DecodeUtf32(bytes.substr(4), be, result.utf8);
     return result;
   }
   if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
@@ -649,12 +885,19 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
       return result;
     }
   }
+  // 2. UTF-16 or UTF-32 without a mark, told by the lane of the zero bytes (before the UTF-8 check:
+  // ASCII in UTF-16 is valid UTF-8 with NULs).
+  if (const std::string_view wide = SniffWideUnicode(bytes); !wide.empty()) {
+    result.charset = std::string(wide);
+    DecodeWithCharset(bytes, wide, result.utf8);
+    return result;
+  }
   const bool header_usable =
-      !header_cs.empty() && header_cs != "UTF-16LE" && header_cs != "UTF-16BE";
+      !header_cs.empty() && !header_cs.starts_with("UTF-16") && !header_cs.starts_with("UTF-32");
   // The markup is searched only when needed: most pages are valid UTF-8 and never ask.
   auto declared_charset = [&] { return header_usable ? header_cs : CharsetFromMarkup(bytes); };
 
-  // 2. Valid UTF-8 wins over any declaration; a few stray bytes in otherwise-UTF-8 text too.
+  // 3. Valid UTF-8 wins over any declaration; a few stray bytes in otherwise-UTF-8 text too.
   const Utf8Census census = CountUtf8(bytes);
   if (census.invalid == 0) {
     if (copy_valid) {
@@ -664,7 +907,19 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
     }
     result.charset = kUtf8;
     if (census.valid_multibyte == 0) {
-      // Pure ASCII decodes the same under any ASCII superset: report the declared one.
+      // 7-bit text with escape sequences is ISO-2022-JP/KR/CN (RFC 1468, 1557, 1922), which
+      // uchardet recognises; other ASCII decodes the same under any ASCII superset: report the
+      // declared one.
+      if (bytes.find('\x1B') != std::string_view::npos) {
+        const std::string iso2022 = NormalizeCharsetLabel(Uchardet(bytes.substr(0, 256u << 10)));
+        std::string decoded;
+        if (iso2022.starts_with("ISO-2022") && DecodeWithCharset(bytes, iso2022, decoded)) {
+          result.unchanged = false;
+          result.utf8 = std::move(decoded);
+          result.charset = iso2022;
+          return result;
+        }
+      }
       const std::string declared = declared_charset();
       if (!declared.empty()) result.charset = declared;
     }
@@ -676,32 +931,49 @@ DecodedText Decode(std::string_view bytes, std::string_view content_type, bool c
     return result;
   }
 
-  // 3-4. Declared charset, checked against letter statistics when it is plausibly wrong.
-  const std::string declared = declared_charset();
-  const bool checkable = declared.empty() || declared == kUtf8 || declared == "windows-1252" ||
-                         IsCyrillicSingleByte(declared);
-  std::string chosen = declared == kUtf8 ? std::string() : declared;
-  if (checkable) {
-    const auto scores = ScoreCyrillic(bytes);
-    const Candidate* best = BestCandidate(scores);
-    const Candidate* declared_score = nullptr;
-    for (const auto& c : scores) {
-      if (c.name == declared || (declared == "KOI8-U" && c.name == "KOI8-R")) declared_score = &c;
-    }
-    const size_t sampled = std::min<size_t>(CountHighBytes(bytes), 64u << 10);
-    const bool looks_cyrillic =
-        best != nullptr && best->score >= 0.8 * static_cast<double>(sampled);
-    if (looks_cyrillic) {
-      const bool keep_declared =
-          declared_score != nullptr &&
-          declared_score->score >= best->score - 0.05 * std::abs(best->score);
-      if (!keep_declared) chosen = std::string(best->name);
-    }
+  // 4. What the bytes are, whatever anyone says: Latin-script (accented letters inside ASCII
+  // words), or words of high bytes that read as Cyrillic text under some code page (≥ 0.8 point per
+  // high byte; Western text scores negative).
+  const HighByteWords words = CountHighByteWords(bytes);
+  const CyrillicSample sample = SampleHighBytes(bytes);
+  const auto scores = ScoreCyrillic(sample);
+  const Candidate* best = BestCandidate(scores, sample);
+  const size_t sampled = std::min<size_t>(CountHighBytes(bytes), 64u << 10);
+  const bool reads_cyrillic =
+      words.OwnScript() && best != nullptr && best->score >= 0.8 * static_cast<double>(sampled);
+
+  // 5. The declared charset, if it decodes to plausible text: a Cyrillic code page is wrong for
+  // Latin-script bytes; for bytes that read as Cyrillic, a Latin or Cyrillic declaration must
+  // read within 5 % of the best Cyrillic code page.
+  std::string declared = declared_charset();
+  if (declared == kUtf8) declared.clear();  // invalid UTF-8: the declaration is wrong
+  bool plausible = !declared.empty();
+  if (IsScoredCyrillic(declared) && words.LatinScript()) plausible = false;
+  if (reads_cyrillic && (IsScoredCyrillic(declared) || IsLatinSingleByte(declared))) {
+    const auto it = std::find_if(scores.begin(), scores.end(),
+                                 [&](const Candidate& c) { return c.name == declared; });
+    plausible = it != scores.end() && it->score >= best->score - 0.05 * std::abs(best->score);
   }
+  std::string chosen = plausible ? declared : std::string();
+
+  // 6. Otherwise uchardet, whose answer stands unless the bytes read as Cyrillic text and it
+  // named no charset, a Latin one, or a Cyrillic code page that another one reads clearly better
+  // (the bytes the two readings differ in decide: KOI8-U's і ї є ґ against KOI8-R's box drawing,
+  // mac-cyrillic's capitals against windows-1251's punctuation, the Kazakh letters of KZ-1048).
   if (chosen.empty()) {
-    chosen = NormalizeCharsetLabel(
-        Uchardet(bytes.substr(0, std::min<size_t>(bytes.size(), 256u << 10))));
-    if (chosen.empty() || chosen == kUtf8 || chosen == "ASCII") chosen = "windows-1252";
+    const std::string guess = Uchardet(bytes.substr(0, std::min<size_t>(bytes.size(), 256u << 10)));
+    std::string detected = NormalizeCharsetLabel(guess);
+    if (guess == "ASCII" || detected == kUtf8) detected.clear();
+    if (reads_cyrillic &&
+        (detected.empty() || IsLatinSingleByte(detected) || IsScoredCyrillic(detected))) {
+      chosen = std::string(BestCandidate(scores, sample, detected)->name);
+    } else if (OnlyWindowsPunctuation(bytes) && !detected.starts_with("windows-125")) {
+      chosen = "windows-1252";
+    } else if (detected.empty() || detected == "windows-1252") {
+      chosen = WesternSibling(bytes);
+    } else {
+      chosen = detected;
+    }
   }
   if (!DecodeWithCharset(bytes, chosen, result.utf8)) {
     chosen = "windows-1252";

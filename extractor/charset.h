@@ -2,13 +2,16 @@
 //
 // Order of evidence (after the WHATWG Encoding standard and HTML §13.2.3.2 "determining the
 // character encoding", adjusted for the old Cyrillic web where declarations are often wrong):
-//   1. a byte-order mark (UTF-8, UTF-16LE/BE);
-//   2. bytes that are valid UTF-8 are UTF-8, whatever the header or <meta> says;
-//   3. the charset of the HTTP Content-Type header, then <meta charset>/<meta http-equiv> or the
-//      XML declaration anywhere in the document head;
-//   4. if the declaration is missing, Cyrillic single-byte or a Western default, the high bytes
-//      are scored as Russian/Kazakh text under every Cyrillic code page and the declared one is
-//      kept only when it reads about as well as the best; otherwise uchardet guesses.
+//   1. a byte-order mark (UTF-8, UTF-32LE/BE, UTF-16LE/BE);
+//   2. UTF-16/32 without a mark, by the lane of the zero bytes (content_sniff.h);
+//   3. bytes that are valid UTF-8 are UTF-8, whatever the header or <meta> says;
+//   4. the script the bytes are in: Latin (accented letters inside ASCII words) or, failing that,
+//      Cyrillic when the words of high bytes read as such under some Cyrillic code page;
+//   5. the charset of the HTTP Content-Type header, then <meta charset>/<meta http-equiv> or the
+//      XML declaration anywhere in the document head, if it decodes to plausible text;
+//   6. uchardet, whose answer stands unless the bytes give evidence against it: Cyrillic text it
+//      gave no or a Latin code page for, or a Cyrillic code page another one reads clearly
+//      better on the bytes where the two differ. Latin-script text never goes Cyrillic.
 // Invalid bytes become U+FFFD; decoding never fails and never truncates.
 #pragma once
 

@@ -8,6 +8,7 @@
 
 #include "extractor/charset.h"
 #include "extractor/content.h"
+#include "extractor/content_sniff.h"
 #include "extractor/date_parse.h"
 #include "extractor/dom.h"
 #include "extractor/language.h"
@@ -66,6 +67,11 @@ Result<Article> Extract(std::string_view bytes, std::string_view content_type,
     return Status::InvalidArgument(
         "extractor: document of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
         std::to_string(kMaxDocumentBytes) + " (" + std::string(url) + ")");
+  }
+  if (const std::string_view kind = SniffBinary(bytes); !kind.empty()) {
+    Article a;
+    a.not_text = std::string(kind);  // never decoded: it would be stored as a garbled page
+    return a;
   }
   try {
     DecodedText decoded = DecodeToUtf8UnlessValid(bytes, content_type);

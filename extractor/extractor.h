@@ -24,6 +24,8 @@ struct Article {
                                         // unique, fragments dropped
   std::vector<std::string> feed_links;  // <link rel="alternate" type="application/rss+xml|
                                         // atom+xml">, absolute
+  std::string not_text;  // what the body is when it is not text at all ("PDF", "PNG", "gzip",
+                         // "binary data"...; content_sniff.h): then every other field is empty
 };
 
 // Largest body Extract accepts; bigger inputs are an InvalidArgument error, not a slow parse.

@@ -96,5 +96,41 @@ TEST(PagePipelineTest, RelCanonicalBecomesAnotherUrlOfTheDocumentAndIsNotFetched
   std::filesystem::remove_all(dir);
 }
 
+// Fault: a server sends a PDF as text/html. It must be skipped, not stored as a garbled
+// document, even though its bytes spell the rule's keyword.
+TEST(PagePipelineTest, BinaryBodyServedAsHtmlIsSkippedNotStored) {
+  std::string dir = (std::filesystem::temp_directory_path() /
+                     ("kuzet-pipeline-binary-" + std::to_string(getpid())))
+                        .string();
+  std::filesystem::remove_all(dir);
+  auto store = storage::Store::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok());
+  PagePipeline pipeline(*matcher, **store);
+  config::Site site;
+  site.id = "vlast";
+  crawler::CrawledPage page;
+  page.site = &site;
+  page.url = "https://vlast.kz/report.pdf";
+  page.kind = crawler::PageKind::kLink;
+  page.response.final_url = page.url;
+  page.response.status = 200;
+  page.response.content_type = "text/html; charset=utf-8";
+  using namespace std::string_literals;
+  page.response.body =
+      "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Title (Zhanaozen strike report) >>\nendobj\n"
+      "2 0 obj\n<< /Length 12 >>\nstream\n\x78\x9C\x01\x00\x00\xFF\xFF\x00\x00\x00\x01\n"
+      "endstream\nendobj\n%%EOF\n"s;
+  EXPECT_TRUE(pipeline.OnPage(page).empty());
+  EXPECT_EQ(pipeline.counters().at("vlast").new_documents, 0);
+  EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 0);
+  auto state = (*store)->GetUrl(page.url);
+  ASSERT_TRUE(state.ok());
+  EXPECT_FALSE(state->has_value() && (*state)->doc_id != 0);
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace kuzet::app
