@@ -12,6 +12,7 @@ class EmailChannel final : public AlertChannel {
   EmailChannel(MailSettings mail, SmtpSettings smtp)
       : mail_(std::move(mail)), sender_(std::move(smtp)), name_("email " + sender_.server()) {}
   const std::string& name() const override { return name_; }
+  std::string_view key() const override { return "email"; }
   Status Deliver(const Alert& alert) const override {
     Result<std::string> message = BuildMessage(alert, mail_);
     return message.ok() ? sender_.Send(message.value(), mail_.to) : message.status();
@@ -34,6 +35,7 @@ class CommandChannel final : public AlertChannel {
       : name_("hook " + (argv.empty() ? std::string() : HeaderSafeText(argv[0], 200))),
         hook_(std::move(argv), timeout, std::move(hidden_env)) {}
   const std::string& name() const override { return name_; }
+  std::string_view key() const override { return "hook"; }
   Status Deliver(const Alert& alert) const override { return hook_.Send(AlertToJson(alert)); }
   Status DeliverDigest(const Digest& digest) const override {
     return hook_.Send(DigestToJson(digest));
@@ -51,6 +53,7 @@ class WebhookChannel final : public AlertChannel {
         sender_(std::move(settings)),
         name_("webhook " + WebhookOrigin(url_)) {}
   const std::string& name() const override { return name_; }
+  std::string_view key() const override { return "webhook"; }
   Status Deliver(const Alert& alert) const override {
     return sender_.Send(url_, AlertToJson(alert));
   }
