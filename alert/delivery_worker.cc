@@ -16,7 +16,10 @@ namespace {
 constexpr size_t kMaxErrorBytes = 1000;
 
 std::string ChannelError(const AlertChannel& channel, const Status& status) {
-  std::string error = channel.name() + ": " + status.message();
+  // Hook and webhook messages already start with the channel's name.
+  std::string error = status.message().starts_with(channel.name())
+                          ? status.message()
+                          : channel.name() + ": " + status.message();
   if (error.size() > kMaxErrorBytes) {
     size_t cut = kMaxErrorBytes;
     while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;
