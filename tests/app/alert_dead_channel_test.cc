@@ -125,7 +125,8 @@ class CrashingOutbox : public alert::AlertOutbox {
   int records_ = 0;
 };
 
-class DeadChannelTest : public ::testing::TestWithParam<DeadWebhook> {
+// A real store and outbox, and the routes of a working hook beside a webhook.
+class AlertChannelsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto store = storage::Store::Open(dir_.path() + "/data");
@@ -135,12 +136,6 @@ class DeadChannelTest : public ::testing::TestWithParam<DeadWebhook> {
     ASSERT_TRUE(config.ok()) << config.status().message();
     config_ = std::move(config).value();
     outbox_ = std::make_unique<StoreAlertOutbox>(*store_, config_);
-    if (GetParam() == DeadWebhook::kAnswers500) {
-      dead_ = std::make_unique<WebhookServer>(500);
-      dead_url_ = dead_->Url();
-    } else {
-      dead_url_ = "http://127.0.0.1:" + std::to_string(RefusingPort()) + "/hooks/SECRET";
-    }
   }
 
   // The working channel first (as e-mail is in a configured route), then the webhook.
@@ -218,9 +213,24 @@ class DeadChannelTest : public ::testing::TestWithParam<DeadWebhook> {
   std::unique_ptr<storage::Store> store_;
   config::Config config_;
   std::unique_ptr<StoreAlertOutbox> outbox_;
+  int64_t now_ = kT0;
+};
+
+class DeadChannelTest : public AlertChannelsTest,
+                        public ::testing::WithParamInterface<DeadWebhook> {
+ protected:
+  void SetUp() override {
+    AlertChannelsTest::SetUp();
+    if (GetParam() == DeadWebhook::kAnswers500) {
+      dead_ = std::make_unique<WebhookServer>(500);
+      dead_url_ = dead_->Url();
+    } else {
+      dead_url_ = "http://127.0.0.1:" + std::to_string(RefusingPort()) + "/hooks/SECRET";
+    }
+  }
+
   std::unique_ptr<WebhookServer> dead_;
   std::string dead_url_;
-  int64_t now_ = kT0;
 };
 
 TEST_P(DeadChannelTest, WorkingChannelDeliversOnceAndDeadOneFailsAfterItsOwnMaxAttempts) {
@@ -318,7 +328,7 @@ TEST_P(DeadChannelTest, OldRecordWithoutChannelStatesSendsEachChannelAndKeepsIts
   EXPECT_EQ(webhook->attempts, static_cast<uint32_t>(kMaxAttempts));
 }
 
-TEST_P(DeadChannelTest, CrashBetweenSendAndRecordRepeatsOnlyThatChannel) {
+TEST_F(AlertChannelsTest, CrashBetweenSendAndRecordRepeatsOnlyThatChannel) {
   uint64_t id = Put("http://127.0.0.1/a", testing::StrikeText("today"), kT0);
   WebhookServer alive(204);
   {
