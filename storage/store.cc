@@ -172,6 +172,7 @@ class Store::Impl {
   Result<bool> IsAlertSent(uint64_t mention_id) const;
   Status RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const std::string& error);
   Status MarkAlertFailed(uint64_t mention_id, const std::string& error);
+  Status RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel);
   Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
   Result<int> RequeueFailedAlerts(int64_t now_us);
   Result<RetentionResult> DropTextOlderThan(int64_t cutoff_us);
@@ -1438,6 +1439,27 @@ Status Store::Impl::MarkAlertFailed(uint64_t mention_id, const std::string& erro
   return WriteBatch(batch, what, true);
 }
 
+Status Store::Impl::RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel) {
+  const std::string what = "cannot record the " + channel.channel + " delivery of mention " +
+                           std::to_string(mention_id) + "'s alert";
+  if (Status s = RequireWritable(what); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto pending = LoadPendingAlert(mention_id, what);
+  if (!pending.ok()) return pending.status();
+  std::vector<ChannelDelivery>& channels = pending->entry.channels;
+  auto same = std::find_if(channels.begin(), channels.end(),
+                           [&](const ChannelDelivery& c) { return c.channel == channel.channel; });
+  if (same != channels.end()) {
+    *same = channel;
+  } else {
+    channels.push_back(channel);
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(Family(kOutboxFamily), pending->key, EncodeOutboxValue(pending->entry));
+  // Synced: a "sent" lost in a power cut would send on that channel again.
+  return WriteBatch(batch, what, true);
+}
+
 Result<std::vector<OutboxEntry>> Store::Impl::FailedAlerts(size_t limit) const {
   std::vector<OutboxEntry> out;
   rocksdb::ColumnFamilyHandle* alerts = OptionalFamily(kAlertsFamily);
@@ -1467,6 +1489,12 @@ Result<int> Store::Impl::RequeueFailedAlerts(int64_t now_us) {
     entry.state = OutboxEntry::State::kPending;
     entry.attempts = 0;
     entry.due_us = now_us;
+    for (ChannelDelivery& channel : entry.channels) {
+      if (channel.state != ChannelDelivery::State::kFailed) continue;  // sent stays sent
+      channel.state = ChannelDelivery::State::kPending;
+      channel.attempts = 0;
+      channel.at_us = now_us;
+    }
     batch.Delete(Family(kAlertsFamily), AlertKey('f', entry.mention_id));
     batch.Put(Family(kOutboxFamily), OutboxKey(now_us, entry.mention_id), EncodeOutboxValue(entry));
     batch.Put(Family(kAlertsFamily), AlertKey('p', entry.mention_id), due);
@@ -1656,6 +1684,10 @@ Status Store::RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const st
 
 Status Store::MarkAlertFailed(uint64_t mention_id, const std::string& error) {
   return Guard(impl_->dir(), [&] { return impl_->MarkAlertFailed(mention_id, error); });
+}
+
+Status Store::RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel) {
+  return Guard(impl_->dir(), [&] { return impl_->RecordAlertChannel(mention_id, channel); });
 }
 
 Result<std::vector<OutboxEntry>> Store::FailedAlerts(size_t limit) const {

@@ -117,12 +117,26 @@ struct UrlState {
 // An alert of a mention (issue #8): written pending, due when found, in the mention's batch.
 // kPending entries are due at due_us; kFailed ones were given up (MarkAlertFailed) and wait for
 // RequeueFailedAlerts; a sent alert leaves the outbox and leaves a 'sent' marker (IsAlertSent).
+// One delivery channel's share of an alert (issue #15 item 8): each channel is sent, retried and
+// given up on its own, so a channel that keeps failing never makes another one repeat.
+struct ChannelDelivery {
+  std::string channel;  // the channel's stable key in its rule's route ("email", "webhook", ...)
+  enum class State { kPending, kSent, kFailed } state = State::kPending;
+  uint32_t attempts = 0;   // failed attempts on this channel
+  std::string last_error;  // its last failure; empty before any
+  int64_t at_us = 0;       // kPending: next attempt due; kSent: accepted; kFailed: given up
+  bool operator==(const ChannelDelivery&) const = default;
+};
+
 struct OutboxEntry {
   int64_t due_us = 0;
   uint64_t mention_id = 0;
   enum class State { kPending, kFailed } state = State::kPending;
-  uint32_t attempts = 0;   // failed delivery attempts so far
+  uint32_t attempts = 0;   // passes that left the alert undelivered (rescheduled) so far
   std::string last_error;  // the last attempt's error; empty before any failure
+  // The channels tried so far, in route order. Empty before the first attempt, and in records
+  // written before per-channel state: every channel is then still pending.
+  std::vector<ChannelDelivery> channels;
 };
 
 struct Document {
@@ -225,9 +239,14 @@ class Store {
   // The pending entry becomes failed (no longer due), keeping attempts, with last_error = error.
   // NotFound when the mention has no pending entry.
   Status MarkAlertFailed(uint64_t mention_id, const std::string& error);
+  // Records one channel's outcome in the pending entry (replacing that channel's earlier state),
+  // synced, where it is: the worker calls it right after each send, so a crash afterwards repeats
+  // no channel that was recorded sent. NotFound when the mention has no pending entry.
+  Status RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel);
   // Failed entries, lowest mention id first, at most `limit`.
   Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
-  // Every failed entry becomes pending, due at now_us, attempts 0; returns how many (one batch).
+  // Every failed entry becomes pending, due at now_us, attempts 0, and so do its failed channels;
+  // channels already sent stay sent. Returns how many (one batch).
   Result<int> RequeueFailedAlerts(int64_t now_us);
 
   // ---- maintenance; kReadWrite only ------------------------------------------------------------
