@@ -110,8 +110,6 @@ class HttpServerTest : public ::testing::Test {
     options.listen = "127.0.0.1:0";
     options.token = token;
     options.catch_up_interval = std::chrono::milliseconds(50);
-    options.read_timeout = std::chrono::seconds(1);
-    options.write_timeout = std::chrono::seconds(1);
     auto server = HttpServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status().message();
     server_ = std::move(server).value();
