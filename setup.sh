@@ -9,7 +9,7 @@ packages=(
   libcurl4-openssl-dev libgumbo-dev libicu-dev librocksdb-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
-  libstemmer-dev libcpp-httplib-dev libmicrohttpd-dev libuchardet-dev libcld2-dev
+  libstemmer-dev libcpp-httplib-dev libmicrohttpd-dev libexpat1-dev libuchardet-dev libcld2-dev
   libsqlite3-dev libjemalloc-dev zlib1g-dev libbrotli-dev python3
   python3-aiosmtpd openssl python3-feedparser prometheus chromium nginx-light
 )

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/output_text.h"  // ToValidUtf8
 #include "config/status.h"
 #include "storage/store.h"
 
@@ -52,9 +53,6 @@ struct SnippetParts {
   std::string before, match, after;
 };
 SnippetParts SplitSnippet(const std::string& snippet, uint32_t mark_begin, uint32_t mark_end);
-
-// Valid UTF-8: each malformed sequence replaced by U+FFFD.
-std::string ToValidUtf8(const std::string& bytes);
 
 // MentionToJson plus "snippet_parts": {before, match, after}.
 nlohmann::json MentionToApiJson(const storage::Mention& mention);
