@@ -67,12 +67,16 @@ void ConnectionDeadlines::Run(std::chrono::milliseconds tick) {
 }
 
 // Called with mu_ held. shutdown() ends the connection for both sides: the server's event loop
-// sees end-of-stream (or a failed send), closes its socket and reports Closed.
+// sees end-of-stream (or a failed send), closes its socket and reports Closed. A zero linger
+// makes that close a reset that drops what the kernel still buffers for the client (up to
+// megabytes), or a slow reader would go on draining it long after the deadline.
 void ConnectionDeadlines::CutOffOverdue() {
   const Clock::time_point now = Clock::now();
   std::string last_client;
   for (Connection& c : open_) {
     if (c.cut || now < c.due) continue;
+    linger reset{1, 0};
+    setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     shutdown(c.fd, SHUT_RDWR);
     c.cut = true;
     ++cut_off_;

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -70,6 +71,36 @@ TEST_F(SlowResponseReadersTest, FiveDoNotStarveANormalClient) {
   }
   EXPECT_EQ(normal.status, 200);
   EXPECT_LT(normal.seconds, 2.0);
+}
+
+// A reader that is never idle (1 KiB every 100 ms) but would take minutes for the response is
+// cut off at the response deadline, not kept for as long as it keeps reading.
+TEST_F(SlowResponseReadersTest, AreCutOffAtTheResponseDeadline) {
+  AddLargeMentions();
+  app::HttpServerOptions options = Options();
+  options.response_timeout = milliseconds(2000);
+  Start(options);
+  int fd = AskForALargeResponse();
+  ASSERT_GE(fd, 0);
+  const Clock::time_point start = Clock::now();
+  size_t received = 0;
+  bool closed = false;
+  char buf[1024];
+  while (!closed && Clock::now() - start < milliseconds(15000)) {
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+      closed = true;
+    } else if (n > 0) {
+      received += static_cast<size_t>(n);
+    }
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  close(fd);
+  double held = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("a slow reader was %s after %.1f s, having read %zu bytes\n",
+              closed ? "cut off" : "still connected", held, received);
+  EXPECT_TRUE(closed);
+  EXPECT_LT(held, 5.5);  // the deadline, a tick, and the client draining its own buffer
 }
 
 }  // namespace
