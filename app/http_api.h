@@ -72,6 +72,7 @@ struct MetricsSnapshot {
   uint64_t mentions_total = 0;
   std::map<std::string, uint64_t> mentions_by_rule;
   std::map<std::pair<std::string, int>, uint64_t> requests;  // (route, status) → count
+  uint64_t connections_cut_off = 0;  // closed for overstaying a deadline (http_deadlines.h)
   double catch_up_age_seconds = 0;
   double process_start_time_seconds = 0;
 };

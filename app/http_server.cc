@@ -347,6 +347,7 @@ class HttpServer::Impl {
       snapshot.mentions_by_rule = mentions_by_rule;
     }
     snapshot.requests = counters.Snapshot();
+    snapshot.connections_cut_off = deadlines.cut_off();
     int64_t caught_up = last_catch_up_us.load();
     snapshot.catch_up_age_seconds =
         caught_up == 0 ? 0 : static_cast<double>(NowMicros() - caught_up) / 1e6;

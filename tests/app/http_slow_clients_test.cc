@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -110,6 +111,14 @@ TEST_F(SlowHeaderSendersTest, AreCutOffAtTheRequestDeadline) {
               slow.closed_by_server() ? "cut off" : "still connected", held);
   EXPECT_EQ(slow.closed_by_server(), 1);
   EXPECT_LT(held, 3.5);
+  // Counted for the operator.
+  int fd = ConnectLoopback(port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  std::string metrics = ReadReply(fd, milliseconds(5000));
+  close(fd);
+  EXPECT_NE(metrics.find("\nkuzet_http_connections_cut_off_total 1\n"), std::string::npos)
+      << metrics;
 }
 
 }  // namespace
