@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -55,6 +56,43 @@ TEST_F(HeaderFloodTest, MillionHeaderLinesAreRefusedInBoundedMemory) {
   EXPECT_LT(seconds, 10.0);
   // And the server still serves.
   EXPECT_EQ(TimedGet(port(), "/api/mentions", milliseconds(5000)).status, 200);
+}
+
+// Oversized requests that fit in a connection's memory are refused by count and kind, and the
+// connection is closed after the refusal.
+TEST_F(HeaderFloodTest, OversizedRequestsAreRefused) {
+  Start(Options());
+  std::string many_headers;
+  for (int i = 0; i < 150; ++i) many_headers += "X-" + std::to_string(i) + ": v\r\n";
+  struct Case {
+    std::string name, request;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"150 short header lines",
+       "GET /api/mentions HTTP/1.1\r\nHost: x\r\n" + many_headers + "\r\n", 431},
+      {"a 40 KiB header",
+       "GET /api/mentions HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40 * 1024, 'b') +
+           "\r\n\r\n",
+       431},
+      {"a 40 KiB URI",
+       "GET /api/mentions?rule=" + std::string(40 * 1024, 'u') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+       414},
+      {"a body on GET",
+       "GET /api/mentions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nabc", 413},
+      {"a chunked body",
+       "GET /api/mentions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 413},
+      {"POST", "POST /api/mentions HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx", 405},
+  };
+  for (const Case& c : cases) {
+    int fd = ConnectLoopback(port());
+    ASSERT_GE(fd, 0);
+    SendAll(fd, c.request);  // the server may refuse before it has read everything
+    std::string reply = ReadReply(fd, milliseconds(5000));
+    EXPECT_EQ(StatusOf(reply), c.status) << c.name << ":\n" << reply.substr(0, 300);
+    EXPECT_TRUE(ClosedByPeerWithin(fd, milliseconds(3000))) << c.name << ": left open";
+    close(fd);
+  }
 }
 
 }  // namespace
