@@ -25,11 +25,18 @@
 //     are closed at once), listen_backlog (511, capped by net.core.somaxconn);
 //   - the listening socket is never shared (no SO_REUSEPORT): a port in use is an error
 //     "address already in use: host:port";
-//   - the bearer token is compared as sent (no percent-decoding), in constant time.
+//   - the bearer token is compared as sent (no percent-decoding), in constant time;
+//   - response headers are constants: no request or stored text ever reaches a header line.
+// Connections cut at a deadline are reset (not drained) and counted in /metrics
+// (kuzet_http_connections_cut_off_total); refusals are logged at most once a second.
 // Not defended here: many clients from many addresses together (max_connections is a hard cap,
 // so a distributed flood can hold every slot for up to request_timeout each: put a reverse proxy
-// or firewall in front of a public server); TLS (use a proxy); slow store queries (a request's
-// query runs on its event loop's thread, bounded by limit 1000).
+// or firewall in front of a public server); behind such a proxy every client shares its address,
+// so max_connections_per_client caps the proxy (raise it, or 0); TLS (use a proxy); slow store
+// queries (a request's query runs on its event loop's thread, bounded by limit 1000); memory of
+// responses held for slow readers (up to max_connections responses of at most 1000 mentions, for
+// at most response_timeout); each connection uses two descriptors (the deadline keeps a
+// duplicate), so the open-files limit must allow 2 * max_connections plus the store's files.
 #pragma once
 
 #include <chrono>
