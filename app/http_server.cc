@@ -400,9 +400,12 @@ class HttpServer::Impl {
   }
 
   MHD_Result Answer(MHD_Connection* connection, const char* url, const char* method) {
-    auto* deadline = static_cast<ConnectionDeadlines::Connection*>(
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
-    if (deadline != nullptr) deadlines.Restart(deadline, options.response_timeout);
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info != nullptr && info->socket_context != nullptr) {
+      deadlines.Restart(static_cast<ConnectionDeadlines::Connection*>(info->socket_context),
+                        options.response_timeout);
+    }
     std::string_view path = url == nullptr ? "" : url;
     Reply reply;
     try {
@@ -436,9 +439,15 @@ class HttpServer::Impl {
   // libmicrohttpd callbacks (C function pointers; `cls` is this Impl).
   static MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
                               const char* method, const char* /*version*/,
-                              const char* /*upload_data*/, size_t* /*upload_data_size*/,
-                              void** /*request_state*/) {
-    // Called once the request head is in: answered at once (GET has no body to wait for).
+                              const char* /*upload_data*/, size_t* upload_data_size,
+                              void** request_state) {
+    // First called once the request head is in: answered at once (GET has no body to wait for).
+    // Any later call brings body bytes of a request already refused: dropped unread.
+    if (*request_state != nullptr) {
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+    *request_state = cls;  // answered
     return static_cast<Impl*>(cls)->Answer(connection, url, method);
   }
   static void OnConnection(void* cls, MHD_Connection* connection, void** socket_context,
