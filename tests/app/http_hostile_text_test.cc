@@ -217,6 +217,49 @@ TEST(HostileTitleTest, AnyStringGivesWellFormedAtom) {
   EXPECT_GT(exact, 100) << "too few clean strings to check the round trip";
 }
 
+// The same strings through the table and CSV: valid UTF-8 out, no control byte (other than the
+// table's own line ends and the CSV's quoted CR/LF), no C1 control, no bidi override or isolate.
+TEST(HostileTitleTest, AnyStringGivesSafeTableAndCsv) {
+  std::mt19937 rng(20111216);
+  auto bidi_or_c1 = [](const std::string& s) {
+    for (const char* bad :
+         {"\xE2\x80\xAA", "\xE2\x80\xAB", "\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE",
+          "\xE2\x81\xA6", "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9"}) {
+      if (s.find(bad) != std::string::npos) return true;
+    }
+    for (size_t i = 0; i + 1 < s.size(); ++i) {
+      unsigned char a = static_cast<unsigned char>(s[i]), b = static_cast<unsigned char>(s[i + 1]);
+      if (a == 0xC2 && b >= 0x80 && b <= 0x9F) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 2000; ++i) {
+    storage::Mention m = MentionWith(HostileString(rng), HostileString(rng));
+    m.site_id = HostileString(rng);
+    m.url = HostileString(rng);
+    uint32_t size = static_cast<uint32_t>(m.snippet.size());
+    m.snippet_mark_begin = size / 3;
+    m.snippet_mark_end = size - size / 3;
+    std::string table = FormatMentionTable({m}, "[", "]");
+    EXPECT_EQ(ToValidUtf8(table), table) << "case " << i << ": " << Hex(table);
+    EXPECT_FALSE(bidi_or_c1(table)) << "case " << i << ": " << Hex(table);
+    for (char c : table) {
+      unsigned char u = static_cast<unsigned char>(c);
+      ASSERT_TRUE(u >= 0x20 || u == '\n') << "case " << i << ": " << Hex(table);
+      ASSERT_NE(u, 0x7F) << "case " << i;
+    }
+    for (const std::string& field : {m.title, m.snippet, m.site_id, m.url}) {
+      std::string cell = CsvField(field);
+      EXPECT_EQ(ToValidUtf8(cell), cell) << Hex(field);
+      std::string value = cell;  // unquoted
+      if (!value.empty() && value.front() == '"') value = value.substr(1, value.size() - 2);
+      EXPECT_TRUE(value.empty() ||
+                  std::string_view("=+-@\t\r").find(value.front()) == std::string_view::npos)
+          << Hex(field) << " -> " << Hex(cell);
+    }
+  }
+}
+
 TEST(CsvInjectionTest, FormulaCellsAreNeutralized) {
   struct Case {
     std::string cell, field;
