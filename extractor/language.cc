@@ -4,100 +4,222 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "extractor/code_point.h"
+#include "extractor/natural_text.h"
 
 namespace kuzet::extractor {
 namespace {
 
-struct LetterCounts {
-  size_t latin = 0;
-  size_t cyrillic = 0;
-  size_t other_script = 0;   // letters of Greek, Arabic, CJK, ...
-  size_t kazakh = 0;         // ә ғ қ ң ұ (not shared with Mongolian/Kyrgyz)
-  size_t kazakh_shared = 0;  // ө ү һ
-  size_t i_dotted = 0;       // і
-  size_t ukrainian = 0;      // ї є ґ
-  size_t belarusian = 0;     // ў
-  size_t tajik = 0;          // ҳ ҷ ӣ ӯ
-  size_t turkic_other = 0;   // җ ҡ ҙ ҫ
-  size_t south_slavic = 0;   // ђ ј љ њ ћ џ ѓ ќ ѕ
-  size_t russian = 0;        // ы э
+// 64 KiB of text decides as well as the whole and bounds the cost on huge pages; CLD2 reads a
+// 4 KiB sample of the words.
+constexpr size_t kMaxTextBytes = 64u << 10;
+constexpr size_t kMaxWords = 12000;
+constexpr size_t kSampleBytes = 4u << 10;
+
+// Counts over the natural-language words (natural_text.h). Cyrillic is counted by words, so that
+// a single quoted word or name never decides and a few letters in a URL never count at all.
+struct Tally {
+  size_t latin_letters = 0;
+  size_t cyrillic_letters = 0;
+  size_t other_letters = 0;  // Greek, Arabic, CJK, ...
+  size_t cyrillic_words = 0;
+  size_t kazakh_words = 0;    // with ғ қ ұ, which neither Kyrgyz, Tatar nor Mongolian have
+  size_t kazakh_i_words = 0;  // with і
+  size_t turkic_words = 0;    // with ә ң ө ү һ (also Kyrgyz, Tatar, Bashkir, Mongolian)
+  size_t schwa_words = 0;     // with ә (also Tatar, Bashkir; not Kyrgyz, Mongolian)
+  size_t foreign_words = 0;  // with ї є ґ ў ҳ ҷ ӣ ӯ җ ҡ ҙ ҫ ђ ј љ њ ћ џ ѓ ќ ѕ: not Russian/Kazakh
+  size_t bulgarian_words = 0;  // with ъ before a consonant (Russian has it only before е ё ю я)
+  size_t russian_words = 0;    // with ы э ё ъ (Ukrainian has none)
+  size_t russian_function_words = 0;
+  size_t kazakh_function_words = 0;
+  size_t latin_words = 0;
+  size_t english_stop_words = 0;
+  std::string cyrillic_sample;  // for CLD2
+  std::string latin_sample;
 };
 
-// Next code point of valid-or-not UTF-8; invalid bytes yield U+FFFD.
-uint32_t NextCodePoint(std::string_view s, size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t n = b0 < 0x80 ? 1 : (b0 >> 5) == 6 ? 2 : (b0 >> 4) == 14 ? 3 : (b0 >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  uint32_t cp = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  i += n;
-  return cp;
-}
-
-uint32_t LowerCyrillic(uint32_t c) {
+uint32_t Lower(uint32_t c) {
+  if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
   if (c >= 0x0410 && c <= 0x042F) return c + 0x20;
   if (c >= 0x0400 && c <= 0x040F) return c + 0x50;
   if (c >= 0x0460 && c <= 0x04FF && c % 2 == 0 && c != 0x04C0) return c + 1;
+  if (c == 0x018F) return 0x0259;  // Ə
+  if (c == 0x019F) return 0x0275;  // Ɵ
   return c;
 }
 
-LetterCounts Count(std::string_view s) {
-  LetterCounts n;
-  size_t i = 0;
-  while (i < s.size()) {
-    const uint32_t c = NextCodePoint(s, i);
-    if (c < 0x80) {
-      if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ++n.latin;
-      continue;
+// A Latin letter inside a Cyrillic word stands for the Cyrillic letter it looks like: Kazakh
+// typed on keyboards without its letters uses i for і, ə for ә, ɵ for ө, h for һ.
+uint32_t CyrillicLookalike(uint32_t lower) {
+  switch (lower) {
+    case 'a':
+      return 0x0430;
+    case 'b':
+      return 0x0432;
+    case 'c':
+      return 0x0441;
+    case 'e':
+      return 0x0435;
+    case 'h':
+      return 0x04BB;
+    case 'i':
+      return 0x0456;
+    case 'k':
+      return 0x043A;
+    case 'm':
+      return 0x043C;
+    case 'n':
+      return 0x043F;
+    case 'o':
+      return 0x043E;
+    case 'p':
+      return 0x0440;
+    case 't':
+      return 0x0442;
+    case 'x':
+      return 0x0445;
+    case 'y':
+      return 0x0443;
+    case 0x0259:
+      return 0x04D9;
+    case 0x0275:
+      return 0x04E9;
+    default:
+      return lower;
+  }
+}
+
+// Kazakh letters written with the Russian letters they resemble, for matching function words
+// whatever the keyboard.
+uint32_t RussianLookalike(uint32_t c) {
+  switch (c) {
+    case 0x04D9:
+      return 0x0430;  // ә а
+    case 0x0493:
+      return 0x0433;  // ғ г
+    case 0x049B:
+      return 0x043A;  // қ к
+    case 0x04A3:
+      return 0x043D;  // ң н
+    case 0x04E9:
+      return 0x043E;  // ө о
+    case 0x04B1:
+      return 0x0443;  // ұ у
+    case 0x04AF:
+      return 0x0443;  // ү у
+    case 0x04BB:
+      return 0x0445;  // һ х
+    case 0x0456:
+      return 0x0438;  // і и
+    default:
+      return c;
+  }
+}
+
+void AppendUtf8(std::string& s, uint32_t c) {
+  if (c < 0x80) {
+    s += static_cast<char>(c);
+  } else if (c < 0x800) {
+    s += static_cast<char>(0xC0 | (c >> 6));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    s += static_cast<char>(0xE0 | (c >> 12));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+// Frequent short words, Kazakh ones in their Russian-look-alike spelling (RussianLookalike).
+// Words both languages write alike (да, а) are in neither list. Sorted for binary search.
+constexpr std::string_view kRussianFunctionWords[] = {
+    "в",   "во",     "вы",  "до",  "его",   "ее",    "если", "её",    "же",      "за",
+    "и",   "из",     "или", "их",  "к",     "как",   "ко",   "когда", "которые", "который",
+    "ли",  "мы",     "на",  "над", "не",    "но",    "о",    "об",    "он",      "она",
+    "они", "от",     "по",  "под", "после", "при",   "с",    "со",    "так",     "также",
+    "то",  "только", "у",   "уже", "что",   "чтобы", "это",  "этот"};
+constexpr std::string_view kKazakhFunctionWords[] = {
+    "аркылы", "бен",  "бирак", "бойынша", "болды",  "болып", "бул",    "дейин", "деп",    "еди",
+    "емес",   "жане", "жок",   "жылы",    "казир",  "кейин", "керек",  "мен",   "немесе", "оган",
+    "ол",     "онын", "осы",   "пен",     "сиякты", "сол",   "туралы", "ушин"};
+
+static_assert(std::is_sorted(std::begin(kRussianFunctionWords), std::end(kRussianFunctionWords)));
+static_assert(std::is_sorted(std::begin(kKazakhFunctionWords), std::end(kKazakhFunctionWords)));
+
+bool Contains(std::span<const std::string_view> sorted, std::string_view w) {
+  return std::binary_search(sorted.begin(), sorted.end(), w);
+}
+
+bool IsEnglishStopWord(std::string_view w) {
+  static constexpr std::string_view kStop[] = {"the",  "and", "of",   "to",  "in",  "is",
+                                               "that", "for", "with", "was", "are", "on"};
+  return std::find(std::begin(kStop), std::end(kStop), w) != std::end(kStop);
+}
+
+void AddWord(std::string_view word, Tally& t) {
+  size_t latin = 0, cyrillic = 0, other = 0;
+  for (size_t i = 0; i < word.size();) {
+    const uint32_t c = NextCodePoint(word, i);
+    if (!IsLetter(c)) continue;
+    if (c < 0x2B0) {
+      ++latin;
+    } else if (c >= 0x0400 && c <= 0x052F) {
+      ++cyrillic;
+    } else {
+      ++other;
     }
-    if (c >= 0x0400 && c <= 0x052F) {
-      ++n.cyrillic;
-      switch (LowerCyrillic(c)) {
-        case 0x04D9:
+  }
+  if (cyrillic > 0 && cyrillic >= latin) {
+    t.cyrillic_letters += cyrillic + latin;
+    t.other_letters += other;
+    ++t.cyrillic_words;
+    bool bulgarian = false;
+    uint32_t previous = 0;
+    bool kazakh = false, kazakh_i = false, turkic = false, schwa = false, foreign = false,
+         russian = false;
+    std::string folded;  // lower case, Kazakh letters as Russian look-alikes
+    std::string& sample = t.cyrillic_sample;
+    const bool sampled = sample.size() + word.size() < kSampleBytes;
+    if (sampled && !sample.empty()) sample += ' ';
+    for (size_t i = 0; i < word.size();) {
+      uint32_t c = NextCodePoint(word, i);
+      if (!IsLetter(c)) continue;
+      c = Lower(c);
+      if (c < 0x2B0) c = CyrillicLookalike(c);
+      switch (c) {
         case 0x0493:
         case 0x049B:
-        case 0x04A3:
         case 0x04B1:
-          ++n.kazakh;
+          kazakh = true;
           break;
+        case 0x0456:
+          kazakh_i = true;
+          break;
+        case 0x04D9:
+          schwa = true;
+          turkic = true;
+          break;
+        case 0x04A3:
         case 0x04E9:
         case 0x04AF:
         case 0x04BB:
-          ++n.kazakh_shared;
-          break;
-        case 0x0456:
-          ++n.i_dotted;
+          turkic = true;
           break;
         case 0x0457:
         case 0x0454:
         case 0x0491:
-          ++n.ukrainian;
-          break;
         case 0x045E:
-          ++n.belarusian;
-          break;
         case 0x04B3:
         case 0x04B7:
         case 0x04E3:
         case 0x04EF:
-          ++n.tajik;
-          break;
         case 0x0497:
         case 0x04A1:
         case 0x0499:
         case 0x04AB:
-          ++n.turkic_other;
-          break;
         case 0x0452:
         case 0x0458:
         case 0x0459:
@@ -107,44 +229,46 @@ LetterCounts Count(std::string_view s) {
         case 0x0453:
         case 0x045C:
         case 0x0455:
-          ++n.south_slavic;
+          foreign = true;
           break;
         case 0x044B:
         case 0x044D:
-          ++n.russian;
+        case 0x0451:
+          russian = true;
           break;
         default:
           break;
       }
-      continue;
+      if (previous == 0x044A && c != 0x0435 && c != 0x0451 && c != 0x044E && c != 0x044F)
+        bulgarian = true;
+      previous = c;
+      if (sampled) AppendUtf8(sample, c);
+      if (folded.size() < 24) AppendUtf8(folded, RussianLookalike(c));
     }
-    if ((c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x1E00 && c <= 0x1EFF)) {
-      ++n.latin;
-    } else if ((c >= 0x0370 && c <= 0x03FF) || (c >= 0x0530 && c <= 0x1DFF) ||
-               (c >= 0x3040 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF)) {
-      ++n.other_script;
-    }
+    t.kazakh_words += kazakh;
+    t.kazakh_i_words += kazakh_i;
+    t.turkic_words += turkic;
+    t.schwa_words += schwa;
+    t.bulgarian_words += bulgarian;
+    t.foreign_words += foreign;
+    t.russian_words += russian;
+    t.russian_function_words += Contains(kRussianFunctionWords, folded);
+    t.kazakh_function_words += Contains(kKazakhFunctionWords, folded);
+    return;
   }
-  return n;
-}
-
-size_t CountEnglishStopWords(std::string_view s, size_t& words) {
-  static constexpr std::string_view kStop[] = {"the",  "and", "of",   "to",  "in",  "is",
-                                               "that", "for", "with", "was", "are", "on"};
-  size_t hits = 0;
-  words = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && !((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) ++i;
-    const size_t start = i;
-    while (i < s.size() && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) ++i;
-    if (i == start) break;
-    ++words;
-    std::string w(s.substr(start, i - start));
-    for (char& ch : w) ch = static_cast<char>(ch | 0x20);
-    for (auto stop : kStop) hits += (w == stop);
+  t.latin_letters += latin;
+  t.other_letters += other + cyrillic;
+  if (latin == 0) return;
+  ++t.latin_words;
+  if (word.size() <= 4) {
+    std::string lower(word);
+    for (char& ch : lower) ch = static_cast<char>(Lower(static_cast<unsigned char>(ch)));
+    t.english_stop_words += IsEnglishStopWord(lower);
   }
-  return hits;
+  if (t.latin_sample.size() + word.size() < kSampleBytes) {
+    if (!t.latin_sample.empty()) t.latin_sample += ' ';
+    t.latin_sample += word;
+  }
 }
 
 // Share test: count is at least permille/1000 of total.
@@ -152,43 +276,126 @@ bool AtLeast(size_t count, size_t total, size_t permille) {
   return count * 1000 >= total * permille;
 }
 
+struct Cld2Guess {
+  CLD2::Language language = CLD2::UNKNOWN_LANGUAGE;
+  bool reliable = false;
+};
+
+Cld2Guess AskCld2(const std::string& sample) {
+  Cld2Guess g;
+  g.language =
+      CLD2::DetectLanguage(sample.data(), static_cast<int>(sample.size()), true, &g.reliable);
+  return g;
+}
+
+// CLD2's guess is one of the Cyrillic-script languages that are neither Russian nor Kazakh.
+bool IsOtherCyrillicLanguage(CLD2::Language l) {
+  switch (l) {
+    case CLD2::UKRAINIAN:
+    case CLD2::BELARUSIAN:
+    case CLD2::BULGARIAN:
+    case CLD2::MACEDONIAN:
+    case CLD2::SERBIAN:
+    case CLD2::KYRGYZ:
+    case CLD2::TATAR:
+    case CLD2::BASHKIR:
+    case CLD2::TAJIK:
+    case CLD2::MONGOLIAN:
+    case CLD2::UZBEK:
+    case CLD2::TURKMEN:
+    case CLD2::AZERBAIJANI:
+
+    case CLD2::OSSETIAN:
+    case CLD2::ABKHAZIAN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string DecideCyrillic(const Tally& t) {
+  const size_t w = t.cyrillic_words;
+  // Letters Russian and Kazakh lack, in more than a stray quoted word.
+  if (t.foreign_words >= 2 && AtLeast(t.foreign_words, w, 15)) return "other";
+  // Russian that names Kazakh places and people: its function words far outnumber Kazakh ones.
+  const bool reads_russian = t.russian_function_words >= 2 &&
+                             AtLeast(t.russian_function_words, w, 120) &&
+                             t.russian_function_words > 3 * t.kazakh_function_words;
+  // Kazakh letters: ғ қ ұ, or і together with ә ң ө ү һ (Ukrainian has і alone; Kyrgyz, Tatar
+  // and Mongolian the others alone), in a good share of the words. Many such words, some of
+  // them common words rather than names, decide alone; fewer (headlines, UI strings, a Russian
+  // headline quoting a Kazakh name) go to CLD2, whose Tajik, Kyrgyz, Tatar or Russian wins.
+  const bool kazakh_letters = t.kazakh_words > 0 || (t.kazakh_i_words > 0 && t.turkic_words > 0);
+  const size_t lettered = t.kazakh_words + t.kazakh_i_words + t.turkic_words;
+  std::optional<Cld2Guess> cld2;
+  auto ask = [&]() -> const Cld2Guess& {
+    if (!cld2) cld2 = AskCld2(t.cyrillic_sample);
+    return *cld2;
+  };
+  if ((kazakh_letters || t.turkic_words > 0) && AtLeast(lettered, w, 80) && !reads_russian) {
+    const Cld2Guess& g = ask();
+    // Without ғ қ ұ і, only ә (which Kyrgyz and Mongolian lack) or a sure CLD2 says Kazakh.
+    if (g.language == CLD2::KAZAKH && (kazakh_letters || t.schwa_words > 0 || g.reliable))
+      return "kk";
+    if (IsOtherCyrillicLanguage(g.language) && (g.reliable || !kazakh_letters)) return "other";
+    if (kazakh_letters && g.language != CLD2::RUSSIAN) return "kk";
+  }
+  // Ukrainian and Belarusian: і in more words than the Russian-only ы э ё.
+  if (t.kazakh_i_words >= 2 && AtLeast(t.kazakh_i_words, w, 20) &&
+      t.kazakh_i_words > t.russian_words)
+    return "other";
+  // Kyrgyz, Mongolian, Tatar: ә ң ө ү һ without the Kazakh letters.
+  if (t.turkic_words >= 2 && AtLeast(t.turkic_words, w, 30) && !kazakh_letters) return "other";
+  // Plainly Russian: its own letters and function words, no Kazakh function words.
+  if (AtLeast(t.russian_words, w, 30) && reads_russian) return "ru";
+  // Kazakh typed without its letters ("Казакстан"): its function words, and no Russian ones.
+  if (t.turkic_words == 0 && t.kazakh_function_words >= 2 &&
+      AtLeast(t.kazakh_function_words, w, 40) &&
+      t.kazakh_function_words > 2 * t.russian_function_words)
+    return "kk";
+  // Everything else — Bulgarian, Macedonian, short texts — is CLD2's call on the natural words;
+  // a guess other than Russian counts when sure or when the text lacks ы э ё; under
+  // eight words only when sure and without ы э ё, and under four (CLD2 is often sure of
+  // Bulgarian on three Russian words) only with a Bulgarian ъ.
+  const Cld2Guess& g = ask();
+  if (g.language == CLD2::RUSSIAN) return "ru";
+  if (g.language == CLD2::KAZAKH)
+    return t.russian_function_words > t.kazakh_function_words ? "other" : "kk";
+  if (IsOtherCyrillicLanguage(g.language) &&
+      (w >= 8 ? g.reliable || !AtLeast(t.russian_words, w, 20)
+              : g.reliable && t.russian_words == 0 && (w >= 4 || t.bulgarian_words > 0)))
+    return "other";
+  // Unsure: Bulgarian and Macedonian have neither ы nor э, Russian has them in one word in ten.
+  if (w >= 20 && !AtLeast(t.russian_words, w, 20)) return "other";
+  return "ru";
+}
+
+std::string DecideLatin(const Tally& t) {
+  // Plain English is recognised by its function words without asking CLD2.
+  if (t.latin_words >= 30 && AtLeast(t.english_stop_words, t.latin_words, 150)) return "en";
+  bool reliable = false;
+  const CLD2::Language lang = CLD2::DetectLanguage(
+      t.latin_sample.data(), static_cast<int>(t.latin_sample.size()), true, &reliable);
+  if (lang == CLD2::ENGLISH && (reliable || t.latin_letters < 200)) return "en";
+  if (lang == CLD2::UNKNOWN_LANGUAGE && t.latin_words >= 3 &&
+      AtLeast(t.english_stop_words, t.latin_words, 100))
+    return "en";
+  return "other";
+}
+
 }  // namespace
 
 std::string DetectLanguage(std::string_view utf8) {
-  // 64 KiB of text decides as well as the whole and bounds the cost on huge pages.
-  const std::string_view text = utf8.substr(0, std::min<size_t>(utf8.size(), 64u << 10));
-  const LetterCounts n = Count(text);
-  const size_t letters = n.latin + n.cyrillic + n.other_script;
+  const std::string_view text = utf8.substr(0, std::min(utf8.size(), kMaxTextBytes));
+  Tally t;
+  for (std::string_view word : NaturalWords(text, kMaxWords)) AddWord(word, t);
+  const size_t letters = t.latin_letters + t.cyrillic_letters + t.other_letters;
   if (letters < 3) return "other";
-
-  if (n.cyrillic >= n.latin && n.cyrillic >= n.other_script) {
-    const size_t c = n.cyrillic;
-    if (n.tajik > 0 && AtLeast(n.tajik, c, 2)) return "other";
-    if (n.turkic_other > 0 && AtLeast(n.turkic_other, c, 2)) return "other";
-    if (n.belarusian > 0 && AtLeast(n.belarusian, c, 2)) return "other";
-    if (n.ukrainian > 0 && AtLeast(n.ukrainian, c, 2)) return "other";
-    if (n.south_slavic > 0 && AtLeast(n.south_slavic, c, 2)) return "other";
-    // Kazakh: about one letter in ten is one of its own; ә ғ қ ң ұ alone exceed 4 %.
-    if (n.kazakh > 0 && AtLeast(n.kazakh, c, 8)) return "kk";
-    if (n.i_dotted > 0 && AtLeast(n.i_dotted, c, 3)) return "other";  // Ukrainian/Belarusian
-    if (n.kazakh_shared > 0 && AtLeast(n.kazakh_shared, c, 10))
-      return "other";  // Mongolian, Kyrgyz
-    // Russian: ы and э make about 2 % of letters; Bulgarian and Macedonian have neither.
-    if (c >= 100 && !AtLeast(n.russian, c, 5)) return "other";
-    return "ru";
-  }
-  if (n.latin >= n.other_script) {
-    // Plain English is recognised by its function words without asking CLD2.
-    size_t words = 0;
-    const size_t stops = CountEnglishStopWords(text.substr(0, 4096), words);
-    if (words >= 30 && AtLeast(stops, words, 150)) return "en";
-    bool reliable = false;
-    const CLD2::Language lang = CLD2::DetectLanguage(
-        text.data(), static_cast<int>(std::min<size_t>(text.size(), 4u << 10)), true, &reliable);
-    if (lang == CLD2::ENGLISH && (reliable || n.latin < 200)) return "en";
-    if (lang == CLD2::UNKNOWN_LANGUAGE && words >= 3 && AtLeast(stops, words, 100)) return "en";
-    return "other";
-  }
+  // A text whose natural words are at least a third Cyrillic is decided on its Cyrillic words:
+  // English quotations, product names and leftover code in a Russian post do not make it English.
+  if (2 * t.cyrillic_letters >= t.latin_letters && t.cyrillic_letters >= t.other_letters)
+    return DecideCyrillic(t);
+  if (t.latin_letters >= t.other_letters) return DecideLatin(t);
   return "other";
 }
 

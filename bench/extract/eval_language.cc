@@ -254,7 +254,8 @@ struct Noise {
 
 const std::string& Pick(const std::vector<std::string>& v, size_t k) { return v[k % v.size()]; }
 
-// Spreads pieces of `pool` (from the k-th on, a piece cut at a line end when it would overshoot)
+// Spreads pieces of `pool` (from the k-th on, a piece cut at a line end or else a space when it
+// would overshoot)
 // over the sentence ends of text until they make `ratio` of its bytes.
 std::string Interleave(const std::string& text, const std::vector<std::string>& pool, size_t k,
                        double ratio, std::string_view open = "", std::string_view close = "") {
@@ -264,7 +265,8 @@ std::string Interleave(const std::string& text, const std::vector<std::string>& 
   for (size_t j = 0; have < want && j < 64; ++j) {
     std::string piece = Pick(pool, k + j);
     if (have + piece.size() > want + 40) {
-      const size_t cut = piece.find('\n', want - have);
+      size_t cut = piece.find('\n', want - have);
+      if (cut == std::string::npos) cut = piece.find(' ', want - have);
       if (cut != std::string::npos) piece.resize(cut);
     }
     have += piece.size();
