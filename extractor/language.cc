@@ -32,6 +32,7 @@ struct Tally {
   size_t turkic_words = 0;    // with ә ң ө ү һ (also Kyrgyz, Tatar, Bashkir, Mongolian)
   size_t schwa_words = 0;     // with ә (also Tatar, Bashkir; not Kyrgyz, Mongolian)
   size_t foreign_words = 0;  // with ї є ґ ў ҳ ҷ ӣ ӯ җ ҡ ҙ ҫ ђ ј љ њ ћ џ ѓ ќ ѕ: not Russian/Kazakh
+  size_t cyrillic_i_words = 0;  // with и щ (Belarusian has neither)
   size_t bulgarian_words = 0;  // with ъ before a consonant (Russian has it only before е ё ю я)
   size_t russian_words = 0;    // with ы э ё ъ (Ukrainian has none)
   size_t russian_function_words = 0;
@@ -176,7 +177,7 @@ void AddWord(std::string_view word, Tally& t) {
     t.cyrillic_letters += cyrillic + latin;
     t.other_letters += other;
     ++t.cyrillic_words;
-    bool bulgarian = false;
+    bool bulgarian = false, cyrillic_i = false;
     uint32_t previous = 0;
     bool kazakh = false, kazakh_i = false, turkic = false, schwa = false, foreign = false,
          russian = false;
@@ -239,6 +240,7 @@ void AddWord(std::string_view word, Tally& t) {
         default:
           break;
       }
+      cyrillic_i |= c == 0x0438 || c == 0x0449;
       if (previous == 0x044A && c != 0x0435 && c != 0x0451 && c != 0x044E && c != 0x044F)
         bulgarian = true;
       previous = c;
@@ -250,6 +252,7 @@ void AddWord(std::string_view word, Tally& t) {
     t.turkic_words += turkic;
     t.schwa_words += schwa;
     t.bulgarian_words += bulgarian;
+    t.cyrillic_i_words += cyrillic_i;
     t.foreign_words += foreign;
     t.russian_words += russian;
     t.russian_function_words += Contains(kRussianFunctionWords, folded);
@@ -315,8 +318,11 @@ bool IsOtherCyrillicLanguage(CLD2::Language l) {
 
 std::string DecideCyrillic(const Tally& t) {
   const size_t w = t.cyrillic_words;
-  // Letters Russian and Kazakh lack, in more than a stray quoted word.
-  if (t.foreign_words >= 2 && AtLeast(t.foreign_words, w, 15)) return "other";
+  // Letters Russian and Kazakh lack, in more than a stray quoted word; a text with the ы э ё of
+  // Russian (or Kazakh) in its words may quote a few such words, more than one in twenty not.
+  const bool russian_letters = AtLeast(t.russian_words, w, 30);
+  if (t.foreign_words >= 2 && AtLeast(t.foreign_words, w, russian_letters ? 50 : 15))
+    return "other";
   // Russian that names Kazakh places and people: its function words far outnumber Kazakh ones.
   const bool reads_russian = t.russian_function_words >= 2 &&
                              AtLeast(t.russian_function_words, w, 120) &&
@@ -340,14 +346,15 @@ std::string DecideCyrillic(const Tally& t) {
     if (IsOtherCyrillicLanguage(g.language) && (g.reliable || !kazakh_letters)) return "other";
     if (kazakh_letters && g.language != CLD2::RUSSIAN) return "kk";
   }
-  // Ukrainian and Belarusian: і in more words than the Russian-only ы э ё.
+  // Ukrainian and Belarusian: і in more words than the ы э ё Ukrainian lacks, or than the и щ
+  // Belarusian lacks.
   if (t.kazakh_i_words >= 2 && AtLeast(t.kazakh_i_words, w, 20) &&
-      t.kazakh_i_words > t.russian_words)
+      (t.kazakh_i_words > t.russian_words || t.kazakh_i_words > t.cyrillic_i_words))
     return "other";
   // Kyrgyz, Mongolian, Tatar: ә ң ө ү һ without the Kazakh letters.
   if (t.turkic_words >= 2 && AtLeast(t.turkic_words, w, 30) && !kazakh_letters) return "other";
   // Plainly Russian: its own letters and function words, no Kazakh function words.
-  if (AtLeast(t.russian_words, w, 30) && reads_russian) return "ru";
+  if (russian_letters && reads_russian) return "ru";
   // Kazakh typed without its letters ("Казакстан"): its function words, and no Russian ones.
   if (t.turkic_words == 0 && t.kazakh_function_words >= 2 &&
       AtLeast(t.kazakh_function_words, w, 40) &&

@@ -600,8 +600,9 @@ int main(int argc, char** argv) {
       std::string head = text.substr(0, 160);
       for (char& c : head)
         if (c == '\n') c = ' ';
-      std::printf("MISS %-28s %-5s got %-5s cld2 %-5s | %s\n", s.id.substr(0, 28).c_str(),
-                  s.truth.c_str(), got.c_str(), cld.c_str(), head.c_str());
+      std::printf("MISS %-24s %-28s %-5s got %-5s cld2 %-5s | %s\n", s.kind.c_str(),
+                  s.id.substr(0, 28).c_str(), s.truth.c_str(), got.c_str(), cld.c_str(),
+                  head.c_str());
     }
   }
   std::printf(
