@@ -32,6 +32,7 @@ struct Tally {
   size_t turkic_words = 0;    // with ә ң ө ү һ (also Kyrgyz, Tatar, Bashkir, Mongolian)
   size_t schwa_words = 0;     // with ә (also Tatar, Bashkir; not Kyrgyz, Mongolian)
   size_t foreign_words = 0;  // with ї є ґ ў ҳ ҷ ӣ ӯ җ ҡ ҙ ҫ ђ ј љ њ ћ џ ѓ ќ ѕ: not Russian/Kazakh
+  size_t long_vowel_words = 0;  // with аа оо уу ыы ээ өө үү: Kyrgyz and Mongolian, not Kazakh
   size_t cyrillic_i_words = 0;  // with и щ (Belarusian has neither)
   size_t bulgarian_words = 0;  // with ъ before a consonant (Russian has it only before е ё ю я)
   size_t russian_words = 0;    // with ы э ё ъ (Ukrainian has none)
@@ -177,7 +178,7 @@ void AddWord(std::string_view word, Tally& t) {
     t.cyrillic_letters += cyrillic + latin;
     t.other_letters += other;
     ++t.cyrillic_words;
-    bool bulgarian = false, cyrillic_i = false;
+    bool bulgarian = false, cyrillic_i = false, long_vowel = false;
     uint32_t previous = 0;
     bool kazakh = false, kazakh_i = false, turkic = false, schwa = false, foreign = false,
          russian = false;
@@ -241,6 +242,8 @@ void AddWord(std::string_view word, Tally& t) {
           break;
       }
       cyrillic_i |= c == 0x0438 || c == 0x0449;
+      long_vowel |= c == previous && (c == 0x0430 || c == 0x043E || c == 0x0443 || c == 0x044B ||
+                                      c == 0x044D || c == 0x04E9 || c == 0x04AF);
       if (previous == 0x044A && c != 0x0435 && c != 0x0451 && c != 0x044E && c != 0x044F)
         bulgarian = true;
       previous = c;
@@ -253,6 +256,7 @@ void AddWord(std::string_view word, Tally& t) {
     t.schwa_words += schwa;
     t.bulgarian_words += bulgarian;
     t.cyrillic_i_words += cyrillic_i;
+    t.long_vowel_words += long_vowel;
     t.foreign_words += foreign;
     t.russian_words += russian;
     t.russian_function_words += Contains(kRussianFunctionWords, folded);
@@ -327,18 +331,22 @@ std::string DecideCyrillic(const Tally& t) {
   const bool reads_russian = t.russian_function_words >= 2 &&
                              AtLeast(t.russian_function_words, w, 120) &&
                              t.russian_function_words > 3 * t.kazakh_function_words;
-  // Kazakh letters: ғ қ ұ, or і together with ә ң ө ү һ (Ukrainian has і alone; Kyrgyz, Tatar
-  // and Mongolian the others alone), in a good share of the words. Many such words, some of
-  // them common words rather than names, decide alone; fewer (headlines, UI strings, a Russian
-  // headline quoting a Kazakh name) go to CLD2, whose Tajik, Kyrgyz, Tatar or Russian wins.
-  const bool kazakh_letters = t.kazakh_words > 0 || (t.kazakh_i_words > 0 && t.turkic_words > 0);
+  // Kazakh letters: ғ қ ұ, or і (twice: not a stray Latin i) together with ә ң ө ү һ (Ukrainian has
+  // і alone; Kyrgyz, Tatar and Mongolian the others alone), in a good share of the words. Many such
+  // words, some of them common words rather than names, decide alone; fewer (headlines, UI strings,
+  // a Russian headline quoting a Kazakh name) go to CLD2, whose Tajik, Kyrgyz, Tatar or Russian
+  // wins.
+  const bool kazakh_letters = t.kazakh_words > 0 || (t.kazakh_i_words >= 2 && t.turkic_words > 0);
+  // Kyrgyz and Mongolian write long vowels double; Kazakh does not.
+  const bool long_vowels = t.long_vowel_words >= 2 && AtLeast(t.long_vowel_words, w, 20);
   const size_t lettered = t.kazakh_words + t.kazakh_i_words + t.turkic_words;
   std::optional<Cld2Guess> cld2;
   auto ask = [&]() -> const Cld2Guess& {
     if (!cld2) cld2 = AskCld2(t.cyrillic_sample);
     return *cld2;
   };
-  if ((kazakh_letters || t.turkic_words > 0) && AtLeast(lettered, w, 80) && !reads_russian) {
+  if ((kazakh_letters || t.turkic_words > 0) && AtLeast(lettered, w, 80) && !reads_russian &&
+      !long_vowels) {
     const Cld2Guess& g = ask();
     // Without ғ қ ұ і, only ә (which Kyrgyz and Mongolian lack) or a sure CLD2 says Kazakh.
     if (g.language == CLD2::KAZAKH && (kazakh_letters || t.schwa_words > 0 || g.reliable))
@@ -356,7 +364,7 @@ std::string DecideCyrillic(const Tally& t) {
   // Plainly Russian: its own letters and function words, no Kazakh function words.
   if (russian_letters && reads_russian) return "ru";
   // Kazakh typed without its letters ("Казакстан"): its function words, and no Russian ones.
-  if (t.turkic_words == 0 && t.kazakh_function_words >= 2 &&
+  if (t.turkic_words == 0 && !long_vowels && t.kazakh_function_words >= 2 &&
       AtLeast(t.kazakh_function_words, w, 40) &&
       t.kazakh_function_words > 2 * t.russian_function_words)
     return "kk";
@@ -367,7 +375,7 @@ std::string DecideCyrillic(const Tally& t) {
   const Cld2Guess& g = ask();
   if (g.language == CLD2::RUSSIAN) return "ru";
   if (g.language == CLD2::KAZAKH)
-    return t.russian_function_words > t.kazakh_function_words ? "other" : "kk";
+    return long_vowels || t.russian_function_words > t.kazakh_function_words ? "other" : "kk";
   if (IsOtherCyrillicLanguage(g.language) &&
       (w >= 8 ? g.reliable || !AtLeast(t.russian_words, w, 20)
               : g.reliable && t.russian_words == 0 && (w >= 4 || t.bulgarian_words > 0)))
