@@ -38,6 +38,7 @@ struct Tally {
   size_t russian_words = 0;    // with ы э ё ъ (Ukrainian has none)
   size_t russian_function_words = 0;
   size_t kazakh_function_words = 0;
+  size_t kazakh_suffix_words = 0;  // ending in a Kazakh case or plural suffix (HasKazakhSuffix)
   size_t latin_words = 0;
   size_t english_stop_words = 0;
   std::string cyrillic_sample;  // for CLD2
@@ -155,6 +156,18 @@ bool Contains(std::span<const std::string_view> sorted, std::string_view w) {
   return std::binary_search(sorted.begin(), sorted.end(), w);
 }
 
+// Kazakh endings Russian words seldom have, in look-alike spelling: genitive -ның/-нің/-дың/
+// -дің/-тың, "your" -ңыз/-ңіз, plural -лар/-лер/-дар/-тар, locative-adjectival -дағы/-дегі/
+// -тағы/-тегі, participle -ған/-ген, adjectival -лық/-дық.
+bool HasKazakhSuffix(std::string_view ending) {
+  static constexpr std::string_view kEndings[] = {
+      "нын", "нин",  "дын",  "дин",  "тын",  "ныз", "низ", "лар", "лер", "дар",
+      "тар", "дагы", "деги", "тагы", "теги", "ган", "ген", "лык", "дык"};
+  for (auto e : kEndings)
+    if (ending.ends_with(e)) return true;
+  return false;
+}
+
 bool IsEnglishStopWord(std::string_view w) {
   static constexpr std::string_view kStop[] = {"the",  "and", "of",   "to",  "in",  "is",
                                                "that", "for", "with", "was", "are", "on"};
@@ -183,6 +196,8 @@ void AddWord(std::string_view word, Tally& t) {
     bool kazakh = false, kazakh_i = false, turkic = false, schwa = false, foreign = false,
          russian = false;
     std::string folded;  // lower case, Kazakh letters as Russian look-alikes
+    uint32_t tail[4] = {};
+    size_t letters = 0;
     std::string& sample = t.cyrillic_sample;
     const bool sampled = sample.size() + word.size() < kSampleBytes;
     if (sampled && !sample.empty()) sample += ' ';
@@ -249,7 +264,12 @@ void AddWord(std::string_view word, Tally& t) {
       previous = c;
       if (sampled) AppendUtf8(sample, c);
       if (folded.size() < 24) AppendUtf8(folded, RussianLookalike(c));
+      tail[letters++ % 4] = RussianLookalike(c);
     }
+    std::string ending;  // the last four letters, folded
+    for (size_t k = letters > 4 ? letters - 4 : 0; k < letters; ++k)
+      AppendUtf8(ending, tail[k % 4]);
+    t.kazakh_suffix_words += letters >= 5 && HasKazakhSuffix(ending);
     t.kazakh_words += kazakh;
     t.kazakh_i_words += kazakh_i;
     t.turkic_words += turkic;
@@ -363,9 +383,11 @@ std::string DecideCyrillic(const Tally& t) {
   if (t.turkic_words >= 2 && AtLeast(t.turkic_words, w, 30) && !kazakh_letters) return "other";
   // Plainly Russian: its own letters and function words, no Kazakh function words.
   if (russian_letters && reads_russian) return "ru";
-  // Kazakh typed without its letters ("Казакстан"): its function words, and no Russian ones.
-  if (t.turkic_words == 0 && !long_vowels && t.kazakh_function_words >= 2 &&
-      AtLeast(t.kazakh_function_words, w, 40) &&
+  // Kazakh typed without its letters ("Казакстан"): its function words in many words, and few
+  // Russian ones; or its suffixes, when CLD2 does not take the text for Kyrgyz, Belarusian...
+  const bool lookalike_kazakh =
+      t.turkic_words == 0 && !long_vowels && !AtLeast(t.russian_function_words, w, 50);
+  if (lookalike_kazakh && t.kazakh_function_words >= 2 && AtLeast(t.kazakh_function_words, w, 40) &&
       t.kazakh_function_words > 2 * t.russian_function_words)
     return "kk";
   // Everything else — Bulgarian, Macedonian, short texts — is CLD2's call on the natural words;
@@ -374,6 +396,9 @@ std::string DecideCyrillic(const Tally& t) {
   // Bulgarian on three Russian words) only with a Bulgarian ъ.
   const Cld2Guess& g = ask();
   if (g.language == CLD2::RUSSIAN) return "ru";
+  if (lookalike_kazakh && !IsOtherCyrillicLanguage(g.language) && t.kazakh_suffix_words >= 2 &&
+      AtLeast(t.kazakh_suffix_words, w, 150))
+    return "kk";
   if (g.language == CLD2::KAZAKH)
     return long_vowels || t.russian_function_words > t.kazakh_function_words ? "other" : "kk";
   if (IsOtherCyrillicLanguage(g.language) &&
