@@ -98,8 +98,8 @@ Token Classify(std::string_view raw) {
     prev_lower = ascii && c >= 'a' && c <= 'z';
   }
   if (letters == 0) return Token::kNoise;
-  if (digit) return Token::kNoise;                                      // x86, cp1251, 2011-го
-  if (lower_then_upper) return Token::kCode;                            // camelCase, iPhone
+  if (digit) return Token::kNoise;             // x86, cp1251, 2011-го
+  if (lower_then_upper) return Token::kNoise;  // camelCase: iPhone, PowerPoint, innerHTML
   if (ascii_letter && all_upper && letters >= 2) return Token::kNoise;  // HTML, USD
   return Token::kWord;
 }
