@@ -28,9 +28,10 @@ struct Tally {
   size_t other_letters = 0;  // Greek, Arabic, CJK, ...
   size_t cyrillic_words = 0;
   size_t kazakh_words = 0;    // with ғ қ ұ, which neither Kyrgyz, Tatar nor Mongolian have
-  size_t kazakh_i_words = 0;  // with і
-  size_t turkic_words = 0;    // with ә ң ө ү һ (also Kyrgyz, Tatar, Bashkir, Mongolian)
-  size_t schwa_words = 0;     // with ә (also Tatar, Bashkir; not Kyrgyz, Mongolian)
+  size_t kazakh_i_words = 0;  // with і (or a Latin i among Cyrillic letters)
+  size_t cyrillic_dotted_i_words = 0;  // with і itself
+  size_t turkic_words = 0;  // with ә ң ө ү һ (also Kyrgyz, Tatar, Bashkir, Mongolian)
+  size_t schwa_words = 0;   // with ә (also Tatar, Bashkir; not Kyrgyz, Mongolian)
   size_t foreign_words = 0;  // with ї є ґ ў ҳ ҷ ӣ ӯ җ ҡ ҙ ҫ ђ ј љ њ ћ џ ѓ ќ ѕ: not Russian/Kazakh
   size_t long_vowel_words = 0;  // with аа оо уу ыы ээ өө үү: Kyrgyz and Mongolian, not Kazakh
   size_t cyrillic_i_words = 0;  // with и щ (Belarusian has neither)
@@ -193,8 +194,8 @@ void AddWord(std::string_view word, Tally& t) {
     ++t.cyrillic_words;
     bool bulgarian = false, cyrillic_i = false, long_vowel = false;
     uint32_t previous = 0;
-    bool kazakh = false, kazakh_i = false, turkic = false, schwa = false, foreign = false,
-         russian = false;
+    bool kazakh = false, kazakh_i = false, dotted_i = false, turkic = false, schwa = false,
+         foreign = false, russian = false;
     std::string folded;  // lower case, Kazakh letters as Russian look-alikes
     uint32_t tail[4] = {};
     size_t letters = 0;
@@ -205,6 +206,7 @@ void AddWord(std::string_view word, Tally& t) {
       uint32_t c = NextCodePoint(word, i);
       if (!IsLetter(c)) continue;
       c = Lower(c);
+      dotted_i |= c == 0x0456;
       if (c < 0x2B0) c = CyrillicLookalike(c);
       switch (c) {
         case 0x0493:
@@ -272,6 +274,7 @@ void AddWord(std::string_view word, Tally& t) {
     t.kazakh_suffix_words += letters >= 5 && HasKazakhSuffix(ending);
     t.kazakh_words += kazakh;
     t.kazakh_i_words += kazakh_i;
+    t.cyrillic_dotted_i_words += dotted_i;
     t.turkic_words += turkic;
     t.schwa_words += schwa;
     t.bulgarian_words += bulgarian;
@@ -351,12 +354,14 @@ std::string DecideCyrillic(const Tally& t) {
   const bool reads_russian = t.russian_function_words >= 2 &&
                              AtLeast(t.russian_function_words, w, 120) &&
                              t.russian_function_words > 3 * t.kazakh_function_words;
-  // Kazakh letters: ғ қ ұ, or і (twice: not a stray Latin i) together with ә ң ө ү һ (Ukrainian has
-  // і alone; Kyrgyz, Tatar and Mongolian the others alone), in a good share of the words. Many such
-  // words, some of them common words rather than names, decide alone; fewer (headlines, UI strings,
-  // a Russian headline quoting a Kazakh name) go to CLD2, whose Tajik, Kyrgyz, Tatar or Russian
-  // wins.
-  const bool kazakh_letters = t.kazakh_words > 0 || (t.kazakh_i_words >= 2 && t.turkic_words > 0);
+  // Kazakh letters: ғ қ ұ, or і (a Latin i twice: not a stray one) together with ә ң ө ү һ
+  // (Ukrainian has і alone; Kyrgyz, Tatar and Mongolian the others alone), in a good share of the
+  // words. Many such words, some of them common words rather than names, decide alone; fewer
+  // (headlines, UI strings, a Russian headline quoting a Kazakh name) go to CLD2, whose Tajik,
+  // Kyrgyz, Tatar or Russian wins.
+  const bool kazakh_letters =
+      t.kazakh_words > 0 ||
+      ((t.cyrillic_dotted_i_words > 0 || t.kazakh_i_words >= 2) && t.turkic_words > 0);
   // Kyrgyz and Mongolian write long vowels double; Kazakh does not.
   const bool long_vowels = t.long_vowel_words >= 2 && AtLeast(t.long_vowel_words, w, 20);
   const size_t lettered = t.kazakh_words + t.kazakh_i_words + t.turkic_words;

@@ -53,7 +53,70 @@ INSTANTIATE_TEST_SUITE_P(
                      "forderten höhere Löhne und bessere Arbeitsbedingungen, und der Protest "
                      "dauerte mehrere Monate.",
                      "other"},
-        LanguageCase{"empty", "", "other"}, LanguageCase{"digits_only", "2011 16 12", "other"}),
+        LanguageCase{"empty", "", "other"}, LanguageCase{"digits_only", "2011 16 12", "other"},
+        // Russian posts carrying code, URLs, English or a quoted foreign word stay Russian.
+        LanguageCase{"russian_with_code_block",
+                     "Выгрузка списка уволенных нефтяников ломается на кодировке. Вот мой код:\n"
+                     "import requests\n"
+                     "resp = requests.get(url, params={'page': page_number})\n"
+                     "for item in resp.json()['workers']:\n"
+                     "    print(item['name'], item['dismissed_at'], item['union_member'])\n"
+                     "Подскажите, что не так?",
+                     "ru"},
+        LanguageCase{"russian_with_urls",
+                     "Материалы о забастовке в Жанаозене собраны здесь: "
+                     "https://www.example.org/news/zhanaozen-strike-2011/workers-demands, "
+                     "http://archive.example.com/kazakhstan/oil/ozenmunaigas/december-events "
+                     "и https://forum.example.net/viewtopic.php?topic=zhanaozen&start=40. "
+                     "Пишите на monitoring.team@example.org.",
+                     "ru"},
+        LanguageCase{"russian_with_english_quotation",
+                     "Правозащитники напомнили о событиях в Жанаозене. В заявлении сказано: "
+                     "«The authorities must ensure a thorough, impartial and independent "
+                     "investigation into the killings and hold those responsible to account»."
+                     " Ответа пока нет.",
+                     "ru"},
+        LanguageCase{"russian_with_quoted_ukrainian_word",
+                     "На митинге в поддержку бастующих нефтяников выступили гости из Киева, "
+                     "их плакат гласил «Україна з вами». Рабочие поблагодарили их за поддержку.",
+                     "ru"},
+        LanguageCase{"russian_naming_kazakh_newspaper",
+                     "Газета «Қазақ әдебиеті» и журнал «Ақиқат» опубликовали материалы о "
+                     "забастовке, но в русскоязычной прессе о них почти не писали.",
+                     "ru"},
+        // Kazakh headlines and Kazakh with noise or typed without its letters.
+        LanguageCase{"kazakh_headline_without_kazakh_only_letters", "Үкімет өкілі келді", "kk"},
+        LanguageCase{"kazakh_headline_with_url",
+                     "Жаңаөзен ереуілі https://kaz.example.kz/news/2011/12/16/zhanaozen-ereuili",
+                     "kk"},
+        LanguageCase{"kazakh_with_russian_lookalikes",
+                     "Жанаозен каласында мунайшылардын ереуили туралы жана деректер жарияланды. "
+                     "Жумысшылар жалакыны котеруди талап етти деп хабарлады тилшимиз. Бул "
+                     "окига ушин жауаптылар али жазаланган жок.",
+                     "kk"},
+        LanguageCase{
+            "kazakh_with_code_and_urls",
+            "Жаңаөзен туралы мақалалардың тізімін жүктеу үшін мына кодты қолданамын:\n"
+            "curl -s https://api.example.kz/v1/articles?tag=zhanaozen | jq '.items[].url'\n"
+            "const res = await fetch(`${base}/articles?tag=${tag}`);\n"
+            "Неге бос тізім қайтарады?",
+            "kk"},
+        // Cyrillic Turkic and Slavic languages with letters of their own are never Kazakh.
+        LanguageCase{"kyrgyz",
+                     "Жаңаөзөндөгү иш таштоо 2011-жылы май айында башталган. Жумушчулар айлык "
+                     "акыны көтөрүүнү жана эмгек шарттарын жакшыртууну талап кылышкан. Нааразылык "
+                     "бир нече айга созулуп, ага миңдеген адамдар катышкан.",
+                     "other"},
+        LanguageCase{"tatar",
+                     "Җаңаөзәндә нефтьчеләр забастовкасы 2011 елның май аенда башланды. Эшчеләр "
+                     "хезмәт хакын арттыруны һәм эш шартларын яхшыртуны таләп иттеләр.",
+                     "other"},
+        LanguageCase{"bashkir",
+                     "Жаңаөзәндә нефтселәр забастовкаһы 2011 йылдың май айында башланды. "
+                     "Эшселәр эш хаҡын арттырыуҙы һәм хеҙмәт шарттарын яҡшыртыуҙы талап итте.",
+                     "other"},
+        LanguageCase{"ukrainian_short", "Страйк у Жанаозені: що відомо про події", "other"},
+        LanguageCase{"belarusian_short", "Страйк у Жанаозене: што вядома пра падзеі", "other"}),
     [](const ::testing::TestParamInfo<LanguageCase>& info) {
       return std::string(info.param.name);
     });
