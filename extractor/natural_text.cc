@@ -71,6 +71,8 @@ Token Classify(std::string_view raw) {
         break;
     }
   }
+  if (t.find("::") != std::string_view::npos || t.find("->") != std::string_view::npos)
+    return Token::kCode;
   // Member access, scopes, calls and paths between ASCII letters or digits: a.b, std::x, f(x), a/b.
   for (size_t i = 1; i + 1 < t.size(); ++i) {
     const char c = t[i];
@@ -102,6 +104,14 @@ Token Classify(std::string_view raw) {
   if (lower_then_upper) return Token::kNoise;  // camelCase: iPhone, PowerPoint, innerHTML
   if (ascii_letter && all_upper && letters >= 2) return Token::kNoise;  // HTML, USD
   return Token::kWord;
+}
+
+size_t CodePunctuation(std::string_view line) {
+  size_t n = 0;
+  for (char c : line)
+    n += c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == ';' ||
+         c == '=' || c == '<' || c == '>';
+  return n;
 }
 
 // Navigation lines join short items with separators: "Home | News | Sport".
@@ -152,7 +162,10 @@ std::vector<std::string_view> NaturalWords(std::string_view text, size_t max_wor
       }
     }
     // A line of code keeps some plain identifiers (return, int, SELECT): drop it whole.
-    if (code >= 2 && code * 3 >= tokens) continue;
+    const size_t punctuation = CodePunctuation(line);
+    if ((code >= 2 && code * 3 >= tokens) ||
+        (code >= 1 && punctuation >= 3 && punctuation * 40 >= line.size()))
+      continue;
     for (auto w : line_words) {
       if (words.size() == max_words) break;
       words.push_back(w);

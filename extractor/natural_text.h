@@ -3,11 +3,12 @@
 //
 // Words are whitespace-separated tokens with their surrounding punctuation trimmed. Set aside:
 // tokens with "://", a leading "www." or an "@"; tokens that look like code (brackets, "=", "_",
-// "\", "|", "$", "#", "{", "." or ":" or "(" between ASCII letters or digits); camelCase names
-// (iPhone, PowerPoint), all-capital Latin tokens (HTML, SQL, USD) and tokens mixing letters with
-// digits (cp1251, x86), which are names rather than words of a language;
-// every word of a line that is mostly code (at least two code tokens making a third of its
-// tokens) or a navigation line (two or more " | ", " > ", " » ", " / ", " · ", " • ").
+// "\", "|", "$", "#", "{", "::", "->", "." or ":" or "(" between ASCII letters or digits);
+// camelCase names (iPhone, PowerPoint), all-capital Latin tokens (HTML, SQL, USD) and tokens mixing
+// letters with digits (cp1251, x86), which are names rather than words of a language; every word of
+// a line that is mostly code (at least two code tokens making a third of its tokens, or a code
+// token and three of ( ) [ ] { } ; = < >, one per 40 bytes or more) or a navigation line (two or
+// more " | ", " > ", " » ", " / ", " · ", " • ").
 #pragma once
 
 #include <cstddef>
