@@ -14,10 +14,10 @@
 namespace kuzet::extractor {
 namespace {
 
-// 64 KiB of text decides as well as the whole and bounds the cost on huge pages; CLD2 reads a
-// 4 KiB sample of the words.
+// 1000 natural words (within the first 64 KiB of text) decide as well as the whole and bound the
+// cost on huge pages; CLD2 reads a 4 KiB sample of the words.
 constexpr size_t kMaxTextBytes = 64u << 10;
-constexpr size_t kMaxWords = 12000;
+constexpr size_t kMaxWords = 1000;
 constexpr size_t kSampleBytes = 4u << 10;
 
 // Counts over the natural-language words (natural_text.h). Cyrillic is counted by words, so that
@@ -137,6 +137,31 @@ void AppendUtf8(std::string& s, uint32_t c) {
   }
 }
 
+// UTF-8 of up to 8 Cyrillic letters without allocating; longer text sets overflow.
+struct ShortUtf8 {
+  char data[16];
+  size_t size = 0;
+  bool overflow = false;
+  void Append(uint32_t c) {
+    const size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    if (overflow || size + n > sizeof data) {
+      overflow = true;
+      return;
+    }
+    if (n == 1) {
+      data[size++] = static_cast<char>(c);
+    } else if (n == 2) {
+      data[size++] = static_cast<char>(0xC0 | (c >> 6));
+      data[size++] = static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      data[size++] = static_cast<char>(0xE0 | (c >> 12));
+      data[size++] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      data[size++] = static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  std::string_view view() const { return {data, size}; }
+};
+
 // Frequent short words, Kazakh ones in their Russian-look-alike spelling (RussianLookalike).
 // Words both languages write alike (да, а) are in neither list. Sorted for binary search.
 constexpr std::string_view kRussianFunctionWords[] = {
@@ -196,7 +221,7 @@ void AddWord(std::string_view word, Tally& t) {
     uint32_t previous = 0;
     bool kazakh = false, kazakh_i = false, dotted_i = false, turkic = false, schwa = false,
          foreign = false, russian = false;
-    std::string folded;  // lower case, Kazakh letters as Russian look-alikes
+    ShortUtf8 folded;  // lower case, Kazakh letters as Russian look-alikes (short words only)
     uint32_t tail[4] = {};
     size_t letters = 0;
     std::string& sample = t.cyrillic_sample;
@@ -265,13 +290,14 @@ void AddWord(std::string_view word, Tally& t) {
         bulgarian = true;
       previous = c;
       if (sampled) AppendUtf8(sample, c);
-      if (folded.size() < 24) AppendUtf8(folded, RussianLookalike(c));
+      folded.Append(RussianLookalike(c));
       tail[letters++ % 4] = RussianLookalike(c);
     }
-    std::string ending;  // the last four letters, folded
-    for (size_t k = letters > 4 ? letters - 4 : 0; k < letters; ++k)
-      AppendUtf8(ending, tail[k % 4]);
-    t.kazakh_suffix_words += letters >= 5 && HasKazakhSuffix(ending);
+    if (letters >= 5) {
+      ShortUtf8 ending;  // the last four letters, folded
+      for (size_t k = letters - 4; k < letters; ++k) ending.Append(tail[k % 4]);
+      t.kazakh_suffix_words += HasKazakhSuffix(ending.view());
+    }
     t.kazakh_words += kazakh;
     t.kazakh_i_words += kazakh_i;
     t.cyrillic_dotted_i_words += dotted_i;
@@ -282,8 +308,10 @@ void AddWord(std::string_view word, Tally& t) {
     t.long_vowel_words += long_vowel;
     t.foreign_words += foreign;
     t.russian_words += russian;
-    t.russian_function_words += Contains(kRussianFunctionWords, folded);
-    t.kazakh_function_words += Contains(kKazakhFunctionWords, folded);
+    if (!folded.overflow && letters <= 7) {  // the longest function words have 7 letters
+      t.russian_function_words += Contains(kRussianFunctionWords, folded.view());
+      t.kazakh_function_words += Contains(kKazakhFunctionWords, folded.view());
+    }
     return;
   }
   t.latin_letters += latin;
@@ -433,6 +461,7 @@ std::string DecideLatin(const Tally& t) {
 std::string DetectLanguage(std::string_view utf8) {
   const std::string_view text = utf8.substr(0, std::min(utf8.size(), kMaxTextBytes));
   Tally t;
+  t.cyrillic_sample.reserve(kSampleBytes);
   for (std::string_view word : NaturalWords(text, kMaxWords)) AddWord(word, t);
   const size_t letters = t.latin_letters + t.cyrillic_letters + t.other_letters;
   if (letters < 3) return "other";
