@@ -137,6 +137,79 @@ void AppendUtf8(std::string& s, uint32_t c) {
   }
 }
 
+// What a lower-case Cyrillic letter tells about the language of its word.
+enum CyrillicFlag : unsigned {
+  kKazakh = 1 << 0,   // ғ қ ұ: Kazakh, not Kyrgyz, Tatar or Mongolian
+  kI = 1 << 1,        // і (or a Latin i among Cyrillic letters): Kazakh, Ukrainian, Belarusian
+  kDottedI = 1 << 2,  // і itself (set by the caller)
+  kTurkic = 1 << 3,   // ә ң ө ү һ: also Kyrgyz, Tatar, Bashkir, Mongolian
+  kSchwa = 1 << 4,    // ә: not Kyrgyz or Mongolian
+  kForeign = 1 << 5,  // ї є ґ ў ҳ ҷ ӣ ӯ җ ҡ ҙ ҫ ђ ј љ њ ћ џ ѓ ќ ѕ: neither Russian nor Kazakh
+  kRussian = 1 << 6,               // ы э ё: neither Ukrainian nor Bulgarian
+  kCyrillicI = 1 << 7,             // и щ: not Belarusian
+  kVowel = 1 << 8,                 // а о у ы э ө ү, written double in Kyrgyz and Mongolian
+  kSoftensAfterHardSign = 1 << 9,  // е ё ю я, the only letters after a Russian ъ
+};
+
+constexpr unsigned CyrillicFlags(uint32_t c) {
+  switch (c) {
+    case 0x0493:
+    case 0x049B:
+    case 0x04B1:
+      return kKazakh;
+    case 0x0456:
+      return kI;
+    case 0x04D9:
+      return kTurkic | kSchwa;
+    case 0x04A3:
+    case 0x04BB:
+      return kTurkic;
+    case 0x04E9:
+    case 0x04AF:
+      return kTurkic | kVowel;
+    case 0x0457:
+    case 0x0454:
+    case 0x0491:
+    case 0x045E:
+    case 0x04B3:
+    case 0x04B7:
+    case 0x04E3:
+    case 0x04EF:
+    case 0x0497:
+    case 0x04A1:
+    case 0x0499:
+    case 0x04AB:
+    case 0x0452:
+    case 0x0458:
+    case 0x0459:
+    case 0x045A:
+    case 0x045B:
+    case 0x045F:
+    case 0x0453:
+    case 0x045C:
+    case 0x0455:
+      return kForeign;
+    case 0x044B:
+    case 0x044D:
+      return kRussian | kVowel;
+    case 0x0451:
+      return kRussian | kSoftensAfterHardSign;
+    case 0x0438:
+    case 0x0449:
+      return kCyrillicI;
+    case 0x0430:
+    case 0x043E:
+    case 0x0443:
+      return kVowel;
+    case 0x0435:
+    case 0x044E:
+    case 0x044F:
+      return kSoftensAfterHardSign;
+    default:
+      return 0;
+  }
+}
+
 // UTF-8 of up to 8 Cyrillic letters without allocating; longer text sets overflow.
 struct ShortUtf8 {
   char data[16];
@@ -201,7 +274,9 @@ bool IsEnglishStopWord(std::string_view w) {
 }
 
 void AddWord(std::string_view word, Tally& t) {
-  size_t latin = 0, cyrillic = 0, other = 0;
+  // The letters, decoded once; letters past the 48th of a word count but are not examined.
+  uint32_t letter[48];
+  size_t n = 0, latin = 0, cyrillic = 0, other = 0;
   for (size_t i = 0; i < word.size();) {
     const uint32_t c = NextCodePoint(word, i);
     if (!IsLetter(c)) continue;
@@ -212,82 +287,29 @@ void AddWord(std::string_view word, Tally& t) {
     } else {
       ++other;
     }
+    if (n < std::size(letter)) letter[n++] = c;
   }
   if (cyrillic > 0 && cyrillic >= latin) {
     t.cyrillic_letters += cyrillic + latin;
     t.other_letters += other;
     ++t.cyrillic_words;
-    bool bulgarian = false, cyrillic_i = false, long_vowel = false;
+    unsigned word_flags = 0;
+    bool bulgarian = false, long_vowel = false;
     uint32_t previous = 0;
-    bool kazakh = false, kazakh_i = false, dotted_i = false, turkic = false, schwa = false,
-         foreign = false, russian = false;
     ShortUtf8 folded;  // lower case, Kazakh letters as Russian look-alikes (short words only)
     uint32_t tail[4] = {};
     size_t letters = 0;
     std::string& sample = t.cyrillic_sample;
-    const bool sampled = sample.size() + word.size() < kSampleBytes;
+    const bool sampled = sample.size() + 2 * n + 1 < kSampleBytes;
     if (sampled && !sample.empty()) sample += ' ';
-    for (size_t i = 0; i < word.size();) {
-      uint32_t c = NextCodePoint(word, i);
-      if (!IsLetter(c)) continue;
-      c = Lower(c);
-      dotted_i |= c == 0x0456;
+    for (size_t k = 0; k < n; ++k) {
+      uint32_t c = Lower(letter[k]);
+      if (c == 0x0456) word_flags |= kDottedI;
       if (c < 0x2B0) c = CyrillicLookalike(c);
-      switch (c) {
-        case 0x0493:
-        case 0x049B:
-        case 0x04B1:
-          kazakh = true;
-          break;
-        case 0x0456:
-          kazakh_i = true;
-          break;
-        case 0x04D9:
-          schwa = true;
-          turkic = true;
-          break;
-        case 0x04A3:
-        case 0x04E9:
-        case 0x04AF:
-        case 0x04BB:
-          turkic = true;
-          break;
-        case 0x0457:
-        case 0x0454:
-        case 0x0491:
-        case 0x045E:
-        case 0x04B3:
-        case 0x04B7:
-        case 0x04E3:
-        case 0x04EF:
-        case 0x0497:
-        case 0x04A1:
-        case 0x0499:
-        case 0x04AB:
-        case 0x0452:
-        case 0x0458:
-        case 0x0459:
-        case 0x045A:
-        case 0x045B:
-        case 0x045F:
-        case 0x0453:
-        case 0x045C:
-        case 0x0455:
-          foreign = true;
-          break;
-        case 0x044B:
-        case 0x044D:
-        case 0x0451:
-          russian = true;
-          break;
-        default:
-          break;
-      }
-      cyrillic_i |= c == 0x0438 || c == 0x0449;
-      long_vowel |= c == previous && (c == 0x0430 || c == 0x043E || c == 0x0443 || c == 0x044B ||
-                                      c == 0x044D || c == 0x04E9 || c == 0x04AF);
-      if (previous == 0x044A && c != 0x0435 && c != 0x0451 && c != 0x044E && c != 0x044F)
-        bulgarian = true;
+      const unsigned flags = CyrillicFlags(c);
+      word_flags |= flags;
+      long_vowel |= c == previous && (flags & kVowel);
+      if (previous == 0x044A && !(flags & kSoftensAfterHardSign)) bulgarian = true;
       previous = c;
       if (sampled) AppendUtf8(sample, c);
       folded.Append(RussianLookalike(c));
@@ -298,16 +320,16 @@ void AddWord(std::string_view word, Tally& t) {
       for (size_t k = letters - 4; k < letters; ++k) ending.Append(tail[k % 4]);
       t.kazakh_suffix_words += HasKazakhSuffix(ending.view());
     }
-    t.kazakh_words += kazakh;
-    t.kazakh_i_words += kazakh_i;
-    t.cyrillic_dotted_i_words += dotted_i;
-    t.turkic_words += turkic;
-    t.schwa_words += schwa;
+    t.kazakh_words += (word_flags & kKazakh) != 0;
+    t.kazakh_i_words += (word_flags & kI) != 0;
+    t.cyrillic_dotted_i_words += (word_flags & kDottedI) != 0;
+    t.turkic_words += (word_flags & kTurkic) != 0;
+    t.schwa_words += (word_flags & kSchwa) != 0;
     t.bulgarian_words += bulgarian;
-    t.cyrillic_i_words += cyrillic_i;
+    t.cyrillic_i_words += (word_flags & kCyrillicI) != 0;
     t.long_vowel_words += long_vowel;
-    t.foreign_words += foreign;
-    t.russian_words += russian;
+    t.foreign_words += (word_flags & kForeign) != 0;
+    t.russian_words += (word_flags & kRussian) != 0;
     if (!folded.overflow && letters <= 7) {  // the longest function words have 7 letters
       t.russian_function_words += Contains(kRussianFunctionWords, folded.view());
       t.kazakh_function_words += Contains(kKazakhFunctionWords, folded.view());

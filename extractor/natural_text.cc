@@ -23,19 +23,26 @@ bool IsSpace(std::string_view s, size_t i, size_t& width) {
   return false;
 }
 
-// The token with leading and trailing non-letters, non-digits removed.
+bool IsLetterOrDigit(uint32_t c) { return IsLetter(c) || (c >= '0' && c <= '9'); }
+
+// The token with leading and trailing non-letters, non-digits removed; only the ends are decoded.
 std::string_view Trim(std::string_view t) {
   size_t begin = 0;
   while (begin < t.size()) {
     size_t next = begin;
-    const uint32_t c = NextCodePoint(t, next);
-    if (IsLetter(c) || (c >= '0' && c <= '9')) break;
+    if (IsLetterOrDigit(NextCodePoint(t, next))) break;
     begin = next;
   }
-  size_t end = begin;
-  for (size_t i = begin; i < t.size();) {
-    const uint32_t c = NextCodePoint(t, i);
-    if (IsLetter(c) || (c >= '0' && c <= '9')) end = i;
+  size_t end = t.size();
+  while (end > begin) {
+    size_t start = end - 1;  // back to the lead byte of the last code point
+    while (start > begin && end - start < 4 &&
+           (static_cast<unsigned char>(t[start]) & 0xC0) == 0x80)
+      --start;
+    size_t next = start;
+    const uint32_t c = NextCodePoint(t, next);
+    if (next == end && IsLetterOrDigit(c)) break;
+    end = next == end ? start : end - 1;
   }
   return t.substr(begin, end - begin);
 }
@@ -44,6 +51,35 @@ enum class Token { kWord, kNoise, kCode };
 
 // What a raw (untrimmed) token is.
 Token Classify(std::string_view raw) {
+  // Most tokens are plain words without an ASCII letter or digit (Cyrillic, Greek, CJK...) and
+  // without code characters: one pass over the bytes settles them.
+  bool ascii_alnum = false, marked = false;
+  for (char c : raw) {
+    ascii_alnum |= IsAsciiAlnum(c);
+    switch (c) {
+      case '@':
+      case '{':
+      case '}':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '=':
+      case '_':
+      case '\\':
+      case '|':
+      case '$':
+      case '#':
+      case '^':
+      case '~':
+      case '`':
+        marked = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!ascii_alnum && !marked) return Trim(raw).empty() ? Token::kNoise : Token::kWord;
   if (raw.find("://") != std::string_view::npos || raw.find('@') != std::string_view::npos)
     return Token::kNoise;
   const std::string_view t = Trim(raw);
