@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "extractor/code_point.h"
 #include "extractor/natural_text.h"
@@ -42,8 +43,6 @@ struct Tally {
   size_t kazakh_suffix_words = 0;  // ending in a Kazakh case or plural suffix (HasKazakhSuffix)
   size_t latin_words = 0;
   size_t english_stop_words = 0;
-  std::string cyrillic_sample;  // for CLD2
-  std::string latin_sample;
 };
 
 uint32_t Lower(uint32_t c) {
@@ -299,9 +298,6 @@ void AddWord(std::string_view word, Tally& t) {
     ShortUtf8 folded;  // lower case, Kazakh letters as Russian look-alikes (short words only)
     uint32_t tail[4] = {};
     size_t letters = 0;
-    std::string& sample = t.cyrillic_sample;
-    const bool sampled = sample.size() + 2 * n + 1 < kSampleBytes;
-    if (sampled && !sample.empty()) sample += ' ';
     for (size_t k = 0; k < n; ++k) {
       uint32_t c = Lower(letter[k]);
       if (c == 0x0456) word_flags |= kDottedI;
@@ -311,9 +307,9 @@ void AddWord(std::string_view word, Tally& t) {
       long_vowel |= c == previous && (flags & kVowel);
       if (previous == 0x044A && !(flags & kSoftensAfterHardSign)) bulgarian = true;
       previous = c;
-      if (sampled) AppendUtf8(sample, c);
-      folded.Append(RussianLookalike(c));
-      tail[letters++ % 4] = RussianLookalike(c);
+      const uint32_t f = RussianLookalike(c);
+      if (k < 8) folded.Append(f);
+      tail[letters++ % 4] = f;
     }
     if (letters >= 5) {
       ShortUtf8 ending;  // the last four letters, folded
@@ -345,10 +341,6 @@ void AddWord(std::string_view word, Tally& t) {
     for (char& ch : lower) ch = static_cast<char>(Lower(static_cast<unsigned char>(ch)));
     t.english_stop_words += IsEnglishStopWord(lower);
   }
-  if (t.latin_sample.size() + word.size() < kSampleBytes) {
-    if (!t.latin_sample.empty()) t.latin_sample += ' ';
-    t.latin_sample += word;
-  }
 }
 
 // Share test: count is at least permille/1000 of total.
@@ -360,6 +352,33 @@ struct Cld2Guess {
   CLD2::Language language = CLD2::UNKNOWN_LANGUAGE;
   bool reliable = false;
 };
+
+// Up to kSampleBytes of the words of one script for CLD2, space-separated; Cyrillic words in
+// lower case with Latin look-alikes replaced (as AddWord reads them).
+std::string Sample(std::span<const std::string_view> words, bool cyrillic) {
+  std::string sample;
+  sample.reserve(kSampleBytes);
+  for (std::string_view word : words) {
+    if (sample.size() + word.size() + 1 > kSampleBytes) break;
+    size_t latin = 0, cyr = 0;
+    for (size_t i = 0; i < word.size();) {
+      const uint32_t c = NextCodePoint(word, i);
+      latin += IsLetter(c) && c < 0x2B0;
+      cyr += c >= 0x0400 && c <= 0x052F;
+    }
+    if (cyrillic != (cyr > 0 && cyr >= latin)) continue;
+    if (!sample.empty()) sample += ' ';
+    if (!cyrillic) {
+      sample += word;
+      continue;
+    }
+    for (size_t i = 0; i < word.size();) {
+      const uint32_t c = NextCodePoint(word, i);
+      if (IsLetter(c)) AppendUtf8(sample, c < 0x2B0 ? CyrillicLookalike(Lower(c)) : Lower(c));
+    }
+  }
+  return sample;
+}
 
 Cld2Guess AskCld2(const std::string& sample) {
   Cld2Guess g;
@@ -393,7 +412,7 @@ bool IsOtherCyrillicLanguage(CLD2::Language l) {
   }
 }
 
-std::string DecideCyrillic(const Tally& t) {
+std::string DecideCyrillic(const Tally& t, std::span<const std::string_view> words) {
   const size_t w = t.cyrillic_words;
   // Letters Russian and Kazakh lack, in more than a stray quoted word; a text with the ы э ё of
   // Russian (or Kazakh) in its words may quote a few such words, more than one in twenty not.
@@ -417,7 +436,7 @@ std::string DecideCyrillic(const Tally& t) {
   const size_t lettered = t.kazakh_words + t.kazakh_i_words + t.turkic_words;
   std::optional<Cld2Guess> cld2;
   auto ask = [&]() -> const Cld2Guess& {
-    if (!cld2) cld2 = AskCld2(t.cyrillic_sample);
+    if (!cld2) cld2 = AskCld2(Sample(words, true));
     return *cld2;
   };
   if ((kazakh_letters || t.turkic_words > 0) && AtLeast(lettered, w, 80) && !reads_russian &&
@@ -465,12 +484,13 @@ std::string DecideCyrillic(const Tally& t) {
   return "ru";
 }
 
-std::string DecideLatin(const Tally& t) {
+std::string DecideLatin(const Tally& t, std::span<const std::string_view> words) {
   // Plain English is recognised by its function words without asking CLD2.
   if (t.latin_words >= 30 && AtLeast(t.english_stop_words, t.latin_words, 150)) return "en";
   bool reliable = false;
-  const CLD2::Language lang = CLD2::DetectLanguage(
-      t.latin_sample.data(), static_cast<int>(t.latin_sample.size()), true, &reliable);
+  const std::string sample = Sample(words, false);
+  const CLD2::Language lang =
+      CLD2::DetectLanguage(sample.data(), static_cast<int>(sample.size()), true, &reliable);
   if (lang == CLD2::ENGLISH && (reliable || t.latin_letters < 200)) return "en";
   if (lang == CLD2::UNKNOWN_LANGUAGE && t.latin_words >= 3 &&
       AtLeast(t.english_stop_words, t.latin_words, 100))
@@ -483,15 +503,15 @@ std::string DecideLatin(const Tally& t) {
 std::string DetectLanguage(std::string_view utf8) {
   const std::string_view text = utf8.substr(0, std::min(utf8.size(), kMaxTextBytes));
   Tally t;
-  t.cyrillic_sample.reserve(kSampleBytes);
-  for (std::string_view word : NaturalWords(text, kMaxWords)) AddWord(word, t);
+  const std::vector<std::string_view> words = NaturalWords(text, kMaxWords);
+  for (std::string_view word : words) AddWord(word, t);
   const size_t letters = t.latin_letters + t.cyrillic_letters + t.other_letters;
   if (letters < 3) return "other";
   // A text whose natural words are at least a third Cyrillic is decided on its Cyrillic words:
   // English quotations, product names and leftover code in a Russian post do not make it English.
   if (2 * t.cyrillic_letters >= t.latin_letters && t.cyrillic_letters >= t.other_letters)
-    return DecideCyrillic(t);
-  if (t.latin_letters >= t.other_letters) return DecideLatin(t);
+    return DecideCyrillic(t, words);
+  if (t.latin_letters >= t.other_letters) return DecideLatin(t, words);
   return "other";
 }
 
