@@ -3,6 +3,7 @@
 #include <cld2/public/compact_lang_det.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -45,7 +46,7 @@ struct Tally {
   size_t english_stop_words = 0;
 };
 
-uint32_t Lower(uint32_t c) {
+constexpr uint32_t Lower(uint32_t c) {
   if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 0x20 : c;
   if (c >= 0x0410 && c <= 0x042F) return c + 0x20;
   if (c >= 0x0400 && c <= 0x040F) return c + 0x50;
@@ -57,7 +58,7 @@ uint32_t Lower(uint32_t c) {
 
 // A Latin letter inside a Cyrillic word stands for the Cyrillic letter it looks like: Kazakh
 // typed on keyboards without its letters uses i for і, ə for ә, ɵ for ө, h for һ.
-uint32_t CyrillicLookalike(uint32_t lower) {
+constexpr uint32_t CyrillicLookalike(uint32_t lower) {
   switch (lower) {
     case 'a':
       return 0x0430;
@@ -98,7 +99,7 @@ uint32_t CyrillicLookalike(uint32_t lower) {
 
 // Kazakh letters written with the Russian letters they resemble, for matching function words
 // whatever the keyboard.
-uint32_t RussianLookalike(uint32_t c) {
+constexpr uint32_t RussianLookalike(uint32_t c) {
   switch (c) {
     case 0x04D9:
       return 0x0430;  // ә а
@@ -209,6 +210,27 @@ constexpr unsigned CyrillicFlags(uint32_t c) {
   }
 }
 
+// A Cyrillic letter (U+0400-U+052F) in lower case, its Russian look-alike and its flags, looked
+// up once per letter.
+struct CyrillicLetter {
+  uint16_t lower = 0;
+  uint16_t folded = 0;
+  uint16_t flags = 0;
+};
+
+constexpr std::array<CyrillicLetter, 0x130> MakeCyrillicTable() {
+  std::array<CyrillicLetter, 0x130> table{};
+  for (uint32_t c = 0x0400; c < 0x0530; ++c) {
+    const uint32_t lower = Lower(c);
+    table[c - 0x0400] = {static_cast<uint16_t>(lower),
+                         static_cast<uint16_t>(RussianLookalike(lower)),
+                         static_cast<uint16_t>(CyrillicFlags(lower))};
+  }
+  return table;
+}
+
+constexpr std::array<CyrillicLetter, 0x130> kCyrillicTable = MakeCyrillicTable();
+
 // UTF-8 of up to 8 Cyrillic letters without allocating; longer text sets overflow.
 struct ShortUtf8 {
   char data[16];
@@ -250,8 +272,29 @@ constexpr std::string_view kKazakhFunctionWords[] = {
 static_assert(std::is_sorted(std::begin(kRussianFunctionWords), std::end(kRussianFunctionWords)));
 static_assert(std::is_sorted(std::begin(kKazakhFunctionWords), std::end(kKazakhFunctionWords)));
 
+// Byte order without a memcmp call: these words are a few bytes long and looked up per word.
+int Compare(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i])
+      return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
 bool Contains(std::span<const std::string_view> sorted, std::string_view w) {
-  return std::binary_search(sorted.begin(), sorted.end(), w);
+  size_t lo = 0, hi = sorted.size();
+  while (lo < hi) {
+    const size_t mid = (lo + hi) / 2;
+    const int c = Compare(sorted[mid], w);
+    if (c == 0) return true;
+    if (c < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return false;
 }
 
 // Kazakh endings Russian words seldom have, in look-alike spelling: genitive -ның/-нің/-дың/
@@ -261,8 +304,11 @@ bool HasKazakhSuffix(std::string_view ending) {
   static constexpr std::string_view kEndings[] = {
       "нын", "нин",  "дын",  "дин",  "тын",  "ныз", "низ", "лар", "лер", "дар",
       "тар", "дагы", "деги", "тагы", "теги", "ган", "ген", "лык", "дык"};
-  for (auto e : kEndings)
-    if (ending.ends_with(e)) return true;
+  for (auto e : kEndings) {
+    if (e.size() > ending.size()) continue;
+    const std::string_view tail = ending.substr(ending.size() - e.size());
+    if (Compare(tail, e) == 0) return true;
+  }
   return false;
 }
 
@@ -299,15 +345,23 @@ void AddWord(std::string_view word, Tally& t) {
     uint32_t tail[4] = {};
     size_t letters = 0;
     for (size_t k = 0; k < n; ++k) {
-      uint32_t c = Lower(letter[k]);
-      if (c == 0x0456) word_flags |= kDottedI;
-      if (c < 0x2B0) c = CyrillicLookalike(c);
-      const unsigned flags = CyrillicFlags(c);
+      uint32_t c = letter[k];
+      if (c < 0x0400 || c >= 0x0530) {  // a Latin letter among Cyrillic ones, or another script
+        c = c < 0x2B0 ? CyrillicLookalike(Lower(c)) : c;
+      } else if (kCyrillicTable[c - 0x0400].lower == 0x0456) {
+        word_flags |= kDottedI;
+      }
+      const CyrillicLetter info =
+          c >= 0x0400 && c < 0x0530
+              ? kCyrillicTable[c - 0x0400]
+              : CyrillicLetter{static_cast<uint16_t>(c), static_cast<uint16_t>(c), 0};
+      c = info.lower;
+      const unsigned flags = info.flags;
       word_flags |= flags;
       long_vowel |= c == previous && (flags & kVowel);
       if (previous == 0x044A && !(flags & kSoftensAfterHardSign)) bulgarian = true;
       previous = c;
-      const uint32_t f = RussianLookalike(c);
+      const uint32_t f = info.folded;
       if (k < 8) folded.Append(f);
       tail[letters++ % 4] = f;
     }

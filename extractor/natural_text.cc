@@ -1,5 +1,6 @@
 #include "extractor/natural_text.h"
 
+#include <array>
 #include <cstdint>
 
 #include "extractor/code_point.h"
@@ -11,17 +12,34 @@ bool IsAsciiAlnum(char c) {
   return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
-bool IsSpace(std::string_view s, size_t i, size_t& width) {
-  const char c = s[i];
-  width = 1;
-  if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return true;
-  // U+00A0 no-break space, common between words of pasted text.
-  if (c == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0') {
-    width = 2;
-    return true;
-  }
-  return false;
+// Bytes of whitespace (or the no-break space U+00A0 common in pasted text) at s[i], or 0.
+inline size_t SpaceWidth(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c > ' ' && c != 0xC2) return 0;
+  if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') return 1;
+  return c == 0xC2 && i + 1 < s.size() && s[i + 1] == '\xA0' ? 2 : 0;
 }
+
+// What a byte can tell about its token, from a table.
+enum ByteClass : uint8_t {
+  kAsciiAlnum = 1,  // a-z A-Z 0-9
+  kCodeMark = 2,    // @ { } [ ] < > = _ \ | $ # ^ ~ `: code or an address
+  kCodePunct = 4,   // ( ) [ ] { } ; = < >: counted per line
+};
+
+constexpr std::array<uint8_t, 256> MakeByteClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+      t[c] |= kAsciiAlnum;
+  }
+  for (char c : std::string_view("@{}[]<>=_\\|$#^~`"))
+    t[static_cast<unsigned char>(c)] |= kCodeMark;
+  for (char c : std::string_view("()[]{};=<>")) t[static_cast<unsigned char>(c)] |= kCodePunct;
+  return t;
+}
+
+constexpr std::array<uint8_t, 256> kByteClasses = MakeByteClasses();
 
 bool IsLetterOrDigit(uint32_t c) { return IsLetter(c) || (c >= '0' && c <= '9'); }
 
@@ -49,64 +67,19 @@ std::string_view Trim(std::string_view t) {
 
 enum class Token { kWord, kNoise, kCode };
 
-// What a raw (untrimmed) token is.
-Token Classify(std::string_view raw) {
+// What a raw (untrimmed) token is, given the union of its byte classes; a word is left in
+// `word`, trimmed.
+Token Classify(std::string_view raw, unsigned classes, std::string_view& word) {
+  word = Trim(raw);
   // Most tokens are plain words without an ASCII letter or digit (Cyrillic, Greek, CJK...) and
-  // without code characters: one pass over the bytes settles them.
-  bool ascii_alnum = false, marked = false;
-  for (char c : raw) {
-    ascii_alnum |= IsAsciiAlnum(c);
-    switch (c) {
-      case '@':
-      case '{':
-      case '}':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '=':
-      case '_':
-      case '\\':
-      case '|':
-      case '$':
-      case '#':
-      case '^':
-      case '~':
-      case '`':
-        marked = true;
-        break;
-      default:
-        break;
-    }
-  }
-  if (!ascii_alnum && !marked) return Trim(raw).empty() ? Token::kNoise : Token::kWord;
+  // without code characters: settled by their byte classes.
+  if (!(classes & (kAsciiAlnum | kCodeMark))) return word.empty() ? Token::kNoise : Token::kWord;
   if (raw.find("://") != std::string_view::npos || raw.find('@') != std::string_view::npos)
     return Token::kNoise;
-  const std::string_view t = Trim(raw);
+  const std::string_view t = word;
   if (t.empty()) return Token::kNoise;
   if (t.size() >= 4 && (t.substr(0, 4) == "www." || t.substr(0, 4) == "WWW.")) return Token::kNoise;
-  for (char c : raw) {
-    switch (c) {
-      case '{':
-      case '}':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '=':
-      case '_':
-      case '\\':
-      case '|':
-      case '$':
-      case '#':
-      case '^':
-      case '~':
-      case '`':
-        return Token::kCode;
-      default:
-        break;
-    }
-  }
+  if (classes & kCodeMark) return Token::kCode;
   if (t.find("::") != std::string_view::npos || t.find("->") != std::string_view::npos)
     return Token::kCode;
   // Member access, scopes, calls and paths between ASCII letters or digits: a.b, std::x, f(x), a/b.
@@ -142,25 +115,32 @@ Token Classify(std::string_view raw) {
   return Token::kWord;
 }
 
-size_t CodePunctuation(std::string_view line) {
-  size_t n = 0;
-  for (char c : line)
-    n += c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' || c == ';' ||
-         c == '=' || c == '<' || c == '>';
-  return n;
-}
-
-// Navigation lines join short items with separators: "Home | News | Sport".
+// Navigation lines join short items with separators: "Home | News | Sport". One pass over the
+// line, looking at the byte after each space.
 bool IsNavigation(std::string_view line) {
-  static constexpr std::string_view kSeparators[] = {" | ", " > ",        " \xC2\xBB ",
-                                                     " / ", " \xC2\xB7 ", " \xE2\x80\xA2 "};
   size_t n = 0;
-  for (auto sep : kSeparators) {
-    for (size_t pos = line.find(sep); pos != std::string_view::npos && n < 2;
-         pos = line.find(sep, pos + sep.size()))
-      ++n;
+  for (size_t i = line.find(' '); i != std::string_view::npos && i + 2 < line.size();
+       i = line.find(' ', i + 1)) {
+    const std::string_view rest = line.substr(i + 1);
+    size_t width = 0;
+    switch (rest[0]) {
+      case '|':
+      case '>':
+      case '/':
+        width = 1;
+        break;
+      case '\xC2':  // » ·
+        width = rest.size() > 1 && (rest[1] == '\xBB' || rest[1] == '\xB7') ? 2 : 0;
+        break;
+      case '\xE2':  // •
+        width = rest.starts_with("\xE2\x80\xA2") ? 3 : 0;
+        break;
+      default:
+        break;
+    }
+    if (width > 0 && rest.size() > width && rest[width] == ' ' && ++n == 2) return true;
   }
-  return n >= 2;
+  return false;
 }
 
 }  // namespace
@@ -176,19 +156,24 @@ std::vector<std::string_view> NaturalWords(std::string_view text, size_t max_wor
     line_start = line_end + 1;
     if (IsNavigation(line)) continue;
     line_words.clear();
-    size_t tokens = 0, code = 0;
+    size_t tokens = 0, code = 0, punctuation = 0;
     size_t i = 0;
     while (i < line.size()) {
-      size_t width = 0;
-      while (i < line.size() && IsSpace(line, i, width)) i += width;
+      for (size_t width; i < line.size() && (width = SpaceWidth(line, i)) > 0;) i += width;
       const size_t start = i;
-      while (i < line.size() && !IsSpace(line, i, width)) ++i;
+      unsigned classes = 0;
+      for (; i < line.size() && SpaceWidth(line, i) == 0; ++i) {
+        const uint8_t b = kByteClasses[static_cast<unsigned char>(line[i])];
+        classes |= b;
+        punctuation += (b & kCodePunct) != 0;
+      }
       if (i == start) break;
       const std::string_view raw = line.substr(start, i - start);
       ++tokens;
-      switch (Classify(raw)) {
+      std::string_view word;
+      switch (Classify(raw, classes, word)) {
         case Token::kWord:
-          line_words.push_back(Trim(raw));
+          line_words.push_back(word);
           break;
         case Token::kCode:
           ++code;
@@ -198,7 +183,6 @@ std::vector<std::string_view> NaturalWords(std::string_view text, size_t max_wor
       }
     }
     // A line of code keeps some plain identifiers (return, int, SELECT): drop it whole.
-    const size_t punctuation = CodePunctuation(line);
     if ((code >= 2 && code * 3 >= tokens) ||
         (code >= 1 && punctuation >= 3 && punctuation * 40 >= line.size()))
       continue;
