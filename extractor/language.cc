@@ -300,14 +300,16 @@ bool Contains(std::span<const std::string_view> sorted, std::string_view w) {
 // Kazakh endings Russian words seldom have, in look-alike spelling: genitive -ның/-нің/-дың/
 // -дің/-тың, "your" -ңыз/-ңіз, plural -лар/-лер/-дар/-тар, locative-adjectival -дағы/-дегі/
 // -тағы/-тегі, participle -ған/-ген, adjectival -лық/-дық.
-bool HasKazakhSuffix(std::string_view ending) {
-  static constexpr std::string_view kEndings[] = {
-      "нын", "нин",  "дын",  "дин",  "тын",  "ныз", "низ", "лар", "лер", "дар",
-      "тар", "дагы", "деги", "тагы", "теги", "ган", "ген", "лык", "дык"};
+// last4: the word's last four letters, folded, oldest first.
+bool HasKazakhSuffix(const uint32_t (&last4)[4]) {
+  static constexpr std::u16string_view kEndings[] = {
+      u"нын", u"нин",  u"дын",  u"дин",  u"тын",  u"ныз", u"низ", u"лар", u"лер", u"дар",
+      u"тар", u"дагы", u"деги", u"тагы", u"теги", u"ган", u"ген", u"лык", u"дык"};
   for (auto e : kEndings) {
-    if (e.size() > ending.size()) continue;
-    const std::string_view tail = ending.substr(ending.size() - e.size());
-    if (Compare(tail, e) == 0) return true;
+    const size_t skip = 4 - e.size();
+    size_t k = 0;
+    while (k < e.size() && last4[skip + k] == e[k]) ++k;
+    if (k == e.size()) return true;
   }
   return false;
 }
@@ -366,9 +368,9 @@ void AddWord(std::string_view word, Tally& t) {
       tail[letters++ % 4] = f;
     }
     if (letters >= 5) {
-      ShortUtf8 ending;  // the last four letters, folded
-      for (size_t k = letters - 4; k < letters; ++k) ending.Append(tail[k % 4]);
-      t.kazakh_suffix_words += HasKazakhSuffix(ending.view());
+      uint32_t last4[4];
+      for (size_t k = 0; k < 4; ++k) last4[k] = tail[(letters - 4 + k) % 4];
+      t.kazakh_suffix_words += HasKazakhSuffix(last4);
     }
     t.kazakh_words += (word_flags & kKazakh) != 0;
     t.kazakh_i_words += (word_flags & kI) != 0;
