@@ -10,15 +10,17 @@
 //       metadata lang is en* (Lorem ipsum placeholders left out)
 //   other  readability of other langs; charset-dev of other langs (bg included);
 //       gettext catalogs (LOCALE_DIR, default /usr/share/locale) of uk be ky tt ba tg mn bg sr mk
+//       and of the Latin-script Turkic tr az uz tk crh
 //   kk  gettext catalogs of kk (the only real Kazakh on the machine), sentences joined into texts
 //       of 80, 300 and 1000 bytes
 // Variants of the ru and kk texts inject the failure kinds of issue #14, each from real material:
 // a code block (<pre>/<code> of the corpus pages), URLs and e-mail addresses (hrefs/mailto of the
 // Russian pages), an English quotation (aeb-dev sentences), a navigation line (link texts of the
 // English pages), a quoted Ukrainian word (ru only); kk also with Latin i for і and with Russian
-// look-alikes for the Kazakh letters ("Казакстан"). Pages (Extract on daniel-ru-dev and aeb-dev
-// HTML) are scored too. Every text goes to the dev or the held-out half by a hash of its id;
-// both halves are reported. Without ../shared or the locale dir the missing sets are skipped.
+// look-alikes for the Kazakh letters ("Казакстан") and in the Latin alphabet of 2021. Pages
+// (Extract on daniel-ru-dev and aeb-dev HTML) are scored too. Every text goes to the dev or the
+// held-out half by a hash of its id; both halves are reported. Without ../shared or the locale dir
+// the missing sets are skipped.
 #include <cstdio>  // before CLD2, whose header uses FILE without including it
 
 #include <cld2/public/compact_lang_det.h>
@@ -226,12 +228,13 @@ size_t CyrillicLetters(std::string_view s) {
 
 // Sentences of a catalog joined into texts of about `target` bytes each.
 std::vector<std::string> JoinSentences(const std::vector<std::string>& strings,
-                                       const std::vector<size_t>& targets, size_t max_texts) {
+                                       const std::vector<size_t>& targets, size_t max_texts,
+                                       bool latin = false) {
   std::vector<std::string> out;
   std::string cur;
   size_t t = 0;
   for (const auto& s : strings) {
-    if (CyrillicLetters(s) < 3) continue;
+    if (CyrillicLetters(s) < 3 && !latin) continue;
     if (!cur.empty()) cur += (cur.back() == '.' || cur.back() == ':') ? " " : ". ";
     cur += s;
     if (cur.size() >= targets[t % targets.size()]) {
@@ -298,6 +301,25 @@ std::string ReplaceAll(std::string s, std::string_view from, std::string_view to
   return s;
 }
 
+// Kazakh in the Latin alphabet of 2021 (ä ğ ñ ö ū ü ş ı q), letter by letter.
+std::string Latin2021(const std::string& s) {
+  static constexpr std::pair<std::string_view, std::string_view> kMap[] = {
+      {"а", "a"}, {"ә", "ä"},  {"б", "b"}, {"в", "v"},  {"г", "g"}, {"ғ", "ğ"},  {"д", "d"},
+      {"е", "e"}, {"ё", "io"}, {"ж", "j"}, {"з", "z"},  {"и", "i"}, {"й", "i"},  {"к", "k"},
+      {"қ", "q"}, {"л", "l"},  {"м", "m"}, {"н", "n"},  {"ң", "ñ"}, {"о", "o"},  {"ө", "ö"},
+      {"п", "p"}, {"р", "r"},  {"с", "s"}, {"т", "t"},  {"у", "u"}, {"ұ", "ū"},  {"ү", "ü"},
+      {"ф", "f"}, {"х", "h"},  {"һ", "h"}, {"ц", "ts"}, {"ч", "ç"}, {"ш", "ş"},  {"щ", "şş"},
+      {"ъ", ""},  {"ы", "y"},  {"і", "ı"}, {"ь", ""},   {"э", "e"}, {"ю", "iu"}, {"я", "ia"},
+      {"А", "A"}, {"Ә", "Ä"},  {"Б", "B"}, {"В", "V"},  {"Г", "G"}, {"Ғ", "Ğ"},  {"Д", "D"},
+      {"Е", "E"}, {"Ж", "J"},  {"З", "Z"}, {"И", "I"},  {"К", "K"}, {"Қ", "Q"},  {"Л", "L"},
+      {"М", "M"}, {"Н", "N"},  {"О", "O"}, {"Ө", "Ö"},  {"П", "P"}, {"Р", "R"},  {"С", "S"},
+      {"Т", "T"}, {"У", "U"},  {"Ұ", "Ū"}, {"Ү", "Ü"},  {"Ф", "F"}, {"Х", "H"},  {"Һ", "H"},
+      {"Ш", "Ş"}, {"Ы", "Y"},  {"І", "I"}, {"Э", "E"},  {"Я", "Ia"}};
+  std::string out = s;
+  for (auto [from, to] : kMap) out = ReplaceAll(std::move(out), from, to);
+  return out;
+}
+
 // The Kazakh letters written with their Russian look-alikes (fonts or keyboards without them).
 std::string RussianLookalikes(std::string s) {
   static constexpr std::pair<std::string_view, std::string_view> kMap[] = {
@@ -333,6 +355,7 @@ void AddNoisyVariants(const Sample& base, const Noise& noise, size_t k, std::vec
   if (base.truth == "kk") {
     add("latin-i", ReplaceAll(ReplaceAll(base.text, "і", "i"), "І", "I"));
     add("lookalike", RussianLookalikes(base.text));
+    add("latin2021", Latin2021(base.text));
   }
 }
 
@@ -490,8 +513,8 @@ void LoadShared(const fs::path& shared, const Noise& noise_in, std::vector<Sampl
 }
 
 void LoadLocales(const fs::path& locale_dir, std::vector<Sample>& base, Noise& noise) {
-  static constexpr std::string_view kOther[] = {"uk", "be", "ky", "tt", "ba",
-                                                "tg", "mn", "bg", "sr", "mk"};
+  static constexpr std::string_view kOther[] = {"uk", "be", "ky", "tt", "ba", "tg", "mn", "bg",
+                                                "sr", "mk", "tr", "az", "uz", "tk", "crh"};
   auto catalogs = [&](std::string_view lang) {
     std::vector<fs::path> files;
     const fs::path dir = locale_dir / std::string(lang) / "LC_MESSAGES";
@@ -520,7 +543,9 @@ void LoadLocales(const fs::path& locale_dir, std::vector<Sample>& base, Noise& n
             noise.ukrainian_words.push_back(s);
         }
       }
-      const auto texts = JoinSentences(strings, {80, 300, 1000}, 15);
+      const bool latin_script =
+          lang == "tr" || lang == "az" || lang == "uz" || lang == "tk" || lang == "crh";
+      const auto texts = JoinSentences(strings, {80, 300, 1000}, 15, latin_script);
       for (size_t i = 0; i < texts.size(); ++i)
         base.push_back(
             {std::string(lang) + "/" + file.filename().string() + "/" + std::to_string(i),
