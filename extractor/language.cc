@@ -44,6 +44,17 @@ struct Tally {
   size_t kazakh_suffix_words = 0;  // ending in a Kazakh case or plural suffix (HasKazakhSuffix)
   size_t latin_words = 0;
   size_t english_stop_words = 0;
+  // Latin words with letters of the Kazakh Latin alphabets (2021: ä ğ ñ ö ū ü ş ı q; 2018: á ǵ ń
+  // ó ú ý ı q), and with the letters that tell them from Turkish, Azerbaijani, Uzbek, Turkmen,
+  // Crimean Tatar and Tatar, which share most of them.
+  size_t latin_kazakh_letter_words = 0;
+  size_t latin_q_words = 0;
+  size_t latin_a_umlaut_words = 0;  // ä: Kazakh, Tatar, Turkmen
+  size_t latin_u_macron_words = 0;  // ū: Kazakh 2021 only
+  size_t latin_g_acute_words = 0;   // ǵ: Kazakh 2018 only
+  size_t latin_dotless_i_words = 0;
+  size_t latin_acute_words = 0;      // á ó ú ń
+  size_t latin_c_cedilla_words = 0;  // ç: Tatar, Crimean Tatar ч; rare in Kazakh
 };
 
 constexpr uint32_t Lower(uint32_t c) {
@@ -392,6 +403,73 @@ void AddWord(std::string_view word, Tally& t) {
   t.other_letters += other + cyrillic;
   if (latin == 0) return;
   ++t.latin_words;
+  unsigned marks = 0;
+  enum : unsigned {
+    kQ = 1,
+    kAUmlaut = 2,
+    kUMacron = 4,
+    kGAcute = 8,
+    kDotlessI = 16,
+    kAcute = 32,
+    kCCedilla = 64,
+    kKazakhLatin = 128
+  };
+  for (size_t k = 0; k < n; ++k) {
+    switch (letter[k]) {
+      case 'q':
+      case 'Q':
+        marks |= kQ | kKazakhLatin;
+        break;
+      case 0x00E4:
+      case 0x00C4:
+        marks |= kAUmlaut | kKazakhLatin;
+        break;
+      case 0x016B:
+      case 0x016A:
+        marks |= kUMacron | kKazakhLatin;
+        break;
+      case 0x01F5:
+      case 0x01F4:
+        marks |= kGAcute | kKazakhLatin;
+        break;
+      case 0x0131:
+        marks |= kDotlessI | kKazakhLatin;
+        break;
+      case 0x00E1:
+      case 0x00F3:
+      case 0x00FA:
+      case 0x0144:
+        marks |= kAcute | kKazakhLatin;
+        break;
+      case 0x00E7:
+      case 0x00C7:
+        marks |= kCCedilla;
+        break;
+      case 0x00F1:
+      case 0x00D1:
+      case 0x011F:
+      case 0x011E:
+      case 0x015F:
+      case 0x015E:
+      case 0x00F6:
+      case 0x00D6:
+      case 0x00FC:
+      case 0x00DC:
+      case 0x00FD:
+        marks |= kKazakhLatin;
+        break;
+      default:
+        break;
+    }
+  }
+  t.latin_kazakh_letter_words += (marks & kKazakhLatin) != 0;
+  t.latin_q_words += (marks & kQ) != 0;
+  t.latin_a_umlaut_words += (marks & kAUmlaut) != 0;
+  t.latin_u_macron_words += (marks & kUMacron) != 0;
+  t.latin_g_acute_words += (marks & kGAcute) != 0;
+  t.latin_dotless_i_words += (marks & kDotlessI) != 0;
+  t.latin_acute_words += (marks & kAcute) != 0;
+  t.latin_c_cedilla_words += (marks & kCCedilla) != 0;
   if (word.size() <= 4) {
     std::string lower(word);
     for (char& ch : lower) ch = static_cast<char>(Lower(static_cast<unsigned char>(ch)));
@@ -541,6 +619,20 @@ std::string DecideCyrillic(const Tally& t, std::span<const std::string_view> wor
 }
 
 std::string DecideLatin(const Tally& t, std::span<const std::string_view> words) {
+  // Kazakh in its Latin alphabets (CLD2 knows only Cyrillic Kazakh): many words with their
+  // letters, and what no neighbour has — ū (2021) or ǵ (2018) — or a combination none has: ä
+  // with q and without the ç of Tatar (2021; Turkish, Azerbaijani and Uzbek have no ä, Turkmen
+  // no q, Crimean Tatar neither), dotless ı with q and á ó ú ń (2018). Dotless ı with q alone is
+  // also Crimean Tatar and Azerbaijani: not enough.
+  const bool kazakh_2021 =
+      t.latin_u_macron_words > 0 ||
+      (t.latin_a_umlaut_words > 0 && t.latin_q_words > 0 && t.latin_c_cedilla_words == 0);
+  const bool kazakh_2018 =
+      t.latin_g_acute_words > 0 ||
+      (t.latin_dotless_i_words > 0 && t.latin_q_words > 0 && t.latin_acute_words > 0);
+  if ((kazakh_2021 || kazakh_2018) && t.latin_kazakh_letter_words >= 2 &&
+      AtLeast(t.latin_kazakh_letter_words, t.latin_words, 150))
+    return "kk";
   // Plain English is recognised by its function words without asking CLD2.
   if (t.latin_words >= 30 && AtLeast(t.english_stop_words, t.latin_words, 150)) return "en";
   bool reliable = false;

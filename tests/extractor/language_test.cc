@@ -101,6 +101,23 @@ INSTANTIATE_TEST_SUITE_P(
             "const res = await fetch(`${base}/articles?tag=${tag}`);\n"
             "Неге бос тізім қайтарады?",
             "kk"},
+        // Kazakh in the Latin alphabets of 2021 and 2018; Latin-script Turkic neighbours are not.
+        LanguageCase{"kazakh_latin_2021",
+                     "Jañaözen qalasynda mūnaişylardyñ ereuılı 2011 jyly mamyr aiynda bastaldy. "
+                     "Jūmysşylar jalaqyny köterudı jäne eñbek jağdaiyn jaqsartudy talap ettı.",
+                     "kk"},
+        LanguageCase{"kazakh_latin_2018",
+                     "Jańaózen qalasynda munaıshylardyń ereýili 2011 jyly mamyr aıynda bastaldy. "
+                     "Jumysshylar jalaqyny kóterýdi jáne eńbek jaǵdaıyn jaqsartýdy talap etti.",
+                     "kk"},
+        LanguageCase{"turkish",
+                     "Janaözen'deki petrol işçilerinin grevi Mayıs 2011'de başladı. İşçiler daha "
+                     "yüksek ücret ve daha iyi çalışma koşulları talep ettiler.",
+                     "other"},
+        LanguageCase{"azerbaijani",
+                     "Janaözendə neft işçilərinin tətili 2011-ci ilin mayında başladı. İşçilər "
+                     "daha yüksək maaş və yaxşı iş şəraiti tələb etdilər.",
+                     "other"},
         // Cyrillic Turkic and Slavic languages with letters of their own are never Kazakh.
         LanguageCase{"kyrgyz",
                      "Жаңаөзөндөгү иш таштоо 2011-жылы май айында башталган. Жумушчулар айлык "
