@@ -1,7 +1,8 @@
 // eval_language: language detection (en/ru/kk/other) of kuzet::extractor::DetectLanguage against
 // CLD2 alone on the same texts, in one run; confusion tables, per-kind accuracy and µs per text.
 //
-//   eval_language [--verbose] [--repeat N] [--kind SUBSTRING] [SHARED_DIR [LOCALE_DIR]]
+//   eval_language [--verbose] [--repeat N] [--kind SUBSTRING] [--exclude SUBSTRING]...
+//                 [SHARED_DIR [LOCALE_DIR]]
 //
 // Texts (all real; labels from the sources, never from a detector):
 //   ru  daniel-ru-dev articleBody (100); charset-dev ru-* decoded from their legacy charsets;
@@ -560,6 +561,7 @@ int main(int argc, char** argv) {
   bool verbose = false;
   int repeat = 1;
   std::string kind_filter;
+  std::vector<std::string> excluded;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -567,6 +569,8 @@ int main(int argc, char** argv) {
       verbose = true;
     } else if (a == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--exclude" && i + 1 < argc) {
+      excluded.push_back(argv[++i]);
     } else if (a == "--kind" && i + 1 < argc) {
       kind_filter = argv[++i];
     } else {
@@ -593,6 +597,9 @@ int main(int argc, char** argv) {
   for (const auto& s : base) {
     samples.push_back(s);
     if (!s.page && (s.truth == "ru" || s.truth == "kk")) AddNoisyVariants(s, noise, k++, samples);
+  }
+  for (const auto& x : excluded) {
+    std::erase_if(samples, [&](const Sample& s) { return s.kind.find(x) != std::string::npos; });
   }
   if (!kind_filter.empty()) {
     std::erase_if(samples,
