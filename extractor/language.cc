@@ -38,7 +38,7 @@ struct Tally {
   size_t long_vowel_words = 0;  // with аа оо уу ыы ээ өө үү: Kyrgyz and Mongolian, not Kazakh
   size_t cyrillic_i_words = 0;  // with и щ (Belarusian has neither)
   size_t bulgarian_words = 0;  // with ъ before a consonant (Russian has it only before е ё ю я)
-  size_t russian_words = 0;    // with ы э ё ъ (Ukrainian has none)
+  size_t russian_words = 0;    // with ы э ё (neither Ukrainian nor Bulgarian has them)
   size_t russian_function_words = 0;
   size_t kazakh_function_words = 0;
   size_t kazakh_suffix_words = 0;  // ending in a Kazakh case or plural suffix (HasKazakhSuffix)
@@ -580,7 +580,10 @@ std::string DecideCyrillic(const Tally& t, std::span<const std::string_view> wor
     if (g.language == CLD2::KAZAKH && (kazakh_letters || t.schwa_words > 0 || g.reliable))
       return "kk";
     if (IsOtherCyrillicLanguage(g.language) && (g.reliable || !kazakh_letters)) return "other";
-    if (kazakh_letters && g.language != CLD2::RUSSIAN) return "kk";
+    // Unsure: Kazakh, unless ї є ґ ў... without ғ қ ұ suggest a neighbour naming a Kazakh place.
+    if (kazakh_letters && g.language != CLD2::RUSSIAN &&
+        (t.kazakh_words > 0 || t.foreign_words == 0))
+      return "kk";
   }
   // Ukrainian and Belarusian: і in more words than the ы э ё Ukrainian lacks, or than the и щ
   // Belarusian lacks.

@@ -84,6 +84,8 @@ INSTANTIATE_TEST_SUITE_P(
                      "Газета «Қазақ әдебиеті» и журнал «Ақиқат» опубликовали материалы о "
                      "забастовке, но в русскоязычной прессе о них почти не писали.",
                      "ru"},
+        LanguageCase{"russian_headline_naming_kazakh_company",
+                     "В Жаңаөзен прибыли представители «Қазмұнайгаз»", "ru"},
         // Kazakh headlines and Kazakh with noise or typed without its letters.
         LanguageCase{"kazakh_headline_without_kazakh_only_letters", "Үкімет өкілі келді", "kk"},
         LanguageCase{"kazakh_headline_with_url",
@@ -131,6 +133,8 @@ INSTANTIATE_TEST_SUITE_P(
         LanguageCase{"bashkir",
                      "Жаңаөзәндә нефтселәр забастовкаһы 2011 йылдың май айында башланды. "
                      "Эшселәр эш хаҡын арттырыуҙы һәм хеҙмәт шарттарын яҡшыртыуҙы талап итте.",
+                     "other"},
+        LanguageCase{"ukrainian_naming_kazakh_town", "Страйк у Жаңаөзені: її учасники досі чекають",
                      "other"},
         LanguageCase{"ukrainian_short", "Страйк у Жанаозені: що відомо про події", "other"},
         LanguageCase{"belarusian_short", "Страйк у Жанаозене: што вядома пра падзеі", "other"}),
