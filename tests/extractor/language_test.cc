@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -141,6 +142,26 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<LanguageCase>& info) {
       return std::string(info.param.name);
     });
+
+// Hostile texts: no word boundary, separators only, arbitrary bytes, a word of Cyrillic letters
+// longer than the per-word buffer. Every one gives an answer, in bounded time.
+TEST(LanguageTest, HostileTextsGiveAnAnswer) {
+  std::string bytes(1 << 20, '\0');
+  uint32_t x = 12345;
+  for (char& c : bytes) {
+    x = x * 1664525u + 1013904223u;
+    c = static_cast<char>(x >> 24);
+  }
+  std::string long_word;
+  for (int i = 0; i < 100000; ++i) long_word += "ж";
+  std::string separators;
+  for (int i = 0; i < 200000; ++i) separators += " | ";
+  for (const std::string& text :
+       {std::string(2 << 20, 'a'), separators, bytes, long_word, std::string(1 << 20, '(')}) {
+    const std::string lang = DetectLanguage(text);
+    EXPECT_TRUE(lang == "en" || lang == "ru" || lang == "kk" || lang == "other") << lang;
+  }
+}
 
 }  // namespace
 }  // namespace kuzet::extractor
