@@ -29,8 +29,9 @@ struct Tally {
   size_t cyrillic_letters = 0;
   size_t other_letters = 0;  // Greek, Arabic, CJK, ...
   size_t cyrillic_words = 0;
-  size_t kazakh_words = 0;    // with ғ қ ұ, which neither Kyrgyz, Tatar nor Mongolian have
-  size_t kazakh_i_words = 0;  // with і (or a Latin i among Cyrillic letters)
+  size_t kazakh_words = 0;         // with ғ қ ұ, which neither Kyrgyz, Tatar nor Mongolian have
+  size_t kazakh_common_words = 0;  // with ғ қ ұ і ә ң ө ү һ and not names
+  size_t kazakh_i_words = 0;       // with і (or a Latin i among Cyrillic letters)
   size_t cyrillic_dotted_i_words = 0;  // with і itself
   size_t turkic_words = 0;  // with ә ң ө ү һ (also Kyrgyz, Tatar, Bashkir, Mongolian)
   size_t schwa_words = 0;   // with ә (also Tatar, Bashkir; not Kyrgyz, Mongolian)
@@ -141,8 +142,13 @@ void AppendUtf8(std::string& s, uint32_t c) {
   } else if (c < 0x800) {
     s += static_cast<char>(0xC0 | (c >> 6));
     s += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
+  } else if (c < 0x10000) {
     s += static_cast<char>(0xE0 | (c >> 12));
+    s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    s += static_cast<char>(0xF0 | (c >> 18));
+    s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
     s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
     s += static_cast<char>(0x80 | (c & 0x3F));
   }
@@ -331,7 +337,26 @@ bool IsEnglishStopWord(std::string_view w) {
   return std::find(std::begin(kStop), std::end(kStop), w) != std::end(kStop);
 }
 
-void AddWord(std::string_view word, Tally& t) {
+// Whether word (a view into text) opens the text, a line or a sentence: only spaces, quotes,
+// brackets and dashes stand between it and the start or a . ! ? : or …
+bool OpensSentence(std::string_view text, std::string_view word) {
+  size_t i = static_cast<size_t>(word.data() - text.data());
+  for (size_t steps = 0; steps < 8; ++steps) {
+    if (i == 0) return true;
+    size_t start = i - 1;  // the lead byte of the code point before i
+    while (start > 0 && i - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80)
+      --start;
+    size_t next = start;
+    const uint32_t c = NextCodePoint(text, next);
+    if (c == '\n' || c == '.' || c == '!' || c == '?' || c == ':' || c == 0x2026) return true;
+    if (IsLetter(c) || (c >= '0' && c <= '9') || c == ',' || c == ';') return false;
+    i = start;
+  }
+  return false;
+}
+
+// sentence_start: the word opens the text, a line or a sentence, so a capital says nothing.
+void AddWord(std::string_view word, bool sentence_start, Tally& t) {
   // The letters, decoded once; letters past the 48th of a word count but are not examined.
   uint32_t letter[48];
   size_t n = 0, latin = 0, cyrillic = 0, other = 0;
@@ -383,6 +408,10 @@ void AddWord(std::string_view word, Tally& t) {
       for (size_t k = 0; k < 4; ++k) last4[k] = tail[(letters - 4 + k) % 4];
       t.kazakh_suffix_words += HasKazakhSuffix(last4);
     }
+    // A capitalised word inside a sentence is a name (Қазақ, Жаңаөзен in a Russian text).
+    const bool name = !sentence_start && letter[0] >= 0x0400 && letter[0] < 0x0530 &&
+                      letter[0] != kCyrillicTable[letter[0] - 0x0400].lower;
+    if ((word_flags & (kKazakh | kI | kTurkic)) && !name) ++t.kazakh_common_words;
     t.kazakh_words += (word_flags & kKazakh) != 0;
     t.kazakh_i_words += (word_flags & kI) != 0;
     t.cyrillic_dotted_i_words += (word_flags & kDottedI) != 0;
@@ -487,8 +516,9 @@ struct Cld2Guess {
   bool reliable = false;
 };
 
-// Up to kSampleBytes of the words of one script for CLD2, space-separated; Cyrillic words in
-// lower case with Latin look-alikes replaced (as AddWord reads them).
+// Up to kSampleBytes of the words of one script for CLD2, space-separated, letters only (valid
+// UTF-8 whatever the input); Cyrillic words in lower case with Latin look-alikes replaced (as
+// AddWord reads them).
 std::string Sample(std::span<const std::string_view> words, bool cyrillic) {
   std::string sample;
   sample.reserve(kSampleBytes);
@@ -502,13 +532,11 @@ std::string Sample(std::span<const std::string_view> words, bool cyrillic) {
     }
     if (cyrillic != (cyr > 0 && cyr >= latin)) continue;
     if (!sample.empty()) sample += ' ';
-    if (!cyrillic) {
-      sample += word;
-      continue;
-    }
+    // Letters re-encoded: CLD2 must get valid UTF-8, and a word may hold invalid bytes.
     for (size_t i = 0; i < word.size();) {
       const uint32_t c = NextCodePoint(word, i);
-      if (IsLetter(c)) AppendUtf8(sample, c < 0x2B0 ? CyrillicLookalike(Lower(c)) : Lower(c));
+      if (!IsLetter(c)) continue;
+      AppendUtf8(sample, !cyrillic ? c : c < 0x2B0 ? CyrillicLookalike(Lower(c)) : Lower(c));
     }
   }
   return sample;
@@ -568,13 +596,15 @@ std::string DecideCyrillic(const Tally& t, std::span<const std::string_view> wor
   // Kyrgyz and Mongolian write long vowels double; Kazakh does not.
   const bool long_vowels = t.long_vowel_words >= 2 && AtLeast(t.long_vowel_words, w, 20);
   const size_t lettered = t.kazakh_words + t.kazakh_i_words + t.turkic_words;
+  // Kazakh letters only in capitalised words inside sentences: names in another language.
+  const bool names_only = lettered > 0 && t.kazakh_common_words == 0;
   std::optional<Cld2Guess> cld2;
   auto ask = [&]() -> const Cld2Guess& {
     if (!cld2) cld2 = AskCld2(Sample(words, true));
     return *cld2;
   };
   if ((kazakh_letters || t.turkic_words > 0) && AtLeast(lettered, w, 80) && !reads_russian &&
-      !long_vowels) {
+      !long_vowels && !names_only) {
     const Cld2Guess& g = ask();
     // Without ғ қ ұ і, only ә (which Kyrgyz and Mongolian lack) or a sure CLD2 says Kazakh.
     if (g.language == CLD2::KAZAKH && (kazakh_letters || t.schwa_words > 0 || g.reliable))
@@ -610,7 +640,7 @@ std::string DecideCyrillic(const Tally& t, std::span<const std::string_view> wor
   if (lookalike_kazakh && !IsOtherCyrillicLanguage(g.language) && t.kazakh_suffix_words >= 2 &&
       AtLeast(t.kazakh_suffix_words, w, 150))
     return "kk";
-  if (g.language == CLD2::KAZAKH)
+  if (g.language == CLD2::KAZAKH && !names_only)
     return long_vowels || t.russian_function_words > t.kazakh_function_words ? "other" : "kk";
   if (IsOtherCyrillicLanguage(g.language) &&
       (w >= 8 ? g.reliable || !AtLeast(t.russian_words, w, 20)
@@ -655,7 +685,7 @@ std::string DetectLanguage(std::string_view utf8) {
   const std::string_view text = utf8.substr(0, std::min(utf8.size(), kMaxTextBytes));
   Tally t;
   const std::vector<std::string_view> words = NaturalWords(text, kMaxWords);
-  for (std::string_view word : words) AddWord(word, t);
+  for (std::string_view word : words) AddWord(word, OpensSentence(text, word), t);
   const size_t letters = t.latin_letters + t.cyrillic_letters + t.other_letters;
   if (letters < 3) return "other";
   // A text whose natural words are at least a third Cyrillic is decided on its Cyrillic words:

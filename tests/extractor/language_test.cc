@@ -85,6 +85,9 @@ INSTANTIATE_TEST_SUITE_P(
                      "Газета «Қазақ әдебиеті» и журнал «Ақиқат» опубликовали материалы о "
                      "забастовке, но в русскоязычной прессе о них почти не писали.",
                      "ru"},
+        LanguageCase{"russian_headline_quoting_kazakh_name", "Газете «Қазақ» 105 лет", "ru"},
+        LanguageCase{"kazakh_headline_opening_with_name", "Қазақстан президенті Жаңаөзенге барды",
+                     "kk"},
         LanguageCase{"russian_headline_naming_kazakh_company",
                      "В Жаңаөзен прибыли представители «Қазмұнайгаз»", "ru"},
         // Kazakh headlines and Kazakh with noise or typed without its letters.
