@@ -17,11 +17,11 @@
 // Variants of the ru and kk texts inject the failure kinds of issue #14, each from real material:
 // a code block (<pre>/<code> of the corpus pages), URLs and e-mail addresses (hrefs/mailto of the
 // Russian pages), an English quotation (aeb-dev sentences), a navigation line (link texts of the
-// English pages), a quoted Ukrainian word (ru only); kk also with Latin i for і and with Russian
-// look-alikes for the Kazakh letters ("Казакстан") and in the Latin alphabet of 2021. Pages
-// (Extract on daniel-ru-dev and aeb-dev HTML) are scored too. Every text goes to the dev or the
-// held-out half by a hash of its id; both halves are reported. Without ../shared or the locale dir
-// the missing sets are skipped.
+// English pages), a quoted Ukrainian word (ru only), a Russian quotation (kk only, 30 %); kk also
+// with Latin i for і and with Russian look-alikes for the Kazakh letters ("Казакстан") and in the
+// Latin alphabet of 2021. Pages (Extract on daniel-ru-dev and aeb-dev HTML) are scored too. Every
+// text goes to the dev or the held-out half by a hash of its id; both halves are reported. Without
+// ../shared or the locale dir the missing sets are skipped.
 #include <cstdio>  // before CLD2, whose header uses FILE without including it
 
 #include <cld2/public/compact_lang_det.h>
@@ -255,6 +255,7 @@ struct Noise {
   std::vector<std::string> english;
   std::vector<std::string> nav;
   std::vector<std::string> ukrainian_words;
+  std::vector<std::string> russian;  // sentences of the Russian articles, quoted in Kazakh texts
 };
 
 const std::string& Pick(const std::vector<std::string>& v, size_t k) { return v[k % v.size()]; }
@@ -353,6 +354,8 @@ void AddNoisyVariants(const Sample& base, const Noise& noise, size_t k, std::vec
   if (base.truth == "ru" && !noise.ukrainian_words.empty())
     add("ukword",
         Interleave(base.text, noise.ukrainian_words, k, 0.02, "\u00ab", "\u00bb, \u2014"));
+  if (base.truth == "kk" && !noise.russian.empty())
+    add("russian", Interleave(base.text, noise.russian, k, 0.3, "\u00ab", "\u00bb"));
   if (base.truth == "kk") {
     add("latin-i", ReplaceAll(ReplaceAll(base.text, "і", "i"), "І", "I"));
     add("lookalike", RussianLookalikes(base.text));
@@ -418,7 +421,18 @@ void LoadShared(const fs::path& shared, const Noise& noise_in, std::vector<Sampl
     if (in) {
       const auto truth = nlohmann::json::parse(in, nullptr, false);
       for (const auto& [id, v] : truth.items()) {
-        base.push_back({"daniel/" + id, "ru/daniel", "ru", v.value("articleBody", "")});
+        const std::string body = v.value("articleBody", "");
+        base.push_back({"daniel/" + id, "ru/daniel", "ru", body});
+        for (size_t start = 0, i = 0; i < body.size() && noise.russian.size() < 2000; ++i) {
+          if (body[i] == '\n' || (body[i] == '.' && i + 1 < body.size() && body[i + 1] == ' ')) {
+            const std::string sentence = body.substr(start, i + 1 - start);
+            if (sentence.size() >= 80 && sentence.size() <= 400 &&
+                sentence.find('\n') == std::string::npos)
+              noise.russian.push_back(sentence);
+            start = i + 1;
+            while (start < body.size() && body[start] == ' ') ++start;
+          }
+        }
         std::string html;
         if (ReadGzip(corpus / "daniel-ru-dev" / "html" / (id + ".html.gz"), html)) {
           for (auto& u : AttributeValues(html, "href=\"", "http")) noise.urls.push_back(u);
