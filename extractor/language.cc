@@ -585,6 +585,10 @@ std::string DecideCyrillic(const Tally& t, std::span<const std::string_view> wor
   const bool reads_russian = t.russian_function_words >= 2 &&
                              AtLeast(t.russian_function_words, w, 120) &&
                              t.russian_function_words > 3 * t.kazakh_function_words;
+  // A quarter of the words, not names, with Kazakh letters: Kazakh, even quoting Russian.
+  const bool mostly_kazakh_letters =
+      t.kazakh_common_words >= 2 &&
+      AtLeast(t.kazakh_words + t.kazakh_i_words + t.turkic_words, w, 250);
   // Kazakh letters: ғ қ ұ, or і (a Latin i twice: not a stray one) together with ә ң ө ү һ
   // (Ukrainian has і alone; Kyrgyz, Tatar and Mongolian the others alone), in a good share of the
   // words. Many such words, some of them common words rather than names, decide alone; fewer
@@ -603,15 +607,16 @@ std::string DecideCyrillic(const Tally& t, std::span<const std::string_view> wor
     if (!cld2) cld2 = AskCld2(Sample(words, true));
     return *cld2;
   };
-  if ((kazakh_letters || t.turkic_words > 0) && AtLeast(lettered, w, 80) && !reads_russian &&
-      !long_vowels && !names_only) {
+  if ((kazakh_letters || t.turkic_words > 0) && AtLeast(lettered, w, 80) &&
+      (!reads_russian || (kazakh_letters && mostly_kazakh_letters)) && !long_vowels &&
+      !names_only) {
     const Cld2Guess& g = ask();
     // Without ғ қ ұ і, only ә (which Kyrgyz and Mongolian lack) or a sure CLD2 says Kazakh.
     if (g.language == CLD2::KAZAKH && (kazakh_letters || t.schwa_words > 0 || g.reliable))
       return "kk";
     if (IsOtherCyrillicLanguage(g.language) && (g.reliable || !kazakh_letters)) return "other";
     // Unsure: Kazakh, unless ї є ґ ў... without ғ қ ұ suggest a neighbour naming a Kazakh place.
-    if (kazakh_letters && g.language != CLD2::RUSSIAN &&
+    if (kazakh_letters && (g.language != CLD2::RUSSIAN || mostly_kazakh_letters) &&
         (t.kazakh_words > 0 || t.foreign_words == 0))
       return "kk";
   }

@@ -95,6 +95,10 @@ INSTANTIATE_TEST_SUITE_P(
         LanguageCase{"kazakh_headline_with_url",
                      "Жаңаөзен ереуілі https://kaz.example.kz/news/2011/12/16/zhanaozen-ereuili",
                      "kk"},
+        LanguageCase{"kazakh_quoting_russian",
+                     "Жаңаөзен әкімі: «Ситуация под контролем, на площади работает полиция». "
+                     "Тұрғындар бұл сөзге сенбейді.",
+                     "kk"},
         LanguageCase{"kazakh_with_russian_lookalikes",
                      "Жанаозен каласында мунайшылардын ереуили туралы жана деректер жарияланды. "
                      "Жумысшылар жалакыны котеруди талап етти деп хабарлады тилшимиз. Бул "
