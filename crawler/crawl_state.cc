@@ -313,11 +313,15 @@ Status CrawlState::Commit(const CrawlStateChange& change) {
   }
   if (change.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
-  for (const auto& [site_id, url] : change.done) {
-    batch.Delete(impl_->Family(kFrontier), Key(site_id, url));
-  }
-  for (const QueuedUrl& q : change.queue) {
-    batch.Put(impl_->Family(kFrontier), Key(q.site_id, q.url), EncodeQueued(q));
+  // In recorded order: a WriteBatch applies its operations in sequence, so the last edit of a
+  // key wins.
+  for (const FrontierEdit& edit : change.frontier) {
+    const QueuedUrl& q = edit.url;
+    if (edit.action == FrontierEdit::Action::kDone) {
+      batch.Delete(impl_->Family(kFrontier), Key(q.site_id, q.url));
+    } else {
+      batch.Put(impl_->Family(kFrontier), Key(q.site_id, q.url), EncodeQueued(q));
+    }
   }
   for (const auto& [key, resource] : change.resources) {
     batch.Put(impl_->Family(kResources), Key(key.first, key.second), EncodeResource(resource));

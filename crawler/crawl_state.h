@@ -54,14 +54,29 @@ struct SiteStatus {
   int64_t last_error_us = 0;
 };
 
-// Writes applied together (one RocksDB WriteBatch).
+// One change to the frontier: a URL queued (added or replaced) or done (removed).
+struct FrontierEdit {
+  enum class Action { kQueue, kDone } action = Action::kQueue;
+  QueuedUrl url;  // kDone: only site_id and url are used
+};
+
+// Writes applied together (one RocksDB WriteBatch). Frontier edits apply in the order they were
+// recorded, so the last edit of a URL decides: queued then done (found and fetched in one batch)
+// leaves it out of the frontier, done then queued (fetched, to be fetched again) keeps it.
 struct CrawlStateChange {
-  std::vector<QueuedUrl> queue;                           // added to (or replaced in) the frontier
-  std::vector<std::pair<std::string, std::string>> done;  // (site id, url) removed from it
+  std::vector<FrontierEdit> frontier;
   std::vector<std::pair<std::pair<std::string, std::string>, ResourceState>>
       resources;                                          // ((site id, url), state)
   std::vector<std::pair<std::string, SiteStatus>> sites;  // (site id, status)
-  bool empty() const { return queue.empty() && done.empty() && resources.empty() && sites.empty(); }
+
+  void Enqueue(QueuedUrl q) { frontier.push_back({FrontierEdit::Action::kQueue, std::move(q)}); }
+  void Dequeue(std::string site_id, std::string url) {
+    QueuedUrl q;
+    q.site_id = std::move(site_id);
+    q.url = std::move(url);
+    frontier.push_back({FrontierEdit::Action::kDone, std::move(q)});
+  }
+  bool empty() const { return frontier.empty() && resources.empty() && sites.empty(); }
 };
 
 // Where a data dir keeps the crawl state: <data_dir>/crawl.

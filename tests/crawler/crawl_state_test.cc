@@ -57,9 +57,9 @@ TEST_F(CrawlStateTest, CommittedQueueResourcesAndStatusSurviveAReopen) {
   {
     auto state = OpenOrDie();
     CrawlStateChange change;
-    change.queue.push_back({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 200, 0});
-    change.queue.push_back({"kz", "https://a.kz/2", 2, PageKind::kLink, 1, 100, 5000});
-    change.queue.push_back({"kz-other", "https://b.kz/1", 1, PageKind::kSitemap, 0, 300, 0});
+    change.Enqueue({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 200, 0});
+    change.Enqueue({"kz", "https://a.kz/2", 2, PageKind::kLink, 1, 100, 5000});
+    change.Enqueue({"kz-other", "https://b.kz/1", 1, PageKind::kSitemap, 0, 300, 0});
     ResourceState feed;
     feed.kind = PageKind::kFeed;
     feed.etag = "\"abc\"";
@@ -74,7 +74,7 @@ TEST_F(CrawlStateTest, CommittedQueueResourcesAndStatusSurviveAReopen) {
     change.sites.emplace_back("kz", site);
     ASSERT_TRUE(state->Commit(change).ok());
     CrawlStateChange done;
-    done.done.emplace_back("kz", "https://a.kz/1");
+    done.Dequeue("kz", "https://a.kz/1");
     ASSERT_TRUE(state->Commit(done).ok());
   }
   auto state = OpenOrDie();
@@ -100,12 +100,71 @@ TEST_F(CrawlStateTest, CommittedQueueResourcesAndStatusSurviveAReopen) {
   EXPECT_EQ((*site)->total_fetches, 7);
 }
 
+// Frontier edits of one Commit apply in the order they were recorded: the last edit of a URL
+// decides. (Deletes used to go first, so a URL found and fetched in one batch stayed queued.)
+TEST_F(CrawlStateTest, LastFrontierEditOfAUrlInOneCommitWins) {
+  const QueuedUrl kA{"kz", "https://a.kz/a", 1, PageKind::kLink, 0, 100, 0};
+  const QueuedUrl kB{"kz", "https://a.kz/b", 1, PageKind::kLink, 0, 200, 0};
+  enum Edit { kQueueA, kDoneA, kQueueB, kDoneB };
+  struct Case {
+    const char* name;
+    bool a_queued_before;  // committed in an earlier batch
+    std::vector<Edit> edits;
+    std::vector<std::string> expected_queue;
+  };
+  const Case kCases[] = {
+      {"queued then done", false, {kQueueA, kDoneA}, {}},
+      {"queued, done, queued again", false, {kQueueA, kDoneA, kQueueA}, {kA.url}},
+      {"done then queued again", true, {kDoneA, kQueueA}, {kA.url}},
+      {"queued before, done, then queued and done", true, {kDoneA, kQueueA, kDoneA}, {}},
+      {"two URLs interleaved", false, {kQueueA, kQueueB, kDoneA}, {kB.url}},
+      {"two URLs, each queued then done", false, {kQueueA, kQueueB, kDoneB, kDoneA}, {}},
+      {"done of a URL never queued", false, {kDoneA, kQueueB}, {kB.url}},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    fs::remove_all(dir_);
+    auto state = OpenOrDie();
+    ASSERT_NE(state, nullptr);
+    if (c.a_queued_before) {
+      CrawlStateChange before;
+      before.Enqueue(kA);
+      ASSERT_TRUE(state->Commit(before).ok());
+    }
+    CrawlStateChange change;
+    for (Edit edit : c.edits) {
+      switch (edit) {
+        case kQueueA:
+          change.Enqueue(kA);
+          break;
+        case kDoneA:
+          change.Dequeue(kA.site_id, kA.url);
+          break;
+        case kQueueB:
+          change.Enqueue(kB);
+          break;
+        case kDoneB:
+          change.Dequeue(kB.site_id, kB.url);
+          break;
+      }
+    }
+    ASSERT_TRUE(state->Commit(change).ok());
+    state.reset();
+    state = OpenOrDie();  // what is on disk, not a cache
+    auto queue = state->Queue("kz");
+    ASSERT_TRUE(queue.ok()) << queue.status().message();
+    std::vector<std::string> urls;
+    for (const QueuedUrl& q : *queue) urls.push_back(q.url);
+    EXPECT_EQ(urls, c.expected_queue);
+  }
+}
+
 TEST_F(CrawlStateTest, ReadOnlyInstanceFollowsTheCrawlingProcess) {
   auto writer = OpenOrDie();
   auto reader = OpenOrDie(CrawlState::Mode::kReadOnly);
   ASSERT_NE(reader, nullptr);
   CrawlStateChange change;
-  change.queue.push_back({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 1, 0});
+  change.Enqueue({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 1, 0});
   ASSERT_TRUE(writer->Commit(change).ok());
   ASSERT_TRUE(reader->Refresh().ok());
   EXPECT_EQ(*reader->QueueSize("kz"), 1);
