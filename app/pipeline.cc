@@ -114,6 +114,9 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
   if (!put.ok()) {
     ++counters.errors;
     spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
+    if (!store_.Fault().ok()) {
+      unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
+    }
     return links;
   }
   // rel=canonical: the canonical URL becomes another URL of this document (an exact duplicate

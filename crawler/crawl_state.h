@@ -13,6 +13,7 @@
 
 #include "config/status.h"
 #include "crawler/frontier.h"
+#include "storage/storage_fault.h"
 
 namespace kuzet::crawler {
 
@@ -115,6 +116,13 @@ class CrawlState {
 
   // kReadOnly: catches up with what the crawling process has written since (a no-op otherwise).
   Status Refresh();
+
+  // The fault that stops writing (storage/storage_fault.h): a full disk (kDiskFull, until
+  // ResumeWrites succeeds) or corruption or an I/O error (kFatal). The crawl state lives on the
+  // data dir's disk, beside the store, so the daemon treats its faults like the store's.
+  storage::StorageFault Fault() const;
+  // After kDiskFull: resumes writing if space has returned; returns the fault that remains.
+  storage::StorageFault ResumeWrites();
 
  private:
   struct Impl;

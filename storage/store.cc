@@ -372,6 +372,37 @@ Result<Store::RepairReport> DescribeWalDamage(const std::string& db_path) {
   return report;
 }
 
+// A store directory with files but no CURRENT (the file naming the live MANIFEST): damaged, or
+// not a store at all. Says which, and how to get it back.
+std::string MissingCurrentMessage(const std::string& db_path) {
+  std::vector<std::string> manifests;
+  bool has_tables_or_logs = false;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(db_path, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("MANIFEST-", 0) == 0) manifests.push_back(name);
+    const fs::path ext = entry.path().extension();
+    if (ext == ".sst" || ext == ".log") has_tables_or_logs = true;
+  }
+  if (manifests.empty() && !has_tables_or_logs) {
+    return db_path +
+           " is not empty but has no CURRENT file and no RocksDB files: not a Kuzet store";
+  }
+  std::sort(manifests.begin(), manifests.end());
+  std::string message = "the store is damaged: " + db_path +
+                        "/CURRENT is missing (it names the live MANIFEST file; " +
+                        std::to_string(manifests.size()) + " MANIFEST file(s) present)";
+  if (manifests.size() == 1) {
+    message += ". To restore it: echo " + manifests[0] + " > " + db_path +
+               "/CURRENT (with kuzet stopped), or restore a backup";
+  } else {
+    message += ". Restore a backup, or write the newest MANIFEST's name (" +
+               (manifests.empty() ? std::string("none") : manifests.back()) + ") into " + db_path +
+               "/CURRENT with kuzet stopped";
+  }
+  return message;
+}
+
 std::string DamageSummary(const Store::RepairReport& r) {
   std::string text = "the write-ahead log " + r.file + " is damaged at byte " +
                      std::to_string(r.offset) + " (" + r.reason + "); " +
@@ -431,15 +462,12 @@ Status Store::Impl::Open(bool repair) {
   std::error_code ec;
   const bool exists = fs::exists(fs::path(db_path) / "CURRENT", ec);
   if (!exists) {
+    if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
+      return Error(Status::Code::kCorruption, MissingCurrentMessage(db_path));
+    }
     if (mode_ == Mode::kReadOnly) {
       return Error(Status::Code::kNotFound,
                    "no Kuzet store here yet (no " + db_path + "/CURRENT): run a crawl first");
-    }
-    if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
-      return Error(Status::Code::kCorruption,
-                   db_path +
-                       " is not empty but has no CURRENT file: not a Kuzet store, or its "
-                       "CURRENT file was lost");
     }
     fs::create_directories(db_path, ec);
     if (ec) return Error(Status::Code::kIOError, "cannot create " + db_path + ": " + ec.message());
