@@ -91,10 +91,9 @@ storage::StorageFault DataDirFault(const storage::Store& store, const crawler::C
 
 std::string FatalStorageMessage(const storage::StorageFault& fault, const std::string& data_dir) {
   return "storage failed, kuzet stops: " + fault.message +
-         ". Check the disk and the data dir; if the store is damaged, `kuzet repair --data-dir " +
-         data_dir +
-         "` recovers a damaged write-ahead log, or restore a backup. The crawl queue is kept: "
-         "the next start resumes it.";
+         ". Check the disk and the data dir. A damaged store must be restored from a backup (a "
+         "damaged write-ahead log alone is recovered by `kuzet repair --data-dir " +
+         data_dir + "`). The crawl queue is kept: the next start resumes it.";
 }
 
 // Queues again the pages the pipeline could not store (the crawler took them out of its queue).
