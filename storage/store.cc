@@ -424,7 +424,11 @@ Status Store::Impl::Error(const rocksdb::Status& s, std::string_view what) const
   std::string message = "data dir " + dir_ + ": " + std::string(what) + ": " + s.ToString();
   if (db_ != nullptr) faults_->Record(s, std::string(what));
   if (s.IsNoSpace()) {
-    return Status::IOError(message + " (the disk is full: writing is paused until space returns)");
+    return Status::IOError(message + (db_ != nullptr
+                                          ? " (the disk is full: writing is paused until space "
+                                            "returns)"
+                                          : " (the disk is full: free some space, then try again; "
+                                            "nothing stored is lost)"));
   }
   if (s.IsCorruption()) {
     return Status::Corruption(message +
