@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace kuzet::crawler {
 namespace {
@@ -203,6 +205,63 @@ TEST_F(CrawlStateTest, MalformedRecordIsCorruptionNamingTheUrl) {
   ASSERT_FALSE(queue.ok());
   EXPECT_EQ(queue.status().code(), Status::Code::kCorruption);
   EXPECT_NE(queue.status().message().find("https://a.kz/broken"), std::string::npos);
+}
+
+// A full disk under the crawl state (a tmpfs the test mounts; root only): a commit that cannot
+// be written fails, Fault() says kDiskFull naming the directory (its write errors used to be
+// only logged, and the crawl went on), the process does not abort (RocksDB's LOG writer did),
+// and once space returns ResumeWrites() clears the fault and every committed URL is there.
+TEST_F(CrawlStateTest, FullDiskIsAFaultThatClearsWhenSpaceReturns) {
+  const fs::path disk = dir_ + "-disk";
+  fs::create_directories(disk);
+  if (geteuid() != 0 || mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=16m") != 0) {
+    fs::remove_all(disk);
+    GTEST_SKIP() << "needs root to mount a tmpfs at " << disk;
+  }
+  struct Unmount {
+    fs::path path;
+    ~Unmount() {
+      umount2(path.c_str(), MNT_DETACH);
+      fs::remove_all(path);
+    }
+  } unmount{disk};
+  const std::string dir = (disk / "crawl").string();
+  auto opened = CrawlState::Open(dir);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  std::unique_ptr<CrawlState> state = std::move(opened).value();
+  {
+    std::ofstream filler(disk / "filler", std::ios::binary);
+    const std::string chunk(1 << 16, 'x');
+    while (fs::space(disk).available > (256 << 10) &&
+           filler.write(chunk.data(), static_cast<std::streamsize>(chunk.size()))) {
+    }
+  }
+  const std::string padding(2000, 'p');  // long URLs fill the log sooner
+  int committed = 0;
+  Status refused;
+  for (int n = 0; n < 10000 && refused.ok(); ++n) {
+    CrawlStateChange change;
+    change.Enqueue(
+        {"kz", "https://a.kz/" + std::to_string(n) + "/" + padding, 1, PageKind::kLink, 0, n, 0});
+    refused = state->Commit(change);
+    if (refused.ok()) ++committed;
+  }
+  ASSERT_FALSE(refused.ok()) << "the disk never filled up";
+  storage::StorageFault fault = state->Fault();
+  EXPECT_EQ(fault.kind, storage::StorageFault::Kind::kDiskFull) << fault.message;
+  EXPECT_NE(fault.message.find("disk full at " + dir), std::string::npos) << fault.message;
+  EXPECT_EQ(state->ResumeWrites().kind, storage::StorageFault::Kind::kDiskFull);
+
+  fs::remove(disk / "filler");
+  fault = state->ResumeWrites();
+  ASSERT_TRUE(fault.ok()) << fault.message;
+  CrawlStateChange last;
+  last.Enqueue({"kz", "https://a.kz/last", 1, PageKind::kLink, 0, 1'000'000, 0});
+  ASSERT_TRUE(state->Commit(last).ok());
+  state.reset();
+  auto reopened = CrawlState::Open(dir);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  EXPECT_EQ(*(*reopened)->QueueSize("kz"), committed + 1);
 }
 
 }  // namespace
