@@ -143,10 +143,11 @@ std::string HexEncode(std::string_view bytes) {
 
 class Store::Impl {
  public:
-  Impl(std::string dir, Mode mode, bool sync)
+  Impl(std::string dir, Mode mode, bool sync, rocksdb::Env* env = nullptr)
       : dir_(std::move(dir)),
         mode_(mode),
         sync_(sync),
+        env_(env),
         faults_(std::make_shared<FaultMonitor>((fs::path(dir_) / kDbSubdir).string())) {}
   ~Impl() { Close(); }
 
@@ -254,6 +255,7 @@ class Store::Impl {
   const std::string dir_;
   const Mode mode_;
   const bool sync_;             // OpenOptions::sync_mentions
+  rocksdb::Env* const env_;     // OpenOptions::env
   std::string secondary_path_;  // kReadOnly: RocksDB's private dir for the secondary, removed
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -481,6 +483,7 @@ Status Store::Impl::Open(bool repair) {
   // RocksDB's info log through our logger: its own LOG writer aborted the process on a full disk.
   options.info_log = NewRocksDbInfoLog(db_path);
   if (repair) options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  if (env_ != nullptr) options.env = env_;
   if (mode_ == Mode::kReadWrite) {
     options.listeners.push_back(warmer_);
     options.listeners.push_back(faults_);
@@ -1788,7 +1791,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode,
                                            const OpenOptions& options) {
   return Guard(dir, [&]() -> Result<std::unique_ptr<Store>> {
-    auto impl = std::make_unique<Impl>(dir, mode, options.sync_mentions);
+    auto impl = std::make_unique<Impl>(dir, mode, options.sync_mentions, options.env);
     if (Status s = impl->Open(); !s.ok()) return s;
     return std::unique_ptr<Store>(new Store(std::move(impl)));
   });

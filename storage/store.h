@@ -21,6 +21,10 @@
 #include "config/status.h"
 #include "storage/storage_fault.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace kuzet::storage {
 
 // One occurrence of a rule's term in a page's text (byte offsets into PageInput::text).
@@ -163,6 +167,9 @@ class Store {
     // false: no write is synced to disk (bulk loads and benchmarks only: a power cut may then
     // lose acknowledged mentions, and alerts already sent would be sent again).
     bool sync_mentions = true;
+    // The environment RocksDB reads and writes files through; nullptr: the operating system's.
+    // Tests pass one that fails chosen operations (fault injection), as LevelDB's tests do.
+    rocksdb::Env* env = nullptr;
   };
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode,
                                              const OpenOptions& options);
