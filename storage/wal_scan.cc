@@ -55,87 +55,98 @@ uint32_t Fixed32(const uint8_t* p) {
          static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
 }
 
-// Scans one log. Before the damage, records are only checked; after it (in this log or an
-// earlier one), intact batches are reported.
+// The largest logical record (write batch) assembled from fragments; a longer one is damage.
+// Kuzet's batches are a page with its mentions: a few MiB at most.
+constexpr size_t kMaxRecordSize = 256 << 20;
+
+// Scans one log, a 32 KiB block at a time (records never cross a block; fragments do). Before
+// the damage, records are only checked; after it (in this log or an earlier one), intact
+// batches are reported.
 Status ScanOne(const fs::path& file, WalDamage& damage,
                const std::function<void(const std::string&)>& batch) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Status::IOError("cannot read " + file.string());
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
-  const size_t size = data.size();
   if (damage.found) damage.files_from_damage.push_back(file.string());
-
+  std::array<uint8_t, kBlockSize> block;
   std::string record;  // fragments assembled so far
   bool in_record = false;
-  size_t pos = 0;
-  // Marks damage at `at` (the first only) and skips to the next block.
-  auto damaged = [&](size_t at, const char* reason) {
-    if (!damage.found) {
-      damage.found = true;
-      damage.file = file.string();
-      damage.offset = at;
-      damage.reason = reason;
-      damage.files_from_damage.push_back(file.string());
-    }
-    size_t next_block = (at / kBlockSize + 1) * kBlockSize;
-    damage.unreadable_bytes += std::min(next_block, size) - at;
-    pos = next_block;
-    record.clear();
-    in_record = false;
-  };
-  while (pos < size) {
-    const size_t left_in_block = kBlockSize - pos % kBlockSize;
-    if (left_in_block < kHeaderSize) {  // the block's zero trailer
-      pos += left_in_block;
-      continue;
-    }
-    if (size - pos < kHeaderSize) break;  // a header cut short: a torn tail
-    const uint8_t* header = bytes + pos;
-    const uint8_t type = header[6];
-    const size_t length = static_cast<size_t>(header[4]) | static_cast<size_t>(header[5]) << 8;
-    if (type == kZeroType && length == 0 && Fixed32(header) == 0) break;  // preallocated zeros
-    const bool recyclable = type >= kRecyclableFullType && type <= kRecyclableLastType;
-    const size_t header_size = recyclable ? kRecyclableHeaderSize : kHeaderSize;
-    if ((type < kFullType || type > kRecyclableLastType)) {
-      damaged(pos, "unknown record type");
-      continue;
-    }
-    if (header_size + length > left_in_block) {
-      if (pos + header_size + length > size) break;  // the last record, cut short: a torn tail
-      damaged(pos, "bad record length");
-      continue;
-    }
-    if (pos + header_size + length > size) break;  // a torn tail
-    // The CRC covers the type, the log number of recyclable records, and the payload.
-    uint32_t crc = Crc32cExtend(0, header + 6, 1);
-    if (recyclable) crc = Crc32cExtend(crc, header + 7, 4);
-    crc = Crc32cExtend(crc, header + header_size, length);
-    if (crc != Unmask(Fixed32(header))) {
-      damaged(pos, "checksum mismatch");
-      continue;
-    }
-    const std::string_view payload(data.data() + pos + header_size, length);
-    pos += header_size + length;
-    const uint8_t base = recyclable ? type - (kRecyclableFullType - kFullType) : type;
-    bool complete = false;
-    if (base == kFullType) {
-      record.assign(payload);
-      complete = true;
+  for (uint64_t block_start = 0;; block_start += kBlockSize) {
+    in.read(reinterpret_cast<char*>(block.data()), kBlockSize);
+    const size_t size = static_cast<size_t>(in.gcount());
+    if (size == 0) break;
+    const bool last_block = size < kBlockSize;
+    // Marks damage at `pos` (the first only); the rest of the block is skipped.
+    auto damaged = [&](size_t pos, const char* reason) {
+      if (!damage.found) {
+        damage.found = true;
+        damage.file = file.string();
+        damage.offset = block_start + pos;
+        damage.reason = reason;
+        damage.files_from_damage.push_back(file.string());
+      }
+      damage.unreadable_bytes += size - pos;
+      record.clear();
       in_record = false;
-    } else if (base == kFirstType) {
-      record.assign(payload);
-      in_record = true;
-    } else if (in_record) {  // kMiddleType or kLastType after a first fragment
-      record.append(payload);
-      complete = base == kLastType;
-      in_record = !complete;
+    };
+    size_t pos = 0;
+    bool end_of_log = false;
+    while (pos + kHeaderSize <= size) {  // less is the block's zero trailer, or a torn tail
+      const uint8_t* header = block.data() + pos;
+      const uint8_t type = header[6];
+      const size_t length = static_cast<size_t>(header[4]) | static_cast<size_t>(header[5]) << 8;
+      if (type == kZeroType && length == 0 && Fixed32(header) == 0) {  // preallocated zeros
+        end_of_log = last_block;
+        break;
+      }
+      if (type < kFullType || type > kRecyclableLastType) {
+        damaged(pos, "unknown record type");
+        break;
+      }
+      const bool recyclable = type >= kRecyclableFullType;
+      const size_t header_size = recyclable ? kRecyclableHeaderSize : kHeaderSize;
+      if (pos + header_size + length > size) {
+        if (last_block) {  // the last record, cut short by a crash: a torn tail
+          end_of_log = true;
+          break;
+        }
+        damaged(pos, "bad record length");
+        break;
+      }
+      // The CRC covers the type, the log number of recyclable records, and the payload.
+      uint32_t crc = Crc32cExtend(0, header + 6, 1);
+      if (recyclable) crc = Crc32cExtend(crc, header + 7, 4);
+      crc = Crc32cExtend(crc, header + header_size, length);
+      if (crc != Unmask(Fixed32(header))) {
+        damaged(pos, "checksum mismatch");
+        break;
+      }
+      const std::string_view payload(reinterpret_cast<const char*>(header + header_size), length);
+      pos += header_size + length;
+      const uint8_t base = recyclable ? type - (kRecyclableFullType - kFullType) : type;
+      bool complete = false;
+      if (base == kFullType) {
+        record.assign(payload);
+        complete = true;
+        in_record = false;
+      } else if (base == kFirstType) {
+        record.assign(payload);
+        in_record = true;
+      } else if (in_record) {  // kMiddleType or kLastType after a first fragment
+        if (record.size() + payload.size() > kMaxRecordSize) {
+          damaged(pos - header_size - length, "record too long");
+          break;
+        }
+        record.append(payload);
+        complete = base == kLastType;
+        in_record = !complete;
+      }
+      // A middle or last fragment without its first: its start was in a damaged block.
+      if (complete && damage.found) {
+        ++damage.batches_after;
+        batch(record);
+      }
     }
-    // A middle or last fragment without its first: its start was in a damaged block.
-    if (complete && damage.found) {
-      ++damage.batches_after;
-      batch(record);
-    }
+    if (end_of_log || last_block) break;
   }
   return Status::Ok();
 }
