@@ -356,7 +356,8 @@ Result<Store::RepairReport> DescribeWalDamage(const std::string& db_path) {
         report.mentions_dropped = report.last_mention_id - kept_mention;
       }
       if (!counter.doc_ids.empty() && *counter.doc_ids.rbegin() > kept_doc) {
-        report.documents_dropped = *counter.doc_ids.rbegin() - kept_doc;
+        report.last_document_id = *counter.doc_ids.rbegin();
+        report.documents_dropped = report.last_document_id - kept_doc;
       }
     }
   }
@@ -1750,11 +1751,16 @@ Status Store::Impl::CatchUp() {
 
 Status Store::Impl::FinishRepair(const RepairReport& report) {
   // Ids of dropped mentions and documents are never given again: an analyst's read cursor may
-  // already be past them, and would then skip the new mentions that reused them.
+  // already be past them, and would then skip the new mentions that reused them; an alert sent
+  // with a document's id must not come to name another article.
   rocksdb::WriteBatch batch;
   if (report.last_mention_id >= next_mention_id_) {
     next_mention_id_ = report.last_mention_id + 1;
     batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(next_mention_id_));
+  }
+  if (report.last_document_id >= next_doc_id_) {
+    next_doc_id_ = report.last_document_id + 1;
+    batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(next_doc_id_));
   }
   if (batch.Count() > 0) {
     if (Status s = WriteBatch(batch, "cannot advance the id counters", true); !s.ok()) return s;

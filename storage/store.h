@@ -275,7 +275,8 @@ class Store {
     // mentions written cannot be read, so they are not counted).
     uint64_t mentions_dropped = 0;
     uint64_t first_mention_id = 0, last_mention_id = 0;
-    uint64_t documents_dropped = 0;  // the same for document ids
+    uint64_t documents_dropped = 0;  // the same for document ids ...
+    uint64_t last_document_id = 0;   // ... up to this one (0: none)
     std::string saved_logs_dir;      // where the damaged logs were copied before the repair
   };
   // Opens a store whose write-ahead log is damaged (Open refuses it), keeping every write before

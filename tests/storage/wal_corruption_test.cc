@@ -100,6 +100,7 @@ TEST(WalCorruptionTest, RepairKeepsWritesBeforeTheDamageAndReportsWhatItDropped)
   EXPECT_GT(report->first_mention_id, 1u);
   EXPECT_EQ(report->mentions_dropped, report->last_mention_id - report->first_mention_id + 1);
   EXPECT_EQ(report->documents_dropped, report->mentions_dropped);
+  EXPECT_EQ(report->last_document_id, static_cast<uint64_t>(kPages));
 
   // The damaged log is kept, byte for byte.
   ASSERT_FALSE(report->saved_logs_dir.empty());
@@ -118,7 +119,9 @@ TEST(WalCorruptionTest, RepairKeepsWritesBeforeTheDamageAndReportsWhatItDropped)
       auto mention = (*store)->GetMention(id);
       ASSERT_TRUE(mention.ok() && mention->has_value()) << "mention " << id;
     }
-    ASSERT_TRUE((*store)->PutPage(NumberedPage(kPages)).ok());
+    auto put = (*store)->PutPage(NumberedPage(kPages));
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    EXPECT_EQ(put->doc_id, report->last_document_id + 1);
     EXPECT_EQ(*(*store)->LastMentionId(), report->last_mention_id + 1);
   }
   // A second repair finds nothing to do.
