@@ -129,15 +129,15 @@ std::string CheckMailAddress(std::string& value) {
 }
 
 std::string CheckSmtpUrl(std::string& value) {
-  bool scheme = value.starts_with("smtp://") || value.starts_with("smtps://");
-  std::string_view rest = std::string_view(value).substr(value.find("://") + 3);
-  std::string_view authority = rest.substr(0, rest.find('/'));
-  if (!scheme || authority.empty()) {
+  Result<url::Url> parsed = url::Parse(value);
+  const bool smtp = parsed.ok() && (parsed->scheme == "smtp" || parsed->scheme == "smtps") &&
+                    !parsed->host.empty();
+  if (!smtp) {
     return "expected a URL like \"smtp://mail.example.org:587\" or \"smtps://mail.example.org\", "
            "got " +
            Quoted(value);
   }
-  if (authority.find('@') != std::string_view::npos) {
+  if (!parsed->user.empty() || !parsed->password.empty()) {
     return "must not contain a user name or password (use user and password_env)";
   }
   return "";
