@@ -21,9 +21,9 @@ bool IsHttp(CURLU* u) {
 }
 
 // Strips leading and trailing C0 controls and spaces and removes tabs/newlines inside (WHATWG URL
-// §4.4 steps 1-3), and a no-break space at either end, which pages paste into hrefs and browsers
-// then percent-encode into a broken link. Returns a view of href itself when nothing inside needs
-// removing (nearly always), else of `storage`.
+// §4.4 steps 1-3); a no-break space at either end goes too (pasted around hrefs, it is never part
+// of the link). Returns a view of href itself when nothing inside needs removing (nearly always),
+// else of `storage`.
 std::string_view CleanHref(std::string_view href, std::string& storage) {
   for (;;) {
     if (!href.empty() && static_cast<unsigned char>(href.front()) <= 0x20) {
