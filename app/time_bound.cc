@@ -9,12 +9,6 @@
 
 namespace kuzet::app {
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Result<int64_t> ParseTimeBound(std::string_view option, std::string_view text, int64_t now_us) {
   auto duration = config::ParseDuration(text);
   if (duration.ok()) return now_us - static_cast<int64_t>(duration->count()) * 1000000;

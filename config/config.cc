@@ -15,9 +15,11 @@
 
 #include <toml++/toml.h>
 
+#include "base/strings.h"
 #include "config/diagnostics.h"
-#include "config/http_url.h"
 #include "config/table_reader.h"
+#include "url/address.h"
+#include "url/url.h"
 
 namespace kuzet::config {
 
@@ -94,7 +96,7 @@ std::string CheckId(std::string& value) {
 }
 
 std::string CheckHttpUrl(std::string& value) {
-  return HttpUrlHost(value) ? "" : "expected an absolute http(s) URL, got " + Quoted(value);
+  return url::IsHttpUrl(value) ? "" : "expected an absolute http(s) URL, got " + Quoted(value);
 }
 
 // Any two-letter lowercase code is accepted (ISO 639-1); Kuzet's own models know en, ru and kk.
@@ -105,15 +107,9 @@ std::string CheckLanguage(std::string& value) {
                : "expected a two-letter lowercase language code like \"kk\", got " + Quoted(value);
 }
 
-void AsciiLowercase(std::string& value) {
-  for (char& c : value) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-}
-
 // A host name or IP literal as it appears in a URL, without scheme, port or path.
 std::string CheckHost(std::string& value) {
-  AsciiLowercase(value);
+  base::AsciiLowerInPlace(value);
   bool valid = !value.empty() && value.find_first_of(" \t\r\n/?#@") == std::string::npos;
   return valid ? "" : "expected a host name like \"vlast.kz\", got " + Quoted(value);
 }
@@ -162,15 +158,15 @@ std::string CheckMailAddress(std::string& value) {
 }
 
 std::string CheckSmtpUrl(std::string& value) {
-  bool scheme = value.starts_with("smtp://") || value.starts_with("smtps://");
-  std::string_view rest = std::string_view(value).substr(value.find("://") + 3);
-  std::string_view authority = rest.substr(0, rest.find('/'));
-  if (!scheme || authority.empty()) {
+  Result<url::Url> parsed = url::Parse(value);
+  const bool smtp = parsed.ok() && (parsed->scheme == "smtp" || parsed->scheme == "smtps") &&
+                    !parsed->host.empty();
+  if (!smtp) {
     return "expected a URL like \"smtp://mail.example.org:587\" or \"smtps://mail.example.org\", "
            "got " +
            Quoted(value);
   }
-  if (authority.find('@') != std::string_view::npos) {
+  if (!parsed->user.empty() || !parsed->password.empty()) {
     return "must not contain a user name or password (use user and password_env)";
   }
   return "";
@@ -204,18 +200,11 @@ std::string CheckEnvName(std::string& value) {
                : "expected an environment variable name like \"KUZET_TOKEN\", got " + Quoted(value);
 }
 
-// "host:port" or "[v6]:port" with a port from 1 to 65535.
+// "host:port" or "[v6]:port" with a port from 1 to 65535 (a configured server has a fixed port;
+// port 0 is for tests and `kuzet serve --listen`).
 std::string CheckListen(std::string& value) {
-  std::size_t colon = value.rfind(':');
-  bool valid = colon != std::string::npos && colon > 0 && colon + 1 < value.size() &&
-               colon + 6 >= value.size() && value.find_first_of(" \t/") == std::string::npos;
-  int port = 0;
-  for (std::size_t i = colon + 1; valid && i < value.size(); ++i) {
-    valid = value[i] >= '0' && value[i] <= '9';
-    port = port * 10 + (value[i] - '0');
-  }
-  valid = valid && port >= 1 && port <= 65535;
-  if (valid && value[0] == '[') valid = value[colon - 1] == ']';
+  Result<url::ListenAddress> address = url::ParseListenAddress(value);
+  bool valid = address.ok() && address->port != 0;
   return valid ? "" : "expected host:port like \"127.0.0.1:8765\", got " + Quoted(value);
 }
 
@@ -296,10 +285,10 @@ void ReadSettings(TableReader& reader, Settings& settings) {
 std::vector<std::string> HostsOfUrls(const Site& site) {
   std::vector<std::string> hosts;
   for (const auto* urls : {&site.start_urls, &site.feeds, &site.sitemaps}) {
-    for (const std::string& url : *urls) {
-      std::optional<std::string> host = HttpUrlHost(url);
-      if (host && std::find(hosts.begin(), hosts.end(), *host) == hosts.end()) {
-        hosts.push_back(*host);
+    for (const std::string& site_url : *urls) {
+      std::string host = url::HostOf(site_url);
+      if (!host.empty() && std::find(hosts.begin(), hosts.end(), host) == hosts.end()) {
+        hosts.push_back(host);
       }
     }
   }

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "base/hex.h"
+#include "base/strings.h"
 #include "crawler/scope.h"
 
 namespace kuzet::crawler {
@@ -13,55 +15,30 @@ namespace {
 
 constexpr size_t kMaxRobotsBytes = 500 * 1024;  // RFC 9309 §2.5: parse at least 500 KiB
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool IsUnreserved(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
          c == '~';
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // One spelling for paths and patterns (RFC 9309 §2.2.2): non-ASCII octets percent-encoded,
 // percent-escapes in upper case, escapes of unreserved characters decoded.
 std::string NormalizePath(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(path.size());
   for (size_t i = 0; i < path.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(path[i]);
-    if (c == '%' && i + 2 < path.size() && HexValue(path[i + 1]) >= 0 &&
-        HexValue(path[i + 2]) >= 0) {
-      char decoded = static_cast<char>(HexValue(path[i + 1]) * 16 + HexValue(path[i + 2]));
-      if (IsUnreserved(decoded)) {
-        out += decoded;
+    if (c == '%' && i + 2 < path.size() && base::HexDigitValue(path[i + 1]) >= 0 &&
+        base::HexDigitValue(path[i + 2]) >= 0) {
+      const auto decoded = static_cast<uint8_t>(base::HexDigitValue(path[i + 1]) * 16 +
+                                                base::HexDigitValue(path[i + 2]));
+      if (IsUnreserved(static_cast<char>(decoded))) {
+        out += static_cast<char>(decoded);
       } else {
-        out += '%';
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 1])));
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(path[i + 2])));
+        base::AppendPercentEncoded(decoded, out);
       }
       i += 2;
     } else if (c >= 0x80) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
+      base::AppendPercentEncoded(c, out);
     } else {
       out += static_cast<char>(c);
     }
@@ -72,7 +49,7 @@ std::string NormalizePath(std::string_view path) {
 enum class Key { kUserAgent, kAllow, kDisallow, kCrawlDelay, kSitemap, kUnknown };
 
 Key ClassifyKey(std::string_view raw) {
-  std::string key = Lower(Trim(raw));
+  std::string key = base::AsciiLower(base::TrimAsciiWhitespace(raw));
   if (key == "user-agent" || key == "useragent" || key == "user agent") return Key::kUserAgent;
   if (key == "allow") return Key::kAllow;
   if (key == "disallow" || key == "dissallow" || key == "dissalow" || key == "disalow" ||
@@ -103,8 +80,8 @@ void ParseRobotsTxt(std::string_view body, RobotsParseHandler& handler) {
     line = line.substr(0, line.find('#'));
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string_view key = Trim(line.substr(0, colon));
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string_view key = base::TrimAsciiWhitespace(line.substr(0, colon));
+    std::string_view value = base::TrimAsciiWhitespace(line.substr(colon + 1));
     switch (ClassifyKey(key)) {
       case Key::kUserAgent:
         handler.HandleUserAgent(line_number, value);
@@ -129,7 +106,7 @@ void ParseRobotsTxt(std::string_view body, RobotsParseHandler& handler) {
 }
 
 std::string ProductToken(std::string_view user_agent) {
-  user_agent = Trim(user_agent);
+  user_agent = base::TrimAsciiWhitespace(user_agent);
   size_t end = 0;
   while (end < user_agent.size() && (std::isalpha(static_cast<unsigned char>(user_agent[end])) ||
                                      user_agent[end] == '_' || user_agent[end] == '-')) {
@@ -148,15 +125,17 @@ bool RobotsPatternMatches(std::string_view pattern, std::string_view path) {
 // Collects the groups that apply to one product token (RFC 9309 §2.1, §2.2.1).
 class RobotsRulesBuilder : public RobotsParseHandler {
  public:
-  explicit RobotsRulesBuilder(std::string_view product_token) : token_(Lower(product_token)) {}
+  explicit RobotsRulesBuilder(std::string_view product_token)
+      : token_(base::AsciiLower(product_token)) {}
 
   void HandleUserAgent(int, std::string_view value) override {
     if (in_rules_) {  // a user-agent line after rules starts a new group
       in_rules_ = false;
       group_is_ours_ = group_is_star_ = false;
     }
-    std::string name = Lower(ProductToken(value));
-    if (Trim(value) == "*" || (value.size() > 0 && value[0] == '*' && name.empty())) {
+    std::string name = base::AsciiLower(ProductToken(value));
+    if (base::TrimAsciiWhitespace(value) == "*" ||
+        (value.size() > 0 && value[0] == '*' && name.empty())) {
       group_is_star_ = true;
       seen_star_group_ = true;
     } else if (!name.empty() && name == token_) {

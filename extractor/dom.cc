@@ -4,9 +4,7 @@
 
 namespace kuzet::extractor {
 
-namespace {
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
-}  // namespace
+using base::IsAsciiWhitespace;
 
 void AppendCollapsed(std::string_view text, std::string& out) {
   bool space = !out.empty() && out.back() == ' ';
@@ -17,7 +15,7 @@ void AppendCollapsed(std::string_view text, std::string& out) {
   while (i < text.size()) {
     // Runs of non-space bytes are copied whole: this builds every text the extractor returns.
     size_t end = i;
-    while (end < text.size() && !IsSpace(text[end]) && !is_nbsp(end)) ++end;
+    while (end < text.size() && !IsAsciiWhitespace(text[end]) && !is_nbsp(end)) ++end;
     if (end > i) {
       out.append(text, i, end - i);
       space = false;
@@ -74,17 +72,9 @@ std::string NodeTextPrefix(const GumboNode* node, size_t max_bytes) {
   return std::string(Trim(collected).substr(0, max_bytes));
 }
 
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 std::string_view Trim(std::string_view s) {
   for (;;) {
-    if (!s.empty() && IsSpace(s.front())) {
+    if (!s.empty() && IsAsciiWhitespace(s.front())) {
       s.remove_prefix(1);
     } else if (s.starts_with("\xC2\xA0")) {
       s.remove_prefix(2);
@@ -93,7 +83,7 @@ std::string_view Trim(std::string_view s) {
     }
   }
   for (;;) {
-    if (!s.empty() && IsSpace(s.back())) {
+    if (!s.empty() && IsAsciiWhitespace(s.back())) {
       s.remove_suffix(1);
     } else if (s.ends_with("\xC2\xA0")) {
       s.remove_suffix(2);

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace kuzet::extractor {
 
 inline bool IsElement(const GumboNode* n) { return n != nullptr && n->type == GUMBO_NODE_ELEMENT; }
@@ -37,8 +39,7 @@ std::string NodeText(const GumboNode* node);
 // of the subtree: the date fallback reads only the top of a page's visible text.
 std::string NodeTextPrefix(const GumboNode* node, size_t max_bytes);
 
-// Lowercase ASCII copy.
-std::string AsciiLower(std::string_view s);
+using base::AsciiLower;  // the extractor's passes call it unqualified
 
 // s with leading and trailing whitespace (ASCII and U+00A0) removed.
 std::string_view Trim(std::string_view s);

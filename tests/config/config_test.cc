@@ -626,6 +626,16 @@ const ErrorCase kAlertErrorCases[] = {
     {"listen port out of range", "[server]\nlisten = \"127.0.0.1:70000\"\n",
      "t.toml:2: server.listen: expected host:port like \"127.0.0.1:8765\", got "
      "\"127.0.0.1:70000\""},
+    // The URL module parses these now; before, a space in the SMTP host or a malformed IPv6
+    // literal passed the hand-written checks and failed only when the daemon used them.
+    {"smtp_url with a space in the host",
+     "[alerts]\nsmtp_url = \"smtp://mail example.org\"\nfrom = \"k@m.org\"\nto = [\"a@b.org\"]\n",
+     "t.toml:2: alerts.smtp_url: expected a URL like \"smtp://mail.example.org:587\" or "
+     "\"smtps://mail.example.org\", got \"smtp://mail example.org\""},
+    {"listen on an invalid IPv6 literal", "[server]\nlisten = \"[::g]:8765\"\n",
+     "t.toml:2: server.listen: expected host:port like \"127.0.0.1:8765\", got \"[::g]:8765\""},
+    {"listen on port 0", "[server]\nlisten = \"127.0.0.1:0\"\n",
+     "t.toml:2: server.listen: expected host:port like \"127.0.0.1:8765\", got \"127.0.0.1:0\""},
     {"public_url without scheme", "[server]\npublic_url = \"kuzet.example.org\"\n",
      "t.toml:2: server.public_url: expected an absolute http(s) URL, got \"kuzet.example.org\""},
     {"server enabled as a string", "[server]\nenabled = \"yes\"\n",

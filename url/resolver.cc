@@ -1,11 +1,12 @@
-#include "extractor/url_resolver.h"
+#include "url/resolver.h"
 
 #include <algorithm>
 #include <array>
 
-#include "extractor/dom.h"
+#include "base/strings.h"
+#include "url/url.h"
 
-namespace kuzet::extractor {
+namespace kuzet::url {
 namespace {
 
 constexpr unsigned kSetFlags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE | CURLU_URLENCODE;
@@ -19,11 +20,24 @@ bool IsHttp(CURLU* u) {
   return ok;
 }
 
-// Trims HTML whitespace and removes tabs/newlines inside, as the URL standard's parser does.
-// Returns a view of href itself when nothing inside needs removing (nearly always), else of
-// `storage`.
+// Strips leading and trailing C0 controls and spaces and removes tabs/newlines inside (WHATWG URL
+// §4.4 steps 1-3); a no-break space at either end goes too (pasted around hrefs, it is never part
+// of the link). Returns a view of href itself when nothing inside needs removing (nearly always),
+// else of `storage`.
 std::string_view CleanHref(std::string_view href, std::string& storage) {
-  href = Trim(href);
+  for (;;) {
+    if (!href.empty() && static_cast<unsigned char>(href.front()) <= 0x20) {
+      href.remove_prefix(1);
+    } else if (href.starts_with("\xC2\xA0")) {
+      href.remove_prefix(2);
+    } else if (!href.empty() && static_cast<unsigned char>(href.back()) <= 0x20) {
+      href.remove_suffix(1);
+    } else if (href.ends_with("\xC2\xA0")) {
+      href.remove_suffix(2);
+    } else {
+      break;
+    }
+  }
   // '\t' (9) < '\n' (10) < '\r' (13): one comparison per byte rejects nearly all.
   const bool clean = std::none_of(href.begin(), href.end(), [](char c) {
     return static_cast<unsigned char>(c) <= '\r' && (c == '\n' || c == '\r' || c == '\t');
@@ -34,17 +48,6 @@ std::string_view CleanHref(std::string_view href, std::string& storage) {
     if (c != '\n' && c != '\r' && c != '\t') storage.push_back(c);
   }
   return storage;
-}
-
-// ASCII case-insensitive prefix test; prefix is lowercase.
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t k = 0; k < prefix.size(); ++k) {
-    char c = s[k];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != prefix[k]) return false;
-  }
-  return true;
 }
 
 // Characters that libcurl would pass through unchanged in a path or query, as a table: every
@@ -59,38 +62,6 @@ constexpr std::array<bool, 256> kPlainUrlChars = [] {
 }();
 
 bool IsPlainUrlChar(char c) { return kPlainUrlChars[static_cast<unsigned char>(c)]; }
-
-// RFC 3986 §5.2.4 remove_dot_segments, appending the result to `out`.
-void AppendWithoutDotSegments(std::string_view in, std::string& out) {
-  // Most paths have no dot segment at all; only "." or ".." at a segment start can be one.
-  if (in.find("/.") == std::string_view::npos && !in.starts_with('.')) {
-    out += in;
-    return;
-  }
-  const size_t start = out.size();  // ".." never climbs above the part appended here
-  while (!in.empty()) {
-    if (in.starts_with("../")) {
-      in.remove_prefix(3);
-    } else if (in.starts_with("./")) {
-      in.remove_prefix(2);
-    } else if (in.starts_with("/./")) {
-      in.remove_prefix(2);
-    } else if (in == "/.") {
-      in = "/";
-    } else if (in.starts_with("/../") || in == "/..") {
-      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
-      const size_t slash = out.rfind('/');
-      out.resize(slash == std::string::npos || slash < start ? start : slash);
-    } else if (in == "." || in == "..") {
-      in = {};
-    } else {
-      const size_t next = in.find('/', 1);
-      const size_t n = next == std::string_view::npos ? in.size() : next;
-      out.append(in.substr(0, n));
-      in.remove_prefix(n);
-    }
-  }
-}
 
 }  // namespace
 
@@ -229,10 +200,12 @@ void UrlResolver::SetBase(std::string_view base_href) {
 std::optional<std::string> UrlResolver::Resolve(std::string_view href) const {
   std::string storage;
   const std::string_view h = CleanHref(href, storage);
-  if (h.empty() || h.front() == '#') return std::nullopt;
+  // A NUL would cut the C string libcurl reads; HTML parsers never leave one in an attribute.
+  if (h.empty() || h.front() == '#' || h.find('\0') != std::string_view::npos) return std::nullopt;
   // Cheap rejections before libcurl: schemes that are never pages.
-  if (StartsWithNoCase(h, "javascript:") || StartsWithNoCase(h, "mailto:") ||
-      StartsWithNoCase(h, "tel:") || StartsWithNoCase(h, "data:"))
+  if (base::StartsWithIgnoreAsciiCase(h, "javascript:") ||
+      base::StartsWithIgnoreAsciiCase(h, "mailto:") || base::StartsWithIgnoreAsciiCase(h, "tel:") ||
+      base::StartsWithIgnoreAsciiCase(h, "data:"))
     return std::nullopt;
   if (auto fast = ResolveSimpleRelative(h)) return fast;
   CURLU* u = base_ != nullptr ? curl_url_dup(base_) : curl_url();
@@ -246,15 +219,12 @@ std::optional<std::string> UrlResolver::Resolve(std::string_view href) const {
       curl_free(out);
       // Hosts are case-insensitive (RFC 3986 §3.2.2); lowercase them so duplicates collapse.
       const size_t host = result->find("://") + 3;
-      const size_t end = result->find_first_of("/?#", host);
-      for (size_t k = host; k < std::min(end, result->size()); ++k) {
-        char& c = (*result)[k];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      }
+      const size_t end = std::min(result->find_first_of("/?#", host), result->size());
+      for (size_t k = host; k < end; ++k) (*result)[k] = base::AsciiLower((*result)[k]);
     }
   }
   curl_url_cleanup(u);
   return result;
 }
 
-}  // namespace kuzet::extractor
+}  // namespace kuzet::url
