@@ -48,6 +48,7 @@ struct HostState {
   bool initialized = false;
   int in_flight = 0;
   Clock::time_point next_start{};  // earliest start of the next request
+  Clock::time_point last_start{};  // start of the latest request
   Clock::duration delay{};         // per_host_delay, raised by robots.txt Crawl-delay
   Robots robots = Robots::kUnknown;
   RobotsRules rules;
@@ -471,6 +472,7 @@ class CrawlRun {
   void Dispatch(MultiFetcher& fetcher, CrawlTask task, bool robots, Clock::time_point now) {
     HostState& host = Host(task.host);
     ++host.in_flight;
+    host.last_start = now;
     host.next_start = std::max(host.next_start, now + host.delay);
     FetchRequest request{task.url, "", "", /*stop_at_cross_origin_redirect=*/!robots};
     if (!robots && IsFeedOrSitemap(task.kind)) {
@@ -506,6 +508,10 @@ class CrawlRun {
     if (!done.response.ok()) {
       host.rules = RobotsRules::DisallowAll();
       host.robots_note = " (robots.txt unreachable: " + done.response.status().message() + ")";
+      // E.g. a redirect to a private address refused by the fetcher: nothing of the origin is
+      // fetched in this crawl, which the log must say.
+      spdlog::warn("{}: nothing fetched from this origin in this crawl{}", origin,
+                   host.robots_note);
       return;
     }
     const FetchResponse& response = *done.response;
@@ -521,6 +527,9 @@ class CrawlRun {
       rules = RobotsRules::AllowAll();
     }
     ApplyRobots(host, rules);
+    // The robots.txt request set next_start with per_host_delay; a longer Crawl-delay counts from
+    // that request too, so the first page waits for it.
+    host.next_start = std::max(host.next_start, host.last_start + host.delay);
     CachedRobots& cached = memory_.robots[origin];
     cached = CachedRobots{rules, Clock::now() + kRobotsCacheTime};
     // Sitemaps listed there join the sites of this origin that want them.
@@ -799,6 +808,20 @@ class CrawlRun {
       return;
     }
     Result<std::string> target = Canonicalize(response.redirect_location);
+    if (target.ok()) {
+      // The fetcher would refuse to connect; said here, where the redirect is known, whatever
+      // the scope.
+      const std::string target_host = HostOf(*target);
+      if (IsNonPublicAddress(target_host) &&
+          !PrivateHostAllowed(settings_, target_host, target_host)) {
+        spdlog::warn("site {}: {}: refused redirect to non-public address: -> {}", site.site->id,
+                     task.url, response.redirect_location);
+        ReportError(task.site_index, task.url,
+                    Status::Network("refused redirect to non-public address " + target_host + ": " +
+                                    task.url + " -> " + response.redirect_location));
+        return;
+      }
+    }
     if (!target.ok() || site.scope.Check(*target, /*check_host=*/false) != ScopeVerdict::kInScope) {
       ++stats_.skipped_scope;
       if (task.kind != PageKind::kLink) {

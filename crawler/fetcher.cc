@@ -89,6 +89,15 @@ struct CurlSlistDeleter {
 
 }  // namespace
 
+bool PrivateHostAllowed(const config::Settings& settings, std::string_view host,
+                        std::string_view ip) {
+  for (const std::string& allowed : settings.allow_private_hosts) {
+    std::string entry = Lower(allowed);
+    if (entry == "*" || entry == host || entry == ip || "[" + entry + "]" == host) return true;
+  }
+  return false;
+}
+
 bool IsNonPublicAddress(std::string_view ip) {
   std::string text(ip);
   if (text.size() > 2 && text.front() == '[' && text.back() == ']')
@@ -275,11 +284,7 @@ class Transfer {
   }
 
   bool PrivateAllowed(const std::string& host, const std::string& ip) const {
-    for (const std::string& allowed : settings_.allow_private_hosts) {
-      std::string entry = Lower(allowed);
-      if (entry == "*" || entry == host || entry == ip || "[" + entry + "]" == host) return true;
-    }
-    return false;
+    return PrivateHostAllowed(settings_, host, ip);
   }
 
   // CURLOPT_OPENSOCKETFUNCTION: called with the resolved address before every new connection, so

@@ -101,4 +101,9 @@ class MultiFetcher {
 // site never has. IPv4-mapped IPv6 addresses are judged by their IPv4 part.
 bool IsNonPublicAddress(std::string_view ip);
 
+// Whether settings.allow_private_hosts lets a connection to `ip` (a non-public address) for `host`
+// through: it lists "*", the host name, or the address.
+bool PrivateHostAllowed(const config::Settings& settings, std::string_view host,
+                        std::string_view ip);
+
 }  // namespace kuzet::crawler

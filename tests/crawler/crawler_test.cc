@@ -1,6 +1,8 @@
 #include "crawler/crawler.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -221,6 +223,81 @@ TEST(CrawlerTest, RobotsCrawlDelaySpacesRequests) {
   ASSERT_EQ(requests.size(), 3u);
   double gap = std::chrono::duration<double>(requests[2].second - requests[1].second).count();
   EXPECT_GE(gap, 0.95);
+}
+
+TEST(CrawlerTest, RobotsCrawlDelayHoldsTheFirstPageAfterRobotsTxt) {
+  // per_host_delay (0 s; it is whole seconds) is shorter than Crawl-delay: the page after
+  // robots.txt must wait the latter.
+  SiteServer server({{"/robots.txt", "User-agent: *\nCrawl-delay: 1\n"}, {"/start", "start"}});
+  config::Site site;
+  site.id = "delay";
+  site.start_urls = {server.Url("/start")};
+  RecordingHandler handler;
+  Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  auto requests = server.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].first, "/robots.txt");
+  double gap = std::chrono::duration<double>(requests[1].second - requests[0].second).count();
+  EXPECT_GE(gap, 0.95) << "the first page came " << gap << " s after robots.txt";
+}
+
+// Captures what the crawler logs while it lives.
+class LogCapture {
+ public:
+  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000)) {
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  ~LogCapture() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+  std::vector<std::string> Warnings() const {
+    std::vector<std::string> out;
+    for (const auto& line : sink_->last_formatted()) {
+      if (line.find("[warning]") != std::string::npos) out.push_back(line);
+    }
+    return out;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+};
+
+TEST(CrawlerTest, RedirectToPrivateAddressIsRefusedLoudly) {
+  // The site is "localhost" (allowed); a link redirects to the literal 127.0.0.1 (not allowed).
+  TestServer server;
+  std::atomic<int> internal_hits{0};
+  server.server().Get("/start", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"(<a href="/go">go</a>)", "text/html");
+  });
+  server.server().Get("/go", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("http://127.0.0.1:" + std::to_string(server.port()) + "/internal", 302);
+  });
+  server.server().Get("/internal", [&](const httplib::Request&, httplib::Response& res) {
+    ++internal_hits;
+    res.set_content("internal", "text/html");
+  });
+  server.Start();
+  config::Site site;
+  site.id = "redirecting";
+  site.start_urls = {server.Url("/start", "localhost")};
+  config::Settings settings = FastLocalSettings();
+  settings.allow_private_hosts = {"localhost"};
+  RecordingHandler handler;
+  LogCapture log;
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  EXPECT_EQ(internal_hits.load(), 0);
+  EXPECT_EQ(stats.errors, 1);
+  const std::string go = server.Url("/go", "localhost");
+  const std::string target = "http://127.0.0.1:" + std::to_string(server.port()) + "/internal";
+  ASSERT_EQ(handler.errors.size(), 1u);
+  EXPECT_EQ(handler.errors[0].first, go);
+  EXPECT_NE(handler.errors[0].second.find(target), std::string::npos) << handler.errors[0].second;
+  bool logged = false;
+  for (const std::string& line : log.Warnings()) {
+    logged |= line.find(go) != std::string::npos && line.find(target) != std::string::npos;
+  }
+  EXPECT_TRUE(logged) << "no warning names " << go << " and " << target;
 }
 
 TEST(CrawlerTest, RetriesAfter429WithRetryAfter) {
