@@ -269,6 +269,7 @@ class OpenElements {
 
   int size() const { return static_cast<int>(stack_.size()); }
   bool empty() const { return stack_.empty(); }
+  size_t pushes() const { return pushes_; }
   const Entry& top() const { return stack_.back(); }
   const Entry& at(int i) const { return stack_[static_cast<size_t>(i)]; }
 
@@ -297,6 +298,7 @@ class OpenElements {
             inherit(&Entry::top_html, !foreign)};
     stack_.push_back(e);
     topmost_[name] = i;
+    ++pushes_;
   }
 
   void Pop() {
@@ -335,6 +337,7 @@ class OpenElements {
 
   std::vector<Entry> stack_;
   std::unordered_map<uint64_t, int> topmost_;
+  size_t pushes_ = 0;
 };
 
 // The depth model: a small simulation of the stack of open elements and the list of active
@@ -345,6 +348,7 @@ class TreeModel {
   explicit TreeModel(int max_depth) : max_depth_(max_depth) {}
 
   int depth() const { return stack_.size(); }
+  size_t elements_opened() const { return stack_.pushes(); }
 
   bool InForeignContent() const {
     return !stack_.empty() && stack_.top().foreign && !stack_.top().integration;
@@ -677,6 +681,7 @@ struct TagEnd {
   bool self_closing = false;
   uint64_t hash = 0xCBF29CE484222325ULL;
   bool font_breakout = false;
+  size_t attributes = 0;
 };
 
 TagEnd ScanAttributes(std::string_view html, size_t from) {
@@ -706,6 +711,7 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
       name.Add(Lower(html[p++]));
     }
     const uint64_t attribute = name.key();
+    ++t.attributes;
     if (attribute == Key("color") || attribute == Key("face") || attribute == Key("size")) {
       t.font_breakout = true;
     }
@@ -737,8 +743,9 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
 
 }  // namespace
 
-std::optional<std::string> CapNesting(std::string_view html, int max_depth) {
-  std::optional<std::string> capped;
+NestingScan ScanNesting(std::string_view html, int max_depth) {
+  NestingScan scan;
+  std::optional<std::string>& capped = scan.capped;
   auto copy = [&]() -> std::string& {
     if (!capped) capped.emplace(html);
     return *capped;
@@ -747,8 +754,12 @@ std::optional<std::string> CapNesting(std::string_view html, int max_depth) {
   size_t text_from = 0;  // start of the text since the last tag
   size_t i = 0;
   while ((i = html.find('<', i)) != std::string_view::npos) {
-    if (i > text_from) model.Text();
+    if (i > text_from) {
+      model.Text();
+      ++scan.nodes;
+    }
     if (html.compare(i, 4, "<!--") == 0) {
+      ++scan.nodes;
       i = CommentEnd(html, i);
       if (i == std::string_view::npos) break;
       text_from = i;
@@ -759,6 +770,7 @@ std::optional<std::string> CapNesting(std::string_view html, int max_depth) {
     if (!end_tag && !start_tag) {
       // "<!", "<?", "</" + non-letter: a bogus comment up to ">" (§13.2.5.6-7); "<" + other: text.
       if (i + 1 < html.size() && (html[i + 1] == '!' || html[i + 1] == '?' || html[i + 1] == '/')) {
+        ++scan.nodes;
         const size_t close = html.find('>', i + 2);
         if (close == std::string_view::npos) break;
         i = close + 1;
@@ -783,12 +795,14 @@ std::optional<std::string> CapNesting(std::string_view html, int max_depth) {
     const uint16_t flags = kTags.Find(key);
     const TagEnd tag = ScanAttributes(html, name_end);
     if (tag.end == std::string_view::npos) break;  // an unfinished tag at the end is dropped
+    scan.attributes += tag.attributes;
     if (end_tag) {
       if (!model.EndTag(key, flags)) copy()[i + 2] = ' ';  // "</ name>": a bogus comment
       i = tag.end;
       text_from = i;
       continue;
     }
+    ++scan.nodes;
     const bool foreign = model.InForeignContent();
     if (!model.StartTag(key, flags, tag.self_closing, tag.hash, tag.font_breakout)) {
       std::string& out = copy();
@@ -812,7 +826,19 @@ std::optional<std::string> CapNesting(std::string_view html, int max_depth) {
       }
     }
   }
-  return capped;
+  scan.nodes += model.elements_opened();  // reconstructed and implied elements too
+  return scan;
+}
+
+std::optional<std::string> CapNesting(std::string_view html, int max_depth) {
+  return ScanNesting(html, max_depth).capped;
+}
+
+size_t EstimateParseBytes(size_t html_bytes, const NestingScan& scan) {
+  // Text and attribute values are copied into buffers that grow by doubling, and the arena does
+  // not reuse the outgrown ones: up to ~4 bytes per input byte, 6 to be safe; Gumbo's own state
+  // is a few KiB.
+  return (64u << 10) + 6 * html_bytes + 256 * scan.nodes + 192 * scan.attributes;
 }
 
 }  // namespace kuzet::extractor
