@@ -91,6 +91,10 @@ class MultiFetcher {
   std::vector<std::pair<uint64_t, Result<FetchResponse>>> Wait(
       std::chrono::steady_clock::time_point deadline);
 
+  // From any thread: makes the current (or next) Wait return now, with what has finished (maybe
+  // nothing). For work that finishes elsewhere (the crawler's page workers).
+  void Interrupt();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
