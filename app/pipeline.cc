@@ -5,6 +5,7 @@
 #include "app/time_bound.h"
 #include "crawler/url.h"
 #include "extractor/extractor.h"
+#include "extractor/page_budget.h"
 
 namespace kuzet::app {
 
@@ -56,8 +57,9 @@ std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
   return *canonical;
 }
 
-PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& store)
-    : matcher_(matcher), store_(store) {}
+PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& store,
+                           PageLimits limits)
+    : matcher_(matcher), store_(store), limits_(limits) {}
 
 bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
   auto state = store_.GetUrl(canonical_url);
@@ -70,19 +72,93 @@ bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& cano
   return !state.value().has_value() || state.value()->doc_id == 0;
 }
 
+namespace {
+
+// What Analyze found for a page, for Commit.
+struct AnalyzedPage : crawler::PageResult {
+  Status error;  // extraction failed (or went over budget): nothing to store
+  bool over_budget = false;
+  std::vector<std::string> links;
+  storage::PageInput input;   // for an article (not a start page)
+  std::string canonical_url;  // as the page declares it
+};
+
+}  // namespace
+
+std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::CrawledPage& page,
+                                                           const std::atomic<bool>& cancel) {
+  auto result = std::make_unique<AnalyzedPage>();
+  const config::Site& site = *page.site;
+  const crawler::FetchResponse& response = page.response;
+  extractor::PageBudget budget(limits_.cpu, limits_.memory_bytes, &cancel);
+  auto article =
+      extractor::Extract(response.body, response.content_type, response.final_url, &budget);
+  if (!article.ok()) {
+    result->error = article.status();
+    result->over_budget = budget.exceeded() != extractor::PageBudget::Exceeded::kNone;
+    return result;
+  }
+  result->links = std::move(article->links);
+  result->links.insert(result->links.end(), article->feed_links.begin(), article->feed_links.end());
+  if (page.kind == crawler::PageKind::kStart) return result;
+
+  storage::PageInput& input = result->input;
+  input.site_id = site.id;
+  input.url = page.url;
+  input.final_url = response.final_url;
+  input.title = article->title;
+  input.text = MatchableText(article->title, article->text);
+  input.lang = article->lang;
+  input.charset = article->charset;
+  input.author = article->author;
+  input.published = article->date;
+  result->canonical_url = article->canonical_url;
+  input.http_status = static_cast<int>(response.status);
+  input.etag = response.Header("etag");
+  input.last_modified = response.Header("last-modified");
+  input.mentions = GroupMatchesByRule(matcher_.FindAll(input.text, input.lang, site.id));
+  // Matching runs in one call; a page that used up its budget there is over it all the same.
+  if (!budget.Check()) {
+    result->error = Status::Unavailable("matcher: " + page.url + ": " + budget.Describe());
+    result->over_budget = true;
+  }
+  return result;
+}
+
 std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) {
+  const std::atomic<bool> never{false};
+  return Commit(page, Analyze(page, never));
+}
+
+std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
+                                              std::unique_ptr<crawler::PageResult> result) {
   const config::Site& site = *page.site;
   SiteCounters& counters = counters_[site.id];
   ++counters.pages;
-  const crawler::FetchResponse& response = page.response;
-  auto article = extractor::Extract(response.body, response.content_type, response.final_url);
-  if (!article.ok()) {
+  auto* analyzed = dynamic_cast<AnalyzedPage*>(result.get());
+  if (analyzed == nullptr) {  // Analyze threw
     ++counters.errors;
-    spdlog::warn("site {}: {}: {}", site.id, page.url, article.status().message());
+    spdlog::warn("site {}: {}: not analyzed", site.id, page.url);
     return {};
   }
-  std::vector<std::string> links = article->links;
-  links.insert(links.end(), article->feed_links.begin(), article->feed_links.end());
+  const crawler::FetchResponse& response = page.response;
+  if (!analyzed->error.ok()) {
+    ++counters.errors;
+    if (analyzed->over_budget) {
+      // Recorded as fetched (no document): the crawl queue lets it go, and the next crawl that
+      // finds it tries again rather than taking it first after a restart.
+      ++counters.over_budget;
+      Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
+                                    response.Header("etag"), response.Header("last-modified"));
+      if (!s.ok()) spdlog::error("site {}: {}: {}", site.id, page.url, s.message());
+      spdlog::warn("site {}: {}: page over budget, skipped: {}", site.id, page.url,
+                   analyzed->error.message());
+    } else {
+      spdlog::warn("site {}: {}: {}", site.id, page.url, analyzed->error.message());
+    }
+    return {};
+  }
+  std::vector<std::string> links = std::move(analyzed->links);
 
   // Start (front and section) pages are listings: their links are followed, but what they say is
   // stored with the article it belongs to, not as a mention of the listing.
@@ -93,23 +169,8 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
     return links;
   }
 
-  storage::PageInput input;
-  input.site_id = site.id;
-  input.url = page.url;
-  input.final_url = response.final_url;
-  input.title = article->title;
-  input.text = MatchableText(article->title, article->text);
-  input.lang = article->lang;
-  input.charset = article->charset;
-  input.author = article->author;
-  input.published = article->date;
-  input.canonical_url = article->canonical_url;
+  storage::PageInput& input = analyzed->input;
   input.fetched_at_us = NowMicros();
-  input.http_status = static_cast<int>(response.status);
-  input.etag = response.Header("etag");
-  input.last_modified = response.Header("last-modified");
-  input.mentions = GroupMatchesByRule(matcher_.FindAll(input.text, input.lang, site.id));
-
   auto put = store_.PutPage(input);
   if (!put.ok()) {
     ++counters.errors;
@@ -120,7 +181,7 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
   // of it), so discovering it later fetches nothing. Only a URL the store does not know yet:
   // a wrong canonical must never overwrite another article.
   if (put->new_document) {
-    if (auto alias = CanonicalAlias(page.url, article->canonical_url)) {
+    if (auto alias = CanonicalAlias(page.url, analyzed->canonical_url)) {
       auto known = store_.GetUrl(*alias);
       if (known.ok() && !known->has_value()) {
         storage::PageInput alias_input = input;

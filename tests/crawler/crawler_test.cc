@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -146,6 +147,87 @@ TEST(CrawlerTest, SlowHostDoesNotBlockAnotherSite) {
   ASSERT_EQ(fast_requests.size(), 4u);  // robots.txt and three pages
   double fast_done = std::chrono::duration<double>(fast_requests.back().second - start).count();
   EXPECT_LT(fast_done, 1.0);
+}
+
+// Analyzes pages on the workers like the app: one path is slow (a crafted page), watching the
+// cancel flag as the app's page budget does.
+class SlowAnalyzeHandler : public RecordingHandler {
+ public:
+  std::string slow_path = "/crafted";
+  std::chrono::milliseconds slow_for{3000};
+  std::atomic<int> analyzing{0}, most_at_once{0};
+  std::atomic<bool> cancelled{false};
+
+  std::unique_ptr<PageResult> Analyze(const CrawledPage& page,
+                                      const std::atomic<bool>& cancel) override {
+    int now = ++analyzing;
+    for (int seen = most_at_once; now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
+    }
+    if (page.url.ends_with(slow_path)) {
+      auto until = Clock::now() + slow_for;
+      while (Clock::now() < until && !cancel)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (cancel) cancelled = true;
+    }
+    --analyzing;
+    return nullptr;
+  }
+};
+
+TEST(CrawlerTest, PageSlowToAnalyzeDoesNotDelayAnotherSite) {
+  SiteServer crafted({{"/start", R"(<a href="/crafted">x</a>)"}, {"/crafted", "<div></span>"}});
+  SiteServer fast(
+      {{"/start", R"(<a href="/1">1</a><a href="/2">2</a>)"}, {"/1", "1"}, {"/2", "2"}});
+  config::Site crafted_site, fast_site;
+  crafted_site.id = "crafted";
+  crafted_site.start_urls = {crafted.Url("/start", "127.0.0.1")};
+  fast_site.id = "fast";
+  fast_site.start_urls = {fast.Url("/start", "localhost")};
+  SlowAnalyzeHandler handler;
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 2;
+  auto start = Clock::now();
+  CrawlStats stats = Crawler(settings).CrawlOnce({crafted_site, fast_site}, handler);
+  double total = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_FALSE(handler.wrong_thread);  // Commit (and so OnPage) on the crawl thread
+  EXPECT_FALSE(handler.overlapped);
+  ASSERT_EQ(handler.pages.size(), 5u);
+  EXPECT_EQ(handler.pages.back(), crafted.Url("/crafted"));  // committed last
+  auto fast_requests = fast.Requests();
+  ASSERT_EQ(fast_requests.size(), 4u);  // robots.txt and three pages
+  double fast_done = std::chrono::duration<double>(fast_requests.back().second - start).count();
+  EXPECT_LT(fast_done, 1.0) << "the fast site waited for the crafted page";
+  EXPECT_GE(total, 2.9);  // the crawl itself waited for it
+  EXPECT_FALSE(stats.stopped);
+}
+
+TEST(CrawlerTest, StopDuringASlowPageReturnsWithinTheGraceAndKeepsItQueued) {
+  SiteServer crafted({{"/start", R"(<a href="/crafted">x</a>)"}, {"/crafted", "<div></span>"}});
+  config::Site site;
+  site.id = "crafted";
+  site.start_urls = {crafted.Url("/start")};
+  SlowAnalyzeHandler handler;
+  handler.slow_for = std::chrono::seconds(30);
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 2;
+  Crawler crawler(settings);
+  Clock::time_point stop_sent{};
+  std::thread stopper([&] {
+    // Once the crafted page is being analyzed, as SIGTERM would.
+    while (handler.analyzing.load() == 0 || !Contains(crafted.Paths(), "/crafted")) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop_sent = Clock::now();
+    crawler.Stop(std::chrono::milliseconds(500));
+  });
+  CrawlStats stats = crawler.CrawlOnce({site}, handler);
+  double after_stop = std::chrono::duration<double>(Clock::now() - stop_sent).count();
+  stopper.join();
+  EXPECT_LT(after_stop, 0.5 + 0.3) << "grace 0.5 s";
+  EXPECT_TRUE(stats.stopped);
+  EXPECT_TRUE(handler.cancelled.load());
+  EXPECT_FALSE(Contains(handler.pages, crafted.Url("/crafted")));  // not committed
 }
 
 TEST(CrawlerTest, ReportsFetchErrorsForConfiguredUrls) {
