@@ -95,7 +95,10 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
       extractor::Extract(response.body, response.content_type, response.final_url, &budget);
   if (!article.ok()) {
     result->error = article.status();
-    result->over_budget = budget.exceeded() != extractor::PageBudget::Exceeded::kNone;
+    // Cancelled (the crawl is stopping) is not the page's fault: it is never committed, and
+    // the next crawl takes it again.
+    result->over_budget = budget.exceeded() == extractor::PageBudget::Exceeded::kCpu ||
+                          budget.exceeded() == extractor::PageBudget::Exceeded::kMemory;
     return result;
   }
   result->links = std::move(article->links);
@@ -120,7 +123,7 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   // Matching runs in one call; a page that used up its budget there is over it all the same.
   if (!budget.Check()) {
     result->error = Status::Unavailable("matcher: " + page.url + ": " + budget.Describe());
-    result->over_budget = true;
+    result->over_budget = budget.exceeded() != extractor::PageBudget::Exceeded::kCancelled;
   }
   return result;
 }
