@@ -572,8 +572,12 @@ class TreeModel {
     const OpenElements::Entry& e = stack_.top();
     const int i = stack_.size() - 1;
     if (!e.foreign && (e.flags & kFormatting)) {
-      for (Formatting& f : formatting_) {
-        if (f.index == i) f.index = -1;
+      // Its entry is among the last ones: markers pushed after it went with the elements above.
+      for (size_t k = formatting_.size(); k-- > 0;) {
+        if (formatting_[k].index == i) {
+          formatting_[k].index = -1;
+          break;
+        }
       }
     }
     if (!e.foreign && (e.flags & kMarker)) {

@@ -86,6 +86,7 @@ std::vector<AttackCase> AttackCases(int n) {
       {"EmptyCommentHidesNothing", "<!-->" + Repeat("<div>", n)},
       {"EndTagsWithQuotedGreaterThan", Repeat("<div title=\"a>b\"></x title=\"</div>\">", n)},
       {"FormInsideBlocks", Repeat("<form><div></form>", n)},
+      {"TablesFullOfFormatting", Numbered("<table><tr><td><i class=", "><b><u><s>x</s></u>", n)},
   };
 }
 
