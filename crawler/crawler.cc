@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -263,14 +264,8 @@ class CrawlRun {
     fetcher_ = &fetcher;
     pool_ = &pool;
     max_analyzing_ = 2 * static_cast<size_t>(pool.threads());
-    bool stopping = false;
-    Clock::time_point give_up_at{};
     for (;;) {
-      if (!stopping && stop_.load()) {
-        stopping = true;
-        give_up_at = Clock::now() + std::chrono::milliseconds(grace_ms_.load());
-        spdlog::info("crawl stopping: {} fetch(es) in flight", in_flight_.size());
-      }
+      const bool stopping = Stopping();
       CommitAnalyzed();
       if (!stopping) Fill(fetcher);
       // One batch for all the fetches processed since the last: fewer WAL writes on this thread.
@@ -280,9 +275,9 @@ class CrawlRun {
         break;
       }
       Clock::time_point now = Clock::now();
-      if (stopping && now >= give_up_at) break;
+      if (GivenUp()) break;
       Clock::time_point wake =
-          stopping ? std::min(give_up_at, now + std::chrono::milliseconds(100)) : NextWake(now);
+          stopping ? std::min(*give_up_at_, now + std::chrono::milliseconds(100)) : NextWake(now);
       for (auto& [id, response] : fetcher.Wait(wake)) {
         auto it = in_flight_.find(id);
         Done done{std::move(it->second.task), it->second.robots, std::move(response)};
@@ -304,7 +299,7 @@ class CrawlRun {
       spdlog::info("crawl stopped: {} page(s) being analyzed are left for the next crawl",
                    analyzing_);
     }
-    stats_.stopped = stopping && (!in_flight_.empty() || !frontier_.Empty() || analyzing_ > 0);
+    stats_.stopped = Stopping() && (!in_flight_.empty() || !frontier_.Empty() || analyzing_ > 0);
     if (stats_.stopped) {
       for (SiteState& site : sites_) {
         if (site.status_dirty) WriteStatus(site, /*now=*/true);
@@ -836,8 +831,21 @@ class CrawlRun {
     return true;
   }
 
+  // Whether Stop() was called; the first time it is seen, the grace starts.
+  bool Stopping() {
+    if (!give_up_at_ && stop_.load()) {
+      give_up_at_ = Clock::now() + std::chrono::milliseconds(grace_ms_.load());
+      spdlog::info("crawl stopping: {} fetch(es) in flight, {} page(s) in analysis",
+                   in_flight_.size(), analyzing_);
+    }
+    return give_up_at_.has_value();
+  }
+
+  // Whether the grace after Stop() is over: nothing more is committed.
+  bool GivenUp() { return Stopping() && Clock::now() >= *give_up_at_; }
+
   // Commits the pages the workers have analyzed, in the order they finished, and follows their
-  // links.
+  // links; past the grace after Stop(), the rest stay uncommitted (and queued).
   void CommitAnalyzed() {
     std::vector<Analyzed> ready;
     {
@@ -845,6 +853,7 @@ class CrawlRun {
       ready.swap(analyzed_);
     }
     for (Analyzed& done : ready) {
+      if (GivenUp()) break;
       --analyzing_;
       std::vector<std::string> links;
       try {
@@ -985,6 +994,7 @@ class CrawlRun {
   WorkerPool* pool_ = nullptr;
   MultiFetcher* fetcher_ = nullptr;
   std::atomic<bool> cancel_{false};  // set when the crawl gives up its pages in analysis
+  std::optional<Clock::time_point> give_up_at_;  // Stop() seen: the end of its grace
   std::mutex analyzed_mutex_;
   std::vector<Analyzed> analyzed_;  // guarded by analyzed_mutex_
   size_t analyzing_ = 0;            // handed to the pool, not committed yet
