@@ -128,6 +128,13 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   return result;
 }
 
+void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
+  const crawler::FetchResponse& response = page.response;
+  Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
+                                response.Header("etag"), response.Header("last-modified"));
+  if (!s.ok()) spdlog::error("site {}: {}: {}", page.site->id, page.url, s.message());
+}
+
 std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) {
   const std::atomic<bool> never{false};
   return Commit(page, Analyze(page, never));
@@ -144,16 +151,13 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
     spdlog::warn("site {}: {}: not analyzed", site.id, page.url);
     return {};
   }
-  const crawler::FetchResponse& response = page.response;
   if (!analyzed->error.ok()) {
     ++counters.errors;
     if (analyzed->over_budget) {
       // Recorded as fetched (no document): the crawl queue lets it go, and the next crawl that
       // finds it tries again rather than taking it first after a restart.
       ++counters.over_budget;
-      Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
-                                    response.Header("etag"), response.Header("last-modified"));
-      if (!s.ok()) spdlog::error("site {}: {}: {}", site.id, page.url, s.message());
+      RecordFetchOnly(page);
       spdlog::warn("site {}: {}: page over budget, skipped: {}", site.id, page.url,
                    analyzed->error.message());
     } else {
@@ -166,9 +170,7 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   // Start (front and section) pages are listings: their links are followed, but what they say is
   // stored with the article it belongs to, not as a mention of the listing.
   if (page.kind == crawler::PageKind::kStart) {
-    Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
-                                  response.Header("etag"), response.Header("last-modified"));
-    if (!s.ok()) spdlog::error("site {}: {}: {}", site.id, page.url, s.message());
+    RecordFetchOnly(page);
     return links;
   }
 

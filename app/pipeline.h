@@ -57,6 +57,9 @@ class PagePipeline : public crawler::CrawlHandler {
   const std::map<std::string, SiteCounters>& counters() const { return counters_; }
 
  private:
+  // The page's fetch, without a document (a listing, a page over its budget).
+  void RecordFetchOnly(const crawler::CrawledPage& page);
+
   const keywords::Matcher& matcher_;
   storage::Store& store_;
   const PageLimits limits_;
