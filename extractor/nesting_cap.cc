@@ -678,12 +678,12 @@ size_t CommentEnd(std::string_view html, size_t i) {
 }
 
 // The attributes of a tag from `from` (just past its name) to its ">": where it ends, whether it
-// is self-closing, a hash of the attribute text, whether a font's attributes make it a breakout
+// is self-closing, the identity of its attributes, whether a font's attributes make it a breakout
 // from foreign content. Quoted values may contain ">" (§13.2.5.36-38).
 struct TagEnd {
   size_t end = std::string_view::npos;  // past ">"
   bool self_closing = false;
-  uint64_t hash = 0xCBF29CE484222325ULL;
+  KeyBuilder identity;  // names and values, for the Noah's Ark clause
   bool font_breakout = false;
   size_t attributes = 0;
 };
@@ -708,10 +708,8 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
     }
     // An attribute name, then an optional value.
     KeyBuilder name;
-    name.Add(Lower(c));
-    ++p;
-    while (p < html.size() && !IsSpace(html[p]) && html[p] != '/' && html[p] != '>' &&
-           html[p] != '=') {
+    for (name.Add(Lower(html[p++])); p < html.size() && !IsSpace(html[p]) && html[p] != '/' &&
+                                     html[p] != '>' && html[p] != '=';) {
       name.Add(Lower(html[p++]));
     }
     const uint64_t attribute = name.key();
@@ -719,7 +717,8 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
     if (attribute == Key("color") || attribute == Key("face") || attribute == Key("size")) {
       t.font_breakout = true;
     }
-    t.hash = (t.hash ^ attribute) * 0x100000001B3ULL;
+    for (int shift = 0; shift < 64; shift += 8)
+      t.identity.Add(static_cast<char>(attribute >> shift));
     t.self_closing = false;
     size_t q = p;
     while (q < html.size() && IsSpace(html[q])) ++q;
@@ -731,15 +730,12 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
     if (html[p] == '"' || html[p] == '\'') {
       value_end = html.find(html[p], p + 1);
       if (value_end == std::string_view::npos) break;
-      for (size_t k = p + 1; k < value_end; ++k) {
-        t.hash = (t.hash ^ static_cast<unsigned char>(html[k])) * 0x100000001B3ULL;
-      }
+      for (size_t k = p + 1; k < value_end; ++k) t.identity.Add(html[k]);
+      t.identity.Add('\0');
       p = value_end + 1;
     } else {
-      while (p < html.size() && !IsSpace(html[p]) && html[p] != '>') {
-        t.hash = (t.hash ^ static_cast<unsigned char>(html[p])) * 0x100000001B3ULL;
-        ++p;
-      }
+      while (p < html.size() && !IsSpace(html[p]) && html[p] != '>') t.identity.Add(html[p++]);
+      t.identity.Add('\0');
     }
   }
   return t;  // the tag runs to the end of the input: the tokenizer drops it
@@ -808,7 +804,7 @@ NestingScan ScanNesting(std::string_view html, int max_depth) {
     }
     ++scan.nodes;
     const bool foreign = model.InForeignContent();
-    if (!model.StartTag(key, flags, tag.self_closing, tag.hash, tag.font_breakout)) {
+    if (!model.StartTag(key, flags, tag.self_closing, tag.identity.key(), tag.font_breakout)) {
       std::string& out = copy();
       out[name_begin] = 'p';
       std::fill(out.begin() + static_cast<std::ptrdiff_t>(name_begin) + 1,
