@@ -43,6 +43,10 @@ Result<CrawlSetup> LoadCrawlSetup(const std::string& path) {
   return CrawlSetup{std::move(config).value(), std::move(matcher).value()};
 }
 
+PageLimits LimitsOf(const config::Settings& settings) {
+  return PageLimits{settings.page_cpu_budget, static_cast<size_t>(settings.page_memory_budget)};
+}
+
 Result<std::vector<config::Site>> SelectSites(const config::Config& config,
                                               const std::vector<std::string>& ids) {
   if (ids.empty()) return config.sites;
@@ -74,11 +78,16 @@ void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pi
     total.unchanged += c.unchanged;
     total.new_mentions += c.new_mentions;
     total.errors += c.errors;
+    total.over_budget += c.over_budget;
   }
   std::printf("%-24s %6d %6d %9d %9d %7d\n", "total", total.pages, total.new_documents,
               total.unchanged, total.new_mentions, total.errors);
   std::printf("fetched %d pages and %d feeds, %.1f MB, in %.1f s\n", stats.pages_fetched,
               stats.feeds_fetched, static_cast<double>(stats.bytes) / 1e6, seconds);
+  if (total.over_budget > 0) {
+    std::printf("%d page(s) over their CPU or memory budget were skipped (see the log)\n",
+                total.over_budget);
+  }
 }
 
 // The store and the crawl state share the data dir's disk. A fatal fault of either comes before
@@ -150,7 +159,7 @@ int CrawlOnceCommand(const CrawlOptions& options) {
     std::cerr << state.status().message() << "\n";
     return 1;
   }
-  PagePipeline pipeline(setup->matcher, **store);
+  PagePipeline pipeline(setup->matcher, **store, LimitsOf(setup->config.settings));
   crawler::Crawler crawler(setup->config.settings, state->get());
   auto started = std::chrono::steady_clock::now();
   crawler::CrawlStats stats = crawler.CrawlOnce(*sites, pipeline);
@@ -255,7 +264,7 @@ int RunCommand(const std::string& config_path) {
         site_crawler->DueSites(setup->config.sites, std::chrono::system_clock::now());
     auto round_started = Clock::now();
     if (!due.empty()) {
-      PagePipeline pipeline(setup->matcher, **store);
+      PagePipeline pipeline(setup->matcher, **store, LimitsOf(setup->config.settings));
       auto crawl = std::async(std::launch::async,
                               [&]() { return site_crawler->CrawlOnce(due, pipeline, true); });
       bool storage_stop = false;
@@ -274,8 +283,10 @@ int RunCommand(const std::string& config_path) {
       for (const config::Site& site : due) {
         const SiteCounters& c =
             pipeline.counters().count(site.id) ? pipeline.counters().at(site.id) : SiteCounters{};
-        spdlog::info("site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors", site.id,
-                     c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors);
+        spdlog::info(
+            "site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors ({} over budget)",
+            site.id, c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors,
+            c.over_budget);
       }
       spdlog::info(
           "crawl of {} site(s): {} pages, {} feeds ({} not modified), {} resumed, {} bytes{}",

@@ -5,6 +5,7 @@
 #include "app/time_bound.h"
 #include "crawler/url.h"
 #include "extractor/extractor.h"
+#include "extractor/page_budget.h"
 
 namespace kuzet::app {
 
@@ -56,8 +57,9 @@ std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
   return *canonical;
 }
 
-PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& store)
-    : matcher_(matcher), store_(store) {}
+PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& store,
+                           PageLimits limits)
+    : matcher_(matcher), store_(store), limits_(limits) {}
 
 bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
   if (!store_.Fault().ok()) return true;  // a failing store: the crawl is being stopped
@@ -71,39 +73,46 @@ bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& cano
   return !state.value().has_value() || state.value()->doc_id == 0;
 }
 
-std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) {
+namespace {
+
+// What Analyze found for a page, for Commit.
+struct AnalyzedPage : crawler::PageResult {
+  Status error;  // extraction failed (or went over budget): nothing to store
+  bool over_budget = false;
+  std::string not_text;  // the body is not text (extractor::Article::not_text): nothing to store
+  std::vector<std::string> regex_timeouts;  // rules whose regex hit its time limit
+  std::vector<std::string> links;
+  storage::PageInput input;   // for an article (not a start page)
+  std::string canonical_url;  // as the page declares it
+};
+
+}  // namespace
+
+std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::CrawledPage& page,
+                                                           const std::atomic<bool>& cancel) {
+  auto result = std::make_unique<AnalyzedPage>();
   const config::Site& site = *page.site;
-  SiteCounters& counters = counters_[site.id];
-  ++counters.pages;
   const crawler::FetchResponse& response = page.response;
-  if (!store_.Fault().ok()) {  // reported once, by the write that met the fault
-    unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
-    return {};
-  }
-  auto article = extractor::Extract(response.body, response.content_type, response.final_url);
+  extractor::PageBudget budget(limits_.cpu, limits_.memory_bytes, &cancel);
+  auto article =
+      extractor::Extract(response.body, response.content_type, response.final_url, &budget);
   if (!article.ok()) {
-    ++counters.errors;
-    spdlog::warn("site {}: {}: {}", site.id, page.url, article.status().message());
-    return {};
+    result->error = article.status();
+    // Cancelled (the crawl is stopping) is not the page's fault: it is never committed, and
+    // the next crawl takes it again.
+    result->over_budget = budget.exceeded() == extractor::PageBudget::Exceeded::kCpu ||
+                          budget.exceeded() == extractor::PageBudget::Exceeded::kMemory;
+    return result;
   }
   if (!article->not_text.empty()) {
-    spdlog::warn("site {}: {}: skipped: the body is {}, not text", site.id, page.url,
-                 article->not_text);
-    return {};
+    result->not_text = article->not_text;
+    return result;
   }
-  std::vector<std::string> links = article->links;
-  links.insert(links.end(), article->feed_links.begin(), article->feed_links.end());
+  result->links = std::move(article->links);
+  result->links.insert(result->links.end(), article->feed_links.begin(), article->feed_links.end());
+  if (page.kind == crawler::PageKind::kStart) return result;
 
-  // Start (front and section) pages are listings: their links are followed, but what they say is
-  // stored with the article it belongs to, not as a mention of the listing.
-  if (page.kind == crawler::PageKind::kStart) {
-    Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
-                                  response.Header("etag"), response.Header("last-modified"));
-    if (!s.ok()) spdlog::error("site {}: {}: {}", site.id, page.url, s.message());
-    return links;
-  }
-
-  storage::PageInput input;
+  storage::PageInput& input = result->input;
   input.site_id = site.id;
   input.url = page.url;
   input.final_url = response.final_url;
@@ -113,20 +122,82 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
   input.charset = article->charset;
   input.author = article->author;
   input.published = article->date;
-  input.canonical_url = article->canonical_url;
-  input.fetched_at_us = NowMicros();
+  result->canonical_url = article->canonical_url;
   input.http_status = static_cast<int>(response.status);
   input.etag = response.Header("etag");
   input.last_modified = response.Header("last-modified");
-  std::vector<std::string> regex_timeouts;
-  input.mentions =
-      GroupMatchesByRule(matcher_.FindAll(input.text, input.lang, site.id, &regex_timeouts));
-  for (const std::string& rule : regex_timeouts) {
+  input.mentions = GroupMatchesByRule(
+      matcher_.FindAll(input.text, input.lang, site.id, &result->regex_timeouts));
+  // Matching runs in one call; a page that used up its budget there is over it all the same.
+  if (!budget.Check()) {
+    result->error = Status::Unavailable("matcher: " + page.url + ": " + budget.Describe());
+    result->over_budget = budget.exceeded() != extractor::PageBudget::Exceeded::kCancelled;
+  }
+  return result;
+}
+
+void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
+  const crawler::FetchResponse& response = page.response;
+  Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
+                                response.Header("etag"), response.Header("last-modified"));
+  if (!s.ok()) spdlog::error("site {}: {}: {}", page.site->id, page.url, s.message());
+}
+
+std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) {
+  const std::atomic<bool> never{false};
+  return Commit(page, Analyze(page, never));
+}
+
+std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
+                                              std::unique_ptr<crawler::PageResult> result) {
+  const config::Site& site = *page.site;
+  SiteCounters& counters = counters_[site.id];
+  ++counters.pages;
+  auto* analyzed = dynamic_cast<AnalyzedPage*>(result.get());
+  if (!store_.Fault().ok()) {  // reported once, by the write that met the fault
+    unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
+    return {};
+  }
+  if (analyzed == nullptr) {  // Analyze threw
+    ++counters.errors;
+    spdlog::warn("site {}: {}: not analyzed", site.id, page.url);
+    return {};
+  }
+  if (!analyzed->error.ok()) {
+    ++counters.errors;
+    if (analyzed->over_budget) {
+      // Recorded as fetched (no document): the crawl queue lets it go, and the next crawl that
+      // finds it tries again rather than taking it first after a restart.
+      ++counters.over_budget;
+      RecordFetchOnly(page);
+      spdlog::warn("site {}: {}: page over budget, skipped: {}", site.id, page.url,
+                   analyzed->error.message());
+    } else {
+      spdlog::warn("site {}: {}: {}", site.id, page.url, analyzed->error.message());
+    }
+    return {};
+  }
+  if (!analyzed->not_text.empty()) {
+    spdlog::warn("site {}: {}: skipped: the body is {}, not text", site.id, page.url,
+                 analyzed->not_text);
+    return {};
+  }
+  for (const std::string& rule : analyzed->regex_timeouts) {
     ++counters.regex_timeouts;
     spdlog::warn("site {}: {}: rule {}: regex hit the time limit; later mentions may be missed",
                  site.id, page.url, rule);
   }
+  std::vector<std::string> links = std::move(analyzed->links);
 
+  // Start (front and section) pages are listings: their links are followed, but what they say is
+  // stored with the article it belongs to, not as a mention of the listing.
+  if (page.kind == crawler::PageKind::kStart) {
+    RecordFetchOnly(page);
+    return links;
+  }
+
+  storage::PageInput& input = analyzed->input;
+  input.fetched_at_us = NowMicros();
   auto put = store_.PutPage(input);
   if (!put.ok()) {
     ++counters.errors;
@@ -140,7 +211,7 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
   // of it), so discovering it later fetches nothing. Only a URL the store does not know yet:
   // a wrong canonical must never overwrite another article.
   if (put->new_document) {
-    if (auto alias = CanonicalAlias(page.url, article->canonical_url)) {
+    if (auto alias = CanonicalAlias(page.url, analyzed->canonical_url)) {
       auto known = store_.GetUrl(*alias);
       if (known.ok() && !known->has_value()) {
         storage::PageInput alias_input = input;

@@ -3,10 +3,16 @@
 //   fetched bytes → extractor (charset, article, language) → keyword matcher → one storage batch
 //
 // It is the crawler's CrawlHandler, so the crawler knows nothing about extraction or storage and
-// storage knows nothing about HTTP. Calls arrive serialized from the crawler.
+// storage knows nothing about HTTP. Analyze (extraction and matching, under the page's budget:
+// extractor/page_budget.h) runs on the crawler's workers, several pages at once; Commit (the
+// storage writes, counters and logs) and the other calls arrive serialized on the crawl thread,
+// so deduplication and story assignment in the store see one page at a time.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,13 +33,26 @@ struct SiteCounters {
   int unchanged = 0;
   int new_mentions = 0;
   int regex_timeouts = 0;  // (page, rule) pairs whose regex term hit the time limit
+  int over_budget = 0;  // pages whose extraction or matching ran out of CPU or memory budget
+};
+
+// The budget of each page (config keys page_cpu_budget, page_memory_budget).
+struct PageLimits {
+  std::chrono::nanoseconds cpu = std::chrono::seconds(2);
+  size_t memory_bytes = size_t{256} << 20;
 };
 
 class PagePipeline : public crawler::CrawlHandler {
  public:
-  PagePipeline(const keywords::Matcher& matcher, storage::Store& store);
+  PagePipeline(const keywords::Matcher& matcher, storage::Store& store, PageLimits limits = {});
 
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
+  // Thread-safe: reads only the matcher (whose FindAll is const and thread-safe) and the limits.
+  std::unique_ptr<crawler::PageResult> Analyze(const crawler::CrawledPage& page,
+                                               const std::atomic<bool>& cancel) override;
+  std::vector<std::string> Commit(const crawler::CrawledPage& page,
+                                  std::unique_ptr<crawler::PageResult> result) override;
+  // Analyze and Commit at once.
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
   void OnFetchError(const config::Site& site, const std::string& url, const Status& error) override;
 
@@ -44,8 +63,12 @@ class PagePipeline : public crawler::CrawlHandler {
   const std::vector<crawler::QueuedUrl>& unstored() const { return unstored_; }
 
  private:
+  // The page's fetch, without a document (a listing, a page over its budget).
+  void RecordFetchOnly(const crawler::CrawledPage& page);
+
   const keywords::Matcher& matcher_;
   storage::Store& store_;
+  const PageLimits limits_;
   std::map<std::string, SiteCounters> counters_;  // by site id
   std::vector<crawler::QueuedUrl> unstored_;
 };

@@ -27,10 +27,11 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kTopLevelKeys = {"settings", "sites", "rules", "server",
                                                            "alerts"};
-constexpr std::array<std::string_view, 10> kSettingsKeys = {
-    "data_dir",       "user_agent",         "concurrency",    "per_host_connections",
-    "per_host_delay", "fetch_timeout",      "max_body_bytes", "max_redirects",
-    "log_level",      "allow_private_hosts"};
+constexpr std::array<std::string_view, 13> kSettingsKeys = {
+    "data_dir",       "user_agent",          "concurrency",     "per_host_connections",
+    "per_host_delay", "fetch_timeout",       "max_body_bytes",  "max_redirects",
+    "log_level",      "allow_private_hosts", "page_cpu_budget", "page_memory_budget",
+    "workers"};
 constexpr std::array<std::string_view, 16> kSiteKeys = {
     "id",       "name",         "languages",    "start_urls",     "feeds",     "sitemaps",
     "interval", "min_interval", "max_interval", "max_item_age",   "max_depth", "max_pages",
@@ -277,6 +278,10 @@ void ReadSettings(TableReader& reader, Settings& settings) {
   reader.Integer("max_body_bytes", std::int64_t{1} << 10, std::int64_t{1} << 30,
                  &settings.max_body_bytes);
   reader.Integer("max_redirects", 0, 20, &settings.max_redirects);
+  reader.Duration("page_cpu_budget", /*allow_zero=*/false, &settings.page_cpu_budget);
+  reader.Integer("page_memory_budget", std::int64_t{16} << 20, std::int64_t{64} << 30,
+                 &settings.page_memory_budget);
+  reader.Integer("workers", 0, 256, &settings.workers);
   reader.String("log_level", &settings.log_level, CheckLogLevel);
   reader.StringArray("allow_private_hosts", &settings.allow_private_hosts, CheckPrivateHost);
 }

@@ -28,6 +28,12 @@ struct Settings {
   Seconds fetch_timeout{30};               // whole request, including redirects
   std::int64_t max_body_bytes = 10 << 20;  // after decompression
   int max_redirects = 5;
+  // Extraction and matching of one page (issue #15): CPU time of the worker on it, and memory of
+  // its parse (estimated before parsing). A page over either is recorded and skipped.
+  Seconds page_cpu_budget{2};
+  std::int64_t page_memory_budget = std::int64_t{256} << 20;
+  // Threads that extract and match fetched pages; 0: one per hardware core.
+  int workers = 0;
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   // Loopback, private and link-local addresses are refused unless listed here (host names or
   // IP literals, e.g. "127.0.0.1"); "*" allows all of them. Protects against SSRF via redirects.

@@ -6,7 +6,11 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -17,6 +21,7 @@
 #include "crawler/scope.h"
 #include "crawler/sitemap.h"
 #include "crawler/url.h"
+#include "crawler/worker_pool.h"
 
 namespace kuzet::crawler {
 
@@ -35,6 +40,13 @@ struct InFlight {
   bool robots = false;  // the task is the robots.txt of task.host
 };
 
+// A page analyzed by a worker, waiting for its Commit on the crawl thread.
+struct Analyzed {
+  CrawlTask task;
+  std::shared_ptr<CrawledPage> page;
+  std::unique_ptr<PageResult> result;
+};
+
 // A finished fetch.
 struct Done {
   CrawlTask task;
@@ -48,6 +60,7 @@ struct HostState {
   bool initialized = false;
   int in_flight = 0;
   Clock::time_point next_start{};  // earliest start of the next request
+  Clock::time_point last_start{};  // start of the latest request
   Clock::duration delay{};         // per_host_delay, raised by robots.txt Crawl-delay
   Robots robots = Robots::kUnknown;
   RobotsRules rules;
@@ -245,22 +258,26 @@ class CrawlRun {
     Seed();
     ledger_.Commit(change_);
     MultiFetcher fetcher(settings_);
-    bool stopping = false;
-    Clock::time_point give_up_at{};
+    WorkerPool pool(settings_.workers > 0
+                        ? settings_.workers
+                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    fetcher_ = &fetcher;
+    pool_ = &pool;
+    max_analyzing_ = 2 * static_cast<size_t>(pool.threads());
     for (;;) {
-      if (!stopping && stop_.load()) {
-        stopping = true;
-        give_up_at = Clock::now() + std::chrono::milliseconds(grace_ms_.load());
-        spdlog::info("crawl stopping: {} fetch(es) in flight", in_flight_.size());
-      }
+      const bool stopping = Stopping();
+      CommitAnalyzed();
       if (!stopping) Fill(fetcher);
       // One batch for all the fetches processed since the last: fewer WAL writes on this thread.
       ledger_.Commit(change_);
-      if (in_flight_.empty() && (stopping || (frontier_.Empty() && robots_wanted_.empty()))) break;
+      if (in_flight_.empty() && analyzing_ == 0 &&
+          (stopping || (frontier_.Empty() && robots_wanted_.empty()))) {
+        break;
+      }
       Clock::time_point now = Clock::now();
-      if (stopping && now >= give_up_at) break;
+      if (GivenUp()) break;
       Clock::time_point wake =
-          stopping ? std::min(give_up_at, now + std::chrono::milliseconds(100)) : NextWake(now);
+          stopping ? std::min(*give_up_at_, now + std::chrono::milliseconds(100)) : NextWake(now);
       for (auto& [id, response] : fetcher.Wait(wake)) {
         auto it = in_flight_.find(id);
         Done done{std::move(it->second.task), it->second.robots, std::move(response)};
@@ -276,7 +293,13 @@ class CrawlRun {
         if (!stop_.load()) Fill(fetcher);
       }
     }
-    stats_.stopped = stopping && (!in_flight_.empty() || !frontier_.Empty());
+    // Pages still being analyzed are given up: not committed, so still queued (when durable).
+    cancel_.store(true);
+    if (analyzing_ > 0) {
+      spdlog::info("crawl stopped: {} page(s) being analyzed are left for the next crawl",
+                   analyzing_);
+    }
+    stats_.stopped = Stopping() && (!in_flight_.empty() || !frontier_.Empty() || analyzing_ > 0);
     if (stats_.stopped) {
       for (SiteState& site : sites_) {
         if (site.status_dirty) WriteStatus(site, /*now=*/true);
@@ -327,9 +350,10 @@ class CrawlRun {
   // Starts fetches until settings.concurrency are in flight or no host is ready.
   void Fill(MultiFetcher& fetcher) {
     const size_t concurrency = static_cast<size_t>(std::max(1, settings_.concurrency));
-    if (in_flight_.size() >= concurrency) return;
+    // Back-pressure: while the workers have enough pages waiting, fetch no more.
+    if (in_flight_.size() >= concurrency || analyzing_ >= max_analyzing_) return;
     Clock::time_point now = Clock::now();
-    while (in_flight_.size() < concurrency) {
+    while (in_flight_.size() < concurrency && analyzing_ < max_analyzing_) {
       std::optional<CrawlTask> task =
           frontier_.PopReady([&](const std::string& host) { return HostReady(host, now); });
       if (!task) break;
@@ -471,6 +495,7 @@ class CrawlRun {
   void Dispatch(MultiFetcher& fetcher, CrawlTask task, bool robots, Clock::time_point now) {
     HostState& host = Host(task.host);
     ++host.in_flight;
+    host.last_start = now;
     host.next_start = std::max(host.next_start, now + host.delay);
     FetchRequest request{task.url, "", "", /*stop_at_cross_origin_redirect=*/!robots};
     if (!robots && IsFeedOrSitemap(task.kind)) {
@@ -506,6 +531,10 @@ class CrawlRun {
     if (!done.response.ok()) {
       host.rules = RobotsRules::DisallowAll();
       host.robots_note = " (robots.txt unreachable: " + done.response.status().message() + ")";
+      // E.g. a redirect to a private address refused by the fetcher: nothing of the origin is
+      // fetched in this crawl, which the log must say.
+      spdlog::warn("{}: nothing fetched from this origin in this crawl{}", origin,
+                   host.robots_note);
       return;
     }
     const FetchResponse& response = *done.response;
@@ -521,6 +550,9 @@ class CrawlRun {
       rules = RobotsRules::AllowAll();
     }
     ApplyRobots(host, rules);
+    // The robots.txt request set next_start with per_host_delay; a longer Crawl-delay counts from
+    // that request too, so the first page waits for it.
+    host.next_start = std::max(host.next_start, host.last_start + host.delay);
     CachedRobots& cached = memory_.robots[origin];
     cached = CachedRobots{rules, Clock::now() + kRobotsCacheTime};
     // Sitemaps listed there join the sites of this origin that want them.
@@ -713,7 +745,14 @@ class CrawlRun {
       long status = done.response->status;
       if ((status == 429 || status == 503) && BackOff(task, *done.response)) return;
     }
-    Dequeue(task);
+    // The task leaves the durable queue with this batch, or, when its page went to a worker,
+    // with the batch after its Commit.
+    if (!ProcessResponse(done)) Dequeue(task);
+  }
+
+  // Returns true when the page was handed to a worker.
+  bool ProcessResponse(Done& done) {
+    CrawlTask& task = done.task;
     if (IsPage(task.kind)) {
       ++stats_.pages_fetched;
     } else {
@@ -722,30 +761,30 @@ class CrawlRun {
     if (!done.response.ok()) {
       RecordFetch(task, done.response, nullptr);
       ReportError(task.site_index, task.url, done.response.status());
-      return;
+      return false;
     }
     FetchResponse& response = *done.response;
     if (response.status == 429 || response.status == 503) {  // reported by BackOff
       RecordFetch(task, done.response, nullptr);
-      return;
+      return false;
     }
     bool feed_or_sitemap = IsFeedOrSitemap(task.kind);
     if (feed_or_sitemap && response.status == 304) {
       ++stats_.not_modified;  // unchanged since the last crawl: its items were seen then
       RecordFetch(task, done.response, nullptr);
-      return;
+      return false;
     }
     if (!response.redirect_location.empty()) {
       RecordFetch(task, done.response, nullptr);
       FollowCrossOriginRedirect(task, response);
-      return;
+      return false;
     }
     if (response.status != 200) {
       RecordFetch(task, done.response, nullptr);
       ReportError(
           task.site_index, task.url,
           Status::Unavailable("HTTP " + std::to_string(response.status) + " for " + task.url));
-      return;
+      return false;
     }
     // Without redirects the final URL is the (canonical) task URL in its ASCII-host form.
     Result<std::string> final_canonical =
@@ -755,10 +794,10 @@ class CrawlRun {
     switch (task.kind) {
       case PageKind::kFeed:
         ProcessFeed(task, done.response);
-        return;
+        return false;
       case PageKind::kSitemap:
         ProcessSitemap(task, done.response);
-        return;
+        return false;
       case PageKind::kStart:
       case PageKind::kLink:
         break;
@@ -770,20 +809,65 @@ class CrawlRun {
       --stats_.pages_fetched;
       ++stats_.feeds_fetched;
       ProcessFeed(task, done.response);
-      return;
+      return false;
     }
-    CrawledPage page{sites_[task.site_index].site,
-                     final_canonical.ok() ? *final_canonical : task.url, std::move(response),
-                     task.depth, task.kind};
-    std::vector<std::string> links;
-    try {
-      links = handler_.OnPage(page);
-    } catch (const std::exception& e) {
-      spdlog::error("crawl handler OnPage threw for {}: {}", page.url, e.what());
+    auto page = std::make_shared<CrawledPage>(CrawledPage{
+        sites_[task.site_index].site, final_canonical.ok() ? *final_canonical : task.url,
+        std::move(response), task.depth, task.kind});
+    ++analyzing_;
+    pool_->Submit([this, task, page]() {
+      std::unique_ptr<PageResult> result;
+      try {
+        result = handler_.Analyze(*page, cancel_);
+      } catch (const std::exception& e) {
+        spdlog::error("crawl handler Analyze threw for {}: {}", page->url, e.what());
+      }
+      {
+        std::lock_guard<std::mutex> lock(analyzed_mutex_);
+        analyzed_.push_back(Analyzed{task, page, std::move(result)});
+      }
+      fetcher_->Interrupt();  // the crawl thread commits it
+    });
+    return true;
+  }
+
+  // Whether Stop() was called; the first time it is seen, the grace starts.
+  bool Stopping() {
+    if (!give_up_at_ && stop_.load()) {
+      give_up_at_ = Clock::now() + std::chrono::milliseconds(grace_ms_.load());
+      spdlog::info("crawl stopping: {} fetch(es) in flight, {} page(s) in analysis",
+                   in_flight_.size(), analyzing_);
     }
-    if (task.depth >= sites_[task.site_index].site->max_depth) return;
-    for (const std::string& link : links)
-      AddDiscovered(task.site_index, link, task.depth + 1, true);
+    return give_up_at_.has_value();
+  }
+
+  // Whether the grace after Stop() is over: nothing more is committed.
+  bool GivenUp() { return Stopping() && Clock::now() >= *give_up_at_; }
+
+  // Commits the pages the workers have analyzed, in the order they finished, and follows their
+  // links; past the grace after Stop(), the rest stay uncommitted (and queued).
+  void CommitAnalyzed() {
+    std::vector<Analyzed> ready;
+    {
+      std::lock_guard<std::mutex> lock(analyzed_mutex_);
+      ready.swap(analyzed_);
+    }
+    for (Analyzed& done : ready) {
+      if (GivenUp()) break;
+      --analyzing_;
+      std::vector<std::string> links;
+      try {
+        links = handler_.Commit(*done.page, std::move(done.result));
+      } catch (const std::exception& e) {
+        spdlog::error("crawl handler Commit threw for {}: {}", done.page->url, e.what());
+      }
+      Dequeue(done.task);
+      const CrawlTask& task = done.task;
+      if (task.depth >= sites_[task.site_index].site->max_depth) continue;
+      for (const std::string& link : links) {
+        AddDiscovered(task.site_index, link, task.depth + 1, true);
+      }
+    }
   }
 
   // A redirect to another origin is a new task there, so that origin's robots.txt, delay and
@@ -799,6 +883,20 @@ class CrawlRun {
       return;
     }
     Result<std::string> target = Canonicalize(response.redirect_location);
+    if (target.ok()) {
+      // The fetcher would refuse to connect; said here, where the redirect is known, whatever
+      // the scope.
+      const std::string target_host = HostOf(*target);
+      if (IsNonPublicAddress(target_host) &&
+          !PrivateHostAllowed(settings_, target_host, target_host)) {
+        spdlog::warn("site {}: {}: refused redirect to non-public address: -> {}", site.site->id,
+                     task.url, response.redirect_location);
+        ReportError(task.site_index, task.url,
+                    Status::Network("refused redirect to non-public address " + target_host + ": " +
+                                    task.url + " -> " + response.redirect_location));
+        return;
+      }
+    }
     if (!target.ok() || site.scope.Check(*target, /*check_host=*/false) != ScopeVerdict::kInScope) {
       ++stats_.skipped_scope;
       if (task.kind != PageKind::kLink) {
@@ -892,6 +990,15 @@ class CrawlRun {
   std::vector<std::string> robots_wanted_;   // origins whose robots.txt is still to be requested
   std::unordered_map<uint64_t, InFlight> in_flight_;  // by MultiFetcher id
   uint64_t next_fetch_id_ = 0;
+  // Pages on the workers: Run's pool and fetcher; analyses finished and not yet committed.
+  WorkerPool* pool_ = nullptr;
+  MultiFetcher* fetcher_ = nullptr;
+  std::atomic<bool> cancel_{false};  // set when the crawl gives up its pages in analysis
+  std::optional<Clock::time_point> give_up_at_;  // Stop() seen: the end of its grace
+  std::mutex analyzed_mutex_;
+  std::vector<Analyzed> analyzed_;  // guarded by analyzed_mutex_
+  size_t analyzing_ = 0;            // handed to the pool, not committed yet
+  size_t max_analyzing_ = 1;
   std::string product_token_;
   CrawlStats stats_;
   int64_t now_unix_ = 0;

@@ -27,18 +27,40 @@ struct CrawledPage {
   PageKind kind = PageKind::kLink;
 };
 
-// Implemented by the app (extract, match, store). Calls are serialized: never two at once, all
-// from the thread that called CrawlOnce.
+// What a handler computed for a page on a worker thread, handed back to it on the crawl thread.
+class PageResult {
+ public:
+  virtual ~PageResult() = default;
+};
+
+// Implemented by the app (extract, match, store). A fetched page goes through two steps:
+// Analyze, pure computation, on one of the crawler's worker threads (several pages at once), then
+// Commit, serialized on the thread that called CrawlOnce, in the order the analyses finish. All
+// other calls are serialized on that thread too. A handler with nothing to move off the crawl
+// thread implements OnPage only.
 class CrawlHandler {
  public:
   virtual ~CrawlHandler() = default;
   // Whether a discovered (non-start, non-feed) URL should be fetched: false when already stored.
   // Start pages, feeds and sitemaps are always fetched.
   virtual bool ShouldFetch(const config::Site& site, const std::string& canonical_url) = 0;
-  // An HTML (or other non-feed) page was fetched with status 200. Returns its outgoing links
-  // (absolute) and any feed links it advertises; the crawler filters them by scope, canonicalizes
-  // and de-duplicates. A returned link that turns out to be a feed is read as a feed.
-  virtual std::vector<std::string> OnPage(const CrawledPage& page) = 0;
+  // Thread-safe: an HTML (or other non-feed) page fetched with status 200, on a worker thread.
+  // `cancel` is set when the crawl is stopping and its grace has run out: long work should end.
+  virtual std::unique_ptr<PageResult> Analyze(const CrawledPage& /*page*/,
+                                              const std::atomic<bool>& /*cancel*/) {
+    return nullptr;
+  }
+  // The page's result (as Analyze returned it): record it, and return the page's outgoing links
+  // (absolute) and any feed links it advertises; the crawler filters them by scope,
+  // canonicalizes and de-duplicates. A returned link that turns out to be a feed is read as a
+  // feed. The page leaves the durable queue only after Commit: a page not committed (kill -9,
+  // Stop past its grace) is fetched again by the next crawl.
+  virtual std::vector<std::string> Commit(const CrawledPage& page,
+                                          std::unique_ptr<PageResult> /*result*/) {
+    return OnPage(page);
+  }
+  // Analyze and Commit in one step on the crawl thread, for handlers that need no worker.
+  virtual std::vector<std::string> OnPage(const CrawledPage& /*page*/) { return {}; }
   // A fetch failed, returned a non-200 status, was refused by robots.txt, or a feed/sitemap could
   // not be parsed. The status message names the URL (and the HTTP status when there was one).
   virtual void OnFetchError(const config::Site& site, const std::string& url,
@@ -71,16 +93,20 @@ class Crawler {
   ~Crawler();
 
   // Crawls the sites once and returns when their queues are empty (or after Stop). Fetches run
-  // on one MultiFetcher (settings.concurrency in flight); handler calls happen on the calling
-  // thread. URLs left queued by an interrupted crawl of these sites (kill, Stop, a host that
-  // asked to wait) are fetched first, each article URL offered to ShouldFetch again.
-  // due_only: read only the feeds, sitemaps and start pages whose next fetch is due (the
-  // daemon); false: all of them (`crawl --once`). One CrawlOnce at a time per Crawler.
+  // on one MultiFetcher (settings.concurrency in flight); fetched pages are analyzed on
+  // settings.workers threads (0: one per core; at most twice as many pages wait for one, then no
+  // new fetch starts), the other handler calls happen on the calling thread. URLs left queued by an
+  // interrupted crawl of these sites (kill, Stop, a host that asked to wait) are fetched first,
+  // each article URL offered to ShouldFetch again. due_only: read only the feeds, sitemaps and
+  // start pages whose next fetch is due (the daemon); false: all of them (`crawl --once`). One
+  // CrawlOnce at a time per Crawler.
   CrawlStats CrawlOnce(const std::vector<config::Site>& sites, CrawlHandler& handler,
                        bool due_only = false);
 
   // From any thread: the running (or next) CrawlOnce starts no new fetch, gives those in flight
-  // up to `grace` to finish, then returns. What was not fetched stays queued.
+  // and the pages being analyzed up to `grace` to finish, then cancels the analyses (a worker
+  // ends its page at the next budget check) and returns. What was not fetched or not committed
+  // stays queued.
   void Stop(std::chrono::milliseconds grace = std::chrono::seconds(3));
 
   // The sites that have work due at `now`: queued URLs, or a feed, sitemap or start page whose

@@ -89,6 +89,15 @@ struct CurlSlistDeleter {
 
 }  // namespace
 
+bool PrivateHostAllowed(const config::Settings& settings, std::string_view host,
+                        std::string_view ip) {
+  for (const std::string& allowed : settings.allow_private_hosts) {
+    std::string entry = Lower(allowed);
+    if (entry == "*" || entry == host || entry == ip || "[" + entry + "]" == host) return true;
+  }
+  return false;
+}
+
 bool IsNonPublicAddress(std::string_view ip) {
   std::string text(ip);
   if (text.size() > 2 && text.front() == '[' && text.back() == ']')
@@ -275,11 +284,7 @@ class Transfer {
   }
 
   bool PrivateAllowed(const std::string& host, const std::string& ip) const {
-    for (const std::string& allowed : settings_.allow_private_hosts) {
-      std::string entry = Lower(allowed);
-      if (entry == "*" || entry == host || entry == ip || "[" + entry + "]" == host) return true;
-    }
-    return false;
+    return PrivateHostAllowed(settings_, host, ip);
   }
 
   // CURLOPT_OPENSOCKETFUNCTION: called with the resolved address before every new connection, so
@@ -407,6 +412,7 @@ struct MultiFetcher::Impl {
   std::vector<std::pair<uint64_t, Result<FetchResponse>>> results;
   bool stopping = false;
   bool wake_pending = false;  // a curl_multi_wakeup is on its way: later Starts need none
+  bool interrupted = false;   // Interrupt was called since the last Wait
 
   // Network thread only.
   std::unordered_map<CURL*, std::pair<uint64_t, std::unique_ptr<Transfer>>> running;
@@ -625,10 +631,20 @@ void MultiFetcher::Start(uint64_t id, FetchRequest request) {
 std::vector<std::pair<uint64_t, Result<FetchResponse>>> MultiFetcher::Wait(
     std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(impl_->mutex);
-  impl_->results_ready.wait_until(lock, deadline, [this] { return !impl_->results.empty(); });
+  impl_->results_ready.wait_until(lock, deadline,
+                                  [this] { return !impl_->results.empty() || impl_->interrupted; });
+  impl_->interrupted = false;
   std::vector<std::pair<uint64_t, Result<FetchResponse>>> out;
   out.swap(impl_->results);
   return out;
+}
+
+void MultiFetcher::Interrupt() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->interrupted = true;
+  }
+  impl_->results_ready.notify_all();
 }
 
 }  // namespace kuzet::crawler

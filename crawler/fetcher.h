@@ -91,6 +91,10 @@ class MultiFetcher {
   std::vector<std::pair<uint64_t, Result<FetchResponse>>> Wait(
       std::chrono::steady_clock::time_point deadline);
 
+  // From any thread: makes the current (or next) Wait return now, with what has finished (maybe
+  // nothing). For work that finishes elsewhere (the crawler's page workers).
+  void Interrupt();
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -100,5 +104,10 @@ class MultiFetcher {
 // link-local, unique-local (fc00::/7), unspecified, multicast or reserved: addresses a public news
 // site never has. IPv4-mapped IPv6 addresses are judged by their IPv4 part.
 bool IsNonPublicAddress(std::string_view ip);
+
+// Whether settings.allow_private_hosts lets a connection to `ip` (a non-public address) for `host`
+// through: it lists "*", the host name, or the address.
+bool PrivateHostAllowed(const config::Settings& settings, std::string_view host,
+                        std::string_view ip);
 
 }  // namespace kuzet::crawler

@@ -29,14 +29,25 @@ const GumboNode* FindBody(const GumboNode* html) {
   return nullptr;
 }
 
-Article ExtractDecoded(std::string_view utf8, std::string charset, std::string_view url) {
-  const ParsedHtml parsed(utf8);
+Status OverBudget(std::string_view url, const PageBudget& budget) {
+  return Status::Unavailable("extractor: " + std::string(url) + ": " + budget.Describe());
+}
+
+Result<Article> ExtractDecoded(std::string_view utf8, std::string charset, std::string_view url,
+                               PageBudget& budget) {
+  const ParsedHtml parsed(utf8, budget.memory_bytes());
+  if (parsed.over_memory_budget()) {
+    budget.AllowsParse(parsed.estimated_bytes());
+    return OverBudget(url, budget);
+  }
+  if (!budget.Check()) return OverBudget(url, budget);
   const GumboOutput* output = parsed.output();
   Article a;
   a.charset = std::move(charset);
   if (output == nullptr) return a;
   UrlResolver resolver(url);
   PageMetadata meta = ExtractMetadata(output->document, url, resolver);
+  if (!budget.Check()) return OverBudget(url, budget);
   a.title = std::move(meta.title);
   a.date = std::move(meta.date);
   a.author = std::move(meta.author);
@@ -45,6 +56,7 @@ Article ExtractDecoded(std::string_view utf8, std::string charset, std::string_v
   a.links = std::move(meta.links);
   a.feed_links = std::move(meta.feed_links);
   a.text = ExtractMainText(output->document);
+  if (!budget.Check()) return OverBudget(url, budget);
   if (a.date.empty()) {
     // A written date near the top of the article ("5 ноября 2013 г.", "November 5, 2013"),
     // else the first one in the visible page (bylines often sit outside the article body).
@@ -55,14 +67,17 @@ Article ExtractDecoded(std::string_view utf8, std::string charset, std::string_v
       }
     }
   }
+  if (!budget.Check()) return OverBudget(url, budget);
   a.lang = DetectLanguage(a.text.size() >= 200 ? a.text : a.title + "\n" + a.text);
   return a;
 }
 
 }  // namespace
 
-Result<Article> Extract(std::string_view bytes, std::string_view content_type,
-                        std::string_view url) {
+Result<Article> Extract(std::string_view bytes, std::string_view content_type, std::string_view url,
+                        PageBudget* budget) {
+  PageBudget unlimited;
+  if (budget == nullptr) budget = &unlimited;
   if (bytes.size() > kMaxDocumentBytes) {
     return Status::InvalidArgument(
         "extractor: document of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
@@ -78,7 +93,7 @@ Result<Article> Extract(std::string_view bytes, std::string_view content_type,
     // Valid UTF-8 is parsed in place; Gumbo's tree points into its input (original_text), which
     // the caller's bytes outlive for the whole call.
     const std::string_view utf8 = decoded.unchanged ? bytes : std::string_view(decoded.utf8);
-    return ExtractDecoded(utf8, std::move(decoded.charset), url);
+    return ExtractDecoded(utf8, std::move(decoded.charset), url, *budget);
   } catch (const std::exception& e) {
     // bad_alloc or a library exception: report, never propagate.
     return Status::Corruption("extractor: cannot extract " + std::string(url) + ": " + e.what());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/status.h"
+#include "extractor/page_budget.h"
 
 namespace kuzet::extractor {
 
@@ -34,7 +35,11 @@ inline constexpr size_t kMaxDocumentBytes = 32u << 20;
 // bytes: raw HTTP body; content_type: the HTTP Content-Type header ("" if none); url: the page
 // URL for resolving links ("" if unknown: only absolute links are kept). Any byte string yields
 // an Article (possibly empty) or an error Status; never throws.
-Result<Article> Extract(std::string_view bytes, std::string_view content_type,
-                        std::string_view url);
+// budget (page_budget.h), when given: the parse is refused when its estimated memory exceeds the
+// memory budget, and the CPU budget is checked after the parse and between the later stages
+// (metadata, main text, dates, language); either ends the call with an Unavailable error naming
+// the URL and the budget, and budget->exceeded() tells which.
+Result<Article> Extract(std::string_view bytes, std::string_view content_type, std::string_view url,
+                        PageBudget* budget = nullptr);
 
 }  // namespace kuzet::extractor

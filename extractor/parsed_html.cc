@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "extractor/nesting_cap.h"
 
@@ -70,13 +71,19 @@ void ParsedHtml::GumboFree(void* /*arena*/, void* block) {
   // Otherwise released with the arena.
 }
 
-ParsedHtml::ParsedHtml(std::string_view utf8)
+ParsedHtml::ParsedHtml(std::string_view utf8, size_t max_bytes)
     : arena_(kUseArena ? FirstChunkBytes(utf8.size()) : 0), options_(kGumboDefaultOptions) {
   options_.allocator = &ParsedHtml::GumboAllocate;
   options_.deallocator = &ParsedHtml::GumboFree;
   options_.userdata = &arena_;
   options_.max_errors = 0;  // error records cost time and we never read them
-  capped_ = CapNesting(utf8);
+  NestingScan scan = ScanNesting(utf8);
+  estimated_bytes_ = EstimateParseBytes(utf8.size(), scan);
+  if (estimated_bytes_ > max_bytes) {
+    over_memory_budget_ = true;
+    return;
+  }
+  capped_ = std::move(scan.capped);
   if (capped_) utf8 = *capped_;  // Gumbo's tree points into the copy, which lives as long
   output_ = gumbo_parse_with_options(&options_, utf8.data(), utf8.size());
 }

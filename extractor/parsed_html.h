@@ -18,6 +18,7 @@
 #include <gumbo.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,8 +31,10 @@ class ParsedHtml {
  public:
   // Parses utf8 (which must outlive this object: Gumbo's tree points into it). Gumbo's parse
   // errors are not recorded (max_errors = 0): nothing reads them. Nesting past
-  // kMaxNestingDepth is flattened first (nesting_cap.h): Gumbo is quadratic in depth.
-  explicit ParsedHtml(std::string_view utf8);
+  // kMaxNestingDepth is flattened first (nesting_cap.h): Gumbo is quadratic in depth. When the
+  // parse would need more than max_bytes (EstimateParseBytes), nothing is parsed: output() is
+  // nullptr and over_memory_budget() true.
+  explicit ParsedHtml(std::string_view utf8, size_t max_bytes = SIZE_MAX);
   ~ParsedHtml();
   ParsedHtml(const ParsedHtml&) = delete;
   ParsedHtml& operator=(const ParsedHtml&) = delete;
@@ -44,6 +47,10 @@ class ParsedHtml {
 
   // Whether the input nested too deep and was flattened before parsing.
   bool nesting_capped() const { return capped_.has_value(); }
+
+  // The estimate of the parse's memory, and whether it exceeded max_bytes (then not parsed).
+  size_t estimated_bytes() const { return estimated_bytes_; }
+  bool over_memory_budget() const { return over_memory_budget_; }
 
   // Bytes handed to Gumbo (padding included, freed blocks not reused) and bytes reserved from the
   // system (whole chunks; the untouched tail of the last one is address space, not memory).
@@ -77,6 +84,8 @@ class ParsedHtml {
 
   Arena arena_;
   std::optional<std::string> capped_;  // the input with nesting capped, when it had to be
+  size_t estimated_bytes_ = 0;
+  bool over_memory_budget_ = false;
   GumboOptions options_;
   GumboOutput* output_ = nullptr;  // lives in arena_ (see kUseArena in parsed_html.cc)
 };

@@ -1,9 +1,17 @@
 #include "app/pipeline.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "crawler/crawler.h"
+#include "tests/crawler/crawl_test_util.h"
 
 namespace kuzet::app {
 namespace {
@@ -130,6 +138,141 @@ TEST(PagePipelineTest, BinaryBodyServedAsHtmlIsSkippedNotStored) {
   EXPECT_FALSE(state->has_value() && (*state)->doc_id != 0);
   store->reset();
   std::filesystem::remove_all(dir);
+}
+
+// A store in a temporary directory for one test.
+class StoreDir {
+ public:
+  StoreDir()
+      : dir_((std::filesystem::temp_directory_path() /
+              ("kuzet-pipeline-" + std::to_string(getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+                 .string()) {
+    std::filesystem::remove_all(dir_);
+    auto opened = storage::Store::Open(dir_);
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    if (opened.ok()) store_ = std::move(opened).value();
+  }
+  ~StoreDir() {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  storage::Store& store() { return *store_; }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<storage::Store> store_;
+};
+
+std::string ArticleHtml(const std::string& title, int paragraphs) {
+  std::string html = "<html><head><title>" + title + "</title></head><body><article>";
+  for (int i = 0; i < paragraphs; ++i) {
+    html +=
+        "<p>The oil workers of Zhanaozen went on strike in May 2011, demanding the wages they "
+        "were promised; paragraph " +
+        std::to_string(i) + ".</p>";
+  }
+  return html + "</article></body></html>";
+}
+
+crawler::CrawledPage PageAt(const config::Site& site, const std::string& url, std::string body) {
+  crawler::CrawledPage page;
+  page.site = &site;
+  page.url = url;
+  page.kind = crawler::PageKind::kLink;
+  page.response.final_url = url;
+  page.response.status = 200;
+  page.response.content_type = "text/html; charset=utf-8";
+  page.response.body = std::move(body);
+  return page;
+}
+
+TEST(PagePipelineTest, PageOverItsBudgetIsRecordedLoggedAndSkipped) {
+  StoreDir dir;
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok());
+  config::Site site;
+  site.id = "crafted";
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100);
+  spdlog::default_logger()->sinks().push_back(sink);
+
+  // Memory: 1 MB of "x<p>" would take Gumbo ~90 MB; the budget is 16 MiB.
+  PagePipeline small_memory(*matcher, dir.store(), PageLimits{std::chrono::seconds(2), 16u << 20});
+  std::string crafted;
+  for (int i = 0; i < 250000; ++i) crafted += "x<p>";
+  small_memory.OnPage(PageAt(site, "https://crafted.kz/bomb", crafted));
+  EXPECT_EQ(small_memory.counters().at("crafted").over_budget, 1);
+  EXPECT_EQ(small_memory.counters().at("crafted").new_documents, 0);
+
+  // CPU: a long article and a budget of 1 µs.
+  PagePipeline small_cpu(*matcher, dir.store(),
+                         PageLimits{std::chrono::microseconds(1), size_t{256} << 20});
+  small_cpu.OnPage(PageAt(site, "https://crafted.kz/long", ArticleHtml("Strike", 3000)));
+  EXPECT_EQ(small_cpu.counters().at("crafted").over_budget, 1);
+
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+  int logged = 0;
+  for (const std::string& line : sink->last_formatted()) {
+    if (line.find("[warning]") == std::string::npos) continue;
+    if (line.find("https://crafted.kz/bomb") != std::string::npos &&
+        line.find("memory budget") != std::string::npos) {
+      ++logged;
+    }
+    if (line.find("https://crafted.kz/long") != std::string::npos &&
+        line.find("CPU budget") != std::string::npos) {
+      ++logged;
+    }
+  }
+  EXPECT_EQ(logged, 2) << "a warning names each URL and its budget";
+  // Recorded as fetched without a document: the queue lets it go; a later discovery may retry.
+  for (const char* url : {"https://crafted.kz/bomb", "https://crafted.kz/long"}) {
+    auto state = dir.store().GetUrl(url);
+    ASSERT_TRUE(state.ok() && state->has_value()) << url;
+    EXPECT_EQ((*state)->doc_id, 0u) << url;
+  }
+}
+
+// Two copies of each article are fetched together and analyzed on different workers at once;
+// commits stay serialized, so each article is one document with two URLs.
+TEST(PagePipelineTest, CopiesArrivingTogetherAreOneDocumentUnderConcurrency) {
+  StoreDir dir;
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok());
+  constexpr int kArticles = 12;
+  std::map<std::string, std::string> pages;
+  std::string start;
+  for (int i = 0; i < kArticles; ++i) {
+    const std::string html = ArticleHtml("Strike day " + std::to_string(i), 40 + i);
+    pages["/news/" + std::to_string(i)] = html;
+    pages["/print/" + std::to_string(i)] = html;
+    start += "<a href=\"/news/" + std::to_string(i) + "\">n</a><a href=\"/print/" +
+             std::to_string(i) + "\">p</a>";
+  }
+  pages["/start"] = start;
+  crawler::testing::SiteServer server(pages);
+  config::Site site;
+  site.id = "copies";
+  site.start_urls = {server.Url("/start")};
+  site.max_pages = 100;
+  config::Settings settings = crawler::testing::FastLocalSettings();
+  settings.concurrency = 8;
+  settings.per_host_connections = 8;
+  settings.workers = 4;
+  PagePipeline pipeline(*matcher, dir.store());
+  crawler::Crawler(settings).CrawlOnce({site}, pipeline);
+  const SiteCounters& counters = pipeline.counters().at("copies");
+  EXPECT_EQ(counters.pages, 1 + 2 * kArticles);
+  EXPECT_EQ(counters.new_documents, kArticles);
+  EXPECT_EQ(counters.errors, 0);
+  EXPECT_EQ(counters.new_mentions, kArticles);  // one per document, not per URL
+  for (int i = 0; i < kArticles; ++i) {
+    auto news = dir.store().GetUrl(server.Url("/news/" + std::to_string(i)));
+    auto print = dir.store().GetUrl(server.Url("/print/" + std::to_string(i)));
+    ASSERT_TRUE(news.ok() && news->has_value() && print.ok() && print->has_value()) << i;
+    EXPECT_NE((*news)->doc_id, 0u);
+    EXPECT_EQ((*news)->doc_id, (*print)->doc_id) << "article " << i;
+  }
 }
 
 }  // namespace

@@ -177,6 +177,26 @@ TEST(ParseConfigTest, MissingSettingsAndOptionalKeysKeepDefaults) {
   EXPECT_EQ(parsed->rules[0].line, 4);
 }
 
+TEST(ParseConfigTest, PageBudgetAndWorkersHaveDefaultsAndBounds) {
+  Result<Config> defaults = ParseConfig("# nothing\n", "d.toml");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  EXPECT_EQ(defaults->settings.page_cpu_budget, std::chrono::seconds(2));
+  EXPECT_EQ(defaults->settings.page_memory_budget, std::int64_t{256} << 20);
+  EXPECT_EQ(defaults->settings.workers, 0);
+  Result<Config> set = ParseConfig(
+      "[settings]\npage_cpu_budget = \"5s\"\npage_memory_budget = 67108864\nworkers = 3\n",
+      "s.toml");
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->settings.page_cpu_budget, std::chrono::seconds(5));
+  EXPECT_EQ(set->settings.page_memory_budget, 64 << 20);
+  EXPECT_EQ(set->settings.workers, 3);
+  for (const char* bad :
+       {"[settings]\npage_cpu_budget = \"0s\"\n", "[settings]\npage_memory_budget = 1024\n",
+        "[settings]\nworkers = -1\n"}) {
+    EXPECT_FALSE(ParseConfig(bad, "b.toml").ok()) << bad;
+  }
+}
+
 TEST(ParseConfigTest, EmptyFileIsAValidConfigWithNothingToDo) {
   Result<Config> parsed = ParseConfig("# nothing yet\n", "empty.toml");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();

@@ -1,7 +1,9 @@
 // A crawl that is interrupted (Stop, a host asking to wait, the process killed between two
 // fetches) resumes from its durable frontier: what was fetched is not fetched again, what was
 // queued is not lost. The process-level kill -9 test is tests/app/restart_test.cc.
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "crawler/crawl_state.h"
@@ -31,6 +33,48 @@ std::map<std::string, std::string> FeedSite(int n, const std::string& base) {
   }
   pages["/feed.xml"] = Rss(items);
   return pages;
+}
+
+// Analyze never finishes /a3 on its own; the crawl is stopped while it is in analysis.
+class StuckAnalyzeHandler : public RecordingHandler {
+ public:
+  std::atomic<bool> stuck{false};
+  std::unique_ptr<PageResult> Analyze(const CrawledPage& page,
+                                      const std::atomic<bool>& cancel) override {
+    if (page.url.ends_with("/a3")) {
+      stuck = true;
+      while (!cancel) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(CrawlRecoveryTest, PageNotCommittedStaysQueuedForTheNextCrawl) {
+  SiteServer real(FeedSite(4, ""));
+  config::Site site;
+  site.id = "uncommitted";
+  site.feeds = {real.Url("/feed.xml")};
+  config::Settings settings = FastLocalSettings();
+  settings.concurrency = 1;
+  settings.per_host_connections = 1;
+  settings.workers = 2;
+  StuckAnalyzeHandler handler;
+  {
+    Crawler crawler(settings, state_.get());
+    std::thread stopper([&] {
+      while (!handler.stuck) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      crawler.Stop(std::chrono::milliseconds(200));
+    });
+    CrawlStats stats = crawler.CrawlOnce({site}, handler);
+    stopper.join();
+    EXPECT_TRUE(stats.stopped);
+  }
+  const std::string stuck = real.Url("/a3");
+  EXPECT_FALSE(Contains(handler.pages, stuck));
+  Reopen();
+  std::vector<std::string> queued = QueuedUrls("uncommitted");
+  EXPECT_TRUE(Contains(queued, stuck)) << "a page not committed must be fetched again";
+  for (const std::string& url : handler.pages) EXPECT_FALSE(Contains(queued, url)) << url;
 }
 
 TEST_F(CrawlRecoveryTest, StoppedCrawlResumesWithTheQueuedUrlsAndRefetchesNothing) {

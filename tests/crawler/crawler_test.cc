@@ -1,12 +1,15 @@
 #include "crawler/crawler.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -146,6 +149,87 @@ TEST(CrawlerTest, SlowHostDoesNotBlockAnotherSite) {
   EXPECT_LT(fast_done, 1.0);
 }
 
+// Analyzes pages on the workers like the app: one path is slow (a crafted page), watching the
+// cancel flag as the app's page budget does.
+class SlowAnalyzeHandler : public RecordingHandler {
+ public:
+  std::string slow_path = "/crafted";
+  std::chrono::milliseconds slow_for{3000};
+  std::atomic<int> analyzing{0}, most_at_once{0};
+  std::atomic<bool> cancelled{false};
+
+  std::unique_ptr<PageResult> Analyze(const CrawledPage& page,
+                                      const std::atomic<bool>& cancel) override {
+    int now = ++analyzing;
+    for (int seen = most_at_once; now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
+    }
+    if (page.url.ends_with(slow_path)) {
+      auto until = Clock::now() + slow_for;
+      while (Clock::now() < until && !cancel)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (cancel) cancelled = true;
+    }
+    --analyzing;
+    return nullptr;
+  }
+};
+
+TEST(CrawlerTest, PageSlowToAnalyzeDoesNotDelayAnotherSite) {
+  SiteServer crafted({{"/start", R"(<a href="/crafted">x</a>)"}, {"/crafted", "<div></span>"}});
+  SiteServer fast(
+      {{"/start", R"(<a href="/1">1</a><a href="/2">2</a>)"}, {"/1", "1"}, {"/2", "2"}});
+  config::Site crafted_site, fast_site;
+  crafted_site.id = "crafted";
+  crafted_site.start_urls = {crafted.Url("/start", "127.0.0.1")};
+  fast_site.id = "fast";
+  fast_site.start_urls = {fast.Url("/start", "localhost")};
+  SlowAnalyzeHandler handler;
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 2;
+  auto start = Clock::now();
+  CrawlStats stats = Crawler(settings).CrawlOnce({crafted_site, fast_site}, handler);
+  double total = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_FALSE(handler.wrong_thread);  // Commit (and so OnPage) on the crawl thread
+  EXPECT_FALSE(handler.overlapped);
+  ASSERT_EQ(handler.pages.size(), 5u);
+  EXPECT_EQ(handler.pages.back(), crafted.Url("/crafted"));  // committed last
+  auto fast_requests = fast.Requests();
+  ASSERT_EQ(fast_requests.size(), 4u);  // robots.txt and three pages
+  double fast_done = std::chrono::duration<double>(fast_requests.back().second - start).count();
+  EXPECT_LT(fast_done, 1.0) << "the fast site waited for the crafted page";
+  EXPECT_GE(total, 2.9);  // the crawl itself waited for it
+  EXPECT_FALSE(stats.stopped);
+}
+
+TEST(CrawlerTest, StopDuringASlowPageReturnsWithinTheGraceAndKeepsItQueued) {
+  SiteServer crafted({{"/start", R"(<a href="/crafted">x</a>)"}, {"/crafted", "<div></span>"}});
+  config::Site site;
+  site.id = "crafted";
+  site.start_urls = {crafted.Url("/start")};
+  SlowAnalyzeHandler handler;
+  handler.slow_for = std::chrono::seconds(30);
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 2;
+  Crawler crawler(settings);
+  Clock::time_point stop_sent{};
+  std::thread stopper([&] {
+    // Once the crafted page is being analyzed, as SIGTERM would.
+    while (handler.analyzing.load() == 0 || !Contains(crafted.Paths(), "/crafted")) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop_sent = Clock::now();
+    crawler.Stop(std::chrono::milliseconds(500));
+  });
+  CrawlStats stats = crawler.CrawlOnce({site}, handler);
+  double after_stop = std::chrono::duration<double>(Clock::now() - stop_sent).count();
+  stopper.join();
+  EXPECT_LT(after_stop, 0.5 + 0.3) << "grace 0.5 s";
+  EXPECT_TRUE(stats.stopped);
+  EXPECT_TRUE(handler.cancelled.load());
+  EXPECT_FALSE(Contains(handler.pages, crafted.Url("/crafted")));  // not committed
+}
+
 TEST(CrawlerTest, ReportsFetchErrorsForConfiguredUrls) {
   SiteServer server(std::map<std::string, std::string>{{"/start", "ok"}});
   config::Site site;
@@ -221,6 +305,81 @@ TEST(CrawlerTest, RobotsCrawlDelaySpacesRequests) {
   ASSERT_EQ(requests.size(), 3u);
   double gap = std::chrono::duration<double>(requests[2].second - requests[1].second).count();
   EXPECT_GE(gap, 0.95);
+}
+
+TEST(CrawlerTest, RobotsCrawlDelayHoldsTheFirstPageAfterRobotsTxt) {
+  // per_host_delay (0 s; it is whole seconds) is shorter than Crawl-delay: the page after
+  // robots.txt must wait the latter.
+  SiteServer server({{"/robots.txt", "User-agent: *\nCrawl-delay: 1\n"}, {"/start", "start"}});
+  config::Site site;
+  site.id = "delay";
+  site.start_urls = {server.Url("/start")};
+  RecordingHandler handler;
+  Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  auto requests = server.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].first, "/robots.txt");
+  double gap = std::chrono::duration<double>(requests[1].second - requests[0].second).count();
+  EXPECT_GE(gap, 0.95) << "the first page came " << gap << " s after robots.txt";
+}
+
+// Captures what the crawler logs while it lives.
+class LogCapture {
+ public:
+  LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000)) {
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  ~LogCapture() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+  std::vector<std::string> Warnings() const {
+    std::vector<std::string> out;
+    for (const auto& line : sink_->last_formatted()) {
+      if (line.find("[warning]") != std::string::npos) out.push_back(line);
+    }
+    return out;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+};
+
+TEST(CrawlerTest, RedirectToPrivateAddressIsRefusedLoudly) {
+  // The site is "localhost" (allowed); a link redirects to the literal 127.0.0.1 (not allowed).
+  TestServer server;
+  std::atomic<int> internal_hits{0};
+  server.server().Get("/start", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"(<a href="/go">go</a>)", "text/html");
+  });
+  server.server().Get("/go", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_redirect("http://127.0.0.1:" + std::to_string(server.port()) + "/internal", 302);
+  });
+  server.server().Get("/internal", [&](const httplib::Request&, httplib::Response& res) {
+    ++internal_hits;
+    res.set_content("internal", "text/html");
+  });
+  server.Start();
+  config::Site site;
+  site.id = "redirecting";
+  site.start_urls = {server.Url("/start", "localhost")};
+  config::Settings settings = FastLocalSettings();
+  settings.allow_private_hosts = {"localhost"};
+  RecordingHandler handler;
+  LogCapture log;
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  EXPECT_EQ(internal_hits.load(), 0);
+  EXPECT_EQ(stats.errors, 1);
+  const std::string go = server.Url("/go", "localhost");
+  const std::string target = "http://127.0.0.1:" + std::to_string(server.port()) + "/internal";
+  ASSERT_EQ(handler.errors.size(), 1u);
+  EXPECT_EQ(handler.errors[0].first, go);
+  EXPECT_NE(handler.errors[0].second.find(target), std::string::npos) << handler.errors[0].second;
+  bool logged = false;
+  for (const std::string& line : log.Warnings()) {
+    logged |= line.find(go) != std::string::npos && line.find(target) != std::string::npos;
+  }
+  EXPECT_TRUE(logged) << "no warning names " << go << " and " << target;
 }
 
 TEST(CrawlerTest, RetriesAfter429WithRetryAfter) {
