@@ -231,7 +231,7 @@ int RunCommand(const std::string& config_path) {
   }
   spdlog::info("kuzet running: {} sites, {} rules, data in {}", setup->config.sites.size(),
                setup->config.rules.size(), setup->config.settings.data_dir);
-  systemd.Ready();
+  (void)systemd.Ready();  // a failure is logged by the notifier; the daemon goes on
 
   using Clock = std::chrono::steady_clock;
   bool stopping = false;
@@ -246,11 +246,11 @@ int RunCommand(const std::string& config_path) {
     timespec ts{static_cast<time_t>(timeout.count() / 1000),
                 static_cast<long>(timeout.count() % 1000) * 1000000L};
     int sig = sigtimedwait(&signals, nullptr, &ts);
-    systemd.FeedWatchdog();
+    (void)systemd.FeedWatchdog();  // a failure is logged by the notifier; the daemon goes on
     if (sig == SIGTERM || sig == SIGINT) {
       if (!stopping) {
         spdlog::info("signal {}: finishing in-flight work, then exiting", sig);
-        systemd.Stopping();
+        (void)systemd.Stopping();  // a failure is logged by the notifier; the daemon goes on
       }
       stopping = true;
       site_crawler->Stop();
@@ -296,7 +296,7 @@ int RunCommand(const std::string& config_path) {
     }
     if (reload) {
       reload = false;
-      systemd.Reloading();
+      (void)systemd.Reloading();  // a failure is logged by the notifier; the daemon goes on
       auto fresh = LoadCrawlSetup(config_path);
       if (!fresh.ok()) {
         spdlog::error("SIGHUP: config not reloaded, keeping the old one: {}",
@@ -311,7 +311,7 @@ int RunCommand(const std::string& config_path) {
         spdlog::info("SIGHUP: config reloaded: {} sites, {} rules", setup->config.sites.size(),
                      setup->config.rules.size());
       }
-      systemd.Ready();
+      (void)systemd.Ready();  // a failure is logged by the notifier; the daemon goes on
     }
     if (stopping) break;
     if (storage::StorageFault fault = DataDirFault(**store, **state); !fault.ok()) {
