@@ -144,6 +144,16 @@ std::string StoryTimeKey(int64_t created_us, uint64_t story_id) {
   return key;
 }
 
+std::string StoryMentionPrefix(uint64_t story_id) {
+  std::string key = "m";
+  PutFixed64BE(key, story_id);
+  return key;
+}
+
+std::string StoryMentionKey(uint64_t story_id, int64_t found_at_us, uint64_t mention_id) {
+  return NewestFirstKey(StoryMentionPrefix(story_id), found_at_us, mention_id);
+}
+
 std::string StoryCountKey(uint64_t story_id) {
   std::string key = "c";
   PutFixed64BE(key, story_id);

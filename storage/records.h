@@ -42,6 +42,8 @@ inline constexpr std::string_view kStoryTimeIndexKey = "story_time_index";  // e
 inline constexpr std::string_view kRuleIdIndexKey = "rule_id_index";  // empty
 // Present once every story has its 'c' count record (older stores are backfilled).
 inline constexpr std::string_view kStoryCountsKey = "story_counts";  // empty
+// Present once every mention has its 'm' entry in `stories` (older stores are backfilled).
+inline constexpr std::string_view kStoryMentionIndexKey = "story_mention_index";  // empty
 
 // The version of the layout in README.md. A store with a larger number is refused; a store of
 // version 1 (the first SimHash definition, tables as 'h' keys in `stories`) is migrated by the
@@ -80,6 +82,9 @@ std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id);
 inline constexpr char kStoryTimeTag = 't';
 std::string StoryTimeKey(int64_t created_us, uint64_t story_id);  // 't' + NEWEST(created, id)
 std::string StoryCountKey(uint64_t story_id);                     // 'c' + story id BE64
+// A story's mentions newest first: 'm' + story id BE64, then NEWEST(found_at, mention id).
+std::string StoryMentionPrefix(uint64_t story_id);
+std::string StoryMentionKey(uint64_t story_id, int64_t found_at_us, uint64_t mention_id);
 
 // alerts family: 'p' + mention id -> due TIME (where a rescheduled pending entry is in outbox),
 // 'f' + mention id -> Alert record (state F), 's' + mention id -> svarint sent_us.

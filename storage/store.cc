@@ -210,6 +210,11 @@ class Store::Impl {
   Status BackfillRuleIdIndex();
   // Writes every story's count record for a store made before they existed (once).
   Status BackfillStoryCounts();
+  // Writes every mention's entry in its story's mention index, for older stores (once).
+  Status BackfillStoryMentionIndex();
+  // A story's mentions read through every document of the story: a read-only open of a store
+  // whose story mention index the next read-write open will write.
+  Result<std::vector<Mention>> StoryMentionsByDocument(const MentionQuery& query) const;
   // A story's size: its count record, or (a read-only open of a store not yet backfilled)
   // counted from its members.
   Result<StoryCount> LoadStoryCount(uint64_t story_id) const;
@@ -476,6 +481,7 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
   }
   if (Status s = BackfillStoryTimeIndex(); !s.ok()) return s;
   if (Status s = BackfillStoryCounts(); !s.ok()) return s;
+  if (Status s = BackfillStoryMentionIndex(); !s.ok()) return s;
   return BackfillRuleIdIndex();
 }
 
@@ -712,6 +718,7 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     batch.Put(Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, now, m.id), index_value);
     batch.Put(Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id), index_value + record);
     batch.Put(Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, now, m.id), index_value);
+    batch.Put(Family(kStoriesFamily), StoryMentionKey(m.story_id, now, m.id), index_value);
     batch.Put(Family(kDocRuleFamily), doc_rule_key, IdKey(m.id));
     batch.Put(Family(kOutboxFamily), OutboxKey(now, m.id), EncodeOutboxValue(OutboxEntry{}));
     ++result.new_mentions;
@@ -1364,8 +1371,81 @@ bool MatchesFilters(const Mention& m, const MentionQuery& q) {
 
 }  // namespace
 
+Status Store::Impl::BackfillStoryMentionIndex() {
+  auto done = Get(kMetaFamily, kStoryMentionIndexKey);
+  if (!done.ok()) return done.status();
+  if (done->has_value()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kMentionsFamily)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Mention m;
+    if (!DecodeMention(it->value().ToStringView(), m)) {
+      return Error(Status::Code::kCorruption, "mention record is malformed");
+    }
+    if (Status s = FillStory(m); !s.ok()) return s;
+    batch.Put(Family(kStoriesFamily), StoryMentionKey(m.story_id, m.found_at_us, m.id),
+              EncodeIndexValue(m.site_id, m.lang));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the mentions");
+  batch.Put(Family(kMetaFamily), kStoryMentionIndexKey, "");
+  return WriteBatch(batch, "cannot index the mentions by story", true);
+}
+
 Result<std::vector<Mention>> Store::Impl::StoryMentions(const MentionQuery& query) const {
-  // A story has few documents, each few mentions: read them all through doc_rule, then order.
+  auto indexed = Get(kMetaFamily, kStoryMentionIndexKey);
+  if (!indexed.ok()) return indexed.status();
+  if (!indexed->has_value()) return StoryMentionsByDocument(query);
+  // The story's own index, newest first, bounded by the time window like Mentions(); site and
+  // language filter on the index value, a rule on the record (a rare rule may walk far).
+  const std::string prefix = StoryMentionPrefix(query.story_id);
+  std::vector<Mention> out;
+  if (query.until_us && *query.until_us == INT64_MIN) return out;
+  std::string lower = prefix, upper = prefix;
+  if (query.until_us) PutNewestFirstTimeBE(lower, *query.until_us - 1);
+  if (query.since_us && *query.since_us != INT64_MIN) {
+    PutNewestFirstTimeBE(upper, *query.since_us - 1);
+  } else {
+    upper += std::string(17, '\xff');  // past every 16-byte suffix
+  }
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.total_order_seek = true;
+  options.iterate_lower_bound = &lower_slice;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, Family(kStoriesFamily)));
+  std::string site_id, lang;
+  std::vector<uint64_t> ids;  // newest first
+  for (it->Seek(lower); it->Valid() && ids.size() + out.size() < query.limit; it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    if (key.size() != prefix.size() + 16 ||
+        !DecodeIndexValue(it->value().ToStringView(), site_id, lang)) {
+      return Error(Status::Code::kCorruption, "story mention index entry is malformed");
+    }
+    if (!query.site_id.empty() && site_id != query.site_id) continue;
+    if (!query.lang.empty() && lang != query.lang) continue;
+    const uint64_t id = MentionIdOfIndexKey(key);
+    if (query.rule_id.empty()) {
+      ids.push_back(id);
+      continue;
+    }
+    auto mention = LoadMention(id);
+    if (!mention.ok()) return mention.status();
+    if (!mention->has_value()) {
+      return Error(Status::Code::kCorruption,
+                   "mention " + std::to_string(id) + " is indexed but missing");
+    }
+    if ((*mention)->rule_id != query.rule_id) continue;
+    if (Status s = FillStory(**mention); !s.ok()) return s;
+    out.push_back(std::move(**mention));
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read the story's mentions");
+  if (!query.rule_id.empty()) return out;
+  if (Status s = ReadMentionRecords(ids, out); !s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<Mention>> Store::Impl::StoryMentionsByDocument(const MentionQuery& query) const {
+  // Every document of the story, every mention of each, then ordered: O(story).
   auto docs = StoryDocuments(query.story_id);
   if (!docs.ok()) return docs.status();
   std::vector<Mention> out;
