@@ -50,8 +50,7 @@ std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
 
 // `kuzet doc`: the stored article with its URLs, matches and a page of its story's documents
 // (newest first, with the story's size and the next page's --before).
-nlohmann::json DocumentToJson(const storage::Document& doc,
-                              const storage::StoryMembersPage& story);
+nlohmann::json DocumentToJson(const storage::Document& doc, const storage::StoryMembersPage& story);
 std::string FormatDocumentText(const storage::Document& doc,
                                const storage::StoryMembersPage& story);
 

@@ -28,7 +28,8 @@ Result<StoryPlacesById> LoadStoryPlaces(const storage::Store& store,
     // Every document is at least one place: kAlsoAtLimit + 1 documents are enough.
     auto page = store.StoryMembers(m.story_id, kAlsoAtLimit + 1);
     if (!page.ok()) return page.status();
-    stories[m.story_id] = StoryPlaces{PlacesOf(page->members, kAlsoAtLimit + 1), page->total_places};
+    stories[m.story_id] =
+        StoryPlaces{PlacesOf(page->members, kAlsoAtLimit + 1), page->total_places};
   }
   return stories;
 }

@@ -1311,10 +1311,9 @@ Result<StoryMembersPage> Store::Impl::StoryMembers(uint64_t story_id, size_t lim
                                                   " lists missing document " + std::to_string(id));
     }
     Document& d = **doc;
-    page.members.push_back(StoryMember{d.id, std::move(d.site_id), std::move(d.url),
-                                       std::move(d.title), std::move(d.lang),
-                                       std::move(d.duplicate_urls),
-                                       std::move(d.duplicate_site_ids), d.first_seen_us});
+    page.members.push_back(StoryMember{
+        d.id, std::move(d.site_id), std::move(d.url), std::move(d.title), std::move(d.lang),
+        std::move(d.duplicate_urls), std::move(d.duplicate_site_ids), d.first_seen_us});
   }
   if (!it->status().ok()) {
     return Error(it->status(), "cannot read story " + std::to_string(story_id));

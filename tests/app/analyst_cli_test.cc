@@ -295,13 +295,16 @@ TEST_F(AnalystCliTest, AStoryOfThreeThousandCopiesCostsAListingWhatItShows) {
     for (const nlohmann::json& place : m["also_at"]) EXPECT_NE(place["url"], m["url"]);
   }
   // The newest copy's other places: the copies before it, newest first.
-  EXPECT_EQ(listed[0]["also_at"][0]["url"], "https://s" + std::to_string(kCopies - 2) + ".kz/strike");
+  EXPECT_EQ(listed[0]["also_at"][0]["url"],
+            "https://s" + std::to_string(kCopies - 2) + ".kz/strike");
 
-  CommandResult csv = RunKuzet("mentions --rule copies --limit 50 --format csv --data-dir " + data_);
+  CommandResult csv =
+      RunKuzet("mentions --rule copies --limit 50 --format csv --data-dir " + data_);
   EXPECT_LT(csv.out.size(), 200u * 1024);
   const std::string total_column = "," + std::to_string(places - 1);
   EXPECT_NE(csv.out.find(total_column + "\r\n"), std::string::npos);
-  CommandResult atom = RunKuzet("mentions --rule copies --limit 50 --format atom --data-dir " + data_);
+  CommandResult atom =
+      RunKuzet("mentions --rule copies --limit 50 --format atom --data-dir " + data_);
   EXPECT_LT(atom.out.size(), 200u * 1024);
   pugi::xml_document xml;
   ASSERT_TRUE(xml.load_string(atom.out.c_str()));
@@ -313,8 +316,9 @@ TEST_F(AnalystCliTest, AStoryOfThreeThousandCopiesCostsAListingWhatItShows) {
   if (fs::exists("/usr/bin/time")) {
     auto peak_kb = [&](const std::string& args) {
       const std::string report = (dir_ / "time.txt").string();
-      CommandResult r = testing::RunShell("/usr/bin/time -f %M -o " + report + " " KUZET_BINARY
-                                          " " + args + " --data-dir " + data_ + " >/dev/null");
+      CommandResult r =
+          testing::RunShell("/usr/bin/time -f %M -o " + report + " " KUZET_BINARY " " + args +
+                            " --data-dir " + data_ + " >/dev/null");
       EXPECT_EQ(r.exit_code, 0) << args;
       return std::stol("0" + testing::ReadFile(report));
     };
