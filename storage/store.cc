@@ -885,7 +885,18 @@ Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_
       if (!join.ok()) return join.status();
       if (*join) story.story_id = **join;
     }
+    // A document that joined a story while its very SimHash is already indexed is left out of
+    // the buckets: a lookup finds the earlier entry first (ties go to the lowest id) and so
+    // joins the same story, and a crowd of identical copies (a wire story on 3,000 sites) would
+    // otherwise grow four buckets, each rewritten by every page, without end.
+    const bool already_indexed =
+        story.story_id != doc_id &&
+        std::any_of(current.begin(), current.end(), [&](const auto& bucket) {
+          return std::any_of(bucket.second.begin(), bucket.second.end(),
+                             [&](const SimHashEntry& e) { return e.simhash == *simhash; });
+        });
     for (auto& [key, entries] : current) {
+      if (already_indexed) break;  // nothing to add: the buckets are not rewritten
       // A bucket the old SimHash shared holds the edits made above already.
       auto [it, fresh] = buckets.try_emplace(key, std::move(entries));
       it->second.push_back(SimHashEntry{*simhash, doc_id});

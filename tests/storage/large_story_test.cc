@@ -202,6 +202,36 @@ TEST(StoryCountTest, ReprintsCountAsPlacesAndOlderStoresAreIndexedOnOpen) {
   EXPECT_EQ(MentionIds(**store, 1), (std::vector<uint64_t>{4, 3, 2, 1})) << "indexed again";
 }
 
+TEST(StoryCountTest, IdenticalFingerprintsDoNotGrowTheSimHashBuckets) {
+  TempDir dir;
+  {
+    auto store = Store::Open(dir.path());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    for (int i = 0; i < 50; ++i) ASSERT_EQ((*store)->PutPage(Copy(i))->story_id, 1u);
+    EXPECT_EQ((*store)->FindNearDuplicate(Copy(99).text).value(), std::optional<uint64_t>(1));
+  }
+  rocksdb::Options options;
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir.db_path(), &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(
+      rocksdb::DB::OpenForReadOnly(options, dir.db_path(), descriptors, &handles, &db).ok());
+  int buckets = 0;
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    if (h->GetName() != "simhash") continue;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++buckets) {
+      EXPECT_EQ(it->value().size(), 1u + 16u) << "one entry: the first copy";
+    }
+  }
+  EXPECT_EQ(buckets, 4);
+  for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+
 // A random walk of one-word edits: each link within kMaxNearDuplicateDistance of the one before,
 // until a link is more than `far` bits from the first.
 std::vector<std::string> NearDuplicateChain(int far) {
