@@ -200,8 +200,9 @@ class Store {
   // The outbox in due order, oldest first, at most `limit` entries.
   Result<std::vector<OutboxEntry>> Outbox(size_t limit) const;
 
-  // The stored document a new page with this text would join the story of: the nearest within
-  // SimHash distance 3 (lowest id among equals); nullopt when none, or the text is too short.
+  // The stored document nearest to this text within SimHash distance 3 (lowest id among
+  // equals); nullopt when none, or the text is too short. PutPage joins that document's story
+  // only if the story's first document is within distance 6 too (storage/README.md, *Stories*).
   Result<std::optional<uint64_t>> FindNearDuplicate(const std::string& text) const;
 
   // The ids of every document in a story, oldest first; empty for an unknown story. O(story):
