@@ -28,12 +28,14 @@ packages=(
   libcli11-dev
   libcpp-httplib-dev
   libcurl4-openssl-dev
+  libexpat1-dev
   libfmt-dev
   libgmock-dev
   libgtest-dev
   libgumbo-dev
   libicu-dev
   libjemalloc-dev
+  libmicrohttpd-dev
   libpugixml-dev
   librocksdb-dev
   libspdlog-dev

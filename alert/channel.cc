@@ -1,5 +1,8 @@
 #include "alert/channel.h"
 
+#include <string>
+#include <string_view>
+
 #include "alert/alert_json.h"
 #include "alert/command_hook.h"
 #include "alert/untrusted_text.h"
@@ -7,11 +10,28 @@
 namespace kuzet::alert {
 namespace {
 
+// An id as idempotency-key text: [A-Za-z0-9._-] as is, any other byte as =XX (hex), so distinct
+// ids stay distinct and the key is always printable ASCII.
+std::string KeySafe(std::string_view id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : id) {
+    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+        ch == '.' || ch == '_' || ch == '-') {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      out += {'=', kHex[ch >> 4], kHex[ch & 15]};
+    }
+  }
+  return out;
+}
+
 class EmailChannel final : public AlertChannel {
  public:
   EmailChannel(MailSettings mail, SmtpSettings smtp)
       : mail_(std::move(mail)), sender_(std::move(smtp)), name_("email " + sender_.server()) {}
   const std::string& name() const override { return name_; }
+  std::string_view key() const override { return "email"; }
   Status Deliver(const Alert& alert) const override {
     Result<std::string> message = BuildMessage(alert, mail_);
     return message.ok() ? sender_.Send(message.value(), mail_.to) : message.status();
@@ -34,6 +54,7 @@ class CommandChannel final : public AlertChannel {
       : name_("hook " + (argv.empty() ? std::string() : HeaderSafeText(argv[0], 200))),
         hook_(std::move(argv), timeout, std::move(hidden_env)) {}
   const std::string& name() const override { return name_; }
+  std::string_view key() const override { return "hook"; }
   Status Deliver(const Alert& alert) const override { return hook_.Send(AlertToJson(alert)); }
   Status DeliverDigest(const Digest& digest) const override {
     return hook_.Send(DigestToJson(digest));
@@ -51,11 +72,13 @@ class WebhookChannel final : public AlertChannel {
         sender_(std::move(settings)),
         name_("webhook " + WebhookOrigin(url_)) {}
   const std::string& name() const override { return name_; }
+  std::string_view key() const override { return "webhook"; }
+  // The idempotency key follows the Message-ID (mime.h): kuzet.{id} or kuzet.digest.{id}.
   Status Deliver(const Alert& alert) const override {
-    return sender_.Send(url_, AlertToJson(alert));
+    return sender_.Send(url_, AlertToJson(alert), "kuzet." + KeySafe(alert.id));
   }
   Status DeliverDigest(const Digest& digest) const override {
-    return sender_.Send(url_, DigestToJson(digest));
+    return sender_.Send(url_, DigestToJson(digest), "kuzet.digest." + KeySafe(digest.id));
   }
 
  private:

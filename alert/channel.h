@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alert/alert.h"
@@ -21,6 +22,10 @@ class AlertChannel {
   virtual ~AlertChannel() = default;
   // For logs: "email smtp://host:port", "hook /path/prog", "webhook https://host:443". No secrets.
   virtual const std::string& name() const = 0;
+  // What the outbox records this channel's delivery state under: "email", "hook" or "webhook".
+  // Stable across restarts and config edits (a new server or port is still the same channel), so
+  // a channel that already accepted an alert is never sent it again.
+  virtual std::string_view key() const = 0;
   // Delivers one alert (e-mail: BuildMessage + SmtpSender; hook and webhook: AlertToJson).
   virtual Status Deliver(const Alert& alert) const = 0;
   // Delivers several alerts as one message (BuildDigestMessage / DigestToJson).

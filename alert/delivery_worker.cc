@@ -1,9 +1,8 @@
 #include "alert/delivery_worker.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
+#include <functional>
+#include <map>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -12,46 +11,50 @@ namespace kuzet::alert {
 
 namespace {
 
-// Delivers through every channel; the first failure (named by its channel) wins.
-template <typename Send>
-Status SendToAll(const RuleRoute& route, Send send) {
-  for (const auto& channel : route.channels) {
-    Status status = send(*channel);
-    if (!status.ok()) {
-      std::string message = channel->name() + ": " + status.message();
-      return IsRetryable(status) ? Status::Unavailable(message) : Status::InvalidArgument(message);
-    }
+// A channel's error as stored in the outbox and shown by `kuzet alerts --failed`: named by the
+// channel, bounded (a hook's stderr line or a server's reply can be long).
+constexpr size_t kMaxErrorBytes = 1000;
+
+std::string ChannelError(const AlertChannel& channel, const Status& status) {
+  // Hook and webhook messages already start with the channel's name.
+  std::string error = status.message().starts_with(channel.name())
+                          ? status.message()
+                          : channel.name() + ": " + status.message();
+  if (error.size() > kMaxErrorBytes) {
+    size_t cut = kMaxErrorBytes;
+    while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;
+    error.resize(cut);
+    error += "...";
   }
-  return Status::Ok();
+  return error;
+}
+
+bool IsDue(const ChannelState& state, int64_t now_us) {
+  return state.state == ChannelState::State::kPending && state.at_us <= now_us;
 }
 
 // Alerts of a digest grouped by story (first appearance order), so the monitor reads one story's
 // mentions together; the order within a story is the outbox order.
-std::vector<Alert> GroupedByStory(const std::vector<OutboxAlert>& items) {
+std::vector<Alert> GroupedByStory(const std::vector<const OutboxAlert*>& items) {
   std::vector<uint64_t> story_order;
-  for (const OutboxAlert& item : items) {
-    if (item.story_id == 0 ||
-        std::find(story_order.begin(), story_order.end(), item.story_id) == story_order.end()) {
-      story_order.push_back(item.story_id);
+  for (const OutboxAlert* item : items) {
+    if (item->story_id == 0 ||
+        std::find(story_order.begin(), story_order.end(), item->story_id) == story_order.end()) {
+      story_order.push_back(item->story_id);
     }
   }
   std::vector<Alert> alerts;
   std::vector<bool> taken(items.size(), false);
   for (uint64_t story : story_order) {
     for (size_t i = 0; i < items.size(); ++i) {
-      if (!taken[i] && items[i].story_id == story) {
-        alerts.push_back(items[i].alert);
+      if (!taken[i] && items[i]->story_id == story) {
+        alerts.push_back(items[i]->alert);
         taken[i] = true;
         if (story == 0) break;  // story 0: each alert on its own
       }
     }
   }
   return alerts;
-}
-
-int CrashAfterSendsFromEnvironment() {
-  const char* value = std::getenv("KUZET_TEST_CRASH_AFTER_SEND");
-  return value ? std::atoi(value) : 0;
 }
 
 }  // namespace
@@ -62,41 +65,101 @@ int64_t NowMicros() {
       .count();
 }
 
+std::vector<std::string> ChannelKeys(const RuleRoute& route) {
+  std::vector<std::string> keys;
+  std::map<std::string, int, std::less<>> seen;
+  for (const auto& channel : route.channels) {
+    std::string key(channel->key());
+    int n = ++seen[key];
+    keys.push_back(n == 1 ? key : key + "#" + std::to_string(n));
+  }
+  return keys;
+}
+
 DeliveryWorker::DeliveryWorker(AlertOutbox& outbox, WorkerOptions options)
-    : outbox_(outbox),
-      options_(std::move(options)),
-      rate_cap_(options_.policy.max_per_hour),
-      crash_after_sends_(CrashAfterSendsFromEnvironment()) {}
+    : outbox_(outbox), options_(std::move(options)), rate_cap_(options_.policy.max_per_hour) {}
 
 const RuleRoute& DeliveryWorker::RouteFor(const std::string& rule_id) const {
   auto it = options_.routes.find(rule_id);
   return it == options_.routes.end() ? options_.fallback : it->second;
 }
 
-void DeliveryWorker::AfterSuccessfulSend() {
-  if (crash_after_sends_ > 0 && ++sends_ >= crash_after_sends_) {
-    // Test only (see the header): die like kill -9 would, between send and mark.
-    std::fprintf(stderr, "KUZET_TEST_CRASH_AFTER_SEND: exiting after a send, before marking\n");
-    _exit(86);
+std::vector<ChannelState> DeliveryWorker::StatesFor(const DueAlert& due,
+                                                    const RuleRoute& route) const {
+  std::vector<ChannelState> states;
+  for (const std::string& key : ChannelKeys(route)) {
+    auto known = std::find_if(due.channels.begin(), due.channels.end(),
+                              [&](const ChannelState& c) { return c.channel == key; });
+    if (known != due.channels.end()) {
+      states.push_back(*known);
+      continue;
+    }
+    // Not tried yet. An entry with no channel state at all may come from before per-channel
+    // state, when `attempts` counted every channel's tries: keep counting from there, so an old
+    // alert still stops at max_attempts.
+    ChannelState fresh;
+    fresh.channel = key;
+    fresh.attempts = due.channels.empty() ? due.attempts : 0;
+    fresh.at_us = due.due_us;
+    states.push_back(std::move(fresh));
   }
+  return states;
 }
 
-Status DeliveryWorker::HandleFailure(const DueAlert& due, const Status& error, int64_t now_us,
-                                     PassStats& stats) {
-  uint32_t attempts = due.attempts + 1;
-  if (!IsRetryable(error) || attempts >= static_cast<uint32_t>(options_.policy.max_attempts)) {
-    spdlog::error(
-        "alert {}: failed after {} attempt(s), kept as failed (see `kuzet alerts "
-        "--failed`): {}",
-        due.mention_id, attempts, error.message());
-    ++stats.failed;
-    return outbox_.MarkFailed(due.mention_id, error.message());
+Status DeliveryWorker::Record(uint64_t mention_id, const AlertChannel& channel, const Status& sent,
+                              int64_t now_us, ChannelState& state) {
+  if (sent.ok()) {
+    state.state = ChannelState::State::kSent;
+    state.at_us = now_us;
+  } else {
+    state.attempts += 1;
+    state.last_error = ChannelError(channel, sent);
+    if (!IsRetryable(sent) ||
+        state.attempts >= static_cast<uint32_t>(std::max(options_.policy.max_attempts, 1))) {
+      state.state = ChannelState::State::kFailed;
+      state.at_us = now_us;
+      spdlog::error("alert {}: {} given up after {} attempt(s): {}", mention_id, state.channel,
+                    state.attempts, state.last_error);
+    } else {
+      auto delay = BackoffDelay(options_.policy, state.attempts);
+      state.at_us = now_us + delay.count();
+      spdlog::warn("alert {}: {} attempt {} failed, retrying in {} s: {}", mention_id,
+                   state.channel, state.attempts,
+                   std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
+                   state.last_error);
+    }
   }
-  auto delay = BackoffDelay(options_.policy, attempts);
-  spdlog::warn("alert {}: attempt {} failed, retrying in {} s: {}", due.mention_id, attempts,
-               std::chrono::duration_cast<std::chrono::seconds>(delay).count(), error.message());
-  ++stats.retried;
-  return outbox_.Reschedule(due.mention_id, now_us + delay.count(), error.message());
+  return outbox_.RecordChannel(mention_id, state);
+}
+
+Status DeliveryWorker::Settle(const DueAlert& due, const std::vector<ChannelState>& states,
+                              int64_t now_us, PassStats& stats) {
+  const ChannelState* next = nullptr;  // the pending channel due first
+  const ChannelState* failed = nullptr;
+  std::string errors;  // the failures of this alert, one line each (`kuzet alerts --failed`)
+  for (const ChannelState& state : states) {
+    if (state.state == ChannelState::State::kPending && (!next || state.at_us < next->at_us)) {
+      next = &state;
+    }
+    if (state.state == ChannelState::State::kFailed && !failed) failed = &state;
+    if (state.state != ChannelState::State::kSent && !state.last_error.empty()) {
+      errors += (errors.empty() ? "" : "\n") + state.last_error;
+    }
+  }
+  if (next != nullptr) {
+    ++stats.retried;
+    return outbox_.Reschedule(due.mention_id, std::max(next->at_us, now_us), errors);
+  }
+  if (failed != nullptr) {
+    ++stats.failed;
+    spdlog::error(
+        "alert {}: kept as failed (see `kuzet alerts --failed`); {} given up after {} "
+        "attempt(s): {}",
+        due.mention_id, failed->channel, failed->attempts, failed->last_error);
+    return outbox_.MarkFailed(due.mention_id, errors);
+  }
+  ++stats.sent;
+  return outbox_.MarkSent(due.mention_id, now_us);
 }
 
 Status DeliveryWorker::DeliverOne(const DueAlert& due, const OutboxAlert& item,
@@ -105,15 +168,22 @@ Status DeliveryWorker::DeliverOne(const DueAlert& due, const OutboxAlert& item,
     ++stats.waiting;
     return Status::Ok();
   }
-  Status sent =
-      SendToAll(route, [&](const AlertChannel& channel) { return channel.Deliver(item.alert); });
-  if (!sent.ok()) return HandleFailure(due, sent, now_us, stats);
-  AfterSuccessfulSend();
-  rate_cap_.Record(now_us);
-  ++stats.messages;
-  ++stats.sent;
-  spdlog::info("alert {} ({}) delivered", due.mention_id, item.alert.rule_id);
-  return outbox_.MarkSent(due.mention_id, now_us);
+  std::vector<ChannelState> states = StatesFor(due, route);
+  bool accepted = false;
+  for (size_t i = 0; i < states.size(); ++i) {
+    if (!IsDue(states[i], now_us)) continue;  // sent, given up, or backing off
+    Status sent = route.channels[i]->Deliver(item.alert);
+    accepted |= sent.ok();
+    if (Status s = Record(due.mention_id, *route.channels[i], sent, now_us, states[i]); !s.ok()) {
+      return s;
+    }
+  }
+  if (accepted) {
+    rate_cap_.Record(now_us);
+    ++stats.messages;
+    spdlog::info("alert {} ({}) delivered", due.mention_id, item.alert.rule_id);
+  }
+  return Settle(due, states, now_us, stats);
 }
 
 Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
@@ -125,27 +195,44 @@ Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vect
     stats.waiting += static_cast<int>(due.size());
     return Status::Ok();
   }
-  Digest digest;
-  uint64_t first_id = due.front().mention_id;
-  for (const DueAlert& d : due) first_id = std::min(first_id, d.mention_id);
-  // The lowest mention id names the digest, so a resend after a crash keeps its Message-ID.
-  digest.id = rule_id + "." + std::to_string(first_id);
-  digest.alerts = GroupedByStory(items);
-  Status sent =
-      SendToAll(route, [&](const AlertChannel& channel) { return channel.DeliverDigest(digest); });
-  if (!sent.ok()) {
-    for (const DueAlert& d : due) {
-      if (Status s = HandleFailure(d, sent, now_us, stats); !s.ok()) return s;
+  std::vector<std::vector<ChannelState>> states;
+  for (const DueAlert& d : due) states.push_back(StatesFor(d, route));
+  bool accepted = false;
+  // Each channel gets the alerts it has not accepted yet, so after a partial failure the
+  // channel that failed gets the same digest again and the others nothing.
+  for (size_t c = 0; c < route.channels.size(); ++c) {
+    std::vector<size_t> members;
+    std::vector<const OutboxAlert*> member_items;
+    for (size_t i = 0; i < due.size(); ++i) {
+      if (IsDue(states[i][c], now_us)) {
+        members.push_back(i);
+        member_items.push_back(&items[i]);
+      }
     }
-    return Status::Ok();
+    if (members.empty()) continue;
+    // The lowest mention id names the digest, so a resend after a crash keeps its Message-ID.
+    uint64_t first_id = due[members.front()].mention_id;
+    for (size_t i : members) first_id = std::min(first_id, due[i].mention_id);
+    Digest digest;
+    digest.id = rule_id + "." + std::to_string(first_id);
+    digest.alerts = GroupedByStory(member_items);
+    Status sent = route.channels[c]->DeliverDigest(digest);
+    if (sent.ok()) {
+      accepted = true;
+      spdlog::info("digest {} with {} alert(s) delivered by {}", digest.id, members.size(),
+                   route.channels[c]->name());
+    }
+    for (size_t i : members) {
+      Status s = Record(due[i].mention_id, *route.channels[c], sent, now_us, states[i][c]);
+      if (!s.ok()) return s;
+    }
   }
-  AfterSuccessfulSend();
-  rate_cap_.Record(now_us);
-  ++stats.messages;
-  spdlog::info("digest {} with {} alert(s) delivered", digest.id, due.size());
-  for (const DueAlert& d : due) {
-    if (Status s = outbox_.MarkSent(d.mention_id, now_us); !s.ok()) return s;
-    ++stats.sent;
+  if (accepted) {
+    rate_cap_.Record(now_us);
+    ++stats.messages;
+  }
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (Status s = Settle(due[i], states[i], now_us, stats); !s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -1,18 +1,22 @@
 // The durable outbox worker: takes due alerts from the store's outbox, delivers them through the
 // rule's channels, then marks them sent (issue #8).
 //
-// Exactly once, as far as a crash allows: an outbox entry is written in the same atomic batch as
-// its mention, and it leaves the outbox only after every channel of its rule accepted it
-// (send, THEN mark). After kill -9 at any point a restart finds the entry still pending and sends
-// it; the only repeat possible is a crash between send and mark, and the resend carries the same
-// Message-ID (<kuzet.{mention id}@domain>, mime.h) and JSON "id".
+// Exactly once per channel, as far as a crash allows (issue #15 item 8): an outbox entry is
+// written in the same atomic batch as its mention, and every channel's outcome is recorded in it
+// right after that channel's send (send, THEN record). A retry goes only to the channels that have
+// not accepted the alert yet, each with a backoff and max_attempts of its own, so a dead webhook
+// never makes the e-mail go out again. The alert leaves the outbox as sent when every channel
+// accepted it, and as failed when every channel has either accepted or been given up on. After
+// kill -9 at any point a restart finds the entry still pending with the channels recorded so far;
+// the only repeat possible is the one channel whose send a crash separated from its record, and
+// the resend carries the same Message-ID (<kuzet.{mention id}@domain>, mime.h) and JSON "id".
 //
 // Per rule: immediate (one message per mention) or digest (one message per rule listing every
 // waiting mention, sent once the oldest has waited the digest interval). An hourly cap (excess
 // waits in the outbox, never dropped), quiet repeats (DeliveryPolicy::quiet_repeats), and retries
-// with exponential backoff; after max_attempts failures, or at once for a permanent error (bad
-// address, login denied: IsRetryable false), the entry is marked failed and logged, to be listed
-// by `kuzet alerts --failed` and requeued by `kuzet alerts --retry`.
+// with exponential backoff; after max_attempts failures on a channel, or at once for a permanent
+// error (bad address, login denied: IsRetryable false), that channel is given up and logged, and
+// the alert is listed by `kuzet alerts --failed` and requeued by `kuzet alerts --retry`.
 #pragma once
 
 #include <chrono>
@@ -32,11 +36,23 @@
 
 namespace kuzet::alert {
 
+// One channel's share of an alert (storage's ChannelDelivery, as the worker sees it).
+struct ChannelState {
+  std::string channel;  // the channel's key in its route (ChannelKeys)
+  enum class State { kPending, kSent, kFailed } state = State::kPending;
+  uint32_t attempts = 0;   // failed attempts on this channel
+  std::string last_error;  // its last failure, named by the channel; empty before any
+  int64_t at_us = 0;       // kPending: next attempt due; kSent: accepted; kFailed: given up
+};
+
 // One pending outbox entry, as the worker sees it.
 struct DueAlert {
   uint64_t mention_id = 0;
   int64_t due_us = 0;
-  uint32_t attempts = 0;  // failed attempts so far
+  uint32_t attempts = 0;  // passes that left it undelivered so far
+  // Channels tried so far. A route channel not listed is pending; when none is listed (a record
+  // from before per-channel state, or none tried yet) each starts from `attempts`.
+  std::vector<ChannelState> channels;
 };
 
 // A due entry's content: the alert to send and the story it belongs to.
@@ -57,13 +73,18 @@ class AlertOutbox {
   // True when another mention of `story_id` for `rule_id` was already sent (or quieted).
   virtual Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
                                     uint64_t except_mention_id) = 0;
+  // One channel's outcome, recorded in the pending entry before the next send.
+  virtual Status RecordChannel(uint64_t mention_id, const ChannelState& channel) = 0;
+  // The alert leaves the outbox: every channel accepted it (or it was quieted).
   virtual Status MarkSent(uint64_t mention_id, int64_t sent_us) = 0;
+  // Some channel is still pending: the entry is due again at next_due_us.
   virtual Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) = 0;
+  // No channel is pending and at least one was given up on.
   virtual Status MarkFailed(uint64_t mention_id, const std::string& error) = 0;
 };
 
 // Where one rule's alerts go. An alert counts as delivered when every channel accepted it; a
-// retry goes to every channel again (they see the same id, so a repeat is recognisable).
+// retry goes only to the channels that have not (each sees the same id as the first time).
 struct RuleRoute {
   std::vector<std::shared_ptr<const AlertChannel>> channels;
   bool digest = false;
@@ -78,20 +99,21 @@ struct WorkerOptions {
   size_t batch = 200;                             // due entries read per pass
 };
 
+// The keys the outbox records a route's channels under, in route order: each channel's key(),
+// with "#2", "#3", ... appended to a repeated one.
+std::vector<std::string> ChannelKeys(const RuleRoute& route);
+
 struct PassStats {
-  int sent = 0;      // alerts delivered (a digest counts each alert it carries)
-  int messages = 0;  // messages per channel set (a digest is one)
+  int sent = 0;      // alerts delivered on every channel (a digest counts each alert it carries)
+  int messages = 0;  // alerts or digests accepted by at least one channel (what the cap counts)
   int quieted = 0;   // marked sent without a message (story already alerted)
-  int retried = 0;   // rescheduled after a retryable failure
-  int failed = 0;    // marked failed
+  int retried = 0;   // rescheduled: some channel failed and will be retried
+  int failed = 0;    // marked failed: no channel left to try, at least one given up
   int waiting = 0;   // due but held back by the rate cap or a digest not yet due
 };
 
 class DeliveryWorker {
  public:
-  // Test only: when the environment variable KUZET_TEST_CRASH_AFTER_SEND is set to a number N
-  // at construction, the process _exit(86)s right after its N-th successful delivery and before
-  // marking it sent, to test the crash window between send and mark.
   DeliveryWorker(AlertOutbox& outbox, WorkerOptions options);
 
   // One pass over what is due at now_us. Errors are store errors (delivery failures are handled
@@ -109,15 +131,19 @@ class DeliveryWorker {
   Status DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
                        const std::vector<OutboxAlert>& items, const RuleRoute& route,
                        int64_t now_us, PassStats& stats);
-  Status HandleFailure(const DueAlert& due, const Status& error, int64_t now_us, PassStats& stats);
+  // The state of each route channel (route order) for an entry.
+  std::vector<ChannelState> StatesFor(const DueAlert& due, const RuleRoute& route) const;
+  // Applies one send's outcome to a channel's state, logs it, and records it in the outbox.
+  Status Record(uint64_t mention_id, const AlertChannel& channel, const Status& sent,
+                int64_t now_us, ChannelState& state);
+  // After a pass over an entry's channels: sent, rescheduled or failed.
+  Status Settle(const DueAlert& due, const std::vector<ChannelState>& states, int64_t now_us,
+                PassStats& stats);
   const RuleRoute& RouteFor(const std::string& rule_id) const;
-  void AfterSuccessfulSend();
 
   AlertOutbox& outbox_;
   WorkerOptions options_;
   HourlyRateCap rate_cap_;
-  int crash_after_sends_ = 0;  // test only; 0: never
-  int sends_ = 0;
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -42,7 +42,8 @@ std::string WebhookOrigin(const std::string& url) {
 
 WebhookSender::WebhookSender(WebhookSettings settings) : settings_(std::move(settings)) {}
 
-Status WebhookSender::Send(const std::string& url, const std::string& json) const {
+Status WebhookSender::Send(const std::string& url, const std::string& json,
+                           const std::string& idempotency_key) const {
   const std::string origin = WebhookOrigin(url);
   if (origin.empty()) {
     return Status::InvalidArgument("webhook: URL must be http:// or https:// and parse");
@@ -52,6 +53,18 @@ Status WebhookSender::Send(const std::string& url, const std::string& json) cons
   if (!curl) return Status::Unavailable(where + "cannot initialise libcurl");
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(
       curl_slist_append(nullptr, "Content-Type: application/json"), curl_slist_free_all);
+  if (!idempotency_key.empty()) {
+    // An sf-string (RFC 8941 section 3.3.3): quoted, and the key never holds '"' or '\'.
+    for (char ch : idempotency_key) {
+      if (ch < 0x20 || ch > 0x7e || ch == '"' || ch == '\\') {
+        return Status::InvalidArgument(
+            where + "idempotency key must be printable ASCII without '\"' or '\\'");
+      }
+    }
+    curl_slist* with_key =
+        curl_slist_append(headers.get(), ("Idempotency-Key: \"" + idempotency_key + "\"").c_str());
+    if (with_key == nullptr) return Status::Unavailable(where + "out of memory");
+  }
   CURL* c = curl.get();
   char error[CURL_ERROR_SIZE] = "";
   std::string response;

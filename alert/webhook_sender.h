@@ -28,8 +28,12 @@ class WebhookSender {
   //   kInvalidArgument bad URL or any other status (the endpoint rejects the request as such).
   // Messages name scheme://host:port and the HTTP status, never the URL path or query, which
   // often carries a secret token.
+  // A non-empty `idempotency_key` is sent as `Idempotency-Key: "<key>"`
+  // (draft-ietf-httpapi-idempotency-key-header): the same for a resend after a crash, so the
+  // receiver can drop the repeat. It must be printable ASCII without `"` or `\`.
   // Thread-safe: each call uses its own connection.
-  Status Send(const std::string& url, const std::string& json) const;
+  Status Send(const std::string& url, const std::string& json,
+              const std::string& idempotency_key = "") const;
 
  private:
   WebhookSettings settings_;

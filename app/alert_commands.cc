@@ -69,7 +69,10 @@ int AlertsCommand(const AlertsOptions& options) {
                 failed->empty() ? "" : " (see `kuzet alerts --failed`)");
     return 0;
   }
-  std::printf("%-10s %-8s %-20s %s\n", "mention", "attempts", "rule", "url / last error");
+  // Per alert its rule and URL, then per channel what happened to it: a channel given up on
+  // ("failed") beside one that delivered ("sent", never repeated) or still waits ("pending").
+  std::printf("%-10s %-20s %s\n", "mention", "rule", "url");
+  std::printf("%-10s %-9s %-8s %-8s %s\n", "", "channel", "state", "attempts", "last error");
   for (const storage::OutboxEntry& entry : *failed) {
     std::string rule, url;
     if (auto mention = (*store)->GetMention(entry.mention_id);
@@ -77,9 +80,22 @@ int AlertsCommand(const AlertsOptions& options) {
       rule = (*mention)->rule_id;
       url = (*mention)->url;
     }
-    std::printf("%-10llu %-8u %-20s %s\n", static_cast<unsigned long long>(entry.mention_id),
-                entry.attempts, rule.c_str(), url.c_str());
-    std::printf("%-10s %-8s %-20s %s\n", "", "", "", FirstLine(entry.last_error).c_str());
+    std::printf("%-10llu %-20s %s\n", static_cast<unsigned long long>(entry.mention_id),
+                rule.c_str(), url.c_str());
+    if (entry.channels.empty()) {  // given up before any channel was tried, or an old record
+      std::printf("%-10s %-9s %-8s %-8u %s\n", "", "(all)", "failed", entry.attempts,
+                  FirstLine(entry.last_error).c_str());
+    }
+    for (const storage::ChannelDelivery& channel : entry.channels) {
+      using State = storage::ChannelDelivery::State;
+      // attempts counts failures; a sent channel also made the attempt that succeeded.
+      uint32_t tries = channel.attempts + (channel.state == State::kSent ? 1 : 0);
+      const char* state = channel.state == State::kSent     ? "sent"
+                          : channel.state == State::kFailed ? "failed"
+                                                            : "pending";
+      std::printf("%-10s %-9s %-8s %-8u %s\n", "", channel.channel.c_str(), state, tries,
+                  FirstLine(channel.last_error).c_str());
+    }
   }
   std::printf("%zu failed alert(s); `kuzet alerts --retry` requeues them\n", failed->size());
   return 0;

@@ -41,14 +41,44 @@ alert::Alert AlertFromMention(const storage::Mention& mention, const config::Con
   return a;
 }
 
+namespace {
+
+// The two spellings of one channel's delivery state: the worker's and the store's.
+alert::ChannelState FromStore(const storage::ChannelDelivery& c) {
+  using State = storage::ChannelDelivery::State;
+  return alert::ChannelState{c.channel,
+                             c.state == State::kSent     ? alert::ChannelState::State::kSent
+                             : c.state == State::kFailed ? alert::ChannelState::State::kFailed
+                                                         : alert::ChannelState::State::kPending,
+                             c.attempts, c.last_error, c.at_us};
+}
+
+storage::ChannelDelivery ToStore(const alert::ChannelState& c) {
+  using State = alert::ChannelState::State;
+  return storage::ChannelDelivery{c.channel,
+                                  c.state == State::kSent ? storage::ChannelDelivery::State::kSent
+                                  : c.state == State::kFailed
+                                      ? storage::ChannelDelivery::State::kFailed
+                                      : storage::ChannelDelivery::State::kPending,
+                                  c.attempts, c.last_error, c.at_us};
+}
+
+}  // namespace
+
 Result<std::vector<alert::DueAlert>> StoreAlertOutbox::Due(int64_t now_us, size_t limit) {
   auto entries = store_.DueAlerts(now_us, limit);
   if (!entries.ok()) return entries.status();
   std::vector<alert::DueAlert> due;
   for (const storage::OutboxEntry& e : *entries) {
-    due.push_back(alert::DueAlert{e.mention_id, e.due_us, e.attempts});
+    alert::DueAlert d{e.mention_id, e.due_us, e.attempts, {}};
+    for (const storage::ChannelDelivery& c : e.channels) d.channels.push_back(FromStore(c));
+    due.push_back(std::move(d));
   }
   return due;
+}
+
+Status StoreAlertOutbox::RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) {
+  return store_.RecordAlertChannel(mention_id, ToStore(channel));
 }
 
 Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mention_id) {

@@ -30,6 +30,7 @@ class StoreAlertOutbox : public alert::AlertOutbox {
   Result<std::optional<alert::OutboxAlert>> Load(uint64_t mention_id) override;
   Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
                             uint64_t except_mention_id) override;
+  Status RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) override;
   Status MarkSent(uint64_t mention_id, int64_t sent_us) override;
   Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override;
   Status MarkFailed(uint64_t mention_id, const std::string& error) override;

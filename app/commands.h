@@ -72,6 +72,14 @@ struct CompactOptions {
 };
 int CompactCommand(const CompactOptions& options);
 
+// repair: reopens a store whose write-ahead log is damaged (which `run` and the queries refuse),
+// keeping everything before the damage; prints what was dropped and where the damaged logs were
+// copied. Needs the data dir to itself.
+struct RepairOptions {
+  std::string config_path, data_dir;
+};
+int RepairCommand(const RepairOptions& options);
+
 struct ExtractOptions {
   std::vector<std::string> inputs;  // files (.gz read as such), URLs, or "-" for stdin
   std::string base_url;

@@ -81,6 +81,40 @@ void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pi
               stats.feeds_fetched, static_cast<double>(stats.bytes) / 1e6, seconds);
 }
 
+// The store and the crawl state share the data dir's disk. A fatal fault of either comes before
+// a full disk: it is the one that decides what kuzet does.
+storage::StorageFault DataDirFault(const storage::Store& store, const crawler::CrawlState& state) {
+  storage::StorageFault store_fault = store.Fault(), state_fault = state.Fault();
+  if (store_fault.kind == storage::StorageFault::Kind::kFatal) return store_fault;
+  if (state_fault.kind == storage::StorageFault::Kind::kFatal) return state_fault;
+  return store_fault.ok() ? state_fault : store_fault;
+}
+
+std::string FatalStorageMessage(const storage::StorageFault& fault, const std::string& data_dir) {
+  return "storage failed, kuzet stops: " + fault.message +
+         ". Check the disk and the data dir. A damaged store must be restored from a backup (a "
+         "damaged write-ahead log alone is recovered by `kuzet repair --data-dir " +
+         data_dir + "`). The crawl queue is kept: the next start resumes it.";
+}
+
+// Queues again the pages the pipeline could not store (the crawler took them out of its queue).
+// They stay in `pending` while the crawl state cannot be written either.
+void QueueAgain(crawler::CrawlState& state, std::vector<crawler::QueuedUrl>& pending) {
+  if (pending.empty()) return;
+  crawler::CrawlStateChange change;
+  for (const crawler::QueuedUrl& q : pending) change.Enqueue(q);
+  if (Status s = state.Commit(change); !s.ok()) {
+    spdlog::error("{} page(s) not stored cannot be queued again yet: {}", pending.size(),
+                  s.message());
+    return;
+  }
+  spdlog::warn("{} page(s) not stored are queued again, for the next crawl", pending.size());
+  pending.clear();
+}
+
+// How often a paused daemon tries to resume writing on a full disk.
+constexpr std::chrono::seconds kDiskFullRetry(5);
+
 }  // namespace
 
 int CheckConfigCommand(const std::string& config_path) {
@@ -123,6 +157,15 @@ int CrawlOnceCommand(const CrawlOptions& options) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   PrintSummary(*sites, pipeline, stats, seconds);
+  std::vector<crawler::QueuedUrl> unstored = pipeline.unstored();
+  QueueAgain(**state, unstored);
+  if (storage::StorageFault fault = DataDirFault(**store, **state); !fault.ok()) {
+    std::cerr << (fault.kind == storage::StorageFault::Kind::kFatal
+                      ? FatalStorageMessage(fault, setup->config.settings.data_dir)
+                      : fault.message)
+              << "\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -184,6 +227,9 @@ int RunCommand(const std::string& config_path) {
   using Clock = std::chrono::steady_clock;
   bool stopping = false;
   bool reload = false;
+  int exit_code = 0;
+  const std::string data_dir = setup->config.settings.data_dir;
+  std::vector<crawler::QueuedUrl> unstored;  // pages to queue again once the crawl state can
 
   // Waits up to `timeout` for a signal; SIGTERM/SIGINT also stop the crawl in progress.
   auto wait_for_signal = [&](std::chrono::milliseconds timeout) {
@@ -212,10 +258,19 @@ int RunCommand(const std::string& config_path) {
       PagePipeline pipeline(setup->matcher, **store);
       auto crawl = std::async(std::launch::async,
                               [&]() { return site_crawler->CrawlOnce(due, pipeline, true); });
+      bool storage_stop = false;
       while (crawl.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
         wait_for_signal(std::chrono::milliseconds(200));
+        // A store that cannot keep what is fetched stops the crawl at once: fetches in flight are
+        // dropped (they stay in the crawl queue) rather than fetched for nothing.
+        if (!storage_stop && !DataDirFault(**store, **state).ok()) {
+          storage_stop = true;
+          site_crawler->Stop(std::chrono::milliseconds(0));
+        }
       }
       crawler::CrawlStats stats = crawl.get();
+      unstored.insert(unstored.end(), pipeline.unstored().begin(), pipeline.unstored().end());
+      QueueAgain(**state, unstored);
       for (const config::Site& site : due) {
         const SiteCounters& c =
             pipeline.counters().count(site.id) ? pipeline.counters().at(site.id) : SiteCounters{};
@@ -248,6 +303,34 @@ int RunCommand(const std::string& config_path) {
       systemd.Ready();
     }
     if (stopping) break;
+    if (storage::StorageFault fault = DataDirFault(**store, **state); !fault.ok()) {
+      if (fault.kind == storage::StorageFault::Kind::kFatal) {
+        spdlog::error("{}", FatalStorageMessage(fault, data_dir));
+        exit_code = 1;
+        break;
+      }
+      // A full disk: nothing is written until space returns; then the crawl goes on where it
+      // stopped (its queue holds what was not stored).
+      spdlog::error("{}; crawling paused, trying again every {} s", fault.message,
+                    kDiskFullRetry.count());
+      while (!stopping && fault.kind == storage::StorageFault::Kind::kDiskFull) {
+        wait_for_signal(kDiskFullRetry);
+        (*store)->ResumeWrites();
+        (*state)->ResumeWrites();
+        fault = DataDirFault(**store, **state);
+      }
+      if (stopping) break;
+      if (fault.kind == storage::StorageFault::Kind::kFatal) {
+        spdlog::error("{}", FatalStorageMessage(fault, data_dir));
+        exit_code = 1;
+        break;
+      }
+      spdlog::warn("space returned in {}: writing resumed, crawling again", data_dir);
+      QueueAgain(**state, unstored);
+      // Stop() ended the last crawler for good; a new one resumes the queue.
+      site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
+      continue;
+    }
     // Sleep until the next site is due, waking at least once a minute and on any signal, and
     // at least a second after the last round began (a site due again at once waits that long).
     auto next = site_crawler->NextDue(setup->config.sites);
@@ -261,7 +344,7 @@ int RunCommand(const std::string& config_path) {
   }
   alert_thread.reset();  // after the alert in flight
   spdlog::info("kuzet stopped");
-  return 0;
+  return exit_code;
 }
 
 }  // namespace kuzet::app

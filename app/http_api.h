@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/output_text.h"  // ToValidUtf8
 #include "config/status.h"
 #include "storage/store.h"
 
@@ -53,9 +54,6 @@ struct SnippetParts {
 };
 SnippetParts SplitSnippet(const std::string& snippet, uint32_t mark_begin, uint32_t mark_end);
 
-// Valid UTF-8: each malformed sequence replaced by U+FFFD.
-std::string ToValidUtf8(const std::string& bytes);
-
 // MentionToJson plus "snippet_parts": {before, match, after}.
 nlohmann::json MentionToApiJson(const storage::Mention& mention);
 
@@ -74,6 +72,7 @@ struct MetricsSnapshot {
   uint64_t mentions_total = 0;
   std::map<std::string, uint64_t> mentions_by_rule;
   std::map<std::pair<std::string, int>, uint64_t> requests;  // (route, status) → count
+  uint64_t connections_cut_off = 0;  // closed for overstaying a deadline (http_deadlines.h)
   double catch_up_age_seconds = 0;
   double process_start_time_seconds = 0;
 };

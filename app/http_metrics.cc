@@ -61,6 +61,9 @@ std::string RenderMetrics(const MetricsSnapshot& m) {
     out << "kuzet_http_requests_total{route=\"" << LabelValue(key.first) << "\",code=\""
         << key.second << "\"} " << count << "\n";
   }
+  Family(out, "kuzet_http_connections_cut_off_total", "counter",
+         "HTTP connections closed for overstaying the request or response deadline.");
+  out << "kuzet_http_connections_cut_off_total " << m.connections_cut_off << "\n";
   Family(out, "kuzet_store_catch_up_age_seconds", "gauge",
          "Seconds since this server last caught up with the store's writer.");
   out << "kuzet_store_catch_up_age_seconds " << Number(m.catch_up_age_seconds) << "\n";

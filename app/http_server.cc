@@ -1,19 +1,27 @@
-// The HTTP server: routes, bearer authentication, bounds, catch-up with the store's writer.
+// The HTTP server: GNU libmicrohttpd event loops, routes, bearer authentication, the limits in
+// http_server.h, catch-up with the store's writer.
 #include "app/http_server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <charconv>
-#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
-#include <deque>
-#include <thread>
+#include <cstring>
 
-#include <httplib.h>
+#include <microhttpd.h>
 #include <spdlog/spdlog.h>
 
 #include "app/http_api.h"
+#include "app/http_deadlines.h"
 #include "app/mention_format.h"
 #include "app/time_bound.h"
 #include "storage/store.h"
@@ -25,56 +33,10 @@ namespace {
 constexpr size_t kMaxApiLimit = 1000;
 constexpr size_t kMaxFeedLimit = 200;
 constexpr size_t kFeedDefaultLimit = 50;
-constexpr size_t kMaxBodyBytes = 8 * 1024;  // GET only: any body is a mistake or an attack
-// cpp-httplib's ThreadPool queues without limit; this one makes the accept loop wait when
-// `max_queued` connections wait for a thread, so a flood fills the kernel's backlog instead of
-// memory (and dropping a queued job would leak its socket).
-class BoundedThreadPool : public httplib::TaskQueue {
- public:
-  BoundedThreadPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
-    for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
-  }
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    not_full_.wait(lock, [&] { return jobs_.size() < max_queued_ || shutdown_; });
-    jobs_.push_back(std::move(fn));
-    not_empty_.notify_one();
-  }
-  void shutdown() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      shutdown_ = true;
-    }
-    not_empty_.notify_all();
-    not_full_.notify_all();
-    for (std::thread& t : workers_) t.join();
-  }
-
- private:
-  void Work() {
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        not_empty_.wait(lock, [&] { return !jobs_.empty() || shutdown_; });
-        if (jobs_.empty()) return;  // shut down and drained
-        fn = std::move(jobs_.front());
-        jobs_.pop_front();
-        not_full_.notify_one();
-      }
-      fn();
-    }
-  }
-  const size_t max_queued_;
-  std::mutex mu_;
-  std::condition_variable not_empty_, not_full_;
-  std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> workers_;
-  bool shutdown_ = false;
-};
+constexpr size_t kMaxHeaderLines = 100;
 
 // Compares without an early exit, so the time taken does not reveal how much of a guess matched.
-bool ConstantTimeEquals(const std::string& given, const std::string& expected) {
+bool ConstantTimeEquals(std::string_view given, std::string_view expected) {
   unsigned char diff = given.size() == expected.size() ? 0 : 1;
   for (size_t i = 0; i < expected.size(); ++i) {
     unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
@@ -83,24 +45,34 @@ bool ConstantTimeEquals(const std::string& given, const std::string& expected) {
   return diff == 0;
 }
 
+// What a route answers. Header names and values are constants of this file, never request or
+// stored text (so no CR/LF can reach a header).
+struct Reply {
+  int status = 200;
+  std::string body;
+  const char* content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<const char*, const char*>> headers;
+};
+
 std::string JsonText(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body) {
-  res.status = status;
-  res.set_content(JsonText(body) + "\n", "application/json; charset=utf-8");
+Reply JsonReply(int status, const nlohmann::json& body) {
+  Reply reply;
+  reply.status = status;
+  reply.body = JsonText(body) + "\n";
+  return reply;
 }
 
-void SendError(httplib::Response& res, int status, const std::string& message,
-               const std::string& parameter = "") {
-  nlohmann::json body = {{"error", message}};
-  if (!parameter.empty()) body["parameter"] = parameter;
-  SendJson(res, status, body);
+Reply ErrorReply(int status, const std::string& message, const std::string& parameter = "") {
+  nlohmann::json body = {{"error", ToValidUtf8(message)}};
+  if (!parameter.empty()) body["parameter"] = ToValidUtf8(parameter);
+  return JsonReply(status, body);
 }
 
 // A bounded set of route labels for metrics, whatever paths clients try.
-std::string RouteLabel(const std::string& path) {
+std::string RouteLabel(std::string_view path) {
   for (const char* route : {"/", "/api/mentions", "/feed.atom", "/metrics"}) {
     if (path == route) return route;
   }
@@ -122,8 +94,114 @@ std::string PercentEncode(const std::string& s) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> ParamList(const httplib::Request& req) {
-  return {req.params.begin(), req.params.end()};
+using ParamList = std::vector<std::pair<std::string, std::string>>;
+
+// The query parameters, percent-decoded by libmicrohttpd, in request order (repeats kept, so
+// ParseMentionParams can refuse them); exact bytes, NULs included.
+ParamList QueryParams(MHD_Connection* connection) {
+  ParamList params;
+  MHD_get_connection_values_n(
+      connection, MHD_GET_ARGUMENT_KIND,
+      [](void* cls, MHD_ValueKind, const char* key, size_t key_size, const char* value,
+         size_t value_size) {
+        auto* list = static_cast<ParamList*>(cls);
+        list->emplace_back(std::string(key, key_size),
+                           value == nullptr ? std::string() : std::string(value, value_size));
+        return MHD_YES;
+      },
+      &params);
+  return params;
+}
+
+bool HasParam(const ParamList& params, const std::string& name) {
+  for (const auto& param : params) {
+    if (param.first == name) return true;
+  }
+  return false;
+}
+
+std::string ClientAddress(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return "?";
+  char host[INET6_ADDRSTRLEN] = "?";
+  const sockaddr* addr = info->client_addr;
+  if (addr->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, host, sizeof host);
+  } else if (addr->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, host, sizeof host);
+  }
+  return host;
+}
+
+// libmicrohttpd's own messages (refused connections, protocol errors) come from hostile input as
+// often as not: logged, but at most one line a second, with a count of those left out.
+class RateLimitedLog {
+ public:
+  void Warn(const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::seconds(1)) {
+      ++suppressed_;
+      return;
+    }
+    if (suppressed_ > 0) {
+      spdlog::warn("http: {} (and {} similar messages left out)", message, suppressed_);
+    } else {
+      spdlog::warn("http: {}", message);
+    }
+    suppressed_ = 0;
+    last_ = now;
+  }
+
+ private:
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point last_{};
+  uint64_t suppressed_ = 0;
+};
+
+// The listening socket, made here rather than by libmicrohttpd so that its options are known:
+// SO_REUSEADDR (a restart may bind beside connections in TIME_WAIT) but never SO_REUSEPORT (with
+// it a second server on the port would silently take half the requests), and a real backlog.
+Result<int> OpenListenSocket(const std::string& listen, const ListenAddress& address, int backlog) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string port = std::to_string(address.port);
+  int gai = getaddrinfo(address.host.c_str(), port.c_str(), &hints, &found);
+  if (gai != 0 || found == nullptr) {
+    return Status::InvalidArgument("listen " + listen + ": no such address (" + gai_strerror(gai) +
+                                   ")");
+  }
+  int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  int error = errno;
+  if (fd >= 0) {
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, found->ai_addr, found->ai_addrlen) != 0 || ::listen(fd, backlog) != 0) {
+      error = errno;
+      close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(found);
+  if (fd >= 0) return fd;
+  if (error == EADDRINUSE) {
+    return Status::IOError("address already in use: " + listen +
+                           " (another kuzet serve or program listens there)");
+  }
+  return Status::IOError("listen " + listen + ": " + std::strerror(error));
+}
+
+int BoundPort(int fd) {
+  sockaddr_storage addr{};
+  socklen_t length = sizeof addr;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) return 0;
+  if (addr.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return 0;
 }
 
 }  // namespace
@@ -132,10 +210,11 @@ class HttpServer::Impl {
  public:
   HttpServerOptions options;
   std::unique_ptr<storage::Store> store;
-  httplib::Server server;
-  std::thread thread;
+  ConnectionDeadlines deadlines;
+  MHD_Daemon* daemon = nullptr;
   int port = 0;
   RequestCounters counters;
+  RateLimitedLog library_log;
   double start_time_seconds = static_cast<double>(NowMicros()) / 1e6;
 
   std::mutex catch_up_mu;
@@ -163,10 +242,19 @@ class HttpServer::Impl {
     last_catch_up_us.store(NowMicros());
   }
 
-  bool Authorized(const httplib::Request& req) const {
+  // RFC 6750 §2.1: "Bearer" (any case), one space, the token exactly as configured.
+  bool Authorized(MHD_Connection* connection) const {
     if (options.token.empty()) return true;
-    const std::string header = req.get_header_value("Authorization");
-    const std::string scheme = "Bearer ";  // RFC 6750 §2.1
+    const char* value = nullptr;
+    size_t size = 0;
+    if (MHD_lookup_connection_value_n(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION,
+                                      std::strlen(MHD_HTTP_HEADER_AUTHORIZATION), &value,
+                                      &size) != MHD_YES ||
+        value == nullptr) {
+      return false;
+    }
+    std::string_view header(value, size);
+    const std::string_view scheme = "Bearer ";
     if (header.size() <= scheme.size() ||
         !std::equal(scheme.begin(), scheme.end(), header.begin(),
                     [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
@@ -175,49 +263,47 @@ class HttpServer::Impl {
     return ConstantTimeEquals(header.substr(scheme.size()), options.token);
   }
 
-  void Mentions(const httplib::Request& req, httplib::Response& res) {
-    auto parsed = ParseMentionParams(ParamList(req),
-                                     {"since", "until", "rule", "lang", "site", "limit", "before"},
-                                     NowMicros(), kMaxApiLimit);
+  Reply Mentions(const ParamList& params) {
+    auto parsed =
+        ParseMentionParams(params, {"since", "until", "rule", "lang", "site", "limit", "before"},
+                           NowMicros(), kMaxApiLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
-      return SendError(res, 400, error->message, error->parameter);
+      return ErrorReply(400, error->message, error->parameter);
     }
     MentionRequest& request = std::get<MentionRequest>(parsed);
     MaybeCatchUp();
     auto page = QueryMentionPage(*store, request);
     if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
-      return SendError(res, 400, page.status().message(), "before");
+      return ErrorReply(400, page.status().message(), "before");
     }
-    if (!page.ok()) return SendError(res, 500, page.status().message());
+    if (!page.ok()) return ErrorReply(500, page.status().message());
     nlohmann::json mentions = nlohmann::json::array();
     for (const storage::Mention& m : page->mentions) mentions.push_back(MentionToApiJson(m));
     nlohmann::json body = {{"mentions", mentions}, {"next", nullptr}, {"next_before", nullptr}};
     if (page->next_before) {
       std::string cursor = std::to_string(*page->next_before);
       std::string next = "/api/mentions?";
-      for (const auto& [name, value] : req.params) {
+      for (const auto& [name, value] : params) {
         if (name != "before") next += PercentEncode(name) + "=" + PercentEncode(value) + "&";
       }
       next += "before=" + cursor;
       body["next"] = next;
       body["next_before"] = *page->next_before;
     }
-    SendJson(res, 200, body);
+    return JsonReply(200, body);
   }
 
-  void Feed(const httplib::Request& req, httplib::Response& res) {
-    auto params = ParamList(req);
-    bool has_limit = req.has_param("limit");
+  Reply Feed(const ParamList& params) {
     auto parsed =
         ParseMentionParams(params, {"rule", "lang", "site", "limit"}, NowMicros(), kMaxFeedLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
-      return SendError(res, 400, error->message, error->parameter);
+      return ErrorReply(400, error->message, error->parameter);
     }
     MentionRequest& request = std::get<MentionRequest>(parsed);
-    if (!has_limit) request.limit = kFeedDefaultLimit;
+    if (!HasParam(params, "limit")) request.limit = kFeedDefaultLimit;
     MaybeCatchUp();
     auto page = QueryMentionPage(*store, request);
-    if (!page.ok()) return SendError(res, 500, page.status().message());
+    if (!page.ok()) return ErrorReply(500, page.status().message());
     // The same feed id as `kuzet mentions --format atom` with these filters.
     std::string feed_id = "tag:kuzet,2026:mentions";
     std::string title = "Kuzet mentions";
@@ -230,88 +316,185 @@ class HttpServer::Impl {
       title += (title == "Kuzet mentions" ? ": " : ", ") + name + " " + value;
     }
     auto stories = LoadStoryPlaces(*store, page->mentions);
-    if (!stories.ok()) return SendError(res, 500, stories.status().message());
-    res.status = 200;
-    res.set_content(FormatMentionAtom(page->mentions, feed_id, title, NowMicros(), &*stories),
-                    "application/atom+xml; charset=utf-8");
+    if (!stories.ok()) return ErrorReply(500, stories.status().message());
+    Reply reply;
+    reply.body = FormatMentionAtom(page->mentions, feed_id, title, NowMicros(), &*stories);
+    reply.content_type = "application/atom+xml; charset=utf-8";
+    return reply;
   }
 
-  void Metrics(httplib::Response& res) {
+  Reply Metrics() {
     MaybeCatchUp();
     MetricsSnapshot snapshot;
     {
       std::lock_guard<std::mutex> lock(count_mu);
       Status status =
           CountNewMentions(*store, &counted_through, &mentions_total, &mentions_by_rule);
-      if (!status.ok()) return SendError(res, 500, status.message());
+      if (!status.ok()) return ErrorReply(500, status.message());
       snapshot.mentions_total = mentions_total;
       snapshot.mentions_by_rule = mentions_by_rule;
     }
     snapshot.requests = counters.Snapshot();
+    snapshot.connections_cut_off = deadlines.cut_off();
     int64_t caught_up = last_catch_up_us.load();
     snapshot.catch_up_age_seconds =
         caught_up == 0 ? 0 : static_cast<double>(NowMicros() - caught_up) / 1e6;
     snapshot.process_start_time_seconds = start_time_seconds;
-    res.status = 200;
-    res.set_content(RenderMetrics(snapshot), "text/plain; version=0.0.4; charset=utf-8");
+    Reply reply;
+    reply.body = RenderMetrics(snapshot);
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return reply;
   }
 
-  void Configure() {
-    server.new_task_queue = [this] {
-      return new BoundedThreadPool(options.threads, options.queued_connections);
-    };
-    server.set_payload_max_length(kMaxBodyBytes);
-    server.set_read_timeout(options.read_timeout);
-    server.set_write_timeout(options.write_timeout);
-    server.set_keep_alive_max_count(20);
-    server.set_keep_alive_timeout(1);
+  Reply Page() {
+    Reply reply;
+    reply.body = WebPageHtml();
+    reply.content_type = "text/html; charset=utf-8";
+    reply.headers = {{"Content-Security-Policy",
+                      "default-src 'none'; script-src 'unsafe-inline'; style-src "
+                      "'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'"}};
+    return reply;
+  }
 
-    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (req.path == "/" || Authorized(req)) return httplib::Server::HandlerResponse::Unhandled;
-      res.set_header("WWW-Authenticate", "Bearer realm=\"kuzet\"");  // RFC 6750 §3
-      SendError(res, 401, "a valid bearer token is required (Authorization: Bearer <token>)");
-      return httplib::Server::HandlerResponse::Handled;
-    });
-    server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-      counters.Count(RouteLabel(req.path), res.status);
-    });
-    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      // Asks a client that sent a malformed request to close the connection, rather than hold a
-      // worker thread through the keep-alive wait (cpp-httplib 0.11 does not close it itself).
-      if ((res.status == 400 || res.status == 413 || res.status == 414 || res.status == 431) &&
-          !res.has_header("Connection")) {
-        res.set_header("Connection", "close");
+  Reply Route(MHD_Connection* connection, std::string_view path, std::string_view method) {
+    if (method != "GET" && method != "HEAD") {
+      Reply reply = ErrorReply(405, "only GET and HEAD are served");
+      reply.headers = {{"Allow", "GET, HEAD"}};
+      return reply;
+    }
+    // GET carries no body (RFC 9110 §9.3.1): one announced is refused before it is read.
+    const char* length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_TRANSFER_ENCODING) != nullptr ||
+        (length != nullptr && std::strcmp(length, "0") != 0)) {
+      return ErrorReply(413, "a request body is not accepted");
+    }
+    if (MHD_get_connection_values(connection, MHD_HEADER_KIND, nullptr, nullptr) >
+        static_cast<int>(kMaxHeaderLines)) {
+      return ErrorReply(431, "more than " + std::to_string(kMaxHeaderLines) + " header lines");
+    }
+    if (path == "/") return Page();
+    if (!Authorized(connection)) {
+      Reply reply =
+          ErrorReply(401, "a valid bearer token is required (Authorization: Bearer <token>)");
+      reply.headers = {{"WWW-Authenticate", "Bearer realm=\"kuzet\""}};  // RFC 6750 §3
+      return reply;
+    }
+    if (path == "/api/mentions") return Mentions(QueryParams(connection));
+    if (path == "/feed.atom") return Feed(QueryParams(connection));
+    if (path == "/metrics") return Metrics();
+    return ErrorReply(404, "no such page: " + std::string(path));
+  }
+
+  MHD_Result Answer(MHD_Connection* connection, const char* url, const char* method) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info != nullptr && info->socket_context != nullptr) {
+      deadlines.Restart(static_cast<ConnectionDeadlines::Connection*>(info->socket_context),
+                        options.response_timeout);
+    }
+    std::string_view path = url == nullptr ? "" : url;
+    Reply reply;
+    try {
+      reply = Route(connection, path, method == nullptr ? "" : method);
+    } catch (const std::exception& e) {
+      reply = ErrorReply(500, std::string("internal error: ") + e.what());
+    }
+    if (reply.status >= 500) {
+      spdlog::warn("http: {} {} from {}: {} {}", method, ToValidUtf8(std::string(path)),
+                   ClientAddress(connection), reply.status, reply.body);
+    }
+    MHD_Response* response = MHD_create_response_from_buffer(reply.body.size(), reply.body.data(),
+                                                             MHD_RESPMEM_MUST_COPY);
+    if (response == nullptr) return MHD_NO;  // out of memory: libmicrohttpd closes
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, reply.content_type);
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : reply.headers) {
+      MHD_add_response_header(response, name, value);
+    }
+    // After a refused request the connection's state is suspect (an unread body, say): close it.
+    if (reply.status == 405 || reply.status == 413 || reply.status == 431) {
+      MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+    }
+    MHD_Result queued =
+        MHD_queue_response(connection, static_cast<unsigned int>(reply.status), response);
+    MHD_destroy_response(response);
+    counters.Count(RouteLabel(path), reply.status);
+    return queued;
+  }
+
+  // libmicrohttpd callbacks (C function pointers; `cls` is this Impl).
+  static MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
+                              const char* method, const char* /*version*/,
+                              const char* /*upload_data*/, size_t* upload_data_size,
+                              void** request_state) {
+    // First called once the request head is in: answered at once (GET has no body to wait for).
+    // Any later call brings body bytes of a request already refused: dropped unread.
+    if (*request_state != nullptr) {
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+    *request_state = cls;  // answered
+    return static_cast<Impl*>(cls)->Answer(connection, url, method);
+  }
+  static void OnConnection(void* cls, MHD_Connection* connection, void** socket_context,
+                           MHD_ConnectionNotificationCode code) {
+    auto* impl = static_cast<Impl*>(cls);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+      const MHD_ConnectionInfo* info =
+          MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+      *socket_context = impl->deadlines.Opened(info->connect_fd, ClientAddress(connection),
+                                               impl->options.request_timeout);
+      if (*socket_context == nullptr) {
+        impl->library_log.Warn("cannot watch a new connection's deadline (out of descriptors?)");
+        shutdown(info->connect_fd, SHUT_RDWR);  // refused rather than left without a deadline
       }
-      if (!res.body.empty()) return;
-      std::string message = res.status == 404 ? "no such page: " + ToValidUtf8(req.path)
-                                              : "HTTP " + std::to_string(res.status);
-      SendError(res, res.status, message);
-    });
-    server.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-          std::string what = "internal error";
-          try {
-            if (ep) std::rethrow_exception(ep);
-          } catch (const std::exception& e) {
-            what += std::string(": ") + e.what();
-          } catch (...) {
-          }
-          SendError(res, 500, what);
-        });
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != nullptr) {
+      impl->deadlines.Closed(static_cast<ConnectionDeadlines::Connection*>(*socket_context));
+      *socket_context = nullptr;
+    }
+  }
+  // A response was sent (or the request failed): the next request on a kept-alive connection has
+  // a fresh request_timeout.
+  static void OnCompleted(void* cls, MHD_Connection* connection, void** /*request_state*/,
+                          MHD_RequestTerminationCode /*code*/) {
+    auto* impl = static_cast<Impl*>(cls);
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info != nullptr && info->socket_context != nullptr) {
+      impl->deadlines.Restart(static_cast<ConnectionDeadlines::Connection*>(info->socket_context),
+                              impl->options.request_timeout);
+    }
+  }
+  static void OnLibraryMessage(void* cls, const char* format, va_list args) {
+    char message[512];
+    std::vsnprintf(message, sizeof message, format, args);
+    std::string text = message;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    static_cast<Impl*>(cls)->library_log.Warn("libmicrohttpd: " + ToValidUtf8(text));
+  }
 
-    server.Get("/", [](const httplib::Request&, httplib::Response& res) {
-      res.set_header("Content-Security-Policy",
-                     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                     "connect-src 'self'; base-uri 'none'; form-action 'self'");
-      res.set_header("X-Content-Type-Options", "nosniff");
-      res.set_content(WebPageHtml(), "text/html; charset=utf-8");
-    });
-    server.Get("/api/mentions",
-               [this](const httplib::Request& req, httplib::Response& res) { Mentions(req, res); });
-    server.Get("/feed.atom",
-               [this](const httplib::Request& req, httplib::Response& res) { Feed(req, res); });
-    server.Get("/metrics",
-               [this](const httplib::Request&, httplib::Response& res) { Metrics(res); });
+  Status StartDaemon(int listen_fd) {
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    daemon = MHD_start_daemon(
+        flags, 0, nullptr, nullptr, &OnRequest, this,         //
+        MHD_OPTION_EXTERNAL_LOGGER, &OnLibraryMessage, this,  //
+        MHD_OPTION_LISTEN_SOCKET, listen_fd,                  //
+        MHD_OPTION_THREAD_POOL_SIZE,
+        static_cast<unsigned int>(std::max<size_t>(options.threads, 1)),
+        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned int>(options.max_connections),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        static_cast<unsigned int>(options.max_connections_per_client),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, options.memory_per_connection,
+        MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned int>(options.idle_timeout.count()),
+        MHD_OPTION_NOTIFY_CONNECTION, &OnConnection, this,  //
+        MHD_OPTION_NOTIFY_COMPLETED, &OnCompleted, this,    //
+        MHD_OPTION_END);
+    if (daemon == nullptr) {
+      return Status::IOError("listen " + options.listen + ": libmicrohttpd did not start");
+    }
+    return Status::Ok();
   }
 };
 
@@ -388,9 +571,9 @@ HttpServer::~HttpServer() { Stop(); }
 int HttpServer::port() const { return impl_->port; }
 
 void HttpServer::Stop() {
-  if (!impl_->thread.joinable()) return;
-  impl_->server.stop();
-  impl_->thread.join();
+  if (impl_->daemon == nullptr) return;
+  MHD_stop_daemon(impl_->daemon);  // joins its threads and closes every socket, ours included
+  impl_->daemon = nullptr;
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options) {
@@ -401,24 +584,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->store = std::move(store).value();
-  impl->Configure();
-  if (address->port == 0) {
-    impl->port = impl->server.bind_to_any_port(address->host);
-    if (impl->port <= 0) impl->port = 0;
-  } else if (impl->server.bind_to_port(address->host, address->port)) {
-    impl->port = address->port;
-  }
-  if (impl->port == 0) {
-    return Status::IOError("listen " + options.listen +
-                           ": cannot bind (in use, or no such address)");
-  }
+  auto listen_fd = OpenListenSocket(options.listen, *address, options.listen_backlog);
+  if (!listen_fd.ok()) return listen_fd.status();
+  impl->port = BoundPort(*listen_fd);
   impl->last_catch_up = std::chrono::steady_clock::now();
   impl->last_catch_up_us.store(NowMicros());  // Open read the writer's state just now
-  Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->server.listen_after_bind(); });
-  // stop() before the accept loop has started would be lost; wait for it (briefly).
-  for (int i = 0; i < 200 && !raw->server.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  Status started = impl->StartDaemon(*listen_fd);
+  if (!started.ok()) {
+    if (fcntl(*listen_fd, F_GETFD) != -1) close(*listen_fd);
+    return started;
   }
   spdlog::info("http: serving on http://{}:{}/ ({})", address->host, impl->port,
                options.token.empty() ? "no token" : "bearer token required");

@@ -10,9 +10,33 @@
 //
 // The server opens the store read-only (a RocksDB secondary) and catches up with the writer at
 // most every catch_up_interval, so it runs beside the daemon and never blocks its writes.
-// Requests are bounded: URI and headers 8 KiB (cpp-httplib), bodies 8 KiB, read/write timeouts,
-// a fixed pool of worker threads and a bounded queue of accepted connections.
 // Bad parameters get 400 with {"error": "...", "parameter": "<name>"}.
+//
+// Security (issue #15). GNU libmicrohttpd serves on `threads` event loops (epoll): a slow client
+// costs a socket, never a thread. The defaults below bound what a hostile client can hold:
+//   - a whole-request deadline: a request head must arrive within request_timeout (10 s) of the
+//     connection opening or the previous response ending, and a response must be sent within
+//     response_timeout (60 s), however busily the client trickles bytes (http_deadlines.h);
+//     idle_timeout (5 s) closes a connection on which no byte moves;
+//   - memory_per_connection (32 KiB) holds the request line and all headers: a longer head gets
+//     431/414 and the connection is closed, so a header flood costs 32 KiB, not gigabytes; at
+//     most 100 header lines (431); GET and HEAD only (405), no request body (413);
+//   - max_connections (256) open at once, max_connections_per_client (32) per IP address (more
+//     are closed at once), listen_backlog (511, capped by net.core.somaxconn);
+//   - the listening socket is never shared (no SO_REUSEPORT): a port in use is an error
+//     "address already in use: host:port";
+//   - the bearer token is compared as sent (no percent-decoding), in constant time;
+//   - response headers are constants: no request or stored text ever reaches a header line.
+// Connections cut at a deadline are reset (not drained) and counted in /metrics
+// (kuzet_http_connections_cut_off_total); refusals are logged at most once a second.
+// Not defended here: many clients from many addresses together (max_connections is a hard cap,
+// so a distributed flood can hold every slot for up to request_timeout each: put a reverse proxy
+// or firewall in front of a public server); behind such a proxy every client shares its address,
+// so max_connections_per_client caps the proxy (raise it, or 0); TLS (use a proxy); slow store
+// queries (a request's query runs on its event loop's thread, bounded by limit 1000); memory of
+// responses held for slow readers (up to max_connections responses of at most 1000 mentions, for
+// at most response_timeout); each connection uses two descriptors (the deadline keeps a
+// duplicate), so the open-files limit must allow 2 * max_connections plus the store's files.
 #pragma once
 
 #include <chrono>
@@ -30,9 +54,13 @@ struct HttpServerOptions {
   std::string listen = "127.0.0.1:8765";  // host:port; port 0 picks a free port
   std::string token;                      // bearer token for the API, feed and metrics; "": none
   std::chrono::milliseconds catch_up_interval{500};
-  std::chrono::seconds read_timeout{5}, write_timeout{5};
-  size_t threads = 4;              // requests served at once
-  size_t queued_connections = 64;  // accepted connections waiting for a thread, then accept waits
+  size_t threads = 4;  // event loops, each serving many connections
+  size_t max_connections = 256;
+  size_t max_connections_per_client = 32;  // per client IP address; 0: no limit
+  int listen_backlog = 511;
+  size_t memory_per_connection = 32 * 1024;  // request line and headers, and I/O buffers
+  std::chrono::seconds idle_timeout{5};
+  std::chrono::milliseconds request_timeout{10000}, response_timeout{60000};
 };
 
 struct ListenAddress {
@@ -60,7 +88,8 @@ Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(const config::Conf
 
 class HttpServer {
  public:
-  // Opens the store, binds the address and serves on background threads until Stop().
+  // Opens the store, binds the address and serves on background threads until Stop(). A port in
+  // use is an IOError "address already in use: <listen>".
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options);
   ~HttpServer();  // stops
   HttpServer(const HttpServer&) = delete;

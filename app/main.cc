@@ -102,6 +102,11 @@ int main(int argc, char** argv) {
   compact_cmd->add_option("--drop-text-older-than", compact.drop_text_older_than,
                           "Blank article texts last fetched longer ago than this (90d)");
 
+  RepairOptions repair;
+  auto* repair_cmd =
+      cli.add_subcommand("repair", "Recover a store whose write-ahead log is damaged");
+  AddDataDirOptions(*repair_cmd, repair.config_path, repair.data_dir);
+
   ExtractOptions extract;
   auto* extract_cmd = cli.add_subcommand("extract", "Print the article of pages (files, URLs, -)");
   extract_cmd->add_option("inputs", extract.inputs, "Files (.gz too), URLs or - for stdin")
@@ -170,6 +175,7 @@ int main(int argc, char** argv) {
   if (doc_cmd->parsed()) return DocCommand(doc);
   if (stories_cmd->parsed()) return StoriesCommand(stories);
   if (compact_cmd->parsed()) return CompactCommand(compact);
+  if (repair_cmd->parsed()) return RepairCommand(repair);
   if (extract_cmd->parsed()) return ExtractCommand(extract);
   if (match_cmd->parsed()) return MatchCommand(match);
   if (serve_cmd->parsed()) return ServeCommand(serve);

@@ -1,5 +1,7 @@
 #include "app/mention_format.h"
 
+#include "app/output_text.h"
+
 #include <ctime>
 #include <sstream>
 
@@ -26,25 +28,28 @@ std::string FormatCount(uint64_t n) {
 nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* stories) {
   nlohmann::json hits = nlohmann::json::array();
   for (const storage::MatchHit& h : m.hits) {
-    hits.push_back({{"term", h.term}, {"surface", h.surface}, {"begin", h.begin}, {"end", h.end}});
+    hits.push_back({{"term", ToValidUtf8(h.term)},
+                    {"surface", ToValidUtf8(h.surface)},
+                    {"begin", h.begin},
+                    {"end", h.end}});
   }
   nlohmann::json j = {{"id", m.id},
                       {"doc_id", m.doc_id},
                       {"story", m.story_id},
                       {"found_at", FormatTimestampUtc(m.found_at_us)},
-                      {"site", m.site_id},
-                      {"rule", m.rule_id},
-                      {"lang", m.lang},
-                      {"url", m.url},
-                      {"title", m.title},
-                      {"snippet", m.snippet},
+                      {"site", ToValidUtf8(m.site_id)},
+                      {"rule", ToValidUtf8(m.rule_id)},
+                      {"lang", ToValidUtf8(m.lang)},
+                      {"url", ToValidUtf8(m.url)},
+                      {"title", ToValidUtf8(m.title)},
+                      {"snippet", ToValidUtf8(m.snippet)},
                       {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
                       {"hits", hits}};
   if (stories != nullptr) {
     const AlsoAt also_at = AlsoAtOf(m, stories);
     nlohmann::json also = nlohmann::json::array();
     for (const OtherPlace& p : also_at.places) {
-      also.push_back({{"site", p.site_id}, {"url", p.url}});
+      also.push_back({{"site", ToValidUtf8(p.site_id)}, {"url", ToValidUtf8(p.url)}});
     }
     j["also_at"] = std::move(also);
     j["also_at_total"] = also_at.total;
@@ -57,20 +62,32 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
                                const StoryPlacesById* stories) {
   std::ostringstream out;
   for (const storage::Mention& m : mentions) {
-    std::string snippet = m.snippet;
-    if (m.snippet_mark_begin < m.snippet_mark_end && m.snippet_mark_end <= snippet.size()) {
-      snippet.insert(m.snippet_mark_end, highlight_end);
-      snippet.insert(m.snippet_mark_begin, highlight_begin);
+    // The marks go around the matched bytes, widened to whole characters; the text between them
+    // is made terminal-safe, the marks (ours) are not.
+    const std::string& raw = m.snippet;
+    std::string snippet = TerminalText(raw);
+    if (m.snippet_mark_begin < m.snippet_mark_end && m.snippet_mark_end <= raw.size()) {
+      size_t begin = m.snippet_mark_begin, end = m.snippet_mark_end;
+      auto continuation = [&](size_t i) {
+        return i < raw.size() && (static_cast<unsigned char>(raw[i]) & 0xC0) == 0x80;
+      };
+      while (begin > 0 && continuation(begin)) --begin;
+      while (end < raw.size() && continuation(end)) ++end;
+      snippet = TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
+                TerminalText(std::string_view(raw).substr(begin, end - begin)) + highlight_end +
+                TerminalText(std::string_view(raw).substr(end));
     }
-    out << FormatTimestampUtc(m.found_at_us) << "  " << m.site_id << "  [" << m.rule_id << "]  "
-        << (m.lang.empty() ? "?" : m.lang) << "  " << m.title << "\n"
-        << "    " << m.url << "\n"
+    out << FormatTimestampUtc(m.found_at_us) << "  " << TerminalText(m.site_id) << "  ["
+        << TerminalText(m.rule_id) << "]  " << (m.lang.empty() ? "?" : TerminalText(m.lang)) << "  "
+        << TerminalText(m.title) << "\n"
+        << "    " << TerminalText(m.url) << "\n"
         << "    " << snippet << "\n";
     const AlsoAt also = AlsoAtOf(m, stories);
     if (!also.places.empty()) {
       out << "    story " << m.story_id << ", also at:";
       for (const OtherPlace& p : also.places) {
-        out << " " << (p.site_id.empty() ? "" : p.site_id + " ") << p.url;
+        out << " " << (p.site_id.empty() ? "" : TerminalText(p.site_id) + " ")
+            << TerminalText(p.url);
       }
       if (also.total > also.places.size()) {
         out << " and " << FormatCount(also.total - also.places.size())
@@ -86,65 +103,29 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
 
 namespace {
 
-// RFC 4180 section 2: fields containing line breaks, double quotes or commas are enclosed in
-// double quotes, and a double quote inside is escaped by another double quote.
-std::string CsvField(const std::string& field) {
-  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-// XML 1.0 character data: the five specials escaped, and the C0 controls XML forbids (all but
-// tab, LF, CR) dropped, so an odd byte in a scraped title cannot make the feed ill-formed.
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string MemberLine(const storage::StoryMember& member) {
-  std::string line = "doc " + std::to_string(member.doc_id) + "  " + member.site_id + "  " +
-                     FormatTimestampUtc(member.first_seen_us) + "  " + member.url;
-  for (const std::string& url : member.duplicate_urls) line += "\n      = " + url;
+  std::string line = "doc " + std::to_string(member.doc_id) + "  " + TerminalText(member.site_id) +
+                     "  " + FormatTimestampUtc(member.first_seen_us) + "  " +
+                     TerminalText(member.url);
+  for (const std::string& url : member.duplicate_urls) line += "\n      = " + TerminalText(url);
   return line;
+}
+
+nlohmann::json ValidUtf8List(const std::vector<std::string>& list) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& s : list) out.push_back(ToValidUtf8(s));
+  return out;
 }
 
 nlohmann::json MemberToJson(const storage::StoryMember& member) {
   return {{"doc_id", member.doc_id},
-          {"site", member.site_id},
-          {"url", member.url},
-          {"title", member.title},
-          {"lang", member.lang},
+          {"site", ToValidUtf8(member.site_id)},
+          {"url", ToValidUtf8(member.url)},
+          {"title", ToValidUtf8(member.title)},
+          {"lang", ToValidUtf8(member.lang)},
           {"first_seen", FormatTimestampUtc(member.first_seen_us)},
-          {"duplicate_urls", member.duplicate_urls},
-          {"duplicate_sites", member.duplicate_site_ids}};
+          {"duplicate_urls", ValidUtf8List(member.duplicate_urls)},
+          {"duplicate_sites", ValidUtf8List(member.duplicate_site_ids)}};
 }
 
 }  // namespace
@@ -187,19 +168,19 @@ std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       << "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-      << "  <id>" << XmlEscape(feed_id) << "</id>\n"
-      << "  <title>" << XmlEscape(feed_title) << "</title>\n"
+      << "  <id>" << XmlText(feed_id) << "</id>\n"
+      << "  <title>" << XmlText(feed_title) << "</title>\n"
       << "  <updated>" << FormatTimestampUtc(updated) << "</updated>\n"
       << "  <author><name>kuzet</name></author>\n"
       << "  <generator>kuzet</generator>\n";
   for (const storage::Mention& m : mentions) {
     out << "  <entry>\n"
         << "    <id>tag:kuzet,2026:mention:" << m.id << "</id>\n"
-        << "    <title>" << XmlEscape("[" + m.rule_id + "] " + m.title) << "</title>\n"
-        << "    <link rel=\"alternate\" href=\"" << XmlEscape(m.url) << "\"/>\n";
+        << "    <title>" << XmlText("[" + m.rule_id + "] " + m.title) << "</title>\n"
+        << "    <link rel=\"alternate\" href=\"" << XmlText(m.url) << "\"/>\n";
     const AlsoAt also = AlsoAtOf(m, stories);
     for (const OtherPlace& p : also.places) {
-      out << "    <link rel=\"related\" href=\"" << XmlEscape(p.url) << "\"/>\n";
+      out << "    <link rel=\"related\" href=\"" << XmlText(p.url) << "\"/>\n";
     }
     if (also.total > also.places.size()) {  // how many places the related links leave out
       out << "    <kuzet:also_at_total xmlns:kuzet=\"tag:kuzet,2026:atom\">" << also.total
@@ -207,9 +188,9 @@ std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
     }
     out << "    <updated>" << FormatTimestampUtc(m.found_at_us) << "</updated>\n"
         << "    <published>" << FormatTimestampUtc(m.found_at_us) << "</published>\n"
-        << "    <author><name>" << XmlEscape(m.site_id) << "</name></author>\n"
-        << "    <category term=\"" << XmlEscape(m.rule_id) << "\"/>\n"
-        << "    <summary type=\"text\">" << XmlEscape(m.snippet) << "</summary>\n"
+        << "    <author><name>" << XmlText(m.site_id) << "</name></author>\n"
+        << "    <category term=\"" << XmlText(m.rule_id) << "\"/>\n"
+        << "    <summary type=\"text\">" << XmlText(m.snippet) << "</summary>\n"
         << "  </entry>\n";
   }
   out << "</feed>\n";
@@ -223,16 +204,16 @@ nlohmann::json DocumentToJson(const storage::Document& doc,
   nlohmann::json members = nlohmann::json::array();
   for (const storage::StoryMember& member : story.members) members.push_back(MemberToJson(member));
   return {{"id", doc.id},
-          {"site", doc.site_id},
-          {"url", doc.url},
-          {"final_url", doc.final_url},
-          {"canonical_url", doc.canonical_url},
-          {"duplicate_urls", doc.duplicate_urls},
-          {"duplicate_sites", doc.duplicate_site_ids},
-          {"title", doc.title},
-          {"lang", doc.lang},
-          {"author", doc.author},
-          {"published", doc.published},
+          {"site", ToValidUtf8(doc.site_id)},
+          {"url", ToValidUtf8(doc.url)},
+          {"final_url", ToValidUtf8(doc.final_url)},
+          {"canonical_url", ToValidUtf8(doc.canonical_url)},
+          {"duplicate_urls", ValidUtf8List(doc.duplicate_urls)},
+          {"duplicate_sites", ValidUtf8List(doc.duplicate_site_ids)},
+          {"title", ToValidUtf8(doc.title)},
+          {"lang", ToValidUtf8(doc.lang)},
+          {"author", ToValidUtf8(doc.author)},
+          {"published", ToValidUtf8(doc.published)},
           {"first_seen", FormatTimestampUtc(doc.first_seen_us)},
           {"fetched_at", FormatTimestampUtc(doc.fetched_at_us)},
           {"story", doc.story_id},
@@ -240,24 +221,24 @@ nlohmann::json DocumentToJson(const storage::Document& doc,
           {"story_documents_total", story.total_documents},
           {"story_places_total", story.total_places},
           {"story_documents_next_before", story.next_before},
-          {"text", doc.text},
+          {"text", ToValidUtf8(doc.text)},
           {"mentions", mentions}};
 }
 
 std::string FormatDocumentText(const storage::Document& doc,
                                const storage::StoryMembersPage& story) {
   std::ostringstream out;
-  out << doc.title << "\n"
-      << "  url:        " << doc.url << "\n"
-      << "  site:       " << doc.site_id << "\n"
-      << "  lang:       " << (doc.lang.empty() ? "?" : doc.lang) << "\n"
-      << "  published:  " << (doc.published.empty() ? "?" : doc.published) << "\n"
+  out << TerminalText(doc.title) << "\n"
+      << "  url:        " << TerminalText(doc.url) << "\n"
+      << "  site:       " << TerminalText(doc.site_id) << "\n"
+      << "  lang:       " << (doc.lang.empty() ? "?" : TerminalText(doc.lang)) << "\n"
+      << "  published:  " << (doc.published.empty() ? "?" : TerminalText(doc.published)) << "\n"
       << "  first seen: " << FormatTimestampUtc(doc.first_seen_us) << "\n"
       << "  fetched:    " << FormatTimestampUtc(doc.fetched_at_us) << "\n";
   for (size_t i = 0; i < doc.duplicate_urls.size(); ++i) {
-    out << "  also at:    " << doc.duplicate_urls[i];
+    out << "  also at:    " << TerminalText(doc.duplicate_urls[i]);
     if (i < doc.duplicate_site_ids.size() && !doc.duplicate_site_ids[i].empty()) {
-      out << " (" << doc.duplicate_site_ids[i] << ")";
+      out << " (" << TerminalText(doc.duplicate_site_ids[i]) << ")";
     }
     out << "\n";
   }
@@ -269,15 +250,18 @@ std::string FormatDocumentText(const storage::Document& doc,
   if (story.next_before != 0) {
     out << "    ... older documents: --before " << story.next_before << "\n";
   }
-  out << "\n" << (doc.text.empty() ? "(text dropped by retention)" : doc.text) << "\n\n";
+  out << "\n"
+      << (doc.text.empty() ? "(text dropped by retention)" : TerminalText(doc.text, true))
+      << "\n\n";
   out << doc.mentions.size() << (doc.mentions.size() == 1 ? " match:\n" : " matches:\n");
   for (const storage::Mention& m : doc.mentions) {
-    out << "  [" << m.rule_id << "] mention " << m.id << ", found "
+    out << "  [" << TerminalText(m.rule_id) << "] mention " << m.id << ", found "
         << FormatTimestampUtc(m.found_at_us) << "\n";
     for (const storage::MatchHit& h : m.hits) {
-      out << "      " << h.surface << " (" << h.term << ") at " << h.begin << "\n";
+      out << "      " << TerminalText(h.surface) << " (" << TerminalText(h.term) << ") at "
+          << h.begin << "\n";
     }
-    out << "    " << m.snippet << "\n";
+    out << "    " << TerminalText(m.snippet) << "\n";
   }
   return out.str();
 }
@@ -299,7 +283,8 @@ std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
     std::string title = story.members.empty() ? "" : story.members.front().title;
     out << FormatTimestampUtc(story.created_us) << "  story " << story.id << "  "
         << FormatCount(story.total_documents)
-        << (story.total_documents == 1 ? " document" : " documents") << "  " << title << "\n";
+        << (story.total_documents == 1 ? " document" : " documents") << "  " << TerminalText(title)
+        << "\n";
     for (const storage::StoryMember& member : story.members) {
       out << "    " << MemberLine(member) << "\n";
     }

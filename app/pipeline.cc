@@ -60,6 +60,7 @@ PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& sto
     : matcher_(matcher), store_(store) {}
 
 bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
+  if (!store_.Fault().ok()) return true;  // a failing store: the crawl is being stopped
   auto state = store_.GetUrl(canonical_url);
   if (!state.ok()) {
     spdlog::warn("site {}: {}: cannot read URL state: {}", site.id, canonical_url,
@@ -75,6 +76,10 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
   SiteCounters& counters = counters_[site.id];
   ++counters.pages;
   const crawler::FetchResponse& response = page.response;
+  if (!store_.Fault().ok()) {  // reported once, by the write that met the fault
+    unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
+    return {};
+  }
   auto article = extractor::Extract(response.body, response.content_type, response.final_url);
   if (!article.ok()) {
     ++counters.errors;
@@ -126,6 +131,9 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
   if (!put.ok()) {
     ++counters.errors;
     spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
+    if (!store_.Fault().ok()) {
+      unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
+    }
     return links;
   }
   // rel=canonical: the canonical URL becomes another URL of this document (an exact duplicate

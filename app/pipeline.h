@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "extractor/keywords/matcher.h"
 #include "storage/store.h"
@@ -37,11 +38,16 @@ class PagePipeline : public crawler::CrawlHandler {
   void OnFetchError(const config::Site& site, const std::string& url, const Status& error) override;
 
   const std::map<std::string, SiteCounters>& counters() const { return counters_; }
+  // Pages fetched but not stored because the store is failing (storage::Store::Fault: a full
+  // disk, a damaged store): the crawler has taken them out of its queue, so the daemon queues
+  // them again for the crawl after the fault.
+  const std::vector<crawler::QueuedUrl>& unstored() const { return unstored_; }
 
  private:
   const keywords::Matcher& matcher_;
   storage::Store& store_;
   std::map<std::string, SiteCounters> counters_;  // by site id
+  std::vector<crawler::QueuedUrl> unstored_;
 };
 
 // The text that keyword rules run on and that is stored: the title as the first paragraph (unless

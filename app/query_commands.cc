@@ -252,4 +252,38 @@ int CompactCommand(const CompactOptions& options) {
   return 0;
 }
 
+int RepairCommand(const RepairOptions& options) {
+  auto data_dir = ResolveDataDir(options.data_dir, options.config_path);
+  if (!data_dir.ok()) return Fail(data_dir.status());
+  auto report = storage::Store::Repair(*data_dir);
+  if (!report.ok()) {
+    if (report.status().code() == Status::Code::kUnavailable) {
+      std::cerr << "kuzet repair needs the data dir to itself: stop the daemon (`kuzet run`) or "
+                   "the crawl using it, then run repair again.\n";
+    }
+    return Fail(report.status());
+  }
+  if (!report->damaged) {
+    std::cout << "the write-ahead logs of " << *data_dir << " are intact: nothing to repair\n";
+    return 0;
+  }
+  const storage::Store::RepairReport& r = *report;
+  std::cout << "repaired " << *data_dir << ": the write-ahead log " << r.file
+            << " was damaged at byte " << r.offset << " (" << r.reason << ")\n"
+            << "dropped: " << r.batches_dropped << " intact write batch(es) after the damage and "
+            << r.unreadable_bytes << " unreadable byte(s)\n";
+  if (r.mentions_dropped > 0) {
+    std::cout << "mentions lost: " << r.mentions_dropped << " (ids " << r.first_mention_id << "-"
+              << r.last_mention_id << "); new mentions get ids from " << r.last_mention_id + 1
+              << "\n";
+  } else {
+    std::cout << "mentions lost: none known (mentions in the damaged record itself cannot be "
+                 "read)\n";
+  }
+  std::cout << "documents lost: " << r.documents_dropped
+            << " (a lost page is fetched again when a crawl finds its link again)\n"
+            << "the damaged logs are kept in " << r.saved_logs_dir << "\n";
+  return 0;
+}
+
 }  // namespace kuzet::app

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -53,6 +54,34 @@ bool IsBlank(std::string_view text) {
 
 std::string CheckNonEmpty(std::string& value) {
   return IsBlank(value) ? "expected a non-empty string" : "";
+}
+
+// A value that goes into an HTTP or mail header line (User-Agent, the From display name, the
+// Subject): a CR or LF would end that header and start one the config's author never wrote
+// (header injection; RFC 9110 §5.5 and RFC 5322 §2.2 allow no controls in field values), so no
+// control character is accepted, and the line stays short.
+std::string CheckHeaderText(std::string& value) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 || c == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "%04X", c);
+      return std::string(
+                 "must not contain control characters (it goes into a header line); "
+                 "found U+") +
+             code + " at byte " + std::to_string(i);
+    }
+  }
+  if (value.size() > 512) {
+    return "expected at most 512 bytes (it goes into a header line), got " +
+           std::to_string(value.size());
+  }
+  return "";
+}
+
+std::string CheckUserAgent(std::string& value) {
+  std::string error = CheckNonEmpty(value);
+  return error.empty() ? CheckHeaderText(value) : error;
 }
 
 std::string CheckId(std::string& value) {
@@ -205,13 +234,13 @@ void ReadAlerts(TableReader& reader, const toml::table& table, Alerts& alerts, E
   reader.String("smtp_url", &alerts.smtp_url, CheckSmtpUrl);
   reader.String("starttls", &alerts.starttls, CheckStartTls);
   reader.String("from", &alerts.from, CheckMailAddress);
-  reader.String("from_name", &alerts.from_name);
+  reader.String("from_name", &alerts.from_name, CheckHeaderText);
   reader.StringArray("to", &alerts.to, CheckMailAddress);
   reader.String("user", &alerts.user, CheckNonEmpty);
   reader.String("password", &alerts.password, CheckNonEmpty);
   reader.String("password_env", &alerts.password_env, CheckEnvName);
   reader.String("ca_file", &alerts.ca_file, CheckNonEmpty);
-  reader.String("subject_prefix", &alerts.subject_prefix);
+  reader.String("subject_prefix", &alerts.subject_prefix, CheckHeaderText);
   reader.StringArray("command", &alerts.command, CheckNonEmpty);
   reader.Duration("command_timeout", /*allow_zero=*/false, &alerts.command_timeout);
   reader.String("webhook_url", &alerts.webhook_url, CheckHttpUrl);
@@ -251,7 +280,7 @@ void CheckUniqueId(TableReader& reader, const std::string& id, std::map<std::str
 
 void ReadSettings(TableReader& reader, Settings& settings) {
   reader.String("data_dir", &settings.data_dir, CheckNonEmpty);
-  reader.String("user_agent", &settings.user_agent, CheckNonEmpty);
+  reader.String("user_agent", &settings.user_agent, CheckUserAgent);
   reader.Integer("concurrency", 1, 1024, &settings.concurrency);
   reader.Integer("per_host_connections", 1, 64, &settings.per_host_connections);
   reader.Duration("per_host_delay", /*allow_zero=*/true, &settings.per_host_delay);

@@ -11,6 +11,9 @@
 #include <set>
 #include <system_error>
 
+#include "storage/fault_monitor.h"
+#include "storage/rocksdb_info_log.h"
+
 namespace kuzet::crawler {
 
 namespace fs = std::filesystem;
@@ -163,6 +166,7 @@ struct CrawlState::Impl {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families;
+  std::shared_ptr<storage::FaultMonitor> faults;  // also a RocksDB listener
 
   ~Impl() {
     if (db != nullptr) {
@@ -182,6 +186,7 @@ struct CrawlState::Impl {
 
   Status Error(const rocksdb::Status& s, const std::string& what) const {
     std::string message = "crawl state " + dir + ": " + what + ": " + s.ToString();
+    if (db != nullptr) faults->Record(s, what);
     if (s.IsCorruption()) {
       return Status::Corruption(message +
                                 " (damaged: move the directory away to start the crawl queue "
@@ -213,9 +218,14 @@ struct CrawlState::Impl {
     options.create_missing_column_families = mode == Mode::kReadWrite;
     options.paranoid_checks = true;
     options.max_open_files = -1;  // required by secondaries
-    options.keep_log_file_num = 2;
     options.db_write_buffer_size = 16 << 20;
     options.avoid_unnecessary_blocking_io = true;
+    // RocksDB's own LOG writer aborts the process on a full disk; a damaged log record refuses
+    // the open instead of silently dropping every write after it (see storage/README.md).
+    options.info_log = storage::NewRocksDbInfoLog(dir);
+    options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+    faults = std::make_shared<storage::FaultMonitor>(dir);
+    if (mode == Mode::kReadWrite) options.listeners.push_back(faults);
     std::vector<std::string> names(std::begin(kFamilies), std::end(kFamilies));
     if (exists) {
       std::vector<std::string> on_disk;
@@ -313,11 +323,15 @@ Status CrawlState::Commit(const CrawlStateChange& change) {
   }
   if (change.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
-  for (const auto& [site_id, url] : change.done) {
-    batch.Delete(impl_->Family(kFrontier), Key(site_id, url));
-  }
-  for (const QueuedUrl& q : change.queue) {
-    batch.Put(impl_->Family(kFrontier), Key(q.site_id, q.url), EncodeQueued(q));
+  // In recorded order: a WriteBatch applies its operations in sequence, so the last edit of a
+  // key wins.
+  for (const FrontierEdit& edit : change.frontier) {
+    const QueuedUrl& q = edit.url;
+    if (edit.action == FrontierEdit::Action::kDone) {
+      batch.Delete(impl_->Family(kFrontier), Key(q.site_id, q.url));
+    } else {
+      batch.Put(impl_->Family(kFrontier), Key(q.site_id, q.url), EncodeQueued(q));
+    }
   }
   for (const auto& [key, resource] : change.resources) {
     batch.Put(impl_->Family(kResources), Key(key.first, key.second), EncodeResource(resource));
@@ -403,6 +417,13 @@ Result<std::optional<SiteStatus>> CrawlState::Site(const std::string& site_id) c
   auto site = DecodeSite(value);
   if (!site) return impl_->Corrupt("status of site " + site_id + " is malformed");
   return std::optional<SiteStatus>(std::move(*site));
+}
+
+storage::StorageFault CrawlState::Fault() const { return impl_->faults->Current(); }
+
+storage::StorageFault CrawlState::ResumeWrites() {
+  if (impl_->mode == Mode::kReadOnly) return impl_->faults->Current();
+  return impl_->faults->TryResume(impl_->db);
 }
 
 Status CrawlState::Refresh() {

@@ -13,6 +13,7 @@
 
 #include "config/status.h"
 #include "crawler/frontier.h"
+#include "storage/storage_fault.h"
 
 namespace kuzet::crawler {
 
@@ -54,14 +55,29 @@ struct SiteStatus {
   int64_t last_error_us = 0;
 };
 
-// Writes applied together (one RocksDB WriteBatch).
+// One change to the frontier: a URL queued (added or replaced) or done (removed).
+struct FrontierEdit {
+  enum class Action { kQueue, kDone } action = Action::kQueue;
+  QueuedUrl url;  // kDone: only site_id and url are used
+};
+
+// Writes applied together (one RocksDB WriteBatch). Frontier edits apply in the order they were
+// recorded, so the last edit of a URL decides: queued then done (found and fetched in one batch)
+// leaves it out of the frontier, done then queued (fetched, to be fetched again) keeps it.
 struct CrawlStateChange {
-  std::vector<QueuedUrl> queue;                           // added to (or replaced in) the frontier
-  std::vector<std::pair<std::string, std::string>> done;  // (site id, url) removed from it
+  std::vector<FrontierEdit> frontier;
   std::vector<std::pair<std::pair<std::string, std::string>, ResourceState>>
       resources;                                          // ((site id, url), state)
   std::vector<std::pair<std::string, SiteStatus>> sites;  // (site id, status)
-  bool empty() const { return queue.empty() && done.empty() && resources.empty() && sites.empty(); }
+
+  void Enqueue(QueuedUrl q) { frontier.push_back({FrontierEdit::Action::kQueue, std::move(q)}); }
+  void Dequeue(std::string site_id, std::string url) {
+    QueuedUrl q;
+    q.site_id = std::move(site_id);
+    q.url = std::move(url);
+    frontier.push_back({FrontierEdit::Action::kDone, std::move(q)});
+  }
+  bool empty() const { return frontier.empty() && resources.empty() && sites.empty(); }
 };
 
 // Where a data dir keeps the crawl state: <data_dir>/crawl.
@@ -100,6 +116,13 @@ class CrawlState {
 
   // kReadOnly: catches up with what the crawling process has written since (a no-op otherwise).
   Status Refresh();
+
+  // The fault that stops writing (storage/storage_fault.h): a full disk (kDiskFull, until
+  // ResumeWrites succeeds) or corruption or an I/O error (kFatal). The crawl state lives on the
+  // data dir's disk, beside the store, so the daemon treats its faults like the store's.
+  storage::StorageFault Fault() const;
+  // After kDiskFull: resumes writing if space has returned; returns the fault that remains.
+  storage::StorageFault ResumeWrites();
 
  private:
   struct Impl;

@@ -430,7 +430,7 @@ class CrawlRun {
 
   // The task leaves the durable queue (in the batch that records what it led to).
   void Dequeue(const CrawlTask& task) {
-    if (task.durable) change_.done.emplace_back(sites_[task.site_index].site->id, task.url);
+    if (task.durable) change_.Dequeue(sites_[task.site_index].site->id, task.url);
   }
 
   // A task is over without a fetch: it leaves the durable queue, and a feed, sitemap or start
@@ -455,7 +455,7 @@ class CrawlRun {
       Finish(task);
       return;
     }
-    change_.queue.push_back(Queued(task, host.retry_not_before_us));
+    change_.Enqueue(Queued(task, host.retry_not_before_us));
   }
 
   QueuedUrl Queued(const CrawlTask& task, int64_t not_before_us = 0) const {
@@ -559,7 +559,7 @@ class CrawlRun {
       ++task.attempts;
       ++stats_.retries;
       if (IsPage(task.kind)) --sites_[task.site_index].pages_dispatched;
-      if (task.durable) change_.queue.push_back(Queued(task));
+      if (task.durable) change_.Enqueue(Queued(task));
       frontier_.Push(task);
       return true;
     }
@@ -622,7 +622,7 @@ class CrawlRun {
     }
     CrawlTask task{site_index, *canonical, CanonicalOrigin(*canonical), depth, PageKind::kLink, 0};
     task.durable = ledger_.durable();
-    if (task.durable) change_.queue.push_back(Queued(task));
+    if (task.durable) change_.Enqueue(Queued(task));
     frontier_.Push(std::move(task));
   }
 
@@ -816,7 +816,7 @@ class CrawlRun {
     CrawlTask next{task.site_index, *target, CanonicalOrigin(*target), task.depth, task.kind, 0};
     next.redirects = hops;
     next.durable = ledger_.durable();
-    if (next.durable) change_.queue.push_back(Queued(next));
+    if (next.durable) change_.Enqueue(Queued(next));
     frontier_.Push(std::move(next));
   }
 

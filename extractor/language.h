@@ -1,9 +1,14 @@
 // Language of a text: "en", "ru", "kk" or "other".
 //
-// Cyrillic texts are told apart by letters: Kazakh has ә ғ қ ң ө ұ ү һ і; Ukrainian ї є ґ,
-// Belarusian ў, Tajik ҳ ҷ ӣ ӯ, Tatar/Bashkir җ ҡ ҙ ҫ, Serbian/Macedonian ђ ј љ њ ћ џ ѓ ќ ѕ — all
-// of those are "other", as is Cyrillic without the Russian ы/э (Bulgarian, Mongolian...). Latin
-// texts go to CLD2, which is reliable on them; an English stop-word count backs it up.
+// Decided on the natural-language words (natural_text.h: URLs, e-mail addresses, code and
+// navigation lines set aside), so that a Russian post carrying code, links or an English quotation
+// stays Russian. Cyrillic text is decided by the shares of words with the letters of Kazakh (ғ қ
+// ұ, і with ә ң ө ү һ), of its neighbours (Ukrainian ї є ґ і, Belarusian ў, Tajik, Tatar, Bashkir,
+// Serbian, Macedonian letters; Kyrgyz and Mongolian doubled vowels) and of Russian (ы э ё), and
+// by Russian and Kazakh function words — never by a single letter —, with CLD2 on the Cyrillic
+// words as evidence where those leave the question open (short texts, Bulgarian, Kazakh typed
+// with Russian look-alikes). Latin text: Kazakh in its 2018/2021 Latin alphabets by their letters,
+// English by its function words, else CLD2. See README.md, "Language".
 #pragma once
 
 #include <string>

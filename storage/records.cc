@@ -340,6 +340,16 @@ std::string EncodeOutboxValue(const OutboxEntry& e) {
   PutVarint64(out, e.attempts);
   PutLengthPrefixed(out, e.last_error);  // appended after format 1's first release
   PutVarsint64(out, e.due_us);
+  PutVarint64(out, e.channels.size());  // appended with per-channel delivery (issue #15)
+  for (const ChannelDelivery& c : e.channels) {
+    PutLengthPrefixed(out, c.channel);
+    out.push_back(c.state == ChannelDelivery::State::kSent     ? 'S'
+                  : c.state == ChannelDelivery::State::kFailed ? 'F'
+                                                               : 'P');
+    PutVarint64(out, c.attempts);
+    PutLengthPrefixed(out, c.last_error);
+    PutVarsint64(out, c.at_us);
+  }
   return out;
 }
 
@@ -350,10 +360,37 @@ bool DecodeOutboxValue(std::string_view in, OutboxEntry& e) {
   e.state = state == 'F' ? OutboxEntry::State::kFailed : OutboxEntry::State::kPending;
   if (!r.GetVarint32(e.attempts)) return false;
   e.last_error.clear();
+  e.channels.clear();
   if (r.empty()) return true;  // written before last_error and due_us were appended
   int64_t due;
   if (!r.GetLengthPrefixed(e.last_error) || !r.GetVarsint64(due)) return false;
   if (e.state == OutboxEntry::State::kFailed) e.due_us = due;  // in the key when pending
+  if (r.empty()) return true;  // written before per-channel delivery: every channel pending
+  uint64_t n;
+  // Each channel takes at least 5 bytes, which bounds n by the record's own length.
+  if (!r.GetVarint64(n) || n > r.rest().size() / 5) return false;
+  e.channels.resize(n);
+  for (ChannelDelivery& c : e.channels) {
+    uint8_t channel_state;
+    if (!r.GetLengthPrefixed(c.channel) || !r.GetByte(channel_state) ||
+        !r.GetVarint32(c.attempts) || !r.GetLengthPrefixed(c.last_error) ||
+        !r.GetVarsint64(c.at_us)) {
+      return false;
+    }
+    switch (channel_state) {
+      case 'P':
+        c.state = ChannelDelivery::State::kPending;
+        break;
+      case 'S':
+        c.state = ChannelDelivery::State::kSent;
+        break;
+      case 'F':
+        c.state = ChannelDelivery::State::kFailed;
+        break;
+      default:
+        return false;
+    }
+  }
   return true;
 }
 

@@ -21,12 +21,15 @@
 #include <thread>
 
 #include "storage/encoding.h"
+#include "storage/fault_monitor.h"
 #include "storage/max_mention_id_property.h"
 #include "storage/newest_entries_warmer.h"
 #include "storage/records.h"
+#include "storage/rocksdb_info_log.h"
 #include "storage/sha256.h"
 #include "storage/simhash.h"
 #include "storage/text_fold.h"
+#include "storage/wal_scan.h"
 
 namespace kuzet::storage {
 
@@ -108,8 +111,12 @@ rocksdb::Options StoreOptions(Store::Mode mode) {
   options.create_if_missing = mode == Store::Mode::kReadWrite;
   options.create_missing_column_families = mode == Store::Mode::kReadWrite;
   options.paranoid_checks = true;
-  options.keep_log_file_num = 4;
-  options.max_log_file_size = 4 << 20;
+  // A damaged record anywhere in the write-ahead log refuses the open (Corruption), where the
+  // default (kPointInTimeRecovery) silently dropped it and every write after it. Only a last
+  // record cut short by a crash is tolerated: it was never acknowledged as synced (a synced
+  // write is whole on disk before Write returns), so a re-crawl redoes it. Store::Repair opens
+  // with point-in-time recovery on purpose, reporting what it drops.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   options.max_open_files = -1;  // required by secondaries; a crawler's store has few files
   // A flushed memtable (tens of MiB) is freed by whichever thread drops its last reference, often
   // a query's: hand that, and obsolete-file deletion, to a background thread instead (a query's
@@ -145,10 +152,23 @@ std::string HexEncode(std::string_view bytes) {
 
 class Store::Impl {
  public:
-  Impl(std::string dir, Mode mode, bool sync) : dir_(std::move(dir)), mode_(mode), sync_(sync) {}
+  Impl(std::string dir, Mode mode, bool sync, rocksdb::Env* env = nullptr)
+      : dir_(std::move(dir)),
+        mode_(mode),
+        sync_(sync),
+        env_(env),
+        faults_(std::make_shared<FaultMonitor>((fs::path(dir_) / kDbSubdir).string())) {}
   ~Impl() { Close(); }
 
-  Status Open();
+  // `repair`: replay the write-ahead logs up to their first damage instead of refusing them.
+  Status Open(bool repair = false);
+  StorageFault Fault() const { return faults_->Current(); }
+  StorageFault ResumeWrites() {
+    if (mode_ == Mode::kReadOnly) return faults_->Current();
+    return faults_->TryResume(db_);
+  }
+  // Repair's steps once the store is open: counters past the dropped ids, everything flushed.
+  Status FinishRepair(const RepairReport& report);
   Result<PutPageResult> PutPage(const PageInput& page);
   Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
                      const std::string& etag, const std::string& last_modified);
@@ -183,6 +203,7 @@ class Store::Impl {
   Result<bool> IsAlertSent(uint64_t mention_id) const;
   Status RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const std::string& error);
   Status MarkAlertFailed(uint64_t mention_id, const std::string& error);
+  Status RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel);
   Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
   Result<int> RequeueFailedAlerts(int64_t now_us);
   Result<RetentionResult> DropTextOlderThan(int64_t cutoff_us);
@@ -261,6 +282,7 @@ class Store::Impl {
   const std::string dir_;
   const Mode mode_;
   const bool sync_;             // OpenOptions::sync_mentions
+  rocksdb::Env* const env_;     // OpenOptions::env
   std::string secondary_path_;  // kReadOnly: RocksDB's private dir for the secondary, removed
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -274,10 +296,170 @@ class Store::Impl {
   // kReadWrite: refills the block cache with each rule's newest entries after flushes and
   // compactions of mentions_by_rule.
   std::shared_ptr<NewestEntriesWarmer> warmer_ = std::make_shared<NewestEntriesWarmer>();
+  // The first fault that stops the store (storage_fault.h); also a RocksDB listener.
+  std::shared_ptr<FaultMonitor> faults_;
 };
+
+namespace {
+
+// Counts the mention and document records of write batches in the log (by column family id).
+class DroppedRecordCounter : public rocksdb::WriteBatch::Handler {
+ public:
+  DroppedRecordCounter(uint32_t mentions_family, uint32_t docs_family)
+      : mentions_family_(mentions_family), docs_family_(docs_family) {}
+  rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
+                        const rocksdb::Slice&) override {
+    if (key.size() == 8 && (family == mentions_family_ || family == docs_family_)) {
+      (family == mentions_family_ ? mention_ids : doc_ids)
+          .insert(DecodeFixed64BE(key.ToStringView()));
+    }
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteCF(uint32_t, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status SingleDeleteCF(uint32_t, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  std::set<uint64_t> mention_ids, doc_ids;
+
+ private:
+  const uint32_t mentions_family_, docs_family_;
+};
+
+// What a damaged write-ahead log would lose: the intact batches after its first damage, with
+// the mentions and documents in them that the logs up to the damage do not hold. Reads the
+// store with a read-only point-in-time replay (which changes no file) to learn the column
+// family ids and what survives.
+Result<Store::RepairReport> DescribeWalDamage(const std::string& db_path) {
+  rocksdb::Options options;
+  options.info_log = NewRocksDbInfoLog(db_path);
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.max_open_files = -1;
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, db_path, &names);
+  if (!s.ok()) return Status::Corruption(db_path + ": " + s.ToString());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(options, db_path, descriptors, &handles, &raw);
+  if (!s.ok()) return Status::Corruption(db_path + ": " + s.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* mentions = nullptr;
+  rocksdb::ColumnFamilyHandle* docs = nullptr;
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    if (handle->GetName() == kMentionsFamily) mentions = handle;
+    if (handle->GetName() == kDocsFamily) docs = handle;
+  }
+  Store::RepairReport report;
+  Result<WalDamage> damage = Status::Ok();
+  if (mentions != nullptr && docs != nullptr) {
+    DroppedRecordCounter counter(mentions->GetID(), docs->GetID());
+    damage = ScanWriteAheadLogs(db_path, [&](const std::string& rep) {
+      rocksdb::WriteBatch batch(rep);
+      batch.Iterate(&counter).PermitUncheckedError();  // a batch it cannot read counts nothing
+    });
+    if (damage.ok() && damage->found) {
+      // Ids are given in log order, so every id above the highest one the replay up to the
+      // damage keeps is lost (the damaged record's own ones included), up to the highest id in
+      // the batches after it.
+      auto last_kept = [&](rocksdb::ColumnFamilyHandle* family) -> uint64_t {
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, family));
+        it->SeekToLast();
+        return it->Valid() && it->key().size() == 8 ? DecodeFixed64BE(it->key().ToStringView()) : 0;
+      };
+      const uint64_t kept_mention = last_kept(mentions), kept_doc = last_kept(docs);
+      if (!counter.mention_ids.empty() && *counter.mention_ids.rbegin() > kept_mention) {
+        report.first_mention_id = kept_mention + 1;
+        report.last_mention_id = *counter.mention_ids.rbegin();
+        report.mentions_dropped = report.last_mention_id - kept_mention;
+      }
+      if (!counter.doc_ids.empty() && *counter.doc_ids.rbegin() > kept_doc) {
+        report.last_document_id = *counter.doc_ids.rbegin();
+        report.documents_dropped = report.last_document_id - kept_doc;
+      }
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  if (mentions == nullptr || docs == nullptr) {
+    return Status::Corruption(db_path + ": column families missing: not a Kuzet store");
+  }
+  if (!damage.ok()) return damage.status();
+  report.damaged = damage->found;
+  report.file = damage->file;
+  report.offset = damage->offset;
+  report.reason = damage->reason;
+  report.batches_dropped = damage->batches_after;
+  report.unreadable_bytes = damage->unreadable_bytes;
+  return report;
+}
+
+// A store directory with files but no CURRENT (the file naming the live MANIFEST): damaged, or
+// not a store at all. Says which, and how to get it back.
+std::string MissingCurrentMessage(const std::string& db_path) {
+  std::vector<std::string> manifests;
+  bool has_tables_or_logs = false;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(db_path, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("MANIFEST-", 0) == 0) manifests.push_back(name);
+    const fs::path ext = entry.path().extension();
+    if (ext == ".sst" || ext == ".log") has_tables_or_logs = true;
+  }
+  if (manifests.empty() && !has_tables_or_logs) {
+    return db_path +
+           " is not empty but has no CURRENT file and no RocksDB files: not a Kuzet store";
+  }
+  std::sort(manifests.begin(), manifests.end());
+  std::string message = "the store is damaged: " + db_path +
+                        "/CURRENT is missing (it names the live MANIFEST file; " +
+                        std::to_string(manifests.size()) + " MANIFEST file(s) present)";
+  if (manifests.size() == 1) {
+    message += ". To restore it: echo " + manifests[0] + " > " + db_path +
+               "/CURRENT (with kuzet stopped), or restore a backup";
+  } else {
+    message += ". Restore a backup, or write the newest MANIFEST's name (" +
+               (manifests.empty() ? std::string("none") : manifests.back()) + ") into " + db_path +
+               "/CURRENT with kuzet stopped";
+  }
+  return message;
+}
+
+std::string DamageSummary(const Store::RepairReport& r) {
+  std::string text = "the write-ahead log " + r.file + " is damaged at byte " +
+                     std::to_string(r.offset) + " (" + r.reason + "); " +
+                     std::to_string(r.batches_dropped) + " intact write batch(es) after it, with " +
+                     std::to_string(r.mentions_dropped) + " mention(s)";
+  if (r.mentions_dropped > 0) {
+    text += " (ids " + std::to_string(r.first_mention_id) + "-" +
+            std::to_string(r.last_mention_id) + ")";
+  }
+  text += " and " + std::to_string(r.documents_dropped) +
+          " document(s), cannot be replayed past the damage, nor " +
+          std::to_string(r.unreadable_bytes) + " unreadable byte(s)";
+  return text;
+}
+
+}  // namespace
 
 Status Store::Impl::Error(const rocksdb::Status& s, std::string_view what) const {
   std::string message = "data dir " + dir_ + ": " + std::string(what) + ": " + s.ToString();
+  if (db_ != nullptr) faults_->Record(s, std::string(what));
+  if (s.IsNoSpace()) {
+    return Status::IOError(message + (db_ != nullptr
+                                          ? " (the disk is full: writing is paused until space "
+                                            "returns)"
+                                          : " (the disk is full: free some space, then try again; "
+                                            "nothing stored is lost)"));
+  }
   if (s.IsCorruption()) {
     return Status::Corruption(message +
                               " (the store is damaged: restore it from a backup or move the data "
@@ -309,27 +491,31 @@ Status Store::Impl::Error(Status::Code code, std::string_view what) const {
   }
 }
 
-Status Store::Impl::Open() {
+Status Store::Impl::Open(bool repair) {
   const std::string db_path = (fs::path(dir_) / kDbSubdir).string();
   std::error_code ec;
   const bool exists = fs::exists(fs::path(db_path) / "CURRENT", ec);
   if (!exists) {
+    if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
+      return Error(Status::Code::kCorruption, MissingCurrentMessage(db_path));
+    }
     if (mode_ == Mode::kReadOnly) {
       return Error(Status::Code::kNotFound,
                    "no Kuzet store here yet (no " + db_path + "/CURRENT): run a crawl first");
-    }
-    if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
-      return Error(Status::Code::kCorruption,
-                   db_path +
-                       " is not empty but has no CURRENT file: not a Kuzet store, or its "
-                       "CURRENT file was lost");
     }
     fs::create_directories(db_path, ec);
     if (ec) return Error(Status::Code::kIOError, "cannot create " + db_path + ": " + ec.message());
   }
 
   rocksdb::Options options = StoreOptions(mode_);
-  if (mode_ == Mode::kReadWrite) options.listeners.push_back(warmer_);
+  // RocksDB's info log through our logger: its own LOG writer aborted the process on a full disk.
+  options.info_log = NewRocksDbInfoLog(db_path);
+  if (repair) options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  if (env_ != nullptr) options.env = env_;
+  if (mode_ == Mode::kReadWrite) {
+    options.listeners.push_back(warmer_);
+    options.listeners.push_back(faults_);
+  }
 
   // Every family on disk must be opened; a newer format may have added some, and those are
   // opened too so that the format-version check below, not RocksDB, explains the refusal.
@@ -405,6 +591,20 @@ Status Store::Impl::Open() {
     secondary_path_ = secondary_template;
     s = rocksdb::DB::OpenAsSecondary(options, db_path, secondary_path_, descriptors, &handles_,
                                      &db_);
+  }
+  if (s.IsCorruption()) {
+    // Say what a damaged write-ahead log holds, and how to get the store back.
+    auto damage = DescribeWalDamage(db_path);
+    if (damage.ok() && damage->damaged) {
+      return Error(Status::Code::kCorruption,
+                   "cannot open the store: " + DamageSummary(*damage) +
+                       ". Nothing was changed. To keep everything before the damage and drop "
+                       "the rest, stop kuzet and run `kuzet repair --data-dir " +
+                       dir_ +
+                       "` (it copies the damaged logs aside and reports what it dropped); or "
+                       "restore a backup. RocksDB said: " +
+                       s.ToString());
+    }
   }
   if (!s.ok()) return Error(s, "cannot open the store");
   for (rocksdb::ColumnFamilyHandle* handle : handles_) families_[handle->GetName()] = handle;
@@ -1678,6 +1878,27 @@ Status Store::Impl::MarkAlertFailed(uint64_t mention_id, const std::string& erro
   return WriteBatch(batch, what, true);
 }
 
+Status Store::Impl::RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel) {
+  const std::string what = "cannot record the " + channel.channel + " delivery of mention " +
+                           std::to_string(mention_id) + "'s alert";
+  if (Status s = RequireWritable(what); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  auto pending = LoadPendingAlert(mention_id, what);
+  if (!pending.ok()) return pending.status();
+  std::vector<ChannelDelivery>& channels = pending->entry.channels;
+  auto same = std::find_if(channels.begin(), channels.end(),
+                           [&](const ChannelDelivery& c) { return c.channel == channel.channel; });
+  if (same != channels.end()) {
+    *same = channel;
+  } else {
+    channels.push_back(channel);
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(Family(kOutboxFamily), pending->key, EncodeOutboxValue(pending->entry));
+  // Synced: a "sent" lost in a power cut would send on that channel again.
+  return WriteBatch(batch, what, true);
+}
+
 Result<std::vector<OutboxEntry>> Store::Impl::FailedAlerts(size_t limit) const {
   std::vector<OutboxEntry> out;
   rocksdb::ColumnFamilyHandle* alerts = OptionalFamily(kAlertsFamily);
@@ -1707,6 +1928,12 @@ Result<int> Store::Impl::RequeueFailedAlerts(int64_t now_us) {
     entry.state = OutboxEntry::State::kPending;
     entry.attempts = 0;
     entry.due_us = now_us;
+    for (ChannelDelivery& channel : entry.channels) {
+      if (channel.state != ChannelDelivery::State::kFailed) continue;  // sent stays sent
+      channel.state = ChannelDelivery::State::kPending;
+      channel.attempts = 0;
+      channel.at_us = now_us;
+    }
     batch.Delete(Family(kAlertsFamily), AlertKey('f', entry.mention_id));
     batch.Put(Family(kOutboxFamily), OutboxKey(now_us, entry.mention_id), EncodeOutboxValue(entry));
     batch.Put(Family(kAlertsFamily), AlertKey('p', entry.mention_id), due);
@@ -1790,6 +2017,29 @@ Status Store::Impl::CatchUp() {
   return Status::Ok();
 }
 
+Status Store::Impl::FinishRepair(const RepairReport& report) {
+  // Ids of dropped mentions and documents are never given again: an analyst's read cursor may
+  // already be past them, and would then skip the new mentions that reused them; an alert sent
+  // with a document's id must not come to name another article.
+  rocksdb::WriteBatch batch;
+  if (report.last_mention_id >= next_mention_id_) {
+    next_mention_id_ = report.last_mention_id + 1;
+    batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(next_mention_id_));
+  }
+  if (report.last_document_id >= next_doc_id_) {
+    next_doc_id_ = report.last_document_id + 1;
+    batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(next_doc_id_));
+  }
+  if (batch.Count() > 0) {
+    if (Status s = WriteBatch(batch, "cannot advance the id counters", true); !s.ok()) return s;
+  }
+  // Everything replayed goes into table files, so the damaged logs are no longer needed.
+  rocksdb::FlushOptions flush;
+  rocksdb::Status s = db_->Flush(flush, handles_);
+  if (!s.ok()) return Error(s, "cannot flush the repaired store");
+  return Status::Ok();
+}
+
 // ---- Store: the public face; nothing thrown inside may escape ---------------------------------
 
 namespace {
@@ -1815,7 +2065,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode,
                                            const OpenOptions& options) {
   return Guard(dir, [&]() -> Result<std::unique_ptr<Store>> {
-    auto impl = std::make_unique<Impl>(dir, mode, options.sync_mentions);
+    auto impl = std::make_unique<Impl>(dir, mode, options.sync_mentions, options.env);
     if (Status s = impl->Open(); !s.ok()) return s;
     return std::unique_ptr<Store>(new Store(std::move(impl)));
   });
@@ -1900,6 +2150,10 @@ Status Store::MarkAlertFailed(uint64_t mention_id, const std::string& error) {
   return Guard(impl_->dir(), [&] { return impl_->MarkAlertFailed(mention_id, error); });
 }
 
+Status Store::RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel) {
+  return Guard(impl_->dir(), [&] { return impl_->RecordAlertChannel(mention_id, channel); });
+}
+
 Result<std::vector<OutboxEntry>> Store::FailedAlerts(size_t limit) const {
   return Guard(impl_->dir(), [&] { return impl_->FailedAlerts(limit); });
 }
@@ -1922,6 +2176,55 @@ Status Store::WaitForBackgroundWork(int64_t timeout_ms) {
 
 Status Store::CatchUp() {
   return Guard(impl_->dir(), [&] { return impl_->CatchUp(); });
+}
+
+StorageFault Store::Fault() const { return impl_->Fault(); }
+
+StorageFault Store::ResumeWrites() {
+  try {
+    return impl_->ResumeWrites();
+  } catch (const std::exception& e) {
+    return {StorageFault::Kind::kFatal, "data dir " + impl_->dir() + ": " + e.what()};
+  }
+}
+
+Result<Store::RepairReport> Store::Repair(const std::string& dir) {
+  return Guard(dir, [&]() -> Result<RepairReport> {
+    const fs::path db_path = fs::path(dir) / kDbSubdir;
+    std::error_code ec;
+    if (!fs::exists(db_path / "CURRENT", ec)) {
+      return Status::NotFound("data dir " + dir + ": no Kuzet store here (no " +
+                              (db_path / "CURRENT").string() + ")");
+    }
+    auto described = DescribeWalDamage(db_path.string());
+    if (!described.ok()) {
+      return Status::Corruption("data dir " + dir + ": cannot read the store to repair it: " +
+                                described.status().message());
+    }
+    RepairReport report = std::move(described).value();
+    if (report.damaged) {
+      // The damaged logs are kept: nothing stored is destroyed by a repair.
+      auto damage = ScanWriteAheadLogs(db_path.string(), [](const std::string&) {});
+      if (!damage.ok()) return damage.status();
+      const fs::path saved =
+          fs::path(dir) / ("store-damaged-wal-" + std::to_string(NowMicros() / 1000000));
+      fs::create_directories(saved, ec);
+      for (const std::string& file : damage->files_from_damage) {
+        if (!ec) fs::copy_file(file, saved / fs::path(file).filename(), ec);
+      }
+      if (ec) {
+        return Status::IOError("data dir " + dir + ": cannot copy the damaged logs to " +
+                               saved.string() + " before the repair: " + ec.message());
+      }
+      report.saved_logs_dir = saved.string();
+    }
+    auto impl = std::make_unique<Impl>(dir, Mode::kReadWrite, true);
+    if (Status s = impl->Open(/*repair=*/report.damaged); !s.ok()) return s;
+    if (report.damaged) {
+      if (Status s = impl->FinishRepair(report); !s.ok()) return s;
+    }
+    return report;
+  });
 }
 
 const std::string& Store::dir() const { return impl_->dir(); }

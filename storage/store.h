@@ -19,6 +19,11 @@
 #include <vector>
 
 #include "config/status.h"
+#include "storage/storage_fault.h"
+
+namespace rocksdb {
+class Env;
+}
 
 namespace kuzet::storage {
 
@@ -128,12 +133,26 @@ struct UrlState {
 // An alert of a mention (issue #8): written pending, due when found, in the mention's batch.
 // kPending entries are due at due_us; kFailed ones were given up (MarkAlertFailed) and wait for
 // RequeueFailedAlerts; a sent alert leaves the outbox and leaves a 'sent' marker (IsAlertSent).
+// One delivery channel's share of an alert (issue #15 item 8): each channel is sent, retried and
+// given up on its own, so a channel that keeps failing never makes another one repeat.
+struct ChannelDelivery {
+  std::string channel;  // the channel's stable key in its rule's route ("email", "webhook", ...)
+  enum class State { kPending, kSent, kFailed } state = State::kPending;
+  uint32_t attempts = 0;   // failed attempts on this channel
+  std::string last_error;  // its last failure; empty before any
+  int64_t at_us = 0;       // kPending: next attempt due; kSent: accepted; kFailed: given up
+  bool operator==(const ChannelDelivery&) const = default;
+};
+
 struct OutboxEntry {
   int64_t due_us = 0;
   uint64_t mention_id = 0;
   enum class State { kPending, kFailed } state = State::kPending;
-  uint32_t attempts = 0;   // failed delivery attempts so far
+  uint32_t attempts = 0;   // passes that left the alert undelivered (rescheduled) so far
   std::string last_error;  // the last attempt's error; empty before any failure
+  // The channels tried so far, in route order. Empty before the first attempt, and in records
+  // written before per-channel state: every channel is then still pending.
+  std::vector<ChannelDelivery> channels;
 };
 
 struct Document {
@@ -174,6 +193,9 @@ class Store {
     // false: no write is synced to disk (bulk loads and benchmarks only: a power cut may then
     // lose acknowledged mentions, and alerts already sent would be sent again).
     bool sync_mentions = true;
+    // The environment RocksDB reads and writes files through; nullptr: the operating system's.
+    // Tests pass one that fails chosen operations (fault injection), as LevelDB's tests do.
+    rocksdb::Env* env = nullptr;
   };
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode,
                                              const OpenOptions& options);
@@ -244,9 +266,14 @@ class Store {
   // The pending entry becomes failed (no longer due), keeping attempts, with last_error = error.
   // NotFound when the mention has no pending entry.
   Status MarkAlertFailed(uint64_t mention_id, const std::string& error);
+  // Records one channel's outcome in the pending entry (replacing that channel's earlier state),
+  // synced, where it is: the worker calls it right after each send, so a crash afterwards repeats
+  // no channel that was recorded sent. NotFound when the mention has no pending entry.
+  Status RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel);
   // Failed entries, lowest mention id first, at most `limit`.
   Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
-  // Every failed entry becomes pending, due at now_us, attempts 0; returns how many (one batch).
+  // Every failed entry becomes pending, due at now_us, attempts 0, and so do its failed channels;
+  // channels already sent stay sent. Returns how many (one batch).
   Result<int> RequeueFailedAlerts(int64_t now_us);
 
   // ---- maintenance; kReadWrite only ------------------------------------------------------------
@@ -263,6 +290,39 @@ class Store {
 
   // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
   Status CatchUp();
+
+  // ---- storage faults (storage_fault.h) -------------------------------------------------------
+  // The fault that stops this store: a full disk (kDiskFull: RocksDB refuses every write until
+  // ResumeWrites succeeds) or corruption or an I/O error met by a write, a read, a flush or a
+  // compaction (kFatal: it stays until the store is closed).
+  StorageFault Fault() const;
+  // After kDiskFull: resumes writing if space has returned (RocksDB's DB::Resume, which first
+  // flushes what the memtables hold). Returns the fault that remains; ok() when writes go on.
+  StorageFault ResumeWrites();
+
+  // What Repair found and dropped.
+  struct RepairReport {
+    bool damaged = false;  // false: every write-ahead log was intact, nothing was dropped
+    std::string file;      // the first damaged log, and where in it
+    uint64_t offset = 0;
+    std::string reason;
+    uint64_t batches_dropped = 0;   // intact write batches after the damage
+    uint64_t unreadable_bytes = 0;  // of records that could not be read at all
+    // Mentions lost: every id past the last one kept, up to the highest id in the batches after
+    // the damage (ids are given in log order). 0: none known (a damaged record holding the last
+    // mentions written cannot be read, so they are not counted).
+    uint64_t mentions_dropped = 0;
+    uint64_t first_mention_id = 0, last_mention_id = 0;
+    uint64_t documents_dropped = 0;  // the same for document ids ...
+    uint64_t last_document_id = 0;   // ... up to this one (0: none)
+    std::string saved_logs_dir;      // where the damaged logs were copied before the repair
+  };
+  // Opens a store whose write-ahead log is damaged (Open refuses it), keeping every write before
+  // the damage and dropping the rest: copies the damaged logs to <dir>/store-damaged-wal-<time>,
+  // replays the logs up to the damage (RocksDB's point-in-time recovery), moves the id counters
+  // past every dropped id (read cursors may already be past them), and flushes. Needs the write
+  // lock. A store with intact logs is opened and closed unchanged (damaged = false).
+  static Result<RepairReport> Repair(const std::string& dir);
 
   const std::string& dir() const;
 

@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "alert/alert_json.h"
 #include "alert/channel.h"
@@ -25,6 +26,7 @@ class WebhookTest : public ::testing::Test {
                    std::lock_guard lock(mu_);
                    body_ = req.body;
                    content_type_ = req.get_header_value("Content-Type");
+                   idempotency_keys_.push_back(req.get_header_value("Idempotency-Key"));
                    ++posts_;
                    res.status = 204;
                  });
@@ -57,6 +59,7 @@ class WebhookTest : public ::testing::Test {
   int port_ = 0;
   std::mutex mu_;
   std::string body_, content_type_;
+  std::vector<std::string> idempotency_keys_;  // "" when the POST had none
   int posts_ = 0;
 };
 
@@ -119,6 +122,26 @@ TEST_F(WebhookTest, WebhookChannelPostsAlertJsonAndHidesTheToken) {
   std::lock_guard lock(mu_);
   EXPECT_EQ(body_, DigestToJson(digest));
   EXPECT_EQ(posts_, 2);
+}
+
+// A resend after a crash carries the same key as the first send (kuzet.{id}, as in the
+// Message-ID), so the receiver can drop it; distinct ids never share a key.
+TEST_F(WebhookTest, IdempotencyKeyFollowsTheAlertIdAndIsTheSameOnAResend) {
+  const auto channel = MakeWebhookChannel(Url("/hooks/secret-token-123"));
+  Alert odd = SampleAlert();
+  odd.id = "7 \"x\"=";
+  const Digest digest{"zhanaozen.42", {SampleAlert()}};
+  ASSERT_TRUE(channel->Deliver(SampleAlert()).ok());
+  ASSERT_TRUE(channel->Deliver(SampleAlert()).ok());
+  ASSERT_TRUE(channel->Deliver(odd).ok());
+  ASSERT_TRUE(channel->DeliverDigest(digest).ok());
+  ASSERT_TRUE(WebhookSender().Send(Url("/hooks/secret-token-123"), "{}").ok());
+  EXPECT_EQ(WebhookSender().Send(Url("/hooks/secret-token-123"), "{}", "a\"b").code(),
+            Status::Code::kInvalidArgument);
+  std::lock_guard lock(mu_);
+  EXPECT_EQ(idempotency_keys_,
+            (std::vector<std::string>{"\"kuzet.42\"", "\"kuzet.42\"", "\"kuzet.7=20=22x=22=3D\"",
+                                      "\"kuzet.digest.zhanaozen.42\"", ""}));
 }
 
 }  // namespace

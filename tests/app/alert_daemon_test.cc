@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -151,13 +152,21 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
            extra;
   }
 
-  void StartDaemon(const std::string& crash_after_send = "") {
+  void StartDaemon() {
     ASSERT_EQ(pid_, -1) << "a daemon is already running";
-    std::vector<std::pair<std::string, std::string>> env;
-    if (!crash_after_send.empty())
-      env.emplace_back("KUZET_TEST_CRASH_AFTER_SEND", crash_after_send);
-    pid_ = testing::StartKuzetRun(config_, log_, env);
+    pid_ = testing::StartKuzetRun(config_, log_);
     ASSERT_GE(pid_, 0);
+  }
+  // `kuzet crawl --once` (stores the mentions, sends nothing), then the daemon's alert delivery
+  // in a test program that dies right after the n-th accepted send, before recording it.
+  void CrawlThenCrashAfterSend(int n) {
+    auto [code, out] = Kuzet("crawl --once --config " + config_);
+    ASSERT_EQ(code, 0) << out;
+    ASSERT_EQ(Mentions().size(), 3u);
+    testing::CommandResult crash =
+        testing::RunShell(std::string(KUZET_CRASH_AFTER_SEND) + " " + config_ + " " +
+                          std::to_string(n) + " 2>>" + log_);
+    ASSERT_EQ(crash.exit_code, 86) << testing::ReadFile(log_);
   }
   // Waits for the daemon's exit; its wait status, or -1 after the timeout.
   int WaitForExit(std::chrono::milliseconds timeout) {
@@ -323,15 +332,13 @@ with open(os.path.join(state, "delivered"), "a") as f:
   EXPECT_GE(LogCount("busy, try again"), 6u) << "the hook's stderr is in the log";
 }
 
-// (d) A crash right after a send, before its mark: the restart resends with the same Message-ID
+// (d) A crash right after a send, before its record: the restart resends with the same Message-ID
 // and delivers the rest.
 TEST_F(AlertDaemonTest, CrashBetweenSendAndMarkResendsWithTheSameMessageId) {
   SmtpSink sink(mail_dir_, 0);
   ASSERT_GT(sink.port(), 0);
   WriteConfig(SmtpAlerts(sink.port()));
-  StartDaemon(/*crash_after_send=*/"1");
-  int status = WaitForExit(30s);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 86) << testing::ReadFile(log_);
+  CrawlThenCrashAfterSend(1);
   ASSERT_EQ(sink.Messages().size(), 1u);
   std::string first_id = MessageIdsOf(sink.Messages()).at(0);
 
@@ -344,6 +351,89 @@ TEST_F(AlertDaemonTest, CrashBetweenSendAndMarkResendsWithTheSameMessageId) {
   ASSERT_EQ(ids.size(), 4u) << "one duplicate, no more";
   EXPECT_EQ(std::count(ids.begin(), ids.end(), first_id), 2) << "the resend keeps its Message-ID";
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), ExpectedMessageIds(Mentions()));
+}
+
+// (d') E-mail and a hook: a crash after the hook's send (the e-mail before it already recorded)
+// repeats the hook only; the mail goes out once.
+TEST_F(AlertDaemonTest, CrashAfterTheSecondChannelsSendRepeatsOnlyThatChannel) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  std::string hooked = dir_.path() + "/hooked";
+  WriteConfig(
+      SmtpAlerts(sink.port(), "command = [\"/bin/sh\", \"-c\", \"cat >> " + hooked + "\"]\n"));
+  CrawlThenCrashAfterSend(2);  // the first alert's e-mail, then its hook
+  ASSERT_EQ(sink.Messages().size(), 1u);
+
+  auto hook_ids = [&] {
+    std::vector<std::string> ids;
+    std::istringstream lines(testing::ReadFile(hooked));
+    for (std::string line; std::getline(lines, line);) {
+      json alert = json::parse(line, nullptr, false);
+      if (alert.is_object()) ids.push_back(alert.at("id").get<std::string>());
+    }
+    return ids;
+  };
+  ASSERT_EQ(hook_ids().size(), 1u);
+  std::string first = hook_ids().at(0);
+
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return sink.Messages().size() >= 3 && hook_ids().size() >= 4; }, 30s))
+      << testing::ReadFile(log_);
+  std::this_thread::sleep_for(500ms);
+  StopDaemon();
+  std::vector<std::string> ids = MessageIdsOf(sink.Messages());
+  EXPECT_EQ(ids.size(), 3u) << "the e-mail, recorded before the crash, went out again";
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), ExpectedMessageIds(Mentions()));
+  std::vector<std::string> hooks = hook_ids();
+  EXPECT_EQ(hooks.size(), 4u);
+  EXPECT_EQ(std::count(hooks.begin(), hooks.end(), first), 2) << "the unrecorded hook send";
+}
+
+// Fault: a dead webhook beside working e-mail (issue #15 item 8). Each mail goes out exactly once
+// however often the webhook is retried, the webhook is given up after max_attempts, `alerts
+// --failed` shows both channels truthfully, and `--retry` retries the webhook alone.
+TEST_F(AlertDaemonTest, DeadWebhookNeverResendsTheMail) {
+  SmtpSink sink(mail_dir_, 0);
+  ASSERT_GT(sink.port(), 0);
+  int dead_port = FreePort();
+  WriteConfig(
+      SmtpAlerts(sink.port(), "webhook_url = \"http://127.0.0.1:" + std::to_string(dead_port) +
+                                  "/hooks/SECRET\"\nretry_initial = \"1s\"\n"
+                                  "retry_max = \"1s\"\nmax_attempts = 3\n"));
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return LogCount("kept as failed") >= 3; }, 40s))
+      << testing::ReadFile(log_);
+  std::this_thread::sleep_for(1500ms);  // longer than a retry: nothing more may arrive
+  StopDaemon();
+  std::vector<std::string> ids = MessageIdsOf(sink.Messages());
+  EXPECT_EQ(ids.size(), 3u) << "the mail was resent with each webhook retry";
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), ExpectedMessageIds(Mentions()));
+
+  auto [code, out] = Kuzet("alerts --failed --config " + config_);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("3 failed alert(s)"), std::string::npos) << out;
+  auto count = [&](const std::string& pattern) {
+    std::regex re(pattern);
+    std::istringstream lines(out);
+    int n = 0;
+    for (std::string line; std::getline(lines, line);) n += std::regex_search(line, re);
+    return n;
+  };
+  // Per alert: e-mail sent at its first attempt, webhook given up after 3, its error named.
+  EXPECT_EQ(count(R"(^\s+email\s+sent\s+1\s*$)"), 3) << out;
+  EXPECT_EQ(count(R"(^\s+webhook\s+failed\s+3\s+webhook http://127\.0\.0\.1:)" +
+                  std::to_string(dead_port) + ": "),
+            3)
+      << out;
+  EXPECT_EQ(out.find("SECRET"), std::string::npos) << "the webhook's secret path\n" << out;
+
+  std::tie(code, out) = Kuzet("alerts --retry --config " + config_);
+  EXPECT_NE(out.find("requeued 3"), std::string::npos) << out;
+  StartDaemon();
+  ASSERT_TRUE(WaitUntil([&] { return LogCount("kept as failed") >= 6; }, 40s))
+      << testing::ReadFile(log_);
+  StopDaemon();
+  EXPECT_EQ(sink.Messages().size(), 3u) << "--retry resent the mail";
 }
 
 // kill -9 while crawling and storing, then right after each message arrives (mid-delivery),

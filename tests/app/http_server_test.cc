@@ -110,8 +110,6 @@ class HttpServerTest : public ::testing::Test {
     options.listen = "127.0.0.1:0";
     options.token = token;
     options.catch_up_interval = std::chrono::milliseconds(50);
-    options.read_timeout = std::chrono::seconds(1);
-    options.write_timeout = std::chrono::seconds(1);
     auto server = HttpServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status().message();
     server_ = std::move(server).value();
@@ -221,6 +219,10 @@ TEST_F(HttpServerTest, BearerTokenGuardsDataButNotThePage) {
   EXPECT_EQ(Get("/api/mentions", {{"Authorization", "Bearer correct-horse-batterx"}}).first, 401);
   EXPECT_EQ(Get("/api/mentions", {{"Authorization", "Bearer correct-horse-battery2"}}).first, 401);
   EXPECT_EQ(Get("/api/mentions", {{"Authorization", "Basic correct-horse-battery"}}).first, 401);
+  // The header is compared as sent: a percent-encoded token is a different token.
+  EXPECT_EQ(Get("/api/mentions", {{"Authorization", "Bearer correct%2Dhorse-battery"}}).first, 401);
+  EXPECT_EQ(Get("/api/mentions", {{"Authorization", "Bearer correct-horse-battery%00"}}).first,
+            401);
   EXPECT_EQ(Get("/api/mentions", {{"Authorization", "Bearer correct-horse-battery"}}).first, 200);
   EXPECT_EQ(Get("/metrics", {{"Authorization", "bearer correct-horse-battery"}}).first, 200);
   EXPECT_EQ(Get("/").first, 200);  // the page holds no data; it asks for the token itself

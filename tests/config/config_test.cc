@@ -301,6 +301,13 @@ const ErrorCase kErrorCases[] = {
      "t.toml:1: sites: expected an array of tables ([[sites]]), got a table"},
     {"settings written as a value", "settings = 3\n",
      "t.toml:1: settings: expected a table ([settings]), got an integer"},
+    {"user_agent with CR LF (header injection into every request)",
+     "[settings]\nuser_agent = \"Kuzet/1.0\\r\\nX-Injected: 1\"\n",
+     "t.toml:2: settings.user_agent: must not contain control characters (it goes into a header "
+     "line); found U+000D at byte 9"},
+    {"user_agent with a bare LF", "[settings]\nuser_agent = \"\"\"\nKuzet\nX: 1\"\"\"\n",
+     "t.toml:2: settings.user_agent: must not contain control characters (it goes into a header "
+     "line); found U+000A at byte 5"},
 };
 
 TEST(ParseConfigErrorTest, EachClassOfErrorGivesItsExactMessage) {
@@ -625,6 +632,13 @@ const ErrorCase kAlertErrorCases[] = {
      "t.toml:2: server.enabled: expected a boolean (true or false), got a string"},
     {"[alerts] as an array", "[[alerts]]\ncommand = [\"n\"]\n",
      "t.toml:1: alerts: expected a table ([alerts]), got an array"},
+    {"from_name with CR LF (mail header injection)",
+     "[alerts]\ncommand = [\"n\"]\nfrom_name = \"Kuzet\\r\\nBcc: x@evil.test\"\n",
+     "t.toml:3: alerts.from_name: must not contain control characters (it goes into a header "
+     "line); found U+000D at byte 5"},
+    {"subject_prefix with a NUL", "[alerts]\ncommand = [\"n\"]\nsubject_prefix = \"[K]\\u0000\"\n",
+     "t.toml:3: alerts.subject_prefix: must not contain control characters (it goes into a "
+     "header line); found U+0000 at byte 3"},
 };
 
 TEST(AlertsConfigTest, EachAlertAndServerErrorGivesItsExactMessage) {

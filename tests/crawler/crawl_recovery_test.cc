@@ -90,7 +90,7 @@ TEST_F(CrawlRecoveryTest, QueuedUrlStoredBeforeTheKillIsNotFetchedAgain) {
   // What a process killed between storing /stored and committing its fetch leaves behind.
   CrawlStateChange left;
   for (const char* path : {"/stored", "/new"}) {
-    left.queue.push_back(QueuedUrl{"killed", server.Url(path), 1, PageKind::kLink, 0, 1, 0});
+    left.Enqueue(QueuedUrl{"killed", server.Url(path), 1, PageKind::kLink, 0, 1, 0});
   }
   ASSERT_TRUE(state_->Commit(left).ok());
   RecordingHandler handler;

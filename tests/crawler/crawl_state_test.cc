@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace kuzet::crawler {
 namespace {
@@ -57,9 +59,9 @@ TEST_F(CrawlStateTest, CommittedQueueResourcesAndStatusSurviveAReopen) {
   {
     auto state = OpenOrDie();
     CrawlStateChange change;
-    change.queue.push_back({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 200, 0});
-    change.queue.push_back({"kz", "https://a.kz/2", 2, PageKind::kLink, 1, 100, 5000});
-    change.queue.push_back({"kz-other", "https://b.kz/1", 1, PageKind::kSitemap, 0, 300, 0});
+    change.Enqueue({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 200, 0});
+    change.Enqueue({"kz", "https://a.kz/2", 2, PageKind::kLink, 1, 100, 5000});
+    change.Enqueue({"kz-other", "https://b.kz/1", 1, PageKind::kSitemap, 0, 300, 0});
     ResourceState feed;
     feed.kind = PageKind::kFeed;
     feed.etag = "\"abc\"";
@@ -74,7 +76,7 @@ TEST_F(CrawlStateTest, CommittedQueueResourcesAndStatusSurviveAReopen) {
     change.sites.emplace_back("kz", site);
     ASSERT_TRUE(state->Commit(change).ok());
     CrawlStateChange done;
-    done.done.emplace_back("kz", "https://a.kz/1");
+    done.Dequeue("kz", "https://a.kz/1");
     ASSERT_TRUE(state->Commit(done).ok());
   }
   auto state = OpenOrDie();
@@ -100,12 +102,71 @@ TEST_F(CrawlStateTest, CommittedQueueResourcesAndStatusSurviveAReopen) {
   EXPECT_EQ((*site)->total_fetches, 7);
 }
 
+// Frontier edits of one Commit apply in the order they were recorded: the last edit of a URL
+// decides. (Deletes used to go first, so a URL found and fetched in one batch stayed queued.)
+TEST_F(CrawlStateTest, LastFrontierEditOfAUrlInOneCommitWins) {
+  const QueuedUrl kA{"kz", "https://a.kz/a", 1, PageKind::kLink, 0, 100, 0};
+  const QueuedUrl kB{"kz", "https://a.kz/b", 1, PageKind::kLink, 0, 200, 0};
+  enum Edit { kQueueA, kDoneA, kQueueB, kDoneB };
+  struct Case {
+    const char* name;
+    bool a_queued_before;  // committed in an earlier batch
+    std::vector<Edit> edits;
+    std::vector<std::string> expected_queue;
+  };
+  const Case kCases[] = {
+      {"queued then done", false, {kQueueA, kDoneA}, {}},
+      {"queued, done, queued again", false, {kQueueA, kDoneA, kQueueA}, {kA.url}},
+      {"done then queued again", true, {kDoneA, kQueueA}, {kA.url}},
+      {"queued before, done, then queued and done", true, {kDoneA, kQueueA, kDoneA}, {}},
+      {"two URLs interleaved", false, {kQueueA, kQueueB, kDoneA}, {kB.url}},
+      {"two URLs, each queued then done", false, {kQueueA, kQueueB, kDoneB, kDoneA}, {}},
+      {"done of a URL never queued", false, {kDoneA, kQueueB}, {kB.url}},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    fs::remove_all(dir_);
+    auto state = OpenOrDie();
+    ASSERT_NE(state, nullptr);
+    if (c.a_queued_before) {
+      CrawlStateChange before;
+      before.Enqueue(kA);
+      ASSERT_TRUE(state->Commit(before).ok());
+    }
+    CrawlStateChange change;
+    for (Edit edit : c.edits) {
+      switch (edit) {
+        case kQueueA:
+          change.Enqueue(kA);
+          break;
+        case kDoneA:
+          change.Dequeue(kA.site_id, kA.url);
+          break;
+        case kQueueB:
+          change.Enqueue(kB);
+          break;
+        case kDoneB:
+          change.Dequeue(kB.site_id, kB.url);
+          break;
+      }
+    }
+    ASSERT_TRUE(state->Commit(change).ok());
+    state.reset();
+    state = OpenOrDie();  // what is on disk, not a cache
+    auto queue = state->Queue("kz");
+    ASSERT_TRUE(queue.ok()) << queue.status().message();
+    std::vector<std::string> urls;
+    for (const QueuedUrl& q : *queue) urls.push_back(q.url);
+    EXPECT_EQ(urls, c.expected_queue);
+  }
+}
+
 TEST_F(CrawlStateTest, ReadOnlyInstanceFollowsTheCrawlingProcess) {
   auto writer = OpenOrDie();
   auto reader = OpenOrDie(CrawlState::Mode::kReadOnly);
   ASSERT_NE(reader, nullptr);
   CrawlStateChange change;
-  change.queue.push_back({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 1, 0});
+  change.Enqueue({"kz", "https://a.kz/1", 1, PageKind::kLink, 0, 1, 0});
   ASSERT_TRUE(writer->Commit(change).ok());
   ASSERT_TRUE(reader->Refresh().ok());
   EXPECT_EQ(*reader->QueueSize("kz"), 1);
@@ -144,6 +205,63 @@ TEST_F(CrawlStateTest, MalformedRecordIsCorruptionNamingTheUrl) {
   ASSERT_FALSE(queue.ok());
   EXPECT_EQ(queue.status().code(), Status::Code::kCorruption);
   EXPECT_NE(queue.status().message().find("https://a.kz/broken"), std::string::npos);
+}
+
+// A full disk under the crawl state (a tmpfs the test mounts; root only): a commit that cannot
+// be written fails, Fault() says kDiskFull naming the directory (its write errors used to be
+// only logged, and the crawl went on), the process does not abort (RocksDB's LOG writer did),
+// and once space returns ResumeWrites() clears the fault and every committed URL is there.
+TEST_F(CrawlStateTest, FullDiskIsAFaultThatClearsWhenSpaceReturns) {
+  const fs::path disk = dir_ + "-disk";
+  fs::create_directories(disk);
+  if (geteuid() != 0 || mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=16m") != 0) {
+    fs::remove_all(disk);
+    GTEST_SKIP() << "needs root to mount a tmpfs at " << disk;
+  }
+  struct Unmount {
+    fs::path path;
+    ~Unmount() {
+      umount2(path.c_str(), MNT_DETACH);
+      fs::remove_all(path);
+    }
+  } unmount{disk};
+  const std::string dir = (disk / "crawl").string();
+  auto opened = CrawlState::Open(dir);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  std::unique_ptr<CrawlState> state = std::move(opened).value();
+  {
+    std::ofstream filler(disk / "filler", std::ios::binary);
+    const std::string chunk(1 << 16, 'x');
+    while (fs::space(disk).available > (256 << 10) &&
+           filler.write(chunk.data(), static_cast<std::streamsize>(chunk.size()))) {
+    }
+  }
+  const std::string padding(2000, 'p');  // long URLs fill the log sooner
+  int committed = 0;
+  Status refused;
+  for (int n = 0; n < 10000 && refused.ok(); ++n) {
+    CrawlStateChange change;
+    change.Enqueue(
+        {"kz", "https://a.kz/" + std::to_string(n) + "/" + padding, 1, PageKind::kLink, 0, n, 0});
+    refused = state->Commit(change);
+    if (refused.ok()) ++committed;
+  }
+  ASSERT_FALSE(refused.ok()) << "the disk never filled up";
+  storage::StorageFault fault = state->Fault();
+  EXPECT_EQ(fault.kind, storage::StorageFault::Kind::kDiskFull) << fault.message;
+  EXPECT_NE(fault.message.find("disk full at " + dir), std::string::npos) << fault.message;
+  EXPECT_EQ(state->ResumeWrites().kind, storage::StorageFault::Kind::kDiskFull);
+
+  fs::remove(disk / "filler");
+  fault = state->ResumeWrites();
+  ASSERT_TRUE(fault.ok()) << fault.message;
+  CrawlStateChange last;
+  last.Enqueue({"kz", "https://a.kz/last", 1, PageKind::kLink, 0, 1'000'000, 0});
+  ASSERT_TRUE(state->Commit(last).ok());
+  state.reset();
+  auto reopened = CrawlState::Open(dir);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  EXPECT_EQ(*(*reopened)->QueueSize("kz"), committed + 1);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // a mention alerted once. Every state change must survive a reopen.
 #include <gtest/gtest.h>
 
+#include "storage/records.h"
 #include "storage/store.h"
 #include "tests/storage/store_test_util.h"
 
@@ -143,6 +144,75 @@ TEST_F(AlertsTest, FailedAlertsWaitUntilRequeuedThenStartAfresh) {
   ASSERT_TRUE(store_->MarkAlertSent(3, now + kMinute).ok());
   EXPECT_TRUE(*store_->IsAlertSent(3));
   EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{2, 1}));
+}
+
+ChannelDelivery Channel(const std::string& key, ChannelDelivery::State state, uint32_t attempts,
+                        const std::string& error, int64_t at_us) {
+  return ChannelDelivery{key, state, attempts, error, at_us};
+}
+
+TEST_F(AlertsTest, ChannelStatesAreRecordedInPlaceAndKeptThroughRescheduleFailureAndReopen) {
+  using State = ChannelDelivery::State;
+  const ChannelDelivery email = Channel("email", State::kSent, 0, "", kT0);
+  ChannelDelivery webhook = Channel("webhook", State::kPending, 1, "HTTP 500", kT0 + kMinute);
+  ASSERT_TRUE(store_->RecordAlertChannel(1, email).ok());
+  ASSERT_TRUE(store_->RecordAlertChannel(1, webhook).ok());
+  webhook.attempts = 2;  // a later outcome of the same channel replaces the earlier one
+  ASSERT_TRUE(store_->RecordAlertChannel(1, webhook).ok());
+  auto due = store_->DueAlerts(kT0, 10);
+  ASSERT_EQ(Ids(due), std::vector<uint64_t>{1}) << "recording does not move the entry";
+  EXPECT_EQ((*due)[0].channels, (std::vector<ChannelDelivery>{email, webhook}));
+
+  ASSERT_TRUE(store_->RescheduleAlert(1, kT0 + 5 * kMinute, "webhook: HTTP 500").ok());
+  Reopen();
+  due = store_->DueAlerts(kT0 + 5 * kMinute, 10);
+  ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 3, 1}));
+  EXPECT_EQ((*due)[2].channels, (std::vector<ChannelDelivery>{email, webhook}));
+  webhook = Channel("webhook", State::kFailed, 3, "HTTP 500", kT0 + 5 * kMinute);
+  ASSERT_TRUE(store_->RecordAlertChannel(1, webhook).ok());
+  ASSERT_TRUE(store_->MarkAlertFailed(1, "webhook: HTTP 500").ok());
+  auto failed = store_->FailedAlerts(10);
+  ASSERT_EQ(Ids(failed), std::vector<uint64_t>{1});
+  EXPECT_EQ((*failed)[0].channels, (std::vector<ChannelDelivery>{email, webhook}));
+  // Only a pending entry takes a channel's outcome.
+  EXPECT_EQ(store_->RecordAlertChannel(1, email).code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->RecordAlertChannel(99, email).code(), Status::Code::kNotFound);
+
+  // --retry: the failed channel starts afresh, the sent one stays sent (it is never repeated).
+  const int64_t now = kT0 + 60 * kMinute;
+  ASSERT_EQ(*store_->RequeueFailedAlerts(now), 1);
+  due = store_->DueAlerts(now, 10);
+  ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 3, 1}));
+  EXPECT_EQ((*due)[2].channels,
+            (std::vector<ChannelDelivery>{
+                email, Channel("webhook", State::kPending, 0, "HTTP 500", now)}));
+}
+
+TEST(AlertRecordTest, RecordsFromBeforeChannelStatesReadWithNoneSoEveryChannelIsPending) {
+  // Byte for byte as earlier versions wrote them: version 1, state, attempts, then (later)
+  // last_error and due_us; no channel list.
+  std::string oldest = {1, 'P', 2};
+  std::string before_channels = {1, 'F', 3, 8, 'H', 'T', 'T', 'P', ' ', '5', '0', '3', 4};
+  OutboxEntry entry;
+  entry.channels = {ChannelDelivery{"stale"}};
+  ASSERT_TRUE(DecodeOutboxValue(oldest, entry));
+  EXPECT_EQ(entry.attempts, 2u);
+  EXPECT_TRUE(entry.channels.empty());
+  entry.channels = {ChannelDelivery{"stale"}};
+  ASSERT_TRUE(DecodeOutboxValue(before_channels, entry));
+  EXPECT_EQ(entry.state, OutboxEntry::State::kFailed);
+  EXPECT_EQ(entry.last_error, "HTTP 503");
+  EXPECT_EQ(entry.due_us, 2);
+  EXPECT_TRUE(entry.channels.empty());
+
+  // A channel count the record cannot hold and an unknown channel state are refused.
+  EXPECT_FALSE(DecodeOutboxValue(before_channels + std::string{'\x7f'}, entry));
+  std::string one_channel = EncodeOutboxValue(
+      OutboxEntry{0, 0, OutboxEntry::State::kPending, 0, "", {ChannelDelivery{"email"}}});
+  ASSERT_TRUE(DecodeOutboxValue(one_channel, entry));
+  ASSERT_EQ(entry.channels.size(), 1u);
+  one_channel[one_channel.find("email") + 5] = 'X';
+  EXPECT_FALSE(DecodeOutboxValue(one_channel, entry));
 }
 
 TEST_F(AlertsTest, GetMentionReadsOneMentionWithItsStory) {

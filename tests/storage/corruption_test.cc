@@ -212,5 +212,44 @@ TEST(CorruptionTest, DataDirHoldingSomethingElseIsNotTurnedIntoAStore) {
   EXPECT_EQ(fs::directory_iterator(dir.db_path())->path().filename(), "notes.txt");
 }
 
+// A lost CURRENT file is damage, not "no store yet": a query used to answer "run a crawl first"
+// for a data dir holding every mention. The message names what is missing and how to restore
+// it, and following it brings the store back whole.
+TEST(CorruptionTest, MissingCurrentFileIsReportedAsDamageWithTheWayBack) {
+  TempDir dir;
+  MakeStore(dir);
+  fs::remove(dir.db_path() + "/CURRENT");
+  for (Store::Mode mode : {Store::Mode::kReadOnly, Store::Mode::kReadWrite}) {
+    auto store = Store::Open(dir.path(), mode);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), Status::Code::kCorruption) << store.status().message();
+    ExpectClearError(store.status(), dir,
+                     "the store is damaged: " + dir.db_path() + "/CURRENT is missing");
+    EXPECT_EQ(store.status().message().find("run a crawl first"), std::string::npos);
+  }
+  std::string manifest;
+  for (const auto& entry : fs::directory_iterator(dir.db_path())) {
+    if (entry.path().filename().string().rfind("MANIFEST-", 0) == 0) {
+      manifest = entry.path().filename().string();
+    }
+  }
+  auto store = Store::Open(dir.path(), Store::Mode::kReadOnly);
+  ASSERT_NE(store.status().message().find("echo " + manifest + " > " + dir.db_path() + "/CURRENT"),
+            std::string::npos)
+      << store.status().message();
+  std::ofstream(dir.db_path() + "/CURRENT") << manifest << "\n";
+  store = Store::Open(dir.path(), Store::Mode::kReadOnly);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(*(*store)->LastMentionId(), 20u);
+}
+
+TEST(CorruptionTest, OnlyAnAbsentStoreSaysToRunACrawlFirst) {
+  TempDir dir;
+  auto store = Store::Open(dir.path(), Store::Mode::kReadOnly);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kNotFound);
+  ExpectClearError(store.status(), dir, "run a crawl first");
+}
+
 }  // namespace
 }  // namespace kuzet::storage

@@ -1,0 +1,113 @@
+// An I/O error that is not a full disk (a failing disk or controller), injected through the
+// rocksdb::Env the store is opened with: writes fail, Store::Fault() turns kFatal naming what
+// failed, stays so (ResumeWrites does not clear it, even once the disk answers again: the
+// process must stop, not carry on), nothing aborts, and every acknowledged page is there when
+// the store is opened again.
+#include <gtest/gtest.h>
+#include <rocksdb/env.h>
+
+#include <atomic>
+#include <memory>
+
+#include "storage/store.h"
+#include "tests/storage/store_test_util.h"
+
+namespace kuzet::storage {
+namespace {
+
+using testing::Page;
+using testing::Rule;
+using testing::TempDir;
+
+constexpr int64_t kT0 = 1'700'000'000'000'000;
+
+rocksdb::Status Injected() {
+  return rocksdb::Status::IOError("injected", "the disk controller reported an error");
+}
+
+// A file whose writes fail while `fail` is set.
+class FailingFile : public rocksdb::WritableFile {
+ public:
+  FailingFile(std::unique_ptr<rocksdb::WritableFile> target, const std::atomic<bool>& fail)
+      : target_(std::move(target)), fail_(fail) {}
+  using rocksdb::WritableFile::Append;
+  rocksdb::Status Append(const rocksdb::Slice& data) override {
+    return fail_ ? Injected() : target_->Append(data);
+  }
+  rocksdb::Status Flush() override { return fail_ ? Injected() : target_->Flush(); }
+  rocksdb::Status Sync() override { return fail_ ? Injected() : target_->Sync(); }
+  rocksdb::Status Fsync() override { return fail_ ? Injected() : target_->Fsync(); }
+  rocksdb::Status Close() override { return target_->Close(); }
+  uint64_t GetFileSize() override { return target_->GetFileSize(); }
+  rocksdb::Status Truncate(uint64_t size) override { return target_->Truncate(size); }
+  rocksdb::Status RangeSync(uint64_t offset, uint64_t n) override {
+    return fail_ ? Injected() : target_->RangeSync(offset, n);
+  }
+  rocksdb::Status Allocate(uint64_t offset, uint64_t n) override {
+    return target_->Allocate(offset, n);
+  }
+  bool IsSyncThreadSafe() const override { return target_->IsSyncThreadSafe(); }
+
+ private:
+  std::unique_ptr<rocksdb::WritableFile> target_;
+  const std::atomic<bool>& fail_;
+};
+
+class FailingEnv : public rocksdb::EnvWrapper {
+ public:
+  FailingEnv() : rocksdb::EnvWrapper(rocksdb::Env::Default()) {}
+  const char* Name() const override { return "kuzet.FailingEnv"; }
+  rocksdb::Status NewWritableFile(const std::string& name,
+                                  std::unique_ptr<rocksdb::WritableFile>* result,
+                                  const rocksdb::EnvOptions& options) override {
+    if (fail) return Injected();
+    rocksdb::Status s = target()->NewWritableFile(name, result, options);
+    if (s.ok()) *result = std::make_unique<FailingFile>(std::move(*result), fail);
+    return s;
+  }
+  std::atomic<bool> fail{false};
+};
+
+PageInput NumberedPage(int n) {
+  const std::string text = "Zhanaozen strike report " + std::to_string(n);
+  return Page("https://a.kz/" + std::to_string(n), text, kT0 + n,
+              {Rule("zhanaozen", text, "Zhanaozen")});
+}
+
+TEST(IoErrorTest, FailingWritesAreAFatalFaultAndLoseNothingAcknowledged) {
+  TempDir dir;
+  FailingEnv env;
+  constexpr int kPages = 30;
+  {
+    Store::OpenOptions options;
+    options.env = &env;
+    auto store = Store::Open(dir.path(), Store::Mode::kReadWrite, options);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    for (int n = 0; n < kPages; ++n) ASSERT_TRUE((*store)->PutPage(NumberedPage(n)).ok());
+    EXPECT_TRUE((*store)->Fault().ok());
+
+    env.fail = true;
+    auto put = (*store)->PutPage(NumberedPage(kPages));
+    ASSERT_FALSE(put.ok());
+    EXPECT_EQ(put.status().code(), Status::Code::kIOError) << put.status().message();
+    StorageFault fault = (*store)->Fault();
+    EXPECT_EQ(fault.kind, StorageFault::Kind::kFatal) << fault.message;
+    EXPECT_NE(fault.message.find(dir.db_path()), std::string::npos) << fault.message;
+    EXPECT_NE(fault.message.find("the disk controller reported an error"), std::string::npos)
+        << fault.message;
+    EXPECT_FALSE((*store)->PutPage(NumberedPage(kPages)).ok());
+    EXPECT_EQ((*store)->ResumeWrites().kind, StorageFault::Kind::kFatal);
+
+    env.fail = false;  // the disk answers again: the fault stays until the store is reopened
+    EXPECT_EQ((*store)->ResumeWrites().kind, StorageFault::Kind::kFatal);
+    EXPECT_EQ((*store)->Fault().kind, StorageFault::Kind::kFatal);
+  }
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_TRUE((*store)->Fault().ok());
+  EXPECT_EQ(*(*store)->LastMentionId(), static_cast<uint64_t>(kPages));
+  EXPECT_TRUE((*store)->PutPage(NumberedPage(kPages)).ok());
+}
+
+}  // namespace
+}  // namespace kuzet::storage
