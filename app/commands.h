@@ -48,6 +48,8 @@ struct DocOptions {
   std::string config_path, data_dir;
   uint64_t id = 0;
   std::string format = "text";  // text | json
+  size_t members = 10;          // story documents shown, newest first ...
+  uint64_t before = 0;          // ... with doc ids below this (0: from the newest)
 };
 int DocCommand(const DocOptions& options);
 
@@ -57,6 +59,9 @@ struct StoriesOptions {
   std::string since;
   size_t limit = 50;
   std::string format = "table";  // table | json
+  size_t members = 10;           // documents shown per story, newest first
+  uint64_t story = 0;            // only this story, its documents with ids below `before`
+  uint64_t before = 0;
 };
 int StoriesCommand(const StoriesOptions& options);
 

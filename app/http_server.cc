@@ -315,24 +315,12 @@ class HttpServer::Impl {
       feed_id += ":" + name + "=" + value;
       title += (title == "Kuzet mentions" ? ": " : ", ") + name + " " + value;
     }
-    auto stories = LoadStories(page->mentions);
+    auto stories = LoadStoryPlaces(*store, page->mentions);
     if (!stories.ok()) return ErrorReply(500, stories.status().message());
     Reply reply;
     reply.body = FormatMentionAtom(page->mentions, feed_id, title, NowMicros(), &*stories);
     reply.content_type = "application/atom+xml; charset=utf-8";
     return reply;
-  }
-
-  // The documents of the mentions' stories, for the feed's links to where else they appeared.
-  Result<StoryMembersById> LoadStories(const std::vector<storage::Mention>& mentions) const {
-    StoryMembersById stories;
-    for (const storage::Mention& m : mentions) {
-      if (m.story_id == 0 || stories.contains(m.story_id)) continue;
-      auto members = store->StoryMembers(m.story_id);
-      if (!members.ok()) return members.status();
-      stories[m.story_id] = std::move(*members);
-    }
-    return stories;
   }
 
   Reply Metrics() {

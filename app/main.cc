@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
   AddDataDirOptions(*doc_cmd, doc.config_path, doc.data_dir);
   doc_cmd->add_option("--format", doc.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  doc_cmd->add_option("--members", doc.members, "Show this many of its story's documents (10)")
+      ->check(CLI::Range(1, 100000));
+  doc_cmd->add_option("--before", doc.before, "Story documents older than this doc id (paging)");
 
   StoriesOptions stories;
   auto* stories_cmd = cli.add_subcommand("stories", "List stories (near-duplicates), newest first");
@@ -88,6 +91,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   stories_cmd->add_option("--format", stories.format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
+  stories_cmd->add_option("--members", stories.members, "Documents shown per story, newest (10)")
+      ->check(CLI::Range(1, 100000));
+  stories_cmd->add_option("--story", stories.story, "Only this story (page with --before)");
+  stories_cmd->add_option("--before", stories.before, "Its documents older than this doc id");
 
   CompactOptions compact;
   auto* compact_cmd = cli.add_subcommand("compact", "Apply retention and reclaim disk space");

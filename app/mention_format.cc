@@ -16,26 +16,16 @@ std::string FormatTimestampUtc(int64_t unix_micros) {
   return buf;
 }
 
-std::vector<OtherPlace> OtherPlaces(const storage::Mention& mention,
-                                    const StoryMembersById* stories) {
-  std::vector<OtherPlace> places;
-  if (stories == nullptr) return places;
-  auto it = stories->find(mention.story_id);
-  if (it == stories->end()) return places;
-  for (const storage::StoryMember& member : it->second) {
-    if (member.url != mention.url) places.push_back({member.site_id, member.url});
-    for (size_t i = 0; i < member.duplicate_urls.size(); ++i) {
-      const std::string& url = member.duplicate_urls[i];
-      // Reprints stored before sites were recorded with them have "" (their host says where).
-      std::string site =
-          i < member.duplicate_site_ids.size() ? member.duplicate_site_ids[i] : std::string();
-      if (url != mention.url) places.push_back({site, url});
-    }
+std::string FormatCount(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
   }
-  return places;
+  return out;
 }
 
-nlohmann::json MentionToJson(const storage::Mention& m, const StoryMembersById* stories) {
+nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* stories) {
   nlohmann::json hits = nlohmann::json::array();
   for (const storage::MatchHit& h : m.hits) {
     hits.push_back({{"term", ToValidUtf8(h.term)},
@@ -56,18 +46,20 @@ nlohmann::json MentionToJson(const storage::Mention& m, const StoryMembersById* 
                       {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
                       {"hits", hits}};
   if (stories != nullptr) {
+    const AlsoAt also_at = AlsoAtOf(m, stories);
     nlohmann::json also = nlohmann::json::array();
-    for (const OtherPlace& p : OtherPlaces(m, stories)) {
+    for (const OtherPlace& p : also_at.places) {
       also.push_back({{"site", ToValidUtf8(p.site_id)}, {"url", ToValidUtf8(p.url)}});
     }
     j["also_at"] = std::move(also);
+    j["also_at_total"] = also_at.total;
   }
   return j;
 }
 
 std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
                                const std::string& highlight_begin, const std::string& highlight_end,
-                               const StoryMembersById* stories) {
+                               const StoryPlacesById* stories) {
   std::ostringstream out;
   for (const storage::Mention& m : mentions) {
     // The marks go around the matched bytes, widened to whole characters; the text between them
@@ -90,12 +82,16 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
         << TerminalText(m.title) << "\n"
         << "    " << TerminalText(m.url) << "\n"
         << "    " << snippet << "\n";
-    std::vector<OtherPlace> others = OtherPlaces(m, stories);
-    if (!others.empty()) {
+    const AlsoAt also = AlsoAtOf(m, stories);
+    if (!also.places.empty()) {
       out << "    story " << m.story_id << ", also at:";
-      for (const OtherPlace& p : others) {
+      for (const OtherPlace& p : also.places) {
         out << " " << (p.site_id.empty() ? "" : TerminalText(p.site_id) + " ")
             << TerminalText(p.url);
+      }
+      if (also.total > also.places.size()) {
+        out << " and " << FormatCount(also.total - also.places.size())
+            << " more (kuzet stories --story " << m.story_id << ")";
       }
       out << "\n";
     }
@@ -135,11 +131,12 @@ nlohmann::json MemberToJson(const storage::StoryMember& member) {
 }  // namespace
 
 std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
-                             const StoryMembersById* stories) {
-  std::string out = "id,found_at,site,rule,lang,url,title,snippet,story,also_at\r\n";
+                             const StoryPlacesById* stories) {
+  std::string out = "id,found_at,site,rule,lang,url,title,snippet,story,also_at,also_at_total\r\n";
   for (const storage::Mention& m : mentions) {
+    const AlsoAt also_at = AlsoAtOf(m, stories);
     std::string also;
-    for (const OtherPlace& p : OtherPlaces(m, stories)) {
+    for (const OtherPlace& p : also_at.places) {
       if (!also.empty()) also.push_back(' ');
       also += p.url;
     }
@@ -152,7 +149,8 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
                                   m.title,
                                   m.snippet,
                                   std::to_string(m.story_id),
-                                  also};
+                                  also,
+                                  std::to_string(also_at.total)};
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (i > 0) out.push_back(',');
       out += CsvField(fields[i]);
@@ -164,7 +162,7 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
 
 std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
                               const std::string& feed_id, const std::string& feed_title,
-                              int64_t now_us, const StoryMembersById* stories) {
+                              int64_t now_us, const StoryPlacesById* stories) {
   int64_t updated = mentions.empty() ? now_us : mentions.front().found_at_us;
   for (const storage::Mention& m : mentions) updated = std::max(updated, m.found_at_us);
   std::ostringstream out;
@@ -180,8 +178,13 @@ std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
         << "    <id>tag:kuzet,2026:mention:" << m.id << "</id>\n"
         << "    <title>" << XmlText("[" + m.rule_id + "] " + m.title) << "</title>\n"
         << "    <link rel=\"alternate\" href=\"" << XmlText(m.url) << "\"/>\n";
-    for (const OtherPlace& p : OtherPlaces(m, stories)) {
+    const AlsoAt also = AlsoAtOf(m, stories);
+    for (const OtherPlace& p : also.places) {
       out << "    <link rel=\"related\" href=\"" << XmlText(p.url) << "\"/>\n";
+    }
+    if (also.total > also.places.size()) {  // how many places the related links leave out
+      out << "    <kuzet:also_at_total xmlns:kuzet=\"tag:kuzet,2026:atom\">" << also.total
+          << "</kuzet:also_at_total>\n";
     }
     out << "    <updated>" << FormatTimestampUtc(m.found_at_us) << "</updated>\n"
         << "    <published>" << FormatTimestampUtc(m.found_at_us) << "</published>\n"
@@ -195,11 +198,11 @@ std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
 }
 
 nlohmann::json DocumentToJson(const storage::Document& doc,
-                              const std::vector<storage::StoryMember>& story) {
+                              const storage::StoryMembersPage& story) {
   nlohmann::json mentions = nlohmann::json::array();
   for (const storage::Mention& m : doc.mentions) mentions.push_back(MentionToJson(m));
   nlohmann::json members = nlohmann::json::array();
-  for (const storage::StoryMember& member : story) members.push_back(MemberToJson(member));
+  for (const storage::StoryMember& member : story.members) members.push_back(MemberToJson(member));
   return {{"id", doc.id},
           {"site", ToValidUtf8(doc.site_id)},
           {"url", ToValidUtf8(doc.url)},
@@ -215,12 +218,15 @@ nlohmann::json DocumentToJson(const storage::Document& doc,
           {"fetched_at", FormatTimestampUtc(doc.fetched_at_us)},
           {"story", doc.story_id},
           {"story_documents", members},
+          {"story_documents_total", story.total_documents},
+          {"story_places_total", story.total_places},
+          {"story_documents_next_before", story.next_before},
           {"text", ToValidUtf8(doc.text)},
           {"mentions", mentions}};
 }
 
 std::string FormatDocumentText(const storage::Document& doc,
-                               const std::vector<storage::StoryMember>& story) {
+                               const storage::StoryMembersPage& story) {
   std::ostringstream out;
   out << TerminalText(doc.title) << "\n"
       << "  url:        " << TerminalText(doc.url) << "\n"
@@ -236,10 +242,13 @@ std::string FormatDocumentText(const storage::Document& doc,
     }
     out << "\n";
   }
-  out << "  story:      " << doc.story_id << " (" << story.size()
-      << (story.size() == 1 ? " document)" : " documents)") << "\n";
-  for (const storage::StoryMember& member : story) {
+  out << "  story:      " << doc.story_id << " (" << FormatCount(story.total_documents)
+      << (story.total_documents == 1 ? " document)" : " documents)") << "\n";
+  for (const storage::StoryMember& member : story.members) {
     if (member.doc_id != doc.id) out << "    " << MemberLine(member) << "\n";
+  }
+  if (story.next_before != 0) {
+    out << "    ... older documents: --before " << story.next_before << "\n";
   }
   out << "\n"
       << (doc.text.empty() ? "(text dropped by retention)" : TerminalText(doc.text, true))
@@ -260,8 +269,12 @@ std::string FormatDocumentText(const storage::Document& doc,
 nlohmann::json StoryToJson(const storage::StoryInfo& story) {
   nlohmann::json members = nlohmann::json::array();
   for (const storage::StoryMember& member : story.members) members.push_back(MemberToJson(member));
-  return {
-      {"id", story.id}, {"created", FormatTimestampUtc(story.created_us)}, {"documents", members}};
+  return {{"id", story.id},
+          {"created", FormatTimestampUtc(story.created_us)},
+          {"documents", members},
+          {"documents_total", story.total_documents},
+          {"places_total", story.total_places},
+          {"next_before", story.next_before}};
 }
 
 std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
@@ -269,10 +282,15 @@ std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
   for (const storage::StoryInfo& story : stories) {
     std::string title = story.members.empty() ? "" : story.members.front().title;
     out << FormatTimestampUtc(story.created_us) << "  story " << story.id << "  "
-        << story.members.size() << (story.members.size() == 1 ? " document" : " documents") << "  "
-        << TerminalText(title) << "\n";
+        << FormatCount(story.total_documents)
+        << (story.total_documents == 1 ? " document" : " documents") << "  " << TerminalText(title)
+        << "\n";
     for (const storage::StoryMember& member : story.members) {
       out << "    " << MemberLine(member) << "\n";
+    }
+    if (story.next_before != 0) {
+      out << "    ... older documents: kuzet stories --story " << story.id << " --before "
+          << story.next_before << "\n";
     }
     out << "\n";
   }

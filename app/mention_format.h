@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/story_places.h"
 #include "storage/store.h"
 
 namespace kuzet::app {
@@ -17,53 +18,47 @@ namespace kuzet::app {
 // "2026-11-29T06:58:13Z"
 std::string FormatTimestampUtc(int64_t unix_micros);
 
-// The documents of each story shown, by story id: where else a mention's story appeared.
-using StoryMembersById = std::map<uint64_t, std::vector<storage::StoryMember>>;
-
-// Where else the mention's story appeared: every URL of its story's documents (and their exact
-// reprints) other than the mention's own, with its site, in story order.
-struct OtherPlace {
-  std::string site_id, url;
-};
-std::vector<OtherPlace> OtherPlaces(const storage::Mention& mention,
-                                    const StoryMembersById* stories);
+// "2,990": a count for people.
+std::string FormatCount(uint64_t n);
 
 // One JSON object per mention: id, doc_id, story, found_at, site, rule, lang, url, title,
 // snippet, snippet_mark [begin, end) (UTF-8 byte offsets), hits [{term, surface, begin, end}],
-// and, when `stories` is given, also_at [{site, url}] (see OtherPlaces).
+// and, when `stories` is given, also_at [{site, url}] and also_at_total (see AlsoAtOf).
 nlohmann::json MentionToJson(const storage::Mention& mention,
-                             const StoryMembersById* stories = nullptr);
+                             const StoryPlacesById* stories = nullptr);
 
 // A table for a terminal, newest first. The matched words in the snippet are marked with
 // highlight_begin / highlight_end (ANSI bold on a terminal, brackets otherwise). With `stories`,
-// a mention whose story appeared elsewhere gets an "also at" line.
+// a mention whose story appeared elsewhere gets an "also at" line ("... and 2,990 more").
 std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
                                const std::string& highlight_begin, const std::string& highlight_end,
-                               const StoryMembersById* stories = nullptr);
+                               const StoryPlacesById* stories = nullptr);
 
 // RFC 4180 CSV: a header line, then one record per mention; CRLF line ends; a field holding a
 // comma, quote, CR or LF is quoted with inner quotes doubled; a field starting with = + - @ TAB
 // or CR gets a leading ' (CsvField in output_text.h). Columns: id, found_at, site, rule,
-// lang, url, title, snippet, story, also_at (URLs separated by spaces).
+// lang, url, title, snippet, story, also_at (URLs separated by spaces), also_at_total.
 std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
-                             const StoryMembersById* stories = nullptr);
+                             const StoryPlacesById* stories = nullptr);
 
 // An Atom 1.0 feed (RFC 4287) of the mentions: feed id `feed_id` (a tag: URI), title, updated =
 // the newest mention's found_at (now_us for an empty feed); one entry per mention with id
 // tag:kuzet,2026:mention:<id>, title "[rule] title", alternate link to the page, related links to
-// the story's other URLs, updated/published = found_at, author = site, category = rule, and the
-// snippet as a text summary.
+// the story's other URLs (at most kAlsoAtLimit, and a kuzet:also_at_total extension element,
+// RFC 4287 section 6.4, with their number), updated/published = found_at, author = site,
+// category = rule, and the snippet as a text summary.
 std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
                               const std::string& feed_id, const std::string& feed_title,
-                              int64_t now_us, const StoryMembersById* stories = nullptr);
+                              int64_t now_us, const StoryPlacesById* stories = nullptr);
 
-// `kuzet doc`: the stored article with its URLs, story and matches.
-nlohmann::json DocumentToJson(const storage::Document& doc,
-                              const std::vector<storage::StoryMember>& story);
+// `kuzet doc`: the stored article with its URLs, matches and a page of its story's documents
+// (newest first, with the story's size and the next page's --before).
+nlohmann::json DocumentToJson(const storage::Document& doc, const storage::StoryMembersPage& story);
 std::string FormatDocumentText(const storage::Document& doc,
-                               const std::vector<storage::StoryMember>& story);
+                               const storage::StoryMembersPage& story);
 
-// `kuzet stories`: id, created, and each document's site, URL, title and exact reprints.
+// `kuzet stories`: id, created, size, and its newest documents' sites, URLs, titles and exact
+// reprints (a page: the rest through `kuzet stories --story ID --before DOC`).
 nlohmann::json StoryToJson(const storage::StoryInfo& story);
 std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories);
 

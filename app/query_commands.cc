@@ -45,19 +45,6 @@ Result<std::unique_ptr<storage::Store>> OpenForQuery(const std::string& data_dir
   return storage::Store::Open(*data_dir, storage::Store::Mode::kReadOnly);
 }
 
-// The documents of every story among `mentions`, to show where else each story appeared.
-Result<StoryMembersById> LoadStories(const storage::Store& store,
-                                     const std::vector<storage::Mention>& mentions) {
-  StoryMembersById stories;
-  for (const storage::Mention& m : mentions) {
-    if (m.story_id == 0 || stories.contains(m.story_id)) continue;
-    auto members = store.StoryMembers(m.story_id);
-    if (!members.ok()) return members.status();
-    stories[m.story_id] = std::move(*members);
-  }
-  return stories;
-}
-
 // The read cursor's key: one cursor per user and per set of filters (not the time bounds).
 std::string CursorFilter(const MentionsOptions& o) {
   return "rule=" + o.rule + "\tsite=" + o.site + "\tlang=" + o.lang +
@@ -80,6 +67,26 @@ std::string FeedTitle(const MentionsOptions& o) {
     if (!value.empty()) filters += (filters.empty() ? "" : ", ") + name + " " + value;
   }
   return filters.empty() ? title : title + " (" + filters + ")";
+}
+
+// One story (its id is its first document's) with a page of its documents below `before`.
+Result<std::vector<storage::StoryInfo>> OneStory(const storage::Store& store, uint64_t story_id,
+                                                 size_t members, uint64_t before) {
+  auto first = store.GetDocument(story_id);
+  if (!first.ok()) return first.status();
+  if (!first->has_value() || (*first)->story_id != story_id) {
+    return Status::NotFound("no story " + std::to_string(story_id) + " in " + store.dir());
+  }
+  auto page = store.StoryMembers(story_id, members, before);
+  if (!page.ok()) return page.status();
+  storage::StoryInfo info;
+  info.id = story_id;
+  info.created_us = (*first)->first_seen_us;
+  info.members = std::move(page->members);
+  info.total_documents = page->total_documents;
+  info.total_places = page->total_places;
+  info.next_before = page->next_before;
+  return std::vector<storage::StoryInfo>{std::move(info)};
 }
 
 }  // namespace
@@ -134,7 +141,7 @@ int MentionsCommand(const MentionsOptions& options) {
     if (!found.ok()) return Fail(found.status());
     mentions = std::move(*found);
   }
-  auto stories = LoadStories(**store, mentions);
+  auto stories = LoadStoryPlaces(**store, mentions);
   if (!stories.ok()) return Fail(stories.status());
 
   if (options.format == "json") {
@@ -178,7 +185,7 @@ int DocCommand(const DocOptions& options) {
     return Fail(
         Status::NotFound("no document " + std::to_string(options.id) + " in " + (*store)->dir()));
   }
-  auto story = (*store)->StoryMembers((*doc)->story_id);
+  auto story = (*store)->StoryMembers((*doc)->story_id, options.members, options.before);
   if (!story.ok()) return Fail(story.status());
   if (options.format == "json") {
     std::cout << DocumentToJson(**doc, *story).dump(2) << "\n";
@@ -197,7 +204,9 @@ int StoriesCommand(const StoriesOptions& options) {
   }
   auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
-  auto stories = (*store)->Stories(since, options.limit);
+  Result<std::vector<storage::StoryInfo>> stories =
+      options.story != 0 ? OneStory(**store, options.story, options.members, options.before)
+                         : (*store)->Stories(since, options.limit, options.members);
   if (!stories.ok()) return Fail(stories.status());
   if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();

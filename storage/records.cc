@@ -144,6 +144,22 @@ std::string StoryTimeKey(int64_t created_us, uint64_t story_id) {
   return key;
 }
 
+std::string StoryMentionPrefix(uint64_t story_id) {
+  std::string key = "m";
+  PutFixed64BE(key, story_id);
+  return key;
+}
+
+std::string StoryMentionKey(uint64_t story_id, int64_t found_at_us, uint64_t mention_id) {
+  return NewestFirstKey(StoryMentionPrefix(story_id), found_at_us, mention_id);
+}
+
+std::string StoryCountKey(uint64_t story_id) {
+  std::string key = "c";
+  PutFixed64BE(key, story_id);
+  return key;
+}
+
 std::string AlertKey(char kind, uint64_t mention_id) {
   std::string key(1, kind);
   PutFixed64BE(key, mention_id);
@@ -168,6 +184,18 @@ bool DecodeDocStory(std::string_view in, DocStory& story) {
   if (has_simhash != 1 || !r.GetFixed64BE(simhash)) return false;
   story.simhash = simhash;
   return true;
+}
+
+std::string EncodeStoryCount(const StoryCount& count) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutVarint64(out, count.documents);
+  PutVarint64(out, count.places);
+  return out;
+}
+
+bool DecodeStoryCount(std::string_view in, StoryCount& count) {
+  Reader r(in);
+  return GetVersion(r) && r.GetVarint64(count.documents) && r.GetVarint64(count.places);
 }
 
 std::string EncodeUrlState(const UrlState& s) {

@@ -40,6 +40,10 @@ inline constexpr std::string_view kNextMentionIdKey = "next_mention_id";  // fix
 inline constexpr std::string_view kStoryTimeIndexKey = "story_time_index";  // empty
 // Present once every mention has its rule-by-id entry (older stores are backfilled).
 inline constexpr std::string_view kRuleIdIndexKey = "rule_id_index";  // empty
+// Present once every story has its 'c' count record (older stores are backfilled).
+inline constexpr std::string_view kStoryCountsKey = "story_counts";  // empty
+// Present once every mention has its 'm' entry in `stories` (older stores are backfilled).
+inline constexpr std::string_view kStoryMentionIndexKey = "story_mention_index";  // empty
 
 // The version of the layout in README.md. A store with a larger number is refused; a store of
 // version 1 (the first SimHash definition, tables as 'h' keys in `stories`) is migrated by the
@@ -77,6 +81,10 @@ std::string StoryMembersPrefix(uint64_t story_id);
 std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id);
 inline constexpr char kStoryTimeTag = 't';
 std::string StoryTimeKey(int64_t created_us, uint64_t story_id);  // 't' + NEWEST(created, id)
+std::string StoryCountKey(uint64_t story_id);                     // 'c' + story id BE64
+// A story's mentions newest first: 'm' + story id BE64, then NEWEST(found_at, mention id).
+std::string StoryMentionPrefix(uint64_t story_id);
+std::string StoryMentionKey(uint64_t story_id, int64_t found_at_us, uint64_t mention_id);
 
 // alerts family: 'p' + mention id -> due TIME (where a rescheduled pending entry is in outbox),
 // 'f' + mention id -> Alert record (state F), 's' + mention id -> svarint sent_us.
@@ -111,6 +119,15 @@ struct DocStory {
 };
 std::string EncodeDocStory(const DocStory& story);
 bool DecodeDocStory(std::string_view in, DocStory& story);
+
+// The value under StoryCountKey, kept in the batch of every page that adds to the story, so a
+// query learns a story's size with one read: varint documents, varint places (URLs: each
+// document's own and its exact reprints').
+struct StoryCount {
+  uint64_t documents = 0, places = 0;
+};
+std::string EncodeStoryCount(const StoryCount& count);
+bool DecodeStoryCount(std::string_view in, StoryCount& count);
 
 // A SimHash bucket: every (SimHash, doc id) whose block b has the bucket's 16 bits, in the order
 // stored. Record-version byte, then 16 bytes an entry: SimHash BE64, doc id BE64.

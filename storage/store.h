@@ -98,11 +98,22 @@ struct StoryMember {
   int64_t first_seen_us = 0;
 };
 
+// One page of a story's documents, newest (highest doc id) first, and the story's size: what a
+// query reads is bounded by the page, whatever the size of the story.
+struct StoryMembersPage {
+  std::vector<StoryMember> members;  // newest first, at most the limit asked for
+  uint64_t total_documents = 0;      // in the whole story
+  uint64_t total_places = 0;         // URLs in the whole story: each document's and its reprints'
+  uint64_t next_before = 0;          // the before_doc_id of the next page; 0 when none follows
+};
+
 // A story (near-duplicate cluster) as listed by Stories(): newest first by creation time.
 struct StoryInfo {
   uint64_t id = 0;                   // the id of its first document
   int64_t created_us = 0;            // first_seen of its first document
-  std::vector<StoryMember> members;  // oldest document first
+  std::vector<StoryMember> members;  // its newest documents, newest first (a bounded page)
+  uint64_t total_documents = 0, total_places = 0;  // see StoryMembersPage
+  uint64_t next_before = 0;  // to page on through StoryMembers; 0 when `members` is all
 };
 
 struct RetentionResult {
@@ -157,7 +168,8 @@ struct Document {
   // were recorded).
   std::vector<std::string> duplicate_site_ids;
   // The story: documents whose texts are near-duplicates (SimHash within Hamming distance 3) of
-  // an earlier member. Its id is the id of its first document. Fixed when the document is made.
+  // its first document (see storage/README.md, *Stories*). Its id is the id of its first
+  // document. Fixed when the document is made.
   uint64_t story_id = 0;
   std::vector<Mention> mentions;  // ordered by rule id
 };
@@ -210,19 +222,26 @@ class Store {
   // The outbox in due order, oldest first, at most `limit` entries.
   Result<std::vector<OutboxEntry>> Outbox(size_t limit) const;
 
-  // The stored document a new page with this text would join the story of: the nearest within
-  // SimHash distance 3 (lowest id among equals); nullopt when none, or the text is too short.
+  // The stored document nearest to this text within SimHash distance 3 (lowest id among
+  // equals); nullopt when none, or the text is too short. PutPage joins that document's story
+  // only if the story's first document is within distance 6 too (storage/README.md, *Stories*).
   Result<std::optional<uint64_t>> FindNearDuplicate(const std::string& text) const;
 
-  // The ids of the documents in a story, oldest first; empty for an unknown story.
+  // The ids of every document in a story, oldest first; empty for an unknown story. O(story):
+  // for tools and tests; queries page with StoryMembers.
   Result<std::vector<uint64_t>> StoryDocuments(uint64_t story_id) const;
 
-  // The documents of a story with their sites and URLs, oldest first; empty for an unknown story.
-  Result<std::vector<StoryMember>> StoryMembers(uint64_t story_id) const;
+  // At most `limit` documents of a story with their sites and URLs, newest first, starting below
+  // doc id `before_doc_id` (0: from the newest), and the story's size. Reads O(limit) records:
+  // page through a large story with next_before. Empty for an unknown story.
+  Result<StoryMembersPage> StoryMembers(uint64_t story_id, size_t limit,
+                                        uint64_t before_doc_id = 0) const;
 
   // Stories newest first (by their first document's first_seen), from the stories' time index.
-  // since_us (inclusive) bounds the creation time; at most `limit` stories.
-  Result<std::vector<StoryInfo>> Stories(std::optional<int64_t> since_us, size_t limit) const;
+  // since_us (inclusive) bounds the creation time; at most `limit` stories, each with its
+  // `members_per_story` newest documents and its size.
+  Result<std::vector<StoryInfo>> Stories(std::optional<int64_t> since_us, size_t limit,
+                                         size_t members_per_story = 10) const;
 
   // The mentions with id > after_id matching query's filters (time, rule, site, lang, story),
   // lowest id first, at most query.limit: what is new since a read cursor at after_id. Walks the

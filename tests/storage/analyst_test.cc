@@ -103,19 +103,27 @@ TEST_F(AnalystTest, StoriesNewestFirstWithEverySiteAndUrl) {
   const StoryInfo& strike = (*stories)[1];
   EXPECT_EQ(strike.id, 1u);
   EXPECT_EQ(strike.created_us, kT0);
-  ASSERT_EQ(strike.members.size(), 2u);
-  EXPECT_EQ(strike.members[0].site_id, "a");
-  EXPECT_EQ(strike.members[0].url, "https://a.kz/1");
-  EXPECT_EQ(strike.members[0].duplicate_urls, std::vector<std::string>{"https://c.kz/x"});
-  EXPECT_EQ(strike.members[0].duplicate_site_ids, std::vector<std::string>{"c"})
+  ASSERT_EQ(strike.members.size(), 2u) << "newest document first";
+  EXPECT_EQ(strike.total_documents, 2u);
+  EXPECT_EQ(strike.total_places, 3u) << "two documents and one exact reprint";
+  EXPECT_EQ(strike.next_before, 0u);
+  EXPECT_EQ(strike.members[1].site_id, "a");
+  EXPECT_EQ(strike.members[1].url, "https://a.kz/1");
+  EXPECT_EQ(strike.members[1].duplicate_urls, std::vector<std::string>{"https://c.kz/x"});
+  EXPECT_EQ(strike.members[1].duplicate_site_ids, std::vector<std::string>{"c"})
       << "an exact reprint keeps the site it was found on";
-  EXPECT_EQ(strike.members[1].site_id, "b");
-  EXPECT_EQ(strike.members[1].url, "https://b.kz/1");
+  EXPECT_EQ(strike.members[0].site_id, "b");
+  EXPECT_EQ(strike.members[0].url, "https://b.kz/1");
+  auto first_only = store_->Stories(std::nullopt, 10, 1);
+  ASSERT_TRUE(first_only.ok());
+  EXPECT_EQ((*first_only)[1].members.size(), 1u);
+  EXPECT_EQ((*first_only)[1].next_before, 2u) << "older documents follow below doc 2";
 
   EXPECT_EQ(store_->Stories(kT0 + 1, 10)->size(), 1u);
   EXPECT_EQ(store_->Stories(kT0, 10)->size(), 2u);
   EXPECT_EQ(store_->Stories(std::nullopt, 1)->size(), 1u);
-  EXPECT_TRUE(store_->StoryMembers(99)->empty());
+  EXPECT_TRUE(store_->StoryMembers(99, 10)->members.empty());
+  EXPECT_EQ(store_->StoryMembers(99, 10)->total_documents, 0u);
 }
 
 TEST_F(AnalystTest, IndexesMissingFromAnOlderStoreAreBuiltOnReadWriteOpen) {
