@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "storage/fault_monitor.h"
+#include "storage/interrupted_creation.h"
 #include "storage/rocksdb_info_log.h"
 
 namespace kuzet::crawler {
@@ -205,6 +206,10 @@ struct CrawlState::Impl {
 
   Status Open() {
     std::error_code ec;
+    if (mode == Mode::kReadWrite && storage::IsInterruptedCreation(dir)) {
+      Status cleared = storage::ClearInterruptedCreation(dir);
+      if (!cleared.ok()) return Status::IOError("crawl state " + dir + ": " + cleared.message());
+    }
     const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
     if (!exists && mode == Mode::kReadOnly) {
       return Status::NotFound("crawl state " + dir + ": none yet: run a crawl first");

@@ -22,6 +22,7 @@
 
 #include "storage/encoding.h"
 #include "storage/fault_monitor.h"
+#include "storage/interrupted_creation.h"
 #include "storage/max_mention_id_property.h"
 #include "storage/newest_entries_warmer.h"
 #include "storage/records.h"
@@ -496,6 +497,15 @@ Status Store::Impl::Open(bool repair) {
   std::error_code ec;
   const bool exists = fs::exists(fs::path(db_path) / "CURRENT", ec);
   if (!exists) {
+    if (mode_ == Mode::kReadWrite && IsInterruptedCreation(db_path)) {
+      Status cleared = ClearInterruptedCreation(db_path);
+      if (!cleared.ok()) return Error(Status::Code::kIOError, cleared.message());
+    }
+    if (mode_ == Mode::kReadOnly && IsInterruptedCreation(db_path)) {
+      return Error(Status::Code::kNotFound, "no Kuzet store here yet (its first start was "
+                                            "interrupted; the next `kuzet run` or `crawl` "
+                                            "creates it): run a crawl first");
+    }
     if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
       return Error(Status::Code::kCorruption, MissingCurrentMessage(db_path));
     }
