@@ -48,7 +48,8 @@ void RenderPipelineCounts(std::ostringstream& out, const PipelineCounts& c) {
          "Fetched pages taken through extraction, matching and storage, by site.");
   BySite(out, "kuzet_pages_processed_total", c.pages_processed);
   Family(out, "kuzet_fetch_errors_total", "counter",
-         "Fetches that failed (network, HTTP status, size limits), by site.");
+         "Fetches of pages, feeds and sitemaps that failed (network, HTTP status, size, "
+         "unreadable feed), by site.");
   BySite(out, "kuzet_fetch_errors_total", c.fetch_errors);
   Family(out, "kuzet_pages_not_text_total", "counter",
          "Pages skipped because their body is not text (a PDF, an image), by site.");
