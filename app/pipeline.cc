@@ -174,6 +174,14 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
     spdlog::warn("site {}: {}: not analyzed", site.id, page.url);
     return {};
   }
+  // Before the error check: a regex that hit its time limit may be what put the page over budget,
+  // and its miss is counted either way.
+  for (const std::string& rule : analyzed->regex_timeouts) {
+    ++counters.regex_timeouts;
+    if (metrics_ != nullptr) metrics_->CountRegexTimeout(site.id, rule);
+    spdlog::warn("site {}: {}: rule {}: regex hit the time limit; later mentions may be missed",
+                 site.id, page.url, rule);
+  }
   if (!analyzed->error.ok()) {
     ++counters.errors;
     if (analyzed->over_budget) {
@@ -194,12 +202,6 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
     spdlog::warn("site {}: {}: skipped: the body is {}, not text", site.id, page.url,
                  analyzed->not_text);
     return {};
-  }
-  for (const std::string& rule : analyzed->regex_timeouts) {
-    ++counters.regex_timeouts;
-    if (metrics_ != nullptr) metrics_->CountRegexTimeout(site.id, rule);
-    spdlog::warn("site {}: {}: rule {}: regex hit the time limit; later mentions may be missed",
-                 site.id, page.url, rule);
   }
   std::vector<std::string> links = std::move(analyzed->links);
 

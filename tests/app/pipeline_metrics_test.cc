@@ -90,6 +90,33 @@ TEST(PipelineMetricsTest, PipelineCountsEachFailureBySiteAndBudgetOrRule) {
   fs::remove_all(dir);
 }
 
+// A regex that runs into its time limit can also use up the page's CPU budget: the page is
+// counted over budget, and the rule's timeout is counted all the same.
+TEST(PipelineMetricsTest, RegexTimeoutOnAPageOverItsCpuBudgetIsCountedToo) {
+  fs::path dir =
+      fs::temp_directory_path() / ("kuzet-pipeline-metrics-cpu-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  auto store = storage::Store::Open(dir.string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"slow", {"/(a|aa)+b/"}}});
+  ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+  config::Site site;
+  site.id = "crafted";
+  PipelineMetrics metrics;
+  // Extracting this small page takes well under 50 ms; the regex runs for several times that.
+  PagePipeline pipeline(*matcher, **store,
+                        PageLimits{std::chrono::milliseconds(50), size_t{256} << 20}, &metrics);
+  pipeline.OnPage(PageAt(site, "https://crafted.kz/regex",
+                         "<html><body><article><p>The oil workers of Zhanaozen went on strike "
+                         "in May 2011 and shouted " +
+                             std::string(60, 'a') + " at the gates.</p></article></body></html>"));
+  PipelineCounts counts = metrics.Snapshot();
+  EXPECT_EQ((counts.over_budget[{"crafted", Budget::kCpu}]), 1u);
+  EXPECT_EQ((counts.regex_timeouts[{"crafted", "slow"}]), 1u);
+  store->reset();
+  fs::remove_all(dir);
+}
+
 PipelineCounts SomeCounts() {
   PipelineCounts c;
   c.pages_processed["steppe"] = 7;
