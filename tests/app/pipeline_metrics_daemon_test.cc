@@ -6,9 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
 
 namespace kuzet {
@@ -26,23 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using namespace std::string_literals;
-
-// A port that was free a moment ago (the daemon's config needs a fixed one).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // The value of one series ("name{labels}") in an exposition text, if present.
 std::optional<double> SeriesValue(const std::string& text, const std::string& series) {
@@ -62,26 +43,14 @@ class CraftedSite {
           "<a href=\"/report\">c</a> <a href=\"/gone\">d</a></body></html>",
           "text/html; charset=utf-8");
     });
-    // 1 MB of "x<p>" would take the HTML parser ~90 MB: over a 16 MiB budget.
     server_.Get("/bomb", [](const httplib::Request&, httplib::Response& res) {
-      std::string bomb;
-      for (int i = 0; i < 250000; ++i) bomb += "x<p>";
-      res.set_content(bomb, "text/html; charset=utf-8");
+      res.set_content(app::testing::MemoryBombHtml(), "text/html; charset=utf-8");
     });
     server_.Get("/regex", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(
-          "<html><head><title>Zhanaozen strike</title></head><body><article><p>The oil "
-          "workers of Zhanaozen went on strike in May 2011, demanding the wages they were "
-          "promised, and shouted " +
-              std::string(60, 'a') + " at the gates of the company.</p></article></body></html>",
-          "text/html; charset=utf-8");
+      res.set_content(app::testing::BacktrackingArticleHtml(), "text/html; charset=utf-8");
     });
     server_.Get("/report", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(
-          "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Title (Zhanaozen strike report) >>\nendobj\n"
-          "2 0 obj\n<< /Length 12 >>\nstream\n\x78\x9C\x01\x00\x00\xFF\xFF\x00\x00\x00\x01\n"
-          "endstream\nendobj\n%%EOF\n"s,
-          "text/html; charset=utf-8");
+      res.set_content(app::testing::PdfBytes(), "text/html; charset=utf-8");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -105,7 +74,7 @@ TEST(PipelineMetricsDaemonTest, OverBudgetPageAndRegexTimeoutAreCountedInMetrics
   fs::path dir = fs::temp_directory_path() / ("kuzet-metrics-daemon-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  int port = FreePort();
+  int port = testing::FreePort();
   ASSERT_GT(port, 0);
   std::string config = (dir / "kuzet.toml").string();
   std::ofstream(config) << R"([settings]

@@ -14,24 +14,14 @@
 
 #include "app/http_api.h"
 #include "app/pipeline.h"
+#include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
 
 namespace kuzet::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-crawler::CrawledPage PageAt(const config::Site& site, const std::string& url, std::string body) {
-  crawler::CrawledPage page;
-  page.site = &site;
-  page.url = url;
-  page.kind = crawler::PageKind::kLink;
-  page.response.final_url = url;
-  page.response.status = 200;
-  page.response.content_type = "text/html; charset=utf-8";
-  page.response.body = std::move(body);
-  return page;
-}
+using testing::PageAt;
 
 // Each kind of per-page failure, fed to a pipeline with metrics, lands in its own counter with
 // the site (and budget or rule) that had it.
@@ -47,14 +37,11 @@ TEST(PipelineMetricsTest, PipelineCountsEachFailureBySiteAndBudgetOrRule) {
   config::Site site;
   site.id = "crafted";
   PipelineMetrics metrics;
-  using namespace std::string_literals;
 
   // Memory: 1 MB of "x<p>" would take Gumbo ~90 MB; the budget is 16 MiB.
   PagePipeline pipeline(*matcher, **store, PageLimits{std::chrono::seconds(30), 16u << 20},
                         &metrics);
-  std::string bomb;
-  for (int i = 0; i < 250000; ++i) bomb += "x<p>";
-  pipeline.OnPage(PageAt(site, "https://crafted.kz/bomb", bomb));
+  pipeline.OnPage(PageAt(site, "https://crafted.kz/bomb", testing::MemoryBombHtml()));
   // CPU: a long article and a budget of 1 µs.
   PagePipeline slow_pipeline(*matcher, **store,
                              PageLimits{std::chrono::microseconds(1), size_t{256} << 20}, &metrics);
@@ -64,18 +51,9 @@ TEST(PipelineMetricsTest, PipelineCountsEachFailureBySiteAndBudgetOrRule) {
                     std::to_string(i) + ".</p>";
   }
   slow_pipeline.OnPage(PageAt(site, "https://crafted.kz/long", long_article + "</article>"));
-  // A regex term with catastrophic backtracking on a run of a's.
-  pipeline.OnPage(PageAt(site, "https://crafted.kz/regex",
-                         "<html><head><title>Zhanaozen</title></head><body><article><p>The oil "
-                         "workers of Zhanaozen went on strike in May 2011 and shouted " +
-                             std::string(60, 'a') + " at the gates.</p></article></body></html>"));
-  // A PDF served as HTML.
-  auto pdf =
-      PageAt(site, "https://crafted.kz/report.pdf",
-             "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Title (Zhanaozen) >>\nendobj\n"
-             "2 0 obj\n<< /Length 12 >>\nstream\n\x78\x9C\x01\x00\x00\xFF\xFF\x00\x00\x00\x01\n"
-             "endstream\nendobj\n%%EOF\n"s);
-  pipeline.OnPage(pdf);
+  // A regex term with catastrophic backtracking, and a PDF served as HTML.
+  pipeline.OnPage(PageAt(site, "https://crafted.kz/regex", testing::BacktrackingArticleHtml()));
+  pipeline.OnPage(PageAt(site, "https://crafted.kz/report.pdf", testing::PdfBytes()));
   pipeline.OnFetchError(site, "https://crafted.kz/gone", Status::Network("HTTP 404"));
 
   PipelineCounts counts = metrics.Snapshot();
@@ -106,10 +84,7 @@ TEST(PipelineMetricsTest, RegexTimeoutOnAPageOverItsCpuBudgetIsCountedToo) {
   // Extracting this small page takes well under 50 ms; the regex runs for several times that.
   PagePipeline pipeline(*matcher, **store,
                         PageLimits{std::chrono::milliseconds(50), size_t{256} << 20}, &metrics);
-  pipeline.OnPage(PageAt(site, "https://crafted.kz/regex",
-                         "<html><body><article><p>The oil workers of Zhanaozen went on strike "
-                         "in May 2011 and shouted " +
-                             std::string(60, 'a') + " at the gates.</p></article></body></html>"));
+  pipeline.OnPage(PageAt(site, "https://crafted.kz/regex", testing::BacktrackingArticleHtml()));
   PipelineCounts counts = metrics.Snapshot();
   EXPECT_EQ((counts.over_budget[{"crafted", Budget::kCpu}]), 1u);
   EXPECT_EQ((counts.regex_timeouts[{"crafted", "slow"}]), 1u);
@@ -164,7 +139,7 @@ TEST(PipelineMetricsTest, WithoutPipelineCountsTheFamiliesAreLeftOut) {
 }
 
 TEST(PipelineMetricsTest, RenderingPassesPromtool) {
-  if (testing::RunShell("test -x /usr/bin/promtool").exit_code != 0) {
+  if (kuzet::testing::RunShell("test -x /usr/bin/promtool").exit_code != 0) {
     GTEST_SKIP() << "/usr/bin/promtool (Debian package prometheus) is missing";
   }
   MetricsSnapshot m;
@@ -173,8 +148,8 @@ TEST(PipelineMetricsTest, RenderingPassesPromtool) {
   m.pipeline = SomeCounts();
   fs::path file = fs::temp_directory_path() / ("kuzet-metrics-" + std::to_string(getpid()));
   std::ofstream(file) << RenderMetrics(m);
-  testing::CommandResult check =
-      testing::RunShell("/usr/bin/promtool check metrics < " + file.string() + " 2>&1");
+  kuzet::testing::CommandResult check =
+      kuzet::testing::RunShell("/usr/bin/promtool check metrics < " + file.string() + " 2>&1");
   EXPECT_EQ(check.exit_code, 0) << check.out;
   EXPECT_EQ(check.out, "") << "lint findings";
   fs::remove(file);
