@@ -210,9 +210,12 @@ int RunCommand(const std::string& config_path) {
   }
   // One crawler per config: it keeps robots.txt (24 h) between rounds.
   auto site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
+  // Counters of every crawl for the process life (/metrics); declared before the server that
+  // reads them, so it stops first.
+  PipelineMetrics metrics;
   std::unique_ptr<HttpServer> http;  // [server] enabled: the HTTP API beside the crawl
   if (setup->config.server.enabled) {
-    auto started = StartHttpServerFromConfig(setup->config);
+    auto started = StartHttpServerFromConfig(setup->config, &metrics);
     if (!started.ok()) {
       std::cerr << started.status().message() << "\n";
       return 1;
@@ -264,7 +267,7 @@ int RunCommand(const std::string& config_path) {
         site_crawler->DueSites(setup->config.sites, std::chrono::system_clock::now());
     auto round_started = Clock::now();
     if (!due.empty()) {
-      PagePipeline pipeline(setup->matcher, **store, LimitsOf(setup->config.settings));
+      PagePipeline pipeline(setup->matcher, **store, LimitsOf(setup->config.settings), &metrics);
       auto crawl = std::async(std::launch::async,
                               [&]() { return site_crawler->CrawlOnce(due, pipeline, true); });
       bool storage_stop = false;

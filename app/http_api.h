@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/output_text.h"  // ToValidUtf8
+#include "app/pipeline_metrics.h"
 #include "config/status.h"
 #include "storage/store.h"
 
@@ -75,6 +76,9 @@ struct MetricsSnapshot {
   uint64_t connections_cut_off = 0;  // closed for overstaying a deadline (http_deadlines.h)
   double catch_up_age_seconds = 0;
   double process_start_time_seconds = 0;
+  // The crawl's families (kuzet_pages_*, kuzet_regex_timeouts_total, kuzet_fetch_errors_total):
+  // only in a server inside `kuzet run`; absent, they are left out.
+  std::optional<PipelineCounts> pipeline;
 };
 
 // Prometheus text format 0.0.4, every family with HELP and TYPE.

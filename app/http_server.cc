@@ -23,6 +23,7 @@
 #include "app/http_api.h"
 #include "app/http_deadlines.h"
 #include "app/mention_format.h"
+#include "app/pipeline_metrics.h"
 #include "app/time_bound.h"
 #include "storage/store.h"
 
@@ -340,6 +341,8 @@ class HttpServer::Impl {
     snapshot.catch_up_age_seconds =
         caught_up == 0 ? 0 : static_cast<double>(NowMicros() - caught_up) / 1e6;
     snapshot.process_start_time_seconds = start_time_seconds;
+    if (options.pipeline_metrics != nullptr)
+      snapshot.pipeline = options.pipeline_metrics->Snapshot();
     Reply reply;
     reply.body = RenderMetrics(snapshot);
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -555,12 +558,14 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
   return options;
 }
 
-Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(const config::Config& config) {
+Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(
+    const config::Config& config, const PipelineMetrics* pipeline_metrics) {
   auto options = HttpOptionsFromConfig(config.server, config.settings.data_dir, "", "");
   if (!options.ok()) {
     return Status::InvalidArgument("[server] in " + config.path + ": " +
                                    options.status().message());
   }
+  options->pipeline_metrics = pipeline_metrics;
   return HttpServer::Start(*options);
 }
 

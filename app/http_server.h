@@ -6,7 +6,8 @@
 //                          next page; `next` is the ready-made URL of the next page)
 //   GET /feed.atom         an Atom feed (RFC 4287, FormatMentionAtom) of the newest mentions;
 //                          rule, lang, site, limit
-//   GET /metrics           Prometheus text exposition format 0.0.4
+//   GET /metrics           Prometheus text exposition format 0.0.4; under `kuzet run` also the
+//                          crawl's counters (app/pipeline_metrics.h), which `kuzet serve` lacks
 //
 // The server opens the store read-only (a RocksDB secondary) and catches up with the writer at
 // most every catch_up_interval, so it runs beside the daemon and never blocks its writes.
@@ -49,6 +50,8 @@
 
 namespace kuzet::app {
 
+class PipelineMetrics;
+
 struct HttpServerOptions {
   std::string data_dir;                   // the store, opened kReadOnly
   std::string listen = "127.0.0.1:8765";  // host:port; port 0 picks a free port
@@ -61,6 +64,9 @@ struct HttpServerOptions {
   size_t memory_per_connection = 32 * 1024;  // request line and headers, and I/O buffers
   std::chrono::seconds idle_timeout{5};
   std::chrono::milliseconds request_timeout{10000}, response_timeout{60000};
+  // The crawl's counters, in a server inside `kuzet run` (which owns them and stops the server
+  // first); null in `kuzet serve`, whose /metrics then has no crawl families.
+  const PipelineMetrics* pipeline_metrics = nullptr;
 };
 
 struct ListenAddress {
@@ -83,8 +89,10 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
 
 class HttpServer;
 
-// For `kuzet run`: the server the config's [server] table describes, over its data_dir.
-Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(const config::Config& config);
+// For `kuzet run`: the server the config's [server] table describes, over its data_dir, with the
+// daemon's crawl counters in /metrics.
+Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(
+    const config::Config& config, const PipelineMetrics* pipeline_metrics);
 
 class HttpServer {
  public:

@@ -58,8 +58,8 @@ std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
 }
 
 PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& store,
-                           PageLimits limits)
-    : matcher_(matcher), store_(store), limits_(limits) {}
+                           PageLimits limits, PipelineMetrics* metrics)
+    : matcher_(matcher), store_(store), limits_(limits), metrics_(metrics) {}
 
 bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
   if (!store_.Fault().ok()) return true;  // a failing store: the crawl is being stopped
@@ -75,10 +75,23 @@ bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& cano
 
 namespace {
 
+// Cancelled (the crawl is stopping) is not the page's fault: it is never committed, and the next
+// crawl takes it again.
+std::optional<Budget> BudgetExceeded(const extractor::PageBudget& budget) {
+  switch (budget.exceeded()) {
+    case extractor::PageBudget::Exceeded::kCpu:
+      return Budget::kCpu;
+    case extractor::PageBudget::Exceeded::kMemory:
+      return Budget::kMemory;
+    default:
+      return std::nullopt;
+  }
+}
+
 // What Analyze found for a page, for Commit.
 struct AnalyzedPage : crawler::PageResult {
-  Status error;  // extraction failed (or went over budget): nothing to store
-  bool over_budget = false;
+  Status error;                       // extraction failed (or went over budget): nothing to store
+  std::optional<Budget> over_budget;  // the budget the page ran out of
   std::string not_text;  // the body is not text (extractor::Article::not_text): nothing to store
   std::vector<std::string> regex_timeouts;  // rules whose regex hit its time limit
   std::vector<std::string> links;
@@ -98,10 +111,7 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
       extractor::Extract(response.body, response.content_type, response.final_url, &budget);
   if (!article.ok()) {
     result->error = article.status();
-    // Cancelled (the crawl is stopping) is not the page's fault: it is never committed, and
-    // the next crawl takes it again.
-    result->over_budget = budget.exceeded() == extractor::PageBudget::Exceeded::kCpu ||
-                          budget.exceeded() == extractor::PageBudget::Exceeded::kMemory;
+    result->over_budget = BudgetExceeded(budget);
     return result;
   }
   if (!article->not_text.empty()) {
@@ -131,7 +141,7 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   // Matching runs in one call; a page that used up its budget there is over it all the same.
   if (!budget.Check()) {
     result->error = Status::Unavailable("matcher: " + page.url + ": " + budget.Describe());
-    result->over_budget = budget.exceeded() != extractor::PageBudget::Exceeded::kCancelled;
+    result->over_budget = BudgetExceeded(budget);
   }
   return result;
 }
@@ -153,6 +163,7 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   const config::Site& site = *page.site;
   SiteCounters& counters = counters_[site.id];
   ++counters.pages;
+  if (metrics_ != nullptr) metrics_->CountPageProcessed(site.id);
   auto* analyzed = dynamic_cast<AnalyzedPage*>(result.get());
   if (!store_.Fault().ok()) {  // reported once, by the write that met the fault
     unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
@@ -163,12 +174,21 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
     spdlog::warn("site {}: {}: not analyzed", site.id, page.url);
     return {};
   }
+  // Before the error check: a regex that hit its time limit may be what put the page over budget,
+  // and its miss is counted either way.
+  for (const std::string& rule : analyzed->regex_timeouts) {
+    ++counters.regex_timeouts;
+    if (metrics_ != nullptr) metrics_->CountRegexTimeout(site.id, rule);
+    spdlog::warn("site {}: {}: rule {}: regex hit the time limit; later mentions may be missed",
+                 site.id, page.url, rule);
+  }
   if (!analyzed->error.ok()) {
     ++counters.errors;
     if (analyzed->over_budget) {
       // Recorded as fetched (no document): the crawl queue lets it go, and the next crawl that
       // finds it tries again rather than taking it first after a restart.
       ++counters.over_budget;
+      if (metrics_ != nullptr) metrics_->CountOverBudget(site.id, *analyzed->over_budget);
       RecordFetchOnly(page);
       spdlog::warn("site {}: {}: page over budget, skipped: {}", site.id, page.url,
                    analyzed->error.message());
@@ -178,14 +198,10 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
     return {};
   }
   if (!analyzed->not_text.empty()) {
+    if (metrics_ != nullptr) metrics_->CountNotText(site.id);
     spdlog::warn("site {}: {}: skipped: the body is {}, not text", site.id, page.url,
                  analyzed->not_text);
     return {};
-  }
-  for (const std::string& rule : analyzed->regex_timeouts) {
-    ++counters.regex_timeouts;
-    spdlog::warn("site {}: {}: rule {}: regex hit the time limit; later mentions may be missed",
-                 site.id, page.url, rule);
   }
   std::vector<std::string> links = std::move(analyzed->links);
 
@@ -238,6 +254,7 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
 void PagePipeline::OnFetchError(const config::Site& site, const std::string& url,
                                 const Status& error) {
   ++counters_[site.id].errors;
+  if (metrics_ != nullptr) metrics_->CountFetchError(site.id);
   spdlog::warn("site {}: {}: {}", site.id, url, error.message());
 }
 

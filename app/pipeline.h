@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "app/pipeline_metrics.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
@@ -33,7 +34,7 @@ struct SiteCounters {
   int unchanged = 0;
   int new_mentions = 0;
   int regex_timeouts = 0;  // (page, rule) pairs whose regex term hit the time limit
-  int over_budget = 0;  // pages whose extraction or matching ran out of CPU or memory budget
+  int over_budget = 0;     // pages whose extraction or matching ran out of CPU or memory budget
 };
 
 // The budget of each page (config keys page_cpu_budget, page_memory_budget).
@@ -44,7 +45,10 @@ struct PageLimits {
 
 class PagePipeline : public crawler::CrawlHandler {
  public:
-  PagePipeline(const keywords::Matcher& matcher, storage::Store& store, PageLimits limits = {});
+  // `metrics`, when given, also counts into the process-level counters for /metrics; it must
+  // outlive the pipeline.
+  PagePipeline(const keywords::Matcher& matcher, storage::Store& store, PageLimits limits = {},
+               PipelineMetrics* metrics = nullptr);
 
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
   // Thread-safe: reads only the matcher (whose FindAll is const and thread-safe) and the limits.
@@ -69,6 +73,7 @@ class PagePipeline : public crawler::CrawlHandler {
   const keywords::Matcher& matcher_;
   storage::Store& store_;
   const PageLimits limits_;
+  PipelineMetrics* const metrics_;                // may be null
   std::map<std::string, SiteCounters> counters_;  // by site id
   std::vector<crawler::QueuedUrl> unstored_;
 };

@@ -6,9 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +19,7 @@
 
 #include "storage/store.h"
 #include "tests/app/http_test_store.h"
+#include "tests/app/run_command.h"
 #include "tests/app/test_site.h"
 
 extern char** environ;
@@ -117,28 +115,12 @@ TEST_F(ServeCommandTest, RefusesAnOpenAddressWithoutAToken) {
   EXPECT_NE(out.find("without a bearer token"), std::string::npos) << out;
 }
 
-// A port that was free a moment ago (the daemon's config needs a fixed one).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 TEST(DaemonServerTest, RunServesTheApiWhileCrawling) {
   testing::TestSite site;
   fs::path dir = fs::temp_directory_path() / ("kuzet-daemon-http-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  int port = FreePort();
+  int port = testing::FreePort();
   ASSERT_GT(port, 0);
   setenv("KUZET_DAEMON_HTTP_TEST_TOKEN", "daemon-token", 1);
   std::string config = (dir / "kuzet.toml").string();

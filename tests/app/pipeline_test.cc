@@ -11,10 +11,13 @@
 #include <string>
 
 #include "crawler/crawler.h"
+#include "tests/app/pipeline_test_pages.h"
 #include "tests/crawler/crawl_test_util.h"
 
 namespace kuzet::app {
 namespace {
+
+using testing::PageAt;
 
 TEST(MatchableTextTest, TitleBecomesTheFirstParagraphUnlessTheTextStartsWithIt) {
   EXPECT_EQ(MatchableText("Strike", "Workers struck."), "Strike\n\nWorkers struck.");
@@ -125,11 +128,7 @@ TEST(PagePipelineTest, BinaryBodyServedAsHtmlIsSkippedNotStored) {
   page.response.final_url = page.url;
   page.response.status = 200;
   page.response.content_type = "text/html; charset=utf-8";
-  using namespace std::string_literals;
-  page.response.body =
-      "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Title (Zhanaozen strike report) >>\nendobj\n"
-      "2 0 obj\n<< /Length 12 >>\nstream\n\x78\x9C\x01\x00\x00\xFF\xFF\x00\x00\x00\x01\n"
-      "endstream\nendobj\n%%EOF\n"s;
+  page.response.body = testing::PdfBytes();
   EXPECT_TRUE(pipeline.OnPage(page).empty());
   EXPECT_EQ(pipeline.counters().at("vlast").new_documents, 0);
   EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 0);
@@ -175,18 +174,6 @@ std::string ArticleHtml(const std::string& title, int paragraphs) {
   return html + "</article></body></html>";
 }
 
-crawler::CrawledPage PageAt(const config::Site& site, const std::string& url, std::string body) {
-  crawler::CrawledPage page;
-  page.site = &site;
-  page.url = url;
-  page.kind = crawler::PageKind::kLink;
-  page.response.final_url = url;
-  page.response.status = 200;
-  page.response.content_type = "text/html; charset=utf-8";
-  page.response.body = std::move(body);
-  return page;
-}
-
 TEST(PagePipelineTest, PageOverItsBudgetIsRecordedLoggedAndSkipped) {
   StoreDir dir;
   auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
@@ -198,9 +185,7 @@ TEST(PagePipelineTest, PageOverItsBudgetIsRecordedLoggedAndSkipped) {
 
   // Memory: 1 MB of "x<p>" would take Gumbo ~90 MB; the budget is 16 MiB.
   PagePipeline small_memory(*matcher, dir.store(), PageLimits{std::chrono::seconds(2), 16u << 20});
-  std::string crafted;
-  for (int i = 0; i < 250000; ++i) crafted += "x<p>";
-  small_memory.OnPage(PageAt(site, "https://crafted.kz/bomb", crafted));
+  small_memory.OnPage(PageAt(site, "https://crafted.kz/bomb", testing::MemoryBombHtml()));
   EXPECT_EQ(small_memory.counters().at("crafted").over_budget, 1);
   EXPECT_EQ(small_memory.counters().at("crafted").new_documents, 0);
 

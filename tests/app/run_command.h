@@ -26,6 +26,9 @@ CommandResult RunKuzet(const std::string& args);
 pid_t StartKuzetRun(const std::string& config, const std::string& log,
                     const std::vector<std::pair<std::string, std::string>>& env = {});
 
+// A loopback port that was free a moment ago, for a config that needs a fixed one; 0 if none.
+int FreePort();
+
 // A whole file, "" if it cannot be read (e.g. a daemon's log).
 std::string ReadFile(const std::string& path);
 
