@@ -106,21 +106,6 @@ std::string FatalStorageMessage(const storage::StorageFault& fault, const std::s
          data_dir + "`). The crawl queue is kept: the next start resumes it.";
 }
 
-// Queues again the pages the pipeline could not store (the crawler took them out of its queue).
-// They stay in `pending` while the crawl state cannot be written either.
-void QueueAgain(crawler::CrawlState& state, std::vector<crawler::QueuedUrl>& pending) {
-  if (pending.empty()) return;
-  crawler::CrawlStateChange change;
-  for (const crawler::QueuedUrl& q : pending) change.Enqueue(q);
-  if (Status s = state.Commit(change); !s.ok()) {
-    spdlog::error("{} page(s) not stored cannot be queued again yet: {}", pending.size(),
-                  s.message());
-    return;
-  }
-  spdlog::warn("{} page(s) not stored are queued again, for the next crawl", pending.size());
-  pending.clear();
-}
-
 // How often a paused daemon tries to resume writing on a full disk.
 constexpr std::chrono::seconds kDiskFullRetry(5);
 
@@ -166,8 +151,6 @@ int CrawlOnceCommand(const CrawlOptions& options) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   PrintSummary(*sites, pipeline, stats, seconds);
-  std::vector<crawler::QueuedUrl> unstored = pipeline.unstored();
-  QueueAgain(**state, unstored);
   if (storage::StorageFault fault = DataDirFault(**store, **state); !fault.ok()) {
     std::cerr << (fault.kind == storage::StorageFault::Kind::kFatal
                       ? FatalStorageMessage(fault, setup->config.settings.data_dir)
@@ -241,7 +224,6 @@ int RunCommand(const std::string& config_path) {
   bool reload = false;
   int exit_code = 0;
   const std::string data_dir = setup->config.settings.data_dir;
-  std::vector<crawler::QueuedUrl> unstored;  // pages to queue again once the crawl state can
 
   // Waits up to `timeout` for a signal; SIGTERM/SIGINT also stop the crawl in progress.
   auto wait_for_signal = [&](std::chrono::milliseconds timeout) {
@@ -281,8 +263,6 @@ int RunCommand(const std::string& config_path) {
         }
       }
       crawler::CrawlStats stats = crawl.get();
-      unstored.insert(unstored.end(), pipeline.unstored().begin(), pipeline.unstored().end());
-      QueueAgain(**state, unstored);
       for (const config::Site& site : due) {
         const SiteCounters& c =
             pipeline.counters().count(site.id) ? pipeline.counters().at(site.id) : SiteCounters{};
@@ -340,7 +320,6 @@ int RunCommand(const std::string& config_path) {
         break;
       }
       spdlog::warn("space returned in {}: writing resumed, crawling again", data_dir);
-      QueueAgain(**state, unstored);
       // Stop() ended the last crawler for good; a new one resumes the queue.
       site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
       continue;

@@ -61,6 +61,8 @@ PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& sto
                            PageLimits limits, PipelineMetrics* metrics)
     : matcher_(matcher), store_(store), limits_(limits), metrics_(metrics) {}
 
+bool PagePipeline::CanStore() const { return store_.Fault().ok(); }
+
 bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
   if (!store_.Fault().ok()) return true;  // a failing store: the crawl is being stopped
   auto state = store_.GetUrl(canonical_url);
@@ -166,7 +168,6 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   if (metrics_ != nullptr) metrics_->CountPageProcessed(site.id);
   auto* analyzed = dynamic_cast<AnalyzedPage*>(result.get());
   if (!store_.Fault().ok()) {  // reported once, by the write that met the fault
-    unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
     return {};
   }
   if (analyzed == nullptr) {  // Analyze threw
@@ -218,9 +219,6 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   if (!put.ok()) {
     ++counters.errors;
     spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
-    if (!store_.Fault().ok()) {
-      unstored_.push_back({site.id, page.url, page.depth, page.kind, 0, NowMicros(), 0});
-    }
     return links;
   }
   // rel=canonical: the canonical URL becomes another URL of this document (an exact duplicate

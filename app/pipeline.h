@@ -60,11 +60,11 @@ class PagePipeline : public crawler::CrawlHandler {
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
   void OnFetchError(const config::Site& site, const std::string& url, const Status& error) override;
 
+  // False once the store is failing (storage::Store::Fault: a full disk, a damaged store): the
+  // crawler then keeps the pages it commits queued, for the crawl after the fault.
+  bool CanStore() const override;
+
   const std::map<std::string, SiteCounters>& counters() const { return counters_; }
-  // Pages fetched but not stored because the store is failing (storage::Store::Fault: a full
-  // disk, a damaged store): the crawler has taken them out of its queue, so the daemon queues
-  // them again for the crawl after the fault.
-  const std::vector<crawler::QueuedUrl>& unstored() const { return unstored_; }
 
  private:
   // The page's fetch, without a document (a listing, a page over its budget).
@@ -75,7 +75,6 @@ class PagePipeline : public crawler::CrawlHandler {
   const PageLimits limits_;
   PipelineMetrics* const metrics_;                // may be null
   std::map<std::string, SiteCounters> counters_;  // by site id
-  std::vector<crawler::QueuedUrl> unstored_;
 };
 
 // The text that keyword rules run on and that is stored: the title as the first paragraph (unless

@@ -861,6 +861,7 @@ class CrawlRun {
       } catch (const std::exception& e) {
         spdlog::error("crawl handler Commit threw for {}: {}", done.page->url, e.what());
       }
+      if (!handler_.CanStore()) continue;  // not recorded: stays queued for a later crawl
       Dequeue(done.task);
       const CrawlTask& task = done.task;
       if (task.depth >= sites_[task.site_index].site->max_depth) continue;

@@ -59,6 +59,10 @@ class CrawlHandler {
                                           std::unique_ptr<PageResult> /*result*/) {
     return OnPage(page);
   }
+  // Whether the handler can still record what Commit is given. A page committed while it cannot
+  // (its store is failing: a full disk, damage) stays in the durable queue, and its links are
+  // not followed: a later crawl fetches it again instead of losing it.
+  virtual bool CanStore() const { return true; }
   // Analyze and Commit in one step on the crawl thread, for handlers that need no worker.
   virtual std::vector<std::string> OnPage(const CrawledPage& /*page*/) { return {}; }
   // A fetch failed, returned a non-200 status, was refused by robots.txt, or a feed/sitemap could

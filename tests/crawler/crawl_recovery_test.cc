@@ -77,6 +77,44 @@ TEST_F(CrawlRecoveryTest, PageNotCommittedStaysQueuedForTheNextCrawl) {
   for (const std::string& url : handler.pages) EXPECT_FALSE(Contains(queued, url)) << url;
 }
 
+// Fault: the handler's store fails (a full disk) after two pages. The pages committed while it
+// cannot store stay queued, and the next crawl (store working again) fetches exactly those.
+class FailingStoreHandler : public RecordingHandler {
+ public:
+  int can_store_pages = 2;
+  bool CanStore() const override { return static_cast<int>(pages.size()) <= can_store_pages; }
+};
+
+TEST_F(CrawlRecoveryTest, PagesCommittedWhileTheStoreFailsStayQueued) {
+  SiteServer real(FeedSite(6, ""));
+  config::Site site;
+  site.id = "failing-store";
+  site.feeds = {real.Url("/feed.xml")};
+  config::Settings settings = FastLocalSettings();
+  settings.concurrency = 1;
+  settings.per_host_connections = 1;
+  FailingStoreHandler handler;
+  {
+    Crawler crawler(settings, state_.get());
+    crawler.CrawlOnce({site}, handler);
+  }
+  ASSERT_EQ(handler.pages.size(), 6u);
+  Reopen();
+  std::vector<std::string> queued = QueuedUrls("failing-store");
+  for (size_t i = 0; i < handler.pages.size(); ++i) {
+    EXPECT_EQ(Contains(queued, handler.pages[i]), i >= 2) << handler.pages[i];
+  }
+  RecordingHandler next;  // its store holds the two pages stored before the fault
+  next.stored = {handler.pages[0], handler.pages[1]};
+  Crawler crawler(settings, state_.get());
+  crawler.CrawlOnce({site}, next);
+  for (size_t i = 2; i < handler.pages.size(); ++i) {
+    EXPECT_TRUE(Contains(next.pages, handler.pages[i])) << handler.pages[i];
+  }
+  EXPECT_FALSE(Contains(next.pages, handler.pages[0]));
+  EXPECT_TRUE(QueuedUrls("failing-store").empty());
+}
+
 TEST_F(CrawlRecoveryTest, StoppedCrawlResumesWithTheQueuedUrlsAndRefetchesNothing) {
   SiteServer real(FeedSite(12, ""));  // relative item links, resolved against the feed's URL
   config::Site site;
