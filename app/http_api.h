@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/output_text.h"  // ToValidUtf8
-#include "config/status.h"
+#include "base/status.h"
 #include "storage/store.h"
 
 namespace kuzet::app {

@@ -45,7 +45,7 @@
 #include <string_view>
 
 #include "config/config.h"
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::app {
 

@@ -20,7 +20,7 @@
 #include "crawler/schedule.h"
 #include "crawler/scope.h"
 #include "crawler/sitemap.h"
-#include "crawler/url.h"
+#include "url/url.h"
 #include "crawler/worker_pool.h"
 
 namespace kuzet::crawler {
@@ -87,18 +87,18 @@ struct SiteState {
 // URL with userinfo.
 std::string CanonicalOrigin(const std::string& canonical) {
   size_t authority = canonical.find("://");
-  if (authority == std::string::npos) return OriginOf(canonical);
+  if (authority == std::string::npos) return url::OriginOf(canonical);
   size_t end = canonical.find_first_of("/?", authority + 3);
-  if (canonical.find('@', authority) < end) return OriginOf(canonical);
+  if (canonical.find('@', authority) < end) return url::OriginOf(canonical);
   return canonical.substr(0, end);
 }
 
 std::string CanonicalPathAndQuery(const std::string& canonical) {
   size_t authority = canonical.find("://");
-  if (authority == std::string::npos) return PathAndQueryOf(canonical);
+  if (authority == std::string::npos) return url::PathAndQueryOf(canonical);
   size_t end = canonical.find_first_of("/?", authority + 3);
   if (end == std::string::npos || canonical[end] != '/' || canonical.find('@', authority) < end) {
-    return PathAndQueryOf(canonical);
+    return url::PathAndQueryOf(canonical);
   }
   return canonical.substr(end);
 }
@@ -200,7 +200,7 @@ class Ledger {
 std::vector<SeedUrl> SeedsOf(const config::Site& site, const Crawler::Memory& memory) {
   std::vector<SeedUrl> seeds;
   auto add = [&](const std::string& url, PageKind kind) {
-    Result<std::string> canonical = Canonicalize(url);
+    Result<std::string> canonical = url::Canonicalize(url);
     seeds.push_back(SeedUrl{canonical.ok() ? *canonical : "", url, kind});
   };
   for (const std::string& url : site.feeds) add(url, PageKind::kFeed);
@@ -216,7 +216,7 @@ std::vector<SeedUrl> SeedsOf(const config::Site& site, const Crawler::Memory& me
       auto it = memory.robots.find(origin);
       if (it == memory.robots.end() || it->second.expires < now) continue;
       for (const std::string& url : it->second.rules.sitemaps()) {
-        Result<std::string> canonical = Canonicalize(url);
+        Result<std::string> canonical = url::Canonicalize(url);
         if (!canonical.ok()) continue;
         bool known = std::any_of(seeds.begin(), seeds.end(),
                                  [&](const SeedUrl& s) { return s.url == *canonical; });
@@ -616,7 +616,7 @@ class CrawlRun {
     for (size_t i = 0; i < sites_.size(); ++i) {
       for (const SeedUrl& seed : SeedsOf(*sites_[i].site, memory_)) {
         if (seed.url.empty()) {
-          ReportError(i, seed.configured, Canonicalize(seed.configured).status());
+          ReportError(i, seed.configured, url::Canonicalize(seed.configured).status());
           continue;
         }
         SeedIfDue(i, seed);
@@ -641,7 +641,7 @@ class CrawlRun {
   void AddDiscovered(size_t site_index, const std::string& url, int depth, bool check_host) {
     SiteState& site = sites_[site_index];
     if (check_host && !site.links_seen.insert(url).second) return;
-    Result<std::string> canonical = Canonicalize(url);
+    Result<std::string> canonical = url::Canonicalize(url);
     if (!canonical.ok() || site.scope.Check(*canonical, check_host) != ScopeVerdict::kInScope) {
       ++stats_.skipped_scope;
       return;
@@ -788,7 +788,7 @@ class CrawlRun {
     }
     // Without redirects the final URL is the (canonical) task URL in its ASCII-host form.
     Result<std::string> final_canonical =
-        response.redirects == 0 ? Result<std::string>(task.url) : Canonicalize(response.final_url);
+        response.redirects == 0 ? Result<std::string>(task.url) : url::Canonicalize(response.final_url);
     if (final_canonical.ok() && response.redirects != 0) seen_.insert(*final_canonical);
 
     switch (task.kind) {
@@ -882,11 +882,11 @@ class CrawlRun {
                                   task.url + " (last: -> " + response.redirect_location + ")"));
       return;
     }
-    Result<std::string> target = Canonicalize(response.redirect_location);
+    Result<std::string> target = url::Canonicalize(response.redirect_location);
     if (target.ok()) {
       // The fetcher would refuse to connect; said here, where the redirect is known, whatever
       // the scope.
-      const std::string target_host = HostOf(*target);
+      const std::string target_host = url::HostOf(*target);
       if (IsNonPublicAddress(target_host) &&
           !PrivateHostAllowed(settings_, target_host, target_host)) {
         spdlog::warn("site {}: {}: refused redirect to non-public address: -> {}", site.site->id,
@@ -965,7 +965,7 @@ class CrawlRun {
       if (child.lastmod != 0 && child.lastmod < now_unix_ - site.site->max_item_age.count())
         continue;
       if (site.sitemaps_dispatched >= kMaxSitemapsPerSite) break;
-      Result<std::string> canonical = Canonicalize(child.url);
+      Result<std::string> canonical = url::Canonicalize(child.url);
       if (!canonical.ok() || !seen_.insert(*canonical).second) continue;
       ++site.sitemaps_dispatched;
       frontier_.Push(CrawlTask{task.site_index, *canonical, CanonicalOrigin(*canonical), task.depth,

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "config/status.h"
+#include "base/status.h"
 #include "crawler/crawl_state.h"
 #include "crawler/fetcher.h"
 #include "crawler/frontier.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "crawler/feed_date.h"
-#include "crawler/url.h"
+#include "url/url.h"
 #include "crawler/xml_text.h"
 
 namespace kuzet::crawler {
@@ -55,7 +55,7 @@ std::string BaseAt(const pugi::xml_node& node, const std::string& document_base)
     std::string ref = TrimXmlSpace(*it);
     if (ref.empty()) continue;
     Result<std::string> resolved =
-        base.empty() ? Result<std::string>(Status::InvalidArgument("")) : Resolve(base, ref);
+        base.empty() ? Result<std::string>(Status::InvalidArgument("")) : url::Resolve(base, ref);
     if (resolved.ok()) {
       base = *resolved;
     } else if (ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0) {
@@ -69,10 +69,10 @@ std::string Absolute(const std::string& base, const std::string& ref) {
   std::string link = TrimXmlSpace(ref);
   if (link.empty()) return "";
   if (!base.empty()) {
-    Result<std::string> resolved = Resolve(base, link);
+    Result<std::string> resolved = url::Resolve(base, link);
     if (resolved.ok()) return *resolved;
   }
-  Result<std::string> absolute = Canonicalize(link);
+  Result<std::string> absolute = url::Canonicalize(link);
   return absolute.ok() ? link : "";
 }
 

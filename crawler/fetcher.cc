@@ -19,7 +19,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "crawler/url.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
@@ -130,7 +130,7 @@ class Transfer {
     start_ = Clock::now();
     deadline_ = start_ + settings_.fetch_timeout;
     response_.url = request_.url;
-    url_ = WithAsciiHost(request_.url);
+    url_ = url::WithAsciiHost(request_.url);
   }
 
   CURL* curl() const { return curl_; }
@@ -208,7 +208,7 @@ class Transfer {
     if (rc != CURLE_OK) {
       if (!refused_address_.empty()) {
         error_ = Fail("refused to connect to non-public address " + refused_address_ + " of " +
-                      HostOf(url_) + " (add the host to settings.allow_private_hosts to allow it)");
+                      url::HostOf(url_) + " (add the host to settings.allow_private_hosts to allow it)");
       } else if (body_too_large_ || rc == CURLE_FILESIZE_EXCEEDED) {
         error_ =
             Fail("body larger than max_body_bytes=" + std::to_string(settings_.max_body_bytes) +
@@ -242,7 +242,7 @@ class Transfer {
       return Next::kDone;
     }
     std::string next = location;
-    if (request_.stop_at_cross_origin_redirect && OriginOf(WithAsciiHost(next)) != OriginOf(url_)) {
+    if (request_.stop_at_cross_origin_redirect && url::OriginOf(url::WithAsciiHost(next)) != url::OriginOf(url_)) {
       response_.final_url = url_;
       response_.redirect_location = next;
       response_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
@@ -260,7 +260,7 @@ class Transfer {
       return Next::kError;
     }
     ++response_.redirects;
-    url_ = WithAsciiHost(next);
+    url_ = url::WithAsciiHost(next);
     return Next::kNextHop;
   }
 
@@ -294,7 +294,7 @@ class Transfer {
     auto* self = static_cast<Transfer*>(user);
     if (purpose == CURLSOCKTYPE_IPCXN) {
       std::string ip = AddressText(&address->addr);
-      if (self->hop_host_.empty()) self->hop_host_ = HostOf(self->url_);
+      if (self->hop_host_.empty()) self->hop_host_ = url::HostOf(self->url_);
       if ((address->family != AF_INET && address->family != AF_INET6) ||
           (IsNonPublicAddress(ip) && !self->PrivateAllowed(self->hop_host_, ip))) {
         self->refused_address_ = ip.empty() ? "non-IP address" : ip;

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::crawler {
 

@@ -5,7 +5,7 @@
 #include <array>
 #include <cstring>
 
-#include "crawler/url.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
@@ -191,7 +191,7 @@ class Resolver {
 
   void SetBase(std::string_view base) {
     base_ = std::string(base);
-    origin_ = OriginOf(base);
+    origin_ = url::OriginOf(base);
     // OriginOf lowercases and drops the default port: only use the fast path when the base
     // starts with exactly that origin, so the result matches what Resolve would give.
     if (!origin_.empty() && base_.compare(0, origin_.size(), origin_) != 0) origin_.clear();
@@ -206,7 +206,7 @@ class Resolver {
       out.push_back(origin_ + ref);
       return;
     }
-    Result<std::string> absolute = Resolve(base_, ref);
+    Result<std::string> absolute = url::Resolve(base_, ref);
     if (!absolute.ok()) return;
     std::string_view url = *absolute;
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) return;
@@ -258,7 +258,7 @@ std::vector<std::string> ScanLinks(std::string_view html, std::string_view base_
     if (name == "base") {
       if (!base_seen) {
         base_seen = true;
-        Result<std::string> resolved = Resolve(base_url, DecodeAttribute(tag.href));
+        Result<std::string> resolved = url::Resolve(base_url, DecodeAttribute(tag.href));
         if (resolved.ok()) resolver.SetBase(*resolved);
       }
     } else if (name == "a" || name == "area" || (name == "link" && IsFeedLink(tag))) {

@@ -15,7 +15,7 @@
 #include <set>
 #include <thread>
 
-#include "crawler/url.h"
+#include "url/url.h"
 #include "tests/crawler/crawl_test_util.h"
 #include "tests/crawler/test_server.h"
 
