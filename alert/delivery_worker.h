@@ -151,6 +151,4 @@ class DeliveryWorker {
   bool woken_ = false;
 };
 
-int64_t NowMicros();
-
 }  // namespace kuzet::alert

@@ -45,23 +45,6 @@ bool IsSpace(char32_t cp) { return cp == ' ' || cp == 0xA0 || cp == 0x3000; }
 
 }  // namespace
 
-std::string ValidUtf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp;
-    const size_t len = DecodeOne(text, i, &cp);
-    if (len == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(text.substr(i, len));
-      i += len;
-    }
-  }
-  return out;
-}
-
 std::string SingleLineText(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -13,7 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/output_text.h"  // ToValidUtf8
 #include "base/status.h"
 #include "storage/store.h"
 

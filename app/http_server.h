@@ -63,17 +63,6 @@ struct HttpServerOptions {
   std::chrono::milliseconds request_timeout{10000}, response_timeout{60000};
 };
 
-struct ListenAddress {
-  std::string host;
-  int port = 0;
-};
-
-// "127.0.0.1:8765", "localhost:0", "[::1]:8765", "0.0.0.0:80". The error names `listen`.
-Result<ListenAddress> ParseListenAddress(std::string_view listen);
-
-// 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(const std::string& host);
-
 // Options from the [server] table (listen/token_env given non-empty override it). Reads the token
 // from its environment variable; refuses a non-loopback address without a token.
 Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,

@@ -14,12 +14,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/time.h"
 #include "crawler/feed.h"
 #include "crawler/feed_date.h"
 #include "crawler/robots.h"
 #include "crawler/schedule.h"
 #include "crawler/scope.h"
 #include "crawler/sitemap.h"
+#include "url/address.h"
 #include "url/url.h"
 #include "crawler/worker_pool.h"
 
@@ -108,12 +110,6 @@ bool IsPage(PageKind kind) { return kind == PageKind::kStart || kind == PageKind
 bool IsFeedOrSitemap(PageKind kind) {
   return kind == PageKind::kFeed || kind == PageKind::kSitemap;
 }
-
-int64_t UnixMicros(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
-
-int64_t NowUnixMicros() { return UnixMicros(std::chrono::system_clock::now()); }
 
 // A feed, sitemap or start page the site reads on its own schedule.
 struct SeedUrl {
@@ -313,7 +309,7 @@ class CrawlRun {
 
  private:
   void StartRound() {
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     for (SiteState& site : sites_) {
       site.status = ledger_.Site(site.site->id);
       site.status.round_started_us = now;
@@ -324,7 +320,7 @@ class CrawlRun {
   }
 
   void FinishRound() {
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     for (SiteState& site : sites_) {
       site.status.round_finished_us = now;
       WriteStatus(site, /*now=*/true);
@@ -333,7 +329,7 @@ class CrawlRun {
 
   // URLs an interrupted crawl of these sites left queued.
   void Resume() {
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     for (size_t i = 0; i < sites_.size(); ++i) {
       for (QueuedUrl& q : ledger_.Queue(sites_[i].site->id)) {
         if (q.not_before_us > now) continue;  // its host asked to wait; a later crawl takes it
@@ -467,7 +463,7 @@ class CrawlRun {
       ResourceState r = ledger_.Resource(site.id, task.url).value_or(ResourceState{});
       r.kind = task.kind;
       if (r.interval_s == 0) r.interval_s = site.interval.count();
-      r.next_due_us = NowUnixMicros() + r.interval_s * 1000000;
+      r.next_due_us = base::NowMicros() + r.interval_s * 1000000;
       change_.resources.push_back({{site.id, task.url}, r});
     }
   }
@@ -488,7 +484,7 @@ class CrawlRun {
                      task.depth,
                      task.kind,
                      task.attempts,
-                     NowUnixMicros(),
+                     base::NowMicros(),
                      not_before_us};
   }
 
@@ -601,7 +597,7 @@ class CrawlRun {
       host.gave_up = true;
       // Capped at a day: a site that asks for a week still gets a look daily.
       host.retry_not_before_us =
-          NowUnixMicros() + static_cast<int64_t>(std::min(wait, 86400.0) * 1e6);
+          base::NowMicros() + static_cast<int64_t>(std::min(wait, 86400.0) * 1e6);
       std::vector<CrawlTask> dropped = frontier_.DropHost(task.host);
       stats_.skipped_backoff += static_cast<int>(dropped.size());
       for (const CrawlTask& left : dropped) Postpone(left, host);
@@ -628,7 +624,7 @@ class CrawlRun {
     if (seen_.contains(seed.url)) return;
     if (due_only_) {
       auto r = ledger_.Resource(sites_[site_index].site->id, seed.url);
-      if (r && r->next_due_us > NowUnixMicros()) {
+      if (r && r->next_due_us > base::NowMicros()) {
         ++stats_.skipped_not_due;
         return;
       }
@@ -664,7 +660,7 @@ class CrawlRun {
     ++status.round_errors;
     ++status.total_errors;
     status.last_error = error.message();
-    status.last_error_us = NowUnixMicros();
+    status.last_error_us = base::NowMicros();
     WriteStatus(sites_[site_index], /*now=*/true);
     spdlog::debug("crawl error: {}", error.message());
     try {
@@ -692,7 +688,7 @@ class CrawlRun {
   void RecordFetch(const CrawlTask& task, const Result<FetchResponse>& response,
                    const std::vector<std::string>* items) {
     SiteState& site = sites_[task.site_index];
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     int status = response.ok() ? static_cast<int>(response->status) : 0;
     site.status.last_fetch_us = now;
     site.status.last_fetch_url = task.url;
@@ -887,7 +883,7 @@ class CrawlRun {
       // The fetcher would refuse to connect; said here, where the redirect is known, whatever
       // the scope.
       const std::string target_host = url::HostOf(*target);
-      if (IsNonPublicAddress(target_host) &&
+      if (url::IsNonPublicAddress(target_host) &&
           !PrivateHostAllowed(settings_, target_host, target_host)) {
         spdlog::warn("site {}: {}: refused redirect to non-public address: -> {}", site.site->id,
                      task.url, response.redirect_location);
@@ -1054,7 +1050,7 @@ int64_t SiteDueAt(const config::Site& site, Ledger& ledger, const Crawler::Memor
 std::vector<config::Site> Crawler::DueSites(const std::vector<config::Site>& sites,
                                             std::chrono::system_clock::time_point now) {
   Ledger ledger(state_, *memory_);
-  int64_t now_us = UnixMicros(now);
+  int64_t now_us = base::ToUnixMicros(now);
   std::vector<config::Site> due;
   for (const config::Site& site : sites) {
     if (SiteDueAt(site, ledger, *memory_, now_us) <= now_us) due.push_back(site);
@@ -1064,7 +1060,7 @@ std::vector<config::Site> Crawler::DueSites(const std::vector<config::Site>& sit
 
 std::chrono::system_clock::time_point Crawler::NextDue(const std::vector<config::Site>& sites) {
   Ledger ledger(state_, *memory_);
-  int64_t now_us = NowUnixMicros();
+  int64_t now_us = base::NowMicros();
   int64_t first = INT64_MAX;
   for (const config::Site& site : sites) {
     first = std::min(first, SiteDueAt(site, ledger, *memory_, now_us));

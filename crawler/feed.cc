@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "base/strings.h"
 #include "crawler/feed_date.h"
 #include "url/url.h"
 #include "crawler/xml_text.h"
@@ -14,12 +15,7 @@ namespace kuzet::crawler {
 namespace {
 
 bool NameIs(const pugi::xml_node& node, std::string_view local) {
-  std::string_view name = LocalName(node);
-  if (name.size() != local.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(name[i])) != local[i]) return false;
-  }
-  return true;
+  return base::EqualsIgnoreAsciiCase(LocalName(node), local);
 }
 
 pugi::xml_node Child(const pugi::xml_node& parent, std::string_view local) {

@@ -100,11 +100,6 @@ class MultiFetcher {
   std::unique_ptr<Impl> impl_;
 };
 
-// Whether an IP address (textual IPv4 or IPv6) is loopback, private (RFC 1918), carrier-grade NAT,
-// link-local, unique-local (fc00::/7), unspecified, multicast or reserved: addresses a public news
-// site never has. IPv4-mapped IPv6 addresses are judged by their IPv4 part.
-bool IsNonPublicAddress(std::string_view ip);
-
 // Whether settings.allow_private_hosts lets a connection to `ip` (a non-public address) for `host`
 // through: it lists "*", the host name, or the address.
 bool PrivateHostAllowed(const config::Settings& settings, std::string_view host,

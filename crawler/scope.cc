@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "base/strings.h"
 #include "url/url.h"
 
 namespace kuzet::crawler {
@@ -78,8 +79,7 @@ bool HasNonPageExtension(std::string_view path) {
   size_t dot = last.rfind('.');
   if (dot == std::string_view::npos) return false;
   std::string extension(last.substr(dot + 1));
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  base::AsciiLowerInPlace(extension);
   static constexpr std::array<std::string_view, 52> kNonPage = {
       "jpg",  "jpeg", "png", "gif", "webp", "svg",   "bmp",  "ico",  "tif", "tiff", "avif",
       "heic", "mp3",  "wav", "ogg", "oga",  "m4a",   "flac", "aac",  "mp4", "m4v",  "webm",

@@ -1,5 +1,7 @@
 #include "storage/sha256.h"
 
+#include "base/hex.h"
+
 namespace kuzet::storage {
 
 namespace {
@@ -81,13 +83,9 @@ std::array<uint8_t, 32> Sha256(std::string_view data) {
 }
 
 std::string Sha256Hex(std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (uint8_t byte : Sha256(data)) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 15]);
-  }
-  return hex;
+  const std::array<uint8_t, 32> digest = Sha256(data);
+  return base::HexEncode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 }  // namespace kuzet::storage
