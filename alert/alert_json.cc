@@ -61,7 +61,8 @@ std::string AlertToJson(const Alert& alert) { return ToObject(alert).dump() + "\
 std::string DigestToJson(const Digest& digest) {
   json alerts = json::array();
   for (const Alert& a : digest.alerts) alerts.push_back(ToObject(a));
-  return json{{"schema", kDigestSchema}, {"id", base::ToValidUtf8(digest.id)}, {"alerts", alerts}}.dump() +
+  return json{{"schema", kDigestSchema}, {"id", base::ToValidUtf8(digest.id)}, {"alerts", alerts}}
+             .dump() +
          "\n";
 }
 

@@ -30,7 +30,8 @@ uint64_t Fnv1a64(std::string_view s) {
 
 std::string Hex64(uint64_t v) {
   std::string out;
-  for (int shift = 56; shift >= 0; shift -= 8) base::AppendHexByte(static_cast<uint8_t>(v >> shift), out);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    base::AppendHexByte(static_cast<uint8_t>(v >> shift), out);
   return out;
 }
 
@@ -136,8 +137,8 @@ std::string PlainAlert(const Alert& a, bool with_rule) {
 std::string HtmlAlert(const Alert& a, bool with_rule) {
   const MarkedSnippet snippet = SplitSnippet(a);
   std::string out;
-  std::string meta =
-      base::HtmlEscape(HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars));
+  std::string meta = base::HtmlEscape(
+      HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars));
   if (a.found_at_us > 0) meta += " &middot; " + ReadableTime(a.found_at_us);
   if (!a.lang.empty()) meta += " &middot; " + base::HtmlEscape(HeaderSafeText(a.lang, 16));
   if (with_rule) meta = "Rule: " + base::HtmlEscape(RuleName(a)) + " &middot; " + meta;
@@ -162,8 +163,9 @@ std::string HtmlAlert(const Alert& a, bool with_rule) {
 
 std::string HtmlDocument(std::string_view title, std::string_view body) {
   return "<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<meta charset=\"utf-8\">\r\n<title>" +
-         base::HtmlEscape(title) + "</title>\r\n</head>\r\n<body style=\"font-family:sans-serif\">\r\n" +
-         std::string(body) + "</body>\r\n</html>\r\n";
+         base::HtmlEscape(title) +
+         "</title>\r\n</head>\r\n<body style=\"font-family:sans-serif\">\r\n" + std::string(body) +
+         "</body>\r\n</html>\r\n";
 }
 
 // Plain text uses LF while assembling; MIME wants CRLF (RFC 2046 section 4.1.1).

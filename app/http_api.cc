@@ -41,8 +41,8 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       std::string list;
       for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return ParamError{name,
-                        "unknown parameter \"" + base::ToValidUtf8(name) + "\" (known: " + list + ")"};
+      return ParamError{
+          name, "unknown parameter \"" + base::ToValidUtf8(name) + "\" (known: " + list + ")"};
     }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       return ParamError{name, name + ": given more than once"};
@@ -126,7 +126,8 @@ SnippetParts SplitSnippet(const std::string& snippet, uint32_t mark_begin, uint3
   size_t end = std::min<size_t>(std::max(mark_end, mark_begin), snippet.size());
   while (begin > 0 && IsContinuationByte(snippet, begin)) --begin;
   while (end < snippet.size() && IsContinuationByte(snippet, end)) ++end;
-  return {base::ToValidUtf8(snippet.substr(0, begin)), base::ToValidUtf8(snippet.substr(begin, end - begin)),
+  return {base::ToValidUtf8(snippet.substr(0, begin)),
+          base::ToValidUtf8(snippet.substr(begin, end - begin)),
           base::ToValidUtf8(snippet.substr(end))};
 }
 

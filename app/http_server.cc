@@ -163,7 +163,8 @@ class RateLimitedLog {
 // The listening socket, made here rather than by libmicrohttpd so that its options are known:
 // SO_REUSEADDR (a restart may bind beside connections in TIME_WAIT) but never SO_REUSEPORT (with
 // it a second server on the port would silently take half the requests), and a real backlog.
-Result<int> OpenListenSocket(const std::string& listen, const url::ListenAddress& address, int backlog) {
+Result<int> OpenListenSocket(const std::string& listen, const url::ListenAddress& address,
+                             int backlog) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;

@@ -44,8 +44,8 @@
 #include <string>
 #include <string_view>
 
-#include "config/config.h"
 #include "base/status.h"
+#include "config/config.h"
 
 namespace kuzet::app {
 

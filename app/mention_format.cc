@@ -74,11 +74,12 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
       while (begin > 0 && continuation(begin)) --begin;
       while (end < raw.size() && continuation(end)) ++end;
       snippet = base::TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
-                base::TerminalText(std::string_view(raw).substr(begin, end - begin)) + highlight_end +
-                base::TerminalText(std::string_view(raw).substr(end));
+                base::TerminalText(std::string_view(raw).substr(begin, end - begin)) +
+                highlight_end + base::TerminalText(std::string_view(raw).substr(end));
     }
     out << FormatTimestampUtc(m.found_at_us) << "  " << base::TerminalText(m.site_id) << "  ["
-        << base::TerminalText(m.rule_id) << "]  " << (m.lang.empty() ? "?" : base::TerminalText(m.lang)) << "  "
+        << base::TerminalText(m.rule_id) << "]  "
+        << (m.lang.empty() ? "?" : base::TerminalText(m.lang)) << "  "
         << base::TerminalText(m.title) << "\n"
         << "    " << base::TerminalText(m.url) << "\n"
         << "    " << snippet << "\n";
@@ -104,10 +105,11 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
 namespace {
 
 std::string MemberLine(const storage::StoryMember& member) {
-  std::string line = "doc " + std::to_string(member.doc_id) + "  " + base::TerminalText(member.site_id) +
-                     "  " + FormatTimestampUtc(member.first_seen_us) + "  " +
-                     base::TerminalText(member.url);
-  for (const std::string& url : member.duplicate_urls) line += "\n      = " + base::TerminalText(url);
+  std::string line =
+      "doc " + std::to_string(member.doc_id) + "  " + base::TerminalText(member.site_id) + "  " +
+      FormatTimestampUtc(member.first_seen_us) + "  " + base::TerminalText(member.url);
+  for (const std::string& url : member.duplicate_urls)
+    line += "\n      = " + base::TerminalText(url);
   return line;
 }
 
@@ -232,7 +234,8 @@ std::string FormatDocumentText(const storage::Document& doc,
       << "  url:        " << base::TerminalText(doc.url) << "\n"
       << "  site:       " << base::TerminalText(doc.site_id) << "\n"
       << "  lang:       " << (doc.lang.empty() ? "?" : base::TerminalText(doc.lang)) << "\n"
-      << "  published:  " << (doc.published.empty() ? "?" : base::TerminalText(doc.published)) << "\n"
+      << "  published:  " << (doc.published.empty() ? "?" : base::TerminalText(doc.published))
+      << "\n"
       << "  first seen: " << FormatTimestampUtc(doc.first_seen_us) << "\n"
       << "  fetched:    " << FormatTimestampUtc(doc.fetched_at_us) << "\n";
   for (size_t i = 0; i < doc.duplicate_urls.size(); ++i) {
@@ -258,8 +261,8 @@ std::string FormatDocumentText(const storage::Document& doc,
     out << "  [" << base::TerminalText(m.rule_id) << "] mention " << m.id << ", found "
         << FormatTimestampUtc(m.found_at_us) << "\n";
     for (const storage::MatchHit& h : m.hits) {
-      out << "      " << base::TerminalText(h.surface) << " (" << base::TerminalText(h.term) << ") at "
-          << h.begin << "\n";
+      out << "      " << base::TerminalText(h.surface) << " (" << base::TerminalText(h.term)
+          << ") at " << h.begin << "\n";
     }
     out << "    " << base::TerminalText(m.snippet) << "\n";
   }
@@ -283,8 +286,8 @@ std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
     std::string title = story.members.empty() ? "" : story.members.front().title;
     out << FormatTimestampUtc(story.created_us) << "  story " << story.id << "  "
         << FormatCount(story.total_documents)
-        << (story.total_documents == 1 ? " document" : " documents") << "  " << base::TerminalText(title)
-        << "\n";
+        << (story.total_documents == 1 ? " document" : " documents") << "  "
+        << base::TerminalText(title) << "\n";
     for (const storage::StoryMember& member : story.members) {
       out << "    " << MemberLine(member) << "\n";
     }

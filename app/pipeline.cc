@@ -3,9 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "app/time_bound.h"
-#include "url/url.h"
 #include "extractor/extractor.h"
 #include "extractor/page_budget.h"
+#include "url/url.h"
 
 namespace kuzet::app {
 

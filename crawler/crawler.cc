@@ -21,9 +21,9 @@
 #include "crawler/schedule.h"
 #include "crawler/scope.h"
 #include "crawler/sitemap.h"
+#include "crawler/worker_pool.h"
 #include "url/address.h"
 #include "url/url.h"
-#include "crawler/worker_pool.h"
 
 namespace kuzet::crawler {
 
@@ -783,8 +783,9 @@ class CrawlRun {
       return false;
     }
     // Without redirects the final URL is the (canonical) task URL in its ASCII-host form.
-    Result<std::string> final_canonical =
-        response.redirects == 0 ? Result<std::string>(task.url) : url::Canonicalize(response.final_url);
+    Result<std::string> final_canonical = response.redirects == 0
+                                              ? Result<std::string>(task.url)
+                                              : url::Canonicalize(response.final_url);
     if (final_canonical.ok() && response.redirects != 0) seen_.insert(*final_canonical);
 
     switch (task.kind) {

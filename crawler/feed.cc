@@ -7,8 +7,8 @@
 
 #include "base/strings.h"
 #include "crawler/feed_date.h"
-#include "url/url.h"
 #include "crawler/xml_text.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 

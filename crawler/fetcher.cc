@@ -154,8 +154,9 @@ class Transfer {
 
     if (rc != CURLE_OK) {
       if (!refused_address_.empty()) {
-        error_ = Fail("refused to connect to non-public address " + refused_address_ + " of " +
-                      url::HostOf(url_) + " (add the host to settings.allow_private_hosts to allow it)");
+        error_ =
+            Fail("refused to connect to non-public address " + refused_address_ + " of " +
+                 url::HostOf(url_) + " (add the host to settings.allow_private_hosts to allow it)");
       } else if (body_too_large_ || rc == CURLE_FILESIZE_EXCEEDED) {
         error_ =
             Fail("body larger than max_body_bytes=" + std::to_string(settings_.max_body_bytes) +
@@ -189,7 +190,8 @@ class Transfer {
       return Next::kDone;
     }
     std::string next = location;
-    if (request_.stop_at_cross_origin_redirect && url::OriginOf(url::WithAsciiHost(next)) != url::OriginOf(url_)) {
+    if (request_.stop_at_cross_origin_redirect &&
+        url::OriginOf(url::WithAsciiHost(next)) != url::OriginOf(url_)) {
       response_.final_url = url_;
       response_.redirect_location = next;
       response_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
@@ -283,8 +285,9 @@ class Transfer {
     }
     size_t colon = line.find(':');
     if (colon != std::string_view::npos && colon > 0) {
-      self->response_.headers.emplace_back(base::AsciiLower(base::TrimAsciiWhitespace(line.substr(0, colon))),
-                                           std::string(base::TrimAsciiWhitespace(line.substr(colon + 1))));
+      self->response_.headers.emplace_back(
+          base::AsciiLower(base::TrimAsciiWhitespace(line.substr(0, colon))),
+          std::string(base::TrimAsciiWhitespace(line.substr(colon + 1))));
     }
     return n;
   }

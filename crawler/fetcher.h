@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "config/config.h"
 #include "base/status.h"
+#include "config/config.h"
 
 namespace kuzet::crawler {
 

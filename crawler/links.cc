@@ -93,7 +93,8 @@ Tag ParseTag(std::string_view html, size_t at) {
   Tag tag;
   size_t i = at + 1;
   size_t name_start = i;
-  while (i < html.size() && !base::IsAsciiWhitespace(html[i]) && html[i] != '>' && html[i] != '/') ++i;
+  while (i < html.size() && !base::IsAsciiWhitespace(html[i]) && html[i] != '>' && html[i] != '/')
+    ++i;
   tag.name = html.substr(name_start, i - name_start);
   while (i < html.size()) {
     while (i < html.size() && (base::IsAsciiWhitespace(html[i]) || html[i] == '/')) ++i;
@@ -104,8 +105,8 @@ Tag ParseTag(std::string_view html, size_t at) {
       return tag;
     }
     size_t attr_start = i;
-    while (i < html.size() && !base::IsAsciiWhitespace(html[i]) && html[i] != '=' && html[i] != '>' &&
-           html[i] != '/') {
+    while (i < html.size() && !base::IsAsciiWhitespace(html[i]) && html[i] != '=' &&
+           html[i] != '>' && html[i] != '/') {
       ++i;
     }
     if (i == attr_start) ++i;  // a stray character such as '"': skip it

@@ -6,8 +6,8 @@
 #include <cctype>
 
 #include "crawler/feed_date.h"
-#include "url/url.h"
 #include "crawler/xml_text.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 

@@ -759,7 +759,8 @@ std::string CharsetFromMarkup(std::string_view bytes) {
   size_t limit = std::min<size_t>(bytes.size(), 512u << 10);
   for (size_t i = 0; i + 5 <= limit; ++i) {
     if (bytes[i] != '<') continue;
-    const char a = base::AsciiLower(bytes[i + 1]), b = base::AsciiLower(bytes[i + 2]), c = base::AsciiLower(bytes[i + 3]);
+    const char a = base::AsciiLower(bytes[i + 1]), b = base::AsciiLower(bytes[i + 2]),
+               c = base::AsciiLower(bytes[i + 3]);
     if ((a == 'b' && b == 'o' && c == 'd' && base::AsciiLower(bytes[i + 4]) == 'y') ||
         (a == '/' && b == 'h' && c == 'e' && base::AsciiLower(bytes[i + 4]) == 'a')) {
       limit = i;

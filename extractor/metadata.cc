@@ -563,8 +563,8 @@ void ReadJsonLd(std::string_view text, JsonLdFields& f) {
 }
 
 // Resolves each href and keeps the first of each distinct URL, in order.
-void AppendResolvedUnique(const std::vector<std::string_view>& hrefs, const url::UrlResolver& resolver,
-                          std::vector<std::string>& out) {
+void AppendResolvedUnique(const std::vector<std::string_view>& hrefs,
+                          const url::UrlResolver& resolver, std::vector<std::string>& out) {
   // Views of the kept URLs: `out` is reserved up front, so its strings never move.
   out.reserve(out.size() + hrefs.size());
   std::unordered_set<std::string_view> seen;

@@ -655,7 +655,8 @@ size_t FindEndTag(std::string_view html, size_t from, std::string_view name) {
   for (size_t i = html.find("</", from); i != std::string_view::npos; i = html.find("</", i + 2)) {
     if (i + 2 + name.size() > html.size()) return std::string_view::npos;
     bool match = true;
-    for (size_t k = 0; k < name.size() && match; ++k) match = base::AsciiLower(html[i + 2 + k]) == name[k];
+    for (size_t k = 0; k < name.size() && match; ++k)
+      match = base::AsciiLower(html[i + 2 + k]) == name[k];
     if (match) return i + 2 + name.size();
   }
   return std::string_view::npos;
@@ -705,8 +706,9 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
     }
     // An attribute name, then an optional value.
     KeyBuilder name;
-    for (name.Add(base::AsciiLower(html[p++])); p < html.size() && !base::IsAsciiWhitespace(html[p]) && html[p] != '/' &&
-                                     html[p] != '>' && html[p] != '=';) {
+    for (name.Add(base::AsciiLower(html[p++]));
+         p < html.size() && !base::IsAsciiWhitespace(html[p]) && html[p] != '/' && html[p] != '>' &&
+         html[p] != '=';) {
       name.Add(base::AsciiLower(html[p++]));
     }
     const uint64_t attribute = name.key();
@@ -731,7 +733,8 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
       t.identity.Add('\0');
       p = value_end + 1;
     } else {
-      while (p < html.size() && !base::IsAsciiWhitespace(html[p]) && html[p] != '>') t.identity.Add(html[p++]);
+      while (p < html.size() && !base::IsAsciiWhitespace(html[p]) && html[p] != '>')
+        t.identity.Add(html[p++]);
       t.identity.Add('\0');
     }
   }
@@ -782,8 +785,8 @@ NestingScan ScanNesting(std::string_view html, int max_depth) {
     size_t name_end = name_begin;
     KeyBuilder name;
     char short_name[10] = {};
-    while (name_end < html.size() && !base::IsAsciiWhitespace(html[name_end]) && html[name_end] != '/' &&
-           html[name_end] != '>') {
+    while (name_end < html.size() && !base::IsAsciiWhitespace(html[name_end]) &&
+           html[name_end] != '/' && html[name_end] != '>') {
       if (name_end - name_begin < sizeof short_name - 1)
         short_name[name_end - name_begin] = base::AsciiLower(html[name_end]);
       name.Add(base::AsciiLower(html[name_end++]));

@@ -161,7 +161,8 @@ TEST_P(SubjectTest, FoldedWordsStayWithinLimitsAndWholeCharacters) {
         }
       }
     }
-    EXPECT_EQ(base::ToValidUtf8(decoded), decoded) << "encoded-word splits a UTF-8 sequence: " << payload;
+    EXPECT_EQ(base::ToValidUtf8(decoded), decoded)
+        << "encoded-word splits a UTF-8 sequence: " << payload;
     pos = end;
     ++words;
   }

@@ -98,7 +98,10 @@ TEST(ToValidUtf8Test, IllFormedSubsequencesBecomeReplacementCharacters) {
   const Case cases[] = {
       {"empty", "", ""},
       {"valid text kept", "Жаңаөзен 𝔘 \x01\x7F", "Жаңаөзен 𝔘 \x01\x7F"},
-      {"invalid byte", "a\xFF" "b", "a" + kFffd + "b"},
+      {"invalid byte",
+       "a\xFF"
+       "b",
+       "a" + kFffd + "b"},
       {"encoded surrogate U+D800", "\xED\xA0\x80", kFffd + kFffd + kFffd},
       {"overlong slash", "\xC0\xAF", kFffd + kFffd},
       {"cut two-byte sequence", "cut \xD0", "cut " + kFffd},
@@ -121,7 +124,10 @@ TEST(TerminalTextTest, ControlsAndBidiControlsBecomeReplacementCharacters) {
       {"plain", "Жаңаөзен strike", false, "Жаңаөзен strike"},
       {"ESC sequences", "\x1B]0;owned\x07Title\x1B[2J", false,
        kFffd + "]0;owned" + kFffd + "Title" + kFffd + "[2J"},
-      {"DEL and C1 CSI", "a\x7F\xC2\x9B" "1A", false, "a" + kFffd + kFffd + "1A"},
+      {"DEL and C1 CSI",
+       "a\x7F\xC2\x9B"
+       "1A",
+       false, "a" + kFffd + kFffd + "1A"},
       {"right-to-left override", "x\xE2\x80\xAEy", false, "x" + kFffd + "y"},
       {"isolates", "\xE2\x81\xA6x\xE2\x81\xA9", false, kFffd + "x" + kFffd},
       {"line breaks as spaces", "a\tb\nc\rd", false, "a b c d"},

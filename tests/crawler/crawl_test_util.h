@@ -21,8 +21,8 @@
 
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
-#include "url/url.h"
 #include "tests/crawler/test_server.h"
+#include "url/url.h"
 
 namespace kuzet::crawler::testing {
 

@@ -80,7 +80,8 @@ TEST(ScanLinksTest, FastPathAgreesWithResolve) {
     for (const std::string& ref : refs) {
       Links links = ScanLinks("<a href=\"" + ref + "\">x</a>", base);
       ASSERT_EQ(links.size(), 1u) << base << " " << ref;
-      EXPECT_EQ(*url::Canonicalize(links[0]), *url::Canonicalize(*url::Resolve(base, ref))) << base << " " << ref;
+      EXPECT_EQ(*url::Canonicalize(links[0]), *url::Canonicalize(*url::Resolve(base, ref)))
+          << base << " " << ref;
     }
   }
 }
