@@ -1,9 +1,10 @@
 #include "base/escape.h"
 
-#include <unicode/utf8.h>
+#include <unicode/umachine.h>
 
-#include <algorithm>
 #include <cstdint>
+
+#include "base/utf8.h"
 
 namespace kuzet::base {
 
@@ -30,21 +31,16 @@ std::string_view SpecialReference(char c) {
 }
 
 // Calls emit(code point, its UTF-8 bytes) for each character of `text`, and emit(U+FFFD, its
-// bytes) for each maximal ill-formed subsequence. Inputs larger than 2 GiB are not Kuzet's (pages
-// are capped far below); they are cut, not misread, by the int32_t ICU's macros index with.
+// bytes) for each maximal ill-formed subsequence.
 template <typename Emit>
 void ForEachCharacter(std::string_view text, Emit emit) {
-  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t length = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
-  int32_t i = 0;
-  while (i < length) {
-    const int32_t start = i;
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, length, c);  // advances i past one character or one ill-formed subsequence
+  for (size_t i = 0; i < text.size();) {
+    const size_t start = i;
+    const int32_t c = NextUtf8(text, &i);
     if (c < 0) {
       emit(UChar32{0xFFFD}, kReplacementCharacter);
     } else {
-      emit(c, text.substr(static_cast<size_t>(start), static_cast<size_t>(i - start)));
+      emit(c, text.substr(start, i - start));
     }
   }
 }
