@@ -40,6 +40,7 @@ packages=(
   librocksdb-dev
   libspdlog-dev
   libsqlite3-dev
+  libssl-dev
   libtomlplusplus-dev
   libuchardet-dev
   nlohmann-json3-dev

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "alert/untrusted_text.h"
+#include "base/escape.h"
 
 namespace kuzet::alert {
 namespace {
@@ -32,25 +32,25 @@ std::string Rfc3339(int64_t unix_us) {
 
 json ToObject(const Alert& a) {
   json urls = json::array();
-  for (const std::string& u : a.other_urls) urls.push_back(ValidUtf8(u));
+  for (const std::string& u : a.other_urls) urls.push_back(base::ToValidUtf8(u));
   return json{
       {"schema", kAlertSchema},
-      {"id", ValidUtf8(a.id)},
-      {"rule_id", ValidUtf8(a.rule_id)},
-      {"rule_description", ValidUtf8(a.rule_description)},
-      {"site_id", ValidUtf8(a.site_id)},
-      {"site_name", ValidUtf8(a.site_name)},
-      {"url", ValidUtf8(a.url)},
-      {"title", ValidUtf8(a.title)},
-      {"lang", ValidUtf8(a.lang)},
-      {"snippet", ValidUtf8(a.snippet)},
+      {"id", base::ToValidUtf8(a.id)},
+      {"rule_id", base::ToValidUtf8(a.rule_id)},
+      {"rule_description", base::ToValidUtf8(a.rule_description)},
+      {"site_id", base::ToValidUtf8(a.site_id)},
+      {"site_name", base::ToValidUtf8(a.site_name)},
+      {"url", base::ToValidUtf8(a.url)},
+      {"title", base::ToValidUtf8(a.title)},
+      {"lang", base::ToValidUtf8(a.lang)},
+      {"snippet", base::ToValidUtf8(a.snippet)},
       {"snippet_mark_begin", a.snippet_mark_begin},
       {"snippet_mark_end", a.snippet_mark_end},
       {"found_at_us", a.found_at_us},
       {"found_at", Rfc3339(a.found_at_us)},
-      {"story_url", ValidUtf8(a.story_url)},
+      {"story_url", base::ToValidUtf8(a.story_url)},
       {"other_urls", std::move(urls)},
-      {"web_url", ValidUtf8(a.web_url)},
+      {"web_url", base::ToValidUtf8(a.web_url)},
   };
 }
 
@@ -61,7 +61,8 @@ std::string AlertToJson(const Alert& alert) { return ToObject(alert).dump() + "\
 std::string DigestToJson(const Digest& digest) {
   json alerts = json::array();
   for (const Alert& a : digest.alerts) alerts.push_back(ToObject(a));
-  return json{{"schema", kDigestSchema}, {"id", ValidUtf8(digest.id)}, {"alerts", alerts}}.dump() +
+  return json{{"schema", kDigestSchema}, {"id", base::ToValidUtf8(digest.id)}, {"alerts", alerts}}
+             .dump() +
          "\n";
 }
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "alert/alert.h"
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::alert {
 

@@ -6,6 +6,7 @@
 #include "alert/alert_json.h"
 #include "alert/command_hook.h"
 #include "alert/untrusted_text.h"
+#include "base/hex.h"
 
 namespace kuzet::alert {
 namespace {
@@ -13,14 +14,14 @@ namespace {
 // An id as idempotency-key text: [A-Za-z0-9._-] as is, any other byte as =XX (hex), so distinct
 // ids stay distinct and the key is always printable ASCII.
 std::string KeySafe(std::string_view id) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char ch : id) {
     if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
         ch == '.' || ch == '_' || ch == '-') {
       out.push_back(static_cast<char>(ch));
     } else {
-      out += {'=', kHex[ch >> 4], kHex[ch & 15]};
+      out += '=';
+      base::AppendHexByte(ch, out, base::HexCase::kUpper);
     }
   }
   return out;

@@ -13,7 +13,7 @@
 #include "alert/mime.h"
 #include "alert/smtp_sender.h"
 #include "alert/webhook_sender.h"
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::alert {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::alert {
 

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/time.h"
+
 namespace kuzet::alert {
 
 namespace {
@@ -58,12 +60,6 @@ std::vector<Alert> GroupedByStory(const std::vector<const OutboxAlert*>& items) 
 }
 
 }  // namespace
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::vector<std::string> ChannelKeys(const RuleRoute& route) {
   std::vector<std::string> keys;
@@ -298,7 +294,7 @@ void DeliveryWorker::Run() {
   std::unique_lock lock(mutex_);
   while (!stop_) {
     lock.unlock();
-    auto pass = RunOnce(NowMicros());
+    auto pass = RunOnce(base::NowMicros());
     if (!pass.ok()) spdlog::error("alert delivery: {}", pass.status().message());
     lock.lock();
     wake_.wait_for(lock, options_.poll_interval, [&] { return stop_ || woken_; });

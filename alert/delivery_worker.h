@@ -32,7 +32,7 @@
 #include "alert/alert.h"
 #include "alert/channel.h"
 #include "alert/delivery_policy.h"
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::alert {
 
@@ -150,7 +150,5 @@ class DeliveryWorker {
   bool stop_ = false;
   bool woken_ = false;
 };
-
-int64_t NowMicros();
 
 }  // namespace kuzet::alert

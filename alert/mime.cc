@@ -9,6 +9,8 @@
 #include "alert/header_field.h"
 #include "alert/mail_address.h"
 #include "alert/untrusted_text.h"
+#include "base/escape.h"
+#include "base/hex.h"
 
 namespace kuzet::alert {
 namespace {
@@ -27,9 +29,9 @@ uint64_t Fnv1a64(std::string_view s) {
 }
 
 std::string Hex64(uint64_t v) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kHex[v & 15];
+  std::string out;
+  for (int shift = 56; shift >= 0; shift -= 8)
+    base::AppendHexByte(static_cast<uint8_t>(v >> shift), out);
   return out;
 }
 
@@ -53,33 +55,6 @@ std::string ReadableTime(int64_t unix_us) {
   return buf;
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // A URL fit to be a link: http(s), no spaces or controls, bounded. Anything else is shown as text
 // only, so a crawled "javascript:" URL can never become clickable.
 bool IsLinkable(std::string_view url) {
@@ -90,8 +65,8 @@ bool IsLinkable(std::string_view url) {
 }
 
 std::string Link(std::string_view url, std::string_view text) {
-  if (!IsLinkable(url)) return HtmlEscape(text);
-  return "<a href=\"" + HtmlEscape(url) + "\">" + HtmlEscape(text) + "</a>";
+  if (!IsLinkable(url)) return base::HtmlEscape(text);
+  return "<a href=\"" + base::HtmlEscape(url) + "\">" + base::HtmlEscape(text) + "</a>";
 }
 
 // The snippet split around the match, each piece single-line valid UTF-8.
@@ -162,16 +137,16 @@ std::string PlainAlert(const Alert& a, bool with_rule) {
 std::string HtmlAlert(const Alert& a, bool with_rule) {
   const MarkedSnippet snippet = SplitSnippet(a);
   std::string out;
-  std::string meta =
-      HtmlEscape(HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars));
+  std::string meta = base::HtmlEscape(
+      HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars));
   if (a.found_at_us > 0) meta += " &middot; " + ReadableTime(a.found_at_us);
-  if (!a.lang.empty()) meta += " &middot; " + HtmlEscape(HeaderSafeText(a.lang, 16));
-  if (with_rule) meta = "Rule: " + HtmlEscape(RuleName(a)) + " &middot; " + meta;
+  if (!a.lang.empty()) meta += " &middot; " + base::HtmlEscape(HeaderSafeText(a.lang, 16));
+  if (with_rule) meta = "Rule: " + base::HtmlEscape(RuleName(a)) + " &middot; " + meta;
   out += "<p style=\"color:#555;margin:0\">" + meta + "</p>\r\n";
   out += "<h3 style=\"margin:4px 0\">" + Link(SafeUrl(a.url), Title(a)) + "</h3>\r\n";
   out += "<blockquote style=\"margin:8px 0 8px 0;padding-left:8px;border-left:3px solid #ccc\">" +
-         HtmlEscape(snippet.before) + "<mark>" + HtmlEscape(snippet.match) + "</mark>" +
-         HtmlEscape(snippet.after) + "</blockquote>\r\n";
+         base::HtmlEscape(snippet.before) + "<mark>" + base::HtmlEscape(snippet.match) + "</mark>" +
+         base::HtmlEscape(snippet.after) + "</blockquote>\r\n";
   out += "<p>" + Link(SafeUrl(a.url), "Open the article");
   if (!a.web_url.empty()) out += " &middot; " + Link(SafeUrl(a.web_url), "Open in Kuzet");
   if (!a.story_url.empty()) out += " &middot; " + Link(SafeUrl(a.story_url), "The story");
@@ -188,8 +163,9 @@ std::string HtmlAlert(const Alert& a, bool with_rule) {
 
 std::string HtmlDocument(std::string_view title, std::string_view body) {
   return "<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<meta charset=\"utf-8\">\r\n<title>" +
-         HtmlEscape(title) + "</title>\r\n</head>\r\n<body style=\"font-family:sans-serif\">\r\n" +
-         std::string(body) + "</body>\r\n</html>\r\n";
+         base::HtmlEscape(title) +
+         "</title>\r\n</head>\r\n<body style=\"font-family:sans-serif\">\r\n" + std::string(body) +
+         "</body>\r\n</html>\r\n";
 }
 
 // Plain text uses LF while assembling; MIME wants CRLF (RFC 2046 section 4.1.1).
@@ -247,7 +223,6 @@ std::string Assemble(std::string_view message_id, std::string_view boundary_seed
 
 // The id as dot-atom text: [A-Za-z0-9_-] kept, every other byte "=XX".
 std::string IdAtom(std::string_view id) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : id) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -255,8 +230,7 @@ std::string IdAtom(std::string_view id) {
       out += static_cast<char>(c);
     } else {
       out += '=';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      base::AppendHexByte(c, out, base::HexCase::kUpper);
     }
   }
   return out;
@@ -309,7 +283,7 @@ Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings&
     const auto& group = by_rule[id];
     const std::string rule = RuleName(*group.front());
     plain += "== " + rule + " (" + std::to_string(group.size()) + ") ==\n\n";
-    html += "<h2>" + HtmlEscape(rule) + " (" + std::to_string(group.size()) + ")</h2>\r\n";
+    html += "<h2>" + base::HtmlEscape(rule) + " (" + std::to_string(group.size()) + ")</h2>\r\n";
     for (const Alert* a : group) {
       plain += PlainAlert(*a, /*with_rule=*/false) + "\n";
       html += HtmlAlert(*a, /*with_rule=*/false) + "<hr>\r\n";

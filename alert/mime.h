@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "alert/alert.h"
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::alert {
 

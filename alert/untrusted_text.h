@@ -11,9 +11,6 @@
 
 namespace kuzet::alert {
 
-// Valid UTF-8: every ill-formed byte sequence becomes U+FFFD. Everything else is kept.
-std::string ValidUtf8(std::string_view text);
-
 // Valid UTF-8 on one line: C0 and C1 controls, DEL, U+2028 and U+2029 become spaces. Nothing is
 // collapsed or trimmed, so byte offsets computed on pieces stay meaningful for the reader.
 std::string SingleLineText(std::string_view text);

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::alert {
 

@@ -6,6 +6,7 @@
 #include "alert/delivery_worker.h"
 #include "app/alert_delivery.h"
 #include "app/commands.h"
+#include "base/time.h"
 #include "config/config.h"
 #include "storage/store.h"
 
@@ -46,7 +47,7 @@ int AlertsCommand(const AlertsOptions& options) {
     return 1;
   }
   if (options.retry) {
-    auto requeued = (*store)->RequeueFailedAlerts(alert::NowMicros());
+    auto requeued = (*store)->RequeueFailedAlerts(base::NowMicros());
     if (!requeued.ok()) {
       std::cerr << requeued.status().message() << "\n";
       return 1;
@@ -123,7 +124,7 @@ int TestAlertCommand(const TestAlertOptions& options) {
   const alert::RuleRoute& route = worker_options->routes.at(rule->id);
   // A sample alert with an id of its own, so it never shares a Message-ID with a real one.
   alert::Alert sample;
-  int64_t now = alert::NowMicros();
+  int64_t now = base::NowMicros();
   sample.id = "test." + std::to_string(now);
   sample.rule_id = rule->id;
   sample.rule_description = rule->description;

@@ -6,6 +6,7 @@
 #include "app/http_api.h"
 #include "app/mention_format.h"
 #include "app/time_bound.h"
+#include "base/escape.h"
 
 namespace kuzet::app {
 
@@ -40,8 +41,8 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       std::string list;
       for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return ParamError{name,
-                        "unknown parameter \"" + ToValidUtf8(name) + "\" (known: " + list + ")"};
+      return ParamError{
+          name, "unknown parameter \"" + base::ToValidUtf8(name) + "\" (known: " + list + ")"};
     }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
       return ParamError{name, name + ": given more than once"};
@@ -49,7 +50,7 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
     seen.push_back(name);
     if (name == "since" || name == "until") {
       auto bound = ParseTimeBound(name, value, now_us);
-      if (!bound.ok()) return ParamError{name, ToValidUtf8(bound.status().message())};
+      if (!bound.ok()) return ParamError{name, base::ToValidUtf8(bound.status().message())};
       (name == "since" ? request.query.since_us : request.query.until_us) = *bound;
     } else if (name == "rule" || name == "lang" || name == "site") {
       if (!IsValidFilterValue(value)) {
@@ -63,7 +64,7 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
       if (!ParseInt(value, &limit) || limit < 1 || limit > max_limit) {
         return ParamError{name, "limit: expected an integer from 1 to " +
                                     std::to_string(max_limit) + ", got \"" +
-                                    ToValidUtf8(value.substr(0, 40)) + "\""};
+                                    base::ToValidUtf8(value.substr(0, 40)) + "\""};
       }
       request.limit = limit;
     } else if (name == "before") {
@@ -125,8 +126,9 @@ SnippetParts SplitSnippet(const std::string& snippet, uint32_t mark_begin, uint3
   size_t end = std::min<size_t>(std::max(mark_end, mark_begin), snippet.size());
   while (begin > 0 && IsContinuationByte(snippet, begin)) --begin;
   while (end < snippet.size() && IsContinuationByte(snippet, end)) ++end;
-  return {ToValidUtf8(snippet.substr(0, begin)), ToValidUtf8(snippet.substr(begin, end - begin)),
-          ToValidUtf8(snippet.substr(end))};
+  return {base::ToValidUtf8(snippet.substr(0, begin)),
+          base::ToValidUtf8(snippet.substr(begin, end - begin)),
+          base::ToValidUtf8(snippet.substr(end))};
 }
 
 nlohmann::json MentionToApiJson(const storage::Mention& mention) {

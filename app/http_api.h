@@ -13,9 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/output_text.h"  // ToValidUtf8
 #include "app/pipeline_metrics.h"
-#include "config/status.h"
+#include "base/status.h"
 #include "storage/store.h"
 
 namespace kuzet::app {

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "app/http_api.h"
+#include "base/escape.h"
 
 namespace kuzet::app {
 
@@ -10,7 +11,7 @@ namespace {
 
 // Label values escape backslash, double quote and newline (exposition format spec).
 std::string LabelValue(const std::string& raw) {
-  std::string value = ToValidUtf8(raw), out;
+  std::string value = base::ToValidUtf8(raw), out;
   for (char c : value) {
     if (c == '\\') {
       out += "\\\\";

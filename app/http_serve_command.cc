@@ -10,6 +10,7 @@
 #include "app/http_server.h"
 #include "app/logging.h"
 #include "config/config.h"
+#include "url/address.h"
 
 namespace kuzet::app {
 
@@ -52,7 +53,7 @@ int ServeCommand(const ServeOptions& options) {
     return 1;
   }
   // The bound address on stdout, so scripts (and tests using port 0) know where to connect.
-  auto address = ParseListenAddress(http_options->listen);
+  auto address = url::ParseListenAddress(http_options->listen);
   std::string host =
       address->host.find(':') == std::string::npos ? address->host : "[" + address->host + "]";
   std::cout << "listening on http://" << host << ":" << (*http)->port() << "/" << std::endl;

@@ -11,7 +11,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -25,7 +24,11 @@
 #include "app/mention_format.h"
 #include "app/pipeline_metrics.h"
 #include "app/time_bound.h"
+#include "base/escape.h"
+#include "base/hex.h"
+#include "base/strings.h"
 #include "storage/store.h"
+#include "url/address.h"
 
 namespace kuzet::app {
 
@@ -67,8 +70,8 @@ Reply JsonReply(int status, const nlohmann::json& body) {
 }
 
 Reply ErrorReply(int status, const std::string& message, const std::string& parameter = "") {
-  nlohmann::json body = {{"error", ToValidUtf8(message)}};
-  if (!parameter.empty()) body["parameter"] = ToValidUtf8(parameter);
+  nlohmann::json body = {{"error", base::ToValidUtf8(message)}};
+  if (!parameter.empty()) body["parameter"] = base::ToValidUtf8(parameter);
   return JsonReply(status, body);
 }
 
@@ -81,15 +84,12 @@ std::string RouteLabel(std::string_view path) {
 }
 
 std::string PercentEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
     } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      base::AppendPercentEncoded(c, out);
     }
   }
   return out;
@@ -164,7 +164,8 @@ class RateLimitedLog {
 // The listening socket, made here rather than by libmicrohttpd so that its options are known:
 // SO_REUSEADDR (a restart may bind beside connections in TIME_WAIT) but never SO_REUSEPORT (with
 // it a second server on the port would silently take half the requests), and a real backlog.
-Result<int> OpenListenSocket(const std::string& listen, const ListenAddress& address, int backlog) {
+Result<int> OpenListenSocket(const std::string& listen, const url::ListenAddress& address,
+                             int backlog) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -256,9 +257,7 @@ class HttpServer::Impl {
     }
     std::string_view header(value, size);
     const std::string_view scheme = "Bearer ";
-    if (header.size() <= scheme.size() ||
-        !std::equal(scheme.begin(), scheme.end(), header.begin(),
-                    [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (header.size() <= scheme.size() || !base::StartsWithIgnoreAsciiCase(header, scheme)) {
       return false;
     }
     return ConstantTimeEquals(header.substr(scheme.size()), options.token);
@@ -405,7 +404,7 @@ class HttpServer::Impl {
       reply = ErrorReply(500, std::string("internal error: ") + e.what());
     }
     if (reply.status >= 500) {
-      spdlog::warn("http: {} {} from {}: {} {}", method, ToValidUtf8(std::string(path)),
+      spdlog::warn("http: {} {} from {}: {} {}", method, base::ToValidUtf8(std::string(path)),
                    ClientAddress(connection), reply.status, reply.body);
     }
     MHD_Response* response = MHD_create_response_from_buffer(reply.body.size(), reply.body.data(),
@@ -475,7 +474,7 @@ class HttpServer::Impl {
     std::vsnprintf(message, sizeof message, format, args);
     std::string text = message;
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    static_cast<Impl*>(cls)->library_log.Warn("libmicrohttpd: " + ToValidUtf8(text));
+    static_cast<Impl*>(cls)->library_log.Warn("libmicrohttpd: " + base::ToValidUtf8(text));
   }
 
   Status StartDaemon(int listen_fd) {
@@ -501,36 +500,6 @@ class HttpServer::Impl {
   }
 };
 
-Result<ListenAddress> ParseListenAddress(std::string_view listen) {
-  std::string text(listen);
-  auto bad = [&] {
-    return Status::InvalidArgument("listen: expected host:port like \"127.0.0.1:8765\", got \"" +
-                                   text + "\"");
-  };
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return bad();
-  ListenAddress address;
-  address.host = text.substr(0, colon);
-  if (address.host.front() == '[') {
-    if (address.host.size() < 3 || address.host.back() != ']') return bad();
-    address.host = address.host.substr(1, address.host.size() - 2);
-  }
-  std::string_view port = std::string_view(text).substr(colon + 1);
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), address.port);
-  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || address.port < 0 ||
-      address.port > 65535) {
-    return bad();
-  }
-  return address;
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  return false;
-}
-
 Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
                                                 const std::string& data_dir,
                                                 const std::string& listen_override,
@@ -538,7 +507,7 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
   HttpServerOptions options;
   options.data_dir = data_dir;
   options.listen = listen_override.empty() ? server.listen : listen_override;
-  auto address = ParseListenAddress(options.listen);
+  auto address = url::ParseListenAddress(options.listen);
   if (!address.ok()) return address.status();
   std::string token_env = token_env_override.empty() ? server.token_env : token_env_override;
   if (!token_env.empty()) {
@@ -549,7 +518,7 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
     }
     options.token = token;
   }
-  if (!IsLoopbackHost(address->host) && options.token.empty()) {
+  if (!url::IsLoopbackHost(address->host) && options.token.empty()) {
     return Status::InvalidArgument(
         "listen " + options.listen +
         ": refusing to serve mentions beyond this machine without a bearer token; set token_env "
@@ -582,7 +551,7 @@ void HttpServer::Stop() {
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options) {
-  auto address = ParseListenAddress(options.listen);
+  auto address = url::ParseListenAddress(options.listen);
   if (!address.ok()) return address.status();
   auto store = storage::Store::Open(options.data_dir, storage::Store::Mode::kReadOnly);
   if (!store.ok()) return store.status();

@@ -45,8 +45,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/status.h"
 #include "config/config.h"
-#include "config/status.h"
 
 namespace kuzet::app {
 
@@ -68,17 +68,6 @@ struct HttpServerOptions {
   // first); null in `kuzet serve`, whose /metrics then has no crawl families.
   const PipelineMetrics* pipeline_metrics = nullptr;
 };
-
-struct ListenAddress {
-  std::string host;
-  int port = 0;
-};
-
-// "127.0.0.1:8765", "localhost:0", "[::1]:8765", "0.0.0.0:80". The error names `listen`.
-Result<ListenAddress> ParseListenAddress(std::string_view listen);
-
-// 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(const std::string& host);
 
 // Options from the [server] table (listen/token_env given non-empty override it). Reads the token
 // from its environment variable; refuses a non-loopback address without a token.

@@ -1,6 +1,6 @@
 #include "app/mention_format.h"
 
-#include "app/output_text.h"
+#include "base/escape.h"
 
 #include <ctime>
 #include <sstream>
@@ -28,8 +28,8 @@ std::string FormatCount(uint64_t n) {
 nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* stories) {
   nlohmann::json hits = nlohmann::json::array();
   for (const storage::MatchHit& h : m.hits) {
-    hits.push_back({{"term", ToValidUtf8(h.term)},
-                    {"surface", ToValidUtf8(h.surface)},
+    hits.push_back({{"term", base::ToValidUtf8(h.term)},
+                    {"surface", base::ToValidUtf8(h.surface)},
                     {"begin", h.begin},
                     {"end", h.end}});
   }
@@ -37,19 +37,19 @@ nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* s
                       {"doc_id", m.doc_id},
                       {"story", m.story_id},
                       {"found_at", FormatTimestampUtc(m.found_at_us)},
-                      {"site", ToValidUtf8(m.site_id)},
-                      {"rule", ToValidUtf8(m.rule_id)},
-                      {"lang", ToValidUtf8(m.lang)},
-                      {"url", ToValidUtf8(m.url)},
-                      {"title", ToValidUtf8(m.title)},
-                      {"snippet", ToValidUtf8(m.snippet)},
+                      {"site", base::ToValidUtf8(m.site_id)},
+                      {"rule", base::ToValidUtf8(m.rule_id)},
+                      {"lang", base::ToValidUtf8(m.lang)},
+                      {"url", base::ToValidUtf8(m.url)},
+                      {"title", base::ToValidUtf8(m.title)},
+                      {"snippet", base::ToValidUtf8(m.snippet)},
                       {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
                       {"hits", hits}};
   if (stories != nullptr) {
     const AlsoAt also_at = AlsoAtOf(m, stories);
     nlohmann::json also = nlohmann::json::array();
     for (const OtherPlace& p : also_at.places) {
-      also.push_back({{"site", ToValidUtf8(p.site_id)}, {"url", ToValidUtf8(p.url)}});
+      also.push_back({{"site", base::ToValidUtf8(p.site_id)}, {"url", base::ToValidUtf8(p.url)}});
     }
     j["also_at"] = std::move(also);
     j["also_at_total"] = also_at.total;
@@ -65,7 +65,7 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
     // The marks go around the matched bytes, widened to whole characters; the text between them
     // is made terminal-safe, the marks (ours) are not.
     const std::string& raw = m.snippet;
-    std::string snippet = TerminalText(raw);
+    std::string snippet = base::TerminalText(raw);
     if (m.snippet_mark_begin < m.snippet_mark_end && m.snippet_mark_end <= raw.size()) {
       size_t begin = m.snippet_mark_begin, end = m.snippet_mark_end;
       auto continuation = [&](size_t i) {
@@ -73,21 +73,22 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
       };
       while (begin > 0 && continuation(begin)) --begin;
       while (end < raw.size() && continuation(end)) ++end;
-      snippet = TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
-                TerminalText(std::string_view(raw).substr(begin, end - begin)) + highlight_end +
-                TerminalText(std::string_view(raw).substr(end));
+      snippet = base::TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
+                base::TerminalText(std::string_view(raw).substr(begin, end - begin)) +
+                highlight_end + base::TerminalText(std::string_view(raw).substr(end));
     }
-    out << FormatTimestampUtc(m.found_at_us) << "  " << TerminalText(m.site_id) << "  ["
-        << TerminalText(m.rule_id) << "]  " << (m.lang.empty() ? "?" : TerminalText(m.lang)) << "  "
-        << TerminalText(m.title) << "\n"
-        << "    " << TerminalText(m.url) << "\n"
+    out << FormatTimestampUtc(m.found_at_us) << "  " << base::TerminalText(m.site_id) << "  ["
+        << base::TerminalText(m.rule_id) << "]  "
+        << (m.lang.empty() ? "?" : base::TerminalText(m.lang)) << "  "
+        << base::TerminalText(m.title) << "\n"
+        << "    " << base::TerminalText(m.url) << "\n"
         << "    " << snippet << "\n";
     const AlsoAt also = AlsoAtOf(m, stories);
     if (!also.places.empty()) {
       out << "    story " << m.story_id << ", also at:";
       for (const OtherPlace& p : also.places) {
-        out << " " << (p.site_id.empty() ? "" : TerminalText(p.site_id) + " ")
-            << TerminalText(p.url);
+        out << " " << (p.site_id.empty() ? "" : base::TerminalText(p.site_id) + " ")
+            << base::TerminalText(p.url);
       }
       if (also.total > also.places.size()) {
         out << " and " << FormatCount(also.total - also.places.size())
@@ -104,25 +105,26 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
 namespace {
 
 std::string MemberLine(const storage::StoryMember& member) {
-  std::string line = "doc " + std::to_string(member.doc_id) + "  " + TerminalText(member.site_id) +
-                     "  " + FormatTimestampUtc(member.first_seen_us) + "  " +
-                     TerminalText(member.url);
-  for (const std::string& url : member.duplicate_urls) line += "\n      = " + TerminalText(url);
+  std::string line =
+      "doc " + std::to_string(member.doc_id) + "  " + base::TerminalText(member.site_id) + "  " +
+      FormatTimestampUtc(member.first_seen_us) + "  " + base::TerminalText(member.url);
+  for (const std::string& url : member.duplicate_urls)
+    line += "\n      = " + base::TerminalText(url);
   return line;
 }
 
 nlohmann::json ValidUtf8List(const std::vector<std::string>& list) {
   nlohmann::json out = nlohmann::json::array();
-  for (const std::string& s : list) out.push_back(ToValidUtf8(s));
+  for (const std::string& s : list) out.push_back(base::ToValidUtf8(s));
   return out;
 }
 
 nlohmann::json MemberToJson(const storage::StoryMember& member) {
   return {{"doc_id", member.doc_id},
-          {"site", ToValidUtf8(member.site_id)},
-          {"url", ToValidUtf8(member.url)},
-          {"title", ToValidUtf8(member.title)},
-          {"lang", ToValidUtf8(member.lang)},
+          {"site", base::ToValidUtf8(member.site_id)},
+          {"url", base::ToValidUtf8(member.url)},
+          {"title", base::ToValidUtf8(member.title)},
+          {"lang", base::ToValidUtf8(member.lang)},
           {"first_seen", FormatTimestampUtc(member.first_seen_us)},
           {"duplicate_urls", ValidUtf8List(member.duplicate_urls)},
           {"duplicate_sites", ValidUtf8List(member.duplicate_site_ids)}};
@@ -153,7 +155,7 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
                                   std::to_string(also_at.total)};
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (i > 0) out.push_back(',');
-      out += CsvField(fields[i]);
+      out += base::CsvField(fields[i]);
     }
     out += "\r\n";
   }
@@ -168,19 +170,19 @@ std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       << "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-      << "  <id>" << XmlText(feed_id) << "</id>\n"
-      << "  <title>" << XmlText(feed_title) << "</title>\n"
+      << "  <id>" << base::XmlEscape(feed_id) << "</id>\n"
+      << "  <title>" << base::XmlEscape(feed_title) << "</title>\n"
       << "  <updated>" << FormatTimestampUtc(updated) << "</updated>\n"
       << "  <author><name>kuzet</name></author>\n"
       << "  <generator>kuzet</generator>\n";
   for (const storage::Mention& m : mentions) {
     out << "  <entry>\n"
         << "    <id>tag:kuzet,2026:mention:" << m.id << "</id>\n"
-        << "    <title>" << XmlText("[" + m.rule_id + "] " + m.title) << "</title>\n"
-        << "    <link rel=\"alternate\" href=\"" << XmlText(m.url) << "\"/>\n";
+        << "    <title>" << base::XmlEscape("[" + m.rule_id + "] " + m.title) << "</title>\n"
+        << "    <link rel=\"alternate\" href=\"" << base::XmlEscape(m.url) << "\"/>\n";
     const AlsoAt also = AlsoAtOf(m, stories);
     for (const OtherPlace& p : also.places) {
-      out << "    <link rel=\"related\" href=\"" << XmlText(p.url) << "\"/>\n";
+      out << "    <link rel=\"related\" href=\"" << base::XmlEscape(p.url) << "\"/>\n";
     }
     if (also.total > also.places.size()) {  // how many places the related links leave out
       out << "    <kuzet:also_at_total xmlns:kuzet=\"tag:kuzet,2026:atom\">" << also.total
@@ -188,9 +190,9 @@ std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
     }
     out << "    <updated>" << FormatTimestampUtc(m.found_at_us) << "</updated>\n"
         << "    <published>" << FormatTimestampUtc(m.found_at_us) << "</published>\n"
-        << "    <author><name>" << XmlText(m.site_id) << "</name></author>\n"
-        << "    <category term=\"" << XmlText(m.rule_id) << "\"/>\n"
-        << "    <summary type=\"text\">" << XmlText(m.snippet) << "</summary>\n"
+        << "    <author><name>" << base::XmlEscape(m.site_id) << "</name></author>\n"
+        << "    <category term=\"" << base::XmlEscape(m.rule_id) << "\"/>\n"
+        << "    <summary type=\"text\">" << base::XmlEscape(m.snippet) << "</summary>\n"
         << "  </entry>\n";
   }
   out << "</feed>\n";
@@ -204,16 +206,16 @@ nlohmann::json DocumentToJson(const storage::Document& doc,
   nlohmann::json members = nlohmann::json::array();
   for (const storage::StoryMember& member : story.members) members.push_back(MemberToJson(member));
   return {{"id", doc.id},
-          {"site", ToValidUtf8(doc.site_id)},
-          {"url", ToValidUtf8(doc.url)},
-          {"final_url", ToValidUtf8(doc.final_url)},
-          {"canonical_url", ToValidUtf8(doc.canonical_url)},
+          {"site", base::ToValidUtf8(doc.site_id)},
+          {"url", base::ToValidUtf8(doc.url)},
+          {"final_url", base::ToValidUtf8(doc.final_url)},
+          {"canonical_url", base::ToValidUtf8(doc.canonical_url)},
           {"duplicate_urls", ValidUtf8List(doc.duplicate_urls)},
           {"duplicate_sites", ValidUtf8List(doc.duplicate_site_ids)},
-          {"title", ToValidUtf8(doc.title)},
-          {"lang", ToValidUtf8(doc.lang)},
-          {"author", ToValidUtf8(doc.author)},
-          {"published", ToValidUtf8(doc.published)},
+          {"title", base::ToValidUtf8(doc.title)},
+          {"lang", base::ToValidUtf8(doc.lang)},
+          {"author", base::ToValidUtf8(doc.author)},
+          {"published", base::ToValidUtf8(doc.published)},
           {"first_seen", FormatTimestampUtc(doc.first_seen_us)},
           {"fetched_at", FormatTimestampUtc(doc.fetched_at_us)},
           {"story", doc.story_id},
@@ -221,24 +223,25 @@ nlohmann::json DocumentToJson(const storage::Document& doc,
           {"story_documents_total", story.total_documents},
           {"story_places_total", story.total_places},
           {"story_documents_next_before", story.next_before},
-          {"text", ToValidUtf8(doc.text)},
+          {"text", base::ToValidUtf8(doc.text)},
           {"mentions", mentions}};
 }
 
 std::string FormatDocumentText(const storage::Document& doc,
                                const storage::StoryMembersPage& story) {
   std::ostringstream out;
-  out << TerminalText(doc.title) << "\n"
-      << "  url:        " << TerminalText(doc.url) << "\n"
-      << "  site:       " << TerminalText(doc.site_id) << "\n"
-      << "  lang:       " << (doc.lang.empty() ? "?" : TerminalText(doc.lang)) << "\n"
-      << "  published:  " << (doc.published.empty() ? "?" : TerminalText(doc.published)) << "\n"
+  out << base::TerminalText(doc.title) << "\n"
+      << "  url:        " << base::TerminalText(doc.url) << "\n"
+      << "  site:       " << base::TerminalText(doc.site_id) << "\n"
+      << "  lang:       " << (doc.lang.empty() ? "?" : base::TerminalText(doc.lang)) << "\n"
+      << "  published:  " << (doc.published.empty() ? "?" : base::TerminalText(doc.published))
+      << "\n"
       << "  first seen: " << FormatTimestampUtc(doc.first_seen_us) << "\n"
       << "  fetched:    " << FormatTimestampUtc(doc.fetched_at_us) << "\n";
   for (size_t i = 0; i < doc.duplicate_urls.size(); ++i) {
-    out << "  also at:    " << TerminalText(doc.duplicate_urls[i]);
+    out << "  also at:    " << base::TerminalText(doc.duplicate_urls[i]);
     if (i < doc.duplicate_site_ids.size() && !doc.duplicate_site_ids[i].empty()) {
-      out << " (" << TerminalText(doc.duplicate_site_ids[i]) << ")";
+      out << " (" << base::TerminalText(doc.duplicate_site_ids[i]) << ")";
     }
     out << "\n";
   }
@@ -251,17 +254,17 @@ std::string FormatDocumentText(const storage::Document& doc,
     out << "    ... older documents: --before " << story.next_before << "\n";
   }
   out << "\n"
-      << (doc.text.empty() ? "(text dropped by retention)" : TerminalText(doc.text, true))
+      << (doc.text.empty() ? "(text dropped by retention)" : base::TerminalText(doc.text, true))
       << "\n\n";
   out << doc.mentions.size() << (doc.mentions.size() == 1 ? " match:\n" : " matches:\n");
   for (const storage::Mention& m : doc.mentions) {
-    out << "  [" << TerminalText(m.rule_id) << "] mention " << m.id << ", found "
+    out << "  [" << base::TerminalText(m.rule_id) << "] mention " << m.id << ", found "
         << FormatTimestampUtc(m.found_at_us) << "\n";
     for (const storage::MatchHit& h : m.hits) {
-      out << "      " << TerminalText(h.surface) << " (" << TerminalText(h.term) << ") at "
-          << h.begin << "\n";
+      out << "      " << base::TerminalText(h.surface) << " (" << base::TerminalText(h.term)
+          << ") at " << h.begin << "\n";
     }
-    out << "    " << TerminalText(m.snippet) << "\n";
+    out << "    " << base::TerminalText(m.snippet) << "\n";
   }
   return out.str();
 }
@@ -283,8 +286,8 @@ std::string FormatStoryTable(const std::vector<storage::StoryInfo>& stories) {
     std::string title = story.members.empty() ? "" : story.members.front().title;
     out << FormatTimestampUtc(story.created_us) << "  story " << story.id << "  "
         << FormatCount(story.total_documents)
-        << (story.total_documents == 1 ? " document" : " documents") << "  " << TerminalText(title)
-        << "\n";
+        << (story.total_documents == 1 ? " document" : " documents") << "  "
+        << base::TerminalText(title) << "\n";
     for (const storage::StoryMember& member : story.members) {
       out << "    " << MemberLine(member) << "\n";
     }

@@ -1,5 +1,5 @@
 // Renders stored mentions, documents and stories for people (a table) and for scripts (JSON,
-// CSV per RFC 4180, Atom 1.0 per RFC 4287). Stored text is hostile (output_text.h): JSON strings
+// CSV per RFC 4180, Atom 1.0 per RFC 4287). Stored text is hostile (base/escape.h): JSON strings
 // are valid UTF-8, Atom is well-formed XML whatever the text, CSV fields cannot run as formulas,
 // and tables carry no terminal control sequences.
 #pragma once
@@ -36,7 +36,7 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
 
 // RFC 4180 CSV: a header line, then one record per mention; CRLF line ends; a field holding a
 // comma, quote, CR or LF is quoted with inner quotes doubled; a field starting with = + - @ TAB
-// or CR gets a leading ' (CsvField in output_text.h). Columns: id, found_at, site, rule,
+// or CR gets a leading ' (base::CsvField). Columns: id, found_at, site, rule,
 // lang, url, title, snippet, story, also_at (URLs separated by spaces), also_at_total.
 std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
                              const StoryPlacesById* stories = nullptr);

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::app {
 

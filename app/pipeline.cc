@@ -3,9 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "app/time_bound.h"
-#include "crawler/url.h"
 #include "extractor/extractor.h"
 #include "extractor/page_budget.h"
+#include "url/url.h"
 
 namespace kuzet::app {
 
@@ -37,7 +37,7 @@ std::vector<storage::MentionInput> GroupMatchesByRule(const std::vector<keywords
 namespace {
 
 std::string HostWithoutWww(const std::string& url) {
-  std::string host = crawler::HostOf(url);
+  std::string host = url::HostOf(url);
   return host.rfind("www.", 0) == 0 ? host.substr(4) : host;
 }
 
@@ -46,12 +46,12 @@ std::string HostWithoutWww(const std::string& url) {
 std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
                                           const std::string& declared_canonical) {
   if (declared_canonical.empty()) return std::nullopt;
-  auto canonical = crawler::Canonicalize(declared_canonical);
+  auto canonical = url::Canonicalize(declared_canonical);
   if (!canonical.ok() || *canonical == fetched_url) return std::nullopt;
   // Another site's canonical (a syndicated reprint) is that site's article, not this URL's.
   if (HostWithoutWww(*canonical) != HostWithoutWww(fetched_url)) return std::nullopt;
   // Templates that point every page at the front page.
-  if (crawler::PathAndQueryOf(*canonical) == "/" && crawler::PathAndQueryOf(fetched_url) != "/") {
+  if (url::PathAndQueryOf(*canonical) == "/" && url::PathAndQueryOf(fetched_url) != "/") {
     return std::nullopt;
   }
   return *canonical;

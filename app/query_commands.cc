@@ -93,7 +93,7 @@ Result<std::vector<storage::StoryInfo>> OneStory(const storage::Store& store, ui
 
 int MentionsCommand(const MentionsOptions& options) {
   storage::MentionQuery query;
-  int64_t now = NowMicros();
+  int64_t now = base::NowMicros();
   if (!options.since.empty()) {
     auto since = ParseTimeBound("--since", options.since, now);
     if (!since.ok()) return Fail(since.status());
@@ -198,7 +198,7 @@ int DocCommand(const DocOptions& options) {
 int StoriesCommand(const StoriesOptions& options) {
   std::optional<int64_t> since;
   if (!options.since.empty()) {
-    auto bound = ParseTimeBound("--since", options.since, NowMicros());
+    auto bound = ParseTimeBound("--since", options.since, base::NowMicros());
     if (!bound.ok()) return Fail(bound.status());
     since = *bound;
   }
@@ -226,7 +226,7 @@ int CompactCommand(const CompactOptions& options) {
     auto age = config::ParseDuration(options.drop_text_older_than);
     if (!age.ok())
       return Fail(Status::InvalidArgument("--drop-text-older-than: " + age.status().message()));
-    cutoff = NowMicros() - static_cast<int64_t>(age->count()) * 1000000;
+    cutoff = base::NowMicros() - static_cast<int64_t>(age->count()) * 1000000;
   }
   if (!std::filesystem::exists(std::filesystem::path(*data_dir) / "store" / "CURRENT")) {
     return Fail(Status::NotFound(*data_dir + ": no Kuzet store here"));

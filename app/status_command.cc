@@ -157,7 +157,7 @@ int StatusCommand(const StatusOptions& options) {
     std::cerr << state.status().message() << "\n";
     return 1;
   }
-  int64_t now = NowMicros();
+  int64_t now = base::NowMicros();
   // Only asked when sites are due: it reads the state, never crawls.
   crawler::Crawler schedule(config->settings, state->get());
   std::vector<SiteReport> reports;

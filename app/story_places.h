@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "config/status.h"
+#include "base/status.h"
 #include "storage/store.h"
 
 namespace kuzet::app {

@@ -1,8 +1,10 @@
 #include "base/escape.h"
 
-#include <unicode/utf8.h>
+#include <unicode/umachine.h>
 
 #include <cstdint>
+
+#include "base/utf8.h"
 
 namespace kuzet::base {
 
@@ -28,12 +30,26 @@ std::string_view SpecialReference(char c) {
   }
 }
 
-// XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-// Surrogates never reach here: U8_NEXT reports them as ill-formed.
-bool IsXmlChar(UChar32 c) {
-  if (c < 0x20) return c == 0x9 || c == 0xA || c == 0xD;
-  return c != 0xFFFE && c != 0xFFFF;
+// Calls emit(code point, its UTF-8 bytes) for each character of `text`, and emit(U+FFFD, its
+// bytes) for each maximal ill-formed subsequence.
+template <typename Emit>
+void ForEachCharacter(std::string_view text, Emit emit) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t start = i;
+    const int32_t c = NextUtf8(text, &i);
+    if (c < 0) {
+      emit(UChar32{0xFFFD}, kReplacementCharacter);
+    } else {
+      emit(c, text.substr(start, i - start));
+    }
+  }
 }
+
+// C0 controls, DEL and C1 controls (ECMA-48 §5).
+bool IsControl(UChar32 c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+// Unicode §23.7: U+FDD0..U+FDEF and the last two code points of every plane.
+bool IsNoncharacter(UChar32 c) { return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE; }
 
 }  // namespace
 
@@ -51,41 +67,40 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
+std::string ToValidUtf8(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  ForEachCharacter(bytes, [&](UChar32, std::string_view utf8) { out += utf8; });
+  return out;
+}
+
 std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-  const int32_t length = static_cast<int32_t>(text.size());
-  // Inputs larger than 2 GiB are not Kuzet's (pages are capped far below); they are cut, not
-  // misread, by the int32_t ICU's macros index with.
-  int32_t i = 0;
-  while (i < length) {
-    const int32_t start = i;
-    UChar32 c = 0;
-    U8_NEXT(bytes, i, length, c);  // advances i past one character or one ill-formed subsequence
-    if (c < 0 || !IsXmlChar(c)) {
+  ForEachCharacter(text, [&](UChar32 c, std::string_view utf8) {
+    if (c == '\t') {
+      out += "&#x9;";
+    } else if (c == '\n') {
+      out += "&#xA;";
+    } else if (c == '\r') {
+      out += "&#xD;";
+    } else if (IsControl(c) || IsNoncharacter(c)) {
       out += kReplacementCharacter;
-    } else if (c < 0x80) {
-      std::string_view reference = SpecialReference(static_cast<char>(c));
-      if (reference.empty()) {
-        out += static_cast<char>(c);
-      } else {
-        out += reference;
-      }
+    } else if (std::string_view reference = c < 0x80 ? SpecialReference(static_cast<char>(c)) : "";
+               !reference.empty()) {
+      out += reference;
     } else {
-      out.append(text.data() + start, static_cast<size_t>(i - start));
+      out += utf8;
     }
-  }
+  });
   return out;
 }
 
 std::string CsvField(std::string_view field) {
-  std::string text;
-  if (!field.empty() &&
-      std::string_view("=+-@\t\r").find(field.front()) != std::string_view::npos) {
-    text += '\'';
+  std::string text = ToValidUtf8(field);
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    text.insert(text.begin(), '\'');
   }
-  text += field;
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
   for (char c : text) {
@@ -93,6 +108,25 @@ std::string CsvField(std::string_view field) {
     out += c;
   }
   out += '"';
+  return out;
+}
+
+std::string TerminalText(std::string_view text, bool keep_line_breaks) {
+  std::string out;
+  out.reserve(text.size());
+  ForEachCharacter(text, [&](UChar32 c, std::string_view utf8) {
+    if (c == '\t' || c == '\n' || c == '\r') {
+      if (keep_line_breaks && c != '\r') {
+        out += utf8;
+      } else {
+        out += ' ';
+      }
+    } else if (IsControl(c) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+      out += kReplacementCharacter;
+    } else {
+      out += utf8;
+    }
+  });
   return out;
 }
 

@@ -14,14 +14,16 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/time.h"
 #include "crawler/feed.h"
 #include "crawler/feed_date.h"
 #include "crawler/robots.h"
 #include "crawler/schedule.h"
 #include "crawler/scope.h"
 #include "crawler/sitemap.h"
-#include "crawler/url.h"
 #include "crawler/worker_pool.h"
+#include "url/address.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
@@ -87,18 +89,18 @@ struct SiteState {
 // URL with userinfo.
 std::string CanonicalOrigin(const std::string& canonical) {
   size_t authority = canonical.find("://");
-  if (authority == std::string::npos) return OriginOf(canonical);
+  if (authority == std::string::npos) return url::OriginOf(canonical);
   size_t end = canonical.find_first_of("/?", authority + 3);
-  if (canonical.find('@', authority) < end) return OriginOf(canonical);
+  if (canonical.find('@', authority) < end) return url::OriginOf(canonical);
   return canonical.substr(0, end);
 }
 
 std::string CanonicalPathAndQuery(const std::string& canonical) {
   size_t authority = canonical.find("://");
-  if (authority == std::string::npos) return PathAndQueryOf(canonical);
+  if (authority == std::string::npos) return url::PathAndQueryOf(canonical);
   size_t end = canonical.find_first_of("/?", authority + 3);
   if (end == std::string::npos || canonical[end] != '/' || canonical.find('@', authority) < end) {
-    return PathAndQueryOf(canonical);
+    return url::PathAndQueryOf(canonical);
   }
   return canonical.substr(end);
 }
@@ -108,12 +110,6 @@ bool IsPage(PageKind kind) { return kind == PageKind::kStart || kind == PageKind
 bool IsFeedOrSitemap(PageKind kind) {
   return kind == PageKind::kFeed || kind == PageKind::kSitemap;
 }
-
-int64_t UnixMicros(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
-
-int64_t NowUnixMicros() { return UnixMicros(std::chrono::system_clock::now()); }
 
 // A feed, sitemap or start page the site reads on its own schedule.
 struct SeedUrl {
@@ -200,7 +196,7 @@ class Ledger {
 std::vector<SeedUrl> SeedsOf(const config::Site& site, const Crawler::Memory& memory) {
   std::vector<SeedUrl> seeds;
   auto add = [&](const std::string& url, PageKind kind) {
-    Result<std::string> canonical = Canonicalize(url);
+    Result<std::string> canonical = url::Canonicalize(url);
     seeds.push_back(SeedUrl{canonical.ok() ? *canonical : "", url, kind});
   };
   for (const std::string& url : site.feeds) add(url, PageKind::kFeed);
@@ -216,7 +212,7 @@ std::vector<SeedUrl> SeedsOf(const config::Site& site, const Crawler::Memory& me
       auto it = memory.robots.find(origin);
       if (it == memory.robots.end() || it->second.expires < now) continue;
       for (const std::string& url : it->second.rules.sitemaps()) {
-        Result<std::string> canonical = Canonicalize(url);
+        Result<std::string> canonical = url::Canonicalize(url);
         if (!canonical.ok()) continue;
         bool known = std::any_of(seeds.begin(), seeds.end(),
                                  [&](const SeedUrl& s) { return s.url == *canonical; });
@@ -313,7 +309,7 @@ class CrawlRun {
 
  private:
   void StartRound() {
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     for (SiteState& site : sites_) {
       site.status = ledger_.Site(site.site->id);
       site.status.round_started_us = now;
@@ -324,7 +320,7 @@ class CrawlRun {
   }
 
   void FinishRound() {
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     for (SiteState& site : sites_) {
       site.status.round_finished_us = now;
       WriteStatus(site, /*now=*/true);
@@ -333,7 +329,7 @@ class CrawlRun {
 
   // URLs an interrupted crawl of these sites left queued.
   void Resume() {
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     for (size_t i = 0; i < sites_.size(); ++i) {
       for (QueuedUrl& q : ledger_.Queue(sites_[i].site->id)) {
         if (q.not_before_us > now) continue;  // its host asked to wait; a later crawl takes it
@@ -467,7 +463,7 @@ class CrawlRun {
       ResourceState r = ledger_.Resource(site.id, task.url).value_or(ResourceState{});
       r.kind = task.kind;
       if (r.interval_s == 0) r.interval_s = site.interval.count();
-      r.next_due_us = NowUnixMicros() + r.interval_s * 1000000;
+      r.next_due_us = base::NowMicros() + r.interval_s * 1000000;
       change_.resources.push_back({{site.id, task.url}, r});
     }
   }
@@ -488,7 +484,7 @@ class CrawlRun {
                      task.depth,
                      task.kind,
                      task.attempts,
-                     NowUnixMicros(),
+                     base::NowMicros(),
                      not_before_us};
   }
 
@@ -601,7 +597,7 @@ class CrawlRun {
       host.gave_up = true;
       // Capped at a day: a site that asks for a week still gets a look daily.
       host.retry_not_before_us =
-          NowUnixMicros() + static_cast<int64_t>(std::min(wait, 86400.0) * 1e6);
+          base::NowMicros() + static_cast<int64_t>(std::min(wait, 86400.0) * 1e6);
       std::vector<CrawlTask> dropped = frontier_.DropHost(task.host);
       stats_.skipped_backoff += static_cast<int>(dropped.size());
       for (const CrawlTask& left : dropped) Postpone(left, host);
@@ -616,7 +612,7 @@ class CrawlRun {
     for (size_t i = 0; i < sites_.size(); ++i) {
       for (const SeedUrl& seed : SeedsOf(*sites_[i].site, memory_)) {
         if (seed.url.empty()) {
-          ReportError(i, seed.configured, Canonicalize(seed.configured).status());
+          ReportError(i, seed.configured, url::Canonicalize(seed.configured).status());
           continue;
         }
         SeedIfDue(i, seed);
@@ -628,7 +624,7 @@ class CrawlRun {
     if (seen_.contains(seed.url)) return;
     if (due_only_) {
       auto r = ledger_.Resource(sites_[site_index].site->id, seed.url);
-      if (r && r->next_due_us > NowUnixMicros()) {
+      if (r && r->next_due_us > base::NowMicros()) {
         ++stats_.skipped_not_due;
         return;
       }
@@ -641,7 +637,7 @@ class CrawlRun {
   void AddDiscovered(size_t site_index, const std::string& url, int depth, bool check_host) {
     SiteState& site = sites_[site_index];
     if (check_host && !site.links_seen.insert(url).second) return;
-    Result<std::string> canonical = Canonicalize(url);
+    Result<std::string> canonical = url::Canonicalize(url);
     if (!canonical.ok() || site.scope.Check(*canonical, check_host) != ScopeVerdict::kInScope) {
       ++stats_.skipped_scope;
       return;
@@ -664,7 +660,7 @@ class CrawlRun {
     ++status.round_errors;
     ++status.total_errors;
     status.last_error = error.message();
-    status.last_error_us = NowUnixMicros();
+    status.last_error_us = base::NowMicros();
     WriteStatus(sites_[site_index], /*now=*/true);
     spdlog::debug("crawl error: {}", error.message());
     try {
@@ -692,7 +688,7 @@ class CrawlRun {
   void RecordFetch(const CrawlTask& task, const Result<FetchResponse>& response,
                    const std::vector<std::string>* items) {
     SiteState& site = sites_[task.site_index];
-    int64_t now = NowUnixMicros();
+    int64_t now = base::NowMicros();
     int status = response.ok() ? static_cast<int>(response->status) : 0;
     site.status.last_fetch_us = now;
     site.status.last_fetch_url = task.url;
@@ -787,8 +783,9 @@ class CrawlRun {
       return false;
     }
     // Without redirects the final URL is the (canonical) task URL in its ASCII-host form.
-    Result<std::string> final_canonical =
-        response.redirects == 0 ? Result<std::string>(task.url) : Canonicalize(response.final_url);
+    Result<std::string> final_canonical = response.redirects == 0
+                                              ? Result<std::string>(task.url)
+                                              : url::Canonicalize(response.final_url);
     if (final_canonical.ok() && response.redirects != 0) seen_.insert(*final_canonical);
 
     switch (task.kind) {
@@ -883,12 +880,12 @@ class CrawlRun {
                                   task.url + " (last: -> " + response.redirect_location + ")"));
       return;
     }
-    Result<std::string> target = Canonicalize(response.redirect_location);
+    Result<std::string> target = url::Canonicalize(response.redirect_location);
     if (target.ok()) {
       // The fetcher would refuse to connect; said here, where the redirect is known, whatever
       // the scope.
-      const std::string target_host = HostOf(*target);
-      if (IsNonPublicAddress(target_host) &&
+      const std::string target_host = url::HostOf(*target);
+      if (url::IsNonPublicAddress(target_host) &&
           !PrivateHostAllowed(settings_, target_host, target_host)) {
         spdlog::warn("site {}: {}: refused redirect to non-public address: -> {}", site.site->id,
                      task.url, response.redirect_location);
@@ -966,7 +963,7 @@ class CrawlRun {
       if (child.lastmod != 0 && child.lastmod < now_unix_ - site.site->max_item_age.count())
         continue;
       if (site.sitemaps_dispatched >= kMaxSitemapsPerSite) break;
-      Result<std::string> canonical = Canonicalize(child.url);
+      Result<std::string> canonical = url::Canonicalize(child.url);
       if (!canonical.ok() || !seen_.insert(*canonical).second) continue;
       ++site.sitemaps_dispatched;
       frontier_.Push(CrawlTask{task.site_index, *canonical, CanonicalOrigin(*canonical), task.depth,
@@ -1055,7 +1052,7 @@ int64_t SiteDueAt(const config::Site& site, Ledger& ledger, const Crawler::Memor
 std::vector<config::Site> Crawler::DueSites(const std::vector<config::Site>& sites,
                                             std::chrono::system_clock::time_point now) {
   Ledger ledger(state_, *memory_);
-  int64_t now_us = UnixMicros(now);
+  int64_t now_us = base::ToUnixMicros(now);
   std::vector<config::Site> due;
   for (const config::Site& site : sites) {
     if (SiteDueAt(site, ledger, *memory_, now_us) <= now_us) due.push_back(site);
@@ -1065,7 +1062,7 @@ std::vector<config::Site> Crawler::DueSites(const std::vector<config::Site>& sit
 
 std::chrono::system_clock::time_point Crawler::NextDue(const std::vector<config::Site>& sites) {
   Ledger ledger(state_, *memory_);
-  int64_t now_us = NowUnixMicros();
+  int64_t now_us = base::NowMicros();
   int64_t first = INT64_MAX;
   for (const config::Site& site : sites) {
     first = std::min(first, SiteDueAt(site, ledger, *memory_, now_us));

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "config/config.h"
-#include "config/status.h"
 #include "crawler/crawl_state.h"
 #include "crawler/fetcher.h"
 #include "crawler/frontier.h"

@@ -5,21 +5,17 @@
 #include <cstring>
 #include <vector>
 
+#include "base/strings.h"
 #include "crawler/feed_date.h"
-#include "crawler/url.h"
 #include "crawler/xml_text.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
 namespace {
 
 bool NameIs(const pugi::xml_node& node, std::string_view local) {
-  std::string_view name = LocalName(node);
-  if (name.size() != local.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(name[i])) != local[i]) return false;
-  }
-  return true;
+  return base::EqualsIgnoreAsciiCase(LocalName(node), local);
 }
 
 pugi::xml_node Child(const pugi::xml_node& parent, std::string_view local) {
@@ -55,7 +51,7 @@ std::string BaseAt(const pugi::xml_node& node, const std::string& document_base)
     std::string ref = TrimXmlSpace(*it);
     if (ref.empty()) continue;
     Result<std::string> resolved =
-        base.empty() ? Result<std::string>(Status::InvalidArgument("")) : Resolve(base, ref);
+        base.empty() ? Result<std::string>(Status::InvalidArgument("")) : url::Resolve(base, ref);
     if (resolved.ok()) {
       base = *resolved;
     } else if (ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0) {
@@ -69,10 +65,10 @@ std::string Absolute(const std::string& base, const std::string& ref) {
   std::string link = TrimXmlSpace(ref);
   if (link.empty()) return "";
   if (!base.empty()) {
-    Result<std::string> resolved = Resolve(base, link);
+    Result<std::string> resolved = url::Resolve(base, link);
     if (resolved.ok()) return *resolved;
   }
-  Result<std::string> absolute = Canonicalize(link);
+  Result<std::string> absolute = url::Canonicalize(link);
   return absolute.ok() ? link : "";
 }
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "base/strings.h"
+
 namespace kuzet::crawler {
 
 namespace {
@@ -57,7 +59,7 @@ class Scanner {
   std::string Word() {
     std::string word;
     while (!Done() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) {
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(text_[pos_++])));
+      word += base::AsciiLower(text_[pos_++]);
     }
     return word;
   }

@@ -19,58 +19,15 @@
 #include <thread>
 #include <unordered_map>
 
-#include "crawler/url.h"
+#include "base/strings.h"
+#include "url/address.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool IsNonPublicV4(const uint8_t* a) {
-  if (a[0] == 0 || a[0] == 10 || a[0] == 127) return true;  // "this network", RFC 1918, loopback
-  if (a[0] == 100 && (a[1] & 0xC0) == 64) return true;      // 100.64/10 carrier-grade NAT
-  if (a[0] == 169 && a[1] == 254) return true;              // link-local (RFC 3927)
-  if (a[0] == 172 && (a[1] & 0xF0) == 16) return true;      // RFC 1918
-  if (a[0] == 192 && a[1] == 168) return true;              // RFC 1918
-  if (a[0] == 192 && a[1] == 0 && a[2] == 0) return true;   // IETF protocol assignments
-  if (a[0] == 198 && (a[1] & 0xFE) == 18) return true;      // benchmarking 198.18/15
-  if (a[0] >= 224) return true;                             // multicast, reserved, broadcast
-  return false;
-}
-
-bool IsNonPublicV6(const uint8_t* a) {
-  static constexpr std::array<uint8_t, 10> kZero10{};
-  bool first10_zero = std::memcmp(a, kZero10.data(), 10) == 0;
-  if (first10_zero && a[10] == 0xFF && a[11] == 0xFF) return IsNonPublicV4(a + 12);  // ::ffff:v4
-  if (first10_zero && a[10] == 0 && a[11] == 0) return true;  // ::, ::1, deprecated ::v4
-  if ((a[0] & 0xFE) == 0xFC) return true;                     // fc00::/7 unique-local
-  if (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) return true;     // fe80::/10 link-local
-  if (a[0] == 0xFE && (a[1] & 0xC0) == 0xC0) return true;     // fec0::/10 site-local (deprecated)
-  if (a[0] == 0xFF) return true;                              // multicast
-  if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B) {
-    return IsNonPublicV4(a + 12);  // 64:ff9b::/96 NAT64 embeds an IPv4 address
-  }
-  if (a[0] == 0x20 && a[1] == 0x02) return IsNonPublicV4(a + 2);  // 2002::/16 6to4
-  return false;
-}
 
 std::string AddressText(const struct sockaddr* address) {
   char text[INET6_ADDRSTRLEN] = {0};
@@ -92,24 +49,14 @@ struct CurlSlistDeleter {
 bool PrivateHostAllowed(const config::Settings& settings, std::string_view host,
                         std::string_view ip) {
   for (const std::string& allowed : settings.allow_private_hosts) {
-    std::string entry = Lower(allowed);
+    std::string entry = base::AsciiLower(allowed);
     if (entry == "*" || entry == host || entry == ip || "[" + entry + "]" == host) return true;
   }
   return false;
 }
 
-bool IsNonPublicAddress(std::string_view ip) {
-  std::string text(ip);
-  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
-    text = text.substr(1, text.size() - 2);
-  uint8_t bytes[16];
-  if (inet_pton(AF_INET, text.c_str(), bytes) == 1) return IsNonPublicV4(bytes);
-  if (inet_pton(AF_INET6, text.c_str(), bytes) == 1) return IsNonPublicV6(bytes);
-  return false;
-}
-
 std::string FetchResponse::Header(std::string_view name) const {
-  std::string wanted = Lower(name);
+  std::string wanted = base::AsciiLower(name);
   for (const auto& [key, value] : headers) {
     if (key == wanted) return value;
   }
@@ -130,14 +77,14 @@ class Transfer {
     start_ = Clock::now();
     deadline_ = start_ + settings_.fetch_timeout;
     response_.url = request_.url;
-    url_ = WithAsciiHost(request_.url);
+    url_ = url::WithAsciiHost(request_.url);
   }
 
   CURL* curl() const { return curl_; }
 
   // Sets the handle up for the hop to url_; an error ends the fetch.
   std::optional<Status> BeginHop() {
-    std::string scheme = Lower(url_.substr(0, url_.find(':')));
+    std::string scheme = base::AsciiLower(url_.substr(0, url_.find(':')));
     if (scheme != "http" && scheme != "https") return Fail("refused non-http(s) URL " + url_);
     chain_.push_back(url_);
     long remaining_ms = static_cast<long>(
@@ -207,8 +154,9 @@ class Transfer {
 
     if (rc != CURLE_OK) {
       if (!refused_address_.empty()) {
-        error_ = Fail("refused to connect to non-public address " + refused_address_ + " of " +
-                      HostOf(url_) + " (add the host to settings.allow_private_hosts to allow it)");
+        error_ =
+            Fail("refused to connect to non-public address " + refused_address_ + " of " +
+                 url::HostOf(url_) + " (add the host to settings.allow_private_hosts to allow it)");
       } else if (body_too_large_ || rc == CURLE_FILESIZE_EXCEEDED) {
         error_ =
             Fail("body larger than max_body_bytes=" + std::to_string(settings_.max_body_bytes) +
@@ -242,7 +190,8 @@ class Transfer {
       return Next::kDone;
     }
     std::string next = location;
-    if (request_.stop_at_cross_origin_redirect && OriginOf(WithAsciiHost(next)) != OriginOf(url_)) {
+    if (request_.stop_at_cross_origin_redirect &&
+        url::OriginOf(url::WithAsciiHost(next)) != url::OriginOf(url_)) {
       response_.final_url = url_;
       response_.redirect_location = next;
       response_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
@@ -260,7 +209,7 @@ class Transfer {
       return Next::kError;
     }
     ++response_.redirects;
-    url_ = WithAsciiHost(next);
+    url_ = url::WithAsciiHost(next);
     return Next::kNextHop;
   }
 
@@ -294,9 +243,9 @@ class Transfer {
     auto* self = static_cast<Transfer*>(user);
     if (purpose == CURLSOCKTYPE_IPCXN) {
       std::string ip = AddressText(&address->addr);
-      if (self->hop_host_.empty()) self->hop_host_ = HostOf(self->url_);
+      if (self->hop_host_.empty()) self->hop_host_ = url::HostOf(self->url_);
       if ((address->family != AF_INET && address->family != AF_INET6) ||
-          (IsNonPublicAddress(ip) && !self->PrivateAllowed(self->hop_host_, ip))) {
+          (url::IsNonPublicAddress(ip) && !self->PrivateAllowed(self->hop_host_, ip))) {
         self->refused_address_ = ip.empty() ? "non-IP address" : ip;
         return CURL_SOCKET_BAD;
       }
@@ -336,8 +285,9 @@ class Transfer {
     }
     size_t colon = line.find(':');
     if (colon != std::string_view::npos && colon > 0) {
-      self->response_.headers.emplace_back(Lower(Trim(line.substr(0, colon))),
-                                           std::string(Trim(line.substr(colon + 1))));
+      self->response_.headers.emplace_back(
+          base::AsciiLower(base::TrimAsciiWhitespace(line.substr(0, colon))),
+          std::string(base::TrimAsciiWhitespace(line.substr(colon + 1))));
     }
     return n;
   }

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/status.h"
 #include "config/config.h"
-#include "config/status.h"
 
 namespace kuzet::crawler {
 
@@ -99,11 +99,6 @@ class MultiFetcher {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Whether an IP address (textual IPv4 or IPv6) is loopback, private (RFC 1918), carrier-grade NAT,
-// link-local, unique-local (fc00::/7), unspecified, multicast or reserved: addresses a public news
-// site never has. IPv4-mapped IPv6 addresses are judged by their IPv4 part.
-bool IsNonPublicAddress(std::string_view ip);
 
 // Whether settings.allow_private_hosts lets a connection to `ip` (a non-public address) for `host`
 // through: it lists "*", the host name, or the address.

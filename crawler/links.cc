@@ -5,30 +5,19 @@
 #include <array>
 #include <cstring>
 
-#include "crawler/url.h"
+#include "base/strings.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
 namespace {
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-bool EqualsLower(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (LowerAscii(text[i]) != lower[i]) return false;
-  }
-  return true;
-}
 
 // Position of the first case-insensitive occurrence of `lower` in html at or after `from`.
 size_t FindLower(std::string_view html, std::string_view lower, size_t from) {
   while (from < html.size()) {
     size_t at = html.find('<', from);
     if (at == std::string_view::npos || at + lower.size() > html.size()) break;
-    if (EqualsLower(html.substr(at, lower.size()), lower)) return at;
+    if (base::EqualsIgnoreAsciiCase(html.substr(at, lower.size()), lower)) return at;
     from = at + 1;
   }
   return std::string_view::npos;
@@ -86,8 +75,8 @@ std::string DecodeAttribute(std::string_view raw) {
     i = semi;
   }
   size_t start = 0, end = out.size();
-  while (start < end && IsSpace(out[start])) ++start;
-  while (end > start && IsSpace(out[end - 1])) --end;
+  while (start < end && base::IsAsciiWhitespace(out[start])) ++start;
+  while (end > start && base::IsAsciiWhitespace(out[end - 1])) --end;
   return out.substr(start, end - start);
 }
 
@@ -104,10 +93,11 @@ Tag ParseTag(std::string_view html, size_t at) {
   Tag tag;
   size_t i = at + 1;
   size_t name_start = i;
-  while (i < html.size() && !IsSpace(html[i]) && html[i] != '>' && html[i] != '/') ++i;
+  while (i < html.size() && !base::IsAsciiWhitespace(html[i]) && html[i] != '>' && html[i] != '/')
+    ++i;
   tag.name = html.substr(name_start, i - name_start);
   while (i < html.size()) {
-    while (i < html.size() && (IsSpace(html[i]) || html[i] == '/')) ++i;
+    while (i < html.size() && (base::IsAsciiWhitespace(html[i]) || html[i] == '/')) ++i;
     if (i >= html.size()) break;
     if (html[i] == '>') {
       tag.end = i + 1;
@@ -115,18 +105,18 @@ Tag ParseTag(std::string_view html, size_t at) {
       return tag;
     }
     size_t attr_start = i;
-    while (i < html.size() && !IsSpace(html[i]) && html[i] != '=' && html[i] != '>' &&
-           html[i] != '/') {
+    while (i < html.size() && !base::IsAsciiWhitespace(html[i]) && html[i] != '=' &&
+           html[i] != '>' && html[i] != '/') {
       ++i;
     }
     if (i == attr_start) ++i;  // a stray character such as '"': skip it
     std::string_view attr = html.substr(attr_start, i - attr_start);
-    while (i < html.size() && IsSpace(html[i])) ++i;
+    while (i < html.size() && base::IsAsciiWhitespace(html[i])) ++i;
     std::string_view value;
     bool has_value = false;
     if (i < html.size() && html[i] == '=') {
       ++i;
-      while (i < html.size() && IsSpace(html[i])) ++i;
+      while (i < html.size() && base::IsAsciiWhitespace(html[i])) ++i;
       if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
         char quote = html[i++];
         size_t close = html.find(quote, i);
@@ -135,18 +125,18 @@ Tag ParseTag(std::string_view html, size_t at) {
         i = close + 1;
       } else {
         size_t value_start = i;
-        while (i < html.size() && !IsSpace(html[i]) && html[i] != '>') ++i;
+        while (i < html.size() && !base::IsAsciiWhitespace(html[i]) && html[i] != '>') ++i;
         value = html.substr(value_start, i - value_start);
       }
       has_value = true;
     }
     // The first occurrence of an attribute wins (WHATWG §13.2.5.33).
-    if (EqualsLower(attr, "href") && !tag.has_href) {
+    if (base::EqualsIgnoreAsciiCase(attr, "href") && !tag.has_href) {
       tag.href = value;
       tag.has_href = has_value;
-    } else if (EqualsLower(attr, "rel") && tag.rel.empty()) {
+    } else if (base::EqualsIgnoreAsciiCase(attr, "rel") && tag.rel.empty()) {
       tag.rel = value;
-    } else if (EqualsLower(attr, "type") && tag.type.empty()) {
+    } else if (base::EqualsIgnoreAsciiCase(attr, "type") && tag.type.empty()) {
       tag.type = value;
     }
   }
@@ -155,9 +145,7 @@ Tag ParseTag(std::string_view html, size_t at) {
 }
 
 bool IsFeedLink(const Tag& tag) {
-  std::string rel, type;
-  for (char c : tag.rel) rel += LowerAscii(c);
-  for (char c : tag.type) type += LowerAscii(c);
+  const std::string rel = base::AsciiLower(tag.rel), type = base::AsciiLower(tag.type);
   bool alternate = false;
   for (size_t start = 0; start < rel.size();) {
     size_t end = rel.find_first_of(" \t\n\r\f", start);
@@ -191,7 +179,7 @@ class Resolver {
 
   void SetBase(std::string_view base) {
     base_ = std::string(base);
-    origin_ = OriginOf(base);
+    origin_ = url::OriginOf(base);
     // OriginOf lowercases and drops the default port: only use the fast path when the base
     // starts with exactly that origin, so the result matches what Resolve would give.
     if (!origin_.empty() && base_.compare(0, origin_.size(), origin_) != 0) origin_.clear();
@@ -206,7 +194,7 @@ class Resolver {
       out.push_back(origin_ + ref);
       return;
     }
-    Result<std::string> absolute = Resolve(base_, ref);
+    Result<std::string> absolute = url::Resolve(base_, ref);
     if (!absolute.ok()) return;
     std::string_view url = *absolute;
     if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) return;
@@ -245,8 +233,7 @@ std::vector<std::string> ScanLinks(std::string_view html, std::string_view base_
     }
     Tag tag = ParseTag(html, at);
     i = tag.end;
-    std::string name;
-    for (char c : tag.name) name += LowerAscii(c);
+    const std::string name = base::AsciiLower(tag.name);
     if (name == "script" || name == "style" || name == "textarea" || name == "title" ||
         name == "xmp" || name == "noembed" || name == "noframes" || name == "iframe") {
       // Raw text / RCDATA: no tags inside until the matching end tag.
@@ -258,7 +245,7 @@ std::vector<std::string> ScanLinks(std::string_view html, std::string_view base_
     if (name == "base") {
       if (!base_seen) {
         base_seen = true;
-        Result<std::string> resolved = Resolve(base_url, DecodeAttribute(tag.href));
+        Result<std::string> resolved = url::Resolve(base_url, DecodeAttribute(tag.href));
         if (resolved.ok()) resolver.SetBase(*resolved);
       }
     } else if (name == "a" || name == "area" || (name == "link" && IsFeedLink(tag))) {

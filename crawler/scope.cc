@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "crawler/url.h"
+#include "base/strings.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
@@ -78,8 +79,7 @@ bool HasNonPageExtension(std::string_view path) {
   size_t dot = last.rfind('.');
   if (dot == std::string_view::npos) return false;
   std::string extension(last.substr(dot + 1));
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  base::AsciiLowerInPlace(extension);
   static constexpr std::array<std::string_view, 52> kNonPage = {
       "jpg",  "jpeg", "png", "gif", "webp", "svg",   "bmp",  "ico",  "tif", "tiff", "avif",
       "heic", "mp3",  "wav", "ogg", "oga",  "m4a",   "flac", "aac",  "mp4", "m4v",  "webm",
@@ -98,7 +98,7 @@ SiteScope::SiteScope(const config::Site& site) : include_(site.include), exclude
     }
   }
   for (const std::string& source : sources) {
-    std::string host = from_urls ? HostOf(source) : HostOf("http://" + source + "/");
+    std::string host = from_urls ? url::HostOf(source) : url::HostOf("http://" + source + "/");
     if (host.empty()) continue;
     host = WithoutWww(host);
     if (std::find(hosts_.begin(), hosts_.end(), host) == hosts_.end()) hosts_.push_back(host);
@@ -106,7 +106,7 @@ SiteScope::SiteScope(const config::Site& site) : include_(site.include), exclude
 }
 
 ScopeVerdict SiteScope::Check(std::string_view url, bool check_host) const {
-  std::string host = HostOf(url);
+  std::string host = url::HostOf(url);
   if (host.empty()) return ScopeVerdict::kNotHttp;
   if (check_host && std::find(hosts_.begin(), hosts_.end(), WithoutWww(host)) == hosts_.end()) {
     return ScopeVerdict::kOtherHost;

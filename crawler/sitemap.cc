@@ -6,8 +6,8 @@
 #include <cctype>
 
 #include "crawler/feed_date.h"
-#include "crawler/url.h"
 #include "crawler/xml_text.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 
@@ -15,7 +15,7 @@ namespace {
 
 std::string Absolute(const std::string& base, const std::string& ref) {
   if (ref.empty()) return "";
-  Result<std::string> resolved = base.empty() ? Canonicalize(ref) : Resolve(base, ref);
+  Result<std::string> resolved = base.empty() ? url::Canonicalize(ref) : url::Resolve(base, ref);
   if (!resolved.ok()) return "";
   return base.empty() ? ref : *resolved;
 }

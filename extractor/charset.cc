@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "base/strings.h"
 #include "extractor/content_sniff.h"
 #include "extractor/cyrillic_codepages.h"
 #include "extractor/latin_codepages.h"
@@ -22,14 +23,6 @@ namespace kuzet::extractor {
 namespace {
 
 constexpr std::string_view kUtf8 = "UTF-8";
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 // Length of the valid UTF-8 sequence at s[i] (RFC 3629 §4), 0 if invalid.
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
@@ -734,7 +727,7 @@ std::string NormalizeCharsetLabel(std::string_view label) {
   while (!label.empty() && (label.back() == ' ' || label.back() == '"' || label.back() == '\''))
     label.remove_suffix(1);
   if (label.empty() || label.size() > 40) return "";
-  const std::string lower = LowerAscii(label);
+  const std::string lower = base::AsciiLower(label);
   for (const auto& a : kAliases) {
     if (a.label == lower) return std::string(a.canonical);
   }
@@ -757,7 +750,7 @@ std::string NormalizeCharsetLabel(std::string_view label) {
 }
 
 std::string CharsetFromContentType(std::string_view content_type) {
-  return NormalizeCharsetLabel(CharsetParam(LowerAscii(content_type)));
+  return NormalizeCharsetLabel(CharsetParam(base::AsciiLower(content_type)));
 }
 
 std::string CharsetFromMarkup(std::string_view bytes) {
@@ -766,14 +759,15 @@ std::string CharsetFromMarkup(std::string_view bytes) {
   size_t limit = std::min<size_t>(bytes.size(), 512u << 10);
   for (size_t i = 0; i + 5 <= limit; ++i) {
     if (bytes[i] != '<') continue;
-    const char a = Lower(bytes[i + 1]), b = Lower(bytes[i + 2]), c = Lower(bytes[i + 3]);
-    if ((a == 'b' && b == 'o' && c == 'd' && Lower(bytes[i + 4]) == 'y') ||
-        (a == '/' && b == 'h' && c == 'e' && Lower(bytes[i + 4]) == 'a')) {
+    const char a = base::AsciiLower(bytes[i + 1]), b = base::AsciiLower(bytes[i + 2]),
+               c = base::AsciiLower(bytes[i + 3]);
+    if ((a == 'b' && b == 'o' && c == 'd' && base::AsciiLower(bytes[i + 4]) == 'y') ||
+        (a == '/' && b == 'h' && c == 'e' && base::AsciiLower(bytes[i + 4]) == 'a')) {
       limit = i;
       break;
     }
   }
-  const std::string head = LowerAscii(bytes.substr(0, limit));
+  const std::string head = base::AsciiLower(bytes.substr(0, limit));
   if (head.starts_with("<?xml")) {
     const size_t end = head.find("?>");
     const std::string enc = AttributeValue(head.substr(0, end), "encoding");

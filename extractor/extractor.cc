@@ -14,7 +14,7 @@
 #include "extractor/language.h"
 #include "extractor/metadata.h"
 #include "extractor/parsed_html.h"
-#include "extractor/url_resolver.h"
+#include "url/resolver.h"
 
 namespace kuzet::extractor {
 namespace {
@@ -45,7 +45,7 @@ Result<Article> ExtractDecoded(std::string_view utf8, std::string charset, std::
   Article a;
   a.charset = std::move(charset);
   if (output == nullptr) return a;
-  UrlResolver resolver(url);
+  url::UrlResolver resolver(url);
   PageMetadata meta = ExtractMetadata(output->document, url, resolver);
   if (!budget.Check()) return OverBudget(url, budget);
   a.title = std::move(meta.title);

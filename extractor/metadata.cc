@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/strings.h"
 #include "extractor/charset.h"
 #include "extractor/date_parse.h"
 #include "extractor/dom.h"
@@ -168,7 +169,7 @@ double TitleCoverage(std::string_view candidate, std::string_view title) {
     for (char c : s) {
       const auto u = static_cast<unsigned char>(c);
       if (u >= 0x80 || std::isalnum(u)) {
-        cur.push_back(static_cast<char>(std::tolower(u)));
+        cur.push_back(base::AsciiLower(c));
       } else if (!cur.empty()) {
         out.push_back(std::move(cur));
         cur.clear();
@@ -562,8 +563,8 @@ void ReadJsonLd(std::string_view text, JsonLdFields& f) {
 }
 
 // Resolves each href and keeps the first of each distinct URL, in order.
-void AppendResolvedUnique(const std::vector<std::string_view>& hrefs, const UrlResolver& resolver,
-                          std::vector<std::string>& out) {
+void AppendResolvedUnique(const std::vector<std::string_view>& hrefs,
+                          const url::UrlResolver& resolver, std::vector<std::string>& out) {
   // Views of the kept URLs: `out` is reserved up front, so its strings never move.
   out.reserve(out.size() + hrefs.size());
   std::unordered_set<std::string_view> seen;
@@ -664,7 +665,7 @@ std::string CleanByline(std::string_view byline) {
 }
 
 PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
-                             UrlResolver& resolver) {
+                             url::UrlResolver& resolver) {
   Scan s;
   std::vector<const GumboNode*> stack{root};
   while (!stack.empty()) {

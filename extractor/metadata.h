@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "extractor/url_resolver.h"
+#include "url/resolver.h"
 
 namespace kuzet::extractor {
 
@@ -24,7 +24,7 @@ struct PageMetadata {
 // article:published_time and kin, itemprop=datePublished, <time datetime> (local-time values
 // before UTC ones), then a written date in an element whose class/id names a date or byline.
 PageMetadata ExtractMetadata(const GumboNode* root, std::string_view page_url,
-                             UrlResolver& resolver);
+                             url::UrlResolver& resolver);
 
 // An author name as printed on a page or in markup, without "By"/"Автор:"-style prefixes,
 // trailing separators and extra whitespace; "" for a URL.

@@ -7,15 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace kuzet::extractor {
 namespace {
 
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-// HTML §13.2.5: whitespace ends a tag name or attribute.
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
 // A lowercased tag name as one integer: names of up to 8 bytes packed (bit 63 stays clear, the
 // bytes being ASCII-lowercased), longer ones hashed (FNV-1a) with bit 63 set, so that two
@@ -658,7 +655,8 @@ size_t FindEndTag(std::string_view html, size_t from, std::string_view name) {
   for (size_t i = html.find("</", from); i != std::string_view::npos; i = html.find("</", i + 2)) {
     if (i + 2 + name.size() > html.size()) return std::string_view::npos;
     bool match = true;
-    for (size_t k = 0; k < name.size() && match; ++k) match = Lower(html[i + 2 + k]) == name[k];
+    for (size_t k = 0; k < name.size() && match; ++k)
+      match = base::AsciiLower(html[i + 2 + k]) == name[k];
     if (match) return i + 2 + name.size();
   }
   return std::string_view::npos;
@@ -697,7 +695,7 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
       t.end = p + 1;
       return t;
     }
-    if (IsSpace(c)) {
+    if (base::IsAsciiWhitespace(c)) {
       ++p;
       continue;
     }
@@ -708,9 +706,10 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
     }
     // An attribute name, then an optional value.
     KeyBuilder name;
-    for (name.Add(Lower(html[p++])); p < html.size() && !IsSpace(html[p]) && html[p] != '/' &&
-                                     html[p] != '>' && html[p] != '=';) {
-      name.Add(Lower(html[p++]));
+    for (name.Add(base::AsciiLower(html[p++]));
+         p < html.size() && !base::IsAsciiWhitespace(html[p]) && html[p] != '/' && html[p] != '>' &&
+         html[p] != '=';) {
+      name.Add(base::AsciiLower(html[p++]));
     }
     const uint64_t attribute = name.key();
     ++t.attributes;
@@ -721,10 +720,10 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
       t.identity.Add(static_cast<char>(attribute >> shift));
     t.self_closing = false;
     size_t q = p;
-    while (q < html.size() && IsSpace(html[q])) ++q;
+    while (q < html.size() && base::IsAsciiWhitespace(html[q])) ++q;
     if (q >= html.size() || html[q] != '=') continue;
     p = q + 1;
-    while (p < html.size() && IsSpace(html[p])) ++p;
+    while (p < html.size() && base::IsAsciiWhitespace(html[p])) ++p;
     if (p >= html.size()) break;
     size_t value_end;
     if (html[p] == '"' || html[p] == '\'') {
@@ -734,7 +733,8 @@ TagEnd ScanAttributes(std::string_view html, size_t from) {
       t.identity.Add('\0');
       p = value_end + 1;
     } else {
-      while (p < html.size() && !IsSpace(html[p]) && html[p] != '>') t.identity.Add(html[p++]);
+      while (p < html.size() && !base::IsAsciiWhitespace(html[p]) && html[p] != '>')
+        t.identity.Add(html[p++]);
       t.identity.Add('\0');
     }
   }
@@ -785,11 +785,11 @@ NestingScan ScanNesting(std::string_view html, int max_depth) {
     size_t name_end = name_begin;
     KeyBuilder name;
     char short_name[10] = {};
-    while (name_end < html.size() && !IsSpace(html[name_end]) && html[name_end] != '/' &&
-           html[name_end] != '>') {
+    while (name_end < html.size() && !base::IsAsciiWhitespace(html[name_end]) &&
+           html[name_end] != '/' && html[name_end] != '>') {
       if (name_end - name_begin < sizeof short_name - 1)
-        short_name[name_end - name_begin] = Lower(html[name_end]);
-      name.Add(Lower(html[name_end++]));
+        short_name[name_end - name_begin] = base::AsciiLower(html[name_end]);
+      name.Add(base::AsciiLower(html[name_end++]));
     }
     const uint64_t key = name.key();
     const uint16_t flags = kTags.Find(key);

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::storage {
 

@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4), the content hash of exact-duplicate detection. Self-contained so storage
-// needs no crypto library; speed is not critical (one hash per stored page).
+// SHA-256 (FIPS 180-4), the content hash of exact-duplicate detection (store keys depend on it),
+// computed by OpenSSL's libcrypto rather than by hand.
 #pragma once
 
 #include <array>

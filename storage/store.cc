@@ -20,6 +20,8 @@
 #include <system_error>
 #include <thread>
 
+#include "base/hex.h"
+#include "base/time.h"
 #include "storage/encoding.h"
 #include "storage/fault_monitor.h"
 #include "storage/interrupted_creation.h"
@@ -58,12 +60,6 @@ const char* const kFamilies[] = {
 constexpr int kMaxStoryDistance = 2 * kMaxNearDuplicateDistance;
 // Near documents whose story is checked before a new document gives up and begins its own.
 constexpr size_t kMaxStoryCandidates = 16;
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Memtable insert hints (RocksDB keeps, per prefix, where the last key went in the skip list):
 // for families whose new keys land next to the previous ones, an insert then starts from there
@@ -137,16 +133,6 @@ rocksdb::Options StoreOptions(Store::Mode mode) {
     if (type == rocksdb::kZSTD) options.bottommost_compression = type;
   }
   return options;
-}
-
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (char c : bytes) {
-    hex.push_back(kHex[static_cast<uint8_t>(c) >> 4]);
-    hex.push_back(kHex[static_cast<uint8_t>(c) & 15]);
-  }
-  return hex;
 }
 
 }  // namespace
@@ -779,8 +765,8 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
   const std::string normalized = CollapseWhitespace(folded);
   const std::array<uint8_t, 32> digest = Sha256(normalized);
   const std::string fingerprint_key(digest.begin(), digest.end());
-  const std::string content_hash = HexEncode(fingerprint_key);
-  const int64_t now = page.fetched_at_us != 0 ? page.fetched_at_us : NowMicros();
+  const std::string content_hash = base::HexEncode(fingerprint_key);
+  const int64_t now = page.fetched_at_us != 0 ? page.fetched_at_us : base::NowMicros();
 
   std::lock_guard<std::mutex> lock(write_mutex_);
   auto url_value = Get(kUrlsFamily, page.url);
@@ -2217,7 +2203,7 @@ Result<Store::RepairReport> Store::Repair(const std::string& dir) {
       auto damage = ScanWriteAheadLogs(db_path.string(), [](const std::string&) {});
       if (!damage.ok()) return damage.status();
       const fs::path saved =
-          fs::path(dir) / ("store-damaged-wal-" + std::to_string(NowMicros() / 1000000));
+          fs::path(dir) / ("store-damaged-wal-" + std::to_string(base::NowMicros() / 1000000));
       fs::create_directories(saved, ec);
       for (const std::string& file : damage->files_from_damage) {
         if (!ec) fs::copy_file(file, saved / fs::path(file).filename(), ec);

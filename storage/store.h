@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "config/status.h"
+#include "base/status.h"
 #include "storage/storage_fault.h"
 
 namespace rocksdb {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "config/status.h"
+#include "base/status.h"
 
 namespace kuzet::storage {
 

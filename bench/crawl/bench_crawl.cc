@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "crawler/crawler.h"
-#include "crawler/url.h"
+#include "url/url.h"
 
 namespace {
 
@@ -35,7 +35,7 @@ std::vector<std::string> ExtractLinks(const std::string& body, const std::string
   std::vector<std::string> links;
   for (auto it = std::sregex_iterator(body.begin(), body.end(), href); it != std::sregex_iterator();
        ++it) {
-    auto absolute = kuzet::crawler::Resolve(base, (*it)[1].str());
+    auto absolute = kuzet::url::Resolve(base, (*it)[1].str());
     if (absolute.ok()) links.push_back(*absolute);
   }
   return links;
@@ -171,7 +171,7 @@ void BenchCanonicalize() {
   int ok = 0;
   auto start = Clock::now();
   for (int r = 0; r < rounds; ++r) {
-    for (const std::string& link : links) ok += kuzet::crawler::Canonicalize(link).ok();
+    for (const std::string& link : links) ok += kuzet::url::Canonicalize(link).ok();
   }
   double kuzet_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   int peer_ok = 0;

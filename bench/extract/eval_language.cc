@@ -46,6 +46,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "extractor/extractor.h"
 #include "extractor/language.h"
 
@@ -214,7 +215,7 @@ std::string HtmlLang(std::string_view html) {
   if (attr == std::string_view::npos || attr > end) return {};
   std::string lang;
   for (size_t i = attr + 6; i < end && std::isalpha(static_cast<unsigned char>(html[i])); ++i)
-    lang += static_cast<char>(std::tolower(static_cast<unsigned char>(html[i])));
+    lang += kuzet::base::AsciiLower(html[i]);
   return lang;
 }
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "storage/simhash.h"
 #include "storage/store.h"
 
@@ -74,7 +75,7 @@ std::set<std::string> WordSet(const std::string& text) {
   for (char c : text + " ") {
     unsigned char u = static_cast<unsigned char>(c);
     if (std::isalnum(u) || u >= 0x80) {
-      word.push_back(static_cast<char>(std::tolower(u)));
+      word.push_back(kuzet::base::AsciiLower(c));
     } else if (!word.empty()) {
       if (word.size() > 2) words.insert(word);
       word.clear();

@@ -2,13 +2,9 @@
 
 #include <algorithm>
 
+#include "base/strings.h"
+
 namespace kuzet::keywords {
-
-namespace {
-
-bool IsTrimmable(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-}  // namespace
 
 Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker, int32_t u16_begin,
                     int32_t u16_end) {
@@ -21,8 +17,8 @@ Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker
   std::string_view text = index.utf8();
   const size_t begin = index.ByteOffset(u16_begin), end = index.ByteOffset(u16_end);
   size_t left = std::min(index.ByteOffset(s), begin), right = std::max(index.ByteOffset(e), end);
-  while (left < begin && IsTrimmable(text[left])) ++left;
-  while (right > end && IsTrimmable(text[right - 1])) --right;
+  while (left < begin && base::IsAsciiWhitespace(text[left])) ++left;
+  while (right > end && base::IsAsciiWhitespace(text[right - 1])) --right;
 
   if (right - left > kMaxSnippetBytes) {
     // Centre the window on the match, give unused room on one side to the other, then snap

@@ -15,6 +15,7 @@
 #include "alert/header_field.h"
 #include "alert/mail_address.h"
 #include "alert/untrusted_text.h"
+#include "base/escape.h"
 #include "tests/alert/child_process.h"
 #include "tests/alert/mail_parser.h"
 
@@ -160,7 +161,8 @@ TEST_P(SubjectTest, FoldedWordsStayWithinLimitsAndWholeCharacters) {
         }
       }
     }
-    EXPECT_EQ(ValidUtf8(decoded), decoded) << "encoded-word splits a UTF-8 sequence: " << payload;
+    EXPECT_EQ(base::ToValidUtf8(decoded), decoded)
+        << "encoded-word splits a UTF-8 sequence: " << payload;
     pos = end;
     ++words;
   }

@@ -92,12 +92,12 @@ int Main(int argc, char** argv) {
   alert::DeliveryWorker worker(outbox, std::move(options).value());
   // Passes like the daemon's until nothing is due (bounded: 60 passes, 100 ms apart).
   for (int pass = 0; pass < 60; ++pass) {
-    auto stats = worker.RunOnce(alert::NowMicros());
+    auto stats = worker.RunOnce(base::NowMicros());
     if (!stats.ok()) {
       std::fprintf(stderr, "%s\n", stats.status().message().c_str());
       return 1;
     }
-    auto due = (*store)->DueAlerts(alert::NowMicros(), 1);
+    auto due = (*store)->DueAlerts(base::NowMicros(), 1);
     if (due.ok() && due->empty()) return 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "app/mention_format.h"
-#include "app/output_text.h"
+#include "base/escape.h"
 
 namespace kuzet::app {
 namespace {
@@ -208,7 +208,7 @@ TEST(HostileTitleTest, AnyStringGivesWellFormedAtom) {
                                   << "\ntitle bytes: " << Hex(m.title) << "\n"
                                   << xml;
     ASSERT_EQ(feed.summaries.size(), 1u);
-    if (XmlText(m.snippet).find("\xEF\xBF\xBD") == std::string::npos &&
+    if (base::XmlEscape(m.snippet).find("\xEF\xBF\xBD") == std::string::npos &&
         m.snippet.find("\xEF\xBF\xBD") == std::string::npos) {
       EXPECT_EQ(feed.summaries[0], m.snippet) << "case " << i << ": " << Hex(m.snippet);
       ++exact;
@@ -241,7 +241,7 @@ TEST(HostileTitleTest, AnyStringGivesSafeTableAndCsv) {
     m.snippet_mark_begin = size / 3;
     m.snippet_mark_end = size - size / 3;
     std::string table = FormatMentionTable({m}, "[", "]");
-    EXPECT_EQ(ToValidUtf8(table), table) << "case " << i << ": " << Hex(table);
+    EXPECT_EQ(base::ToValidUtf8(table), table) << "case " << i << ": " << Hex(table);
     EXPECT_FALSE(bidi_or_c1(table)) << "case " << i << ": " << Hex(table);
     for (char c : table) {
       unsigned char u = static_cast<unsigned char>(c);
@@ -249,8 +249,8 @@ TEST(HostileTitleTest, AnyStringGivesSafeTableAndCsv) {
       ASSERT_NE(u, 0x7F) << "case " << i;
     }
     for (const std::string& field : {m.title, m.snippet, m.site_id, m.url}) {
-      std::string cell = CsvField(field);
-      EXPECT_EQ(ToValidUtf8(cell), cell) << Hex(field);
+      std::string cell = base::CsvField(field);
+      EXPECT_EQ(base::ToValidUtf8(cell), cell) << Hex(field);
       std::string value = cell;  // unquoted
       if (!value.empty() && value.front() == '"') value = value.substr(1, value.size() - 2);
       EXPECT_TRUE(value.empty() ||
@@ -278,7 +278,7 @@ TEST(CsvInjectionTest, FormulaCellsAreNeutralized) {
       {"", ""},
       {"bad \xFF byte", "bad \xEF\xBF\xBD byte"},
   };
-  for (const Case& c : cases) EXPECT_EQ(CsvField(c.cell), c.field) << Hex(c.cell);
+  for (const Case& c : cases) EXPECT_EQ(base::CsvField(c.cell), c.field) << Hex(c.cell);
 
   // And in a whole export: the title and snippet cells.
   std::string csv = FormatMentionCsv({MentionWith("=1+1", "@cmd")});

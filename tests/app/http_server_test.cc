@@ -92,7 +92,7 @@ class HttpServerTest : public ::testing::Test {
     auto store = storage::Store::Open(data_dir_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     writer_ = std::move(store).value();
-    base_us_ = NowMicros() - 3600LL * 1000000;  // an hour ago
+    base_us_ = base::NowMicros() - 3600LL * 1000000;  // an hour ago
     for (const auto& page : testing::SamplePages(base_us_)) {
       auto put = writer_->PutPage(page);
       ASSERT_TRUE(put.ok()) << put.status().message();
@@ -231,7 +231,7 @@ TEST_F(HttpServerTest, BearerTokenGuardsDataButNotThePage) {
 TEST_F(HttpServerTest, SeesTheWritersNewPages) {
   StartServer();
   EXPECT_EQ(GetJson("/api/mentions")["mentions"].size(), 5u);
-  ASSERT_TRUE(writer_->PutPage(testing::NumberedPage(1, NowMicros())).ok());
+  ASSERT_TRUE(writer_->PutPage(testing::NumberedPage(1, base::NowMicros())).ok());
   size_t seen = 0;
   for (int i = 0; i < 50 && seen != 6; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(60));

@@ -36,7 +36,7 @@ class SlowResponseReadersTest : public ServedStoreTest {
       ASSERT_TRUE((*store)
                       ->PutPage(MakePage("steppe", "http://steppe.test/big/" + std::to_string(i),
                                          "Big " + std::to_string(i), "en", text,
-                                         {{"zhanaozen", "Zhanaozen"}}, app::NowMicros() - i))
+                                         {{"zhanaozen", "Zhanaozen"}}, base::NowMicros() - i))
                       .ok());
     }
   }

@@ -25,7 +25,7 @@ class ServedStoreTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     auto store = storage::Store::Open((dir_ / "data").string());
     ASSERT_TRUE(store.ok()) << store.status().message();
-    for (const auto& page : SamplePages(app::NowMicros() - 3600LL * 1000000)) {
+    for (const auto& page : SamplePages(base::NowMicros() - 3600LL * 1000000)) {
       ASSERT_TRUE((*store)->PutPage(page).ok());
     }
   }

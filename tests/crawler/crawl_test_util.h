@@ -21,8 +21,8 @@
 
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
-#include "crawler/url.h"
 #include "tests/crawler/test_server.h"
+#include "url/url.h"
 
 namespace kuzet::crawler::testing {
 
@@ -56,7 +56,7 @@ class RecordingHandler : public CrawlHandler {
     const std::string& body = page.response.body;
     for (auto it = std::sregex_iterator(body.begin(), body.end(), href);
          it != std::sregex_iterator(); ++it) {
-      Result<std::string> absolute = Resolve(page.response.final_url, (*it)[1].str());
+      Result<std::string> absolute = url::Resolve(page.response.final_url, (*it)[1].str());
       if (absolute.ok()) links.push_back(*absolute);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));  // widen any overlap window

@@ -15,9 +15,9 @@
 #include <set>
 #include <thread>
 
-#include "crawler/url.h"
 #include "tests/crawler/crawl_test_util.h"
 #include "tests/crawler/test_server.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 namespace {

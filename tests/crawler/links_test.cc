@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "crawler/url.h"
+#include "url/url.h"
 
 namespace kuzet::crawler {
 namespace {
@@ -80,7 +80,8 @@ TEST(ScanLinksTest, FastPathAgreesWithResolve) {
     for (const std::string& ref : refs) {
       Links links = ScanLinks("<a href=\"" + ref + "\">x</a>", base);
       ASSERT_EQ(links.size(), 1u) << base << " " << ref;
-      EXPECT_EQ(*Canonicalize(links[0]), *Canonicalize(*Resolve(base, ref))) << base << " " << ref;
+      EXPECT_EQ(*url::Canonicalize(links[0]), *url::Canonicalize(*url::Resolve(base, ref)))
+          << base << " " << ref;
     }
   }
 }

@@ -1,10 +1,10 @@
-#include "extractor/url_resolver.h"
+#include "url/resolver.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace kuzet::extractor {
+namespace kuzet::url {
 namespace {
 
 struct ResolveCase {
@@ -64,4 +64,4 @@ TEST(UrlResolverTest, BaseHrefIsResolvedAgainstThePage) {
 }
 
 }  // namespace
-}  // namespace kuzet::extractor
+}  // namespace kuzet::url
