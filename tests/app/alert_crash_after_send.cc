@@ -18,6 +18,7 @@
 #include "alert/channel.h"
 #include "alert/delivery_worker.h"
 #include "app/alert_delivery.h"
+#include "base/time.h"
 #include "config/config.h"
 #include "storage/store.h"
 
