@@ -27,6 +27,7 @@
 #include "base/escape.h"
 #include "base/hex.h"
 #include "base/strings.h"
+#include "base/time.h"
 #include "storage/store.h"
 #include "url/address.h"
 
@@ -217,7 +218,7 @@ class HttpServer::Impl {
   int port = 0;
   RequestCounters counters;
   RateLimitedLog library_log;
-  double start_time_seconds = static_cast<double>(NowMicros()) / 1e6;
+  double start_time_seconds = static_cast<double>(base::NowMicros()) / 1e6;
 
   std::mutex catch_up_mu;
   std::chrono::steady_clock::time_point last_catch_up{};
@@ -241,7 +242,7 @@ class HttpServer::Impl {
       return;
     }
     last_catch_up = now;
-    last_catch_up_us.store(NowMicros());
+    last_catch_up_us.store(base::NowMicros());
   }
 
   // RFC 6750 §2.1: "Bearer" (any case), one space, the token exactly as configured.
@@ -266,7 +267,7 @@ class HttpServer::Impl {
   Reply Mentions(const ParamList& params) {
     auto parsed =
         ParseMentionParams(params, {"since", "until", "rule", "lang", "site", "limit", "before"},
-                           NowMicros(), kMaxApiLimit);
+                           base::NowMicros(), kMaxApiLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
       return ErrorReply(400, error->message, error->parameter);
     }
@@ -295,7 +296,7 @@ class HttpServer::Impl {
 
   Reply Feed(const ParamList& params) {
     auto parsed =
-        ParseMentionParams(params, {"rule", "lang", "site", "limit"}, NowMicros(), kMaxFeedLimit);
+        ParseMentionParams(params, {"rule", "lang", "site", "limit"}, base::NowMicros(), kMaxFeedLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
       return ErrorReply(400, error->message, error->parameter);
     }
@@ -318,7 +319,7 @@ class HttpServer::Impl {
     auto stories = LoadStoryPlaces(*store, page->mentions);
     if (!stories.ok()) return ErrorReply(500, stories.status().message());
     Reply reply;
-    reply.body = FormatMentionAtom(page->mentions, feed_id, title, NowMicros(), &*stories);
+    reply.body = FormatMentionAtom(page->mentions, feed_id, title, base::NowMicros(), &*stories);
     reply.content_type = "application/atom+xml; charset=utf-8";
     return reply;
   }
@@ -338,7 +339,7 @@ class HttpServer::Impl {
     snapshot.connections_cut_off = deadlines.cut_off();
     int64_t caught_up = last_catch_up_us.load();
     snapshot.catch_up_age_seconds =
-        caught_up == 0 ? 0 : static_cast<double>(NowMicros() - caught_up) / 1e6;
+        caught_up == 0 ? 0 : static_cast<double>(base::NowMicros() - caught_up) / 1e6;
     snapshot.process_start_time_seconds = start_time_seconds;
     if (options.pipeline_metrics != nullptr)
       snapshot.pipeline = options.pipeline_metrics->Snapshot();
@@ -562,7 +563,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   if (!listen_fd.ok()) return listen_fd.status();
   impl->port = BoundPort(*listen_fd);
   impl->last_catch_up = std::chrono::steady_clock::now();
-  impl->last_catch_up_us.store(NowMicros());  // Open read the writer's state just now
+  impl->last_catch_up_us.store(base::NowMicros());  // Open read the writer's state just now
   Status started = impl->StartDaemon(*listen_fd);
   if (!started.ok()) {
     if (fcntl(*listen_fd, F_GETFD) != -1) close(*listen_fd);

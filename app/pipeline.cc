@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "app/time_bound.h"
+#include "base/time.h"
 #include "extractor/extractor.h"
 #include "extractor/page_budget.h"
 #include "url/url.h"
@@ -150,7 +150,7 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
 
 void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
   const crawler::FetchResponse& response = page.response;
-  Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), NowMicros(),
+  Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), base::NowMicros(),
                                 response.Header("etag"), response.Header("last-modified"));
   if (!s.ok()) spdlog::error("site {}: {}: {}", page.site->id, page.url, s.message());
 }
@@ -214,7 +214,7 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   }
 
   storage::PageInput& input = analyzed->input;
-  input.fetched_at_us = NowMicros();
+  input.fetched_at_us = base::NowMicros();
   auto put = store_.PutPage(input);
   if (!put.ok()) {
     ++counters.errors;

@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/mention_format.h"
 #include "app/time_bound.h"
+#include "base/time.h"
 #include "config/config.h"
 #include "storage/read_cursors.h"
 #include "storage/store.h"

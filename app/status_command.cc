@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/mention_format.h"
 #include "app/time_bound.h"
+#include "base/time.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"

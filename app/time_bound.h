@@ -6,13 +6,10 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "base/time.h"
 
 namespace kuzet::app {
 
 // Unix microseconds; now_us is the reference for relative bounds. The error names the option.
 Result<int64_t> ParseTimeBound(std::string_view option, std::string_view text, int64_t now_us);
-
-using base::NowMicros;  // app code calls it unqualified
 
 }  // namespace kuzet::app
