@@ -23,6 +23,7 @@
 
 #include "app/http_server.h"
 #include "app/time_bound.h"
+#include "base/time.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
 

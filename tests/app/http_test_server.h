@@ -12,6 +12,7 @@
 
 #include "app/http_server.h"
 #include "app/time_bound.h"
+#include "base/time.h"
 #include "tests/app/http_test_store.h"
 
 namespace kuzet::testing {
