@@ -150,7 +150,13 @@ int main(int argc, char** argv) {
   test_alert_cmd->add_option("rule", test_alert.rule_id, "Rule id")->required();
   test_alert_cmd->add_option("-c,--config", test_alert.config_path, "Config file");
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; every usage error exits 2, as the man page says
+    // (CLI11's own codes, 100-120, would read as failures of the command itself).
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
   if (auto format = ParseLogFormat(log_format)) SetLogFormat(*format);
 
   // Commands that need a store or rules and were given neither --config nor --data-dir.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -63,6 +64,26 @@ TEST_F(CliToolsTest, MatchUsesTheConfigsRulesAndExitsOneWhenNothingMatches) {
   Output bad = Kuzet("match --term '/(unclosed/' --text x 2>&1");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.out.find("--term"), std::string::npos) << bad.out;
+}
+
+// Usage errors exit 2 (kuzet(1), EXIT STATUS), never the parser's own 100-120 codes, which a
+// script would read as the command's failure; --help and --version exit 0.
+TEST_F(CliToolsTest, UsageErrorsExitTwoAndHelpExitsZero) {
+  struct Case {
+    std::string args;
+    int exit_code;
+  };
+  for (const Case& c : std::vector<Case>{{"mentions --bogus", 2},
+                                         {"no-such-command", 2},
+                                         {"", 2},
+                                         {"mentions --limit 0", 2},
+                                         {"mentions --format xml", 2},
+                                         {"--help", 0},
+                                         {"mentions --help", 0},
+                                         {"--version", 0}}) {
+    Output r = Kuzet(c.args + " 2>&1");
+    EXPECT_EQ(r.exit_code, c.exit_code) << "kuzet " << c.args << "\n" << r.out;
+  }
 }
 
 TEST_F(CliToolsTest, ExtractReadsGzipFilesAndPrintsOneJsonObjectPerInput) {
