@@ -14,6 +14,7 @@
 #include <array>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -214,6 +215,12 @@ class Store::Impl {
   Status CheckFormatAndLoadCounters();
   // Writes the stories' time index for a store made before it existed (once).
   Status BackfillStoryTimeIndex();
+  // Writes, once, an index over every mention for a store made before it existed: `index` puts
+  // one mention's entries (`record` is its encoded form) into the batch, which also writes
+  // `marker`, so a crash before the end leaves the whole index to be built again.
+  Status BackfillMentionIndex(
+      std::string_view marker, std::string_view what,
+      const std::function<Status(Mention&, std::string_view record, rocksdb::WriteBatch&)>& index);
   // Writes the rules' by-id entries for a store made before they existed (once).
   Status BackfillRuleIdIndex();
   // Writes every story's count record for a store made before they existed (once).
@@ -1397,8 +1404,10 @@ Status Store::Impl::BackfillStoryTimeIndex() {
   return WriteBatch(batch, "cannot index the stories by time", true);
 }
 
-Status Store::Impl::BackfillRuleIdIndex() {
-  auto done = Get(kMetaFamily, kRuleIdIndexKey);
+Status Store::Impl::BackfillMentionIndex(
+    std::string_view marker, std::string_view what,
+    const std::function<Status(Mention&, std::string_view record, rocksdb::WriteBatch&)>& index) {
+  auto done = Get(kMetaFamily, marker);
   if (!done.ok()) return done.status();
   if (done->has_value()) return Status::Ok();
   rocksdb::WriteBatch batch;
@@ -1408,12 +1417,21 @@ Status Store::Impl::BackfillRuleIdIndex() {
     if (!DecodeMention(it->value().ToStringView(), m)) {
       return Error(Status::Code::kCorruption, "mention record is malformed");
     }
-    batch.Put(Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id),
-              EncodeIndexValue(m.site_id, m.lang) + std::string(it->value().ToStringView()));
+    if (Status s = index(m, it->value().ToStringView(), batch); !s.ok()) return s;
   }
   if (!it->status().ok()) return Error(it->status(), "cannot read the mentions");
-  batch.Put(Family(kMetaFamily), kRuleIdIndexKey, "");
-  return WriteBatch(batch, "cannot index the mentions by rule and id", true);
+  batch.Put(Family(kMetaFamily), marker, "");
+  return WriteBatch(batch, "cannot index the mentions " + std::string(what), true);
+}
+
+Status Store::Impl::BackfillRuleIdIndex() {
+  return BackfillMentionIndex(
+      kRuleIdIndexKey, "by rule and id",
+      [this](Mention& m, std::string_view record, rocksdb::WriteBatch& batch) {
+        batch.Put(Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id),
+                  EncodeIndexValue(m.site_id, m.lang) + std::string(record));
+        return Status::Ok();
+      });
 }
 
 Status Store::Impl::BackfillStoryCounts() {
@@ -1578,23 +1596,14 @@ bool MatchesFilters(const Mention& m, const MentionQuery& q) {
 }  // namespace
 
 Status Store::Impl::BackfillStoryMentionIndex() {
-  auto done = Get(kMetaFamily, kStoryMentionIndexKey);
-  if (!done.ok()) return done.status();
-  if (done->has_value()) return Status::Ok();
-  rocksdb::WriteBatch batch;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kMentionsFamily)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    Mention m;
-    if (!DecodeMention(it->value().ToStringView(), m)) {
-      return Error(Status::Code::kCorruption, "mention record is malformed");
-    }
-    if (Status s = FillStory(m); !s.ok()) return s;
-    batch.Put(Family(kStoriesFamily), StoryMentionKey(m.story_id, m.found_at_us, m.id),
-              EncodeIndexValue(m.site_id, m.lang));
-  }
-  if (!it->status().ok()) return Error(it->status(), "cannot read the mentions");
-  batch.Put(Family(kMetaFamily), kStoryMentionIndexKey, "");
-  return WriteBatch(batch, "cannot index the mentions by story", true);
+  return BackfillMentionIndex(
+      kStoryMentionIndexKey, "by story",
+      [this](Mention& m, std::string_view, rocksdb::WriteBatch& batch) {
+        if (Status s = FillStory(m); !s.ok()) return s;
+        batch.Put(Family(kStoriesFamily), StoryMentionKey(m.story_id, m.found_at_us, m.id),
+                  EncodeIndexValue(m.site_id, m.lang));
+        return Status::Ok();
+      });
 }
 
 Result<std::vector<Mention>> Store::Impl::StoryMentions(const MentionQuery& query) const {
