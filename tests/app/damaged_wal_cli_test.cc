@@ -30,20 +30,7 @@ TEST(DamagedWalCliTest, CommandsRefuseADamagedLogAndRepairSaysWhatWasLost) {
   fs::create_directories(dir);
   NewsSite site(0ms);
   const std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << "[settings]\ndata_dir = \"" << (dir / "data").string() << R"("
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-
-[[sites]]
-id = "news"
-feeds = [")" << site.Url("/feed.xml")
-                        << R"("]
-interval = "1h"
-
-[[rules]]
-id = "zhanaozen"
-terms = ["Zhanaozen"]
-)";
+  testing::WriteNewsConfig(config, (dir / "data").string(), site, "1h");
   auto crawled = testing::RunKuzet("crawl --once --config " + config + " 2>&1");
   ASSERT_EQ(crawled.exit_code, 0) << crawled.out;
   ASSERT_EQ(StoredPaths(config).size(), static_cast<size_t>(kArticles));

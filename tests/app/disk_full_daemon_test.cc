@@ -46,22 +46,8 @@ TEST(DiskFullDaemonTest, FullDiskPausesTheDaemonWhichResumesWhenSpaceReturnsLosi
 
   NewsSite site(100ms);
   const std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << "[settings]\ndata_dir = \"" << (disk / "data").string() << R"("
-per_host_delay = "0s"
-per_host_connections = 1
-concurrency = 1
-allow_private_hosts = ["127.0.0.1"]
-
-[[sites]]
-id = "news"
-feeds = [")" << site.Url("/feed.xml")
-                        << R"("]
-interval = "1h"
-
-[[rules]]
-id = "zhanaozen"
-terms = ["Zhanaozen"]
-)";
+  testing::WriteNewsConfig(config, (disk / "data").string(), site, "1h",
+                           "per_host_connections = 1\nconcurrency = 1\n");
   const std::string log = (dir / "daemon.log").string();
   pid_t pid = testing::StartKuzetRun(config, log);
   ASSERT_GT(pid, 0);

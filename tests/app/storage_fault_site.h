@@ -5,6 +5,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -90,6 +91,19 @@ inline bool WaitFor(const std::function<bool()>& done, std::chrono::seconds time
     std::this_thread::sleep_for(50ms);
   }
   return done();
+}
+
+// Writes a config at `config` that crawls `site` into `data_dir` with one rule (zhanaozen);
+// `settings` are extra [settings] lines, `interval` the site's.
+inline void WriteNewsConfig(const std::string& config, const std::string& data_dir,
+                            const NewsSite& site, const std::string& interval,
+                            const std::string& settings = "") {
+  std::ofstream(config) << "[settings]\ndata_dir = \"" << data_dir << "\"\n"
+                        << "per_host_delay = \"0s\"\n"
+                        << settings << "allow_private_hosts = [\"127.0.0.1\"]\n\n"
+                        << "[[sites]]\nid = \"news\"\nfeeds = [\"" << site.Url("/feed.xml")
+                        << "\"]\ninterval = \"" << interval << "\"\n\n"
+                        << "[[rules]]\nid = \"zhanaozen\"\nterms = [\"Zhanaozen\"]\n";
 }
 
 }  // namespace kuzet::testing
