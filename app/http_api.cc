@@ -131,8 +131,8 @@ SnippetParts SplitSnippet(const std::string& snippet, uint32_t mark_begin, uint3
           base::ToValidUtf8(snippet.substr(end))};
 }
 
-nlohmann::json MentionToApiJson(const storage::Mention& mention) {
-  nlohmann::json j = MentionToJson(mention);
+nlohmann::json MentionToApiJson(const storage::Mention& mention, const StoryPlacesById* stories) {
+  nlohmann::json j = MentionToJson(mention, stories);
   SnippetParts parts =
       SplitSnippet(mention.snippet, mention.snippet_mark_begin, mention.snippet_mark_end);
   j["snippet_parts"] = {{"before", parts.before}, {"match", parts.match}, {"after", parts.after}};

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/pipeline_metrics.h"
+#include "app/story_places.h"
 #include "base/status.h"
 #include "storage/store.h"
 
@@ -54,8 +55,10 @@ struct SnippetParts {
 };
 SnippetParts SplitSnippet(const std::string& snippet, uint32_t mark_begin, uint32_t mark_end);
 
-// MentionToJson plus "snippet_parts": {before, match, after}.
-nlohmann::json MentionToApiJson(const storage::Mention& mention);
+// MentionToJson (with also_at from `stories` when given) plus "snippet_parts": {before, match,
+// after}.
+nlohmann::json MentionToApiJson(const storage::Mention& mention,
+                                const StoryPlacesById* stories = nullptr);
 
 // Counters of served requests, by route and status, for /metrics.
 class RequestCounters {

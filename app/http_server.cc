@@ -278,8 +278,13 @@ class HttpServer::Impl {
       return ErrorReply(400, page.status().message(), "before");
     }
     if (!page.ok()) return ErrorReply(500, page.status().message());
+    // also_at: each story's newest other places, read once per story of the page (bounded).
+    auto stories = LoadStoryPlaces(*store, page->mentions);
+    if (!stories.ok()) return ErrorReply(500, stories.status().message());
     nlohmann::json mentions = nlohmann::json::array();
-    for (const storage::Mention& m : page->mentions) mentions.push_back(MentionToApiJson(m));
+    for (const storage::Mention& m : page->mentions) {
+      mentions.push_back(MentionToApiJson(m, &*stories));
+    }
     nlohmann::json body = {{"mentions", mentions}, {"next", nullptr}, {"next_before", nullptr}};
     if (page->next_before) {
       std::string cursor = std::to_string(*page->next_before);
@@ -295,8 +300,8 @@ class HttpServer::Impl {
   }
 
   Reply Feed(const ParamList& params) {
-    auto parsed =
-        ParseMentionParams(params, {"rule", "lang", "site", "limit"}, base::NowMicros(), kMaxFeedLimit);
+    auto parsed = ParseMentionParams(params, {"rule", "lang", "site", "limit"}, base::NowMicros(),
+                                     kMaxFeedLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
       return ErrorReply(400, error->message, error->parameter);
     }

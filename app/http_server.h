@@ -1,9 +1,10 @@
 // The HTTP API and web page: `kuzet serve`, and `kuzet run` when the config's [server] is enabled.
 //
 //   GET /                  a page listing mentions, with filters (no data in it: it calls the API)
-//   GET /api/mentions      JSON {mentions, next, next_before}, newest first; since, until, rule,
-//                          lang, site, limit (1..1000, default 50), before (a mention id: the
-//                          next page; `next` is the ready-made URL of the next page)
+//   GET /api/mentions      JSON {mentions, next, next_before}, newest first, each mention with
+//                          also_at (its story's 10 newest other places) and also_at_total;
+//                          since, until, rule, lang, site, limit (1..1000, default 50), before
+//                          (a mention id: the next page; `next` is the ready-made URL of it)
 //   GET /feed.atom         an Atom feed (RFC 4287, FormatMentionAtom) of the newest mentions;
 //                          rule, lang, site, limit
 //   GET /metrics           Prometheus text exposition format 0.0.4; under `kuzet run` also the

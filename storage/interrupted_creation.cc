@@ -58,9 +58,10 @@ Status ClearInterruptedCreation(const std::string& db_path) {
     if (ec) return Status::IOError("cannot remove " + entry.path().string() + ": " + ec.message());
   }
   if (ec) return Status::IOError("cannot list " + db_path + ": " + ec.message());
-  spdlog::warn("{}: a first start was interrupted before the database was complete (no CURRENT, "
-               "nothing written); creating it afresh",
-               db_path);
+  spdlog::warn(
+      "{}: a first start was interrupted before the database was complete (no CURRENT, "
+      "nothing written); creating it afresh",
+      db_path);
   return Status::Ok();
 }
 

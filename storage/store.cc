@@ -495,9 +495,10 @@ Status Store::Impl::Open(bool repair) {
       if (!cleared.ok()) return Error(Status::Code::kIOError, cleared.message());
     }
     if (mode_ == Mode::kReadOnly && IsInterruptedCreation(db_path)) {
-      return Error(Status::Code::kNotFound, "no Kuzet store here yet (its first start was "
-                                            "interrupted; the next `kuzet run` or `crawl` "
-                                            "creates it): run a crawl first");
+      return Error(Status::Code::kNotFound,
+                   "no Kuzet store here yet (its first start was "
+                   "interrupted; the next `kuzet run` or `crawl` "
+                   "creates it): run a crawl first");
     }
     if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
       return Error(Status::Code::kCorruption, MissingCurrentMessage(db_path));
@@ -1596,14 +1597,14 @@ bool MatchesFilters(const Mention& m, const MentionQuery& q) {
 }  // namespace
 
 Status Store::Impl::BackfillStoryMentionIndex() {
-  return BackfillMentionIndex(
-      kStoryMentionIndexKey, "by story",
-      [this](Mention& m, std::string_view, rocksdb::WriteBatch& batch) {
-        if (Status s = FillStory(m); !s.ok()) return s;
-        batch.Put(Family(kStoriesFamily), StoryMentionKey(m.story_id, m.found_at_us, m.id),
-                  EncodeIndexValue(m.site_id, m.lang));
-        return Status::Ok();
-      });
+  return BackfillMentionIndex(kStoryMentionIndexKey, "by story",
+                              [this](Mention& m, std::string_view, rocksdb::WriteBatch& batch) {
+                                if (Status s = FillStory(m); !s.ok()) return s;
+                                batch.Put(Family(kStoriesFamily),
+                                          StoryMentionKey(m.story_id, m.found_at_us, m.id),
+                                          EncodeIndexValue(m.site_id, m.lang));
+                                return Status::Ok();
+                              });
 }
 
 Result<std::vector<Mention>> Store::Impl::StoryMentions(const MentionQuery& query) const {

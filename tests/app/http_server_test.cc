@@ -183,6 +183,31 @@ TEST_F(HttpServerTest, NextLinksWalkEveryMentionOnce) {
   EXPECT_EQ(pages, 2);
 }
 
+// A story reprinted on 15 sites: each mention in the API names the 10 newest other places and
+// how many there are, never the whole list (issue #17: a listing costs what it shows).
+TEST_F(HttpServerTest, MentionsNameTheTenNewestOtherPlacesOfTheirStoryAndTheTotal) {
+  const std::string text =
+      "Oil workers in Zhanaozen went on strike in May 2011 demanding higher wages and safer work.";
+  for (int i = 0; i < 15; ++i) {
+    const std::string n = std::to_string(i);
+    auto put = writer_->PutPage(testing::MakePage("reprint" + n, "https://r" + n + ".kz/strike",
+                                                  "Strike", "en", text,
+                                                  {{"zhanaozen", "Zhanaozen"}}, base_us_ + 10 + i));
+    ASSERT_TRUE(put.ok()) << put.status().message();
+  }
+  StartServer();
+  auto [status, body] = Get("/api/mentions?rule=zhanaozen&site=reprint0");
+  ASSERT_EQ(status, 200) << body;
+  json page = json::parse(body, nullptr, false);
+  ASSERT_EQ(page["mentions"].size(), 1u) << body;
+  const json& mention = page["mentions"][0];
+  EXPECT_EQ(mention["url"], "https://r0.kz/strike");
+  EXPECT_EQ(mention["also_at_total"], 14);
+  ASSERT_EQ(mention["also_at"].size(), 10u);
+  EXPECT_EQ(mention["also_at"][0]["url"], "https://r14.kz/strike") << "newest first";
+  for (const json& place : mention["also_at"]) EXPECT_NE(place["url"], mention["url"]);
+}
+
 TEST_F(HttpServerTest, BadParametersGet400NamingTheParameter) {
   StartServer();
   for (const auto& [query, parameter] : std::vector<std::pair<std::string, std::string>>{
