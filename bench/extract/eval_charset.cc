@@ -53,6 +53,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/extract/corpus_files.h"
 #include "extractor/charset.h"
 #include "extractor/cyrillic_codepages.h"
 #include "extractor/extractor.h"
@@ -61,15 +62,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace ex = kuzet::extractor;
-
-bool ReadFile(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
+using kuzet::bench::ReadFile;
 
 std::string Lower(std::string s) {
   for (char& c : s) {

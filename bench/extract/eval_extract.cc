@@ -32,6 +32,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/extract/corpus_files.h"
 #include "extractor/extractor.h"
 #include "extractor/parsed_html.h"
 
@@ -39,26 +40,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-bool ReadGzip(const fs::path& path, std::string& out) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  out.clear();
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  gzclose(f);
-  return n >= 0;
-}
-
-bool ReadFile(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
+using kuzet::bench::ReadFile;
+using kuzet::bench::ReadGzip;
 
 // \w+ words as Python's re module finds them (Unicode letters, digits, underscore).
 std::vector<std::string> Words(std::string_view s) {

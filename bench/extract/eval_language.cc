@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "bench/extract/corpus_files.h"
 #include "extractor/extractor.h"
 #include "extractor/language.h"
 
@@ -54,6 +55,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using kuzet::bench::ReadFile;
+using kuzet::bench::ReadGzip;
 
 struct Sample {
   std::string id;    // source and position, hashed for the dev/held-out split
@@ -62,26 +65,6 @@ struct Sample {
   std::string text;
   bool page = false;  // text is an HTML page for Extract
 };
-
-bool ReadFile(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-bool ReadGzip(const fs::path& path, std::string& out) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  out.clear();
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  gzclose(f);
-  return n >= 0;
-}
 
 uint64_t Fnv1a(std::string_view s) {
   uint64_t h = 1469598103934665603ull;
