@@ -107,38 +107,6 @@ TEST(PagePipelineTest, RelCanonicalBecomesAnotherUrlOfTheDocumentAndIsNotFetched
   std::filesystem::remove_all(dir);
 }
 
-// Fault: a server sends a PDF as text/html. It must be skipped, not stored as a garbled
-// document, even though its bytes spell the rule's keyword.
-TEST(PagePipelineTest, BinaryBodyServedAsHtmlIsSkippedNotStored) {
-  std::string dir = (std::filesystem::temp_directory_path() /
-                     ("kuzet-pipeline-binary-" + std::to_string(getpid())))
-                        .string();
-  std::filesystem::remove_all(dir);
-  auto store = storage::Store::Open(dir);
-  ASSERT_TRUE(store.ok()) << store.status().message();
-  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
-  ASSERT_TRUE(matcher.ok());
-  PagePipeline pipeline(*matcher, **store);
-  config::Site site;
-  site.id = "vlast";
-  crawler::CrawledPage page;
-  page.site = &site;
-  page.url = "https://vlast.kz/report.pdf";
-  page.kind = crawler::PageKind::kLink;
-  page.response.final_url = page.url;
-  page.response.status = 200;
-  page.response.content_type = "text/html; charset=utf-8";
-  page.response.body = testing::PdfBytes();
-  EXPECT_TRUE(pipeline.OnPage(page).empty());
-  EXPECT_EQ(pipeline.counters().at("vlast").new_documents, 0);
-  EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 0);
-  auto state = (*store)->GetUrl(page.url);
-  ASSERT_TRUE(state.ok());
-  EXPECT_FALSE(state->has_value() && (*state)->doc_id != 0);
-  store->reset();
-  std::filesystem::remove_all(dir);
-}
-
 // A store in a temporary directory for one test.
 class StoreDir {
  public:
@@ -172,6 +140,24 @@ std::string ArticleHtml(const std::string& title, int paragraphs) {
         std::to_string(i) + ".</p>";
   }
   return html + "</article></body></html>";
+}
+
+// Fault: a server sends a PDF as text/html. It must be skipped, not stored as a garbled
+// document, even though its bytes spell the rule's keyword.
+TEST(PagePipelineTest, BinaryBodyServedAsHtmlIsSkippedNotStored) {
+  StoreDir dir;
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok());
+  PagePipeline pipeline(*matcher, dir.store());
+  config::Site site;
+  site.id = "vlast";
+  crawler::CrawledPage page = PageAt(site, "https://vlast.kz/report.pdf", testing::PdfBytes());
+  EXPECT_TRUE(pipeline.OnPage(page).empty());
+  EXPECT_EQ(pipeline.counters().at("vlast").new_documents, 0);
+  EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 0);
+  auto state = dir.store().GetUrl(page.url);
+  ASSERT_TRUE(state.ok());
+  EXPECT_FALSE(state->has_value() && (*state)->doc_id != 0);
 }
 
 TEST(PagePipelineTest, PageOverItsBudgetIsRecordedLoggedAndSkipped) {
