@@ -4,13 +4,16 @@
 // or for the documented refusal, with the old value still in force.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -238,11 +241,12 @@ class DaemonReloadFixture {
   void Write() { std::ofstream(ConfigPath(), std::ios::trunc) << config.Render(); }
 
   // Starts the daemon and waits for its first crawl to be served.
-  void Start() {
+  void Start(ServiceNotifier notifier = ServiceNotifier("")) {
     Write();
     DaemonOptions options;
     options.config_path = ConfigPath();
     options.take_signals = false;
+    options.notifier = std::move(notifier);
     auto daemon = Daemon::Create(std::move(options));
     ASSERT_TRUE(daemon.ok()) << daemon.status().message();
     daemon_ = std::move(daemon).value();
@@ -467,6 +471,60 @@ INSTANTIATE_TEST_SUITE_P(EverySection, DaemonReloadTest, ::testing::ValuesIn(kCa
                          [](const ::testing::TestParamInfo<ReloadCase>& info) {
                            return std::string(info.param.name);
                          });
+
+// An abstract datagram socket standing in for systemd's $NOTIFY_SOCKET.
+class NotifySocket {
+ public:
+  NotifySocket() : name_("@kuzet-daemon-notify-" + std::to_string(getpid())) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path + 1, name_.data() + 1, name_.size() - 1);
+    bound_ = bind(fd_, reinterpret_cast<sockaddr*>(&address),
+                  static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name_.size())) == 0;
+  }
+  ~NotifySocket() { close(fd_); }
+  bool bound() const { return bound_; }
+  const std::string& name() const { return name_; }
+  // Every datagram waiting now, but the watchdog's.
+  std::vector<std::string> Drain() {
+    std::vector<std::string> messages;
+    pollfd p{fd_, POLLIN, 0};
+    while (poll(&p, 1, 0) == 1) {
+      char buffer[4096];
+      ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+      if (n < 0) break;
+      std::string message(buffer, static_cast<size_t>(n));
+      if (message != "WATCHDOG=1") messages.push_back(message.substr(0, message.find('\n')));
+    }
+    return messages;
+  }
+
+ private:
+  std::string name_;
+  int fd_ = -1;
+  bool bound_ = false;
+};
+
+// systemd sees READY once started, RELOADING … READY around each reload (applied or refused),
+// and STOPPING when the shutdown begins.
+TEST(DaemonNotifyTest, TellsSystemdAboutStartReloadsAndStop) {
+  NotifySocket systemd;
+  ASSERT_TRUE(systemd.bound());
+  {
+    DaemonReloadFixture fixture("notify");
+    fixture.Start(ServiceNotifier(systemd.name()));
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    fixture.config.log_level = "debug";
+    fixture.Reload();  // applied
+    fixture.config.tail = "[[rules]]\nid = \"broken\"\nterms = 5\n";
+    fixture.Reload();  // refused
+    fixture.Stop();
+    EXPECT_TRUE(fixture.log->Contains("config not reloaded")) << fixture.log->Text();
+  }
+  EXPECT_EQ(systemd.Drain(), (std::vector<std::string>{"READY=1", "RELOADING=1", "READY=1",
+                                                       "RELOADING=1", "READY=1", "STOPPING=1"}));
+}
 
 }  // namespace
 }  // namespace kuzet::app
