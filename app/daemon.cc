@@ -166,8 +166,8 @@ void Daemon::Impl::Wait(milliseconds timeout) {
   (void)options.notifier.FeedWatchdog();  // a failure is logged by the notifier
   if (woken.reload) reload_pending_ = true;
   if (woken.stop && !stopping_) {
-    if (woken.signal != 0) {
-      spdlog::info("signal {}: finishing in-flight work, then exiting", woken.signal);
+    if (woken.stop_signal != 0) {
+      spdlog::info("signal {}: finishing in-flight work, then exiting", woken.stop_signal);
     } else {
       spdlog::info("stop requested: finishing in-flight work, then exiting");
     }

@@ -10,6 +10,9 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <thread>
+
+#include <spdlog/spdlog.h>
 
 namespace kuzet::app {
 
@@ -72,8 +75,11 @@ DaemonEvents::Woken DaemonEvents::Wait(std::chrono::milliseconds timeout) {
     int waited = static_cast<int>(std::max<int64_t>(timeout.count(), 0));
     int ready = poll(fds, signal_fd_ >= 0 ? 2 : 1, waited);
     if (ready < 0 && errno != EINTR) {
-      // Nothing a retry would fix; the caller's loop comes back within its timeout anyway.
-      return woken;
+      // Only a lack of kernel memory makes poll fail on two good descriptors: the wait becomes a
+      // plain sleep (signals and requests are then seen after it) rather than a busy loop.
+      spdlog::error("daemon: poll on the signal and wake-up descriptors failed: {}",
+                    std::strerror(errno));
+      std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds(1000)));
     }
   }
   char drain[64];
@@ -82,11 +88,11 @@ DaemonEvents::Woken DaemonEvents::Wait(std::chrono::milliseconds timeout) {
   if (signal_fd_ >= 0) {
     signalfd_siginfo info;
     while (read(signal_fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-      woken.signal = static_cast<int>(info.ssi_signo);
       if (info.ssi_signo == SIGHUP) {
         woken.reload = true;
       } else {
         woken.stop = true;
+        woken.stop_signal = static_cast<int>(info.ssi_signo);
       }
     }
   }

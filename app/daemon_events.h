@@ -31,7 +31,7 @@ class DaemonEvents {
 
   struct Woken {
     bool stop = false, reload = false;
-    int signal = 0;  // the last signal read (0: none), for the log
+    int stop_signal = 0;  // the SIGTERM or SIGINT read (0: none), for the log
   };
   // Waits until a request or signal is pending or `timeout` passes, and takes what is pending
   // (each request is reported once).
