@@ -213,6 +213,17 @@ nlohmann::json ApiMentions(int port, const std::string& query) {
   return body.is_object() ? body["mentions"] : nlohmann::json::array();
 }
 
+// What some cases add around the daemon: a second site, webhooks, a port held by the test.
+struct CaseExtras {
+  std::unique_ptr<ArticleSite> site_b;
+  std::unique_ptr<Webhook> dead_hook, live_hook;
+  int listener_fd = -1;
+  int other_port = 0;
+  ~CaseExtras() {
+    if (listener_fd >= 0) close(listener_fd);
+  }
+};
+
 // A running daemon over site "a" (an article about Zhanaozen), with [server] on a free port.
 class DaemonReloadFixture {
  public:
@@ -279,6 +290,7 @@ class DaemonReloadFixture {
   TestConfig config;
   int port = 0;
   std::shared_ptr<LogCapture> log;
+  CaseExtras extra;  // outlives the daemon: the destructor stops it first
 
  private:
   std::unique_ptr<Daemon> daemon_;
@@ -295,18 +307,6 @@ struct ReloadCase {
   // Waits for the effect (or refusal) and checks it.
   std::function<void(DaemonReloadFixture&)> expect;
 };
-
-// Shared by the cases that need them; each case's fixture is its own.
-struct CaseWorld {
-  std::unique_ptr<ArticleSite> site_b;
-  std::unique_ptr<Webhook> dead_hook, live_hook;
-  int listener_fd = -1;
-  int other_port = 0;
-  ~CaseWorld() {
-    if (listener_fd >= 0) close(listener_fd);
-  }
-};
-CaseWorld* world = nullptr;
 
 // A port held by a listening socket of the test (so nothing else can bind it).
 int HoldPort(int* fd) {
@@ -325,9 +325,9 @@ int HoldPort(int* fd) {
 const ReloadCase kCases[] = {
     {"sites_added_are_crawled", nullptr,
      [](DaemonReloadFixture& f) {
-       world->site_b = std::make_unique<ArticleSite>(
+       f.extra.site_b = std::make_unique<ArticleSite>(
            "Strikers in Zhanaozen gathered outside the akimat for a third day.");
-       f.config.sites.push_back(SiteTable("b", *world->site_b));
+       f.config.sites.push_back(SiteTable("b", *f.extra.site_b));
      },
      [](DaemonReloadFixture& f) {
        EXPECT_TRUE(WaitFor([&] { return ApiMentions(f.port, "site=b").size() >= 1; }))
@@ -335,9 +335,9 @@ const ReloadCase kCases[] = {
      }},
     {"rules_added_match_new_pages", nullptr,
      [](DaemonReloadFixture& f) {
-       world->site_b = std::make_unique<ArticleSite>(
+       f.extra.site_b = std::make_unique<ArticleSite>(
            "KazMunaiGas said on Tuesday that the subsidiary would review the wage demands.");
-       f.config.sites.push_back(SiteTable("b", *world->site_b));
+       f.config.sites.push_back(SiteTable("b", *f.extra.site_b));
        f.config.rules.push_back("[[rules]]\nid = \"kmg\"\nterms = [\"KazMunaiGas\"]\n");
      },
      [](DaemonReloadFixture& f) {
@@ -362,22 +362,22 @@ const ReloadCase kCases[] = {
      }},
     {"server_listen_moves_to_the_new_address", nullptr,
      [](DaemonReloadFixture& f) {
-       world->other_port = testing::FreePort();
-       f.config.listen = "127.0.0.1:" + std::to_string(world->other_port);
+       f.extra.other_port = testing::FreePort();
+       f.config.listen = "127.0.0.1:" + std::to_string(f.extra.other_port);
      },
      [](DaemonReloadFixture& f) {
-       EXPECT_EQ(f.daemon().http_port(), world->other_port);
-       EXPECT_GE(ApiMentions(world->other_port, "site=a").size(), 1u);
+       EXPECT_EQ(f.daemon().http_port(), f.extra.other_port);
+       EXPECT_GE(ApiMentions(f.extra.other_port, "site=a").size(), 1u);
        EXPECT_EQ(GetStatus(f.port, "/api/mentions"), -1) << "the old address still answers";
      }},
     {"server_listen_in_use_keeps_the_old_address", nullptr,
      [](DaemonReloadFixture& f) {
-       world->other_port = HoldPort(&world->listener_fd);
-       f.config.listen = "127.0.0.1:" + std::to_string(world->other_port);
+       f.extra.other_port = HoldPort(&f.extra.listener_fd);
+       f.config.listen = "127.0.0.1:" + std::to_string(f.extra.other_port);
      },
      [](DaemonReloadFixture& f) {
-       EXPECT_TRUE(f.log->Contains(
-           "[server] listen = \"127.0.0.1:" + std::to_string(world->other_port) + "\" not applied"))
+       EXPECT_TRUE(f.log->Contains("[server] listen = \"127.0.0.1:" +
+                                   std::to_string(f.extra.other_port) + "\" not applied"))
            << f.log->Text();
        EXPECT_TRUE(f.log->Contains("address already in use")) << f.log->Text();
        EXPECT_EQ(f.daemon().http_port(), f.port);
@@ -422,23 +422,23 @@ const ReloadCase kCases[] = {
      }},
     {"alerts_pending_go_out_through_the_new_webhook",
      [](DaemonReloadFixture& f) {
-       world->dead_hook = std::make_unique<Webhook>(500);
-       world->live_hook = std::make_unique<Webhook>(200);
-       f.config.webhook_url = world->dead_hook->Url();
+       f.extra.dead_hook = std::make_unique<Webhook>(500);
+       f.extra.live_hook = std::make_unique<Webhook>(200);
+       f.config.webhook_url = f.extra.dead_hook->Url();
      },
      [](DaemonReloadFixture& f) {
        // The alert is pending: the dead webhook refused it at least once.
-       ASSERT_TRUE(WaitFor([] { return !world->dead_hook->bodies().empty(); })) << f.log->Text();
-       f.config.webhook_url = world->live_hook->Url();
+       ASSERT_TRUE(WaitFor([&f] { return !f.extra.dead_hook->bodies().empty(); })) << f.log->Text();
+       f.config.webhook_url = f.extra.live_hook->Url();
      },
      [](DaemonReloadFixture& f) {
-       ASSERT_TRUE(WaitFor([] { return !world->live_hook->bodies().empty(); })) << f.log->Text();
-       auto alert = nlohmann::json::parse(world->live_hook->bodies()[0], nullptr, false);
-       EXPECT_EQ(alert.value("rule_id", ""), "zhanaozen") << world->live_hook->bodies()[0];
+       ASSERT_TRUE(WaitFor([&f] { return !f.extra.live_hook->bodies().empty(); })) << f.log->Text();
+       auto alert = nlohmann::json::parse(f.extra.live_hook->bodies()[0], nullptr, false);
+       EXPECT_EQ(alert.value("rule_id", ""), "zhanaozen") << f.extra.live_hook->bodies()[0];
        nlohmann::json mentions = ApiMentions(f.port, "site=a");
        ASSERT_EQ(mentions.size(), 1u);
        EXPECT_EQ(alert.value("id", ""), std::to_string(mentions[0]["id"].get<uint64_t>()))
-           << world->live_hook->bodies()[0];
+           << f.extra.live_hook->bodies()[0];
      }},
 };
 
@@ -450,8 +450,6 @@ class DaemonReloadTest : public ::testing::TestWithParam<ReloadCase> {};
 TEST_P(DaemonReloadTest, ChangeReloadObserve) {
   const ReloadCase& c = GetParam();
   setenv("KUZET_RELOAD_TEST_TOKEN", "reload-secret", 1);  // before any daemon thread
-  CaseWorld case_world;
-  world = &case_world;
   {
     DaemonReloadFixture fixture(c.name);
     if (c.before_start) c.before_start(fixture);
@@ -464,7 +462,6 @@ TEST_P(DaemonReloadTest, ChangeReloadObserve) {
       }
     }
   }
-  world = nullptr;
 }
 
 INSTANTIATE_TEST_SUITE_P(EverySection, DaemonReloadTest, ::testing::ValuesIn(kCases),
