@@ -50,7 +50,10 @@
 
 #include "base/status.h"
 #include "config/config.h"
-#include "storage/store.h"
+
+namespace kuzet::storage {
+class Store;
+}
 
 namespace kuzet::app {
 
@@ -85,8 +88,8 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
 
 class HttpServer {
  public:
-  // Opens the store, binds the address and serves on background threads until Stop(). A port in
-  // use is an IOError "address already in use: <listen>".
+  // Opens the store (unless options.store is given), binds the address and serves on background
+  // threads until Stop(). A port in use is an IOError "address already in use: <listen>".
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options);
   ~HttpServer();  // stops
   HttpServer(const HttpServer&) = delete;
