@@ -420,6 +420,18 @@ const ReloadCase kCases[] = {
        EXPECT_EQ(spdlog::get_level(), spdlog::level::info);
        EXPECT_TRUE(f.daemon().ready());
      }},
+    {"rule_that_does_not_compile_refuses_the_file", nullptr,
+     [](DaemonReloadFixture& f) {
+       f.config.log_level = "debug";
+       f.config.rules.push_back("[[rules]]\nid = \"badq\"\nquery = \"Zhanaozen AND (\"\n");
+     },
+     [](DaemonReloadFixture& f) {
+       EXPECT_TRUE(
+           f.log->Contains("config not reloaded, keeping the old one: " + f.ConfigPath() + ":"))
+           << f.log->Text();
+       EXPECT_TRUE(f.log->Contains("rules.badq: query")) << f.log->Text();
+       EXPECT_EQ(spdlog::get_level(), spdlog::level::info);
+     }},
     {"alerts_pending_go_out_through_the_new_webhook",
      [](DaemonReloadFixture& f) {
        f.extra.dead_hook = std::make_unique<Webhook>(500);
