@@ -47,7 +47,8 @@ Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& confi
 
 // The worker in a thread of its own beside the daemon's crawl, so a slow mail server never blocks
 // crawling. Destruction stops it (after the message in flight) and joins. The config is copied:
-// alert settings change on restart, not on SIGHUP.
+// on a reload the daemon replaces the whole thread (app/daemon.h); pending alerts wait in the
+// store's outbox meanwhile.
 class AlertThread {
  public:
   static Result<std::unique_ptr<AlertThread>> Start(const config::Config& config,

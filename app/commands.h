@@ -27,7 +27,8 @@ struct StatusOptions {
 };
 int StatusCommand(const StatusOptions& options);
 
-// The daemon: crawls each site when its interval is due, until SIGTERM/SIGINT; SIGHUP reloads.
+// The daemon (app/daemon.h): crawls each site when its interval is due, until SIGTERM/SIGINT;
+// SIGHUP reloads every section of the config.
 int RunCommand(const std::string& config_path);
 
 struct MentionsOptions {

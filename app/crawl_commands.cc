@@ -1,24 +1,17 @@
-// check-config, crawl --once and run: the commands that read the config and crawl.
-#include <signal.h>
-
+// check-config, crawl --once and run (over app/daemon.h): the commands that read the config and
+// crawl.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <future>
 #include <iostream>
-#include <map>
-#include <memory>
-#include <thread>
+#include <utility>
 
-#include <spdlog/spdlog.h>
-
-#include "app/alert_delivery.h"
 #include "app/commands.h"
-#include "app/http_server.h"
+#include "app/crawl_setup.h"
+#include "app/daemon.h"
+#include "app/data_dir_fault.h"
 #include "app/logging.h"
 #include "app/pipeline.h"
-#include "app/rules.h"
 #include "app/service_notify.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
@@ -28,24 +21,6 @@
 namespace kuzet::app {
 
 namespace {
-
-// Everything a crawl needs, built from one config; rebuilt whole on reload.
-struct CrawlSetup {
-  config::Config config;
-  keywords::Matcher matcher;
-};
-
-Result<CrawlSetup> LoadCrawlSetup(const std::string& path) {
-  auto config = config::LoadConfigFile(path);
-  if (!config.ok()) return config.status();
-  auto matcher = CompileRules(*config);
-  if (!matcher.ok()) return matcher.status();
-  return CrawlSetup{std::move(config).value(), std::move(matcher).value()};
-}
-
-PageLimits LimitsOf(const config::Settings& settings) {
-  return PageLimits{settings.page_cpu_budget, static_cast<size_t>(settings.page_memory_budget)};
-}
 
 Result<std::vector<config::Site>> SelectSites(const config::Config& config,
                                               const std::vector<std::string>& ids) {
@@ -89,25 +64,6 @@ void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pi
                 total.over_budget);
   }
 }
-
-// The store and the crawl state share the data dir's disk. A fatal fault of either comes before
-// a full disk: it is the one that decides what kuzet does.
-storage::StorageFault DataDirFault(const storage::Store& store, const crawler::CrawlState& state) {
-  storage::StorageFault store_fault = store.Fault(), state_fault = state.Fault();
-  if (store_fault.kind == storage::StorageFault::Kind::kFatal) return store_fault;
-  if (state_fault.kind == storage::StorageFault::Kind::kFatal) return state_fault;
-  return store_fault.ok() ? state_fault : store_fault;
-}
-
-std::string FatalStorageMessage(const storage::StorageFault& fault, const std::string& data_dir) {
-  return "storage failed, kuzet stops: " + fault.message +
-         ". Check the disk and the data dir. A damaged store must be restored from a backup (a "
-         "damaged write-ahead log alone is recovered by `kuzet repair --data-dir " +
-         data_dir + "`). The crawl queue is kept: the next start resumes it.";
-}
-
-// How often a paused daemon tries to resume writing on a full disk.
-constexpr std::chrono::seconds kDiskFullRetry(5);
 
 }  // namespace
 
@@ -162,182 +118,16 @@ int CrawlOnceCommand(const CrawlOptions& options) {
 }
 
 int RunCommand(const std::string& config_path) {
-  // Signals are taken synchronously with sigtimedwait, so no handler and no global flag is needed.
-  // They must be blocked before any thread starts, so every thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  DaemonOptions options;
+  options.config_path = config_path;
   // Type=notify under systemd (app/service_notify.h); read before any thread starts.
-  ServiceNotifier systemd = ServiceNotifier::FromEnvironment();
-
-  auto loaded = LoadCrawlSetup(config_path);
-  if (!loaded.ok()) {
-    std::cerr << loaded.status().message() << "\n";
+  options.notifier = ServiceNotifier::FromEnvironment();
+  auto daemon = Daemon::Create(std::move(options));  // takes the signals, before any thread
+  if (!daemon.ok()) {
+    std::cerr << daemon.status().message() << "\n";
     return 1;
   }
-  auto setup = std::make_unique<CrawlSetup>(std::move(loaded).value());
-  SetLogLevel(setup->config.settings.log_level);
-  auto store = storage::Store::Open(setup->config.settings.data_dir);
-  if (!store.ok()) {
-    std::cerr << store.status().message() << "\n";
-    return 1;
-  }
-  // The frontier, feed schedules and site status: a kill -9 resumes from the last fetch.
-  auto state = crawler::CrawlState::Open(crawler::CrawlStateDir(setup->config.settings.data_dir));
-  if (!state.ok()) {
-    std::cerr << state.status().message() << "\n";
-    return 1;
-  }
-  // One crawler per config: it keeps robots.txt (24 h) between rounds.
-  auto site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
-  // Counters of every crawl for the process life (/metrics); declared before the server that
-  // reads them, so it stops first.
-  PipelineMetrics metrics;
-  std::unique_ptr<HttpServer> http;  // [server] enabled: the HTTP API beside the crawl
-  if (setup->config.server.enabled) {
-    auto started = StartHttpServerFromConfig(setup->config, &metrics);
-    if (!started.ok()) {
-      std::cerr << started.status().message() << "\n";
-      return 1;
-    }
-    http = std::move(started).value();
-  }
-  // Alert delivery in its own thread (issue #8); stopped and joined before the store closes.
-  std::unique_ptr<AlertThread> alert_thread;
-  if (setup->config.alerts.enabled) {
-    auto started = AlertThread::Start(setup->config, **store);
-    if (!started.ok()) {
-      std::cerr << started.status().message() << "\n";
-      return 1;
-    }
-    alert_thread = std::move(started).value();
-  }
-  spdlog::info("kuzet running: {} sites, {} rules, data in {}", setup->config.sites.size(),
-               setup->config.rules.size(), setup->config.settings.data_dir);
-  (void)systemd.Ready();  // a failure is logged by the notifier; the daemon goes on
-
-  using Clock = std::chrono::steady_clock;
-  bool stopping = false;
-  bool reload = false;
-  int exit_code = 0;
-  const std::string data_dir = setup->config.settings.data_dir;
-
-  // Waits up to `timeout` for a signal; SIGTERM/SIGINT also stop the crawl in progress.
-  auto wait_for_signal = [&](std::chrono::milliseconds timeout) {
-    if (auto period = systemd.watchdog_period()) timeout = std::min(timeout, *period);
-    timespec ts{static_cast<time_t>(timeout.count() / 1000),
-                static_cast<long>(timeout.count() % 1000) * 1000000L};
-    int sig = sigtimedwait(&signals, nullptr, &ts);
-    (void)systemd.FeedWatchdog();  // a failure is logged by the notifier; the daemon goes on
-    if (sig == SIGTERM || sig == SIGINT) {
-      if (!stopping) {
-        spdlog::info("signal {}: finishing in-flight work, then exiting", sig);
-        (void)systemd.Stopping();  // a failure is logged by the notifier; the daemon goes on
-      }
-      stopping = true;
-      site_crawler->Stop();
-    } else if (sig == SIGHUP) {
-      reload = true;
-    }
-  };
-
-  while (!stopping) {
-    std::vector<config::Site> due =
-        site_crawler->DueSites(setup->config.sites, std::chrono::system_clock::now());
-    auto round_started = Clock::now();
-    if (!due.empty()) {
-      PagePipeline pipeline(setup->matcher, **store, LimitsOf(setup->config.settings), &metrics);
-      auto crawl = std::async(std::launch::async,
-                              [&]() { return site_crawler->CrawlOnce(due, pipeline, true); });
-      bool storage_stop = false;
-      while (crawl.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
-        wait_for_signal(std::chrono::milliseconds(200));
-        // A store that cannot keep what is fetched stops the crawl at once: fetches in flight are
-        // dropped (they stay in the crawl queue) rather than fetched for nothing.
-        if (!storage_stop && !DataDirFault(**store, **state).ok()) {
-          storage_stop = true;
-          site_crawler->Stop(std::chrono::milliseconds(0));
-        }
-      }
-      crawler::CrawlStats stats = crawl.get();
-      for (const config::Site& site : due) {
-        const SiteCounters& c =
-            pipeline.counters().count(site.id) ? pipeline.counters().at(site.id) : SiteCounters{};
-        spdlog::info(
-            "site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors ({} over budget)",
-            site.id, c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors,
-            c.over_budget);
-      }
-      spdlog::info(
-          "crawl of {} site(s): {} pages, {} feeds ({} not modified), {} resumed, {} bytes{}",
-          due.size(), stats.pages_fetched, stats.feeds_fetched, stats.not_modified, stats.resumed,
-          stats.bytes, stats.stopped ? "; stopped, the rest stays queued" : "");
-      if (alert_thread) alert_thread->Wake();  // new mentions are due now
-    }
-    if (reload) {
-      reload = false;
-      (void)systemd.Reloading();  // a failure is logged by the notifier; the daemon goes on
-      auto fresh = LoadCrawlSetup(config_path);
-      if (!fresh.ok()) {
-        spdlog::error("SIGHUP: config not reloaded, keeping the old one: {}",
-                      fresh.status().message());
-      } else {
-        if (fresh->config.settings.data_dir != setup->config.settings.data_dir) {
-          spdlog::warn("SIGHUP: data_dir changed; the new one is used after a restart");
-        }
-        setup = std::make_unique<CrawlSetup>(std::move(fresh).value());
-        site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
-        SetLogLevel(setup->config.settings.log_level);
-        spdlog::info("SIGHUP: config reloaded: {} sites, {} rules", setup->config.sites.size(),
-                     setup->config.rules.size());
-      }
-      (void)systemd.Ready();  // a failure is logged by the notifier; the daemon goes on
-    }
-    if (stopping) break;
-    if (storage::StorageFault fault = DataDirFault(**store, **state); !fault.ok()) {
-      if (fault.kind == storage::StorageFault::Kind::kFatal) {
-        spdlog::error("{}", FatalStorageMessage(fault, data_dir));
-        exit_code = 1;
-        break;
-      }
-      // A full disk: nothing is written until space returns; then the crawl goes on where it
-      // stopped (its queue holds what was not stored).
-      spdlog::error("{}; crawling paused, trying again every {} s", fault.message,
-                    kDiskFullRetry.count());
-      while (!stopping && fault.kind == storage::StorageFault::Kind::kDiskFull) {
-        wait_for_signal(kDiskFullRetry);
-        (*store)->ResumeWrites();
-        (*state)->ResumeWrites();
-        fault = DataDirFault(**store, **state);
-      }
-      if (stopping) break;
-      if (fault.kind == storage::StorageFault::Kind::kFatal) {
-        spdlog::error("{}", FatalStorageMessage(fault, data_dir));
-        exit_code = 1;
-        break;
-      }
-      spdlog::warn("space returned in {}: writing resumed, crawling again", data_dir);
-      // Stop() ended the last crawler for good; a new one resumes the queue.
-      site_crawler = std::make_unique<crawler::Crawler>(setup->config.settings, state->get());
-      continue;
-    }
-    // Sleep until the next site is due, waking at least once a minute and on any signal, and
-    // at least a second after the last round began (a site due again at once waits that long).
-    auto next = site_crawler->NextDue(setup->config.sites);
-    auto until_due = std::chrono::duration_cast<std::chrono::milliseconds>(
-        next - std::chrono::system_clock::now());
-    auto since_round =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - round_started);
-    auto delay = std::clamp(until_due, std::chrono::milliseconds(1000) - since_round,
-                            std::chrono::milliseconds(60000));
-    if (delay.count() > 0) wait_for_signal(delay);
-  }
-  alert_thread.reset();  // after the alert in flight
-  spdlog::info("kuzet stopped");
-  return exit_code;
+  return (*daemon)->Run();
 }
 
 }  // namespace kuzet::app

@@ -212,7 +212,8 @@ int BoundPort(int fd) {
 class HttpServer::Impl {
  public:
   HttpServerOptions options;
-  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<storage::Store> own_store;  // `kuzet serve`: a read-only instance of data_dir
+  storage::Store* store = nullptr;            // own_store, or the daemon's (options.store)
   ConnectionDeadlines deadlines;
   MHD_Daemon* daemon = nullptr;
   int port = 0;
@@ -232,6 +233,10 @@ class HttpServer::Impl {
   // Sees the writer's latest pages, at most once per interval; a request that finds another
   // thread catching up goes on with the state it has rather than wait.
   void MaybeCatchUp() {
+    if (own_store == nullptr) {  // the daemon's own store is always current
+      last_catch_up_us.store(base::NowMicros());
+      return;
+    }
     std::unique_lock<std::mutex> lock(catch_up_mu, std::try_to_lock);
     if (!lock.owns_lock()) return;
     auto now = std::chrono::steady_clock::now();
@@ -533,17 +538,6 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
   return options;
 }
 
-Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(
-    const config::Config& config, const PipelineMetrics* pipeline_metrics) {
-  auto options = HttpOptionsFromConfig(config.server, config.settings.data_dir, "", "");
-  if (!options.ok()) {
-    return Status::InvalidArgument("[server] in " + config.path + ": " +
-                                   options.status().message());
-  }
-  options->pipeline_metrics = pipeline_metrics;
-  return HttpServer::Start(*options);
-}
-
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HttpServer::~HttpServer() { Stop(); }
@@ -559,11 +553,15 @@ void HttpServer::Stop() {
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options) {
   auto address = url::ParseListenAddress(options.listen);
   if (!address.ok()) return address.status();
-  auto store = storage::Store::Open(options.data_dir, storage::Store::Mode::kReadOnly);
-  if (!store.ok()) return store.status();
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->store = std::move(store).value();
+  impl->store = options.store;
+  if (impl->store == nullptr) {
+    auto store = storage::Store::Open(options.data_dir, storage::Store::Mode::kReadOnly);
+    if (!store.ok()) return store.status();
+    impl->own_store = std::move(store).value();
+    impl->store = impl->own_store.get();
+  }
   auto listen_fd = OpenListenSocket(options.listen, *address, options.listen_backlog);
   if (!listen_fd.ok()) return listen_fd.status();
   impl->port = BoundPort(*listen_fd);

@@ -10,8 +10,10 @@
 //   GET /metrics           Prometheus text exposition format 0.0.4; under `kuzet run` also the
 //                          crawl's counters (app/pipeline_metrics.h), which `kuzet serve` lacks
 //
-// The server opens the store read-only (a RocksDB secondary) and catches up with the writer at
-// most every catch_up_interval, so it runs beside the daemon and never blocks its writes.
+// Where it reads: inside `kuzet run`, the daemon's own store (HttpServerOptions::store), so a
+// mention is served the moment it is stored and no second RocksDB instance is opened; in `kuzet
+// serve`, its own read-only instance of data_dir (a RocksDB secondary) that catches up with the
+// writer at most every catch_up_interval, so it runs beside the daemon and never blocks its writes.
 // Bad parameters get 400 with {"error": "...", "parameter": "<name>"}.
 //
 // Security (issue #15). GNU libmicrohttpd serves on `threads` event loops (epoll): a slow client
@@ -49,12 +51,19 @@
 #include "base/status.h"
 #include "config/config.h"
 
+namespace kuzet::storage {
+class Store;
+}
+
 namespace kuzet::app {
 
 class PipelineMetrics;
 
 struct HttpServerOptions {
-  std::string data_dir;                   // the store, opened kReadOnly
+  // The store served: `store` when given (not owned; it must outlive the server: the daemon's
+  // own), else data_dir opened kReadOnly.
+  storage::Store* store = nullptr;
+  std::string data_dir;
   std::string listen = "127.0.0.1:8765";  // host:port; port 0 picks a free port
   std::string token;                      // bearer token for the API, feed and metrics; "": none
   std::chrono::milliseconds catch_up_interval{500};
@@ -77,17 +86,10 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
                                                 const std::string& listen_override,
                                                 const std::string& token_env_override);
 
-class HttpServer;
-
-// For `kuzet run`: the server the config's [server] table describes, over its data_dir, with the
-// daemon's crawl counters in /metrics.
-Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(
-    const config::Config& config, const PipelineMetrics* pipeline_metrics);
-
 class HttpServer {
  public:
-  // Opens the store, binds the address and serves on background threads until Stop(). A port in
-  // use is an IOError "address already in use: <listen>".
+  // Opens the store (unless options.store is given), binds the address and serves on background
+  // threads until Stop(). A port in use is an IOError "address already in use: <listen>".
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options);
   ~HttpServer();  // stops
   HttpServer(const HttpServer&) = delete;

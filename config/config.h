@@ -38,6 +38,8 @@ struct Settings {
   // Loopback, private and link-local addresses are refused unless listed here (host names or
   // IP literals, e.g. "127.0.0.1"); "*" allows all of them. Protects against SSRF via redirects.
   std::vector<std::string> allow_private_hosts;
+
+  bool operator==(const Settings&) const = default;  // the daemon's reload compares them
 };
 
 // One monitored site ([[sites]] array of tables).
@@ -109,6 +111,8 @@ struct Alerts {
   Seconds retry_max{3600};    // ... up to this
   bool quiet_repeats = true;  // a story already alerted for a rule is not alerted again
   int line = 0;
+
+  bool operator==(const Alerts&) const = default;  // the daemon's reload compares them
 };
 
 struct Config {

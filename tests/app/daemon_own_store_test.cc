@@ -1,0 +1,146 @@
+// The daemon's HTTP server reads the store the daemon writes (issue #16 item 3): a mention is
+// served the moment it is stored, and `kuzet run` opens no second (secondary) RocksDB instance.
+// The binary test also moves [server] listen with a real SIGHUP.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "app/http_server.h"
+#include "base/time.h"
+#include "storage/store.h"
+#include "tests/app/http_test_store.h"
+#include "tests/app/run_command.h"
+#include "tests/app/test_site.h"
+
+namespace kuzet::app {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout = 30s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return done();
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+// The number of mentions /api/mentions lists, -1 when it does not answer 200.
+int ApiMentionCount(int port) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2s);
+  auto res = client.Get("/api/mentions?limit=1000");
+  if (!res || res->status != 200) return -1;
+  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  return body.is_object() ? static_cast<int>(body["mentions"].size()) : -1;
+}
+
+// The entries of `dir` whose names start with "kuzet-secondary-" (Store::Open kReadOnly makes
+// one under the temporary directory for each read-only instance).
+std::vector<std::string> SecondaryDirs(const fs::path& dir) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with("kuzet-secondary-")) found.push_back(name);
+  }
+  return found;
+}
+
+TEST(HttpServerOwnStoreTest, MentionIsServedTheMomentItIsStored) {
+  fs::path dir = fs::temp_directory_path() / ("kuzet-own-store-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  auto store = storage::Store::Open((dir / "data").string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  HttpServerOptions options;
+  options.store = store->get();
+  options.listen = "127.0.0.1:0";
+  // A reader that had to catch up would not see a new write for an hour.
+  options.catch_up_interval = std::chrono::hours(1);
+  auto server = HttpServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  int port = (*server)->port();
+  EXPECT_EQ(ApiMentionCount(port), 0);
+  for (int i = 0; i < 3; ++i) {
+    auto put = (*store)->PutPage(testing::NumberedPage(i, base::NowMicros()));
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    ASSERT_EQ(put->new_mentions, 1);
+    EXPECT_EQ(ApiMentionCount(port), i + 1) << "mention " << i << " not served at once";
+  }
+  (*server)->Stop();
+  server->reset();
+  store->reset();
+  fs::remove_all(dir);
+}
+
+TEST(DaemonOwnStoreTest, RunServesItsOwnStoreWithoutASecondaryInstance) {
+  testing::TestSite site;
+  fs::path dir = fs::temp_directory_path() / ("kuzet-run-own-store-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "tmp");
+  int port = testing::FreePort(), moved_port = testing::FreePort();
+  ASSERT_GT(port, 0);
+  ASSERT_GT(moved_port, 0);
+  ASSERT_NE(port, moved_port);
+  std::string config = (dir / "kuzet.toml").string();
+  auto write_config = [&](int listen_port) {
+    std::ofstream(config, std::ios::trunc) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+allow_private_hosts = ["127.0.0.1"]
+log_level = "info"
+
+[[sites]]
+id = "steppe"
+start_urls = [")" + site.Url("/") + R"("]
+feeds = [")" + site.Url("/feed.xml") + R"("]
+interval = "1h"
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
+
+[server]
+enabled = true
+listen = "127.0.0.1:)" + std::to_string(listen_port) +
+                                                  R"("
+)";
+  };
+  write_config(port);
+  std::string log = (dir / "daemon.log").string();
+  // TMPDIR is where a read-only (secondary) instance would put its private directory.
+  pid_t pid = testing::StartKuzetRun(config, log, {{"TMPDIR", (dir / "tmp").string()}});
+  ASSERT_GE(pid, 0);
+
+  EXPECT_TRUE(WaitFor([&] { return ApiMentionCount(port) == 3; })) << testing::ReadFile(log);
+  EXPECT_EQ(SecondaryDirs(dir / "tmp"), std::vector<std::string>()) << testing::ReadFile(log);
+  EXPECT_EQ(SecondaryDirs(dir / "data"), std::vector<std::string>());
+
+  // SIGHUP with a new listen address: the server moves, with the same store behind it.
+  write_config(moved_port);
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  EXPECT_TRUE(WaitFor([&] { return ApiMentionCount(moved_port) == 3; })) << testing::ReadFile(log);
+  EXPECT_EQ(ApiMentionCount(port), -1) << "the old address still serves";
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 10s);
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(exited && WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kuzet::app
