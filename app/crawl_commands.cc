@@ -18,6 +18,7 @@
 #include "app/http_server.h"
 #include "app/logging.h"
 #include "app/pipeline.h"
+#include "app/round_summary.h"
 #include "app/rules.h"
 #include "app/service_notify.h"
 #include "config/config.h"
@@ -262,20 +263,8 @@ int RunCommand(const std::string& config_path) {
           site_crawler->Stop(std::chrono::milliseconds(0));
         }
       }
-      crawler::CrawlStats stats = crawl.get();
-      for (const config::Site& site : due) {
-        const SiteCounters& c =
-            pipeline.counters().count(site.id) ? pipeline.counters().at(site.id) : SiteCounters{};
-        spdlog::info(
-            "site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors ({} over budget)",
-            site.id, c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors,
-            c.over_budget);
-      }
-      spdlog::info(
-          "crawl of {} site(s): {} pages, {} feeds ({} not modified), {} resumed, {} bytes{}",
-          due.size(), stats.pages_fetched, stats.feeds_fetched, stats.not_modified, stats.resumed,
-          stats.bytes, stats.stopped ? "; stopped, the rest stays queued" : "");
-      if (alert_thread) alert_thread->Wake();  // new mentions are due now
+      LogRound(due, pipeline.counters(), crawl.get());  // app/round_summary.h
+      if (alert_thread) alert_thread->Wake();           // new mentions are due now
     }
     if (reload) {
       reload = false;
