@@ -105,6 +105,7 @@ TEST_F(HttpFeedTest, AnEmptyFeedKeepsItsEtag) {
   auto second = Get("/feed.atom?rule=nothing-matches-this");
   ASSERT_TRUE(second);
   EXPECT_NE(first->body, second->body) << "the <updated> of an empty feed moves";
+  ASSERT_FALSE(first->get_header_value("ETag").empty());
   EXPECT_EQ(first->get_header_value("ETag"), second->get_header_value("ETag"));
 }
 
