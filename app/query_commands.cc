@@ -187,12 +187,12 @@ int MentionsCommand(const MentionsOptions& options) {
   int64_t now = base::NowMicros();
   if (!options.since.empty()) {
     auto since = ParseTimeBound("--since", options.since, now);
-    if (!since.ok()) return Fail(since.status());
+    if (!since.ok()) return UsageFail(since.status().message());
     query.since_us = *since;
   }
   if (!options.until.empty()) {
     auto until = ParseTimeBound("--until", options.until, now);
-    if (!until.ok()) return Fail(until.status());
+    if (!until.ok()) return UsageFail(until.status().message());
     query.until_us = *until;
   }
   query.rule_id = options.rule;
@@ -203,9 +203,9 @@ int MentionsCommand(const MentionsOptions& options) {
 
   const std::string user = options.user.empty() ? DefaultUser() : options.user;
   if (options.only_new) {
-    if (Status s = storage::ReadCursors::ValidateUser(user); !s.ok()) return Fail(s);
+    if (Status s = storage::ReadCursors::ValidateUser(user); !s.ok()) return UsageFail(s.message());
   } else if (!options.user.empty()) {
-    return Fail(Status::InvalidArgument("--user only goes with --new"));
+    return UsageFail("--user only goes with --new");
   }
 
   if (options.only_new && options.before != 0) {
@@ -311,7 +311,7 @@ int StoriesCommand(const StoriesOptions& options) {
   std::optional<int64_t> since;
   if (!options.since.empty()) {
     auto bound = ParseTimeBound("--since", options.since, base::NowMicros());
-    if (!bound.ok()) return Fail(bound.status());
+    if (!bound.ok()) return UsageFail(bound.status().message());
     since = *bound;
   }
   auto store = OpenForQuery(options.data_dir, options.config_path);
@@ -341,8 +341,7 @@ int CompactCommand(const CompactOptions& options) {
   std::optional<int64_t> cutoff;
   if (!options.drop_text_older_than.empty()) {
     auto age = config::ParseDuration(options.drop_text_older_than);
-    if (!age.ok())
-      return Fail(Status::InvalidArgument("--drop-text-older-than: " + age.status().message()));
+    if (!age.ok()) return UsageFail("--drop-text-older-than: " + age.status().message());
     cutoff = base::NowMicros() - static_cast<int64_t>(age->count()) * 1000000;
   }
   if (!std::filesystem::exists(std::filesystem::path(*data_dir) / "store" / "CURRENT")) {

@@ -140,7 +140,7 @@ TEST_F(AnalystCliTest, NewListsWhatEachUserHasNotSeenPerFilterThenMarksItRead) {
   EXPECT_TRUE(fs::exists(fs::path(data_) / "cursors" / "alice.cursors"));
 
   CommandResult bad = RunKuzet("mentions --new --user ../x --data-dir " + data_ + " 2>&1");
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, 2);  // a usage error
   EXPECT_NE(bad.out.find("user name"), std::string::npos) << bad.out;
 }
 
@@ -337,6 +337,12 @@ TEST_F(AnalystCliTest, UsageErrorsExitTwoAndNameTheMistake) {
        "--site nope: no such site in " + config + " (sites: a, b)"},
       {"stories -c " + config + " --rule nope", "--rule nope"},
       {"stories --all --rule zh --data-dir " + data_, "excludes"},
+      // Malformed values the parser passes on: the same exit status as its own refusals.
+      {"mentions --since yesterday --data-dir " + data_, "--since"},
+      {"mentions --until 3x --data-dir " + data_, "--until"},
+      {"mentions --user bob --data-dir " + data_, "--user only goes with --new"},
+      {"stories --since 3x --data-dir " + data_, "--since"},
+      {"compact --drop-text-older-than 90x --data-dir " + data_, "--drop-text-older-than"},
   };
   for (const Case& c : cases) {
     CommandResult r = RunKuzet(c.args + " 2>&1");
@@ -471,7 +477,7 @@ TEST_F(AnalystCliTest, CompactDropsOldTextsAndRefusesWhileTheDataDirIsInUse) {
 
   EXPECT_EQ(RunKuzet("compact --data-dir " + data_).exit_code, 0);
   EXPECT_EQ(RunKuzet("compact --drop-text-older-than 90x --data-dir " + data_ + " 2>&1").exit_code,
-            1);
+            2);
   EXPECT_EQ(RunKuzet("compact --data-dir " + (dir_ / "nothing").string() + " 2>&1").exit_code, 1);
 }
 
