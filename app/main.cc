@@ -1,6 +1,7 @@
 // kuzet — a multilingual news-monitoring crawler. See README.md.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <string_view>
@@ -181,15 +182,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // CLI11 calls an unknown command "A subcommand is required": name it instead.
     const std::string word = CommandWord(argc, argv);
-    std::string known;
-    bool found = false;
-    const std::function<bool(const CLI::App*)> every = [&](const CLI::App* command) {
-      known += (known.empty() ? "" : ", ") + command->get_name();
-      found = found || command->get_name() == word;
-      return true;
-    };
-    (void)std::as_const(cli).get_subcommands(every);
-    if (!word.empty() && !found) {
+    const std::vector<const CLI::App*> commands =
+        std::as_const(cli).get_subcommands(std::function<bool(const CLI::App*)>());  // all
+    if (!word.empty() && std::none_of(commands.begin(), commands.end(),
+                                      [&](const CLI::App* c) { return c->get_name() == word; })) {
+      std::string known;
+      for (const CLI::App* c : commands) known += (known.empty() ? "" : ", ") + c->get_name();
       std::cerr << "kuzet: unknown command '" << word << "' (commands: " << known << ")\n";
       return 2;
     }
