@@ -31,7 +31,9 @@
 //     are closed at once), listen_backlog (511, capped by net.core.somaxconn);
 //   - the listening socket is never shared (no SO_REUSEPORT): a port in use is an error
 //     "address already in use: host:port";
-//   - the bearer token is compared as sent (no percent-decoding), in constant time;
+//   - the bearer token is compared as sent (no percent-decoding), in constant time; the feed
+//     token (a query value, so percent-decoded) likewise, and only on /feed.atom; neither is
+//     logged (request logs name the path, never the query);
 //   - response headers are constants: no request or stored text ever reaches a header line.
 // Connections cut at a deadline are reset (not drained) and counted in /metrics
 // (kuzet_http_connections_cut_off_total); refusals are logged at most once a second.
