@@ -23,15 +23,21 @@ std::string Normalized(std::string_view text) {
       out.push_back(static_cast<char>(c));
     }
   }
+  // Spaces and ellipses off either end, in any order; every step shortens the view.
   std::string_view view = out;
-  for (bool trimmed = true; trimmed;) {
-    trimmed = false;
-    while (!view.empty() && view.front() == ' ') view.remove_prefix(1), trimmed = true;
-    while (!view.empty() && view.back() == ' ') view.remove_suffix(1), trimmed = true;
-    if (view.starts_with(kEllipsis)) view.remove_prefix(kEllipsis.size()), trimmed = true;
-    if (view.ends_with(kEllipsis)) view.remove_suffix(kEllipsis.size()), trimmed = true;
+  for (;;) {
+    if (view.starts_with(' ')) {
+      view.remove_prefix(1);
+    } else if (view.ends_with(' ')) {
+      view.remove_suffix(1);
+    } else if (view.starts_with(kEllipsis)) {
+      view.remove_prefix(kEllipsis.size());
+    } else if (view.ends_with(kEllipsis)) {
+      view.remove_suffix(kEllipsis.size());
+    } else {
+      return std::string(view);
+    }
   }
-  return std::string(view);
 }
 
 // Where a sentence ends at byte `i` of `text`: the length of the terminator there (a line break,
