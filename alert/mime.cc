@@ -8,6 +8,7 @@
 #include "alert/base64.h"
 #include "alert/header_field.h"
 #include "alert/mail_address.h"
+#include "alert/title_snippet.h"
 #include "alert/untrusted_text.h"
 #include "base/escape.h"
 #include "base/hex.h"
@@ -122,7 +123,10 @@ std::string PlainAlert(const Alert& a, bool with_rule) {
   if (!a.lang.empty()) meta += (meta.empty() ? "" : " \xC2\xB7 ") + HeaderSafeText(a.lang, 16);
   if (!meta.empty()) out += meta + "\n";
   if (with_rule) out += "Rule: " + RuleName(a) + "\n";
-  out += "\n" + snippet.before + "**" + snippet.match + "**" + snippet.after + "\n\n";
+  out += "\n";
+  if (!SnippetRepeatsTitle(a.snippet, a.title)) {
+    out += snippet.before + "**" + snippet.match + "**" + snippet.after + "\n\n";
+  }
   out += "Article: " + SafeUrl(a.url) + "\n";
   if (!a.story_url.empty()) out += "Story: " + SafeUrl(a.story_url) + "\n";
   if (!a.other_urls.empty()) {
@@ -144,9 +148,11 @@ std::string HtmlAlert(const Alert& a, bool with_rule) {
   if (with_rule) meta = "Rule: " + base::HtmlEscape(RuleName(a)) + " &middot; " + meta;
   out += "<p style=\"color:#555;margin:0\">" + meta + "</p>\r\n";
   out += "<h3 style=\"margin:4px 0\">" + Link(SafeUrl(a.url), Title(a)) + "</h3>\r\n";
-  out += "<blockquote style=\"margin:8px 0 8px 0;padding-left:8px;border-left:3px solid #ccc\">" +
-         base::HtmlEscape(snippet.before) + "<mark>" + base::HtmlEscape(snippet.match) + "</mark>" +
-         base::HtmlEscape(snippet.after) + "</blockquote>\r\n";
+  if (!SnippetRepeatsTitle(a.snippet, a.title)) {
+    out += "<blockquote style=\"margin:8px 0 8px 0;padding-left:8px;border-left:3px solid #ccc\">" +
+           base::HtmlEscape(snippet.before) + "<mark>" + base::HtmlEscape(snippet.match) +
+           "</mark>" + base::HtmlEscape(snippet.after) + "</blockquote>\r\n";
+  }
   out += "<p>" + Link(SafeUrl(a.url), "Open the article");
   if (!a.web_url.empty()) out += " &middot; " + Link(SafeUrl(a.web_url), "Open in Kuzet");
   if (!a.story_url.empty()) out += " &middot; " + Link(SafeUrl(a.story_url), "The story");
@@ -190,6 +196,61 @@ Status CheckSettings(const MailSettings& settings) {
   return Status::Ok();
 }
 
+// The id as dot-atom text: [A-Za-z0-9_-] kept, every other byte "=XX".
+std::string IdAtom(std::string_view id) {
+  std::string out;
+  for (unsigned char c : id) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_') {
+      out += static_cast<char>(c);
+    } else {
+      out += '=';
+      base::AppendHexByte(c, out, base::HexCase::kUpper);
+    }
+  }
+  return out;
+}
+
+// "Name: a b" with the words joined by `separator` and a space, folded before a word that would
+// take the line past 78 characters (RFC 5322 section 2.1.1); a word is never split.
+std::string FoldedField(std::string_view name, const std::vector<std::string>& words,
+                        std::string_view separator = "") {
+  std::string field = std::string(name) + ":";
+  size_t line_length = field.size();
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string word = words[i] + (i + 1 < words.size() ? std::string(separator) : "");
+    if (line_length + 1 + word.size() > 78) {
+      field += "\r\n";
+      line_length = 0;
+    }
+    field += " " + word;
+    line_length += 1 + word.size();
+  }
+  return field + "\r\n";
+}
+
+// List-Id (RFC 2919) and List-Unsubscribe (RFC 2369 section 3.2), so that mail clients can file
+// the alerts of one rule together and offer an unsubscribe button. The list is the rule's
+// ("<rule>.kuzet.<from domain>"), or Kuzet's ("kuzet.<from domain>") for a digest of several
+// rules. Unsubscribing is a mail to the From address naming the rule, and the web page when one is
+// configured (a URL with a space, comma or angle bracket, which RFC 2369 section 2 would need
+// escaped, is left out).
+std::string ListFields(std::string_view rule_id, const MailSettings& settings) {
+  const std::string domain = MailDomain(settings.from);
+  const std::string label =
+      rule_id.empty() ? "kuzet" : IdAtom(rule_id.substr(0, kMaxRuleChars)) + ".kuzet";
+  std::string subject = "unsubscribe";
+  if (!rule_id.empty()) subject += "%20" + IdAtom(rule_id.substr(0, kMaxRuleChars));
+  std::vector<std::string> unsubscribe = {"<mailto:" + settings.from + "?subject=" + subject + ">"};
+  const std::string_view url = settings.unsubscribe_url;
+  if (IsLinkable(url) && url.size() <= 900 &&
+      url.find_first_of("<>,\"") == std::string_view::npos) {
+    unsubscribe.push_back("<" + std::string(url) + ">");
+  }
+  return FoldedField("List-Id", {"Kuzet alerts", "<" + label + "." + domain + ">"}) +
+         FoldedField("List-Unsubscribe", unsubscribe, ",");
+}
+
 // Headers, then the two alternatives (plain first: RFC 2046 section 5.1.4 puts the preferred,
 // richest part last).
 std::string Assemble(std::string_view message_id, std::string_view boundary_seed,
@@ -221,21 +282,6 @@ std::string Assemble(std::string_view message_id, std::string_view boundary_seed
   return m;
 }
 
-// The id as dot-atom text: [A-Za-z0-9_-] kept, every other byte "=XX".
-std::string IdAtom(std::string_view id) {
-  std::string out;
-  for (unsigned char c : id) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      out += '=';
-      base::AppendHexByte(c, out, base::HexCase::kUpper);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string MessageIdFor(std::string_view id, std::string_view from_address) {
@@ -251,8 +297,10 @@ Result<std::string> BuildMessage(const Alert& alert, const MailSettings& setting
   const std::string subject = settings.subject_prefix + " " + RuleName(alert) + ": " + Title(alert);
   const std::string plain = PlainAlert(alert, /*with_rule=*/true);
   const std::string html = HtmlDocument(subject, HtmlAlert(alert, /*with_rule=*/true));
-  return Assemble(MessageIdFor(alert.id, settings.from), alert.id, subject,
-                  UnstructuredField("X-Kuzet-Rule", alert.rule_id), plain, html, settings, date);
+  return Assemble(
+      MessageIdFor(alert.id, settings.from), alert.id, subject,
+      UnstructuredField("X-Kuzet-Rule", alert.rule_id) + ListFields(alert.rule_id, settings), plain,
+      html, settings, date);
 }
 
 Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings& settings,
@@ -291,7 +339,8 @@ Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings&
   }
   const std::string message_id =
       "<kuzet.digest." + IdAtom(digest.id) + "@" + MailDomain(settings.from) + ">";
-  return Assemble(message_id, "digest." + digest.id, subject, "", plain,
+  return Assemble(message_id, "digest." + digest.id, subject,
+                  ListFields(rule_order.size() == 1 ? rule_order.front() : "", settings), plain,
                   HtmlDocument(subject, html), settings, date);
 }
 

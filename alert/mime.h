@@ -6,6 +6,13 @@
 // ASCII. Lines end in CRLF. Text from crawled pages cannot add header fields: CR, LF and other
 // controls become spaces and header values are length-bounded (untrusted_text.h).
 //
+// Every message carries List-Id (RFC 2919), "<{rule}.kuzet.{from domain}>" or, for a digest of
+// several rules, "<kuzet.{from domain}>", and List-Unsubscribe (RFC 2369 section 3.2): a mailto:
+// the From address with subject "unsubscribe {rule}", and MailSettings::unsubscribe_url if set.
+//
+// When the snippet only repeats the title (the match was in the headline, alert/title_snippet.h)
+// it is left out rather than shown twice.
+//
 // The Message-ID is a function of the alert id and the From domain only, <kuzet.{id}@{domain}>,
 // so that resending after a crash between send and mark produces the same Message-ID and mail
 // systems and monitors recognise the duplicate. The MIME boundary is derived from the id too:
@@ -27,6 +34,9 @@ struct MailSettings {
   std::string from_name = "Kuzet";  // display name in From
   std::vector<std::string> to;      // one or more addr-specs (the rule's recipients)
   std::string subject_prefix = "[Kuzet]";
+  // An http(s) page offered in List-Unsubscribe beside the mail to `from` (the web page, where a
+  // monitor sees what the rules are); "": only the mail.
+  std::string unsubscribe_url;
 };
 
 // "<kuzet.{id}@{domain of from}>"; characters of `id` outside [A-Za-z0-9_-] are written as

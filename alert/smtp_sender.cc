@@ -70,8 +70,12 @@ size_t ReadChunk(char* buffer, size_t size, size_t nitems, void* userdata) {
 
 bool IsTransient(CURLcode code, long reply) {
   if (reply >= 500) return false;
-  if (reply >= 400) return true;
+  if (reply >= 400)
+    return true;  // e.g. 454 to STARTTLS: "TLS not available due to temporary reason"
   switch (code) {
+    // TLS was required and the server does not offer STARTTLS in its EHLO reply (RFC 3207
+    // section 4): the same server will refuse again on every retry until the config changes.
+    case CURLE_USE_SSL_FAILED:
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_LOGIN_DENIED:

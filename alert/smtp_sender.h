@@ -40,7 +40,8 @@ class SmtpSender {
   // Errors name the server (scheme://host:port), never the password:
   //   kNetwork           transient: cannot connect, timeout, TLS failure, 4xx reply. Retry later.
   //   kInvalidArgument   permanent until the config changes: bad URL or address, password
-  //                      variable unset, login denied, 5xx reply.
+  //                      variable unset, login denied, 5xx reply, TLS required but the server
+  //                      offers no STARTTLS.
   // Thread-safe: each call uses its own connection.
   Status Send(const std::string& message, const std::vector<std::string>& recipients) const;
 

@@ -6,11 +6,35 @@
 #include "alert/channel.h"
 #include "alert/mime.h"
 #include "alert/smtp_sender.h"
+#include "alert/title_snippet.h"
+#include "app/pipeline.h"
 
 namespace kuzet::app {
 
+namespace {
+
+// The first sentence of the body (not the title) holding one of the mention's hits, whose offsets
+// are into MatchableText(title, text) (app/pipeline.h).
+std::optional<alert::MarkedSentence> BodySentence(const storage::Mention& mention,
+                                                  const storage::Document& document) {
+  if (document.text.empty()) return std::nullopt;  // dropped by retention
+  const std::string matched = MatchableText(document.title, document.text);
+  const size_t body_begin =
+      matched == document.text
+          ? (document.text.starts_with(document.title) ? document.title.size() : 0)
+          : document.title.size() + 2;
+  for (const storage::MatchHit& hit : mention.hits) {
+    if (hit.begin < body_begin || hit.begin >= hit.end || hit.end > matched.size()) continue;
+    return alert::SentenceAround(matched, hit.begin, hit.end);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 alert::Alert AlertFromMention(const storage::Mention& mention, const config::Config& config,
-                              const std::vector<std::string>& other_urls) {
+                              const std::vector<std::string>& other_urls,
+                              const storage::Document* document) {
   alert::Alert a;
   a.id = std::to_string(mention.id);
   a.rule_id = mention.rule_id;
@@ -28,6 +52,12 @@ alert::Alert AlertFromMention(const storage::Mention& mention, const config::Con
   a.snippet = mention.snippet;
   a.snippet_mark_begin = mention.snippet_mark_begin;
   a.snippet_mark_end = mention.snippet_mark_end;
+  if (document != nullptr && alert::SnippetRepeatsTitle(a.snippet, a.title)) {
+    const std::optional<alert::MarkedSentence> body = BodySentence(mention, *document);
+    a.snippet = body ? body->text : "";
+    a.snippet_mark_begin = body ? body->mark_begin : 0;
+    a.snippet_mark_end = body ? body->mark_end : 0;
+  }
   a.found_at_us = mention.found_at_us;
   for (const std::string& url : other_urls) {
     if (url != mention.url) a.other_urls.push_back(url);
@@ -95,7 +125,9 @@ Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mentio
     if (story_id == 0) story_id = (*document)->story_id;
   }
   return std::optional<alert::OutboxAlert>(
-      alert::OutboxAlert{AlertFromMention(m, config_, other_urls), story_id});
+      alert::OutboxAlert{AlertFromMention(m, config_, other_urls,
+                                          document->has_value() ? &document->value() : nullptr),
+                         story_id});
 }
 
 Result<bool> StoreAlertOutbox::StoryAlerted(const std::string& rule_id, uint64_t story_id,
@@ -168,6 +200,7 @@ Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& confi
       mail.from_name = cfg.from_name;
       mail.to = to;
       mail.subject_prefix = cfg.subject_prefix;
+      if (config.server.enabled) mail.unsubscribe_url = config.server.public_url;
       channel = alert::MakeEmailChannel(mail, smtp);
     }
     return channel;

@@ -18,8 +18,12 @@ namespace kuzet::app {
 // The alert a monitor gets for a stored mention: texts from the mention, rule description and site
 // name from the config, other URLs of the same text from the document, and — when the config's
 // [server] is enabled with a public_url — a link to the rule's mentions on the web page.
+// When the mention's snippet is only its title (the match was in the headline), the snippet is
+// the first sentence of `document`'s body that holds one of its hits, or empty when none does
+// (alert/title_snippet.h); `document` may be null (then the snippet is left as stored).
 alert::Alert AlertFromMention(const storage::Mention& mention, const config::Config& config,
-                              const std::vector<std::string>& other_urls);
+                              const std::vector<std::string>& other_urls,
+                              const storage::Document* document = nullptr);
 
 // storage::Store as the worker's outbox. The store must be open read-write.
 class StoreAlertOutbox : public alert::AlertOutbox {

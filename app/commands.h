@@ -41,6 +41,8 @@ struct MentionsOptions {
   uint64_t story = 0;            // only this story's mentions (0: any)
   bool only_new = false;         // --new: only mentions past the user's read cursor, which then
   std::string user;              // advances; user "" means $USER, else "default"
+  uint64_t before = 0;           // only mentions listed after this mention id (the next page)
+  bool bom = true;               // csv: starts with a UTF-8 byte order mark (for Excel)
 };
 int MentionsCommand(const MentionsOptions& options);
 
@@ -54,10 +56,13 @@ struct DocOptions {
 };
 int DocCommand(const DocOptions& options);
 
-// stories: near-duplicate clusters, newest first, with their documents' sites and URLs.
+// stories: near-duplicate clusters, newest first, with their documents' sites and URLs; only
+// those with a mention (of `rule` when given) unless `all`.
 struct StoriesOptions {
   std::string config_path, data_dir;
   std::string since;
+  std::string rule;  // only stories with a mention of this rule
+  bool all = false;  // also stories without any mention
   size_t limit = 50;
   std::string format = "table";  // table | json
   size_t members = 10;           // documents shown per story, newest first

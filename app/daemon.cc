@@ -20,6 +20,7 @@
 #include "app/logging.h"
 #include "app/pipeline.h"
 #include "app/pipeline_metrics.h"
+#include "app/round_summary.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "storage/store.h"
@@ -241,17 +242,7 @@ void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due) {
       crawler_->Stop(milliseconds(0));
     }
   }
-  crawler::CrawlStats stats = crawl.get();
-  for (const config::Site& site : due) {
-    auto it = pipeline.counters().find(site.id);
-    const SiteCounters c = it == pipeline.counters().end() ? SiteCounters{} : it->second;
-    spdlog::info(
-        "site {}: {} pages, {} new, {} unchanged, {} new mentions, {} errors ({} over budget)",
-        site.id, c.pages, c.new_documents, c.unchanged, c.new_mentions, c.errors, c.over_budget);
-  }
-  spdlog::info("crawl of {} site(s): {} pages, {} feeds ({} not modified), {} resumed, {} bytes{}",
-               due.size(), stats.pages_fetched, stats.feeds_fetched, stats.not_modified,
-               stats.resumed, stats.bytes, stats.stopped ? "; stopped, the rest stays queued" : "");
+  LogRound(due, pipeline.counters(), crawl.get());  // app/round_summary.h
   if (alerts_) alerts_->Wake();  // new mentions are due now
 }
 

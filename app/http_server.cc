@@ -57,7 +57,44 @@ struct Reply {
   std::string body;
   const char* content_type = "application/json; charset=utf-8";
   std::vector<std::pair<const char*, const char*>> headers;
+  std::string etag;  // "" or a quoted hash of our own (FeedEtag), never request text
 };
+
+// A strong validator for a rendered feed: FNV-1a 64 of its bytes, quoted (RFC 9110 section 8.8.3).
+// Equal feeds get equal tags across restarts; a collision only delays one reader's update.
+std::string FeedEtag(std::string_view content) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : content) h = (h ^ c) * 0x100000001b3ULL;
+  std::string tag = "\"";
+  for (int shift = 56; shift >= 0; shift -= 8)
+    base::AppendHexByte(static_cast<uint8_t>(h >> shift), tag);
+  return tag + "\"";
+}
+
+// If-None-Match (RFC 9110 section 13.1.2): "*" or a list of entity tags, compared weakly (a W/
+// prefix is ignored).
+bool NoneMatchHits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view tag = header.substr(0, comma);
+    header = comma == std::string_view::npos ? "" : header.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
+// libmicrohttpd's messages may quote a request line: a token in its query never reaches the log.
+std::string WithoutTokens(std::string text) {
+  for (size_t at = text.find("token="); at != std::string::npos; at = text.find("token=", at)) {
+    at += 6;
+    size_t end = text.find_first_of("& \t\"", at);
+    text.replace(at, (end == std::string::npos ? text.size() : end) - at, "(hidden)");
+  }
+  return text;
+}
 
 std::string JsonText(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -304,7 +341,39 @@ class HttpServer::Impl {
     return JsonReply(200, body);
   }
 
-  Reply Feed(const ParamList& params) {
+  // The feed token, given once as ?token= and equal to the configured one (in constant time).
+  bool FeedTokenAccepted(const ParamList& params) const {
+    if (options.feed_token.empty()) return false;
+    const std::string* given = nullptr;
+    for (const auto& [name, value] : params) {
+      if (name != "token") continue;
+      if (given != nullptr) return false;
+      given = &value;
+    }
+    return given != nullptr && ConstantTimeEquals(*given, options.feed_token);
+  }
+
+  // Where this feed is fetched from: public_url, or only the path (a relative reference, RFC 3986
+  // section 4.2, never built from the Host header a client sends), with the validated filters.
+  std::string FeedSelfUrl(const MentionRequest& request, bool limit_given) const {
+    std::string base = options.public_url;
+    while (base.ends_with('/')) base.pop_back();
+    std::string url = base + "/feed.atom", separator = "?";
+    for (const auto& [name, value] :
+         {std::pair<std::string, std::string>{"rule", request.query.rule_id},
+          {"site", request.query.site_id},
+          {"lang", request.query.lang},
+          {"limit", limit_given ? std::to_string(request.limit) : ""}}) {
+      if (value.empty()) continue;
+      url += separator + name + "=" + PercentEncode(value);
+      separator = "&";
+    }
+    return url;
+  }
+
+  Reply Feed(ParamList params, MHD_Connection* connection) {
+    // The token was checked by Route; it is no filter.
+    std::erase_if(params, [](const auto& param) { return param.first == "token"; });
     auto parsed = ParseMentionParams(params, {"rule", "lang", "site", "limit"}, base::NowMicros(),
                                      kMaxFeedLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
@@ -328,9 +397,22 @@ class HttpServer::Impl {
     }
     auto stories = LoadStoryPlaces(*store, page->mentions);
     if (!stories.ok()) return ErrorReply(500, stories.status().message());
+    const std::string self = FeedSelfUrl(request, HasParam(params, "limit"));
     Reply reply;
-    reply.body = FormatMentionAtom(page->mentions, feed_id, title, base::NowMicros(), &*stories);
+    reply.body =
+        FormatMentionAtom(page->mentions, feed_id, title, base::NowMicros(), &*stories, self);
     reply.content_type = "application/atom+xml; charset=utf-8";
+    // An empty feed's <updated> is the current time: its tag is taken with a fixed one instead.
+    reply.etag =
+        FeedEtag(page->mentions.empty() ? FormatMentionAtom({}, feed_id, title, 0, nullptr, self)
+                                        : reply.body);
+    reply.headers = {{"Cache-Control", "private, no-cache"}};  // revalidate, with the ETag
+    const char* if_none_match =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (if_none_match != nullptr && NoneMatchHits(if_none_match, reply.etag)) {
+      reply.status = 304;  // RFC 9110 section 15.4.5: no content, the same validator
+      reply.body.clear();
+    }
     return reply;
   }
 
@@ -388,14 +470,19 @@ class HttpServer::Impl {
       return ErrorReply(431, "more than " + std::to_string(kMaxHeaderLines) + " header lines");
     }
     if (path == "/") return Page();
-    if (!Authorized(connection)) {
-      Reply reply =
-          ErrorReply(401, "a valid bearer token is required (Authorization: Bearer <token>)");
+    // The feed token opens the feed and nothing else.
+    const bool feed = path == "/feed.atom";
+    if (!Authorized(connection) && !(feed && FeedTokenAccepted(QueryParams(connection)))) {
+      Reply reply = ErrorReply(401, feed && !options.feed_token.empty()
+                                        ? "a valid feed token (?token=<feed token>) or bearer "
+                                          "token (Authorization: Bearer <token>) is required"
+                                        : "a valid bearer token is required (Authorization: "
+                                          "Bearer <token>)");
       reply.headers = {{"WWW-Authenticate", "Bearer realm=\"kuzet\""}};  // RFC 6750 §3
       return reply;
     }
     if (path == "/api/mentions") return Mentions(QueryParams(connection));
-    if (path == "/feed.atom") return Feed(QueryParams(connection));
+    if (feed) return Feed(QueryParams(connection), connection);
     if (path == "/metrics") return Metrics();
     return ErrorReply(404, "no such page: " + std::string(path));
   }
@@ -426,6 +513,7 @@ class HttpServer::Impl {
     for (const auto& [name, value] : reply.headers) {
       MHD_add_response_header(response, name, value);
     }
+    if (!reply.etag.empty()) MHD_add_response_header(response, "ETag", reply.etag.c_str());
     // After a refused request the connection's state is suspect (an unread body, say): close it.
     if (reply.status == 405 || reply.status == 413 || reply.status == 431) {
       MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -485,7 +573,8 @@ class HttpServer::Impl {
     std::vsnprintf(message, sizeof message, format, args);
     std::string text = message;
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    static_cast<Impl*>(cls)->library_log.Warn("libmicrohttpd: " + base::ToValidUtf8(text));
+    static_cast<Impl*>(cls)->library_log.Warn("libmicrohttpd: " +
+                                              WithoutTokens(base::ToValidUtf8(text)));
   }
 
   Status StartDaemon(int listen_fd) {
@@ -529,6 +618,20 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
     }
     options.token = token;
   }
+  if (!server.feed_token_env.empty()) {
+    const char* token = std::getenv(server.feed_token_env.c_str());
+    if (token == nullptr || *token == '\0') {
+      return Status::InvalidArgument("feed_token_env: the environment variable " +
+                                     server.feed_token_env + " is not set or empty");
+    }
+    if (token == options.token) {
+      return Status::InvalidArgument(
+          "feed_token_env: the feed token must differ from the API's "
+          "bearer token (it travels in URLs and opens only the feed)");
+    }
+    options.feed_token = token;
+  }
+  options.public_url = server.public_url;
   if (!url::IsLoopbackHost(address->host) && options.token.empty()) {
     return Status::InvalidArgument(
         "listen " + options.listen +

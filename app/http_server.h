@@ -6,7 +6,11 @@
 //                          since, until, rule, lang, site, limit (1..1000, default 50), before
 //                          (a mention id: the next page; `next` is the ready-made URL of it)
 //   GET /feed.atom         an Atom feed (RFC 4287, FormatMentionAtom) of the newest mentions;
-//                          rule, lang, site, limit
+//                          rule, lang, site, limit; token (the feed token, feed_token_env).
+//                          Its rel="self" link is public_url (or, without one, the path: never
+//                          the Host header, which the client chooses) plus the validated
+//                          filters, never the token. A strong ETag over the feed's content
+//                          (RFC 9110 section 8.8.3) answers If-None-Match with 304 Not Modified.
 //   GET /metrics           Prometheus text exposition format 0.0.4; under `kuzet run` also the
 //                          crawl's counters (app/pipeline_metrics.h), which `kuzet serve` lacks
 //
@@ -29,7 +33,9 @@
 //     are closed at once), listen_backlog (511, capped by net.core.somaxconn);
 //   - the listening socket is never shared (no SO_REUSEPORT): a port in use is an error
 //     "address already in use: host:port";
-//   - the bearer token is compared as sent (no percent-decoding), in constant time;
+//   - the bearer token is compared as sent (no percent-decoding), in constant time; the feed
+//     token (a query value, so percent-decoded) likewise, and only on /feed.atom; neither is
+//     logged (request logs name the path, never the query);
 //   - response headers are constants: no request or stored text ever reaches a header line.
 // Connections cut at a deadline are reset (not drained) and counted in /metrics
 // (kuzet_http_connections_cut_off_total); refusals are logged at most once a second.
@@ -66,6 +72,10 @@ struct HttpServerOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:8765";  // host:port; port 0 picks a free port
   std::string token;                      // bearer token for the API, feed and metrics; "": none
+  // A read-only token accepted as /feed.atom?token=... (feed readers send no headers), for the
+  // feed only; "": none. The bearer token works on the feed too.
+  std::string feed_token;
+  std::string public_url;  // base of the feed's rel="self" link; "": a path-only (relative) link
   std::chrono::milliseconds catch_up_interval{500};
   size_t threads = 4;  // event loops, each serving many connections
   size_t max_connections = 256;

@@ -1,6 +1,12 @@
 // kuzet — a multilingual news-monitoring crawler. See README.md.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <functional>
+#include <iostream>
+#include <string_view>
+#include <utility>
+
 #include "app/commands.h"
 #include "app/config_path.h"
 #include "app/logging.h"
@@ -11,6 +17,19 @@ namespace {
 void AddDataDirOptions(CLI::App& command, std::string& config_path, std::string& data_dir) {
   command.add_option("-c,--config", config_path, "Config file (for its data_dir)");
   command.add_option("--data-dir", data_dir, "Data directory (instead of --config)");
+}
+
+// The first word that is neither an option nor --log-format's value: the command asked for.
+std::string CommandWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--log-format") {
+      ++i;
+    } else if (!arg.starts_with("-")) {
+      return std::string(arg);
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -39,7 +58,7 @@ int main(int argc, char** argv) {
   CrawlOptions crawl;
   bool once = false;
   auto* crawl_cmd = cli.add_subcommand("crawl", "Crawl every site once and print a summary");
-  crawl_cmd->add_flag("--once", once, "Crawl once and exit (the only mode; see `run`)");
+  crawl_cmd->add_flag("--once", once, "Crawl once and exit (required; to keep crawling: `run`)");
   crawl_cmd->add_option("-c,--config", crawl.config_path, "Config file");
   crawl_cmd->add_option("--site", crawl.site_ids, "Only these site ids");
 
@@ -72,6 +91,10 @@ int main(int argc, char** argv) {
   mentions_cmd->add_flag("--new", mentions.only_new,
                          "Only mentions new to --user (per filter), then mark them read");
   mentions_cmd->add_option("--user", mentions.user, "Whose read cursor --new uses ($USER)");
+  mentions_cmd->add_option("--before", mentions.before,
+                           "Only mentions listed after this mention id (the next page)");
+  bool no_bom = false;
+  mentions_cmd->add_flag("--no-bom", no_bom, "CSV without the UTF-8 byte order mark Excel needs");
 
   DocOptions doc;
   auto* doc_cmd = cli.add_subcommand("doc", "Show a stored article, its URLs, story and matches");
@@ -87,6 +110,10 @@ int main(int argc, char** argv) {
   auto* stories_cmd = cli.add_subcommand("stories", "List stories (near-duplicates), newest first");
   AddDataDirOptions(*stories_cmd, stories.config_path, stories.data_dir);
   stories_cmd->add_option("--since", stories.since, "Begun within this long (24h) or since a date");
+  auto* stories_rule =
+      stories_cmd->add_option("--rule", stories.rule, "Only stories with a mention of this rule");
+  stories_cmd->add_flag("--all", stories.all, "Also stories without any mention")
+      ->excludes(stories_rule);
   stories_cmd->add_option("--limit", stories.limit, "At most this many")
       ->check(CLI::Range(1, 100000));
   stories_cmd->add_option("--format", stories.format, "table or json")
@@ -153,6 +180,17 @@ int main(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 calls an unknown command "A subcommand is required": name it instead.
+    const std::string word = CommandWord(argc, argv);
+    const std::vector<const CLI::App*> commands =
+        std::as_const(cli).get_subcommands(std::function<bool(const CLI::App*)>());  // all
+    if (!word.empty() && std::none_of(commands.begin(), commands.end(),
+                                      [&](const CLI::App* c) { return c->get_name() == word; })) {
+      std::string known;
+      for (const CLI::App* c : commands) known += (known.empty() ? "" : ", ") + c->get_name();
+      std::cerr << "kuzet: unknown command '" << word << "' (commands: " << known << ")\n";
+      return 2;
+    }
     // --help and --version end here with 0; every usage error exits 2, as the man page says
     // (CLI11's own codes, 100-120, would read as failures of the command itself).
     return cli.exit(e) == 0 ? 0 : 2;
@@ -174,6 +212,13 @@ int main(int argc, char** argv) {
   }
 
   if (check->parsed()) return CheckConfigCommand(check_file);
+  if (crawl_cmd->parsed() && !once) {
+    // One mode only, named: crawling on is what `run` does (with its schedule, alerts, server).
+    std::cerr << "kuzet crawl: give --once (crawl every site once and exit); to keep crawling, "
+                 "run `kuzet run`\n";
+    return 2;
+  }
+  mentions.bom = !no_bom;
   if (crawl_cmd->parsed()) return CrawlOnceCommand(crawl);
   if (run->parsed()) return RunCommand(run_config);
   if (status_cmd->parsed()) return StatusCommand(status);

@@ -81,7 +81,7 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
         << base::TerminalText(m.rule_id) << "]  "
         << (m.lang.empty() ? "?" : base::TerminalText(m.lang)) << "  "
         << base::TerminalText(m.title) << "\n"
-        << "    " << base::TerminalText(m.url) << "\n"
+        << "    doc " << m.doc_id << "  " << base::TerminalText(m.url) << "\n"
         << "    " << snippet << "\n";
     const AlsoAt also = AlsoAtOf(m, stories);
     if (!also.places.empty()) {
@@ -164,15 +164,20 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
 
 std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
                               const std::string& feed_id, const std::string& feed_title,
-                              int64_t now_us, const StoryPlacesById* stories) {
+                              int64_t now_us, const StoryPlacesById* stories,
+                              const std::string& self_url) {
   int64_t updated = mentions.empty() ? now_us : mentions.front().found_at_us;
   for (const storage::Mention& m : mentions) updated = std::max(updated, m.found_at_us);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       << "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
       << "  <id>" << base::XmlEscape(feed_id) << "</id>\n"
-      << "  <title>" << base::XmlEscape(feed_title) << "</title>\n"
-      << "  <updated>" << FormatTimestampUtc(updated) << "</updated>\n"
+      << "  <title>" << base::XmlEscape(feed_title) << "</title>\n";
+  if (!self_url.empty()) {
+    out << "  <link rel=\"self\" type=\"application/atom+xml\" href=\"" << base::XmlEscape(self_url)
+        << "\"/>\n";
+  }
+  out << "  <updated>" << FormatTimestampUtc(updated) << "</updated>\n"
       << "  <author><name>kuzet</name></author>\n"
       << "  <generator>kuzet</generator>\n";
   for (const storage::Mention& m : mentions) {

@@ -27,9 +27,11 @@ std::string FormatCount(uint64_t n);
 nlohmann::json MentionToJson(const storage::Mention& mention,
                              const StoryPlacesById* stories = nullptr);
 
-// A table for a terminal, newest first. The matched words in the snippet are marked with
-// highlight_begin / highlight_end (ANSI bold on a terminal, brackets otherwise). With `stories`,
-// a mention whose story appeared elsewhere gets an "also at" line ("... and 2,990 more").
+// A table for a terminal, newest first: per mention a line with time, site, rule, language and
+// title, then "doc ID  URL" (the id `kuzet doc` takes), then the snippet. The matched words in the
+// snippet are marked with highlight_begin / highlight_end (ANSI bold on a terminal, brackets
+// otherwise). With `stories`, a mention whose story appeared elsewhere gets an "also at" line ("...
+// and 2,990 more").
 std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
                                const std::string& highlight_begin, const std::string& highlight_end,
                                const StoryPlacesById* stories = nullptr);
@@ -46,10 +48,12 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
 // tag:kuzet,2026:mention:<id>, title "[rule] title", alternate link to the page, related links to
 // the story's other URLs (at most kAlsoAtLimit, and a kuzet:also_at_total extension element,
 // RFC 4287 section 6.4, with their number), updated/published = found_at, author = site,
-// category = rule, and the snippet as a text summary.
+// category = rule, and the snippet as a text summary. A non-empty `self_url` becomes the feed's
+// <link rel="self"> (RFC 4287 section 4.2.7.2), where the feed is fetched from.
 std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
                               const std::string& feed_id, const std::string& feed_title,
-                              int64_t now_us, const StoryPlacesById* stories = nullptr);
+                              int64_t now_us, const StoryPlacesById* stories = nullptr,
+                              const std::string& self_url = "");
 
 // `kuzet doc`: the stored article with its URLs, matches and a page of its story's documents
 // (newest first, with the story's size and the next page's --before).

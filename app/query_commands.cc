@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/http_api.h"
 #include "app/mention_format.h"
 #include "app/time_bound.h"
 #include "base/time.h"
@@ -32,6 +33,59 @@ Result<std::string> ResolveDataDir(const std::string& data_dir, const std::strin
 int Fail(const Status& status) {
   std::cerr << status.message() << "\n";
   return 1;
+}
+
+// Bad usage the parser could not see (an id that names nothing): exit 2, like CLI11's errors.
+int UsageFail(const std::string& message) {
+  std::cerr << "kuzet: " << message << "\n";
+  return 2;
+}
+
+// The ids a config defines, as "a, b, c".
+template <typename Items>
+std::string IdList(const Items& items) {
+  std::string list;
+  for (const auto& item : items) list += (list.empty() ? "" : ", ") + item.id;
+  return list.empty() ? "none" : list;
+}
+
+// A --rule or --site naming neither a configured id nor anything stored is a typo, not a question
+// with an empty answer: "" when the ids are fine (or no config is at hand to tell), else the
+// message. Ids that only stored mentions know (a rule since removed from the config) still list.
+Result<std::string> UnknownIdMessage(const std::string& config_path, const storage::Store& store,
+                                     const std::string& rule, const std::string& site) {
+  if (config_path.empty() || (rule.empty() && site.empty())) return std::string();
+  auto config = config::LoadConfigFile(config_path);
+  if (!config.ok()) return std::string();  // the data dir came from elsewhere; nothing to check
+  auto stored = [&](const std::string& rule_id, const std::string& site_id) -> Result<bool> {
+    storage::MentionQuery query;
+    query.rule_id = rule_id;
+    query.site_id = site_id;
+    query.limit = 1;
+    auto found = store.Mentions(query);
+    if (!found.ok()) return found.status();
+    return !found->empty();
+  };
+  auto known = [](const auto& items, const std::string& id) {
+    return std::any_of(items.begin(), items.end(), [&](const auto& i) { return i.id == id; });
+  };
+  if (!rule.empty() && !known(config->rules, rule)) {
+    auto any = stored(rule, "");
+    if (!any.ok()) return any.status();
+    if (!*any) {
+      return "--rule " + rule + ": no such rule in " + config_path +
+             " (rules: " + IdList(config->rules) + ")";
+    }
+  }
+  if (!site.empty() && !known(config->sites, site)) {
+    auto any = stored("", site);
+    if (!any.ok()) return any.status();
+    if (!*any) {
+      return "--site " + site + ": no such site in " + config_path +
+             " (sites: " + IdList(config->sites) + ")";
+    }
+  }
+  return std::string();
 }
 
 // Opens the store read-only: the daemon may hold it read-write at the same time.
@@ -90,6 +144,42 @@ Result<std::vector<storage::StoryInfo>> OneStory(const storage::Store& store, ui
   return std::vector<storage::StoryInfo>{std::move(info)};
 }
 
+// Stories newest first; with `rule` (nullopt: every story), only those with a mention of it ("":
+// of any rule). Pages with no match are the bulk of a crawl, so the stories are read in growing
+// batches until `limit` matched ones are found or the store has no more, at most
+// kMaxStoriesExamined of them.
+Result<std::vector<storage::StoryInfo>> MatchedStories(const storage::Store& store,
+                                                       std::optional<int64_t> since, size_t limit,
+                                                       size_t members,
+                                                       const std::optional<std::string>& rule) {
+  if (!rule) return store.Stories(since, limit, members);
+  constexpr size_t kMaxStoriesExamined = 1'000'000;
+  std::vector<storage::StoryInfo> matched;
+  size_t examined = 0;
+  for (size_t batch = std::max<size_t>(limit * 4, 64);;
+       batch = std::min(batch * 4, kMaxStoriesExamined)) {
+    // Stories() has no cursor: each round reads the newest `batch` and skips those seen.
+    auto stories = store.Stories(since, batch, members);
+    if (!stories.ok()) return stories.status();
+    for (size_t i = examined; i < stories->size() && matched.size() < limit; ++i) {
+      storage::MentionQuery query;
+      query.story_id = (*stories)[i].id;
+      query.rule_id = *rule;
+      query.limit = 1;
+      auto mention = store.Mentions(query);
+      if (!mention.ok()) return mention.status();
+      if (!mention->empty()) matched.push_back(std::move((*stories)[i]));
+    }
+    examined = stories->size();
+    if (matched.size() >= limit || stories->size() < batch) return matched;
+    if (batch >= kMaxStoriesExamined) {
+      std::cerr << "stopped after the newest " << examined
+                << " stories; use --since to look further back\n";
+      return matched;
+    }
+  }
+}
+
 }  // namespace
 
 int MentionsCommand(const MentionsOptions& options) {
@@ -97,12 +187,12 @@ int MentionsCommand(const MentionsOptions& options) {
   int64_t now = base::NowMicros();
   if (!options.since.empty()) {
     auto since = ParseTimeBound("--since", options.since, now);
-    if (!since.ok()) return Fail(since.status());
+    if (!since.ok()) return UsageFail(since.status().message());
     query.since_us = *since;
   }
   if (!options.until.empty()) {
     auto until = ParseTimeBound("--until", options.until, now);
-    if (!until.ok()) return Fail(until.status());
+    if (!until.ok()) return UsageFail(until.status().message());
     query.until_us = *until;
   }
   query.rule_id = options.rule;
@@ -113,15 +203,23 @@ int MentionsCommand(const MentionsOptions& options) {
 
   const std::string user = options.user.empty() ? DefaultUser() : options.user;
   if (options.only_new) {
-    if (Status s = storage::ReadCursors::ValidateUser(user); !s.ok()) return Fail(s);
+    if (Status s = storage::ReadCursors::ValidateUser(user); !s.ok()) return UsageFail(s.message());
   } else if (!options.user.empty()) {
-    return Fail(Status::InvalidArgument("--user only goes with --new"));
+    return UsageFail("--user only goes with --new");
+  }
+
+  if (options.only_new && options.before != 0) {
+    return UsageFail("--before pages through a listing; it does not go with --new");
   }
 
   auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
+  auto unknown = UnknownIdMessage(options.config_path, **store, options.rule, options.site);
+  if (!unknown.ok()) return Fail(unknown.status());
+  if (!unknown->empty()) return UsageFail(*unknown);
 
   std::vector<storage::Mention> mentions;
+  std::optional<uint64_t> next_before;  // set when older mentions than those listed match
   uint64_t advance_to = 0;
   std::optional<storage::ReadCursors> cursors;
   if (options.only_new) {
@@ -138,9 +236,14 @@ int MentionsCommand(const MentionsOptions& options) {
                 << ": the oldest are listed; run again for the rest\n";
     }
   } else {
-    auto found = (*store)->Mentions(query);
-    if (!found.ok()) return Fail(found.status());
-    mentions = std::move(*found);
+    MentionRequest request;
+    request.query = query;
+    request.limit = options.limit;
+    if (options.before != 0) request.before = options.before;
+    auto page = QueryMentionPage(**store, request);  // reads one more to know if more exist
+    if (!page.ok()) return Fail(page.status());
+    mentions = std::move(page->mentions);
+    next_before = page->next_before;
   }
   auto stories = LoadStoryPlaces(**store, mentions);
   if (!stories.ok()) return Fail(stories.status());
@@ -150,6 +253,9 @@ int MentionsCommand(const MentionsOptions& options) {
     for (const storage::Mention& m : mentions) out.push_back(MentionToJson(m, &*stories));
     std::cout << out.dump(2) << "\n";
   } else if (options.format == "csv") {
+    // The UTF-8 byte order mark is how Excel knows the file is UTF-8 (else Cyrillic is garbled);
+    // --no-bom for programs that do not expect it.
+    if (options.bom) std::cout << "\xEF\xBB\xBF";
     std::cout << FormatMentionCsv(mentions, &*stories);
   } else if (options.format == "atom") {
     std::string feed_id = "tag:kuzet,2026:mentions";
@@ -168,6 +274,11 @@ int MentionsCommand(const MentionsOptions& options) {
   }
   std::cout.flush();
   if (!std::cout) return Fail(Status::IOError("cannot write the mentions to stdout"));
+  // On stderr, so that JSON, CSV and Atom on stdout stay exactly the format.
+  if (next_before) {
+    std::cerr << "more mentions match than --limit " << options.limit
+              << ": the next page is --before " << *next_before << "\n";
+  }
   // Only once the listing is out does the cursor move: a failed run shows them again.
   if (cursors) {
     if (Status s = cursors->Advance(user, CursorFilter(options), advance_to); !s.ok()) {
@@ -200,14 +311,19 @@ int StoriesCommand(const StoriesOptions& options) {
   std::optional<int64_t> since;
   if (!options.since.empty()) {
     auto bound = ParseTimeBound("--since", options.since, base::NowMicros());
-    if (!bound.ok()) return Fail(bound.status());
+    if (!bound.ok()) return UsageFail(bound.status().message());
     since = *bound;
   }
   auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
+  auto unknown = UnknownIdMessage(options.config_path, **store, options.rule, "");
+  if (!unknown.ok()) return Fail(unknown.status());
+  if (!unknown->empty()) return UsageFail(*unknown);
   Result<std::vector<storage::StoryInfo>> stories =
-      options.story != 0 ? OneStory(**store, options.story, options.members, options.before)
-                         : (*store)->Stories(since, options.limit, options.members);
+      options.story != 0
+          ? OneStory(**store, options.story, options.members, options.before)
+          : MatchedStories(**store, since, options.limit, options.members,
+                           options.all ? std::nullopt : std::optional<std::string>(options.rule));
   if (!stories.ok()) return Fail(stories.status());
   if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
@@ -225,8 +341,7 @@ int CompactCommand(const CompactOptions& options) {
   std::optional<int64_t> cutoff;
   if (!options.drop_text_older_than.empty()) {
     auto age = config::ParseDuration(options.drop_text_older_than);
-    if (!age.ok())
-      return Fail(Status::InvalidArgument("--drop-text-older-than: " + age.status().message()));
+    if (!age.ok()) return UsageFail("--drop-text-older-than: " + age.status().message());
     cutoff = base::NowMicros() - static_cast<int64_t>(age->count()) * 1000000;
   }
   if (!std::filesystem::exists(std::filesystem::path(*data_dir) / "store" / "CURRENT")) {

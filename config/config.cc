@@ -39,8 +39,8 @@ constexpr std::array<std::string_view, 16> kSiteKeys = {
 constexpr std::array<std::string_view, 10> kRuleKeys = {
     "id",    "description",  "terms", "query",    "languages",
     "sites", "cross_script", "exact", "alert_to", "alert_mode"};
-constexpr std::array<std::string_view, 4> kServerKeys = {"enabled", "listen", "token_env",
-                                                         "public_url"};
+constexpr std::array<std::string_view, 5> kServerKeys = {"enabled", "listen", "token_env",
+                                                         "public_url", "feed_token_env"};
 constexpr std::array<std::string_view, 21> kAlertsKeys = {
     "enabled",         "smtp_url",     "starttls",       "from",
     "from_name",       "to",           "user",           "password",
@@ -209,12 +209,19 @@ std::string CheckListen(std::string& value) {
   return valid ? "" : "expected host:port like \"127.0.0.1:8765\", got " + Quoted(value);
 }
 
-void ReadServer(TableReader& reader, Server& server) {
+void ReadServer(TableReader& reader, Server& server, ErrorList& errors) {
   server.line = reader.line();
   reader.Bool("enabled", &server.enabled);
   reader.String("listen", &server.listen, CheckListen);
   reader.String("token_env", &server.token_env, CheckEnvName);
   reader.String("public_url", &server.public_url, CheckHttpUrl);
+  reader.String("feed_token_env", &server.feed_token_env, CheckEnvName);
+  // The feed token goes into URLs (feed readers cannot send headers): it must never be the API's.
+  if (!server.feed_token_env.empty() && server.feed_token_env == server.token_env) {
+    errors.Add(reader.line(), reader.path(),
+               "feed_token_env must name another variable than token_env: the feed token is "
+               "read-only and travels in URLs");
+  }
 }
 
 void ReadAlerts(TableReader& reader, const toml::table& table, Alerts& alerts, ErrorList& errors) {
@@ -449,7 +456,7 @@ Result<Config> Validate(const toml::table& document, std::string_view source_nam
 
   ReadOptionalTable(
       root, document, "server", kServerKeys, errors,
-      [&](TableReader& reader, const toml::table&) { ReadServer(reader, config.server); });
+      [&](TableReader& reader, const toml::table&) { ReadServer(reader, config.server, errors); });
   ReadOptionalTable(root, document, "alerts", kAlertsKeys, errors,
                     [&](TableReader& reader, const toml::table& table) {
                       ReadAlerts(reader, table, config.alerts, errors);

@@ -89,6 +89,7 @@ struct Server {
   std::string listen = "127.0.0.1:8765";  // host:port; loopback unless deliberately opened
   std::string token_env;                  // environment variable holding a bearer token; "": none
   std::string public_url;                 // base URL for links in alerts and the Atom feed
+  std::string feed_token_env;  // variable holding a read-only token for /feed.atom?token=; "": none
   int line = 0;
 };
 

@@ -487,6 +487,101 @@ TEST(DigestTest, GroupsByRuleWithItsOwnMessageId) {
             Status::Code::kInvalidArgument);
 }
 
+// --- List-Id (RFC 2919) and List-Unsubscribe (RFC 2369) -----------------------------------------
+
+// The field body without its leading folding white space (RFC 5322 section 3.2.2: not part of
+// the value; a field folded right after its colon keeps it in Python's string).
+std::string HeaderValue(const nlohmann::json& parsed, const std::string& name) {
+  for (const auto& header : parsed["headers"]) {
+    if (header[0] != name) continue;
+    std::string value = header[1].get<std::string>();
+    return value.substr(std::min(value.size(), value.find_first_not_of(' ')));
+  }
+  return "";
+}
+
+TEST(ListFieldsTest, OneListPerRuleWithMailAndPageToUnsubscribe) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  MailSettings settings = SampleSettings();
+  auto parsed = ParseMail(Build(SampleAlert(), settings));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_EQ(HeaderValue(*parsed, "List-Id"), "Kuzet alerts <zhanaozen.kuzet.monitor.example.org>");
+  EXPECT_EQ(HeaderValue(*parsed, "List-Unsubscribe"),
+            "<mailto:kuzet@monitor.example.org?subject=unsubscribe%20zhanaozen>");
+
+  settings.unsubscribe_url = "https://kuzet.example.org/";
+  parsed = ParseMail(Build(SampleAlert(), settings));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(HeaderValue(*parsed, "List-Unsubscribe"),
+            "<mailto:kuzet@monitor.example.org?subject=unsubscribe%20zhanaozen>, "
+            "<https://kuzet.example.org/>");
+
+  // A URL RFC 2369 would need escaped, or not a web page, is left out; the mail stays.
+  for (const std::string bad :
+       {"https://a.example/x,y", "https://a.example/<x>", "javascript:x", "https://a.example/ x"}) {
+    settings.unsubscribe_url = bad;
+    const std::string message = Build(SampleAlert(), settings);
+    EXPECT_THAT(HeaderSection(message), Not(HasSubstr(bad))) << bad;
+    EXPECT_THAT(HeaderSection(message), HasSubstr("List-Unsubscribe:\r\n <mailto:")) << bad;
+  }
+}
+
+TEST(ListFieldsTest, RuleIdsAreDotAtomsAndDigestsOfSeveralRulesAreKuzetsList) {
+  Alert a = SampleAlert();
+  a.rule_id = "strike\r\nBcc: x@evil.example";
+  const std::string message = Build(a);
+  EXPECT_THAT(HeaderSection(message),
+              HasSubstr("List-Id: Kuzet alerts\r\n <strike=0D=0ABcc=3A=20x=40evil=2Eexample.kuzet."
+                        "monitor.example.org>\r\n"));
+  EXPECT_THAT(FieldNames(message), Not(::testing::Contains("Bcc")));
+
+  Alert other = SampleAlert();
+  other.id = "43";
+  other.rule_id = "strike";
+  Result<std::string> two_rules =
+      BuildDigestMessage(Digest{"7", {SampleAlert(), other}}, SampleSettings(), kDate);
+  ASSERT_TRUE(two_rules.ok());
+  EXPECT_THAT(HeaderSection(*two_rules),
+              HasSubstr("List-Id: Kuzet alerts <kuzet.monitor.example.org>\r\n"));
+  EXPECT_THAT(
+      HeaderSection(*two_rules),
+      HasSubstr("List-Unsubscribe: <mailto:kuzet@monitor.example.org?subject=unsubscribe>"));
+  Result<std::string> one_rule =
+      BuildDigestMessage(Digest{"8", {SampleAlert()}}, SampleSettings(), kDate);
+  ASSERT_TRUE(one_rule.ok());
+  EXPECT_THAT(HeaderSection(*one_rule),
+              HasSubstr("List-Id: Kuzet alerts <zhanaozen.kuzet.monitor.example.org>\r\n"));
+}
+
+// --- A match in the headline: the title is not shown twice ---------------------------------------
+
+size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(TitleSnippetTest, ASnippetThatIsTheTitleIsLeftOut) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleAlert();
+  a.snippet = kRussianTitle;
+  a.snippet_mark_begin = static_cast<uint32_t>(kRussianTitle.find("Жанаозене"));
+  a.snippet_mark_end =
+      a.snippet_mark_begin + static_cast<uint32_t>(std::string("Жанаозене").size());
+  const auto parsed = ParseMail(Build(a));
+  ASSERT_TRUE(parsed);
+  const std::string plain = PartText(*parsed, "text/plain");
+  EXPECT_EQ(Occurrences(plain, "Жанаозене"), 1u) << plain;
+  EXPECT_THAT(plain, Not(HasSubstr("**")));
+  const std::string html = PartText(*parsed, "text/html");
+  EXPECT_THAT(html, Not(HasSubstr("<blockquote")));
+  EXPECT_THAT(html, Not(HasSubstr("<mark>")));
+  // The subject keeps the title; a body sentence is still shown.
+  EXPECT_THAT((*parsed)["subject"].get<std::string>(), HasSubstr(kRussianTitle));
+  EXPECT_THAT(PartText(*ParseMail(Build(SampleAlert())), "text/html"), HasSubstr("<mark>"));
+}
+
 TEST(HeaderFieldTest, DisplayNamesAndAddressListsFold) {
   EXPECT_EQ(MailboxField("From", "Kuzet", "k@x.org"), "From: Kuzet <k@x.org>\r\n");
   EXPECT_EQ(MailboxField("From", "Kuzet, monitor", "k@x.org"),

@@ -96,9 +96,10 @@ Alert MakeAlert(std::string id, std::string title, std::string lang) {
   a.url = "https://www.azattyq.org/a/" + a.id + ".html";
   a.title = std::move(title);
   a.lang = std::move(lang);
-  a.snippet = a.title;
-  a.snippet_mark_begin = 0;
-  a.snippet_mark_end = 10;
+  const std::string before = "Azattyq: ";  // a body sentence holding the title, not the title
+  a.snippet = before + a.title;
+  a.snippet_mark_begin = static_cast<uint32_t>(before.size());
+  a.snippet_mark_end = a.snippet_mark_begin + 10;
   a.found_at_us = 1764400000LL * 1000000;
   return a;
 }
@@ -146,6 +147,8 @@ TEST_F(SmtpTest, DeliversRussianAndKazakhAlertsToEveryRecipient) {
     EXPECT_THAT((*parsed)["parts"][0]["text"].get<std::string>(), HasSubstr(a.url));
     EXPECT_THAT((*parsed)["parts"][1]["text"].get<std::string>(),
                 HasSubstr("<mark>" + a.title.substr(0, 10) + "</mark>"));
+    EXPECT_THAT((*parsed)["headers"].dump(),
+                HasSubstr("[\"List-Id\",\"Kuzet alerts <zhanaozen.kuzet.monitor.example.org>\"]"));
   }
 }
 
@@ -246,7 +249,9 @@ TEST_F(SmtpTest, RefusedRecipientIsAPermanentErrorAndNothingIsSent) {
   EXPECT_EQ(sink.MessageCount(), 0);
 }
 
-TEST_F(SmtpTest, RequiredStartTlsIsNeverSkipped) {
+// A server that offers no STARTTLS will not start offering it on a retry: the failure is a
+// configuration error (permanent), not a temporary one that would be retried for days.
+TEST_F(SmtpTest, RequiredStartTlsIsNeverSkippedAndItsAbsenceIsPermanent) {
   SmtpSink sink;  // offers no STARTTLS
   ASSERT_GT(sink.port(), 0);
   SmtpSettings settings = Settings(sink);
@@ -256,7 +261,7 @@ TEST_F(SmtpTest, RequiredStartTlsIsNeverSkipped) {
   mail.to = {"analyst@example.org"};
   const Status s =
       SmtpSender(settings).Send(BuildMessage(MakeAlert("12", "x", "en"), mail).value(), mail.to);
-  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
   EXPECT_THAT(s.message(), HasSubstr(sink.url()));
   EXPECT_EQ(sink.MessageCount(), 0);
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "app/pipeline.h"
+
 namespace kuzet::app {
 namespace {
 
@@ -40,6 +42,41 @@ TEST(AlertFromMentionTest, LinksToTheRulesMentionsOnTheWebPageWhenTheServerIsPub
   EXPECT_EQ(a.web_url, "https://kuzet.example.org/?rule=zhanaozen&site=vlast");
   config.server.enabled = false;
   EXPECT_EQ(AlertFromMention(SampleMention(), config, {}).web_url, "");
+}
+
+// The match in the headline (issue #18): the mail shows the body's sentence naming the term, not
+// the title a second time; no such sentence, no snippet.
+TEST(AlertFromMentionTest, AHeadlineMatchTakesItsSnippetFromTheBody) {
+  const std::string title = "Жанаозен: суд вынес приговор";
+  storage::Document doc;
+  doc.title = title;
+  doc.text =
+      MatchableText(title, "Суд прошёл в Актау. Нефтяники Жанаозена вышли на площадь. Конец.");
+  storage::Mention m = SampleMention();
+  m.title = title;
+  m.snippet = title;
+  m.snippet_mark_begin = 0;
+  m.snippet_mark_end = static_cast<uint32_t>(std::string("Жанаозен").size());
+  const std::string body_term = "Жанаозена";
+  const uint32_t body_at = static_cast<uint32_t>(doc.text.find(body_term));
+  m.hits = {{"жанаозен", "Жанаозен", 0, m.snippet_mark_end},
+            {"жанаозен", body_term, body_at, body_at + static_cast<uint32_t>(body_term.size())}};
+
+  alert::Alert a = AlertFromMention(m, config::Config(), {}, &doc);
+  EXPECT_EQ(a.snippet, "Нефтяники Жанаозена вышли на площадь.");
+  EXPECT_EQ(a.snippet.substr(a.snippet_mark_begin, a.snippet_mark_end - a.snippet_mark_begin),
+            body_term);
+
+  m.hits.pop_back();  // only the title names it
+  a = AlertFromMention(m, config::Config(), {}, &doc);
+  EXPECT_EQ(a.snippet, "");
+
+  doc.text.clear();  // text dropped by retention
+  EXPECT_EQ(AlertFromMention(m, config::Config(), {}, &doc).snippet, "");
+
+  // A body snippet is kept as stored.
+  EXPECT_EQ(AlertFromMention(SampleMention(), config::Config(), {}, &doc).snippet,
+            SampleMention().snippet);
 }
 
 }  // namespace

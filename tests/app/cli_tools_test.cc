@@ -84,6 +84,11 @@ TEST_F(CliToolsTest, UsageErrorsExitTwoAndHelpExitsZero) {
     Output r = Kuzet(c.args + " 2>&1");
     EXPECT_EQ(r.exit_code, c.exit_code) << "kuzet " << c.args << "\n" << r.out;
   }
+  // An unknown command is named as such (CLI11 alone says "A subcommand is required").
+  Output unknown = Kuzet("no-such-command 2>&1");
+  EXPECT_NE(unknown.out.find("kuzet: unknown command 'no-such-command' (commands: check-config, "),
+            std::string::npos)
+      << unknown.out;
 }
 
 TEST_F(CliToolsTest, ExtractReadsGzipFilesAndPrintsOneJsonObjectPerInput) {

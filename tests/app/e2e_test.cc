@@ -167,7 +167,12 @@ TEST_F(EndToEndTest, MentionFiltersSelectByRuleLanguageAndSite) {
   EXPECT_EQ(Mentions("--rule zhanaozen").size(), 3u);
   EXPECT_EQ(Mentions("--lang ru").size(), 2u);
   EXPECT_EQ(Mentions("--site steppe").size(), 5u);
-  EXPECT_EQ(Mentions("--site nowhere").size(), 0u);
+  // A site the config does not name (and the store never saw) is a typo, not an empty answer.
+  CommandResult nowhere = RunKuzet("mentions --config " + config_ + " --site nowhere 2>&1");
+  EXPECT_EQ(nowhere.exit_code, 2) << nowhere.out;
+  EXPECT_NE(nowhere.out.find("--site nowhere: no such site in " + config_ + " (sites: "),
+            std::string::npos)
+      << nowhere.out;
   EXPECT_EQ(Mentions("--since 1h").size(), 5u);
   EXPECT_EQ(Mentions("--until 1h").size(), 0u);
   EXPECT_EQ(Mentions("--limit 2").size(), 2u);

@@ -325,6 +325,10 @@ const ErrorCase kErrorCases[] = {
      "[settings]\nuser_agent = \"Kuzet/1.0\\r\\nX-Injected: 1\"\n",
      "t.toml:2: settings.user_agent: must not contain control characters (it goes into a header "
      "line); found U+000D at byte 9"},
+    {"feed token in the API token's variable (it would put the API token in URLs)",
+     "[server]\ntoken_env = \"KUZET_TOKEN\"\nfeed_token_env = \"KUZET_TOKEN\"\n",
+     "t.toml:1: server: feed_token_env must name another variable than token_env: the feed token "
+     "is read-only and travels in URLs"},
     {"user_agent with a bare LF", "[settings]\nuser_agent = \"\"\"\nKuzet\nX: 1\"\"\"\n",
      "t.toml:2: settings.user_agent: must not contain control characters (it goes into a header "
      "line); found U+000A at byte 5"},
@@ -495,6 +499,7 @@ enabled = true
 listen = "0.0.0.0:9000"
 token_env = "KUZET_TOKEN"
 public_url = "https://kuzet.example.org"
+feed_token_env = "KUZET_FEED_TOKEN"
 
 [alerts]
 smtp_url = "smtps://mail.example.org"
@@ -530,10 +535,11 @@ alert_mode = "immediate"
   EXPECT_EQ(server.listen, "0.0.0.0:9000");
   EXPECT_EQ(server.token_env, "KUZET_TOKEN");
   EXPECT_EQ(server.public_url, "https://kuzet.example.org");
+  EXPECT_EQ(server.feed_token_env, "KUZET_FEED_TOKEN");
   EXPECT_EQ(server.line, 1);
   const Alerts& a = parsed->alerts;
   EXPECT_TRUE(a.enabled);
-  EXPECT_EQ(a.line, 7);
+  EXPECT_EQ(a.line, 8);
   EXPECT_EQ(a.smtp_url, "smtps://mail.example.org");
   EXPECT_EQ(a.starttls, "try");
   EXPECT_EQ(a.from, "kuzet@monitor.example.org");
