@@ -15,6 +15,7 @@
 
 #include "app/alert_delivery.h"
 #include "app/commands.h"
+#include "app/health.h"
 #include "app/http_server.h"
 #include "app/logging.h"
 #include "app/pipeline.h"
@@ -196,9 +197,14 @@ int RunCommand(const std::string& config_path) {
   // Counters of every crawl for the process life (/metrics); declared before the server that
   // reads them, so it stops first.
   PipelineMetrics metrics;
+  // /healthz; the loop below beats at least every minute (or watchdog period).
+  Health health(
+      **store, **state,
+      std::min<std::chrono::milliseconds>(
+          std::chrono::seconds(60), systemd.watchdog_period().value_or(std::chrono::seconds(60))));
   std::unique_ptr<HttpServer> http;  // [server] enabled: the HTTP API beside the crawl
   if (setup->config.server.enabled) {
-    auto started = StartHttpServerFromConfig(setup->config, &metrics);
+    auto started = StartHttpServerFromConfig(setup->config, {&metrics, &health, state->get(), {}});
     if (!started.ok()) {
       std::cerr << started.status().message() << "\n";
       return 1;
@@ -208,7 +214,7 @@ int RunCommand(const std::string& config_path) {
   // Alert delivery in its own thread (issue #8); stopped and joined before the store closes.
   std::unique_ptr<AlertThread> alert_thread;
   if (setup->config.alerts.enabled) {
-    auto started = AlertThread::Start(setup->config, **store);
+    auto started = AlertThread::Start(setup->config, **store, &metrics);
     if (!started.ok()) {
       std::cerr << started.status().message() << "\n";
       return 1;
@@ -218,6 +224,7 @@ int RunCommand(const std::string& config_path) {
   spdlog::info("kuzet running: {} sites, {} rules, data in {}", setup->config.sites.size(),
                setup->config.rules.size(), setup->config.settings.data_dir);
   (void)systemd.Ready();  // a failure is logged by the notifier; the daemon goes on
+  health.MarkReady();
 
   using Clock = std::chrono::steady_clock;
   bool stopping = false;
@@ -232,6 +239,7 @@ int RunCommand(const std::string& config_path) {
                 static_cast<long>(timeout.count() % 1000) * 1000000L};
     int sig = sigtimedwait(&signals, nullptr, &ts);
     (void)systemd.FeedWatchdog();  // a failure is logged by the notifier; the daemon goes on
+    health.Beat();
     if (sig == SIGTERM || sig == SIGINT) {
       if (!stopping) {
         spdlog::info("signal {}: finishing in-flight work, then exiting", sig);

@@ -9,6 +9,9 @@
 //                          rule, lang, site, limit
 //   GET /metrics           Prometheus text exposition format 0.0.4; under `kuzet run` also the
 //                          crawl's counters (app/pipeline_metrics.h), which `kuzet serve` lacks
+//   GET /healthz           under `kuzet run`: 200 "ready", or 503 with the reason (app/health.h);
+//                          `kuzet serve`: 200 "ready" once its store is open. No token needed:
+//                          it says nothing but a fixed reason
 //
 // The server opens the store read-only (a RocksDB secondary) and catches up with the writer at
 // most every catch_up_interval, so it runs beside the daemon and never blocks its writes.
@@ -45,13 +48,26 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "config/config.h"
+#include "crawler/crawl_state.h"
 
 namespace kuzet::app {
 
+class Health;
 class PipelineMetrics;
+
+// What a server inside `kuzet run` shows of the daemon beside the store: its counters in /metrics,
+// its health in /healthz and /metrics, its crawl queue's length by site in /metrics. The daemon
+// owns them and stops the server first. All null in `kuzet serve`.
+struct DaemonView {
+  const PipelineMetrics* metrics = nullptr;
+  const Health* health = nullptr;
+  const crawler::CrawlState* crawl_state = nullptr;
+  std::vector<std::string> site_ids;  // the configured sites, for kuzet_site_queued_urls
+};
 
 struct HttpServerOptions {
   std::string data_dir;                   // the store, opened kReadOnly
@@ -65,9 +81,9 @@ struct HttpServerOptions {
   size_t memory_per_connection = 32 * 1024;  // request line and headers, and I/O buffers
   std::chrono::seconds idle_timeout{5};
   std::chrono::milliseconds request_timeout{10000}, response_timeout{60000};
-  // The crawl's counters, in a server inside `kuzet run` (which owns them and stops the server
-  // first); null in `kuzet serve`, whose /metrics then has no crawl families.
-  const PipelineMetrics* pipeline_metrics = nullptr;
+  // In a server inside `kuzet run`; empty in `kuzet serve`, whose /metrics then has no crawl
+  // families.
+  DaemonView daemon;
 };
 
 // Options from the [server] table (listen/token_env given non-empty override it). Reads the token
@@ -80,9 +96,9 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
 class HttpServer;
 
 // For `kuzet run`: the server the config's [server] table describes, over its data_dir, with the
-// daemon's crawl counters in /metrics.
-Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(
-    const config::Config& config, const PipelineMetrics* pipeline_metrics);
+// daemon's counters, queue and health (DaemonView.site_ids is filled from the config).
+Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(const config::Config& config,
+                                                              DaemonView daemon);
 
 class HttpServer {
  public:

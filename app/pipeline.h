@@ -58,6 +58,9 @@ class PagePipeline : public crawler::CrawlHandler {
                                   std::unique_ptr<crawler::PageResult> result) override;
   // Analyze and Commit at once.
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
+  // The fetch's duration and, when it succeeded, the site's last success, into the metrics.
+  void OnFetched(const config::Site& site, crawler::PageKind kind,
+                 const Result<crawler::FetchResponse>& response, double seconds) override;
   void OnFetchError(const config::Site& site, const std::string& url, const Status& error) override;
 
   // False once the store is failing (storage::Store::Fault: a full disk, a damaged store): the

@@ -121,7 +121,7 @@ terms = ["Zhanaozen"]
     text = res->body;
     // Every link followed: the four pages processed and the dead link counted.
     if (SeriesValue(text, R"(kuzet_pages_processed_total{site="crafted"})").value_or(0) >= 4 &&
-        SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted"})")) {
+        SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted",kind="http_4xx"})")) {
       break;
     }
   }
@@ -130,7 +130,9 @@ terms = ["Zhanaozen"]
   EXPECT_EQ(SeriesValue(text, R"(kuzet_regex_timeouts_total{site="crafted",rule="zhanaozen"})"),
             std::nullopt);
   EXPECT_EQ(SeriesValue(text, R"(kuzet_pages_not_text_total{site="crafted"})"), 1.0) << text;
-  EXPECT_GE(SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted"})").value_or(0), 1.0)
+  EXPECT_GE(
+      SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted",kind="http_4xx"})").value_or(0),
+      1.0)
       << "the dead link /gone";
   // The front page, the bomb, the article and the PDF.
   EXPECT_EQ(SeriesValue(text, R"(kuzet_pages_processed_total{site="crafted"})"), 4.0) << text;

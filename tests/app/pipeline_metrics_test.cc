@@ -54,7 +54,8 @@ TEST(PipelineMetricsTest, PipelineCountsEachFailureBySiteAndBudgetOrRule) {
   // A regex term with catastrophic backtracking, and a PDF served as HTML.
   pipeline.OnPage(PageAt(site, "https://crafted.kz/regex", testing::BacktrackingArticleHtml()));
   pipeline.OnPage(PageAt(site, "https://crafted.kz/report.pdf", testing::PdfBytes()));
-  pipeline.OnFetchError(site, "https://crafted.kz/gone", Status::Network("HTTP 404"));
+  pipeline.OnFetchError(site, "https://crafted.kz/gone",
+                        Status::Unavailable("HTTP 404 for https://crafted.kz/gone"));
 
   PipelineCounts counts = metrics.Snapshot();
   EXPECT_EQ(counts.pages_processed["crafted"], 4u);
@@ -63,7 +64,7 @@ TEST(PipelineMetricsTest, PipelineCountsEachFailureBySiteAndBudgetOrRule) {
   EXPECT_EQ((counts.regex_timeouts[{"crafted", "slow"}]), 1u);
   EXPECT_EQ(counts.regex_timeouts.count({"crafted", "zh"}), 0u);
   EXPECT_EQ(counts.not_text["crafted"], 1u);
-  EXPECT_EQ(counts.fetch_errors["crafted"], 1u);
+  EXPECT_EQ((counts.fetch_errors[{"crafted", FetchErrorKind::kHttp4xx}]), 1u);
   store->reset();
   fs::remove_all(dir);
 }
@@ -96,7 +97,7 @@ PipelineCounts SomeCounts() {
   PipelineCounts c;
   c.pages_processed["steppe"] = 7;
   c.pages_processed["quote\"back\\slash\nnewline"] = 1;
-  c.fetch_errors["steppe"] = 2;
+  c.fetch_errors[{"steppe", FetchErrorKind::kTimeout}] = 2;
   c.not_text["steppe"] = 1;
   c.over_budget[{"steppe", Budget::kMemory}] = 3;
   c.over_budget[{"steppe", Budget::kCpu}] = 4;
@@ -112,7 +113,8 @@ TEST(PipelineMetricsTest, RendersCountersWithEscapedLabels) {
            "# TYPE kuzet_pages_processed_total counter\n"
            "kuzet_pages_processed_total{site=\"quote\\\"back\\\\slash\\nnewline\"} 1\n"
            "kuzet_pages_processed_total{site=\"steppe\"} 7\n",
-           "# TYPE kuzet_fetch_errors_total counter\nkuzet_fetch_errors_total{site=\"steppe\"} 2\n",
+           "# TYPE kuzet_fetch_errors_total counter\n"
+           "kuzet_fetch_errors_total{site=\"steppe\",kind=\"timeout\"} 2\n",
            "# TYPE kuzet_pages_not_text_total counter\n"
            "kuzet_pages_not_text_total{site=\"steppe\"} 1\n",
            "# TYPE kuzet_pages_over_budget_total counter\n"
