@@ -8,6 +8,9 @@ namespace kuzet::app {
 
 namespace {
 
+constexpr std::string_view kRobotsUnreachable =
+    "disallowed by robots.txt (robots.txt unreachable: ";
+
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
@@ -48,9 +51,9 @@ FetchErrorKind TransportKind(std::string_view detail) {
   return FetchErrorKind::kNetwork;
 }
 
-// "HTTP <status> for <url>...".
+// "HTTP <status> for <url>..." (or "HTTP <status>)" in a robots.txt note).
 FetchErrorKind HttpKind(std::string_view message) {
-  if (message.size() < 9 || message[8] != ' ') return FetchErrorKind::kOther;
+  if (message.size() < 9 || (message[8] != ' ' && message[8] != ')')) return FetchErrorKind::kOther;
   std::string_view digits = message.substr(5, 3);
   if (digits[0] == '4') return FetchErrorKind::kHttp4xx;
   if (digits[0] == '5') return FetchErrorKind::kHttp5xx;
@@ -104,6 +107,13 @@ FetchErrorKind ClassifyFetchError(const Status& error) {
       return FetchErrorKind::kBadUrl;
     case Status::Code::kUnavailable:  // the crawler's own verdicts
       if (StartsWith(m, "HTTP ")) return HttpKind(m);
+      if (StartsWith(m, kRobotsUnreachable)) {
+        // A host whose robots.txt could not be fetched is not crawled (crawler.cc ProcessRobots):
+        // the kind is why it could not, the fetcher's message or the HTTP status after the note.
+        std::string_view why = m.substr(kRobotsUnreachable.size());
+        if (StartsWith(why, "HTTP ")) return HttpKind(why);
+        return ClassifyFetchError(Status::Network(std::string(why)));
+      }
       if (StartsWith(m, "disallowed by robots.txt")) return FetchErrorKind::kRobots;
       if (StartsWith(m, "redirected out of the site's scope")) return FetchErrorKind::kRedirect;
       return FetchErrorKind::kOther;

@@ -258,14 +258,19 @@ void PagePipeline::OnFetched(const config::Site& site, crawler::PageKind /*kind*
                              const Result<crawler::FetchResponse>& response, double seconds) {
   if (metrics_ == nullptr) return;
   bool succeeded = response.ok() && (response->status == 200 || response->status == 304);
-  metrics_->ObserveFetch(site.id, site.interval, succeeded, seconds,
-                         static_cast<double>(base::NowMicros()) / 1e6);
+  metrics_->SetInterval(site.id, site.interval);
+  metrics_->ObserveFetch(site.id, succeeded, seconds, static_cast<double>(base::NowMicros()) / 1e6);
 }
 
 void PagePipeline::OnFetchError(const config::Site& site, const std::string& url,
                                 const Status& error) {
   ++counters_[site.id].errors;
-  if (metrics_ != nullptr) metrics_->CountFetchError(site.id, ClassifyFetchError(error));
+  if (metrics_ != nullptr) {
+    // A site whose host never answers has no fetch to note its interval with (a robots.txt it
+    // cannot fetch stops the crawl of the host first): its errors note it.
+    metrics_->SetInterval(site.id, site.interval);
+    metrics_->CountFetchError(site.id, ClassifyFetchError(error));
+  }
   spdlog::warn("site {}: {}: {}", site.id, url, error.message());
 }
 

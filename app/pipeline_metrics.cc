@@ -4,11 +4,15 @@ namespace kuzet::app {
 
 const char* BudgetLabel(Budget budget) { return budget == Budget::kCpu ? "cpu" : "memory"; }
 
-void PipelineMetrics::ObserveFetch(const std::string& site, std::chrono::seconds interval,
-                                   bool succeeded, double seconds, double now_seconds) {
+void PipelineMetrics::SetInterval(const std::string& site, std::chrono::seconds interval) {
+  std::lock_guard<std::mutex> lock(mu_);
+  counts_.interval_seconds[site] = static_cast<double>(interval.count());
+}
+
+void PipelineMetrics::ObserveFetch(const std::string& site, bool succeeded, double seconds,
+                                   double now_seconds) {
   std::lock_guard<std::mutex> lock(mu_);
   counts_.fetch_duration.Observe(seconds);
-  counts_.interval_seconds[site] = static_cast<double>(interval.count());
   if (succeeded) counts_.last_success_seconds[site] = now_seconds;
 }
 

@@ -57,10 +57,11 @@ struct PipelineCounts {
 // HTTP threads take snapshots.
 class PipelineMetrics {
  public:
+  // The site's configured interval, noted with each of its fetches and errors.
+  void SetInterval(const std::string& site, std::chrono::seconds interval);
   // A finished fetch of the site (CrawlHandler::OnFetched): its duration, and when `succeeded`
   // (200 or 304) `now_seconds` as the site's last success.
-  void ObserveFetch(const std::string& site, std::chrono::seconds interval, bool succeeded,
-                    double seconds, double now_seconds);
+  void ObserveFetch(const std::string& site, bool succeeded, double seconds, double now_seconds);
   void CountPageProcessed(const std::string& site);
   void CountFetchError(const std::string& site, FetchErrorKind kind);
   void CountNotText(const std::string& site);
