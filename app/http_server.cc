@@ -457,7 +457,8 @@ class HttpServer::Impl {
     } catch (const std::exception& e) {
       reply = ErrorReply(500, std::string("internal error: ") + e.what());
     }
-    if (reply.status >= 500) {
+    // An unhealthy /healthz is an answer, not a server error: the daemon logs the fault itself.
+    if (reply.status >= 500 && path != "/healthz") {
       spdlog::warn("http: {} {} from {}: {} {}", method, base::ToValidUtf8(std::string(path)),
                    ClientAddress(connection), reply.status, reply.body);
     }

@@ -127,8 +127,7 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   // The dead site: its errors by kind, its interval, and no success to show.
   EXPECT_GE(Value(text, R"(kuzet_fetch_errors_total{site="dead",kind="connect"})").value_or(0),
             1.0);
-  EXPECT_EQ(Value(text, R"(kuzet_site_last_success_timestamp_seconds{site="dead"})"),
-            std::nullopt);
+  EXPECT_EQ(Value(text, R"(kuzet_site_last_success_timestamp_seconds{site="dead"})"), std::nullopt);
   EXPECT_EQ(Value(text, R"(kuzet_site_interval_seconds{site="dead"})"), 1800.0);
   EXPECT_EQ(Value(text, R"(kuzet_pages_stored_total{site="dead"})"), std::nullopt);
 
@@ -142,9 +141,9 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   EXPECT_GE(Value(text, R"(kuzet_pages_stored_total{site="steppe"})").value_or(0), 2.0);
   EXPECT_GE(Value(text, R"(kuzet_site_mentions_stored_total{site="steppe"})").value_or(0), 1.0);
   for (const char* kind : {"connect", "dns", "timeout", "tls"}) {
-    EXPECT_EQ(Value(text, std::string(R"(kuzet_fetch_errors_total{site="steppe",kind=")") + kind +
-                              "\"}"),
-              std::nullopt)
+    EXPECT_EQ(
+        Value(text, std::string(R"(kuzet_fetch_errors_total{site="steppe",kind=")") + kind + "\"}"),
+        std::nullopt)
         << kind;
   }
 
