@@ -14,6 +14,7 @@
 
 #include "app/http_api.h"
 #include "app/pipeline.h"
+#include "base/time.h"
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
 
@@ -93,6 +94,51 @@ TEST(PipelineMetricsTest, RegexTimeoutOnAPageOverItsCpuBudgetIsCountedToo) {
   fs::remove_all(dir);
 }
 
+// Stored pages and their mentions by site (an unchanged page again stores nothing), each fetch in
+// the histogram, the last success only from a 200 or 304, the interval from the config.
+TEST(PipelineMetricsTest, PipelineCountsStoredPagesMentionsAndFetches) {
+  fs::path dir = fs::temp_directory_path() / ("kuzet-pipeline-stored-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  auto store = storage::Store::Open(dir.string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+  config::Site site;
+  site.id = "steppe";
+  site.interval = std::chrono::minutes(30);
+  PipelineMetrics metrics;
+  PagePipeline pipeline(*matcher, **store, PageLimits{}, &metrics);
+  std::string article =
+      "<html><body><article><h1>Strike</h1><p>Oil workers in Zhanaozen walked off the job on "
+      "Monday, demanding the wage rises they were promised after the strike of 2011.</p><p>The "
+      "union said that two thousand workers joined.</p></article></body></html>";
+  pipeline.OnPage(PageAt(site, "https://steppe.kz/1", article));
+  pipeline.OnPage(PageAt(site, "https://steppe.kz/1", article));  // unchanged
+
+  crawler::FetchResponse gone;
+  gone.status = 404;
+  pipeline.OnFetched(site, crawler::PageKind::kLink, gone, 0.2);
+  pipeline.OnFetched(site, crawler::PageKind::kLink, Status::Network("timed out"), 40.0);
+  PipelineCounts counts = metrics.Snapshot();
+  EXPECT_EQ(counts.pages_stored["steppe"], 1u);
+  EXPECT_EQ(counts.mentions_stored["steppe"], 1u);
+  EXPECT_EQ(counts.last_success_seconds.count("steppe"), 0u) << "a 404 and a timeout";
+  EXPECT_EQ(counts.interval_seconds["steppe"], 1800.0);
+  EXPECT_EQ(counts.fetch_duration.count(), 2u);
+
+  crawler::FetchResponse not_modified;
+  not_modified.status = 304;
+  double before = static_cast<double>(base::NowMicros()) / 1e6;
+  pipeline.OnFetched(site, crawler::PageKind::kFeed, not_modified, 0.01);
+  counts = metrics.Snapshot();
+  EXPECT_GE(counts.last_success_seconds["steppe"], before);
+  EXPECT_EQ(counts.fetch_duration.count(), 3u);
+  EXPECT_EQ(counts.fetch_duration.CumulativeCount(0), 1u);  // 0.01 s
+  EXPECT_EQ(counts.store_write_errors, 0u);
+  store->reset();
+  fs::remove_all(dir);
+}
+
 PipelineCounts SomeCounts() {
   PipelineCounts c;
   c.pages_processed["steppe"] = 7;
@@ -102,6 +148,16 @@ PipelineCounts SomeCounts() {
   c.over_budget[{"steppe", Budget::kMemory}] = 3;
   c.over_budget[{"steppe", Budget::kCpu}] = 4;
   c.regex_timeouts[{"steppe", "strike\"s"}] = 5;
+  c.fetch_errors[{"steppe", FetchErrorKind::kHttp5xx}] = 1;
+  c.pages_stored["steppe"] = 6;
+  c.mentions_stored["steppe"] = 9;
+  c.last_success_seconds["steppe"] = 1796487015.5;
+  c.interval_seconds["steppe"] = 3600;
+  for (double seconds : {0.02, 0.3, 31.0, 90.0}) c.fetch_duration.Observe(seconds);
+  c.store_write_errors = 2;
+  c.alert_sends["email"] = 3;
+  c.alert_send_failures["webhook"] = 4;
+  c.alert_given_up["webhook"] = 1;
   return c;
 }
 
@@ -122,6 +178,24 @@ TEST(PipelineMetricsTest, RendersCountersWithEscapedLabels) {
            "kuzet_pages_over_budget_total{site=\"steppe\",budget=\"memory\"} 3\n",
            "# TYPE kuzet_regex_timeouts_total counter\n"
            "kuzet_regex_timeouts_total{site=\"steppe\",rule=\"strike\\\"s\"} 5\n",
+           "kuzet_site_last_success_timestamp_seconds{site=\"steppe\"} 1796487015.500000\n",
+           "kuzet_site_interval_seconds{site=\"steppe\"} 3600.000000\n",
+           "kuzet_pages_stored_total{site=\"steppe\"} 6\n",
+           "kuzet_site_mentions_stored_total{site=\"steppe\"} 9\n",
+           "# TYPE kuzet_fetch_duration_seconds histogram\n"
+           "kuzet_fetch_duration_seconds_bucket{le=\"0.05\"} 1\n"
+           "kuzet_fetch_duration_seconds_bucket{le=\"0.1\"} 1\n"
+           "kuzet_fetch_duration_seconds_bucket{le=\"0.25\"} 1\n"
+           "kuzet_fetch_duration_seconds_bucket{le=\"0.5\"} 2\n",
+           "kuzet_fetch_duration_seconds_bucket{le=\"30\"} 2\n"
+           "kuzet_fetch_duration_seconds_bucket{le=\"60\"} 3\n"
+           "kuzet_fetch_duration_seconds_bucket{le=\"+Inf\"} 4\n"
+           "kuzet_fetch_duration_seconds_sum 121.320000\n"
+           "kuzet_fetch_duration_seconds_count 4\n",
+           "kuzet_store_write_errors_total 2\n",
+           "kuzet_alert_sends_total{channel=\"email\"} 3\n",
+           "kuzet_alert_send_failures_total{channel=\"webhook\"} 4\n",
+           "kuzet_alert_channels_given_up_total{channel=\"webhook\"} 1\n",
        }) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\nin:\n" << text;
   }
@@ -148,6 +222,11 @@ TEST(PipelineMetricsTest, RenderingPassesPromtool) {
   m.mentions_total = 2;
   m.mentions_by_rule["zhanaozen"] = 2;
   m.pipeline = SomeCounts();
+  m.build = GetBuildInfo();
+  m.outbox = OutboxCounts{2, 1};
+  m.store_size_bytes = 123456;
+  m.queued_urls = std::map<std::string, int64_t>{{"steppe", 12}, {"dead", 0}};
+  m.healthy = false;
   fs::path file = fs::temp_directory_path() / ("kuzet-metrics-" + std::to_string(getpid()));
   std::ofstream(file) << RenderMetrics(m);
   kuzet::testing::CommandResult check =
