@@ -87,7 +87,8 @@ void RenderPipelineCounts(std::ostringstream& out, const PipelineCounts& c) {
          "Unix time of the site's last fetch answered 200 or 304 since the process started.");
   BySiteSeconds(out, "kuzet_site_last_success_timestamp_seconds", c.last_success_seconds);
   Family(out, "kuzet_site_interval_seconds", "gauge",
-         "The site's configured interval: how often its start pages and feeds are read.");
+         "The longest the site goes between reads when healthy: its interval, or for a site of "
+         "feeds and sitemaps only their max_interval.");
   BySiteSeconds(out, "kuzet_site_interval_seconds", c.interval_seconds);
   Family(out, "kuzet_pages_stored_total", "counter",
          "Pages stored as a new document or a new text of one, by site.");

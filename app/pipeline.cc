@@ -254,11 +254,19 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   return links;
 }
 
+// The longest a healthy site goes between reads, for kuzet_site_interval_seconds: start pages are
+// read every `interval`; a site of feeds and sitemaps only may be read as rarely as their
+// adaptive interval's upper bound while nothing changes (crawler.cc IntervalBounds).
+std::chrono::seconds LongestReadInterval(const config::Site& site) {
+  if (!site.start_urls.empty()) return site.interval;
+  return std::max(site.max_interval, site.interval);
+}
+
 void PagePipeline::OnFetched(const config::Site& site, crawler::PageKind /*kind*/,
                              const Result<crawler::FetchResponse>& response, double seconds) {
   if (metrics_ == nullptr) return;
   bool succeeded = response.ok() && (response->status == 200 || response->status == 304);
-  metrics_->SetInterval(site.id, site.interval);
+  metrics_->SetInterval(site.id, LongestReadInterval(site));
   metrics_->ObserveFetch(site.id, succeeded, seconds, static_cast<double>(base::NowMicros()) / 1e6);
 }
 
@@ -268,7 +276,7 @@ void PagePipeline::OnFetchError(const config::Site& site, const std::string& url
   if (metrics_ != nullptr) {
     // A site whose host never answers has no fetch to note its interval with (a robots.txt it
     // cannot fetch stops the crawl of the host first): its errors note it.
-    metrics_->SetInterval(site.id, site.interval);
+    metrics_->SetInterval(site.id, LongestReadInterval(site));
     metrics_->CountFetchError(site.id, ClassifyFetchError(error));
   }
   spdlog::warn("site {}: {}: {}", site.id, url, error.message());

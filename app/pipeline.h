@@ -90,6 +90,10 @@ std::string MatchableText(const std::string& title, const std::string& text);
 std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
                                           const std::string& declared_canonical);
 
+// The longest a healthy site goes between reads (kuzet_site_interval_seconds): `interval` when it
+// has start pages, else max(max_interval, interval), its feeds' adaptive interval's upper bound.
+std::chrono::seconds LongestReadInterval(const config::Site& site);
+
 // Groups the matcher's hits by rule into one mention per (document, rule).
 std::vector<storage::MentionInput> GroupMatchesByRule(const std::vector<keywords::Match>& matches);
 

@@ -1,6 +1,6 @@
 // Process-level counters and gauges of what the crawl and the alert worker did, for /metrics
 // (issue #14 item 5, issue #15 item 1, issue #19 item 4): per site the fetches (errors by kind,
-// the last success, the configured interval), pages processed and stored, mentions stored, pages
+// the last success, the longest interval between reads), pages processed and stored, mentions stored, pages
 // over their CPU or memory budget, regex terms that hit their time limit, bodies that are not
 // text; the fetch latency histogram; store write errors; alert sends and failures per channel.
 //
@@ -45,7 +45,8 @@ struct PipelineCounts {
   // Unix seconds of the site's last fetch answered 200 or 304 (any page, feed or sitemap); a
   // site without one since the process started has no entry.
   std::map<std::string, double> last_success_seconds;
-  std::map<std::string, double> interval_seconds;       // by site: its configured `interval`
+  // By site: the longest it goes between reads when healthy (LongestReadInterval in pipeline.h).
+  std::map<std::string, double> interval_seconds;
   LatencyHistogram fetch_duration;                      // every page, feed and sitemap fetch
   uint64_t store_write_errors = 0;                      // page and fetch records the store refused
   std::map<std::string, uint64_t> alert_sends;          // accepted, by channel
@@ -57,7 +58,7 @@ struct PipelineCounts {
 // HTTP threads take snapshots.
 class PipelineMetrics {
  public:
-  // The site's configured interval, noted with each of its fetches and errors.
+  // The longest the site goes between reads, noted with each of its fetches and errors.
   void SetInterval(const std::string& site, std::chrono::seconds interval);
   // A finished fetch of the site (CrawlHandler::OnFetched): its duration, and when `succeeded`
   // (200 or 304) `now_seconds` as the site's last success.

@@ -106,6 +106,8 @@ TEST(PipelineMetricsTest, PipelineCountsStoredPagesMentionsAndFetches) {
   config::Site site;
   site.id = "steppe";
   site.interval = std::chrono::minutes(30);
+  site.max_interval = std::chrono::hours(2);
+  site.feeds = {"https://steppe.kz/feed.xml"};
   PipelineMetrics metrics;
   PagePipeline pipeline(*matcher, **store, PageLimits{}, &metrics);
   std::string article =
@@ -123,7 +125,7 @@ TEST(PipelineMetricsTest, PipelineCountsStoredPagesMentionsAndFetches) {
   EXPECT_EQ(counts.pages_stored["steppe"], 1u);
   EXPECT_EQ(counts.mentions_stored["steppe"], 1u);
   EXPECT_EQ(counts.last_success_seconds.count("steppe"), 0u) << "a 404 and a timeout";
-  EXPECT_EQ(counts.interval_seconds["steppe"], 1800.0);
+  EXPECT_EQ(counts.interval_seconds["steppe"], 7200.0) << "feeds only: max_interval";
   EXPECT_EQ(counts.fetch_duration.count(), 2u);
 
   crawler::FetchResponse not_modified;
@@ -134,6 +136,9 @@ TEST(PipelineMetricsTest, PipelineCountsStoredPagesMentionsAndFetches) {
   EXPECT_GE(counts.last_success_seconds["steppe"], before);
   EXPECT_EQ(counts.fetch_duration.count(), 3u);
   EXPECT_EQ(counts.fetch_duration.CumulativeCount(0), 1u);  // 0.01 s
+  site.start_urls = {"https://steppe.kz/"};                 // read every interval
+  pipeline.OnFetched(site, crawler::PageKind::kStart, not_modified, 0.01);
+  EXPECT_EQ(metrics.Snapshot().interval_seconds["steppe"], 1800.0);
   EXPECT_EQ(counts.store_write_errors, 0u);
   store->reset();
   fs::remove_all(dir);
