@@ -1,8 +1,9 @@
 // Process-level counters and gauges of what the crawl and the alert worker did, for /metrics
 // (issue #14 item 5, issue #15 item 1, issue #19 item 4): per site the fetches (errors by kind,
-// the last success, the longest interval between reads), pages processed and stored, mentions stored, pages
-// over their CPU or memory budget, regex terms that hit their time limit, bodies that are not
-// text; the fetch latency histogram; store write errors; alert sends and failures per channel.
+// the last success, the longest interval between reads), pages processed and stored, mentions
+// stored, pages over their CPU or memory budget, regex terms that hit their time limit, bodies that
+// are not text; the fetch latency histogram; store write errors; alert sends and failures per
+// channel.
 //
 // Unlike SiteCounters (one crawl, for the summary), these are Prometheus counters: they only grow
 // for the life of the process, across crawls and config reloads. One instance is owned by
