@@ -21,6 +21,7 @@
 #include "app/pipeline.h"
 #include "app/rules.h"
 #include "app/service_notify.h"
+#include "app/site_metrics_seed.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
@@ -197,6 +198,10 @@ int RunCommand(const std::string& config_path) {
   // Counters of every crawl for the process life (/metrics); declared before the server that
   // reads them, so it stops first.
   PipelineMetrics metrics;
+  if (Status seeded = SeedSiteMetrics(**state, setup->config.sites, metrics); !seeded.ok()) {
+    spdlog::warn("/metrics: sites' last successes not read from the crawl state: {}",
+                 seeded.message());
+  }
   // /healthz; the loop below beats at least every minute (or watchdog period).
   Health health(
       **store, **state,

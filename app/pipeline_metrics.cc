@@ -1,5 +1,7 @@
 #include "app/pipeline_metrics.h"
 
+#include <algorithm>
+
 namespace kuzet::app {
 
 const char* BudgetLabel(Budget budget) { return budget == Budget::kCpu ? "cpu" : "memory"; }
@@ -14,6 +16,12 @@ void PipelineMetrics::ObserveFetch(const std::string& site, bool succeeded, doub
   std::lock_guard<std::mutex> lock(mu_);
   counts_.fetch_duration.Observe(seconds);
   if (succeeded) counts_.last_success_seconds[site] = now_seconds;
+}
+
+void PipelineMetrics::SeedLastSuccess(const std::string& site, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  double& last = counts_.last_success_seconds[site];
+  last = std::max(last, seconds);
 }
 
 void PipelineMetrics::CountPageProcessed(const std::string& site) {

@@ -64,6 +64,8 @@ class PipelineMetrics {
   // A finished fetch of the site (CrawlHandler::OnFetched): its duration, and when `succeeded`
   // (200 or 304) `now_seconds` as the site's last success.
   void ObserveFetch(const std::string& site, bool succeeded, double seconds, double now_seconds);
+  // A success from before this process (app/site_metrics_seed.h); a later one is kept.
+  void SeedLastSuccess(const std::string& site, double seconds);
   void CountPageProcessed(const std::string& site);
   void CountFetchError(const std::string& site, FetchErrorKind kind);
   void CountNotText(const std::string& site);

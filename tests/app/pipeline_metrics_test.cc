@@ -14,6 +14,7 @@
 
 #include "app/http_api.h"
 #include "app/pipeline.h"
+#include "app/site_metrics_seed.h"
 #include "base/time.h"
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
@@ -141,6 +142,57 @@ TEST(PipelineMetricsTest, PipelineCountsStoredPagesMentionsAndFetches) {
   EXPECT_EQ(metrics.Snapshot().interval_seconds["steppe"], 1800.0);
   EXPECT_EQ(counts.store_write_errors, 0u);
   store->reset();
+  fs::remove_all(dir);
+}
+
+// After a restart each site's last success goes on from the crawl state: the latest 200 or 304 of
+// its start pages, feeds and sitemaps (a later failure does not erase it); every configured site
+// gets its interval, one never read too.
+TEST(PipelineMetricsTest, SeedsLastSuccessAndIntervalFromTheCrawlState) {
+  fs::path dir = fs::temp_directory_path() / ("kuzet-seed-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  auto state = crawler::CrawlState::Open(dir.string());
+  ASSERT_TRUE(state.ok()) << state.status().message();
+  auto resource = [](crawler::PageKind kind, int status, int64_t at_s) {
+    crawler::ResourceState r;
+    r.kind = kind;
+    r.last_status = status;
+    r.last_fetch_us = at_s * 1000000;
+    return r;
+  };
+  crawler::CrawlStateChange change;
+  change.resources.push_back(
+      {{"steppe", "https://steppe.kz/"}, resource(crawler::PageKind::kStart, 200, 1000)});
+  change.resources.push_back(
+      {{"steppe", "https://steppe.kz/feed.xml"}, resource(crawler::PageKind::kFeed, 304, 2000)});
+  change.resources.push_back(
+      {{"steppe", "https://steppe.kz/news.xml"}, resource(crawler::PageKind::kFeed, 503, 3000)});
+  change.resources.push_back(
+      {{"dead", "https://dead.kz/"}, resource(crawler::PageKind::kStart, 0, 3000)});
+  ASSERT_TRUE((*state)->Commit(change).ok());
+
+  config::Site steppe, dead, fresh;
+  steppe.id = "steppe";
+  steppe.start_urls = {"https://steppe.kz/"};
+  steppe.interval = std::chrono::minutes(20);
+  dead.id = "dead";
+  dead.start_urls = {"https://dead.kz/"};
+  fresh.id = "fresh";
+  fresh.feeds = {"https://fresh.kz/feed.xml"};
+  PipelineMetrics metrics;
+  ASSERT_TRUE(SeedSiteMetrics(**state, {steppe, dead, fresh}, metrics).ok());
+  PipelineCounts counts = metrics.Snapshot();
+  EXPECT_EQ(counts.last_success_seconds["steppe"], 2000.0);
+  EXPECT_EQ(counts.last_success_seconds.count("dead"), 0u);
+  EXPECT_EQ(counts.last_success_seconds.count("fresh"), 0u);
+  EXPECT_EQ(counts.interval_seconds["steppe"], 1200.0);
+  EXPECT_EQ(counts.interval_seconds["dead"], 3600.0);
+  EXPECT_EQ(counts.interval_seconds["fresh"], 14400.0);  // feeds only: max_interval
+
+  metrics.ObserveFetch("steppe", true, 0.1, 5000.0);
+  metrics.SeedLastSuccess("steppe", 2000.0);
+  EXPECT_EQ(metrics.Snapshot().last_success_seconds["steppe"], 5000.0);
+  state->reset();
   fs::remove_all(dir);
 }
 

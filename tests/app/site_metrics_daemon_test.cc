@@ -2,7 +2,8 @@
 // must tell them apart in /metrics (issue #19 item 4): the dead site's errors by kind and no last
 // success, the live site's recent last success, pages and mentions stored; the fetch latency
 // histogram, queue lengths, outbox, store size, health and build info; all of it valid for
-// `promtool check metrics`. /healthz answers without the bearer token that /metrics needs.
+// `promtool check metrics`. /healthz answers without the bearer token that /metrics needs. After
+// a restart the live site's last success is still there, read from the crawl state.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -186,6 +187,28 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
 
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
+
+  // Restarted, before the live site is due again (interval 1h): its last success is the one the
+  // crawl state kept, not forgotten, and the dead site has its interval at once.
+  double stopped = now + 1;
+  pid = testing::StartKuzetRun(config, log, {{"KUZET_TEST_TOKEN", "s3cret"}});
+  ASSERT_GE(pid, 0);
+  std::string restarted;
+  deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline && restarted.empty()) {
+    std::this_thread::sleep_for(100ms);
+    auto res = client.Get("/metrics", auth);
+    if (res && res->status == 200) restarted = res->body;
+  }
+  std::optional<double> seeded =
+      Value(restarted, R"(kuzet_site_last_success_timestamp_seconds{site="steppe"})");
+  ASSERT_TRUE(seeded.has_value()) << restarted;
+  EXPECT_GE(*seeded, started - 1);
+  EXPECT_LE(*seeded, stopped) << "a fetch after the restart, not the one the state kept";
+  EXPECT_EQ(Value(restarted, R"(kuzet_site_interval_seconds{site="dead"})"), 1800.0);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
   EXPECT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
   fs::remove_all(dir);
