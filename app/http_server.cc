@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 
 #include <microhttpd.h>
 #include <spdlog/spdlog.h>
@@ -352,7 +353,7 @@ class HttpServer::Impl {
     const DaemonView& view = options.daemon;
     if (view.metrics != nullptr) snapshot.pipeline = view.metrics->Snapshot();
     if (view.health != nullptr) snapshot.healthy = view.health->Check().ready;
-    if (view.crawl_state != nullptr) snapshot.queued_urls = QueuedUrls(view);
+    if (view.crawl_state != nullptr) snapshot.queued_urls = QueuedUrls(view, snapshot.pipeline);
     snapshot.build = GetBuildInfo();
     snapshot.outbox = CountOutbox();
     if (auto bytes = DataDirBytes(options.data_dir); bytes.ok()) {
@@ -366,9 +367,15 @@ class HttpServer::Impl {
     return reply;
   }
 
-  std::map<std::string, int64_t> QueuedUrls(const DaemonView& view) const {
+  // The sites configured at start, and those a reload added once the crawl has noted them.
+  std::map<std::string, int64_t> QueuedUrls(const DaemonView& view,
+                                            const std::optional<PipelineCounts>& counts) const {
+    std::set<std::string> sites(view.site_ids.begin(), view.site_ids.end());
+    if (counts) {
+      for (const auto& [site, interval] : counts->interval_seconds) sites.insert(site);
+    }
     std::map<std::string, int64_t> queued;
-    for (const std::string& site : view.site_ids) {
+    for (const std::string& site : sites) {
       auto size = view.crawl_state->QueueSize(site);
       if (size.ok()) {
         queued[site] = *size;
