@@ -37,27 +37,23 @@ void Family(std::ostringstream& out, const char* name, const char* type, const c
   out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
 }
 
-// One series per site: name{site="..."} count.
-void BySite(std::ostringstream& out, const char* name, const std::map<std::string, uint64_t>& c) {
-  for (const auto& [site, count] : c) {
-    out << name << "{site=\"" << LabelValue(site) << "\"} " << count << "\n";
-  }
-}
+// A sample value: counts as integers, seconds with microseconds.
+std::string Sample(uint64_t v) { return std::to_string(v); }
+std::string Sample(int64_t v) { return std::to_string(v); }
+std::string Sample(double v) { return Number(v); }
 
 // One series per label value: name{label="..."} value.
 template <typename Value>
 void ByLabel(std::ostringstream& out, const char* name, const char* label,
              const std::map<std::string, Value>& values) {
   for (const auto& [key, value] : values) {
-    out << name << "{" << label << "=\"" << LabelValue(key) << "\"} " << value << "\n";
+    out << name << "{" << label << "=\"" << LabelValue(key) << "\"} " << Sample(value) << "\n";
   }
 }
 
-void BySiteSeconds(std::ostringstream& out, const char* name,
-                   const std::map<std::string, double>& seconds) {
-  for (const auto& [site, value] : seconds) {
-    out << name << "{site=\"" << LabelValue(site) << "\"} " << Number(value) << "\n";
-  }
+template <typename Value>
+void BySite(std::ostringstream& out, const char* name, const std::map<std::string, Value>& values) {
+  ByLabel(out, name, "site", values);
 }
 
 void RenderHistogram(std::ostringstream& out, const char* name, const LatencyHistogram& h) {
@@ -85,11 +81,11 @@ void RenderPipelineCounts(std::ostringstream& out, const PipelineCounts& c) {
   }
   Family(out, "kuzet_site_last_success_timestamp_seconds", "gauge",
          "Unix time of the site's last fetch answered 200 or 304 since the process started.");
-  BySiteSeconds(out, "kuzet_site_last_success_timestamp_seconds", c.last_success_seconds);
+  BySite(out, "kuzet_site_last_success_timestamp_seconds", c.last_success_seconds);
   Family(out, "kuzet_site_interval_seconds", "gauge",
          "The longest the site goes between reads when healthy: its interval, or for a site of "
          "feeds and sitemaps only their max_interval.");
-  BySiteSeconds(out, "kuzet_site_interval_seconds", c.interval_seconds);
+  BySite(out, "kuzet_site_interval_seconds", c.interval_seconds);
   Family(out, "kuzet_pages_stored_total", "counter",
          "Pages stored as a new document or a new text of one, by site.");
   BySite(out, "kuzet_pages_stored_total", c.pages_stored);
@@ -163,7 +159,7 @@ std::string RenderMetrics(const MetricsSnapshot& m) {
   if (m.queued_urls) {
     Family(out, "kuzet_site_queued_urls", "gauge",
            "URLs in the site's crawl queue (the frontier), waiting to be fetched.");
-    ByLabel(out, "kuzet_site_queued_urls", "site", *m.queued_urls);
+    BySite(out, "kuzet_site_queued_urls", *m.queued_urls);
   }
   if (m.outbox) {
     Family(out, "kuzet_alert_outbox_entries", "gauge",

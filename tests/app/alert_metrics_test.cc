@@ -1,9 +1,6 @@
 // Fault: one alert channel is dead (a webhook on a port nobody listens on) beside a working hook.
 // The worker over the store's outbox counts into /metrics' families per channel: the hook's send,
 // each failed webhook attempt, and the webhook given up after max_attempts (issue #19 item 4).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,6 +13,7 @@
 #include "app/alert_delivery.h"
 #include "app/pipeline_metrics.h"
 #include "tests/app/alert_test_pages.h"
+#include "tests/app/refusing_port.h"
 
 namespace kuzet::app {
 namespace {
@@ -32,15 +30,9 @@ TEST(AlertMetricsTest, SendsFailuresAndGivingUpAreCountedPerChannel) {
   PipelineMetrics metrics;
   StoreAlertOutbox outbox(**store, *config, &metrics);
 
-  // A port bound and not listening: the webhook's every connection is refused.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  std::string dead = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/hook";
+  kuzet::testing::RefusingPort refusing;  // the webhook's every connection is refused
+  ASSERT_GT(refusing.port(), 0);
+  std::string dead = "http://127.0.0.1:" + std::to_string(refusing.port()) + "/hook";
 
   alert::RuleRoute route;
   route.channels.push_back(
@@ -70,7 +62,6 @@ TEST(AlertMetricsTest, SendsFailuresAndGivingUpAreCountedPerChannel) {
   auto failed = (*store)->FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   EXPECT_EQ(failed->size(), 1u) << "the alert waits for `kuzet alerts --retry`";
-  close(fd);
   store->reset();
   fs::remove_all(dir);
 }

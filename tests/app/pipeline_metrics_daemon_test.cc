@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "tests/app/exposition_text.h"
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
 
@@ -25,12 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// The value of one series ("name{labels}") in an exposition text, if present.
-std::optional<double> SeriesValue(const std::string& text, const std::string& series) {
-  size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return std::nullopt;
-  return std::stod(text.substr(at + series.size() + 2));
-}
+using testing::SeriesValue;
 
 // The crafted site: a front page linking to each hostile page. (The PDF's URL has no .pdf: the
 // crawler's scope would not fetch it.)

@@ -4,10 +4,7 @@
 // histogram, queue lengths, outbox, store size, health and build info; all of it valid for
 // `promtool check metrics`. /healthz answers without the bearer token that /metrics needs. After
 // a restart the live site's last success is still there, read from the crawl state.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +18,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "tests/app/exposition_text.h"
+#include "tests/app/refusing_port.h"
 #include "tests/app/run_command.h"
 #include "tests/app/test_site.h"
 
@@ -30,34 +29,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// The value of one series ("name{labels}") in an exposition text, if present.
-std::optional<double> Value(const std::string& text, const std::string& series) {
-  size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return std::nullopt;
-  return std::stod(text.substr(at + series.size() + 2));
-}
+using testing::RefusingPort;
 
-// A loopback port bound but never listening: every connection to it is refused, and no other
-// process can take it while this lives.
-class RefusingPort {
- public:
-  RefusingPort() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port_ = ntohs(addr.sin_port);
-    }
-  }
-  ~RefusingPort() { close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
+using testing::SeriesValue;
 
 TEST(SiteMetricsDaemonTest, DeadSiteAndLiveSiteAreToldApartInMetrics) {
   testing::TestSite live;
@@ -115,8 +89,8 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
     auto res = client.Get("/metrics", auth);
     if (!res || res->status != 200) continue;
     text = res->body;
-    if (Value(text, R"(kuzet_site_mentions_stored_total{site="steppe"})").value_or(0) >= 1 &&
-        Value(text, R"(kuzet_fetch_errors_total{site="dead",kind="connect"})")) {
+    if (SeriesValue(text, R"(kuzet_site_mentions_stored_total{site="steppe"})").value_or(0) >= 1 &&
+        SeriesValue(text, R"(kuzet_fetch_errors_total{site="dead",kind="connect"})")) {
       break;
     }
   }
@@ -126,43 +100,48 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   SCOPED_TRACE(text);
 
   // The dead site: its errors by kind, its interval, and no success to show.
-  EXPECT_GE(Value(text, R"(kuzet_fetch_errors_total{site="dead",kind="connect"})").value_or(0),
-            1.0);
-  EXPECT_EQ(Value(text, R"(kuzet_site_last_success_timestamp_seconds{site="dead"})"), std::nullopt);
-  EXPECT_EQ(Value(text, R"(kuzet_site_interval_seconds{site="dead"})"), 1800.0);
-  EXPECT_EQ(Value(text, R"(kuzet_pages_stored_total{site="dead"})"), std::nullopt);
+  EXPECT_GE(
+      SeriesValue(text, R"(kuzet_fetch_errors_total{site="dead",kind="connect"})").value_or(0),
+      1.0);
+  EXPECT_EQ(SeriesValue(text, R"(kuzet_site_last_success_timestamp_seconds{site="dead"})"),
+            std::nullopt);
+  EXPECT_EQ(SeriesValue(text, R"(kuzet_site_interval_seconds{site="dead"})"), 1800.0);
+  EXPECT_EQ(SeriesValue(text, R"(kuzet_pages_stored_total{site="dead"})"), std::nullopt);
 
   // The live site: a last success during this test, pages and mentions stored.
   std::optional<double> success =
-      Value(text, R"(kuzet_site_last_success_timestamp_seconds{site="steppe"})");
+      SeriesValue(text, R"(kuzet_site_last_success_timestamp_seconds{site="steppe"})");
   ASSERT_TRUE(success.has_value());
   EXPECT_GE(*success, started - 1);
   EXPECT_LE(*success, now + 1);
-  EXPECT_EQ(Value(text, R"(kuzet_site_interval_seconds{site="steppe"})"), 3600.0);
-  EXPECT_GE(Value(text, R"(kuzet_pages_stored_total{site="steppe"})").value_or(0), 2.0);
-  EXPECT_GE(Value(text, R"(kuzet_site_mentions_stored_total{site="steppe"})").value_or(0), 1.0);
+  EXPECT_EQ(SeriesValue(text, R"(kuzet_site_interval_seconds{site="steppe"})"), 3600.0);
+  EXPECT_GE(SeriesValue(text, R"(kuzet_pages_stored_total{site="steppe"})").value_or(0), 2.0);
+  EXPECT_GE(SeriesValue(text, R"(kuzet_site_mentions_stored_total{site="steppe"})").value_or(0),
+            1.0);
   for (const char* kind : {"connect", "dns", "timeout", "tls"}) {
-    EXPECT_EQ(
-        Value(text, std::string(R"(kuzet_fetch_errors_total{site="steppe",kind=")") + kind + "\"}"),
-        std::nullopt)
+    EXPECT_EQ(SeriesValue(text, std::string(R"(kuzet_fetch_errors_total{site="steppe",kind=")") +
+                                    kind + "\"}"),
+              std::nullopt)
         << kind;
   }
 
   // Every fetch in the histogram, the failed ones too; the buckets cumulative up to +Inf.
-  double count = Value(text, "kuzet_fetch_duration_seconds_count").value_or(0);
+  double count = SeriesValue(text, "kuzet_fetch_duration_seconds_count").value_or(0);
   EXPECT_GE(count, 4.0) << "front page, feed, articles, and the dead site's front page";
-  EXPECT_EQ(Value(text, R"(kuzet_fetch_duration_seconds_bucket{le="+Inf"})"), count);
-  EXPECT_LE(Value(text, R"(kuzet_fetch_duration_seconds_bucket{le="0.05"})").value_or(-1), count);
-  EXPECT_GE(Value(text, R"(kuzet_fetch_duration_seconds_bucket{le="0.05"})").value_or(-1), 0.0);
+  EXPECT_EQ(SeriesValue(text, R"(kuzet_fetch_duration_seconds_bucket{le="+Inf"})"), count);
+  EXPECT_LE(SeriesValue(text, R"(kuzet_fetch_duration_seconds_bucket{le="0.05"})").value_or(-1),
+            count);
+  EXPECT_GE(SeriesValue(text, R"(kuzet_fetch_duration_seconds_bucket{le="0.05"})").value_or(-1),
+            0.0);
 
   // Scrape-time gauges: the queue of every configured site, outbox, size, health, build.
-  EXPECT_TRUE(Value(text, R"(kuzet_site_queued_urls{site="steppe"})").has_value());
-  EXPECT_TRUE(Value(text, R"(kuzet_site_queued_urls{site="dead"})").has_value());
-  EXPECT_EQ(Value(text, R"(kuzet_alert_outbox_entries{state="failed"})"), 0.0);
-  EXPECT_TRUE(Value(text, R"(kuzet_alert_outbox_entries{state="pending"})").has_value());
-  EXPECT_GT(Value(text, "kuzet_store_size_bytes").value_or(0), 0.0);
-  EXPECT_EQ(Value(text, "kuzet_store_write_errors_total"), 0.0);
-  EXPECT_EQ(Value(text, "kuzet_healthy"), 1.0);
+  EXPECT_TRUE(SeriesValue(text, R"(kuzet_site_queued_urls{site="steppe"})").has_value());
+  EXPECT_TRUE(SeriesValue(text, R"(kuzet_site_queued_urls{site="dead"})").has_value());
+  EXPECT_EQ(SeriesValue(text, R"(kuzet_alert_outbox_entries{state="failed"})"), 0.0);
+  EXPECT_TRUE(SeriesValue(text, R"(kuzet_alert_outbox_entries{state="pending"})").has_value());
+  EXPECT_GT(SeriesValue(text, "kuzet_store_size_bytes").value_or(0), 0.0);
+  EXPECT_EQ(SeriesValue(text, "kuzet_store_write_errors_total"), 0.0);
+  EXPECT_EQ(SeriesValue(text, "kuzet_healthy"), 1.0);
   EXPECT_NE(text.find("\nkuzet_build_info{version=\""), std::string::npos);
 
   if (kuzet::testing::RunShell("test -x /usr/bin/promtool").exit_code == 0) {
@@ -203,11 +182,11 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
     if (res && res->status == 200) restarted = res->body;
   }
   std::optional<double> seeded =
-      Value(restarted, R"(kuzet_site_last_success_timestamp_seconds{site="steppe"})");
+      SeriesValue(restarted, R"(kuzet_site_last_success_timestamp_seconds{site="steppe"})");
   ASSERT_TRUE(seeded.has_value()) << restarted;
   EXPECT_GE(*seeded, started - 1);
   EXPECT_LE(*seeded, stopped) << "a fetch after the restart, not the one the state kept";
-  EXPECT_EQ(Value(restarted, R"(kuzet_site_interval_seconds{site="dead"})"), 1800.0);
+  EXPECT_EQ(SeriesValue(restarted, R"(kuzet_site_interval_seconds{site="dead"})"), 1800.0);
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   EXPECT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
