@@ -107,7 +107,13 @@ Result<std::vector<alert::DueAlert>> StoreAlertOutbox::Due(int64_t now_us, size_
   return due;
 }
 
+// The worker records every channel's outcome right after its send (alert/delivery_worker.h), so
+// each call is one attempt: accepted, or failed (and given up when it is final).
 Status StoreAlertOutbox::RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) {
+  if (metrics_ != nullptr) {
+    metrics_->CountAlertSend(channel.channel, channel.state == alert::ChannelState::State::kSent,
+                             channel.state == alert::ChannelState::State::kFailed);
+  }
   return store_.RecordAlertChannel(mention_id, ToStore(channel));
 }
 
@@ -222,12 +228,13 @@ Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& confi
 }
 
 Result<std::unique_ptr<AlertThread>> AlertThread::Start(const config::Config& config,
-                                                        storage::Store& store) {
+                                                        storage::Store& store,
+                                                        PipelineMetrics* metrics) {
   auto options = WorkerOptionsFromConfig(config);
   if (!options.ok()) return options.status();
   std::unique_ptr<AlertThread> started(new AlertThread());
   started->config_ = config;
-  started->outbox_ = std::make_unique<StoreAlertOutbox>(store, started->config_);
+  started->outbox_ = std::make_unique<StoreAlertOutbox>(store, started->config_, metrics);
   started->worker_ =
       std::make_unique<alert::DeliveryWorker>(*started->outbox_, std::move(options).value());
   started->thread_ = std::thread([worker = started->worker_.get()] { worker->Run(); });

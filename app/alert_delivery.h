@@ -10,6 +10,7 @@
 
 #include "alert/alert.h"
 #include "alert/delivery_worker.h"
+#include "app/pipeline_metrics.h"
 #include "config/config.h"
 #include "storage/store.h"
 
@@ -28,8 +29,10 @@ alert::Alert AlertFromMention(const storage::Mention& mention, const config::Con
 // storage::Store as the worker's outbox. The store must be open read-write.
 class StoreAlertOutbox : public alert::AlertOutbox {
  public:
-  StoreAlertOutbox(storage::Store& store, const config::Config& config)
-      : store_(store), config_(config) {}
+  // `metrics`, when given, counts each channel's sends and failures (RecordChannel).
+  StoreAlertOutbox(storage::Store& store, const config::Config& config,
+                   PipelineMetrics* metrics = nullptr)
+      : store_(store), config_(config), metrics_(metrics) {}
   Result<std::vector<alert::DueAlert>> Due(int64_t now_us, size_t limit) override;
   Result<std::optional<alert::OutboxAlert>> Load(uint64_t mention_id) override;
   Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
@@ -42,6 +45,7 @@ class StoreAlertOutbox : public alert::AlertOutbox {
  private:
   storage::Store& store_;
   const config::Config& config_;  // a copy owned by the caller for the worker's life
+  PipelineMetrics* const metrics_;  // may be null
 };
 
 // The worker's options from [alerts]: per rule an e-mail channel to alert_to (else [alerts].to)
@@ -55,8 +59,10 @@ Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& confi
 // store's outbox meanwhile.
 class AlertThread {
  public:
+  // `metrics`, when given, must outlive the thread.
   static Result<std::unique_ptr<AlertThread>> Start(const config::Config& config,
-                                                    storage::Store& store);
+                                                    storage::Store& store,
+                                                    PipelineMetrics* metrics = nullptr);
   ~AlertThread();
   void Wake() { worker_->Wake(); }
 

@@ -16,11 +16,13 @@
 #include "app/crawl_setup.h"
 #include "app/daemon_events.h"
 #include "app/data_dir_fault.h"
+#include "app/health.h"
 #include "app/http_server.h"
 #include "app/logging.h"
 #include "app/pipeline.h"
 #include "app/pipeline_metrics.h"
 #include "app/round_summary.h"
+#include "app/site_metrics_seed.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "storage/store.h"
@@ -91,6 +93,7 @@ class Daemon::Impl {
   std::unique_ptr<crawler::CrawlState> state_;
   std::unique_ptr<crawler::Crawler> crawler_;
   PipelineMetrics metrics_;  // the crawl's counters for the process life (/metrics)
+  std::unique_ptr<Health> health_;  // /healthz; the loop beats it (Wait)
   std::unique_ptr<HttpServer> http_;
   std::optional<HttpServerOptions> http_options_;  // what http_ was started with
   std::unique_ptr<AlertThread> alerts_;
@@ -107,7 +110,9 @@ Result<HttpServerOptions> Daemon::Impl::ServerOptions(const config::Config& conf
                                    options.status().message());
   }
   options->store = store_.get();  // the process's own store: no second instance, no lag
-  options->pipeline_metrics = &metrics_;
+  DaemonView view{&metrics_, health_.get(), state_.get(), {}};
+  for (const config::Site& site : config.sites) view.site_ids.push_back(site.id);
+  options->daemon = std::move(view);
   return options;
 }
 
@@ -127,6 +132,15 @@ Status Daemon::Impl::Start() {
   state_ = std::move(state).value();
   // It keeps robots.txt (24 h) between rounds; made anew only when [settings] change.
   crawler_ = std::make_unique<crawler::Crawler>(config.settings, state_.get());
+  if (Status seeded = SeedSiteMetrics(*state_, config.sites, metrics_); !seeded.ok()) {
+    spdlog::warn("/metrics: sites' last successes not read from the crawl state: {}",
+                 seeded.message());
+  }
+  // /healthz: the loop beats at least every minute (or watchdog period).
+  health_ = std::make_unique<Health>(
+      *store_, *state_,
+      std::min<milliseconds>(std::chrono::seconds(60),
+                             options.notifier.watchdog_period().value_or(std::chrono::seconds(60))));
   if (config.server.enabled) {
     auto http_options = ServerOptions(config);
     if (!http_options.ok()) return http_options.status();
@@ -138,7 +152,7 @@ Status Daemon::Impl::Start() {
   }
   // Alert delivery in its own thread (issue #8), so a slow mail server never blocks the crawl.
   if (config.alerts.enabled) {
-    auto alerts = AlertThread::Start(config, *store_);
+    auto alerts = AlertThread::Start(config, *store_, &metrics_);
     if (!alerts.ok()) return alerts.status();
     alerts_ = std::move(alerts).value();
   }
@@ -155,6 +169,7 @@ int Daemon::Impl::Run() {
                setup_->config.rules.size(), data_dir_);
   ready.store(true);
   (void)options.notifier.Ready();  // a failure is logged by the notifier; the daemon goes on
+  health_->MarkReady();
   int exit_code = Loop();
   Shutdown();
   return exit_code;
@@ -165,6 +180,7 @@ void Daemon::Impl::Wait(milliseconds timeout) {
   if (auto period = options.notifier.watchdog_period()) timeout = std::min(timeout, *period);
   DaemonEvents::Woken woken = events->Wait(timeout);
   (void)options.notifier.FeedWatchdog();  // a failure is logged by the notifier
+  if (health_) health_->Beat();
   if (woken.reload) reload_pending_ = true;
   if (woken.stop && !stopping_) {
     if (woken.stop_signal != 0) {
@@ -355,7 +371,7 @@ void Daemon::Impl::ApplyAlerts() {
     spdlog::info("SIGHUP: [alerts] is off: alert delivery stopped (pending alerts stay queued)");
     return;
   }
-  auto started = AlertThread::Start(setup_->config, *store_);
+  auto started = AlertThread::Start(setup_->config, *store_, &metrics_);
   if (!started.ok()) {
     spdlog::error("SIGHUP: [alerts] not applied: {}; alerts stay queued",
                   started.status().message());

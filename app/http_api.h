@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/build_info.h"
 #include "app/pipeline_metrics.h"
 #include "app/story_places.h"
 #include "base/status.h"
@@ -71,6 +72,12 @@ class RequestCounters {
   std::map<std::pair<std::string, int>, uint64_t> counts_;
 };
 
+// The alert outbox's entries, each count capped at kMaxCounted (a scrape reads at most that many).
+struct OutboxCounts {
+  static constexpr size_t kMaxCounted = 10000;
+  size_t pending = 0, failed = 0;
+};
+
 struct MetricsSnapshot {
   uint64_t mentions_total = 0;
   std::map<std::string, uint64_t> mentions_by_rule;
@@ -81,6 +88,13 @@ struct MetricsSnapshot {
   // The crawl's families (kuzet_pages_*, kuzet_regex_timeouts_total, kuzet_fetch_errors_total):
   // only in a server inside `kuzet run`; absent, they are left out.
   std::optional<PipelineCounts> pipeline;
+  BuildInfo build;
+  std::optional<OutboxCounts> outbox;        // absent: the store could not be read
+  std::optional<uint64_t> store_size_bytes;  // the data dir's files; absent: unreadable
+  // Only in a server inside `kuzet run`: the crawl queue's URLs by site (every configured site),
+  // and whether /healthz says ready.
+  std::optional<std::map<std::string, int64_t>> queued_urls;
+  std::optional<bool> healthy;
 };
 
 // Prometheus text format 0.0.4, every family with HELP and TYPE.

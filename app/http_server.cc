@@ -15,10 +15,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 
 #include <microhttpd.h>
 #include <spdlog/spdlog.h>
 
+#include "app/build_info.h"
+#include "app/data_dir_size.h"
+#include "app/health.h"
 #include "app/http_api.h"
 #include "app/http_deadlines.h"
 #include "app/mention_format.h"
@@ -115,7 +119,7 @@ Reply ErrorReply(int status, const std::string& message, const std::string& para
 
 // A bounded set of route labels for metrics, whatever paths clients try.
 std::string RouteLabel(std::string_view path) {
-  for (const char* route : {"/", "/api/mentions", "/feed.atom", "/metrics"}) {
+  for (const char* route : {"/", "/api/mentions", "/feed.atom", "/metrics", "/healthz"}) {
     if (path == route) return route;
   }
   return "other";
@@ -433,11 +437,61 @@ class HttpServer::Impl {
     snapshot.catch_up_age_seconds =
         caught_up == 0 ? 0 : static_cast<double>(base::NowMicros() - caught_up) / 1e6;
     snapshot.process_start_time_seconds = start_time_seconds;
-    if (options.pipeline_metrics != nullptr)
-      snapshot.pipeline = options.pipeline_metrics->Snapshot();
+    const DaemonView& view = options.daemon;
+    if (view.metrics != nullptr) snapshot.pipeline = view.metrics->Snapshot();
+    if (view.health != nullptr) snapshot.healthy = view.health->Check().ready;
+    if (view.crawl_state != nullptr) snapshot.queued_urls = QueuedUrls(view, snapshot.pipeline);
+    snapshot.build = GetBuildInfo();
+    snapshot.outbox = CountOutbox();
+    if (auto bytes = DataDirBytes(options.data_dir); bytes.ok()) {
+      snapshot.store_size_bytes = *bytes;
+    } else {
+      spdlog::warn("/metrics: kuzet_store_size_bytes left out: {}", bytes.status().message());
+    }
     Reply reply;
     reply.body = RenderMetrics(snapshot);
     reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return reply;
+  }
+
+  // The sites configured at start, and those a reload added once the crawl has noted them.
+  std::map<std::string, int64_t> QueuedUrls(const DaemonView& view,
+                                            const std::optional<PipelineCounts>& counts) const {
+    std::set<std::string> sites(view.site_ids.begin(), view.site_ids.end());
+    if (counts) {
+      for (const auto& [site, interval] : counts->interval_seconds) sites.insert(site);
+    }
+    std::map<std::string, int64_t> queued;
+    for (const std::string& site : sites) {
+      auto size = view.crawl_state->QueueSize(site);
+      if (size.ok()) {
+        queued[site] = *size;
+      } else {
+        spdlog::warn("/metrics: queue of site {} left out: {}", site, size.status().message());
+      }
+    }
+    return queued;
+  }
+
+  std::optional<OutboxCounts> CountOutbox() const {
+    auto pending = store->Outbox(OutboxCounts::kMaxCounted);
+    auto failed = store->FailedAlerts(OutboxCounts::kMaxCounted);
+    if (!pending.ok() || !failed.ok()) {
+      spdlog::warn("/metrics: kuzet_alert_outbox_entries left out: {}",
+                   (pending.ok() ? failed.status() : pending.status()).message());
+      return std::nullopt;
+    }
+    return OutboxCounts{pending->size(), failed->size()};
+  }
+
+  // Plain text, so a probe can match the first word; 503 (RFC 9110 §15.6.4) when not ready.
+  Reply Healthz() const {
+    HealthVerdict verdict{true, "ready"};
+    if (options.daemon.health != nullptr) verdict = options.daemon.health->Check();
+    Reply reply;
+    reply.status = verdict.ready ? 200 : 503;
+    reply.body = verdict.reason + "\n";
+    reply.content_type = "text/plain; charset=utf-8";
     return reply;
   }
 
@@ -470,6 +524,7 @@ class HttpServer::Impl {
       return ErrorReply(431, "more than " + std::to_string(kMaxHeaderLines) + " header lines");
     }
     if (path == "/") return Page();
+    if (path == "/healthz") return Healthz();  // before the token: see http_server.h
     // The feed token opens the feed and nothing else.
     const bool feed = path == "/feed.atom";
     if (!Authorized(connection) && !(feed && FeedTokenAccepted(QueryParams(connection)))) {
@@ -501,7 +556,8 @@ class HttpServer::Impl {
     } catch (const std::exception& e) {
       reply = ErrorReply(500, std::string("internal error: ") + e.what());
     }
-    if (reply.status >= 500) {
+    // An unhealthy /healthz is an answer, not a server error: the daemon logs the fault itself.
+    if (reply.status >= 500 && path != "/healthz") {
       spdlog::warn("http: {} {} from {}: {} {}", method, base::ToValidUtf8(std::string(path)),
                    ClientAddress(connection), reply.status, reply.body);
     }

@@ -13,6 +13,9 @@
 //                          (RFC 9110 section 8.8.3) answers If-None-Match with 304 Not Modified.
 //   GET /metrics           Prometheus text exposition format 0.0.4; under `kuzet run` also the
 //                          crawl's counters (app/pipeline_metrics.h), which `kuzet serve` lacks
+//   GET /healthz           under `kuzet run`: 200 "ready", or 503 with the reason (app/health.h);
+//                          `kuzet serve`: 200 "ready" once its store is open. No token needed:
+//                          it says nothing but a fixed reason
 //
 // Where it reads: inside `kuzet run`, the daemon's own store (HttpServerOptions::store), so a
 // mention is served the moment it is stored and no second RocksDB instance is opened; in `kuzet
@@ -53,9 +56,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "config/config.h"
+#include "crawler/crawl_state.h"
 
 namespace kuzet::storage {
 class Store;
@@ -63,7 +68,18 @@ class Store;
 
 namespace kuzet::app {
 
+class Health;
 class PipelineMetrics;
+
+// What a server inside `kuzet run` shows of the daemon beside the store: its counters in /metrics,
+// its health in /healthz and /metrics, its crawl queue's length by site in /metrics. The daemon
+// owns them and stops the server first. All null in `kuzet serve`.
+struct DaemonView {
+  const PipelineMetrics* metrics = nullptr;
+  const Health* health = nullptr;
+  const crawler::CrawlState* crawl_state = nullptr;
+  std::vector<std::string> site_ids;  // the configured sites, for kuzet_site_queued_urls
+};
 
 struct HttpServerOptions {
   // The store served: `store` when given (not owned; it must outlive the server: the daemon's
@@ -84,9 +100,9 @@ struct HttpServerOptions {
   size_t memory_per_connection = 32 * 1024;  // request line and headers, and I/O buffers
   std::chrono::seconds idle_timeout{5};
   std::chrono::milliseconds request_timeout{10000}, response_timeout{60000};
-  // The crawl's counters, in a server inside `kuzet run` (which owns them and stops the server
-  // first); null in `kuzet serve`, whose /metrics then has no crawl families.
-  const PipelineMetrics* pipeline_metrics = nullptr;
+  // In a server inside `kuzet run`; empty in `kuzet serve`, whose /metrics then has no crawl
+  // families.
+  DaemonView daemon;
 };
 
 // Options from the [server] table (listen/token_env given non-empty override it). Reads the token

@@ -152,7 +152,10 @@ void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
   const crawler::FetchResponse& response = page.response;
   Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), base::NowMicros(),
                                 response.Header("etag"), response.Header("last-modified"));
-  if (!s.ok()) spdlog::error("site {}: {}: {}", page.site->id, page.url, s.message());
+  if (!s.ok()) {
+    if (metrics_ != nullptr) metrics_->CountStoreWriteError();
+    spdlog::error("site {}: {}: {}", page.site->id, page.url, s.message());
+  }
 }
 
 std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) {
@@ -218,6 +221,7 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   auto put = store_.PutPage(input);
   if (!put.ok()) {
     ++counters.errors;
+    if (metrics_ != nullptr) metrics_->CountStoreWriteError();
     spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
     return links;
   }
@@ -239,6 +243,7 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
       }
     }
   }
+  if (metrics_ != nullptr && !put->unchanged) metrics_->CountPageStored(site.id, put->new_mentions);
   if (put->new_document) ++counters.new_documents;
   if (put->unchanged) ++counters.unchanged;
   counters.new_mentions += put->new_mentions;
@@ -249,10 +254,31 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   return links;
 }
 
+// The longest a healthy site goes between reads, for kuzet_site_interval_seconds: start pages are
+// read every `interval`; a site of feeds and sitemaps only may be read as rarely as their
+// adaptive interval's upper bound while nothing changes (crawler.cc IntervalBounds).
+std::chrono::seconds LongestReadInterval(const config::Site& site) {
+  if (!site.start_urls.empty()) return site.interval;
+  return std::max(site.max_interval, site.interval);
+}
+
+void PagePipeline::OnFetched(const config::Site& site, crawler::PageKind /*kind*/,
+                             const Result<crawler::FetchResponse>& response, double seconds) {
+  if (metrics_ == nullptr) return;
+  bool succeeded = response.ok() && (response->status == 200 || response->status == 304);
+  metrics_->SetInterval(site.id, LongestReadInterval(site));
+  metrics_->ObserveFetch(site.id, succeeded, seconds, static_cast<double>(base::NowMicros()) / 1e6);
+}
+
 void PagePipeline::OnFetchError(const config::Site& site, const std::string& url,
                                 const Status& error) {
   ++counters_[site.id].errors;
-  if (metrics_ != nullptr) metrics_->CountFetchError(site.id);
+  if (metrics_ != nullptr) {
+    // A site whose host never answers has no fetch to note its interval with (a robots.txt it
+    // cannot fetch stops the crawl of the host first): its errors note it.
+    metrics_->SetInterval(site.id, LongestReadInterval(site));
+    metrics_->CountFetchError(site.id, ClassifyFetchError(error));
+  }
   spdlog::warn("site {}: {}: {}", site.id, url, error.message());
 }
 

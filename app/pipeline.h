@@ -58,6 +58,9 @@ class PagePipeline : public crawler::CrawlHandler {
                                   std::unique_ptr<crawler::PageResult> result) override;
   // Analyze and Commit at once.
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
+  // The fetch's duration and, when it succeeded, the site's last success, into the metrics.
+  void OnFetched(const config::Site& site, crawler::PageKind kind,
+                 const Result<crawler::FetchResponse>& response, double seconds) override;
   void OnFetchError(const config::Site& site, const std::string& url, const Status& error) override;
 
   // False once the store is failing (storage::Store::Fault: a full disk, a damaged store): the
@@ -86,6 +89,10 @@ std::string MatchableText(const std::string& title, const std::string& text);
 // "www." aside), and is not the front page named by a page that is not. nullopt otherwise.
 std::optional<std::string> CanonicalAlias(const std::string& fetched_url,
                                           const std::string& declared_canonical);
+
+// The longest a healthy site goes between reads (kuzet_site_interval_seconds): `interval` when it
+// has start pages, else max(max_interval, interval), its feeds' adaptive interval's upper bound.
+std::chrono::seconds LongestReadInterval(const config::Site& site);
 
 // Groups the matcher's hits by rule into one mention per (document, rule).
 std::vector<storage::MentionInput> GroupMatchesByRule(const std::vector<keywords::Match>& matches);

@@ -40,6 +40,7 @@ constexpr int kMaxAttempts = 3;                            // fetches of one URL
 struct InFlight {
   CrawlTask task;
   bool robots = false;  // the task is the robots.txt of task.host
+  Clock::time_point started{};
 };
 
 // A page analyzed by a worker, waiting for its Commit on the crawl thread.
@@ -54,6 +55,7 @@ struct Done {
   CrawlTask task;
   bool robots = false;
   Result<FetchResponse> response;
+  double seconds = 0;  // from Start to the result, failed fetches included
 };
 
 // Politeness state of one origin (scheme://host:port).
@@ -276,7 +278,8 @@ class CrawlRun {
           stopping ? std::min(*give_up_at_, now + std::chrono::milliseconds(100)) : NextWake(now);
       for (auto& [id, response] : fetcher.Wait(wake)) {
         auto it = in_flight_.find(id);
-        Done done{std::move(it->second.task), it->second.robots, std::move(response)};
+        Done done{std::move(it->second.task), it->second.robots, std::move(response),
+                  std::chrono::duration<double>(Clock::now() - it->second.started).count()};
         in_flight_.erase(it);
         --Host(done.task.host).in_flight;
         if (done.robots) {
@@ -502,7 +505,7 @@ class CrawlRun {
       }
     }
     uint64_t id = next_fetch_id_++;
-    in_flight_.emplace(id, InFlight{std::move(task), robots});
+    in_flight_.emplace(id, InFlight{std::move(task), robots, Clock::now()});
     fetcher.Start(id, std::move(request));
   }
 
@@ -736,6 +739,11 @@ class CrawlRun {
 
   void Process(Done done) {
     CrawlTask& task = done.task;
+    try {
+      handler_.OnFetched(*sites_[task.site_index].site, task.kind, done.response, done.seconds);
+    } catch (const std::exception& e) {
+      spdlog::error("crawl handler OnFetched threw for {}: {}", task.url, e.what());
+    }
     if (done.response.ok()) {
       stats_.bytes += done.response->bytes_received;
       long status = done.response->status;

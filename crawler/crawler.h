@@ -65,6 +65,12 @@ class CrawlHandler {
   virtual bool CanStore() const { return true; }
   // Analyze and Commit in one step on the crawl thread, for handlers that need no worker.
   virtual std::vector<std::string> OnPage(const CrawledPage& /*page*/) { return {}; }
+  // Every fetch of a page, feed or sitemap (not robots.txt) as it finishes, whatever its outcome
+  // (a response of any status, or a transport error), before anything else is done with it; on
+  // the crawl thread. `seconds`: from its start to its end. For monitoring
+  // (app/pipeline_metrics.h).
+  virtual void OnFetched(const config::Site& /*site*/, PageKind /*kind*/,
+                         const Result<FetchResponse>& /*response*/, double /*seconds*/) {}
   // A fetch failed, returned a non-200 status, was refused by robots.txt, or a feed/sitemap could
   // not be parsed. The status message names the URL (and the HTTP status when there was one).
   virtual void OnFetchError(const config::Site& site, const std::string& url,

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "tests/app/exposition_text.h"
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
 
@@ -25,12 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// The value of one series ("name{labels}") in an exposition text, if present.
-std::optional<double> SeriesValue(const std::string& text, const std::string& series) {
-  size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return std::nullopt;
-  return std::stod(text.substr(at + series.size() + 2));
-}
+using testing::SeriesValue;
 
 // The crafted site: a front page linking to each hostile page. (The PDF's URL has no .pdf: the
 // crawler's scope would not fetch it.)
@@ -121,7 +117,7 @@ terms = ["Zhanaozen"]
     text = res->body;
     // Every link followed: the four pages processed and the dead link counted.
     if (SeriesValue(text, R"(kuzet_pages_processed_total{site="crafted"})").value_or(0) >= 4 &&
-        SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted"})")) {
+        SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted",kind="http_4xx"})")) {
       break;
     }
   }
@@ -130,7 +126,9 @@ terms = ["Zhanaozen"]
   EXPECT_EQ(SeriesValue(text, R"(kuzet_regex_timeouts_total{site="crafted",rule="zhanaozen"})"),
             std::nullopt);
   EXPECT_EQ(SeriesValue(text, R"(kuzet_pages_not_text_total{site="crafted"})"), 1.0) << text;
-  EXPECT_GE(SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted"})").value_or(0), 1.0)
+  EXPECT_GE(
+      SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted",kind="http_4xx"})").value_or(0),
+      1.0)
       << "the dead link /gone";
   // The front page, the bomb, the article and the PDF.
   EXPECT_EQ(SeriesValue(text, R"(kuzet_pages_processed_total{site="crafted"})"), 4.0) << text;

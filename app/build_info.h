@@ -1,0 +1,17 @@
+// What this binary was built from, for kuzet_build_info in /metrics: the project version (CMake's
+// project(VERSION)), the git commit when it was built from a checkout, and the compiler.
+#pragma once
+
+#include <string>
+
+namespace kuzet::app {
+
+struct BuildInfo {
+  std::string version;   // "0.1.0"
+  std::string commit;    // abbreviated hash of HEAD; "" when built without git or a checkout
+  std::string compiler;  // "gcc 12.2.0", "clang 16.0.6"
+};
+
+const BuildInfo& GetBuildInfo();
+
+}  // namespace kuzet::app
