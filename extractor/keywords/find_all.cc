@@ -6,6 +6,7 @@
 #include <bit>
 #include <memory>
 #include <optional>
+#include <span>
 #include <tuple>
 
 #include "extractor/keywords/compiled_rules.h"
@@ -90,7 +91,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         const ModeIndex& mode_index = c.modes[m];
         if (!mode_index.morphology || mode_index.entries.empty()) continue;
         c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
-        mode_index.trie.Walk(key, [&](size_t consumed, const std::vector<uint32_t>& payloads) {
+        mode_index.automaton.Walk(key, [&](size_t consumed, std::span<const uint32_t> payloads) {
           const std::string_view tail = std::string_view(key).substr(consumed);
           for (uint32_t p : payloads) {
             const WordEntry& entry = mode_index.entries[p];

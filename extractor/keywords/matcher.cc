@@ -226,6 +226,10 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
       compiled->rules.push_back(std::move(rule));
     }
     compiled->term_breaker.reset();
+    for (ModeIndex& mode : compiled->modes) {
+      mode.automaton = DoubleArrayTrie(mode.trie);
+      mode.trie = KeyTrie();
+    }
     return Matcher(std::move(compiled));
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("keywords: compiling rules failed: ") + e.what());
