@@ -269,89 +269,97 @@ std::string CollapseRomanization(std::string_view mapped) {
 }
 
 void CollapseRomanization(std::string_view s, std::string* scratch, std::string* result) {
+  // Both passes write through a raw pointer into a buffer sized for the worst case (x → ks
+  // doubles a letter): this runs for every distinct word of every page.
   // Pass 1: digraphs of the common English/Russian romanizations.
   std::string& d = *scratch;
-  d.clear();
   const size_t n = s.size();
+  d.resize(2 * n);
+  char* w = d.data();
   for (size_t i = 0; i < n;) {
     const char c = s[i];
     const char next = i + 1 < n ? s[i + 1] : '\0';
     switch (c) {
       case 's':
         if (next == 'h' && i + 3 < n && s[i + 2] == 'c' && s[i + 3] == 'h') {  // shch
-          d += "sh";
+          *w++ = 's';
+          *w++ = 'h';
           i += 4;
           continue;
         }
         break;
       case 'd':
         if (next == 'z' && i + 2 < n && s[i + 2] == 'h') {  // dzh
-          d += 'j';
+          *w++ = 'j';
           i += 3;
           continue;
         }
         if (next == 'j') {
-          d += 'j';
+          *w++ = 'j';
           i += 2;
           continue;
         }
         break;
       case 'z':
         if (next == 'h') {
-          d += 'j';
+          *w++ = 'j';
           i += 2;
           continue;
         }
         break;
       case 'k':
         if (next == 'h') {
-          d += 'h';
+          *w++ = 'h';
           i += 2;
           continue;
         }
         break;
       case 'c':
         if (next == 'k') {
-          d += 'k';
+          *w++ = 'k';
           i += 2;
           continue;
         }
         break;
       case 'p':
         if (next == 'h') {
-          d += 'f';
+          *w++ = 'f';
           i += 2;
           continue;
         }
         break;
       case 'y':
-        d += 'i';
+        *w++ = 'i';
         ++i;
         continue;
       case 'q':
-        d += 'k';
+        *w++ = 'k';
         ++i;
         continue;
       case 'x':
-        d += "ks";
+        *w++ = 'k';
+        *w++ = 's';
         ++i;
         continue;
       default:
         break;
     }
-    d += c;
+    *w++ = c;
     ++i;
   }
+  d.resize(static_cast<size_t>(w - d.data()));
   // Pass 2: iotation — ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after
   // consonants — and doubled letters: Kazakh and Russian double consonants are romanized single
   // as often as double (Ассамблея/Assambleya, Жаңаөзеннің).
   std::string& out = *result;
-  out.clear();
+  out.resize(d.size());
+  char* const first = out.data();
+  char* o = first;
   for (size_t i = 0; i < d.size(); ++i) {
     char c = d[i];
     const char next = i + 1 < d.size() ? d[i + 1] : '\0';
+    const char prev = o == first ? '\0' : o[-1];
     if (c == 'i') {
-      const char prev = out.empty() ? '\0' : out.back();
       if (IsAsciiVowel(prev) && IsAsciiVowel(next)) continue;
       // Ye- before a consonant (Yerlan/Ерлан/Erlan), not before a vowel (year is no ear).
       if (i == 0 && next == 'e' && d.size() > 2 && IsAsciiConsonant(d[2])) continue;
@@ -360,9 +368,10 @@ void CollapseRomanization(std::string_view s, std::string* scratch, std::string*
         ++i;
       }
     }
-    if (c >= 'a' && c <= 'z' && !out.empty() && out.back() == c) continue;
-    out += c;
+    if (c >= 'a' && c <= 'z' && prev == c) continue;
+    *o++ = c;
   }
+  out.resize(static_cast<size_t>(o - first));
 }
 
 size_t CodePointCount(std::string_view utf8) {
