@@ -3,6 +3,7 @@
 #include <unicode/regex.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <memory>
 #include <optional>
@@ -23,10 +24,23 @@ namespace {
 
 // Letters only Kazakh uses (Cyrillic, and the 2021 and 2018 Latin alphabets): a word with one
 // is inflected as Kazakh whatever the page language (a Russian page quoting "Жаңаөзенде").
+constexpr std::u16string_view kKazakhLetters =
+    u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
+constexpr char16_t kKazakhLetterLimit = 0x0500;  // all of them are below
+
+// One bit per code unit below kKazakhLetterLimit: a lookup per letter of every distinct word.
+constexpr std::array<uint64_t, kKazakhLetterLimit / 64> KazakhLetterBits() {
+  std::array<uint64_t, kKazakhLetterLimit / 64> bits{};
+  for (char16_t c : kKazakhLetters) bits[c / 64] |= uint64_t{1} << (c % 64);
+  return bits;
+}
+
 bool HasKazakhLetter(std::u16string_view word) {
-  static constexpr std::u16string_view kLetters = u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
+  static constexpr std::array<uint64_t, kKazakhLetterLimit / 64> kBits = KazakhLetterBits();
+  static_assert(std::all_of(kKazakhLetters.begin(), kKazakhLetters.end(),
+                            [](char16_t c) { return c >= 0x80 && c < kKazakhLetterLimit; }));
   return std::any_of(word.begin(), word.end(), [](char16_t c) {
-    return c >= 0x80 && kLetters.find(c) != std::u16string_view::npos;
+    return c < kKazakhLetterLimit && (kBits[c / 64] >> (c % 64) & 1) != 0;
   });
 }
 
