@@ -61,23 +61,33 @@ class FreeCells {
   uint32_t head_ = kNone, tail_ = kNone;
 };
 
-// The smallest base at which every code of `codes` (sorted, 1..256) lands on a free cell;
-// grows `free_cells` as needed.
+// Free cells this far behind the end are given up (left as holes) rather than visited again
+// by every later search: low cells below the common letter codes would otherwise stay at the
+// head of the list forever. Bounds the work per state; costs a few unused cells.
+constexpr uint32_t kSearchWindow = 4096;
+
+// The smallest base, among the free cells still searched, at which every code of `codes`
+// (sorted, 1..256) lands on a free cell; grows `free_cells` as needed.
 uint32_t FindBase(const std::vector<uint32_t>& codes, FreeCells* free_cells) {
-  for (uint32_t cell = free_cells->first();; cell = free_cells->next(cell)) {
+  uint32_t cell = free_cells->first();
+  while (true) {
     if (cell == kNone) {  // every cell is taken: append fresh ones and look there
       const auto end = static_cast<uint32_t>(free_cells->size());
       free_cells->Grow(end + kAlphabet + 1);
       cell = end;
     }
-    if (cell < codes.front()) continue;
-    const uint32_t base = cell - codes.front();
-    if (std::all_of(codes.begin() + 1, codes.end(),
-                    [&](uint32_t code) { return free_cells->free(base + code); })) {
-      free_cells->Grow(base + codes.back() + 1);
-      return base;
+    const uint32_t next = free_cells->next(cell);
+    if (cell + kSearchWindow < free_cells->size()) {
+      free_cells->Take(cell);
+    } else if (cell >= codes.front()) {
+      const uint32_t base = cell - codes.front();
+      if (std::all_of(codes.begin() + 1, codes.end(),
+                      [&](uint32_t code) { return free_cells->free(base + code); })) {
+        free_cells->Grow(base + codes.back() + 1);
+        return base;
+      }
     }
-    if (free_cells->next(cell) == kNone) free_cells->Grow(free_cells->size() + kAlphabet + 1);
+    cell = next;
   }
 }
 
