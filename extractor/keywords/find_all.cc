@@ -24,8 +24,7 @@ namespace {
 
 // Letters only Kazakh uses (Cyrillic, and the 2021 and 2018 Latin alphabets): a word with one
 // is inflected as Kazakh whatever the page language (a Russian page quoting "Жаңаөзенде").
-constexpr std::u16string_view kKazakhLetters =
-    u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
+constexpr std::u16string_view kKazakhLetters = u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
 constexpr char16_t kKazakhLetterLimit = 0x0500;  // all of them are below
 
 // One bit per code unit below kKazakhLetterLimit: a lookup per letter of every distinct word.

@@ -44,7 +44,7 @@ class TextIndex {
   // Sized for the worst case (one unit per byte) and written without being zeroed first: the
   // decoding runs over every byte of every page.
   std::unique_ptr<char16_t[]> buffer_;
-  icu::UnicodeString text_;                   // read-only alias of the decoded part of buffer_
+  icu::UnicodeString text_;                  // read-only alias of the decoded part of buffer_
   std::unique_ptr<uint32_t[]> byte_of_u16_;  // one per unit of text_, and one for its end
   std::vector<Token> tokens_;
 };
