@@ -302,6 +302,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     if (found.empty()) return matches;
     std::unique_ptr<icu::BreakIterator> sentence_breaker(c.sentence_breaker->clone());
     sentence_breaker->setText(index.text());
+    SentenceBreaks sentences(sentence_breaker.get());
     matches.reserve(found.size());
     for (const Found& f : found) {
       Match m;
@@ -311,7 +312,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       m.end = index.ByteOffset(f.occurrence.u16_end);
       m.surface = std::string(utf8_text.substr(m.begin, m.end - m.begin));
       Snippet snippet =
-          MakeSnippet(index, sentence_breaker.get(), f.occurrence.u16_begin, f.occurrence.u16_end);
+          MakeSnippet(index, &sentences, f.occurrence.u16_begin, f.occurrence.u16_end);
       m.snippet = std::move(snippet.text);
       m.snippet_begin = snippet.match_begin;
       m.snippet_end = snippet.match_end;
