@@ -148,7 +148,47 @@ Result<KeyFolder> KeyFolder::Create() {
   });
   // ё/е are one letter for matching in every mode (Russian writes ё as е most of the time).
   set(static_cast<int>(KeyMode::kPlain), U'ё', "е");
+  folder.BuildUnitKeys();
   return folder;
+}
+
+void KeyFolder::BuildUnitKeys() {
+  unit_keys_.assign(kKeyModeCount, std::vector<uint32_t>(kTableLimit, kNotInTable));
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return;  // every word then takes the normalizer path
+  for (char32_t unit = 0; unit < kTableLimit; ++unit) {
+    if (IsApostrophe(unit) || !nfkc_cf->hasBoundaryBefore(static_cast<UChar32>(unit))) continue;
+    const icu::UnicodeString folded =
+        nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(unit)), status);
+    if (U_FAILURE(status)) return;
+    bool apostrophe = false;
+    for (int32_t i = 0; i < folded.length(); i += U16_LENGTH(folded.char32At(i))) {
+      apostrophe = apostrophe || IsApostrophe(static_cast<char32_t>(folded.char32At(i)));
+    }
+    if (apostrophe) continue;
+    for (int m = 0; m < kKeyModeCount; ++m) {
+      std::string mapped;
+      for (int32_t i = 0; i < folded.length();) {
+        const UChar32 cp = folded.char32At(i);
+        i += U16_LENGTH(cp);
+        MapCodePoint(static_cast<char32_t>(cp), static_cast<KeyMode>(m), &mapped);
+      }
+      if (mapped.size() > 0xFF) continue;
+      unit_keys_[m][unit] =
+          static_cast<uint32_t>(unit_key_bytes_.size()) << 8 | static_cast<uint32_t>(mapped.size());
+      unit_key_bytes_ += mapped;
+    }
+  }
+}
+
+bool KeyFolder::MapFromUnitTable(std::u16string_view word, KeyMode mode, std::string* out) const {
+  const std::vector<uint32_t>& table = unit_keys_[static_cast<int>(mode)];
+  for (char16_t unit : word) {
+    if (unit >= kTableLimit || table[unit] == kNotInTable) return false;
+    out->append(unit_key_bytes_, table[unit] >> 8, table[unit] & 0xFF);
+  }
+  return true;
 }
 
 namespace {
@@ -194,6 +234,30 @@ std::string KeyFolder::Fold(std::u16string_view word, KeyMode mode) const {
   return key;
 }
 
+void KeyFolder::MapThroughNormalizer(std::u16string_view word, KeyMode mode,
+                                     std::string* mapped) const {
+  mapped->clear();
+  const bool cross = mode == KeyMode::kCrossScript;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString source(false, reinterpret_cast<const UChar*>(word.data()),
+                            static_cast<int32_t>(word.size()));
+  icu::UnicodeString folded;
+  if (U_SUCCESS(status)) folded = nfkc_cf->normalize(source, status);
+  if (U_FAILURE(status)) folded = source;
+  for (int32_t i = 0; i < folded.length();) {
+    UChar32 cp = folded.char32At(i);
+    i += U16_LENGTH(cp);
+    if (cross && IsApostrophe(static_cast<char32_t>(cp))) {
+      const UChar32 next = i < folded.length() ? folded.char32At(i) : 0;
+      const int32_t j = i + (next ? U16_LENGTH(next) : 0);
+      const UChar32 after_next = next && j < folded.length() ? folded.char32At(j) : 0;
+      ApplyApostropheLetter(mapped, static_cast<char32_t>(next), static_cast<char32_t>(after_next));
+    }
+    MapCodePoint(static_cast<char32_t>(cp), mode, mapped);
+  }
+}
+
 void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
                      std::string* scratch) const {
   // Cross-script keys are mapped into *scratch and collapsed into *key; plain keys mapped
@@ -221,30 +285,12 @@ void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
       mapped.push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
     }
   } else {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
     std::u16string unmixed;
     if (MixesLatinIntoCyrillic(word)) {
       unmixed = CyrillicLookalikes(word);
       word = unmixed;
     }
-    icu::UnicodeString source(false, reinterpret_cast<const UChar*>(word.data()),
-                              static_cast<int32_t>(word.size()));
-    icu::UnicodeString folded;
-    if (U_SUCCESS(status)) folded = nfkc_cf->normalize(source, status);
-    if (U_FAILURE(status)) folded = source;
-    for (int32_t i = 0; i < folded.length();) {
-      UChar32 cp = folded.char32At(i);
-      i += U16_LENGTH(cp);
-      if (cross && IsApostrophe(static_cast<char32_t>(cp))) {
-        const UChar32 next = i < folded.length() ? folded.char32At(i) : 0;
-        const int32_t j = i + (next ? U16_LENGTH(next) : 0);
-        const UChar32 after_next = next && j < folded.length() ? folded.char32At(j) : 0;
-        ApplyApostropheLetter(&mapped, static_cast<char32_t>(next),
-                              static_cast<char32_t>(after_next));
-      }
-      MapCodePoint(static_cast<char32_t>(cp), mode, &mapped);
-    }
+    if (!MapFromUnitTable(word, mode, &mapped)) MapThroughNormalizer(word, mode, &mapped);
   }
   if (cross) {
     // mapped (*scratch) → digraphs (*key) → collapsed (*scratch), then swap: no allocation
