@@ -184,7 +184,12 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
       rule.id = spec.id;
       for (const auto& lang : spec.languages) rule.languages.push_back(PrimaryLanguage(lang));
       rule.sites = spec.sites;
+      const auto too_many_terms = [&] {
+        return Status::InvalidArgument(prefix + "more than " + std::to_string(kMaxTerms) +
+                                       " terms in all rules together");
+      };
       for (size_t t = 0; t < spec.terms.size(); ++t) {
+        if (compiled->operands.size() >= kMaxTerms) return too_many_terms();
         if (spec.terms[t].size() > kMaxTermBytes) {
           return Status::InvalidArgument(
               prefix + "terms[" + std::to_string(t) + "]: " + std::to_string(spec.terms[t].size()) +
@@ -233,10 +238,7 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
           rule.query_operands[n] = static_cast<int>(*operand);
         }
       }
-      if (compiled->operands.size() > kMaxTerms) {
-        return Status::InvalidArgument(prefix + "more than " + std::to_string(kMaxTerms) +
-                                       " terms in all rules together");
-      }
+      if (compiled->operands.size() > kMaxTerms) return too_many_terms();  // its query's terms
       compiled->rules.push_back(std::move(rule));
     }
     compiled->term_breaker.reset();
