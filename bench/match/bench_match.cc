@@ -13,7 +13,12 @@
 // Throughput is text bytes per CPU second (user + system) of each side, so that a busy shared
 // machine does not skew the ratio; grep's includes the shell that popen starts.
 //
-// Usage: bench_match [--repeat N]   (each measurement scans the text N times, default 3)
+// Usage: bench_match [--repeat N] [--row 10|1000|10000|10000n]
+//   --repeat N  each measurement scans the text N times (default 3)
+//   --row R     only that row (10000n: the names-only row), e.g. under perf
+//   --dump F    writes every match of each row (page, rule, term, offsets, snippet) to F, one a
+//               line, outside the timing: `diff` the files of two builds to see that a change
+//               to the engine finds exactly the same
 #include <sys/resource.h>
 #include <chrono>
 #include <cstdio>
@@ -124,9 +129,21 @@ double CpuSeconds(int who) {
 
 int main(int argc, char** argv) {
   int repeat = 3;
+  std::string only;  // one row: "10", "1000", "10000" or "10000n" (for profiling)
+  std::string dump;  // file for every match of the first pass (to diff two builds)
   for (int i = 1; i < argc; ++i) {
-    if (std::string(argv[i]) == "--repeat" && i + 1 < argc)
+    const std::string arg = argv[i];
+    if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--row" && i + 1 < argc) {
+      only = argv[++i];
+    } else if (arg == "--dump" && i + 1 < argc) {
+      dump = argv[++i];
+    } else {
+      std::fprintf(stderr,
+                   "usage: bench_match [--repeat N] [--row 10|1000|10000|10000n] [--dump FILE]\n");
+      return 2;
+    }
   }
   const fs::path corpus = fs::path(KUZET_SHARED_DIR) / "corpus";
   std::vector<Page> pages = LoadPages(corpus / "daniel-ru-dev/ground-truth.json", "ru");
@@ -171,6 +188,7 @@ int main(int argc, char** argv) {
   };
   for (const Row& row : {Row{10, false}, Row{1000, false}, Row{10000, false}, Row{10000, true}}) {
     const size_t n = row.terms;
+    if (!only.empty() && only != std::to_string(n) + (row.names_only ? "n" : "")) continue;
     std::vector<std::string> terms;
     for (size_t i = 0; i < n; ++i) {
       // Half real words, half names.
@@ -194,6 +212,16 @@ int main(int argc, char** argv) {
     if (!matcher.ok()) {
       std::printf("compile failed: %s\n", matcher.status().message().c_str());
       return 1;
+    }
+    if (!dump.empty()) {
+      std::ofstream out(dump, std::ios::app | std::ios::binary);
+      for (size_t p = 0; p < pages.size(); ++p) {
+        for (const auto& m : matcher->FindAll(pages[p].text, pages[p].lang)) {
+          out << n << (row.names_only ? "n" : "") << '\t' << p << '\t' << m.rule_id << '\t'
+              << m.term << '\t' << m.begin << '\t' << m.end << '\t' << m.snippet_begin << '\t'
+              << m.snippet_end << '\t' << m.snippet << '\n';
+        }
+      }
     }
     size_t hits = 0;
     const double cpu0 = CpuSeconds(RUSAGE_SELF);

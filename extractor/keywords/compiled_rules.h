@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "extractor/keywords/double_array_trie.h"
 #include "extractor/keywords/key_folder.h"
 #include "extractor/keywords/key_trie.h"
 #include "extractor/keywords/matcher.h"
@@ -45,7 +46,8 @@ struct WordEntry {
 };
 
 struct ModeIndex {
-  KeyTrie trie;
+  KeyTrie trie;               // built by Compile, released when compiling ends
+  DoubleArrayTrie automaton;  // the trie's read-only form that FindAll walks
   std::vector<WordEntry> entries;
   std::optional<Morphology> morphology;
 };

@@ -3,9 +3,11 @@
 #include <unicode/regex.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <memory>
 #include <optional>
+#include <span>
 #include <tuple>
 
 #include "extractor/keywords/compiled_rules.h"
@@ -22,10 +24,22 @@ namespace {
 
 // Letters only Kazakh uses (Cyrillic, and the 2021 and 2018 Latin alphabets): a word with one
 // is inflected as Kazakh whatever the page language (a Russian page quoting "Жаңаөзенде").
+constexpr std::u16string_view kKazakhLetters = u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
+constexpr char16_t kKazakhLetterLimit = 0x0500;  // all of them are below
+
+// One bit per code unit below kKazakhLetterLimit: a lookup per letter of every distinct word.
+constexpr std::array<uint64_t, kKazakhLetterLimit / 64> KazakhLetterBits() {
+  std::array<uint64_t, kKazakhLetterLimit / 64> bits{};
+  for (char16_t c : kKazakhLetters) bits[c / 64] |= uint64_t{1} << (c % 64);
+  return bits;
+}
+
 bool HasKazakhLetter(std::u16string_view word) {
-  static constexpr std::u16string_view kLetters = u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
+  static constexpr std::array<uint64_t, kKazakhLetterLimit / 64> kBits = KazakhLetterBits();
+  static_assert(std::all_of(kKazakhLetters.begin(), kKazakhLetters.end(),
+                            [](char16_t c) { return c >= 0x80 && c < kKazakhLetterLimit; }));
   return std::any_of(word.begin(), word.end(), [](char16_t c) {
-    return c >= 0x80 && kLetters.find(c) != std::u16string_view::npos;
+    return c < kKazakhLetterLimit && (kBits[c / 64] >> (c % 64) & 1) != 0;
   });
 }
 
@@ -90,7 +104,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         const ModeIndex& mode_index = c.modes[m];
         if (!mode_index.morphology || mode_index.entries.empty()) continue;
         c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
-        mode_index.trie.Walk(key, [&](size_t consumed, const std::vector<uint32_t>& payloads) {
+        mode_index.automaton.Walk(key, [&](size_t consumed, std::span<const uint32_t> payloads) {
           const std::string_view tail = std::string_view(key).substr(consumed);
           for (uint32_t p : payloads) {
             const WordEntry& entry = mode_index.entries[p];
@@ -288,6 +302,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     if (found.empty()) return matches;
     std::unique_ptr<icu::BreakIterator> sentence_breaker(c.sentence_breaker->clone());
     sentence_breaker->setText(index.text());
+    SentenceBreaks sentences(sentence_breaker.get());
     matches.reserve(found.size());
     for (const Found& f : found) {
       Match m;
@@ -297,7 +312,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       m.end = index.ByteOffset(f.occurrence.u16_end);
       m.surface = std::string(utf8_text.substr(m.begin, m.end - m.begin));
       Snippet snippet =
-          MakeSnippet(index, sentence_breaker.get(), f.occurrence.u16_begin, f.occurrence.u16_end);
+          MakeSnippet(index, &sentences, f.occurrence.u16_begin, f.occurrence.u16_end);
       m.snippet = std::move(snippet.text);
       m.snippet_begin = snippet.match_begin;
       m.snippet_end = snippet.match_end;

@@ -148,7 +148,47 @@ Result<KeyFolder> KeyFolder::Create() {
   });
   // ё/е are one letter for matching in every mode (Russian writes ё as е most of the time).
   set(static_cast<int>(KeyMode::kPlain), U'ё', "е");
+  folder.BuildUnitKeys();
   return folder;
+}
+
+void KeyFolder::BuildUnitKeys() {
+  unit_keys_.assign(kKeyModeCount, std::vector<uint32_t>(kTableLimit, kNotInTable));
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return;  // every word then takes the normalizer path
+  for (char32_t unit = 0; unit < kTableLimit; ++unit) {
+    if (IsApostrophe(unit) || !nfkc_cf->hasBoundaryBefore(static_cast<UChar32>(unit))) continue;
+    const icu::UnicodeString folded =
+        nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(unit)), status);
+    if (U_FAILURE(status)) return;
+    bool apostrophe = false;
+    for (int32_t i = 0; i < folded.length(); i += U16_LENGTH(folded.char32At(i))) {
+      apostrophe = apostrophe || IsApostrophe(static_cast<char32_t>(folded.char32At(i)));
+    }
+    if (apostrophe) continue;
+    for (int m = 0; m < kKeyModeCount; ++m) {
+      std::string mapped;
+      for (int32_t i = 0; i < folded.length();) {
+        const UChar32 cp = folded.char32At(i);
+        i += U16_LENGTH(cp);
+        MapCodePoint(static_cast<char32_t>(cp), static_cast<KeyMode>(m), &mapped);
+      }
+      if (mapped.size() > 0xFF) continue;
+      unit_keys_[m][unit] =
+          static_cast<uint32_t>(unit_key_bytes_.size()) << 8 | static_cast<uint32_t>(mapped.size());
+      unit_key_bytes_ += mapped;
+    }
+  }
+}
+
+bool KeyFolder::MapFromUnitTable(std::u16string_view word, KeyMode mode, std::string* out) const {
+  const std::vector<uint32_t>& table = unit_keys_[static_cast<int>(mode)];
+  for (char16_t unit : word) {
+    if (unit >= kTableLimit || table[unit] == kNotInTable) return false;
+    out->append(unit_key_bytes_, table[unit] >> 8, table[unit] & 0xFF);
+  }
+  return true;
 }
 
 namespace {
@@ -194,6 +234,30 @@ std::string KeyFolder::Fold(std::u16string_view word, KeyMode mode) const {
   return key;
 }
 
+void KeyFolder::MapThroughNormalizer(std::u16string_view word, KeyMode mode,
+                                     std::string* mapped) const {
+  mapped->clear();
+  const bool cross = mode == KeyMode::kCrossScript;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  icu::UnicodeString source(false, reinterpret_cast<const UChar*>(word.data()),
+                            static_cast<int32_t>(word.size()));
+  icu::UnicodeString folded;
+  if (U_SUCCESS(status)) folded = nfkc_cf->normalize(source, status);
+  if (U_FAILURE(status)) folded = source;
+  for (int32_t i = 0; i < folded.length();) {
+    UChar32 cp = folded.char32At(i);
+    i += U16_LENGTH(cp);
+    if (cross && IsApostrophe(static_cast<char32_t>(cp))) {
+      const UChar32 next = i < folded.length() ? folded.char32At(i) : 0;
+      const int32_t j = i + (next ? U16_LENGTH(next) : 0);
+      const UChar32 after_next = next && j < folded.length() ? folded.char32At(j) : 0;
+      ApplyApostropheLetter(mapped, static_cast<char32_t>(next), static_cast<char32_t>(after_next));
+    }
+    MapCodePoint(static_cast<char32_t>(cp), mode, mapped);
+  }
+}
+
 void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
                      std::string* scratch) const {
   // Cross-script keys are mapped into *scratch and collapsed into *key; plain keys mapped
@@ -221,30 +285,12 @@ void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
       mapped.push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
     }
   } else {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
     std::u16string unmixed;
     if (MixesLatinIntoCyrillic(word)) {
       unmixed = CyrillicLookalikes(word);
       word = unmixed;
     }
-    icu::UnicodeString source(false, reinterpret_cast<const UChar*>(word.data()),
-                              static_cast<int32_t>(word.size()));
-    icu::UnicodeString folded;
-    if (U_SUCCESS(status)) folded = nfkc_cf->normalize(source, status);
-    if (U_FAILURE(status)) folded = source;
-    for (int32_t i = 0; i < folded.length();) {
-      UChar32 cp = folded.char32At(i);
-      i += U16_LENGTH(cp);
-      if (cross && IsApostrophe(static_cast<char32_t>(cp))) {
-        const UChar32 next = i < folded.length() ? folded.char32At(i) : 0;
-        const int32_t j = i + (next ? U16_LENGTH(next) : 0);
-        const UChar32 after_next = next && j < folded.length() ? folded.char32At(j) : 0;
-        ApplyApostropheLetter(&mapped, static_cast<char32_t>(next),
-                              static_cast<char32_t>(after_next));
-      }
-      MapCodePoint(static_cast<char32_t>(cp), mode, &mapped);
-    }
+    if (!MapFromUnitTable(word, mode, &mapped)) MapThroughNormalizer(word, mode, &mapped);
   }
   if (cross) {
     // mapped (*scratch) → digraphs (*key) → collapsed (*scratch), then swap: no allocation
@@ -269,89 +315,97 @@ std::string CollapseRomanization(std::string_view mapped) {
 }
 
 void CollapseRomanization(std::string_view s, std::string* scratch, std::string* result) {
+  // Both passes write through a raw pointer into a buffer sized for the worst case (x → ks
+  // doubles a letter): this runs for every distinct word of every page.
   // Pass 1: digraphs of the common English/Russian romanizations.
   std::string& d = *scratch;
-  d.clear();
   const size_t n = s.size();
+  d.resize(2 * n);
+  char* w = d.data();
   for (size_t i = 0; i < n;) {
     const char c = s[i];
     const char next = i + 1 < n ? s[i + 1] : '\0';
     switch (c) {
       case 's':
         if (next == 'h' && i + 3 < n && s[i + 2] == 'c' && s[i + 3] == 'h') {  // shch
-          d += "sh";
+          *w++ = 's';
+          *w++ = 'h';
           i += 4;
           continue;
         }
         break;
       case 'd':
         if (next == 'z' && i + 2 < n && s[i + 2] == 'h') {  // dzh
-          d += 'j';
+          *w++ = 'j';
           i += 3;
           continue;
         }
         if (next == 'j') {
-          d += 'j';
+          *w++ = 'j';
           i += 2;
           continue;
         }
         break;
       case 'z':
         if (next == 'h') {
-          d += 'j';
+          *w++ = 'j';
           i += 2;
           continue;
         }
         break;
       case 'k':
         if (next == 'h') {
-          d += 'h';
+          *w++ = 'h';
           i += 2;
           continue;
         }
         break;
       case 'c':
         if (next == 'k') {
-          d += 'k';
+          *w++ = 'k';
           i += 2;
           continue;
         }
         break;
       case 'p':
         if (next == 'h') {
-          d += 'f';
+          *w++ = 'f';
           i += 2;
           continue;
         }
         break;
       case 'y':
-        d += 'i';
+        *w++ = 'i';
         ++i;
         continue;
       case 'q':
-        d += 'k';
+        *w++ = 'k';
         ++i;
         continue;
       case 'x':
-        d += "ks";
+        *w++ = 'k';
+        *w++ = 's';
         ++i;
         continue;
       default:
         break;
     }
-    d += c;
+    *w++ = c;
     ++i;
   }
+  d.resize(static_cast<size_t>(w - d.data()));
   // Pass 2: iotation — ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after
   // consonants — and doubled letters: Kazakh and Russian double consonants are romanized single
   // as often as double (Ассамблея/Assambleya, Жаңаөзеннің).
   std::string& out = *result;
-  out.clear();
+  out.resize(d.size());
+  char* const first = out.data();
+  char* o = first;
   for (size_t i = 0; i < d.size(); ++i) {
     char c = d[i];
     const char next = i + 1 < d.size() ? d[i + 1] : '\0';
+    const char prev = o == first ? '\0' : o[-1];
     if (c == 'i') {
-      const char prev = out.empty() ? '\0' : out.back();
       if (IsAsciiVowel(prev) && IsAsciiVowel(next)) continue;
       // Ye- before a consonant (Yerlan/Ерлан/Erlan), not before a vowel (year is no ear).
       if (i == 0 && next == 'e' && d.size() > 2 && IsAsciiConsonant(d[2])) continue;
@@ -360,9 +414,10 @@ void CollapseRomanization(std::string_view s, std::string* scratch, std::string*
         ++i;
       }
     }
-    if (c >= 'a' && c <= 'z' && !out.empty() && out.back() == c) continue;
-    out += c;
+    if (c >= 'a' && c <= 'z' && prev == c) continue;
+    *o++ = c;
   }
+  out.resize(static_cast<size_t>(o - first));
 }
 
 size_t CodePointCount(std::string_view utf8) {

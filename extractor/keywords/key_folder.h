@@ -47,12 +47,29 @@ class KeyFolder {
  private:
   KeyFolder() = default;
   void MapCodePoint(char32_t cp, KeyMode mode, std::string* out) const;
+  // Fills unit_keys_ (after replacement_index_).
+  void BuildUnitKeys();
+  // Appends the mapped form of `word` from unit_keys_ to *out; false (and *out unspecified) when
+  // a code unit of it is not in the table.
+  bool MapFromUnitTable(std::u16string_view word, KeyMode mode, std::string* out) const;
+  // The general path: ICU's NFKC case folding of the whole word, then the letter map and the
+  // apostrophe letters, into *mapped (overwritten).
+  void MapThroughNormalizer(std::u16string_view word, KeyMode mode, std::string* mapped) const;
 
   // Per mode and code point below kTableLimit: index into replacements_ (UTF-8), or -1 when the
   // code point passes unchanged. A flat table: folding runs once per letter of every page.
   static constexpr char32_t kTableLimit = 0x1F00;
   std::vector<std::vector<int16_t>> replacement_index_;
   std::vector<std::string> replacements_;
+
+  // Per mode and UTF-16 code unit below kTableLimit: the mapped bytes of the unit's NFKC case
+  // fold, as (offset into unit_key_bytes_ << 8 | length), or kNotInTable. Only for units that
+  // never interact with what precedes them in normalization (ICU hasBoundaryBefore) and are no
+  // apostrophe: a word made only of such units normalizes unit by unit, so folding it is table
+  // lookups instead of a call to ICU's normalizer (the letters of Cyrillic and Latin text).
+  static constexpr uint32_t kNotInTable = UINT32_MAX;
+  std::vector<std::vector<uint32_t>> unit_keys_;
+  std::string unit_key_bytes_;
 };
 
 // The cross-script romanization collapse applied after the letter map (exposed for tests).

@@ -1,4 +1,5 @@
-// One trie over the match keys of every term word of every rule (per key mode).
+// One trie over the match keys of every term word of every rule (per key mode), as Compile builds
+// it; FindAll walks its read-only double-array form (double_array_trie.h).
 //
 // Walking a text word's key through it visits, in one pass, every term word whose key is a
 // prefix of the text word's key; the rest of the key (the tail) is then checked against that
@@ -33,6 +34,11 @@ class KeyTrie {
   }
 
   size_t node_count() const { return nodes_.size(); }
+  // Node 0 is the root; children sorted by byte (as char).
+  const std::vector<std::pair<char, uint32_t>>& children(uint32_t node) const {
+    return nodes_[node].children;
+  }
+  const std::vector<uint32_t>& payloads(uint32_t node) const { return nodes_[node].payloads; }
 
  private:
   struct Node {

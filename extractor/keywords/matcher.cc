@@ -184,7 +184,17 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
       rule.id = spec.id;
       for (const auto& lang : spec.languages) rule.languages.push_back(PrimaryLanguage(lang));
       rule.sites = spec.sites;
+      const auto too_many_terms = [&] {
+        return Status::InvalidArgument(prefix + "more than " + std::to_string(kMaxTerms) +
+                                       " terms in all rules together");
+      };
       for (size_t t = 0; t < spec.terms.size(); ++t) {
+        if (compiled->operands.size() >= kMaxTerms) return too_many_terms();
+        if (spec.terms[t].size() > kMaxTermBytes) {
+          return Status::InvalidArgument(
+              prefix + "terms[" + std::to_string(t) + "]: " + std::to_string(spec.terms[t].size()) +
+              " bytes, more than the " + std::to_string(kMaxTermBytes) + " a term may have");
+        }
         auto operand = compiled->AddOperand(spec.terms[t], mode, spec.exact);
         if (!operand.ok()) {
           return Status::InvalidArgument(prefix + "terms[" + std::to_string(t) + "] \"" +
@@ -193,6 +203,11 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
         rule.term_operands.push_back(*operand);
       }
       if (spec.query.find_first_not_of(" \t\r\n") != std::string::npos) {
+        if (spec.query.size() > kMaxQueryBytes) {
+          return Status::InvalidArgument(prefix + "query: " + std::to_string(spec.query.size()) +
+                                         " bytes, more than the " + std::to_string(kMaxQueryBytes) +
+                                         " a query may have");
+        }
         auto query = ParseQuery(spec.query);
         if (!query.ok()) {
           return Status::InvalidArgument(prefix + "query: " + query.status().message());
@@ -223,9 +238,14 @@ Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
           rule.query_operands[n] = static_cast<int>(*operand);
         }
       }
+      if (compiled->operands.size() > kMaxTerms) return too_many_terms();  // its query's terms
       compiled->rules.push_back(std::move(rule));
     }
     compiled->term_breaker.reset();
+    for (ModeIndex& mode : compiled->modes) {
+      mode.automaton = DoubleArrayTrie(mode.trie);
+      mode.trie = KeyTrie();
+    }
     return Matcher(std::move(compiled));
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("keywords: compiling rules failed: ") + e.what());

@@ -41,6 +41,13 @@ struct Match {
   size_t snippet_begin = 0, snippet_end = 0;  // byte offsets of the match inside snippet
 };
 
+// What Compile accepts from a config (every input may be hostile; these bound the automaton's
+// size): a term of at most kMaxTermBytes bytes, a query of at most kMaxQueryBytes, and at most
+// kMaxTerms terms (written terms and query terms) over all rules together.
+inline constexpr size_t kMaxTermBytes = 1000;
+inline constexpr size_t kMaxQueryBytes = 10000;
+inline constexpr size_t kMaxTerms = 100000;
+
 class Matcher {
  public:
   // An empty matcher: FindAll returns nothing.

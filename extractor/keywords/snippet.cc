@@ -6,12 +6,12 @@
 
 namespace kuzet::keywords {
 
-Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker, int32_t u16_begin,
+Snippet MakeSnippet(const TextIndex& index, SentenceBreaks* sentences, int32_t u16_begin,
                     int32_t u16_end) {
   const int32_t length = index.text().length();
-  int32_t s = u16_begin >= length ? length : sentence_breaker->preceding(u16_begin + 1);
+  int32_t s = u16_begin >= length ? length : sentences->AtOrBefore(u16_begin);
   if (s == icu::BreakIterator::DONE) s = 0;
-  int32_t e = u16_end <= 0 ? 0 : sentence_breaker->following(u16_end - 1);
+  int32_t e = u16_end <= 0 ? 0 : sentences->AtOrAfter(u16_end);
   if (e == icu::BreakIterator::DONE || e > length) e = length;
 
   std::string_view text = index.utf8();

@@ -2,11 +2,10 @@
 // about kMaxSnippetBytes around the match at word boundaries when the sentence is longer.
 #pragma once
 
-#include <unicode/brkiter.h>
-
 #include <cstddef>
 #include <string>
 
+#include "extractor/keywords/sentence_breaks.h"
 #include "extractor/keywords/text_index.h"
 
 namespace kuzet::keywords {
@@ -18,8 +17,8 @@ struct Snippet {
   size_t match_begin = 0, match_end = 0;  // byte offsets of the match inside text
 };
 
-// `sentence_breaker` must already have index.text() set. The match is [u16_begin, u16_end).
-Snippet MakeSnippet(const TextIndex& index, icu::BreakIterator* sentence_breaker, int32_t u16_begin,
+// `sentences` are those of index.text(). The match is [u16_begin, u16_end).
+Snippet MakeSnippet(const TextIndex& index, SentenceBreaks* sentences, int32_t u16_begin,
                     int32_t u16_end);
 
 }  // namespace kuzet::keywords

@@ -9,34 +9,38 @@
 namespace kuzet::keywords {
 
 TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : utf8_(utf8) {
-  buffer_.reserve(utf8.size());
-  byte_of_u16_.reserve(utf8.size() + 1);
   const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
   // ICU offsets are int32_t; longer inputs are cut (a page is never near 2 GB).
   const int32_t length = static_cast<int32_t>(std::min<size_t>(utf8.size(), INT32_MAX / 2));
+  // A UTF-8 sequence never decodes to more UTF-16 units than it has bytes: size both for the
+  // worst case and write through pointers (this runs over every byte of every page).
+  buffer_ = std::make_unique_for_overwrite<char16_t[]>(static_cast<size_t>(length));
+  byte_of_u16_ = std::make_unique_for_overwrite<uint32_t[]>(static_cast<size_t>(length) + 1);
+  char16_t* unit = buffer_.get();
+  uint32_t* byte_of = byte_of_u16_.get();
   for (int32_t i = 0; i < length;) {
-    const int32_t start = i;
+    const auto start = static_cast<uint32_t>(i);
     if (bytes[i] < 0x80) {  // ASCII fast path
-      buffer_.push_back(bytes[i++]);
-      byte_of_u16_.push_back(start);
+      *unit++ = bytes[i++];
+      *byte_of++ = start;
       continue;
     }
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
     if (c < 0) c = 0xFFFD;
     if (c <= 0xFFFF) {
-      buffer_.push_back(static_cast<char16_t>(c));
-      byte_of_u16_.push_back(start);
-    } else {
-      buffer_.push_back(static_cast<char16_t>(U16_LEAD(c)));
-      buffer_.push_back(static_cast<char16_t>(U16_TRAIL(c)));
-      byte_of_u16_.push_back(start);
-      byte_of_u16_.push_back(start);
+      *unit++ = static_cast<char16_t>(c);
+      *byte_of++ = start;
+    } else {  // 4 bytes → 2 units
+      *unit++ = static_cast<char16_t>(U16_LEAD(c));
+      *unit++ = static_cast<char16_t>(U16_TRAIL(c));
+      *byte_of++ = start;
+      *byte_of++ = start;
     }
   }
-  byte_of_u16_.push_back(static_cast<size_t>(length));
-  text_.setTo(false, reinterpret_cast<const UChar*>(buffer_.data()),
-              static_cast<int32_t>(buffer_.size()));
+  *byte_of = static_cast<uint32_t>(length);
+  text_.setTo(false, reinterpret_cast<const UChar*>(buffer_.get()),
+              static_cast<int32_t>(unit - buffer_.get()));
 
   word_breaker->setText(text_);
   int32_t start = word_breaker->first();

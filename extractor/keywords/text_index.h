@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,8 @@ class TextIndex {
   std::string_view utf8() const { return utf8_; }
   size_t ByteOffset(int32_t u16_offset) const { return byte_of_u16_[u16_offset]; }
   std::u16string_view TokenText(const Token& t) const {
-    return std::u16string_view(buffer_).substr(t.u16_begin, t.u16_end - t.u16_begin);
+    return std::u16string_view(buffer_.get() + t.u16_begin,
+                               static_cast<size_t>(t.u16_end - t.u16_begin));
   }
   // Index of the first token whose byte_end > byte_offset (tokens().size() if none).
   size_t TokenAtOrAfter(size_t byte_offset) const;
@@ -39,9 +41,11 @@ class TextIndex {
 
  private:
   std::string_view utf8_;
-  std::u16string buffer_;
-  icu::UnicodeString text_;          // read-only alias of buffer_
-  std::vector<size_t> byte_of_u16_;  // size = buffer_.size() + 1
+  // Sized for the worst case (one unit per byte) and written without being zeroed first: the
+  // decoding runs over every byte of every page.
+  std::unique_ptr<char16_t[]> buffer_;
+  icu::UnicodeString text_;                  // read-only alias of the decoded part of buffer_
+  std::unique_ptr<uint32_t[]> byte_of_u16_;  // one per unit of text_, and one for its end
   std::vector<Token> tokens_;
 };
 

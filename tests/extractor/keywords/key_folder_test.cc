@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace kuzet::keywords {
 namespace {
 
@@ -74,6 +78,39 @@ TEST_F(KeyFolderTest, PlainKeysFoldCaseDiacriticsAndYoButKeepScript) {
   EXPECT_NE(Plain("Zhanaozen"), Plain("Жанаозен"));
   EXPECT_EQ(Plain("й"), "й");             // a letter, not и with a diacritic
   EXPECT_EQ(Plain("ﬁnance"), "finance");  // NFKC
+}
+
+// Most words fold through a per-code-unit table; a word with a code unit outside it (here an
+// emoji, which normalizes and maps to itself) takes ICU's normalizer. Appending one must only
+// append its bytes: the two paths agree, for letters that compose with a following mark
+// (и + U+0306 = й), marks alone, case folds to several letters (İ, ß, ŉ), soft hyphens, final
+// sigma, Kazakh and Latin look-alikes mixed into Cyrillic, and random strings of them.
+TEST_F(KeyFolderTest, TableAndNormalizerPathsAgree) {
+  const std::u16string emoji = u"\U0001F600";
+  const std::string emoji_utf8 = "\xF0\x9F\x98\x80";
+  const std::u16string pool =
+      u"aAzZkKhHsSyYiIeEoO09-_"
+      u"\u00AD\u00DF\u00C4\u00E4\u00D6\u00F1\u00E7\u0130\u0131\u0149\u015F\u017D\u017C\u01F5"
+      u"\u0301\u0306\u0308\u0345"
+      u"\u0410\u0430\u0416\u0436\u0418\u0438\u0419\u0439\u0401\u0451\u0415\u0435"
+      u"\u0406\u0456\u04D8\u04D9\u0492\u049A\u04A2\u04E8\u04B0\u04AE\u04BA\u040E\u0490"
+      u"\u03A3\u03C3\u03C2\u1E9E\u1EA0";
+  std::vector<std::u16string> words = {u"Жаңаөзен",  u"Забаcтовка", u"ЖАНАОЗЕН",
+                                       u"Zhanaözen", u"и\u0306",    u"\u0306",
+                                       u"İstanbul",  u"Straße",     u"Жана\u00ADозен"};
+  std::mt19937 rng(16122011);
+  for (int i = 0; i < 20000; ++i) {
+    std::u16string w;
+    for (size_t n = 1 + rng() % 8; n > 0; --n) w += pool[rng() % pool.size()];
+    words.push_back(w);
+  }
+  for (const std::u16string& w : words) {
+    for (KeyMode mode : {KeyMode::kPlain, KeyMode::kCrossScript}) {
+      ASSERT_EQ(folder_->Fold(w + emoji, mode), folder_->Fold(w, mode) + emoji_utf8)
+          << "mode " << static_cast<int>(mode) << " word of " << w.size() << " units, first U+"
+          << std::hex << static_cast<int>(w[0]);
+    }
+  }
 }
 
 TEST(CollapseRomanization, Rules) {

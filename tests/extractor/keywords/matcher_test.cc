@@ -195,6 +195,53 @@ TEST(MatcherThreads, ConcurrentFindAllGivesTheSameResults) {
   for (int t = 0; t < 4; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
 }
 
+// Worker threads share one compiled rule set of thousands of terms (one double array, one fold
+// table): eight threads over different pages at once find exactly what one thread finds.
+TEST(MatcherThreads, ThousandsOfTermsEightThreadsSameAsOne) {
+  const std::vector<std::string> stems = {"Zhanaozen",   "Mangystau", "Kazakhstan", "strike",
+                                          "забастовка",  "ереуіл",    "мұнайшы",    "Kozlov",
+                                          "trade union", "Ақтау"};
+  std::vector<RuleSpec> rules;
+  for (size_t i = 0; i < 3000; ++i) {
+    // The real terms, and many more that share their beginnings (deep, branching automaton).
+    std::string term = stems[i % stems.size()];
+    if (i >= stems.size())
+      term += std::string(1, static_cast<char>('a' + i % 26)) + "x" +
+              std::string(1, static_cast<char>('a' + i / 26 % 26));
+    rules.push_back(Rule(std::string("r").append(std::to_string(i)), {term}));
+  }
+  const Matcher m = MustCompile(rules);
+  const std::vector<std::string> pages = {
+      "Strike in Zhanaozen: trade unions of Mangystau. Kozlov's lawyer spoke in Aktau.",
+      "В Жанаозене забастовка нефтяников; дело Козлова, мангистауские профсоюзы.",
+      "Жаңаөзендегі ереуіл. Мұнайшылар Ақтауда, Маңғыстау облысында, Қазақстанда.",
+      "Kasachstan: Streik in Schanaosen. Nazarbajew. Zhanaozenax, strikebx, Kozlovzxa.",
+  };
+  std::vector<std::vector<Match>> expected;
+  for (const std::string& page : pages) expected.push_back(m.FindAll(page));
+  size_t total = 0;
+  for (const auto& e : expected) total += e.size();
+  ASSERT_GT(total, 15u);
+  std::vector<int> mismatches(8, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        const size_t p = static_cast<size_t>(t + i) % pages.size();
+        const auto got = m.FindAll(pages[p]);
+        bool same = got.size() == expected[p].size();
+        for (size_t k = 0; same && k < got.size(); ++k) {
+          same = got[k].rule_id == expected[p][k].rule_id && got[k].begin == expected[p][k].begin &&
+                 got[k].end == expected[p][k].end && got[k].snippet == expected[p][k].snippet;
+        }
+        if (!same) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 8; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+}
+
 // Real news text: every match's offsets, surface and snippet agree with the input, and a term
 // taken from an article is found in it.
 TEST(MatcherCorpus, OffsetsAndSnippetsHoldOnRealArticles) {

@@ -69,6 +69,34 @@ TEST(TermErrors, NameTheTermAndColumn) {
   EXPECT_EQ(CompileError({}, ""), "example.toml:40: rules.zh: rule has neither terms nor a query");
 }
 
+// A config is input like any other: a term, a query and the number of terms are bounded, and
+// the error names the rule.
+TEST(RuleErrors, TermQueryAndTermCountBounds) {
+  EXPECT_EQ(CompileError({std::string(kMaxTermBytes, 'a')}, ""), "OK");
+  EXPECT_EQ(CompileError({"oil", std::string(kMaxTermBytes + 1, 'a')}, ""),
+            "example.toml:40: rules.zh: terms[1]: 1001 bytes, more than the 1000 a term may have");
+  std::string query = "oil";
+  while (query.size() <= kMaxQueryBytes) query += " OR oil";
+  EXPECT_EQ(CompileError({}, query),
+            "example.toml:40: rules.zh: query: " + std::to_string(query.size()) +
+                " bytes, more than the 10000 a query may have");
+
+  std::vector<RuleSpec> rules(kMaxTerms / 10);
+  for (size_t r = 0; r < rules.size(); ++r) {
+    // (append, not "r" + to_string: GCC 12 warns falsely about that, -Wrestrict)
+    rules[r].id = std::string("r").append(std::to_string(r));
+    for (size_t t = 0; t < 10; ++t) {
+      rules[r].terms.push_back(std::string("t").append(std::to_string(r * 10 + t)));
+    }
+  }
+  ASSERT_TRUE(Matcher::Compile(rules).ok());
+  rules.back().terms.push_back("one more");
+  auto over = Matcher::Compile(rules);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().message(), "rules.r" + std::to_string(rules.size() - 1) +
+                                         ": more than 100000 terms in all rules together");
+}
+
 TEST(RuleErrors, DuplicateAndMissingIds) {
   RuleSpec a;
   a.id = "x";
