@@ -44,6 +44,9 @@ const parser = new WARCParser(createReadStream(file), { keepHeadersCase: true })
 let index = 0;
 for await (const record of parser) {
   const payload = await record.readFully(false);
+  // The content as a browser would see it: warcio takes off what the HTTP head says is applied
+  // (Transfer-Encoding, then Content-Encoding), so a head that lies about the body shows here.
+  const content = payload.length ? await record.readFully(true) : payload;
   const field = (name) => record.warcHeaders.headers.get(name) ?? null;
   const claimedPayload = field("WARC-Payload-Digest");
   const out = {
@@ -65,6 +68,7 @@ for await (const record of parser) {
     // A revisit's payload digest is the earlier capture's (WARC 1.1 §6.7.2): not checkable here.
     payloadDigestOk: record.warcType === "revisit" ? null : same(claimedPayload, sha1Base32(payload)),
     payloadBytes: payload.length,
+    contentDigest: sha1Base32(content),
   };
   // As warcio's own indexer (lib/indexer.ts) does: offset and length once the record is read.
   await record.skipFully();

@@ -119,6 +119,7 @@ TEST(WarcioInteropTest, WarcioReadsEveryRecordAndItsDigests) {
   EXPECT_EQ(response["contentEncoding"], "gzip");
   EXPECT_EQ(response["payloadDigestOk"], true);
   EXPECT_EQ(response["payloadBytes"], exchange.response_body.size());
+  EXPECT_EQ(response["contentDigest"], WarcSha1Digest(testing::PageHtml()));
   EXPECT_EQ(seen[3]["refersTo"], response_id);
   EXPECT_EQ(seen[4]["profile"], kIdenticalPayloadProfile);
   EXPECT_EQ(seen[4]["refersTo"], response_id);
