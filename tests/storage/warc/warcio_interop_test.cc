@@ -127,6 +127,26 @@ TEST(WarcioInteropTest, WarcioReadsEveryRecordAndItsDigests) {
   EXPECT_EQ(seen[4]["refersToDate"], "2011-12-15T00:00:00.123456Z");
   EXPECT_EQ(seen[4]["httpStatus"], 200);
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_EQ(seen[i]["warcinfoId"], seen[0]["id"]);
+
+  // warcio's own CDX indexer (its command line) sees the response where the writer put it, with
+  // the payload digest as CDX "digest" (its value without "sha1:").
+  const CommandOutput cdx = RunCommand("node " + Quoted((warcio / "dist/cli.js").string()) +
+                                       " cdx-index " + Quoted(file.string()) + " 2>&1");
+  ASSERT_EQ(cdx.exit_code, 0) << cdx.text;
+  nlohmann::json line;  // the index line of the response, found by its offset
+  std::istringstream cdx_lines(cdx.text);
+  for (std::string text; std::getline(cdx_lines, text);) {
+    const size_t json_start = text.find('{');
+    ASSERT_NE(json_start, std::string::npos) << cdx.text;
+    nlohmann::json parsed = nlohmann::json::parse(text.substr(json_start));
+    if (parsed["offset"] == std::to_string((*locations)[1].offset)) line = std::move(parsed);
+  }
+  ASSERT_FALSE(line.is_null()) << cdx.text;
+  EXPECT_EQ(line["url"], exchange.target_uri);
+  EXPECT_EQ(line["status"], "200");
+  EXPECT_EQ("sha1:" + line["digest"].get<std::string>(), WarcSha1Digest(exchange.response_body));
+  EXPECT_EQ(line["length"], std::to_string((*locations)[1].length));
+  EXPECT_EQ(line["filename"], file.filename().string());
 }
 
 }  // namespace
