@@ -117,8 +117,12 @@ Result<WarcRecord> ParseWarcRecord(std::string_view bytes) {
     if (line.front() == ' ' || line.front() == '\t') {
       if (record.fields.empty())
         return Status::Corruption("WARC header starts with a continuation");
+      const std::string_view more = base::TrimAsciiWhitespace(line);
+      if (HasControlCharacter(more)) {
+        return Status::Corruption("WARC continuation line has a control character");
+      }
       record.fields.back().value += ' ';
-      record.fields.back().value += base::TrimAsciiWhitespace(line);
+      record.fields.back().value += more;
       continue;
     }
     const size_t colon = line.find(':');
@@ -129,8 +133,14 @@ Result<WarcRecord> ParseWarcRecord(std::string_view bytes) {
       return Status::Corruption("WARC record has more than " + std::to_string(kMaxFields) +
                                 " fields");
     }
-    record.fields.push_back({std::string(line.substr(0, colon)),
-                             std::string(base::TrimAsciiWhitespace(line.substr(colon + 1)))});
+    const std::string_view value = base::TrimAsciiWhitespace(line.substr(colon + 1));
+    // A bare CR or LF (or NUL) inside a line: what AddField refuses is refused here too, so a
+    // parsed record never carries a value that would split into two lines when written again.
+    if (HasControlCharacter(value)) {
+      return Status::Corruption("WARC field " + Printable(line.substr(0, colon)) +
+                                " has a control character");
+    }
+    record.fields.push_back({std::string(line.substr(0, colon)), std::string(value)});
   }
 
   const std::optional<std::string_view> length_text = record.Field("Content-Length");

@@ -48,8 +48,9 @@ std::string SerializeWarcRecord(const WarcRecord& record);
 
 // The inverse of SerializeWarcRecord, for the uncompressed bytes of exactly one record. Reads
 // WARC/1.0 and WARC/1.1; refuses a header over kMaxHeaderBytes or kMaxFields fields, a missing or
-// malformed Content-Length, a block shorter than Content-Length, and anything but CRLF CRLF after
-// it. Continuation lines (§5.1 allows them in 1.0 syntax) are joined with a single space.
+// malformed Content-Length, a control character (a bare CR or LF) in a field value, a block
+// shorter than Content-Length, and anything but CRLF CRLF after it. Continuation lines (§5.1 allows
+// them in 1.0 syntax) are joined with a single space.
 Result<WarcRecord> ParseWarcRecord(std::string_view bytes);
 
 }  // namespace kuzet::storage::warc

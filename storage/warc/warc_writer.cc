@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/strings.h"
 #include "base/time.h"
 #include "storage/warc/capture_records.h"
 #include "storage/warc/gzip_member.h"
@@ -169,6 +170,9 @@ Result<std::string> WarcWriter::CompressForCurrentFile(std::span<const WarcRecor
   member_lengths_.clear();
   for (const WarcRecord& record : records) {
     WarcRecord linked = record;
+    std::erase_if(linked.fields, [](const WarcField& field) {  // a record read back and re-written
+      return base::EqualsIgnoreAsciiCase(field.name, "WARC-Warcinfo-ID");
+    });
     if (Status s = AddField(linked, "WARC-Warcinfo-ID", warcinfo_id_); !s.ok()) return s;
     Result<std::string> member = GzipMember(SerializeWarcRecord(linked));
     if (!member.ok()) return member.status();

@@ -35,6 +35,7 @@ struct WarcLocation {
   uint64_t length = 0;
 };
 
+// Not thread-safe: one thread writes at a time (the pipeline's evidence stage owns the writer).
 class WarcWriter {
  public:
   // InvalidArgument for a directory that does not exist or a max_file_bytes of 0.
@@ -45,8 +46,9 @@ class WarcWriter {
 
   // Appends `records`, in order, to the current file (starting a new one first if they would not
   // fit), fsyncs it, and returns one location per record. Every record gets WARC-Warcinfo-ID
-  // (§5.16) naming its file's warcinfo record. On a failed write the file is cut back to where
-  // it was, so it never ends in a partial member, and the next write starts a new file.
+  // (§5.16) naming its file's warcinfo record (replacing any it had). On a failed write the file is
+  // cut back to where it was, so it never ends in a partial member, and the next write starts a new
+  // file.
   Result<std::vector<WarcLocation>> Write(std::span<const WarcRecord> records);
 
   // The name of the file being written, "" before the first write.

@@ -136,6 +136,10 @@ TEST(WarcRecordTest, ParseRefusesMalformedRecords) {
       {"no trailing CRLFs", good_head + "body"},
       {"field without colon",
        "WARC/1.1\r\nWARC-Type resource\r\nContent-Length: 0\r\n\r\n\r\n\r\n"},
+      {"bare LF in a value",
+       "WARC/1.1\r\nWARC-Type: resource\nX: y\r\nContent-Length: 0\r\n\r\n\r\n\r\n"},
+      {"bare CR in a value",
+       "WARC/1.1\r\nWARC-Type: resource\rX: y\r\nContent-Length: 0\r\n\r\n\r\n\r\n"},
       {"header never ends", "WARC/1.1\r\n" + std::string(kMaxHeaderBytes, 'x')},
       {"too many fields", "WARC/1.1\r\n" +
                               [] {
