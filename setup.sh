@@ -56,6 +56,7 @@ test_packages=(
   lintian
   man-db
   nginx-light
+  nodejs
   openssl
   prometheus
   python3
@@ -70,10 +71,21 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# webrecorder's warcio (npm), the independent WARC reader of tests/storage/warc, goes into the
+# git-ignored build tree, never beside the daemon. Some nodejs packages bring npm, Debian's does not.
+warcio_version=2.4.11
+if [ "$with_tests" = 1 ] &&
+  ! grep -qs "\"version\": \"$warcio_version\"" build/node-tools/node_modules/warcio/package.json; then
+  command -v npm >/dev/null ||
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+  mkdir -p build/node-tools
+  npm install --prefix build/node-tools --no-audit --no-fund --no-save "warcio@$warcio_version"
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
