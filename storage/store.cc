@@ -7,6 +7,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 #include <stdlib.h>
 
@@ -18,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <span>
 #include <system_error>
 #include <thread>
 
@@ -29,6 +31,7 @@
 #include "storage/max_mention_id_property.h"
 #include "storage/newest_entries_warmer.h"
 #include "storage/records.h"
+#include "storage/rocks_db.h"
 #include "storage/rocksdb_info_log.h"
 #include "storage/sha256.h"
 #include "storage/simhash.h"
@@ -158,6 +161,7 @@ class Store::Impl {
   // Repair's steps once the store is open: counters past the dropped ids, everything flushed.
   Status FinishRepair(const RepairReport& report);
   Result<PutPageResult> PutPage(const PageInput& page);
+  Result<std::vector<PutPageResult>> PutPages(std::span<const PageInput> pages);
   Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
                      const std::string& etag, const std::string& last_modified);
   Result<std::optional<UrlState>> GetUrl(const std::string& url) const;
@@ -203,10 +207,47 @@ class Store::Impl {
   Status Error(Status::Code code, std::string_view what) const;
 
  private:
-  rocksdb::ColumnFamilyHandle* Family(const char* name) const { return families_.at(name); }
-  // Reads one value; nullopt when absent.
-  Result<std::optional<std::string>> Get(const char* family, std::string_view key) const;
-  Result<std::optional<Document>> LoadDocumentRecord(uint64_t id) const;
+  // The writes of one PutPages call: one batch for the whole group, indexed so that the group's
+  // later pages read through it (read-your-writes) and are deduplicated and given stories as if
+  // each earlier page were already stored. Its ids are adopted once the batch is written.
+  struct GroupWrite {
+    GroupWrite(uint64_t doc_id, uint64_t mention_id)
+        : next_doc_id(doc_id), next_mention_id(mention_id) {}
+    rocksdb::WriteBatchWithIndex batch{rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true};
+    uint64_t next_doc_id, next_mention_id;
+    bool has_mentions = false;  // the batch is synced (see WriteBatch)
+  };
+  // What a page's write needs of its text, computed before the write mutex is taken.
+  struct PageKeys {
+    std::string fingerprint_key;  // SHA-256 of the normalized text (raw bytes)
+    std::string content_hash;     // the same in hex
+    std::optional<uint64_t> simhash;
+    int64_t now_us = 0;  // the page's fetch time
+  };
+  static PageKeys KeysOf(const PageInput& page);
+  Status ValidatePage(const PageInput& page) const;
+  // PutPage's steps, each adding to the group's batch: AddPage decides between an unchanged
+  // page, an exact duplicate of another document, and a new or changed document (whose new
+  // mentions AddMentions adds, returning how many).
+  Result<PutPageResult> AddPage(GroupWrite& group, const PageInput& page, const PageKeys& keys);
+  Result<PutPageResult> AddUnchanged(GroupWrite& group, const PageInput& page,
+                                     const UrlState& state);
+  Result<PutPageResult> AddDuplicate(GroupWrite& group, const PageInput& page, uint64_t original_id,
+                                     UrlState state);
+  Result<PutPageResult> AddDocument(GroupWrite& group, const PageInput& page, const PageKeys& keys,
+                                    std::optional<Document> owned, bool text_known, UrlState state);
+  Result<int> AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
+                          uint64_t story_id, bool new_document, int64_t now_us);
+
+  // A family every open has (RocksDb::Open checked); OptionalFamily for those a read-only open of
+  // an older store may lack.
+  rocksdb::ColumnFamilyHandle* Family(const char* name) const { return rocks_->Family(name); }
+  // Reads one value; nullopt when absent. `group`: through the writes of a group not yet
+  // written (only under write_mutex_).
+  Result<std::optional<std::string>> Get(const char* family, std::string_view key,
+                                         GroupWrite* group = nullptr) const;
+  Result<std::optional<Document>> LoadDocumentRecord(uint64_t id,
+                                                     GroupWrite* group = nullptr) const;
   Result<std::optional<Mention>> LoadMention(uint64_t id) const;
   // Mentions stored before Mention.story_id existed read it from their document's story.
   Status FillStory(Mention& mention) const;
@@ -232,10 +273,9 @@ class Store::Impl {
   Result<std::vector<Mention>> StoryMentionsByDocument(const MentionQuery& query) const;
   // A story's size: its count record, or (a read-only open of a store not yet backfilled)
   // counted from its members.
-  Result<StoryCount> LoadStoryCount(uint64_t story_id) const;
+  Result<StoryCount> LoadStoryCount(uint64_t story_id, GroupWrite* group = nullptr) const;
   // Adds documents and places to the story's count record, in `batch` (under write_mutex_).
-  Status AddToStoryCount(rocksdb::WriteBatch& batch, uint64_t story_id, uint64_t documents,
-                         uint64_t places);
+  Status AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents, uint64_t places);
   Result<MentionsAfterResult> RuleMentionsAfter(uint64_t after_id, const MentionQuery& query) const;
   // The outbox key of the mention's pending entry, if it has one.
   Result<std::optional<std::string>> FindPendingAlert(uint64_t mention_id) const;
@@ -247,22 +287,22 @@ class Store::Impl {
   Result<PendingAlert> LoadPendingAlert(uint64_t mention_id, const std::string& what) const;
   // nullptr on a read-only open of a store that predates the family.
   rocksdb::ColumnFamilyHandle* OptionalFamily(const char* name) const {
-    auto it = families_.find(name);
-    return it == families_.end() ? nullptr : it->second;
+    return rocks_->Family(name);
   }
   // Adds to `batch` the story entries of document `doc_id` (new, or with new text) and returns
   // its story id.
-  Result<uint64_t> PutStory(rocksdb::WriteBatch& batch, uint64_t doc_id, bool new_document,
+  Result<uint64_t> PutStory(GroupWrite& group, uint64_t doc_id, bool new_document,
                             std::optional<uint64_t> simhash, int64_t first_seen_us);
-  Result<std::optional<DocStory>> LoadDocStory(uint64_t doc_id) const;
+  Result<std::optional<DocStory>> LoadDocStory(uint64_t doc_id, GroupWrite* group = nullptr) const;
   // The four permuted-prefix buckets `simhash` falls in (one MultiGet), keyed by bucket key.
   using SimHashBuckets = std::map<std::string, std::vector<SimHashEntry>, std::less<>>;
-  Status LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets) const;
+  Status LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets,
+                            GroupWrite* group = nullptr) const;
   // The story a new document with `simhash` joins (see storage/README.md, *Stories*): that of
   // the nearest document in `buckets` within kMaxNearDuplicateDistance whose story's first
   // document is within kMaxStoryDistance of `simhash` too; nullopt: it begins a story.
-  Result<std::optional<uint64_t>> StoryToJoin(uint64_t simhash,
-                                              const SimHashBuckets& buckets) const;
+  Result<std::optional<uint64_t>> StoryToJoin(uint64_t simhash, const SimHashBuckets& buckets,
+                                              GroupWrite* group) const;
   // The stored document nearest to `simhash` within kMaxNearDuplicateDistance, if any: the
   // lookup alone, reading the buckets in place (no copies).
   Result<std::optional<uint64_t>> FindNearDuplicate(uint64_t simhash) const;
@@ -275,12 +315,10 @@ class Store::Impl {
 
   const std::string dir_;
   const Mode mode_;
-  const bool sync_;             // OpenOptions::sync_mentions
-  rocksdb::Env* const env_;     // OpenOptions::env
-  std::string secondary_path_;  // kReadOnly: RocksDB's private dir for the secondary, removed
-  rocksdb::DB* db_ = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families_;
+  const bool sync_;                 // OpenOptions::sync_mentions
+  rocksdb::Env* const env_;         // OpenOptions::env
+  std::unique_ptr<RocksDb> rocks_;  // the open database
+  rocksdb::DB* db_ = nullptr;       // rocks_->db()
 
   std::mutex write_mutex_;  // one writer: counters are read and advanced under it
   uint64_t next_doc_id_ = 1;
@@ -445,28 +483,7 @@ std::string DamageSummary(const Store::RepairReport& r) {
 }  // namespace
 
 Status Store::Impl::Error(const rocksdb::Status& s, std::string_view what) const {
-  std::string message = "data dir " + dir_ + ": " + std::string(what) + ": " + s.ToString();
-  if (db_ != nullptr) faults_->Record(s, std::string(what));
-  if (s.IsNoSpace()) {
-    return Status::IOError(message + (db_ != nullptr
-                                          ? " (the disk is full: writing is paused until space "
-                                            "returns)"
-                                          : " (the disk is full: free some space, then try again; "
-                                            "nothing stored is lost)"));
-  }
-  if (s.IsCorruption()) {
-    return Status::Corruption(message +
-                              " (the store is damaged: restore it from a backup or move the data "
-                              "dir away to start afresh)");
-  }
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return Status::Unavailable(message +
-                               " (another kuzet process holds this data dir "
-                               "read-write)");
-  }
-  if (s.IsIOError()) return Status::IOError(message);
-  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return Status::Unavailable(message);
-  return Status::IOError(message);
+  return rocks_->Error(s, what);
 }
 
 Status Store::Impl::Error(Status::Code code, std::string_view what) const {
@@ -521,20 +538,7 @@ Status Store::Impl::Open(bool repair) {
     options.listeners.push_back(faults_);
   }
 
-  // Every family on disk must be opened; a newer format may have added some, and those are
-  // opened too so that the format-version check below, not RocksDB, explains the refusal.
-  std::vector<std::string> names(std::begin(kFamilies), std::end(kFamilies));
-  if (exists) {
-    std::vector<std::string> on_disk;
-    rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, db_path, &on_disk);
-    if (!s.ok()) return Error(s, "cannot open the store");
-    for (const std::string& name : on_disk) {
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-    }
-    if (mode_ == Mode::kReadOnly) names = on_disk;  // a secondary cannot create families
-  }
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names) {
+  auto options_of = [&options](const std::string& name) {
     rocksdb::ColumnFamilyOptions family_options(options);
     if (name == kDocsFamily || name == kMentionsFamily || name == kMentionsByTimeFamily ||
         name == kDocRuleFamily || name == kOutboxFamily) {
@@ -578,25 +582,24 @@ Status Store::Impl::Open(bool repair) {
       family_options.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(4));
       family_options.memtable_prefix_bloom_size_ratio = 0.02;
     }
-    descriptors.emplace_back(name, family_options);
-  }
+    return family_options;
+  };
 
-  rocksdb::Status s;
-  if (mode_ == Mode::kReadWrite) {
-    s = rocksdb::DB::Open(options, db_path, descriptors, &handles_, &db_);
-  } else {
-    std::string secondary_template =
-        (fs::temp_directory_path(ec) / "kuzet-secondary-XXXXXX").string();
-    if (mkdtemp(secondary_template.data()) == nullptr) {
-      return Error(Status::Code::kIOError,
-                   "cannot create a directory for the read-only instance under " +
-                       fs::temp_directory_path(ec).string());
-    }
-    secondary_path_ = secondary_template;
-    s = rocksdb::DB::OpenAsSecondary(options, db_path, secondary_path_, descriptors, &handles_,
-                                     &db_);
-  }
-  if (s.IsCorruption()) {
+  RocksDb::Spec spec;
+  spec.path = db_path;
+  spec.label = "data dir " + dir_;
+  spec.kind = "Kuzet store";
+  spec.open_failed = "cannot open the store";
+  spec.lock_hint = "another kuzet process holds this data dir read-write";
+  spec.corruption_hint =
+      "the store is damaged: restore it from a backup or move the data dir away to start afresh";
+  spec.families.assign(std::begin(kFamilies), std::end(kFamilies));
+  // A secondary of a store last written by an older kuzet may lack the newer families.
+  spec.optional_when_read_only = {kAlertsFamily, kSimHashFamily};
+  auto rocks = RocksDb::Open(
+      spec, mode_ == Mode::kReadWrite ? RocksDb::Mode::kReadWrite : RocksDb::Mode::kReadOnly,
+      options, options_of, faults_);
+  if (!rocks.ok() && rocks.status().code() == Status::Code::kCorruption) {
     // Say what a damaged write-ahead log holds, and how to get the store back.
     auto damage = DescribeWalDamage(db_path);
     if (damage.ok() && damage->damaged) {
@@ -607,43 +610,22 @@ Status Store::Impl::Open(bool repair) {
                        dir_ +
                        "` (it copies the damaged logs aside and reports what it dropped); or "
                        "restore a backup. RocksDB said: " +
-                       s.ToString());
+                       rocks.status().message());
     }
   }
-  if (!s.ok()) return Error(s, "cannot open the store");
-  for (rocksdb::ColumnFamilyHandle* handle : handles_) families_[handle->GetName()] = handle;
-  for (const char* name : kFamilies) {
-    // A secondary of a store last written by an older kuzet may lack the newer families.
-    if (mode_ == Mode::kReadOnly &&
-        (std::string_view(name) == kAlertsFamily || std::string_view(name) == kSimHashFamily)) {
-      continue;
-    }
-    if (!families_.contains(name)) {
-      return Error(Status::Code::kCorruption,
-                   std::string("column family ") + name + " is missing: not a Kuzet store");
-    }
-  }
+  if (!rocks.ok()) return rocks.status();
+  rocks_ = std::move(rocks).value();
+  db_ = rocks_->db();
   if (mode_ == Mode::kReadWrite) warmer_->Attach(Family(kMentionsByRuleFamily));
   return CheckFormatAndLoadCounters();
 }
 
 Status Store::Impl::CheckFormatAndLoadCounters() {
-  auto version = Get(kMetaFamily, kFormatVersionKey);
+  auto version = rocks_->FormatVersion(kMetaFamily, kFormatVersionKey,
+                                       RocksDb::VersionEncoding::kFixed32BigEndian, kFormatVersion);
   if (!version.ok()) return version.status();
   if (version->has_value()) {
-    const std::string& v = **version;
-    if (v.size() != 4) {
-      return Error(Status::Code::kCorruption, "format version record is malformed");
-    }
-    uint32_t found = 0;
-    for (char c : v) found = (found << 8) | static_cast<uint8_t>(c);
-    if (found > kFormatVersion) {
-      return Error(Status::Code::kInvalidArgument,
-                   "the store has format version " + std::to_string(found) +
-                       ", newer than this kuzet understands (" + std::to_string(kFormatVersion) +
-                       "): use a newer kuzet");
-    }
-    if (found == 0) return Error(Status::Code::kCorruption, "format version 0 is not valid");
+    const uint32_t found = **version;
     if (found == 1) {
       if (mode_ == Mode::kReadOnly) {
         legacy_simhash_ = true;
@@ -662,11 +644,9 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
     }
     if (mode_ == Mode::kReadWrite) {
       rocksdb::WriteBatch batch;
-      std::string encoded;
-      for (int shift = 24; shift >= 0; shift -= 8) {
-        encoded.push_back(static_cast<char>(kFormatVersion >> shift));
-      }
-      batch.Put(Family(kMetaFamily), kFormatVersionKey, encoded);
+      batch.Put(Family(kMetaFamily), kFormatVersionKey,
+                RocksDb::EncodeFormatVersion(kFormatVersion,
+                                             RocksDb::VersionEncoding::kFixed32BigEndian));
       batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(1));
       batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(1));
       if (Status st = WriteBatch(batch, "cannot initialise the store", true); !st.ok()) return st;
@@ -690,31 +670,32 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
 }
 
 void Store::Impl::Close() {
-  if (db_ != nullptr) {
+  if (rocks_ != nullptr) {
     warmer_->Detach();  // waits for a warming in a background thread, which uses a handle
-    for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
-    handles_.clear();
-    db_->Close();
-    delete db_;
+    rocks_.reset();
     db_ = nullptr;
-  }
-  if (!secondary_path_.empty()) {
-    std::error_code ec;
-    fs::remove_all(secondary_path_, ec);
   }
 }
 
-Result<std::optional<std::string>> Store::Impl::Get(const char* family,
-                                                    std::string_view key) const {
+Result<std::optional<std::string>> Store::Impl::Get(const char* family, std::string_view key,
+                                                    GroupWrite* group) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Family(family), key, &value);
+  rocksdb::Status s;
+  if (group != nullptr) {
+    rocksdb::PinnableSlice pinned;
+    s = group->batch.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), Family(family), key, &pinned);
+    if (s.ok()) value.assign(pinned.data(), pinned.size());
+  } else {
+    s = db_->Get(rocksdb::ReadOptions(), Family(family), key, &value);
+  }
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return Error(s, std::string("cannot read ") + family);
   return std::optional<std::string>(std::move(value));
 }
 
-Result<std::optional<Document>> Store::Impl::LoadDocumentRecord(uint64_t id) const {
-  auto value = Get(kDocsFamily, IdKey(id));
+Result<std::optional<Document>> Store::Impl::LoadDocumentRecord(uint64_t id,
+                                                                GroupWrite* group) const {
+  auto value = Get(kDocsFamily, IdKey(id), group);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::optional<Document>();
   Document doc;
@@ -755,8 +736,7 @@ Status Store::Impl::RequireWritable(std::string_view what) const {
   return Status::Ok();
 }
 
-Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
-  if (Status s = RequireWritable("cannot store " + page.url); !s.ok()) return s;
+Status Store::Impl::ValidatePage(const PageInput& page) const {
   if (page.url.empty()) return Error(Status::Code::kInvalidArgument, "page has no URL");
   if (page.site_id.find('\0') != std::string::npos) {
     return Error(Status::Code::kInvalidArgument, page.url + ": site id must hold no NUL byte");
@@ -768,16 +748,75 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
                    page.url + ": rule id must be non-empty and hold no 0x00 or 0x01 byte");
     }
   }
-  // Folded once: the exact-duplicate key and the SimHash both start from it.
-  const std::string folded = FoldText(page.text);
-  const std::string normalized = CollapseWhitespace(folded);
-  const std::array<uint8_t, 32> digest = Sha256(normalized);
-  const std::string fingerprint_key(digest.begin(), digest.end());
-  const std::string content_hash = base::HexEncode(fingerprint_key);
-  const int64_t now = page.fetched_at_us != 0 ? page.fetched_at_us : base::NowMicros();
+  return Status::Ok();
+}
+
+Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
+  auto results = PutPages(std::span<const PageInput>(&page, 1));
+  if (!results.ok()) return results.status();
+  return results->front();
+}
+
+Result<std::vector<PutPageResult>> Store::Impl::PutPages(std::span<const PageInput> pages) {
+  if (Status s = RequireWritable("cannot store pages"); !s.ok()) return s;
+  if (pages.size() > kMaxPagesPerGroup) {
+    return Error(Status::Code::kInvalidArgument, "a group of " + std::to_string(pages.size()) +
+                                                     " pages is over the limit of " +
+                                                     std::to_string(kMaxPagesPerGroup));
+  }
+  // Every page is checked before anything is written: a refused page leaves no trace, and
+  // neither do the others of its group.
+  for (const PageInput& page : pages) {
+    if (Status s = ValidatePage(page); !s.ok()) return s;
+  }
+  // Folded and hashed outside the write mutex: the costly part of a page that needs no reads.
+  std::vector<PageKeys> keys;
+  keys.reserve(pages.size());
+  for (const PageInput& page : pages) keys.push_back(KeysOf(page));
 
   std::lock_guard<std::mutex> lock(write_mutex_);
-  auto url_value = Get(kUrlsFamily, page.url);
+  GroupWrite group(next_doc_id_, next_mention_id_);
+  std::vector<PutPageResult> results;
+  results.reserve(pages.size());
+  for (size_t i = 0; i < pages.size(); ++i) {
+    auto result = AddPage(group, pages[i], keys[i]);
+    if (!result.ok()) return result.status();
+    results.push_back(*result);
+  }
+  // The id counters advance in the batch of the records they number.
+  if (group.next_doc_id != next_doc_id_) {
+    group.batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(group.next_doc_id));
+  }
+  if (group.next_mention_id != next_mention_id_) {
+    group.batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(group.next_mention_id));
+  }
+  const std::string what = pages.size() == 1
+                               ? "cannot store " + pages.front().url
+                               : "cannot store a group of " + std::to_string(pages.size()) +
+                                     " pages from " + pages.front().url;
+  if (Status s = WriteBatch(*group.batch.GetWriteBatch(), what, group.has_mentions); !s.ok()) {
+    return s;
+  }
+  next_doc_id_ = group.next_doc_id;  // only once the batch holding them is written
+  next_mention_id_ = group.next_mention_id;
+  return results;
+}
+
+Store::Impl::PageKeys Store::Impl::KeysOf(const PageInput& page) {
+  PageKeys keys;
+  // Folded once: the exact-duplicate key and the SimHash both start from it.
+  const std::string folded = FoldText(page.text);
+  const std::array<uint8_t, 32> digest = Sha256(CollapseWhitespace(folded));
+  keys.fingerprint_key.assign(digest.begin(), digest.end());
+  keys.content_hash = base::HexEncode(keys.fingerprint_key);
+  keys.simhash = SimHashOfFoldedText(folded);
+  keys.now_us = page.fetched_at_us != 0 ? page.fetched_at_us : base::NowMicros();
+  return keys;
+}
+
+Result<PutPageResult> Store::Impl::AddPage(GroupWrite& group, const PageInput& page,
+                                           const PageKeys& keys) {
+  auto url_value = Get(kUrlsFamily, page.url, &group);
   if (!url_value.ok()) return url_value.status();
   std::optional<UrlState> old;
   if (url_value->has_value()) {
@@ -787,27 +826,15 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     }
   }
   UrlState state = old.value_or(UrlState{});
-  state.last_fetch_us = now;
+  state.last_fetch_us = keys.now_us;
   state.http_status = page.http_status;
   state.etag = page.etag;
   state.last_modified = page.last_modified;
 
-  PutPageResult result;
-  rocksdb::WriteBatch batch;
-  const std::string what = "cannot store " + page.url;
-
-  if (old && old->doc_id != 0 && old->content_hash == content_hash) {
-    result.doc_id = old->doc_id;
-    result.unchanged = true;
-    auto story = LoadDocStory(old->doc_id);
-    if (!story.ok()) return story.status();
-    result.story_id = story->has_value() ? (*story)->story_id : old->doc_id;
-    batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
-    if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
-    return result;
+  if (old && old->doc_id != 0 && old->content_hash == keys.content_hash) {
+    return AddUnchanged(group, page, state);
   }
-
-  auto fingerprint_value = Get(kFingerprintsFamily, fingerprint_key);
+  auto fingerprint_value = Get(kFingerprintsFamily, keys.fingerprint_key, &group);
   if (!fingerprint_value.ok()) return fingerprint_value.status();
   std::optional<uint64_t> same_text_doc;
   if (fingerprint_value->has_value()) same_text_doc = DecodeFixed64BE(**fingerprint_value);
@@ -816,54 +843,73 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
   // another URL's document does not own that document and must never overwrite it).
   std::optional<Document> owned;
   if (old && old->doc_id != 0) {
-    auto doc = LoadDocumentRecord(old->doc_id);
+    auto doc = LoadDocumentRecord(old->doc_id, &group);
     if (!doc.ok()) return doc.status();
     if (doc->has_value() && (*doc)->url == page.url) owned = std::move(*doc);
   }
-
-  state.content_hash = content_hash;
+  state.content_hash = keys.content_hash;
   if (same_text_doc && (!owned || owned->id != *same_text_doc)) {
-    // An exact duplicate of another document: one more place it appeared, no new mentions.
-    auto doc = LoadDocumentRecord(*same_text_doc);
-    if (!doc.ok()) return doc.status();
-    if (!doc->has_value()) {
-      return Error(Status::Code::kCorruption,
-                   "fingerprint points at missing document " + std::to_string(*same_text_doc));
-    }
-    Document& original = **doc;
-    if (original.url != page.url &&
-        std::find(original.duplicate_urls.begin(), original.duplicate_urls.end(), page.url) ==
-            original.duplicate_urls.end()) {
-      original.duplicate_urls.push_back(page.url);
-      original.duplicate_site_ids.resize(original.duplicate_urls.size() - 1);
-      original.duplicate_site_ids.push_back(page.site_id);
-      batch.Put(Family(kDocsFamily), IdKey(original.id), EncodeDocument(original));
-      auto story = LoadDocStory(original.id);
-      if (!story.ok()) return story.status();
-      // One more place the story appeared (a document without a story record has none).
-      if (story->has_value()) {
-        if (Status s = AddToStoryCount(batch, (*story)->story_id, 0, 1); !s.ok()) return s;
-      }
-    }
-    state.doc_id = original.id;
-    batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
-    if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
-    result.doc_id = original.id;
-    result.duplicate = true;
-    auto story = LoadDocStory(original.id);
-    if (!story.ok()) return story.status();
-    result.story_id = story->has_value() ? (*story)->story_id : original.id;
-    return result;
+    return AddDuplicate(group, page, *same_text_doc, state);
   }
+  return AddDocument(group, page, keys, std::move(owned), same_text_doc.has_value(), state);
+}
 
-  uint64_t next_doc_id = next_doc_id_;
-  uint64_t next_mention_id = next_mention_id_;
+Result<PutPageResult> Store::Impl::AddUnchanged(GroupWrite& group, const PageInput& page,
+                                                const UrlState& state) {
+  // Only the fetch state changes: same text as last time at this URL.
+  PutPageResult result;
+  result.doc_id = state.doc_id;
+  result.unchanged = true;
+  auto story = LoadDocStory(state.doc_id, &group);
+  if (!story.ok()) return story.status();
+  result.story_id = story->has_value() ? (*story)->story_id : state.doc_id;
+  group.batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
+  return result;
+}
+
+Result<PutPageResult> Store::Impl::AddDuplicate(GroupWrite& group, const PageInput& page,
+                                                uint64_t original_id, UrlState state) {
+  // An exact duplicate of another document: one more place it appeared, no new mentions.
+  auto doc = LoadDocumentRecord(original_id, &group);
+  if (!doc.ok()) return doc.status();
+  if (!doc->has_value()) {
+    return Error(Status::Code::kCorruption,
+                 "fingerprint points at missing document " + std::to_string(original_id));
+  }
+  Document& original = **doc;
+  auto story = LoadDocStory(original.id, &group);
+  if (!story.ok()) return story.status();
+  if (original.url != page.url &&
+      std::find(original.duplicate_urls.begin(), original.duplicate_urls.end(), page.url) ==
+          original.duplicate_urls.end()) {
+    original.duplicate_urls.push_back(page.url);
+    original.duplicate_site_ids.resize(original.duplicate_urls.size() - 1);
+    original.duplicate_site_ids.push_back(page.site_id);
+    group.batch.Put(Family(kDocsFamily), IdKey(original.id), EncodeDocument(original));
+    // One more place the story appeared (a document without a story record has none).
+    if (story->has_value()) {
+      if (Status s = AddToStoryCount(group, (*story)->story_id, 0, 1); !s.ok()) return s;
+    }
+  }
+  state.doc_id = original.id;
+  group.batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
+  PutPageResult result;
+  result.doc_id = original.id;
+  result.duplicate = true;
+  result.story_id = story->has_value() ? (*story)->story_id : original.id;
+  return result;
+}
+
+Result<PutPageResult> Store::Impl::AddDocument(GroupWrite& group, const PageInput& page,
+                                               const PageKeys& keys, std::optional<Document> owned,
+                                               bool text_known, UrlState state) {
+  PutPageResult result;
   Document doc;
   if (owned) {
     doc = std::move(*owned);
   } else {
-    doc.id = next_doc_id++;
-    doc.first_seen_us = now;
+    doc.id = group.next_doc_id++;
+    doc.first_seen_us = keys.now_us;
     result.new_document = true;
   }
   doc.site_id = page.site_id;
@@ -876,35 +922,46 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
   doc.author = page.author;
   doc.published = page.published;
   doc.canonical_url = page.canonical_url;
-  doc.fetched_at_us = now;
+  doc.fetched_at_us = keys.now_us;
   doc.http_status = page.http_status;
   doc.etag = page.etag;
   doc.last_modified = page.last_modified;
-  doc.content_hash = content_hash;
-  batch.Put(Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
-  auto story =
-      PutStory(batch, doc.id, result.new_document, SimHashOfFoldedText(folded), doc.first_seen_us);
+  doc.content_hash = keys.content_hash;
+  group.batch.Put(Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
+  auto story = PutStory(group, doc.id, result.new_document, keys.simhash, doc.first_seen_us);
   if (!story.ok()) return story.status();
   result.story_id = *story;
   // Earlier texts of an edited document keep pointing at it: a reprint of an earlier version is
   // still recognised as this document.
-  if (!same_text_doc) batch.Put(Family(kFingerprintsFamily), fingerprint_key, IdKey(doc.id));
+  if (!text_known) {
+    group.batch.Put(Family(kFingerprintsFamily), keys.fingerprint_key, IdKey(doc.id));
+  }
   state.doc_id = doc.id;
-  batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
+  group.batch.Put(Family(kUrlsFamily), page.url, EncodeUrlState(state));
+  auto mentions =
+      AddMentions(group, page, doc.id, result.story_id, result.new_document, keys.now_us);
+  if (!mentions.ok()) return mentions.status();
+  result.new_mentions = *mentions;
+  result.doc_id = doc.id;
+  return result;
+}
 
+Result<int> Store::Impl::AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
+                                     uint64_t story_id, bool new_document, int64_t now_us) {
+  int added = 0;
   std::set<std::string, std::less<>> rules_done;
   for (const MentionInput& input : page.mentions) {
     if (!rules_done.insert(input.rule_id).second) continue;  // a rule listed twice
-    const std::string doc_rule_key = DocRuleKey(doc.id, input.rule_id);
-    if (!result.new_document) {
-      auto existing = Get(kDocRuleFamily, doc_rule_key);
+    const std::string doc_rule_key = DocRuleKey(doc_id, input.rule_id);
+    if (!new_document) {
+      auto existing = Get(kDocRuleFamily, doc_rule_key, &group);
       if (!existing.ok()) return existing.status();
       if (existing->has_value()) continue;  // this (document, rule) was mentioned before
     }
     Mention m;
-    m.id = next_mention_id++;
-    m.doc_id = doc.id;
-    m.story_id = result.story_id;
+    m.id = group.next_mention_id++;
+    m.doc_id = doc_id;
+    m.story_id = story_id;
     m.rule_id = input.rule_id;
     m.site_id = page.site_id;
     m.url = page.url;
@@ -913,35 +970,28 @@ Result<PutPageResult> Store::Impl::PutPage(const PageInput& page) {
     m.snippet = input.snippet;
     m.snippet_mark_begin = input.snippet_mark_begin;
     m.snippet_mark_end = input.snippet_mark_end;
-    m.found_at_us = now;
+    m.found_at_us = now_us;
     m.hits = input.hits;
     const std::string index_value = EncodeIndexValue(m.site_id, m.lang);
     const std::string record = EncodeMention(m);
+    rocksdb::WriteBatchWithIndex& batch = group.batch;
     batch.Put(Family(kMentionsFamily), IdKey(m.id), record);
-    batch.Put(Family(kMentionsByTimeFamily), TimeIndexKey(now, m.id), index_value);
-    batch.Put(Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, now, m.id), index_value);
+    batch.Put(Family(kMentionsByTimeFamily), TimeIndexKey(now_us, m.id), index_value);
+    batch.Put(Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, now_us, m.id), index_value);
     batch.Put(Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id), index_value + record);
-    batch.Put(Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, now, m.id), index_value);
-    batch.Put(Family(kStoriesFamily), StoryMentionKey(m.story_id, now, m.id), index_value);
+    batch.Put(Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, now_us, m.id), index_value);
+    batch.Put(Family(kStoriesFamily), StoryMentionKey(m.story_id, now_us, m.id), index_value);
     batch.Put(Family(kDocRuleFamily), doc_rule_key, IdKey(m.id));
-    batch.Put(Family(kOutboxFamily), OutboxKey(now, m.id), EncodeOutboxValue(OutboxEntry{}));
-    ++result.new_mentions;
+    batch.Put(Family(kOutboxFamily), OutboxKey(now_us, m.id), EncodeOutboxValue(OutboxEntry{}));
+    ++added;
   }
-  if (next_doc_id != next_doc_id_) {
-    batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(next_doc_id));
-  }
-  if (next_mention_id != next_mention_id_) {
-    batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(next_mention_id));
-  }
-  if (Status s = WriteBatch(batch, what, result.new_mentions > 0); !s.ok()) return s;
-  next_doc_id_ = next_doc_id;  // only once the batch holding them is written
-  next_mention_id_ = next_mention_id;
-  result.doc_id = doc.id;
-  return result;
+  if (added > 0) group.has_mentions = true;
+  return added;
 }
 
-Result<std::optional<DocStory>> Store::Impl::LoadDocStory(uint64_t doc_id) const {
-  auto value = Get(kStoriesFamily, DocStoryKey(doc_id));
+Result<std::optional<DocStory>> Store::Impl::LoadDocStory(uint64_t doc_id,
+                                                          GroupWrite* group) const {
+  auto value = Get(kStoriesFamily, DocStoryKey(doc_id), group);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::optional<DocStory>();
   DocStory story;
@@ -952,7 +1002,8 @@ Result<std::optional<DocStory>> Store::Impl::LoadDocStory(uint64_t doc_id) const
   return std::optional<DocStory>(story);
 }
 
-Status Store::Impl::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets) const {
+Status Store::Impl::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets,
+                                       GroupWrite* group) const {
   // Permuted-prefix tables: a fingerprint within distance 3 agrees with `simhash` on at least one
   // of the 4 blocks, so it is in that block's bucket. Four point reads in one MultiGet: no
   // iterator to build, and whole-key Bloom filters skip the files without the bucket.
@@ -969,8 +1020,14 @@ Status Store::Impl::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets
     for (const std::string& key : keys) buckets[key];
     return Status::Ok();
   }
-  db_->MultiGet(rocksdb::ReadOptions(), family, kSimHashBlocks, slices.data(), values.data(),
-                statuses.data(), /*sorted_input=*/true);
+  if (group != nullptr) {
+    group->batch.MultiGetFromBatchAndDB(db_, rocksdb::ReadOptions(), family, kSimHashBlocks,
+                                        slices.data(), values.data(), statuses.data(),
+                                        /*sorted_input=*/true);
+  } else {
+    db_->MultiGet(rocksdb::ReadOptions(), family, kSimHashBlocks, slices.data(), values.data(),
+                  statuses.data(), /*sorted_input=*/true);
+  }
   for (int block = 0; block < kSimHashBlocks; ++block) {
     std::vector<SimHashEntry>& entries = buckets[keys[block]];
     if (statuses[block].IsNotFound()) continue;
@@ -1021,7 +1078,8 @@ Result<std::optional<uint64_t>> Store::Impl::FindNearDuplicate(uint64_t simhash)
 }
 
 Result<std::optional<uint64_t>> Store::Impl::StoryToJoin(uint64_t simhash,
-                                                         const SimHashBuckets& buckets) const {
+                                                         const SimHashBuckets& buckets,
+                                                         GroupWrite* group) const {
   // The documents within kMaxNearDuplicateDistance, nearest first (lowest id among equals); a
   // document sits in up to four of the buckets.
   std::vector<std::pair<int, uint64_t>> near;
@@ -1039,7 +1097,7 @@ Result<std::optional<uint64_t>> Store::Impl::StoryToJoin(uint64_t simhash,
   size_t tried = 0;
   for (const auto& [distance, doc_id] : near) {
     if (tried++ == kMaxStoryCandidates) break;
-    auto near_story = LoadDocStory(doc_id);
+    auto near_story = LoadDocStory(doc_id, group);
     if (!near_story.ok()) return near_story.status();
     const uint64_t story_id = near_story->has_value() ? (*near_story)->story_id : doc_id;
     if (refused.contains(story_id)) continue;
@@ -1047,7 +1105,7 @@ Result<std::optional<uint64_t>> Store::Impl::StoryToJoin(uint64_t simhash,
     if (story_id == doc_id) {
       founder_simhash = near_story->has_value() ? (*near_story)->simhash : std::nullopt;
     } else {
-      auto founder = LoadDocStory(story_id);
+      auto founder = LoadDocStory(story_id, group);
       if (!founder.ok()) return founder.status();
       if (founder->has_value()) founder_simhash = (*founder)->simhash;
     }
@@ -1060,21 +1118,21 @@ Result<std::optional<uint64_t>> Store::Impl::StoryToJoin(uint64_t simhash,
   return std::optional<uint64_t>();
 }
 
-Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_id,
-                                       bool new_document, std::optional<uint64_t> simhash,
-                                       int64_t first_seen_us) {
+Result<uint64_t> Store::Impl::PutStory(GroupWrite& group, uint64_t doc_id, bool new_document,
+                                       std::optional<uint64_t> simhash, int64_t first_seen_us) {
   rocksdb::ColumnFamilyHandle* stories = Family(kStoriesFamily);
+  rocksdb::WriteBatchWithIndex& batch = group.batch;
   DocStory story{doc_id, simhash};
   // The buckets this call rewrites (read-modify-write is safe: writes hold write_mutex_).
   SimHashBuckets buckets;
   if (!new_document) {
-    auto old = LoadDocStory(doc_id);
+    auto old = LoadDocStory(doc_id, &group);
     if (!old.ok()) return old.status();
     if (old->has_value()) {
       story.story_id = (*old)->story_id;  // a story is fixed when its document is made
       if ((*old)->simhash == simhash) return story.story_id;
       if ((*old)->simhash) {
-        if (Status s = LoadSimHashBuckets(*(*old)->simhash, buckets); !s.ok()) return s;
+        if (Status s = LoadSimHashBuckets(*(*old)->simhash, buckets, &group); !s.ok()) return s;
         for (auto& [key, entries] : buckets) {
           std::erase_if(entries, [&](const SimHashEntry& e) { return e.doc_id == doc_id; });
         }
@@ -1083,9 +1141,9 @@ Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_
   }
   if (simhash) {
     SimHashBuckets current;
-    if (Status s = LoadSimHashBuckets(*simhash, current); !s.ok()) return s;
+    if (Status s = LoadSimHashBuckets(*simhash, current, &group); !s.ok()) return s;
     if (new_document) {
-      auto join = StoryToJoin(*simhash, current);
+      auto join = StoryToJoin(*simhash, current, &group);
       if (!join.ok()) return join.status();
       if (*join) story.story_id = **join;
     }
@@ -1119,7 +1177,7 @@ Result<uint64_t> Store::Impl::PutStory(rocksdb::WriteBatch& batch, uint64_t doc_
     batch.Put(stories, StoryTimeKey(first_seen_us, doc_id), "");  // a new story begins
   }
   if (new_document) {
-    if (Status s = AddToStoryCount(batch, story.story_id, 1, 1); !s.ok()) return s;
+    if (Status s = AddToStoryCount(group, story.story_id, 1, 1); !s.ok()) return s;
   }
   return story.story_id;
 }
@@ -1466,8 +1524,8 @@ Status Store::Impl::BackfillStoryCounts() {
   return WriteBatch(batch, "cannot count the stories' documents", true);
 }
 
-Result<StoryCount> Store::Impl::LoadStoryCount(uint64_t story_id) const {
-  auto value = Get(kStoriesFamily, StoryCountKey(story_id));
+Result<StoryCount> Store::Impl::LoadStoryCount(uint64_t story_id, GroupWrite* group) const {
+  auto value = Get(kStoriesFamily, StoryCountKey(story_id), group);
   if (!value.ok()) return value.status();
   StoryCount count;
   if (value->has_value()) {
@@ -1491,13 +1549,13 @@ Result<StoryCount> Store::Impl::LoadStoryCount(uint64_t story_id) const {
   return count;
 }
 
-Status Store::Impl::AddToStoryCount(rocksdb::WriteBatch& batch, uint64_t story_id,
-                                    uint64_t documents, uint64_t places) {
-  auto count = LoadStoryCount(story_id);
+Status Store::Impl::AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents,
+                                    uint64_t places) {
+  auto count = LoadStoryCount(story_id, &group);
   if (!count.ok()) return count.status();
   count->documents += documents;
   count->places += places;
-  batch.Put(Family(kStoriesFamily), StoryCountKey(story_id), EncodeStoryCount(*count));
+  group.batch.Put(Family(kStoriesFamily), StoryCountKey(story_id), EncodeStoryCount(*count));
   return Status::Ok();
 }
 
@@ -1989,7 +2047,7 @@ Status Store::Impl::Compact() {
   if (Status s = RequireWritable("cannot compact"); !s.ok()) return s;
   rocksdb::CompactRangeOptions options;
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+  for (rocksdb::ColumnFamilyHandle* handle : rocks_->families()) {
     rocksdb::Status s = db_->CompactRange(options, handle, nullptr, nullptr);
     if (!s.ok()) return Error(s, "cannot compact " + handle->GetName());
   }
@@ -2004,7 +2062,7 @@ Status Store::Impl::WaitForBackgroundWork(int64_t timeout_ms) {
                                  rocksdb::DB::Properties::kNumRunningCompactions,
                                  rocksdb::DB::Properties::kCompactionPending,
                                  rocksdb::DB::Properties::kMemTableFlushPending}) {
-      for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      for (rocksdb::ColumnFamilyHandle* handle : rocks_->families()) {
         if (db_->GetIntProperty(handle, property, &value)) busy += value;
       }
     }
@@ -2016,12 +2074,7 @@ Status Store::Impl::WaitForBackgroundWork(int64_t timeout_ms) {
   }
 }
 
-Status Store::Impl::CatchUp() {
-  if (mode_ == Mode::kReadWrite) return Status::Ok();
-  rocksdb::Status s = db_->TryCatchUpWithPrimary();
-  if (!s.ok()) return Error(s, "cannot catch up with the writer");
-  return Status::Ok();
-}
+Status Store::Impl::CatchUp() { return rocks_->CatchUp(); }
 
 Status Store::Impl::FinishRepair(const RepairReport& report) {
   // Ids of dropped mentions and documents are never given again: an analyst's read cursor may
@@ -2041,7 +2094,7 @@ Status Store::Impl::FinishRepair(const RepairReport& report) {
   }
   // Everything replayed goes into table files, so the damaged logs are no longer needed.
   rocksdb::FlushOptions flush;
-  rocksdb::Status s = db_->Flush(flush, handles_);
+  rocksdb::Status s = db_->Flush(flush, rocks_->families());
   if (!s.ok()) return Error(s, "cannot flush the repaired store");
   return Status::Ok();
 }
@@ -2079,6 +2132,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode,
 
 Result<PutPageResult> Store::PutPage(const PageInput& page) {
   return Guard(impl_->dir(), [&] { return impl_->PutPage(page); });
+}
+
+Result<std::vector<PutPageResult>> Store::PutPages(std::span<const PageInput> pages) {
+  return Guard(impl_->dir(), [&] { return impl_->PutPages(pages); });
 }
 
 Status Store::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,16 @@ class Store {
 
   // Stores one crawled page and its new mentions in one atomic batch.
   Result<PutPageResult> PutPage(const PageInput& page);
+
+  // Group commit (issue #17): stores the pages in order as one atomic batch with at most one sync
+  // (when a page has new mentions), so a crawler that finished several pages pays one fsync for
+  // all of them. Each page is decided as if the ones before it in the group were already stored
+  // (two copies of one text in a group give one document and one duplicate URL, as two PutPage
+  // calls would). All or nothing: on an error no page of the group is stored, so the caller
+  // keeps every page of the group queued until this returns. Results are in page order. At most
+  // kMaxPagesPerGroup pages.
+  static constexpr size_t kMaxPagesPerGroup = 256;
+  Result<std::vector<PutPageResult>> PutPages(std::span<const PageInput> pages);
 
   // A fetch that brought no content to store (304, an HTTP error, a listing page): updates the
   // URL's fetch state and keeps its doc_id and content hash.
