@@ -52,11 +52,11 @@ const char* const kFamilies[] = {
     "default",  // RocksDB's own, unused
     kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
     kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
-    kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kCursorsFamily,
-    kFrontierFamily, kAlertsFamily,         kSimHashFamily,
+    kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kAlertsFamily,
+    kSimHashFamily,
 };
 
-// Story drift (see storage/README.md, *Stories*): a new document joins a story only when it is
+// Story drift (storage/FORMAT.md, *Invariants* 8): a new document joins a story only when it is
 // also within this distance of the story's first document: at most two near-duplicate steps
 // from it (a copy of a copy), so a chain of small edits cannot carry a story away. On
 // shared/corpus (eval_dedup) 6 keeps every join that unbounded chaining made (recall 0.574,
@@ -179,11 +179,6 @@ class Store::Impl {
   Result<MentionsAfterResult> MentionsAfter(uint64_t after_id, const MentionQuery& query) const;
   Result<uint64_t> LastMentionId() const;
   Result<std::optional<uint64_t>> FindNearDuplicateOfText(const std::string& text) const {
-    if (legacy_simhash_) {
-      return Error(Status::Code::kUnavailable,
-                   "the store still has format version 1, whose SimHashes this kuzet does not "
-                   "compute: open it read-write once (kuzet run) to upgrade it");
-    }
     std::optional<uint64_t> simhash = TextSimHash(text);
     if (!simhash) return std::optional<uint64_t>();
     return FindNearDuplicate(*simhash);
@@ -239,8 +234,7 @@ class Store::Impl {
   Result<int> AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
                           uint64_t story_id, bool new_document, int64_t now_us);
 
-  // A family every open has (RocksDb::Open checked); OptionalFamily for those a read-only open of
-  // an older store may lack.
+  // A family of the store (RocksDb::Open checked that every one is there).
   rocksdb::ColumnFamilyHandle* Family(const char* name) const { return rocks_->Family(name); }
   // Reads one value; nullopt when absent. `group`: through the writes of a group not yet
   // written (only under write_mutex_).
@@ -254,25 +248,7 @@ class Store::Impl {
   // The records of `ids` (any order), into out[i]; Corruption if one is missing.
   Status ReadMentionRecords(const std::vector<uint64_t>& ids, std::vector<Mention>& out) const;
   Status CheckFormatAndLoadCounters();
-  // Writes the stories' time index for a store made before it existed (once).
-  Status BackfillStoryTimeIndex();
-  // Writes, once, an index over every mention for a store made before it existed: `index` puts
-  // one mention's entries (`record` is its encoded form) into the batch, which also writes
-  // `marker`, so a crash before the end leaves the whole index to be built again.
-  Status BackfillMentionIndex(
-      std::string_view marker, std::string_view what,
-      const std::function<Status(Mention&, std::string_view record, rocksdb::WriteBatch&)>& index);
-  // Writes the rules' by-id entries for a store made before they existed (once).
-  Status BackfillRuleIdIndex();
-  // Writes every story's count record for a store made before they existed (once).
-  Status BackfillStoryCounts();
-  // Writes every mention's entry in its story's mention index, for older stores (once).
-  Status BackfillStoryMentionIndex();
-  // A story's mentions read through every document of the story: a read-only open of a store
-  // whose story mention index the next read-write open will write.
-  Result<std::vector<Mention>> StoryMentionsByDocument(const MentionQuery& query) const;
-  // A story's size: its count record, or (a read-only open of a store not yet backfilled)
-  // counted from its members.
+  // A story's size: its count record (zero for a story not stored yet).
   Result<StoryCount> LoadStoryCount(uint64_t story_id, GroupWrite* group = nullptr) const;
   // Adds documents and places to the story's count record, in `batch` (under write_mutex_).
   Status AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents, uint64_t places);
@@ -285,10 +261,6 @@ class Store::Impl {
     OutboxEntry entry;
   };
   Result<PendingAlert> LoadPendingAlert(uint64_t mention_id, const std::string& what) const;
-  // nullptr on a read-only open of a store that predates the family.
-  rocksdb::ColumnFamilyHandle* OptionalFamily(const char* name) const {
-    return rocks_->Family(name);
-  }
   // Adds to `batch` the story entries of document `doc_id` (new, or with new text) and returns
   // its story id.
   Result<uint64_t> PutStory(GroupWrite& group, uint64_t doc_id, bool new_document,
@@ -298,7 +270,7 @@ class Store::Impl {
   using SimHashBuckets = std::map<std::string, std::vector<SimHashEntry>, std::less<>>;
   Status LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets,
                             GroupWrite* group = nullptr) const;
-  // The story a new document with `simhash` joins (see storage/README.md, *Stories*): that of
+  // The story a new document with `simhash` joins (storage/FORMAT.md, *Invariants* 8): that of
   // the nearest document in `buckets` within kMaxNearDuplicateDistance whose story's first
   // document is within kMaxStoryDistance of `simhash` too; nullopt: it begins a story.
   Result<std::optional<uint64_t>> StoryToJoin(uint64_t simhash, const SimHashBuckets& buckets,
@@ -306,8 +278,6 @@ class Store::Impl {
   // The stored document nearest to `simhash` within kMaxNearDuplicateDistance, if any: the
   // lookup alone, reading the buckets in place (no copies).
   Result<std::optional<uint64_t>> FindNearDuplicate(uint64_t simhash) const;
-  // Format 1 -> 2: recomputes every document's SimHash from its stored text into the new tables.
-  Status MigrateSimHashes();
   // `sync`: the batch holds mentions (see WriteBatch's definition).
   Status WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync);
   Status RequireWritable(std::string_view what) const;
@@ -323,8 +293,6 @@ class Store::Impl {
   std::mutex write_mutex_;  // one writer: counters are read and advanced under it
   uint64_t next_doc_id_ = 1;
   uint64_t next_mention_id_ = 1;
-  // A read-only open of a format-1 store: its SimHashes are of the old definition.
-  bool legacy_simhash_ = false;
   // kReadWrite: refills the block cache with each rule's newest entries after flushes and
   // compactions of mentions_by_rule.
   std::shared_ptr<NewestEntriesWarmer> warmer_ = std::make_shared<NewestEntriesWarmer>();
@@ -576,9 +544,10 @@ Status Store::Impl::Open(bool repair) {
       family_options.write_buffer_size = 4 << 20;
     }
     if (name == kStoriesFamily) {
-      // Near-duplicate lookups seek exact 4-byte prefixes ('h', block, 16 bits): prefix Bloom
-      // filters let a seek skip every table file (and memtable) without that prefix. Scans that
-      // cross prefixes ('d', 't') set total_order_seek.
+      // A seek into one story's 's' or 'm' entries has a 4-byte prefix (the tag and the top three
+      // bytes of the story id) that prefix Bloom filters can rule out per table file. Scans
+      // across prefixes ('d', 't') set total_order_seek. Options, not format: any prefix
+      // extractor (or none) reads the same keys.
       family_options.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(4));
       family_options.memtable_prefix_bloom_size_ratio = 0.02;
     }
@@ -594,8 +563,6 @@ Status Store::Impl::Open(bool repair) {
   spec.corruption_hint =
       "the store is damaged: restore it from a backup or move the data dir away to start afresh";
   spec.families.assign(std::begin(kFamilies), std::end(kFamilies));
-  // A secondary of a store last written by an older kuzet may lack the newer families.
-  spec.optional_when_read_only = {kAlertsFamily, kSimHashFamily};
   auto rocks = RocksDb::Open(
       spec, mode_ == Mode::kReadWrite ? RocksDb::Mode::kReadWrite : RocksDb::Mode::kReadOnly,
       options, options_of, faults_);
@@ -625,13 +592,13 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
                                        RocksDb::VersionEncoding::kFixed32BigEndian, kFormatVersion);
   if (!version.ok()) return version.status();
   if (version->has_value()) {
-    const uint32_t found = **version;
-    if (found == 1) {
-      if (mode_ == Mode::kReadOnly) {
-        legacy_simhash_ = true;
-      } else if (Status s = MigrateSimHashes(); !s.ok()) {
-        return s;
-      }
+    // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
+    // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
+    if (**version < kFormatVersion) {
+      return Error(Status::Code::kInvalidArgument,
+                   "the store has format version " + std::to_string(**version) +
+                       ", from a development build of kuzet before the first release, which this "
+                       "kuzet does not read: move the data dir away and crawl again");
     }
   } else {
     // Only a store with nothing in it may lack the version: it was just created.
@@ -663,10 +630,7 @@ Status Store::Impl::CheckFormatAndLoadCounters() {
     }
     *counter = DecodeFixed64BE(**value);
   }
-  if (Status s = BackfillStoryTimeIndex(); !s.ok()) return s;
-  if (Status s = BackfillStoryCounts(); !s.ok()) return s;
-  if (Status s = BackfillStoryMentionIndex(); !s.ok()) return s;
-  return BackfillRuleIdIndex();
+  return Status::Ok();
 }
 
 void Store::Impl::Close() {
@@ -1015,11 +979,7 @@ Status Store::Impl::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets
   }
   std::array<rocksdb::PinnableSlice, kSimHashBlocks> values;
   std::array<rocksdb::Status, kSimHashBlocks> statuses;
-  rocksdb::ColumnFamilyHandle* family = OptionalFamily(kSimHashFamily);
-  if (family == nullptr) {  // a read-only open of a store that predates the family
-    for (const std::string& key : keys) buckets[key];
-    return Status::Ok();
-  }
+  rocksdb::ColumnFamilyHandle* family = Family(kSimHashFamily);
   if (group != nullptr) {
     group->batch.MultiGetFromBatchAndDB(db_, rocksdb::ReadOptions(), family, kSimHashBlocks,
                                         slices.data(), values.data(), statuses.data(),
@@ -1040,8 +1000,7 @@ Status Store::Impl::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets
 }
 
 Result<std::optional<uint64_t>> Store::Impl::FindNearDuplicate(uint64_t simhash) const {
-  rocksdb::ColumnFamilyHandle* family = OptionalFamily(kSimHashFamily);
-  if (family == nullptr) return std::optional<uint64_t>();
+  rocksdb::ColumnFamilyHandle* family = Family(kSimHashFamily);
   std::array<char, 3 * kSimHashBlocks> key_bytes;
   std::array<rocksdb::Slice, kSimHashBlocks> keys;
   for (int block = 0; block < kSimHashBlocks; ++block) {
@@ -1180,56 +1139,6 @@ Result<uint64_t> Store::Impl::PutStory(GroupWrite& group, uint64_t doc_id, bool 
     if (Status s = AddToStoryCount(group, story.story_id, 1, 1); !s.ok()) return s;
   }
   return story.story_id;
-}
-
-Status Store::Impl::MigrateSimHashes() {
-  // Stories stay as they are (a story is fixed when its document is made); only the SimHashes,
-  // and so the tables, are recomputed. The version is written last: a migration cut short by a
-  // crash runs again from the start on the next open, and rewrites the same records.
-  const std::string what = "cannot upgrade the SimHashes to format version 2";
-  SimHashBuckets buckets;
-  rocksdb::WriteBatch batch;
-  batch.DeleteRange(Family(kStoriesFamily), std::string(1, kLegacySimHashTag),
-                    std::string(1, kLegacySimHashTag + 1));
-  // Buckets of an earlier, interrupted run are rebuilt from scratch.
-  batch.DeleteRange(Family(kSimHashFamily), std::string(1, '\0'),
-                    std::string(1, static_cast<char>(kSimHashBlocks)));
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    Document doc;
-    if (!DecodeDocument(it->value().ToStringView(), doc)) {
-      return Error(Status::Code::kCorruption, "document record is malformed");
-    }
-    auto story = LoadDocStory(doc.id);
-    if (!story.ok()) return story.status();
-    if (!story->has_value()) continue;  // no story record: nothing to index
-    DocStory updated = **story;
-    // A text dropped by retention has no SimHash any more: it no longer attracts reprints.
-    updated.simhash = TextSimHash(doc.text);
-    if (updated.simhash) {
-      for (int block = 0; block < kSimHashBlocks; ++block) {
-        buckets[SimHashBucketKey(block, SimHashBlock(*updated.simhash, block))].push_back(
-            SimHashEntry{*updated.simhash, doc.id});
-      }
-    }
-    batch.Put(Family(kStoriesFamily), DocStoryKey(doc.id), EncodeDocStory(updated));
-    if (batch.Count() >= 1000) {
-      if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
-      batch.Clear();
-    }
-  }
-  if (!it->status().ok()) return Error(it->status(), "cannot read the documents");
-  for (const auto& [key, entries] : buckets) {
-    batch.Put(Family(kSimHashFamily), key, EncodeSimHashBucket(entries));
-    if (batch.Count() >= 1000) {
-      if (Status s = WriteBatch(batch, what, false); !s.ok()) return s;
-      batch.Clear();
-    }
-  }
-  std::string version;
-  PutFixed32BE(version, kFormatVersion);
-  batch.Put(Family(kMetaFamily), kFormatVersionKey, version);
-  return WriteBatch(batch, what, true);
 }
 
 Result<std::vector<uint64_t>> Store::Impl::StoryDocuments(uint64_t story_id) const {
@@ -1436,94 +1345,6 @@ Result<std::optional<Mention>> Store::Impl::GetMention(uint64_t id) const {
   return mention;
 }
 
-Status Store::Impl::BackfillStoryTimeIndex() {
-  auto done = Get(kMetaFamily, kStoryTimeIndexKey);
-  if (!done.ok()) return done.status();
-  if (done->has_value()) return Status::Ok();
-  // Every story's first document has a 'd' record naming itself as the story.
-  rocksdb::WriteBatch batch;
-  rocksdb::ReadOptions total_order;
-  total_order.total_order_seek = true;  // 'd' keys span many 4-byte prefixes
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(total_order, Family(kStoriesFamily)));
-  for (it->Seek("d"); it->Valid() && it->key().starts_with("d"); it->Next()) {
-    if (it->key().size() != 9) return Error(Status::Code::kCorruption, "story key is malformed");
-    uint64_t doc_id = DecodeFixed64BE(it->key().ToStringView().substr(1));
-    DocStory story;
-    if (!DecodeDocStory(it->value().ToStringView(), story)) {
-      return Error(Status::Code::kCorruption, "story record is malformed");
-    }
-    if (story.story_id != doc_id) continue;
-    auto doc = LoadDocumentRecord(doc_id);
-    if (!doc.ok()) return doc.status();
-    if (!doc->has_value()) continue;
-    batch.Put(Family(kStoriesFamily), StoryTimeKey((*doc)->first_seen_us, doc_id), "");
-  }
-  if (!it->status().ok()) return Error(it->status(), "cannot read the stories");
-  batch.Put(Family(kMetaFamily), kStoryTimeIndexKey, "");
-  return WriteBatch(batch, "cannot index the stories by time", true);
-}
-
-Status Store::Impl::BackfillMentionIndex(
-    std::string_view marker, std::string_view what,
-    const std::function<Status(Mention&, std::string_view record, rocksdb::WriteBatch&)>& index) {
-  auto done = Get(kMetaFamily, marker);
-  if (!done.ok()) return done.status();
-  if (done->has_value()) return Status::Ok();
-  rocksdb::WriteBatch batch;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kMentionsFamily)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    Mention m;
-    if (!DecodeMention(it->value().ToStringView(), m)) {
-      return Error(Status::Code::kCorruption, "mention record is malformed");
-    }
-    if (Status s = index(m, it->value().ToStringView(), batch); !s.ok()) return s;
-  }
-  if (!it->status().ok()) return Error(it->status(), "cannot read the mentions");
-  batch.Put(Family(kMetaFamily), marker, "");
-  return WriteBatch(batch, "cannot index the mentions " + std::string(what), true);
-}
-
-Status Store::Impl::BackfillRuleIdIndex() {
-  return BackfillMentionIndex(
-      kRuleIdIndexKey, "by rule and id",
-      [this](Mention& m, std::string_view record, rocksdb::WriteBatch& batch) {
-        batch.Put(Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id),
-                  EncodeIndexValue(m.site_id, m.lang) + std::string(record));
-        return Status::Ok();
-      });
-}
-
-Status Store::Impl::BackfillStoryCounts() {
-  auto done = Get(kMetaFamily, kStoryCountsKey);
-  if (!done.ok()) return done.status();
-  if (done->has_value()) return Status::Ok();
-  // Every document has a 'd' record naming its story; its places are its URL and its reprints.
-  std::map<uint64_t, StoryCount> counts;
-  rocksdb::ReadOptions total_order;
-  total_order.total_order_seek = true;  // 'd' keys span many 4-byte prefixes
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(total_order, Family(kStoriesFamily)));
-  for (it->Seek("d"); it->Valid() && it->key().starts_with("d"); it->Next()) {
-    if (it->key().size() != 9) return Error(Status::Code::kCorruption, "story key is malformed");
-    DocStory story;
-    if (!DecodeDocStory(it->value().ToStringView(), story)) {
-      return Error(Status::Code::kCorruption, "story record is malformed");
-    }
-    auto doc = LoadDocumentRecord(DecodeFixed64BE(it->key().ToStringView().substr(1)));
-    if (!doc.ok()) return doc.status();
-    if (!doc->has_value()) continue;
-    StoryCount& count = counts[story.story_id];
-    count.documents += 1;
-    count.places += 1 + (*doc)->duplicate_urls.size();
-  }
-  if (!it->status().ok()) return Error(it->status(), "cannot read the stories");
-  rocksdb::WriteBatch batch;
-  for (const auto& [story_id, count] : counts) {
-    batch.Put(Family(kStoriesFamily), StoryCountKey(story_id), EncodeStoryCount(count));
-  }
-  batch.Put(Family(kMetaFamily), kStoryCountsKey, "");
-  return WriteBatch(batch, "cannot count the stories' documents", true);
-}
-
 Result<StoryCount> Store::Impl::LoadStoryCount(uint64_t story_id, GroupWrite* group) const {
   auto value = Get(kStoriesFamily, StoryCountKey(story_id), group);
   if (!value.ok()) return value.status();
@@ -1533,20 +1354,8 @@ Result<StoryCount> Store::Impl::LoadStoryCount(uint64_t story_id, GroupWrite* gr
       return Error(Status::Code::kCorruption,
                    "count record of story " + std::to_string(story_id) + " is malformed");
     }
-    return count;
   }
-  // No record: an unknown story, or a read-only open of a store whose counts the next read-write
-  // open will write. Counted here, at O(story) cost, until then.
-  auto ids = StoryDocuments(story_id);
-  if (!ids.ok()) return ids.status();
-  for (uint64_t id : *ids) {
-    auto doc = LoadDocumentRecord(id);
-    if (!doc.ok()) return doc.status();
-    if (!doc->has_value()) continue;
-    count.documents += 1;
-    count.places += 1 + (*doc)->duplicate_urls.size();
-  }
-  return count;
+  return count;  // no record: a story not stored yet
 }
 
 Status Store::Impl::AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents,
@@ -1654,21 +1463,7 @@ bool MatchesFilters(const Mention& m, const MentionQuery& q) {
 
 }  // namespace
 
-Status Store::Impl::BackfillStoryMentionIndex() {
-  return BackfillMentionIndex(kStoryMentionIndexKey, "by story",
-                              [this](Mention& m, std::string_view, rocksdb::WriteBatch& batch) {
-                                if (Status s = FillStory(m); !s.ok()) return s;
-                                batch.Put(Family(kStoriesFamily),
-                                          StoryMentionKey(m.story_id, m.found_at_us, m.id),
-                                          EncodeIndexValue(m.site_id, m.lang));
-                                return Status::Ok();
-                              });
-}
-
 Result<std::vector<Mention>> Store::Impl::StoryMentions(const MentionQuery& query) const {
-  auto indexed = Get(kMetaFamily, kStoryMentionIndexKey);
-  if (!indexed.ok()) return indexed.status();
-  if (!indexed->has_value()) return StoryMentionsByDocument(query);
   // The story's own index, newest first, bounded by the time window like Mentions(); site and
   // language filter on the index value, a rule on the record (a rare rule may walk far).
   const std::string prefix = StoryMentionPrefix(query.story_id);
@@ -1715,26 +1510,6 @@ Result<std::vector<Mention>> Store::Impl::StoryMentions(const MentionQuery& quer
   if (!it->status().ok()) return Error(it->status(), "cannot read the story's mentions");
   if (!query.rule_id.empty()) return out;
   if (Status s = ReadMentionRecords(ids, out); !s.ok()) return s;
-  return out;
-}
-
-Result<std::vector<Mention>> Store::Impl::StoryMentionsByDocument(const MentionQuery& query) const {
-  // Every document of the story, every mention of each, then ordered: O(story).
-  auto docs = StoryDocuments(query.story_id);
-  if (!docs.ok()) return docs.status();
-  std::vector<Mention> out;
-  for (uint64_t doc_id : *docs) {
-    auto doc = GetDocument(doc_id);
-    if (!doc.ok()) return doc.status();
-    if (!doc->has_value()) continue;
-    for (Mention& m : (*doc)->mentions) {
-      if (MatchesFilters(m, query)) out.push_back(std::move(m));
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) {
-    return a.found_at_us != b.found_at_us ? a.found_at_us > b.found_at_us : a.id > b.id;
-  });
-  if (out.size() > query.limit) out.resize(query.limit);
   return out;
 }
 
@@ -1885,7 +1660,6 @@ Status Store::Impl::MarkAlertSent(uint64_t mention_id, int64_t sent_us) {
 }
 
 Result<bool> Store::Impl::IsAlertSent(uint64_t mention_id) const {
-  if (OptionalFamily(kAlertsFamily) == nullptr) return false;
   auto sent = Get(kAlertsFamily, AlertKey('s', mention_id));
   if (!sent.ok()) return sent.status();
   return sent->has_value();
@@ -1965,8 +1739,8 @@ Status Store::Impl::RecordAlertChannel(uint64_t mention_id, const ChannelDeliver
 
 Result<std::vector<OutboxEntry>> Store::Impl::FailedAlerts(size_t limit) const {
   std::vector<OutboxEntry> out;
-  rocksdb::ColumnFamilyHandle* alerts = OptionalFamily(kAlertsFamily);
-  if (alerts == nullptr || limit == 0) return out;
+  rocksdb::ColumnFamilyHandle* alerts = Family(kAlertsFamily);
+  if (limit == 0) return out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, alerts));
   for (it->Seek("f"); it->Valid() && it->key().starts_with("f") && out.size() < limit; it->Next()) {
     OutboxEntry entry;

@@ -5,7 +5,7 @@
 // A (document, rule) pair is a mention at most once, ever; re-crawling an unchanged page stores
 // nothing; a page whose normalized text equals a stored document's is recorded as one more URL of
 // that document; near-duplicates (SimHash) are documents of their own, joined into a story. The
-// on-disk format is described in storage/README.md.
+// on-disk format is storage/FORMAT.md.
 //
 // Thread safety: all methods may be called from several threads; writes are serialized inside.
 // One process holds the data dir read-write (RocksDB's LOCK file); any number of others may open
@@ -169,7 +169,7 @@ struct Document {
   // were recorded).
   std::vector<std::string> duplicate_site_ids;
   // The story: documents whose texts are near-duplicates (SimHash within Hamming distance 3) of
-  // its first document (see storage/README.md, *Stories*). Its id is the id of its first
+  // its first document (see storage/FORMAT.md, *Invariants*). Its id is the id of its first
   // document. Fixed when the document is made.
   uint64_t story_id = 0;
   std::vector<Mention> mentions;  // ordered by rule id
@@ -235,7 +235,8 @@ class Store {
 
   // The stored document nearest to this text within SimHash distance 3 (lowest id among
   // equals); nullopt when none, or the text is too short. PutPage joins that document's story
-  // only if the story's first document is within distance 6 too (storage/README.md, *Stories*).
+  // only if the story's first document is within distance 6 too (storage/FORMAT.md, *Invariants*
+  // 8).
   Result<std::optional<uint64_t>> FindNearDuplicate(const std::string& text) const;
 
   // The ids of every document in a story, oldest first; empty for an unknown story. O(story):

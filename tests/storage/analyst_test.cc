@@ -126,56 +126,6 @@ TEST_F(AnalystTest, StoriesNewestFirstWithEverySiteAndUrl) {
   EXPECT_EQ(store_->StoryMembers(99, 10)->total_documents, 0u);
 }
 
-TEST_F(AnalystTest, IndexesMissingFromAnOlderStoreAreBuiltOnReadWriteOpen) {
-  store_.reset();
-  {  // Remove the index and its marker, as in a store written by an earlier kuzet.
-    rocksdb::Options options;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir_.db_path(), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.db_path(), descriptors, &handles, &db).ok());
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      if (h->GetName() == "stories") {
-        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
-        for (it->Seek("t"); it->Valid() && it->key().starts_with("t"); it->Next()) {
-          ASSERT_TRUE(db->Delete({}, h, it->key()).ok());
-        }
-      }
-      if (h->GetName() == "meta") {
-        ASSERT_TRUE(db->Delete({}, h, "story_time_index").ok());
-        ASSERT_TRUE(db->Delete({}, h, "rule_id_index").ok());
-      }
-      if (h->GetName() == "mentions_by_rule") {  // the rules' by-id entries
-        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
-        for (it->SeekToFirst(); it->Valid(); it->Next()) {
-          if (it->key().ToStringView().find('\x01') != std::string_view::npos) {
-            ASSERT_TRUE(db->Delete({}, h, it->key()).ok());
-          }
-        }
-      }
-    }
-    for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
-    delete db;
-  }
-  {
-    auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
-    EXPECT_TRUE(reader->Stories(std::nullopt, 10)->empty());
-  }
-  store_ = OpenOrDie(dir_.path());
-  auto stories = store_->Stories(std::nullopt, 10);
-  ASSERT_TRUE(stories.ok());
-  ASSERT_EQ(stories->size(), 2u);
-  EXPECT_EQ((*stories)[0].id, 3u);
-  EXPECT_EQ((*stories)[1].id, 1u);
-  EXPECT_EQ((*stories)[1].created_us, kT0);
-  MentionQuery zh;
-  zh.rule_id = "zh";
-  EXPECT_EQ(MentionIds(store_->MentionsAfter(0, zh)->mentions), (std::vector<uint64_t>{1, 3}));
-}
-
 TEST_F(AnalystTest, MentionsAfterACursorOldestFirstWithFilters) {
   auto after = store_->MentionsAfter(0, MentionQuery{});
   ASSERT_TRUE(after.ok());

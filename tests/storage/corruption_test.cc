@@ -98,6 +98,22 @@ TEST(CorruptionTest, NewerFormatVersionIsRefusedInBothModes) {
   }
 }
 
+// Format 1 lived in development builds only (storage/FORMAT.md, *Versions*): refused, not
+// migrated, with what to do.
+TEST(CorruptionTest, DevelopmentFormatOneIsRefusedInBothModes) {
+  TempDir dir;
+  MakeStore(dir);
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    std::string version = {0, 0, 0, 1};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  for (Store::Mode mode : {Store::Mode::kReadWrite, Store::Mode::kReadOnly}) {
+    auto store = Store::Open(dir.path(), mode);
+    ASSERT_FALSE(store.ok());
+    ExpectClearError(store.status(), dir, "format version 1, from a development build");
+  }
+}
+
 TEST(CorruptionTest, NewerFormatWithAnUnknownColumnFamilyIsRefusedByTheVersionCheck) {
   TempDir dir;
   MakeStore(dir);

@@ -319,7 +319,6 @@ TEST(StoreTest, NearDuplicateTextsJoinTheStoryOfTheFirstDocument) {
     table_entries += entries.size();
   }
   EXPECT_EQ(table_entries, 3u * kSimHashBlocks) << "three documents have a SimHash";
-  for (const auto& [key, value] : dump["stories"]) EXPECT_NE(key[0], kLegacySimHashTag);
 }
 
 // Six mentions over three hours, two sites, two languages, two rules.
