@@ -198,7 +198,7 @@ int RunCommand(const std::string& config_path) {
   PipelineMetrics metrics;
   std::unique_ptr<HttpServer> http;  // [server] enabled: the HTTP API beside the crawl
   if (setup->config.server.enabled) {
-    auto started = StartHttpServerFromConfig(setup->config, &metrics);
+    auto started = StartHttpServerFromConfig(setup->config, &metrics, &(*store)->reader());
     if (!started.ok()) {
       std::cerr << started.status().message() << "\n";
       return 1;

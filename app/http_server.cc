@@ -212,7 +212,8 @@ int BoundPort(int fd) {
 class HttpServer::Impl {
  public:
   HttpServerOptions options;
-  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<storage::Store> own_store;       // `kuzet serve`: a read-only instance of its own
+  const storage::MentionReader* reader = nullptr;  // own_store's, or the daemon's
   ConnectionDeadlines deadlines;
   MHD_Daemon* daemon = nullptr;
   int port = 0;
@@ -236,7 +237,7 @@ class HttpServer::Impl {
     if (!lock.owns_lock()) return;
     auto now = std::chrono::steady_clock::now();
     if (last_catch_up_us.load() != 0 && now - last_catch_up < options.catch_up_interval) return;
-    Status status = store->CatchUp();
+    Status status = reader->CatchUp();
     if (!status.ok()) {
       spdlog::warn("http: store catch-up failed: {}", status.message());
       return;
@@ -273,13 +274,13 @@ class HttpServer::Impl {
     }
     MentionRequest& request = std::get<MentionRequest>(parsed);
     MaybeCatchUp();
-    auto page = QueryMentionPage(*store, request);
+    auto page = QueryMentionPage(*reader, request);
     if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
       return ErrorReply(400, page.status().message(), "before");
     }
     if (!page.ok()) return ErrorReply(500, page.status().message());
     // also_at: each story's newest other places, read once per story of the page (bounded).
-    auto stories = LoadStoryPlaces(*store, page->mentions);
+    auto stories = LoadStoryPlaces(*reader, page->mentions);
     if (!stories.ok()) return ErrorReply(500, stories.status().message());
     nlohmann::json mentions = nlohmann::json::array();
     for (const storage::Mention& m : page->mentions) {
@@ -308,7 +309,7 @@ class HttpServer::Impl {
     MentionRequest& request = std::get<MentionRequest>(parsed);
     if (!HasParam(params, "limit")) request.limit = kFeedDefaultLimit;
     MaybeCatchUp();
-    auto page = QueryMentionPage(*store, request);
+    auto page = QueryMentionPage(*reader, request);
     if (!page.ok()) return ErrorReply(500, page.status().message());
     // The same feed id as `kuzet mentions --format atom` with these filters.
     std::string feed_id = "tag:kuzet,2026:mentions";
@@ -321,7 +322,7 @@ class HttpServer::Impl {
       feed_id += ":" + name + "=" + value;
       title += (title == "Kuzet mentions" ? ": " : ", ") + name + " " + value;
     }
-    auto stories = LoadStoryPlaces(*store, page->mentions);
+    auto stories = LoadStoryPlaces(*reader, page->mentions);
     if (!stories.ok()) return ErrorReply(500, stories.status().message());
     Reply reply;
     reply.body = FormatMentionAtom(page->mentions, feed_id, title, base::NowMicros(), &*stories);
@@ -335,7 +336,7 @@ class HttpServer::Impl {
     {
       std::lock_guard<std::mutex> lock(count_mu);
       Status status =
-          CountNewMentions(*store, &counted_through, &mentions_total, &mentions_by_rule);
+          CountNewMentions(*reader, &counted_through, &mentions_total, &mentions_by_rule);
       if (!status.ok()) return ErrorReply(500, status.message());
       snapshot.mentions_total = mentions_total;
       snapshot.mentions_by_rule = mentions_by_rule;
@@ -534,13 +535,15 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
 }
 
 Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(
-    const config::Config& config, const PipelineMetrics* pipeline_metrics) {
+    const config::Config& config, const PipelineMetrics* pipeline_metrics,
+    const storage::MentionReader* reader) {
   auto options = HttpOptionsFromConfig(config.server, config.settings.data_dir, "", "");
   if (!options.ok()) {
     return Status::InvalidArgument("[server] in " + config.path + ": " +
                                    options.status().message());
   }
   options->pipeline_metrics = pipeline_metrics;
+  options->reader = reader;
   return HttpServer::Start(*options);
 }
 
@@ -559,11 +562,15 @@ void HttpServer::Stop() {
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options) {
   auto address = url::ParseListenAddress(options.listen);
   if (!address.ok()) return address.status();
-  auto store = storage::Store::Open(options.data_dir, storage::Store::Mode::kReadOnly);
-  if (!store.ok()) return store.status();
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->store = std::move(store).value();
+  impl->reader = options.reader;
+  if (impl->reader == nullptr) {
+    auto store = storage::Store::Open(options.data_dir, storage::Store::Mode::kReadOnly);
+    if (!store.ok()) return store.status();
+    impl->own_store = std::move(store).value();
+    impl->reader = &impl->own_store->reader();
+  }
   auto listen_fd = OpenListenSocket(options.listen, *address, options.listen_backlog);
   if (!listen_fd.ok()) return listen_fd.status();
   impl->port = BoundPort(*listen_fd);

@@ -49,12 +49,19 @@
 #include "base/status.h"
 #include "config/config.h"
 
+namespace kuzet::storage {
+class MentionReader;
+}
+
 namespace kuzet::app {
 
 class PipelineMetrics;
 
 struct HttpServerOptions {
-  std::string data_dir;                   // the store, opened kReadOnly
+  std::string data_dir;  // the store, opened kReadOnly unless `reader` is given
+  // A server inside `kuzet run`: the daemon's own store's reader (it sees every write at once,
+  // no second instance); it outlives the server. Null in `kuzet serve`.
+  const storage::MentionReader* reader = nullptr;
   std::string listen = "127.0.0.1:8765";  // host:port; port 0 picks a free port
   std::string token;                      // bearer token for the API, feed and metrics; "": none
   std::chrono::milliseconds catch_up_interval{500};
@@ -79,10 +86,11 @@ Result<HttpServerOptions> HttpOptionsFromConfig(const config::Server& server,
 
 class HttpServer;
 
-// For `kuzet run`: the server the config's [server] table describes, over its data_dir, with the
-// daemon's crawl counters in /metrics.
+// For `kuzet run`: the server the config's [server] table describes, reading through the daemon's
+// own store (`reader`), with the daemon's crawl counters in /metrics.
 Result<std::unique_ptr<HttpServer>> StartHttpServerFromConfig(
-    const config::Config& config, const PipelineMetrics* pipeline_metrics);
+    const config::Config& config, const PipelineMetrics* pipeline_metrics,
+    const storage::MentionReader* reader);
 
 class HttpServer {
  public:

@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/store.h"
+#include "storage/alert_entry.h"
+#include "storage/mention.h"
+#include "storage/page.h"
 
 namespace kuzet::storage {
 

@@ -56,7 +56,7 @@ double Run(const fs::path& dir, const std::vector<PageInput>& pages, size_t grou
   const auto start = std::chrono::steady_clock::now();
   for (size_t at = 0; at < pages.size(); at += group_size) {
     const size_t n = std::min(group_size, pages.size() - at);
-    auto put = (*store)->PutPages(std::span<const PageInput>(pages).subspan(at, n));
+    auto put = (*store)->writer().PutPages(std::span<const PageInput>(pages).subspan(at, n));
     if (!put.ok()) {
       std::fprintf(stderr, "%s\n", put.status().message().c_str());
       return -1;

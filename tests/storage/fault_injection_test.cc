@@ -237,10 +237,10 @@ int SurvivingMentions(const std::string& dir, bool sync_mentions, int pages, int
       std::vector<PageInput> group;
       for (int i = 0; i < group_size && n < pages; ++i) group.push_back(NumberedPage(n++));
       if (group_size == 1) {
-        auto put = (*store)->PutPage(group[0]);
+        auto put = (*store)->writer().PutPage(group[0]);
         EXPECT_TRUE(put.ok()) << put.status().message();
       } else {
-        auto put = (*store)->PutPages(group);
+        auto put = (*store)->writer().PutPages(group);
         EXPECT_TRUE(put.ok()) << put.status().message();
       }
     }
@@ -253,11 +253,11 @@ int SurvivingMentions(const std::string& dir, bool sync_mentions, int pages, int
   if (!store.ok()) return -1;
   int found = 0;
   for (int n = 0; n < pages; ++n) {
-    auto url = (*store)->GetUrl(NumberedPage(n).url);
+    auto url = (*store)->reader().GetUrl(NumberedPage(n).url);
     EXPECT_TRUE(url.ok()) << url.status().message();
     if (url.ok() && url->has_value()) ++found;
   }
-  auto last = (*store)->LastMentionId();
+  auto last = (*store)->reader().LastMentionId();
   EXPECT_TRUE(last.ok());
   if (last.ok()) {
     EXPECT_EQ(*last, static_cast<uint64_t>(found)) << "a mention without its page";

@@ -36,7 +36,7 @@ const std::string kGoldenPath =
 // Writes the fixed history every record kind comes from.
 void WriteHistory(Store& store) {
   auto put = [&](PageInput page) {
-    auto result = store.PutPage(page);
+    auto result = store.writer().PutPage(page);
     ASSERT_TRUE(result.ok()) << result.status().message();
   };
   PageInput strike = Page(
@@ -71,23 +71,23 @@ void WriteHistory(Store& store) {
   court.etag = "\"v2\"";
   put(court);  // unchanged: only the URL state moves
 
-  ASSERT_TRUE(store.RecordFetch("https://a.kz/gone", 404, kT0 + 5 * kMinute, "", "").ok());
+  ASSERT_TRUE(store.writer().RecordFetch("https://a.kz/gone", 404, kT0 + 5 * kMinute, "", "").ok());
   put(Page("https://e.kz/short", "Zhanaozen in brief.", kT0 + 6 * kMinute,
            {Rule("zhanaozen", "Zhanaozen in brief.", "Zhanaozen")}));  // no SimHash
 
   // Alert outcomes: mention 1 sent, 2 rescheduled with a channel's state, 3 given up, 4 given up
   // and requeued.
-  ASSERT_TRUE(store.MarkAlertSent(1, kT0 + 10 * kMinute).ok());
-  ASSERT_TRUE(store
+  ASSERT_TRUE(store.outbox().MarkAlertSent(1, kT0 + 10 * kMinute).ok());
+  ASSERT_TRUE(store.outbox()
                   .RecordAlertChannel(2, ChannelDelivery{"email", ChannelDelivery::State::kSent, 0,
                                                          "", kT0 + 11 * kMinute})
                   .ok());
-  ASSERT_TRUE(store.RescheduleAlert(2, kT0 + 20 * kMinute, "webhook: HTTP 503").ok());
-  ASSERT_TRUE(store.MarkAlertFailed(3, "smtp: 550 mailbox unavailable").ok());
-  ASSERT_TRUE(store.MarkAlertFailed(4, "command exited 1").ok());
-  auto requeued = store.RequeueFailedAlerts(kT0 + 30 * kMinute);
+  ASSERT_TRUE(store.outbox().RescheduleAlert(2, kT0 + 20 * kMinute, "webhook: HTTP 503").ok());
+  ASSERT_TRUE(store.outbox().MarkAlertFailed(3, "smtp: 550 mailbox unavailable").ok());
+  ASSERT_TRUE(store.outbox().MarkAlertFailed(4, "command exited 1").ok());
+  auto requeued = store.outbox().RequeueFailedAlerts(kT0 + 30 * kMinute);
   ASSERT_TRUE(requeued.ok());
-  ASSERT_TRUE(store.MarkAlertFailed(5, "webhook: timed out").ok());
+  ASSERT_TRUE(store.outbox().MarkAlertFailed(5, "webhook: timed out").ok());
 }
 
 // One line a key: family, key and value in lowercase hex.

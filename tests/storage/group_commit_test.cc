@@ -63,12 +63,12 @@ std::vector<PutPageResult> StoreInGroups(const std::string& dir,
   for (size_t at = 0; at < pages.size(); at += group_size) {
     const size_t n = std::min(group_size, pages.size() - at);
     if (group_size == 1) {
-      auto put = (*store)->PutPage(pages[at]);
+      auto put = (*store)->writer().PutPage(pages[at]);
       EXPECT_TRUE(put.ok()) << put.status().message();
       if (put.ok()) results.push_back(*put);
       continue;
     }
-    auto put = (*store)->PutPages(std::span<const PageInput>(pages).subspan(at, n));
+    auto put = (*store)->writer().PutPages(std::span<const PageInput>(pages).subspan(at, n));
     EXPECT_TRUE(put.ok()) << put.status().message();
     if (!put.ok()) continue;
     EXPECT_EQ(put->size(), n);
@@ -119,18 +119,18 @@ TEST(GroupCommitTest, ARefusedPageStoresNothingOfItsGroup) {
   ASSERT_TRUE(store.ok()) << store.status().message();
   std::vector<PageInput> pages = Sequence();
   pages[3].mentions.push_back(Rule(std::string("bad\0rule", 8), pages[3].text, "court"));
-  auto put = (*store)->PutPages(pages);
+  auto put = (*store)->writer().PutPages(pages);
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.status().code(), Status::Code::kInvalidArgument);
   for (const PageInput& page : pages) {
-    EXPECT_FALSE((*store)->GetUrl(page.url)->has_value()) << page.url;
+    EXPECT_FALSE((*store)->reader().GetUrl(page.url)->has_value()) << page.url;
   }
-  EXPECT_EQ(*(*store)->LastMentionId(), 0u);
+  EXPECT_EQ(*(*store)->reader().LastMentionId(), 0u);
   // The ids were not consumed: the next page gets the first ones.
-  auto first = (*store)->PutPage(Sequence()[0]);
+  auto first = (*store)->writer().PutPage(Sequence()[0]);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->doc_id, 1u);
-  EXPECT_EQ(*(*store)->LastMentionId(), 1u);
+  EXPECT_EQ(*(*store)->reader().LastMentionId(), 1u);
 }
 
 TEST(GroupCommitTest, AGroupOverTheLimitIsRefused) {
@@ -138,13 +138,13 @@ TEST(GroupCommitTest, AGroupOverTheLimitIsRefused) {
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok());
   std::vector<PageInput> pages;
-  for (size_t i = 0; i <= Store::kMaxPagesPerGroup; ++i) {
+  for (size_t i = 0; i <= PageWriter::kMaxPagesPerGroup; ++i) {
     pages.push_back(Page("https://a.kz/" + std::to_string(i), "text " + std::to_string(i), kT0));
   }
-  auto put = (*store)->PutPages(pages);
+  auto put = (*store)->writer().PutPages(pages);
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.status().code(), Status::Code::kInvalidArgument);
-  EXPECT_FALSE((*store)->GetUrl("https://a.kz/0")->has_value());
+  EXPECT_FALSE((*store)->reader().GetUrl("https://a.kz/0")->has_value());
 }
 
 // The article with a short line of its own: another text with the same SimHash (short lines do
@@ -174,7 +174,7 @@ TEST(GroupCommitTest, ConcurrentGroupsOfCopiesMakeOneDocumentAndOneStory) {
           group.push_back(Page("https://site" + id + ".kz/", text, kT0,
                                {Rule("zhanaozen", text, "Zhanaozen")}));
         }
-        auto put = store.PutPages(group);
+        auto put = store.writer().PutPages(group);
         EXPECT_TRUE(put.ok()) << put.status().message();
         if (put.ok()) results[t].insert(results[t].end(), put->begin(), put->end());
       }
@@ -197,14 +197,14 @@ TEST(GroupCommitTest, ConcurrentGroupsOfCopiesMakeOneDocumentAndOneStory) {
   EXPECT_EQ(stories.size(), 1u) << "near copies of one text are in more than one story";
   // One document for the exact text, one for each near copy.
   EXPECT_EQ(new_documents, 1 + kThreads * kGroups * kGroupSize / 2);
-  auto members = store.StoryDocuments(*copy_docs.begin());
+  auto members = store.reader().StoryDocuments(*copy_docs.begin());
   ASSERT_TRUE(members.ok());
   EXPECT_EQ(members->size(), static_cast<size_t>(new_documents));
-  auto doc = store.GetDocument(*copy_docs.begin());
+  auto doc = store.reader().GetDocument(*copy_docs.begin());
   ASSERT_TRUE(doc.ok() && doc->has_value());
   EXPECT_EQ((*doc)->duplicate_urls.size(),
             static_cast<size_t>(kThreads * kGroups * kGroupSize / 2 - 1));
-  EXPECT_EQ(*store.LastMentionId(), static_cast<uint64_t>(new_documents));
+  EXPECT_EQ(*store.reader().LastMentionId(), static_cast<uint64_t>(new_documents));
 }
 
 }  // namespace

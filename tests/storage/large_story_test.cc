@@ -56,7 +56,7 @@ class LargeStoryTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = store->release();
     for (int i = 0; i < kCopies; ++i) {
-      auto put = store_->PutPage(Copy(i));
+      auto put = store_->writer().PutPage(Copy(i));
       ASSERT_TRUE(put.ok()) << put.status().message();
       ASSERT_EQ(put->story_id, 1u);
     }
@@ -72,9 +72,9 @@ TempDir* LargeStoryTest::dir_ = nullptr;
 Store* LargeStoryTest::store_ = nullptr;
 
 TEST_F(LargeStoryTest, APageReadsItsOwnDocumentsNotTheStory) {
-  const size_t one_document = store_->GetDocument(1).value()->text.size();
+  const size_t one_document = store_->reader().GetDocument(1).value()->text.size();
   ReadCost cost;
-  auto page = store_->StoryMembers(1, 11);
+  auto page = store_->reader().StoryMembers(1, 11);
   ASSERT_TRUE(page.ok()) << page.status().message();
   EXPECT_EQ(page->members.size(), 11u);
   EXPECT_EQ(page->total_documents, static_cast<uint64_t>(kCopies));
@@ -90,7 +90,7 @@ TEST_F(LargeStoryTest, MentionsOfAStoryReadWhatTheyReturn) {
   query.story_id = 1;
   query.limit = 50;
   ReadCost cost;
-  auto mentions = store_->Mentions(query);
+  auto mentions = store_->reader().Mentions(query);
   ASSERT_TRUE(mentions.ok()) << mentions.status().message();
   ASSERT_EQ(mentions->size(), 50u);
   EXPECT_EQ(mentions->front().doc_id, static_cast<uint64_t>(kCopies)) << "newest first";
@@ -106,7 +106,7 @@ TEST_F(LargeStoryTest, PagesListEveryDocumentExactlyOnce) {
     uint64_t before = 0;
     size_t pages = 0;
     do {
-      auto page = store_->StoryMembers(1, page_size, before);
+      auto page = store_->reader().StoryMembers(1, page_size, before);
       ASSERT_TRUE(page.ok()) << page.status().message();
       ASSERT_LE(page->members.size(), page_size);
       for (const StoryMember& m : page->members) {
@@ -124,7 +124,7 @@ std::vector<uint64_t> MentionIds(const Store& store, uint64_t story_id) {
   MentionQuery query;
   query.story_id = story_id;
   std::vector<uint64_t> ids;
-  auto mentions = store.Mentions(query);
+  auto mentions = store.reader().Mentions(query);
   EXPECT_TRUE(mentions.ok()) << mentions.status().message();
   if (mentions.ok()) {
     for (const Mention& m : *mentions) ids.push_back(m.id);
@@ -136,21 +136,21 @@ TEST(StoryCountTest, ReprintsCountAsPlaces) {
   TempDir dir;
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().message();
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE((*store)->PutPage(Copy(i)).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE((*store)->writer().PutPage(Copy(i)).ok());
   // Exact reprints of copy 0 at two more URLs (one twice): places, not documents.
   PageInput reprint = Copy(0);
   for (const char* url : {"https://r1.kz/a", "https://r2.kz/a", "https://r2.kz/a"}) {
     reprint.url = url;
-    auto put = (*store)->PutPage(reprint);
+    auto put = (*store)->writer().PutPage(reprint);
     ASSERT_TRUE(put.ok()) << put.status().message();
     EXPECT_TRUE(put->duplicate || put->unchanged) << url;
   }
-  auto page = (*store)->StoryMembers(1, 10);
+  auto page = (*store)->reader().StoryMembers(1, 10);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->total_documents, 3u);
   EXPECT_EQ(page->total_places, 5u);
-  ASSERT_TRUE((*store)->PutPage(Copy(3)).ok());
-  page = (*store)->StoryMembers(1, 1);
+  ASSERT_TRUE((*store)->writer().PutPage(Copy(3)).ok());
+  page = (*store)->reader().StoryMembers(1, 1);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->total_documents, 4u) << "kept by the next page";
   EXPECT_EQ(page->total_places, 6u);
@@ -162,8 +162,9 @@ TEST(StoryCountTest, IdenticalFingerprintsDoNotGrowTheSimHashBuckets) {
   {
     auto store = Store::Open(dir.path());
     ASSERT_TRUE(store.ok()) << store.status().message();
-    for (int i = 0; i < 50; ++i) ASSERT_EQ((*store)->PutPage(Copy(i))->story_id, 1u);
-    EXPECT_EQ((*store)->FindNearDuplicate(Copy(99).text).value(), std::optional<uint64_t>(1));
+    for (int i = 0; i < 50; ++i) ASSERT_EQ((*store)->writer().PutPage(Copy(i))->story_id, 1u);
+    EXPECT_EQ((*store)->reader().FindNearDuplicate(Copy(99).text).value(),
+              std::optional<uint64_t>(1));
   }
   rocksdb::Options options;
   std::vector<std::string> names;
@@ -230,7 +231,8 @@ TEST(StoryDriftTest, AChainOfNearDuplicatesDoesNotCarryAStoryAway) {
   ASSERT_TRUE(store.ok()) << store.status().message();
   std::vector<uint64_t> stories;
   for (size_t i = 0; i < chain.size(); ++i) {
-    auto put = (*store)->PutPage(Page("https://x.kz/" + std::to_string(i), chain[i], kT0 + i));
+    auto put =
+        (*store)->writer().PutPage(Page("https://x.kz/" + std::to_string(i), chain[i], kT0 + i));
     ASSERT_TRUE(put.ok()) << put.status().message();
     stories.push_back(put->story_id);
     // Each link is a near-duplicate of the one before, so it always had a story to join.
