@@ -31,11 +31,14 @@ class ReaderSteps {
  public:
   explicit ReaderSteps(StoreDb& store) : store_(store) {}
 
+  // The stored document nearest to `simhash` within kMaxNearDuplicateDistance, if any: the
+  // lookup alone, reading the buckets in place (no copies).
   Result<std::optional<uint64_t>> FindNearDuplicate(uint64_t simhash) const;
   Result<std::vector<uint64_t>> StoryDocuments(uint64_t story_id) const;
   Result<std::optional<UrlState>> GetUrl(const std::string& url) const;
   Result<std::vector<Mention>> Mentions(const MentionQuery& query) const;
   Result<std::optional<Document>> GetDocument(uint64_t id) const;
+  // The records of `ids` (any order), into out[i]; Corruption if one is missing.
   Status ReadMentionRecords(const std::vector<uint64_t>& ids, std::vector<Mention>& out) const;
   Result<std::optional<Mention>> GetMention(uint64_t id) const;
   Result<StoryMembersPage> StoryMembers(uint64_t story_id, size_t limit,

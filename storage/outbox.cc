@@ -31,9 +31,11 @@ class OutboxSteps {
 
   Result<std::vector<OutboxEntry>> Pending(size_t limit) const;
   Result<std::vector<OutboxEntry>> DueAlerts(int64_t now_us, size_t limit) const;
+  // The outbox key of the mention's pending entry, if it has one.
   Result<std::optional<std::string>> FindPendingAlert(uint64_t mention_id) const;
   Status MarkAlertSent(uint64_t mention_id, int64_t sent_us);
   Result<bool> IsAlertSent(uint64_t mention_id) const;
+  // A mention's pending entry and its key; NotFound, prefixed by `what`, when none.
   Result<PendingAlert> LoadPendingAlert(uint64_t mention_id, const std::string& what) const;
   Status RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const std::string& error);
   Status MarkAlertFailed(uint64_t mention_id, const std::string& error);

@@ -61,11 +61,17 @@ class WriterSteps {
                                     std::optional<Document> owned, bool text_known, UrlState state);
   Result<int> AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
                           uint64_t story_id, bool new_document, int64_t now_us);
+  // The four buckets `simhash` falls in, read through the group's writes.
   Status LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets, GroupWrite* group) const;
+  // The story a new document with `simhash` joins (FORMAT.md, *Invariants* 8): that of the
+  // nearest document in `buckets` within kMaxNearDuplicateDistance whose story's first document
+  // is within kMaxStoryDistance of `simhash` too; nullopt: it begins a story.
   Result<std::optional<uint64_t>> StoryToJoin(uint64_t simhash, const SimHashBuckets& buckets,
                                               GroupWrite* group) const;
+  // Adds the story entries of document `doc_id` (new, or with new text) and returns its story.
   Result<uint64_t> PutStory(GroupWrite& group, uint64_t doc_id, bool new_document,
                             std::optional<uint64_t> simhash, int64_t first_seen_us);
+  // Adds documents and places to the story's count record (read-modify-write under the mutex).
   Status AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents, uint64_t places);
   Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
                      const std::string& etag, const std::string& last_modified);
