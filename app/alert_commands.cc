@@ -47,7 +47,7 @@ int AlertsCommand(const AlertsOptions& options) {
     return 1;
   }
   if (options.retry) {
-    auto requeued = (*store)->RequeueFailedAlerts(base::NowMicros());
+    auto requeued = (*store)->outbox().RequeueFailedAlerts(base::NowMicros());
     if (!requeued.ok()) {
       std::cerr << requeued.status().message() << "\n";
       return 1;
@@ -55,13 +55,13 @@ int AlertsCommand(const AlertsOptions& options) {
     std::printf("requeued %d failed alert(s); `kuzet run` delivers them\n", *requeued);
     return 0;
   }
-  auto failed = (*store)->FailedAlerts(options.limit);
+  auto failed = (*store)->outbox().FailedAlerts(options.limit);
   if (!failed.ok()) {
     std::cerr << failed.status().message() << "\n";
     return 1;
   }
   if (!options.failed) {
-    auto pending = (*store)->Outbox(options.limit);
+    auto pending = (*store)->outbox().Pending(options.limit);
     if (!pending.ok()) {
       std::cerr << pending.status().message() << "\n";
       return 1;
@@ -76,7 +76,7 @@ int AlertsCommand(const AlertsOptions& options) {
   std::printf("%-10s %-9s %-8s %-8s %s\n", "", "channel", "state", "attempts", "last error");
   for (const storage::OutboxEntry& entry : *failed) {
     std::string rule, url;
-    if (auto mention = (*store)->GetMention(entry.mention_id);
+    if (auto mention = (*store)->reader().GetMention(entry.mention_id);
         mention.ok() && mention->has_value()) {
       rule = (*mention)->rule_id;
       url = (*mention)->url;

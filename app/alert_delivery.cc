@@ -96,7 +96,7 @@ storage::ChannelDelivery ToStore(const alert::ChannelState& c) {
 }  // namespace
 
 Result<std::vector<alert::DueAlert>> StoreAlertOutbox::Due(int64_t now_us, size_t limit) {
-  auto entries = store_.DueAlerts(now_us, limit);
+  auto entries = store_.outbox().DueAlerts(now_us, limit);
   if (!entries.ok()) return entries.status();
   std::vector<alert::DueAlert> due;
   for (const storage::OutboxEntry& e : *entries) {
@@ -114,15 +114,15 @@ Status StoreAlertOutbox::RecordChannel(uint64_t mention_id, const alert::Channel
     metrics_->CountAlertSend(channel.channel, channel.state == alert::ChannelState::State::kSent,
                              channel.state == alert::ChannelState::State::kFailed);
   }
-  return store_.RecordAlertChannel(mention_id, ToStore(channel));
+  return store_.outbox().RecordAlertChannel(mention_id, ToStore(channel));
 }
 
 Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mention_id) {
-  auto mention = store_.GetMention(mention_id);
+  auto mention = store_.reader().GetMention(mention_id);
   if (!mention.ok()) return mention.status();
   if (!mention->has_value()) return std::optional<alert::OutboxAlert>();
   const storage::Mention& m = **mention;
-  auto document = store_.GetDocument(m.doc_id);
+  auto document = store_.reader().GetDocument(m.doc_id);
   if (!document.ok()) return document.status();
   std::vector<std::string> other_urls;
   uint64_t story_id = m.story_id;
@@ -142,11 +142,11 @@ Result<bool> StoreAlertOutbox::StoryAlerted(const std::string& rule_id, uint64_t
   query.rule_id = rule_id;
   query.story_id = story_id;
   query.limit = 10000;
-  auto mentions = store_.Mentions(query);
+  auto mentions = store_.reader().Mentions(query);
   if (!mentions.ok()) return mentions.status();
   for (const storage::Mention& m : *mentions) {
     if (m.id == except_mention_id || m.rule_id != rule_id) continue;
-    auto sent = store_.IsAlertSent(m.id);
+    auto sent = store_.outbox().IsAlertSent(m.id);
     if (!sent.ok()) return sent.status();
     if (*sent) return true;
   }
@@ -154,16 +154,16 @@ Result<bool> StoreAlertOutbox::StoryAlerted(const std::string& rule_id, uint64_t
 }
 
 Status StoreAlertOutbox::MarkSent(uint64_t mention_id, int64_t sent_us) {
-  return store_.MarkAlertSent(mention_id, sent_us);
+  return store_.outbox().MarkAlertSent(mention_id, sent_us);
 }
 
 Status StoreAlertOutbox::Reschedule(uint64_t mention_id, int64_t next_due_us,
                                     const std::string& error) {
-  return store_.RescheduleAlert(mention_id, next_due_us, error);
+  return store_.outbox().RescheduleAlert(mention_id, next_due_us, error);
 }
 
 Status StoreAlertOutbox::MarkFailed(uint64_t mention_id, const std::string& error) {
-  return store_.MarkAlertFailed(mention_id, error);
+  return store_.outbox().MarkAlertFailed(mention_id, error);
 }
 
 Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& config) {

@@ -78,7 +78,8 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
   return request;
 }
 
-Result<MentionPage> QueryMentionPage(const storage::Store& store, const MentionRequest& request) {
+Result<MentionPage> QueryMentionPage(const storage::MentionReader& store,
+                                     const MentionRequest& request) {
   storage::MentionQuery query = request.query;
   // Where `before` sits in the time order: its found_at, then its id.
   std::optional<std::pair<int64_t, uint64_t>> cursor;
@@ -139,7 +140,7 @@ nlohmann::json MentionToApiJson(const storage::Mention& mention, const StoryPlac
   return j;
 }
 
-Status CountNewMentions(const storage::Store& store, uint64_t* through, uint64_t* total,
+Status CountNewMentions(const storage::MentionReader& store, uint64_t* through, uint64_t* total,
                         std::map<std::string, uint64_t>* by_rule, size_t batch) {
   storage::MentionQuery query;
   query.limit = batch;

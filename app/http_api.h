@@ -17,7 +17,7 @@
 #include "app/pipeline_metrics.h"
 #include "app/story_places.h"
 #include "base/status.h"
-#include "storage/store.h"
+#include "storage/mention_reader.h"
 
 namespace kuzet::app {
 
@@ -47,7 +47,8 @@ struct MentionPage {
 
 // One page of mentions after request.before in newest-first order (found_at, then id, both
 // descending). NotFound when `before` names no stored mention.
-Result<MentionPage> QueryMentionPage(const storage::Store& store, const MentionRequest& request);
+Result<MentionPage> QueryMentionPage(const storage::MentionReader& store,
+                                     const MentionRequest& request);
 
 // The snippet split around its marked bytes, each part valid UTF-8 (offsets inside a character
 // are widened to whole characters; bad bytes become U+FFFD), so a page needs no byte arithmetic.
@@ -104,7 +105,7 @@ std::string RenderMetrics(const MetricsSnapshot& metrics);
 // into *total and *by_rule, and advances *through past them. Called repeatedly it keeps counters
 // that only grow, as Prometheus counters must, at the cost of the new mentions only (read
 // `batch` at a time).
-Status CountNewMentions(const storage::Store& store, uint64_t* through, uint64_t* total,
+Status CountNewMentions(const storage::MentionReader& store, uint64_t* through, uint64_t* total,
                         std::map<std::string, uint64_t>* by_rule, size_t batch = 5000);
 
 // The web page (HTML, CSS and JS in one document; no build step).

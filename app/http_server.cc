@@ -255,6 +255,7 @@ class HttpServer::Impl {
   HttpServerOptions options;
   std::unique_ptr<storage::Store> own_store;  // `kuzet serve`: a read-only instance of data_dir
   storage::Store* store = nullptr;            // own_store, or the daemon's (options.store)
+  const storage::MentionReader* reader = nullptr;  // store's reader
   ConnectionDeadlines deadlines;
   MHD_Daemon* daemon = nullptr;
   int port = 0;
@@ -282,7 +283,7 @@ class HttpServer::Impl {
     if (!lock.owns_lock()) return;
     auto now = std::chrono::steady_clock::now();
     if (last_catch_up_us.load() != 0 && now - last_catch_up < options.catch_up_interval) return;
-    Status status = store->CatchUp();
+    Status status = reader->CatchUp();
     if (!status.ok()) {
       spdlog::warn("http: store catch-up failed: {}", status.message());
       return;
@@ -319,13 +320,13 @@ class HttpServer::Impl {
     }
     MentionRequest& request = std::get<MentionRequest>(parsed);
     MaybeCatchUp();
-    auto page = QueryMentionPage(*store, request);
+    auto page = QueryMentionPage(*reader, request);
     if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
       return ErrorReply(400, page.status().message(), "before");
     }
     if (!page.ok()) return ErrorReply(500, page.status().message());
     // also_at: each story's newest other places, read once per story of the page (bounded).
-    auto stories = LoadStoryPlaces(*store, page->mentions);
+    auto stories = LoadStoryPlaces(*reader, page->mentions);
     if (!stories.ok()) return ErrorReply(500, stories.status().message());
     nlohmann::json mentions = nlohmann::json::array();
     for (const storage::Mention& m : page->mentions) {
@@ -386,7 +387,7 @@ class HttpServer::Impl {
     MentionRequest& request = std::get<MentionRequest>(parsed);
     if (!HasParam(params, "limit")) request.limit = kFeedDefaultLimit;
     MaybeCatchUp();
-    auto page = QueryMentionPage(*store, request);
+    auto page = QueryMentionPage(*reader, request);
     if (!page.ok()) return ErrorReply(500, page.status().message());
     // The same feed id as `kuzet mentions --format atom` with these filters.
     std::string feed_id = "tag:kuzet,2026:mentions";
@@ -399,7 +400,7 @@ class HttpServer::Impl {
       feed_id += ":" + name + "=" + value;
       title += (title == "Kuzet mentions" ? ": " : ", ") + name + " " + value;
     }
-    auto stories = LoadStoryPlaces(*store, page->mentions);
+    auto stories = LoadStoryPlaces(*reader, page->mentions);
     if (!stories.ok()) return ErrorReply(500, stories.status().message());
     const std::string self = FeedSelfUrl(request, HasParam(params, "limit"));
     Reply reply;
@@ -426,7 +427,7 @@ class HttpServer::Impl {
     {
       std::lock_guard<std::mutex> lock(count_mu);
       Status status =
-          CountNewMentions(*store, &counted_through, &mentions_total, &mentions_by_rule);
+          CountNewMentions(*reader, &counted_through, &mentions_total, &mentions_by_rule);
       if (!status.ok()) return ErrorReply(500, status.message());
       snapshot.mentions_total = mentions_total;
       snapshot.mentions_by_rule = mentions_by_rule;
@@ -474,8 +475,8 @@ class HttpServer::Impl {
   }
 
   std::optional<OutboxCounts> CountOutbox() const {
-    auto pending = store->Outbox(OutboxCounts::kMaxCounted);
-    auto failed = store->FailedAlerts(OutboxCounts::kMaxCounted);
+    auto pending = store->outbox().Pending(OutboxCounts::kMaxCounted);
+    auto failed = store->outbox().FailedAlerts(OutboxCounts::kMaxCounted);
     if (!pending.ok() || !failed.ok()) {
       spdlog::warn("/metrics: kuzet_alert_outbox_entries left out: {}",
                    (pending.ok() ? failed.status() : pending.status()).message());
@@ -721,6 +722,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     impl->own_store = std::move(store).value();
     impl->store = impl->own_store.get();
   }
+  impl->reader = &impl->store->reader();
   auto listen_fd = OpenListenSocket(options.listen, *address, options.listen_backlog);
   if (!listen_fd.ok()) return listen_fd.status();
   impl->port = BoundPort(*listen_fd);

@@ -66,6 +66,10 @@ namespace kuzet::storage {
 class Store;
 }
 
+namespace kuzet::storage {
+class MentionReader;
+}
+
 namespace kuzet::app {
 
 class Health;

@@ -65,7 +65,7 @@ bool PagePipeline::CanStore() const { return store_.Fault().ok(); }
 
 bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
   if (!store_.Fault().ok()) return true;  // a failing store: the crawl is being stopped
-  auto state = store_.GetUrl(canonical_url);
+  auto state = store_.reader().GetUrl(canonical_url);
   if (!state.ok()) {
     spdlog::warn("site {}: {}: cannot read URL state: {}", site.id, canonical_url,
                  state.status().message());
@@ -150,8 +150,9 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
 
 void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
   const crawler::FetchResponse& response = page.response;
-  Status s = store_.RecordFetch(page.url, static_cast<int>(response.status), base::NowMicros(),
-                                response.Header("etag"), response.Header("last-modified"));
+  Status s = store_.writer().RecordFetch(page.url, static_cast<int>(response.status),
+                                         base::NowMicros(), response.Header("etag"),
+                                         response.Header("last-modified"));
   if (!s.ok()) {
     if (metrics_ != nullptr) metrics_->CountStoreWriteError();
     spdlog::error("site {}: {}: {}", page.site->id, page.url, s.message());
@@ -218,7 +219,7 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
 
   storage::PageInput& input = analyzed->input;
   input.fetched_at_us = base::NowMicros();
-  auto put = store_.PutPage(input);
+  auto put = store_.writer().PutPage(input);
   if (!put.ok()) {
     ++counters.errors;
     if (metrics_ != nullptr) metrics_->CountStoreWriteError();
@@ -230,12 +231,12 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   // a wrong canonical must never overwrite another article.
   if (put->new_document) {
     if (auto alias = CanonicalAlias(page.url, analyzed->canonical_url)) {
-      auto known = store_.GetUrl(*alias);
+      auto known = store_.reader().GetUrl(*alias);
       if (known.ok() && !known->has_value()) {
         storage::PageInput alias_input = input;
         alias_input.url = *alias;
         alias_input.mentions.clear();
-        auto aliased = store_.PutPage(alias_input);
+        auto aliased = store_.writer().PutPage(alias_input);
         if (!aliased.ok()) {
           spdlog::warn("site {}: {}: canonical {}: {}", site.id, page.url, *alias,
                        aliased.status().message());

@@ -127,12 +127,12 @@ std::string FeedTitle(const MentionsOptions& o) {
 // One story (its id is its first document's) with a page of its documents below `before`.
 Result<std::vector<storage::StoryInfo>> OneStory(const storage::Store& store, uint64_t story_id,
                                                  size_t members, uint64_t before) {
-  auto first = store.GetDocument(story_id);
+  auto first = store.reader().GetDocument(story_id);
   if (!first.ok()) return first.status();
   if (!first->has_value() || (*first)->story_id != story_id) {
     return Status::NotFound("no story " + std::to_string(story_id) + " in " + store.dir());
   }
-  auto page = store.StoryMembers(story_id, members, before);
+  auto page = store.reader().StoryMembers(story_id, members, before);
   if (!page.ok()) return page.status();
   storage::StoryInfo info;
   info.id = story_id;
@@ -226,7 +226,7 @@ int MentionsCommand(const MentionsOptions& options) {
     cursors.emplace((*store)->dir());
     auto cursor = cursors->Get(user, CursorFilter(options));
     if (!cursor.ok()) return Fail(cursor.status());
-    auto fresh = (*store)->MentionsAfter(*cursor, query);
+    auto fresh = (*store)->reader().MentionsAfter(*cursor, query);
     if (!fresh.ok()) return Fail(fresh.status());
     mentions = std::move(fresh->mentions);
     std::reverse(mentions.begin(), mentions.end());  // newest first, like every listing
@@ -245,7 +245,7 @@ int MentionsCommand(const MentionsOptions& options) {
     mentions = std::move(page->mentions);
     next_before = page->next_before;
   }
-  auto stories = LoadStoryPlaces(**store, mentions);
+  auto stories = LoadStoryPlaces((*store)->reader(), mentions);
   if (!stories.ok()) return Fail(stories.status());
 
   if (options.format == "json") {
@@ -291,13 +291,13 @@ int MentionsCommand(const MentionsOptions& options) {
 int DocCommand(const DocOptions& options) {
   auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
-  auto doc = (*store)->GetDocument(options.id);
+  auto doc = (*store)->reader().GetDocument(options.id);
   if (!doc.ok()) return Fail(doc.status());
   if (!doc->has_value()) {
     return Fail(
         Status::NotFound("no document " + std::to_string(options.id) + " in " + (*store)->dir()));
   }
-  auto story = (*store)->StoryMembers((*doc)->story_id, options.members, options.before);
+  auto story = (*store)->reader().StoryMembers((*doc)->story_id, options.members, options.before);
   if (!story.ok()) return Fail(story.status());
   if (options.format == "json") {
     std::cout << DocumentToJson(**doc, *story).dump(2) << "\n";
@@ -356,12 +356,12 @@ int CompactCommand(const CompactOptions& options) {
     return Fail(store.status());
   }
   if (cutoff) {
-    auto dropped = (*store)->DropTextOlderThan(*cutoff);
+    auto dropped = (*store)->maintenance().DropTextOlderThan(*cutoff);
     if (!dropped.ok()) return Fail(dropped.status());
     std::cout << "dropped the text of " << dropped->texts_dropped << " of "
               << dropped->documents_examined << " documents last fetched before "
               << FormatTimestampUtc(*cutoff) << "\n";
-  } else if (Status s = (*store)->Compact(); !s.ok()) {
+  } else if (Status s = (*store)->maintenance().Compact(); !s.ok()) {
     return Fail(s);
   }
   std::cout << "compacted " << *data_dir << "\n";

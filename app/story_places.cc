@@ -20,7 +20,7 @@ std::vector<OtherPlace> PlacesOf(const std::vector<storage::StoryMember>& member
   return places;
 }
 
-Result<StoryPlacesById> LoadStoryPlaces(const storage::Store& store,
+Result<StoryPlacesById> LoadStoryPlaces(const storage::MentionReader& store,
                                         const std::vector<storage::Mention>& mentions) {
   StoryPlacesById stories;
   for (const storage::Mention& m : mentions) {

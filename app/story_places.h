@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "storage/store.h"
+#include "storage/mention_reader.h"
 
 namespace kuzet::app {
 
@@ -36,7 +36,7 @@ std::vector<OtherPlace> PlacesOf(const std::vector<storage::StoryMember>& member
 
 // The places of every story among `mentions`: at most kAlsoAtLimit + 1 documents read per
 // distinct story, whatever its size.
-Result<StoryPlacesById> LoadStoryPlaces(const storage::Store& store,
+Result<StoryPlacesById> LoadStoryPlaces(const storage::MentionReader& store,
                                         const std::vector<storage::Mention>& mentions);
 
 // Where else the mention's story appeared: at most kAlsoAtLimit places other than the mention's

@@ -3,7 +3,6 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <map>
@@ -13,6 +12,7 @@
 
 #include "storage/fault_monitor.h"
 #include "storage/interrupted_creation.h"
+#include "storage/rocks_db.h"
 #include "storage/rocksdb_info_log.h"
 
 namespace kuzet::crawler {
@@ -163,41 +163,14 @@ std::optional<SiteStatus> DecodeSite(const std::string& value) {
 struct CrawlState::Impl {
   std::string dir;
   Mode mode = Mode::kReadWrite;
-  std::string secondary_path;
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> families;
   std::shared_ptr<storage::FaultMonitor> faults;  // also a RocksDB listener
+  std::unique_ptr<storage::RocksDb> rocks;
+  rocksdb::DB* db = nullptr;  // rocks->db()
 
-  ~Impl() {
-    if (db != nullptr) {
-      for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
-      db->Close();
-      delete db;
-    }
-    if (!secondary_path.empty()) {
-      std::error_code ec;
-      fs::remove_all(secondary_path, ec);
-    }
-  }
-
-  rocksdb::ColumnFamilyHandle* Family(std::string_view name) const {
-    return families.find(name)->second;
-  }
+  rocksdb::ColumnFamilyHandle* Family(std::string_view name) const { return rocks->Family(name); }
 
   Status Error(const rocksdb::Status& s, const std::string& what) const {
-    std::string message = "crawl state " + dir + ": " + what + ": " + s.ToString();
-    if (db != nullptr) faults->Record(s, what);
-    if (s.IsCorruption()) {
-      return Status::Corruption(message +
-                                " (damaged: move the directory away to start the crawl queue "
-                                "afresh; stored articles are not in it)");
-    }
-    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return Status::Unavailable(message +
-                                 " (another kuzet process is crawling with this data dir)");
-    }
-    return Status::IOError(message);
+    return rocks->Error(s, what);
   }
 
   Status Corrupt(const std::string& what) const {
@@ -219,8 +192,6 @@ struct CrawlState::Impl {
       if (ec) return Status::IOError("crawl state " + dir + ": cannot create: " + ec.message());
     }
     rocksdb::Options options;
-    options.create_if_missing = mode == Mode::kReadWrite;
-    options.create_missing_column_families = mode == Mode::kReadWrite;
     options.paranoid_checks = true;
     options.max_open_files = -1;  // required by secondaries
     options.db_write_buffer_size = 16 << 20;
@@ -231,60 +202,40 @@ struct CrawlState::Impl {
     options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
     faults = std::make_shared<storage::FaultMonitor>(dir);
     if (mode == Mode::kReadWrite) options.listeners.push_back(faults);
-    std::vector<std::string> names(std::begin(kFamilies), std::end(kFamilies));
-    if (exists) {
-      std::vector<std::string> on_disk;
-      rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &on_disk);
-      if (!s.ok()) return Error(s, "cannot open");
-      for (const std::string& name : on_disk) {
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-      }
-      if (mode == Mode::kReadOnly) names = on_disk;
-    }
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names) descriptors.emplace_back(name, options);
-    rocksdb::Status s;
-    if (mode == Mode::kReadWrite) {
-      s = rocksdb::DB::Open(options, dir, descriptors, &handles, &db);
-    } else {
-      std::string path = (fs::temp_directory_path(ec) / "kuzet-crawl-secondary-XXXXXX").string();
-      if (mkdtemp(path.data()) == nullptr) {
-        return Status::IOError("crawl state " + dir + ": cannot create a temporary directory");
-      }
-      secondary_path = path;
-      s = rocksdb::DB::OpenAsSecondary(options, dir, secondary_path, descriptors, &handles, &db);
-    }
-    if (!s.ok()) return Error(s, "cannot open");
-    for (auto* handle : handles) families[handle->GetName()] = handle;
-    for (const char* name : kFamilies) {
-      if (!families.contains(name))
-        return Corrupt(std::string("column family ") + name + " missing");
-    }
+
+    storage::RocksDb::Spec spec;
+    spec.path = dir;
+    spec.label = "crawl state " + dir;
+    spec.kind = "Kuzet crawl state";
+    spec.lock_hint = "another kuzet process is crawling with this data dir";
+    spec.corruption_hint =
+        "damaged: move the directory away to start the crawl queue afresh; stored articles are "
+        "not in it";
+    spec.families.assign(std::begin(kFamilies) + 1, std::end(kFamilies));  // all but "default"
+    auto opened = storage::RocksDb::Open(
+        spec,
+        mode == Mode::kReadWrite ? storage::RocksDb::Mode::kReadWrite
+                                 : storage::RocksDb::Mode::kReadOnly,
+        options, [&options](const std::string&) { return rocksdb::ColumnFamilyOptions(options); },
+        faults);
+    if (!opened.ok()) return opened.status();
+    rocks = std::move(opened).value();
+    db = rocks->db();
     return CheckFormat();
   }
 
   Status CheckFormat() {
-    std::string value;
-    rocksdb::Status s = db->Get({}, Family(kMeta), kFormatVersionKey, &value);
-    if (s.IsNotFound()) {
-      if (mode == Mode::kReadOnly) return Status::Ok();
-      s = db->Put({}, Family(kMeta), kFormatVersionKey, std::to_string(kFormatVersion));
-      return s.ok() ? Status::Ok() : Error(s, "cannot write the format version");
-    }
-    if (!s.ok()) return Error(s, "cannot read the format version");
-    int found = 0;
-    try {
-      found = std::stoi(value);
-    } catch (const std::exception&) {
-      return Corrupt("format version \"" + value + "\" is not a number");
-    }
-    if (found > kFormatVersion) {
-      return Status::InvalidArgument("crawl state " + dir + ": format version " +
-                                     std::to_string(found) + " is newer than this kuzet's (" +
-                                     std::to_string(kFormatVersion) + "): use a newer kuzet");
-    }
-    if (found < 1) return Corrupt("format version " + value + " is not valid");
-    return Status::Ok();
+    using Encoding = storage::RocksDb::VersionEncoding;
+    auto version =
+        rocks->FormatVersion(kMeta, kFormatVersionKey, Encoding::kDecimal, kFormatVersion);
+    if (!version.ok()) return version.status();
+    if (version->has_value() || mode == Mode::kReadOnly) return Status::Ok();
+    rocksdb::WriteOptions write;
+    write.sync = true;  // the first record of a new state: nothing is written before it
+    rocksdb::Status s =
+        db->Put(write, Family(kMeta), kFormatVersionKey,
+                storage::RocksDb::EncodeFormatVersion(kFormatVersion, Encoding::kDecimal));
+    return s.ok() ? Status::Ok() : Error(s, "cannot write the format version");
   }
 
   // Calls fn(key without the site prefix, value) for every key of `site_id` in `family`.
@@ -431,10 +382,6 @@ storage::StorageFault CrawlState::ResumeWrites() {
   return impl_->faults->TryResume(impl_->db);
 }
 
-Status CrawlState::Refresh() {
-  if (impl_->mode != Mode::kReadOnly) return Status::Ok();
-  rocksdb::Status s = impl_->db->TryCatchUpWithPrimary();
-  return s.ok() ? Status::Ok() : impl_->Error(s, "cannot catch up with the crawling process");
-}
+Status CrawlState::Refresh() { return impl_->rocks->CatchUp(); }
 
 }  // namespace kuzet::crawler

@@ -1,4 +1,4 @@
-// Byte-level building blocks of the store's keys and records (described in storage/README.md):
+// Byte-level building blocks of the store's keys and records (described in storage/FORMAT.md):
 // big-endian fixed-width integers, so keys sort numerically, and LEB128 varints and
 // length-prefixed strings for record values.
 #pragma once

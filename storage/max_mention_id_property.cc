@@ -10,7 +10,7 @@
 namespace kuzet::storage {
 namespace {
 
-// The mention id of a mentions_by_rule key (README.md, "Column families and keys"):
+// The mention id of a mentions_by_rule key (FORMAT.md, "Column families"):
 // `rule 0x00 NEWEST(found_at, id)` ends with the id complemented, `rule 0x01 id` with the id.
 // Any other key counts as the largest id, so that its file is never left out.
 uint64_t MentionIdOfRuleIndexKey(std::string_view key) {

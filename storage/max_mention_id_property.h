@@ -6,7 +6,7 @@
 // query; but most files hold only mentions older than any analyst's cursor. Each file records
 // its largest mention id when it is written (RocksDB user-collected table properties), and the
 // query's ReadOptions::table_filter leaves out the files whose largest id is <= N: their index
-// and data blocks are never touched (README.md, "Memory").
+// and data blocks are never touched (README.md, "Memory"; bench/storage/NOTES.md).
 #pragma once
 
 #include <rocksdb/table_properties.h>

@@ -29,7 +29,7 @@ size_t NewestEntriesWarmer::Warm(rocksdb::DB* db) {
   // reports it.
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), family_));
   size_t read = 0;
-  // Keys are `rule 0x00 NEWEST(...)` then `rule 0x01 id BE64` (README.md, "Column families"):
+  // Keys are `rule 0x00 NEWEST(...)` then `rule 0x01 id BE64` (FORMAT.md, "Column families"):
   // visit each rule once, by seeking past its ranges to the next rule's first key.
   for (it->SeekToFirst(); it->Valid();) {
     const std::string_view key = it->key().ToStringView();

@@ -231,7 +231,7 @@ std::string EncodeDocument(const Document& d) {
   PutLengthPrefixed(out, d.content_hash);
   PutVarint64(out, d.duplicate_urls.size());
   for (const std::string& url : d.duplicate_urls) PutLengthPrefixed(out, url);
-  // Appended after format 1's first release: the site of each duplicate URL.
+  // Appended (FORMAT.md): the site of each duplicate URL.
   PutVarint64(out, d.duplicate_urls.size());
   for (size_t i = 0; i < d.duplicate_urls.size(); ++i) {
     PutLengthPrefixed(out, i < d.duplicate_site_ids.size() ? d.duplicate_site_ids[i] : "");
@@ -286,7 +286,7 @@ std::string EncodeMention(const Mention& m) {
     PutVarint64(out, h.begin);
     PutVarint64(out, h.end);
   }
-  PutVarint64(out, m.story_id);  // appended after format 1's first release
+  PutVarint64(out, m.story_id);  // appended (FORMAT.md)
   return out;
 }
 
@@ -338,7 +338,7 @@ std::string EncodeOutboxValue(const OutboxEntry& e) {
   std::string out(1, static_cast<char>(kRecordVersion));
   out.push_back(e.state == OutboxEntry::State::kFailed ? 'F' : 'P');
   PutVarint64(out, e.attempts);
-  PutLengthPrefixed(out, e.last_error);  // appended after format 1's first release
+  PutLengthPrefixed(out, e.last_error);  // appended (FORMAT.md)
   PutVarsint64(out, e.due_us);
   PutVarint64(out, e.channels.size());  // appended with per-channel delivery (issue #15)
   for (const ChannelDelivery& c : e.channels) {

@@ -1,4 +1,4 @@
-// Keys and values of every column family, as laid out in storage/README.md. Internal to storage/.
+// Keys and values of every column family, as storage/FORMAT.md lays them out. Internal to storage/.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/store.h"
+#include "storage/alert_entry.h"
+#include "storage/mention.h"
+#include "storage/page.h"
 
 namespace kuzet::storage {
 
@@ -22,32 +24,17 @@ inline constexpr const char* kMentionsByRuleFamily = "mentions_by_rule";
 inline constexpr const char* kMentionsBySiteFamily = "mentions_by_site";
 inline constexpr const char* kDocRuleFamily = "doc_rule";
 inline constexpr const char* kOutboxFamily = "outbox";
-// Reserved for later issues; created empty so their arrival needs no format change.
 inline constexpr const char* kStoriesFamily = "stories";
-inline constexpr const char* kCursorsFamily = "cursors";
-inline constexpr const char* kFrontierFamily = "frontier";
-// Added after format 1 was released: a read-only open of an older store may lack it (and then
-// reads it as empty); a read-write open creates it.
 inline constexpr const char* kAlertsFamily = "alerts";
-// Format 2: the permuted-prefix SimHash tables, one bucket record per (block, block value).
+// The permuted-prefix SimHash tables, one bucket record per (block, block value).
 inline constexpr const char* kSimHashFamily = "simhash";
 
 // ---- meta keys ---------------------------------------------------------------------------------
 inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
 inline constexpr std::string_view kNextDocIdKey = "next_doc_id";          // fixed64 BE
 inline constexpr std::string_view kNextMentionIdKey = "next_mention_id";  // fixed64 BE
-// Present once every story has its 't' entry (stores made before the index are backfilled).
-inline constexpr std::string_view kStoryTimeIndexKey = "story_time_index";  // empty
-// Present once every mention has its rule-by-id entry (older stores are backfilled).
-inline constexpr std::string_view kRuleIdIndexKey = "rule_id_index";  // empty
-// Present once every story has its 'c' count record (older stores are backfilled).
-inline constexpr std::string_view kStoryCountsKey = "story_counts";  // empty
-// Present once every mention has its 'm' entry in `stories` (older stores are backfilled).
-inline constexpr std::string_view kStoryMentionIndexKey = "story_mention_index";  // empty
-
-// The version of the layout in README.md. A store with a larger number is refused; a store of
-// version 1 (the first SimHash definition, tables as 'h' keys in `stories`) is migrated by the
-// first read-write open (see README.md, *Format version*).
+// The version of the layout in FORMAT.md. A store with another number is refused (FORMAT.md,
+// *Versions*).
 inline constexpr uint32_t kFormatVersion = 2;
 
 // ---- keys --------------------------------------------------------------------------------------
@@ -73,9 +60,7 @@ std::string OutboxKey(int64_t due_us, uint64_t mention_id);
 
 // simhash family (format 2): block number (1 byte) + the block's 16 bits BE -> SimHashBucket.
 std::string SimHashBucketKey(int block, uint16_t block_value);
-// stories family (issue #7): see README.md. Format 1 kept its SimHash tables here, under keys
-// starting with this byte; the migration to format 2 deletes them.
-inline constexpr char kLegacySimHashTag = 'h';
+// stories family (issue #7): see FORMAT.md.
 std::string DocStoryKey(uint64_t doc_id);
 std::string StoryMembersPrefix(uint64_t story_id);
 std::string StoryMemberKey(uint64_t story_id, uint64_t doc_id);

@@ -2,7 +2,7 @@
 // block layout of the permuted-prefix tables (Manku, Jain, Das Sarma, WWW 2007) that find every
 // stored fingerprint within Hamming distance 3 without comparing against all of them.
 //
-// The hash is persisted (storage/README.md, family `simhash`), so the line filter, tokenization,
+// The hash is persisted (storage/FORMAT.md, family `simhash`), so the line filter, tokenization,
 // weighting and word hash below are part of the on-disk format: changing any of them needs a new
 // format version (and the migration that recomputes stored SimHashes from the stored texts).
 #pragma once

@@ -553,7 +553,7 @@ int RunScale(int64_t docs, const fs::path& work) {
       }
       kuzet_s += Seconds([&] {
         for (const PageInput& p : pages) {
-          auto put = store.PutPage(p);
+          auto put = store.writer().PutPage(p);
           if (!put.ok()) std::cerr << put.status().message() << "\n";
         }
       });
@@ -576,7 +576,8 @@ int RunScale(int64_t docs, const fs::path& work) {
 
     // Queries in a steady state: RocksDB's flushes and compactions of the load done (SQLite has
     // no background work to wait for).
-    if (auto s = store.WaitForBackgroundWork(120'000); !s.ok()) std::cerr << s.message() << "\n";
+    if (auto s = store.maintenance().WaitForBackgroundWork(120'000); !s.ok())
+      std::cerr << s.message() << "\n";
     // Queries as at the time of the last document: "the last hour" holds 360 documents' worth.
     const int64_t now = kScaleT0 + (checkpoint - 1) * kDocEveryUs;
     // 5,000 runs a measure: p99 is then the 50th-slowest run, not the 5th, so one preemption by
@@ -600,7 +601,7 @@ int RunScale(int64_t docs, const fs::path& work) {
         [&](int) {
           kuzet::storage::MentionQuery q;
           q.since_us = now - kHourUs;
-          ours += store.Mentions(q)->size();
+          ours += store.reader().Mentions(q)->size();
         },
         [&](int) { theirs += peer.MentionsSince(now - kHourUs); });
     agree = agree && ours == theirs;
@@ -613,7 +614,7 @@ int RunScale(int64_t docs, const fs::path& work) {
         [&](int i) {
           kuzet::storage::MentionQuery q;
           q.rule_id = "rule" + std::to_string(i % kScaleRules);
-          ours += store.MentionsAfter(cursor, q)->mentions.size();
+          ours += store.reader().MentionsAfter(cursor, q)->mentions.size();
         },
         [&](int i) {
           theirs += peer.RuleMentionsAfter("rule" + std::to_string(i % kScaleRules),
@@ -630,7 +631,8 @@ int RunScale(int64_t docs, const fs::path& work) {
     }
     ours = theirs = 0;
     measure(
-        "near-dup lookup", [&](int i) { ours += store.FindNearDuplicate(probes[i])->has_value(); },
+        "near-dup lookup",
+        [&](int i) { ours += store.reader().FindNearDuplicate(probes[i])->has_value(); },
         [&](int i) {
           auto h = kuzet::storage::TextSimHash(probes[i]);
           theirs += h && peer.NearDuplicate(*h).has_value();
@@ -705,7 +707,7 @@ int main(int argc, char** argv) {
     int ours = 0, theirs = 0;
     double k = Seconds([&] {
       for (const PageInput& p : input) {
-        auto put = store.PutPage(p);
+        auto put = store.writer().PutPage(p);
         if (!put.ok()) std::cerr << put.status().message() << "\n";
         if (put.ok()) ours += put->new_mentions;
       }
@@ -731,7 +733,7 @@ int main(int argc, char** argv) {
     return q;
   };
   double k = Seconds([&] {
-    for (int i = 0; i < kQueries; ++i) ours += store.Mentions(query_of(i))->size();
+    for (int i = 0; i < kQueries; ++i) ours += store.reader().Mentions(query_of(i))->size();
   });
   double s = Seconds([&] {
     for (int i = 0; i < kQueries; ++i) {

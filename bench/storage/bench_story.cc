@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     zh.snippet_mark_begin = at;
     zh.snippet_mark_end = at + 9;
     page.mentions.push_back(std::move(zh));
-    auto put = (*store)->PutPage(page);
+    auto put = (*store)->writer().PutPage(page);
     if (!put.ok()) {
       std::fprintf(stderr, "%s\n", put.status().message().c_str());
       return 1;

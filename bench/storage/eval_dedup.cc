@@ -185,7 +185,8 @@ int main(int argc, char** argv) {
   std::vector<uint64_t> story(articles.size());
   std::map<uint64_t, size_t> article_of_doc;  // which article each stored document is a form of
   for (size_t i = 0; i < articles.size(); ++i) {
-    auto put = store.PutPage(Page("https://orig.example/" + articles[i].id, articles[i].text, ++t));
+    auto put = store.writer().PutPage(
+        Page("https://orig.example/" + articles[i].id, articles[i].text, ++t));
     if (!put.ok()) {
       std::cerr << put.status().message() << "\n";
       return 1;
@@ -211,7 +212,7 @@ int main(int argc, char** argv) {
     std::mt19937 rng(static_cast<unsigned>(i) * 2654435761u + 17);
     for (const Variant& v : kVariants) {
       std::string text = v.make(articles[i], rng);
-      auto put = store.PutPage(
+      auto put = store.writer().PutPage(
           Page("https://copy.example/" + std::string(v.kind) + "/" + articles[i].id, text, ++t));
       if (!put.ok()) {
         std::cerr << put.status().message() << "\n";

@@ -98,7 +98,7 @@ int Main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", stats.status().message().c_str());
       return 1;
     }
-    auto due = (*store)->DueAlerts(base::NowMicros(), 1);
+    auto due = (*store)->outbox().DueAlerts(base::NowMicros(), 1);
     if (due.ok() && due->empty()) return 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

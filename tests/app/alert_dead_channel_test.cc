@@ -164,10 +164,10 @@ class AlertChannelsTest : public ::testing::Test {
     return out;
   }
   uint64_t Put(const std::string& url, const std::string& text, int64_t at_us) {
-    auto put = store_->PutPage(testing::Page(url, "Strike", text, at_us));
+    auto put = store_->writer().PutPage(testing::Page(url, "Strike", text, at_us));
     EXPECT_TRUE(put.ok()) << put.status().message();
     EXPECT_EQ(put->new_mentions, 1);
-    auto id = store_->LastMentionId();
+    auto id = store_->reader().LastMentionId();
     EXPECT_TRUE(id.ok());
     return id.ok() ? *id : 0;
   }
@@ -175,7 +175,7 @@ class AlertChannelsTest : public ::testing::Test {
   int RunUntilSettled(alert::DeliveryWorker& worker, int max_passes = 20) {
     int passes = 0;
     for (; passes < max_passes; ++passes) {
-      auto due = store_->DueAlerts(INT64_MAX, 1);
+      auto due = store_->outbox().DueAlerts(INT64_MAX, 1);
       EXPECT_TRUE(due.ok());
       if (!due.ok() || due->empty()) break;
       auto pass = worker.RunOnce(std::max(now_, due->front().due_us));
@@ -244,18 +244,18 @@ TEST_P(DeadChannelTest, WorkingChannelDeliversOnceAndDeadOneFailsAfterItsOwnMaxA
   if (dead_) {
     EXPECT_EQ(dead_->posts(), kMaxAttempts);
   }
-  auto failed = store_->FailedAlerts(10);
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok()) << failed.status().message();
   ASSERT_EQ(failed->size(), 1u);
   ExpectHookSentWebhookFailed((*failed)[0]);
-  EXPECT_FALSE(*store_->IsAlertSent(id));
-  EXPECT_TRUE(store_->DueAlerts(INT64_MAX, 10)->empty());
+  EXPECT_FALSE(*store_->outbox().IsAlertSent(id));
+  EXPECT_TRUE(store_->outbox().DueAlerts(INT64_MAX, 10)->empty());
 
   // Per-channel state survives a reopen (it is what `kuzet alerts --failed` prints).
   outbox_.reset();
   store_.reset();
   store_ = std::move(storage::Store::Open(dir_.path() + "/data")).value();
-  failed = store_->FailedAlerts(10);
+  failed = store_->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 1u);
   ExpectHookSentWebhookFailed((*failed)[0]);
@@ -269,7 +269,7 @@ TEST_P(DeadChannelTest, RetryAfterFailureSendsOnlyToTheChannelThatFailed) {
 
   // `kuzet alerts --retry`, then the webhook works again.
   now_ += 3600 * kSecond;
-  auto requeued = store_->RequeueFailedAlerts(now_);
+  auto requeued = store_->outbox().RequeueFailedAlerts(now_);
   ASSERT_TRUE(requeued.ok());
   EXPECT_EQ(*requeued, 1);
   WebhookServer alive(204);
@@ -277,8 +277,8 @@ TEST_P(DeadChannelTest, RetryAfterFailureSendsOnlyToTheChannelThatFailed) {
   EXPECT_EQ(RunUntilSettled(fixed), 1);
   EXPECT_EQ(alive.posts(), 1);
   EXPECT_EQ(Received().size(), 1u) << "the retry repeated the channel that had delivered";
-  EXPECT_TRUE(*store_->IsAlertSent(id));
-  EXPECT_TRUE(store_->FailedAlerts(10)->empty());
+  EXPECT_TRUE(*store_->outbox().IsAlertSent(id));
+  EXPECT_TRUE(store_->outbox().FailedAlerts(10)->empty());
 }
 
 TEST_P(DeadChannelTest, DigestGoesOutOnceOnTheWorkingChannel) {
@@ -296,7 +296,7 @@ TEST_P(DeadChannelTest, DigestGoesOutOnceOnTheWorkingChannel) {
   if (dead_) {
     EXPECT_EQ(dead_->posts(), kMaxAttempts) << "one digest per attempt, not per alert";
   }
-  auto failed = store_->FailedAlerts(10);
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 2u);
   for (const storage::OutboxEntry& entry : *failed) ExpectHookSentWebhookFailed(entry);
@@ -306,9 +306,9 @@ TEST_P(DeadChannelTest, OldRecordWithoutChannelStatesSendsEachChannelAndKeepsIts
   // A record from before per-channel state: alert-level attempts, no channel list. An entry
   // rescheduled without any channel recorded reads exactly like one.
   uint64_t id = Put("http://127.0.0.1/a", testing::StrikeText("today"), kT0);
-  ASSERT_TRUE(store_->RescheduleAlert(id, kT0 + 10 * kSecond, "server down").ok());
-  ASSERT_TRUE(store_->RescheduleAlert(id, kT0 + 20 * kSecond, "server down").ok());
-  auto pending = store_->DueAlerts(INT64_MAX, 10);
+  ASSERT_TRUE(store_->outbox().RescheduleAlert(id, kT0 + 10 * kSecond, "server down").ok());
+  ASSERT_TRUE(store_->outbox().RescheduleAlert(id, kT0 + 20 * kSecond, "server down").ok());
+  auto pending = store_->outbox().DueAlerts(INT64_MAX, 10);
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].attempts, 2u);
@@ -320,7 +320,7 @@ TEST_P(DeadChannelTest, OldRecordWithoutChannelStatesSendsEachChannelAndKeepsIts
   if (dead_) {
     EXPECT_EQ(dead_->posts(), kMaxAttempts - 2);
   }
-  auto failed = store_->FailedAlerts(10);
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 1u);
   const storage::ChannelDelivery* webhook = Channel((*failed)[0], "webhook");
@@ -345,7 +345,7 @@ TEST_F(AlertChannelsTest, CrashBetweenSendAndRecordRepeatsOnlyThatChannel) {
   EXPECT_EQ(RunUntilSettled(restarted), 1);
   EXPECT_EQ(Received().size(), 1u) << "the hook was recorded sent, yet sent again";
   EXPECT_EQ(alive.posts(), 2) << "the webhook's unrecorded send is repeated";
-  EXPECT_TRUE(*store_->IsAlertSent(id));
+  EXPECT_TRUE(*store_->outbox().IsAlertSent(id));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fault, DeadChannelTest,

@@ -66,7 +66,7 @@ class AlertWorkerTest : public ::testing::Test {
     return out;
   }
   uint64_t Put(const std::string& url, const std::string& variant, int64_t at_us) {
-    auto put = store_->PutPage(Page(url, "Strike " + variant, StrikeText(variant), at_us));
+    auto put = store_->writer().PutPage(Page(url, "Strike " + variant, StrikeText(variant), at_us));
     EXPECT_TRUE(put.ok()) << put.status().message();
     EXPECT_EQ(put->new_mentions, 1);
     return put->story_id;
@@ -93,7 +93,7 @@ TEST_F(AlertWorkerTest, LaterMentionOfAnAlertedStoryIsMarkedSentWithoutAMessage)
   EXPECT_EQ(received[0].at("url"), "http://127.0.0.1/a");
   EXPECT_EQ(received[0].at("rule_description"), "Жанаозен");
   EXPECT_EQ(received[0].at("site_name"), "Steppe Labour News");
-  auto due = store_->DueAlerts(kT0 + 100 * kSecond, 10);
+  auto due = store_->outbox().DueAlerts(kT0 + 100 * kSecond, 10);
   ASSERT_TRUE(due.ok());
   EXPECT_TRUE(due->empty()) << "both entries left the outbox";
 
@@ -119,9 +119,9 @@ TEST_F(AlertWorkerTest, WithoutQuietRepeatsEveryMentionIsAlerted) {
 
 TEST_F(AlertWorkerTest, DigestWaitsForTheIntervalThenListsAllGroupedByStory) {
   Put("http://127.0.0.1/a", "today", kT0);
-  auto other = store_->PutPage(Page("http://127.0.0.1/other", "Other",
-                                    "Zhanaozen is a town in the Mangystau region of Kazakhstan.",
-                                    kT0 + kSecond));
+  auto other = store_->writer().PutPage(
+      Page("http://127.0.0.1/other", "Other",
+           "Zhanaozen is a town in the Mangystau region of Kazakhstan.", kT0 + kSecond));
   ASSERT_TRUE(other.ok());
   Put("http://127.0.0.1/b", "yesterday", kT0 + 2 * kSecond);
   alert::DeliveryWorker worker(*outbox_, Options(HookRoute(/*digest=*/true)));
@@ -144,7 +144,7 @@ TEST_F(AlertWorkerTest, DigestWaitsForTheIntervalThenListsAllGroupedByStory) {
   EXPECT_EQ(alerts[0].at("url"), "http://127.0.0.1/a");
   EXPECT_EQ(alerts[1].at("url"), "http://127.0.0.1/b");
   EXPECT_EQ(alerts[2].at("url"), "http://127.0.0.1/other");
-  auto due = store_->DueAlerts(kT0 + 1000 * kSecond, 10);
+  auto due = store_->outbox().DueAlerts(kT0 + 1000 * kSecond, 10);
   ASSERT_TRUE(due.ok());
   EXPECT_TRUE(due->empty());
 }
@@ -163,18 +163,18 @@ TEST_F(AlertWorkerTest, RetryableFailuresBackOffExponentiallyUpToTheCap) {
     auto pass = worker.RunOnce(now);
     ASSERT_TRUE(pass.ok());
     EXPECT_EQ(pass->retried, 1) << "at +" << (now - kT0) / kSecond << " s";
-    auto early = store_->DueAlerts(now + delay * kSecond - 1, 10);
+    auto early = store_->outbox().DueAlerts(now + delay * kSecond - 1, 10);
     ASSERT_TRUE(early.ok());
     EXPECT_TRUE(early->empty()) << "due before its backoff of " << delay << " s";
     now += delay * kSecond;
-    auto due = store_->DueAlerts(now, 10);
+    auto due = store_->outbox().DueAlerts(now, 10);
     ASSERT_TRUE(due.ok());
     ASSERT_EQ(due->size(), 1u);
   }
   auto pass = worker.RunOnce(now);
   ASSERT_TRUE(pass.ok());
   EXPECT_EQ(pass->failed, 1);
-  auto failed = store_->FailedAlerts(10);
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 1u);
   EXPECT_EQ((*failed)[0].attempts, 4u);
@@ -191,13 +191,13 @@ TEST_F(AlertWorkerTest, PermanentErrorFailsAtOnce) {
   ASSERT_TRUE(pass.ok());
   EXPECT_EQ(pass->failed, 1);
   EXPECT_EQ(pass->retried, 0);
-  auto failed = store_->FailedAlerts(10);
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 1u);
   EXPECT_NE((*failed)[0].last_error.find("no-such-program"), std::string::npos);
 
   // Requeued (kuzet alerts --retry) and delivered once the channel works.
-  auto requeued = store_->RequeueFailedAlerts(kT0 + kSecond);
+  auto requeued = store_->outbox().RequeueFailedAlerts(kT0 + kSecond);
   ASSERT_TRUE(requeued.ok());
   EXPECT_EQ(*requeued, 1);
   alert::DeliveryWorker fixed(*outbox_, Options(HookRoute()));
@@ -214,7 +214,7 @@ TEST_F(AlertWorkerTest, AlertsOfRulesWithoutChannelsAreKeptAsFailed) {
   auto pass = worker.RunOnce(kT0);
   ASSERT_TRUE(pass.ok());
   EXPECT_EQ(pass->failed, 1);
-  auto failed = store_->FailedAlerts(10);
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   ASSERT_EQ(failed->size(), 1u);
   EXPECT_EQ((*failed)[0].last_error, "no alert channel configured for rule zhanaozen");

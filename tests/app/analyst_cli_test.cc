@@ -97,7 +97,7 @@ class AnalystCliTest : public ::testing::Test {
     page.fetched_at_us = at;
     page.http_status = 200;
     page.mentions = std::move(mentions);
-    auto result = store.PutPage(page);
+    auto result = store.writer().PutPage(page);
     ASSERT_TRUE(result.ok()) << result.status().message();
   }
 

@@ -128,16 +128,5 @@ TEST_F(CliToolsTest, ExtractReadsGzipFilesAndPrintsOneJsonObjectPerInput) {
   EXPECT_NE(missing.out.find("nope.html"), std::string::npos) << missing.out;
 }
 
-// The store's memory is on transparent huge pages (storage/README.md, "Memory"): the binary
-// allocates through jemalloc with thp:always, which the benchmark's ingest rate relies on.
-TEST(KuzetBinaryTest, AllocatesThroughJemallocOnTransparentHugePages) {
-  Output r = testing::RunShell("MALLOC_CONF=stats_print:true " KUZET_BINARY " --help 2>&1");
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("opt.thp: \"always\""), std::string::npos) << r.out.substr(0, 2000);
-  EXPECT_NE(r.out.find("opt.metadata_thp: \"always\""), std::string::npos);
-  // Freed memory is kept 5 minutes before it goes back to the kernel (which splits huge pages).
-  EXPECT_NE(r.out.find("opt.dirty_decay_ms: 300000"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace kuzet

@@ -131,12 +131,12 @@ TEST_F(HttpPaginationTest, CursorWalksEveryMentionOnce) {
   int expected = 0;
   for (int i = 0; i < 30; ++i) {
     // Ten pages share each instant: 3 distinct times.
-    auto put = store_->PutPage(testing::NumberedPage(i, base + (i / 10) * 1000000));
+    auto put = store_->writer().PutPage(testing::NumberedPage(i, base + (i / 10) * 1000000));
     ASSERT_TRUE(put.ok()) << put.status().message();
     expected += put->new_mentions;
   }
   for (auto sample : testing::SamplePages(base + 10 * 1000000)) {
-    auto put = store_->PutPage(sample);
+    auto put = store_->writer().PutPage(sample);
     ASSERT_TRUE(put.ok()) << put.status().message();
     expected += put->new_mentions;
   }
@@ -146,7 +146,7 @@ TEST_F(HttpPaginationTest, CursorWalksEveryMentionOnce) {
     std::set<uint64_t> seen;
     std::vector<storage::Mention> all;
     for (int pages = 0; pages < 100; ++pages) {
-      auto page = QueryMentionPage(*store_, request);
+      auto page = QueryMentionPage(store_->reader(), request);
       ASSERT_TRUE(page.ok()) << page.status().message();
       ASSERT_LE(page->mentions.size(), limit);
       for (const auto& m : page->mentions) {
@@ -170,14 +170,14 @@ TEST_F(HttpPaginationTest, CountsNewMentionsOnce) {
   const size_t kBatch = 7;  // smaller than each round, so rounds take several batches
   for (int i = 0; i < 60; i += 20) {
     for (int n = i; n < i + 20; ++n) {
-      ASSERT_TRUE(store_->PutPage(testing::NumberedPage(n, kNow + n)).ok());
+      ASSERT_TRUE(store_->writer().PutPage(testing::NumberedPage(n, kNow + n)).ok());
     }
-    ASSERT_TRUE(CountNewMentions(*store_, &through, &total, &by_rule, kBatch).ok());
+    ASSERT_TRUE(CountNewMentions(store_->reader(), &through, &total, &by_rule, kBatch).ok());
     EXPECT_EQ(total, static_cast<uint64_t>(i + 20));
   }
-  for (auto sample : testing::SamplePages(kNow)) ASSERT_TRUE(store_->PutPage(sample).ok());
-  ASSERT_TRUE(CountNewMentions(*store_, &through, &total, &by_rule, kBatch).ok());
-  ASSERT_TRUE(CountNewMentions(*store_, &through, &total, &by_rule, kBatch).ok());
+  for (auto sample : testing::SamplePages(kNow)) ASSERT_TRUE(store_->writer().PutPage(sample).ok());
+  ASSERT_TRUE(CountNewMentions(store_->reader(), &through, &total, &by_rule, kBatch).ok());
+  ASSERT_TRUE(CountNewMentions(store_->reader(), &through, &total, &by_rule, kBatch).ok());
   EXPECT_EQ(total, 65u);
   EXPECT_EQ(by_rule["zhanaozen"], 63u);
   EXPECT_EQ(by_rule["kmg"], 1u);
@@ -185,25 +185,25 @@ TEST_F(HttpPaginationTest, CountsNewMentionsOnce) {
 }
 
 TEST_F(HttpPaginationTest, FiltersApplyAcrossPages) {
-  for (auto sample : testing::SamplePages(kNow)) ASSERT_TRUE(store_->PutPage(sample).ok());
+  for (auto sample : testing::SamplePages(kNow)) ASSERT_TRUE(store_->writer().PutPage(sample).ok());
   MentionRequest request;
   request.query.rule_id = "zhanaozen";
   request.limit = 2;
-  auto first = QueryMentionPage(*store_, request);
+  auto first = QueryMentionPage(store_->reader(), request);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->mentions.size(), 2u);
   EXPECT_EQ(first->mentions[0].lang, "kk");
   EXPECT_EQ(first->mentions[1].lang, "ru");
   ASSERT_TRUE(first->next_before);
   request.before = first->next_before;
-  auto second = QueryMentionPage(*store_, request);
+  auto second = QueryMentionPage(store_->reader(), request);
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(second->mentions.size(), 1u);
   EXPECT_EQ(second->mentions[0].lang, "en");
   EXPECT_FALSE(second->next_before);
 
   request.before = 999;  // no such mention
-  auto missing = QueryMentionPage(*store_, request);
+  auto missing = QueryMentionPage(store_->reader(), request);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
 }

@@ -74,7 +74,7 @@ class ServeCommandTest : public ::testing::Test {
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
     for (const auto& page : testing::SamplePages(now - 60LL * 1000000)) {
-      ASSERT_TRUE((*store)->PutPage(page).ok());
+      ASSERT_TRUE((*store)->writer().PutPage(page).ok());
     }
   }
   void TearDown() override { fs::remove_all(dir_); }

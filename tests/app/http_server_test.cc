@@ -95,7 +95,7 @@ class HttpServerTest : public ::testing::Test {
     writer_ = std::move(store).value();
     base_us_ = base::NowMicros() - 3600LL * 1000000;  // an hour ago
     for (const auto& page : testing::SamplePages(base_us_)) {
-      auto put = writer_->PutPage(page);
+      auto put = writer_->writer().PutPage(page);
       ASSERT_TRUE(put.ok()) << put.status().message();
     }
   }
@@ -190,9 +190,9 @@ TEST_F(HttpServerTest, MentionsNameTheTenNewestOtherPlacesOfTheirStoryAndTheTota
       "Oil workers in Zhanaozen went on strike in May 2011 demanding higher wages and safer work.";
   for (int i = 0; i < 15; ++i) {
     const std::string n = std::to_string(i);
-    auto put = writer_->PutPage(testing::MakePage("reprint" + n, "https://r" + n + ".kz/strike",
-                                                  "Strike", "en", text,
-                                                  {{"zhanaozen", "Zhanaozen"}}, base_us_ + 10 + i));
+    auto put = writer_->writer().PutPage(
+        testing::MakePage("reprint" + n, "https://r" + n + ".kz/strike", "Strike", "en", text,
+                          {{"zhanaozen", "Zhanaozen"}}, base_us_ + 10 + i));
     ASSERT_TRUE(put.ok()) << put.status().message();
   }
   StartServer();
@@ -257,7 +257,7 @@ TEST_F(HttpServerTest, BearerTokenGuardsDataButNotThePage) {
 TEST_F(HttpServerTest, SeesTheWritersNewPages) {
   StartServer();
   EXPECT_EQ(GetJson("/api/mentions")["mentions"].size(), 5u);
-  ASSERT_TRUE(writer_->PutPage(testing::NumberedPage(1, base::NowMicros())).ok());
+  ASSERT_TRUE(writer_->writer().PutPage(testing::NumberedPage(1, base::NowMicros())).ok());
   size_t seen = 0;
   for (int i = 0; i < 50 && seen != 6; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(60));

@@ -34,9 +34,10 @@ class SlowResponseReadersTest : public ServedStoreTest {
     for (int i = 0; i < 400; ++i) {
       std::string text = "Item " + std::to_string(i) + ": " + filler;
       ASSERT_TRUE((*store)
-                      ->PutPage(MakePage("steppe", "http://steppe.test/big/" + std::to_string(i),
-                                         "Big " + std::to_string(i), "en", text,
-                                         {{"zhanaozen", "Zhanaozen"}}, base::NowMicros() - i))
+                      ->writer()
+                      .PutPage(MakePage("steppe", "http://steppe.test/big/" + std::to_string(i),
+                                        "Big " + std::to_string(i), "en", text,
+                                        {{"zhanaozen", "Zhanaozen"}}, base::NowMicros() - i))
                       .ok());
     }
   }

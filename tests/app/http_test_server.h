@@ -27,7 +27,7 @@ class ServedStoreTest : public ::testing::Test {
     auto store = storage::Store::Open((dir_ / "data").string());
     ASSERT_TRUE(store.ok()) << store.status().message();
     for (const auto& page : SamplePages(base::NowMicros() - 3600LL * 1000000)) {
-      ASSERT_TRUE((*store)->PutPage(page).ok());
+      ASSERT_TRUE((*store)->writer().PutPage(page).ok());
     }
   }
   void TearDown() override {

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
     int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-    auto put = (*store)->PutPage(kuzet::testing::NumberedPage(i, now));
+    auto put = (*store)->writer().PutPage(kuzet::testing::NumberedPage(i, now));
     if (!put.ok() || put->new_mentions != 1) {
       std::fprintf(stderr, "page %d: %s\n", i,
                    put.ok() ? "no new mention" : put.status().message().c_str());

@@ -98,8 +98,8 @@ TEST(PagePipelineTest, RelCanonicalBecomesAnotherUrlOfTheDocumentAndIsNotFetched
   EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 1);
   // A wrong canonical naming another stored article never overwrites it.
   pipeline.OnPage(page_at("https://vlast.kz/news/2", "https://vlast.kz/news/1", "B"));
-  auto doc1 = (*store)->GetUrl("https://vlast.kz/news/1");
-  auto doc2 = (*store)->GetUrl("https://vlast.kz/news/2");
+  auto doc1 = (*store)->reader().GetUrl("https://vlast.kz/news/1");
+  auto doc2 = (*store)->reader().GetUrl("https://vlast.kz/news/2");
   ASSERT_TRUE(doc1.ok() && doc1->has_value() && doc2.ok() && doc2->has_value());
   EXPECT_NE((*doc1)->doc_id, (*doc2)->doc_id);
   EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 2);
@@ -155,7 +155,7 @@ TEST(PagePipelineTest, BinaryBodyServedAsHtmlIsSkippedNotStored) {
   EXPECT_TRUE(pipeline.OnPage(page).empty());
   EXPECT_EQ(pipeline.counters().at("vlast").new_documents, 0);
   EXPECT_EQ(pipeline.counters().at("vlast").new_mentions, 0);
-  auto state = dir.store().GetUrl(page.url);
+  auto state = dir.store().reader().GetUrl(page.url);
   ASSERT_TRUE(state.ok());
   EXPECT_FALSE(state->has_value() && (*state)->doc_id != 0);
 }
@@ -198,7 +198,7 @@ TEST(PagePipelineTest, PageOverItsBudgetIsRecordedLoggedAndSkipped) {
   EXPECT_EQ(logged, 2) << "a warning names each URL and its budget";
   // Recorded as fetched without a document: the queue lets it go; a later discovery may retry.
   for (const char* url : {"https://crafted.kz/bomb", "https://crafted.kz/long"}) {
-    auto state = dir.store().GetUrl(url);
+    auto state = dir.store().reader().GetUrl(url);
     ASSERT_TRUE(state.ok() && state->has_value()) << url;
     EXPECT_EQ((*state)->doc_id, 0u) << url;
   }
@@ -238,8 +238,8 @@ TEST(PagePipelineTest, CopiesArrivingTogetherAreOneDocumentUnderConcurrency) {
   EXPECT_EQ(counters.errors, 0);
   EXPECT_EQ(counters.new_mentions, kArticles);  // one per document, not per URL
   for (int i = 0; i < kArticles; ++i) {
-    auto news = dir.store().GetUrl(server.Url("/news/" + std::to_string(i)));
-    auto print = dir.store().GetUrl(server.Url("/print/" + std::to_string(i)));
+    auto news = dir.store().reader().GetUrl(server.Url("/news/" + std::to_string(i)));
+    auto print = dir.store().reader().GetUrl(server.Url("/print/" + std::to_string(i)));
     ASSERT_TRUE(news.ok() && news->has_value() && print.ok() && print->has_value()) << i;
     EXPECT_NE((*news)->doc_id, 0u);
     EXPECT_EQ((*news)->doc_id, (*print)->doc_id) << "article " << i;

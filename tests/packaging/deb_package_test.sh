@@ -19,13 +19,13 @@ field() { dpkg-deb --field "$deb" "$1"; }
 [ "$(field Package)" = kuzet ] || fail "Package: $(field Package)"
 [ "$(field Section)" = net ] || fail "Section: $(field Section)"
 depends=$(field Depends)
-for needed in adduser libc6 librocksdb libcurl4 libicu libgumbo1 libuchardet0 libcld2 \
-    libjemalloc2; do
+for needed in adduser libc6 librocksdb libcurl4 libicu libgumbo1 libuchardet0 libcld2; do
   grep -q "$needed" <<< "$depends" || fail "Depends lacks $needed: $depends"
 done
 # Only what the daemon needs: no headers, no test tools, no build tools.
+# jemalloc only tunes bench_store (bench/storage/NOTES.md): the daemon keeps the system allocator.
 for unwanted in -dev chromium prometheus nginx python aiosmtpd cmake libgtest libsqlite3 \
-    libstemmer; do
+    libstemmer libjemalloc; do
   ! grep -q -- "$unwanted" <<< "$depends" || fail "Depends has $unwanted: $depends"
 done
 

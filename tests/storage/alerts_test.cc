@@ -42,8 +42,8 @@ class AlertsTest : public ::testing::Test {
     ASSERT_NE(store_, nullptr);
     for (int i = 0; i < 3; ++i) {
       std::string text = "Strike number " + std::to_string(i) + " in Zhanaozen.";
-      auto put = store_->PutPage(Page("https://a.kz/" + std::to_string(i), text, kT0 + i * kMinute,
-                                      {Rule("zh", text, "Zhanaozen")}));
+      auto put = store_->writer().PutPage(Page("https://a.kz/" + std::to_string(i), text,
+                                               kT0 + i * kMinute, {Rule("zh", text, "Zhanaozen")}));
       ASSERT_TRUE(put.ok()) << put.status().message();
       ASSERT_EQ(put->new_mentions, 1);
     }
@@ -59,12 +59,13 @@ class AlertsTest : public ::testing::Test {
 };
 
 TEST_F(AlertsTest, DueAlertsArePendingEntriesDueByNowOldestFirst) {
-  EXPECT_TRUE(Ids(store_->DueAlerts(kT0 - 1, 10)).empty());
-  EXPECT_EQ(Ids(store_->DueAlerts(kT0, 10)), std::vector<uint64_t>{1});
-  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 10)), (std::vector<uint64_t>{1, 2, 3}));
-  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 2)), (std::vector<uint64_t>{1, 2}));
-  EXPECT_TRUE(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 0)).empty());
-  auto due = store_->DueAlerts(INT64_MAX, 10);
+  EXPECT_TRUE(Ids(store_->outbox().DueAlerts(kT0 - 1, 10)).empty());
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(kT0, 10)), std::vector<uint64_t>{1});
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(kT0 + 2 * kMinute, 10)),
+            (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(kT0 + 2 * kMinute, 2)), (std::vector<uint64_t>{1, 2}));
+  EXPECT_TRUE(Ids(store_->outbox().DueAlerts(kT0 + 2 * kMinute, 0)).empty());
+  auto due = store_->outbox().DueAlerts(INT64_MAX, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 3u);
   EXPECT_EQ((*due)[1].due_us, kT0 + kMinute);
@@ -74,38 +75,38 @@ TEST_F(AlertsTest, DueAlertsArePendingEntriesDueByNowOldestFirst) {
 }
 
 TEST_F(AlertsTest, SentAlertLeavesTheOutboxAndIsRememberedAcrossReopen) {
-  EXPECT_FALSE(*store_->IsAlertSent(2));
-  ASSERT_TRUE(store_->MarkAlertSent(2, kT0 + 5 * kMinute).ok());
-  EXPECT_TRUE(*store_->IsAlertSent(2));
-  EXPECT_FALSE(*store_->IsAlertSent(1));
-  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{1, 3}));
+  EXPECT_FALSE(*store_->outbox().IsAlertSent(2));
+  ASSERT_TRUE(store_->outbox().MarkAlertSent(2, kT0 + 5 * kMinute).ok());
+  EXPECT_TRUE(*store_->outbox().IsAlertSent(2));
+  EXPECT_FALSE(*store_->outbox().IsAlertSent(1));
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{1, 3}));
   // Sending twice (a crash between delivery and marking) is harmless.
-  ASSERT_TRUE(store_->MarkAlertSent(2, kT0 + 6 * kMinute).ok());
+  ASSERT_TRUE(store_->outbox().MarkAlertSent(2, kT0 + 6 * kMinute).ok());
   Reopen();
-  EXPECT_TRUE(*store_->IsAlertSent(2));
-  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{1, 3}));
-  EXPECT_FALSE(*store_->IsAlertSent(99));
+  EXPECT_TRUE(*store_->outbox().IsAlertSent(2));
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{1, 3}));
+  EXPECT_FALSE(*store_->outbox().IsAlertSent(99));
   // Once sent there is nothing left to reschedule or fail.
-  EXPECT_EQ(store_->RescheduleAlert(2, kT0, "x").code(), Status::Code::kNotFound);
-  EXPECT_EQ(store_->MarkAlertFailed(2, "x").code(), Status::Code::kNotFound);
-  EXPECT_EQ(store_->RescheduleAlert(99, kT0, "x").code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->outbox().RescheduleAlert(2, kT0, "x").code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->outbox().MarkAlertFailed(2, "x").code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->outbox().RescheduleAlert(99, kT0, "x").code(), Status::Code::kNotFound);
 }
 
 TEST_F(AlertsTest, RescheduleCountsTheAttemptAndMovesTheDueTime) {
-  ASSERT_TRUE(store_->RescheduleAlert(1, kT0 + 10 * kMinute, "connection refused").ok());
-  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 2 * kMinute, 10)), (std::vector<uint64_t>{2, 3}));
-  ASSERT_TRUE(store_->RescheduleAlert(1, kT0 + 20 * kMinute, "HTTP 503").ok());
+  ASSERT_TRUE(store_->outbox().RescheduleAlert(1, kT0 + 10 * kMinute, "connection refused").ok());
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(kT0 + 2 * kMinute, 10)), (std::vector<uint64_t>{2, 3}));
+  ASSERT_TRUE(store_->outbox().RescheduleAlert(1, kT0 + 20 * kMinute, "HTTP 503").ok());
   Reopen();
-  EXPECT_EQ(Ids(store_->DueAlerts(kT0 + 19 * kMinute, 10)), (std::vector<uint64_t>{2, 3}));
-  auto due = store_->DueAlerts(kT0 + 20 * kMinute, 10);
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(kT0 + 19 * kMinute, 10)), (std::vector<uint64_t>{2, 3}));
+  auto due = store_->outbox().DueAlerts(kT0 + 20 * kMinute, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 3, 1}));
   EXPECT_EQ((*due)[2].due_us, kT0 + 20 * kMinute);
   EXPECT_EQ((*due)[2].attempts, 2u);
   EXPECT_EQ((*due)[2].last_error, "HTTP 503");
   // A rescheduled alert, once delivered, leaves no entry anywhere but the sent marker.
-  ASSERT_TRUE(store_->MarkAlertSent(1, kT0 + 21 * kMinute).ok());
-  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{2, 3}));
+  ASSERT_TRUE(store_->outbox().MarkAlertSent(1, kT0 + 21 * kMinute).ok());
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{2, 3}));
   store_.reset();
   auto dump = DumpFamilies(dir_.db_path());
   EXPECT_EQ(dump["outbox"].size(), 2u);
@@ -114,36 +115,36 @@ TEST_F(AlertsTest, RescheduleCountsTheAttemptAndMovesTheDueTime) {
 }
 
 TEST_F(AlertsTest, FailedAlertsWaitUntilRequeuedThenStartAfresh) {
-  ASSERT_TRUE(store_->RescheduleAlert(3, kT0 + 3 * kMinute, "timeout").ok());
-  ASSERT_TRUE(store_->MarkAlertFailed(3, "gave up after 1 attempt").ok());
-  ASSERT_TRUE(store_->MarkAlertFailed(1, "bad webhook URL").ok());
-  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), std::vector<uint64_t>{2});
-  EXPECT_EQ(store_->MarkAlertFailed(1, "again").code(), Status::Code::kNotFound);
+  ASSERT_TRUE(store_->outbox().RescheduleAlert(3, kT0 + 3 * kMinute, "timeout").ok());
+  ASSERT_TRUE(store_->outbox().MarkAlertFailed(3, "gave up after 1 attempt").ok());
+  ASSERT_TRUE(store_->outbox().MarkAlertFailed(1, "bad webhook URL").ok());
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(INT64_MAX, 10)), std::vector<uint64_t>{2});
+  EXPECT_EQ(store_->outbox().MarkAlertFailed(1, "again").code(), Status::Code::kNotFound);
   Reopen();
-  auto failed = store_->FailedAlerts(10);
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_EQ(Ids(failed), (std::vector<uint64_t>{1, 3}));
   EXPECT_EQ((*failed)[0].state, OutboxEntry::State::kFailed);
   EXPECT_EQ((*failed)[0].last_error, "bad webhook URL");
   EXPECT_EQ((*failed)[1].attempts, 1u);
   EXPECT_EQ((*failed)[1].last_error, "gave up after 1 attempt");
-  EXPECT_EQ(Ids(store_->FailedAlerts(1)), std::vector<uint64_t>{1});
+  EXPECT_EQ(Ids(store_->outbox().FailedAlerts(1)), std::vector<uint64_t>{1});
 
   const int64_t now = kT0 + 60 * kMinute;
-  auto requeued = store_->RequeueFailedAlerts(now);
+  auto requeued = store_->outbox().RequeueFailedAlerts(now);
   ASSERT_TRUE(requeued.ok()) << requeued.status().message();
   EXPECT_EQ(*requeued, 2);
-  EXPECT_TRUE(Ids(store_->FailedAlerts(10)).empty());
-  EXPECT_EQ(*store_->RequeueFailedAlerts(now), 0);
-  EXPECT_EQ(Ids(store_->DueAlerts(now - 1, 10)), std::vector<uint64_t>{2});
-  auto due = store_->DueAlerts(now, 10);
+  EXPECT_TRUE(Ids(store_->outbox().FailedAlerts(10)).empty());
+  EXPECT_EQ(*store_->outbox().RequeueFailedAlerts(now), 0);
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(now - 1, 10)), std::vector<uint64_t>{2});
+  auto due = store_->outbox().DueAlerts(now, 10);
   ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 1, 3}));
   EXPECT_EQ((*due)[2].attempts, 0u);
   EXPECT_EQ((*due)[2].due_us, now);
   // A requeued alert can be rescheduled and sent like any other.
-  ASSERT_TRUE(store_->RescheduleAlert(3, now + kMinute, "timeout").ok());
-  ASSERT_TRUE(store_->MarkAlertSent(3, now + kMinute).ok());
-  EXPECT_TRUE(*store_->IsAlertSent(3));
-  EXPECT_EQ(Ids(store_->DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{2, 1}));
+  ASSERT_TRUE(store_->outbox().RescheduleAlert(3, now + kMinute, "timeout").ok());
+  ASSERT_TRUE(store_->outbox().MarkAlertSent(3, now + kMinute).ok());
+  EXPECT_TRUE(*store_->outbox().IsAlertSent(3));
+  EXPECT_EQ(Ids(store_->outbox().DueAlerts(INT64_MAX, 10)), (std::vector<uint64_t>{2, 1}));
 }
 
 ChannelDelivery Channel(const std::string& key, ChannelDelivery::State state, uint32_t attempts,
@@ -155,33 +156,33 @@ TEST_F(AlertsTest, ChannelStatesAreRecordedInPlaceAndKeptThroughRescheduleFailur
   using State = ChannelDelivery::State;
   const ChannelDelivery email = Channel("email", State::kSent, 0, "", kT0);
   ChannelDelivery webhook = Channel("webhook", State::kPending, 1, "HTTP 500", kT0 + kMinute);
-  ASSERT_TRUE(store_->RecordAlertChannel(1, email).ok());
-  ASSERT_TRUE(store_->RecordAlertChannel(1, webhook).ok());
+  ASSERT_TRUE(store_->outbox().RecordAlertChannel(1, email).ok());
+  ASSERT_TRUE(store_->outbox().RecordAlertChannel(1, webhook).ok());
   webhook.attempts = 2;  // a later outcome of the same channel replaces the earlier one
-  ASSERT_TRUE(store_->RecordAlertChannel(1, webhook).ok());
-  auto due = store_->DueAlerts(kT0, 10);
+  ASSERT_TRUE(store_->outbox().RecordAlertChannel(1, webhook).ok());
+  auto due = store_->outbox().DueAlerts(kT0, 10);
   ASSERT_EQ(Ids(due), std::vector<uint64_t>{1}) << "recording does not move the entry";
   EXPECT_EQ((*due)[0].channels, (std::vector<ChannelDelivery>{email, webhook}));
 
-  ASSERT_TRUE(store_->RescheduleAlert(1, kT0 + 5 * kMinute, "webhook: HTTP 500").ok());
+  ASSERT_TRUE(store_->outbox().RescheduleAlert(1, kT0 + 5 * kMinute, "webhook: HTTP 500").ok());
   Reopen();
-  due = store_->DueAlerts(kT0 + 5 * kMinute, 10);
+  due = store_->outbox().DueAlerts(kT0 + 5 * kMinute, 10);
   ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 3, 1}));
   EXPECT_EQ((*due)[2].channels, (std::vector<ChannelDelivery>{email, webhook}));
   webhook = Channel("webhook", State::kFailed, 3, "HTTP 500", kT0 + 5 * kMinute);
-  ASSERT_TRUE(store_->RecordAlertChannel(1, webhook).ok());
-  ASSERT_TRUE(store_->MarkAlertFailed(1, "webhook: HTTP 500").ok());
-  auto failed = store_->FailedAlerts(10);
+  ASSERT_TRUE(store_->outbox().RecordAlertChannel(1, webhook).ok());
+  ASSERT_TRUE(store_->outbox().MarkAlertFailed(1, "webhook: HTTP 500").ok());
+  auto failed = store_->outbox().FailedAlerts(10);
   ASSERT_EQ(Ids(failed), std::vector<uint64_t>{1});
   EXPECT_EQ((*failed)[0].channels, (std::vector<ChannelDelivery>{email, webhook}));
   // Only a pending entry takes a channel's outcome.
-  EXPECT_EQ(store_->RecordAlertChannel(1, email).code(), Status::Code::kNotFound);
-  EXPECT_EQ(store_->RecordAlertChannel(99, email).code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->outbox().RecordAlertChannel(1, email).code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->outbox().RecordAlertChannel(99, email).code(), Status::Code::kNotFound);
 
   // --retry: the failed channel starts afresh, the sent one stays sent (it is never repeated).
   const int64_t now = kT0 + 60 * kMinute;
-  ASSERT_EQ(*store_->RequeueFailedAlerts(now), 1);
-  due = store_->DueAlerts(now, 10);
+  ASSERT_EQ(*store_->outbox().RequeueFailedAlerts(now), 1);
+  due = store_->outbox().DueAlerts(now, 10);
   ASSERT_EQ(Ids(due), (std::vector<uint64_t>{2, 3, 1}));
   EXPECT_EQ((*due)[2].channels,
             (std::vector<ChannelDelivery>{
@@ -216,26 +217,27 @@ TEST(AlertRecordTest, RecordsFromBeforeChannelStatesReadWithNoneSoEveryChannelIs
 }
 
 TEST_F(AlertsTest, GetMentionReadsOneMentionWithItsStory) {
-  auto mention = store_->GetMention(2);
+  auto mention = store_->reader().GetMention(2);
   ASSERT_TRUE(mention.ok() && mention->has_value());
   EXPECT_EQ((*mention)->url, "https://a.kz/1");
   EXPECT_EQ((*mention)->rule_id, "zh");
   EXPECT_EQ((*mention)->found_at_us, kT0 + kMinute);
   EXPECT_EQ((*mention)->story_id, (*mention)->doc_id);
-  EXPECT_FALSE(store_->GetMention(99)->has_value());
+  EXPECT_FALSE(store_->reader().GetMention(99)->has_value());
 }
 
 TEST_F(AlertsTest, ReadOnlyOpenReadsAlertsButRefusesToChangeThem) {
-  ASSERT_TRUE(store_->MarkAlertFailed(1, "bad").ok());
-  ASSERT_TRUE(store_->MarkAlertSent(2, kT0).ok());
+  ASSERT_TRUE(store_->outbox().MarkAlertFailed(1, "bad").ok());
+  ASSERT_TRUE(store_->outbox().MarkAlertSent(2, kT0).ok());
   auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
   ASSERT_NE(reader, nullptr);
-  EXPECT_TRUE(*reader->IsAlertSent(2));
-  EXPECT_EQ(Ids(reader->FailedAlerts(10)), std::vector<uint64_t>{1});
-  EXPECT_EQ(Ids(reader->DueAlerts(INT64_MAX, 10)), std::vector<uint64_t>{3});
-  EXPECT_EQ(reader->MarkAlertSent(3, kT0).code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(reader->RescheduleAlert(3, kT0, "x").code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(reader->RequeueFailedAlerts(kT0).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(*reader->outbox().IsAlertSent(2));
+  EXPECT_EQ(Ids(reader->outbox().FailedAlerts(10)), std::vector<uint64_t>{1});
+  EXPECT_EQ(Ids(reader->outbox().DueAlerts(INT64_MAX, 10)), std::vector<uint64_t>{3});
+  EXPECT_EQ(reader->outbox().MarkAlertSent(3, kT0).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->outbox().RescheduleAlert(3, kT0, "x").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->outbox().RequeueFailedAlerts(kT0).status().code(),
+            Status::Code::kInvalidArgument);
 }
 
 }  // namespace

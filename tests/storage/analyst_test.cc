@@ -60,7 +60,7 @@ class AnalystTest : public ::testing::Test {
   }
   void Put(PageInput page, const std::string& site) {
     page.site_id = site;
-    auto result = store_->PutPage(page);
+    auto result = store_->writer().PutPage(page);
     ASSERT_TRUE(result.ok()) << result.status().message();
   }
 
@@ -69,7 +69,7 @@ class AnalystTest : public ::testing::Test {
 };
 
 TEST_F(AnalystTest, MentionsCarryTheirStoryAndAStoryListsItsMentions) {
-  auto all = store_->Mentions(MentionQuery{});
+  auto all = store_->reader().Mentions(MentionQuery{});
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(MentionIds(*all), (std::vector<uint64_t>{4, 3, 2, 1}));
   EXPECT_EQ((*all)[0].story_id, 3u);
@@ -78,24 +78,24 @@ TEST_F(AnalystTest, MentionsCarryTheirStoryAndAStoryListsItsMentions) {
 
   MentionQuery story;
   story.story_id = 1;
-  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3, 2, 1}));
+  EXPECT_EQ(MentionIds(*store_->reader().Mentions(story)), (std::vector<uint64_t>{3, 2, 1}));
   story.rule_id = "zh";
-  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3, 1}));
+  EXPECT_EQ(MentionIds(*store_->reader().Mentions(story)), (std::vector<uint64_t>{3, 1}));
   story.site_id = "a";
-  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(MentionIds(*store_->reader().Mentions(story)), (std::vector<uint64_t>{1}));
   story = MentionQuery{};
   story.story_id = 1;
   story.since_us = kT0 + 1;
-  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(MentionIds(*store_->reader().Mentions(story)), (std::vector<uint64_t>{3}));
   story.since_us.reset();
   story.limit = 1;
-  EXPECT_EQ(MentionIds(*store_->Mentions(story)), (std::vector<uint64_t>{3}));
+  EXPECT_EQ(MentionIds(*store_->reader().Mentions(story)), (std::vector<uint64_t>{3}));
   story.story_id = 77;
-  EXPECT_TRUE(store_->Mentions(story)->empty());
+  EXPECT_TRUE(store_->reader().Mentions(story)->empty());
 }
 
 TEST_F(AnalystTest, StoriesNewestFirstWithEverySiteAndUrl) {
-  auto stories = store_->Stories(std::nullopt, 10);
+  auto stories = store_->reader().Stories(std::nullopt, 10);
   ASSERT_TRUE(stories.ok()) << stories.status().message();
   ASSERT_EQ(stories->size(), 2u);
   EXPECT_EQ((*stories)[0].id, 3u);
@@ -114,101 +114,51 @@ TEST_F(AnalystTest, StoriesNewestFirstWithEverySiteAndUrl) {
       << "an exact reprint keeps the site it was found on";
   EXPECT_EQ(strike.members[0].site_id, "b");
   EXPECT_EQ(strike.members[0].url, "https://b.kz/1");
-  auto first_only = store_->Stories(std::nullopt, 10, 1);
+  auto first_only = store_->reader().Stories(std::nullopt, 10, 1);
   ASSERT_TRUE(first_only.ok());
   EXPECT_EQ((*first_only)[1].members.size(), 1u);
   EXPECT_EQ((*first_only)[1].next_before, 2u) << "older documents follow below doc 2";
 
-  EXPECT_EQ(store_->Stories(kT0 + 1, 10)->size(), 1u);
-  EXPECT_EQ(store_->Stories(kT0, 10)->size(), 2u);
-  EXPECT_EQ(store_->Stories(std::nullopt, 1)->size(), 1u);
-  EXPECT_TRUE(store_->StoryMembers(99, 10)->members.empty());
-  EXPECT_EQ(store_->StoryMembers(99, 10)->total_documents, 0u);
-}
-
-TEST_F(AnalystTest, IndexesMissingFromAnOlderStoreAreBuiltOnReadWriteOpen) {
-  store_.reset();
-  {  // Remove the index and its marker, as in a store written by an earlier kuzet.
-    rocksdb::Options options;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir_.db_path(), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.db_path(), descriptors, &handles, &db).ok());
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      if (h->GetName() == "stories") {
-        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
-        for (it->Seek("t"); it->Valid() && it->key().starts_with("t"); it->Next()) {
-          ASSERT_TRUE(db->Delete({}, h, it->key()).ok());
-        }
-      }
-      if (h->GetName() == "meta") {
-        ASSERT_TRUE(db->Delete({}, h, "story_time_index").ok());
-        ASSERT_TRUE(db->Delete({}, h, "rule_id_index").ok());
-      }
-      if (h->GetName() == "mentions_by_rule") {  // the rules' by-id entries
-        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, h));
-        for (it->SeekToFirst(); it->Valid(); it->Next()) {
-          if (it->key().ToStringView().find('\x01') != std::string_view::npos) {
-            ASSERT_TRUE(db->Delete({}, h, it->key()).ok());
-          }
-        }
-      }
-    }
-    for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h);
-    delete db;
-  }
-  {
-    auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
-    EXPECT_TRUE(reader->Stories(std::nullopt, 10)->empty());
-  }
-  store_ = OpenOrDie(dir_.path());
-  auto stories = store_->Stories(std::nullopt, 10);
-  ASSERT_TRUE(stories.ok());
-  ASSERT_EQ(stories->size(), 2u);
-  EXPECT_EQ((*stories)[0].id, 3u);
-  EXPECT_EQ((*stories)[1].id, 1u);
-  EXPECT_EQ((*stories)[1].created_us, kT0);
-  MentionQuery zh;
-  zh.rule_id = "zh";
-  EXPECT_EQ(MentionIds(store_->MentionsAfter(0, zh)->mentions), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ(store_->reader().Stories(kT0 + 1, 10)->size(), 1u);
+  EXPECT_EQ(store_->reader().Stories(kT0, 10)->size(), 2u);
+  EXPECT_EQ(store_->reader().Stories(std::nullopt, 1)->size(), 1u);
+  EXPECT_TRUE(store_->reader().StoryMembers(99, 10)->members.empty());
+  EXPECT_EQ(store_->reader().StoryMembers(99, 10)->total_documents, 0u);
 }
 
 TEST_F(AnalystTest, MentionsAfterACursorOldestFirstWithFilters) {
-  auto after = store_->MentionsAfter(0, MentionQuery{});
+  auto after = store_->reader().MentionsAfter(0, MentionQuery{});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{1, 2, 3, 4}));
   EXPECT_EQ(after->examined_through, 4u);
 
   MentionQuery q;
   q.limit = 2;
-  after = store_->MentionsAfter(1, q);
+  after = store_->reader().MentionsAfter(1, q);
   EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{2, 3}));
   EXPECT_EQ(after->examined_through, 3u) << "4 was not examined: the cursor must not pass it";
 
   q = MentionQuery{};
   q.rule_id = "zh";
-  after = store_->MentionsAfter(1, q);
+  after = store_->reader().MentionsAfter(1, q);
   EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{3}));
   EXPECT_EQ(after->examined_through, 3u) << "the rule's own mentions, read from its index";
   q.site_id = "a";
-  EXPECT_TRUE(store_->MentionsAfter(1, q)->mentions.empty());
+  EXPECT_TRUE(store_->reader().MentionsAfter(1, q)->mentions.empty());
   q = MentionQuery{};
   q.site_id = "a";
-  after = store_->MentionsAfter(1, q);
+  after = store_->reader().MentionsAfter(1, q);
   EXPECT_EQ(MentionIds(after->mentions), (std::vector<uint64_t>{2, 4}));
   EXPECT_EQ(after->examined_through, 4u);
   q.lang = "kk";
-  after = store_->MentionsAfter(0, q);
+  after = store_->reader().MentionsAfter(0, q);
   EXPECT_TRUE(after->mentions.empty());
   EXPECT_EQ(after->examined_through, 4u) << "non-matching mentions are passed over";
 
-  after = store_->MentionsAfter(4, MentionQuery{});
+  after = store_->reader().MentionsAfter(4, MentionQuery{});
   EXPECT_TRUE(after->mentions.empty());
   EXPECT_EQ(after->examined_through, 4u);
-  EXPECT_EQ(*store_->LastMentionId(), 4u);
+  EXPECT_EQ(*store_->reader().LastMentionId(), 4u);
 }
 
 TEST(ReadCursorsTest, CursorsPerUserAndFilterSurviveAndOnlyMoveForward) {
@@ -254,12 +204,12 @@ TEST(ReadCursorsTest, ConcurrentAdvancesOfOneUserLoseNoFilter) {
 }
 
 TEST_F(AnalystTest, DroppingOldTextsKeepsWhatAnalystsCite) {
-  const std::string strike_hash = (*store_->GetDocument(1))->content_hash;
-  auto dropped = store_->DropTextOlderThan(kT0 + 90 * 60'000'000LL);  // 1.5 h
+  const std::string strike_hash = (*store_->reader().GetDocument(1))->content_hash;
+  auto dropped = store_->maintenance().DropTextOlderThan(kT0 + 90 * 60'000'000LL);  // 1.5 h
   ASSERT_TRUE(dropped.ok()) << dropped.status().message();
   EXPECT_EQ(dropped->documents_examined, 3u);
   EXPECT_EQ(dropped->texts_dropped, 2u);
-  auto doc = store_->GetDocument(1);
+  auto doc = store_->reader().GetDocument(1);
   ASSERT_TRUE(doc.ok() && doc->has_value());
   EXPECT_EQ((*doc)->text, "");
   EXPECT_EQ((*doc)->title, kStrikeArticle.substr(0, 24));
@@ -268,17 +218,18 @@ TEST_F(AnalystTest, DroppingOldTextsKeepsWhatAnalystsCite) {
   EXPECT_EQ((*doc)->content_hash, strike_hash);
   ASSERT_EQ((*doc)->mentions.size(), 2u);
   EXPECT_EQ((*doc)->mentions[0].snippet, kStrikeArticle);
-  EXPECT_EQ((*store_->GetDocument(3))->text, kCourtArticle) << "a newer document keeps its text";
-  EXPECT_EQ(store_->DropTextOlderThan(kT0 + 90 * 60'000'000LL)->texts_dropped, 0u);
+  EXPECT_EQ((*store_->reader().GetDocument(3))->text, kCourtArticle)
+      << "a newer document keeps its text";
+  EXPECT_EQ(store_->maintenance().DropTextOlderThan(kT0 + 90 * 60'000'000LL)->texts_dropped, 0u);
 
   // Re-crawling the unchanged page still finds it unchanged: no new document, no mention.
   PageInput again = Page("https://a.kz/1", kStrikeArticle, kT0 + 5 * kHour,
                          {Rule("zh", kStrikeArticle, "Zhanaozen")});
   again.site_id = "a";
-  auto put = store_->PutPage(again);
+  auto put = store_->writer().PutPage(again);
   ASSERT_TRUE(put.ok());
   EXPECT_TRUE(put->unchanged);
-  EXPECT_EQ(*store_->LastMentionId(), 4u);
+  EXPECT_EQ(*store_->reader().LastMentionId(), 4u);
 
   // The blanked texts are gone from the files, not just hidden.
   store_.reset();
@@ -290,8 +241,9 @@ TEST_F(AnalystTest, DroppingOldTextsKeepsWhatAnalystsCite) {
 
 TEST_F(AnalystTest, RetentionNeedsTheWriteLock) {
   auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
-  EXPECT_EQ(reader->DropTextOlderThan(kT0).status().code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(reader->Compact().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->maintenance().DropTextOlderThan(kT0).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(reader->maintenance().Compact().code(), Status::Code::kInvalidArgument);
   auto second = Store::Open(dir_.path());
   EXPECT_EQ(second.status().code(), Status::Code::kUnavailable);
 }

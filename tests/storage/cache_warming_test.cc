@@ -37,21 +37,22 @@ TEST(CacheWarmingTest, NewestEntriesOfEveryRuleAreCachedAfterCompaction) {
     for (int k = 0; k < 3; ++k) {
       mentions.push_back(Rule("rule" + std::to_string((i + k) % kRules), text, "Zhanaozen"));
     }
-    auto put = store.PutPage(Page("https://a.kz/" + std::to_string(i), text,
-                                  kT0 + int64_t{i} * 1'000'000, std::move(mentions)));
+    auto put = store.writer().PutPage(Page("https://a.kz/" + std::to_string(i), text,
+                                           kT0 + int64_t{i} * 1'000'000, std::move(mentions)));
     ASSERT_TRUE(put.ok()) << put.status().message();
   }
   // Flushes every memtable and rewrites every table: no block of the new files is cached yet,
   // until the warmer (run by RocksDB's background thread after the compaction) reads them.
-  ASSERT_TRUE(store.Compact().ok());
-  ASSERT_TRUE(store.WaitForBackgroundWork(10'000).ok());
+  ASSERT_TRUE(store.maintenance().Compact().ok());
+  ASSERT_TRUE(store.maintenance().WaitForBackgroundWork(10'000).ok());
 
   auto newest_of_every_rule = [&] {
     for (int r = 0; r < kRules; ++r) {
       MentionQuery q;
       q.rule_id = "rule" + std::to_string(r);
       q.limit = 20;
-      auto after = store.MentionsAfter(uint64_t{kPages} * 3 - 160, q);  // the last ~20 of R
+      auto after =
+          store.reader().MentionsAfter(uint64_t{kPages} * 3 - 160, q);  // the last ~20 of R
       ASSERT_TRUE(after.ok());
       EXPECT_FALSE(after->mentions.empty());
     }
@@ -66,7 +67,7 @@ TEST(CacheWarmingTest, NewestEntriesOfEveryRuleAreCachedAfterCompaction) {
   const uint64_t old_reads = TableBlocksOf([&] {
                                MentionQuery q;
                                q.rule_id = "rule0";
-                               auto all = store.MentionsAfter(0, q);
+                               auto all = store.reader().MentionsAfter(0, q);
                                ASSERT_TRUE(all.ok());
                                EXPECT_EQ(all->mentions.size(), 100u);  // the default limit
                              }).read;

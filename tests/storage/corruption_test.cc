@@ -48,8 +48,9 @@ void MakeStore(const TempDir& dir) {
     for (int n = 0; n < 20; ++n) {
       std::string text = "Zhanaozen strike report " + std::to_string(n);
       ASSERT_TRUE((*store)
-                      ->PutPage(Page("https://a.kz/" + std::to_string(n), text, kT0 + n,
-                                     {Rule("zhanaozen", text, "Zhanaozen")}))
+                      ->writer()
+                      .PutPage(Page("https://a.kz/" + std::to_string(n), text, kT0 + n,
+                                    {Rule("zhanaozen", text, "Zhanaozen")}))
                       .ok());
     }
   }
@@ -95,6 +96,22 @@ TEST(CorruptionTest, NewerFormatVersionIsRefusedInBothModes) {
     ExpectClearError(store.status(), dir,
                      "format version " + std::to_string(kFormatVersion + 1) +
                          ", newer than this kuzet understands");
+  }
+}
+
+// Format 1 lived in development builds only (storage/FORMAT.md, *Versions*): refused, not
+// migrated, with what to do.
+TEST(CorruptionTest, DevelopmentFormatOneIsRefusedInBothModes) {
+  TempDir dir;
+  MakeStore(dir);
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    std::string version = {0, 0, 0, 1};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  for (Store::Mode mode : {Store::Mode::kReadWrite, Store::Mode::kReadOnly}) {
+    auto store = Store::Open(dir.path(), mode);
+    ASSERT_FALSE(store.ok());
+    ExpectClearError(store.status(), dir, "format version 1, from a development build");
   }
 }
 
@@ -153,11 +170,11 @@ TEST(CorruptionTest, GarbageInADataBlockFailsTheReadsThatTouchIt) {
     ExpectClearError(store.status(), dir, "Corruption");
     return;
   }
-  auto mentions = (*store)->Mentions({});
+  auto mentions = (*store)->reader().Mentions({});
   ASSERT_FALSE(mentions.ok()) << "read " << mentions->size() << " mentions from damaged tables";
   EXPECT_EQ(mentions.status().code(), Status::Code::kCorruption);
   ExpectClearError(mentions.status(), dir, "Corruption");
-  auto url = (*store)->GetUrl("https://a.kz/3");
+  auto url = (*store)->reader().GetUrl("https://a.kz/3");
   ASSERT_FALSE(url.ok());
   ExpectClearError(url.status(), dir, "Corruption");
 }
@@ -172,17 +189,17 @@ TEST(CorruptionTest, MalformedRecordsAreCorruptionErrorsNotCrashes) {
   });
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().message();
-  auto doc = (*store)->GetDocument(1);
+  auto doc = (*store)->reader().GetDocument(1);
   ASSERT_FALSE(doc.ok());
   ExpectClearError(doc.status(), dir, "document 1 is malformed");
-  auto url = (*store)->GetUrl("https://a.kz/2");
+  auto url = (*store)->reader().GetUrl("https://a.kz/2");
   ASSERT_FALSE(url.ok());
   ExpectClearError(url.status(), dir, "URL state of https://a.kz/2 is malformed");
-  auto mentions = (*store)->Mentions({});
+  auto mentions = (*store)->reader().Mentions({});
   ASSERT_FALSE(mentions.ok());
   ExpectClearError(mentions.status(), dir, "mention 3 is malformed");
   // Writing over a malformed URL state is refused too, rather than losing what it held.
-  auto put = (*store)->PutPage(Page("https://a.kz/2", "new text", kT0));
+  auto put = (*store)->writer().PutPage(Page("https://a.kz/2", "new text", kT0));
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.status().code(), Status::Code::kCorruption);
 }
@@ -240,7 +257,7 @@ TEST(CorruptionTest, MissingCurrentFileIsReportedAsDamageWithTheWayBack) {
   std::ofstream(dir.db_path() + "/CURRENT") << manifest << "\n";
   store = Store::Open(dir.path(), Store::Mode::kReadOnly);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  EXPECT_EQ(*(*store)->LastMentionId(), 20u);
+  EXPECT_EQ(*(*store)->reader().LastMentionId(), 20u);
 }
 
 TEST(CorruptionTest, OnlyAnAbsentStoreSaysToRunACrawlFirst) {

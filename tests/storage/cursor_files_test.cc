@@ -27,10 +27,10 @@ constexpr int kRules = 4;
 void PutPages(Store& store, int first, int last) {
   for (int i = first; i < last; ++i) {
     const std::string text = "Report " + std::to_string(i) + " on the Zhanaozen strike trial.";
-    auto put =
-        store.PutPage(Page("https://a.kz/" + std::to_string(i), text, kT0 + int64_t{i} * 1'000'000,
-                           {Rule("rule" + std::to_string(i % kRules), text, "Zhanaozen"),
-                            Rule("rule" + std::to_string((i + 1) % kRules), text, "Zhanaozen")}));
+    auto put = store.writer().PutPage(
+        Page("https://a.kz/" + std::to_string(i), text, kT0 + int64_t{i} * 1'000'000,
+             {Rule("rule" + std::to_string(i % kRules), text, "Zhanaozen"),
+              Rule("rule" + std::to_string((i + 1) % kRules), text, "Zhanaozen")}));
     ASSERT_TRUE(put.ok()) << put.status().message();
   }
 }
@@ -54,7 +54,8 @@ std::vector<uint64_t> NewFor(Store& store, const std::string& rule, uint64_t aft
   q.rule_id = rule;
   q.limit = 1000;
   std::optional<Result<MentionsAfterResult>> after;
-  const TableBlocks blocks = TableBlocksOf([&] { after = store.MentionsAfter(after_id, q); });
+  const TableBlocks blocks =
+      TableBlocksOf([&] { after = store.reader().MentionsAfter(after_id, q); });
   if (table_blocks != nullptr) *table_blocks = blocks.read + blocks.cached;
   EXPECT_TRUE(after->ok());
   std::vector<uint64_t> ids;
@@ -69,9 +70,9 @@ TEST(CursorFilesTest, NewMentionsAreReadWithoutTouchingFilesOfOlderOnes) {
   auto opened = Store::Open(dir.path(), Store::Mode::kReadWrite);
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   Store& store = **opened;
-  PutPages(store, 0, 300);            // mentions 1..600, two per page
-  ASSERT_TRUE(store.Compact().ok());  // all of them in table files now
-  PutPages(store, 300, 310);          // mentions 601..620, in the memtable
+  PutPages(store, 0, 300);                          // mentions 1..600, two per page
+  ASSERT_TRUE(store.maintenance().Compact().ok());  // all of them in table files now
+  PutPages(store, 300, 310);                        // mentions 601..620, in the memtable
 
   // The analyst looked last at mention 600: the new ones are among 601..620.
   uint64_t table_blocks = 0;

@@ -74,7 +74,7 @@ TEST(DiskFullTest, WritesPauseWithAClearErrorAndResumeWhenSpaceReturnsLosingNoth
   int acknowledged = 0;
   Status refused;
   for (int n = 0; n < 5000; ++n) {
-    auto put = (*store)->PutPage(NumberedPage(n));
+    auto put = (*store)->writer().PutPage(NumberedPage(n));
     if (!put.ok()) {
       refused = put.status();
       break;
@@ -90,7 +90,7 @@ TEST(DiskFullTest, WritesPauseWithAClearErrorAndResumeWhenSpaceReturnsLosingNoth
 
   // While the disk is full: every write is refused, resuming fails, nothing aborts.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    EXPECT_FALSE((*store)->PutPage(NumberedPage(acknowledged)).ok());
+    EXPECT_FALSE((*store)->writer().PutPage(NumberedPage(acknowledged)).ok());
     EXPECT_EQ((*store)->ResumeWrites().kind, StorageFault::Kind::kDiskFull);
   }
 
@@ -100,7 +100,7 @@ TEST(DiskFullTest, WritesPauseWithAClearErrorAndResumeWhenSpaceReturnsLosingNoth
   EXPECT_TRUE((*store)->Fault().ok());
   const int total = acknowledged + 20;
   for (int n = acknowledged; n < total; ++n) {
-    auto put = (*store)->PutPage(NumberedPage(n));
+    auto put = (*store)->writer().PutPage(NumberedPage(n));
     ASSERT_TRUE(put.ok()) << put.status().message();
     EXPECT_EQ(put->new_mentions, 1);
   }
@@ -108,9 +108,9 @@ TEST(DiskFullTest, WritesPauseWithAClearErrorAndResumeWhenSpaceReturnsLosingNoth
 
   auto reopened = Store::Open(data_dir);
   ASSERT_TRUE(reopened.ok()) << reopened.status().message();
-  EXPECT_EQ(*(*reopened)->LastMentionId(), static_cast<uint64_t>(total));
+  EXPECT_EQ(*(*reopened)->reader().LastMentionId(), static_cast<uint64_t>(total));
   for (int n = 0; n < total; ++n) {
-    auto url = (*reopened)->GetUrl("https://a.kz/" + std::to_string(n));
+    auto url = (*reopened)->reader().GetUrl("https://a.kz/" + std::to_string(n));
     ASSERT_TRUE(url.ok() && url->has_value() && (*url)->doc_id != 0) << "page " << n;
   }
 }
@@ -127,7 +127,7 @@ TEST(DiskFullTest, OpeningOnAFullDiskFailsClearlyAndLosesNothing) {
   {
     auto store = Store::Open(data_dir);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    for (int n = 0; n < kPages; ++n) ASSERT_TRUE((*store)->PutPage(NumberedPage(n)).ok());
+    for (int n = 0; n < kPages; ++n) ASSERT_TRUE((*store)->writer().PutPage(NumberedPage(n)).ok());
   }
   disk.Fill(0);
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -139,7 +139,7 @@ TEST(DiskFullTest, OpeningOnAFullDiskFailsClearlyAndLosesNothing) {
   disk.Free();
   auto store = Store::Open(data_dir);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  EXPECT_EQ(*(*store)->LastMentionId(), static_cast<uint64_t>(kPages));
+  EXPECT_EQ(*(*store)->reader().LastMentionId(), static_cast<uint64_t>(kPages));
 }
 
 }  // namespace

@@ -83,11 +83,11 @@ TEST(IoErrorTest, FailingWritesAreAFatalFaultAndLoseNothingAcknowledged) {
     options.env = &env;
     auto store = Store::Open(dir.path(), Store::Mode::kReadWrite, options);
     ASSERT_TRUE(store.ok()) << store.status().message();
-    for (int n = 0; n < kPages; ++n) ASSERT_TRUE((*store)->PutPage(NumberedPage(n)).ok());
+    for (int n = 0; n < kPages; ++n) ASSERT_TRUE((*store)->writer().PutPage(NumberedPage(n)).ok());
     EXPECT_TRUE((*store)->Fault().ok());
 
     env.fail = true;
-    auto put = (*store)->PutPage(NumberedPage(kPages));
+    auto put = (*store)->writer().PutPage(NumberedPage(kPages));
     ASSERT_FALSE(put.ok());
     EXPECT_EQ(put.status().code(), Status::Code::kIOError) << put.status().message();
     StorageFault fault = (*store)->Fault();
@@ -95,7 +95,7 @@ TEST(IoErrorTest, FailingWritesAreAFatalFaultAndLoseNothingAcknowledged) {
     EXPECT_NE(fault.message.find(dir.db_path()), std::string::npos) << fault.message;
     EXPECT_NE(fault.message.find("the disk controller reported an error"), std::string::npos)
         << fault.message;
-    EXPECT_FALSE((*store)->PutPage(NumberedPage(kPages)).ok());
+    EXPECT_FALSE((*store)->writer().PutPage(NumberedPage(kPages)).ok());
     EXPECT_EQ((*store)->ResumeWrites().kind, StorageFault::Kind::kFatal);
 
     env.fail = false;  // the disk answers again: the fault stays until the store is reopened
@@ -105,8 +105,8 @@ TEST(IoErrorTest, FailingWritesAreAFatalFaultAndLoseNothingAcknowledged) {
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().message();
   EXPECT_TRUE((*store)->Fault().ok());
-  EXPECT_EQ(*(*store)->LastMentionId(), static_cast<uint64_t>(kPages));
-  EXPECT_TRUE((*store)->PutPage(NumberedPage(kPages)).ok());
+  EXPECT_EQ(*(*store)->reader().LastMentionId(), static_cast<uint64_t>(kPages));
+  EXPECT_TRUE((*store)->writer().PutPage(NumberedPage(kPages)).ok());
 }
 
 }  // namespace

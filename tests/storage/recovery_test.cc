@@ -45,7 +45,7 @@ PageInput NumberedPage(int n) {
   auto store = Store::Open(dir);
   if (!store.ok()) _exit(2);
   for (int n = first;; ++n) {
-    auto put = (*store)->PutPage(NumberedPage(n));
+    auto put = (*store)->writer().PutPage(NumberedPage(n));
     if (!put.ok() || put->new_mentions != n % 4 + 1) _exit(3);
     if (write(report, &n, sizeof n) != sizeof n) _exit(4);
   }
@@ -96,9 +96,9 @@ TEST(RecoveryTest, KilledWriterLosesNoAcknowledgedPageAndLeavesNoPartialOne) {
       auto store = Store::Open(dir.path());
       ASSERT_TRUE(store.ok()) << "round " << round << ": " << store.status().message();
       for (int page : acknowledged) {
-        auto url = (*store)->GetUrl(NumberedPage(page).url);
+        auto url = (*store)->reader().GetUrl(NumberedPage(page).url);
         ASSERT_TRUE(url.ok() && url->has_value()) << "page " << page << " lost";
-        auto doc = (*store)->GetDocument((*url)->doc_id);
+        auto doc = (*store)->reader().GetDocument((*url)->doc_id);
         ASSERT_TRUE(doc.ok() && doc->has_value());
         EXPECT_EQ((*doc)->mentions.size(), static_cast<size_t>(page % 4 + 1)) << "page " << page;
       }

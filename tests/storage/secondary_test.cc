@@ -29,7 +29,7 @@ PageInput MentioningPage(int n) {
 size_t CountMentions(const Store& store) {
   MentionQuery all;
   all.limit = 1000;
-  auto mentions = store.Mentions(all);
+  auto mentions = store.reader().Mentions(all);
   EXPECT_TRUE(mentions.ok()) << mentions.status().message();
   return mentions.ok() ? mentions->size() : 0;
 }
@@ -38,26 +38,26 @@ TEST(SecondaryTest, ReadOnlyStoreSeesEarlierWritesAndLaterOnesAfterCatchUp) {
   TempDir dir;
   auto writer = Store::Open(dir.path());
   ASSERT_TRUE(writer.ok()) << writer.status().message();
-  for (int n = 0; n < 3; ++n) ASSERT_TRUE((*writer)->PutPage(MentioningPage(n)).ok());
+  for (int n = 0; n < 3; ++n) ASSERT_TRUE((*writer)->writer().PutPage(MentioningPage(n)).ok());
 
   auto reader = Store::Open(dir.path(), Store::Mode::kReadOnly);
   ASSERT_TRUE(reader.ok()) << reader.status().message();
   EXPECT_EQ(CountMentions(**reader), 3u);
-  auto url = (*reader)->GetUrl("https://a.kz/1");
+  auto url = (*reader)->reader().GetUrl("https://a.kz/1");
   ASSERT_TRUE(url.ok() && url->has_value());
-  auto doc = (*reader)->GetDocument((*url)->doc_id);
+  auto doc = (*reader)->reader().GetDocument((*url)->doc_id);
   ASSERT_TRUE(doc.ok() && doc->has_value());
   EXPECT_EQ((*doc)->mentions.size(), 1u);
 
-  for (int n = 3; n < 5; ++n) ASSERT_TRUE((*writer)->PutPage(MentioningPage(n)).ok());
+  for (int n = 3; n < 5; ++n) ASSERT_TRUE((*writer)->writer().PutPage(MentioningPage(n)).ok());
   EXPECT_EQ(CountMentions(**reader), 3u) << "a secondary moves only when told to";
-  ASSERT_TRUE((*reader)->CatchUp().ok());
+  ASSERT_TRUE((*reader)->reader().CatchUp().ok());
   EXPECT_EQ(CountMentions(**reader), 5u);
 
-  auto refused = (*reader)->PutPage(MentioningPage(9));
+  auto refused = (*reader)->writer().PutPage(MentioningPage(9));
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("read-only"), std::string::npos);
-  EXPECT_FALSE((*reader)->RecordFetch("https://a.kz/9", 200, kT0, "", "").ok());
+  EXPECT_FALSE((*reader)->writer().RecordFetch("https://a.kz/9", 200, kT0, "", "").ok());
 }
 
 // The writer child: stores pages 0-3, says so, waits for a go, stores 4-7, says so, waits, exits.
@@ -71,7 +71,7 @@ const bool kIsWriterChild = [] {
     char go;
     for (int round = 0; round < 2; ++round) {
       for (int n = round * 4; n < round * 4 + 4; ++n) {
-        if (!(*writer)->PutPage(MentioningPage(n)).ok()) _exit(3);
+        if (!(*writer)->writer().PutPage(MentioningPage(n)).ok()) _exit(3);
       }
       if (write(to_parent, "w", 1) != 1 || read(from_parent, &go, 1) != 1) _exit(4);
     }
@@ -99,14 +99,14 @@ TEST(SecondaryTest, ReadsWhileAnotherProcessHoldsTheStoreReadWrite) {
 
   ASSERT_EQ(write(to_child[1], "g", 1), 1);
   ASSERT_EQ(read(to_parent[0], &done, 1), 1);
-  ASSERT_TRUE((*reader)->CatchUp().ok());
+  ASSERT_TRUE((*reader)->reader().CatchUp().ok());
   EXPECT_EQ(CountMentions(**reader), 8u);
 
   ASSERT_EQ(write(to_child[1], "g", 1), 1);
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer status " << status;
-  ASSERT_TRUE((*reader)->CatchUp().ok());
+  ASSERT_TRUE((*reader)->reader().CatchUp().ok());
   EXPECT_EQ(CountMentions(**reader), 8u);
 }
 

@@ -40,13 +40,13 @@ std::unique_ptr<Store> OpenOrDie(const std::string& dir,
 }
 
 PutPageResult PutOrDie(Store& store, const PageInput& page) {
-  auto result = store.PutPage(page);
+  auto result = store.writer().PutPage(page);
   EXPECT_TRUE(result.ok()) << result.status().message();
   return result.ok() ? *result : PutPageResult{};
 }
 
 std::vector<Mention> QueryOrDie(const Store& store, const MentionQuery& q) {
-  auto result = store.Mentions(q);
+  auto result = store.reader().Mentions(q);
   EXPECT_TRUE(result.ok()) << result.status().message();
   return result.ok() ? *result : std::vector<Mention>{};
 }
@@ -76,7 +76,7 @@ TEST(StoreTest, PutPageRoundTripsEveryFieldOfTheDocumentAndItsMentions) {
   EXPECT_EQ(put.new_mentions, 2);
   ASSERT_NE(put.doc_id, 0u);
 
-  auto doc = store->GetDocument(put.doc_id);
+  auto doc = store->reader().GetDocument(put.doc_id);
   ASSERT_TRUE(doc.ok()) << doc.status().message();
   ASSERT_TRUE(doc->has_value());
   const Document& d = **doc;
@@ -117,7 +117,7 @@ TEST(StoreTest, PutPageRoundTripsEveryFieldOfTheDocumentAndItsMentions) {
   EXPECT_EQ(m.hits[1].begin, 1u);
   EXPECT_EQ(m.hits[1].end, 2u);
 
-  auto url = store->GetUrl(page.url);
+  auto url = store->reader().GetUrl(page.url);
   ASSERT_TRUE(url.ok() && url->has_value());
   EXPECT_EQ((*url)->doc_id, put.doc_id);
   EXPECT_EQ((*url)->last_fetch_us, kT0);
@@ -126,10 +126,10 @@ TEST(StoreTest, PutPageRoundTripsEveryFieldOfTheDocumentAndItsMentions) {
   EXPECT_EQ((*url)->last_modified, page.last_modified);
   EXPECT_EQ((*url)->content_hash, d.content_hash);
 
-  auto missing = store->GetDocument(put.doc_id + 1);
+  auto missing = store->reader().GetDocument(put.doc_id + 1);
   ASSERT_TRUE(missing.ok());
   EXPECT_FALSE(missing->has_value());
-  auto unknown_url = store->GetUrl("https://example.kz/never");
+  auto unknown_url = store->reader().GetUrl("https://example.kz/never");
   ASSERT_TRUE(unknown_url.ok());
   EXPECT_FALSE(unknown_url->has_value());
 }
@@ -159,7 +159,7 @@ TEST(StoreTest, UnchangedPageStoresNothingButItsFetchState) {
       EXPECT_FALSE(put.new_document);
       EXPECT_EQ(put.new_mentions, 0);
     }
-    auto state = store->GetUrl(url);
+    auto state = store->reader().GetUrl(url);
     ASSERT_TRUE(state.ok() && state->has_value());
     EXPECT_EQ((*state)->last_fetch_us, kT0 + kHour);
     EXPECT_EQ((*state)->etag, "\"v2\"");
@@ -202,7 +202,7 @@ TEST(StoreTest, ChangedPageUpdatesTheDocumentAndMentionsEachRuleOnlyOnce) {
   EXPECT_FALSE(third.duplicate);
   EXPECT_EQ(third.new_mentions, 0);
 
-  auto doc = store->GetDocument(first.doc_id);
+  auto doc = store->reader().GetDocument(first.doc_id);
   ASSERT_TRUE(doc.ok() && doc->has_value());
   EXPECT_EQ((*doc)->text, kStrike);
   EXPECT_EQ((*doc)->fetched_at_us, kT0 + 2 * kHour);
@@ -234,14 +234,14 @@ TEST(StoreTest, ExactDuplicateAtAnotherUrlBecomesAUrlOfTheFirstDocument) {
     EXPECT_EQ(dup.duplicate, round == 0);
     EXPECT_EQ(dup.unchanged, round == 1);
   }
-  auto doc = store->GetDocument(original.doc_id);
+  auto doc = store->reader().GetDocument(original.doc_id);
   ASSERT_TRUE(doc.ok() && doc->has_value());
   EXPECT_EQ((*doc)->url, "https://a.kz/1");
   EXPECT_EQ((*doc)->text, kStrike);  // the duplicate never overwrites the original
   EXPECT_EQ((*doc)->duplicate_urls, std::vector<std::string>{"https://b.kz/reprint"});
   EXPECT_EQ((*doc)->duplicate_site_ids, std::vector<std::string>{"other"});
   ASSERT_EQ((*doc)->mentions.size(), 1u);
-  auto state = store->GetUrl("https://b.kz/reprint");
+  auto state = store->reader().GetUrl("https://b.kz/reprint");
   ASSERT_TRUE(state.ok() && state->has_value());
   EXPECT_EQ((*state)->doc_id, original.doc_id);
   EXPECT_EQ(QueryOrDie(*store, {}).size(), 1u);
@@ -253,7 +253,7 @@ TEST(StoreTest, ExactDuplicateAtAnotherUrlBecomesAUrlOfTheFirstDocument) {
   EXPECT_TRUE(split.new_document);
   EXPECT_NE(split.doc_id, original.doc_id);
   EXPECT_EQ(split.new_mentions, 1);
-  auto original_again = store->GetDocument(original.doc_id);
+  auto original_again = store->reader().GetDocument(original.doc_id);
   ASSERT_TRUE(original_again.ok() && original_again->has_value());
   EXPECT_EQ((*original_again)->text, kStrike);
 }
@@ -290,12 +290,12 @@ TEST(StoreTest, NearDuplicateTextsJoinTheStoryOfTheFirstDocument) {
   PutPageResult short_text = PutOrDie(*store, Page("https://a.kz/3", kStrike, kT0 + kHour));
   EXPECT_EQ(short_text.story_id, short_text.doc_id) << "too short to join a story";
 
-  auto members = store->StoryDocuments(first.doc_id);
+  auto members = store->reader().StoryDocuments(first.doc_id);
   ASSERT_TRUE(members.ok()) << members.status().message();
   EXPECT_EQ(*members, (std::vector<uint64_t>{first.doc_id, near.doc_id}));
-  EXPECT_EQ(*store->StoryDocuments(other.doc_id), std::vector<uint64_t>{other.doc_id});
-  EXPECT_TRUE(store->StoryDocuments(999)->empty());
-  auto doc = store->GetDocument(near.doc_id);
+  EXPECT_EQ(*store->reader().StoryDocuments(other.doc_id), std::vector<uint64_t>{other.doc_id});
+  EXPECT_TRUE(store->reader().StoryDocuments(999)->empty());
+  auto doc = store->reader().GetDocument(near.doc_id);
   ASSERT_TRUE(doc.ok() && doc->has_value());
   EXPECT_EQ((*doc)->story_id, first.doc_id);
 
@@ -319,7 +319,6 @@ TEST(StoreTest, NearDuplicateTextsJoinTheStoryOfTheFirstDocument) {
     table_entries += entries.size();
   }
   EXPECT_EQ(table_entries, 3u * kSimHashBlocks) << "three documents have a SimHash";
-  for (const auto& [key, value] : dump["stories"]) EXPECT_NE(key[0], kLegacySimHashTag);
 }
 
 // Six mentions over three hours, two sites, two languages, two rules.
@@ -461,7 +460,7 @@ TEST_F(MentionQueryTest, EachFilterOrderAndLimit) {
 }
 
 TEST_F(MentionQueryTest, EveryNewMentionHasAPendingOutboxEntryDueWhenFound) {
-  auto outbox = store_->Outbox(100);
+  auto outbox = store_->outbox().Pending(100);
   ASSERT_TRUE(outbox.ok()) << outbox.status().message();
   std::vector<Mention> mentions = QueryOrDie(*store_, {});
   ASSERT_EQ(outbox->size(), mentions.size());
@@ -475,8 +474,8 @@ TEST_F(MentionQueryTest, EveryNewMentionHasAPendingOutboxEntryDueWhenFound) {
   }
   // A page that adds no mention adds no alert.
   PutOrDie(*store_, Page("https://c.kz/1", "Weather in Aktau is sunny.", kT0 + 4 * kHour));
-  EXPECT_EQ(store_->Outbox(100)->size(), mentions.size());
-  EXPECT_EQ(store_->Outbox(2)->size(), 2u);
+  EXPECT_EQ(store_->outbox().Pending(100)->size(), mentions.size());
+  EXPECT_EQ(store_->outbox().Pending(2)->size(), 2u);
 }
 
 // The crawler may call from several threads; two threads storing the same page race for one
@@ -492,8 +491,9 @@ TEST(StoreTest, ConcurrentWritersStoreEachMentionOnceWithUniqueIds) {
       for (int n = 0; n < kPages; ++n) {
         int page = (n + t * 7) % kPages;  // every thread writes every page, in its own order
         std::string text = kStrike + " Page " + std::to_string(page) + ".";
-        auto put = store->PutPage(Page("https://a.kz/" + std::to_string(page), text, kT0 + page,
-                                       {Rule("zhanaozen", text, "Zhanaozen")}));
+        auto put =
+            store->writer().PutPage(Page("https://a.kz/" + std::to_string(page), text, kT0 + page,
+                                         {Rule("zhanaozen", text, "Zhanaozen")}));
         if (put.ok()) new_mentions += put->new_mentions;
       }
     });
@@ -508,7 +508,7 @@ TEST(StoreTest, ConcurrentWritersStoreEachMentionOnceWithUniqueIds) {
   for (const Mention& m : mentions) ids.insert(m.id), docs.insert(m.doc_id);
   EXPECT_EQ(ids.size(), static_cast<size_t>(kPages));
   EXPECT_EQ(docs.size(), static_cast<size_t>(kPages));
-  EXPECT_EQ(store->Outbox(1000)->size(), static_cast<size_t>(kPages));
+  EXPECT_EQ(store->outbox().Pending(1000)->size(), static_cast<size_t>(kPages));
 }
 
 TEST(StoreTest, IdsContinueAfterReopenAndDataPersists) {
@@ -536,9 +536,10 @@ TEST(StoreTest, RecordFetchKeepsTheDocumentAndContentHash) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());
   PutPageResult put = PutOrDie(*store, Page("https://a.kz/1", kStrike, kT0));
-  ASSERT_TRUE(store->RecordFetch("https://a.kz/1", 304, kT0 + kHour, "\"e\"", "yesterday").ok());
-  ASSERT_TRUE(store->RecordFetch("https://a.kz/front", 200, kT0, "", "").ok());
-  auto state = store->GetUrl("https://a.kz/1");
+  ASSERT_TRUE(
+      store->writer().RecordFetch("https://a.kz/1", 304, kT0 + kHour, "\"e\"", "yesterday").ok());
+  ASSERT_TRUE(store->writer().RecordFetch("https://a.kz/front", 200, kT0, "", "").ok());
+  auto state = store->reader().GetUrl("https://a.kz/1");
   ASSERT_TRUE(state.ok() && state->has_value());
   EXPECT_EQ((*state)->doc_id, put.doc_id);
   EXPECT_EQ((*state)->http_status, 304);
@@ -546,7 +547,7 @@ TEST(StoreTest, RecordFetchKeepsTheDocumentAndContentHash) {
   EXPECT_EQ((*state)->etag, "\"e\"");
   EXPECT_EQ((*state)->last_modified, "yesterday");
   EXPECT_EQ((*state)->content_hash.size(), 64u);
-  auto front = store->GetUrl("https://a.kz/front");
+  auto front = store->reader().GetUrl("https://a.kz/front");
   ASSERT_TRUE(front.ok() && front->has_value());
   EXPECT_EQ((*front)->doc_id, 0u);
   // A URL known only from a fetch gets its document once content comes.
@@ -557,17 +558,18 @@ TEST(StoreTest, RecordFetchKeepsTheDocumentAndContentHash) {
 TEST(StoreTest, InvalidInputIsRefusedWithAMessageNamingTheDataDir) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());
-  auto no_url = store->PutPage(Page("", kStrike, kT0));
+  auto no_url = store->writer().PutPage(Page("", kStrike, kT0));
   ASSERT_FALSE(no_url.ok());
   EXPECT_EQ(no_url.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(no_url.status().message().find(dir.path()), std::string::npos);
   for (const std::string& bad_rule : {std::string(), std::string("a\0b", 3)}) {
-    auto put =
-        store->PutPage(Page("https://a.kz/1", kStrike, kT0, {Rule(bad_rule, kStrike, "Oil")}));
+    auto put = store->writer().PutPage(
+        Page("https://a.kz/1", kStrike, kT0, {Rule(bad_rule, kStrike, "Oil")}));
     ASSERT_FALSE(put.ok());
     EXPECT_EQ(put.status().code(), Status::Code::kInvalidArgument);
   }
-  EXPECT_FALSE(store->GetUrl("https://a.kz/1")->has_value()) << "a refused page left a trace";
+  EXPECT_FALSE(store->reader().GetUrl("https://a.kz/1")->has_value())
+      << "a refused page left a trace";
 }
 
 TEST(StoreTest, SecondWriterIsRefusedWhileTheFirstHoldsTheDir) {

@@ -33,7 +33,7 @@ PageInput NumberedPage(int n) {
 fs::path MakeStoreInItsLog(const TempDir& dir) {
   auto store = Store::Open(dir.path());
   EXPECT_TRUE(store.ok()) << store.status().message();
-  for (int n = 0; n < kPages; ++n) EXPECT_TRUE((*store)->PutPage(NumberedPage(n)).ok());
+  for (int n = 0; n < kPages; ++n) EXPECT_TRUE((*store)->writer().PutPage(NumberedPage(n)).ok());
   store->reset();
   fs::path log;
   for (const auto& entry : fs::directory_iterator(dir.db_path())) {
@@ -51,7 +51,7 @@ void Overwrite(const fs::path& file, uint64_t offset, const std::string& bytes) 
 uint64_t StoredMentions(const std::string& dir) {
   auto store = Store::Open(dir, Store::Mode::kReadOnly);
   EXPECT_TRUE(store.ok()) << store.status().message();
-  return store.ok() ? *(*store)->LastMentionId() : 0;
+  return store.ok() ? *(*store)->reader().LastMentionId() : 0;
 }
 
 TEST(WalCorruptionTest, DamagedRecordRefusesTheOpenNamingTheLogWhatIsAtStakeAndTheRepair) {
@@ -65,8 +65,8 @@ TEST(WalCorruptionTest, DamagedRecordRefusesTheOpenNamingTheLogWhatIsAtStakeAndT
     Overwrite(log, offset, "\xA5\xA5\xA5\xA5");
     for (Store::Mode mode : {Store::Mode::kReadWrite, Store::Mode::kReadOnly}) {
       auto store = Store::Open(dir.path(), mode);
-      ASSERT_FALSE(store.ok()) << "opened, with " << *(*store)->LastMentionId() << " of " << kPages
-                               << " mentions";
+      ASSERT_FALSE(store.ok()) << "opened, with " << *(*store)->reader().LastMentionId() << " of "
+                               << kPages << " mentions";
       const std::string& message = store.status().message();
       EXPECT_EQ(store.status().code(), Status::Code::kCorruption) << message;
       EXPECT_NE(message.find(log.string() + " is damaged at byte"), std::string::npos) << message;
@@ -116,13 +116,13 @@ TEST(WalCorruptionTest, RepairKeepsWritesBeforeTheDamageAndReportsWhatItDropped)
     auto store = Store::Open(dir.path());
     ASSERT_TRUE(store.ok()) << store.status().message();
     for (uint64_t id = 1; id < report->first_mention_id; ++id) {
-      auto mention = (*store)->GetMention(id);
+      auto mention = (*store)->reader().GetMention(id);
       ASSERT_TRUE(mention.ok() && mention->has_value()) << "mention " << id;
     }
-    auto put = (*store)->PutPage(NumberedPage(kPages));
+    auto put = (*store)->writer().PutPage(NumberedPage(kPages));
     ASSERT_TRUE(put.ok()) << put.status().message();
     EXPECT_EQ(put->doc_id, report->last_document_id + 1);
-    EXPECT_EQ(*(*store)->LastMentionId(), report->last_mention_id + 1);
+    EXPECT_EQ(*(*store)->reader().LastMentionId(), report->last_mention_id + 1);
   }
   // A second repair finds nothing to do.
   auto again = Store::Repair(dir.path());
@@ -137,7 +137,7 @@ TEST(WalCorruptionTest, LastRecordCutShortByACrashIsNotDamage) {
   fs::resize_file(log, fs::file_size(log) - 100);  // a crash in the middle of the last write
   auto store = Store::Open(dir.path());
   ASSERT_TRUE(store.ok()) << store.status().message();
-  EXPECT_EQ(*(*store)->LastMentionId(), static_cast<uint64_t>(kPages - 1));
+  EXPECT_EQ(*(*store)->reader().LastMentionId(), static_cast<uint64_t>(kPages - 1));
 }
 
 }  // namespace

@@ -1,0 +1,73 @@
+// The store's reader: what analysts ask (CLI, HTTP API, Atom feed, the alert worker's message
+// building). Every query is served from an index and reads what it returns, never a whole story
+// or every mention. Any number of threads; a read-only process sees the writer's state as of its
+// open or last CatchUp().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "storage/mention.h"
+#include "storage/page.h"
+
+namespace kuzet::storage {
+
+class StoreDb;
+
+class MentionReader {
+ public:
+  explicit MentionReader(StoreDb& db) : db_(db) {}
+  MentionReader(const MentionReader&) = delete;
+  MentionReader& operator=(const MentionReader&) = delete;
+
+  Result<std::optional<UrlState>> GetUrl(const std::string& url) const;
+
+  // Newest first, served from the time, rule, site or story index.
+  Result<std::vector<Mention>> Mentions(const MentionQuery& query) const;
+
+  // The mentions with id > after_id matching query's filters (time, rule, site, lang, story),
+  // lowest id first, at most query.limit: what is new since a read cursor at after_id. Walks the
+  // mentions family by id from after_id (ids grow with every mention stored).
+  Result<MentionsAfterResult> MentionsAfter(uint64_t after_id, const MentionQuery& query) const;
+
+  // The highest mention id stored so far (0: none).
+  Result<uint64_t> LastMentionId() const;
+
+  Result<std::optional<Mention>> GetMention(uint64_t id) const;
+
+  Result<std::optional<Document>> GetDocument(uint64_t id) const;
+
+  // The stored document nearest to this text within SimHash distance 3 (lowest id among
+  // equals); nullopt when none, or the text is too short. PutPage joins that document's story
+  // only if the story's first document is within distance 6 too (FORMAT.md, *Invariants* 8).
+  Result<std::optional<uint64_t>> FindNearDuplicate(const std::string& text) const;
+
+  // The ids of every document in a story, oldest first; empty for an unknown story. O(story):
+  // for tools and tests; queries page with StoryMembers.
+  Result<std::vector<uint64_t>> StoryDocuments(uint64_t story_id) const;
+
+  // At most `limit` documents of a story with their sites and URLs, newest first, starting below
+  // doc id `before_doc_id` (0: from the newest), and the story's size. Reads O(limit) records:
+  // page through a large story with next_before. Empty for an unknown story.
+  Result<StoryMembersPage> StoryMembers(uint64_t story_id, size_t limit,
+                                        uint64_t before_doc_id = 0) const;
+
+  // Stories newest first (by their first document's first_seen), from the stories' time index.
+  // since_us (inclusive) bounds the creation time; at most `limit` stories, each with its
+  // `members_per_story` newest documents and its size.
+  Result<std::vector<StoryInfo>> Stories(std::optional<int64_t> since_us, size_t limit,
+                                         size_t members_per_story = 10) const;
+
+  // A read-only (secondary) store: catches up with the writer's latest writes. Read-write:
+  // nothing to do.
+  Status CatchUp() const;
+
+ private:
+  StoreDb& db_;
+};
+
+}  // namespace kuzet::storage

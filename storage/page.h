@@ -1,0 +1,58 @@
+// What the crawler hands the store: a crawled page with the rules it matched (PageInput), what
+// storing it did (PutPageResult), and what the store knows of a URL (UrlState). Written by
+// PageWriter (page_writer.h); the records are storage/FORMAT.md's.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kuzet::storage {
+
+// One occurrence of a rule's term in a page's text (byte offsets into PageInput::text).
+struct MatchHit {
+  std::string term, surface;
+  uint32_t begin = 0, end = 0;
+};
+
+// One rule matching one page. A mention is a (document, rule) pair.
+struct MentionInput {
+  std::string rule_id;         // non-empty, no NUL byte
+  std::vector<MatchHit> hits;  // every match of the rule in the page, in text order
+  std::string snippet;         // the first hit's sentence ...
+  uint32_t snippet_mark_begin = 0, snippet_mark_end = 0;  // ... and the hit's bytes within it
+};
+
+struct PageInput {
+  std::string site_id;
+  std::string url;  // canonical URL: the key of the URL state
+  std::string final_url, title, text, lang, charset, author, published, canonical_url;
+  int64_t fetched_at_us = 0;  // unix microseconds; also the found_at of new mentions
+  int http_status = 0;
+  std::string etag, last_modified;
+  std::vector<MentionInput> mentions;
+};
+
+struct PutPageResult {
+  uint64_t doc_id = 0;
+  bool unchanged = false;     // same normalized text as last time at this URL: nothing stored
+  bool new_document = false;  // a document was created
+  bool duplicate = false;     // the text equals another URL's document; recorded as its URL
+  int new_mentions = 0;       // mentions (and outbox entries) created by this call
+  uint64_t story_id = 0;      // the story (near-duplicate cluster) of doc_id; see Document
+};
+
+// What the crawler knows about a URL. doc_id is 0 while no content was ever stored for it.
+struct UrlState {
+  int64_t last_fetch_us = 0;
+  int http_status = 0;
+  std::string etag, last_modified;
+  uint64_t doc_id = 0;
+  std::string content_hash;  // hex SHA-256 of the normalized text last stored for this URL
+};
+
+// The text key of exact-duplicate detection: NFKC case-folded, whitespace runs collapsed to one
+// space, leading and trailing whitespace dropped. Exposed so tests and tools agree with the store.
+std::string NormalizeForFingerprint(const std::string& utf8_text);
+
+}  // namespace kuzet::storage

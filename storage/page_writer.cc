@@ -1,0 +1,530 @@
+#include "storage/page_writer.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "base/hex.h"
+#include "base/time.h"
+#include "storage/encoding.h"
+#include "storage/records.h"
+#include "storage/sha256.h"
+#include "storage/simhash.h"
+#include "storage/store_db.h"
+#include "storage/text_fold.h"
+
+namespace kuzet::storage {
+
+namespace {
+
+// Story drift (storage/FORMAT.md, *Invariants* 8): a new document joins a story only when it is
+// also within this distance of the story's first document: at most two near-duplicate steps
+// from it (a copy of a copy), so a chain of small edits cannot carry a story away. On
+// shared/corpus (eval_dedup) 6 keeps every join that unbounded chaining made (recall 0.574,
+// precision 1.000); 3 (one step) lost 15 heavily edited copies (recall 0.557).
+constexpr int kMaxStoryDistance = 2 * kMaxNearDuplicateDistance;
+// Near documents whose story is checked before a new document gives up and begins its own.
+constexpr size_t kMaxStoryCandidates = 16;
+
+// PutPages' steps over the store's database, each adding to the group's batch: AddPage decides
+// between an unchanged page, an exact duplicate of another document, and a new or changed
+// document (whose story PutStory and whose new mentions AddMentions add).
+class WriterSteps {
+ public:
+  explicit WriterSteps(StoreDb& store) : store_(store) {}
+
+  // What a page's write needs of its text, computed before the write mutex is taken.
+  struct PageKeys {
+    std::string fingerprint_key;  // SHA-256 of the normalized text (raw bytes)
+    std::string content_hash;     // the same in hex
+    std::optional<uint64_t> simhash;
+    int64_t now_us = 0;  // the page's fetch time
+  };
+  // The four permuted-prefix buckets a SimHash falls in (one MultiGet), keyed by bucket key.
+  using SimHashBuckets = std::map<std::string, std::vector<SimHashEntry>, std::less<>>;
+
+  Status ValidatePage(const PageInput& page) const;
+  Result<PutPageResult> PutPage(const PageInput& page);
+  Result<std::vector<PutPageResult>> PutPages(std::span<const PageInput> pages);
+  PageKeys KeysOf(const PageInput& page);
+  Result<PutPageResult> AddPage(GroupWrite& group, const PageInput& page, const PageKeys& keys);
+  Result<PutPageResult> AddUnchanged(GroupWrite& group, const PageInput& page,
+                                     const UrlState& state);
+  Result<PutPageResult> AddDuplicate(GroupWrite& group, const PageInput& page, uint64_t original_id,
+                                     UrlState state);
+  Result<PutPageResult> AddDocument(GroupWrite& group, const PageInput& page, const PageKeys& keys,
+                                    std::optional<Document> owned, bool text_known, UrlState state);
+  Result<int> AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
+                          uint64_t story_id, bool new_document, int64_t now_us);
+  // The four buckets `simhash` falls in, read through the group's writes.
+  Status LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets, GroupWrite* group) const;
+  // The story a new document with `simhash` joins (FORMAT.md, *Invariants* 8): that of the
+  // nearest document in `buckets` within kMaxNearDuplicateDistance whose story's first document
+  // is within kMaxStoryDistance of `simhash` too; nullopt: it begins a story.
+  Result<std::optional<uint64_t>> StoryToJoin(uint64_t simhash, const SimHashBuckets& buckets,
+                                              GroupWrite* group) const;
+  // Adds the story entries of document `doc_id` (new, or with new text) and returns its story.
+  Result<uint64_t> PutStory(GroupWrite& group, uint64_t doc_id, bool new_document,
+                            std::optional<uint64_t> simhash, int64_t first_seen_us);
+  // Adds documents and places to the story's count record (read-modify-write under the mutex).
+  Status AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents, uint64_t places);
+  Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                     const std::string& etag, const std::string& last_modified);
+
+ private:
+  StoreDb& store_;
+};
+
+Status WriterSteps::ValidatePage(const PageInput& page) const {
+  if (page.url.empty()) return store_.Error(Status::Code::kInvalidArgument, "page has no URL");
+  if (page.site_id.find('\0') != std::string::npos) {
+    return store_.Error(Status::Code::kInvalidArgument,
+                        page.url + ": site id must hold no NUL byte");
+  }
+  for (const MentionInput& m : page.mentions) {
+    if (m.rule_id.empty() ||
+        m.rule_id.find_first_of(std::string_view("\0\x01", 2)) != std::string::npos) {
+      return store_.Error(Status::Code::kInvalidArgument,
+                          page.url + ": rule id must be non-empty and hold no 0x00 or 0x01 byte");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<PutPageResult> WriterSteps::PutPage(const PageInput& page) {
+  auto results = PutPages(std::span<const PageInput>(&page, 1));
+  if (!results.ok()) return results.status();
+  return results->front();
+}
+
+Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInput> pages) {
+  if (Status s = store_.RequireWritable("cannot store pages"); !s.ok()) return s;
+  if (pages.size() > PageWriter::kMaxPagesPerGroup) {
+    return store_.Error(Status::Code::kInvalidArgument,
+                        "a group of " + std::to_string(pages.size()) +
+                            " pages is over the limit of " +
+                            std::to_string(PageWriter::kMaxPagesPerGroup));
+  }
+  // Every page is checked before anything is written: a refused page leaves no trace, and
+  // neither do the others of its group.
+  for (const PageInput& page : pages) {
+    if (Status s = ValidatePage(page); !s.ok()) return s;
+  }
+  // Folded and hashed outside the write mutex: the costly part of a page that needs no reads.
+  std::vector<PageKeys> keys;
+  keys.reserve(pages.size());
+  for (const PageInput& page : pages) keys.push_back(KeysOf(page));
+
+  std::lock_guard<std::mutex> lock(store_.write_mutex());
+  GroupWrite group(store_.next_doc_id(), store_.next_mention_id());
+  std::vector<PutPageResult> results;
+  results.reserve(pages.size());
+  for (size_t i = 0; i < pages.size(); ++i) {
+    auto result = AddPage(group, pages[i], keys[i]);
+    if (!result.ok()) return result.status();
+    results.push_back(*result);
+  }
+  // The id counters advance in the batch of the records they number.
+  if (group.next_doc_id != store_.next_doc_id()) {
+    group.batch.Put(store_.Family(kMetaFamily), kNextDocIdKey, IdKey(group.next_doc_id));
+  }
+  if (group.next_mention_id != store_.next_mention_id()) {
+    group.batch.Put(store_.Family(kMetaFamily), kNextMentionIdKey, IdKey(group.next_mention_id));
+  }
+  const std::string what = pages.size() == 1
+                               ? "cannot store " + pages.front().url
+                               : "cannot store a group of " + std::to_string(pages.size()) +
+                                     " pages from " + pages.front().url;
+  if (Status s = store_.WriteBatch(*group.batch.GetWriteBatch(), what, group.has_mentions);
+      !s.ok()) {
+    return s;
+  }
+  store_.next_doc_id() = group.next_doc_id;  // only once the batch holding them is written
+  store_.next_mention_id() = group.next_mention_id;
+  return results;
+}
+
+WriterSteps::PageKeys WriterSteps::KeysOf(const PageInput& page) {
+  PageKeys keys;
+  // Folded once: the exact-duplicate key and the SimHash both start from it.
+  const std::string folded = FoldText(page.text);
+  const std::array<uint8_t, 32> digest = Sha256(CollapseWhitespace(folded));
+  keys.fingerprint_key.assign(digest.begin(), digest.end());
+  keys.content_hash = base::HexEncode(keys.fingerprint_key);
+  keys.simhash = SimHashOfFoldedText(folded);
+  keys.now_us = page.fetched_at_us != 0 ? page.fetched_at_us : base::NowMicros();
+  return keys;
+}
+
+Result<PutPageResult> WriterSteps::AddPage(GroupWrite& group, const PageInput& page,
+                                           const PageKeys& keys) {
+  auto url_value = store_.Get(kUrlsFamily, page.url, &group);
+  if (!url_value.ok()) return url_value.status();
+  std::optional<UrlState> old;
+  if (url_value->has_value()) {
+    old.emplace();
+    if (!DecodeUrlState(**url_value, *old)) {
+      return store_.Error(Status::Code::kCorruption, "URL state of " + page.url + " is malformed");
+    }
+  }
+  UrlState state = old.value_or(UrlState{});
+  state.last_fetch_us = keys.now_us;
+  state.http_status = page.http_status;
+  state.etag = page.etag;
+  state.last_modified = page.last_modified;
+
+  if (old && old->doc_id != 0 && old->content_hash == keys.content_hash) {
+    return AddUnchanged(group, page, state);
+  }
+  auto fingerprint_value = store_.Get(kFingerprintsFamily, keys.fingerprint_key, &group);
+  if (!fingerprint_value.ok()) return fingerprint_value.status();
+  std::optional<uint64_t> same_text_doc;
+  if (fingerprint_value->has_value()) same_text_doc = DecodeFixed64BE(**fingerprint_value);
+
+  // The document this URL owns: the one first stored from it (a URL recorded as a duplicate of
+  // another URL's document does not own that document and must never overwrite it).
+  std::optional<Document> owned;
+  if (old && old->doc_id != 0) {
+    auto doc = store_.LoadDocumentRecord(old->doc_id, &group);
+    if (!doc.ok()) return doc.status();
+    if (doc->has_value() && (*doc)->url == page.url) owned = std::move(*doc);
+  }
+  state.content_hash = keys.content_hash;
+  if (same_text_doc && (!owned || owned->id != *same_text_doc)) {
+    return AddDuplicate(group, page, *same_text_doc, state);
+  }
+  return AddDocument(group, page, keys, std::move(owned), same_text_doc.has_value(), state);
+}
+
+Result<PutPageResult> WriterSteps::AddUnchanged(GroupWrite& group, const PageInput& page,
+                                                const UrlState& state) {
+  // Only the fetch state changes: same text as last time at this URL.
+  PutPageResult result;
+  result.doc_id = state.doc_id;
+  result.unchanged = true;
+  auto story = store_.LoadDocStory(state.doc_id, &group);
+  if (!story.ok()) return story.status();
+  result.story_id = story->has_value() ? (*story)->story_id : state.doc_id;
+  group.batch.Put(store_.Family(kUrlsFamily), page.url, EncodeUrlState(state));
+  return result;
+}
+
+Result<PutPageResult> WriterSteps::AddDuplicate(GroupWrite& group, const PageInput& page,
+                                                uint64_t original_id, UrlState state) {
+  // An exact duplicate of another document: one more place it appeared, no new mentions.
+  auto doc = store_.LoadDocumentRecord(original_id, &group);
+  if (!doc.ok()) return doc.status();
+  if (!doc->has_value()) {
+    return store_.Error(Status::Code::kCorruption,
+                        "fingerprint points at missing document " + std::to_string(original_id));
+  }
+  Document& original = **doc;
+  auto story = store_.LoadDocStory(original.id, &group);
+  if (!story.ok()) return story.status();
+  if (original.url != page.url &&
+      std::find(original.duplicate_urls.begin(), original.duplicate_urls.end(), page.url) ==
+          original.duplicate_urls.end()) {
+    original.duplicate_urls.push_back(page.url);
+    original.duplicate_site_ids.resize(original.duplicate_urls.size() - 1);
+    original.duplicate_site_ids.push_back(page.site_id);
+    group.batch.Put(store_.Family(kDocsFamily), IdKey(original.id), EncodeDocument(original));
+    // One more place the story appeared (a document without a story record has none).
+    if (story->has_value()) {
+      if (Status s = AddToStoryCount(group, (*story)->story_id, 0, 1); !s.ok()) return s;
+    }
+  }
+  state.doc_id = original.id;
+  group.batch.Put(store_.Family(kUrlsFamily), page.url, EncodeUrlState(state));
+  PutPageResult result;
+  result.doc_id = original.id;
+  result.duplicate = true;
+  result.story_id = story->has_value() ? (*story)->story_id : original.id;
+  return result;
+}
+
+Result<PutPageResult> WriterSteps::AddDocument(GroupWrite& group, const PageInput& page,
+                                               const PageKeys& keys, std::optional<Document> owned,
+                                               bool text_known, UrlState state) {
+  PutPageResult result;
+  Document doc;
+  if (owned) {
+    doc = std::move(*owned);
+  } else {
+    doc.id = group.next_doc_id++;
+    doc.first_seen_us = keys.now_us;
+    result.new_document = true;
+  }
+  doc.site_id = page.site_id;
+  doc.url = page.url;
+  doc.final_url = page.final_url;
+  doc.title = page.title;
+  doc.text = page.text;
+  doc.lang = page.lang;
+  doc.charset = page.charset;
+  doc.author = page.author;
+  doc.published = page.published;
+  doc.canonical_url = page.canonical_url;
+  doc.fetched_at_us = keys.now_us;
+  doc.http_status = page.http_status;
+  doc.etag = page.etag;
+  doc.last_modified = page.last_modified;
+  doc.content_hash = keys.content_hash;
+  group.batch.Put(store_.Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
+  auto story = PutStory(group, doc.id, result.new_document, keys.simhash, doc.first_seen_us);
+  if (!story.ok()) return story.status();
+  result.story_id = *story;
+  // Earlier texts of an edited document keep pointing at it: a reprint of an earlier version is
+  // still recognised as this document.
+  if (!text_known) {
+    group.batch.Put(store_.Family(kFingerprintsFamily), keys.fingerprint_key, IdKey(doc.id));
+  }
+  state.doc_id = doc.id;
+  group.batch.Put(store_.Family(kUrlsFamily), page.url, EncodeUrlState(state));
+  auto mentions =
+      AddMentions(group, page, doc.id, result.story_id, result.new_document, keys.now_us);
+  if (!mentions.ok()) return mentions.status();
+  result.new_mentions = *mentions;
+  result.doc_id = doc.id;
+  return result;
+}
+
+Result<int> WriterSteps::AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
+                                     uint64_t story_id, bool new_document, int64_t now_us) {
+  int added = 0;
+  std::set<std::string, std::less<>> rules_done;
+  for (const MentionInput& input : page.mentions) {
+    if (!rules_done.insert(input.rule_id).second) continue;  // a rule listed twice
+    const std::string doc_rule_key = DocRuleKey(doc_id, input.rule_id);
+    if (!new_document) {
+      auto existing = store_.Get(kDocRuleFamily, doc_rule_key, &group);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) continue;  // this (document, rule) was mentioned before
+    }
+    Mention m;
+    m.id = group.next_mention_id++;
+    m.doc_id = doc_id;
+    m.story_id = story_id;
+    m.rule_id = input.rule_id;
+    m.site_id = page.site_id;
+    m.url = page.url;
+    m.title = page.title;
+    m.lang = page.lang;
+    m.snippet = input.snippet;
+    m.snippet_mark_begin = input.snippet_mark_begin;
+    m.snippet_mark_end = input.snippet_mark_end;
+    m.found_at_us = now_us;
+    m.hits = input.hits;
+    const std::string index_value = EncodeIndexValue(m.site_id, m.lang);
+    const std::string record = EncodeMention(m);
+    rocksdb::WriteBatchWithIndex& batch = group.batch;
+    batch.Put(store_.Family(kMentionsFamily), IdKey(m.id), record);
+    batch.Put(store_.Family(kMentionsByTimeFamily), TimeIndexKey(now_us, m.id), index_value);
+    batch.Put(store_.Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, now_us, m.id),
+              index_value);
+    batch.Put(store_.Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id),
+              index_value + record);
+    batch.Put(store_.Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, now_us, m.id),
+              index_value);
+    batch.Put(store_.Family(kStoriesFamily), StoryMentionKey(m.story_id, now_us, m.id),
+              index_value);
+    batch.Put(store_.Family(kDocRuleFamily), doc_rule_key, IdKey(m.id));
+    batch.Put(store_.Family(kOutboxFamily), OutboxKey(now_us, m.id),
+              EncodeOutboxValue(OutboxEntry{}));
+    ++added;
+  }
+  if (added > 0) group.has_mentions = true;
+  return added;
+}
+
+Status WriterSteps::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets,
+                                       GroupWrite* group) const {
+  // Permuted-prefix tables: a fingerprint within distance 3 agrees with `simhash` on at least one
+  // of the 4 blocks, so it is in that block's bucket. Four point reads in one MultiGet: no
+  // iterator to build, and whole-key Bloom filters skip the files without the bucket.
+  std::array<std::string, kSimHashBlocks> keys;
+  std::array<rocksdb::Slice, kSimHashBlocks> slices;
+  for (int block = 0; block < kSimHashBlocks; ++block) {
+    keys[block] = SimHashBucketKey(block, SimHashBlock(simhash, block));
+    slices[block] = keys[block];
+  }
+  std::array<rocksdb::PinnableSlice, kSimHashBlocks> values;
+  std::array<rocksdb::Status, kSimHashBlocks> statuses;
+  rocksdb::ColumnFamilyHandle* family = store_.Family(kSimHashFamily);
+  if (group != nullptr) {
+    group->batch.MultiGetFromBatchAndDB(store_.db(), rocksdb::ReadOptions(), family, kSimHashBlocks,
+                                        slices.data(), values.data(), statuses.data(),
+                                        /*sorted_input=*/true);
+  } else {
+    store_.db()->MultiGet(rocksdb::ReadOptions(), family, kSimHashBlocks, slices.data(),
+                          values.data(), statuses.data(), /*sorted_input=*/true);
+  }
+  for (int block = 0; block < kSimHashBlocks; ++block) {
+    std::vector<SimHashEntry>& entries = buckets[keys[block]];
+    if (statuses[block].IsNotFound()) continue;
+    if (!statuses[block].ok())
+      return store_.Error(statuses[block], "cannot read the SimHash tables");
+    if (!DecodeSimHashBucket(values[block].ToStringView(), entries)) {
+      return store_.Error(Status::Code::kCorruption, "SimHash bucket is malformed");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<uint64_t>> WriterSteps::StoryToJoin(uint64_t simhash,
+                                                         const SimHashBuckets& buckets,
+                                                         GroupWrite* group) const {
+  // The documents within kMaxNearDuplicateDistance, nearest first (lowest id among equals); a
+  // document sits in up to four of the buckets.
+  std::vector<std::pair<int, uint64_t>> near;
+  for (const auto& [key, entries] : buckets) {
+    for (const SimHashEntry& e : entries) {
+      const int distance = HammingDistance(simhash, e.simhash);
+      if (distance <= kMaxNearDuplicateDistance) near.emplace_back(distance, e.doc_id);
+    }
+  }
+  std::sort(near.begin(), near.end());
+  near.erase(std::unique(near.begin(), near.end()), near.end());
+  // Each candidate costs two point reads: past kMaxStoryCandidates (a crowd of near documents
+  // whose stories all drifted away) the document begins a story of its own.
+  std::set<uint64_t> refused;
+  size_t tried = 0;
+  for (const auto& [distance, doc_id] : near) {
+    if (tried++ == kMaxStoryCandidates) break;
+    auto near_story = store_.LoadDocStory(doc_id, group);
+    if (!near_story.ok()) return near_story.status();
+    const uint64_t story_id = near_story->has_value() ? (*near_story)->story_id : doc_id;
+    if (refused.contains(story_id)) continue;
+    std::optional<uint64_t> founder_simhash;
+    if (story_id == doc_id) {
+      founder_simhash = near_story->has_value() ? (*near_story)->simhash : std::nullopt;
+    } else {
+      auto founder = store_.LoadDocStory(story_id, group);
+      if (!founder.ok()) return founder.status();
+      if (founder->has_value()) founder_simhash = (*founder)->simhash;
+    }
+    // A founder whose text retention dropped (no SimHash) takes no new members.
+    if (founder_simhash && HammingDistance(simhash, *founder_simhash) <= kMaxStoryDistance) {
+      return std::optional<uint64_t>(story_id);
+    }
+    refused.insert(story_id);
+  }
+  return std::optional<uint64_t>();
+}
+
+Result<uint64_t> WriterSteps::PutStory(GroupWrite& group, uint64_t doc_id, bool new_document,
+                                       std::optional<uint64_t> simhash, int64_t first_seen_us) {
+  rocksdb::ColumnFamilyHandle* stories = store_.Family(kStoriesFamily);
+  rocksdb::WriteBatchWithIndex& batch = group.batch;
+  DocStory story{doc_id, simhash};
+  // The buckets this call rewrites (read-modify-write is safe: writes hold store_.write_mutex()).
+  SimHashBuckets buckets;
+  if (!new_document) {
+    auto old = store_.LoadDocStory(doc_id, &group);
+    if (!old.ok()) return old.status();
+    if (old->has_value()) {
+      story.story_id = (*old)->story_id;  // a story is fixed when its document is made
+      if ((*old)->simhash == simhash) return story.story_id;
+      if ((*old)->simhash) {
+        if (Status s = LoadSimHashBuckets(*(*old)->simhash, buckets, &group); !s.ok()) return s;
+        for (auto& [key, entries] : buckets) {
+          std::erase_if(entries, [&](const SimHashEntry& e) { return e.doc_id == doc_id; });
+        }
+      }
+    }
+  }
+  if (simhash) {
+    SimHashBuckets current;
+    if (Status s = LoadSimHashBuckets(*simhash, current, &group); !s.ok()) return s;
+    if (new_document) {
+      auto join = StoryToJoin(*simhash, current, &group);
+      if (!join.ok()) return join.status();
+      if (*join) story.story_id = **join;
+    }
+    // A document that joined a story while its very SimHash is already indexed is left out of
+    // the buckets: a lookup finds the earlier entry first (ties go to the lowest id) and so
+    // joins the same story, and a crowd of identical copies (a wire story on 3,000 sites) would
+    // otherwise grow four buckets, each rewritten by every page, without end.
+    const bool already_indexed =
+        story.story_id != doc_id &&
+        std::any_of(current.begin(), current.end(), [&](const auto& bucket) {
+          return std::any_of(bucket.second.begin(), bucket.second.end(),
+                             [&](const SimHashEntry& e) { return e.simhash == *simhash; });
+        });
+    for (auto& [key, entries] : current) {
+      if (already_indexed) break;  // nothing to add: the buckets are not rewritten
+      // A bucket the old SimHash shared holds the edits made above already.
+      auto [it, fresh] = buckets.try_emplace(key, std::move(entries));
+      it->second.push_back(SimHashEntry{*simhash, doc_id});
+    }
+  }
+  for (const auto& [key, entries] : buckets) {
+    if (entries.empty()) {
+      batch.Delete(store_.Family(kSimHashFamily), key);
+    } else {
+      batch.Put(store_.Family(kSimHashFamily), key, EncodeSimHashBucket(entries));
+    }
+  }
+  batch.Put(stories, DocStoryKey(doc_id), EncodeDocStory(story));
+  batch.Put(stories, StoryMemberKey(story.story_id, doc_id), "");
+  if (new_document && story.story_id == doc_id) {
+    batch.Put(stories, StoryTimeKey(first_seen_us, doc_id), "");  // a new story begins
+  }
+  if (new_document) {
+    if (Status s = AddToStoryCount(group, story.story_id, 1, 1); !s.ok()) return s;
+  }
+  return story.story_id;
+}
+
+Status WriterSteps::AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents,
+                                    uint64_t places) {
+  auto count = store_.LoadStoryCount(story_id, &group);
+  if (!count.ok()) return count.status();
+  count->documents += documents;
+  count->places += places;
+  group.batch.Put(store_.Family(kStoriesFamily), StoryCountKey(story_id), EncodeStoryCount(*count));
+  return Status::Ok();
+}
+
+Status WriterSteps::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                                const std::string& etag, const std::string& last_modified) {
+  if (Status s = store_.RequireWritable("cannot record a fetch of " + url); !s.ok()) return s;
+  if (url.empty()) return store_.Error(Status::Code::kInvalidArgument, "fetch has no URL");
+  std::lock_guard<std::mutex> lock(store_.write_mutex());
+  auto value = store_.Get(kUrlsFamily, url);
+  if (!value.ok()) return value.status();
+  UrlState state;
+  if (value->has_value() && !DecodeUrlState(**value, state)) {
+    return store_.Error(Status::Code::kCorruption, "URL state of " + url + " is malformed");
+  }
+  state.last_fetch_us = fetched_at_us;
+  state.http_status = http_status;
+  state.etag = etag;
+  state.last_modified = last_modified;
+  rocksdb::WriteBatch batch;
+  batch.Put(store_.Family(kUrlsFamily), url, EncodeUrlState(state));
+  return store_.WriteBatch(batch, "cannot record a fetch of " + url, false);
+}
+
+}  // namespace
+
+Result<PutPageResult> PageWriter::PutPage(const PageInput& page) {
+  return Guard(db_.dir(), [&] { return WriterSteps(db_).PutPage(page); });
+}
+
+Result<std::vector<PutPageResult>> PageWriter::PutPages(std::span<const PageInput> pages) {
+  return Guard(db_.dir(), [&] { return WriterSteps(db_).PutPages(pages); });
+}
+
+Status PageWriter::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                               const std::string& etag, const std::string& last_modified) {
+  return Guard(db_.dir(), [&] {
+    return WriterSteps(db_).RecordFetch(url, http_status, fetched_at_us, etag, last_modified);
+  });
+}
+
+}  // namespace kuzet::storage

@@ -1,0 +1,49 @@
+// The store's writer: the pipeline stores crawled pages through it (one writer at a time inside
+// the process; writes are serialized). Everything a page changes is one atomic RocksDB batch, and
+// a batch that creates mentions is synced (storage/FORMAT.md, *Invariants*).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "storage/page.h"
+
+namespace kuzet::storage {
+
+class StoreDb;
+
+class PageWriter {
+ public:
+  explicit PageWriter(StoreDb& db) : db_(db) {}
+  PageWriter(const PageWriter&) = delete;
+  PageWriter& operator=(const PageWriter&) = delete;
+
+  // Stores one crawled page and its new mentions in one atomic batch. A (document, rule) pair is
+  // a mention at most once, ever; an unchanged page stores only its fetch state; a page whose
+  // normalized text equals a stored document's is one more URL of that document; a near-duplicate
+  // is a document of its own in the story of the text it is near.
+  Result<PutPageResult> PutPage(const PageInput& page);
+
+  // Group commit (issue #17): stores the pages in order as one atomic batch with at most one sync
+  // (when a page has new mentions), so a crawler that finished several pages pays one fsync for
+  // all of them. Each page is decided as if the ones before it in the group were already stored
+  // (two copies of one text in a group give one document and one duplicate URL, as two PutPage
+  // calls would). All or nothing: on an error no page of the group is stored, so the caller
+  // keeps every page of the group queued until this returns. Results are in page order.
+  static constexpr size_t kMaxPagesPerGroup = 256;
+  Result<std::vector<PutPageResult>> PutPages(std::span<const PageInput> pages);
+
+  // A fetch that brought no content to store (304, an HTTP error, a listing page): updates the
+  // URL's fetch state and keeps its doc_id and content hash.
+  Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
+                     const std::string& etag, const std::string& last_modified);
+
+ private:
+  StoreDb& db_;
+};
+
+}  // namespace kuzet::storage

@@ -1,0 +1,621 @@
+#include "storage/store_db.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+#include <rocksdb/write_batch.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <span>
+#include <system_error>
+#include <thread>
+
+#include "base/hex.h"
+#include "base/time.h"
+#include "storage/encoding.h"
+#include "storage/fault_monitor.h"
+#include "storage/interrupted_creation.h"
+#include "storage/max_mention_id_property.h"
+#include "storage/newest_entries_warmer.h"
+#include "storage/records.h"
+#include "storage/rocks_db.h"
+#include "storage/rocksdb_info_log.h"
+#include "storage/sha256.h"
+#include "storage/simhash.h"
+#include "storage/text_fold.h"
+#include "storage/wal_scan.h"
+
+namespace kuzet::storage {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kFamilies[] = {
+    "default",  // RocksDB's own, unused
+    kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
+    kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
+    kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kAlertsFamily,
+    kSimHashFamily,
+};
+
+// Memtable insert hints (RocksDB keeps, per prefix, where the last key went in the skip list):
+// for families whose new keys land next to the previous ones, an insert then starts from there
+// instead of searching from the top of the skip list.
+//
+// One hint for the whole family: ids and times that grow (docs, mentions, outbox, doc_rule) or
+// shrink (the newest-first time indexes, whose new keys always go first).
+class WholeFamilyHint : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kuzet.WholeFamilyHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return {key.data(), 0}; }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
+
+// One hint per rule or site: keys are `id 0x00|0x01 ...`, new ones next to the id's newest.
+class IdPrefixHint : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kuzet.IdPrefixHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    const size_t end = IndexIdEnd(key.ToStringView());
+    return {key.data(), end == std::string_view::npos ? key.size() : end + 1};
+  }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
+
+// One hint per key: the meta counters are overwritten by every page.
+class WholeKeyHint : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "kuzet.WholeKeyHint"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return key; }
+  bool InDomain(const rocksdb::Slice&) const override { return true; }
+};
+
+// Block-based tables with 10-bit Bloom filters, read through `cache`.
+std::shared_ptr<rocksdb::TableFactory> TableFactory(std::shared_ptr<rocksdb::Cache> cache) {
+  // Point reads dominate (URL state per link seen, fingerprints, doc_rule): Bloom filters spare
+  // most of the table reads for keys that are absent.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = std::move(cache);
+  return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(table));
+}
+
+rocksdb::Options StoreOptions(Store::Mode mode) {
+  rocksdb::Options options;
+  options.create_if_missing = mode == Store::Mode::kReadWrite;
+  options.create_missing_column_families = mode == Store::Mode::kReadWrite;
+  options.paranoid_checks = true;
+  // A damaged record anywhere in the write-ahead log refuses the open (Corruption), where the
+  // default (kPointInTimeRecovery) silently dropped it and every write after it. Only a last
+  // record cut short by a crash is tolerated: it was never acknowledged as synced (a synced
+  // write is whole on disk before Write returns), so a re-crawl redoes it. Store::Repair opens
+  // with point-in-time recovery on purpose, reporting what it drops.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  options.max_open_files = -1;  // required by secondaries; a crawler's store has few files
+  // A flushed memtable (tens of MiB) is freed by whichever thread drops its last reference, often
+  // a query's: hand that, and obsolete-file deletion, to a background thread instead (a query's
+  // p99 was 4 ms, not 0.1 ms, without this).
+  options.avoid_unnecessary_blocking_io = true;
+  // The families share one WAL and one memtable budget. 128 MiB of memtables (and a WAL cap
+  // above it, so that the WAL does not force flushes first) make each flush, and each L0 table,
+  // large: fewer L0 -> L1 compactions rewriting the rule and site indexes, whose new keys land
+  // all over their key space. At 500k mentions this cut an ingest's total CPU by a quarter
+  // (bench_store); 256 MiB gained nothing more. The cost is memory and a longer log replay after
+  // a crash (at most 256 MiB of WAL).
+  options.db_write_buffer_size = 128 << 20;
+  options.max_total_wal_size = 256 << 20;
+  options.table_factory = TableFactory(rocksdb::NewLRUCache(32 << 20));
+  for (rocksdb::CompressionType type : rocksdb::GetSupportedCompressions()) {
+    if (type == rocksdb::kLZ4Compression) options.compression = type;  // texts compress ~2x
+    if (type == rocksdb::kZSTD) options.bottommost_compression = type;
+  }
+  return options;
+}
+
+}  // namespace
+
+namespace {
+
+// Counts the mention and document records of write batches in the log (by column family id).
+class DroppedRecordCounter : public rocksdb::WriteBatch::Handler {
+ public:
+  DroppedRecordCounter(uint32_t mentions_family, uint32_t docs_family)
+      : mentions_family_(mentions_family), docs_family_(docs_family) {}
+  rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
+                        const rocksdb::Slice&) override {
+    if (key.size() == 8 && (family == mentions_family_ || family == docs_family_)) {
+      (family == mentions_family_ ? mention_ids : doc_ids)
+          .insert(DecodeFixed64BE(key.ToStringView()));
+    }
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteCF(uint32_t, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status SingleDeleteCF(uint32_t, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice&, const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  std::set<uint64_t> mention_ids, doc_ids;
+
+ private:
+  const uint32_t mentions_family_, docs_family_;
+};
+
+// What a damaged write-ahead log would lose: the intact batches after its first damage, with
+// the mentions and documents in them that the logs up to the damage do not hold. Reads the
+// store with a read-only point-in-time replay (which changes no file) to learn the column
+// family ids and what survives.
+}  // namespace
+
+Result<Store::RepairReport> DescribeWalDamage(const std::string& db_path) {
+  rocksdb::Options options;
+  options.info_log = NewRocksDbInfoLog(db_path);
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.max_open_files = -1;
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, db_path, &names);
+  if (!s.ok()) return Status::Corruption(db_path + ": " + s.ToString());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(options, db_path, descriptors, &handles, &raw);
+  if (!s.ok()) return Status::Corruption(db_path + ": " + s.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::ColumnFamilyHandle* mentions = nullptr;
+  rocksdb::ColumnFamilyHandle* docs = nullptr;
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    if (handle->GetName() == kMentionsFamily) mentions = handle;
+    if (handle->GetName() == kDocsFamily) docs = handle;
+  }
+  Store::RepairReport report;
+  Result<WalDamage> damage = Status::Ok();
+  if (mentions != nullptr && docs != nullptr) {
+    DroppedRecordCounter counter(mentions->GetID(), docs->GetID());
+    damage = ScanWriteAheadLogs(db_path, [&](const std::string& rep) {
+      rocksdb::WriteBatch batch(rep);
+      batch.Iterate(&counter).PermitUncheckedError();  // a batch it cannot read counts nothing
+    });
+    if (damage.ok() && damage->found) {
+      // Ids are given in log order, so every id above the highest one the replay up to the
+      // damage keeps is lost (the damaged record's own ones included), up to the highest id in
+      // the batches after it.
+      auto last_kept = [&](rocksdb::ColumnFamilyHandle* family) -> uint64_t {
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, family));
+        it->SeekToLast();
+        return it->Valid() && it->key().size() == 8 ? DecodeFixed64BE(it->key().ToStringView()) : 0;
+      };
+      const uint64_t kept_mention = last_kept(mentions), kept_doc = last_kept(docs);
+      if (!counter.mention_ids.empty() && *counter.mention_ids.rbegin() > kept_mention) {
+        report.first_mention_id = kept_mention + 1;
+        report.last_mention_id = *counter.mention_ids.rbegin();
+        report.mentions_dropped = report.last_mention_id - kept_mention;
+      }
+      if (!counter.doc_ids.empty() && *counter.doc_ids.rbegin() > kept_doc) {
+        report.last_document_id = *counter.doc_ids.rbegin();
+        report.documents_dropped = report.last_document_id - kept_doc;
+      }
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
+  if (mentions == nullptr || docs == nullptr) {
+    return Status::Corruption(db_path + ": column families missing: not a Kuzet store");
+  }
+  if (!damage.ok()) return damage.status();
+  report.damaged = damage->found;
+  report.file = damage->file;
+  report.offset = damage->offset;
+  report.reason = damage->reason;
+  report.batches_dropped = damage->batches_after;
+  report.unreadable_bytes = damage->unreadable_bytes;
+  return report;
+}
+
+namespace {
+
+// A store directory with files but no CURRENT (the file naming the live MANIFEST): damaged, or
+// not a store at all. Says which, and how to get it back.
+std::string MissingCurrentMessage(const std::string& db_path) {
+  std::vector<std::string> manifests;
+  bool has_tables_or_logs = false;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(db_path, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("MANIFEST-", 0) == 0) manifests.push_back(name);
+    const fs::path ext = entry.path().extension();
+    if (ext == ".sst" || ext == ".log") has_tables_or_logs = true;
+  }
+  if (manifests.empty() && !has_tables_or_logs) {
+    return db_path +
+           " is not empty but has no CURRENT file and no RocksDB files: not a Kuzet store";
+  }
+  std::sort(manifests.begin(), manifests.end());
+  std::string message = "the store is damaged: " + db_path +
+                        "/CURRENT is missing (it names the live MANIFEST file; " +
+                        std::to_string(manifests.size()) + " MANIFEST file(s) present)";
+  if (manifests.size() == 1) {
+    message += ". To restore it: echo " + manifests[0] + " > " + db_path +
+               "/CURRENT (with kuzet stopped), or restore a backup";
+  } else {
+    message += ". Restore a backup, or write the newest MANIFEST's name (" +
+               (manifests.empty() ? std::string("none") : manifests.back()) + ") into " + db_path +
+               "/CURRENT with kuzet stopped";
+  }
+  return message;
+}
+
+std::string DamageSummary(const Store::RepairReport& r) {
+  std::string text = "the write-ahead log " + r.file + " is damaged at byte " +
+                     std::to_string(r.offset) + " (" + r.reason + "); " +
+                     std::to_string(r.batches_dropped) + " intact write batch(es) after it, with " +
+                     std::to_string(r.mentions_dropped) + " mention(s)";
+  if (r.mentions_dropped > 0) {
+    text += " (ids " + std::to_string(r.first_mention_id) + "-" +
+            std::to_string(r.last_mention_id) + ")";
+  }
+  text += " and " + std::to_string(r.documents_dropped) +
+          " document(s), cannot be replayed past the damage, nor " +
+          std::to_string(r.unreadable_bytes) + " unreadable byte(s)";
+  return text;
+}
+
+}  // namespace
+
+StoreDb::StoreDb(std::string dir, Store::Mode mode, bool sync, rocksdb::Env* env)
+    : dir_(std::move(dir)),
+      mode_(mode),
+      sync_(sync),
+      env_(env),
+      warmer_(std::make_shared<NewestEntriesWarmer>()),
+      faults_(std::make_shared<FaultMonitor>((fs::path(dir_) / kDbSubdir).string())) {}
+
+StoreDb::~StoreDb() { Close(); }
+
+rocksdb::ColumnFamilyHandle* StoreDb::Family(const char* name) const {
+  return rocks_->Family(name);
+}
+
+const std::vector<rocksdb::ColumnFamilyHandle*>& StoreDb::families() const {
+  return rocks_->families();
+}
+
+StorageFault StoreDb::Fault() const { return faults_->Current(); }
+
+StorageFault StoreDb::ResumeWrites() {
+  if (mode_ == Store::Mode::kReadOnly) return faults_->Current();
+  return faults_->TryResume(db_);
+}
+
+Status StoreDb::Error(const rocksdb::Status& s, std::string_view what) const {
+  return rocks_->Error(s, what);
+}
+
+Status StoreDb::Error(Status::Code code, std::string_view what) const {
+  std::string message = "data dir " + dir_ + ": " + std::string(what);
+  switch (code) {
+    case Status::Code::kCorruption:
+      return Status::Corruption(message);
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(message);
+    case Status::Code::kNotFound:
+      return Status::NotFound(message);
+    case Status::Code::kUnavailable:
+      return Status::Unavailable(message);
+    default:
+      return Status::IOError(message);
+  }
+}
+
+Status StoreDb::Open(bool repair) {
+  const std::string db_path = (fs::path(dir_) / kDbSubdir).string();
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(db_path) / "CURRENT", ec);
+  if (!exists) {
+    if (mode_ == Store::Mode::kReadWrite && IsInterruptedCreation(db_path)) {
+      Status cleared = ClearInterruptedCreation(db_path);
+      if (!cleared.ok()) return Error(Status::Code::kIOError, cleared.message());
+    }
+    if (mode_ == Store::Mode::kReadOnly && IsInterruptedCreation(db_path)) {
+      return Error(Status::Code::kNotFound,
+                   "no Kuzet store here yet (its first start was "
+                   "interrupted; the next `kuzet run` or `crawl` "
+                   "creates it): run a crawl first");
+    }
+    if (fs::exists(db_path, ec) && !fs::is_empty(db_path, ec)) {
+      return Error(Status::Code::kCorruption, MissingCurrentMessage(db_path));
+    }
+    if (mode_ == Store::Mode::kReadOnly) {
+      return Error(Status::Code::kNotFound,
+                   "no Kuzet store here yet (no " + db_path + "/CURRENT): run a crawl first");
+    }
+    fs::create_directories(db_path, ec);
+    if (ec) return Error(Status::Code::kIOError, "cannot create " + db_path + ": " + ec.message());
+  }
+
+  rocksdb::Options options = StoreOptions(mode_);
+  // RocksDB's info log through our logger: its own LOG writer aborted the process on a full disk.
+  options.info_log = NewRocksDbInfoLog(db_path);
+  if (repair) options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  if (env_ != nullptr) options.env = env_;
+  if (mode_ == Store::Mode::kReadWrite) {
+    options.listeners.push_back(warmer_);
+    options.listeners.push_back(faults_);
+  }
+
+  auto options_of = [&options](const std::string& name) {
+    rocksdb::ColumnFamilyOptions family_options(options);
+    if (name == kDocsFamily || name == kMentionsFamily || name == kMentionsByTimeFamily ||
+        name == kDocRuleFamily || name == kOutboxFamily) {
+      family_options.memtable_insert_with_hint_prefix_extractor =
+          std::make_shared<WholeFamilyHint>();
+    } else if (name == kMentionsByRuleFamily || name == kMentionsBySiteFamily) {
+      family_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<IdPrefixHint>();
+    } else if (name == kStoriesFamily) {
+      // 'd' (doc id), 's' (story, doc) and 't' (newest first) entries: a hint per kind.
+      family_options.memtable_insert_with_hint_prefix_extractor.reset(
+          rocksdb::NewCappedPrefixTransform(1));
+    } else if (name == kMetaFamily) {
+      family_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<WholeKeyHint>();
+    } else if (name == kUrlsFamily || name == kFingerprintsFamily || name == kSimHashFamily) {
+      // Point reads of keys mostly absent from the memtable (a new URL, a new text, an empty
+      // bucket): a memtable Bloom filter answers them without a skip-list search.
+      family_options.memtable_whole_key_filtering = true;
+      family_options.memtable_prefix_bloom_size_ratio = 0.02;
+    }
+    if (name == kMentionsByRuleFamily) {
+      // The rule index has a block cache of its own, which NewestEntriesWarmer fills after
+      // flushes and compactions: in the shared one, ingest's point reads (four SimHash buckets
+      // a page, URLs, fingerprints) evicted the warmed blocks within a few thousand pages, and
+      // the first "new for rule R" query read them from the files again (a Kuzet-only probe at
+      // 1M mentions: 4 block reads, 0.2-0.6 ms, for each rule's first query).
+      family_options.table_factory = TableFactory(rocksdb::NewLRUCache(16 << 20));
+      // Each file records its largest mention id, so that a cursor query reads only the files
+      // that can hold newer mentions (max_mention_id_property.h).
+      family_options.table_properties_collector_factories.push_back(MaxMentionIdCollectorFactory());
+    }
+    if (name == kSimHashFamily) {
+      // Every page rewrites four buckets, so the memtable fills with old versions that a lookup
+      // must search past; a small memtable flushes them into compact tables (the whole family is
+      // ~16 bytes a document, so its compactions are cheap).
+      family_options.write_buffer_size = 4 << 20;
+    }
+    if (name == kStoriesFamily) {
+      // A seek into one story's 's' or 'm' entries has a 4-byte prefix (the tag and the top three
+      // bytes of the story id) that prefix Bloom filters can rule out per table file. Scans
+      // across prefixes ('d', 't') set total_order_seek. Options, not format: any prefix
+      // extractor (or none) reads the same keys.
+      family_options.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(4));
+      family_options.memtable_prefix_bloom_size_ratio = 0.02;
+    }
+    return family_options;
+  };
+
+  RocksDb::Spec spec;
+  spec.path = db_path;
+  spec.label = "data dir " + dir_;
+  spec.kind = "Kuzet store";
+  spec.open_failed = "cannot open the store";
+  spec.lock_hint = "another kuzet process holds this data dir read-write";
+  spec.corruption_hint =
+      "the store is damaged: restore it from a backup or move the data dir away to start afresh";
+  spec.families.assign(std::begin(kFamilies), std::end(kFamilies));
+  auto rocks = RocksDb::Open(
+      spec, mode_ == Store::Mode::kReadWrite ? RocksDb::Mode::kReadWrite : RocksDb::Mode::kReadOnly,
+      options, options_of, faults_);
+  if (!rocks.ok() && rocks.status().code() == Status::Code::kCorruption) {
+    // Say what a damaged write-ahead log holds, and how to get the store back.
+    auto damage = DescribeWalDamage(db_path);
+    if (damage.ok() && damage->damaged) {
+      return Error(Status::Code::kCorruption,
+                   "cannot open the store: " + DamageSummary(*damage) +
+                       ". Nothing was changed. To keep everything before the damage and drop "
+                       "the rest, stop kuzet and run `kuzet repair --data-dir " +
+                       dir_ +
+                       "` (it copies the damaged logs aside and reports what it dropped); or "
+                       "restore a backup. RocksDB said: " +
+                       rocks.status().message());
+    }
+  }
+  if (!rocks.ok()) return rocks.status();
+  rocks_ = std::move(rocks).value();
+  db_ = rocks_->db();
+  if (mode_ == Store::Mode::kReadWrite) warmer_->Attach(Family(kMentionsByRuleFamily));
+  return CheckFormatAndLoadCounters();
+}
+
+Status StoreDb::CheckFormatAndLoadCounters() {
+  auto version = rocks_->FormatVersion(kMetaFamily, kFormatVersionKey,
+                                       RocksDb::VersionEncoding::kFixed32BigEndian, kFormatVersion);
+  if (!version.ok()) return version.status();
+  if (version->has_value()) {
+    // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
+    // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
+    if (**version < kFormatVersion) {
+      return Error(Status::Code::kInvalidArgument,
+                   "the store has format version " + std::to_string(**version) +
+                       ", from a development build of kuzet before the first release, which this "
+                       "kuzet does not read: move the data dir away and crawl again");
+    }
+  } else {
+    // Only a store with nothing in it may lack the version: it was just created.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+    it->SeekToFirst();
+    if (it->Valid() || !it->status().ok()) {
+      return Error(Status::Code::kCorruption,
+                   "documents are stored but the format version is "
+                   "missing: not a Kuzet store or damaged");
+    }
+    if (mode_ == Store::Mode::kReadWrite) {
+      rocksdb::WriteBatch batch;
+      batch.Put(Family(kMetaFamily), kFormatVersionKey,
+                RocksDb::EncodeFormatVersion(kFormatVersion,
+                                             RocksDb::VersionEncoding::kFixed32BigEndian));
+      batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(1));
+      batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(1));
+      if (Status st = WriteBatch(batch, "cannot initialise the store", true); !st.ok()) return st;
+    }
+  }
+  if (mode_ == Store::Mode::kReadOnly) return Status::Ok();
+
+  for (auto [key, counter] :
+       {std::pair{kNextDocIdKey, &next_doc_id_}, std::pair{kNextMentionIdKey, &next_mention_id_}}) {
+    auto value = Get(kMetaFamily, key);
+    if (!value.ok()) return value.status();
+    if (!value->has_value() || (*value)->size() != 8) {
+      return Error(Status::Code::kCorruption, "meta record " + std::string(key) + " is missing");
+    }
+    *counter = DecodeFixed64BE(**value);
+  }
+  return Status::Ok();
+}
+
+void StoreDb::Close() {
+  if (rocks_ != nullptr) {
+    warmer_->Detach();  // waits for a warming in a background thread, which uses a handle
+    rocks_.reset();
+    db_ = nullptr;
+  }
+}
+
+Result<std::optional<std::string>> StoreDb::Get(const char* family, std::string_view key,
+                                                GroupWrite* group) const {
+  std::string value;
+  rocksdb::Status s;
+  if (group != nullptr) {
+    rocksdb::PinnableSlice pinned;
+    s = group->batch.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), Family(family), key, &pinned);
+    if (s.ok()) value.assign(pinned.data(), pinned.size());
+  } else {
+    s = db_->Get(rocksdb::ReadOptions(), Family(family), key, &value);
+  }
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return Error(s, std::string("cannot read ") + family);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<Document>> StoreDb::LoadDocumentRecord(uint64_t id, GroupWrite* group) const {
+  auto value = Get(kDocsFamily, IdKey(id), group);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<Document>();
+  Document doc;
+  if (!DecodeDocument(**value, doc)) {
+    return Error(Status::Code::kCorruption, "document " + std::to_string(id) + " is malformed");
+  }
+  return std::optional<Document>(std::move(doc));
+}
+
+Result<std::optional<Mention>> StoreDb::LoadMention(uint64_t id) const {
+  auto value = Get(kMentionsFamily, IdKey(id));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<Mention>();
+  Mention mention;
+  if (!DecodeMention(**value, mention)) {
+    return Error(Status::Code::kCorruption, "mention " + std::to_string(id) + " is malformed");
+  }
+  return std::optional<Mention>(std::move(mention));
+}
+
+Status StoreDb::WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync) {
+  rocksdb::WriteOptions options;
+  // A batch with mentions is synced: otherwise a power cut could drop a mention the alerter had
+  // already sent, and the re-crawl would find and alert it again. Other batches (fetch state,
+  // documents without mentions, duplicates) are redone harmlessly by a re-crawl if lost, so they
+  // skip the sync; RocksDB's log is ordered, so a later synced batch makes them durable too.
+  options.sync = sync && sync_;
+  rocksdb::Status s = db_->Write(options, &batch);
+  if (!s.ok()) return Error(s, what);
+  return Status::Ok();
+}
+
+Status StoreDb::RequireWritable(std::string_view what) const {
+  if (mode_ == Store::Mode::kReadOnly) {
+    return Error(Status::Code::kInvalidArgument,
+                 std::string(what) + ": the store was opened read-only");
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<DocStory>> StoreDb::LoadDocStory(uint64_t doc_id, GroupWrite* group) const {
+  auto value = Get(kStoriesFamily, DocStoryKey(doc_id), group);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::optional<DocStory>();
+  DocStory story;
+  if (!DecodeDocStory(**value, story)) {
+    return Error(Status::Code::kCorruption,
+                 "story record of document " + std::to_string(doc_id) + " is malformed");
+  }
+  return std::optional<DocStory>(story);
+}
+
+Status StoreDb::FillStory(Mention& mention) const {
+  if (mention.story_id != 0) return Status::Ok();
+  auto story = LoadDocStory(mention.doc_id);
+  if (!story.ok()) return story.status();
+  mention.story_id = story->has_value() ? (*story)->story_id : mention.doc_id;
+  return Status::Ok();
+}
+
+Result<StoryCount> StoreDb::LoadStoryCount(uint64_t story_id, GroupWrite* group) const {
+  auto value = Get(kStoriesFamily, StoryCountKey(story_id), group);
+  if (!value.ok()) return value.status();
+  StoryCount count;
+  if (value->has_value()) {
+    if (!DecodeStoryCount(**value, count)) {
+      return Error(Status::Code::kCorruption,
+                   "count record of story " + std::to_string(story_id) + " is malformed");
+    }
+  }
+  return count;  // no record: a story not stored yet
+}
+
+// ---- alerts ------------------------------------------------------------------------------------
+
+// ---- maintenance -------------------------------------------------------------------------------
+
+Status StoreDb::CatchUp() { return rocks_->CatchUp(); }
+
+Status StoreDb::FinishRepair(const Store::RepairReport& report) {
+  // Ids of dropped mentions and documents are never given again: an analyst's read cursor may
+  // already be past them, and would then skip the new mentions that reused them; an alert sent
+  // with a document's id must not come to name another article.
+  rocksdb::WriteBatch batch;
+  if (report.last_mention_id >= next_mention_id_) {
+    next_mention_id_ = report.last_mention_id + 1;
+    batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(next_mention_id_));
+  }
+  if (report.last_document_id >= next_doc_id_) {
+    next_doc_id_ = report.last_document_id + 1;
+    batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(next_doc_id_));
+  }
+  if (batch.Count() > 0) {
+    if (Status s = WriteBatch(batch, "cannot advance the id counters", true); !s.ok()) return s;
+  }
+  // Everything replayed goes into table files, so the damaged logs are no longer needed.
+  rocksdb::FlushOptions flush;
+  rocksdb::Status s = db_->Flush(flush, rocks_->families());
+  if (!s.ok()) return Error(s, "cannot flush the repaired store");
+  return Status::Ok();
+}
+
+}  // namespace kuzet::storage

@@ -1,0 +1,131 @@
+// The open database behind a Store, shared by its roles (page_writer.h, mention_reader.h,
+// outbox.h, maintenance.h): the RocksDB families, the reads every role needs, the write mutex
+// and id counters, errors named by data dir, and faults. Internal to storage/.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "storage/records.h"
+#include "storage/storage_fault.h"
+#include "storage/store.h"
+
+namespace kuzet::storage {
+
+// RocksDB lives in a subdirectory, so the data dir can hold other things (and a mistyped data dir
+// that holds someone's files is never turned into a database).
+inline constexpr const char* kDbSubdir = "store";
+
+class FaultMonitor;
+class NewestEntriesWarmer;
+class RocksDb;
+
+// The writes of one PutPages call: one batch for the whole group, indexed so that the group's
+// later pages read through it (read-your-writes) and are deduplicated and given stories as if
+// each earlier page were already stored. Its ids are adopted once the batch is written.
+struct GroupWrite {
+  GroupWrite(uint64_t doc_id, uint64_t mention_id)
+      : next_doc_id(doc_id), next_mention_id(mention_id) {}
+  rocksdb::WriteBatchWithIndex batch{rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true};
+  uint64_t next_doc_id, next_mention_id;
+  bool has_mentions = false;  // the batch is synced (see StoreDb::WriteBatch)
+};
+
+class StoreDb {
+ public:
+  StoreDb(std::string dir, Store::Mode mode, bool sync, rocksdb::Env* env);
+  ~StoreDb();
+  StoreDb(const StoreDb&) = delete;
+  StoreDb& operator=(const StoreDb&) = delete;
+
+  // `repair`: replay the write-ahead logs up to their first damage instead of refusing them.
+  Status Open(bool repair = false);
+  // Repair's steps once the store is open: counters past the dropped ids, everything flushed.
+  Status FinishRepair(const Store::RepairReport& report);
+
+  const std::string& dir() const { return dir_; }
+  Store::Mode mode() const { return mode_; }
+  rocksdb::DB* db() const { return db_; }
+  // A family of the store (RocksDb::Open checked that every one is there).
+  rocksdb::ColumnFamilyHandle* Family(const char* name) const;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& families() const;
+
+  // One writer: the id counters are read and advanced under write_mutex(), and adopted only once
+  // the batch holding the records they number is written.
+  std::mutex& write_mutex() { return write_mutex_; }
+  uint64_t& next_doc_id() { return next_doc_id_; }
+  uint64_t& next_mention_id() { return next_mention_id_; }
+
+  // Every message starts with the data dir, so a person with several stores knows which one.
+  Status Error(const rocksdb::Status& s, std::string_view what) const;
+  Status Error(Status::Code code, std::string_view what) const;
+  // InvalidArgument naming `what` on a read-only store.
+  Status RequireWritable(std::string_view what) const;
+  // `sync`: the batch holds mentions (see the definition).
+  Status WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync);
+
+  // Reads one value; nullopt when absent. `group`: through the writes of a group not yet
+  // written (only under write_mutex()).
+  Result<std::optional<std::string>> Get(const char* family, std::string_view key,
+                                         GroupWrite* group = nullptr) const;
+  Result<std::optional<Document>> LoadDocumentRecord(uint64_t id,
+                                                     GroupWrite* group = nullptr) const;
+  Result<std::optional<Mention>> LoadMention(uint64_t id) const;
+  // Mentions stored before Mention.story_id existed read it from their document's story.
+  Status FillStory(Mention& mention) const;
+  Result<std::optional<DocStory>> LoadDocStory(uint64_t doc_id, GroupWrite* group = nullptr) const;
+  // A story's size: its count record (zero for a story not stored yet).
+  Result<StoryCount> LoadStoryCount(uint64_t story_id, GroupWrite* group = nullptr) const;
+
+  // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
+  Status CatchUp();
+  StorageFault Fault() const;
+  StorageFault ResumeWrites();
+
+ private:
+  Status CheckFormatAndLoadCounters();
+  void Close();
+
+  const std::string dir_;
+  const Store::Mode mode_;
+  const bool sync_;                 // OpenOptions::sync_mentions
+  rocksdb::Env* const env_;         // OpenOptions::env
+  std::unique_ptr<RocksDb> rocks_;  // the open database
+  rocksdb::DB* db_ = nullptr;       // rocks_->db()
+
+  std::mutex write_mutex_;
+  uint64_t next_doc_id_ = 1;
+  uint64_t next_mention_id_ = 1;
+  // kReadWrite: refills the block cache with each rule's newest entries after flushes and
+  // compactions of mentions_by_rule.
+  std::shared_ptr<NewestEntriesWarmer> warmer_;
+  // The first fault that stops the store (storage_fault.h); also a RocksDB listener.
+  std::shared_ptr<FaultMonitor> faults_;
+};
+
+// What the write-ahead logs of the RocksDB directory `db_path` hold past their first damage
+// (damaged = false when every log is intact).
+Result<Store::RepairReport> DescribeWalDamage(const std::string& db_path);
+
+// Runs f(); an exception (a failed allocation, a filesystem error) becomes an IOError naming
+// the data dir: nothing thrown inside the store leaves its public headers.
+template <typename F>
+auto Guard(const std::string& dir, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return Status::IOError("data dir " + dir + ": " + e.what());
+  }
+}
+
+}  // namespace kuzet::storage
