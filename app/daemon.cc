@@ -92,7 +92,7 @@ class Daemon::Impl {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<crawler::CrawlState> state_;
   std::unique_ptr<crawler::Crawler> crawler_;
-  PipelineMetrics metrics_;  // the crawl's counters for the process life (/metrics)
+  PipelineMetrics metrics_;         // the crawl's counters for the process life (/metrics)
   std::unique_ptr<Health> health_;  // /healthz; the loop beats it (Wait)
   std::unique_ptr<HttpServer> http_;
   std::optional<HttpServerOptions> http_options_;  // what http_ was started with
@@ -139,8 +139,8 @@ Status Daemon::Impl::Start() {
   // /healthz: the loop beats at least every minute (or watchdog period).
   health_ = std::make_unique<Health>(
       *store_, *state_,
-      std::min<milliseconds>(std::chrono::seconds(60),
-                             options.notifier.watchdog_period().value_or(std::chrono::seconds(60))));
+      std::min<milliseconds>(std::chrono::seconds(60), options.notifier.watchdog_period().value_or(
+                                                           std::chrono::seconds(60))));
   if (config.server.enabled) {
     auto http_options = ServerOptions(config);
     if (!http_options.ok()) return http_options.status();
@@ -259,7 +259,7 @@ void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due) {
     }
   }
   LogRound(due, pipeline.counters(), crawl.get());  // app/round_summary.h
-  if (alerts_) alerts_->Wake();  // new mentions are due now
+  if (alerts_) alerts_->Wake();                     // new mentions are due now
 }
 
 void Daemon::Impl::Reload() {

@@ -150,9 +150,9 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
 
 void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
   const crawler::FetchResponse& response = page.response;
-  Status s = store_.writer().RecordFetch(page.url, static_cast<int>(response.status),
-                                         base::NowMicros(), response.Header("etag"),
-                                         response.Header("last-modified"));
+  Status s =
+      store_.writer().RecordFetch(page.url, static_cast<int>(response.status), base::NowMicros(),
+                                  response.Header("etag"), response.Header("last-modified"));
   if (!s.ok()) {
     if (metrics_ != nullptr) metrics_->CountStoreWriteError();
     spdlog::error("site {}: {}: {}", page.site->id, page.url, s.message());

@@ -52,8 +52,9 @@ std::string IdList(const Items& items) {
 // A --rule or --site naming neither a configured id nor anything stored is a typo, not a question
 // with an empty answer: "" when the ids are fine (or no config is at hand to tell), else the
 // message. Ids that only stored mentions know (a rule since removed from the config) still list.
-Result<std::string> UnknownIdMessage(const std::string& config_path, const storage::Store& store,
-                                     const std::string& rule, const std::string& site) {
+Result<std::string> UnknownIdMessage(const std::string& config_path,
+                                     const storage::MentionReader& store, const std::string& rule,
+                                     const std::string& site) {
   if (config_path.empty() || (rule.empty() && site.empty())) return std::string();
   auto config = config::LoadConfigFile(config_path);
   if (!config.ok()) return std::string();  // the data dir came from elsewhere; nothing to check
@@ -148,7 +149,7 @@ Result<std::vector<storage::StoryInfo>> OneStory(const storage::Store& store, ui
 // of any rule). Pages with no match are the bulk of a crawl, so the stories are read in growing
 // batches until `limit` matched ones are found or the store has no more, at most
 // kMaxStoriesExamined of them.
-Result<std::vector<storage::StoryInfo>> MatchedStories(const storage::Store& store,
+Result<std::vector<storage::StoryInfo>> MatchedStories(const storage::MentionReader& store,
                                                        std::optional<int64_t> since, size_t limit,
                                                        size_t members,
                                                        const std::optional<std::string>& rule) {
@@ -214,7 +215,8 @@ int MentionsCommand(const MentionsOptions& options) {
 
   auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
-  auto unknown = UnknownIdMessage(options.config_path, **store, options.rule, options.site);
+  auto unknown =
+      UnknownIdMessage(options.config_path, (*store)->reader(), options.rule, options.site);
   if (!unknown.ok()) return Fail(unknown.status());
   if (!unknown->empty()) return UsageFail(*unknown);
 
@@ -240,7 +242,8 @@ int MentionsCommand(const MentionsOptions& options) {
     request.query = query;
     request.limit = options.limit;
     if (options.before != 0) request.before = options.before;
-    auto page = QueryMentionPage(**store, request);  // reads one more to know if more exist
+    auto page =
+        QueryMentionPage((*store)->reader(), request);  // reads one more to know if more exist
     if (!page.ok()) return Fail(page.status());
     mentions = std::move(page->mentions);
     next_before = page->next_before;
@@ -316,13 +319,13 @@ int StoriesCommand(const StoriesOptions& options) {
   }
   auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
-  auto unknown = UnknownIdMessage(options.config_path, **store, options.rule, "");
+  auto unknown = UnknownIdMessage(options.config_path, (*store)->reader(), options.rule, "");
   if (!unknown.ok()) return Fail(unknown.status());
   if (!unknown->empty()) return UsageFail(*unknown);
   Result<std::vector<storage::StoryInfo>> stories =
       options.story != 0
           ? OneStory(**store, options.story, options.members, options.before)
-          : MatchedStories(**store, since, options.limit, options.members,
+          : MatchedStories((*store)->reader(), since, options.limit, options.members,
                            options.all ? std::nullopt : std::optional<std::string>(options.rule));
   if (!stories.ok()) return Fail(stories.status());
   if (options.format == "json") {

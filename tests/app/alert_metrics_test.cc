@@ -47,7 +47,7 @@ TEST(AlertMetricsTest, SendsFailuresAndGivingUpAreCountedPerChannel) {
   alert::DeliveryWorker worker(outbox, std::move(options));
 
   const int64_t t0 = int64_t{1764400000} * 1000000;
-  auto put = (*store)->PutPage(
+  auto put = (*store)->writer().PutPage(
       testing::Page("https://steppe.kz/1", "Strike", testing::StrikeText("a"), t0));
   ASSERT_TRUE(put.ok()) << put.status().message();
   ASSERT_TRUE(worker.RunOnce(t0).ok());
@@ -59,7 +59,7 @@ TEST(AlertMetricsTest, SendsFailuresAndGivingUpAreCountedPerChannel) {
   EXPECT_EQ(counts.alert_send_failures["webhook"], 2u);
   EXPECT_EQ(counts.alert_send_failures.count("hook"), 0u);
   EXPECT_EQ(counts.alert_given_up["webhook"], 1u);
-  auto failed = (*store)->FailedAlerts(10);
+  auto failed = (*store)->outbox().FailedAlerts(10);
   ASSERT_TRUE(failed.ok());
   EXPECT_EQ(failed->size(), 1u) << "the alert waits for `kuzet alerts --retry`";
   store->reset();

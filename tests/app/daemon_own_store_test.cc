@@ -74,7 +74,7 @@ TEST(HttpServerOwnStoreTest, MentionIsServedTheMomentItIsStored) {
   int port = (*server)->port();
   EXPECT_EQ(ApiMentionCount(port), 0);
   for (int i = 0; i < 3; ++i) {
-    auto put = (*store)->PutPage(testing::NumberedPage(i, base::NowMicros()));
+    auto put = (*store)->writer().PutPage(testing::NumberedPage(i, base::NowMicros()));
     ASSERT_TRUE(put.ok()) << put.status().message();
     ASSERT_EQ(put->new_mentions, 1);
     EXPECT_EQ(ApiMentionCount(port), i + 1) << "mention " << i << " not served at once";
