@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the multi-host news site of bench/pipeline/run_pipeline_bench.sh.
 
-Usage: gen_site.py SHARED_DIR OUT_DIR HOSTS PAGES_PER_HOST [SEED]
+Usage: gen_site.py SHARED_DIR OUT_DIR HOSTS PAGES_PER_HOST [SEED] [--story]
 
 OUT_DIR/h<N>/ for N in 1..HOSTS holds robots.txt, index.html (the front page, linking every
 article of the host) and a<I>.html for I in 0..PAGES_PER_HOST-1: 20-60 KB of HTML each (a header,
@@ -13,6 +13,10 @@ English. About 6% of the articles also tell of the Zhanaozen strike (a sentence 
 language), so the bench's rule for it matches some pages only; other rules of the bench's config
 match names that occur in the corpus text itself. OUT_DIR/urls.txt lists every URL (for wget2,
 with BASE_PORT). Deterministic for a given seed.
+
+--story: every article is a copy of one story about the Zhanaozen strike (the same paragraphs,
+drawn once) with a short line of its own (an update time and host: under SimHash's short-line
+limit), as when one agency story is republished everywhere: one story of HOSTS x PAGES documents.
 """
 import html
 import json
@@ -47,11 +51,16 @@ def sentences(path):
 
 
 def main():
-    shared, out, hosts, pages = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
+    story = "--story" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--story"]
+    shared, out, hosts, pages = args[0], args[1], int(args[2]), int(args[3])
+    rng = random.Random(int(args[4]) if len(args) > 4 else 1)
     corpus = os.path.join(shared, "corpus")
     pool = {"en": sentences(os.path.join(corpus, "aeb-dev", "ground-truth.json")),
             "ru": sentences(os.path.join(corpus, "daniel-ru-dev", "ground-truth.json"))}
+    story_paragraphs = ["<p>" + STRIKE["en"][k % 2] + " " +
+                        " ".join(rng.choice(pool["en"]) for _ in range(5)) + "</p>\n"
+                        for k in range(12)]
     total = 0
     urls = []
     for h in range(1, hosts + 1):
@@ -87,6 +96,10 @@ def main():
                 '<li><a href="/a%d.html">Story %d</a></li>' % (j, j) for j in sorted(links)) + \
                 "</ul></aside><footer>&copy; Host %d</footer></body></html>\n" % h
             size += len(related) + len("</article>")
+            if story:
+                parts.append("<p>Updated %02d:%02d, host %d.</p>\n" % (i % 24, i % 60, h))
+                parts += story_paragraphs
+                size = target + sum(len(p.encode()) for p in parts)  # no corpus filler
             strike = rng.random() < 0.06
             while size < target:
                 n = rng.randint(3, 8)
@@ -102,7 +115,7 @@ def main():
             with open(os.path.join(d, "a%d.html" % i), "w", encoding="utf-8") as f:
                 f.write("".join(parts))
             urls.append("%s/a%d.html" % (base, i))
-            total += size
+            total += sum(len(p.encode()) for p in parts)
     with open(os.path.join(out, "urls.txt"), "w") as f:
         f.write("\n".join(urls) + "\n")
     print("generated %d hosts x %d articles (+ front pages), %.0f MB" %

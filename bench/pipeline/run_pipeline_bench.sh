@@ -15,7 +15,7 @@
 #   cmake --build BUILD_DIR --target kuzet bench_gumbo_floor   first.
 # Environment: HOSTS (50), PAGES (200 per host), ROUNDS (3), CONCURRENCY (64), PER_HOST (8),
 # KUZET (the kuzet binary; default BUILD_DIR/kuzet), SITES (reuse a generated site directory),
-# KEEP (1: keep the temp dir), PROFILE (1: one more kuzet run under `perf record`, self time by symbol in
+# KEEP (1: keep the temp dir), STORY (1: also the 3,000-copies story run, see below), PROFILE (1: one more kuzet run under `perf record`, self time by symbol in
 # the temp dir, which is then kept). Bench only: installs nginx-light, wget2 and time with apt-get
 # when absent; never run in CI.
 set -euo pipefail
@@ -59,21 +59,25 @@ if [ ! -f "$SITES/urls.txt" ]; then
 fi
 EXPECTED=$(wc -l <"$SITES/urls.txt")
 
-# nginx as the current user, in the foreground, everything under $WORK.
+# nginx as the current user, in the foreground, everything under $WORK: write_nginx_conf ROOT N
+# serves ROOT/h1 .. ROOT/hN on ports BASE_PORT+1 ...
 CONF="$WORK/nginx.conf"
-{
-  [ "$(id -u)" = 0 ] && echo "user root;"
-  echo "worker_processes 1; pid $WORK/nginx.pid; error_log $WORK/error.log warn;"
-  echo "events { worker_connections 4096; }"
-  echo "http {"
-  echo "  access_log off; default_type text/html; sendfile on; tcp_nopush on; etag off;"
-  echo "  keepalive_requests 100000; keepalive_timeout 60s;"
-  for d in client_body proxy fastcgi uwsgi scgi; do echo "  ${d}_temp_path $WORK/${d}_temp;"; done
-  for h in $(seq 1 "$HOSTS"); do
-    echo "  server { listen 127.0.0.1:$((BASE_PORT + h)); root $SITES/h$h; index index.html; }"
-  done
-  echo "}"
-} >"$CONF"
+write_nginx_conf() {
+  {
+    [ "$(id -u)" = 0 ] && echo "user root;"
+    echo "worker_processes 1; pid $WORK/nginx.pid; error_log $WORK/error.log warn;"
+    echo "events { worker_connections 4096; }"
+    echo "http {"
+    echo "  access_log off; default_type text/html; sendfile on; tcp_nopush on; etag off;"
+    echo "  keepalive_requests 100000; keepalive_timeout 60s;"
+    for d in client_body proxy fastcgi uwsgi scgi; do echo "  ${d}_temp_path $WORK/${d}_temp;"; done
+    for h in $(seq 1 "$2"); do
+      echo "  server { listen 127.0.0.1:$((BASE_PORT + h)); root $1/h$h; index index.html; }"
+    done
+    echo "}"
+  } >"$CONF"
+}
+write_nginx_conf "$SITES" "$HOSTS"
 "$NGINX" -p "$WORK" -c "$CONF" -e "$WORK/error.log" -g "daemon off;" &
 NGINX_PID=$!
 for _ in $(seq 50); do
@@ -187,6 +191,38 @@ if [ -n "${PROFILE:-}" ] && need perf; then
   perf report -i "$WORK/perf.data" --sort dso,symbol --percent-limit 0.5 --stdio 2>/dev/null \
     | grep -E '^ +[0-9]' >"$WORK/perf.top" || true
   echo "profile: $WORK/perf.top"
+fi
+
+# STORY=1: a second site where every article is a copy of one story (STORY_HOSTS x PAGES, default
+# 15 x 200 = 3,000 documents of one story, each a mention of the Zhanaozen rule), crawled by kuzet;
+# then the analyst's queries of it: `kuzet mentions --limit 50` (peak RSS, output bytes) and
+# /api/mentions?limit=50 from `kuzet serve` (its peak RSS, response bytes). Goals (issue #17):
+# under 150 MB and 200 KB of output each.
+if [ -n "${STORY:-}" ]; then
+  STORY_HOSTS="${STORY_HOSTS:-15}"
+  python3 "$ROOT/bench/pipeline/gen_site.py" "$SHARED" "$WORK/story" "$STORY_HOSTS" "$PAGES" 1 --story
+  kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true
+  write_nginx_conf "$WORK/story" "$STORY_HOSTS"
+  "$NGINX" -p "$WORK" -c "$CONF" -e "$WORK/error.log" -g "daemon off;" &
+  NGINX_PID=$!
+  for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$((BASE_PORT + STORY_HOSTS))/" && break; sleep 0.1; done
+  HOSTS_SAVED="$HOSTS"; HOSTS="$STORY_HOSTS"
+  rm -rf "$WORK/story-data"
+  config 0 "$WORK/story-data" >"$WORK/story.toml"
+  HOSTS="$HOSTS_SAVED"
+  read -r sec rss cpu < <(timed "$WORK/story-crawl.out" "$KUZET" crawl --once -c "$WORK/story.toml")
+  echo "story: crawled $(kuzet_pages "$WORK/story-crawl.out") pages in ${sec}s, peak RSS $((rss / 1024)) MB;" \
+    "largest story: $("$KUZET" stories --limit 1 -c "$WORK/story.toml" 2>&1 | head -3 | tr '\n' ' ')"
+  read -r sec rss cpu < <(timed "$WORK/story-mentions.out" "$KUZET" mentions --limit 50 -c "$WORK/story.toml")
+  echo "story: kuzet mentions --limit 50: $(wc -c <"$WORK/story-mentions.out") bytes, peak RSS $((rss / 1024)) MB, ${sec}s"
+  PORT=$((BASE_PORT + 900))
+  "$KUZET" serve -c "$WORK/story.toml" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+  SERVE_PID=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/mentions?limit=1" && break; sleep 0.1; done
+  curl -s -o "$WORK/api.json" "http://127.0.0.1:$PORT/api/mentions?limit=50"
+  SERVE_RSS=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$SERVE_PID/status")
+  kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
+  echo "story: /api/mentions?limit=50: $(wc -c <"$WORK/api.json") bytes, kuzet serve peak RSS ${SERVE_RSS} MB"
 fi
 
 [ "$ROUNDS" -gt 0 ] || exit 0
