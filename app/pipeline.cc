@@ -1,5 +1,7 @@
 #include "app/pipeline.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "base/time.h"
@@ -166,18 +168,27 @@ std::vector<std::string> PagePipeline::OnPage(const crawler::CrawledPage& page) 
 
 std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
                                               std::unique_ptr<crawler::PageResult> result) {
+  std::vector<crawler::PageCommit> group(1);
+  group[0].page = &page;
+  group[0].result = std::move(result);
+  CommitGroup(group);
+  return std::move(group[0].links);
+}
+
+bool PagePipeline::Prepare(crawler::PageCommit& commit) {
+  const crawler::CrawledPage& page = *commit.page;
   const config::Site& site = *page.site;
   SiteCounters& counters = counters_[site.id];
   ++counters.pages;
   if (metrics_ != nullptr) metrics_->CountPageProcessed(site.id);
-  auto* analyzed = dynamic_cast<AnalyzedPage*>(result.get());
+  auto* analyzed = dynamic_cast<AnalyzedPage*>(commit.result.get());
   if (!store_.Fault().ok()) {  // reported once, by the write that met the fault
-    return {};
+    return false;
   }
   if (analyzed == nullptr) {  // Analyze threw
     ++counters.errors;
     spdlog::warn("site {}: {}: not analyzed", site.id, page.url);
-    return {};
+    return false;
   }
   // Before the error check: a regex that hit its time limit may be what put the page over budget,
   // and its miss is counted either way.
@@ -200,37 +211,74 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
     } else {
       spdlog::warn("site {}: {}: {}", site.id, page.url, analyzed->error.message());
     }
-    return {};
+    return false;
   }
   if (!analyzed->not_text.empty()) {
     if (metrics_ != nullptr) metrics_->CountNotText(site.id);
     spdlog::warn("site {}: {}: skipped: the body is {}, not text", site.id, page.url,
                  analyzed->not_text);
-    return {};
+    return false;
   }
-  std::vector<std::string> links = std::move(analyzed->links);
+  commit.links = std::move(analyzed->links);
 
   // Start (front and section) pages are listings: their links are followed, but what they say is
   // stored with the article it belongs to, not as a mention of the listing.
   if (page.kind == crawler::PageKind::kStart) {
     RecordFetchOnly(page);
-    return links;
+    return false;
   }
+  analyzed->input.fetched_at_us = base::NowMicros();
+  return true;
+}
 
-  storage::PageInput& input = analyzed->input;
-  input.fetched_at_us = base::NowMicros();
-  auto put = store_.writer().PutPage(input);
+std::vector<Result<storage::PutPageResult>> PagePipeline::StorePages(
+    const std::vector<const storage::PageInput*>& pages) {
+  // One atomic batch, and at most one sync, per group (storage/page_writer.h PutPages): each page
+  // sees the ones before it (dedup, story assignment). A group refused while the store is sound
+  // failed for a reason of one page's own: it is written again page by page, so that page alone
+  // fails. After a store fault the rest are not tried (the fault is reported once).
+  constexpr size_t kGroup = storage::PageWriter::kMaxPagesPerGroup;
+  std::vector<Result<storage::PutPageResult>> results;
+  results.reserve(pages.size());
+  for (size_t begin = 0; begin < pages.size(); begin += kGroup) {
+    const size_t end = std::min(pages.size(), begin + kGroup);
+    std::vector<storage::PageInput> group;
+    group.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) group.push_back(*pages[i]);
+    auto put = store_.writer().PutPages(group);
+    if (put.ok()) {
+      for (storage::PutPageResult& result : *put) results.emplace_back(std::move(result));
+      continue;
+    }
+    if (!store_.Fault().ok()) {
+      results.emplace_back(put.status());
+      return results;
+    }
+    for (size_t i = begin; i < end; ++i) {
+      results.push_back(store_.writer().PutPage(*pages[i]));
+      if (!results.back().ok() && !store_.Fault().ok()) return results;
+    }
+  }
+  return results;
+}
+
+void PagePipeline::Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put) {
+  const crawler::CrawledPage& page = *commit.page;
+  const config::Site& site = *page.site;
+  SiteCounters& counters = counters_[site.id];
+  auto& analyzed = static_cast<AnalyzedPage&>(*commit.result);
+  const storage::PageInput& input = analyzed.input;
   if (!put.ok()) {
     ++counters.errors;
     if (metrics_ != nullptr) metrics_->CountStoreWriteError();
     spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
-    return links;
+    return;
   }
   // rel=canonical: the canonical URL becomes another URL of this document (an exact duplicate
   // of it), so discovering it later fetches nothing. Only a URL the store does not know yet:
   // a wrong canonical must never overwrite another article.
   if (put->new_document) {
-    if (auto alias = CanonicalAlias(page.url, analyzed->canonical_url)) {
+    if (auto alias = CanonicalAlias(page.url, analyzed.canonical_url)) {
       auto known = store_.reader().GetUrl(*alias);
       if (known.ok() && !known->has_value()) {
         storage::PageInput alias_input = input;
@@ -252,7 +300,27 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
     spdlog::info("site {}: {}: {} new mention(s) in \"{}\"", site.id, page.url, put->new_mentions,
                  input.title);
   }
-  return links;
+}
+
+void PagePipeline::CommitGroup(std::vector<crawler::PageCommit>& group) {
+  std::vector<crawler::PageCommit*> to_store;
+  std::vector<const storage::PageInput*> inputs;
+  for (crawler::PageCommit& commit : group) {
+    if (Prepare(commit)) {
+      to_store.push_back(&commit);
+      inputs.push_back(&static_cast<AnalyzedPage&>(*commit.result).input);
+    }
+  }
+  // Fewer results than pages: the store failed, and the pages without one were not written.
+  std::vector<Result<storage::PutPageResult>> puts = StorePages(inputs);
+  for (size_t i = 0; i < puts.size(); ++i) Finish(*to_store[i], puts[i]);
+  // A page is recorded when its write succeeded, or when it needed none (or failed for a reason
+  // of its own) while the store is sound; a failing store keeps the rest queued for a later crawl.
+  const bool store_sound = store_.Fault().ok();
+  for (crawler::PageCommit& commit : group) commit.recorded = store_sound;
+  for (size_t i = 0; i < puts.size(); ++i) {
+    if (puts[i].ok()) to_store[i]->recorded = true;
+  }
 }
 
 // The longest a healthy site goes between reads, for kuzet_site_interval_seconds: start pages are

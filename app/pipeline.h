@@ -6,7 +6,8 @@
 // storage knows nothing about HTTP. Analyze (extraction and matching, under the page's budget:
 // extractor/page_budget.h) runs on the crawler's workers, several pages at once; Commit (the
 // storage writes, counters and logs) and the other calls arrive serialized on the crawl thread,
-// so deduplication and story assignment in the store see one page at a time.
+// a group of finished pages at a time (CommitGroup), so deduplication and story assignment in the
+// store see one page at a time, in order.
 #pragma once
 
 #include <atomic>
@@ -56,6 +57,9 @@ class PagePipeline : public crawler::CrawlHandler {
                                                const std::atomic<bool>& cancel) override;
   std::vector<std::string> Commit(const crawler::CrawledPage& page,
                                   std::unique_ptr<crawler::PageResult> result) override;
+  // The group's pages are stored in order, each seeing the ones before it: the same documents and
+  // stories as committing them one by one.
+  void CommitGroup(std::vector<crawler::PageCommit>& group) override;
   // Analyze and Commit at once.
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
   // The fetch's duration and, when it succeeded, the site's last success, into the metrics.
@@ -72,6 +76,13 @@ class PagePipeline : public crawler::CrawlHandler {
  private:
   // The page's fetch, without a document (a listing, a page over its budget).
   void RecordFetchOnly(const crawler::CrawledPage& page);
+  // CommitGroup's steps. Prepare: counters, logs and the writes of a page that is no article (an
+  // error, a listing); true when the page's document is to be stored. StorePages: the group's
+  // documents, in order. Finish: the canonical alias, counters and logs of a stored page.
+  bool Prepare(crawler::PageCommit& commit);
+  std::vector<Result<storage::PutPageResult>> StorePages(
+      const std::vector<const storage::PageInput*>& pages);
+  void Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put);
 
   const keywords::Matcher& matcher_;
   storage::Store& store_;

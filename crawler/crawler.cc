@@ -849,28 +849,35 @@ class CrawlRun {
   // Whether the grace after Stop() is over: nothing more is committed.
   bool GivenUp() { return Stopping() && Clock::now() >= *give_up_at_; }
 
-  // Commits the pages the workers have analyzed, in the order they finished, and follows their
-  // links; past the grace after Stop(), the rest stay uncommitted (and queued).
+  // Commits the pages the workers have analyzed, as one group in the order they finished, and
+  // follows their links; their crawl-state changes go out in the caller's next Ledger::Commit
+  // (one batch for the group). Past the grace after Stop(), they stay uncommitted (and queued).
   void CommitAnalyzed() {
+    if (GivenUp()) return;
     std::vector<Analyzed> ready;
     {
       std::lock_guard<std::mutex> lock(analyzed_mutex_);
       ready.swap(analyzed_);
     }
-    for (Analyzed& done : ready) {
-      if (GivenUp()) break;
-      --analyzing_;
-      std::vector<std::string> links;
-      try {
-        links = handler_.Commit(*done.page, std::move(done.result));
-      } catch (const std::exception& e) {
-        spdlog::error("crawl handler Commit threw for {}: {}", done.page->url, e.what());
-      }
-      if (!handler_.CanStore()) continue;  // not recorded: stays queued for a later crawl
-      Dequeue(done.task);
-      const CrawlTask& task = done.task;
+    if (ready.empty()) return;
+    analyzing_ -= ready.size();
+    std::vector<PageCommit> group(ready.size());
+    for (size_t i = 0; i < ready.size(); ++i) {
+      group[i].page = ready[i].page.get();
+      group[i].result = std::move(ready[i].result);
+    }
+    try {
+      handler_.CommitGroup(group);
+    } catch (const std::exception& e) {  // what it did not mark recorded stays queued
+      spdlog::error("crawl handler CommitGroup threw for a group of {} page(s) from {}: {}",
+                    group.size(), group.front().page->url, e.what());
+    }
+    for (size_t i = 0; i < ready.size(); ++i) {
+      if (!group[i].recorded) continue;  // stays queued for a later crawl
+      const CrawlTask& task = ready[i].task;
+      Dequeue(task);
       if (task.depth >= sites_[task.site_index].site->max_depth) continue;
-      for (const std::string& link : links) {
+      for (const std::string& link : group[i].links) {
         AddDiscovered(task.site_index, link, task.depth + 1, true);
       }
     }
@@ -1011,6 +1018,17 @@ class CrawlRun {
 };
 
 }  // namespace
+
+void CrawlHandler::CommitGroup(std::vector<PageCommit>& group) {
+  for (PageCommit& commit : group) {
+    try {
+      commit.links = Commit(*commit.page, std::move(commit.result));
+    } catch (const std::exception& e) {
+      spdlog::error("crawl handler Commit threw for {}: {}", commit.page->url, e.what());
+    }
+    commit.recorded = CanStore();
+  }
+}
 
 Crawler::Crawler(const config::Settings& settings, CrawlState* state)
     : settings_(settings), state_(state), memory_(std::make_unique<Memory>()) {}

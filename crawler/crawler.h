@@ -33,11 +33,23 @@ class PageResult {
   virtual ~PageResult() = default;
 };
 
+// One page of a group committed together (CrawlHandler::CommitGroup).
+struct PageCommit {
+  const CrawledPage* page = nullptr;
+  std::unique_ptr<PageResult> result;  // as Analyze returned it (may be null)
+  // Set by the handler: the page's links (as Commit returns them), and whether it was recorded.
+  // A page not recorded stays in the durable queue and its links are not followed.
+  std::vector<std::string> links;
+  bool recorded = false;
+};
+
 // Implemented by the app (extract, match, store). A fetched page goes through two steps:
 // Analyze, pure computation, on one of the crawler's worker threads (several pages at once), then
-// Commit, serialized on the thread that called CrawlOnce, in the order the analyses finish. All
-// other calls are serialized on that thread too. A handler with nothing to move off the crawl
-// thread implements OnPage only.
+// Commit, serialized on the thread that called CrawlOnce, in the order the analyses finish: every
+// analysis that has finished when the crawl thread gets to them is committed as one group
+// (CommitGroup), whose pages leave the durable queue in one crawl-state batch. All other calls are
+// serialized on that thread too. A handler with nothing to move off the crawl thread implements
+// OnPage only.
 class CrawlHandler {
  public:
   virtual ~CrawlHandler() = default;
@@ -59,6 +71,11 @@ class CrawlHandler {
                                           std::unique_ptr<PageResult> /*result*/) {
     return OnPage(page);
   }
+  // The pages of one group, in the order their analyses finished: set each one's links and
+  // recorded. A handler that can write several pages with one sync overrides it; it must give the
+  // same documents and stories as committing them one by one in that order. The default commits
+  // each with Commit; a page is recorded when CanStore() holds after its Commit.
+  virtual void CommitGroup(std::vector<PageCommit>& group);
   // Whether the handler can still record what Commit is given. A page committed while it cannot
   // (its store is failing: a full disk, damage) stays in the durable queue, and its links are
   // not followed: a later crawl fetches it again instead of losing it.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "crawler/crawl_state.h"
@@ -113,6 +114,53 @@ TEST_F(CrawlRecoveryTest, PagesCommittedWhileTheStoreFailsStayQueued) {
   }
   EXPECT_FALSE(Contains(next.pages, handler.pages[0]));
   EXPECT_TRUE(QueuedUrls("failing-store").empty());
+}
+
+// Commits pages a group at a time, as the app's store does with one sync per group. The first
+// commit of an article is slow (a sync on a busy disk), so the analyses finishing meanwhile
+// arrive together as one group. `refuse`: pages of a group the handler does not record.
+class GroupingHandler : public RecordingHandler {
+ public:
+  std::vector<size_t> group_sizes;
+  std::set<std::string> refuse;
+  void CommitGroup(std::vector<PageCommit>& group) override {
+    group_sizes.push_back(group.size());
+    for (PageCommit& commit : group) {
+      commit.links = OnPage(*commit.page);
+      commit.recorded = refuse.count(commit.page->url) == 0;
+      if (group_sizes.size() == 2 && &commit == &group.front()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
+  }
+};
+
+TEST_F(CrawlRecoveryTest, AnalysesFinishedTogetherAreOneGroupAndAPageNotRecordedStaysQueued) {
+  SiteServer real(FeedSite(8, ""));
+  config::Site site;
+  site.id = "groups";
+  site.feeds = {real.Url("/feed.xml")};
+  config::Settings settings = FastLocalSettings();
+  settings.concurrency = 8;
+  settings.per_host_connections = 8;
+  settings.workers = 4;
+  GroupingHandler handler;
+  handler.refuse = {real.Url("/a5")};
+  {
+    Crawler crawler(settings, state_.get());
+    crawler.CrawlOnce({site}, handler);
+  }
+  EXPECT_EQ(handler.pages.size(), 8u);
+  EXPECT_FALSE(handler.wrong_thread);
+  size_t largest = 0, total = 0;
+  for (size_t size : handler.group_sizes) {
+    largest = std::max(largest, size);
+    total += size;
+  }
+  EXPECT_EQ(total, 8u);
+  EXPECT_GE(largest, 3u) << "pages analyzed during a slow commit were committed one by one";
+  Reopen();
+  EXPECT_EQ(QueuedUrls("groups"), std::vector<std::string>{real.Url("/a5")});
 }
 
 TEST_F(CrawlRecoveryTest, StoppedCrawlResumesWithTheQueuedUrlsAndRefetchesNothing) {
