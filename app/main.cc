@@ -98,12 +98,12 @@ int main(int argc, char** argv) {
   mentions_cmd->add_flag("--follow", mentions.follow,
                          "Keep printing new mentions as JSON Lines (with --format json)");
   mentions_cmd->add_option("--after", mentions.after,
-                           "--follow: start after this mention id (0: every stored mention)");
+                           "With --follow: start after this mention id (0: every stored one)");
   mentions_cmd->add_option("--cursor-file", mentions.cursor_file,
-                           "--follow: resume from, and record, the last mention id in this file");
+                           "With --follow: resume from, and record, the last id in this file");
   mentions_cmd
       ->add_option("--poll", mentions.poll_seconds,
-                   "--follow: seconds between looks at the store when idle (1)")
+                   "With --follow: seconds between looks at the store when idle (1)")
       ->check(CLI::Range(0.01, 3600.0));
 
   DocOptions doc;
