@@ -43,6 +43,12 @@ struct MentionsOptions {
   std::string user;              // advances; user "" means $USER, else "default"
   uint64_t before = 0;           // only mentions listed after this mention id (the next page)
   bool bom = true;               // csv: starts with a UTF-8 byte order mark (for Excel)
+  // --follow (app/mention_stream.h): JSON Lines of the mentions stored past a cursor, until a
+  // stop signal; from `after`, or the id in `cursor_file`, polling the store every `poll_seconds`.
+  bool follow = false;
+  std::optional<uint64_t> after;
+  std::string cursor_file;
+  std::optional<double> poll_seconds;
 };
 int MentionsCommand(const MentionsOptions& options);
 

@@ -95,6 +95,16 @@ int main(int argc, char** argv) {
                            "Only mentions listed after this mention id (the next page)");
   bool no_bom = false;
   mentions_cmd->add_flag("--no-bom", no_bom, "CSV without the UTF-8 byte order mark Excel needs");
+  mentions_cmd->add_flag("--follow", mentions.follow,
+                         "Keep printing new mentions as JSON Lines (with --format json)");
+  mentions_cmd->add_option("--after", mentions.after,
+                           "With --follow: start after this mention id (0: every stored one)");
+  mentions_cmd->add_option("--cursor-file", mentions.cursor_file,
+                           "With --follow: resume from, and record, the last id in this file");
+  mentions_cmd
+      ->add_option("--poll", mentions.poll_seconds,
+                   "With --follow: seconds between looks at the store when idle (1)")
+      ->check(CLI::Range(0.01, 3600.0));
 
   DocOptions doc;
   auto* doc_cmd = cli.add_subcommand("doc", "Show a stored article, its URLs, story and matches");

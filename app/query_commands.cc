@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "app/commands.h"
 #include "app/http_api.h"
 #include "app/mention_format.h"
+#include "app/mention_stream.h"
 #include "app/time_bound.h"
 #include "base/time.h"
 #include "config/config.h"
@@ -181,6 +183,24 @@ Result<std::vector<storage::StoryInfo>> MatchedStories(const storage::MentionRea
   }
 }
 
+// --follow and the options only it takes; a check CLI11 cannot express.
+Status CheckFollowOptions(const MentionsOptions& o) {
+  if (!o.follow) {
+    if (o.after || !o.cursor_file.empty() || o.poll_seconds) {
+      return Status::InvalidArgument("--after, --cursor-file and --poll go with --follow");
+    }
+    return Status::Ok();
+  }
+  if (o.format != "json") {
+    return Status::InvalidArgument("--follow writes JSON Lines: give --format json");
+  }
+  if (o.only_new || o.before != 0 || !o.until.empty()) {
+    return Status::InvalidArgument(
+        "--follow streams from a cursor on: it does not go with --new, --before or --until");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 int MentionsCommand(const MentionsOptions& options) {
@@ -212,6 +232,8 @@ int MentionsCommand(const MentionsOptions& options) {
   if (options.only_new && options.before != 0) {
     return UsageFail("--before pages through a listing; it does not go with --new");
   }
+  if (Status s = CheckFollowOptions(options); !s.ok()) return UsageFail(s.message());
+  if (options.follow) PrepareStreamSignals();  // before RocksDB starts its threads
 
   auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
@@ -219,6 +241,16 @@ int MentionsCommand(const MentionsOptions& options) {
       UnknownIdMessage(options.config_path, (*store)->reader(), options.rule, options.site);
   if (!unknown.ok()) return Fail(unknown.status());
   if (!unknown->empty()) return UsageFail(*unknown);
+
+  if (options.follow) {
+    MentionStreamOptions stream;
+    stream.query = query;
+    stream.after = options.after;
+    stream.cursor_file = options.cursor_file;
+    stream.poll =
+        std::chrono::milliseconds(static_cast<int64_t>(options.poll_seconds.value_or(1.0) * 1000));
+    return FollowMentions(**store, stream, STDOUT_FILENO);
+  }
 
   std::vector<storage::Mention> mentions;
   std::optional<uint64_t> next_before;  // set when older mentions than those listed match
