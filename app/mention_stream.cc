@@ -74,7 +74,7 @@ class Stream {
     if (options_.after) {
       cursor_ = *options_.after;
     } else {
-      auto last = store_.LastMentionId();
+      auto last = store_.reader().LastMentionId();
       if (!last.ok()) return last.status();
       cursor_ = *last;
     }
@@ -86,9 +86,9 @@ class Stream {
   Result<bool> Drain() {
     for (;;) {
       if (StopPending(signal_fd_)) return false;
-      auto page = store_.MentionsAfter(cursor_, options_.query);
+      auto page = store_.reader().MentionsAfter(cursor_, options_.query);
       if (!page.ok()) return page.status();
-      auto stories = LoadStoryPlaces(store_, page->mentions);
+      auto stories = LoadStoryPlaces(store_.reader(), page->mentions);
       if (!stories.ok()) return stories.status();
       for (const storage::Mention& m : page->mentions) {
         // One line, whatever the text: JSON escapes newlines inside strings (RFC 8259 section 7).
@@ -173,7 +173,7 @@ int FollowMentions(storage::Store& store, const MentionStreamOptions& options, i
     }
     if (ready > 0 && fds[0].revents != 0) return 0;
     if (ready > 0 && (fds[1].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return 0;
-    if (Status s = store.CatchUp(); !s.ok()) {
+    if (Status s = store.reader().CatchUp(); !s.ok()) {
       std::cerr << "kuzet mentions --follow: cannot catch up with the store (" << s.message()
                 << "); trying again\n";
       if (++catch_up_failures >= kMaxCatchUpFailures) return fail(s);

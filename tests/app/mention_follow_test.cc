@@ -177,7 +177,7 @@ class MentionFollowTest : public ::testing::Test {
       m.snippet_mark_end = 9;
       page.mentions.push_back(std::move(m));
     }
-    auto result = store_->PutPage(page);
+    auto result = store_->writer().PutPage(page);
     ASSERT_TRUE(result.ok()) << result.status().message();
   }
 

@@ -294,10 +294,10 @@ TEST(PagePipelineTest, CopiesInOneCommitGroupGetTheDocumentsAndStoriesOfOneByOne
   for (const crawler::PageCommit& commit : group) EXPECT_TRUE(commit.recorded) << commit.page->url;
 
   auto placement = [](const storage::Store& store, const std::string& url) {
-    auto state = store.GetUrl(url);
+    auto state = store.reader().GetUrl(url);
     EXPECT_TRUE(state.ok() && state->has_value()) << url;
     if (!state.ok() || !state->has_value()) return std::pair<uint64_t, uint64_t>{0, 0};
-    auto doc = store.GetDocument((*state)->doc_id);
+    auto doc = store.reader().GetDocument((*state)->doc_id);
     EXPECT_TRUE(doc.ok() && doc->has_value()) << url;
     uint64_t story = doc.ok() && doc->has_value() ? (*doc)->story_id : 0;
     return std::pair<uint64_t, uint64_t>{(*state)->doc_id, story};
