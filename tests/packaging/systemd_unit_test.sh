@@ -25,7 +25,7 @@ out=$(MANPATH="$root/usr/share/man" systemd-analyze verify "$root/check/kuzet.se
 
 for setting in Type=notify WatchdogSec= 'ExecReload=/bin/kill -HUP $MAINPID' User=kuzet \
     ProtectSystem=strict ReadWritePaths=/var/lib/kuzet NoNewPrivileges=yes PrivateTmp=yes \
-    RestrictAddressFamilies= SystemCallFilter=@system-service; do
+    RestrictAddressFamilies= SystemCallFilter=@system-service ProcSubset=pid; do
   grep -qF -- "$setting" "$unit" || fail "unit lacks $setting"
 done
 
