@@ -25,4 +25,10 @@ const BuildInfo& GetBuildInfo() {
   return info;
 }
 
+std::string VersionLine(const BuildInfo& info) {
+  std::string line = "kuzet " + info.version + " (";
+  if (!info.commit.empty()) line += "commit " + info.commit + ", ";
+  return line + info.compiler + ")";
+}
+
 }  // namespace kuzet::app

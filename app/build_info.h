@@ -1,5 +1,6 @@
-// What this binary was built from, for kuzet_build_info in /metrics: the project version (CMake's
-// project(VERSION)), the git commit when it was built from a checkout, and the compiler.
+// What this binary was built from, for kuzet_build_info in /metrics and `kuzet --version`: the
+// project version (CMake's project(VERSION)), the git commit when it was built from a checkout,
+// and the compiler.
 #pragma once
 
 #include <string>
@@ -13,5 +14,9 @@ struct BuildInfo {
 };
 
 const BuildInfo& GetBuildInfo();
+
+// What `kuzet --version` prints: "kuzet 0.1.0 (commit 1a2b3c4, gcc 12.2.0)", without the commit
+// part when it is not known; the same fields as kuzet_build_info in /metrics.
+std::string VersionLine(const BuildInfo& info);
 
 }  // namespace kuzet::app

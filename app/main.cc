@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "app/build_info.h"
 #include "app/commands.h"
 #include "app/config_path.h"
 #include "app/logging.h"
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
 
   CLI::App cli{"kuzet: watches news and union sites for keyword mentions in en/ru/kk"};
   cli.require_subcommand(1);
-  cli.set_version_flag("--version", "kuzet 0.1.0");
+  cli.set_version_flag("--version", VersionLine(GetBuildInfo()));
   cli.fallthrough();  // --log-format is taken after the subcommand too
   cli.footer("Without --config, a command reads $KUZET_CONFIG, else " + SystemConfigPath() + ".");
   std::string log_format;

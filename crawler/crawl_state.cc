@@ -163,6 +163,7 @@ std::optional<SiteStatus> DecodeSite(const std::string& value) {
 struct CrawlState::Impl {
   std::string dir;
   Mode mode = Mode::kReadWrite;
+  rocksdb::Env* env = nullptr;                    // nullptr: the operating system's
   std::shared_ptr<storage::FaultMonitor> faults;  // also a RocksDB listener
   std::unique_ptr<storage::RocksDb> rocks;
   rocksdb::DB* db = nullptr;  // rocks->db()
@@ -192,6 +193,7 @@ struct CrawlState::Impl {
       if (ec) return Status::IOError("crawl state " + dir + ": cannot create: " + ec.message());
     }
     rocksdb::Options options;
+    if (env != nullptr) options.env = env;
     options.paranoid_checks = true;
     options.max_open_files = -1;  // required by secondaries
     options.db_write_buffer_size = 16 << 20;
@@ -265,10 +267,12 @@ std::string CrawlStateDir(const std::string& data_dir) {
 CrawlState::CrawlState(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CrawlState::~CrawlState() = default;
 
-Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& dir, Mode mode) {
+Result<std::unique_ptr<CrawlState>> CrawlState::Open(const std::string& dir, Mode mode,
+                                                     rocksdb::Env* env) {
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->mode = mode;
+  impl->env = env;
   if (Status s = impl->Open(); !s.ok()) return s;
   return std::unique_ptr<CrawlState>(new CrawlState(std::move(impl)));
 }

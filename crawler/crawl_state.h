@@ -15,6 +15,10 @@
 #include "crawler/frontier.h"
 #include "storage/storage_fault.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace kuzet::crawler {
 
 // A URL in the frontier, with what the crawl knew when it queued it.
@@ -92,8 +96,11 @@ class CrawlState {
 
   // Opens (kReadWrite: creates) the state in `dir` (normally <data_dir>/crawl). A newer format,
   // a damaged database or a dir held by another crawling process is an error naming `dir`.
+  // `env`: what RocksDB reads and writes files through (nullptr: the operating system); it must
+  // outlive the CrawlState.
   static Result<std::unique_ptr<CrawlState>> Open(const std::string& dir,
-                                                  Mode mode = Mode::kReadWrite);
+                                                  Mode mode = Mode::kReadWrite,
+                                                  rocksdb::Env* env = nullptr);
   ~CrawlState();
   CrawlState(const CrawlState&) = delete;
   CrawlState& operator=(const CrawlState&) = delete;

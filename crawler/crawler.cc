@@ -140,7 +140,8 @@ struct Crawler::Memory {
 namespace {
 
 // The persistent side of a crawl: CrawlState, or Crawler::Memory when there is none (then
-// nothing is queued durably). Errors of the state are logged, not fatal: the crawl goes on.
+// nothing is queued durably). A read error is logged and the crawl goes on; a failed Commit
+// stops the crawl (failed()): what it fetched could no longer be dequeued or scheduled.
 class Ledger {
  public:
   Ledger(CrawlState* state, Crawler::Memory& memory) : state_(state), memory_(memory) {}
@@ -184,14 +185,26 @@ class Ledger {
       for (auto& [key, resource] : change.resources) memory_.resources[key] = resource;
       for (auto& [site_id, status] : change.sites) memory_.sites[site_id] = status;
     } else if (Status s = state_->Commit(change); !s.ok()) {
-      spdlog::error("{}", s.message());
+      // The message names the crawl state's dir. The batch is dropped, not retried: its pages
+      // are still queued on disk, so the next crawl fetches them again and finds them stored.
+      if (failure_.ok()) {
+        spdlog::error("{}; crawl stopping: no new fetch until the crawl state can be written",
+                      s.message());
+        failure_ = s;
+      } else {
+        spdlog::error("{}", s.message());
+      }
     }
     change = CrawlStateChange{};
   }
 
+  // The first Commit that failed; the crawl starts no new fetch after it.
+  bool failed() const { return !failure_.ok(); }
+
  private:
   CrawlState* state_;
   Crawler::Memory& memory_;
+  Status failure_;
 };
 
 // The feeds, sitemaps and start pages of a site: configured, then those robots.txt lists.
@@ -289,7 +302,7 @@ class CrawlRun {
         }
         // Refill at once rather than after the whole batch: the network thread gets new work
         // while this thread is still busy with the rest of the batch.
-        if (!stop_.load()) Fill(fetcher);
+        if (!Stopping()) Fill(fetcher);
       }
     }
     // Pages still being analyzed are given up: not committed, so still queued (when durable).
@@ -836,10 +849,12 @@ class CrawlRun {
     return true;
   }
 
-  // Whether Stop() was called; the first time it is seen, the grace starts.
+  // Whether Stop() was called or the crawl state failed a write; the first time it is seen, the
+  // grace starts (none after a failed write: nothing more can be recorded).
   bool Stopping() {
-    if (!give_up_at_ && stop_.load()) {
-      give_up_at_ = Clock::now() + std::chrono::milliseconds(grace_ms_.load());
+    if (!give_up_at_ && (stop_.load() || ledger_.failed())) {
+      give_up_at_ =
+          Clock::now() + std::chrono::milliseconds(ledger_.failed() ? 0 : grace_ms_.load());
       spdlog::info("crawl stopping: {} fetch(es) in flight, {} page(s) in analysis",
                    in_flight_.size(), analyzing_);
     }
