@@ -35,6 +35,11 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
   static Status Network(std::string msg) { return {Code::kNetwork, std::move(msg)}; }
+  // An error of kind `code` with this message, for code that carries a kind from one layer to the
+  // next (kOk is not an error: it becomes kIOError).
+  static Status FromCode(Code code, std::string msg) {
+    return {code == Code::kOk ? Code::kIOError : code, std::move(msg)};
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -176,19 +176,7 @@ Status RocksDb::Error(const rocksdb::Status& s, std::string_view what) const {
 }
 
 Status RocksDb::Error(Status::Code code, std::string_view what) const {
-  std::string message = spec_.label + ": " + std::string(what);
-  switch (code) {
-    case Status::Code::kCorruption:
-      return Status::Corruption(message);
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(message);
-    case Status::Code::kNotFound:
-      return Status::NotFound(message);
-    case Status::Code::kUnavailable:
-      return Status::Unavailable(message);
-    default:
-      return Status::IOError(message);
-  }
+  return Status::FromCode(code, spec_.label + ": " + std::string(what));
 }
 
 }  // namespace kuzet::storage

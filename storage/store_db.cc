@@ -312,19 +312,7 @@ Status StoreDb::Error(const rocksdb::Status& s, std::string_view what) const {
 }
 
 Status StoreDb::Error(Status::Code code, std::string_view what) const {
-  std::string message = "data dir " + dir_ + ": " + std::string(what);
-  switch (code) {
-    case Status::Code::kCorruption:
-      return Status::Corruption(message);
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(message);
-    case Status::Code::kNotFound:
-      return Status::NotFound(message);
-    case Status::Code::kUnavailable:
-      return Status::Unavailable(message);
-    default:
-      return Status::IOError(message);
-  }
+  return Status::FromCode(code, "data dir " + dir_ + ": " + std::string(what));
 }
 
 Status StoreDb::Open(bool repair) {
