@@ -15,6 +15,7 @@
 
 #include "tests/app/http_test_server.h"
 #include "tests/app/http_test_socket.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::testing {
 namespace {
@@ -61,7 +62,16 @@ TEST_F(SlowResponseReadersTest, FiveDoNotStarveANormalClient) {
   Start(Options());
   std::vector<int> readers;
   for (int i = 0; i < 5; ++i) readers.push_back(AskForALargeResponse());
-  std::this_thread::sleep_for(milliseconds(1000));  // their responses are being written by now
+  // Their responses are being written: bytes wait in each reader's socket.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        char byte;
+        for (int fd : readers) {
+          if (fd < 0 || recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) != 1) return false;
+        }
+        return true;
+      },
+      milliseconds(10000)));
   TimedReply normal = TimedGet(port(), "/api/mentions?limit=1", milliseconds(8000));
   std::printf("normal client beside 5 clients not reading large responses: status %d in %.3f s\n",
               normal.status, normal.seconds);
@@ -93,7 +103,7 @@ TEST_F(SlowResponseReadersTest, AreCutOffAtTheResponseDeadline) {
     } else if (n > 0) {
       received += static_cast<size_t>(n);
     }
-    std::this_thread::sleep_for(milliseconds(100));
+    std::this_thread::sleep_for(milliseconds(100));  // slow on purpose: the reader under test
   }
   close(fd);
   double held = std::chrono::duration<double>(Clock::now() - start).count();
