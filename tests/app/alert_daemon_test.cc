@@ -565,6 +565,29 @@ TEST_F(AlertDaemonTest, RateCapHoldsTheExcessPending) {
   EXPECT_NE(out.find("1 pending, 0 failed"), std::string::npos) << out;
 }
 
+// `kuzet alerts` beside a daemon that is starting: a listing that opened the store read-write,
+// however briefly, held its lock, and the daemon failed to start ("another kuzet process holds
+// this data dir read-write"). A listing opens it read-only, which writes nothing.
+TEST_F(AlertDaemonTest, AlertsListingLeavesTheStoreUntouched) {
+  WriteConfig(SmtpAlerts(FreePort()));
+  auto [code, out] = Kuzet("crawl --once --config " + config_);
+  ASSERT_EQ(code, 0) << out;
+  auto files = [&] {
+    std::set<std::string> names;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_.path() + "/data")) {
+      names.insert(entry.path().string() + " " +
+                   std::to_string(entry.is_regular_file() ? entry.file_size() : 0));
+    }
+    return names;
+  };
+  const std::set<std::string> before = files();
+  for (const std::string args : {"alerts", "alerts --failed"}) {
+    std::tie(code, out) = Kuzet(args + " --config " + config_);
+    EXPECT_EQ(code, 0) << out;
+  }
+  EXPECT_EQ(files(), before) << "a listing wrote to the store";
+}
+
 // test-alert: a sample through the configured channel, and a clear failure when it is down.
 TEST_F(AlertDaemonTest, TestAlertSendsASampleAndReportsFailures) {
   SmtpSink sink(mail_dir_, 0);
