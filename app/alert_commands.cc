@@ -14,17 +14,21 @@ namespace kuzet::app {
 
 namespace {
 
-// Read-write when the daemon is not running; --failed also works read-only beside it.
+// Listing opens read-only, beside the daemon or not: a read-write open, however brief, holds the
+// store's lock, and a daemon starting at that moment failed ("another kuzet process holds this
+// data dir"). A store that cannot be opened read-only (missing, or older and not yet upgraded) is
+// opened read-write; so is it for --retry, which writes.
 Result<std::unique_ptr<storage::Store>> OpenAlertStore(const std::string& data_dir, bool write) {
-  auto store = storage::Store::Open(data_dir, storage::Store::Mode::kReadWrite);
-  if (store.ok() || write) {
-    if (!store.ok()) {
-      return Status(Status::InvalidArgument(store.status().message() +
-                                            " (is `kuzet run` using it? stop it first)"));
-    }
-    return store;
+  if (!write) {
+    auto store = storage::Store::Open(data_dir, storage::Store::Mode::kReadOnly);
+    if (store.ok()) return store;
   }
-  return storage::Store::Open(data_dir, storage::Store::Mode::kReadOnly);
+  auto store = storage::Store::Open(data_dir, storage::Store::Mode::kReadWrite);
+  if (!store.ok() && write) {
+    return Status(Status::InvalidArgument(store.status().message() +
+                                          " (is `kuzet run` using it? stop it first)"));
+  }
+  return store;
 }
 
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }

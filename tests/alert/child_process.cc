@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/wait_until.h"
+
 namespace kuzet::alert::testing {
 namespace {
 
@@ -79,12 +81,10 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
 ChildProcess::~ChildProcess() {
   if (stdin_fd_ >= 0) close(stdin_fd_);
   if (pid_ > 0) {
-    for (int i = 0; i < 100; ++i) {  // up to 2 s to exit on its own
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Up to 2 s to exit on its own (its stdin is closed).
+    if (WaitUntil([this] { return waitpid(pid_, nullptr, WNOHANG) == pid_; },
+                  std::chrono::seconds(2))) {
+      pid_ = -1;
     }
     if (pid_ > 0) {
       kill(pid_, SIGKILL);

@@ -15,6 +15,7 @@
 #include "alert/alert_json.h"
 #include "alert/channel.h"
 #include "tests/alert/child_process.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::alert {
 namespace {
@@ -157,12 +158,13 @@ TEST(CommandHookTest, NonZeroExitIsAnErrorWithStatusAndFirstStderrLine) {
 }
 
 bool ProcessGone(pid_t pid) {
-  for (int i = 0; i < 100; ++i) {  // an orphan is reaped by init shortly after it dies
-    const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-    if (stat.empty() || stat.find(") Z") != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  // An orphan is reaped by init shortly after it dies.
+  return WaitUntil(
+      [pid] {
+        const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+        return stat.empty() || stat.find(") Z") != std::string::npos;
+      },
+      std::chrono::seconds(2));
 }
 
 TEST(CommandHookTest, TimeoutKillsTheProgramAndItsChildren) {

@@ -11,6 +11,7 @@
 
 #include "alert/alert_json.h"
 #include "alert/channel.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::alert {
 namespace {
@@ -42,9 +43,8 @@ class WebhookTest : public ::testing::Test {
     port_ = server_.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    WaitUntil([this] { return server_.is_running(); }, std::chrono::seconds(5),
+              std::chrono::milliseconds(1));
   }
   void TearDown() override {
     server_.stop();

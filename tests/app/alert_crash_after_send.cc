@@ -100,6 +100,7 @@ int Main(int argc, char** argv) {
     }
     auto due = (*store)->outbox().DueAlerts(base::NowMicros(), 1);
     if (due.ok() && due->empty()) return 0;
+    // Paced like the daemon's worker between passes (a retry backs off), not waiting on a test.
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return 0;

@@ -27,6 +27,7 @@
 #include "storage/store.h"
 #include "tests/alert/child_process.h"
 #include "tests/app/alert_test_pages.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::app {
 namespace {
@@ -63,9 +64,8 @@ class WebhookServer {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 500 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    WaitUntil([this] { return server_.is_running(); }, std::chrono::seconds(5),
+              std::chrono::milliseconds(1));
   }
   ~WebhookServer() {
     server_.stop();

@@ -79,7 +79,9 @@ TEST(DiskFullDaemonTest, FullDiskPausesTheDaemonWhichResumesWhenSpaceReturnsLosi
   EXPECT_NE(testing::ReadFile(log).find("disk full at " + (disk / "data").string()),
             std::string::npos)
       << testing::ReadFile(log);
-  // Paused: no more fetches while the disk stays full.
+  // Paused: no more fetches while the disk stays full. Staying paused is the absence of events
+  // (the daemon rechecks the disk every 5 s without a word), so these two waits stay fixed; the
+  // first lets fetches that were in flight at the fault end.
   std::this_thread::sleep_for(1s);
   const int requests_while_full = site.ArticleRequests();
   std::this_thread::sleep_for(2s);

@@ -21,6 +21,7 @@
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
 #include "tests/app/test_site.h"
+#include "tests/wait_until.h"
 
 extern char** environ;
 
@@ -157,13 +158,15 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   httplib::Client client("127.0.0.1", port);
   client.set_bearer_token_auth("daemon-token");
   nlohmann::json mentions;
-  for (int i = 0; i < 100; ++i) {  // up to 10 s for the first crawl to store its mentions
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    auto res = client.Get("/api/mentions?rule=zhanaozen");
-    if (!res || res->status != 200) continue;
-    mentions = nlohmann::json::parse(res->body)["mentions"];
-    if (!mentions.empty()) break;
-  }
+  // Until the first crawl has stored its mentions.
+  WaitUntil(
+      [&] {
+        auto res = client.Get("/api/mentions?rule=zhanaozen");
+        if (!res || res->status != 200) return false;
+        mentions = nlohmann::json::parse(res->body)["mentions"];
+        return !mentions.empty();
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100));
   ASSERT_FALSE(mentions.empty()) << "the daemon's API showed no mention of its crawl";
   for (const auto& m : mentions) {
     EXPECT_EQ(m["rule"], "zhanaozen");

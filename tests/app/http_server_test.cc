@@ -26,6 +26,7 @@
 #include "base/time.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
+#include "tests/wait_until.h"
 
 extern char** environ;
 
@@ -259,10 +260,8 @@ TEST_F(HttpServerTest, SeesTheWritersNewPages) {
   EXPECT_EQ(GetJson("/api/mentions")["mentions"].size(), 5u);
   ASSERT_TRUE(writer_->writer().PutPage(testing::NumberedPage(1, base::NowMicros())).ok());
   size_t seen = 0;
-  for (int i = 0; i < 50 && seen != 6; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(60));
-    seen = GetJson("/api/mentions")["mentions"].size();
-  }
+  WaitUntil([&] { return (seen = GetJson("/api/mentions")["mentions"].size()) == 6; },
+            std::chrono::seconds(10), std::chrono::milliseconds(50));
   EXPECT_EQ(seen, 6u);
 }
 
@@ -318,10 +317,8 @@ TEST_F(HttpServerTest, MetricsPassPromtool) {
     return res->body.find("code=\"400\"") != std::string::npos &&
            res->body.find("route=\"/api/mentions\",code=\"200\"") != std::string::npos;
   };
-  for (int i = 0; i < 40 && res && !counted(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    res = client_->Get("/metrics");
-  }
+  WaitUntil([&] { return !res || counted() || ((res = client_->Get("/metrics")) && counted()); },
+            std::chrono::seconds(10), std::chrono::milliseconds(50));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   std::string file = WriteFile("metrics.txt", res->body);
@@ -463,12 +460,17 @@ TEST_F(HttpServerTest, SurvivesABurstWhileTheCrawlerWrites) {
   EXPECT_LT(burst_seconds, 60);
   // Still up, and it catches up with everything the writer wrote.
   size_t total = 0;
-  for (int i = 0; i < 50 && total != 5 + kPages; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    auto [code, body] = Get("/api/mentions?limit=1000");
-    ASSERT_EQ(code, 200) << body;
-    total = json::parse(body)["mentions"].size();
-  }
+  int code = 0;
+  std::string body;
+  WaitUntil(
+      [&] {
+        std::tie(code, body) = Get("/api/mentions?limit=1000");
+        if (code != 200) return true;  // failed below
+        total = json::parse(body)["mentions"].size();
+        return total == static_cast<size_t>(5 + kPages);
+      },
+      std::chrono::seconds(10), std::chrono::milliseconds(100));
+  ASSERT_EQ(code, 200) << body;
   EXPECT_EQ(total, 5u + kPages);
 }
 

@@ -14,6 +14,7 @@
 
 #include "tests/app/http_test_server.h"
 #include "tests/app/http_test_socket.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::testing {
 namespace {
@@ -46,7 +47,8 @@ class Trickler {
             ++closed_by_server_;
           }
         }
-        std::this_thread::sleep_for(interval);
+        ++rounds_;
+        std::this_thread::sleep_for(interval);  // slow on purpose: the client under test
       }
     });
   }
@@ -57,12 +59,15 @@ class Trickler {
   }
   size_t connected() const { return fds_.size(); }
   int closed_by_server() const { return closed_by_server_; }
+  // How often every connection has been sent one more byte.
+  int rounds() const { return rounds_; }
 
  private:
   std::vector<int> fds_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<int> closed_by_server_{0};
+  std::atomic<int> rounds_{0};
 };
 
 using SlowHeaderSendersTest = ServedStoreTest;
@@ -72,7 +77,8 @@ TEST_F(SlowHeaderSendersTest, FiveDoNotStarveANormalClient) {
   Start(Options());
   Trickler slow(port(), 5, "127.0.0.1", milliseconds(200), milliseconds(8000));
   ASSERT_EQ(slow.connected(), 5u);
-  std::this_thread::sleep_for(milliseconds(500));  // they hold whatever they can by now
+  // Each has trickled past its request line: they hold whatever they can by now.
+  ASSERT_TRUE(WaitUntil([&] { return slow.rounds() >= 2; }, milliseconds(10000)));
   TimedReply normal = TimedGet(port(), "/api/mentions", milliseconds(6000));
   std::printf("normal client beside 5 slow ones: status %d in %.3f s\n", normal.status,
               normal.seconds);
@@ -84,7 +90,7 @@ TEST_F(SlowHeaderSendersTest, FiveDoNotStarveANormalClient) {
 TEST_F(SlowHeaderSendersTest, FromOneAddressDoNotStarveAnotherAddress) {
   Start(Options());
   Trickler slow(port(), 300, "127.0.0.1", milliseconds(200), milliseconds(8000));
-  std::this_thread::sleep_for(milliseconds(500));
+  ASSERT_TRUE(WaitUntil([&] { return slow.rounds() >= 2; }, milliseconds(10000)));
   TimedReply normal = TimedGet(port(), "/api/mentions", milliseconds(6000), "127.0.0.2");
   std::printf(
       "client at 127.0.0.2 beside 300 slow ones from 127.0.0.1: status %d in %.3f s; "
@@ -103,9 +109,7 @@ TEST_F(SlowHeaderSendersTest, AreCutOffAtTheRequestDeadline) {
   Trickler slow(port(), 1, "127.0.0.1", milliseconds(300), milliseconds(20000));
   ASSERT_EQ(slow.connected(), 1u);
   const Clock::time_point start = Clock::now();
-  while (slow.closed_by_server() == 0 && Clock::now() - start < milliseconds(16000)) {
-    std::this_thread::sleep_for(milliseconds(50));
-  }
+  WaitUntil([&] { return slow.closed_by_server() != 0; }, milliseconds(16000));
   double held = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf("a never-idle slow client was %s after %.1f s\n",
               slow.closed_by_server() ? "cut off" : "still connected", held);

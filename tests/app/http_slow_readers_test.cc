@@ -15,6 +15,7 @@
 
 #include "tests/app/http_test_server.h"
 #include "tests/app/http_test_socket.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::testing {
 namespace {
@@ -62,7 +63,20 @@ TEST_F(SlowResponseReadersTest, FiveDoNotStarveANormalClient) {
   Start(Options());
   std::vector<int> readers;
   for (int i = 0; i < 5; ++i) readers.push_back(AskForALargeResponse());
-  std::this_thread::sleep_for(milliseconds(1000));  // their responses are being written by now
+  // The server is done with their requests: each reader's socket has the response's first bytes
+  // (or, when building the response outlasted the request deadline, as it can under a sanitizer,
+  // the server's close).
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        char byte;
+        for (int fd : readers) {
+          if (fd < 0) return false;
+          ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+        }
+        return true;
+      },
+      milliseconds(60000)));  // megabytes of JSON each: seconds under a sanitizer
   TimedReply normal = TimedGet(port(), "/api/mentions?limit=1", milliseconds(8000));
   std::printf("normal client beside 5 clients not reading large responses: status %d in %.3f s\n",
               normal.status, normal.seconds);
@@ -94,7 +108,7 @@ TEST_F(SlowResponseReadersTest, AreCutOffAtTheResponseDeadline) {
     } else if (n > 0) {
       received += static_cast<size_t>(n);
     }
-    std::this_thread::sleep_for(milliseconds(100));
+    std::this_thread::sleep_for(milliseconds(100));  // slow on purpose: the reader under test
   }
   close(fd);
   double held = std::chrono::duration<double>(Clock::now() - start).count();

@@ -19,6 +19,7 @@
 #include "tests/app/exposition_text.h"
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
+#include "tests/wait_until.h"
 
 namespace kuzet {
 namespace {
@@ -109,18 +110,18 @@ terms = ["Zhanaozen"]
   const std::string regex_timeouts = R"(kuzet_regex_timeouts_total{site="crafted",rule="slow"})";
   httplib::Client client("127.0.0.1", port);
   std::string text;
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(200ms);
-    auto res = client.Get("/metrics");
-    if (!res || res->status != 200) continue;
-    text = res->body;
-    // Every link followed: the four pages processed and the dead link counted.
-    if (SeriesValue(text, R"(kuzet_pages_processed_total{site="crafted"})").value_or(0) >= 4 &&
-        SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted",kind="http_4xx"})")) {
-      break;
-    }
-  }
+  WaitUntil(
+      [&] {
+        auto res = client.Get("/metrics");
+        if (!res || res->status != 200) return false;
+        text = res->body;
+        // Every link followed: the four pages processed and the dead link counted.
+        return SeriesValue(text, R"(kuzet_pages_processed_total{site="crafted"})").value_or(0) >=
+                   4 &&
+               SeriesValue(text, R"(kuzet_fetch_errors_total{site="crafted",kind="http_4xx"})")
+                   .has_value();
+      },
+      60s, 200ms);
   EXPECT_EQ(SeriesValue(text, over_budget), 1.0) << text << testing::ReadFile(log);
   EXPECT_EQ(SeriesValue(text, regex_timeouts), 1.0) << text;
   EXPECT_EQ(SeriesValue(text, R"(kuzet_regex_timeouts_total{site="crafted",rule="zhanaozen"})"),

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/run_command.h"
+#include "tests/wait_until.h"
 
 namespace kuzet {
 namespace {
@@ -155,10 +156,7 @@ TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
 
   pid_t pid = testing::StartKuzetRun(config, log);
   ASSERT_GT(pid, 0);
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline && site.ArticleRequests() < 8) {
-    std::this_thread::sleep_for(10ms);
-  }
+  WaitUntil([&] { return site.ArticleRequests() >= 8; }, 30s);
   ASSERT_GE(site.ArticleRequests(), 8u) << testing::ReadFile(log);
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int wait_status = 0;
@@ -175,18 +173,11 @@ TEST(RestartTest, KilledDaemonResumesItsQueueLosingAndRepeatingNothing) {
 
   pid = testing::StartKuzetRun(config, log);
   ASSERT_GT(pid, 0);
-  deadline = std::chrono::steady_clock::now() + 30s;
   std::multiset<std::string> stored;
-  while (std::chrono::steady_clock::now() < deadline &&
-         (stored = StoredPaths(config)).size() < static_cast<size_t>(kArticles)) {
-    std::this_thread::sleep_for(100ms);
-  }
+  WaitUntil([&] { return (stored = StoredPaths(config)).size() >= static_cast<size_t>(kArticles); },
+            30s, 100ms);
   // Status while the daemon runs: the round finished, nothing queued.
-  deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline &&
-         (status = Status(config))["round_finished"].is_null()) {
-    std::this_thread::sleep_for(100ms);
-  }
+  WaitUntil([&] { return !(status = Status(config))["round_finished"].is_null(); }, 10s, 100ms);
   EXPECT_EQ(status.value("queued", -1), 0) << status.dump();
   EXPECT_EQ(status.value("total_errors", -1), 0) << status.dump();
   EXPECT_FALSE(status["next_due"].is_null())
@@ -226,10 +217,7 @@ TEST(RestartTest, SigtermMidCrawlExitsWithinSecondsAndLeavesTheRestQueued) {
   std::string log = (dir / "daemon.log").string();
   pid_t pid = testing::StartKuzetRun(config, log);
   ASSERT_GT(pid, 0);
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline && site.ArticleRequests() < 1) {
-    std::this_thread::sleep_for(10ms);
-  }
+  WaitUntil([&] { return site.ArticleRequests() >= 1; }, 30s);
   ASSERT_GE(site.ArticleRequests(), 1u) << testing::ReadFile(log);
   auto sent = std::chrono::steady_clock::now();
   ASSERT_EQ(kill(pid, SIGTERM), 0);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/run_command.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::testing {
 
@@ -38,7 +39,7 @@ class NewsSite {
         std::lock_guard lock(mu_);
         ++article_requests_;
       }
-      std::this_thread::sleep_for(delay);
+      std::this_thread::sleep_for(delay);  // slow on purpose: the fault strikes mid-crawl
       const std::string n = req.matches[1];
       std::string body = "<html><head><title>Report " + n + "</title></head><body><article>";
       for (int p = 0; p < 6; ++p) {
@@ -84,13 +85,9 @@ inline std::set<std::string> StoredPaths(const std::string& config) {
   return paths;
 }
 
+// The daemon tests poll files and commands: every 50 ms is often enough.
 inline bool WaitFor(const std::function<bool()>& done, std::chrono::seconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
+  return WaitUntil(done, timeout, 50ms);
 }
 
 // Writes a config at `config` that crawls `site` into `data_dir` with one rule (zhanaozen);

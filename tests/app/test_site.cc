@@ -7,6 +7,8 @@
 
 #include <httplib.h>
 
+#include "tests/wait_until.h"
+
 namespace kuzet::testing {
 
 std::string ToWindows1251(const std::string& utf8) {
@@ -118,7 +120,8 @@ TestSite::TestSite() : server_(std::make_unique<httplib::Server>()) {
   std::string feed = Feed(port_);
   serve("/feed.xml", feed, "application/rss+xml");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
-  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  WaitUntil([this] { return server_->is_running(); }, std::chrono::seconds(10),
+            std::chrono::milliseconds(1));
 }
 
 TestSite::~TestSite() {

@@ -44,7 +44,8 @@ class StuckAnalyzeHandler : public RecordingHandler {
                                       const std::atomic<bool>& cancel) override {
     if (page.url.ends_with("/a3")) {
       stuck = true;
-      while (!cancel) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      WaitUntil([&] { return cancel.load(); }, std::chrono::seconds(60),
+                std::chrono::milliseconds(1));
     }
     return nullptr;
   }
@@ -63,7 +64,8 @@ TEST_F(CrawlRecoveryTest, PageNotCommittedStaysQueuedForTheNextCrawl) {
   {
     Crawler crawler(settings, state_.get());
     std::thread stopper([&] {
-      while (!handler.stuck) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      WaitUntil([&] { return handler.stuck.load(); }, std::chrono::seconds(30),
+                std::chrono::milliseconds(1));
       crawler.Stop(std::chrono::milliseconds(200));
     });
     CrawlStats stats = crawler.CrawlOnce({site}, handler);
@@ -243,20 +245,21 @@ TEST_F(CrawlRecoveryTest, StopAbandonsASlowFetchAfterTheGraceAndKeepsItQueued) {
   RecordingHandler handler;
   Crawler crawler(FastLocalSettings(), state_.get());
   std::chrono::steady_clock::time_point stop_sent;
-  handler.on_page = [&](const CrawledPage&) {
-    // /start is processed; /slow is fetched next. Stop from another thread, as a signal would.
-    std::thread([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      stop_sent = std::chrono::steady_clock::now();
-      crawler.Stop(std::chrono::milliseconds(100));
-    }).detach();
-  };
+  // Once /slow is being fetched, stop from another thread, as a signal would.
+  std::thread stopper([&] {
+    WaitUntil([&] { return Contains(server.Paths(), "/slow"); }, std::chrono::seconds(30),
+              std::chrono::milliseconds(1));
+    stop_sent = std::chrono::steady_clock::now();
+    crawler.Stop(std::chrono::milliseconds(100));
+  });
   CrawlStats stats = crawler.CrawlOnce({site}, handler);
   auto returned = std::chrono::steady_clock::now();
+  stopper.join();
   EXPECT_TRUE(stats.stopped);
   EXPECT_LT(returned - stop_sent, std::chrono::milliseconds(600));
   EXPECT_EQ(QueuedUrls("slow"), std::vector<std::string>{server.Url("/slow")});
-  std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // let the server answer
+  // The abandoned request is still being answered; the server ends after it.
+  EXPECT_TRUE(WaitUntil([&] { return server.SlowAnswers() == 1; }, std::chrono::seconds(10)));
 }
 
 TEST_F(CrawlRecoveryTest, LongRetryAfterEndsTheHostsCrawlAndKeepsItsUrlsQueuedUntilThen) {

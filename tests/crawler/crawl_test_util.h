@@ -22,6 +22,7 @@
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "tests/crawler/test_server.h"
+#include "tests/wait_until.h"
 #include "url/url.h"
 
 namespace kuzet::crawler::testing {
@@ -94,7 +95,10 @@ class SiteServer {
         std::lock_guard<std::mutex> lock(mutex_);
         requests_.emplace_back(target, Clock::now());
       }
-      if (slow_path_ == req.path) std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+      if (slow_path_ == req.path) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // slow on purpose
+        ++slow_answers_;
+      }
       auto it = pages_.find(req.path);
       if (it == pages_.end()) {
         res.status = 404;
@@ -143,10 +147,13 @@ class SiteServer {
     return requests_;
   }
   void SetSlowPath(std::string path) { slow_path_ = std::move(path); }
+  // How often the slow path has been answered (its 1.2 s are over).
+  int SlowAnswers() const { return slow_answers_; }
 
  private:
   std::map<std::string, std::string> pages_;
   std::string slow_path_;
+  std::atomic<int> slow_answers_{0};
   int status_times_ = 1;
   std::map<std::string, int> status_served_;
   std::mutex mutex_;

@@ -156,7 +156,7 @@ class SlowAnalyzeHandler : public RecordingHandler {
   std::string slow_path = "/crafted";
   std::chrono::milliseconds slow_for{3000};
   std::atomic<int> analyzing{0}, most_at_once{0};
-  std::atomic<bool> cancelled{false};
+  std::atomic<bool> slow_started{false}, cancelled{false};
 
   std::unique_ptr<PageResult> Analyze(const CrawledPage& page,
                                       const std::atomic<bool>& cancel) override {
@@ -164,10 +164,11 @@ class SlowAnalyzeHandler : public RecordingHandler {
     for (int seen = most_at_once; now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
     }
     if (page.url.ends_with(slow_path)) {
-      auto until = Clock::now() + slow_for;
-      while (Clock::now() < until && !cancel)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      if (cancel) cancelled = true;
+      slow_started = true;
+      // Slow on purpose: `slow_for`, or until cancelled.
+      if (WaitUntil([&] { return cancel.load(); }, slow_for, std::chrono::milliseconds(5))) {
+        cancelled = true;
+      }
     }
     --analyzing;
     return nullptr;
@@ -214,16 +215,15 @@ TEST(CrawlerTest, StopDuringASlowPageReturnsWithinTheGraceAndKeepsItQueued) {
   Clock::time_point stop_sent{};
   std::thread stopper([&] {
     // Once the crafted page is being analyzed, as SIGTERM would.
-    while (handler.analyzing.load() == 0 || !Contains(crafted.Paths(), "/crafted")) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    WaitUntil([&] { return handler.slow_started.load(); }, std::chrono::seconds(30),
+              std::chrono::milliseconds(1));
     stop_sent = Clock::now();
     crawler.Stop(std::chrono::milliseconds(500));
   });
   CrawlStats stats = crawler.CrawlOnce({site}, handler);
-  double after_stop = std::chrono::duration<double>(Clock::now() - stop_sent).count();
-  stopper.join();
+  const Clock::time_point returned = Clock::now();
+  stopper.join();  // before reading stop_sent, which the stopper wrote
+  double after_stop = std::chrono::duration<double>(returned - stop_sent).count();
   EXPECT_LT(after_stop, 0.5 + 0.3) << "grace 0.5 s";
   EXPECT_TRUE(stats.stopped);
   EXPECT_TRUE(handler.cancelled.load());

@@ -240,7 +240,7 @@ TEST(FetcherTest, GzipBombStopsAtLimitWithBoundedMemory) {
 TEST(FetcherTest, TimesOutOnSlowServer) {
   TestServer server;
   server.server().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1600));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // slow on purpose
     res.set_content("late", "text/plain");
   });
   server.Start();

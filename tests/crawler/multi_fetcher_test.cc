@@ -15,6 +15,7 @@
 
 #include "crawler/fetcher.h"
 #include "tests/crawler/test_server.h"
+#include "tests/wait_until.h"
 
 namespace kuzet::crawler {
 namespace {
@@ -124,7 +125,7 @@ TEST(MultiFetcherTest, RefusesLoopbackUnlessAllowed) {
 TEST(MultiFetcherTest, SlowServerDoesNotDelayOthers) {
   TestServer slow, fast;
   slow.server().Get("/", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // slow on purpose
     res.set_content("slow", "text/plain");
   });
   fast.server().Get("/", [](const httplib::Request&, httplib::Response& res) {
@@ -158,8 +159,10 @@ TEST(MultiFetcherTest, SlowServerDoesNotDelayOthers) {
 
 TEST(MultiFetcherTest, DestructorAbortsFetchesInFlight) {
   TestServer slow;
-  slow.server().Get("/", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  std::atomic<bool> answering{false};
+  slow.server().Get("/", [&answering](const httplib::Request&, httplib::Response& res) {
+    answering = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // slow on purpose
     res.set_content("slow", "text/plain");
   });
   slow.Start();
@@ -167,7 +170,13 @@ TEST(MultiFetcherTest, DestructorAbortsFetchesInFlight) {
   {
     MultiFetcher fetcher(LocalSettings());
     fetcher.Start(1, {slow.Url("/"), "", ""});
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // In flight: driven until the server has the request and is answering it.
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          EXPECT_TRUE(fetcher.Wait(Clock::now() + std::chrono::milliseconds(10)).empty());
+          return answering.load();
+        },
+        std::chrono::seconds(5), std::chrono::milliseconds(1)));
   }
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 0.9);
 }
@@ -232,7 +241,7 @@ TEST(MultiFetcherTest, NegotiatesHttp2OverTlsWithNginx) {
       std::map<uint64_t, Result<FetchResponse>> probe = WaitFor(fetcher, 1);
       if (probe.count(attempt) != 0) first = std::move(probe.at(attempt));
       if (first.ok()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // between tries to connect
     }
     if (first.ok()) {
       for (uint64_t id = 0; id < 10; ++id) fetcher.Start(id, {url, "", ""});

@@ -15,6 +15,7 @@
 #include "extractor/extractor.h"
 #include "extractor/nesting_cap.h"
 #include "extractor/parsed_html.h"
+#include "tests/sanitizer_slowdown.h"
 
 namespace kuzet::extractor {
 namespace {
@@ -89,7 +90,7 @@ TEST(PageBudgetTest, ParseOverTheMemoryBudgetIsRefusedBeforeParsing) {
   EXPECT_NE(article.status().message().find("http://example.kz/a"), std::string::npos);
   EXPECT_NE(article.status().message().find("memory budget of 16 MiB"), std::string::npos)
       << article.status().message();
-  EXPECT_LT(seconds, 0.5);  // the scan only, no parse
+  EXPECT_LT(seconds, 0.5 * kSanitizerSlowdown);  // the scan only, no parse
 }
 
 TEST(PageBudgetTest, CpuBudgetEndsExtraction) {

@@ -32,7 +32,7 @@ class SlowSite(http.server.BaseHTTPRequestHandler):
         elif self.path == "/robots.txt":
             body = "User-agent: *\nAllow: /\n"
         else:
-            time.sleep(PAGE_DELAY)
+            time.sleep(PAGE_DELAY)  # slow on purpose: the watchdog is checked during a crawl
             body = ("<html><head><title>Zhanaozen</title></head><body><article><h1>Zhanaozen"
                     "</h1>" + "<p>Oil workers in Zhanaozen went on strike again today. </p>" * 20
                     + "</article></body></html>")

@@ -82,6 +82,7 @@ TEST(RecoveryTest, KilledWriterLosesNoAcknowledgedPageAndLeavesNoPartialOne) {
           << "writer died on its own";
       acknowledged.insert(n);
     }
+    // The fault is injected at a random moment on purpose, not a wait for anything.
     std::this_thread::sleep_for(std::chrono::microseconds(random() % 20000));
     ASSERT_EQ(kill(child, SIGKILL), 0);
     int status = 0;
