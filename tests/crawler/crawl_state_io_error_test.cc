@@ -14,10 +14,12 @@
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "tests/crawler/crawl_test_util.h"
+#include "tests/failing_env.h"
 
 namespace kuzet::crawler {
 namespace {
 
+using kuzet::testing::FailingEnv;
 using testing::Contains;
 using testing::FastLocalSettings;
 using testing::RecordingHandler;
@@ -25,47 +27,6 @@ using testing::Rss;
 using testing::SiteServer;
 
 using CrawlStateIoErrorTest = testing::CrawlStateFixture;
-
-rocksdb::Status Injected() {
-  return rocksdb::Status::IOError("injected", "the disk controller reported an error");
-}
-
-// A file whose writes fail while `fail` is set.
-class FailingFile : public rocksdb::WritableFile {
- public:
-  FailingFile(std::unique_ptr<rocksdb::WritableFile> target, const std::atomic<bool>& fail)
-      : target_(std::move(target)), fail_(fail) {}
-  using rocksdb::WritableFile::Append;
-  rocksdb::Status Append(const rocksdb::Slice& data) override {
-    return fail_ ? Injected() : target_->Append(data);
-  }
-  rocksdb::Status Flush() override { return fail_ ? Injected() : target_->Flush(); }
-  rocksdb::Status Sync() override { return fail_ ? Injected() : target_->Sync(); }
-  rocksdb::Status Fsync() override { return fail_ ? Injected() : target_->Fsync(); }
-  rocksdb::Status Close() override { return target_->Close(); }
-  uint64_t GetFileSize() override { return target_->GetFileSize(); }
-  rocksdb::Status Truncate(uint64_t size) override { return target_->Truncate(size); }
-  bool IsSyncThreadSafe() const override { return target_->IsSyncThreadSafe(); }
-
- private:
-  std::unique_ptr<rocksdb::WritableFile> target_;
-  const std::atomic<bool>& fail_;
-};
-
-class FailingEnv : public rocksdb::EnvWrapper {
- public:
-  FailingEnv() : rocksdb::EnvWrapper(rocksdb::Env::Default()) {}
-  const char* Name() const override { return "kuzet.FailingEnv"; }
-  rocksdb::Status NewWritableFile(const std::string& name,
-                                  std::unique_ptr<rocksdb::WritableFile>* result,
-                                  const rocksdb::EnvOptions& options) override {
-    if (fail) return Injected();
-    rocksdb::Status s = target()->NewWritableFile(name, result, options);
-    if (s.ok()) *result = std::make_unique<FailingFile>(std::move(*result), fail);
-    return s;
-  }
-  std::atomic<bool> fail{false};
-};
 
 // A feed of `n` recent items /a1 .. /an, and the pages themselves.
 std::map<std::string, std::string> FeedSite(int n) {

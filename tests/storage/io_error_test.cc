@@ -10,63 +10,18 @@
 #include <memory>
 
 #include "storage/store.h"
+#include "tests/failing_env.h"
 #include "tests/storage/store_test_util.h"
 
 namespace kuzet::storage {
 namespace {
 
+using kuzet::testing::FailingEnv;
 using testing::Page;
 using testing::Rule;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1'700'000'000'000'000;
-
-rocksdb::Status Injected() {
-  return rocksdb::Status::IOError("injected", "the disk controller reported an error");
-}
-
-// A file whose writes fail while `fail` is set.
-class FailingFile : public rocksdb::WritableFile {
- public:
-  FailingFile(std::unique_ptr<rocksdb::WritableFile> target, const std::atomic<bool>& fail)
-      : target_(std::move(target)), fail_(fail) {}
-  using rocksdb::WritableFile::Append;
-  rocksdb::Status Append(const rocksdb::Slice& data) override {
-    return fail_ ? Injected() : target_->Append(data);
-  }
-  rocksdb::Status Flush() override { return fail_ ? Injected() : target_->Flush(); }
-  rocksdb::Status Sync() override { return fail_ ? Injected() : target_->Sync(); }
-  rocksdb::Status Fsync() override { return fail_ ? Injected() : target_->Fsync(); }
-  rocksdb::Status Close() override { return target_->Close(); }
-  uint64_t GetFileSize() override { return target_->GetFileSize(); }
-  rocksdb::Status Truncate(uint64_t size) override { return target_->Truncate(size); }
-  rocksdb::Status RangeSync(uint64_t offset, uint64_t n) override {
-    return fail_ ? Injected() : target_->RangeSync(offset, n);
-  }
-  rocksdb::Status Allocate(uint64_t offset, uint64_t n) override {
-    return target_->Allocate(offset, n);
-  }
-  bool IsSyncThreadSafe() const override { return target_->IsSyncThreadSafe(); }
-
- private:
-  std::unique_ptr<rocksdb::WritableFile> target_;
-  const std::atomic<bool>& fail_;
-};
-
-class FailingEnv : public rocksdb::EnvWrapper {
- public:
-  FailingEnv() : rocksdb::EnvWrapper(rocksdb::Env::Default()) {}
-  const char* Name() const override { return "kuzet.FailingEnv"; }
-  rocksdb::Status NewWritableFile(const std::string& name,
-                                  std::unique_ptr<rocksdb::WritableFile>* result,
-                                  const rocksdb::EnvOptions& options) override {
-    if (fail) return Injected();
-    rocksdb::Status s = target()->NewWritableFile(name, result, options);
-    if (s.ok()) *result = std::make_unique<FailingFile>(std::move(*result), fail);
-    return s;
-  }
-  std::atomic<bool> fail{false};
-};
 
 PageInput NumberedPage(int n) {
   const std::string text = "Zhanaozen strike report " + std::to_string(n);
