@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/app/small_disk.h"
 #include "tests/app/storage_fault_site.h"
 
 namespace kuzet {
@@ -28,21 +29,10 @@ using testing::StoredPaths;
 using testing::WaitFor;
 
 TEST(DiskFullDaemonTest, FullDiskPausesTheDaemonWhichResumesWhenSpaceReturnsLosingNothing) {
-  const fs::path dir = fs::temp_directory_path() / ("kuzet-disk-full-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  const fs::path disk = dir / "disk";
-  fs::create_directories(disk);
-  if (geteuid() != 0 || mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=48m") != 0) {
-    fs::remove_all(dir);
-    GTEST_SKIP() << "needs root to mount a tmpfs at " << disk;
-  }
-  struct Unmount {
-    fs::path path;
-    ~Unmount() {
-      umount2(path.c_str(), MNT_DETACH);
-      fs::remove_all(path.parent_path());
-    }
-  } unmount{disk};
+  auto small_disk = testing::SmallDisk::Mount("kuzet-disk-full", "48m");
+  if (small_disk == nullptr) GTEST_SKIP() << "needs root to mount a tmpfs";
+  const fs::path dir = small_disk->dir();
+  const fs::path disk = small_disk->disk();
 
   NewsSite site(100ms);
   const std::string config = (dir / "kuzet.toml").string();

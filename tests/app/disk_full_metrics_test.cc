@@ -14,6 +14,7 @@
 #include "app/pipeline.h"
 #include "app/pipeline_metrics.h"
 #include "tests/app/pipeline_test_pages.h"
+#include "tests/app/small_disk.h"
 
 namespace kuzet::app {
 namespace {
@@ -22,22 +23,10 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 TEST(DiskFullMetricsTest, RefusedWritesAreCountedAndHealthSaysDiskFull) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("kuzet-disk-full-metrics-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  const fs::path disk = dir / "disk";
-  fs::create_directories(disk);
-  if (geteuid() != 0 || mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=16m") != 0) {
-    fs::remove_all(dir);
-    GTEST_SKIP() << "needs root to mount a tmpfs at " << disk;
-  }
-  struct Unmount {
-    fs::path path;
-    ~Unmount() {
-      umount2(path.c_str(), MNT_DETACH);
-      fs::remove_all(path.parent_path());
-    }
-  } unmount{disk};
+  auto small_disk = kuzet::testing::SmallDisk::Mount("kuzet-disk-full-metrics", "16m");
+  if (small_disk == nullptr) GTEST_SKIP() << "needs root to mount a tmpfs";
+  const fs::path dir = small_disk->dir();
+  const fs::path disk = small_disk->disk();
 
   auto store = storage::Store::Open((disk / "data").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
