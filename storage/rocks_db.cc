@@ -47,6 +47,11 @@ Result<std::unique_ptr<RocksDb>> RocksDb::Open(
   const bool exists = fs::exists(fs::path(spec.path) / "CURRENT", ec);
   options.create_if_missing = mode == Mode::kReadWrite;
   options.create_missing_column_families = mode == Mode::kReadWrite;
+  // A secondary never counts as "opened successfully" inside RocksDB (7.8 up to today's
+  // OpenAsSecondary leaves the flag unset), so handing a dropped view to the purge thread, which
+  // avoid_unnecessary_blocking_io does, trips an assertion that Debian's build keeps on: the
+  // process aborts when a query releases a view older than a catch-up. A reader frees it itself.
+  if (mode == Mode::kReadOnly) options.avoid_unnecessary_blocking_io = false;
 
   // Every family on disk is opened: a newer format may have added some, and those are opened too
   // so that the owner's format-version check, not RocksDB, explains the refusal.
