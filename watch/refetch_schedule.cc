@@ -41,8 +41,12 @@ std::optional<RefetchSchedule::TimePoint> RefetchSchedule::Due(std::string_view 
   const Seconds after = step + 1 < ages_.size() ? ages_[step + 1] - ages_[step] : before;
   const double window = jitter_ * static_cast<double>(std::min(before, after).count());
   // A number in [-1, 1) from the URL and the step: the same on every run and machine.
-  const std::uint64_t step_seed = Fingerprint(std::to_string(step));
-  const std::uint64_t hash = Fingerprint(url, step_seed);
+  std::uint64_t hash = Fingerprint(url, Fingerprint(std::to_string(step)));
+  // FNV-1a leaves URLs that differ only at the end close in the high bits: finish with
+  // splitmix64's mixer (Steele, Lea and Flood, "Fast splittable pseudorandom number generators").
+  hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ull;
+  hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebull;
+  hash ^= hash >> 31;
   const double unit = static_cast<double>(hash >> 11) * 0x1.0p-53 * 2 - 1;
   const auto offset = Seconds(static_cast<std::int64_t>(unit * window));
   return first_seen + ages_[step] + offset;
