@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -25,8 +26,8 @@ namespace kuzet::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kTopLevelKeys = {"settings", "sites", "rules", "server",
-                                                           "alerts"};
+constexpr std::array<std::string_view, 6> kTopLevelKeys = {"settings", "sites",  "rules",
+                                                           "server",   "alerts", "watch"};
 constexpr std::array<std::string_view, 13> kSettingsKeys = {
     "data_dir",       "user_agent",          "concurrency",     "per_host_connections",
     "per_host_delay", "fetch_timeout",       "max_body_bytes",  "max_redirects",
@@ -48,6 +49,8 @@ constexpr std::array<std::string_view, 21> kAlertsKeys = {
     "command_timeout", "webhook_url",  "mode",           "digest_interval",
     "max_per_hour",    "max_attempts", "retry_initial",  "retry_max",
     "quiet_repeats"};
+constexpr std::array<std::string_view, 3> kWatchKeys = {"enabled", "schedule", "alert_cosmetic"};
+constexpr std::size_t kMaxWatchSteps = 64;  // watch::RefetchSchedule::kMaxSteps
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                         "warn",  "error", "off"};
 
@@ -265,6 +268,47 @@ void ReadAlerts(TableReader& reader, const toml::table& table, Alerts& alerts, E
   }
 }
 
+// [watch]: after [[rules]], whose ids alert_cosmetic names.
+void ReadWatch(TableReader& reader, const std::map<std::string, int>& rule_ids, Watch& watch) {
+  watch.line = reader.line();
+  watch.enabled = true;
+  reader.Bool("enabled", &watch.enabled);
+
+  std::vector<std::string> steps;
+  const bool steps_valid = reader.StringArray("schedule", &steps, [](std::string& value) {
+    Result<Seconds> age = ParseDuration(value);
+    if (!age.ok()) return age.status().message();
+    return age->count() > 0 ? std::string() : "expected a duration > 0, got " + Quoted(value);
+  });
+  if (steps_valid) {
+    std::vector<Seconds> schedule;
+    for (const std::string& step : steps) schedule.push_back(*ParseDuration(step));
+    if (schedule.empty() || schedule.size() > kMaxWatchSteps) {
+      reader.Error("schedule", "expected 1 to " + std::to_string(kMaxWatchSteps) +
+                                   " durations, got " + std::to_string(schedule.size()));
+    } else if (std::adjacent_find(schedule.begin(), schedule.end(), std::greater_equal<>()) !=
+               schedule.end()) {
+      reader.Error("schedule", "expected ages in increasing order, like [\"1h\", \"6h\", \"1d\"]");
+    } else {
+      watch.schedule = std::move(schedule);
+    }
+  }
+
+  std::vector<std::string_view> known_rules;
+  for (const auto& [id, line] : rule_ids) known_rules.push_back(id);
+  std::map<std::string, int> listed;
+  reader.StringArray("alert_cosmetic", &watch.alert_cosmetic, [&](std::string& value) {
+    if (!rule_ids.contains(value)) {
+      std::string what = "no rule has id " + Quoted(value);
+      std::string suggestion = ClosestKey(value, known_rules);
+      if (!suggestion.empty()) what += " (did you mean " + Quoted(suggestion) + "?)";
+      return what;
+    }
+    return listed.emplace(value, 0).second ? std::string()
+                                           : "rule " + Quoted(value) + " listed twice";
+  });
+}
+
 // Records the id's first line, or reports a duplicate.
 void CheckUniqueId(TableReader& reader, const std::string& id, std::map<std::string, int>& seen) {
   if (id.empty()) return;
@@ -469,6 +513,9 @@ Result<Config> Validate(const toml::table& document, std::string_view source_nam
                    config.rules.push_back(ReadRule(reader, table, site_ids, rule_ids, errors));
                    CheckAlertRecipients(reader, config.rules.back(), config.alerts, errors);
                  });
+  ReadOptionalTable(
+      root, document, "watch", kWatchKeys, errors,
+      [&](TableReader& reader, const toml::table&) { ReadWatch(reader, rule_ids, config.watch); });
 
   if (!errors.empty()) return errors.ToStatus();
   return config;
