@@ -49,7 +49,8 @@ constexpr std::array<std::string_view, 21> kAlertsKeys = {
     "command_timeout", "webhook_url",  "mode",           "digest_interval",
     "max_per_hour",    "max_attempts", "retry_initial",  "retry_max",
     "quiet_repeats"};
-constexpr std::array<std::string_view, 3> kWatchKeys = {"enabled", "schedule", "alert_cosmetic"};
+constexpr std::array<std::string_view, 5> kWatchKeys = {"enabled", "schedule", "alert_cosmetic",
+                                                        "sites", "rules"};
 constexpr std::size_t kMaxWatchSteps = 64;  // watch::RefetchSchedule::kMaxSteps
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                         "warn",  "error", "off"};
@@ -268,47 +269,6 @@ void ReadAlerts(TableReader& reader, const toml::table& table, Alerts& alerts, E
   }
 }
 
-// [watch]: after [[rules]], whose ids alert_cosmetic names.
-void ReadWatch(TableReader& reader, const std::map<std::string, int>& rule_ids, Watch& watch) {
-  watch.line = reader.line();
-  watch.enabled = true;
-  reader.Bool("enabled", &watch.enabled);
-
-  std::vector<std::string> steps;
-  const bool steps_valid = reader.StringArray("schedule", &steps, [](std::string& value) {
-    Result<Seconds> age = ParseDuration(value);
-    if (!age.ok()) return age.status().message();
-    return age->count() > 0 ? std::string() : "expected a duration > 0, got " + Quoted(value);
-  });
-  if (steps_valid) {
-    std::vector<Seconds> schedule;
-    for (const std::string& step : steps) schedule.push_back(*ParseDuration(step));
-    if (schedule.empty() || schedule.size() > kMaxWatchSteps) {
-      reader.Error("schedule", "expected 1 to " + std::to_string(kMaxWatchSteps) +
-                                   " durations, got " + std::to_string(schedule.size()));
-    } else if (std::adjacent_find(schedule.begin(), schedule.end(), std::greater_equal<>()) !=
-               schedule.end()) {
-      reader.Error("schedule", "expected ages in increasing order, like [\"1h\", \"6h\", \"1d\"]");
-    } else {
-      watch.schedule = std::move(schedule);
-    }
-  }
-
-  std::vector<std::string_view> known_rules;
-  for (const auto& [id, line] : rule_ids) known_rules.push_back(id);
-  std::map<std::string, int> listed;
-  reader.StringArray("alert_cosmetic", &watch.alert_cosmetic, [&](std::string& value) {
-    if (!rule_ids.contains(value)) {
-      std::string what = "no rule has id " + Quoted(value);
-      std::string suggestion = ClosestKey(value, known_rules);
-      if (!suggestion.empty()) what += " (did you mean " + Quoted(suggestion) + "?)";
-      return what;
-    }
-    return listed.emplace(value, 0).second ? std::string()
-                                           : "rule " + Quoted(value) + " listed twice";
-  });
-}
-
 // Records the id's first line, or reports a duplicate.
 void CheckUniqueId(TableReader& reader, const std::string& id, std::map<std::string, int>& seen) {
   if (id.empty()) return;
@@ -317,6 +277,99 @@ void CheckUniqueId(TableReader& reader, const std::string& id, std::map<std::str
     reader.Error("id", "duplicate id " + Quoted(id) + " (first defined at line " +
                            std::to_string(it->second) + ")");
   }
+}
+
+// An id that must name one of `known` ("site", "rule"), with a suggestion for a typo.
+std::string CheckKnownId(const std::string& value, const std::map<std::string, int>& known,
+                         std::string_view what) {
+  if (known.contains(value)) return "";
+  std::vector<std::string_view> ids;
+  for (const auto& [id, line] : known) ids.push_back(id);
+  std::string message = "no " + std::string(what) + " has id " + Quoted(value);
+  std::string suggestion = ClosestKey(value, ids);
+  if (!suggestion.empty()) message += " (did you mean " + Quoted(suggestion) + "?)";
+  return message;
+}
+
+// A refetch schedule: 1..kMaxWatchSteps durations > 0, strictly increasing. `schedule` is set
+// only when all of it is valid.
+void ReadSchedule(TableReader& reader, std::vector<Seconds>* schedule) {
+  std::vector<std::string> steps;
+  const bool steps_valid = reader.StringArray("schedule", &steps, [](std::string& value) {
+    Result<Seconds> age = ParseDuration(value);
+    if (!age.ok()) return age.status().message();
+    return age->count() > 0 ? std::string() : "expected a duration > 0, got " + Quoted(value);
+  });
+  if (!steps_valid) return;
+  std::vector<Seconds> ages;
+  for (const std::string& step : steps) ages.push_back(*ParseDuration(step));
+  if (ages.empty() || ages.size() > kMaxWatchSteps) {
+    reader.Error("schedule", "expected 1 to " + std::to_string(kMaxWatchSteps) +
+                                 " durations, got " + std::to_string(ages.size()));
+  } else if (std::adjacent_find(ages.begin(), ages.end(), std::greater_equal<>()) != ages.end()) {
+    reader.Error("schedule", "expected ages in increasing order, like [\"1h\", \"6h\", \"1d\"]");
+  } else {
+    *schedule = std::move(ages);
+  }
+}
+
+// [[watch.sites]] or [[watch.rules]]: schedules of the documents of one site or rule.
+std::vector<WatchSchedule> ReadWatchSchedules(TableReader& reader, const toml::table& table,
+                                              std::string_view key,
+                                              const std::map<std::string, int>& known,
+                                              std::string_view what, ErrorList& errors) {
+  std::vector<WatchSchedule> schedules;
+  const toml::node* node = table.get(key);
+  if (!node) return schedules;
+  const toml::array* array = node->as_array();
+  if (!array) {
+    reader.Error(key, "expected an array of tables ([[" + reader.Field(key) + "]]), got " +
+                          std::string(DescribeType(*node)));
+    return schedules;
+  }
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    std::string path = reader.Field(key) + "[" + std::to_string(i) + "]";
+    const int line = LineOf(element, LineOf(*node, reader.line()));
+    const toml::table* entry = element.as_table();
+    if (!entry) {
+      errors.Add(line, path, "expected a table, got " + std::string(DescribeType(element)));
+      continue;
+    }
+    constexpr std::array<std::string_view, 2> kKeys = {"id", "schedule"};
+    TableReader entry_reader(*entry, std::move(path), line, kKeys, errors);
+    WatchSchedule schedule;
+    schedule.line = line;
+    if (!entry_reader.Has("id")) entry_reader.MissingKey("id");
+    if (!entry_reader.Has("schedule")) entry_reader.MissingKey("schedule");
+    if (entry_reader.String("id", &schedule.id,
+                            [&](std::string& value) { return CheckKnownId(value, known, what); })) {
+      CheckUniqueId(entry_reader, schedule.id, seen);
+    }
+    ReadSchedule(entry_reader, &schedule.schedule);
+    if (!schedule.id.empty() && !schedule.schedule.empty()) schedules.push_back(schedule);
+  }
+  return schedules;
+}
+
+// [watch]: after [[sites]] and [[rules]], whose ids it names.
+void ReadWatch(TableReader& reader, const toml::table& table,
+               const std::map<std::string, int>& site_ids,
+               const std::map<std::string, int>& rule_ids, Watch& watch, ErrorList& errors) {
+  watch.line = reader.line();
+  watch.enabled = true;
+  reader.Bool("enabled", &watch.enabled);
+  ReadSchedule(reader, &watch.schedule);
+  std::map<std::string, int> listed;
+  reader.StringArray("alert_cosmetic", &watch.alert_cosmetic, [&](std::string& value) {
+    std::string unknown = CheckKnownId(value, rule_ids, "rule");
+    if (!unknown.empty()) return unknown;
+    return listed.emplace(value, 0).second ? std::string()
+                                           : "rule " + Quoted(value) + " listed twice";
+  });
+  watch.sites = ReadWatchSchedules(reader, table, "sites", site_ids, "site", errors);
+  watch.rules = ReadWatchSchedules(reader, table, "rules", rule_ids, "rule", errors);
 }
 
 void ReadSettings(TableReader& reader, Settings& settings) {
@@ -513,9 +566,10 @@ Result<Config> Validate(const toml::table& document, std::string_view source_nam
                    config.rules.push_back(ReadRule(reader, table, site_ids, rule_ids, errors));
                    CheckAlertRecipients(reader, config.rules.back(), config.alerts, errors);
                  });
-  ReadOptionalTable(
-      root, document, "watch", kWatchKeys, errors,
-      [&](TableReader& reader, const toml::table&) { ReadWatch(reader, rule_ids, config.watch); });
+  ReadOptionalTable(root, document, "watch", kWatchKeys, errors,
+                    [&](TableReader& reader, const toml::table& table) {
+                      ReadWatch(reader, table, site_ids, rule_ids, config.watch, errors);
+                    });
 
   if (!errors.empty()) return errors.ToStatus();
   return config;

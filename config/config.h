@@ -116,6 +116,15 @@ struct Alerts {
   bool operator==(const Alerts&) const = default;  // the daemon's reload compares them
 };
 
+// The refetch schedule of the documents of one site or rule ([[watch.sites]], [[watch.rules]]).
+struct WatchSchedule {
+  std::string id;  // of a [[sites]] or [[rules]] entry
+  std::vector<Seconds> schedule;
+  int line = 0;
+
+  bool operator==(const WatchSchedule&) const = default;
+};
+
 // The edit and deletion watch ([watch] table): documents with a mention are fetched again on a
 // decaying schedule and their changes stored as versions (watch/README.md).
 struct Watch {
@@ -126,6 +135,9 @@ struct Watch {
   // Rules whose documents alert on every change, cosmetic and plain edits included; the others
   // alert only on a watched name removed or added, a deletion, a redirect away or a replacement.
   std::vector<std::string> alert_cosmetic;
+  // Schedules replacing `schedule` for the documents of a site, or with a rule's mentions; a
+  // document under several of them takes every age of each (watch::MergeAges).
+  std::vector<WatchSchedule> sites, rules;
   int line = 0;
 
   bool operator==(const Watch&) const = default;

@@ -59,4 +59,18 @@ std::size_t RefetchSchedule::StepsDoneBy(std::string_view url, TimePoint first_s
   return done;
 }
 
+std::vector<RefetchSchedule::Seconds> MergeAges(
+    std::span<const std::vector<RefetchSchedule::Seconds>> schedules) {
+  std::vector<RefetchSchedule::Seconds> ages;
+  for (const auto& schedule : schedules) {
+    for (RefetchSchedule::Seconds age : schedule) {
+      if (age.count() > 0) ages.push_back(age);
+    }
+  }
+  std::sort(ages.begin(), ages.end());
+  ages.erase(std::unique(ages.begin(), ages.end()), ages.end());
+  if (ages.size() > RefetchSchedule::kMaxSteps) ages.resize(RefetchSchedule::kMaxSteps);
+  return ages;
+}
+
 }  // namespace kuzet::watch

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -54,5 +55,11 @@ class RefetchSchedule {
   std::vector<Seconds> ages_;
   double jitter_;
 };
+
+// The schedule of a document under several ([[watch.sites]] and [[watch.rules]] of the config):
+// every age of each, in order, once; the earliest kMaxSteps when there are more. Ages that are
+// not positive are left out.
+std::vector<RefetchSchedule::Seconds> MergeAges(
+    std::span<const std::vector<RefetchSchedule::Seconds>> schedules);
 
 }  // namespace kuzet::watch

@@ -91,5 +91,23 @@ TEST(RefetchScheduleTest, RejectsSchedulesOutOfOrderEmptyOrTooLongAndBadJitter) 
             "refetch step 2 (3600s) must be later than the one before it");
 }
 
+TEST(MergeAgesTest, EveryAgeOfEachScheduleOnceInOrder) {
+  const std::vector<Seconds> site = {hours(1), hours(24), hours(30 * 24)};
+  const std::vector<Seconds> rule = {hours(6), hours(24), hours(365 * 24)};
+  const std::vector<Seconds> schedules[] = {site, rule};
+  EXPECT_EQ(MergeAges(schedules), (std::vector<Seconds>{hours(1), hours(6), hours(24),
+                                                        hours(30 * 24), hours(365 * 24)}));
+  EXPECT_TRUE(MergeAges({}).empty());
+  std::vector<Seconds> many;
+  for (int i = 100; i > 0; --i) many.push_back(hours(i));
+  many.push_back(Seconds(0));
+  const std::vector<Seconds> one[] = {many};
+  const std::vector<Seconds> merged = MergeAges(one);
+  ASSERT_EQ(merged.size(), RefetchSchedule::kMaxSteps);
+  EXPECT_EQ(merged.front(), hours(1));
+  EXPECT_EQ(merged.back(), hours(64));
+  EXPECT_TRUE(RefetchSchedule::Create(merged).ok());
+}
+
 }  // namespace
 }  // namespace kuzet::watch
