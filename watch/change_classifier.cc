@@ -222,6 +222,9 @@ std::optional<std::string> ArticleKey(std::string_view address) {
   return key;
 }
 
+// RFC 9110 §15.5.5 (404) and §15.5.11 (410), RFC 7725 (451: unavailable for legal reasons).
+bool IsGone(int status) { return status == 404 || status == 410 || status == 451; }
+
 }  // namespace
 
 std::string_view ChangeKindName(ChangeKind kind) {
@@ -291,9 +294,8 @@ Change ChangeClassifier::Classify(const Version& old, const Version& fresh) cons
     change.kinds = {ChangeKind::kUnchanged};
     return change;
   }
-  // RFC 9110 §15.5.5 and §15.5.11, RFC 7725 (451: removed for legal reasons).
-  if (status == 404 || status == 410 || status == 451) {
-    change.kinds = {ChangeKind::kGone};
+  if (IsGone(status)) {  // a page still gone is no news
+    change.kinds = {IsGone(old.http_status) ? ChangeKind::kUnchanged : ChangeKind::kGone};
     return change;
   }
   if (status < 200 || status > 299) {

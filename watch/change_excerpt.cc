@@ -168,7 +168,8 @@ std::string RenderPlain(const Excerpt& excerpt) {
 
 std::string RenderHtml(const Excerpt& excerpt) {
   std::string_view text = excerpt.text;
-  auto escaped = [](std::string_view part) { return base::HtmlEscape(base::ToValidUtf8(part)); };
+  // XML's escaping is HTML-safe too, and it also replaces the control characters HTML forbids.
+  auto escaped = [](std::string_view part) { return base::XmlEscape(part); };
   std::string out = escaped(text.substr(0, excerpt.mark_begin));
   if (excerpt.mark_end > excerpt.mark_begin) {
     out += "<mark>" +

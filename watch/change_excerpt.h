@@ -33,7 +33,8 @@ BeforeAfter ExcerptNameChange(std::string_view old_text, std::string_view new_te
 // For a plain-text alert: valid UTF-8, TAB/LF/CR as spaces and other controls as U+FFFD
 // (base::TerminalText), the mark as [[...]].
 std::string RenderPlain(const Excerpt& excerpt);
-// For an HTML alert: escaped, the mark as <mark>...</mark>.
+// For an HTML alert: valid UTF-8, escaped, controls as U+FFFD (base::XmlEscape), the mark as
+// <mark>...</mark>.
 std::string RenderHtml(const Excerpt& excerpt);
 
 }  // namespace kuzet::watch

@@ -175,6 +175,23 @@ TEST(ChangeClassifierTest, KindsAndAlertsOfEachChange) {
   }
 }
 
+// The stored version is the last one fetched: a page still gone is unchanged (no second alert);
+// a page back after being gone has all its text and names added.
+TEST(ChangeClassifierTest, StillGoneIsUnchangedAndBackIsAdded) {
+  Version gone;
+  gone.url = kUrl;
+  gone.http_status = 410;
+  for (int status : {404, 410, 451}) {
+    Version again = gone;
+    again.http_status = status;
+    EXPECT_EQ(ChangeClassifier().Classify(gone, again).kinds, std::vector{K::kUnchanged}) << status;
+  }
+  Change back = ChangeClassifier().Classify(gone, Fetched());
+  EXPECT_EQ(back.kinds, (std::vector{K::kTextEdited, K::kTitleChanged, K::kNameAdded}));
+  EXPECT_EQ(back.paragraphs.added.size(), Stored().paragraphs.size());
+  EXPECT_TRUE(back.Alerts());
+}
+
 TEST(ChangeClassifierTest, AlertCosmeticAlertsEveryStoredChangeButNothingElse) {
   auto alerts = [](std::vector<ChangeKind> kinds) {
     Change change;

@@ -78,11 +78,11 @@ TEST(ExcerptNameChangeTest, HtmlIsEscapedAndPlainHasNoControls) {
   const std::size_t at = old_text.find("Tuletayeva");
   BeforeAfter excerpt = ExcerptNameChange(old_text, new_text, NameChange::kRemoved, at, at + 10);
   EXPECT_EQ(RenderHtml(excerpt.before),
-            "&lt;b&gt;<mark>Tuletayeva</mark>&lt;/b&gt; said \x1b[2J&quot;no&quot; &amp; "
-            "left\xef\xbf\xbd.");
+            "&lt;b&gt;<mark>Tuletayeva</mark>&lt;/b&gt; said \xef\xbf\xbd[2J&quot;no&quot; "
+            "&amp; left\xef\xbf\xbd.");
   EXPECT_EQ(RenderHtml(excerpt.after),
-            "&lt;b&gt;<mark>Someone</mark>&lt;/b&gt; said \x1b[2J&quot;no&quot; &amp; "
-            "left\xef\xbf\xbd.");
+            "&lt;b&gt;<mark>Someone</mark>&lt;/b&gt; said \xef\xbf\xbd[2J&quot;no&quot; "
+            "&amp; left\xef\xbf\xbd.");
   EXPECT_EQ(RenderPlain(excerpt.before),
             "<b>[[Tuletayeva]]</b> said \xef\xbf\xbd[2J\"no\" & left\xef\xbf\xbd.");
 }

@@ -95,8 +95,8 @@ TEST(MergeAgesTest, EveryAgeOfEachScheduleOnceInOrder) {
   const std::vector<Seconds> site = {hours(1), hours(24), hours(30 * 24)};
   const std::vector<Seconds> rule = {hours(6), hours(24), hours(365 * 24)};
   const std::vector<Seconds> schedules[] = {site, rule};
-  EXPECT_EQ(MergeAges(schedules), (std::vector<Seconds>{hours(1), hours(6), hours(24),
-                                                        hours(30 * 24), hours(365 * 24)}));
+  EXPECT_EQ(MergeAges(schedules),
+            (std::vector<Seconds>{hours(1), hours(6), hours(24), hours(30 * 24), hours(365 * 24)}));
   EXPECT_TRUE(MergeAges({}).empty());
   std::vector<Seconds> many;
   for (int i = 100; i > 0; --i) many.push_back(hours(i));
