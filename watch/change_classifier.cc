@@ -302,7 +302,13 @@ Change ChangeClassifier::Classify(const Version& old, const Version& fresh) cons
     change.kinds = {ChangeKind::kFetchFailed};
     return change;
   }
-  const bool redirected = !fresh.final_url.empty() && !SameArticleUrl(fresh.url, fresh.final_url);
+  // Where each version's text came from: a redirect counts only when it lands elsewhere than the
+  // stored version did (after a move, the next fetch that lands on the new URL is no news).
+  auto landed = [](const Version& v) -> const std::string& {
+    return v.final_url.empty() ? v.url : v.final_url;
+  };
+  const bool redirected =
+      landed(old) != landed(fresh) && !SameArticleUrl(landed(old), landed(fresh));
   const bool same_bytes = !old.body_digest.empty() && old.body_digest == fresh.body_digest;
   if (!redirected &&
       (same_bytes || (old.title == fresh.title && old.paragraphs == fresh.paragraphs &&

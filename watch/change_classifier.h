@@ -101,7 +101,8 @@ class ChangeClassifier {
  public:
   explicit ChangeClassifier(ClassifierOptions options = {}) : options_(options) {}
 
-  // `fresh` is the new fetch of `old.url` (its url is the URL requested this time).
+  // `old` is the stored version (the last one fetched); `fresh` the new fetch of the document.
+  // A redirect counts when the two landed (final_url, else url) on different articles.
   Change Classify(const Version& old, const Version& fresh) const;
 
  private:

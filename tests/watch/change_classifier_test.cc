@@ -192,6 +192,18 @@ TEST(ChangeClassifierTest, StillGoneIsUnchangedAndBackIsAdded) {
   EXPECT_TRUE(back.Alerts());
 }
 
+// After a move, the stored version landed on the new URL: landing there again is no redirect.
+TEST(ChangeClassifierTest, ARedirectCountsOnlyWhenItLandsElsewhereThanTheStoredVersion) {
+  Version moved = Stored();
+  moved.final_url = "https://vlast.kz/novosti/12345-zhanaozen-strike.html";
+  Version again = Fetched();
+  again.final_url = moved.final_url;
+  EXPECT_EQ(ChangeClassifier().Classify(moved, again).kinds, std::vector{K::kUnchanged});
+  Version back_home = Fetched();  // served at the first URL again, no redirect
+  EXPECT_EQ(ChangeClassifier().Classify(moved, back_home).kinds,
+            (std::vector{K::kMoved, K::kUnchanged}));
+}
+
 TEST(ChangeClassifierTest, AlertCosmeticAlertsEveryStoredChangeButNothingElse) {
   auto alerts = [](std::vector<ChangeKind> kinds) {
     Change change;
