@@ -181,21 +181,23 @@ ParagraphChanges ChangedParagraphs(const Article& old_article, const Article& ne
   return changes;
 }
 
-// Whether some changed paragraph (on either side) has at least `min_words` words.
+// Whether the changed paragraphs are more than boilerplate: one of them (on either side) has at
+// least options.boilerplate_words words, or all of them together options.boilerplate_total_words.
 bool TouchesContent(const Article& old_article, const Article& new_article,
-                    const ParagraphChanges& changes, std::size_t min_words) {
-  auto long_old = [&](std::size_t i) {
-    return old_article.paragraphs[i].hashes.size() >= min_words;
+                    const ParagraphChanges& changes, const ClassifierOptions& options) {
+  std::size_t total = 0;
+  bool long_one = false;
+  auto count = [&](const Words& words) {
+    total += words.hashes.size();
+    long_one = long_one || words.hashes.size() >= options.boilerplate_words;
   };
-  auto long_new = [&](std::size_t j) {
-    return new_article.paragraphs[j].hashes.size() >= min_words;
-  };
-  return std::any_of(changes.removed.begin(), changes.removed.end(), long_old) ||
-         std::any_of(changes.added.begin(), changes.added.end(), long_new) ||
-         std::any_of(changes.modified.begin(), changes.modified.end(),
-                     [&](const ModifiedParagraph& m) {
-                       return long_old(m.old_index) || long_new(m.new_index);
-                     });
+  for (std::size_t i : changes.removed) count(old_article.paragraphs[i]);
+  for (std::size_t j : changes.added) count(new_article.paragraphs[j]);
+  for (const ModifiedParagraph& m : changes.modified) {
+    count(old_article.paragraphs[m.old_index]);
+    count(new_article.paragraphs[m.new_index]);
+  }
+  return long_one || total >= options.boilerplate_total_words;
 }
 
 std::vector<WatchedName> Sorted(std::vector<WatchedName> names) {
@@ -333,8 +335,7 @@ Change ChangeClassifier::Classify(const Version& old, const Version& fresh) cons
   change.paragraphs = ChangedParagraphs(old_article, new_article, diff);
   // Paragraphs split, joined or re-punctuated keep the text's word sequence.
   const bool same_words = old_article.all_words == new_article.all_words;
-  if (!same_words &&
-      TouchesContent(old_article, new_article, change.paragraphs, options_.boilerplate_words)) {
+  if (!same_words && TouchesContent(old_article, new_article, change.paragraphs, options_)) {
     change.kinds.push_back(ChangeKind::kTextEdited);
   }
   if (WordsOf(splitter, old.title).key != WordsOf(splitter, fresh.title).key) {

@@ -92,8 +92,10 @@ struct ClassifierOptions {
   // is away rather than moved.
   double replaced_below = 0.2;
   // A paragraph with fewer words is boilerplate ("Share", "Views: 1532", a date line): changes
-  // confined to such paragraphs are cosmetic.
+  // confined to such paragraphs are cosmetic, unless they add up to boilerplate_total_words
+  // (both sides counted: a list of short facts is not boilerplate).
   std::size_t boilerplate_words = 4;
+  std::size_t boilerplate_total_words = 12;
   DiffLimits limits;
 };
 

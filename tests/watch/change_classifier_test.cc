@@ -86,6 +86,15 @@ std::vector<Case> Cases() {
       "boilerplate counter only", [](Version& v) { v.paragraphs[0] = "Views: 1789"; },
       {K::kCosmetic}, false);
   add(
+      "short facts added, more than boilerplate together",
+      [](Version& v) {
+        for (const char* fact : {"Police fired first.", "Twelve were killed.",
+                                 "Dozens were wounded.", "Curfew declared.", "Internet cut."}) {
+          v.paragraphs.push_back(fact);
+        }
+      },
+      {K::kTextEdited}, false);
+  add(
       "paragraph edited",
       [](Version& v) {
         v.paragraphs[2] =
