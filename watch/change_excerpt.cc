@@ -23,6 +23,7 @@ Range MapThroughDiff(std::string_view a, std::string_view b, Range in_a) {
   const WordDiffResult diff = WordDiff(a, b);
   std::size_t a_pos = 0, b_pos = 0;
   std::size_t out_begin = std::string_view::npos, out_end = 0;
+  std::size_t b_at_begin = b.size();  // where in_a.begin falls in b
   auto take = [&](std::size_t begin, std::size_t end) {
     out_begin = std::min(out_begin, begin);
     out_end = std::max(out_end, end);
@@ -30,8 +31,10 @@ Range MapThroughDiff(std::string_view a, std::string_view b, Range in_a) {
   for (std::size_t e = 0; e < diff.edits.size(); ++e) {
     const WordEdit& edit = diff.edits[e];
     const std::size_t length = edit.text.size();
+    const bool begins_here = a_pos <= in_a.begin && in_a.begin < a_pos + length;
     switch (edit.kind) {
       case EditKind::kEqual:
+        if (begins_here) b_at_begin = b_pos + (in_a.begin - a_pos);
         if (a_pos < in_a.end && in_a.begin < a_pos + length) {
           take(b_pos + (std::max(in_a.begin, a_pos) - a_pos),
                b_pos + (std::min(in_a.end, a_pos + length) - a_pos));
@@ -43,6 +46,7 @@ Range MapThroughDiff(std::string_view a, std::string_view b, Range in_a) {
         const bool replaced =
             e + 1 < diff.edits.size() && diff.edits[e + 1].kind == EditKind::kInsert;
         const std::size_t inserted = replaced ? diff.edits[e + 1].text.size() : 0;
+        if (begins_here) b_at_begin = b_pos;
         if (a_pos < in_a.end && in_a.begin < a_pos + length) take(b_pos, b_pos + inserted);
         a_pos += length;
         b_pos += inserted;
@@ -55,10 +59,7 @@ Range MapThroughDiff(std::string_view a, std::string_view b, Range in_a) {
         break;
     }
   }
-  if (out_begin == std::string_view::npos) {  // an empty range: where it would be
-    std::size_t at = std::min(in_a.begin, b.size());
-    return Range{at, at};
-  }
+  if (out_begin == std::string_view::npos) return Range{b_at_begin, b_at_begin};
   return Range{out_begin, out_end};
 }
 

@@ -87,6 +87,18 @@ TEST(ExcerptNameChangeTest, HtmlIsEscapedAndPlainHasNoControls) {
             "<b>[[Tuletayeva]]</b> said \xef\xbf\xbd[2J\"no\" & left\xef\xbf\xbd.");
 }
 
+// An empty range (a position) maps to the same place in the other text, not to the same offset.
+TEST(ExcerptNameChangeTest, APositionMapsToTheSamePlace) {
+  const std::string old_text = "One. Two. Three.";
+  const std::string new_text = "A long new first sentence here. One. Two. Three.";
+  const std::size_t at = old_text.find("Three");
+  BeforeAfter excerpt = ExcerptNameChange(old_text, new_text, NameChange::kRemoved, at, at);
+  EXPECT_EQ(excerpt.before.text, "Three.");
+  EXPECT_EQ(excerpt.after.text, "Three.");
+  EXPECT_EQ(excerpt.after.mark_begin, 0u);
+  EXPECT_EQ(excerpt.after.mark_end, 0u);
+}
+
 TEST(ExcerptNameChangeTest, RangesOutsideTheTextAreClamped) {
   BeforeAfter excerpt = ExcerptNameChange("short", "", NameChange::kRemoved, 3, 1000);
   EXPECT_EQ(RenderPlain(excerpt.before), "sho[[rt]]");
