@@ -456,15 +456,8 @@ Rule ReadRule(TableReader& reader, const toml::table& table,
     errors.Add(reader.line(), reader.path(), "needs at least one of terms or query");
   }
   reader.StringArray("languages", &rule.languages, CheckLanguage);
-  std::vector<std::string_view> known_sites;
-  for (const auto& [id, line] : site_ids) known_sites.push_back(id);
-  reader.StringArray("sites", &rule.sites, [&](std::string& value) -> std::string {
-    if (site_ids.contains(value)) return "";
-    std::string what = "no site has id " + Quoted(value);
-    std::string suggestion = ClosestKey(value, known_sites);
-    if (!suggestion.empty()) what += " (did you mean " + Quoted(suggestion) + "?)";
-    return what;
-  });
+  reader.StringArray("sites", &rule.sites,
+                     [&](std::string& value) { return CheckKnownId(value, site_ids, "site"); });
   reader.Bool("cross_script", &rule.cross_script);
   reader.Bool("exact", &rule.exact);
   reader.StringArray("alert_to", &rule.alert_to, CheckMailAddress);
