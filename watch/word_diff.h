@@ -27,7 +27,8 @@ struct WordEdit {
 };
 
 struct WordDiffResult {
-  // Concatenating the kEqual and kDelete texts gives a; the kEqual and kInsert texts give b.
+  // Concatenating the kEqual and kInsert texts gives b; the kEqual and kDelete texts give a (the
+  // equal runs are b's bytes, which are a's unless two different tokens share a 64-bit hash).
   // A deletion comes before the insertion that replaces it.
   std::vector<WordEdit> edits;
   bool coarse = false;  // a bound was reached: some changed runs are longer than they need be
