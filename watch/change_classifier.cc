@@ -292,6 +292,7 @@ bool SameArticleUrl(std::string_view from, std::string_view to) {
 Change ChangeClassifier::Classify(const Version& old, const Version& fresh) const {
   Change change;
   const int status = fresh.http_status;
+  change.http_status = status;
   if (status == 304) {  // RFC 9110 §15.4.5: the stored representation is still current
     change.kinds = {ChangeKind::kUnchanged};
     return change;
@@ -311,6 +312,7 @@ Change ChangeClassifier::Classify(const Version& old, const Version& fresh) cons
   };
   const bool redirected =
       landed(old) != landed(fresh) && !SameArticleUrl(landed(old), landed(fresh));
+  if (redirected) change.redirected_to = landed(fresh);
   const bool same_bytes = !old.body_digest.empty() && old.body_digest == fresh.body_digest;
   if (!redirected &&
       (same_bytes || (old.title == fresh.title && old.paragraphs == fresh.paragraphs &&

@@ -79,7 +79,9 @@ struct Change {
   // Share of the old article's word 3-grams (distinct) found in the new text, 0..1; 1 when the
   // old text has none (nothing to lose).
   double overlap = 1;
-  bool coarse = false;  // the paragraph diff reached a limit (see DiffLimits)
+  bool coarse = false;        // the paragraph diff reached a limit (see DiffLimits)
+  int http_status = 0;        // of the new fetch
+  std::string redirected_to;  // where it landed, with kMoved and kRedirectedAway
 
   bool Has(ChangeKind kind) const;
   // Whether the change alerts: a kind that AlertsByDefault, or, when `alert_cosmetic` (the
