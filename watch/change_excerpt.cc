@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "base/escape.h"
+#include "base/strings.h"
 #include "watch/word_diff.h"
 
 namespace kuzet::watch {
@@ -77,8 +78,6 @@ std::size_t CharStartAfter(std::string_view text, std::size_t at) {
   return at;
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'; }
-
 // The sentence of `text` around `mark` (ICU sentence rules, UAX #29, over the UTF-8 bytes),
 // without the white space around it.
 Range SentenceAround(std::string_view text, Range mark) {
@@ -103,8 +102,9 @@ Range SentenceAround(std::string_view text, Range mark) {
   }
   sentence.begin = std::min(sentence.begin, mark.begin);
   sentence.end = std::min(std::max(sentence.end, mark.end), text.size());
-  while (sentence.begin < mark.begin && IsSpace(text[sentence.begin])) ++sentence.begin;
-  while (sentence.end > mark.end && IsSpace(text[sentence.end - 1])) --sentence.end;
+  while (sentence.begin < mark.begin && base::IsAsciiWhitespace(text[sentence.begin]))
+    ++sentence.begin;
+  while (sentence.end > mark.end && base::IsAsciiWhitespace(text[sentence.end - 1])) --sentence.end;
   return sentence;
 }
 

@@ -52,16 +52,14 @@ std::vector<Span> WordSplitter::Words(std::string_view text) {
 Tokens WordSplitter::Split(std::string_view text, std::size_t max_tokens) {
   Tokens tokens;
   if (max_tokens == 0) max_tokens = 1;
-  auto add = [&](std::size_t begin, std::size_t end, bool word) {
+  auto add = [&](std::size_t begin, std::size_t end) {
     if (begin == end) return true;
     if (tokens.spans.size() + 1 == max_tokens && end < text.size()) {
       tokens.spans.push_back(Span{begin, text.size()});
-      tokens.is_word.push_back(false);
       tokens.truncated = true;
       return false;
     }
     tokens.spans.push_back(Span{begin, end});
-    tokens.is_word.push_back(word);
     return true;
   };
   // The bytes between two words: runs of white space, and other characters one by one.
@@ -72,13 +70,13 @@ Tokens WordSplitter::Split(std::string_view text, std::size_t max_tokens) {
         std::size_t next = pos;
         while (next < end && IsSpace(base::NextUtf8(text.substr(0, end), &next))) pos = next;
       }
-      if (!add(start, pos, false)) return false;
+      if (!add(start, pos)) return false;
     }
     return true;
   };
   std::size_t at = 0;
   for (const Span& word : Words(text)) {
-    if (!add_gap(at, word.begin) || !add(word.begin, word.end, true)) return tokens;
+    if (!add_gap(at, word.begin) || !add(word.begin, word.end)) return tokens;
     at = word.end;
   }
   add_gap(at, text.size());

@@ -22,7 +22,6 @@ struct Tokens {
   // (punctuation, a symbol, an ill-formed UTF-8 sequence). Past max_tokens the rest of the
   // text is one last token and `truncated` is set.
   std::vector<Span> spans;
-  std::vector<bool> is_word;
   bool truncated = false;
 };
 
