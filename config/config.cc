@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -25,8 +26,8 @@ namespace kuzet::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kTopLevelKeys = {"settings", "sites", "rules", "server",
-                                                           "alerts"};
+constexpr std::array<std::string_view, 6> kTopLevelKeys = {"settings", "sites",  "rules",
+                                                           "server",   "alerts", "watch"};
 constexpr std::array<std::string_view, 13> kSettingsKeys = {
     "data_dir",       "user_agent",          "concurrency",     "per_host_connections",
     "per_host_delay", "fetch_timeout",       "max_body_bytes",  "max_redirects",
@@ -48,6 +49,9 @@ constexpr std::array<std::string_view, 21> kAlertsKeys = {
     "command_timeout", "webhook_url",  "mode",           "digest_interval",
     "max_per_hour",    "max_attempts", "retry_initial",  "retry_max",
     "quiet_repeats"};
+constexpr std::array<std::string_view, 5> kWatchKeys = {"enabled", "schedule", "alert_cosmetic",
+                                                        "sites", "rules"};
+constexpr std::size_t kMaxWatchSteps = 64;  // watch::RefetchSchedule::kMaxSteps
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                         "warn",  "error", "off"};
 
@@ -275,6 +279,99 @@ void CheckUniqueId(TableReader& reader, const std::string& id, std::map<std::str
   }
 }
 
+// An id that must name one of `known` ("site", "rule"), with a suggestion for a typo.
+std::string CheckKnownId(const std::string& value, const std::map<std::string, int>& known,
+                         std::string_view what) {
+  if (known.contains(value)) return "";
+  std::vector<std::string_view> ids;
+  for (const auto& [id, line] : known) ids.push_back(id);
+  std::string message = "no " + std::string(what) + " has id " + Quoted(value);
+  std::string suggestion = ClosestKey(value, ids);
+  if (!suggestion.empty()) message += " (did you mean " + Quoted(suggestion) + "?)";
+  return message;
+}
+
+// A refetch schedule: 1..kMaxWatchSteps durations > 0, strictly increasing. `schedule` is set
+// only when all of it is valid.
+void ReadSchedule(TableReader& reader, std::vector<Seconds>* schedule) {
+  std::vector<std::string> steps;
+  const bool steps_valid = reader.StringArray("schedule", &steps, [](std::string& value) {
+    Result<Seconds> age = ParseDuration(value);
+    if (!age.ok()) return age.status().message();
+    return age->count() > 0 ? std::string() : "expected a duration > 0, got " + Quoted(value);
+  });
+  if (!steps_valid) return;
+  std::vector<Seconds> ages;
+  for (const std::string& step : steps) ages.push_back(*ParseDuration(step));
+  if (ages.empty() || ages.size() > kMaxWatchSteps) {
+    reader.Error("schedule", "expected 1 to " + std::to_string(kMaxWatchSteps) +
+                                 " durations, got " + std::to_string(ages.size()));
+  } else if (std::adjacent_find(ages.begin(), ages.end(), std::greater_equal<>()) != ages.end()) {
+    reader.Error("schedule", "expected ages in increasing order, like [\"1h\", \"6h\", \"1d\"]");
+  } else {
+    *schedule = std::move(ages);
+  }
+}
+
+// [[watch.sites]] or [[watch.rules]]: schedules of the documents of one site or rule.
+std::vector<WatchSchedule> ReadWatchSchedules(TableReader& reader, const toml::table& table,
+                                              std::string_view key,
+                                              const std::map<std::string, int>& known,
+                                              std::string_view what, ErrorList& errors) {
+  std::vector<WatchSchedule> schedules;
+  const toml::node* node = table.get(key);
+  if (!node) return schedules;
+  const toml::array* array = node->as_array();
+  if (!array) {
+    reader.Error(key, "expected an array of tables ([[" + reader.Field(key) + "]]), got " +
+                          std::string(DescribeType(*node)));
+    return schedules;
+  }
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::node& element = *array->get(i);
+    std::string path = reader.Field(key) + "[" + std::to_string(i) + "]";
+    const int line = LineOf(element, LineOf(*node, reader.line()));
+    const toml::table* entry = element.as_table();
+    if (!entry) {
+      errors.Add(line, path, "expected a table, got " + std::string(DescribeType(element)));
+      continue;
+    }
+    constexpr std::array<std::string_view, 2> kKeys = {"id", "schedule"};
+    TableReader entry_reader(*entry, std::move(path), line, kKeys, errors);
+    WatchSchedule schedule;
+    schedule.line = line;
+    if (!entry_reader.Has("id")) entry_reader.MissingKey("id");
+    if (!entry_reader.Has("schedule")) entry_reader.MissingKey("schedule");
+    if (entry_reader.String("id", &schedule.id,
+                            [&](std::string& value) { return CheckKnownId(value, known, what); })) {
+      CheckUniqueId(entry_reader, schedule.id, seen);
+    }
+    ReadSchedule(entry_reader, &schedule.schedule);
+    if (!schedule.id.empty() && !schedule.schedule.empty()) schedules.push_back(schedule);
+  }
+  return schedules;
+}
+
+// [watch]: after [[sites]] and [[rules]], whose ids it names.
+void ReadWatch(TableReader& reader, const toml::table& table,
+               const std::map<std::string, int>& site_ids,
+               const std::map<std::string, int>& rule_ids, Watch& watch, ErrorList& errors) {
+  watch.line = reader.line();
+  watch.enabled = true;
+  reader.Bool("enabled", &watch.enabled);
+  ReadSchedule(reader, &watch.schedule);
+  std::map<std::string, int> listed;
+  reader.StringArray("alert_cosmetic", &watch.alert_cosmetic, [&](std::string& value) {
+    std::string unknown = CheckKnownId(value, rule_ids, "rule");
+    if (!unknown.empty()) return unknown;
+    return listed.emplace(value, 0).second ? std::string()
+                                           : "rule " + Quoted(value) + " listed twice";
+  });
+  watch.sites = ReadWatchSchedules(reader, table, "sites", site_ids, "site", errors);
+  watch.rules = ReadWatchSchedules(reader, table, "rules", rule_ids, "rule", errors);
+}
+
 void ReadSettings(TableReader& reader, Settings& settings) {
   reader.String("data_dir", &settings.data_dir, CheckNonEmpty);
   reader.String("user_agent", &settings.user_agent, CheckUserAgent);
@@ -359,15 +456,8 @@ Rule ReadRule(TableReader& reader, const toml::table& table,
     errors.Add(reader.line(), reader.path(), "needs at least one of terms or query");
   }
   reader.StringArray("languages", &rule.languages, CheckLanguage);
-  std::vector<std::string_view> known_sites;
-  for (const auto& [id, line] : site_ids) known_sites.push_back(id);
-  reader.StringArray("sites", &rule.sites, [&](std::string& value) -> std::string {
-    if (site_ids.contains(value)) return "";
-    std::string what = "no site has id " + Quoted(value);
-    std::string suggestion = ClosestKey(value, known_sites);
-    if (!suggestion.empty()) what += " (did you mean " + Quoted(suggestion) + "?)";
-    return what;
-  });
+  reader.StringArray("sites", &rule.sites,
+                     [&](std::string& value) { return CheckKnownId(value, site_ids, "site"); });
   reader.Bool("cross_script", &rule.cross_script);
   reader.Bool("exact", &rule.exact);
   reader.StringArray("alert_to", &rule.alert_to, CheckMailAddress);
@@ -469,6 +559,10 @@ Result<Config> Validate(const toml::table& document, std::string_view source_nam
                    config.rules.push_back(ReadRule(reader, table, site_ids, rule_ids, errors));
                    CheckAlertRecipients(reader, config.rules.back(), config.alerts, errors);
                  });
+  ReadOptionalTable(root, document, "watch", kWatchKeys, errors,
+                    [&](TableReader& reader, const toml::table& table) {
+                      ReadWatch(reader, table, site_ids, rule_ids, config.watch, errors);
+                    });
 
   if (!errors.empty()) return errors.ToStatus();
   return config;

@@ -116,6 +116,33 @@ struct Alerts {
   bool operator==(const Alerts&) const = default;  // the daemon's reload compares them
 };
 
+// The refetch schedule of the documents of one site or rule ([[watch.sites]], [[watch.rules]]).
+struct WatchSchedule {
+  std::string id;  // of a [[sites]] or [[rules]] entry
+  std::vector<Seconds> schedule;
+  int line = 0;
+
+  bool operator==(const WatchSchedule&) const = default;
+};
+
+// The edit and deletion watch ([watch] table): documents with a mention are fetched again on a
+// decaying schedule and their changes stored as versions (watch/README.md).
+struct Watch {
+  bool enabled = false;  // true when the table is present (unless it says enabled = false)
+  // Ages since a document was first seen at which it is fetched again, then never again.
+  std::vector<Seconds> schedule = {Seconds(3600),      Seconds(6 * 3600),  Seconds(86400),
+                                   Seconds(3 * 86400), Seconds(7 * 86400), Seconds(30 * 86400)};
+  // Rules whose documents alert on every change, cosmetic and plain edits included; the others
+  // alert only on a watched name removed or added, a deletion, a redirect away or a replacement.
+  std::vector<std::string> alert_cosmetic;
+  // Schedules replacing `schedule` for the documents of a site, or with a rule's mentions; a
+  // document under several of them takes every age of each (watch::MergeAges).
+  std::vector<WatchSchedule> sites, rules;
+  int line = 0;
+
+  bool operator==(const Watch&) const = default;
+};
+
 struct Config {
   std::string path;  // file it was loaded from ("" when parsed from a string)
   Settings settings;
@@ -123,6 +150,7 @@ struct Config {
   std::vector<Rule> rules;
   Server server;
   Alerts alerts;
+  Watch watch;
 };
 
 // Parses and validates a config file. data_dir is made absolute relative to the file's folder.
