@@ -41,6 +41,8 @@ mark { background: #ffe066; }
 #story { background: #f8f6ee; border-radius: 6px; padding: .5em .8em; margin-bottom: 1em; }
 #story h2 { font-size: 1.1em; }
 .places li { margin: .2em 0; }
+/* Stored text with an unterminated bidi override (U+202E) reorders only itself (UAX #9 isolates). */
+.title a, .site, .lang, .snippets li, .also-at a, .places a, .url { unicode-bidi: isolate; }
 nav { margin: 1em 0; }
 code { overflow-wrap: anywhere; }
 )CSS";

@@ -2,7 +2,7 @@
 // a viewport of a given width, a time zone, JavaScript on or off, then steps, each an optional
 // action (a JS expression; `navigates`: wait for the page it loads), an optional condition
 // polled until true, a report (a JS expression giving a JSON string) and an optional screenshot.
-// Prints {"reports": [...]} on stdout.
+// Prints {"reports": [...], "errors": [script exceptions and console errors]} on stdout.
 //
 //   node --experimental-websocket page_browser.mjs '{"url": ..., "width": 390, "height": 844,
 //     "profile": DIR, "timezone": "Asia/Tokyo", "javascript": true,
@@ -46,6 +46,7 @@ await new Promise((resolve, reject) => {
 let nextId = 1;
 const pending = new Map();
 const waiters = [];
+const errors = [];
 ws.onmessage = (event) => {
   const msg = JSON.parse(event.data);
   if (msg.id !== undefined && pending.has(msg.id)) {
@@ -54,6 +55,14 @@ ws.onmessage = (event) => {
     if (msg.error) reject(new Error(msg.error.message));
     else resolve(msg.result);
     return;
+  }
+  // Script exceptions and console errors (a CSP violation is one), but not the favicon the
+  // browser asks for by itself.
+  if (msg.method === "Runtime.exceptionThrown") {
+    errors.push(msg.params.exceptionDetails.exception?.description ?? msg.params.exceptionDetails.text);
+  } else if (msg.method === "Log.entryAdded" && msg.params.entry.level === "error" &&
+             !(msg.params.entry.url || "").endsWith("/favicon.ico")) {
+    errors.push(msg.params.entry.text + " " + (msg.params.entry.url || ""));
   }
   for (let i = waiters.length - 1; i >= 0; --i) {
     if (waiters[i].method === msg.method) waiters.splice(i, 1)[0].resolve(msg.params);
@@ -87,6 +96,7 @@ async function evaluate(expression) {
 try {
   await page("Page.enable");
   await page("Runtime.enable");
+  await page("Log.enable");
   await page("Emulation.setDeviceMetricsOverride", {
     width: spec.width, height: spec.height, deviceScaleFactor: 1, mobile: spec.width < 600,
   });
@@ -116,7 +126,7 @@ try {
       writeFileSync(step.screenshot, Buffer.from(shot.data, "base64"));
     }
   }
-  process.stdout.write(JSON.stringify({ reports }) + "\n");
+  process.stdout.write(JSON.stringify({ reports, errors }) + "\n");
 } catch (e) {
   fail("page_browser: " + e.message);
 }

@@ -193,6 +193,52 @@ class WebPageTest : public ::testing::Test {
     return res->status;
   }
 
+  // 40 pages whose titles, snippets, URLs, languages, sites and rules are as hostile as a crawled
+  // page can make them, newer than the samples; their titles, oldest first.
+  std::vector<std::string> PutHostilePages() {
+    std::mt19937 rng(18);
+    const std::vector<std::string> pieces = {"<script>alert(1)</script>",
+                                             "\"><img src=x onerror=alert(1)>",
+                                             "]]>",
+                                             "<!--",
+                                             "&amp;",
+                                             "'",
+                                             "\r\n",
+                                             "\t",
+                                             std::string("\0", 1),
+                                             "\x1b[31m",
+                                             "\xff\xfe",
+                                             "\xed\xa0\x80",
+                                             "\xef\xbf\xbe",
+                                             "\u202e",
+                                             "Жанаөзен",
+                                             "javascript:alert(1)",
+                                             "</li></ol>",
+                                             "&#0;"};
+    // Ids (site, rule) may hold anything but the NUL and 0x01 bytes the store's keys refuse.
+    auto hostile = [&](bool id = false) {
+      std::string s;
+      int n = std::uniform_int_distribution<int>(1, 8)(rng);
+      for (int i = 0; i < n; ++i) {
+        s += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng)];
+      }
+      if (id) std::erase_if(s, [](char c) { return c == '\0' || c == '\x01'; });
+      return s.empty() ? std::string("<x>") : s;
+    };
+    std::vector<std::string> titles;
+    for (int i = 0; i < 40; ++i) {
+      std::string title = hostile();
+      std::string text = hostile() + " Zhanaozen " + hostile();
+      std::string url = i % 2 ? "javascript:alert(" + std::to_string(i) + ")"
+                              : "http://evil.test/" + std::to_string(i) + "?" + hostile();
+      Put(testing::MakePage(i % 3 ? "steppe" : hostile(true), url, title, hostile(), text,
+                            {{i % 4 ? "zhanaozen" : hostile(true), "Zhanaozen"}},
+                            base_us_ + 100000000 + i));
+      titles.push_back(title);
+    }
+    return titles;
+  }
+
   fs::path dir_;
   int64_t base_us_ = 0;
   PageChoices choices_;
@@ -423,46 +469,7 @@ TEST_F(WebPageTest, WithoutTheTokenThePageHoldsNoData) {
 // Titles, snippets, URLs, sites and rules as hostile as a crawled page can make them: the page
 // stays well-formed, holds only the elements it writes, and links nowhere but the web.
 TEST_F(WebPageTest, HostileStoredTextStaysText) {
-  std::mt19937 rng(18);
-  const std::vector<std::string> pieces = {"<script>alert(1)</script>",
-                                           "\"><img src=x onerror=alert(1)>",
-                                           "]]>",
-                                           "<!--",
-                                           "&amp;",
-                                           "'",
-                                           "\r\n",
-                                           "\t",
-                                           std::string("\0", 1),
-                                           "\x1b[31m",
-                                           "\xff\xfe",
-                                           "\xed\xa0\x80",
-                                           "\xef\xbf\xbe",
-                                           "\u202e",
-                                           "Жанаөзен",
-                                           "javascript:alert(1)",
-                                           "</li></ol>",
-                                           "&#0;"};
-  // Ids (site, rule) may hold anything but the NUL and 0x01 bytes the store's keys refuse.
-  auto hostile = [&](bool id = false) {
-    std::string s;
-    int n = std::uniform_int_distribution<int>(1, 8)(rng);
-    for (int i = 0; i < n; ++i) {
-      s += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng)];
-    }
-    if (id) std::erase_if(s, [](char c) { return c == '\0' || c == '\x01'; });
-    return s.empty() ? std::string("<x>") : s;
-  };
-  std::vector<std::string> titles;
-  for (int i = 0; i < 40; ++i) {
-    std::string title = hostile();
-    std::string text = hostile() + " Zhanaozen " + hostile();
-    std::string url = i % 2 ? "javascript:alert(" + std::to_string(i) + ")"
-                            : "http://evil.test/" + std::to_string(i) + "?" + hostile();
-    Put(testing::MakePage(i % 3 ? "steppe" : hostile(true), url, title, hostile(), text,
-                          {{i % 4 ? "zhanaozen" : hostile(true), "Zhanaozen"}},
-                          base_us_ + 100000000 + i));
-    titles.push_back(title);
-  }
+  std::vector<std::string> titles = PutHostilePages();
   StartServer();
   pugi::xml_document doc;
   ASSERT_EQ(GetPage("/?limit=100", &doc), 200);
@@ -552,6 +559,7 @@ class ChromiumWebPageTest : public WebPageTest {
       ADD_FAILURE() << run.out;
       return {};
     }
+    EXPECT_EQ(out["errors"], json::array()) << "script errors or CSP violations in " << url;
     return out["reports"].get<std::vector<json>>();
   }
   std::string Url(const std::string& rest) {
@@ -589,6 +597,30 @@ TEST_F(ChromiumWebPageTest, DesktopAndPhoneWidthsShowEveryArticleWithoutSideways
     EXPECT_EQ(r["tz"], json({"(Asia/Tokyo)", "(Asia/Tokyo)"}));
     EXPECT_TRUE(fs::file_size(shot) > 1000) << shot;
   }
+}
+
+// The browser's HTML parser, not only an XML parser, sees no element or handler from stored text,
+// and the script runs on it without error.
+TEST_F(ChromiumWebPageTest, HostileStoredTextStaysTextInTheBrowser) {
+  PutHostilePages();
+  StartServer();
+  std::vector<json> reports = Browse(
+      Url("?limit=100"), 390,
+      json::array({{{"report",
+                     "JSON.stringify({articles: document.querySelectorAll('.article').length,"
+                     "scripts: document.scripts.length, images: document.images.length,"
+                     "handlers: [...document.querySelectorAll('*')].filter((e) => "
+                     "[...e.attributes].some((a) => a.name.startsWith('on'))).length,"
+                     "links: [...document.links].filter((a) => !/^http:/.test(a.href)).length,"
+                     "scrollWidth: document.scrollingElement.scrollWidth})"},
+                    {"screenshot", Screenshot("web_page_390_hostile")}}}));
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0]["articles"], 44);
+  EXPECT_EQ(reports[0]["scripts"], 1);
+  EXPECT_EQ(reports[0]["images"], 0);
+  EXPECT_EQ(reports[0]["handlers"], 0);
+  EXPECT_EQ(reports[0]["links"], 0) << "a link that is not http(s)";
+  EXPECT_LE(reports[0]["scrollWidth"].get<int>(), 390);
 }
 
 TEST_F(ChromiumWebPageTest, WorksWithoutJavaScript) {
