@@ -86,6 +86,15 @@ bool IsWebUrl(const std::string& url) {
   return starts("http://") || starts("https://");
 }
 
+// "en", "kk", "rus": two or three ASCII letters (RFC 5646 section 2.2.1).
+bool IsLanguageSubtag(const std::string& lang) {
+  if (lang.size() < 2 || lang.size() > 3) return false;
+  for (char c : lang) {
+    if (c < 'a' || c > 'z') return false;
+  }
+  return true;
+}
+
 std::string ExternalLink(const std::string& url, const std::string& text) {
   if (!IsWebUrl(url)) return "<span class=\"url\">" + Esc(text) + "</span>";
   return "<a href=\"" + Esc(url) + "\" rel=\"noopener noreferrer\">" + Esc(text) + "</a>";
@@ -162,7 +171,10 @@ std::string FeedHref(const Params& filters) {
 
 std::string RenderArticle(const Article& article, const PageChoices& choices, const Params& filters,
                           const StoryPlacesById& places) {
-  std::string out = "<li class=\"article\" data-doc=\"" + std::to_string(article.doc_id) + "\">";
+  std::string out = "<li class=\"article\" data-doc=\"" + std::to_string(article.doc_id) + "\"";
+  // The text's language for screen readers and hyphenation (a BCP 47 primary subtag only).
+  if (IsLanguageSubtag(article.lang)) out += " lang=\"" + article.lang + "\"";
+  out += ">";
   out += "<h2 class=\"title\">" +
          ExternalLink(article.url, article.title.empty() ? article.url : article.title) + "</h2>";
   out += "<p class=\"meta\"><span class=\"site\" data-site=\"" + Esc(article.site_id) + "\">" +

@@ -261,6 +261,7 @@ TEST_F(WebPageTest, FirstPageIsRenderedOnTheServerOneEntryPerArticle) {
   EXPECT_EQ(ru.title, "Годовщина в Жанаозене");
   EXPECT_EQ(ru.href, "http://steppe.test/ru/годовщина");
   EXPECT_EQ(ru.site, "Steppe News");
+  EXPECT_STREQ(ru.node.attribute("lang").value(), "ru") << "for screen readers";
   EXPECT_EQ(ru.rules, (std::vector<std::string>{"zhanaozen", "strike-ru"}));
   EXPECT_EQ(ru.snippets,
             (std::vector<std::string>{"Нефтяники в [Жанаозене] вспомнили забастовку 2011 года.",
@@ -550,7 +551,7 @@ class ChromiumWebPageTest : public WebPageTest {
     std::string spec_file = (dir_ / "spec.json").string();
     std::ofstream(spec_file) << spec.dump();
     testing::CommandResult run = testing::RunShell(
-        "timeout 120 node --experimental-websocket --no-warnings " KUZET_SOURCE_DIR
+        "timeout 180 node --experimental-websocket --no-warnings " KUZET_SOURCE_DIR
         "/tests/app/page_browser.mjs \"$(cat " +
         spec_file + ")\" 2>&1");
     EXPECT_EQ(run.exit_code, 0) << run.out;
