@@ -102,11 +102,12 @@ void AddToArticle(storage::Mention mention, Article* article) {
 }  // namespace
 
 Result<ArticlePage> QueryArticlePage(const storage::MentionReader& store,
-                                     const MentionRequest& request, size_t articles) {
+                                     const MentionRequest& request, size_t articles,
+                                     size_t max_read) {
   ArticlePage page;
   std::map<uint64_t, size_t> article_of_doc;
   MentionRequest batch = request;
-  batch.limit = 200;
+  batch.limit = std::min<size_t>(200, max_read);
   size_t read = 0;
   for (;;) {
     auto got = QueryMentionPage(store, batch);
@@ -132,7 +133,7 @@ Result<ArticlePage> QueryArticlePage(const storage::MentionReader& store,
       }
       page.all_mentions.push_back(m);
       AddToArticle(std::move(m), &page.articles[it->second]);
-      if (++read == kMaxMentionsRead) {
+      if (++read == max_read) {
         bool more = i + 1 < got->mentions.size() || got->next_before.has_value();
         if (more) page.next_before = page.all_mentions.back().id;
         return page;

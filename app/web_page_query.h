@@ -73,10 +73,11 @@ struct ArticlePage {
 // At most `articles` articles, newest first, from the mentions after request.before. Each
 // mention is shown on exactly one page: the cursor is the last mention taken, so a document
 // whose mentions are not adjacent in time (a rule matched it later) appears again further on
-// rather than losing one. Reads at most kMaxMentionsRead mentions: when that many do not fill the
-// page, it ends early with a cursor.
+// rather than losing one. Reads at most `max_read` mentions: when that many do not fill the page,
+// it ends early with a cursor (the last article may go on on the next page).
 inline constexpr size_t kMaxMentionsRead = 2000;
 Result<ArticlePage> QueryArticlePage(const storage::MentionReader& store,
-                                     const MentionRequest& request, size_t articles);
+                                     const MentionRequest& request, size_t articles,
+                                     size_t max_read = kMaxMentionsRead);
 
 }  // namespace kuzet::app

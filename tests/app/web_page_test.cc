@@ -397,6 +397,43 @@ TEST_F(WebPageTest, OlderLinksShowEveryMentionOnceGroupedByArticle) {
   EXPECT_EQ(pages, 9);
 }
 
+// The read bound: 6 documents of 5 rules each, pages of at most 4 articles and 7 mentions read.
+// A page ends early at the bound, its last article going on on the next, and every mention is
+// shown once (QueryArticlePage directly).
+TEST_F(WebPageTest, ReadBoundEndsAPageEarlyAndLosesNoMention) {
+  for (int i = 0; i < 6; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string text = "Zhanaozen KazMunaiGas Ozenmunaigas Mangystau Aktau, report " + n;
+    std::vector<std::pair<std::string, std::string>> rules;
+    for (const char* rule : {"r1", "r2", "r3", "r4", "r5"}) rules.emplace_back(rule, "Zhanaozen");
+    Put(testing::MakePage("steppe", "http://steppe.test/" + n, "Doc " + n, "en", text, rules,
+                          base_us_ + 100000000 + i * 1000000LL));
+  }
+  MentionRequest request;
+  request.query.site_id = "steppe";
+  std::set<uint64_t> seen;
+  std::vector<size_t> articles_per_page;
+  for (int pages = 0; pages < 20; ++pages) {
+    auto page = QueryArticlePage(store_->reader(), request, 4, 7);
+    ASSERT_TRUE(page.ok()) << page.status().message();
+    size_t mentions = 0;
+    for (const Article& a : page->articles) {
+      for (const storage::Mention& m : a.mentions) {
+        EXPECT_TRUE(seen.insert(m.id).second) << "mention " << m.id << " twice";
+        EXPECT_EQ(m.doc_id, a.doc_id);
+        ++mentions;
+      }
+    }
+    EXPECT_LE(mentions, 7u);
+    EXPECT_EQ(mentions, page->all_mentions.size());
+    articles_per_page.push_back(page->articles.size());
+    if (!page->next_before) break;
+    request.before = page->next_before;
+  }
+  EXPECT_EQ(seen.size(), 6u * 5u + 3u) << "every mention: the 6 documents and steppe's 3 samples";
+  EXPECT_EQ(articles_per_page.front(), 2u) << "7 mentions: one article and 2 of the next";
+}
+
 TEST_F(WebPageTest, StoryViewAndAlsoAtNameWhereElseItAppeared) {
   const std::string text =
       "Oil workers in Zhanaozen went on strike in May 2011 demanding higher wages and safer work.";
