@@ -110,6 +110,7 @@ Result<HttpServerOptions> Daemon::Impl::ServerOptions(const config::Config& conf
                                    options.status().message());
   }
   options->store = store_.get();  // the process's own store: no second instance, no lag
+  options->page_choices = PageChoicesFromConfig(config);
   DaemonView view{&metrics_, health_.get(), state_.get(), {}};
   for (const config::Site& site : config.sites) view.site_ids.push_back(site.id);
   options->daemon = std::move(view);
@@ -315,6 +316,8 @@ void Daemon::Impl::ApplyServer(const std::optional<HttpServerOptions>& next) {
     return;
   }
   if (http_ && http_options_->listen == next->listen && http_options_->token == next->token) {
+    http_->SetPageChoices(next->page_choices);  // the web page offers the new rules and sites
+    http_options_->page_choices = next->page_choices;
     return;
   }
   auto start = [&](const HttpServerOptions& options) {

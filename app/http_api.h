@@ -108,7 +108,4 @@ std::string RenderMetrics(const MetricsSnapshot& metrics);
 Status CountNewMentions(const storage::MentionReader& store, uint64_t* through, uint64_t* total,
                         std::map<std::string, uint64_t>* by_rule, size_t batch = 5000);
 
-// The web page (HTML, CSS and JS in one document; no build step).
-const std::string& WebPageHtml();
-
 }  // namespace kuzet::app

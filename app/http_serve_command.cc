@@ -23,6 +23,7 @@ int ServeCommand(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   config::Server server;
+  PageChoices choices;  // none without a config: the page's filters are free text
   std::string data_dir = options.data_dir;
   if (!options.config_path.empty()) {
     auto config = config::LoadConfigFile(options.config_path);
@@ -31,6 +32,7 @@ int ServeCommand(const ServeOptions& options) {
       return 1;
     }
     server = config->server;
+    choices = PageChoicesFromConfig(*config);
     if (data_dir.empty()) data_dir = config->settings.data_dir;
     SetLogLevel(config->settings.log_level);
   }
@@ -47,6 +49,7 @@ int ServeCommand(const ServeOptions& options) {
     std::cerr << http_options.status().message() << "\n";
     return 1;
   }
+  http_options->page_choices = std::move(choices);
   auto http = HttpServer::Start(*http_options);
   if (!http.ok()) {
     std::cerr << http.status().message() << "\n";

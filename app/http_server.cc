@@ -28,6 +28,7 @@
 #include "app/mention_format.h"
 #include "app/pipeline_metrics.h"
 #include "app/time_bound.h"
+#include "app/web_page.h"
 #include "base/escape.h"
 #include "base/hex.h"
 #include "base/strings.h"
@@ -119,7 +120,8 @@ Reply ErrorReply(int status, const std::string& message, const std::string& para
 
 // A bounded set of route labels for metrics, whatever paths clients try.
 std::string RouteLabel(std::string_view path) {
-  for (const char* route : {"/", "/api/mentions", "/feed.atom", "/metrics", "/healthz"}) {
+  for (const char* route :
+       {"/", "/page.css", "/page.js", "/api/mentions", "/feed.atom", "/metrics", "/healthz"}) {
     if (path == route) return route;
   }
   return "other";
@@ -266,6 +268,8 @@ class HttpServer::Impl {
   std::mutex catch_up_mu;
   std::chrono::steady_clock::time_point last_catch_up{};
   std::atomic<int64_t> last_catch_up_us{0};
+
+  std::mutex choices_mu;  // guards options.page_choices, which a reload replaces
 
   std::mutex count_mu;
   uint64_t counted_through = 0;  // the mention id counted up to
@@ -496,13 +500,31 @@ class HttpServer::Impl {
     return reply;
   }
 
-  Reply Page() {
+  // GET /: rendered from the store when the request may read it (app/web_page.h).
+  Reply Page(MHD_Connection* connection) {
+    bool authorized = Authorized(connection);
+    if (authorized) MaybeCatchUp();
+    PageChoices choices;
+    {
+      std::lock_guard<std::mutex> lock(choices_mu);
+      choices = options.page_choices;
+    }
+    WebPageReply page =
+        ServeWebPage(*reader, choices, QueryParams(connection), base::NowMicros(), authorized);
     Reply reply;
-    reply.body = WebPageHtml();
+    reply.status = page.status;
+    reply.body = std::move(page.html);
     reply.content_type = "text/html; charset=utf-8";
-    reply.headers = {{"Content-Security-Policy",
-                      "default-src 'none'; script-src 'unsafe-inline'; style-src "
-                      "'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'self'"}};
+    reply.headers = {{"Content-Security-Policy", kWebPageCsp}, {"Cache-Control", "no-store"}};
+    return reply;
+  }
+
+  // page.css and page.js: constants of this build.
+  static Reply Asset(const std::string& body, const char* content_type) {
+    Reply reply;
+    reply.body = body;
+    reply.content_type = content_type;
+    reply.headers = {{"Cache-Control", "no-cache"}};
     return reply;
   }
 
@@ -524,7 +546,9 @@ class HttpServer::Impl {
         static_cast<int>(kMaxHeaderLines)) {
       return ErrorReply(431, "more than " + std::to_string(kMaxHeaderLines) + " header lines");
     }
-    if (path == "/") return Page();
+    if (path == "/") return Page(connection);  // without a token: a page that asks for one
+    if (path == "/page.css") return Asset(WebPageCss(), "text/css; charset=utf-8");
+    if (path == "/page.js") return Asset(WebPageScript(), "text/javascript; charset=utf-8");
     if (path == "/healthz") return Healthz();  // before the token: see http_server.h
     // The feed token opens the feed and nothing else.
     const bool feed = path == "/feed.atom";
@@ -703,6 +727,11 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
 int HttpServer::port() const { return impl_->port; }
+
+void HttpServer::SetPageChoices(PageChoices choices) {
+  std::lock_guard<std::mutex> lock(impl_->choices_mu);
+  impl_->options.page_choices = std::move(choices);
+}
 
 void HttpServer::Stop() {
   if (impl_->daemon == nullptr) return;

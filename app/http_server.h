@@ -1,6 +1,9 @@
 // The HTTP API and web page: `kuzet serve`, and `kuzet run` when the config's [server] is enabled.
 //
-//   GET /                  a page listing mentions, with filters (no data in it: it calls the API)
+//   GET /                  the web page (app/web_page.h): articles matching the filters,
+//                          rendered on the server; rule, site, lang, since, until, story,
+//                          limit, before. Without a token the server wants: a page without data
+//                          that asks for one. /page.css and /page.js, its style and script
 //   GET /api/mentions      JSON {mentions, next, next_before}, newest first, each mention with
 //                          also_at (its story's 10 newest other places) and also_at_total;
 //                          since, until, rule, lang, site, limit (1..1000, default 50), before
@@ -58,6 +61,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/web_page_query.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
@@ -104,6 +108,9 @@ struct HttpServerOptions {
   size_t memory_per_connection = 32 * 1024;  // request line and headers, and I/O buffers
   std::chrono::seconds idle_timeout{5};
   std::chrono::milliseconds request_timeout{10000}, response_timeout{60000};
+  // The web page's filter choices: the config's rules, sites and languages (PageChoicesFromConfig);
+  // empty, the page has free-text filters.
+  PageChoices page_choices;
   // In a server inside `kuzet run`; empty in `kuzet serve`, whose /metrics then has no crawl
   // families.
   DaemonView daemon;
@@ -127,6 +134,8 @@ class HttpServer {
 
   int port() const;  // the bound port (useful with port 0)
   void Stop();       // idempotent; waits for in-flight requests
+  // A reloaded config's rules and sites, for the web page's filters from the next request on.
+  void SetPageChoices(PageChoices choices);
 
   class Impl;
 

@@ -343,6 +343,12 @@ const ReloadCase kCases[] = {
      [](DaemonReloadFixture& f) {
        EXPECT_TRUE(WaitFor([&] { return ApiMentions(f.port, "rule=kmg").size() >= 1; }))
            << f.log->Text();
+       // The web page offers the new rule in its filter (the server was not restarted).
+       httplib::Client client("127.0.0.1", f.port);
+       auto page = client.Get("/");
+       ASSERT_TRUE(page);
+       EXPECT_NE(page->body.find("<option value=\"kmg\">kmg</option>"), std::string::npos)
+           << page->body;
      }},
     {"settings_user_agent_applies_to_the_next_round", nullptr,
      [](DaemonReloadFixture& f) { f.config.user_agent = "KuzetTest/2"; },

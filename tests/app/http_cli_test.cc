@@ -104,6 +104,34 @@ TEST_F(ServeCommandTest, ServesUntilSigterm) {
   EXPECT_EQ(Wait(serve), 0);
 }
 
+// With --config, the page's filters offer the configured sites by name (and shows them so).
+TEST_F(ServeCommandTest, ServeWithAConfigNamesItsSites) {
+  std::string config = dir_.string() + ".toml";
+  std::ofstream(config) << "[settings]\ndata_dir = \"" << dir_.string()
+                        << "\"\n[[sites]]\nid = \"steppe\"\nname = \"Steppe News\"\n"
+                           "start_urls = [\"http://steppe.test/\"]\n[[rules]]\nid = "
+                           "\"zhanaozen\"\nterms = [\"Zhanaozen\"]\n";
+  Child serve = Spawn({KUZET_BINARY, "serve", "--config", config, "--listen", "127.0.0.1:0"});
+  ASSERT_GT(serve.pid, 0);
+  char line[256] = {};
+  int port = 0;  // the address line, after any log lines on stdout
+  while (port == 0 && fgets(line, sizeof line, serve.out) != nullptr) {
+    if (std::sscanf(line, "listening on http://127.0.0.1:%d/", &port) != 1) port = 0;
+  }
+  ASSERT_NE(port, 0) << line;
+  httplib::Client client("127.0.0.1", port);
+  auto page = client.Get("/?site=steppe");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("<option value=\"steppe\" selected=\"selected\">Steppe News</option>"),
+            std::string::npos)
+      << page->body;
+  EXPECT_NE(page->body.find("data-site=\"steppe\">Steppe News</span>"), std::string::npos);
+  kill(serve.pid, SIGTERM);
+  EXPECT_EQ(Wait(serve), 0);
+  fs::remove(config);
+}
+
 TEST_F(ServeCommandTest, RefusesAnOpenAddressWithoutAToken) {
   Child serve =
       Spawn({KUZET_BINARY, "serve", "--data-dir", dir_.string(), "--listen", "0.0.0.0:0"});

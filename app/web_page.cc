@@ -1,0 +1,370 @@
+#include "app/web_page.h"
+
+#include <cctype>
+#include <ctime>
+
+#include <spdlog/spdlog.h>
+
+#include "app/story_places.h"
+#include "base/escape.h"
+#include "base/hex.h"
+
+namespace kuzet::app {
+
+namespace {
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+std::string Esc(std::string_view text) { return base::XmlEscape(text); }
+
+// "2026-11-29T06:58:13Z" (for datetime attributes) or, with `pattern`, any strftime form of it.
+std::string Utc(int64_t unix_micros, const char* pattern = "%Y-%m-%dT%H:%M:%SZ") {
+  std::time_t seconds = static_cast<std::time_t>(unix_micros / 1000000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, pattern, &tm);
+  return buf;
+}
+
+// <time>: the UTC instant in datetime, and a UTC text that says so; page.js shows local time.
+std::string TimeElement(int64_t unix_micros) {
+  return "<time datetime=\"" + Utc(unix_micros) + "\">" + Utc(unix_micros, "%Y-%m-%d %H:%M UTC") +
+         "</time>";
+}
+
+std::string QueryComponent(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
+      out += static_cast<char>(c);
+    } else {
+      base::AppendPercentEncoded(c, out);
+    }
+  }
+  return out;
+}
+
+// A link to this page with `params` (a relative reference, RFC 3986 §4.2: the same path on
+// whatever host and prefix the page was reached), escaped for an attribute.
+std::string PageHref(const Params& params) {
+  if (params.empty()) return "./";
+  std::string href;
+  for (const auto& [name, value] : params) {
+    href.push_back(href.empty() ? '?' : '&');
+    href.append(QueryComponent(name)).append("=").append(QueryComponent(value));
+  }
+  return Esc(href);
+}
+
+// The filters with `name` set to `value` ("" removes it).
+Params With(const Params& filters, const std::string& name, const std::string& value) {
+  Params out;
+  for (const auto& param : filters) {
+    if (param.first != name) out.push_back(param);
+  }
+  if (!value.empty()) out.emplace_back(name, value);
+  return out;
+}
+
+std::string FilterValue(const Params& filters, const std::string& name) {
+  for (const auto& [n, value] : filters) {
+    if (n == name) return value;
+  }
+  return "";
+}
+
+// Only web links are made clickable: a stored javascript: or data: URL must not run here.
+bool IsWebUrl(const std::string& url) {
+  auto starts = [&](std::string_view scheme) {
+    if (url.size() < scheme.size()) return false;
+    for (size_t i = 0; i < scheme.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return false;
+    }
+    return true;
+  };
+  return starts("http://") || starts("https://");
+}
+
+// "en", "kk", "rus": two or three ASCII letters (RFC 5646 section 2.2.1).
+bool IsLanguageSubtag(const std::string& lang) {
+  if (lang.size() < 2 || lang.size() > 3) return false;
+  for (char c : lang) {
+    if (c < 'a' || c > 'z') return false;
+  }
+  return true;
+}
+
+std::string ExternalLink(const std::string& url, const std::string& text) {
+  if (!IsWebUrl(url)) return "<span class=\"url\">" + Esc(text) + "</span>";
+  return "<a href=\"" + Esc(url) + "\" rel=\"noopener noreferrer\">" + Esc(text) + "</a>";
+}
+
+// A <select> of the choices (with "all" first), or a text field when there are none. A value not
+// among them (a rule since removed from the config) is kept as an option of its own.
+std::string FilterField(const char* name, const char* label, const char* all,
+                        const std::vector<PageChoice>& choices, const std::string& selected) {
+  std::string id = std::string("filter-") + name;
+  std::string out = "<label for=\"" + id + "\">" + label + "</label>";
+  if (choices.empty()) {
+    return out + "<input id=\"" + id + "\" name=\"" + name + "\" value=\"" + Esc(selected) +
+           "\" autocomplete=\"off\"/>";
+  }
+  out += "<select id=\"" + id + "\" name=\"" + name + "\"><option value=\"\">" + all + "</option>";
+  bool found = false;
+  for (const PageChoice& choice : choices) {
+    bool is_selected = choice.id == selected;
+    found |= is_selected;
+    out += "<option value=\"" + Esc(choice.id) + "\"" +
+           (is_selected ? " selected=\"selected\"" : "") + ">" + Esc(choice.label) + "</option>";
+  }
+  if (!found && !selected.empty()) {
+    out += "<option value=\"" + Esc(selected) + "\" selected=\"selected\">" + Esc(selected) +
+           " (not configured)</option>";
+  }
+  return out + "</select>";
+}
+
+// A datetime-local field showing the bound in UTC; page.js turns it into local time (data-utc)
+// and back when the form is sent.
+std::string TimeField(const char* name, const char* label, const std::optional<int64_t>& bound) {
+  std::string id = std::string("filter-") + name;
+  std::string out = "<label for=\"" + id + "\">" + label +
+                    " <span class=\"tz\">(UTC)</span></label>" + "<input id=\"" + id +
+                    "\" type=\"datetime-local\" step=\"1\" name=\"" + name + "\"";
+  if (bound) {
+    out += " value=\"" + Utc(*bound, "%Y-%m-%dT%H:%M:%S") + "\" data-utc=\"" + Utc(*bound) + "\"";
+  }
+  return out + "/>";
+}
+
+std::string Form(const PageChoices& choices, const Params& filters,
+                 const storage::MentionQuery* query) {
+  std::string out = "<form id=\"filters\" method=\"get\">";
+  auto field = [&](const std::string& html) { out += "<div class=\"field\">" + html + "</div>"; };
+  field(FilterField("rule", "Rule", "All rules", choices.rules, FilterValue(filters, "rule")));
+  field(FilterField("site", "Site", "All sites", choices.sites, FilterValue(filters, "site")));
+  field(FilterField("lang", "Language", "All languages", choices.languages,
+                    FilterValue(filters, "lang")));
+  field(TimeField("since", "Since", query ? query->since_us : std::nullopt));
+  field(TimeField("until", "Until", query ? query->until_us : std::nullopt));
+  if (std::string story = FilterValue(filters, "story"); !story.empty()) {
+    out += "<input type=\"hidden\" name=\"story\" value=\"" + Esc(story) + "\"/>";
+  }
+  out +=
+      "<div class=\"field buttons\"><button type=\"submit\">Show</button> <a href=\"./\" "
+      "data-nav=\"\">Clear</a></div></form>";
+  return out;
+}
+
+// The feed takes rule, site and lang (RFC 4287 feeds list the newest entries; no time window).
+std::string FeedHref(const Params& filters) {
+  std::string href = "feed.atom";
+  char separator = '?';
+  for (const auto& [name, value] : filters) {
+    if (name != "rule" && name != "site" && name != "lang") continue;
+    href += separator + QueryComponent(name) + "=" + QueryComponent(value);
+    separator = '&';
+  }
+  return Esc(href);
+}
+
+std::string RenderArticle(const Article& article, const PageChoices& choices, const Params& filters,
+                          const StoryPlacesById& places) {
+  std::string out = "<li class=\"article\" data-doc=\"" + std::to_string(article.doc_id) + "\"";
+  // The text's language for screen readers and hyphenation (a BCP 47 primary subtag only).
+  if (IsLanguageSubtag(article.lang)) out += " lang=\"" + article.lang + "\"";
+  out += ">";
+  out += "<h2 class=\"title\">" +
+         ExternalLink(article.url, article.title.empty() ? article.url : article.title) + "</h2>";
+  out += "<p class=\"meta\"><span class=\"site\" data-site=\"" + Esc(article.site_id) + "\">" +
+         Esc(SiteLabel(choices, article.site_id)) + "</span> <span class=\"lang\">" +
+         Esc(article.lang.empty() ? "?" : article.lang) + "</span> " +
+         TimeElement(article.found_at_us) + "</p>";
+  out += "<ul class=\"rules\">";
+  for (const storage::Mention& m : article.mentions) {
+    out += "<li><a class=\"chip\" data-nav=\"\" data-rule=\"" + Esc(m.rule_id) + "\" href=\"" +
+           PageHref(With(With(filters, "rule", m.rule_id), "story", "")) + "\">" + Esc(m.rule_id) +
+           "</a></li>";
+  }
+  out += "</ul><ul class=\"snippets\">";
+  for (const storage::Mention& m : article.mentions) {
+    SnippetParts parts = SplitSnippet(m.snippet, m.snippet_mark_begin, m.snippet_mark_end);
+    out += "<li data-rule=\"" + Esc(m.rule_id) + "\"><span class=\"chip\">" + Esc(m.rule_id) +
+           "</span> " + Esc(parts.before) + "<mark>" + Esc(parts.match) + "</mark>" +
+           Esc(parts.after) + "</li>";
+  }
+  out += "</ul>";
+  AlsoAt also = AlsoAtOf(article.mentions.front(), &places);
+  if (also.total > 0) {
+    out += "<div class=\"also-at\" data-total=\"" + std::to_string(also.total) +
+           "\"><span class=\"label\">Also at " + std::to_string(also.total) +
+           (also.total == 1 ? " other place" : " other places") + ":</span><ul>";
+    for (const OtherPlace& place : also.places) {
+      std::string label = place.site_id.empty() ? place.url : SiteLabel(choices, place.site_id);
+      out += "<li>" + ExternalLink(place.url, label) + "</li>";
+    }
+    out += "</ul>";
+    if (also.total > also.places.size()) {
+      out += "<span class=\"more\">and " + std::to_string(also.total - also.places.size()) +
+             " more</span> ";
+    }
+    out += "</div>";
+    if (article.story_id != 0) {
+      out += "<p class=\"story-link\"><a data-nav=\"\" href=\"" +
+             PageHref({{"story", std::to_string(article.story_id)}}) + "\">Story view</a></p>";
+    }
+  }
+  return out + "</li>";
+}
+
+std::string RenderStory(uint64_t story_id, const storage::StoryMembersPage& story,
+                        const PageChoices& choices, const Params& filters) {
+  std::string out =
+      "<section id=\"story\" data-story=\"" + std::to_string(story_id) + "\"><h2>Story " +
+      std::to_string(story_id) + ": " + std::to_string(story.total_places) +
+      (story.total_places == 1 ? " place" : " places") + " in " +
+      std::to_string(story.total_documents) +
+      (story.total_documents == 1 ? " document" : " documents") + "</h2><ol class=\"places\">";
+  for (const storage::StoryMember& member : story.members) {
+    out += "<li>" + ExternalLink(member.url, member.title.empty() ? member.url : member.title) +
+           " <span class=\"site\">" + Esc(SiteLabel(choices, member.site_id)) + "</span> " +
+           TimeElement(member.first_seen_us);
+    if (!member.duplicate_urls.empty()) {
+      out += "<ul class=\"reprints\">";
+      // Newest (last found) first, as also_at lists them.
+      for (size_t shown = 0, i = member.duplicate_urls.size();
+           i-- > 0 && shown < kStoryReprintsShown; ++shown) {
+        const std::string site =
+            i < member.duplicate_site_ids.size() ? member.duplicate_site_ids[i] : std::string();
+        out += "<li>" +
+               ExternalLink(member.duplicate_urls[i],
+                            site.empty() ? member.duplicate_urls[i] : SiteLabel(choices, site)) +
+               "</li>";
+      }
+      if (member.duplicate_urls.size() > kStoryReprintsShown) {
+        out += "<li class=\"more\">and " +
+               std::to_string(member.duplicate_urls.size() - kStoryReprintsShown) +
+               " more reprints</li>";
+      }
+      out += "</ul>";
+    }
+    out += "</li>";
+  }
+  out += "</ol>";
+  if (story.total_documents > story.members.size()) {
+    out += "<p class=\"more\">and " + std::to_string(story.total_documents - story.members.size()) +
+           " more documents (<code>kuzet stories --story " + std::to_string(story_id) +
+           "</code> lists them all)</p>";
+  }
+  return out + "<p><a data-nav=\"\" href=\"" + PageHref(With(filters, "story", "")) +
+         "\">All articles</a></p></section>";
+}
+
+std::string Head(const std::string& title, const std::string& feed_href) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>" +
+      Esc(title) + "</title><link rel=\"stylesheet\" href=\"page.css\"/>";
+  if (!feed_href.empty()) {
+    out +=
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Kuzet mentions\" href=\"" +
+        feed_href + "\"/>";
+  }
+  return out + "<script src=\"page.js\" defer=\"defer\"></script></head>";
+}
+
+WebPageReply NeedsToken() {
+  WebPageReply reply;
+  reply.html = Head("Kuzet mentions", "") +
+               "<body data-needs-token=\"true\"><header><h1>Kuzet mentions</h1></header><main>"
+               "<p id=\"status\" role=\"status\" class=\"error\">This server needs a token: open "
+               "this page as …/#token=YOUR-TOKEN (the part after # never leaves your "
+               "browser).</p></main></body></html>\n";
+  return reply;
+}
+
+WebPageReply Failed(int status, const PageChoices& choices, const Params& filters,
+                    const std::string& message) {
+  WebPageReply reply;
+  reply.status = status;
+  reply.html = Head("Kuzet mentions: error", "") +
+               "<body><header><h1>Kuzet mentions</h1></header><main>" +
+               Form(choices, filters, nullptr) +
+               "<p id=\"status\" role=\"alert\" class=\"error\">Error: " + Esc(message) +
+               "</p></main></body></html>\n";
+  return reply;
+}
+
+}  // namespace
+
+WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices& choices,
+                          const Params& params, int64_t now_us, bool authorized) {
+  if (!authorized) return NeedsToken();
+  auto parsed = ParsePageParams(params, now_us);
+  if (auto* error = std::get_if<ParamError>(&parsed)) {
+    Params filters;
+    for (const auto& param : params) {
+      if (!param.second.empty() && param.first != "before" && param.first != "limit") {
+        filters.push_back(param);
+      }
+    }
+    return Failed(400, choices, filters, error->message);
+  }
+  const PageRequest& request = std::get<PageRequest>(parsed);
+  auto page = QueryArticlePage(store, request.mentions, request.mentions.limit);
+  if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
+    return Failed(400, choices, request.filters, page.status().message());
+  }
+  Result<StoryPlacesById> places = page.ok() ? LoadStoryPlaces(store, page->all_mentions)
+                                             : Result<StoryPlacesById>(page.status());
+  std::optional<storage::StoryMembersPage> story;
+  const uint64_t story_id = request.mentions.query.story_id;
+  Status failure = places.ok() ? Status::Ok() : places.status();
+  if (failure.ok() && story_id != 0) {
+    auto members = store.StoryMembers(story_id, kStoryDocumentsShown);
+    if (members.ok()) {
+      story = std::move(members).value();
+    } else {
+      failure = members.status();
+    }
+  }
+  if (!failure.ok()) {
+    spdlog::warn("http: GET /: {}", failure.message());
+    return Failed(500, choices, request.filters,
+                  "the store could not be read: " + std::string(failure.message()));
+  }
+
+  const Params& filters = request.filters;
+  const std::string feed = FeedHref(filters);
+  std::string html =
+      Head("Kuzet mentions", feed) + "<body><header><h1>Kuzet mentions</h1><a id=\"feed\" href=\"" +
+      feed + "\">Atom feed</a></header><main>" + Form(choices, filters, &request.mentions.query);
+  if (story) html += RenderStory(story_id, *story, choices, filters);
+  const size_t n = page->articles.size();
+  html += "<p id=\"status\" role=\"status\">";
+  if (n == 0) {
+    html += request.mentions.before ? "No older articles." : "No mentions match these filters.";
+  } else {
+    html += std::to_string(n) + (n == 1 ? " article" : " articles") +
+            (request.mentions.before ? " (older)" : "");
+  }
+  html += "</p><ol id=\"articles\">";
+  for (const Article& article : page->articles) {
+    html += RenderArticle(article, choices, filters, *places);
+  }
+  html += "</ol>";
+  if (page->next_before) {
+    Params next = filters;
+    if (request.mentions.limit != kPageDefaultArticles) {
+      next.emplace_back("limit", std::to_string(request.mentions.limit));
+    }
+    next.emplace_back("before", std::to_string(*page->next_before));
+    html += "<nav><a id=\"older\" rel=\"next\" data-nav=\"\" href=\"" + PageHref(next) +
+            "\">Older articles</a></nav>";
+  }
+  html += "</main></body></html>\n";
+  return {200, std::move(html)};
+}
+
+}  // namespace kuzet::app
