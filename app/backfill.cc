@@ -148,9 +148,10 @@ void BackfillWorker::Update(const config::Config& config) {
         continue;
       }
       const storage::RuleBackfill& p = planned->progress();
-      spdlog::info("backfill of rule {} ({} rule): {} stored documents first seen since {}",
-                   rule.id, stored->has_value() ? "changed" : "new", p.docs_total,
-                   FormatTimestampUtc(since));
+      // A fresh store has nothing to look back on: no line for each rule at every first start.
+      spdlog::log(p.docs_total == 0 ? spdlog::level::debug : spdlog::level::info,
+                  "backfill of rule {} ({} rule): {} stored documents first seen since {}", rule.id,
+                  stored->has_value() ? "changed" : "new", p.docs_total, FormatTimestampUtc(since));
     }
   }
   {

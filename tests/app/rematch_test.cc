@@ -75,12 +75,12 @@ class Workspace {
   std::string config() const { return dir_ + "/kuzet.toml"; }
   std::string log() const { return dir_ + "/kuzet.log"; }
   void WriteConfig(const std::string& site_url, const std::string& rules,
-                   const std::string& window = "30d") const {
+                   const std::string& window = "30d", const std::string& more = "") const {
     std::ofstream(config()) << "[settings]\ndata_dir = \"data\"\nbackfill_window = \"" << window
                             << "\"\nallow_private_hosts = [\"127.0.0.1\"]\n\n[[sites]]\nid = "
                                "\"quiet\"\nstart_urls = [\""
                             << site_url << "\"]\ninterval = \"1h\"\n\n"
-                            << rules;
+                            << rules << more;
   }
 
  private:
@@ -293,7 +293,11 @@ TEST(RematchTest, RuleAddedBySighupIsBackfilledWithinTheWindowWithoutAlertsUnles
     // Zhanaozen.
     StorePages(*store, Articles(60, now - kDay / 2, kDay, 1));
   }
-  ws.WriteConfig(site.Url(), "[[rules]]\nid = \"bus\"\nterms = [\"bus\"]\n");
+  const int port = testing::FreePort();
+  ASSERT_GT(port, 0);
+  const std::string server =
+      "\n[server]\nenabled = true\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n";
+  ws.WriteConfig(site.Url(), "[[rules]]\nid = \"bus\"\nterms = [\"bus\"]\n", "30d", server);
   pid_t pid = testing::StartKuzetRun(ws.config(), ws.log());
   ASSERT_GT(pid, 0);
   ASSERT_TRUE(WaitUntil(
@@ -303,7 +307,8 @@ TEST(RematchTest, RuleAddedBySighupIsBackfilledWithinTheWindowWithoutAlertsUnles
   ws.WriteConfig(site.Url(),
                  "[[rules]]\nid = \"bus\"\nterms = [\"bus\"]\n\n[[rules]]\nid = \"zh\"\nterms = "
                  "[\"Zhanaozen\"]\n\n[[rules]]\nid = \"zh-alert\"\nterms = [\"Zhanaozen\"]\n"
-                 "alert_backfill = true\n");
+                 "alert_backfill = true\n",
+                 "30d", server);
   ASSERT_EQ(kill(pid, SIGHUP), 0);
   ASSERT_TRUE(WaitUntil(
       [&] {
@@ -313,6 +318,16 @@ TEST(RematchTest, RuleAddedBySighupIsBackfilledWithinTheWindowWithoutAlertsUnles
       },
       60s))
       << testing::ReadFile(ws.log());
+  // /metrics: each rule's last backfill.
+  httplib::Client client("127.0.0.1", port);
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics) << testing::ReadFile(ws.log());
+  for (const char* series : {"kuzet_backfill_running{rule=\"zh\"} 0\n",
+                             "kuzet_backfill_mentions_found{rule=\"zh\"} 30\n",
+                             "kuzet_backfill_documents{rule=\"zh\",state=\"scanned\"} 30\n",
+                             "kuzet_backfill_mentions_found{rule=\"bus\"} 0\n"}) {
+    EXPECT_NE(metrics->body.find(series), std::string::npos) << series << metrics->body;
+  }
   auto status = testing::RunKuzet("status --config " + ws.config());
   EXPECT_EQ(status.exit_code, 0);
   EXPECT_NE(status.out.find("backfill of rule"), std::string::npos) << status.out;
