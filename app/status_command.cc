@@ -139,7 +139,7 @@ void PrintTable(const std::vector<SiteReport>& reports, bool details, int64_t no
 }
 
 // The backfills of the configured rules, one line each: running ones with their progress, the
-// last finished one of every other rule.
+// last finished one of every other rule (unless it had nothing to scan).
 void PrintBackfills(const config::Config& config, int64_t now) {
   auto store = storage::Store::Open(config.settings.data_dir, storage::Store::Mode::kReadOnly);
   if (!store.ok()) {
@@ -160,6 +160,7 @@ void PrintBackfills(const config::Config& config, int64_t now) {
                      [&](const config::Rule& r) { return r.id == b.rule_id; })) {
       continue;
     }
+    if (b.done() && b.docs_total == 0) continue;  // a rule configured before anything was stored
     if (!header) {
       std::printf("\n%-20s %-14s %19s %7s  %s\n", "backfill of rule", "state", "documents", "found",
                   "window");
