@@ -161,16 +161,6 @@ void BackfillWorker::Update(const config::Config& config) {
   wake_.notify_all();
 }
 
-std::optional<storage::RuleBackfill> BackfillWorker::Current() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return current_;
-}
-
-uint64_t BackfillWorker::finished() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return finished_;
-}
-
 std::optional<RuleBackfillRun> BackfillWorker::NextRun() {
   for (const config::Rule& rule : config_.rules) {
     auto stored = store_.reader().GetRuleBackfill(rule.id);
@@ -212,16 +202,14 @@ void BackfillWorker::Loop() {
     if (!run) {
       look = false;
       run = NextRun();
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (run) {
-        current_ = run->progress();
-      } else {
-        current_.reset();
-      }
       if (!run) continue;
-      spdlog::info("backfill of rule {}: {} of {} documents scanned, going on",
-                   run->progress().rule_id, run->progress().docs_scanned,
-                   run->progress().docs_total);
+      const storage::RuleBackfill& p = run->progress();
+      if (p.docs_scanned == 0) {
+        spdlog::info("backfill of rule {}: scanning {} documents", p.rule_id, p.docs_total);
+      } else {
+        spdlog::info("backfill of rule {}: {} of {} documents scanned, going on", p.rule_id,
+                     p.docs_scanned, p.docs_total);
+      }
     }
     auto more = run->Step();
     plan.unlock();
@@ -234,14 +222,10 @@ void BackfillWorker::Loop() {
       wake_.wait_for(lock, kRetryAfterError, [&] { return stop_; });
       continue;
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    current_ = run->progress();
     if (!*more) {
       const storage::RuleBackfill& p = run->progress();
       spdlog::info("backfill of rule {} finished: {} documents scanned, {} mentions found",
                    p.rule_id, p.docs_scanned, p.found);
-      ++finished_;
-      current_.reset();
       run.reset();
       look = true;
     }

@@ -78,10 +78,7 @@ class BackfillWorker {
   // 0 plans nothing new (unfinished backfills still go on). Errors are logged.
   void Update(const config::Config& config);
 
-  // The backfill running now, as of its last batch; nullopt when idle.
-  std::optional<storage::RuleBackfill> Current() const;
-  // The backfills this worker finished.
-  uint64_t finished() const;
+  // Progress is in the store (MentionReader::RuleBackfills): `kuzet status`, /metrics.
 
  private:
   void Loop();
@@ -89,7 +86,7 @@ class BackfillWorker {
   std::optional<RuleBackfillRun> NextRun();
 
   storage::Store& store_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   // Held by Update and by each batch: a batch never writes the progress of a plan that an
   // Update has just replaced.
@@ -97,8 +94,6 @@ class BackfillWorker {
   config::Config config_;    // the rules, as of the last Update
   uint64_t generation_ = 0;  // Update calls: a run started before the last one is dropped
   bool stop_ = false;
-  std::optional<storage::RuleBackfill> current_;
-  uint64_t finished_ = 0;
   std::thread thread_;
 };
 
