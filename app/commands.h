@@ -110,6 +110,16 @@ struct MatchOptions {
 };
 int MatchCommand(const MatchOptions& options);
 
+// rematch --rule ID [--since 90d]: runs one rule over the stored articles first seen since then
+// (default: [settings] backfill_window back) and stores what it finds as backfilled mentions
+// (app/backfill.h). Needs the write lock: the daemon must be stopped.
+struct RematchOptions {
+  std::string config_path;
+  std::string rule;
+  std::string since;  // a duration back from now ("90d") or a date; "": the config's window
+};
+int RematchCommand(const RematchOptions& options);
+
 // serve: the HTTP API, Atom feed, metrics and web page (app/http_server.h) until SIGTERM/SIGINT.
 struct ServeOptions {
   std::string config_path;  // data dir and [server] table from here ...

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/alert_delivery.h"
+#include "app/backfill.h"
 #include "app/crawl_setup.h"
 #include "app/daemon_events.h"
 #include "app/data_dir_fault.h"
@@ -97,6 +98,7 @@ class Daemon::Impl {
   std::unique_ptr<HttpServer> http_;
   std::optional<HttpServerOptions> http_options_;  // what http_ was started with
   std::unique_ptr<AlertThread> alerts_;
+  std::unique_ptr<BackfillWorker> backfill_;  // new and changed rules over the stored articles
 
   bool stopping_ = false;
   bool reload_pending_ = false;
@@ -151,6 +153,10 @@ Status Daemon::Impl::Start() {
     http_options_ = *http_options;
     http_port.store(http_->port());
   }
+  // Rules new to the store look back over the stored articles, in the background (issue #18);
+  // a backfill a kill interrupted goes on.
+  backfill_ = std::make_unique<BackfillWorker>(*store_);
+  backfill_->Update(config);
   // Alert delivery in its own thread (issue #8), so a slow mail server never blocks the crawl.
   if (config.alerts.enabled) {
     auto alerts = AlertThread::Start(config, *store_, &metrics_);
@@ -298,6 +304,7 @@ void Daemon::Impl::Reload() {
     }
     ApplyServer(next_http);
     if (alerts_changed) ApplyAlerts();
+    backfill_->Update(setup_->config);  // rules added or changed look back
     spdlog::info("SIGHUP: config reloaded: {} sites, {} rules", setup_->config.sites.size(),
                  setup_->config.rules.size());
   }
@@ -388,8 +395,9 @@ void Daemon::Impl::Shutdown() {
   ready.store(false);
   // Step 1 (the crawl round) ended in Loop; the crawler goes before the state it writes.
   crawler_.reset();
-  alerts_.reset();  // 2: after the alert in flight
-  http_.reset();    // 3: after the requests in flight
+  backfill_.reset();  // after the batch in flight (its progress is stored with it)
+  alerts_.reset();    // 2: after the alert in flight
+  http_.reset();      // 3: after the requests in flight
   http_options_.reset();
   http_port.store(0);
   state_.reset();  // 4

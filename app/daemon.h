@@ -6,8 +6,9 @@
 // rules do not compile, or whose [server] cannot be served (say a public address without a
 // token) is refused whole: an error names file:line and the old config keeps running. Otherwise,
 // by section (the reload is taken between crawl rounds, never inside one):
-//   [[sites]], [[rules]]  applied: the next round crawls the new sites and matches the new rules
-//                         (pages already stored are not matched again);
+//   [[sites]], [[rules]]  applied: the next round crawls the new sites and matches the new rules;
+//                         a rule added or changed is run over the articles stored within
+//                         [settings] backfill_window in the background (app/backfill.h);
 //   [settings]            applied to the next round (fetch limits, delays, user_agent, workers,
 //                         page budgets, allow_private_hosts; log_level at once), except
 //                         data_dir: refused with a warning "data_dir changed; restart to apply",

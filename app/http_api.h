@@ -96,6 +96,8 @@ struct MetricsSnapshot {
   // and whether /healthz says ready.
   std::optional<std::map<std::string, int64_t>> queued_urls;
   std::optional<bool> healthy;
+  // Each rule's last backfill (issue #18, app/backfill.h), from the store.
+  std::vector<storage::RuleBackfill> backfills;
 };
 
 // Prometheus text format 0.0.4, every family with HELP and TYPE.

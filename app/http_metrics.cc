@@ -177,6 +177,28 @@ std::string RenderMetrics(const MetricsSnapshot& m) {
     Family(out, "kuzet_healthy", "gauge", "1 when /healthz answers ready, else 0.");
     out << "kuzet_healthy " << (*m.healthy ? 1 : 0) << "\n";
   }
+  if (!m.backfills.empty()) {
+    Family(out, "kuzet_backfill_documents", "gauge",
+           "Stored documents of a rule's last backfill (issue #18): in its window, and scanned.");
+    for (const storage::RuleBackfill& b : m.backfills) {
+      const std::string rule = LabelValue(b.rule_id);
+      out << "kuzet_backfill_documents{rule=\"" << rule << "\",state=\"total\"} " << b.docs_total
+          << "\n";
+      out << "kuzet_backfill_documents{rule=\"" << rule << "\",state=\"scanned\"} "
+          << b.docs_scanned << "\n";
+    }
+    Family(out, "kuzet_backfill_mentions_found", "gauge",
+           "Mentions a rule's last backfill added to stored documents.");
+    for (const storage::RuleBackfill& b : m.backfills) {
+      out << "kuzet_backfill_mentions_found{rule=\"" << LabelValue(b.rule_id) << "\"} " << b.found
+          << "\n";
+    }
+    Family(out, "kuzet_backfill_running", "gauge", "1 while a rule's backfill is unfinished.");
+    for (const storage::RuleBackfill& b : m.backfills) {
+      out << "kuzet_backfill_running{rule=\"" << LabelValue(b.rule_id) << "\"} "
+          << (b.done() ? 0 : 1) << "\n";
+    }
+  }
   Family(out, "kuzet_build_info", "gauge", "The version, commit and compiler of this binary.");
   out << "kuzet_build_info{version=\"" << LabelValue(m.build.version) << "\"";
   if (!m.build.commit.empty()) out << ",commit=\"" << LabelValue(m.build.commit) << "\"";

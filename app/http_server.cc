@@ -448,6 +448,11 @@ class HttpServer::Impl {
     if (view.crawl_state != nullptr) snapshot.queued_urls = QueuedUrls(view, snapshot.pipeline);
     snapshot.build = GetBuildInfo();
     snapshot.outbox = CountOutbox();
+    if (auto backfills = reader->RuleBackfills(); backfills.ok()) {
+      snapshot.backfills = std::move(backfills).value();
+    } else {
+      spdlog::warn("/metrics: kuzet_backfill_* left out: {}", backfills.status().message());
+    }
     if (auto bytes = DataDirBytes(options.data_dir); bytes.ok()) {
       snapshot.store_size_bytes = *bytes;
     } else {

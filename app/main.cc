@@ -165,6 +165,15 @@ int main(int argc, char** argv) {
   match_cmd->add_option("--format", match.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  RematchOptions rematch;
+  auto* rematch_cmd =
+      cli.add_subcommand("rematch", "Run a rule over the stored articles (stop `kuzet run` first)");
+  rematch_cmd->add_option("-c,--config", rematch.config_path, "Config file with the rule");
+  rematch_cmd->add_option("--rule", rematch.rule, "The rule id")->required();
+  rematch_cmd->add_option("--since", rematch.since,
+                          "Articles first seen within this long (90d) or since a date "
+                          "(default: [settings] backfill_window)");
+
   ServeOptions serve;
   auto* serve_cmd = cli.add_subcommand("serve", "Serve the HTTP API, Atom feed, metrics and page");
   serve_cmd->add_option("-c,--config", serve.config_path, "Config file (data_dir, [server])");
@@ -210,7 +219,7 @@ int main(int argc, char** argv) {
 
   // Commands that need a store or rules and were given neither --config nor --data-dir.
   for (std::string* path : {&check_file, &crawl.config_path, &run_config, &status.config_path,
-                            &test_alert.config_path}) {
+                            &test_alert.config_path, &rematch.config_path}) {
     if (path->empty()) *path = DefaultConfigPath();
   }
   for (auto [path, data_dir] : {std::pair{&mentions.config_path, &mentions.data_dir},
@@ -240,6 +249,7 @@ int main(int argc, char** argv) {
   if (repair_cmd->parsed()) return RepairCommand(repair);
   if (extract_cmd->parsed()) return ExtractCommand(extract);
   if (match_cmd->parsed()) return MatchCommand(match);
+  if (rematch_cmd->parsed()) return RematchCommand(rematch);
   if (serve_cmd->parsed()) return ServeCommand(serve);
   if (alerts_cmd->parsed()) return AlertsCommand(alerts);
   if (test_alert_cmd->parsed()) return TestAlertCommand(test_alert);

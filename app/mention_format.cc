@@ -45,6 +45,8 @@ nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* s
                       {"snippet", base::ToValidUtf8(m.snippet)},
                       {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
                       {"hits", hits}};
+  // Only when set (issue #18): found by a backfill of a new or changed rule, not by the crawl.
+  if (m.backfilled) j["backfilled"] = true;
   if (stories != nullptr) {
     const AlsoAt also_at = AlsoAtOf(m, stories);
     nlohmann::json also = nlohmann::json::array();

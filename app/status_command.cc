@@ -1,5 +1,6 @@
 // `kuzet status`: per site, the last fetch, errors, the queue and when it is next due, read from
-// the crawl state (a read-only instance, so it works beside a running daemon).
+// the crawl state (a read-only instance, so it works beside a running daemon); then each
+// configured rule's backfill (issue #18), read from the store (read-only too).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
+#include "storage/store.h"
 
 namespace kuzet::app {
 
@@ -136,6 +138,43 @@ void PrintTable(const std::vector<SiteReport>& reports, bool details, int64_t no
   }
 }
 
+// The backfills of the configured rules, one line each: running ones with their progress, the
+// last finished one of every other rule (unless it had nothing to scan).
+void PrintBackfills(const config::Config& config, int64_t now) {
+  auto store = storage::Store::Open(config.settings.data_dir, storage::Store::Mode::kReadOnly);
+  if (!store.ok()) {
+    // No store yet (nothing crawled): no backfill either.
+    if (store.status().code() != Status::Code::kNotFound) {
+      std::cerr << "backfills not shown: " << store.status().message() << "\n";
+    }
+    return;
+  }
+  auto backfills = (*store)->reader().RuleBackfills();
+  if (!backfills.ok()) {
+    std::cerr << "backfills not shown: " << backfills.status().message() << "\n";
+    return;
+  }
+  bool header = false;
+  for (const storage::RuleBackfill& b : *backfills) {
+    if (std::none_of(config.rules.begin(), config.rules.end(),
+                     [&](const config::Rule& r) { return r.id == b.rule_id; })) {
+      continue;
+    }
+    if (b.done() && b.docs_total == 0) continue;  // a rule configured before anything was stored
+    if (!header) {
+      std::printf("\n%-20s %-14s %19s %7s  %s\n", "backfill of rule", "state", "documents", "found",
+                  "window");
+      header = true;
+    }
+    const std::string state = b.done() ? "done " + Relative(b.finished_us, now) : "running";
+    const std::string documents =
+        std::to_string(b.docs_scanned) + "/" + std::to_string(b.docs_total);
+    std::printf("%-20s %-14s %19s %7llu  first seen since %s\n", b.rule_id.c_str(), state.c_str(),
+                documents.c_str(), static_cast<unsigned long long>(b.found),
+                FormatTimestampUtc(b.since_us).c_str());
+  }
+}
+
 }  // namespace
 
 int StatusCommand(const StatusOptions& options) {
@@ -198,6 +237,7 @@ int StatusCommand(const StatusOptions& options) {
       std::printf("(site %s is not in %s: %lld URLs left queued)\n", id.c_str(),
                   options.config_path.c_str(), static_cast<long long>(n));
     }
+    if (options.site.empty()) PrintBackfills(*config, now);
   }
   return 0;
 }

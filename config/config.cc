@@ -28,18 +28,18 @@ namespace {
 
 constexpr std::array<std::string_view, 6> kTopLevelKeys = {"settings", "sites",  "rules",
                                                            "server",   "alerts", "watch"};
-constexpr std::array<std::string_view, 13> kSettingsKeys = {
+constexpr std::array<std::string_view, 14> kSettingsKeys = {
     "data_dir",       "user_agent",          "concurrency",     "per_host_connections",
     "per_host_delay", "fetch_timeout",       "max_body_bytes",  "max_redirects",
     "log_level",      "allow_private_hosts", "page_cpu_budget", "page_memory_budget",
-    "workers"};
+    "workers",        "backfill_window"};
 constexpr std::array<std::string_view, 16> kSiteKeys = {
     "id",       "name",         "languages",    "start_urls",     "feeds",     "sitemaps",
     "interval", "min_interval", "max_interval", "max_item_age",   "max_depth", "max_pages",
     "hosts",    "include",      "exclude",      "robots_sitemaps"};
-constexpr std::array<std::string_view, 10> kRuleKeys = {
-    "id",    "description",  "terms", "query",    "languages",
-    "sites", "cross_script", "exact", "alert_to", "alert_mode"};
+constexpr std::array<std::string_view, 11> kRuleKeys = {
+    "id",           "description", "terms",    "query",      "languages",     "sites",
+    "cross_script", "exact",       "alert_to", "alert_mode", "alert_backfill"};
 constexpr std::array<std::string_view, 5> kServerKeys = {"enabled", "listen", "token_env",
                                                          "public_url", "feed_token_env"};
 constexpr std::array<std::string_view, 21> kAlertsKeys = {
@@ -386,6 +386,7 @@ void ReadSettings(TableReader& reader, Settings& settings) {
   reader.Integer("page_memory_budget", std::int64_t{16} << 20, std::int64_t{64} << 30,
                  &settings.page_memory_budget);
   reader.Integer("workers", 0, 256, &settings.workers);
+  reader.Duration("backfill_window", /*allow_zero=*/true, &settings.backfill_window);
   reader.String("log_level", &settings.log_level, CheckLogLevel);
   reader.StringArray("allow_private_hosts", &settings.allow_private_hosts, CheckPrivateHost);
 }
@@ -462,6 +463,7 @@ Rule ReadRule(TableReader& reader, const toml::table& table,
   reader.Bool("exact", &rule.exact);
   reader.StringArray("alert_to", &rule.alert_to, CheckMailAddress);
   reader.String("alert_mode", &rule.alert_mode, CheckAlertMode);
+  reader.Bool("alert_backfill", &rule.alert_backfill);
   return rule;
 }
 

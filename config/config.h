@@ -34,6 +34,9 @@ struct Settings {
   std::int64_t page_memory_budget = std::int64_t{256} << 20;
   // Threads that extract and match fetched pages; 0: one per hardware core.
   int workers = 0;
+  // A rule added or changed (on start or SIGHUP) is run over the documents first seen within this
+  // long before, in the background (issue #18, app/backfill.h); 0: never.
+  Seconds backfill_window{30 * 86400};
   std::string log_level = "info";  // trace, debug, info, warn, error, off
   // Loopback, private and link-local addresses are refused unless listed here (host names or
   // IP literals, e.g. "127.0.0.1"); "*" allows all of them. Protects against SSRF via redirects.
@@ -80,6 +83,7 @@ struct Rule {
   bool exact = false;                  // no inflection: match the term's word forms exactly
   std::vector<std::string> alert_to;   // recipients for this rule; empty: [alerts].to
   std::string alert_mode;              // "immediate" | "digest"; "": [alerts].mode
+  bool alert_backfill = false;         // alert the mentions a backfill finds in stored articles
   int line = 0;
 };
 

@@ -19,6 +19,9 @@ struct Mention {
   uint32_t snippet_mark_begin = 0, snippet_mark_end = 0;
   int64_t found_at_us = 0;
   std::vector<MatchHit> hits;
+  // Found by running a new or changed rule over stored documents (a backfill, issue #18), not
+  // when the crawl stored the page; found_at_us is then the document's fetch time.
+  bool backfilled = false;
 };
 
 // Newest first. since_us is inclusive, until_us exclusive; empty strings do not filter.

@@ -49,6 +49,10 @@ class ReaderSteps {
   Result<MentionsAfterResult> MentionsAfter(uint64_t after_id, const MentionQuery& query) const;
   Result<MentionsAfterResult> RuleMentionsAfter(uint64_t after_id, const MentionQuery& query) const;
   Result<uint64_t> LastMentionId() const;
+  Result<MentionReader::DocumentRange> DocumentsSince(int64_t since_us) const;
+  Result<DocumentBatch> ScanDocuments(uint64_t first_doc_id, uint64_t before_doc_id,
+                                      size_t limit) const;
+  Result<std::vector<RuleBackfill>> RuleBackfills(std::string_view rule_id) const;
 
  private:
   StoreDb& store_;
@@ -466,6 +470,103 @@ Result<uint64_t> ReaderSteps::LastMentionId() const {
   return DecodeFixed64BE(it->key().ToStringView());
 }
 
+Result<MentionReader::DocumentRange> ReaderSteps::DocumentsSince(int64_t since_us) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(rocksdb::ReadOptions(), store_.Family(kDocsFamily)));
+  auto id_at = [&](const rocksdb::Iterator& at) -> Result<uint64_t> {
+    if (at.key().size() != 8) {
+      return store_.Error(Status::Code::kCorruption, "document key is malformed");
+    }
+    return DecodeFixed64BE(at.key().ToStringView());
+  };
+  MentionReader::DocumentRange range;
+  it->SeekToLast();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return store_.Error(it->status(), "cannot read docs");
+    return range;  // no document
+  }
+  auto last = id_at(*it);
+  if (!last.ok()) return last.status();
+  range.end = *last + 1;
+  // Whether the first document at or after doc id x was first seen within the window (true past
+  // the last one). Ids grow with first_seen, so this is false, then true: bisect for the change.
+  auto in_window = [&](uint64_t x) -> Result<bool> {
+    it->Seek(IdKey(x));
+    if (!it->Valid()) {
+      if (!it->status().ok()) return store_.Error(it->status(), "cannot read docs");
+      return true;
+    }
+    auto id = id_at(*it);
+    if (!id.ok()) return id.status();
+    Document doc;
+    if (!DecodeDocument(it->value().ToStringView(), doc)) {
+      return store_.Error(Status::Code::kCorruption,
+                          "document " + std::to_string(*id) + " is malformed");
+    }
+    return doc.first_seen_us >= since_us;
+  };
+  uint64_t low = 1, high = range.end;
+  while (low < high) {
+    const uint64_t mid = low + (high - low) / 2;
+    auto inside = in_window(mid);
+    if (!inside.ok()) return inside.status();
+    if (*inside) {
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+  }
+  range.first = low;
+  return range;
+}
+
+Result<DocumentBatch> ReaderSteps::ScanDocuments(uint64_t first_doc_id, uint64_t before_doc_id,
+                                                 size_t limit) const {
+  DocumentBatch batch;
+  if (limit == 0 || first_doc_id >= before_doc_id) return batch;
+  const std::string lower = IdKey(first_doc_id), upper = IdKey(before_doc_id);
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_lower_bound = &lower_slice;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(options, store_.Family(kDocsFamily)));
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    if (batch.documents.size() == limit) {
+      batch.next_before = batch.documents.back().id;  // more below
+      break;
+    }
+    Document doc;
+    if (it->key().size() != 8 || !DecodeDocument(it->value().ToStringView(), doc)) {
+      return store_.Error(Status::Code::kCorruption, "document record is malformed");
+    }
+    doc.id = DecodeFixed64BE(it->key().ToStringView());
+    batch.documents.push_back(std::move(doc));
+  }
+  if (!it->status().ok()) return store_.Error(it->status(), "cannot read docs");
+  return batch;
+}
+
+Result<std::vector<RuleBackfill>> ReaderSteps::RuleBackfills(std::string_view rule_id) const {
+  // rule_id "": every rule's record; else that rule's only.
+  const std::string prefix = RuleBackfillKey(rule_id);
+  std::vector<RuleBackfill> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(rocksdb::ReadOptions(), store_.Family(kMetaFamily)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    RuleBackfill b;
+    b.rule_id = it->key().ToString().substr(kRuleBackfillPrefix.size());
+    if (!rule_id.empty() && b.rule_id != rule_id) break;
+    if (!DecodeRuleBackfill(it->value().ToStringView(), b)) {
+      return store_.Error(Status::Code::kCorruption,
+                          "backfill record of rule " + b.rule_id + " is malformed");
+    }
+    out.push_back(std::move(b));
+  }
+  if (!it->status().ok()) return store_.Error(it->status(), "cannot read meta");
+  return out;
+}
+
 }  // namespace
 
 Result<std::optional<UrlState>> MentionReader::GetUrl(const std::string& url) const {
@@ -519,6 +620,31 @@ Result<std::vector<StoryInfo>> MentionReader::Stories(std::optional<int64_t> sin
 
 Status MentionReader::CatchUp() const {
   return Guard(db_.dir(), [&] { return db_.CatchUp(); });
+}
+
+Result<MentionReader::DocumentRange> MentionReader::DocumentsSince(int64_t since_us) const {
+  return Guard(db_.dir(), [&] { return ReaderSteps(db_).DocumentsSince(since_us); });
+}
+
+Result<DocumentBatch> MentionReader::ScanDocuments(uint64_t first_doc_id, uint64_t before_doc_id,
+                                                   size_t limit) const {
+  return Guard(db_.dir(),
+               [&] { return ReaderSteps(db_).ScanDocuments(first_doc_id, before_doc_id, limit); });
+}
+
+Result<std::optional<RuleBackfill>> MentionReader::GetRuleBackfill(
+    const std::string& rule_id) const {
+  return Guard(db_.dir(), [&]() -> Result<std::optional<RuleBackfill>> {
+    if (rule_id.empty()) return std::optional<RuleBackfill>();
+    auto all = ReaderSteps(db_).RuleBackfills(rule_id);
+    if (!all.ok()) return all.status();
+    if (all->empty()) return std::optional<RuleBackfill>();
+    return std::optional<RuleBackfill>(std::move(all->front()));
+  });
+}
+
+Result<std::vector<RuleBackfill>> MentionReader::RuleBackfills() const {
+  return Guard(db_.dir(), [&] { return ReaderSteps(db_).RuleBackfills(""); });
 }
 
 }  // namespace kuzet::storage

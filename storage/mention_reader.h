@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "storage/backfill.h"
 #include "storage/mention.h"
 #include "storage/page.h"
 
@@ -61,6 +62,23 @@ class MentionReader {
   // `members_per_story` newest documents and its size.
   Result<std::vector<StoryInfo>> Stories(std::optional<int64_t> since_us, size_t limit,
                                          size_t members_per_story = 10) const;
+
+  // ---- backfill (storage/backfill.h) -----------------------------------------------------------
+  // The ids of the documents first seen at or after since_us: [first, end), end being the highest
+  // stored id + 1. Found by bisection over doc ids (O(log n) reads), which are given in first-seen
+  // order; documents stored out of time order near the boundary may fall on either side.
+  struct DocumentRange {
+    uint64_t first = 1, end = 1;
+  };
+  Result<DocumentRange> DocumentsSince(int64_t since_us) const;
+  // At most `limit` documents with first_doc_id <= id < before_doc_id, highest id first: records
+  // only (no mentions, story_id 0). Memory is O(limit); page on with next_before.
+  Result<DocumentBatch> ScanDocuments(uint64_t first_doc_id, uint64_t before_doc_id,
+                                      size_t limit) const;
+  // A rule's backfill as last written; nullopt when it never had one.
+  Result<std::optional<RuleBackfill>> GetRuleBackfill(const std::string& rule_id) const;
+  // Every rule's backfill, by rule id.
+  Result<std::vector<RuleBackfill>> RuleBackfills() const;
 
   // A read-only (secondary) store: catches up with the writer's latest writes. Read-write:
   // nothing to do.

@@ -61,6 +61,12 @@ class WriterSteps {
                                     std::optional<Document> owned, bool text_known, UrlState state);
   Result<int> AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
                           uint64_t story_id, bool new_document, int64_t now_us);
+  // A mention's record and entries (FORMAT.md, *Invariants* 3), and its outbox entry if `alert`.
+  void PutMention(GroupWrite& group, const Mention& m, const std::string& doc_rule_key, bool alert);
+  // PageWriter::AddMentions.
+  Result<int> AddFoundMentions(std::span<const DocumentMentions> found,
+                               const AddMentionsOptions& options);
+  Status ValidRuleId(std::string_view rule_id, const std::string& where) const;
   // The four buckets `simhash` falls in, read through the group's writes.
   Status LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets, GroupWrite* group) const;
   // The story a new document with `simhash` joins (FORMAT.md, *Invariants* 8): that of the
@@ -319,26 +325,116 @@ Result<int> WriterSteps::AddMentions(GroupWrite& group, const PageInput& page, u
     m.snippet_mark_end = input.snippet_mark_end;
     m.found_at_us = now_us;
     m.hits = input.hits;
-    const std::string index_value = EncodeIndexValue(m.site_id, m.lang);
-    const std::string record = EncodeMention(m);
-    rocksdb::WriteBatchWithIndex& batch = group.batch;
-    batch.Put(store_.Family(kMentionsFamily), IdKey(m.id), record);
-    batch.Put(store_.Family(kMentionsByTimeFamily), TimeIndexKey(now_us, m.id), index_value);
-    batch.Put(store_.Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, now_us, m.id),
-              index_value);
-    batch.Put(store_.Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id),
-              index_value + record);
-    batch.Put(store_.Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, now_us, m.id),
-              index_value);
-    batch.Put(store_.Family(kStoriesFamily), StoryMentionKey(m.story_id, now_us, m.id),
-              index_value);
-    batch.Put(store_.Family(kDocRuleFamily), doc_rule_key, IdKey(m.id));
-    batch.Put(store_.Family(kOutboxFamily), OutboxKey(now_us, m.id),
-              EncodeOutboxValue(OutboxEntry{}));
+    PutMention(group, m, doc_rule_key, /*alert=*/true);
     ++added;
   }
   if (added > 0) group.has_mentions = true;
   return added;
+}
+
+void WriterSteps::PutMention(GroupWrite& group, const Mention& m, const std::string& doc_rule_key,
+                             bool alert) {
+  const int64_t at = m.found_at_us;
+  const std::string index_value = EncodeIndexValue(m.site_id, m.lang);
+  const std::string record = EncodeMention(m);
+  rocksdb::WriteBatchWithIndex& batch = group.batch;
+  batch.Put(store_.Family(kMentionsFamily), IdKey(m.id), record);
+  batch.Put(store_.Family(kMentionsByTimeFamily), TimeIndexKey(at, m.id), index_value);
+  batch.Put(store_.Family(kMentionsByRuleFamily), RuleIndexKey(m.rule_id, at, m.id), index_value);
+  batch.Put(store_.Family(kMentionsByRuleFamily), RuleIdIndexKey(m.rule_id, m.id),
+            index_value + record);
+  batch.Put(store_.Family(kMentionsBySiteFamily), SiteIndexKey(m.site_id, at, m.id), index_value);
+  batch.Put(store_.Family(kStoriesFamily), StoryMentionKey(m.story_id, at, m.id), index_value);
+  batch.Put(store_.Family(kDocRuleFamily), doc_rule_key, IdKey(m.id));
+  if (alert) {
+    batch.Put(store_.Family(kOutboxFamily), OutboxKey(at, m.id), EncodeOutboxValue(OutboxEntry{}));
+  }
+}
+
+Result<int> WriterSteps::AddFoundMentions(std::span<const DocumentMentions> found,
+                                          const AddMentionsOptions& options) {
+  if (Status s = store_.RequireWritable("cannot add mentions"); !s.ok()) return s;
+  if (found.size() > PageWriter::kMaxPagesPerGroup) {
+    return store_.Error(Status::Code::kInvalidArgument,
+                        "a group of " + std::to_string(found.size()) +
+                            " documents is over the limit of " +
+                            std::to_string(PageWriter::kMaxPagesPerGroup));
+  }
+  for (const DocumentMentions& doc : found) {
+    for (const MentionInput& m : doc.mentions) {
+      if (Status s = ValidRuleId(m.rule_id, "document " + std::to_string(doc.doc_id)); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  if (options.progress != nullptr) {
+    if (Status s = ValidRuleId(options.progress->rule_id, "backfill"); !s.ok()) return s;
+  }
+  std::lock_guard<std::mutex> lock(store_.write_mutex());
+  GroupWrite group(store_.next_doc_id(), store_.next_mention_id());
+  int added = 0;
+  for (const DocumentMentions& found_in : found) {
+    auto doc = store_.LoadDocumentRecord(found_in.doc_id, &group);
+    if (!doc.ok()) return doc.status();
+    // Gone, or its text changed since it was matched: the crawl matched the new text itself.
+    if (!doc->has_value() || (*doc)->content_hash != found_in.content_hash) continue;
+    const Document& d = **doc;
+    auto story = store_.LoadDocStory(d.id, &group);
+    if (!story.ok()) return story.status();
+    std::set<std::string, std::less<>> rules_done;
+    for (const MentionInput& input : found_in.mentions) {
+      if (!rules_done.insert(input.rule_id).second) continue;  // a rule listed twice
+      const std::string doc_rule_key = DocRuleKey(d.id, input.rule_id);
+      auto existing = store_.Get(kDocRuleFamily, doc_rule_key, &group);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) continue;  // mentioned before: a (document, rule) is once, ever
+      Mention m;
+      m.id = group.next_mention_id++;
+      m.doc_id = d.id;
+      m.story_id = story->has_value() ? (*story)->story_id : d.id;
+      m.rule_id = input.rule_id;
+      m.site_id = d.site_id;
+      m.url = d.url;
+      m.title = d.title;
+      m.lang = d.lang;
+      m.snippet = input.snippet;
+      m.snippet_mark_begin = input.snippet_mark_begin;
+      m.snippet_mark_end = input.snippet_mark_end;
+      // When the text it is found in was fetched: listings by time put it with its article.
+      m.found_at_us = d.fetched_at_us;
+      m.hits = input.hits;
+      m.backfilled = options.backfilled;
+      PutMention(group, m, doc_rule_key, options.alert);
+      ++added;
+    }
+  }
+  if (options.progress != nullptr) {
+    RuleBackfill progress = *options.progress;
+    progress.found += static_cast<uint64_t>(added);
+    group.batch.Put(store_.Family(kMetaFamily), RuleBackfillKey(progress.rule_id),
+                    EncodeRuleBackfill(progress));
+  }
+  if (group.next_mention_id != store_.next_mention_id()) {
+    group.batch.Put(store_.Family(kMetaFamily), kNextMentionIdKey, IdKey(group.next_mention_id));
+  }
+  const std::string what =
+      found.empty() ? "cannot record a backfill"
+                    : "cannot add mentions to document " + std::to_string(found.front().doc_id);
+  if (Status s = store_.WriteBatch(*group.batch.GetWriteBatch(), what, added > 0); !s.ok()) {
+    return s;
+  }
+  store_.next_mention_id() = group.next_mention_id;  // only once the batch holding them is written
+  if (options.progress != nullptr) options.progress->found += static_cast<uint64_t>(added);
+  return added;
+}
+
+Status WriterSteps::ValidRuleId(std::string_view rule_id, const std::string& where) const {
+  if (rule_id.empty() ||
+      rule_id.find_first_of(std::string_view("\0\x01", 2)) != std::string_view::npos) {
+    return store_.Error(Status::Code::kInvalidArgument,
+                        where + ": rule id must be non-empty and hold no 0x00 or 0x01 byte");
+  }
+  return Status::Ok();
 }
 
 Status WriterSteps::LoadSimHashBuckets(uint64_t simhash, SimHashBuckets& buckets,
@@ -518,6 +614,19 @@ Result<PutPageResult> PageWriter::PutPage(const PageInput& page) {
 
 Result<std::vector<PutPageResult>> PageWriter::PutPages(std::span<const PageInput> pages) {
   return Guard(db_.dir(), [&] { return WriterSteps(db_).PutPages(pages); });
+}
+
+Result<int> PageWriter::AddMentions(std::span<const DocumentMentions> found,
+                                    const AddMentionsOptions& options) {
+  return Guard(db_.dir(), [&] { return WriterSteps(db_).AddFoundMentions(found, options); });
+}
+
+Status PageWriter::PutRuleBackfill(const RuleBackfill& backfill) {
+  RuleBackfill record = backfill;
+  AddMentionsOptions options;
+  options.progress = &record;
+  auto written = AddMentions({}, options);
+  return written.ok() ? Status::Ok() : written.status();
 }
 
 Status PageWriter::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,

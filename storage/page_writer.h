@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "storage/backfill.h"
 #include "storage/page.h"
 
 namespace kuzet::storage {
@@ -36,6 +37,18 @@ class PageWriter {
   // keeps every page of the group queued until this returns. Results are in page order.
   static constexpr size_t kMaxPagesPerGroup = 256;
   Result<std::vector<PutPageResult>> PutPages(std::span<const PageInput> pages);
+
+  // Backfill (issue #18, storage/backfill.h): adds mentions to stored documents, in one atomic
+  // batch (synced when it adds any) with options.progress. A (document, rule) pair already
+  // mentioned gets nothing, so running a backfill twice adds nothing; a document whose
+  // content_hash changed since it was matched, or that is gone, is skipped. Each mention gets the
+  // next mention id (so read cursors and --follow see it as new), found_at = the document's
+  // fetched_at, and an outbox entry only when options.alert. At most kMaxPagesPerGroup
+  // documents. Returns the mentions added.
+  Result<int> AddMentions(std::span<const DocumentMentions> found,
+                          const AddMentionsOptions& options);
+  // Records a rule's backfill (planned, or finished) on its own.
+  Status PutRuleBackfill(const RuleBackfill& backfill);
 
   // A fetch that brought no content to store (304, an HTTP error, a listing page): updates the
   // URL's fetch state and keeps its doc_id and content hash.

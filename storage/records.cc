@@ -8,6 +8,8 @@ namespace kuzet::storage {
 namespace {
 
 constexpr uint8_t kRecordVersion = 1;
+// The Mention record's appended flags (FORMAT.md).
+constexpr uint64_t kMentionBackfilled = 1;
 
 bool GetVersion(Reader& r) {
   uint8_t version;
@@ -26,6 +28,12 @@ bool GetInt(Reader& r, int& v) {
 std::string IdKey(uint64_t id) {
   std::string key;
   PutFixed64BE(key, id);
+  return key;
+}
+
+std::string RuleBackfillKey(std::string_view rule_id) {
+  std::string key(kRuleBackfillPrefix);
+  key.append(rule_id);
   return key;
 }
 
@@ -287,6 +295,8 @@ std::string EncodeMention(const Mention& m) {
     PutVarint64(out, h.end);
   }
   PutVarint64(out, m.story_id);  // appended (FORMAT.md)
+  // Appended, and only when set: a crawled mention's record is what it was before backfills.
+  if (m.backfilled) PutVarint64(out, kMentionBackfilled);
   return out;
 }
 
@@ -311,6 +321,9 @@ bool DecodeMention(std::string_view in, Mention& m) {
   }
   m.story_id = 0;
   if (!r.empty() && !r.GetVarint64(m.story_id)) return false;
+  uint64_t flags = 0;
+  if (!r.empty() && !r.GetVarint64(flags)) return false;
+  m.backfilled = (flags & kMentionBackfilled) != 0;
   return true;
 }
 
@@ -392,6 +405,28 @@ bool DecodeOutboxValue(std::string_view in, OutboxEntry& e) {
     }
   }
   return true;
+}
+
+std::string EncodeRuleBackfill(const RuleBackfill& b) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutLengthPrefixed(out, b.fingerprint);
+  PutVarsint64(out, b.since_us);
+  PutVarint64(out, b.first_doc_id);
+  PutVarint64(out, b.before_doc_id);
+  PutVarint64(out, b.docs_total);
+  PutVarint64(out, b.docs_scanned);
+  PutVarint64(out, b.found);
+  PutVarsint64(out, b.started_us);
+  PutVarsint64(out, b.finished_us);
+  return out;
+}
+
+bool DecodeRuleBackfill(std::string_view in, RuleBackfill& b) {
+  Reader r(in);
+  return GetVersion(r) && r.GetLengthPrefixed(b.fingerprint) && r.GetVarsint64(b.since_us) &&
+         r.GetVarint64(b.first_doc_id) && r.GetVarint64(b.before_doc_id) &&
+         r.GetVarint64(b.docs_total) && r.GetVarint64(b.docs_scanned) && r.GetVarint64(b.found) &&
+         r.GetVarsint64(b.started_us) && r.GetVarsint64(b.finished_us);
 }
 
 }  // namespace kuzet::storage

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/alert_entry.h"
+#include "storage/backfill.h"
 #include "storage/mention.h"
 #include "storage/page.h"
 
@@ -33,6 +34,9 @@ inline constexpr const char* kSimHashFamily = "simhash";
 inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
 inline constexpr std::string_view kNextDocIdKey = "next_doc_id";          // fixed64 BE
 inline constexpr std::string_view kNextMentionIdKey = "next_mention_id";  // fixed64 BE
+// A rule's backfill (issue #18): this prefix, then the rule id -> RuleBackfill record.
+inline constexpr std::string_view kRuleBackfillPrefix = "backfill/";
+std::string RuleBackfillKey(std::string_view rule_id);
 // The version of the layout in FORMAT.md. A store with another number is refused (FORMAT.md,
 // *Versions*).
 inline constexpr uint32_t kFormatVersion = 2;
@@ -127,6 +131,10 @@ bool IsWellFormedSimHashBucket(std::string_view in);
 inline constexpr size_t kSimHashEntrySize = 16;
 inline constexpr size_t kSimHashBucketHeader = 1;  // the record-version byte
 bool DecodeSimHashBucket(std::string_view in, std::vector<SimHashEntry>& entries);
+
+// The RuleBackfill record (rule_id is the key's, not the value's).
+std::string EncodeRuleBackfill(const RuleBackfill& backfill);
+bool DecodeRuleBackfill(std::string_view in, RuleBackfill& backfill);
 
 std::string EncodeOutboxValue(const OutboxEntry& entry);
 bool DecodeOutboxValue(std::string_view in, OutboxEntry& entry);

@@ -197,6 +197,33 @@ TEST(ParseConfigTest, PageBudgetAndWorkersHaveDefaultsAndBounds) {
   }
 }
 
+TEST(ParseConfigTest, BackfillWindowAndAlertBackfillHaveDefaultsAndBounds) {
+  Result<Config> defaults =
+      ParseConfig("[[rules]]\nid = \"zh\"\nterms = [\"Zhanaozen\"]\n", "d.toml");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  EXPECT_EQ(defaults->settings.backfill_window, std::chrono::seconds(30 * 86400));
+  EXPECT_FALSE(defaults->rules[0].alert_backfill);
+  struct Case {
+    const char* toml;
+    std::chrono::seconds window;
+  } cases[] = {{"[settings]\nbackfill_window = \"90d\"\n", std::chrono::seconds(90 * 86400)},
+               {"[settings]\nbackfill_window = \"0s\"\n", std::chrono::seconds(0)}};
+  for (const Case& c : cases) {
+    Result<Config> set = ParseConfig(c.toml, "s.toml");
+    ASSERT_TRUE(set.ok()) << set.status().message();
+    EXPECT_EQ(set->settings.backfill_window, c.window) << c.toml;
+  }
+  Result<Config> alert = ParseConfig(
+      "[[rules]]\nid = \"zh\"\nterms = [\"Zhanaozen\"]\nalert_backfill = true\n", "a.toml");
+  ASSERT_TRUE(alert.ok()) << alert.status().message();
+  EXPECT_TRUE(alert->rules[0].alert_backfill);
+  for (const char* bad :
+       {"[settings]\nbackfill_window = 30\n", "[settings]\nbackfill_window = \"soon\"\n",
+        "[[rules]]\nid = \"zh\"\nterms = [\"z\"]\nalert_backfill = \"yes\"\n"}) {
+    EXPECT_FALSE(ParseConfig(bad, "b.toml").ok()) << bad;
+  }
+}
+
 TEST(ParseConfigTest, EmptyFileIsAValidConfigWithNothingToDo) {
   Result<Config> parsed = ParseConfig("# nothing yet\n", "empty.toml");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
