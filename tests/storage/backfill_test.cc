@@ -125,7 +125,9 @@ TEST(BackfillTest, AddMentionsFlagsThemBackfilledWithNewIdsAndNoAlert) {
   ASSERT_EQ(mentions->size(), 10u);
   for (const Mention& m : *mentions) {
     EXPECT_EQ(m.backfilled, m.doc_id != 3) << m.doc_id;
-    if (m.backfilled) EXPECT_GT(m.id, *last_before);  // a read cursor sees them as new
+    if (m.backfilled) {
+      EXPECT_GT(m.id, *last_before);  // a read cursor sees them as new
+    }
     auto doc = store->reader().GetDocument(m.doc_id);
     ASSERT_TRUE(doc.ok() && doc->has_value());
     EXPECT_EQ(m.found_at_us, (*doc)->fetched_at_us);
