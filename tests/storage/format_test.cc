@@ -8,6 +8,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -380,6 +381,29 @@ TEST(NormalizeForFingerprintTest, GivesTheBytesStoredHashesWereMadeOf) {
   for (const std::string& text : texts) {
     EXPECT_EQ(NormalizeForFingerprint(text), ReferenceNormalization(text)) << text.substr(0, 80);
   }
+}
+
+// The keys a caller computes ahead (the pipeline's workers) are the store's own: the SHA-256 of
+// the exact-duplicate text and the SimHash, of well-formed, ill-formed and empty text alike.
+TEST(TextKeysTest, AreTheFingerprintAndSimHashOfTheText) {
+  std::string article;
+  for (int i = 0; i < 12; ++i) {
+    article += "Oil workers of Zhanaozen went on strike in 2011; ЖАҢАӨЗЕН мұнайшылары ереуілге "
+               "шықты, line " +
+               std::to_string(i) + "\n";
+  }
+  const std::string texts[] = {
+      "", " \n\t ", "Жаңаөзен\u2028ЖАҢАӨЗЕН\u00a0Straße ＺＨＡＮＡＯＺＥＮ",
+      std::string("bad \xff\xfe bytes \xd0 cut \xe2\x82 and \xed\xa0\x80 a surrogate"),
+      std::string("nul \0 inside", 13), article};
+  for (const std::string& text : texts) {
+    const TextKeys keys = TextKeysOf(text);
+    const std::array<uint8_t, 32> digest = Sha256(NormalizeForFingerprint(text));
+    EXPECT_EQ(keys.fingerprint_key, std::string(digest.begin(), digest.end())) << text;
+    EXPECT_EQ(keys.simhash, TextSimHash(text)) << text;
+    EXPECT_EQ(keys.text_bytes, text.size()) << text;
+  }
+  EXPECT_TRUE(TextKeysOf(article).simhash.has_value()) << "the article is long enough for one";
 }
 
 }  // namespace
