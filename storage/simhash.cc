@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,12 @@ int64_t SublinearWeight(size_t occurrences) {
 }  // namespace
 
 std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
+  return SimHashOfFoldedText(text, nullptr);
+}
+
+std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* collapsed) {
+  std::optional<WhitespaceCollapser> collapser;
+  if (collapsed != nullptr) collapser.emplace(text, collapsed);
   std::vector<uint64_t> kept;  // word hashes of the long lines
   std::vector<uint64_t> all;   // of every line, for texts made of short lines only
   std::vector<uint64_t> line;  // of the current line
@@ -74,9 +81,14 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
   for (int32_t i = 0; i <= length;) {
     const int32_t at = i;
     UChar32 c = -1;  // -1 at the end of the text
+    bool line_break = true, space = true;
     if (i < length) {
       U8_NEXT(bytes, i, length, c);
-      if (c < 0) c = 0xfffd;
+      const bool ill_formed = c < 0;
+      if (ill_formed) c = 0xfffd;
+      line_break = IsLineBreak(c);
+      space = line_break || IsSpace(c);  // White_Space, as the collapse counts it
+      if (collapser) collapser->Next(at, i, ill_formed ? -1 : c, space);
     } else {
       ++i;
     }
@@ -86,15 +98,16 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
       line.push_back(Mix(Fnv1a64(text.substr(word_begin, at - word_begin))));
       word_begin = -1;
     }
-    if (c < 0 || IsLineBreak(c)) {
+    if (line_break) {
       end_line();
-    } else if (IsSpace(c)) {
+    } else if (space) {
       pending_space = line_chars > 0;
     } else {
       line_chars += pending_space ? 2 : 1;
       pending_space = false;
     }
   }
+  if (collapser) collapser->Finish();
   std::vector<uint64_t>& words = kept.size() >= static_cast<size_t>(kMinWords) ? kept : all;
   if (&words == &all) all.insert(all.end(), kept.begin(), kept.end());
   if (words.size() < static_cast<size_t>(kMinWords)) return std::nullopt;

@@ -19,6 +19,7 @@
 #include "storage/sha256.h"
 #include "storage/simhash.h"
 #include "storage/store.h"
+#include "storage/text_fold.h"
 
 namespace kuzet::storage {
 namespace {
@@ -381,6 +382,39 @@ TEST(NormalizeForFingerprintTest, GivesTheBytesStoredHashesWereMadeOf) {
   for (const std::string& text : texts) {
     EXPECT_EQ(NormalizeForFingerprint(text), ReferenceNormalization(text)) << text.substr(0, 80);
   }
+}
+
+// TextKeysOf collapses the whitespace in the SimHash's pass over the folded text: that pass gives
+// CollapseWhitespace's bytes and the SimHash's value, whitespace, line breaks, U+FFFD and
+// ill-formed input (one U+FFFD per bad sequence; three bad bytes kept, as always) included.
+TEST(TextKeysTest, OnePassCollapsesAsCollapseWhitespace) {
+  struct Case {
+    std::string text, collapsed;
+  };
+  const Case cases[] = {
+      {"", ""},
+      {" \n\t ", ""},
+      {"  oil \t\r\n workers  ", "oil workers"},
+      {"a\u00a0\u2003b\u2028c\u0085d\u000be", "a b c d e"},
+      {"x\xff\xfey", "x\uFFFD\uFFFDy"},
+      {" \xff ", "\uFFFD"},
+      {"a \xE2\x82 b", "a \uFFFD b"},
+      {"a \xF0\x9F\x98 b", "a \xF0\x9F\x98 b"},
+      {"real \uFFFD kept", "real \uFFFD kept"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(CollapseWhitespace(c.text), c.collapsed) << c.text;
+    std::string collapsed = "left over";
+    EXPECT_EQ(SimHashOfFoldedText(c.text, &collapsed), SimHashOfFoldedText(c.text)) << c.text;
+    EXPECT_EQ(collapsed, c.collapsed) << c.text;
+  }
+  std::string article;
+  for (int i = 0; i < 40; ++i) article += "Жаңаөзен  oil workers\u00a0went on strike, line ";
+  std::string collapsed;
+  const auto simhash = SimHashOfFoldedText(FoldText(article), &collapsed);
+  ASSERT_TRUE(simhash.has_value());
+  EXPECT_EQ(simhash, TextSimHash(article));
+  EXPECT_EQ(collapsed, NormalizeForFingerprint(article));
 }
 
 // The keys a caller computes ahead (the pipeline's workers) are the store's own: the SHA-256 of
