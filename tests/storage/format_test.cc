@@ -373,6 +373,12 @@ TEST(NormalizeForFingerprintTest, GivesTheBytesStoredHashesWereMadeOf) {
       "", " \n\t ", "Жаңаөзен\u2028ЖАҢАӨЗЕН\u00a0Straße ＺＨＡＮＡＯＺＥＮ ﬁ ①",
       std::string("bad \xff\xfe bytes \xd0 cut \xe2\x82 and \xed\xa0\x80 a surrogate"),
       std::string("nul \0 inside", 13)};
+  // Ill-formed sequences at every offset of the eight-bytes-at-a-time ASCII check.
+  for (const char* bad : {"\xff", "\xe2\x82", "\xed\xa0\x80", "\xf0\x9f\x98", "\xc0\xaf"}) {
+    for (size_t offset = 0; offset < 18; ++offset) {
+      texts.push_back(std::string(offset, 'A') + bad + std::string(9, 'b') + bad);
+    }
+  }
   std::ifstream in(std::filesystem::path(KUZET_SHARED_DIR) /
                    "corpus/daniel-ru-dev/ground-truth.json");
   nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
@@ -422,14 +428,18 @@ TEST(TextKeysTest, OnePassCollapsesAsCollapseWhitespace) {
 TEST(TextKeysTest, AreTheFingerprintAndSimHashOfTheText) {
   std::string article;
   for (int i = 0; i < 12; ++i) {
-    article += "Oil workers of Zhanaozen went on strike in 2011; ЖАҢАӨЗЕН мұнайшылары ереуілге "
-               "шықты, line " +
-               std::to_string(i) + "\n";
+    article +=
+        "Oil workers of Zhanaozen went on strike in 2011; ЖАҢАӨЗЕН мұнайшылары ереуілге "
+        "шықты, line " +
+        std::to_string(i) + "\n";
   }
   const std::string texts[] = {
-      "", " \n\t ", "Жаңаөзен\u2028ЖАҢАӨЗЕН\u00a0Straße ＺＨＡＮＡＯＺＥＮ",
+      "",
+      " \n\t ",
+      "Жаңаөзен\u2028ЖАҢАӨЗЕН\u00a0Straße ＺＨＡＮＡＯＺＥＮ",
       std::string("bad \xff\xfe bytes \xd0 cut \xe2\x82 and \xed\xa0\x80 a surrogate"),
-      std::string("nul \0 inside", 13), article};
+      std::string("nul \0 inside", 13),
+      article};
   for (const std::string& text : texts) {
     const TextKeys keys = TextKeysOf(text);
     const std::array<uint8_t, 32> digest = Sha256(NormalizeForFingerprint(text));
