@@ -36,7 +36,7 @@ inline constexpr int kSimHashBlocks = 4;
 // features with bit i set outweigh the others. nullopt below kMinWords words.
 std::optional<uint64_t> TextSimHash(std::string_view page_text);
 
-// The same, for text already folded by FoldText (storage/text_fold.h): PutPage folds once for
+// The same, for text already folded by FoldText (storage/text_fold.h): TextKeysOf folds once for
 // both the exact-duplicate key and the SimHash.
 std::optional<uint64_t> SimHashOfFoldedText(std::string_view folded_text);
 // The same, writing CollapseWhitespace(folded_text) (storage/text_fold.h) into *collapsed in the
