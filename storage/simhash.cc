@@ -83,18 +83,22 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
 std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* collapsed) {
   std::optional<WhitespaceCollapser> collapser;
   if (collapsed != nullptr) collapser.emplace(text, collapsed);
-  std::vector<uint64_t> kept;  // word hashes of the long lines
-  std::vector<uint64_t> all;   // of every line, for texts made of short lines only
-  std::vector<uint64_t> line;  // of the current line
+  // Word hashes of the long lines, and at its end those of the current line (from line_begin):
+  // a line's words move only when it turns out short, and most words are in long lines.
+  std::vector<uint64_t> kept;
+  std::vector<uint64_t> all;  // of the short lines, for texts made of short lines only
+  size_t line_begin = 0;
   int line_chars = 0;
   bool pending_space = false;
   int32_t word_begin = -1;
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());
   auto end_line = [&] {
-    std::vector<uint64_t>& into = line_chars >= kShortLineChars ? kept : all;
-    into.insert(into.end(), line.begin(), line.end());
-    line.clear();
+    if (line_chars < kShortLineChars) {
+      all.insert(all.end(), kept.begin() + static_cast<ptrdiff_t>(line_begin), kept.end());
+      kept.resize(line_begin);
+    }
+    line_begin = kept.size();
     line_chars = 0;
     pending_space = false;
   };
@@ -117,7 +121,7 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* 
     const bool word_char = char_class == CharClass::kWord;
     if (word_char && word_begin < 0) word_begin = at;
     if (!word_char && word_begin >= 0) {
-      line.push_back(Mix(Fnv1a64(text.substr(word_begin, at - word_begin))));
+      kept.push_back(Mix(Fnv1a64(text.substr(word_begin, at - word_begin))));
       word_begin = -1;
     }
     if (line_break) {
