@@ -1,6 +1,7 @@
 #include "app/pipeline.h"
 
 #include <algorithm>
+#include <span>
 
 #include <spdlog/spdlog.h>
 
@@ -146,7 +147,11 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   if (!budget.Check()) {
     result->error = Status::Unavailable("matcher: " + page.url + ": " + budget.Describe());
     result->over_budget = BudgetExceeded(budget);
+    return result;
   }
+  // The store's duplicate keys (a fold of the whole text, SHA-256, SimHash) here, on a worker:
+  // the writer's work on the crawl thread is serial, and this was a sixth of the CPU there.
+  input.text_keys = storage::TextKeysOf(input.text);
   return result;
 }
 
@@ -232,7 +237,7 @@ bool PagePipeline::Prepare(crawler::PageCommit& commit) {
 }
 
 std::vector<Result<storage::PutPageResult>> PagePipeline::StorePages(
-    const std::vector<const storage::PageInput*>& pages) {
+    std::span<const storage::PageInput> pages) {
   // One atomic batch, and at most one sync, per group (storage/page_writer.h PutPages): each page
   // sees the ones before it (dedup, story assignment). A group refused while the store is sound
   // failed for a reason of one page's own: it is written again page by page, so that page alone
@@ -242,10 +247,7 @@ std::vector<Result<storage::PutPageResult>> PagePipeline::StorePages(
   results.reserve(pages.size());
   for (size_t begin = 0; begin < pages.size(); begin += kGroup) {
     const size_t end = std::min(pages.size(), begin + kGroup);
-    std::vector<storage::PageInput> group;
-    group.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) group.push_back(*pages[i]);
-    auto put = store_.writer().PutPages(group);
+    auto put = store_.writer().PutPages(pages.subspan(begin, end - begin));
     if (put.ok()) {
       for (storage::PutPageResult& result : *put) results.emplace_back(std::move(result));
       continue;
@@ -255,7 +257,7 @@ std::vector<Result<storage::PutPageResult>> PagePipeline::StorePages(
       return results;
     }
     for (size_t i = begin; i < end; ++i) {
-      results.push_back(store_.writer().PutPage(*pages[i]));
+      results.push_back(store_.writer().PutPage(pages[i]));
       if (!results.back().ok() && !store_.Fault().ok()) return results;
     }
   }
@@ -304,15 +306,20 @@ void PagePipeline::Finish(crawler::PageCommit& commit, const Result<storage::Put
 
 void PagePipeline::CommitGroup(std::vector<crawler::PageCommit>& group) {
   std::vector<crawler::PageCommit*> to_store;
-  std::vector<const storage::PageInput*> inputs;
+  // Moved into one array for PutPages (a copy would copy every text on the crawl thread), and
+  // back for Finish.
+  std::vector<storage::PageInput> inputs;
   for (crawler::PageCommit& commit : group) {
     if (Prepare(commit)) {
       to_store.push_back(&commit);
-      inputs.push_back(&static_cast<AnalyzedPage&>(*commit.result).input);
+      inputs.push_back(std::move(static_cast<AnalyzedPage&>(*commit.result).input));
     }
   }
   // Fewer results than pages: the store failed, and the pages without one were not written.
   std::vector<Result<storage::PutPageResult>> puts = StorePages(inputs);
+  for (size_t i = 0; i < to_store.size(); ++i) {
+    static_cast<AnalyzedPage&>(*to_store[i]->result).input = std::move(inputs[i]);
+  }
   for (size_t i = 0; i < puts.size(); ++i) Finish(*to_store[i], puts[i]);
   // A page is recorded when its write succeeded, or when it needed none (or failed for a reason
   // of its own) while the store is sound; a failing store keeps the rest queued for a later crawl.

@@ -4,8 +4,9 @@
 //
 // It is the crawler's CrawlHandler, so the crawler knows nothing about extraction or storage and
 // storage knows nothing about HTTP. Analyze (extraction and matching, under the page's budget:
-// extractor/page_budget.h) runs on the crawler's workers, several pages at once; Commit (the
-// storage writes, counters and logs) and the other calls arrive serialized on the crawl thread,
+// extractor/page_budget.h; then the store's duplicate keys of the text, storage::TextKeysOf)
+// runs on the crawler's workers, several pages at once; Commit (the storage writes, counters
+// and logs) and the other calls arrive serialized on the crawl thread,
 // a group of finished pages at a time (CommitGroup), so deduplication and story assignment in the
 // store see one page at a time, in order.
 #pragma once
@@ -15,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,8 +82,7 @@ class PagePipeline : public crawler::CrawlHandler {
   // error, a listing); true when the page's document is to be stored. StorePages: the group's
   // documents, in order. Finish: the canonical alias, counters and logs of a stored page.
   bool Prepare(crawler::PageCommit& commit);
-  std::vector<Result<storage::PutPageResult>> StorePages(
-      const std::vector<const storage::PageInput*>& pages);
+  std::vector<Result<storage::PutPageResult>> StorePages(std::span<const storage::PageInput> pages);
   void Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put);
 
   const keywords::Matcher& matcher_;

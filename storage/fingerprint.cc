@@ -8,6 +8,8 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <cstring>
+
 #include "storage/store.h"
 #include "storage/text_fold.h"
 
@@ -19,6 +21,15 @@ bool IsWellFormedUtf8(std::string_view text) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());
   for (int32_t i = 0; i < length;) {
+    // Eight ASCII bytes at a time: most of an English page.
+    if (i + 8 <= length) {
+      uint64_t eight;
+      std::memcpy(&eight, bytes + i, 8);
+      if ((eight & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     if (bytes[i] < 0x80) {
       ++i;
       continue;
@@ -56,40 +67,18 @@ std::string FoldText(const std::string& utf8_text) {
 
 std::string CollapseWhitespace(std::string_view folded) {
   std::string out;
-  out.reserve(folded.size());
+  WhitespaceCollapser collapser(folded, &out);
   const auto* bytes = reinterpret_cast<const uint8_t*>(folded.data());
   const int32_t length = static_cast<int32_t>(folded.size());
-  bool pending_space = false;
-  // Text between whitespace runs is copied a run at a time, not a character at a time.
-  int32_t run = 0;
-  auto flush = [&](int32_t end) {
-    if (end > run) {
-      if (pending_space) out.push_back(' ');
-      pending_space = false;
-      out.append(folded.substr(run, end - run));
-    }
-  };
   for (int32_t i = 0; i < length;) {
     const int32_t at = i;
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
-    if (c < 0) c = 0xfffd;  // FoldText's output is well-formed; keep this total anyway
     // ASCII without a call into ICU (whose White_Space there is exactly these): most pages' text.
-    if (c < 0x80 ? c == ' ' || (c >= 0x09 && c <= 0x0d) : u_isUWhiteSpace(c)) {
-      flush(at);
-      run = i;
-      pending_space = !out.empty();
-      continue;
-    }
-    if (c == 0xfffd && (i - at != 3)) {  // an ill-formed sequence: one U+FFFD for it
-      flush(at);
-      if (pending_space) out.push_back(' ');
-      pending_space = false;
-      out.append("\xEF\xBF\xBD");
-      run = i;
-    }
+    const bool space = c < 0x80 ? c == ' ' || (c >= 0x09 && c <= 0x0d) : u_isUWhiteSpace(c);
+    collapser.Next(at, i, c, space);
   }
-  flush(length);
+  collapser.Finish();
   return out;
 }
 

@@ -3,7 +3,9 @@
 // PageWriter (page_writer.h); the records are storage/FORMAT.md's.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,19 @@ struct MentionInput {
   uint32_t snippet_mark_begin = 0, snippet_mark_end = 0;  // ... and the hit's bytes within it
 };
 
+// What the store derives from a page's text to find its duplicates (storage/FORMAT.md): a Unicode
+// NFKC case fold of the whole text, a SHA-256 and a SimHash. It needs no read of the store, so a
+// caller with threads of its own (the crawl pipeline's workers) computes it there with TextKeysOf,
+// and the writer, whose writes are serialized, only encodes and writes (issue #17).
+struct TextKeys {
+  std::string fingerprint_key;      // SHA-256 (raw bytes) of NormalizeForFingerprint(text)
+  std::optional<uint64_t> simhash;  // TextSimHash(text) (storage/simhash.h)
+  size_t text_bytes = 0;            // the size of the text they were computed from
+};
+
+// The one definition of a text's keys: PutPage and PutPages call it for a page without them.
+TextKeys TextKeysOf(const std::string& utf8_text);
+
 struct PageInput {
   std::string site_id;
   std::string url;  // canonical URL: the key of the URL state
@@ -31,6 +46,9 @@ struct PageInput {
   int http_status = 0;
   std::string etag, last_modified;
   std::vector<MentionInput> mentions;
+  // TextKeysOf(text), when the caller computed it ahead; the writer computes it otherwise, and
+  // also when text_bytes is not the text's size (keys of another text are never used).
+  std::optional<TextKeys> text_keys;
 };
 
 struct PutPageResult {

@@ -13,10 +13,8 @@
 #include "base/time.h"
 #include "storage/encoding.h"
 #include "storage/records.h"
-#include "storage/sha256.h"
 #include "storage/simhash.h"
 #include "storage/store_db.h"
-#include "storage/text_fold.h"
 
 namespace kuzet::storage {
 
@@ -157,12 +155,12 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
 
 WriterSteps::PageKeys WriterSteps::KeysOf(const PageInput& page) {
   PageKeys keys;
-  // Folded once: the exact-duplicate key and the SimHash both start from it.
-  const std::string folded = FoldText(page.text);
-  const std::array<uint8_t, 32> digest = Sha256(CollapseWhitespace(folded));
-  keys.fingerprint_key.assign(digest.begin(), digest.end());
+  // Usually computed by the caller's own threads (page.h, PageInput::text_keys).
+  const bool ahead = page.text_keys && page.text_keys->text_bytes == page.text.size();
+  TextKeys text_keys = ahead ? *page.text_keys : TextKeysOf(page.text);
+  keys.fingerprint_key = std::move(text_keys.fingerprint_key);
   keys.content_hash = base::HexEncode(keys.fingerprint_key);
-  keys.simhash = SimHashOfFoldedText(folded);
+  keys.simhash = text_keys.simhash;
   keys.now_us = page.fetched_at_us != 0 ? page.fetched_at_us : base::NowMicros();
   return keys;
 }

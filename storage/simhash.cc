@@ -4,8 +4,10 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,15 +39,34 @@ bool IsLineBreak(UChar32 c) {
          c == 0x2029;
 }
 
-bool IsWordChar(UChar32 c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  return c >= 0 && u_isalnum(c);
+// What the pass needs to know of a code point (c >= 0): a word character (a letter or decimal
+// digit, ICU u_isalnum), White_Space (ICU u_isUWhiteSpace), a line break (which is White_Space),
+// or something else. The three sets are disjoint but for line breaks, so one ICU call settles a
+// letter (most code points) and at most two anything else; ASCII is decided inline.
+enum class CharClass : uint8_t { kWord, kSpace, kLineBreak, kOther };
+
+CharClass Classify(UChar32 c) {
+  if (c < 0x80) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      return CharClass::kWord;
+    }
+    if (c == ' ' || c == '\t') return CharClass::kSpace;
+    if (c >= 0x0a && c <= 0x0d) return CharClass::kLineBreak;  // \n, VT, FF, \r
+    return CharClass::kOther;
+  }
+  if (u_isalnum(c)) return CharClass::kWord;
+  if (IsLineBreak(c)) return CharClass::kLineBreak;
+  return u_isUWhiteSpace(c) ? CharClass::kSpace : CharClass::kOther;
 }
 
-bool IsSpace(UChar32 c) {
-  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0d);
-  return u_isUWhiteSpace(c);
-}
+// kByteBits[b] holds bit j of b in its byte j: added up, eight 8-bit counters in one word.
+constexpr std::array<uint64_t, 256> kByteBits = [] {
+  std::array<uint64_t, 256> table{};
+  for (int b = 0; b < 256; ++b) {
+    for (int j = 0; j < 8; ++j) table[b] |= static_cast<uint64_t>((b >> j) & 1) << (8 * j);
+  }
+  return table;
+}();
 
 // 1 + ln(n), in thousandths: integer sums make the hash independent of summation order.
 int64_t SublinearWeight(size_t occurrences) {
@@ -56,45 +77,63 @@ int64_t SublinearWeight(size_t occurrences) {
 }  // namespace
 
 std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
-  std::vector<uint64_t> kept;  // word hashes of the long lines
-  std::vector<uint64_t> all;   // of every line, for texts made of short lines only
-  std::vector<uint64_t> line;  // of the current line
+  return SimHashOfFoldedText(text, nullptr);
+}
+
+std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* collapsed) {
+  std::optional<WhitespaceCollapser> collapser;
+  if (collapsed != nullptr) collapser.emplace(text, collapsed);
+  // Word hashes of the long lines, and at its end those of the current line (from line_begin):
+  // a line's words move only when it turns out short, and most words are in long lines.
+  std::vector<uint64_t> kept;
+  std::vector<uint64_t> all;  // of the short lines, for texts made of short lines only
+  size_t line_begin = 0;
   int line_chars = 0;
   bool pending_space = false;
   int32_t word_begin = -1;
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t length = static_cast<int32_t>(text.size());
   auto end_line = [&] {
-    std::vector<uint64_t>& into = line_chars >= kShortLineChars ? kept : all;
-    into.insert(into.end(), line.begin(), line.end());
-    line.clear();
+    if (line_chars < kShortLineChars) {
+      all.insert(all.end(), kept.begin() + static_cast<ptrdiff_t>(line_begin), kept.end());
+      kept.resize(line_begin);
+    }
+    line_begin = kept.size();
     line_chars = 0;
     pending_space = false;
   };
   for (int32_t i = 0; i <= length;) {
     const int32_t at = i;
     UChar32 c = -1;  // -1 at the end of the text
+    bool line_break = true, space = true;
+    CharClass char_class = CharClass::kLineBreak;
     if (i < length) {
       U8_NEXT(bytes, i, length, c);
-      if (c < 0) c = 0xfffd;
+      const bool ill_formed = c < 0;
+      if (ill_formed) c = 0xfffd;
+      char_class = Classify(c);
+      line_break = char_class == CharClass::kLineBreak;
+      space = line_break || char_class == CharClass::kSpace;  // White_Space, as the collapse has it
+      if (collapser) collapser->Next(at, i, ill_formed ? -1 : c, space);
     } else {
       ++i;
     }
-    const bool word_char = c >= 0 && IsWordChar(c);
+    const bool word_char = char_class == CharClass::kWord;
     if (word_char && word_begin < 0) word_begin = at;
     if (!word_char && word_begin >= 0) {
-      line.push_back(Mix(Fnv1a64(text.substr(word_begin, at - word_begin))));
+      kept.push_back(Mix(Fnv1a64(text.substr(word_begin, at - word_begin))));
       word_begin = -1;
     }
-    if (c < 0 || IsLineBreak(c)) {
+    if (line_break) {
       end_line();
-    } else if (IsSpace(c)) {
+    } else if (space) {
       pending_space = line_chars > 0;
     } else {
       line_chars += pending_space ? 2 : 1;
       pending_space = false;
     }
   }
+  if (collapser) collapser->Finish();
   std::vector<uint64_t>& words = kept.size() >= static_cast<size_t>(kMinWords) ? kept : all;
   if (&words == &all) all.insert(all.end(), kept.begin(), kept.end());
   if (words.size() < static_cast<size_t>(kMinWords)) return std::nullopt;
@@ -114,14 +153,36 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
   // the total, i.e. when sum(bit ? weight : -weight) > 0. Branch-free: the bits are random.
   int64_t sums[64] = {};
   int64_t total = 0;
+  // Words seen once (most of them, all of weight 1000) are counted per bit, eight bits per add
+  // (kByteBits), in 8-bit counters emptied into `once` before they can overflow; the sums are the
+  // same integers as adding each word's weight bit by bit, a quarter of the instructions.
+  int64_t once[64] = {};
+  uint64_t lanes[8] = {};
+  int in_lanes = 0;
+  auto empty_lanes = [&] {
+    for (int k = 0; k < 8; ++k) {
+      for (int j = 0; j < 8; ++j)
+        once[8 * k + j] += static_cast<int64_t>((lanes[k] >> (8 * j)) & 0xff);
+      lanes[k] = 0;
+    }
+    in_lanes = 0;
+  };
   for (size_t at = 0; at < capacity; ++at) {
     if (counts[at] == 0) continue;
+    uint64_t h = keys[at];
+    if (counts[at] == 1) {
+      for (int k = 0; k < 8; ++k) lanes[k] += kByteBits[(h >> (8 * k)) & 0xff];
+      if (++in_lanes == 255) empty_lanes();
+      total += SublinearWeight(1);
+      continue;
+    }
     const int64_t weight = SublinearWeight(counts[at]);
     const int64_t twice = 2 * weight;
     total += weight;
-    uint64_t h = keys[at];
     for (int bit = 0; bit < 64; ++bit, h >>= 1) sums[bit] += twice & -static_cast<int64_t>(h & 1);
   }
+  empty_lanes();
+  for (int bit = 0; bit < 64; ++bit) sums[bit] += 2 * SublinearWeight(1) * once[bit];
   uint64_t simhash = 0;
   for (int bit = 0; bit < 64; ++bit) {
     if (sums[bit] > total) simhash |= uint64_t{1} << bit;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace kuzet::storage {
@@ -35,9 +36,12 @@ inline constexpr int kSimHashBlocks = 4;
 // features with bit i set outweigh the others. nullopt below kMinWords words.
 std::optional<uint64_t> TextSimHash(std::string_view page_text);
 
-// The same, for text already folded by FoldText (storage/text_fold.h): PutPage folds once for
+// The same, for text already folded by FoldText (storage/text_fold.h): TextKeysOf folds once for
 // both the exact-duplicate key and the SimHash.
 std::optional<uint64_t> SimHashOfFoldedText(std::string_view folded_text);
+// The same, writing CollapseWhitespace(folded_text) (storage/text_fold.h) into *collapsed in the
+// same pass: TextKeysOf decodes and classifies the folded text once for both keys.
+std::optional<uint64_t> SimHashOfFoldedText(std::string_view folded_text, std::string* collapsed);
 
 int HammingDistance(uint64_t a, uint64_t b);
 

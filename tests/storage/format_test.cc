@@ -8,6 +8,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "storage/sha256.h"
 #include "storage/simhash.h"
 #include "storage/store.h"
+#include "storage/text_fold.h"
 
 namespace kuzet::storage {
 namespace {
@@ -371,6 +373,12 @@ TEST(NormalizeForFingerprintTest, GivesTheBytesStoredHashesWereMadeOf) {
       "", " \n\t ", "Жаңаөзен\u2028ЖАҢАӨЗЕН\u00a0Straße ＺＨＡＮＡＯＺＥＮ ﬁ ①",
       std::string("bad \xff\xfe bytes \xd0 cut \xe2\x82 and \xed\xa0\x80 a surrogate"),
       std::string("nul \0 inside", 13)};
+  // Ill-formed sequences at every offset of the eight-bytes-at-a-time ASCII check.
+  for (const char* bad : {"\xff", "\xe2\x82", "\xed\xa0\x80", "\xf0\x9f\x98", "\xc0\xaf"}) {
+    for (size_t offset = 0; offset < 18; ++offset) {
+      texts.push_back(std::string(offset, 'A') + bad + std::string(9, 'b') + bad);
+    }
+  }
   std::ifstream in(std::filesystem::path(KUZET_SHARED_DIR) /
                    "corpus/daniel-ru-dev/ground-truth.json");
   nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
@@ -380,6 +388,66 @@ TEST(NormalizeForFingerprintTest, GivesTheBytesStoredHashesWereMadeOf) {
   for (const std::string& text : texts) {
     EXPECT_EQ(NormalizeForFingerprint(text), ReferenceNormalization(text)) << text.substr(0, 80);
   }
+}
+
+// TextKeysOf collapses the whitespace in the SimHash's pass over the folded text: that pass gives
+// CollapseWhitespace's bytes and the SimHash's value, whitespace, line breaks, U+FFFD and
+// ill-formed input (one U+FFFD per bad sequence; three bad bytes kept, as always) included.
+TEST(TextKeysTest, OnePassCollapsesAsCollapseWhitespace) {
+  struct Case {
+    std::string text, collapsed;
+  };
+  const Case cases[] = {
+      {"", ""},
+      {" \n\t ", ""},
+      {"  oil \t\r\n workers  ", "oil workers"},
+      {"a\u00a0\u2003b\u2028c\u0085d\u000be", "a b c d e"},
+      {"x\xff\xfey", "x\uFFFD\uFFFDy"},
+      {" \xff ", "\uFFFD"},
+      {"a \xE2\x82 b", "a \uFFFD b"},
+      {"a \xF0\x9F\x98 b", "a \xF0\x9F\x98 b"},
+      {"real \uFFFD kept", "real \uFFFD kept"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(CollapseWhitespace(c.text), c.collapsed) << c.text;
+    std::string collapsed = "left over";
+    EXPECT_EQ(SimHashOfFoldedText(c.text, &collapsed), SimHashOfFoldedText(c.text)) << c.text;
+    EXPECT_EQ(collapsed, c.collapsed) << c.text;
+  }
+  std::string article;
+  for (int i = 0; i < 40; ++i) article += "Жаңаөзен  oil workers\u00a0went on strike, line ";
+  std::string collapsed;
+  const auto simhash = SimHashOfFoldedText(FoldText(article), &collapsed);
+  ASSERT_TRUE(simhash.has_value());
+  EXPECT_EQ(simhash, TextSimHash(article));
+  EXPECT_EQ(collapsed, NormalizeForFingerprint(article));
+}
+
+// The keys a caller computes ahead (the pipeline's workers) are the store's own: the SHA-256 of
+// the exact-duplicate text and the SimHash, of well-formed, ill-formed and empty text alike.
+TEST(TextKeysTest, AreTheFingerprintAndSimHashOfTheText) {
+  std::string article;
+  for (int i = 0; i < 12; ++i) {
+    article +=
+        "Oil workers of Zhanaozen went on strike in 2011; ЖАҢАӨЗЕН мұнайшылары ереуілге "
+        "шықты, line " +
+        std::to_string(i) + "\n";
+  }
+  const std::string texts[] = {
+      "",
+      " \n\t ",
+      "Жаңаөзен\u2028ЖАҢАӨЗЕН\u00a0Straße ＺＨＡＮＡＯＺＥＮ",
+      std::string("bad \xff\xfe bytes \xd0 cut \xe2\x82 and \xed\xa0\x80 a surrogate"),
+      std::string("nul \0 inside", 13),
+      article};
+  for (const std::string& text : texts) {
+    const TextKeys keys = TextKeysOf(text);
+    const std::array<uint8_t, 32> digest = Sha256(NormalizeForFingerprint(text));
+    EXPECT_EQ(keys.fingerprint_key, std::string(digest.begin(), digest.end())) << text;
+    EXPECT_EQ(keys.simhash, TextSimHash(text)) << text;
+    EXPECT_EQ(keys.text_bytes, text.size()) << text;
+  }
+  EXPECT_TRUE(TextKeysOf(article).simhash.has_value()) << "the article is long enough for one";
 }
 
 }  // namespace

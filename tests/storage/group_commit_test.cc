@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/sha256.h"
 #include "storage/simhash.h"
 #include "storage/store.h"
 #include "tests/storage/store_test_util.h"
@@ -145,6 +146,59 @@ TEST(GroupCommitTest, AGroupOverTheLimitIsRefused) {
   ASSERT_FALSE(put.ok());
   EXPECT_EQ(put.status().code(), Status::Code::kInvalidArgument);
   EXPECT_FALSE((*store)->reader().GetUrl("https://a.kz/0")->has_value());
+}
+
+// Keys computed ahead by the caller's threads (PageInput::text_keys, what the pipeline's workers
+// do) store exactly what the writer's own computation stores, in any grouping.
+TEST(GroupCommitTest, KeysComputedAheadStoreWhatTheWriterComputes) {
+  const std::vector<PageInput> pages = Sequence();
+  TempDir by_writer;
+  const std::vector<PutPageResult> expected = StoreInGroups(by_writer.path(), pages, 1);
+  ASSERT_EQ(expected.size(), pages.size());
+  std::vector<PageInput> ahead = pages;
+  for (PageInput& page : ahead) page.text_keys = TextKeysOf(page.text);
+  for (size_t group_size : {1, 4}) {
+    SCOPED_TRACE("groups of " + std::to_string(group_size));
+    TempDir dir;
+    const std::vector<PutPageResult> results = StoreInGroups(dir.path(), ahead, group_size);
+    ASSERT_EQ(results.size(), pages.size());
+    for (size_t i = 0; i < pages.size(); ++i) ExpectSameResult(results[i], expected[i], i);
+    EXPECT_TRUE(DumpFamilies(dir.db_path()) == DumpFamilies(by_writer.db_path()));
+  }
+}
+
+// The writer takes keys computed ahead as they are, without folding and hashing the text again
+// on its (serial) thread -- seen here by giving it the keys of another text of the same size --,
+// and ignores keys made for a text of another size.
+TEST(GroupCommitTest, KeysComputedAheadAreNotComputedAgain) {
+  TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok());
+  const std::string text = kStrikeArticle;
+  std::string other = kStrikeArticle;
+  other[0] = other[0] == 'X' ? 'Y' : 'X';
+  ASSERT_NE(NormalizeForFingerprint(text), NormalizeForFingerprint(other));
+
+  PageInput page = Page("https://a.kz/1", text, kT0);
+  page.text_keys = TextKeysOf(other);
+  auto first = (*store)->writer().PutPage(page);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_TRUE(first->new_document);
+  // The document was filed under the keys it was given: `other` is its exact duplicate.
+  auto second = (*store)->writer().PutPage(Page("https://b.kz/2", other, kT0 + kMinute));
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_TRUE(second->duplicate);
+  EXPECT_EQ(second->doc_id, first->doc_id);
+
+  PageInput stale = Page("https://c.kz/3", kCourtArticle, kT0 + 2 * kMinute);
+  stale.text_keys = TextKeysOf(text);  // another size: ignored
+  ASSERT_NE(stale.text_keys->text_bytes, stale.text.size());
+  auto third = (*store)->writer().PutPage(stale);
+  ASSERT_TRUE(third.ok()) << third.status().message();
+  EXPECT_TRUE(third->new_document);
+  auto state = (*store)->reader().GetUrl("https://c.kz/3");
+  ASSERT_TRUE(state.ok() && state->has_value());
+  EXPECT_EQ((*state)->content_hash, Sha256Hex(NormalizeForFingerprint(kCourtArticle)));
 }
 
 // The article with a short line of its own: another text with the same SimHash (short lines do
