@@ -102,30 +102,28 @@ std::vector<ChannelState> DeliveryWorker::StatesFor(const DueAlert& due,
   return states;
 }
 
-Status DeliveryWorker::Record(uint64_t mention_id, const AlertChannel& channel, const Status& sent,
-                              int64_t now_us, ChannelState& state) {
+void DeliveryWorker::Apply(uint64_t mention_id, const AlertChannel& channel, const Status& sent,
+                           int64_t now_us, ChannelState& state) const {
   if (sent.ok()) {
     state.state = ChannelState::State::kSent;
     state.at_us = now_us;
-  } else {
-    state.attempts += 1;
-    state.last_error = ChannelError(channel, sent);
-    if (!IsRetryable(sent) ||
-        state.attempts >= static_cast<uint32_t>(std::max(options_.policy.max_attempts, 1))) {
-      state.state = ChannelState::State::kFailed;
-      state.at_us = now_us;
-      spdlog::error("alert {}: {} given up after {} attempt(s): {}", mention_id, state.channel,
-                    state.attempts, state.last_error);
-    } else {
-      auto delay = BackoffDelay(options_.policy, state.attempts);
-      state.at_us = now_us + delay.count();
-      spdlog::warn("alert {}: {} attempt {} failed, retrying in {} s: {}", mention_id,
-                   state.channel, state.attempts,
-                   std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
-                   state.last_error);
-    }
+    return;
   }
-  return outbox_.RecordChannel(mention_id, state);
+  state.attempts += 1;
+  state.last_error = ChannelError(channel, sent);
+  if (!IsRetryable(sent) ||
+      state.attempts >= static_cast<uint32_t>(std::max(options_.policy.max_attempts, 1))) {
+    state.state = ChannelState::State::kFailed;
+    state.at_us = now_us;
+    spdlog::error("alert {}: {} given up after {} attempt(s): {}", mention_id, state.channel,
+                  state.attempts, state.last_error);
+  } else {
+    auto delay = BackoffDelay(options_.policy, state.attempts);
+    state.at_us = now_us + delay.count();
+    spdlog::warn("alert {}: {} attempt {} failed, retrying in {} s: {}", mention_id, state.channel,
+                 state.attempts, std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
+                 state.last_error);
+  }
 }
 
 Status DeliveryWorker::Settle(const DueAlert& due, const std::vector<ChannelState>& states,
@@ -158,28 +156,79 @@ Status DeliveryWorker::Settle(const DueAlert& due, const std::vector<ChannelStat
   return outbox_.MarkSent(due.mention_id, now_us);
 }
 
-Status DeliveryWorker::DeliverOne(const DueAlert& due, const OutboxAlert& item,
-                                  const RuleRoute& route, int64_t now_us, PassStats& stats) {
+Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
+                                      const std::vector<OutboxAlert>& items, int64_t now_us,
+                                      PassStats& stats) {
   if (!rate_cap_.Allows(now_us)) {
-    ++stats.waiting;
+    stats.waiting += static_cast<int>(due.size());
     return Status::Ok();
   }
-  std::vector<ChannelState> states = StatesFor(due, route);
+  // Each entry's route, its channels' keys and states.
+  std::vector<const RuleRoute*> routes;
+  std::vector<std::vector<std::string>> keys;
+  std::vector<std::vector<ChannelState>> states;
+  for (size_t i = 0; i < due.size(); ++i) {
+    routes.push_back(&RouteFor(items[i].alert.rule_id));
+    keys.push_back(ChannelKeys(*routes[i]));
+    states.push_back(StatesFor(due[i], *routes[i]));
+  }
+  // The distinct channels of the article's rules, in route order. Rules share a channel when
+  // their routes hold the same channel object under the same key (the config builds one e-mail
+  // channel per recipient list and one hook and webhook for all rules).
+  struct Target {
+    const AlertChannel* channel;
+    std::string key;
+  };
+  std::vector<Target> targets;
+  for (size_t i = 0; i < due.size(); ++i) {
+    for (size_t c = 0; c < routes[i]->channels.size(); ++c) {
+      const Target target{routes[i]->channels[c].get(), keys[i][c]};
+      if (std::none_of(targets.begin(), targets.end(), [&](const Target& t) {
+            return t.channel == target.channel && t.key == target.key;
+          })) {
+        targets.push_back(target);
+      }
+    }
+  }
   bool accepted = false;
-  for (size_t i = 0; i < states.size(); ++i) {
-    if (!IsDue(states[i], now_us)) continue;  // sent, given up, or backing off
-    Status sent = route.channels[i]->Deliver(item.alert);
-    accepted |= sent.ok();
-    if (Status s = Record(due.mention_id, *route.channels[i], sent, now_us, states[i]); !s.ok()) {
-      return s;
+  for (const Target& target : targets) {
+    // The rules of this channel not yet accepted by it, each with its state there.
+    std::vector<std::pair<size_t, ChannelState*>> members;
+    Article article;
+    for (size_t i = 0; i < due.size(); ++i) {
+      for (size_t c = 0; c < routes[i]->channels.size(); ++c) {
+        if (routes[i]->channels[c].get() != target.channel || keys[i][c] != target.key) continue;
+        if (IsDue(states[i][c], now_us)) {
+          members.emplace_back(i, &states[i][c]);
+          article.alerts.push_back(items[i].alert);
+        }
+        break;
+      }
+    }
+    if (members.empty()) continue;  // sent, given up, or backing off
+    Status sent = target.channel->DeliverArticle(article);
+    std::vector<ChannelRecord> records;
+    for (auto& [i, state] : members) {
+      Apply(due[i].mention_id, *target.channel, sent, now_us, *state);
+      records.push_back(ChannelRecord{due[i].mention_id, *state});
+    }
+    if (Status s = outbox_.RecordChannels(records); !s.ok()) return s;
+    if (sent.ok()) {
+      accepted = true;
+      std::string rules;
+      for (const Alert& a : article.alerts) rules += (rules.empty() ? "" : ",") + a.rule_id;
+      spdlog::info("alert {} ({}) delivered by {}", article.alerts.front().id, rules,
+                   target.channel->name());
     }
   }
   if (accepted) {
     rate_cap_.Record(now_us);
     ++stats.messages;
-    spdlog::info("alert {} ({}) delivered", due.mention_id, item.alert.rule_id);
   }
-  return Settle(due, states, now_us, stats);
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (Status s = Settle(due[i], states[i], now_us, stats); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
@@ -218,10 +267,12 @@ Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vect
       spdlog::info("digest {} with {} alert(s) delivered by {}", digest.id, members.size(),
                    route.channels[c]->name());
     }
+    std::vector<ChannelRecord> records;
     for (size_t i : members) {
-      Status s = Record(due[i].mention_id, *route.channels[c], sent, now_us, states[i][c]);
-      if (!s.ok()) return s;
+      Apply(due[i].mention_id, *route.channels[c], sent, now_us, states[i][c]);
+      records.push_back(ChannelRecord{due[i].mention_id, states[i][c]});
     }
+    if (Status s = outbox_.RecordChannels(records); !s.ok()) return s;
   }
   if (accepted) {
     rate_cap_.Record(now_us);
@@ -233,15 +284,39 @@ Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vect
   return Status::Ok();
 }
 
+Result<bool> DeliveryWorker::Quieted(const DueAlert& due, const OutboxAlert& item, int64_t now_us,
+                                     PassStats& stats) {
+  if (!options_.policy.quiet_repeats || item.story_id == 0) return false;
+  auto alerted = outbox_.StoryAlerted(item.alert.rule_id, item.story_id, due.mention_id);
+  if (!alerted.ok()) return alerted.status();
+  if (!*alerted) return false;
+  spdlog::info("alert {}: story {} already alerted for rule {}; no message", due.mention_id,
+               item.story_id, item.alert.rule_id);
+  ++stats.quieted;
+  if (Status s = outbox_.MarkSent(due.mention_id, now_us); !s.ok()) return s;
+  return true;
+}
+
 Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
   PassStats stats;
   auto due = outbox_.Due(now_us, options_.batch);
   if (!due.ok()) return due.status();
-  struct DigestBatch {
+  struct Batch {
     std::vector<DueAlert> due;
     std::vector<OutboxAlert> items;
   };
-  std::map<std::string, DigestBatch> digests;
+  std::map<std::string, Batch> digests;  // by rule
+  // Immediate alerts by document, in due order; a mention of no known document goes alone.
+  std::vector<Batch> articles;
+  std::map<uint64_t, size_t> article_of_doc;
+  // A full read may have cut the last document's mentions in two: leave that document to the
+  // next pass (unless it is all there is), so its rules still go out in one message.
+  uint64_t cut_doc = 0;
+  if (due->size() >= options_.batch && due->size() > 1) {
+    auto last = outbox_.Load(due->back().mention_id);
+    if (!last.ok()) return last.status();
+    if (last->has_value()) cut_doc = (*last)->doc_id;
+  }
   for (const DueAlert& entry : *due) {
     {
       std::lock_guard lock(mutex_);
@@ -264,24 +339,50 @@ Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
       if (Status s = outbox_.MarkFailed(entry.mention_id, error); !s.ok()) return s;
       continue;
     }
-    if (options_.policy.quiet_repeats && item.story_id != 0) {
-      auto alerted = outbox_.StoryAlerted(item.alert.rule_id, item.story_id, entry.mention_id);
-      if (!alerted.ok()) return alerted.status();
-      if (*alerted) {
-        spdlog::info("alert {}: story {} already alerted for rule {}; no message", entry.mention_id,
-                     item.story_id, item.alert.rule_id);
-        ++stats.quieted;
-        if (Status s = outbox_.MarkSent(entry.mention_id, now_us); !s.ok()) return s;
-        continue;
-      }
-    }
     if (route.digest) {
-      DigestBatch& batch = digests[item.alert.rule_id];
-      batch.due.push_back(entry);
-      batch.items.push_back(item);
-      continue;
+      auto quieted = Quieted(entry, item, now_us, stats);
+      if (!quieted.ok()) return quieted.status();
+      if (*quieted) continue;
     }
-    if (Status s = DeliverOne(entry, item, route, now_us, stats); !s.ok()) return s;
+    Batch* batch = nullptr;
+    if (route.digest) {
+      batch = &digests[item.alert.rule_id];
+    } else if (item.doc_id == 0) {
+      batch = &articles.emplace_back();
+    } else {
+      auto [at, added] = article_of_doc.try_emplace(item.doc_id, articles.size());
+      batch = added ? &articles.emplace_back() : &articles[at->second];
+    }
+    batch->due.push_back(entry);
+    batch->items.push_back(item);
+  }
+  if (cut_doc != 0 && article_of_doc.contains(cut_doc) && articles.size() > 1) {
+    // Erase only if it is the last group added and not the only one.
+    const size_t at = article_of_doc[cut_doc];
+    if (at + 1 == articles.size()) articles.pop_back();
+  }
+  for (Batch& article : articles) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stop_) return stats;
+    }
+    // Lowest mention id first: it names the message, the same after a crash.
+    std::vector<size_t> order(article.due.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return article.due[a].mention_id < article.due[b].mention_id;
+    });
+    // Quieted only now: an article sent earlier in this pass may carry the story already.
+    Batch sorted;
+    for (size_t i : order) {
+      auto quieted = Quieted(article.due[i], article.items[i], now_us, stats);
+      if (!quieted.ok()) return quieted.status();
+      if (*quieted) continue;
+      sorted.due.push_back(article.due[i]);
+      sorted.items.push_back(article.items[i]);
+    }
+    if (sorted.due.empty()) continue;
+    if (Status s = DeliverArticle(sorted.due, sorted.items, now_us, stats); !s.ok()) return s;
   }
   for (const auto& [rule_id, batch] : digests) {
     Status s = DeliverDigest(rule_id, batch.due, batch.items, RouteFor(rule_id), now_us, stats);

@@ -38,13 +38,14 @@ class StoreAlertOutbox : public alert::AlertOutbox {
   Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
                             uint64_t except_mention_id) override;
   Status RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) override;
+  Status RecordChannels(const std::vector<alert::ChannelRecord>& records) override;
   Status MarkSent(uint64_t mention_id, int64_t sent_us) override;
   Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override;
   Status MarkFailed(uint64_t mention_id, const std::string& error) override;
 
  private:
   storage::Store& store_;
-  const config::Config& config_;  // a copy owned by the caller for the worker's life
+  const config::Config& config_;    // a copy owned by the caller for the worker's life
   PipelineMetrics* const metrics_;  // may be null
 };
 
