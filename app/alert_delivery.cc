@@ -11,10 +11,7 @@
 
 namespace kuzet::app {
 
-namespace {
-
-// The first sentence of the body (not the title) holding one of the mention's hits, whose offsets
-// are into MatchableText(title, text) (app/pipeline.h).
+// Hit offsets are into MatchableText(title, text) (app/pipeline.h).
 std::optional<alert::MarkedSentence> BodySentence(const storage::Mention& mention,
                                                   const storage::Document& document) {
   if (document.text.empty()) return std::nullopt;  // dropped by retention
@@ -29,8 +26,6 @@ std::optional<alert::MarkedSentence> BodySentence(const storage::Mention& mentio
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 alert::Alert AlertFromMention(const storage::Mention& mention, const config::Config& config,
                               const std::vector<std::string>& other_urls,

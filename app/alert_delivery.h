@@ -10,11 +10,17 @@
 
 #include "alert/alert.h"
 #include "alert/delivery_worker.h"
+#include "alert/title_snippet.h"
 #include "app/pipeline_metrics.h"
 #include "config/config.h"
 #include "storage/store.h"
 
 namespace kuzet::app {
+
+// The first sentence of `document`'s body (not its title) holding one of the mention's hits;
+// nullopt when none does or the text was dropped by retention.
+std::optional<alert::MarkedSentence> BodySentence(const storage::Mention& mention,
+                                                  const storage::Document& document);
 
 // The alert a monitor gets for a stored mention: texts from the mention, rule description and site
 // name from the config, other URLs of the same text from the document, and — when the config's
