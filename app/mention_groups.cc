@@ -27,9 +27,13 @@ bool Matches(const storage::Mention& m, const storage::MentionQuery& q) {
   return true;
 }
 
-uint64_t KeyOf(const storage::Mention& m, MentionGrouping grouping) {
-  if (grouping == MentionGrouping::kStory && m.story_id != 0) return m.story_id;
-  return m.doc_id;
+// A group's identity: its story, or its document (an article, or a mention stored before mentions
+// recorded their story). Story and document ids share one number space, hence the kind.
+using GroupKey = std::pair<bool, uint64_t>;  // (is a story, id)
+
+GroupKey KeyOf(const storage::Mention& m, MentionGrouping grouping) {
+  if (grouping == MentionGrouping::kStory && m.story_id != 0) return {true, m.story_id};
+  return {false, m.doc_id};
 }
 
 // The group of `members` (any order): newest mention per rule, documents, count.
@@ -64,7 +68,7 @@ void PreferBodySnippets(MentionGroup& group, const storage::Document& document) 
 Result<MentionGroup> LoadGroup(const storage::MentionReader& store,
                                const storage::MentionQuery& query, const storage::Mention& m,
                                MentionGrouping grouping) {
-  const uint64_t key = KeyOf(m, grouping);
+  const uint64_t key = KeyOf(m, grouping).second;
   std::vector<storage::Mention> members;
   if (grouping == MentionGrouping::kStory && m.story_id != 0) {
     storage::MentionQuery story = query;
@@ -110,7 +114,7 @@ Result<MentionGroupPage> QueryMentionGroups(const storage::MentionReader& store,
   if (request.limit == 0) return page;
   MentionRequest walk = request;
   walk.limit = std::max<size_t>(4 * (request.limit + 1), 64);
-  std::set<uint64_t> decided;  // groups met on this walk: listed, or listed on an earlier page
+  std::set<GroupKey> decided;  // groups met on this walk: listed, or listed on an earlier page
   for (;;) {
     auto batch = QueryMentionPage(store, walk);
     if (!batch.ok()) return batch.status();
@@ -134,15 +138,17 @@ Result<MentionGroupPage> QueryMentionGroups(const storage::MentionReader& store,
 
 std::vector<MentionGroup> GroupMentions(const std::vector<storage::Mention>& mentions,
                                         MentionGrouping grouping) {
-  std::vector<uint64_t> order;
-  std::map<uint64_t, std::vector<storage::Mention>> members;
+  std::vector<GroupKey> order;
+  std::map<GroupKey, std::vector<storage::Mention>> members;
   for (const storage::Mention& m : mentions) {
     auto& group = members[KeyOf(m, grouping)];
     if (group.empty()) order.push_back(KeyOf(m, grouping));
     group.push_back(m);
   }
   std::vector<MentionGroup> groups;
-  for (uint64_t key : order) groups.push_back(MakeGroup(key, std::move(members[key])));
+  for (const GroupKey& key : order) {
+    groups.push_back(MakeGroup(key.second, std::move(members[key])));
+  }
   return groups;
 }
 
