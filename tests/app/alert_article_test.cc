@@ -233,7 +233,9 @@ TEST_F(AlertArticleTest, OneMailPerArticlePerRecipientListingItsRules) {
     ASSERT_LE(e, snippet.size());
     std::string marked = snippet.substr(b, e - b);
     for (const auto& [id, word] : kRules) {
-      if (id == rule.at("rule_id")) EXPECT_EQ(marked, word);
+      if (id == rule.at("rule_id")) {
+        EXPECT_EQ(marked, word);
+      }
     }
   }
 

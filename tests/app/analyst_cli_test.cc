@@ -382,8 +382,8 @@ TEST_F(AnalystCliTest, ByStoryGroupsNearDuplicatesAndByRuleIsOneRowPerMention) {
 
   EXPECT_EQ(Ids(Json("mentions --by rule")), (std::vector<uint64_t>{4, 3, 2, 1}));
 
-  for (const std::string& args : {"mentions --by article --format atom", "mentions --by page",
-                                  "mentions --by story --follow --format json"}) {
+  for (const std::string args : {"mentions --by article --format atom", "mentions --by page",
+                                 "mentions --by story --follow --format json"}) {
     CommandResult r = RunKuzet(args + " --data-dir " + data_ + " 2>&1");
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
     EXPECT_NE(r.out.find("--by"), std::string::npos) << args << "\n" << r.out;
