@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -156,6 +157,65 @@ Status DeliveryWorker::Settle(const DueAlert& due, const std::vector<ChannelStat
   return outbox_.MarkSent(due.mention_id, now_us);
 }
 
+// A batch of entries (one article's rules, or every waiting digest alert) over their channels:
+// each entry's route, channel keys and states, and the distinct channels of their routes in route
+// order. Rules share a channel when their routes hold the same channel object under the same key
+// (the config builds one e-mail channel per recipient list and one hook and webhook for all rules),
+// so each recipient gets one message for the batch, listing only the rules that route to it.
+struct DeliveryWorker::Fanout {
+  struct Target {
+    const AlertChannel* channel;
+    std::string key;
+  };
+  std::vector<const RuleRoute*> routes;
+  std::vector<std::vector<std::string>> keys;
+  std::vector<std::vector<ChannelState>> states;
+  std::vector<Target> targets;
+
+  // The entries `target` has not accepted yet and that are due on it, with their states there.
+  std::vector<std::pair<size_t, ChannelState*>> DueOn(const Target& target, int64_t now_us) {
+    std::vector<std::pair<size_t, ChannelState*>> members;
+    for (size_t i = 0; i < routes.size(); ++i) {
+      for (size_t c = 0; c < routes[i]->channels.size(); ++c) {
+        if (routes[i]->channels[c].get() != target.channel || keys[i][c] != target.key) continue;
+        if (IsDue(states[i][c], now_us)) members.emplace_back(i, &states[i][c]);
+        break;
+      }
+    }
+    return members;
+  }
+};
+
+DeliveryWorker::Fanout DeliveryWorker::FanoutOf(const std::vector<DueAlert>& due,
+                                                const std::vector<OutboxAlert>& items) const {
+  Fanout fanout;
+  for (size_t i = 0; i < due.size(); ++i) {
+    fanout.routes.push_back(&RouteFor(items[i].alert.rule_id));
+    fanout.keys.push_back(ChannelKeys(*fanout.routes[i]));
+    fanout.states.push_back(StatesFor(due[i], *fanout.routes[i]));
+    for (size_t c = 0; c < fanout.routes[i]->channels.size(); ++c) {
+      Fanout::Target target{fanout.routes[i]->channels[c].get(), fanout.keys[i][c]};
+      if (std::none_of(fanout.targets.begin(), fanout.targets.end(), [&](const auto& t) {
+            return t.channel == target.channel && t.key == target.key;
+          })) {
+        fanout.targets.push_back(std::move(target));
+      }
+    }
+  }
+  return fanout;
+}
+
+Status DeliveryWorker::RecordSend(const std::vector<DueAlert>& due,
+                                  const std::vector<std::pair<size_t, ChannelState*>>& members,
+                                  const AlertChannel& channel, const Status& sent, int64_t now_us) {
+  std::vector<ChannelRecord> records;
+  for (const auto& [i, state] : members) {
+    Apply(due[i].mention_id, channel, sent, now_us, *state);
+    records.push_back(ChannelRecord{due[i].mention_id, *state});
+  }
+  return outbox_.RecordChannels(records);
+}
+
 Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
                                       const std::vector<OutboxAlert>& items, int64_t now_us,
                                       PassStats& stats) {
@@ -163,56 +223,15 @@ Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
     stats.waiting += static_cast<int>(due.size());
     return Status::Ok();
   }
-  // Each entry's route, its channels' keys and states.
-  std::vector<const RuleRoute*> routes;
-  std::vector<std::vector<std::string>> keys;
-  std::vector<std::vector<ChannelState>> states;
-  for (size_t i = 0; i < due.size(); ++i) {
-    routes.push_back(&RouteFor(items[i].alert.rule_id));
-    keys.push_back(ChannelKeys(*routes[i]));
-    states.push_back(StatesFor(due[i], *routes[i]));
-  }
-  // The distinct channels of the article's rules, in route order. Rules share a channel when
-  // their routes hold the same channel object under the same key (the config builds one e-mail
-  // channel per recipient list and one hook and webhook for all rules).
-  struct Target {
-    const AlertChannel* channel;
-    std::string key;
-  };
-  std::vector<Target> targets;
-  for (size_t i = 0; i < due.size(); ++i) {
-    for (size_t c = 0; c < routes[i]->channels.size(); ++c) {
-      const Target target{routes[i]->channels[c].get(), keys[i][c]};
-      if (std::none_of(targets.begin(), targets.end(), [&](const Target& t) {
-            return t.channel == target.channel && t.key == target.key;
-          })) {
-        targets.push_back(target);
-      }
-    }
-  }
+  Fanout fanout = FanoutOf(due, items);
   bool accepted = false;
-  for (const Target& target : targets) {
-    // The rules of this channel not yet accepted by it, each with its state there.
-    std::vector<std::pair<size_t, ChannelState*>> members;
-    Article article;
-    for (size_t i = 0; i < due.size(); ++i) {
-      for (size_t c = 0; c < routes[i]->channels.size(); ++c) {
-        if (routes[i]->channels[c].get() != target.channel || keys[i][c] != target.key) continue;
-        if (IsDue(states[i][c], now_us)) {
-          members.emplace_back(i, &states[i][c]);
-          article.alerts.push_back(items[i].alert);
-        }
-        break;
-      }
-    }
+  for (const Fanout::Target& target : fanout.targets) {
+    const auto members = fanout.DueOn(target, now_us);
     if (members.empty()) continue;  // sent, given up, or backing off
+    Article article;
+    for (const auto& [i, state] : members) article.alerts.push_back(items[i].alert);
     Status sent = target.channel->DeliverArticle(article);
-    std::vector<ChannelRecord> records;
-    for (auto& [i, state] : members) {
-      Apply(due[i].mention_id, *target.channel, sent, now_us, *state);
-      records.push_back(ChannelRecord{due[i].mention_id, *state});
-    }
-    if (Status s = outbox_.RecordChannels(records); !s.ok()) return s;
+    if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
     if (sent.ok()) {
       accepted = true;
       std::string rules;
@@ -226,60 +245,61 @@ Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
     ++stats.messages;
   }
   for (size_t i = 0; i < due.size(); ++i) {
-    if (Status s = Settle(due[i], states[i], now_us, stats); !s.ok()) return s;
+    if (Status s = Settle(due[i], fanout.states[i], now_us, stats); !s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
-                                     const std::vector<OutboxAlert>& items, const RuleRoute& route,
-                                     int64_t now_us, PassStats& stats) {
+Status DeliveryWorker::DeliverDigest(const std::vector<DueAlert>& due,
+                                     const std::vector<OutboxAlert>& items, int64_t now_us,
+                                     PassStats& stats) {
+  // One period for all digest rules: it ends when the oldest waiting alert has waited the
+  // interval (the shortest of their routes'; the config gives them one).
   int64_t oldest = now_us;
-  for (const OutboxAlert& item : items) oldest = std::min(oldest, item.alert.found_at_us);
-  if (!DigestIsDue(oldest, route.digest_interval, now_us) || !rate_cap_.Allows(now_us)) {
+  std::chrono::seconds interval = std::chrono::seconds::max();
+  for (const OutboxAlert& item : items) {
+    oldest = std::min(oldest, item.alert.found_at_us);
+    interval = std::min(interval, RouteFor(item.alert.rule_id).digest_interval);
+  }
+  if (items.empty() || !DigestIsDue(oldest, interval, now_us) || !rate_cap_.Allows(now_us)) {
     stats.waiting += static_cast<int>(due.size());
     return Status::Ok();
   }
-  std::vector<std::vector<ChannelState>> states;
-  for (const DueAlert& d : due) states.push_back(StatesFor(d, route));
+  Fanout fanout = FanoutOf(due, items);
   bool accepted = false;
   // Each channel gets the alerts it has not accepted yet, so after a partial failure the
   // channel that failed gets the same digest again and the others nothing.
-  for (size_t c = 0; c < route.channels.size(); ++c) {
-    std::vector<size_t> members;
-    std::vector<const OutboxAlert*> member_items;
-    for (size_t i = 0; i < due.size(); ++i) {
-      if (IsDue(states[i][c], now_us)) {
-        members.push_back(i);
-        member_items.push_back(&items[i]);
-      }
-    }
+  for (const Fanout::Target& target : fanout.targets) {
+    const auto members = fanout.DueOn(target, now_us);
     if (members.empty()) continue;
-    // The lowest mention id names the digest, so a resend after a crash keeps its Message-ID.
-    uint64_t first_id = due[members.front()].mention_id;
-    for (size_t i : members) first_id = std::min(first_id, due[i].mention_id);
+    std::vector<const OutboxAlert*> member_items;
+    std::set<std::string> rules;
+    // The lowest mention id names the digest, so a resend after a crash keeps its Message-ID;
+    // a digest of one rule is "{rule}.{id}" as it always was.
+    uint64_t first_id = due[members.front().first].mention_id;
+    for (const auto& [i, state] : members) {
+      member_items.push_back(&items[i]);
+      rules.insert(items[i].alert.rule_id);
+      first_id = std::min(first_id, due[i].mention_id);
+    }
     Digest digest;
-    digest.id = rule_id + "." + std::to_string(first_id);
+    digest.id = (rules.size() == 1 ? *rules.begin() + "." : std::string("rules.")) +
+                std::to_string(first_id);
     digest.alerts = GroupedByStory(member_items);
-    Status sent = route.channels[c]->DeliverDigest(digest);
+    Status sent = target.channel->DeliverDigest(digest);
     if (sent.ok()) {
       accepted = true;
       spdlog::info("digest {} with {} alert(s) delivered by {}", digest.id, members.size(),
-                   route.channels[c]->name());
+                   target.channel->name());
     }
-    std::vector<ChannelRecord> records;
-    for (size_t i : members) {
-      Apply(due[i].mention_id, *route.channels[c], sent, now_us, states[i][c]);
-      records.push_back(ChannelRecord{due[i].mention_id, states[i][c]});
-    }
-    if (Status s = outbox_.RecordChannels(records); !s.ok()) return s;
+    if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
   }
   if (accepted) {
     rate_cap_.Record(now_us);
     ++stats.messages;
   }
   for (size_t i = 0; i < due.size(); ++i) {
-    if (Status s = Settle(due[i], states[i], now_us, stats); !s.ok()) return s;
+    if (Status s = Settle(due[i], fanout.states[i], now_us, stats); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -305,7 +325,7 @@ Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
     std::vector<DueAlert> due;
     std::vector<OutboxAlert> items;
   };
-  std::map<std::string, Batch> digests;  // by rule
+  Batch digest;  // every digest rule's alerts: one digest per recipient and period
   // Immediate alerts by document, in due order; a mention of no known document goes alone.
   std::vector<Batch> articles;
   std::map<uint64_t, size_t> article_of_doc;
@@ -346,7 +366,7 @@ Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
     }
     Batch* batch = nullptr;
     if (route.digest) {
-      batch = &digests[item.alert.rule_id];
+      batch = &digest;
     } else if (item.doc_id == 0) {
       batch = &articles.emplace_back();
     } else {
@@ -384,9 +404,8 @@ Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
     if (sorted.due.empty()) continue;
     if (Status s = DeliverArticle(sorted.due, sorted.items, now_us, stats); !s.ok()) return s;
   }
-  for (const auto& [rule_id, batch] : digests) {
-    Status s = DeliverDigest(rule_id, batch.due, batch.items, RouteFor(rule_id), now_us, stats);
-    if (!s.ok()) return s;
+  if (!digest.due.empty()) {
+    if (Status s = DeliverDigest(digest.due, digest.items, now_us, stats); !s.ok()) return s;
   }
   return stats;
 }

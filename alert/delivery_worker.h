@@ -14,8 +14,9 @@
 // Per rule: immediate or digest. Immediate alerts of one document (its mentions of several rules,
 // stored in one batch and so due together) go out as one article per channel (issue #18): each
 // channel gets one message listing the rules of that page whose route holds it, so a recipient
-// sees only the rules it subscribes to, once per article. Digest: one message per rule listing
-// every waiting mention, sent once the oldest has waited the digest interval. An hourly cap (excess
+// sees only the rules it subscribes to, once per article. Digest: one message per channel
+// (recipient) listing every waiting alert of the digest rules that route to it, sent once the
+// oldest has waited the digest interval. An hourly cap (excess
 // waits in the outbox, never dropped), quiet repeats (DeliveryPolicy::quiet_repeats), and retries
 // with exponential backoff; after max_attempts failures on a channel, or at once for a permanent
 // error (bad address, login denied: IsRetryable false), that channel is given up and logged, and
@@ -30,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alert/alert.h"
@@ -148,9 +150,15 @@ class DeliveryWorker {
   // One document's immediate alerts (of one or more rules), one message per channel.
   Status DeliverArticle(const std::vector<DueAlert>& due, const std::vector<OutboxAlert>& items,
                         int64_t now_us, PassStats& stats);
-  Status DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
-                       const std::vector<OutboxAlert>& items, const RuleRoute& route,
+  // Every waiting digest alert, one digest per channel once the period is over.
+  Status DeliverDigest(const std::vector<DueAlert>& due, const std::vector<OutboxAlert>& items,
                        int64_t now_us, PassStats& stats);
+  struct Fanout;
+  Fanout FanoutOf(const std::vector<DueAlert>& due, const std::vector<OutboxAlert>& items) const;
+  // Applies one send's outcome to each entry it carried and records them all in one write.
+  Status RecordSend(const std::vector<DueAlert>& due,
+                    const std::vector<std::pair<size_t, ChannelState*>>& members,
+                    const AlertChannel& channel, const Status& sent, int64_t now_us);
   // With quiet_repeats, marks the entry sent without a message when its story was already alerted
   // for its rule; true then.
   Result<bool> Quieted(const DueAlert& due, const OutboxAlert& item, int64_t now_us,

@@ -264,6 +264,33 @@ TEST_F(AlertArticleTest, TwoArticlesAreTwoMessagesAndNamedByTheirLowestMention) 
   EXPECT_EQ(RulesOf(hooked[1]), (std::vector<std::string>{"union"}));
 }
 
+// Digest mode: one digest per recipient and period, whatever the number of rules, each listing
+// only that recipient's rules.
+TEST_F(AlertArticleTest, DigestIsOnePerRecipientAndPeriodAcrossRules) {
+  config_.alerts.mode = "digest";
+  config_.alerts.digest_interval = std::chrono::seconds(60);
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "arrests"}, kT0));
+  Put(PageMatching("http://127.0.0.1/b", {"union"}, kT0 + kSecond));
+  alert::PassStats pass = RunOnce(kT0 + 30 * kSecond);
+  EXPECT_EQ(pass.waiting, 4);
+  EXPECT_TRUE(Mails().empty());
+  pass = RunOnce(kT0 + 61 * kSecond);
+  EXPECT_EQ(pass.sent, 4);
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 2u) << "one digest for the analyst, one for the desk";
+  std::map<std::string, json> by_recipient;
+  for (const json& mail : mails) by_recipient[mail.at("rcpt_tos")[0]] = mail;
+  EXPECT_EQ(by_recipient[kAnalyst].at("subject"),
+            "[Kuzet] 3 new mentions: Rule zhanaozen, Rule strike, Rule union");
+  EXPECT_EQ(PlainText(by_recipient[kAnalyst]).find("arrests"), std::string::npos);
+  EXPECT_EQ(by_recipient[kDesk].at("subject"), "[Kuzet] 1 new mention: Rule arrests");
+  const std::vector<json> hooked = HookObjects();
+  ASSERT_EQ(hooked.size(), 1u);
+  EXPECT_EQ(hooked[0].at("alerts").size(), 4u);
+  RunOnce(kT0 + 200 * kSecond);
+  EXPECT_EQ(Mails().size(), 2u) << "nothing left to send";
+}
+
 // The outbox as the store has it, except that recording an outcome fails once: what the worker
 // sees when the process dies right after a send (the pass ends, nothing after it is written).
 class CrashOnceOutbox : public alert::AlertOutbox {
