@@ -1,4 +1,5 @@
-// Alert: one new mention of a rule, as a monitor is told about it (issue #8).
+// Alert: one new mention of a rule, as a monitor is told about it (issue #8); Article: the
+// mentions of one page, told as one message (issue #18).
 //
 // An Alert is built from a stored mention and handed to a delivery channel (SMTP, command hook,
 // webhook). Every field is plain data; text fields hold UTF-8 that came from crawled pages and
@@ -28,6 +29,15 @@ struct Alert {
   std::string story_url;                // optional: a page grouping other sites carrying the story
   std::vector<std::string> other_urls;  // optional: the same text at other URLs
   std::string web_url;                  // optional: this mention on the local Kuzet web page
+};
+
+// One article and every rule it matched, delivered as one message (issue #18): the alerts of one
+// document's mentions, one per rule, lowest mention id first. They share the article's fields
+// (url, title, site, lang, found_at, story and other URLs: the first alert's are shown); each
+// brings its rule, its snippet and its web_url. The first alert's id names the message, so an
+// article of one rule is exactly the one-alert message (same Message-ID, same JSON).
+struct Article {
+  std::vector<Alert> alerts;  // never empty when delivered
 };
 
 // Several alerts delivered as one message (mode = digest). `id` is chosen by the caller (e.g. the

@@ -30,6 +30,19 @@ std::string Rfc3339(int64_t unix_us) {
   return std::string(buf, n) + frac;
 }
 
+// What one rule brings to an article: the rule, its snippet, its mention and its web page link.
+json RuleObject(const Alert& a) {
+  return json{
+      {"rule_id", base::ToValidUtf8(a.rule_id)},
+      {"rule_description", base::ToValidUtf8(a.rule_description)},
+      {"snippet", base::ToValidUtf8(a.snippet)},
+      {"snippet_mark_begin", a.snippet_mark_begin},
+      {"snippet_mark_end", a.snippet_mark_end},
+      {"id", base::ToValidUtf8(a.id)},
+      {"web_url", base::ToValidUtf8(a.web_url)},
+  };
+}
+
 json ToObject(const Alert& a) {
   json urls = json::array();
   for (const std::string& u : a.other_urls) urls.push_back(base::ToValidUtf8(u));
@@ -51,12 +64,22 @@ json ToObject(const Alert& a) {
       {"story_url", base::ToValidUtf8(a.story_url)},
       {"other_urls", std::move(urls)},
       {"web_url", base::ToValidUtf8(a.web_url)},
+      {"rules", json::array({RuleObject(a)})},
   };
 }
 
 }  // namespace
 
 std::string AlertToJson(const Alert& alert) { return ToObject(alert).dump() + "\n"; }
+
+std::string ArticleToJson(const Article& article) {
+  if (article.alerts.empty()) return json::object().dump() + "\n";
+  json object = ToObject(article.alerts.front());
+  json rules = json::array();
+  for (const Alert& a : article.alerts) rules.push_back(RuleObject(a));
+  object["rules"] = std::move(rules);
+  return object.dump() + "\n";
+}
 
 std::string DigestToJson(const Digest& digest) {
   json alerts = json::array();

@@ -15,6 +15,12 @@ namespace kuzet::alert {
 // trailing newline so line-oriented scripts can read it.
 std::string AlertToJson(const Alert& alert);
 
+// An article with every rule it matched (issue #18): the first alert's object (AlertToJson, so
+// the top-level rule_id, snippet and id are the first rule's) whose "rules" array lists each
+// alert's {rule_id, rule_description, snippet, snippet_mark_begin, snippet_mark_end, id,
+// web_url}. AlertToJson(a) is ArticleToJson of the article {a}: "rules" then has one member.
+std::string ArticleToJson(const Article& article);
+
 // {"schema": "kuzet.digest.v1", "id": ..., "alerts": [<AlertToJson objects>]} plus newline.
 std::string DigestToJson(const Digest& digest);
 

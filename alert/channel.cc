@@ -33,8 +33,8 @@ class EmailChannel final : public AlertChannel {
       : mail_(std::move(mail)), sender_(std::move(smtp)), name_("email " + sender_.server()) {}
   const std::string& name() const override { return name_; }
   std::string_view key() const override { return "email"; }
-  Status Deliver(const Alert& alert) const override {
-    Result<std::string> message = BuildMessage(alert, mail_);
+  Status DeliverArticle(const Article& article) const override {
+    Result<std::string> message = BuildArticleMessage(article, mail_);
     return message.ok() ? sender_.Send(message.value(), mail_.to) : message.status();
   }
   Status DeliverDigest(const Digest& digest) const override {
@@ -56,7 +56,9 @@ class CommandChannel final : public AlertChannel {
         hook_(std::move(argv), timeout, std::move(hidden_env)) {}
   const std::string& name() const override { return name_; }
   std::string_view key() const override { return "hook"; }
-  Status Deliver(const Alert& alert) const override { return hook_.Send(AlertToJson(alert)); }
+  Status DeliverArticle(const Article& article) const override {
+    return hook_.Send(ArticleToJson(article));
+  }
   Status DeliverDigest(const Digest& digest) const override {
     return hook_.Send(DigestToJson(digest));
   }
@@ -75,8 +77,9 @@ class WebhookChannel final : public AlertChannel {
   const std::string& name() const override { return name_; }
   std::string_view key() const override { return "webhook"; }
   // The idempotency key follows the Message-ID (mime.h): kuzet.{id} or kuzet.digest.{id}.
-  Status Deliver(const Alert& alert) const override {
-    return sender_.Send(url_, AlertToJson(alert), "kuzet." + KeySafe(alert.id));
+  Status DeliverArticle(const Article& article) const override {
+    if (article.alerts.empty()) return Status::InvalidArgument("article has no alerts");
+    return sender_.Send(url_, ArticleToJson(article), "kuzet." + KeySafe(article.alerts[0].id));
   }
   Status DeliverDigest(const Digest& digest) const override {
     return sender_.Send(url_, DigestToJson(digest), "kuzet.digest." + KeySafe(digest.id));

@@ -26,8 +26,12 @@ class AlertChannel {
   // Stable across restarts and config edits (a new server or port is still the same channel), so
   // a channel that already accepted an alert is never sent it again.
   virtual std::string_view key() const = 0;
-  // Delivers one alert (e-mail: BuildMessage + SmtpSender; hook and webhook: AlertToJson).
-  virtual Status Deliver(const Alert& alert) const = 0;
+  // Delivers one article with every rule it matched as one message (e-mail:
+  // BuildArticleMessage + SmtpSender; hook and webhook: ArticleToJson). `article.alerts` is not
+  // empty.
+  virtual Status DeliverArticle(const Article& article) const = 0;
+  // An article of one rule.
+  Status Deliver(const Alert& alert) const { return DeliverArticle(Article{{alert}}); }
   // Delivers several alerts as one message (BuildDigestMessage / DigestToJson).
   virtual Status DeliverDigest(const Digest& digest) const = 0;
 };

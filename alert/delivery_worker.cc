@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -102,30 +103,28 @@ std::vector<ChannelState> DeliveryWorker::StatesFor(const DueAlert& due,
   return states;
 }
 
-Status DeliveryWorker::Record(uint64_t mention_id, const AlertChannel& channel, const Status& sent,
-                              int64_t now_us, ChannelState& state) {
+void DeliveryWorker::Apply(uint64_t mention_id, const AlertChannel& channel, const Status& sent,
+                           int64_t now_us, ChannelState& state) const {
   if (sent.ok()) {
     state.state = ChannelState::State::kSent;
     state.at_us = now_us;
-  } else {
-    state.attempts += 1;
-    state.last_error = ChannelError(channel, sent);
-    if (!IsRetryable(sent) ||
-        state.attempts >= static_cast<uint32_t>(std::max(options_.policy.max_attempts, 1))) {
-      state.state = ChannelState::State::kFailed;
-      state.at_us = now_us;
-      spdlog::error("alert {}: {} given up after {} attempt(s): {}", mention_id, state.channel,
-                    state.attempts, state.last_error);
-    } else {
-      auto delay = BackoffDelay(options_.policy, state.attempts);
-      state.at_us = now_us + delay.count();
-      spdlog::warn("alert {}: {} attempt {} failed, retrying in {} s: {}", mention_id,
-                   state.channel, state.attempts,
-                   std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
-                   state.last_error);
-    }
+    return;
   }
-  return outbox_.RecordChannel(mention_id, state);
+  state.attempts += 1;
+  state.last_error = ChannelError(channel, sent);
+  if (!IsRetryable(sent) ||
+      state.attempts >= static_cast<uint32_t>(std::max(options_.policy.max_attempts, 1))) {
+    state.state = ChannelState::State::kFailed;
+    state.at_us = now_us;
+    spdlog::error("alert {}: {} given up after {} attempt(s): {}", mention_id, state.channel,
+                  state.attempts, state.last_error);
+  } else {
+    auto delay = BackoffDelay(options_.policy, state.attempts);
+    state.at_us = now_us + delay.count();
+    spdlog::warn("alert {}: {} attempt {} failed, retrying in {} s: {}", mention_id, state.channel,
+                 state.attempts, std::chrono::duration_cast<std::chrono::seconds>(delay).count(),
+                 state.last_error);
+  }
 }
 
 Status DeliveryWorker::Settle(const DueAlert& due, const std::vector<ChannelState>& states,
@@ -158,69 +157,87 @@ Status DeliveryWorker::Settle(const DueAlert& due, const std::vector<ChannelStat
   return outbox_.MarkSent(due.mention_id, now_us);
 }
 
-Status DeliveryWorker::DeliverOne(const DueAlert& due, const OutboxAlert& item,
-                                  const RuleRoute& route, int64_t now_us, PassStats& stats) {
-  if (!rate_cap_.Allows(now_us)) {
-    ++stats.waiting;
-    return Status::Ok();
+// A batch of entries (one article's rules, or every waiting digest alert) over their channels:
+// each entry's route, channel keys and states, and the distinct channels of their routes in route
+// order. Rules share a channel when their routes hold the same channel object under the same key
+// (the config builds one e-mail channel per recipient list and one hook and webhook for all rules),
+// so each recipient gets one message for the batch, listing only the rules that route to it.
+struct DeliveryWorker::Fanout {
+  struct Target {
+    const AlertChannel* channel;
+    std::string key;
+  };
+  std::vector<const RuleRoute*> routes;
+  std::vector<std::vector<std::string>> keys;
+  std::vector<std::vector<ChannelState>> states;
+  std::vector<Target> targets;
+
+  // The entries `target` has not accepted yet and that are due on it, with their states there.
+  std::vector<std::pair<size_t, ChannelState*>> DueOn(const Target& target, int64_t now_us) {
+    std::vector<std::pair<size_t, ChannelState*>> members;
+    for (size_t i = 0; i < routes.size(); ++i) {
+      for (size_t c = 0; c < routes[i]->channels.size(); ++c) {
+        if (routes[i]->channels[c].get() != target.channel || keys[i][c] != target.key) continue;
+        if (IsDue(states[i][c], now_us)) members.emplace_back(i, &states[i][c]);
+        break;
+      }
+    }
+    return members;
   }
-  std::vector<ChannelState> states = StatesFor(due, route);
-  bool accepted = false;
-  for (size_t i = 0; i < states.size(); ++i) {
-    if (!IsDue(states[i], now_us)) continue;  // sent, given up, or backing off
-    Status sent = route.channels[i]->Deliver(item.alert);
-    accepted |= sent.ok();
-    if (Status s = Record(due.mention_id, *route.channels[i], sent, now_us, states[i]); !s.ok()) {
-      return s;
+};
+
+DeliveryWorker::Fanout DeliveryWorker::FanoutOf(const std::vector<DueAlert>& due,
+                                                const std::vector<OutboxAlert>& items) const {
+  Fanout fanout;
+  for (size_t i = 0; i < due.size(); ++i) {
+    fanout.routes.push_back(&RouteFor(items[i].alert.rule_id));
+    fanout.keys.push_back(ChannelKeys(*fanout.routes[i]));
+    fanout.states.push_back(StatesFor(due[i], *fanout.routes[i]));
+    for (size_t c = 0; c < fanout.routes[i]->channels.size(); ++c) {
+      Fanout::Target target{fanout.routes[i]->channels[c].get(), fanout.keys[i][c]};
+      if (std::none_of(fanout.targets.begin(), fanout.targets.end(), [&](const auto& t) {
+            return t.channel == target.channel && t.key == target.key;
+          })) {
+        fanout.targets.push_back(std::move(target));
+      }
     }
   }
-  if (accepted) {
-    rate_cap_.Record(now_us);
-    ++stats.messages;
-    spdlog::info("alert {} ({}) delivered", due.mention_id, item.alert.rule_id);
-  }
-  return Settle(due, states, now_us, stats);
+  return fanout;
 }
 
-Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
-                                     const std::vector<OutboxAlert>& items, const RuleRoute& route,
-                                     int64_t now_us, PassStats& stats) {
-  int64_t oldest = now_us;
-  for (const OutboxAlert& item : items) oldest = std::min(oldest, item.alert.found_at_us);
-  if (!DigestIsDue(oldest, route.digest_interval, now_us) || !rate_cap_.Allows(now_us)) {
+Status DeliveryWorker::RecordSend(const std::vector<DueAlert>& due,
+                                  const std::vector<std::pair<size_t, ChannelState*>>& members,
+                                  const AlertChannel& channel, const Status& sent, int64_t now_us) {
+  std::vector<ChannelRecord> records;
+  for (const auto& [i, state] : members) {
+    Apply(due[i].mention_id, channel, sent, now_us, *state);
+    records.push_back(ChannelRecord{due[i].mention_id, *state});
+  }
+  return outbox_.RecordChannels(records);
+}
+
+Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
+                                      const std::vector<OutboxAlert>& items, int64_t now_us,
+                                      PassStats& stats) {
+  if (!rate_cap_.Allows(now_us)) {
     stats.waiting += static_cast<int>(due.size());
     return Status::Ok();
   }
-  std::vector<std::vector<ChannelState>> states;
-  for (const DueAlert& d : due) states.push_back(StatesFor(d, route));
+  Fanout fanout = FanoutOf(due, items);
   bool accepted = false;
-  // Each channel gets the alerts it has not accepted yet, so after a partial failure the
-  // channel that failed gets the same digest again and the others nothing.
-  for (size_t c = 0; c < route.channels.size(); ++c) {
-    std::vector<size_t> members;
-    std::vector<const OutboxAlert*> member_items;
-    for (size_t i = 0; i < due.size(); ++i) {
-      if (IsDue(states[i][c], now_us)) {
-        members.push_back(i);
-        member_items.push_back(&items[i]);
-      }
-    }
-    if (members.empty()) continue;
-    // The lowest mention id names the digest, so a resend after a crash keeps its Message-ID.
-    uint64_t first_id = due[members.front()].mention_id;
-    for (size_t i : members) first_id = std::min(first_id, due[i].mention_id);
-    Digest digest;
-    digest.id = rule_id + "." + std::to_string(first_id);
-    digest.alerts = GroupedByStory(member_items);
-    Status sent = route.channels[c]->DeliverDigest(digest);
+  for (const Fanout::Target& target : fanout.targets) {
+    const auto members = fanout.DueOn(target, now_us);
+    if (members.empty()) continue;  // sent, given up, or backing off
+    Article article;
+    for (const auto& [i, state] : members) article.alerts.push_back(items[i].alert);
+    Status sent = target.channel->DeliverArticle(article);
+    if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
     if (sent.ok()) {
       accepted = true;
-      spdlog::info("digest {} with {} alert(s) delivered by {}", digest.id, members.size(),
-                   route.channels[c]->name());
-    }
-    for (size_t i : members) {
-      Status s = Record(due[i].mention_id, *route.channels[c], sent, now_us, states[i][c]);
-      if (!s.ok()) return s;
+      std::string rules;
+      for (const Alert& a : article.alerts) rules += (rules.empty() ? "" : ",") + a.rule_id;
+      spdlog::info("alert {} ({}) delivered by {}", article.alerts.front().id, rules,
+                   target.channel->name());
     }
   }
   if (accepted) {
@@ -228,20 +245,98 @@ Status DeliveryWorker::DeliverDigest(const std::string& rule_id, const std::vect
     ++stats.messages;
   }
   for (size_t i = 0; i < due.size(); ++i) {
-    if (Status s = Settle(due[i], states[i], now_us, stats); !s.ok()) return s;
+    if (Status s = Settle(due[i], fanout.states[i], now_us, stats); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+Status DeliveryWorker::DeliverDigest(const std::vector<DueAlert>& due,
+                                     const std::vector<OutboxAlert>& items, int64_t now_us,
+                                     PassStats& stats) {
+  // One period for all digest rules: it ends when the oldest waiting alert has waited the
+  // interval (the shortest of their routes'; the config gives them one).
+  int64_t oldest = now_us;
+  std::chrono::seconds interval = std::chrono::seconds::max();
+  for (const OutboxAlert& item : items) {
+    oldest = std::min(oldest, item.alert.found_at_us);
+    interval = std::min(interval, RouteFor(item.alert.rule_id).digest_interval);
+  }
+  if (items.empty() || !DigestIsDue(oldest, interval, now_us) || !rate_cap_.Allows(now_us)) {
+    stats.waiting += static_cast<int>(due.size());
+    return Status::Ok();
+  }
+  Fanout fanout = FanoutOf(due, items);
+  bool accepted = false;
+  // Each channel gets the alerts it has not accepted yet, so after a partial failure the
+  // channel that failed gets the same digest again and the others nothing.
+  for (const Fanout::Target& target : fanout.targets) {
+    const auto members = fanout.DueOn(target, now_us);
+    if (members.empty()) continue;
+    std::vector<const OutboxAlert*> member_items;
+    std::set<std::string> rules;
+    // The lowest mention id names the digest, so a resend after a crash keeps its Message-ID;
+    // a digest of one rule is "{rule}.{id}" as it always was.
+    uint64_t first_id = due[members.front().first].mention_id;
+    for (const auto& [i, state] : members) {
+      member_items.push_back(&items[i]);
+      rules.insert(items[i].alert.rule_id);
+      first_id = std::min(first_id, due[i].mention_id);
+    }
+    Digest digest;
+    digest.id = (rules.size() == 1 ? *rules.begin() + "." : std::string("rules.")) +
+                std::to_string(first_id);
+    digest.alerts = GroupedByStory(member_items);
+    Status sent = target.channel->DeliverDigest(digest);
+    if (sent.ok()) {
+      accepted = true;
+      spdlog::info("digest {} with {} alert(s) delivered by {}", digest.id, members.size(),
+                   target.channel->name());
+    }
+    if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
+  }
+  if (accepted) {
+    rate_cap_.Record(now_us);
+    ++stats.messages;
+  }
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (Status s = Settle(due[i], fanout.states[i], now_us, stats); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<bool> DeliveryWorker::Quieted(const DueAlert& due, const OutboxAlert& item, int64_t now_us,
+                                     PassStats& stats) {
+  if (!options_.policy.quiet_repeats || item.story_id == 0) return false;
+  auto alerted = outbox_.StoryAlerted(item.alert.rule_id, item.story_id, due.mention_id);
+  if (!alerted.ok()) return alerted.status();
+  if (!*alerted) return false;
+  spdlog::info("alert {}: story {} already alerted for rule {}; no message", due.mention_id,
+               item.story_id, item.alert.rule_id);
+  ++stats.quieted;
+  if (Status s = outbox_.MarkSent(due.mention_id, now_us); !s.ok()) return s;
+  return true;
 }
 
 Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
   PassStats stats;
   auto due = outbox_.Due(now_us, options_.batch);
   if (!due.ok()) return due.status();
-  struct DigestBatch {
+  struct Batch {
     std::vector<DueAlert> due;
     std::vector<OutboxAlert> items;
   };
-  std::map<std::string, DigestBatch> digests;
+  Batch digest;  // every digest rule's alerts: one digest per recipient and period
+  // Immediate alerts by document, in due order; a mention of no known document goes alone.
+  std::vector<Batch> articles;
+  std::map<uint64_t, size_t> article_of_doc;
+  // A full read may have cut the last document's mentions in two: leave that document to the
+  // next pass (unless it is all there is), so its rules still go out in one message.
+  uint64_t cut_doc = 0;
+  if (due->size() >= options_.batch && due->size() > 1) {
+    auto last = outbox_.Load(due->back().mention_id);
+    if (!last.ok()) return last.status();
+    if (last->has_value()) cut_doc = (*last)->doc_id;
+  }
   for (const DueAlert& entry : *due) {
     {
       std::lock_guard lock(mutex_);
@@ -264,28 +359,53 @@ Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
       if (Status s = outbox_.MarkFailed(entry.mention_id, error); !s.ok()) return s;
       continue;
     }
-    if (options_.policy.quiet_repeats && item.story_id != 0) {
-      auto alerted = outbox_.StoryAlerted(item.alert.rule_id, item.story_id, entry.mention_id);
-      if (!alerted.ok()) return alerted.status();
-      if (*alerted) {
-        spdlog::info("alert {}: story {} already alerted for rule {}; no message", entry.mention_id,
-                     item.story_id, item.alert.rule_id);
-        ++stats.quieted;
-        if (Status s = outbox_.MarkSent(entry.mention_id, now_us); !s.ok()) return s;
-        continue;
-      }
-    }
     if (route.digest) {
-      DigestBatch& batch = digests[item.alert.rule_id];
-      batch.due.push_back(entry);
-      batch.items.push_back(item);
-      continue;
+      auto quieted = Quieted(entry, item, now_us, stats);
+      if (!quieted.ok()) return quieted.status();
+      if (*quieted) continue;
     }
-    if (Status s = DeliverOne(entry, item, route, now_us, stats); !s.ok()) return s;
+    Batch* batch = nullptr;
+    if (route.digest) {
+      batch = &digest;
+    } else if (item.doc_id == 0) {
+      batch = &articles.emplace_back();
+    } else {
+      auto [at, added] = article_of_doc.try_emplace(item.doc_id, articles.size());
+      batch = added ? &articles.emplace_back() : &articles[at->second];
+    }
+    batch->due.push_back(entry);
+    batch->items.push_back(item);
   }
-  for (const auto& [rule_id, batch] : digests) {
-    Status s = DeliverDigest(rule_id, batch.due, batch.items, RouteFor(rule_id), now_us, stats);
-    if (!s.ok()) return s;
+  if (cut_doc != 0 && article_of_doc.contains(cut_doc) && articles.size() > 1) {
+    // Erase only if it is the last group added and not the only one.
+    const size_t at = article_of_doc[cut_doc];
+    if (at + 1 == articles.size()) articles.pop_back();
+  }
+  for (Batch& article : articles) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stop_) return stats;
+    }
+    // Lowest mention id first: it names the message, the same after a crash.
+    std::vector<size_t> order(article.due.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return article.due[a].mention_id < article.due[b].mention_id;
+    });
+    // Quieted only now: an article sent earlier in this pass may carry the story already.
+    Batch sorted;
+    for (size_t i : order) {
+      auto quieted = Quieted(article.due[i], article.items[i], now_us, stats);
+      if (!quieted.ok()) return quieted.status();
+      if (*quieted) continue;
+      sorted.due.push_back(article.due[i]);
+      sorted.items.push_back(article.items[i]);
+    }
+    if (sorted.due.empty()) continue;
+    if (Status s = DeliverArticle(sorted.due, sorted.items, now_us, stats); !s.ok()) return s;
+  }
+  if (!digest.due.empty()) {
+    if (Status s = DeliverDigest(digest.due, digest.items, now_us, stats); !s.ok()) return s;
   }
   return stats;
 }

@@ -11,8 +11,12 @@
 // the only repeat possible is the one channel whose send a crash separated from its record, and
 // the resend carries the same Message-ID (<kuzet.{mention id}@domain>, mime.h) and JSON "id".
 //
-// Per rule: immediate (one message per mention) or digest (one message per rule listing every
-// waiting mention, sent once the oldest has waited the digest interval). An hourly cap (excess
+// Per rule: immediate or digest. Immediate alerts of one document (its mentions of several rules,
+// stored in one batch and so due together) go out as one article per channel (issue #18): each
+// channel gets one message listing the rules of that page whose route holds it, so a recipient
+// sees only the rules it subscribes to, once per article. Digest: one message per channel
+// (recipient) listing every waiting alert of the digest rules that route to it, sent once the
+// oldest has waited the digest interval. An hourly cap (excess
 // waits in the outbox, never dropped), quiet repeats (DeliveryPolicy::quiet_repeats), and retries
 // with exponential backoff; after max_attempts failures on a channel, or at once for a permanent
 // error (bad address, login denied: IsRetryable false), that channel is given up and logged, and
@@ -27,6 +31,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alert/alert.h"
@@ -55,10 +60,17 @@ struct DueAlert {
   std::vector<ChannelState> channels;
 };
 
-// A due entry's content: the alert to send and the story it belongs to.
+// A due entry's content: the alert to send, the page it was found on and the story it belongs to.
 struct OutboxAlert {
   Alert alert;            // alert.id is the mention id in decimal
+  uint64_t doc_id = 0;    // the mentions of one document go out as one article; 0: on its own
   uint64_t story_id = 0;  // 0: unknown (never quiet)
+};
+
+// One channel's outcome for one entry (AlertOutbox::RecordChannels).
+struct ChannelRecord {
+  uint64_t mention_id = 0;
+  ChannelState channel;
 };
 
 // The outbox as the worker needs it. The app adapts storage::Store (app/alert_outbox.h); every
@@ -75,6 +87,15 @@ class AlertOutbox {
                                     uint64_t except_mention_id) = 0;
   // One channel's outcome, recorded in the pending entry before the next send.
   virtual Status RecordChannel(uint64_t mention_id, const ChannelState& channel) = 0;
+  // The outcome of one send for every entry it carried (an article's rules, a digest's alerts).
+  // An outbox that can should write them at once, so a crash never leaves some of them recorded
+  // and the rest to be sent again in a smaller message; this default records them one by one.
+  virtual Status RecordChannels(const std::vector<ChannelRecord>& records) {
+    for (const ChannelRecord& r : records) {
+      if (Status s = RecordChannel(r.mention_id, r.channel); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
   // The alert leaves the outbox: every channel accepted it (or it was quieted).
   virtual Status MarkSent(uint64_t mention_id, int64_t sent_us) = 0;
   // Some channel is still pending: the entry is due again at next_due_us.
@@ -126,16 +147,27 @@ class DeliveryWorker {
   void Wake();  // thread-safe; e.g. after a crawl stored new mentions
 
  private:
-  Status DeliverOne(const DueAlert& due, const OutboxAlert& item, const RuleRoute& route,
-                    int64_t now_us, PassStats& stats);
-  Status DeliverDigest(const std::string& rule_id, const std::vector<DueAlert>& due,
-                       const std::vector<OutboxAlert>& items, const RuleRoute& route,
+  // One document's immediate alerts (of one or more rules), one message per channel.
+  Status DeliverArticle(const std::vector<DueAlert>& due, const std::vector<OutboxAlert>& items,
+                        int64_t now_us, PassStats& stats);
+  // Every waiting digest alert, one digest per channel once the period is over.
+  Status DeliverDigest(const std::vector<DueAlert>& due, const std::vector<OutboxAlert>& items,
                        int64_t now_us, PassStats& stats);
+  struct Fanout;
+  Fanout FanoutOf(const std::vector<DueAlert>& due, const std::vector<OutboxAlert>& items) const;
+  // Applies one send's outcome to each entry it carried and records them all in one write.
+  Status RecordSend(const std::vector<DueAlert>& due,
+                    const std::vector<std::pair<size_t, ChannelState*>>& members,
+                    const AlertChannel& channel, const Status& sent, int64_t now_us);
+  // With quiet_repeats, marks the entry sent without a message when its story was already alerted
+  // for its rule; true then.
+  Result<bool> Quieted(const DueAlert& due, const OutboxAlert& item, int64_t now_us,
+                       PassStats& stats);
   // The state of each route channel (route order) for an entry.
   std::vector<ChannelState> StatesFor(const DueAlert& due, const RuleRoute& route) const;
-  // Applies one send's outcome to a channel's state, logs it, and records it in the outbox.
-  Status Record(uint64_t mention_id, const AlertChannel& channel, const Status& sent,
-                int64_t now_us, ChannelState& state);
+  // Applies one send's outcome to a channel's state and logs it (the caller records it).
+  void Apply(uint64_t mention_id, const AlertChannel& channel, const Status& sent, int64_t now_us,
+             ChannelState& state) const;
   // After a pass over an entry's channels: sent, rescheduled or failed.
   Status Settle(const DueAlert& due, const std::vector<ChannelState>& states, int64_t now_us,
                 PassStats& stats);

@@ -167,6 +167,68 @@ std::string HtmlAlert(const Alert& a, bool with_rule) {
   return out;
 }
 
+// An article of several rules in the text/plain part: the article once, then each rule with its
+// own snippet and link to its mentions in Kuzet.
+std::string PlainArticle(const Article& article) {
+  const Alert& a = article.alerts.front();
+  std::string out = Title(a) + "\n";
+  std::string meta = HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars);
+  if (a.found_at_us > 0) meta += (meta.empty() ? "" : " \xC2\xB7 ") + ReadableTime(a.found_at_us);
+  if (!a.lang.empty()) meta += (meta.empty() ? "" : " \xC2\xB7 ") + HeaderSafeText(a.lang, 16);
+  if (!meta.empty()) out += meta + "\n";
+  out += "Rules matched: " + std::to_string(article.alerts.size()) + "\n\n";
+  for (const Alert& rule : article.alerts) {
+    out += "Rule: " + RuleName(rule) + "\n";
+    if (!SnippetRepeatsTitle(rule.snippet, rule.title)) {
+      const MarkedSnippet snippet = SplitSnippet(rule);
+      out += snippet.before + "**" + snippet.match + "**" + snippet.after + "\n";
+    }
+    if (!rule.web_url.empty()) out += "In Kuzet: " + SafeUrl(rule.web_url) + "\n";
+    out += "\n";
+  }
+  out += "Article: " + SafeUrl(a.url) + "\n";
+  if (!a.story_url.empty()) out += "Story: " + SafeUrl(a.story_url) + "\n";
+  if (!a.other_urls.empty()) {
+    out += "Also at:\n";
+    for (const std::string& u : a.other_urls) out += "  " + SafeUrl(u) + "\n";
+  }
+  return out;
+}
+
+// The same in the text/html part.
+std::string HtmlArticle(const Article& article) {
+  const Alert& a = article.alerts.front();
+  std::string meta = base::HtmlEscape(
+      HeaderSafeText(a.site_name.empty() ? a.site_id : a.site_name, kMaxSiteChars));
+  if (a.found_at_us > 0) meta += " &middot; " + ReadableTime(a.found_at_us);
+  if (!a.lang.empty()) meta += " &middot; " + base::HtmlEscape(HeaderSafeText(a.lang, 16));
+  std::string out = "<p style=\"color:#555;margin:0\">" + meta + "</p>\r\n";
+  out += "<h3 style=\"margin:4px 0\">" + Link(SafeUrl(a.url), Title(a)) + "</h3>\r\n";
+  for (const Alert& rule : article.alerts) {
+    out += "<p style=\"margin:8px 0 0 0\"><b>" + base::HtmlEscape(RuleName(rule)) + "</b>";
+    if (!rule.web_url.empty()) out += " &middot; " + Link(SafeUrl(rule.web_url), "Open in Kuzet");
+    out += "</p>\r\n";
+    if (!SnippetRepeatsTitle(rule.snippet, rule.title)) {
+      const MarkedSnippet snippet = SplitSnippet(rule);
+      out +=
+          "<blockquote style=\"margin:4px 0 8px 0;padding-left:8px;border-left:3px solid #ccc\">" +
+          base::HtmlEscape(snippet.before) + "<mark>" + base::HtmlEscape(snippet.match) +
+          "</mark>" + base::HtmlEscape(snippet.after) + "</blockquote>\r\n";
+    }
+  }
+  out += "<p>" + Link(SafeUrl(a.url), "Open the article");
+  if (!a.story_url.empty()) out += " &middot; " + Link(SafeUrl(a.story_url), "The story");
+  out += "</p>\r\n";
+  if (!a.other_urls.empty()) {
+    out += "<p>Also at:</p>\r\n<ul>\r\n";
+    for (const std::string& u : a.other_urls) {
+      out += "<li>" + Link(SafeUrl(u), SafeUrl(u)) + "</li>\r\n";
+    }
+    out += "</ul>\r\n";
+  }
+  return out;
+}
+
 std::string HtmlDocument(std::string_view title, std::string_view body) {
   return "<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<meta charset=\"utf-8\">\r\n<title>" +
          base::HtmlEscape(title) +
@@ -290,17 +352,40 @@ std::string MessageIdFor(std::string_view id, std::string_view from_address) {
 
 Result<std::string> BuildMessage(const Alert& alert, const MailSettings& settings,
                                  std::chrono::system_clock::time_point date) {
+  return BuildArticleMessage(Article{{alert}}, settings, date);
+}
+
+Result<std::string> BuildArticleMessage(const Article& article, const MailSettings& settings,
+                                        std::chrono::system_clock::time_point date) {
+  if (article.alerts.empty()) return Status::InvalidArgument("article has no alerts");
+  const Alert& alert = article.alerts.front();
   if (alert.id.empty() || alert.id.size() > kMaxIdBytes) {
     return Status::InvalidArgument("alert id must be 1 to 200 bytes");
   }
   if (Status s = CheckSettings(settings); !s.ok()) return s;
-  const std::string subject = settings.subject_prefix + " " + RuleName(alert) + ": " + Title(alert);
-  const std::string plain = PlainAlert(alert, /*with_rule=*/true);
-  const std::string html = HtmlDocument(subject, HtmlAlert(alert, /*with_rule=*/true));
-  return Assemble(
-      MessageIdFor(alert.id, settings.from), alert.id, subject,
-      UnstructuredField("X-Kuzet-Rule", alert.rule_id) + ListFields(alert.rule_id, settings), plain,
-      html, settings, date);
+  if (article.alerts.size() == 1) {
+    const std::string subject =
+        settings.subject_prefix + " " + RuleName(alert) + ": " + Title(alert);
+    const std::string plain = PlainAlert(alert, /*with_rule=*/true);
+    const std::string html = HtmlDocument(subject, HtmlAlert(alert, /*with_rule=*/true));
+    return Assemble(
+        MessageIdFor(alert.id, settings.from), alert.id, subject,
+        UnstructuredField("X-Kuzet-Rule", alert.rule_id) + ListFields(alert.rule_id, settings),
+        plain, html, settings, date);
+  }
+  std::string rule_names, rule_ids;
+  for (const Alert& a : article.alerts) {
+    rule_names += (rule_names.empty() ? "" : ", ") + RuleName(a);
+    rule_ids += (rule_ids.empty() ? "" : ", ") + a.rule_id;
+  }
+  const std::string subject = settings.subject_prefix + " " +
+                              HeaderSafeText(rule_names, 2 * kMaxRuleChars) + ": " + Title(alert);
+  // Several rules: the list is Kuzet's, not one rule's (as for a digest of several rules).
+  return Assemble(MessageIdFor(alert.id, settings.from), alert.id, subject,
+                  UnstructuredField("X-Kuzet-Rule", HeaderSafeText(rule_ids, 4 * kMaxRuleChars)) +
+                      ListFields("", settings),
+                  PlainArticle(article), HtmlDocument(subject, HtmlArticle(article)), settings,
+                  date);
 }
 
 Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings& settings,

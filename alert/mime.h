@@ -51,6 +51,15 @@ Result<std::string> BuildMessage(
     const Alert& alert, const MailSettings& settings,
     std::chrono::system_clock::time_point date = std::chrono::system_clock::now());
 
+// One article with every rule it matched (issue #18): an article of one rule is BuildMessage's
+// message; of several, the Subject is "{subject_prefix} {rule}, {rule}, ...: {title}", the body
+// shows the article once and then each rule with its own snippet, X-Kuzet-Rule lists the rule
+// ids, and List-Id is Kuzet's (as for a digest of several rules). The Message-ID is the first
+// alert's (the lowest mention id). InvalidArgument as for BuildMessage, or if there are no alerts.
+Result<std::string> BuildArticleMessage(
+    const Article& article, const MailSettings& settings,
+    std::chrono::system_clock::time_point date = std::chrono::system_clock::now());
+
 // Several alerts in one message, grouped by rule; Message-ID from digest.id with a "digest."
 // prefix (<kuzet.digest.{id}@{domain}>). InvalidArgument as above, or if there are no alerts.
 Result<std::string> BuildDigestMessage(

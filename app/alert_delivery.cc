@@ -11,10 +11,7 @@
 
 namespace kuzet::app {
 
-namespace {
-
-// The first sentence of the body (not the title) holding one of the mention's hits, whose offsets
-// are into MatchableText(title, text) (app/pipeline.h).
+// Hit offsets are into MatchableText(title, text) (app/pipeline.h).
 std::optional<alert::MarkedSentence> BodySentence(const storage::Mention& mention,
                                                   const storage::Document& document) {
   if (document.text.empty()) return std::nullopt;  // dropped by retention
@@ -29,8 +26,6 @@ std::optional<alert::MarkedSentence> BodySentence(const storage::Mention& mentio
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 alert::Alert AlertFromMention(const storage::Mention& mention, const config::Config& config,
                               const std::vector<std::string>& other_urls,
@@ -117,6 +112,20 @@ Status StoreAlertOutbox::RecordChannel(uint64_t mention_id, const alert::Channel
   return store_.outbox().RecordAlertChannel(mention_id, ToStore(channel));
 }
 
+// One write for all the entries one message carried (alert/delivery_worker.h).
+Status StoreAlertOutbox::RecordChannels(const std::vector<alert::ChannelRecord>& records) {
+  std::vector<std::pair<uint64_t, storage::ChannelDelivery>> stored;
+  for (const alert::ChannelRecord& r : records) {
+    if (metrics_ != nullptr) {
+      metrics_->CountAlertSend(r.channel.channel,
+                               r.channel.state == alert::ChannelState::State::kSent,
+                               r.channel.state == alert::ChannelState::State::kFailed);
+    }
+    stored.emplace_back(r.mention_id, ToStore(r.channel));
+  }
+  return store_.outbox().RecordAlertChannels(stored);
+}
+
 Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mention_id) {
   auto mention = store_.reader().GetMention(mention_id);
   if (!mention.ok()) return mention.status();
@@ -133,7 +142,7 @@ Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mentio
   return std::optional<alert::OutboxAlert>(
       alert::OutboxAlert{AlertFromMention(m, config_, other_urls,
                                           document->has_value() ? &document->value() : nullptr),
-                         story_id});
+                         m.doc_id, story_id});
 }
 
 Result<bool> StoreAlertOutbox::StoryAlerted(const std::string& rule_id, uint64_t story_id,

@@ -10,11 +10,17 @@
 
 #include "alert/alert.h"
 #include "alert/delivery_worker.h"
+#include "alert/title_snippet.h"
 #include "app/pipeline_metrics.h"
 #include "config/config.h"
 #include "storage/store.h"
 
 namespace kuzet::app {
+
+// The first sentence of `document`'s body (not its title) holding one of the mention's hits;
+// nullopt when none does or the text was dropped by retention.
+std::optional<alert::MarkedSentence> BodySentence(const storage::Mention& mention,
+                                                  const storage::Document& document);
 
 // The alert a monitor gets for a stored mention: texts from the mention, rule description and site
 // name from the config, other URLs of the same text from the document, and — when the config's
@@ -38,13 +44,14 @@ class StoreAlertOutbox : public alert::AlertOutbox {
   Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
                             uint64_t except_mention_id) override;
   Status RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) override;
+  Status RecordChannels(const std::vector<alert::ChannelRecord>& records) override;
   Status MarkSent(uint64_t mention_id, int64_t sent_us) override;
   Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override;
   Status MarkFailed(uint64_t mention_id, const std::string& error) override;
 
  private:
   storage::Store& store_;
-  const config::Config& config_;  // a copy owned by the caller for the worker's life
+  const config::Config& config_;    // a copy owned by the caller for the worker's life
   PipelineMetrics* const metrics_;  // may be null
 };
 

@@ -39,10 +39,13 @@ struct MentionsOptions {
   size_t limit = 100;
   std::string format = "table";  // table | json | csv | atom
   uint64_t story = 0;            // only this story's mentions (0: any)
-  bool only_new = false;         // --new: only mentions past the user's read cursor, which then
-  std::string user;              // advances; user "" means $USER, else "default"
-  uint64_t before = 0;           // only mentions listed after this mention id (the next page)
-  bool bom = true;               // csv: starts with a UTF-8 byte order mark (for Excel)
+  // One row per "article" (a document with all its rules), "rule" (per mention) or "story";
+  // "": article, but rule with --follow and --format atom (app/mention_groups.h).
+  std::string by;
+  bool only_new = false;  // --new: only mentions past the user's read cursor, which then
+  std::string user;       // advances; user "" means $USER, else "default"
+  uint64_t before = 0;    // only mentions listed after this mention id (the next page)
+  bool bom = true;        // csv: starts with a UTF-8 byte order mark (for Excel)
   // --follow (app/mention_stream.h): JSON Lines of the mentions stored past a cursor, until a
   // stop signal; from `after`, or the id in `cursor_file`, polling the store every `poll_seconds`.
   bool follow = false;

@@ -59,6 +59,11 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
       (name == "rule"   ? request.query.rule_id
        : name == "lang" ? request.query.lang
                         : request.query.site_id) = value;
+    } else if (name == "group") {
+      if (value != "rule" && value != "article" && value != "story") {
+        return ParamError{name, "group: expected rule, article or story"};
+      }
+      request.group = value;
     } else if (name == "limit") {
       size_t limit = 0;
       if (!ParseInt(value, &limit) || limit < 1 || limit > max_limit) {

@@ -25,6 +25,9 @@ struct MentionRequest {
   storage::MentionQuery query;     // query.limit is ignored: see limit
   std::optional<uint64_t> before;  // a mention id: only mentions after it in newest-first order
   size_t limit = 50;
+  // /api/mentions?group=: "rule" (the default: one entry per mention, the API's first shape),
+  // "article" or "story" (app/mention_groups.h; limit then counts groups).
+  std::string group = "rule";
 };
 
 // A 400: the message and the offending parameter.
@@ -35,7 +38,8 @@ struct ParamError {
 // Query parameters (name, value) in request order → a request. `allowed` names the parameters
 // accepted (others are errors, so a typo like `rules=` is not silently ignored); each at most once.
 // since/until as in `kuzet mentions` ("24h", "2026-11-01", "2026-11-01T08:30:00Z"); limit
-// 1..max_limit; before a mention id (the `next_before` of the previous page).
+// 1..max_limit; before a mention id (the `next_before` of the previous page); group rule, article
+// or story.
 std::variant<MentionRequest, ParamError> ParseMentionParams(
     const std::vector<std::pair<std::string, std::string>>& params,
     const std::vector<std::string>& allowed, int64_t now_us, size_t max_limit);

@@ -26,6 +26,7 @@
 #include "app/http_api.h"
 #include "app/http_deadlines.h"
 #include "app/mention_format.h"
+#include "app/mention_groups.h"
 #include "app/pipeline_metrics.h"
 #include "app/time_bound.h"
 #include "app/web_page.h"
@@ -316,14 +317,15 @@ class HttpServer::Impl {
   }
 
   Reply Mentions(const ParamList& params) {
-    auto parsed =
-        ParseMentionParams(params, {"since", "until", "rule", "lang", "site", "limit", "before"},
-                           base::NowMicros(), kMaxApiLimit);
+    auto parsed = ParseMentionParams(
+        params, {"since", "until", "rule", "lang", "site", "limit", "before", "group"},
+        base::NowMicros(), kMaxApiLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
       return ErrorReply(400, error->message, error->parameter);
     }
     MentionRequest& request = std::get<MentionRequest>(parsed);
     MaybeCatchUp();
+    if (request.group != "rule") return MentionGroups(params, request);
     auto page = QueryMentionPage(*reader, request);
     if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
       return ErrorReply(400, page.status().message(), "before");
@@ -336,18 +338,44 @@ class HttpServer::Impl {
     for (const storage::Mention& m : page->mentions) {
       mentions.push_back(MentionToApiJson(m, &*stories));
     }
-    nlohmann::json body = {{"mentions", mentions}, {"next", nullptr}, {"next_before", nullptr}};
-    if (page->next_before) {
-      std::string cursor = std::to_string(*page->next_before);
+    nlohmann::json body = {{"mentions", mentions}};
+    return JsonReply(200, WithNext(std::move(body), params, page->next_before));
+  }
+
+  // The page's body with "next" (this request with before=next_before) and "next_before".
+  static nlohmann::json WithNext(nlohmann::json body, const ParamList& params,
+                                 std::optional<uint64_t> next_before) {
+    body["next"] = nullptr;
+    body["next_before"] = nullptr;
+    if (next_before) {
       std::string next = "/api/mentions?";
       for (const auto& [name, value] : params) {
         if (name != "before") next += PercentEncode(name) + "=" + PercentEncode(value) + "&";
       }
-      next += "before=" + cursor;
+      next += "before=" + std::to_string(*next_before);
       body["next"] = next;
-      body["next_before"] = *page->next_before;
+      body["next_before"] = *next_before;
     }
-    return JsonReply(200, body);
+    return body;
+  }
+
+  // group=article|story (issue #18): {"articles"|"stories": [MentionGroupToJson], next, ...}.
+  Reply MentionGroups(const ParamList& params, const MentionRequest& request) {
+    const MentionGrouping grouping =
+        request.group == "story" ? MentionGrouping::kStory : MentionGrouping::kArticle;
+    auto page = QueryMentionGroups(*reader, request, grouping);
+    if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
+      return ErrorReply(400, page.status().message(), "before");
+    }
+    if (!page.ok()) return ErrorReply(500, page.status().message());
+    auto stories = LoadStoryPlaces(*reader, GroupHeads(page->groups));
+    if (!stories.ok()) return ErrorReply(500, stories.status().message());
+    nlohmann::json groups = nlohmann::json::array();
+    for (const MentionGroup& g : page->groups) {
+      groups.push_back(MentionGroupToJson(g, grouping, &*stories));
+    }
+    nlohmann::json body = {{grouping == MentionGrouping::kStory ? "stories" : "articles", groups}};
+    return JsonReply(200, WithNext(std::move(body), params, page->next_before));
   }
 
   // The feed token, given once as ?token= and equal to the configured one (in constant time).

@@ -89,6 +89,10 @@ int main(int argc, char** argv) {
   mentions_cmd->add_option("--format", mentions.format, "table, json, csv or atom")
       ->check(CLI::IsMember({"table", "json", "csv", "atom"}));
   mentions_cmd->add_option("--story", mentions.story, "Only this story's mentions");
+  mentions_cmd
+      ->add_option("--by", mentions.by,
+                   "One row per article (default), rule (per mention) or story")
+      ->check(CLI::IsMember({"article", "rule", "story"}));
   mentions_cmd->add_flag("--new", mentions.only_new,
                          "Only mentions new to --user (per filter), then mark them read");
   mentions_cmd->add_option("--user", mentions.user, "Whose read cursor --new uses ($USER)");

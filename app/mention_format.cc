@@ -164,6 +164,155 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
   return out;
 }
 
+namespace {
+
+// The snippet for a terminal with the matched bytes (widened to whole characters) between the
+// highlight marks; the text is made terminal-safe, the marks (ours) are not.
+std::string MarkedTerminalSnippet(const storage::Mention& m, const std::string& highlight_begin,
+                                  const std::string& highlight_end) {
+  const std::string& raw = m.snippet;
+  if (m.snippet_mark_begin >= m.snippet_mark_end || m.snippet_mark_end > raw.size()) {
+    return base::TerminalText(raw);
+  }
+  size_t begin = m.snippet_mark_begin, end = m.snippet_mark_end;
+  auto continuation = [&](size_t i) {
+    return i < raw.size() && (static_cast<unsigned char>(raw[i]) & 0xC0) == 0x80;
+  };
+  while (begin > 0 && continuation(begin)) --begin;
+  while (end < raw.size() && continuation(end)) ++end;
+  return base::TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
+         base::TerminalText(std::string_view(raw).substr(begin, end - begin)) + highlight_end +
+         base::TerminalText(std::string_view(raw).substr(end));
+}
+
+std::string JoinIds(const std::vector<uint64_t>& ids) {
+  std::string out;
+  for (uint64_t id : ids) out += (out.empty() ? "" : " ") + std::to_string(id);
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json MentionGroupToJson(const MentionGroup& group, MentionGrouping grouping,
+                                  const StoryPlacesById* stories) {
+  const storage::Mention& head = group.rules.front();
+  nlohmann::json rules = nlohmann::json::array();
+  for (const storage::Mention& m : group.rules) {
+    rules.push_back({{"rule", base::ToValidUtf8(m.rule_id)},
+                     {"snippet", base::ToValidUtf8(m.snippet)},
+                     {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
+                     {"mention_id", m.id}});
+  }
+  nlohmann::json j = {{"doc_id", head.doc_id},
+                      {"story", head.story_id},
+                      {"found_at", FormatTimestampUtc(head.found_at_us)},
+                      {"site", base::ToValidUtf8(head.site_id)},
+                      {"lang", base::ToValidUtf8(head.lang)},
+                      {"url", base::ToValidUtf8(head.url)},
+                      {"title", base::ToValidUtf8(head.title)},
+                      {"rules", std::move(rules)},
+                      {"mentions", group.mentions}};
+  if (grouping == MentionGrouping::kStory) j["doc_ids"] = group.doc_ids;
+  if (stories != nullptr) {
+    const AlsoAt also_at = AlsoAtOf(head, stories);
+    nlohmann::json also = nlohmann::json::array();
+    for (const OtherPlace& p : also_at.places) {
+      also.push_back({{"site", base::ToValidUtf8(p.site_id)}, {"url", base::ToValidUtf8(p.url)}});
+    }
+    j["also_at"] = std::move(also);
+    j["also_at_total"] = also_at.total;
+  }
+  return j;
+}
+
+std::string FormatMentionGroupTable(const std::vector<MentionGroup>& groups,
+                                    MentionGrouping grouping, const std::string& highlight_begin,
+                                    const std::string& highlight_end,
+                                    const StoryPlacesById* stories) {
+  std::ostringstream out;
+  for (const MentionGroup& group : groups) {
+    const storage::Mention& head = group.rules.front();
+    std::string rules;
+    for (const storage::Mention& m : group.rules) {
+      rules += (rules.empty() ? "" : " ") + base::TerminalText(m.rule_id);
+    }
+    out << FormatTimestampUtc(head.found_at_us) << "  " << base::TerminalText(head.site_id) << "  ["
+        << rules << "]  " << (head.lang.empty() ? "?" : base::TerminalText(head.lang)) << "  "
+        << base::TerminalText(head.title) << "\n";
+    if (grouping == MentionGrouping::kStory) {
+      out << "    story " << group.key << "  " << group.doc_ids.size()
+          << (group.doc_ids.size() == 1 ? " article" : " articles") << "  newest doc "
+          << head.doc_id << "  " << base::TerminalText(head.url) << "\n";
+    } else {
+      out << "    doc " << head.doc_id << "  " << base::TerminalText(head.url) << "\n";
+    }
+    for (const storage::Mention& m : group.rules) {
+      out << "    " << base::TerminalText(m.rule_id) << ": "
+          << MarkedTerminalSnippet(m, highlight_begin, highlight_end) << "\n";
+    }
+    const AlsoAt also = AlsoAtOf(head, stories);
+    if (!also.places.empty()) {
+      out << "    story " << head.story_id << ", also at:";
+      for (const OtherPlace& p : also.places) {
+        out << " " << (p.site_id.empty() ? "" : base::TerminalText(p.site_id) + " ")
+            << base::TerminalText(p.url);
+      }
+      if (also.total > also.places.size()) {
+        out << " and " << FormatCount(also.total - also.places.size())
+            << " more (kuzet stories --story " << head.story_id << ")";
+      }
+      out << "\n";
+    }
+    out << "\n";
+  }
+  const bool story = grouping == MentionGrouping::kStory;
+  out << groups.size()
+      << (story ? (groups.size() == 1 ? " story\n" : " stories\n")
+                : (groups.size() == 1 ? " article\n" : " articles\n"));
+  return out.str();
+}
+
+std::string FormatMentionGroupCsv(const std::vector<MentionGroup>& groups,
+                                  const StoryPlacesById* stories) {
+  std::string out =
+      "doc_id,found_at,site,rules,lang,url,title,snippets,mention_ids,story,doc_ids,also_at,"
+      "also_at_total\r\n";
+  for (const MentionGroup& group : groups) {
+    const storage::Mention& head = group.rules.front();
+    const AlsoAt also_at = AlsoAtOf(head, stories);
+    std::string also, rules, snippets;
+    std::vector<uint64_t> mention_ids;
+    for (const OtherPlace& p : also_at.places) {
+      if (!also.empty()) also.push_back(' ');
+      also += p.url;
+    }
+    for (const storage::Mention& m : group.rules) {
+      rules += (rules.empty() ? "" : " ") + m.rule_id;
+      snippets += (snippets.empty() ? "" : "\n") + m.rule_id + ": " + m.snippet;
+      mention_ids.push_back(m.id);
+    }
+    const std::string fields[] = {std::to_string(head.doc_id),
+                                  FormatTimestampUtc(head.found_at_us),
+                                  head.site_id,
+                                  rules,
+                                  head.lang,
+                                  head.url,
+                                  head.title,
+                                  snippets,
+                                  JoinIds(mention_ids),
+                                  std::to_string(head.story_id),
+                                  JoinIds(group.doc_ids),
+                                  also,
+                                  std::to_string(also_at.total)};
+    for (size_t i = 0; i < std::size(fields); ++i) {
+      if (i > 0) out.push_back(',');
+      out += base::CsvField(fields[i]);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
 std::string FormatMentionAtom(const std::vector<storage::Mention>& mentions,
                               const std::string& feed_id, const std::string& feed_title,
                               int64_t now_us, const StoryPlacesById* stories,

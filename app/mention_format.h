@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/mention_groups.h"
 #include "app/story_places.h"
 #include "storage/store.h"
 
@@ -42,6 +43,30 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
 // lang, url, title, snippet, story, also_at (URLs separated by spaces), also_at_total.
 std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
                              const StoryPlacesById* stories = nullptr);
+
+// Grouped listings (issue #18, app/mention_groups.h): one entry per article or story.
+//
+// JSON object: doc_id (the newest document's), story, found_at (the newest mention's), site, lang,
+// url, title, rules [{rule, snippet, snippet_mark [begin, end], mention_id}] (one per rule, its
+// newest mention, newest first), mentions (how many matched), and for a story doc_ids (its
+// documents with a match, newest first); with `stories`, also_at and also_at_total.
+nlohmann::json MentionGroupToJson(const MentionGroup& group, MentionGrouping grouping,
+                                  const StoryPlacesById* stories = nullptr);
+
+// The table: per group a line with time, site, the rules in brackets, language and title, then
+// "doc ID  URL" (a story: "story ID  N articles  URL"), then one line per rule with its snippet,
+// the match marked as in FormatMentionTable, and the "also at" line.
+std::string FormatMentionGroupTable(const std::vector<MentionGroup>& groups,
+                                    MentionGrouping grouping, const std::string& highlight_begin,
+                                    const std::string& highlight_end,
+                                    const StoryPlacesById* stories = nullptr);
+
+// RFC 4180 CSV as FormatMentionCsv, one record per group. Columns: doc_id, found_at, site, rules
+// (ids separated by spaces), lang, url, title, snippets ("rule: snippet" per rule, separated by
+// LF), mention_ids (separated by spaces), story, doc_ids (separated by spaces), also_at,
+// also_at_total.
+std::string FormatMentionGroupCsv(const std::vector<MentionGroup>& groups,
+                                  const StoryPlacesById* stories = nullptr);
 
 // An Atom 1.0 feed (RFC 4287) of the mentions: feed id `feed_id` (a tag: URI), title, updated =
 // the newest mention's found_at (now_us for an empty feed); one entry per mention with id

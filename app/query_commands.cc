@@ -10,6 +10,7 @@
 #include "app/commands.h"
 #include "app/http_api.h"
 #include "app/mention_format.h"
+#include "app/mention_groups.h"
 #include "app/mention_stream.h"
 #include "app/time_bound.h"
 #include "base/time.h"
@@ -194,6 +195,10 @@ Status CheckFollowOptions(const MentionsOptions& o) {
   if (o.format != "json") {
     return Status::InvalidArgument("--follow writes JSON Lines: give --format json");
   }
+  if (!o.by.empty() && o.by != "rule") {
+    return Status::InvalidArgument("--follow streams one mention per line: it takes no --by " +
+                                   o.by);
+  }
   if (o.only_new || o.before != 0 || !o.until.empty()) {
     return Status::InvalidArgument(
         "--follow streams from a cursor on: it does not go with --new, --before or --until");
@@ -233,6 +238,15 @@ int MentionsCommand(const MentionsOptions& options) {
     return UsageFail("--before pages through a listing; it does not go with --new");
   }
   if (Status s = CheckFollowOptions(options); !s.ok()) return UsageFail(s.message());
+  // Articles unless asked otherwise; a stream and a feed stay one entry per mention.
+  const MentionGrouping grouping =
+      ParseMentionGrouping(options.by.empty()
+                               ? (options.follow || options.format == "atom" ? "rule" : "article")
+                               : options.by)
+          .value_or(MentionGrouping::kArticle);
+  if (grouping != MentionGrouping::kRule && options.format == "atom") {
+    return UsageFail("--format atom lists one entry per mention: it takes no --by " + options.by);
+  }
   if (options.follow) PrepareStreamSignals();  // before RocksDB starts its threads
 
   auto store = OpenForQuery(options.data_dir, options.config_path);
@@ -253,6 +267,7 @@ int MentionsCommand(const MentionsOptions& options) {
   }
 
   std::vector<storage::Mention> mentions;
+  std::vector<MentionGroup> groups;     // grouping != kRule; `mentions` then holds their heads
   std::optional<uint64_t> next_before;  // set when older mentions than those listed match
   uint64_t advance_to = 0;
   std::optional<storage::ReadCursors> cursors;
@@ -274,16 +289,41 @@ int MentionsCommand(const MentionsOptions& options) {
     request.query = query;
     request.limit = options.limit;
     if (options.before != 0) request.before = options.before;
-    auto page =
-        QueryMentionPage((*store)->reader(), request);  // reads one more to know if more exist
-    if (!page.ok()) return Fail(page.status());
-    mentions = std::move(page->mentions);
-    next_before = page->next_before;
+    if (grouping != MentionGrouping::kRule) {
+      auto page = QueryMentionGroups((*store)->reader(), request, grouping);
+      if (!page.ok()) return Fail(page.status());
+      groups = std::move(page->groups);
+      next_before = page->next_before;
+    } else {
+      auto page =
+          QueryMentionPage((*store)->reader(), request);  // reads one more to know if more exist
+      if (!page.ok()) return Fail(page.status());
+      mentions = std::move(page->mentions);
+      next_before = page->next_before;
+    }
   }
+  if (grouping != MentionGrouping::kRule && options.only_new) {
+    groups = GroupMentions(mentions, grouping);
+  }
+  if (grouping != MentionGrouping::kRule) mentions = GroupHeads(groups);
   auto stories = LoadStoryPlaces((*store)->reader(), mentions);
   if (!stories.ok()) return Fail(stories.status());
 
-  if (options.format == "json") {
+  const bool tty = isatty(STDOUT_FILENO);
+  if (grouping != MentionGrouping::kRule) {
+    if (options.format == "json") {
+      nlohmann::json out = nlohmann::json::array();
+      for (const MentionGroup& g : groups)
+        out.push_back(MentionGroupToJson(g, grouping, &*stories));
+      std::cout << out.dump(2) << "\n";
+    } else if (options.format == "csv") {
+      if (options.bom) std::cout << "\xEF\xBB\xBF";
+      std::cout << FormatMentionGroupCsv(groups, &*stories);
+    } else {
+      std::cout << FormatMentionGroupTable(groups, grouping, tty ? "\033[1;31m" : "[",
+                                           tty ? "\033[0m" : "]", &*stories);
+    }
+  } else if (options.format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const storage::Mention& m : mentions) out.push_back(MentionToJson(m, &*stories));
     std::cout << out.dump(2) << "\n";
@@ -303,7 +343,6 @@ int MentionsCommand(const MentionsOptions& options) {
     if (options.story != 0) feed_id += ":story=" + std::to_string(options.story);
     std::cout << FormatMentionAtom(mentions, feed_id, FeedTitle(options), now, &*stories);
   } else {
-    bool tty = isatty(STDOUT_FILENO);
     std::cout << FormatMentionTable(mentions, tty ? "\033[1;31m" : "[", tty ? "\033[0m" : "]",
                                     &*stories);
   }
@@ -311,7 +350,10 @@ int MentionsCommand(const MentionsOptions& options) {
   if (!std::cout) return Fail(Status::IOError("cannot write the mentions to stdout"));
   // On stderr, so that JSON, CSV and Atom on stdout stay exactly the format.
   if (next_before) {
-    std::cerr << "more mentions match than --limit " << options.limit
+    const char* what = grouping == MentionGrouping::kRule    ? "mentions"
+                       : grouping == MentionGrouping::kStory ? "stories"
+                                                             : "articles";
+    std::cerr << "more " << what << " match than --limit " << options.limit
               << ": the next page is --before " << *next_before << "\n";
   }
   // Only once the listing is out does the cursor move: a failed run shows them again.

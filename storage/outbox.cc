@@ -3,6 +3,8 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include "storage/encoding.h"
 #include "storage/records.h"
@@ -39,7 +41,7 @@ class OutboxSteps {
   Result<PendingAlert> LoadPendingAlert(uint64_t mention_id, const std::string& what) const;
   Status RescheduleAlert(uint64_t mention_id, int64_t next_due_us, const std::string& error);
   Status MarkAlertFailed(uint64_t mention_id, const std::string& error);
-  Status RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel);
+  Status RecordAlertChannels(const std::vector<std::pair<uint64_t, ChannelDelivery>>& records);
   Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
   Result<int> RequeueFailedAlerts(int64_t now_us);
 
@@ -186,24 +188,36 @@ Status OutboxSteps::MarkAlertFailed(uint64_t mention_id, const std::string& erro
   return store_.WriteBatch(batch, what, true);
 }
 
-Status OutboxSteps::RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel) {
-  const std::string what = "cannot record the " + channel.channel + " delivery of mention " +
-                           std::to_string(mention_id) + "'s alert";
+Status OutboxSteps::RecordAlertChannels(
+    const std::vector<std::pair<uint64_t, ChannelDelivery>>& records) {
+  if (records.empty()) return Status::Ok();
+  std::string what = "cannot record the " + records.front().second.channel + " delivery of mention";
+  for (const auto& [mention_id, channel] : records) what += " " + std::to_string(mention_id);
+  what += records.size() == 1 ? "'s alert" : "'s alerts";
   if (Status s = store_.RequireWritable(what); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(store_.write_mutex());
-  auto pending = LoadPendingAlert(mention_id, what);
-  if (!pending.ok()) return pending.status();
-  std::vector<ChannelDelivery>& channels = pending->entry.channels;
-  auto same = std::find_if(channels.begin(), channels.end(),
-                           [&](const ChannelDelivery& c) { return c.channel == channel.channel; });
-  if (same != channels.end()) {
-    *same = channel;
-  } else {
-    channels.push_back(channel);
+  // Entries by key, so two records of one mention update the same entry.
+  std::map<std::string, OutboxEntry> updated;
+  for (const auto& [mention_id, channel] : records) {
+    auto pending = LoadPendingAlert(mention_id, what);
+    if (!pending.ok()) return pending.status();
+    auto [at, added] = updated.try_emplace(pending->key, std::move(pending->entry));
+    std::vector<ChannelDelivery>& channels = at->second.channels;
+    auto same = std::find_if(channels.begin(), channels.end(), [&](const ChannelDelivery& c) {
+      return c.channel == channel.channel;
+    });
+    if (same != channels.end()) {
+      *same = channel;
+    } else {
+      channels.push_back(channel);
+    }
   }
   rocksdb::WriteBatch batch;
-  batch.Put(store_.Family(kOutboxFamily), pending->key, EncodeOutboxValue(pending->entry));
-  // Synced: a "sent" lost in a power cut would send on that channel again.
+  for (const auto& [key, entry] : updated) {
+    batch.Put(store_.Family(kOutboxFamily), key, EncodeOutboxValue(entry));
+  }
+  // One synced batch: a "sent" lost in a power cut would send on that channel again, and a send
+  // recorded for some of its alerts only would send the rest again in a message of their own.
   return store_.WriteBatch(batch, what, true);
 }
 
@@ -280,7 +294,12 @@ Status Outbox::MarkAlertFailed(uint64_t mention_id, const std::string& error) {
 }
 
 Status Outbox::RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel) {
-  return Guard(db_.dir(), [&] { return OutboxSteps(db_).RecordAlertChannel(mention_id, channel); });
+  return RecordAlertChannels({{mention_id, channel}});
+}
+
+Status Outbox::RecordAlertChannels(
+    const std::vector<std::pair<uint64_t, ChannelDelivery>>& records) {
+  return Guard(db_.dir(), [&] { return OutboxSteps(db_).RecordAlertChannels(records); });
 }
 
 Result<std::vector<OutboxEntry>> Outbox::FailedAlerts(size_t limit) const {

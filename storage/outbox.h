@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -39,6 +40,10 @@ class Outbox {
   // synced, where it is: the worker calls it right after each send, so a crash afterwards repeats
   // no channel that was recorded sent. NotFound when the mention has no pending entry.
   Status RecordAlertChannel(uint64_t mention_id, const ChannelDelivery& channel);
+  // RecordAlertChannel for several entries in one synced batch: the outcome of one message that
+  // carried them all (an article's rules, a digest's alerts), so a crash records all or none.
+  // NotFound, with nothing written, when one of the mentions has no pending entry.
+  Status RecordAlertChannels(const std::vector<std::pair<uint64_t, ChannelDelivery>>& records);
   // Failed entries, lowest mention id first, at most `limit`.
   Result<std::vector<OutboxEntry>> FailedAlerts(size_t limit) const;
   // Every failed entry becomes pending, due at now_us, attempts 0, and so do its failed channels;

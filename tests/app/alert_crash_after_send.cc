@@ -34,8 +34,8 @@ class CrashAfterSend final : public alert::AlertChannel {
       : inner_(std::move(inner)), sends_(std::move(sends)), crash_at_(crash_at) {}
   const std::string& name() const override { return inner_->name(); }
   std::string_view key() const override { return inner_->key(); }
-  Status Deliver(const alert::Alert& alert) const override {
-    return CrashIfDue(inner_->Deliver(alert), "alert " + alert.id);
+  Status DeliverArticle(const alert::Article& article) const override {
+    return CrashIfDue(inner_->DeliverArticle(article), "alert " + article.alerts.front().id);
   }
   Status DeliverDigest(const alert::Digest& digest) const override {
     return CrashIfDue(inner_->DeliverDigest(digest), "digest " + digest.id);

@@ -183,7 +183,7 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
 
   // The stored mentions, by id.
   std::map<uint64_t, json> Mentions() {
-    auto [code, out] = Kuzet("mentions --format json --config " + config_);
+    auto [code, out] = Kuzet("mentions --by rule --format json --config " + config_);
     std::map<uint64_t, json> by_id;
     json list = json::parse(out, nullptr, false);
     if (list.is_array()) {

@@ -5,10 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -117,16 +119,19 @@ class AnalystCliTest : public ::testing::Test {
 };
 
 TEST_F(AnalystCliTest, NewListsWhatEachUserHasNotSeenPerFilterThenMarksItRead) {
-  EXPECT_EQ(Ids(Json("mentions --new --user alice")), (std::vector<uint64_t>{4, 3, 2, 1}));
-  EXPECT_TRUE(Json("mentions --new --user alice").empty()) << "all read";
-  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule strike")), std::vector<uint64_t>{2});
-  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule zh --limit 2")),
+  EXPECT_EQ(Ids(Json("mentions --by rule --new --user alice")),
+            (std::vector<uint64_t>{4, 3, 2, 1}));
+  EXPECT_TRUE(Json("mentions --by rule --new --user alice").empty()) << "all read";
+  EXPECT_EQ(Ids(Json("mentions --by rule --new --user bob --rule strike")),
+            std::vector<uint64_t>{2});
+  EXPECT_EQ(Ids(Json("mentions --by rule --new --user bob --rule zh --limit 2")),
             (std::vector<uint64_t>{3, 1}))
       << "the oldest new ones first; the rest next time";
-  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule zh")), std::vector<uint64_t>{4});
-  EXPECT_TRUE(Json("mentions --new --user bob --rule zh").empty());
-  EXPECT_TRUE(Json("mentions --new --user bob --rule strike").empty());
-  EXPECT_EQ(Ids(Json("mentions --new --user bob")).size(), 4u) << "every-rule cursor unread";
+  EXPECT_EQ(Ids(Json("mentions --by rule --new --user bob --rule zh")), std::vector<uint64_t>{4});
+  EXPECT_TRUE(Json("mentions --by rule --new --user bob --rule zh").empty());
+  EXPECT_TRUE(Json("mentions --by rule --new --user bob --rule strike").empty());
+  EXPECT_EQ(Ids(Json("mentions --by rule --new --user bob")).size(), 4u)
+      << "every-rule cursor unread";
 
   // A new mention is new to everyone, once.
   {
@@ -135,17 +140,18 @@ TEST_F(AnalystCliTest, NewListsWhatEachUserHasNotSeenPerFilterThenMarksItRead) {
     const std::string text = "Zhanaozen workers meet again, the union said on Friday.";
     Put(**store, "b", "https://b.kz/2", "Meeting", text, Now(), {Rule("zh", text, "Zhanaozen")});
   }
-  EXPECT_EQ(Ids(Json("mentions --new --user alice")), std::vector<uint64_t>{5});
-  EXPECT_EQ(Ids(Json("mentions --new --user bob --rule zh")), std::vector<uint64_t>{5});
+  EXPECT_EQ(Ids(Json("mentions --by rule --new --user alice")), std::vector<uint64_t>{5});
+  EXPECT_EQ(Ids(Json("mentions --by rule --new --user bob --rule zh")), std::vector<uint64_t>{5});
   EXPECT_TRUE(fs::exists(fs::path(data_) / "cursors" / "alice.cursors"));
 
-  CommandResult bad = RunKuzet("mentions --new --user ../x --data-dir " + data_ + " 2>&1");
+  CommandResult bad =
+      RunKuzet("mentions --by rule --new --user ../x --data-dir " + data_ + " 2>&1");
   EXPECT_EQ(bad.exit_code, 2);  // a usage error
   EXPECT_NE(bad.out.find("user name"), std::string::npos) << bad.out;
 }
 
 TEST_F(AnalystCliTest, MentionsShowTheirStoryAndWhereElseItAppeared) {
-  nlohmann::json all = Json("mentions");
+  nlohmann::json all = Json("mentions --by rule");
   ASSERT_EQ(all.size(), 4u);
   const nlohmann::json& reprint = all[1];  // mention 3, doc 2
   EXPECT_EQ(reprint["id"], 3);
@@ -160,13 +166,14 @@ TEST_F(AnalystCliTest, MentionsShowTheirStoryAndWhereElseItAppeared) {
   EXPECT_EQ(also_sites, (std::vector<std::string>{"c", "a"})) << "an exact reprint keeps its site";
   EXPECT_TRUE(all[0]["also_at"].empty()) << "the trial story is on one site only";
 
-  EXPECT_EQ(Ids(Json("mentions --story 1")), (std::vector<uint64_t>{3, 2, 1}));
-  EXPECT_EQ(Ids(Json("mentions --story 1 --rule zh --limit 1")), std::vector<uint64_t>{3});
-  EXPECT_EQ(Ids(Json("mentions --since 1h")), (std::vector<uint64_t>{4, 3}));
-  EXPECT_EQ(Ids(Json("mentions --until 1d")), (std::vector<uint64_t>{2, 1}));
-  EXPECT_EQ(Ids(Json("mentions --limit 1")), std::vector<uint64_t>{4});
+  EXPECT_EQ(Ids(Json("mentions --by rule --story 1")), (std::vector<uint64_t>{3, 2, 1}));
+  EXPECT_EQ(Ids(Json("mentions --by rule --story 1 --rule zh --limit 1")),
+            std::vector<uint64_t>{3});
+  EXPECT_EQ(Ids(Json("mentions --by rule --since 1h")), (std::vector<uint64_t>{4, 3}));
+  EXPECT_EQ(Ids(Json("mentions --by rule --until 1d")), (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(Ids(Json("mentions --by rule --limit 1")), std::vector<uint64_t>{4});
 
-  CommandResult table = RunKuzet("mentions --story 1 --data-dir " + data_);
+  CommandResult table = RunKuzet("mentions --by rule --story 1 --data-dir " + data_);
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("story 1, also at: c https://c.kz/copy a https://a.kz/strike\n"),
             std::string::npos)
@@ -174,7 +181,8 @@ TEST_F(AnalystCliTest, MentionsShowTheirStoryAndWhereElseItAppeared) {
 }
 
 TEST_F(AnalystCliTest, CsvFollowsRfc4180) {
-  CommandResult r = RunKuzet("mentions --format csv --no-bom --rule strike --data-dir " + data_);
+  CommandResult r =
+      RunKuzet("mentions --by rule --format csv --no-bom --rule strike --data-dir " + data_);
   ASSERT_EQ(r.exit_code, 0);
   const std::string header =
       "id,found_at,site,rule,lang,url,title,snippet,story,also_at,also_at_total\r\n";
@@ -193,38 +201,41 @@ TEST_F(AnalystCliTest, CsvFollowsRfc4180) {
 // garbled): on by default, --no-bom for programs.
 TEST_F(AnalystCliTest, CsvStartsWithAByteOrderMarkUnlessNoBom) {
   const std::string bom = "\xEF\xBB\xBF";
-  CommandResult r = RunKuzet("mentions --format csv --rule strike --data-dir " + data_);
+  CommandResult r = RunKuzet("mentions --by rule --format csv --rule strike --data-dir " + data_);
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out.substr(0, bom.size() + 3), bom + "id,");
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\xEF'), 1) << "one mark, at the start";
-  r = RunKuzet("mentions --format csv --no-bom --rule strike --data-dir " + data_);
+  r = RunKuzet("mentions --by rule --format csv --no-bom --rule strike --data-dir " + data_);
   EXPECT_EQ(r.out.substr(0, 3), "id,");
 }
 
 // The table names each mention's document id (what `kuzet doc` takes); a listing cut at --limit
 // says so on stderr with the next page's --before, never inside the JSON on stdout.
 TEST_F(AnalystCliTest, TableShowsDocIdsAndACutListingSaysHowToGoOn) {
-  CommandResult table = RunKuzet("mentions --rule zh --data-dir " + data_ + " 2>/dev/null");
+  CommandResult table =
+      RunKuzet("mentions --by rule --rule zh --data-dir " + data_ + " 2>/dev/null");
   ASSERT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("    doc 3  https://a.kz/trial\n"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("    doc 2  https://b.kz/1\n"), std::string::npos) << table.out;
 
-  CommandResult all = RunKuzet("mentions --rule zh --data-dir " + data_ + " 2>&1");
+  CommandResult all = RunKuzet("mentions --by rule --rule zh --data-dir " + data_ + " 2>&1");
   EXPECT_EQ(all.out.find("more mentions"), std::string::npos) << "all 3 fit: " << all.out;
-  CommandResult cut = RunKuzet("mentions --rule zh --limit 2 --data-dir " + data_ + " 2>&1");
+  CommandResult cut =
+      RunKuzet("mentions --by rule --rule zh --limit 2 --data-dir " + data_ + " 2>&1");
   EXPECT_EQ(cut.exit_code, 0);
   EXPECT_NE(cut.out.find("more mentions match than --limit 2: the next page is --before 3"),
             std::string::npos)
       << cut.out;
 
-  CommandResult json =
-      RunKuzet("mentions --rule zh --limit 2 --format json --data-dir " + data_ + " 2>/dev/null");
+  CommandResult json = RunKuzet("mentions --by rule --rule zh --limit 2 --format json --data-dir " +
+                                data_ + " 2>/dev/null");
   EXPECT_EQ(Ids(nlohmann::json::parse(json.out)), (std::vector<uint64_t>{4, 3}));
-  EXPECT_EQ(Ids(Json("mentions --rule zh --limit 2 --before 3")), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(Ids(Json("mentions --by rule --rule zh --limit 2 --before 3")),
+            (std::vector<uint64_t>{1}));
 }
 
 TEST_F(AnalystCliTest, AtomIsAWellFormedFeedWithAnEntryPerMention) {
-  CommandResult r = RunKuzet("mentions --format atom --rule zh --data-dir " + data_);
+  CommandResult r = RunKuzet("mentions --by rule --format atom --rule zh --data-dir " + data_);
   ASSERT_EQ(r.exit_code, 0);
   pugi::xml_document xml;
   ASSERT_TRUE(xml.load_string(r.out.c_str())) << r.out;
@@ -250,6 +261,133 @@ TEST_F(AnalystCliTest, AtomIsAWellFormedFeedWithAnEntryPerMention) {
     related += std::string(link.attribute("rel").value()) == "related";
   }
   EXPECT_EQ(related, 2) << "the reprint's story is also at a.kz and c.kz";
+}
+
+// Issue #18: one row per article by default, with every rule it matched and each rule's snippet.
+TEST_F(AnalystCliTest, MentionsAreGroupedByArticleWithEachRuleAndItsSnippet) {
+  nlohmann::json articles = Json("mentions");
+  ASSERT_EQ(articles.size(), 3u) << articles.dump(2);
+  std::vector<uint64_t> docs;
+  for (const auto& a : articles) docs.push_back(a["doc_id"]);
+  EXPECT_EQ(docs, (std::vector<uint64_t>{3, 2, 1}));
+  const nlohmann::json& strike = articles[2];
+  EXPECT_EQ(strike["url"], "https://a.kz/strike");
+  EXPECT_EQ(strike["title"], "Strike, \"again\"");
+  EXPECT_EQ(strike["mentions"], 2);
+  ASSERT_EQ(strike["rules"].size(), 2u);
+  std::map<std::string, uint64_t> mention_of;
+  for (const auto& r : strike["rules"]) {
+    mention_of[r["rule"]] = r["mention_id"];
+    const std::string snippet = r["snippet"];
+    const size_t b = r["snippet_mark"][0], e = r["snippet_mark"][1];
+    ASSERT_LE(e, snippet.size());
+    EXPECT_EQ(snippet.substr(b, e - b), r["rule"] == "zh" ? "Zhanaozen" : "strike");
+  }
+  EXPECT_EQ(mention_of, (std::map<std::string, uint64_t>{{"zh", 1}, {"strike", 2}}));
+  EXPECT_EQ(strike["also_at_total"], 2) << "the story's other places, as per mention";
+  EXPECT_EQ(articles[0]["rules"].size(), 1u);
+
+  // The same with a filter: the article keeps only the rule asked for.
+  nlohmann::json zh = Json("mentions --rule zh");
+  ASSERT_EQ(zh.size(), 3u);
+  ASSERT_EQ(zh[2]["rules"].size(), 1u);
+  EXPECT_EQ(zh[2]["rules"][0]["rule"], "zh");
+
+  CommandResult table = RunKuzet("mentions --data-dir " + data_);
+  ASSERT_EQ(table.exit_code, 0);
+  EXPECT_NE(
+      table.out.find("  a  [strike zh]  en  Strike, \"again\"\n    doc 1  https://a.kz/strike\n"
+                     "    strike: Oil workers in Zhanaozen went on [strike] in May 2011,"),
+      std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("\n    zh: Oil workers in [Zhanaozen] went on strike"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("\n3 articles\n"), std::string::npos) << table.out;
+
+  CommandResult csv = RunKuzet("mentions --format csv --no-bom --data-dir " + data_);
+  ASSERT_EQ(csv.exit_code, 0);
+  const std::string header =
+      "doc_id,found_at,site,rules,lang,url,title,snippets,mention_ids,story,doc_ids,also_at,"
+      "also_at_total\r\n";
+  ASSERT_EQ(csv.out.substr(0, header.size()), header);
+  EXPECT_NE(csv.out.find(",a,strike zh,en,https://a.kz/strike,\"Strike, \"\"again\"\"\","
+                         "\"strike: Oil workers"),
+            std::string::npos)
+      << csv.out;
+  EXPECT_NE(csv.out.find("\nzh: Oil workers in Zhanaozen"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find(",2 1,1,1,https://b.kz/1 https://c.kz/copy,2\r\n"), std::string::npos)
+      << csv.out;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\r'), 4) << "a header and 3 articles";
+
+  // --new groups the unread mentions the same way.
+  nlohmann::json fresh = Json("mentions --new --user carol");
+  ASSERT_EQ(fresh.size(), 3u);
+  EXPECT_EQ(fresh[2]["rules"].size(), 2u);
+}
+
+// --limit counts articles; a page never cuts an article, and the next page starts after it.
+TEST_F(AnalystCliTest, ArticlePagesAreExactAndNeverCutAnArticle) {
+  std::vector<uint64_t> listed;
+  std::vector<size_t> rules;
+  uint64_t before = 0;
+  for (int page = 0; page < 10; ++page) {
+    CommandResult r = RunKuzet("mentions --limit 1 --format json --data-dir " + data_ +
+                               (before ? " --before " + std::to_string(before) : "") + " 2>" +
+                               (dir_ / "err.txt").string());
+    ASSERT_EQ(r.exit_code, 0);
+    nlohmann::json articles = nlohmann::json::parse(r.out);
+    ASSERT_EQ(articles.size(), 1u) << "page " << page;
+    listed.push_back(articles[0]["doc_id"]);
+    rules.push_back(articles[0]["rules"].size());
+    const std::string err = testing::ReadFile((dir_ / "err.txt").string());
+    const std::string next = "more articles match than --limit 1: the next page is --before ";
+    const size_t at = err.find(next);
+    if (at == std::string::npos) break;
+    before = std::stoull(err.substr(at + next.size()));
+  }
+  EXPECT_EQ(listed, (std::vector<uint64_t>{3, 2, 1})) << "every article once";
+  EXPECT_EQ(rules, (std::vector<size_t>{1, 1, 2})) << "the last page holds both of doc 1's rules";
+
+  // Two to a page: the first page's cursor is its last article's newest mention.
+  CommandResult cut = RunKuzet("mentions --limit 2 --data-dir " + data_ + " 2>&1");
+  EXPECT_NE(cut.out.find("more articles match than --limit 2: the next page is --before 3"),
+            std::string::npos)
+      << cut.out;
+  nlohmann::json rest = Json("mentions --limit 2 --before 3");
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0]["doc_id"], 1);
+  EXPECT_EQ(rest[0]["rules"].size(), 2u);
+  // A cursor inside an article (mention 2 is doc 1's newest, mention 1 its older one): the
+  // article was listed on the page that ended at 2, so nothing of it comes again.
+  EXPECT_TRUE(Json("mentions --limit 2 --before 2").empty());
+}
+
+TEST_F(AnalystCliTest, ByStoryGroupsNearDuplicatesAndByRuleIsOneRowPerMention) {
+  nlohmann::json stories = Json("mentions --by story");
+  ASSERT_EQ(stories.size(), 2u) << stories.dump(2);
+  EXPECT_EQ(stories[0]["story"], 3);
+  EXPECT_EQ(stories[1]["story"], 1);
+  EXPECT_EQ(stories[1]["doc_ids"], nlohmann::json::array({2, 1}));
+  EXPECT_EQ(stories[1]["mentions"], 3);
+  std::vector<std::string> rules;
+  for (const auto& r : stories[1]["rules"]) rules.push_back(r["rule"]);
+  EXPECT_EQ(rules, (std::vector<std::string>{"zh", "strike"})) << "each rule's newest first";
+  EXPECT_EQ(stories[1]["rules"][0]["mention_id"], 3);
+  CommandResult table = RunKuzet("mentions --by story --data-dir " + data_);
+  EXPECT_NE(table.out.find("    story 1  2 articles  newest doc 2  https://b.kz/1\n"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("\n2 stories\n"), std::string::npos) << table.out;
+
+  EXPECT_EQ(Ids(Json("mentions --by rule")), (std::vector<uint64_t>{4, 3, 2, 1}));
+
+  for (const std::string args : {"mentions --by article --format atom", "mentions --by page",
+                                 "mentions --by story --follow --format json"}) {
+    CommandResult r = RunKuzet(args + " --data-dir " + data_ + " 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("--by"), std::string::npos) << args << "\n" << r.out;
+  }
 }
 
 TEST_F(AnalystCliTest, DocShowsTheArticleItsUrlsStoryAndMatches) {

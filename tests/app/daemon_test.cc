@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 size_t CountMentions(const std::string& config) {
-  std::string out = testing::RunKuzet("mentions --format json --config " + config).out;
+  std::string out = testing::RunKuzet("mentions --by rule --format json --config " + config).out;
   auto json = nlohmann::json::parse(out, nullptr, false);
   return json.is_array() ? json.size() : 0;
 }

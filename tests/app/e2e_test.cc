@@ -72,7 +72,7 @@ languages = ["ru"]
   void TearDown() override { fs::remove_all(dir_); }
 
   nlohmann::json Mentions(const std::string& filters = "") {
-    CommandResult r = RunKuzet("mentions --config " + config_ + " --format json " + filters);
+    CommandResult r = RunKuzet("mentions --by rule --config " + config_ + " --format json " + filters);
     EXPECT_EQ(r.exit_code, 0) << r.out;
     return nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   }

@@ -184,6 +184,39 @@ TEST_F(HttpServerTest, NextLinksWalkEveryMentionOnce) {
   EXPECT_EQ(pages, 2);
 }
 
+// group=article (issue #18): one entry per page with every rule it matched; next links page by
+// whole articles. Without group= the API keeps one entry per mention.
+TEST_F(HttpServerTest, GroupArticleListsEachPageOnceWithAllItsRules) {
+  StartServer();
+  json all = GetJson("/api/mentions?group=article");
+  ASSERT_EQ(all["articles"].size(), 4u) << all.dump(2);
+  EXPECT_FALSE(all.contains("mentions"));
+  const json& ru = all["articles"][2];
+  EXPECT_EQ(ru["title"], "Годовщина в Жанаозене");
+  std::set<std::string> rules;
+  for (const json& r : ru["rules"]) rules.insert(r["rule"].get<std::string>());
+  EXPECT_EQ(rules, (std::set<std::string>{"strike-ru", "zhanaozen"}));
+
+  std::vector<std::string> urls;
+  std::string path = "/api/mentions?group=article&limit=1";
+  int pages = 0;
+  while (!path.empty() && pages++ < 10) {
+    json page = GetJson(path);
+    ASSERT_EQ(page["articles"].size(), 1u) << path;
+    urls.push_back(page["articles"][0]["url"]);
+    path = page["next"].is_null() ? "" : page["next"].get<std::string>();
+  }
+  EXPECT_EQ(urls, (std::vector<std::string>{
+                      "http://ulys.test/en/output", "http://ulys.test/kk/ereuil",
+                      "http://steppe.test/ru/годовщина", "http://steppe.test/en/anniversary"}));
+
+  json stories = GetJson("/api/mentions?group=story");
+  EXPECT_TRUE(stories["stories"].is_array()) << stories.dump(2);
+  auto [status, body] = Get("/api/mentions?group=page");
+  EXPECT_EQ(status, 400);
+  EXPECT_NE(body.find("group"), std::string::npos) << body;
+}
+
 // A story reprinted on 15 sites: each mention in the API names the 10 newest other places and
 // how many there are, never the whole list (issue #17: a listing costs what it shows).
 TEST_F(HttpServerTest, MentionsNameTheTenNewestOtherPlacesOfTheirStoryAndTheTotal) {

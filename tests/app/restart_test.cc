@@ -105,7 +105,7 @@ class SlowNewsSite {
 
 // URL path of every stored mention.
 std::multiset<std::string> StoredPaths(const std::string& config) {
-  std::string out = testing::RunKuzet("mentions --limit 1000 --format json --config " + config).out;
+  std::string out = testing::RunKuzet("mentions --by rule --limit 1000 --format json --config " + config).out;
   auto json = nlohmann::json::parse(out, nullptr, false);
   std::multiset<std::string> paths;
   if (!json.is_array()) return paths;

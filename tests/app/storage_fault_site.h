@@ -74,7 +74,7 @@ class NewsSite {
 };
 
 inline std::set<std::string> StoredPaths(const std::string& config) {
-  std::string out = RunKuzet("mentions --limit 1000 --format json --config " + config).out;
+  std::string out = RunKuzet("mentions --by rule --limit 1000 --format json --config " + config).out;
   auto json = nlohmann::json::parse(out, nullptr, false);
   std::set<std::string> paths;
   if (!json.is_array()) return paths;

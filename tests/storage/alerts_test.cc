@@ -152,6 +152,26 @@ ChannelDelivery Channel(const std::string& key, ChannelDelivery::State state, ui
   return ChannelDelivery{key, state, attempts, error, at_us};
 }
 
+// One message carried several alerts (an article's rules, issue #18): its outcome is recorded in
+// every entry at once, or, when one of them has no pending entry, in none.
+TEST_F(AlertsTest, OneSendIsRecordedInAllItsEntriesOrInNone) {
+  using State = ChannelDelivery::State;
+  const ChannelDelivery email = Channel("email", State::kSent, 0, "", kT0);
+  EXPECT_EQ(store_->outbox().RecordAlertChannels({{1, email}, {99, email}}).code(),
+            Status::Code::kNotFound);
+  auto due = store_->outbox().DueAlerts(kT0 + 10 * kMinute, 10);
+  ASSERT_EQ(Ids(due), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_TRUE((*due)[0].channels.empty()) << "nothing written for mention 1 either";
+
+  ASSERT_TRUE(store_->outbox().RecordAlertChannels({{1, email}, {3, email}}).ok());
+  Reopen();
+  due = store_->outbox().DueAlerts(kT0 + 10 * kMinute, 10);
+  ASSERT_EQ(Ids(due), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ((*due)[0].channels, std::vector<ChannelDelivery>{email});
+  EXPECT_TRUE((*due)[1].channels.empty());
+  EXPECT_EQ((*due)[2].channels, std::vector<ChannelDelivery>{email});
+}
+
 TEST_F(AlertsTest, ChannelStatesAreRecordedInPlaceAndKeptThroughRescheduleFailureAndReopen) {
   using State = ChannelDelivery::State;
   const ChannelDelivery email = Channel("email", State::kSent, 0, "", kT0);

@@ -1,0 +1,356 @@
+// One alert per article (issue #18): a page matching several rules goes out as one message per
+// recipient listing every rule of that recipient, over a real store, the config's routes
+// (WorkerOptionsFromConfig), a real SMTP server (tests/alert/smtp_sink.py) and a real hook; each
+// mail is parsed by Python's email package as a mail client would.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "alert/delivery_worker.h"
+#include "app/alert_delivery.h"
+#include "config/config.h"
+#include "storage/store.h"
+#include "tests/alert/child_process.h"
+#include "tests/alert/mail_parser.h"
+#include "tests/app/alert_test_pages.h"
+
+namespace kuzet::app {
+namespace {
+
+using alert::testing::ChildProcess;
+using alert::testing::FindPython;
+using alert::testing::ParseMailFiles;
+using alert::testing::TempDir;
+using nlohmann::json;
+
+constexpr int64_t kSecond = 1000000;
+constexpr int64_t kT0 = int64_t{1764400000} * kSecond;
+
+constexpr char kAnalyst[] = "analyst@example.org";
+constexpr char kDesk[] = "desk@union.example.kz";
+
+// The rules of the test config and the word each matches in StrikeText. "arrests" goes to the
+// union desk only; the others to [alerts].to, the analyst.
+const std::vector<std::pair<std::string, std::string>> kRules = {
+    {"zhanaozen", "Zhanaozen"}, {"strike", "strike"}, {"union", "union"}, {"arrests", "arrests"}};
+
+const std::string& AiosmtpdPython() {
+  static const std::string python = FindPython("aiosmtpd");
+  return python;
+}
+
+// A page of site "steppe" with one mention per rule in `rules` (each at its word's first
+// occurrence), stored in one write as the crawler stores a page.
+storage::PageInput PageMatching(const std::string& url, const std::vector<std::string>& rules,
+                                int64_t at_us) {
+  const std::string text = testing::StrikeText(url);
+  storage::PageInput page = testing::Page(url, "Zhanaozen strike", text, at_us);
+  page.mentions.clear();
+  for (const std::string& rule : rules) {
+    std::string word;
+    for (const auto& [id, w] : kRules) {
+      if (id == rule) word = w;
+    }
+    const auto begin = static_cast<uint32_t>(text.find(word));
+    EXPECT_NE(text.find(word), std::string::npos) << word;
+    storage::MentionInput mention;
+    mention.rule_id = rule;
+    mention.hits.push_back({word, word, begin, begin + static_cast<uint32_t>(word.size())});
+    // The sentence around the match, as the extractor would cut it.
+    const size_t from =
+        text.rfind(". ", begin) == std::string::npos ? 0 : text.rfind(". ", begin) + 2;
+    const size_t to = std::min(text.find(". ", begin), text.size());
+    mention.snippet = text.substr(from, to - from);
+    mention.snippet_mark_begin = begin - static_cast<uint32_t>(from);
+    mention.snippet_mark_end = mention.snippet_mark_begin + static_cast<uint32_t>(word.size());
+    page.mentions.push_back(mention);
+  }
+  return page;
+}
+
+class AlertArticleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (AiosmtpdPython().empty()) {
+      GTEST_SKIP() << "python3 with aiosmtpd not found (Debian: apt-get install python3-aiosmtpd)";
+    }
+    std::filesystem::create_directories(mail_dir_);
+    sink_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+        AiosmtpdPython(), KUZET_SOURCE_DIR "/tests/alert/smtp_sink.py", mail_dir_});
+    const auto line = sink_->ReadLine(std::chrono::seconds(20));
+    ASSERT_TRUE(line && line->starts_with("PORT ")) << "smtp_sink.py did not start";
+    const int port = std::stoi(line->substr(5));
+
+    std::string toml = R"([[sites]]
+id = "steppe"
+name = "Steppe Labour News"
+start_urls = ["http://127.0.0.1/"]
+
+[alerts]
+smtp_url = "smtp://127.0.0.1:)" +
+                       std::to_string(port) +
+                       R"("
+starttls = "off"
+from = "kuzet@monitor.example.org"
+to = [")" + std::string(kAnalyst) +
+                       R"("]
+command = ["/bin/sh", "-c", "cat >> \"$0\"", ")" +
+                       hook_file_ + R"("]
+)";
+    for (const auto& [id, word] : kRules) {
+      toml += "\n[[rules]]\nid = \"" + id + "\"\ndescription = \"Rule " + id + "\"\nterms = [\"" +
+              word + "\"]\n";
+      if (id == "arrests") toml += "alert_to = [\"" + std::string(kDesk) + "\"]\n";
+    }
+    auto config = config::ParseConfig(toml, "t.toml");
+    ASSERT_TRUE(config.ok()) << config.status().message();
+    config_ = std::move(config).value();
+    auto store = storage::Store::Open(dir_.path() + "/data");
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(store).value();
+    outbox_ = std::make_unique<StoreAlertOutbox>(*store_, config_);
+  }
+
+  void Put(const storage::PageInput& page) {
+    auto put = store_->writer().PutPage(page);
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    ASSERT_EQ(put->new_mentions, static_cast<int>(page.mentions.size()));
+  }
+  alert::PassStats RunOnce(int64_t now_us) {
+    auto options = WorkerOptionsFromConfig(config_);
+    EXPECT_TRUE(options.ok()) << options.status().message();
+    options->policy.quiet_repeats = false;
+    alert::DeliveryWorker worker(*outbox_, std::move(options).value());
+    auto pass = worker.RunOnce(now_us);
+    EXPECT_TRUE(pass.ok()) << pass.status().message();
+    return pass.ok() ? *pass : alert::PassStats{};
+  }
+  // Every received mail as parse_mail.py sees it, with its envelope recipients.
+  std::vector<json> Mails() {
+    std::vector<std::string> paths;
+    for (int n = 1; std::filesystem::exists(mail_dir_ + "/" + std::to_string(n) + ".eml"); ++n) {
+      paths.push_back(mail_dir_ + "/" + std::to_string(n) + ".eml");
+    }
+    std::vector<json> mails;
+    if (paths.empty()) return mails;
+    auto parsed = ParseMailFiles(paths);
+    if (!parsed) return mails;
+    for (const std::string& path : paths) {
+      json mail = (*parsed)[path];
+      std::ifstream envelope(path.substr(0, path.size() - 4) + ".json");
+      mail["rcpt_tos"] = json::parse(envelope).at("rcpt_tos");
+      mails.push_back(std::move(mail));
+    }
+    return mails;
+  }
+  std::vector<json> HookObjects() {
+    std::ifstream in(hook_file_);
+    std::vector<json> out;
+    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+    return out;
+  }
+  static std::string PlainText(const json& mail) {
+    for (const json& part : mail.at("parts")) {
+      if (part.at("content_type") != "text/plain") continue;
+      std::string text = part.at("text"), lf;
+      for (char c : text) {  // the part's CRLF lines as LF
+        if (c != '\r') lf += c;
+      }
+      return lf;
+    }
+    return "";
+  }
+  static std::vector<std::string> RulesOf(const json& hook_object) {
+    std::vector<std::string> rules;
+    for (const json& r : hook_object.at("rules")) rules.push_back(r.at("rule_id"));
+    return rules;
+  }
+
+  TempDir dir_;
+  std::string mail_dir_ = dir_.path() + "/mail";
+  std::string hook_file_ = dir_.path() + "/hook.jsonl";
+  std::unique_ptr<ChildProcess> sink_;
+  config::Config config_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<StoreAlertOutbox> outbox_;
+};
+
+TEST_F(AlertArticleTest, OneMailPerArticlePerRecipientListingItsRules) {
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "union", "arrests"}, kT0));
+  const alert::PassStats pass = RunOnce(kT0 + kSecond);
+  EXPECT_EQ(pass.sent, 4) << "every mention's alert left the outbox";
+  EXPECT_EQ(pass.messages, 1) << "one article";
+
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 2u) << "one mail for the analyst, one for the desk";
+  std::map<std::string, json> by_recipient;
+  for (const json& mail : mails) {
+    ASSERT_EQ(mail.at("rcpt_tos").size(), 1u);
+    EXPECT_EQ(mail.at("defects"), json::array());
+    by_recipient[mail.at("rcpt_tos")[0]] = mail;
+  }
+  ASSERT_TRUE(by_recipient.contains(kAnalyst) && by_recipient.contains(kDesk));
+
+  // The analyst: the three rules it subscribes to, each with its own snippet; not "arrests".
+  const json& analyst = by_recipient[kAnalyst];
+  EXPECT_EQ(analyst.at("subject"),
+            "[Kuzet] Rule zhanaozen, Rule strike, Rule union: Zhanaozen strike");
+  const std::string text = PlainText(analyst);
+  EXPECT_NE(text.find("Rule: Rule zhanaozen\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Rule: Rule strike\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Rule: Rule union\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("arrests"), std::string::npos) << "the desk's rule is not the analyst's";
+  EXPECT_NE(text.find("**Zhanaozen**"), std::string::npos) << text;
+  EXPECT_NE(text.find("**union**"), std::string::npos) << text;
+  EXPECT_NE(text.find("**strike**"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Article: http://127.0.0.1/a"), text.rfind("Article: http://127.0.0.1/a"))
+      << "the article is named once";
+
+  // The desk: its one rule, as the one-rule alert of before.
+  const json& desk = by_recipient[kDesk];
+  EXPECT_EQ(desk.at("subject"), "[Kuzet] Rule arrests: Zhanaozen strike");
+  EXPECT_NE(PlainText(desk).find("**arrests**"), std::string::npos) << PlainText(desk);
+  EXPECT_EQ(PlainText(desk).find("Rule union"), std::string::npos);
+
+  // The hook, shared by every rule: one object for the article with all four rules.
+  const std::vector<json> hooked = HookObjects();
+  ASSERT_EQ(hooked.size(), 1u);
+  EXPECT_EQ(hooked[0].at("url"), "http://127.0.0.1/a");
+  EXPECT_EQ(RulesOf(hooked[0]),
+            (std::vector<std::string>{"zhanaozen", "strike", "union", "arrests"}));
+  for (const json& rule : hooked[0].at("rules")) {
+    const std::string snippet = rule.at("snippet");
+    const size_t b = rule.at("snippet_mark_begin"), e = rule.at("snippet_mark_end");
+    ASSERT_LE(b, e);
+    ASSERT_LE(e, snippet.size());
+    std::string marked = snippet.substr(b, e - b);
+    for (const auto& [id, word] : kRules) {
+      if (id == rule.at("rule_id")) {
+        EXPECT_EQ(marked, word);
+      }
+    }
+  }
+
+  // Nothing is due any more: a second pass sends nothing.
+  RunOnce(kT0 + 100 * kSecond);
+  EXPECT_EQ(Mails().size(), 2u);
+  EXPECT_EQ(HookObjects().size(), 1u);
+}
+
+TEST_F(AlertArticleTest, TwoArticlesAreTwoMessagesAndNamedByTheirLowestMention) {
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike"}, kT0));
+  Put(PageMatching("http://127.0.0.1/b", {"union"}, kT0));  // found in the same second
+  const alert::PassStats pass = RunOnce(kT0 + kSecond);
+  EXPECT_EQ(pass.sent, 3);
+  EXPECT_EQ(pass.messages, 2);
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 2u);
+  std::set<std::string> ids;
+  for (const json& mail : mails) ids.insert(mail.at("message_id"));
+  EXPECT_EQ(ids, (std::set<std::string>{"<kuzet.1@monitor.example.org>",
+                                        "<kuzet.3@monitor.example.org>"}));
+  const std::vector<json> hooked = HookObjects();
+  ASSERT_EQ(hooked.size(), 2u);
+  EXPECT_EQ(hooked[0].at("id"), "1");
+  EXPECT_EQ(RulesOf(hooked[0]), (std::vector<std::string>{"zhanaozen", "strike"}));
+  EXPECT_EQ(RulesOf(hooked[1]), (std::vector<std::string>{"union"}));
+}
+
+// Digest mode: one digest per recipient and period, whatever the number of rules, each listing
+// only that recipient's rules.
+TEST_F(AlertArticleTest, DigestIsOnePerRecipientAndPeriodAcrossRules) {
+  config_.alerts.mode = "digest";
+  config_.alerts.digest_interval = std::chrono::seconds(60);
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "arrests"}, kT0));
+  Put(PageMatching("http://127.0.0.1/b", {"union"}, kT0 + kSecond));
+  alert::PassStats pass = RunOnce(kT0 + 30 * kSecond);
+  EXPECT_EQ(pass.waiting, 4);
+  EXPECT_TRUE(Mails().empty());
+  pass = RunOnce(kT0 + 61 * kSecond);
+  EXPECT_EQ(pass.sent, 4);
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 2u) << "one digest for the analyst, one for the desk";
+  std::map<std::string, json> by_recipient;
+  for (const json& mail : mails) by_recipient[mail.at("rcpt_tos")[0]] = mail;
+  EXPECT_EQ(by_recipient[kAnalyst].at("subject"),
+            "[Kuzet] 3 new mentions: Rule zhanaozen, Rule strike, Rule union");
+  EXPECT_EQ(PlainText(by_recipient[kAnalyst]).find("arrests"), std::string::npos);
+  EXPECT_EQ(by_recipient[kDesk].at("subject"), "[Kuzet] 1 new mention: Rule arrests");
+  const std::vector<json> hooked = HookObjects();
+  ASSERT_EQ(hooked.size(), 1u);
+  EXPECT_EQ(hooked[0].at("alerts").size(), 4u);
+  RunOnce(kT0 + 200 * kSecond);
+  EXPECT_EQ(Mails().size(), 2u) << "nothing left to send";
+}
+
+// The outbox as the store has it, except that recording an outcome fails once: what the worker
+// sees when the process dies right after a send (the pass ends, nothing after it is written).
+class CrashOnceOutbox : public alert::AlertOutbox {
+ public:
+  explicit CrashOnceOutbox(alert::AlertOutbox& store) : store_(store) {}
+  Result<std::vector<alert::DueAlert>> Due(int64_t now_us, size_t limit) override {
+    return store_.Due(now_us, limit);
+  }
+  Result<std::optional<alert::OutboxAlert>> Load(uint64_t mention_id) override {
+    return store_.Load(mention_id);
+  }
+  Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
+                            uint64_t except_mention_id) override {
+    return store_.StoryAlerted(rule_id, story_id, except_mention_id);
+  }
+  Status RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) override {
+    return store_.RecordChannel(mention_id, channel);
+  }
+  Status RecordChannels(const std::vector<alert::ChannelRecord>& records) override {
+    if (!crashed_) {
+      crashed_ = true;
+      return Status::IOError("crashed before recording");
+    }
+    return store_.RecordChannels(records);
+  }
+  Status MarkSent(uint64_t mention_id, int64_t sent_us) override {
+    return store_.MarkSent(mention_id, sent_us);
+  }
+  Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override {
+    return store_.Reschedule(mention_id, next_due_us, error);
+  }
+  Status MarkFailed(uint64_t mention_id, const std::string& error) override {
+    return store_.MarkFailed(mention_id, error);
+  }
+
+ private:
+  alert::AlertOutbox& store_;
+  bool crashed_ = false;
+};
+
+TEST_F(AlertArticleTest, CrashAfterTheSendResendsTheWholeArticleWithTheSameMessageId) {
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "union"}, kT0));
+  {
+    auto options = WorkerOptionsFromConfig(config_);
+    ASSERT_TRUE(options.ok());
+    CrashOnceOutbox crashing(*outbox_);
+    alert::DeliveryWorker worker(crashing, std::move(options).value());
+    EXPECT_FALSE(worker.RunOnce(kT0 + kSecond).ok());
+  }
+  RunOnce(kT0 + 2 * kSecond);
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 2u) << "the mail whose record was lost, sent again";
+  EXPECT_EQ(mails[0].at("message_id"), "<kuzet.1@monitor.example.org>");
+  EXPECT_EQ(mails[1].at("message_id"), mails[0].at("message_id"));
+  EXPECT_EQ(mails[1].at("subject"), mails[0].at("subject")) << "with every rule again";
+  EXPECT_EQ(HookObjects().size(), 1u) << "the hook was never repeated";
+  auto due = store_->outbox().DueAlerts(kT0 + 100 * kSecond, 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
+}
+
+}  // namespace
+}  // namespace kuzet::app
