@@ -198,10 +198,12 @@ nlohmann::json MentionGroupToJson(const MentionGroup& group, MentionGrouping gro
   const storage::Mention& head = group.rules.front();
   nlohmann::json rules = nlohmann::json::array();
   for (const storage::Mention& m : group.rules) {
-    rules.push_back({{"rule", base::ToValidUtf8(m.rule_id)},
-                     {"snippet", base::ToValidUtf8(m.snippet)},
-                     {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
-                     {"mention_id", m.id}});
+    nlohmann::json rule = {{"rule", base::ToValidUtf8(m.rule_id)},
+                           {"snippet", base::ToValidUtf8(m.snippet)},
+                           {"snippet_mark", {m.snippet_mark_begin, m.snippet_mark_end}},
+                           {"mention_id", m.id}};
+    if (m.backfilled) rule["backfilled"] = true;  // found by a backfill, not by the crawl
+    rules.push_back(std::move(rule));
   }
   nlohmann::json j = {{"doc_id", head.doc_id},
                       {"story", head.story_id},

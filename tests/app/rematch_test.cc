@@ -232,12 +232,21 @@ TEST(RematchTest, FindsInTheStoredArticlesWhatMatchFindsInThem) {
 
   // Analysts see them flagged.
   auto listed = nlohmann::json::parse(testing::RunKuzet("mentions --config " + ws.config() +
-                                                        " --rule kz --format json --limit 1000")
+                                                        " --rule kz --by rule --format json --limit 1000")
                                           .out,
                                       nullptr, false);
   ASSERT_TRUE(listed.is_array());
   EXPECT_EQ(listed.size(), found.size());
   for (const auto& m : listed) EXPECT_EQ(m.value("backfilled", false), true) << m.dump();
+  auto articles = nlohmann::json::parse(
+      testing::RunKuzet("mentions --config " + ws.config() + " --rule kz --format json --limit 1000")
+          .out,
+      nullptr, false);
+  ASSERT_TRUE(articles.is_array());
+  EXPECT_EQ(articles.size(), found.size());  // one rule: one mention per article
+  for (const auto& a : articles) {
+    for (const auto& r : a["rules"]) EXPECT_EQ(r.value("backfilled", false), true) << a.dump();
+  }
 
   // While another process holds the data dir (as the daemon does), rematch says what to do.
   auto refused = testing::RunKuzet("rematch --config " + ws.config() + " --rule kz 2>&1");
