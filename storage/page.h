@@ -4,8 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "base/status.h"
+#include "storage/evidence.h"
 
 namespace kuzet::storage {
 
@@ -31,6 +35,11 @@ struct PageInput {
   int http_status = 0;
   std::string etag, last_modified;
   std::vector<MentionInput> mentions;
+  // The evidence archive (evidence.h), for a page with mentions: called by PutPage(s) once the
+  // document and mention ids are known and before the batch is written, it archives the page
+  // durably and returns the capture, which goes into the same batch. An error fails the write
+  // of the page (and of its group). Unset: nothing is archived.
+  std::function<Result<EvidenceCapture>(const EvidenceContext&)> archive;
 };
 
 struct PutPageResult {
