@@ -77,6 +77,18 @@ struct StoriesOptions {
 };
 int StoriesCommand(const StoriesOptions& options);
 
+// evidence DOC (issue #20): the WARC records archived for a document, byte for byte as stored
+// (each file's warcinfo, then every capture's request, response or revisit, and metadata), as a
+// .warc.gz stream to `out` or stdout; `verify` re-checks every block and payload digest first and
+// fails naming the file and offset of a damaged record (the records then go nowhere).
+struct EvidenceOptions {
+  std::string config_path, data_dir;
+  uint64_t id = 0;
+  std::string out;  // "": stdout (unless verify)
+  bool verify = false;
+};
+int EvidenceCommand(const EvidenceOptions& options);
+
 // compact: retention and space reclaiming; needs the write lock (the daemon must be stopped).
 struct CompactOptions {
   std::string config_path, data_dir;

@@ -179,6 +179,7 @@ Status WriterSteps::AddEvidence(GroupWrite& group, const PageInput& page, uint64
     return Status::FromCode(capture.status().code(), "cannot archive the evidence of " + page.url +
                                                          ": " + capture.status().message());
   }
+  capture->url = page.url;  // the URL the capture is looked up by (LatestCapture)
   group.batch.Put(store_.Family(kEvidenceFamily),
                   EvidenceKey(doc_id, capture->fetched_at_us, page.url),
                   EncodeEvidenceCapture(*capture));

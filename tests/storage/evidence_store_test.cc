@@ -32,7 +32,6 @@ struct FakeArchive {
                                                      : std::nullopt);
       if (!fail.ok()) return fail;
       EvidenceCapture capture;
-      capture.url = url;
       capture.fetched_at_us = at;
       capture.revisit = context.previous != nullptr;
       capture.payload_record_id = "<urn:uuid:" + std::to_string(calls.size()) + ">";
