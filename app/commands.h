@@ -93,6 +93,9 @@ int EvidenceCommand(const EvidenceOptions& options);
 struct CompactOptions {
   std::string config_path, data_dir;
   std::string drop_text_older_than;  // a duration ("90d"); "": keep every text
+  // Also apply [evidence] retention (needs the config): drop older captures and delete the WARC
+  // files nothing kept points at. Without it compact never touches evidence.
+  bool evidence = false;
 };
 int CompactCommand(const CompactOptions& options);
 

@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
   AddDataDirOptions(*compact_cmd, compact.config_path, compact.data_dir);
   compact_cmd->add_option("--drop-text-older-than", compact.drop_text_older_than,
                           "Blank article texts last fetched longer ago than this (90d)");
+  compact_cmd->add_flag("--evidence", compact.evidence,
+                        "Also delete evidence older than [evidence] retention (needs --config)");
 
   RepairOptions repair;
   auto* repair_cmd =

@@ -176,5 +176,45 @@ TEST_F(EvidenceCliTest, DocumentWithoutMentionsHasNoEvidence) {
   EXPECT_NE(r.out.find("has no evidence"), std::string::npos) << r.out;
 }
 
+size_t WarcFiles(const fs::path& dir) {
+  size_t n = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    n += entry.path().filename().string().ends_with(".warc.gz");
+  }
+  return n;
+}
+
+TEST_F(EvidenceCliTest, CompactDeletesEvidenceOnlyWhenToldAndPastRetention) {
+  const uint64_t doc = MatchedDoc();
+  ASSERT_NE(doc, 0u);
+  const fs::path evidence = dir_ / "data" / "evidence";
+  const size_t files = WarcFiles(evidence);
+  ASSERT_GE(files, 1u);
+
+  CommandResult plain = RunKuzet("compact --config " + config_ + " 2>&1");
+  ASSERT_EQ(plain.exit_code, 0) << plain.out;
+  EXPECT_EQ(WarcFiles(evidence), files);
+  EXPECT_EQ(Captures(doc).size(), 1u);
+  CommandResult forever = RunKuzet("compact --evidence --config " + config_ + " 2>&1");
+  ASSERT_EQ(forever.exit_code, 0) << forever.out;
+  EXPECT_NE(forever.out.find("evidence: kept"), std::string::npos) << forever.out;
+  EXPECT_EQ(WarcFiles(evidence), files);
+  EXPECT_EQ(Captures(doc).size(), 1u);
+
+  std::ofstream(config_, std::ios::app) << "\n[evidence]\nretention = \"1s\"\n";
+  sleep(2);  // every capture is now older than the retention
+  CommandResult retained = RunKuzet("compact --evidence --config " + config_ + " 2>&1");
+  ASSERT_EQ(retained.exit_code, 0) << retained.out;
+  EXPECT_NE(retained.out.find("deleted " + std::to_string(files) + " WARC files"),
+            std::string::npos)
+      << retained.out;
+  EXPECT_EQ(WarcFiles(evidence), 0u);
+  EXPECT_TRUE(Captures(doc).empty());
+  CommandResult gone =
+      RunKuzet("evidence " + std::to_string(doc) + " --config " + config_ + " 2>&1");
+  EXPECT_EQ(gone.exit_code, 1) << gone.out;
+  EXPECT_NE(gone.out.find("has no evidence"), std::string::npos) << gone.out;
+}
+
 }  // namespace
 }  // namespace kuzet

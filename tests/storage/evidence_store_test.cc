@@ -3,6 +3,7 @@
 // previous capture of its URL, and stores the capture in the page's own batch.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,10 @@ struct FakeArchive {
       EvidenceCapture capture;
       capture.fetched_at_us = at;
       capture.revisit = context.previous != nullptr;
-      capture.payload_record_id = "<urn:uuid:" + std::to_string(calls.size()) + ">";
+      // A revisit's payload is the earlier capture's, as EvidenceArchive records it.
+      capture.payload_record_id = context.previous != nullptr
+                                      ? context.previous->payload_record_id
+                                      : "<urn:uuid:" + std::to_string(calls.size()) + ">";
       capture.payload_uri = url;
       capture.payload_micros = at;
       capture.payload_digest = "sha1:AAAA";
@@ -84,6 +88,36 @@ TEST(EvidenceStoreTest, PageWithMentionsIsArchivedWithItsDocumentAndMentions) {
   ASSERT_EQ(captures->size(), 2u);
   EXPECT_EQ((*captures)[1].fetched_at_us, 2000);
   EXPECT_TRUE((*captures)[1].revisit);
+}
+
+TEST(EvidenceStoreTest, RetentionKeepsThePayloadAKeptRevisitRefersTo) {
+  TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok());
+  FakeArchive archive;
+  PageInput page = Page("https://a.kz/5", testing::kStrikeArticle, 1000,
+                        {Rule("strike", testing::kStrikeArticle, "strike")});
+  page.archive = archive.For(page);
+  auto put = (*store)->writer().PutPage(page);
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  PageInput again = page;
+  again.fetched_at_us = 2000;
+  again.archive = archive.For(again);
+  ASSERT_TRUE((*store)->writer().PutPage(again).ok());
+
+  // The response (1000) is older than the cutoff, but the revisit (2000) needs its payload.
+  auto kept = (*store)->maintenance().DropEvidenceOlderThan(1500);
+  ASSERT_TRUE(kept.ok()) << kept.status().message();
+  EXPECT_EQ(kept->captures_examined, 2u);
+  EXPECT_EQ(kept->captures_dropped, 0u);
+  EXPECT_EQ(kept->files_in_use, (std::set<std::string>{"kuzet-1.warc.gz"}));
+  auto dropped = (*store)->maintenance().DropEvidenceOlderThan(3000);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->captures_dropped, 2u);
+  EXPECT_TRUE(dropped->files_in_use.empty());
+  auto captures = (*store)->reader().Evidence(put->doc_id);
+  ASSERT_TRUE(captures.ok());
+  EXPECT_TRUE(captures->empty());
 }
 
 TEST(EvidenceStoreTest, PageWithoutMentionsIsNotArchived) {
