@@ -28,7 +28,7 @@ namespace {
 constexpr std::array<std::string_view, 6> kTopLevelKeys = {"settings", "sites",  "rules",
                                                            "server",   "alerts", "evidence"};
 constexpr std::array<std::string_view, 5> kEvidenceKeys = {"enabled", "dir", "max_file_size",
-                                                            "retention", "max_disk"};
+                                                           "retention", "max_disk"};
 constexpr std::array<std::string_view, 13> kSettingsKeys = {
     "data_dir",       "user_agent",          "concurrency",     "per_host_connections",
     "per_host_delay", "fetch_timeout",       "max_body_bytes",  "max_redirects",
