@@ -80,10 +80,25 @@ struct StoriesOptions {
 };
 int StoriesCommand(const StoriesOptions& options);
 
+// evidence DOC (issue #20): the WARC records archived for a document, byte for byte as stored
+// (each file's warcinfo, then every capture's request, response or revisit, and metadata), as a
+// .warc.gz stream to `out` or stdout; `verify` re-checks every block and payload digest first and
+// fails naming the file and offset of a damaged record (the records then go nowhere).
+struct EvidenceOptions {
+  std::string config_path, data_dir;
+  uint64_t id = 0;
+  std::string out;  // "": stdout (unless verify)
+  bool verify = false;
+};
+int EvidenceCommand(const EvidenceOptions& options);
+
 // compact: retention and space reclaiming; needs the write lock (the daemon must be stopped).
 struct CompactOptions {
   std::string config_path, data_dir;
   std::string drop_text_older_than;  // a duration ("90d"); "": keep every text
+  // Also apply [evidence] retention (needs the config): drop older captures and delete the WARC
+  // files nothing kept points at. Without it compact never touches evidence.
+  bool evidence = false;
 };
 int CompactCommand(const CompactOptions& options);
 

@@ -100,7 +100,13 @@ int CrawlOnceCommand(const CrawlOptions& options) {
     std::cerr << state.status().message() << "\n";
     return 1;
   }
+  auto evidence = OpenEvidenceArchive(setup->config);
+  if (!evidence.ok()) {
+    std::cerr << evidence.status().message() << "\n";
+    return 1;
+  }
   PagePipeline pipeline(setup->matcher, **store, LimitsOf(setup->config.settings));
+  pipeline.ArchiveEvidence(evidence->get());
   crawler::Crawler crawler(setup->config.settings, state->get());
   auto started = std::chrono::steady_clock::now();
   crawler::CrawlStats stats = crawler.CrawlOnce(*sites, pipeline);

@@ -93,6 +93,9 @@ class Daemon::Impl {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<crawler::CrawlState> state_;
   std::unique_ptr<crawler::Crawler> crawler_;
+  // The evidence archive, opened by the first crawl round ([evidence] as at that time).
+  std::unique_ptr<storage::warc::EvidenceArchive> evidence_;
+  bool evidence_opened_ = false;
   PipelineMetrics metrics_;         // the crawl's counters for the process life (/metrics)
   std::unique_ptr<Health> health_;  // /healthz; the loop beats it (Wait)
   std::unique_ptr<HttpServer> http_;
@@ -252,7 +255,17 @@ int Daemon::Impl::Loop() {
 }
 
 void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due) {
+  if (!evidence_opened_) {
+    auto evidence = OpenEvidenceArchive(setup_->config);
+    if (!evidence.ok()) {  // no page with mentions may be stored without its evidence
+      spdlog::error("evidence archive: {}; crawl round skipped", evidence.status().message());
+      return;
+    }
+    evidence_ = std::move(*evidence);
+    evidence_opened_ = true;
+  }
   PagePipeline pipeline(setup_->matcher, *store_, LimitsOf(setup_->config.settings), &metrics_);
+  pipeline.ArchiveEvidence(evidence_.get());
   auto crawl =
       std::async(std::launch::async, [&]() { return crawler_->CrawlOnce(due, pipeline, true); });
   bool storage_stop = false;

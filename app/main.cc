@@ -121,6 +121,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   doc_cmd->add_option("--before", doc.before, "Story documents older than this doc id (paging)");
 
+  EvidenceOptions evidence;
+  auto* evidence_cmd = cli.add_subcommand(
+      "evidence", "Write a document's archived WARC records (.warc.gz), or --verify them");
+  evidence_cmd->add_option("id", evidence.id, "Document id")->required();
+  AddDataDirOptions(*evidence_cmd, evidence.config_path, evidence.data_dir);
+  evidence_cmd->add_option("-o,--out", evidence.out, "Write the records to this file (not stdout)");
+  evidence_cmd->add_flag("--verify", evidence.verify,
+                         "Re-check every block and payload digest; fail naming file and offset");
+
   StoriesOptions stories;
   auto* stories_cmd = cli.add_subcommand("stories", "List stories (near-duplicates), newest first");
   AddDataDirOptions(*stories_cmd, stories.config_path, stories.data_dir);
@@ -143,6 +152,8 @@ int main(int argc, char** argv) {
   AddDataDirOptions(*compact_cmd, compact.config_path, compact.data_dir);
   compact_cmd->add_option("--drop-text-older-than", compact.drop_text_older_than,
                           "Blank article texts last fetched longer ago than this (90d)");
+  compact_cmd->add_flag("--evidence", compact.evidence,
+                        "Also delete evidence older than [evidence] retention (needs --config)");
 
   RepairOptions repair;
   auto* repair_cmd =
@@ -228,6 +239,7 @@ int main(int argc, char** argv) {
   }
   for (auto [path, data_dir] : {std::pair{&mentions.config_path, &mentions.data_dir},
                                 {&doc.config_path, &doc.data_dir},
+                                {&evidence.config_path, &evidence.data_dir},
                                 {&stories.config_path, &stories.data_dir},
                                 {&compact.config_path, &compact.data_dir},
                                 {&alerts.config_path, &alerts.data_dir},
@@ -248,6 +260,7 @@ int main(int argc, char** argv) {
   if (status_cmd->parsed()) return StatusCommand(status);
   if (mentions_cmd->parsed()) return MentionsCommand(mentions);
   if (doc_cmd->parsed()) return DocCommand(doc);
+  if (evidence_cmd->parsed()) return EvidenceCommand(evidence);
   if (stories_cmd->parsed()) return StoriesCommand(stories);
   if (compact_cmd->parsed()) return CompactCommand(compact);
   if (repair_cmd->parsed()) return RepairCommand(repair);

@@ -64,7 +64,9 @@ PagePipeline::PagePipeline(const keywords::Matcher& matcher, storage::Store& sto
                            PageLimits limits, PipelineMetrics* metrics)
     : matcher_(matcher), store_(store), limits_(limits), metrics_(metrics) {}
 
-bool PagePipeline::CanStore() const { return store_.Fault().ok(); }
+bool PagePipeline::CanStore() const {
+  return store_.Fault().ok() && (evidence_ == nullptr || evidence_->Health().ok());
+}
 
 bool PagePipeline::ShouldFetch(const config::Site& site, const std::string& canonical_url) {
   if (!store_.Fault().ok()) return true;  // a failing store: the crawl is being stopped
@@ -233,6 +235,17 @@ bool PagePipeline::Prepare(crawler::PageCommit& commit) {
     return false;
   }
   analyzed->input.fetched_at_us = base::NowMicros();
+  if (evidence_ != nullptr) {
+    // Called by PutPage(s), on this thread, while `page` is alive (storage/evidence.h).
+    analyzed->input.archive =
+        [this, &page, at = analyzed->input.fetched_at_us](const storage::EvidenceContext& context) {
+          const crawler::FetchResponse& response = page.response;
+          storage::warc::FetchedExchange exchange{
+              response.final_url,    response.remote_ip,     at,
+              response.request_head, response.response_head, response.TransferredBody()};
+          return evidence_->Archive(exchange, context);
+        };
+  }
   return true;
 }
 
@@ -323,7 +336,7 @@ void PagePipeline::CommitGroup(std::vector<crawler::PageCommit>& group) {
   for (size_t i = 0; i < puts.size(); ++i) Finish(*to_store[i], puts[i]);
   // A page is recorded when its write succeeded, or when it needed none (or failed for a reason
   // of its own) while the store is sound; a failing store keeps the rest queued for a later crawl.
-  const bool store_sound = store_.Fault().ok();
+  const bool store_sound = CanStore();
   for (crawler::PageCommit& commit : group) commit.recorded = store_sound;
   for (size_t i = 0; i < puts.size(); ++i) {
     if (puts[i].ok()) to_store[i]->recorded = true;

@@ -26,6 +26,7 @@
 #include "crawler/crawler.h"
 #include "extractor/keywords/matcher.h"
 #include "storage/store.h"
+#include "storage/warc/evidence_archive.h"
 
 namespace kuzet::app {
 
@@ -52,6 +53,12 @@ class PagePipeline : public crawler::CrawlHandler {
   // outlive the pipeline.
   PagePipeline(const keywords::Matcher& matcher, storage::Store& store, PageLimits limits = {},
                PipelineMetrics* metrics = nullptr);
+
+  // Keeps every stored page that produced mentions, as fetched, in `archive` (issue #20): its
+  // WARC records are written before the page's store batch, which records where they are. A
+  // page the archive refuses (max_disk, a write error) is not stored, and CanStore() is false
+  // while the archive stays refused. `archive` must outlive the pipeline; nullptr: none.
+  void ArchiveEvidence(storage::warc::EvidenceArchive* archive) { evidence_ = archive; }
 
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
   // Thread-safe: reads only the matcher (whose FindAll is const and thread-safe) and the limits.
@@ -90,6 +97,7 @@ class PagePipeline : public crawler::CrawlHandler {
   const PageLimits limits_;
   PipelineMetrics* const metrics_;                // may be null
   std::map<std::string, SiteCounters> counters_;  // by site id
+  storage::warc::EvidenceArchive* evidence_ = nullptr;
 };
 
 // The text that keyword rules run on and that is stored: the title as the first paragraph (unless

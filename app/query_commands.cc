@@ -412,9 +412,59 @@ int StoriesCommand(const StoriesOptions& options) {
   return 0;
 }
 
+// compact --evidence: [evidence] retention over the store's captures, then the WARC files that no
+// kept capture points at and that were last written before the cutoff.
+int CompactEvidence(storage::Store& store, const config::Config& config) {
+  const std::string dir = config::EvidenceDir(config.settings, config.evidence);
+  if (config.evidence.retention.count() == 0) {
+    std::cout << "evidence: kept (retention = \"0s\", forever) in " << dir << "\n";
+    return 0;
+  }
+  const int64_t cutoff =
+      base::NowMicros() - static_cast<int64_t>(config.evidence.retention.count()) * 1000000;
+  auto dropped = store.maintenance().DropEvidenceOlderThan(cutoff);
+  if (!dropped.ok()) return Fail(dropped.status());
+  namespace fs = std::filesystem;
+  const auto cutoff_time = std::chrono::system_clock::time_point(std::chrono::microseconds(cutoff));
+  uint64_t files = 0, bytes = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.ends_with(".warc.gz") || dropped->files_in_use.contains(name)) continue;
+    std::error_code stat_error;
+    const auto written = it->last_write_time(stat_error);
+    if (stat_error || std::chrono::file_clock::to_sys(written) >= cutoff_time) continue;
+    const uintmax_t size = it->file_size(stat_error);
+    if (!fs::remove(it->path(), stat_error) || stat_error) {
+      return Fail(
+          Status::IOError("cannot delete " + it->path().string() + ": " + stat_error.message()));
+    }
+    ++files;
+    bytes += size;
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return Fail(Status::IOError("cannot list " + dir + ": " + ec.message()));
+  }
+  std::cout << "evidence: dropped " << dropped->captures_dropped << " of "
+            << dropped->captures_examined << " captures fetched before "
+            << FormatTimestampUtc(cutoff) << "; deleted " << files << " WARC files (" << bytes
+            << " bytes) from " << dir << "\n";
+  return 0;
+}
+
 int CompactCommand(const CompactOptions& options) {
   auto data_dir = ResolveDataDir(options.data_dir, options.config_path);
   if (!data_dir.ok()) return Fail(data_dir.status());
+  std::optional<config::Config> config;
+  if (options.evidence) {
+    if (options.config_path.empty()) {
+      return UsageFail("compact --evidence needs --config: the [evidence] retention and dir");
+    }
+    auto loaded = config::LoadConfigFile(options.config_path);
+    if (!loaded.ok()) return Fail(loaded.status());
+    config = std::move(*loaded);
+  }
   std::optional<int64_t> cutoff;
   if (!options.drop_text_older_than.empty()) {
     auto age = config::ParseDuration(options.drop_text_older_than);
@@ -440,6 +490,9 @@ int CompactCommand(const CompactOptions& options) {
               << FormatTimestampUtc(*cutoff) << "\n";
   } else if (Status s = (*store)->maintenance().Compact(); !s.ok()) {
     return Fail(s);
+  }
+  if (config) {
+    if (int code = CompactEvidence(**store, *config); code != 0) return code;
   }
   std::cout << "compacted " << *data_dir << "\n";
   return 0;

@@ -26,8 +26,11 @@ namespace kuzet::config {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kTopLevelKeys = {"settings", "sites",  "rules",
-                                                           "server",   "alerts", "watch"};
+constexpr std::array<std::string_view, 7> kTopLevelKeys = {"settings", "sites",  "rules",
+                                                           "server",   "alerts", "watch",
+                                                           "evidence"};
+constexpr std::array<std::string_view, 5> kEvidenceKeys = {"enabled", "dir", "max_file_size",
+                                                           "retention", "max_disk"};
 constexpr std::array<std::string_view, 14> kSettingsKeys = {
     "data_dir",       "user_agent",          "concurrency",     "per_host_connections",
     "per_host_delay", "fetch_timeout",       "max_body_bytes",  "max_redirects",
@@ -266,6 +269,20 @@ void ReadAlerts(TableReader& reader, const toml::table& table, Alerts& alerts, E
   }
   if (alerts.retry_max < alerts.retry_initial) {
     reader.Error("retry_max", "must not be shorter than retry_initial");
+  }
+}
+
+void ReadEvidence(TableReader& reader, Evidence& evidence) {
+  evidence.line = reader.line();
+  reader.Bool("enabled", &evidence.enabled);
+  reader.String("dir", &evidence.dir, CheckNonEmpty);
+  // One record group must fit a file (storage/warc: a group never spans files): at least 1 MiB.
+  reader.Integer("max_file_size", std::int64_t{1} << 20, std::int64_t{1} << 40,
+                 &evidence.max_file_size);
+  reader.Duration("retention", /*allow_zero=*/true, &evidence.retention);
+  reader.Integer("max_disk", 0, std::int64_t{1} << 50, &evidence.max_disk);
+  if (evidence.max_disk != 0 && evidence.max_disk < evidence.max_file_size) {
+    reader.Error("max_disk", "must be 0 (no limit) or at least max_file_size");
   }
 }
 
@@ -554,6 +571,10 @@ Result<Config> Validate(const toml::table& document, std::string_view source_nam
                       ReadAlerts(reader, table, config.alerts, errors);
                     });
 
+  ReadOptionalTable(
+      root, document, "evidence", kEvidenceKeys, errors,
+      [&](TableReader& reader, const toml::table&) { ReadEvidence(reader, config.evidence); });
+
   std::map<std::string, int> rule_ids;
   ForEachTableOf(root, document, "rules", errors,
                  [&](const toml::table& table, std::string path, int line) {
@@ -611,7 +632,20 @@ Result<Config> LoadConfigFile(const std::string& path) {
     if (ec) return Status::IOError(path + ": cannot resolve data_dir: " + ec.message());
     config->settings.data_dir = (absolute_folder / data_dir).lexically_normal().string();
   }
+  fs::path evidence_dir(config->evidence.dir);
+  if (!evidence_dir.empty() && evidence_dir.is_relative()) {
+    fs::path folder = fs::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    fs::path absolute_folder = fs::absolute(folder, ec);
+    if (ec) return Status::IOError(path + ": cannot resolve [evidence] dir: " + ec.message());
+    config->evidence.dir = (absolute_folder / evidence_dir).lexically_normal().string();
+  }
   return config;
+}
+
+std::string EvidenceDir(const Settings& settings, const Evidence& evidence) {
+  if (!evidence.dir.empty()) return evidence.dir;
+  return (std::filesystem::path(settings.data_dir) / "evidence").string();
 }
 
 }  // namespace kuzet::config

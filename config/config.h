@@ -146,6 +146,24 @@ struct Watch {
 
   bool operator==(const Watch&) const = default;
 };
+// The evidence archive ([evidence] table; storage/warc/README.md): every fetched page that
+// produced a mention, kept as fetched in WARC 1.1 files.
+struct Evidence {
+  bool enabled = true;  // evidence is what a monitor shows when a story is disputed
+  std::string dir;      // "": <data_dir>/evidence; relative paths: to the config file's folder
+  std::int64_t max_file_size = std::int64_t{1} << 30;  // a file is rotated past this
+  // Captures older than this are deleted by `kuzet compact --evidence` only; 0: kept forever.
+  Seconds retention{0};
+  // The most the archive's files may take on disk; 0: no limit. Reached: no page with a mention
+  // is stored (it stays queued) until space is freed: evidence is never silently left out.
+  std::int64_t max_disk = 0;
+  int line = 0;
+
+  bool operator==(const Evidence&) const = default;  // the daemon's reload compares them
+};
+
+// The evidence directory: `evidence.dir`, or <data_dir>/evidence when it is empty.
+std::string EvidenceDir(const Settings& settings, const Evidence& evidence);
 
 struct Config {
   std::string path;  // file it was loaded from ("" when parsed from a string)
@@ -155,6 +173,7 @@ struct Config {
   Server server;
   Alerts alerts;
   Watch watch;
+  Evidence evidence;
 };
 
 // Parses and validates a config file. data_dir is made absolute relative to the file's folder.

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "base/strings.h"
+#include "crawler/content_decoder.h"
 #include "url/address.h"
 #include "url/url.h"
 
@@ -28,6 +29,10 @@ namespace kuzet::crawler {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The most of a response head (status line and fields) kept; libcurl's own limit is lower
+// (CURL_MAX_HTTP_HEADER per field), so a real server never meets this.
+constexpr size_t kMaxHeadBytes = 512 * 1024;
 
 std::string AddressText(const struct sockaddr* address) {
   char text[INET6_ADDRSTRLEN] = {0};
@@ -95,8 +100,16 @@ class Transfer {
     hop_host_.clear();       // computed when a connection is opened: reused connections need none
     refused_address_.clear();
     body_too_large_ = false;
+    head_too_large_ = false;
+    decode_error_ = Status::Ok();
+    decoder_.reset();
     response_.body.clear();
     response_.headers.clear();
+    response_.request_head.clear();
+    response_.response_head.clear();
+    response_.encoded_body.clear();
+    response_.content_decoded = false;
+    response_.remote_ip.clear();
 
     extra_headers_.reset();
     if (chain_.size() == 1) {  // validators belong to the requested URL only
@@ -118,7 +131,15 @@ class Transfer {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     // Environment proxies would bypass the address check.
     curl_easy_setopt(curl, CURLOPT_PROXY, "");
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    // The body is kept as transferred (evidence) and decoded here (ContentDecoder), so only the
+    // codings it decodes are asked for.
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+    curl_easy_setopt(curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    // The request head as sent reaches only the debug callback (CURLINFO_HEADER_OUT), which
+    // libcurl calls only when verbose; nothing is printed while a callback is set.
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, &Transfer::Debug);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, this);
     curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     // Under curl_multi: wait for an HTTP/2 connection being set up to the same origin and
     // multiplex on it rather than open another one. Only for https, the only scheme on which
@@ -152,15 +173,22 @@ class Transfer {
     curl_easy_getinfo(curl_, CURLINFO_HEADER_SIZE, &header_bytes);
     response_.bytes_received += body_bytes + header_bytes;
 
-    if (rc != CURLE_OK) {
-      if (!refused_address_.empty()) {
+    if (rc == CURLE_OK && decoder_ != nullptr) {
+      if (Status s = decoder_->Finish(); !s.ok()) decode_error_ = s;
+    }
+    if (rc != CURLE_OK || !decode_error_.ok()) {
+      if (!decode_error_.ok()) {
+        error_ = Fail("damaged body: " + decode_error_.message());
+      } else if (head_too_large_) {
+        error_ = Fail("response head larger than " + std::to_string(kMaxHeadBytes) + " bytes");
+      } else if (!refused_address_.empty()) {
         error_ =
             Fail("refused to connect to non-public address " + refused_address_ + " of " +
                  url::HostOf(url_) + " (add the host to settings.allow_private_hosts to allow it)");
       } else if (body_too_large_ || rc == CURLE_FILESIZE_EXCEEDED) {
         error_ =
             Fail("body larger than max_body_bytes=" + std::to_string(settings_.max_body_bytes) +
-                 " (after decompression)");
+                 " (as transferred or after decompression)");
       } else if (rc == CURLE_OPERATION_TIMEDOUT) {
         error_ = Fail("timed out after " + std::to_string(TotalMs()) + " ms");
       } else {
@@ -170,6 +198,9 @@ class Transfer {
     }
 
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response_.status);
+    const char* ip = nullptr;
+    curl_easy_getinfo(curl_, CURLINFO_PRIMARY_IP, &ip);
+    response_.remote_ip = ip != nullptr ? ip : "";
     long version = 0;
     curl_easy_getinfo(curl_, CURLINFO_HTTP_VERSION, &version);
     response_.http_version = version == CURL_HTTP_VERSION_3     ? 3
@@ -255,32 +286,74 @@ class Transfer {
 
   static size_t Write(char* data, size_t size, size_t count, void* user) {
     auto* self = static_cast<Transfer*>(user);
-    size_t n = size * count;
-    std::string& body = self->response_.body;
-    // libcurl hands this callback decoded bytes (CURLOPT_ACCEPT_ENCODING), in chunks, so the
-    // limit holds for decompressed size and memory stays bounded even for a gzip bomb.
-    if (static_cast<int64_t>(body.size() + n) > self->settings_.max_body_bytes) {
-      self->body_too_large_ = true;
-      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-    }
-    if (body.empty()) {
-      // One allocation for the whole body when the length is announced (and within the limit).
+    const size_t n = size * count;
+    FetchResponse& response = self->response_;
+    const int64_t limit = self->settings_.max_body_bytes;
+    if (self->decoder_ == nullptr) {  // the first bytes of the body: the head is complete
+      // Several Content-Encoding fields are one list (RFC 9110 §5.3), which CodingOf refuses.
+      std::string codings;
+      for (const auto& [name, value] : response.headers) {
+        if (name == "content-encoding") codings += (codings.empty() ? "" : ", ") + value;
+      }
+      auto coding = ContentDecoder::CodingOf(codings);
+      if (!coding.ok()) {
+        self->decode_error_ = coding.status();
+        return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+      }
+      self->decoder_ = std::make_unique<ContentDecoder>(*coding, limit);
+      response.content_decoded = *coding != ContentDecoder::Coding::kIdentity;
+      // One allocation for the body as transferred when its length is announced (and within the
+      // limit).
       curl_off_t length = -1;
       curl_easy_getinfo(self->curl_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
-      if (length > 0 && length <= self->settings_.max_body_bytes) {
-        body.reserve(static_cast<size_t>(length));
+      if (length > 0 && length <= limit) {
+        (response.content_decoded ? response.encoded_body : response.body)
+            .reserve(static_cast<size_t>(length));
       }
     }
-    body.append(data, n);
+    if (response.content_decoded) {
+      // Both forms are bounded: the bytes as transferred, and what they decode to (a gzip bomb
+      // stops at the limit, so memory stays bounded).
+      if (static_cast<int64_t>(response.encoded_body.size() + n) > limit) {
+        self->body_too_large_ = true;
+        return 0;
+      }
+      response.encoded_body.append(data, n);
+    }
+    if (Status s = self->decoder_->Add(std::string_view(data, n), response.body); !s.ok()) {
+      if (self->decoder_->too_large()) {
+        self->body_too_large_ = true;
+      } else {
+        self->decode_error_ = s;
+      }
+      return 0;
+    }
     return n;
+  }
+
+  // CURLOPT_DEBUGFUNCTION: keeps the request head as sent (CURLINFO_HEADER_OUT); a request sent
+  // again on the hop (a reused connection that had closed) replaces the earlier one.
+  static int Debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+    if (type != CURLINFO_HEADER_OUT) return 0;
+    std::string& head = static_cast<Transfer*>(user)->response_.request_head;
+    if (head.ends_with("\r\n\r\n")) head.clear();
+    if (head.size() + size <= kMaxHeadBytes) head.append(data, size);
+    return 0;
   }
 
   static size_t Header(char* data, size_t size, size_t count, void* user) {
     auto* self = static_cast<Transfer*>(user);
     size_t n = size * count;
     std::string_view line(data, n);
+    std::string& head = self->response_.response_head;
+    if (line.rfind("HTTP/", 0) == 0) head.clear();  // a new response (after 1xx) starts
+    if (head.size() + n > kMaxHeadBytes) {
+      self->head_too_large_ = true;
+      return 0;
+    }
+    head.append(line);
     if (line.rfind("HTTP/", 0) == 0) {
-      self->response_.headers.clear();  // a new response (after 1xx) starts
+      self->response_.headers.clear();
       return n;
     }
     size_t colon = line.find(':');
@@ -305,6 +378,9 @@ class Transfer {
   std::string hop_host_;
   std::string refused_address_;  // set when the connect callback refused an address
   bool body_too_large_ = false;
+  bool head_too_large_ = false;
+  std::unique_ptr<ContentDecoder> decoder_;  // made at the body's first bytes
+  Status decode_error_;                      // an unsupported or damaged Content-Encoding
   Status error_;
 };
 

@@ -38,7 +38,7 @@ struct FetchResponse {
   long status = 0;        // HTTP status of the final response; 304 is a normal result
   std::vector<std::pair<std::string, std::string>> headers;  // final response, names lowercased
   std::string content_type;
-  std::string body;            // decoded from gzip/deflate/br
+  std::string body;            // decoded from gzip or deflate (the only codings asked for)
   int64_t bytes_received = 0;  // on the wire, headers and (compressed) bodies of all hops
   double seconds = 0;          // wall time of the whole fetch
   int redirects = 0;
@@ -47,14 +47,29 @@ struct FetchResponse {
   std::string redirect_location;
   int http_version = 0;  // of the final response: 1 (HTTP/1.x), 2 or 3
 
+  // The final hop as it crossed the wire, for the evidence archive (storage/warc): kept until
+  // the pipeline knows whether the page is archived, so a fetch holds at most twice
+  // max_body_bytes. The request line and header fields as sent, and the status line and header
+  // fields as received (after any 1xx), each ending in the empty line (CRLF CRLF); HTTP/2 and
+  // HTTP/3 heads in libcurl's HTTP/1-style rendering.
+  std::string request_head, response_head;
+  // The body as transferred when the server sent it with a Content-Encoding (gzip, deflate),
+  // byte for byte; empty when `content_decoded` is false, since `body` is then as transferred.
+  std::string encoded_body;
+  bool content_decoded = false;
+  std::string remote_ip;  // the server's address (CURLINFO_PRIMARY_IP); "" when unknown
+
+  // The entity body as transferred (the payload of a WARC response record).
+  const std::string& TransferredBody() const { return content_decoded ? encoded_body : body; }
+
   // The first value of the header (name compared case-insensitively), or "".
   std::string Header(std::string_view name) const;
 };
 
 class Fetcher {
  public:
-  // Limits used: user_agent, fetch_timeout (whole fetch incl. redirects), max_body_bytes (after
-  // decompression), max_redirects, allow_private_hosts.
+  // Limits used: user_agent, fetch_timeout (whole fetch incl. redirects), max_body_bytes (of the
+  // body as transferred and after decompression), max_redirects, allow_private_hosts.
   explicit Fetcher(const config::Settings& settings);
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;

@@ -18,6 +18,7 @@ class MaintenanceSteps {
   explicit MaintenanceSteps(StoreDb& store) : store_(store) {}
 
   Result<RetentionResult> DropTextOlderThan(int64_t cutoff_us);
+  Result<EvidenceRetentionResult> DropEvidenceOlderThan(int64_t cutoff_us);
   Status Compact();
   Status WaitForBackgroundWork(int64_t timeout_ms);
 
@@ -59,6 +60,53 @@ Result<RetentionResult> MaintenanceSteps::DropTextOlderThan(int64_t cutoff_us) {
   return result;
 }
 
+Result<EvidenceRetentionResult> MaintenanceSteps::DropEvidenceOlderThan(int64_t cutoff_us) {
+  const std::string what = "cannot drop old evidence";
+  if (Status s = store_.RequireWritable(what); !s.ok()) return s;
+  EvidenceRetentionResult result;
+  std::lock_guard<std::mutex> lock(store_.write_mutex());
+  rocksdb::ColumnFamilyHandle* family = store_.Family(kEvidenceFamily);
+  // Two passes over the captures: the payloads kept revisits need, then the drops.
+  std::set<std::string> needed_payloads;
+  std::unique_ptr<rocksdb::Iterator> it(store_.db()->NewIterator({}, family));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    EvidenceCapture capture;
+    if (!DecodeEvidenceCapture(it->value().ToStringView(), capture)) {
+      return store_.Error(Status::Code::kCorruption, "evidence capture is malformed");
+    }
+    if (capture.fetched_at_us >= cutoff_us && capture.revisit) {
+      needed_payloads.insert(capture.payload_record_id);
+    }
+  }
+  if (!it->status().ok()) return store_.Error(it->status(), "cannot read the evidence captures");
+  rocksdb::WriteBatch batch;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++result.captures_examined;
+    EvidenceCapture capture;
+    if (!DecodeEvidenceCapture(it->value().ToStringView(), capture)) {
+      return store_.Error(Status::Code::kCorruption, "evidence capture is malformed");
+    }
+    const bool keep = capture.fetched_at_us >= cutoff_us ||
+                      (!capture.revisit && needed_payloads.contains(capture.payload_record_id));
+    if (keep) {
+      for (const EvidenceLocation& l : capture.records) result.files_in_use.insert(l.file);
+      continue;
+    }
+    batch.Delete(family, it->key());
+    ++result.captures_dropped;
+    if (batch.Count() >= 1000) {
+      if (Status s = store_.WriteBatch(batch, what, true); !s.ok()) return s;
+      batch.Clear();
+    }
+  }
+  if (!it->status().ok()) return store_.Error(it->status(), "cannot read the evidence captures");
+  // Synced: the caller deletes files once this returns, and a capture must never outlive them.
+  if (batch.Count() > 0) {
+    if (Status s = store_.WriteBatch(batch, what, true); !s.ok()) return s;
+  }
+  return result;
+}
+
 Status MaintenanceSteps::Compact() {
   if (Status s = store_.RequireWritable("cannot compact"); !s.ok()) return s;
   rocksdb::CompactRangeOptions options;
@@ -95,6 +143,10 @@ Status MaintenanceSteps::WaitForBackgroundWork(int64_t timeout_ms) {
 
 Result<RetentionResult> Maintenance::DropTextOlderThan(int64_t cutoff_us) {
   return Guard(db_.dir(), [&] { return MaintenanceSteps(db_).DropTextOlderThan(cutoff_us); });
+}
+
+Result<EvidenceRetentionResult> Maintenance::DropEvidenceOlderThan(int64_t cutoff_us) {
+  return Guard(db_.dir(), [&] { return MaintenanceSteps(db_).DropEvidenceOlderThan(cutoff_us); });
 }
 
 Status Maintenance::Compact() {

@@ -594,6 +594,30 @@ Result<std::optional<Document>> MentionReader::GetDocument(uint64_t id) const {
   return Guard(db_.dir(), [&] { return ReaderSteps(db_).GetDocument(id); });
 }
 
+Result<std::vector<EvidenceCapture>> MentionReader::Evidence(uint64_t doc_id) const {
+  return Guard(db_.dir(), [&]() -> Result<std::vector<EvidenceCapture>> {
+    std::vector<EvidenceCapture> captures;
+    rocksdb::ColumnFamilyHandle* family = db_.Family(kEvidenceFamily);
+    if (family == nullptr) return captures;  // a read-only open of a store from before it
+    const std::string prefix = EvidencePrefix(doc_id);
+    const std::string upper = IdKey(doc_id + 1);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions options;
+    if (doc_id != UINT64_MAX) options.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(options, family));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      EvidenceCapture capture;
+      if (!DecodeEvidenceCapture(it->value().ToStringView(), capture)) {
+        return db_.Error(Status::Code::kCorruption, "evidence capture of document " +
+                                                        std::to_string(doc_id) + " is malformed");
+      }
+      captures.push_back(std::move(capture));
+    }
+    if (!it->status().ok()) return db_.Error(it->status(), "cannot read the evidence captures");
+    return captures;
+  });
+}
+
 Result<std::optional<uint64_t>> MentionReader::FindNearDuplicate(const std::string& text) const {
   return Guard(db_.dir(), [&]() -> Result<std::optional<uint64_t>> {
     std::optional<uint64_t> simhash = TextSimHash(text);

@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "storage/backfill.h"
+#include "storage/evidence.h"
 #include "storage/mention.h"
 #include "storage/page.h"
 
@@ -41,6 +42,10 @@ class MentionReader {
   Result<std::optional<Mention>> GetMention(uint64_t id) const;
 
   Result<std::optional<Document>> GetDocument(uint64_t id) const;
+
+  // Every capture of the document in the evidence archive, oldest first; empty when none (or the
+  // store predates the archive).
+  Result<std::vector<EvidenceCapture>> Evidence(uint64_t doc_id) const;
 
   // The stored document nearest to this text within SimHash distance 3 (lowest id among
   // equals); nullopt when none, or the text is too short. PutPage joins that document's story

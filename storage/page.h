@@ -6,8 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "base/status.h"
+#include "storage/evidence.h"
 
 namespace kuzet::storage {
 
@@ -49,6 +53,11 @@ struct PageInput {
   // TextKeysOf(text), when the caller computed it ahead; the writer computes it otherwise, and
   // also when text_bytes is not the text's size (keys of another text are never used).
   std::optional<TextKeys> text_keys;
+  // The evidence archive (evidence.h), for a page with mentions: called by PutPage(s) once the
+  // document and mention ids are known and before the batch is written, it archives the page
+  // durably and returns the capture, which goes into the same batch. An error fails the write
+  // of the page (and of its group). Unset: nothing is archived.
+  std::function<Result<EvidenceCapture>(const EvidenceContext&)> archive;
 };
 
 struct PutPageResult {

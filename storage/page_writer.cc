@@ -79,6 +79,13 @@ class WriterSteps {
   Status AddToStoryCount(GroupWrite& group, uint64_t story_id, uint64_t documents, uint64_t places);
   Status RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,
                      const std::string& etag, const std::string& last_modified);
+  // Archives a page with mentions (PageInput::archive) and adds its capture to the batch: the
+  // archive is durable before the batch is written, so a stored capture never points at a record
+  // a crash lost (FORMAT.md, `evidence`).
+  Status AddEvidence(GroupWrite& group, const PageInput& page, uint64_t doc_id);
+  // The latest capture of `url` stored for the document, if any.
+  Result<std::optional<EvidenceCapture>> LatestCapture(uint64_t doc_id,
+                                                       const std::string& url) const;
 
  private:
   StoreDb& store_;
@@ -131,6 +138,9 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
   for (size_t i = 0; i < pages.size(); ++i) {
     auto result = AddPage(group, pages[i], keys[i]);
     if (!result.ok()) return result.status();
+    if (pages[i].archive && !pages[i].mentions.empty()) {
+      if (Status s = AddEvidence(group, pages[i], result->doc_id); !s.ok()) return s;
+    }
     results.push_back(*result);
   }
   // The id counters advance in the batch of the records they number.
@@ -151,6 +161,56 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
   store_.next_doc_id() = group.next_doc_id;  // only once the batch holding them is written
   store_.next_mention_id() = group.next_mention_id;
   return results;
+}
+
+Status WriterSteps::AddEvidence(GroupWrite& group, const PageInput& page, uint64_t doc_id) {
+  EvidenceContext context;
+  context.doc_id = doc_id;
+  std::set<std::string, std::less<>> rules_done;
+  for (const MentionInput& input : page.mentions) {
+    if (!rules_done.insert(input.rule_id).second) continue;
+    auto mention = store_.Get(kDocRuleFamily, DocRuleKey(doc_id, input.rule_id), &group);
+    if (!mention.ok()) return mention.status();
+    if (mention->has_value() && (*mention)->size() == 8) {
+      context.mention_ids.push_back(DecodeFixed64BE(**mention));
+    }
+  }
+  auto previous = LatestCapture(doc_id, page.url);
+  if (!previous.ok()) return previous.status();
+  if (previous->has_value()) context.previous = &**previous;
+  auto capture = page.archive(context);
+  if (!capture.ok()) {
+    return Status::FromCode(capture.status().code(), "cannot archive the evidence of " + page.url +
+                                                         ": " + capture.status().message());
+  }
+  capture->url = page.url;  // the URL the capture is looked up by (LatestCapture)
+  group.batch.Put(store_.Family(kEvidenceFamily),
+                  EvidenceKey(doc_id, capture->fetched_at_us, page.url),
+                  EncodeEvidenceCapture(*capture));
+  return Status::Ok();
+}
+
+Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_id,
+                                                                  const std::string& url) const {
+  // A document has a capture per archived fetch of each of its URLs: a short range.
+  const std::string prefix = EvidencePrefix(doc_id);
+  const std::string upper = IdKey(doc_id + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  if (doc_id != UINT64_MAX) options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(options, store_.Family(kEvidenceFamily)));
+  std::optional<EvidenceCapture> latest;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    EvidenceCapture capture;
+    if (!DecodeEvidenceCapture(it->value().ToStringView(), capture)) {
+      return store_.Error(Status::Code::kCorruption, "evidence capture of document " +
+                                                         std::to_string(doc_id) + " is malformed");
+    }
+    if (capture.url == url) latest = std::move(capture);  // keys sort by fetch time
+  }
+  if (!it->status().ok()) return store_.Error(it->status(), "cannot read the evidence captures");
+  return latest;
 }
 
 WriterSteps::PageKeys WriterSteps::KeysOf(const PageInput& page) {

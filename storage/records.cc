@@ -88,6 +88,15 @@ std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id) {
   return key;
 }
 
+std::string EvidencePrefix(uint64_t doc_id) { return IdKey(doc_id); }
+
+std::string EvidenceKey(uint64_t doc_id, int64_t fetched_at_us, std::string_view url) {
+  std::string key = IdKey(doc_id);
+  PutTimeBE(key, fetched_at_us);
+  key.append(url);
+  return key;
+}
+
 std::string OutboxKey(int64_t due_us, uint64_t mention_id) {
   std::string key;
   PutTimeBE(key, due_us);
@@ -344,6 +353,46 @@ bool DecodeIndexValue(std::string_view in, std::string& site_id, std::string& la
   Reader r(in);
   if (!r.GetLengthPrefixed(site_id) || !r.GetLengthPrefixed(lang)) return false;
   rest = r.rest();
+  return true;
+}
+
+std::string EncodeEvidenceCapture(const EvidenceCapture& c) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutLengthPrefixed(out, c.url);
+  PutVarsint64(out, c.fetched_at_us);
+  out.push_back(c.revisit ? 'V' : 'R');
+  PutLengthPrefixed(out, c.payload_record_id);
+  PutLengthPrefixed(out, c.payload_uri);
+  PutVarsint64(out, c.payload_micros);
+  PutLengthPrefixed(out, c.payload_digest);
+  PutVarint64(out, c.records.size());
+  for (const EvidenceLocation& l : c.records) {
+    PutLengthPrefixed(out, l.file);
+    PutVarint64(out, l.offset);
+    PutVarint64(out, l.length);
+  }
+  return out;
+}
+
+bool DecodeEvidenceCapture(std::string_view in, EvidenceCapture& c) {
+  Reader r(in);
+  uint8_t kind;
+  if (!GetVersion(r) || !r.GetLengthPrefixed(c.url) || !r.GetVarsint64(c.fetched_at_us) ||
+      !r.GetByte(kind) || (kind != 'R' && kind != 'V') ||
+      !r.GetLengthPrefixed(c.payload_record_id) || !r.GetLengthPrefixed(c.payload_uri) ||
+      !r.GetVarsint64(c.payload_micros) || !r.GetLengthPrefixed(c.payload_digest)) {
+    return false;
+  }
+  c.revisit = kind == 'V';
+  uint64_t n;
+  // Each location takes at least 3 bytes, which bounds n by the record's own length.
+  if (!r.GetVarint64(n) || n > r.rest().size() / 3) return false;
+  c.records.resize(n);
+  for (EvidenceLocation& l : c.records) {
+    if (!r.GetLengthPrefixed(l.file) || !r.GetVarint64(l.offset) || !r.GetVarint64(l.length)) {
+      return false;
+    }
+  }
   return true;
 }
 

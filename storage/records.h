@@ -9,6 +9,7 @@
 
 #include "storage/alert_entry.h"
 #include "storage/backfill.h"
+#include "storage/evidence.h"
 #include "storage/mention.h"
 #include "storage/page.h"
 
@@ -29,6 +30,8 @@ inline constexpr const char* kStoriesFamily = "stories";
 inline constexpr const char* kAlertsFamily = "alerts";
 // The permuted-prefix SimHash tables, one bucket record per (block, block value).
 inline constexpr const char* kSimHashFamily = "simhash";
+// The evidence archive's captures of each document (evidence.h).
+inline constexpr const char* kEvidenceFamily = "evidence";
 
 // ---- meta keys ---------------------------------------------------------------------------------
 inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
@@ -78,6 +81,10 @@ std::string StoryMentionKey(uint64_t story_id, int64_t found_at_us, uint64_t men
 // alerts family: 'p' + mention id -> due TIME (where a rescheduled pending entry is in outbox),
 // 'f' + mention id -> Alert record (state F), 's' + mention id -> svarint sent_us.
 std::string AlertKey(char kind, uint64_t mention_id);
+
+// evidence family: doc id BE64 + TIME(fetched_at) + URL -> EvidenceCapture record.
+std::string EvidencePrefix(uint64_t doc_id);
+std::string EvidenceKey(uint64_t doc_id, int64_t fetched_at_us, std::string_view url);
 
 // ---- values ------------------------------------------------------------------------------------
 // Every record value starts with a record-version byte (1). Decoders return false on truncated
@@ -135,6 +142,8 @@ bool DecodeSimHashBucket(std::string_view in, std::vector<SimHashEntry>& entries
 // The RuleBackfill record (rule_id is the key's, not the value's).
 std::string EncodeRuleBackfill(const RuleBackfill& backfill);
 bool DecodeRuleBackfill(std::string_view in, RuleBackfill& backfill);
+std::string EncodeEvidenceCapture(const EvidenceCapture& capture);
+bool DecodeEvidenceCapture(std::string_view in, EvidenceCapture& capture);
 
 std::string EncodeOutboxValue(const OutboxEntry& entry);
 bool DecodeOutboxValue(std::string_view in, OutboxEntry& entry);

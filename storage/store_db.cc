@@ -49,7 +49,7 @@ const char* const kFamilies[] = {
     kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
     kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
     kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kAlertsFamily,
-    kSimHashFamily,
+    kSimHashFamily,  kEvidenceFamily,
 };
 
 // Memtable insert hints (RocksDB keeps, per prefix, where the last key went in the skip list):
@@ -408,6 +408,9 @@ Status StoreDb::Open(bool repair) {
   spec.corruption_hint =
       "the store is damaged: restore it from a backup or move the data dir away to start afresh";
   spec.families.assign(std::begin(kFamilies), std::end(kFamilies));
+  // Added without a format change (FORMAT.md, `evidence`): a store written before it has none
+  // until a read-write open creates it.
+  spec.optional_when_read_only = {kEvidenceFamily};
   auto rocks = RocksDb::Open(
       spec, mode_ == Store::Mode::kReadWrite ? RocksDb::Mode::kReadWrite : RocksDb::Mode::kReadOnly,
       options, options_of, faults_);

@@ -728,3 +728,63 @@ to = ["analyst@example.org"]
 
 }  // namespace
 }  // namespace kuzet::config
+
+namespace kuzet::config {
+namespace {
+
+TEST(EvidenceConfigTest, DefaultsKeepEvidenceForeverNextToTheStore) {
+  Result<Config> parsed = ParseConfig("[settings]\ndata_dir = \"/srv/k\"\n", "e.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_TRUE(parsed->evidence.enabled);
+  EXPECT_EQ(parsed->evidence.max_file_size, int64_t{1} << 30);
+  EXPECT_EQ(parsed->evidence.retention, Seconds(0));
+  EXPECT_EQ(parsed->evidence.max_disk, 0);
+  EXPECT_EQ(EvidenceDir(parsed->settings, parsed->evidence), "/srv/k/evidence");
+}
+
+TEST(EvidenceConfigTest, EveryKeyIsRead) {
+  Result<Config> parsed = ParseConfig(R"([evidence]
+enabled = false
+dir = "/archive/kuzet"
+max_file_size = 104857600
+retention = "365d"
+max_disk = 1073741824
+)",
+                                      "e.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_FALSE(parsed->evidence.enabled);
+  EXPECT_EQ(EvidenceDir(parsed->settings, parsed->evidence), "/archive/kuzet");
+  EXPECT_EQ(parsed->evidence.max_file_size, 104857600);
+  EXPECT_EQ(parsed->evidence.retention, Seconds(365 * 86400));
+  EXPECT_EQ(parsed->evidence.max_disk, 1073741824);
+}
+
+TEST(EvidenceConfigTest, EachErrorGivesItsExactMessage) {
+  struct Case {
+    const char* toml;
+    const char* message;
+  } cases[] = {
+      {"[evidence]\nmax_file_size = 1000\n",
+       "e.toml:2: evidence.max_file_size: expected an integer from 1048576 to 1099511627776, got "
+       "1000"},
+      {"[evidence]\nmax_file_size = 10485760\nmax_disk = 1048576\n",
+       "e.toml:3: evidence.max_disk: must be 0 (no limit) or at least max_file_size"},
+      {"[evidence]\nretention = 30\n",
+       "e.toml:2: evidence.retention: expected a duration like \"15m\", got an integer"},
+      {"[evidence]\nmax_disc = 5\n", ""},
+  };
+  for (const Case& c : cases) {
+    Result<Config> parsed = ParseConfig(c.toml, "e.toml");
+    ASSERT_FALSE(parsed.ok()) << c.toml;
+    if (c.message[0] != '\0') EXPECT_EQ(parsed.status().message(), c.message) << c.toml;
+  }
+}
+
+TEST_F(LoadConfigFileTest, RelativeEvidenceDirIsResolvedAgainstTheConfigFolder) {
+  Result<Config> loaded = LoadConfigFile(Write("[evidence]\ndir = \"../warc\"\n"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->evidence.dir, (dir_ / "warc").string());
+}
+
+}  // namespace
+}  // namespace kuzet::config

@@ -22,6 +22,10 @@ config::Settings LocalSettings() {
   return settings;
 }
 
+// A content type cpp-httplib does not compress on its own: it gzips text/* itself for a client
+// that accepts gzip, over any Content-Encoding a handler already applied.
+constexpr char kUncompressedType[] = "application/octet-stream";
+
 // gzip-compresses `size` bytes of `fill` without holding them in memory.
 std::string GzipRepeated(char fill, size_t size) {
   z_stream stream{};
@@ -188,7 +192,7 @@ TEST(FetcherTest, DecodesGzipBody) {
   server.server().Get("/gz", [&](const httplib::Request& req, httplib::Response& res) {
     accept_encoding = req.get_header_value("Accept-Encoding");
     res.set_header("Content-Encoding", "gzip");
-    res.set_content(compressed, "text/html");
+    res.set_content(compressed, kUncompressedType);
   });
   server.Start();
   Fetcher fetcher(LocalSettings());
@@ -221,7 +225,7 @@ TEST(FetcherTest, GzipBombStopsAtLimitWithBoundedMemory) {
   ASSERT_LT(bomb.size(), size_t{1} << 20);
   server.server().Get("/bomb", [&](const httplib::Request&, httplib::Response& res) {
     res.set_header("Content-Encoding", "gzip");
-    res.set_content(bomb, "text/html");
+    res.set_content(bomb, kUncompressedType);
   });
   server.Start();
   config::Settings settings = LocalSettings();
@@ -358,6 +362,101 @@ TEST(FetcherTest, ConnectionRefusedNamesTheUrl) {
   Result<FetchResponse> response = fetcher.Fetch({url, "", ""});
   ASSERT_FALSE(response.ok());
   EXPECT_NE(response.status().message().find(url), std::string::npos);
+}
+
+// Evidence (issue #20): the body as transferred, the heads as they crossed the wire.
+TEST(FetcherTest, KeepsGzipBodyAsTransferredBesideTheDecodedOne) {
+  TestServer server;
+  const std::string compressed = GzipRepeated('k', 5000);
+  server.server().Get("/gz", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Content-Encoding", "gzip");
+    res.set_header("X-Probe", "evidence");
+    res.set_content(compressed, kUncompressedType);
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/gz"), "", ""});
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_EQ(response->body, std::string(5000, 'k'));
+  EXPECT_TRUE(response->content_decoded);
+  EXPECT_EQ(response->encoded_body, compressed);
+  EXPECT_EQ(response->TransferredBody(), compressed);
+  EXPECT_TRUE(response->response_head.starts_with("HTTP/1.1 200 OK\r\n"))
+      << response->response_head;
+  EXPECT_TRUE(response->response_head.ends_with("\r\n\r\n"));
+  EXPECT_NE(response->response_head.find("Content-Encoding: gzip\r\n"), std::string::npos);
+  EXPECT_NE(response->response_head.find("X-Probe: evidence\r\n"), std::string::npos);
+  EXPECT_TRUE(response->request_head.starts_with("GET /gz HTTP/1.1\r\n")) << response->request_head;
+  EXPECT_TRUE(response->request_head.ends_with("\r\n\r\n"));
+  EXPECT_NE(response->request_head.find("Accept-Encoding: gzip, deflate\r\n"), std::string::npos);
+  EXPECT_EQ(response->remote_ip, "127.0.0.1");
+}
+
+TEST(FetcherTest, PlainBodyIsItsOwnTransferredForm) {
+  TestServer server;
+  server.server().Get("/plain", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<p>plain</p>", kUncompressedType);
+  });
+  server.Start();
+  Fetcher fetcher(LocalSettings());
+  Result<FetchResponse> response = fetcher.Fetch({server.Url("/plain"), "", ""});
+  ASSERT_TRUE(response.ok()) << response.status().message();
+  EXPECT_FALSE(response->content_decoded);
+  EXPECT_EQ(response->encoded_body, "");
+  EXPECT_EQ(response->TransferredBody(), "<p>plain</p>");
+}
+
+// "deflate" is the zlib format, but servers send raw deflate too; both are read.
+std::string Deflate(const std::string& text, int window_bits) {
+  z_stream stream{};
+  deflateInit2(&stream, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, text.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+TEST(FetcherTest, DecodesEveryCodingItAsksForAndRefusesTheRest) {
+  const std::string page = "<p>" + std::string(3000, 'z') + "</p>";
+  const std::string gzip = GzipRepeated('q', 2000);
+  struct Case {
+    std::string name, coding, sent, expected_body, expected_error;
+  } cases[] = {
+      {"zlib deflate", "deflate", Deflate(page, 15), page, ""},
+      {"raw deflate", "deflate", Deflate(page, -15), page, ""},
+      {"x-gzip", "x-gzip", gzip, std::string(2000, 'q'), ""},
+      {"upper case", "GZIP", gzip, std::string(2000, 'q'), ""},
+      {"brotli", "br", "\x0b\x01\x80hello\x03", "", "unsupported Content-Encoding \"br\""},
+      {"two codings", "gzip, gzip", gzip, "", "unsupported Content-Encoding \"gzip, gzip\""},
+      {"not gzip", "gzip", std::string(500, 'x'), "", "damaged body"},
+      {"truncated gzip", "gzip", gzip.substr(0, gzip.size() / 2), "", "damaged body"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    TestServer server;
+    server.server().Get("/c", [&](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Encoding", c.coding);
+      res.set_content(c.sent, kUncompressedType);
+    });
+    server.Start();
+    Fetcher fetcher(LocalSettings());
+    Result<FetchResponse> response = fetcher.Fetch({server.Url("/c"), "", ""});
+    if (c.expected_error.empty()) {
+      ASSERT_TRUE(response.ok()) << response.status().message();
+      EXPECT_EQ(response->body, c.expected_body);
+      EXPECT_EQ(response->TransferredBody(), c.sent);
+    } else {
+      ASSERT_FALSE(response.ok());
+      EXPECT_NE(response.status().message().find(c.expected_error), std::string::npos)
+          << response.status().message();
+      EXPECT_NE(response.status().message().find(server.Url("/c")), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

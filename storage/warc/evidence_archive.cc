@@ -1,0 +1,137 @@
+#include "storage/warc/evidence_archive.h"
+
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "base/time.h"
+#include "storage/warc/payload_digest.h"
+
+namespace kuzet::storage::warc {
+
+namespace fs = std::filesystem;
+
+Result<uint64_t> WarcFilesBytes(const fs::path& directory) {
+  std::error_code ec;
+  uint64_t total = 0;
+  fs::directory_iterator it(directory, ec);
+  if (ec) return Status::IOError("cannot list " + directory.string() + ": " + ec.message());
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) return Status::IOError("cannot list " + directory.string() + ": " + ec.message());
+    const std::string name = it->path().filename().string();
+    if (!name.ends_with(".warc.gz")) continue;
+    std::error_code size_error;
+    const uintmax_t size = it->file_size(size_error);
+    if (!size_error) total += size;  // a file removed meanwhile counts nothing
+  }
+  return total;
+}
+
+Result<std::unique_ptr<EvidenceArchive>> EvidenceArchive::Open(EvidenceArchiveOptions options) {
+  std::error_code ec;
+  fs::create_directories(options.directory, ec);
+  if (ec) {
+    return Status::IOError("cannot create the evidence directory " + options.directory.string() +
+                           ": " + ec.message());
+  }
+  if (!options.now_micros) options.now_micros = base::NowMicros;
+  auto used = WarcFilesBytes(options.directory);
+  if (!used.ok()) return used.status();
+  WarcWriterOptions writer_options;
+  writer_options.directory = options.directory;
+  writer_options.max_file_bytes = options.max_file_bytes;
+  writer_options.software = options.software;
+  writer_options.now_micros = options.now_micros;
+  auto writer = WarcWriter::Open(std::move(writer_options));
+  if (!writer.ok()) return writer.status();
+  return std::unique_ptr<EvidenceArchive>(
+      new EvidenceArchive(std::move(options), std::move(*writer), *used));
+}
+
+EvidenceArchive::EvidenceArchive(EvidenceArchiveOptions options, std::unique_ptr<WarcWriter> writer,
+                                 uint64_t used_bytes)
+    : options_(std::move(options)), writer_(std::move(writer)), used_bytes_(used_bytes) {}
+
+Status EvidenceArchive::Health() {
+  if (refused_.ok()) return refused_;
+  if (std::chrono::steady_clock::now() - refused_at_ < kRecheck) return refused_;
+  // Space may have been freed (compact --evidence, files moved away) or the disk repaired.
+  auto used = WarcFilesBytes(options_.directory);
+  if (used.ok()) used_bytes_ = *used;
+  refused_ = Status::Ok();
+  return refused_;
+}
+
+Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange,
+                                                 const EvidenceContext& context) {
+  if (!refused_.ok() && std::chrono::steady_clock::now() - refused_at_ < kRecheck) return refused_;
+  const auto refuse = [this](Status status) {
+    refused_ = std::move(status);
+    refused_at_ = std::chrono::steady_clock::now();
+    return refused_;
+  };
+  if (options_.max_disk_bytes != 0) {
+    // The records uncompressed, and room for their WARC headers and a new file's warcinfo: never
+    // less than what the gzip members take.
+    const uint64_t estimate = exchange.request_head.size() + exchange.response_head.size() +
+                              exchange.response_body.size() + 8192;
+    if (used_bytes_ + estimate > options_.max_disk_bytes) {
+      auto rescanned = WarcFilesBytes(options_.directory);
+      if (rescanned.ok()) used_bytes_ = *rescanned;
+      if (used_bytes_ + estimate > options_.max_disk_bytes) {
+        return refuse(Status::Unavailable(
+            "the evidence archive " + options_.directory.string() + " holds " +
+            std::to_string(used_bytes_) + " bytes; this capture would pass [evidence] max_disk=" +
+            std::to_string(options_.max_disk_bytes) +
+            ": pages with mentions are not stored until space is freed (kuzet compact "
+            "--evidence, or a larger max_disk)"));
+      }
+    }
+  }
+
+  auto exchange_records = MakeExchangeRecords(exchange);
+  if (!exchange_records.ok()) return exchange_records.status();
+  EvidenceCapture capture;
+  capture.fetched_at_us = exchange.fetched_micros;
+  std::vector<WarcRecord> records;
+  records.push_back(std::move(exchange_records->request));
+  const std::string digest = WarcSha1Digest(exchange.response_body);
+  if (context.previous != nullptr && context.previous->payload_digest == digest) {
+    EarlierCapture earlier{context.previous->payload_record_id, context.previous->payload_uri,
+                           context.previous->payload_micros, context.previous->payload_digest};
+    auto revisit = MakeRevisitRecord(exchange, earlier);
+    if (!revisit.ok()) return revisit.status();
+    records.push_back(std::move(*revisit));
+    capture.revisit = true;
+    capture.payload_record_id = earlier.record_id;
+    capture.payload_uri = earlier.target_uri;
+    capture.payload_micros = earlier.micros;
+    capture.payload_digest = earlier.payload_digest;
+  } else {
+    records.push_back(std::move(exchange_records->response));
+    capture.payload_record_id = std::string(*records.back().Field("WARC-Record-ID"));
+    capture.payload_uri = std::string(*records.back().Field("WARC-Target-URI"));
+    capture.payload_micros = exchange.fetched_micros;
+    capture.payload_digest = digest;
+  }
+  CaptureLinks links;
+  links.capture_record_id = std::string(*records.back().Field("WARC-Record-ID"));
+  links.target_uri = exchange.target_uri;
+  links.micros = exchange.fetched_micros;
+  links.document_id = std::to_string(context.doc_id);
+  for (uint64_t id : context.mention_ids) links.mention_ids.push_back(std::to_string(id));
+  auto metadata = MakeMetadataRecord(links);
+  if (!metadata.ok()) return metadata.status();
+  records.push_back(std::move(*metadata));
+
+  auto locations = writer_->Write(records);
+  if (!locations.ok()) return refuse(locations.status());
+  for (const WarcLocation& l : *locations) {
+    capture.records.push_back(EvidenceLocation{l.file, l.offset, l.length});
+    used_bytes_ += l.length;
+  }
+  refused_ = Status::Ok();
+  return capture;
+}
+
+}  // namespace kuzet::storage::warc

@@ -1,0 +1,66 @@
+// The crawl's evidence archive (issue #20): writes the WARC records of a fetched page that
+// produced mentions, durably, and says where they are (storage/evidence.h), for the store to keep
+// with the document. PagePipeline hands Archive to PutPage through PageInput::archive, so the
+// records are on disk before the store commits the page.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "storage/evidence.h"
+#include "storage/warc/capture_records.h"
+#include "storage/warc/warc_writer.h"
+
+namespace kuzet::storage::warc {
+
+struct EvidenceArchiveOptions {
+  std::filesystem::path directory;  // created when missing
+  uint64_t max_file_bytes = uint64_t{1} << 30;
+  // The most the directory's .warc.gz files may take; 0: no limit. A capture that would pass it
+  // is refused (Unavailable) until files are removed (`kuzet compact --evidence`).
+  uint64_t max_disk_bytes = 0;
+  std::string software = "Kuzet";
+  std::function<int64_t()> now_micros;  // default: the system clock
+};
+
+// Not thread-safe: the crawl thread (PagePipeline's commits) archives one page at a time.
+class EvidenceArchive {
+ public:
+  static Result<std::unique_ptr<EvidenceArchive>> Open(EvidenceArchiveOptions options);
+
+  // Writes and fsyncs the capture of `exchange` for the document and mentions of `context`: a
+  // request, then a revisit when context.previous holds the same payload digest (WARC 1.1 §6.7.2,
+  // identical payload), else a response, then a metadata record naming the document and its
+  // mentions. Unavailable when max_disk_bytes would be passed; IOError when writing fails.
+  Result<EvidenceCapture> Archive(const FetchedExchange& exchange, const EvidenceContext& context);
+
+  // Ok, or why the last capture was refused while that still holds: over max_disk_bytes (checked
+  // again against the files at most every `recheck`), or a write error (retried after `recheck`).
+  Status Health();
+
+  uint64_t used_bytes() const { return used_bytes_; }
+  const std::filesystem::path& directory() const { return options_.directory; }
+
+  static constexpr std::chrono::seconds kRecheck{30};
+
+ private:
+  EvidenceArchive(EvidenceArchiveOptions options, std::unique_ptr<WarcWriter> writer,
+                  uint64_t used_bytes);
+
+  EvidenceArchiveOptions options_;
+  std::unique_ptr<WarcWriter> writer_;
+  uint64_t used_bytes_;
+  Status refused_;  // the last refusal or write error, until it is rechecked
+  std::chrono::steady_clock::time_point refused_at_;
+};
+
+// The bytes the .warc.gz files of `directory` take (their sizes); files that vanish while it looks
+// are skipped.
+Result<uint64_t> WarcFilesBytes(const std::filesystem::path& directory);
+
+}  // namespace kuzet::storage::warc
