@@ -776,7 +776,9 @@ TEST(EvidenceConfigTest, EachErrorGivesItsExactMessage) {
   for (const Case& c : cases) {
     Result<Config> parsed = ParseConfig(c.toml, "e.toml");
     ASSERT_FALSE(parsed.ok()) << c.toml;
-    if (c.message[0] != '\0') EXPECT_EQ(parsed.status().message(), c.message) << c.toml;
+    if (c.message[0] != '\0') {
+      EXPECT_EQ(parsed.status().message(), c.message) << c.toml;
+    }
   }
 }
 
