@@ -23,8 +23,11 @@
 #include <system_error>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "base/hex.h"
 #include "base/time.h"
+#include "extractor/keywords/search_keys.h"
 #include "storage/encoding.h"
 #include "storage/fault_monitor.h"
 #include "storage/interrupted_creation.h"
@@ -49,7 +52,7 @@ const char* const kFamilies[] = {
     kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
     kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
     kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kAlertsFamily,
-    kSimHashFamily,
+    kSimHashFamily,  kSearchFamily,
 };
 
 // Memtable insert hints (RocksDB keeps, per prefix, where the last key went in the skip list):
@@ -408,6 +411,8 @@ Status StoreDb::Open(bool repair) {
   spec.corruption_hint =
       "the store is damaged: restore it from a backup or move the data dir away to start afresh";
   spec.families.assign(std::begin(kFamilies), std::end(kFamilies));
+  // A store of format 2 has no search family; a read-write open creates and fills it.
+  spec.optional_when_read_only = {kSearchFamily};
   auto rocks = RocksDb::Open(
       spec, mode_ == Store::Mode::kReadWrite ? RocksDb::Mode::kReadWrite : RocksDb::Mode::kReadOnly,
       options, options_of, faults_);
@@ -439,7 +444,13 @@ Status StoreDb::CheckFormatAndLoadCounters() {
   if (version->has_value()) {
     // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
     // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
-    if (**version < kFormatVersion) {
+    if (**version == kFormatVersionWithoutSearch) {
+      if (mode_ == Store::Mode::kReadOnly) {
+        has_search_index_ = false;
+      } else if (Status st = BuildSearchIndex(); !st.ok()) {
+        return st;
+      }
+    } else if (**version < kFormatVersion) {
       return Error(Status::Code::kInvalidArgument,
                    "the store has format version " + std::to_string(**version) +
                        ", from a development build of kuzet before the first release, which this "
@@ -582,6 +593,58 @@ Result<StoryCount> StoreDb::LoadStoryCount(uint64_t story_id, GroupWrite* group)
 // ---- maintenance -------------------------------------------------------------------------------
 
 Status StoreDb::CatchUp() { return rocks_->CatchUp(); }
+
+Result<const keywords::SearchKeys*> StoreDb::search_keys() const {
+  std::call_once(search_keys_once_, [this] {
+    auto keys = keywords::SearchKeys::Create();
+    if (keys.ok()) {
+      search_keys_ = std::make_unique<keywords::SearchKeys>(std::move(keys).value());
+    } else {
+      search_keys_status_ = Error(keys.status().code(),
+                                  "cannot set up the search index's word "
+                                  "keys: " +
+                                      keys.status().message());
+    }
+  });
+  if (!search_keys_) return search_keys_status_;
+  return search_keys_.get();
+}
+
+Status StoreDb::BuildSearchIndex() {
+  auto keys = search_keys();
+  if (!keys.ok()) return keys.status();
+  spdlog::warn(
+      "data dir {}: the store has format version 2: building its search index over the "
+      "stored documents (once; format version 3)",
+      dir_);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+  rocksdb::WriteBatch batch;
+  uint64_t documents = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Document doc;
+    if (!DecodeDocument(it->value().ToStringView(), doc)) {
+      return Error(Status::Code::kCorruption, "document record " +
+                                                  base::HexEncode(it->key().ToString()) +
+                                                  " is malformed (building the search index)");
+    }
+    for (const std::string& key : (*keys)->KeysOf(doc.text)) {
+      batch.Put(Family(kSearchFamily), SearchPostingKey(key, doc.id), "");
+    }
+    if (++documents % 256 == 0) {
+      if (Status s = WriteBatch(batch, "cannot build the search index", false); !s.ok()) return s;
+      batch.Clear();
+    }
+    if (documents % 100000 == 0) spdlog::warn("data dir {}: indexed {} documents", dir_, documents);
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read documents to index them");
+  // The version last, synced: a build cut short is done again by the next open.
+  batch.Put(
+      Family(kMetaFamily), kFormatVersionKey,
+      RocksDb::EncodeFormatVersion(kFormatVersion, RocksDb::VersionEncoding::kFixed32BigEndian));
+  if (Status s = WriteBatch(batch, "cannot build the search index", true); !s.ok()) return s;
+  spdlog::warn("data dir {}: search index built over {} documents", dir_, documents);
+  return Status::Ok();
+}
 
 Status StoreDb::FinishRepair(const Store::RepairReport& report) {
   // Ids of dropped mentions and documents are never given again: an analyst's read cursor may

@@ -23,6 +23,8 @@
 
 namespace kuzet::keywords {
 
+struct SearchPlan;
+
 struct RuleSpec {
   std::string id;
   std::vector<std::string> terms;             // any term matches (OR); term syntax in README.md
@@ -79,6 +81,7 @@ class Matcher {
   struct Compiled;  // internal: extractor/keywords/compiled_rules.h
 
  private:
+  friend SearchPlan PlanSearch(const Matcher& matcher);  // search_keys.h
   explicit Matcher(std::shared_ptr<const Compiled> compiled);
   std::shared_ptr<const Compiled> compiled_;
 };
