@@ -236,8 +236,11 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
       if (d.fetched_at_us < query.since_us || d.fetched_at_us >= query.until_us) continue;
       std::vector<keywords::Match> matches = matcher.FindAll(d.text, d.lang, d.site_id);
       if (matches.empty()) continue;
+      auto story = db_.LoadDocStory(d.id);
+      if (!story.ok()) return story.status();
       result.hits.push_back(SearchHit{d.id, d.site_id, d.url, d.title, d.lang, d.fetched_at_us,
-                                      d.first_seen_us, std::move(matches)});
+                                      d.first_seen_us, *story ? (*story)->story_id : d.id,
+                                      std::move(matches)});
     }
     return result;
   });

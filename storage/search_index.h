@@ -47,6 +47,7 @@ struct SearchHit {
   uint64_t doc_id = 0;
   std::string site_id, url, title, lang;
   int64_t fetched_at_us = 0, first_seen_us = 0;
+  uint64_t story_id = 0;                 // the document's story (near-duplicate cluster)
   std::vector<keywords::Match> matches;  // FindAll's, in text order (rule_id "search")
 };
 
