@@ -43,7 +43,7 @@ std::variant<SearchRequest, ParamError> ParseSearchParams(
 }
 
 Result<SearchPage> RunSearch(const storage::Store& store, const SearchRequest& request) {
-  auto matcher = storage::CompileSearchQuery(request.q);
+  auto matcher = store.searcher().Compile(request.q);
   if (!matcher.ok()) return matcher.status();
   auto result = store.searcher().Search(*matcher, request.query);
   if (!result.ok()) return result.status();

@@ -13,11 +13,13 @@
 
 namespace kuzet::storage {
 
-Result<keywords::Matcher> CompileSearchQuery(std::string_view text) {
+Result<keywords::Matcher> CompileSearchQuery(std::string_view text,
+                                             const keywords::KeyFolder* folder) {
   keywords::RuleSpec spec;
   spec.id = "search";
   spec.query = std::string(text);
-  auto matcher = keywords::Matcher::Compile({spec});
+  auto matcher = folder != nullptr ? keywords::Matcher::Compile({spec}, *folder)
+                                   : keywords::Matcher::Compile({spec});
   if (!matcher.ok()) {
     // The compiler names the rule ("rules.search: query: column 3: ..."); a searcher wrote no
     // rule, so only the part from "query:" on is theirs.
@@ -202,6 +204,12 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
 }
 
 }  // namespace
+
+Result<keywords::Matcher> Searcher::Compile(std::string_view text) const {
+  auto keys = db_.search_keys();
+  if (!keys.ok()) return keys.status();
+  return CompileSearchQuery(text, &(*keys)->folder());
+}
 
 Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
                                       const SearchQuery& query) const {

@@ -28,8 +28,10 @@ class StoreDb;
 
 // Compiles a search query: the rule query language (extractor/keywords/README.md), as the
 // `query` of a rule "search" with default settings (cross-script, inflecting). Errors read
-// "query: column N: ...".
-Result<keywords::Matcher> CompileSearchQuery(std::string_view text);
+// "query: column N: ...". With `folder`, compiles with a copy of it instead of building one
+// (Searcher::Compile passes the store's).
+Result<keywords::Matcher> CompileSearchQuery(std::string_view text,
+                                             const keywords::KeyFolder* folder = nullptr);
 
 struct SearchQuery {
   std::string site, lang;  // only documents of this site / with this language ("" = any)
@@ -64,6 +66,10 @@ class Searcher {
   explicit Searcher(StoreDb& db) : db_(db) {}
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
+
+  // CompileSearchQuery with the store's key folder (built once per store: a query then compiles
+  // in well under a millisecond).
+  Result<keywords::Matcher> Compile(std::string_view text) const;
 
   // The documents `matcher` matches, newest first. A read-only store of format 2 (not yet
   // indexed: the next read-write open builds the index) gives FailedPrecondition-like

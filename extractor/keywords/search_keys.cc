@@ -11,8 +11,6 @@
 
 namespace kuzet::keywords {
 
-char SearchKeyModeByte(KeyMode mode) { return mode == KeyMode::kPlain ? 'p' : 'x'; }
-
 Result<SearchKeys> SearchKeys::Create() {
   auto folder = KeyFolder::Create();
   if (!folder.ok()) return folder.status();
@@ -47,13 +45,9 @@ std::vector<std::string> SearchKeys::KeysOf(std::string_view utf8_text) const {
   forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
   std::string key, scratch;
   auto add = [&](std::u16string_view form) {
-    for (KeyMode mode : {KeyMode::kPlain, KeyMode::kCrossScript}) {
-      folder_->Fold(form, mode, &key, &scratch);
-      if (key.empty()) continue;
-      std::string stored(1, SearchKeyModeByte(mode));
-      stored.append(key, 0, std::min(key.size(), kMaxSearchKeyBytes));
-      keys.push_back(std::move(stored));
-    }
+    folder_->Fold(form, KeyMode::kCrossScript, &key, &scratch);
+    if (key.empty()) return;
+    keys.emplace_back(key, 0, std::min(key.size(), kMaxSearchKeyBytes));
   };
   for (std::u16string_view form : forms) add(form);
   // Two words joined by one hyphen, as FindAll also reads them (Жаңа-Өзен = Жаңаөзен).
@@ -88,18 +82,14 @@ class PlanBuilder {
  public:
   explicit PlanBuilder(const Matcher::Compiled& c) : c_(c) {
     // The term keys of every (phrase, word): the prefixes a page's key must start with.
-    for (int m = 0; m < kKeyModeCount; ++m) {
-      const ModeIndex& mode_index = c.modes[m];
-      const char mode_byte = SearchKeyModeByte(static_cast<KeyMode>(m));
-      mode_index.automaton.ForEachKey([&](std::string_view key, std::span<const uint32_t> ps) {
-        std::string prefix(1, mode_byte);
-        prefix.append(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
-        for (uint32_t p : ps) {
-          const WordEntry& entry = mode_index.entries[p];
-          word_prefixes_[{entry.phrase, entry.index}].push_back(prefix);
-        }
-      });
-    }
+    const ModeIndex& cross = c.modes[static_cast<int>(KeyMode::kCrossScript)];
+    cross.automaton.ForEachKey([&](std::string_view key, std::span<const uint32_t> payloads) {
+      const std::string prefix(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+      for (uint32_t p : payloads) {
+        const WordEntry& entry = cross.entries[p];
+        word_prefixes_[{entry.phrase, entry.index}].push_back(prefix);
+      }
+    });
   }
 
   int Add(SearchPlan::Node node) {
@@ -126,8 +116,9 @@ class PlanBuilder {
 
   // A page can hold an operand only if it holds every word of one of its phrases (or anything,
   // for a regex).
-  int Operand(uint32_t op) {
-    if (!c_.operands[op].regexes.empty()) return All();
+  int OperandPlan(uint32_t op) {
+    const Operand& operand = c_.operands[op];
+    if (!operand.regexes.empty() || operand.mode != KeyMode::kCrossScript) return All();
     std::vector<int> alternatives;
     for (uint32_t ph = 0; ph < c_.phrases.size(); ++ph) {
       const Phrase& phrase = c_.phrases[ph];
@@ -150,7 +141,7 @@ class PlanBuilder {
     const QueryNode& q = rule.query.nodes[node];
     switch (q.kind) {
       case QueryNode::Kind::kTerm:
-        return Operand(static_cast<uint32_t>(rule.query_operands[node]));
+        return OperandPlan(static_cast<uint32_t>(rule.query_operands[node]));
       case QueryNode::Kind::kNot:  // a page without x is no page the index can list
         return All();
       case QueryNode::Kind::kOr:
@@ -166,7 +157,7 @@ class PlanBuilder {
     std::vector<int> parts;
     if (!rule.term_operands.empty()) {
       std::vector<int> terms;
-      for (uint32_t op : rule.term_operands) terms.push_back(Operand(op));
+      for (uint32_t op : rule.term_operands) terms.push_back(OperandPlan(op));
       parts.push_back(Combine(SearchPlan::Kind::kOr, terms));
     }
     if (rule.query.root >= 0) parts.push_back(Query(rule, rule.query.root));

@@ -1,11 +1,13 @@
 // The keys a search index stores for a text, and what a compiled query needs of them.
 //
 // FindAll (matcher.h) matches a text word when a term word's key (or one of its variants) is a
-// prefix of the word's key and the rest is an accepted tail. So an index of every distinct word
-// key of a page, in both key modes, answers "which pages can a term match" by prefix scans over
-// the term's trie keys: cross-script and inflection folding come free, and the candidates are a
-// superset of the pages FindAll matches (the tails are not checked), which a search then
-// verifies by running FindAll itself on each candidate's text.
+// prefix of the word's key and the rest is an accepted tail. So an index of every distinct
+// cross-script word key of a page answers "which pages can a term of a cross-script rule match"
+// by prefix scans over the term's trie keys: cross-script and inflection folding come free, and
+// the candidates are a superset of the pages FindAll matches (the tails are not checked), which
+// a search then verifies by running FindAll itself on each candidate's text. Plain keys
+// (cross_script = false) are not indexed: searches compile cross-script queries, and a plain
+// term in a plan stands for every page.
 #pragma once
 
 #include <unicode/uversion.h>
@@ -26,11 +28,10 @@ U_NAMESPACE_END
 
 namespace kuzet::keywords {
 
-// A key is one byte naming the mode ('p' plain, 'x' cross-script), then the word's match key
-// cut to kMaxSearchKeyBytes (a cut key is still prefixed by every term key it was, and a
-// longer term key is cut the same way at query time: the candidates stay a superset).
+// A key is a word's cross-script match key cut to kMaxSearchKeyBytes (a cut key is still
+// prefixed by every term key it was, and a longer term key is cut the same way at query time:
+// the candidates stay a superset).
 inline constexpr size_t kMaxSearchKeyBytes = 48;
-char SearchKeyModeByte(KeyMode mode);
 
 class SearchKeys {
  public:
@@ -44,6 +45,9 @@ class SearchKeys {
   // call from several threads at once.
   std::vector<std::string> KeysOf(std::string_view utf8_text) const;
 
+  // The folder the keys come from (for Matcher::Compile: a search compiles with it).
+  const KeyFolder& folder() const { return *folder_; }
+
  private:
   SearchKeys(KeyFolder folder, std::unique_ptr<icu::BreakIterator> word_breaker);
   std::unique_ptr<KeyFolder> folder_;
@@ -54,7 +58,7 @@ class SearchKeys {
 // candidate when the root holds for the keys SearchKeys stored for it.
 struct SearchPlan {
   enum class Kind {
-    kAll,   // every page (a regex term, or NOT: the index cannot narrow it)
+    kAll,   // every page (a regex term, a plain-key term, NOT: the index cannot narrow it)
     kKeys,  // a page holding a key that starts with one of `prefixes`
     kAnd,   // every child holds
     kOr,    // some child holds (none when there are no children)

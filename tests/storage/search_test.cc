@@ -161,6 +161,27 @@ TEST(SearchTest, FiltersAndCursor) {
   EXPECT_EQ(result->next_before, 8u);  // docs 10, 9, 8 read; go on below 8
 }
 
+// A plain-key rule (cross_script = false) is not narrowed by the cross-script index: every
+// document is a candidate, and FindAll still decides.
+TEST(SearchTest, PlainKeyRulesAreVerifiedOnEveryDocument) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  StoreDocs(*store);
+  keywords::RuleSpec plain;
+  plain.id = "plain";
+  plain.terms = {"Жанаозен"};
+  plain.cross_script = false;
+  auto matcher = keywords::Matcher::Compile({plain});
+  ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+  auto result = store->searcher().Search(*matcher, {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  std::vector<std::string> urls;
+  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+  EXPECT_EQ(urls, std::vector<std::string>({"u1"}));  // Cyrillic only, inflected
+  EXPECT_EQ(result->examined, std::size(kDocs));
+}
+
 TEST(SearchTest, QueryErrorsNameTheColumn) {
   auto bad = CompileSearchQuery("strike AND");
   ASSERT_FALSE(bad.ok());
