@@ -1,5 +1,6 @@
 // The web page at /: plain HTML and JS, no build step. It holds no data: it reads its filters
-// from the query string (so a filtered view is a link), calls /api/mentions and builds the list
+// from the query string (so a filtered view is a link), calls /api/mentions (/api/search when a
+// search query is given) and builds the list
 // with textContent only, so no stored text is ever parsed as HTML. A bearer token, when the
 // server wants one, is taken from the URL fragment (#token=..., never sent to the server in the
 // URL) and kept in sessionStorage.
@@ -30,6 +31,7 @@ mark { background: #ffe066; }
 <body>
 <h1>Kuzet mentions</h1>
 <form id="filters">
+  <label>search <input name="q" placeholder="Zhanaozen AND strike" autocomplete="off"></label>
   <label>rule <input name="rule" autocomplete="off"></label>
   <label>language <input name="lang" placeholder="en, ru, kk" autocomplete="off"></label>
   <label>site <input name="site" autocomplete="off"></label>
@@ -41,7 +43,7 @@ mark { background: #ffe066; }
 <button id="older" type="button" hidden>Older mentions</button>
 <script>
 "use strict";
-const FILTERS = ["rule", "lang", "site", "since"];
+const FILTERS = ["q", "rule", "lang", "site", "since"];
 const form = document.getElementById("filters");
 const list = document.getElementById("mentions");
 const statusLine = document.getElementById("status");
@@ -66,14 +68,14 @@ function el(tag, className, text) {
 
 function render(m) {
   const li = el("li", "mention");
-  li.dataset.id = m.id;
+  li.dataset.id = m.id || m.doc_id;  // a search result is a document
   const title = el("a", "title", m.title || m.url);
   // Only web links are made clickable: a stored javascript: URL must not run here.
   if (/^https?:\/\//i.test(m.url)) title.href = m.url;
   title.rel = "noopener noreferrer";
   const meta = el("div", "meta");
-  meta.append(el("span", "rule", m.rule), " ", el("span", "site", m.site), " ",
-              el("span", "lang", m.lang || "?"), " ", el("time", "found", m.found_at));
+  meta.append(el("span", "rule", m.rule || "search"), " ", el("span", "site", m.site), " ",
+              el("span", "lang", m.lang || "?"), " ", el("time", "found", m.found_at || m.fetched_at));
   const snippet = el("p", "snippet");
   const parts = m.snippet_parts;
   snippet.append(parts.before, el("mark", "", parts.match), parts.after);
@@ -100,7 +102,9 @@ async function load(append) {
   statusLine.textContent = "Loading…";
   let body;
   try {
-    const response = await fetch("api/mentions?" + params.toString(), {headers});
+    // With a query the stored articles are searched (/api/search), else mentions listed.
+    const api = params.has("q") ? "api/search?" : "api/mentions?";
+    const response = await fetch(api + params.toString(), {headers});
     body = await response.json();
     if (response.status === 401) {
       throw new Error("this server needs a token: open this page as …/#token=YOUR-TOKEN");
@@ -112,11 +116,12 @@ async function load(append) {
     return;
   }
   if (!append) list.replaceChildren();
-  for (const m of body.mentions) list.append(render(m));
+  for (const m of body.mentions || body.results) list.append(render(m));
   nextCursor = body.next_before;
   older.hidden = !nextCursor;
   const n = list.children.length;
-  statusLine.textContent = n === 0 ? "No mentions." : n + (n === 1 ? " mention" : " mentions");
+  const noun = params.has("q") ? "result" : "mention";
+  statusLine.textContent = n === 0 ? "No " + noun + "s." : n + " " + noun + (n === 1 ? "" : "s");
   document.body.dataset.loaded = "true";
 }
 

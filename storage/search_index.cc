@@ -33,8 +33,12 @@ Result<keywords::Matcher> CompileSearchQuery(std::string_view text,
 namespace {
 
 // Distinct word keys a term prefix may expand to before its leaf gives up narrowing (every
-// document becomes a candidate, still verified): each key is one more seek per step.
+// document becomes a candidate, still verified): each key is one more seek per step. A whole
+// query (up to 1,000 bytes of terms) gets kMaxKeysPerSearch.
 constexpr size_t kMaxKeysPerPrefix = 2048;
+constexpr size_t kMaxKeysPerSearch = 16384;
+// Posting lists that get an iterator of their own (the rest share one and seek every step).
+constexpr size_t kMaxListIterators = 256;
 
 // Documents in descending id order. Next(at_most): the largest id <= at_most that the stream
 // holds, 0 when none. Calls come with at_most never growing.
@@ -49,6 +53,8 @@ class DocStream {
 struct ReadContext {
   const StoreDb& db;
   Status status;
+  size_t keys_left = kMaxKeysPerSearch;
+  size_t own_iterators_left = kMaxListIterators;
   void Fail(const rocksdb::Status& s, std::string_view what) {
     if (status.ok()) status = db.Error(s, what);
   }
@@ -91,11 +97,12 @@ class KeyPrefixes : public DocStream {
           it_->Next();
           continue;
         }
-        if (lists_.size() == kMaxKeysPerPrefix) {
+        if (lists_.size() == kMaxKeysPerPrefix || ctx_.keys_left == 0) {
           too_many_ = true;
           break;
         }
         lists_.push_back(List{std::string(key.substr(0, end + 1)), 0, 0});
+        --ctx_.keys_left;
         std::string after(key.substr(0, end));
         after.push_back('\x01');  // past every posting of this key
         it_->Seek(after);
@@ -112,8 +119,8 @@ class KeyPrefixes : public DocStream {
     for (List& list : lists_) {
       // The answer known for a bound at or above at_most still holds when it is <= at_most.
       if (!(list.bound >= at_most && list.value <= at_most && list.bound != 0)) {
+        list.value = Advance(list, at_most);
         list.bound = at_most;
-        list.value = Seek(list.key, at_most);
       }
       best = std::max(best, list.value);
     }
@@ -124,16 +131,43 @@ class KeyPrefixes : public DocStream {
   struct List {
     std::string key;  // the word key and its 0x00
     uint64_t bound = 0, value = 0;
+    // A list of its own stays on its last posting, so the next ones are a few Next() steps
+    // away, not a seek each (a merge and an intersection walk postings in order).
+    std::unique_ptr<rocksdb::Iterator> it;
   };
-  uint64_t Seek(const std::string& key, uint64_t at_most) {
+
+  // The largest doc id <= at_most in `list` (0: none); at_most never grows between calls.
+  uint64_t Advance(List& list, uint64_t at_most) {
+    if (list.bound != 0 && list.value == 0) return 0;  // exhausted
+    if (!list.it) {
+      if (ctx_.own_iterators_left == 0) return Seek(*it_, list.key, at_most);
+      --ctx_.own_iterators_left;
+      list.it.reset(ctx_.db.db()->NewIterator({}, ctx_.db.Family(kSearchFamily)));
+      return Seek(*list.it, list.key, at_most);
+    }
+    // On the posting of list.value (> at_most): step down a little before seeking.
+    for (int step = 0; step < 8; ++step) {
+      list.it->Next();
+      const uint64_t doc = DocAt(*list.it, list.key);
+      if (doc == 0 || doc <= at_most) return doc;
+    }
+    return Seek(*list.it, list.key, at_most);
+  }
+
+  uint64_t Seek(rocksdb::Iterator& it, const std::string& key, uint64_t at_most) {
     std::string target = key;
     PutFixed64BE(target, ~at_most);
-    it_->Seek(target);
-    if (!it_->Valid()) {
-      if (!it_->status().ok()) ctx_.Fail(it_->status(), "cannot read the search index");
+    it.Seek(target);
+    return DocAt(it, key);
+  }
+
+  // The doc id of the posting `it` is on, 0 when it is past the list of `key` (or failed).
+  uint64_t DocAt(rocksdb::Iterator& it, const std::string& key) {
+    if (!it.Valid()) {
+      if (!it.status().ok()) ctx_.Fail(it.status(), "cannot read the search index");
       return 0;
     }
-    const std::string_view found = it_->key().ToStringView();
+    const std::string_view found = it.key().ToStringView();
     if (found.size() != key.size() + 8 || !found.starts_with(key)) return 0;
     return ~DecodeFixed64BE(found.substr(key.size()));
   }
@@ -222,7 +256,7 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     SearchResult result;
     const keywords::SearchPlan plan = keywords::PlanSearch(matcher);
     if (plan.root < 0 || query.limit == 0) return result;
-    ReadContext ctx{db_, Status::Ok()};
+    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, kMaxListIterators};
     std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
     uint64_t at_most = query.before_doc != 0 ? query.before_doc - 1 : UINT64_MAX;
     while (at_most != 0) {

@@ -16,7 +16,8 @@
 // family's table files after a full compaction; a contentless FTS5 database after VACUUM), and
 // per query kind p50 / p99 latency over one timed pass after a warm-up pass.
 //
-// Usage: bench_search [--docs N] [--work DIR] [--shared DIR]
+// Usage: bench_search [--docs N] [--work DIR] [--shared DIR] [--reuse]
+// (--reuse: only the queries, on the stores a run with the same --docs and --work left)
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -213,8 +214,16 @@ int main(int argc, char** argv) {
   size_t docs = 100000;
   fs::path work = fs::temp_directory_path() / "kuzet-bench-search";
   fs::path shared = KUZET_SHARED_DIR;
+  bool reuse = false;  // --reuse: query the stores a previous run with the same --docs left
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--reuse") reuse = true;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "--reuse") {
+      --i;
+      continue;
+    }
     if (flag == "--docs") docs = std::stoull(argv[i + 1]);
     if (flag == "--work") work = argv[i + 1];
     if (flag == "--shared") shared = argv[i + 1];
@@ -222,7 +231,7 @@ int main(int argc, char** argv) {
   const Pools pools = LoadSentences(shared);
   if (pools.en.empty() || pools.ru.empty()) return Fail("no corpus under " + shared.string());
   std::cout << "sentences: " << pools.en.size() << " en, " << pools.ru.size() << " ru\n";
-  fs::remove_all(work);
+  if (!reuse) fs::remove_all(work);
   fs::create_directories(work);
 
   std::mt19937_64 rng(18);
@@ -238,11 +247,13 @@ int main(int argc, char** argv) {
   // ---- FTS5 ------------------------------------------------------------------------------------
   sqlite3* fts = nullptr;
   sqlite3_open((work / "fts5.db").c_str(), &fts);
-  sqlite3_exec(fts,
-               "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
-               "CREATE VIRTUAL TABLE docs USING fts5(text, content='',"
-               " tokenize='unicode61 remove_diacritics 2');",
-               nullptr, nullptr, nullptr);
+  if (!reuse) {
+    sqlite3_exec(fts,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+                 "CREATE VIRTUAL TABLE docs USING fts5(text, content='',"
+                 " tokenize='unicode61 remove_diacritics 2');",
+                 nullptr, nullptr, nullptr);
+  }
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(fts, "INSERT INTO docs(rowid, text) VALUES(?, ?)", -1, &insert, nullptr);
 
@@ -258,6 +269,10 @@ int main(int argc, char** argv) {
     text_bytes += group.back().text.size();
     if (n % 50 == 0) sample.push_back(group.back());
     if (group.size() < 64 && n != docs) continue;
+    if (reuse) {  // the same articles (same seed) for the same queries; nothing written
+      group.clear();
+      continue;
+    }
     double c0 = ThreadCpuSeconds();
     auto stored = (*store)->writer().PutPages(group);
     double c1 = ThreadCpuSeconds();
@@ -289,14 +304,17 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   std::cout << "articles: " << docs << ", text " << text_bytes / 1e6 << " MB, load wall " << wall
             << " s\n";
-  std::cout << "Kuzet PutPages CPU per page: " << put_cpu / docs * 1e6 << " us (index keys "
-            << keys_cpu / docs * 1e6 << " us of it = " << 100 * keys_cpu / put_cpu << " %)\n";
-  std::cout << "FTS5 insert CPU per page: " << fts_cpu / docs * 1e6 << " us\n";
+  if (!reuse)
+    std::cout << "Kuzet PutPages CPU per page: " << put_cpu / docs * 1e6 << " us (index keys "
+              << keys_cpu / docs * 1e6 << " us of it = " << 100 * keys_cpu / put_cpu << " %)\n";
+  if (!reuse) std::cout << "FTS5 insert CPU per page: " << fts_cpu / docs * 1e6 << " us\n";
 
   // Sizes after compaction / VACUUM.
-  if (auto s = (*store)->maintenance().Compact(); !s.ok()) return Fail(s.message());
-  sqlite3_exec(fts, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
-               nullptr);
+  if (!reuse) {
+    if (auto s = (*store)->maintenance().Compact(); !s.ok()) return Fail(s.message());
+    sqlite3_exec(fts, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
+                 nullptr);
+  }
 
   // What compiling a query costs (every search compiles its query).
   {

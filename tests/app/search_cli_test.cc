@@ -175,5 +175,31 @@ TEST_F(SearchCliTest, ApiSearch) {
   }
 }
 
+// The web page's search box: ?q= in the page's URL searches through /api/search.
+TEST_F(SearchCliTest, WebPageSearches) {
+  if (RunKuzet("--version").exit_code != 0 ||
+      testing::RunShell("command -v chromium >/dev/null").exit_code != 0) {
+    GTEST_SKIP() << "chromium (Debian package chromium) is missing";
+  }
+  app::HttpServerOptions options;
+  options.data_dir = data_;
+  options.listen = "127.0.0.1:0";
+  auto server = app::HttpServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  const std::string url = "http://127.0.0.1:" + std::to_string((*server)->port()) +
+                          "/?q=Zhanaozen%20AND%20NOT%20football&lang=kk";
+  auto dom = testing::RunShell(
+      "timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--user-data-dir=" +
+      (dir_ / "chromium-profile").string() + " --virtual-time-budget=10000 --dump-dom '" + url +
+      "' 2>/dev/null");
+  ASSERT_EQ(dom.exit_code, 0);
+  ASSERT_NE(dom.out.find("data-loaded=\"true\""), std::string::npos) << dom.out;
+  EXPECT_NE(dom.out.find("<mark>Жаңаөзендегі</mark> ереуіл"), std::string::npos) << dom.out;
+  EXPECT_NE(dom.out.find("1 result"), std::string::npos) << dom.out;
+  EXPECT_EQ(dom.out.find("rferl.org"), std::string::npos) << "an English article leaked";
+}
+
 }  // namespace
 }  // namespace kuzet
