@@ -1,6 +1,7 @@
 #include "storage/search_index.h"
 
 #include <rocksdb/db.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <memory>
@@ -110,7 +111,14 @@ class KeyPrefixes : public DocStream {
       if (!it_->status().ok()) ctx_.Fail(it_->status(), "cannot read the search index");
       if (too_many_) break;
     }
-    if (too_many_) all_ = std::make_unique<AllDocuments>(ctx);
+    if (too_many_) {
+      // Slower, not wrong: every document becomes a candidate (verified, bounded per call).
+      spdlog::info(
+          "data dir {}: search: a term word expands to more than {} index keys (or the "
+          "query to more than {}): it does not narrow the candidates",
+          ctx.db.dir(), kMaxKeysPerPrefix, kMaxKeysPerSearch);
+      all_ = std::make_unique<AllDocuments>(ctx);
+    }
   }
 
   uint64_t Next(uint64_t at_most) override {

@@ -613,10 +613,8 @@ Result<const keywords::SearchKeys*> StoreDb::search_keys() const {
     if (keys.ok()) {
       search_keys_ = std::make_unique<keywords::SearchKeys>(std::move(keys).value());
     } else {
-      search_keys_status_ = Error(keys.status().code(),
-                                  "cannot set up the search index's word "
-                                  "keys: " +
-                                      keys.status().message());
+      search_keys_status_ =
+          Error(keys.status().code(), "search index word keys: " + keys.status().message());
     }
   });
   if (!search_keys_) return search_keys_status_;
