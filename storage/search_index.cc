@@ -47,6 +47,8 @@ class DocStream {
  public:
   virtual ~DocStream() = default;
   virtual uint64_t Next(uint64_t at_most) = 0;
+  // Every document: an AND may drop it, an OR becomes it.
+  virtual bool all() const { return false; }
 };
 
 // Reads go through one iterator per stream; a RocksDB error ends the stream and is kept in
@@ -56,6 +58,7 @@ struct ReadContext {
   Status status;
   size_t keys_left = kMaxKeysPerSearch;
   size_t own_iterators_left = kMaxListIterators;
+  bool gave_up_narrowing = false;  // logged once per search
   void Fail(const rocksdb::Status& s, std::string_view what) {
     if (status.ok()) status = db.Error(s, what);
   }
@@ -66,6 +69,7 @@ class AllDocuments : public DocStream {
  public:
   explicit AllDocuments(ReadContext& ctx)
       : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kDocsFamily))) {}
+  bool all() const override { return true; }
   uint64_t Next(uint64_t at_most) override {
     if (at_most == 0) return 0;
     it_->SeekForPrev(IdKey(at_most));
@@ -113,14 +117,12 @@ class KeyPrefixes : public DocStream {
     }
     if (too_many_) {
       // Slower, not wrong: every document becomes a candidate (verified, bounded per call).
-      spdlog::info(
-          "data dir {}: search: a term word expands to more than {} index keys (or the "
-          "query to more than {}): it does not narrow the candidates",
-          ctx.db.dir(), kMaxKeysPerPrefix, kMaxKeysPerSearch);
+      ctx.gave_up_narrowing = true;
       all_ = std::make_unique<AllDocuments>(ctx);
     }
   }
 
+  bool all() const override { return all_ != nullptr; }
   uint64_t Next(uint64_t at_most) override {
     if (all_) return all_->Next(at_most);
     uint64_t best = 0;
@@ -236,10 +238,18 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
     case keywords::SearchPlan::Kind::kKeys:
       return std::make_unique<KeyPrefixes>(ctx, n.prefixes);
     case keywords::SearchPlan::Kind::kAnd:
-      for (int child : n.children) children.push_back(MakeStream(ctx, plan, child));
+      for (int child : n.children) {
+        auto stream = MakeStream(ctx, plan, child);
+        if (!stream->all()) children.push_back(std::move(stream));
+      }
+      if (children.empty()) return std::make_unique<AllDocuments>(ctx);
       return std::make_unique<AllOf>(std::move(children));
     case keywords::SearchPlan::Kind::kOr:
-      for (int child : n.children) children.push_back(MakeStream(ctx, plan, child));
+      for (int child : n.children) {
+        auto stream = MakeStream(ctx, plan, child);
+        if (stream->all()) return std::make_unique<AllDocuments>(ctx);
+        children.push_back(std::move(stream));
+      }
       return std::make_unique<AnyOf>(std::move(children));
   }
   return std::make_unique<AllDocuments>(ctx);
@@ -264,8 +274,14 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     SearchResult result;
     const keywords::SearchPlan plan = keywords::PlanSearch(matcher);
     if (plan.root < 0 || query.limit == 0) return result;
-    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, kMaxListIterators};
+    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, kMaxListIterators, false};
     std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
+    if (ctx.gave_up_narrowing) {
+      spdlog::info(
+          "data dir {}: search: a term word expands to more than {} index keys (or the "
+          "query to more than {}): it does not narrow the candidates",
+          db_.dir(), kMaxKeysPerPrefix, kMaxKeysPerSearch);
+    }
     uint64_t at_most = query.before_doc != 0 ? query.before_doc - 1 : UINT64_MAX;
     while (at_most != 0) {
       const uint64_t doc_id = candidates->Next(at_most);

@@ -98,6 +98,8 @@ TEST(SearchTest, FindsWhatTheRuleLanguageMatchesNewestFirst) {
       {"(strike OR забастовка OR ереуіл) AND Zhanaozen", {"u8", "u3", "u2", "u1"}},
       {"\"trade union\"", {"u6"}},  // u7: a sentence break between the words
       {"/strik(e|ing)\\b/", {"u8", "u3"}},
+      {"/aktau/ OR \"trade union\"", {"u8", "u6"}},  // a regex: every document a candidate
+      {"/aktau/ AND Zhanaozen", {"u8"}},
       {"=Козлов", {}},
       {"Козлова", {"u10"}},
       {"Mangystau OR Aktau", {"u8", "u6"}},
