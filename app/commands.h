@@ -65,6 +65,20 @@ struct DocOptions {
 };
 int DocCommand(const DocOptions& options);
 
+// search QUERY: the stored articles the query (the rule query language) matches, newest first,
+// found as a rule with that query finds them at crawl time (app/search_results.h).
+struct SearchOptions {
+  std::string config_path, data_dir;
+  std::string query;
+  std::string since, until;  // the fetch time of the article's current text
+  std::string lang, site;
+  size_t limit = 20;
+  std::string format = "table";  // table | json | csv
+  uint64_t before = 0;           // only documents with smaller ids (the next page)
+  bool bom = true;               // csv: starts with a UTF-8 byte order mark (for Excel)
+};
+int SearchCommand(const SearchOptions& options);
+
 // stories: near-duplicate clusters, newest first, with their documents' sites and URLs; only
 // those with a mention (of `rule` when given) unless `all`.
 struct StoriesOptions {

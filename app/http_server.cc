@@ -28,6 +28,7 @@
 #include "app/mention_format.h"
 #include "app/mention_groups.h"
 #include "app/pipeline_metrics.h"
+#include "app/search_results.h"
 #include "app/time_bound.h"
 #include "app/web_page.h"
 #include "base/escape.h"
@@ -121,8 +122,8 @@ Reply ErrorReply(int status, const std::string& message, const std::string& para
 
 // A bounded set of route labels for metrics, whatever paths clients try.
 std::string RouteLabel(std::string_view path) {
-  for (const char* route :
-       {"/", "/page.css", "/page.js", "/api/mentions", "/feed.atom", "/metrics", "/healthz"}) {
+  for (const char* route : {"/", "/page.css", "/page.js", "/api/mentions", "/api/search",
+                            "/feed.atom", "/metrics", "/healthz"}) {
     if (path == route) return route;
   }
   return "other";
@@ -378,6 +379,38 @@ class HttpServer::Impl {
     return JsonReply(200, WithNext(std::move(body), params, page->next_before));
   }
 
+  // /api/search?q=...: app/search_results.h. A query the compiler refuses is a 400 naming q.
+  Reply Search(const ParamList& params) {
+    auto parsed = ParseSearchParams(params, base::NowMicros(), kMaxApiLimit);
+    if (auto* error = std::get_if<ParamError>(&parsed)) {
+      return ErrorReply(400, error->message, error->parameter);
+    }
+    const SearchRequest& request = std::get<SearchRequest>(parsed);
+    MaybeCatchUp();
+    auto page = RunSearch(*store, request);
+    if (!page.ok() && page.status().code() == Status::Code::kInvalidArgument) {
+      return ErrorReply(400, page.status().message(), "q");
+    }
+    if (!page.ok()) return ErrorReply(500, page.status().message());
+    auto stories = LoadStoryPlaces(*reader, page->hits);
+    if (!stories.ok()) return ErrorReply(500, stories.status().message());
+    nlohmann::json results = nlohmann::json::array();
+    for (const storage::Mention& hit : page->hits) {
+      results.push_back(SearchHitToJson(hit, &*stories));
+    }
+    nlohmann::json body = {{"results", results}, {"next", nullptr}, {"next_before", nullptr}};
+    if (page->next_before != 0) {
+      std::string next = "/api/search?";
+      for (const auto& [name, value] : params) {
+        if (name != "before") next += PercentEncode(name) + "=" + PercentEncode(value) + "&";
+      }
+      next += "before=" + std::to_string(page->next_before);
+      body["next"] = next;
+      body["next_before"] = page->next_before;
+    }
+    return JsonReply(200, body);
+  }
+
   // The feed token, given once as ?token= and equal to the configured one (in constant time).
   bool FeedTokenAccepted(const ParamList& params) const {
     if (options.feed_token.empty()) return false;
@@ -542,8 +575,12 @@ class HttpServer::Impl {
       std::lock_guard<std::mutex> lock(choices_mu);
       choices = options.page_choices;
     }
-    WebPageReply page =
-        ServeWebPage(*reader, choices, QueryParams(connection), base::NowMicros(), authorized);
+    PageSearch search;
+    if (store != nullptr) {
+      search = [this](const SearchRequest& request) { return RunSearch(*store, request); };
+    }
+    WebPageReply page = ServeWebPage(*reader, choices, QueryParams(connection), base::NowMicros(),
+                                     authorized, search);
     Reply reply;
     reply.status = page.status;
     reply.body = std::move(page.html);
@@ -595,6 +632,7 @@ class HttpServer::Impl {
       return reply;
     }
     if (path == "/api/mentions") return Mentions(QueryParams(connection));
+    if (path == "/api/search") return Search(QueryParams(connection));
     if (feed) return Feed(QueryParams(connection), connection);
     if (path == "/metrics") return Metrics();
     return ErrorReply(404, "no such page: " + std::string(path));

@@ -111,6 +111,26 @@ int main(int argc, char** argv) {
                    "With --follow: seconds between looks at the store when idle (1)")
       ->check(CLI::Range(0.01, 3600.0));
 
+  SearchOptions search;
+  auto* search_cmd = cli.add_subcommand(
+      "search", "Stored articles a query matches (rule query language), newest first");
+  search_cmd->add_option("query", search.query, "Query: terms, \"phrases\", AND OR NOT NEAR/n")
+      ->required();
+  AddDataDirOptions(*search_cmd, search.config_path, search.data_dir);
+  search_cmd->add_option("--since", search.since, "Fetched within this long (24h) or a date");
+  search_cmd->add_option("--until", search.until, "Fetched before this long ago or a date");
+  search_cmd->add_option("--lang", search.lang, "Only this language (en, ru, kk, other)");
+  search_cmd->add_option("--site", search.site, "Only this site id");
+  search_cmd->add_option("--limit", search.limit, "At most this many (20)")
+      ->check(CLI::Range(1, 100000));
+  search_cmd->add_option("--format", search.format, "table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  search_cmd->add_option("--before", search.before,
+                         "Only articles with doc ids below this (the next page)");
+  bool search_no_bom = false;
+  search_cmd->add_flag("--no-bom", search_no_bom,
+                       "CSV without the UTF-8 byte order mark Excel needs");
+
   DocOptions doc;
   auto* doc_cmd = cli.add_subcommand("doc", "Show a stored article, its URLs, story and matches");
   doc_cmd->add_option("id", doc.id, "Document id")->required();
@@ -255,10 +275,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   mentions.bom = !no_bom;
+  search.bom = !search_no_bom;
   if (crawl_cmd->parsed()) return CrawlOnceCommand(crawl);
   if (run->parsed()) return RunCommand(run_config);
   if (status_cmd->parsed()) return StatusCommand(status);
   if (mentions_cmd->parsed()) return MentionsCommand(mentions);
+  if (search_cmd->parsed()) return SearchCommand(search);
   if (doc_cmd->parsed()) return DocCommand(doc);
   if (evidence_cmd->parsed()) return EvidenceCommand(evidence);
   if (stories_cmd->parsed()) return StoriesCommand(stories);

@@ -139,9 +139,16 @@ std::string TimeField(const char* name, const char* label, const std::optional<i
 }
 
 std::string Form(const PageChoices& choices, const Params& filters,
-                 const storage::MentionQuery* query) {
+                 const storage::MentionQuery* query, bool searchable) {
   std::string out = "<form id=\"filters\" method=\"get\">";
   auto field = [&](const std::string& html) { out += "<div class=\"field\">" + html + "</div>"; };
+  if (searchable) {
+    field(
+        "<label for=\"filter-q\">Search</label><input id=\"filter-q\" name=\"q\" type=\"search\" "
+        "placeholder=\"Zhanaozen AND strike\" autocomplete=\"off\" maxlength=\"" +
+        std::to_string(kMaxSearchQueryBytes) + "\" value=\"" + Esc(FilterValue(filters, "q")) +
+        "\"/>");
+  }
   field(FilterField("rule", "Rule", "All rules", choices.rules, FilterValue(filters, "rule")));
   field(FilterField("site", "Site", "All sites", choices.sites, FilterValue(filters, "site")));
   field(FilterField("lang", "Language", "All languages", choices.languages,
@@ -183,6 +190,10 @@ std::string RenderArticle(const Article& article, const PageChoices& choices, co
          TimeElement(article.found_at_us) + "</p>";
   out += "<ul class=\"rules\">";
   for (const storage::Mention& m : article.mentions) {
+    if (m.id == 0) {  // a search hit (HitAsMention): no rule to filter by
+      out += "<li><span class=\"chip\">" + Esc(m.rule_id) + "</span></li>";
+      continue;
+    }
     out += "<li><a class=\"chip\" data-nav=\"\" data-rule=\"" + Esc(m.rule_id) + "\" href=\"" +
            PageHref(With(With(filters, "rule", m.rule_id), "story", "")) + "\">" + Esc(m.rule_id) +
            "</a></li>";
@@ -285,22 +296,102 @@ WebPageReply NeedsToken() {
 }
 
 WebPageReply Failed(int status, const PageChoices& choices, const Params& filters,
-                    const std::string& message) {
+                    const std::string& message, bool searchable) {
   WebPageReply reply;
   reply.status = status;
   reply.html = Head("Kuzet mentions: error", "") +
                "<body><header><h1>Kuzet mentions</h1></header><main>" +
-               Form(choices, filters, nullptr) +
+               Form(choices, filters, nullptr, searchable) +
                "<p id=\"status\" role=\"alert\" class=\"error\">Error: " + Esc(message) +
                "</p></main></body></html>\n";
   return reply;
 }
 
+// The page around a list of articles: header, form, story, status line, list, "older" link.
+std::string ArticleListPage(const PageChoices& choices, const PageRequest& request, bool searchable,
+                            const std::string& story_html, const std::string& status,
+                            const std::vector<Article>& articles, const StoryPlacesById& places,
+                            std::optional<uint64_t> next_before, const char* older_label) {
+  const Params& filters = request.filters;
+  const std::string feed = FeedHref(filters);
+  std::string html = Head("Kuzet mentions", feed) +
+                     "<body><header><h1>Kuzet mentions</h1><a id=\"feed\" href=\"" + feed +
+                     "\">Atom feed</a></header><main>" +
+                     Form(choices, filters, &request.mentions.query, searchable) + story_html +
+                     "<p id=\"status\" role=\"status\">" + Esc(status) + "</p><ol id=\"articles\">";
+  for (const Article& article : articles) html += RenderArticle(article, choices, filters, places);
+  html += "</ol>";
+  if (next_before) {
+    Params next = filters;
+    if (request.mentions.limit != kPageDefaultArticles) {
+      next.emplace_back("limit", std::to_string(request.mentions.limit));
+    }
+    next.emplace_back("before", std::to_string(*next_before));
+    html += "<nav><a id=\"older\" rel=\"next\" data-nav=\"\" href=\"" + PageHref(next) + "\">" +
+            older_label + "</a></nav>";
+  }
+  return html + "</main></body></html>\n";
+}
+
+std::string Counted(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// ?q=: the stored articles the query matches (one entry each, its first match's sentence).
+WebPageReply SearchPageReply(const storage::MentionReader& store, const PageChoices& choices,
+                             const PageRequest& request, const PageSearch& search) {
+  SearchRequest query;
+  query.q = request.q;
+  const storage::MentionQuery& filter = request.mentions.query;
+  if (filter.since_us) query.query.since_us = *filter.since_us;
+  if (filter.until_us) query.query.until_us = *filter.until_us;
+  query.query.lang = filter.lang;
+  query.query.site = filter.site_id;
+  query.query.limit = request.mentions.limit;
+  query.query.before_doc = request.mentions.before.value_or(0);
+  auto found = search(query);
+  if (!found.ok() && found.status().code() == Status::Code::kInvalidArgument) {
+    return Failed(400, choices, request.filters, "q: " + std::string(found.status().message()),
+                  true);
+  }
+  Result<StoryPlacesById> places =
+      found.ok() ? LoadStoryPlaces(store, found->hits) : Result<StoryPlacesById>(found.status());
+  if (!places.ok()) {
+    spdlog::warn("http: GET / (search): {}", places.status().message());
+    return Failed(500, choices, request.filters,
+                  "the search failed: " + std::string(places.status().message()), true);
+  }
+  std::vector<Article> articles;
+  for (const storage::Mention& hit : found->hits) {
+    Article article;
+    article.doc_id = hit.doc_id;
+    article.story_id = hit.story_id;
+    article.url = hit.url;
+    article.title = hit.title;
+    article.site_id = hit.site_id;
+    article.lang = hit.lang;
+    article.found_at_us = hit.found_at_us;
+    article.mentions = {hit};
+    articles.push_back(std::move(article));
+  }
+  std::string status = articles.empty()
+                           ? std::string(request.mentions.before ? "No older results."
+                                                                 : "No stored article matches.")
+                           : Counted(articles.size(), "result", "results") +
+                                 (request.mentions.before ? " (older)" : "");
+  std::optional<uint64_t> next;
+  if (found->next_before != 0) next = found->next_before;
+  return {200, ArticleListPage(choices, request, true, "", status, articles, *places, next,
+                               "Older results")};
+}
+
 }  // namespace
 
 WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices& choices,
-                          const Params& params, int64_t now_us, bool authorized) {
+                          const Params& params, int64_t now_us, bool authorized,
+                          const PageSearch& search) {
   if (!authorized) return NeedsToken();
+  const bool searchable = static_cast<bool>(search);
   auto parsed = ParsePageParams(params, now_us);
   if (auto* error = std::get_if<ParamError>(&parsed)) {
     Params filters;
@@ -309,12 +400,18 @@ WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices
         filters.push_back(param);
       }
     }
-    return Failed(400, choices, filters, error->message);
+    return Failed(400, choices, filters, error->message, searchable);
   }
   const PageRequest& request = std::get<PageRequest>(parsed);
+  if (!request.q.empty()) {
+    if (!searchable) {
+      return Failed(400, choices, request.filters, "q: this server cannot search", false);
+    }
+    return SearchPageReply(store, choices, request, search);
+  }
   auto page = QueryArticlePage(store, request.mentions, request.mentions.limit);
   if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
-    return Failed(400, choices, request.filters, page.status().message());
+    return Failed(400, choices, request.filters, page.status().message(), searchable);
   }
   Result<StoryPlacesById> places = page.ok() ? LoadStoryPlaces(store, page->all_mentions)
                                              : Result<StoryPlacesById>(page.status());
@@ -332,39 +429,17 @@ WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices
   if (!failure.ok()) {
     spdlog::warn("http: GET /: {}", failure.message());
     return Failed(500, choices, request.filters,
-                  "the store could not be read: " + std::string(failure.message()));
+                  "the store could not be read: " + std::string(failure.message()), searchable);
   }
-
-  const Params& filters = request.filters;
-  const std::string feed = FeedHref(filters);
-  std::string html =
-      Head("Kuzet mentions", feed) + "<body><header><h1>Kuzet mentions</h1><a id=\"feed\" href=\"" +
-      feed + "\">Atom feed</a></header><main>" + Form(choices, filters, &request.mentions.query);
-  if (story) html += RenderStory(story_id, *story, choices, filters);
   const size_t n = page->articles.size();
-  html += "<p id=\"status\" role=\"status\">";
-  if (n == 0) {
-    html += request.mentions.before ? "No older articles." : "No mentions match these filters.";
-  } else {
-    html += std::to_string(n) + (n == 1 ? " article" : " articles") +
-            (request.mentions.before ? " (older)" : "");
-  }
-  html += "</p><ol id=\"articles\">";
-  for (const Article& article : page->articles) {
-    html += RenderArticle(article, choices, filters, *places);
-  }
-  html += "</ol>";
-  if (page->next_before) {
-    Params next = filters;
-    if (request.mentions.limit != kPageDefaultArticles) {
-      next.emplace_back("limit", std::to_string(request.mentions.limit));
-    }
-    next.emplace_back("before", std::to_string(*page->next_before));
-    html += "<nav><a id=\"older\" rel=\"next\" data-nav=\"\" href=\"" + PageHref(next) +
-            "\">Older articles</a></nav>";
-  }
-  html += "</main></body></html>\n";
-  return {200, std::move(html)};
+  std::string status =
+      n == 0 ? std::string(request.mentions.before ? "No older articles."
+                                                   : "No mentions match these filters.")
+             : Counted(n, "article", "articles") + (request.mentions.before ? " (older)" : "");
+  return {200,
+          ArticleListPage(choices, request, searchable,
+                          story ? RenderStory(story_id, *story, choices, request.filters) : "",
+                          status, page->articles, *places, page->next_before, "Older articles")};
 }
 
 }  // namespace kuzet::app

@@ -10,10 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/search_results.h"
 #include "app/web_page_query.h"
 #include "storage/mention_reader.h"
 
@@ -27,9 +29,13 @@ struct WebPageReply {
 // GET / with these query parameters (percent-decoded, request order). `authorized` false: the
 // server wants a token the request did not bring, so the page holds no data (nor the configured
 // rules and sites) and its script asks for the token.
+//
+// `search` runs a search (?q=, app/search_results.h) over the server's store; without one the
+// page has no search box and refuses q.
+using PageSearch = std::function<Result<SearchPage>(const SearchRequest&)>;
 WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices& choices,
                           const std::vector<std::pair<std::string, std::string>>& params,
-                          int64_t now_us, bool authorized);
+                          int64_t now_us, bool authorized, const PageSearch& search = {});
 
 // At most this many documents of a story are listed in the story view (?story=ID), each with at
 // most kStoryReprintsShown of its reprints; the rest are counted.

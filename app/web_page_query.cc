@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "app/search_results.h"
+
 namespace kuzet::app {
 
 namespace {
@@ -64,6 +66,16 @@ std::variant<PageRequest, ParamError> ParsePageParams(
   bool limit_given = false;
   for (const auto& [name, value] : params) {
     if (value.empty()) continue;  // an empty form field is no filter
+    if (name == "q") {
+      if (!page.q.empty()) return ParamError{name, "q: given more than once"};
+      if (value.size() > kMaxSearchQueryBytes) {
+        return ParamError{name, "q: " + std::to_string(value.size()) + " bytes, more than the " +
+                                    std::to_string(kMaxSearchQueryBytes) + " a query may have"};
+      }
+      page.q = value;
+      page.filters.emplace_back(name, value);
+      continue;
+    }
     if (name == "story") {
       if (story != 0) return ParamError{name, "story: given more than once"};
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), story);
@@ -84,6 +96,12 @@ std::variant<PageRequest, ParamError> ParsePageParams(
   if (auto* error = std::get_if<ParamError>(&parsed)) return *error;
   page.mentions = std::get<MentionRequest>(std::move(parsed));
   page.mentions.query.story_id = story;
+  if (!page.q.empty() && story != 0) {
+    return ParamError{"story", "story: a search (q) lists articles, not a story's; clear one"};
+  }
+  if (!page.q.empty() && !page.mentions.query.rule_id.empty()) {
+    return ParamError{"rule", "rule: a search (q) is a query of its own; clear the rule or q"};
+  }
   if (!limit_given) page.mentions.limit = kPageDefaultArticles;
   return page;
 }

@@ -43,12 +43,16 @@ std::string SiteLabel(const PageChoices& choices, const std::string& site_id);
 inline constexpr size_t kPageDefaultArticles = 20;
 inline constexpr size_t kPageMaxArticles = 100;
 
-// The page's query: rule, site, lang, since, until, before and limit as the API takes them (limit
+// The page's query: q (a search), rule, site, lang, since, until, before and limit as the API
+// takes them (limit
 // counts articles), story (a story id: only its documents' mentions), and empty values dropped
 // (a form submitted without JavaScript sends every field). since/until also take what an HTML
 // datetime-local field sends, "2026-11-01T08:30" or "2026-11-01T08:30:15", read as UTC.
 struct PageRequest {
   MentionRequest mentions;
+  // q: a search over the stored articles (app/search_results.h) instead of the mentions list; it
+  // takes site, lang, since, until, limit and before (a doc id), not rule or story.
+  std::string q;
   // The filter values as given (after dropping empty ones), to fill the form and build links.
   std::vector<std::pair<std::string, std::string>> filters;
 };

@@ -11,6 +11,7 @@
 
 #include "base/hex.h"
 #include "base/time.h"
+#include "extractor/keywords/search_keys.h"
 #include "storage/encoding.h"
 #include "storage/records.h"
 #include "storage/simhash.h"
@@ -86,6 +87,12 @@ class WriterSteps {
   // The latest capture of `url` stored for the document, if any.
   Result<std::optional<EvidenceCapture>> LatestCapture(uint64_t doc_id,
                                                        const std::string& url) const;
+  // The search family's entries of every document the group stores a text for (new or
+  // changed; an unchanged page or a duplicate URL adds no text). Only the text's word keys are
+  // computed here, for the pages that need them. Entries of a changed document's earlier text
+  // stay: a search verifies every candidate on the stored text (FORMAT.md, *search*).
+  Status AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
+                           const std::vector<PutPageResult>& results);
 
  private:
   StoreDb& store_;
@@ -154,6 +161,8 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
                                ? "cannot store " + pages.front().url
                                : "cannot store a group of " + std::to_string(pages.size()) +
                                      " pages from " + pages.front().url;
+  // Last: they go to the batch unindexed, and nothing reads through the index after them.
+  if (Status s = AddSearchPostings(group, pages, results); !s.ok()) return s;
   if (Status s = store_.WriteBatch(*group.batch.GetWriteBatch(), what, group.has_mentions);
       !s.ok()) {
     return s;
@@ -211,6 +220,25 @@ Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_i
   }
   if (!it->status().ok()) return store_.Error(it->status(), "cannot read the evidence captures");
   return latest;
+}
+
+Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
+                                      const std::vector<PutPageResult>& results) {
+  auto search_keys = store_.search_keys();
+  if (!search_keys.ok()) return search_keys.status();
+  rocksdb::ColumnFamilyHandle* family = store_.Family(kSearchFamily);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PutPageResult& r = results[i];
+    if (r.unchanged || r.duplicate || r.doc_id == 0) continue;
+    // Written to the batch unindexed (no page of the group reads the search family back):
+    // hundreds of keys a page would otherwise each be a skip-list insert of the batch's index.
+    rocksdb::WriteBatch& batch = *group.batch.GetWriteBatch();
+    for (const std::string& key : (*search_keys)->KeysOf(pages[i].text)) {
+      const rocksdb::Status s = batch.Put(family, SearchPostingKey(key, r.doc_id), "");
+      if (!s.ok()) return store_.Error(s, "cannot add the search entries of " + pages[i].url);
+    }
+  }
+  return Status::Ok();
 }
 
 WriterSteps::PageKeys WriterSteps::KeysOf(const PageInput& page) {

@@ -12,7 +12,12 @@ namespace kuzet::storage {
 namespace fs = std::filesystem;
 
 Store::Store(std::unique_ptr<StoreDb> db)
-    : db_(std::move(db)), writer_(*db_), reader_(*db_), outbox_(*db_), maintenance_(*db_) {}
+    : db_(std::move(db)),
+      writer_(*db_),
+      reader_(*db_),
+      outbox_(*db_),
+      maintenance_(*db_),
+      searcher_(*db_) {}
 Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {

@@ -25,6 +25,7 @@
 #include "storage/mention_reader.h"
 #include "storage/outbox.h"
 #include "storage/page_writer.h"
+#include "storage/search_index.h"
 #include "storage/storage_fault.h"
 
 namespace rocksdb {
@@ -68,6 +69,7 @@ class Store {
   const MentionReader& reader() const { return reader_; }
   Outbox& outbox() { return outbox_; }
   Maintenance& maintenance() { return maintenance_; }
+  const Searcher& searcher() const { return searcher_; }
 
   // ---- storage faults (storage_fault.h) -------------------------------------------------------
   // The fault that stops this store: a full disk (kDiskFull: RocksDB refuses every write until
@@ -111,6 +113,7 @@ class Store {
   MentionReader reader_;
   Outbox outbox_;
   Maintenance maintenance_;
+  Searcher searcher_;
 };
 
 }  // namespace kuzet::storage

@@ -23,8 +23,11 @@
 #include <system_error>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "base/hex.h"
 #include "base/time.h"
+#include "extractor/keywords/search_keys.h"
 #include "storage/encoding.h"
 #include "storage/fault_monitor.h"
 #include "storage/interrupted_creation.h"
@@ -49,7 +52,7 @@ const char* const kFamilies[] = {
     kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
     kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
     kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kAlertsFamily,
-    kSimHashFamily,  kEvidenceFamily,
+    kSimHashFamily,  kEvidenceFamily, kSearchFamily,
 };
 
 // Memtable insert hints (RocksDB keeps, per prefix, where the last key went in the skip list):
@@ -382,6 +385,19 @@ Status StoreDb::Open(bool repair) {
       // that can hold newer mentions (max_mention_id_property.h).
       family_options.table_properties_collector_factories.push_back(MaxMentionIdCollectorFactory());
     }
+    if (name == kSearchFamily) {
+      // Only prefix scans (search_index.h), never a point read: no Bloom filter (10 bits a key
+      // of ~6 bytes would add a fifth to the family). Runs of keys that share a word compress
+      // well: larger blocks, fewer restart points, zstd on every level where it is built in.
+      rocksdb::BlockBasedTableOptions table;
+      table.block_cache = rocksdb::NewLRUCache(32 << 20);
+      table.block_size = 16 << 10;
+      table.block_restart_interval = 64;
+      family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+      for (rocksdb::CompressionType type : rocksdb::GetSupportedCompressions()) {
+        if (type == rocksdb::kZSTD) family_options.compression = type;
+      }
+    }
     if (name == kSimHashFamily) {
       // Every page rewrites four buckets, so the memtable fills with old versions that a lookup
       // must search past; a small memtable flushes them into compact tables (the whole family is
@@ -409,8 +425,9 @@ Status StoreDb::Open(bool repair) {
       "the store is damaged: restore it from a backup or move the data dir away to start afresh";
   spec.families.assign(std::begin(kFamilies), std::end(kFamilies));
   // Added without a format change (FORMAT.md, `evidence`): a store written before it has none
-  // until a read-write open creates it.
-  spec.optional_when_read_only = {kEvidenceFamily};
+  // until a read-write open creates it. A store of format 2 has no search family; a read-write
+  // open creates and fills it.
+  spec.optional_when_read_only = {kEvidenceFamily, kSearchFamily};
   auto rocks = RocksDb::Open(
       spec, mode_ == Store::Mode::kReadWrite ? RocksDb::Mode::kReadWrite : RocksDb::Mode::kReadOnly,
       options, options_of, faults_);
@@ -442,7 +459,13 @@ Status StoreDb::CheckFormatAndLoadCounters() {
   if (version->has_value()) {
     // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
     // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
-    if (**version < kFormatVersion) {
+    if (**version == kFormatVersionWithoutSearch) {
+      if (mode_ == Store::Mode::kReadOnly) {
+        has_search_index_ = false;
+      } else if (Status st = BuildSearchIndex(); !st.ok()) {
+        return st;
+      }
+    } else if (**version < kFormatVersion) {
       return Error(Status::Code::kInvalidArgument,
                    "the store has format version " + std::to_string(**version) +
                        ", from a development build of kuzet before the first release, which this "
@@ -585,6 +608,56 @@ Result<StoryCount> StoreDb::LoadStoryCount(uint64_t story_id, GroupWrite* group)
 // ---- maintenance -------------------------------------------------------------------------------
 
 Status StoreDb::CatchUp() { return rocks_->CatchUp(); }
+
+Result<const keywords::SearchKeys*> StoreDb::search_keys() const {
+  std::call_once(search_keys_once_, [this] {
+    auto keys = keywords::SearchKeys::Create();
+    if (keys.ok()) {
+      search_keys_ = std::make_unique<keywords::SearchKeys>(std::move(keys).value());
+    } else {
+      search_keys_status_ =
+          Error(keys.status().code(), "search index word keys: " + keys.status().message());
+    }
+  });
+  if (!search_keys_) return search_keys_status_;
+  return search_keys_.get();
+}
+
+Status StoreDb::BuildSearchIndex() {
+  auto keys = search_keys();
+  if (!keys.ok()) return keys.status();
+  spdlog::warn(
+      "data dir {}: the store has format version 2: building its search index over the "
+      "stored documents (once; format version 3)",
+      dir_);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+  rocksdb::WriteBatch batch;
+  uint64_t documents = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Document doc;
+    if (!DecodeDocument(it->value().ToStringView(), doc)) {
+      return Error(Status::Code::kCorruption, "document record " +
+                                                  base::HexEncode(it->key().ToString()) +
+                                                  " is malformed (building the search index)");
+    }
+    for (const std::string& key : (*keys)->KeysOf(doc.text)) {
+      batch.Put(Family(kSearchFamily), SearchPostingKey(key, doc.id), "");
+    }
+    if (++documents % 256 == 0) {
+      if (Status s = WriteBatch(batch, "cannot build the search index", false); !s.ok()) return s;
+      batch.Clear();
+    }
+    if (documents % 100000 == 0) spdlog::warn("data dir {}: indexed {} documents", dir_, documents);
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read documents to index them");
+  // The version last, synced: a build cut short is done again by the next open.
+  batch.Put(
+      Family(kMetaFamily), kFormatVersionKey,
+      RocksDb::EncodeFormatVersion(kFormatVersion, RocksDb::VersionEncoding::kFixed32BigEndian));
+  if (Status s = WriteBatch(batch, "cannot build the search index", true); !s.ok()) return s;
+  spdlog::warn("data dir {}: search index built over {} documents", dir_, documents);
+  return Status::Ok();
+}
 
 Status StoreDb::FinishRepair(const Store::RepairReport& report) {
   // Ids of dropped mentions and documents are never given again: an analyst's read cursor may

@@ -20,6 +20,10 @@
 #include "storage/storage_fault.h"
 #include "storage/store.h"
 
+namespace kuzet::keywords {
+class SearchKeys;
+}
+
 namespace kuzet::storage {
 
 // RocksDB lives in a subdirectory, so the data dir can hold other things (and a mistyped data dir
@@ -87,6 +91,12 @@ class StoreDb {
   // A story's size: its count record (zero for a story not stored yet).
   Result<StoryCount> LoadStoryCount(uint64_t story_id, GroupWrite* group = nullptr) const;
 
+  // The word keys of a text for the search family (built on first use: a read-only store that
+  // is never searched or written does not pay for the folding tables).
+  Result<const keywords::SearchKeys*> search_keys() const;
+  // false only for a read-only store of format 2, whose index the next read-write open builds.
+  bool has_search_index() const { return has_search_index_; }
+
   // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
   Status CatchUp();
   StorageFault Fault() const;
@@ -94,6 +104,8 @@ class StoreDb {
 
  private:
   Status CheckFormatAndLoadCounters();
+  // Format 2 → 3: indexes every stored document, then records version 3 (FORMAT.md).
+  Status BuildSearchIndex();
   void Close();
 
   const std::string dir_;
@@ -104,6 +116,10 @@ class StoreDb {
   rocksdb::DB* db_ = nullptr;       // rocks_->db()
 
   std::mutex write_mutex_;
+  bool has_search_index_ = true;
+  mutable std::once_flag search_keys_once_;
+  mutable std::unique_ptr<keywords::SearchKeys> search_keys_;
+  mutable Status search_keys_status_;
   uint64_t next_doc_id_ = 1;
   uint64_t next_mention_id_ = 1;
   // kReadWrite: refills the block cache with each rule's newest entries after flushes and

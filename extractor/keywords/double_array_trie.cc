@@ -128,4 +128,31 @@ DoubleArrayTrie::DoubleArrayTrie(const KeyTrie& trie) {
   payloads_.shrink_to_fit();
 }
 
+void DoubleArrayTrie::ForEachKey(
+    const std::function<void(std::string_view, std::span<const uint32_t>)>& visit) const {
+  if (cells_.empty()) return;
+  // Depth first, without recursion: (state, next byte to try) per level of the key.
+  std::string key;
+  std::vector<std::pair<uint32_t, int>> stack = {{0, 0}};
+  while (!stack.empty()) {
+    auto& [state, byte] = stack.back();
+    if (byte > 255) {
+      stack.pop_back();
+      if (!key.empty()) key.pop_back();
+      continue;
+    }
+    const uint32_t next = cells_[state].base + static_cast<uint32_t>(byte) + 1;
+    const char c = static_cast<char>(byte);
+    ++byte;
+    if (next >= cells_.size() || cells_[next].check != state || next == 0) continue;
+    key.push_back(c);
+    const Cell& cell = cells_[next];
+    if (cell.payload_count != 0) {
+      visit(key,
+            std::span<const uint32_t>(payloads_.data() + cell.payload_begin, cell.payload_count));
+    }
+    stack.emplace_back(next, 0);
+  }
+}
+
 }  // namespace kuzet::keywords

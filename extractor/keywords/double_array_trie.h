@@ -12,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +44,11 @@ class DoubleArrayTrie {
       }
     }
   }
+
+  // Calls visit(key, payloads) for every key of the trie with payloads (a search plan needs
+  // the term keys themselves: search_keys.h).
+  void ForEachKey(
+      const std::function<void(std::string_view, std::span<const uint32_t>)>& visit) const;
 
   size_t cell_count() const { return cells_.size(); }
 

@@ -153,10 +153,14 @@ Matcher::Matcher(std::shared_ptr<const Compiled> compiled) : compiled_(std::move
 size_t Matcher::rule_count() const { return compiled_ ? compiled_->rules.size() : 0; }
 
 Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
+  auto folder = KeyFolder::Create();
+  if (!folder.ok()) return folder.status();
+  return Compile(rules, *folder);
+}
+
+Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules, const KeyFolder& folder) {
   try {
-    auto folder = KeyFolder::Create();
-    if (!folder.ok()) return folder.status();
-    auto compiled = std::make_shared<Compiled>(std::move(folder).value());
+    auto compiled = std::make_shared<Compiled>(folder);
     UErrorCode status = U_ZERO_ERROR;
     compiled->word_breaker.reset(
         icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));

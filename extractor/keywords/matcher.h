@@ -23,6 +23,9 @@
 
 namespace kuzet::keywords {
 
+class KeyFolder;
+struct SearchPlan;
+
 struct RuleSpec {
   std::string id;
   std::vector<std::string> terms;             // any term matches (OR); term syntax in README.md
@@ -62,6 +65,9 @@ class Matcher {
   // or query, and the column of the problem, e.g.
   //   "example.toml:40: rules.zh: query: column 17: expected term after AND".
   static Result<Matcher> Compile(const std::vector<RuleSpec>& rules);
+  // The same with a copy of `folder` (KeyFolder::Create builds its tables in ~3 ms, more than
+  // the rest of compiling a short query: a search compiles one per request).
+  static Result<Matcher> Compile(const std::vector<RuleSpec>& rules, const KeyFolder& folder);
 
   // All matches of all rules whose language/site filters accept (lang, site_id), in text order
   // (then rule id, then term), each (rule, span) once. lang/site_id "" = unknown and passes
@@ -79,6 +85,7 @@ class Matcher {
   struct Compiled;  // internal: extractor/keywords/compiled_rules.h
 
  private:
+  friend SearchPlan PlanSearch(const Matcher& matcher);  // search_keys.h
   explicit Matcher(std::shared_ptr<const Compiled> compiled);
   std::shared_ptr<const Compiled> compiled_;
 };

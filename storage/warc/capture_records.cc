@@ -22,7 +22,7 @@ constexpr size_t kMaxHttpHeadBytes = 512 * 1024;
 Status CheckHttpHead(std::string_view head, std::string_view what) {
   if (head.size() > kMaxHttpHeadBytes) {
     return Status::InvalidArgument("HTTP " + std::string(what) + " head of " +
-                                   std::to_string(head.size()) + " bytes is over the limit of " +
+                                   std::to_string(head.size()) + " bytes is above the limit of " +
                                    std::to_string(kMaxHttpHeadBytes));
   }
   if (head.size() < kEmptyLine.size() || head.find(kEmptyLine) != head.size() - kEmptyLine.size()) {

@@ -83,7 +83,7 @@ Result<InflatedMember> InflateMemberAt(std::FILE* file, std::string_view path, u
     const size_t produced = out.size() - stream.avail_out;
     if (member.data.size() + produced > max_bytes) {
       inflateEnd(&stream);
-      return Status::Corruption("WARC record over the limit of " + std::to_string(max_bytes) +
+      return Status::Corruption("WARC record above the limit of " + std::to_string(max_bytes) +
                                 " bytes in " + Where(path, offset));
     }
     member.data.append(reinterpret_cast<const char*>(out.data()), produced);

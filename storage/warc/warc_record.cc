@@ -67,7 +67,7 @@ Status AddField(WarcRecord& record, std::string_view name, std::string_view valu
   }
   if (value.size() > kMaxFieldValueBytes) {
     return Status::InvalidArgument("WARC field " + std::string(name) + " is " +
-                                   std::to_string(value.size()) + " bytes, over the limit of " +
+                                   std::to_string(value.size()) + " bytes, above the limit of " +
                                    std::to_string(kMaxFieldValueBytes));
   }
   if (record.fields.size() >= kMaxFields) {

@@ -180,7 +180,7 @@ TEST(WarcCorruptionTest, OversizedMemberIsRefusedWithinTheBound) {
   Result<StoredWarcRecord> read = ReadWarcRecordAt(path, 0, 1 << 20);
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.status().code(), Status::Code::kCorruption);
-  EXPECT_NE(read.status().message().find("over the limit"), std::string::npos);
+  EXPECT_NE(read.status().message().find("above the limit"), std::string::npos);
   EXPECT_TRUE(ReadWarcRecordAt(path, 0, 128 << 20).ok());
 }
 

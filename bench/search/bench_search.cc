@@ -1,0 +1,404 @@
+// bench_search: Kuzet's search (storage/search_index.h) against SQLite FTS5 on the same
+// articles and the same queries, in one run (issue #18).
+//
+// Articles: N texts of 6-20 sentences drawn (seeded) from the real English and Russian articles
+// of shared/corpus (aeb-dev, daniel-ru-dev ground truth), one language per article, each
+// article a new combination. Queries: words picked from the generated articles by frequency
+// rank (common, middle, rare), as single terms, AND, OR, two-word phrases, NEAR/5 and AND NOT —
+// what both engines can do. Kuzet's run what a user runs (cross-script, inflecting: it finds
+// more), FTS5's are the same words in its syntax (unicode61 tokenizer, diacritics removed).
+// Both return the 20 newest matching documents; Kuzet's time includes compiling the query and
+// verifying each candidate with the matcher, FTS5's is its prepared query.
+//
+// Measures: ingest (Kuzet PutPages in groups of 64, no sync; FTS5 one transaction per 1,000),
+// the CPU per page that computing the index keys costs (SearchKeys::KeysOf, the part of
+// PutPages the index added) against PutPages' whole CPU per page, index size (the search
+// family's table files after a full compaction; a contentless FTS5 database after VACUUM), and
+// per query kind p50 / p99 latency over one timed pass after a warm-up pass.
+//
+// Usage: bench_search [--docs N] [--work DIR] [--shared DIR] [--reuse]
+// (--reuse: only the queries, on the stores a run with the same --docs and --work left)
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <nlohmann/json.hpp>
+
+#include "extractor/keywords/search_keys.h"
+#include "storage/store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using kuzet::storage::PageInput;
+
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+double ThreadCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+struct Pools {
+  std::vector<std::string> en, ru;
+};
+
+// Sentences of the corpus articles, by language (split after . ! ? and at line breaks).
+Pools LoadSentences(const fs::path& shared) {
+  Pools pools;
+  for (const auto& [corpus, ru] : {std::pair{"corpus/aeb-dev/ground-truth.json", false},
+                                   std::pair{"corpus/daniel-ru-dev/ground-truth.json", true}}) {
+    std::ifstream in(shared / corpus);
+    if (!in) continue;
+    nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
+    if (truth.is_discarded()) continue;
+    for (auto& [id, entry] : truth.items()) {
+      const std::string text = entry.value("articleBody", "");
+      size_t start = 0;
+      for (size_t i = 0; i < text.size(); ++i) {
+        const bool end = text[i] == '\n' || ((text[i] == '.' || text[i] == '!' || text[i] == '?') &&
+                                             i + 1 < text.size() && text[i + 1] == ' ');
+        if (!end) continue;
+        std::string s = text.substr(start, i + 1 - start);
+        start = i + 1;
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\n')) s.erase(0, 1);
+        if (s.size() >= 40) (ru ? pools.ru : pools.en).push_back(std::move(s));
+      }
+    }
+  }
+  return pools;
+}
+
+PageInput MakeArticle(const Pools& pools, std::mt19937_64& rng, uint64_t n, int64_t t) {
+  const bool ru = rng() % 2 == 0;
+  const std::vector<std::string>& pool = ru ? pools.ru : pools.en;
+  PageInput p;
+  p.site_id = "site" + std::to_string(rng() % 1000);
+  p.url = "https://bench.example/" + std::to_string(n);
+  p.final_url = p.url;
+  p.lang = ru ? "ru" : "en";
+  const size_t sentences = 6 + rng() % 15;
+  for (size_t i = 0; i < sentences; ++i) {
+    p.text += pool[rng() % pool.size()];
+    p.text += i % 4 == 3 ? "\n" : " ";
+  }
+  p.title = p.text.substr(0, std::min<size_t>(60, p.text.find('.')));
+  p.fetched_at_us = t;
+  p.http_status = 200;
+  return p;
+}
+
+// Lower-case words of letters (ASCII or Cyrillic) of 4+ characters, by frequency, for queries.
+std::vector<std::pair<std::string, size_t>> Vocabulary(const std::vector<PageInput>& sample) {
+  std::map<std::string, size_t> counts;
+  const std::regex word("[A-Za-z]{4,}|(?:\xD0[\x90-\xBF]|\xD1[\x80-\x8F]){4,}");
+  for (const PageInput& p : sample) {
+    for (auto it = std::sregex_iterator(p.text.begin(), p.text.end(), word);
+         it != std::sregex_iterator(); ++it) {
+      std::string w = it->str();
+      if (w[0] >= 'A' && w[0] <= 'Z') continue;  // lower-case words only: no case questions
+      if (static_cast<unsigned char>(w[0]) == 0xD0 && static_cast<unsigned char>(w[1]) < 0xB0) {
+        continue;  // a capital Cyrillic letter
+      }
+      ++counts[w];
+    }
+  }
+  std::vector<std::pair<std::string, size_t>> v(counts.begin(), counts.end());
+  std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  return v;
+}
+
+struct QuerySet {
+  std::string kind;
+  std::vector<std::pair<std::string, std::string>> queries;  // (kuzet, fts5)
+};
+
+std::vector<QuerySet> MakeQueries(const std::vector<std::pair<std::string, size_t>>& vocab,
+                                  const std::vector<PageInput>& sample, std::mt19937_64& rng) {
+  auto pick = [&](size_t from, size_t to) {
+    to = std::min(to, vocab.size());
+    return vocab[from + rng() % (to - from)].first;
+  };
+  auto common = [&] { return pick(0, 50); };
+  auto middle = [&] { return pick(500, 3000); };
+  auto rare = [&] { return pick(vocab.size() * 3 / 4, vocab.size()); };
+  std::vector<QuerySet> sets = {{"common term", {}}, {"middle term", {}}, {"rare term", {}},
+                                {"AND", {}},         {"OR", {}},          {"phrase", {}},
+                                {"NEAR/5", {}},      {"AND NOT", {}}};
+  const std::regex pair_re("([a-z]{4,}) ([a-z]{4,})");
+  for (int i = 0; i < 25; ++i) {
+    std::string c = common(), m = middle(), m2 = middle(), r = rare();
+    sets[0].queries.push_back({c, c});
+    sets[1].queries.push_back({m, m});
+    sets[2].queries.push_back({r, r});
+    sets[3].queries.push_back({c + " AND " + m, c + " AND " + m});
+    sets[4].queries.push_back({m + " OR " + m2, m + " OR " + m2});
+    // A two-word phrase that occurs in a sampled article.
+    for (int tries = 0; tries < 100; ++tries) {
+      const std::string& text = sample[rng() % sample.size()].text;
+      std::smatch found;
+      if (std::regex_search(text, found, pair_re)) {
+        const std::string phrase = found[1].str() + " " + found[2].str();
+        sets[5].queries.push_back({"\"" + phrase + "\"", "\"" + phrase + "\""});
+        break;
+      }
+    }
+    sets[6].queries.push_back({c + " NEAR/5 " + m, "NEAR(" + c + " " + m + ", 5)"});
+    sets[7].queries.push_back({m + " AND NOT " + c, m + " NOT " + c});
+  }
+  return sets;
+}
+
+uint64_t DirBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) total += e.file_size();
+  }
+  return total;
+}
+
+// The search family's table files, read with RocksDB directly (the store closed).
+uint64_t SearchFamilyBytes(const fs::path& db_path) {
+  rocksdb::Options options;
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, db_path.string(), &names).ok()) return 0;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(options, db_path.string(), descriptors, &handles, &db).ok()) {
+    return 0;
+  }
+  uint64_t bytes = 0;
+  for (auto* h : handles) {
+    if (h->GetName() == "search") db->GetIntProperty(h, "rocksdb.total-sst-files-size", &bytes);
+    db->DestroyColumnFamilyHandle(h);
+  }
+  delete db;
+  return bytes;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  return v[i];
+}
+
+int Fail(const std::string& what) {
+  std::cerr << "bench_search: " << what << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t docs = 100000;
+  fs::path work = fs::temp_directory_path() / "kuzet-bench-search";
+  fs::path shared = KUZET_SHARED_DIR;
+  bool reuse = false;  // --reuse: query the stores a previous run with the same --docs left
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--reuse") reuse = true;
+  }
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--reuse") {
+      --i;
+      continue;
+    }
+    if (flag == "--docs") docs = std::stoull(argv[i + 1]);
+    if (flag == "--work") work = argv[i + 1];
+    if (flag == "--shared") shared = argv[i + 1];
+  }
+  const Pools pools = LoadSentences(shared);
+  if (pools.en.empty() || pools.ru.empty()) return Fail("no corpus under " + shared.string());
+  std::cout << "sentences: " << pools.en.size() << " en, " << pools.ru.size() << " ru\n";
+  if (!reuse) fs::remove_all(work);
+  fs::create_directories(work);
+
+  std::mt19937_64 rng(18);
+  auto keys = kuzet::keywords::SearchKeys::Create();
+  if (!keys.ok()) return Fail(keys.status().message());
+
+  // ---- Kuzet ---------------------------------------------------------------------------------
+  kuzet::storage::Store::OpenOptions open;
+  open.sync_mentions = false;
+  auto store = kuzet::storage::Store::Open((work / "kuzet").string(),
+                                           kuzet::storage::Store::Mode::kReadWrite, open);
+  if (!store.ok()) return Fail(store.status().message());
+  // ---- FTS5 ------------------------------------------------------------------------------------
+  sqlite3* fts = nullptr;
+  sqlite3_open((work / "fts5.db").c_str(), &fts);
+  if (!reuse) {
+    sqlite3_exec(fts,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+                 "CREATE VIRTUAL TABLE docs USING fts5(text, content='',"
+                 " tokenize='unicode61 remove_diacritics 2');",
+                 nullptr, nullptr, nullptr);
+  }
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(fts, "INSERT INTO docs(rowid, text) VALUES(?, ?)", -1, &insert, nullptr);
+
+  double put_cpu = 0, keys_cpu = 0, fts_cpu = 0;
+  uint64_t text_bytes = 0;
+  std::vector<PageInput> sample;  // every 50th article: the vocabulary and phrases
+  std::vector<PageInput> group;
+  int64_t t = 1'700'000'000'000'000;
+  const auto wall0 = std::chrono::steady_clock::now();
+  sqlite3_exec(fts, "BEGIN", nullptr, nullptr, nullptr);
+  for (uint64_t n = 1; n <= docs; ++n) {
+    group.push_back(MakeArticle(pools, rng, n, t += 1'000'000));
+    text_bytes += group.back().text.size();
+    if (n % 50 == 0) sample.push_back(group.back());
+    if (group.size() < 64 && n != docs) continue;
+    if (reuse) {  // the same articles (same seed) for the same queries; nothing written
+      group.clear();
+      continue;
+    }
+    double c0 = ThreadCpuSeconds();
+    auto stored = (*store)->writer().PutPages(group);
+    double c1 = ThreadCpuSeconds();
+    if (!stored.ok()) return Fail(stored.status().message());
+    size_t key_count = 0;
+    for (const PageInput& p : group) key_count += keys->KeysOf(p.text).size();
+    double c2 = ThreadCpuSeconds();
+    for (size_t i = 0; i < group.size(); ++i) {
+      sqlite3_bind_int64(insert, 1, static_cast<int64_t>((*stored)[i].doc_id));
+      sqlite3_bind_text(insert, 2, group[i].text.data(), static_cast<int>(group[i].text.size()),
+                        SQLITE_STATIC);
+      if (sqlite3_step(insert) != SQLITE_DONE) return Fail(sqlite3_errmsg(fts));
+      sqlite3_reset(insert);
+    }
+    if (n % 1024 < 64) {
+      sqlite3_exec(fts, "COMMIT; BEGIN", nullptr, nullptr, nullptr);
+    }
+    double c3 = ThreadCpuSeconds();
+    put_cpu += c1 - c0;
+    keys_cpu += c2 - c1;
+    fts_cpu += c3 - c2;
+    (void)key_count;
+    group.clear();
+    if (n % 20000 == 0) std::cerr << n << " articles\n";
+  }
+  sqlite3_exec(fts, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_finalize(insert);
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  std::cout << "articles: " << docs << ", text " << text_bytes / 1e6 << " MB, load wall " << wall
+            << " s\n";
+  if (!reuse)
+    std::cout << "Kuzet PutPages CPU per page: " << put_cpu / docs * 1e6 << " us (index keys "
+              << keys_cpu / docs * 1e6 << " us of it = " << 100 * keys_cpu / put_cpu << " %)\n";
+  if (!reuse) std::cout << "FTS5 insert CPU per page: " << fts_cpu / docs * 1e6 << " us\n";
+
+  // Sizes after compaction / VACUUM.
+  if (!reuse) {
+    if (auto s = (*store)->maintenance().Compact(); !s.ok()) return Fail(s.message());
+    sqlite3_exec(fts, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
+                 nullptr);
+  }
+
+  // What compiling a query costs (every search compiles its query).
+  {
+    const auto a = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) (void)kuzet::keywords::KeyFolder::Create();
+    const auto b = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) (void)(*store)->searcher().Compile("strike");
+    const auto c = std::chrono::steady_clock::now();
+    std::cout << "KeyFolder::Create "
+              << std::chrono::duration<double, std::milli>(b - a).count() / 20
+              << " ms, Searcher::Compile(strike) "
+              << std::chrono::duration<double, std::milli>(c - b).count() / 20 << " ms\n";
+  }
+  const auto vocab = Vocabulary(sample);
+  std::mt19937_64 qrng(1);
+  const std::vector<QuerySet> sets = MakeQueries(vocab, sample, qrng);
+
+  sqlite3_stmt* select = nullptr;
+  sqlite3_prepare_v2(fts, "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rowid DESC LIMIT 20",
+                     -1, &select, nullptr);
+  std::vector<double> all_kuzet, all_fts, all_kuzet_cpu, all_fts_cpu;
+  std::cout
+      << "\nwall ms (CPU ms)  | Kuzet p50      | Kuzet p99      | FTS5 p50      | FTS5 p99      "
+         "| Kuzet hits | FTS5 hits\n";
+  for (const QuerySet& set : sets) {
+    std::vector<double> k_ms, f_ms, k_cpu, f_cpu;
+    size_t k_hits = 0, f_hits = 0;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const auto& [kq, fq] : set.queries) {
+        const double cpu_a = ThreadCpuMs();
+        auto a = std::chrono::steady_clock::now();
+        auto matcher = (*store)->searcher().Compile(kq);
+        if (!matcher.ok()) return Fail(kq + ": " + matcher.status().message());
+        kuzet::storage::SearchQuery q;
+        q.limit = 20;
+        auto result = (*store)->searcher().Search(*matcher, q);
+        if (!result.ok()) return Fail(result.status().message());
+        auto b = std::chrono::steady_clock::now();
+        const double cpu_b = ThreadCpuMs();
+        sqlite3_bind_text(select, 1, fq.data(), static_cast<int>(fq.size()), SQLITE_STATIC);
+        size_t rows = 0;
+        int rc;
+        while ((rc = sqlite3_step(select)) == SQLITE_ROW) ++rows;
+        if (rc != SQLITE_DONE) return Fail(fq + ": " + sqlite3_errmsg(fts));
+        sqlite3_reset(select);
+        auto c = std::chrono::steady_clock::now();
+        const double cpu_c = ThreadCpuMs();
+        if (pass == 1) {
+          k_cpu.push_back(cpu_b - cpu_a);
+          f_cpu.push_back(cpu_c - cpu_b);
+          k_ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+          f_ms.push_back(std::chrono::duration<double, std::milli>(c - b).count());
+          k_hits += result->hits.size();
+          f_hits += rows;
+        }
+      }
+    }
+    all_kuzet.insert(all_kuzet.end(), k_ms.begin(), k_ms.end());
+    all_fts.insert(all_fts.end(), f_ms.begin(), f_ms.end());
+    all_kuzet_cpu.insert(all_kuzet_cpu.end(), k_cpu.begin(), k_cpu.end());
+    all_fts_cpu.insert(all_fts_cpu.end(), f_cpu.begin(), f_cpu.end());
+    std::printf(
+        "%-16s | %6.2f (%5.2f) | %6.2f (%5.2f) | %5.2f (%5.2f) | %5.2f (%5.2f) | %10zu | %9zu\n",
+        set.kind.c_str(), Percentile(k_ms, 0.5), Percentile(k_cpu, 0.5), Percentile(k_ms, 0.99),
+        Percentile(k_cpu, 0.99), Percentile(f_ms, 0.5), Percentile(f_cpu, 0.5),
+        Percentile(f_ms, 0.99), Percentile(f_cpu, 0.99), k_hits, f_hits);
+  }
+  std::printf("%-16s | %6.2f (%5.2f) | %6.2f (%5.2f) | %5.2f (%5.2f) | %5.2f (%5.2f) |\n", "all",
+              Percentile(all_kuzet, 0.5), Percentile(all_kuzet_cpu, 0.5),
+              Percentile(all_kuzet, 0.99), Percentile(all_kuzet_cpu, 0.99),
+              Percentile(all_fts, 0.5), Percentile(all_fts_cpu, 0.5), Percentile(all_fts, 0.99),
+              Percentile(all_fts_cpu, 0.99));
+  std::cout << "examples: ";
+  for (const QuerySet& set : sets) std::cout << "[" << set.queries[0].first << "] ";
+  std::cout << "\n";
+  sqlite3_finalize(select);
+  sqlite3_close(fts);
+  store->reset();
+
+  const uint64_t search_bytes = SearchFamilyBytes(work / "kuzet" / "store");
+  const uint64_t fts_bytes = fs::file_size(work / "fts5.db");
+  std::cout << "\nindex size: Kuzet search family " << search_bytes / 1e6 << " MB, FTS5 "
+            << fts_bytes / 1e6 << " MB (contentless), ratio "
+            << static_cast<double>(search_bytes) / static_cast<double>(fts_bytes) << "\n";
+  std::cout << "whole Kuzet store " << DirBytes(work / "kuzet") / 1e6 << " MB\n";
+  return 0;
+}

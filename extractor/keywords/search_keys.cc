@@ -1,0 +1,188 @@
+#include "extractor/keywords/search_keys.h"
+
+#include <unicode/brkiter.h>
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "extractor/keywords/compiled_rules.h"
+#include "extractor/keywords/text_index.h"
+
+namespace kuzet::keywords {
+
+Result<SearchKeys> SearchKeys::Create() {
+  auto folder = KeyFolder::Create();
+  if (!folder.ok()) return folder.status();
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> breaker(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status) || !breaker) {
+    return Status::Unavailable(std::string("keywords: ICU word break iterator: ") +
+                               u_errorName(status));
+  }
+  return SearchKeys(std::move(folder).value(), std::move(breaker));
+}
+
+SearchKeys::SearchKeys(KeyFolder folder, std::unique_ptr<icu::BreakIterator> word_breaker)
+    : folder_(std::make_unique<KeyFolder>(std::move(folder))),
+      word_breaker_(std::move(word_breaker)) {}
+SearchKeys::SearchKeys(SearchKeys&&) noexcept = default;
+SearchKeys& SearchKeys::operator=(SearchKeys&&) noexcept = default;
+SearchKeys::~SearchKeys() = default;
+
+std::vector<std::string> SearchKeys::KeysOf(std::string_view utf8_text) const {
+  std::vector<std::string> keys;
+  if (utf8_text.empty()) return keys;
+  std::unique_ptr<icu::BreakIterator> breaker(word_breaker_->clone());
+  TextIndex index(utf8_text, breaker.get());
+  const std::vector<Token>& tokens = index.tokens();
+  // Each distinct form is folded once (news text repeats its words).
+  std::vector<std::u16string_view> forms;
+  forms.reserve(tokens.size());
+  for (const Token& t : tokens) forms.push_back(index.TokenText(t));
+  std::sort(forms.begin(), forms.end());
+  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
+  std::string key, scratch;
+  auto add = [&](std::u16string_view form) {
+    folder_->Fold(form, KeyMode::kCrossScript, &key, &scratch);
+    if (key.empty()) return;
+    keys.emplace_back(key, 0, std::min(key.size(), kMaxSearchKeyBytes));
+  };
+  for (std::u16string_view form : forms) add(form);
+  // Two words joined by one hyphen, as FindAll also reads them (Жаңа-Өзен = Жаңаөзен).
+  std::u16string joined;
+  for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+    if (tokens[t + 1].u16_begin != tokens[t].u16_end + 1) continue;
+    const char16_t gap = index.text().charAt(tokens[t].u16_end);
+    if (gap != u'-' && gap != u'\u2010' && gap != u'\u2011') continue;
+    joined.assign(index.TokenText(tokens[t]));
+    joined.append(index.TokenText(tokens[t + 1]));
+    add(joined);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+namespace {
+
+// Keeps the shortest of prefixes that share a start: "xjana" covers "xjanaozen".
+std::vector<std::string> MinimalPrefixes(std::vector<std::string> prefixes) {
+  std::sort(prefixes.begin(), prefixes.end());
+  std::vector<std::string> kept;
+  for (std::string& p : prefixes) {
+    if (!kept.empty() && p.starts_with(kept.back())) continue;
+    kept.push_back(std::move(p));
+  }
+  return kept;
+}
+
+class PlanBuilder {
+ public:
+  explicit PlanBuilder(const Matcher::Compiled& c) : c_(c) {
+    // The term keys of every (phrase, word): the prefixes a page's key must start with.
+    const ModeIndex& cross = c.modes[static_cast<int>(KeyMode::kCrossScript)];
+    cross.automaton.ForEachKey([&](std::string_view key, std::span<const uint32_t> payloads) {
+      const std::string prefix(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+      for (uint32_t p : payloads) {
+        const WordEntry& entry = cross.entries[p];
+        word_prefixes_[{entry.phrase, entry.index}].push_back(prefix);
+      }
+    });
+  }
+
+  int Add(SearchPlan::Node node) {
+    plan_.nodes.push_back(std::move(node));
+    return static_cast<int>(plan_.nodes.size()) - 1;
+  }
+  int All() { return Add({SearchPlan::Kind::kAll, {}, {}}); }
+  bool IsAll(int n) const { return plan_.nodes[n].kind == SearchPlan::Kind::kAll; }
+
+  // AND drops the children that hold for every page; OR of any such child holds for every page.
+  int Combine(SearchPlan::Kind kind, const std::vector<int>& children) {
+    std::vector<int> kept;
+    for (int child : children) {
+      if (IsAll(child)) {
+        if (kind == SearchPlan::Kind::kOr) return child;
+        continue;
+      }
+      kept.push_back(child);
+    }
+    if (kept.empty() && kind == SearchPlan::Kind::kAnd) return All();
+    if (kept.size() == 1) return kept.front();
+    return Add({kind, {}, std::move(kept)});
+  }
+
+  // A page can hold an operand only if it holds every word of one of its phrases (or anything,
+  // for a regex).
+  int OperandPlan(uint32_t op) {
+    const Operand& operand = c_.operands[op];
+    if (!operand.regexes.empty() || operand.mode != KeyMode::kCrossScript) return All();
+    std::vector<int> alternatives;
+    for (uint32_t ph = 0; ph < c_.phrases.size(); ++ph) {
+      const Phrase& phrase = c_.phrases[ph];
+      if (phrase.operand != op) continue;
+      std::vector<int> words;
+      for (uint32_t k = 0; k < phrase.length; ++k) {
+        auto it = word_prefixes_.find({ph, k});
+        if (it == word_prefixes_.end()) {  // a word no key reaches: the phrase never matches
+          words.clear();
+          break;
+        }
+        words.push_back(Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}}));
+      }
+      if (!words.empty()) alternatives.push_back(Combine(SearchPlan::Kind::kAnd, words));
+    }
+    return Combine(SearchPlan::Kind::kOr, alternatives);
+  }
+
+  int Query(const CompiledRule& rule, int node) {
+    const QueryNode& q = rule.query.nodes[node];
+    switch (q.kind) {
+      case QueryNode::Kind::kTerm:
+        return OperandPlan(static_cast<uint32_t>(rule.query_operands[node]));
+      case QueryNode::Kind::kNot:  // a page without x is no page the index can list
+        return All();
+      case QueryNode::Kind::kOr:
+        return Combine(SearchPlan::Kind::kOr, {Query(rule, q.left), Query(rule, q.right)});
+      case QueryNode::Kind::kAnd:
+      case QueryNode::Kind::kNear:
+        return Combine(SearchPlan::Kind::kAnd, {Query(rule, q.left), Query(rule, q.right)});
+    }
+    return All();
+  }
+
+  int Rule(const CompiledRule& rule) {
+    std::vector<int> parts;
+    if (!rule.term_operands.empty()) {
+      std::vector<int> terms;
+      for (uint32_t op : rule.term_operands) terms.push_back(OperandPlan(op));
+      parts.push_back(Combine(SearchPlan::Kind::kOr, terms));
+    }
+    if (rule.query.root >= 0) parts.push_back(Query(rule, rule.query.root));
+    return Combine(SearchPlan::Kind::kAnd, parts);
+  }
+
+  SearchPlan Build() {
+    if (c_.rules.empty()) return std::move(plan_);
+    std::vector<int> rules;
+    for (const CompiledRule& rule : c_.rules) rules.push_back(Rule(rule));
+    plan_.root = Combine(SearchPlan::Kind::kOr, rules);
+    return std::move(plan_);
+  }
+
+ private:
+  const Matcher::Compiled& c_;
+  std::map<std::pair<uint32_t, uint32_t>, std::vector<std::string>> word_prefixes_;
+  SearchPlan plan_;
+};
+
+}  // namespace
+
+SearchPlan PlanSearch(const Matcher& matcher) {
+  if (!matcher.compiled_) return SearchPlan{};
+  return PlanBuilder(*matcher.compiled_).Build();
+}
+
+}  // namespace kuzet::keywords

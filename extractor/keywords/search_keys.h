@@ -1,0 +1,78 @@
+// The keys a search index stores for a text, and what a compiled query needs of them.
+//
+// FindAll (matcher.h) matches a text word when a term word's key (or one of its variants) is a
+// prefix of the word's key and the rest is an accepted tail. So an index of every distinct
+// cross-script word key of a page answers "which pages can a term of a cross-script rule match"
+// by prefix scans over the term's trie keys: cross-script and inflection folding come free, and
+// the candidates are a superset of the pages FindAll matches (the tails are not checked), which
+// a search then verifies by running FindAll itself on each candidate's text. Plain keys
+// (cross_script = false) are not indexed: searches compile cross-script queries, and a plain
+// term in a plan stands for every page.
+#pragma once
+
+#include <unicode/uversion.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "extractor/keywords/key_folder.h"
+#include "extractor/keywords/matcher.h"
+
+U_NAMESPACE_BEGIN
+class BreakIterator;
+U_NAMESPACE_END
+
+namespace kuzet::keywords {
+
+// A key is a word's cross-script match key cut to kMaxSearchKeyBytes (a cut key is still
+// prefixed by every term key it was, and a longer term key is cut the same way at query time:
+// the candidates stay a superset).
+inline constexpr size_t kMaxSearchKeyBytes = 48;
+
+class SearchKeys {
+ public:
+  static Result<SearchKeys> Create();
+  SearchKeys(SearchKeys&&) noexcept;
+  SearchKeys& operator=(SearchKeys&&) noexcept;
+  ~SearchKeys();
+
+  // The distinct keys of the words of `utf8_text` (ICU word breaks, as FindAll splits it) and of
+  // each two words joined by one hyphen (FindAll reads those as one word too), sorted. Safe to
+  // call from several threads at once.
+  std::vector<std::string> KeysOf(std::string_view utf8_text) const;
+
+  // The folder the keys come from (for Matcher::Compile: a search compiles with it).
+  const KeyFolder& folder() const { return *folder_; }
+
+ private:
+  SearchKeys(KeyFolder folder, std::unique_ptr<icu::BreakIterator> word_breaker);
+  std::unique_ptr<KeyFolder> folder_;
+  std::unique_ptr<icu::BreakIterator> word_breaker_;  // prototype, cloned per call
+};
+
+// Which pages a compiled matcher can match, as an expression over key prefixes: a page is a
+// candidate when the root holds for the keys SearchKeys stored for it.
+struct SearchPlan {
+  enum class Kind {
+    kAll,   // every page (a regex term, a plain-key term, NOT: the index cannot narrow it)
+    kKeys,  // a page holding a key that starts with one of `prefixes`
+    kAnd,   // every child holds
+    kOr,    // some child holds (none when there are no children)
+  };
+  struct Node {
+    Kind kind = Kind::kAll;
+    std::vector<std::string> prefixes;  // kKeys: sorted, none a prefix of another
+    std::vector<int> children;          // kAnd, kOr
+  };
+  std::vector<Node> nodes;
+  int root = -1;  // -1: the matcher has no rules (no page matches)
+};
+
+// The plan of every rule of `matcher` together (a page is a candidate for any of them).
+SearchPlan PlanSearch(const Matcher& matcher);
+
+}  // namespace kuzet::keywords

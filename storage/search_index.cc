@@ -1,0 +1,315 @@
+#include "storage/search_index.h"
+
+#include <rocksdb/db.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "extractor/keywords/search_keys.h"
+#include "storage/encoding.h"
+#include "storage/records.h"
+#include "storage/store_db.h"
+
+namespace kuzet::storage {
+
+Result<keywords::Matcher> CompileSearchQuery(std::string_view text,
+                                             const keywords::KeyFolder* folder) {
+  keywords::RuleSpec spec;
+  spec.id = "search";
+  spec.query = std::string(text);
+  auto matcher = folder != nullptr ? keywords::Matcher::Compile({spec}, *folder)
+                                   : keywords::Matcher::Compile({spec});
+  if (!matcher.ok()) {
+    // The compiler names the rule ("rules.search: query: column 3: ..."); a searcher wrote no
+    // rule, so only the part from "query:" on is theirs.
+    const std::string& message = matcher.status().message();
+    const size_t at = message.find("query: ");
+    return Status::InvalidArgument(at == std::string::npos ? message : message.substr(at));
+  }
+  return matcher;
+}
+
+namespace {
+
+// Distinct word keys a term prefix may expand to before its leaf gives up narrowing (every
+// document becomes a candidate, still verified): each key is one more seek per step. A whole
+// query (up to 1,000 bytes of terms) gets kMaxKeysPerSearch.
+constexpr size_t kMaxKeysPerPrefix = 2048;
+constexpr size_t kMaxKeysPerSearch = 16384;
+// Posting lists that get an iterator of their own (the rest share one and seek every step).
+constexpr size_t kMaxListIterators = 256;
+
+// Documents in descending id order. Next(at_most): the largest id <= at_most that the stream
+// holds, 0 when none. Calls come with at_most never growing.
+class DocStream {
+ public:
+  virtual ~DocStream() = default;
+  virtual uint64_t Next(uint64_t at_most) = 0;
+  // Every document: an AND may drop it, an OR becomes it.
+  virtual bool all() const { return false; }
+};
+
+// Reads go through one iterator per stream; a RocksDB error ends the stream and is kept in
+// *status (the search then fails loudly rather than answer from part of the index).
+struct ReadContext {
+  const StoreDb& db;
+  Status status;
+  size_t keys_left = kMaxKeysPerSearch;
+  size_t own_iterators_left = kMaxListIterators;
+  bool gave_up_narrowing = false;  // logged once per search
+  void Fail(const rocksdb::Status& s, std::string_view what) {
+    if (status.ok()) status = db.Error(s, what);
+  }
+};
+
+// Every stored document: what a plan node the index cannot narrow gives.
+class AllDocuments : public DocStream {
+ public:
+  explicit AllDocuments(ReadContext& ctx)
+      : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kDocsFamily))) {}
+  bool all() const override { return true; }
+  uint64_t Next(uint64_t at_most) override {
+    if (at_most == 0) return 0;
+    it_->SeekForPrev(IdKey(at_most));
+    if (!it_->Valid()) {
+      if (!it_->status().ok()) ctx_.Fail(it_->status(), "cannot read documents to search");
+      return 0;
+    }
+    const rocksdb::Slice key = it_->key();
+    return key.size() == 8 ? DecodeFixed64BE(key.ToStringView()) : 0;
+  }
+
+ private:
+  ReadContext& ctx_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// The documents holding a word key that starts with one of the prefixes: one posting list per
+// distinct key, merged. Each list keeps its last answer, so a list is sought again only when
+// the merge has gone below it.
+class KeyPrefixes : public DocStream {
+ public:
+  KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes)
+      : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kSearchFamily))) {
+    for (const std::string& prefix : prefixes) {
+      it_->Seek(prefix);
+      while (it_->Valid() && it_->key().starts_with(prefix)) {
+        const std::string_view key = it_->key().ToStringView();
+        const size_t end = key.find('\0');
+        if (end == std::string_view::npos) {  // not a posting: skip it
+          it_->Next();
+          continue;
+        }
+        if (lists_.size() == kMaxKeysPerPrefix || ctx_.keys_left == 0) {
+          too_many_ = true;
+          break;
+        }
+        lists_.push_back(List{std::string(key.substr(0, end + 1)), 0, 0});
+        --ctx_.keys_left;
+        std::string after(key.substr(0, end));
+        after.push_back('\x01');  // past every posting of this key
+        it_->Seek(after);
+      }
+      if (!it_->status().ok()) ctx_.Fail(it_->status(), "cannot read the search index");
+      if (too_many_) break;
+    }
+    if (too_many_) {
+      // Slower, not wrong: every document becomes a candidate (verified, bounded per call).
+      ctx.gave_up_narrowing = true;
+      all_ = std::make_unique<AllDocuments>(ctx);
+    }
+  }
+
+  bool all() const override { return all_ != nullptr; }
+  uint64_t Next(uint64_t at_most) override {
+    if (all_) return all_->Next(at_most);
+    uint64_t best = 0;
+    for (List& list : lists_) {
+      // The answer known for a bound at or above at_most still holds when it is <= at_most.
+      if (!(list.bound >= at_most && list.value <= at_most && list.bound != 0)) {
+        list.value = Advance(list, at_most);
+        list.bound = at_most;
+      }
+      best = std::max(best, list.value);
+    }
+    return best;
+  }
+
+ private:
+  struct List {
+    std::string key;  // the word key and its 0x00
+    uint64_t bound = 0, value = 0;
+    // A list of its own stays on its last posting, so the next ones are a few Next() steps
+    // away, not a seek each (a merge and an intersection walk postings in order).
+    std::unique_ptr<rocksdb::Iterator> it;
+  };
+
+  // The largest doc id <= at_most in `list` (0: none); at_most never grows between calls.
+  uint64_t Advance(List& list, uint64_t at_most) {
+    if (list.bound != 0 && list.value == 0) return 0;  // exhausted
+    if (!list.it) {
+      if (ctx_.own_iterators_left == 0) return Seek(*it_, list.key, at_most);
+      --ctx_.own_iterators_left;
+      list.it.reset(ctx_.db.db()->NewIterator({}, ctx_.db.Family(kSearchFamily)));
+      return Seek(*list.it, list.key, at_most);
+    }
+    // On the posting of list.value (> at_most): step down a little before seeking.
+    for (int step = 0; step < 8; ++step) {
+      list.it->Next();
+      const uint64_t doc = DocAt(*list.it, list.key);
+      if (doc == 0 || doc <= at_most) return doc;
+    }
+    return Seek(*list.it, list.key, at_most);
+  }
+
+  uint64_t Seek(rocksdb::Iterator& it, const std::string& key, uint64_t at_most) {
+    std::string target = key;
+    PutFixed64BE(target, ~at_most);
+    it.Seek(target);
+    return DocAt(it, key);
+  }
+
+  // The doc id of the posting `it` is on, 0 when it is past the list of `key` (or failed).
+  uint64_t DocAt(rocksdb::Iterator& it, const std::string& key) {
+    if (!it.Valid()) {
+      if (!it.status().ok()) ctx_.Fail(it.status(), "cannot read the search index");
+      return 0;
+    }
+    const std::string_view found = it.key().ToStringView();
+    if (found.size() != key.size() + 8 || !found.starts_with(key)) return 0;
+    return ~DecodeFixed64BE(found.substr(key.size()));
+  }
+
+  ReadContext& ctx_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::vector<List> lists_;
+  bool too_many_ = false;
+  std::unique_ptr<AllDocuments> all_;
+};
+
+// Leapfrog intersection: every child holds the document.
+class AllOf : public DocStream {
+ public:
+  explicit AllOf(std::vector<std::unique_ptr<DocStream>> children)
+      : children_(std::move(children)) {}
+  uint64_t Next(uint64_t at_most) override {
+    uint64_t x = at_most;
+    size_t agreeing = 0;
+    for (size_t i = 0; agreeing < children_.size(); i = (i + 1) % children_.size()) {
+      const uint64_t y = children_[i]->Next(x);
+      if (y == 0) return 0;
+      if (y == x) {
+        ++agreeing;
+      } else {
+        x = y;
+        agreeing = 1;
+      }
+    }
+    return x;
+  }
+
+ private:
+  std::vector<std::unique_ptr<DocStream>> children_;
+};
+
+class AnyOf : public DocStream {
+ public:
+  explicit AnyOf(std::vector<std::unique_ptr<DocStream>> children)
+      : children_(std::move(children)) {}
+  uint64_t Next(uint64_t at_most) override {
+    uint64_t best = 0;
+    for (auto& child : children_) best = std::max(best, child->Next(at_most));
+    return best;
+  }
+
+ private:
+  std::vector<std::unique_ptr<DocStream>> children_;
+};
+
+std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPlan& plan,
+                                      int node) {
+  const keywords::SearchPlan::Node& n = plan.nodes[node];
+  std::vector<std::unique_ptr<DocStream>> children;
+  switch (n.kind) {
+    case keywords::SearchPlan::Kind::kAll:
+      return std::make_unique<AllDocuments>(ctx);
+    case keywords::SearchPlan::Kind::kKeys:
+      return std::make_unique<KeyPrefixes>(ctx, n.prefixes);
+    case keywords::SearchPlan::Kind::kAnd:
+      for (int child : n.children) {
+        auto stream = MakeStream(ctx, plan, child);
+        if (!stream->all()) children.push_back(std::move(stream));
+      }
+      if (children.empty()) return std::make_unique<AllDocuments>(ctx);
+      return std::make_unique<AllOf>(std::move(children));
+    case keywords::SearchPlan::Kind::kOr:
+      for (int child : n.children) {
+        auto stream = MakeStream(ctx, plan, child);
+        if (stream->all()) return std::make_unique<AllDocuments>(ctx);
+        children.push_back(std::move(stream));
+      }
+      return std::make_unique<AnyOf>(std::move(children));
+  }
+  return std::make_unique<AllDocuments>(ctx);
+}
+
+}  // namespace
+
+Result<keywords::Matcher> Searcher::Compile(std::string_view text) const {
+  auto keys = db_.search_keys();
+  if (!keys.ok()) return keys.status();
+  return CompileSearchQuery(text, &(*keys)->folder());
+}
+
+Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
+                                      const SearchQuery& query) const {
+  return Guard(db_.dir(), [&]() -> Result<SearchResult> {
+    if (!db_.has_search_index()) {
+      return db_.Error(Status::Code::kUnavailable,
+                       "the store has no search index yet (format version 2): the next "
+                       "`kuzet run` (or any command that opens it read-write) builds it");
+    }
+    SearchResult result;
+    const keywords::SearchPlan plan = keywords::PlanSearch(matcher);
+    if (plan.root < 0 || query.limit == 0) return result;
+    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, kMaxListIterators, false};
+    std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
+    if (ctx.gave_up_narrowing) {
+      spdlog::info(
+          "data dir {}: search: a term word expands to more than {} index keys (or the "
+          "query to more than {}): it does not narrow the candidates",
+          db_.dir(), kMaxKeysPerPrefix, kMaxKeysPerSearch);
+    }
+    uint64_t at_most = query.before_doc != 0 ? query.before_doc - 1 : UINT64_MAX;
+    while (at_most != 0) {
+      const uint64_t doc_id = candidates->Next(at_most);
+      if (!ctx.status.ok()) return ctx.status;
+      if (doc_id == 0) break;
+      if (result.hits.size() == query.limit || result.examined == query.max_examined) {
+        result.next_before = doc_id + 1;
+        break;
+      }
+      ++result.examined;
+      at_most = doc_id - 1;
+      auto doc = db_.LoadDocumentRecord(doc_id);
+      if (!doc.ok()) return doc.status();
+      if (!doc->has_value()) continue;  // a posting of no document: nothing to show
+      const Document& d = **doc;
+      if (!query.site.empty() && d.site_id != query.site) continue;
+      if (!query.lang.empty() && d.lang != query.lang) continue;
+      if (d.fetched_at_us < query.since_us || d.fetched_at_us >= query.until_us) continue;
+      std::vector<keywords::Match> matches = matcher.FindAll(d.text, d.lang, d.site_id);
+      if (matches.empty()) continue;
+      auto story = db_.LoadDocStory(d.id);
+      if (!story.ok()) return story.status();
+      result.hits.push_back(SearchHit{d.id, d.site_id, d.url, d.title, d.lang, d.fetched_at_us,
+                                      d.first_seen_us, *story ? (*story)->story_id : d.id,
+                                      std::move(matches)});
+    }
+    return result;
+  });
+}
+
+}  // namespace kuzet::storage

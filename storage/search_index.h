@@ -1,0 +1,83 @@
+// Search over the stored documents with the rule language (issue #18): `kuzet search`,
+// `/api/search` and the web page ask the store "which documents does this query match", and get
+// exactly what the same query, as a rule, finds at crawl time on those texts.
+//
+// The `search` family (FORMAT.md) holds one empty entry per (word key, document): the keys of
+// every distinct word of the text in both key modes (extractor/keywords/search_keys.h), written
+// in the batch of the document. A query is compiled by the rule compiler; its plan (which term
+// keys a matching text must start with, combined by AND/OR) gives candidate documents, newest
+// first, from prefix scans of the index; each candidate is then verified by running the
+// compiled query (Matcher::FindAll) over its stored text with its language and site. So
+// cross-script and inflected spellings are found as rules find them, and a result is never
+// something FindAll would not report.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "extractor/keywords/matcher.h"
+
+namespace kuzet::storage {
+
+class StoreDb;
+
+// Compiles a search query: the rule query language (extractor/keywords/README.md), as the
+// `query` of a rule "search" with default settings (cross-script, inflecting). Errors read
+// "query: column N: ...". With `folder`, compiles with a copy of it instead of building one
+// (Searcher::Compile passes the store's).
+Result<keywords::Matcher> CompileSearchQuery(std::string_view text,
+                                             const keywords::KeyFolder* folder = nullptr);
+
+struct SearchQuery {
+  std::string site, lang;  // only documents of this site / with this language ("" = any)
+  // Only documents whose current text was fetched in [since_us, until_us).
+  int64_t since_us = std::numeric_limits<int64_t>::min();
+  int64_t until_us = std::numeric_limits<int64_t>::max();
+  uint64_t before_doc = 0;  // a cursor: only documents with a smaller id (0: from the newest)
+  size_t limit = 20;        // hits returned at most
+  // Candidates read and verified at most before a call returns (with a cursor to go on): a
+  // query the index cannot narrow (a regex, a lone NOT) costs a bounded time per call.
+  size_t max_examined = 20000;
+};
+
+struct SearchHit {
+  uint64_t doc_id = 0;
+  std::string site_id, url, title, lang;
+  int64_t fetched_at_us = 0, first_seen_us = 0;
+  uint64_t story_id = 0;                 // the document's story (near-duplicate cluster)
+  std::vector<keywords::Match> matches;  // FindAll's, in text order (rule_id "search")
+};
+
+struct SearchResult {
+  std::vector<SearchHit> hits;  // newest document (highest id) first
+  // Where to go on (SearchQuery::before_doc) when the limit or max_examined stopped the call;
+  // 0 when every document was examined.
+  uint64_t next_before = 0;
+  size_t examined = 0;  // candidate documents read
+};
+
+class Searcher {
+ public:
+  explicit Searcher(StoreDb& db) : db_(db) {}
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // CompileSearchQuery with the store's key folder (built once per store: a query then compiles
+  // in well under a millisecond).
+  Result<keywords::Matcher> Compile(std::string_view text) const;
+
+  // The documents `matcher` matches, newest first. A read-only store of format 2 (not yet
+  // indexed: the next read-write open builds the index) gives FailedPrecondition-like
+  // Unavailable naming the fix.
+  Result<SearchResult> Search(const keywords::Matcher& matcher, const SearchQuery& query) const;
+
+ private:
+  StoreDb& db_;
+};
+
+}  // namespace kuzet::storage

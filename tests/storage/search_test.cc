@@ -1,0 +1,375 @@
+// Search over the stored documents (storage/search_index.h, issue #18): a query finds exactly
+// the documents the same query, as a rule, matched at crawl time — across scripts and
+// inflections — newest first, with filters and a cursor; a store of format 2 gets its index.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "extractor/keywords/matcher.h"
+#include "storage/records.h"
+#include "storage/store.h"
+#include "tests/storage/store_test_util.h"
+
+namespace kuzet::storage {
+namespace {
+
+using testing::Page;
+using testing::TempDir;
+
+constexpr int64_t kT0 = 1'700'000'000'000'000;
+constexpr int64_t kMinute = 60'000'000;
+
+std::unique_ptr<Store> OpenStore(const TempDir& dir, Store::Mode mode = Store::Mode::kReadWrite) {
+  auto store = Store::Open(dir.path(), mode);
+  EXPECT_TRUE(store.ok()) << store.status().message();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::vector<std::string> SearchUrls(const Store& store, const std::string& q,
+                                    SearchQuery query = {}) {
+  auto matcher = CompileSearchQuery(q);
+  EXPECT_TRUE(matcher.ok()) << q << ": " << matcher.status().message();
+  if (!matcher.ok()) return {"<compile error>"};
+  auto result = store.searcher().Search(*matcher, query);
+  EXPECT_TRUE(result.ok()) << q << ": " << result.status().message();
+  if (!result.ok()) return {"<search error>"};
+  std::vector<std::string> urls;
+  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+  return urls;
+}
+
+// Small pages in three languages and scripts, stored in this order (doc ids 1..n).
+struct Doc {
+  const char* url;
+  const char* text;
+  const char* lang;
+  const char* site;
+};
+const Doc kDocs[] = {
+    {"u1", "В Жанаозене нефтяники объявили забастовку.", "ru", "tengri"},
+    {"u2", "Жаңаөзендегі ереуіл туралы жаңалықтар.", "kk", "azattyq"},
+    {"u3", "Zhanaozen's oil workers went on strike again.", "en", "rferl"},
+    {"u4", "The football match in Zhanaozen ended in a draw.", "en", "rferl"},
+    {"u5", "Жанаозенмунайгаз сообщил о прибыли.", "ru", "tengri"},
+    {"u6", "The trade unions of Mangystau met the workers.", "en", "rferl"},
+    {"u7", "A trade. Union leaders disagreed.", "en", "rferl"},
+    {"u8", "Strikers marched in Aktau; the strike spread to Zhanaozen within a week.", "en",
+     "rferl"},
+    {"u9", "Жаңа-Өзен қаласында жиналыс өтті.", "kk", "azattyq"},
+    {"u10", "Козлова заявила о давлении, сказала Наталья Козлова.", "ru", "tengri"},
+};
+
+void StoreDocs(Store& store) {
+  int64_t t = kT0;
+  for (const Doc& d : kDocs) {
+    PageInput page = Page(d.url, d.text, t += kMinute);
+    page.lang = d.lang;
+    page.site_id = d.site;
+    auto stored = store.writer().PutPage(page);
+    ASSERT_TRUE(stored.ok()) << stored.status().message();
+  }
+}
+
+TEST(SearchTest, FindsWhatTheRuleLanguageMatchesNewestFirst) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  StoreDocs(*store);
+  struct Case {
+    const char* query;
+    std::vector<std::string> urls;  // newest first
+  };
+  const Case cases[] = {
+      // Cross-script and inflected: Cyrillic, Kazakh, Latin, hyphenated; not the company.
+      {"Zhanaozen", {"u9", "u8", "u4", "u3", "u2", "u1"}},
+      {"Zhanaozen*", {"u9", "u8", "u5", "u4", "u3", "u2", "u1"}},
+      {"Zhanaozen AND NOT football", {"u9", "u8", "u3", "u2", "u1"}},
+      {"strike NEAR/3 Zhanaozen", {"u8"}},  // u3: four words between
+      {"strike NEAR/4 Zhanaozen", {"u8", "u3"}},
+      {"(strike OR забастовка OR ереуіл) AND Zhanaozen", {"u8", "u3", "u2", "u1"}},
+      {"\"trade union\"", {"u6"}},  // u7: a sentence break between the words
+      {"/strik(e|ing)\\b/", {"u8", "u3"}},
+      {"/aktau/ OR \"trade union\"", {"u8", "u6"}},  // a regex: every document a candidate
+      {"/aktau/ AND Zhanaozen", {"u8"}},
+      {"=Козлов", {}},
+      {"Козлова", {"u10"}},
+      {"Mangystau OR Aktau", {"u8", "u6"}},
+      {"nothingatall", {}},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(SearchUrls(*store, c.query), c.urls) << c.query;
+  }
+}
+
+TEST(SearchTest, FiltersAndCursor) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  StoreDocs(*store);
+  SearchQuery by_site;
+  by_site.site = "tengri";
+  EXPECT_EQ(SearchUrls(*store, "Zhanaozen", by_site), std::vector<std::string>({"u1"}));
+  SearchQuery by_lang;
+  by_lang.lang = "kk";
+  EXPECT_EQ(SearchUrls(*store, "Zhanaozen", by_lang), std::vector<std::string>({"u9", "u2"}));
+  SearchQuery window;  // u2..u4 were fetched at kT0 + 2..4 minutes
+  window.since_us = kT0 + 2 * kMinute;
+  window.until_us = kT0 + 4 * kMinute;
+  EXPECT_EQ(SearchUrls(*store, "Zhanaozen", window), std::vector<std::string>({"u3", "u2"}));
+
+  // Pages of two, following the cursor, give the whole answer once.
+  auto matcher = CompileSearchQuery("Zhanaozen");
+  ASSERT_TRUE(matcher.ok());
+  SearchQuery page;
+  page.limit = 2;
+  std::vector<std::string> all;
+  for (int calls = 0; calls < 10; ++calls) {
+    auto result = store->searcher().Search(*matcher, page);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    for (const SearchHit& hit : result->hits) all.push_back(hit.url);
+    EXPECT_LE(result->hits.size(), 2u);
+    if (result->next_before == 0) break;
+    page.before_doc = result->next_before;
+  }
+  EXPECT_EQ(all, std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+
+  // The index narrows: only the documents holding a key the terms start with are read (the
+  // six that match and Жанаозенмунайгаз; the two with "trade" and "union").
+  for (auto [q, examined] : {std::pair{"Zhanaozen", 7u}, std::pair{"\"trade union\"", 2u}}) {
+    auto narrowed = CompileSearchQuery(q);
+    ASSERT_TRUE(narrowed.ok());
+    auto result = store->searcher().Search(*narrowed, {});
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->examined, examined) << q;
+  }
+
+  // A bound on the candidates read: a regex reads every document, a few per call.
+  auto regex = CompileSearchQuery("/zhanaozen|жанаозен/");
+  ASSERT_TRUE(regex.ok());
+  SearchQuery bounded;
+  bounded.max_examined = 3;
+  auto result = store->searcher().Search(*regex, bounded);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->examined, 3u);
+  EXPECT_EQ(result->next_before, 8u);  // docs 10, 9, 8 read; go on below 8
+}
+
+// A plain-key rule (cross_script = false) is not narrowed by the cross-script index: every
+// document is a candidate, and FindAll still decides.
+TEST(SearchTest, PlainKeyRulesAreVerifiedOnEveryDocument) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  StoreDocs(*store);
+  keywords::RuleSpec plain;
+  plain.id = "plain";
+  plain.terms = {"Жанаозен"};
+  plain.cross_script = false;
+  auto matcher = keywords::Matcher::Compile({plain});
+  ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+  auto result = store->searcher().Search(*matcher, {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  std::vector<std::string> urls;
+  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+  EXPECT_EQ(urls, std::vector<std::string>({"u1"}));  // Cyrillic only, inflected
+  EXPECT_EQ(result->examined, std::size(kDocs));
+}
+
+TEST(SearchTest, QueryErrorsNameTheColumn) {
+  auto bad = CompileSearchQuery("strike AND");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message().rfind("query: column", 0), 0u) << bad.status().message();
+  EXPECT_FALSE(CompileSearchQuery("NOT strike").ok());
+  EXPECT_FALSE(CompileSearchQuery("").ok());
+}
+
+// A changed page is found by its new text, not by its old one (whose index entries stay).
+TEST(SearchTest, ChangedTextIsSearchedAsItIsNow) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->writer().PutPage(Page("u", "Strike in Zhanaozen today.", kT0)).ok());
+  ASSERT_TRUE(store->writer().PutPage(Page("u", "Football in Aktau today.", kT0 + kMinute)).ok());
+  EXPECT_EQ(SearchUrls(*store, "Zhanaozen"), std::vector<std::string>());
+  EXPECT_EQ(SearchUrls(*store, "Aktau"), std::vector<std::string>({"u"}));
+}
+
+// Runs `edit` on the store's RocksDB opened directly, with every family.
+template <typename F>
+void EditRaw(const std::string& db_path, F&& edit) {
+  rocksdb::Options options;
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, db_path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(options, db_path, descriptors, &handles, &db).ok());
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
+  for (auto* h : handles) by_name[h->GetName()] = h;
+  edit(*db, by_name);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+
+// A store written before the index (format 2: no search family): read-only, search says what
+// to do; the first read-write open builds the index and raises the version.
+TEST(SearchTest, FormatTwoStoreIsIndexedByTheNextReadWriteOpen) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    ASSERT_TRUE(db.DropColumnFamily(families.at(kSearchFamily)).ok());
+    std::string version = {0, 0, 0, 2};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    auto matcher = CompileSearchQuery("Zhanaozen");
+    ASSERT_TRUE(matcher.ok());
+    auto result = reader->searcher().Search(*matcher, {});
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.status().message().find("no search index yet"), std::string::npos);
+  }
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(SearchUrls(*store, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    std::string version;
+    ASSERT_TRUE(
+        db.Get({}, families.at(kMetaFamily), std::string(kFormatVersionKey), &version).ok());
+    EXPECT_EQ(version, std::string({0, 0, 0, 3}));
+  });
+}
+
+// ---- search == crawl-time matching, on real articles ---------------------------------------
+
+struct Article {
+  std::string id, text, lang;
+};
+
+std::vector<Article> LoadArticles() {
+  std::vector<Article> articles;
+  const std::string shared = KUZET_SHARED_DIR;
+  for (const auto& [folder, lang] :
+       {std::pair{"aeb-dev", "en"}, std::pair{"daniel-ru-dev", "ru"}}) {
+    std::ifstream in(shared + "/corpus/" + folder + "/ground-truth.json");
+    if (!in) continue;
+    nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
+    if (truth.is_discarded()) continue;
+    for (const auto& [id, entry] : truth.items()) {
+      if (!entry.contains("articleBody") || !entry["articleBody"].is_string()) continue;
+      articles.push_back({std::string(folder) + "/" + id, entry["articleBody"], lang});
+    }
+  }
+  return articles;
+}
+
+// Queries of every kind the rule language has, over words these articles use.
+const char* const kQueries[] = {
+    "Russia",
+    "Россия",
+    "Moscow OR Москва",
+    "Путин",
+    "=Путин",
+    "president AND government",
+    "\"prime minister\"",
+    "\"Министерство обороны\"",
+    "police OR полиция OR милиция",
+    "Путин NEAR/5 заявил",
+    "econom*",
+    "/strik(e|ing)\\b/",
+    "Россия AND NOT Украина",
+    "(война OR war) AND (Украина OR Ukraine)",
+    "суд",
+    "year",
+    "people AND NOT year",
+    "Kazakhstan OR Казахстан",
+    "компания NEAR/10 рублей",
+    "Trump|Obama",
+};
+
+TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
+  const std::vector<Article> articles = LoadArticles();
+  if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
+
+  // The crawl: every query is a rule; each page is stored with the mentions FindAll gives it.
+  std::vector<keywords::RuleSpec> rules;
+  for (size_t i = 0; i < std::size(kQueries); ++i) {
+    keywords::RuleSpec rule;
+    rule.id = "q" + std::to_string(i);
+    rule.query = kQueries[i];
+    rules.push_back(rule);
+  }
+  auto crawl_matcher = keywords::Matcher::Compile(rules);
+  ASSERT_TRUE(crawl_matcher.ok()) << crawl_matcher.status().message();
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  int64_t t = kT0;
+  for (const Article& a : articles) {
+    PageInput page = Page("https://corpus/" + a.id, a.text, t += kMinute);
+    page.lang = a.lang;
+    std::map<std::string, MentionInput> by_rule;
+    for (const keywords::Match& m : crawl_matcher->FindAll(a.text, a.lang, page.site_id)) {
+      MentionInput& mention = by_rule[m.rule_id];
+      mention.rule_id = m.rule_id;
+      mention.hits.push_back(
+          {m.term, m.surface, static_cast<uint32_t>(m.begin), static_cast<uint32_t>(m.end)});
+    }
+    for (auto& [id, mention] : by_rule) page.mentions.push_back(std::move(mention));
+    ASSERT_TRUE(store->writer().PutPage(page).ok());
+  }
+
+  // The search: each query alone, against the documents its rule mentioned.
+  size_t total = 0, nonempty = 0;
+  for (size_t i = 0; i < std::size(kQueries); ++i) {
+    MentionQuery mq;
+    mq.rule_id = rules[i].id;
+    mq.limit = 100000;
+    auto mentions = store->reader().Mentions(mq);
+    ASSERT_TRUE(mentions.ok());
+    std::set<uint64_t> crawled;
+    for (const Mention& m : *mentions) crawled.insert(m.doc_id);
+
+    auto matcher = CompileSearchQuery(kQueries[i]);
+    ASSERT_TRUE(matcher.ok()) << kQueries[i];
+    SearchQuery q;
+    q.limit = 100000;
+    q.max_examined = 100000;
+    auto result = store->searcher().Search(*matcher, q);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    std::set<uint64_t> searched;
+    for (const SearchHit& hit : result->hits) searched.insert(hit.doc_id);
+    EXPECT_EQ(searched, crawled) << kQueries[i];
+    EXPECT_TRUE(
+        std::is_sorted(result->hits.begin(), result->hits.end(),
+                       [](const SearchHit& a, const SearchHit& b) { return a.doc_id > b.doc_id; }));
+    total += crawled.size();
+    nonempty += crawled.empty() ? 0 : 1;
+  }
+  std::cout << total << " (document, query) matches of " << std::size(kQueries) << " queries over "
+            << articles.size() << " articles\n";
+  // Not a vacuous comparison: most queries match something in these articles.
+  EXPECT_GE(nonempty, std::size(kQueries) - 4);
+  EXPECT_GE(total, 100u);
+}
+
+}  // namespace
+}  // namespace kuzet::storage
