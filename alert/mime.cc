@@ -114,6 +114,14 @@ std::string SafeUrl(std::string_view url) {
   return HeaderSafeText(url.substr(0, kMaxUrlBytes), kMaxUrlBytes);
 }
 
+// The HTML part's list of the other places a story appeared ("" when none).
+std::string HtmlAlsoAt(const std::vector<std::string>& urls) {
+  if (urls.empty()) return "";
+  std::string out = "<p>Also at:</p>\r\n<ul>\r\n";
+  for (const std::string& u : urls) out += "<li>" + Link(SafeUrl(u), SafeUrl(u)) + "</li>\r\n";
+  return out + "</ul>\r\n";
+}
+
 // One alert in the text/plain part.
 std::string PlainAlert(const Alert& a, bool with_rule) {
   const MarkedSnippet snippet = SplitSnippet(a);
@@ -157,13 +165,7 @@ std::string HtmlAlert(const Alert& a, bool with_rule) {
   if (!a.web_url.empty()) out += " &middot; " + Link(SafeUrl(a.web_url), "Open in Kuzet");
   if (!a.story_url.empty()) out += " &middot; " + Link(SafeUrl(a.story_url), "The story");
   out += "</p>\r\n";
-  if (!a.other_urls.empty()) {
-    out += "<p>Also at:</p>\r\n<ul>\r\n";
-    for (const std::string& u : a.other_urls) {
-      out += "<li>" + Link(SafeUrl(u), SafeUrl(u)) + "</li>\r\n";
-    }
-    out += "</ul>\r\n";
-  }
+  out += HtmlAlsoAt(a.other_urls);
   return out;
 }
 
@@ -219,13 +221,7 @@ std::string HtmlArticle(const Article& article) {
   out += "<p>" + Link(SafeUrl(a.url), "Open the article");
   if (!a.story_url.empty()) out += " &middot; " + Link(SafeUrl(a.story_url), "The story");
   out += "</p>\r\n";
-  if (!a.other_urls.empty()) {
-    out += "<p>Also at:</p>\r\n<ul>\r\n";
-    for (const std::string& u : a.other_urls) {
-      out += "<li>" + Link(SafeUrl(u), SafeUrl(u)) + "</li>\r\n";
-    }
-    out += "</ul>\r\n";
-  }
+  out += HtmlAlsoAt(a.other_urls);
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "app/mention_format.h"
 #include "app/pipeline.h"
+#include "app/rules.h"
 #include "base/time.h"
 #include "storage/sha256.h"
 
@@ -19,21 +20,8 @@ namespace {
 // reports and handles the storage fault itself.
 constexpr std::chrono::seconds kRetryAfterError(10);
 
-keywords::RuleSpec SpecOf(const config::Rule& rule, const std::string& config_path) {
-  keywords::RuleSpec spec;
-  spec.id = rule.id;
-  spec.terms = rule.terms;
-  spec.query = rule.query;
-  spec.languages = rule.languages;
-  spec.sites = rule.sites;
-  spec.cross_script = rule.cross_script;
-  spec.exact = rule.exact;
-  spec.origin = (config_path.empty() ? "<config>" : config_path) + ":" + std::to_string(rule.line);
-  return spec;
-}
-
 Result<keywords::Matcher> CompileRule(const config::Rule& rule, const std::string& config_path) {
-  return keywords::Matcher::Compile({SpecOf(rule, config_path)});
+  return keywords::Matcher::Compile({RuleSpecOf(rule, config_path)});
 }
 
 }  // namespace

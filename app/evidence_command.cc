@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "app/command_exit.h"
 #include "app/commands.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -18,11 +19,6 @@ namespace kuzet::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-int Fail(const std::string& message) {
-  std::cerr << message << "\n";
-  return 1;
-}
 
 // One gzip member of a WARC file, as stored, and the record it holds.
 struct StoredMember {

@@ -25,6 +25,28 @@ std::string FormatCount(uint64_t n) {
   return out;
 }
 
+namespace {
+
+// The table's "story N, also at: ..." line under a mention or an article (none when its story
+// has no other place).
+void WriteAlsoAtLine(const storage::Mention& m, const StoryPlacesById* stories,
+                     std::ostringstream& out) {
+  const AlsoAt also = AlsoAtOf(m, stories);
+  if (also.places.empty()) return;
+  out << "    story " << m.story_id << ", also at:";
+  for (const OtherPlace& p : also.places) {
+    out << " " << (p.site_id.empty() ? "" : base::TerminalText(p.site_id) + " ")
+        << base::TerminalText(p.url);
+  }
+  if (also.total > also.places.size()) {
+    out << " and " << FormatCount(also.total - also.places.size())
+        << " more (kuzet stories --story " << m.story_id << ")";
+  }
+  out << "\n";
+}
+
+}  // namespace
+
 nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* stories) {
   nlohmann::json hits = nlohmann::json::array();
   for (const storage::MatchHit& h : m.hits) {
@@ -85,19 +107,7 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
         << base::TerminalText(m.title) << "\n"
         << "    doc " << m.doc_id << "  " << base::TerminalText(m.url) << "\n"
         << "    " << snippet << "\n";
-    const AlsoAt also = AlsoAtOf(m, stories);
-    if (!also.places.empty()) {
-      out << "    story " << m.story_id << ", also at:";
-      for (const OtherPlace& p : also.places) {
-        out << " " << (p.site_id.empty() ? "" : base::TerminalText(p.site_id) + " ")
-            << base::TerminalText(p.url);
-      }
-      if (also.total > also.places.size()) {
-        out << " and " << FormatCount(also.total - also.places.size())
-            << " more (kuzet stories --story " << m.story_id << ")";
-      }
-      out << "\n";
-    }
+    WriteAlsoAtLine(m, stories, out);
     out << "\n";
   }
   out << mentions.size() << (mentions.size() == 1 ? " mention\n" : " mentions\n");
@@ -252,19 +262,7 @@ std::string FormatMentionGroupTable(const std::vector<MentionGroup>& groups,
       out << "    " << base::TerminalText(m.rule_id) << ": "
           << MarkedTerminalSnippet(m, highlight_begin, highlight_end) << "\n";
     }
-    const AlsoAt also = AlsoAtOf(head, stories);
-    if (!also.places.empty()) {
-      out << "    story " << head.story_id << ", also at:";
-      for (const OtherPlace& p : also.places) {
-        out << " " << (p.site_id.empty() ? "" : base::TerminalText(p.site_id) + " ")
-            << base::TerminalText(p.url);
-      }
-      if (also.total > also.places.size()) {
-        out << " and " << FormatCount(also.total - also.places.size())
-            << " more (kuzet stories --story " << head.story_id << ")";
-      }
-      out << "\n";
-    }
+    WriteAlsoAtLine(head, stories, out);
     out << "\n";
   }
   const bool story = grouping == MentionGrouping::kStory;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/command_exit.h"
 #include "app/commands.h"
 #include "app/http_api.h"
 #include "app/mention_format.h"
@@ -31,17 +32,6 @@ Result<std::string> ResolveDataDir(const std::string& data_dir, const std::strin
   auto config = config::LoadConfigFile(config_path);
   if (!config.ok()) return config.status();
   return config->settings.data_dir;
-}
-
-int Fail(const Status& status) {
-  std::cerr << status.message() << "\n";
-  return 1;
-}
-
-// Bad usage the parser could not see (an id that names nothing): exit 2, like CLI11's errors.
-int UsageFail(const std::string& message) {
-  std::cerr << "kuzet: " << message << "\n";
-  return 2;
 }
 
 // The ids a config defines, as "a, b, c".

@@ -4,21 +4,22 @@
 
 namespace kuzet::app {
 
+keywords::RuleSpec RuleSpecOf(const config::Rule& rule, const std::string& config_path) {
+  keywords::RuleSpec spec;
+  spec.id = rule.id;
+  spec.terms = rule.terms;
+  spec.query = rule.query;
+  spec.languages = rule.languages;
+  spec.sites = rule.sites;
+  spec.cross_script = rule.cross_script;
+  spec.exact = rule.exact;
+  spec.origin = (config_path.empty() ? "<config>" : config_path) + ":" + std::to_string(rule.line);
+  return spec;
+}
+
 std::vector<keywords::RuleSpec> RuleSpecsFromConfig(const config::Config& config) {
-  std::string file = config.path.empty() ? "<config>" : config.path;
   std::vector<keywords::RuleSpec> specs;
-  for (const config::Rule& rule : config.rules) {
-    keywords::RuleSpec spec;
-    spec.id = rule.id;
-    spec.terms = rule.terms;
-    spec.query = rule.query;
-    spec.languages = rule.languages;
-    spec.sites = rule.sites;
-    spec.cross_script = rule.cross_script;
-    spec.exact = rule.exact;
-    spec.origin = file + ":" + std::to_string(rule.line);
-    specs.push_back(std::move(spec));
-  }
+  for (const config::Rule& rule : config.rules) specs.push_back(RuleSpecOf(rule, config.path));
   return specs;
 }
 

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <tuple>
 
+#include "app/command_exit.h"
 #include "app/commands.h"
 #include "app/mention_format.h"
 #include "app/search_results.h"
@@ -15,20 +16,6 @@
 #include "storage/store.h"
 
 namespace kuzet::app {
-
-namespace {
-
-int Fail(const Status& status) {
-  std::cerr << status.message() << "\n";
-  return 1;
-}
-
-int UsageFail(const std::string& message) {
-  std::cerr << "kuzet: " << message << "\n";
-  return 2;
-}
-
-}  // namespace
 
 int SearchCommand(const SearchOptions& options) {
   SearchRequest request;
