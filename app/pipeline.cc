@@ -245,6 +245,7 @@ bool PagePipeline::Prepare(crawler::PageCommit& commit) {
               response.request_head, response.response_head, response.TransferredBody()};
           return evidence_->Archive(exchange, context);
         };
+    analyzed->input.archive_sync = evidence_;  // once per group, before its batch
   }
   return true;
 }

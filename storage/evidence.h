@@ -1,13 +1,16 @@
 // What the store keeps of the evidence archive (issue #20; the files are storage/warc's): for a
 // document, each capture archived for it, with where its WARC records are. The archive is written
 // by the pipeline through PageInput::archive, which PutPages calls once it knows the page's
-// document and mentions and before it commits them, so a stored capture always points at records
-// that are already on disk (storage/FORMAT.md, `evidence`).
+// document and mentions, and made durable through PageInput::archive_sync, which PutPages calls
+// once per group before it commits the group, so a stored capture always points at records that
+// are already on disk (storage/FORMAT.md, `evidence`).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "base/status.h"
 
 namespace kuzet::storage {
 
@@ -41,6 +44,15 @@ struct EvidenceContext {
   uint64_t doc_id = 0;
   std::vector<uint64_t> mention_ids;
   const EvidenceCapture* previous = nullptr;
+};
+
+// Makes durable the records that PageInput::archive callbacks wrote (storage/warc's
+// EvidenceArchive is one). PutPages calls Sync() once per group, after the last archive call and
+// before the group's batch is written; a failure fails the group, which then stores nothing.
+class EvidenceSync {
+ public:
+  virtual ~EvidenceSync() = default;
+  [[nodiscard]] virtual Status Sync() = 0;
 };
 
 }  // namespace kuzet::storage

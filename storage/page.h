@@ -5,8 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,10 +54,12 @@ struct PageInput {
   // also when text_bytes is not the text's size (keys of another text are never used).
   std::optional<TextKeys> text_keys;
   // The evidence archive (evidence.h), for a page with mentions: called by PutPage(s) once the
-  // document and mention ids are known and before the batch is written, it archives the page
-  // durably and returns the capture, which goes into the same batch. An error fails the write
-  // of the page (and of its group). Unset: nothing is archived.
+  // document and mention ids are known, it writes the page's records and returns the capture,
+  // which goes into the same batch once `archive_sync` made the records durable (one Sync per
+  // group and syncer, before the batch is written). An error of either fails the write of the
+  // page (and of its group). Unset: nothing is archived. Set, `archive_sync` must be too.
   std::function<Result<EvidenceCapture>(const EvidenceContext&)> archive;
+  EvidenceSync* archive_sync = nullptr;
 };
 
 struct PutPageResult {

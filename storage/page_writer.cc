@@ -104,6 +104,10 @@ Status WriterSteps::ValidatePage(const PageInput& page) const {
     return store_.Error(Status::Code::kInvalidArgument,
                         page.url + ": site id must hold no NUL byte");
   }
+  if (page.archive && page.archive_sync == nullptr) {
+    return store_.Error(Status::Code::kInvalidArgument,
+                        page.url + ": an evidence archive without its archive_sync");
+  }
   for (const MentionInput& m : page.mentions) {
     if (m.rule_id.empty() ||
         m.rule_id.find_first_of(std::string_view("\0\x01", 2)) != std::string::npos) {
@@ -142,13 +146,27 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
   GroupWrite group(store_.next_doc_id(), store_.next_mention_id());
   std::vector<PutPageResult> results;
   results.reserve(pages.size());
+  std::vector<EvidenceSync*> evidence_syncs;  // each archive the group wrote to, once
   for (size_t i = 0; i < pages.size(); ++i) {
     auto result = AddPage(group, pages[i], keys[i]);
     if (!result.ok()) return result.status();
     if (pages[i].archive && !pages[i].mentions.empty()) {
       if (Status s = AddEvidence(group, pages[i], result->doc_id); !s.ok()) return s;
+      if (std::find(evidence_syncs.begin(), evidence_syncs.end(), pages[i].archive_sync) ==
+          evidence_syncs.end()) {
+        evidence_syncs.push_back(pages[i].archive_sync);
+      }
     }
     results.push_back(*result);
+  }
+  // One sync per group, not per page (issue #20): the captures in the batch point at records
+  // that are durable before the batch is; a crash before the batch leaves only unnamed records.
+  for (EvidenceSync* sync : evidence_syncs) {
+    if (Status s = sync->Sync(); !s.ok()) {
+      return Status::FromCode(s.code(), "cannot make the evidence of " +
+                                            std::to_string(pages.size()) + " page(s) from " +
+                                            pages.front().url + " durable: " + s.message());
+    }
   }
   // The id counters advance in the batch of the records they number.
   if (group.next_doc_id != store_.next_doc_id()) {

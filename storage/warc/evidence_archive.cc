@@ -42,6 +42,7 @@ Result<std::unique_ptr<EvidenceArchive>> EvidenceArchive::Open(EvidenceArchiveOp
   writer_options.max_file_bytes = options.max_file_bytes;
   writer_options.software = options.software;
   writer_options.now_micros = options.now_micros;
+  writer_options.fsync = options.fsync;
   auto writer = WarcWriter::Open(std::move(writer_options));
   if (!writer.ok()) return writer.status();
   return std::unique_ptr<EvidenceArchive>(
@@ -124,7 +125,7 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
   if (!metadata.ok()) return metadata.status();
   records.push_back(std::move(*metadata));
 
-  auto locations = writer_->Write(records);
+  auto locations = writer_->Append(records);
   if (!locations.ok()) return refuse(locations.status());
   for (const WarcLocation& l : *locations) {
     capture.records.push_back(EvidenceLocation{l.file, l.offset, l.length});
@@ -132,6 +133,15 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
   }
   refused_ = Status::Ok();
   return capture;
+}
+
+Status EvidenceArchive::Sync() {
+  if (Status s = writer_->Sync(); !s.ok()) {
+    refused_ = s;
+    refused_at_ = std::chrono::steady_clock::now();
+    return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace kuzet::storage::warc

@@ -1,7 +1,8 @@
 // The crawl's evidence archive (issue #20): writes the WARC records of a fetched page that
-// produced mentions, durably, and says where they are (storage/evidence.h), for the store to keep
-// with the document. PagePipeline hands Archive to PutPage through PageInput::archive, so the
-// records are on disk before the store commits the page.
+// produced mentions and says where they are (storage/evidence.h), for the store to keep with the
+// document. PagePipeline hands Archive to PutPages through PageInput::archive and the archive
+// itself as PageInput::archive_sync, so PutPages makes a group's records durable with one Sync
+// before the store commits the group.
 #pragma once
 
 #include <chrono>
@@ -26,18 +27,25 @@ struct EvidenceArchiveOptions {
   uint64_t max_disk_bytes = 0;
   std::string software = "Kuzet";
   std::function<int64_t()> now_micros;  // default: the system clock
+  std::function<int(int fd)> fsync;     // default: ::fsync (WarcWriterOptions::fsync)
 };
 
 // Not thread-safe: the crawl thread (PagePipeline's commits) archives one page at a time.
-class EvidenceArchive {
+class EvidenceArchive final : public EvidenceSync {
  public:
   static Result<std::unique_ptr<EvidenceArchive>> Open(EvidenceArchiveOptions options);
 
-  // Writes and fsyncs the capture of `exchange` for the document and mentions of `context`: a
-  // request, then a revisit when context.previous holds the same payload digest (WARC 1.1 §6.7.2,
-  // identical payload), else a response, then a metadata record naming the document and its
-  // mentions. Unavailable when max_disk_bytes would be passed; IOError when writing fails.
+  // Writes the capture of `exchange` for the document and mentions of `context`: a request, then
+  // a revisit when context.previous holds the same payload digest (WARC 1.1 §6.7.2, identical
+  // payload), else a response, then a metadata record naming the document and its mentions. The
+  // records are durable, and the capture may be stored, only after the next successful Sync().
+  // Unavailable when max_disk_bytes would be passed; IOError when writing fails.
   Result<EvidenceCapture> Archive(const FetchedExchange& exchange, const EvidenceContext& context);
+
+  // Makes every capture archived so far durable: one fsync of the file being written (none when
+  // nothing was archived since the last). On failure the captures archived since the last Sync
+  // are lost and must not be stored; the archive is then refused like after a write error.
+  [[nodiscard]] Status Sync() override;
 
   // Ok, or why the last capture was refused while that still holds: over max_disk_bytes (checked
   // again against the files at most every `recheck`), or a write error (retried after `recheck`).

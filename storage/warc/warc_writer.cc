@@ -34,13 +34,13 @@ Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
   return Status::Ok();
 }
 
-Status SyncDirectory(const std::filesystem::path& directory) {
+Status SyncDirectory(const std::filesystem::path& directory, const std::function<int(int)>& fsync) {
   const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     return Status::IOError("cannot open WARC directory " + directory.string() + ": " +
                            ErrnoText(errno));
   }
-  const int rc = ::fsync(fd);
+  const int rc = fsync(fd);
   const int error = errno;
   ::close(fd);
   if (rc != 0) {
@@ -72,6 +72,7 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(WarcWriterOptions options) 
     return Status::InvalidArgument("WARC max_file_bytes must be above 0");
   }
   if (!options.now_micros) options.now_micros = base::NowMicros;
+  if (!options.fsync) options.fsync = ::fsync;
   return std::unique_ptr<WarcWriter>(new WarcWriter(std::move(options)));
 }
 
@@ -80,11 +81,13 @@ WarcWriter::WarcWriter(WarcWriterOptions options) : options_(std::move(options))
 WarcWriter::~WarcWriter() { CloseFile(); }
 
 void WarcWriter::CloseFile() {
-  if (fd_ >= 0) ::close(fd_);  // every write was fsynced already
+  // Records appended since the last Sync are left to the kernel: no stored location names them.
+  if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   file_name_.clear();
   warcinfo_id_.clear();
   file_size_ = 0;
+  synced_size_ = 0;
   warcinfo_size_ = 0;
 }
 
@@ -105,11 +108,11 @@ Status WarcWriter::StartFile() {
   Result<std::string> member =
       info.ok() ? GzipMember(SerializeWarcRecord(*info)) : Result<std::string>(info.status());
   Status status = member.ok() ? WriteAll(fd_, *member, path.string()) : member.status();
-  if (status.ok() && ::fsync(fd_) != 0) {
+  if (status.ok() && options_.fsync(fd_) != 0) {
     status = Status::IOError("cannot fsync WARC file " + path.string() + ": " + ErrnoText(errno));
   }
   // The new name must survive a crash too, or the offsets recorded for it would point nowhere.
-  if (status.ok()) status = SyncDirectory(options_.directory);
+  if (status.ok()) status = SyncDirectory(options_.directory, options_.fsync);
   if (!status.ok()) {
     CloseFile();
     std::error_code ignored;
@@ -119,11 +122,19 @@ Status WarcWriter::StartFile() {
   file_name_ = name;
   warcinfo_id_ = std::string(*info->Field("WARC-Record-ID"));
   file_size_ = member->size();
+  synced_size_ = file_size_;
   warcinfo_size_ = file_size_;
   return Status::Ok();
 }
 
 Result<std::vector<WarcLocation>> WarcWriter::Write(std::span<const WarcRecord> records) {
+  auto locations = Append(records);
+  if (!locations.ok()) return locations;
+  if (Status s = Sync(); !s.ok()) return s;
+  return locations;
+}
+
+Result<std::vector<WarcLocation>> WarcWriter::Append(std::span<const WarcRecord> records) {
   if (records.empty()) return std::vector<WarcLocation>{};
   if (fd_ < 0) {
     if (Status s = StartFile(); !s.ok()) return s;
@@ -133,6 +144,10 @@ Result<std::vector<WarcLocation>> WarcWriter::Write(std::span<const WarcRecord> 
   // Rotation is decided on the true compressed size; only a group that does not fit is
   // compressed a second time, for the WARC-Warcinfo-ID of the new file.
   if (file_size_ > warcinfo_size_ && file_size_ + bytes->size() > options_.max_file_bytes) {
+    // The file left may hold records appended since the last Sync, whose locations the caller
+    // already has: they must be durable before the caller's next Sync, which syncs only the new
+    // file.
+    if (Status s = Sync(); !s.ok()) return s;
     if (Status s = StartFile(); !s.ok()) return s;
     bytes = CompressForCurrentFile(records);
     if (!bytes.ok()) return bytes.status();
@@ -147,22 +162,36 @@ Result<std::vector<WarcLocation>> WarcWriter::Write(std::span<const WarcRecord> 
   }
 
   const std::string path = (options_.directory / file_name_).string();
-  Status status = WriteAll(fd_, *bytes, path);
-  if (status.ok() && ::fsync(fd_) != 0) {
-    status = Status::IOError("cannot fsync WARC file " + path + ": " + ErrnoText(errno));
-  }
-  if (!status.ok()) {
+  if (Status status = WriteAll(fd_, *bytes, path); !status.ok()) {
     // Cut off whatever part of the group reached the file, so it still ends on a member boundary,
     // and leave the file: the next write starts a new one rather than trust this descriptor.
-    if (::ftruncate(fd_, static_cast<off_t>(file_size_)) != 0 || ::fsync(fd_) != 0) {
-      status = Status::IOError(status.message() + "; and cannot cut it back to " +
-                               std::to_string(file_size_) + " bytes: " + ErrnoText(errno));
-    }
-    CloseFile();
+    CutBack(file_size_, status);
     return status;
   }
   file_size_ += bytes->size();
   return locations;
+}
+
+Status WarcWriter::Sync() {
+  if (fd_ < 0 || synced_size_ == file_size_) return Status::Ok();
+  const std::string path = (options_.directory / file_name_).string();
+  if (options_.fsync(fd_) != 0) {
+    // What the failed fsync left of the unsynced tail is unknown (the kernel may have dropped the
+    // dirty pages): cut it off, so the file ends on the last member known durable.
+    Status status = Status::IOError("cannot fsync WARC file " + path + ": " + ErrnoText(errno));
+    CutBack(synced_size_, status);
+    return status;
+  }
+  synced_size_ = file_size_;
+  return Status::Ok();
+}
+
+void WarcWriter::CutBack(uint64_t size, Status& status) {
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0 || options_.fsync(fd_) != 0) {
+    status = Status::IOError(status.message() + "; and cannot cut it back to " +
+                             std::to_string(size) + " bytes: " + ErrnoText(errno));
+  }
+  CloseFile();
 }
 
 Result<std::string> WarcWriter::CompressForCurrentFile(std::span<const WarcRecord> records) {

@@ -1,7 +1,9 @@
 // Writes WARC records to files in one directory (ISO 28500:2017, WARC 1.1): each record its own
-// gzip member (Annex D.2), each file opened by a warcinfo record (§6.2) and rotated by size. A
-// write returns where each record is (file, offset, length) only once its bytes are durable, so a
-// caller can record those locations in its own store without ever pointing at a lost record.
+// gzip member (Annex D.2), each file opened by a warcinfo record (§6.2) and rotated by size.
+// Append says where each record is (file, offset, length); those locations may be recorded in the
+// caller's own store only after a Sync() (or a Write, which is both) succeeded, so the store never
+// points at a record a crash lost. Appending many and syncing once is the evidence archive's one
+// fsync per stored group (issue #20).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,9 @@ struct WarcWriterOptions {
   std::string software = "Kuzet";               // for the warcinfo record
   // The clock of file names and warcinfo dates, in Unix microseconds.
   std::function<int64_t()> now_micros;
+  // fsync(2) of the files and the directory: the default is ::fsync; a test counts the syncs or
+  // injects a failure here.
+  std::function<int(int fd)> fsync;
 };
 
 // Where a record is: the member [offset, offset + length) of directory/file.
@@ -45,10 +50,19 @@ class WarcWriter {
   WarcWriter& operator=(const WarcWriter&) = delete;
 
   // Appends `records`, in order, to the current file (starting a new one first if they would not
-  // fit), fsyncs it, and returns one location per record. Every record gets WARC-Warcinfo-ID
-  // (§5.16) naming its file's warcinfo record (replacing any it had). On a failed write the file is
-  // cut back to where it was, so it never ends in a partial member, and the next write starts a new
-  // file.
+  // fit: the file left is synced first) and returns one location per record, durable only after
+  // the next successful Sync(). Every record gets WARC-Warcinfo-ID (§5.16) naming its file's
+  // warcinfo record (replacing any it had). On a failed write the file is cut back to where it
+  // was, so it never ends in a partial member, and the next append starts a new file.
+  Result<std::vector<WarcLocation>> Append(std::span<const WarcRecord> records);
+
+  // Makes every record appended so far durable: one fsync of the current file, none when nothing
+  // was appended since the last. On failure the file is cut back to its last synced size (the
+  // records appended since are gone: their locations must not be stored) and the next append
+  // starts a new file.
+  Status Sync();
+
+  // Append, then Sync.
   Result<std::vector<WarcLocation>> Write(std::span<const WarcRecord> records);
 
   // The name of the file being written, "" before the first write.
@@ -58,6 +72,8 @@ class WarcWriter {
   explicit WarcWriter(WarcWriterOptions options);
   Status StartFile();
   void CloseFile();
+  // Truncates the file to `size` bytes and closes it; a failure to is added to `status`.
+  void CutBack(uint64_t size, Status& status);
   // The gzip members of `records`, each with the current file's WARC-Warcinfo-ID, one after the
   // other; their lengths go to member_lengths_.
   Result<std::string> CompressForCurrentFile(std::span<const WarcRecord> records);
@@ -67,6 +83,7 @@ class WarcWriter {
   std::string file_name_;
   std::string warcinfo_id_;
   uint64_t file_size_ = 0;
+  uint64_t synced_size_ = 0;    // the part of file_size_ known durable
   uint64_t warcinfo_size_ = 0;  // a file holding no more than this has nothing but its warcinfo
   uint32_t serial_ = 0;
   std::vector<uint64_t> member_lengths_;

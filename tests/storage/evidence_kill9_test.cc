@@ -1,8 +1,8 @@
-// kill -9 between the evidence archive's write and the store's commit (issue #20, FORMAT.md
+// kill -9 between the evidence archive's sync and the store's commit (issue #20, FORMAT.md
 // *Invariants* 9): the archive is written and fsynced first, so a crash there leaves whole WARC
 // records that no capture names, never a capture naming records that are not on disk. A child
-// process stores a page whose archive callback (the real EvidenceArchive) kills the process with
-// SIGKILL right after the archive returned, before PutPage writes its batch.
+// process stores a page whose archive sync (the real EvidenceArchive's) kills the process with
+// SIGKILL right after the archive's Sync returned, before PutPage writes its batch.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -29,8 +29,23 @@ PageInput StrikePage() {
                        {testing::Rule("strike", testing::kStrikeArticle, "strike")});
 }
 
+// The archive's sync, then SIGKILL when `kill`.
+class SyncThenKill final : public EvidenceSync {
+ public:
+  SyncThenKill(EvidenceSync& archive, bool kill) : archive_(archive), kill_(kill) {}
+  Status Sync() override {
+    Status s = archive_.Sync();
+    if (kill_) kill(getpid(), SIGKILL);
+    return s;
+  }
+
+ private:
+  EvidenceSync& archive_;
+  bool kill_;
+};
+
 // Stores StrikePage with its evidence; with `kill_after_archive`, dies by SIGKILL between the
-// archive write and the batch. Returns the PutPage status (only without the kill).
+// archive's sync and the batch. Returns the PutPage status (only without the kill).
 Status StoreWithEvidence(const std::string& dir, bool kill_after_archive) {
   auto store = Store::Open(dir);
   if (!store.ok()) return store.status();
@@ -38,10 +53,10 @@ Status StoreWithEvidence(const std::string& dir, bool kill_after_archive) {
   if (!archive.ok()) return archive.status();
   PageInput page = StrikePage();
   page.archive = [&](const EvidenceContext& context) -> Result<EvidenceCapture> {
-    auto capture = (*archive)->Archive(warc::testing::GzipExchange(), context);
-    if (kill_after_archive) kill(getpid(), SIGKILL);
-    return capture;
+    return (*archive)->Archive(warc::testing::GzipExchange(), context);
   };
+  SyncThenKill sync(**archive, kill_after_archive);
+  page.archive_sync = &sync;
   auto put = (*store)->writer().PutPage(page);
   return put.status();
 }
@@ -73,7 +88,7 @@ TEST(EvidenceKill9Test, KillBetweenArchiveAndCommitLeavesOnlyUnreferencedWholeRe
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-      << "the child should have been killed in the archive callback, status " << status;
+      << "the child should have been killed in the archive sync, status " << status;
 
   {
     auto store = Store::Open(dir.path());

@@ -19,11 +19,24 @@ using testing::Page;
 using testing::Rule;
 using testing::TempDir;
 
-// A callback standing in for the archive: records what it was told and returns a capture.
-struct FakeArchive {
+// A callback standing in for the archive: records what it was told and returns a capture; and
+// its sync, counting the syncs and the archive calls each one came after.
+struct FakeArchive final : EvidenceSync {
   std::vector<EvidenceContext> calls;
   std::vector<std::optional<EvidenceCapture>> previous;  // copies of *context.previous
   Status fail = Status::Ok();
+  std::vector<size_t> synced_after_calls;  // calls.size() at each Sync
+  Status sync_fail = Status::Ok();
+
+  Status Sync() override {
+    synced_after_calls.push_back(calls.size());
+    return sync_fail;
+  }
+
+  void Attach(PageInput& page) {
+    page.archive = For(page);
+    page.archive_sync = this;
+  }
 
   std::function<Result<EvidenceCapture>(const EvidenceContext&)> For(const PageInput& page) {
     return [this, url = page.url,
@@ -57,7 +70,7 @@ TEST(EvidenceStoreTest, PageWithMentionsIsArchivedWithItsDocumentAndMentions) {
   PageInput page = Page("https://a.kz/1", testing::kStrikeArticle, 1000,
                         {Rule("strike", testing::kStrikeArticle, "strike"),
                          Rule("police", testing::kStrikeArticle, "police")});
-  page.archive = archive.For(page);
+  archive.Attach(page);
   auto put = (*store)->writer().PutPage(page);
   ASSERT_TRUE(put.ok()) << put.status().message();
   ASSERT_EQ(archive.calls.size(), 1u);
@@ -75,7 +88,7 @@ TEST(EvidenceStoreTest, PageWithMentionsIsArchivedWithItsDocumentAndMentions) {
   // the mentions found before.
   PageInput again = page;
   again.fetched_at_us = 2000;
-  again.archive = archive.For(again);
+  archive.Attach(again);
   auto second = (*store)->writer().PutPage(again);
   ASSERT_TRUE(second.ok()) << second.status().message();
   EXPECT_TRUE(second->unchanged);
@@ -97,12 +110,12 @@ TEST(EvidenceStoreTest, RetentionKeepsThePayloadAKeptRevisitRefersTo) {
   FakeArchive archive;
   PageInput page = Page("https://a.kz/5", testing::kStrikeArticle, 1000,
                         {Rule("strike", testing::kStrikeArticle, "strike")});
-  page.archive = archive.For(page);
+  archive.Attach(page);
   auto put = (*store)->writer().PutPage(page);
   ASSERT_TRUE(put.ok()) << put.status().message();
   PageInput again = page;
   again.fetched_at_us = 2000;
-  again.archive = archive.For(again);
+  archive.Attach(again);
   ASSERT_TRUE((*store)->writer().PutPage(again).ok());
 
   // The response (1000) is older than the cutoff, but the revisit (2000) needs its payload.
@@ -126,7 +139,7 @@ TEST(EvidenceStoreTest, PageWithoutMentionsIsNotArchived) {
   ASSERT_TRUE(store.ok());
   FakeArchive archive;
   PageInput page = Page("https://a.kz/2", testing::kCourtArticle, 1000);
-  page.archive = archive.For(page);
+  archive.Attach(page);
   auto put = (*store)->writer().PutPage(page);
   ASSERT_TRUE(put.ok()) << put.status().message();
   EXPECT_TRUE(archive.calls.empty());
@@ -144,7 +157,7 @@ TEST(EvidenceStoreTest, ArchiveFailureStoresNothingOfTheGroup) {
   std::vector<PageInput> group = {Page("https://a.kz/3", testing::kCourtArticle, 1000),
                                   Page("https://a.kz/4", testing::kStrikeArticle, 1000,
                                        {Rule("strike", testing::kStrikeArticle, "strike")})};
-  group[1].archive = archive.For(group[1]);
+  archive.Attach(group[1]);
   auto put = (*store)->writer().PutPages(group);
   ASSERT_FALSE(put.ok());
   EXPECT_NE(put.status().message().find("cannot archive the evidence of https://a.kz/4"),
@@ -160,6 +173,79 @@ TEST(EvidenceStoreTest, ArchiveFailureStoresNothingOfTheGroup) {
   auto last = (*store)->reader().LastMentionId();
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(*last, 0u);
+}
+
+// A group of pages with mentions from kStrikeArticle, each at its own URL under `prefix`.
+std::vector<PageInput> StrikeGroup(const std::string& prefix, size_t n, FakeArchive& archive) {
+  std::vector<PageInput> group;
+  for (size_t i = 0; i < n; ++i) {
+    group.push_back(Page(prefix + std::to_string(i), testing::kStrikeArticle,
+                         1000 + static_cast<int64_t>(i),
+                         {Rule("strike", testing::kStrikeArticle, "strike")}));
+  }
+  for (PageInput& page : group) archive.Attach(page);
+  return group;
+}
+
+// Issue #20: the archive is made durable once per group, after every page of it was archived
+// and before the batch: N pages with mentions, one sync (it was N fsyncs, one per page).
+TEST(EvidenceStoreTest, GroupOfPagesWithMentionsSyncsTheArchiveOnceBeforeTheBatch) {
+  TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok());
+  for (size_t n : {size_t{1}, size_t{7}}) {
+    FakeArchive archive;
+    std::vector<PageInput> group =
+        StrikeGroup(std::string("https://a.kz/") + char('a' + n) + "/", n, archive);
+    auto put = (*store)->writer().PutPages(group);
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    EXPECT_EQ(archive.calls.size(), n);
+    EXPECT_EQ(archive.synced_after_calls, (std::vector<size_t>{n})) << n << " pages";
+  }
+  // A group whose pages have no mentions archives nothing and syncs nothing.
+  FakeArchive idle;
+  PageInput plain = Page("https://a.kz/plain", testing::kCourtArticle, 1000);
+  idle.Attach(plain);
+  ASSERT_TRUE((*store)->writer().PutPage(plain).ok());
+  EXPECT_TRUE(idle.synced_after_calls.empty());
+}
+
+TEST(EvidenceStoreTest, FailedArchiveSyncStoresNothingOfTheGroup) {
+  TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok());
+  FakeArchive archive;
+  archive.sync_fail = Status::IOError("fsync: Input/output error");
+  std::vector<PageInput> group = StrikeGroup("https://a.kz/group/", 3, archive);
+  group.insert(group.begin(), Page("https://a.kz/plain", testing::kCourtArticle, 1000));
+  auto put = (*store)->writer().PutPages(group);
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.status().code(), Status::Code::kIOError);
+  EXPECT_NE(put.status().message().find("Input/output error"), std::string::npos)
+      << put.status().message();
+  EXPECT_TRUE((*store)->Fault().ok()) << "the archive's failure, not a store fault";
+  for (const PageInput& page : group) {
+    auto state = (*store)->reader().GetUrl(page.url);
+    ASSERT_TRUE(state.ok());
+    EXPECT_FALSE(state->has_value()) << page.url;
+  }
+  auto last = (*store)->reader().LastMentionId();
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(*last, 0u);
+}
+
+TEST(EvidenceStoreTest, ArchiveWithoutItsSyncIsRefused) {
+  TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok());
+  FakeArchive archive;
+  PageInput page = Page("https://a.kz/1", testing::kStrikeArticle, 1000,
+                        {Rule("strike", testing::kStrikeArticle, "strike")});
+  page.archive = archive.For(page);  // no archive_sync: its captures could name lost records
+  auto put = (*store)->writer().PutPage(page);
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(archive.calls.empty());
 }
 
 TEST(EvidenceStoreTest, CaptureRecordRoundTripsAndRefusesDamage) {

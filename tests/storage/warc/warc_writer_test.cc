@@ -2,6 +2,7 @@
 // writer returned, files opened by warcinfo (§6.2), one gzip member a record (Annex D.2), rotation
 // by size, and the file names.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -146,6 +147,35 @@ TEST(WarcWriterTest, RotatesBySizeWithoutSplittingAGroup) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(a->front().file, b->front().file);
   EXPECT_EQ(a->front().file, a->back().file);
+}
+
+// Append writes and Sync makes durable: appends cost no fsync, a Sync one of the current file, a
+// Sync with nothing new none (the evidence archive's one fsync per stored group, issue #20).
+TEST(WarcWriterTest, AppendsAreMadeDurableByOneSync) {
+  ScratchDir dir;
+  int fsyncs = 0;
+  WarcWriterOptions options{dir.path(), uint64_t{1} << 30, "Kuzet test",
+                            [] { return kFetchMicros; }};
+  options.fsync = [&fsyncs](int fd) {
+    ++fsyncs;
+    return ::fsync(fd);
+  };
+  Result<std::unique_ptr<WarcWriter>> writer = WarcWriter::Open(std::move(options));
+  ASSERT_TRUE(writer.ok());
+  const std::vector<WarcRecord> records = AllRecordTypes();
+  ASSERT_TRUE((*writer)->Append(records).ok());
+  EXPECT_EQ(fsyncs, 2) << "the new file's warcinfo and its directory";
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE((*writer)->Append(records).ok());
+  EXPECT_EQ(fsyncs, 2);
+  ASSERT_TRUE((*writer)->Sync().ok());
+  EXPECT_EQ(fsyncs, 3);
+  ASSERT_TRUE((*writer)->Sync().ok());
+  EXPECT_EQ(fsyncs, 3) << "nothing appended since the last Sync";
+  ASSERT_TRUE((*writer)->Write(records).ok());
+  EXPECT_EQ(fsyncs, 4);
+  Result<uint64_t> verified = VerifyWarcFile(dir.path() / (*writer)->current_file());
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_EQ(*verified, 1 + 7 * records.size());
 }
 
 TEST(WarcWriterTest, NeverReusesAnExistingFileName) {
