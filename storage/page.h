@@ -42,6 +42,15 @@ struct TextKeys {
 // The one definition of a text's keys: PutPage and PutPages call it for a page without them.
 TextKeys TextKeysOf(const std::string& utf8_text);
 
+// The search index's word keys of a text (storage/FORMAT.md, *search*): one entry of the index
+// per key for the text's document. They come from the store's word breaker and key folder, so
+// their one definition is Searcher::KeysOf (search_index.h), which the pipeline's workers call
+// ahead, as for TextKeys, and the writer for a page without them (issue #17).
+struct SearchIndexKeys {
+  std::vector<std::string> keys;  // distinct, sorted
+  size_t text_bytes = 0;          // the size of the text they were computed from
+};
+
 struct PageInput {
   std::string site_id;
   std::string url;  // canonical URL: the key of the URL state
@@ -53,6 +62,8 @@ struct PageInput {
   // TextKeysOf(text), when the caller computed it ahead; the writer computes it otherwise, and
   // also when text_bytes is not the text's size (keys of another text are never used).
   std::optional<TextKeys> text_keys;
+  // Searcher::KeysOf(text), the same way: used only when text_bytes is the text's size.
+  std::optional<SearchIndexKeys> search_keys;
   // The evidence archive (evidence.h), for a page with mentions: called by PutPage(s) once the
   // document and mention ids are known, it writes the page's records and returns the capture,
   // which goes into the same batch once `archive_sync` made the records durable (one Sync per

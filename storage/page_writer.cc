@@ -11,9 +11,9 @@
 
 #include "base/hex.h"
 #include "base/time.h"
-#include "extractor/keywords/search_keys.h"
 #include "storage/encoding.h"
 #include "storage/records.h"
+#include "storage/search_index.h"
 #include "storage/simhash.h"
 #include "storage/store_db.h"
 
@@ -242,16 +242,21 @@ Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_i
 
 Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
                                       const std::vector<PutPageResult>& results) {
-  auto search_keys = store_.search_keys();
-  if (!search_keys.ok()) return search_keys.status();
   rocksdb::ColumnFamilyHandle* family = store_.Family(kSearchFamily);
   for (size_t i = 0; i < pages.size(); ++i) {
     const PutPageResult& r = results[i];
     if (r.unchanged || r.duplicate || r.doc_id == 0) continue;
+    // Usually computed by the caller's own threads (page.h, PageInput::search_keys).
+    const PageInput& page = pages[i];
+    const bool ahead = page.search_keys && page.search_keys->text_bytes == page.text.size();
+    Result<SearchIndexKeys> computed = SearchIndexKeys{};
+    if (!ahead) computed = Searcher(store_).KeysOf(page.text);
+    if (!computed.ok()) return computed.status();
+    const SearchIndexKeys& keys = ahead ? *page.search_keys : *computed;
     // Written to the batch unindexed (no page of the group reads the search family back):
     // hundreds of keys a page would otherwise each be a skip-list insert of the batch's index.
     rocksdb::WriteBatch& batch = *group.batch.GetWriteBatch();
-    for (const std::string& key : (*search_keys)->KeysOf(pages[i].text)) {
+    for (const std::string& key : keys.keys) {
       const rocksdb::Status s = batch.Put(family, SearchPostingKey(key, r.doc_id), "");
       if (!s.ok()) return store_.Error(s, "cannot add the search entries of " + pages[i].url);
     }

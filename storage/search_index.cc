@@ -263,6 +263,12 @@ Result<keywords::Matcher> Searcher::Compile(std::string_view text) const {
   return CompileSearchQuery(text, &(*keys)->folder());
 }
 
+Result<SearchIndexKeys> Searcher::KeysOf(const std::string& utf8_text) const {
+  auto keys = db_.search_keys();
+  if (!keys.ok()) return keys.status();
+  return SearchIndexKeys{(*keys)->KeysOf(utf8_text), utf8_text.size()};
+}
+
 Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
                                       const SearchQuery& query) const {
   return Guard(db_.dir(), [&]() -> Result<SearchResult> {

@@ -21,6 +21,7 @@
 
 #include "base/status.h"
 #include "extractor/keywords/matcher.h"
+#include "storage/page.h"
 
 namespace kuzet::storage {
 
@@ -75,6 +76,11 @@ class Searcher {
   // indexed: the next read-write open builds the index) gives FailedPrecondition-like
   // Unavailable naming the fix.
   Result<SearchResult> Search(const keywords::Matcher& matcher, const SearchQuery& query) const;
+
+  // The word keys the index holds for a document of text `utf8_text`: the one definition, which
+  // PutPages calls for a page without PageInput::search_keys and the crawl pipeline's workers
+  // call to give them ahead. Safe to call from several threads at once.
+  Result<SearchIndexKeys> KeysOf(const std::string& utf8_text) const;
 
  private:
   StoreDb& db_;

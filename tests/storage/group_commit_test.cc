@@ -7,11 +7,15 @@
 // text still make one document of it and one story of its near copies.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "storage/records.h"
 #include "storage/sha256.h"
 #include "storage/simhash.h"
 #include "storage/store.h"
@@ -156,7 +160,17 @@ TEST(GroupCommitTest, KeysComputedAheadStoreWhatTheWriterComputes) {
   const std::vector<PutPageResult> expected = StoreInGroups(by_writer.path(), pages, 1);
   ASSERT_EQ(expected.size(), pages.size());
   std::vector<PageInput> ahead = pages;
-  for (PageInput& page : ahead) page.text_keys = TextKeysOf(page.text);
+  {
+    TempDir scratch;  // a store only for its Searcher::KeysOf
+    auto store = Store::Open(scratch.path());
+    ASSERT_TRUE(store.ok());
+    for (PageInput& page : ahead) {
+      page.text_keys = TextKeysOf(page.text);
+      auto search_keys = (*store)->searcher().KeysOf(page.text);
+      ASSERT_TRUE(search_keys.ok()) << search_keys.status().message();
+      page.search_keys = std::move(search_keys).value();
+    }
+  }
   for (size_t group_size : {1, 4}) {
     SCOPED_TRACE("groups of " + std::to_string(group_size));
     TempDir dir;
@@ -199,6 +213,55 @@ TEST(GroupCommitTest, KeysComputedAheadAreNotComputedAgain) {
   auto state = (*store)->reader().GetUrl("https://c.kz/3");
   ASSERT_TRUE(state.ok() && state->has_value());
   EXPECT_EQ((*state)->content_hash, Sha256Hex(NormalizeForFingerprint(kCourtArticle)));
+}
+
+// The same for the search index's word keys (PageInput::search_keys): the writer indexes the
+// document under the keys it is given -- here those of another text of the same size -- instead
+// of breaking and folding the words again, and ignores keys made for a text of another size.
+TEST(GroupCommitTest, SearchKeysComputedAheadAreNotComputedAgain) {
+  TempDir dir;
+  const std::string text = kStrikeArticle;
+  std::string other = kStrikeArticle;
+  other.replace(0, 4, "Qxzv");
+  std::set<std::string> expected;  // the search family's keys
+  {
+    auto store = Store::Open(dir.path());
+    ASSERT_TRUE(store.ok());
+    const Searcher& searcher = (*store)->searcher();
+    auto given = searcher.KeysOf(other);
+    auto own = searcher.KeysOf(text);
+    ASSERT_TRUE(given.ok() && own.ok());
+    ASSERT_EQ(given->text_bytes, text.size());
+    ASSERT_NE(given->keys, own->keys);
+
+    PageInput page = Page("https://a.kz/1", text, kT0);
+    page.search_keys = *given;
+    auto first = (*store)->writer().PutPages(std::span<const PageInput>(&page, 1));
+    ASSERT_TRUE(first.ok()) << first.status().message();
+    ASSERT_TRUE((*first)[0].new_document);
+    for (const std::string& key : given->keys) {
+      expected.insert(SearchPostingKey(key, (*first)[0].doc_id));
+    }
+
+    PageInput stale = Page("https://c.kz/3", kCourtArticle, kT0 + kMinute);
+    stale.search_keys = *own;  // another size: ignored
+    ASSERT_NE(stale.search_keys->text_bytes, stale.text.size());
+    auto second = (*store)->writer().PutPage(stale);
+    ASSERT_TRUE(second.ok()) << second.status().message();
+    ASSERT_TRUE(second->new_document);
+    auto court = searcher.KeysOf(kCourtArticle);
+    ASSERT_TRUE(court.ok());
+    for (const std::string& key : court->keys)
+      expected.insert(SearchPostingKey(key, second->doc_id));
+  }
+  const testing::FamilyDump dump = DumpFamilies(dir.db_path());
+  std::set<std::string> stored;
+  for (const auto& [key, value] : dump.at(kSearchFamily)) stored.insert(key);
+  std::vector<std::string> differ;
+  std::set_symmetric_difference(stored.begin(), stored.end(), expected.begin(), expected.end(),
+                                std::back_inserter(differ));
+  EXPECT_TRUE(differ.empty()) << differ.size() << " index entries differ, the first "
+                              << (differ.empty() ? "" : differ[0].substr(0, differ[0].find('\0')));
 }
 
 // The article with a short line of its own: another text with the same SimHash (short lines do

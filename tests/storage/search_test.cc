@@ -68,12 +68,19 @@ const Doc kDocs[] = {
     {"u10", "Козлова заявила о давлении, сказала Наталья Козлова.", "ru", "tengri"},
 };
 
-void StoreDocs(Store& store) {
+// keys_ahead: with the word keys computed ahead (PageInput::search_keys), as the crawl
+// pipeline's workers do; otherwise the writer computes them.
+void StoreDocs(Store& store, bool keys_ahead = false) {
   int64_t t = kT0;
   for (const Doc& d : kDocs) {
     PageInput page = Page(d.url, d.text, t += kMinute);
     page.lang = d.lang;
     page.site_id = d.site;
+    if (keys_ahead) {
+      auto keys = store.searcher().KeysOf(page.text);
+      ASSERT_TRUE(keys.ok()) << keys.status().message();
+      page.search_keys = std::move(keys).value();
+    }
     auto stored = store.writer().PutPage(page);
     ASSERT_TRUE(stored.ok()) << stored.status().message();
   }
@@ -108,6 +115,36 @@ TEST(SearchTest, FindsWhatTheRuleLanguageMatchesNewestFirst) {
   for (const Case& c : cases) {
     EXPECT_EQ(SearchUrls(*store, c.query), c.urls) << c.query;
   }
+}
+
+// Word keys given ahead index the documents exactly as the writer's own: the same index entries
+// and the same results for every query (GroupCommitTest.SearchKeysComputedAheadAreNotComputedAgain
+// shows that the writer then uses them as given).
+TEST(SearchTest, KeysGivenAheadSearchAsTheWritersOwn) {
+  TempDir by_writer, ahead;
+  const char* queries[] = {
+      "Zhanaozen", "Zhanaozen*",           "strike NEAR/4 Zhanaozen", "\"trade union\"", "Козлова",
+      "Жаңа-Өзен", "ереуіл OR забастовка", "/aktau/ AND Zhanaozen",   "trade-union"};
+  std::map<std::string, std::vector<std::string>> results_by_writer;
+  {
+    auto store = OpenStore(by_writer);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+    for (const char* q : queries) results_by_writer[q] = SearchUrls(*store, q);
+  }
+  {
+    auto store = OpenStore(ahead);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store, /*keys_ahead=*/true);
+    for (const char* q : queries) EXPECT_EQ(SearchUrls(*store, q), results_by_writer[q]) << q;
+  }
+  EXPECT_FALSE(results_by_writer["Zhanaozen"].empty());
+  const auto index = [](const TempDir& dir) {
+    return testing::DumpFamilies(dir.db_path())[kSearchFamily];
+  };
+  const auto index_by_writer = index(by_writer);
+  EXPECT_FALSE(index_by_writer.empty());
+  EXPECT_TRUE(index(ahead) == index_by_writer);
 }
 
 TEST(SearchTest, FiltersAndCursor) {
