@@ -45,6 +45,36 @@ void WriteAlsoAtLine(const storage::Mention& m, const StoryPlacesById* stories,
   out << "\n";
 }
 
+// The snippet for a terminal with the matched bytes (widened to whole characters) between the
+// highlight marks; the text is made terminal-safe, the marks (ours) are not.
+std::string MarkedTerminalSnippet(const storage::Mention& m, const std::string& highlight_begin,
+                                  const std::string& highlight_end) {
+  const std::string& raw = m.snippet;
+  if (m.snippet_mark_begin >= m.snippet_mark_end || m.snippet_mark_end > raw.size()) {
+    return base::TerminalText(raw);
+  }
+  size_t begin = m.snippet_mark_begin, end = m.snippet_mark_end;
+  auto continuation = [&](size_t i) {
+    return i < raw.size() && (static_cast<unsigned char>(raw[i]) & 0xC0) == 0x80;
+  };
+  while (begin > 0 && continuation(begin)) --begin;
+  while (end < raw.size() && continuation(end)) ++end;
+  return base::TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
+         base::TerminalText(std::string_view(raw).substr(begin, end - begin)) + highlight_end +
+         base::TerminalText(std::string_view(raw).substr(end));
+}
+
+// also_at (the story's newest other places) and also_at_total of a JSON mention or article.
+void AddAlsoAtJson(const storage::Mention& m, const StoryPlacesById& stories, nlohmann::json& j) {
+  const AlsoAt also_at = AlsoAtOf(m, &stories);
+  nlohmann::json also = nlohmann::json::array();
+  for (const OtherPlace& p : also_at.places) {
+    also.push_back({{"site", base::ToValidUtf8(p.site_id)}, {"url", base::ToValidUtf8(p.url)}});
+  }
+  j["also_at"] = std::move(also);
+  j["also_at_total"] = also_at.total;
+}
+
 }  // namespace
 
 nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* stories) {
@@ -69,15 +99,7 @@ nlohmann::json MentionToJson(const storage::Mention& m, const StoryPlacesById* s
                       {"hits", hits}};
   // Only when set (issue #18): found by a backfill of a new or changed rule, not by the crawl.
   if (m.backfilled) j["backfilled"] = true;
-  if (stories != nullptr) {
-    const AlsoAt also_at = AlsoAtOf(m, stories);
-    nlohmann::json also = nlohmann::json::array();
-    for (const OtherPlace& p : also_at.places) {
-      also.push_back({{"site", base::ToValidUtf8(p.site_id)}, {"url", base::ToValidUtf8(p.url)}});
-    }
-    j["also_at"] = std::move(also);
-    j["also_at_total"] = also_at.total;
-  }
+  if (stories != nullptr) AddAlsoAtJson(m, *stories, j);
   return j;
 }
 
@@ -86,21 +108,7 @@ std::string FormatMentionTable(const std::vector<storage::Mention>& mentions,
                                const StoryPlacesById* stories) {
   std::ostringstream out;
   for (const storage::Mention& m : mentions) {
-    // The marks go around the matched bytes, widened to whole characters; the text between them
-    // is made terminal-safe, the marks (ours) are not.
-    const std::string& raw = m.snippet;
-    std::string snippet = base::TerminalText(raw);
-    if (m.snippet_mark_begin < m.snippet_mark_end && m.snippet_mark_end <= raw.size()) {
-      size_t begin = m.snippet_mark_begin, end = m.snippet_mark_end;
-      auto continuation = [&](size_t i) {
-        return i < raw.size() && (static_cast<unsigned char>(raw[i]) & 0xC0) == 0x80;
-      };
-      while (begin > 0 && continuation(begin)) --begin;
-      while (end < raw.size() && continuation(end)) ++end;
-      snippet = base::TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
-                base::TerminalText(std::string_view(raw).substr(begin, end - begin)) +
-                highlight_end + base::TerminalText(std::string_view(raw).substr(end));
-    }
+    const std::string snippet = MarkedTerminalSnippet(m, highlight_begin, highlight_end);
     out << FormatTimestampUtc(m.found_at_us) << "  " << base::TerminalText(m.site_id) << "  ["
         << base::TerminalText(m.rule_id) << "]  "
         << (m.lang.empty() ? "?" : base::TerminalText(m.lang)) << "  "
@@ -176,25 +184,6 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
 
 namespace {
 
-// The snippet for a terminal with the matched bytes (widened to whole characters) between the
-// highlight marks; the text is made terminal-safe, the marks (ours) are not.
-std::string MarkedTerminalSnippet(const storage::Mention& m, const std::string& highlight_begin,
-                                  const std::string& highlight_end) {
-  const std::string& raw = m.snippet;
-  if (m.snippet_mark_begin >= m.snippet_mark_end || m.snippet_mark_end > raw.size()) {
-    return base::TerminalText(raw);
-  }
-  size_t begin = m.snippet_mark_begin, end = m.snippet_mark_end;
-  auto continuation = [&](size_t i) {
-    return i < raw.size() && (static_cast<unsigned char>(raw[i]) & 0xC0) == 0x80;
-  };
-  while (begin > 0 && continuation(begin)) --begin;
-  while (end < raw.size() && continuation(end)) ++end;
-  return base::TerminalText(std::string_view(raw).substr(0, begin)) + highlight_begin +
-         base::TerminalText(std::string_view(raw).substr(begin, end - begin)) + highlight_end +
-         base::TerminalText(std::string_view(raw).substr(end));
-}
-
 std::string JoinIds(const std::vector<uint64_t>& ids) {
   std::string out;
   for (uint64_t id : ids) out += (out.empty() ? "" : " ") + std::to_string(id);
@@ -225,15 +214,7 @@ nlohmann::json MentionGroupToJson(const MentionGroup& group, MentionGrouping gro
                       {"rules", std::move(rules)},
                       {"mentions", group.mentions}};
   if (grouping == MentionGrouping::kStory) j["doc_ids"] = group.doc_ids;
-  if (stories != nullptr) {
-    const AlsoAt also_at = AlsoAtOf(head, stories);
-    nlohmann::json also = nlohmann::json::array();
-    for (const OtherPlace& p : also_at.places) {
-      also.push_back({{"site", base::ToValidUtf8(p.site_id)}, {"url", base::ToValidUtf8(p.url)}});
-    }
-    j["also_at"] = std::move(also);
-    j["also_at_total"] = also_at.total;
-  }
+  if (stories != nullptr) AddAlsoAtJson(head, *stories, j);
   return j;
 }
 
