@@ -66,6 +66,14 @@ class SearchCliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // `kuzet serve` over the test's store, on a free loopback port.
+  Result<std::unique_ptr<app::HttpServer>> StartServer() const {
+    app::HttpServerOptions options;
+    options.data_dir = data_;
+    options.listen = "127.0.0.1:0";
+    return app::HttpServer::Start(options);
+  }
+
   std::vector<std::string> JsonUrls(const std::string& args) {
     auto r = RunKuzet("search " + args + " --data-dir " + data_ + " --format json");
     EXPECT_EQ(r.exit_code, 0) << r.out;
@@ -131,10 +139,7 @@ TEST_F(SearchCliTest, BadQueriesAreUsageErrorsWithTheColumn) {
 }
 
 TEST_F(SearchCliTest, ApiSearch) {
-  app::HttpServerOptions options;
-  options.data_dir = data_;
-  options.listen = "127.0.0.1:0";
-  auto server = app::HttpServer::Start(options);
+  auto server = StartServer();
   ASSERT_TRUE(server.ok()) << server.status().message();
   httplib::Client client("127.0.0.1", (*server)->port());
 
@@ -178,10 +183,7 @@ TEST_F(SearchCliTest, ApiSearch) {
 // The web page's search box: ?q= in the page's URL lists the articles the query matches,
 // rendered by the server (app/web_page.h).
 TEST_F(SearchCliTest, WebPageSearches) {
-  app::HttpServerOptions options;
-  options.data_dir = data_;
-  options.listen = "127.0.0.1:0";
-  auto server = app::HttpServer::Start(options);
+  auto server = StartServer();
   ASSERT_TRUE(server.ok()) << server.status().message();
   httplib::Client client("127.0.0.1", (*server)->port());
   auto page = client.Get("/?q=Zhanaozen%20AND%20NOT%20football&lang=kk");
