@@ -404,6 +404,7 @@ int main(int argc, char** argv) {
     return std::string(buf);
   };
   Times all_kuzet, all_full, all_fts;
+  std::string slowest_lines;
   std::cout << "\nwall ms (thread CPU ms); FTS5+content returns rowid, title, snippet(); FTS5 "
                "contentless rowids only\n"
             << "kind             | Kuzet p50      | Kuzet p99      | FTS5+content p50 | "
@@ -412,6 +413,8 @@ int main(int argc, char** argv) {
   for (const QuerySet& set : sets) {
     Times kuzet, full, contentless;
     size_t k_hits = 0, f_hits = 0, full_hits = 0, examined = 0;
+    std::string slowest;  // Kuzet's slowest query of the kind, and what it read
+    double slowest_ms = -1;
     for (int pass = 0; pass < 2; ++pass) {
       for (const auto& [kq, fq] : set.queries) {
         const double cpu_a = ThreadCpuMs();
@@ -440,6 +443,12 @@ int main(int argc, char** argv) {
           f_hits += rows;
           full_hits += full_rows;
           examined += result->examined;
+          if (Ms(b - a).count() > slowest_ms) {
+            slowest_ms = Ms(b - a).count();
+            slowest = "[" + kq + "] " + std::to_string(slowest_ms) + " ms, " +
+                      std::to_string(result->examined) + " read, " +
+                      std::to_string(result->hits.size()) + " hits";
+          }
         }
       }
     }
@@ -453,11 +462,13 @@ int main(int argc, char** argv) {
                 set.kind.c_str(), cell(kuzet, 0.5).c_str(), cell(kuzet, 0.99).c_str(),
                 cell(full, 0.5).c_str(), cell(full, 0.99).c_str(), cell(contentless, 0.5).c_str(),
                 cell(contentless, 0.99).c_str(), k_hits, f_hits, examined);
+    slowest_lines += "  " + set.kind + ": " + slowest + "\n";
   }
   std::printf("%-16s | %s | %s | %s   | %s   | %s | %s |\n", "all", cell(all_kuzet, 0.5).c_str(),
               cell(all_kuzet, 0.99).c_str(), cell(all_full, 0.5).c_str(),
               cell(all_full, 0.99).c_str(), cell(all_fts, 0.5).c_str(),
               cell(all_fts, 0.99).c_str());
+  std::cout << "Kuzet's slowest query of each kind:\n" << slowest_lines;
   std::cout << "examples: ";
   for (const QuerySet& set : sets) std::cout << "[" << set.queries[0].first << "] ";
   std::cout << "\n";
