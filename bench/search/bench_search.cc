@@ -40,6 +40,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extractor/keywords/search_keys.h"
+#include "storage/mention.h"
 #include "storage/store.h"
 
 namespace {
@@ -469,6 +470,47 @@ int main(int argc, char** argv) {
               cell(all_full, 0.99).c_str(), cell(all_fts, 0.5).c_str(),
               cell(all_fts, 0.99).c_str());
   std::cout << "Kuzet's slowest query of each kind:\n" << slowest_lines;
+
+  // What verifying one candidate costs, by part, on 400 documents spread over the store: reading
+  // it (GetDocument: the record and its decoding), and Matcher::FindAll over its text for a
+  // query that matches it (with snippets), one it holds the words of but does not match (the
+  // phrase's words reversed: no snippet), and one it does not hold (the words and keys only).
+  {
+    const std::string word_a = sets[0].queries[0].first, word_b = sets[0].queries[1].first;
+    auto hit = (*store)->searcher().Compile(word_a);
+    auto reject = (*store)->searcher().Compile("\"" + word_b + " " + word_a + " " + word_b + "\"");
+    auto absent = (*store)->searcher().Compile("qqqxyzzy");
+    if (!hit.ok() || !reject.ok() || !absent.ok()) return Fail("verification queries");
+    double read_us = 0, hit_us = 0, reject_us = 0, absent_us = 0;
+    size_t hits = 0, rejects = 0, n = 0;
+    for (uint64_t id = docs; id > 0 && n < 400; id -= std::max<uint64_t>(1, docs / 400), ++n) {
+      const double a = ThreadCpuMs();
+      auto doc = (*store)->reader().GetDocument(id);
+      const double b = ThreadCpuMs();
+      if (!doc.ok() || !doc->has_value()) return Fail("document " + std::to_string(id));
+      const kuzet::storage::Document& d = **doc;
+      const size_t found = hit->FindAll(d.text, d.lang, d.site_id).size();
+      const double c = ThreadCpuMs();
+      rejects += reject->FindAll(d.text, d.lang, d.site_id).empty() ? 1 : 0;
+      const double e = ThreadCpuMs();
+      (void)absent->FindAll(d.text, d.lang, d.site_id);
+      const double f = ThreadCpuMs();
+      read_us += (b - a) * 1e3;
+      if (found > 0) {
+        hit_us += (c - b) * 1e3;
+        ++hits;
+      }
+      reject_us += (e - c) * 1e3;
+      absent_us += (f - e) * 1e3;
+    }
+    std::printf(
+        "verifying a candidate, thread CPU us (%zu documents): read %.1f; FindAll matching [%s] "
+        "%.1f (%zu docs); not matching a phrase of its words %.1f (%zu docs); words only "
+        "(absent term) %.1f\n",
+        n, read_us / static_cast<double>(n), word_a.c_str(),
+        hits ? hit_us / static_cast<double>(hits) : 0.0, hits,
+        reject_us / static_cast<double>(n), rejects, absent_us / static_cast<double>(n));
+  }
   std::cout << "examples: ";
   for (const QuerySet& set : sets) std::cout << "[" << set.queries[0].first << "] ";
   std::cout << "\n";
