@@ -296,9 +296,10 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
     if (ctx.gave_up_narrowing) {
       spdlog::info(
-          "data dir {}: search: a term word expands to more than {} index keys (or the "
-          "query to more than {}): it does not narrow the candidates",
-          db_.dir(), kMaxKeysPerPrefix, kMaxKeysPerSearch);
+          "data dir {}: search: a term word expands to more than {} index keys (or its "
+          "prefixes start more than {}, or the query's more than {}): it does not narrow the "
+          "candidates",
+          db_.dir(), kMaxKeysPerPrefix, kMaxKeysVisitedPerPrefix, kMaxKeysPerSearch);
     }
     uint64_t at_most = query.before_doc != 0 ? query.before_doc - 1 : UINT64_MAX;
     while (at_most != 0) {
