@@ -346,8 +346,8 @@ int main(int argc, char** argv) {
     if (auto s = (*store)->maintenance().Compact(); !s.ok()) return Fail(s.message());
     sqlite3_exec(fts, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
                  nullptr);
-    sqlite3_exec(fts_full, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr,
-                 nullptr, nullptr);
+    sqlite3_exec(fts_full, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
+                 nullptr);
   }
 
   // What compiling a query costs (every search compiles its query).
@@ -376,8 +376,7 @@ int main(int argc, char** argv) {
                      "WHERE docs MATCH ? ORDER BY rowid DESC LIMIT 20",
                      -1, &select_full, nullptr);
   // One prepared FTS5 query: the rows it returns (each column read, as a listing would).
-  auto run_fts = [](sqlite3* db, sqlite3_stmt* stmt, const std::string& q,
-                    size_t* rows) -> bool {
+  auto run_fts = [](sqlite3* db, sqlite3_stmt* stmt, const std::string& q, size_t* rows) -> bool {
     sqlite3_bind_text(stmt, 1, q.data(), static_cast<int>(q.size()), SQLITE_STATIC);
     int rc;
     size_t bytes = 0;
@@ -459,9 +458,9 @@ int main(int argc, char** argv) {
       into->wall.insert(into->wall.end(), from->wall.begin(), from->wall.end());
       into->cpu.insert(into->cpu.end(), from->cpu.begin(), from->cpu.end());
     }
-    std::printf("%-16s | %s | %s | %s   | %s   | %s | %s | %10zu | %9zu | %zu\n",
-                set.kind.c_str(), cell(kuzet, 0.5).c_str(), cell(kuzet, 0.99).c_str(),
-                cell(full, 0.5).c_str(), cell(full, 0.99).c_str(), cell(contentless, 0.5).c_str(),
+    std::printf("%-16s | %s | %s | %s   | %s   | %s | %s | %10zu | %9zu | %zu\n", set.kind.c_str(),
+                cell(kuzet, 0.5).c_str(), cell(kuzet, 0.99).c_str(), cell(full, 0.5).c_str(),
+                cell(full, 0.99).c_str(), cell(contentless, 0.5).c_str(),
                 cell(contentless, 0.99).c_str(), k_hits, f_hits, examined);
     slowest_lines += "  " + set.kind + ": " + slowest + "\n";
   }
@@ -508,8 +507,8 @@ int main(int argc, char** argv) {
         "%.1f (%zu docs); not matching a phrase of its words %.1f (%zu docs); words only "
         "(absent term) %.1f\n",
         n, read_us / static_cast<double>(n), word_a.c_str(),
-        hits ? hit_us / static_cast<double>(hits) : 0.0, hits,
-        reject_us / static_cast<double>(n), rejects, absent_us / static_cast<double>(n));
+        hits ? hit_us / static_cast<double>(hits) : 0.0, hits, reject_us / static_cast<double>(n),
+        rejects, absent_us / static_cast<double>(n));
   }
   std::cout << "examples: ";
   for (const QuerySet& set : sets) std::cout << "[" << set.queries[0].first << "] ";

@@ -104,18 +104,17 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         const ModeIndex& mode_index = c.modes[m];
         if (!mode_index.morphology || mode_index.entries.empty()) continue;
         c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
-        ForEachMatchingEntry(mode_index, key, word,
-                             [&](const WordEntry& entry, std::string_view tail) {
-                               const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
-                               Hits* into = entry.tail.masculine_surname &&
-                                                    mode_index.morphology
-                                                        ->TailNeedsMasculineContext(tail)
-                                                ? masculine_hits
-                                                : form_hits;
-                               if (std::find(into->begin(), into->end(), hit) == into->end()) {
-                                 into->push_back(hit);
-                               }
-                             });
+        ForEachMatchingEntry(
+            mode_index, key, word, [&](const WordEntry& entry, std::string_view tail) {
+              const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
+              Hits* into = entry.tail.masculine_surname &&
+                                   mode_index.morphology->TailNeedsMasculineContext(tail)
+                               ? masculine_hits
+                               : form_hits;
+              if (std::find(into->begin(), into->end(), hit) == into->end()) {
+                into->push_back(hit);
+              }
+            });
       }
     };
     for (size_t t = 0; t < tokens.size(); ++t) {

@@ -73,7 +73,7 @@ TEST(SearchPlanTest, KeepsInflectionsAndSkipsOtherExtensions) {
       {"Zhanaozen", "жанаозенцы", true},    // residents, Cyrillic
       {"Zhanaozen", "Жанаозенмунайгаз", false},
       {"Zhanaozen*", "Жанаозенмунайгаз", true},  // a prefix term takes anything
-      {"мұнай", "мұнайшылар", true},            // derivation + plural
+      {"мұнай", "мұнайшылар", true},             // derivation + plural
       {"мұнай", "Мұнайгаз", false},
       {"ереуіл", "ереуілшілер", true},
       {"ереуіл", "ереуілдету", false},
@@ -81,7 +81,7 @@ TEST(SearchPlanTest, KeepsInflectionsAndSkipsOtherExtensions) {
       {"нефть", "нефтяники", false},
       {"Тулетаева", "Тулетаевой", true},  // the stem variant, Cyrillic text
       {"Тулетаева", "Tuletaevoi", true},  // the same key in Latin: a Czech page declines it
-      {"=Козлов", "Козлова", false},     // exact
+      {"=Козлов", "Козлова", false},      // exact
       {"Козлов", "Козлова", true},
       // A key cut at kMaxSearchKeyBytes: its tail is unknown, so it stays.
       {"strike", "strikebcdefgilmnortuvwbcdefgilmnortuvwbcdefgilmnortuvw", true},
