@@ -281,7 +281,7 @@ TEST_F(AlertArticleTest, DigestIsOnePerRecipientAndPeriodAcrossRules) {
   std::map<std::string, json> by_recipient;
   for (const json& mail : mails) by_recipient[mail.at("rcpt_tos")[0]] = mail;
   EXPECT_EQ(by_recipient[kAnalyst].at("subject"),
-            "[Kuzet] 3 new mentions: Rule zhanaozen, Rule strike, Rule union");
+            "[Kuzet] 3 new mentions in 2 articles: Rule zhanaozen, Rule strike, Rule union");
   EXPECT_EQ(PlainText(by_recipient[kAnalyst]).find("arrests"), std::string::npos);
   EXPECT_EQ(by_recipient[kDesk].at("subject"), "[Kuzet] 1 new mention: Rule arrests");
   const std::vector<json> hooked = HookObjects();
@@ -289,6 +289,56 @@ TEST_F(AlertArticleTest, DigestIsOnePerRecipientAndPeriodAcrossRules) {
   EXPECT_EQ(hooked[0].at("alerts").size(), 4u);
   RunOnce(kT0 + 200 * kSecond);
   EXPECT_EQ(Mails().size(), 2u) << "nothing left to send";
+}
+
+// Issue #18: the digest is laid out by article. A page matched by three of the analyst's rules is
+// one article in it (title, site, time and URL once), with the three rules and their snippets
+// under it, in both parts.
+TEST_F(AlertArticleTest, DigestShowsAnArticleOfThreeRulesOnce) {
+  config_.alerts.mode = "digest";
+  config_.alerts.digest_interval = std::chrono::seconds(60);
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "union"}, kT0));
+  Put(PageMatching("http://127.0.0.1/b", {"union"}, kT0 + kSecond));
+  const alert::PassStats pass = RunOnce(kT0 + 61 * kSecond);
+  EXPECT_EQ(pass.sent, 4);
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 1u) << "one digest for the analyst";
+  const json& mail = mails[0];
+  EXPECT_EQ(mail.at("defects"), json::array());
+  EXPECT_EQ(mail.at("subject"),
+            "[Kuzet] 4 new mentions in 2 articles: Rule zhanaozen, Rule strike, Rule union");
+  const std::string text = PlainText(mail);
+  const auto count = [](const std::string& haystack, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = haystack.find(needle); at != std::string::npos;
+         at = haystack.find(needle, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count(text, "Article: http://127.0.0.1/a\n"), 1u) << text;
+  EXPECT_EQ(count(text, "Article: http://127.0.0.1/b\n"), 1u) << text;
+  EXPECT_EQ(count(text, "Steppe Labour News"), 2u) << "site once per article: " << text;
+  // Article a: its three rules, each with its own marked snippet, before article b.
+  const size_t a = text.find("Article: http://127.0.0.1/a\n");
+  const size_t b = text.find("Article: http://127.0.0.1/b\n");
+  size_t previous = a;
+  for (const auto& [rule, word] : std::vector<std::pair<std::string, std::string>>{
+           {"zhanaozen", "Zhanaozen"}, {"strike", "strike"}, {"union", "union"}}) {
+    const size_t at = text.find("Rule: Rule " + rule + "\n", previous);
+    ASSERT_NE(at, std::string::npos) << rule << " under article a: " << text;
+    EXPECT_LT(at, b) << rule;
+    EXPECT_NE(text.find("**" + word + "**", at), std::string::npos) << rule;
+    previous = at;
+  }
+  EXPECT_NE(text.find("Rule: Rule union\n", b), std::string::npos) << "article b's rule";
+  std::string html;
+  for (const json& part : mail.at("parts")) {
+    if (part.at("content_type") == "text/html") html = part.at("text");
+  }
+  EXPECT_EQ(count(html, "<h3"), 2u) << "one heading per article: " << html;
+  EXPECT_EQ(count(html, "<mark>"), 4u) << "one snippet per rule of each article";
+  EXPECT_EQ(count(html, ">Zhanaozen strike</a></h3>"), 2u) << html;
 }
 
 // The outbox as the store has it, except that recording an outcome fails once: what the worker
