@@ -341,6 +341,83 @@ TEST_F(AlertArticleTest, DigestShowsAnArticleOfThreeRulesOnce) {
   EXPECT_EQ(count(html, ">Zhanaozen strike</a></h3>"), 2u) << html;
 }
 
+TEST(RecipientClassesTest, AddressesInTheSameListsShareAClass) {
+  using Lists = std::vector<std::vector<std::string>>;
+  const struct {
+    Lists lists;
+    std::vector<std::vector<std::string>> classes;
+  } cases[] = {
+      {{{"a", "b"}, {"a", "b"}, {"a", "b"}}, {{"a", "b"}}},      // one list everywhere: one class
+      {{{"a"}, {"a", "b"}}, {{"a"}, {"b"}}},                     // "a" in both lists
+      {{{"b", "a"}, {"a", "c"}, {"b"}}, {{"b"}, {"a"}, {"c"}}},  // first appearance order
+      {{{"a", "b"}, {"c"}, {"a", "b", "c"}}, {{"a", "b"}, {"c"}}},
+      {{{}, {"a"}}, {{"a"}}},
+      {{}, {}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::vector<std::string>> got;
+    for (const RecipientClass& rc : RecipientClasses(c.lists)) got.push_back(rc.addresses);
+    EXPECT_EQ(got, c.classes);
+  }
+}
+
+// Issue #18: an address in two rules' recipient lists ([alerts].to, and "arrests"' own list with
+// the desk) gets one message per article listing every rule of both lists, not one per list; in
+// digest mode one digest. The desk gets its one rule.
+TEST_F(AlertArticleTest, AnAddressInTwoListsGetsOneMailPerArticle) {
+  for (const std::string mode : {"immediate", "digest"}) {
+    SCOPED_TRACE(mode);
+    const size_t before = Mails().size();  // the immediate pass's
+    auto store = storage::Store::Open(dir_.path() + "/data-" + mode);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(store).value();
+    outbox_ = std::make_unique<StoreAlertOutbox>(*store_, config_);
+    config_.alerts.mode = mode;
+    config_.alerts.digest_interval = std::chrono::seconds(60);
+    for (config::Rule& rule : config_.rules) {
+      if (rule.id == "arrests") rule.alert_to = {kDesk, kAnalyst};
+      if (rule.id == "strike") rule.alert_to = {kAnalyst};  // the same address, a list of its own
+    }
+    Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "union", "arrests"}, kT0));
+    RunOnce(kT0 + 61 * kSecond);
+    const std::vector<json> mails = Mails();
+    std::map<std::string, std::vector<json>> by_recipient;
+    for (size_t m = before; m < mails.size(); ++m) {
+      for (const json& to : mails[m].at("rcpt_tos")) by_recipient[to].push_back(mails[m]);
+    }
+    ASSERT_EQ(by_recipient[kAnalyst].size(), 1u) << "one mail for the analyst";
+    ASSERT_EQ(by_recipient[kDesk].size(), 1u);
+    const std::string analyst = PlainText(by_recipient[kAnalyst][0]);
+    for (const auto& [rule, word] : kRules) {
+      EXPECT_NE(analyst.find("Rule: Rule " + rule + "\n"), std::string::npos) << rule << analyst;
+    }
+    const std::string desk = PlainText(by_recipient[kDesk][0]);
+    EXPECT_NE(desk.find("**arrests**"), std::string::npos) << desk;
+    EXPECT_EQ(desk.find("Rule zhanaozen"), std::string::npos) << desk;
+    RunOnce(kT0 + 200 * kSecond);
+    EXPECT_EQ(Mails().size(), mails.size()) << "nothing left to send";
+  }
+}
+
+// An entry recorded under plain "email" (before the recipients were split) is not mailed again
+// when the config's lists now make "email:{address}" channels: the list's outcome holds for each.
+TEST_F(AlertArticleTest, AnOutcomeRecordedForTheWholeListHoldsForEachAddress) {
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "arrests"}, kT0));
+  for (uint64_t mention : {1, 2}) {
+    alert::ChannelState sent;
+    sent.channel = "email";
+    sent.state = alert::ChannelState::State::kSent;
+    sent.at_us = kT0;
+    ASSERT_TRUE(outbox_->RecordChannel(mention, sent).ok());
+  }
+  RunOnce(kT0 + kSecond);
+  EXPECT_TRUE(Mails().empty()) << "the e-mail was sent before; only the hook was pending";
+  ASSERT_EQ(HookObjects().size(), 1u);
+  auto due = store_->outbox().DueAlerts(kT0 + 100 * kSecond, 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
+}
+
 // The outbox as the store has it, except that recording an outcome fails once: what the worker
 // sees when the process dies right after a send (the pass ends, nothing after it is written).
 class CrashOnceOutbox : public alert::AlertOutbox {
