@@ -44,7 +44,9 @@ struct Article {
 // first outbox key of the batch) and, like Alert::id, drives the Message-ID of the digest.
 struct Digest {
   std::string id;
-  std::vector<Alert> alerts;  // rendered grouped by rule, in the order given within a rule
+  // Rendered by article (issue #18): the alerts of one url together under it, articles in order
+  // of first appearance.
+  std::vector<Alert> alerts;
 };
 
 }  // namespace kuzet::alert

@@ -29,10 +29,14 @@ std::string KeySafe(std::string_view id) {
 
 class EmailChannel final : public AlertChannel {
  public:
-  EmailChannel(MailSettings mail, SmtpSettings smtp)
-      : mail_(std::move(mail)), sender_(std::move(smtp)), name_("email " + sender_.server()) {}
+  EmailChannel(MailSettings mail, SmtpSettings smtp, std::string key)
+      : mail_(std::move(mail)),
+        sender_(std::move(smtp)),
+        name_("email " + sender_.server()),
+        key_(std::move(key)) {}
   const std::string& name() const override { return name_; }
-  std::string_view key() const override { return "email"; }
+  std::string_view key() const override { return key_; }
+  std::vector<std::string> recipients() const override { return mail_.to; }
   Status DeliverArticle(const Article& article) const override {
     Result<std::string> message = BuildArticleMessage(article, mail_);
     return message.ok() ? sender_.Send(message.value(), mail_.to) : message.status();
@@ -46,6 +50,7 @@ class EmailChannel final : public AlertChannel {
   MailSettings mail_;
   SmtpSender sender_;
   std::string name_;
+  std::string key_;
 };
 
 class CommandChannel final : public AlertChannel {
@@ -93,8 +98,9 @@ class WebhookChannel final : public AlertChannel {
 
 }  // namespace
 
-std::unique_ptr<AlertChannel> MakeEmailChannel(MailSettings mail, SmtpSettings smtp) {
-  return std::make_unique<EmailChannel>(std::move(mail), std::move(smtp));
+std::unique_ptr<AlertChannel> MakeEmailChannel(MailSettings mail, SmtpSettings smtp,
+                                               std::string key) {
+  return std::make_unique<EmailChannel>(std::move(mail), std::move(smtp), std::move(key));
 }
 
 std::unique_ptr<AlertChannel> MakeCommandChannel(std::vector<std::string> argv,

@@ -34,9 +34,14 @@ class AlertChannel {
   Status Deliver(const Alert& alert) const { return DeliverArticle(Article{{alert}}); }
   // Delivers several alerts as one message (BuildDigestMessage / DigestToJson).
   virtual Status DeliverDigest(const Digest& digest) const = 0;
+  // The addresses an e-mail channel writes to; empty for other channels.
+  virtual std::vector<std::string> recipients() const { return {}; }
 };
 
-std::unique_ptr<AlertChannel> MakeEmailChannel(MailSettings mail, SmtpSettings smtp);
+// `key` is what the outbox records this channel under: "email", or "email:{address}" when the
+// config splits its recipients over several e-mail channels (app/alert_delivery.h).
+std::unique_ptr<AlertChannel> MakeEmailChannel(MailSettings mail, SmtpSettings smtp,
+                                               std::string key = "email");
 std::unique_ptr<AlertChannel> MakeCommandChannel(std::vector<std::string> argv,
                                                  std::chrono::seconds timeout,
                                                  std::vector<std::string> hidden_env = {});

@@ -87,8 +87,16 @@ std::vector<ChannelState> DeliveryWorker::StatesFor(const DueAlert& due,
   for (const std::string& key : ChannelKeys(route)) {
     auto known = std::find_if(due.channels.begin(), due.channels.end(),
                               [&](const ChannelState& c) { return c.channel == key; });
+    // "email:{address}" (recipients split over several e-mail channels) was recorded as plain
+    // "email" while the recipients were one list: that list's outcome holds for each address.
+    const std::string_view kind = std::string_view(key).substr(0, key.find(':'));
+    if (known == due.channels.end() && kind.size() < key.size()) {
+      known = std::find_if(due.channels.begin(), due.channels.end(),
+                           [&](const ChannelState& c) { return c.channel == kind; });
+    }
     if (known != due.channels.end()) {
       states.push_back(*known);
+      states.back().channel = key;
       continue;
     }
     // Not tried yet. An entry with no channel state at all may come from before per-channel

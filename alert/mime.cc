@@ -22,6 +22,10 @@ constexpr size_t kMaxSiteChars = 80;
 constexpr size_t kMaxSnippetContextBytes = 1200;  // on either side of the match
 constexpr size_t kMaxUrlBytes = 2048;
 constexpr size_t kMaxIdBytes = 200;  // keeps the Message-ID line far below 998 characters
+// Other places of an article listed in a message, as `kuzet mentions` lists a story's (also_at,
+// app/story_places.h); the rest are counted. A page reprinted at thousands of URLs stays one
+// screen.
+constexpr size_t kMaxAlsoAt = 10;
 
 uint64_t Fnv1a64(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
@@ -114,11 +118,29 @@ std::string SafeUrl(std::string_view url) {
   return HeaderSafeText(url.substr(0, kMaxUrlBytes), kMaxUrlBytes);
 }
 
+// "… and N more" under a list of other places cut at kMaxAlsoAt ("" when nothing was cut).
+std::string MorePlaces(const std::vector<std::string>& urls) {
+  if (urls.size() <= kMaxAlsoAt) return "";
+  return "\xE2\x80\xA6 and " + std::to_string(urls.size() - kMaxAlsoAt) + " more";
+}
+
+// The text/plain part's list of the other places a story appeared ("" when none).
+std::string PlainAlsoAt(const std::vector<std::string>& urls) {
+  if (urls.empty()) return "";
+  std::string out = "Also at:\n";
+  for (size_t i = 0; i < urls.size() && i < kMaxAlsoAt; ++i) out += "  " + SafeUrl(urls[i]) + "\n";
+  if (!MorePlaces(urls).empty()) out += "  " + MorePlaces(urls) + "\n";
+  return out;
+}
+
 // The HTML part's list of the other places a story appeared ("" when none).
 std::string HtmlAlsoAt(const std::vector<std::string>& urls) {
   if (urls.empty()) return "";
   std::string out = "<p>Also at:</p>\r\n<ul>\r\n";
-  for (const std::string& u : urls) out += "<li>" + Link(SafeUrl(u), SafeUrl(u)) + "</li>\r\n";
+  for (size_t i = 0; i < urls.size() && i < kMaxAlsoAt; ++i) {
+    out += "<li>" + Link(SafeUrl(urls[i]), SafeUrl(urls[i])) + "</li>\r\n";
+  }
+  if (!MorePlaces(urls).empty()) out += "<li>" + MorePlaces(urls) + "</li>\r\n";
   return out + "</ul>\r\n";
 }
 
@@ -137,10 +159,7 @@ std::string PlainAlert(const Alert& a, bool with_rule) {
   }
   out += "Article: " + SafeUrl(a.url) + "\n";
   if (!a.story_url.empty()) out += "Story: " + SafeUrl(a.story_url) + "\n";
-  if (!a.other_urls.empty()) {
-    out += "Also at:\n";
-    for (const std::string& u : a.other_urls) out += "  " + SafeUrl(u) + "\n";
-  }
+  out += PlainAlsoAt(a.other_urls);
   if (!a.web_url.empty()) out += "In Kuzet: " + SafeUrl(a.web_url) + "\n";
   return out;
 }
@@ -178,6 +197,7 @@ std::string PlainArticle(const Article& article) {
   if (a.found_at_us > 0) meta += (meta.empty() ? "" : " \xC2\xB7 ") + ReadableTime(a.found_at_us);
   if (!a.lang.empty()) meta += (meta.empty() ? "" : " \xC2\xB7 ") + HeaderSafeText(a.lang, 16);
   if (!meta.empty()) out += meta + "\n";
+  out += "Article: " + SafeUrl(a.url) + "\n";
   out += "Rules matched: " + std::to_string(article.alerts.size()) + "\n\n";
   for (const Alert& rule : article.alerts) {
     out += "Rule: " + RuleName(rule) + "\n";
@@ -188,12 +208,8 @@ std::string PlainArticle(const Article& article) {
     if (!rule.web_url.empty()) out += "In Kuzet: " + SafeUrl(rule.web_url) + "\n";
     out += "\n";
   }
-  out += "Article: " + SafeUrl(a.url) + "\n";
   if (!a.story_url.empty()) out += "Story: " + SafeUrl(a.story_url) + "\n";
-  if (!a.other_urls.empty()) {
-    out += "Also at:\n";
-    for (const std::string& u : a.other_urls) out += "  " + SafeUrl(u) + "\n";
-  }
+  out += PlainAlsoAt(a.other_urls);
   return out;
 }
 
@@ -223,6 +239,19 @@ std::string HtmlArticle(const Article& article) {
   out += "</p>\r\n";
   out += HtmlAlsoAt(a.other_urls);
   return out;
+}
+
+// A digest's alerts as articles: the alerts of one URL (one stored document) together, in the
+// order given, articles in order of first appearance.
+std::vector<Article> ArticlesOf(const std::vector<Alert>& alerts) {
+  std::vector<Article> articles;
+  std::map<std::string_view, size_t> article_of_url;
+  for (const Alert& a : alerts) {
+    auto [at, added] = article_of_url.try_emplace(a.url, articles.size());
+    if (added) articles.emplace_back();
+    articles[at->second].alerts.push_back(a);
+  }
+  return articles;
 }
 
 std::string HtmlDocument(std::string_view title, std::string_view body) {
@@ -391,32 +420,26 @@ Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings&
   }
   if (digest.alerts.empty()) return Status::InvalidArgument("digest has no alerts");
   if (Status s = CheckSettings(settings); !s.ok()) return s;
-  // Group by rule, rules in order of first appearance.
+  // By article (issue #18): an article matched by three rules is shown once, with each rule's
+  // snippet under it. Articles in order of first appearance (the worker groups a story's
+  // together); rules named in order of first appearance.
+  const std::vector<Article> articles = ArticlesOf(digest.alerts);
   std::vector<std::string> rule_order;
-  std::map<std::string, std::vector<const Alert*>> by_rule;
-  for (const Alert& a : digest.alerts) {
-    auto& group = by_rule[a.rule_id];
-    if (group.empty()) rule_order.push_back(a.rule_id);
-    group.push_back(&a);
-  }
   std::string rules;
-  for (const std::string& id : rule_order) {
-    rules += (rules.empty() ? "" : ", ") + RuleName(*by_rule[id].front());
+  for (const Alert& a : digest.alerts) {
+    if (std::find(rule_order.begin(), rule_order.end(), a.rule_id) != rule_order.end()) continue;
+    rule_order.push_back(a.rule_id);
+    rules += (rules.empty() ? "" : ", ") + RuleName(a);
   }
   const size_t n = digest.alerts.size();
-  const std::string subject = settings.subject_prefix + " " + std::to_string(n) +
-                              (n == 1 ? " new mention: " : " new mentions: ") +
-                              HeaderSafeText(rules, 2 * kMaxRuleChars);
+  std::string count = std::to_string(n) + (n == 1 ? " new mention" : " new mentions");
+  if (articles.size() != n) count += " in " + std::to_string(articles.size()) + " articles";
+  const std::string subject =
+      settings.subject_prefix + " " + count + ": " + HeaderSafeText(rules, 2 * kMaxRuleChars);
   std::string plain, html;
-  for (const std::string& id : rule_order) {
-    const auto& group = by_rule[id];
-    const std::string rule = RuleName(*group.front());
-    plain += "== " + rule + " (" + std::to_string(group.size()) + ") ==\n\n";
-    html += "<h2>" + base::HtmlEscape(rule) + " (" + std::to_string(group.size()) + ")</h2>\r\n";
-    for (const Alert* a : group) {
-      plain += PlainAlert(*a, /*with_rule=*/false) + "\n";
-      html += HtmlAlert(*a, /*with_rule=*/false) + "<hr>\r\n";
-    }
+  for (const Article& article : articles) {
+    plain += PlainArticle(article) + "\n----\n\n";
+    html += HtmlArticle(article) + "<hr>\r\n";
   }
   const std::string message_id =
       "<kuzet.digest." + IdAtom(digest.id) + "@" + MailDomain(settings.from) + ">";

@@ -60,8 +60,10 @@ Result<std::string> BuildArticleMessage(
     const Article& article, const MailSettings& settings,
     std::chrono::system_clock::time_point date = std::chrono::system_clock::now());
 
-// Several alerts in one message, grouped by rule; Message-ID from digest.id with a "digest."
-// prefix (<kuzet.digest.{id}@{domain}>). InvalidArgument as above, or if there are no alerts.
+// Several alerts in one message, laid out by article (the alerts of one url together: the article
+// once, then each rule with its snippet; other places at most 10, the rest counted). Message-ID
+// from digest.id with a "digest." prefix (<kuzet.digest.{id}@{domain}>). InvalidArgument as above,
+// or if there are no alerts.
 Result<std::string> BuildDigestMessage(
     const Digest& digest, const MailSettings& settings,
     std::chrono::system_clock::time_point date = std::chrono::system_clock::now());

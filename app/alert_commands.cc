@@ -143,16 +143,14 @@ int TestAlertCommand(const TestAlertOptions& options) {
   sample.lang = "en";
   sample.found_at_us = now;
 
-  std::vector<std::string> to = rule->alert_to.empty() ? config->alerts.to : rule->alert_to;
   std::printf("rule %s: %zu channel(s)%s\n", rule->id.c_str(), route.channels.size(),
               route.digest ? " (digest mode; the test is sent as a single alert)" : "");
   bool all_ok = !route.channels.empty();
   for (const auto& channel : route.channels) {
     Status status = channel->Deliver(sample);
     std::string detail;
-    if (channel->name().starts_with("email")) {
-      detail = " to";
-      for (const std::string& address : to) detail += " " + address;
+    for (const std::string& address : channel->recipients()) {
+      detail += (detail.empty() ? " to " : " ") + address;
     }
     if (status.ok()) {
       std::printf("  %s: sent%s\n", channel->name().c_str(), detail.c_str());

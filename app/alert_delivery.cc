@@ -1,6 +1,8 @@
 #include "app/alert_delivery.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "alert/channel.h"
@@ -88,6 +90,10 @@ storage::ChannelDelivery ToStore(const alert::ChannelState& c) {
                                   c.attempts, c.last_error, c.at_us};
 }
 
+// The metrics label of a channel key: its kind ("email" for "email:{address}"), so /metrics shows
+// no address and has one series per kind.
+std::string ChannelKind(const std::string& key) { return key.substr(0, key.find(':')); }
+
 }  // namespace
 
 Result<std::vector<alert::DueAlert>> StoreAlertOutbox::Due(int64_t now_us, size_t limit) {
@@ -106,7 +112,8 @@ Result<std::vector<alert::DueAlert>> StoreAlertOutbox::Due(int64_t now_us, size_
 // each call is one attempt: accepted, or failed (and given up when it is final).
 Status StoreAlertOutbox::RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) {
   if (metrics_ != nullptr) {
-    metrics_->CountAlertSend(channel.channel, channel.state == alert::ChannelState::State::kSent,
+    metrics_->CountAlertSend(ChannelKind(channel.channel),
+                             channel.state == alert::ChannelState::State::kSent,
                              channel.state == alert::ChannelState::State::kFailed);
   }
   return store_.outbox().RecordAlertChannel(mention_id, ToStore(channel));
@@ -117,7 +124,7 @@ Status StoreAlertOutbox::RecordChannels(const std::vector<alert::ChannelRecord>&
   std::vector<std::pair<uint64_t, storage::ChannelDelivery>> stored;
   for (const alert::ChannelRecord& r : records) {
     if (metrics_ != nullptr) {
-      metrics_->CountAlertSend(r.channel.channel,
+      metrics_->CountAlertSend(ChannelKind(r.channel.channel),
                                r.channel.state == alert::ChannelState::State::kSent,
                                r.channel.state == alert::ChannelState::State::kFailed);
     }
@@ -175,6 +182,27 @@ Status StoreAlertOutbox::MarkFailed(uint64_t mention_id, const std::string& erro
   return store_.outbox().MarkAlertFailed(mention_id, error);
 }
 
+std::vector<RecipientClass> RecipientClasses(const std::vector<std::vector<std::string>>& lists) {
+  std::vector<std::string> order;  // each address once, in order of first appearance
+  std::map<std::string, std::set<size_t>> lists_of;
+  for (size_t l = 0; l < lists.size(); ++l) {
+    for (const std::string& address : lists[l]) {
+      auto [at, added] = lists_of.try_emplace(address);
+      if (added) order.push_back(address);
+      at->second.insert(l);
+    }
+  }
+  std::vector<RecipientClass> classes;
+  for (const std::string& address : order) {
+    const std::set<size_t>& in = lists_of[address];
+    auto same = std::find_if(classes.begin(), classes.end(),
+                             [&](const RecipientClass& c) { return c.lists == in; });
+    if (same == classes.end()) same = classes.insert(classes.end(), RecipientClass{{}, in});
+    same->addresses.push_back(address);
+  }
+  return classes;
+}
+
 Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& config) {
   const config::Alerts& cfg = config.alerts;
   if (!cfg.enabled) {
@@ -198,7 +226,7 @@ Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& confi
   smtp.password_env = cfg.password_env;
   smtp.ca_file = cfg.ca_file;
 
-  // Channels shared by every rule, and one e-mail channel per distinct recipient list.
+  // Channels shared by every rule.
   std::vector<std::shared_ptr<const alert::AlertChannel>> shared;
   if (!cfg.command.empty()) {
     std::vector<std::string> hidden;
@@ -206,33 +234,44 @@ Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& confi
     shared.push_back(alert::MakeCommandChannel(cfg.command, cfg.command_timeout, hidden));
   }
   if (!cfg.webhook_url.empty()) shared.push_back(alert::MakeWebhookChannel(cfg.webhook_url));
-  std::map<std::vector<std::string>, std::shared_ptr<const alert::AlertChannel>> email_by_to;
-  auto email_to = [&](const std::vector<std::string>& to) {
-    auto& channel = email_by_to[to];
-    if (!channel) {
-      alert::MailSettings mail;
-      mail.from = cfg.from;
-      mail.from_name = cfg.from_name;
-      mail.to = to;
-      mail.subject_prefix = cfg.subject_prefix;
-      if (config.server.enabled) mail.unsubscribe_url = config.server.public_url;
-      channel = alert::MakeEmailChannel(mail, smtp);
-    }
-    return channel;
-  };
-  auto route_for = [&](const std::vector<std::string>& to, const std::string& mode) {
+  // E-mail: one channel per recipient class, the addresses that are in exactly the same rules'
+  // lists (issue #18). An address in two rules' lists is then in one channel, which gets one
+  // message per article listing both rules, not one per list; a config whose rules share one
+  // list has one channel to the whole list, as before. Lists: each rule's, then the fallback's.
+  std::vector<std::vector<std::string>> lists;
+  for (const config::Rule& rule : config.rules) {
+    lists.push_back(rule.alert_to.empty() ? cfg.to : rule.alert_to);
+  }
+  lists.push_back(cfg.to);
+  const std::vector<RecipientClass> classes =
+      cfg.smtp_url.empty() ? std::vector<RecipientClass>() : RecipientClasses(lists);
+  std::vector<std::shared_ptr<const alert::AlertChannel>> email;
+  for (const RecipientClass& c : classes) {
+    alert::MailSettings mail;
+    mail.from = cfg.from;
+    mail.from_name = cfg.from_name;
+    mail.to = c.addresses;
+    mail.subject_prefix = cfg.subject_prefix;
+    if (config.server.enabled) mail.unsubscribe_url = config.server.public_url;
+    // Keys are stable across restarts: "email" for a single class (the key of before),
+    // "email:{first address}" for each of several.
+    email.push_back(alert::MakeEmailChannel(
+        mail, smtp, classes.size() == 1 ? "email" : "email:" + c.addresses.front()));
+  }
+  auto route_for_list = [&](size_t list, const std::string& mode) {
     alert::RuleRoute route;
-    if (!cfg.smtp_url.empty() && !to.empty()) route.channels.push_back(email_to(to));
+    for (size_t c = 0; c < classes.size(); ++c) {
+      if (classes[c].lists.contains(list)) route.channels.push_back(email[c]);
+    }
     route.channels.insert(route.channels.end(), shared.begin(), shared.end());
     route.digest = (mode.empty() ? cfg.mode : mode) == "digest";
     route.digest_interval = cfg.digest_interval;
     return route;
   };
-  for (const config::Rule& rule : config.rules) {
-    options.routes[rule.id] =
-        route_for(rule.alert_to.empty() ? cfg.to : rule.alert_to, rule.alert_mode);
+  for (size_t r = 0; r < config.rules.size(); ++r) {
+    options.routes[config.rules[r].id] = route_for_list(r, config.rules[r].alert_mode);
   }
-  options.fallback = route_for(cfg.to, "");
+  options.fallback = route_for_list(config.rules.size(), "");
   return options;
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,9 +56,19 @@ class StoreAlertOutbox : public alert::AlertOutbox {
   PipelineMetrics* const metrics_;  // may be null
 };
 
-// The worker's options from [alerts]: per rule an e-mail channel to alert_to (else [alerts].to)
-// when smtp_url is set, plus the command hook and the webhook when configured; the rule's
-// alert_mode (else [alerts].mode). InvalidArgument when [alerts] is absent or disabled.
+// The addresses that are in exactly the same recipient lists, and those lists (by index).
+struct RecipientClass {
+  std::vector<std::string> addresses;  // in order of first appearance
+  std::set<size_t> lists;
+};
+// `lists`' addresses partitioned by the lists holding them, classes in order of first appearance:
+// {x, y} and {x} give {x} (lists 0 and 1) and {y} (list 0).
+std::vector<RecipientClass> RecipientClasses(const std::vector<std::vector<std::string>>& lists);
+
+// The worker's options from [alerts]: per rule the e-mail channels that reach its alert_to (else
+// [alerts].to) when smtp_url is set, one per recipient class (so an address in several rules'
+// lists gets one message per article), plus the command hook and the webhook when configured; the
+// rule's alert_mode (else [alerts].mode). InvalidArgument when [alerts] is absent or disabled.
 Result<alert::WorkerOptions> WorkerOptionsFromConfig(const config::Config& config);
 
 // The worker in a thread of its own beside the daemon's crawl, so a slow mail server never blocks

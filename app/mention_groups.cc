@@ -108,23 +108,38 @@ std::optional<MentionGrouping> ParseMentionGrouping(std::string_view name) {
 }
 
 Result<MentionGroupPage> QueryMentionGroups(const storage::MentionReader& store,
-                                            const MentionRequest& request,
-                                            MentionGrouping grouping) {
+                                            const MentionRequest& request, MentionGrouping grouping,
+                                            size_t max_walk) {
   MentionGroupPage page;
   if (request.limit == 0) return page;
   MentionRequest walk = request;
-  walk.limit = std::max<size_t>(4 * (request.limit + 1), 64);
+  walk.limit = std::min<size_t>(std::max<size_t>(4 * (request.limit + 1), 64), max_walk + 1);
   std::set<GroupKey> decided;  // groups met on this walk: listed, or listed on an earlier page
+  size_t walked = 0;           // mentions walked and mentions of groups not listed
+  std::optional<uint64_t> last_walked;
   for (;;) {
     auto batch = QueryMentionPage(store, walk);
     if (!batch.ok()) return batch.status();
     for (const storage::Mention& m : batch->mentions) {
+      // The bound: the page ends here and the next goes on after the last mention walked. Every
+      // group met so far is decided (listed here or before), and none with its newest mention
+      // after the cursor has been met, so paging stays exact.
+      if (walked >= max_walk && last_walked) {
+        page.next_before = last_walked;
+        page.walk_bound = true;
+        return page;
+      }
+      ++walked;
+      last_walked = m.id;
       if (!decided.insert(KeyOf(m, grouping)).second) continue;
       auto group = LoadGroup(store, request.query, m, grouping);
       if (!group.ok()) return group.status();
       // The walk meets a group first at its newest mention, unless that mention comes before
       // the page's start: then an earlier page listed the group.
-      if (group->rules.empty() || group->rules.front().id != m.id) continue;
+      if (group->rules.empty() || group->rules.front().id != m.id) {
+        walked += group->mentions;
+        continue;
+      }
       if (page.groups.size() == request.limit) {
         page.next_before = page.groups.back().rules.front().id;
         return page;

@@ -41,16 +41,26 @@ struct MentionGroup {
 // A story group reads at most this many of the story's matching mentions.
 inline constexpr size_t kMaxGroupMentions = 1000;
 
+// What a page reads beyond the groups it lists: the mentions walked, and those of groups met on
+// the walk that an earlier page listed (their older mentions lie after its cursor), at most this
+// many. Without it a page after a run of many stories' heads would walk every mention after its
+// cursor, and load every story of them, to find the next group (issue #18).
+inline constexpr size_t kMaxGroupWalk = 2000;
+
 struct MentionGroupPage {
   std::vector<MentionGroup> groups;
-  std::optional<uint64_t> next_before;  // set when more groups follow: pass it as `before`
+  std::optional<uint64_t> next_before;  // set when more groups may follow: pass it as `before`
+  // The page ended at max_walk with fewer than request.limit groups (maybe none): next_before is
+  // then the last mention walked, and the next page goes on from there.
+  bool walk_bound = false;
 };
 
 // At most request.limit groups after request.before (a mention id), newest first. grouping must
-// be kArticle or kStory. NotFound when `before` names no stored mention.
+// be kArticle or kStory. NotFound when `before` names no stored mention. Reads the listed groups
+// (each at most kMaxGroupMentions) and at most `max_walk` mentions more.
 Result<MentionGroupPage> QueryMentionGroups(const storage::MentionReader& store,
-                                            const MentionRequest& request,
-                                            MentionGrouping grouping);
+                                            const MentionRequest& request, MentionGrouping grouping,
+                                            size_t max_walk = kMaxGroupWalk);
 
 // Mentions already read (e.g. `kuzet mentions --new`) grouped without reading the store: each
 // group in order of its first mention in `mentions`, which should be newest first.

@@ -259,6 +259,7 @@ int MentionsCommand(const MentionsOptions& options) {
   std::vector<storage::Mention> mentions;
   std::vector<MentionGroup> groups;     // grouping != kRule; `mentions` then holds their heads
   std::optional<uint64_t> next_before;  // set when older mentions than those listed match
+  bool walk_bound = false;              // a group page ended at its read bound (mention_groups.h)
   uint64_t advance_to = 0;
   std::optional<storage::ReadCursors> cursors;
   if (options.only_new) {
@@ -284,6 +285,7 @@ int MentionsCommand(const MentionsOptions& options) {
       if (!page.ok()) return Fail(page.status());
       groups = std::move(page->groups);
       next_before = page->next_before;
+      walk_bound = page->walk_bound;
     } else {
       auto page =
           QueryMentionPage((*store)->reader(), request);  // reads one more to know if more exist
@@ -343,8 +345,14 @@ int MentionsCommand(const MentionsOptions& options) {
     const char* what = grouping == MentionGrouping::kRule    ? "mentions"
                        : grouping == MentionGrouping::kStory ? "stories"
                                                              : "articles";
-    std::cerr << "more " << what << " match than --limit " << options.limit
-              << ": the next page is --before " << *next_before << "\n";
+    if (walk_bound) {
+      std::cerr << "stopped after reading " << kMaxGroupWalk
+                << " mentions beyond those listed; more " << what
+                << " may match: the next page is --before " << *next_before << "\n";
+    } else {
+      std::cerr << "more " << what << " match than --limit " << options.limit
+                << ": the next page is --before " << *next_before << "\n";
+    }
   }
   // Only once the listing is out does the cursor move: a failed run shows them again.
   if (cursors) {

@@ -1,6 +1,7 @@
 // `kuzet status`: per site, the last fetch, errors, the queue and when it is next due, read from
 // the crawl state (a read-only instance, so it works beside a running daemon); then each
-// configured rule's backfill (issue #18), read from the store (read-only too).
+// configured rule's backfill (issue #18), read from the store (read-only too); in JSON, elements
+// {"backfill": rule, ...} after the sites'.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -138,34 +139,41 @@ void PrintTable(const std::vector<SiteReport>& reports, bool details, int64_t no
   }
 }
 
-// The backfills of the configured rules, one line each: running ones with their progress, the
-// last finished one of every other rule (unless it had nothing to scan).
-void PrintBackfills(const config::Config& config, int64_t now) {
+// The backfills to show (issue #18): of the configured rules, the running ones and the last
+// finished one of every other rule (unless it had nothing to scan). Read from the store opened
+// read-only, so it works beside the daemon; a store that cannot be read is said on stderr and
+// shows none (no store yet: nothing crawled, no backfill either).
+std::vector<storage::RuleBackfill> ShownBackfills(const config::Config& config) {
   auto store = storage::Store::Open(config.settings.data_dir, storage::Store::Mode::kReadOnly);
   if (!store.ok()) {
-    // No store yet (nothing crawled): no backfill either.
     if (store.status().code() != Status::Code::kNotFound) {
       std::cerr << "backfills not shown: " << store.status().message() << "\n";
     }
-    return;
+    return {};
   }
   auto backfills = (*store)->reader().RuleBackfills();
   if (!backfills.ok()) {
     std::cerr << "backfills not shown: " << backfills.status().message() << "\n";
-    return;
+    return {};
   }
-  bool header = false;
-  for (const storage::RuleBackfill& b : *backfills) {
+  std::vector<storage::RuleBackfill> shown;
+  for (storage::RuleBackfill& b : *backfills) {
     if (std::none_of(config.rules.begin(), config.rules.end(),
                      [&](const config::Rule& r) { return r.id == b.rule_id; })) {
       continue;
     }
     if (b.done() && b.docs_total == 0) continue;  // a rule configured before anything was stored
-    if (!header) {
-      std::printf("\n%-20s %-14s %19s %7s  %s\n", "backfill of rule", "state", "documents", "found",
-                  "window");
-      header = true;
-    }
+    shown.push_back(std::move(b));
+  }
+  return shown;
+}
+
+// One line each: running ones with their progress, finished ones with when.
+void PrintBackfills(const std::vector<storage::RuleBackfill>& backfills, int64_t now) {
+  if (backfills.empty()) return;
+  std::printf("\n%-20s %-14s %19s %7s  %s\n", "backfill of rule", "state", "documents", "found",
+              "window");
+  for (const storage::RuleBackfill& b : backfills) {
     const std::string state = b.done() ? "done " + Relative(b.finished_us, now) : "running";
     const std::string documents =
         std::to_string(b.docs_scanned) + "/" + std::to_string(b.docs_total);
@@ -173,6 +181,22 @@ void PrintBackfills(const config::Config& config, int64_t now) {
                 documents.c_str(), static_cast<unsigned long long>(b.found),
                 FormatTimestampUtc(b.since_us).c_str());
   }
+}
+
+// A backfill in the JSON listing: an element of its own beside the sites', told apart by
+// "backfill" (sites have "site"), so readers of the site elements are unchanged.
+nlohmann::json BackfillJson(const storage::RuleBackfill& b) {
+  auto time = [](int64_t us) -> nlohmann::json {
+    return us == 0 ? nlohmann::json(nullptr) : nlohmann::json(FormatTimestampUtc(us));
+  };
+  return {{"backfill", b.rule_id},
+          {"state", b.done() ? "done" : "running"},
+          {"documents_scanned", b.docs_scanned},
+          {"documents_total", b.docs_total},
+          {"mentions_found", b.found},
+          {"window_since", time(b.since_us)},
+          {"started", time(b.started_us)},
+          {"finished", time(b.finished_us)}};
 }
 
 }  // namespace
@@ -230,6 +254,9 @@ int StatusCommand(const StatusOptions& options) {
     for (const auto& [id, n] : orphans) {
       out.push_back({{"site", id}, {"configured", false}, {"queued", n}});
     }
+    if (options.site.empty()) {
+      for (const storage::RuleBackfill& b : ShownBackfills(*config)) out.push_back(BackfillJson(b));
+    }
     std::cout << out.dump(2) << "\n";
   } else {
     PrintTable(reports, !options.site.empty(), now);
@@ -237,7 +264,7 @@ int StatusCommand(const StatusOptions& options) {
       std::printf("(site %s is not in %s: %lld URLs left queued)\n", id.c_str(),
                   options.config_path.c_str(), static_cast<long long>(n));
     }
-    if (options.site.empty()) PrintBackfills(*config, now);
+    if (options.site.empty()) PrintBackfills(ShownBackfills(*config), now);
   }
   return 0;
 }

@@ -454,37 +454,84 @@ TEST(StructureTest, LongSnippetContextIsCutAtCharacterBoundaries) {
   EXPECT_LT(plain.size(), 4000u);
 }
 
-TEST(DigestTest, GroupsByRuleWithItsOwnMessageId) {
+size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Issue #18: an article that matched several rules is shown once, its rules under it.
+TEST(DigestTest, LaysOutByArticleWithItsOwnMessageId) {
   if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
   Digest d;
   d.id = "1000";
   Alert a1 = SampleAlert(), a2 = SampleAlert(), a3 = SampleAlert();
-  a2.id = "43";
+  a2.id = "43";  // the same article, another rule
   a2.rule_id = "strike";
   a2.rule_description = "Ереуіл";
-  a2.title = kKazakhTitle;
-  a3.id = "44";
-  a3.title = "Второе упоминание";
+  a2.snippet = "Мұнайшылар ереуілі басталды.";
+  a2.snippet_mark_begin = static_cast<uint32_t>(a2.snippet.find("ереуілі"));
+  a2.snippet_mark_end =
+      a2.snippet_mark_begin + static_cast<uint32_t>(std::string("ереуілі").size());
+  a3.id = "44";  // another article, the first rule
+  a3.url = "https://vlast.kz/second.html";
+  a3.title = kKazakhTitle;
   d.alerts = {a1, a2, a3};
   Result<std::string> m = BuildDigestMessage(d, SampleSettings(), kDate);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   const auto parsed = ParseMail(m.value());
   ASSERT_TRUE(parsed);
   EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
-  EXPECT_EQ((*parsed)["subject"], "[Kuzet] 3 new mentions: Жанаозен / Zhanaozen, Ереуіл");
+  EXPECT_EQ((*parsed)["subject"],
+            "[Kuzet] 3 new mentions in 2 articles: Жанаозен / Zhanaozen, Ереуіл");
   EXPECT_EQ((*parsed)["message_id"], "<kuzet.digest.1000@monitor.example.org>");
   const std::string plain = PartText(*parsed, "text/plain");
-  const size_t rule1 = plain.find("== Жанаозен / Zhanaozen (2) ==");
-  const size_t second = plain.find("Второе упоминание");
-  const size_t rule2 = plain.find("== Ереуіл (1) ==");
-  ASSERT_NE(rule1, std::string::npos);
-  ASSERT_NE(second, std::string::npos);
-  ASSERT_NE(rule2, std::string::npos);
-  EXPECT_LT(rule1, second);
-  EXPECT_LT(second, rule2) << "both mentions of the first rule come before the second rule";
-  EXPECT_THAT(PartText(*parsed, "text/html"), HasSubstr(kKazakhTitle));
+  EXPECT_EQ(Occurrences(plain, kRussianTitle), 1u) << plain;
+  EXPECT_EQ(Occurrences(plain, "Article: " + a1.url), 1u) << plain;
+  // The first article: its title, then both its rules with their own snippets, then the second.
+  const size_t title1 = plain.find(kRussianTitle);
+  const size_t rule1 = plain.find("Rule: Жанаозен / Zhanaozen\n");
+  const size_t rule2 = plain.find("Rule: Ереуіл\n");
+  const size_t title2 = plain.find(kKazakhTitle);
+  ASSERT_NE(rule1, std::string::npos) << plain;
+  ASSERT_NE(rule2, std::string::npos) << plain;
+  ASSERT_NE(title2, std::string::npos) << plain;
+  EXPECT_LT(title1, rule1);
+  EXPECT_LT(rule1, rule2);
+  EXPECT_LT(rule2, title2);
+  EXPECT_THAT(plain, HasSubstr("**Жанаозене**"));
+  EXPECT_THAT(plain, HasSubstr("Мұнайшылар **ереуілі** басталды."));
+  const std::string html = PartText(*parsed, "text/html");
+  EXPECT_EQ(Occurrences(html, "<h3"), 2u) << "one heading per article: " << html;
+  EXPECT_EQ(Occurrences(html, "<mark>"), 3u) << "one snippet per rule and article";
   EXPECT_EQ(BuildDigestMessage(Digest{"x", {}}, SampleSettings(), kDate).status().code(),
             Status::Code::kInvalidArgument);
+}
+
+// A page reprinted at many URLs: its other places are cut at 10 and the rest counted, in the
+// digest as in `kuzet mentions`, and in the one-article message too.
+TEST(DigestTest, OtherPlacesAreBoundedAndCounted) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleAlert();
+  a.other_urls.clear();
+  for (int i = 0; i < 25; ++i)
+    a.other_urls.push_back("https://mirror" + std::to_string(i) + ".kz/a");
+  Alert b = a;
+  b.id = "43";
+  b.rule_id = "strike";
+  for (const auto& built : {BuildDigestMessage(Digest{"1", {a}}, SampleSettings(), kDate),
+                            BuildArticleMessage(Article{{a, b}}, SampleSettings(), kDate),
+                            BuildMessage(a, SampleSettings(), kDate)}) {
+    ASSERT_TRUE(built.ok()) << built.status().ToString();
+    const auto parsed = ParseMail(*built);
+    ASSERT_TRUE(parsed);
+    for (const std::string type : {"text/plain", "text/html"}) {
+      const std::string text = PartText(*parsed, type);
+      EXPECT_THAT(text, HasSubstr("https://mirror9.kz/a")) << type;
+      EXPECT_THAT(text, Not(HasSubstr("https://mirror10.kz/a"))) << type;
+      EXPECT_THAT(text, HasSubstr("… and 15 more")) << type;
+    }
+  }
 }
 
 // --- List-Id (RFC 2919) and List-Unsubscribe (RFC 2369) -----------------------------------------
@@ -555,12 +602,6 @@ TEST(ListFieldsTest, RuleIdsAreDotAtomsAndDigestsOfSeveralRulesAreKuzetsList) {
 }
 
 // --- A match in the headline: the title is not shown twice ---------------------------------------
-
-size_t Occurrences(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 TEST(TitleSnippetTest, ASnippetThatIsTheTitleIsLeftOut) {
   if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";

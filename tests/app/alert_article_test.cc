@@ -281,7 +281,7 @@ TEST_F(AlertArticleTest, DigestIsOnePerRecipientAndPeriodAcrossRules) {
   std::map<std::string, json> by_recipient;
   for (const json& mail : mails) by_recipient[mail.at("rcpt_tos")[0]] = mail;
   EXPECT_EQ(by_recipient[kAnalyst].at("subject"),
-            "[Kuzet] 3 new mentions: Rule zhanaozen, Rule strike, Rule union");
+            "[Kuzet] 3 new mentions in 2 articles: Rule zhanaozen, Rule strike, Rule union");
   EXPECT_EQ(PlainText(by_recipient[kAnalyst]).find("arrests"), std::string::npos);
   EXPECT_EQ(by_recipient[kDesk].at("subject"), "[Kuzet] 1 new mention: Rule arrests");
   const std::vector<json> hooked = HookObjects();
@@ -289,6 +289,133 @@ TEST_F(AlertArticleTest, DigestIsOnePerRecipientAndPeriodAcrossRules) {
   EXPECT_EQ(hooked[0].at("alerts").size(), 4u);
   RunOnce(kT0 + 200 * kSecond);
   EXPECT_EQ(Mails().size(), 2u) << "nothing left to send";
+}
+
+// Issue #18: the digest is laid out by article. A page matched by three of the analyst's rules is
+// one article in it (title, site, time and URL once), with the three rules and their snippets
+// under it, in both parts.
+TEST_F(AlertArticleTest, DigestShowsAnArticleOfThreeRulesOnce) {
+  config_.alerts.mode = "digest";
+  config_.alerts.digest_interval = std::chrono::seconds(60);
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "union"}, kT0));
+  Put(PageMatching("http://127.0.0.1/b", {"union"}, kT0 + kSecond));
+  const alert::PassStats pass = RunOnce(kT0 + 61 * kSecond);
+  EXPECT_EQ(pass.sent, 4);
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 1u) << "one digest for the analyst";
+  const json& mail = mails[0];
+  EXPECT_EQ(mail.at("defects"), json::array());
+  EXPECT_EQ(mail.at("subject"),
+            "[Kuzet] 4 new mentions in 2 articles: Rule zhanaozen, Rule strike, Rule union");
+  const std::string text = PlainText(mail);
+  const auto count = [](const std::string& haystack, const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = haystack.find(needle); at != std::string::npos;
+         at = haystack.find(needle, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count(text, "Article: http://127.0.0.1/a\n"), 1u) << text;
+  EXPECT_EQ(count(text, "Article: http://127.0.0.1/b\n"), 1u) << text;
+  EXPECT_EQ(count(text, "Steppe Labour News"), 2u) << "site once per article: " << text;
+  // Article a: its three rules, each with its own marked snippet, before article b.
+  const size_t a = text.find("Article: http://127.0.0.1/a\n");
+  const size_t b = text.find("Article: http://127.0.0.1/b\n");
+  size_t previous = a;
+  for (const auto& [rule, word] : std::vector<std::pair<std::string, std::string>>{
+           {"zhanaozen", "Zhanaozen"}, {"strike", "strike"}, {"union", "union"}}) {
+    const size_t at = text.find("Rule: Rule " + rule + "\n", previous);
+    ASSERT_NE(at, std::string::npos) << rule << " under article a: " << text;
+    EXPECT_LT(at, b) << rule;
+    EXPECT_NE(text.find("**" + word + "**", at), std::string::npos) << rule;
+    previous = at;
+  }
+  EXPECT_NE(text.find("Rule: Rule union\n", b), std::string::npos) << "article b's rule";
+  std::string html;
+  for (const json& part : mail.at("parts")) {
+    if (part.at("content_type") == "text/html") html = part.at("text");
+  }
+  EXPECT_EQ(count(html, "<h3"), 2u) << "one heading per article: " << html;
+  EXPECT_EQ(count(html, "<mark>"), 4u) << "one snippet per rule of each article";
+  EXPECT_EQ(count(html, ">Zhanaozen strike</a></h3>"), 2u) << html;
+}
+
+TEST(RecipientClassesTest, AddressesInTheSameListsShareAClass) {
+  using Lists = std::vector<std::vector<std::string>>;
+  const struct {
+    Lists lists;
+    std::vector<std::vector<std::string>> classes;
+  } cases[] = {
+      {{{"a", "b"}, {"a", "b"}, {"a", "b"}}, {{"a", "b"}}},      // one list everywhere: one class
+      {{{"a"}, {"a", "b"}}, {{"a"}, {"b"}}},                     // "a" in both lists
+      {{{"b", "a"}, {"a", "c"}, {"b"}}, {{"b"}, {"a"}, {"c"}}},  // first appearance order
+      {{{"a", "b"}, {"c"}, {"a", "b", "c"}}, {{"a", "b"}, {"c"}}},
+      {{{}, {"a"}}, {{"a"}}},
+      {{}, {}},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::vector<std::string>> got;
+    for (const RecipientClass& rc : RecipientClasses(c.lists)) got.push_back(rc.addresses);
+    EXPECT_EQ(got, c.classes);
+  }
+}
+
+// Issue #18: an address in two rules' recipient lists ([alerts].to, and "arrests"' own list with
+// the desk) gets one message per article listing every rule of both lists, not one per list; in
+// digest mode one digest. The desk gets its one rule.
+TEST_F(AlertArticleTest, AnAddressInTwoListsGetsOneMailPerArticle) {
+  for (const std::string mode : {"immediate", "digest"}) {
+    SCOPED_TRACE(mode);
+    const size_t before = Mails().size();  // the immediate pass's
+    auto store = storage::Store::Open(dir_.path() + "/data-" + mode);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(store).value();
+    outbox_ = std::make_unique<StoreAlertOutbox>(*store_, config_);
+    config_.alerts.mode = mode;
+    config_.alerts.digest_interval = std::chrono::seconds(60);
+    for (config::Rule& rule : config_.rules) {
+      if (rule.id == "arrests") rule.alert_to = {kDesk, kAnalyst};
+      if (rule.id == "strike") rule.alert_to = {kAnalyst};  // the same address, a list of its own
+    }
+    Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "strike", "union", "arrests"}, kT0));
+    RunOnce(kT0 + 61 * kSecond);
+    const std::vector<json> mails = Mails();
+    std::map<std::string, std::vector<json>> by_recipient;
+    for (size_t m = before; m < mails.size(); ++m) {
+      for (const json& to : mails[m].at("rcpt_tos")) by_recipient[to].push_back(mails[m]);
+    }
+    ASSERT_EQ(by_recipient[kAnalyst].size(), 1u) << "one mail for the analyst";
+    ASSERT_EQ(by_recipient[kDesk].size(), 1u);
+    const std::string analyst = PlainText(by_recipient[kAnalyst][0]);
+    for (const auto& [rule, word] : kRules) {
+      EXPECT_NE(analyst.find("Rule: Rule " + rule + "\n"), std::string::npos) << rule << analyst;
+    }
+    const std::string desk = PlainText(by_recipient[kDesk][0]);
+    EXPECT_NE(desk.find("**arrests**"), std::string::npos) << desk;
+    EXPECT_EQ(desk.find("Rule zhanaozen"), std::string::npos) << desk;
+    RunOnce(kT0 + 200 * kSecond);
+    EXPECT_EQ(Mails().size(), mails.size()) << "nothing left to send";
+  }
+}
+
+// An entry recorded under plain "email" (before the recipients were split) is not mailed again
+// when the config's lists now make "email:{address}" channels: the list's outcome holds for each.
+TEST_F(AlertArticleTest, AnOutcomeRecordedForTheWholeListHoldsForEachAddress) {
+  Put(PageMatching("http://127.0.0.1/a", {"zhanaozen", "arrests"}, kT0));
+  for (uint64_t mention : {1, 2}) {
+    alert::ChannelState sent;
+    sent.channel = "email";
+    sent.state = alert::ChannelState::State::kSent;
+    sent.at_us = kT0;
+    ASSERT_TRUE(outbox_->RecordChannel(mention, sent).ok());
+  }
+  RunOnce(kT0 + kSecond);
+  EXPECT_TRUE(Mails().empty()) << "the e-mail was sent before; only the hook was pending";
+  ASSERT_EQ(HookObjects().size(), 1u);
+  auto due = store_->outbox().DueAlerts(kT0 + 100 * kSecond, 10);
+  ASSERT_TRUE(due.ok());
+  EXPECT_TRUE(due->empty());
 }
 
 // The outbox as the store has it, except that recording an outcome fails once: what the worker

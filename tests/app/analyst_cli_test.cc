@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -617,6 +618,88 @@ TEST_F(AnalystCliTest, CompactDropsOldTextsAndRefusesWhileTheDataDirIsInUse) {
   EXPECT_EQ(RunKuzet("compact --drop-text-older-than 90x --data-dir " + data_ + " 2>&1").exit_code,
             2);
   EXPECT_EQ(RunKuzet("compact --data-dir " + (dir_ / "nothing").string() + " 2>&1").exit_code, 1);
+}
+
+// Many small stories (issue #18): 1,000 stories of two articles each, the newer article of every
+// story found today and the older one 100 days ago. Once the pages have listed every story by its
+// newest mention, what follows the cursor is only their older mentions; a page used to walk all
+// of them (and load each one's story) to learn that nothing more matches. Now a page reads at most
+// kMaxGroupWalk mentions beyond those it lists and hands a cursor on, and paging stays exact.
+TEST(ManyStoriesTest, StoryPagesReadABoundedNumberOfMentionsAndListEachStoryOnce) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("kuzet-many-stories-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  const std::string data = (dir / "data").string();
+  constexpr int kStories = 1000;
+  {
+    auto store = storage::Store::Open(data);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    const int64_t now = Now();
+    uint64_t seed = 12345;
+    std::vector<storage::PageInput> pages;
+    for (int i = 0; i < kStories; ++i) {
+      // A text of its own (pseudo-random words), and a near-duplicate of it a day's news later: a
+      // short line added, which SimHash leaves out (storage/simhash.h) and the exact key does not.
+      std::string text = "Zhanaozen";
+      for (int w = 0; w < 40; ++w) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        text += " w" + std::to_string((seed >> 33) % 100000);
+      }
+      text += ".";
+      for (const auto& [url, body, at] :
+           {std::tuple{"https://a.kz/" + std::to_string(i), text, now - 100 * kDay + i * kMinute},
+            std::tuple{"https://b.kz/" + std::to_string(i), text + "\nUpdated at noon.",
+                       now - kDay + i * kMinute}}) {
+        storage::PageInput page;
+        page.site_id = url.substr(8, 1);
+        page.url = page.final_url = url;
+        page.title = "Story " + std::to_string(i);
+        page.text = body;
+        page.lang = "en";
+        page.fetched_at_us = at;
+        page.http_status = 200;
+        page.mentions = {Rule("zh", body, "Zhanaozen")};
+        pages.push_back(std::move(page));
+      }
+    }
+    // The old articles first, as a crawl would have found them.
+    std::stable_partition(pages.begin(), pages.end(),
+                          [](const storage::PageInput& p) { return p.site_id == "a"; });
+    for (const storage::PageInput& page : pages) {
+      auto put = (*store)->writer().PutPage(page);
+      ASSERT_TRUE(put.ok()) << put.status().message();
+    }
+  }
+  std::map<uint64_t, int> listed;  // story -> times listed
+  int pages = 0, bounded = 0;
+  uint64_t before = 0;
+  for (; pages < 100; ++pages) {
+    const std::string err = (dir / "err.txt").string();
+    CommandResult r = RunKuzet("mentions --by story --limit 100 --format json --data-dir " + data +
+                               (before ? " --before " + std::to_string(before) : "") + " 2>" + err);
+    ASSERT_EQ(r.exit_code, 0) << testing::ReadFile(err);
+    const nlohmann::json stories = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(stories.is_array()) << r.out;
+    for (const auto& story : stories) {
+      ++listed[story["story"].get<uint64_t>()];
+      EXPECT_EQ(story["doc_ids"].size(), 2u) << story.dump();
+    }
+    const std::string said = testing::ReadFile(err);
+    bounded += said.find("stopped after reading 2000 mentions") != std::string::npos;
+    const std::string next = "the next page is --before ";
+    const size_t at = said.find(next);
+    if (at == std::string::npos) break;
+    before = std::stoull(said.substr(at + next.size()));
+  }
+  EXPECT_EQ(listed.size(), static_cast<size_t>(kStories)) << "every story";
+  EXPECT_TRUE(std::all_of(listed.begin(), listed.end(), [](const auto& s) {
+    return s.second == 1;
+  })) << "each once";
+  // 10 pages of 100 stories; the older mentions after them take two more reads of at most 2,000
+  // (each one walked and its story of two loaded), instead of one read of all 3,000.
+  EXPECT_GE(bounded, 1) << "no page stopped at the read bound";
+  EXPECT_LE(pages + 1, 13);
+  fs::remove_all(dir);
 }
 
 }  // namespace

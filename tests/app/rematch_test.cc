@@ -32,6 +32,15 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+// The element of `kuzet status --format json` for `rule`'s backfill; null when there is none.
+nlohmann::json BackfillElement(const nlohmann::json& listed, const std::string& rule) {
+  if (!listed.is_array()) return nullptr;
+  for (const nlohmann::json& element : listed) {
+    if (element.value("backfill", "") == rule) return element;
+  }
+  return nullptr;
+}
+
 constexpr int64_t kDay = 86'400'000'000;
 
 int64_t NowUs() {
@@ -342,6 +351,18 @@ TEST(RematchTest, RuleAddedBySighupIsBackfilledWithinTheWindowWithoutAlertsUnles
   EXPECT_EQ(status.exit_code, 0);
   EXPECT_NE(status.out.find("backfill of rule"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("zh-alert"), std::string::npos) << status.out;
+  // The same in JSON: an element per backfill after the sites' (issue #18).
+  status = testing::RunKuzet("status --format json --config " + ws.config());
+  EXPECT_EQ(status.exit_code, 0);
+  const nlohmann::json listed = nlohmann::json::parse(status.out, nullptr, false);
+  ASSERT_TRUE(listed.is_array()) << status.out;
+  const nlohmann::json zh = BackfillElement(listed, "zh");
+  ASSERT_TRUE(zh.is_object()) << status.out;
+  EXPECT_EQ(zh.at("state"), "done");
+  EXPECT_EQ(zh.at("documents_scanned"), zh.at("documents_total"));
+  EXPECT_EQ(zh.at("mentions_found"), 30);
+  EXPECT_TRUE(zh.at("started").is_string() && zh.at("finished").is_string()) << zh.dump();
+  EXPECT_TRUE(BackfillElement(listed, "zh-alert").is_object()) << status.out;
   StopDaemon(pid);
 
   auto store = OpenStore(ws.data_dir());
@@ -420,6 +441,21 @@ TEST(BackfillKillTest, SigkillMidBackfillResumesWhereItStoppedAfterARestart) {
   ASSERT_TRUE(at_kill) << testing::ReadFile(ws.log());
   ASSERT_GT(at_kill->docs_scanned, 0u);
   ASSERT_FALSE(at_kill->done()) << "killed too late: the backfill had finished";
+  // `kuzet status --format json` shows it running, with the progress stored (issue #18).
+  {
+    const testing::CommandResult status =
+        testing::RunKuzet("status --format json --config " + ws.config());
+    EXPECT_EQ(status.exit_code, 0) << status.out;
+    const nlohmann::json zh =
+        BackfillElement(nlohmann::json::parse(status.out, nullptr, false), "zh");
+    ASSERT_TRUE(zh.is_object()) << status.out;
+    EXPECT_EQ(zh.at("state"), "running");
+    EXPECT_EQ(zh.at("documents_scanned"), at_kill->docs_scanned);
+    EXPECT_EQ(zh.at("documents_total"), kArticles);
+    EXPECT_EQ(zh.at("mentions_found"), at_kill->found);
+    EXPECT_TRUE(zh.at("window_since").is_string() && zh.at("started").is_string()) << zh.dump();
+    EXPECT_TRUE(zh.at("finished").is_null()) << zh.dump();
+  }
 
   const std::string first_log = testing::ReadFile(ws.log());
   pid = testing::StartKuzetRun(ws.config(), ws.log());
