@@ -182,7 +182,10 @@ namespace {
 
 std::string JoinIds(const std::vector<uint64_t>& ids) {
   std::string out;
-  for (uint64_t id : ids) out += (out.empty() ? "" : " ") + std::to_string(id);
+  for (uint64_t id : ids) {
+    if (!out.empty()) out.push_back(' ');
+    out += std::to_string(id);
+  }
   return out;
 }
 
