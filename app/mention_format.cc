@@ -226,7 +226,8 @@ std::string FormatMentionGroupTable(const std::vector<MentionGroup>& groups,
     const storage::Mention& head = group.rules.front();
     std::string rules;
     for (const storage::Mention& m : group.rules) {
-      rules += (rules.empty() ? "" : " ") + base::TerminalText(m.rule_id);
+      if (!rules.empty()) rules.push_back(' ');
+      rules += base::TerminalText(m.rule_id);
     }
     out << FormatTimestampUtc(head.found_at_us) << "  " << base::TerminalText(head.site_id) << "  ["
         << rules << "]  " << (head.lang.empty() ? "?" : base::TerminalText(head.lang)) << "  "
