@@ -173,11 +173,7 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
                                   std::to_string(m.story_id),
                                   also,
                                   std::to_string(also_at.total)};
-    for (size_t i = 0; i < std::size(fields); ++i) {
-      if (i > 0) out.push_back(',');
-      out += base::CsvField(fields[i]);
-    }
-    out += "\r\n";
+    out += base::CsvRecord(fields);
   }
   return out;
 }
@@ -285,11 +281,7 @@ std::string FormatMentionGroupCsv(const std::vector<MentionGroup>& groups,
                                   JoinIds(group.doc_ids),
                                   also,
                                   std::to_string(also_at.total)};
-    for (size_t i = 0; i < std::size(fields); ++i) {
-      if (i > 0) out.push_back(',');
-      out += base::CsvField(fields[i]);
-    }
-    out += "\r\n";
+    out += base::CsvRecord(fields);
   }
   return out;
 }

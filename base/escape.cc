@@ -111,6 +111,16 @@ std::string CsvField(std::string_view field) {
   return out;
 }
 
+std::string CsvRecord(std::span<const std::string> fields) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += CsvField(fields[i]);
+  }
+  out += "\r\n";
+  return out;
+}
+
 std::string TerminalText(std::string_view text, bool keep_line_breaks) {
   std::string out;
   out.reserve(text.size());

@@ -5,6 +5,7 @@
 // byte string gives well-formed output in its format, never an error.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,9 @@ std::string XmlEscape(std::string_view text);
 // formula (OWASP "CSV Injection"); then a field holding a comma, quote, CR or LF is quoted, inner
 // quotes doubled.
 std::string CsvField(std::string_view field);
+
+// One CSV record (RFC 4180 §2.1, §2.4): each field as CsvField, separated by commas, ended by CRLF.
+std::string CsvRecord(std::span<const std::string> fields);
 
 // Text for a terminal: valid UTF-8 (as ToValidUtf8), and every control character (C0, DEL, C1:
 // ESC and CSI start the ECMA-48 sequences that move the cursor, retitle or recolour the terminal)

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <utility>
 
@@ -35,8 +36,12 @@ namespace {
 
 // Distinct word keys a term prefix may expand to before its leaf gives up narrowing (every
 // document becomes a candidate, still verified): each key is one more seek per step. A whole
-// query (up to 1,000 bytes of terms) gets kMaxKeysPerSearch.
+// query (up to 1,000 bytes of terms) gets kMaxKeysPerSearch. Keys the term word cannot be
+// (SearchPlan::KeyMayMatch: "strikebreaker" for strike) cost a seek each while planning but no
+// list: a prefix visits at most kMaxKeysVisitedPerPrefix of them and the list's keys together,
+// the whole query kMaxKeysPerSearch.
 constexpr size_t kMaxKeysPerPrefix = 2048;
+constexpr size_t kMaxKeysVisitedPerPrefix = 4 * kMaxKeysPerPrefix;
 constexpr size_t kMaxKeysPerSearch = 16384;
 // Posting lists that get an iterator of their own (the rest share one and seek every step).
 constexpr size_t kMaxListIterators = 256;
@@ -86,13 +91,15 @@ class AllDocuments : public DocStream {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
-// The documents holding a word key that starts with one of the prefixes: one posting list per
-// distinct key, merged. Each list keeps its last answer, so a list is sought again only when
-// the merge has gone below it.
+// The documents holding a word key that starts with one of the prefixes and that `may_match`
+// accepts: one posting list per such distinct key, merged. Each list keeps its last answer, so
+// a list is sought again only when the merge has gone below it.
 class KeyPrefixes : public DocStream {
  public:
-  KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes)
+  KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes,
+              const std::function<bool(std::string_view word_key)>& may_match)
       : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kSearchFamily))) {
+    size_t visited = 0;
     for (const std::string& prefix : prefixes) {
       it_->Seek(prefix);
       while (it_->Valid() && it_->key().starts_with(prefix)) {
@@ -102,12 +109,16 @@ class KeyPrefixes : public DocStream {
           it_->Next();
           continue;
         }
-        if (lists_.size() == kMaxKeysPerPrefix || ctx_.keys_left == 0) {
+        if (lists_.size() == kMaxKeysPerPrefix || visited == kMaxKeysVisitedPerPrefix ||
+            ctx_.keys_left == 0) {
           too_many_ = true;
           break;
         }
-        lists_.push_back(List{std::string(key.substr(0, end + 1)), 0, 0});
+        ++visited;
         --ctx_.keys_left;
+        if (may_match(key.substr(0, end))) {
+          lists_.push_back(List{std::string(key.substr(0, end + 1)), 0, 0});
+        }
         std::string after(key.substr(0, end));
         after.push_back('\x01');  // past every posting of this key
         it_->Seek(after);
@@ -236,7 +247,8 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
     case keywords::SearchPlan::Kind::kAll:
       return std::make_unique<AllDocuments>(ctx);
     case keywords::SearchPlan::Kind::kKeys:
-      return std::make_unique<KeyPrefixes>(ctx, n.prefixes);
+      return std::make_unique<KeyPrefixes>(
+          ctx, n.prefixes, [&](std::string_view key) { return plan.KeyMayMatch(node, key); });
     case keywords::SearchPlan::Kind::kAnd:
       for (int child : n.children) {
         auto stream = MakeStream(ctx, plan, child);
@@ -284,9 +296,10 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
     if (ctx.gave_up_narrowing) {
       spdlog::info(
-          "data dir {}: search: a term word expands to more than {} index keys (or the "
-          "query to more than {}): it does not narrow the candidates",
-          db_.dir(), kMaxKeysPerPrefix, kMaxKeysPerSearch);
+          "data dir {}: search: a term word expands to more than {} index keys (or its "
+          "prefixes start more than {}, or the query's more than {}): it does not narrow the "
+          "candidates",
+          db_.dir(), kMaxKeysPerPrefix, kMaxKeysVisitedPerPrefix, kMaxKeysPerSearch);
     }
     uint64_t at_most = query.before_doc != 0 ? query.before_doc - 1 : UINT64_MAX;
     while (at_most != 0) {

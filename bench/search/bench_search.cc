@@ -8,12 +8,15 @@
 // what both engines can do. Kuzet's run what a user runs (cross-script, inflecting: it finds
 // more), FTS5's are the same words in its syntax (unicode61 tokenizer, diacritics removed).
 // Both return the 20 newest matching documents; Kuzet's time includes compiling the query and
-// verifying each candidate with the matcher, FTS5's is its prepared query.
+// verifying each candidate with the matcher (its hits carry title, URL and snippets). FTS5 runs
+// twice: contentless, returning rowids (an index alone), and with content (title and text
+// stored in the FTS5 table), returning rowid, title and `snippet()` of the text — what a
+// listing shows, the fair peer.
 //
 // Measures: ingest (Kuzet PutPages in groups of 64, no sync; FTS5 one transaction per 1,000),
 // the CPU per page that computing the index keys costs (SearchKeys::KeysOf, the part of
 // PutPages the index added) against PutPages' whole CPU per page, index size (the search
-// family's table files after a full compaction; a contentless FTS5 database after VACUUM), and
+// family's table files after a full compaction; the contentless FTS5 table after VACUUM), and
 // per query kind p50 / p99 latency over one timed pass after a warm-up pass.
 //
 // Usage: bench_search [--docs N] [--work DIR] [--shared DIR] [--reuse]
@@ -37,6 +40,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extractor/keywords/search_keys.h"
+#include "storage/mention.h"
 #include "storage/store.h"
 
 namespace {
@@ -254,8 +258,21 @@ int main(int argc, char** argv) {
                  " tokenize='unicode61 remove_diacritics 2');",
                  nullptr, nullptr, nullptr);
   }
+  // FTS5 with content, in a database of its own (the contentless one's size stays the index's).
+  sqlite3* fts_full = nullptr;
+  sqlite3_open((work / "fts5-content.db").c_str(), &fts_full);
+  if (!reuse) {
+    sqlite3_exec(fts_full,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+                 "CREATE VIRTUAL TABLE docs USING fts5(title, text,"
+                 " tokenize='unicode61 remove_diacritics 2');",
+                 nullptr, nullptr, nullptr);
+  }
   sqlite3_stmt* insert = nullptr;
   sqlite3_prepare_v2(fts, "INSERT INTO docs(rowid, text) VALUES(?, ?)", -1, &insert, nullptr);
+  sqlite3_stmt* insert_full = nullptr;
+  sqlite3_prepare_v2(fts_full, "INSERT INTO docs(rowid, title, text) VALUES(?, ?, ?)", -1,
+                     &insert_full, nullptr);
 
   double put_cpu = 0, keys_cpu = 0, fts_cpu = 0;
   uint64_t text_bytes = 0;
@@ -264,6 +281,7 @@ int main(int argc, char** argv) {
   int64_t t = 1'700'000'000'000'000;
   const auto wall0 = std::chrono::steady_clock::now();
   sqlite3_exec(fts, "BEGIN", nullptr, nullptr, nullptr);
+  sqlite3_exec(fts_full, "BEGIN", nullptr, nullptr, nullptr);
   for (uint64_t n = 1; n <= docs; ++n) {
     group.push_back(MakeArticle(pools, rng, n, t += 1'000'000));
     text_bytes += group.back().text.size();
@@ -291,6 +309,18 @@ int main(int argc, char** argv) {
       sqlite3_exec(fts, "COMMIT; BEGIN", nullptr, nullptr, nullptr);
     }
     double c3 = ThreadCpuSeconds();
+    for (size_t i = 0; i < group.size(); ++i) {
+      sqlite3_bind_int64(insert_full, 1, static_cast<int64_t>((*stored)[i].doc_id));
+      sqlite3_bind_text(insert_full, 2, group[i].title.data(),
+                        static_cast<int>(group[i].title.size()), SQLITE_STATIC);
+      sqlite3_bind_text(insert_full, 3, group[i].text.data(),
+                        static_cast<int>(group[i].text.size()), SQLITE_STATIC);
+      if (sqlite3_step(insert_full) != SQLITE_DONE) return Fail(sqlite3_errmsg(fts_full));
+      sqlite3_reset(insert_full);
+    }
+    if (n % 1024 < 64) {
+      sqlite3_exec(fts_full, "COMMIT; BEGIN", nullptr, nullptr, nullptr);
+    }
     put_cpu += c1 - c0;
     keys_cpu += c2 - c1;
     fts_cpu += c3 - c2;
@@ -300,6 +330,8 @@ int main(int argc, char** argv) {
   }
   sqlite3_exec(fts, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_finalize(insert);
+  sqlite3_exec(fts_full, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_finalize(insert_full);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   std::cout << "articles: " << docs << ", text " << text_bytes / 1e6 << " MB, load wall " << wall
@@ -313,6 +345,8 @@ int main(int argc, char** argv) {
   if (!reuse) {
     if (auto s = (*store)->maintenance().Compact(); !s.ok()) return Fail(s.message());
     sqlite3_exec(fts, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
+                 nullptr);
+    sqlite3_exec(fts_full, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
                  nullptr);
   }
 
@@ -335,13 +369,52 @@ int main(int argc, char** argv) {
   sqlite3_stmt* select = nullptr;
   sqlite3_prepare_v2(fts, "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rowid DESC LIMIT 20",
                      -1, &select, nullptr);
-  std::vector<double> all_kuzet, all_fts, all_kuzet_cpu, all_fts_cpu;
-  std::cout
-      << "\nwall ms (CPU ms)  | Kuzet p50      | Kuzet p99      | FTS5 p50      | FTS5 p99      "
-         "| Kuzet hits | FTS5 hits\n";
+  // What a listing needs: the title and a snippet of the text around the match.
+  sqlite3_stmt* select_full = nullptr;
+  sqlite3_prepare_v2(fts_full,
+                     "SELECT rowid, title, snippet(docs, 1, '[', ']', '...', 24) FROM docs "
+                     "WHERE docs MATCH ? ORDER BY rowid DESC LIMIT 20",
+                     -1, &select_full, nullptr);
+  // One prepared FTS5 query: the rows it returns (each column read, as a listing would).
+  auto run_fts = [](sqlite3* db, sqlite3_stmt* stmt, const std::string& q, size_t* rows) -> bool {
+    sqlite3_bind_text(stmt, 1, q.data(), static_cast<int>(q.size()), SQLITE_STATIC);
+    int rc;
+    size_t bytes = 0;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      ++*rows;
+      for (int col = 1; col < sqlite3_column_count(stmt); ++col) {
+        bytes += static_cast<size_t>(sqlite3_column_bytes(stmt, col));
+      }
+    }
+    sqlite3_reset(stmt);
+    (void)bytes;
+    if (rc != SQLITE_DONE) std::cerr << q << ": " << sqlite3_errmsg(db) << "\n";
+    return rc == SQLITE_DONE;
+  };
+  struct Times {
+    std::vector<double> wall, cpu;
+    void Add(double w, double c) {
+      wall.push_back(w);
+      cpu.push_back(c);
+    }
+  };
+  auto cell = [](const Times& t, double p) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%6.2f (%5.2f)", Percentile(t.wall, p), Percentile(t.cpu, p));
+    return std::string(buf);
+  };
+  Times all_kuzet, all_full, all_fts;
+  std::string slowest_lines;
+  std::cout << "\nwall ms (thread CPU ms); FTS5+content returns rowid, title, snippet(); FTS5 "
+               "contentless rowids only\n"
+            << "kind             | Kuzet p50      | Kuzet p99      | FTS5+content p50 | "
+               "FTS5+content p99 | FTS5 p50       | FTS5 p99       | Kuzet hits | FTS5 hits | "
+               "Kuzet examined\n";
   for (const QuerySet& set : sets) {
-    std::vector<double> k_ms, f_ms, k_cpu, f_cpu;
-    size_t k_hits = 0, f_hits = 0;
+    Times kuzet, full, contentless;
+    size_t k_hits = 0, f_hits = 0, full_hits = 0, examined = 0;
+    std::string slowest;  // Kuzet's slowest query of the kind, and what it read
+    double slowest_ms = -1;
     for (int pass = 0; pass < 2; ++pass) {
       for (const auto& [kq, fq] : set.queries) {
         const double cpu_a = ThreadCpuMs();
@@ -354,50 +427,103 @@ int main(int argc, char** argv) {
         if (!result.ok()) return Fail(result.status().message());
         auto b = std::chrono::steady_clock::now();
         const double cpu_b = ThreadCpuMs();
-        sqlite3_bind_text(select, 1, fq.data(), static_cast<int>(fq.size()), SQLITE_STATIC);
-        size_t rows = 0;
-        int rc;
-        while ((rc = sqlite3_step(select)) == SQLITE_ROW) ++rows;
-        if (rc != SQLITE_DONE) return Fail(fq + ": " + sqlite3_errmsg(fts));
-        sqlite3_reset(select);
+        size_t full_rows = 0, rows = 0;
+        if (!run_fts(fts_full, select_full, fq, &full_rows)) return Fail("FTS5 with content");
         auto c = std::chrono::steady_clock::now();
         const double cpu_c = ThreadCpuMs();
+        if (!run_fts(fts, select, fq, &rows)) return Fail("FTS5 contentless");
+        auto d = std::chrono::steady_clock::now();
+        const double cpu_d = ThreadCpuMs();
         if (pass == 1) {
-          k_cpu.push_back(cpu_b - cpu_a);
-          f_cpu.push_back(cpu_c - cpu_b);
-          k_ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
-          f_ms.push_back(std::chrono::duration<double, std::milli>(c - b).count());
+          using Ms = std::chrono::duration<double, std::milli>;
+          kuzet.Add(Ms(b - a).count(), cpu_b - cpu_a);
+          full.Add(Ms(c - b).count(), cpu_c - cpu_b);
+          contentless.Add(Ms(d - c).count(), cpu_d - cpu_c);
           k_hits += result->hits.size();
           f_hits += rows;
+          full_hits += full_rows;
+          examined += result->examined;
+          if (Ms(b - a).count() > slowest_ms) {
+            slowest_ms = Ms(b - a).count();
+            slowest = "[" + kq + "] " + std::to_string(slowest_ms) + " ms, " +
+                      std::to_string(result->examined) + " read, " +
+                      std::to_string(result->hits.size()) + " hits";
+          }
         }
       }
     }
-    all_kuzet.insert(all_kuzet.end(), k_ms.begin(), k_ms.end());
-    all_fts.insert(all_fts.end(), f_ms.begin(), f_ms.end());
-    all_kuzet_cpu.insert(all_kuzet_cpu.end(), k_cpu.begin(), k_cpu.end());
-    all_fts_cpu.insert(all_fts_cpu.end(), f_cpu.begin(), f_cpu.end());
-    std::printf(
-        "%-16s | %6.2f (%5.2f) | %6.2f (%5.2f) | %5.2f (%5.2f) | %5.2f (%5.2f) | %10zu | %9zu\n",
-        set.kind.c_str(), Percentile(k_ms, 0.5), Percentile(k_cpu, 0.5), Percentile(k_ms, 0.99),
-        Percentile(k_cpu, 0.99), Percentile(f_ms, 0.5), Percentile(f_cpu, 0.5),
-        Percentile(f_ms, 0.99), Percentile(f_cpu, 0.99), k_hits, f_hits);
+    if (full_hits != f_hits) return Fail("FTS5 with and without content disagree: " + set.kind);
+    for (auto [from, into] : {std::pair{&kuzet, &all_kuzet}, std::pair{&full, &all_full},
+                              std::pair{&contentless, &all_fts}}) {
+      into->wall.insert(into->wall.end(), from->wall.begin(), from->wall.end());
+      into->cpu.insert(into->cpu.end(), from->cpu.begin(), from->cpu.end());
+    }
+    std::printf("%-16s | %s | %s | %s   | %s   | %s | %s | %10zu | %9zu | %zu\n", set.kind.c_str(),
+                cell(kuzet, 0.5).c_str(), cell(kuzet, 0.99).c_str(), cell(full, 0.5).c_str(),
+                cell(full, 0.99).c_str(), cell(contentless, 0.5).c_str(),
+                cell(contentless, 0.99).c_str(), k_hits, f_hits, examined);
+    slowest_lines += "  " + set.kind + ": " + slowest + "\n";
   }
-  std::printf("%-16s | %6.2f (%5.2f) | %6.2f (%5.2f) | %5.2f (%5.2f) | %5.2f (%5.2f) |\n", "all",
-              Percentile(all_kuzet, 0.5), Percentile(all_kuzet_cpu, 0.5),
-              Percentile(all_kuzet, 0.99), Percentile(all_kuzet_cpu, 0.99),
-              Percentile(all_fts, 0.5), Percentile(all_fts_cpu, 0.5), Percentile(all_fts, 0.99),
-              Percentile(all_fts_cpu, 0.99));
+  std::printf("%-16s | %s | %s | %s   | %s   | %s | %s |\n", "all", cell(all_kuzet, 0.5).c_str(),
+              cell(all_kuzet, 0.99).c_str(), cell(all_full, 0.5).c_str(),
+              cell(all_full, 0.99).c_str(), cell(all_fts, 0.5).c_str(),
+              cell(all_fts, 0.99).c_str());
+  std::cout << "Kuzet's slowest query of each kind:\n" << slowest_lines;
+
+  // What verifying one candidate costs, by part, on 400 documents spread over the store: reading
+  // it (GetDocument: the record and its decoding), and Matcher::FindAll over its text for a
+  // query that matches it (with snippets), one it holds the words of but does not match (the
+  // phrase's words reversed: no snippet), and one it does not hold (the words and keys only).
+  {
+    const std::string word_a = sets[0].queries[0].first, word_b = sets[0].queries[1].first;
+    auto hit = (*store)->searcher().Compile(word_a);
+    auto reject = (*store)->searcher().Compile("\"" + word_b + " " + word_a + " " + word_b + "\"");
+    auto absent = (*store)->searcher().Compile("qqqxyzzy");
+    if (!hit.ok() || !reject.ok() || !absent.ok()) return Fail("verification queries");
+    double read_us = 0, hit_us = 0, reject_us = 0, absent_us = 0;
+    size_t hits = 0, rejects = 0, n = 0;
+    for (uint64_t id = docs; id > 0 && n < 400; id -= std::max<uint64_t>(1, docs / 400), ++n) {
+      const double a = ThreadCpuMs();
+      auto doc = (*store)->reader().GetDocument(id);
+      const double b = ThreadCpuMs();
+      if (!doc.ok() || !doc->has_value()) return Fail("document " + std::to_string(id));
+      const kuzet::storage::Document& d = **doc;
+      const size_t found = hit->FindAll(d.text, d.lang, d.site_id).size();
+      const double c = ThreadCpuMs();
+      rejects += reject->FindAll(d.text, d.lang, d.site_id).empty() ? 1 : 0;
+      const double e = ThreadCpuMs();
+      (void)absent->FindAll(d.text, d.lang, d.site_id);
+      const double f = ThreadCpuMs();
+      read_us += (b - a) * 1e3;
+      if (found > 0) {
+        hit_us += (c - b) * 1e3;
+        ++hits;
+      }
+      reject_us += (e - c) * 1e3;
+      absent_us += (f - e) * 1e3;
+    }
+    std::printf(
+        "verifying a candidate, thread CPU us (%zu documents): read %.1f; FindAll matching [%s] "
+        "%.1f (%zu docs); not matching a phrase of its words %.1f (%zu docs); words only "
+        "(absent term) %.1f\n",
+        n, read_us / static_cast<double>(n), word_a.c_str(),
+        hits ? hit_us / static_cast<double>(hits) : 0.0, hits, reject_us / static_cast<double>(n),
+        rejects, absent_us / static_cast<double>(n));
+  }
   std::cout << "examples: ";
   for (const QuerySet& set : sets) std::cout << "[" << set.queries[0].first << "] ";
   std::cout << "\n";
   sqlite3_finalize(select);
+  sqlite3_finalize(select_full);
   sqlite3_close(fts);
+  sqlite3_close(fts_full);
   store->reset();
 
   const uint64_t search_bytes = SearchFamilyBytes(work / "kuzet" / "store");
   const uint64_t fts_bytes = fs::file_size(work / "fts5.db");
   std::cout << "\nindex size: Kuzet search family " << search_bytes / 1e6 << " MB, FTS5 "
-            << fts_bytes / 1e6 << " MB (contentless), ratio "
+            << fts_bytes / 1e6 << " MB (contentless; with content "
+            << fs::file_size(work / "fts5-content.db") / 1e6 << " MB), ratio "
             << static_cast<double>(search_bytes) / static_cast<double>(fts_bytes) << "\n";
   std::cout << "whole Kuzet store " << DirBytes(work / "kuzet") / 1e6 << " MB\n";
   return 0;

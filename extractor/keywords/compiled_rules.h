@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -51,6 +52,25 @@ struct ModeIndex {
   std::vector<WordEntry> entries;
   std::optional<Morphology> morphology;
 };
+
+// Calls fn(entry, tail) for every term word that a text word of key `key` is, in one key mode:
+// an entry whose key (or variant) starts `key` and whose morphology accepts the rest as a tail
+// of `word`. The one definition of "this word is that term word": FindAll decides each text
+// word through it, and the search planner each word key of the index (search_keys.h).
+template <typename Fn>
+void ForEachMatchingEntry(const ModeIndex& index, std::string_view key,
+                          const Morphology::TextWord& word, Fn&& fn) {
+  if (!index.morphology) return;
+  index.automaton.Walk(key, [&](size_t consumed, std::span<const uint32_t> payloads) {
+    const std::string_view tail = key.substr(consumed);
+    for (uint32_t p : payloads) {
+      const WordEntry& entry = index.entries[p];
+      if (entry.tail.latin_only && word.cyrillic) continue;
+      if (!index.morphology->AcceptsTail(entry.tail, tail, key[consumed - 1], word)) continue;
+      fn(entry, tail);
+    }
+  });
+}
 
 struct CompiledRule {
   std::string id;

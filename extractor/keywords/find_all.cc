@@ -127,22 +127,17 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
         if (collect) key_set->Add(key);
         if (!walk) continue;
-        mode_index.automaton.Walk(key, [&](size_t consumed, std::span<const uint32_t> payloads) {
-          const std::string_view tail = std::string_view(key).substr(consumed);
-          for (uint32_t p : payloads) {
-            const WordEntry& entry = mode_index.entries[p];
-            if (entry.tail.latin_only && cyrillic) continue;
-            if (!mode_index.morphology->AcceptsTail(entry.tail, tail, key[consumed - 1], word)) {
-              continue;
-            }
-            const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
-            Hits* into = entry.tail.masculine_surname &&
-                                 mode_index.morphology->TailNeedsMasculineContext(tail)
-                             ? masculine_hits
-                             : form_hits;
-            if (std::find(into->begin(), into->end(), hit) == into->end()) into->push_back(hit);
-          }
-        });
+        ForEachMatchingEntry(
+            mode_index, key, word, [&](const WordEntry& entry, std::string_view tail) {
+              const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
+              Hits* into = entry.tail.masculine_surname &&
+                                   mode_index.morphology->TailNeedsMasculineContext(tail)
+                               ? masculine_hits
+                               : form_hits;
+              if (std::find(into->begin(), into->end(), hit) == into->end()) {
+                into->push_back(hit);
+              }
+            });
       }
     };
     for (size_t t = 0; t < tokens.size(); ++t) {

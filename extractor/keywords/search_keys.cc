@@ -97,7 +97,7 @@ class PlanBuilder {
     plan_.nodes.push_back(std::move(node));
     return static_cast<int>(plan_.nodes.size()) - 1;
   }
-  int All() { return Add({SearchPlan::Kind::kAll, {}, {}}); }
+  int All() { return Add({SearchPlan::Kind::kAll, {}, {}, 0, 0}); }
   bool IsAll(int n) const { return plan_.nodes[n].kind == SearchPlan::Kind::kAll; }
 
   // AND drops the children that hold for every page; OR of any such child holds for every page.
@@ -112,7 +112,7 @@ class PlanBuilder {
     }
     if (kept.empty() && kind == SearchPlan::Kind::kAnd) return All();
     if (kept.size() == 1) return kept.front();
-    return Add({kind, {}, std::move(kept)});
+    return Add({kind, {}, std::move(kept), 0, 0});
   }
 
   // A page can hold an operand only if it holds every word of one of its phrases (or anything,
@@ -131,7 +131,7 @@ class PlanBuilder {
           words.clear();
           break;
         }
-        words.push_back(Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}}));
+        words.push_back(Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}, ph, k}));
       }
       if (!words.empty()) alternatives.push_back(Combine(SearchPlan::Kind::kAnd, words));
     }
@@ -183,7 +183,33 @@ class PlanBuilder {
 
 SearchPlan PlanSearch(const Matcher& matcher) {
   if (!matcher.compiled_) return SearchPlan{};
-  return PlanBuilder(*matcher.compiled_).Build();
+  SearchPlan plan = PlanBuilder(*matcher.compiled_).Build();
+  plan.compiled = matcher.compiled_;
+  return plan;
+}
+
+bool SearchPlan::KeyMayMatch(int node, std::string_view key) const {
+  const Node& n = nodes[node];
+  if (n.kind != Kind::kKeys || !compiled) return true;
+  if (key.size() >= kMaxSearchKeyBytes) return true;  // maybe cut: its tail is not all there
+  const ModeIndex& cross = compiled->modes[static_cast<int>(KeyMode::kCrossScript)];
+  // The most accepting text word of either script: every grammar, declining, not a bare -а/-у
+  // form. AcceptsTail only ever accepts more as a grammar is added or `declines` is set, and
+  // less with cyrillic_bare_a_or_u; `cyrillic` both allows (resident nouns) and refuses
+  // (latin_only spellings), so both values are tried.
+  for (const bool cyrillic : {true, false}) {
+    Morphology::TextWord word;
+    word.grammars = Morphology::kAllGrammars;
+    word.cyrillic = cyrillic;
+    word.declines = true;
+    word.cyrillic_bare_a_or_u = false;
+    bool may = false;
+    ForEachMatchingEntry(cross, key, word, [&](const WordEntry& entry, std::string_view) {
+      may = may || (entry.phrase == n.phrase && entry.index == n.word);
+    });
+    if (may) return true;
+  }
+  return false;
 }
 
 }  // namespace kuzet::keywords

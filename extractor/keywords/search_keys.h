@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -85,9 +86,22 @@ struct SearchPlan {
     Kind kind = Kind::kAll;
     std::vector<std::string> prefixes;  // kKeys: sorted, none a prefix of another
     std::vector<int> children;          // kAnd, kOr
+    uint32_t phrase = 0, word = 0;      // kKeys: the matcher's term word the keys are for
   };
   std::vector<Node> nodes;
   int root = -1;  // -1: the matcher has no rules (no page matches)
+
+  // Whether a page word whose index key is `key` (one that starts with a prefix of kKeys node
+  // `node`) can be that node's term word when FindAll reads the page: decided by FindAll's own
+  // test (the term key and the key's tail through the morphology), on the most accepting page
+  // there is — the index keeps neither the page's language nor the word's script, so the
+  // Kazakh, Russian and English endings all apply, and Cyrillic-only and Latin-only tails
+  // both. A key cut at kMaxSearchKeyBytes always may. So "strike" skips the postings of
+  // "strikebreaker", Zhanaozen those of Жанаозенмунайгаз, and the candidates stay a superset
+  // of FindAll's matches.
+  bool KeyMayMatch(int node, std::string_view key) const;
+
+  std::shared_ptr<const Matcher::Compiled> compiled;  // the matcher planned (KeyMayMatch)
 };
 
 // The plan of every rule of `matcher` together (a page is a candidate for any of them).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace kuzet::base {
 namespace {
@@ -88,6 +89,21 @@ TEST(CsvFieldTest, QuotesAndNeutralizesFormulas) {
       {"\xFF=1", "\xEF\xBF\xBD=1"},
   };
   for (const Case& c : cases) EXPECT_EQ(CsvField(c.in), c.out) << c.in;
+}
+
+TEST(CsvRecordTest, JoinsEscapedFieldsAndEndsWithCrLf) {
+  struct Case {
+    std::vector<std::string> fields;
+    std::string out;
+  };
+  const Case cases[] = {
+      {{}, "\r\n"},
+      {{""}, "\r\n"},
+      {{"", ""}, ",\r\n"},
+      {{"1", "a,b", "=x"}, "1,\"a,b\",'=x\r\n"},
+      {{"two\nlines", "Жанаозен"}, "\"two\nlines\",Жанаозен\r\n"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(CsvRecord(c.fields), c.out) << c.out;
 }
 
 TEST(ToValidUtf8Test, IllFormedSubsequencesBecomeReplacementCharacters) {

@@ -179,9 +179,9 @@ TEST(SearchTest, FiltersAndCursor) {
   }
   EXPECT_EQ(all, std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
 
-  // The index narrows: only the documents holding a key the terms start with are read (the
-  // six that match and Жанаозенмунайгаз; the two with "trade" and "union").
-  for (auto [q, examined] : {std::pair{"Zhanaozen", 7u}, std::pair{"\"trade union\"", 2u}}) {
+  // The index narrows: only the documents holding a key that may be an inflection of the
+  // terms are read (the six that match, not Жанаозенмунайгаз; the two with "trade" and "union").
+  for (auto [q, examined] : {std::pair{"Zhanaozen", 6u}, std::pair{"\"trade union\"", 2u}}) {
     auto narrowed = CompileSearchQuery(q);
     ASSERT_TRUE(narrowed.ok());
     auto result = store->searcher().Search(*narrowed, {});
@@ -219,6 +219,52 @@ TEST(SearchTest, PlainKeyRulesAreVerifiedOnEveryDocument) {
   for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
   EXPECT_EQ(urls, std::vector<std::string>({"u1"}));  // Cyrillic only, inflected
   EXPECT_EQ(result->examined, std::size(kDocs));
+}
+
+// A word key that extends a term's key with letters the morphology does not take as an ending
+// ("strike" in "strikebreakers") is no inflection of it: its postings are skipped when the plan
+// is read, so a page holding only such words is not even read (SearchResult::examined), while
+// the inflections beside each case still are, and are found.
+TEST(SearchTest, ExtensionsThatAreNoInflectionAreNotCandidates) {
+  struct Case {
+    const char* query;
+    const char* extension_only;  // a page with only a non-inflecting extension of the term
+    const char* inflected;       // a page with an inflection FindAll accepts
+    const char* lang;
+  };
+  const Case cases[] = {
+      {"strike", "The strikebreakers crossed the picket line.", "Two strikes were called.", "en"},
+      {"union", "Unionized workers voted.", "The unions voted.", "en"},
+      {"нефть", "Нефтяники вышли на площадь.", "Цены на нефти упали.", "ru"},
+      {"Zhanaozen", "Жанаозенмунайгаз сообщил о прибыли.", "В Жанаозене прошёл митинг.", "ru"},
+      {"мұнай", "Мұнайгаз компаниясы есеп берді.", "Мұнайшылар алаңға шықты.", "kk"},
+      {"ереуіл", "Ереуілдету туралы айтылды.", "Ереуілшілер талап қойды.", "kk"},
+      {"strike AND нефть", "Strikebreakers and нефтяники.", "Strikes over нефти.", "ru"},
+      {"strike OR мұнай", "Strikebreakers at Мұнайгаз.", "Мұнайшылар strikes.", "kk"},
+  };
+  for (const Case& c : cases) {
+    TempDir dir;
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    PageInput page = Page("extension", c.extension_only, kT0);
+    page.lang = c.lang;
+    ASSERT_TRUE(store->writer().PutPage(page).ok());
+    auto matcher = CompileSearchQuery(c.query);
+    ASSERT_TRUE(matcher.ok()) << c.query << ": " << matcher.status().message();
+    auto result = store->searcher().Search(*matcher, {});
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->examined, 0u) << c.query << " read \"" << c.extension_only << "\"";
+    EXPECT_TRUE(result->hits.empty()) << c.query;
+
+    page = Page("inflected", c.inflected, kT0 + kMinute);
+    page.lang = c.lang;
+    ASSERT_TRUE(store->writer().PutPage(page).ok());
+    result = store->searcher().Search(*matcher, {});
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->examined, 1u) << c.query << " on \"" << c.inflected << "\"";
+    ASSERT_EQ(result->hits.size(), 1u) << c.query << " on \"" << c.inflected << "\"";
+    EXPECT_EQ(result->hits[0].url, "inflected");
+  }
 }
 
 TEST(SearchTest, QueryErrorsNameTheColumn) {
