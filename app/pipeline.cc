@@ -1,7 +1,10 @@
 #include "app/pipeline.h"
 
 #include <algorithm>
+#include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -143,8 +146,11 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   input.http_status = static_cast<int>(response.status);
   input.etag = response.Header("etag");
   input.last_modified = response.Header("last-modified");
+  // The matcher's pass over the words also gives the search index's word keys (the same words
+  // and folds: one word break and fold per page, issue #17).
+  std::optional<std::vector<std::string>> search_keys;
   input.mentions = GroupMatchesByRule(
-      matcher_.FindAll(input.text, input.lang, site.id, &result->regex_timeouts));
+      matcher_.FindAll(input.text, input.lang, site.id, &result->regex_timeouts, &search_keys));
   // Matching runs in one call; a page that used up its budget there is over it all the same.
   if (!budget.Check()) {
     result->error = Status::Unavailable("matcher: " + page.url + ": " + budget.Describe());
@@ -154,10 +160,12 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   // The store's duplicate keys (a fold of the whole text, SHA-256, SimHash) here, on a worker:
   // the writer's work on the crawl thread is serial, and this was a sixth of the CPU there.
   input.text_keys = storage::TextKeysOf(input.text);
-  // And the search index's word keys (a word break and fold of every word, ~57 us per KB of
-  // text), for the writer to only encode. Should they fail, the writer reports the error.
-  if (auto search_keys = store_.searcher().KeysOf(input.text); search_keys.ok()) {
-    input.search_keys = std::move(search_keys).value();
+  // The search keys are the writer's to encode only. Should FindAll not have finished them, they
+  // are computed here on their own; should that fail too, the writer reports the error.
+  if (search_keys) {
+    input.search_keys = storage::SearchIndexKeys{std::move(*search_keys), input.text.size()};
+  } else if (auto own = store_.searcher().KeysOf(input.text); own.ok()) {
+    input.search_keys = std::move(own).value();
   }
   return result;
 }

@@ -4,7 +4,8 @@
 //
 // It is the crawler's CrawlHandler, so the crawler knows nothing about extraction or storage and
 // storage knows nothing about HTTP. Analyze (extraction and matching, under the page's budget:
-// extractor/page_budget.h; then the store's keys of the text: TextKeysOf, Searcher::KeysOf)
+// extractor/page_budget.h; then the store's keys of the text: TextKeysOf, and the search keys
+// that FindAll's pass over the words gives, equal to Searcher::KeysOf)
 // runs on the crawler's workers, several pages at once; Commit (the storage writes, counters
 // and logs) and the other calls arrive serialized on the crawl thread,
 // a group of finished pages at a time (CommitGroup), so deduplication and story assignment in the

@@ -14,6 +14,7 @@
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/normalized_text.h"
 #include "extractor/keywords/rule_evaluation.h"
+#include "extractor/keywords/search_keys.h"
 #include "extractor/keywords/snippet.h"
 #include "extractor/keywords/surname_context.h"
 #include "extractor/keywords/text_index.h"
@@ -61,10 +62,28 @@ bool Accepts(const std::vector<std::string>& allowed, const std::string& value) 
 std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
                                     std::string_view site_id,
                                     std::vector<std::string>* regex_timeouts) const {
+  return FindAll(utf8_text, lang, site_id, regex_timeouts, nullptr);
+}
+
+std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
+                                    std::string_view site_id,
+                                    std::vector<std::string>* regex_timeouts,
+                                    std::optional<std::vector<std::string>>* search_keys) const {
   std::vector<Match> matches;
   if (regex_timeouts != nullptr) regex_timeouts->clear();
-  if (!compiled_ || compiled_->rules.empty() || utf8_text.empty()) return matches;
+  if (search_keys != nullptr) search_keys->reset();
+  if (!compiled_) return matches;
+  if (utf8_text.empty()) {
+    if (search_keys != nullptr) search_keys->emplace();
+    return matches;
+  }
+  // Without rules the pass over the words runs only for the search keys.
+  if (compiled_->rules.empty() && search_keys == nullptr) return matches;
   const Compiled& c = *compiled_;
+  // The cross-script key of every distinct word form and hyphen-joined pair, as find_hits folds
+  // them (search_keys.h).
+  std::optional<SearchKeySet> key_set;
+  if (search_keys != nullptr) key_set.emplace();
   try {
     const std::string language = PrimaryLanguage(lang);
     const std::string site(site_id);
@@ -102,8 +121,12 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
           cyrillic && (last == u'а' || last == u'у' || last == u'А' || last == u'У');
       for (int m = 0; m < kKeyModeCount; ++m) {
         const ModeIndex& mode_index = c.modes[m];
-        if (!mode_index.morphology || mode_index.entries.empty()) continue;
+        const bool walk = mode_index.morphology && !mode_index.entries.empty();
+        const bool collect = key_set && static_cast<KeyMode>(m) == KeyMode::kCrossScript;
+        if (!walk && !collect) continue;
         c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
+        if (collect) key_set->Add(key);
+        if (!walk) continue;
         ForEachMatchingEntry(
             mode_index, key, word, [&](const WordEntry& entry, std::string_view tail) {
               const std::pair<uint32_t, uint32_t> hit(entry.phrase, entry.index);
@@ -187,9 +210,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     Hits joined_hits, joined_masculine_hits;
     std::u16string joined;
     for (size_t t = 0; t + 1 < tokens.size(); ++t) {
-      if (tokens[t + 1].u16_begin != tokens[t].u16_end + 1) continue;
-      const char16_t gap = index.text().charAt(tokens[t].u16_end);
-      if (gap != u'-' && gap != u'\u2010' && gap != u'\u2011') continue;
+      if (!index.HyphenJoined(t)) continue;
       joined.assign(index.TokenText(tokens[t]));
       joined.append(index.TokenText(tokens[t + 1]));
       joined_hits.clear();
@@ -209,6 +230,9 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
                              tokens[t].u16_begin, tokens[t + 1].u16_end});
       }
     }
+
+    // Every form and pair is folded by now: the search keys are complete.
+    if (key_set) *search_keys = std::move(*key_set).Take();
 
     // 3. Regular expressions, on the NFKC-case-folded text (each regex is one more scan).
     std::optional<NormalizedText> normalized;

@@ -31,9 +31,14 @@ SearchKeys::SearchKeys(SearchKeys&&) noexcept = default;
 SearchKeys& SearchKeys::operator=(SearchKeys&&) noexcept = default;
 SearchKeys::~SearchKeys() = default;
 
+std::vector<std::string> SearchKeySet::Take() && {
+  std::sort(keys_.begin(), keys_.end());
+  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
+  return std::move(keys_);
+}
+
 std::vector<std::string> SearchKeys::KeysOf(std::string_view utf8_text) const {
-  std::vector<std::string> keys;
-  if (utf8_text.empty()) return keys;
+  if (utf8_text.empty()) return {};
   std::unique_ptr<icu::BreakIterator> breaker(word_breaker_->clone());
   TextIndex index(utf8_text, breaker.get());
   const std::vector<Token>& tokens = index.tokens();
@@ -43,26 +48,22 @@ std::vector<std::string> SearchKeys::KeysOf(std::string_view utf8_text) const {
   for (const Token& t : tokens) forms.push_back(index.TokenText(t));
   std::sort(forms.begin(), forms.end());
   forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
+  SearchKeySet keys;
   std::string key, scratch;
   auto add = [&](std::u16string_view form) {
     folder_->Fold(form, KeyMode::kCrossScript, &key, &scratch);
-    if (key.empty()) return;
-    keys.emplace_back(key, 0, std::min(key.size(), kMaxSearchKeyBytes));
+    keys.Add(key);
   };
   for (std::u16string_view form : forms) add(form);
   // Two words joined by one hyphen, as FindAll also reads them (Жаңа-Өзен = Жаңаөзен).
   std::u16string joined;
   for (size_t t = 0; t + 1 < tokens.size(); ++t) {
-    if (tokens[t + 1].u16_begin != tokens[t].u16_end + 1) continue;
-    const char16_t gap = index.text().charAt(tokens[t].u16_end);
-    if (gap != u'-' && gap != u'\u2010' && gap != u'\u2011') continue;
+    if (!index.HyphenJoined(t)) continue;
     joined.assign(index.TokenText(tokens[t]));
     joined.append(index.TokenText(tokens[t + 1]));
     add(joined);
   }
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
+  return std::move(keys).Take();
 }
 
 namespace {

@@ -12,6 +12,7 @@
 
 #include <unicode/uversion.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -34,6 +35,22 @@ namespace kuzet::keywords {
 // the candidates stay a superset).
 inline constexpr size_t kMaxSearchKeyBytes = 48;
 
+// The keys of a text gathered from a pass that folds its words: KeysOf, and FindAll with search
+// keys (find_all.cc), which folds every distinct word form and hyphen-joined pair anyway; both
+// add the cross-script key of each and so give the same keys (issue #17: one pass per page).
+class SearchKeySet {
+ public:
+  // The cross-script key (KeyFolder::Fold) of a word form or joined pair; an empty one is none.
+  void Add(std::string_view key) {
+    if (!key.empty()) keys_.emplace_back(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+  }
+  // The keys added, distinct and sorted.
+  std::vector<std::string> Take() &&;
+
+ private:
+  std::vector<std::string> keys_;
+};
+
 class SearchKeys {
  public:
   static Result<SearchKeys> Create();
@@ -43,7 +60,8 @@ class SearchKeys {
 
   // The distinct keys of the words of `utf8_text` (ICU word breaks, as FindAll splits it) and of
   // each two words joined by one hyphen (FindAll reads those as one word too), sorted. Safe to
-  // call from several threads at once.
+  // call from several threads at once. A caller that runs FindAll on the text anyway gets the
+  // same keys from its pass over the words (Matcher::FindAll with search keys, matcher.h).
   std::vector<std::string> KeysOf(std::string_view utf8_text) const;
 
   // The folder the keys come from (for Matcher::Compile: a search compiles with it).

@@ -51,6 +51,12 @@ TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : 
   }
 }
 
+bool TextIndex::HyphenJoined(size_t t) const {
+  if (t + 1 >= tokens_.size() || tokens_[t + 1].u16_begin != tokens_[t].u16_end + 1) return false;
+  const char16_t gap = buffer_[tokens_[t].u16_end];
+  return gap == u'-' || gap == u'\u2010' || gap == u'\u2011';
+}
+
 size_t TextIndex::TokenAtOrAfter(size_t byte_offset) const {
   return std::upper_bound(tokens_.begin(), tokens_.end(), byte_offset,
                           [](size_t b, const Token& t) { return b < t.byte_end; }) -

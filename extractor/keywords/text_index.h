@@ -34,6 +34,9 @@ class TextIndex {
     return std::u16string_view(buffer_.get() + t.u16_begin,
                                static_cast<size_t>(t.u16_end - t.u16_begin));
   }
+  // Whether tokens t and t + 1 are joined by exactly one hyphen (-, U+2010 or U+2011): FindAll
+  // and the search keys read such a pair as one word too (Жаңа-Өзен = Жаңаөзен).
+  bool HyphenJoined(size_t t) const;
   // Index of the first token whose byte_end > byte_offset (tokens().size() if none).
   size_t TokenAtOrAfter(size_t byte_offset) const;
   // Index of the first token whose byte_begin >= byte_offset (tokens().size() if none).

@@ -9,8 +9,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "crawler/crawler.h"
+#include "storage/search_index.h"
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/crawler/crawl_test_util.h"
 
@@ -321,6 +324,39 @@ TEST(PagePipelineTest, CopiesInOneCommitGroupGetTheDocumentsAndStoriesOfOneByOne
   EXPECT_EQ(all.unchanged, one.unchanged);
   group_store->reset();
   std::filesystem::remove_all(group_path);
+}
+
+// The search index's word keys come from the matcher's pass over the words (issue #17): with
+// rules or none, a stored page is found by a search for its words, a hyphen-joined pair in
+// another script among them, and not for a word it lacks.
+TEST(PagePipelineTest, StoredPagesAreFoundBySearchWithRulesOrNone) {
+  for (const bool with_rules : {true, false}) {
+    SCOPED_TRACE(with_rules ? "with rules" : "without rules");
+    StoreDir dir;
+    std::vector<keywords::RuleSpec> rules;
+    if (with_rules) rules.push_back(keywords::RuleSpec{"zh", {"Zhanaozen"}});
+    auto matcher = keywords::Matcher::Compile(rules);
+    ASSERT_TRUE(matcher.ok());
+    PagePipeline pipeline(*matcher, dir.store());
+    config::Site site;
+    site.id = "vlast";
+    std::string html = "<html><head><title>Забастовка</title></head><body><article>";
+    for (int i = 0; i < 4; ++i) {
+      html += "<p>Нефтяники Жаңа-Өзен снова вышли на площадь и требуют обещанной зарплаты; абзац " +
+              std::to_string(i) + ".</p>";
+    }
+    html += "</article></body></html>";
+    pipeline.OnPage(PageAt(site, "https://vlast.kz/news/7", html));
+    ASSERT_EQ(pipeline.counters().at("vlast").new_documents, 1);
+    for (const auto& [query, hits] : std::vector<std::pair<std::string, size_t>>{
+             {"Zhanaozen", 1}, {"Жанаозен", 1}, {"зарплаты", 1}, {"Gazprom", 0}}) {
+      auto compiled = dir.store().searcher().Compile(query);
+      ASSERT_TRUE(compiled.ok()) << query << ": " << compiled.status().message();
+      auto result = dir.store().searcher().Search(*compiled, storage::SearchQuery{});
+      ASSERT_TRUE(result.ok()) << query << ": " << result.status().message();
+      EXPECT_EQ(result->hits.size(), hits) << query;
+    }
+  }
 }
 
 }  // namespace

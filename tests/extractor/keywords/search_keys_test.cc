@@ -1,0 +1,192 @@
+// FindAll with search keys (matcher.h) gives exactly SearchKeys::KeysOf of the text from its own
+// pass over the words (issue #17): the store indexes those keys, so any difference would lose or
+// invent search candidates.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "extractor/keywords/matcher.h"
+#include "extractor/keywords/search_keys.h"
+
+namespace kuzet::keywords {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The matchers the keys must not depend on: rules of both key modes (with a regex and a query),
+// plain rules only (the cross-script fold then runs only for the keys), and no rules at all.
+std::vector<RuleSpec> MonitorRules() {
+  std::vector<RuleSpec> rules(8);
+  rules[0] = {.id = "zhanaozen", .terms = {"Zhanaozen", "Жанаозен", "Жаңаөзен"}};
+  rules[1] = {.id = "kmg", .terms = {"KazMunayGas", "КазМунайГаз"}, .exact = true};
+  rules[2] = {.id = "kazakhstan", .terms = {"Kazakhstan", "Казахстан"}};
+  rules[3] = {.id = "putin", .terms = {"Putin", "Путин"}, .languages = {"ru"}};
+  rules[4] = {.id = "trump-china", .query = "Trump NEAR/5 China"};
+  rules[5] = {.id = "strike", .terms = {"/strik(e|es|ing)/"}};
+  rules[6] = {.id = "union", .terms = {"trade union", "профсоюз*"}, .cross_script = false};
+  rules[7] = {.id = "court", .terms = {"суд"}, .cross_script = false};
+  return rules;
+}
+
+std::vector<RuleSpec> PlainRules() {
+  std::vector<RuleSpec> rules(1);
+  rules[0] = {.id = "court", .terms = {"суд", "court"}, .cross_script = false};
+  return rules;
+}
+
+struct Fixture {
+  SearchKeys search_keys;
+  std::vector<std::pair<std::string, Matcher>> matchers;
+};
+
+const Fixture& TheFixture() {
+  static const Fixture* fixture = [] {
+    auto search_keys = SearchKeys::Create();
+    EXPECT_TRUE(search_keys.ok()) << search_keys.status().message();
+    auto* f = new Fixture{std::move(search_keys).value(), {}};
+    for (const auto& [name, rules] :
+         {std::pair{"monitor rules", MonitorRules()}, std::pair{"plain rules", PlainRules()},
+          std::pair{"no rules", std::vector<RuleSpec>{}}}) {
+      auto matcher = Matcher::Compile(rules);
+      EXPECT_TRUE(matcher.ok()) << name << ": " << matcher.status().message();
+      f->matchers.emplace_back(name, std::move(matcher).value());
+    }
+    return f;
+  }();
+  return *fixture;
+}
+
+// Checks every matcher on `text`: the keys equal KeysOf, and the matches are FindAll's without
+// keys. Returns KeysOf(text).
+std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std::string& what) {
+  const Fixture& f = TheFixture();
+  const std::vector<std::string> expected = f.search_keys.KeysOf(text);
+  for (const auto& [name, matcher] : f.matchers) {
+    std::optional<std::vector<std::string>> keys;
+    std::vector<std::string> timeouts;
+    const std::vector<Match> matches = matcher.FindAll(text, "ru", "", &timeouts, &keys);
+    EXPECT_TRUE(keys.has_value()) << what << " (" << name << ")";
+    if (keys) {
+      EXPECT_EQ(*keys, expected) << what << " (" << name << ")";
+    }
+    const std::vector<Match> alone = matcher.FindAll(text, "ru", "");
+    EXPECT_EQ(matches.size(), alone.size()) << what << " (" << name << ")";
+    for (size_t i = 0; i < std::min(matches.size(), alone.size()); ++i) {
+      EXPECT_EQ(matches[i].rule_id, alone[i].rule_id) << what;
+      EXPECT_EQ(matches[i].begin, alone[i].begin) << what;
+      EXPECT_EQ(matches[i].end, alone[i].end) << what;
+      EXPECT_EQ(matches[i].snippet, alone[i].snippet) << what;
+    }
+  }
+  return expected;
+}
+
+bool Has(const std::vector<std::string>& keys, const std::string& key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+struct EdgeCase {
+  const char* name;
+  std::string text;
+  std::vector<std::string> present;  // keys KeysOf must hold
+  std::vector<std::string> absent;   // and must not
+};
+
+TEST(SearchKeysOnePassTest, EdgeCasesGiveTheKeysOfKeysOf) {
+  std::string long_word;  // a 60-byte key, cut to 48
+  for (int i = 0; i < 6; ++i) long_word += "zabastovka";
+  const std::string cut = long_word.substr(0, 48);
+  const std::string long_other = cut + "strike";  // the same cut
+  const std::vector<EdgeCase> cases = {
+      {"empty", "", {}, {}},
+      {"punctuation only", " -- !? … ", {}, {}},
+      {"hyphen pair", "В Жаңа-Өзен бастық.", {"jana", "ozen", "janaozen"}, {}},
+      {"U+2010 and U+2011 hyphens",
+       "Жаңа\u2010Өзен and Kazakh\u2011stan",
+       {"janaozen", "kazahstan"},
+       {}},
+      {"two hyphens join nothing", "Жаңа--Өзен", {"jana", "ozen"}, {"janaozen"}},
+      {"spaced hyphen joins nothing", "Жаңа - Өзен", {"jana", "ozen"}, {"janaozen"}},
+      {"en dash joins nothing", "Жаңа–Өзен", {"jana", "ozen"}, {"janaozen"}},
+      {"chain of hyphens", "a-b-c", {"a", "b", "c", "ab", "bc"}, {"abc"}},
+      {"48-byte cut", long_word + " " + long_other, {cut}, {long_word, cut + "strike"}},
+      {"cross-script spellings",
+       "Жанаозен Zhanaozen Janaózen жанаозене",
+       {"janaozen", "janaozene"},
+       {}},
+      {"plain words of a plain rule", "Суд court суда", {"sud", "court", "suda"}, {}},
+      {"Latin look-alikes in Cyrillic", "Забаcтовка", {"zabastovka"}, {}},
+      {"invalid UTF-8", std::string("Zha\xFFnaozen \xC3\x28 \xE2\x82 ok\xF0\x9F"), {"ok"}, {}},
+      {"NUL bytes", std::string("suд\0court", 10), {"court"}, {}},
+      {"surrogate pairs and CJK", "😀 𝐙𝐡𝐚𝐧𝐚𝐨𝐳𝐞𝐧 日本語のテキスト", {"janaozen"}, {}},
+      {"numbers and apostrophes", "2011 Zhanaozen's 16-17", {"2011", "janaozens", "1617"}, {}},
+  };
+  for (const EdgeCase& c : cases) {
+    const std::vector<std::string> keys = ExpectKeysOfOnePass(c.text, c.name);
+    std::string all;
+    for (const std::string& key : keys) all += " " + key;
+    for (const std::string& key : c.present) {
+      EXPECT_TRUE(Has(keys, key)) << c.name << ": " << key << " not in" << all;
+    }
+    for (const std::string& key : c.absent) {
+      EXPECT_FALSE(Has(keys, key)) << c.name << ": " << key << " in" << all;
+    }
+    if (c.text.empty()) {
+      EXPECT_TRUE(keys.empty());
+    }
+  }
+}
+
+TEST(SearchKeysOnePassTest, DefaultMatcherLeavesTheKeysUnset) {
+  std::optional<std::vector<std::string>> keys = std::vector<std::string>{"stale"};
+  EXPECT_TRUE(Matcher().FindAll("Zhanaozen", "", "", nullptr, &keys).empty());
+  EXPECT_FALSE(keys.has_value()) << "the caller must compute them itself";
+}
+
+std::string ReadGzip(const fs::path& path) {
+  std::string out;
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (f == nullptr) return out;
+  char buf[1 << 16];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  gzclose(f);
+  return out;
+}
+
+// Every article body of the shared corpora (English, Russian, Kazakh sites), and the raw HTML of
+// the Russian pages (markup, scripts, entities: text no article extraction cleaned).
+TEST(SearchKeysOnePassTest, EqualOnEverySharedCorpusArticle) {
+  const fs::path corpus = fs::path(KUZET_SHARED_DIR) / "corpus";
+  if (!fs::is_directory(corpus)) GTEST_SKIP() << "no shared corpus at " << corpus;
+  size_t texts = 0, keys = 0;
+  for (const char* name : {"aeb-dev", "daniel-ru-dev"}) {
+    std::ifstream in(corpus / name / "ground-truth.json");
+    ASSERT_TRUE(in) << corpus / name / "ground-truth.json";
+    const nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_TRUE(truth.is_object()) << name;
+    for (const auto& [id, article] : truth.items()) {
+      const std::string body = article.value("articleBody", "");
+      keys += ExpectKeysOfOnePass(body, std::string(name) + "/" + id).size();
+      ++texts;
+      if (std::string(name) == "daniel-ru-dev") {
+        const std::string html = ReadGzip(corpus / name / "html" / (id + ".html.gz"));
+        ASSERT_FALSE(html.empty()) << name << "/" << id;
+        ExpectKeysOfOnePass(html, std::string(name) + "/" + id + ".html");
+        ++texts;
+      }
+    }
+  }
+  EXPECT_GT(texts, 300u);
+  EXPECT_GT(keys, 50000u) << "the corpus articles have words";
+}
+
+}  // namespace
+}  // namespace kuzet::keywords
