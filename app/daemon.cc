@@ -266,6 +266,16 @@ void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due) {
   }
   PagePipeline pipeline(setup_->matcher, *store_, LimitsOf(setup_->config.settings), &metrics_);
   pipeline.ArchiveEvidence(evidence_.get());
+  std::optional<WatchPlan> watch_plan;
+  if (setup_->config.watch.enabled) {
+    auto plan = WatchPlan::Create(setup_->config.watch);
+    if (plan.ok()) {
+      watch_plan = std::move(*plan);
+      pipeline.WatchDocuments(&*watch_plan);
+    } else {
+      spdlog::error("{}; documents are not watched this round", plan.status().message());
+    }
+  }
   auto crawl =
       std::async(std::launch::async, [&]() { return crawler_->CrawlOnce(due, pipeline, true); });
   bool storage_stop = false;

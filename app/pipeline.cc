@@ -240,6 +240,8 @@ bool PagePipeline::Prepare(crawler::PageCommit& commit) {
     return false;
   }
   analyzed->input.fetched_at_us = base::NowMicros();
+  // Stored only with the document's first mention (the writer checks): a watch begins once.
+  if (watch_ != nullptr) analyzed->input.watch = watch_->Start(analyzed->input);
   if (evidence_ != nullptr) {
     // Called by PutPage(s), on this thread, while `page` is alive (storage/evidence.h).
     analyzed->input.archive =

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "app/pipeline_metrics.h"
+#include "app/watch_plan.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
@@ -60,6 +61,11 @@ class PagePipeline : public crawler::CrawlHandler {
   // while the archive stays refused. `archive` must outlive the pipeline; nullptr: none.
   void ArchiveEvidence(storage::warc::EvidenceArchive* archive) { evidence_ = archive; }
 
+  // The edit watch ([watch] table, issue #20): a page that stores its document's first mention
+  // also queues the document's first re-fetch, at the time `plan` gives (storage/watch.h).
+  // `plan` must outlive the pipeline; nullptr (the default): no document is watched.
+  void WatchDocuments(const WatchPlan* plan) { watch_ = plan; }
+
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
   // Thread-safe: reads only the matcher (whose FindAll is const and thread-safe) and the limits.
   std::unique_ptr<crawler::PageResult> Analyze(const crawler::CrawledPage& page,
@@ -98,6 +104,7 @@ class PagePipeline : public crawler::CrawlHandler {
   PipelineMetrics* const metrics_;                // may be null
   std::map<std::string, SiteCounters> counters_;  // by site id
   storage::warc::EvidenceArchive* evidence_ = nullptr;
+  const WatchPlan* watch_ = nullptr;
 };
 
 // The text that keyword rules run on and that is stored: the title as the first paragraph (unless

@@ -242,7 +242,7 @@ Status WriterSteps::AddWatchStart(GroupWrite& group, const PageInput& page, cons
   VersionRecord version;
   version.fetched_at_us = keys.now_us;
   version.http_status = page.http_status;
-  version.final_url = page.final_url;
+  if (page.final_url != page.url) version.final_url = page.final_url;  // "": not redirected
   version.digest = keys.content_hash;
   version.kinds = {"original"};
   for (const MentionInput& m : page.mentions) {
