@@ -108,8 +108,7 @@ Result<std::string> TextOf(const std::vector<storage::StoredVersion>& versions, 
   }
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
     if (it->number <= number && it->version.has_text) {
-      return it->version.title.empty() ? it->version.text
-                                       : it->version.title + "\n\n" + it->version.text;
+      return it->version.text;  // the matchable text: the title is its first paragraph
     }
   }
   return std::string();
