@@ -65,6 +65,11 @@ class PagePipeline : public crawler::CrawlHandler {
   // also queues the document's first re-fetch, at the time `plan` gives (storage/watch.h).
   // `plan` must outlive the pipeline; nullptr (the default): no document is watched.
   void WatchDocuments(const WatchPlan* plan) { watch_ = plan; }
+  // The watched documents this crawl fetches again (crawler::RefetchRequest, the same URLs):
+  // each re-fetch that comes back (kind kRefetch, any status) is stored as a page when it is a
+  // 2xx, then classified against the document's versions (app/watch_step.h), and its version and
+  // the next queue entry are stored (storage::PageWriter::PutVersion). Needs WatchDocuments.
+  void RefetchWatched(std::vector<storage::DueWatch> due);
 
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
   // Thread-safe: reads only the matcher (whose FindAll is const and thread-safe) and the limits.
@@ -97,6 +102,10 @@ class PagePipeline : public crawler::CrawlHandler {
   bool Prepare(crawler::PageCommit& commit);
   std::vector<Result<storage::PutPageResult>> StorePages(std::span<const storage::PageInput> pages);
   void Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put);
+  // A re-fetch of a watched document (RefetchWatched), on the crawl thread.
+  void CommitRefetch(crawler::PageCommit& commit);
+  // Sets the page's evidence archive callback (PageInput::archive), when archiving.
+  void SetArchive(const crawler::CrawledPage& page, storage::PageInput& input);
 
   const keywords::Matcher& matcher_;
   storage::Store& store_;
@@ -105,6 +114,7 @@ class PagePipeline : public crawler::CrawlHandler {
   std::map<std::string, SiteCounters> counters_;  // by site id
   storage::warc::EvidenceArchive* evidence_ = nullptr;
   const WatchPlan* watch_ = nullptr;
+  std::map<std::string, storage::DueWatch> refetches_;  // by URL
 };
 
 // The text that keyword rules run on and that is stored: the title as the first paragraph (unless

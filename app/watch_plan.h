@@ -46,6 +46,8 @@ class WatchPlan {
   std::optional<Next> After(const storage::WatchEntry& entry, int64_t fetched_at_us,
                             std::span<const std::string> rule_ids) const;
 
+  const config::Watch& table() const { return watch_; }
+
  private:
   explicit WatchPlan(const config::Watch& watch) : watch_(watch) {}
   config::Watch watch_;

@@ -39,11 +39,11 @@ struct WatchStepResult {
 
 // `versions`: the document's stored versions, oldest first (at least version 0); `rules`: the
 // rules with a mention of the document (its schedule, and alert_cosmetic).
-WatchStepResult ClassifyRefetch(const storage::DueWatch& due,
-                                std::span<const storage::StoredVersion> versions,
-                                const RefetchOutcome& fetch, std::span<const std::string> rules,
-                                const WatchPlan& plan, const config::Watch& table,
-                                const watch::ChangeClassifier& classifier = {});
+WatchStepResult ClassifyRefetch(
+    const storage::DueWatch& due, std::span<const storage::StoredVersion> versions,
+    const RefetchOutcome& fetch, std::span<const std::string> rules, const WatchPlan& plan,
+    const config::Watch& table,
+    const watch::ChangeClassifier& classifier = watch::ChangeClassifier());
 
 // A stored version as the classifier compares it: the last one fetched that is not a failed
 // fetch, with the text of the last version that has one (an unchanged version keeps its text).

@@ -271,3 +271,33 @@ TEST(WatchStoreTest, RecordsRoundTripAndRefuseDamage) {
 
 }  // namespace
 }  // namespace kuzet::storage
+
+namespace kuzet::storage {
+namespace {
+
+// `kuzet history` opens the store read-only beside the daemon: the end of a watch (a batch that
+// only deletes the queue entry) must leave every document readable there.
+TEST(WatchStoreTest, AReaderBesideTheWriterReadsTheDocumentAfterTheWatchEnds) {
+  TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto put = (*store)->writer().PutPage(WatchedStrike(kT0 + kHour));
+  ASSERT_TRUE(put.ok());
+  VersionInput end;
+  end.doc_id = put->doc_id;
+  end.due_us = kT0 + kHour;
+  ASSERT_TRUE((*store)->writer().PutVersion(end).ok());
+  ASSERT_TRUE(
+      (*store)->writer().RecordFetch("https://a.kz/strike", 404, kT0 + 2 * kHour, "", "").ok());
+  auto reader = Store::Open(dir.path(), Store::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  auto doc = (*reader)->reader().GetDocument(put->doc_id);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  EXPECT_TRUE(doc->has_value());
+  auto versions = (*reader)->reader().Versions(put->doc_id, 10);
+  ASSERT_TRUE(versions.ok());
+  EXPECT_EQ(versions->size(), 1u);
+}
+
+}  // namespace
+}  // namespace kuzet::storage
