@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -201,6 +202,33 @@ TEST_F(WatchDaemonTest, PublishedEditedDeletedGiveExactlyTheirVersionsThroughAKi
   EXPECT_EQ(versions[1]["evidence"], true);  // archived with the zhanaozen mention it still has
   EXPECT_EQ(versions[2]["http_status"], 404);
   EXPECT_EQ(versions[0]["evidence"], true);
+
+  // The archive: version 0's and version 1's captures, every digest recomputed (kuzet's own
+  // verifier, and webrecorder's warcio when installed: ./setup.sh --test).
+  const std::string warc = (dir_ / "doc1.warc.gz").string();
+  testing::CommandResult verified =
+      testing::RunKuzet("evidence 1 --config " + config_ + " --verify --out " + warc + " 2>&1");
+  ASSERT_EQ(verified.exit_code, 0) << verified.out;
+  const fs::path warcio = KUZET_WARCIO_DIR;
+  if (testing::RunShell("node --version").exit_code == 0 && fs::exists(warcio / "dist/index.js")) {
+    testing::CommandResult read = testing::RunShell("node '" + std::string(KUZET_SOURCE_DIR) +
+                                                    "/tests/storage/warc/warcio_check.mjs' '" +
+                                                    warcio.string() + "' '" + warc + "' 2>&1");
+    ASSERT_EQ(read.exit_code, 0) << read.out;
+    int responses = 0;
+    std::istringstream lines(read.out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto record = nlohmann::json::parse(line);
+      EXPECT_EQ(record["blockDigestOk"], true) << line;
+      if (record["type"] == "response") {
+        ++responses;
+        EXPECT_EQ(record["payloadDigestOk"], true) << line;
+      }
+    }
+    EXPECT_EQ(responses, 2) << read.out;  // the original and the edit
+  } else {
+    std::cerr << "warcio check skipped: node or warcio is not installed (./setup.sh --test)\n";
+  }
 
   testing::CommandResult diff = testing::RunKuzet("history 1 --config " + config_ + " --diff 0 1");
   ASSERT_EQ(diff.exit_code, 0) << diff.out;
