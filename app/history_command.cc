@@ -9,6 +9,7 @@
 #include "app/command_exit.h"
 #include "app/commands.h"
 #include "app/mention_format.h"
+#include "app/version_json.h"
 #include "base/escape.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -31,41 +32,6 @@ std::string Names(const std::vector<storage::VersionName>& names) {
   std::vector<std::string> shown;
   for (const storage::VersionName& n : names) shown.push_back(n.name + " (" + n.rule_id + ")");
   return Join(shown, ", ");
-}
-
-nlohmann::json NamesJson(const std::vector<storage::VersionName>& names) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const storage::VersionName& n : names)
-    out.push_back({{"rule", n.rule_id}, {"name", n.name}});
-  return out;
-}
-
-nlohmann::json VersionJson(const storage::StoredVersion& stored) {
-  const storage::VersionRecord& v = stored.version;
-  nlohmann::json modified = nlohmann::json::array();
-  for (const auto& [old_index, new_index] : v.paragraphs_modified) {
-    modified.push_back({old_index, new_index});
-  }
-  nlohmann::json out = {
-      {"version", stored.number},
-      {"fetched_at", FormatTimestampUtc(v.fetched_at_us)},
-      {"http_status", v.http_status},
-      {"final_url", v.final_url},
-      {"digest", v.digest},
-      {"kinds", v.kinds},
-      {"paragraphs",
-       {{"removed", v.paragraphs_removed}, {"added", v.paragraphs_added}, {"modified", modified}}},
-      {"names", NamesJson(v.names)},
-      {"names_removed", NamesJson(v.names_removed)},
-      {"names_added", NamesJson(v.names_added)},
-      {"has_text", v.has_text},
-      {"evidence", v.evidence_fetched_at_us != 0},
-  };
-  if (v.evidence_fetched_at_us != 0) {
-    out["evidence_fetched_at"] = FormatTimestampUtc(v.evidence_fetched_at_us);
-  }
-  if (v.text_doc_id != 0) out["text_doc_id"] = v.text_doc_id;
-  return out;
 }
 
 void PrintTable(const std::string& url, const std::vector<storage::StoredVersion>& versions) {
@@ -168,11 +134,11 @@ int HistoryCommand(const HistoryOptions& options) {
     return 0;
   }
   if (options.format == "json") {
-    nlohmann::json out = {{"doc_id", options.id}, {"url", (*doc)->url}};
-    nlohmann::json list = nlohmann::json::array();
-    for (const storage::StoredVersion& v : *versions) list.push_back(VersionJson(v));
-    out["versions"] = list;
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    auto captures = (*store)->reader().Evidence(options.id);
+    if (!captures.ok()) return Fail(captures.status().message());
+    std::cout << HistoryToJson(**doc, *versions, *captures)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
     return 0;
   }
   std::cout << base::TerminalText("document " + std::to_string(options.id) + ": " + (*doc)->url)
