@@ -354,8 +354,20 @@ void PagePipeline::CommitRefetch(crawler::PageCommit& commit) {
   }
   std::sort(rules.begin(), rules.end());
   rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
-  const WatchStepResult step =
-      ClassifyRefetch(due, *versions, fetch, rules, *watch_, watch_->table());
+  WatchStepResult step = ClassifyRefetch(due, *versions, fetch, rules, *watch_, watch_->table());
+  // Each version goes to the archive too (issue #20): one stored as a page with mentions was
+  // archived with it; any other answer (a 304, a 404, a page without mentions) is archived here.
+  if (evidence_ != nullptr && step.input.version && fetch.evidence_fetched_at_us == 0 &&
+      response.status != 0) {
+    step.input.archive = [this, &page,
+                          at = fetch.fetched_at_us](const storage::EvidenceContext& context) {
+      const crawler::FetchResponse& r = page.response;
+      storage::warc::FetchedExchange exchange{r.final_url,    r.remote_ip,     at,
+                                              r.request_head, r.response_head, r.TransferredBody()};
+      return evidence_->Archive(exchange, context);
+    };
+    step.input.archive_sync = evidence_;
+  }
   auto stored = store_.writer().PutVersion(step.input);
   if (!stored.ok()) {
     if (metrics_ != nullptr) metrics_->CountStoreWriteError();

@@ -91,6 +91,8 @@ class WriterSteps {
   Status AddWatchStart(GroupWrite& group, const PageInput& page, const PageKeys& keys,
                        const PutPageResult& result, int64_t captured_at_us);
   Result<PutVersionResult> PutVersion(const VersionInput& input);
+  // The ids of the document's mentions (its doc_rule entries).
+  Result<std::vector<uint64_t>> MentionIdsOf(uint64_t doc_id) const;
   // The latest capture of `url` stored for the document, if any.
   Result<std::optional<EvidenceCapture>> LatestCapture(uint64_t doc_id,
                                                        const std::string& url) const;
@@ -279,7 +281,37 @@ Result<PutVersionResult> WriterSteps::PutVersion(const VersionInput& input) {
   PutVersionResult result;
   if (!due->has_value()) return result;  // done before: this fetch was a repeat
   rocksdb::WriteBatch batch;
-  if (input.version) {
+  std::optional<VersionRecord> version = input.version;
+  if (version && input.archive) {
+    if (input.archive_sync == nullptr) {
+      return store_.Error(Status::Code::kInvalidArgument,
+                          what + ": an evidence archive without its archive_sync");
+    }
+    EvidenceContext context;
+    context.doc_id = input.doc_id;
+    auto mention_ids = MentionIdsOf(input.doc_id);
+    if (!mention_ids.ok()) return mention_ids.status();
+    context.mention_ids = std::move(*mention_ids);
+    auto previous = LatestCapture(input.doc_id, input.next.url);
+    if (!previous.ok()) return previous.status();
+    if (previous->has_value()) context.previous = &**previous;
+    auto capture = input.archive(context);
+    if (!capture.ok()) {
+      return Status::FromCode(capture.status().code(), what + ": cannot archive its evidence: " +
+                                                           capture.status().message());
+    }
+    // Durable before the batch that names it (FORMAT.md, *Invariants* 9).
+    if (Status s = input.archive_sync->Sync(); !s.ok()) {
+      return Status::FromCode(s.code(),
+                              what + ": cannot make its evidence durable: " + s.message());
+    }
+    capture->url = input.next.url;
+    version->evidence_fetched_at_us = capture->fetched_at_us;
+    batch.Put(store_.Family(kEvidenceFamily),
+              EvidenceKey(input.doc_id, capture->fetched_at_us, capture->url),
+              EncodeEvidenceCapture(*capture));
+  }
+  if (version) {
     // The next number: one after the document's last version (version 0 is written with the
     // first mention, so a watched document has one).
     const std::string prefix = VersionsPrefix(input.doc_id);
@@ -300,7 +332,7 @@ Result<PutVersionResult> WriterSteps::PutVersion(const VersionInput& input) {
       result.number = last + 1;
     }
     batch.Put(store_.Family(kVersionsFamily), VersionKey(input.doc_id, result.number),
-              EncodeVersionRecord(*input.version));
+              EncodeVersionRecord(*version));
   }
   batch.Delete(store_.Family(kWatchFamily), due_key);
   if (input.next_due_us) {
@@ -311,6 +343,19 @@ Result<PutVersionResult> WriterSteps::PutVersion(const VersionInput& input) {
   if (Status s = store_.WriteBatch(batch, what, /*sync=*/true); !s.ok()) return s;
   result.stored = true;
   return result;
+}
+
+Result<std::vector<uint64_t>> WriterSteps::MentionIdsOf(uint64_t doc_id) const {
+  std::vector<uint64_t> ids;
+  const std::string prefix = DocRulePrefix(doc_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(rocksdb::ReadOptions(), store_.Family(kDocRuleFamily)));
+  // A document has a mention per rule that matched it: a short range.
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->value().size() == 8) ids.push_back(DecodeFixed64BE(it->value().ToStringView()));
+  }
+  if (!it->status().ok()) return store_.Error(it->status(), "cannot read the document's mentions");
+  return ids;
 }
 
 Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_id,

@@ -5,9 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "base/status.h"
+#include "storage/evidence.h"
 
 namespace kuzet::storage {
 
@@ -26,7 +30,8 @@ struct WatchEntry {
   std::string site_id;
   uint32_t step = 0;  // the schedule step this fetch is (0: the first re-fetch)
   uint64_t schedule_fingerprint = 0;
-  int64_t watched_since_us = 0;  // the fetch that began the watch (version 0): the ages count from it
+  int64_t watched_since_us =
+      0;  // the fetch that began the watch (version 0): the ages count from it
   bool operator==(const WatchEntry&) const = default;
 };
 
@@ -86,6 +91,12 @@ struct VersionInput {
   // The next queue entry; nullopt when the schedule is done (the watch of the document is over).
   std::optional<int64_t> next_due_us;
   WatchEntry next;  // its record (with the next step), when next_due_us is set
+  // The fetch's evidence (evidence.h), for a version whose fetch was not archived as a page (a
+  // 304, a 404, a 2xx without mentions): called with the document, its mentions and its latest
+  // capture of next.url (the document's URL), made durable through archive_sync, and stored in
+  // the batch; the version's evidence_fetched_at_us is set to the capture's time. Unset: none.
+  std::function<Result<EvidenceCapture>(const EvidenceContext&)> archive;
+  EvidenceSync* archive_sync = nullptr;
 };
 
 // What PutVersion did.

@@ -2,8 +2,9 @@
 // schedule against a loopback site whose article the test edits and then deletes. The article is
 // published, matched and archived (version 0); edited with a watched name removed (version 1:
 // text_edited, name_removed, its text archived with the page's other mention); deleted (version
-// 2: gone); the last step finds it gone again (no version) and the watch is over. A kill -9 of the
-// daemon between two steps changes none of it. `kuzet history` lists exactly those versions.
+// 2: gone, the 404 archived); the last step finds it gone again (no version) and the watch is over.
+// A kill -9 of the daemon between two steps changes none of it. `kuzet history` lists exactly those
+// versions.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -201,9 +202,10 @@ TEST_F(WatchDaemonTest, PublishedEditedDeletedGiveExactlyTheirVersionsThroughAKi
   EXPECT_EQ(versions[1]["http_status"], 200);
   EXPECT_EQ(versions[1]["evidence"], true);  // archived with the zhanaozen mention it still has
   EXPECT_EQ(versions[2]["http_status"], 404);
+  EXPECT_EQ(versions[2]["evidence"], true);  // the 404 as received
   EXPECT_EQ(versions[0]["evidence"], true);
 
-  // The archive: version 0's and version 1's captures, every digest recomputed (kuzet's own
+  // The archive: the captures of versions 0, 1 and 2, every digest recomputed (kuzet's own
   // verifier, and webrecorder's warcio when installed: ./setup.sh --test).
   const std::string warc = (dir_ / "doc1.warc.gz").string();
   testing::CommandResult verified =
@@ -215,17 +217,17 @@ TEST_F(WatchDaemonTest, PublishedEditedDeletedGiveExactlyTheirVersionsThroughAKi
                                                     "/tests/storage/warc/warcio_check.mjs' '" +
                                                     warcio.string() + "' '" + warc + "' 2>&1");
     ASSERT_EQ(read.exit_code, 0) << read.out;
-    int responses = 0;
+    std::vector<int> statuses;
     std::istringstream lines(read.out);
     for (std::string line; std::getline(lines, line);) {
       const auto record = nlohmann::json::parse(line);
       EXPECT_EQ(record["blockDigestOk"], true) << line;
       if (record["type"] == "response") {
-        ++responses;
+        statuses.push_back(record["httpStatus"].get<int>());
         EXPECT_EQ(record["payloadDigestOk"], true) << line;
       }
     }
-    EXPECT_EQ(responses, 2) << read.out;  // the original and the edit
+    EXPECT_EQ(statuses, (std::vector<int>{200, 200, 404})) << read.out;
   } else {
     std::cerr << "warcio check skipped: node or warcio is not installed (./setup.sh --test)\n";
   }

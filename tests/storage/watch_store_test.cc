@@ -301,3 +301,63 @@ TEST(WatchStoreTest, AReaderBesideTheWriterReadsTheDocumentAfterTheWatchEnds) {
 
 }  // namespace
 }  // namespace kuzet::storage
+
+namespace kuzet::storage {
+namespace {
+
+// Records every archive call and sync: what PutVersion hands the evidence archive.
+class RecordingSync : public EvidenceSync {
+ public:
+  Status Sync() override {
+    ++syncs;
+    return Status::Ok();
+  }
+  int syncs = 0;
+};
+
+TEST(WatchStoreTest, AVersionsEvidenceIsArchivedDurablyAndStoredInItsBatch) {
+  TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto put = (*store)->writer().PutPage(WatchedStrike(kT0 + kHour));
+  ASSERT_TRUE(put.ok());
+  RecordingSync sync;
+  EvidenceContext seen;
+  VersionInput gone = Refetch(put->doc_id, kT0 + kHour, kT0 + 6 * kHour, 1);
+  gone.archive = [&](const EvidenceContext& context) -> Result<EvidenceCapture> {
+    seen = context;
+    EvidenceCapture capture;
+    capture.fetched_at_us = kT0 + kHour + 5;
+    capture.payload_digest = "sha1:GONE";
+    capture.records = {{"kuzet-1.warc.gz", 10, 20}};
+    return capture;
+  };
+  gone.archive_sync = &sync;
+  auto stored = (*store)->writer().PutVersion(gone);
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(sync.syncs, 1);  // durable before the batch that names it
+  EXPECT_EQ(seen.doc_id, put->doc_id);
+  EXPECT_EQ(seen.mention_ids.size(), 2u);  // the document's two mentions
+  auto versions = (*store)->reader().Versions(put->doc_id, 10);
+  ASSERT_TRUE(versions.ok() && versions->size() == 2u);
+  EXPECT_EQ((*versions)[1].version.evidence_fetched_at_us, kT0 + kHour + 5);
+  auto captures = (*store)->reader().Evidence(put->doc_id);
+  ASSERT_TRUE(captures.ok());
+  ASSERT_EQ(captures->size(), 1u);
+  EXPECT_EQ(captures->front().url, "https://a.kz/strike");
+  EXPECT_EQ(captures->front().payload_digest, "sha1:GONE");
+
+  // An archive that fails stores nothing: the queue entry stays due.
+  VersionInput failing = Refetch(put->doc_id, kT0 + 6 * kHour, std::nullopt, 0);
+  failing.archive = [](const EvidenceContext&) -> Result<EvidenceCapture> {
+    return Status::IOError("disk gone");
+  };
+  failing.archive_sync = &sync;
+  EXPECT_FALSE((*store)->writer().PutVersion(failing).ok());
+  auto queued = (*store)->reader().QueuedWatch(put->doc_id);
+  ASSERT_TRUE(queued.ok() && queued->has_value());
+  EXPECT_EQ((*queued)->due_us, kT0 + 6 * kHour);
+}
+
+}  // namespace
+}  // namespace kuzet::storage
