@@ -106,6 +106,17 @@ struct EvidenceOptions {
 };
 int EvidenceCommand(const EvidenceOptions& options);
 
+// history DOC (issue #20): the versions the edit watch stored for a watched document (time, HTTP
+// status, digest, change kinds, names removed and added), or with `diff` = {A, B} a word diff of
+// versions A and B ([-removed-]{+added+}).
+struct HistoryOptions {
+  std::string config_path, data_dir;
+  uint64_t id = 0;
+  std::vector<uint32_t> diff;   // empty, or the two version numbers to compare
+  std::string format = "text";  // text | json
+};
+int HistoryCommand(const HistoryOptions& options);
+
 // compact: retention and space reclaiming; needs the write lock (the daemon must be stopped).
 struct CompactOptions {
   std::string config_path, data_dir;

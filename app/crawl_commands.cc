@@ -107,6 +107,16 @@ int CrawlOnceCommand(const CrawlOptions& options) {
   }
   PagePipeline pipeline(setup->matcher, **store, LimitsOf(setup->config.settings));
   pipeline.ArchiveEvidence(evidence->get());
+  std::optional<WatchPlan> watch_plan;
+  if (setup->config.watch.enabled) {
+    auto plan = WatchPlan::Create(setup->config.watch);
+    if (!plan.ok()) {
+      std::cerr << plan.status().message() << "\n";
+      return 1;
+    }
+    watch_plan = std::move(*plan);
+    pipeline.WatchDocuments(&*watch_plan);
+  }
   crawler::Crawler crawler(setup->config.settings, state->get());
   auto started = std::chrono::steady_clock::now();
   crawler::CrawlStats stats = crawler.CrawlOnce(*sites, pipeline);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <future>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -24,6 +25,7 @@
 #include "app/pipeline_metrics.h"
 #include "app/round_summary.h"
 #include "app/site_metrics_seed.h"
+#include "base/time.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "storage/store.h"
@@ -39,6 +41,11 @@ using std::chrono::milliseconds;
 constexpr std::chrono::seconds kDiskFullRetry(5);
 // How often the loop looks at the storage fault while a crawl round runs.
 constexpr milliseconds kCrawlCheck(200);
+// The edit watch: re-fetches a round takes at most (the rest wait for the next rounds), and how
+// long one offered to a round that did not make it (robots.txt, a host that asked to wait) waits
+// before it is offered again.
+constexpr size_t kMaxRefetchesPerRound = 1000;
+constexpr std::chrono::minutes kRefetchRetry(5);
 
 // What the alert worker reads from the config (alert_delivery.h): [alerts], each rule's id,
 // description and routing, each site's name, and the web page's address. Line numbers left out:
@@ -79,7 +86,13 @@ class Daemon::Impl {
  private:
   Status Start();
   int Loop();
-  void CrawlRound(const std::vector<config::Site>& due);
+  void CrawlRound(const std::vector<config::Site>& due,
+                  std::vector<storage::DueWatch> watches = {});
+  // The edit watch ([watch]): the re-fetches due now, at most kMaxRefetchesPerRound, each
+  // offered to one round at a time (again after kRefetchRetry if it did not come back: robots.txt
+  // refused it, its host asked to wait); their sites join `due`. A watch whose site is no longer
+  // configured ends (logged).
+  std::vector<storage::DueWatch> DueRefetches(std::vector<config::Site>& due);
   void Wait(milliseconds timeout);
   void Reload();
   void ApplyServer(const std::optional<HttpServerOptions>& next);
@@ -105,6 +118,8 @@ class Daemon::Impl {
 
   bool stopping_ = false;
   bool reload_pending_ = false;
+  // Re-fetches offered to a round, (doc id, due) -> when: not offered again before kRefetchRetry.
+  std::map<std::pair<uint64_t, int64_t>, Clock::time_point> refetches_offered_;
 };
 
 Result<HttpServerOptions> Daemon::Impl::ServerOptions(const config::Config& config) {
@@ -213,8 +228,9 @@ int Daemon::Impl::Loop() {
     const config::Config& config = setup_->config;
     std::vector<config::Site> due =
         crawler_->DueSites(config.sites, std::chrono::system_clock::now());
+    std::vector<storage::DueWatch> watches = DueRefetches(due);
     auto round_started = Clock::now();
-    if (!due.empty()) CrawlRound(due);
+    if (!due.empty()) CrawlRound(due, std::move(watches));
     if (stopping_) break;
     if (storage::StorageFault fault = DataDirFault(*store_, *state_); !fault.ok()) {
       if (fault.kind == storage::StorageFault::Kind::kFatal) {
@@ -245,6 +261,12 @@ int Daemon::Impl::Loop() {
     // Sleep until the next site is due, waking at least once a minute and on any request, and at
     // least a second after the last round began (a site due again at once waits that long).
     auto next = crawler_->NextDue(setup_->config.sites);
+    if (setup_->config.watch.enabled) {  // the next re-fetch due, if sooner
+      if (auto first = store_->reader().DueWatches(INT64_MAX, 1); first.ok() && !first->empty()) {
+        next = std::min(next, std::chrono::system_clock::time_point(
+                                  std::chrono::microseconds(first->front().due_us)));
+      }
+    }
     auto until_due =
         std::chrono::duration_cast<milliseconds>(next - std::chrono::system_clock::now());
     auto since_round = std::chrono::duration_cast<milliseconds>(Clock::now() - round_started);
@@ -254,7 +276,44 @@ int Daemon::Impl::Loop() {
   return 0;
 }
 
-void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due) {
+std::vector<storage::DueWatch> Daemon::Impl::DueRefetches(std::vector<config::Site>& due) {
+  std::vector<storage::DueWatch> offered;
+  const config::Config& config = setup_->config;
+  if (!config.watch.enabled) return offered;
+  auto watches = store_->reader().DueWatches(base::NowMicros(), kMaxRefetchesPerRound);
+  if (!watches.ok()) {
+    spdlog::error("edit watch: {}", watches.status().message());
+    return offered;
+  }
+  const auto now = Clock::now();
+  std::erase_if(refetches_offered_, [&](const auto& e) { return now - e.second > kRefetchRetry; });
+  for (storage::DueWatch& watch : *watches) {
+    const auto key = std::pair{watch.doc_id, watch.due_us};
+    if (refetches_offered_.contains(key)) continue;  // in a round, or offered not long ago
+    auto site = std::find_if(config.sites.begin(), config.sites.end(),
+                             [&](const config::Site& s) { return s.id == watch.entry.site_id; });
+    if (site == config.sites.end()) {
+      storage::VersionInput end;  // no version, no next entry: the watch is over
+      end.doc_id = watch.doc_id;
+      end.due_us = watch.due_us;
+      auto ended = store_->writer().PutVersion(end);
+      spdlog::warn("edit watch: {}: site {} is no longer configured: watch of document {} {}",
+                   watch.entry.url, watch.entry.site_id, watch.doc_id,
+                   ended.ok() ? "ended" : "not ended: " + ended.status().message());
+      continue;
+    }
+    if (std::none_of(due.begin(), due.end(),
+                     [&](const config::Site& s) { return s.id == site->id; })) {
+      due.push_back(*site);  // read for its re-fetches (and whatever of it is due: due_only)
+    }
+    refetches_offered_[key] = now;
+    offered.push_back(std::move(watch));
+  }
+  return offered;
+}
+
+void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due,
+                              std::vector<storage::DueWatch> watches) {
   if (!evidence_opened_) {
     auto evidence = OpenEvidenceArchive(setup_->config);
     if (!evidence.ok()) {  // no page with mentions may be stored without its evidence
@@ -266,8 +325,32 @@ void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due) {
   }
   PagePipeline pipeline(setup_->matcher, *store_, LimitsOf(setup_->config.settings), &metrics_);
   pipeline.ArchiveEvidence(evidence_.get());
-  auto crawl =
-      std::async(std::launch::async, [&]() { return crawler_->CrawlOnce(due, pipeline, true); });
+  std::optional<WatchPlan> watch_plan;
+  if (setup_->config.watch.enabled) {
+    auto plan = WatchPlan::Create(setup_->config.watch);
+    if (plan.ok()) {
+      watch_plan = std::move(*plan);
+      pipeline.WatchDocuments(&*watch_plan);
+    } else {
+      spdlog::error("{}; documents are not watched this round", plan.status().message());
+    }
+  }
+  std::vector<crawler::RefetchRequest> refetches;
+  if (watch_plan) {
+    for (const storage::DueWatch& watch : watches) {
+      crawler::RefetchRequest request{watch.entry.site_id, watch.entry.url, "", ""};
+      // Conditional (RFC 9110 §13.1): an unchanged page costs a 304.
+      if (auto known = store_->reader().GetUrl(watch.entry.url); known.ok() && known->has_value()) {
+        request.etag = (*known)->etag;
+        request.last_modified = (*known)->last_modified;
+      }
+      refetches.push_back(std::move(request));
+    }
+    pipeline.RefetchWatched(std::move(watches));
+  }
+  auto crawl = std::async(std::launch::async, [&]() {
+    return crawler_->CrawlOnce(due, pipeline, true, std::move(refetches));
+  });
   bool storage_stop = false;
   while (crawl.wait_for(milliseconds(0)) != std::future_status::ready) {
     Wait(kCrawlCheck);

@@ -30,6 +30,7 @@
 #include "app/pipeline_metrics.h"
 #include "app/search_results.h"
 #include "app/time_bound.h"
+#include "app/version_json.h"
 #include "app/web_page.h"
 #include "base/escape.h"
 #include "base/hex.h"
@@ -122,6 +123,7 @@ Reply ErrorReply(int status, const std::string& message, const std::string& para
 
 // A bounded set of route labels for metrics, whatever paths clients try.
 std::string RouteLabel(std::string_view path) {
+  if (path.starts_with("/api/documents/")) return "/api/documents/history";
   for (const char* route : {"/", "/page.css", "/page.js", "/api/mentions", "/api/search",
                             "/feed.atom", "/metrics", "/healthz"}) {
     if (path == route) return route;
@@ -380,6 +382,31 @@ class HttpServer::Impl {
   }
 
   // /api/search?q=...: app/search_results.h. A query the compiler refuses is a 400 naming q.
+  // GET /api/documents/<id>/history: the edit watch's versions and the evidence captures of a
+  // document (app/version_json.h).
+  Reply DocumentHistory(std::string_view path) {
+    constexpr std::string_view kPrefix = "/api/documents/", kSuffix = "/history";
+    std::string_view id_text = path.substr(kPrefix.size());
+    if (!id_text.ends_with(kSuffix)) return ErrorReply(404, "no such page: " + std::string(path));
+    id_text.remove_suffix(kSuffix.size());
+    uint64_t id = 0;
+    // 1 to 19 digits: any id the store gives, and no overflow.
+    if (id_text.empty() || id_text.size() > 19 ||
+        id_text.find_first_not_of("0123456789") != std::string_view::npos) {
+      return ErrorReply(400, "a document id is 1 to 19 digits", "id");
+    }
+    for (char c : id_text) id = id * 10 + static_cast<uint64_t>(c - '0');
+    MaybeCatchUp();
+    auto doc = reader->GetDocument(id);
+    if (!doc.ok()) return ErrorReply(500, doc.status().message());
+    if (!doc->has_value()) return ErrorReply(404, "no document " + std::to_string(id));
+    auto versions = reader->Versions(id, kMaxApiLimit);
+    if (!versions.ok()) return ErrorReply(500, versions.status().message());
+    auto captures = reader->Evidence(id);
+    if (!captures.ok()) return ErrorReply(500, captures.status().message());
+    return JsonReply(200, HistoryToJson(**doc, *versions, *captures));
+  }
+
   Reply Search(const ParamList& params) {
     auto parsed = ParseSearchParams(params, base::NowMicros(), kMaxApiLimit);
     if (auto* error = std::get_if<ParamError>(&parsed)) {
@@ -633,6 +660,7 @@ class HttpServer::Impl {
     }
     if (path == "/api/mentions") return Mentions(QueryParams(connection));
     if (path == "/api/search") return Search(QueryParams(connection));
+    if (path.starts_with("/api/documents/")) return DocumentHistory(path);
     if (feed) return Feed(QueryParams(connection), connection);
     if (path == "/metrics") return Metrics();
     return ErrorReply(404, "no such page: " + std::string(path));

@@ -150,6 +150,15 @@ int main(int argc, char** argv) {
   evidence_cmd->add_flag("--verify", evidence.verify,
                          "Re-check every block and payload digest; fail naming file and offset");
 
+  HistoryOptions history;
+  auto* history_cmd = cli.add_subcommand(
+      "history", "List a watched document's versions, or --diff two of them word by word");
+  history_cmd->add_option("id", history.id, "Document id")->required();
+  AddDataDirOptions(*history_cmd, history.config_path, history.data_dir);
+  history_cmd->add_option("--diff", history.diff, "Word diff of versions A and B")->expected(2);
+  history_cmd->add_option("--format", history.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
   StoriesOptions stories;
   auto* stories_cmd = cli.add_subcommand("stories", "List stories (near-duplicates), newest first");
   AddDataDirOptions(*stories_cmd, stories.config_path, stories.data_dir);
@@ -260,6 +269,7 @@ int main(int argc, char** argv) {
   for (auto [path, data_dir] : {std::pair{&mentions.config_path, &mentions.data_dir},
                                 {&doc.config_path, &doc.data_dir},
                                 {&evidence.config_path, &evidence.data_dir},
+                                {&history.config_path, &history.data_dir},
                                 {&stories.config_path, &stories.data_dir},
                                 {&compact.config_path, &compact.data_dir},
                                 {&alerts.config_path, &alerts.data_dir},
@@ -283,6 +293,7 @@ int main(int argc, char** argv) {
   if (search_cmd->parsed()) return SearchCommand(search);
   if (doc_cmd->parsed()) return DocCommand(doc);
   if (evidence_cmd->parsed()) return EvidenceCommand(evidence);
+  if (history_cmd->parsed()) return HistoryCommand(history);
   if (stories_cmd->parsed()) return StoriesCommand(stories);
   if (compact_cmd->parsed()) return CompactCommand(compact);
   if (repair_cmd->parsed()) return RepairCommand(repair);

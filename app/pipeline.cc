@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/watch_step.h"
+#include "base/hex.h"
 #include "base/time.h"
 #include "extractor/extractor.h"
 #include "extractor/page_budget.h"
@@ -107,7 +109,10 @@ struct AnalyzedPage : crawler::PageResult {
   std::vector<std::string> links;
   storage::PageInput input;   // for an article (not a start page)
   std::string canonical_url;  // as the page declares it
+  bool no_content = false;    // a re-fetch that brought no page (not a 2xx): nothing analyzed
 };
+
+bool Is2xx(long status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
@@ -116,6 +121,10 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   auto result = std::make_unique<AnalyzedPage>();
   const config::Site& site = *page.site;
   const crawler::FetchResponse& response = page.response;
+  if (page.kind == crawler::PageKind::kRefetch && !Is2xx(response.status)) {
+    result->no_content = true;  // a 304, a 404, a failure: the watch step reads the status
+    return result;
+  }
   extractor::PageBudget budget(limits_.cpu, limits_.memory_bytes, &cancel);
   auto article =
       extractor::Extract(response.body, response.content_type, response.final_url, &budget);
@@ -248,19 +257,139 @@ bool PagePipeline::Prepare(crawler::PageCommit& commit) {
     return false;
   }
   analyzed->input.fetched_at_us = base::NowMicros();
-  if (evidence_ != nullptr) {
-    // Called by PutPage(s), on this thread, while `page` is alive (storage/evidence.h).
-    analyzed->input.archive =
-        [this, &page, at = analyzed->input.fetched_at_us](const storage::EvidenceContext& context) {
-          const crawler::FetchResponse& response = page.response;
-          storage::warc::FetchedExchange exchange{
-              response.final_url,    response.remote_ip,     at,
-              response.request_head, response.response_head, response.TransferredBody()};
-          return evidence_->Archive(exchange, context);
-        };
-    analyzed->input.archive_sync = evidence_;  // once per group, before its batch
-  }
+  // Stored only with the document's first mention (the writer checks): a watch begins once.
+  if (watch_ != nullptr) analyzed->input.watch = watch_->Start(analyzed->input);
+  SetArchive(page, analyzed->input);
   return true;
+}
+
+void PagePipeline::SetArchive(const crawler::CrawledPage& page, storage::PageInput& input) {
+  if (evidence_ == nullptr) return;
+  // Called by PutPage(s), on this thread, while `page` is alive (storage/evidence.h).
+  input.archive = [this, &page, at = input.fetched_at_us](const storage::EvidenceContext& context) {
+    const crawler::FetchResponse& response = page.response;
+    storage::warc::FetchedExchange exchange{
+        response.final_url,    response.remote_ip,     at,
+        response.request_head, response.response_head, response.TransferredBody()};
+    return evidence_->Archive(exchange, context);
+  };
+  input.archive_sync = evidence_;  // once per group, before its batch
+}
+
+void PagePipeline::RefetchWatched(std::vector<storage::DueWatch> due) {
+  refetches_.clear();
+  for (storage::DueWatch& d : due) refetches_[d.entry.url] = std::move(d);
+}
+
+void PagePipeline::CommitRefetch(crawler::PageCommit& commit) {
+  const crawler::CrawledPage& page = *commit.page;
+  const config::Site& site = *page.site;
+  commit.recorded = true;  // never in the crawl's durable queue: the store's entry is its copy
+  auto found = refetches_.find(page.url);
+  if (found == refetches_.end() || watch_ == nullptr) {
+    spdlog::warn("site {}: {}: a re-fetch nobody asked for, ignored", site.id, page.url);
+    return;
+  }
+  const storage::DueWatch due = found->second;
+  if (!store_.Fault().ok()) return;  // the entry stays due: the next round fetches it again
+  const crawler::FetchResponse& response = page.response;
+  auto* analyzed = dynamic_cast<AnalyzedPage*>(commit.result.get());
+  RefetchOutcome fetch;
+  fetch.fetched_at_us = base::NowMicros();
+  fetch.http_status = static_cast<int>(response.status);
+  if (response.status != 0 && !response.final_url.empty()) {
+    auto landed = url::Canonicalize(response.final_url);
+    fetch.final_url = landed.ok() ? *landed : response.final_url;
+  }
+  const bool analyzed_ok = analyzed != nullptr && !analyzed->no_content && analyzed->error.ok() &&
+                           analyzed->not_text.empty();
+  if (Is2xx(response.status) && !analyzed_ok) {
+    // Not read (over budget, not text): it says nothing of the document, like a failed fetch.
+    spdlog::warn("site {}: {}: re-fetch of watched document {} not analyzed", site.id, page.url,
+                 due.doc_id);
+    fetch.http_status = 0;
+  }
+  if (Is2xx(fetch.http_status)) {
+    storage::PageInput& input = analyzed->input;
+    input.fetched_at_us = fetch.fetched_at_us;
+    SetArchive(page, input);
+    auto put = store_.writer().PutPage(input);
+    if (!put.ok()) {  // the entry stays due: the next round fetches it again
+      if (metrics_ != nullptr) metrics_->CountStoreWriteError();
+      spdlog::error("site {}: {}: {}", site.id, page.url, put.status().message());
+      return;
+    }
+    fetch.title = input.title;
+    fetch.text = input.text;
+    fetch.digest = base::HexEncode(
+        (input.text_keys ? *input.text_keys : storage::TextKeysOf(input.text)).fingerprint_key);
+    for (const storage::MentionInput& m : input.mentions) {
+      for (const storage::MatchHit& hit : m.hits) fetch.names.push_back({m.rule_id, hit.term});
+    }
+    std::sort(fetch.names.begin(), fetch.names.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.rule_id, a.name) < std::tie(b.rule_id, b.name);
+    });
+    fetch.names.erase(std::unique(fetch.names.begin(), fetch.names.end()), fetch.names.end());
+    if (evidence_ != nullptr && !input.mentions.empty()) {
+      fetch.evidence_fetched_at_us = fetch.fetched_at_us;
+    }
+  } else if (response.status != 0) {
+    // The URL state keeps the validators a 304 does not repeat (RFC 9110 §15.4.5).
+    std::string etag = response.Header("etag"), last_modified = response.Header("last-modified");
+    if (response.status == 304) {
+      auto known = store_.reader().GetUrl(page.url);
+      if (known.ok() && known->has_value()) {
+        if (etag.empty()) etag = (*known)->etag;
+        if (last_modified.empty()) last_modified = (*known)->last_modified;
+      }
+    }
+    if (Status s = store_.writer().RecordFetch(page.url, fetch.http_status, fetch.fetched_at_us,
+                                               etag, last_modified);
+        !s.ok()) {
+      spdlog::error("site {}: {}: {}", site.id, page.url, s.message());
+      return;
+    }
+  }
+  auto versions = store_.reader().Versions(due.doc_id, storage::MentionReader::kMaxDueWatches);
+  if (!versions.ok() || versions->empty()) {
+    spdlog::error("site {}: {}: watched document {}: {}", site.id, page.url, due.doc_id,
+                  versions.ok() ? "no version 0" : versions.status().message());
+    return;
+  }
+  std::vector<std::string> rules;
+  for (const storage::StoredVersion& v : *versions) {
+    for (const storage::VersionName& n : v.version.names) rules.push_back(n.rule_id);
+  }
+  std::sort(rules.begin(), rules.end());
+  rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+  WatchStepResult step = ClassifyRefetch(due, *versions, fetch, rules, *watch_, watch_->table());
+  // Each version goes to the archive too (issue #20): one stored as a page with mentions was
+  // archived with it; any other answer (a 304, a 404, a page without mentions) is archived here.
+  if (evidence_ != nullptr && step.input.version && fetch.evidence_fetched_at_us == 0 &&
+      response.status != 0) {
+    step.input.archive = [this, &page,
+                          at = fetch.fetched_at_us](const storage::EvidenceContext& context) {
+      const crawler::FetchResponse& r = page.response;
+      storage::warc::FetchedExchange exchange{r.final_url,    r.remote_ip,     at,
+                                              r.request_head, r.response_head, r.TransferredBody()};
+      return evidence_->Archive(exchange, context);
+    };
+    step.input.archive_sync = evidence_;
+  }
+  auto stored = store_.writer().PutVersion(step.input);
+  if (!stored.ok()) {
+    if (metrics_ != nullptr) metrics_->CountStoreWriteError();
+    spdlog::error("site {}: {}: {}", site.id, page.url, stored.status().message());
+    return;
+  }
+  std::string kinds;
+  for (watch::ChangeKind kind : step.change.kinds) {
+    kinds += (kinds.empty() ? "" : ", ") + std::string(watch::ChangeKindName(kind));
+  }
+  spdlog::info("site {}: {}: watched document {} re-fetched (HTTP {}): {}{}{}", site.id, page.url,
+               due.doc_id, fetch.http_status, kinds,
+               step.input.version ? ", version " + std::to_string(stored->number) : "",
+               step.alerts ? " (alerts)" : "");
 }
 
 std::vector<Result<storage::PutPageResult>> PagePipeline::StorePages(
@@ -337,6 +466,10 @@ void PagePipeline::CommitGroup(std::vector<crawler::PageCommit>& group) {
   // back for Finish.
   std::vector<storage::PageInput> inputs;
   for (crawler::PageCommit& commit : group) {
+    if (commit.page->kind == crawler::PageKind::kRefetch) {
+      CommitRefetch(commit);
+      continue;
+    }
     if (Prepare(commit)) {
       to_store.push_back(&commit);
       inputs.push_back(std::move(static_cast<AnalyzedPage&>(*commit.result).input));

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "app/pipeline_metrics.h"
+#include "app/watch_plan.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
@@ -61,6 +62,16 @@ class PagePipeline : public crawler::CrawlHandler {
   // while the archive stays refused. `archive` must outlive the pipeline; nullptr: none.
   void ArchiveEvidence(storage::warc::EvidenceArchive* archive) { evidence_ = archive; }
 
+  // The edit watch ([watch] table, issue #20): a page that stores its document's first mention
+  // also queues the document's first re-fetch, at the time `plan` gives (storage/watch.h).
+  // `plan` must outlive the pipeline; nullptr (the default): no document is watched.
+  void WatchDocuments(const WatchPlan* plan) { watch_ = plan; }
+  // The watched documents this crawl fetches again (crawler::RefetchRequest, the same URLs):
+  // each re-fetch that comes back (kind kRefetch, any status) is stored as a page when it is a
+  // 2xx, then classified against the document's versions (app/watch_step.h), and its version and
+  // the next queue entry are stored (storage::PageWriter::PutVersion). Needs WatchDocuments.
+  void RefetchWatched(std::vector<storage::DueWatch> due);
+
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
   // Thread-safe: reads only the matcher (whose FindAll is const and thread-safe) and the limits.
   std::unique_ptr<crawler::PageResult> Analyze(const crawler::CrawledPage& page,
@@ -92,6 +103,10 @@ class PagePipeline : public crawler::CrawlHandler {
   bool Prepare(crawler::PageCommit& commit);
   std::vector<Result<storage::PutPageResult>> StorePages(std::span<const storage::PageInput> pages);
   void Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put);
+  // A re-fetch of a watched document (RefetchWatched), on the crawl thread.
+  void CommitRefetch(crawler::PageCommit& commit);
+  // Sets the page's evidence archive callback (PageInput::archive), when archiving.
+  void SetArchive(const crawler::CrawledPage& page, storage::PageInput& input);
 
   const keywords::Matcher& matcher_;
   storage::Store& store_;
@@ -99,6 +114,8 @@ class PagePipeline : public crawler::CrawlHandler {
   PipelineMetrics* const metrics_;                // may be null
   std::map<std::string, SiteCounters> counters_;  // by site id
   storage::warc::EvidenceArchive* evidence_ = nullptr;
+  const WatchPlan* watch_ = nullptr;
+  std::map<std::string, storage::DueWatch> refetches_;  // by URL
 };
 
 // The text that keyword rules run on and that is stored: the title as the first paragraph (unless

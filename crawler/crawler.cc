@@ -248,8 +248,10 @@ class CrawlRun {
  public:
   CrawlRun(const config::Settings& settings, const std::vector<config::Site>& sites,
            CrawlHandler& handler, Ledger& ledger, Crawler::Memory& memory, bool due_only,
-           const std::atomic<bool>& stop, const std::atomic<int64_t>& grace_ms)
-      : settings_(settings),
+           const std::atomic<bool>& stop, const std::atomic<int64_t>& grace_ms,
+           std::vector<RefetchRequest> refetches)
+      : refetches_(std::move(refetches)),
+        settings_(settings),
         handler_(handler),
         ledger_(ledger),
         memory_(memory),
@@ -267,6 +269,7 @@ class CrawlRun {
     StartRound();
     Resume();
     Seed();
+    SeedRefetches();
     ledger_.Commit(change_);
     MultiFetcher fetcher(settings_);
     WorkerPool pool(settings_.workers > 0
@@ -475,7 +478,9 @@ class CrawlRun {
   void Finish(const CrawlTask& task) {
     const config::Site& site = *sites_[task.site_index].site;
     Dequeue(task);
-    if (task.kind != PageKind::kLink && !fetched_.contains(task.url)) {
+    // A re-fetch not made stays due in the store's re-fetch queue: a later crawl tries again.
+    if (task.kind != PageKind::kLink && task.kind != PageKind::kRefetch &&
+        !fetched_.contains(task.url)) {
       ResourceState r = ledger_.Resource(site.id, task.url).value_or(ResourceState{});
       r.kind = task.kind;
       if (r.interval_s == 0) r.interval_s = site.interval.count();
@@ -510,7 +515,10 @@ class CrawlRun {
     host.last_start = now;
     host.next_start = std::max(host.next_start, now + host.delay);
     FetchRequest request{task.url, "", "", /*stop_at_cross_origin_redirect=*/!robots};
-    if (!robots && IsFeedOrSitemap(task.kind)) {
+    if (!robots && task.kind == PageKind::kRefetch) {
+      request.etag = task.etag;
+      request.last_modified = task.last_modified;
+    } else if (!robots && IsFeedOrSitemap(task.kind)) {
       auto known = ledger_.Resource(sites_[task.site_index].site->id, task.url);
       if (known) {
         request.etag = known->etag;
@@ -634,6 +642,31 @@ class CrawlRun {
         SeedIfDue(i, seed);
       }
     }
+  }
+
+  // The watched documents to fetch again: each a task of its site's host, not durable.
+  void SeedRefetches() {
+    for (RefetchRequest& r : refetches_) {
+      auto site = std::find_if(sites_.begin(), sites_.end(),
+                               [&](const SiteState& s) { return s.site->id == r.site_id; });
+      Result<std::string> canonical = url::Canonicalize(r.url);
+      if (site == sites_.end() || !canonical.ok()) {
+        spdlog::warn("re-fetch of {} skipped: {}", r.url,
+                     site == sites_.end() ? "its site " + r.site_id + " is not crawled"
+                                          : canonical.status().message());
+        continue;
+      }
+      CrawlTask task{static_cast<size_t>(site - sites_.begin()),
+                     r.url,
+                     CanonicalOrigin(*canonical),
+                     0,
+                     PageKind::kRefetch,
+                     0};
+      task.etag = std::move(r.etag);
+      task.last_modified = std::move(r.last_modified);
+      frontier_.Push(std::move(task));
+    }
+    refetches_.clear();
   }
 
   void SeedIfDue(size_t site_index, const SeedUrl& seed) {
@@ -770,6 +803,7 @@ class CrawlRun {
   // Returns true when the page was handed to a worker.
   bool ProcessResponse(Done& done) {
     CrawlTask& task = done.task;
+    if (task.kind == PageKind::kRefetch) return HandOverRefetch(done);
     if (IsPage(task.kind)) {
       ++stats_.pages_fetched;
     } else {
@@ -818,6 +852,7 @@ class CrawlRun {
         return false;
       case PageKind::kStart:
       case PageKind::kLink:
+      case PageKind::kRefetch:  // handed over before (HandOverRefetch)
         break;
     }
     RecordFetch(task, done.response, nullptr);
@@ -832,6 +867,32 @@ class CrawlRun {
     auto page = std::make_shared<CrawledPage>(CrawledPage{
         sites_[task.site_index].site, final_canonical.ok() ? *final_canonical : task.url,
         std::move(response), task.depth, task.kind});
+    Analyze(task, std::move(page));
+    return true;
+  }
+
+  // A re-fetch of a watched document goes to the handler whatever came back: a 304, a 404 or a
+  // redirect away is what the watch looks for. Returns true (handed to a worker).
+  bool HandOverRefetch(Done& done) {
+    CrawlTask& task = done.task;
+    ++stats_.refetched;
+    FetchResponse response;
+    if (done.response.ok()) {
+      response = std::move(*done.response);
+      // A redirect to another origin is not followed: where it points is where it landed.
+      if (!response.redirect_location.empty()) response.final_url = response.redirect_location;
+    } else {
+      ReportError(task.site_index, task.url, done.response.status());
+      response.final_url = task.url;  // status 0: no response
+    }
+    Analyze(task, std::make_shared<CrawledPage>(CrawledPage{sites_[task.site_index].site, task.url,
+                                                            std::move(response), task.depth,
+                                                            PageKind::kRefetch}));
+    return true;
+  }
+
+  // Hands a fetched page to a worker (handler.Analyze); the crawl thread commits it.
+  void Analyze(const CrawlTask& task, std::shared_ptr<CrawledPage> page) {
     ++analyzing_;
     pool_->Submit([this, task, page]() {
       std::unique_ptr<PageResult> result;
@@ -846,7 +907,6 @@ class CrawlRun {
       }
       fetcher_->Interrupt();  // the crawl thread commits it
     });
-    return true;
   }
 
   // Whether Stop() was called or the crawl state failed a write; the first time it is seen, the
@@ -1002,6 +1062,7 @@ class CrawlRun {
     AddItems(task.site_index, std::move(sitemap->urls), &SitemapEntry::lastmod, &SitemapEntry::url);
   }
 
+  std::vector<RefetchRequest> refetches_;  // queued by SeedRefetches
   const config::Settings& settings_;
   CrawlHandler& handler_;
   Ledger& ledger_;
@@ -1050,10 +1111,11 @@ Crawler::Crawler(const config::Settings& settings, CrawlState* state)
 Crawler::~Crawler() = default;
 
 CrawlStats Crawler::CrawlOnce(const std::vector<config::Site>& sites, CrawlHandler& handler,
-                              bool due_only) {
+                              bool due_only, std::vector<RefetchRequest> refetches) {
   try {
     Ledger ledger(state_, *memory_);
-    CrawlRun run(settings_, sites, handler, ledger, *memory_, due_only, stop_, grace_ms_);
+    CrawlRun run(settings_, sites, handler, ledger, *memory_, due_only, stop_, grace_ms_,
+                 std::move(refetches));
     return run.Run();
   } catch (const std::exception& e) {  // e.g. threads could not be started
     spdlog::error("crawl aborted: {}", e.what());

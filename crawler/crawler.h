@@ -94,6 +94,18 @@ class CrawlHandler {
                             const Status& error) = 0;
 };
 
+// A watched document to fetch again in a crawl (issue #20): conditionally (RFC 9110 §13.1) with
+// the validators of its last fetch, politely like any page of its host (robots.txt, delay,
+// connection limit), outside the site's page budget and durable queue (the store's re-fetch
+// queue is the durable copy). Whatever comes back (a 304, a 404, a 5xx, a redirect to another
+// origin, not followed, or no response at all: status 0) goes to the handler's Analyze and
+// Commit as a page of kind kRefetch whose `url` is the URL requested.
+struct RefetchRequest {
+  std::string site_id;  // a site given to CrawlOnce
+  std::string url;      // canonical
+  std::string etag, last_modified;
+};
+
 struct CrawlStats {
   int pages_fetched = 0;    // start pages and links (any status)
   int feeds_fetched = 0;    // feeds and sitemaps (any status)
@@ -107,6 +119,7 @@ struct CrawlStats {
   int skipped_not_due = 0;  // feeds, sitemaps and start pages not due yet (due_only)
   int resumed = 0;          // queued URLs taken over from an interrupted crawl
   bool stopped = false;     // Stop() ended the crawl before its queue was empty
+  int refetched = 0;        // watched documents fetched again (refetches), any outcome
   int robots_fetched = 0;
   int retries = 0;    // fetches repeated after 429/503
   int64_t bytes = 0;  // bytes_received of every fetch
@@ -127,8 +140,9 @@ class Crawler {
   // each article URL offered to ShouldFetch again. due_only: read only the feeds, sitemaps and
   // start pages whose next fetch is due (the daemon); false: all of them (`crawl --once`). One
   // CrawlOnce at a time per Crawler.
+  // `refetches`: watched documents fetched once more in this crawl (RefetchRequest).
   CrawlStats CrawlOnce(const std::vector<config::Site>& sites, CrawlHandler& handler,
-                       bool due_only = false);
+                       bool due_only = false, std::vector<RefetchRequest> refetches = {});
 
   // From any thread: the running (or next) CrawlOnce starts no new fetch, gives those in flight
   // and the pages being analyzed up to `grace` to finish, then cancels the analyses (a worker

@@ -12,6 +12,8 @@ const char* PageKindName(PageKind kind) {
       return "sitemap";
     case PageKind::kLink:
       return "link";
+    case PageKind::kRefetch:
+      return "refetch";
   }
   return "link";
 }

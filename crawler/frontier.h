@@ -11,7 +11,8 @@
 
 namespace kuzet::crawler {
 
-enum class PageKind { kStart, kFeed, kSitemap, kLink };
+// kRefetch: a watched document fetched again (Crawler::CrawlOnce's refetches), never durable.
+enum class PageKind { kStart, kFeed, kSitemap, kLink, kRefetch };
 
 // "start", "feed", "sitemap", "link": as written in the crawl state and shown by `kuzet status`.
 const char* PageKindName(PageKind kind);
@@ -26,6 +27,7 @@ struct CrawlTask {
   int redirects = 0;     // cross-origin redirects that led here (bounded by max_redirects)
   bool durable = false;  // queued in CrawlState too (discovered URLs; configured ones are not)
   bool resumed = false;  // queued by an earlier, interrupted crawl
+  std::string etag, last_modified;  // kRefetch: the validators of a conditional GET
 };
 
 // The crawl's in-memory queue, ordered for politeness: per-origin queues visited round-robin, so

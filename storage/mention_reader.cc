@@ -594,6 +594,76 @@ Result<std::optional<Document>> MentionReader::GetDocument(uint64_t id) const {
   return Guard(db_.dir(), [&] { return ReaderSteps(db_).GetDocument(id); });
 }
 
+namespace {
+
+// Reads the queue entries in key order (earliest due first) while `keep` says so.
+template <typename Keep>
+Result<std::vector<DueWatch>> ScanWatchQueue(StoreDb& db, Keep keep) {
+  std::vector<DueWatch> due;
+  rocksdb::ColumnFamilyHandle* family = db.Family(kWatchFamily);
+  if (family == nullptr) return due;  // a read-only open of a store from before the watch
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), family));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Reader key(it->key().ToStringView());
+    DueWatch watch;
+    if (!key.GetTimeBE(watch.due_us) || !key.GetFixed64BE(watch.doc_id) || !key.empty() ||
+        !DecodeWatchEntry(it->value().ToStringView(), watch.entry)) {
+      return db.Error(Status::Code::kCorruption, "an entry of the re-fetch queue is malformed");
+    }
+    if (!keep(watch, due.size())) break;
+    due.push_back(std::move(watch));
+  }
+  if (!it->status().ok()) return db.Error(it->status(), "cannot read the re-fetch queue");
+  return due;
+}
+
+}  // namespace
+
+Result<std::vector<DueWatch>> MentionReader::DueWatches(int64_t now_us, size_t limit) const {
+  limit = std::min(limit, kMaxDueWatches);
+  return Guard(db_.dir(), [&] {
+    return ScanWatchQueue(db_, [&](const DueWatch& watch, size_t taken) {
+      return taken < limit && watch.due_us <= now_us;
+    });
+  });
+}
+
+Result<std::optional<DueWatch>> MentionReader::QueuedWatch(uint64_t doc_id) const {
+  return Guard(db_.dir(), [&]() -> Result<std::optional<DueWatch>> {
+    std::optional<DueWatch> found;
+    auto scanned = ScanWatchQueue(db_, [&](const DueWatch& watch, size_t) {
+      if (watch.doc_id == doc_id) found = watch;
+      return !found;
+    });
+    if (!scanned.ok()) return scanned.status();
+    return found;
+  });
+}
+
+Result<std::vector<StoredVersion>> MentionReader::Versions(uint64_t doc_id, size_t limit,
+                                                           uint32_t from_number) const {
+  return Guard(db_.dir(), [&]() -> Result<std::vector<StoredVersion>> {
+    std::vector<StoredVersion> versions;
+    rocksdb::ColumnFamilyHandle* family = db_.Family(kVersionsFamily);
+    if (family == nullptr) return versions;
+    const std::string prefix = VersionsPrefix(doc_id);
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), family));
+    for (it->Seek(VersionKey(doc_id, from_number));
+         it->Valid() && it->key().starts_with(prefix) && versions.size() < limit; it->Next()) {
+      Reader key(it->key().ToStringView().substr(prefix.size()));
+      StoredVersion v;
+      if (!key.GetFixed32BE(v.number) || !key.empty() ||
+          !DecodeVersionRecord(it->value().ToStringView(), v.version)) {
+        return db_.Error(Status::Code::kCorruption,
+                         "a version of document " + std::to_string(doc_id) + " is malformed");
+      }
+      versions.push_back(std::move(v));
+    }
+    if (!it->status().ok()) return db_.Error(it->status(), "cannot read the versions");
+    return versions;
+  });
+}
+
 Result<std::vector<EvidenceCapture>> MentionReader::Evidence(uint64_t doc_id) const {
   return Guard(db_.dir(), [&]() -> Result<std::vector<EvidenceCapture>> {
     std::vector<EvidenceCapture> captures;

@@ -15,6 +15,7 @@
 #include "storage/evidence.h"
 #include "storage/mention.h"
 #include "storage/page.h"
+#include "storage/watch.h"
 
 namespace kuzet::storage {
 
@@ -46,6 +47,19 @@ class MentionReader {
   // Every capture of the document in the evidence archive, oldest first; empty when none (or the
   // store predates the archive).
   Result<std::vector<EvidenceCapture>> Evidence(uint64_t doc_id) const;
+
+  // ---- the edit watch (watch.h) ----------------------------------------------------------------
+  // The re-fetches due at or before now_us, earliest first, at most `limit` (at most
+  // kMaxDueWatches): what a round of the daemon queues.
+  static constexpr size_t kMaxDueWatches = 10000;
+  Result<std::vector<DueWatch>> DueWatches(int64_t now_us, size_t limit) const;
+  // The document's versions numbered from `from_number` on, oldest first, at most `limit`;
+  // empty for a document that is not watched. Page on from the last number + 1.
+  Result<std::vector<StoredVersion>> Versions(uint64_t doc_id, size_t limit,
+                                              uint32_t from_number = 0) const;
+  // The document's entry in the re-fetch queue; nullopt when it has none (never watched, or its
+  // schedule is done). O(queue): for tools and tests.
+  Result<std::optional<DueWatch>> QueuedWatch(uint64_t doc_id) const;
 
   // The stored document nearest to this text within SimHash distance 3 (lowest id among
   // equals); nullopt when none, or the text is too short. PutPage joins that document's story

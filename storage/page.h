@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "storage/evidence.h"
+#include "storage/watch.h"
 
 namespace kuzet::storage {
 
@@ -71,6 +72,10 @@ struct PageInput {
   // page (and of its group). Unset: nothing is archived. Set, `archive_sync` must be too.
   std::function<Result<EvidenceCapture>(const EvidenceContext&)> archive;
   EvidenceSync* archive_sync = nullptr;
+  // The edit watch (watch.h), when enabled: a page that stores its document's first mention also
+  // stores the fetch as the document's version 0 and queues its first re-fetch at watch->due_us,
+  // in the same batch. Unset: the document is not watched.
+  std::optional<WatchStart> watch;
 };
 
 struct PutPageResult {

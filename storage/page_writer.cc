@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 #include "base/hex.h"
 #include "base/time.h"
@@ -83,7 +84,15 @@ class WriterSteps {
   // Archives a page with mentions (PageInput::archive) and adds its capture to the batch: the
   // archive is durable before the batch is written, so a stored capture never points at a record
   // a crash lost (FORMAT.md, `evidence`).
-  Status AddEvidence(GroupWrite& group, const PageInput& page, uint64_t doc_id);
+  Status AddEvidence(GroupWrite& group, const PageInput& page, uint64_t doc_id,
+                     int64_t& captured_at_us);
+  // A page that stored its document's first mention starts the document's watch
+  // (PageInput::watch): version 0 (this fetch) and the first queue entry.
+  Status AddWatchStart(GroupWrite& group, const PageInput& page, const PageKeys& keys,
+                       const PutPageResult& result, int64_t captured_at_us);
+  Result<PutVersionResult> PutVersion(const VersionInput& input);
+  // The ids of the document's mentions (its doc_rule entries).
+  Result<std::vector<uint64_t>> MentionIdsOf(uint64_t doc_id) const;
   // The latest capture of `url` stored for the document, if any.
   Result<std::optional<EvidenceCapture>> LatestCapture(uint64_t doc_id,
                                                        const std::string& url) const;
@@ -150,12 +159,18 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
   for (size_t i = 0; i < pages.size(); ++i) {
     auto result = AddPage(group, pages[i], keys[i]);
     if (!result.ok()) return result.status();
+    int64_t captured_at_us = 0;
     if (pages[i].archive && !pages[i].mentions.empty()) {
-      if (Status s = AddEvidence(group, pages[i], result->doc_id); !s.ok()) return s;
+      if (Status s = AddEvidence(group, pages[i], result->doc_id, captured_at_us); !s.ok()) {
+        return s;
+      }
       if (std::find(evidence_syncs.begin(), evidence_syncs.end(), pages[i].archive_sync) ==
           evidence_syncs.end()) {
         evidence_syncs.push_back(pages[i].archive_sync);
       }
+    }
+    if (Status s = AddWatchStart(group, pages[i], keys[i], *result, captured_at_us); !s.ok()) {
+      return s;
     }
     results.push_back(*result);
   }
@@ -190,7 +205,8 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
   return results;
 }
 
-Status WriterSteps::AddEvidence(GroupWrite& group, const PageInput& page, uint64_t doc_id) {
+Status WriterSteps::AddEvidence(GroupWrite& group, const PageInput& page, uint64_t doc_id,
+                                int64_t& captured_at_us) {
   EvidenceContext context;
   context.doc_id = doc_id;
   std::set<std::string, std::less<>> rules_done;
@@ -211,10 +227,135 @@ Status WriterSteps::AddEvidence(GroupWrite& group, const PageInput& page, uint64
                                                          ": " + capture.status().message());
   }
   capture->url = page.url;  // the URL the capture is looked up by (LatestCapture)
+  captured_at_us = capture->fetched_at_us;
   group.batch.Put(store_.Family(kEvidenceFamily),
                   EvidenceKey(doc_id, capture->fetched_at_us, page.url),
                   EncodeEvidenceCapture(*capture));
   return Status::Ok();
+}
+
+Status WriterSteps::AddWatchStart(GroupWrite& group, const PageInput& page, const PageKeys& keys,
+                                  const PutPageResult& result, int64_t captured_at_us) {
+  if (!page.watch || result.new_mentions == 0) return Status::Ok();
+  const std::string version_key = VersionKey(result.doc_id, 0);
+  auto started = store_.Get(kVersionsFamily, version_key, &group);
+  if (!started.ok()) return started.status();
+  if (started->has_value()) return Status::Ok();  // watched since an earlier mention
+  VersionRecord version;
+  version.fetched_at_us = keys.now_us;
+  version.http_status = page.http_status;
+  if (page.final_url != page.url) version.final_url = page.final_url;  // "": not redirected
+  version.digest = keys.content_hash;
+  version.kinds = {"original"};
+  for (const MentionInput& m : page.mentions) {
+    for (const MatchHit& hit : m.hits) version.names.push_back({m.rule_id, hit.term});
+  }
+  auto by_rule_and_name = [](const VersionName& a, const VersionName& b) {
+    return std::tie(a.rule_id, a.name) < std::tie(b.rule_id, b.name);
+  };
+  std::sort(version.names.begin(), version.names.end(), by_rule_and_name);
+  version.names.erase(std::unique(version.names.begin(), version.names.end()), version.names.end());
+  version.has_text = true;
+  version.title = page.title;
+  version.text = page.text;
+  version.evidence_fetched_at_us = captured_at_us;
+  WatchEntry entry;
+  entry.url = page.url;
+  entry.site_id = page.site_id;
+  entry.step = 0;
+  entry.schedule_fingerprint = page.watch->schedule_fingerprint;
+  entry.watched_since_us = keys.now_us;
+  group.batch.Put(store_.Family(kVersionsFamily), version_key, EncodeVersionRecord(version));
+  group.batch.Put(store_.Family(kWatchFamily), WatchQueueKey(page.watch->due_us, result.doc_id),
+                  EncodeWatchEntry(entry));
+  return Status::Ok();
+}
+
+Result<PutVersionResult> WriterSteps::PutVersion(const VersionInput& input) {
+  const std::string what = "cannot store a version of document " + std::to_string(input.doc_id);
+  if (Status s = store_.RequireWritable(what); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(store_.write_mutex());
+  const std::string due_key = WatchQueueKey(input.due_us, input.doc_id);
+  auto due = store_.Get(kWatchFamily, due_key);
+  if (!due.ok()) return due.status();
+  PutVersionResult result;
+  if (!due->has_value()) return result;  // done before: this fetch was a repeat
+  rocksdb::WriteBatch batch;
+  std::optional<VersionRecord> version = input.version;
+  if (version && input.archive) {
+    if (input.archive_sync == nullptr) {
+      return store_.Error(Status::Code::kInvalidArgument,
+                          what + ": an evidence archive without its archive_sync");
+    }
+    EvidenceContext context;
+    context.doc_id = input.doc_id;
+    auto mention_ids = MentionIdsOf(input.doc_id);
+    if (!mention_ids.ok()) return mention_ids.status();
+    context.mention_ids = std::move(*mention_ids);
+    auto previous = LatestCapture(input.doc_id, input.next.url);
+    if (!previous.ok()) return previous.status();
+    if (previous->has_value()) context.previous = &**previous;
+    auto capture = input.archive(context);
+    if (!capture.ok()) {
+      return Status::FromCode(capture.status().code(), what + ": cannot archive its evidence: " +
+                                                           capture.status().message());
+    }
+    // Durable before the batch that names it (FORMAT.md, *Invariants* 9).
+    if (Status s = input.archive_sync->Sync(); !s.ok()) {
+      return Status::FromCode(s.code(),
+                              what + ": cannot make its evidence durable: " + s.message());
+    }
+    capture->url = input.next.url;
+    version->evidence_fetched_at_us = capture->fetched_at_us;
+    batch.Put(store_.Family(kEvidenceFamily),
+              EvidenceKey(input.doc_id, capture->fetched_at_us, capture->url),
+              EncodeEvidenceCapture(*capture));
+  }
+  if (version) {
+    // The next number: one after the document's last version (version 0 is written with the
+    // first mention, so a watched document has one).
+    const std::string prefix = VersionsPrefix(input.doc_id);
+    std::unique_ptr<rocksdb::Iterator> it(
+        store_.db()->NewIterator(rocksdb::ReadOptions(), store_.Family(kVersionsFamily)));
+    it->SeekForPrev(VersionKey(input.doc_id, UINT32_MAX));
+    if (!it->status().ok()) return store_.Error(it->status(), what);
+    if (it->Valid() && it->key().starts_with(prefix)) {
+      Reader key(it->key().ToStringView().substr(prefix.size()));
+      uint32_t last = 0;
+      if (!key.GetFixed32BE(last) || !key.empty()) {
+        return store_.Error(Status::Code::kCorruption, what + ": a version key is malformed");
+      }
+      // A schedule has at most 64 steps: a number this high is a damaged store.
+      if (last == UINT32_MAX) {
+        return store_.Error(Status::Code::kCorruption, what + ": no version number left");
+      }
+      result.number = last + 1;
+    }
+    batch.Put(store_.Family(kVersionsFamily), VersionKey(input.doc_id, result.number),
+              EncodeVersionRecord(*version));
+  }
+  batch.Delete(store_.Family(kWatchFamily), due_key);
+  if (input.next_due_us) {
+    batch.Put(store_.Family(kWatchFamily), WatchQueueKey(*input.next_due_us, input.doc_id),
+              EncodeWatchEntry(input.next));
+  }
+  // Synced like a mention: a version may be alerted, and an alert must not outlive its cause.
+  if (Status s = store_.WriteBatch(batch, what, /*sync=*/true); !s.ok()) return s;
+  result.stored = true;
+  return result;
+}
+
+Result<std::vector<uint64_t>> WriterSteps::MentionIdsOf(uint64_t doc_id) const {
+  std::vector<uint64_t> ids;
+  const std::string prefix = DocRulePrefix(doc_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db()->NewIterator(rocksdb::ReadOptions(), store_.Family(kDocRuleFamily)));
+  // A document has a mention per rule that matched it: a short range.
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->value().size() == 8) ids.push_back(DecodeFixed64BE(it->value().ToStringView()));
+  }
+  if (!it->status().ok()) return store_.Error(it->status(), "cannot read the document's mentions");
+  return ids;
 }
 
 Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_id,
@@ -736,6 +877,10 @@ Status PageWriter::PutRuleBackfill(const RuleBackfill& backfill) {
   options.progress = &record;
   auto written = AddMentions({}, options);
   return written.ok() ? Status::Ok() : written.status();
+}
+
+Result<PutVersionResult> PageWriter::PutVersion(const VersionInput& input) {
+  return Guard(db_.dir(), [&] { return WriterSteps(db_).PutVersion(input); });
 }
 
 Status PageWriter::RecordFetch(const std::string& url, int http_status, int64_t fetched_at_us,

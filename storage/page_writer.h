@@ -12,6 +12,7 @@
 #include "base/status.h"
 #include "storage/backfill.h"
 #include "storage/page.h"
+#include "storage/watch.h"
 
 namespace kuzet::storage {
 
@@ -49,6 +50,13 @@ class PageWriter {
                           const AddMentionsOptions& options);
   // Records a rule's backfill (planned, or finished) on its own.
   Status PutRuleBackfill(const RuleBackfill& backfill);
+
+  // A re-fetch of a watched document is done (watch.h): in one synced batch, stores
+  // input.version as the document's next version (numbered after the last one stored), removes
+  // the queue entry (input.due_us, input.doc_id) and queues input.next at input.next_due_us, if
+  // set. When that entry is not queued (a fetch done twice: the first one was stored before a
+  // crash), writes nothing and returns stored = false, so a repeated fetch is harmless.
+  Result<PutVersionResult> PutVersion(const VersionInput& input);
 
   // A fetch that brought no content to store (304, an HTTP error, a listing page): updates the
   // URL's fetch state and keeps its doc_id and content hash.

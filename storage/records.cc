@@ -104,6 +104,21 @@ std::string EvidenceKey(uint64_t doc_id, int64_t fetched_at_us, std::string_view
   return key;
 }
 
+std::string WatchQueueKey(int64_t due_us, uint64_t doc_id) {
+  std::string key;
+  PutTimeBE(key, due_us);
+  PutFixed64BE(key, doc_id);
+  return key;
+}
+
+std::string VersionsPrefix(uint64_t doc_id) { return IdKey(doc_id); }
+
+std::string VersionKey(uint64_t doc_id, uint32_t number) {
+  std::string key = IdKey(doc_id);
+  PutFixed32BE(key, number);
+  return key;
+}
+
 std::string OutboxKey(int64_t due_us, uint64_t mention_id) {
   std::string key;
   PutTimeBE(key, due_us);
@@ -401,6 +416,122 @@ bool DecodeEvidenceCapture(std::string_view in, EvidenceCapture& c) {
     }
   }
   return true;
+}
+
+std::string EncodeWatchEntry(const WatchEntry& e) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutLengthPrefixed(out, e.url);
+  PutLengthPrefixed(out, e.site_id);
+  PutVarint64(out, e.step);
+  PutFixed64BE(out, e.schedule_fingerprint);
+  PutVarsint64(out, e.watched_since_us);
+  return out;
+}
+
+bool DecodeWatchEntry(std::string_view in, WatchEntry& e) {
+  Reader r(in);
+  return GetVersion(r) && r.GetLengthPrefixed(e.url) && r.GetLengthPrefixed(e.site_id) &&
+         r.GetVarint32(e.step) && r.GetFixed64BE(e.schedule_fingerprint) &&
+         r.GetVarsint64(e.watched_since_us);
+}
+
+namespace {
+
+void PutIndexes(std::string& out, const std::vector<uint32_t>& indexes) {
+  PutVarint64(out, indexes.size());
+  for (uint32_t i : indexes) PutVarint64(out, i);
+}
+
+// Each element takes at least `min_bytes`, which bounds a count by the record's own length.
+bool GetCount(Reader& r, size_t min_bytes, uint64_t& n) {
+  return r.GetVarint64(n) && n <= r.rest().size() / min_bytes;
+}
+
+bool GetIndexes(Reader& r, std::vector<uint32_t>& indexes) {
+  uint64_t n;
+  if (!GetCount(r, 1, n)) return false;
+  indexes.resize(n);
+  for (uint32_t& i : indexes) {
+    if (!r.GetVarint32(i)) return false;
+  }
+  return true;
+}
+
+void PutNames(std::string& out, const std::vector<VersionName>& names) {
+  PutVarint64(out, names.size());
+  for (const VersionName& n : names) {
+    PutLengthPrefixed(out, n.rule_id);
+    PutLengthPrefixed(out, n.name);
+  }
+}
+
+bool GetNames(Reader& r, std::vector<VersionName>& names) {
+  uint64_t n;
+  if (!GetCount(r, 2, n)) return false;
+  names.resize(n);
+  for (VersionName& name : names) {
+    if (!r.GetLengthPrefixed(name.rule_id) || !r.GetLengthPrefixed(name.name)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeVersionRecord(const VersionRecord& v) {
+  std::string out(1, static_cast<char>(kRecordVersion));
+  PutVarsint64(out, v.fetched_at_us);
+  PutVarsint64(out, v.http_status);
+  PutLengthPrefixed(out, v.final_url);
+  PutLengthPrefixed(out, v.digest);
+  PutVarint64(out, v.kinds.size());
+  for (const std::string& kind : v.kinds) PutLengthPrefixed(out, kind);
+  PutIndexes(out, v.paragraphs_removed);
+  PutIndexes(out, v.paragraphs_added);
+  PutVarint64(out, v.paragraphs_modified.size());
+  for (const auto& [old_index, new_index] : v.paragraphs_modified) {
+    PutVarint64(out, old_index);
+    PutVarint64(out, new_index);
+  }
+  PutNames(out, v.names);
+  PutNames(out, v.names_removed);
+  PutNames(out, v.names_added);
+  PutVarint64(out, v.text_doc_id);
+  out.push_back(v.has_text ? 1 : 0);
+  if (v.has_text) {
+    PutLengthPrefixed(out, v.title);
+    PutLengthPrefixed(out, v.text);
+  }
+  PutVarsint64(out, v.evidence_fetched_at_us);
+  return out;
+}
+
+bool DecodeVersionRecord(std::string_view in, VersionRecord& v) {
+  Reader r(in);
+  uint64_t n;
+  if (!GetVersion(r) || !r.GetVarsint64(v.fetched_at_us) || !GetInt(r, v.http_status) ||
+      !r.GetLengthPrefixed(v.final_url) || !r.GetLengthPrefixed(v.digest) || !GetCount(r, 1, n)) {
+    return false;
+  }
+  v.kinds.resize(n);
+  for (std::string& kind : v.kinds) {
+    if (!r.GetLengthPrefixed(kind)) return false;
+  }
+  if (!GetIndexes(r, v.paragraphs_removed) || !GetIndexes(r, v.paragraphs_added) ||
+      !GetCount(r, 2, n)) {
+    return false;
+  }
+  v.paragraphs_modified.resize(n);
+  for (auto& [old_index, new_index] : v.paragraphs_modified) {
+    if (!r.GetVarint32(old_index) || !r.GetVarint32(new_index)) return false;
+  }
+  uint8_t has_text;
+  if (!GetNames(r, v.names) || !GetNames(r, v.names_removed) || !GetNames(r, v.names_added) ||
+      !r.GetVarint64(v.text_doc_id) || !r.GetByte(has_text) || has_text > 1) {
+    return false;
+  }
+  v.has_text = has_text == 1;
+  if (v.has_text && (!r.GetLengthPrefixed(v.title) || !r.GetLengthPrefixed(v.text))) return false;
+  return r.GetVarsint64(v.evidence_fetched_at_us);
 }
 
 std::string EncodeOutboxValue(const OutboxEntry& e) {

@@ -12,6 +12,7 @@
 #include "storage/evidence.h"
 #include "storage/mention.h"
 #include "storage/page.h"
+#include "storage/watch.h"
 
 namespace kuzet::storage {
 
@@ -34,6 +35,9 @@ inline constexpr const char* kSimHashFamily = "simhash";
 inline constexpr const char* kEvidenceFamily = "evidence";
 // The search index (format 3): one empty entry per (word key, document), search_index.h.
 inline constexpr const char* kSearchFamily = "search";
+// The edit watch (watch.h): the re-fetch queue of watched documents, and their versions.
+inline constexpr const char* kWatchFamily = "watch";
+inline constexpr const char* kVersionsFamily = "versions";
 
 // ---- meta keys ---------------------------------------------------------------------------------
 inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
@@ -94,6 +98,13 @@ std::string AlertKey(char kind, uint64_t mention_id);
 std::string EvidencePrefix(uint64_t doc_id);
 std::string EvidenceKey(uint64_t doc_id, int64_t fetched_at_us, std::string_view url);
 
+// watch family: TIME(due) + doc id BE64 -> WatchEntry record (due first: a scan from the start
+// lists what is due, earliest first).
+std::string WatchQueueKey(int64_t due_us, uint64_t doc_id);
+// versions family: doc id BE64 + version number BE32 -> VersionRecord.
+std::string VersionsPrefix(uint64_t doc_id);
+std::string VersionKey(uint64_t doc_id, uint32_t number);
+
 // ---- values ------------------------------------------------------------------------------------
 // Every record value starts with a record-version byte (1). Decoders return false on truncated
 // or malformed input and on a version they do not know; trailing bytes after the known fields are
@@ -152,6 +163,11 @@ std::string EncodeRuleBackfill(const RuleBackfill& backfill);
 bool DecodeRuleBackfill(std::string_view in, RuleBackfill& backfill);
 std::string EncodeEvidenceCapture(const EvidenceCapture& capture);
 bool DecodeEvidenceCapture(std::string_view in, EvidenceCapture& capture);
+
+std::string EncodeWatchEntry(const WatchEntry& entry);
+bool DecodeWatchEntry(std::string_view in, WatchEntry& entry);
+std::string EncodeVersionRecord(const VersionRecord& version);
+bool DecodeVersionRecord(std::string_view in, VersionRecord& version);
 
 std::string EncodeOutboxValue(const OutboxEntry& entry);
 bool DecodeOutboxValue(std::string_view in, OutboxEntry& entry);

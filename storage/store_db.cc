@@ -52,7 +52,8 @@ const char* const kFamilies[] = {
     kMetaFamily,     kUrlsFamily,           kDocsFamily,           kFingerprintsFamily,
     kMentionsFamily, kMentionsByTimeFamily, kMentionsByRuleFamily, kMentionsBySiteFamily,
     kDocRuleFamily,  kOutboxFamily,         kStoriesFamily,        kAlertsFamily,
-    kSimHashFamily,  kEvidenceFamily, kSearchFamily,
+    kSimHashFamily,  kEvidenceFamily,       kSearchFamily,         kWatchFamily,
+    kVersionsFamily,
 };
 
 // Memtable insert hints (RocksDB keeps, per prefix, where the last key went in the skip list):
@@ -427,7 +428,8 @@ Status StoreDb::Open(bool repair) {
   // Added without a format change (FORMAT.md, `evidence`): a store written before it has none
   // until a read-write open creates it. A store of format 2 has no search family; a read-write
   // open creates and fills it.
-  spec.optional_when_read_only = {kEvidenceFamily, kSearchFamily};
+  // The watch's families were added the same way as evidence (FORMAT.md, *Versions*).
+  spec.optional_when_read_only = {kEvidenceFamily, kSearchFamily, kWatchFamily, kVersionsFamily};
   auto rocks = RocksDb::Open(
       spec, mode_ == Store::Mode::kReadWrite ? RocksDb::Mode::kReadWrite : RocksDb::Mode::kReadOnly,
       options, options_of, faults_);

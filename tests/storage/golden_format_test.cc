@@ -66,7 +66,9 @@ void WriteHistory(Store& store) {
   PageInput court = Page("https://a.kz/court", kCourtArticle, kT0 + 3 * kMinute,
                          {Rule("court", kCourtArticle, "court")});
   court.site_id = "a";
-  put(court);  // a story of its own
+  court.watch = WatchStart{kT0 + 63 * kMinute, 0x5eed};
+  put(court);  // a story of its own; watched: version 0 and a re-fetch queued
+  court.watch.reset();
   court.fetched_at_us = kT0 + 4 * kMinute;
   court.etag = "\"v2\"";
   put(court);  // unchanged: only the URL state moves
@@ -74,6 +76,28 @@ void WriteHistory(Store& store) {
   ASSERT_TRUE(store.writer().RecordFetch("https://a.kz/gone", 404, kT0 + 5 * kMinute, "", "").ok());
   put(Page("https://e.kz/short", "Zhanaozen in brief.", kT0 + 6 * kMinute,
            {Rule("zhanaozen", "Zhanaozen in brief.", "Zhanaozen")}));  // no SimHash
+
+  // The court page re-fetched: its text was edited and a name removed (version 1); the next
+  // re-fetch is queued.
+  VersionInput refetch;
+  refetch.doc_id = 3;
+  refetch.due_us = kT0 + 63 * kMinute;
+  VersionRecord edited;
+  edited.fetched_at_us = kT0 + 64 * kMinute;
+  edited.http_status = 200;
+  edited.digest = std::string(64, 'b');
+  edited.kinds = {"text_edited", "name_removed"};
+  edited.paragraphs_modified = {{0, 0}};
+  edited.names_removed = {{"court", "court"}};
+  edited.has_text = true;
+  edited.title = "Appeal";
+  edited.text = "The appeal was heard.";
+  refetch.version = edited;
+  refetch.next_due_us = kT0 + 6 * 60 * kMinute;
+  refetch.next = WatchEntry{"https://a.kz/court", "a", 1, 0x5eed, kT0 + 3 * kMinute};
+  auto version = store.writer().PutVersion(refetch);
+  ASSERT_TRUE(version.ok()) << version.status().message();
+  ASSERT_TRUE(version->stored);
 
   // Alert outcomes: mention 1 sent, 2 rescheduled with a channel's state, 3 given up, 4 given up
   // and requeued.

@@ -1,0 +1,243 @@
+// The edit and deletion watch end to end (issue #20 item 2): `kuzet run` with a short [watch]
+// schedule against a loopback site whose article the test edits and then deletes. The article is
+// published, matched and archived (version 0); edited with a watched name removed (version 1:
+// text_edited, name_removed, its text archived with the page's other mention); deleted (version
+// 2: gone, the 404 archived); the last step finds it gone again (no version) and the watch is over.
+// A kill -9 of the daemon between two steps changes none of it. `kuzet history` lists exactly those
+// versions.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/app/run_command.h"
+#include "tests/wait_until.h"
+
+namespace kuzet {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string ArticlePage(const std::string& leader) {
+  return "<html><head><title>Strike leaders on trial</title></head><body><article>"
+         "<h1>Strike leaders on trial</h1><p>" +
+         leader +
+         " led the oil workers of Zhanaozen through seven months of the strike, demanding higher "
+         "pay and safer conditions for every crew in the field.</p><p>Police opened fire on the "
+         "sixteenth of December, killing at least fourteen people in the central square of the "
+         "town, and dozens of strikers were later put on trial in Aktau.</p></article></body>"
+         "</html>";
+}
+
+// One article the test changes between fetches, linked from the front page.
+class EditableSite {
+ public:
+  EditableSite() {
+    server_.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content("<html><body><a href=\"" + Url("/a.html") + "\">news</a></body></html>",
+                      "text/html");
+    });
+    server_.Get("/a.html", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++article_requests_;
+      res.status = status_;
+      res.set_content(status_ == 200 ? body_ : "<html><body>Not found</body></html>", "text/html");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  ~EditableSite() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  void Serve(int status, std::string body) {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = status;
+    body_ = std::move(body);
+  }
+  int ArticleRequests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return article_requests_;
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  int status_ = 200;
+  std::string body_ = ArticlePage("Roza Tuletayeva");
+  int article_requests_ = 0;
+};
+
+class WatchDaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kuzet-watch-daemon-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_ = (dir_ / "kuzet.toml").string();
+    log_ = (dir_ / "kuzet.log").string();
+    // Steps 6 s apart (±10 % jitter): time enough to change the page between two re-fetches.
+    std::ofstream(config_) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+allow_private_hosts = ["127.0.0.1"]
+log_level = "info"
+
+[[sites]]
+id = "steppe"
+start_urls = [")" + site_.Url("/") +
+                                  R"("]
+interval = "1h"
+max_depth = 1
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen"]
+
+[[rules]]
+id = "leaders"
+terms = ["Tuletayeva"]
+
+[watch]
+schedule = ["6s", "12s", "18s"]
+)";
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << testing::ReadFile(log_);
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+
+  void Start() {
+    pid_ = testing::StartKuzetRun(config_, log_);
+    ASSERT_GT(pid_, 0);
+  }
+  void Kill9() {
+    ASSERT_EQ(kill(pid_, SIGKILL), 0);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  // The versions `kuzet history` lists (JSON), empty while there is no watched document.
+  nlohmann::json Versions() {
+    testing::CommandResult r =
+        testing::RunKuzet("history 1 --config " + config_ + " --format json 2>&1");
+    if (r.exit_code != 0) {
+      last_error_ = "exit " + std::to_string(r.exit_code) + ": " + r.out;
+      return nlohmann::json::array();
+    }
+    return nlohmann::json::parse(r.out)["versions"];
+  }
+  std::vector<std::vector<std::string>> Kinds() {
+    std::vector<std::vector<std::string>> kinds;
+    for (const auto& v : Versions()) kinds.push_back(v["kinds"].get<std::vector<std::string>>());
+    return kinds;
+  }
+
+  EditableSite site_;
+  fs::path dir_;
+  std::string config_, log_;
+  pid_t pid_ = -1;
+  std::string last_error_;  // of the last `kuzet history` that failed
+};
+
+TEST_F(WatchDaemonTest, PublishedEditedDeletedGiveExactlyTheirVersionsThroughAKill9) {
+  using KindList = std::vector<std::vector<std::string>>;
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 1; }, 30s, 200ms))
+      << testing::ReadFile(log_);
+  // Edited before the first re-fetch (6 s after the first fetch): a watched name removed.
+  site_.Serve(200, ArticlePage("One activist"));
+  // Killed -9 and restarted: the queue entry is durable, the re-fetch happens after the restart.
+  ASSERT_NO_FATAL_FAILURE(Kill9());
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 2; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  site_.Serve(404, "");
+  ASSERT_NO_FATAL_FAILURE(Kill9());
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 3; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  // The last step (18 s) finds it gone again: no version, and the watch is over.
+  const int requests = site_.ArticleRequests();
+  ASSERT_TRUE(WaitUntil([&] { return site_.ArticleRequests() > requests; }, 40s, 200ms));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return testing::ReadFile(log_).find("(HTTP 404): unchanged") != std::string::npos; },
+      10s, 200ms))
+      << testing::ReadFile(log_);
+  // A clean stop, then exactly these versions.
+  ASSERT_EQ(kill(pid_, SIGTERM), 0);
+  int wait_status = 0;
+  waitpid(pid_, &wait_status, 0);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+  EXPECT_EQ(Kinds(), (KindList{{"original"}, {"text_edited", "name_removed"}, {"gone"}}))
+      << last_error_;
+  const nlohmann::json versions = Versions();
+  EXPECT_EQ(versions[1]["names_removed"],
+            nlohmann::json::parse(R"([{"rule": "leaders", "name": "Tuletayeva"}])"));
+  EXPECT_EQ(versions[1]["http_status"], 200);
+  EXPECT_EQ(versions[1]["evidence"], true);  // archived with the zhanaozen mention it still has
+  EXPECT_EQ(versions[2]["http_status"], 404);
+  EXPECT_EQ(versions[2]["evidence"], true);  // the 404 as received
+  EXPECT_EQ(versions[0]["evidence"], true);
+
+  // The archive: the captures of versions 0, 1 and 2, every digest recomputed (kuzet's own
+  // verifier, and webrecorder's warcio when installed: ./setup.sh --test).
+  const std::string warc = (dir_ / "doc1.warc.gz").string();
+  testing::CommandResult verified =
+      testing::RunKuzet("evidence 1 --config " + config_ + " --verify --out " + warc + " 2>&1");
+  ASSERT_EQ(verified.exit_code, 0) << verified.out;
+  const fs::path warcio = KUZET_WARCIO_DIR;
+  if (testing::RunShell("node --version").exit_code == 0 && fs::exists(warcio / "dist/index.js")) {
+    testing::CommandResult read = testing::RunShell("node '" + std::string(KUZET_SOURCE_DIR) +
+                                                    "/tests/storage/warc/warcio_check.mjs' '" +
+                                                    warcio.string() + "' '" + warc + "' 2>&1");
+    ASSERT_EQ(read.exit_code, 0) << read.out;
+    std::vector<int> statuses;
+    std::istringstream lines(read.out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto record = nlohmann::json::parse(line);
+      EXPECT_EQ(record["blockDigestOk"], true) << line;
+      if (record["type"] == "response") {
+        statuses.push_back(record["httpStatus"].get<int>());
+        EXPECT_EQ(record["payloadDigestOk"], true) << line;
+      }
+    }
+    EXPECT_EQ(statuses, (std::vector<int>{200, 200, 404})) << read.out;
+  } else {
+    std::cerr << "warcio check skipped: node or warcio is not installed (./setup.sh --test)\n";
+  }
+
+  testing::CommandResult diff = testing::RunKuzet("history 1 --config " + config_ + " --diff 0 1");
+  ASSERT_EQ(diff.exit_code, 0) << diff.out;
+  EXPECT_NE(diff.out.find("[-Roza-]{+One+} [-Tuletayeva-]{+activist+} led the oil workers"),
+            std::string::npos)
+      << diff.out;
+}
+
+}  // namespace
+}  // namespace kuzet
