@@ -192,7 +192,10 @@ Status OutboxSteps::RecordAlertChannels(
     const std::vector<std::pair<uint64_t, ChannelDelivery>>& records) {
   if (records.empty()) return Status::Ok();
   std::string what = "cannot record the " + records.front().second.channel + " delivery of mention";
-  for (const auto& [mention_id, channel] : records) what += " " + std::to_string(mention_id);
+  for (const auto& [mention_id, channel] : records) {
+    what.push_back(' ');
+    what += std::to_string(mention_id);
+  }
   what += records.size() == 1 ? "'s alert" : "'s alerts";
   if (Status s = store_.RequireWritable(what); !s.ok()) return s;
   std::lock_guard<std::mutex> lock(store_.write_mutex());
