@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <iterator>
+#include <utility>
 
 #include "storage/encoding.h"
 
@@ -101,12 +102,19 @@ void PostingBuilder::Add(const std::vector<std::string>& word_keys, uint64_t doc
 
 rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family) {
+  // In key order: the memtable inserts the batch's entries one after the other, and each starts
+  // its skip-list search from where the previous one went (the family's insert hint, store_db.cc).
+  std::vector<std::pair<const std::string*, Entry*>> sorted;
+  sorted.reserve(lists_.size());
+  for (auto& [key, entry] : lists_) sorted.emplace_back(&key, &entry);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
   rocksdb::Status status;
-  for (auto& [key, entry] : lists_) {
-    std::vector<uint64_t>& ids = entry.ids;  // usually ascending already: a group's new documents
+  for (auto& [key, entry] : sorted) {
+    std::vector<uint64_t>& ids = entry->ids;  // usually ascending already: a group's new documents
     std::sort(ids.begin(), ids.end(), std::greater<>());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    status = batch.Merge(family, key, EncodePostingList(entry.block, ids));
+    status = batch.Merge(family, *key, EncodePostingList(entry->block, ids));
     if (!status.ok()) break;
   }
   lists_.clear();

@@ -62,7 +62,11 @@ const char* const kFamilies[] = {
 // instead of searching from the top of the skip list.
 //
 // One hint for the whole family: ids and times that grow (docs, mentions, outbox, doc_rule) or
-// shrink (the newest-first time indexes, whose new keys always go first).
+// shrink (the newest-first time indexes, whose new keys always go first); and `search`, whose
+// batches hold their posting merges in key order (PostingBuilder), each a short step past the
+// one before: a hint per word key would cost a splice of the memtable's arena per distinct word.
+// A range deletion must not share a memtable with a hinted family's other writes (RocksDB 7.8
+// hints it into the wrong skip list): BuildSearchIndex flushes the one it writes.
 class WholeFamilyHint : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "kuzet.WholeFamilyHint"; }
@@ -360,7 +364,7 @@ Status StoreDb::Open(bool repair) {
   auto options_of = [&options, &search_merge](const std::string& name) {
     rocksdb::ColumnFamilyOptions family_options(options);
     if (name == kDocsFamily || name == kMentionsFamily || name == kMentionsByTimeFamily ||
-        name == kDocRuleFamily || name == kOutboxFamily) {
+        name == kDocRuleFamily || name == kOutboxFamily || name == kSearchFamily) {
       family_options.memtable_insert_with_hint_prefix_extractor =
           std::make_shared<WholeFamilyHint>();
     } else if (name == kMentionsByRuleFamily || name == kMentionsBySiteFamily) {
@@ -643,6 +647,17 @@ Status StoreDb::BuildSearchIndex(uint32_t version) {
     const std::string end(64, '\xff');
     rocksdb::Status s = batch.DeleteRange(Family(kSearchFamily), "", end);
     if (!s.ok()) return Error(s, "cannot drop the search index of format version 3");
+    if (Status st = WriteBatch(batch, "cannot drop the search index of format version 3", true);
+        !st.ok()) {
+      return st;
+    }
+    batch.Clear();
+    // Flushed before any other write to the family: RocksDB 7.8's memtable gives a range
+    // deletion the same insert hint as the family's other entries although it goes into another
+    // skip list, so one more entry in that memtable would be inserted at a wrong place (a debug
+    // build asserts). A kill before the flush ends leaves only the deletion in the log.
+    s = db_->Flush(rocksdb::FlushOptions(), Family(kSearchFamily));
+    if (!s.ok()) return Error(s, "cannot flush the dropped search index of format version 3");
   }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
   PostingBuilder postings;
