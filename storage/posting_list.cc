@@ -91,11 +91,10 @@ bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key, uint6
 }
 
 void PostingBuilder::Add(const std::vector<std::string>& word_keys, uint64_t doc_id) {
-  const uint64_t block = PostingBlockOf(doc_id);
   for (const std::string& word : word_keys) {
-    Entry& entry = lists_[SearchBlockKey(word, block)];
-    entry.block = block;
-    entry.ids.push_back(doc_id);
+    auto it = lists_.find(std::string_view(word));
+    if (it == lists_.end()) it = lists_.emplace(word, std::vector<uint64_t>()).first;
+    it->second.push_back(doc_id);
     ++postings_;
   }
 }
@@ -104,17 +103,26 @@ rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family) {
   // In key order: the memtable inserts the batch's entries one after the other, and each starts
   // its skip-list search from where the previous one went (the family's insert hint, store_db.cc).
-  std::vector<std::pair<const std::string*, Entry*>> sorted;
+  // Words in order give keys in order (a word key holds no 0x00, which ends it in its keys).
+  std::vector<std::pair<const std::string*, std::vector<uint64_t>*>> sorted;
   sorted.reserve(lists_.size());
-  for (auto& [key, entry] : lists_) sorted.emplace_back(&key, &entry);
+  for (auto& [word, ids] : lists_) sorted.emplace_back(&word, &ids);
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return *a.first < *b.first; });
   rocksdb::Status status;
-  for (auto& [key, entry] : sorted) {
-    std::vector<uint64_t>& ids = entry->ids;  // usually ascending already: a group's new documents
-    std::sort(ids.begin(), ids.end(), std::greater<>());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    status = batch.Merge(family, *key, EncodePostingList(entry->block, ids));
+  for (auto& [word, ids] : sorted) {
+    // Usually ascending already (a group's new documents); newest first, one list per block,
+    // the newest block first (its key sorts first).
+    std::sort(ids->begin(), ids->end(), std::greater<>());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    for (auto begin = ids->begin(); begin != ids->end() && status.ok();) {
+      const uint64_t block = PostingBlockOf(*begin);
+      auto end = begin;
+      while (end != ids->end() && PostingBlockOf(*end) == block) ++end;
+      status = batch.Merge(family, SearchBlockKey(*word, block),
+                           EncodePostingList(block, std::span<const uint64_t>(begin, end)));
+      begin = end;
+    }
     if (!status.ok()) break;
   }
   lists_.clear();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,15 +77,16 @@ class PostingBuilder {
   // One Merge per entry into `batch`, then empty again.
   [[nodiscard]] rocksdb::Status AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family);
-  size_t entries() const { return lists_.size(); }
   size_t postings() const { return postings_; }
 
  private:
-  struct Entry {
-    uint64_t block = 0;
-    std::vector<uint64_t> ids;  // as added
+  // Looked up by the caller's string: a word key is copied once per write, not per document.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, Entry> lists_;  // by SearchBlockKey
+  std::unordered_map<std::string, std::vector<uint64_t>, Hash, std::equal_to<>>
+      lists_;  // word key -> doc ids, as added (any block)
   size_t postings_ = 0;
 };
 

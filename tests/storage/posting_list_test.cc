@@ -3,6 +3,7 @@
 // loses a document to a damaged one, and a cursor walks a word's blocks newest first.
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
 
 #include <algorithm>
 #include <deque>
@@ -261,6 +262,35 @@ TEST_F(PostingCursorTest, DamagedBlockYieldsEveryIdOfIt) {
   EXPECT_EQ(ids.front(), PostingBlockLast(1));
   EXPECT_EQ(ids[kPostingBlockDocs - 1], PostingBlockFirst(1));
   EXPECT_EQ(ids.back(), 10u);
+}
+
+// A write's postings: one Merge per word key and block, in key order (the memtable's insert
+// hint relies on it), whatever the order and repetition the documents came in.
+TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
+  PostingBuilder builder;
+  const uint64_t late = PostingBlockFirst(1) + 1;
+  builder.Add({"oil", "strike"}, late);
+  builder.Add({"strike"}, 5);  // a changed document keeps its older id
+  builder.Add({"oil", "strike"}, late);
+  builder.Add({"zhanaozen"}, late + 3);
+  EXPECT_EQ(builder.postings(), 6u);
+  rocksdb::WriteBatch batch;
+  ASSERT_TRUE(builder.AddTo(batch, db_->DefaultColumnFamily()).ok());
+  EXPECT_EQ(builder.postings(), 0u);
+  struct Keys : rocksdb::WriteBatch::Handler {
+    std::vector<std::string> merged;
+    rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      merged.push_back(key.ToString());
+      return rocksdb::Status::OK();
+    }
+  } keys;
+  ASSERT_TRUE(batch.Iterate(&keys).ok());
+  EXPECT_EQ(keys.merged,
+            std::vector<std::string>({SearchBlockKey("oil", 1), SearchBlockKey("strike", 1),
+                                      SearchBlockKey("strike", 0), SearchBlockKey("zhanaozen", 1)}));
+  ASSERT_TRUE(db_->Write({}, &batch).ok());
+  EXPECT_EQ(Walk("strike", UINT64_MAX), std::vector<uint64_t>({late, 5}));
+  EXPECT_EQ(Walk("oil", UINT64_MAX), std::vector<uint64_t>({late}));
 }
 
 }  // namespace
