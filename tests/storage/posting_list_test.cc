@@ -285,9 +285,9 @@ TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
     }
   } keys;
   ASSERT_TRUE(batch.Iterate(&keys).ok());
-  EXPECT_EQ(keys.merged,
-            std::vector<std::string>({SearchBlockKey("oil", 1), SearchBlockKey("strike", 1),
-                                      SearchBlockKey("strike", 0), SearchBlockKey("zhanaozen", 1)}));
+  EXPECT_EQ(keys.merged, std::vector<std::string>(
+                             {SearchBlockKey("oil", 1), SearchBlockKey("strike", 1),
+                              SearchBlockKey("strike", 0), SearchBlockKey("zhanaozen", 1)}));
   ASSERT_TRUE(db_->Write({}, &batch).ok());
   EXPECT_EQ(Walk("strike", UINT64_MAX), std::vector<uint64_t>({late, 5}));
   EXPECT_EQ(Walk("oil", UINT64_MAX), std::vector<uint64_t>({late}));
