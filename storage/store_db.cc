@@ -185,8 +185,14 @@ Result<Store::RepairReport> DescribeWalDamage(const std::string& db_path) {
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, db_path, &names);
   if (!s.ok()) return Status::Corruption(db_path + ": " + s.ToString());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names)
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const std::string& name : names) {
+    rocksdb::ColumnFamilyOptions family;
+    // The replay up to the damage reads the search family's merges (FORMAT.md, *search*):
+    // without its operator it stops at the first key merged twice, and the report would count
+    // as lost every page after that.
+    if (name == kSearchFamily) family.merge_operator = std::make_shared<PostingListUnion>(db_path);
+    descriptors.emplace_back(name, family);
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   s = rocksdb::DB::OpenForReadOnly(options, db_path, descriptors, &handles, &raw);
