@@ -13,6 +13,7 @@
 #include "base/hex.h"
 #include "base/time.h"
 #include "storage/encoding.h"
+#include "storage/posting_list.h"
 #include "storage/records.h"
 #include "storage/search_index.h"
 #include "storage/simhash.h"
@@ -383,7 +384,7 @@ Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_i
 
 Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
                                       const std::vector<PutPageResult>& results) {
-  rocksdb::ColumnFamilyHandle* family = store_.Family(kSearchFamily);
+  PostingBuilder postings;
   for (size_t i = 0; i < pages.size(); ++i) {
     const PutPageResult& r = results[i];
     if (r.unchanged || r.duplicate || r.doc_id == 0) continue;
@@ -393,14 +394,16 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
     Result<SearchIndexKeys> computed = SearchIndexKeys{};
     if (!ahead) computed = Searcher(store_).KeysOf(page.text);
     if (!computed.ok()) return computed.status();
-    const SearchIndexKeys& keys = ahead ? *page.search_keys : *computed;
-    // Written to the batch unindexed (no page of the group reads the search family back):
-    // hundreds of keys a page would otherwise each be a skip-list insert of the batch's index.
-    rocksdb::WriteBatch& batch = *group.batch.GetWriteBatch();
-    for (const std::string& key : keys.keys) {
-      const rocksdb::Status s = batch.Put(family, SearchPostingKey(key, r.doc_id), "");
-      if (!s.ok()) return store_.Error(s, "cannot add the search entries of " + pages[i].url);
-    }
+    // A changed document keeps its id, which may be below the group's new ones.
+    postings.Add(ahead ? page.search_keys->keys : computed->keys, r.doc_id);
+  }
+  // One Merge per (word key, block) for the whole group, written to the batch unindexed (no page
+  // of the group reads the search family back).
+  const rocksdb::Status s =
+      postings.AddTo(*group.batch.GetWriteBatch(), store_.Family(kSearchFamily));
+  if (!s.ok()) {
+    return store_.Error(s, "cannot add the search entries of a group of " +
+                               std::to_string(pages.size()) + " page(s) from " + pages.front().url);
   }
   return Status::Ok();
 }

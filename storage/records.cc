@@ -80,13 +80,6 @@ std::string RuleIdIndexKey(std::string_view rule_id, uint64_t mention_id) {
   return key;
 }
 
-std::string SearchPostingKey(std::string_view word_key, uint64_t doc_id) {
-  std::string key(word_key);
-  key.push_back('\0');
-  PutFixed64BE(key, ~doc_id);
-  return key;
-}
-
 std::string DocRulePrefix(uint64_t doc_id) { return IdKey(doc_id); }
 
 std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id) {

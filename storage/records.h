@@ -33,7 +33,7 @@ inline constexpr const char* kAlertsFamily = "alerts";
 inline constexpr const char* kSimHashFamily = "simhash";
 // The evidence archive's captures of each document (evidence.h).
 inline constexpr const char* kEvidenceFamily = "evidence";
-// The search index (format 3): one empty entry per (word key, document), search_index.h.
+// The search index (format 4): one posting list per (word key, block of doc ids), posting_list.h.
 inline constexpr const char* kSearchFamily = "search";
 // The edit watch (watch.h): the re-fetch queue of watched documents, and their versions.
 inline constexpr const char* kWatchFamily = "watch";
@@ -48,10 +48,12 @@ inline constexpr std::string_view kRuleBackfillPrefix = "backfill/";
 std::string RuleBackfillKey(std::string_view rule_id);
 // The version of the layout in FORMAT.md. A store with another number is refused (FORMAT.md,
 // *Versions*).
-inline constexpr uint32_t kFormatVersion = 3;
-// Format 2 is format 3 without the search family: a read-write open builds the index and
-// raises the version (FORMAT.md, *Versions*).
+inline constexpr uint32_t kFormatVersion = 4;
+// Format 2 is format 4 without the search family, format 3 with one empty search entry per
+// (word key, document): a read-write open (re)builds the index and raises the version
+// (FORMAT.md, *Versions*).
 inline constexpr uint32_t kFormatVersionWithoutSearch = 2;
+inline constexpr uint32_t kFormatVersionPostingPerDocument = 3;
 
 // ---- keys --------------------------------------------------------------------------------------
 std::string IdKey(uint64_t id);  // docs, mentions: 8 bytes BE
@@ -70,9 +72,7 @@ std::string RuleIdIndexKey(std::string_view rule_id, uint64_t mention_id);
 size_t IndexIdEnd(std::string_view key);
 // The mention id at the end of any of the three index keys (at least 16 bytes).
 uint64_t MentionIdOfIndexKey(std::string_view key);
-// search: the word key (search_keys.h: a mode byte, then the folded key; never a 0x00 byte),
-// 0x00, then the doc id complemented as BE64, so a key's documents list newest first.
-std::string SearchPostingKey(std::string_view word_key, uint64_t doc_id);
+// search: posting_list.h (SearchBlockKey).
 std::string DocRulePrefix(uint64_t doc_id);
 std::string DocRuleKey(uint64_t doc_id, std::string_view rule_id);
 std::string OutboxKey(int64_t due_us, uint64_t mention_id);

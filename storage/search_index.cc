@@ -10,6 +10,7 @@
 
 #include "extractor/keywords/search_keys.h"
 #include "storage/encoding.h"
+#include "storage/posting_cursor.h"
 #include "storage/records.h"
 #include "storage/store_db.h"
 
@@ -43,8 +44,6 @@ namespace {
 constexpr size_t kMaxKeysPerPrefix = 2048;
 constexpr size_t kMaxKeysVisitedPerPrefix = 4 * kMaxKeysPerPrefix;
 constexpr size_t kMaxKeysPerSearch = 16384;
-// Posting lists that get an iterator of their own (the rest share one and seek every step).
-constexpr size_t kMaxListIterators = 256;
 
 // Documents in descending id order. Next(at_most): the largest id <= at_most that the stream
 // holds, 0 when none. Calls come with at_most never growing.
@@ -62,7 +61,6 @@ struct ReadContext {
   const StoreDb& db;
   Status status;
   size_t keys_left = kMaxKeysPerSearch;
-  size_t own_iterators_left = kMaxListIterators;
   bool gave_up_narrowing = false;  // logged once per search
   void Fail(const rocksdb::Status& s, std::string_view what) {
     if (status.ok()) status = db.Error(s, what);
@@ -92,8 +90,8 @@ class AllDocuments : public DocStream {
 };
 
 // The documents holding a word key that starts with one of the prefixes and that `may_match`
-// accepts: one posting list per such distinct key, merged. Each list keeps its last answer, so
-// a list is sought again only when the merge has gone below it.
+// accepts: one posting list per such distinct key (a PostingCursor), merged. Each list keeps its
+// last answer, so a list is asked again only when the merge has gone below it.
 class KeyPrefixes : public DocStream {
  public:
   KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes,
@@ -117,7 +115,8 @@ class KeyPrefixes : public DocStream {
         ++visited;
         --ctx_.keys_left;
         if (may_match(key.substr(0, end))) {
-          lists_.push_back(List{std::string(key.substr(0, end + 1)), 0, 0});
+          lists_.push_back(
+              List{0, 0, std::make_unique<PostingCursor>(*it_, std::string(key.substr(0, end)))});
         }
         std::string after(key.substr(0, end));
         after.push_back('\x01');  // past every posting of this key
@@ -140,8 +139,11 @@ class KeyPrefixes : public DocStream {
     for (List& list : lists_) {
       // The answer known for a bound at or above at_most still holds when it is <= at_most.
       if (!(list.bound >= at_most && list.value <= at_most && list.bound != 0)) {
-        list.value = Advance(list, at_most);
+        list.value = list.cursor->Next(at_most);
         list.bound = at_most;
+        if (!list.cursor->status().ok()) {
+          ctx_.Fail(list.cursor->status(), "cannot read the search index");
+        }
       }
       best = std::max(best, list.value);
     }
@@ -150,48 +152,10 @@ class KeyPrefixes : public DocStream {
 
  private:
   struct List {
-    std::string key;  // the word key and its 0x00
     uint64_t bound = 0, value = 0;
-    // A list of its own stays on its last posting, so the next ones are a few Next() steps
-    // away, not a seek each (a merge and an intersection walk postings in order).
-    std::unique_ptr<rocksdb::Iterator> it;
+    // On the shared iterator: a cursor seeks once per posting block (up to 4,096 documents).
+    std::unique_ptr<PostingCursor> cursor;
   };
-
-  // The largest doc id <= at_most in `list` (0: none); at_most never grows between calls.
-  uint64_t Advance(List& list, uint64_t at_most) {
-    if (list.bound != 0 && list.value == 0) return 0;  // exhausted
-    if (!list.it) {
-      if (ctx_.own_iterators_left == 0) return Seek(*it_, list.key, at_most);
-      --ctx_.own_iterators_left;
-      list.it.reset(ctx_.db.db()->NewIterator({}, ctx_.db.Family(kSearchFamily)));
-      return Seek(*list.it, list.key, at_most);
-    }
-    // On the posting of list.value (> at_most): step down a little before seeking.
-    for (int step = 0; step < 8; ++step) {
-      list.it->Next();
-      const uint64_t doc = DocAt(*list.it, list.key);
-      if (doc == 0 || doc <= at_most) return doc;
-    }
-    return Seek(*list.it, list.key, at_most);
-  }
-
-  uint64_t Seek(rocksdb::Iterator& it, const std::string& key, uint64_t at_most) {
-    std::string target = key;
-    PutFixed64BE(target, ~at_most);
-    it.Seek(target);
-    return DocAt(it, key);
-  }
-
-  // The doc id of the posting `it` is on, 0 when it is past the list of `key` (or failed).
-  uint64_t DocAt(rocksdb::Iterator& it, const std::string& key) {
-    if (!it.Valid()) {
-      if (!it.status().ok()) ctx_.Fail(it.status(), "cannot read the search index");
-      return 0;
-    }
-    const std::string_view found = it.key().ToStringView();
-    if (found.size() != key.size() + 8 || !found.starts_with(key)) return 0;
-    return ~DecodeFixed64BE(found.substr(key.size()));
-  }
 
   ReadContext& ctx_;
   std::unique_ptr<rocksdb::Iterator> it_;
@@ -286,13 +250,15 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
   return Guard(db_.dir(), [&]() -> Result<SearchResult> {
     if (!db_.has_search_index()) {
       return db_.Error(Status::Code::kUnavailable,
-                       "the store has no search index yet (format version 2): the next "
-                       "`kuzet run` (or any command that opens it read-write) builds it");
+                       "the store has no search index yet (format version " +
+                           std::to_string(db_.search_index_version()) +
+                           "): the next `kuzet run` (or any command that opens it read-write) "
+                           "builds it");
     }
     SearchResult result;
     const keywords::SearchPlan plan = keywords::PlanSearch(matcher);
     if (plan.root < 0 || query.limit == 0) return result;
-    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, kMaxListIterators, false};
+    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, false};
     std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
     if (ctx.gave_up_narrowing) {
       spdlog::info(

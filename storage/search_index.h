@@ -2,12 +2,14 @@
 // `/api/search` and the web page ask the store "which documents does this query match", and get
 // exactly what the same query, as a rule, finds at crawl time on those texts.
 //
-// The `search` family (FORMAT.md) holds one empty entry per (word key, document): the keys of
-// every distinct word of the text in both key modes (extractor/keywords/search_keys.h), written
-// in the batch of the document. A query is compiled by the rule compiler; its plan (which term
-// keys a matching text must start with, combined by AND/OR) gives candidate documents, newest
-// first, from prefix scans of the index; each candidate is then verified by running the
-// compiled query (Matcher::FindAll) over its stored text with its language and site. So
+// The `search` family (FORMAT.md) holds, per word key and block of 4,096 doc ids, the list of
+// the block's documents whose text has the word (posting_list.h): the keys of every distinct
+// word of the text (extractor/keywords/search_keys.h), merged into the lists in the batch of
+// the document's group (one Merge per key and block for the whole group). A query is compiled
+// by the rule compiler; its plan (which term keys a matching text must start with, combined by
+// AND/OR) gives candidate documents, newest first, from prefix scans of the index; each
+// candidate is then verified by running the compiled query (Matcher::FindAll) over its stored
+// text with its language and site. So
 // cross-script and inflected spellings are found as rules find them, and a result is never
 // something FindAll would not report.
 #pragma once
@@ -72,7 +74,7 @@ class Searcher {
   // in well under a millisecond).
   Result<keywords::Matcher> Compile(std::string_view text) const;
 
-  // The documents `matcher` matches, newest first. A read-only store of format 2 (not yet
+  // The documents `matcher` matches, newest first. A read-only store of format 2 or 3 (not yet
   // indexed: the next read-write open builds the index) gives FailedPrecondition-like
   // Unavailable naming the fix.
   Result<SearchResult> Search(const keywords::Matcher& matcher, const SearchQuery& query) const;

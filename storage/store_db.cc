@@ -33,6 +33,8 @@
 #include "storage/interrupted_creation.h"
 #include "storage/max_mention_id_property.h"
 #include "storage/newest_entries_warmer.h"
+#include "storage/posting_list.h"
+#include "storage/posting_merge.h"
 #include "storage/records.h"
 #include "storage/rocks_db.h"
 #include "storage/rocksdb_info_log.h"
@@ -61,7 +63,11 @@ const char* const kFamilies[] = {
 // instead of searching from the top of the skip list.
 //
 // One hint for the whole family: ids and times that grow (docs, mentions, outbox, doc_rule) or
-// shrink (the newest-first time indexes, whose new keys always go first).
+// shrink (the newest-first time indexes, whose new keys always go first); and `search`, whose
+// batches hold their posting merges in key order (PostingBuilder), each a short step past the
+// one before: a hint per word key would cost a splice of the memtable's arena per distinct word.
+// A range deletion must not share a memtable with a hinted family's other writes (RocksDB 7.8
+// hints it into the wrong skip list): BuildSearchIndex flushes the one it writes.
 class WholeFamilyHint : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "kuzet.WholeFamilyHint"; }
@@ -180,8 +186,14 @@ Result<Store::RepairReport> DescribeWalDamage(const std::string& db_path) {
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, db_path, &names);
   if (!s.ok()) return Status::Corruption(db_path + ": " + s.ToString());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names)
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const std::string& name : names) {
+    rocksdb::ColumnFamilyOptions family;
+    // The replay up to the damage reads the search family's merges (FORMAT.md, *search*):
+    // without its operator it stops at the first key merged twice, and the report would count
+    // as lost every page after that.
+    if (name == kSearchFamily) family.merge_operator = std::make_shared<PostingListUnion>(db_path);
+    descriptors.emplace_back(name, family);
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   s = rocksdb::DB::OpenForReadOnly(options, db_path, descriptors, &handles, &raw);
@@ -355,10 +367,11 @@ Status StoreDb::Open(bool repair) {
     options.listeners.push_back(faults_);
   }
 
-  auto options_of = [&options](const std::string& name) {
+  auto search_merge = std::make_shared<PostingListUnion>(dir_);
+  auto options_of = [&options, &search_merge](const std::string& name) {
     rocksdb::ColumnFamilyOptions family_options(options);
     if (name == kDocsFamily || name == kMentionsFamily || name == kMentionsByTimeFamily ||
-        name == kDocRuleFamily || name == kOutboxFamily) {
+        name == kDocRuleFamily || name == kOutboxFamily || name == kSearchFamily) {
       family_options.memtable_insert_with_hint_prefix_extractor =
           std::make_shared<WholeFamilyHint>();
     } else if (name == kMentionsByRuleFamily || name == kMentionsBySiteFamily) {
@@ -398,6 +411,8 @@ Status StoreDb::Open(bool repair) {
       for (rocksdb::CompressionType type : rocksdb::GetSupportedCompressions()) {
         if (type == rocksdb::kZSTD) family_options.compression = type;
       }
+      // Part of the format (FORMAT.md, *search*): a group writes its postings as Merges.
+      family_options.merge_operator = search_merge;
     }
     if (name == kSimHashFamily) {
       // Every page rewrites four buckets, so the memtable fills with old versions that a lookup
@@ -461,10 +476,11 @@ Status StoreDb::CheckFormatAndLoadCounters() {
   if (version->has_value()) {
     // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
     // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
-    if (**version == kFormatVersionWithoutSearch) {
+    if (**version == kFormatVersionWithoutSearch || **version == kFormatVersionPostingPerDocument) {
       if (mode_ == Store::Mode::kReadOnly) {
         has_search_index_ = false;
-      } else if (Status st = BuildSearchIndex(); !st.ok()) {
+        search_index_version_ = **version;
+      } else if (Status st = BuildSearchIndex(**version); !st.ok()) {
         return st;
       }
     } else if (**version < kFormatVersion) {
@@ -625,16 +641,42 @@ Result<const keywords::SearchKeys*> StoreDb::search_keys() const {
   return search_keys_.get();
 }
 
-Status StoreDb::BuildSearchIndex() {
+Status StoreDb::BuildSearchIndex(uint32_t version) {
   auto keys = search_keys();
   if (!keys.ok()) return keys.status();
   spdlog::warn(
-      "data dir {}: the store has format version 2: building its search index over the "
-      "stored documents (once; format version 3)",
-      dir_);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+      "data dir {}: the store has format version {}: building its search index over the "
+      "stored documents (once; format version {})",
+      dir_, version, kFormatVersion);
   rocksdb::WriteBatch batch;
+  if (version == kFormatVersionPostingPerDocument) {
+    // The old entries go first, in one range deletion (word keys are UTF-8: no 0xFF byte, and
+    // at most 57 bytes with their suffix). A build cut short deletes its own entries again.
+    const std::string end(64, '\xff');
+    rocksdb::Status s = batch.DeleteRange(Family(kSearchFamily), "", end);
+    if (!s.ok()) return Error(s, "cannot drop the search index of format version 3");
+    if (Status st = WriteBatch(batch, "cannot drop the search index of format version 3", true);
+        !st.ok()) {
+      return st;
+    }
+    batch.Clear();
+    // Flushed before any other write to the family: RocksDB 7.8's memtable gives a range
+    // deletion the same insert hint as the family's other entries although it goes into another
+    // skip list, so one more entry in that memtable would be inserted at a wrong place (a debug
+    // build asserts). A kill before the flush ends leaves only the deletion in the log.
+    s = db_->Flush(rocksdb::FlushOptions(), Family(kSearchFamily));
+    if (!s.ok()) return Error(s, "cannot flush the dropped search index of format version 3");
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+  PostingBuilder postings;
   uint64_t documents = 0;
+  auto flush = [&]() -> Status {
+    rocksdb::Status s = postings.AddTo(batch, Family(kSearchFamily));
+    if (!s.ok()) return Error(s, "cannot build the search index");
+    if (Status st = WriteBatch(batch, "cannot build the search index", false); !st.ok()) return st;
+    batch.Clear();
+    return Status::Ok();
+  };
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     Document doc;
     if (!DecodeDocument(it->value().ToStringView(), doc)) {
@@ -642,16 +684,15 @@ Status StoreDb::BuildSearchIndex() {
                                                   base::HexEncode(it->key().ToString()) +
                                                   " is malformed (building the search index)");
     }
-    for (const std::string& key : (*keys)->KeysOf(doc.text)) {
-      batch.Put(Family(kSearchFamily), SearchPostingKey(key, doc.id), "");
-    }
-    if (++documents % 256 == 0) {
-      if (Status s = WriteBatch(batch, "cannot build the search index", false); !s.ok()) return s;
-      batch.Clear();
+    postings.Add((*keys)->KeysOf(doc.text), doc.id);
+    // A batch per 256 documents (or 1M postings): bounded memory, one Merge per word of them.
+    if (++documents % 256 == 0 || postings.postings() >= (1u << 20)) {
+      if (Status st = flush(); !st.ok()) return st;
     }
     if (documents % 100000 == 0) spdlog::warn("data dir {}: indexed {} documents", dir_, documents);
   }
   if (!it->status().ok()) return Error(it->status(), "cannot read documents to index them");
+  if (Status st = flush(); !st.ok()) return st;
   // The version last, synced: a build cut short is done again by the next open.
   batch.Put(
       Family(kMetaFamily), kFormatVersionKey,

@@ -94,8 +94,10 @@ class StoreDb {
   // The word keys of a text for the search family (built on first use: a read-only store that
   // is never searched or written does not pay for the folding tables).
   Result<const keywords::SearchKeys*> search_keys() const;
-  // false only for a read-only store of format 2, whose index the next read-write open builds.
+  // false only for a read-only store of format 2 or 3, whose index the next read-write open
+  // builds (search_index_version() says which).
   bool has_search_index() const { return has_search_index_; }
+  uint32_t search_index_version() const { return search_index_version_; }
 
   // kReadOnly: catches up with the writer's latest writes. kReadWrite: nothing to do.
   Status CatchUp();
@@ -104,8 +106,8 @@ class StoreDb {
 
  private:
   Status CheckFormatAndLoadCounters();
-  // Format 2 → 3: indexes every stored document, then records version 3 (FORMAT.md).
-  Status BuildSearchIndex();
+  // Format 2 or 3 → 4: (re)indexes every stored document, then records version 4 (FORMAT.md).
+  Status BuildSearchIndex(uint32_t version);
   void Close();
 
   const std::string dir_;
@@ -117,6 +119,7 @@ class StoreDb {
 
   std::mutex write_mutex_;
   bool has_search_index_ = true;
+  uint32_t search_index_version_ = kFormatVersion;
   mutable std::once_flag search_keys_once_;
   mutable std::unique_ptr<keywords::SearchKeys> search_keys_;
   mutable Status search_keys_status_;

@@ -19,8 +19,11 @@
 // family's table files after a full compaction; the contentless FTS5 table after VACUUM), and
 // per query kind p50 / p99 latency over one timed pass after a warm-up pass.
 //
-// Usage: bench_search [--docs N] [--work DIR] [--shared DIR] [--reuse]
-// (--reuse: only the queries, on the stores a run with the same --docs and --work left)
+// Usage: bench_search [--docs N] [--work DIR] [--shared DIR] [--group N] [--no-compact] [--reuse]
+// (--reuse: only the queries, on the stores a run with the same --docs and --work left;
+// --group: pages per PutPages, default 64; --no-compact: query before the full compaction, with
+// the search family's merge operands as the writes left them, one per group and word key in the
+// memtable; the size is then that of the uncompacted table files)
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -219,16 +222,20 @@ int main(int argc, char** argv) {
   fs::path work = fs::temp_directory_path() / "kuzet-bench-search";
   fs::path shared = KUZET_SHARED_DIR;
   bool reuse = false;  // --reuse: query the stores a previous run with the same --docs left
+  bool compact = true;
+  size_t group_size = 64;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--reuse") reuse = true;
+    if (std::string(argv[i]) == "--no-compact") compact = false;
   }
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--reuse") {
+    if (flag == "--reuse" || flag == "--no-compact") {  // flags without a value
       --i;
       continue;
     }
     if (flag == "--docs") docs = std::stoull(argv[i + 1]);
+    if (flag == "--group") group_size = std::max<size_t>(1, std::stoull(argv[i + 1]));
     if (flag == "--work") work = argv[i + 1];
     if (flag == "--shared") shared = argv[i + 1];
   }
@@ -286,7 +293,7 @@ int main(int argc, char** argv) {
     group.push_back(MakeArticle(pools, rng, n, t += 1'000'000));
     text_bytes += group.back().text.size();
     if (n % 50 == 0) sample.push_back(group.back());
-    if (group.size() < 64 && n != docs) continue;
+    if (group.size() < group_size && n != docs) continue;
     if (reuse) {  // the same articles (same seed) for the same queries; nothing written
       group.clear();
       continue;
@@ -342,7 +349,7 @@ int main(int argc, char** argv) {
   if (!reuse) std::cout << "FTS5 insert CPU per page: " << fts_cpu / docs * 1e6 << " us\n";
 
   // Sizes after compaction / VACUUM.
-  if (!reuse) {
+  if (!reuse && compact) {
     if (auto s = (*store)->maintenance().Compact(); !s.ok()) return Fail(s.message());
     sqlite3_exec(fts, "INSERT INTO docs(docs) VALUES('optimize'); VACUUM;", nullptr, nullptr,
                  nullptr);

@@ -223,7 +223,7 @@ TEST(GroupCommitTest, SearchKeysComputedAheadAreNotComputedAgain) {
   const std::string text = kStrikeArticle;
   std::string other = kStrikeArticle;
   other.replace(0, 4, "Qxzv");
-  std::set<std::string> expected;  // the search family's keys
+  std::set<std::pair<std::string, uint64_t>> expected;  // the search family's (key, doc) pairs
   {
     auto store = Store::Open(dir.path());
     ASSERT_TRUE(store.ok());
@@ -240,7 +240,7 @@ TEST(GroupCommitTest, SearchKeysComputedAheadAreNotComputedAgain) {
     ASSERT_TRUE(first.ok()) << first.status().message();
     ASSERT_TRUE((*first)[0].new_document);
     for (const std::string& key : given->keys) {
-      expected.insert(SearchPostingKey(key, (*first)[0].doc_id));
+      expected.emplace(key, (*first)[0].doc_id);
     }
 
     PageInput stale = Page("https://c.kz/3", kCourtArticle, kT0 + kMinute);
@@ -251,17 +251,15 @@ TEST(GroupCommitTest, SearchKeysComputedAheadAreNotComputedAgain) {
     ASSERT_TRUE(second->new_document);
     auto court = searcher.KeysOf(kCourtArticle);
     ASSERT_TRUE(court.ok());
-    for (const std::string& key : court->keys)
-      expected.insert(SearchPostingKey(key, second->doc_id));
+    for (const std::string& key : court->keys) expected.emplace(key, second->doc_id);
   }
   const testing::FamilyDump dump = DumpFamilies(dir.db_path());
-  std::set<std::string> stored;
-  for (const auto& [key, value] : dump.at(kSearchFamily)) stored.insert(key);
-  std::vector<std::string> differ;
+  const std::set<std::pair<std::string, uint64_t>> stored = testing::SearchPostings(dump);
+  std::vector<std::pair<std::string, uint64_t>> differ;
   std::set_symmetric_difference(stored.begin(), stored.end(), expected.begin(), expected.end(),
                                 std::back_inserter(differ));
   EXPECT_TRUE(differ.empty()) << differ.size() << " index entries differ, the first "
-                              << (differ.empty() ? "" : differ[0].substr(0, differ[0].find('\0')));
+                              << (differ.empty() ? "" : differ[0].first);
 }
 
 // The article with a short line of its own: another text with the same SimHash (short lines do

@@ -1,8 +1,9 @@
 // Kill -9 recovery: a child process stores pages in a loop, reporting each page whose PutPage
 // returned, and is killed with SIGKILL at a random moment (mostly mid-batch). After each kill the
 // store must open, hold every reported page, and hold no partial page: every document has all of
-// its mentions, and every mention its index entries and outbox entry. Several kills run against
-// the same store, so recovery from a recovered store is covered too.
+// its mentions, every mention its index entries and outbox entry, and the search index exactly
+// the stored documents. Several kills run against the same store, so recovery from a recovered
+// store is covered too.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "extractor/keywords/search_keys.h"
 #include "storage/encoding.h"
 #include "storage/records.h"
 #include "storage/store.h"
@@ -66,6 +68,8 @@ TEST(RecoveryTest, KilledWriterLosesNoAcknowledgedPageAndLeavesNoPartialOne) {
   std::mt19937 random(20111216);  // the day of the Zhanaozen shootings
   std::set<int> acknowledged;
   std::set<int> stored;  // pages on disk after the last kill
+  auto search_keys = keywords::SearchKeys::Create();
+  ASSERT_TRUE(search_keys.ok());
   int next_page = 0;
   for (int round = 0; round < 6; ++round) {
     int report[2];
@@ -150,6 +154,20 @@ TEST(RecoveryTest, KilledWriterLosesNoAcknowledgedPageAndLeavesNoPartialOne) {
       EXPECT_EQ(dump["urls"].count(d.url), 1u);
       EXPECT_EQ(dump["stories"].count(DocStoryKey(d.id)), 1u) << "page " << page << " has no story";
     }
+    // The search index holds every stored document under every word key of its text, and no
+    // document that is not stored (a page's postings are in its batch: FORMAT.md, *search*).
+    const auto postings = testing::SearchPostings(dump);
+    std::set<uint64_t> indexed, stored_ids;
+    for (const auto& [word, id] : postings) indexed.insert(id);
+    for (const auto& [key, value] : docs) {
+      Document d;
+      ASSERT_TRUE(DecodeDocument(value, d));
+      stored_ids.insert(d.id);
+      for (const std::string& word : search_keys->KeysOf(d.text)) {
+        ASSERT_EQ(postings.count({word, d.id}), 1u) << "document " << d.id << " not under " << word;
+      }
+    }
+    EXPECT_EQ(indexed, stored_ids);
     // The id counters were persisted with the records they numbered.
     ASSERT_EQ(dump["meta"].count(std::string(kNextMentionIdKey)), 1u);
     uint64_t next_mention = DecodeFixed64BE(dump["meta"][std::string(kNextMentionIdKey)]);

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extractor/keywords/matcher.h"
+#include "storage/posting_list.h"
 #include "storage/records.h"
 #include "storage/store.h"
 #include "tests/storage/store_test_util.h"
@@ -293,7 +294,7 @@ void EditRaw(const std::string& db_path, F&& edit) {
   std::vector<std::string> names;
   ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, db_path, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  for (const std::string& n : names) descriptors.emplace_back(n, testing::RawFamilyOptions(n));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(options, db_path, descriptors, &handles, &db).ok());
@@ -337,8 +338,106 @@ TEST(SearchTest, FormatTwoStoreIsIndexedByTheNextReadWriteOpen) {
     std::string version;
     ASSERT_TRUE(
         db.Get({}, families.at(kMetaFamily), std::string(kFormatVersionKey), &version).ok());
-    EXPECT_EQ(version, std::string({0, 0, 0, 3}));
+    EXPECT_EQ(version, std::string({0, 0, 0, 4}));
   });
+}
+
+// A store of format 3 (one empty entry per word key and document): read-only, search says what
+// to do; the first read-write open drops those entries, indexes every document in posting
+// blocks and raises the version.
+TEST(SearchTest, FormatThreeStoreIsReindexedByTheNextReadWriteOpen) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+  }
+  // The old layout: word key, 0x00, BE64 of NOT doc id -> empty; for a word no text has.
+  std::string old_key = std::string("qqqq") + '\0';
+  for (int i = 0; i < 8; ++i) old_key.push_back(static_cast<char>(0xFF));
+  old_key.back() = static_cast<char>(0xFE);  // document 1
+  EditRaw(dir.db_path(), [&](rocksdb::DB& db, auto& families) {
+    ASSERT_TRUE(db.DropColumnFamily(families.at(kSearchFamily)).ok());
+    rocksdb::ColumnFamilyHandle* search = nullptr;
+    ASSERT_TRUE(db.CreateColumnFamily({}, kSearchFamily, &search).ok());
+    ASSERT_TRUE(db.Put({}, search, old_key, "").ok());
+    db.DestroyColumnFamilyHandle(search);
+    std::string version = {0, 0, 0, 3};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    auto matcher = CompileSearchQuery("Zhanaozen");
+    ASSERT_TRUE(matcher.ok());
+    auto result = reader->searcher().Search(*matcher, {});
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.status().message().find("no search index yet (format version 3)"),
+              std::string::npos)
+        << result.status().message();
+  }
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(SearchUrls(*store, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+    EXPECT_EQ(SearchUrls(*store, "qqqq"), std::vector<std::string>());
+  }
+  const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
+  EXPECT_EQ(dump.at(kSearchFamily).count(old_key), 0u);
+  const auto postings = testing::SearchPostings(dump);  // fails on any entry not in blocks
+  EXPECT_FALSE(postings.empty());
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 4}));
+}
+
+// The search entries a group writes (read back from the log into a memtable): one per word key
+// and posting block, however many of the group's documents hold the word -- not one per word and
+// document, which made the index's memtable inserts half of a crawl's CPU (issue #17).
+TEST(SearchTest, GroupWritesOneEntryPerWordKeyAndBlock) {
+  TempDir dir;
+  std::set<std::string> distinct_keys;
+  size_t keys_per_document = 0;
+  constexpr int kPages = 16;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    std::vector<PageInput> pages;
+    for (int i = 0; i < kPages; ++i) {
+      pages.push_back(Page("https://a.kz/" + std::to_string(i),
+                           testing::kStrikeArticle + " Reader " + std::to_string(i) + ".",
+                           kT0 + i * kMinute));
+      auto keys = store->searcher().KeysOf(pages.back().text);
+      ASSERT_TRUE(keys.ok());
+      keys_per_document += keys->keys.size();
+      distinct_keys.insert(keys->keys.begin(), keys->keys.end());
+    }
+    auto stored = store->writer().PutPages(pages);
+    ASSERT_TRUE(stored.ok()) << stored.status().message();
+    for (const PutPageResult& r : *stored) {
+      ASSERT_TRUE(r.new_document);
+      ASSERT_EQ(PostingBlockOf(r.doc_id), 0u);  // one block: ids 1..16
+    }
+  }
+  ASSERT_GT(keys_per_document, 2 * distinct_keys.size());  // the pages share most words
+  uint64_t entries = 0;
+  EditRaw(dir.db_path(), [&](rocksdb::DB& db, auto& families) {
+    rocksdb::ColumnFamilyHandle* search = families.at(kSearchFamily);
+    for (const char* property :
+         {"rocksdb.num-entries-active-mem-table", "rocksdb.num-entries-imm-mem-tables"}) {
+      uint64_t n = 0;
+      ASSERT_TRUE(db.GetIntProperty(search, property, &n));
+      entries += n;
+    }
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db.GetLiveFilesMetaData(&files);
+    for (const auto& file : files) {
+      if (file.column_family_name == kSearchFamily) entries += file.num_entries;
+    }
+  });
+  EXPECT_EQ(entries, distinct_keys.size()) << keys_per_document << " word keys in the documents";
+  // And every (word key, document) is in the index.
+  const auto postings = testing::SearchPostings(testing::DumpFamilies(dir.db_path()));
+  EXPECT_EQ(postings.size(), keys_per_document);
 }
 
 // ---- search == crawl-time matching, on real articles ---------------------------------------

@@ -2,6 +2,7 @@
 // every column family (read with RocksDB directly, so tests see exactly what is on disk).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <rocksdb/perf_context.h>
 #include <rocksdb/perf_level.h>
@@ -12,9 +13,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "storage/posting_list.h"
+#include "storage/posting_merge.h"
+#include "storage/records.h"
 #include "storage/store.h"
 
 namespace kuzet::storage::testing {
@@ -82,13 +87,21 @@ using FamilyDump = std::map<std::string, std::map<std::string, std::string>>;
 
 // Every key and value of every column family. The store must be closed (or this reads a
 // consistent point in time of a read-only open, which RocksDB allows next to a writer).
+// The options a test opening the store's RocksDB directly gives family `name`: the search
+// family's merge operator (FORMAT.md, *search*), without which its entries cannot be read.
+inline rocksdb::ColumnFamilyOptions RawFamilyOptions(const std::string& name) {
+  rocksdb::ColumnFamilyOptions options;
+  if (name == kSearchFamily) options.merge_operator = std::make_shared<PostingListUnion>("test");
+  return options;
+}
+
 inline FamilyDump DumpFamilies(const std::string& db_path) {
   FamilyDump dump;
   rocksdb::Options options;
   std::vector<std::string> names;
   if (!rocksdb::DB::ListColumnFamilies(options, db_path, &names).ok()) return dump;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  for (const std::string& n : names) descriptors.emplace_back(n, RawFamilyOptions(n));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   if (!rocksdb::DB::OpenForReadOnly(options, db_path, descriptors, &handles, &db).ok()) {
@@ -100,10 +113,30 @@ inline FamilyDump DumpFamilies(const std::string& db_path) {
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       family[it->key().ToString()] = it->value().ToString();
     }
+    if (!it->status().ok()) ADD_FAILURE() << h->GetName() << ": " << it->status().ToString();
     db->DestroyColumnFamilyHandle(h);
   }
   delete db;
   return dump;
+}
+
+// The (word key, doc id) pairs the search family of `dump` holds (FORMAT.md, *search*).
+inline std::set<std::pair<std::string, uint64_t>> SearchPostings(const FamilyDump& dump) {
+  std::set<std::pair<std::string, uint64_t>> postings;
+  auto family = dump.find(kSearchFamily);
+  if (family == dump.end()) return postings;
+  for (const auto& [key, value] : family->second) {
+    std::string_view word;
+    uint64_t block = 0;
+    PostingList list;
+    if (!ParseSearchBlockKey(key, word, block) || !DecodePostingList(value, block, list) ||
+        list.whole_block) {
+      ADD_FAILURE() << "search entry " << key.substr(0, key.find('\0')) << " is malformed";
+      continue;
+    }
+    for (uint64_t id : list.doc_ids) postings.emplace(std::string(word), id);
+  }
+  return postings;
 }
 
 }  // namespace kuzet::storage::testing

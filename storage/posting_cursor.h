@@ -1,0 +1,41 @@
+// Reads one word key's documents from the search family, newest first (FORMAT.md, *search*):
+// the key's posting blocks, highest block first, each decoded once when the walk reaches it.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage/posting_list.h"
+
+namespace kuzet::storage {
+
+class PostingCursor {
+ public:
+  // `it` iterates the search family and may be shared by other cursors: a cursor seeks it each
+  // time it needs another block, and keeps no position in it between calls.
+  PostingCursor(rocksdb::Iterator& it, std::string word_key);
+
+  // The largest doc id <= at_most that holds the word (for a damaged block: every id of the
+  // block, FORMAT.md), 0 when none. Calls come with at_most never growing.
+  uint64_t Next(uint64_t at_most);
+
+  // Not ok when a read failed: the cursor then ends (Next returns 0).
+  const rocksdb::Status& status() const { return status_; }
+
+ private:
+  // Loads the key's highest block at or below `block`; false when there is none.
+  bool Load(uint64_t block);
+
+  rocksdb::Iterator& it_;
+  const std::string prefix_;  // the word key and its 0x00
+  rocksdb::Status status_;
+  bool loaded_ = false, done_ = false;
+  uint64_t block_ = 0;
+  PostingList list_;
+  size_t pos_ = 0;  // in list_.doc_ids: the first id not yet known to be above at_most
+};
+
+}  // namespace kuzet::storage

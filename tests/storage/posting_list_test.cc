@@ -1,0 +1,297 @@
+// The search family's posting blocks (storage/posting_list.h, FORMAT.md *search*): the codec
+// refuses every malformed value, the merge operator unions lists in any grouping and never
+// loses a document to a damaged one, and a cursor walks a word's blocks newest first.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "storage/posting_cursor.h"
+#include "storage/posting_list.h"
+#include "storage/posting_merge.h"
+#include "tests/storage/store_test_util.h"
+
+namespace kuzet::storage {
+namespace {
+
+std::string Bytes(std::initializer_list<int> bytes) {
+  std::string s;
+  for (int b : bytes) s.push_back(static_cast<char>(b));
+  return s;
+}
+
+TEST(PostingListTest, EncodesIdsNewestFirstAsDeltas) {
+  const uint64_t block = 3;
+  const uint64_t first = PostingBlockFirst(block);
+  const std::vector<uint64_t> ids = {first + 300, first + 299, first + 2, first};
+  const std::string value = EncodePostingList(block, ids);
+  // version, count 4, offset 300 (0xAC 0x02), deltas 1, 297 (0xA9 0x02), 2.
+  EXPECT_EQ(value, Bytes({0x01, 0x04, 0xAC, 0x02, 0x01, 0xA9, 0x02, 0x02}));
+  PostingList list;
+  ASSERT_TRUE(DecodePostingList(value, block, list));
+  EXPECT_FALSE(list.whole_block);
+  EXPECT_EQ(list.doc_ids, ids);
+  // The same bytes read as another block's list are other ids, never the same ones.
+  ASSERT_TRUE(DecodePostingList(value, block + 1, list));
+  EXPECT_EQ(list.doc_ids.front(), PostingBlockFirst(block + 1) + 300);
+
+  ASSERT_TRUE(DecodePostingList(EncodeWholeBlock(), block, list));
+  EXPECT_TRUE(list.whole_block);
+  EXPECT_TRUE(list.doc_ids.empty());
+
+  // A full block: every id of it.
+  std::vector<uint64_t> all;
+  for (uint64_t id = PostingBlockLast(block); id >= first && id != 0; --id) all.push_back(id);
+  ASSERT_TRUE(DecodePostingList(EncodePostingList(block, all), block, list));
+  EXPECT_EQ(list.doc_ids, all);
+}
+
+// Hostile or damaged values: each is refused, none crashes or allocates by its count.
+TEST(PostingListTest, RefusesMalformedValues) {
+  struct Case {
+    const char* what;
+    std::string value;
+  };
+  const Case cases[] = {
+      {"empty", ""},
+      {"version 2", Bytes({0x02, 0x01, 0x00})},
+      {"positions flag (reserved)", Bytes({0x81, 0x01, 0x00})},
+      {"unknown flag", Bytes({0x21, 0x01, 0x00})},
+      {"whole block with bytes after it", Bytes({0x41, 0x00})},
+      {"no count", Bytes({0x01})},
+      {"truncated count varint", Bytes({0x01, 0x80})},
+      {"count 0", Bytes({0x01, 0x00})},
+      {"count over the block", Bytes({0x01, 0x81, 0x40, 0x00})},  // 8,193
+      {"count over the bytes left", Bytes({0x01, 0x05, 0x00, 0x01})},
+      {"huge count", Bytes({0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01})},
+      {"over-long varint",
+       Bytes({0x01, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00})},
+      {"truncated id varint", Bytes({0x01, 0x02, 0x05, 0x80})},
+      {"first id outside the block", Bytes({0x01, 0x01, 0x80, 0x20})},  // offset 4,096
+      {"delta 0 (an id twice)", Bytes({0x01, 0x02, 0x05, 0x00})},
+      {"delta below the block (unsorted)", Bytes({0x01, 0x02, 0x05, 0x06})},
+      {"bytes after the last id", Bytes({0x01, 0x01, 0x05, 0x00})},
+      {"fewer ids than counted", Bytes({0x01, 0x03, 0x05, 0x01})},
+  };
+  for (const Case& c : cases) {
+    PostingList list;
+    EXPECT_FALSE(DecodePostingList(c.value, 7, list)) << c.what;
+  }
+}
+
+TEST(PostingListTest, KeysSortWordsTogetherAndBlocksNewestFirst) {
+  EXPECT_LT(SearchBlockKey("strike", 9), SearchBlockKey("strike", 8));
+  EXPECT_LT(SearchBlockKey("strike", 0), SearchBlockKey("striker", 9));
+  std::string_view word;
+  uint64_t block = 0;
+  const std::string key = SearchBlockKey("ереуіл", 42);
+  ASSERT_TRUE(ParseSearchBlockKey(key, word, block));
+  EXPECT_EQ(word, "ереуіл");
+  EXPECT_EQ(block, 42u);
+  EXPECT_FALSE(ParseSearchBlockKey("short", word, block));
+  EXPECT_FALSE(ParseSearchBlockKey(std::string("a\0b", 3) + SearchBlockKey("", 1), word, block));
+}
+
+// ---- the merge operator ---------------------------------------------------------------------
+
+std::vector<uint64_t> Merged(const PostingListUnion& op, const std::string& key,
+                             const std::string* existing, const std::vector<std::string>& operands,
+                             bool* whole_block = nullptr) {
+  std::vector<rocksdb::Slice> slices(operands.begin(), operands.end());
+  rocksdb::Slice existing_slice = existing ? rocksdb::Slice(*existing) : rocksdb::Slice();
+  const rocksdb::Slice key_slice(key);  // the input keeps a reference
+  rocksdb::MergeOperator::MergeOperationInput in(key_slice, existing ? &existing_slice : nullptr,
+                                                 slices, nullptr);
+  std::string out_value;
+  rocksdb::Slice existing_operand;
+  rocksdb::MergeOperator::MergeOperationOutput out(out_value, existing_operand);
+  EXPECT_TRUE(op.FullMergeV2(in, &out));
+  std::string_view word;
+  uint64_t block = 0;
+  EXPECT_TRUE(ParseSearchBlockKey(key, word, block));
+  PostingList list;
+  EXPECT_TRUE(DecodePostingList(out_value, block, list)) << "the merge wrote a malformed value";
+  if (whole_block) *whole_block = list.whole_block;
+  return list.doc_ids;
+}
+
+std::string Partial(const PostingListUnion& op, const std::string& key,
+                    const std::vector<std::string>& operands) {
+  std::deque<rocksdb::Slice> slices(operands.begin(), operands.end());
+  std::string out;
+  EXPECT_TRUE(op.PartialMergeMulti(key, slices, &out, nullptr));
+  return out;
+}
+
+TEST(PostingMergeTest, UnionInAnyGroupingIsTheSameAndDuplicatesChangeNothing) {
+  PostingListUnion op("test");
+  const uint64_t block = 5;
+  const std::string key = SearchBlockKey("zhanaozen", block);
+  const uint64_t b = PostingBlockFirst(block);
+  const std::string a = EncodePostingList(block, std::vector<uint64_t>{b + 9, b + 4, b + 1});
+  const std::string c = EncodePostingList(block, std::vector<uint64_t>{b + 12, b + 4});
+  const std::string d = EncodePostingList(block, std::vector<uint64_t>{b + 4095, b});
+  const std::vector<uint64_t> all = {b + 4095, b + 12, b + 9, b + 4, b + 1, b};
+
+  EXPECT_EQ(Merged(op, key, nullptr, {a, c, d}), all);
+  EXPECT_EQ(Merged(op, key, &a, {c, d}), all);
+  EXPECT_EQ(Merged(op, key, nullptr, {d, c, a}), all);                      // commutative
+  EXPECT_EQ(Merged(op, key, nullptr, {Partial(op, key, {a, c}), d}), all);  // associative
+  EXPECT_EQ(Merged(op, key, nullptr, {a, Partial(op, key, {c, d})}), all);
+  EXPECT_EQ(Partial(op, key, {a, c, d}), EncodePostingList(block, all));
+  // A group written twice (a log replayed, a build redone) adds nothing.
+  EXPECT_EQ(Merged(op, key, nullptr, {a, c, d, a, c, d, d}), all);
+  EXPECT_EQ(Merged(op, key, &a, {a}), Merged(op, key, nullptr, {a}));
+  EXPECT_EQ(op.damaged_lists(), 0u);
+}
+
+// A damaged operand or stored value widens its block to every document (all verified by the
+// search) instead of dropping the documents the other lists hold; a damaged key too.
+TEST(PostingMergeTest, DamagedListBecomesTheWholeBlockAndIsCounted) {
+  PostingListUnion op("test");
+  const uint64_t block = 2;
+  const std::string key = SearchBlockKey("strike", block);
+  const std::string good =
+      EncodePostingList(block, std::vector<uint64_t>{PostingBlockFirst(block) + 7});
+  const std::string damaged[] = {"", Bytes({0x01, 0x02, 0x05, 0x00}), Bytes({0x01, 0xFF}),
+                                 Bytes({0x01, 0x01, 0x80, 0x20})};
+  uint64_t expected_damage = 0;
+  for (const std::string& bad : damaged) {
+    bool whole = false;
+    EXPECT_TRUE(Merged(op, key, nullptr, {good, bad}, &whole).empty());
+    EXPECT_TRUE(whole);
+    EXPECT_TRUE(Merged(op, key, &bad, {good}, &whole).empty());
+    EXPECT_TRUE(whole);
+    expected_damage += 2;
+    EXPECT_EQ(op.damaged_lists(), expected_damage);
+  }
+  // The whole block absorbs any list, and is not damage.
+  bool whole = false;
+  Merged(op, key, nullptr, {good, EncodeWholeBlock()}, &whole);
+  EXPECT_TRUE(whole);
+  EXPECT_EQ(op.damaged_lists(), expected_damage);
+  // A key that is no posting key: its values cannot be read for any block.
+  std::string out;
+  EXPECT_TRUE(op.PartialMergeMulti("no-block", {good, good}, &out, nullptr));
+  EXPECT_EQ(out, EncodeWholeBlock());
+}
+
+// ---- the cursor, over a real RocksDB family with the operator --------------------------------
+
+class PostingCursorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.merge_operator = std::make_shared<PostingListUnion>(dir_.path());
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.path() + "/db", &db).ok());
+    db_.reset(db);
+  }
+  void Add(const std::string& word, std::vector<uint64_t> ids) {
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    // One Merge per block, as a group writes them.
+    while (!ids.empty()) {
+      const uint64_t block = PostingBlockOf(ids.front());
+      auto end = std::find_if(ids.begin(), ids.end(),
+                              [&](uint64_t id) { return PostingBlockOf(id) != block; });
+      std::vector<uint64_t> part(ids.begin(), end);
+      ASSERT_TRUE(db_->Merge({}, SearchBlockKey(word, block), EncodePostingList(block, part)).ok());
+      ids.erase(ids.begin(), end);
+    }
+  }
+  std::vector<uint64_t> Walk(const std::string& word, uint64_t from) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
+    PostingCursor cursor(*it, word);
+    std::vector<uint64_t> ids;
+    for (uint64_t at_most = from; at_most != 0;) {
+      const uint64_t id = cursor.Next(at_most);
+      if (id == 0) break;
+      EXPECT_LE(id, at_most);
+      ids.push_back(id);
+      at_most = id - 1;
+    }
+    EXPECT_TRUE(cursor.status().ok());
+    return ids;
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+TEST_F(PostingCursorTest, WalksEveryBlockNewestFirstFromAnyStart) {
+  std::mt19937_64 random(17);
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 3000; ++i) ids.push_back(1 + random() % (5 * kPostingBlockDocs));
+  // Written in several groups, flushed in between: merged across memtable and table files.
+  for (size_t part = 0; part < 3; ++part) {
+    const auto first = ids.begin() + static_cast<std::ptrdiff_t>(part * 1000);
+    Add("strike", std::vector<uint64_t>(first, first + 1000));
+    if (part == 1) {
+      ASSERT_TRUE(db_->Flush({}).ok());
+    }
+  }
+  Add("striker", {1, 2, 3});  // a longer word: never read as "strike"'s
+  Add("stri", {9});
+  std::sort(ids.begin(), ids.end(), std::greater<>());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  EXPECT_EQ(Walk("strike", UINT64_MAX), ids);
+  for (uint64_t from : {ids[500], ids[500] - 1, PostingBlockFirst(2), PostingBlockFirst(2) - 1}) {
+    std::vector<uint64_t> expected;
+    for (uint64_t id : ids) {
+      if (id <= from) expected.push_back(id);
+    }
+    EXPECT_EQ(Walk("strike", from), expected) << "from " << from;
+  }
+  EXPECT_EQ(Walk("striker", UINT64_MAX), std::vector<uint64_t>({3, 2, 1}));
+  EXPECT_TRUE(Walk("strikes", UINT64_MAX).empty());
+}
+
+TEST_F(PostingCursorTest, DamagedBlockYieldsEveryIdOfIt) {
+  Add("strike", {PostingBlockFirst(3) + 5, 10});
+  ASSERT_TRUE(db_->Put({}, SearchBlockKey("strike", 1), Bytes({0x01, 0x02, 0x05, 0x00})).ok());
+  const std::vector<uint64_t> ids = Walk("strike", PostingBlockFirst(2) + 1);
+  ASSERT_EQ(ids.size(), kPostingBlockDocs + 1);
+  EXPECT_EQ(ids.front(), PostingBlockLast(1));
+  EXPECT_EQ(ids[kPostingBlockDocs - 1], PostingBlockFirst(1));
+  EXPECT_EQ(ids.back(), 10u);
+}
+
+// A write's postings: one Merge per word key and block, in key order (the memtable's insert
+// hint relies on it), whatever the order and repetition the documents came in.
+TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
+  PostingBuilder builder;
+  const uint64_t late = PostingBlockFirst(1) + 1;
+  builder.Add({"oil", "strike"}, late);
+  builder.Add({"strike"}, 5);  // a changed document keeps its older id
+  builder.Add({"oil", "strike"}, late);
+  builder.Add({"zhanaozen"}, late + 3);
+  EXPECT_EQ(builder.postings(), 6u);
+  rocksdb::WriteBatch batch;
+  ASSERT_TRUE(builder.AddTo(batch, db_->DefaultColumnFamily()).ok());
+  EXPECT_EQ(builder.postings(), 0u);
+  struct Keys : rocksdb::WriteBatch::Handler {
+    std::vector<std::string> merged;
+    rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      merged.push_back(key.ToString());
+      return rocksdb::Status::OK();
+    }
+  } keys;
+  ASSERT_TRUE(batch.Iterate(&keys).ok());
+  EXPECT_EQ(keys.merged, std::vector<std::string>(
+                             {SearchBlockKey("oil", 1), SearchBlockKey("strike", 1),
+                              SearchBlockKey("strike", 0), SearchBlockKey("zhanaozen", 1)}));
+  ASSERT_TRUE(db_->Write({}, &batch).ok());
+  EXPECT_EQ(Walk("strike", UINT64_MAX), std::vector<uint64_t>({late, 5}));
+  EXPECT_EQ(Walk("oil", UINT64_MAX), std::vector<uint64_t>({late}));
+}
+
+}  // namespace
+}  // namespace kuzet::storage
