@@ -727,6 +727,7 @@ TEST_F(WebPageTest, DocumentViewCutsALongDiffAndNamesTheCommand) {
                              " more changes (kuzet history " + std::to_string(put->doc_id) +
                              " --diff 0 1 shows it all)");
   EXPECT_LT(last_body_.size(), 64u * 1024) << "the page grows with the diff";
+  RecordProperty("page_bytes", std::to_string(last_body_.size()));
 }
 
 TEST_F(WebPageTest, DocumentViewKeepsAHostileTitleAndNameAsText) {
