@@ -981,5 +981,26 @@ TEST_F(ChromiumWebPageTest, DocumentTimelineAtPhoneWidth) {
   EXPECT_LE(r["scrollWidth"].get<int>(), 390) << "sideways scrolling at 390 px";
 }
 
+// On a server with a token, the listing's "Timeline" link loads the document view with it.
+TEST_F(ChromiumWebPageTest, TimelineLinkWorksInTokenMode) {
+  const uint64_t id = PutWatchedDocument("Zhanaozen strike", "Roza Tuletayeva");
+  StartServer("correct-horse-battery");
+  const std::string link = "a[href=\"?doc=" + std::to_string(id) + "\"]";
+  std::vector<json> reports =
+      Browse(Url("#token=correct-horse-battery"), 1280,
+             json::array({{{"wait_for", "document.querySelectorAll('.article').length > 0"}},
+                          {{"action", "document.querySelector('" + link + "').click()"},
+                           {"wait_for", "document.querySelectorAll('.version').length > 0"},
+                           {"report",
+                            "JSON.stringify({search: location.search, versions: "
+                            "document.querySelectorAll('.version').length, title: "
+                            "document.querySelector('#document h2').textContent})"},
+                           {"screenshot", Screenshot("web_page_1280_timeline_token")}}}));
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[1]["search"], "?doc=" + std::to_string(id)) << "the token stays out of it";
+  EXPECT_EQ(reports[1]["versions"], 4);
+  EXPECT_EQ(reports[1]["title"], "Zhanaozen strike");
+}
+
 }  // namespace
 }  // namespace kuzet::app
