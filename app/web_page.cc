@@ -392,7 +392,8 @@ WebPageReply SearchPageReply(const storage::MentionReader& store, const PageChoi
 
 // ---- The document view (?doc=ID, issue #20 item 4): title, URL, mentions and the timeline ----
 
-// Whether the stored kind name is one that alerts by default (watch::AlertsByDefault).
+// Whether the stored kind name is one that alerts by default (watch::AlertsByDefault; kFetchFailed
+// is the last ChangeKind). An unknown name (a newer build wrote it) is shown unemphasised.
 bool KindAlerts(const std::string& name) {
   for (int k = 0; k <= static_cast<int>(watch::ChangeKind::kFetchFailed); ++k) {
     const auto kind = static_cast<watch::ChangeKind>(k);
