@@ -1,5 +1,6 @@
 #include "app/web_page.h"
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 
@@ -8,6 +9,8 @@
 #include "app/story_places.h"
 #include "base/escape.h"
 #include "base/hex.h"
+#include "watch/change_classifier.h"
+#include "watch/word_diff.h"
 
 namespace kuzet::app {
 
@@ -206,6 +209,8 @@ std::string RenderArticle(const Article& article, const PageChoices& choices, co
            Esc(parts.after) + "</li>";
   }
   out += "</ul>";
+  out += "<p class=\"doc-link\"><a data-nav=\"\" href=\"" +
+         PageHref({{"doc", std::to_string(article.doc_id)}}) + "\">Timeline</a></p>";
   AlsoAt also = AlsoAtOf(article.mentions.front(), &places);
   if (also.total > 0) {
     out += "<div class=\"also-at\" data-total=\"" + std::to_string(also.total) +
@@ -385,6 +390,257 @@ WebPageReply SearchPageReply(const storage::MentionReader& store, const PageChoi
                                "Older results")};
 }
 
+// ---- The document view (?doc=ID, issue #20 item 4): title, URL, mentions and the timeline ----
+
+// Whether the stored kind name is one that alerts by default (watch::AlertsByDefault; kFetchFailed
+// is the last ChangeKind). An unknown name (a newer build wrote it) is shown unemphasised.
+bool KindAlerts(const std::string& name) {
+  for (int k = 0; k <= static_cast<int>(watch::ChangeKind::kFetchFailed); ++k) {
+    const auto kind = static_cast<watch::ChangeKind>(k);
+    if (watch::ChangeKindName(kind) == name) return watch::AlertsByDefault(kind);
+  }
+  return false;
+}
+
+bool HasKind(const storage::VersionRecord& v, std::string_view kind) {
+  return std::find(v.kinds.begin(), v.kinds.end(), kind) != v.kinds.end();
+}
+
+// The text version `index` (into versions) reads as, as `kuzet history --diff` compares it: its
+// own, or that of the last version before it with one; gone, redirected away and replaced
+// versions without a text read as empty.
+std::string_view TextAt(const std::vector<storage::StoredVersion>& versions, size_t index) {
+  const storage::VersionRecord& v = versions[index].version;
+  if (!v.has_text &&
+      (HasKind(v, "gone") || HasKind(v, "redirected_away") || HasKind(v, "replaced"))) {
+    return {};
+  }
+  for (size_t i = index + 1; i-- > 0;) {
+    if (versions[i].version.has_text) return versions[i].version.text;
+  }
+  return {};
+}
+
+// At most `max_bytes` of text, cut at a UTF-8 character boundary.
+std::string_view Prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+std::string_view Suffix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = text.size() - max_bytes;
+  while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) ++cut;
+  return text.substr(cut);
+}
+
+// The word diff of two versions' texts as <del>/<ins> marks in their context. Bounded: at most
+// kDiffChangesShown changes, each shown up to kDiffChangeBytes, and unchanged runs cut to their
+// ends; the rest is counted and left to `kuzet history --diff`.
+std::string RenderDiff(uint64_t doc_id, uint32_t from, uint32_t to, std::string_view a,
+                       std::string_view b) {
+  const watch::WordDiffResult diff = watch::WordDiff(a, b);
+  size_t changes = 0;
+  for (const watch::WordEdit& e : diff.edits) changes += e.kind != watch::EditKind::kEqual;
+  std::string out = "<div class=\"diff\" data-from=\"" + std::to_string(from) + "\" data-to=\"" +
+                    std::to_string(to) + "\" data-changes=\"" + std::to_string(changes) + "\">";
+  if (changes == 0) return out + "<p class=\"diff-text\">No word changed.</p></div>";
+  out += "<p class=\"diff-text\">";
+  size_t shown = 0;
+  for (size_t i = 0; i < diff.edits.size() && shown < kDiffChangesShown; ++i) {
+    const watch::WordEdit& e = diff.edits[i];
+    if (e.kind == watch::EditKind::kEqual) {
+      const bool first = i == 0, last = i + 1 == diff.edits.size();
+      if (e.text.size() <= 2 * kDiffContextBytes) {
+        out += Esc(e.text);
+      } else {
+        if (!first) out += Esc(Prefix(e.text, kDiffContextBytes));
+        out += "<span class=\"gap\"> … </span>";
+        if (!last) out += Esc(Suffix(e.text, kDiffContextBytes));
+      }
+      continue;
+    }
+    ++shown;
+    std::string_view text = Prefix(e.text, kDiffChangeBytes);
+    const char* tag = e.kind == watch::EditKind::kDelete ? "del" : "ins";
+    out += std::string("<") + tag + ">" + Esc(text) +
+           (text.size() < e.text.size() ? "<span class=\"gap\"> …</span>" : "") + "</" + tag + ">";
+  }
+  out += "</p>";
+  if (shown < changes || diff.coarse) {
+    out += "<p class=\"more\">";
+    if (shown < changes) out += "and " + Counted(changes - shown, "more change", "more changes");
+    if (diff.coarse) out += std::string(shown < changes ? "; " : "") + "a coarse diff";
+    out += " (<code>kuzet history " + std::to_string(doc_id) + " --diff " + std::to_string(from) +
+           " " + std::to_string(to) + "</code> shows it all)</p>";
+  }
+  return out + "</div>";
+}
+
+std::string NamesLine(const char* cls, const char* label,
+                      const std::vector<storage::VersionName>& names) {
+  std::string out = std::string("<p class=\"") + cls + "\">" + label + ": ";
+  for (size_t i = 0; i < names.size(); ++i) {
+    out += (i ? ", " : "") + std::string("<span class=\"name\">") + Esc(names[i].name) +
+           "</span> (" + Esc(names[i].rule_id) + ")";
+  }
+  return out + "</p>";
+}
+
+std::string RenderCapture(const storage::EvidenceCapture& capture) {
+  std::string out = "<li class=\"capture\">" +
+                    std::string(capture.revisit ? "revisit" : "response") + " " +
+                    TimeElement(capture.fetched_at_us) + ":";
+  for (const storage::EvidenceLocation& r : capture.records) {
+    out += " <code class=\"record\">" + Esc(r.file) + " @" + std::to_string(r.offset) + "</code>";
+  }
+  return out + "</li>";
+}
+
+std::string RenderVersion(uint64_t doc_id, const std::vector<storage::StoredVersion>& versions,
+                          size_t index, const std::vector<storage::EvidenceCapture>& captures,
+                          std::vector<bool>& capture_shown) {
+  const storage::StoredVersion& stored = versions[index];
+  const storage::VersionRecord& v = stored.version;
+  std::string out =
+      "<li class=\"version\" data-version=\"" + std::to_string(stored.number) +
+      "\"><p class=\"version-head\"><span class=\"number\">Version " +
+      std::to_string(stored.number) + "</span> " + TimeElement(v.fetched_at_us) +
+      " <span class=\"http\">" +
+      (v.http_status == 0 ? std::string("no response") : "HTTP " + std::to_string(v.http_status)) +
+      "</span> <span class=\"kinds\">";
+  for (const std::string& kind : v.kinds) {
+    std::string label = kind;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    out += KindAlerts(kind)
+               ? "<strong class=\"kind alerts\" data-kind=\"" + Esc(kind) + "\">" + Esc(label) +
+                     "</strong> "
+               : "<span class=\"kind\" data-kind=\"" + Esc(kind) + "\">" + Esc(label) + "</span> ";
+  }
+  out += "</span>";
+  if (!v.digest.empty()) {
+    out += " <code class=\"digest\" title=\"" + Esc(v.digest) + "\">" + Esc(Prefix(v.digest, 12)) +
+           "</code>";
+  }
+  out += "</p>";
+  if (!v.final_url.empty()) {
+    out += "<p class=\"landed\">Landed on " + ExternalLink(v.final_url, v.final_url) + "</p>";
+  }
+  if (!v.names_removed.empty()) out += NamesLine("names-removed", "Removed", v.names_removed);
+  if (!v.names_added.empty()) out += NamesLine("names-added", "Added", v.names_added);
+  // The captures of this fetch: version 0 is the first fetch (archived with the page), a later
+  // version the capture PutVersion recorded.
+  std::string evidence;
+  for (size_t i = 0; i < captures.size(); ++i) {
+    const int64_t at = captures[i].fetched_at_us;
+    if (capture_shown[i]) continue;
+    if ((v.evidence_fetched_at_us != 0 && at == v.evidence_fetched_at_us) ||
+        (stored.number == 0 && at == v.fetched_at_us)) {
+      capture_shown[i] = true;
+      evidence += RenderCapture(captures[i]);
+    }
+  }
+  if (!evidence.empty()) {
+    out += "<div class=\"evidence\"><span class=\"label\">Evidence (<code>kuzet evidence " +
+           std::to_string(doc_id) + "</code> exports it):</span><ul>" + evidence + "</ul></div>";
+  }
+  const bool text_changed = HasKind(v, "text_edited") || HasKind(v, "title_changed");
+  if (index > 0 && text_changed) {
+    out += RenderDiff(doc_id, versions[index - 1].number, stored.number,
+                      TextAt(versions, index - 1), TextAt(versions, index));
+  }
+  return out + "</li>";
+}
+
+std::string RenderDocument(const storage::Document& doc, const PageChoices& choices,
+                           const std::vector<storage::StoredVersion>& versions,
+                           const std::vector<storage::EvidenceCapture>& captures) {
+  const std::string id = std::to_string(doc.id);
+  std::string out = "<article id=\"document\" data-doc=\"" + id + "\"";
+  if (IsLanguageSubtag(doc.lang)) out += " lang=\"" + doc.lang + "\"";
+  out += "><h2 class=\"title\">" + ExternalLink(doc.url, doc.title.empty() ? doc.url : doc.title) +
+         "</h2><p class=\"meta\"><span class=\"site\">" + Esc(SiteLabel(choices, doc.site_id)) +
+         "</span> <span class=\"lang\">" + Esc(doc.lang.empty() ? "?" : doc.lang) + "</span> " +
+         TimeElement(doc.first_seen_us) + "</p><p class=\"doc-url\">" +
+         ExternalLink(doc.url, doc.url) + "</p>";
+  out += "<ul class=\"rules\">";
+  for (const storage::Mention& m : doc.mentions) {
+    out += "<li><a class=\"chip\" data-nav=\"\" href=\"" + PageHref({{"rule", m.rule_id}}) + "\">" +
+           Esc(m.rule_id) + "</a></li>";
+  }
+  out += "</ul><ul class=\"snippets\">";
+  for (const storage::Mention& m : doc.mentions) {
+    SnippetParts parts = SplitSnippet(m.snippet, m.snippet_mark_begin, m.snippet_mark_end);
+    out += "<li><span class=\"chip\">" + Esc(m.rule_id) + "</span> " + Esc(parts.before) +
+           "<mark>" + Esc(parts.match) + "</mark>" + Esc(parts.after) + "</li>";
+  }
+  out += "</ul></article><section id=\"timeline\"><h2>Timeline</h2>";
+  std::vector<bool> capture_shown(captures.size(), false);
+  if (versions.empty()) {
+    out +=
+        "<p class=\"not-watched\">Not watched: only documents whose first mention was stored "
+        "while [watch] was enabled have versions.</p>";
+  } else {
+    out += "<ol class=\"versions\" reversed=\"reversed\">";
+    // Newest first, as the listing.
+    for (size_t i = versions.size(); i-- > 0;) {
+      out += RenderVersion(doc.id, versions, i, captures, capture_shown);
+    }
+    out += "</ol>";
+  }
+  std::string others;
+  for (size_t i = 0; i < captures.size(); ++i) {
+    if (!capture_shown[i]) others += RenderCapture(captures[i]);
+  }
+  if (!others.empty()) {
+    out +=
+        "<div class=\"evidence other\"><span class=\"label\">Other evidence captures "
+        "(<code>kuzet evidence " +
+        id + "</code> exports them):</span><ul>" + others + "</ul></div>";
+  }
+  return out + "</section>";
+}
+
+WebPageReply DocumentPageReply(const storage::MentionReader& store, const PageChoices& choices,
+                               const Params& params, bool searchable) {
+  std::string id_text;
+  for (const auto& [name, value] : params) {
+    if (name != "doc" || !id_text.empty()) {
+      return Failed(400, choices, {}, "doc: give it alone, once", searchable);
+    }
+    id_text = value;
+  }
+  // 1 to 19 digits: any id the store gives, and no overflow.
+  if (id_text.empty() || id_text.size() > 19 ||
+      id_text.find_first_not_of("0123456789") != std::string::npos) {
+    return Failed(400, choices, {}, "doc: a document id is 1 to 19 digits", searchable);
+  }
+  const uint64_t id = std::stoull(id_text);
+  auto doc = store.GetDocument(id);
+  Result<std::vector<storage::StoredVersion>> versions =
+      doc.ok() ? store.Versions(id, kDocumentVersionsShown)
+               : Result<std::vector<storage::StoredVersion>>(doc.status());
+  Result<std::vector<storage::EvidenceCapture>> captures =
+      versions.ok() ? store.Evidence(id)
+                    : Result<std::vector<storage::EvidenceCapture>>(versions.status());
+  if (!captures.ok()) {
+    spdlog::warn("http: GET /?doc={}: {}", id, captures.status().message());
+    return Failed(500, choices, {},
+                  "the store could not be read: " + std::string(captures.status().message()),
+                  searchable);
+  }
+  if (!doc->has_value()) return Failed(404, choices, {}, "no document " + id_text, searchable);
+  const storage::Document& document = **doc;
+  std::string html =
+      Head("Kuzet: " + (document.title.empty() ? document.url : document.title), "") +
+      "<body><header><h1>Kuzet mentions</h1><a data-nav=\"\" href=\"./\">All articles</a>"
+      "</header><main>" +
+      RenderDocument(document, choices, *versions, *captures) + "</main></body></html>\n";
+  return {200, std::move(html)};
+}
+
 }  // namespace
 
 WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices& choices,
@@ -392,6 +648,9 @@ WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices
                           const PageSearch& search) {
   if (!authorized) return NeedsToken();
   const bool searchable = static_cast<bool>(search);
+  for (const auto& param : params) {
+    if (param.first == "doc") return DocumentPageReply(store, choices, params, searchable);
+  }
   auto parsed = ParsePageParams(params, now_us);
   if (auto* error = std::get_if<ParamError>(&parsed)) {
     Params filters;

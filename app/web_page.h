@@ -30,6 +30,11 @@ struct WebPageReply {
 // server wants a token the request did not bring, so the page holds no data (nor the configured
 // rules and sites) and its script asks for the token.
 //
+// ?doc=ID (alone) is the document view: title, URL, mentions and the edit watch's timeline (each
+// version's time, HTTP status, change kinds, names removed and added, digest, evidence records,
+// and the word diff of a text change, bounded as below); 400 for an id that is not 1 to 19
+// digits, 404 for an unknown one.
+//
 // `search` runs a search (?q=, app/search_results.h) over the server's store; without one the
 // page has no search box and refuses q.
 using PageSearch = std::function<Result<SearchPage>(const SearchRequest&)>;
@@ -41,6 +46,15 @@ WebPageReply ServeWebPage(const storage::MentionReader& store, const PageChoices
 // most kStoryReprintsShown of its reprints; the rest are counted.
 inline constexpr size_t kStoryDocumentsShown = 50;
 inline constexpr size_t kStoryReprintsShown = 10;
+
+// The document view (?doc=ID): at most this many versions (the first ones; a schedule has at
+// most 64 steps), and in each version's word diff at most kDiffChangesShown changes of at most
+// kDiffChangeBytes each, with kDiffContextBytes of unchanged text either side; the rest is
+// counted and left to `kuzet history ID --diff A B`.
+inline constexpr size_t kDocumentVersionsShown = 1000;
+inline constexpr size_t kDiffChangesShown = 40;
+inline constexpr size_t kDiffChangeBytes = 600;
+inline constexpr size_t kDiffContextBytes = 120;
 
 // The Content-Security-Policy of the page: page.js and page.css from this server, fetches to it
 // (the token mode), nothing else; no framing.

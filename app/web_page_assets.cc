@@ -42,8 +42,28 @@ mark { background: #ffe066; }
 #story h2 { font-size: 1.1em; }
 .places li { margin: .2em 0; }
 /* Stored text with an unterminated bidi override (U+202E) reorders only itself (UAX #9 isolates). */
-.title a, .site, .lang, .snippets li, .also-at a, .places a, .url { unicode-bidi: isolate; }
+.title a, .site, .lang, .snippets li, .also-at a, .places a, .url,
+.name, .record, .doc-url a, del, ins { unicode-bidi: isolate; }
 nav { margin: 1em 0; }
+.doc-link { font-size: 13px; margin: .2em 0 0; }
+#document h2 { font-size: 1.15em; margin: .3em 0; }
+.doc-url { font-size: 13px; margin: 0 0 .3em; }
+#timeline h2 { font-size: 1.05em; margin: 1em 0 .3em; }
+.versions { list-style: none; padding: 0; margin: 0; }
+.version { border-top: 1px solid #ddd; padding: .5em 0; }
+.version p { margin: .15em 0; }
+.version-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: .2em .6em; }
+.number { font-weight: 600; }
+.http, .digest, .names-removed, .names-added, .landed, .evidence { font-size: 13px; color: #444; }
+.kind { display: inline-block; background: #eee; border-radius: 3px; padding: 0 .35em; font-size: 13px; }
+.kind.alerts { background: #ffd7d2; color: #7a0b00; }
+.evidence ul { list-style: none; padding: 0; margin: .1em 0; }
+.diff { background: #f7f7f9; border-radius: 4px; padding: .3em .6em; margin: .3em 0; }
+.diff-text { white-space: pre-wrap; }
+del { background: #ffd7d2; color: #7a0b00; }
+ins { background: #d5f5d5; color: #0b4d0b; }
+.gap { color: #777; }
+.diff .more { font-size: 13px; color: #444; }
 code { overflow-wrap: anywhere; }
 )CSS";
   return kCss;

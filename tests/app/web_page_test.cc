@@ -20,6 +20,8 @@
 #include "app/web_page.h"
 #include "base/escape.h"
 #include "base/time.h"
+#include "storage/evidence.h"
+#include "storage/watch.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
 
@@ -237,6 +239,69 @@ class WebPageTest : public ::testing::Test {
       titles.push_back(title);
     }
     return titles;
+  }
+
+  // A watched document with versions made through the storage API (PageWriter::PutVersion):
+  // 0 the original, 1 a text edit (archived), 2 a text edit removing the name `name` of rule
+  // zhanaozen, 3 gone (HTTP 410). Its id.
+  uint64_t PutWatchedDocument(const std::string& title, const std::string& name,
+                              const std::string& site = "steppe") {
+    storage::PageInput page =
+        testing::MakePage(site, "http://steppe.test/strike", title, "en",
+                          "Oil workers in Zhanaozen went on strike. " + name + " spoke for them.",
+                          {{"zhanaozen", "Zhanaozen"}}, base_us_ + 500000000);
+    page.watch = storage::WatchStart{base_us_ + 600000000, 1};
+    auto put = store_->writer().PutPage(page);
+    EXPECT_TRUE(put.ok()) << put.status().message();
+    if (!put.ok()) return 0;
+    const uint64_t id = put->doc_id;
+    struct NoSync : storage::EvidenceSync {
+      Status Sync() override { return Status::Ok(); }
+    } sync;
+    auto refetch = [&](int step, storage::VersionRecord v, bool archived) {
+      storage::VersionInput input;
+      input.doc_id = id;
+      input.due_us = base_us_ + 600000000 + step * 1000000LL;
+      v.fetched_at_us = input.due_us + 7;
+      input.version = v;
+      if (step < 2) {
+        input.next_due_us = input.due_us + 1000000;
+        input.next = storage::WatchEntry{page.url, site, static_cast<uint32_t>(step + 1), 1,
+                                         page.fetched_at_us};
+      }
+      if (archived) {
+        input.archive = [at = v.fetched_at_us](
+                            const storage::EvidenceContext&) -> Result<storage::EvidenceCapture> {
+          storage::EvidenceCapture capture;
+          capture.fetched_at_us = at;
+          capture.url = "http://steppe.test/strike";
+          capture.records = {{"kuzet-00042.warc.gz", 4096, 700},
+                             {"kuzet-00042.warc.gz", 4796, 9000}};
+          return capture;
+        };
+        input.archive_sync = &sync;
+      }
+      auto stored = store_->writer().PutVersion(input);
+      EXPECT_TRUE(stored.ok() && stored->stored) << stored.status().message();
+    };
+    storage::VersionRecord edit;
+    edit.http_status = 200;
+    edit.digest = std::string(64, 'a');
+    edit.kinds = {"text_edited"};
+    edit.has_text = true;
+    edit.text = "Oil workers in Zhanaozen stayed on strike. " + name + " spoke for them.";
+    refetch(0, edit, true);
+    storage::VersionRecord removed = edit;
+    removed.digest = std::string(64, 'b');
+    removed.kinds = {"text_edited", "name_removed"};
+    removed.names_removed = {{"zhanaozen", name}};
+    removed.text = "Oil workers stayed on strike.";
+    refetch(1, removed, false);
+    storage::VersionRecord gone;
+    gone.http_status = 410;
+    gone.kinds = {"gone"};
+    refetch(2, gone, false);
+    return id;
   }
 
   fs::path dir_;
@@ -542,6 +607,176 @@ TEST_F(WebPageTest, HostileStoredTextStaysText) {
   }
 }
 
+// ---- The document view (?doc=ID, issue #20 item 4) ----
+
+struct ShownVersion {
+  std::string number, http, digest, removed;
+  std::vector<std::string> kinds, alerting, records, deleted, inserted;
+  std::string evidence_command, more;
+};
+
+std::vector<ShownVersion> VersionsOf(const pugi::xml_document& doc) {
+  std::vector<ShownVersion> out;
+  for (const auto& x : doc.select_nodes("//ol[@class='versions']/li[@class='version']")) {
+    pugi::xml_node li = x.node();
+    ShownVersion v;
+    v.number = li.attribute("data-version").value();
+    v.http = TextOf(li.select_node(".//span[@class='http']").node());
+    v.digest = TextOf(li.select_node(".//code[@class='digest']").node());
+    v.removed = TextOf(li.select_node(".//p[@class='names-removed']").node());
+    for (const auto& k : li.select_nodes(".//*[@data-kind]")) {
+      v.kinds.push_back(k.node().attribute("data-kind").value());
+      if (std::string(k.node().name()) == "strong") {
+        v.alerting.push_back(k.node().attribute("data-kind").value());
+      }
+    }
+    for (const auto& r : li.select_nodes(".//code[@class='record']")) {
+      v.records.push_back(TextOf(r.node()));
+    }
+    v.evidence_command = TextOf(li.select_node(".//div[@class='evidence']//code").node());
+    for (const auto& d : li.select_nodes(".//del")) v.deleted.push_back(TextOf(d.node()));
+    for (const auto& i : li.select_nodes(".//ins")) v.inserted.push_back(TextOf(i.node()));
+    v.more = TextOf(li.select_node(".//div[@class='diff']/p[@class='more']").node());
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+TEST_F(WebPageTest, DocumentViewShowsTheTimelineWithWordDiffsAndEvidence) {
+  const uint64_t id = PutWatchedDocument("Zhanaozen strike", "Roza Tuletayeva");
+  StartServer();
+  pugi::xml_document doc;
+  // Each article of the listing links to its document view.
+  ASSERT_EQ(GetPage("/", &doc), 200);
+  const std::string href = "?doc=" + std::to_string(id);
+  EXPECT_TRUE(doc.select_node(
+      ("//li[@data-doc='" + std::to_string(id) + "']//p[@class='doc-link']/a[@href='" + href + "']")
+          .c_str()))
+      << last_body_;
+
+  ASSERT_EQ(GetPage("/" + href, &doc), 200) << last_body_;
+  EXPECT_EQ(last_csp_, kWebPageCsp);
+  EXPECT_EQ(TextOf(doc.select_node("//article[@id='document']/h2").node()), "Zhanaozen strike");
+  EXPECT_EQ(TextOf(doc.select_node("//p[@class='doc-url']").node()), "http://steppe.test/strike");
+  EXPECT_EQ(TextOf(doc.select_node("//article//ul[@class='rules']").node()), "zhanaozen");
+  EXPECT_EQ(TextOf(doc.select_node("//article//ul[@class='snippets']//mark").node()), "Zhanaozen");
+
+  std::vector<ShownVersion> versions = VersionsOf(doc);
+  ASSERT_EQ(versions.size(), 4u) << last_body_;
+  // Newest first.
+  EXPECT_EQ(versions[0].number, "3");
+  EXPECT_EQ(versions[0].http, "HTTP 410");
+  EXPECT_EQ(versions[0].kinds, std::vector<std::string>{"gone"});
+  EXPECT_EQ(versions[0].alerting, std::vector<std::string>{"gone"});
+  EXPECT_TRUE(versions[0].deleted.empty()) << "a gone version has no text diff";
+
+  EXPECT_EQ(versions[1].number, "2");
+  EXPECT_EQ(versions[1].kinds, (std::vector<std::string>{"text_edited", "name_removed"}));
+  EXPECT_EQ(versions[1].alerting, std::vector<std::string>{"name_removed"});
+  EXPECT_EQ(versions[1].digest, "bbbbbbbbbbbb");
+  EXPECT_EQ(versions[1].removed, "Removed: Roza Tuletayeva (zhanaozen)");
+  EXPECT_EQ(versions[1].deleted,
+            (std::vector<std::string>{"in Zhanaozen ", ". Roza Tuletayeva spoke for them"}));
+  EXPECT_TRUE(versions[1].inserted.empty());
+
+  EXPECT_EQ(versions[2].number, "1");
+  EXPECT_EQ(versions[2].http, "HTTP 200");
+  EXPECT_TRUE(versions[2].alerting.empty());
+  EXPECT_EQ(versions[2].deleted, std::vector<std::string>{"went"});
+  EXPECT_EQ(versions[2].inserted, std::vector<std::string>{"stayed"});
+  EXPECT_EQ(versions[2].records,
+            (std::vector<std::string>{"kuzet-00042.warc.gz @4096", "kuzet-00042.warc.gz @4796"}));
+  EXPECT_EQ(versions[2].evidence_command, "kuzet evidence " + std::to_string(id));
+
+  EXPECT_EQ(versions[3].number, "0");
+  EXPECT_EQ(versions[3].kinds, std::vector<std::string>{"original"});
+  EXPECT_TRUE(versions[3].deleted.empty() && versions[3].inserted.empty());
+}
+
+TEST_F(WebPageTest, DocumentViewCutsALongDiffAndNamesTheCommand) {
+  std::string before, after;
+  for (int i = 0; i < 300; ++i) {
+    before += "Zhanaozen word" + std::to_string(i) + " ";
+    after += "Zhanaozen term" + std::to_string(i) + " ";
+  }
+  storage::PageInput page =
+      testing::MakePage("steppe", "http://steppe.test/long", "Long", "en", before,
+                        {{"zhanaozen", "Zhanaozen"}}, base_us_ + 500000000);
+  page.watch = storage::WatchStart{base_us_ + 600000000, 1};
+  auto put = store_->writer().PutPage(page);
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  storage::VersionInput input;
+  input.doc_id = put->doc_id;
+  input.due_us = base_us_ + 600000000;
+  storage::VersionRecord v;
+  v.fetched_at_us = input.due_us + 1;
+  v.http_status = 200;
+  v.kinds = {"text_edited"};
+  v.has_text = true;
+  v.text = after;
+  input.version = v;
+  ASSERT_TRUE(store_->writer().PutVersion(input).ok());
+  StartServer();
+  pugi::xml_document doc;
+  ASSERT_EQ(GetPage("/?doc=" + std::to_string(put->doc_id), &doc), 200);
+  std::vector<ShownVersion> versions = VersionsOf(doc);
+  ASSERT_EQ(versions.size(), 2u);
+  const ShownVersion& edited = versions[0];
+  EXPECT_EQ(edited.deleted.size() + edited.inserted.size(), kDiffChangesShown);
+  EXPECT_EQ(edited.more, "and " + std::to_string(600 - kDiffChangesShown) +
+                             " more changes (kuzet history " + std::to_string(put->doc_id) +
+                             " --diff 0 1 shows it all)");
+  EXPECT_LT(last_body_.size(), 64u * 1024) << "the page grows with the diff";
+  RecordProperty("page_bytes", std::to_string(last_body_.size()));
+}
+
+TEST_F(WebPageTest, DocumentViewKeepsAHostileTitleAndNameAsText) {
+  const std::string title = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>]]>&#0;\u202e";
+  const std::string name = "</li></ol><b>Roza</b>\xff\xfe&amp;";
+  const uint64_t id = PutWatchedDocument(title, name, "<i>site</i>");
+  StartServer();
+  pugi::xml_document doc;
+  ASSERT_EQ(GetPage("/?doc=" + std::to_string(id), &doc), 200);
+  const std::set<std::string> written = {
+      "html", "head",    "meta",    "title",  "link", "script", "body", "header", "h1",
+      "a",    "main",    "article", "h2",     "p",    "span",   "time", "ul",     "li",
+      "mark", "section", "ol",      "strong", "code", "div",    "del",  "ins"};
+  for (const auto& x : doc.select_nodes("//*")) {
+    EXPECT_TRUE(written.contains(x.node().name()))
+        << "<" << x.node().name() << "> from stored text";
+    for (pugi::xml_attribute attribute : x.node().attributes()) {
+      EXPECT_NE(std::string(attribute.name()).rfind("on", 0), 0u) << attribute.name();
+    }
+  }
+  EXPECT_EQ(doc.select_nodes("//script").size(), 1u);
+  auto readBack = [](const std::string& stored) {
+    pugi::xml_document expected;
+    std::string wrapped = "<t>" + base::XmlEscape(stored) + "</t>";
+    EXPECT_TRUE(expected.load_string(wrapped.c_str()));
+    return TextOf(expected.child("t"));
+  };
+  EXPECT_EQ(TextOf(doc.select_node("//article[@id='document']/h2").node()), readBack(title));
+  std::vector<ShownVersion> versions = VersionsOf(doc);
+  ASSERT_EQ(versions.size(), 4u);
+  EXPECT_EQ(versions[1].removed, "Removed: " + readBack(name) + " (zhanaozen)");
+}
+
+TEST_F(WebPageTest, UnknownOrMalformedDocumentIdsGetAnErrorPage) {
+  StartServer();
+  pugi::xml_document doc;
+  EXPECT_EQ(GetPage("/?doc=987654321", &doc), 404);
+  EXPECT_NE(TextOf(doc.select_node("//p[@id='status']").node()).find("no document 987654321"),
+            std::string::npos);
+  for (const char* bad :
+       {"/?doc=", "/?doc=abc", "/?doc=-1", "/?doc=1%00", "/?doc=12345678901234567890",
+        "/?doc=1&doc=2", "/?doc=1&rule=zhanaozen", "/?doc=%3Cscript%3E"}) {
+    EXPECT_EQ(GetPage(bad, &doc), 400) << bad;
+    EXPECT_TRUE(doc.select_node("//p[@id='status']")) << bad;
+    EXPECT_EQ(last_body_.find("<script>"), std::string::npos) << bad;
+    EXPECT_TRUE(doc.select_nodes("//li[@class='version']").empty()) << bad;
+  }
+}
+
 // ---- Headless Chromium over the DevTools protocol (tests/app/page_browser.mjs) ----
 
 // What the browser shows, as JSON.
@@ -717,6 +952,54 @@ TEST_F(ChromiumWebPageTest, TokenFromTheFragmentLoadsTheData) {
   EXPECT_EQ(reports[0]["search"], "?site=ulys") << "the token left the address bar";
   EXPECT_EQ(reports[1]["articles"][0]["rules"], json({"kmg"}));
   EXPECT_NE(reports[1]["search"].get<std::string>().find("rule=kmg"), std::string::npos);
+}
+
+TEST_F(ChromiumWebPageTest, DocumentTimelineAtPhoneWidth) {
+  const uint64_t id = PutWatchedDocument("Zhanaozen strike", "Roza Tuletayeva");
+  StartServer();
+  std::vector<json> reports =
+      Browse(Url("?doc=" + std::to_string(id)), 390,
+             json::array(
+                 {{{"report",
+                    "JSON.stringify({scrollWidth: document.scrollingElement.scrollWidth,"
+                    "versions: [...document.querySelectorAll('.version')].map((v) => v.localName + "
+                    "v.dataset.version),"
+                    "marks: [...document.querySelectorAll('del, ins')].map((m) => m.localName "
+                    "+ ':' + m.textContent),"
+                    "times: [...document.querySelectorAll('.version-head time')].map((t) => "
+                    "t.textContent)})"},
+                   {"screenshot", Screenshot("web_page_390_timeline")}}}));
+  ASSERT_EQ(reports.size(), 1u);
+  const json& r = reports[0];
+  EXPECT_EQ(r["versions"], json({"li3", "li2", "li1", "li0"}));
+  EXPECT_EQ(r["marks"], json({"del:in Zhanaozen ", "del:. Roza Tuletayeva spoke for them",
+                              "del:went", "ins:stayed"}));
+  ASSERT_EQ(r["times"].size(), 4u);
+  for (const json& t : r["times"]) {
+    EXPECT_EQ(t.get<std::string>().find("UTC"), std::string::npos) << t << ": not local time";
+  }
+  EXPECT_LE(r["scrollWidth"].get<int>(), 390) << "sideways scrolling at 390 px";
+}
+
+// On a server with a token, the listing's "Timeline" link loads the document view with it.
+TEST_F(ChromiumWebPageTest, TimelineLinkWorksInTokenMode) {
+  const uint64_t id = PutWatchedDocument("Zhanaozen strike", "Roza Tuletayeva");
+  StartServer("correct-horse-battery");
+  const std::string link = "a[href=\"?doc=" + std::to_string(id) + "\"]";
+  std::vector<json> reports =
+      Browse(Url("#token=correct-horse-battery"), 1280,
+             json::array({{{"wait_for", "document.querySelectorAll('.article').length > 0"}},
+                          {{"action", "document.querySelector('" + link + "').click()"},
+                           {"wait_for", "document.querySelectorAll('.version').length > 0"},
+                           {"report",
+                            "JSON.stringify({search: location.search, versions: "
+                            "document.querySelectorAll('.version').length, title: "
+                            "document.querySelector('#document h2').textContent})"},
+                           {"screenshot", Screenshot("web_page_1280_timeline_token")}}}));
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[1]["search"], "?doc=" + std::to_string(id)) << "the token stays out of it";
+  EXPECT_EQ(reports[1]["versions"], 4);
+  EXPECT_EQ(reports[1]["title"], "Zhanaozen strike");
 }
 
 }  // namespace
