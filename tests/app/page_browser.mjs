@@ -47,6 +47,12 @@ let nextId = 1;
 const pending = new Map();
 const waiters = [];
 const errors = [];
+// A socket closed by Chromium answers no call still pending: each fails instead of leaving an
+// unsettled await (node exits 13 with nothing said).
+ws.onclose = () => {
+  for (const { reject } of pending.values()) reject(new Error("DevTools socket closed"));
+  pending.clear();
+};
 ws.onmessage = (event) => {
   const msg = JSON.parse(event.data);
   if (msg.id !== undefined && pending.has(msg.id)) {
@@ -130,8 +136,14 @@ try {
 } catch (e) {
   fail("page_browser: " + e.message);
 }
-// Closed and waited for, so its profile folder is finished with when this returns.
-const exited = new Promise((resolve) => chrome.on("exit", resolve));
-await send("Browser.close").catch(() => chrome.kill("SIGTERM"));
+// Closed and waited for, so its profile folder is finished with when this returns. Chromium may
+// exit (and close the socket) before it answers Browser.close: the answer is not awaited, the
+// exit is, and a browser that does not close within 20 s is killed.
+const exited = chrome.exitCode !== null || chrome.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => chrome.on("exit", resolve));
+send("Browser.close").catch(() => chrome.kill("SIGTERM"));
+const killer = setTimeout(() => chrome.kill("SIGKILL"), 20000);
 await exited;
+clearTimeout(killer);
 process.exit(0);
