@@ -7,6 +7,7 @@
 #include "app/mention_format.h"
 #include "app/time_bound.h"
 #include "base/escape.h"
+#include "base/strings.h"
 
 namespace kuzet::app {
 
@@ -39,8 +40,7 @@ std::variant<MentionRequest, ParamError> ParseMentionParams(
   std::vector<std::string> seen;
   for (const auto& [name, value] : params) {
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      std::string list;
-      for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      const std::string list = base::Join(allowed, ", ");
       return ParamError{
           name, "unknown parameter \"" + base::ToValidUtf8(name) + "\" (known: " + list + ")"};
     }

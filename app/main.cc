@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/config_path.h"
 #include "app/logging.h"
+#include "base/strings.h"
 
 namespace {
 
@@ -250,8 +251,8 @@ int main(int argc, char** argv) {
         std::as_const(cli).get_subcommands(std::function<bool(const CLI::App*)>());  // all
     if (!word.empty() && std::none_of(commands.begin(), commands.end(),
                                       [&](const CLI::App* c) { return c->get_name() == word; })) {
-      std::string known;
-      for (const CLI::App* c : commands) known += (known.empty() ? "" : ", ") + c->get_name();
+      const std::string known =
+          kuzet::base::Join(commands, ", ", [](const CLI::App* c) { return c->get_name(); });
       std::cerr << "kuzet: unknown command '" << word << "' (commands: " << known << ")\n";
       return 2;
     }

@@ -1,6 +1,7 @@
 #include "app/mention_format.h"
 
 #include "base/escape.h"
+#include "base/strings.h"
 
 #include <ctime>
 #include <sstream>
@@ -157,11 +158,7 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
   std::string out = "id,found_at,site,rule,lang,url,title,snippet,story,also_at,also_at_total\r\n";
   for (const storage::Mention& m : mentions) {
     const AlsoAt also_at = AlsoAtOf(m, stories);
-    std::string also;
-    for (const OtherPlace& p : also_at.places) {
-      if (!also.empty()) also.push_back(' ');
-      also += p.url;
-    }
+    const std::string also = base::Join(also_at.places, " ", &OtherPlace::url);
     const std::string fields[] = {std::to_string(m.id),
                                   FormatTimestampUtc(m.found_at_us),
                                   m.site_id,
@@ -181,12 +178,7 @@ std::string FormatMentionCsv(const std::vector<storage::Mention>& mentions,
 namespace {
 
 std::string JoinIds(const std::vector<uint64_t>& ids) {
-  std::string out;
-  for (uint64_t id : ids) {
-    if (!out.empty()) out.push_back(' ');
-    out += std::to_string(id);
-  }
-  return out;
+  return base::Join(ids, " ", [](uint64_t id) { return std::to_string(id); });
 }
 
 }  // namespace
@@ -224,11 +216,8 @@ std::string FormatMentionGroupTable(const std::vector<MentionGroup>& groups,
   std::ostringstream out;
   for (const MentionGroup& group : groups) {
     const storage::Mention& head = group.rules.front();
-    std::string rules;
-    for (const storage::Mention& m : group.rules) {
-      if (!rules.empty()) rules.push_back(' ');
-      rules += base::TerminalText(m.rule_id);
-    }
+    const std::string rules = base::Join(
+        group.rules, " ", [](const storage::Mention& m) { return base::TerminalText(m.rule_id); });
     out << FormatTimestampUtc(head.found_at_us) << "  " << base::TerminalText(head.site_id) << "  ["
         << rules << "]  " << (head.lang.empty() ? "?" : base::TerminalText(head.lang)) << "  "
         << base::TerminalText(head.title) << "\n";
@@ -261,17 +250,12 @@ std::string FormatMentionGroupCsv(const std::vector<MentionGroup>& groups,
   for (const MentionGroup& group : groups) {
     const storage::Mention& head = group.rules.front();
     const AlsoAt also_at = AlsoAtOf(head, stories);
-    std::string also, rules, snippets;
+    const std::string also = base::Join(also_at.places, " ", &OtherPlace::url);
+    const std::string rules = base::Join(group.rules, " ", &storage::Mention::rule_id);
+    const std::string snippets = base::Join(
+        group.rules, "\n", [](const storage::Mention& m) { return m.rule_id + ": " + m.snippet; });
     std::vector<uint64_t> mention_ids;
-    for (const OtherPlace& p : also_at.places) {
-      if (!also.empty()) also.push_back(' ');
-      also += p.url;
-    }
-    for (const storage::Mention& m : group.rules) {
-      rules += (rules.empty() ? "" : " ") + m.rule_id;
-      snippets += (snippets.empty() ? "" : "\n") + m.rule_id + ": " + m.snippet;
-      mention_ids.push_back(m.id);
-    }
+    for (const storage::Mention& m : group.rules) mention_ids.push_back(m.id);
     const std::string fields[] = {std::to_string(head.doc_id),
                                   FormatTimestampUtc(head.found_at_us),
                                   head.site_id,

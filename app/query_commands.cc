@@ -14,6 +14,7 @@
 #include "app/mention_groups.h"
 #include "app/mention_stream.h"
 #include "app/time_bound.h"
+#include "base/strings.h"
 #include "base/time.h"
 #include "config/config.h"
 #include "storage/read_cursors.h"
@@ -37,8 +38,7 @@ Result<std::string> ResolveDataDir(const std::string& data_dir, const std::strin
 // The ids a config defines, as "a, b, c".
 template <typename Items>
 std::string IdList(const Items& items) {
-  std::string list;
-  for (const auto& item : items) list += (list.empty() ? "" : ", ") + item.id;
+  const std::string list = base::Join(items, ", ", [](const auto& item) { return item.id; });
   return list.empty() ? "none" : list;
 }
 

@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/mention_format.h"
 #include "app/time_bound.h"
+#include "base/strings.h"
 #include "base/time.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -43,8 +44,7 @@ int RematchCommand(const RematchOptions& options) {
   auto rule = std::find_if(config->rules.begin(), config->rules.end(),
                            [&](const config::Rule& r) { return r.id == options.rule; });
   if (rule == config->rules.end()) {
-    std::string known;
-    for (const config::Rule& r : config->rules) known += (known.empty() ? "" : ", ") + r.id;
+    const std::string known = base::Join(config->rules, ", ", &config::Rule::id);
     std::cerr << "kuzet rematch: --rule " << options.rule << ": no such rule in "
               << options.config_path << " (rules: " << (known.empty() ? "none" : known) << ")\n";
     return 2;

@@ -1,4 +1,4 @@
-// ASCII string helpers: case folding, case-insensitive comparison and whitespace trimming.
+// ASCII string helpers: case folding, case-insensitive comparison, whitespace trimming; joining.
 //
 // Everything here is ASCII-only on purpose and independent of the process locale: protocol
 // tokens (HTTP header names, URL schemes, robots.txt keys, TOML ids) are ASCII and compare
@@ -6,6 +6,7 @@
 // through unchanged, so UTF-8 text survives intact.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,5 +31,19 @@ constexpr bool IsAsciiWhitespace(char c) {
 
 // `text` without leading and trailing ASCII whitespace.
 std::string_view TrimAsciiWhitespace(std::string_view text);
+
+// The items of `items` as `to_text` gives each (a callable or a member pointer; by default the
+// item itself), with `separator` between them: Join(rules, ", ", &config::Rule::id).
+template <typename Range, typename ToText = std::identity>
+std::string Join(const Range& items, std::string_view separator, ToText to_text = {}) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += separator;
+    first = false;
+    out += std::string_view(std::invoke(to_text, item));
+  }
+  return out;
+}
 
 }  // namespace kuzet::base

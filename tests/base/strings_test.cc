@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace kuzet::base {
 namespace {
@@ -61,6 +62,29 @@ TEST(TrimAsciiWhitespaceTest, RemovesInfraWhitespaceAtBothEnds) {
       {"a b", "a b"},
   };
   for (const Case& c : cases) EXPECT_EQ(TrimAsciiWhitespace(c.in), c.out) << c.in;
+}
+
+TEST(JoinTest, SeparatesItemsAndProjects) {
+  struct Case {
+    std::vector<std::string> items;
+    std::string separator, out;
+  };
+  const Case cases[] = {
+      {{}, ", ", ""},
+      {{"a"}, ", ", "a"},
+      {{"a", "b", "c"}, ", ", "a, b, c"},
+      {{"", ""}, ",", ","},
+      {{"Жанаозен", "Zhanaozen"}, "\n", "Жанаозен\nZhanaozen"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Join(c.items, c.separator), c.out) << c.out;
+
+  struct Rule {
+    std::string id;
+  };
+  const std::vector<Rule> rules = {{"zhanaozen"}, {"kmg"}};
+  EXPECT_EQ(Join(rules, " ", &Rule::id), "zhanaozen kmg");
+  const std::vector<unsigned> ids = {3, 1, 2};
+  EXPECT_EQ(Join(ids, "+", [](unsigned id) { return std::to_string(id); }), "3+1+2");
 }
 
 }  // namespace
