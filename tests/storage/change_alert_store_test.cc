@@ -176,8 +176,7 @@ TEST(ChangeAlertStoreTest, TheOutboxMovesAChangeAlertAsAMentionsAlert) {
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].due_us, kT0 + 7 * kHour);
   // A change alert never written is nowhere: NotFound, as for a mention.
-  EXPECT_EQ(outbox.MarkAlertFailed(ChangeAlertId(doc_id, 9), "x").code(),
-            Status::Code::kNotFound);
+  EXPECT_EQ(outbox.MarkAlertFailed(ChangeAlertId(doc_id, 9), "x").code(), Status::Code::kNotFound);
   auto never = outbox.IsAlertSent(ChangeAlertId(doc_id, 9));
   ASSERT_TRUE(never.ok());
   EXPECT_FALSE(*never);
