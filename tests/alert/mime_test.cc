@@ -724,5 +724,27 @@ TEST(ChangeMessageTest, HookJsonIsAChangeObject) {
   EXPECT_FALSE(nlohmann::json::parse(AlertToJson(SampleAlert())).contains("kind"));
 }
 
+TEST(ChangeMessageTest, ADigestListsTheChangeUnderItsRule) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Digest d;
+  d.id = "2000";
+  Alert change = SampleChange();
+  change.url = "https://vlast.kz/other.html";
+  d.alerts = {SampleAlert(), change};
+  Result<std::string> m = BuildDigestMessage(d, SampleSettings(), kDate);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const auto parsed = ParseMail(*m);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_THAT(PartText(*parsed, "text/plain"),
+              HasSubstr("Change: name removed: Roza Tuletayeva (kuzet history 3)\n"));
+  EXPECT_THAT(PartText(*parsed, "text/html"),
+              HasSubstr("<p>Change: name removed: Roza Tuletayeva</p>"));
+  const nlohmann::json j = nlohmann::json::parse(DigestToJson(d));
+  ASSERT_EQ(j["alerts"].size(), 2u);
+  EXPECT_FALSE(j["alerts"][0].contains("kind"));
+  EXPECT_EQ(j["alerts"][1]["kind"], "change");
+}
+
 }  // namespace
 }  // namespace kuzet::alert
