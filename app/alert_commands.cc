@@ -82,8 +82,8 @@ int AlertsCommand(const AlertsOptions& options) {
   for (const storage::OutboxEntry& entry : *failed) {
     std::string rule, url;
     if (storage::IsChangeAlertId(entry.mention_id)) {  // a change of a watched document
-      rule = "(change, version " + std::to_string(storage::ChangeAlertVersion(entry.mention_id)) +
-             ")";
+      rule =
+          "(change, version " + std::to_string(storage::ChangeAlertVersion(entry.mention_id)) + ")";
       if (auto doc = (*store)->reader().GetDocument(storage::ChangeAlertDocId(entry.mention_id));
           doc.ok() && doc->has_value()) {
         url = (*doc)->url;
