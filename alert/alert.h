@@ -7,10 +7,32 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace kuzet::alert {
+
+// A text with marked bytes (UTF-8 byte offsets, begin <= end; clamped, never trusted).
+struct MarkedText {
+  std::string text;
+  uint32_t mark_begin = 0, mark_end = 0;
+};
+
+// What changed in a watched document (issue #20 item 3): set on the alert of a change instead of
+// a mention. Every text came from crawled pages and is untrusted.
+struct ChangeDetails {
+  uint64_t doc_id = 0;
+  uint32_t version = 0;
+  std::vector<std::string> kinds;  // watch::ChangeKindName of each kind
+  std::string headline;            // watch::ChangeHeadline: "name removed: Roza Tuletayeva"
+  std::vector<std::string> names_removed, names_added;
+  // The before/after excerpt of the first name removed (else added), the name marked on its
+  // side; both empty when there is none (gone, redirected away, or the name's place not found).
+  MarkedText before, after;
+  int http_status = 0;        // of the fetch
+  std::string redirected_to;  // with a redirect away
+};
 
 struct Alert {
   // Stable identity of the alert, e.g. the storage mention id ("42"). It drives the Message-ID
@@ -29,6 +51,9 @@ struct Alert {
   std::string story_url;                // optional: a page grouping other sites carrying the story
   std::vector<std::string> other_urls;  // optional: the same text at other URLs
   std::string web_url;                  // optional: this mention on the local Kuzet web page
+  // Set for the alert of a change of a watched document (id "change.{doc}.{version}"): the
+  // message says what changed instead of quoting a mention (mime.h, alert_json.h).
+  std::optional<ChangeDetails> change;
 };
 
 // One article and every rule it matched, delivered as one message (issue #18): the alerts of one

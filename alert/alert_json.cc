@@ -43,7 +43,45 @@ json RuleObject(const Alert& a) {
   };
 }
 
+json Strings(const std::vector<std::string>& values) {
+  json out = json::array();
+  for (const std::string& v : values) out.push_back(base::ToValidUtf8(v));
+  return out;
+}
+
+json Marked(const MarkedText& m) {
+  return json{
+      {"text", base::ToValidUtf8(m.text)}, {"mark_begin", m.mark_begin}, {"mark_end", m.mark_end}};
+}
+
+// A change alert (issue #20 item 3): "kind": "change" tells it from a mention's alert.
+json ChangeObject(const Alert& a) {
+  const ChangeDetails& c = *a.change;
+  return json{
+      {"schema", kAlertSchema},
+      {"kind", "change"},
+      {"id", base::ToValidUtf8(a.id)},
+      {"rule_id", base::ToValidUtf8(a.rule_id)},
+      {"doc_id", c.doc_id},
+      {"url", base::ToValidUtf8(a.url)},
+      {"title", base::ToValidUtf8(a.title)},
+      {"change", Strings(c.kinds)},
+      {"headline", base::ToValidUtf8(c.headline)},
+      {"version", c.version},
+      {"names_removed", Strings(c.names_removed)},
+      {"names_added", Strings(c.names_added)},
+      {"before", Marked(c.before)},
+      {"after", Marked(c.after)},
+      {"http_status", c.http_status},
+      {"redirected_to", base::ToValidUtf8(c.redirected_to)},
+      {"found_at_us", a.found_at_us},
+      {"found_at", Rfc3339(a.found_at_us)},
+      {"web_url", base::ToValidUtf8(a.web_url)},
+  };
+}
+
 json ToObject(const Alert& a) {
+  if (a.change) return ChangeObject(a);
   json urls = json::array();
   for (const std::string& u : a.other_urls) urls.push_back(base::ToValidUtf8(u));
   return json{
@@ -75,6 +113,7 @@ std::string AlertToJson(const Alert& alert) { return ToObject(alert).dump() + "\
 std::string ArticleToJson(const Article& article) {
   if (article.alerts.empty()) return json::object().dump() + "\n";
   json object = ToObject(article.alerts.front());
+  if (article.alerts.front().change) return object.dump() + "\n";  // a change goes on its own
   json rules = json::array();
   for (const Alert& a : article.alerts) rules.push_back(RuleObject(a));
   object["rules"] = std::move(rules);

@@ -79,13 +79,12 @@ struct MarkedSnippet {
   std::string before, match, after;
 };
 
-MarkedSnippet SplitSnippet(const Alert& a) {
-  const std::string_view s = a.snippet;
+MarkedSnippet SplitMarked(std::string_view s, uint32_t mark_begin, uint32_t mark_end) {
   const auto is_continuation = [&](size_t i) {
     return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
   };
-  size_t begin = std::min<size_t>(a.snippet_mark_begin, s.size());
-  size_t end = std::clamp<size_t>(a.snippet_mark_end, begin, s.size());
+  size_t begin = std::min<size_t>(mark_begin, s.size());
+  size_t end = std::clamp<size_t>(mark_end, begin, s.size());
   while (begin > 0 && is_continuation(begin)) --begin;  // widen to whole characters
   while (is_continuation(end)) ++end;
   std::string_view before = s.substr(0, begin);
@@ -103,6 +102,10 @@ MarkedSnippet SplitSnippet(const Alert& a) {
   }
   return {prefix + SingleLineText(before), SingleLineText(s.substr(begin, end - begin)),
           SingleLineText(after) + suffix};
+}
+
+MarkedSnippet SplitSnippet(const Alert& a) {
+  return SplitMarked(a.snippet, a.snippet_mark_begin, a.snippet_mark_end);
 }
 
 std::string RuleName(const Alert& a) {
@@ -188,6 +191,80 @@ std::string HtmlAlert(const Alert& a, bool with_rule) {
   return out;
 }
 
+constexpr size_t kMaxHeadlineChars = 200;
+
+std::string Headline(const ChangeDetails& c) {
+  return HeaderSafeText(c.headline, kMaxHeadlineChars);
+}
+
+// What the status line of a change says beside its headline: the HTTP status of a deletion, the
+// target of a redirect away ("" for an edit).
+std::string ChangeStatus(const ChangeDetails& c) {
+  std::string out;
+  if (c.http_status != 0 && c.http_status != 200) out = "HTTP " + std::to_string(c.http_status);
+  if (!c.redirected_to.empty()) {
+    out += (out.empty() ? "" : " \xC2\xB7 ") + std::string("redirected to ") +
+           SafeUrl(c.redirected_to);
+  }
+  return out;
+}
+
+// `kuzet history DOC`: every version of the document, for the analyst at a terminal.
+std::string HistoryHint(const ChangeDetails& c) {
+  return "kuzet history " + std::to_string(c.doc_id);
+}
+
+// A change alert (issue #20 item 3) in the text/plain part: the change, the article, the
+// before/after excerpt with the name marked [[...]], the links.
+std::string PlainChange(const Alert& a) {
+  const ChangeDetails& c = *a.change;
+  std::string out = Headline(c) + "\n" + Title(a) + "\n";
+  out += "Rule: " + RuleName(a) + " \xC2\xB7 version " + std::to_string(c.version) + "\n";
+  if (const std::string status = ChangeStatus(c); !status.empty()) out += status + "\n";
+  out += "\n";
+  if (!c.before.text.empty() || !c.after.text.empty()) {
+    for (const auto& [label, side] :
+         {std::pair{"Before: ", &c.before}, std::pair{"After:  ", &c.after}}) {
+      const MarkedSnippet m = SplitMarked(side->text, side->mark_begin, side->mark_end);
+      out += std::string(label) + m.before + (m.match.empty() ? "" : "[[" + m.match + "]]") +
+             m.after + "\n";
+    }
+    out += "\n";
+  }
+  out += "Article: " + SafeUrl(a.url) + "\n";
+  if (!a.web_url.empty()) out += "In Kuzet: " + SafeUrl(a.web_url) + "\n";
+  out += "History: " + HistoryHint(c) + "\n";
+  return out;
+}
+
+// The same in the text/html part, the names marked <mark>.
+std::string HtmlChange(const Alert& a) {
+  const ChangeDetails& c = *a.change;
+  std::string out = "<p style=\"color:#555;margin:0\">Rule: " + base::HtmlEscape(RuleName(a)) +
+                    " &middot; version " + std::to_string(c.version) + "</p>\r\n";
+  out += "<h3 style=\"margin:4px 0\">" + base::HtmlEscape(Headline(c)) + "</h3>\r\n";
+  out += "<p>" + Link(SafeUrl(a.url), Title(a)) + "</p>\r\n";
+  if (const std::string status = ChangeStatus(c); !status.empty()) {
+    out += "<p>" + base::HtmlEscape(status) + "</p>\r\n";
+  }
+  if (!c.before.text.empty() || !c.after.text.empty()) {
+    for (const auto& [label, side] :
+         {std::pair{"Before", &c.before}, std::pair{"After", &c.after}}) {
+      const MarkedSnippet m = SplitMarked(side->text, side->mark_begin, side->mark_end);
+      out += "<p style=\"margin:8px 0 0 0\"><b>" + std::string(label) + "</b></p>\r\n";
+      out +=
+          "<blockquote style=\"margin:4px 0 8px 0;padding-left:8px;border-left:3px solid #ccc\">" +
+          base::HtmlEscape(m.before) +
+          (m.match.empty() ? "" : "<mark>" + base::HtmlEscape(m.match) + "</mark>") +
+          base::HtmlEscape(m.after) + "</blockquote>\r\n";
+    }
+  }
+  out += "<p>" + Link(SafeUrl(a.url), "Open the article");
+  if (!a.web_url.empty()) out += " &middot; " + Link(SafeUrl(a.web_url), "Open in Kuzet");
+  out += "</p>\r\n<p>History: <code>" + base::HtmlEscape(HistoryHint(c)) + "</code></p>\r\n";
+  return out;
+}
+
 // An article of several rules in the text/plain part: the article once, then each rule with its
 // own snippet and link to its mentions in Kuzet.
 std::string PlainArticle(const Article& article) {
@@ -201,6 +278,8 @@ std::string PlainArticle(const Article& article) {
   out += "Rules matched: " + std::to_string(article.alerts.size()) + "\n\n";
   for (const Alert& rule : article.alerts) {
     out += "Rule: " + RuleName(rule) + "\n";
+    if (rule.change)
+      out += "Change: " + Headline(*rule.change) + " (" + HistoryHint(*rule.change) + ")\n";
     if (!SnippetRepeatsTitle(rule.snippet, rule.title)) {
       const MarkedSnippet snippet = SplitSnippet(rule);
       out += snippet.before + "**" + snippet.match + "**" + snippet.after + "\n";
@@ -226,6 +305,7 @@ std::string HtmlArticle(const Article& article) {
     out += "<p style=\"margin:8px 0 0 0\"><b>" + base::HtmlEscape(RuleName(rule)) + "</b>";
     if (!rule.web_url.empty()) out += " &middot; " + Link(SafeUrl(rule.web_url), "Open in Kuzet");
     out += "</p>\r\n";
+    if (rule.change) out += "<p>Change: " + base::HtmlEscape(Headline(*rule.change)) + "</p>\r\n";
     if (!SnippetRepeatsTitle(rule.snippet, rule.title)) {
       const MarkedSnippet snippet = SplitSnippet(rule);
       out +=
@@ -388,6 +468,15 @@ Result<std::string> BuildArticleMessage(const Article& article, const MailSettin
     return Status::InvalidArgument("alert id must be 1 to 200 bytes");
   }
   if (Status s = CheckSettings(settings); !s.ok()) return s;
+  if (article.alerts.size() == 1 && alert.change) {
+    // "[Kuzet] rule: name removed: X — title" (issue #20 item 3).
+    const std::string subject = settings.subject_prefix + " " + RuleName(alert) + ": " +
+                                Headline(*alert.change) + " \xE2\x80\x94 " + Title(alert);
+    return Assemble(
+        MessageIdFor(alert.id, settings.from), alert.id, subject,
+        UnstructuredField("X-Kuzet-Rule", alert.rule_id) + ListFields(alert.rule_id, settings),
+        PlainChange(alert), HtmlDocument(subject, HtmlChange(alert)), settings, date);
+  }
   if (article.alerts.size() == 1) {
     const std::string subject =
         settings.subject_prefix + " " + RuleName(alert) + ": " + Title(alert);

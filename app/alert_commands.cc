@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "base/time.h"
 #include "config/config.h"
+#include "storage/alert_entry.h"
 #include "storage/store.h"
 
 namespace kuzet::app {
@@ -80,8 +81,15 @@ int AlertsCommand(const AlertsOptions& options) {
   std::printf("%-10s %-9s %-8s %-8s %s\n", "", "channel", "state", "attempts", "last error");
   for (const storage::OutboxEntry& entry : *failed) {
     std::string rule, url;
-    if (auto mention = (*store)->reader().GetMention(entry.mention_id);
-        mention.ok() && mention->has_value()) {
+    if (storage::IsChangeAlertId(entry.mention_id)) {  // a change of a watched document
+      rule =
+          "(change, version " + std::to_string(storage::ChangeAlertVersion(entry.mention_id)) + ")";
+      if (auto doc = (*store)->reader().GetDocument(storage::ChangeAlertDocId(entry.mention_id));
+          doc.ok() && doc->has_value()) {
+        url = (*doc)->url;
+      }
+    } else if (auto mention = (*store)->reader().GetMention(entry.mention_id);
+               mention.ok() && mention->has_value()) {
       rule = (*mention)->rule_id;
       url = (*mention)->url;
     }

@@ -10,6 +10,8 @@
 #include "alert/smtp_sender.h"
 #include "alert/title_snippet.h"
 #include "app/pipeline.h"
+#include "app/watch_alert.h"
+#include "storage/alert_entry.h"
 
 namespace kuzet::app {
 
@@ -134,6 +136,18 @@ Status StoreAlertOutbox::RecordChannels(const std::vector<alert::ChannelRecord>&
 }
 
 Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mention_id) {
+  if (storage::IsChangeAlertId(mention_id)) {
+    // A change of a watched document (issue #20 item 3): on its own (doc_id 0), never quiet.
+    const uint64_t doc_id = storage::ChangeAlertDocId(mention_id);
+    auto versions = store_.reader().Versions(doc_id, storage::ChangeAlertVersion(mention_id) + 1);
+    if (!versions.ok()) return versions.status();
+    auto document = store_.reader().GetDocument(doc_id);
+    if (!document.ok()) return document.status();
+    std::optional<alert::Alert> change = ChangeAlertFromVersions(
+        mention_id, *versions, document->has_value() ? &document->value() : nullptr, config_);
+    if (!change) return std::optional<alert::OutboxAlert>();
+    return std::optional<alert::OutboxAlert>(alert::OutboxAlert{std::move(*change), 0, 0});
+  }
   auto mention = store_.reader().GetMention(mention_id);
   if (!mention.ok()) return mention.status();
   if (!mention->has_value()) return std::optional<alert::OutboxAlert>();

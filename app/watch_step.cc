@@ -130,6 +130,7 @@ WatchStepResult ClassifyRefetch(const storage::DueWatch& due,
       v.text = fetch.text;
     }
     input.version = std::move(v);
+    input.alert = result.alerts;  // its change alert in the version's batch (issue #20 item 3)
   }
   // The schedule goes on whatever the fetch found: a failed fetch's document is tried again at
   // the next step (watch/README.md, fetch_failed).

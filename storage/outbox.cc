@@ -98,6 +98,8 @@ Result<std::optional<std::string>> OutboxSteps::FindPendingAlert(uint64_t mentio
     if ((*moved)->size() != 8)
       return store_.Error(Status::Code::kCorruption, "alert entry is malformed");
     key = **moved + IdKey(mention_id);
+  } else if (IsChangeAlertId(mention_id)) {
+    return std::optional<std::string>();  // a pending change alert always has its `p` entry
   } else {
     auto mention = store_.LoadMention(mention_id);
     if (!mention.ok()) return mention.status();

@@ -334,6 +334,20 @@ Result<PutVersionResult> WriterSteps::PutVersion(const VersionInput& input) {
     }
     batch.Put(store_.Family(kVersionsFamily), VersionKey(input.doc_id, result.number),
               EncodeVersionRecord(*version));
+    if (input.alert) {
+      if (input.doc_id > kMaxChangeAlertDocId || result.number > kMaxChangeAlertVersion) {
+        return store_.Error(Status::Code::kInvalidArgument,
+                            what + ": doc id or version number beyond the change alert id space");
+      }
+      // In the version's batch, so a crash neither loses the alert nor writes it twice (a
+      // repeated fetch finds its due entry gone above). The `p` entry is always written: a
+      // change alert has no mention whose found_at would say where it is (FORMAT.md, *alerts*).
+      const uint64_t alert_id = ChangeAlertId(input.doc_id, result.number);
+      const std::string outbox_key = OutboxKey(version->fetched_at_us, alert_id);
+      OutboxEntry entry;
+      batch.Put(store_.Family(kOutboxFamily), outbox_key, EncodeOutboxValue(entry));
+      batch.Put(store_.Family(kAlertsFamily), AlertKey('p', alert_id), outbox_key.substr(0, 8));
+    }
   }
   batch.Delete(store_.Family(kWatchFamily), due_key);
   if (input.next_due_us) {

@@ -97,6 +97,9 @@ struct VersionInput {
   // the batch; the version's evidence_fetched_at_us is set to the capture's time. Unset: none.
   std::function<Result<EvidenceCapture>(const EvidenceContext&)> archive;
   EvidenceSync* archive_sync = nullptr;
+  // The version is alerted (issue #20 item 3): its change alert (ChangeAlertId of the document
+  // and the version's number) is written pending in the version's batch, due at fetched_at_us.
+  bool alert = false;
 };
 
 // What PutVersion did.

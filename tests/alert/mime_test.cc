@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "alert/alert_json.h"
 #include "alert/base64.h"
 #include "alert/header_field.h"
 #include "alert/mail_address.h"
@@ -638,6 +639,111 @@ TEST(HeaderFieldTest, DisplayNamesAndAddressListsFold) {
   const std::string to = AddressListField("To", many);
   for (const std::string& line : Lines(to)) EXPECT_LE(line.size(), 78u);
   EXPECT_THAT(to, HasSubstr(",\r\n analyst"));
+}
+
+// --- Change alerts of the edit watch (issue #20 item 3) --------------------------------------
+
+Alert SampleChange() {
+  Alert a = SampleAlert();
+  a.id = "change.3.1";
+  ChangeDetails c;
+  c.doc_id = 3;
+  c.version = 1;
+  c.kinds = {"text_edited", "name_removed"};
+  c.headline = "name removed: Roza Tuletayeva";
+  c.names_removed = {"Roza Tuletayeva"};
+  c.before.text = "The court heard Roza Tuletayeva on Monday.";
+  c.before.mark_begin = 16;
+  c.before.mark_end = 31;
+  c.after.text = "The court heard the defendant on Monday.";
+  c.after.mark_begin = 16;
+  c.after.mark_end = 29;
+  c.http_status = 200;
+  a.change = c;
+  return a;
+}
+
+TEST(ChangeMessageTest, SubjectHeadlineExcerptAndHistoryHintAsAClientSeesThem) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  const auto parsed = ParseMail(Build(SampleChange()));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_EQ((*parsed)["subject"],
+            "[Kuzet] Жанаозен / Zhanaozen: name removed: Roza Tuletayeva — " + kRussianTitle);
+  EXPECT_EQ((*parsed)["message_id"], "<kuzet.change=2E3=2E1@monitor.example.org>");
+  const std::string plain = PartText(*parsed, "text/plain");
+  EXPECT_THAT(plain, HasSubstr("Before: The court heard [[Roza Tuletayeva]] on Monday.\n"));
+  EXPECT_THAT(plain, HasSubstr("After:  The court heard [[the defendant]] on Monday.\n"));
+  EXPECT_THAT(plain, HasSubstr("History: kuzet history 3\n"));
+  EXPECT_THAT(plain, HasSubstr("Article: https://vlast.kz/obsshestvo/12345-zhanaozen.html\n"));
+  EXPECT_THAT(plain, Not(HasSubstr("полиция открыла огонь")));  // no mention snippet
+  const std::string html = PartText(*parsed, "text/html");
+  EXPECT_THAT(html, HasSubstr("The court heard <mark>Roza Tuletayeva</mark> on Monday."));
+  EXPECT_THAT(html, HasSubstr("<code>kuzet history 3</code>"));
+}
+
+TEST(ChangeMessageTest, DeletionShowsItsStatusAndHostileTextStaysInert) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert a = SampleChange();
+  a.change->kinds = {"gone"};
+  a.change->headline = "deleted (HTTP 404)\r\nBcc: victim@example.org";
+  a.change->before = {};
+  a.change->after = {};
+  a.change->http_status = 404;
+  a.change->redirected_to = "javascript:alert(1)";
+  const auto parsed = ParseMail(Build(a));
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  const std::string subject = (*parsed)["subject"];
+  EXPECT_THAT(subject, HasSubstr("deleted (HTTP 404) Bcc: victim@example.org — "));
+  EXPECT_EQ(Build(a).find("\r\nBcc:"), std::string::npos);
+  const std::string plain = PartText(*parsed, "text/plain");
+  EXPECT_THAT(plain, HasSubstr("HTTP 404 · redirected to javascript:alert(1)\n"));
+  EXPECT_THAT(plain, Not(HasSubstr("Before:")));
+  const std::string html = PartText(*parsed, "text/html");
+  EXPECT_THAT(html, Not(HasSubstr("href=\"javascript")));
+}
+
+TEST(ChangeMessageTest, HookJsonIsAChangeObject) {
+  const Alert a = SampleChange();
+  for (const std::string& text : {AlertToJson(a), ArticleToJson(Article{{a}})}) {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    EXPECT_EQ(j["kind"], "change");
+    EXPECT_EQ(j["doc_id"], 3);
+    EXPECT_EQ(j["version"], 1);
+    EXPECT_EQ(j["url"], a.url);
+    EXPECT_EQ(j["change"], nlohmann::json::array({"text_edited", "name_removed"}));
+    EXPECT_EQ(j["names_removed"], nlohmann::json::array({"Roza Tuletayeva"}));
+    EXPECT_EQ(j["names_added"], nlohmann::json::array());
+    EXPECT_EQ(j["before"]["text"], "The court heard Roza Tuletayeva on Monday.");
+    EXPECT_EQ(j["before"]["mark_begin"], 16);
+    EXPECT_EQ(j["after"]["mark_end"], 29);
+    EXPECT_FALSE(j.contains("rules"));
+  }
+  // A mention's alert is not one.
+  EXPECT_FALSE(nlohmann::json::parse(AlertToJson(SampleAlert())).contains("kind"));
+}
+
+TEST(ChangeMessageTest, ADigestListsTheChangeUnderItsRule) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Digest d;
+  d.id = "2000";
+  Alert change = SampleChange();
+  change.url = "https://vlast.kz/other.html";
+  d.alerts = {SampleAlert(), change};
+  Result<std::string> m = BuildDigestMessage(d, SampleSettings(), kDate);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const auto parsed = ParseMail(*m);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_THAT(PartText(*parsed, "text/plain"),
+              HasSubstr("Change: name removed: Roza Tuletayeva (kuzet history 3)\n"));
+  EXPECT_THAT(PartText(*parsed, "text/html"),
+              HasSubstr("<p>Change: name removed: Roza Tuletayeva</p>"));
+  const nlohmann::json j = nlohmann::json::parse(DigestToJson(d));
+  ASSERT_EQ(j["alerts"].size(), 2u);
+  EXPECT_FALSE(j["alerts"][0].contains("kind"));
+  EXPECT_EQ(j["alerts"][1]["kind"], "change");
 }
 
 }  // namespace

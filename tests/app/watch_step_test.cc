@@ -120,6 +120,8 @@ TEST(WatchStepTest, EachFetchGivesExactlyTheVersionAndAlertExpected) {
     EXPECT_EQ(r.input.doc_id, 7u);
     EXPECT_EQ(r.input.due_us, due.due_us);
     EXPECT_EQ(r.alerts, c.alerts);
+    // The alert goes into PutVersion's batch with the version (issue #20 item 3).
+    EXPECT_EQ(r.input.alert, c.alerts && r.input.version.has_value());
     if (c.kinds.empty()) {
       EXPECT_FALSE(r.input.version.has_value());
     } else {

@@ -95,6 +95,7 @@ void WriteHistory(Store& store) {
   refetch.version = edited;
   refetch.next_due_us = kT0 + 6 * 60 * kMinute;
   refetch.next = WatchEntry{"https://a.kz/court", "a", 1, 0x5eed, kT0 + 3 * kMinute};
+  refetch.alert = true;  // a change alert in the version's batch (`outbox` and `alerts` `p`)
   auto version = store.writer().PutVersion(refetch);
   ASSERT_TRUE(version.ok()) << version.status().message();
   ASSERT_TRUE(version->stored);

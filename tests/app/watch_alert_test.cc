@@ -1,0 +1,263 @@
+// Change alerts of the edit watch end to end (issue #20 item 3): `kuzet run` with a short
+// [watch] schedule and [alerts] to a real SMTP server (tests/alert/smtp_sink.py). The article is
+// published (one mail: its mentions), edited with a watched name removed (one mail: the change,
+// its before/after excerpt with the name marked), deleted (one mail: the 404), and found gone
+// again (no mail: unchanged). A kill -9 of the daemon between steps changes none of it: the
+// change alert is written in its version's batch. Mails are read as Python's email module does.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/alert/child_process.h"
+#include "tests/alert/mail_parser.h"
+#include "tests/app/run_command.h"
+#include "tests/wait_until.h"
+
+namespace kuzet {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+std::string ArticlePage(const std::string& leader) {
+  return "<html><head><title>Strike leaders on trial</title></head><body><article>"
+         "<h1>Strike leaders on trial</h1><p>" +
+         leader +
+         " led the oil workers of Zhanaozen through seven months of the strike, demanding higher "
+         "pay and safer conditions for every crew in the field.</p><p>Police opened fire on the "
+         "sixteenth of December, killing at least fourteen people in the central square of the "
+         "town, and dozens of strikers were later put on trial in Aktau.</p></article></body>"
+         "</html>";
+}
+
+// One article the test changes between fetches, linked from the front page.
+class EditableSite {
+ public:
+  EditableSite() {
+    server_.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content("<html><body><a href=\"" + Url("/a.html") + "\">news</a></body></html>",
+                      "text/html");
+    });
+    server_.Get("/a.html", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++article_requests_;
+      res.status = status_;
+      res.set_content(status_ == 200 ? body_ : "<html><body>Not found</body></html>", "text/html");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  ~EditableSite() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  void Serve(int status, std::string body) {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = status;
+    body_ = std::move(body);
+  }
+  int ArticleRequests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return article_requests_;
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  int status_ = 200;
+  std::string body_ = ArticlePage("Roza Tuletayeva");
+  int article_requests_ = 0;
+};
+
+class WatchAlertTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    python_ = alert::testing::FindPython("aiosmtpd");
+    if (python_.empty()) {
+      GTEST_SKIP() << "python3 with aiosmtpd not found (Debian: apt-get install python3-aiosmtpd)";
+    }
+    dir_ = fs::temp_directory_path() / ("kuzet-watch-alert-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "mail");
+    mail_dir_ = (dir_ / "mail").string();
+    sink_ = std::make_unique<alert::testing::ChildProcess>(
+        std::vector<std::string>{python_, KUZET_SOURCE_DIR "/tests/alert/smtp_sink.py", mail_dir_});
+    const auto line = sink_->ReadLine(std::chrono::seconds(20));
+    ASSERT_TRUE(line && line->starts_with("PORT ")) << "smtp_sink.py did not start";
+    const std::string port = line->substr(5);
+    config_ = (dir_ / "kuzet.toml").string();
+    log_ = (dir_ / "kuzet.log").string();
+    // Steps 6 s apart (±10 % jitter): time enough to change the page between two re-fetches.
+    std::ofstream(config_) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+allow_private_hosts = ["127.0.0.1"]
+log_level = "info"
+
+[[sites]]
+id = "steppe"
+start_urls = [")" + site_.Url("/") +
+                                  R"("]
+interval = "1h"
+max_depth = 1
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen"]
+
+[[rules]]
+id = "leaders"
+terms = ["Tuletayeva"]
+
+[watch]
+schedule = ["6s", "12s", "18s"]
+
+[alerts]
+smtp_url = "smtp://127.0.0.1:)" + port +
+                                  R"("
+starttls = "off"
+from = "kuzet@monitor.example.org"
+to = ["analyst@example.org"]
+max_per_hour = 1000
+)";
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << testing::ReadFile(log_);
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    sink_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void Start() {
+    pid_ = testing::StartKuzetRun(config_, log_);
+    ASSERT_GT(pid_, 0);
+  }
+  void Kill9() {
+    ASSERT_EQ(kill(pid_, SIGKILL), 0);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  size_t MailCount() const {
+    size_t n = 0;
+    while (fs::exists(mail_dir_ + "/" + std::to_string(n + 1) + ".eml")) ++n;
+    return n;
+  }
+  // Every received mail as parse_mail.py sees it.
+  std::vector<json> Mails() const {
+    std::vector<std::string> paths;
+    for (size_t n = 1; n <= MailCount(); ++n) {
+      paths.push_back(mail_dir_ + "/" + std::to_string(n) + ".eml");
+    }
+    std::vector<json> mails;
+    if (paths.empty()) return mails;
+    auto parsed = alert::testing::ParseMailFiles(paths);
+    if (!parsed) return mails;
+    for (const std::string& path : paths) mails.push_back((*parsed)[path]);
+    return mails;
+  }
+  static std::string PlainText(const json& mail) {
+    for (const json& part : mail.at("parts")) {
+      if (part.at("content_type") != "text/plain") continue;
+      std::string text = part.at("text");
+      for (size_t p; (p = text.find("\r\n")) != std::string::npos;) text.erase(p, 1);
+      return text;
+    }
+    return "";
+  }
+  size_t Versions() {
+    testing::CommandResult r =
+        testing::RunKuzet("history 1 --config " + config_ + " --format json 2>&1");
+    if (r.exit_code != 0) return 0;
+    return nlohmann::json::parse(r.out)["versions"].size();
+  }
+
+  std::string python_;
+  EditableSite site_;
+  fs::path dir_;
+  std::string mail_dir_, config_, log_;
+  std::unique_ptr<alert::testing::ChildProcess> sink_;
+  pid_t pid_ = -1;
+};
+
+TEST_F(WatchAlertTest, OneMailForTheEditOneForTheDeletionNoneWhenUnchangedThroughKill9) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  // Published: the mention mail (both rules, one article).
+  ASSERT_TRUE(WaitUntil([&] { return MailCount() == 1; }, 40s, 200ms)) << testing::ReadFile(log_);
+  site_.Serve(200, ArticlePage("One activist"));
+  std::this_thread::sleep_for(1s);  // the sent mail recorded before the kill
+  ASSERT_NO_FATAL_FAILURE(Kill9());
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions() == 2; }, 40s, 200ms)) << testing::ReadFile(log_);
+  ASSERT_TRUE(WaitUntil([&] { return MailCount() == 2; }, 30s, 200ms)) << testing::ReadFile(log_);
+  site_.Serve(404, "");
+  std::this_thread::sleep_for(1s);
+  ASSERT_NO_FATAL_FAILURE(Kill9());
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions() == 3; }, 40s, 200ms)) << testing::ReadFile(log_);
+  ASSERT_TRUE(WaitUntil([&] { return MailCount() == 3; }, 30s, 200ms)) << testing::ReadFile(log_);
+  // The last step finds it gone again: unchanged, no version and no mail.
+  ASSERT_TRUE(WaitUntil(
+      [&] { return testing::ReadFile(log_).find("(HTTP 404): unchanged") != std::string::npos; },
+      40s, 200ms))
+      << testing::ReadFile(log_);
+  std::this_thread::sleep_for(2s);  // a mail it wrongly caused would be out by now
+  ASSERT_EQ(kill(pid_, SIGTERM), 0);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 3u);
+  std::set<std::string> ids;
+  for (const json& mail : mails) {
+    EXPECT_EQ(mail.at("defects"), json::array());
+    ids.insert(mail.at("message_id"));
+  }
+  EXPECT_EQ(ids.size(), 3u) << "no mail sent twice";
+
+  const json& edit = mails[1];
+  EXPECT_EQ(edit.at("subject"),
+            "[Kuzet] leaders: name removed: Tuletayeva \xE2\x80\x94 Strike leaders on trial");
+  EXPECT_EQ(edit.at("message_id"), "<kuzet.change=2E1=2E1@monitor.example.org>");
+  const std::string edit_text = PlainText(edit);
+  EXPECT_NE(edit_text.find("Before: Roza [[Tuletayeva]] led the oil workers"), std::string::npos)
+      << edit_text;
+  EXPECT_NE(edit_text.find("After:  One [[activist]] led the oil workers"), std::string::npos)
+      << edit_text;
+  EXPECT_NE(edit_text.find("History: kuzet history 1\n"), std::string::npos) << edit_text;
+
+  const json& gone = mails[2];
+  const std::string gone_subject = gone.at("subject");
+  EXPECT_NE(gone_subject.find(": deleted (HTTP 404) \xE2\x80\x94 Strike leaders on trial"),
+            std::string::npos)
+      << gone_subject;
+  EXPECT_EQ(gone.at("message_id"), "<kuzet.change=2E1=2E2@monitor.example.org>");
+  EXPECT_NE(PlainText(gone).find("HTTP 404\n"), std::string::npos) << PlainText(gone);
+}
+
+}  // namespace
+}  // namespace kuzet
