@@ -14,9 +14,6 @@
 namespace kuzet::storage {
 namespace {
 
-using testing::kStrikeArticle;
-using testing::Page;
-using testing::Rule;
 using testing::TempDir;
 
 constexpr int64_t kT0 = 1'700'000'000'000'000;
@@ -31,28 +28,14 @@ static_assert(ChangeAlertVersion(ChangeAlertId(3, kMaxChangeAlertVersion)) ==
 
 // A store holding the watched strike article (two mentions); returns its doc id.
 uint64_t PutWatchedStrike(Store& store) {
-  PageInput page = Page(
-      "https://a.kz/strike", kStrikeArticle, kT0,
-      {Rule("zhanaozen", kStrikeArticle, "Zhanaozen"), Rule("strike", kStrikeArticle, "strike")});
-  page.watch = WatchStart{kT0 + kHour, 42};
-  auto put = store.writer().PutPage(page);
+  auto put = store.writer().PutPage(testing::WatchedStrike(kT0, kT0 + kHour));
   EXPECT_TRUE(put.ok()) << put.status().message();
   return put.ok() ? put->doc_id : 0;
 }
 
 VersionInput Refetch(uint64_t doc_id, int64_t due_us, std::optional<int64_t> next_due_us,
                      bool alert) {
-  VersionInput input;
-  input.doc_id = doc_id;
-  input.due_us = due_us;
-  VersionRecord v;
-  v.fetched_at_us = due_us + 5;
-  v.http_status = 404;
-  v.kinds = {"gone"};
-  v.names_removed = {{"zhanaozen", "Zhanaozen"}};
-  input.version = v;
-  input.next_due_us = next_due_us;
-  input.next = WatchEntry{"https://a.kz/strike", "site", 1, 42, kT0};
+  VersionInput input = testing::GoneRefetch(doc_id, kT0, due_us, next_due_us, 1);
   input.alert = alert;
   return input;
 }

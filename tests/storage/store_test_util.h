@@ -83,6 +83,34 @@ inline PageInput Page(const std::string& url, const std::string& text, int64_t f
   return p;
 }
 
+// The strike article (fetched at `fetched_at_us`, mentioned by rules "zhanaozen" and "strike"),
+// watched: its first re-fetch is due at `due_us` (schedule fingerprint 42).
+inline PageInput WatchedStrike(int64_t fetched_at_us, int64_t due_us) {
+  PageInput page = Page(
+      "https://a.kz/strike", kStrikeArticle, fetched_at_us,
+      {Rule("zhanaozen", kStrikeArticle, "Zhanaozen"), Rule("strike", kStrikeArticle, "strike")});
+  page.watch = WatchStart{due_us, 42};
+  return page;
+}
+
+// The re-fetch of WatchedStrike's document due at `due_us` finding it gone (404, Zhanaozen
+// removed), queuing step `next_step` at `next_due_us` (none: the watch ends).
+inline VersionInput GoneRefetch(uint64_t doc_id, int64_t fetched_at_us, int64_t due_us,
+                                std::optional<int64_t> next_due_us, uint32_t next_step) {
+  VersionInput input;
+  input.doc_id = doc_id;
+  input.due_us = due_us;
+  VersionRecord v;
+  v.fetched_at_us = due_us + 5;
+  v.http_status = 404;
+  v.kinds = {"gone"};
+  v.names_removed = {{"zhanaozen", "Zhanaozen"}};
+  input.version = v;
+  input.next_due_us = next_due_us;
+  input.next = WatchEntry{"https://a.kz/strike", "site", next_step, 42, fetched_at_us};
+  return input;
+}
+
 using FamilyDump = std::map<std::string, std::map<std::string, std::string>>;
 
 // Every key and value of every column family. The store must be closed (or this reads a

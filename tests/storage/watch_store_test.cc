@@ -22,13 +22,7 @@ using testing::TempDir;
 constexpr int64_t kT0 = 1'700'000'000'000'000;
 constexpr int64_t kHour = 3'600'000'000;
 
-PageInput WatchedStrike(int64_t due_us) {
-  PageInput page = Page(
-      "https://a.kz/strike", kStrikeArticle, kT0,
-      {Rule("zhanaozen", kStrikeArticle, "Zhanaozen"), Rule("strike", kStrikeArticle, "strike")});
-  page.watch = WatchStart{due_us, 42};
-  return page;
-}
+PageInput WatchedStrike(int64_t due_us) { return testing::WatchedStrike(kT0, due_us); }
 
 TEST(WatchStoreTest, TheFirstMentionStoresVersionZeroAndQueuesTheFirstRefetch) {
   TempDir dir;
@@ -110,18 +104,7 @@ TEST(WatchStoreTest, OnlyAFirstMentionWithAWatchStartsOne) {
 
 VersionInput Refetch(uint64_t doc_id, int64_t due_us, std::optional<int64_t> next_due_us,
                      uint32_t next_step) {
-  VersionInput input;
-  input.doc_id = doc_id;
-  input.due_us = due_us;
-  VersionRecord v;
-  v.fetched_at_us = due_us + 5;
-  v.http_status = 404;
-  v.kinds = {"gone"};
-  v.names_removed = {{"zhanaozen", "Zhanaozen"}};
-  input.version = v;
-  input.next_due_us = next_due_us;
-  input.next = WatchEntry{"https://a.kz/strike", "site", next_step, 42, kT0};
-  return input;
+  return testing::GoneRefetch(doc_id, kT0, due_us, next_due_us, next_step);
 }
 
 TEST(WatchStoreTest, PutVersionNumbersTheVersionAndMovesTheQueueOnce) {
