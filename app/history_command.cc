@@ -1,6 +1,5 @@
 // history DOC (issue #20 item 4): the versions the edit watch stored for a document, and a word
 // diff of any two of them (watch/README.md, storage/FORMAT.md `versions`).
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -9,9 +8,9 @@
 #include "app/command_exit.h"
 #include "app/commands.h"
 #include "app/mention_format.h"
+#include "app/query_store.h"
 #include "app/version_json.h"
 #include "base/escape.h"
-#include "config/config.h"
 #include "storage/store.h"
 #include "watch/word_diff.h"
 
@@ -83,18 +82,11 @@ Result<std::string> TextOf(const std::vector<storage::StoredVersion>& versions, 
 }  // namespace
 
 int HistoryCommand(const HistoryOptions& options) {
-  std::string data_dir = options.data_dir;
-  if (data_dir.empty() && !options.config_path.empty()) {
-    auto config = config::LoadConfigFile(options.config_path);
-    if (!config.ok()) return Fail(config.status().message());
-    data_dir = config->settings.data_dir;
+  if (options.data_dir.empty() && options.config_path.empty()) {
+    return Fail("kuzet: give --config FILE or --data-dir DIR");
   }
-  if (data_dir.empty()) return Fail("kuzet: give --config FILE or --data-dir DIR");
-  if (!std::filesystem::exists(data_dir)) {
-    return Fail(data_dir + ": no data yet: run `kuzet crawl --once` or `kuzet run` first");
-  }
-  auto store = storage::Store::Open(data_dir, storage::Store::Mode::kReadOnly);
-  if (!store.ok()) return Fail(store.status().message());
+  auto store = OpenForQuery(options.data_dir, options.config_path);
+  if (!store.ok()) return Fail(store.status());
   auto doc = (*store)->reader().GetDocument(options.id);
   if (!doc.ok()) return Fail(doc.status().message());
   if (!doc->has_value()) {

@@ -13,6 +13,7 @@
 #include "app/mention_format.h"
 #include "app/mention_groups.h"
 #include "app/mention_stream.h"
+#include "app/query_store.h"
 #include "app/time_bound.h"
 #include "base/strings.h"
 #include "base/time.h"
@@ -23,17 +24,6 @@
 namespace kuzet::app {
 
 namespace {
-
-// The data dir from --data-dir or from the config's settings.
-Result<std::string> ResolveDataDir(const std::string& data_dir, const std::string& config_path) {
-  if (!data_dir.empty()) return data_dir;
-  if (config_path.empty()) {
-    return Status::InvalidArgument("give --config FILE or --data-dir DIR");
-  }
-  auto config = config::LoadConfigFile(config_path);
-  if (!config.ok()) return config.status();
-  return config->settings.data_dir;
-}
 
 // The ids a config defines, as "a, b, c".
 template <typename Items>
@@ -80,18 +70,6 @@ Result<std::string> UnknownIdMessage(const std::string& config_path,
     }
   }
   return std::string();
-}
-
-// Opens the store read-only: the daemon may hold it read-write at the same time.
-Result<std::unique_ptr<storage::Store>> OpenForQuery(const std::string& data_dir_option,
-                                                     const std::string& config_path) {
-  auto data_dir = ResolveDataDir(data_dir_option, config_path);
-  if (!data_dir.ok()) return data_dir.status();
-  if (!std::filesystem::exists(*data_dir)) {
-    return Status::NotFound(*data_dir +
-                            ": no data yet: run `kuzet crawl --once` or `kuzet run` first");
-  }
-  return storage::Store::Open(*data_dir, storage::Store::Mode::kReadOnly);
 }
 
 // The read cursor's key: one cursor per user and per set of filters (not the time bounds).

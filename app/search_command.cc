@@ -1,18 +1,17 @@
 // search QUERY: the stored articles a rule-language query matches (issue #18), newest first.
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 #include <tuple>
 
 #include "app/command_exit.h"
 #include "app/commands.h"
 #include "app/mention_format.h"
+#include "app/query_store.h"
 #include "app/search_results.h"
 #include "app/story_places.h"
 #include "app/time_bound.h"
 #include "base/time.h"
-#include "config/config.h"
 #include "storage/store.h"
 
 namespace kuzet::app {
@@ -38,19 +37,10 @@ int SearchCommand(const SearchOptions& options) {
   request.query.limit = options.limit;
   request.query.before_doc = options.before;
 
-  std::string data_dir = options.data_dir;
-  if (data_dir.empty()) {
-    if (options.config_path.empty()) return UsageFail("give --config FILE or --data-dir DIR");
-    auto config = config::LoadConfigFile(options.config_path);
-    if (!config.ok()) return Fail(config.status());
-    data_dir = config->settings.data_dir;
+  if (options.data_dir.empty() && options.config_path.empty()) {
+    return UsageFail("give --config FILE or --data-dir DIR");
   }
-  if (!std::filesystem::exists(data_dir)) {
-    return Fail(Status::NotFound(data_dir +
-                                 ": no data yet: run `kuzet crawl --once` or `kuzet run` first"));
-  }
-  // Read-only: the daemon may hold the store read-write at the same time.
-  auto store = storage::Store::Open(data_dir, storage::Store::Mode::kReadOnly);
+  auto store = OpenForQuery(options.data_dir, options.config_path);
   if (!store.ok()) return Fail(store.status());
   auto page = RunSearch(**store, request);
   if (!page.ok()) {
