@@ -92,12 +92,11 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
     }
   }
 
-  if (ready != nullptr &&
-      (ready->target_uri != exchange.target_uri || ready->fetched_micros != exchange.fetched_micros)) {
-    return Status::InvalidArgument("WARC records compressed ahead for " +
-                                   PercentEncodeForHeader(ready->target_uri) +
-                                   " are not of the capture of " +
-                                   PercentEncodeForHeader(exchange.target_uri));
+  if (ready != nullptr && (ready->target_uri != exchange.target_uri ||
+                           ready->fetched_micros != exchange.fetched_micros)) {
+    return Status::InvalidArgument(
+        "WARC records compressed ahead for " + PercentEncodeForHeader(ready->target_uri) +
+        " are not of the capture of " + PercentEncodeForHeader(exchange.target_uri));
   }
   // The records built here; `pending` lists every record of the capture in file order.
   std::vector<WarcRecord> built;

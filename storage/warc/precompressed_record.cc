@@ -9,8 +9,10 @@ Result<PrecompressedRecord> PrecompressRecord(const WarcRecord& record,
   const std::optional<std::string_view> id = record.Field("WARC-Record-ID");
   if (!id) return Status::InvalidArgument("WARC record without a WARC-Record-ID");
   if (record.Field("WARC-Warcinfo-ID")) {
-    return Status::InvalidArgument("a WARC record compressed ahead must leave WARC-Warcinfo-ID to "
-                                   "the writer: " + std::string(*id));
+    return Status::InvalidArgument(
+        "a WARC record compressed ahead must leave WARC-Warcinfo-ID to "
+        "the writer: " +
+        std::string(*id));
   }
   const SerializedWarcRecord parts = SerializeWarcRecordParts(record);
   Result<DeflatePart> fields = compressor.Deflate(parts.fields, /*last=*/false);

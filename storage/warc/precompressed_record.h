@@ -34,9 +34,9 @@ std::string PrecompressedMember(const PrecompressedRecord& record, std::string_v
 // The request and response records of one fetch, compressed ahead (MakeExchangeRecords).
 struct PrecompressedExchange {
   PrecompressedRecord request, response;
-  std::string target_uri;      // FetchedExchange::target_uri
-  int64_t fetched_micros = 0;  // FetchedExchange::fetched_micros, the records' WARC-Date
-  std::string payload_digest;  // the response's WARC-Payload-Digest
+  std::string target_uri;           // FetchedExchange::target_uri
+  int64_t fetched_micros = 0;       // FetchedExchange::fetched_micros, the records' WARC-Date
+  std::string payload_digest;       // the response's WARC-Payload-Digest
   std::string response_target_uri;  // the response's WARC-Target-URI (percent-encoded)
 };
 

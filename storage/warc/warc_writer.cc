@@ -106,8 +106,8 @@ Status WarcWriter::StartFile() {
     }
   }
   Result<WarcRecord> info = MakeWarcinfoRecord(name, now, options_.software);
-  Result<std::string> member =
-      info.ok() ? options_.compressor->Gzip(SerializeWarcRecord(*info)) : Result<std::string>(info.status());
+  Result<std::string> member = info.ok() ? options_.compressor->Gzip(SerializeWarcRecord(*info))
+                                         : Result<std::string>(info.status());
   Status status = member.ok() ? WriteAll(fd_, *member, path.string()) : member.status();
   if (status.ok() && options_.fsync(fd_) != 0) {
     status = Status::IOError("cannot fsync WARC file " + path.string() + ": " + ErrnoText(errno));

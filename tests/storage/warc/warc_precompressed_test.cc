@@ -78,8 +78,7 @@ TEST(SplicedGzipMemberTest, InflatesToTheConcatenationOfItsParts) {
       {"one byte each", "a", "b", "c"},
       {"text", "WARC/1.1\r\nWARC-Type: response\r\n", "WARC-Warcinfo-ID: <urn:uuid:x>\r\n",
        "Content-Length: 5\r\n\r\nhello\r\n\r\n"},
-      {"binary tail over the reader's 64 KiB buffer", "head", "line\r\n",
-       RandomBytes(300'000, 1)},
+      {"binary tail over the reader's 64 KiB buffer", "head", "line\r\n", RandomBytes(300'000, 1)},
       {"stored part over one stored block (65,535 bytes)", "h", RandomBytes(140'000, 2), "t"},
       {"compressible", std::string(100'000, 'x'), "", std::string(100'000, 'y')},
   };
@@ -104,8 +103,7 @@ TEST(PrecompressedRecordTest, MemberIsTheRecordWithTheWarcinfoIdAppended) {
     EXPECT_EQ(ready->record_id, *record->Field("WARC-Record-ID"));
     WarcRecord linked = *record;
     ASSERT_TRUE(AddField(linked, "WARC-Warcinfo-ID", "<urn:uuid:0-1>").ok());
-    EXPECT_EQ(Inflated(PrecompressedMember(*ready, "<urn:uuid:0-1>")),
-              SerializeWarcRecord(linked));
+    EXPECT_EQ(Inflated(PrecompressedMember(*ready, "<urn:uuid:0-1>")), SerializeWarcRecord(linked));
   }
   WarcRecord linked = records->request;
   ASSERT_TRUE(AddField(linked, "WARC-Warcinfo-ID", "<urn:uuid:0-1>").ok());
@@ -149,9 +147,12 @@ TEST(PrecompressedRecordTest, WriterDoesNoCompressionForARecordCompressedAhead) 
   const FetchedExchange exchange = GzipExchange();
   Result<ExchangeRecords> records = MakeExchangeRecords(exchange);
   ASSERT_TRUE(records.ok());
-  Result<WarcRecord> metadata = MakeMetadataRecord(
-      {std::string(*records->response.Field("WARC-Record-ID")), exchange.target_uri, kFetchMicros,
-       "7", {"70"}});
+  Result<WarcRecord> metadata =
+      MakeMetadataRecord({std::string(*records->response.Field("WARC-Record-ID")),
+                          exchange.target_uri,
+                          kFetchMicros,
+                          "7",
+                          {"70"}});
   ASSERT_TRUE(metadata.ok());
   const ZlibCompressor worker;
   Result<PrecompressedRecord> request = PrecompressRecord(records->request, worker);
