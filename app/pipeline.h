@@ -105,8 +105,10 @@ class PagePipeline : public crawler::CrawlHandler {
   void Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put);
   // A re-fetch of a watched document (RefetchWatched), on the crawl thread.
   void CommitRefetch(crawler::PageCommit& commit);
-  // Sets the page's evidence archive callback (PageInput::archive), when archiving.
-  void SetArchive(const crawler::CrawledPage& page, storage::PageInput& input);
+  // Sets the page's evidence archive callback (PageInput::archive), when archiving; `ready`: the
+  // page's request and response records compressed ahead, to outlive the write.
+  void SetArchive(const crawler::CrawledPage& page, storage::PageInput& input,
+                  const storage::warc::PrecompressedExchange* ready = nullptr);
 
   const keywords::Matcher& matcher_;
   storage::Store& store_;

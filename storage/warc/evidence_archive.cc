@@ -1,11 +1,11 @@
 #include "storage/warc/evidence_archive.h"
 
+#include <span>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include "base/time.h"
-#include "storage/warc/payload_digest.h"
 
 namespace kuzet::storage::warc {
 
@@ -43,6 +43,7 @@ Result<std::unique_ptr<EvidenceArchive>> EvidenceArchive::Open(EvidenceArchiveOp
   writer_options.software = options.software;
   writer_options.now_micros = options.now_micros;
   writer_options.fsync = options.fsync;
+  writer_options.compressor = options.compressor;
   auto writer = WarcWriter::Open(std::move(writer_options));
   if (!writer.ok()) return writer.status();
   return std::unique_ptr<EvidenceArchive>(
@@ -64,7 +65,8 @@ Status EvidenceArchive::Health() {
 }
 
 Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange,
-                                                 const EvidenceContext& context) {
+                                                 const EvidenceContext& context,
+                                                 const PrecompressedExchange* ready) {
   if (!refused_.ok() && std::chrono::steady_clock::now() - refused_at_ < kRecheck) return refused_;
   const auto refuse = [this](Status status) {
     refused_ = std::move(status);
@@ -90,42 +92,74 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
     }
   }
 
-  auto exchange_records = MakeExchangeRecords(exchange);
-  if (!exchange_records.ok()) return exchange_records.status();
+  if (ready != nullptr && (ready->target_uri != exchange.target_uri ||
+                           ready->fetched_micros != exchange.fetched_micros)) {
+    return Status::InvalidArgument(
+        "WARC records compressed ahead for " + PercentEncodeForHeader(ready->target_uri) +
+        " are not of the capture of " + PercentEncodeForHeader(exchange.target_uri));
+  }
+  // The records built here; `pending` lists every record of the capture in file order.
+  std::vector<WarcRecord> built;
+  built.reserve(3);
+  std::vector<PendingRecord> pending;
+  std::string digest;
+  std::string response_id, response_uri;
+  const WarcRecord* response = nullptr;
+  if (ready != nullptr) {
+    pending.push_back({nullptr, &ready->request});
+    digest = ready->payload_digest;
+    response_id = ready->response.record_id;
+    response_uri = ready->response_target_uri;
+  } else {
+    auto exchange_records = MakeExchangeRecords(exchange);
+    if (!exchange_records.ok()) return exchange_records.status();
+    built.push_back(std::move(exchange_records->request));
+    built.push_back(std::move(exchange_records->response));
+    response = &built.back();
+    digest = std::string(*response->Field("WARC-Payload-Digest"));
+    response_id = std::string(*response->Field("WARC-Record-ID"));
+    response_uri = std::string(*response->Field("WARC-Target-URI"));
+  }
   EvidenceCapture capture;
   capture.fetched_at_us = exchange.fetched_micros;
-  std::vector<WarcRecord> records;
-  records.push_back(std::move(exchange_records->request));
-  const std::string digest = WarcSha1Digest(exchange.response_body);
+  std::string capture_record_id;
   if (context.previous != nullptr && context.previous->payload_digest == digest) {
     EarlierCapture earlier{context.previous->payload_record_id, context.previous->payload_uri,
                            context.previous->payload_micros, context.previous->payload_digest};
     auto revisit = MakeRevisitRecord(exchange, earlier);
     if (!revisit.ok()) return revisit.status();
-    records.push_back(std::move(*revisit));
+    if (response != nullptr) built.pop_back();  // the revisit replaces the response
+    capture_record_id = std::string(*revisit->Field("WARC-Record-ID"));
+    built.push_back(std::move(*revisit));
     capture.revisit = true;
     capture.payload_record_id = earlier.record_id;
     capture.payload_uri = earlier.target_uri;
     capture.payload_micros = earlier.micros;
     capture.payload_digest = earlier.payload_digest;
   } else {
-    records.push_back(std::move(exchange_records->response));
-    capture.payload_record_id = std::string(*records.back().Field("WARC-Record-ID"));
-    capture.payload_uri = std::string(*records.back().Field("WARC-Target-URI"));
+    capture_record_id = response_id;
+    capture.payload_record_id = response_id;
+    capture.payload_uri = response_uri;
     capture.payload_micros = exchange.fetched_micros;
     capture.payload_digest = digest;
   }
   CaptureLinks links;
-  links.capture_record_id = std::string(*records.back().Field("WARC-Record-ID"));
+  links.capture_record_id = capture_record_id;
   links.target_uri = exchange.target_uri;
   links.micros = exchange.fetched_micros;
   links.document_id = std::to_string(context.doc_id);
   for (uint64_t id : context.mention_ids) links.mention_ids.push_back(std::to_string(id));
   auto metadata = MakeMetadataRecord(links);
   if (!metadata.ok()) return metadata.status();
-  records.push_back(std::move(*metadata));
+  built.push_back(std::move(*metadata));
+  // In file order: request, response or revisit, metadata. `built` no longer grows, so the
+  // pointers into it stay valid.
+  if (ready != nullptr) {
+    if (!capture.revisit) pending.push_back({nullptr, &ready->response});
+  }
+  for (const WarcRecord& record : built) pending.push_back({&record, nullptr});
 
-  auto locations = writer_->Append(records);
+  auto locations = writer_->Append(std::span<const PendingRecord>(pending));
   if (!locations.ok()) return refuse(locations.status());
   for (const WarcLocation& l : *locations) {
     capture.records.push_back(EvidenceLocation{l.file, l.offset, l.length});

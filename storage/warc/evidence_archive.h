@@ -15,6 +15,8 @@
 #include "base/status.h"
 #include "storage/evidence.h"
 #include "storage/warc/capture_records.h"
+#include "storage/warc/gzip_member.h"
+#include "storage/warc/precompressed_record.h"
 #include "storage/warc/warc_writer.h"
 
 namespace kuzet::storage::warc {
@@ -28,6 +30,8 @@ struct EvidenceArchiveOptions {
   std::string software = "Kuzet";
   std::function<int64_t()> now_micros;  // default: the system clock
   std::function<int(int fd)> fsync;     // default: ::fsync (WarcWriterOptions::fsync)
+  // What compresses the records built here (WarcWriterOptions::compressor); default zlib.
+  std::shared_ptr<const Compressor> compressor;
 };
 
 // Not thread-safe: the crawl thread (PagePipeline's commits) archives one page at a time.
@@ -40,7 +44,12 @@ class EvidenceArchive final : public EvidenceSync {
   // payload), else a response, then a metadata record naming the document and its mentions. The
   // records are durable, and the capture may be stored, only after the next successful Sync().
   // Unavailable when max_disk_bytes would be passed; IOError when writing fails.
-  Result<EvidenceCapture> Archive(const FetchedExchange& exchange, const EvidenceContext& context);
+  // `ready`, when given, holds the request and response records of this exchange compressed
+  // ahead (PrecompressExchange, on a worker, issue #17): they are appended as they are, and only
+  // the metadata record (and a revisit, which replaces the response) is built and compressed
+  // here. InvalidArgument for a `ready` of another exchange (target URI or time differ).
+  Result<EvidenceCapture> Archive(const FetchedExchange& exchange, const EvidenceContext& context,
+                                  const PrecompressedExchange* ready = nullptr);
 
   // Makes every capture archived so far durable: one fsync of the file being written (none when
   // nothing was archived since the last). On failure the captures archived since the last Sync

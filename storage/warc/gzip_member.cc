@@ -8,8 +8,18 @@
 namespace kuzet::storage::warc {
 namespace {
 
-// windowBits 15 + 16: a gzip wrapper, not zlib's own (zlib.h, deflateInit2 and inflateInit2).
+// windowBits 15 + 16: a gzip wrapper, not zlib's own (zlib.h, deflateInit2 and inflateInit2);
+// -15: no wrapper at all (raw deflate).
 constexpr int kGzipWindowBits = 15 + 16;
+constexpr int kRawWindowBits = -15;
+// RFC 1952 §2.3: ID1 ID2, CM = 8 (deflate), FLG = 0, MTIME = 0, XFL = 0, OS = 3 (Unix): the header
+// zlib writes for GzipMember.
+constexpr std::string_view kGzipHeader{"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10};
+constexpr size_t kMaxStoredBlock = 65535;  // LEN is 16 bits (RFC 1951 §3.2.4)
+
+void AppendLittleEndian32(std::string& out, uint32_t value) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
 
 std::string Where(std::string_view path, uint64_t offset) {
   return std::string(path) + " at offset " + std::to_string(offset);
@@ -40,6 +50,65 @@ Result<std::string> GzipMember(std::string_view data) {
   deflateEnd(&stream);
   if (rc != Z_STREAM_END)
     return Status::IOError("zlib deflate did not finish: " + std::to_string(rc));
+  return out;
+}
+
+Result<std::string> ZlibCompressor::Gzip(std::string_view data) const { return GzipMember(data); }
+
+Result<DeflatePart> ZlibCompressor::Deflate(std::string_view data, bool last) const {
+  if (data.size() > UINT_MAX / 2) {
+    return Status::InvalidArgument("WARC record part over 2 GiB cannot be compressed");
+  }
+  z_stream stream{};
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kRawWindowBits, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Status::IOError("zlib deflateInit2 failed");
+  }
+  DeflatePart part;
+  // deflateBound covers one Z_FINISH call; a sync flush adds at most an empty stored block.
+  part.bytes.resize(deflateBound(&stream, data.size()) + 16);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(part.bytes.data());
+  stream.avail_out = static_cast<uInt>(part.bytes.size());
+  const int rc = deflate(&stream, last ? Z_FINISH : Z_SYNC_FLUSH);
+  const bool done = last ? rc == Z_STREAM_END : rc == Z_OK && stream.avail_in == 0;
+  part.bytes.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (!done) return Status::IOError("zlib deflate did not finish: " + std::to_string(rc));
+  part.crc32 = static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+  part.length = data.size();
+  return part;
+}
+
+std::string SplicedGzipMember(const DeflatePart& head, std::string_view stored,
+                              const DeflatePart& tail) {
+  std::string out;
+  out.reserve(kGzipHeader.size() + head.bytes.size() + stored.size() + tail.bytes.size() +
+              5 * (stored.size() / kMaxStoredBlock + 1) + 8);
+  out += kGzipHeader;
+  out += head.bytes;
+  // Stored blocks, not final (BFINAL = 0, BTYPE = 00), each LEN then its one's complement NLEN.
+  for (size_t at = 0; at < stored.size(); at += kMaxStoredBlock) {
+    const std::string_view block = stored.substr(at, kMaxStoredBlock);
+    const auto len = static_cast<uint16_t>(block.size());
+    const auto nlen = static_cast<uint16_t>(~len);
+    out.push_back('\0');
+    out.push_back(static_cast<char>(len & 0xff));
+    out.push_back(static_cast<char>(len >> 8));
+    out.push_back(static_cast<char>(nlen & 0xff));
+    out.push_back(static_cast<char>(nlen >> 8));
+    out += block;
+  }
+  out += tail.bytes;
+  const uLong stored_crc =
+      crc32(0, reinterpret_cast<const Bytef*>(stored.data()), static_cast<uInt>(stored.size()));
+  uLong crc = crc32_combine(head.crc32, stored_crc, static_cast<z_off_t>(stored.size()));
+  crc = crc32_combine(crc, tail.crc32, static_cast<z_off_t>(tail.length));
+  AppendLittleEndian32(out, static_cast<uint32_t>(crc));
+  // ISIZE: the uncompressed size modulo 2^32.
+  AppendLittleEndian32(out, static_cast<uint32_t>(head.length + stored.size() + tail.length));
   return out;
 }
 

@@ -14,6 +14,40 @@ namespace kuzet::storage::warc {
 // `data` as one complete gzip member (zlib, default level).
 Result<std::string> GzipMember(std::string_view data);
 
+// A piece of a deflate stream (RFC 1951) made apart from the rest, with what the gzip trailer
+// needs of its uncompressed bytes (RFC 1952 §2.3.1: CRC-32 and size).
+struct DeflatePart {
+  std::string bytes;
+  uint32_t crc32 = 0;
+  uint64_t length = 0;  // uncompressed
+};
+
+// What compresses the archive's records. The writer and the pipeline's workers call it; a test
+// counts the calls to see which thread compressed what. Implementations must be thread-safe.
+class Compressor {
+ public:
+  virtual ~Compressor() = default;
+  // One complete gzip member of `data`.
+  virtual Result<std::string> Gzip(std::string_view data) const = 0;
+  // Raw deflate of `data`: `last` ends the stream (a final block), otherwise it ends on a sync
+  // flush (RFC 1951 §3.2.3: no final block, byte-aligned), so more blocks may follow it.
+  virtual Result<DeflatePart> Deflate(std::string_view data, bool last) const = 0;
+};
+
+// zlib at its default level: GzipMember, and deflate with windowBits -15. Holds no state.
+class ZlibCompressor final : public Compressor {
+ public:
+  Result<std::string> Gzip(std::string_view data) const override;
+  Result<DeflatePart> Deflate(std::string_view data, bool last) const override;
+};
+
+// One gzip member whose deflate stream is `head`, then `stored` as stored blocks (RFC 1951
+// §3.2.4: no compression, so this costs a copy and a CRC-32 of `stored` only), then `tail`, which
+// must be a last part. `head` must not be last. The parts are compressed apart, so no match
+// crosses from one to the next and the stream is valid as it is (what pigz does across threads).
+std::string SplicedGzipMember(const DeflatePart& head, std::string_view stored,
+                              const DeflatePart& tail);
+
 struct InflatedMember {
   std::string data;            // the uncompressed bytes
   uint64_t compressed_length;  // the member's length in the file

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <utility>
 
 #include "base/strings.h"
 
@@ -79,17 +80,23 @@ Status AddField(WarcRecord& record, std::string_view name, std::string_view valu
 }
 
 std::string SerializeWarcRecord(const WarcRecord& record) {
-  std::string out = "WARC/1.1\r\n";
+  SerializedWarcRecord parts = SerializeWarcRecordParts(record);
+  return std::move(parts.fields) + parts.rest;
+}
+
+SerializedWarcRecord SerializeWarcRecordParts(const WarcRecord& record) {
+  SerializedWarcRecord out;
+  out.fields = "WARC/1.1\r\n";
   for (const WarcField& field : record.fields) {
     if (base::EqualsIgnoreAsciiCase(field.name, "Content-Length")) continue;
-    out += field.name;
-    out += ": ";
-    out += field.value;
-    out += kCrlf;
+    out.fields += field.name;
+    out.fields += ": ";
+    out.fields += field.value;
+    out.fields += kCrlf;
   }
-  out += "Content-Length: " + std::to_string(record.block.size()) + "\r\n\r\n";
-  out += record.block;
-  out += "\r\n\r\n";
+  out.rest = "Content-Length: " + std::to_string(record.block.size()) + "\r\n\r\n";
+  out.rest += record.block;
+  out.rest += "\r\n\r\n";
   return out;
 }
 

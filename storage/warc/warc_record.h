@@ -46,6 +46,15 @@ struct WarcRecord {
 // Content-Length of the block (§5.3), CRLF, the block, CRLF CRLF (§4).
 std::string SerializeWarcRecord(const WarcRecord& record);
 
+// SerializeWarcRecord's bytes cut before Content-Length: `fields` + `rest` is the record, and
+// `fields` + a field line + `rest` is the record with that field appended (how the writer adds
+// WARC-Warcinfo-ID to a record compressed ahead, precompressed_record.h).
+struct SerializedWarcRecord {
+  std::string fields;  // "WARC/1.1" CRLF and the fields but Content-Length
+  std::string rest;    // Content-Length, the empty line, the block, CRLF CRLF
+};
+SerializedWarcRecord SerializeWarcRecordParts(const WarcRecord& record);
+
 // The inverse of SerializeWarcRecord, for the uncompressed bytes of exactly one record. Reads
 // WARC/1.0 and WARC/1.1; refuses a header over kMaxHeaderBytes or kMaxFields fields, a missing or
 // malformed Content-Length, a control character (a bare CR or LF) in a field value, a block

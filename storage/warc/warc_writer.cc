@@ -73,6 +73,7 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(WarcWriterOptions options) 
   }
   if (!options.now_micros) options.now_micros = base::NowMicros;
   if (!options.fsync) options.fsync = ::fsync;
+  if (!options.compressor) options.compressor = std::make_shared<ZlibCompressor>();
   return std::unique_ptr<WarcWriter>(new WarcWriter(std::move(options)));
 }
 
@@ -105,8 +106,8 @@ Status WarcWriter::StartFile() {
     }
   }
   Result<WarcRecord> info = MakeWarcinfoRecord(name, now, options_.software);
-  Result<std::string> member =
-      info.ok() ? GzipMember(SerializeWarcRecord(*info)) : Result<std::string>(info.status());
+  Result<std::string> member = info.ok() ? options_.compressor->Gzip(SerializeWarcRecord(*info))
+                                         : Result<std::string>(info.status());
   Status status = member.ok() ? WriteAll(fd_, *member, path.string()) : member.status();
   if (status.ok() && options_.fsync(fd_) != 0) {
     status = Status::IOError("cannot fsync WARC file " + path.string() + ": " + ErrnoText(errno));
@@ -135,6 +136,18 @@ Result<std::vector<WarcLocation>> WarcWriter::Write(std::span<const WarcRecord> 
 }
 
 Result<std::vector<WarcLocation>> WarcWriter::Append(std::span<const WarcRecord> records) {
+  std::vector<PendingRecord> pending;
+  pending.reserve(records.size());
+  for (const WarcRecord& record : records) pending.push_back({&record, nullptr});
+  return Append(std::span<const PendingRecord>(pending));
+}
+
+Result<std::vector<WarcLocation>> WarcWriter::Append(std::span<const PendingRecord> records) {
+  for (const PendingRecord& record : records) {
+    if ((record.built == nullptr) == (record.precompressed == nullptr)) {
+      return Status::InvalidArgument("a pending WARC record must be built or precompressed");
+    }
+  }
   if (records.empty()) return std::vector<WarcLocation>{};
   if (fd_ < 0) {
     if (Status s = StartFile(); !s.ok()) return s;
@@ -142,7 +155,8 @@ Result<std::vector<WarcLocation>> WarcWriter::Append(std::span<const WarcRecord>
   Result<std::string> bytes = CompressForCurrentFile(records);
   if (!bytes.ok()) return bytes.status();
   // Rotation is decided on the true compressed size; only a group that does not fit is
-  // compressed a second time, for the WARC-Warcinfo-ID of the new file.
+  // compressed a second time, for the WARC-Warcinfo-ID of the new file (its records compressed
+  // ahead are only spliced again).
   if (file_size_ > warcinfo_size_ && file_size_ + bytes->size() > options_.max_file_bytes) {
     // The file left may hold records appended since the last Sync, whose locations the caller
     // already has: they must be durable before the caller's next Sync, which syncs only the new
@@ -194,16 +208,22 @@ void WarcWriter::CutBack(uint64_t size, Status& status) {
   CloseFile();
 }
 
-Result<std::string> WarcWriter::CompressForCurrentFile(std::span<const WarcRecord> records) {
+Result<std::string> WarcWriter::CompressForCurrentFile(std::span<const PendingRecord> records) {
   std::string bytes;
   member_lengths_.clear();
-  for (const WarcRecord& record : records) {
-    WarcRecord linked = record;
+  for (const PendingRecord& pending : records) {
+    if (pending.precompressed != nullptr) {
+      const std::string member = PrecompressedMember(*pending.precompressed, warcinfo_id_);
+      member_lengths_.push_back(member.size());
+      bytes += member;
+      continue;
+    }
+    WarcRecord linked = *pending.built;
     std::erase_if(linked.fields, [](const WarcField& field) {  // a record read back and re-written
       return base::EqualsIgnoreAsciiCase(field.name, "WARC-Warcinfo-ID");
     });
     if (Status s = AddField(linked, "WARC-Warcinfo-ID", warcinfo_id_); !s.ok()) return s;
-    Result<std::string> member = GzipMember(SerializeWarcRecord(linked));
+    Result<std::string> member = options_.compressor->Gzip(SerializeWarcRecord(linked));
     if (!member.ok()) return member.status();
     member_lengths_.push_back(member->size());
     bytes += *member;

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "storage/warc/gzip_member.h"
+#include "storage/warc/precompressed_record.h"
 #include "storage/warc/warc_record.h"
 
 namespace kuzet::storage::warc {
@@ -31,6 +33,16 @@ struct WarcWriterOptions {
   // fsync(2) of the files and the directory: the default is ::fsync; a test counts the syncs or
   // injects a failure here.
   std::function<int(int fd)> fsync;
+  // What compresses the records appended built and each file's warcinfo: default zlib
+  // (ZlibCompressor); a test counts the calls here.
+  std::shared_ptr<const Compressor> compressor;
+};
+
+// A record to append: built, which the writer compresses, or compressed ahead, which it does not
+// (precompressed_record.h). Exactly one of the two is set.
+struct PendingRecord {
+  const WarcRecord* built = nullptr;
+  const PrecompressedRecord* precompressed = nullptr;
 };
 
 // Where a record is: the member [offset, offset + length) of directory/file.
@@ -55,6 +67,9 @@ class WarcWriter {
   // warcinfo record (replacing any it had). On a failed write the file is cut back to where it
   // was, so it never ends in a partial member, and the next append starts a new file.
   Result<std::vector<WarcLocation>> Append(std::span<const WarcRecord> records);
+  // The same for records some of which are compressed ahead: those cost the writer no
+  // compression, also when the group moves to a new file.
+  Result<std::vector<WarcLocation>> Append(std::span<const PendingRecord> records);
 
   // Makes every record appended so far durable: one fsync of the current file, none when nothing
   // was appended since the last. On failure the file is cut back to its last synced size (the
@@ -76,7 +91,7 @@ class WarcWriter {
   void CutBack(uint64_t size, Status& status);
   // The gzip members of `records`, each with the current file's WARC-Warcinfo-ID, one after the
   // other; their lengths go to member_lengths_.
-  Result<std::string> CompressForCurrentFile(std::span<const WarcRecord> records);
+  Result<std::string> CompressForCurrentFile(std::span<const PendingRecord> records);
 
   WarcWriterOptions options_;
   int fd_ = -1;
