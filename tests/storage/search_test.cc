@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extractor/keywords/matcher.h"
+#include "storage/encoding.h"
 #include "storage/posting_list.h"
 #include "storage/records.h"
 #include "storage/store.h"
@@ -401,6 +402,42 @@ TEST(SearchTest, FormatThreeStoreIsReindexedByTheNextReadWriteOpen) {
   const auto postings = testing::SearchPostings(dump);  // fails on any entry not in blocks
   EXPECT_FALSE(postings.empty());
   EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 5}));
+}
+
+// A store of format 4 (no search_indexed_through: every document indexed in its own batch):
+// read-only, it is searched as fully indexed (no document is read for nothing); the first
+// read-write open records every document as indexed and raises the version.
+TEST(SearchTest, FormatFourStoreIsSearchedAsIndexedAndRaisedByTheNextReadWriteOpen) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+  }  // closing writes the buffered postings
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    ASSERT_TRUE(
+        db.Delete({}, families.at(kMetaFamily), std::string(kSearchIndexedThroughKey)).ok());
+    std::string version = {0, 0, 0, 4};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    auto matcher = CompileSearchQuery("Zhanaozen");
+    ASSERT_TRUE(matcher.ok());
+    auto result = reader->searcher().Search(*matcher, {});
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->examined, 6u);  // the index narrows: no tail of unindexed documents
+  }
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(SearchUrls(*store, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+  }
+  const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 5}));
+  EXPECT_EQ(DecodeFixed64BE(dump.at(kMetaFamily).at(std::string(kSearchIndexedThroughKey))), 10u);
 }
 
 // The search entries a group writes (read back from the log into a memtable): one per word key
