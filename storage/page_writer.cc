@@ -101,8 +101,17 @@ class WriterSteps {
   // changed; an unchanged page or a duplicate URL adds no text). Only the text's word keys are
   // computed here, for the pages that need them. Entries of a changed document's earlier text
   // stay: a search verifies every candidate on the stored text (FORMAT.md, *search*).
+  // A new document's postings go to the store's buffer (StoreDb::SearchBuffer), which the
+  // group's batch writes (`flush`) when it holds kSearchBufferDocuments documents or its block
+  // ends; a changed document's go into the batch at once.
+  struct SearchFlush {
+    std::optional<StoreDb::SearchBuffer> before;  // the buffer before the group flushed it
+    std::optional<uint64_t> indexed_through;      // the record the batch writes
+  };
   Status AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
-                           const std::vector<PutPageResult>& results);
+                           const std::vector<PutPageResult>& results, SearchFlush& flush);
+  // Adds the buffer's Merges and the advanced record to the group's batch.
+  Status FlushSearchBuffer(GroupWrite& group, SearchFlush& flush);
 
  private:
   StoreDb& store_;
@@ -196,11 +205,18 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
                                : "cannot store a group of " + std::to_string(pages.size()) +
                                      " pages from " + pages.front().url;
   // Last: they go to the batch unindexed, and nothing reads through the index after them.
-  if (Status s = AddSearchPostings(group, pages, results); !s.ok()) return s;
-  if (Status s = store_.WriteBatch(*group.batch.GetWriteBatch(), what, group.has_mentions);
-      !s.ok()) {
-    return s;
+  SearchFlush flush;
+  Status written = AddSearchPostings(group, pages, results, flush);
+  if (written.ok()) {
+    written = store_.WriteBatch(*group.batch.GetWriteBatch(), what, group.has_mentions);
   }
+  if (!written.ok()) {
+    // The buffer's documents are stored and still need their postings. (The group's own are
+    // left in it: ids not adopted are given again, and an extra candidate is verified.)
+    if (flush.before) store_.search_buffer() = std::move(*flush.before);
+    return written;
+  }
+  if (flush.indexed_through) store_.search_indexed_through() = *flush.indexed_through;
   store_.next_doc_id() = group.next_doc_id;  // only once the batch holding them is written
   store_.next_mention_id() = group.next_mention_id;
   return results;
@@ -397,8 +413,10 @@ Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_i
 }
 
 Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
-                                      const std::vector<PutPageResult>& results) {
-  PostingBuilder postings;
+                                      const std::vector<PutPageResult>& results,
+                                      SearchFlush& flush) {
+  StoreDb::SearchBuffer& buffer = store_.search_buffer();
+  PostingBuilder indexed;  // documents below the record: their new words cannot wait
   for (size_t i = 0; i < pages.size(); ++i) {
     const PutPageResult& r = results[i];
     if (r.unchanged || r.duplicate || r.doc_id == 0) continue;
@@ -408,17 +426,48 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
     Result<SearchIndexKeys> computed = SearchIndexKeys{};
     if (!ahead) computed = Searcher(store_).KeysOf(page.text);
     if (!computed.ok()) return computed.status();
-    // A changed document keeps its id, which may be below the group's new ones.
-    postings.Add(ahead ? page.search_keys->keys : computed->keys, r.doc_id);
+    const std::vector<std::string>& keys = ahead ? page.search_keys->keys : computed->keys;
+    // A changed document keeps its id, which may be below the record: the reader does not see
+    // it as unindexed, so its postings go into this batch.
+    if (r.doc_id <= flush.indexed_through.value_or(store_.search_indexed_through())) {
+      indexed.Add(keys, r.doc_id);
+      continue;
+    }
+    // One block per buffer: a flush writes one Merge per key, and the unindexed tail a reader
+    // scans stays inside one block.
+    if (buffer.documents > 0 && PostingBlockOf(r.doc_id) != buffer.block) {
+      if (Status s = FlushSearchBuffer(group, flush); !s.ok()) return s;
+    }
+    buffer.postings.Add(keys, r.doc_id);
+    ++buffer.documents;
+    buffer.block = PostingBlockOf(r.doc_id);
+    buffer.last_id = std::max(buffer.last_id, r.doc_id);
   }
-  // One Merge per (word key, block) for the whole group, written to the batch unindexed (no page
-  // of the group reads the search family back).
+  if (buffer.documents >= PageWriter::kSearchBufferDocuments ||
+      buffer.postings.postings() >= PageWriter::kSearchBufferPostings) {
+    if (Status s = FlushSearchBuffer(group, flush); !s.ok()) return s;
+  }
+  // Written to the batch unindexed (no page of the group reads the search family back).
   const rocksdb::Status s =
-      postings.AddTo(*group.batch.GetWriteBatch(), store_.Family(kSearchFamily));
+      indexed.AddTo(*group.batch.GetWriteBatch(), store_.Family(kSearchFamily));
   if (!s.ok()) {
     return store_.Error(s, "cannot add the search entries of a group of " +
                                std::to_string(pages.size()) + " page(s) from " + pages.front().url);
   }
+  return Status::Ok();
+}
+
+Status WriterSteps::FlushSearchBuffer(GroupWrite& group, SearchFlush& flush) {
+  StoreDb::SearchBuffer& buffer = store_.search_buffer();
+  if (!flush.before) flush.before = buffer;  // once per group: the state before it
+  rocksdb::WriteBatch& batch = *group.batch.GetWriteBatch();
+  rocksdb::Status s = buffer.postings.AddTo(batch, store_.Family(kSearchFamily));
+  if (s.ok()) {
+    s = batch.Put(store_.Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(buffer.last_id));
+  }
+  if (!s.ok()) return store_.Error(s, "cannot add the buffered search postings to a batch");
+  flush.indexed_through = buffer.last_id;
+  buffer.documents = 0;
   return Status::Ok();
 }
 
@@ -881,6 +930,14 @@ Result<PutPageResult> PageWriter::PutPage(const PageInput& page) {
 
 Result<std::vector<PutPageResult>> PageWriter::PutPages(std::span<const PageInput> pages) {
   return Guard(db_.dir(), [&] { return WriterSteps(db_).PutPages(pages); });
+}
+
+Status PageWriter::FlushSearchIndex() {
+  return Guard(db_.dir(), [&]() -> Status {
+    if (Status s = db_.RequireWritable("cannot write search postings"); !s.ok()) return s;
+    std::lock_guard<std::mutex> lock(db_.write_mutex());
+    return db_.FlushSearchBuffer();
+  });
 }
 
 Result<int> PageWriter::AddMentions(std::span<const DocumentMentions> found,

@@ -39,6 +39,19 @@ class PageWriter {
   static constexpr size_t kMaxPagesPerGroup = 256;
   Result<std::vector<PutPageResult>> PutPages(std::span<const PageInput> pages);
 
+  // The search postings of new documents are kept in memory across groups (groups are small:
+  // one Merge per word and block per group was close to one per word and page) and written
+  // with the group that brings them to kSearchBufferDocuments documents (or
+  // kSearchBufferPostings postings), or that begins a new block of ids, by FlushSearchIndex(),
+  // and when the store closes. Searches meanwhile verify every document above the meta record
+  // search_indexed_through, and a read-write open indexes the ones a crash left (FORMAT.md,
+  // *search*).
+  static constexpr size_t kSearchBufferDocuments = 512;
+  static constexpr size_t kSearchBufferPostings = size_t{1} << 20;
+  // Writes the buffered postings now (a writer with nothing more to store calls it, so that a
+  // reader beside it scans no tail). Not synced: a crash loses only what the next open redoes.
+  Status FlushSearchIndex();
+
   // Backfill (issue #18, storage/backfill.h): adds mentions to stored documents, in one atomic
   // batch (synced when it adds any) with options.progress. A (document, rule) pair already
   // mentioned gets nothing, so running a backfill twice adds nothing; a document whose

@@ -43,12 +43,17 @@ inline constexpr const char* kVersionsFamily = "versions";
 inline constexpr std::string_view kFormatVersionKey = "format_version";   // fixed32 BE
 inline constexpr std::string_view kNextDocIdKey = "next_doc_id";          // fixed64 BE
 inline constexpr std::string_view kNextMentionIdKey = "next_mention_id";  // fixed64 BE
+// Every document with an id <= this has its postings in `search` (FORMAT.md, *search*).
+inline constexpr std::string_view kSearchIndexedThroughKey = "search_indexed_through";  // BE64
 // A rule's backfill (issue #18): this prefix, then the rule id -> RuleBackfill record.
 inline constexpr std::string_view kRuleBackfillPrefix = "backfill/";
 std::string RuleBackfillKey(std::string_view rule_id);
 // The version of the layout in FORMAT.md. A store with another number is refused (FORMAT.md,
 // *Versions*).
-inline constexpr uint32_t kFormatVersion = 4;
+inline constexpr uint32_t kFormatVersion = 5;
+// Format 4 is format 5 without the search_indexed_through record (every document indexed): a
+// read-write open adds it and raises the version.
+inline constexpr uint32_t kFormatVersionIndexedThroughAll = 4;
 // Format 2 is format 4 without the search family, format 3 with one empty search entry per
 // (word key, document): a read-write open (re)builds the index and raises the version
 // (FORMAT.md, *Versions*).

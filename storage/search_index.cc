@@ -89,6 +89,37 @@ class AllDocuments : public DocStream {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// The documents above the meta record search_indexed_through: stored, their postings perhaps
+// still in the writer's buffer (PageWriter::kSearchBufferDocuments), so every one is a candidate.
+class DocsAbove : public DocStream {
+ public:
+  DocsAbove(ReadContext& ctx, uint64_t indexed_through)
+      : documents_(ctx), indexed_through_(indexed_through) {}
+  uint64_t Next(uint64_t at_most) override {
+    if (at_most <= indexed_through_) return 0;
+    const uint64_t id = documents_.Next(at_most);
+    return id > indexed_through_ ? id : 0;
+  }
+
+ private:
+  AllDocuments documents_;
+  const uint64_t indexed_through_;
+};
+
+// The record search_indexed_through: every document up to it has its postings written.
+Result<uint64_t> IndexedThrough(const StoreDb& db) {
+  auto value = db.Get(kMetaFamily, kSearchIndexedThroughKey);
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
+    // A format 4 store (read-only, not raised yet) indexed every document in its own batch; in
+    // any later one the record is missing only if damaged: then no posting is trusted to be
+    // complete.
+    return db.opened_format_version() == kFormatVersionIndexedThroughAll ? UINT64_MAX : 0;
+  }
+  if ((*value)->size() != 8) return uint64_t{0};
+  return DecodeFixed64BE(**value);
+}
+
 // The documents holding a word key that starts with one of the prefixes and that `may_match`
 // accepts: one posting list per such distinct key (a PostingCursor), merged. Each list keeps its
 // last answer, so a list is asked again only when the merge has gone below it.
@@ -258,8 +289,18 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     SearchResult result;
     const keywords::SearchPlan plan = keywords::PlanSearch(matcher);
     if (plan.root < 0 || query.limit == 0) return result;
+    // Read before any posting: a writer's flush between the two reads then gives more
+    // candidates, never fewer.
+    auto indexed_through = IndexedThrough(db_);
+    if (!indexed_through.ok()) return indexed_through.status();
     ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, false};
     std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
+    if (!candidates->all() && *indexed_through != UINT64_MAX) {
+      std::vector<std::unique_ptr<DocStream>> streams;
+      streams.push_back(std::move(candidates));
+      streams.push_back(std::make_unique<DocsAbove>(ctx, *indexed_through));
+      candidates = std::make_unique<AnyOf>(std::move(streams));
+    }
     if (ctx.gave_up_narrowing) {
       spdlog::info(
           "data dir {}: search: a term word expands to more than {} index keys (or its "

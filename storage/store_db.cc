@@ -473,7 +473,10 @@ Status StoreDb::CheckFormatAndLoadCounters() {
   auto version = rocks_->FormatVersion(kMetaFamily, kFormatVersionKey,
                                        RocksDb::VersionEncoding::kFixed32BigEndian, kFormatVersion);
   if (!version.ok()) return version.status();
+  bool raise_from_4 = false;
   if (version->has_value()) {
+    opened_format_version_ = **version;
+    raise_from_4 = **version == kFormatVersionIndexedThroughAll;
     // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
     // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
     if (**version == kFormatVersionWithoutSearch || **version == kFormatVersionPostingPerDocument) {
@@ -483,7 +486,7 @@ Status StoreDb::CheckFormatAndLoadCounters() {
       } else if (Status st = BuildSearchIndex(**version); !st.ok()) {
         return st;
       }
-    } else if (**version < kFormatVersion) {
+    } else if (**version < kFormatVersionIndexedThroughAll) {
       return Error(Status::Code::kInvalidArgument,
                    "the store has format version " + std::to_string(**version) +
                        ", from a development build of kuzet before the first release, which this "
@@ -505,6 +508,7 @@ Status StoreDb::CheckFormatAndLoadCounters() {
                                              RocksDb::VersionEncoding::kFixed32BigEndian));
       batch.Put(Family(kMetaFamily), kNextDocIdKey, IdKey(1));
       batch.Put(Family(kMetaFamily), kNextMentionIdKey, IdKey(1));
+      batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(0));
       if (Status st = WriteBatch(batch, "cannot initialise the store", true); !st.ok()) return st;
     }
   }
@@ -519,11 +523,79 @@ Status StoreDb::CheckFormatAndLoadCounters() {
     }
     *counter = DecodeFixed64BE(**value);
   }
+  if (raise_from_4) {
+    // Format 4 wrote every document's postings in its own batch: all are indexed.
+    rocksdb::WriteBatch batch;
+    search_indexed_through_ = next_doc_id_ - 1;
+    batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(search_indexed_through_));
+    batch.Put(
+        Family(kMetaFamily), kFormatVersionKey,
+        RocksDb::EncodeFormatVersion(kFormatVersion, RocksDb::VersionEncoding::kFixed32BigEndian));
+    return WriteBatch(batch, "cannot raise the format version to " + std::to_string(kFormatVersion),
+                      true);
+  }
+  return IndexUnindexedTail();
+}
+
+Status StoreDb::IndexUnindexedTail() {
+  auto value = Get(kMetaFamily, kSearchIndexedThroughKey);
+  if (!value.ok()) return value.status();
+  // Missing (a damaged meta family): every document is indexed again, which is always right.
+  uint64_t through = 0;
+  if (value->has_value() && (*value)->size() == 8) through = DecodeFixed64BE(**value);
+  if (!value->has_value() || (*value)->size() != 8) {
+    spdlog::warn("data dir {}: meta record {} is missing or malformed: indexing every document",
+                 dir_, kSearchIndexedThroughKey);
+  }
+  const uint64_t last_id = next_doc_id_ - 1;
+  if (through >= last_id && value->has_value()) {
+    search_indexed_through_ = through;
+    return Status::Ok();
+  }
+  // A writer that stopped without writing its buffered postings (kill -9, power cut).
+  uint64_t documents = 0;
+  auto indexed = IndexDocumentsFrom(through + 1, documents);
+  if (!indexed.ok()) return indexed.status();
+  rocksdb::WriteBatch batch;
+  batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(last_id));
+  if (Status s = WriteBatch(batch, "cannot record the search index's progress", true); !s.ok()) {
+    return s;
+  }
+  search_indexed_through_ = last_id;
+  spdlog::warn(
+      "data dir {}: indexed {} document(s) above id {} whose search postings were not "
+      "written before the last stop",
+      dir_, documents, through);
+  return Status::Ok();
+}
+
+Status StoreDb::FlushSearchBuffer() {
+  if (search_buffer_.documents == 0) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  PostingBuilder kept = search_buffer_.postings;  // AddTo empties it; kept if the write fails
+  rocksdb::Status s = search_buffer_.postings.AddTo(batch, Family(kSearchFamily));
+  if (s.ok()) {
+    s = batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(search_buffer_.last_id));
+  }
+  Status written = s.ok() ? WriteBatch(batch, "cannot write the buffered search postings", false)
+                          : Error(s, "cannot write the buffered search postings");
+  if (!written.ok()) {
+    search_buffer_.postings = std::move(kept);
+    return written;
+  }
+  search_indexed_through_ = search_buffer_.last_id;
+  search_buffer_.documents = 0;
   return Status::Ok();
 }
 
 void StoreDb::Close() {
   if (rocks_ != nullptr) {
+    if (mode_ == Store::Mode::kReadWrite) {
+      // Not fatal: the next read-write open indexes the documents again from their text.
+      if (Status s = FlushSearchBuffer(); !s.ok()) {
+        spdlog::warn("{} (the next open indexes them again)", s.message());
+      }
+    }
     warmer_->Detach();  // waits for a warming in a background thread, which uses a handle
     rocks_.reset();
     db_ = nullptr;
@@ -641,6 +713,40 @@ Result<const keywords::SearchKeys*> StoreDb::search_keys() const {
   return search_keys_.get();
 }
 
+Result<uint64_t> StoreDb::IndexDocumentsFrom(uint64_t first_id, uint64_t& documents) {
+  auto keys = search_keys();
+  if (!keys.ok()) return keys.status();
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
+  PostingBuilder postings;
+  uint64_t last_id = 0;
+  auto flush = [&]() -> Status {
+    rocksdb::Status s = postings.AddTo(batch, Family(kSearchFamily));
+    if (!s.ok()) return Error(s, "cannot build the search index");
+    if (Status st = WriteBatch(batch, "cannot build the search index", false); !st.ok()) return st;
+    batch.Clear();
+    return Status::Ok();
+  };
+  for (it->Seek(IdKey(first_id)); it->Valid(); it->Next()) {
+    Document doc;
+    if (!DecodeDocument(it->value().ToStringView(), doc)) {
+      return Error(Status::Code::kCorruption, "document record " +
+                                                  base::HexEncode(it->key().ToString()) +
+                                                  " is malformed (building the search index)");
+    }
+    postings.Add((*keys)->KeysOf(doc.text), doc.id);
+    last_id = std::max(last_id, doc.id);
+    // A batch per 256 documents (or 1M postings): bounded memory, one Merge per word of them.
+    if (++documents % 256 == 0 || postings.postings() >= (1u << 20)) {
+      if (Status st = flush(); !st.ok()) return st;
+    }
+    if (documents % 100000 == 0) spdlog::warn("data dir {}: indexed {} documents", dir_, documents);
+  }
+  if (!it->status().ok()) return Error(it->status(), "cannot read documents to index them");
+  if (Status st = flush(); !st.ok()) return st;
+  return last_id;
+}
+
 Status StoreDb::BuildSearchIndex(uint32_t version) {
   auto keys = search_keys();
   if (!keys.ok()) return keys.status();
@@ -667,32 +773,10 @@ Status StoreDb::BuildSearchIndex(uint32_t version) {
     s = db_->Flush(rocksdb::FlushOptions(), Family(kSearchFamily));
     if (!s.ok()) return Error(s, "cannot flush the dropped search index of format version 3");
   }
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, Family(kDocsFamily)));
-  PostingBuilder postings;
   uint64_t documents = 0;
-  auto flush = [&]() -> Status {
-    rocksdb::Status s = postings.AddTo(batch, Family(kSearchFamily));
-    if (!s.ok()) return Error(s, "cannot build the search index");
-    if (Status st = WriteBatch(batch, "cannot build the search index", false); !st.ok()) return st;
-    batch.Clear();
-    return Status::Ok();
-  };
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    Document doc;
-    if (!DecodeDocument(it->value().ToStringView(), doc)) {
-      return Error(Status::Code::kCorruption, "document record " +
-                                                  base::HexEncode(it->key().ToString()) +
-                                                  " is malformed (building the search index)");
-    }
-    postings.Add((*keys)->KeysOf(doc.text), doc.id);
-    // A batch per 256 documents (or 1M postings): bounded memory, one Merge per word of them.
-    if (++documents % 256 == 0 || postings.postings() >= (1u << 20)) {
-      if (Status st = flush(); !st.ok()) return st;
-    }
-    if (documents % 100000 == 0) spdlog::warn("data dir {}: indexed {} documents", dir_, documents);
-  }
-  if (!it->status().ok()) return Error(it->status(), "cannot read documents to index them");
-  if (Status st = flush(); !st.ok()) return st;
+  auto last_id = IndexDocumentsFrom(1, documents);
+  if (!last_id.ok()) return last_id.status();
+  batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(*last_id));
   // The version last, synced: a build cut short is done again by the next open.
   batch.Put(
       Family(kMetaFamily), kFormatVersionKey,

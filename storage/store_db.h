@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "storage/posting_list.h"
 #include "storage/records.h"
 #include "storage/storage_fault.h"
 #include "storage/store.h"
@@ -70,6 +71,26 @@ class StoreDb {
   uint64_t& next_doc_id() { return next_doc_id_; }
   uint64_t& next_mention_id() { return next_mention_id_; }
 
+  // The search postings of new documents not written yet (FORMAT.md, *search*): commit groups
+  // are small, so the writer gathers several before it writes one Merge per (key, block). Every
+  // id in it is above search_indexed_through(), and every document above it is in it. Only
+  // under write_mutex().
+  struct SearchBuffer {
+    PostingBuilder postings;
+    size_t documents = 0;
+    uint64_t block = 0;    // the one block of its documents
+    uint64_t last_id = 0;  // the highest id in it
+  };
+  SearchBuffer& search_buffer() { return search_buffer_; }
+  // The meta record search_indexed_through, as written.
+  uint64_t& search_indexed_through() { return search_indexed_through_; }
+  // Writes the buffer, and the record advanced to its last id, in a batch of its own (not
+  // synced: a crash loses nothing the next read-write open does not index again). Under
+  // write_mutex().
+  Status FlushSearchBuffer();
+  // The format version the store was opened with (before a read-write open raised it).
+  uint32_t opened_format_version() const { return opened_format_version_; }
+
   // Every message starts with the data dir, so a person with several stores knows which one.
   Status Error(const rocksdb::Status& s, std::string_view what) const;
   Status Error(Status::Code code, std::string_view what) const;
@@ -108,6 +129,13 @@ class StoreDb {
   Status CheckFormatAndLoadCounters();
   // Format 2 or 3 → 4: (re)indexes every stored document, then records version 4 (FORMAT.md).
   Status BuildSearchIndex(uint32_t version);
+  // Adds the postings of every document with an id >= first_id to `search` (batches of 256
+  // documents; merges are unions, so a build cut short and done again adds nothing wrong).
+  // Returns the highest id indexed (0: none) and counts the documents.
+  Result<uint64_t> IndexDocumentsFrom(uint64_t first_id, uint64_t& documents);
+  // Read-write: indexes the documents above search_indexed_through (a buffer a crash lost) and
+  // advances the record to the last id given.
+  Status IndexUnindexedTail();
   void Close();
 
   const std::string dir_;
@@ -124,6 +152,9 @@ class StoreDb {
   mutable std::unique_ptr<keywords::SearchKeys> search_keys_;
   mutable Status search_keys_status_;
   uint64_t next_doc_id_ = 1;
+  SearchBuffer search_buffer_;
+  uint64_t search_indexed_through_ = 0;
+  uint32_t opened_format_version_ = kFormatVersion;
   uint64_t next_mention_id_ = 1;
   // kReadWrite: refills the block cache with each rule's newest entries after flushes and
   // compactions of mentions_by_rule.

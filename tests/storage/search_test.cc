@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extractor/keywords/matcher.h"
+#include "storage/encoding.h"
 #include "storage/posting_list.h"
 #include "storage/records.h"
 #include "storage/store.h"
@@ -180,8 +181,19 @@ TEST(SearchTest, FiltersAndCursor) {
   }
   EXPECT_EQ(all, std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
 
-  // The index narrows: only the documents holding a key that may be an inflection of the
-  // terms are read (the six that match, not Жанаозенмунайгаз; the two with "trade" and "union").
+  // The writer still holds the ten documents' postings (PageWriter::kSearchBufferDocuments):
+  // each is read and verified.
+  for (const char* q : {"Zhanaozen", "\"trade union\""}) {
+    auto unindexed = CompileSearchQuery(q);
+    ASSERT_TRUE(unindexed.ok());
+    auto result = store->searcher().Search(*unindexed, {});
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result->examined, 10u) << q;
+  }
+  // Written, the index narrows: only the documents holding a key that may be an inflection of
+  // the terms are read (the six that match, not Жанаозенмунайгаз; the two with "trade" and
+  // "union").
+  ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
   for (auto [q, examined] : {std::pair{"Zhanaozen", 6u}, std::pair{"\"trade union\"", 2u}}) {
     auto narrowed = CompileSearchQuery(q);
     ASSERT_TRUE(narrowed.ok());
@@ -250,6 +262,7 @@ TEST(SearchTest, ExtensionsThatAreNoInflectionAreNotCandidates) {
     PageInput page = Page("extension", c.extension_only, kT0);
     page.lang = c.lang;
     ASSERT_TRUE(store->writer().PutPage(page).ok());
+    ASSERT_TRUE(store->writer().FlushSearchIndex().ok());  // else every document is read
     auto matcher = CompileSearchQuery(c.query);
     ASSERT_TRUE(matcher.ok()) << c.query << ": " << matcher.status().message();
     auto result = store->searcher().Search(*matcher, {});
@@ -260,6 +273,7 @@ TEST(SearchTest, ExtensionsThatAreNoInflectionAreNotCandidates) {
     page = Page("inflected", c.inflected, kT0 + kMinute);
     page.lang = c.lang;
     ASSERT_TRUE(store->writer().PutPage(page).ok());
+    ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
     result = store->searcher().Search(*matcher, {});
     ASSERT_TRUE(result.ok()) << result.status().message();
     EXPECT_EQ(result->examined, 1u) << c.query << " on \"" << c.inflected << "\"";
@@ -338,7 +352,7 @@ TEST(SearchTest, FormatTwoStoreIsIndexedByTheNextReadWriteOpen) {
     std::string version;
     ASSERT_TRUE(
         db.Get({}, families.at(kMetaFamily), std::string(kFormatVersionKey), &version).ok());
-    EXPECT_EQ(version, std::string({0, 0, 0, 4}));
+    EXPECT_EQ(version, std::string({0, 0, 0, 5}));
   });
 }
 
@@ -387,7 +401,43 @@ TEST(SearchTest, FormatThreeStoreIsReindexedByTheNextReadWriteOpen) {
   EXPECT_EQ(dump.at(kSearchFamily).count(old_key), 0u);
   const auto postings = testing::SearchPostings(dump);  // fails on any entry not in blocks
   EXPECT_FALSE(postings.empty());
-  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 4}));
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 5}));
+}
+
+// A store of format 4 (no search_indexed_through: every document indexed in its own batch):
+// read-only, it is searched as fully indexed (no document is read for nothing); the first
+// read-write open records every document as indexed and raises the version.
+TEST(SearchTest, FormatFourStoreIsSearchedAsIndexedAndRaisedByTheNextReadWriteOpen) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+  }  // closing writes the buffered postings
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    ASSERT_TRUE(
+        db.Delete({}, families.at(kMetaFamily), std::string(kSearchIndexedThroughKey)).ok());
+    std::string version = {0, 0, 0, 4};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    auto matcher = CompileSearchQuery("Zhanaozen");
+    ASSERT_TRUE(matcher.ok());
+    auto result = reader->searcher().Search(*matcher, {});
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->examined, 6u);  // the index narrows: no tail of unindexed documents
+  }
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(SearchUrls(*store, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+  }
+  const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 5}));
+  EXPECT_EQ(DecodeFixed64BE(dump.at(kMetaFamily).at(std::string(kSearchIndexedThroughKey))), 10u);
 }
 
 // The search entries a group writes (read back from the log into a memtable): one per word key
@@ -436,6 +486,53 @@ TEST(SearchTest, GroupWritesOneEntryPerWordKeyAndBlock) {
   });
   EXPECT_EQ(entries, distinct_keys.size()) << keys_per_document << " word keys in the documents";
   // And every (word key, document) is in the index.
+  const auto postings = testing::SearchPostings(testing::DumpFamilies(dir.db_path()));
+  EXPECT_EQ(postings.size(), keys_per_document);
+}
+
+// Groups of one page (what a crawl mostly commits) no longer write one Merge per word key and
+// page: the writer keeps the postings across groups and writes one per word key and block
+// (issue #17). On the old code the entries were one per word key of each page.
+TEST(SearchTest, GroupsOfOnePageWriteOneEntryPerWordKeyAndBlock) {
+  TempDir dir;
+  std::set<std::string> distinct_keys;
+  size_t keys_per_document = 0;
+  constexpr int kPages = 64;
+  static_assert(kPages < PageWriter::kSearchBufferDocuments);
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    for (int i = 0; i < kPages; ++i) {
+      PageInput page =
+          Page("https://a.kz/" + std::to_string(i),
+               testing::kStrikeArticle + " Reader " + std::to_string(i) + ".", kT0 + i * kMinute);
+      auto keys = store->searcher().KeysOf(page.text);
+      ASSERT_TRUE(keys.ok());
+      keys_per_document += keys->keys.size();
+      distinct_keys.insert(keys->keys.begin(), keys->keys.end());
+      auto stored = store->writer().PutPage(page);
+      ASSERT_TRUE(stored.ok()) << stored.status().message();
+      ASSERT_TRUE(stored->new_document);
+    }
+    ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+  }
+  ASSERT_GT(keys_per_document, 2 * distinct_keys.size());  // the pages share most words
+  uint64_t entries = 0;
+  EditRaw(dir.db_path(), [&](rocksdb::DB& db, auto& families) {
+    rocksdb::ColumnFamilyHandle* search = families.at(kSearchFamily);
+    for (const char* property :
+         {"rocksdb.num-entries-active-mem-table", "rocksdb.num-entries-imm-mem-tables"}) {
+      uint64_t n = 0;
+      ASSERT_TRUE(db.GetIntProperty(search, property, &n));
+      entries += n;
+    }
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db.GetLiveFilesMetaData(&files);
+    for (const auto& file : files) {
+      if (file.column_family_name == kSearchFamily) entries += file.num_entries;
+    }
+  });
+  EXPECT_EQ(entries, distinct_keys.size()) << keys_per_document << " word keys in the documents";
   const auto postings = testing::SearchPostings(testing::DumpFamilies(dir.db_path()));
   EXPECT_EQ(postings.size(), keys_per_document);
 }
@@ -519,38 +616,49 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
     ASSERT_TRUE(store->writer().PutPage(page).ok());
   }
 
-  // The search: each query alone, against the documents its rule mentioned.
-  size_t total = 0, nonempty = 0;
-  for (size_t i = 0; i < std::size(kQueries); ++i) {
-    MentionQuery mq;
-    mq.rule_id = rules[i].id;
-    mq.limit = 100000;
-    auto mentions = store->reader().Mentions(mq);
-    ASSERT_TRUE(mentions.ok());
-    std::set<uint64_t> crawled;
-    for (const Mention& m : *mentions) crawled.insert(m.doc_id);
+  // The search: each query alone, against the documents its rule mentioned; first with every
+  // posting still in the writer's buffer, then written.
+  ASSERT_LT(articles.size(), PageWriter::kSearchBufferDocuments);
+  size_t examined[2] = {0, 0};
+  for (int written = 0; written < 2; ++written) {
+    if (written == 1) {
+      ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+    }
+    size_t total = 0, nonempty = 0;
+    for (size_t i = 0; i < std::size(kQueries); ++i) {
+      MentionQuery mq;
+      mq.rule_id = rules[i].id;
+      mq.limit = 100000;
+      auto mentions = store->reader().Mentions(mq);
+      ASSERT_TRUE(mentions.ok());
+      std::set<uint64_t> crawled;
+      for (const Mention& m : *mentions) crawled.insert(m.doc_id);
 
-    auto matcher = CompileSearchQuery(kQueries[i]);
-    ASSERT_TRUE(matcher.ok()) << kQueries[i];
-    SearchQuery q;
-    q.limit = 100000;
-    q.max_examined = 100000;
-    auto result = store->searcher().Search(*matcher, q);
-    ASSERT_TRUE(result.ok()) << result.status().message();
-    std::set<uint64_t> searched;
-    for (const SearchHit& hit : result->hits) searched.insert(hit.doc_id);
-    EXPECT_EQ(searched, crawled) << kQueries[i];
-    EXPECT_TRUE(
-        std::is_sorted(result->hits.begin(), result->hits.end(),
-                       [](const SearchHit& a, const SearchHit& b) { return a.doc_id > b.doc_id; }));
-    total += crawled.size();
-    nonempty += crawled.empty() ? 0 : 1;
+      auto matcher = CompileSearchQuery(kQueries[i]);
+      ASSERT_TRUE(matcher.ok()) << kQueries[i];
+      SearchQuery q;
+      q.limit = 100000;
+      q.max_examined = 100000;
+      auto result = store->searcher().Search(*matcher, q);
+      ASSERT_TRUE(result.ok()) << result.status().message();
+      std::set<uint64_t> searched;
+      for (const SearchHit& hit : result->hits) searched.insert(hit.doc_id);
+      EXPECT_EQ(searched, crawled) << kQueries[i] << (written ? "" : " (postings buffered)");
+      examined[written] += result->examined;
+      EXPECT_TRUE(std::is_sorted(
+          result->hits.begin(), result->hits.end(),
+          [](const SearchHit& a, const SearchHit& b) { return a.doc_id > b.doc_id; }));
+      total += crawled.size();
+      nonempty += crawled.empty() ? 0 : 1;
+    }
+    std::cout << total << " (document, query) matches of " << std::size(kQueries)
+              << " queries over " << articles.size() << " articles\n";
+    // Not a vacuous comparison: most queries match something in these articles.
+    EXPECT_GE(nonempty, std::size(kQueries) - 4);
+    EXPECT_GE(total, 100u);
   }
-  std::cout << total << " (document, query) matches of " << std::size(kQueries) << " queries over "
-            << articles.size() << " articles\n";
-  // Not a vacuous comparison: most queries match something in these articles.
-  EXPECT_GE(nonempty, std::size(kQueries) - 4);
-  EXPECT_GE(total, 100u);
+  // Buffered, every document was a candidate; written, the index narrows.
+  EXPECT_LT(examined[1], examined[0]);
 }
 
 }  // namespace
