@@ -362,7 +362,10 @@ void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due,
     }
   }
   LogRound(due, pipeline.counters(), crawl.get());  // app/round_summary.h
-  if (alerts_) alerts_->Wake();                     // new mentions are due now
+  // The round's last documents' search postings, so that searches between rounds read no
+  // unindexed tail (storage/page_writer.h). Not fatal: a search verifies those documents.
+  if (Status s = store_->writer().FlushSearchIndex(); !s.ok()) spdlog::warn("{}", s.message());
+  if (alerts_) alerts_->Wake();  // new mentions are due now
 }
 
 void Daemon::Impl::Reload() {

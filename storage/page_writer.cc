@@ -439,12 +439,15 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
       if (Status s = FlushSearchBuffer(group, flush); !s.ok()) return s;
     }
     buffer.postings.Add(keys, r.doc_id);
+    if (buffer.documents == 0) buffer.first_added = std::chrono::steady_clock::now();
     ++buffer.documents;
     buffer.block = PostingBlockOf(r.doc_id);
     buffer.last_id = std::max(buffer.last_id, r.doc_id);
   }
   if (buffer.documents >= PageWriter::kSearchBufferDocuments ||
-      buffer.postings.postings() >= PageWriter::kSearchBufferPostings) {
+      buffer.postings.postings() >= PageWriter::kSearchBufferPostings ||
+      (buffer.documents > 0 &&
+       std::chrono::steady_clock::now() - buffer.first_added >= store_.search_buffer_max_age())) {
     if (Status s = FlushSearchBuffer(group, flush); !s.ok()) return s;
   }
   // Written to the batch unindexed (no page of the group reads the search family back).

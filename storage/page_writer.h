@@ -42,8 +42,9 @@ class PageWriter {
   // The search postings of new documents are kept in memory across groups (groups are small:
   // one Merge per word and block per group was close to one per word and page) and written
   // with the group that brings them to kSearchBufferDocuments documents (or
-  // kSearchBufferPostings postings), or that begins a new block of ids, by FlushSearchIndex(),
-  // and when the store closes. Searches meanwhile verify every document above the meta record
+  // kSearchBufferPostings postings), that begins a new block of ids, or that comes after the
+  // oldest has waited Store::OpenOptions::search_buffer_max_age, by FlushSearchIndex() (the
+  // daemon calls it after each crawl round), and when the store closes. Searches meanwhile verify every document above the meta record
   // search_indexed_through, and a read-write open indexes the ones a crash left (FORMAT.md,
   // *search*).
   static constexpr size_t kSearchBufferDocuments = 512;

@@ -27,7 +27,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode,
                                            const OpenOptions& options) {
   return Guard(dir, [&]() -> Result<std::unique_ptr<Store>> {
-    auto db = std::make_unique<StoreDb>(dir, mode, options.sync_mentions, options.env);
+    auto db = std::make_unique<StoreDb>(dir, mode, options);
     if (Status s = db->Open(); !s.ok()) return s;
     return std::unique_ptr<Store>(new Store(std::move(db)));
   });
@@ -73,7 +73,7 @@ Result<Store::RepairReport> Store::Repair(const std::string& dir) {
       }
       report.saved_logs_dir = saved.string();
     }
-    auto db = std::make_unique<StoreDb>(dir, Mode::kReadWrite, true, nullptr);
+    auto db = std::make_unique<StoreDb>(dir, Mode::kReadWrite, OpenOptions{});
     if (Status s = db->Open(/*repair=*/report.damaged); !s.ok()) return s;
     if (report.damaged) {
       if (Status s = db->FinishRepair(report); !s.ok()) return s;

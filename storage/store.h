@@ -16,6 +16,7 @@
 // No exception leaves the store: errors are Status values naming the data dir.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,6 +56,10 @@ class Store {
     // The environment RocksDB reads and writes files through; nullptr: the operating system's.
     // Tests pass one that fails chosen operations (fault injection), as LevelDB's tests do.
     rocksdb::Env* env = nullptr;
+    // How long a new document's search postings may wait in the writer's buffer
+    // (PageWriter::kSearchBufferDocuments): the first group committed after it has passed writes
+    // them, so a slow crawl does not leave searches reading an unindexed tail for long.
+    std::chrono::milliseconds search_buffer_max_age{30000};
   };
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode,
                                              const OpenOptions& options);

@@ -298,11 +298,12 @@ std::string DamageSummary(const Store::RepairReport& r) {
 
 }  // namespace
 
-StoreDb::StoreDb(std::string dir, Store::Mode mode, bool sync, rocksdb::Env* env)
+StoreDb::StoreDb(std::string dir, Store::Mode mode, const Store::OpenOptions& options)
     : dir_(std::move(dir)),
       mode_(mode),
-      sync_(sync),
-      env_(env),
+      sync_(options.sync_mentions),
+      env_(options.env),
+      search_buffer_max_age_(options.search_buffer_max_age),
       warmer_(std::make_shared<NewestEntriesWarmer>()),
       faults_(std::make_shared<FaultMonitor>((fs::path(dir_) / kDbSubdir).string())) {}
 

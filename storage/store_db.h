@@ -6,6 +6,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -48,7 +49,7 @@ struct GroupWrite {
 
 class StoreDb {
  public:
-  StoreDb(std::string dir, Store::Mode mode, bool sync, rocksdb::Env* env);
+  StoreDb(std::string dir, Store::Mode mode, const Store::OpenOptions& options);
   ~StoreDb();
   StoreDb(const StoreDb&) = delete;
   StoreDb& operator=(const StoreDb&) = delete;
@@ -78,10 +79,13 @@ class StoreDb {
   struct SearchBuffer {
     PostingBuilder postings;
     size_t documents = 0;
-    uint64_t block = 0;    // the one block of its documents
-    uint64_t last_id = 0;  // the highest id in it
+    uint64_t block = 0;                                 // the one block of its documents
+    uint64_t last_id = 0;                               // the highest id in it
+    std::chrono::steady_clock::time_point first_added;  // when its first document came
   };
   SearchBuffer& search_buffer() { return search_buffer_; }
+  // OpenOptions::search_buffer_max_age.
+  std::chrono::milliseconds search_buffer_max_age() const { return search_buffer_max_age_; }
   // The meta record search_indexed_through, as written.
   uint64_t& search_indexed_through() { return search_indexed_through_; }
   // Writes the buffer, and the record advanced to its last id, in a batch of its own (not
@@ -140,8 +144,9 @@ class StoreDb {
 
   const std::string dir_;
   const Store::Mode mode_;
-  const bool sync_;                 // OpenOptions::sync_mentions
-  rocksdb::Env* const env_;         // OpenOptions::env
+  const bool sync_;          // OpenOptions::sync_mentions
+  rocksdb::Env* const env_;  // OpenOptions::env
+  const std::chrono::milliseconds search_buffer_max_age_;
   std::unique_ptr<RocksDb> rocks_;  // the open database
   rocksdb::DB* db_ = nullptr;       // rocks_->db()
 

@@ -18,6 +18,7 @@
 
 #include "app/http_server.h"
 #include "base/time.h"
+#include "storage/search_index.h"
 #include "storage/store.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
@@ -133,6 +134,70 @@ listen = "127.0.0.1:)" + std::to_string(listen_port) +
   ASSERT_EQ(kill(pid, SIGHUP), 0);
   EXPECT_TRUE(WaitFor([&] { return ApiMentionCount(moved_port) == 3; })) << testing::ReadFile(log);
   EXPECT_EQ(ApiMentionCount(port), -1) << "the old address still serves";
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 10s);
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(exited && WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
+  fs::remove_all(dir);
+}
+
+// After each crawl round the daemon writes the search postings its writer buffers
+// (storage/page_writer.h): a search beside it then reads only the articles that may match, not
+// every article of the round, which a round of fewer than kSearchBufferDocuments pages would
+// otherwise leave unindexed until the daemon stops.
+TEST(DaemonOwnStoreTest, SearchIndexIsWrittenAfterEachRound) {
+  testing::TestSite site;
+  fs::path dir = fs::temp_directory_path() / ("kuzet-run-search-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  int port = testing::FreePort();
+  ASSERT_GT(port, 0);
+  std::string config = (dir / "kuzet.toml").string();
+  std::ofstream(config) << R"([settings]
+data_dir = "data"
+per_host_delay = "0s"
+allow_private_hosts = ["127.0.0.1"]
+
+[[sites]]
+id = "steppe"
+start_urls = [")" + site.Url("/") +
+                               R"("]
+feeds = [")" + site.Url("/feed.xml") +
+                               R"("]
+interval = "1h"
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
+
+[server]
+enabled = true
+listen = "127.0.0.1:)" + std::to_string(port) +
+                               R"("
+)";
+  std::string log = (dir / "daemon.log").string();
+  pid_t pid = testing::StartKuzetRun(config, log);
+  ASSERT_GE(pid, 0);
+  ASSERT_TRUE(WaitFor([&] { return ApiMentionCount(port) == 3; })) << testing::ReadFile(log);
+
+  // "ереуіл" is in the Kazakh article only (as "ереуілге").
+  auto query = storage::CompileSearchQuery("ереуіл");
+  ASSERT_TRUE(query.ok()) << query.status().message();
+  size_t examined = 0, hits = 0;
+  bool narrowed = WaitFor([&] {
+    auto store = storage::Store::Open((dir / "data").string(), storage::Store::Mode::kReadOnly);
+    if (!store.ok()) return false;
+    auto result = (*store)->searcher().Search(*query, {});
+    if (!result.ok()) return false;
+    examined = result->examined;
+    hits = result->hits.size();
+    return examined == 1;
+  });
+  EXPECT_TRUE(narrowed) << "read " << examined << " article(s) for " << hits << " hit(s)\n"
+                        << testing::ReadFile(log);
+  EXPECT_EQ(hits, 1u);
 
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -211,6 +212,33 @@ TEST(SearchTest, FiltersAndCursor) {
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->examined, 3u);
   EXPECT_EQ(result->next_before, 8u);  // docs 10, 9, 8 read; go on below 8
+}
+
+// Store::OpenOptions::search_buffer_max_age: the first group committed after the oldest buffered
+// document has waited that long writes the buffer, so a slow crawl leaves no unindexed tail for
+// long. Table: the age bound, and how many documents "ереуіл" then reads (the ten buffered, or
+// only u2).
+TEST(SearchTest, BufferedPostingsAreWrittenOnceTheOldestHasWaitedTheMaxAge) {
+  struct Case {
+    std::chrono::milliseconds max_age;
+    size_t examined;
+  };
+  for (const Case& c :
+       {Case{std::chrono::hours(1), std::size(kDocs)}, Case{std::chrono::milliseconds(0), 1}}) {
+    TempDir dir;
+    Store::OpenOptions options;
+    options.search_buffer_max_age = c.max_age;
+    auto store = Store::Open(dir.path(), Store::Mode::kReadWrite, options);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    StoreDocs(**store);
+    auto query = CompileSearchQuery("ереуіл");
+    ASSERT_TRUE(query.ok());
+    auto result = (*store)->searcher().Search(*query, {});
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->examined, c.examined) << c.max_age.count() << " ms";
+    ASSERT_EQ(result->hits.size(), 1u);
+    EXPECT_EQ(result->hits[0].url, "u2");
+  }
 }
 
 // A plain-key rule (cross_script = false) is not narrowed by the cross-script index: every
