@@ -80,18 +80,18 @@ class Hits {
 }  // namespace
 
 std::vector<std::string> ChangeRules(const storage::VersionRecord& version,
-                                     const storage::VersionRecord* before,
+                                     const std::vector<storage::VersionName>& matched_before,
                                      const std::vector<std::string>& alert_cosmetic) {
   std::vector<std::string> rules;
   for (const storage::VersionName& n : version.names_removed) AddOnce(rules, n.rule_id);
   for (const storage::VersionName& n : version.names_added) AddOnce(rules, n.rule_id);
-  if (!rules.empty() || before == nullptr) return rules;
+  if (!rules.empty()) return rules;
   const std::vector<watch::ChangeKind> kinds = KindsOf(version.kinds);
   const bool article_lost = std::any_of(kinds.begin(), kinds.end(), [](watch::ChangeKind k) {
     return k == watch::ChangeKind::kGone || k == watch::ChangeKind::kRedirectedAway ||
            k == watch::ChangeKind::kReplaced;
   });
-  for (const storage::VersionName& n : before->names) AddOnce(rules, n.rule_id);
+  for (const storage::VersionName& n : matched_before) AddOnce(rules, n.rule_id);
   if (article_lost) return rules;
   // An edit alerts only for the rules that asked for edits ([watch] alert_cosmetic).
   std::vector<std::string> asked;
@@ -110,10 +110,13 @@ std::vector<alert::Alert> ChangeAlertsFromVersions(
   const uint64_t doc_id = storage::ChangeAlertDocId(alert_id);
   const uint32_t number = storage::ChangeAlertVersion(alert_id);
   const storage::VersionRecord* version = nullptr;
-  const storage::VersionRecord* before = nullptr;  // the last version before it with a text
+  const storage::VersionRecord* before = nullptr;    // the last version before it with a text
+  std::vector<storage::VersionName> matched_before;  // the names of every version before it
   for (const storage::StoredVersion& v : versions) {
     if (v.number == number) version = &v.version;
-    if (v.number < number && v.version.has_text) before = &v.version;
+    if (v.number >= number) continue;
+    if (v.version.has_text) before = &v.version;
+    matched_before.insert(matched_before.end(), v.version.names.begin(), v.version.names.end());
   }
   if (version == nullptr) return {};
   const storage::VersionRecord& v = *version;
@@ -143,7 +146,7 @@ std::vector<alert::Alert> ChangeAlertsFromVersions(
   const std::string no_text;
   Hits old_hits(matcher, before != nullptr ? before->text : no_text);
   Hits new_hits(matcher, v.has_text ? v.text : no_text);
-  std::vector<std::string> rules = ChangeRules(v, before, config.watch.alert_cosmetic);
+  std::vector<std::string> rules = ChangeRules(v, matched_before, config.watch.alert_cosmetic);
   if (rules.empty()) rules.push_back("");  // the fallback route
   std::vector<alert::Alert> alerts;
   for (const std::string& rule : rules) {

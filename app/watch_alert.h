@@ -16,14 +16,14 @@
 
 namespace kuzet::app {
 
-// The rules a change concerns, given the version and the last version before it with a text
-// (may be null): the rules of the names removed and added when there are any; otherwise (gone,
-// redirected away, replaced, or an edit alerted by [watch] alert_cosmetic) every rule of the
-// names the version before carried, for an edit only those listed in `alert_cosmetic` (all of
-// them when none is). In the order of the stored names (by rule id), each once; empty when the
-// document carried no name.
+// The rules a change concerns: the rules of the names removed and added when there are any;
+// otherwise (gone, redirected away, replaced, or an edit alerted by [watch] alert_cosmetic) every
+// rule the document matched in a version before (`matched_before`: their names), so a deletion
+// after a name's removal still reaches the rule of that name; for an edit only the rules listed
+// in `alert_cosmetic` (all of them when none is). Each once, in the order of the names; empty
+// when the document never carried a name.
 std::vector<std::string> ChangeRules(const storage::VersionRecord& version,
-                                     const storage::VersionRecord* before,
+                                     const std::vector<storage::VersionName>& matched_before,
                                      const std::vector<std::string>& alert_cosmetic);
 
 // The alerts of the change `alert_id` (storage::ChangeAlertId), one per rule of ChangeRules (one

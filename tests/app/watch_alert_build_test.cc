@@ -155,6 +155,21 @@ TEST(ChangeAlertsFromVersionsTest, EachRuleGetsItsOwnNamesHeadlineAndExcerpt) {
   EXPECT_EQ(MarkedPart(alerts[1].change->after), "Police");
 }
 
+// A deletion after a name's removal still reaches the rule of that name: every rule the document
+// matched in any version before, not only in the last one.
+TEST(ChangeAlertsFromVersionsTest, DeletionAfterANameRemovalReachesEveryRuleEverMatched) {
+  storage::StoredVersion original = Version(0, 200, {"original"}, kOld);
+  original.version.names = {{"leaders", "Tuletayeva"}, {"zhanaozen", "Zhanaozen"}};
+  storage::StoredVersion removed = Version(1, 200, {"text_edited", "name_removed"}, kNew);
+  removed.version.names = {{"zhanaozen", "Zhanaozen"}};
+  removed.version.names_removed = {{"leaders", "Tuletayeva"}};
+  storage::StoredVersion gone = Version(2, 404, {"gone"}, "");
+  const auto alerts = ChangeAlertsFromVersions(
+      storage::ChangeAlertId(5, 2), {original, removed, gone}, nullptr, config::Config(), nullptr);
+  EXPECT_EQ(RulesOf(alerts), (std::vector<std::string>{"leaders", "zhanaozen"}));
+  for (const alert::Alert& a : alerts) EXPECT_EQ(a.change->headline, "deleted (HTTP 404)");
+}
+
 // The name's place is where the matcher found it: an inflected Russian or Kazakh form, or the
 // other script, is marked whole, where a search for the rule's term as bytes finds nothing or
 // only a part of the word.
