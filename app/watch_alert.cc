@@ -5,6 +5,9 @@
 #include <string>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
+#include "base/escape.h"
 #include "storage/alert_entry.h"
 #include "watch/change_classifier.h"
 #include "watch/change_excerpt.h"
@@ -85,22 +88,23 @@ std::vector<std::string> ChangeRules(const storage::VersionRecord& version,
   std::vector<std::string> rules;
   for (const storage::VersionName& n : version.names_removed) AddOnce(rules, n.rule_id);
   for (const storage::VersionName& n : version.names_added) AddOnce(rules, n.rule_id);
-  if (!rules.empty()) return rules;
   const std::vector<watch::ChangeKind> kinds = KindsOf(version.kinds);
   const bool article_lost = std::any_of(kinds.begin(), kinds.end(), [](watch::ChangeKind k) {
     return k == watch::ChangeKind::kGone || k == watch::ChangeKind::kRedirectedAway ||
            k == watch::ChangeKind::kReplaced;
   });
-  for (const storage::VersionName& n : matched_before) AddOnce(rules, n.rule_id);
-  if (article_lost) return rules;
-  // An edit alerts only for the rules that asked for edits ([watch] alert_cosmetic).
-  std::vector<std::string> asked;
-  for (const std::string& rule : rules) {
-    if (std::find(alert_cosmetic.begin(), alert_cosmetic.end(), rule) != alert_cosmetic.end()) {
-      asked.push_back(rule);
+  // The article is no longer there for any rule; any other change also reaches the rules that
+  // asked for every change of their documents.
+  for (const storage::VersionName& n : matched_before) {
+    if (article_lost || std::find(alert_cosmetic.begin(), alert_cosmetic.end(), n.rule_id) !=
+                            alert_cosmetic.end()) {
+      AddOnce(rules, n.rule_id);
     }
   }
-  return asked.empty() ? rules : asked;
+  if (rules.empty()) {  // not expected: an edit without names alerts for an alert_cosmetic rule
+    for (const storage::VersionName& n : matched_before) AddOnce(rules, n.rule_id);
+  }
+  return rules;
 }
 
 std::vector<alert::Alert> ChangeAlertsFromVersions(
@@ -198,6 +202,11 @@ std::vector<alert::Alert> ChangeAlertsFromVersions(
             at->second);
         details.before = Marked(excerpt.before);
         details.after = Marked(excerpt.after);
+      } else {
+        const storage::VersionName& name = is_removed ? removed.front() : added.front();
+        spdlog::warn("change alert {}: rule {}: \"{}\" not found in the text {}; no excerpt",
+                     common.id, rule, base::TerminalText(name.name),
+                     is_removed ? "before" : "after");
       }
     }
     a.change = std::move(details);

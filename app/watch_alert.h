@@ -16,12 +16,11 @@
 
 namespace kuzet::app {
 
-// The rules a change concerns: the rules of the names removed and added when there are any;
-// otherwise (gone, redirected away, replaced, or an edit alerted by [watch] alert_cosmetic) every
-// rule the document matched in a version before (`matched_before`: their names), so a deletion
-// after a name's removal still reaches the rule of that name; for an edit only the rules listed
-// in `alert_cosmetic` (all of them when none is). Each once, in the order of the names; empty
-// when the document never carried a name.
+// The rules a change concerns, each once: the rules of the names removed and added; for gone,
+// redirected away and replaced every rule the document matched in a version before
+// (`matched_before`: their names), so a deletion after a name's removal still reaches that
+// name's rule; for any other change also the rules of `matched_before` listed in
+// `alert_cosmetic` (they asked for every change). Empty when the document never carried a name.
 std::vector<std::string> ChangeRules(const storage::VersionRecord& version,
                                      const std::vector<storage::VersionName>& matched_before,
                                      const std::vector<std::string>& alert_cosmetic);

@@ -45,8 +45,9 @@ std::vector<std::string> RulesOf(const std::vector<alert::Alert>& alerts) {
 struct Case {
   std::string name;
   storage::StoredVersion version;
-  std::vector<std::string> rules;       // one alert each, in this order
-  std::string headline, before, after;  // of the first alert; before/after: the marked words
+  std::vector<std::string> alert_cosmetic;  // [watch]
+  std::vector<std::string> rules;           // one alert each, in this order
+  std::string headline, before, after;      // of the first alert; before/after: the marked words
   int http_status;
 };
 
@@ -65,48 +66,29 @@ TEST(ChangeAlertsFromVersionsTest, RulesHeadlineExcerptAndStatusOfEachAlertingKi
   respelled.version.names_removed = {{"leaders", "TULETAYEVA"}};
   storage::StoredVersion edited = Version(1, 200, {"text_edited"}, kOld + " More.");
   edited.version.paragraphs_modified = {{0, 0}};
+  const std::vector<std::string> none, zhanaozen = {"zhanaozen"};
+  // clang-format off
   const std::vector<Case> cases = {
-      {"name removed: its rule only",
-       removed,
-       {"leaders"},
-       "name removed: Tuletayeva",
-       "Tuletayeva",
-       "activist",
-       200},
-      {"name added: its rule only", added, {"police"}, "name added: Police", "", "Police", 200},
-      {"gone: every rule the document matched",
-       gone,
-       {"leaders", "zhanaozen"},
-       "deleted (HTTP 404)",
-       "",
-       "",
-       404},
-      {"redirected away: every rule",
-       away,
-       {"leaders", "zhanaozen"},
-       "redirected away to https://other.example/",
-       "",
-       "",
-       200},
-      {"name not found as bytes, no matcher",
-       respelled,
-       {"leaders"},
-       "name removed: TULETAYEVA",
-       "",
-       "",
-       200},
-      {"edit alerted for alert_cosmetic's rule only",
-       edited,
-       {"zhanaozen"},
-       "text edited (1 paragraph)",
-       "",
-       "",
-       200},
+      {"name removed: its rule only", removed, none, {"leaders"},
+       "name removed: Tuletayeva", "Tuletayeva", "activist", 200},
+      {"name removed, and the rule that asked for every change", removed, zhanaozen,
+       {"leaders", "zhanaozen"}, "name removed: Tuletayeva", "Tuletayeva", "activist", 200},
+      {"name added: its rule only", added, none, {"police"},
+       "name added: Police", "", "Police", 200},
+      {"gone: every rule the document matched", gone, none, {"leaders", "zhanaozen"},
+       "deleted (HTTP 404)", "", "", 404},
+      {"redirected away: every rule", away, zhanaozen, {"leaders", "zhanaozen"},
+       "redirected away to https://other.example/", "", "", 200},
+      {"name not found as bytes, no matcher", respelled, none, {"leaders"},
+       "name removed: TULETAYEVA", "", "", 200},
+      {"edit alerted for alert_cosmetic's rule only", edited, zhanaozen, {"zhanaozen"},
+       "text edited (1 paragraph)", "", "", 200},
   };
-  config::Config config;
-  config.watch.alert_cosmetic = {"zhanaozen"};
+  // clang-format on
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
+    config::Config config;
+    config.watch.alert_cosmetic = c.alert_cosmetic;
     const uint64_t id = storage::ChangeAlertId(5, 1);
     const auto alerts = ChangeAlertsFromVersions(id, {original, c.version}, nullptr, config,
                                                  /*matcher=*/nullptr);
@@ -129,7 +111,7 @@ TEST(ChangeAlertsFromVersionsTest, RulesHeadlineExcerptAndStatusOfEachAlertingKi
   }
   // A version not stored (or not given) has no alert: the worker keeps the entry failed.
   EXPECT_TRUE(ChangeAlertsFromVersions(storage::ChangeAlertId(5, 2), {original, removed}, nullptr,
-                                       config, nullptr)
+                                       config::Config(), nullptr)
                   .empty());
 }
 
