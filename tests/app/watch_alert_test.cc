@@ -4,6 +4,8 @@
 // its before/after excerpt with the name marked), deleted (one mail: the 404), and found gone
 // again (no mail: unchanged). A kill -9 of the daemon between steps changes none of it: the
 // change alert is written in its version's batch. Mails are read as Python's email module does.
+// Also: a change of two rules with their own recipients (each recipient once, through kill -9),
+// and the excerpt marking an inflected other-script form where the daemon's matcher found it.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -287,6 +289,44 @@ TEST_F(WatchAlertTest, ChangeGoesToEveryRuleItConcernsOnceForEachRecipientThroug
   for (const std::string& to : {leaders_desk, editor, oil_desk}) {
     EXPECT_EQ(got[to].size(), to == oil_desk ? 2u : 3u) << to;  // its mention mail and changes
   }
+}
+
+// The Russian article names the town only as "в Жанаозене" (rule zhanaozen's term is Latin
+// "Zhanaozen"); the edit takes it out. The change mail marks the inflected Cyrillic form where the
+// daemon's matcher found it (a search for the term's bytes finds nothing: no excerpt at all).
+TEST_F(WatchAlertTest, TheExcerptMarksTheInflectedOtherScriptFormTheMatcherFound) {
+  auto page = [](const std::string& where) {
+    return "<html><head><title>Суд над лидерами забастовки</title></head><body><article>"
+           "<h1>Суд над лидерами забастовки</h1><p>Роза Тулетаева семь месяцев руководила "
+           "забастовкой нефтяников " +
+           where +
+           ", требуя повышения зарплаты и безопасных условий для каждой бригады на "
+           "месторождении.</p><p>Шестнадцатого декабря полиция открыла огонь на центральной "
+           "площади, погибли по меньшей мере четырнадцать человек, а десятки бастовавших позже "
+           "предстали перед судом в Актау.</p></article></body></html>";
+  };
+  site_.Serve(200, page("в Жанаозене"));
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return MailCount() == 1; }, 40s, 200ms)) << testing::ReadFile(log_);
+  site_.Serve(200, page("в городе"));
+  ASSERT_TRUE(WaitUntil([&] { return Versions() == 2; }, 40s, 200ms)) << testing::ReadFile(log_);
+  ASSERT_TRUE(WaitUntil([&] { return MailCount() == 2; }, 30s, 200ms)) << testing::ReadFile(log_);
+  ASSERT_EQ(kill(pid_, SIGTERM), 0);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+
+  const std::vector<json> mails = Mails();
+  ASSERT_EQ(mails.size(), 2u);
+  const json& edit = mails[1];
+  EXPECT_EQ(edit.at("defects"), json::array());
+  EXPECT_EQ(edit.at("subject"),
+            "[Kuzet] zhanaozen: name removed: Zhanaozen \xE2\x80\x94 Суд над лидерами забастовки");
+  const std::string text = PlainText(edit);
+  EXPECT_NE(text.find("Before: Роза Тулетаева семь месяцев руководила забастовкой нефтяников в "
+                      "[[Жанаозене]], требуя"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("After:  Роза Тулетаева"), std::string::npos) << text;
 }
 
 }  // namespace
