@@ -37,7 +37,7 @@ bool IsDue(const ChannelState& state, int64_t now_us) {
 }
 
 // Alerts of a digest grouped by story (first appearance order), so the monitor reads one story's
-// mentions together; the order within a story is the outbox order. `alerts[i]` are the alerts
+// mentions together; the order within a story is the outbox order. `alerts_of[i]` are the alerts
 // item i brings (more than one for a change of several rules).
 std::vector<Alert> GroupedByStory(const std::vector<const OutboxAlert*>& items,
                                   const std::vector<std::vector<Alert>>& alerts_of) {

@@ -3,6 +3,7 @@
 // failure only the failed channel gets the change again, so every recipient gets it exactly once.
 // The outbox and the channels are in memory; the routes are what WorkerOptionsFromConfig builds
 // for two rules with their own lists and an address in both (one channel per recipient class).
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,7 +37,9 @@ class RecordingChannel : public AlertChannel {
     accepted.push_back(rules);
     return Status::Ok();
   }
-  Status DeliverDigest(const Digest&) const override { return Status::Unavailable("no digest"); }
+  Status DeliverDigest(const Digest& digest) const override {
+    return DeliverArticle(Article{digest.alerts});
+  }
   mutable std::vector<std::vector<std::string>> accepted;  // the rules of each message
 
  private:
@@ -153,6 +156,31 @@ TEST(WatchAlertFailedChannelTest, ARuleWithoutChannelsDoesNotStopTheOthers) {
   ASSERT_TRUE(worker.RunOnce(kT0).ok());
   EXPECT_TRUE(outbox.done());
   EXPECT_EQ(oil->accepted, (std::vector<std::vector<std::string>>{{"zhanaozen"}}));
+}
+
+// Both rules in digest mode: the change waits for the period, then each channel's digest lists
+// the rules that route to it. One rule immediate: the change goes at once.
+TEST(WatchAlertFailedChannelTest, ADigestOfEachChannelListsItsRules) {
+  for (const bool both_digest : {true, false}) {
+    SCOPED_TRACE(both_digest ? "both rules digest" : "one rule immediate");
+    auto leaders = std::make_shared<RecordingChannel>("email:leaders", 0);
+    auto both = std::make_shared<RecordingChannel>("email:editor", 0);
+    auto oil = std::make_shared<RecordingChannel>("email:oil", 0);
+    WorkerOptions options;
+    options.policy.max_per_hour = 1000;
+    options.routes["leaders"] = RuleRoute{{leaders, both}, true, std::chrono::hours(1)};
+    options.routes["zhanaozen"] = RuleRoute{{oil, both}, both_digest, std::chrono::hours(1)};
+    MemoryOutbox outbox(OutboxAlert{ChangeOf("leaders"), 0, 0, {ChangeOf("zhanaozen")}});
+    DeliveryWorker worker(outbox, options);
+    ASSERT_TRUE(worker.RunOnce(kT0 + kSecond).ok());
+    EXPECT_EQ(outbox.done(), !both_digest);
+    ASSERT_TRUE(worker.RunOnce(kT0 + 3601 * kSecond).ok());
+    EXPECT_TRUE(outbox.done());
+    using Rules = std::vector<std::vector<std::string>>;
+    EXPECT_EQ(leaders->accepted, (Rules{{"leaders"}}));
+    EXPECT_EQ(both->accepted, (Rules{{"leaders", "zhanaozen"}}));
+    EXPECT_EQ(oil->accepted, (Rules{{"zhanaozen"}}));
+  }
 }
 
 }  // namespace
