@@ -26,9 +26,10 @@ struct ChangeDetails {
   uint32_t version = 0;
   std::vector<std::string> kinds;  // watch::ChangeKindName of each kind
   std::string headline;            // watch::ChangeHeadline: "name removed: Roza Tuletayeva"
+  // The alert's rule's names (a change of several rules has one alert per rule).
   std::vector<std::string> names_removed, names_added;
-  // The before/after excerpt of the first name removed (else added), the name marked on its
-  // side; both empty when there is none (gone, redirected away, or the name's place not found).
+  // The before/after excerpt of the rule's first name removed (else added), the name marked where
+  // the matcher found it; both empty when there is none (gone, redirected away, not found).
   MarkedText before, after;
   int http_status = 0;        // of the fetch
   std::string redirected_to;  // with a redirect away

@@ -113,7 +113,23 @@ std::string AlertToJson(const Alert& alert) { return ToObject(alert).dump() + "\
 std::string ArticleToJson(const Article& article) {
   if (article.alerts.empty()) return json::object().dump() + "\n";
   json object = ToObject(article.alerts.front());
-  if (article.alerts.front().change) return object.dump() + "\n";  // a change goes on its own
+  if (article.alerts.front().change) {
+    // A change goes on its own; one of several rules lists each rule's part of it (issue #20).
+    if (article.alerts.size() == 1) return object.dump() + "\n";
+    json rules = json::array();
+    for (const Alert& a : article.alerts) {
+      if (!a.change) continue;
+      json rule = ChangeObject(a);
+      json part = json::object();
+      for (const char* key :
+           {"rule_id", "headline", "names_removed", "names_added", "before", "after"}) {
+        part[key] = std::move(rule[key]);
+      }
+      rules.push_back(std::move(part));
+    }
+    object["rules"] = std::move(rules);
+    return object.dump() + "\n";
+  }
   json rules = json::array();
   for (const Alert& a : article.alerts) rules.push_back(RuleObject(a));
   object["rules"] = std::move(rules);

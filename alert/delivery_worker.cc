@@ -37,8 +37,10 @@ bool IsDue(const ChannelState& state, int64_t now_us) {
 }
 
 // Alerts of a digest grouped by story (first appearance order), so the monitor reads one story's
-// mentions together; the order within a story is the outbox order.
-std::vector<Alert> GroupedByStory(const std::vector<const OutboxAlert*>& items) {
+// mentions together; the order within a story is the outbox order. `alerts_of[i]` are the alerts
+// item i brings (more than one for a change of several rules).
+std::vector<Alert> GroupedByStory(const std::vector<const OutboxAlert*>& items,
+                                  const std::vector<std::vector<Alert>>& alerts_of) {
   std::vector<uint64_t> story_order;
   for (const OutboxAlert* item : items) {
     if (item->story_id == 0 ||
@@ -51,7 +53,7 @@ std::vector<Alert> GroupedByStory(const std::vector<const OutboxAlert*>& items) 
   for (uint64_t story : story_order) {
     for (size_t i = 0; i < items.size(); ++i) {
       if (!taken[i] && items[i]->story_id == story) {
-        alerts.push_back(items[i]->alert);
+        alerts.insert(alerts.end(), alerts_of[i].begin(), alerts_of[i].end());
         taken[i] = true;
         if (story == 0) break;  // story 0: each alert on its own
       }
@@ -79,6 +81,39 @@ DeliveryWorker::DeliveryWorker(AlertOutbox& outbox, WorkerOptions options)
 const RuleRoute& DeliveryWorker::RouteFor(const std::string& rule_id) const {
   auto it = options_.routes.find(rule_id);
   return it == options_.routes.end() ? options_.fallback : it->second;
+}
+
+RuleRoute DeliveryWorker::RouteOf(const OutboxAlert& item) const {
+  RuleRoute route = RouteFor(item.alert.rule_id);
+  for (const Alert& more : item.more_rules) {
+    const RuleRoute& other = RouteFor(more.rule_id);
+    for (const auto& channel : other.channels) {
+      if (std::find(route.channels.begin(), route.channels.end(), channel) ==
+          route.channels.end()) {
+        route.channels.push_back(channel);
+      }
+    }
+    route.digest = route.digest && other.digest;
+    route.digest_interval = std::min(route.digest_interval, other.digest_interval);
+  }
+  return route;
+}
+
+std::vector<Alert> DeliveryWorker::AlertsOn(const OutboxAlert& item,
+                                            const AlertChannel* channel) const {
+  if (item.more_rules.empty()) return {item.alert};
+  std::vector<Alert> alerts;
+  auto routes_here = [&](const Alert& a) {
+    const RuleRoute& route = RouteFor(a.rule_id);
+    return std::any_of(route.channels.begin(), route.channels.end(),
+                       [&](const auto& c) { return c.get() == channel; });
+  };
+  if (routes_here(item.alert)) alerts.push_back(item.alert);
+  for (const Alert& more : item.more_rules) {
+    if (routes_here(more)) alerts.push_back(more);
+  }
+  if (alerts.empty()) alerts.push_back(item.alert);  // not reached: the channel is of some rule
+  return alerts;
 }
 
 std::vector<ChannelState> DeliveryWorker::StatesFor(const DueAlert& due,
@@ -175,7 +210,7 @@ struct DeliveryWorker::Fanout {
     const AlertChannel* channel;
     std::string key;
   };
-  std::vector<const RuleRoute*> routes;
+  std::vector<RuleRoute> routes;
   std::vector<std::vector<std::string>> keys;
   std::vector<std::vector<ChannelState>> states;
   std::vector<Target> targets;
@@ -184,8 +219,8 @@ struct DeliveryWorker::Fanout {
   std::vector<std::pair<size_t, ChannelState*>> DueOn(const Target& target, int64_t now_us) {
     std::vector<std::pair<size_t, ChannelState*>> members;
     for (size_t i = 0; i < routes.size(); ++i) {
-      for (size_t c = 0; c < routes[i]->channels.size(); ++c) {
-        if (routes[i]->channels[c].get() != target.channel || keys[i][c] != target.key) continue;
+      for (size_t c = 0; c < routes[i].channels.size(); ++c) {
+        if (routes[i].channels[c].get() != target.channel || keys[i][c] != target.key) continue;
         if (IsDue(states[i][c], now_us)) members.emplace_back(i, &states[i][c]);
         break;
       }
@@ -198,11 +233,11 @@ DeliveryWorker::Fanout DeliveryWorker::FanoutOf(const std::vector<DueAlert>& due
                                                 const std::vector<OutboxAlert>& items) const {
   Fanout fanout;
   for (size_t i = 0; i < due.size(); ++i) {
-    fanout.routes.push_back(&RouteFor(items[i].alert.rule_id));
-    fanout.keys.push_back(ChannelKeys(*fanout.routes[i]));
-    fanout.states.push_back(StatesFor(due[i], *fanout.routes[i]));
-    for (size_t c = 0; c < fanout.routes[i]->channels.size(); ++c) {
-      Fanout::Target target{fanout.routes[i]->channels[c].get(), fanout.keys[i][c]};
+    fanout.routes.push_back(RouteOf(items[i]));
+    fanout.keys.push_back(ChannelKeys(fanout.routes[i]));
+    fanout.states.push_back(StatesFor(due[i], fanout.routes[i]));
+    for (size_t c = 0; c < fanout.routes[i].channels.size(); ++c) {
+      Fanout::Target target{fanout.routes[i].channels[c].get(), fanout.keys[i][c]};
       if (std::none_of(fanout.targets.begin(), fanout.targets.end(), [&](const auto& t) {
             return t.channel == target.channel && t.key == target.key;
           })) {
@@ -237,7 +272,9 @@ Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
     const auto members = fanout.DueOn(target, now_us);
     if (members.empty()) continue;  // sent, given up, or backing off
     Article article;
-    for (const auto& [i, state] : members) article.alerts.push_back(items[i].alert);
+    for (const auto& [i, state] : members) {
+      for (Alert& a : AlertsOn(items[i], target.channel)) article.alerts.push_back(std::move(a));
+    }
     Status sent = target.channel->DeliverArticle(article);
     if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
     if (sent.ok()) {
@@ -267,7 +304,7 @@ Status DeliveryWorker::DeliverDigest(const std::vector<DueAlert>& due,
   std::chrono::seconds interval = std::chrono::seconds::max();
   for (const OutboxAlert& item : items) {
     oldest = std::min(oldest, item.alert.found_at_us);
-    interval = std::min(interval, RouteFor(item.alert.rule_id).digest_interval);
+    interval = std::min(interval, RouteOf(item).digest_interval);
   }
   if (items.empty() || !DigestIsDue(oldest, interval, now_us) || !rate_cap_.Allows(now_us)) {
     stats.waiting += static_cast<int>(due.size());
@@ -281,19 +318,21 @@ Status DeliveryWorker::DeliverDigest(const std::vector<DueAlert>& due,
     const auto members = fanout.DueOn(target, now_us);
     if (members.empty()) continue;
     std::vector<const OutboxAlert*> member_items;
+    std::vector<std::vector<Alert>> member_alerts;
     std::set<std::string> rules;
     // The lowest mention id names the digest, so a resend after a crash keeps its Message-ID;
     // a digest of one rule is "{rule}.{id}" as it always was.
     uint64_t first_id = due[members.front().first].mention_id;
     for (const auto& [i, state] : members) {
       member_items.push_back(&items[i]);
-      rules.insert(items[i].alert.rule_id);
+      member_alerts.push_back(AlertsOn(items[i], target.channel));
+      for (const Alert& a : member_alerts.back()) rules.insert(a.rule_id);
       first_id = std::min(first_id, due[i].mention_id);
     }
     Digest digest;
     digest.id = (rules.size() == 1 ? *rules.begin() + "." : std::string("rules.")) +
                 std::to_string(first_id);
-    digest.alerts = GroupedByStory(member_items);
+    digest.alerts = GroupedByStory(member_items, member_alerts);
     Status sent = target.channel->DeliverDigest(digest);
     if (sent.ok()) {
       accepted = true;
@@ -359,7 +398,7 @@ Result<PassStats> DeliveryWorker::RunOnce(int64_t now_us) {
       continue;
     }
     const OutboxAlert& item = **loaded;
-    const RuleRoute& route = RouteFor(item.alert.rule_id);
+    const RuleRoute route = RouteOf(item);
     if (route.channels.empty()) {
       ++stats.failed;
       std::string error = "no alert channel configured for rule " + item.alert.rule_id;

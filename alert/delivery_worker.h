@@ -65,6 +65,10 @@ struct OutboxAlert {
   Alert alert;            // alert.id is the mention id in decimal
   uint64_t doc_id = 0;    // the mentions of one document go out as one article; 0: on its own
   uint64_t story_id = 0;  // 0: unknown (never quiet)
+  // A change of a watched document that concerns several rules (issue #20): the same change under
+  // each further rule. The entry goes to every channel of their routes and `alert`'s, each channel
+  // getting one message with the rules that route to it (as an article's mentions).
+  std::vector<Alert> more_rules;
 };
 
 // One channel's outcome for one entry (AlertOutbox::RecordChannels).
@@ -172,6 +176,11 @@ class DeliveryWorker {
   Status Settle(const DueAlert& due, const std::vector<ChannelState>& states, int64_t now_us,
                 PassStats& stats);
   const RuleRoute& RouteFor(const std::string& rule_id) const;
+  // An entry's route: its rule's; for a change of several rules (OutboxAlert::more_rules) every
+  // channel of each rule's route once, digest only when every one of them is.
+  RuleRoute RouteOf(const OutboxAlert& item) const;
+  // The entry's alerts that go to `channel`: its own, or those of the rules routing there.
+  std::vector<Alert> AlertsOn(const OutboxAlert& item, const AlertChannel* channel) const;
 
   AlertOutbox& outbox_;
   WorkerOptions options_;

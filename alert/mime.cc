@@ -468,14 +468,33 @@ Result<std::string> BuildArticleMessage(const Article& article, const MailSettin
     return Status::InvalidArgument("alert id must be 1 to 200 bytes");
   }
   if (Status s = CheckSettings(settings); !s.ok()) return s;
-  if (article.alerts.size() == 1 && alert.change) {
-    // "[Kuzet] rule: name removed: X — title" (issue #20 item 3).
-    const std::string subject = settings.subject_prefix + " " + RuleName(alert) + ": " +
-                                Headline(*alert.change) + " \xE2\x80\x94 " + Title(alert);
+  if (alert.change) {
+    // "[Kuzet] rule: name removed: X — title" (issue #20 item 3). A change of several rules
+    // (the worker gives a change's alerts alone): the rules and their distinct headlines, then
+    // each rule's change with its own excerpt.
+    std::string rule_names, rule_ids, headlines, plain, html;
+    std::vector<std::string> seen;
+    for (const Alert& a : article.alerts) {
+      if (!a.change) return Status::InvalidArgument("a change is delivered on its own");
+      rule_names += (rule_names.empty() ? "" : ", ") + RuleName(a);
+      rule_ids += (rule_ids.empty() ? "" : ", ") + a.rule_id;
+      if (std::find(seen.begin(), seen.end(), a.change->headline) == seen.end()) {
+        seen.push_back(a.change->headline);
+        headlines += (headlines.empty() ? "" : "; ") + Headline(*a.change);
+      }
+      plain += (plain.empty() ? "" : "\n----\n\n") + PlainChange(a);
+      html += (html.empty() ? "" : "<hr>\r\n") + HtmlChange(a);
+    }
+    const bool one = article.alerts.size() == 1;
+    const std::string subject =
+        settings.subject_prefix + " " + HeaderSafeText(rule_names, 2 * kMaxRuleChars) + ": " +
+        HeaderSafeText(headlines, kMaxHeadlineChars) + " \xE2\x80\x94 " + Title(alert);
     return Assemble(
         MessageIdFor(alert.id, settings.from), alert.id, subject,
-        UnstructuredField("X-Kuzet-Rule", alert.rule_id) + ListFields(alert.rule_id, settings),
-        PlainChange(alert), HtmlDocument(subject, HtmlChange(alert)), settings, date);
+        UnstructuredField("X-Kuzet-Rule",
+                          one ? alert.rule_id : HeaderSafeText(rule_ids, 4 * kMaxRuleChars)) +
+            ListFields(one ? alert.rule_id : "", settings),
+        plain, HtmlDocument(subject, html), settings, date);
   }
   if (article.alerts.size() == 1) {
     const std::string subject =

@@ -5,11 +5,14 @@
 #include <set>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "alert/channel.h"
 #include "alert/mime.h"
 #include "alert/smtp_sender.h"
 #include "alert/title_snippet.h"
 #include "app/pipeline.h"
+#include "app/rules.h"
 #include "app/watch_alert.h"
 #include "storage/alert_entry.h"
 
@@ -143,10 +146,14 @@ Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mentio
     if (!versions.ok()) return versions.status();
     auto document = store_.reader().GetDocument(doc_id);
     if (!document.ok()) return document.status();
-    std::optional<alert::Alert> change = ChangeAlertFromVersions(
-        mention_id, *versions, document->has_value() ? &document->value() : nullptr, config_);
-    if (!change) return std::optional<alert::OutboxAlert>();
-    return std::optional<alert::OutboxAlert>(alert::OutboxAlert{std::move(*change), 0, 0});
+    std::vector<alert::Alert> rules = ChangeAlertsFromVersions(
+        mention_id, *versions, document->has_value() ? &document->value() : nullptr, config_,
+        ChangeMatcher());
+    if (rules.empty()) return std::optional<alert::OutboxAlert>();
+    alert::OutboxAlert item{std::move(rules.front()), 0, 0, {}};
+    item.more_rules.assign(std::make_move_iterator(rules.begin() + 1),
+                           std::make_move_iterator(rules.end()));
+    return std::optional<alert::OutboxAlert>(std::move(item));
   }
   auto mention = store_.reader().GetMention(mention_id);
   if (!mention.ok()) return mention.status();
@@ -163,7 +170,20 @@ Result<std::optional<alert::OutboxAlert>> StoreAlertOutbox::Load(uint64_t mentio
   return std::optional<alert::OutboxAlert>(
       alert::OutboxAlert{AlertFromMention(m, config_, other_urls,
                                           document->has_value() ? &document->value() : nullptr),
-                         m.doc_id, story_id});
+                         m.doc_id,
+                         story_id,
+                         {}});
+}
+
+const keywords::Matcher* StoreAlertOutbox::ChangeMatcher() {
+  if (!matcher_) {
+    matcher_ = CompileRules(config_);
+    if (!matcher_->ok()) {
+      spdlog::error("change alerts: {}; excerpts found by the names' bytes only",
+                    matcher_->status().message());
+    }
+  }
+  return matcher_->ok() ? &matcher_->value() : nullptr;
 }
 
 Result<bool> StoreAlertOutbox::StoryAlerted(const std::string& rule_id, uint64_t story_id,

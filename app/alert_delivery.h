@@ -14,6 +14,7 @@
 #include "alert/title_snippet.h"
 #include "app/pipeline_metrics.h"
 #include "config/config.h"
+#include "extractor/keywords/matcher.h"
 #include "storage/store.h"
 
 namespace kuzet::app {
@@ -51,9 +52,14 @@ class StoreAlertOutbox : public alert::AlertOutbox {
   Status MarkFailed(uint64_t mention_id, const std::string& error) override;
 
  private:
+  // The config's rules compiled on the first change alert, whose excerpts need the matcher's hit
+  // positions (app/watch_alert.h); null when they do not compile.
+  const keywords::Matcher* ChangeMatcher();
+
   storage::Store& store_;
   const config::Config& config_;    // a copy owned by the caller for the worker's life
   PipelineMetrics* const metrics_;  // may be null
+  std::optional<Result<keywords::Matcher>> matcher_;
 };
 
 // The addresses that are in exactly the same recipient lists, and those lists (by index).

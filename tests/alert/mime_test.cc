@@ -724,6 +724,48 @@ TEST(ChangeMessageTest, HookJsonIsAChangeObject) {
   EXPECT_FALSE(nlohmann::json::parse(AlertToJson(SampleAlert())).contains("kind"));
 }
 
+// A change of two rules to a recipient of both (issue #20): one message naming both rules, each
+// rule's change with its own excerpt; the hook's object lists each rule's part.
+TEST(ChangeMessageTest, AChangeOfTwoRulesIsOneMessageWithEachRulesExcerpt) {
+  if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
+  Alert leaders = SampleChange();
+  leaders.rule_id = "leaders";
+  leaders.rule_description = "";
+  Alert police = SampleChange();
+  police.rule_id = "police";
+  police.rule_description = "";
+  police.change->kinds = {"text_edited", "name_added"};
+  police.change->headline = "name added: police";
+  police.change->names_removed = {};
+  police.change->names_added = {"police"};
+  police.change->before = {"The court heard them.", 0, 0};
+  police.change->after = {"The court heard the police.", 20, 26};
+  const Article article{{leaders, police}};
+  Result<std::string> m = BuildArticleMessage(article, SampleSettings(), kDate);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const auto parsed = ParseMail(*m);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["defects"], nlohmann::json::array());
+  EXPECT_EQ((*parsed)["subject"],
+            "[Kuzet] leaders, police: name removed: Roza Tuletayeva; name added: police — " +
+                kRussianTitle);
+  EXPECT_EQ((*parsed)["message_id"], "<kuzet.change=2E3=2E1@monitor.example.org>");
+  const std::string plain = PartText(*parsed, "text/plain");
+  EXPECT_THAT(plain, HasSubstr("Rule: leaders"));
+  EXPECT_THAT(plain, HasSubstr("Before: The court heard [[Roza Tuletayeva]] on Monday.\n"));
+  EXPECT_THAT(plain, HasSubstr("Rule: police"));
+  EXPECT_THAT(plain, HasSubstr("After:  The court heard the [[police]].\n"));
+  EXPECT_THAT(PartText(*parsed, "text/html"), HasSubstr("the <mark>police</mark>."));
+
+  const nlohmann::json j = nlohmann::json::parse(ArticleToJson(article));
+  EXPECT_EQ(j["kind"], "change");
+  ASSERT_EQ(j["rules"].size(), 2u);
+  EXPECT_EQ(j["rules"][0]["rule_id"], "leaders");
+  EXPECT_EQ(j["rules"][1]["rule_id"], "police");
+  EXPECT_EQ(j["rules"][1]["names_added"], nlohmann::json::array({"police"}));
+  EXPECT_EQ(j["rules"][1]["after"]["mark_begin"], 20);
+}
+
 TEST(ChangeMessageTest, ADigestListsTheChangeUnderItsRule) {
   if (MailParserPython().empty()) GTEST_SKIP() << "python3 with the email package not found";
   Digest d;
