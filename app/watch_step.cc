@@ -137,6 +137,8 @@ WatchStepResult ClassifyRefetch(const storage::DueWatch& due,
   if (auto next = plan.After(due.entry, fetch.fetched_at_us, rules)) {
     input.next_due_us = next->due_us;
     input.next = std::move(next->entry);
+  } else {
+    input.next.url = due.entry.url;  // the URL of the fetch's evidence, at the schedule's end too
   }
   return result;
 }

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,9 +32,22 @@ class EditableSite {
       res.set_content("<html><body><a href=\"" + Url("/a.html") + "\">news</a></body></html>",
                       "text/html");
     });
-    server_.Get("/a.html", [this](const httplib::Request&, httplib::Response& res) {
+    server_.Get("/a.html", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
       ++article_requests_;
+      // With validators on, the article's ETag names its body, and a conditional GET of an
+      // unchanged article is answered 304 Not Modified (RFC 9110 §13.1.2, §15.4.5).
+      std::string etag = std::to_string(std::hash<std::string>()(body_));
+      etag.insert(etag.begin(), '"');
+      etag.push_back('"');
+      if (validators_ && status_ == 200) {
+        res.set_header("ETag", etag);
+        if (req.get_header_value("If-None-Match") == etag) {
+          ++not_modified_;
+          res.status = 304;
+          return;
+        }
+      }
       res.status = status_;
       res.set_content(status_ == 200 ? body_ : "<html><body>Not found</body></html>", "text/html");
     });
@@ -53,6 +67,14 @@ class EditableSite {
     status_ = status;
     body_ = std::move(body);
   }
+  void ServeValidators(bool on) {
+    std::lock_guard<std::mutex> lock(mu_);
+    validators_ = on;
+  }
+  int NotModifiedAnswers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return not_modified_;
+  }
   int ArticleRequests() {
     std::lock_guard<std::mutex> lock(mu_);
     return article_requests_;
@@ -66,6 +88,8 @@ class EditableSite {
   int status_ = 200;
   std::string body_ = ArticlePage("Roza Tuletayeva");
   int article_requests_ = 0;
+  bool validators_ = false;
+  int not_modified_ = 0;
 };
 
 }  // namespace kuzet::testing
