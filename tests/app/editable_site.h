@@ -35,6 +35,10 @@ class EditableSite {
     server_.Get("/a.html", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
       ++article_requests_;
+      if (!redirect_.empty()) {
+        res.set_redirect(redirect_, 301);
+        return;
+      }
       // With validators on, the article's ETag names its body, and a conditional GET of an
       // unchanged article is answered 304 Not Modified (RFC 9110 §13.1.2, §15.4.5).
       std::string etag = std::to_string(std::hash<std::string>()(body_));
@@ -51,6 +55,14 @@ class EditableSite {
       res.status = status_;
       res.set_content(status_ == 200 ? body_ : "<html><body>Not found</body></html>", "text/html");
     });
+    server_.Get("/robots.txt", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (robots_.empty()) {
+        res.status = 404;
+      } else {
+        res.set_content(robots_, "text/plain");
+      }
+    });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::yield();
@@ -66,6 +78,16 @@ class EditableSite {
     std::lock_guard<std::mutex> lock(mu_);
     status_ = status;
     body_ = std::move(body);
+  }
+  // The article redirects (301) to `location`; "" serves it again.
+  void RedirectTo(std::string location) {
+    std::lock_guard<std::mutex> lock(mu_);
+    redirect_ = std::move(location);
+  }
+  // The robots.txt served; "" answers 404 (everything allowed, RFC 9309 §2.3.1.3).
+  void ServeRobots(std::string robots) {
+    std::lock_guard<std::mutex> lock(mu_);
+    robots_ = std::move(robots);
   }
   void ServeValidators(bool on) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -89,6 +111,7 @@ class EditableSite {
   std::string body_ = ArticlePage("Roza Tuletayeva");
   int article_requests_ = 0;
   bool validators_ = false;
+  std::string redirect_, robots_;
   int not_modified_ = 0;
 };
 

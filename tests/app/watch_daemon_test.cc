@@ -253,5 +253,40 @@ TEST_F(WatchDaemonTest, NotModifiedRefetchIsArchivedAsAServerNotModifiedRevisit)
   EXPECT_EQ((*revisit)["payloadBytes"], 0);
 }
 
+// Redirects to other origins (two more loopback servers), judged by the same content test as a
+// same-origin redirect: the site moved to a new domain with the article (moved, not alerted), then
+// the article redirected to that domain's front page (redirected_away), then to a page whose
+// robots.txt refuses Kuzet: not fetched, recorded as a failed fetch, tried at the next step.
+TEST_F(WatchDaemonTest, CrossOriginRedirectsAreJudgedByContentAndRobotsTxtIsObeyed) {
+  using KindList = std::vector<std::vector<std::string>>;
+  EditableSite new_domain, closed;
+  closed.ServeRobots("User-agent: *\nDisallow: /\n");
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 1; }, 30s, 200ms))
+      << testing::ReadFile(log_);
+  site_.RedirectTo(new_domain.Url("/a.html"));
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 2; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  site_.RedirectTo(new_domain.Url("/"));
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 3; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  site_.RedirectTo(closed.Url("/a.html"));
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 4; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  ASSERT_EQ(kill(pid_, SIGTERM), 0);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  EXPECT_EQ(Kinds(),
+            (KindList{{"original"}, {"moved", "unchanged"}, {"redirected_away"}, {"fetch_failed"}}))
+      << last_error_;
+  const nlohmann::json versions = Versions();
+  EXPECT_EQ(versions[1]["http_status"], 200);
+  EXPECT_EQ(versions[1]["final_url"], new_domain.Url("/a.html")) << versions[1];
+  EXPECT_EQ(versions[2]["final_url"], new_domain.Url("/")) << versions[2];
+  EXPECT_EQ(versions[3]["http_status"], 0);
+  EXPECT_EQ(new_domain.ArticleRequests(), 1);  // the moved article, once
+  EXPECT_EQ(closed.ArticleRequests(), 0);      // refused by its robots.txt
+}
+
 }  // namespace
 }  // namespace kuzet
