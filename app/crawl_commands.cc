@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <utility>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/crawl_setup.h"
@@ -13,6 +14,8 @@
 #include "app/logging.h"
 #include "app/pipeline.h"
 #include "app/service_notify.h"
+#include "app/watch_refetch.h"
+#include "base/time.h"
 #include "config/config.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
@@ -59,6 +62,9 @@ void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pi
               total.unchanged, total.new_mentions, total.errors);
   std::printf("fetched %d pages and %d feeds, %.1f MB, in %.1f s\n", stats.pages_fetched,
               stats.feeds_fetched, static_cast<double>(stats.bytes) / 1e6, seconds);
+  if (stats.refetched > 0) {  // watch/README.md: their outcomes are in the log and kuzet history
+    std::printf("re-fetched %d watched document(s)\n", stats.refetched);
+  }
   if (total.over_budget > 0) {
     std::printf("%d page(s) over their CPU or memory budget were skipped (see the log)\n",
                 total.over_budget);
@@ -117,9 +123,23 @@ int CrawlOnceCommand(const CrawlOptions& options) {
     watch_plan = std::move(*plan);
     pipeline.WatchDocuments(&*watch_plan);
   }
+  // The watched documents due by now are fetched again in this run too: run from cron, `crawl
+  // --once` is the daemon's round (watch/README.md). Those of sites left out by --site wait.
+  std::vector<crawler::RefetchRequest> refetches;
+  if (watch_plan) {
+    std::vector<storage::DueWatch> due =
+        TakeDueWatches(**store, setup->config.sites, base::NowMicros());
+    std::erase_if(due, [&](const storage::DueWatch& watch) {
+      return std::none_of(sites->begin(), sites->end(),
+                          [&](const config::Site& s) { return s.id == watch.entry.site_id; });
+    });
+    for (const storage::DueWatch& watch : due)
+      refetches.push_back(RefetchRequestOf(**store, watch));
+    pipeline.RefetchWatched(std::move(due));
+  }
   crawler::Crawler crawler(setup->config.settings, state->get());
   auto started = std::chrono::steady_clock::now();
-  crawler::CrawlStats stats = crawler.CrawlOnce(*sites, pipeline);
+  crawler::CrawlStats stats = crawler.CrawlOnce(*sites, pipeline, false, std::move(refetches));
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   PrintSummary(*sites, pipeline, stats, seconds);

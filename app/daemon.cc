@@ -25,6 +25,7 @@
 #include "app/pipeline_metrics.h"
 #include "app/round_summary.h"
 #include "app/site_metrics_seed.h"
+#include "app/watch_refetch.h"
 #include "base/time.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
@@ -44,7 +45,6 @@ constexpr milliseconds kCrawlCheck(200);
 // The edit watch: re-fetches a round takes at most (the rest wait for the next rounds), and how
 // long one offered to a round that did not make it (robots.txt, a host that asked to wait) waits
 // before it is offered again.
-constexpr size_t kMaxRefetchesPerRound = 1000;
 constexpr std::chrono::minutes kRefetchRetry(5);
 
 // What the alert worker reads from the config (alert_delivery.h): [alerts], each rule's id,
@@ -88,9 +88,9 @@ class Daemon::Impl {
   int Loop();
   void CrawlRound(const std::vector<config::Site>& due,
                   std::vector<storage::DueWatch> watches = {});
-  // The edit watch ([watch]): the re-fetches due now, at most kMaxRefetchesPerRound, each
-  // offered to one round at a time (again after kRefetchRetry if it did not come back: robots.txt
-  // refused it, its host asked to wait); their sites join `due`. A watch whose site is no longer
+  // The edit watch ([watch]): the re-fetches due now, at most kMaxRefetchesPerCrawl, each
+  // offered to one round at a time (again after kRefetchRetry if it did not come back: its host
+  // asked to wait); their sites join `due`. A watch whose site is no longer
   // configured ends (logged).
   std::vector<storage::DueWatch> DueRefetches(std::vector<config::Site>& due);
   void Wait(milliseconds timeout);
@@ -280,28 +280,13 @@ std::vector<storage::DueWatch> Daemon::Impl::DueRefetches(std::vector<config::Si
   std::vector<storage::DueWatch> offered;
   const config::Config& config = setup_->config;
   if (!config.watch.enabled) return offered;
-  auto watches = store_->reader().DueWatches(base::NowMicros(), kMaxRefetchesPerRound);
-  if (!watches.ok()) {
-    spdlog::error("edit watch: {}", watches.status().message());
-    return offered;
-  }
   const auto now = Clock::now();
   std::erase_if(refetches_offered_, [&](const auto& e) { return now - e.second > kRefetchRetry; });
-  for (storage::DueWatch& watch : *watches) {
+  for (storage::DueWatch& watch : TakeDueWatches(*store_, config.sites, base::NowMicros())) {
     const auto key = std::pair{watch.doc_id, watch.due_us};
     if (refetches_offered_.contains(key)) continue;  // in a round, or offered not long ago
     auto site = std::find_if(config.sites.begin(), config.sites.end(),
                              [&](const config::Site& s) { return s.id == watch.entry.site_id; });
-    if (site == config.sites.end()) {
-      storage::VersionInput end;  // no version, no next entry: the watch is over
-      end.doc_id = watch.doc_id;
-      end.due_us = watch.due_us;
-      auto ended = store_->writer().PutVersion(end);
-      spdlog::warn("edit watch: {}: site {} is no longer configured: watch of document {} {}",
-                   watch.entry.url, watch.entry.site_id, watch.doc_id,
-                   ended.ok() ? "ended" : "not ended: " + ended.status().message());
-      continue;
-    }
     if (std::none_of(due.begin(), due.end(),
                      [&](const config::Site& s) { return s.id == site->id; })) {
       due.push_back(*site);  // read for its re-fetches (and whatever of it is due: due_only)
@@ -338,13 +323,7 @@ void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due,
   std::vector<crawler::RefetchRequest> refetches;
   if (watch_plan) {
     for (const storage::DueWatch& watch : watches) {
-      crawler::RefetchRequest request{watch.entry.site_id, watch.entry.url, "", ""};
-      // Conditional (RFC 9110 §13.1): an unchanged page costs a 304.
-      if (auto known = store_->reader().GetUrl(watch.entry.url); known.ok() && known->has_value()) {
-        request.etag = (*known)->etag;
-        request.last_modified = (*known)->last_modified;
-      }
-      refetches.push_back(std::move(request));
+      refetches.push_back(RefetchRequestOf(*store_, watch));
     }
     pipeline.RefetchWatched(std::move(watches));
   }

@@ -385,9 +385,10 @@ void PagePipeline::CommitRefetch(crawler::PageCommit& commit) {
   rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
   WatchStepResult step = ClassifyRefetch(due, *versions, fetch, rules, *watch_, watch_->table());
   // Each version goes to the archive too (issue #20): one stored as a page with mentions was
-  // archived with it; any other answer (a 304, a 404, a page without mentions) is archived here.
-  if (evidence_ != nullptr && step.input.version && fetch.evidence_fetched_at_us == 0 &&
-      response.status != 0) {
+  // archived with it; any other answer (a 404, a page without mentions) is archived here, and so
+  // is a 304 that stores no version (a server-not-modified revisit, storage/warc/README.md).
+  if (evidence_ != nullptr && (step.input.version || response.status == 304) &&
+      fetch.evidence_fetched_at_us == 0 && response.status != 0) {
     step.input.archive = [this, &page,
                           at = fetch.fetched_at_us](const storage::EvidenceContext& context) {
       const crawler::FetchResponse& r = page.response;

@@ -104,7 +104,9 @@ WatchStepResult ClassifyRefetch(const storage::DueWatch& due,
   storage::VersionInput& input = result.input;
   input.doc_id = due.doc_id;
   input.due_us = due.due_us;
-  if (!change.Has(watch::ChangeKind::kUnchanged)) {
+  // A move is kept even when the text did not change (moved, unchanged): the next fetch compares
+  // where it lands with the new address.
+  if (!change.Has(watch::ChangeKind::kUnchanged) || change.Has(watch::ChangeKind::kMoved)) {
     storage::VersionRecord v;
     v.fetched_at_us = fetch.fetched_at_us;
     v.http_status = fetch.http_status;
@@ -137,6 +139,8 @@ WatchStepResult ClassifyRefetch(const storage::DueWatch& due,
   if (auto next = plan.After(due.entry, fetch.fetched_at_us, rules)) {
     input.next_due_us = next->due_us;
     input.next = std::move(next->entry);
+  } else {
+    input.next.url = due.entry.url;  // the URL of the fetch's evidence, at the schedule's end too
   }
   return result;
 }

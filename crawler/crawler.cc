@@ -441,10 +441,17 @@ class CrawlRun {
     }
     if (!host.rules.Allowed(CanonicalPathAndQuery(task.url))) {
       ++stats_.skipped_robots;
+      const Status refused =
+          Status::Unavailable("disallowed by robots.txt" + host.robots_note + ": " + task.url);
+      if (task.kind == PageKind::kRefetch) {
+        // The watch records the refusal as a failed fetch and tries again at the next step of
+        // its schedule, not every round (watch/README.md).
+        Done done{task, false, refused, 0};
+        HandOverRefetch(done);
+        return false;
+      }
       if (task.kind != PageKind::kLink) {  // configured URLs: the user should know
-        ReportError(
-            task.site_index, task.url,
-            Status::Unavailable("disallowed by robots.txt" + host.robots_note + ": " + task.url));
+        ReportError(task.site_index, task.url, refused);
       }
       Finish(task);
       return false;
@@ -873,21 +880,60 @@ class CrawlRun {
 
   // A re-fetch of a watched document goes to the handler whatever came back: a 304, a 404 or a
   // redirect away is what the watch looks for. Returns true (handed to a worker).
+  // A redirect to another origin is followed as a task of the target's host (its robots.txt,
+  // delay and connection limit), within max_redirects, so the watch judges where the article went
+  // by its content (a site moved to a new domain, or a parking page). Returns false when it was.
   bool HandOverRefetch(Done& done) {
     CrawlTask& task = done.task;
-    ++stats_.refetched;
+    const std::string watched = task.watched_url.empty() ? task.url : task.watched_url;
     FetchResponse response;
     if (done.response.ok()) {
       response = std::move(*done.response);
-      // A redirect to another origin is not followed: where it points is where it landed.
-      if (!response.redirect_location.empty()) response.final_url = response.redirect_location;
+      if (!response.redirect_location.empty()) {
+        if (FollowRefetchRedirect(task, watched, response)) return false;
+        // Not followed: where it points is where it landed (a 3xx the watch cannot judge).
+        response.final_url = response.redirect_location;
+      }
     } else {
-      ReportError(task.site_index, task.url, done.response.status());
+      ReportError(task.site_index, watched, done.response.status());
       response.final_url = task.url;  // status 0: no response
     }
-    Analyze(task, std::make_shared<CrawledPage>(CrawledPage{sites_[task.site_index].site, task.url,
+    ++stats_.refetched;
+    Analyze(task, std::make_shared<CrawledPage>(CrawledPage{sites_[task.site_index].site, watched,
                                                             std::move(response), task.depth,
                                                             PageKind::kRefetch}));
+    return true;
+  }
+
+  // Queues the target of a re-fetch's cross-origin redirect; false (reported) when max_redirects
+  // is reached or the target is refused (not a URL, a non-public address not allowed). The
+  // site's scope does not apply: the watched article decides, not the site's pages.
+  bool FollowRefetchRedirect(const CrawlTask& task, const std::string& watched,
+                             const FetchResponse& response) {
+    const int hops = task.redirects + response.redirects + 1;
+    Result<std::string> target = url::Canonicalize(response.redirect_location);
+    Status refused;
+    if (hops > settings_.max_redirects) {
+      refused = Status::Network(
+          "too many redirects (max_redirects=" + std::to_string(settings_.max_redirects) + ")");
+    } else if (!target.ok()) {
+      refused = target.status();
+    } else if (const std::string host = url::HostOf(*target);
+               url::IsNonPublicAddress(host) && !PrivateHostAllowed(settings_, host, host)) {
+      refused = Status::Network("refused redirect to non-public address " + host);
+    }
+    if (!refused.ok()) {
+      ReportError(
+          task.site_index, watched,
+          Status::Unavailable("re-fetch of " + watched + " redirected to " +
+                              response.redirect_location + ", not followed: " + refused.message()));
+      return false;
+    }
+    CrawlTask next{task.site_index,    *target, CanonicalOrigin(*target), task.depth,
+                   PageKind::kRefetch, 0};
+    next.redirects = hops;
+    next.watched_url = watched;  // no validators: they were the other origin's
+    frontier_.Push(std::move(next));
     return true;
   }
 

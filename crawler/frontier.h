@@ -28,6 +28,9 @@ struct CrawlTask {
   bool durable = false;  // queued in CrawlState too (discovered URLs; configured ones are not)
   bool resumed = false;  // queued by an earlier, interrupted crawl
   std::string etag, last_modified;  // kRefetch: the validators of a conditional GET
+  // kRefetch after a redirect to another origin: the watched document's URL, which the task's
+  // outcome is handed over under (its first request's); empty: `url` is.
+  std::string watched_url;
 };
 
 // The crawl's in-memory queue, ordered for politeness: per-origin queues visited round-robin, so

@@ -299,7 +299,8 @@ Result<PutVersionResult> WriterSteps::PutVersion(const VersionInput& input) {
   if (!due->has_value()) return result;  // done before: this fetch was a repeat
   rocksdb::WriteBatch batch;
   std::optional<VersionRecord> version = input.version;
-  if (version && input.archive) {
+  // A version's fetch, or an unchanged 304 (which stores no version), archived (issue #20).
+  if (input.archive) {
     if (input.archive_sync == nullptr) {
       return store_.Error(Status::Code::kInvalidArgument,
                           what + ": an evidence archive without its archive_sync");
@@ -323,7 +324,7 @@ Result<PutVersionResult> WriterSteps::PutVersion(const VersionInput& input) {
                               what + ": cannot make its evidence durable: " + s.message());
     }
     capture->url = input.next.url;
-    version->evidence_fetched_at_us = capture->fetched_at_us;
+    if (version) version->evidence_fetched_at_us = capture->fetched_at_us;
     batch.Put(store_.Family(kEvidenceFamily),
               EvidenceKey(input.doc_id, capture->fetched_at_us, capture->url),
               EncodeEvidenceCapture(*capture));

@@ -90,11 +90,14 @@ struct VersionInput {
   std::optional<VersionRecord> version;
   // The next queue entry; nullopt when the schedule is done (the watch of the document is over).
   std::optional<int64_t> next_due_us;
-  WatchEntry next;  // its record (with the next step), when next_due_us is set
-  // The fetch's evidence (evidence.h), for a version whose fetch was not archived as a page (a
-  // 304, a 404, a 2xx without mentions): called with the document, its mentions and its latest
-  // capture of next.url (the document's URL), made durable through archive_sync, and stored in
-  // the batch; the version's evidence_fetched_at_us is set to the capture's time. Unset: none.
+  // Its record (with the next step), when next_due_us is set; its `url` is the document's URL
+  // (that of the evidence capture) either way.
+  WatchEntry next;
+  // The fetch's evidence (evidence.h), for a fetch not archived as a page (a 304, a 404, a 2xx
+  // without mentions): called with the document, its mentions and its latest capture of
+  // next.url (the document's URL), made durable through archive_sync, and stored in the batch,
+  // with or without a version (an unchanged 304 stores none but is archived); the version's
+  // evidence_fetched_at_us is set to the capture's time. Unset: none.
   std::function<Result<EvidenceCapture>(const EvidenceContext&)> archive;
   EvidenceSync* archive_sync = nullptr;
   // The version is alerted (issue #20 item 3): its change alert (ChangeAlertId of the document

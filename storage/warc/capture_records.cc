@@ -174,6 +174,56 @@ Result<WarcRecord> MakeRevisitRecord(const FetchedExchange& exchange,
   return revisit;
 }
 
+bool IsNotModifiedHead(std::string_view response_head) {
+  // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ].
+  const std::string_view line = response_head.substr(0, response_head.find("\r\n"));
+  const size_t space = line.find(' ');
+  if (!line.starts_with("HTTP/") || space == std::string_view::npos) return false;
+  const std::string_view code = line.substr(space + 1, 4);
+  return code == "304" || code == "304 ";
+}
+
+Result<WarcRecord> MakeNotModifiedRecord(const FetchedExchange& exchange,
+                                         const EarlierCapture* earlier) {
+  if (exchange.target_uri.empty()) return Status::InvalidArgument("WARC revisit without a URI");
+  if (Status s = CheckHttpHead(exchange.response_head, "response"); !s.ok()) return s;
+  if (!exchange.ip_address.empty()) {
+    if (Status s = CheckIpAddress(exchange.ip_address); !s.ok()) return s;
+  }
+  if (!IsNotModifiedHead(exchange.response_head) || !exchange.response_body.empty()) {
+    return Status::InvalidArgument("WARC server-not-modified revisit of " +
+                                   PercentEncodeForHeader(exchange.target_uri) +
+                                   ": the response is not a 304 without a body");
+  }
+  Result<WarcRecord> revisit =
+      StartRecord("revisit", exchange.target_uri, exchange.fetched_micros, kHttpResponseType);
+  if (!revisit.ok()) return revisit.status();
+  revisit->block = WithoutTransferEncoding(exchange.response_head);
+  if (!exchange.ip_address.empty()) {
+    if (Status s = AddFields(*revisit, {{"WARC-IP-Address", exchange.ip_address}}); !s.ok()) {
+      return s;
+    }
+  }
+  if (Status s = AddFields(*revisit, {{"WARC-Profile", kServerNotModifiedProfile}}); !s.ok()) {
+    return s;
+  }
+  if (earlier != nullptr) {
+    const std::string earlier_uri = PercentEncodeForHeader(earlier->target_uri);
+    const std::string earlier_date = FormatWarcDate(earlier->micros);
+    if (Status s = AddFields(*revisit, {{"WARC-Refers-To", earlier->record_id},
+                                        {"WARC-Refers-To-Target-URI", earlier_uri},
+                                        {"WARC-Refers-To-Date", earlier_date}});
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (Status s = AddFields(*revisit, {{"WARC-Block-Digest", WarcSha1Digest(revisit->block)}});
+      !s.ok()) {
+    return s;
+  }
+  return revisit;
+}
+
 Result<WarcRecord> MakeMetadataRecord(const CaptureLinks& links) {
   Result<WarcRecord> metadata =
       StartRecord("metadata", links.target_uri, links.micros, kWarcFieldsType);

@@ -17,6 +17,10 @@ namespace kuzet::storage::warc {
 // WARC 1.1 §6.7.2: the revisit profile for a payload identical to an earlier capture's.
 inline constexpr std::string_view kIdenticalPayloadProfile =
     "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest";
+// WARC 1.1 §6.7.3: the revisit profile for a conditional request the server answered with 304 Not
+// Modified (RFC 9110 §15.4.5): the content is that of an earlier capture, never sent again.
+inline constexpr std::string_view kServerNotModifiedProfile =
+    "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
 // §6.3, §6.5 and RFC 9112 §10.1: the content type of an HTTP message block.
 inline constexpr std::string_view kHttpRequestType = "application/http;msgtype=request";
 inline constexpr std::string_view kHttpResponseType = "application/http;msgtype=response";
@@ -69,6 +73,17 @@ struct EarlierCapture {
 // that digest; InvalidArgument otherwise, since a revisit would then claim what is not so.
 Result<WarcRecord> MakeRevisitRecord(const FetchedExchange& exchange,
                                      const EarlierCapture& earlier);
+
+// A revisit record (§6.7) of profile kServerNotModifiedProfile for a fetch answered 304 Not
+// Modified: the block is the 304's head, as for any revisit, with no WARC-Payload-Digest (no
+// payload crossed the wire). `earlier`, when known, is the capture whose content the 304 confirms
+// (WARC-Refers-To, WARC-Refers-To-Target-URI, WARC-Refers-To-Date; §5.11-§5.13). InvalidArgument
+// when the head's status is not 304 or the exchange has a body (a 304 has none).
+Result<WarcRecord> MakeNotModifiedRecord(const FetchedExchange& exchange,
+                                         const EarlierCapture* earlier);
+
+// Whether an HTTP response head's status line says 304 ("HTTP/1.1 304 Not Modified").
+bool IsNotModifiedHead(std::string_view response_head);
 
 // What the metadata record of a capture says about it in Kuzet's terms.
 struct CaptureLinks {

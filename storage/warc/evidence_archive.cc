@@ -1,5 +1,6 @@
 #include "storage/warc/evidence_archive.h"
 
+#include <optional>
 #include <span>
 #include <system_error>
 #include <utility>
@@ -105,7 +106,9 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
   std::string digest;
   std::string response_id, response_uri;
   const WarcRecord* response = nullptr;
-  if (ready != nullptr) {
+  // A 304's request is built here with its revisit, which it is concurrent to (§5.7).
+  const bool not_modified = IsNotModifiedHead(exchange.response_head);
+  if (ready != nullptr && !not_modified) {
     pending.push_back({nullptr, &ready->request});
     digest = ready->payload_digest;
     response_id = ready->response.record_id;
@@ -123,7 +126,33 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
   EvidenceCapture capture;
   capture.fetched_at_us = exchange.fetched_micros;
   std::string capture_record_id;
-  if (context.previous != nullptr && context.previous->payload_digest == digest) {
+  if (not_modified) {
+    // A 304 confirms the content of the last capture: a server-not-modified revisit (§6.7.3)
+    // that refers to it, and whose payload, for `kuzet evidence` and retention, is that one's.
+    std::optional<EarlierCapture> earlier;
+    if (context.previous != nullptr) {
+      earlier = EarlierCapture{context.previous->payload_record_id, context.previous->payload_uri,
+                               context.previous->payload_micros, context.previous->payload_digest};
+    }
+    auto revisit = MakeNotModifiedRecord(exchange, earlier ? &*earlier : nullptr);
+    if (!revisit.ok()) return revisit.status();
+    built.pop_back();  // the revisit replaces the response, also as the request's concurrent
+    capture_record_id = std::string(*revisit->Field("WARC-Record-ID"));
+    WarcRecord& request = built.front();
+    for (WarcField& field : request.fields) {
+      if (field.name == "WARC-Concurrent-To") field.value = capture_record_id;
+    }
+    const std::string request_id(*request.Field("WARC-Record-ID"));
+    if (Status s = AddField(*revisit, "WARC-Concurrent-To", request_id); !s.ok()) return s;
+    built.push_back(std::move(*revisit));
+    capture.revisit = true;
+    if (earlier) {
+      capture.payload_record_id = earlier->record_id;
+      capture.payload_uri = earlier->target_uri;
+      capture.payload_micros = earlier->micros;
+      capture.payload_digest = earlier->payload_digest;
+    }
+  } else if (context.previous != nullptr && context.previous->payload_digest == digest) {
     EarlierCapture earlier{context.previous->payload_record_id, context.previous->payload_uri,
                            context.previous->payload_micros, context.previous->payload_digest};
     auto revisit = MakeRevisitRecord(exchange, earlier);

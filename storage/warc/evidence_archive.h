@@ -40,9 +40,12 @@ class EvidenceArchive final : public EvidenceSync {
   static Result<std::unique_ptr<EvidenceArchive>> Open(EvidenceArchiveOptions options);
 
   // Writes the capture of `exchange` for the document and mentions of `context`: a request, then
-  // a revisit when context.previous holds the same payload digest (WARC 1.1 §6.7.2, identical
-  // payload), else a response, then a metadata record naming the document and its mentions. The
-  // records are durable, and the capture may be stored, only after the next successful Sync().
+  // - for a 304 Not Modified, a revisit of profile server-not-modified (WARC 1.1 §6.7.3) referring
+  //   to context.previous, whose payload the capture's then is (none without a previous capture);
+  // - a revisit of identical payload (§6.7.2) when context.previous has the same payload digest;
+  // - else a response;
+  // then a metadata record naming the document and its mentions. The records are durable, and
+  // the capture may be stored, only after the next successful Sync().
   // Unavailable when max_disk_bytes would be passed; IOError when writing fails.
   // `ready`, when given, holds the request and response records of this exchange compressed
   // ahead (PrecompressExchange, on a worker, issue #17): they are appended as they are, and only

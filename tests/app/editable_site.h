@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,11 +32,36 @@ class EditableSite {
       res.set_content("<html><body><a href=\"" + Url("/a.html") + "\">news</a></body></html>",
                       "text/html");
     });
-    server_.Get("/a.html", [this](const httplib::Request&, httplib::Response& res) {
+    server_.Get("/a.html", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
       ++article_requests_;
+      if (!redirect_.empty()) {
+        res.set_redirect(redirect_, 301);
+        return;
+      }
+      // With validators on, the article's ETag names its body, and a conditional GET of an
+      // unchanged article is answered 304 Not Modified (RFC 9110 §13.1.2, §15.4.5).
+      std::string etag = std::to_string(std::hash<std::string>()(body_));
+      etag.insert(etag.begin(), '"');
+      etag.push_back('"');
+      if (validators_ && status_ == 200) {
+        res.set_header("ETag", etag);
+        if (req.get_header_value("If-None-Match") == etag) {
+          ++not_modified_;
+          res.status = 304;
+          return;
+        }
+      }
       res.status = status_;
       res.set_content(status_ == 200 ? body_ : "<html><body>Not found</body></html>", "text/html");
+    });
+    server_.Get("/robots.txt", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (robots_.empty()) {
+        res.status = 404;
+      } else {
+        res.set_content(robots_, "text/plain");
+      }
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -53,6 +79,24 @@ class EditableSite {
     status_ = status;
     body_ = std::move(body);
   }
+  // The article redirects (301) to `location`; "" serves it again.
+  void RedirectTo(std::string location) {
+    std::lock_guard<std::mutex> lock(mu_);
+    redirect_ = std::move(location);
+  }
+  // The robots.txt served; "" answers 404 (everything allowed, RFC 9309 §2.3.1.3).
+  void ServeRobots(std::string robots) {
+    std::lock_guard<std::mutex> lock(mu_);
+    robots_ = std::move(robots);
+  }
+  void ServeValidators(bool on) {
+    std::lock_guard<std::mutex> lock(mu_);
+    validators_ = on;
+  }
+  int NotModifiedAnswers() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return not_modified_;
+  }
   int ArticleRequests() {
     std::lock_guard<std::mutex> lock(mu_);
     return article_requests_;
@@ -66,6 +110,9 @@ class EditableSite {
   int status_ = 200;
   std::string body_ = ArticlePage("Roza Tuletayeva");
   int article_requests_ = 0;
+  bool validators_ = false;
+  std::string redirect_, robots_;
+  int not_modified_ = 0;
 };
 
 }  // namespace kuzet::testing

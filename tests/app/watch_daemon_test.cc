@@ -16,9 +16,11 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -105,6 +107,27 @@ schedule = ["6s", "12s", "18s"]
     return kinds;
   }
 
+  // The records of `warc` as webrecorder's warcio reads them (warcio_check.mjs, one JSON object
+  // each); nullopt when node or warcio is not installed (./setup.sh --test).
+  std::optional<std::vector<nlohmann::json>> ReadWithWarcio(const std::string& warc) {
+    const fs::path warcio = KUZET_WARCIO_DIR;
+    if (testing::RunShell("node --version").exit_code != 0 ||
+        !fs::exists(warcio / "dist/index.js")) {
+      std::cerr << "warcio check skipped: node or warcio is not installed (./setup.sh --test)\n";
+      return std::nullopt;
+    }
+    testing::CommandResult read = testing::RunShell("node '" + std::string(KUZET_SOURCE_DIR) +
+                                                    "/tests/storage/warc/warcio_check.mjs' '" +
+                                                    warcio.string() + "' '" + warc + "' 2>&1");
+    EXPECT_EQ(read.exit_code, 0) << read.out;
+    std::vector<nlohmann::json> records;
+    std::istringstream lines(read.out);
+    for (std::string line; std::getline(lines, line);) {
+      records.push_back(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false));
+    }
+    return records;
+  }
+
   EditableSite site_;
   fs::path dir_;
   std::string config_, log_;
@@ -159,25 +182,16 @@ TEST_F(WatchDaemonTest, PublishedEditedDeletedGiveExactlyTheirVersionsThroughAKi
   testing::CommandResult verified =
       testing::RunKuzet("evidence 1 --config " + config_ + " --verify --out " + warc + " 2>&1");
   ASSERT_EQ(verified.exit_code, 0) << verified.out;
-  const fs::path warcio = KUZET_WARCIO_DIR;
-  if (testing::RunShell("node --version").exit_code == 0 && fs::exists(warcio / "dist/index.js")) {
-    testing::CommandResult read = testing::RunShell("node '" + std::string(KUZET_SOURCE_DIR) +
-                                                    "/tests/storage/warc/warcio_check.mjs' '" +
-                                                    warcio.string() + "' '" + warc + "' 2>&1");
-    ASSERT_EQ(read.exit_code, 0) << read.out;
+  if (auto records = ReadWithWarcio(warc)) {
     std::vector<int> statuses;
-    std::istringstream lines(read.out);
-    for (std::string line; std::getline(lines, line);) {
-      const auto record = nlohmann::json::parse(line);
-      EXPECT_EQ(record["blockDigestOk"], true) << line;
+    for (const nlohmann::json& record : *records) {
+      EXPECT_EQ(record["blockDigestOk"], true) << record;
       if (record["type"] == "response") {
         statuses.push_back(record["httpStatus"].get<int>());
-        EXPECT_EQ(record["payloadDigestOk"], true) << line;
+        EXPECT_EQ(record["payloadDigestOk"], true) << record;
       }
     }
-    EXPECT_EQ(statuses, (std::vector<int>{200, 200, 404})) << read.out;
-  } else {
-    std::cerr << "warcio check skipped: node or warcio is not installed (./setup.sh --test)\n";
+    EXPECT_EQ(statuses, (std::vector<int>{200, 200, 404}));
   }
 
   testing::CommandResult diff = testing::RunKuzet("history 1 --config " + config_ + " --diff 0 1");
@@ -185,6 +199,93 @@ TEST_F(WatchDaemonTest, PublishedEditedDeletedGiveExactlyTheirVersionsThroughAKi
   EXPECT_NE(diff.out.find("[-Roza-]{+One+} [-Tuletayeva-]{+activist+} led the oil workers"),
             std::string::npos)
       << diff.out;
+}
+
+// A conditional re-fetch answered 304 Not Modified stores no version (unchanged) but is evidence
+// that the page still said the same then: it is archived as a WARC revisit record of profile
+// server-not-modified (WARC 1.1 §6.7.3) with the 304's head, referring to the capture of version
+// 0, and `kuzet evidence --verify` writes it out with the rest.
+TEST_F(WatchDaemonTest, NotModifiedRefetchIsArchivedAsAServerNotModifiedRevisit) {
+  site_.ServeValidators(true);
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 1; }, 30s, 200ms))
+      << testing::ReadFile(log_);
+  ASSERT_TRUE(WaitUntil(
+      [&] { return testing::ReadFile(log_).find("(HTTP 304): unchanged") != std::string::npos; },
+      40s, 200ms))
+      << testing::ReadFile(log_);
+  EXPECT_GE(site_.NotModifiedAnswers(), 1);
+  ASSERT_EQ(kill(pid_, SIGTERM), 0);
+  int wait_status = 0;
+  waitpid(pid_, &wait_status, 0);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+  EXPECT_EQ(Kinds(), (std::vector<std::vector<std::string>>{{"original"}})) << last_error_;
+
+  const std::string warc = (dir_ / "doc1.warc.gz").string();
+  testing::CommandResult verified =
+      testing::RunKuzet("evidence 1 --config " + config_ + " --verify --out " + warc + " 2>&1");
+  ASSERT_EQ(verified.exit_code, 0) << verified.out;
+  auto records = ReadWithWarcio(warc);
+  if (!records) return;
+  std::vector<std::string> types;
+  const nlohmann::json* response = nullptr;
+  const nlohmann::json* revisit = nullptr;
+  for (const nlohmann::json& record : *records) {
+    EXPECT_EQ(record["blockDigestOk"], true) << record;
+    if (record["type"] != "warcinfo") types.push_back(record["type"].get<std::string>());
+    if (record["type"] == "response" && response == nullptr) response = &record;
+    if (record["type"] == "revisit" && revisit == nullptr) revisit = &record;
+  }
+  // Version 0's capture, then the 304's (a slow machine may have fetched it twice).
+  ASSERT_GE(types.size(), 6u) << records->size();
+  EXPECT_EQ(std::vector<std::string>(types.begin(), types.begin() + 6),
+            (std::vector<std::string>{"request", "response", "metadata", "request", "revisit",
+                                      "metadata"}));
+  ASSERT_NE(response, nullptr);
+  ASSERT_NE(revisit, nullptr);
+  EXPECT_EQ((*revisit)["profile"], "http://netpreserve.org/warc/1.1/revisit/server-not-modified");
+  EXPECT_EQ((*revisit)["httpStatus"], 304);
+  EXPECT_EQ((*revisit)["refersTo"], (*response)["id"]);
+  EXPECT_EQ((*revisit)["refersToTargetUri"], site_.Url("/a.html"));
+  EXPECT_EQ((*revisit)["refersToDate"], (*response)["date"]);
+  EXPECT_EQ((*revisit)["targetUri"], site_.Url("/a.html"));
+  EXPECT_EQ((*revisit)["payloadBytes"], 0);
+}
+
+// Redirects to other origins (two more loopback servers), judged by the same content test as a
+// same-origin redirect: the site moved to a new domain with the article (moved, not alerted), then
+// the article redirected to that domain's front page (redirected_away), then to a page whose
+// robots.txt refuses Kuzet: not fetched, recorded as a failed fetch, tried at the next step.
+TEST_F(WatchDaemonTest, CrossOriginRedirectsAreJudgedByContentAndRobotsTxtIsObeyed) {
+  using KindList = std::vector<std::vector<std::string>>;
+  EditableSite new_domain, closed;
+  closed.ServeRobots("User-agent: *\nDisallow: /\n");
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 1; }, 30s, 200ms))
+      << testing::ReadFile(log_);
+  site_.RedirectTo(new_domain.Url("/a.html"));
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 2; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  site_.RedirectTo(new_domain.Url("/"));
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 3; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  site_.RedirectTo(closed.Url("/a.html"));
+  ASSERT_TRUE(WaitUntil([&] { return Versions().size() == 4; }, 40s, 200ms))
+      << testing::ReadFile(log_);
+  ASSERT_EQ(kill(pid_, SIGTERM), 0);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  EXPECT_EQ(Kinds(),
+            (KindList{{"original"}, {"moved", "unchanged"}, {"redirected_away"}, {"fetch_failed"}}))
+      << last_error_;
+  const nlohmann::json versions = Versions();
+  EXPECT_EQ(versions[1]["http_status"], 200);
+  EXPECT_EQ(versions[1]["final_url"], new_domain.Url("/a.html")) << versions[1];
+  EXPECT_EQ(versions[2]["final_url"], new_domain.Url("/")) << versions[2];
+  EXPECT_EQ(versions[3]["http_status"], 0);
+  EXPECT_EQ(new_domain.ArticleRequests(), 1);  // the moved article, once
+  EXPECT_EQ(closed.ArticleRequests(), 0);      // refused by its robots.txt
 }
 
 }  // namespace

@@ -83,6 +83,8 @@ std::vector<Case> Cases() {
   gone.version.kinds = {"gone"};
   RefetchOutcome front_page = Fetched(200, "Weather in Almaty.\n\nCurrency rates today.", {});
   front_page.final_url = "https://vlast.kz/";
+  RefetchOutcome moved = Fetched(200);  // the same article, on the site's new domain
+  moved.final_url = "https://vlast.news/novosti/zhanaozen.html";
   return {
       {"not_modified_304", Fetched(304), {}, {}, false, {}, {}, false},
       {"same_text", Fetched(200), {}, {}, false, {}, {}, false},
@@ -100,6 +102,8 @@ std::vector<Case> Cases() {
       {"no_response", Fetched(0), {}, {"fetch_failed"}, false, {}, {}, false},
       {"cosmetic", Fetched(200, comma), {}, {"cosmetic"}, false, {}, {}, true},
       {"redirected_to_front_page", front_page, {}, {"redirected_away"}, true, {}, {}, true},
+      // Kept although the text is the same: the next fetch compares where it lands with it.
+      {"moved_to_new_domain", moved, {}, {"moved", "unchanged"}, false, {}, {}, true},
   };
 }
 
@@ -167,6 +171,8 @@ TEST(WatchStepTest, ARuleThatAsksAlertsOnEveryChangeAndTheLastStepEndsTheWatch) 
   EXPECT_FALSE(ClassifyRefetch(due, versions, Fetched(304), zhanaozen, *plan, table).alerts);
   // One step only: the watch is over after it.
   EXPECT_FALSE(asked.input.next_due_us.has_value());
+  // Its evidence is still archived under the document's URL (VersionInput::next).
+  EXPECT_EQ(asked.input.next.url, kUrl);
 }
 
 TEST(WatchStepTest, TheStoredVersionIsTheLastFetchedWithTheLastText) {

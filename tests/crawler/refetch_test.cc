@@ -1,6 +1,7 @@
 // Re-fetches of watched documents (Crawler::CrawlOnce's refetches, issue #20): conditional GETs
-// with the validators given, through the host's queue, and every outcome (200, 304, 404) handed to
-// the handler as a page of kind kRefetch under the URL requested.
+// with the validators given, through the host's queue, and every outcome (200, 304, 404, a
+// refusal by robots.txt) handed to the handler as a page of kind kRefetch under the URL
+// requested; a redirect to another origin followed through that origin's robots.txt and queue.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -20,13 +21,14 @@ class RefetchHandler : public CrawlHandler {
   struct Seen {
     PageKind kind;
     long status;
+    std::string final_url;
   };
   std::map<std::string, Seen> pages;  // by CrawledPage::url
   std::vector<std::string> errors;
 
   bool ShouldFetch(const config::Site&, const std::string&) override { return false; }
   std::vector<std::string> OnPage(const CrawledPage& page) override {
-    pages[page.url] = Seen{page.kind, page.response.status};
+    pages[page.url] = Seen{page.kind, page.response.status, page.response.final_url};
     return {};
   }
   void OnFetchError(const config::Site&, const std::string& url, const Status&) override {
@@ -73,6 +75,103 @@ TEST(RefetchTest, EveryOutcomeReachesTheHandlerAndValidatorsAreSent) {
   EXPECT_EQ(if_none_match["/same"], "\"v1\"");
   EXPECT_EQ(if_none_match["/edited"], "\"old\"");
   EXPECT_EQ(if_none_match["/gone"], "");
+}
+
+// A re-fetch robots.txt refuses is not fetched, and the watch is told (status 0, no response),
+// so it records a failed fetch and tries at the next step of its schedule rather than every round.
+TEST(RefetchTest, RobotsRefusalIsHandedOverAsAFailedFetch) {
+  testing::TestServer server;
+  std::mutex mu;
+  int article_requests = 0;
+  server.server().Get(R"(/(.*))", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/robots.txt") {
+      res.set_content("User-agent: *\nDisallow: /private/\n", "text/plain");
+      return;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    ++article_requests;
+    res.set_content("<html><body>article</body></html>", "text/html");
+  });
+  server.Start();
+  config::Site site;
+  site.id = "local";
+  RefetchHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings())
+                         .CrawlOnce({site}, handler, true,
+                                    {{"local", server.Url("/private/a.html"), "\"v1\"", ""}});
+  EXPECT_EQ(stats.refetched, 1);
+  EXPECT_EQ(stats.skipped_robots, 1);
+  ASSERT_TRUE(handler.pages.contains(server.Url("/private/a.html")));
+  const RefetchHandler::Seen& seen = handler.pages[server.Url("/private/a.html")];
+  EXPECT_EQ(seen.kind, PageKind::kRefetch);
+  EXPECT_EQ(seen.status, 0);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(article_requests, 0);
+}
+
+// Two loopback origins: the watched site's articles redirect to another origin, as when a site
+// moves to a new domain or hands its pages to a parking page. The target is fetched as a task of
+// its own origin (its robots.txt obeyed), within max_redirects, and the outcome is handed over
+// under the watched URL with the final URL where it landed.
+TEST(RefetchTest, CrossOriginRedirectIsFollowedThroughTheTargetsRobotsTxt) {
+  testing::TestServer old_site, new_site;
+  std::mutex mu;
+  std::map<std::string, int> new_site_requests;
+  old_site.server().Get(R"(/(.*))", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/robots.txt") {
+      res.status = 404;
+    } else if (req.path == "/loop") {
+      res.set_redirect(new_site.Url("/loop"), 301);
+    } else {
+      res.set_redirect(new_site.Url(req.path), 301);  // the whole site moved
+    }
+  });
+  new_site.server().Get(R"(/(.*))", [&](const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++new_site_requests[req.path];
+    }
+    if (req.path == "/robots.txt") {
+      res.set_content("User-agent: *\nDisallow: /private/\n", "text/plain");
+    } else if (req.path == "/loop") {
+      res.set_redirect(old_site.Url("/loop"), 301);
+    } else if (req.path == "/parked") {
+      res.set_redirect(new_site.Url("/"), 302);  // same origin: the fetcher follows it
+    } else {
+      res.set_content("<html><body>" + req.path + "</body></html>", "text/html");
+    }
+  });
+  old_site.Start();
+  new_site.Start();
+  config::Site site;
+  site.id = "local";
+  config::Settings settings = FastLocalSettings();
+  settings.max_redirects = 4;
+  RefetchHandler handler;
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler, true,
+                                                 {
+                                                     {"local", old_site.Url("/a.html"), "", ""},
+                                                     {"local", old_site.Url("/parked"), "", ""},
+                                                     {"local", old_site.Url("/private/b"), "", ""},
+                                                     {"local", old_site.Url("/loop"), "", ""},
+                                                 });
+  EXPECT_EQ(stats.refetched, 4);
+  ASSERT_EQ(handler.pages.size(), 4u);
+  for (const auto& [url, seen] : handler.pages) EXPECT_EQ(seen.kind, PageKind::kRefetch) << url;
+  // Moved: the article at its new address.
+  EXPECT_EQ(handler.pages[old_site.Url("/a.html")].status, 200);
+  EXPECT_EQ(handler.pages[old_site.Url("/a.html")].final_url, new_site.Url("/a.html"));
+  // Parked: the other site's front page (a same-origin redirect there, followed by the fetcher).
+  EXPECT_EQ(handler.pages[old_site.Url("/parked")].status, 200);
+  EXPECT_EQ(handler.pages[old_site.Url("/parked")].final_url, new_site.Url("/"));
+  // The target's robots.txt refuses it: not fetched, handed over as a failed fetch.
+  EXPECT_EQ(handler.pages[old_site.Url("/private/b")].status, 0);
+  // A loop between the origins ends at max_redirects: the last redirect is handed over.
+  EXPECT_EQ(handler.pages[old_site.Url("/loop")].status, 301);
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(new_site_requests["/private/b"], 0);
+  EXPECT_EQ(new_site_requests["/robots.txt"], 1);
+  EXPECT_EQ(new_site_requests["/loop"], 2);  // hops 1 and 3 of 4; the fifth is not followed
 }
 
 }  // namespace

@@ -1,0 +1,31 @@
+// The re-fetches of watched documents that one crawl makes (issue #20), shared by `kuzet run`
+// (each round) and `kuzet crawl --once` (the run a monitor's cron job makes): which due watches
+// the crawl takes, and the conditional GET of each.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "crawler/crawler.h"
+#include "storage/store.h"
+#include "storage/watch.h"
+
+namespace kuzet::app {
+
+// The most re-fetches one crawl takes; the rest wait for the next.
+inline constexpr size_t kMaxRefetchesPerCrawl = 1000;
+
+// The re-fetches due by `now_us` (earliest first, at most kMaxRefetchesPerCrawl) whose site is
+// configured. A watch whose site is no longer configured ends here (no version, no next entry;
+// logged at warn). Errors are logged; nothing is then due.
+std::vector<storage::DueWatch> TakeDueWatches(storage::Store& store,
+                                              const std::vector<config::Site>& configured,
+                                              int64_t now_us);
+
+// The conditional GET of a due watch (RFC 9110 §13.1): its URL with the ETag and Last-Modified
+// the URL state keeps, so an unchanged page costs a 304.
+crawler::RefetchRequest RefetchRequestOf(storage::Store& store, const storage::DueWatch& watch);
+
+}  // namespace kuzet::app
