@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/strings.h"
 #include "base/time.h"
 
 namespace kuzet::alert {
@@ -242,10 +243,8 @@ Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
     if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
     if (sent.ok()) {
       accepted = true;
-      std::string rules;
-      for (const Alert& a : article.alerts) rules += (rules.empty() ? "" : ",") + a.rule_id;
-      spdlog::info("alert {} ({}) delivered by {}", article.alerts.front().id, rules,
-                   target.channel->name());
+      spdlog::info("alert {} ({}) delivered by {}", article.alerts.front().id,
+                   base::Join(article.alerts, ",", &Alert::rule_id), target.channel->name());
     }
   }
   if (accepted) {
