@@ -24,6 +24,7 @@
 
 #include "storage/store.h"
 #include "tests/app/run_command.h"
+#include "tests/shared_corpus.h"
 #include "tests/wait_until.h"
 
 namespace kuzet {
@@ -179,21 +180,21 @@ terms = ["Россия", "Москва", "Украина", "Путин", "Каз
 )";
 
 TEST(RematchTest, FindsInTheStoredArticlesWhatMatchFindsInThem) {
-  const fs::path truth = fs::path(KUZET_SHARED_DIR) / "corpus/daniel-ru-dev/ground-truth.json";
-  if (!fs::exists(truth)) GTEST_SKIP() << "shared corpus absent: " << truth;
-  auto corpus = nlohmann::json::parse(std::ifstream(truth), nullptr, false);
-  ASSERT_TRUE(corpus.is_object());
+  const std::vector<testing::GroundTruthArticle> corpus = testing::GroundTruth("daniel-ru-dev");
+  if (corpus.empty()) {
+    GTEST_SKIP() << "shared corpus absent: " << testing::SharedCorpusDir("daniel-ru-dev");
+  }
   Workspace ws;
   ws.WriteConfig("http://127.0.0.1:1/", kRegionRule);
   const int64_t now = NowUs();
   {
     std::vector<storage::PageInput> pages;
     int i = 0;
-    for (const auto& [id, page] : corpus.items()) {
-      const std::string text = page.value("articleBody", "");
+    for (const testing::GroundTruthArticle& article : corpus) {
+      const std::string& text = article.body;
       if (text.empty()) continue;
       // One article an hour back from now: all within the 90 days asked for.
-      pages.push_back(Article("ru-news", "https://news.example/" + id, text, "ru",
+      pages.push_back(Article("ru-news", "https://news.example/" + article.id, text, "ru",
                               now - (100 - i++) * kDay / 24));
     }
     auto store = OpenStore(ws.data_dir());
