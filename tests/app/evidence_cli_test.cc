@@ -187,5 +187,29 @@ TEST_F(EvidenceCliTest, CompactDeletesEvidenceOnlyWhenToldAndPastRetention) {
   EXPECT_NE(gone.out.find("has no evidence"), std::string::npos) << gone.out;
 }
 
+// Before any crawl, every command that reads the store (evidence among them, which reads the
+// config itself for its [evidence] dir) says there is no data yet and how to make some, whether
+// the store is named by --config or by --data-dir: one opener, one answer.
+TEST(QueryCommandsBeforeACrawlTest, SayThereIsNoDataYet) {
+  testing::TestSite site;  // never crawled
+  testing::ScratchDir dir("kuzet-no-data-yet");
+  const std::string config = (dir.path() / "kuzet.toml").string();
+  std::ofstream(config) << testing::SteppeCrawlConfig(site);
+  const std::string missing = (dir.path() / "data").string();
+  for (const char* command :
+       {"mentions", "doc 1", "stories", "search Zhanaozen", "history 1", "evidence 1"}) {
+    for (const std::string& store : {"--config " + config, "--data-dir " + missing}) {
+      SCOPED_TRACE(std::string(command) + " " + store);
+      CommandResult r = RunKuzet(std::string(command) + " " + store + " 2>&1");
+      EXPECT_EQ(r.exit_code, 1) << r.out;
+      EXPECT_NE(
+          r.out.find(missing + ": no data yet: run `kuzet crawl --once` or `kuzet run` first"),
+          std::string::npos)
+          << r.out;
+    }
+  }
+  EXPECT_FALSE(fs::exists(missing)) << "a query command must not create the store";
+}
+
 }  // namespace
 }  // namespace kuzet
