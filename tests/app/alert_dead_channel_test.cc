@@ -4,11 +4,6 @@
 // however often the dead one is retried, the dead one is given up after max_attempts of its own,
 // and the outbox tells per channel what happened. Also: a crash between a send and its record
 // repeats only that channel, and `alerts --retry` sends only to the channels that failed.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -27,6 +22,7 @@
 #include "storage/store.h"
 #include "tests/alert/child_process.h"
 #include "tests/app/alert_test_pages.h"
+#include "tests/app/refusing_port.h"
 #include "tests/wait_until.h"
 
 namespace kuzet::app {
@@ -39,19 +35,6 @@ using State = storage::ChannelDelivery::State;
 constexpr int64_t kSecond = 1000000;
 constexpr int64_t kT0 = int64_t{1764400000} * kSecond;
 constexpr int kMaxAttempts = 4;
-
-// A port on 127.0.0.1 nothing listens on (bound, then released).
-int RefusingPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // A webhook endpoint on 127.0.0.1 answering every POST with `status`, counting them.
 class WebhookServer {
@@ -225,11 +208,13 @@ class DeadChannelTest : public AlertChannelsTest,
       dead_ = std::make_unique<WebhookServer>(500);
       dead_url_ = dead_->Url();
     } else {
-      dead_url_ = "http://127.0.0.1:" + std::to_string(RefusingPort()) + "/hooks/SECRET";
+      ASSERT_GT(refusing_.port(), 0);
+      dead_url_ = "http://127.0.0.1:" + std::to_string(refusing_.port()) + "/hooks/SECRET";
     }
   }
 
   std::unique_ptr<WebhookServer> dead_;
+  kuzet::testing::RefusingPort refusing_;
   std::string dead_url_;
 };
 

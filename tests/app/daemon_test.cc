@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
 
 namespace kuzet {
@@ -46,12 +47,7 @@ TEST(DaemonTest, CrawlsSurvivesABadReloadAndStopsCleanlyOnSigterm) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "info"
-
+  std::ofstream(config) << testing::LoopbackSettings("info") + R"(
 [[sites]]
 id = "steppe"
 start_urls = [")" + site.Url("/") +

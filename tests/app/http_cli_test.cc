@@ -20,6 +20,7 @@
 #include "storage/store.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
 #include "tests/wait_until.h"
 
@@ -153,12 +154,7 @@ TEST(DaemonServerTest, RunServesTheApiWhileCrawling) {
   ASSERT_GT(port, 0);
   setenv("KUZET_DAEMON_HTTP_TEST_TOKEN", "daemon-token", 1);
   std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "warn"
-
+  std::ofstream(config) << testing::LoopbackSettings("warn") + R"(
 [server]
 enabled = true
 listen = "127.0.0.1:)" + std::to_string(port) +
