@@ -9,6 +9,8 @@
 #include <thread>
 #include <utility>
 
+#include "tests/crawler/test_server.h"
+
 namespace kuzet::testing {
 
 // The article, naming `leader` in its first paragraph (the watched name a test removes).
@@ -27,27 +29,19 @@ inline std::string ArticlePage(const std::string& leader) {
 class EditableSite {
  public:
   EditableSite() {
-    server_.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content("<html><body><a href=\"" + Url("/a.html") + "\">news</a></body></html>",
                       "text/html");
     });
-    server_.Get("/a.html", [this](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/a.html", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
       ++article_requests_;
       res.status = status_;
       res.set_content(status_ == 200 ? body_ : "<html><body>Not found</body></html>", "text/html");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
+    server_.Start();
   }
-  ~EditableSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
   void Serve(int status, std::string body) {
     std::lock_guard<std::mutex> lock(mu_);
     status_ = status;
@@ -59,13 +53,11 @@ class EditableSite {
   }
 
  private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
   std::mutex mu_;
   int status_ = 200;
   std::string body_ = ArticlePage("Roza Tuletayeva");
   int article_requests_ = 0;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 }  // namespace kuzet::testing

@@ -24,6 +24,7 @@
 
 #include "storage/store.h"
 #include "tests/app/run_command.h"
+#include "tests/crawler/test_server.h"
 #include "tests/shared_corpus.h"
 #include "tests/wait_until.h"
 
@@ -54,23 +55,16 @@ int64_t NowUs() {
 class QuietSite {
  public:
   QuietSite() {
-    server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("<!doctype html><html><body><p>Nothing new.</p></body></html>",
                       "text/html; charset=utf-8");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    server_.Start();
   }
-  ~QuietSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  std::string Url() const { return server_.Url("/"); }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 // A temporary data dir with a config beside it.
