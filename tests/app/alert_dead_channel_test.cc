@@ -22,6 +22,7 @@
 #include "storage/store.h"
 #include "tests/alert/child_process.h"
 #include "tests/app/alert_test_pages.h"
+#include "tests/app/forwarding_outbox.h"
 #include "tests/app/refusing_port.h"
 #include "tests/wait_until.h"
 
@@ -75,35 +76,16 @@ std::string FaultName(const ::testing::TestParamInfo<DeadWebhook>& info) {
 // The outbox as the store has it, except that recording a channel's outcome fails from the
 // `crash_at`-th record on: what the worker sees when the process dies between a send and its
 // record (a RunOnce error ends the pass, as a crash would; nothing after it is written).
-class CrashingOutbox : public alert::AlertOutbox {
+class CrashingOutbox : public kuzet::testing::ForwardingOutbox {
  public:
-  CrashingOutbox(alert::AlertOutbox& store, int crash_at) : store_(store), crash_at_(crash_at) {}
-  Result<std::vector<alert::DueAlert>> Due(int64_t now_us, size_t limit) override {
-    return store_.Due(now_us, limit);
-  }
-  Result<std::optional<alert::OutboxAlert>> Load(uint64_t mention_id) override {
-    return store_.Load(mention_id);
-  }
-  Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
-                            uint64_t except_mention_id) override {
-    return store_.StoryAlerted(rule_id, story_id, except_mention_id);
-  }
+  CrashingOutbox(alert::AlertOutbox& store, int crash_at)
+      : ForwardingOutbox(store), crash_at_(crash_at) {}
   Status RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) override {
     if (++records_ >= crash_at_) return Status::IOError("crashed before recording");
-    return store_.RecordChannel(mention_id, channel);
-  }
-  Status MarkSent(uint64_t mention_id, int64_t sent_us) override {
-    return store_.MarkSent(mention_id, sent_us);
-  }
-  Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override {
-    return store_.Reschedule(mention_id, next_due_us, error);
-  }
-  Status MarkFailed(uint64_t mention_id, const std::string& error) override {
-    return store_.MarkFailed(mention_id, error);
+    return ForwardingOutbox::RecordChannel(mention_id, channel);
   }
 
  private:
-  alert::AlertOutbox& store_;
   int crash_at_;
   int records_ = 0;
 };
