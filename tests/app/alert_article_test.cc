@@ -22,6 +22,7 @@
 #include "tests/alert/mail_parser.h"
 #include "tests/app/alert_test_pages.h"
 #include "tests/app/forwarding_outbox.h"
+#include "tests/app/json_lines.h"
 
 namespace kuzet::app {
 namespace {
@@ -152,12 +153,7 @@ command = ["/bin/sh", "-c", "cat >> \"$0\"", ")" +
     }
     return mails;
   }
-  std::vector<json> HookObjects() {
-    std::ifstream in(hook_file_);
-    std::vector<json> out;
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
+  std::vector<json> HookObjects() { return kuzet::testing::ReadJsonLines(hook_file_); }
   static std::string PlainText(const json& mail) {
     for (const json& part : mail.at("parts")) {
       if (part.at("content_type") != "text/plain") continue;

@@ -23,6 +23,7 @@
 #include "tests/alert/child_process.h"
 #include "tests/app/alert_test_pages.h"
 #include "tests/app/forwarding_outbox.h"
+#include "tests/app/json_lines.h"
 #include "tests/app/refusing_port.h"
 #include "tests/wait_until.h"
 
@@ -122,12 +123,7 @@ class AlertChannelsTest : public ::testing::Test {
     return options;
   }
   // What the working channel received, one JSON a line.
-  std::vector<json> Received() {
-    std::ifstream in(received_);
-    std::vector<json> out;
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
+  std::vector<json> Received() { return kuzet::testing::ReadJsonLines(received_); }
   uint64_t Put(const std::string& url, const std::string& text, int64_t at_us) {
     auto put = store_->writer().PutPage(testing::Page(url, "Strike", text, at_us));
     EXPECT_TRUE(put.ok()) << put.status().message();
