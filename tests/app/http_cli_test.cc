@@ -22,6 +22,7 @@
 #include "tests/app/run_command.h"
 #include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
+#include "tests/scratch_dir.h"
 #include "tests/wait_until.h"
 
 extern char** environ;
@@ -147,9 +148,8 @@ TEST_F(ServeCommandTest, RefusesAnOpenAddressWithoutAToken) {
 
 TEST(DaemonServerTest, RunServesTheApiWhileCrawling) {
   testing::TestSite site;
-  fs::path dir = fs::temp_directory_path() / ("kuzet-daemon-http-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  kuzet::testing::ScratchDir scratch("kuzet-daemon-http");
+  const fs::path& dir = scratch.path();
   int port = testing::FreePort();
   ASSERT_GT(port, 0);
   setenv("KUZET_DAEMON_HTTP_TEST_TOKEN", "daemon-token", 1);
@@ -204,7 +204,6 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
 
   kill(daemon.pid, SIGTERM);
   EXPECT_EQ(Wait(daemon), 0);
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
 #include "tests/crawler/test_server.h"
+#include "tests/scratch_dir.h"
 #include "tests/wait_until.h"
 
 namespace kuzet {
@@ -60,9 +61,8 @@ class CraftedSite {
 
 TEST(PipelineMetricsDaemonTest, OverBudgetPageAndRegexTimeoutAreCountedInMetrics) {
   CraftedSite site;
-  fs::path dir = fs::temp_directory_path() / ("kuzet-metrics-daemon-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  kuzet::testing::ScratchDir scratch("kuzet-metrics-daemon");
+  const fs::path& dir = scratch.path();
   int port = testing::FreePort();
   ASSERT_GT(port, 0);
   std::string config = (dir / "kuzet.toml").string();
@@ -137,7 +137,6 @@ terms = ["Zhanaozen"]
   int status = 0;
   EXPECT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
-  fs::remove_all(dir);
 }
 
 }  // namespace
