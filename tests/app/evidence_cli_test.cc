@@ -19,6 +19,7 @@
 #include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
 #include "tests/scratch_dir.h"
+#include "tests/shell_quote.h"
 
 namespace kuzet {
 namespace {
@@ -27,12 +28,7 @@ namespace fs = std::filesystem;
 using testing::CommandResult;
 using testing::RunKuzet;
 using testing::RunShell;
-
-std::string Quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using testing::ShellQuoted;
 
 class EvidenceCliTest : public ::testing::Test {
  protected:
@@ -81,9 +77,10 @@ TEST_F(EvidenceCliTest, MatchedDocumentsRecordsAreAWarcThatWarcioReadsWithEveryD
   if (!fs::exists(warcio / "dist/index.js")) {
     GTEST_SKIP() << "warcio is not installed at " << warcio << " (run ./setup.sh --test)";
   }
-  CommandResult read = RunShell(
-      "node " + Quoted(std::string(KUZET_SOURCE_DIR) + "/tests/storage/warc/warcio_check.mjs") +
-      " " + Quoted(warcio.string()) + " " + Quoted(out) + " 2>&1");
+  CommandResult read =
+      RunShell("node " +
+               ShellQuoted(std::string(KUZET_SOURCE_DIR) + "/tests/storage/warc/warcio_check.mjs") +
+               " " + ShellQuoted(warcio.string()) + " " + ShellQuoted(out) + " 2>&1");
   ASSERT_EQ(read.exit_code, 0) << read.out;
   std::vector<nlohmann::json> records;
   std::istringstream lines(read.out);

@@ -26,6 +26,7 @@
 #include "tests/app/run_command.h"
 #include "tests/crawler/test_server.h"
 #include "tests/shared_corpus.h"
+#include "tests/shell_quote.h"
 #include "tests/wait_until.h"
 
 namespace kuzet {
@@ -138,25 +139,13 @@ std::map<uint64_t, storage::Mention> MentionsOf(const storage::Store& store,
   return by_doc;
 }
 
-std::string ShellQuoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 // The (begin, end) of each hit `kuzet match` finds for `rule` in the text.
 std::vector<std::pair<uint32_t, uint32_t>> MatchHits(const std::string& config,
                                                      const std::string& rule,
                                                      const storage::Document& doc) {
-  auto result =
-      testing::RunKuzet("match --config " + config + " --rule " + rule + " --format json --lang " +
-                        doc.lang + " --site " + doc.site_id + " --text " + ShellQuoted(doc.text));
+  auto result = testing::RunKuzet("match --config " + config + " --rule " + rule +
+                                  " --format json --lang " + doc.lang + " --site " + doc.site_id +
+                                  " --text " + testing::ShellQuoted(doc.text));
   auto json = nlohmann::json::parse(result.out, nullptr, false);
   EXPECT_TRUE(json.is_array()) << result.out;
   std::vector<std::pair<uint32_t, uint32_t>> hits;
