@@ -1,5 +1,6 @@
 // The loopback site (test_site.h) crawled by the real binary, as the CLI tests that read back
-// what a crawl stored set it up: the config, the crawl, the document a mention names.
+// what a crawl stored set it up: the config, the crawl, the document a mention names. The
+// [settings] table is also that of the daemon tests' configs (`kuzet run` over a loopback site).
 #pragma once
 
 #include <gtest/gtest.h>
