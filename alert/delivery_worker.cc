@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/strings.h"
 #include "base/time.h"
 
 namespace kuzet::alert {
@@ -279,12 +280,15 @@ Status DeliveryWorker::DeliverArticle(const std::vector<DueAlert>& due,
     if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
     if (sent.ok()) {
       accepted = true;
-      std::string rules;
-      for (const Alert& a : article.alerts) rules += (rules.empty() ? "" : ",") + a.rule_id;
-      spdlog::info("alert {} ({}) delivered by {}", article.alerts.front().id, rules,
-                   target.channel->name());
+      spdlog::info("alert {} ({}) delivered by {}", article.alerts.front().id,
+                   base::Join(article.alerts, ",", &Alert::rule_id), target.channel->name());
     }
   }
+  return FinishMessage(accepted, due, fanout, now_us, stats);
+}
+
+Status DeliveryWorker::FinishMessage(bool accepted, const std::vector<DueAlert>& due,
+                                     const Fanout& fanout, int64_t now_us, PassStats& stats) {
   if (accepted) {
     rate_cap_.Record(now_us);
     ++stats.messages;
@@ -341,14 +345,7 @@ Status DeliveryWorker::DeliverDigest(const std::vector<DueAlert>& due,
     }
     if (Status s = RecordSend(due, members, *target.channel, sent, now_us); !s.ok()) return s;
   }
-  if (accepted) {
-    rate_cap_.Record(now_us);
-    ++stats.messages;
-  }
-  for (size_t i = 0; i < due.size(); ++i) {
-    if (Status s = Settle(due[i], fanout.states[i], now_us, stats); !s.ok()) return s;
-  }
-  return Status::Ok();
+  return FinishMessage(accepted, due, fanout, now_us, stats);
 }
 
 Result<bool> DeliveryWorker::Quieted(const DueAlert& due, const OutboxAlert& item, int64_t now_us,

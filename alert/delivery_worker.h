@@ -172,6 +172,10 @@ class DeliveryWorker {
   // Applies one send's outcome to a channel's state and logs it (the caller records it).
   void Apply(uint64_t mention_id, const AlertChannel& channel, const Status& sent, int64_t now_us,
              ChannelState& state) const;
+  // After one message (an article's or a digest) went out on its channels: counted against the
+  // hourly cap when any channel accepted it, then each entry it carried settled.
+  Status FinishMessage(bool accepted, const std::vector<DueAlert>& due, const Fanout& fanout,
+                       int64_t now_us, PassStats& stats);
   // After a pass over an entry's channels: sent, rescheduled or failed.
   Status Settle(const DueAlert& due, const std::vector<ChannelState>& states, int64_t now_us,
                 PassStats& stats);

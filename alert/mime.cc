@@ -12,6 +12,7 @@
 #include "alert/untrusted_text.h"
 #include "base/escape.h"
 #include "base/hex.h"
+#include "base/strings.h"
 
 namespace kuzet::alert {
 namespace {
@@ -506,11 +507,8 @@ Result<std::string> BuildArticleMessage(const Article& article, const MailSettin
         UnstructuredField("X-Kuzet-Rule", alert.rule_id) + ListFields(alert.rule_id, settings),
         plain, html, settings, date);
   }
-  std::string rule_names, rule_ids;
-  for (const Alert& a : article.alerts) {
-    rule_names += (rule_names.empty() ? "" : ", ") + RuleName(a);
-    rule_ids += (rule_ids.empty() ? "" : ", ") + a.rule_id;
-  }
+  const std::string rule_names = base::Join(article.alerts, ", ", RuleName);
+  const std::string rule_ids = base::Join(article.alerts, ", ", &Alert::rule_id);
   const std::string subject = settings.subject_prefix + " " +
                               HeaderSafeText(rule_names, 2 * kMaxRuleChars) + ": " + Title(alert);
   // Several rules: the list is Kuzet's, not one rule's (as for a digest of several rules).
@@ -533,12 +531,13 @@ Result<std::string> BuildDigestMessage(const Digest& digest, const MailSettings&
   // together); rules named in order of first appearance.
   const std::vector<Article> articles = ArticlesOf(digest.alerts);
   std::vector<std::string> rule_order;
-  std::string rules;
+  std::vector<std::string> rule_names;
   for (const Alert& a : digest.alerts) {
     if (std::find(rule_order.begin(), rule_order.end(), a.rule_id) != rule_order.end()) continue;
     rule_order.push_back(a.rule_id);
-    rules += (rules.empty() ? "" : ", ") + RuleName(a);
+    rule_names.push_back(RuleName(a));
   }
+  const std::string rules = base::Join(rule_names, ", ");
   const size_t n = digest.alerts.size();
   std::string count = std::to_string(n) + (n == 1 ? " new mention" : " new mentions");
   if (articles.size() != n) count += " in " + std::to_string(articles.size()) + " articles";

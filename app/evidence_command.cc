@@ -9,6 +9,7 @@
 
 #include "app/command_exit.h"
 #include "app/commands.h"
+#include "app/query_store.h"
 #include "config/config.h"
 #include "storage/store.h"
 #include "storage/warc/warc_reader.h"
@@ -65,10 +66,8 @@ int EvidenceCommand(const EvidenceOptions& options) {
   }
   if (data_dir.empty()) return Fail("kuzet: give --config FILE or --data-dir DIR");
   if (evidence_dir.empty()) evidence_dir = (fs::path(data_dir) / "evidence").string();
-  if (!fs::exists(data_dir)) {
-    return Fail(data_dir + ": no data yet: run `kuzet crawl --once` or `kuzet run` first");
-  }
-  auto store = storage::Store::Open(data_dir, storage::Store::Mode::kReadOnly);
+  // The config, when given, was read above for the evidence dir and the record bound.
+  auto store = OpenForQuery(data_dir, /*config_path=*/"");
   if (!store.ok()) return Fail(store.status().message());
   auto doc = (*store)->reader().GetDocument(options.id);
   if (!doc.ok()) return Fail(doc.status().message());

@@ -11,6 +11,7 @@
 #include "app/query_store.h"
 #include "app/version_json.h"
 #include "base/escape.h"
+#include "base/strings.h"
 #include "storage/store.h"
 #include "watch/word_diff.h"
 
@@ -21,16 +22,9 @@ namespace {
 // A schedule has at most 64 steps, each at most one version, and version 0: far below this.
 constexpr size_t kMaxVersions = 10000;
 
-std::string Join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 std::string Names(const std::vector<storage::VersionName>& names) {
-  std::vector<std::string> shown;
-  for (const storage::VersionName& n : names) shown.push_back(n.name + " (" + n.rule_id + ")");
-  return Join(shown, ", ");
+  return base::Join(names, ", ",
+                    [](const storage::VersionName& n) { return n.name + " (" + n.rule_id + ")"; });
 }
 
 void PrintTable(const std::string& url, const std::vector<storage::StoredVersion>& versions) {
@@ -45,7 +39,7 @@ void PrintTable(const std::string& url, const std::vector<storage::StoredVersion
     line += status;
     std::string digest = v.digest.empty() ? "-" : v.digest.substr(0, 12);
     digest.resize(std::max<size_t>(digest.size() + 1, 14), ' ');
-    line += digest + Join(v.kinds, ", ");
+    line += digest + base::Join(v.kinds, ", ");
     if (!v.names_removed.empty()) line += "; removed: " + Names(v.names_removed);
     if (!v.names_added.empty()) line += "; added: " + Names(v.names_added);
     if (!v.final_url.empty() && v.final_url != url) line += "; landed on " + v.final_url;

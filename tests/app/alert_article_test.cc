@@ -21,6 +21,8 @@
 #include "tests/alert/child_process.h"
 #include "tests/alert/mail_parser.h"
 #include "tests/app/alert_test_pages.h"
+#include "tests/app/forwarding_outbox.h"
+#include "tests/app/json_lines.h"
 
 namespace kuzet::app {
 namespace {
@@ -151,12 +153,7 @@ command = ["/bin/sh", "-c", "cat >> \"$0\"", ")" +
     }
     return mails;
   }
-  std::vector<json> HookObjects() {
-    std::ifstream in(hook_file_);
-    std::vector<json> out;
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
+  std::vector<json> HookObjects() { return kuzet::testing::ReadJsonLines(hook_file_); }
   static std::string PlainText(const json& mail) {
     for (const json& part : mail.at("parts")) {
       if (part.at("content_type") != "text/plain") continue;
@@ -420,41 +417,18 @@ TEST_F(AlertArticleTest, AnOutcomeRecordedForTheWholeListHoldsForEachAddress) {
 
 // The outbox as the store has it, except that recording an outcome fails once: what the worker
 // sees when the process dies right after a send (the pass ends, nothing after it is written).
-class CrashOnceOutbox : public alert::AlertOutbox {
+class CrashOnceOutbox : public kuzet::testing::ForwardingOutbox {
  public:
-  explicit CrashOnceOutbox(alert::AlertOutbox& store) : store_(store) {}
-  Result<std::vector<alert::DueAlert>> Due(int64_t now_us, size_t limit) override {
-    return store_.Due(now_us, limit);
-  }
-  Result<std::optional<alert::OutboxAlert>> Load(uint64_t mention_id) override {
-    return store_.Load(mention_id);
-  }
-  Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
-                            uint64_t except_mention_id) override {
-    return store_.StoryAlerted(rule_id, story_id, except_mention_id);
-  }
-  Status RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) override {
-    return store_.RecordChannel(mention_id, channel);
-  }
+  explicit CrashOnceOutbox(alert::AlertOutbox& store) : ForwardingOutbox(store) {}
   Status RecordChannels(const std::vector<alert::ChannelRecord>& records) override {
     if (!crashed_) {
       crashed_ = true;
       return Status::IOError("crashed before recording");
     }
-    return store_.RecordChannels(records);
-  }
-  Status MarkSent(uint64_t mention_id, int64_t sent_us) override {
-    return store_.MarkSent(mention_id, sent_us);
-  }
-  Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override {
-    return store_.Reschedule(mention_id, next_due_us, error);
-  }
-  Status MarkFailed(uint64_t mention_id, const std::string& error) override {
-    return store_.MarkFailed(mention_id, error);
+    return outbox().RecordChannels(records);
   }
 
  private:
-  alert::AlertOutbox& store_;
   bool crashed_ = false;
 };
 

@@ -2,10 +2,7 @@
 // mentions and delivers alerts to a real SMTP server (tests/alert/smtp_sink.py, aiosmtpd) or a
 // hook program, through server outages, failing hooks, kill -9 and a crash between send and mark.
 // Messages are parsed by Python's email package (tests/alert/parse_mail.py).
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +26,7 @@
 #include "tests/alert/child_process.h"
 #include "tests/alert/mail_parser.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
 #include "tests/wait_until.h"
 
@@ -42,25 +40,13 @@ using alert::testing::FindPython;
 using alert::testing::ParseMailFiles;
 using alert::testing::TempDir;
 using nlohmann::json;
+using testing::FreePort;
 
 constexpr char kRuleDescription[] = "Жанаозен / Жаңаөзен / Zhanaozen";
 
 const std::string& AiosmtpdPython() {
   static const std::string python = FindPython("aiosmtpd");
   return python;
-}
-
-// A port on 127.0.0.1 nothing listens on (bound, then released).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // smtp_sink.py on a given port, storing messages as DIR/<n>.eml.
@@ -112,12 +98,7 @@ class AlertDaemonTest : public ::testing::Test {
   }
 
   void WriteConfig(const std::string& alerts_table) {
-    std::ofstream(config_) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "info"
-
+    std::ofstream(config_) << testing::LoopbackSettings("info") + R"(
 [[sites]]
 id = "steppe"
 name = "Steppe Labour News"

@@ -4,11 +4,6 @@
 // however often the dead one is retried, the dead one is given up after max_attempts of its own,
 // and the outbox tells per channel what happened. Also: a crash between a send and its record
 // repeats only that channel, and `alerts --retry` sends only to the channels that failed.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -27,6 +22,9 @@
 #include "storage/store.h"
 #include "tests/alert/child_process.h"
 #include "tests/app/alert_test_pages.h"
+#include "tests/app/forwarding_outbox.h"
+#include "tests/app/json_lines.h"
+#include "tests/app/refusing_port.h"
 #include "tests/wait_until.h"
 
 namespace kuzet::app {
@@ -39,19 +37,6 @@ using State = storage::ChannelDelivery::State;
 constexpr int64_t kSecond = 1000000;
 constexpr int64_t kT0 = int64_t{1764400000} * kSecond;
 constexpr int kMaxAttempts = 4;
-
-// A port on 127.0.0.1 nothing listens on (bound, then released).
-int RefusingPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // A webhook endpoint on 127.0.0.1 answering every POST with `status`, counting them.
 class WebhookServer {
@@ -92,35 +77,16 @@ std::string FaultName(const ::testing::TestParamInfo<DeadWebhook>& info) {
 // The outbox as the store has it, except that recording a channel's outcome fails from the
 // `crash_at`-th record on: what the worker sees when the process dies between a send and its
 // record (a RunOnce error ends the pass, as a crash would; nothing after it is written).
-class CrashingOutbox : public alert::AlertOutbox {
+class CrashingOutbox : public kuzet::testing::ForwardingOutbox {
  public:
-  CrashingOutbox(alert::AlertOutbox& store, int crash_at) : store_(store), crash_at_(crash_at) {}
-  Result<std::vector<alert::DueAlert>> Due(int64_t now_us, size_t limit) override {
-    return store_.Due(now_us, limit);
-  }
-  Result<std::optional<alert::OutboxAlert>> Load(uint64_t mention_id) override {
-    return store_.Load(mention_id);
-  }
-  Result<bool> StoryAlerted(const std::string& rule_id, uint64_t story_id,
-                            uint64_t except_mention_id) override {
-    return store_.StoryAlerted(rule_id, story_id, except_mention_id);
-  }
+  CrashingOutbox(alert::AlertOutbox& store, int crash_at)
+      : ForwardingOutbox(store), crash_at_(crash_at) {}
   Status RecordChannel(uint64_t mention_id, const alert::ChannelState& channel) override {
     if (++records_ >= crash_at_) return Status::IOError("crashed before recording");
-    return store_.RecordChannel(mention_id, channel);
-  }
-  Status MarkSent(uint64_t mention_id, int64_t sent_us) override {
-    return store_.MarkSent(mention_id, sent_us);
-  }
-  Status Reschedule(uint64_t mention_id, int64_t next_due_us, const std::string& error) override {
-    return store_.Reschedule(mention_id, next_due_us, error);
-  }
-  Status MarkFailed(uint64_t mention_id, const std::string& error) override {
-    return store_.MarkFailed(mention_id, error);
+    return ForwardingOutbox::RecordChannel(mention_id, channel);
   }
 
  private:
-  alert::AlertOutbox& store_;
   int crash_at_;
   int records_ = 0;
 };
@@ -157,12 +123,7 @@ class AlertChannelsTest : public ::testing::Test {
     return options;
   }
   // What the working channel received, one JSON a line.
-  std::vector<json> Received() {
-    std::ifstream in(received_);
-    std::vector<json> out;
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
+  std::vector<json> Received() { return kuzet::testing::ReadJsonLines(received_); }
   uint64_t Put(const std::string& url, const std::string& text, int64_t at_us) {
     auto put = store_->writer().PutPage(testing::Page(url, "Strike", text, at_us));
     EXPECT_TRUE(put.ok()) << put.status().message();
@@ -225,11 +186,13 @@ class DeadChannelTest : public AlertChannelsTest,
       dead_ = std::make_unique<WebhookServer>(500);
       dead_url_ = dead_->Url();
     } else {
-      dead_url_ = "http://127.0.0.1:" + std::to_string(RefusingPort()) + "/hooks/SECRET";
+      ASSERT_GT(refusing_.port(), 0);
+      dead_url_ = "http://127.0.0.1:" + std::to_string(refusing_.port()) + "/hooks/SECRET";
     }
   }
 
   std::unique_ptr<WebhookServer> dead_;
+  kuzet::testing::RefusingPort refusing_;
   std::string dead_url_;
 };
 

@@ -18,6 +18,7 @@
 #include "storage/store.h"
 #include "tests/alert/child_process.h"
 #include "tests/app/alert_test_pages.h"
+#include "tests/app/json_lines.h"
 
 namespace kuzet::app {
 namespace {
@@ -59,12 +60,7 @@ class AlertWorkerTest : public ::testing::Test {
     options.routes["zhanaozen"] = std::move(route);
     return options;
   }
-  std::vector<json> Received() {
-    std::ifstream in(received_);
-    std::vector<json> out;
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
+  std::vector<json> Received() { return kuzet::testing::ReadJsonLines(received_); }
   uint64_t Put(const std::string& url, const std::string& variant, int64_t at_us) {
     auto put = store_->writer().PutPage(Page(url, "Strike " + variant, StrikeText(variant), at_us));
     EXPECT_TRUE(put.ok()) << put.status().message();

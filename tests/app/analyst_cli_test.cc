@@ -22,6 +22,7 @@
 #include "storage/store.h"
 
 #include "tests/app/run_command.h"
+#include "tests/scratch_dir.h"
 
 namespace kuzet {
 namespace {
@@ -69,11 +70,7 @@ class AnalystCliTest : public ::testing::Test {
   // (site b, 2 minutes ago; rule zh; story 1), 3 = kTrial (site a, 1 minute ago; rule zh), and an
   // exact reprint of 1 at c.kz. Mentions 1 (doc 1 zh), 2 (doc 1 strike), 3 (doc 2), 4 (doc 3).
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-analyst-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    data_ = (dir_ / "data").string();
+    data_ = (dir_.path() / "data").string();
     auto store = storage::Store::Open(data_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     const int64_t now = Now();
@@ -86,7 +83,6 @@ class AnalystCliTest : public ::testing::Test {
         {Rule("zh", kTrial, "Zhanaozen")});
     Put(**store, "c", "https://c.kz/copy", "Copy", kStrike, now - kMinute, {});
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void Put(storage::Store& store, const std::string& site, const std::string& url,
            const std::string& title, const std::string& text, int64_t at,
@@ -115,7 +111,7 @@ class AnalystCliTest : public ::testing::Test {
     return ids;
   }
 
-  fs::path dir_;
+  testing::ScratchDir dir_{"kuzet-analyst"};
   std::string data_;
 };
 
@@ -335,13 +331,13 @@ TEST_F(AnalystCliTest, ArticlePagesAreExactAndNeverCutAnArticle) {
   for (int page = 0; page < 10; ++page) {
     CommandResult r = RunKuzet("mentions --limit 1 --format json --data-dir " + data_ +
                                (before ? " --before " + std::to_string(before) : "") + " 2>" +
-                               (dir_ / "err.txt").string());
+                               (dir_.path() / "err.txt").string());
     ASSERT_EQ(r.exit_code, 0);
     nlohmann::json articles = nlohmann::json::parse(r.out);
     ASSERT_EQ(articles.size(), 1u) << "page " << page;
     listed.push_back(articles[0]["doc_id"]);
     rules.push_back(articles[0]["rules"].size());
-    const std::string err = testing::ReadFile((dir_ / "err.txt").string());
+    const std::string err = testing::ReadFile((dir_.path() / "err.txt").string());
     const std::string next = "more articles match than --limit 1: the next page is --before ";
     const size_t at = err.find(next);
     if (at == std::string::npos) break;
@@ -455,7 +451,7 @@ TEST_F(AnalystCliTest, StoriesWithoutAMentionAreLeftOutUnlessAll) {
 
 // Usage errors exit 2 with a message that names the mistake (issue #18).
 TEST_F(AnalystCliTest, UsageErrorsExitTwoAndNameTheMistake) {
-  const std::string config = (dir_ / "kuzet.toml").string();
+  const std::string config = (dir_.path() / "kuzet.toml").string();
   std::ofstream(config) << "[settings]\ndata_dir = \"" << data_ << "\"\n\n"
                         << "[[sites]]\nid = \"a\"\nfeeds = [\"https://a.kz/feed.xml\"]\n\n"
                         << "[[sites]]\nid = \"b\"\nfeeds = [\"https://b.kz/feed.xml\"]\n\n"
@@ -550,7 +546,7 @@ TEST_F(AnalystCliTest, AStoryOfThreeThousandCopiesCostsAListingWhatItShows) {
   // by more than a little (before bounding, 50 mentions cost 33 MB more than 1: 10 MB of output).
   if (fs::exists("/usr/bin/time")) {
     auto peak_kb = [&](const std::string& args) {
-      const std::string report = (dir_ / "time.txt").string();
+      const std::string report = (dir_.path() / "time.txt").string();
       CommandResult r =
           testing::RunShell("/usr/bin/time -f %M -o " + report + " " KUZET_BINARY " " + args +
                             " --data-dir " + data_ + " >/dev/null");
@@ -617,7 +613,8 @@ TEST_F(AnalystCliTest, CompactDropsOldTextsAndRefusesWhileTheDataDirIsInUse) {
   EXPECT_EQ(RunKuzet("compact --data-dir " + data_).exit_code, 0);
   EXPECT_EQ(RunKuzet("compact --drop-text-older-than 90x --data-dir " + data_ + " 2>&1").exit_code,
             2);
-  EXPECT_EQ(RunKuzet("compact --data-dir " + (dir_ / "nothing").string() + " 2>&1").exit_code, 1);
+  EXPECT_EQ(
+      RunKuzet("compact --data-dir " + (dir_.path() / "nothing").string() + " 2>&1").exit_code, 1);
 }
 
 // Many small stories (issue #18): 1,000 stories of two articles each, the newer article of every

@@ -22,6 +22,7 @@
 #include "storage/store.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
 
 namespace kuzet::app {
@@ -97,12 +98,7 @@ TEST(DaemonOwnStoreTest, RunServesItsOwnStoreWithoutASecondaryInstance) {
   ASSERT_NE(port, moved_port);
   std::string config = (dir / "kuzet.toml").string();
   auto write_config = [&](int listen_port) {
-    std::ofstream(config, std::ios::trunc) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "info"
-
+    std::ofstream(config, std::ios::trunc) << testing::LoopbackSettings("info") + R"(
 [[sites]]
 id = "steppe"
 start_urls = [")" + site.Url("/") + R"("]

@@ -32,6 +32,7 @@
 
 #include "app/daemon.h"
 #include "tests/app/run_command.h"
+#include "tests/crawler/test_server.h"
 
 namespace kuzet::app {
 namespace {
@@ -77,7 +78,7 @@ class LogCapture : public spdlog::sinks::base_sink<std::mutex> {
 class ArticleSite {
  public:
   explicit ArticleSite(const std::string& article_text) {
-    server_.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.server().Get("/", [this](const httplib::Request& req, httplib::Response& res) {
       Record(req);
       res.set_content(
           "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>News</title>"
@@ -91,20 +92,14 @@ class ArticleSite {
         "</p><p>Union organisers say the workers will stay out until the company negotiates "
         "with them in good faith, and that the town remembers the disputes of past years.</p>"
         "</article></body></html>";
-    server_.Get("/story.html", [this, page](const httplib::Request& req, httplib::Response& res) {
-      Record(req);
-      res.set_content(page, "text/html; charset=utf-8");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    server_.server().Get("/story.html",
+                         [this, page](const httplib::Request& req, httplib::Response& res) {
+                           Record(req);
+                           res.set_content(page, "text/html; charset=utf-8");
+                         });
+    server_.Start();
   }
-  ~ArticleSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
   bool SawUserAgent(const std::string& agent) const {
     std::lock_guard<std::mutex> lock(mu_);
     for (const std::string& a : user_agents_) {
@@ -118,41 +113,33 @@ class ArticleSite {
     std::lock_guard<std::mutex> lock(mu_);
     user_agents_.push_back(req.get_header_value("User-Agent"));
   }
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
   mutable std::mutex mu_;
   std::vector<std::string> user_agents_;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 // A webhook endpoint answering every POST with `status`, keeping the bodies.
 class Webhook {
  public:
   explicit Webhook(int status) {
-    server_.Post(".*", [this, status](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard<std::mutex> lock(mu_);
-      bodies_.push_back(req.body);
-      res.status = status;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    server_.server().Post(".*",
+                          [this, status](const httplib::Request& req, httplib::Response& res) {
+                            std::lock_guard<std::mutex> lock(mu_);
+                            bodies_.push_back(req.body);
+                            res.status = status;
+                          });
+    server_.Start();
   }
-  ~Webhook() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  std::string Url() const { return server_.Url("/hook"); }
   std::vector<std::string> bodies() const {
     std::lock_guard<std::mutex> lock(mu_);
     return bodies_;
   }
 
  private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
   mutable std::mutex mu_;
   std::vector<std::string> bodies_;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 // The config file as the cases change it.

@@ -15,7 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
+#include "tests/scratch_dir.h"
 
 namespace kuzet {
 namespace {
@@ -42,16 +44,10 @@ int WaitForExit(pid_t pid, std::chrono::milliseconds timeout) {
 
 TEST(DaemonTest, CrawlsSurvivesABadReloadAndStopsCleanlyOnSigterm) {
   testing::TestSite site;
-  fs::path dir = fs::temp_directory_path() / ("kuzet-daemon-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  kuzet::testing::ScratchDir scratch("kuzet-daemon");
+  const fs::path& dir = scratch.path();
   std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "info"
-
+  std::ofstream(config) << testing::LoopbackSettings("info") + R"(
 [[sites]]
 id = "steppe"
 start_urls = [")" + site.Url("/") +
@@ -100,7 +96,6 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   EXPECT_LT(std::chrono::steady_clock::now() - sent, 5s);
   EXPECT_NE(testing::ReadFile(log).find("kuzet stopped"), std::string::npos);
   if (::testing::Test::HasFailure()) kill(pid, SIGKILL);
-  fs::remove_all(dir);
 }
 
 }  // namespace

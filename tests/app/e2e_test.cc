@@ -14,7 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
+#include "tests/scratch_dir.h"
 
 namespace kuzet {
 namespace {
@@ -27,18 +29,7 @@ using testing::RunKuzet;
 class EndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-e2e-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    config_ = (dir_ / "kuzet.toml").string();
-    std::ofstream(config_) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "warn"
-
+    std::ofstream(config_) << testing::LoopbackSettings("warn") + R"(
 [[sites]]
 id = "steppe"
 name = "Steppe Labour News"
@@ -69,17 +60,17 @@ terms = ["ереуіл"]
 languages = ["ru"]
 )";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   nlohmann::json Mentions(const std::string& filters = "") {
-    CommandResult r = RunKuzet("mentions --by rule --config " + config_ + " --format json " + filters);
+    CommandResult r =
+        RunKuzet("mentions --by rule --config " + config_ + " --format json " + filters);
     EXPECT_EQ(r.exit_code, 0) << r.out;
     return nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   }
 
   testing::TestSite site_;
-  fs::path dir_;
-  std::string config_;
+  testing::ScratchDir dir_{"kuzet-e2e"};
+  std::string config_ = (dir_.path() / "kuzet.toml").string();
 };
 
 // One expected mention: where, which rule, and the distinct words that matched.
@@ -180,7 +171,7 @@ TEST_F(EndToEndTest, MentionFiltersSelectByRuleLanguageAndSite) {
 
 TEST_F(EndToEndTest, CheckConfigNamesFileLineAndField) {
   EXPECT_EQ(RunKuzet("check-config " + config_).exit_code, 0);
-  std::string bad = (dir_ / "bad.toml").string();
+  std::string bad = (dir_.path() / "bad.toml").string();
   std::ofstream(bad) << "[[sites]]\nid = \"a\"\nstart_urls = [\"http://x.test/\"]\n"
                         "interval = \"fast\"\n";
   CommandResult r = RunKuzet("check-config " + bad + " 2>&1");

@@ -10,6 +10,8 @@
 #include <thread>
 #include <utility>
 
+#include "tests/crawler/test_server.h"
+
 namespace kuzet::testing {
 
 // The article, naming `leader` in its first paragraph (the watched name a test removes).
@@ -28,11 +30,11 @@ inline std::string ArticlePage(const std::string& leader) {
 class EditableSite {
  public:
   EditableSite() {
-    server_.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content("<html><body><a href=\"" + Url("/a.html") + "\">news</a></body></html>",
                       "text/html");
     });
-    server_.Get("/a.html", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.server().Get("/a.html", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
       ++article_requests_;
       if (!redirect_.empty()) {
@@ -55,7 +57,7 @@ class EditableSite {
       res.status = status_;
       res.set_content(status_ == 200 ? body_ : "<html><body>Not found</body></html>", "text/html");
     });
-    server_.Get("/robots.txt", [this](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/robots.txt", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
       if (robots_.empty()) {
         res.status = 404;
@@ -63,17 +65,9 @@ class EditableSite {
         res.set_content(robots_, "text/plain");
       }
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
+    server_.Start();
   }
-  ~EditableSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
   void Serve(int status, std::string body) {
     std::lock_guard<std::mutex> lock(mu_);
     status_ = status;
@@ -103,9 +97,6 @@ class EditableSite {
   }
 
  private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
   std::mutex mu_;
   int status_ = 200;
   std::string body_ = ArticlePage("Roza Tuletayeva");
@@ -113,6 +104,7 @@ class EditableSite {
   bool validators_ = false;
   std::string redirect_, robots_;
   int not_modified_ = 0;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 }  // namespace kuzet::testing

@@ -16,7 +16,10 @@
 
 #include "storage/store.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
+#include "tests/scratch_dir.h"
+#include "tests/shell_quote.h"
 
 namespace kuzet {
 namespace {
@@ -25,58 +28,21 @@ namespace fs = std::filesystem;
 using testing::CommandResult;
 using testing::RunKuzet;
 using testing::RunShell;
-
-std::string Quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using testing::ShellQuoted;
 
 class EvidenceCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-evidence-cli-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    config_ = (dir_ / "kuzet.toml").string();
-    std::ofstream(config_) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "warn"
-
-[[sites]]
-id = "steppe"
-start_urls = [")" + site_.Url("/") +
-                                  R"("]
-max_depth = 1
-
-[[rules]]
-id = "zhanaozen"
-terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
-)";
-    CommandResult crawl = RunKuzet("crawl --once --config " + config_ + " 2>&1");
-    ASSERT_EQ(crawl.exit_code, 0) << crawl.out;
+    std::ofstream(config_) << testing::SteppeCrawlConfig(site_);
+    ASSERT_NO_FATAL_FAILURE(testing::CrawlOnce(config_));
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // The document of the English strike article, which mentions Zhanaozen.
-  uint64_t MatchedDoc() {
-    CommandResult r = RunKuzet("mentions --config " + config_ + " --format json");
-    EXPECT_EQ(r.exit_code, 0) << r.out;
-    for (const auto& m : nlohmann::json::parse(r.out)) {
-      if (m["url"].get<std::string>().find("/en/strike.html") != std::string::npos) {
-        return m["doc_id"].get<uint64_t>();
-      }
-    }
-    ADD_FAILURE() << "no mention of /en/strike.html: " << r.out;
-    return 0;
-  }
+  uint64_t MatchedDoc() { return testing::MentionedDoc(config_, "/en/strike.html"); }
 
   std::vector<storage::EvidenceCapture> Captures(uint64_t doc) {
-    auto store = storage::Store::Open((dir_ / "data").string(), storage::Store::Mode::kReadOnly);
+    auto store =
+        storage::Store::Open((dir_.path() / "data").string(), storage::Store::Mode::kReadOnly);
     EXPECT_TRUE(store.ok()) << store.status().message();
     if (!store.ok()) return {};
     auto captures = (*store)->reader().Evidence(doc);
@@ -85,14 +51,14 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
   }
 
   testing::TestSite site_;
-  fs::path dir_;
-  std::string config_;
+  testing::ScratchDir dir_{"kuzet-evidence-cli"};
+  std::string config_ = (dir_.path() / "kuzet.toml").string();
 };
 
 TEST_F(EvidenceCliTest, MatchedDocumentsRecordsAreAWarcThatWarcioReadsWithEveryDigest) {
   const uint64_t doc = MatchedDoc();
   ASSERT_NE(doc, 0u);
-  const std::string out = (dir_ / "doc.warc.gz").string();
+  const std::string out = (dir_.path() / "doc.warc.gz").string();
   CommandResult written = RunKuzet("evidence " + std::to_string(doc) + " --config " + config_ +
                                    " --out " + out + " 2>&1");
   ASSERT_EQ(written.exit_code, 0) << written.out;
@@ -111,9 +77,10 @@ TEST_F(EvidenceCliTest, MatchedDocumentsRecordsAreAWarcThatWarcioReadsWithEveryD
   if (!fs::exists(warcio / "dist/index.js")) {
     GTEST_SKIP() << "warcio is not installed at " << warcio << " (run ./setup.sh --test)";
   }
-  CommandResult read = RunShell(
-      "node " + Quoted(std::string(KUZET_SOURCE_DIR) + "/tests/storage/warc/warcio_check.mjs") +
-      " " + Quoted(warcio.string()) + " " + Quoted(out) + " 2>&1");
+  CommandResult read =
+      RunShell("node " +
+               ShellQuoted(std::string(KUZET_SOURCE_DIR) + "/tests/storage/warc/warcio_check.mjs") +
+               " " + ShellQuoted(warcio.string()) + " " + ShellQuoted(out) + " 2>&1");
   ASSERT_EQ(read.exit_code, 0) << read.out;
   std::vector<nlohmann::json> records;
   std::istringstream lines(read.out);
@@ -142,7 +109,7 @@ TEST_F(EvidenceCliTest, VerifyFindsAFlippedByteAndNamesFileAndOffset) {
   ASSERT_EQ(captures.size(), 1u);
   ASSERT_EQ(captures[0].records.size(), 3u);
   const storage::EvidenceLocation response = captures[0].records[1];
-  const fs::path file = dir_ / "data" / "evidence" / response.file;
+  const fs::path file = dir_.path() / "data" / "evidence" / response.file;
   {
     std::fstream bytes(file, std::ios::in | std::ios::out | std::ios::binary);
     const std::streamoff at = static_cast<std::streamoff>(response.offset + response.length / 2);
@@ -160,12 +127,13 @@ TEST_F(EvidenceCliTest, VerifyFindsAFlippedByteAndNamesFileAndOffset) {
       << verified.out;
   // The damaged records are not written out either.
   CommandResult written = RunKuzet("evidence " + std::to_string(doc) + " --config " + config_ +
-                                   " --out " + (dir_ / "x.warc.gz").string() + " 2>&1");
+                                   " --out " + (dir_.path() / "x.warc.gz").string() + " 2>&1");
   EXPECT_NE(written.exit_code, 0) << written.out;
 }
 
 TEST_F(EvidenceCliTest, DocumentWithoutMentionsHasNoEvidence) {
-  auto store = storage::Store::Open((dir_ / "data").string(), storage::Store::Mode::kReadOnly);
+  auto store =
+      storage::Store::Open((dir_.path() / "data").string(), storage::Store::Mode::kReadOnly);
   ASSERT_TRUE(store.ok()) << store.status().message();
   auto weather = (*store)->reader().GetUrl(site_.Url("/en/weather.html"));
   ASSERT_TRUE(weather.ok() && weather->has_value()) << "the weather page should be stored";
@@ -187,7 +155,7 @@ size_t WarcFiles(const fs::path& dir) {
 TEST_F(EvidenceCliTest, CompactDeletesEvidenceOnlyWhenToldAndPastRetention) {
   const uint64_t doc = MatchedDoc();
   ASSERT_NE(doc, 0u);
-  const fs::path evidence = dir_ / "data" / "evidence";
+  const fs::path evidence = dir_.path() / "data" / "evidence";
   const size_t files = WarcFiles(evidence);
   ASSERT_GE(files, 1u);
 
@@ -214,6 +182,30 @@ TEST_F(EvidenceCliTest, CompactDeletesEvidenceOnlyWhenToldAndPastRetention) {
       RunKuzet("evidence " + std::to_string(doc) + " --config " + config_ + " 2>&1");
   EXPECT_EQ(gone.exit_code, 1) << gone.out;
   EXPECT_NE(gone.out.find("has no evidence"), std::string::npos) << gone.out;
+}
+
+// Before any crawl, every command that reads the store (evidence among them, which reads the
+// config itself for its [evidence] dir) says there is no data yet and how to make some, whether
+// the store is named by --config or by --data-dir: one opener, one answer.
+TEST(QueryCommandsBeforeACrawlTest, SayThereIsNoDataYet) {
+  testing::TestSite site;  // never crawled
+  testing::ScratchDir dir("kuzet-no-data-yet");
+  const std::string config = (dir.path() / "kuzet.toml").string();
+  std::ofstream(config) << testing::SteppeCrawlConfig(site);
+  const std::string missing = (dir.path() / "data").string();
+  for (const char* command :
+       {"mentions", "doc 1", "stories", "search Zhanaozen", "history 1", "evidence 1"}) {
+    for (const std::string& store : {"--config " + config, "--data-dir " + missing}) {
+      SCOPED_TRACE(std::string(command) + " " + store);
+      CommandResult r = RunKuzet(std::string(command) + " " + store + " 2>&1");
+      EXPECT_EQ(r.exit_code, 1) << r.out;
+      EXPECT_NE(
+          r.out.find(missing + ": no data yet: run `kuzet crawl --once` or `kuzet run` first"),
+          std::string::npos)
+          << r.out;
+    }
+  }
+  EXPECT_FALSE(fs::exists(missing)) << "a query command must not create the store";
 }
 
 }  // namespace

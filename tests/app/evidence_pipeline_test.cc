@@ -19,6 +19,7 @@
 #include "storage/warc/warc_reader.h"
 #include "storage/warc/warc_verifier.h"
 #include "tests/crawler/test_server.h"
+#include "tests/scratch_dir.h"
 
 namespace kuzet::app {
 namespace {
@@ -37,10 +38,6 @@ const std::string kArticle =
 class EvidencePipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-evidence-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     // text/html: cpp-httplib gzips it for a client that accepts gzip, as many news sites do.
     server_.server().Get("/news/1", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(kArticle, "text/html; charset=utf-8");
@@ -49,7 +46,6 @@ class EvidencePipelineTest : public ::testing::Test {
     settings_.allow_private_hosts = {"127.0.0.1"};
     site_.id = "steppe";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   crawler::CrawledPage Fetch() {
     crawler::Fetcher fetcher(settings_);
@@ -63,7 +59,7 @@ class EvidencePipelineTest : public ::testing::Test {
     return page;
   }
 
-  fs::path dir_;
+  kuzet::testing::ScratchDir dir_{"kuzet-evidence"};
   crawler::testing::TestServer server_;
   config::Settings settings_;
   config::Site site_;
@@ -84,9 +80,9 @@ std::string BodyOf(const storage::warc::WarcRecord& record) {
 }
 
 TEST_F(EvidencePipelineTest, GzipServedPageKeepsItsTransferBytesAndARefetchIsARevisit) {
-  auto store = storage::Store::Open((dir_ / "data").string());
+  auto store = storage::Store::Open((dir_.path() / "data").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
-  auto archive = storage::warc::EvidenceArchive::Open({dir_ / "evidence"});
+  auto archive = storage::warc::EvidenceArchive::Open({dir_.path() / "evidence"});
   ASSERT_TRUE(archive.ok()) << archive.status().message();
   auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
   ASSERT_TRUE(matcher.ok());
@@ -108,7 +104,7 @@ TEST_F(EvidencePipelineTest, GzipServedPageKeepsItsTransferBytesAndARefetchIsARe
   EXPECT_FALSE(first.revisit);
   ASSERT_EQ(first.records.size(), 3u);
 
-  const fs::path evidence = dir_ / "evidence";
+  const fs::path evidence = dir_.path() / "evidence";
   storage::warc::WarcRecord request = RecordAt(evidence, first.records[0]);
   storage::warc::WarcRecord response = RecordAt(evidence, first.records[1]);
   storage::warc::WarcRecord metadata = RecordAt(evidence, first.records[2]);
@@ -158,9 +154,9 @@ TEST_F(EvidencePipelineTest, GzipServedPageKeepsItsTransferBytesAndARefetchIsARe
 }
 
 TEST_F(EvidencePipelineTest, ArchiveOverMaxDiskKeepsThePageOutOfTheStoreLoudly) {
-  auto store = storage::Store::Open((dir_ / "data").string());
+  auto store = storage::Store::Open((dir_.path() / "data").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
-  storage::warc::EvidenceArchiveOptions options{dir_ / "evidence"};
+  storage::warc::EvidenceArchiveOptions options{dir_.path() / "evidence"};
   options.max_disk_bytes = 4096;  // less than one capture
   auto archive = storage::warc::EvidenceArchive::Open(options);
   ASSERT_TRUE(archive.ok()) << archive.status().message();
@@ -182,7 +178,7 @@ TEST_F(EvidencePipelineTest, ArchiveOverMaxDiskKeepsThePageOutOfTheStoreLoudly) 
   ASSERT_TRUE(url.ok());
   EXPECT_FALSE(url->has_value()) << "no mention without its evidence";
   EXPECT_TRUE((*store)->Fault().ok()) << "the store itself is sound";
-  for (const auto& file : fs::directory_iterator(dir_ / "evidence")) {
+  for (const auto& file : fs::directory_iterator(dir_.path() / "evidence")) {
     ADD_FAILURE() << "nothing should have been written: " << file.path();
   }
 }

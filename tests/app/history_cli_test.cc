@@ -3,7 +3,6 @@
 // (version 0, archived, its first re-fetch queued at the schedule's first age), and the versions
 // a re-fetch stores are listed and diffed word by word.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,7 +11,9 @@
 
 #include "storage/store.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
+#include "tests/scratch_dir.h"
 
 namespace kuzet {
 namespace {
@@ -23,55 +24,20 @@ using testing::RunKuzet;
 
 class HistoryCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-history-cli-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    config_ = (dir_ / "kuzet.toml").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   void Crawl(bool watch) {
-    std::ofstream(config_) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "warn"
-
-[[sites]]
-id = "steppe"
-start_urls = [")" + site_.Url("/") +
-                                  R"("]
-max_depth = 1
-
-[[rules]]
-id = "zhanaozen"
-terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
-)" + (watch ? "\n[watch]\nschedule = [\"1h\", \"6h\"]\n" : "");
-    CommandResult crawl = RunKuzet("crawl --once --config " + config_ + " 2>&1");
-    ASSERT_EQ(crawl.exit_code, 0) << crawl.out;
+    std::ofstream(config_) << testing::SteppeCrawlConfig(site_) +
+                                  (watch ? "\n[watch]\nschedule = [\"1h\", \"6h\"]\n" : "");
+    ASSERT_NO_FATAL_FAILURE(testing::CrawlOnce(config_));
   }
 
   // The document of the English strike article, which mentions Zhanaozen.
-  uint64_t MatchedDoc() {
-    CommandResult r = RunKuzet("mentions --config " + config_ + " --format json");
-    EXPECT_EQ(r.exit_code, 0) << r.out;
-    for (const auto& m : nlohmann::json::parse(r.out)) {
-      if (m["url"].get<std::string>().find("/en/strike.html") != std::string::npos) {
-        return m["doc_id"].get<uint64_t>();
-      }
-    }
-    ADD_FAILURE() << "no mention of /en/strike.html: " << r.out;
-    return 0;
-  }
+  uint64_t MatchedDoc() { return testing::MentionedDoc(config_, "/en/strike.html"); }
 
-  std::string DataDir() const { return (dir_ / "data").string(); }
+  std::string DataDir() const { return (dir_.path() / "data").string(); }
 
   testing::TestSite site_;
-  fs::path dir_;
-  std::string config_;
+  testing::ScratchDir dir_{"kuzet-history-cli"};
+  std::string config_ = (dir_.path() / "kuzet.toml").string();
 };
 
 TEST_F(HistoryCliTest, AWatchedArticleHasItsOriginalVersionArchivedAndItsFirstRefetchQueued) {

@@ -20,7 +20,9 @@
 #include "storage/store.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
+#include "tests/scratch_dir.h"
 #include "tests/wait_until.h"
 
 extern char** environ;
@@ -146,19 +148,13 @@ TEST_F(ServeCommandTest, RefusesAnOpenAddressWithoutAToken) {
 
 TEST(DaemonServerTest, RunServesTheApiWhileCrawling) {
   testing::TestSite site;
-  fs::path dir = fs::temp_directory_path() / ("kuzet-daemon-http-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  kuzet::testing::ScratchDir scratch("kuzet-daemon-http");
+  const fs::path& dir = scratch.path();
   int port = testing::FreePort();
   ASSERT_GT(port, 0);
   setenv("KUZET_DAEMON_HTTP_TEST_TOKEN", "daemon-token", 1);
   std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "warn"
-
+  std::ofstream(config) << testing::LoopbackSettings("warn") + R"(
 [server]
 enabled = true
 listen = "127.0.0.1:)" + std::to_string(port) +
@@ -208,7 +204,6 @@ terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
 
   kill(daemon.pid, SIGTERM);
   EXPECT_EQ(Wait(daemon), 0);
-  fs::remove_all(dir);
 }
 
 }  // namespace

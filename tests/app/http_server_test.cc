@@ -26,6 +26,7 @@
 #include "base/time.h"
 #include "tests/app/http_test_store.h"
 #include "tests/app/run_command.h"
+#include "tests/scratch_dir.h"
 #include "tests/wait_until.h"
 
 extern char** environ;
@@ -85,12 +86,7 @@ std::string RawRequest(int port, const std::string& bytes) {
 class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-http-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    data_dir_ = (dir_ / "data").string();
+    data_dir_ = (dir_.path() / "data").string();
     auto store = storage::Store::Open(data_dir_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     writer_ = std::move(store).value();
@@ -103,7 +99,6 @@ class HttpServerTest : public ::testing::Test {
   void TearDown() override {
     server_.reset();
     writer_.reset();
-    fs::remove_all(dir_);
   }
 
   void StartServer(const std::string& token = "") {
@@ -131,12 +126,12 @@ class HttpServerTest : public ::testing::Test {
     return json::parse(body, nullptr, false);
   }
   std::string WriteFile(const std::string& name, const std::string& content) {
-    std::string path = (dir_ / name).string();
+    std::string path = (dir_.path() / name).string();
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
 
-  fs::path dir_;
+  testing::ScratchDir dir_{"kuzet-http"};
   std::string data_dir_;
   int64_t base_us_ = 0;
   std::unique_ptr<storage::Store> writer_;
@@ -377,7 +372,7 @@ TEST_F(HttpServerTest, MetricsPassPromtool) {
 class ChromiumPageTest : public HttpServerTest {
  protected:
   std::string DumpDom(const std::string& query) {
-    fs::path profile = dir_ / ("chromium-profile-" + std::to_string(profiles_++));
+    fs::path profile = dir_.path() / ("chromium-profile-" + std::to_string(profiles_++));
     std::string url = "http://127.0.0.1:" + std::to_string(server_->port()) + "/" + query;
     std::string command =
         "timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -419,13 +414,13 @@ TEST_F(HttpServerTest, SurvivesABurstWhileTheCrawlerWrites) {
   const int kPages = 300;
 
   // The writer alone first, in a data dir of its own, for comparison.
-  std::string baseline_dir = (dir_ / "baseline").string();
+  std::string baseline_dir = (dir_.path() / "baseline").string();
   CommandResult baseline = RunShell(std::string(KUZET_HTTP_WRITER) + " " + baseline_dir + " 1000 " +
                                     std::to_string(kPages));
   ASSERT_EQ(baseline.exit_code, 0) << baseline.out;
 
   pid_t writer_pid = 0;
-  std::string out_file = (dir_ / "writer.out").string();
+  std::string out_file = (dir_.path() / "writer.out").string();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,

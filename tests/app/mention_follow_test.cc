@@ -21,6 +21,7 @@
 #include "storage/store.h"
 
 #include "tests/app/run_command.h"
+#include "tests/scratch_dir.h"
 
 namespace kuzet {
 namespace {
@@ -136,21 +137,13 @@ std::vector<uint64_t> Ids(const std::vector<nlohmann::json>& lines) {
 class MentionFollowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("kuzet-follow-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    data_ = (dir_ / "data").string();
-    log_ = (dir_ / "follow.log").string();
+    data_ = (dir_.path() / "data").string();
+    log_ = (dir_.path() / "follow.log").string();
     auto store = storage::Store::Open(data_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(*store);
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   // Stores a page on `site` in `lang` with one mention per rule; returns nothing, the ids are
   // handed out in order (1, 2, ...).
@@ -188,7 +181,7 @@ class MentionFollowTest : public ::testing::Test {
     return args;
   }
 
-  fs::path dir_;
+  testing::ScratchDir dir_{"kuzet-follow"};
   std::string data_, log_;
   std::unique_ptr<storage::Store> store_;
   int pages_ = 0;
@@ -231,7 +224,7 @@ TEST_F(MentionFollowTest, AfterResumesWithEveryLaterMentionThenFollows) {
 
 TEST_F(MentionFollowTest, CursorFileRestartsWithoutGapOrRepeat) {
   for (int i = 0; i < 3; ++i) Put("a", "en", {"zh"});  // 1-3
-  const std::string cursor = (dir_ / "bot.cursor").string();
+  const std::string cursor = (dir_.path() / "bot.cursor").string();
   std::vector<uint64_t> seen;
   {
     Follower follower(Args({"--cursor-file", cursor, "--after", "0"}), log_);
@@ -279,8 +272,9 @@ TEST_F(MentionFollowTest, FiltersApplyAndSkippedMentionsAdvanceTheCursor) {
                                          {{"--lang", "ru"}, {3, 4}},
                                          {{"--site", "a", "--lang", "kk"}, {5}}}) {
     std::vector<std::string> extra = c.filter;
-    extra.insert(extra.end(), {"--after", "0", "--cursor-file", (dir_ / "f.cursor").string()});
-    fs::remove(dir_ / "f.cursor");
+    extra.insert(extra.end(),
+                 {"--after", "0", "--cursor-file", (dir_.path() / "f.cursor").string()});
+    fs::remove(dir_.path() / "f.cursor");
     Follower follower(Args(extra), log_);
     auto lines = follower.Lines(c.ids.size());
     std::vector<nlohmann::json> rest;
@@ -301,7 +295,7 @@ TEST_F(MentionFollowTest, FiltersApplyAndSkippedMentionsAdvanceTheCursor) {
 TEST_F(MentionFollowTest, ConsumerClosingThePipeEndsTheFollowerWithExit0) {
   // More than a pipe holds (64 KiB), so the follower is still writing when head(1) exits.
   for (int i = 0; i < 300; ++i) Put("a", "en", {"zh", "strike"});
-  const std::string rc = (dir_ / "rc").string();
+  const std::string rc = (dir_.path() / "rc").string();
   const std::string command = "timeout 20 " + std::string(KUZET_BINARY) +
                               " mentions --follow --format json --poll 0.05 --data-dir " + data_;
   auto writing =

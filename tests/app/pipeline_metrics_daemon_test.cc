@@ -19,6 +19,8 @@
 #include "tests/app/exposition_text.h"
 #include "tests/app/pipeline_test_pages.h"
 #include "tests/app/run_command.h"
+#include "tests/crawler/test_server.h"
+#include "tests/scratch_dir.h"
 #include "tests/wait_until.h"
 
 namespace kuzet {
@@ -34,43 +36,33 @@ using testing::SeriesValue;
 class CraftedSite {
  public:
   CraftedSite() {
-    server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(
           "<html><body><a href=\"/bomb\">a</a> <a href=\"/regex\">b</a> "
           "<a href=\"/report\">c</a> <a href=\"/gone\">d</a></body></html>",
           "text/html; charset=utf-8");
     });
-    server_.Get("/bomb", [](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/bomb", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(app::testing::MemoryBombHtml(), "text/html; charset=utf-8");
     });
-    server_.Get("/regex", [](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/regex", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(app::testing::BacktrackingArticleHtml(), "text/html; charset=utf-8");
     });
-    server_.Get("/report", [](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/report", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(app::testing::PdfBytes(), "text/html; charset=utf-8");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    server_.Start();
   }
-  ~CraftedSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
 
  private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 TEST(PipelineMetricsDaemonTest, OverBudgetPageAndRegexTimeoutAreCountedInMetrics) {
   CraftedSite site;
-  fs::path dir = fs::temp_directory_path() / ("kuzet-metrics-daemon-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  kuzet::testing::ScratchDir scratch("kuzet-metrics-daemon");
+  const fs::path& dir = scratch.path();
   int port = testing::FreePort();
   ASSERT_GT(port, 0);
   std::string config = (dir / "kuzet.toml").string();
@@ -145,7 +137,6 @@ terms = ["Zhanaozen"]
   int status = 0;
   EXPECT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -24,6 +24,9 @@
 
 #include "storage/store.h"
 #include "tests/app/run_command.h"
+#include "tests/crawler/test_server.h"
+#include "tests/shared_corpus.h"
+#include "tests/shell_quote.h"
 #include "tests/wait_until.h"
 
 namespace kuzet {
@@ -53,23 +56,16 @@ int64_t NowUs() {
 class QuietSite {
  public:
   QuietSite() {
-    server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("<!doctype html><html><body><p>Nothing new.</p></body></html>",
                       "text/html; charset=utf-8");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    server_.Start();
   }
-  ~QuietSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  std::string Url() const { return server_.Url("/"); }
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 // A temporary data dir with a config beside it.
@@ -143,25 +139,13 @@ std::map<uint64_t, storage::Mention> MentionsOf(const storage::Store& store,
   return by_doc;
 }
 
-std::string ShellQuoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 // The (begin, end) of each hit `kuzet match` finds for `rule` in the text.
 std::vector<std::pair<uint32_t, uint32_t>> MatchHits(const std::string& config,
                                                      const std::string& rule,
                                                      const storage::Document& doc) {
-  auto result =
-      testing::RunKuzet("match --config " + config + " --rule " + rule + " --format json --lang " +
-                        doc.lang + " --site " + doc.site_id + " --text " + ShellQuoted(doc.text));
+  auto result = testing::RunKuzet("match --config " + config + " --rule " + rule +
+                                  " --format json --lang " + doc.lang + " --site " + doc.site_id +
+                                  " --text " + testing::ShellQuoted(doc.text));
   auto json = nlohmann::json::parse(result.out, nullptr, false);
   EXPECT_TRUE(json.is_array()) << result.out;
   std::vector<std::pair<uint32_t, uint32_t>> hits;
@@ -179,21 +163,21 @@ terms = ["Россия", "Москва", "Украина", "Путин", "Каз
 )";
 
 TEST(RematchTest, FindsInTheStoredArticlesWhatMatchFindsInThem) {
-  const fs::path truth = fs::path(KUZET_SHARED_DIR) / "corpus/daniel-ru-dev/ground-truth.json";
-  if (!fs::exists(truth)) GTEST_SKIP() << "shared corpus absent: " << truth;
-  auto corpus = nlohmann::json::parse(std::ifstream(truth), nullptr, false);
-  ASSERT_TRUE(corpus.is_object());
+  const std::vector<testing::GroundTruthArticle> corpus = testing::GroundTruth("daniel-ru-dev");
+  if (corpus.empty()) {
+    GTEST_SKIP() << "shared corpus absent: " << testing::SharedCorpusDir("daniel-ru-dev");
+  }
   Workspace ws;
   ws.WriteConfig("http://127.0.0.1:1/", kRegionRule);
   const int64_t now = NowUs();
   {
     std::vector<storage::PageInput> pages;
     int i = 0;
-    for (const auto& [id, page] : corpus.items()) {
-      const std::string text = page.value("articleBody", "");
+    for (const testing::GroundTruthArticle& article : corpus) {
+      const std::string& text = article.body;
       if (text.empty()) continue;
       // One article an hour back from now: all within the 90 days asked for.
-      pages.push_back(Article("ru-news", "https://news.example/" + id, text, "ru",
+      pages.push_back(Article("ru-news", "https://news.example/" + article.id, text, "ru",
                               now - (100 - i++) * kDay / 24));
     }
     auto store = OpenStore(ws.data_dir());

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/run_command.h"
+#include "tests/crawler/test_server.h"
 #include "tests/wait_until.h"
 
 namespace kuzet {
@@ -56,7 +57,7 @@ std::string Article(int i) {
 class SlowNewsSite {
  public:
   explicit SlowNewsSite(std::chrono::milliseconds article_delay = 150ms) {
-    server_.Get("/feed.xml", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.server().Get("/feed.xml", [this](const httplib::Request& req, httplib::Response& res) {
       Log(req.path);
       std::string rss = "<rss version=\"2.0\"><channel><title>news</title>";
       for (int i = 1; i <= kArticles; ++i) {
@@ -64,23 +65,15 @@ class SlowNewsSite {
       }
       res.set_content(rss + "</channel></rss>", "application/rss+xml");
     });
-    server_.Get(R"(/a(\d+))",
-                [this, article_delay](const httplib::Request& req, httplib::Response& res) {
-                  Log(req.path);
-                  std::this_thread::sleep_for(article_delay);  // slow enough to be killed mid-crawl
-                  res.set_content(Article(std::stoi(req.matches[1])), "text/html; charset=utf-8");
-                });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
+    server_.server().Get(
+        R"(/a(\d+))", [this, article_delay](const httplib::Request& req, httplib::Response& res) {
+          Log(req.path);
+          std::this_thread::sleep_for(article_delay);  // slow enough to be killed mid-crawl
+          res.set_content(Article(std::stoi(req.matches[1])), "text/html; charset=utf-8");
+        });
+    server_.Start();
   }
-  ~SlowNewsSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
   std::vector<std::string> Requests() {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
@@ -96,16 +89,15 @@ class SlowNewsSite {
     std::lock_guard<std::mutex> lock(mu_);
     requests_.push_back(path);
   }
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
   std::mutex mu_;
   std::vector<std::string> requests_;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 // URL path of every stored mention.
 std::multiset<std::string> StoredPaths(const std::string& config) {
-  std::string out = testing::RunKuzet("mentions --by rule --limit 1000 --format json --config " + config).out;
+  std::string out =
+      testing::RunKuzet("mentions --by rule --limit 1000 --format json --config " + config).out;
   auto json = nlohmann::json::parse(out, nullptr, false);
   std::multiset<std::string> paths;
   if (!json.is_array()) return paths;

@@ -21,6 +21,7 @@
 #include "tests/app/exposition_text.h"
 #include "tests/app/refusing_port.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/app/test_site.h"
 
 namespace kuzet {
@@ -43,12 +44,7 @@ TEST(SiteMetricsDaemonTest, DeadSiteAndLiveSiteAreToldApartInMetrics) {
   int port = testing::FreePort();
   ASSERT_GT(port, 0);
   std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "warn"
-
+  std::ofstream(config) << testing::LoopbackSettings("warn") + R"(
 [server]
 enabled = true
 listen = "127.0.0.1:)" + std::to_string(port) +

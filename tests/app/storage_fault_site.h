@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/app/run_command.h"
+#include "tests/crawler/test_server.h"
 #include "tests/wait_until.h"
 
 namespace kuzet::testing {
@@ -27,54 +28,46 @@ constexpr int kArticles = 30;
 class NewsSite {
  public:
   explicit NewsSite(std::chrono::milliseconds delay) {
-    server_.Get("/feed.xml", [this](const httplib::Request&, httplib::Response& res) {
+    server_.server().Get("/feed.xml", [this](const httplib::Request&, httplib::Response& res) {
       std::string rss = "<rss version=\"2.0\"><channel><title>news</title>";
       for (int i = 1; i <= kArticles; ++i) {
         rss += "<item><link>" + Url("/a" + std::to_string(i)) + "</link></item>";
       }
       res.set_content(rss + "</channel></rss>", "application/rss+xml");
     });
-    server_.Get(R"(/a(\d+))", [this, delay](const httplib::Request& req, httplib::Response& res) {
-      {
-        std::lock_guard lock(mu_);
-        ++article_requests_;
-      }
-      std::this_thread::sleep_for(delay);  // slow on purpose: the fault strikes mid-crawl
-      const std::string n = req.matches[1];
-      std::string body = "<html><head><title>Report " + n + "</title></head><body><article>";
-      for (int p = 0; p < 6; ++p) {
-        body += "<p>Report " + n + ", part " + std::to_string(p) +
-                ": oil workers in Zhanaozen went on strike for equal pay and the right to a "
-                "union of their own; the company refused and the court heard the case.</p>";
-      }
-      res.set_content(body + "</article></body></html>", "text/html; charset=utf-8");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::yield();
+    server_.server().Get(
+        R"(/a(\d+))", [this, delay](const httplib::Request& req, httplib::Response& res) {
+          {
+            std::lock_guard lock(mu_);
+            ++article_requests_;
+          }
+          std::this_thread::sleep_for(delay);  // slow on purpose: the fault strikes mid-crawl
+          const std::string n = req.matches[1];
+          std::string body = "<html><head><title>Report " + n + "</title></head><body><article>";
+          for (int p = 0; p < 6; ++p) {
+            body += "<p>Report " + n + ", part " + std::to_string(p) +
+                    ": oil workers in Zhanaozen went on strike for equal pay and the right to a "
+                    "union of their own; the company refused and the court heard the case.</p>";
+          }
+          res.set_content(body + "</article></body></html>", "text/html; charset=utf-8");
+        });
+    server_.Start();
   }
-  ~NewsSite() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string Url(const std::string& path) const { return server_.Url(path); }
   int ArticleRequests() {
     std::lock_guard lock(mu_);
     return article_requests_;
   }
 
  private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
   std::mutex mu_;
   int article_requests_ = 0;
+  crawler::testing::TestServer server_;  // last: stops first, while its handlers' state lives
 };
 
 inline std::set<std::string> StoredPaths(const std::string& config) {
-  std::string out = RunKuzet("mentions --by rule --limit 1000 --format json --config " + config).out;
+  std::string out =
+      RunKuzet("mentions --by rule --limit 1000 --format json --config " + config).out;
   auto json = nlohmann::json::parse(out, nullptr, false);
   std::set<std::string> paths;
   if (!json.is_array()) return paths;

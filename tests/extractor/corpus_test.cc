@@ -2,9 +2,6 @@
 #include <gtest/gtest.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
-#include <zlib.h>
-
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -14,22 +11,12 @@
 #include <vector>
 
 #include "extractor/extractor.h"
+#include "tests/shared_corpus.h"
 
 namespace kuzet::extractor {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadGzip(const fs::path& path) {
-  std::string out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return out;
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  gzclose(f);
-  return out;
-}
 
 // Word 4-gram multiset, words = \w+ (the article-extraction benchmark's shingles).
 std::unordered_map<std::string, int> Shingles(std::string_view s) {
@@ -56,19 +43,17 @@ std::unordered_map<std::string, int> Shingles(std::string_view s) {
   return out;
 }
 
-double CorpusF1(const fs::path& dir) {
-  std::ifstream in(dir / "ground-truth.json");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const auto gt = nlohmann::json::parse(ss.str(), nullptr, false);
-  if (gt.is_discarded()) return -1;
+double CorpusF1(const char* corpus) {
+  const std::vector<testing::GroundTruthArticle> articles = testing::GroundTruth(corpus);
+  if (articles.empty()) return -1;
+  const fs::path dir = testing::SharedCorpusDir(corpus);
   double sp = 0, sr = 0;
   int pages = 0;
-  for (const auto& [id, v] : gt.items()) {
-    const std::string html = ReadGzip(dir / "html" / (id + ".html.gz"));
-    const auto r = Extract(html, "", v.value("url", ""));
+  for (const testing::GroundTruthArticle& article : articles) {
+    const std::string html = testing::ReadGzipFile(dir / "html" / (article.id + ".html.gz"));
+    const auto r = Extract(html, "", article.url);
     const auto pred = Shingles(r.ok() ? r->text : "");
-    const auto truth = Shingles(v.value("articleBody", ""));
+    const auto truth = Shingles(article.body);
     long common = 0, np = 0, nt = 0;
     for (const auto& [k, c] : pred) {
       np += c;
@@ -84,11 +69,11 @@ double CorpusF1(const fs::path& dir) {
 }
 
 void CheckFloor(const char* corpus, double floor) {
-  const fs::path dir = fs::path(KUZET_SHARED_DIR) / "corpus" / corpus;
+  const fs::path dir = testing::SharedCorpusDir(corpus);
   if (!fs::exists(dir / "ground-truth.json")) {
     GTEST_SKIP() << "shared corpus " << dir << " is absent; skipping the quality floor";
   }
-  const double f1 = CorpusF1(dir);
+  const double f1 = CorpusF1(corpus);
   ::testing::Test::RecordProperty("F1", std::to_string(f1));
   EXPECT_GE(f1, floor) << corpus << " F1 fell below the floor";
 }
@@ -96,14 +81,14 @@ void CheckFloor(const char* corpus, double floor) {
 // Every daniel-ru-dev page is UTF-8, though several declare windows-1251 or nothing: each must be
 // decoded as UTF-8, with no replacement character that the page's own bytes do not contain.
 TEST(ExtractorCorpusTest, EveryDanielRuDevPageIsDecodedRight) {
-  const fs::path dir = fs::path(KUZET_SHARED_DIR) / "corpus" / "daniel-ru-dev";
+  const fs::path dir = testing::SharedCorpusDir("daniel-ru-dev");
   if (!fs::exists(dir / "html")) {
     GTEST_SKIP() << "shared corpus " << dir << " is absent; skipping the decoding check";
   }
   const std::string replacement = "\xEF\xBF\xBD";
   int pages = 0;
   for (const auto& entry : fs::directory_iterator(dir / "html")) {
-    const std::string html = ReadGzip(entry.path());
+    const std::string html = testing::ReadGzipFile(entry.path());
     ASSERT_FALSE(html.empty()) << entry.path();
     const auto r = Extract(html, "", "");
     ASSERT_TRUE(r.ok()) << entry.path() << ": " << r.status().message();

@@ -3,19 +3,14 @@
 // as much as 70 % of their bytes: every one must stay "ru". Skips when ../shared is absent.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "extractor/language.h"
+#include "tests/shared_corpus.h"
 
 namespace kuzet::extractor {
 namespace {
-
-namespace fs = std::filesystem;
 
 // Noise written for this test: what forum posts and news pages carry beside their text.
 constexpr std::string_view kCode =
@@ -56,18 +51,17 @@ std::string WithNoise(const std::string& text, std::string_view noise) {
 }
 
 TEST(LanguageCorpusTest, RussianArticlesStayRussianWithNoise) {
-  const fs::path truth =
-      fs::path(KUZET_SHARED_DIR) / "corpus" / "daniel-ru-dev" / "ground-truth.json";
-  if (!fs::exists(truth)) GTEST_SKIP() << truth << " is absent; skipping the language check";
-  std::ifstream in(truth);
-  const auto json = nlohmann::json::parse(in, nullptr, false);
-  ASSERT_TRUE(json.is_object());
+  const std::vector<testing::GroundTruthArticle> articles = testing::GroundTruth("daniel-ru-dev");
+  if (articles.empty()) {
+    GTEST_SKIP() << testing::SharedCorpusDir("daniel-ru-dev")
+                 << " is absent; skipping the language check";
+  }
   size_t texts = 0;
-  for (const auto& [id, v] : json.items()) {
-    const std::string body = v.value("articleBody", "");
+  for (const testing::GroundTruthArticle& article : articles) {
+    const std::string& body = article.body;
     for (std::string_view noise : {std::string_view(), kCode, kUrls, kEnglish, kNavigation}) {
       const std::string text = noise.empty() ? body : WithNoise(body, noise);
-      EXPECT_EQ(DetectLanguage(text), "ru") << id << " with noise:\n" << noise;
+      EXPECT_EQ(DetectLanguage(text), "ru") << article.id << " with noise:\n" << noise;
       ++texts;
     }
   }

@@ -9,9 +9,6 @@
 
 #include <algorithm>
 #include <array>
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <random>
 
 #include "storage/encoding.h"
@@ -20,6 +17,7 @@
 #include "storage/simhash.h"
 #include "storage/store.h"
 #include "storage/text_fold.h"
+#include "tests/shared_corpus.h"
 
 namespace kuzet::storage {
 namespace {
@@ -379,11 +377,8 @@ TEST(NormalizeForFingerprintTest, GivesTheBytesStoredHashesWereMadeOf) {
       texts.push_back(std::string(offset, 'A') + bad + std::string(9, 'b') + bad);
     }
   }
-  std::ifstream in(std::filesystem::path(KUZET_SHARED_DIR) /
-                   "corpus/daniel-ru-dev/ground-truth.json");
-  nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
-  if (!truth.is_discarded()) {
-    for (const auto& [id, entry] : truth.items()) texts.push_back(entry.value("articleBody", ""));
+  for (const testing::GroundTruthArticle& article : testing::GroundTruth("daniel-ru-dev")) {
+    texts.push_back(article.body);
   }
   for (const std::string& text : texts) {
     EXPECT_EQ(NormalizeForFingerprint(text), ReferenceNormalization(text)) << text.substr(0, 80);

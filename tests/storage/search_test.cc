@@ -5,21 +5,18 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "extractor/keywords/matcher.h"
 #include "storage/encoding.h"
 #include "storage/posting_list.h"
 #include "storage/records.h"
 #include "storage/store.h"
+#include "tests/shared_corpus.h"
 #include "tests/storage/store_test_util.h"
 
 namespace kuzet::storage {
@@ -573,16 +570,10 @@ struct Article {
 
 std::vector<Article> LoadArticles() {
   std::vector<Article> articles;
-  const std::string shared = KUZET_SHARED_DIR;
   for (const auto& [folder, lang] :
        {std::pair{"aeb-dev", "en"}, std::pair{"daniel-ru-dev", "ru"}}) {
-    std::ifstream in(shared + "/corpus/" + folder + "/ground-truth.json");
-    if (!in) continue;
-    nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
-    if (truth.is_discarded()) continue;
-    for (const auto& [id, entry] : truth.items()) {
-      if (!entry.contains("articleBody") || !entry["articleBody"].is_string()) continue;
-      articles.push_back({std::string(folder) + "/" + id, entry["articleBody"], lang});
+    for (const kuzet::testing::GroundTruthArticle& article : kuzet::testing::GroundTruth(folder)) {
+      articles.push_back({std::string(folder) + "/" + article.id, article.body, lang});
     }
   }
   return articles;

@@ -4,27 +4,21 @@
 // floors below sit a little under what this corpus gives (see storage/README.md).
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "storage/simhash.h"
 #include "storage/store.h"
+#include "tests/shared_corpus.h"
 
 namespace kuzet::storage {
 namespace {
 
 std::vector<std::string> LoadArticles() {
   std::vector<std::string> texts;
-  for (const char* corpus :
-       {"corpus/daniel-ru-dev/ground-truth.json", "corpus/aeb-dev/ground-truth.json"}) {
-    std::ifstream in(std::filesystem::path(KUZET_SHARED_DIR) / corpus);
-    if (!in) continue;
-    nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
-    if (truth.is_discarded()) continue;
-    for (const auto& [id, entry] : truth.items()) {
-      std::string text = entry.value("articleBody", "");
-      if (TextSimHash(text)) texts.push_back(text);
+  for (const char* corpus : {"daniel-ru-dev", "aeb-dev"}) {
+    for (const testing::GroundTruthArticle& article : testing::GroundTruth(corpus)) {
+      if (TextSimHash(article.body)) texts.push_back(article.body);
     }
   }
   return texts;

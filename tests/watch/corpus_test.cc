@@ -5,36 +5,21 @@
 // (even: dev, odd: held out); the threshold was set before either was looked at, and both halves
 // are reported and held to the same floors.
 #include <gtest/gtest.h>
-#include <zlib.h>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "extractor/extractor.h"
+#include "tests/shared_corpus.h"
 #include "watch/change_classifier.h"
 
 namespace kuzet::watch {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadGzip(const fs::path& path) {
-  std::string out;
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return out;
-  char buffer[1 << 16];
-  int n;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<size_t>(n));
-  gzclose(file);
-  return out;
-}
 
 std::vector<std::string> Split(const std::string& text, std::string_view separator) {
   std::vector<std::string> parts;
@@ -63,19 +48,14 @@ struct Tally {
 TEST(ReplacedCorpusTest, SameArticleKeptOtherArticleReplaced) {
   std::vector<Page> pages;
   for (const char* corpus : {"aeb-dev", "daniel-ru-dev"}) {
-    const fs::path dir = fs::path(KUZET_SHARED_DIR) / "corpus" / corpus;
-    std::ifstream in(dir / "ground-truth.json");
-    if (!in) GTEST_SKIP() << "shared corpus " << dir << " is absent";
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto truth = nlohmann::json::parse(text.str(), nullptr, false);
-    ASSERT_FALSE(truth.is_discarded()) << dir;
-    for (const auto& [id, value] : truth.items()) {  // in key order: a JSON object is a map
-      const std::string html = ReadGzip(dir / "html" / (id + ".html.gz"));
-      Result<extractor::Article> article = extractor::Extract(html, "", value.value("url", ""));
-      pages.push_back(
-          Page{Split(value.value("articleBody", ""), "\n"),
-               article.ok() ? Split(article->text, "\n\n") : std::vector<std::string>{}});
+    const fs::path dir = testing::SharedCorpusDir(corpus);
+    const std::vector<testing::GroundTruthArticle> truth = testing::GroundTruth(corpus);
+    if (truth.empty()) GTEST_SKIP() << "shared corpus " << dir << " is absent";
+    for (const testing::GroundTruthArticle& entry : truth) {  // in id order
+      const std::string html = testing::ReadGzipFile(dir / "html" / (entry.id + ".html.gz"));
+      Result<extractor::Article> article = extractor::Extract(html, "", entry.url);
+      pages.push_back(Page{Split(entry.body, "\n"), article.ok() ? Split(article->text, "\n\n")
+                                                                 : std::vector<std::string>{}});
     }
   }
   ASSERT_GT(pages.size(), 200u);

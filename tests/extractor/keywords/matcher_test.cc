@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <thread>
+
+#include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
 namespace {
@@ -245,21 +244,18 @@ TEST(MatcherThreads, ThousandsOfTermsEightThreadsSameAsOne) {
 // Real news text: every match's offsets, surface and snippet agree with the input, and a term
 // taken from an article is found in it.
 TEST(MatcherCorpus, OffsetsAndSnippetsHoldOnRealArticles) {
-  const std::filesystem::path path =
-      std::filesystem::path(KUZET_SHARED_DIR) / "corpus/daniel-ru-dev/ground-truth.json";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "absent: " << path;
-  std::ifstream in(path);
-  nlohmann::json truth = nlohmann::json::parse(in);
+  const std::vector<testing::GroundTruthArticle> corpus = testing::GroundTruth("daniel-ru-dev");
+  if (corpus.empty()) GTEST_SKIP() << "absent: " << testing::SharedCorpusDir("daniel-ru-dev");
   Matcher m = MustCompile({Rule("ru", {"Россия", "президент", "Казахстан", "/\\d{4} год/"}),
                            Rule("near", {}, "суд NEAR/5 (решение OR приговор)")});
   size_t total = 0, articles = 0;
-  for (const auto& [id, page] : truth.items()) {
-    const std::string text = page.value("articleBody", "");
+  for (const testing::GroundTruthArticle& article : corpus) {
+    const std::string& text = article.body;
     ++articles;
     for (const Match& x : m.FindAll(text, "ru")) {
       ++total;
       ASSERT_LE(x.end, text.size());
-      ASSERT_EQ(text.substr(x.begin, x.end - x.begin), x.surface) << id;
+      ASSERT_EQ(text.substr(x.begin, x.end - x.begin), x.surface) << article.id;
       ASSERT_EQ(x.snippet.substr(x.snippet_begin, x.snippet_end - x.snippet_begin), x.surface);
       ASSERT_LE(x.snippet.size(), 300u + x.surface.size());
     }

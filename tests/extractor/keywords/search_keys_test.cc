@@ -2,18 +2,16 @@
 // pass over the words (issue #17): the store indexes those keys, so any difference would lose or
 // invent search candidates.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/search_keys.h"
+#include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
 namespace {
@@ -150,36 +148,23 @@ TEST(SearchKeysOnePassTest, DefaultMatcherLeavesTheKeysUnset) {
   EXPECT_FALSE(keys.has_value()) << "the caller must compute them itself";
 }
 
-std::string ReadGzip(const fs::path& path) {
-  std::string out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return out;
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  gzclose(f);
-  return out;
-}
-
 // Every article body of the shared corpora (English, Russian, Kazakh sites), and the raw HTML of
 // the Russian pages (markup, scripts, entities: text no article extraction cleaned).
 TEST(SearchKeysOnePassTest, EqualOnEverySharedCorpusArticle) {
-  const fs::path corpus = fs::path(KUZET_SHARED_DIR) / "corpus";
+  const fs::path corpus = testing::SharedCorpusDir("");
   if (!fs::is_directory(corpus)) GTEST_SKIP() << "no shared corpus at " << corpus;
   size_t texts = 0, keys = 0;
   for (const char* name : {"aeb-dev", "daniel-ru-dev"}) {
-    std::ifstream in(corpus / name / "ground-truth.json");
-    ASSERT_TRUE(in) << corpus / name / "ground-truth.json";
-    const nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
-    ASSERT_TRUE(truth.is_object()) << name;
-    for (const auto& [id, article] : truth.items()) {
-      const std::string body = article.value("articleBody", "");
-      keys += ExpectKeysOfOnePass(body, std::string(name) + "/" + id).size();
+    const std::vector<testing::GroundTruthArticle> articles = testing::GroundTruth(name);
+    ASSERT_FALSE(articles.empty()) << corpus / name / "ground-truth.json";
+    for (const testing::GroundTruthArticle& article : articles) {
+      keys += ExpectKeysOfOnePass(article.body, std::string(name) + "/" + article.id).size();
       ++texts;
       if (std::string(name) == "daniel-ru-dev") {
-        const std::string html = ReadGzip(corpus / name / "html" / (id + ".html.gz"));
-        ASSERT_FALSE(html.empty()) << name << "/" << id;
-        ExpectKeysOfOnePass(html, std::string(name) + "/" + id + ".html");
+        const std::string html =
+            testing::ReadGzipFile(corpus / name / "html" / (article.id + ".html.gz"));
+        ASSERT_FALSE(html.empty()) << name << "/" << article.id;
+        ExpectKeysOfOnePass(html, std::string(name) + "/" + article.id + ".html");
         ++texts;
       }
     }

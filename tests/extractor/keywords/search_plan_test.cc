@@ -6,15 +6,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/search_keys.h"
+#include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
 namespace {
@@ -106,15 +104,8 @@ std::vector<Article> LoadArticles() {
   std::vector<Article> articles;
   for (const auto& [folder, lang] :
        {std::pair{"aeb-dev", "en"}, std::pair{"daniel-ru-dev", "ru"}}) {
-    std::ifstream in(std::filesystem::path(KUZET_SHARED_DIR) / "corpus" / folder /
-                     "ground-truth.json");
-    if (!in) continue;
-    nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
-    if (truth.is_discarded()) continue;
-    for (const auto& [id, entry] : truth.items()) {
-      if (entry.contains("articleBody") && entry["articleBody"].is_string()) {
-        articles.push_back({entry["articleBody"], lang});
-      }
+    for (const testing::GroundTruthArticle& article : testing::GroundTruth(folder)) {
+      articles.push_back({article.body, lang});
     }
   }
   return articles;
