@@ -3,6 +3,7 @@
 #include <unicode/brkiter.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <utility>
 
@@ -31,10 +32,47 @@ SearchKeys::SearchKeys(SearchKeys&&) noexcept = default;
 SearchKeys& SearchKeys::operator=(SearchKeys&&) noexcept = default;
 SearchKeys::~SearchKeys() = default;
 
+namespace {
+
+// The first eight bytes of `key` as a big-endian integer, zero-padded: two keys whose prefixes
+// differ are ordered as their prefixes are (std::string compares bytes as unsigned char, and a
+// key that ends before the eighth byte is padded with the smallest byte).
+uint64_t OrderPrefix(std::string_view key) {
+  uint64_t prefix = 0;
+  const size_t n = std::min<size_t>(key.size(), 8);
+  for (size_t i = 0; i < n; ++i) {
+    prefix |= uint64_t{static_cast<uint8_t>(key[i])} << (56 - 8 * i);
+  }
+  return prefix;
+}
+
+}  // namespace
+
 std::vector<std::string> SearchKeySet::Take() && {
-  std::sort(keys_.begin(), keys_.end());
-  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
-  return std::move(keys_);
+  // Sorted through (prefix, index) pairs: most keys differ in their first eight bytes, so the
+  // sort compares integers and moves 16-byte pairs, and compares strings only on a tie. Sorting
+  // the strings themselves (a memcmp per comparison, a string swap per move) was a quarter of
+  // FindAll with search keys (issue #17).
+  struct Entry {
+    uint64_t prefix;
+    uint32_t index;
+  };
+  std::vector<Entry> order(keys_.size());
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    order[i] = {OrderPrefix(keys_[i]), static_cast<uint32_t>(i)};
+  }
+  std::sort(order.begin(), order.end(), [this](const Entry& a, const Entry& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return keys_[a.index] < keys_[b.index];
+  });
+  std::vector<std::string> sorted;
+  sorted.reserve(order.size());
+  for (const Entry& e : order) {
+    if (!sorted.empty() && sorted.back() == keys_[e.index]) continue;
+    sorted.push_back(std::move(keys_[e.index]));
+  }
+  keys_.clear();
+  return sorted;
 }
 
 std::vector<std::string> SearchKeys::KeysOf(std::string_view utf8_text) const {
