@@ -8,9 +8,7 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
-#include <array>
 #include <cctype>
-#include <cstdint>
 #include <memory>
 
 namespace kuzet::keywords {
@@ -316,17 +314,6 @@ std::string CollapseRomanization(std::string_view mapped) {
   return out;
 }
 
-namespace {
-
-// The letters pass 1 of CollapseRomanization may rewrite: each begins a digraph or is replaced.
-constexpr std::array<bool, 256> kDigraphLetters = [] {
-  std::array<bool, 256> letters{};
-  for (char c : std::string_view("sdzkcpyqx")) letters[static_cast<uint8_t>(c)] = true;
-  return letters;
-}();
-
-}  // namespace
-
 void CollapseRomanization(std::string_view s, std::string* scratch, std::string* result) {
   // Both passes write through a raw pointer into a buffer sized for the worst case (x → ks
   // doubles a letter): this runs for every distinct word of every page.
@@ -336,10 +323,6 @@ void CollapseRomanization(std::string_view s, std::string* scratch, std::string*
   d.resize(2 * n);
   char* w = d.data();
   for (size_t i = 0; i < n;) {
-    // Most letters begin no digraph: copied without the switch (whose jump on every letter was
-    // mispredicted often enough to make this a tenth of FindAll, issue #17).
-    while (i < n && !kDigraphLetters[static_cast<uint8_t>(s[i])]) *w++ = s[i++];
-    if (i == n) break;
     const char c = s[i];
     const char next = i + 1 < n ? s[i + 1] : '\0';
     switch (c) {
