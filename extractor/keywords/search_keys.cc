@@ -64,14 +64,19 @@ constexpr size_t kRadixSortKeys = 256;
 // same in every entry is skipped): no comparison to mispredict, which is what a comparison sort
 // of a page's keys spends its time on (in random order, every other branch goes wrong).
 void RadixSortByPrefix(std::vector<OrderEntry>& entries) {
+  // The eight bytes' histograms in one read of the entries.
+  std::array<std::array<size_t, 256>, 8> offsets{};
+  for (const OrderEntry& e : entries) {
+    for (int byte = 0; byte < 8; ++byte) ++offsets[byte][(e.prefix >> (8 * byte)) & 0xff];
+  }
   std::vector<OrderEntry> buffer(entries.size());
-  for (int shift = 0; shift < 64; shift += 8) {
-    std::array<size_t, 256> offsets{};
-    for (const OrderEntry& e : entries) ++offsets[(e.prefix >> shift) & 0xff];
-    if (offsets[(entries.front().prefix >> shift) & 0xff] == entries.size()) continue;
+  for (int byte = 0; byte < 8; ++byte) {
+    const int shift = 8 * byte;
+    std::array<size_t, 256>& offset = offsets[byte];
+    if (offset[(entries.front().prefix >> shift) & 0xff] == entries.size()) continue;
     size_t sum = 0;
-    for (size_t& offset : offsets) sum += std::exchange(offset, sum);
-    for (const OrderEntry& e : entries) buffer[offsets[(e.prefix >> shift) & 0xff]++] = e;
+    for (size_t& o : offset) sum += std::exchange(o, sum);
+    for (const OrderEntry& e : entries) buffer[offset[(e.prefix >> shift) & 0xff]++] = e;
     entries.swap(buffer);
   }
 }
