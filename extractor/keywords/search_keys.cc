@@ -47,10 +47,6 @@ uint64_t OrderPrefix(std::string_view key) {
   return prefix;
 }
 
-}  // namespace
-
-namespace {
-
 // A key's place in the order: its OrderPrefix, and where it is in the keys added.
 struct OrderEntry {
   uint64_t prefix;
