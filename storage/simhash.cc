@@ -41,22 +41,38 @@ bool IsLineBreak(UChar32 c) {
 
 // What the pass needs to know of a code point (c >= 0): a word character (a letter or decimal
 // digit, ICU u_isalnum), White_Space (ICU u_isUWhiteSpace), a line break (which is White_Space),
-// or something else. The three sets are disjoint but for line breaks, so one ICU call settles a
-// letter (most code points) and at most two anything else; ASCII is decided inline.
+// or something else. The three sets are disjoint but for line breaks.
 enum class CharClass : uint8_t { kWord, kSpace, kLineBreak, kOther };
 
-CharClass Classify(UChar32 c) {
-  if (c < 0x80) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      return CharClass::kWord;
-    }
-    if (c == ' ' || c == '\t') return CharClass::kSpace;
-    if (c >= 0x0a && c <= 0x0d) return CharClass::kLineBreak;  // \n, VT, FF, \r
-    return CharClass::kOther;
+CharClass ClassifyAscii(int c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+    return CharClass::kWord;
   }
+  if (c == ' ' || c == '\t') return CharClass::kSpace;
+  if (c >= 0x0a && c <= 0x0d) return CharClass::kLineBreak;  // \n, VT, FF, \r
+  return CharClass::kOther;
+}
+
+CharClass ClassifyByIcu(UChar32 c) {
   if (u_isalnum(c)) return CharClass::kWord;
   if (IsLineBreak(c)) return CharClass::kLineBreak;
   return u_isUWhiteSpace(c) ? CharClass::kSpace : CharClass::kOther;
+}
+
+// The classes of the one- and two-byte code points (ASCII, Latin, Greek, Cyrillic, Armenian,
+// Hebrew, Arabic: nearly every character of the pages watched), looked up instead of asked of ICU
+// per character (issue #17). Built once, immutable after.
+constexpr char32_t kClassTableLimit = 0x800;
+const std::array<CharClass, kClassTableLimit>& ClassTable() {
+  static const std::array<CharClass, kClassTableLimit> table = [] {
+    std::array<CharClass, kClassTableLimit> classes{};
+    for (char32_t c = 0; c < kClassTableLimit; ++c) {
+      classes[c] =
+          c < 0x80 ? ClassifyAscii(static_cast<int>(c)) : ClassifyByIcu(static_cast<UChar32>(c));
+    }
+    return classes;
+  }();
+  return table;
 }
 
 // kByteBits[b] holds bit j of b in its byte j: added up, eight 8-bit counters in one word.
@@ -74,6 +90,40 @@ int64_t SublinearWeight(size_t occurrences) {
   return std::lround(1000.0 * (1.0 + std::log(static_cast<double>(occurrences))));
 }
 
+// The words seen some one number of times, which all weigh the same: their weight is added to
+// each bit's sum eight bits per add (kByteBits), counted in 8-bit lanes that are emptied into
+// the sums before they can overflow. A quarter of the instructions of adding each word's weight
+// bit by bit, and the same integer sums.
+class SameWeightWords {
+ public:
+  // True when the lanes are full: EmptyInto before the next Add.
+  bool Add(uint64_t h) {
+    for (int k = 0; k < 8; ++k) lanes_[k] += kByteBits[(h >> (8 * k)) & 0xff];
+    ++words_;
+    return ++in_lanes_ == 255;
+  }
+  // sums[bit] += twice_weight * (words added since the last call with the bit set).
+  void EmptyInto(int64_t twice_weight, int64_t* sums) {
+    for (int k = 0; k < 8; ++k) {
+      for (int j = 0; j < 8; ++j) {
+        sums[8 * k + j] += twice_weight * static_cast<int64_t>((lanes_[k] >> (8 * j)) & 0xff);
+      }
+      lanes_[k] = 0;
+    }
+    in_lanes_ = 0;
+  }
+  int64_t words() const { return words_; }
+
+ private:
+  std::array<uint64_t, 8> lanes_{};
+  int in_lanes_ = 0;
+  int64_t words_ = 0;
+};
+
+// Words seen up to this many times are weighed by their count (a SameWeightWords each), the
+// rest bit by bit: nearly all words of a page are seen fewer times.
+constexpr size_t kCountedByOccurrences = 16;
+
 }  // namespace
 
 std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
@@ -81,6 +131,7 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text) {
 }
 
 std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* collapsed) {
+  const std::array<CharClass, kClassTableLimit>& classes = ClassTable();
   std::optional<WhitespaceCollapser> collapser;
   if (collapsed != nullptr) collapser.emplace(text, collapsed);
   // Word hashes of the long lines, and at its end those of the current line (from line_begin):
@@ -102,28 +153,40 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* 
     line_chars = 0;
     pending_space = false;
   };
-  for (int32_t i = 0; i <= length;) {
-    const int32_t at = i;
-    UChar32 c = -1;  // -1 at the end of the text
-    bool line_break = true, space = true;
-    CharClass char_class = CharClass::kLineBreak;
-    if (i < length) {
-      U8_NEXT(bytes, i, length, c);
-      const bool ill_formed = c < 0;
-      if (ill_formed) c = 0xfffd;
-      char_class = Classify(c);
-      line_break = char_class == CharClass::kLineBreak;
-      space = line_break || char_class == CharClass::kSpace;  // White_Space, as the collapse has it
-      if (collapser) collapser->Next(at, i, ill_formed ? -1 : c, space);
-    } else {
-      ++i;
-    }
-    const bool word_char = char_class == CharClass::kWord;
-    if (word_char && word_begin < 0) word_begin = at;
-    if (!word_char && word_begin >= 0) {
-      kept.push_back(Mix(Fnv1a64(text.substr(word_begin, at - word_begin))));
+  auto end_word = [&](int32_t end) {
+    if (word_begin >= 0) {
+      kept.push_back(Mix(Fnv1a64(text.substr(word_begin, end - word_begin))));
       word_begin = -1;
     }
+  };
+  for (int32_t i = 0; i < length;) {
+    const int32_t at = i;
+    UChar32 c = bytes[i];
+    bool ill_formed = false;
+    CharClass char_class;
+    if (c < 0x80) {
+      ++i;
+      char_class = classes[c];
+    } else {
+      U8_NEXT(bytes, i, length, c);
+      ill_formed = c < 0;
+      if (ill_formed) c = 0xfffd;
+      char_class = c < static_cast<UChar32>(kClassTableLimit) ? classes[c] : ClassifyByIcu(c);
+    }
+    if (char_class == CharClass::kWord) {  // most characters; the collapse copies them as they are
+      if (word_begin < 0) word_begin = at;
+      line_chars += pending_space ? 2 : 1;
+      pending_space = false;
+      // The rest of an ASCII word at once.
+      const int32_t run = i;
+      while (i < length && bytes[i] < 0x80 && classes[bytes[i]] == CharClass::kWord) ++i;
+      line_chars += i - run;
+      continue;
+    }
+    const bool line_break = char_class == CharClass::kLineBreak;
+    const bool space = line_break || char_class == CharClass::kSpace;  // White_Space
+    if (collapser) collapser->Next(at, i, ill_formed ? -1 : c, space);
+    end_word(at);
     if (line_break) {
       end_line();
     } else if (space) {
@@ -133,6 +196,8 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* 
       pending_space = false;
     }
   }
+  end_word(length);  // the end of the text ends a word and a line
+  end_line();
   if (collapser) collapser->Finish();
   std::vector<uint64_t>& words = kept.size() >= static_cast<size_t>(kMinWords) ? kept : all;
   if (&words == &all) all.insert(all.end(), kept.begin(), kept.end());
@@ -150,39 +215,34 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* 
     ++counts[at];
   }
   // sums[bit] = 2 * (weight of the words with the bit set); the bit is set when that outweighs
-  // the total, i.e. when sum(bit ? weight : -weight) > 0. Branch-free: the bits are random.
+  // the total, i.e. when sum(bit ? weight : -weight) > 0. Words of one count share a weight, so
+  // those seen up to kCountedByOccurrences times are counted per bit by count and weighed once
+  // per count: the same integer sums as adding each word's weight bit by bit.
   int64_t sums[64] = {};
   int64_t total = 0;
-  // Words seen once (most of them, all of weight 1000) are counted per bit, eight bits per add
-  // (kByteBits), in 8-bit counters emptied into `once` before they can overflow; the sums are the
-  // same integers as adding each word's weight bit by bit, a quarter of the instructions.
-  int64_t once[64] = {};
-  uint64_t lanes[8] = {};
-  int in_lanes = 0;
-  auto empty_lanes = [&] {
-    for (int k = 0; k < 8; ++k) {
-      for (int j = 0; j < 8; ++j)
-        once[8 * k + j] += static_cast<int64_t>((lanes[k] >> (8 * j)) & 0xff);
-      lanes[k] = 0;
-    }
-    in_lanes = 0;
-  };
+  std::array<SameWeightWords, kCountedByOccurrences + 1> by_occurrences;  // [n]: seen n times
   for (size_t at = 0; at < capacity; ++at) {
     if (counts[at] == 0) continue;
     uint64_t h = keys[at];
-    if (counts[at] == 1) {
-      for (int k = 0; k < 8; ++k) lanes[k] += kByteBits[(h >> (8 * k)) & 0xff];
-      if (++in_lanes == 255) empty_lanes();
-      total += SublinearWeight(1);
+    if (counts[at] <= kCountedByOccurrences) {
+      if (by_occurrences[counts[at]].Add(h)) {
+        by_occurrences[counts[at]].EmptyInto(2 * SublinearWeight(counts[at]), sums);
+      }
       continue;
     }
+    // Branch-free: the bits are random.
     const int64_t weight = SublinearWeight(counts[at]);
     const int64_t twice = 2 * weight;
     total += weight;
     for (int bit = 0; bit < 64; ++bit, h >>= 1) sums[bit] += twice & -static_cast<int64_t>(h & 1);
   }
-  empty_lanes();
-  for (int bit = 0; bit < 64; ++bit) sums[bit] += 2 * SublinearWeight(1) * once[bit];
+  for (size_t n = 1; n <= kCountedByOccurrences; ++n) {
+    SameWeightWords& same = by_occurrences[n];
+    if (same.words() == 0) continue;
+    const int64_t weight = SublinearWeight(n);
+    total += weight * same.words();
+    same.EmptyInto(2 * weight, sums);
+  }
   uint64_t simhash = 0;
   for (int bit = 0; bit < 64; ++bit) {
     if (sums[bit] > total) simhash |= uint64_t{1} << bit;

@@ -148,6 +148,65 @@ TEST(SearchKeysOnePassTest, DefaultMatcherLeavesTheKeysUnset) {
   EXPECT_FALSE(keys.has_value()) << "the caller must compute them itself";
 }
 
+// SearchKeySet::Take sorts through 8-byte integer prefixes (issue #17): its keys must come out
+// exactly as std::sort and std::unique order them, bytes compared unsigned, whatever the keys.
+std::vector<std::string> ReferenceTake(std::vector<std::string> added) {
+  std::vector<std::string> keys;
+  for (std::string& k : added) {
+    if (!k.empty()) keys.push_back(k.substr(0, std::min(k.size(), kMaxSearchKeyBytes)));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+std::vector<std::string> Take(const std::vector<std::string>& added) {
+  SearchKeySet set;
+  for (const std::string& k : added) set.Add(k);
+  return std::move(set).Take();
+}
+
+TEST(SearchKeySetTest, TakeOrdersAsStdSortOnPrefixTiesShortKeysAndHighBytes) {
+  using namespace std::string_literals;
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {""},
+      {"b", "a", "b", "", "a"},
+      // Equal first eight bytes: the rest decides.
+      {"janaozenmunaigaz", "janaozen", "janaozenskii", "janaozen", "janaozem"},
+      // Shorter than eight bytes against a longer key padded with the smallest byte.
+      {"ab\0"s, "ab", "ab\0\0"s, "ab\x01", "a", "\0"s, "\0\0"s},
+      // Bytes above 0x7f order above ASCII (UTF-8 Cyrillic and Kazakh keys).
+      {"\xd0\xb6\xd0\xb0", "zzzz", "\xff", "\x80\x80", "\xd0\xb6", "z\xff", "z\x7f"},
+      // Cut at kMaxSearchKeyBytes: equal after the cut.
+      {std::string(60, 'k'), std::string(48, 'k') + "x", std::string(47, 'k'),
+       std::string(49, 'k')},
+  };
+  for (const auto& added : cases) {
+    EXPECT_EQ(Take(added), ReferenceTake(added)) << "case of " << added.size() << " keys";
+  }
+}
+
+TEST(SearchKeySetTest, TakeOrdersAsStdSortOnRandomKeys) {
+  // Few distinct bytes (the extremes and two letters) and short keys: many prefix ties and
+  // duplicates, keys that end inside the prefix.
+  const std::string alphabet = std::string("\0\x01az\x7f\x80\xff", 7);
+  uint64_t state = 17;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(state >> 33);
+  };
+  for (int round = 0; round < 200; ++round) {
+    // Both sorts: a comparison sort below 256 keys, a radix sort of the prefixes from it on.
+    std::vector<std::string> added(next() % 3000);
+    for (std::string& key : added) {
+      const size_t length = next() % 14;
+      for (size_t i = 0; i < length; ++i) key.push_back(alphabet[next() % alphabet.size()]);
+    }
+    ASSERT_EQ(Take(added), ReferenceTake(added)) << "round " << round;
+  }
+}
+
 // Every article body of the shared corpora (English, Russian, Kazakh sites), and the raw HTML of
 // the Russian pages (markup, scripts, entities: text no article extraction cleaned).
 TEST(SearchKeysOnePassTest, EqualOnEverySharedCorpusArticle) {
