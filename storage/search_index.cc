@@ -273,7 +273,8 @@ Result<keywords::Matcher> Searcher::Compile(std::string_view text) const {
 Result<SearchIndexKeys> Searcher::KeysOf(const std::string& utf8_text) const {
   auto keys = db_.search_keys();
   if (!keys.ok()) return keys.status();
-  return SearchIndexKeys{(*keys)->KeysOf(utf8_text), utf8_text.size()};
+  keywords::SearchKeyPositions of = (*keys)->KeysOf(utf8_text);
+  return SearchIndexKeys{std::move(of.keys), std::move(of.positions), utf8_text.size()};
 }
 
 Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,

@@ -734,7 +734,7 @@ Result<uint64_t> StoreDb::IndexDocumentsFrom(uint64_t first_id, uint64_t& docume
                                                   base::HexEncode(it->key().ToString()) +
                                                   " is malformed (building the search index)");
     }
-    postings.Add((*keys)->KeysOf(doc.text), doc.id);
+    postings.Add((*keys)->KeysOf(doc.text).keys, doc.id);
     last_id = std::max(last_id, doc.id);
     // A batch per 256 documents (or 1M postings): bounded memory, one Merge per word of them.
     if (++documents % 256 == 0 || postings.postings() >= (1u << 20)) {

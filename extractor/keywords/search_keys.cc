@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "extractor/keywords/compiled_rules.h"
@@ -31,37 +32,68 @@ SearchKeys::SearchKeys(SearchKeys&&) noexcept = default;
 SearchKeys& SearchKeys::operator=(SearchKeys&&) noexcept = default;
 SearchKeys::~SearchKeys() = default;
 
-std::vector<std::string> SearchKeySet::Take() && {
-  std::sort(keys_.begin(), keys_.end());
-  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
-  return std::move(keys_);
+SearchKeyPositions SearchKeySet::Take() && {
+  std::vector<uint32_t> order(keys_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return std::tie(keys_[a], a) < std::tie(keys_[b], b); });
+  SearchKeyPositions out;
+  out.keys.reserve(keys_.size());
+  out.positions.reserve(keys_.size());
+  for (size_t i = 0; i < order.size();) {
+    size_t end = i + 1;
+    while (end < order.size() && keys_[order[end]] == keys_[order[i]]) ++end;
+    std::vector<uint32_t> positions = std::move(positions_[order[i]]);
+    for (size_t j = i + 1; j < end; ++j) {
+      const std::vector<uint32_t>& more = positions_[order[j]];
+      positions.insert(positions.end(), more.begin(), more.end());
+    }
+    std::sort(positions.begin(), positions.end());
+    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    out.keys.push_back(std::move(keys_[order[i]]));
+    out.positions.push_back(std::move(positions));
+    i = end;
+  }
+  keys_.clear();
+  positions_.clear();
+  return out;
 }
 
-std::vector<std::string> SearchKeys::KeysOf(std::string_view utf8_text) const {
+SearchKeyPositions SearchKeys::KeysOf(std::string_view utf8_text) const {
   if (utf8_text.empty()) return {};
   std::unique_ptr<icu::BreakIterator> breaker(word_breaker_->clone());
   TextIndex index(utf8_text, breaker.get());
   const std::vector<Token>& tokens = index.tokens();
-  // Each distinct form is folded once (news text repeats its words).
-  std::vector<std::u16string_view> forms;
+  // Each distinct form is folded once (news text repeats its words): the tokens sorted by form.
+  std::vector<std::pair<std::u16string_view, uint32_t>> forms;
   forms.reserve(tokens.size());
-  for (const Token& t : tokens) forms.push_back(index.TokenText(t));
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    forms.emplace_back(index.TokenText(tokens[t]), static_cast<uint32_t>(t));
+  }
   std::sort(forms.begin(), forms.end());
-  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
   SearchKeySet keys;
   std::string key, scratch;
   auto add = [&](std::u16string_view form) {
     folder_->Fold(form, KeyMode::kCrossScript, &key, &scratch);
-    keys.Add(key);
+    return keys.Add(key);
   };
-  for (std::u16string_view form : forms) add(form);
-  // Two words joined by one hyphen, as FindAll also reads them (Жаңа-Өзен = Жаңаөзен).
+  for (size_t i = 0; i < forms.size();) {
+    const int handle = add(forms[i].first);
+    size_t end = i;
+    for (; end < forms.size() && forms[end].first == forms[i].first; ++end) {
+      keys.AddPosition(handle, forms[end].second);
+    }
+    i = end;
+  }
+  // Two words joined by one hyphen, as FindAll also reads them (Жаңа-Өзен = Жаңаөзен), at both.
   std::u16string joined;
   for (size_t t = 0; t + 1 < tokens.size(); ++t) {
     if (!index.HyphenJoined(t)) continue;
     joined.assign(index.TokenText(tokens[t]));
     joined.append(index.TokenText(tokens[t + 1]));
-    add(joined);
+    const int handle = add(joined);
+    keys.AddPosition(handle, t);
+    keys.AddPosition(handle, t + 1);
   }
   return std::move(keys).Take();
 }

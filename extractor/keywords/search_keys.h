@@ -35,20 +35,42 @@ namespace kuzet::keywords {
 // the candidates stay a superset).
 inline constexpr size_t kMaxSearchKeyBytes = 48;
 
+// The search keys of a text with the word positions of each: positions[i] are the indexes (in
+// the text's tokens, as TextIndex splits it) of the words whose key is keys[i], ascending and
+// distinct. A hyphen-joined pair (Жаңа-Өзен) is at both of its words t and t+1, so the nearest
+// stored positions of two keys are never farther apart than FindAll's NEAR reads them.
+struct SearchKeyPositions {
+  std::vector<std::string> keys;                 // distinct, sorted
+  std::vector<std::vector<uint32_t>> positions;  // parallel to keys
+};
+
 // The keys of a text gathered from a pass that folds its words: KeysOf, and FindAll with search
 // keys (find_all.cc), which folds every distinct word form and hyphen-joined pair anyway; both
-// add the cross-script key of each and so give the same keys (issue #17: one pass per page).
+// add the cross-script key of each, and the positions of its tokens, and so give the same keys
+// and positions (issue #17: one pass per page; issue #18: positions for phrases and NEAR).
 class SearchKeySet {
  public:
   // The cross-script key (KeyFolder::Fold) of a word form or joined pair; an empty one is none.
-  void Add(std::string_view key) {
-    if (!key.empty()) keys_.emplace_back(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+  // Returns the handle AddPosition takes, or -1 for an empty key.
+  int Add(std::string_view key) {
+    if (key.empty()) return -1;
+    keys_.emplace_back(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+    positions_.emplace_back();
+    return static_cast<int>(keys_.size()) - 1;
   }
-  // The keys added, distinct and sorted.
-  std::vector<std::string> Take() &&;
+  // Token `position` of the text holds the key added as `handle` (-1: nothing).
+  void AddPosition(int handle, size_t position) {
+    if (handle < 0) return;
+    positions_[static_cast<size_t>(handle)].push_back(
+        static_cast<uint32_t>(std::min<size_t>(position, UINT32_MAX)));
+  }
+  // The keys added, distinct and sorted, each with the union of its positions (two forms can
+  // fold to one key: Жанаозен and Zhanaozen).
+  SearchKeyPositions Take() &&;
 
  private:
   std::vector<std::string> keys_;
+  std::vector<std::vector<uint32_t>> positions_;  // parallel to keys_
 };
 
 class SearchKeys {
@@ -59,10 +81,11 @@ class SearchKeys {
   ~SearchKeys();
 
   // The distinct keys of the words of `utf8_text` (ICU word breaks, as FindAll splits it) and of
-  // each two words joined by one hyphen (FindAll reads those as one word too), sorted. Safe to
-  // call from several threads at once. A caller that runs FindAll on the text anyway gets the
-  // same keys from its pass over the words (Matcher::FindAll with search keys, matcher.h).
-  std::vector<std::string> KeysOf(std::string_view utf8_text) const;
+  // each two words joined by one hyphen (FindAll reads those as one word too), sorted, with the
+  // token positions of each (SearchKeyPositions). Safe to call from several threads at once. A
+  // caller that runs FindAll on the text anyway gets the same keys and positions from its pass
+  // over the words (Matcher::FindAll with search keys, matcher.h).
+  SearchKeyPositions KeysOf(std::string_view utf8_text) const;
 
   // The folder the keys come from (for Matcher::Compile: a search compiles with it).
   const KeyFolder& folder() const { return *folder_; }

@@ -89,7 +89,7 @@ TEST(SearchPlanTest, KeepsInflectionsAndSkipsOtherExtensions) {
   for (const Case& c : cases) {
     const Matcher matcher = Compile(c.term, keys->folder());
     const SearchPlan plan = PlanSearch(matcher);
-    const std::vector<std::string> word_keys = keys->KeysOf(c.word);
+    const std::vector<std::string> word_keys = keys->KeysOf(c.word).keys;
     ASSERT_EQ(word_keys.size(), 1u) << c.word;
     ASSERT_TRUE(Holds(plan, plan.root, word_keys, /*check_tails=*/false))
         << c.term << ": " << word_keys[0] << " is no extension of its keys";
@@ -155,7 +155,7 @@ TEST(SearchPlanTest, RemovesNoPageFindAllMatchesOnRealArticles) {
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
   std::vector<std::vector<std::string>> article_keys;
-  for (const Article& a : articles) article_keys.push_back(keys->KeysOf(a.text));
+  for (const Article& a : articles) article_keys.push_back(keys->KeysOf(a.text).keys);
 
   const std::vector<std::string> words = SomeWords(articles, 53);
   std::vector<std::string> queries = words;
