@@ -129,7 +129,7 @@ class PlanBuilder {
     plan_.nodes.push_back(std::move(node));
     return static_cast<int>(plan_.nodes.size()) - 1;
   }
-  int All() { return Add({SearchPlan::Kind::kAll, {}, {}, 0, 0}); }
+  int All() { return Add({SearchPlan::Kind::kAll, {}, {}, 0, 0, 0}); }
   bool IsAll(int n) const { return plan_.nodes[n].kind == SearchPlan::Kind::kAll; }
 
   // AND drops the children that hold for every page; OR of any such child holds for every page.
@@ -144,7 +144,7 @@ class PlanBuilder {
     }
     if (kept.empty() && kind == SearchPlan::Kind::kAnd) return All();
     if (kept.size() == 1) return kept.front();
-    return Add({kind, {}, std::move(kept), 0, 0});
+    return Add({kind, {}, std::move(kept), 0, 0, 0});
   }
 
   // A page can hold an operand only if it holds every word of one of its phrases (or anything,
@@ -163,9 +163,13 @@ class PlanBuilder {
           words.clear();
           break;
         }
-        words.push_back(Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}, ph, k}));
+        words.push_back(Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}, ph, k, 0}));
       }
-      if (!words.empty()) alternatives.push_back(Combine(SearchPlan::Kind::kAnd, words));
+      if (words.size() > 1) {
+        alternatives.push_back(Add({SearchPlan::Kind::kPhrase, {}, std::move(words), 0, 0, 0}));
+      } else if (!words.empty()) {
+        alternatives.push_back(words.front());
+      }
     }
     return Combine(SearchPlan::Kind::kOr, alternatives);
   }
@@ -180,8 +184,12 @@ class PlanBuilder {
       case QueryNode::Kind::kOr:
         return Combine(SearchPlan::Kind::kOr, {Query(rule, q.left), Query(rule, q.right)});
       case QueryNode::Kind::kAnd:
-      case QueryNode::Kind::kNear:
         return Combine(SearchPlan::Kind::kAnd, {Query(rule, q.left), Query(rule, q.right)});
+      case QueryNode::Kind::kNear: {
+        const int left = Query(rule, q.left), right = Query(rule, q.right);
+        if (IsAll(left) || IsAll(right)) return Combine(SearchPlan::Kind::kAnd, {left, right});
+        return Add({SearchPlan::Kind::kNear, {}, {left, right}, 0, 0, q.distance});
+      }
     }
     return All();
   }
@@ -242,6 +250,40 @@ bool SearchPlan::KeyMayMatch(int node, std::string_view key) const {
     if (may) return true;
   }
   return false;
+}
+
+bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions) {
+  for (const std::vector<uint32_t>& positions : word_positions) {
+    if (positions.empty()) return true;  // unknown
+  }
+  if (word_positions.empty()) return true;
+  for (const uint32_t p : word_positions[0]) {
+    bool all = true;
+    for (size_t j = 1; j < word_positions.size() && all; ++j) {
+      const std::vector<uint32_t>& next = word_positions[j];
+      all = std::binary_search(next.begin(), next.end(), static_cast<uint64_t>(p) + j);
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+bool NearMayBeAt(std::span<const uint32_t> a, std::span<const uint32_t> b, int distance) {
+  if (a.empty() || b.empty()) return true;  // unknown
+  // The smallest |p - q| by a merge walk of the two sorted lists.
+  uint64_t closest = UINT64_MAX;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    const uint64_t gap = a[i] < b[j] ? b[j] - a[i] : a[i] - b[j];
+    closest = std::min(closest, gap);
+    if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  // Words between two one-word occurrences at p < q: q - p - 1; overlapping ones: 0.
+  const uint64_t between = closest == 0 ? 0 : closest - 1;
+  return distance >= 0 && between <= static_cast<uint64_t>(distance);
 }
 
 }  // namespace kuzet::keywords

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,12 +105,19 @@ struct SearchPlan {
     kKeys,  // a page holding a key that starts with one of `prefixes`
     kAnd,   // every child holds
     kOr,    // some child holds (none when there are no children)
+    // Every child (kKeys nodes: a phrase's words, in order) holds, and where the index knows
+    // their word positions (SearchKeyPositions), at consecutive ones: PhraseMayBeAt.
+    kPhrase,
+    // Both children hold, and where both are kKeys nodes with known positions, some of them are
+    // at most `distance` words apart: NearMayBeAt. Other children (a phrase, an OR) as kAnd.
+    kNear,
   };
   struct Node {
     Kind kind = Kind::kAll;
     std::vector<std::string> prefixes;  // kKeys: sorted, none a prefix of another
-    std::vector<int> children;          // kAnd, kOr
+    std::vector<int> children;          // kAnd, kOr, kPhrase, kNear
     uint32_t phrase = 0, word = 0;      // kKeys: the matcher's term word the keys are for
+    int distance = 0;                   // kNear: most words allowed between the two sides
   };
   std::vector<Node> nodes;
   int root = -1;  // -1: the matcher has no rules (no page matches)
@@ -129,5 +137,15 @@ struct SearchPlan {
 
 // The plan of every rule of `matcher` together (a page is a candidate for any of them).
 SearchPlan PlanSearch(const Matcher& matcher);
+
+// The position tests of kPhrase and kNear (issue #18), over the ascending token positions a page
+// holds each child's accepted keys at (the union over those keys). An empty list is "unknown"
+// (the index did not keep them) and passes. Both are supersets of what FindAll accepts: a phrase
+// occurrence is tokens t..t+k-1 with token t+j one of word j's keys, and NEAR/n keeps two
+// one-word occurrences at tokens p and q when |p - q| - 1 <= n (rule_evaluation.cc; a
+// hyphen-joined word is at both of its tokens, so the nearest positions are its exact distance).
+// Sentence breaks inside a phrase are left to the verification.
+bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions);
+bool NearMayBeAt(std::span<const uint32_t> a, std::span<const uint32_t> b, int distance);
 
 }  // namespace kuzet::keywords
