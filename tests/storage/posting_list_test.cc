@@ -294,6 +294,58 @@ TEST(PostingMergeTest, PositionsUniteAndBecomeUnknownPastTheCap) {
   EXPECT_EQ(op.damaged_lists(), 0u);
 }
 
+// Random operands (ids, positions known, unknown or absent) merged whole, in two partial
+// groups, and in reverse: the same value every time (RocksDB picks the grouping).
+TEST(PostingMergeTest, RandomOperandsMergeToOneValueInAnyGrouping) {
+  PostingListUnion op("test");
+  const uint64_t block = 9;
+  const std::string key = SearchBlockKey("ereuil", block);
+  std::mt19937 random(18);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> operands;
+    const int n = 2 + static_cast<int>(random() % 6);
+    for (int i = 0; i < n; ++i) {
+      std::vector<uint64_t> ids;
+      for (uint64_t id = PostingBlockLast(block); id >= PostingBlockFirst(block) + 4080; --id) {
+        if (random() % 3 == 0) ids.push_back(id);
+      }
+      if (ids.empty()) ids.push_back(PostingBlockFirst(block));
+      if (random() % 5 == 0) {  // format 5: ids only
+        operands.push_back(EncodePostingList(block, ids));
+        continue;
+      }
+      std::vector<std::vector<uint32_t>> positions;
+      for (size_t k = 0; k < ids.size(); ++k) {
+        std::vector<uint32_t> p;
+        const int m = random() % 7 == 0 ? 0 : 1 + static_cast<int>(random() % 40);
+        for (int j = 0; j < m; ++j) p.push_back(static_cast<uint32_t>(random() % 120));
+        std::sort(p.begin(), p.end());
+        p.erase(std::unique(p.begin(), p.end()), p.end());
+        positions.push_back(std::move(p));
+      }
+      operands.push_back(EncodePostingList(block, ListOf(ids, positions)));
+    }
+    auto full = [&](const std::vector<std::string>& ops) {
+      std::vector<rocksdb::Slice> slices(ops.begin(), ops.end());
+      const rocksdb::Slice key_slice(key);
+      rocksdb::MergeOperator::MergeOperationInput in(key_slice, nullptr, slices, nullptr);
+      std::string value;
+      rocksdb::Slice existing_operand;
+      rocksdb::MergeOperator::MergeOperationOutput out(value, existing_operand);
+      EXPECT_TRUE(op.FullMergeV2(in, &out));
+      return value;
+    };
+    const std::string whole = full(operands);
+    const size_t cut = 1 + random() % (operands.size() - 1);
+    const std::vector<std::string> left(operands.begin(), operands.begin() + cut);
+    const std::vector<std::string> right(operands.begin() + cut, operands.end());
+    EXPECT_EQ(full({Partial(op, key, left), Partial(op, key, right)}), whole) << round;
+    EXPECT_EQ(full(std::vector<std::string>(operands.rbegin(), operands.rend())), whole) << round;
+    EXPECT_EQ(full({whole, operands[0]}), whole) << round;  // an operand applied again
+  }
+  EXPECT_EQ(op.damaged_lists(), 0u);
+}
+
 // A damaged operand or stored value widens its block to every document (all verified by the
 // search) instead of dropping the documents the other lists hold; a damaged key too.
 TEST(PostingMergeTest, DamagedListBecomesTheWholeBlockAndIsCounted) {
