@@ -754,6 +754,11 @@ Status StoreDb::BuildSearchIndex(uint32_t version) {
         "cannot drop the search index of format version " + std::to_string(version);
     rocksdb::Status s = batch.DeleteRange(Family(kSearchFamily), "", end);
     if (!s.ok()) return Error(s, dropping);
+    // With the entries, the record that they are complete: a read-only search of a store whose
+    // rebuild was cut short (formats 4 and 5 stay searchable) then verifies every document
+    // instead of trusting a half-built index.
+    s = batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(0));
+    if (!s.ok()) return Error(s, dropping);
     if (Status st = WriteBatch(batch, dropping, true); !st.ok()) return st;
     batch.Clear();
     // Flushed before any other write to the family: RocksDB 7.8's memtable gives a range

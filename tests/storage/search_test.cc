@@ -568,6 +568,47 @@ TEST(SearchTest, FormatFiveStoreIsSearchedWithoutPositionsAndReindexedByTheNextR
   EXPECT_TRUE(EveryEntryHasPositions(dump));
 }
 
+// A rebuild cut short (here by a malformed document record, which stops it after the old
+// entries were dropped and before any new one was written) leaves a format 5 store that a
+// read-only search still answers whole: the drop also reset search_indexed_through, so every
+// document is verified instead of trusting the half-built index.
+TEST(SearchTest, RebuildCutShortLeavesEveryDocumentACandidate) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    StripPositions(db, families.at(kSearchFamily));
+    std::string version = {0, 0, 0, 5};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+    ASSERT_TRUE(db.Put({}, families.at(kDocsFamily), IdKey(11), "not a document").ok());
+  });
+  {
+    auto store = Store::Open(dir.path(), Store::Mode::kReadWrite);
+    ASSERT_FALSE(store.ok()) << "the rebuild should stop at the malformed record";
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    ASSERT_TRUE(db.Delete({}, families.at(kDocsFamily), IdKey(11)).ok());
+  });
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    EXPECT_EQ(SearchUrls(*reader, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+  }
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(SearchUrls(*store, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+  }
+  const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), kVersionNow);
+  EXPECT_TRUE(EveryEntryHasPositions(dump));
+}
+
 // The search entries a group writes (read back from the log into a memtable): one per word key
 // and posting block, however many of the group's documents hold the word -- not one per word and
 // document, which made the index's memtable inserts half of a crawl's CPU (issue #17).
