@@ -12,6 +12,7 @@
 #include "base/hex.h"
 #include "base/time.h"
 #include "extractor/extractor.h"
+#include "extractor/keywords/search_keys.h"
 #include "extractor/page_budget.h"
 #include "url/url.h"
 
@@ -166,7 +167,7 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   input.last_modified = response.Header("last-modified");
   // The matcher's pass over the words also gives the search index's word keys (the same words
   // and folds: one word break and fold per page, issue #17).
-  std::optional<std::vector<std::string>> search_keys;
+  std::optional<keywords::SearchKeyPositions> search_keys;
   input.mentions = GroupMatchesByRule(
       matcher_.FindAll(input.text, input.lang, site.id, &result->regex_timeouts, &search_keys));
   // Matching runs in one call; a page that used up its budget there is over it all the same.
@@ -181,7 +182,8 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   // The search keys are the writer's to encode only. Should FindAll not have finished them, they
   // are computed here on their own; should that fail too, the writer reports the error.
   if (search_keys) {
-    input.search_keys = storage::SearchIndexKeys{std::move(*search_keys), input.text.size()};
+    input.search_keys = storage::SearchIndexKeys{
+        std::move(search_keys->keys), std::move(search_keys->positions), input.text.size()};
   } else if (auto own = store_.searcher().KeysOf(input.text); own.ok()) {
     input.search_keys = std::move(own).value();
   }

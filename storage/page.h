@@ -49,7 +49,10 @@ TextKeys TextKeysOf(const std::string& utf8_text);
 // ahead, as for TextKeys, and the writer for a page without them (issue #17).
 struct SearchIndexKeys {
   std::vector<std::string> keys;  // distinct, sorted
-  size_t text_bytes = 0;          // the size of the text they were computed from
+  // Parallel to keys: the token positions of each in the text, ascending (issue #18: phrase and
+  // NEAR searches test them before reading a document).
+  std::vector<std::vector<uint32_t>> positions;
+  size_t text_bytes = 0;  // the size of the text they were computed from
 };
 
 struct PageInput {

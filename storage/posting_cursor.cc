@@ -11,8 +11,8 @@
 
 namespace kuzet::storage {
 
-PostingCursor::PostingCursor(rocksdb::Iterator& it, std::string word_key)
-    : it_(it), prefix_(std::move(word_key) + '\0') {}
+PostingCursor::PostingCursor(rocksdb::Iterator& it, std::string word_key, bool want_positions)
+    : it_(it), prefix_(std::move(word_key) + '\0'), want_positions_(want_positions) {}
 
 uint64_t PostingCursor::Next(uint64_t at_most) {
   while (!done_ && at_most != 0) {
@@ -46,7 +46,7 @@ bool PostingCursor::Load(uint64_t block) {
       word.size() + 1 != prefix_.size()) {
     return false;  // past the key's blocks
   }
-  if (!DecodePostingList(it_.value().ToStringView(), found, list_)) {
+  if (!DecodePostingList(it_.value().ToStringView(), found, list_, want_positions_)) {
     // The merge operator replaces damaged lists when it merges; a stored value that was never
     // merged (one operand, read as is) can still be damaged: widen it, lose nothing.
     spdlog::error(

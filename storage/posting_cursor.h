@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,20 @@ class PostingCursor {
  public:
   // `it` iterates the search family and may be shared by other cursors: a cursor seeks it each
   // time it needs another block, and keeps no position in it between calls.
-  PostingCursor(rocksdb::Iterator& it, std::string word_key);
+  // With `want_positions`, each block's word positions are decoded too (Positions); without,
+  // the read stops after the ids (FORMAT.md: most searches need ids only).
+  PostingCursor(rocksdb::Iterator& it, std::string word_key, bool want_positions = false);
 
   // The largest doc id <= at_most that holds the word (for a damaged block: every id of the
   // block, FORMAT.md), 0 when none. Calls come with at_most never growing.
   uint64_t Next(uint64_t at_most);
+
+  // The word positions in the document Next returned last (ascending); empty when unknown: not
+  // wanted, not stored (FORMAT.md, m = 0, or a list of format 5), or a whole block.
+  std::span<const uint32_t> Positions() const {
+    if (!loaded_ || list_.whole_block || pos_ >= list_.doc_ids.size()) return {};
+    return list_.PositionsOf(pos_);
+  }
 
   // Not ok when a read failed: the cursor then ends (Next returns 0).
   const rocksdb::Status& status() const { return status_; }
@@ -31,6 +41,7 @@ class PostingCursor {
 
   rocksdb::Iterator& it_;
   const std::string prefix_;  // the word key and its 0x00
+  const bool want_positions_;
   rocksdb::Status status_;
   bool loaded_ = false, done_ = false;
   uint64_t block_ = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <iterator>
+#include <tuple>
 #include <utility>
 
 #include "storage/encoding.h"
@@ -22,13 +23,41 @@ std::string EncodePostingList(uint64_t block, std::span<const uint64_t> doc_ids)
   return value;
 }
 
+namespace {
+
+// Whether a document's positions can be stored (kMaxPostingPositions, kPostingPositionLimit).
+bool Storable(std::span<const uint32_t> positions) {
+  return !positions.empty() && positions.size() <= kMaxPostingPositions &&
+         positions.back() < kPostingPositionLimit;
+}
+
+}  // namespace
+
+std::string EncodePostingList(uint64_t block, const PostingList& list) {
+  std::string value = EncodePostingList(block, list.doc_ids);
+  if (!list.has_positions()) return value;
+  value[0] = static_cast<char>(kPostingListV1 | kPostingFlagPositions);
+  for (size_t i = 0; i < list.doc_ids.size(); ++i) {
+    const std::span<const uint32_t> positions = list.PositionsOf(i);
+    if (!Storable(positions)) {
+      PutVarint64(value, 0);
+      continue;
+    }
+    PutVarint64(value, positions.size());
+    for (size_t j = 0; j < positions.size(); ++j) {
+      PutVarint64(value, j == 0 ? positions[0] : positions[j] - positions[j - 1]);
+    }
+  }
+  return value;
+}
+
 std::string EncodeWholeBlock() {
   return std::string(1, static_cast<char>(kPostingListV1 | kPostingFlagWholeBlock));
 }
 
-bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out) {
-  out.whole_block = false;
-  out.doc_ids.clear();
+bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
+                       bool want_positions) {
+  out.Clear();
   Reader in(value);
   uint8_t head = 0;
   if (!in.GetByte(head)) return false;
@@ -36,7 +65,8 @@ bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out)
     out.whole_block = true;
     return in.empty();
   }
-  if (head != kPostingListV1) return false;  // another version, or a flag this reader lacks
+  // Another version, or a flag this reader lacks.
+  if (head != kPostingListV1 && head != (kPostingListV1 | kPostingFlagPositions)) return false;
   uint64_t count = 0;
   // Each id takes at least a byte: a count over the bytes left is refused before any allocation.
   if (!in.GetVarint64(count) || count == 0 || count > kPostingBlockDocs ||
@@ -57,20 +87,74 @@ bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out)
     id -= delta;
     out.doc_ids.push_back(id);
   }
+  if (head == kPostingListV1) return in.empty();
+  if (!want_positions) return true;  // ids-only readers (one-word, AND, OR) stop here
+  // Each id's m takes a byte.
+  if (count > in.rest().size()) return false;
+  out.position_begin.reserve(count + 1);
+  out.position_begin.push_back(0);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t m = 0;
+    if (!in.GetVarint64(m) || m > kMaxPostingPositions || m > in.rest().size()) return false;
+    uint64_t position = 0;
+    for (uint64_t j = 0; j < m; ++j) {
+      uint64_t step = 0;
+      if (!in.GetVarint64(step) || (j > 0 && step == 0)) return false;
+      position += step;
+      if (position >= kPostingPositionLimit) return false;
+      out.positions.push_back(static_cast<uint32_t>(position));
+    }
+    out.position_begin.push_back(static_cast<uint32_t>(out.positions.size()));
+  }
   return in.empty();
 }
 
-void UnionPostings(const PostingList& list, PostingList& out) {
-  if (out.whole_block || list.whole_block) {
-    out.whole_block = true;
-    out.doc_ids.clear();
-    return;
+void UnionPostings(std::span<const PostingList> lists, PostingList& out) {
+  out.Clear();
+  struct Ref {
+    uint64_t doc_id;
+    uint32_t list, index;
+  };
+  std::vector<Ref> refs;
+  bool with_positions = false;
+  for (uint32_t l = 0; l < lists.size(); ++l) {
+    const PostingList& list = lists[l];
+    if (list.whole_block) {
+      out.whole_block = true;
+      return;
+    }
+    with_positions = with_positions || list.has_positions();
+    for (uint32_t i = 0; i < list.doc_ids.size(); ++i) refs.push_back({list.doc_ids[i], l, i});
   }
-  std::vector<uint64_t> merged;
-  merged.reserve(out.doc_ids.size() + list.doc_ids.size());
-  std::set_union(out.doc_ids.begin(), out.doc_ids.end(), list.doc_ids.begin(), list.doc_ids.end(),
-                 std::back_inserter(merged), std::greater<>());
-  out.doc_ids = std::move(merged);
+  // Every id gathered, then sorted once: linear in the ids, whatever the number of lists.
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+    return std::tie(b.doc_id, a.list, a.index) < std::tie(a.doc_id, b.list, b.index);
+  });
+  if (with_positions) out.position_begin.push_back(0);
+  std::vector<uint32_t> merged;
+  for (size_t r = 0; r < refs.size();) {
+    size_t end = r + 1;
+    while (end < refs.size() && refs[end].doc_id == refs[r].doc_id) ++end;
+    out.doc_ids.push_back(refs[r].doc_id);
+    if (with_positions) {
+      merged.clear();
+      bool known = true;
+      for (size_t k = r; k < end && known; ++k) {
+        const std::span<const uint32_t> p = lists[refs[k].list].PositionsOf(refs[k].index);
+        known = !p.empty();
+        merged.insert(merged.end(), p.begin(), p.end());
+      }
+      if (end - r > 1) {
+        std::sort(merged.begin(), merged.end());
+        merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+      }
+      if (known && Storable(merged)) {
+        out.positions.insert(out.positions.end(), merged.begin(), merged.end());
+      }
+      out.position_begin.push_back(static_cast<uint32_t>(out.positions.size()));
+    }
+    r = end;
+  }
 }
 
 std::string SearchBlockKey(std::string_view word_key, uint64_t block) {
@@ -90,11 +174,18 @@ bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key, uint6
   return true;
 }
 
-void PostingBuilder::Add(const std::vector<std::string>& word_keys, uint64_t doc_id) {
-  for (const std::string& word : word_keys) {
-    auto it = lists_.find(std::string_view(word));
-    if (it == lists_.end()) it = lists_.emplace(word, std::vector<uint64_t>()).first;
-    it->second.push_back(doc_id);
+void PostingBuilder::Add(const std::vector<std::string>& word_keys,
+                         const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id) {
+  const bool with_positions = positions.size() == word_keys.size();
+  for (size_t k = 0; k < word_keys.size(); ++k) {
+    auto it = lists_.find(std::string_view(word_keys[k]));
+    if (it == lists_.end()) it = lists_.emplace(word_keys[k], std::vector<Posting>()).first;
+    Posting posting{doc_id, static_cast<uint32_t>(positions_.size()), 0};
+    if (with_positions && Storable(positions[k])) {
+      positions_.insert(positions_.end(), positions[k].begin(), positions[k].end());
+      posting.count = static_cast<uint32_t>(positions[k].size());
+    }
+    it->second.push_back(posting);
     ++postings_;
   }
 }
@@ -104,28 +195,51 @@ rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
   // In key order: the memtable inserts the batch's entries one after the other, and each starts
   // its skip-list search from where the previous one went (the family's insert hint, store_db.cc).
   // Words in order give keys in order (a word key holds no 0x00, which ends it in its keys).
-  std::vector<std::pair<const std::string*, std::vector<uint64_t>*>> sorted;
+  std::vector<std::pair<const std::string*, std::vector<Posting>*>> sorted;
   sorted.reserve(lists_.size());
-  for (auto& [word, ids] : lists_) sorted.emplace_back(&word, &ids);
+  for (auto& [word, list] : lists_) sorted.emplace_back(&word, &list);
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return *a.first < *b.first; });
   rocksdb::Status status;
-  for (auto& [word, ids] : sorted) {
+  PostingList list;
+  std::vector<uint32_t> merged;
+  for (auto& [word, postings] : sorted) {
     // Usually ascending already (a group's new documents); newest first, one list per block,
     // the newest block first (its key sorts first).
-    std::sort(ids->begin(), ids->end(), std::greater<>());
-    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
-    for (auto begin = ids->begin(); begin != ids->end() && status.ok();) {
-      const uint64_t block = PostingBlockOf(*begin);
-      auto end = begin;
-      while (end != ids->end() && PostingBlockOf(*end) == block) ++end;
-      status = batch.Merge(family, SearchBlockKey(*word, block),
-                           EncodePostingList(block, std::span<const uint64_t>(begin, end)));
-      begin = end;
+    std::stable_sort(postings->begin(), postings->end(),
+                     [](const Posting& a, const Posting& b) { return a.doc_id > b.doc_id; });
+    for (auto begin = postings->begin(); begin != postings->end() && status.ok();) {
+      const uint64_t block = PostingBlockOf(begin->doc_id);
+      list.Clear();
+      list.position_begin.push_back(0);
+      auto it = begin;
+      for (; it != postings->end() && PostingBlockOf(it->doc_id) == block;) {
+        auto same = it;
+        bool known = true;
+        merged.clear();
+        for (; same != postings->end() && same->doc_id == it->doc_id; ++same) {
+          known = known && same->count != 0;
+          merged.insert(merged.end(), positions_.begin() + same->begin,
+                        positions_.begin() + same->begin + same->count);
+        }
+        if (same - it > 1) {  // a document added twice: the union of its positions
+          std::sort(merged.begin(), merged.end());
+          merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+        }
+        list.doc_ids.push_back(it->doc_id);
+        if (known && Storable(merged)) {
+          list.positions.insert(list.positions.end(), merged.begin(), merged.end());
+        }
+        list.position_begin.push_back(static_cast<uint32_t>(list.positions.size()));
+        it = same;
+      }
+      status = batch.Merge(family, SearchBlockKey(*word, block), EncodePostingList(block, list));
+      begin = it;
     }
     if (!status.ok()) break;
   }
   lists_.clear();
+  positions_.clear();
   postings_ = 0;
   return status;
 }

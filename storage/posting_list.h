@@ -34,32 +34,69 @@ inline uint64_t PostingBlockLast(uint64_t block) {
 
 // The value's first byte: bits 0-3 the list version (1), then flags.
 inline constexpr uint8_t kPostingListV1 = 0x01;
-// Reserved for word positions after each id (phrase / NEAR queries); no writer sets it yet and
-// this reader refuses it, like any unknown bit.
+// Word positions follow the ids (format 6, issue #18): phrase and NEAR searches test them before
+// reading a document. A value without the flag (formats 4 and 5) lists ids with positions unknown.
 inline constexpr uint8_t kPostingFlagPositions = 0x80;
 // Every doc id of the block is a candidate: what a damaged list is replaced by, so that a
 // damaged entry widens the candidates (every one is verified) instead of losing documents.
 inline constexpr uint8_t kPostingFlagWholeBlock = 0x40;
+// A document's positions of a word are stored when there are at most this many, each below
+// kPostingPositionLimit; otherwise they are "unknown" and the document stays a candidate for any
+// position test (a word that common is no phrase filter anyway, and the bound keeps a hostile
+// page from growing an entry).
+inline constexpr size_t kMaxPostingPositions = 64;
+inline constexpr uint32_t kPostingPositionLimit = uint32_t{1} << 24;
 
 struct PostingList {
   bool whole_block = false;
   std::vector<uint64_t> doc_ids;  // descending, distinct, in the block; empty when whole_block
+  // When has_positions(): doc_ids[i]'s word positions are positions[position_begin[i] ..
+  // position_begin[i + 1]), ascending and distinct; an empty range is "unknown". Without them
+  // (a value of format 4 or 5, or decoded for ids only) every id's positions are unknown.
+  std::vector<uint32_t> positions;
+  std::vector<uint32_t> position_begin;  // doc_ids.size() + 1 offsets, or none
+
+  bool has_positions() const { return !position_begin.empty(); }
+  // The positions of doc_ids[i]; empty when unknown.
+  std::span<const uint32_t> PositionsOf(size_t i) const {
+    if (!has_positions()) return {};
+    return std::span<const uint32_t>(positions).subspan(position_begin[i],
+                                                        position_begin[i + 1] - position_begin[i]);
+  }
+  void Clear() {
+    whole_block = false;
+    doc_ids.clear();
+    positions.clear();
+    position_begin.clear();
+  }
 };
 
-// The value of `doc_ids` (descending, distinct, all in `block`, at least one):
+// The value of `doc_ids` (descending, distinct, all in `block`, at least one), positions unknown:
 // byte kPostingListV1, varint count, varint (first id - PostingBlockFirst(block)), then for each
 // further id a varint of (previous id - id), >= 1.
 std::string EncodePostingList(uint64_t block, std::span<const uint64_t> doc_ids);
+// The value of `list` (not whole_block, at least one id): the same, and when it has positions
+// the first byte also has kPostingFlagPositions and after the last id come, per id in the same
+// order, varint m then m varints: the first position, then each next one minus the previous
+// (>= 1). m = 0 is "unknown", written for a range that is empty, longer than
+// kMaxPostingPositions or reaching kPostingPositionLimit.
+std::string EncodePostingList(uint64_t block, const PostingList& list);
 // byte kPostingListV1 | kPostingFlagWholeBlock, nothing else.
 std::string EncodeWholeBlock();
 
 // false for a value that is not exactly one list of ids of `block`: an unknown version or flag,
 // a truncated or over-long varint, a count of 0 or over kPostingBlockDocs, a delta of 0 (an id
-// twice or out of order), an id outside the block, bytes after the last id.
-[[nodiscard]] bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out);
+// twice or out of order), an id outside the block, bytes after the last id; and with positions
+// (read when `want_positions`; else the reader stops after the ids) an m over
+// kMaxPostingPositions, a position delta of 0, a position at or over kPostingPositionLimit,
+// truncated positions, bytes after them.
+[[nodiscard]] bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
+                                     bool want_positions = true);
 
-// The union of lists of one block, as `out` (ids descending, distinct).
-void UnionPostings(const PostingList& list, PostingList& out);
+// The union of lists of one block into `out` (ids descending, distinct): a document's positions
+// are the union of its lists' (unknown when any is, or past kMaxPostingPositions), and a whole
+// block absorbs everything. Associative, commutative and idempotent, as the merge operator must be.
+void UnionPostings(std::span<const PostingList> lists, PostingList& out);
 
 // search keys: the word key (no 0x00 byte, at most 48 bytes), 0x00, BE64 of NOT block: a word's
 // blocks sort newest first.
@@ -72,8 +109,11 @@ std::string SearchBlockKey(std::string_view word_key, uint64_t block);
 // adds one Merge per entry however many of its documents hold the word.
 class PostingBuilder {
  public:
-  // Documents in any order (a changed document keeps its older id); a repeated one is kept once.
-  void Add(const std::vector<std::string>& word_keys, uint64_t doc_id);
+  // Documents in any order (a changed document keeps its older id); a repeated one is kept once,
+  // with the union of its positions. `positions` is parallel to `word_keys` (each ascending) or
+  // empty: then every position is unknown.
+  void Add(const std::vector<std::string>& word_keys,
+           const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id);
   // One Merge per entry into `batch`, then empty again.
   [[nodiscard]] rocksdb::Status AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family);
@@ -85,8 +125,13 @@ class PostingBuilder {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, std::vector<uint64_t>, Hash, std::equal_to<>>
-      lists_;  // word key -> doc ids, as added (any block)
+  struct Posting {
+    uint64_t doc_id = 0;
+    uint32_t begin = 0, count = 0;  // in positions_; count 0: unknown
+  };
+  std::unordered_map<std::string, std::vector<Posting>, Hash, std::equal_to<>>
+      lists_;                        // word key -> postings, as added (any block)
+  std::vector<uint32_t> positions_;  // of every posting, flat: one allocation per write
   size_t postings_ = 0;
 };
 

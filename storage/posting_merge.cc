@@ -26,24 +26,23 @@ void PostingListUnion::Union(const rocksdb::Slice& key, const rocksdb::Slice* ex
   std::string_view word;
   uint64_t block = 0;
   bool damaged = !ParseSearchBlockKey(key.ToStringView(), word, block);
-  // Every id gathered, then sorted once: linear in the ids, whatever the number of operands.
+  std::vector<PostingList> lists;
+  lists.reserve((existing != nullptr ? 1 : 0) + operands.size());
   bool whole_block = false;
-  std::vector<uint64_t> ids;
-  PostingList list;
   auto add = [&](const rocksdb::Slice& value) {
     if (damaged || whole_block) return;
-    if (!DecodePostingList(value.ToStringView(), block, list)) {
+    lists.emplace_back();
+    if (!DecodePostingList(value.ToStringView(), block, lists.back())) {
       damaged = true;
       return;
     }
-    whole_block = list.whole_block;
-    ids.insert(ids.end(), list.doc_ids.begin(), list.doc_ids.end());
+    whole_block = lists.back().whole_block;
   };
   if (existing != nullptr) add(*existing);
   for (const rocksdb::Slice& operand : operands) add(operand);
   // No list at all is never written (a list holds an id); were it to happen, the whole block
   // is the answer that loses nothing.
-  if (damaged || whole_block || ids.empty()) {
+  if (damaged || whole_block || lists.empty()) {
     if (!damaged) {
       out = EncodeWholeBlock();
       return;
@@ -57,9 +56,9 @@ void PostingListUnion::Union(const rocksdb::Slice& key, const rocksdb::Slice* ex
     out = EncodeWholeBlock();
     return;
   }
-  std::sort(ids.begin(), ids.end(), std::greater<>());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  out = EncodePostingList(block, ids);
+  PostingList merged;
+  UnionPostings(lists, merged);
+  out = merged.whole_block ? EncodeWholeBlock() : EncodePostingList(block, merged);
 }
 
 bool PostingListUnion::FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const {

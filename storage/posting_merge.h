@@ -1,7 +1,9 @@
 // The search family's merge operator (FORMAT.md, *search*): a Merge of a posting list into an
-// entry makes the entry the union of the lists. Union is associative, commutative and
-// idempotent, so RocksDB may combine operands in any grouping (memtable reads, flushes,
-// compactions) and a group written twice (a replayed log) changes nothing.
+// entry makes the entry the union of the lists, and of each document's word positions
+// (UnionPostings, posting_list.h). A list without positions (formats 4 and 5) merges in as ids
+// with positions unknown, so an older store's entries lose nothing. Union is associative,
+// commutative and idempotent, so RocksDB may combine operands in any grouping (memtable reads,
+// flushes, compactions) and a group written twice (a replayed log) changes nothing.
 #pragma once
 
 #include <rocksdb/merge_operator.h>
@@ -16,9 +18,10 @@ namespace kuzet::storage {
 
 class PostingListUnion : public rocksdb::MergeOperator {
  public:
-  // Stable: RocksDB keeps no record of it, but FORMAT.md names it and a store must always be
-  // opened with this operator on `search`.
-  static constexpr const char* kName = "kuzet.PostingListUnion.v1";
+  // Stable: FORMAT.md names it and a store must always be opened with this operator on `search`.
+  // v2 (format 6) unions positions too. RocksDB's open does not compare it with the name it
+  // persisted (facebook/rocksdb#11393): the format version is the guard against an older binary.
+  static constexpr const char* kName = "kuzet.PostingListUnion.v2";
   explicit PostingListUnion(std::string data_dir) : data_dir_(std::move(data_dir)) {}
 
   const char* Name() const override { return kName; }

@@ -125,8 +125,10 @@ Result<uint64_t> IndexedThrough(const StoreDb& db) {
 // last answer, so a list is asked again only when the merge has gone below it.
 class KeyPrefixes : public DocStream {
  public:
+  // With `want_positions`, PositionsOf gives the current document's word positions.
   KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes,
-              const std::function<bool(std::string_view word_key)>& may_match)
+              const std::function<bool(std::string_view word_key)>& may_match,
+              bool want_positions = false)
       : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kSearchFamily))) {
     size_t visited = 0;
     for (const std::string& prefix : prefixes) {
@@ -146,8 +148,9 @@ class KeyPrefixes : public DocStream {
         ++visited;
         --ctx_.keys_left;
         if (may_match(key.substr(0, end))) {
-          lists_.push_back(
-              List{0, 0, std::make_unique<PostingCursor>(*it_, std::string(key.substr(0, end)))});
+          lists_.push_back(List{0, 0,
+                                std::make_unique<PostingCursor>(
+                                    *it_, std::string(key.substr(0, end)), want_positions)});
         }
         std::string after(key.substr(0, end));
         after.push_back('\x01');  // past every posting of this key
@@ -181,6 +184,27 @@ class KeyPrefixes : public DocStream {
     return best;
   }
 
+  // The union of the word positions of `doc`, the document Next returned last, over the keys
+  // holding it, into *out (ascending); false when unknown (any key's, or every document a
+  // candidate).
+  bool PositionsOf(uint64_t doc, std::vector<uint32_t>* out) const {
+    out->clear();
+    if (all_) return false;
+    size_t lists = 0;
+    for (const List& list : lists_) {
+      if (list.value != doc) continue;
+      const std::span<const uint32_t> positions = list.cursor->Positions();
+      if (positions.empty()) return false;
+      out->insert(out->end(), positions.begin(), positions.end());
+      ++lists;
+    }
+    if (lists > 1) {  // two forms of the word (strike, strikes): one list
+      std::sort(out->begin(), out->end());
+      out->erase(std::unique(out->begin(), out->end()), out->end());
+    }
+    return !out->empty();
+  }
+
  private:
   struct List {
     uint64_t bound = 0, value = 0;
@@ -195,29 +219,86 @@ class KeyPrefixes : public DocStream {
   std::unique_ptr<AllDocuments> all_;
 };
 
-// Leapfrog intersection: every child holds the document.
+// Leapfrog intersection: the largest id <= at_most that every stream holds, 0 when none.
+template <typename Streams>
+uint64_t Leapfrog(Streams& streams, uint64_t at_most) {
+  uint64_t x = at_most;
+  size_t agreeing = 0;
+  for (size_t i = 0; agreeing < streams.size(); i = (i + 1) % streams.size()) {
+    const uint64_t y = streams[i]->Next(x);
+    if (y == 0) return 0;
+    if (y == x) {
+      ++agreeing;
+    } else {
+      x = y;
+      agreeing = 1;
+    }
+  }
+  return x;
+}
+
+// Every child holds the document.
 class AllOf : public DocStream {
  public:
   explicit AllOf(std::vector<std::unique_ptr<DocStream>> children)
       : children_(std::move(children)) {}
-  uint64_t Next(uint64_t at_most) override {
-    uint64_t x = at_most;
-    size_t agreeing = 0;
-    for (size_t i = 0; agreeing < children_.size(); i = (i + 1) % children_.size()) {
-      const uint64_t y = children_[i]->Next(x);
-      if (y == 0) return 0;
-      if (y == x) {
-        ++agreeing;
-      } else {
-        x = y;
-        agreeing = 1;
-      }
-    }
-    return x;
-  }
+  uint64_t Next(uint64_t at_most) override { return Leapfrog(children_, at_most); }
 
  private:
   std::vector<std::unique_ptr<DocStream>> children_;
+};
+
+// The documents holding every word of a phrase where some of their positions are consecutive
+// (keywords::PhraseMayBeAt; issue #18): a document holding the words apart is never read.
+class Phrase : public DocStream {
+ public:
+  explicit Phrase(std::vector<std::unique_ptr<KeyPrefixes>> words)
+      : words_(std::move(words)), positions_(words_.size()) {}
+  uint64_t Next(uint64_t at_most) override {
+    while (at_most != 0) {
+      const uint64_t doc = Leapfrog(words_, at_most);
+      if (doc == 0) return 0;
+      bool known = true;
+      for (size_t j = 0; j < words_.size() && known; ++j) {
+        known = words_[j]->PositionsOf(doc, &positions_[j]);
+      }
+      if (!known || keywords::PhraseMayBeAt(positions_)) return doc;
+      at_most = doc - 1;
+    }
+    return 0;
+  }
+
+ private:
+  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<std::vector<uint32_t>> positions_;  // per word, of the current document
+};
+
+// a NEAR/n b of two one-word terms: the documents holding both where some of their positions
+// are at most n words apart (keywords::NearMayBeAt).
+class Near : public DocStream {
+ public:
+  Near(std::unique_ptr<KeyPrefixes> a, std::unique_ptr<KeyPrefixes> b, int distance)
+      : distance_(distance) {
+    sides_.push_back(std::move(a));
+    sides_.push_back(std::move(b));
+  }
+  uint64_t Next(uint64_t at_most) override {
+    while (at_most != 0) {
+      const uint64_t doc = Leapfrog(sides_, at_most);
+      if (doc == 0) return 0;
+      if (!sides_[0]->PositionsOf(doc, &a_) || !sides_[1]->PositionsOf(doc, &b_) ||
+          keywords::NearMayBeAt(a_, b_, distance_)) {
+        return doc;
+      }
+      at_most = doc - 1;
+    }
+    return 0;
+  }
+
+ private:
+  std::vector<std::unique_ptr<KeyPrefixes>> sides_;
+  const int distance_;
+  std::vector<uint32_t> a_, b_;  // of the current document
 };
 
 class AnyOf : public DocStream {
@@ -244,6 +325,38 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
     case keywords::SearchPlan::Kind::kKeys:
       return std::make_unique<KeyPrefixes>(
           ctx, n.prefixes, [&](std::string_view key) { return plan.KeyMayMatch(node, key); });
+    case keywords::SearchPlan::Kind::kPhrase:
+    case keywords::SearchPlan::Kind::kNear: {
+      // Position tests need each child's keys: kKeys children only (a phrase's words always are;
+      // a NEAR side that is a phrase, an OR or a sub-NEAR is tested as AND).
+      const bool keys_only = std::all_of(n.children.begin(), n.children.end(), [&](int c) {
+        return plan.nodes[c].kind == keywords::SearchPlan::Kind::kKeys;
+      });
+      if (keys_only) {
+        std::vector<std::unique_ptr<KeyPrefixes>> words;
+        bool any_all = false;
+        for (int child : n.children) {
+          words.push_back(std::make_unique<KeyPrefixes>(
+              ctx, plan.nodes[child].prefixes,
+              [&plan, child](std::string_view key) { return plan.KeyMayMatch(child, key); },
+              /*want_positions=*/true));
+          any_all = any_all || words.back()->all();
+        }
+        // A word with too many keys knows no positions: the others' AND, as below.
+        if (!any_all && n.kind == keywords::SearchPlan::Kind::kPhrase) {
+          return std::make_unique<Phrase>(std::move(words));
+        }
+        if (!any_all && words.size() == 2) {
+          return std::make_unique<Near>(std::move(words[0]), std::move(words[1]), n.distance);
+        }
+        for (auto& word : words) {
+          if (!word->all()) children.push_back(std::move(word));
+        }
+        if (children.empty()) return std::make_unique<AllDocuments>(ctx);
+        return std::make_unique<AllOf>(std::move(children));
+      }
+      [[fallthrough]];
+    }
     case keywords::SearchPlan::Kind::kAnd:
       for (int child : n.children) {
         auto stream = MakeStream(ctx, plan, child);
@@ -273,7 +386,8 @@ Result<keywords::Matcher> Searcher::Compile(std::string_view text) const {
 Result<SearchIndexKeys> Searcher::KeysOf(const std::string& utf8_text) const {
   auto keys = db_.search_keys();
   if (!keys.ok()) return keys.status();
-  return SearchIndexKeys{(*keys)->KeysOf(utf8_text), utf8_text.size()};
+  keywords::SearchKeyPositions of = (*keys)->KeysOf(utf8_text);
+  return SearchIndexKeys{std::move(of.keys), std::move(of.positions), utf8_text.size()};
 }
 
 Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,

@@ -474,16 +474,17 @@ Status StoreDb::CheckFormatAndLoadCounters() {
   auto version = rocks_->FormatVersion(kMetaFamily, kFormatVersionKey,
                                        RocksDb::VersionEncoding::kFixed32BigEndian, kFormatVersion);
   if (!version.ok()) return version.status();
-  bool raise_from_4 = false;
   if (version->has_value()) {
     opened_format_version_ = **version;
-    raise_from_4 = **version == kFormatVersionIndexedThroughAll;
     // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
     // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
-    if (**version == kFormatVersionWithoutSearch || **version == kFormatVersionPostingPerDocument) {
+    if (**version >= kFormatVersionWithoutSearch && **version <= kFormatVersionWithoutPositions) {
       if (mode_ == Store::Mode::kReadOnly) {
-        has_search_index_ = false;
-        search_index_version_ = **version;
+        // Formats 4 and 5 list ids without positions: searchable, every position unknown.
+        if (**version < kFormatVersionIndexedThroughAll) {
+          has_search_index_ = false;
+          search_index_version_ = **version;
+        }
       } else if (Status st = BuildSearchIndex(**version); !st.ok()) {
         return st;
       }
@@ -523,17 +524,6 @@ Status StoreDb::CheckFormatAndLoadCounters() {
       return Error(Status::Code::kCorruption, "meta record " + std::string(key) + " is missing");
     }
     *counter = DecodeFixed64BE(**value);
-  }
-  if (raise_from_4) {
-    // Format 4 wrote every document's postings in its own batch: all are indexed.
-    rocksdb::WriteBatch batch;
-    search_indexed_through_ = next_doc_id_ - 1;
-    batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(search_indexed_through_));
-    batch.Put(
-        Family(kMetaFamily), kFormatVersionKey,
-        RocksDb::EncodeFormatVersion(kFormatVersion, RocksDb::VersionEncoding::kFixed32BigEndian));
-    return WriteBatch(batch, "cannot raise the format version to " + std::to_string(kFormatVersion),
-                      true);
   }
   return IndexUnindexedTail();
 }
@@ -735,7 +725,8 @@ Result<uint64_t> StoreDb::IndexDocumentsFrom(uint64_t first_id, uint64_t& docume
                                                   base::HexEncode(it->key().ToString()) +
                                                   " is malformed (building the search index)");
     }
-    postings.Add((*keys)->KeysOf(doc.text), doc.id);
+    const keywords::SearchKeyPositions of = (*keys)->KeysOf(doc.text);
+    postings.Add(of.keys, of.positions, doc.id);
     last_id = std::max(last_id, doc.id);
     // A batch per 256 documents (or 1M postings): bounded memory, one Merge per word of them.
     if (++documents % 256 == 0 || postings.postings() >= (1u << 20)) {
@@ -756,23 +747,30 @@ Status StoreDb::BuildSearchIndex(uint32_t version) {
       "stored documents (once; format version {})",
       dir_, version, kFormatVersion);
   rocksdb::WriteBatch batch;
-  if (version == kFormatVersionPostingPerDocument) {
+  if (version >= kFormatVersionPostingPerDocument) {
     // The old entries go first, in one range deletion (word keys are UTF-8: no 0xFF byte, and
     // at most 57 bytes with their suffix). A build cut short deletes its own entries again.
     const std::string end(64, '\xff');
+    const std::string dropping =
+        "cannot drop the search index of format version " + std::to_string(version);
     rocksdb::Status s = batch.DeleteRange(Family(kSearchFamily), "", end);
-    if (!s.ok()) return Error(s, "cannot drop the search index of format version 3");
-    if (Status st = WriteBatch(batch, "cannot drop the search index of format version 3", true);
-        !st.ok()) {
-      return st;
-    }
+    if (!s.ok()) return Error(s, dropping);
+    // With the entries, the record that they are complete: a read-only search of a store whose
+    // rebuild was cut short (formats 4 and 5 stay searchable) then verifies every document
+    // instead of trusting a half-built index.
+    s = batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(0));
+    if (!s.ok()) return Error(s, dropping);
+    if (Status st = WriteBatch(batch, dropping, true); !st.ok()) return st;
     batch.Clear();
     // Flushed before any other write to the family: RocksDB 7.8's memtable gives a range
     // deletion the same insert hint as the family's other entries although it goes into another
     // skip list, so one more entry in that memtable would be inserted at a wrong place (a debug
     // build asserts). A kill before the flush ends leaves only the deletion in the log.
     s = db_->Flush(rocksdb::FlushOptions(), Family(kSearchFamily));
-    if (!s.ok()) return Error(s, "cannot flush the dropped search index of format version 3");
+    if (!s.ok()) {
+      return Error(
+          s, "cannot flush the dropped search index of format version " + std::to_string(version));
+    }
   }
   uint64_t documents = 0;
   auto last_id = IndexDocumentsFrom(1, documents);

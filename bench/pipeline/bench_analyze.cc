@@ -114,12 +114,12 @@ int main(int argc, char** argv) {
       const bool match = mode == "before" || mode == "match";
       if (match) checksum += matcher->FindAll(page.text, page.lang, "").size();
       if (mode == "before" || mode == "search_keys") {
-        checksum += search_keys->KeysOf(page.text).size();
+        checksum += search_keys->KeysOf(page.text).keys.size();
       }
       if (mode == "onepass") {
-        std::optional<std::vector<std::string>> keys;
+        std::optional<kuzet::keywords::SearchKeyPositions> keys;
         checksum += matcher->FindAll(page.text, page.lang, "", nullptr, &keys).size();
-        checksum += keys ? keys->size() : 0;
+        checksum += keys ? keys->keys.size() : 0;
       }
       if (mode == "before" || mode == "onepass" || mode == "text_keys") {
         checksum += kuzet::storage::TextKeysOf(page.text).simhash.value_or(0);

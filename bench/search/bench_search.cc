@@ -303,7 +303,7 @@ int main(int argc, char** argv) {
     double c1 = ThreadCpuSeconds();
     if (!stored.ok()) return Fail(stored.status().message());
     size_t key_count = 0;
-    for (const PageInput& p : group) key_count += keys->KeysOf(p.text).size();
+    for (const PageInput& p : group) key_count += keys->KeysOf(p.text).keys.size();
     double c2 = ThreadCpuSeconds();
     for (size_t i = 0; i < group.size(); ++i) {
       sqlite3_bind_int64(insert, 1, static_cast<int64_t>((*stored)[i].doc_id));

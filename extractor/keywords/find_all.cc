@@ -68,7 +68,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
 std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
                                     std::string_view site_id,
                                     std::vector<std::string>* regex_timeouts,
-                                    std::optional<std::vector<std::string>>* search_keys) const {
+                                    std::optional<SearchKeyPositions>* search_keys) const {
   std::vector<Match> matches;
   if (regex_timeouts != nullptr) regex_timeouts->clear();
   if (search_keys != nullptr) search_keys->reset();
@@ -108,8 +108,11 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     std::vector<uint32_t> slots(std::bit_ceil(tokens.size() * 2 + 2), kEmptySlot);
     const size_t slot_mask = slots.size() - 1;
     std::vector<uint32_t> token_form(tokens.size());
+    std::vector<int> distinct_key;  // each form's SearchKeySet handle, when keys are collected
     std::string key, scratch;
+    // Returns the form's SearchKeySet handle (-1 when keys are not collected or it has none).
     auto find_hits = [&](std::u16string_view form, Hits* form_hits, Hits* masculine_hits) {
+      int key_handle = -1;
       const bool cyrillic = std::any_of(form.begin(), form.end(),
                                         [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
       Morphology::TextWord word;
@@ -125,7 +128,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         const bool collect = key_set && static_cast<KeyMode>(m) == KeyMode::kCrossScript;
         if (!walk && !collect) continue;
         c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
-        if (collect) key_set->Add(key);
+        if (collect) key_handle = key_set->Add(key);
         if (!walk) continue;
         ForEachMatchingEntry(
             mode_index, key, word, [&](const WordEntry& entry, std::string_view tail) {
@@ -139,6 +142,7 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
               }
             });
       }
+      return key_handle;
     };
     for (size_t t = 0; t < tokens.size(); ++t) {
       const std::u16string_view form = index.TokenText(tokens[t]);
@@ -151,9 +155,14 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
         distinct_forms.push_back(form);
         distinct_hits.emplace_back();
         distinct_masculine_hits.emplace_back();
-        find_hits(form, &distinct_hits.back(), &distinct_masculine_hits.back());
+        distinct_key.push_back(
+            find_hits(form, &distinct_hits.back(), &distinct_masculine_hits.back()));
       }
       token_form[t] = slots[slot];
+    }
+    if (key_set) {
+      for (size_t t = 0; t < tokens.size(); ++t)
+        key_set->AddPosition(distinct_key[token_form[t]], t);
     }
     // Per token: its form's hits, plus the masculine-surname ones where the context allows
     // (only pages with such a form pay for the per-token table).
@@ -215,7 +224,11 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       joined.append(index.TokenText(tokens[t + 1]));
       joined_hits.clear();
       joined_masculine_hits.clear();
-      find_hits(joined, &joined_hits, &joined_masculine_hits);
+      const int joined_key = find_hits(joined, &joined_hits, &joined_masculine_hits);
+      if (key_set) {  // a joined pair is at both of its words (search_keys.h)
+        key_set->AddPosition(joined_key, t);
+        key_set->AddPosition(joined_key, t + 1);
+      }
       for (const auto& hit : joined_hits) {
         const Phrase& phrase = c.phrases[hit.first];
         if (phrase.length != 1) continue;

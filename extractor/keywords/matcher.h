@@ -25,6 +25,7 @@
 namespace kuzet::keywords {
 
 class KeyFolder;
+struct SearchKeyPositions;
 struct SearchPlan;
 
 struct RuleSpec {
@@ -81,13 +82,14 @@ class Matcher {
                              std::vector<std::string>* regex_timeouts = nullptr) const;
 
   // FindAll, and from the same pass over the words the search index keys of the text (issue
-  // #17): *search_keys becomes exactly SearchKeys::KeysOf(utf8_text) (search_keys.h; the key
-  // folders are the same tables) without the text being broken into words and folded a second
-  // time. It is left unset when the call could not finish them (an allocation failure, a
-  // default-constructed matcher): the caller then computes them with KeysOf. Any rules, or none.
+  // #17): *search_keys becomes exactly SearchKeys::KeysOf(utf8_text), keys and word positions
+  // (search_keys.h; the key folders are the same tables) without the text being broken into words
+  // and folded a second time. It is left unset when the call could not finish them (an allocation
+  // failure, a default-constructed matcher): the caller then computes them with KeysOf. Any rules,
+  // or none.
   std::vector<Match> FindAll(std::string_view utf8_text, std::string_view lang,
                              std::string_view site_id, std::vector<std::string>* regex_timeouts,
-                             std::optional<std::vector<std::string>>* search_keys) const;
+                             std::optional<SearchKeyPositions>* search_keys) const;
 
   // Number of compiled rules.
   size_t rule_count() const;

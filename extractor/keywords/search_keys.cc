@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "extractor/keywords/compiled_rules.h"
@@ -79,7 +80,7 @@ void RadixSortByPrefix(std::vector<OrderEntry>& entries) {
 
 }  // namespace
 
-std::vector<std::string> SearchKeySet::Take() && {
+SearchKeyPositions SearchKeySet::Take() && {
   // Sorted through (prefix, index) pairs: most keys differ in their first eight bytes, so the
   // sort orders integers and moves 16-byte pairs, and compares strings only within a run of equal
   // prefixes. Sorting the strings themselves (a memcmp per comparison, a string swap per move)
@@ -103,41 +104,66 @@ std::vector<std::string> SearchKeySet::Take() && {
       run = end;
     }
   }
-  std::vector<std::string> sorted;
-  sorted.reserve(order.size());
-  for (const OrderEntry& e : order) {
-    if (!sorted.empty() && sorted.back() == keys_[e.index]) continue;
-    sorted.push_back(std::move(keys_[e.index]));
+  // Equal keys are adjacent now: one key each, with the union of their positions.
+  SearchKeyPositions out;
+  out.keys.reserve(order.size());
+  out.positions.reserve(order.size());
+  for (size_t i = 0; i < order.size();) {
+    size_t end = i + 1;
+    while (end < order.size() && keys_[order[end].index] == keys_[order[i].index]) ++end;
+    std::vector<uint32_t> positions = std::move(positions_[order[i].index]);
+    for (size_t j = i + 1; j < end; ++j) {
+      const std::vector<uint32_t>& more = positions_[order[j].index];
+      positions.insert(positions.end(), more.begin(), more.end());
+    }
+    if (positions.size() > 1) {
+      std::sort(positions.begin(), positions.end());
+      positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    }
+    out.keys.push_back(std::move(keys_[order[i].index]));
+    out.positions.push_back(std::move(positions));
+    i = end;
   }
   keys_.clear();
-  return sorted;
+  positions_.clear();
+  return out;
 }
 
-std::vector<std::string> SearchKeys::KeysOf(std::string_view utf8_text) const {
+SearchKeyPositions SearchKeys::KeysOf(std::string_view utf8_text) const {
   if (utf8_text.empty()) return {};
   std::unique_ptr<icu::BreakIterator> breaker(word_breaker_->clone());
   TextIndex index(utf8_text, breaker.get());
   const std::vector<Token>& tokens = index.tokens();
-  // Each distinct form is folded once (news text repeats its words).
-  std::vector<std::u16string_view> forms;
+  // Each distinct form is folded once (news text repeats its words): the tokens sorted by form.
+  std::vector<std::pair<std::u16string_view, uint32_t>> forms;
   forms.reserve(tokens.size());
-  for (const Token& t : tokens) forms.push_back(index.TokenText(t));
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    forms.emplace_back(index.TokenText(tokens[t]), static_cast<uint32_t>(t));
+  }
   std::sort(forms.begin(), forms.end());
-  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
   SearchKeySet keys;
   std::string key, scratch;
   auto add = [&](std::u16string_view form) {
     folder_->Fold(form, KeyMode::kCrossScript, &key, &scratch);
-    keys.Add(key);
+    return keys.Add(key);
   };
-  for (std::u16string_view form : forms) add(form);
-  // Two words joined by one hyphen, as FindAll also reads them (Жаңа-Өзен = Жаңаөзен).
+  for (size_t i = 0; i < forms.size();) {
+    const int handle = add(forms[i].first);
+    size_t end = i;
+    for (; end < forms.size() && forms[end].first == forms[i].first; ++end) {
+      keys.AddPosition(handle, forms[end].second);
+    }
+    i = end;
+  }
+  // Two words joined by one hyphen, as FindAll also reads them (Жаңа-Өзен = Жаңаөзен), at both.
   std::u16string joined;
   for (size_t t = 0; t + 1 < tokens.size(); ++t) {
     if (!index.HyphenJoined(t)) continue;
     joined.assign(index.TokenText(tokens[t]));
     joined.append(index.TokenText(tokens[t + 1]));
-    add(joined);
+    const int handle = add(joined);
+    keys.AddPosition(handle, t);
+    keys.AddPosition(handle, t + 1);
   }
   return std::move(keys).Take();
 }
@@ -173,7 +199,7 @@ class PlanBuilder {
     plan_.nodes.push_back(std::move(node));
     return static_cast<int>(plan_.nodes.size()) - 1;
   }
-  int All() { return Add({SearchPlan::Kind::kAll, {}, {}, 0, 0}); }
+  int All() { return Add({SearchPlan::Kind::kAll, {}, {}, 0, 0, 0}); }
   bool IsAll(int n) const { return plan_.nodes[n].kind == SearchPlan::Kind::kAll; }
 
   // AND drops the children that hold for every page; OR of any such child holds for every page.
@@ -188,7 +214,7 @@ class PlanBuilder {
     }
     if (kept.empty() && kind == SearchPlan::Kind::kAnd) return All();
     if (kept.size() == 1) return kept.front();
-    return Add({kind, {}, std::move(kept), 0, 0});
+    return Add({kind, {}, std::move(kept), 0, 0, 0});
   }
 
   // A page can hold an operand only if it holds every word of one of its phrases (or anything,
@@ -207,9 +233,13 @@ class PlanBuilder {
           words.clear();
           break;
         }
-        words.push_back(Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}, ph, k}));
+        words.push_back(Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}, ph, k, 0}));
       }
-      if (!words.empty()) alternatives.push_back(Combine(SearchPlan::Kind::kAnd, words));
+      if (words.size() > 1) {
+        alternatives.push_back(Add({SearchPlan::Kind::kPhrase, {}, std::move(words), 0, 0, 0}));
+      } else if (!words.empty()) {
+        alternatives.push_back(words.front());
+      }
     }
     return Combine(SearchPlan::Kind::kOr, alternatives);
   }
@@ -224,8 +254,12 @@ class PlanBuilder {
       case QueryNode::Kind::kOr:
         return Combine(SearchPlan::Kind::kOr, {Query(rule, q.left), Query(rule, q.right)});
       case QueryNode::Kind::kAnd:
-      case QueryNode::Kind::kNear:
         return Combine(SearchPlan::Kind::kAnd, {Query(rule, q.left), Query(rule, q.right)});
+      case QueryNode::Kind::kNear: {
+        const int left = Query(rule, q.left), right = Query(rule, q.right);
+        if (IsAll(left) || IsAll(right)) return Combine(SearchPlan::Kind::kAnd, {left, right});
+        return Add({SearchPlan::Kind::kNear, {}, {left, right}, 0, 0, q.distance});
+      }
     }
     return All();
   }
@@ -286,6 +320,40 @@ bool SearchPlan::KeyMayMatch(int node, std::string_view key) const {
     if (may) return true;
   }
   return false;
+}
+
+bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions) {
+  for (const std::vector<uint32_t>& positions : word_positions) {
+    if (positions.empty()) return true;  // unknown
+  }
+  if (word_positions.empty()) return true;
+  for (const uint32_t p : word_positions[0]) {
+    bool all = true;
+    for (size_t j = 1; j < word_positions.size() && all; ++j) {
+      const std::vector<uint32_t>& next = word_positions[j];
+      all = std::binary_search(next.begin(), next.end(), static_cast<uint64_t>(p) + j);
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+bool NearMayBeAt(std::span<const uint32_t> a, std::span<const uint32_t> b, int distance) {
+  if (a.empty() || b.empty()) return true;  // unknown
+  // The smallest |p - q| by a merge walk of the two sorted lists.
+  uint64_t closest = UINT64_MAX;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    const uint64_t gap = a[i] < b[j] ? b[j] - a[i] : a[i] - b[j];
+    closest = std::min(closest, gap);
+    if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  // Words between two one-word occurrences at p < q: q - p - 1; overlapping ones: 0.
+  const uint64_t between = closest == 0 ? 0 : closest - 1;
+  return distance >= 0 && between <= static_cast<uint64_t>(distance);
 }
 
 }  // namespace kuzet::keywords

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,20 +36,42 @@ namespace kuzet::keywords {
 // the candidates stay a superset).
 inline constexpr size_t kMaxSearchKeyBytes = 48;
 
+// The search keys of a text with the word positions of each: positions[i] are the indexes (in
+// the text's tokens, as TextIndex splits it) of the words whose key is keys[i], ascending and
+// distinct. A hyphen-joined pair (Жаңа-Өзен) is at both of its words t and t+1, so the nearest
+// stored positions of two keys are never farther apart than FindAll's NEAR reads them.
+struct SearchKeyPositions {
+  std::vector<std::string> keys;                 // distinct, sorted
+  std::vector<std::vector<uint32_t>> positions;  // parallel to keys
+};
+
 // The keys of a text gathered from a pass that folds its words: KeysOf, and FindAll with search
 // keys (find_all.cc), which folds every distinct word form and hyphen-joined pair anyway; both
-// add the cross-script key of each and so give the same keys (issue #17: one pass per page).
+// add the cross-script key of each, and the positions of its tokens, and so give the same keys
+// and positions (issue #17: one pass per page; issue #18: positions for phrases and NEAR).
 class SearchKeySet {
  public:
   // The cross-script key (KeyFolder::Fold) of a word form or joined pair; an empty one is none.
-  void Add(std::string_view key) {
-    if (!key.empty()) keys_.emplace_back(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+  // Returns the handle AddPosition takes, or -1 for an empty key.
+  int Add(std::string_view key) {
+    if (key.empty()) return -1;
+    keys_.emplace_back(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+    positions_.emplace_back();
+    return static_cast<int>(keys_.size()) - 1;
   }
-  // The keys added, distinct and sorted.
-  std::vector<std::string> Take() &&;
+  // Token `position` of the text holds the key added as `handle` (-1: nothing).
+  void AddPosition(int handle, size_t position) {
+    if (handle < 0) return;
+    positions_[static_cast<size_t>(handle)].push_back(
+        static_cast<uint32_t>(std::min<size_t>(position, UINT32_MAX)));
+  }
+  // The keys added, distinct and sorted, each with the union of its positions (two forms can
+  // fold to one key: Жанаозен and Zhanaozen).
+  SearchKeyPositions Take() &&;
 
  private:
   std::vector<std::string> keys_;
+  std::vector<std::vector<uint32_t>> positions_;  // parallel to keys_
 };
 
 class SearchKeys {
@@ -59,10 +82,11 @@ class SearchKeys {
   ~SearchKeys();
 
   // The distinct keys of the words of `utf8_text` (ICU word breaks, as FindAll splits it) and of
-  // each two words joined by one hyphen (FindAll reads those as one word too), sorted. Safe to
-  // call from several threads at once. A caller that runs FindAll on the text anyway gets the
-  // same keys from its pass over the words (Matcher::FindAll with search keys, matcher.h).
-  std::vector<std::string> KeysOf(std::string_view utf8_text) const;
+  // each two words joined by one hyphen (FindAll reads those as one word too), sorted, with the
+  // token positions of each (SearchKeyPositions). Safe to call from several threads at once. A
+  // caller that runs FindAll on the text anyway gets the same keys and positions from its pass
+  // over the words (Matcher::FindAll with search keys, matcher.h).
+  SearchKeyPositions KeysOf(std::string_view utf8_text) const;
 
   // The folder the keys come from (for Matcher::Compile: a search compiles with it).
   const KeyFolder& folder() const { return *folder_; }
@@ -81,12 +105,19 @@ struct SearchPlan {
     kKeys,  // a page holding a key that starts with one of `prefixes`
     kAnd,   // every child holds
     kOr,    // some child holds (none when there are no children)
+    // Every child (kKeys nodes: a phrase's words, in order) holds, and where the index knows
+    // their word positions (SearchKeyPositions), at consecutive ones: PhraseMayBeAt.
+    kPhrase,
+    // Both children hold, and where both are kKeys nodes with known positions, some of them are
+    // at most `distance` words apart: NearMayBeAt. Other children (a phrase, an OR) as kAnd.
+    kNear,
   };
   struct Node {
     Kind kind = Kind::kAll;
     std::vector<std::string> prefixes;  // kKeys: sorted, none a prefix of another
-    std::vector<int> children;          // kAnd, kOr
+    std::vector<int> children;          // kAnd, kOr, kPhrase, kNear
     uint32_t phrase = 0, word = 0;      // kKeys: the matcher's term word the keys are for
+    int distance = 0;                   // kNear: most words allowed between the two sides
   };
   std::vector<Node> nodes;
   int root = -1;  // -1: the matcher has no rules (no page matches)
@@ -106,5 +137,15 @@ struct SearchPlan {
 
 // The plan of every rule of `matcher` together (a page is a candidate for any of them).
 SearchPlan PlanSearch(const Matcher& matcher);
+
+// The position tests of kPhrase and kNear (issue #18), over the ascending token positions a page
+// holds each child's accepted keys at (the union over those keys). An empty list is "unknown"
+// (the index did not keep them) and passes. Both are supersets of what FindAll accepts: a phrase
+// occurrence is tokens t..t+k-1 with token t+j one of word j's keys, and NEAR/n keeps two
+// one-word occurrences at tokens p and q when |p - q| - 1 <= n (rule_evaluation.cc; a
+// hyphen-joined word is at both of its tokens, so the nearest positions are its exact distance).
+// Sentence breaks inside a phrase are left to the verification.
+bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions);
+bool NearMayBeAt(std::span<const uint32_t> a, std::span<const uint32_t> b, int distance);
 
 }  // namespace kuzet::keywords

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,79 @@ TEST(PostingListTest, EncodesIdsNewestFirstAsDeltas) {
   EXPECT_EQ(list.doc_ids, all);
 }
 
+std::vector<uint32_t> Positions(const PostingList& list, size_t i) {
+  const std::span<const uint32_t> p = list.PositionsOf(i);
+  return std::vector<uint32_t>(p.begin(), p.end());
+}
+
+// A list with the ids' positions (format 6): `positions` per id, empty = unknown.
+PostingList ListOf(const std::vector<uint64_t>& ids,
+                   const std::vector<std::vector<uint32_t>>& positions) {
+  PostingList list;
+  list.doc_ids = ids;
+  list.position_begin.push_back(0);
+  for (const auto& p : positions) {
+    list.positions.insert(list.positions.end(), p.begin(), p.end());
+    list.position_begin.push_back(static_cast<uint32_t>(list.positions.size()));
+  }
+  return list;
+}
+
+TEST(PostingListTest, EncodesPositionsAfterTheIds) {
+  const uint64_t block = 3;
+  const uint64_t first = PostingBlockFirst(block);
+  std::vector<uint32_t> sixty_four, sixty_five;
+  for (uint32_t p = 0; p < 65; ++p) (p < 64 ? sixty_four : sixty_five).push_back(p * 3);
+  sixty_five.insert(sixty_five.begin(), sixty_four.begin(), sixty_four.end());
+  struct Case {
+    const char* what;
+    std::vector<uint64_t> ids;
+    std::vector<std::vector<uint32_t>> positions;  // to encode
+    std::vector<std::vector<uint32_t>> decoded;    // read back (empty: unknown)
+    std::string bytes;                             // the value, when pinned
+  };
+  const std::vector<Case> cases = {
+      {"one id, one position", {first + 2}, {{7}}, {{7}}, Bytes({0x81, 0x01, 0x02, 0x01, 0x07})},
+      // Positions 3, 200 (delta 197 = 0xC5 0x01), 201; then m = 0 for the unknown id.
+      {"two ids, one unknown",
+       {first + 9, first + 1},
+       {{3, 200, 201}, {}},
+       {{3, 200, 201}, {}},
+       Bytes({0x81, 0x02, 0x09, 0x08, 0x03, 0x03, 0xC5, 0x01, 0x01, 0x00})},
+      {"64 positions are kept", {first}, {sixty_four}, {sixty_four}, ""},
+      {"65 become unknown", {first}, {sixty_five}, {{}}, ""},
+      {"the last allowed position",
+       {first},
+       {{kPostingPositionLimit - 1}},
+       {{kPostingPositionLimit - 1}},
+       ""},
+      {"a position at the limit is unknown", {first}, {{1, kPostingPositionLimit}}, {{}}, ""},
+  };
+  for (const Case& c : cases) {
+    const std::string value = EncodePostingList(block, ListOf(c.ids, c.positions));
+    if (!c.bytes.empty()) {
+      EXPECT_EQ(value, c.bytes) << c.what;
+    }
+    PostingList list;
+    ASSERT_TRUE(DecodePostingList(value, block, list)) << c.what;
+    EXPECT_EQ(list.doc_ids, c.ids) << c.what;
+    ASSERT_TRUE(list.has_positions()) << c.what;
+    for (size_t i = 0; i < c.ids.size(); ++i) {
+      EXPECT_EQ(Positions(list, i), c.decoded[i]) << c.what << " id " << i;
+    }
+    // An ids-only reader stops after the ids.
+    ASSERT_TRUE(DecodePostingList(value, block, list, /*want_positions=*/false)) << c.what;
+    EXPECT_EQ(list.doc_ids, c.ids) << c.what;
+    EXPECT_FALSE(list.has_positions()) << c.what;
+  }
+  // A value of format 4 or 5 (no positions): every id's positions unknown.
+  PostingList list;
+  ASSERT_TRUE(DecodePostingList(Bytes({0x01, 0x02, 0x09, 0x08}), block, list));
+  EXPECT_EQ(list.doc_ids, std::vector<uint64_t>({first + 9, first + 1}));
+  EXPECT_FALSE(list.has_positions());
+  EXPECT_TRUE(list.PositionsOf(1).empty());
+}
+
 // Hostile or damaged values: each is refused, none crashes or allocates by its count.
 TEST(PostingListTest, RefusesMalformedValues) {
   struct Case {
@@ -62,7 +136,16 @@ TEST(PostingListTest, RefusesMalformedValues) {
   const Case cases[] = {
       {"empty", ""},
       {"version 2", Bytes({0x02, 0x01, 0x00})},
-      {"positions flag (reserved)", Bytes({0x81, 0x01, 0x00})},
+      {"positions flag, no positions", Bytes({0x81, 0x01, 0x00})},
+      {"positions: truncated", Bytes({0x81, 0x01, 0x00, 0x02, 0x05})},
+      {"positions: truncated varint", Bytes({0x81, 0x01, 0x00, 0x01, 0x85})},
+      {"positions: m 65", Bytes({0x81, 0x01, 0x00, 0x41, 0x01})},
+      {"positions: delta 0 (a position twice)", Bytes({0x81, 0x01, 0x00, 0x02, 0x05, 0x00})},
+      {"positions: at 2^24", Bytes({0x81, 0x01, 0x00, 0x01, 0x80, 0x80, 0x80, 0x08})},
+      {"positions: sum past 2^24", Bytes({0x81, 0x01, 0x00, 0x02, 0xFF, 0xFF, 0xFF, 0x07, 0x01})},
+      {"positions: fewer lists than ids", Bytes({0x81, 0x02, 0x05, 0x01, 0x01, 0x03})},
+      {"positions: a byte after them", Bytes({0x81, 0x01, 0x00, 0x01, 0x03, 0x00})},
+      {"positions and whole block", Bytes({0xC1})},
       {"unknown flag", Bytes({0x21, 0x01, 0x00})},
       {"whole block with bytes after it", Bytes({0x41, 0x00})},
       {"no count", Bytes({0x01})},
@@ -152,6 +235,117 @@ TEST(PostingMergeTest, UnionInAnyGroupingIsTheSameAndDuplicatesChangeNothing) {
   EXPECT_EQ(op.damaged_lists(), 0u);
 }
 
+// Positions of a document in several operands are their union (a changed text keeps its old
+// postings); past kMaxPostingPositions, or when any operand does not know them (a value of
+// format 5), they are unknown: a superset either way, in any grouping.
+TEST(PostingMergeTest, PositionsUniteAndBecomeUnknownPastTheCap) {
+  PostingListUnion op("test");
+  const uint64_t block = 5;
+  const std::string key = SearchBlockKey("strike", block);
+  const uint64_t b = PostingBlockFirst(block);
+  auto merged = [&](const std::vector<std::string>& operands) {
+    std::vector<rocksdb::Slice> slices(operands.begin(), operands.end());
+    const rocksdb::Slice key_slice(key);
+    rocksdb::MergeOperator::MergeOperationInput in(key_slice, nullptr, slices, nullptr);
+    std::string value;
+    rocksdb::Slice existing_operand;
+    rocksdb::MergeOperator::MergeOperationOutput out(value, existing_operand);
+    EXPECT_TRUE(op.FullMergeV2(in, &out));
+    PostingList list;
+    EXPECT_TRUE(DecodePostingList(value, block, list));
+    return list;
+  };
+  const std::string a = EncodePostingList(block, ListOf({b + 9, b + 4}, {{1, 5}, {7}}));
+  const std::string c = EncodePostingList(block, ListOf({b + 4}, {{2, 7}}));
+  PostingList list = merged({a, c});
+  ASSERT_EQ(list.doc_ids, std::vector<uint64_t>({b + 9, b + 4}));
+  EXPECT_EQ(Positions(list, 0), std::vector<uint32_t>({1, 5}));
+  EXPECT_EQ(Positions(list, 1), std::vector<uint32_t>({2, 7}));
+  EXPECT_EQ(EncodePostingList(block, merged({c, a})), EncodePostingList(block, list));
+  EXPECT_EQ(EncodePostingList(block, merged({Partial(op, key, {a, c}), a})),
+            EncodePostingList(block, list));
+
+  // 40 + 40 distinct positions: past the cap, unknown; the other id keeps its own.
+  std::vector<uint32_t> even, odd;
+  for (uint32_t p = 0; p < 40; ++p) {
+    even.push_back(2 * p);
+    odd.push_back(2 * p + 1);
+  }
+  list = merged({EncodePostingList(block, ListOf({b + 4}, {even})),
+                 EncodePostingList(block, ListOf({b + 9, b + 4}, {{3}, odd}))});
+  EXPECT_EQ(Positions(list, 0), std::vector<uint32_t>({3}));
+  EXPECT_TRUE(Positions(list, 1).empty());
+  // Grouped the other way round, the same.
+  EXPECT_EQ(
+      EncodePostingList(block, merged({EncodePostingList(block, ListOf({b + 9, b + 4}, {{3}, odd})),
+                                       EncodePostingList(block, ListOf({b + 4}, {even}))})),
+      EncodePostingList(block, list));
+
+  // A format 5 value (ids only) makes its ids' positions unknown, and loses no id.
+  list = merged({a, EncodePostingList(block, std::vector<uint64_t>{b + 4, b + 2})});
+  ASSERT_EQ(list.doc_ids, std::vector<uint64_t>({b + 9, b + 4, b + 2}));
+  EXPECT_EQ(Positions(list, 0), std::vector<uint32_t>({1, 5}));
+  EXPECT_TRUE(Positions(list, 1).empty());
+  EXPECT_TRUE(Positions(list, 2).empty());
+  // Ids-only values alone stay ids-only.
+  list = merged({EncodePostingList(block, std::vector<uint64_t>{b + 4}),
+                 EncodePostingList(block, std::vector<uint64_t>{b + 2})});
+  EXPECT_FALSE(list.has_positions());
+  EXPECT_EQ(op.damaged_lists(), 0u);
+}
+
+// Random operands (ids, positions known, unknown or absent) merged whole, in two partial
+// groups, and in reverse: the same value every time (RocksDB picks the grouping).
+TEST(PostingMergeTest, RandomOperandsMergeToOneValueInAnyGrouping) {
+  PostingListUnion op("test");
+  const uint64_t block = 9;
+  const std::string key = SearchBlockKey("ereuil", block);
+  std::mt19937 random(18);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> operands;
+    const int n = 2 + static_cast<int>(random() % 6);
+    for (int i = 0; i < n; ++i) {
+      std::vector<uint64_t> ids;
+      for (uint64_t id = PostingBlockLast(block); id >= PostingBlockFirst(block) + 4080; --id) {
+        if (random() % 3 == 0) ids.push_back(id);
+      }
+      if (ids.empty()) ids.push_back(PostingBlockFirst(block));
+      if (random() % 5 == 0) {  // format 5: ids only
+        operands.push_back(EncodePostingList(block, ids));
+        continue;
+      }
+      std::vector<std::vector<uint32_t>> positions;
+      for (size_t k = 0; k < ids.size(); ++k) {
+        std::vector<uint32_t> p;
+        const int m = random() % 7 == 0 ? 0 : 1 + static_cast<int>(random() % 40);
+        for (int j = 0; j < m; ++j) p.push_back(static_cast<uint32_t>(random() % 120));
+        std::sort(p.begin(), p.end());
+        p.erase(std::unique(p.begin(), p.end()), p.end());
+        positions.push_back(std::move(p));
+      }
+      operands.push_back(EncodePostingList(block, ListOf(ids, positions)));
+    }
+    auto full = [&](const std::vector<std::string>& ops) {
+      std::vector<rocksdb::Slice> slices(ops.begin(), ops.end());
+      const rocksdb::Slice key_slice(key);
+      rocksdb::MergeOperator::MergeOperationInput in(key_slice, nullptr, slices, nullptr);
+      std::string value;
+      rocksdb::Slice existing_operand;
+      rocksdb::MergeOperator::MergeOperationOutput out(value, existing_operand);
+      EXPECT_TRUE(op.FullMergeV2(in, &out));
+      return value;
+    };
+    const std::string whole = full(operands);
+    const size_t cut = 1 + random() % (operands.size() - 1);
+    const std::vector<std::string> left(operands.begin(), operands.begin() + cut);
+    const std::vector<std::string> right(operands.begin() + cut, operands.end());
+    EXPECT_EQ(full({Partial(op, key, left), Partial(op, key, right)}), whole) << round;
+    EXPECT_EQ(full(std::vector<std::string>(operands.rbegin(), operands.rend())), whole) << round;
+    EXPECT_EQ(full({whole, operands[0]}), whole) << round;  // an operand applied again
+  }
+  EXPECT_EQ(op.damaged_lists(), 0u);
+}
+
 // A damaged operand or stored value widens its block to every document (all verified by the
 // search) instead of dropping the documents the other lists hold; a damaged key too.
 TEST(PostingMergeTest, DamagedListBecomesTheWholeBlockAndIsCounted) {
@@ -160,8 +354,12 @@ TEST(PostingMergeTest, DamagedListBecomesTheWholeBlockAndIsCounted) {
   const std::string key = SearchBlockKey("strike", block);
   const std::string good =
       EncodePostingList(block, std::vector<uint64_t>{PostingBlockFirst(block) + 7});
-  const std::string damaged[] = {"", Bytes({0x01, 0x02, 0x05, 0x00}), Bytes({0x01, 0xFF}),
-                                 Bytes({0x01, 0x01, 0x80, 0x20})};
+  const std::string damaged[] = {"",
+                                 Bytes({0x01, 0x02, 0x05, 0x00}),
+                                 Bytes({0x01, 0xFF}),
+                                 Bytes({0x01, 0x01, 0x80, 0x20}),
+                                 Bytes({0x81, 0x01, 0x07, 0x41, 0x01}),
+                                 Bytes({0x81, 0x01, 0x07, 0x02, 0x05, 0x00})};
   uint64_t expected_damage = 0;
   for (const std::string& bad : damaged) {
     bool whole = false;
@@ -269,10 +467,10 @@ TEST_F(PostingCursorTest, DamagedBlockYieldsEveryIdOfIt) {
 TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
   PostingBuilder builder;
   const uint64_t late = PostingBlockFirst(1) + 1;
-  builder.Add({"oil", "strike"}, late);
-  builder.Add({"strike"}, 5);  // a changed document keeps its older id
-  builder.Add({"oil", "strike"}, late);
-  builder.Add({"zhanaozen"}, late + 3);
+  builder.Add({"oil", "strike"}, {{1}, {2, 9}}, late);
+  builder.Add({"strike"}, {}, 5);  // a changed document keeps its older id
+  builder.Add({"oil", "strike"}, {{1}, {4}}, late);
+  builder.Add({"zhanaozen"}, {{0}}, late + 3);
   EXPECT_EQ(builder.postings(), 6u);
   rocksdb::WriteBatch batch;
   ASSERT_TRUE(builder.AddTo(batch, db_->DefaultColumnFamily()).ok());
@@ -291,6 +489,16 @@ TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
   ASSERT_TRUE(db_->Write({}, &batch).ok());
   EXPECT_EQ(Walk("strike", UINT64_MAX), std::vector<uint64_t>({late, 5}));
   EXPECT_EQ(Walk("oil", UINT64_MAX), std::vector<uint64_t>({late}));
+  // The document added twice has the union of its positions; the one added without, none.
+  std::string value;
+  ASSERT_TRUE(db_->Get({}, SearchBlockKey("strike", 1), &value).ok());
+  PostingList list;
+  ASSERT_TRUE(DecodePostingList(value, 1, list));
+  ASSERT_TRUE(list.has_positions());
+  EXPECT_EQ(Positions(list, 0), std::vector<uint32_t>({2, 4, 9}));
+  ASSERT_TRUE(db_->Get({}, SearchBlockKey("strike", 0), &value).ok());
+  ASSERT_TRUE(DecodePostingList(value, 0, list));
+  EXPECT_TRUE(Positions(list, 0).empty()) << "unknown";
 }
 
 }  // namespace

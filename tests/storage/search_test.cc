@@ -117,6 +117,67 @@ TEST(SearchTest, FindsWhatTheRuleLanguageMatchesNewestFirst) {
   }
 }
 
+// Word positions in the index (issue #18): a phrase or NEAR search reads only the documents
+// whose words are together (or near enough), not every document holding them all; the results
+// stay exactly what FindAll matches on every stored text.
+TEST(SearchTest, PositionsReadOnlyDocumentsWithTheWordsTogether) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::pair<std::string, std::string>> pages;  // url, text; stored in this order
+  for (int i = 0; i < 50; ++i) {  // five words between "business" and "will"
+    pages.emplace_back("apart" + std::to_string(i),
+                       "The business grew, and later the board will meet " + std::to_string(i));
+  }
+  pages.emplace_back("together", "The business will grow, the board said.");
+  pages.emplace_back("reversed", "Will the business grow?");
+  pages.emplace_back("joined-left", "Жаңа-Өзен ереуіл туралы.");      // the joined word, then
+  pages.emplace_back("joined-right", "Ереуіл Жаңа-Өзен қаласында.");  // and before it
+  pages.emplace_back("joined-far", "Жаңа-Өзен қаласында бүгін ереуіл.");
+  int64_t t = kT0;
+  for (const auto& [url, text] : pages) {
+    PageInput page = Page(url, text, t += kMinute);
+    ASSERT_TRUE(store->writer().PutPage(page).ok());
+  }
+  ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+  struct Case {
+    const char* query;
+    uint64_t examined;  // documents read (the old index read every one holding all the words)
+  };
+  const Case cases[] = {
+      {"\"business will\"", 1},        // was 52
+      {"business NEAR/1 will", 2},     // together and reversed; was 52
+      {"business NEAR/4 will", 2},     // five between: still too far
+      {"business NEAR/5 will", 52},    // every one
+      {"\"will the business\"", 1},    // three words
+      {"\"the business grew\"", 50},   // in the apart pages only
+      {"Zhanaozen NEAR/0 ереуіл", 2},  // the hyphen-joined word at both of its tokens
+      {"Zhanaozen NEAR/1 ереуіл", 2}, {"Zhanaozen NEAR/2 ереуіл", 3},
+      {"\"Жаңа Өзен\"", 3},  // the two halves in a row
+  };
+  auto matcher_urls = [&](const keywords::Matcher& m) {
+    std::vector<std::string> urls;
+    for (auto it = pages.rbegin(); it != pages.rend(); ++it) {
+      if (!m.FindAll(it->second, "en", "site").empty()) urls.push_back(it->first);
+    }
+    return urls;
+  };
+  for (const Case& c : cases) {
+    auto matcher = CompileSearchQuery(c.query);
+    ASSERT_TRUE(matcher.ok()) << c.query;
+    SearchQuery every;
+    every.limit = 100;
+    auto result = store->searcher().Search(*matcher, every);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    std::vector<std::string> urls;
+    for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+    const std::vector<std::string> expected = matcher_urls(*matcher);
+    EXPECT_EQ(urls, expected) << c.query;
+    EXPECT_FALSE(expected.empty()) << c.query;
+    EXPECT_EQ(result->examined, c.examined) << c.query;
+  }
+}
+
 // Word keys given ahead index the documents exactly as the writer's own: the same index entries
 // and the same results for every query (GroupCommitTest.SearchKeysComputedAheadAreNotComputedAgain
 // shows that the writer then uses them as given).
@@ -344,6 +405,36 @@ void EditRaw(const std::string& db_path, F&& edit) {
   delete db;
 }
 
+// The format version this kuzet writes, as stored (BE32).
+const std::string kVersionNow = {0, 0, 0, static_cast<char>(kFormatVersion)};
+
+// Rewrites every search entry as a list of ids without positions, as formats 4 and 5 wrote them.
+void StripPositions(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* search) {
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator({}, search));
+  size_t stripped = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view word;
+    uint64_t block = 0;
+    PostingList list;
+    ASSERT_TRUE(ParseSearchBlockKey(it->key().ToStringView(), word, block));
+    ASSERT_TRUE(DecodePostingList(it->value().ToStringView(), block, list));
+    ASSERT_TRUE(list.has_positions()) << word;
+    ASSERT_TRUE(db.Put({}, search, it->key(), EncodePostingList(block, list.doc_ids)).ok());
+    ++stripped;
+  }
+  ASSERT_GT(stripped, 0u);
+}
+
+// Whether every search entry of the store has positions (format 6).
+bool EveryEntryHasPositions(const testing::FamilyDump& dump) {
+  for (const auto& [key, value] : dump.at(kSearchFamily)) {
+    if (value.empty() || (static_cast<uint8_t>(value[0]) & kPostingFlagPositions) == 0) {
+      return false;
+    }
+  }
+  return !dump.at(kSearchFamily).empty();
+}
+
 // A store written before the index (format 2: no search family): read-only, search says what
 // to do; the first read-write open builds the index and raises the version.
 TEST(SearchTest, FormatTwoStoreIsIndexedByTheNextReadWriteOpen) {
@@ -377,7 +468,7 @@ TEST(SearchTest, FormatTwoStoreIsIndexedByTheNextReadWriteOpen) {
     std::string version;
     ASSERT_TRUE(
         db.Get({}, families.at(kMetaFamily), std::string(kFormatVersionKey), &version).ok());
-    EXPECT_EQ(version, std::string({0, 0, 0, 5}));
+    EXPECT_EQ(version, kVersionNow);
   });
 }
 
@@ -426,12 +517,13 @@ TEST(SearchTest, FormatThreeStoreIsReindexedByTheNextReadWriteOpen) {
   EXPECT_EQ(dump.at(kSearchFamily).count(old_key), 0u);
   const auto postings = testing::SearchPostings(dump);  // fails on any entry not in blocks
   EXPECT_FALSE(postings.empty());
-  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 5}));
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), kVersionNow);
 }
 
 // A store of format 4 (no search_indexed_through: every document indexed in its own batch):
 // read-only, it is searched as fully indexed (no document is read for nothing); the first
-// read-write open records every document as indexed and raises the version.
+// read-write open rebuilds the index with positions, records every document as indexed and
+// raises the version.
 TEST(SearchTest, FormatFourStoreIsSearchedAsIndexedAndRaisedByTheNextReadWriteOpen) {
   TempDir dir;
   {
@@ -442,6 +534,7 @@ TEST(SearchTest, FormatFourStoreIsSearchedAsIndexedAndRaisedByTheNextReadWriteOp
   EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
     ASSERT_TRUE(
         db.Delete({}, families.at(kMetaFamily), std::string(kSearchIndexedThroughKey)).ok());
+    StripPositions(db, families.at(kSearchFamily));
     std::string version = {0, 0, 0, 4};
     ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
   });
@@ -461,8 +554,84 @@ TEST(SearchTest, FormatFourStoreIsSearchedAsIndexedAndRaisedByTheNextReadWriteOp
               std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
   }
   const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
-  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), std::string({0, 0, 0, 5}));
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), kVersionNow);
   EXPECT_EQ(DecodeFixed64BE(dump.at(kMetaFamily).at(std::string(kSearchIndexedThroughKey))), 10u);
+  EXPECT_TRUE(EveryEntryHasPositions(dump));
+}
+
+// A store of format 5 (lists without word positions): read-only, it is searched with every
+// position unknown (a phrase reads every document holding its words, and finds the same); the
+// first read-write open rebuilds the index with positions and raises the version.
+TEST(SearchTest, FormatFiveStoreIsSearchedWithoutPositionsAndReindexedByTheNextReadWriteOpen) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    StripPositions(db, families.at(kSearchFamily));
+    std::string version = {0, 0, 0, 5};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    EXPECT_EQ(SearchUrls(*reader, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+    EXPECT_EQ(SearchUrls(*reader, "\"trade union\""), std::vector<std::string>({"u6"}));
+  }
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(SearchUrls(*store, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+    EXPECT_EQ(SearchUrls(*store, "\"trade union\""), std::vector<std::string>({"u6"}));
+  }
+  const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), kVersionNow);
+  EXPECT_TRUE(EveryEntryHasPositions(dump));
+}
+
+// A rebuild cut short (here by a malformed document record, which stops it after the old
+// entries were dropped and before any new one was written) leaves a format 5 store that a
+// read-only search still answers whole: the drop also reset search_indexed_through, so every
+// document is verified instead of trusting the half-built index.
+TEST(SearchTest, RebuildCutShortLeavesEveryDocumentACandidate) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    StripPositions(db, families.at(kSearchFamily));
+    std::string version = {0, 0, 0, 5};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+    ASSERT_TRUE(db.Put({}, families.at(kDocsFamily), IdKey(11), "not a document").ok());
+  });
+  {
+    auto store = Store::Open(dir.path(), Store::Mode::kReadWrite);
+    ASSERT_FALSE(store.ok()) << "the rebuild should stop at the malformed record";
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    ASSERT_TRUE(db.Delete({}, families.at(kDocsFamily), IdKey(11)).ok());
+  });
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    EXPECT_EQ(SearchUrls(*reader, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+  }
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(SearchUrls(*store, "Zhanaozen"),
+              std::vector<std::string>({"u9", "u8", "u4", "u3", "u2", "u1"}));
+  }
+  const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), kVersionNow);
+  EXPECT_TRUE(EveryEntryHasPositions(dump));
 }
 
 // The search entries a group writes (read back from the log into a memtable): one per word key

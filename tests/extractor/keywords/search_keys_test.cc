@@ -1,10 +1,12 @@
-// FindAll with search keys (matcher.h) gives exactly SearchKeys::KeysOf of the text from its own
-// pass over the words (issue #17): the store indexes those keys, so any difference would lose or
-// invent search candidates.
+// FindAll with search keys (matcher.h) gives exactly SearchKeys::KeysOf of the text, keys and
+// word positions, from its own pass over the words (issues #17, #18): the store indexes those
+// keys and positions, so any difference would lose or invent search candidates.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,18 +63,27 @@ const Fixture& TheFixture() {
   return *fixture;
 }
 
-// Checks every matcher on `text`: the keys equal KeysOf, and the matches are FindAll's without
-// keys. Returns KeysOf(text).
+// Checks every matcher on `text`: the keys and positions equal KeysOf, and the matches are
+// FindAll's without keys. Returns KeysOf(text).keys, after checking its shape: one list of
+// positions per key, each non-empty, ascending and distinct.
 std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std::string& what) {
   const Fixture& f = TheFixture();
-  const std::vector<std::string> expected = f.search_keys.KeysOf(text);
+  const SearchKeyPositions expected = f.search_keys.KeysOf(text);
+  EXPECT_EQ(expected.positions.size(), expected.keys.size()) << what;
+  for (size_t i = 0; i < std::min(expected.keys.size(), expected.positions.size()); ++i) {
+    const std::vector<uint32_t>& p = expected.positions[i];
+    EXPECT_FALSE(p.empty()) << what << ": " << expected.keys[i];
+    EXPECT_TRUE(std::adjacent_find(p.begin(), p.end(), std::greater_equal<uint32_t>()) == p.end())
+        << what << ": " << expected.keys[i] << " positions not ascending";
+  }
   for (const auto& [name, matcher] : f.matchers) {
-    std::optional<std::vector<std::string>> keys;
+    std::optional<SearchKeyPositions> keys;
     std::vector<std::string> timeouts;
     const std::vector<Match> matches = matcher.FindAll(text, "ru", "", &timeouts, &keys);
     EXPECT_TRUE(keys.has_value()) << what << " (" << name << ")";
     if (keys) {
-      EXPECT_EQ(*keys, expected) << what << " (" << name << ")";
+      EXPECT_EQ(keys->keys, expected.keys) << what << " (" << name << ")";
+      EXPECT_EQ(keys->positions, expected.positions) << what << " (" << name << ")";
     }
     const std::vector<Match> alone = matcher.FindAll(text, "ru", "");
     EXPECT_EQ(matches.size(), alone.size()) << what << " (" << name << ")";
@@ -83,7 +94,7 @@ std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std:
       EXPECT_EQ(matches[i].snippet, alone[i].snippet) << what;
     }
   }
-  return expected;
+  return expected.keys;
 }
 
 bool Has(const std::vector<std::string>& keys, const std::string& key) {
@@ -142,8 +153,39 @@ TEST(SearchKeysOnePassTest, EdgeCasesGiveTheKeysOfKeysOf) {
   }
 }
 
+// The positions are the token indexes of the words with the key (issue #18): phrase and NEAR
+// searches compare them, so each case is one a wrong position would turn into a missed hit.
+TEST(SearchKeysOnePassTest, PositionsAreTheTokensOfEachKey) {
+  struct Case {
+    const char* name;
+    std::string text;
+    std::string key;
+    std::vector<uint32_t> positions;
+  };
+  const std::vector<Case> cases = {
+      {"repeated word", "business will, business.", "busines", {0, 2}},
+      {"once", "business will, business.", "wil", {1}},
+      {"punctuation is no token", "«Жаңаөзен» — 2011 ... Zhanaozen!", "janaozen", {0, 2}},
+      {"two forms fold to one key", "Жанаозен and Zhanaozen", "janaozen", {0, 2}},
+      {"hyphen pair at both words", "В Жаңа-Өзен бастық.", "janaozen", {1, 2}},
+      {"a half of the pair", "В Жаңа-Өзен бастық.", "ozen", {2}},
+      {"pair and word merge", "Жаңаөзен, Жаңа-Өзен", "janaozen", {0, 1, 2}},
+      {"chain of hyphens", "a-b-c", "bc", {1, 2}},
+  };
+  const Fixture& f = TheFixture();
+  for (const Case& c : cases) {
+    ExpectKeysOfOnePass(c.text, c.name);
+    const SearchKeyPositions of = f.search_keys.KeysOf(c.text);
+    const auto it = std::find(of.keys.begin(), of.keys.end(), c.key);
+    std::string all;
+    for (const std::string& key : of.keys) all += " " + key;
+    ASSERT_NE(it, of.keys.end()) << c.name << ": no key " << c.key << " in" << all;
+    EXPECT_EQ(of.positions[static_cast<size_t>(it - of.keys.begin())], c.positions) << c.name;
+  }
+}
+
 TEST(SearchKeysOnePassTest, DefaultMatcherLeavesTheKeysUnset) {
-  std::optional<std::vector<std::string>> keys = std::vector<std::string>{"stale"};
+  std::optional<SearchKeyPositions> keys = SearchKeyPositions{{"stale"}, {{0}}};
   EXPECT_TRUE(Matcher().FindAll("Zhanaozen", "", "", nullptr, &keys).empty());
   EXPECT_FALSE(keys.has_value()) << "the caller must compute them itself";
 }
@@ -163,7 +205,7 @@ std::vector<std::string> ReferenceTake(std::vector<std::string> added) {
 std::vector<std::string> Take(const std::vector<std::string>& added) {
   SearchKeySet set;
   for (const std::string& k : added) set.Add(k);
-  return std::move(set).Take();
+  return std::move(set).Take().keys;
 }
 
 TEST(SearchKeySetTest, TakeOrdersAsStdSortOnPrefixTiesShortKeysAndHighBytes) {
