@@ -365,10 +365,15 @@ class CrawlRun {
   // Starts fetches until settings.concurrency are in flight or no host is ready.
   void Fill(MultiFetcher& fetcher) {
     const size_t concurrency = static_cast<size_t>(std::max(1, settings_.concurrency));
-    // Back-pressure: while the workers have enough pages waiting, fetch no more.
-    if (in_flight_.size() >= concurrency || analyzing_ >= max_analyzing_) return;
+    // Back-pressure: the pages in memory (in flight, and waiting for or in analysis) stay within
+    // concurrency + 2 x workers. Counting both, every page committed frees a slot for a fetch at
+    // once; stopping all fetches until the workers were nearly out of pages (the former rule)
+    // left them idle while the next fetches came in (bench/pipeline/NOTES.md, Session 8b).
+    const size_t budget = concurrency + max_analyzing_;
+    auto room = [&] { return in_flight_.size() < concurrency && InMemory() < budget; };
+    if (!room()) return;
     Clock::time_point now = Clock::now();
-    while (in_flight_.size() < concurrency && analyzing_ < max_analyzing_) {
+    while (room()) {
       std::optional<CrawlTask> task =
           frontier_.PopReady([&](const std::string& host) { return HostReady(host, now); });
       if (!task) break;
@@ -388,6 +393,8 @@ class CrawlRun {
       it = robots_wanted_.erase(it);
     }
   }
+
+  size_t InMemory() const { return in_flight_.size() + analyzing_; }
 
   int PerHostLimit() const { return std::max(1, settings_.per_host_connections); }
 

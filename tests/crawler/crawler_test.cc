@@ -230,6 +230,65 @@ TEST(CrawlerTest, StopDuringASlowPageReturnsWithinTheGraceAndKeepsItQueued) {
   EXPECT_FALSE(Contains(handler.pages, crafted.Url("/crafted")));  // not committed
 }
 
+// Holds the analysis of every page but the start page until `open`.
+class GatedAnalyzeHandler : public RecordingHandler {
+ public:
+  std::atomic<bool> open{false};
+  std::atomic<int> waiting{0};
+
+  std::unique_ptr<PageResult> Analyze(const CrawledPage& page,
+                                      const std::atomic<bool>& cancel) override {
+    if (!page.url.ends_with("/start")) {
+      ++waiting;
+      WaitUntil([&] { return open.load() || cancel.load(); }, std::chrono::seconds(20),
+                std::chrono::milliseconds(2));
+    }
+    return nullptr;
+  }
+};
+
+// Back-pressure counts every page in memory: fetches in flight and pages waiting for or in
+// analysis stay within concurrency + 2 x workers, and a fetch starts whenever the total is
+// below that. (The former rule started no fetch once 2 x workers pages were in analysis, so the
+// workers ran dry before the next fetches came in: with the analyses held here, 4 pages were
+// fetched, not 6.) Released, every page is committed.
+TEST(CrawlerTest, BackPressureBoundsPagesInMemoryAndKeepsFetchingUpToIt) {
+  std::map<std::string, std::string> pages;
+  std::string links;
+  for (int i = 0; i < 20; ++i) {
+    pages["/p" + std::to_string(i)] = "page";
+    links += "<a href=\"/p" + std::to_string(i) + "\">p</a>";
+  }
+  pages["/start"] = links;
+  SiteServer server(pages);
+  config::Site site;
+  site.id = "gated";
+  site.start_urls = {server.Url("/start")};
+  site.max_depth = 1;
+  site.max_pages = 50;
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 1;
+  settings.concurrency = 4;
+  settings.per_host_connections = 4;
+  const size_t budget = 4 + 2 * 1;
+  GatedAnalyzeHandler handler;
+  size_t fetched_while_held = 0;
+  std::thread releaser([&] {
+    // The start page and as many articles as the budget; then time for any fetch beyond it.
+    WaitUntil([&] { return server.Paths().size() >= 1 + budget; }, std::chrono::seconds(10),
+              std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    fetched_while_held = server.Paths().size() - 1;
+    handler.open = true;
+  });
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  releaser.join();
+  EXPECT_EQ(fetched_while_held, budget);
+  EXPECT_EQ(handler.pages.size(), 21u);   // nothing lost
+  EXPECT_EQ(server.Paths().size(), 21u);  // each page fetched once
+  EXPECT_FALSE(stats.stopped);
+}
+
 TEST(CrawlerTest, ReportsFetchErrorsForConfiguredUrls) {
   SiteServer server(std::map<std::string, std::string>{{"/start", "ok"}});
   config::Site site;
