@@ -127,14 +127,14 @@ int CrawlOnceCommand(const CrawlOptions& options) {
   // --once` is the daemon's round (watch/README.md). Those of sites left out by --site wait.
   std::vector<crawler::RefetchRequest> refetches;
   if (watch_plan) {
-    std::vector<storage::DueWatch> due =
-        TakeDueWatches(**store, setup->config.sites, base::NowMicros());
+    const int64_t now_us = base::NowMicros();
+    std::vector<storage::DueWatch> due = TakeDueWatches(**store, setup->config.sites, now_us);
     std::erase_if(due, [&](const storage::DueWatch& watch) {
       return std::none_of(sites->begin(), sites->end(),
                           [&](const config::Site& s) { return s.id == watch.entry.site_id; });
     });
     for (const storage::DueWatch& watch : due)
-      refetches.push_back(RefetchRequestOf(**store, watch));
+      refetches.push_back(RefetchRequestOf(**store, watch, now_us));
     pipeline.RefetchWatched(std::move(due));
   }
   crawler::Crawler crawler(setup->config.settings, state->get());

@@ -69,6 +69,7 @@ struct HostState {
   Robots robots = Robots::kUnknown;
   RobotsRules rules;
   std::string robots_note;          // why everything is disallowed, for error messages
+  bool robots_unreachable = false;  // disallowed because robots.txt could not be read
   int64_t retry_not_before_us = 0;  // gave_up: when it may be asked again (unix microseconds)
   bool gave_up = false;  // asked to wait longer than kMaxRetryAfter: no more fetches this crawl
 };
@@ -443,6 +444,14 @@ class CrawlRun {
       ++stats_.skipped_robots;
       const Status refused =
           Status::Unavailable("disallowed by robots.txt" + host.robots_note + ": " + task.url);
+      if (task.kind == PageKind::kRefetch && host.robots_unreachable && !task.last_attempt) {
+        // Not a refusal but a site briefly down: the watch stays due and a later crawl asks the
+        // robots.txt again (an unreachable one is not cached), so its schedule does not move.
+        ++stats_.refetches_deferred;
+        spdlog::info("re-fetch of {} left due{}", task.url, host.robots_note);
+        Finish(task);
+        return false;
+      }
       if (task.kind == PageKind::kRefetch) {
         // The watch records the refusal as a failed fetch and tries again at the next step of
         // its schedule, not every round (watch/README.md).
@@ -557,6 +566,7 @@ class CrawlRun {
     host.robots = HostState::Robots::kKnown;
     if (!done.response.ok()) {
       host.rules = RobotsRules::DisallowAll();
+      host.robots_unreachable = true;
       host.robots_note = " (robots.txt unreachable: " + done.response.status().message() + ")";
       // E.g. a redirect to a private address refused by the fetcher: nothing of the origin is
       // fetched in this crawl, which the log must say.
@@ -571,6 +581,7 @@ class CrawlRun {
       rules = RobotsRules::Parse(response.body, product_token_);
     } else if (response.status == 429 || response.status >= 500) {
       host.rules = RobotsRules::DisallowAll();
+      host.robots_unreachable = true;
       host.robots_note = " (robots.txt unreachable: HTTP " + std::to_string(response.status) + ")";
       return;
     } else {
@@ -671,6 +682,7 @@ class CrawlRun {
                      0};
       task.etag = std::move(r.etag);
       task.last_modified = std::move(r.last_modified);
+      task.last_attempt = r.last_attempt;
       frontier_.Push(std::move(task));
     }
     refetches_.clear();
@@ -933,6 +945,7 @@ class CrawlRun {
                    PageKind::kRefetch, 0};
     next.redirects = hops;
     next.watched_url = watched;  // no validators: they were the other origin's
+    next.last_attempt = task.last_attempt;
     frontier_.Push(std::move(next));
     return true;
   }

@@ -31,6 +31,7 @@ struct CrawlTask {
   // kRefetch after a redirect to another origin: the watched document's URL, which the task's
   // outcome is handed over under (its first request's); empty: `url` is.
   std::string watched_url;
+  bool last_attempt = false;  // kRefetch: RefetchRequest::last_attempt
 };
 
 // The crawl's in-memory queue, ordered for politeness: per-origin queues visited round-robin, so
