@@ -911,9 +911,9 @@ class CrawlRun {
       response.final_url = task.url;  // status 0: no response
     }
     ++stats_.refetched;
-    Analyze(task, std::make_shared<CrawledPage>(CrawledPage{sites_[task.site_index].site, watched,
-                                                            std::move(response), task.depth,
-                                                            PageKind::kRefetch}));
+    Analyze(task, std::make_shared<CrawledPage>(
+                      CrawledPage{sites_[task.site_index].site, watched, std::move(response),
+                                  task.depth, PageKind::kRefetch, task.redirected_from}));
     return true;
   }
 
@@ -921,7 +921,7 @@ class CrawlRun {
   // is reached or the target is refused (not a URL, a non-public address not allowed). The
   // site's scope does not apply: the watched article decides, not the site's pages.
   bool FollowRefetchRedirect(const CrawlTask& task, const std::string& watched,
-                             const FetchResponse& response) {
+                             FetchResponse& response) {
     const int hops = task.redirects + response.redirects + 1;
     Result<std::string> target = url::Canonicalize(response.redirect_location);
     Status refused;
@@ -946,6 +946,10 @@ class CrawlRun {
     next.redirects = hops;
     next.watched_url = watched;  // no validators: they were the other origin's
     next.last_attempt = task.last_attempt;
+    // The 3xx is evidence of where the article went: kept for the archive with the outcome.
+    next.redirected_from = task.redirected_from;
+    next.redirected_from.push_back(
+        std::make_shared<const RedirectHop>(RedirectHop{std::move(response), base::NowMicros()}));
     frontier_.Push(std::move(next));
     return true;
   }

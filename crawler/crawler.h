@@ -19,12 +19,21 @@
 
 namespace kuzet::crawler {
 
+// A 3xx to another origin that a re-fetch followed, as received (for the evidence archive).
+struct RedirectHop {
+  FetchResponse response;
+  int64_t received_at_us = 0;  // when the crawl thread got it (unix microseconds)
+};
+
 struct CrawledPage {
   const config::Site* site = nullptr;
   std::string url;  // canonical form of the final URL (after redirects)
   FetchResponse response;
   int depth = 0;
   PageKind kind = PageKind::kLink;
+  // kRefetch: the redirects to other origins followed before `response`, first first (at most
+  // settings.max_redirects); empty for every other page.
+  std::vector<std::shared_ptr<const RedirectHop>> redirected_from;
 };
 
 // What a handler computed for a page on a worker thread, handed back to it on the crawl thread.

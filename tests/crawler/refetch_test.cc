@@ -22,13 +22,22 @@ class RefetchHandler : public CrawlHandler {
     PageKind kind;
     long status;
     std::string final_url;
+    // The 3xx responses to other origins followed before it: "STATUS URL", first first.
+    std::vector<std::string> redirected_from;
   };
   std::map<std::string, Seen> pages;  // by CrawledPage::url
   std::vector<std::string> errors;
 
   bool ShouldFetch(const config::Site&, const std::string&) override { return false; }
   std::vector<std::string> OnPage(const CrawledPage& page) override {
-    pages[page.url] = Seen{page.kind, page.response.status, page.response.final_url};
+    Seen seen{page.kind, page.response.status, page.response.final_url, {}};
+    for (const auto& hop : page.redirected_from) {
+      // As the archive records it: the 3xx head as received, from the URL that answered it.
+      EXPECT_NE(hop->response.response_head.find("Location: "), std::string::npos);
+      seen.redirected_from.push_back(std::to_string(hop->response.status) + " " +
+                                     hop->response.final_url);
+    }
+    pages[page.url] = std::move(seen);
     return {};
   }
   void OnFetchError(const config::Site&, const std::string& url, const Status&) override {
@@ -221,6 +230,9 @@ TEST(RefetchTest, CrossOriginRedirectIsFollowedThroughTheTargetsRobotsTxt) {
   // Moved: the article at its new address.
   EXPECT_EQ(handler.pages[old_site.Url("/a.html")].status, 200);
   EXPECT_EQ(handler.pages[old_site.Url("/a.html")].final_url, new_site.Url("/a.html"));
+  // The old origin's 301 comes with it, for the evidence archive (where the article went).
+  EXPECT_EQ(handler.pages[old_site.Url("/a.html")].redirected_from,
+            std::vector<std::string>{"301 " + old_site.Url("/a.html")});
   // Parked: the other site's front page (a same-origin redirect there, followed by the fetcher).
   EXPECT_EQ(handler.pages[old_site.Url("/parked")].status, 200);
   EXPECT_EQ(handler.pages[old_site.Url("/parked")].final_url, new_site.Url("/"));
@@ -228,6 +240,10 @@ TEST(RefetchTest, CrossOriginRedirectIsFollowedThroughTheTargetsRobotsTxt) {
   EXPECT_EQ(handler.pages[old_site.Url("/private/b")].status, 0);
   // A loop between the origins ends at max_redirects: the last redirect is handed over.
   EXPECT_EQ(handler.pages[old_site.Url("/loop")].status, 301);
+  EXPECT_EQ(
+      handler.pages[old_site.Url("/loop")].redirected_from,
+      (std::vector<std::string>{"301 " + old_site.Url("/loop"), "301 " + new_site.Url("/loop"),
+                                "301 " + old_site.Url("/loop"), "301 " + new_site.Url("/loop")}));
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(new_site_requests["/private/b"], 0);
   EXPECT_EQ(new_site_requests["/robots.txt"], 1);
