@@ -65,6 +65,10 @@ void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pi
   if (stats.refetched > 0) {  // watch/README.md: their outcomes are in the log and kuzet history
     std::printf("re-fetched %d watched document(s)\n", stats.refetched);
   }
+  if (stats.refetches_deferred > 0) {  // watch/README.md "Redirects and robots.txt"
+    std::printf("%d watched document(s) left due: their robots.txt could not be read\n",
+                stats.refetches_deferred);
+  }
   if (total.over_budget > 0) {
     std::printf("%d page(s) over their CPU or memory budget were skipped (see the log)\n",
                 total.over_budget);

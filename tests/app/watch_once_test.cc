@@ -110,6 +110,9 @@ TEST_F(WatchOnceTest, AnUnreachableRobotsTxtLeavesTheReFetchDue) {
   ASSERT_EQ(down.exit_code, 0) << down.out;
   EXPECT_EQ(down.out.find("re-fetched"), std::string::npos) << down.out;
   EXPECT_NE(down.out.find("robots.txt unreachable: HTTP 503"), std::string::npos) << down.out;
+  EXPECT_NE(down.out.find("1 watched document(s) left due: their robots.txt could not be read"),
+            std::string::npos)
+      << down.out;
   EXPECT_EQ(site_.ArticleRequests(), requests_before);  // still not crawled
   EXPECT_EQ(Kinds(), (KindList{{"original"}}));
 
