@@ -1,11 +1,14 @@
 // alerts (list pending and failed alerts, requeue failed ones) and test-alert (send a sample).
 #include <cstdio>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "alert/channel.h"
 #include "alert/delivery_worker.h"
 #include "app/alert_delivery.h"
 #include "app/commands.h"
+#include "app/watch_alert.h"
 #include "base/time.h"
 #include "config/config.h"
 #include "storage/alert_entry.h"
@@ -34,10 +37,34 @@ Result<std::unique_ptr<storage::Store>> OpenAlertStore(const std::string& data_d
 
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// The rules a change alert went out for (app/watch_alert.h ChangeRules, as the delivery worker
+// computes them), comma-separated; "(fallback)" for a document that never carried a name.
+std::string ChangeAlertRules(storage::Store& store, uint64_t alert_id,
+                             const std::vector<std::string>& alert_cosmetic) {
+  const uint32_t number = storage::ChangeAlertVersion(alert_id);
+  auto versions = store.reader().Versions(storage::ChangeAlertDocId(alert_id), number + 1);
+  if (!versions.ok()) return "(unreadable: " + versions.status().message() + ")";
+  const storage::VersionRecord* version = nullptr;
+  std::vector<storage::VersionName> matched_before;
+  for (const storage::StoredVersion& v : *versions) {
+    if (v.number == number) version = &v.version;
+    if (v.number < number) {
+      matched_before.insert(matched_before.end(), v.version.names.begin(), v.version.names.end());
+    }
+  }
+  if (version == nullptr) return "(version gone)";
+  std::string joined;
+  for (const std::string& rule : ChangeRules(*version, matched_before, alert_cosmetic)) {
+    joined += (joined.empty() ? "" : ",") + rule;
+  }
+  return joined.empty() ? "(fallback)" : joined;
+}
+
 }  // namespace
 
 int AlertsCommand(const AlertsOptions& options) {
   std::string data_dir = options.data_dir;
+  std::vector<std::string> alert_cosmetic;  // [watch] alert_cosmetic, when the config is read
   if (data_dir.empty()) {
     auto config = config::LoadConfigFile(options.config_path);
     if (!config.ok()) {
@@ -45,6 +72,7 @@ int AlertsCommand(const AlertsOptions& options) {
       return 1;
     }
     data_dir = config->settings.data_dir;
+    alert_cosmetic = config->watch.alert_cosmetic;
   }
   auto store = OpenAlertStore(data_dir, options.retry);
   if (!store.ok()) {
@@ -82,8 +110,9 @@ int AlertsCommand(const AlertsOptions& options) {
   for (const storage::OutboxEntry& entry : *failed) {
     std::string rule, url;
     if (storage::IsChangeAlertId(entry.mention_id)) {  // a change of a watched document
-      rule =
-          "(change, version " + std::to_string(storage::ChangeAlertVersion(entry.mention_id)) + ")";
+      // One entry, delivered for every rule the change concerns: all of them listed.
+      rule = ChangeAlertRules(**store, entry.mention_id, alert_cosmetic) + " (change, version " +
+             std::to_string(storage::ChangeAlertVersion(entry.mention_id)) + ")";
       if (auto doc = (*store)->reader().GetDocument(storage::ChangeAlertDocId(entry.mention_id));
           doc.ok() && doc->has_value()) {
         url = (*doc)->url;

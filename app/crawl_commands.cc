@@ -65,6 +65,10 @@ void PrintSummary(const std::vector<config::Site>& sites, const PagePipeline& pi
   if (stats.refetched > 0) {  // watch/README.md: their outcomes are in the log and kuzet history
     std::printf("re-fetched %d watched document(s)\n", stats.refetched);
   }
+  if (stats.refetches_deferred > 0) {  // watch/README.md "Redirects and robots.txt"
+    std::printf("%d watched document(s) left due: their robots.txt could not be read\n",
+                stats.refetches_deferred);
+  }
   if (total.over_budget > 0) {
     std::printf("%d page(s) over their CPU or memory budget were skipped (see the log)\n",
                 total.over_budget);
@@ -127,14 +131,14 @@ int CrawlOnceCommand(const CrawlOptions& options) {
   // --once` is the daemon's round (watch/README.md). Those of sites left out by --site wait.
   std::vector<crawler::RefetchRequest> refetches;
   if (watch_plan) {
-    std::vector<storage::DueWatch> due =
-        TakeDueWatches(**store, setup->config.sites, base::NowMicros());
+    const int64_t now_us = base::NowMicros();
+    std::vector<storage::DueWatch> due = TakeDueWatches(**store, setup->config.sites, now_us);
     std::erase_if(due, [&](const storage::DueWatch& watch) {
       return std::none_of(sites->begin(), sites->end(),
                           [&](const config::Site& s) { return s.id == watch.entry.site_id; });
     });
     for (const storage::DueWatch& watch : due)
-      refetches.push_back(RefetchRequestOf(**store, watch));
+      refetches.push_back(RefetchRequestOf(**store, watch, now_us));
     pipeline.RefetchWatched(std::move(due));
   }
   crawler::Crawler crawler(setup->config.settings, state->get());

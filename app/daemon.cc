@@ -322,8 +322,9 @@ void Daemon::Impl::CrawlRound(const std::vector<config::Site>& due,
   }
   std::vector<crawler::RefetchRequest> refetches;
   if (watch_plan) {
+    const int64_t now_us = base::NowMicros();
     for (const storage::DueWatch& watch : watches) {
-      refetches.push_back(RefetchRequestOf(*store_, watch));
+      refetches.push_back(RefetchRequestOf(*store_, watch, now_us));
     }
     pipeline.RefetchWatched(std::move(watches));
   }

@@ -122,6 +122,16 @@ storage::warc::FetchedExchange ExchangeOf(const crawler::FetchResponse& response
           response.request_head, response.response_head, response.TransferredBody()};
 }
 
+// The redirects to other origins a re-fetch followed (crawler::RedirectHop), as the archive
+// keeps them before the capture they led to.
+std::vector<storage::warc::FetchedExchange> RedirectExchangesOf(const crawler::CrawledPage& page) {
+  std::vector<storage::warc::FetchedExchange> hops;
+  for (const auto& hop : page.redirected_from) {
+    hops.push_back(ExchangeOf(hop->response, hop->received_at_us));
+  }
+  return hops;
+}
+
 bool Is2xx(long status) { return status >= 200 && status < 300; }
 
 }  // namespace
@@ -294,7 +304,8 @@ void PagePipeline::SetArchive(const crawler::CrawledPage& page, storage::PageInp
   // Called by PutPage(s), on this thread, while `page` and `ready` are alive (storage/evidence.h).
   input.archive = [this, &page, ready,
                    at = input.fetched_at_us](const storage::EvidenceContext& context) {
-    return evidence_->Archive(ExchangeOf(page.response, at), context, ready);
+    return evidence_->Archive(ExchangeOf(page.response, at), context, ready,
+                              RedirectExchangesOf(page));
   };
   input.archive_sync = evidence_;  // once per group, before its batch
 }
@@ -396,7 +407,7 @@ void PagePipeline::CommitRefetch(crawler::PageCommit& commit) {
       const crawler::FetchResponse& r = page.response;
       storage::warc::FetchedExchange exchange{r.final_url,    r.remote_ip,     at,
                                               r.request_head, r.response_head, r.TransferredBody()};
-      return evidence_->Archive(exchange, context);
+      return evidence_->Archive(exchange, context, nullptr, RedirectExchangesOf(page));
     };
     step.input.archive_sync = evidence_;
   }

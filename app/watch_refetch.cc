@@ -34,8 +34,10 @@ std::vector<storage::DueWatch> TakeDueWatches(storage::Store& store,
   return taken;
 }
 
-crawler::RefetchRequest RefetchRequestOf(storage::Store& store, const storage::DueWatch& watch) {
+crawler::RefetchRequest RefetchRequestOf(storage::Store& store, const storage::DueWatch& watch,
+                                         int64_t now_us) {
   crawler::RefetchRequest request{watch.entry.site_id, watch.entry.url, "", ""};
+  request.last_attempt = now_us - watch.due_us >= kUnreachableRobotsRetryUs;
   if (auto known = store.reader().GetUrl(watch.entry.url); known.ok() && known->has_value()) {
     request.etag = (*known)->etag;
     request.last_modified = (*known)->last_modified;

@@ -69,6 +69,7 @@ struct HostState {
   Robots robots = Robots::kUnknown;
   RobotsRules rules;
   std::string robots_note;          // why everything is disallowed, for error messages
+  bool robots_unreachable = false;  // disallowed because robots.txt could not be read
   int64_t retry_not_before_us = 0;  // gave_up: when it may be asked again (unix microseconds)
   bool gave_up = false;  // asked to wait longer than kMaxRetryAfter: no more fetches this crawl
 };
@@ -450,6 +451,14 @@ class CrawlRun {
       ++stats_.skipped_robots;
       const Status refused =
           Status::Unavailable("disallowed by robots.txt" + host.robots_note + ": " + task.url);
+      if (task.kind == PageKind::kRefetch && host.robots_unreachable && !task.last_attempt) {
+        // Not a refusal but a site briefly down: the watch stays due and a later crawl asks the
+        // robots.txt again (an unreachable one is not cached), so its schedule does not move.
+        ++stats_.refetches_deferred;
+        spdlog::info("re-fetch of {} left due{}", task.url, host.robots_note);
+        Finish(task);
+        return false;
+      }
       if (task.kind == PageKind::kRefetch) {
         // The watch records the refusal as a failed fetch and tries again at the next step of
         // its schedule, not every round (watch/README.md).
@@ -564,6 +573,7 @@ class CrawlRun {
     host.robots = HostState::Robots::kKnown;
     if (!done.response.ok()) {
       host.rules = RobotsRules::DisallowAll();
+      host.robots_unreachable = true;
       host.robots_note = " (robots.txt unreachable: " + done.response.status().message() + ")";
       // E.g. a redirect to a private address refused by the fetcher: nothing of the origin is
       // fetched in this crawl, which the log must say.
@@ -578,6 +588,7 @@ class CrawlRun {
       rules = RobotsRules::Parse(response.body, product_token_);
     } else if (response.status == 429 || response.status >= 500) {
       host.rules = RobotsRules::DisallowAll();
+      host.robots_unreachable = true;
       host.robots_note = " (robots.txt unreachable: HTTP " + std::to_string(response.status) + ")";
       return;
     } else {
@@ -678,6 +689,7 @@ class CrawlRun {
                      0};
       task.etag = std::move(r.etag);
       task.last_modified = std::move(r.last_modified);
+      task.last_attempt = r.last_attempt;
       frontier_.Push(std::move(task));
     }
     refetches_.clear();
@@ -906,9 +918,9 @@ class CrawlRun {
       response.final_url = task.url;  // status 0: no response
     }
     ++stats_.refetched;
-    Analyze(task, std::make_shared<CrawledPage>(CrawledPage{sites_[task.site_index].site, watched,
-                                                            std::move(response), task.depth,
-                                                            PageKind::kRefetch}));
+    Analyze(task, std::make_shared<CrawledPage>(
+                      CrawledPage{sites_[task.site_index].site, watched, std::move(response),
+                                  task.depth, PageKind::kRefetch, task.redirected_from}));
     return true;
   }
 
@@ -916,7 +928,7 @@ class CrawlRun {
   // is reached or the target is refused (not a URL, a non-public address not allowed). The
   // site's scope does not apply: the watched article decides, not the site's pages.
   bool FollowRefetchRedirect(const CrawlTask& task, const std::string& watched,
-                             const FetchResponse& response) {
+                             FetchResponse& response) {
     const int hops = task.redirects + response.redirects + 1;
     Result<std::string> target = url::Canonicalize(response.redirect_location);
     Status refused;
@@ -940,6 +952,11 @@ class CrawlRun {
                    PageKind::kRefetch, 0};
     next.redirects = hops;
     next.watched_url = watched;  // no validators: they were the other origin's
+    next.last_attempt = task.last_attempt;
+    // The 3xx is evidence of where the article went: kept for the archive with the outcome.
+    next.redirected_from = task.redirected_from;
+    next.redirected_from.push_back(
+        std::make_shared<const RedirectHop>(RedirectHop{std::move(response), base::NowMicros()}));
     frontier_.Push(std::move(next));
     return true;
   }

@@ -19,12 +19,21 @@
 
 namespace kuzet::crawler {
 
+// A 3xx to another origin that a re-fetch followed, as received (for the evidence archive).
+struct RedirectHop {
+  FetchResponse response;
+  int64_t received_at_us = 0;  // when the crawl thread got it (unix microseconds)
+};
+
 struct CrawledPage {
   const config::Site* site = nullptr;
   std::string url;  // canonical form of the final URL (after redirects)
   FetchResponse response;
   int depth = 0;
   PageKind kind = PageKind::kLink;
+  // kRefetch: the redirects to other origins followed before `response`, first first (at most
+  // settings.max_redirects); empty for every other page.
+  std::vector<std::shared_ptr<const RedirectHop>> redirected_from;
 };
 
 // What a handler computed for a page on a worker thread, handed back to it on the crawl thread.
@@ -104,6 +113,11 @@ struct RefetchRequest {
   std::string site_id;  // a site given to CrawlOnce
   std::string url;      // canonical
   std::string etag, last_modified;
+  // A robots.txt that cannot be read (5xx, 429, no response; RFC 9309 §2.3.1.4) refuses the
+  // fetch. Unless this is the watch's last attempt at its step, that is a temporary failure: the
+  // re-fetch is not handed over and stays due (CrawlStats::refetches_deferred). On the last
+  // attempt it is handed over as a failed fetch (status 0), like a refusal robots.txt states.
+  bool last_attempt = false;
 };
 
 struct CrawlStats {
@@ -120,6 +134,8 @@ struct CrawlStats {
   int resumed = 0;          // queued URLs taken over from an interrupted crawl
   bool stopped = false;     // Stop() ended the crawl before its queue was empty
   int refetched = 0;        // watched documents fetched again (refetches), any outcome
+  // Refetches neither made nor handed over (left due): their robots.txt could not be read.
+  int refetches_deferred = 0;
   int robots_fetched = 0;
   int retries = 0;    // fetches repeated after 429/503
   int64_t bytes = 0;  // bytes_received of every fetch

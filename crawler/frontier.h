@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ enum class PageKind { kStart, kFeed, kSitemap, kLink, kRefetch };
 
 // "start", "feed", "sitemap", "link": as written in the crawl state and shown by `kuzet status`.
 const char* PageKindName(PageKind kind);
+
+struct RedirectHop;  // crawler.h
 
 struct CrawlTask {
   size_t site_index = 0;  // into the sites given to Crawler::CrawlOnce
@@ -31,6 +34,9 @@ struct CrawlTask {
   // kRefetch after a redirect to another origin: the watched document's URL, which the task's
   // outcome is handed over under (its first request's); empty: `url` is.
   std::string watched_url;
+  bool last_attempt = false;  // kRefetch: RefetchRequest::last_attempt
+  // kRefetch after a redirect to another origin: the 3xx responses that led here, first first.
+  std::vector<std::shared_ptr<const RedirectHop>> redirected_from;
 };
 
 // The crawl's in-memory queue, ordered for politeness: per-origin queues visited round-robin, so

@@ -235,6 +235,9 @@ Result<WarcRecord> MakeMetadataRecord(const CaptureLinks& links) {
   for (const std::string& mention : links.mention_ids) {
     if (Status s = AddField(lines, "kuzet-mention", mention); !s.ok()) return s;
   }
+  for (const std::string& redirect : links.redirect_record_ids) {
+    if (Status s = AddField(lines, "kuzet-redirected-from", redirect); !s.ok()) return s;
+  }
   for (const WarcField& line : lines.fields) {
     metadata->block += line.name + ": " + line.value + "\r\n";
   }

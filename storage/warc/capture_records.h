@@ -92,10 +92,13 @@ struct CaptureLinks {
   int64_t micros = 0;
   std::string document_id;               // the Kuzet document of the page
   std::vector<std::string> mention_ids;  // the mentions found in it
+  // The 3xx responses of other origins that led to it, first first (EvidenceArchive::Archive).
+  std::vector<std::string> redirect_record_ids;
 };
 
 // A metadata record (§6.6) with an application/warc-fields block (§7) of one
-// "kuzet-document: ID" line and one "kuzet-mention: ID" line per mention, linked to the capture by
+// "kuzet-document: ID" line, one "kuzet-mention: ID" line per mention and one
+// "kuzet-redirected-from: RECORD-ID" line per redirect response, linked to the capture by
 // WARC-Refers-To (§5.11) and WARC-Concurrent-To. Ids obey the same rules as field values.
 Result<WarcRecord> MakeMetadataRecord(const CaptureLinks& links);
 

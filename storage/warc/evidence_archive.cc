@@ -67,7 +67,8 @@ Status EvidenceArchive::Health() {
 
 Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange,
                                                  const EvidenceContext& context,
-                                                 const PrecompressedExchange* ready) {
+                                                 const PrecompressedExchange* ready,
+                                                 std::span<const FetchedExchange> redirects) {
   if (!refused_.ok() && std::chrono::steady_clock::now() - refused_at_ < kRecheck) return refused_;
   const auto refuse = [this](Status status) {
     refused_ = std::move(status);
@@ -77,8 +78,12 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
   if (options_.max_disk_bytes != 0) {
     // The records uncompressed, and room for their WARC headers and a new file's warcinfo: never
     // less than what the gzip members take.
-    const uint64_t estimate = exchange.request_head.size() + exchange.response_head.size() +
-                              exchange.response_body.size() + 8192;
+    uint64_t estimate = exchange.request_head.size() + exchange.response_head.size() +
+                        exchange.response_body.size() + 8192;
+    for (const FetchedExchange& hop : redirects) {
+      estimate +=
+          hop.request_head.size() + hop.response_head.size() + hop.response_body.size() + 4096;
+    }
     if (used_bytes_ + estimate > options_.max_disk_bytes) {
       auto rescanned = WarcFilesBytes(options_.directory);
       if (rescanned.ok()) used_bytes_ = *rescanned;
@@ -103,6 +108,18 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
   std::vector<WarcRecord> built;
   built.reserve(3);
   std::vector<PendingRecord> pending;
+  // The redirects' requests and responses, first in the file.
+  std::vector<WarcRecord> hops;
+  hops.reserve(2 * redirects.size());
+  std::vector<std::string> redirect_ids;
+  for (const FetchedExchange& hop : redirects) {
+    auto hop_records = MakeExchangeRecords(hop);
+    if (!hop_records.ok()) return hop_records.status();
+    redirect_ids.emplace_back(*hop_records->response.Field("WARC-Record-ID"));
+    hops.push_back(std::move(hop_records->request));
+    hops.push_back(std::move(hop_records->response));
+  }
+  for (const WarcRecord& record : hops) pending.push_back({&record, nullptr});
   std::string digest;
   std::string response_id, response_uri;
   const WarcRecord* response = nullptr;
@@ -178,11 +195,12 @@ Result<EvidenceCapture> EvidenceArchive::Archive(const FetchedExchange& exchange
   links.micros = exchange.fetched_micros;
   links.document_id = std::to_string(context.doc_id);
   for (uint64_t id : context.mention_ids) links.mention_ids.push_back(std::to_string(id));
+  links.redirect_record_ids = std::move(redirect_ids);
   auto metadata = MakeMetadataRecord(links);
   if (!metadata.ok()) return metadata.status();
   built.push_back(std::move(*metadata));
-  // In file order: request, response or revisit, metadata. `built` no longer grows, so the
-  // pointers into it stay valid.
+  // In file order: the redirects' records, request, response or revisit, metadata. `built` no
+  // longer grows, so the pointers into it stay valid.
   if (ready != nullptr) {
     if (!capture.revisit) pending.push_back({nullptr, &ready->response});
   }

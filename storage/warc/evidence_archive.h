@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "base/status.h"
@@ -51,8 +52,13 @@ class EvidenceArchive final : public EvidenceSync {
   // ahead (PrecompressExchange, on a worker, issue #17): they are appended as they are, and only
   // the metadata record (and a revisit, which replaces the response) is built and compressed
   // here. InvalidArgument for a `ready` of another exchange (target URI or time differ).
+  // `redirects`: the exchanges of other origins whose 3xx led to `exchange` (a re-fetch that
+  // followed a cross-origin redirect, first first): each archived before it as its own request
+  // and response, which the capture's records include and its metadata names
+  // (kuzet-redirected-from), so the evidence shows where the article went.
   Result<EvidenceCapture> Archive(const FetchedExchange& exchange, const EvidenceContext& context,
-                                  const PrecompressedExchange* ready = nullptr);
+                                  const PrecompressedExchange* ready = nullptr,
+                                  std::span<const FetchedExchange> redirects = {});
 
   // Makes every capture archived so far durable: one fsync of the file being written (none when
   // nothing was archived since the last). On failure the captures archived since the last Sync

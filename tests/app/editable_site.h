@@ -59,7 +59,9 @@ class EditableSite {
     });
     server_.server().Get("/robots.txt", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mu_);
-      if (robots_.empty()) {
+      if (robots_status_ != 200) {
+        res.status = robots_status_;
+      } else if (robots_.empty()) {
         res.status = 404;
       } else {
         res.set_content(robots_, "text/plain");
@@ -83,6 +85,11 @@ class EditableSite {
     std::lock_guard<std::mutex> lock(mu_);
     robots_ = std::move(robots);
   }
+  // The status robots.txt answers with; not 200: no body (a 503 makes it unreachable, §2.3.1.4).
+  void ServeRobotsStatus(int status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    robots_status_ = status;
+  }
   void ServeValidators(bool on) {
     std::lock_guard<std::mutex> lock(mu_);
     validators_ = on;
@@ -99,6 +106,7 @@ class EditableSite {
  private:
   std::mutex mu_;
   int status_ = 200;
+  int robots_status_ = 200;
   std::string body_ = ArticlePage("Roza Tuletayeva");
   int article_requests_ = 0;
   bool validators_ = false;

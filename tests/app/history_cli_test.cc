@@ -4,11 +4,13 @@
 // a re-fetch stores are listed and diffed word by word.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "storage/alert_entry.h"
 #include "storage/store.h"
 #include "tests/app/run_command.h"
 #include "tests/app/steppe_crawl.h"
@@ -75,6 +77,52 @@ TEST_F(HistoryCliTest, AWatchedArticleHasItsOriginalVersionArchivedAndItsFirstRe
   EXPECT_LE((*queued)->due_us, fetched + 3960'000'000LL);
   EXPECT_EQ((*queued)->entry.step, 0u);
   EXPECT_EQ((*queued)->entry.watched_since_us, fetched);
+}
+
+// `kuzet alerts --failed` lists a change alert (one outbox entry, delivered for every rule the
+// change concerns) with all its rules: the article gone, every rule it matched before.
+TEST_F(HistoryCliTest, AFailedChangeAlertIsListedWithEveryRule) {
+  std::ofstream(config_) << testing::SteppeCrawlConfig(site_) +
+                                "\n[[rules]]\nid = \"strike\"\nterms = [\"strike\"]\n"
+                                "\n[watch]\nschedule = [\"1h\", \"6h\"]\n";
+  ASSERT_NO_FATAL_FAILURE(testing::CrawlOnce(config_));
+  const uint64_t doc = MatchedDoc();
+  ASSERT_NE(doc, 0u);
+  std::vector<std::string> rules;
+  {
+    auto store = storage::Store::Open(DataDir());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    auto queued = (*store)->reader().QueuedWatch(doc);
+    ASSERT_TRUE(queued.ok() && queued->has_value());
+    auto versions = (*store)->reader().Versions(doc, 10);
+    ASSERT_TRUE(versions.ok() && versions->size() == 1u);
+    for (const storage::VersionName& n : versions->front().version.names) {
+      if (std::find(rules.begin(), rules.end(), n.rule_id) == rules.end()) {
+        rules.push_back(n.rule_id);
+      }
+    }
+    std::sort(rules.begin(), rules.end());
+    ASSERT_EQ(rules, (std::vector<std::string>{"strike", "zhanaozen"}));
+    storage::VersionInput gone;
+    gone.doc_id = doc;
+    gone.due_us = (*queued)->due_us;
+    storage::VersionRecord g;
+    g.fetched_at_us = gone.due_us + 1;
+    g.http_status = 404;
+    g.kinds = {"gone"};
+    gone.version = g;
+    gone.alert = true;
+    auto stored = (*store)->writer().PutVersion(gone);
+    ASSERT_TRUE(stored.ok()) << stored.status().message();
+    ASSERT_TRUE((*store)
+                    ->outbox()
+                    .MarkAlertFailed(storage::ChangeAlertId(doc, stored->number), "smtp down")
+                    .ok());
+  }
+  CommandResult listed = RunKuzet("alerts --failed --config " + config_);
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find("strike,zhanaozen (change, version 1)"), std::string::npos)
+      << listed.out;
 }
 
 TEST_F(HistoryCliTest, StoredVersionsAreListedAndDiffedWordByWord) {

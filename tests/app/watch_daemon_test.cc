@@ -286,6 +286,31 @@ TEST_F(WatchDaemonTest, CrossOriginRedirectsAreJudgedByContentAndRobotsTxtIsObey
   EXPECT_EQ(versions[3]["http_status"], 0);
   EXPECT_EQ(new_domain.ArticleRequests(), 1);  // the moved article, once
   EXPECT_EQ(closed.ArticleRequests(), 0);      // refused by its robots.txt
+
+  // The archive shows where the article went: each redirected capture holds the old origin's
+  // 301 (its own request and response) before what it led to (the moved article a revisit of
+  // version 0's payload), every digest recomputed.
+  const std::string warc = (dir_ / "doc1.warc.gz").string();
+  testing::CommandResult verified =
+      testing::RunKuzet("evidence 1 --config " + config_ + " --verify --out " + warc + " 2>&1");
+  ASSERT_EQ(verified.exit_code, 0) << verified.out;
+  if (auto records = ReadWithWarcio(warc)) {
+    std::vector<std::string> responses;
+    for (const nlohmann::json& record : *records) {
+      EXPECT_EQ(record["blockDigestOk"], true) << record;
+      if (record["type"] == "response") {
+        EXPECT_EQ(record["payloadDigestOk"], true) << record;
+        responses.push_back(std::to_string(record["httpStatus"].get<int>()) + " " +
+                            record["targetUri"].get<std::string>());
+      } else if (record["type"] == "revisit") {
+        responses.push_back("revisit " + record["targetUri"].get<std::string>());
+      }
+    }
+    EXPECT_EQ(responses, (std::vector<std::string>{
+                             "200 " + site_.Url("/a.html"), "301 " + site_.Url("/a.html"),
+                             "revisit " + new_domain.Url("/a.html"), "301 " + site_.Url("/a.html"),
+                             "200 " + new_domain.Url("/")}));
+  }
 }
 
 }  // namespace

@@ -92,5 +92,36 @@ TEST_F(WatchOnceTest, ARunAfterTheReFetchIsDueStoresTheEdit) {
   EXPECT_EQ(Kinds(), (KindList{{"original"}, {"text_edited", "name_removed"}}));
 }
 
+// A robots.txt answering 503 when the re-fetch is due is a site briefly down (RFC 9309 §2.3.1.4:
+// nothing is crawled), not a refusal: the run stores no failed fetch and the watch stays at its
+// step, so the next run, the robots.txt readable again, stores the edit. (Before, the run stored
+// a fetch_failed version and the watch moved to its next step, an hour later.)
+TEST_F(WatchOnceTest, AnUnreachableRobotsTxtLeavesTheReFetchDue) {
+  using KindList = std::vector<std::vector<std::string>>;
+  testing::CommandResult first = CrawlOnce();
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  ASSERT_EQ(Kinds(), (KindList{{"original"}})) << first.out;
+
+  site_.Serve(200, testing::ArticlePage("One activist"));
+  site_.ServeRobotsStatus(503);
+  std::this_thread::sleep_for(4500ms);
+  const int requests_before = site_.ArticleRequests();
+  testing::CommandResult down = CrawlOnce();
+  ASSERT_EQ(down.exit_code, 0) << down.out;
+  EXPECT_EQ(down.out.find("re-fetched"), std::string::npos) << down.out;
+  EXPECT_NE(down.out.find("robots.txt unreachable: HTTP 503"), std::string::npos) << down.out;
+  EXPECT_NE(down.out.find("1 watched document(s) left due: their robots.txt could not be read"),
+            std::string::npos)
+      << down.out;
+  EXPECT_EQ(site_.ArticleRequests(), requests_before);  // still not crawled
+  EXPECT_EQ(Kinds(), (KindList{{"original"}}));
+
+  site_.ServeRobotsStatus(200);
+  testing::CommandResult back = CrawlOnce();
+  ASSERT_EQ(back.exit_code, 0) << back.out;
+  EXPECT_NE(back.out.find("re-fetched 1 watched document(s)"), std::string::npos) << back.out;
+  EXPECT_EQ(Kinds(), (KindList{{"original"}, {"text_edited", "name_removed"}}));
+}
+
 }  // namespace
 }  // namespace kuzet

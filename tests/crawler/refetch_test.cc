@@ -22,13 +22,22 @@ class RefetchHandler : public CrawlHandler {
     PageKind kind;
     long status;
     std::string final_url;
+    // The 3xx responses to other origins followed before it: "STATUS URL", first first.
+    std::vector<std::string> redirected_from;
   };
   std::map<std::string, Seen> pages;  // by CrawledPage::url
   std::vector<std::string> errors;
 
   bool ShouldFetch(const config::Site&, const std::string&) override { return false; }
   std::vector<std::string> OnPage(const CrawledPage& page) override {
-    pages[page.url] = Seen{page.kind, page.response.status, page.response.final_url};
+    Seen seen{page.kind, page.response.status, page.response.final_url, {}};
+    for (const auto& hop : page.redirected_from) {
+      // As the archive records it: the 3xx head as received, from the URL that answered it.
+      EXPECT_NE(hop->response.response_head.find("Location: "), std::string::npos);
+      seen.redirected_from.push_back(std::to_string(hop->response.status) + " " +
+                                     hop->response.final_url);
+    }
+    pages[page.url] = std::move(seen);
     return {};
   }
   void OnFetchError(const config::Site&, const std::string& url, const Status&) override {
@@ -109,6 +118,66 @@ TEST(RefetchTest, RobotsRefusalIsHandedOverAsAFailedFetch) {
   EXPECT_EQ(article_requests, 0);
 }
 
+// A robots.txt that cannot be read (here 503) refuses everything (RFC 9309 §2.3.1.4), but for
+// the watch it is a site briefly down, not a refusal: the re-fetch is neither made nor handed
+// over, so it stays due, and a later crawl that reads the robots.txt fetches it. Only on the
+// watch's last attempt at its step is it handed over as a failed fetch.
+TEST(RefetchTest, UnreachableRobotsTxtLeavesTheRefetchDueUntilItsLastAttempt) {
+  testing::TestServer server;
+  std::mutex mu;
+  int robots_status = 503;
+  int article_requests = 0;
+  server.server().Get(R"(/(.*))", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (req.path == "/robots.txt") {
+      res.status = robots_status;
+      if (robots_status == 200) res.set_content("User-agent: *\nAllow: /\n", "text/plain");
+      return;
+    }
+    ++article_requests;
+    res.set_content("<html><body>article</body></html>", "text/html");
+  });
+  server.Start();
+  config::Site site;
+  site.id = "local";
+  const std::string url = server.Url("/a.html");
+  const auto crawl = [&](int status, bool last_attempt, RefetchHandler& handler) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      robots_status = status;
+    }
+    RefetchRequest request{"local", url, "", ""};
+    request.last_attempt = last_attempt;
+    return Crawler(FastLocalSettings()).CrawlOnce({site}, handler, true, {request});
+  };
+
+  RefetchHandler down;
+  CrawlStats stats = crawl(503, /*last_attempt=*/false, down);
+  EXPECT_EQ(stats.refetches_deferred, 1);
+  EXPECT_EQ(stats.refetched, 0);
+  EXPECT_TRUE(down.pages.empty());  // nothing for the watch to record: it stays due
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(article_requests, 0);  // still not crawled while robots.txt is unreadable
+  }
+
+  RefetchHandler back;
+  stats = crawl(200, /*last_attempt=*/false, back);
+  EXPECT_EQ(stats.refetches_deferred, 0);
+  EXPECT_EQ(stats.refetched, 1);
+  ASSERT_TRUE(back.pages.contains(url));
+  EXPECT_EQ(back.pages[url].status, 200);
+
+  RefetchHandler last;
+  stats = crawl(503, /*last_attempt=*/true, last);
+  EXPECT_EQ(stats.refetches_deferred, 0);
+  EXPECT_EQ(stats.refetched, 1);
+  ASSERT_TRUE(last.pages.contains(url));
+  EXPECT_EQ(last.pages[url].status, 0);  // a failed fetch: the watch moves a step
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(article_requests, 1);
+}
+
 // Two loopback origins: the watched site's articles redirect to another origin, as when a site
 // moves to a new domain or hands its pages to a parking page. The target is fetched as a task of
 // its own origin (its robots.txt obeyed), within max_redirects, and the outcome is handed over
@@ -161,6 +230,9 @@ TEST(RefetchTest, CrossOriginRedirectIsFollowedThroughTheTargetsRobotsTxt) {
   // Moved: the article at its new address.
   EXPECT_EQ(handler.pages[old_site.Url("/a.html")].status, 200);
   EXPECT_EQ(handler.pages[old_site.Url("/a.html")].final_url, new_site.Url("/a.html"));
+  // The old origin's 301 comes with it, for the evidence archive (where the article went).
+  EXPECT_EQ(handler.pages[old_site.Url("/a.html")].redirected_from,
+            std::vector<std::string>{"301 " + old_site.Url("/a.html")});
   // Parked: the other site's front page (a same-origin redirect there, followed by the fetcher).
   EXPECT_EQ(handler.pages[old_site.Url("/parked")].status, 200);
   EXPECT_EQ(handler.pages[old_site.Url("/parked")].final_url, new_site.Url("/"));
@@ -168,6 +240,10 @@ TEST(RefetchTest, CrossOriginRedirectIsFollowedThroughTheTargetsRobotsTxt) {
   EXPECT_EQ(handler.pages[old_site.Url("/private/b")].status, 0);
   // A loop between the origins ends at max_redirects: the last redirect is handed over.
   EXPECT_EQ(handler.pages[old_site.Url("/loop")].status, 301);
+  EXPECT_EQ(
+      handler.pages[old_site.Url("/loop")].redirected_from,
+      (std::vector<std::string>{"301 " + old_site.Url("/loop"), "301 " + new_site.Url("/loop"),
+                                "301 " + old_site.Url("/loop"), "301 " + new_site.Url("/loop")}));
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(new_site_requests["/private/b"], 0);
   EXPECT_EQ(new_site_requests["/robots.txt"], 1);

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "storage/warc/capture_records.h"
+#include "storage/warc/evidence_archive.h"
 #include "storage/warc/payload_digest.h"
+#include "storage/warc/warc_reader.h"
 #include "storage/warc/warc_writer.h"
 #include "warc_test_util.h"
 
@@ -147,6 +149,78 @@ TEST(WarcioInteropTest, WarcioReadsEveryRecordAndItsDigests) {
   EXPECT_EQ("sha1:" + line["digest"].get<std::string>(), WarcSha1Digest(exchange.response_body));
   EXPECT_EQ(line["length"], std::to_string((*locations)[1].length));
   EXPECT_EQ(line["filename"], file.filename().string());
+}
+
+// A re-fetch that followed a cross-origin redirect (the article moved to another site): the
+// capture holds the old origin's request and 301 too, each pair linked by WARC-Concurrent-To, and
+// its metadata names the 301, so the evidence shows where the article went.
+TEST(WarcioInteropTest, ARedirectsResponseIsArchivedWithTheCaptureItLedTo) {
+  const std::filesystem::path warcio = KUZET_WARCIO_DIR;
+  if (RunCommand("node --version").exit_code != 0) GTEST_SKIP() << "node is not installed";
+  if (!std::filesystem::exists(warcio / "dist/index.js")) {
+    GTEST_SKIP() << "warcio is not installed at " << warcio << " (run ./setup.sh --test)";
+  }
+  ScratchDir dir;
+  EvidenceArchiveOptions options;
+  options.directory = dir.path();
+  auto archive = EvidenceArchive::Open(std::move(options));
+  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  FetchedExchange moved;
+  moved.target_uri = "https://old.example.kz/kk/zhanaozen?id=2011";
+  moved.ip_address = "203.0.113.9";
+  moved.fetched_micros = kFetchMicros - 1000;
+  moved.request_head =
+      "GET /kk/zhanaozen?id=2011 HTTP/1.1\r\nHost: old.example.kz\r\nUser-Agent: Kuzet/1.0\r\n\r\n";
+  moved.response_head =
+      "HTTP/1.1 301 Moved Permanently\r\nLocation: https://news.example.kz/kk/zhanaozen?id=2011"
+      "\r\nContent-Length: 9\r\n\r\n";
+  moved.response_body = "moved on.";
+  const FetchedExchange landed = GzipExchange();
+  EvidenceContext context;
+  context.doc_id = 2011;
+  context.mention_ids = {16};
+  auto capture = (*archive)->Archive(landed, context, nullptr, std::span(&moved, 1));
+  ASSERT_TRUE(capture.ok()) << capture.status().ToString();
+  ASSERT_TRUE((*archive)->Sync().ok());
+  ASSERT_EQ(capture->records.size(), 5u);  // the 301's request and response, then the capture's
+  const std::filesystem::path file = dir.path() / capture->records[0].file;
+
+  const CommandOutput out = RunCommand(
+      "node " + Quoted(std::string(KUZET_SOURCE_DIR) + "/tests/storage/warc/warcio_check.mjs") +
+      " " + Quoted(warcio.string()) + " " + Quoted(file.string()) + " 2>&1");
+  ASSERT_EQ(out.exit_code, 0) << out.text;
+  std::vector<nlohmann::json> seen;
+  std::istringstream lines(out.text);
+  for (std::string line; std::getline(lines, line);) seen.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(seen.size(), 6u) << out.text;
+  const std::vector<std::string> types = {"warcinfo", "request",  "response",
+                                          "request",  "response", "metadata"};
+  for (size_t i = 0; i < seen.size(); ++i) {
+    SCOPED_TRACE(seen[i].dump());
+    EXPECT_EQ(seen[i]["type"], types[i]);
+    EXPECT_EQ(seen[i]["blockDigestOk"], true);
+    if (i > 0) {
+      EXPECT_EQ(seen[i]["offset"], capture->records[i - 1].offset);
+    }
+  }
+  EXPECT_EQ(seen[1]["targetUri"], moved.target_uri);
+  EXPECT_EQ(seen[2]["targetUri"], moved.target_uri);
+  EXPECT_EQ(seen[2]["httpStatus"], 301);
+  EXPECT_EQ(seen[2]["ipAddress"], "203.0.113.9");
+  EXPECT_EQ(seen[2]["payloadDigestOk"], true);
+  EXPECT_EQ(seen[1]["concurrentTo"], seen[2]["id"]);
+  EXPECT_EQ(seen[2]["concurrentTo"], seen[1]["id"]);
+  EXPECT_EQ(seen[4]["targetUri"], landed.target_uri);
+  EXPECT_EQ(seen[4]["httpStatus"], 200);
+  EXPECT_EQ(seen[5]["refersTo"], seen[4]["id"]);
+  EXPECT_EQ(capture->payload_record_id, seen[4]["id"]);  // the article, not the 301
+  // The metadata names the 301 the capture was reached through.
+  Result<StoredWarcRecord> metadata = ReadWarcRecordAt(file, capture->records.back().offset);
+  ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
+  EXPECT_NE(metadata->record.block.find(
+                "kuzet-redirected-from: " + seen[2]["id"].get<std::string>() + "\r\n"),
+            std::string::npos)
+      << metadata->record.block;
 }
 
 }  // namespace
