@@ -61,6 +61,38 @@ std::vector<std::string> SecondaryDirs(const fs::path& dir) {
   return found;
 }
 
+// The daemon's config over the loopback site: its feed and home page, the rule "zhanaozen" (three
+// of the site's articles), the HTTP server on `listen_port`.
+std::string SteppeDaemonConfig(const testing::TestSite& site, int listen_port) {
+  return testing::LoopbackSettings("info") + R"(
+[[sites]]
+id = "steppe"
+start_urls = [")" +
+         site.Url("/") + R"("]
+feeds = [")" +
+         site.Url("/feed.xml") + R"("]
+interval = "1h"
+
+[[rules]]
+id = "zhanaozen"
+terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
+
+[server]
+enabled = true
+listen = "127.0.0.1:)" +
+         std::to_string(listen_port) + R"("
+)";
+}
+
+// SIGTERM, then the exit status 0 within 10 s (SIGKILL after that, failing the test).
+void StopAndExpectCleanExit(pid_t pid, const std::string& log) {
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 10s);
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(exited && WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
+}
+
 TEST(HttpServerOwnStoreTest, MentionIsServedTheMomentItIsStored) {
   fs::path dir = fs::temp_directory_path() / ("kuzet-own-store-" + std::to_string(getpid()));
   fs::remove_all(dir);
@@ -98,22 +130,7 @@ TEST(DaemonOwnStoreTest, RunServesItsOwnStoreWithoutASecondaryInstance) {
   ASSERT_NE(port, moved_port);
   std::string config = (dir / "kuzet.toml").string();
   auto write_config = [&](int listen_port) {
-    std::ofstream(config, std::ios::trunc) << testing::LoopbackSettings("info") + R"(
-[[sites]]
-id = "steppe"
-start_urls = [")" + site.Url("/") + R"("]
-feeds = [")" + site.Url("/feed.xml") + R"("]
-interval = "1h"
-
-[[rules]]
-id = "zhanaozen"
-terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
-
-[server]
-enabled = true
-listen = "127.0.0.1:)" + std::to_string(listen_port) +
-                                                  R"("
-)";
+    std::ofstream(config, std::ios::trunc) << SteppeDaemonConfig(site, listen_port);
   };
   write_config(port);
   std::string log = (dir / "daemon.log").string();
@@ -131,11 +148,7 @@ listen = "127.0.0.1:)" + std::to_string(listen_port) +
   EXPECT_TRUE(WaitFor([&] { return ApiMentionCount(moved_port) == 3; })) << testing::ReadFile(log);
   EXPECT_EQ(ApiMentionCount(port), -1) << "the old address still serves";
 
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 10s);
-  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
-  EXPECT_TRUE(exited && WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
+  StopAndExpectCleanExit(pid, log);
   fs::remove_all(dir);
 }
 
@@ -151,28 +164,7 @@ TEST(DaemonOwnStoreTest, SearchIndexIsWrittenAfterEachRound) {
   int port = testing::FreePort();
   ASSERT_GT(port, 0);
   std::string config = (dir / "kuzet.toml").string();
-  std::ofstream(config) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-
-[[sites]]
-id = "steppe"
-start_urls = [")" + site.Url("/") +
-                               R"("]
-feeds = [")" + site.Url("/feed.xml") +
-                               R"("]
-interval = "1h"
-
-[[rules]]
-id = "zhanaozen"
-terms = ["Zhanaozen", "Жанаозен", "Жаңаөзен"]
-
-[server]
-enabled = true
-listen = "127.0.0.1:)" + std::to_string(port) +
-                               R"("
-)";
+  std::ofstream(config) << SteppeDaemonConfig(site, port);
   std::string log = (dir / "daemon.log").string();
   pid_t pid = testing::StartKuzetRun(config, log);
   ASSERT_GE(pid, 0);
@@ -195,11 +187,7 @@ listen = "127.0.0.1:)" + std::to_string(port) +
                         << testing::ReadFile(log);
   EXPECT_EQ(hits, 1u);
 
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 10s);
-  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
-  EXPECT_TRUE(exited && WIFEXITED(status) && WEXITSTATUS(status) == 0) << testing::ReadFile(log);
+  StopAndExpectCleanExit(pid, log);
   fs::remove_all(dir);
 }
 
