@@ -92,6 +92,37 @@ Status AddFields(WarcRecord& record,
   return Status::Ok();
 }
 
+// What a revisit needs of the exchange: a target URI, a response head, a valid IP if any.
+Status CheckRevisitExchange(const FetchedExchange& exchange) {
+  if (exchange.target_uri.empty()) return Status::InvalidArgument("WARC revisit without a URI");
+  if (Status s = CheckHttpHead(exchange.response_head, "response"); !s.ok()) return s;
+  if (!exchange.ip_address.empty()) return CheckIpAddress(exchange.ip_address);
+  return Status::Ok();
+}
+
+// A revisit record of the exchange (§6.7): the response's head as block, and its IP address.
+Result<WarcRecord> StartRevisit(const FetchedExchange& exchange) {
+  Result<WarcRecord> revisit =
+      StartRecord("revisit", exchange.target_uri, exchange.fetched_micros, kHttpResponseType);
+  if (!revisit.ok()) return revisit.status();
+  revisit->block = WithoutTransferEncoding(exchange.response_head);
+  if (!exchange.ip_address.empty()) {
+    if (Status s = AddFields(*revisit, {{"WARC-IP-Address", exchange.ip_address}}); !s.ok()) {
+      return s;
+    }
+  }
+  return revisit;
+}
+
+// The capture a revisit points at (§5.11, §6.7.2).
+Status AddRefersTo(WarcRecord& revisit, const EarlierCapture& earlier) {
+  const std::string earlier_uri = PercentEncodeForHeader(earlier.target_uri);
+  const std::string earlier_date = FormatWarcDate(earlier.micros);
+  return AddFields(revisit, {{"WARC-Refers-To", earlier.record_id},
+                             {"WARC-Refers-To-Target-URI", earlier_uri},
+                             {"WARC-Refers-To-Date", earlier_date}});
+}
+
 }  // namespace
 
 Result<ExchangeRecords> MakeExchangeRecords(const FetchedExchange& exchange) {
@@ -139,11 +170,7 @@ Result<ExchangeRecords> MakeExchangeRecords(const FetchedExchange& exchange) {
 
 Result<WarcRecord> MakeRevisitRecord(const FetchedExchange& exchange,
                                      const EarlierCapture& earlier) {
-  if (exchange.target_uri.empty()) return Status::InvalidArgument("WARC revisit without a URI");
-  if (Status s = CheckHttpHead(exchange.response_head, "response"); !s.ok()) return s;
-  if (!exchange.ip_address.empty()) {
-    if (Status s = CheckIpAddress(exchange.ip_address); !s.ok()) return s;
-  }
+  if (Status s = CheckRevisitExchange(exchange); !s.ok()) return s;
   Result<bool> same = MatchesWarcDigest(earlier.payload_digest, exchange.response_body);
   if (!same.ok()) return same.status();
   if (!*same) {
@@ -151,22 +178,13 @@ Result<WarcRecord> MakeRevisitRecord(const FetchedExchange& exchange,
         "WARC revisit of " + PercentEncodeForHeader(exchange.target_uri) +
         ": the body does not have the earlier payload digest " + earlier.payload_digest);
   }
-  Result<WarcRecord> revisit =
-      StartRecord("revisit", exchange.target_uri, exchange.fetched_micros, kHttpResponseType);
+  Result<WarcRecord> revisit = StartRevisit(exchange);
   if (!revisit.ok()) return revisit.status();
-  revisit->block = WithoutTransferEncoding(exchange.response_head);
-  if (!exchange.ip_address.empty()) {
-    if (Status s = AddFields(*revisit, {{"WARC-IP-Address", exchange.ip_address}}); !s.ok()) {
-      return s;
-    }
+  if (Status s = AddFields(*revisit, {{"WARC-Profile", kIdenticalPayloadProfile}}); !s.ok()) {
+    return s;
   }
-  const std::string earlier_uri = PercentEncodeForHeader(earlier.target_uri);
-  const std::string earlier_date = FormatWarcDate(earlier.micros);
-  if (Status s = AddFields(*revisit, {{"WARC-Profile", kIdenticalPayloadProfile},
-                                      {"WARC-Refers-To", earlier.record_id},
-                                      {"WARC-Refers-To-Target-URI", earlier_uri},
-                                      {"WARC-Refers-To-Date", earlier_date},
-                                      {"WARC-Payload-Digest", earlier.payload_digest},
+  if (Status s = AddRefersTo(*revisit, earlier); !s.ok()) return s;
+  if (Status s = AddFields(*revisit, {{"WARC-Payload-Digest", earlier.payload_digest},
                                       {"WARC-Block-Digest", WarcSha1Digest(revisit->block)}});
       !s.ok()) {
     return s;
@@ -185,37 +203,19 @@ bool IsNotModifiedHead(std::string_view response_head) {
 
 Result<WarcRecord> MakeNotModifiedRecord(const FetchedExchange& exchange,
                                          const EarlierCapture* earlier) {
-  if (exchange.target_uri.empty()) return Status::InvalidArgument("WARC revisit without a URI");
-  if (Status s = CheckHttpHead(exchange.response_head, "response"); !s.ok()) return s;
-  if (!exchange.ip_address.empty()) {
-    if (Status s = CheckIpAddress(exchange.ip_address); !s.ok()) return s;
-  }
+  if (Status s = CheckRevisitExchange(exchange); !s.ok()) return s;
   if (!IsNotModifiedHead(exchange.response_head) || !exchange.response_body.empty()) {
     return Status::InvalidArgument("WARC server-not-modified revisit of " +
                                    PercentEncodeForHeader(exchange.target_uri) +
                                    ": the response is not a 304 without a body");
   }
-  Result<WarcRecord> revisit =
-      StartRecord("revisit", exchange.target_uri, exchange.fetched_micros, kHttpResponseType);
+  Result<WarcRecord> revisit = StartRevisit(exchange);
   if (!revisit.ok()) return revisit.status();
-  revisit->block = WithoutTransferEncoding(exchange.response_head);
-  if (!exchange.ip_address.empty()) {
-    if (Status s = AddFields(*revisit, {{"WARC-IP-Address", exchange.ip_address}}); !s.ok()) {
-      return s;
-    }
-  }
   if (Status s = AddFields(*revisit, {{"WARC-Profile", kServerNotModifiedProfile}}); !s.ok()) {
     return s;
   }
   if (earlier != nullptr) {
-    const std::string earlier_uri = PercentEncodeForHeader(earlier->target_uri);
-    const std::string earlier_date = FormatWarcDate(earlier->micros);
-    if (Status s = AddFields(*revisit, {{"WARC-Refers-To", earlier->record_id},
-                                        {"WARC-Refers-To-Target-URI", earlier_uri},
-                                        {"WARC-Refers-To-Date", earlier_date}});
-        !s.ok()) {
-      return s;
-    }
+    if (Status s = AddRefersTo(*revisit, *earlier); !s.ok()) return s;
   }
   if (Status s = AddFields(*revisit, {{"WARC-Block-Digest", WarcSha1Digest(revisit->block)}});
       !s.ok()) {
