@@ -30,6 +30,7 @@
 #include "tests/alert/mail_parser.h"
 #include "tests/app/editable_site.h"
 #include "tests/app/run_command.h"
+#include "tests/app/steppe_crawl.h"
 #include "tests/wait_until.h"
 
 namespace kuzet {
@@ -68,12 +69,7 @@ class WatchAlertTest : public ::testing::Test {
       return to.empty() ? std::string() : "alert_to = " + to + "\n";
     };
     // Steps 6 s apart (±10 % jitter): time enough to change the page between two re-fetches.
-    std::ofstream(config_) << R"([settings]
-data_dir = "data"
-per_host_delay = "0s"
-allow_private_hosts = ["127.0.0.1"]
-log_level = "info"
-
+    std::ofstream(config_) << testing::LoopbackSettings("info") + R"(
 [[sites]]
 id = "steppe"
 start_urls = [")" + site_.Url("/") +
