@@ -18,6 +18,7 @@ namespace {
 
 using testing::GzipExchange;
 using testing::kFetchMicros;
+using testing::ReadCapture;
 using testing::ScratchDir;
 
 constexpr int64_t kDay = 86'400'000'000;
@@ -92,17 +93,6 @@ TEST(NotModifiedTest, AnythingButABodiless304IsRefused) {
   FetchedExchange broken = NotModifiedExchange();
   broken.response_head = "HTTP/1.1 304 Not Modified\r\nX: \r\n\r\nY: z\r\n\r\n";
   EXPECT_FALSE(MakeNotModifiedRecord(broken, nullptr).ok());
-}
-
-std::vector<WarcRecord> ReadCapture(const std::filesystem::path& directory,
-                                    const EvidenceCapture& capture) {
-  std::vector<WarcRecord> out;
-  for (const EvidenceLocation& at : capture.records) {
-    Result<StoredWarcRecord> read = ReadWarcRecordAt(directory / at.file, at.offset);
-    EXPECT_TRUE(read.ok()) << read.status().ToString();
-    if (read.ok()) out.push_back(std::move(read->record));
-  }
-  return out;
 }
 
 // The archive: a page captured, then its 304 a day later: request, revisit, metadata, the

@@ -25,6 +25,7 @@ namespace {
 
 using testing::GzipExchange;
 using testing::kFetchMicros;
+using testing::ReadCapture;
 using testing::ScratchDir;
 
 // zlib, counting what it is asked to compress.
@@ -187,18 +188,6 @@ TEST(PrecompressedRecordTest, WriterDoesNoCompressionForARecordCompressedAhead) 
     ASSERT_TRUE(verified.ok()) << verified.status().ToString();
     EXPECT_EQ(*verified, 4u);  // warcinfo, request, response, metadata
   }
-}
-
-// A capture read back: its records in order.
-std::vector<WarcRecord> ReadCapture(const std::filesystem::path& directory,
-                                    const EvidenceCapture& capture) {
-  std::vector<WarcRecord> out;
-  for (const EvidenceLocation& at : capture.records) {
-    Result<StoredWarcRecord> read = ReadWarcRecordAt(directory / at.file, at.offset);
-    EXPECT_TRUE(read.ok()) << read.status().ToString();
-    if (read.ok()) out.push_back(std::move(read->record));
-  }
-  return out;
 }
 
 // Equal but for what is random or names the file: record ids and the links made of them.

@@ -7,11 +7,14 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "storage/evidence.h"
 #include "storage/warc/capture_records.h"
 #include "storage/warc/gzip_member.h"
+#include "storage/warc/warc_reader.h"
 
 namespace kuzet::storage::warc::testing {
 
@@ -67,6 +70,18 @@ inline std::string FileBytes(const std::filesystem::path& path) {
 inline void WriteFileBytes(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
+}
+
+// A capture read back from the archive: its records in order (a failed read fails the test).
+inline std::vector<WarcRecord> ReadCapture(const std::filesystem::path& directory,
+                                           const EvidenceCapture& capture) {
+  std::vector<WarcRecord> out;
+  for (const EvidenceLocation& at : capture.records) {
+    Result<StoredWarcRecord> read = ReadWarcRecordAt(directory / at.file, at.offset);
+    EXPECT_TRUE(read.ok()) << read.status().ToString();
+    if (read.ok()) out.push_back(std::move(read->record));
+  }
+  return out;
 }
 
 }  // namespace kuzet::storage::warc::testing
