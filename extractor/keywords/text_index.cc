@@ -1,10 +1,13 @@
 #include "extractor/keywords/text_index.h"
 
 #include <unicode/rbbi.h>
+#include <unicode/utext.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
+
+#include "extractor/keywords/word_break_classes.h"
 
 namespace kuzet::keywords {
 
@@ -42,13 +45,114 @@ TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : 
   text_.setTo(false, reinterpret_cast<const UChar*>(buffer_.get()),
               static_cast<int32_t>(unit - buffer_.get()));
 
-  word_breaker->setText(text_);
-  int32_t start = word_breaker->first();
-  for (int32_t end = word_breaker->next(); end != icu::BreakIterator::DONE;
-       start = end, end = word_breaker->next()) {
-    if (word_breaker->getRuleStatus() == UBRK_WORD_NONE) continue;
-    tokens_.push_back(Token{start, end, byte_of_u16_[start], byte_of_u16_[end]});
+  FindWords(word_breaker);
+}
+
+// Word breaking, in two parts (issue #17): runs of letters, digits and the punctuation that can
+// join them are broken here; a run holding anything else goes to ICU with the separators around
+// it. Both parts give exactly ICU's words (text_index_test compares them with ICU alone).
+//
+// A kSeparator unit (word_break_classes.h) always has a boundary before it when a run unit
+// precedes it: no rule of UAX #29 or of ICU's root rules joins anything to Other, CR, LF,
+// Newline or WSegSpace, except CR × LF (WB3) and WSegSpace × WSegSpace (WB3d), both between two
+// separators; WB3c joins ZWJ to Extended_Pictographic, which is kComplex. ICU's forward iteration
+// from a boundary does not look behind it (its rules chain only from the segment's own start),
+// so the words after such a boundary are those of the text cut there. Hence a run's words depend
+// only on the run, the separators before it (back to the boundary before them: one of them may
+// take Extend or Format units after it, WB4) and the first separator after it.
+void TextIndex::FindWords(icu::BreakIterator* word_breaker) {
+  const WordBreakClass* classes = WordBreakClassTable();
+  const char16_t* units = buffer_.get();
+  const int32_t length = text_.length();
+  auto is_separator = [&](int32_t i) { return classes[units[i]] == WordBreakClass::kSeparator; };
+  // The next run from `i`: [run_begin, run_end), after the separators from `i`.
+  struct Run {
+    int32_t run_begin, run_end;
+    bool complex;
+  };
+  auto next_run = [&](int32_t i) {
+    while (i < length && is_separator(i)) ++i;
+    Run run{i, i, false};
+    for (; run.run_end < length; ++run.run_end) {
+      const WordBreakClass c = classes[units[run.run_end]];
+      if (c == WordBreakClass::kSeparator) break;
+      run.complex |= c == WordBreakClass::kComplex;
+    }
+    return run;
+  };
+  for (int32_t i = 0; i < length;) {
+    Run run = next_run(i);
+    if (run.run_begin == run.run_end) break;
+    if (!run.complex) {
+      FastWords(run.run_begin, run.run_end);
+      i = run.run_end;
+      continue;
+    }
+    // Complex runs separated only by separators (a Hebrew or Thai text) go to ICU together.
+    int32_t end = run.run_end;
+    for (;;) {
+      const Run more = next_run(end);
+      if (!more.complex) break;
+      end = more.run_end;
+    }
+    IcuWords(i, std::min(end + 1, length), word_breaker);
+    i = end;
   }
+}
+
+// The rules of UAX #29 among letters, digits and Mid* units alone: WB5 (letter × letter), WB8,
+// WB9, WB10 (digits and letters), WB6/7 (letter × MidLetter|MidNumLet|Single_Quote × letter),
+// WB11/12 (digit × MidNum|MidNumLet|Single_Quote × digit); anything else breaks (WB999). A
+// Double_Quote joins only Hebrew letters (WB7b/c), which never reach here.
+void TextIndex::FastWords(int32_t begin, int32_t end) {
+  const WordBreakClass* classes = WordBreakClassTable();
+  const char16_t* units = buffer_.get();
+  auto word_class = [&](int32_t i) { return classes[units[i]]; };
+  auto is_word = [](WordBreakClass c) {
+    return c == WordBreakClass::kLetter || c == WordBreakClass::kDigit;
+  };
+  for (int32_t i = begin; i < end;) {
+    WordBreakClass last = word_class(i);
+    if (!is_word(last)) {
+      ++i;
+      continue;
+    }
+    const int32_t start = i;
+    for (++i; i < end;) {
+      const WordBreakClass c = word_class(i);
+      if (is_word(c)) {
+        last = c;
+        ++i;
+        continue;
+      }
+      if (i + 1 >= end || word_class(i + 1) != last) break;
+      const bool joins = last == WordBreakClass::kLetter
+                             ? c == WordBreakClass::kMidLetter || c == WordBreakClass::kMidNumLet
+                             : c == WordBreakClass::kMidNum || c == WordBreakClass::kMidNumLet;
+      if (!joins) break;
+      i += 2;
+    }
+    tokens_.push_back(Token{start, i, byte_of_u16_[start], byte_of_u16_[i]});
+  }
+}
+
+void TextIndex::IcuWords(int32_t begin, int32_t end, icu::BreakIterator* word_breaker) {
+  // A UText over the decoded units: setText(UnicodeString) would copy them.
+  UErrorCode status = U_ZERO_ERROR;
+  UText chunk = UTEXT_INITIALIZER;
+  utext_openUChars(&chunk, reinterpret_cast<const UChar*>(buffer_.get()) + begin, end - begin,
+                   &status);
+  word_breaker->setText(&chunk, status);
+  if (U_SUCCESS(status)) {
+    int32_t start = word_breaker->first();
+    for (int32_t stop = word_breaker->next(); stop != icu::BreakIterator::DONE;
+         start = stop, stop = word_breaker->next()) {
+      if (word_breaker->getRuleStatus() == UBRK_WORD_NONE) continue;
+      tokens_.push_back(Token{begin + start, begin + stop, byte_of_u16_[begin + start],
+                              byte_of_u16_[begin + stop]});
+    }
+  }
+  utext_close(&chunk);
 }
 
 bool TextIndex::HyphenJoined(size_t t) const {

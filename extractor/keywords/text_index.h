@@ -20,8 +20,9 @@ struct Token {
 class TextIndex {
  public:
   // Decodes `utf8` (each invalid byte becomes U+FFFD) and finds its words — the segments ICU's
-  // word BreakIterator marks as letters, numbers, kana or ideographs (UAX #29). `word_breaker`
-  // is used, not kept; its text is reset.
+  // word BreakIterator marks as letters, numbers, kana or ideographs (UAX #29). Runs of plain
+  // letters, digits and punctuation are broken without ICU, to the same words; `word_breaker`
+  // (ICU's root word rules) gets the rest. It is used, not kept; its text may be reset.
   TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker);
   TextIndex(const TextIndex&) = delete;
   TextIndex& operator=(const TextIndex&) = delete;
@@ -43,6 +44,10 @@ class TextIndex {
   size_t TokenStartingAtOrAfter(size_t byte_offset) const;
 
  private:
+  void FindWords(icu::BreakIterator* word_breaker);
+  void FastWords(int32_t begin, int32_t end);
+  void IcuWords(int32_t begin, int32_t end, icu::BreakIterator* word_breaker);
+
   std::string_view utf8_;
   // Sized for the worst case (one unit per byte) and written without being zeroed first: the
   // decoding runs over every byte of every page.
