@@ -16,8 +16,9 @@ TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : 
   // ICU offsets are int32_t; longer inputs are cut (a page is never near 2 GB).
   const int32_t length = static_cast<int32_t>(std::min<size_t>(utf8.size(), INT32_MAX / 2));
   // A UTF-8 sequence never decodes to more UTF-16 units than it has bytes: size both for the
-  // worst case and write through pointers (this runs over every byte of every page).
-  buffer_ = std::make_unique_for_overwrite<char16_t[]>(static_cast<size_t>(length));
+  // worst case and write through pointers (this runs over every byte of every page). The units
+  // end with a NUL, which the word breaking reads as a separator.
+  buffer_ = std::make_unique_for_overwrite<char16_t[]>(static_cast<size_t>(length) + 1);
   byte_of_u16_ = std::make_unique_for_overwrite<uint32_t[]>(static_cast<size_t>(length) + 1);
   char16_t* unit = buffer_.get();
   uint32_t* byte_of = byte_of_u16_.get();
@@ -42,6 +43,7 @@ TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : 
     }
   }
   *byte_of = static_cast<uint32_t>(length);
+  *unit = 0;
   text_.setTo(false, reinterpret_cast<const UChar*>(buffer_.get()),
               static_cast<int32_t>(unit - buffer_.get()));
 
@@ -62,40 +64,36 @@ TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : 
 // take Extend or Format units after it, WB4) and the first separator after it.
 void TextIndex::FindWords(icu::BreakIterator* word_breaker) {
   const WordBreakClass* classes = WordBreakClassTable();
-  const char16_t* units = buffer_.get();
+  const char16_t* units = buffer_.get();  // units[length] is a NUL, a separator
   const int32_t length = text_.length();
-  auto is_separator = [&](int32_t i) { return classes[units[i]] == WordBreakClass::kSeparator; };
-  // The next run from `i`: [run_begin, run_end), after the separators from `i`.
-  struct Run {
-    int32_t run_begin, run_end;
-    bool complex;
-  };
-  auto next_run = [&](int32_t i) {
-    while (i < length && is_separator(i)) ++i;
-    Run run{i, i, false};
-    for (; run.run_end < length; ++run.run_end) {
-      const WordBreakClass c = classes[units[run.run_end]];
-      if (c == WordBreakClass::kSeparator) break;
-      run.complex |= c == WordBreakClass::kComplex;
+  auto class_at = [&](int32_t i) { return classes[units[i]]; };
+  // The end of the run at `i` and whether it holds a kComplex unit.
+  auto run_end = [&](int32_t i, bool* complex) {
+    for (; class_at(i) != WordBreakClass::kSeparator; ++i) {
+      *complex |= class_at(i) == WordBreakClass::kComplex;
     }
-    return run;
+    return i;
   };
   for (int32_t i = 0; i < length;) {
-    Run run = next_run(i);
-    if (run.run_begin == run.run_end) break;
-    if (!run.complex) {
-      FastWords(run.run_begin, run.run_end);
-      i = run.run_end;
-      continue;
-    }
-    // Complex runs separated only by separators (a Hebrew or Thai text) go to ICU together.
-    int32_t end = run.run_end;
+    const int32_t separators_begin = i;
+    while (class_at(i) == WordBreakClass::kSeparator && i < length) ++i;
+    const size_t run_tokens = tokens_.size();
+    i = FastWords(i);
+    if (class_at(i) != WordBreakClass::kComplex) continue;
+    // The run needs ICU: its fast words are dropped. Complex runs separated only by separators
+    // (a Korean or Hebrew text) go to ICU together.
+    tokens_.resize(run_tokens);
+    bool complex = true;
+    int32_t end = run_end(i, &complex);
     for (;;) {
-      const Run more = next_run(end);
-      if (!more.complex) break;
-      end = more.run_end;
+      int32_t next = end;
+      while (class_at(next) == WordBreakClass::kSeparator && next < length) ++next;
+      bool next_complex = false;
+      const int32_t next_end = run_end(next, &next_complex);
+      if (!next_complex) break;
+      end = next_end;
     }
-    IcuWords(i, std::min(end + 1, length), word_breaker);
+    IcuWords(separators_begin, std::min(end + 1, length), word_breaker);
     i = end;
   }
 }
@@ -103,29 +101,30 @@ void TextIndex::FindWords(icu::BreakIterator* word_breaker) {
 // The rules of UAX #29 among letters, digits and Mid* units alone: WB5 (letter × letter), WB8,
 // WB9, WB10 (digits and letters), WB6/7 (letter × MidLetter|MidNumLet|Single_Quote × letter),
 // WB11/12 (digit × MidNum|MidNumLet|Single_Quote × digit); anything else breaks (WB999). A
-// Double_Quote joins only Hebrew letters (WB7b/c), which never reach here.
-void TextIndex::FastWords(int32_t begin, int32_t end) {
+// Double_Quote joins only Hebrew letters (WB7b/c), which are kComplex.
+int32_t TextIndex::FastWords(int32_t i) {
   const WordBreakClass* classes = WordBreakClassTable();
   const char16_t* units = buffer_.get();
-  auto word_class = [&](int32_t i) { return classes[units[i]]; };
+  auto class_at = [&](int32_t at) { return classes[units[at]]; };
   auto is_word = [](WordBreakClass c) {
     return c == WordBreakClass::kLetter || c == WordBreakClass::kDigit;
   };
-  for (int32_t i = begin; i < end;) {
-    WordBreakClass last = word_class(i);
-    if (!is_word(last)) {
+  for (;;) {
+    WordBreakClass last = class_at(i);
+    if (last == WordBreakClass::kSeparator || last == WordBreakClass::kComplex) return i;
+    if (!is_word(last)) {  // a Mid* or Double_Quote unit that joins nothing
       ++i;
       continue;
     }
     const int32_t start = i;
-    for (++i; i < end;) {
-      const WordBreakClass c = word_class(i);
+    for (++i;;) {
+      const WordBreakClass c = class_at(i);
       if (is_word(c)) {
         last = c;
         ++i;
         continue;
       }
-      if (i + 1 >= end || word_class(i + 1) != last) break;
+      if (class_at(i + 1) != last) break;
       const bool joins = last == WordBreakClass::kLetter
                              ? c == WordBreakClass::kMidLetter || c == WordBreakClass::kMidNumLet
                              : c == WordBreakClass::kMidNum || c == WordBreakClass::kMidNumLet;

@@ -45,12 +45,15 @@ class TextIndex {
 
  private:
   void FindWords(icu::BreakIterator* word_breaker);
-  void FastWords(int32_t begin, int32_t end);
+  // Adds the words of the run from `i` if it holds no kComplex unit; returns where it stopped:
+  // at a separator, the end, or a kComplex unit (the words it added from the run are then ICU's
+  // to find).
+  int32_t FastWords(int32_t i);
   void IcuWords(int32_t begin, int32_t end, icu::BreakIterator* word_breaker);
 
   std::string_view utf8_;
-  // Sized for the worst case (one unit per byte) and written without being zeroed first: the
-  // decoding runs over every byte of every page.
+  // Sized for the worst case (one unit per byte) and a NUL after the text, written without being
+  // zeroed first: the decoding runs over every byte of every page.
   std::unique_ptr<char16_t[]> buffer_;
   icu::UnicodeString text_;                  // read-only alias of the decoded part of buffer_
   std::unique_ptr<uint32_t[]> byte_of_u16_;  // one per unit of text_, and one for its end
