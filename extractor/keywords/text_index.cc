@@ -29,6 +29,14 @@ TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : 
       *byte_of++ = start;
       continue;
     }
+    // Two-byte fast path (Cyrillic, Kazakh, Latin with diacritics): a lead byte C2..DF and a
+    // trail byte, as U8_NEXT would take them (C0 and C1 would be overlong, RFC 3629 section 3).
+    if (bytes[i] >= 0xC2 && bytes[i] < 0xE0 && i + 1 < length && (bytes[i + 1] & 0xC0) == 0x80) {
+      *unit++ = static_cast<char16_t>(((bytes[i] & 0x1F) << 6) | (bytes[i + 1] & 0x3F));
+      *byte_of++ = start;
+      i += 2;
+      continue;
+    }
     UChar32 c = 0;
     U8_NEXT(bytes, i, length, c);
     if (c < 0) c = 0xFFFD;
@@ -118,12 +126,9 @@ int32_t TextIndex::FastWords(int32_t i) {
     }
     const int32_t start = i;
     for (++i;;) {
-      const WordBreakClass c = class_at(i);
-      if (is_word(c)) {
-        last = c;
-        ++i;
-        continue;
-      }
+      WordBreakClass c;
+      while (is_word(c = class_at(i))) ++i;
+      last = class_at(i - 1);
       if (class_at(i + 1) != last) break;
       const bool joins = last == WordBreakClass::kLetter
                              ? c == WordBreakClass::kMidLetter || c == WordBreakClass::kMidNumLet
