@@ -22,7 +22,9 @@ class TextIndex {
   // Decodes `utf8` (each invalid byte becomes U+FFFD) and finds its words — the segments ICU's
   // word BreakIterator marks as letters, numbers, kana or ideographs (UAX #29). Runs of plain
   // letters, digits and punctuation are broken without ICU, to the same words; `word_breaker`
-  // (ICU's root word rules) gets the rest. It is used, not kept; its text may be reset.
+  // gets the rest, and must therefore be a word instance of the root locale
+  // (createWordInstance(Locale::getRoot())), whose rules word_break_classes.h transcribes. It is
+  // used, not kept; its text may be reset.
   TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker);
   TextIndex(const TextIndex&) = delete;
   TextIndex& operator=(const TextIndex&) = delete;
