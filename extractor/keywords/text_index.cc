@@ -129,11 +129,11 @@ int32_t TextIndex::FastWords(int32_t i) {
       WordBreakClass c;
       while (is_word(c = class_at(i))) ++i;
       last = class_at(i - 1);
-      if (class_at(i + 1) != last) break;
       const bool joins = last == WordBreakClass::kLetter
                              ? c == WordBreakClass::kMidLetter || c == WordBreakClass::kMidNumLet
                              : c == WordBreakClass::kMidNum || c == WordBreakClass::kMidNumLet;
-      if (!joins) break;
+      // A Mid* unit is never the final NUL, so units[i + 1] is still in the buffer.
+      if (!joins || class_at(i + 1) != last) break;
       i += 2;
     }
     tokens_.push_back(Token{start, i, byte_of_u16_[start], byte_of_u16_[i]});
