@@ -11,6 +11,7 @@
 
 #include "extractor/dom.h"
 #include "extractor/fragment_set.h"
+#include "extractor/node_text.h"
 
 namespace kuzet::extractor {
 namespace {
@@ -722,35 +723,17 @@ class Extraction {
 
   std::string Render(const std::vector<int>& region) const {
     std::string out;
-    bool want_break = false;  // a block boundary has been passed since the last text
-    bool want_line = false;   // a <br> has been passed
-    auto emit_text = [&](std::string_view s) {
-      for (size_t k = 0; k < s.size(); ++k) {
-        const char c = s[k];
-        const bool nbsp = c == '\xC2' && k + 1 < s.size() && s[k + 1] == '\xA0';
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || nbsp) {
-          if (nbsp) ++k;
-          if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
-          continue;
-        }
-        if (want_break || want_line) {
-          while (!out.empty() && out.back() == ' ') out.pop_back();
-          if (!out.empty()) out += want_break ? "\n\n" : "\n";
-          want_break = want_line = false;
-        }
-        out.push_back(c);
-      }
-    };
+    PendingBreaks pending;  // block boundaries and <br> passed since the last text
     for (int start : region) {
       std::vector<int> ends;  // subtree ends of open blocks
       for (int i = start; i < nodes_[start].end;) {
         while (!ends.empty() && i >= ends.back()) {
           ends.pop_back();
-          want_break = true;
+          pending.paragraph = true;
         }
         const Node& n = nodes_[i];
         if (n.kind == Kind::kText) {
-          emit_text(n.g->v.text.text);
+          AppendNodeText(n.g->v.text.text, &out, &pending);
           ++i;
           continue;
         }
@@ -769,16 +752,16 @@ class Extraction {
           continue;
         }
         if (n.tag == GUMBO_TAG_BR) {
-          want_line = true;
+          pending.line = true;
         } else if (n.tag == GUMBO_TAG_TD || n.tag == GUMBO_TAG_TH) {
           if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
         } else if (n.is_block) {
-          want_break = true;
+          pending.paragraph = true;
           ends.push_back(n.end);
         }
         ++i;
       }
-      want_break = true;
+      pending.paragraph = true;
     }
     while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
     return DropRepeatedParagraphs(out);

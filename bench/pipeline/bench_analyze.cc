@@ -7,7 +7,8 @@
 //
 // Modes: `before` (FindAll, then SearchKeys::KeysOf, then TextKeysOf: two word breaks and key
 // folds of the text), `onepass` (FindAll with search keys, then TextKeysOf: what Analyze does),
-// `match`, `search_keys`, `text_keys` (one step alone), `extract` (extractor::Extract of the
+// `match`, `search_keys`, `text_keys` (one step alone), `words` (the word breaking alone:
+// keywords::TextIndex, the first step of FindAll), `extract` (extractor::Extract of the
 // HTML: parse, main text, language), `load` (reading and extracting the pages only, to subtract).
 // The rules are those of run_pipeline_bench.sh's config.
 #include <zlib.h>
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -26,6 +28,7 @@
 #include "extractor/extractor.h"
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/search_keys.h"
+#include "extractor/keywords/text_index.h"
 #include "storage/page.h"
 
 namespace {
@@ -86,10 +89,11 @@ std::vector<keywords::RuleSpec> MonitorRules() {
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::fprintf(stderr,
-                 "usage: %s SHARED_DIR before|onepass|match|search_keys|text_keys|extract|load "
-                 "ROUNDS\n",
-                 argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s SHARED_DIR before|onepass|match|search_keys|text_keys|words|extract|load "
+        "ROUNDS\n",
+        argv[0]);
     return 2;
   }
   const std::string mode = argv[2];
@@ -103,6 +107,13 @@ int main(int argc, char** argv) {
   auto search_keys = keywords::SearchKeys::Create();
   if (!matcher.ok() || !search_keys.ok()) {
     std::fprintf(stderr, "compiling the rules or the search keys failed\n");
+    return 1;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const std::unique_ptr<icu::BreakIterator> word_breaker(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status)) {
+    std::fprintf(stderr, "ICU's word BreakIterator: %s\n", u_errorName(status));
     return 1;
   }
   size_t bytes = 0;
@@ -123,6 +134,10 @@ int main(int argc, char** argv) {
       }
       if (mode == "before" || mode == "onepass" || mode == "text_keys") {
         checksum += kuzet::storage::TextKeysOf(page.text).simhash.value_or(0);
+      }
+      if (mode == "words") {
+        const keywords::TextIndex index(page.text, word_breaker.get());
+        checksum += index.tokens().size();
       }
       if (mode == "extract") {
         auto article = kuzet::extractor::Extract(page.html, "text/html", page.url);

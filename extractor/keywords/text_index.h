@@ -20,8 +20,11 @@ struct Token {
 class TextIndex {
  public:
   // Decodes `utf8` (each invalid byte becomes U+FFFD) and finds its words — the segments ICU's
-  // word BreakIterator marks as letters, numbers, kana or ideographs (UAX #29). `word_breaker`
-  // is used, not kept; its text is reset.
+  // word BreakIterator marks as letters, numbers, kana or ideographs (UAX #29). Runs of plain
+  // letters, digits and punctuation are broken without ICU, to the same words; `word_breaker`
+  // gets the rest, and must therefore be a word instance of the root locale
+  // (createWordInstance(Locale::getRoot())), whose rules word_break_classes.h transcribes. It is
+  // used, not kept; its text may be reset.
   TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker);
   TextIndex(const TextIndex&) = delete;
   TextIndex& operator=(const TextIndex&) = delete;
@@ -43,9 +46,16 @@ class TextIndex {
   size_t TokenStartingAtOrAfter(size_t byte_offset) const;
 
  private:
+  void FindWords(icu::BreakIterator* word_breaker);
+  // Adds the words of the run from `i` if it holds no kComplex unit; returns where it stopped:
+  // at a separator, the end, or a kComplex unit (the words it added from the run are then ICU's
+  // to find).
+  int32_t FastWords(int32_t i);
+  void IcuWords(int32_t begin, int32_t end, icu::BreakIterator* word_breaker);
+
   std::string_view utf8_;
-  // Sized for the worst case (one unit per byte) and written without being zeroed first: the
-  // decoding runs over every byte of every page.
+  // Sized for the worst case (one unit per byte) and a NUL after the text, written without being
+  // zeroed first: the decoding runs over every byte of every page.
   std::unique_ptr<char16_t[]> buffer_;
   icu::UnicodeString text_;                  // read-only alias of the decoded part of buffer_
   std::unique_ptr<uint32_t[]> byte_of_u16_;  // one per unit of text_, and one for its end
