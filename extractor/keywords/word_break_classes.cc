@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf16.h>
+#include <unicode/uvernum.h>
 
 #include <array>
 
@@ -13,6 +14,10 @@ namespace {
 // (icu4c/source/data/brkitr/rules/word.txt, checked against ICU 72); text_index_test compares
 // the result with the ICU word BreakIterator on every BMP character in context.
 WordBreakClass ClassOf(UChar32 c) {
+  // Another major version's root rules may differ from this transcription: there ICU breaks
+  // every text itself (each unit complex), slower but right. (ICU's soname carries the major
+  // version, so the library run is the one compiled against.)
+  if constexpr (U_ICU_VERSION_MAJOR_NUM != 72) return WordBreakClass::kComplex;
   if (U16_IS_SURROGATE(c)) return WordBreakClass::kComplex;
   UErrorCode status = U_ZERO_ERROR;
   const UScriptCode script = uscript_getScript(c, &status);
