@@ -1,11 +1,13 @@
 #include "storage/search_index.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/snapshot.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "extractor/keywords/search_keys.h"
@@ -59,6 +61,9 @@ class DocStream {
 // *status (the search then fails loudly rather than answer from part of the index).
 struct ReadContext {
   const StoreDb& db;
+  // Every read of one search, index and documents, sees one state of the store (a snapshot on a
+  // read-write store; see ConsistentView for a read-only one).
+  rocksdb::ReadOptions read;
   Status status;
   size_t keys_left = kMaxKeysPerSearch;
   bool gave_up_narrowing = false;  // logged once per search
@@ -71,7 +76,7 @@ struct ReadContext {
 class AllDocuments : public DocStream {
  public:
   explicit AllDocuments(ReadContext& ctx)
-      : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kDocsFamily))) {}
+      : ctx_(ctx), it_(ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kDocsFamily))) {}
   bool all() const override { return true; }
   uint64_t Next(uint64_t at_most) override {
     if (at_most == 0) return 0;
@@ -107,17 +112,33 @@ class DocsAbove : public DocStream {
 };
 
 // The record search_indexed_through: every document up to it has its postings written.
-Result<uint64_t> IndexedThrough(const StoreDb& db) {
-  auto value = db.Get(kMetaFamily, kSearchIndexedThroughKey);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) {
+Result<uint64_t> IndexedThrough(const StoreDb& db, const rocksdb::ReadOptions& read) {
+  std::string value;
+  const rocksdb::Status s =
+      db.db()->Get(read, db.Family(kMetaFamily), kSearchIndexedThroughKey, &value);
+  if (s.IsNotFound()) {
     // A format 4 store (read-only, not raised yet) indexed every document in its own batch; in
     // any later one the record is missing only if damaged: then no posting is trusted to be
     // complete.
     return db.opened_format_version() == kFormatVersionIndexedThroughAll ? UINT64_MAX : 0;
   }
-  if ((*value)->size() != 8) return uint64_t{0};
-  return DecodeFixed64BE(**value);
+  if (!s.ok()) return db.Error(s, "cannot read meta");
+  if (value.size() != 8) return uint64_t{0};
+  return DecodeFixed64BE(value);
+}
+
+// A document as `read` sees it; nullopt when absent.
+Result<std::optional<Document>> ReadDocument(const StoreDb& db, const rocksdb::ReadOptions& read,
+                                             uint64_t id) {
+  std::string value;
+  const rocksdb::Status s = db.db()->Get(read, db.Family(kDocsFamily), IdKey(id), &value);
+  if (s.IsNotFound()) return std::optional<Document>();
+  if (!s.ok()) return db.Error(s, "cannot read docs");
+  Document doc;
+  if (!DecodeDocument(value, doc)) {
+    return db.Error(Status::Code::kCorruption, "document " + std::to_string(id) + " is malformed");
+  }
+  return std::optional<Document>(std::move(doc));
 }
 
 // The documents holding a word key that starts with one of the prefixes and that `may_match`
@@ -129,7 +150,7 @@ class KeyPrefixes : public DocStream {
   KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes,
               const std::function<bool(std::string_view word_key)>& may_match,
               bool want_positions = false)
-      : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kSearchFamily))) {
+      : ctx_(ctx), it_(ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily))) {
     size_t visited = 0;
     for (const std::string& prefix : prefixes) {
       it_->Seek(prefix);
@@ -315,6 +336,46 @@ class AnyOf : public DocStream {
   std::vector<std::unique_ptr<DocStream>> children_;
 };
 
+// The tokens of a candidate document that can be term words of the query: the positions of every
+// term word's accepted keys (SearchPlan::word_nodes), for Matcher::FindAllAt. For a document whose
+// postings hold its current text (at or below search_indexed_through, read in the same state of
+// the store) these are a superset of the words FindAll reads as term words, so FindAllAt gives
+// exactly FindAll's matches while folding a few words instead of every distinct one.
+class TermWordTokens {
+ public:
+  TermWordTokens(ReadContext& ctx, const keywords::SearchPlan& plan) : known_(plan.words_known) {
+    for (int node : plan.word_nodes) {
+      if (!known_) break;
+      words_.push_back(std::make_unique<KeyPrefixes>(
+          ctx, plan.nodes[node].prefixes,
+          [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
+          /*want_positions=*/true));
+      known_ = !words_.back()->all();
+    }
+  }
+
+  // Into *out (ascending, distinct); false when the index does not know them all (a word with
+  // too many keys, positions unknown for a key: more than 64, a format 5 list, a whole block).
+  // Calls come with `doc` never growing.
+  bool Of(uint64_t doc, std::vector<uint32_t>* out) {
+    out->clear();
+    if (!known_) return false;
+    for (auto& word : words_) {
+      if (word->Next(doc) != doc) continue;  // none of its keys: none of its tokens
+      if (!word->PositionsOf(doc, &positions_)) return false;
+      out->insert(out->end(), positions_.begin(), positions_.end());
+    }
+    std::sort(out->begin(), out->end());
+    out->erase(std::unique(out->begin(), out->end()), out->end());
+    return true;
+  }
+
+ private:
+  bool known_;
+  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<uint32_t> positions_;
+};
+
 std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPlan& plan,
                                       int node) {
   const keywords::SearchPlan::Node& n = plan.nodes[node];
@@ -403,12 +464,30 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     SearchResult result;
     const keywords::SearchPlan plan = keywords::PlanSearch(matcher);
     if (plan.root < 0 || query.limit == 0) return result;
-    // Read before any posting: a writer's flush between the two reads then gives more
-    // candidates, never fewer.
-    auto indexed_through = IndexedThrough(db_);
+    ReadContext ctx{db_, {}, Status::Ok(), kMaxKeysPerSearch, false};
+    // One state of the store for every read: a document is verified on the postings of the text
+    // it is read with (TermWordTokens). A read-only store (a RocksDB secondary) has no snapshots;
+    // its state moves only when it catches up, which the latest sequence number shows: when it
+    // moved during the search, documents are verified on their whole text.
+    std::optional<rocksdb::ManagedSnapshot> snapshot;
+    const bool read_write = db_.mode() == Store::Mode::kReadWrite;
+    if (read_write) {
+      snapshot.emplace(db_.db());
+      ctx.read.snapshot = snapshot->snapshot();
+    }
+    const rocksdb::SequenceNumber sequence_at_start = db_.db()->GetLatestSequenceNumber();
+    // Read before any posting (on a read-only store): a writer's flush between the two reads
+    // then gives more candidates, never fewer.
+    auto indexed_through = IndexedThrough(db_, ctx.read);
     if (!indexed_through.ok()) return indexed_through.status();
-    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, false};
     std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
+    // Its own key budget, and no "does not narrow" message: it only decides how to verify.
+    const size_t keys_left = std::exchange(ctx.keys_left, kMaxKeysPerSearch);
+    const bool gave_up_narrowing = ctx.gave_up_narrowing;
+    TermWordTokens term_word_tokens(ctx, plan);
+    ctx.keys_left = keys_left;
+    ctx.gave_up_narrowing = gave_up_narrowing;
+    std::vector<uint32_t> tokens;
     if (!candidates->all() && *indexed_through != UINT64_MAX) {
       std::vector<std::unique_ptr<DocStream>> streams;
       streams.push_back(std::move(candidates));
@@ -433,14 +512,23 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
       }
       ++result.examined;
       at_most = doc_id - 1;
-      auto doc = db_.LoadDocumentRecord(doc_id);
+      auto doc = ReadDocument(db_, ctx.read, doc_id);
       if (!doc.ok()) return doc.status();
       if (!doc->has_value()) continue;  // a posting of no document: nothing to show
       const Document& d = **doc;
       if (!query.site.empty() && d.site_id != query.site) continue;
       if (!query.lang.empty() && d.lang != query.lang) continue;
       if (d.fetched_at_us < query.since_us || d.fetched_at_us >= query.until_us) continue;
-      std::vector<keywords::Match> matches = matcher.FindAll(d.text, d.lang, d.site_id);
+      const bool one_state = read_write || db_.db()->GetLatestSequenceNumber() == sequence_at_start;
+      std::vector<keywords::Match> matches;
+      if (doc_id <= *indexed_through && one_state && term_word_tokens.Of(doc_id, &tokens)) {
+        if (!ctx.status.ok()) return ctx.status;
+        ++result.verified_at_positions;
+        if (!tokens.empty()) matches = matcher.FindAllAt(d.text, d.lang, d.site_id, tokens);
+      } else {
+        if (!ctx.status.ok()) return ctx.status;
+        matches = matcher.FindAll(d.text, d.lang, d.site_id);
+      }
       if (matches.empty()) continue;
       auto story = db_.LoadDocStory(d.id);
       if (!story.ok()) return story.status();

@@ -69,6 +69,28 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
                                     std::string_view site_id,
                                     std::vector<std::string>* regex_timeouts,
                                     std::optional<SearchKeyPositions>* search_keys) const {
+  return Find(utf8_text, lang, site_id, regex_timeouts, search_keys, nullptr);
+}
+
+std::vector<Match> Matcher::FindAllAt(std::string_view utf8_text, std::string_view lang,
+                                      std::string_view site_id,
+                                      std::span<const uint32_t> word_tokens) const {
+  // Only the cross-script keys are indexed: a regex or another mode's term reads every word.
+  const bool other_terms =
+      compiled_ != nullptr &&
+      (!compiled_->regex_operands.empty() ||
+       std::any_of(std::begin(compiled_->modes), std::end(compiled_->modes),
+                   [&](const ModeIndex& mode) {
+                     return &mode != &compiled_->modes[static_cast<int>(KeyMode::kCrossScript)] &&
+                            !mode.entries.empty();
+                   }));
+  return Find(utf8_text, lang, site_id, nullptr, nullptr, other_terms ? nullptr : &word_tokens);
+}
+
+std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view lang,
+                                 std::string_view site_id, std::vector<std::string>* regex_timeouts,
+                                 std::optional<SearchKeyPositions>* search_keys,
+                                 const std::span<const uint32_t>* word_tokens) const {
   std::vector<Match> matches;
   if (regex_timeouts != nullptr) regex_timeouts->clear();
   if (search_keys != nullptr) search_keys->reset();
@@ -144,7 +166,23 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       }
       return key_handle;
     };
+    // With word_tokens, the other tokens are one form without hits, never folded.
+    std::vector<bool> is_word_token;
+    if (word_tokens != nullptr) {
+      is_word_token.resize(tokens.size());
+      for (const uint32_t t : *word_tokens) {
+        if (t < tokens.size()) is_word_token[t] = true;
+      }
+      distinct_forms.emplace_back();
+      distinct_hits.emplace_back();
+      distinct_masculine_hits.emplace_back();
+      distinct_key.push_back(-1);
+    }
     for (size_t t = 0; t < tokens.size(); ++t) {
+      if (word_tokens != nullptr && !is_word_token[t]) {
+        token_form[t] = 0;  // the form without hits
+        continue;
+      }
       const std::u16string_view form = index.TokenText(tokens[t]);
       size_t slot = std::hash<std::u16string_view>{}(form)&slot_mask;
       while (slots[slot] != kEmptySlot && distinct_forms[slots[slot]] != form) {
@@ -220,6 +258,8 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     std::u16string joined;
     for (size_t t = 0; t + 1 < tokens.size(); ++t) {
       if (!index.HyphenJoined(t)) continue;
+      // A joined pair that can be a term word is at both of its words (search_keys.h).
+      if (word_tokens != nullptr && !(is_word_token[t] && is_word_token[t + 1])) continue;
       joined.assign(index.TokenText(tokens[t]));
       joined.append(index.TokenText(tokens[t + 1]));
       joined_hits.clear();

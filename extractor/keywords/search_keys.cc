@@ -280,6 +280,15 @@ class PlanBuilder {
     std::vector<int> rules;
     for (const CompiledRule& rule : c_.rules) rules.push_back(Rule(rule));
     plan_.root = Combine(SearchPlan::Kind::kOr, rules);
+    plan_.words_known = std::all_of(c_.operands.begin(), c_.operands.end(), [](const Operand& o) {
+      return o.regexes.empty() && o.mode == KeyMode::kCrossScript;
+    });
+    if (plan_.words_known) {
+      for (const auto& [word, prefixes] : word_prefixes_) {
+        plan_.word_nodes.push_back(Add(
+            {SearchPlan::Kind::kKeys, MinimalPrefixes(prefixes), {}, word.first, word.second, 0}));
+      }
+    }
     return std::move(plan_);
   }
 

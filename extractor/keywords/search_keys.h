@@ -121,6 +121,12 @@ struct SearchPlan {
   };
   std::vector<Node> nodes;
   int root = -1;  // -1: the matcher has no rules (no page matches)
+  // Every term word of the matcher (those under a NOT too) as a kKeys node outside the tree,
+  // when every term is of cross-script keys (no regex, no plain-key term: `words_known`). A
+  // page's tokens that FindAll can read as a term word are then among the positions of these
+  // nodes' accepted keys (KeyMayMatch), which Matcher::FindAllAt takes.
+  std::vector<int> word_nodes;
+  bool words_known = false;
 
   // Whether a page word whose index key is `key` (one that starts with a prefix of kKeys node
   // `node`) can be that node's term word when FindAll reads the page: decided by FindAll's own
