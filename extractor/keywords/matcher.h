@@ -95,7 +95,8 @@ class Matcher {
   // FindAll when the caller knows which words of the text can be term words (issue #18: a
   // search reads them from its index's word positions): `word_tokens` are token indexes
   // (ascending, as TextIndex and SearchKeys::KeysOf number the words; a hyphen-joined pair at
-  // both of its words), and the other words are not folded. Equal to FindAll whenever
+  // both of its words): the other words are not folded, and the text past the last of them is
+  // not broken into words (from a line feed on, find_all.cc). Equal to FindAll whenever
   // `word_tokens` holds every token whose cross-script key a term word of the rules may match;
   // rules with a regex or a plain-key (non cross-script) term read every word anyway.
   std::vector<Match> FindAllAt(std::string_view utf8_text, std::string_view lang,
