@@ -357,6 +357,8 @@ class TermWordTokens {
   // Into *out (ascending, distinct); false when the index does not know them all (a word with
   // too many keys, positions unknown for a key: more than 64, a format 5 list, a whole block).
   // Calls come with `doc` never growing.
+  bool known() const { return known_; }
+
   bool Of(uint64_t doc, std::vector<uint32_t>* out) {
     out->clear();
     if (!known_) return false;
@@ -372,6 +374,45 @@ class TermWordTokens {
 
  private:
   bool known_;
+  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<uint32_t> positions_;
+};
+
+// A one-word NOT term of the query (SearchPlan::excluding): a candidate whose first token holding
+// one of its accepted keys is that term (its own matcher, run on that token alone and the text up
+// to it: Matcher::FindAllAt) cannot match, and is rejected without the rest of its text being
+// broken into words. That token is a real occurrence in the text read; where it is not one (a key
+// the page's language does not inflect so, a stale position, a woman's surname), the candidate is
+// verified as any other.
+class ExcludingTerm {
+ public:
+  ExcludingTerm(ReadContext& ctx, const keywords::SearchPlan& plan,
+                const keywords::SearchPlan::Excluding& excluding, keywords::Matcher term)
+      : term_(std::move(term)) {
+    for (int node : excluding.word_nodes) {
+      words_.push_back(std::make_unique<KeyPrefixes>(
+          ctx, plan.nodes[node].prefixes,
+          [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
+          /*want_positions=*/true));
+      if (words_.back()->all()) words_.clear();  // no positions: never rejects
+      if (words_.empty()) break;
+    }
+  }
+
+  // Whether the term occurs in `d` at its first indexed token (calls with d.id never growing).
+  bool OccursIn(const Document& d) {
+    uint32_t first = UINT32_MAX;
+    for (auto& word : words_) {
+      if (word->Next(d.id) != d.id || !word->PositionsOf(d.id, &positions_)) continue;
+      first = std::min(first, positions_.front());
+    }
+    if (first == UINT32_MAX) return false;
+    return !term_.FindAllAt(d.text, d.lang, d.site_id, std::span<const uint32_t>(&first, 1))
+                .empty();
+  }
+
+ private:
+  keywords::Matcher term_;
   std::vector<std::unique_ptr<KeyPrefixes>> words_;
   std::vector<uint32_t> positions_;
 };
@@ -485,6 +526,18 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     const size_t keys_left = std::exchange(ctx.keys_left, kMaxKeysPerSearch);
     const bool gave_up_narrowing = ctx.gave_up_narrowing;
     TermWordTokens term_word_tokens(ctx, plan);
+    std::vector<ExcludingTerm> excluding;
+    if (term_word_tokens.known()) {
+      auto keys = db_.search_keys();
+      if (!keys.ok()) return keys.status();
+      for (const keywords::SearchPlan::Excluding& e : plan.excluding) {
+        keywords::RuleSpec spec;  // the term alone, as the query's rule reads it
+        spec.id = "search";
+        spec.terms = {e.term};
+        auto term = keywords::Matcher::Compile({spec}, (*keys)->folder());
+        if (term.ok()) excluding.emplace_back(ctx, plan, e, std::move(term).value());
+      }
+    }
     ctx.keys_left = keys_left;
     ctx.gave_up_narrowing = gave_up_narrowing;
     std::vector<uint32_t> tokens;
@@ -524,6 +577,13 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
       if (doc_id <= *indexed_through && one_state && term_word_tokens.Of(doc_id, &tokens)) {
         if (!ctx.status.ok()) return ctx.status;
         ++result.verified_at_positions;
+        const bool excluded = std::any_of(excluding.begin(), excluding.end(),
+                                          [&](ExcludingTerm& e) { return e.OccursIn(d); });
+        if (!ctx.status.ok()) return ctx.status;
+        if (excluded) {
+          ++result.rejected_by_not_term;
+          continue;
+        }
         if (!tokens.empty()) matches = matcher.FindAllAt(d.text, d.lang, d.site_id, tokens);
       } else {
         if (!ctx.status.ok()) return ctx.status;

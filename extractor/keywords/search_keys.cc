@@ -264,6 +264,29 @@ class PlanBuilder {
     return All();
   }
 
+  // The NOT terms of one word on the AND chain from `node` (SearchPlan::excluding).
+  void AddExcluding(const CompiledRule& rule, int node) {
+    const QueryNode& q = rule.query.nodes[node];
+    if (q.kind == QueryNode::Kind::kAnd) {
+      AddExcluding(rule, q.left);
+      AddExcluding(rule, q.right);
+      return;
+    }
+    if (q.kind != QueryNode::Kind::kNot) return;
+    const QueryNode& term = rule.query.nodes[q.left];
+    if (term.kind != QueryNode::Kind::kTerm) return;
+    const uint32_t op = static_cast<uint32_t>(rule.query_operands[q.left]);
+    SearchPlan::Excluding excluding{term.term, {}};
+    for (uint32_t ph = 0; ph < c_.phrases.size(); ++ph) {
+      if (c_.phrases[ph].operand != op) continue;
+      auto it = word_prefixes_.find({ph, 0});
+      if (c_.phrases[ph].length != 1 || it == word_prefixes_.end()) return;
+      excluding.word_nodes.push_back(
+          Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}, ph, 0, 0}));
+    }
+    if (!excluding.word_nodes.empty()) plan_.excluding.push_back(std::move(excluding));
+  }
+
   int Rule(const CompiledRule& rule) {
     std::vector<int> parts;
     if (!rule.term_operands.empty()) {
@@ -283,6 +306,10 @@ class PlanBuilder {
     plan_.words_known = std::all_of(c_.operands.begin(), c_.operands.end(), [](const Operand& o) {
       return o.regexes.empty() && o.mode == KeyMode::kCrossScript;
     });
+    if (plan_.words_known && c_.rules.size() == 1 && c_.rules[0].term_operands.empty() &&
+        c_.rules[0].query.root >= 0) {
+      AddExcluding(c_.rules[0], c_.rules[0].query.root);
+    }
     if (plan_.words_known) {
       for (const auto& [word, prefixes] : word_prefixes_) {
         plan_.word_nodes.push_back(Add(

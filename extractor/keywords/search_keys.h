@@ -127,6 +127,15 @@ struct SearchPlan {
   // nodes' accepted keys (KeyMayMatch), which Matcher::FindAllAt takes.
   std::vector<int> word_nodes;
   bool words_known = false;
+  // One-word terms whose occurrence anywhere in a page means the matcher does not match it: the
+  // NOT terms on the AND chain from the root of the matcher's only rule (`x AND NOT y`: y), as
+  // written, with a kKeys node outside the tree per spelling. A search rejects a candidate where
+  // one occurs without breaking the rest of its text into words. Only when words_known.
+  struct Excluding {
+    std::string term;
+    std::vector<int> word_nodes;
+  };
+  std::vector<Excluding> excluding;
 
   // Whether a page word whose index key is `key` (one that starts with a prefix of kKeys node
   // `node`) can be that node's term word when FindAll reads the page: decided by FindAll's own

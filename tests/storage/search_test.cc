@@ -224,19 +224,25 @@ TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
   struct Case {
     const char* query;
     bool at_positions;  // every document read was verified at its term words' positions
+    size_t rejected_by_not_term = 0;
   };
   const Case cases[] = {
       {"Zhanaozen", true},
-      {"Zhanaozen AND NOT football", true},
-      {"қаласында AND NOT Zhanaozen", true},  // u9: the NOT word joined by a hyphen
+      {"Zhanaozen AND NOT football", true, 2},              // u4, and "changed" by a stale key
+      {"Zhanaozen AND NOT (football)", true, 2},            // the same
+      {"Zhanaozen AND NOT football AND NOT oil", true, 3},  // and u3
+      {"Zhanaozen AND NOT (football OR oil)", true},        // no one-word NOT term
+      {"заявила AND NOT Козлов", true},  // u10's Козлова is a woman's: the key, not the word
+      // u9: the NOT word is a hyphen-joined pair, not at its first token alone: verified whole.
+      {"қаласында AND NOT Zhanaozen", true},
       {"жиналыс OR Zhanaozen", true},
-      {"strike AND NOT Zhanaozen", true},  // the changed page: its old text had Zhanaozen
-      {"Aktau AND NOT Zhanaozen", true},
+      {"strike AND NOT Zhanaozen", true, 3},  // u3, u8, many; not "changed" (its old text had it)
+      {"Aktau AND NOT Zhanaozen", true, 1},   // u8
       {"strike NEAR/4 Zhanaozen", true},
-      {"\"trade union\"", true},          // u7: a sentence break between the words
-      {"Козлова AND NOT Наталья", true},  // the masculine-surname context reads neighbours
-      {"Zhanaozen AND NOT the", false},   // "many": positions of "the" unknown
-      {"/aktau/ OR strike", false},       // a regex: no term word positions
+      {"\"trade union\"", true},             // u7: a sentence break between the words
+      {"Козлова AND NOT Наталья", true, 1},  // the masculine-surname context reads neighbours
+      {"Zhanaozen AND NOT the", false, 2},   // u4, u8; "many": positions of "the" unknown
+      {"/aktau/ OR strike", false},          // a regex: no term word positions
   };
   for (const Case& c : cases) {
     auto matcher = CompileSearchQuery(c.query);
@@ -264,6 +270,7 @@ TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
       }
     }
     EXPECT_GT(result->examined, 0u) << c.query;
+    EXPECT_EQ(result->rejected_by_not_term, c.rejected_by_not_term) << c.query;
     if (c.at_positions) {
       EXPECT_EQ(result->verified_at_positions, result->examined) << c.query;
     } else {
