@@ -56,8 +56,9 @@ std::string EncodeWholeBlock() {
 }
 
 bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
-                       bool want_positions) {
+                       bool want_positions, std::string_view* positions_bytes) {
   out.Clear();
+  if (positions_bytes != nullptr) *positions_bytes = {};
   Reader in(value);
   uint8_t head = 0;
   if (!in.GetByte(head)) return false;
@@ -88,7 +89,10 @@ bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
     out.doc_ids.push_back(id);
   }
   if (head == kPostingListV1) return in.empty();
-  if (!want_positions) return true;  // ids-only readers (one-word, AND, OR) stop here
+  if (!want_positions) {  // ids-only readers (one-word, AND, OR) stop here
+    if (positions_bytes != nullptr) *positions_bytes = in.rest();
+    return true;
+  }
   // Each id's m takes a byte.
   if (count > in.rest().size()) return false;
   out.position_begin.reserve(count + 1);
@@ -107,6 +111,41 @@ bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
     out.position_begin.push_back(static_cast<uint32_t>(out.positions.size()));
   }
   return in.empty();
+}
+
+void PostingPositionReader::Reset(std::string_view bytes) {
+  bytes_.assign(bytes);
+  offset_ = 0;
+  next_index_ = 0;
+  damaged_ = false;
+}
+
+bool PostingPositionReader::Skip(std::vector<uint32_t>* out) {
+  Reader in(std::string_view(bytes_).substr(offset_));
+  uint64_t m = 0;
+  if (!in.GetVarint64(m) || m > kMaxPostingPositions) return false;
+  uint64_t position = 0;
+  for (uint64_t j = 0; j < m; ++j) {
+    uint64_t step = 0;
+    if (!in.GetVarint64(step) || (j > 0 && step == 0)) return false;
+    position += step;
+    if (position >= kPostingPositionLimit) return false;
+    if (out != nullptr) out->push_back(static_cast<uint32_t>(position));
+  }
+  offset_ = bytes_.size() - in.rest().size();
+  return true;
+}
+
+void PostingPositionReader::Read(size_t index, std::vector<uint32_t>* out) {
+  out->clear();
+  while (!damaged_ && next_index_ < index) {
+    damaged_ = !Skip(nullptr);
+    ++next_index_;
+  }
+  if (damaged_ || next_index_ != index) return;
+  damaged_ = !Skip(out);
+  ++next_index_;
+  if (damaged_) out->clear();
 }
 
 void UnionPostings(std::span<const PostingList> lists, PostingList& out) {
