@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -240,6 +241,24 @@ class KeyPrefixes : public DocStream {
   std::unique_ptr<AllDocuments> all_;
 };
 
+// The stream of each term word (phrase, word index) read with positions, shared by the tree's
+// streams and the verification (TermWordTokens): one walk of a word's posting lists per search.
+// Every user asks it with at_most never growing (the candidates come newest first).
+using WordStreams = std::map<std::pair<uint32_t, uint32_t>, std::shared_ptr<KeyPrefixes>>;
+
+std::shared_ptr<KeyPrefixes> WordStream(ReadContext& ctx, const keywords::SearchPlan& plan,
+                                        int node, WordStreams& shared) {
+  const keywords::SearchPlan::Node& n = plan.nodes[node];
+  std::shared_ptr<KeyPrefixes>& word = shared[{n.phrase, n.word}];
+  if (!word) {
+    word = std::make_shared<KeyPrefixes>(
+        ctx, n.prefixes,
+        [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
+        /*want_positions=*/true);
+  }
+  return word;
+}
+
 // Leapfrog intersection: the largest id <= at_most that every stream holds, 0 when none.
 template <typename Streams>
 uint64_t Leapfrog(Streams& streams, uint64_t at_most) {
@@ -273,7 +292,7 @@ class AllOf : public DocStream {
 // (keywords::PhraseMayBeAt; issue #18): a document holding the words apart is never read.
 class Phrase : public DocStream {
  public:
-  explicit Phrase(std::vector<std::unique_ptr<KeyPrefixes>> words)
+  explicit Phrase(std::vector<std::shared_ptr<KeyPrefixes>> words)
       : words_(std::move(words)), positions_(words_.size()) {}
   uint64_t Next(uint64_t at_most) override {
     while (at_most != 0) {
@@ -290,7 +309,7 @@ class Phrase : public DocStream {
   }
 
  private:
-  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<std::shared_ptr<KeyPrefixes>> words_;
   std::vector<std::vector<uint32_t>> positions_;  // per word, of the current document
 };
 
@@ -298,7 +317,7 @@ class Phrase : public DocStream {
 // are at most n words apart (keywords::NearMayBeAt).
 class Near : public DocStream {
  public:
-  Near(std::unique_ptr<KeyPrefixes> a, std::unique_ptr<KeyPrefixes> b, int distance)
+  Near(std::shared_ptr<KeyPrefixes> a, std::shared_ptr<KeyPrefixes> b, int distance)
       : distance_(distance) {
     sides_.push_back(std::move(a));
     sides_.push_back(std::move(b));
@@ -317,9 +336,20 @@ class Near : public DocStream {
   }
 
  private:
-  std::vector<std::unique_ptr<KeyPrefixes>> sides_;
+  std::vector<std::shared_ptr<KeyPrefixes>> sides_;
   const int distance_;
   std::vector<uint32_t> a_, b_;  // of the current document
+};
+
+// A term word's stream where a stream of the tree also reads it (WordStreams).
+class SharedWord : public DocStream {
+ public:
+  explicit SharedWord(std::shared_ptr<KeyPrefixes> word) : word_(std::move(word)) {}
+  bool all() const override { return word_->all(); }
+  uint64_t Next(uint64_t at_most) override { return word_->Next(at_most); }
+
+ private:
+  std::shared_ptr<KeyPrefixes> word_;
 };
 
 class AnyOf : public DocStream {
@@ -343,13 +373,11 @@ class AnyOf : public DocStream {
 // exactly FindAll's matches while folding a few words instead of every distinct one.
 class TermWordTokens {
  public:
-  TermWordTokens(ReadContext& ctx, const keywords::SearchPlan& plan) : known_(plan.words_known) {
+  TermWordTokens(ReadContext& ctx, const keywords::SearchPlan& plan, WordStreams& shared)
+      : known_(plan.words_known) {
     for (int node : plan.word_nodes) {
       if (!known_) break;
-      words_.push_back(std::make_unique<KeyPrefixes>(
-          ctx, plan.nodes[node].prefixes,
-          [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
-          /*want_positions=*/true));
+      words_.push_back(WordStream(ctx, plan, node, shared));
       known_ = !words_.back()->all();
     }
   }
@@ -374,7 +402,7 @@ class TermWordTokens {
 
  private:
   bool known_;
-  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<std::shared_ptr<KeyPrefixes>> words_;
   std::vector<uint32_t> positions_;
 };
 
@@ -417,16 +445,15 @@ class ExcludingTerm {
   std::vector<uint32_t> positions_;
 };
 
-std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPlan& plan,
-                                      int node) {
+std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPlan& plan, int node,
+                                      WordStreams& shared) {
   const keywords::SearchPlan::Node& n = plan.nodes[node];
   std::vector<std::unique_ptr<DocStream>> children;
   switch (n.kind) {
     case keywords::SearchPlan::Kind::kAll:
       return std::make_unique<AllDocuments>(ctx);
     case keywords::SearchPlan::Kind::kKeys:
-      return std::make_unique<KeyPrefixes>(
-          ctx, n.prefixes, [&](std::string_view key) { return plan.KeyMayMatch(node, key); });
+      return std::make_unique<SharedWord>(WordStream(ctx, plan, node, shared));
     case keywords::SearchPlan::Kind::kPhrase:
     case keywords::SearchPlan::Kind::kNear: {
       // Position tests need each child's keys: kKeys children only (a phrase's words always are;
@@ -435,13 +462,10 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
         return plan.nodes[c].kind == keywords::SearchPlan::Kind::kKeys;
       });
       if (keys_only) {
-        std::vector<std::unique_ptr<KeyPrefixes>> words;
+        std::vector<std::shared_ptr<KeyPrefixes>> words;
         bool any_all = false;
         for (int child : n.children) {
-          words.push_back(std::make_unique<KeyPrefixes>(
-              ctx, plan.nodes[child].prefixes,
-              [&plan, child](std::string_view key) { return plan.KeyMayMatch(child, key); },
-              /*want_positions=*/true));
+          words.push_back(WordStream(ctx, plan, child, shared));
           any_all = any_all || words.back()->all();
         }
         // A word with too many keys knows no positions: the others' AND, as below.
@@ -452,7 +476,7 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
           return std::make_unique<Near>(std::move(words[0]), std::move(words[1]), n.distance);
         }
         for (auto& word : words) {
-          if (!word->all()) children.push_back(std::move(word));
+          if (!word->all()) children.push_back(std::make_unique<SharedWord>(std::move(word)));
         }
         if (children.empty()) return std::make_unique<AllDocuments>(ctx);
         return std::make_unique<AllOf>(std::move(children));
@@ -461,14 +485,14 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
     }
     case keywords::SearchPlan::Kind::kAnd:
       for (int child : n.children) {
-        auto stream = MakeStream(ctx, plan, child);
+        auto stream = MakeStream(ctx, plan, child, shared);
         if (!stream->all()) children.push_back(std::move(stream));
       }
       if (children.empty()) return std::make_unique<AllDocuments>(ctx);
       return std::make_unique<AllOf>(std::move(children));
     case keywords::SearchPlan::Kind::kOr:
       for (int child : n.children) {
-        auto stream = MakeStream(ctx, plan, child);
+        auto stream = MakeStream(ctx, plan, child, shared);
         if (stream->all()) return std::make_unique<AllDocuments>(ctx);
         children.push_back(std::move(stream));
       }
@@ -521,11 +545,12 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     // then gives more candidates, never fewer.
     auto indexed_through = IndexedThrough(db_, ctx.read);
     if (!indexed_through.ok()) return indexed_through.status();
-    std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
+    WordStreams word_streams;
+    std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root, word_streams);
     // Its own key budget, and no "does not narrow" message: it only decides how to verify.
     const size_t keys_left = std::exchange(ctx.keys_left, kMaxKeysPerSearch);
     const bool gave_up_narrowing = ctx.gave_up_narrowing;
-    TermWordTokens term_word_tokens(ctx, plan);
+    TermWordTokens term_word_tokens(ctx, plan, word_streams);
     std::vector<ExcludingTerm> excluding;
     if (term_word_tokens.known()) {
       auto keys = db_.search_keys();
