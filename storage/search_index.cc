@@ -367,19 +367,24 @@ class AnyOf : public DocStream {
 };
 
 // The tokens of a candidate document that can be term words of the query: the positions of every
-// term word's accepted keys (SearchPlan::word_nodes), for Matcher::FindAllAt. For a document whose
-// postings hold its current text (at or below search_indexed_through, read in the same state of
-// the store) these are a superset of the words FindAll reads as term words, so FindAllAt gives
-// exactly FindAll's matches while folding a few words instead of every distinct one.
+// term word's accepted keys (SearchPlan::word_nodes), for Matcher::FindAllAt; of a phrase of
+// several words only those where the positions of all its words line up (keywords::
+// PhraseMayBeAt's test at each start), since a phrase's word counts only inside an occurrence of
+// the whole phrase. For a document whose postings hold its current text (at or below
+// search_indexed_through, read in the same state of the store) these are a superset of the
+// tokens FindAll reads as term words in its matches, so FindAllAt gives exactly FindAll's
+// matches while folding a few words instead of every distinct one, and breaking the text into
+// words only up to the last of them.
 class TermWordTokens {
  public:
   TermWordTokens(ReadContext& ctx, const keywords::SearchPlan& plan, WordStreams& shared)
-      : known_(plan.words_known) {
+      : known_(plan.words_known), plan_(&plan) {
     for (int node : plan.word_nodes) {
       if (!known_) break;
       words_.push_back(WordStream(ctx, plan, node, shared));
       known_ = !words_.back()->all();
     }
+    positions_.resize(words_.size());
   }
 
   // Into *out (ascending, distinct); false when the index does not know them all (a word with
@@ -390,20 +395,21 @@ class TermWordTokens {
   bool Of(uint64_t doc, std::vector<uint32_t>* out) {
     out->clear();
     if (!known_) return false;
-    for (auto& word : words_) {
-      if (word->Next(doc) != doc) continue;  // none of its keys: none of its tokens
-      if (!word->PositionsOf(doc, &positions_)) return false;
-      out->insert(out->end(), positions_.begin(), positions_.end());
+    for (size_t i = 0; i < words_.size(); ++i) {
+      positions_[i].clear();  // none of its keys: none of its tokens
+      if (words_[i]->Next(doc) == doc && !words_[i]->PositionsOf(doc, &positions_[i])) {
+        return false;
+      }
     }
-    std::sort(out->begin(), out->end());
-    out->erase(std::unique(out->begin(), out->end()), out->end());
+    keywords::TermWordTokens(*plan_, positions_, out);
     return true;
   }
 
  private:
   bool known_;
   std::vector<std::shared_ptr<KeyPrefixes>> words_;
-  std::vector<uint32_t> positions_;
+  const keywords::SearchPlan* plan_;
+  std::vector<std::vector<uint32_t>> positions_;  // per word node, of the current document
 };
 
 // A one-word NOT term of the query (SearchPlan::excluding): a candidate whose first token holding

@@ -311,6 +311,7 @@ class PlanBuilder {
       AddExcluding(c_.rules[0], c_.rules[0].query.root);
     }
     if (plan_.words_known) {
+      for (const Phrase& phrase : c_.phrases) plan_.phrase_words.push_back(phrase.length);
       for (const auto& [word, prefixes] : word_prefixes_) {
         plan_.word_nodes.push_back(Add(
             {SearchPlan::Kind::kKeys, MinimalPrefixes(prefixes), {}, word.first, word.second, 0}));
@@ -372,6 +373,39 @@ bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions) {
     if (all) return true;
   }
   return false;
+}
+
+void TermWordTokens(const SearchPlan& plan, std::span<const std::vector<uint32_t>> word_positions,
+                    std::vector<uint32_t>* out) {
+  out->clear();
+  // word_nodes come ordered by (phrase, word): one run per phrase.
+  const size_t words = std::min(plan.word_nodes.size(), word_positions.size());
+  auto node = [&](size_t i) -> const SearchPlan::Node& { return plan.nodes[plan.word_nodes[i]]; };
+  for (size_t i = 0; i < words;) {
+    size_t end = i + 1;
+    while (end < words && node(end).phrase == node(i).phrase) ++end;
+    const uint32_t phrase = node(i).phrase;
+    const uint32_t length = phrase < plan.phrase_words.size() ? plan.phrase_words[phrase] : 0;
+    if (length <= 1) {
+      for (size_t w = i; w < end; ++w) {
+        out->insert(out->end(), word_positions[w].begin(), word_positions[w].end());
+      }
+    } else if (end - i == length) {  // else a word of it has no key: the phrase never occurs
+      for (const uint32_t start : word_positions[i]) {
+        bool lined_up = node(i).word == 0;
+        for (size_t w = i + 1; w < end && lined_up; ++w) {
+          const std::vector<uint32_t>& next = word_positions[w];
+          lined_up = node(w).word == w - i &&
+                     std::binary_search(next.begin(), next.end(), uint64_t{start} + (w - i));
+        }
+        if (!lined_up) continue;
+        for (uint32_t j = 0; j < length; ++j) out->push_back(start + j);
+      }
+    }
+    i = end;
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
 bool NearMayBeAt(std::span<const uint32_t> a, std::span<const uint32_t> b, int distance) {

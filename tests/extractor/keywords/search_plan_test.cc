@@ -360,6 +360,26 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
     queries.push_back("\"" + words[i] + " " + words[i + 1] + "\"");
     queries.push_back(words[i] + " NEAR/5 " + words[i + 2]);
   }
+  // Phrases that occur: runs of letters in text order, from every 23rd article (a phrase's words
+  // count only where they line up: TermWordTokens).
+  for (size_t a = 0; a < articles.size(); a += 23) {
+    const std::string& text = articles[a].text;
+    std::vector<std::string> run;
+    for (size_t i = 0; i < text.size();) {
+      size_t j = i;
+      while (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 ||
+                                 std::isalpha(static_cast<unsigned char>(text[j])))) {
+        ++j;
+      }
+      if (j - i >= 3) run.push_back(text.substr(i, j - i));
+      i = j + 1;
+    }
+    for (size_t i = 0; i + 2 < run.size() && i < 40; i += 20) {
+      queries.push_back("\"" + run[i] + " " + run[i + 1] + "\"");
+      queries.push_back("\"" + run[i] + " " + run[i + 1] + " " + run[i + 2] + "\" OR " + run[i]);
+      queries.push_back(run[i + 1] + " AND NOT \"" + run[i] + " " + run[i + 1] + "\"");
+    }
+  }
   size_t compared = 0, matched = 0, wrong_without_not = 0;
   for (const std::string& q : queries) {
     const Matcher matcher = Compile(q, keys->folder());
@@ -368,7 +388,13 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
     std::vector<int> tree;
     if (plan.root >= 0) TreeKeyNodes(plan, plan.root, &tree);
     for (size_t i = 0; i < articles.size(); ++i) {
-      const std::vector<uint32_t> tokens = TokensOf(plan, plan.word_nodes, article_keys[i]);
+      std::vector<std::vector<uint32_t>> word_positions;
+      for (int node : plan.word_nodes) {
+        word_positions.push_back(NodePositions(plan, node, article_keys[i]));
+      }
+      std::vector<uint32_t> tokens;
+      TermWordTokens(plan, word_positions, &tokens);
+      EXPECT_LE(tokens.size(), TokensOf(plan, plan.word_nodes, article_keys[i]).size());
       for (const char* lang : {articles[i].lang.c_str(), "cs"}) {
         const std::vector<Match> all = matcher.FindAll(articles[i].text, lang);
         const std::vector<Match> at = matcher.FindAllAt(articles[i].text, lang, "", tokens);
