@@ -279,6 +279,30 @@ TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
   }
 }
 
+// A read-only store (a RocksDB secondary: no snapshots) verifies at the term words' positions
+// too while its state stays put (its sequence number unchanged since the postings were read).
+TEST(SearchTest, ReadOnlyStoreVerifiesAtTheTermWordsPositions) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+    ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+  }
+  auto store = OpenStore(dir, Store::Mode::kReadOnly);
+  ASSERT_NE(store, nullptr);
+  auto matcher = CompileSearchQuery("Zhanaozen AND NOT football");
+  ASSERT_TRUE(matcher.ok());
+  auto result = store->searcher().Search(*matcher, {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  std::vector<std::string> urls;
+  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+  EXPECT_EQ(urls, std::vector<std::string>({"u9", "u8", "u3", "u2", "u1"}));
+  EXPECT_GT(result->examined, 0u);
+  EXPECT_EQ(result->verified_at_positions, result->examined);
+  EXPECT_EQ(result->rejected_by_not_term, 1u);  // u4
+}
+
 // Word keys given ahead index the documents exactly as the writer's own: the same index entries
 // and the same results for every query (GroupCommitTest.SearchKeysComputedAheadAreNotComputedAgain
 // shows that the writer then uses them as given).
