@@ -63,7 +63,7 @@ class DocStream {
 struct ReadContext {
   const StoreDb& db;
   // Every read of one search, index and documents, sees one state of the store (a snapshot on a
-  // read-write store; see ConsistentView for a read-only one).
+  // read-write store; a read-only one checks its sequence number instead: Searcher::Search).
   rocksdb::ReadOptions read;
   Status status;
   size_t keys_left = kMaxKeysPerSearch;
@@ -387,11 +387,12 @@ class TermWordTokens {
     positions_.resize(words_.size());
   }
 
+  // Whether every term word's keys are within the limits (else Of is always false).
+  bool known() const { return known_; }
+
   // Into *out (ascending, distinct); false when the index does not know them all (a word with
   // too many keys, positions unknown for a key: more than 64, a format 5 list, a whole block).
   // Calls come with `doc` never growing.
-  bool known() const { return known_; }
-
   bool Of(uint64_t doc, std::vector<uint32_t>* out) {
     out->clear();
     if (!known_) return false;
@@ -566,6 +567,7 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
         spec.id = "search";
         spec.terms = {e.term};
         auto term = keywords::Matcher::Compile({spec}, (*keys)->folder());
+        // It compiled as part of the query; were it refused alone, it just rejects nothing.
         if (term.ok()) excluding.emplace_back(ctx, plan, e, std::move(term).value());
       }
     }
