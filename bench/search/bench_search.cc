@@ -503,8 +503,32 @@ int main(int argc, char** argv) {
     auto reject = (*store)->searcher().Compile("\"" + word_b + " " + word_a + " " + word_b + "\"");
     auto absent = (*store)->searcher().Compile("qqqxyzzy");
     if (!hit.ok() || !reject.ok() || !absent.ok()) return Fail("verification queries");
-    double read_us = 0, hit_us = 0, reject_us = 0, absent_us = 0;
+    double read_us = 0, hit_us = 0, reject_us = 0, absent_us = 0, at_us = 0;
     size_t hits = 0, rejects = 0, n = 0;
+    // What a search runs on a hit whose postings are written: FindAllAt at the tokens of the term
+    // words' accepted keys (keywords::TermWordTokens), the keys computed untimed.
+    const kuzet::keywords::SearchPlan hit_plan = kuzet::keywords::PlanSearch(*hit);
+    auto tokens_of = [&](const std::string& text) {
+      const kuzet::keywords::SearchKeyPositions kp = keys->KeysOf(text);
+      std::vector<std::vector<uint32_t>> word_positions;
+      for (int node : hit_plan.word_nodes) {
+        std::vector<uint32_t> positions;
+        for (const std::string& prefix : hit_plan.nodes[node].prefixes) {
+          for (auto it = std::lower_bound(kp.keys.begin(), kp.keys.end(), prefix);
+               it != kp.keys.end() && it->starts_with(prefix); ++it) {
+            if (!hit_plan.KeyMayMatch(node, *it)) continue;
+            const auto& p = kp.positions[static_cast<size_t>(it - kp.keys.begin())];
+            positions.insert(positions.end(), p.begin(), p.end());
+          }
+        }
+        std::sort(positions.begin(), positions.end());
+        positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+        word_positions.push_back(std::move(positions));
+      }
+      std::vector<uint32_t> tokens;
+      kuzet::keywords::TermWordTokens(hit_plan, word_positions, &tokens);
+      return tokens;
+    };
     for (uint64_t id = docs; id > 0 && n < 400; id -= std::max<uint64_t>(1, docs / 400), ++n) {
       const double a = ThreadCpuMs();
       auto doc = (*store)->reader().GetDocument(id);
@@ -521,17 +545,23 @@ int main(int argc, char** argv) {
       if (found > 0) {
         hit_us += (c - b) * 1e3;
         ++hits;
+        const std::vector<uint32_t> tokens = tokens_of(d.text);
+        const double g = ThreadCpuMs();
+        const size_t found_at = hit->FindAllAt(d.text, d.lang, d.site_id, tokens).size();
+        at_us += (ThreadCpuMs() - g) * 1e3;
+        if (found_at != found) return Fail("FindAllAt and FindAll differ on " + std::to_string(id));
       }
       reject_us += (e - c) * 1e3;
       absent_us += (f - e) * 1e3;
     }
     std::printf(
         "verifying a candidate, thread CPU us (%zu documents): read %.1f; FindAll matching [%s] "
-        "%.1f (%zu docs); not matching a phrase of its words %.1f (%zu docs); words only "
-        "(absent term) %.1f\n",
+        "%.1f (%zu docs), FindAllAt at its term words' tokens %.1f; not matching a phrase of its "
+        "words %.1f (%zu docs); words only (absent term) %.1f\n",
         n, read_us / static_cast<double>(n), word_a.c_str(),
-        hits ? hit_us / static_cast<double>(hits) : 0.0, hits, reject_us / static_cast<double>(n),
-        rejects, absent_us / static_cast<double>(n));
+        hits ? hit_us / static_cast<double>(hits) : 0.0, hits,
+        hits ? at_us / static_cast<double>(hits) : 0.0, reject_us / static_cast<double>(n), rejects,
+        absent_us / static_cast<double>(n));
   }
   std::cout << "examples: ";
   for (const QuerySet& set : sets) std::cout << "[" << set.queries[0].first << "] ";
