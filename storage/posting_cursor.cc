@@ -46,7 +46,9 @@ bool PostingCursor::Load(uint64_t block) {
       word.size() + 1 != prefix_.size()) {
     return false;  // past the key's blocks
   }
-  if (!DecodePostingList(it_.value().ToStringView(), found, list_, want_positions_)) {
+  std::string_view positions;
+  if (!DecodePostingList(it_.value().ToStringView(), found, list_, /*want_positions=*/false,
+                         want_positions_ ? &positions : nullptr)) {
     // The merge operator replaces damaged lists when it merges; a stored value that was never
     // merged (one operand, read as is) can still be damaged: widen it, lose nothing.
     spdlog::error(
@@ -59,7 +61,27 @@ bool PostingCursor::Load(uint64_t block) {
   loaded_ = true;
   block_ = found;
   pos_ = 0;
+  positions_.Reset(positions);
+  has_positions_ = !positions.empty();
+  positions_for_ = SIZE_MAX;
+  damage_logged_ = false;
   return true;
+}
+
+std::span<const uint32_t> PostingCursor::Positions() {
+  if (!loaded_ || list_.whole_block || !has_positions_ || pos_ >= list_.doc_ids.size()) return {};
+  if (positions_for_ != pos_) {
+    positions_.Read(pos_, &positions_of_);
+    positions_for_ = pos_;
+    if (positions_.damaged() && !damage_logged_) {
+      damage_logged_ = true;
+      spdlog::error(
+          "search index entry {} holds malformed word positions: its documents from the {}th on "
+          "are candidates for any position test",
+          base::HexEncode(SearchBlockKey(prefix_.substr(0, prefix_.size() - 1), block_)), pos_ + 1);
+    }
+  }
+  return positions_of_;
 }
 
 }  // namespace kuzet::storage

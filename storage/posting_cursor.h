@@ -27,10 +27,8 @@ class PostingCursor {
 
   // The word positions in the document Next returned last (ascending); empty when unknown: not
   // wanted, not stored (FORMAT.md, m = 0, or a list of format 5), or a whole block.
-  std::span<const uint32_t> Positions() const {
-    if (!loaded_ || list_.whole_block || pos_ >= list_.doc_ids.size()) return {};
-    return list_.PositionsOf(pos_);
-  }
+  // Decoded on demand, up to that document only (PostingPositionReader).
+  std::span<const uint32_t> Positions();
 
   // Not ok when a read failed: the cursor then ends (Next returns 0).
   const rocksdb::Status& status() const { return status_; }
@@ -45,8 +43,13 @@ class PostingCursor {
   rocksdb::Status status_;
   bool loaded_ = false, done_ = false;
   uint64_t block_ = 0;
-  PostingList list_;
-  size_t pos_ = 0;  // in list_.doc_ids: the first id not yet known to be above at_most
+  PostingList list_;  // ids only
+  size_t pos_ = 0;    // in list_.doc_ids: the first id not yet known to be above at_most
+  PostingPositionReader positions_;  // of list_, with want_positions
+  std::vector<uint32_t> positions_of_;
+  size_t positions_for_ = SIZE_MAX;  // the index in list_.doc_ids positions_of_ is for
+  bool has_positions_ = false;       // the block's value has them (FORMAT.md 0x81)
+  bool damage_logged_ = false;
 };
 
 }  // namespace kuzet::storage

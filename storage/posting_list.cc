@@ -25,6 +25,22 @@ std::string EncodePostingList(uint64_t block, std::span<const uint64_t> doc_ids)
 
 namespace {
 
+// One varint from [p, end), as Reader::GetVarint64 reads it (at most ten bytes; false when
+// truncated or longer), inline: a search decodes thousands of ids per block, most of one byte.
+inline bool ReadVarint(const char*& p, const char* end, uint64_t& v) {
+  if (p != end && static_cast<uint8_t>(*p) < 0x80) {
+    v = static_cast<uint8_t>(*p++);
+    return true;
+  }
+  v = 0;
+  for (int shift = 0; shift <= 63 && p != end; shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(*p++);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
 // Whether a document's positions can be stored (kMaxPostingPositions, kPostingPositionLimit).
 bool Storable(std::span<const uint32_t> positions) {
   return !positions.empty() && positions.size() <= kMaxPostingPositions &&
@@ -56,8 +72,9 @@ std::string EncodeWholeBlock() {
 }
 
 bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
-                       bool want_positions) {
+                       bool want_positions, std::string_view* positions_bytes) {
   out.Clear();
+  if (positions_bytes != nullptr) *positions_bytes = {};
   Reader in(value);
   uint8_t head = 0;
   if (!in.GetByte(head)) return false;
@@ -73,22 +90,29 @@ bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
       count > in.rest().size()) {
     return false;
   }
-  out.doc_ids.reserve(count);
+  out.doc_ids.resize(count);
+  const std::string_view ids = in.rest();
+  const char* p = ids.data();
+  const char* const end = p + ids.size();
   uint64_t offset = 0;
-  if (!in.GetVarint64(offset) || offset >= kPostingBlockDocs) return false;
+  if (!ReadVarint(p, end, offset) || offset >= kPostingBlockDocs) return false;
   uint64_t id = PostingBlockFirst(block) + offset;
-  out.doc_ids.push_back(id);
+  out.doc_ids[0] = id;
   for (uint64_t i = 1; i < count; ++i) {
     uint64_t delta = 0;
     // A delta of 0 repeats an id; one past the block's first id leaves the block.
-    if (!in.GetVarint64(delta) || delta == 0 || delta > id - PostingBlockFirst(block)) {
+    if (!ReadVarint(p, end, delta) || delta == 0 || delta > id - PostingBlockFirst(block)) {
       return false;
     }
     id -= delta;
-    out.doc_ids.push_back(id);
+    out.doc_ids[i] = id;
   }
+  in = Reader(std::string_view(p, static_cast<size_t>(end - p)));
   if (head == kPostingListV1) return in.empty();
-  if (!want_positions) return true;  // ids-only readers (one-word, AND, OR) stop here
+  if (!want_positions) {  // ids-only readers (one-word, AND, OR) stop here
+    if (positions_bytes != nullptr) *positions_bytes = in.rest();
+    return true;
+  }
   // Each id's m takes a byte.
   if (count > in.rest().size()) return false;
   out.position_begin.reserve(count + 1);
@@ -107,6 +131,42 @@ bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
     out.position_begin.push_back(static_cast<uint32_t>(out.positions.size()));
   }
   return in.empty();
+}
+
+void PostingPositionReader::Reset(std::string_view bytes) {
+  bytes_.assign(bytes);
+  offset_ = 0;
+  next_index_ = 0;
+  damaged_ = false;
+}
+
+bool PostingPositionReader::Skip(std::vector<uint32_t>* out) {
+  const char* p = bytes_.data() + offset_;
+  const char* const end = bytes_.data() + bytes_.size();
+  uint64_t m = 0;
+  if (!ReadVarint(p, end, m) || m > kMaxPostingPositions) return false;
+  uint64_t position = 0;
+  for (uint64_t j = 0; j < m; ++j) {
+    uint64_t step = 0;
+    if (!ReadVarint(p, end, step) || (j > 0 && step == 0)) return false;
+    position += step;
+    if (position >= kPostingPositionLimit) return false;
+    if (out != nullptr) out->push_back(static_cast<uint32_t>(position));
+  }
+  offset_ = static_cast<size_t>(p - bytes_.data());
+  return true;
+}
+
+void PostingPositionReader::Read(size_t index, std::vector<uint32_t>* out) {
+  out->clear();
+  while (!damaged_ && next_index_ < index) {
+    damaged_ = !Skip(nullptr);
+    ++next_index_;
+  }
+  if (damaged_ || next_index_ != index) return;
+  damaged_ = !Skip(out);
+  ++next_index_;
+  if (damaged_) out->clear();
 }
 
 void UnionPostings(std::span<const PostingList> lists, PostingList& out) {

@@ -90,8 +90,33 @@ std::string EncodeWholeBlock();
 // (read when `want_positions`; else the reader stops after the ids) an m over
 // kMaxPostingPositions, a position delta of 0, a position at or over kPostingPositionLimit,
 // truncated positions, bytes after them.
+// With `positions_bytes` and !want_positions, a value with positions gives the bytes after its ids
+// there (unchecked: PostingPositionReader reads them), else an empty view.
 [[nodiscard]] bool DecodePostingList(std::string_view value, uint64_t block, PostingList& out,
-                                     bool want_positions = true);
+                                     bool want_positions = true,
+                                     std::string_view* positions_bytes = nullptr);
+
+// The positions part of a value (the bytes after its ids), read one id at a time in list order:
+// a search that needs the positions of a long list's first few ids (the newest documents)
+// decodes no more (issue #18). Malformed bytes (as DecodePostingList refuses them) make the
+// positions of that id and every later one unknown: a position test then keeps the documents.
+class PostingPositionReader {
+ public:
+  // Owns a copy: the bytes of an iterator's value last only until it moves.
+  void Reset(std::string_view bytes);
+  // The positions of the list's id `index` into *out, ascending; empty when unknown. `index`
+  // never decreases between calls (after Reset).
+  void Read(size_t index, std::vector<uint32_t>* out);
+  // Malformed bytes were met (the caller logs it).
+  bool damaged() const { return damaged_; }
+
+ private:
+  // Past one id's positions; false when malformed.
+  bool Skip(std::vector<uint32_t>* out);
+  std::string bytes_;
+  size_t offset_ = 0, next_index_ = 0;
+  bool damaged_ = false;
+};
 
 // The union of lists of one block into `out` (ids descending, distinct): a document's positions
 // are the union of its lists' (unknown when any is, or past kMaxPostingPositions), and a whole

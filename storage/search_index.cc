@@ -1,11 +1,14 @@
 #include "storage/search_index.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/snapshot.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "extractor/keywords/search_keys.h"
@@ -59,6 +62,9 @@ class DocStream {
 // *status (the search then fails loudly rather than answer from part of the index).
 struct ReadContext {
   const StoreDb& db;
+  // Every read of one search, index and documents, sees one state of the store (a snapshot on a
+  // read-write store; a read-only one checks its sequence number instead: Searcher::Search).
+  rocksdb::ReadOptions read;
   Status status;
   size_t keys_left = kMaxKeysPerSearch;
   bool gave_up_narrowing = false;  // logged once per search
@@ -71,7 +77,7 @@ struct ReadContext {
 class AllDocuments : public DocStream {
  public:
   explicit AllDocuments(ReadContext& ctx)
-      : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kDocsFamily))) {}
+      : ctx_(ctx), it_(ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kDocsFamily))) {}
   bool all() const override { return true; }
   uint64_t Next(uint64_t at_most) override {
     if (at_most == 0) return 0;
@@ -107,17 +113,33 @@ class DocsAbove : public DocStream {
 };
 
 // The record search_indexed_through: every document up to it has its postings written.
-Result<uint64_t> IndexedThrough(const StoreDb& db) {
-  auto value = db.Get(kMetaFamily, kSearchIndexedThroughKey);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) {
+Result<uint64_t> IndexedThrough(const StoreDb& db, const rocksdb::ReadOptions& read) {
+  std::string value;
+  const rocksdb::Status s =
+      db.db()->Get(read, db.Family(kMetaFamily), kSearchIndexedThroughKey, &value);
+  if (s.IsNotFound()) {
     // A format 4 store (read-only, not raised yet) indexed every document in its own batch; in
     // any later one the record is missing only if damaged: then no posting is trusted to be
     // complete.
     return db.opened_format_version() == kFormatVersionIndexedThroughAll ? UINT64_MAX : 0;
   }
-  if ((*value)->size() != 8) return uint64_t{0};
-  return DecodeFixed64BE(**value);
+  if (!s.ok()) return db.Error(s, "cannot read meta");
+  if (value.size() != 8) return uint64_t{0};
+  return DecodeFixed64BE(value);
+}
+
+// A document as `read` sees it; nullopt when absent.
+Result<std::optional<Document>> ReadDocument(const StoreDb& db, const rocksdb::ReadOptions& read,
+                                             uint64_t id) {
+  std::string value;
+  const rocksdb::Status s = db.db()->Get(read, db.Family(kDocsFamily), IdKey(id), &value);
+  if (s.IsNotFound()) return std::optional<Document>();
+  if (!s.ok()) return db.Error(s, "cannot read docs");
+  Document doc;
+  if (!DecodeDocument(value, doc)) {
+    return db.Error(Status::Code::kCorruption, "document " + std::to_string(id) + " is malformed");
+  }
+  return std::optional<Document>(std::move(doc));
 }
 
 // The documents holding a word key that starts with one of the prefixes and that `may_match`
@@ -129,7 +151,7 @@ class KeyPrefixes : public DocStream {
   KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes,
               const std::function<bool(std::string_view word_key)>& may_match,
               bool want_positions = false)
-      : ctx_(ctx), it_(ctx.db.db()->NewIterator({}, ctx.db.Family(kSearchFamily))) {
+      : ctx_(ctx), it_(ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily))) {
     size_t visited = 0;
     for (const std::string& prefix : prefixes) {
       it_->Seek(prefix);
@@ -219,6 +241,24 @@ class KeyPrefixes : public DocStream {
   std::unique_ptr<AllDocuments> all_;
 };
 
+// The stream of each term word (phrase, word index) read with positions, shared by the tree's
+// streams and the verification (TermWordTokens): one walk of a word's posting lists per search.
+// Every user asks it with at_most never growing (the candidates come newest first).
+using WordStreams = std::map<std::pair<uint32_t, uint32_t>, std::shared_ptr<KeyPrefixes>>;
+
+std::shared_ptr<KeyPrefixes> WordStream(ReadContext& ctx, const keywords::SearchPlan& plan,
+                                        int node, WordStreams& shared) {
+  const keywords::SearchPlan::Node& n = plan.nodes[node];
+  std::shared_ptr<KeyPrefixes>& word = shared[{n.phrase, n.word}];
+  if (!word) {
+    word = std::make_shared<KeyPrefixes>(
+        ctx, n.prefixes,
+        [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
+        /*want_positions=*/true);
+  }
+  return word;
+}
+
 // Leapfrog intersection: the largest id <= at_most that every stream holds, 0 when none.
 template <typename Streams>
 uint64_t Leapfrog(Streams& streams, uint64_t at_most) {
@@ -252,7 +292,7 @@ class AllOf : public DocStream {
 // (keywords::PhraseMayBeAt; issue #18): a document holding the words apart is never read.
 class Phrase : public DocStream {
  public:
-  explicit Phrase(std::vector<std::unique_ptr<KeyPrefixes>> words)
+  explicit Phrase(std::vector<std::shared_ptr<KeyPrefixes>> words)
       : words_(std::move(words)), positions_(words_.size()) {}
   uint64_t Next(uint64_t at_most) override {
     while (at_most != 0) {
@@ -269,7 +309,7 @@ class Phrase : public DocStream {
   }
 
  private:
-  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<std::shared_ptr<KeyPrefixes>> words_;
   std::vector<std::vector<uint32_t>> positions_;  // per word, of the current document
 };
 
@@ -277,7 +317,7 @@ class Phrase : public DocStream {
 // are at most n words apart (keywords::NearMayBeAt).
 class Near : public DocStream {
  public:
-  Near(std::unique_ptr<KeyPrefixes> a, std::unique_ptr<KeyPrefixes> b, int distance)
+  Near(std::shared_ptr<KeyPrefixes> a, std::shared_ptr<KeyPrefixes> b, int distance)
       : distance_(distance) {
     sides_.push_back(std::move(a));
     sides_.push_back(std::move(b));
@@ -296,9 +336,20 @@ class Near : public DocStream {
   }
 
  private:
-  std::vector<std::unique_ptr<KeyPrefixes>> sides_;
+  std::vector<std::shared_ptr<KeyPrefixes>> sides_;
   const int distance_;
   std::vector<uint32_t> a_, b_;  // of the current document
+};
+
+// A term word's stream where a stream of the tree also reads it (WordStreams).
+class SharedWord : public DocStream {
+ public:
+  explicit SharedWord(std::shared_ptr<KeyPrefixes> word) : word_(std::move(word)) {}
+  bool all() const override { return word_->all(); }
+  uint64_t Next(uint64_t at_most) override { return word_->Next(at_most); }
+
+ private:
+  std::shared_ptr<KeyPrefixes> word_;
 };
 
 class AnyOf : public DocStream {
@@ -315,16 +366,101 @@ class AnyOf : public DocStream {
   std::vector<std::unique_ptr<DocStream>> children_;
 };
 
-std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPlan& plan,
-                                      int node) {
+// The tokens of a candidate document that can be term words of the query: the positions of every
+// term word's accepted keys (SearchPlan::word_nodes), for Matcher::FindAllAt; of a phrase of
+// several words only those where the positions of all its words line up (keywords::
+// PhraseMayBeAt's test at each start), since a phrase's word counts only inside an occurrence of
+// the whole phrase. For a document whose postings hold its current text (at or below
+// search_indexed_through, read in the same state of the store) these are a superset of the
+// tokens FindAll reads as term words in its matches, so FindAllAt gives exactly FindAll's
+// matches while folding a few words instead of every distinct one, and breaking the text into
+// words only up to the last of them.
+class TermWordTokens {
+ public:
+  TermWordTokens(ReadContext& ctx, const keywords::SearchPlan& plan, WordStreams& shared)
+      : known_(plan.words_known), plan_(&plan) {
+    for (int node : plan.word_nodes) {
+      if (!known_) break;
+      words_.push_back(WordStream(ctx, plan, node, shared));
+      known_ = !words_.back()->all();
+    }
+    positions_.resize(words_.size());
+  }
+
+  // Whether every term word's keys are within the limits (else Of is always false).
+  bool known() const { return known_; }
+
+  // Into *out (ascending, distinct); false when the index does not know them all (a word with
+  // too many keys, positions unknown for a key: more than 64, a format 5 list, a whole block).
+  // Calls come with `doc` never growing.
+  bool Of(uint64_t doc, std::vector<uint32_t>* out) {
+    out->clear();
+    if (!known_) return false;
+    for (size_t i = 0; i < words_.size(); ++i) {
+      positions_[i].clear();  // none of its keys: none of its tokens
+      if (words_[i]->Next(doc) == doc && !words_[i]->PositionsOf(doc, &positions_[i])) {
+        return false;
+      }
+    }
+    keywords::TermWordTokens(*plan_, positions_, out);
+    return true;
+  }
+
+ private:
+  bool known_;
+  std::vector<std::shared_ptr<KeyPrefixes>> words_;
+  const keywords::SearchPlan* plan_;
+  std::vector<std::vector<uint32_t>> positions_;  // per word node, of the current document
+};
+
+// A one-word NOT term of the query (SearchPlan::excluding): a candidate whose first token holding
+// one of its accepted keys is that term (its own matcher, run on that token alone and the text up
+// to it: Matcher::FindAllAt) cannot match, and is rejected without the rest of its text being
+// broken into words. That token is a real occurrence in the text read; where it is not one (a key
+// the page's language does not inflect so, a stale position, a woman's surname), the candidate is
+// verified as any other.
+class ExcludingTerm {
+ public:
+  ExcludingTerm(ReadContext& ctx, const keywords::SearchPlan& plan,
+                const keywords::SearchPlan::Excluding& excluding, keywords::Matcher term)
+      : term_(std::move(term)) {
+    for (int node : excluding.word_nodes) {
+      words_.push_back(std::make_unique<KeyPrefixes>(
+          ctx, plan.nodes[node].prefixes,
+          [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
+          /*want_positions=*/true));
+      if (words_.back()->all()) words_.clear();  // no positions: never rejects
+      if (words_.empty()) break;
+    }
+  }
+
+  // Whether the term occurs in `d` at its first indexed token (calls with d.id never growing).
+  bool OccursIn(const Document& d) {
+    uint32_t first = UINT32_MAX;
+    for (auto& word : words_) {
+      if (word->Next(d.id) != d.id || !word->PositionsOf(d.id, &positions_)) continue;
+      first = std::min(first, positions_.front());
+    }
+    if (first == UINT32_MAX) return false;
+    return !term_.FindAllAt(d.text, d.lang, d.site_id, std::span<const uint32_t>(&first, 1))
+                .empty();
+  }
+
+ private:
+  keywords::Matcher term_;
+  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<uint32_t> positions_;
+};
+
+std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPlan& plan, int node,
+                                      WordStreams& shared) {
   const keywords::SearchPlan::Node& n = plan.nodes[node];
   std::vector<std::unique_ptr<DocStream>> children;
   switch (n.kind) {
     case keywords::SearchPlan::Kind::kAll:
       return std::make_unique<AllDocuments>(ctx);
     case keywords::SearchPlan::Kind::kKeys:
-      return std::make_unique<KeyPrefixes>(
-          ctx, n.prefixes, [&](std::string_view key) { return plan.KeyMayMatch(node, key); });
+      return std::make_unique<SharedWord>(WordStream(ctx, plan, node, shared));
     case keywords::SearchPlan::Kind::kPhrase:
     case keywords::SearchPlan::Kind::kNear: {
       // Position tests need each child's keys: kKeys children only (a phrase's words always are;
@@ -333,13 +469,10 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
         return plan.nodes[c].kind == keywords::SearchPlan::Kind::kKeys;
       });
       if (keys_only) {
-        std::vector<std::unique_ptr<KeyPrefixes>> words;
+        std::vector<std::shared_ptr<KeyPrefixes>> words;
         bool any_all = false;
         for (int child : n.children) {
-          words.push_back(std::make_unique<KeyPrefixes>(
-              ctx, plan.nodes[child].prefixes,
-              [&plan, child](std::string_view key) { return plan.KeyMayMatch(child, key); },
-              /*want_positions=*/true));
+          words.push_back(WordStream(ctx, plan, child, shared));
           any_all = any_all || words.back()->all();
         }
         // A word with too many keys knows no positions: the others' AND, as below.
@@ -350,7 +483,7 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
           return std::make_unique<Near>(std::move(words[0]), std::move(words[1]), n.distance);
         }
         for (auto& word : words) {
-          if (!word->all()) children.push_back(std::move(word));
+          if (!word->all()) children.push_back(std::make_unique<SharedWord>(std::move(word)));
         }
         if (children.empty()) return std::make_unique<AllDocuments>(ctx);
         return std::make_unique<AllOf>(std::move(children));
@@ -359,14 +492,14 @@ std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPl
     }
     case keywords::SearchPlan::Kind::kAnd:
       for (int child : n.children) {
-        auto stream = MakeStream(ctx, plan, child);
+        auto stream = MakeStream(ctx, plan, child, shared);
         if (!stream->all()) children.push_back(std::move(stream));
       }
       if (children.empty()) return std::make_unique<AllDocuments>(ctx);
       return std::make_unique<AllOf>(std::move(children));
     case keywords::SearchPlan::Kind::kOr:
       for (int child : n.children) {
-        auto stream = MakeStream(ctx, plan, child);
+        auto stream = MakeStream(ctx, plan, child, shared);
         if (stream->all()) return std::make_unique<AllDocuments>(ctx);
         children.push_back(std::move(stream));
       }
@@ -403,12 +536,44 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     SearchResult result;
     const keywords::SearchPlan plan = keywords::PlanSearch(matcher);
     if (plan.root < 0 || query.limit == 0) return result;
-    // Read before any posting: a writer's flush between the two reads then gives more
-    // candidates, never fewer.
-    auto indexed_through = IndexedThrough(db_);
+    ReadContext ctx{db_, {}, Status::Ok(), kMaxKeysPerSearch, false};
+    // One state of the store for every read: a document is verified on the postings of the text
+    // it is read with (TermWordTokens). A read-only store (a RocksDB secondary) has no snapshots;
+    // its state moves only when it catches up, which the latest sequence number shows: when it
+    // moved during the search, documents are verified on their whole text.
+    std::optional<rocksdb::ManagedSnapshot> snapshot;
+    const bool read_write = db_.mode() == Store::Mode::kReadWrite;
+    if (read_write) {
+      snapshot.emplace(db_.db());
+      ctx.read.snapshot = snapshot->snapshot();
+    }
+    const rocksdb::SequenceNumber sequence_at_start = db_.db()->GetLatestSequenceNumber();
+    // Read before any posting (on a read-only store): a writer's flush between the two reads
+    // then gives more candidates, never fewer.
+    auto indexed_through = IndexedThrough(db_, ctx.read);
     if (!indexed_through.ok()) return indexed_through.status();
-    ReadContext ctx{db_, Status::Ok(), kMaxKeysPerSearch, false};
-    std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root);
+    WordStreams word_streams;
+    std::unique_ptr<DocStream> candidates = MakeStream(ctx, plan, plan.root, word_streams);
+    // Its own key budget, and no "does not narrow" message: it only decides how to verify.
+    const size_t keys_left = std::exchange(ctx.keys_left, kMaxKeysPerSearch);
+    const bool gave_up_narrowing = ctx.gave_up_narrowing;
+    TermWordTokens term_word_tokens(ctx, plan, word_streams);
+    std::vector<ExcludingTerm> excluding;
+    if (term_word_tokens.known()) {
+      auto keys = db_.search_keys();
+      if (!keys.ok()) return keys.status();
+      for (const keywords::SearchPlan::Excluding& e : plan.excluding) {
+        keywords::RuleSpec spec;  // the term alone, as the query's rule reads it
+        spec.id = "search";
+        spec.terms = {e.term};
+        auto term = keywords::Matcher::Compile({spec}, (*keys)->folder());
+        // It compiled as part of the query; were it refused alone, it just rejects nothing.
+        if (term.ok()) excluding.emplace_back(ctx, plan, e, std::move(term).value());
+      }
+    }
+    ctx.keys_left = keys_left;
+    ctx.gave_up_narrowing = gave_up_narrowing;
+    std::vector<uint32_t> tokens;
     if (!candidates->all() && *indexed_through != UINT64_MAX) {
       std::vector<std::unique_ptr<DocStream>> streams;
       streams.push_back(std::move(candidates));
@@ -433,14 +598,30 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
       }
       ++result.examined;
       at_most = doc_id - 1;
-      auto doc = db_.LoadDocumentRecord(doc_id);
+      auto doc = ReadDocument(db_, ctx.read, doc_id);
       if (!doc.ok()) return doc.status();
       if (!doc->has_value()) continue;  // a posting of no document: nothing to show
       const Document& d = **doc;
       if (!query.site.empty() && d.site_id != query.site) continue;
       if (!query.lang.empty() && d.lang != query.lang) continue;
       if (d.fetched_at_us < query.since_us || d.fetched_at_us >= query.until_us) continue;
-      std::vector<keywords::Match> matches = matcher.FindAll(d.text, d.lang, d.site_id);
+      const bool one_state = read_write || db_.db()->GetLatestSequenceNumber() == sequence_at_start;
+      std::vector<keywords::Match> matches;
+      if (doc_id <= *indexed_through && one_state && term_word_tokens.Of(doc_id, &tokens)) {
+        if (!ctx.status.ok()) return ctx.status;
+        ++result.verified_at_positions;
+        const bool excluded = std::any_of(excluding.begin(), excluding.end(),
+                                          [&](ExcludingTerm& e) { return e.OccursIn(d); });
+        if (!ctx.status.ok()) return ctx.status;
+        if (excluded) {
+          ++result.rejected_by_not_term;
+          continue;
+        }
+        if (!tokens.empty()) matches = matcher.FindAllAt(d.text, d.lang, d.site_id, tokens);
+      } else {
+        if (!ctx.status.ok()) return ctx.status;
+        matches = matcher.FindAll(d.text, d.lang, d.site_id);
+      }
       if (matches.empty()) continue;
       auto story = db_.LoadDocStory(d.id);
       if (!story.ok()) return story.status();

@@ -62,6 +62,13 @@ struct SearchResult {
   // 0 when every document was examined.
   uint64_t next_before = 0;
   size_t examined = 0;  // candidate documents read
+  // Of them, verified reading only the words the index places term words at
+  // (Matcher::FindAllAt); the others (not indexed yet, positions unknown, a regex term) were
+  // read whole.
+  size_t verified_at_positions = 0;
+  // Of those, rejected by a one-word NOT term found at its first indexed token, without the rest
+  // of the text being broken into words (keywords::SearchPlan::excluding).
+  size_t rejected_by_not_term = 0;
 };
 
 class Searcher {

@@ -57,6 +57,34 @@ bool Accepts(const std::vector<std::string>& allowed, const std::string& value) 
          std::find(allowed.begin(), allowed.end(), value) != allowed.end();
 }
 
+// Words a term word's match reads past its own: a hyphen-joined pair's second word, and the two
+// after a masculine surname (surname_context.h).
+constexpr size_t kWordsReadPastATermWord = 3;
+
+// The start of `text` that holds its token `last` and kWordsReadPastATermWord more, cut after a
+// line feed (the whole text when there is none past them), with its TextIndex in *index. UAX #29
+// always breaks words (WB3a) and sentences (SB4) after a line feed, and the invalid UTF-8 FindAll
+// reads as U+FFFD never spans an ASCII byte, so the tokens, offsets and sentences of the start
+// are the whole text's: FindAll on it gives the whole text's matches of the words up to `last`.
+// Breaking a news text into words is most of the time FindAllAt takes (ICU), and a search hit's
+// term words are often in its first paragraphs. A first guess of 12 bytes a word (Cyrillic
+// letters are two), doubled while too short.
+std::string_view TextThroughToken(std::string_view text, size_t last, icu::BreakIterator* breaker,
+                                  std::optional<TextIndex>& index) {
+  const size_t need = last + 1 + kWordsReadPastATermWord;
+  size_t guess = need * 12;
+  for (;;) {
+    size_t cut = text.size();
+    if (guess < text.size()) {
+      const size_t line_feed = text.find('\n', guess);
+      if (line_feed != std::string_view::npos) cut = line_feed + 1;
+    }
+    index.emplace(text.substr(0, cut), breaker);
+    if (cut == text.size() || index->tokens().size() >= need) return text.substr(0, cut);
+    guess = cut * 2;
+  }
+}
+
 }  // namespace
 
 std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
@@ -69,6 +97,28 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
                                     std::string_view site_id,
                                     std::vector<std::string>* regex_timeouts,
                                     std::optional<SearchKeyPositions>* search_keys) const {
+  return Find(utf8_text, lang, site_id, regex_timeouts, search_keys, nullptr);
+}
+
+std::vector<Match> Matcher::FindAllAt(std::string_view utf8_text, std::string_view lang,
+                                      std::string_view site_id,
+                                      std::span<const uint32_t> word_tokens) const {
+  // Only the cross-script keys are indexed: a regex or another mode's term reads every word.
+  const bool other_terms =
+      compiled_ != nullptr &&
+      (!compiled_->regex_operands.empty() ||
+       std::any_of(std::begin(compiled_->modes), std::end(compiled_->modes),
+                   [&](const ModeIndex& mode) {
+                     return &mode != &compiled_->modes[static_cast<int>(KeyMode::kCrossScript)] &&
+                            !mode.entries.empty();
+                   }));
+  return Find(utf8_text, lang, site_id, nullptr, nullptr, other_terms ? nullptr : &word_tokens);
+}
+
+std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view lang,
+                                 std::string_view site_id, std::vector<std::string>* regex_timeouts,
+                                 std::optional<SearchKeyPositions>* search_keys,
+                                 const std::span<const uint32_t>* word_tokens) const {
   std::vector<Match> matches;
   if (regex_timeouts != nullptr) regex_timeouts->clear();
   if (search_keys != nullptr) search_keys->reset();
@@ -93,7 +143,14 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     // 1. Words of the text, and which term words each one is (one trie walk per word and mode,
     //    whatever the number of rules).
     std::unique_ptr<icu::BreakIterator> word_breaker(c.word_breaker->clone());
-    TextIndex index(utf8_text, word_breaker.get());
+    std::optional<TextIndex> index_of;
+    if (word_tokens != nullptr) {
+      utf8_text = TextThroughToken(utf8_text, word_tokens->empty() ? 0 : word_tokens->back(),
+                                   word_breaker.get(), index_of);
+    } else {
+      index_of.emplace(utf8_text, word_breaker.get());
+    }
+    const TextIndex& index = *index_of;
     const std::vector<Token>& tokens = index.tokens();
     // News text repeats its words (Zipf), so each distinct word form is folded and walked once
     // per call.
@@ -144,7 +201,23 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
       }
       return key_handle;
     };
+    // With word_tokens, the other tokens are one form without hits, never folded.
+    std::vector<bool> is_word_token;
+    if (word_tokens != nullptr) {
+      is_word_token.resize(tokens.size());
+      for (const uint32_t t : *word_tokens) {
+        if (t < tokens.size()) is_word_token[t] = true;
+      }
+      distinct_forms.emplace_back();
+      distinct_hits.emplace_back();
+      distinct_masculine_hits.emplace_back();
+      distinct_key.push_back(-1);
+    }
     for (size_t t = 0; t < tokens.size(); ++t) {
+      if (word_tokens != nullptr && !is_word_token[t]) {
+        token_form[t] = 0;  // the form without hits
+        continue;
+      }
       const std::u16string_view form = index.TokenText(tokens[t]);
       size_t slot = std::hash<std::u16string_view>{}(form)&slot_mask;
       while (slots[slot] != kEmptySlot && distinct_forms[slots[slot]] != form) {
@@ -220,6 +293,8 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
     std::u16string joined;
     for (size_t t = 0; t + 1 < tokens.size(); ++t) {
       if (!index.HyphenJoined(t)) continue;
+      // A joined pair that can be a term word is at both of its words (search_keys.h).
+      if (word_tokens != nullptr && !(is_word_token[t] && is_word_token[t + 1])) continue;
       joined.assign(index.TokenText(tokens[t]));
       joined.append(index.TokenText(tokens[t + 1]));
       joined_hits.clear();

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,17 @@ class Matcher {
                              std::string_view site_id, std::vector<std::string>* regex_timeouts,
                              std::optional<SearchKeyPositions>* search_keys) const;
 
+  // FindAll when the caller knows which words of the text can be term words (issue #18: a
+  // search reads them from its index's word positions): `word_tokens` are token indexes
+  // (ascending, as TextIndex and SearchKeys::KeysOf number the words; a hyphen-joined pair at
+  // both of its words): the other words are not folded, and the text past the last of them is
+  // not broken into words (from a line feed on, find_all.cc). Equal to FindAll whenever
+  // `word_tokens` holds every token whose cross-script key a term word of the rules may match;
+  // rules with a regex or a plain-key (non cross-script) term read every word anyway.
+  std::vector<Match> FindAllAt(std::string_view utf8_text, std::string_view lang,
+                               std::string_view site_id,
+                               std::span<const uint32_t> word_tokens) const;
+
   // Number of compiled rules.
   size_t rule_count() const;
 
@@ -99,6 +111,11 @@ class Matcher {
  private:
   friend SearchPlan PlanSearch(const Matcher& matcher);  // search_keys.h
   explicit Matcher(std::shared_ptr<const Compiled> compiled);
+  // FindAll's one body; `word_tokens` null: every word.
+  std::vector<Match> Find(std::string_view utf8_text, std::string_view lang,
+                          std::string_view site_id, std::vector<std::string>* regex_timeouts,
+                          std::optional<SearchKeyPositions>* search_keys,
+                          const std::span<const uint32_t>* word_tokens) const;
   std::shared_ptr<const Compiled> compiled_;
 };
 

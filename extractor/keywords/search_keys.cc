@@ -264,6 +264,29 @@ class PlanBuilder {
     return All();
   }
 
+  // The NOT terms of one word on the AND chain from `node` (SearchPlan::excluding).
+  void AddExcluding(const CompiledRule& rule, int node) {
+    const QueryNode& q = rule.query.nodes[node];
+    if (q.kind == QueryNode::Kind::kAnd) {
+      AddExcluding(rule, q.left);
+      AddExcluding(rule, q.right);
+      return;
+    }
+    if (q.kind != QueryNode::Kind::kNot) return;
+    const QueryNode& term = rule.query.nodes[q.left];
+    if (term.kind != QueryNode::Kind::kTerm) return;
+    const uint32_t op = static_cast<uint32_t>(rule.query_operands[q.left]);
+    SearchPlan::Excluding excluding{term.term, {}};
+    for (uint32_t ph = 0; ph < c_.phrases.size(); ++ph) {
+      if (c_.phrases[ph].operand != op) continue;
+      auto it = word_prefixes_.find({ph, 0});
+      if (c_.phrases[ph].length != 1 || it == word_prefixes_.end()) return;
+      excluding.word_nodes.push_back(
+          Add({SearchPlan::Kind::kKeys, MinimalPrefixes(it->second), {}, ph, 0, 0}));
+    }
+    if (!excluding.word_nodes.empty()) plan_.excluding.push_back(std::move(excluding));
+  }
+
   int Rule(const CompiledRule& rule) {
     std::vector<int> parts;
     if (!rule.term_operands.empty()) {
@@ -280,6 +303,20 @@ class PlanBuilder {
     std::vector<int> rules;
     for (const CompiledRule& rule : c_.rules) rules.push_back(Rule(rule));
     plan_.root = Combine(SearchPlan::Kind::kOr, rules);
+    plan_.words_known = std::all_of(c_.operands.begin(), c_.operands.end(), [](const Operand& o) {
+      return o.regexes.empty() && o.mode == KeyMode::kCrossScript;
+    });
+    if (plan_.words_known && c_.rules.size() == 1 && c_.rules[0].term_operands.empty() &&
+        c_.rules[0].query.root >= 0) {
+      AddExcluding(c_.rules[0], c_.rules[0].query.root);
+    }
+    if (plan_.words_known) {
+      for (const Phrase& phrase : c_.phrases) plan_.phrase_words.push_back(phrase.length);
+      for (const auto& [word, prefixes] : word_prefixes_) {
+        plan_.word_nodes.push_back(Add(
+            {SearchPlan::Kind::kKeys, MinimalPrefixes(prefixes), {}, word.first, word.second, 0}));
+      }
+    }
     return std::move(plan_);
   }
 
@@ -336,6 +373,39 @@ bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions) {
     if (all) return true;
   }
   return false;
+}
+
+void TermWordTokens(const SearchPlan& plan, std::span<const std::vector<uint32_t>> word_positions,
+                    std::vector<uint32_t>* out) {
+  out->clear();
+  // word_nodes come ordered by (phrase, word): one run per phrase.
+  const size_t words = std::min(plan.word_nodes.size(), word_positions.size());
+  auto node = [&](size_t i) -> const SearchPlan::Node& { return plan.nodes[plan.word_nodes[i]]; };
+  for (size_t i = 0; i < words;) {
+    size_t end = i + 1;
+    while (end < words && node(end).phrase == node(i).phrase) ++end;
+    const uint32_t phrase = node(i).phrase;
+    const uint32_t length = phrase < plan.phrase_words.size() ? plan.phrase_words[phrase] : 0;
+    if (length <= 1) {
+      for (size_t w = i; w < end; ++w) {
+        out->insert(out->end(), word_positions[w].begin(), word_positions[w].end());
+      }
+    } else if (end - i == length) {  // else a word of it has no key: the phrase never occurs
+      for (const uint32_t start : word_positions[i]) {
+        bool lined_up = node(i).word == 0;
+        for (size_t w = i + 1; w < end && lined_up; ++w) {
+          const std::vector<uint32_t>& next = word_positions[w];
+          lined_up = node(w).word == w - i &&
+                     std::binary_search(next.begin(), next.end(), uint64_t{start} + (w - i));
+        }
+        if (!lined_up) continue;
+        for (uint32_t j = 0; j < length; ++j) out->push_back(start + j);
+      }
+    }
+    i = end;
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
 bool NearMayBeAt(std::span<const uint32_t> a, std::span<const uint32_t> b, int distance) {

@@ -121,6 +121,22 @@ struct SearchPlan {
   };
   std::vector<Node> nodes;
   int root = -1;  // -1: the matcher has no rules (no page matches)
+  // Every term word of the matcher (those under a NOT too) as a kKeys node outside the tree,
+  // when every term is of cross-script keys (no regex, no plain-key term: `words_known`). A
+  // page's tokens that FindAll can read as a term word are then among the positions of these
+  // nodes' accepted keys (KeyMayMatch), which Matcher::FindAllAt takes.
+  std::vector<int> word_nodes;  // ordered by (phrase, word)
+  bool words_known = false;
+  std::vector<uint32_t> phrase_words;  // per phrase id (Node::phrase): how many words it has
+  // One-word terms whose occurrence anywhere in a page means the matcher does not match it: the
+  // NOT terms on the AND chain from the root of the matcher's only rule (`x AND NOT y`: y), as
+  // written, with a kKeys node outside the tree per spelling. A search rejects a candidate where
+  // one occurs without breaking the rest of its text into words. Only when words_known.
+  struct Excluding {
+    std::string term;
+    std::vector<int> word_nodes;
+  };
+  std::vector<Excluding> excluding;
 
   // Whether a page word whose index key is `key` (one that starts with a prefix of kKeys node
   // `node`) can be that node's term word when FindAll reads the page: decided by FindAll's own
@@ -146,6 +162,15 @@ SearchPlan PlanSearch(const Matcher& matcher);
 // hyphen-joined word is at both of its tokens, so the nearest positions are its exact distance).
 // Sentence breaks inside a phrase are left to the verification.
 bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions);
+
+// The tokens of a page FindAll can read as term words in its matches, for Matcher::FindAllAt,
+// from the positions of each of plan.word_nodes' accepted keys on the page (parallel to
+// word_nodes; empty: the page holds none; all must be known): every position of a one-word
+// phrase's word, and of a phrase of several words only those where the positions of all its
+// words line up (a phrase's word counts only inside an occurrence of the whole phrase). Into
+// *out, ascending and distinct.
+void TermWordTokens(const SearchPlan& plan, std::span<const std::vector<uint32_t>> word_positions,
+                    std::vector<uint32_t>* out);
 bool NearMayBeAt(std::span<const uint32_t> a, std::span<const uint32_t> b, int distance);
 
 }  // namespace kuzet::keywords

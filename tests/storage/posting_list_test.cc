@@ -127,6 +127,81 @@ TEST(PostingListTest, EncodesPositionsAfterTheIds) {
   EXPECT_TRUE(list.PositionsOf(1).empty());
 }
 
+// The positions read one id at a time (PostingPositionReader, what a search's cursor uses) are
+// the whole decode's, whichever ids are asked; damaged bytes give the ids before the damage their
+// positions and every id from it "unknown".
+TEST(PostingListTest, PositionReaderReadsTheIdsAskedAsTheWholeDecode) {
+  const uint64_t block = 2;
+  std::mt19937_64 random(5);
+  std::vector<uint64_t> ids;
+  std::vector<std::vector<uint32_t>> positions;
+  for (uint64_t id = PostingBlockLast(block); ids.size() < 300; id -= 1 + random() % 9) {
+    ids.push_back(id);
+    std::vector<uint32_t> p;
+    const size_t n = random() % 5 == 0 ? 70 : random() % 6;  // 70: unknown; 0: unknown
+    for (uint32_t at = static_cast<uint32_t>(random() % 50); p.size() < n;
+         at += 1 + static_cast<uint32_t>(random() % 300)) {
+      p.push_back(at);
+    }
+    positions.push_back(std::move(p));
+  }
+  const std::string value = EncodePostingList(block, ListOf(ids, positions));
+  PostingList whole;
+  ASSERT_TRUE(DecodePostingList(value, block, whole));
+  PostingList ids_only;
+  std::string_view bytes;
+  ASSERT_TRUE(DecodePostingList(value, block, ids_only, /*want_positions=*/false, &bytes));
+  EXPECT_EQ(ids_only.doc_ids, ids);
+  ASSERT_FALSE(bytes.empty());
+  for (const size_t step : {1, 2, 7, 299}) {
+    for (const size_t from : {0, 1, 150}) {
+      PostingPositionReader reader;
+      reader.Reset(bytes);
+      std::vector<uint32_t> got;
+      for (size_t i = from; i < ids.size(); i += step) {
+        reader.Read(i, &got);
+        const std::span<const uint32_t> want = whole.PositionsOf(i);
+        EXPECT_EQ(got, std::vector<uint32_t>(want.begin(), want.end()))
+            << "step " << step << " from " << from << " id " << i;
+      }
+      EXPECT_FALSE(reader.damaged());
+    }
+  }
+  // A value without positions gives no bytes.
+  ASSERT_TRUE(DecodePostingList(Bytes({0x01, 0x01, 0x00}), block, ids_only, false, &bytes));
+  EXPECT_TRUE(bytes.empty());
+
+  // Two ids: the first at 3 and 8; then damage.
+  struct Damaged {
+    const char* what;
+    std::string bytes;  // after the ids
+  };
+  const Damaged damaged[] = {
+      {"m 65", Bytes({0x02, 0x03, 0x05, 0x41, 0x01})},
+      {"delta 0", Bytes({0x02, 0x03, 0x05, 0x02, 0x01, 0x00})},
+      {"truncated", Bytes({0x02, 0x03, 0x05, 0x02, 0x01})},
+      {"truncated varint", Bytes({0x02, 0x03, 0x05, 0x01, 0x85})},
+      {"at 2^24", Bytes({0x02, 0x03, 0x05, 0x01, 0x80, 0x80, 0x80, 0x08})},
+      {"nothing", ""},
+  };
+  for (const Damaged& d : damaged) {
+    PostingPositionReader reader;
+    reader.Reset(d.bytes);
+    std::vector<uint32_t> got;
+    reader.Read(0, &got);
+    if (d.bytes.empty()) {
+      EXPECT_TRUE(got.empty()) << d.what;
+    } else {
+      EXPECT_EQ(got, std::vector<uint32_t>({3, 8})) << d.what;
+    }
+    reader.Read(1, &got);
+    EXPECT_TRUE(got.empty()) << d.what;
+    EXPECT_TRUE(reader.damaged()) << d.what;
+    reader.Read(2, &got);
+    EXPECT_TRUE(got.empty()) << d.what;
+  }
+}
+
 // Hostile or damaged values: each is refused, none crashes or allocates by its count.
 TEST(PostingListTest, RefusesMalformedValues) {
   struct Case {

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "extractor/keywords/matcher.h"
@@ -176,6 +177,130 @@ TEST(SearchTest, PositionsReadOnlyDocumentsWithTheWordsTogether) {
     EXPECT_FALSE(expected.empty()) << c.query;
     EXPECT_EQ(result->examined, c.examined) << c.query;
   }
+}
+
+// A document whose postings are written is verified reading only the words the index places
+// the query's term words at (Matcher::FindAllAt, issue #18), and gives what FindAll gives on its
+// whole text: the words under a NOT are read too (u9's hyphen-joined Жаңа-Өзен, the changed
+// page's new words), a word whose positions the index does not know (over 64 in a page) sends
+// the page to the whole-text verification, and so does a regex.
+TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  StoreDocs(*store);
+  std::string many_the;
+  for (int i = 0; i < 70; ++i) many_the += "the ";
+  struct Extra {
+    std::string url, text;
+  };
+  const Extra extras[] = {
+      {"many", many_the + "strike in Zhanaozen."},  // "the" 70 times: positions unknown
+      {"changed", "Strike in Zhanaozen today."},    // changed below, once indexed
+  };
+  int64_t t = kT0 + 100 * kMinute;
+  for (const Extra& e : extras) {
+    PageInput page = Page(e.url, e.text, t += kMinute);
+    page.lang = "en";
+    page.site_id = "rferl";
+    ASSERT_TRUE(store->writer().PutPage(page).ok());
+  }
+  ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+  PageInput changed = Page("changed", "Football in Aktau today, no strike.", t += kMinute);
+  changed.lang = "en";
+  changed.site_id = "rferl";
+  ASSERT_TRUE(store->writer().PutPage(changed).ok());
+
+  // Each document's current text, newest (highest id) first: "changed" keeps its id.
+  struct Current {
+    std::string url, text, lang, site;
+  };
+  std::vector<Current> current = {{"changed", changed.text, "en", "rferl"},
+                                  {"many", extras[0].text, "en", "rferl"}};
+  for (auto d = std::rbegin(kDocs); d != std::rend(kDocs); ++d) {
+    current.push_back({d->url, d->text, d->lang, d->site});
+  }
+
+  struct Case {
+    const char* query;
+    bool at_positions;  // every document read was verified at its term words' positions
+    size_t rejected_by_not_term = 0;
+  };
+  const Case cases[] = {
+      {"Zhanaozen", true},
+      {"Zhanaozen AND NOT football", true, 2},              // u4, and "changed" by a stale key
+      {"Zhanaozen AND NOT (football)", true, 2},            // the same
+      {"Zhanaozen AND NOT football AND NOT oil", true, 3},  // and u3
+      {"Zhanaozen AND NOT (football OR oil)", true},        // no one-word NOT term
+      {"заявила AND NOT Козлов", true},  // u10's Козлова is a woman's: the key, not the word
+      // u9: the NOT word is a hyphen-joined pair, not at its first token alone: verified whole.
+      {"қаласында AND NOT Zhanaozen", true},
+      {"жиналыс OR Zhanaozen", true},
+      {"strike AND NOT Zhanaozen", true, 3},  // u3, u8, many; not "changed" (its old text had it)
+      {"Aktau AND NOT Zhanaozen", true, 1},   // u8
+      {"strike NEAR/4 Zhanaozen", true},
+      {"\"trade union\"", true},             // u7: a sentence break between the words
+      {"Козлова AND NOT Наталья", true, 1},  // the masculine-surname context reads neighbours
+      {"Zhanaozen AND NOT the", false, 2},   // u4, u8; "many": positions of "the" unknown
+      {"/aktau/ OR strike", false},          // a regex: no term word positions
+  };
+  for (const Case& c : cases) {
+    auto matcher = CompileSearchQuery(c.query);
+    ASSERT_TRUE(matcher.ok()) << c.query;
+    SearchQuery every;
+    every.limit = 100;
+    auto result = store->searcher().Search(*matcher, every);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    std::vector<std::string> urls, expected_urls;
+    for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+    for (const Current& d : current) {
+      if (!matcher->FindAll(d.text, d.lang, d.site).empty()) expected_urls.push_back(d.url);
+    }
+    EXPECT_EQ(urls, expected_urls) << c.query;
+    for (const SearchHit& hit : result->hits) {
+      auto d = std::find_if(current.begin(), current.end(),
+                            [&](const Current& x) { return x.url == hit.url; });
+      ASSERT_NE(d, current.end());
+      const std::vector<keywords::Match> want = matcher->FindAll(d->text, d->lang, d->site);
+      ASSERT_EQ(hit.matches.size(), want.size()) << c.query << " " << hit.url;
+      for (size_t m = 0; m < want.size(); ++m) {
+        EXPECT_EQ(std::tie(hit.matches[m].surface, hit.matches[m].begin, hit.matches[m].snippet),
+                  std::tie(want[m].surface, want[m].begin, want[m].snippet))
+            << c.query << " " << hit.url;
+      }
+    }
+    EXPECT_GT(result->examined, 0u) << c.query;
+    EXPECT_EQ(result->rejected_by_not_term, c.rejected_by_not_term) << c.query;
+    if (c.at_positions) {
+      EXPECT_EQ(result->verified_at_positions, result->examined) << c.query;
+    } else {
+      EXPECT_LT(result->verified_at_positions, result->examined) << c.query;
+    }
+  }
+}
+
+// A read-only store (a RocksDB secondary: no snapshots) verifies at the term words' positions
+// too while its state stays put (its sequence number unchanged since the postings were read).
+TEST(SearchTest, ReadOnlyStoreVerifiesAtTheTermWordsPositions) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    StoreDocs(*store);
+    ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+  }
+  auto store = OpenStore(dir, Store::Mode::kReadOnly);
+  ASSERT_NE(store, nullptr);
+  auto matcher = CompileSearchQuery("Zhanaozen AND NOT football");
+  ASSERT_TRUE(matcher.ok());
+  auto result = store->searcher().Search(*matcher, {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  std::vector<std::string> urls;
+  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+  EXPECT_EQ(urls, std::vector<std::string>({"u9", "u8", "u3", "u2", "u1"}));
+  EXPECT_GT(result->examined, 0u);
+  EXPECT_EQ(result->verified_at_positions, result->examined);
+  EXPECT_EQ(result->rejected_by_not_term, 1u);  // u4
 }
 
 // Word keys given ahead index the documents exactly as the writer's own: the same index entries
@@ -777,6 +902,15 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
 
   // The crawl: every query is a rule; each page is stored with the mentions FindAll gives it.
+  // Each query's matches per document, as its own rule "search" finds them (the hits' terms,
+  // surfaces, offsets and snippets a search must give).
+  std::vector<std::map<uint64_t, std::vector<keywords::Match>>> expected(std::size(kQueries));
+  std::vector<keywords::Matcher> alone;
+  for (const char* q : kQueries) {
+    auto matcher = CompileSearchQuery(q);
+    ASSERT_TRUE(matcher.ok()) << q;
+    alone.push_back(std::move(matcher).value());
+  }
   std::vector<keywords::RuleSpec> rules;
   for (size_t i = 0; i < std::size(kQueries); ++i) {
     keywords::RuleSpec rule;
@@ -801,13 +935,18 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
           {m.term, m.surface, static_cast<uint32_t>(m.begin), static_cast<uint32_t>(m.end)});
     }
     for (auto& [id, mention] : by_rule) page.mentions.push_back(std::move(mention));
-    ASSERT_TRUE(store->writer().PutPage(page).ok());
+    auto stored = store->writer().PutPage(page);
+    ASSERT_TRUE(stored.ok());
+    for (size_t i = 0; i < std::size(kQueries); ++i) {
+      std::vector<keywords::Match> matches = alone[i].FindAll(a.text, a.lang, page.site_id);
+      if (!matches.empty()) expected[i][stored->doc_id] = std::move(matches);
+    }
   }
 
   // The search: each query alone, against the documents its rule mentioned; first with every
   // posting still in the writer's buffer, then written.
   ASSERT_LT(articles.size(), PageWriter::kSearchBufferDocuments);
-  size_t examined[2] = {0, 0};
+  size_t examined[2] = {0, 0}, at_positions[2] = {0, 0};
   for (int written = 0; written < 2; ++written) {
     if (written == 1) {
       ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
@@ -833,6 +972,21 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
       for (const SearchHit& hit : result->hits) searched.insert(hit.doc_id);
       EXPECT_EQ(searched, crawled) << kQueries[i] << (written ? "" : " (postings buffered)");
       examined[written] += result->examined;
+      at_positions[written] += result->verified_at_positions;
+      // Every hit's matches are FindAll's, whichever way it was verified.
+      for (const SearchHit& hit : result->hits) {
+        auto want = expected[i].find(hit.doc_id);
+        ASSERT_NE(want, expected[i].end()) << kQueries[i] << ": document " << hit.doc_id;
+        ASSERT_EQ(hit.matches.size(), want->second.size()) << kQueries[i] << ": " << hit.doc_id;
+        for (size_t m = 0; m < hit.matches.size(); ++m) {
+          const keywords::Match &got = hit.matches[m], &wanted = want->second[m];
+          EXPECT_EQ(std::tie(got.term, got.surface, got.begin, got.end, got.snippet,
+                             got.snippet_begin, got.snippet_end),
+                    std::tie(wanted.term, wanted.surface, wanted.begin, wanted.end, wanted.snippet,
+                             wanted.snippet_begin, wanted.snippet_end))
+              << kQueries[i] << ": document " << hit.doc_id << ", match " << m;
+        }
+      }
       EXPECT_TRUE(std::is_sorted(
           result->hits.begin(), result->hits.end(),
           [](const SearchHit& a, const SearchHit& b) { return a.doc_id > b.doc_id; }));
@@ -845,8 +999,13 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
     EXPECT_GE(nonempty, std::size(kQueries) - 4);
     EXPECT_GE(total, 100u);
   }
-  // Buffered, every document was a candidate; written, the index narrows.
+  // Buffered, every document was a candidate, verified on its whole text; written, the index
+  // narrows, and gives most candidates' term word tokens (not the regex's or =Путин's).
   EXPECT_LT(examined[1], examined[0]);
+  EXPECT_EQ(at_positions[0], 0u);
+  EXPECT_GT(at_positions[1], examined[1] / 2);
+  std::cout << examined[1] << " documents read, " << at_positions[1]
+            << " verified at the term words' positions\n";
 }
 
 }  // namespace

@@ -301,5 +301,142 @@ TEST(SearchPlanTest, PositionTestsRemoveNoPageFindAllMatchesOnRealArticles) {
   EXPECT_GE(removed, 100u);
 }
 
+// Whether two match lists are equal field by field.
+bool SameMatches(const std::vector<Match>& a, const std::vector<Match>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].rule_id != b[i].rule_id || a[i].term != b[i].term || a[i].surface != b[i].surface ||
+        a[i].begin != b[i].begin || a[i].end != b[i].end || a[i].snippet != b[i].snippet ||
+        a[i].snippet_begin != b[i].snippet_begin || a[i].snippet_end != b[i].snippet_end) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The tokens a search gives Matcher::FindAllAt for a page: the positions of the accepted keys of
+// the kKeys nodes `nodes`.
+std::vector<uint32_t> TokensOf(const SearchPlan& plan, const std::vector<int>& nodes,
+                               const SearchKeyPositions& kp) {
+  std::vector<uint32_t> out;
+  for (int node : nodes) {
+    const std::vector<uint32_t> p = NodePositions(plan, node, kp);
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The kKeys nodes of the plan's tree (no NOT operand: the tree leaves them out).
+void TreeKeyNodes(const SearchPlan& plan, int node, std::vector<int>* out) {
+  if (plan.nodes[node].kind == SearchPlan::Kind::kKeys) out->push_back(node);
+  for (int c : plan.nodes[node].children) TreeKeyNodes(plan, c, out);
+}
+
+// FindAllAt on the positions of every term word's accepted keys (SearchPlan::word_nodes: what a
+// search verifies a page with, issue #18) gives exactly FindAll's matches, snippets included, on
+// the real articles read as their own language and as Czech, for words, AND, OR, AND NOT, a lone
+// NOT, phrases, NEAR and a hyphen-joined name; and the tokens of the tree's words alone (without
+// the NOT operands') do not: the test sees a wrong token set.
+TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
+  const std::vector<Article> articles = LoadArticles();
+  if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
+  auto keys = SearchKeys::Create();
+  ASSERT_TRUE(keys.ok()) << keys.status().message();
+  std::vector<SearchKeyPositions> article_keys;
+  for (const Article& a : articles) article_keys.push_back(keys->KeysOf(a.text));
+
+  const std::vector<std::string> words = SomeWords(articles, 401);
+  std::vector<std::string> queries = {"the", "и", "Жаңаөзен", "Zhanaozen",
+                                      "Kazakhstan OR Qazaqstan"};
+  for (size_t i = 0; i + 2 < words.size(); i += 3) {
+    queries.push_back(words[i]);
+    queries.push_back(words[i] + " AND " + words[i + 1]);
+    queries.push_back(words[i] + " OR " + words[i + 2]);
+    queries.push_back(words[i] + " AND NOT " + words[i + 1]);
+    queries.push_back(words[i] + " AND NOT the");
+    queries.push_back("the AND NOT " + words[i + 1]);
+    queries.push_back("\"" + words[i] + " " + words[i + 1] + "\"");
+    queries.push_back(words[i] + " NEAR/5 " + words[i + 2]);
+  }
+  // Phrases that occur: runs of letters in text order, from every 23rd article (a phrase's words
+  // count only where they line up: TermWordTokens).
+  for (size_t a = 0; a < articles.size(); a += 23) {
+    const std::string& text = articles[a].text;
+    std::vector<std::string> run;
+    for (size_t i = 0; i < text.size();) {
+      size_t j = i;
+      while (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 ||
+                                 std::isalpha(static_cast<unsigned char>(text[j])))) {
+        ++j;
+      }
+      if (j - i >= 3) run.push_back(text.substr(i, j - i));
+      i = j + 1;
+    }
+    for (size_t i = 0; i + 2 < run.size() && i < 40; i += 20) {
+      queries.push_back("\"" + run[i] + " " + run[i + 1] + "\"");
+      queries.push_back("\"" + run[i] + " " + run[i + 1] + " " + run[i + 2] + "\" OR " + run[i]);
+      queries.push_back(run[i + 1] + " AND NOT \"" + run[i] + " " + run[i + 1] + "\"");
+    }
+  }
+  size_t compared = 0, matched = 0, wrong_without_not = 0;
+  for (const std::string& q : queries) {
+    const Matcher matcher = Compile(q, keys->folder());
+    const SearchPlan plan = PlanSearch(matcher);
+    ASSERT_TRUE(plan.words_known) << q;
+    std::vector<int> tree;
+    if (plan.root >= 0) TreeKeyNodes(plan, plan.root, &tree);
+    for (size_t i = 0; i < articles.size(); ++i) {
+      std::vector<std::vector<uint32_t>> word_positions;
+      for (int node : plan.word_nodes) {
+        word_positions.push_back(NodePositions(plan, node, article_keys[i]));
+      }
+      std::vector<uint32_t> tokens;
+      TermWordTokens(plan, word_positions, &tokens);
+      EXPECT_LE(tokens.size(), TokensOf(plan, plan.word_nodes, article_keys[i]).size());
+      for (const char* lang : {articles[i].lang.c_str(), "cs"}) {
+        const std::vector<Match> all = matcher.FindAll(articles[i].text, lang);
+        const std::vector<Match> at = matcher.FindAllAt(articles[i].text, lang, "", tokens);
+        EXPECT_TRUE(SameMatches(all, at))
+            << q << " on article " << i << " as " << lang << ": " << all.size() << " matches, "
+            << at.size() << " at the term words' positions";
+        ++compared;
+        matched += all.empty() ? 0 : 1;
+        if (q.find(" NOT ") != std::string::npos) {
+          const std::vector<uint32_t> without = TokensOf(plan, tree, article_keys[i]);
+          if (!SameMatches(all, matcher.FindAllAt(articles[i].text, lang, "", without))) {
+            ++wrong_without_not;
+          }
+        }
+      }
+    }
+  }
+  std::cout << queries.size() << " queries, " << compared << " pages compared, " << matched
+            << " matched; " << wrong_without_not << " wrong without the NOT words\n";
+  EXPECT_GE(matched, 1000u);
+  EXPECT_GE(wrong_without_not, 50u);
+}
+
+// A query with a regex or a plain-key term knows no term word tokens: FindAllAt reads every word.
+TEST(SearchPlanTest, FindAllAtReadsEveryWordForRegexAndPlainTerms) {
+  auto folder = KeyFolder::Create();
+  ASSERT_TRUE(folder.ok());
+  const std::string text = "Strike in Zhanaozen: oil workers struck again.";
+  for (const bool cross_script : {true, false}) {
+    RuleSpec spec;
+    spec.id = "search";
+    spec.query = cross_script ? "/struck/ OR oil" : "oil AND workers";
+    spec.cross_script = cross_script;
+    auto matcher = Matcher::Compile({spec}, *folder);
+    ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+    const SearchPlan plan = PlanSearch(*matcher);
+    EXPECT_FALSE(plan.words_known) << spec.query;
+    const std::vector<Match> all = matcher->FindAll(text);
+    ASSERT_FALSE(all.empty()) << spec.query;
+    EXPECT_TRUE(SameMatches(all, matcher->FindAllAt(text, "", "", {}))) << spec.query;
+  }
+}
+
 }  // namespace
 }  // namespace kuzet::keywords
