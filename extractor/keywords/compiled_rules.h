@@ -50,7 +50,7 @@ struct ModeIndex {
   KeyTrie trie;               // built by Compile, released when compiling ends
   DoubleArrayTrie automaton;  // the trie's read-only form that FindAll walks
   std::vector<WordEntry> entries;
-  std::optional<Morphology> morphology;
+  const Morphology* morphology = nullptr;  // the folder's (KeyFolder::SharedMorphology)
 };
 
 // Calls fn(entry, tail) for every term word that a text word of key `key` is, in one key mode:

@@ -10,6 +10,9 @@
 
 #include <cctype>
 #include <memory>
+#include <mutex>
+
+#include "extractor/keywords/morphology.h"
 
 namespace kuzet::keywords {
 
@@ -149,7 +152,21 @@ Result<KeyFolder> KeyFolder::Create() {
   // ё/е are one letter for matching in every mode (Russian writes ё as е most of the time).
   set(static_cast<int>(KeyMode::kPlain), U'ё', "е");
   folder.BuildUnitKeys();
+  folder.morphologies_ = std::make_shared<MorphologyCache>();
   return folder;
+}
+
+struct KeyFolder::MorphologyCache {
+  std::once_flag built[kKeyModeCount];
+  std::unique_ptr<const Morphology> morphology[kKeyModeCount];
+};
+
+const Morphology& KeyFolder::SharedMorphology(KeyMode mode) const {
+  const int m = static_cast<int>(mode);
+  std::call_once(morphologies_->built[m], [&] {
+    morphologies_->morphology[m] = std::make_unique<const Morphology>(*this, mode);
+  });
+  return *morphologies_->morphology[m];
 }
 
 void KeyFolder::BuildUnitKeys() {

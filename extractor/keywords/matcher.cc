@@ -51,7 +51,7 @@ Result<uint32_t> Matcher::Compiled::AddOperand(const std::string& written, KeyMo
   operand.rule = current_rule;
   operand.mode = mode;
   ModeIndex& index = modes[static_cast<int>(mode)];
-  if (!index.morphology) index.morphology.emplace(folder, mode);
+  if (!index.morphology) index.morphology = &folder.SharedMorphology(mode);
 
   for (const TermAlternative& alt : *alternatives) {
     if (alt.is_regex) {

@@ -7,8 +7,11 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
+
+#include "extractor/keywords/morphology.h"
 
 namespace kuzet::keywords {
 namespace {
@@ -113,6 +116,28 @@ TEST_F(KeyFolderTest, TableAndNormalizerPathsAgree) {
           << std::hex << static_cast<int>(w[0]);
     }
   }
+}
+
+// A search compiles a matcher per query from a copy of the searcher's folder: the copies share
+// one set of ending tables per mode, built once even when threads ask for them together.
+TEST_F(KeyFolderTest, CopiesShareOneMorphologyPerMode) {
+  const KeyFolder copy = *folder_;
+  std::vector<const Morphology*> seen(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    threads.emplace_back([&, i] {
+      const KeyFolder& f = i % 2 == 0 ? *folder_ : copy;
+      seen[i] = &f.SharedMorphology(KeyMode::kCrossScript);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const Morphology* m : seen) EXPECT_EQ(m, seen[0]);
+  EXPECT_NE(&copy.SharedMorphology(KeyMode::kPlain), seen[0]);
+  EXPECT_EQ(&copy.SharedMorphology(KeyMode::kPlain), &folder_->SharedMorphology(KeyMode::kPlain));
+  // A folder created anew has tables of its own.
+  auto other = KeyFolder::Create();
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(&other->SharedMorphology(KeyMode::kCrossScript), seen[0]);
 }
 
 TEST(CollapseRomanization, Rules) {
