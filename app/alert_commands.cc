@@ -108,8 +108,11 @@ int AlertsCommand(const AlertsOptions& options) {
   std::printf("%-10s %-20s %s\n", "mention", "rule", "url");
   std::printf("%-10s %-9s %-8s %-8s %s\n", "", "channel", "state", "attempts", "last error");
   for (const storage::OutboxEntry& entry : *failed) {
-    std::string rule, url;
+    std::string id = std::to_string(entry.mention_id), rule, url;
     if (storage::IsChangeAlertId(entry.mention_id)) {  // a change of a watched document
+      // Its id packs a flag, the document and the version: what `history` and `doc` take is the
+      // document.
+      id = "doc " + std::to_string(storage::ChangeAlertDocId(entry.mention_id));
       // One entry, delivered for every rule the change concerns: all of them listed.
       rule = ChangeAlertRules(**store, entry.mention_id, alert_cosmetic) + " (change, version " +
              std::to_string(storage::ChangeAlertVersion(entry.mention_id)) + ")";
@@ -122,8 +125,7 @@ int AlertsCommand(const AlertsOptions& options) {
       rule = (*mention)->rule_id;
       url = (*mention)->url;
     }
-    std::printf("%-10llu %-20s %s\n", static_cast<unsigned long long>(entry.mention_id),
-                rule.c_str(), url.c_str());
+    std::printf("%-10s %-20s %s\n", id.c_str(), rule.c_str(), url.c_str());
     if (entry.channels.empty()) {  // given up before any channel was tried, or an old record
       std::printf("%-10s %-9s %-8s %-8u %s\n", "", "(all)", "failed", entry.attempts,
                   FirstLine(entry.last_error).c_str());

@@ -415,6 +415,14 @@ Status StoreDb::Open(bool repair) {
       // Part of the format (FORMAT.md, *search*): a group writes its postings as Merges.
       family_options.merge_operator = search_merge;
     }
+    if (name == kDocsFamily) {
+      // Whole texts (~40 KB a record on the pipeline bench) under ids that only grow: with
+      // RocksDB's default 64 MiB this family alone filled half the shared budget, and a flush
+      // kept a second one in memory (peak RSS of a 10,050-page crawl 292-319 MB; 16 MiB:
+      // 257-265, bench/pipeline/NOTES.md, Session 9). New ids never overlap older tables, so
+      // smaller flushes add no compaction rewrites; the budget stays for the index families.
+      family_options.write_buffer_size = 16 << 20;
+    }
     if (name == kSimHashFamily) {
       // Every page rewrites four buckets, so the memtable fills with old versions that a lookup
       // must search past; a small memtable flushes them into compact tables (the whole family is

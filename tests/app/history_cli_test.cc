@@ -123,6 +123,11 @@ TEST_F(HistoryCliTest, AFailedChangeAlertIsListedWithEveryRule) {
   ASSERT_EQ(listed.exit_code, 0) << listed.out;
   EXPECT_NE(listed.out.find("strike,zhanaozen (change, version 1)"), std::string::npos)
       << listed.out;
+  // The row names the document (what `kuzet history` takes), not the packed alert id.
+  EXPECT_NE(listed.out.find("\ndoc " + std::to_string(doc) + " "), std::string::npos)
+      << listed.out;
+  EXPECT_EQ(listed.out.find(std::to_string(storage::ChangeAlertId(doc, 1))), std::string::npos)
+      << listed.out;
 }
 
 TEST_F(HistoryCliTest, StoredVersionsAreListedAndDiffedWordByWord) {
