@@ -36,6 +36,16 @@ constexpr auto kMaxCrawlDelay = std::chrono::seconds(30);  // robots.txt Crawl-d
 constexpr auto kMaxRetryAfter = std::chrono::seconds(60);  // longer Retry-After: give up the host
 constexpr int kMaxAttempts = 3;                            // fetches of one URL after 429/503
 
+// Group commit (issue #17): each group costs the writer a WARC fsync and a WAL fdatasync (11-16 ms
+// each on the bench's shared disk), whatever its size. Handed over the moment the writer was free,
+// groups averaged 1.3 pages, so the writer synced once per 1.3 pages and its syncs bounded the
+// crawl. Pages ready for the writer now wait until kGroupPagesMin (or 2 x workers, if more) are
+// ready, or the oldest has waited kGroupWait, or nothing else is coming (no fetch in flight, no
+// page on a worker), or the crawl is stopping. The wait is short beside a sync, and the pages
+// keep their place in the memory bound while they wait (bench/pipeline/NOTES.md, session 9).
+constexpr size_t kGroupPagesMin = 8;
+constexpr auto kGroupWait = std::chrono::milliseconds(30);
+
 // A fetch in flight: what to do with its result.
 struct InFlight {
   CrawlTask task;
@@ -48,6 +58,7 @@ struct Analyzed {
   CrawlTask task;
   std::shared_ptr<CrawledPage> page;
   std::unique_ptr<PageResult> result;
+  std::chrono::steady_clock::time_point ready_at{};  // when its analysis finished
 };
 
 // A finished fetch.
@@ -286,6 +297,7 @@ class CrawlRun {
     pool_ = &pool;
     writer_ = &writer;
     max_analyzing_ = 2 * static_cast<size_t>(pool.threads());
+    group_pages_ = std::max(kGroupPagesMin, max_analyzing_);
     for (;;) {
       const bool stopping = Stopping();
       CommitAnalyzed();
@@ -308,6 +320,7 @@ class CrawlRun {
       }
       Clock::time_point wake =
           stopping ? std::min(*give_up_at_, now + std::chrono::milliseconds(100)) : NextWake(now);
+      if (group_due_ && *group_due_ < wake) wake = *group_due_;
       for (auto& [id, response] : fetcher.Wait(wake)) {
         auto it = in_flight_.find(id);
         Done done{std::move(it->second.task), it->second.robots, std::move(response),
@@ -989,7 +1002,7 @@ class CrawlRun {
       }
       {
         std::lock_guard<std::mutex> lock(analyzed_mutex_);
-        analyzed_.push_back(Analyzed{task, page, std::move(result)});
+        analyzed_.push_back(Analyzed{task, page, std::move(result), Clock::now()});
       }
       fetcher_->Interrupt();  // the crawl thread hands it to the writer
     });
@@ -1011,16 +1024,22 @@ class CrawlRun {
   bool GivenUp() { return Stopping() && Clock::now() >= *give_up_at_; }
 
   // Takes the results of the group the writer has committed, if it has, and hands the pages
-  // analyzed since to the writer as the next group, in the order they finished, unless the grace
-  // after Stop() is over (they then stay uncommitted, and queued).
+  // analyzed since to the writer as the next group, in the order they finished, once the group is
+  // due (GroupDue), unless the grace after Stop() is over (they then stay uncommitted, and queued).
   void CommitAnalyzed() {
     TakeCommitted();
+    group_due_.reset();
     if (writer_busy_ || GivenUp()) return;
     {
       std::lock_guard<std::mutex> lock(analyzed_mutex_);
+      if (analyzed_.empty()) return;
+      const Clock::time_point due = analyzed_.front().ready_at + kGroupWait;
+      if (!GroupDue(analyzed_.size(), due)) {
+        group_due_ = due;  // the crawl thread wakes then at the latest
+        return;
+      }
       committing_.swap(analyzed_);
     }
-    if (committing_.empty()) return;
     commit_group_.resize(committing_.size());
     for (size_t i = 0; i < committing_.size(); ++i) {
       commit_group_[i].page = committing_[i].page.get();
@@ -1038,6 +1057,13 @@ class CrawlRun {
       group_committed_.store(true);
       fetcher_->Interrupt();  // the crawl thread takes the results
     });
+  }
+
+  // Whether the `ready` pages analyzed and waiting are handed to the writer now (kGroupWait).
+  // The writer is free and committing_ empty, so the pages not ready are on the workers.
+  bool GroupDue(size_t ready, Clock::time_point due) {
+    if (ready >= group_pages_ || Clock::now() >= due || Stopping()) return true;
+    return in_flight_.empty() && analyzing_ == ready;  // nothing else is coming
   }
 
   // Once the writer has committed its group: the pages it recorded leave the durable queue (in
@@ -1200,6 +1226,8 @@ class CrawlRun {
   bool writer_busy_ = false;
   std::atomic<bool> group_committed_{false};
   size_t max_analyzing_ = 1;
+  size_t group_pages_ = kGroupPagesMin;         // a group this big goes to the writer at once
+  std::optional<Clock::time_point> group_due_;  // when the pages waiting go anyway (kGroupWait)
   std::string product_token_;
   CrawlStats stats_;
   int64_t now_unix_ = 0;

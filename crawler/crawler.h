@@ -54,10 +54,11 @@ struct PageCommit {
 
 // Implemented by the app (extract, match, store). A fetched page goes through two steps:
 // Analyze, pure computation, on one of the crawler's worker threads (several pages at once), then
-// its commit on the crawler's writer thread, in the order the analyses finish: every analysis that
-// has finished when the crawl thread gets to them (and the writer is free) is committed as one
-// group (CommitGroup), whose pages leave the durable queue in one crawl-state batch the crawl
-// thread writes after CommitGroup returns. Groups are committed one at a time, in order.
+// its commit on the crawler's writer thread, in the order the analyses finish: the analyses
+// finished when the writer is free are committed as one group (CommitGroup) once enough are ready
+// (8, or 2 x workers if more), the oldest has waited 30 ms, nothing else is being fetched or
+// analyzed, or the crawl stops. A group's pages leave the durable queue in one crawl-state batch
+// the crawl thread writes after CommitGroup returns. Groups are committed one at a time, in order.
 //
 // Threads (issue #17): the thread that called CrawlOnce (the crawl thread) makes the calls of the
 // crawl itself (ShouldFetch, OnFetched, OnFetchError), serialized. The writer thread makes the

@@ -387,6 +387,69 @@ TEST(CrawlerTest, WhileTheWriterCommitsAGroupPagesAreStillFetchedAndAnalyzed) {
   }
 }
 
+// Holds every analysis until all the pages are fetched, then lets them finish one after another
+// (3 ms each, as real analyses take milliseconds), and records the size of each group the writer
+// takes.
+class BurstHandler : public RecordingHandler {
+ public:
+  explicit BurstHandler(int pages) : pages_(pages) {}
+  std::vector<size_t> group_sizes;  // the writer's
+
+  void OnFetched(const config::Site&, PageKind kind, const Result<FetchResponse>& response,
+                 double) override {
+    if (kind == PageKind::kLink && response.ok()) ++fetched_;
+  }
+  std::unique_ptr<PageResult> Analyze(const CrawledPage&, const std::atomic<bool>&) override {
+    WaitUntil([&] { return fetched_.load() >= pages_; }, std::chrono::seconds(20),
+              std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    return nullptr;
+  }
+  void CommitGroup(std::vector<PageCommit>& group) override {
+    group_sizes.push_back(group.size());
+    CrawlHandler::CommitGroup(group);
+  }
+
+ private:
+  const int pages_;
+  std::atomic<int> fetched_{0};
+};
+
+// Every group costs the writer its syncs, whatever its size (issue #17): pages that become ready
+// one after another, a few milliseconds apart, go to the writer together, not one per group the
+// moment the writer is free. Before, the first page was a group of its own, and so was each page
+// ready when the writer was done with the last.
+TEST(CrawlerTest, PagesAnalyzedOneAfterAnotherAreCommittedInFewGroups) {
+  // 8 fetches at a time (the test server's threads) + 2 x 2 pages on the workers: the memory
+  // bound, so all 12 are fetched while the analyses are held.
+  constexpr int kItems = 12;
+  std::map<std::string, std::string> pages;
+  std::vector<std::pair<std::string, std::time_t>> items;
+  for (int i = 1; i <= kItems; ++i) {
+    pages["/a" + std::to_string(i)] = "article " + std::to_string(i);
+    items.emplace_back("/a" + std::to_string(i), std::time(nullptr) - i * 60);
+  }
+  pages["/feed.xml"] = Rss(items);
+  SiteServer server(pages);
+  config::Site site;
+  site.id = "burst";
+  site.feeds = {server.Url("/feed.xml")};
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 2;
+  settings.concurrency = 8;
+  settings.per_host_connections = 8;
+  BurstHandler handler(kItems);
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  ASSERT_EQ(handler.pages.size(), static_cast<size_t>(kItems));  // nothing lost
+  ASSERT_FALSE(handler.group_sizes.empty());
+  // A group goes when 8 pages (or 2 x workers) are ready, or the oldest has waited 30 ms.
+  EXPECT_GE(handler.group_sizes.front(), 8u) << ::testing::PrintToString(handler.group_sizes);
+  EXPECT_LE(handler.group_sizes.size(), 2u) << ::testing::PrintToString(handler.group_sizes);
+  EXPECT_FALSE(handler.wrong_thread);
+  EXPECT_FALSE(handler.overlapped);
+  EXPECT_FALSE(stats.stopped);
+}
+
 TEST(CrawlerTest, ReportsFetchErrorsForConfiguredUrls) {
   SiteServer server(std::map<std::string, std::string>{{"/start", "ok"}});
   config::Site site;
