@@ -214,6 +214,16 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   return result;
 }
 
+bool PagePipeline::CommitReadsBody(const crawler::CrawledPage& page,
+                                   const crawler::PageResult& result) const {
+  if (page.kind == crawler::PageKind::kRefetch) return true;
+  const auto* analyzed = dynamic_cast<const AnalyzedPage*>(&result);
+  if (analyzed == nullptr) return true;
+  // Pages with an error, not text, start pages and articles without mentions: Prepare reads the
+  // status and headers only (RecordFetchOnly, the document's fields).
+  return evidence_ != nullptr && !analyzed->input.mentions.empty();
+}
+
 void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
   const crawler::FetchResponse& response = page.response;
   Status s =

@@ -95,6 +95,12 @@ class PagePipeline : public crawler::CrawlHandler {
                                   std::unique_ptr<crawler::PageResult> result) override;
   // The group's pages are stored in order, each seeing the ones before it: the same documents and
   // stories as committing them one by one.
+  // Commit reads a page's body only to archive it: a re-fetch (CommitRefetch) and an article with
+  // mentions when the evidence archive is on (the archive sizes the capture against max_disk,
+  // checks a revisit's payload digest and, should the records compressed ahead be missing, builds
+  // them from it).
+  bool CommitReadsBody(const crawler::CrawledPage& page,
+                       const crawler::PageResult& result) const override;
   void CommitGroup(std::vector<crawler::PageCommit>& group) override;
   // Analyze and Commit at once.
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;

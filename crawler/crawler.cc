@@ -997,6 +997,11 @@ class CrawlRun {
       std::unique_ptr<PageResult> result;
       try {
         result = handler_.Analyze(*page, cancel_);
+        if (result != nullptr && !handler_.CommitReadsBody(*page, *result)) {
+          // Freed, not just cleared: the page may wait for the writer through a long sync.
+          std::string().swap(page->response.body);
+          std::string().swap(page->response.encoded_body);
+        }
       } catch (const std::exception& e) {
         spdlog::error("crawl handler Analyze threw for {}: {}", page->url, e.what());
       }

@@ -81,6 +81,13 @@ class CrawlHandler {
                                               const std::atomic<bool>& /*cancel*/) {
     return nullptr;
   }
+  // Whether Commit still reads the page's body (FetchResponse::body, encoded_body) once Analyze
+  // returned `result` (not null). When it does not, the crawler frees the body as soon as the
+  // analysis is done: an analyzed page may wait a while for the writer (a long sync), and its body
+  // is most of its bytes. Thread-safe: on the worker, after Analyze.
+  virtual bool CommitReadsBody(const CrawledPage& /*page*/, const PageResult& /*result*/) const {
+    return true;
+  }
   // The page's result (as Analyze returned it): record it, and return the page's outgoing links
   // (absolute) and any feed links it advertises; the crawler filters them by scope,
   // canonicalizes and de-duplicates. A returned link that turns out to be a feed is read as a

@@ -450,6 +450,47 @@ TEST(CrawlerTest, PagesAnalyzedOneAfterAnotherAreCommittedInFewGroups) {
   EXPECT_FALSE(stats.stopped);
 }
 
+// Says Commit does not read the bodies of pages whose URL ends in "/free", and records the body
+// each page has when it is committed.
+class FreeingHandler : public RecordingHandler {
+ public:
+  struct Analyzed : PageResult {};
+  // By URL, the writer's: the body, and the body as transferred (the test server gzips).
+  std::map<std::string, std::pair<std::string, std::string>> committed_bodies;
+
+  std::unique_ptr<PageResult> Analyze(const CrawledPage&, const std::atomic<bool>&) override {
+    return std::make_unique<Analyzed>();
+  }
+  bool CommitReadsBody(const CrawledPage& page, const PageResult&) const override {
+    return !page.url.ends_with("/free");
+  }
+  std::vector<std::string> Commit(const CrawledPage& page,
+                                  std::unique_ptr<PageResult> result) override {
+    EXPECT_NE(result, nullptr);
+    committed_bodies[page.url] = {page.response.body, page.response.encoded_body};
+    return OnPage(page);
+  }
+};
+
+// A page analyzed waits for the writer (through its syncs, issue #17) without the body its Commit
+// will not read; a page whose Commit reads it keeps it.
+TEST(CrawlerTest, AnAnalyzedPageWaitsForTheWriterWithoutABodyCommitDoesNotRead) {
+  SiteServer server({{"/start", R"(<a href="/keep">k</a> <a href="/free">f</a>)"},
+                     {"/keep", "the body of keep"},
+                     {"/free", "the body of free"}});
+  config::Site site;
+  site.id = "bodies";
+  site.start_urls = {server.Url("/start")};
+  FreeingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  EXPECT_EQ(stats.pages_fetched, 3);
+  ASSERT_EQ(handler.committed_bodies.size(), 3u);
+  EXPECT_EQ(handler.committed_bodies[server.Url("/keep")].first, "the body of keep");
+  EXPECT_EQ(handler.committed_bodies[server.Url("/free")].first, "");
+  EXPECT_EQ(handler.committed_bodies[server.Url("/free")].second, "");
+  EXPECT_FALSE(handler.wrong_thread);
+}
+
 TEST(CrawlerTest, ReportsFetchErrorsForConfiguredUrls) {
   SiteServer server(std::map<std::string, std::string>{{"/start", "ok"}});
   config::Site site;
