@@ -1,6 +1,8 @@
 #include "app/pipeline.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -187,7 +189,8 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
     return result;
   }
   // The store's duplicate keys (a fold of the whole text, SHA-256, SimHash) here, on a worker:
-  // the writer's work on the crawl thread is serial, and this was a sixth of the CPU there.
+  // the writer's work (once on the crawl thread, now on the writer thread) is serial, and this
+  // was a sixth of the CPU there.
   input.text_keys = storage::TextKeysOf(input.text);
   // The search keys are the writer's to encode only. Should FindAll not have finished them, they
   // are computed here on their own; should that fail too, the writer reports the error.
@@ -199,8 +202,8 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   }
   // The evidence archive's records of an article with mentions, built and compressed here: on the
   // crawl thread they were a twentieth of all the CPU (issue #17). The capture's time is fixed
-  // now; Prepare makes it the page's fetched_at_us. Should this fail, the crawl thread builds the
-  // records again and reports why it cannot.
+  // now; Prepare makes it the page's fetched_at_us. Should this fail, the writer thread builds
+  // the records again and reports why it cannot.
   if (evidence_ != nullptr && !input.mentions.empty() && page.kind != crawler::PageKind::kStart &&
       page.kind != crawler::PageKind::kRefetch) {
     const storage::warc::ZlibCompressor compressor;
@@ -209,6 +212,16 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
     if (ready.ok()) result->evidence = std::move(*ready);
   }
   return result;
+}
+
+bool PagePipeline::CommitReadsBody(const crawler::CrawledPage& page,
+                                   const crawler::PageResult& result) const {
+  if (page.kind == crawler::PageKind::kRefetch) return true;
+  const auto* analyzed = dynamic_cast<const AnalyzedPage*>(&result);
+  if (analyzed == nullptr) return true;
+  // Pages with an error, not text, start pages and articles without mentions: Prepare reads the
+  // status and headers only (RecordFetchOnly, the document's fields).
+  return evidence_ != nullptr && !analyzed->input.mentions.empty();
 }
 
 void PagePipeline::RecordFetchOnly(const crawler::CrawledPage& page) {
@@ -236,10 +249,9 @@ std::vector<std::string> PagePipeline::Commit(const crawler::CrawledPage& page,
   return std::move(group[0].links);
 }
 
-bool PagePipeline::Prepare(crawler::PageCommit& commit) {
+bool PagePipeline::Prepare(crawler::PageCommit& commit, SiteCounters& counters) {
   const crawler::CrawledPage& page = *commit.page;
   const config::Site& site = *page.site;
-  SiteCounters& counters = counters_[site.id];
   ++counters.pages;
   if (metrics_ != nullptr) metrics_->CountPageProcessed(site.id);
   auto* analyzed = dynamic_cast<AnalyzedPage*>(commit.result.get());
@@ -455,10 +467,10 @@ std::vector<Result<storage::PutPageResult>> PagePipeline::StorePages(
   return results;
 }
 
-void PagePipeline::Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put) {
+void PagePipeline::Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put,
+                          SiteCounters& counters) {
   const crawler::CrawledPage& page = *commit.page;
   const config::Site& site = *page.site;
-  SiteCounters& counters = counters_[site.id];
   auto& analyzed = static_cast<AnalyzedPage&>(*commit.result);
   const storage::PageInput& input = analyzed.input;
   if (!put.ok()) {
@@ -496,8 +508,10 @@ void PagePipeline::Finish(crawler::PageCommit& commit, const Result<storage::Put
 }
 
 void PagePipeline::CommitGroup(std::vector<crawler::PageCommit>& group) {
+  // Counted here and added once for the group: OnFetchError counts on the crawl thread meanwhile.
+  std::map<std::string, SiteCounters> counted;
   std::vector<crawler::PageCommit*> to_store;
-  // Moved into one array for PutPages (a copy would copy every text on the crawl thread), and
+  // Moved into one array for PutPages (a copy would copy every text on the writer thread), and
   // back for Finish.
   std::vector<storage::PageInput> inputs;
   for (crawler::PageCommit& commit : group) {
@@ -505,7 +519,7 @@ void PagePipeline::CommitGroup(std::vector<crawler::PageCommit>& group) {
       CommitRefetch(commit);
       continue;
     }
-    if (Prepare(commit)) {
+    if (Prepare(commit, counted[commit.page->site->id])) {
       to_store.push_back(&commit);
       inputs.push_back(std::move(static_cast<AnalyzedPage&>(*commit.result).input));
     }
@@ -515,7 +529,10 @@ void PagePipeline::CommitGroup(std::vector<crawler::PageCommit>& group) {
   for (size_t i = 0; i < to_store.size(); ++i) {
     static_cast<AnalyzedPage&>(*to_store[i]->result).input = std::move(inputs[i]);
   }
-  for (size_t i = 0; i < puts.size(); ++i) Finish(*to_store[i], puts[i]);
+  for (size_t i = 0; i < puts.size(); ++i) {
+    Finish(*to_store[i], puts[i], counted[to_store[i]->page->site->id]);
+  }
+  AddCounters(counted);
   // A page is recorded when its write succeeded, or when it needed none (or failed for a reason
   // of its own) while the store is sound; a failing store keeps the rest queued for a later crawl.
   const bool store_sound = CanStore();
@@ -533,6 +550,11 @@ std::chrono::seconds LongestReadInterval(const config::Site& site) {
   return std::max(site.max_interval, site.interval);
 }
 
+void PagePipeline::AddCounters(const std::map<std::string, SiteCounters>& counted) {
+  std::lock_guard<std::mutex> lock(counters_mutex_);
+  for (const auto& [site_id, c] : counted) counters_[site_id] += c;
+}
+
 void PagePipeline::OnFetched(const config::Site& site, crawler::PageKind /*kind*/,
                              const Result<crawler::FetchResponse>& response, double seconds) {
   if (metrics_ == nullptr) return;
@@ -543,7 +565,10 @@ void PagePipeline::OnFetched(const config::Site& site, crawler::PageKind /*kind*
 
 void PagePipeline::OnFetchError(const config::Site& site, const std::string& url,
                                 const Status& error) {
-  ++counters_[site.id].errors;
+  {
+    std::lock_guard<std::mutex> lock(counters_mutex_);
+    ++counters_[site.id].errors;
+  }
   if (metrics_ != nullptr) {
     // A site whose host never answers has no fetch to note its interval with (a robots.txt it
     // cannot fetch stops the crawl of the host first): its errors note it.

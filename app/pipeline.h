@@ -7,15 +7,18 @@
 // extractor/page_budget.h; then the store's keys of the text: TextKeysOf, and the search keys
 // that FindAll's pass over the words gives, equal to Searcher::KeysOf)
 // runs on the crawler's workers, several pages at once; Commit (the storage writes, counters
-// and logs) and the other calls arrive serialized on the crawl thread,
-// a group of finished pages at a time (CommitGroup), so deduplication and story assignment in the
-// store see one page at a time, in order.
+// and logs) arrives on the crawler's writer thread, a group of finished pages at a time
+// (CommitGroup), so deduplication and story assignment in the store see one page at a time, in
+// order. Every store write of a crawl happens there. The crawl thread meanwhile makes the other
+// calls: ShouldFetch (store reads: the store's roles are thread-safe), OnFetched (the metrics,
+// which lock) and OnFetchError (the counters, which lock: counters_mutex_).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,6 +44,17 @@ struct SiteCounters {
   int new_mentions = 0;
   int regex_timeouts = 0;  // (page, rule) pairs whose regex term hit the time limit
   int over_budget = 0;     // pages whose extraction or matching ran out of CPU or memory budget
+
+  SiteCounters& operator+=(const SiteCounters& other) {
+    pages += other.pages;
+    errors += other.errors;
+    new_documents += other.new_documents;
+    unchanged += other.unchanged;
+    new_mentions += other.new_mentions;
+    regex_timeouts += other.regex_timeouts;
+    over_budget += other.over_budget;
+    return *this;
+  }
 };
 
 // The budget of each page (config keys page_cpu_budget, page_memory_budget).
@@ -70,6 +84,7 @@ class PagePipeline : public crawler::CrawlHandler {
   // each re-fetch that comes back (kind kRefetch, any status) is stored as a page when it is a
   // 2xx, then classified against the document's versions (app/watch_step.h), and its version and
   // the next queue entry are stored (storage::PageWriter::PutVersion). Needs WatchDocuments.
+  // Called before the crawl (not during one): the writer thread reads the list.
   void RefetchWatched(std::vector<storage::DueWatch> due);
 
   bool ShouldFetch(const config::Site& site, const std::string& canonical_url) override;
@@ -80,6 +95,12 @@ class PagePipeline : public crawler::CrawlHandler {
                                   std::unique_ptr<crawler::PageResult> result) override;
   // The group's pages are stored in order, each seeing the ones before it: the same documents and
   // stories as committing them one by one.
+  // Commit reads a page's body only to archive it: a re-fetch (CommitRefetch) and an article with
+  // mentions when the evidence archive is on (the archive sizes the capture against max_disk,
+  // checks a revisit's payload digest and, should the records compressed ahead be missing, builds
+  // them from it).
+  bool CommitReadsBody(const crawler::CrawledPage& page,
+                       const crawler::PageResult& result) const override;
   void CommitGroup(std::vector<crawler::PageCommit>& group) override;
   // Analyze and Commit at once.
   std::vector<std::string> OnPage(const crawler::CrawledPage& page) override;
@@ -92,6 +113,7 @@ class PagePipeline : public crawler::CrawlHandler {
   // crawler then keeps the pages it commits queued, for the crawl after the fault.
   bool CanStore() const override;
 
+  // Read between crawls (CrawlOnce joins the writer thread before it returns).
   const std::map<std::string, SiteCounters>& counters() const { return counters_; }
 
  private:
@@ -100,10 +122,14 @@ class PagePipeline : public crawler::CrawlHandler {
   // CommitGroup's steps. Prepare: counters, logs and the writes of a page that is no article (an
   // error, a listing); true when the page's document is to be stored. StorePages: the group's
   // documents, in order. Finish: the canonical alias, counters and logs of a stored page.
-  bool Prepare(crawler::PageCommit& commit);
+  // `counters`: the page's site's, counted for the group.
+  bool Prepare(crawler::PageCommit& commit, SiteCounters& counters);
   std::vector<Result<storage::PutPageResult>> StorePages(std::span<const storage::PageInput> pages);
-  void Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put);
-  // A re-fetch of a watched document (RefetchWatched), on the crawl thread.
+  void Finish(crawler::PageCommit& commit, const Result<storage::PutPageResult>& put,
+              SiteCounters& counters);
+  // Adds a group's counts to counters_.
+  void AddCounters(const std::map<std::string, SiteCounters>& counted);
+  // A re-fetch of a watched document (RefetchWatched), on the writer thread.
   void CommitRefetch(crawler::PageCommit& commit);
   // Sets the page's evidence archive callback (PageInput::archive), when archiving; `ready`: the
   // page's request and response records compressed ahead, to outlive the write.
@@ -113,8 +139,10 @@ class PagePipeline : public crawler::CrawlHandler {
   const keywords::Matcher& matcher_;
   storage::Store& store_;
   const PageLimits limits_;
-  PipelineMetrics* const metrics_;                // may be null
-  std::map<std::string, SiteCounters> counters_;  // by site id
+  PipelineMetrics* const metrics_;  // may be null
+  // By site id; written from the writer thread (CommitGroup) and the crawl thread (OnFetchError).
+  std::mutex counters_mutex_;
+  std::map<std::string, SiteCounters> counters_;  // guarded by counters_mutex_
   storage::warc::EvidenceArchive* evidence_ = nullptr;
   const WatchPlan* watch_ = nullptr;
   std::map<std::string, storage::DueWatch> refetches_;  // by URL

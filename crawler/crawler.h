@@ -36,7 +36,7 @@ struct CrawledPage {
   std::vector<std::shared_ptr<const RedirectHop>> redirected_from;
 };
 
-// What a handler computed for a page on a worker thread, handed back to it on the crawl thread.
+// What a handler computed for a page on a worker thread, handed back to it on the writer thread.
 class PageResult {
  public:
   virtual ~PageResult() = default;
@@ -54,16 +54,26 @@ struct PageCommit {
 
 // Implemented by the app (extract, match, store). A fetched page goes through two steps:
 // Analyze, pure computation, on one of the crawler's worker threads (several pages at once), then
-// Commit, serialized on the thread that called CrawlOnce, in the order the analyses finish: every
-// analysis that has finished when the crawl thread gets to them is committed as one group
-// (CommitGroup), whose pages leave the durable queue in one crawl-state batch. All other calls are
-// serialized on that thread too. A handler with nothing to move off the crawl thread implements
-// OnPage only.
+// its commit on the crawler's writer thread, in the order the analyses finish: the analyses
+// finished when the writer is free are committed as one group (CommitGroup) once enough are ready
+// (8, or 2 x workers if more), the oldest has waited 30 ms, nothing else is being fetched or
+// analyzed, or the crawl stops. A group's pages leave the durable queue in one crawl-state batch
+// the crawl thread writes after CommitGroup returns. Groups are committed one at a time, in order.
+//
+// Threads (issue #17): the thread that called CrawlOnce (the crawl thread) makes the calls of the
+// crawl itself (ShouldFetch, OnFetched, OnFetchError), serialized. The writer thread makes the
+// commit calls (CommitGroup, and from the default CommitGroup Commit, OnPage and CanStore),
+// serialized, and *concurrently* with the crawl thread's calls: the crawl thread goes on fetching
+// while a group is being written. State a handler touches from both sides must be synchronized.
+// Every call of one CrawlOnce has returned when it returns. A handler with nothing to move off
+// the crawl thread implements OnPage only.
 class CrawlHandler {
  public:
   virtual ~CrawlHandler() = default;
   // Whether a discovered (non-start, non-feed) URL should be fetched: false when already stored.
-  // Start pages, feeds and sitemaps are always fetched.
+  // Start pages, feeds and sitemaps are always fetched. On the crawl thread, while the writer may
+  // be committing a group: a page of that group may not be visible yet (the crawl's own
+  // de-duplication covers every URL fetched in it).
   virtual bool ShouldFetch(const config::Site& site, const std::string& canonical_url) = 0;
   // Thread-safe: an HTML (or other non-feed) page fetched with status 200, on a worker thread.
   // `cancel` is set when the crawl is stopping and its grace has run out: long work should end.
@@ -71,11 +81,18 @@ class CrawlHandler {
                                               const std::atomic<bool>& /*cancel*/) {
     return nullptr;
   }
+  // Whether Commit still reads the page's body (FetchResponse::body, encoded_body) once Analyze
+  // returned `result` (not null). When it does not, the crawler frees the body as soon as the
+  // analysis is done: an analyzed page may wait a while for the writer (a long sync), and its body
+  // is most of its bytes. Thread-safe: on the worker, after Analyze.
+  virtual bool CommitReadsBody(const CrawledPage& /*page*/, const PageResult& /*result*/) const {
+    return true;
+  }
   // The page's result (as Analyze returned it): record it, and return the page's outgoing links
   // (absolute) and any feed links it advertises; the crawler filters them by scope,
   // canonicalizes and de-duplicates. A returned link that turns out to be a feed is read as a
   // feed. The page leaves the durable queue only after Commit: a page not committed (kill -9,
-  // Stop past its grace) is fetched again by the next crawl.
+  // Stop past its grace) is fetched again by the next crawl. On the writer thread.
   virtual std::vector<std::string> Commit(const CrawledPage& page,
                                           std::unique_ptr<PageResult> /*result*/) {
     return OnPage(page);
@@ -83,13 +100,15 @@ class CrawlHandler {
   // The pages of one group, in the order their analyses finished: set each one's links and
   // recorded. A handler that can write several pages with one sync overrides it; it must give the
   // same documents and stories as committing them one by one in that order. The default commits
-  // each with Commit; a page is recorded when CanStore() holds after its Commit.
+  // each with Commit; a page is recorded when CanStore() holds after its Commit. On the writer
+  // thread, one group at a time; a group handed to it is finished even after Stop's grace.
   virtual void CommitGroup(std::vector<PageCommit>& group);
   // Whether the handler can still record what Commit is given. A page committed while it cannot
   // (its store is failing: a full disk, damage) stays in the durable queue, and its links are
-  // not followed: a later crawl fetches it again instead of losing it.
+  // not followed: a later crawl fetches it again instead of losing it. Called by the default
+  // CommitGroup, on the writer thread.
   virtual bool CanStore() const { return true; }
-  // Analyze and Commit in one step on the crawl thread, for handlers that need no worker.
+  // Analyze and Commit in one step on the writer thread, for handlers that need no worker.
   virtual std::vector<std::string> OnPage(const CrawledPage& /*page*/) { return {}; }
   // Every fetch of a page, feed or sitemap (not robots.txt) as it finishes, whatever its outcome
   // (a response of any status, or a transport error), before anything else is done with it; on
@@ -99,6 +118,7 @@ class CrawlHandler {
                          const Result<FetchResponse>& /*response*/, double /*seconds*/) {}
   // A fetch failed, returned a non-200 status, was refused by robots.txt, or a feed/sitemap could
   // not be parsed. The status message names the URL (and the HTTP status when there was one).
+  // On the crawl thread.
   virtual void OnFetchError(const config::Site& site, const std::string& url,
                             const Status& error) = 0;
 };
@@ -150,8 +170,9 @@ class Crawler {
 
   // Crawls the sites once and returns when their queues are empty (or after Stop). Fetches run
   // on one MultiFetcher (settings.concurrency in flight); fetched pages are analyzed on
-  // settings.workers threads (0: one per core; at most twice as many pages wait for one, then no
-  // new fetch starts), the other handler calls happen on the calling thread. URLs left queued by an
+  // settings.workers threads (0: one per core) and committed on one writer thread; fetches in
+  // flight and pages not yet committed stay within concurrency + 2 x workers. The other handler
+  // calls happen on the calling thread (CrawlHandler: Threads). URLs left queued by an
   // interrupted crawl of these sites (kill, Stop, a host that asked to wait) are fetched first,
   // each article URL offered to ShouldFetch again. due_only: read only the feeds, sitemaps and
   // start pages whose next fetch is due (the daemon); false: all of them (`crawl --once`). One
@@ -162,8 +183,8 @@ class Crawler {
 
   // From any thread: the running (or next) CrawlOnce starts no new fetch, gives those in flight
   // and the pages being analyzed up to `grace` to finish, then cancels the analyses (a worker
-  // ends its page at the next budget check) and returns. What was not fetched or not committed
-  // stays queued.
+  // ends its page at the next budget check) and returns once the group in the writer (if any)
+  // is committed, whatever the grace. What was not fetched or not committed stays queued.
   void Stop(std::chrono::milliseconds grace = std::chrono::seconds(3));
 
   // The sites that have work due at `now`: queued URLs, or a feed, sitemap or start page whose

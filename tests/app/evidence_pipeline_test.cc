@@ -183,5 +183,55 @@ TEST_F(EvidencePipelineTest, ArchiveOverMaxDiskKeepsThePageOutOfTheStoreLoudly) 
   }
 }
 
+// The crawler frees an analyzed page's body when Commit will not read it (issue #17: pages wait
+// for the writer through its syncs): Commit reads it only to archive the page, so it is kept for
+// an article with mentions while the archive is on, and freed otherwise; committed without its
+// body, a page is stored all the same.
+TEST_F(EvidencePipelineTest, CommitReadsTheBodyOnlyOfAPageItArchives) {
+  auto store = storage::Store::Open((dir_.path() / "data").string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto archive = storage::warc::EvidenceArchive::Open({dir_.path() / "evidence"});
+  ASSERT_TRUE(archive.ok()) << archive.status().message();
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok());
+  auto elsewhere = keywords::Matcher::Compile({keywords::RuleSpec{"gp", {"Gazprom"}}});
+  ASSERT_TRUE(elsewhere.ok());
+  const std::atomic<bool> never(false);
+  struct Case {
+    const char* name;
+    const keywords::Matcher* matcher;
+    bool archive;
+    crawler::PageKind kind;
+    bool reads_body;
+  };
+  for (const Case& c :
+       {Case{"mentions, archived", &*matcher, true, crawler::PageKind::kLink, true},
+        Case{"mentions, no archive", &*matcher, false, crawler::PageKind::kLink, false},
+        Case{"no mention", &*elsewhere, true, crawler::PageKind::kLink, false},
+        Case{"start page", &*matcher, true, crawler::PageKind::kStart, false},
+        Case{"re-fetch", &*matcher, true, crawler::PageKind::kRefetch, true}}) {
+    SCOPED_TRACE(c.name);
+    PagePipeline pipeline(*c.matcher, **store);
+    if (c.archive) pipeline.ArchiveEvidence(archive->get());
+    crawler::CrawledPage page = Fetch();
+    page.kind = c.kind;
+    auto result = pipeline.Analyze(page, never);
+    ASSERT_NE(result, nullptr);
+    EXPECT_EQ(pipeline.CommitReadsBody(page, *result), c.reads_body);
+  }
+  // An article with mentions and no archive, committed after its body was freed.
+  PagePipeline pipeline(*matcher, **store);
+  crawler::CrawledPage page = Fetch();
+  std::vector<crawler::PageCommit> group(1);
+  group[0].page = &page;
+  group[0].result = pipeline.Analyze(page, never);
+  ASSERT_FALSE(pipeline.CommitReadsBody(page, *group[0].result));
+  std::string().swap(page.response.body);
+  std::string().swap(page.response.encoded_body);
+  pipeline.CommitGroup(group);
+  EXPECT_TRUE(group[0].recorded);
+  EXPECT_EQ(pipeline.counters().at("steppe").new_mentions, 1);
+}
+
 }  // namespace
 }  // namespace kuzet::app

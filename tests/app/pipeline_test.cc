@@ -249,6 +249,42 @@ TEST(PagePipelineTest, CopiesArrivingTogetherAreOneDocumentUnderConcurrency) {
   }
 }
 
+// The crawler commits on its writer thread while the crawl thread reports fetch errors: both
+// count into the pipeline's per-site counters (the group's counts are added once, under the
+// counters' mutex), and no count is lost or counted twice.
+TEST(PagePipelineTest, FetchErrorsAndCommitsCountedTogetherWhileTheWriterCommits) {
+  StoreDir dir;
+  auto matcher = keywords::Matcher::Compile({keywords::RuleSpec{"zh", {"Zhanaozen"}}});
+  ASSERT_TRUE(matcher.ok());
+  constexpr int kArticles = 16, kMissing = 16;
+  std::map<std::string, std::string> pages;
+  std::string start;
+  for (int i = 0; i < kArticles; ++i) {
+    pages["/news/" + std::to_string(i)] = ArticleHtml("Strike day " + std::to_string(i), 40 + i);
+    // Each article beside a link that answers 404 (OnFetchError, on the crawl thread).
+    start += "<a href=\"/news/" + std::to_string(i) + "\">n</a><a href=\"/gone/" +
+             std::to_string(i) + "\">g</a>";
+  }
+  pages["/start"] = start;
+  crawler::testing::SiteServer server(pages);
+  config::Site site;
+  site.id = "errors";
+  site.start_urls = {server.Url("/start")};
+  site.max_pages = 100;
+  config::Settings settings = crawler::testing::FastLocalSettings();
+  settings.concurrency = 8;
+  settings.per_host_connections = 8;
+  settings.workers = 2;
+  PagePipeline pipeline(*matcher, dir.store());
+  crawler::CrawlStats stats = crawler::Crawler(settings).CrawlOnce({site}, pipeline);
+  EXPECT_EQ(stats.errors, kMissing);
+  const SiteCounters& counters = pipeline.counters().at("errors");
+  EXPECT_EQ(counters.pages, 1 + kArticles);
+  EXPECT_EQ(counters.errors, kMissing);
+  EXPECT_EQ(counters.new_documents, kArticles);
+  EXPECT_EQ(counters.new_mentions, kArticles);
+}
+
 // Exact copies and near-copies finishing their analyses together are committed as one group; the
 // group gives each URL the same document and story as committing the pages one by one.
 TEST(PagePipelineTest, CopiesInOneCommitGroupGetTheDocumentsAndStoriesOfOneByOne) {

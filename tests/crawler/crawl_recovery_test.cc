@@ -21,6 +21,7 @@ using testing::Rss;
 using testing::SiteServer;
 
 using CrawlRecoveryTest = testing::CrawlStateFixture;
+using Clock = std::chrono::steady_clock;
 
 // A feed of `n` recent items base/a1 .. base/an, newest first, and the pages themselves.
 std::map<std::string, std::string> FeedSite(int n, const std::string& base) {
@@ -165,6 +166,80 @@ TEST_F(CrawlRecoveryTest, AnalysesFinishedTogetherAreOneGroupAndAPageNotRecorded
   EXPECT_GE(largest, 3u) << "pages analyzed during a slow commit were committed one by one";
   Reopen();
   EXPECT_EQ(QueuedUrls("groups"), std::vector<std::string>{real.Url("/a5")});
+}
+
+// Blocks the first group in the writer (a sync on a disk that hangs) until `release`.
+class BlockedCommitHandler : public RecordingHandler {
+ public:
+  std::atomic<bool> blocked{false}, release{false};
+  std::vector<std::string> first_group;
+  void CommitGroup(std::vector<PageCommit>& group) override {
+    if (first_group.empty()) {
+      for (const PageCommit& commit : group) first_group.push_back(commit.page->url);
+      blocked = true;
+      WaitUntil([&] { return release.load(); }, std::chrono::seconds(20),
+                std::chrono::milliseconds(1));
+    }
+    CrawlHandler::CommitGroup(group);
+  }
+};
+
+// Stop while a group is in the writer: whatever the grace, that group is committed and leaves
+// the durable queue, and CrawlOnce returns as soon as it is; the pages not handed to the writer
+// stay queued. Nothing is lost either way.
+TEST_F(CrawlRecoveryTest, StopWhileTheWriterCommitsAGroupFinishesItAndKeepsTheRestQueued) {
+  struct Case {
+    const char* name;
+    int grace_ms;
+    int release_after_ms;  // after Stop
+  };
+  for (const Case& c :
+       {Case{"no-grace", 0, 300}, Case{"grace-shorter-than-the-commit", 100, 500}}) {
+    SCOPED_TRACE(c.name);
+    constexpr int kItems = 10;
+    SiteServer real(FeedSite(kItems, ""));
+    config::Site site;
+    site.id = std::string("stop-") + c.name;
+    site.feeds = {real.Url("/feed.xml")};
+    config::Settings settings = FastLocalSettings();
+    settings.concurrency = 2;
+    settings.per_host_connections = 2;
+    settings.workers = 1;
+    BlockedCommitHandler handler;
+    CrawlStats stats;
+    Clock::time_point released{};
+    {
+      Crawler crawler(settings, state_.get());
+      std::thread stopper([&] {
+        WaitUntil([&] { return handler.blocked.load(); }, std::chrono::seconds(20),
+                  std::chrono::milliseconds(1));
+        crawler.Stop(std::chrono::milliseconds(c.grace_ms));
+        std::this_thread::sleep_for(std::chrono::milliseconds(c.release_after_ms));
+        released = Clock::now();
+        handler.release = true;
+      });
+      stats = crawler.CrawlOnce({site}, handler);
+      const Clock::time_point returned = Clock::now();
+      stopper.join();  // before reading `released`
+      EXPECT_GE(returned, released) << "CrawlOnce returned with a group in the writer";
+      EXPECT_LT(std::chrono::duration<double>(returned - released).count(), 1.0);
+    }
+    EXPECT_TRUE(stats.stopped);
+    ASSERT_FALSE(handler.first_group.empty());
+    for (const std::string& url : handler.first_group) {
+      EXPECT_TRUE(Contains(handler.pages, url)) << url << ": the group in the writer was dropped";
+    }
+    EXPECT_LT(handler.pages.size(), static_cast<size_t>(kItems));  // the rest was not committed
+    const std::vector<std::string> queued = QueuedUrls(site.id);
+    for (const std::string& url : handler.pages) {
+      EXPECT_FALSE(Contains(queued, url)) << url << " committed but still queued";
+    }
+    for (int i = 1; i <= kItems; ++i) {
+      const std::string url = real.Url("/a" + std::to_string(i));
+      EXPECT_TRUE(Contains(queued, url) || Contains(handler.pages, url)) << url << " was lost";
+    }
+    EXPECT_FALSE(handler.wrong_thread);
+  }
 }
 
 TEST_F(CrawlRecoveryTest, StoppedCrawlResumesWithTheQueuedUrlsAndRefetchesNothing) {

@@ -29,28 +29,36 @@ namespace kuzet::crawler::testing {
 
 using Clock = std::chrono::steady_clock;
 
-// Records what the crawler asks of it; extracts links with a regex over href="...".
+// Records what the crawler asks of it; extracts links with a regex over href="...". Checks the
+// handler contract's threads (crawler.h, CrawlHandler): ShouldFetch and OnFetchError on the thread
+// that called CrawlOnce (`caller`), OnPage (from Commit, from CommitGroup) on another (the
+// crawler's writer), and no two calls of the same side at once.
 class RecordingHandler : public CrawlHandler {
  public:
-  std::set<std::string> stored;  // ShouldFetch returns false for these
-  std::vector<std::string> pages;
-  std::vector<std::pair<std::string, std::string>> errors;  // url, message
-  std::vector<std::string> asked;
+  std::set<std::string> stored;    // ShouldFetch returns false for these; guarded by stored_mutex
+  std::vector<std::string> pages;  // the writer's (OnPage)
+  std::vector<std::pair<std::string, std::string>> errors;  // url, message; the crawl thread's
+  std::vector<std::string> asked;                           // the crawl thread's (ShouldFetch)
   std::thread::id caller = std::this_thread::get_id();
-  bool wrong_thread = false;
-  bool overlapped = false;
+  std::atomic<bool> wrong_thread{false};
+  std::atomic<bool> overlapped{false};
   bool store_pages = false;  // OnPage adds the page to `stored`, as the app's store would
   std::function<void(const CrawledPage&)> on_page;  // called after recording a page
+  std::mutex stored_mutex;  // `stored` is read on the crawl thread and written by OnPage
 
   bool ShouldFetch(const config::Site&, const std::string& url) override {
-    Guard guard(this);
+    Guard guard(this, /*commit=*/false);
     asked.push_back(url);
+    std::lock_guard<std::mutex> lock(stored_mutex);
     return stored.count(url) == 0;
   }
   std::vector<std::string> OnPage(const CrawledPage& page) override {
-    Guard guard(this);
+    Guard guard(this, /*commit=*/true);
     pages.push_back(page.url);
-    if (store_pages) stored.insert(page.url);
+    if (store_pages) {
+      std::lock_guard<std::mutex> lock(stored_mutex);
+      stored.insert(page.url);
+    }
     if (on_page) on_page(page);
     std::vector<std::string> links;
     static const std::regex href(R"re(href="([^"]*)")re");
@@ -64,20 +72,23 @@ class RecordingHandler : public CrawlHandler {
     return links;
   }
   void OnFetchError(const config::Site&, const std::string& url, const Status& error) override {
-    Guard guard(this);
+    Guard guard(this, /*commit=*/false);
     errors.emplace_back(url, error.message());
   }
 
  private:
   struct Guard {
-    explicit Guard(RecordingHandler* h) : handler(h) {
-      if (handler->busy.exchange(true)) handler->overlapped = true;
-      if (std::this_thread::get_id() != handler->caller) handler->wrong_thread = true;
+    Guard(RecordingHandler* h, bool commit)
+        : handler(h), busy(commit ? h->commit_busy : h->crawl_busy) {
+      if (busy.exchange(true)) handler->overlapped = true;
+      const bool on_caller = std::this_thread::get_id() == handler->caller;
+      if (on_caller == commit) handler->wrong_thread = true;
     }
-    ~Guard() { handler->busy = false; }
+    ~Guard() { busy = false; }
     RecordingHandler* handler;
+    std::atomic<bool>& busy;
   };
-  std::atomic<bool> busy{false};
+  std::atomic<bool> crawl_busy{false}, commit_busy{false};
 };
 
 // Serves a small site and records every request path with its arrival time.

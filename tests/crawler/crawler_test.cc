@@ -190,7 +190,7 @@ TEST(CrawlerTest, PageSlowToAnalyzeDoesNotDelayAnotherSite) {
   auto start = Clock::now();
   CrawlStats stats = Crawler(settings).CrawlOnce({crafted_site, fast_site}, handler);
   double total = std::chrono::duration<double>(Clock::now() - start).count();
-  EXPECT_FALSE(handler.wrong_thread);  // Commit (and so OnPage) on the crawl thread
+  EXPECT_FALSE(handler.wrong_thread);  // Commit (and so OnPage) on the writer thread
   EXPECT_FALSE(handler.overlapped);
   ASSERT_EQ(handler.pages.size(), 5u);
   EXPECT_EQ(handler.pages.back(), crafted.Url("/crafted"));  // committed last
@@ -287,6 +287,208 @@ TEST(CrawlerTest, BackPressureBoundsPagesInMemoryAndKeepsFetchingUpToIt) {
   EXPECT_EQ(handler.pages.size(), 21u);   // nothing lost
   EXPECT_EQ(server.Paths().size(), 21u);  // each page fetched once
   EXPECT_FALSE(stats.stopped);
+}
+
+// Holds the first group in the writer (its CommitGroup blocked, as on a slow sync) until
+// `release`, and records what the crawl thread and the workers do meanwhile.
+class BlockedWriterHandler : public RecordingHandler {
+ public:
+  std::atomic<bool> blocked{false}, release{false};
+  std::mutex mutex;
+  std::set<std::string> fetched_while_blocked;   // OnFetched during the block
+  std::set<std::string> analyzed_while_blocked;  // of those, analyzed during the block
+  std::vector<std::string> analyzed;             // in the order the analyses finished
+  std::vector<size_t> group_sizes;               // the writer's
+
+  void OnFetched(const config::Site&, PageKind kind, const Result<FetchResponse>& response,
+                 double) override {
+    if (std::this_thread::get_id() != caller) wrong_thread = true;
+    if (!blocked || kind != PageKind::kLink || !response.ok()) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    fetched_while_blocked.insert(response->final_url);
+  }
+  std::unique_ptr<PageResult> Analyze(const CrawledPage& page, const std::atomic<bool>&) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (blocked && fetched_while_blocked.count(page.url) != 0) {
+      analyzed_while_blocked.insert(page.url);
+    }
+    analyzed.push_back(page.url);
+    return nullptr;
+  }
+  void CommitGroup(std::vector<PageCommit>& group) override {
+    group_sizes.push_back(group.size());
+    if (group_sizes.size() == 1) {
+      blocked = true;
+      WaitUntil([&] { return release.load(); }, std::chrono::seconds(20),
+                std::chrono::milliseconds(2));
+      blocked = false;
+    }
+    CrawlHandler::CommitGroup(group);
+  }
+  size_t AnalyzedWhileBlocked() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return analyzed_while_blocked.size();
+  }
+};
+
+// The commit is the writer thread's (issue #17): while a group is blocked in it, the crawl thread
+// goes on fetching and the workers on analyzing, up to the memory bound, and what they finish
+// meanwhile is the next, bigger group. Before, CommitGroup ran on the crawl thread, so while it
+// blocked no fetch result was processed and no fetched page reached a worker (0 here).
+TEST(CrawlerTest, WhileTheWriterCommitsAGroupPagesAreStillFetchedAndAnalyzed) {
+  struct Case {
+    int workers, concurrency;
+  };
+  for (const Case& c : {Case{1, 4}, Case{2, 4}}) {
+    SCOPED_TRACE("workers " + std::to_string(c.workers));
+    constexpr int kItems = 12;
+    std::map<std::string, std::string> pages;
+    std::vector<std::pair<std::string, std::time_t>> items;
+    for (int i = 1; i <= kItems; ++i) {
+      pages["/a" + std::to_string(i)] = "article " + std::to_string(i);
+      items.emplace_back("/a" + std::to_string(i), std::time(nullptr) - i * 60);
+    }
+    pages["/feed.xml"] = Rss(items);
+    SiteServer server(pages);
+    config::Site site;
+    site.id = "writer";
+    site.feeds = {server.Url("/feed.xml")};
+    config::Settings settings = FastLocalSettings();
+    settings.workers = c.workers;
+    settings.concurrency = c.concurrency;
+    settings.per_host_connections = c.concurrency;
+    BlockedWriterHandler handler;
+    size_t analyzed_while_blocked = 0;
+    std::thread releaser([&] {
+      WaitUntil([&] { return handler.blocked.load(); }, std::chrono::seconds(20),
+                std::chrono::milliseconds(1));
+      WaitUntil([&] { return handler.AnalyzedWhileBlocked() >= 2; }, std::chrono::seconds(5),
+                std::chrono::milliseconds(2));
+      analyzed_while_blocked = handler.AnalyzedWhileBlocked();
+      handler.release = true;
+    });
+    CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+    releaser.join();
+    EXPECT_GE(analyzed_while_blocked, 2u) << "nothing was fetched and analyzed during the commit";
+    ASSERT_GE(handler.group_sizes.size(), 2u);
+    EXPECT_GE(handler.group_sizes[1], 2u) << "the pages analyzed meanwhile are the next group";
+    // Nothing lost, nothing twice; committed in the order the analyses finished (one worker:
+    // the order they reached the crawler).
+    EXPECT_EQ(handler.pages.size(), static_cast<size_t>(kItems));
+    EXPECT_EQ(std::set<std::string>(handler.pages.begin(), handler.pages.end()).size(),
+              static_cast<size_t>(kItems));
+    if (c.workers == 1) {
+      EXPECT_EQ(handler.pages, handler.analyzed);
+    }
+    EXPECT_EQ(server.Paths().size(), static_cast<size_t>(kItems) + 1);  // the feed, each page once
+    EXPECT_FALSE(handler.wrong_thread);
+    EXPECT_FALSE(handler.overlapped);
+    EXPECT_FALSE(stats.stopped);
+  }
+}
+
+// Holds every analysis until all the pages are fetched, then lets them finish one after another
+// (3 ms each, as real analyses take milliseconds), and records the size of each group the writer
+// takes.
+class BurstHandler : public RecordingHandler {
+ public:
+  explicit BurstHandler(int pages) : pages_(pages) {}
+  std::vector<size_t> group_sizes;  // the writer's
+
+  void OnFetched(const config::Site&, PageKind kind, const Result<FetchResponse>& response,
+                 double) override {
+    if (kind == PageKind::kLink && response.ok()) ++fetched_;
+  }
+  std::unique_ptr<PageResult> Analyze(const CrawledPage&, const std::atomic<bool>&) override {
+    WaitUntil([&] { return fetched_.load() >= pages_; }, std::chrono::seconds(20),
+              std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    return nullptr;
+  }
+  void CommitGroup(std::vector<PageCommit>& group) override {
+    group_sizes.push_back(group.size());
+    CrawlHandler::CommitGroup(group);
+  }
+
+ private:
+  const int pages_;
+  std::atomic<int> fetched_{0};
+};
+
+// Every group costs the writer its syncs, whatever its size (issue #17): pages that become ready
+// one after another, a few milliseconds apart, go to the writer together, not one per group the
+// moment the writer is free. Before, the first page was a group of its own, and so was each page
+// ready when the writer was done with the last.
+TEST(CrawlerTest, PagesAnalyzedOneAfterAnotherAreCommittedInFewGroups) {
+  // 8 fetches at a time (the test server's threads) + 2 x 2 pages on the workers: the memory
+  // bound, so all 12 are fetched while the analyses are held.
+  constexpr int kItems = 12;
+  std::map<std::string, std::string> pages;
+  std::vector<std::pair<std::string, std::time_t>> items;
+  for (int i = 1; i <= kItems; ++i) {
+    pages["/a" + std::to_string(i)] = "article " + std::to_string(i);
+    items.emplace_back("/a" + std::to_string(i), std::time(nullptr) - i * 60);
+  }
+  pages["/feed.xml"] = Rss(items);
+  SiteServer server(pages);
+  config::Site site;
+  site.id = "burst";
+  site.feeds = {server.Url("/feed.xml")};
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 2;
+  settings.concurrency = 8;
+  settings.per_host_connections = 8;
+  BurstHandler handler(kItems);
+  CrawlStats stats = Crawler(settings).CrawlOnce({site}, handler);
+  ASSERT_EQ(handler.pages.size(), static_cast<size_t>(kItems));  // nothing lost
+  ASSERT_FALSE(handler.group_sizes.empty());
+  // A group goes when 8 pages (or 2 x workers) are ready, or the oldest has waited 30 ms.
+  EXPECT_GE(handler.group_sizes.front(), 8u) << ::testing::PrintToString(handler.group_sizes);
+  EXPECT_LE(handler.group_sizes.size(), 2u) << ::testing::PrintToString(handler.group_sizes);
+  EXPECT_FALSE(handler.wrong_thread);
+  EXPECT_FALSE(handler.overlapped);
+  EXPECT_FALSE(stats.stopped);
+}
+
+// Says Commit does not read the bodies of pages whose URL ends in "/free", and records the body
+// each page has when it is committed.
+class FreeingHandler : public RecordingHandler {
+ public:
+  struct Analyzed : PageResult {};
+  // By URL, the writer's: the body, and the body as transferred (the test server gzips).
+  std::map<std::string, std::pair<std::string, std::string>> committed_bodies;
+
+  std::unique_ptr<PageResult> Analyze(const CrawledPage&, const std::atomic<bool>&) override {
+    return std::make_unique<Analyzed>();
+  }
+  bool CommitReadsBody(const CrawledPage& page, const PageResult&) const override {
+    return !page.url.ends_with("/free");
+  }
+  std::vector<std::string> Commit(const CrawledPage& page,
+                                  std::unique_ptr<PageResult> result) override {
+    EXPECT_NE(result, nullptr);
+    committed_bodies[page.url] = {page.response.body, page.response.encoded_body};
+    return OnPage(page);
+  }
+};
+
+// A page analyzed waits for the writer (through its syncs, issue #17) without the body its Commit
+// will not read; a page whose Commit reads it keeps it.
+TEST(CrawlerTest, AnAnalyzedPageWaitsForTheWriterWithoutABodyCommitDoesNotRead) {
+  SiteServer server({{"/start", R"(<a href="/keep">k</a> <a href="/free">f</a>)"},
+                     {"/keep", "the body of keep"},
+                     {"/free", "the body of free"}});
+  config::Site site;
+  site.id = "bodies";
+  site.start_urls = {server.Url("/start")};
+  FreeingHandler handler;
+  CrawlStats stats = Crawler(FastLocalSettings()).CrawlOnce({site}, handler);
+  EXPECT_EQ(stats.pages_fetched, 3);
+  ASSERT_EQ(handler.committed_bodies.size(), 3u);
+  EXPECT_EQ(handler.committed_bodies[server.Url("/keep")].first, "the body of keep");
+  EXPECT_EQ(handler.committed_bodies[server.Url("/free")].first, "");
+  EXPECT_EQ(handler.committed_bodies[server.Url("/free")].second, "");
+  EXPECT_FALSE(handler.wrong_thread);
 }
 
 TEST(CrawlerTest, ReportsFetchErrorsForConfiguredUrls) {
