@@ -1067,8 +1067,13 @@ class CrawlRun {
       // The group's transient allocations (store batches, the search index's flushes) come from
       // this thread's malloc arena, which keeps the pages freed in it: without this, the crawl's
       // peak RSS was 20-30 MB above the same crawl committed on the crawl thread (the main arena),
-      // at the same peak heap (bench/pipeline/NOTES.md, session 9). Returns whole free pages only.
-      malloc_trim(0);
+      // at the same peak heap (bench/pipeline/NOTES.md, session 9). Returns whole free pages only,
+      // and the next groups fault them in again: after every group that cost ~3 % of a crawl's
+      // CPU in page faults, so at most once a second.
+      if (const Clock::time_point now = Clock::now(); now - last_trim_ >= kTrimInterval) {
+        malloc_trim(0);
+        last_trim_ = now;
+      }
 #endif
       group_committed_.store(true);
       fetcher_->Interrupt();  // the crawl thread takes the results
@@ -1241,6 +1246,8 @@ class CrawlRun {
   std::vector<PageCommit> commit_group_;
   bool writer_busy_ = false;
   std::atomic<bool> group_committed_{false};
+  static constexpr std::chrono::seconds kTrimInterval{1};
+  Clock::time_point last_trim_{};  // the writer thread's: its last malloc_trim
   size_t max_analyzing_ = 1;
   size_t group_pages_ = kGroupPagesMin;         // a group this big goes to the writer at once
   std::optional<Clock::time_point> group_due_;  // when the pages waiting go anyway (kGroupWait)
