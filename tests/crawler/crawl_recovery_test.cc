@@ -16,26 +16,12 @@ namespace {
 
 using testing::Contains;
 using testing::FastLocalSettings;
+using testing::FeedSite;
 using testing::RecordingHandler;
-using testing::Rss;
 using testing::SiteServer;
 
 using CrawlRecoveryTest = testing::CrawlStateFixture;
 using Clock = std::chrono::steady_clock;
-
-// A feed of `n` recent items base/a1 .. base/an, newest first, and the pages themselves.
-std::map<std::string, std::string> FeedSite(int n, const std::string& base) {
-  std::map<std::string, std::string> pages;
-  std::vector<std::pair<std::string, std::time_t>> items;
-  std::time_t now = std::time(nullptr);
-  for (int i = 1; i <= n; ++i) {
-    std::string path = "/a" + std::to_string(i);
-    pages[path] = "article " + std::to_string(i);
-    items.emplace_back(base + path, now - i * 60);
-  }
-  pages["/feed.xml"] = Rss(items);
-  return pages;
-}
 
 // Analyze never finishes /a3 on its own; the crawl is stopped while it is in analysis.
 class StuckAnalyzeHandler : public RecordingHandler {

@@ -22,25 +22,11 @@ namespace {
 using kuzet::testing::FailingEnv;
 using testing::Contains;
 using testing::FastLocalSettings;
+using testing::FeedSite;
 using testing::RecordingHandler;
-using testing::Rss;
 using testing::SiteServer;
 
 using CrawlStateIoErrorTest = testing::CrawlStateFixture;
-
-// A feed of `n` recent items /a1 .. /an, and the pages themselves.
-std::map<std::string, std::string> FeedSite(int n) {
-  std::map<std::string, std::string> pages;
-  std::vector<std::pair<std::string, std::time_t>> items;
-  std::time_t now = std::time(nullptr);
-  for (int i = 1; i <= n; ++i) {
-    std::string path = "/a" + std::to_string(i);
-    pages[path] = "article " + std::to_string(i);
-    items.emplace_back(path, now - i * 60);
-  }
-  pages["/feed.xml"] = Rss(items);
-  return pages;
-}
 
 TEST_F(CrawlStateIoErrorTest, FailedCommitStopsTheCrawlAndLosesNothing) {
   constexpr int kPages = 8;

@@ -198,6 +198,21 @@ inline std::string Rss(const std::vector<std::pair<std::string, std::time_t>>& i
   return rss + "</channel></rss>";
 }
 
+// A feed of `n` recent items base/a1 .. base/an ("article i"), newest first, and the pages
+// themselves. `base`: empty for links relative to the feed's host.
+inline std::map<std::string, std::string> FeedSite(int n, const std::string& base = "") {
+  std::map<std::string, std::string> pages;
+  std::vector<std::pair<std::string, std::time_t>> items;
+  std::time_t now = std::time(nullptr);
+  for (int i = 1; i <= n; ++i) {
+    std::string path = "/a" + std::to_string(i);
+    pages[path] = "article " + std::to_string(i);
+    items.emplace_back(base + path, now - i * 60);
+  }
+  pages["/feed.xml"] = Rss(items);
+  return pages;
+}
+
 inline bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }

@@ -24,6 +24,7 @@ namespace {
 
 using testing::Contains;
 using testing::FastLocalSettings;
+using testing::FeedSite;
 using testing::RecordingHandler;
 using testing::Rss;
 using testing::SiteServer;
@@ -342,14 +343,7 @@ TEST(CrawlerTest, WhileTheWriterCommitsAGroupPagesAreStillFetchedAndAnalyzed) {
   for (const Case& c : {Case{1, 4}, Case{2, 4}}) {
     SCOPED_TRACE("workers " + std::to_string(c.workers));
     constexpr int kItems = 12;
-    std::map<std::string, std::string> pages;
-    std::vector<std::pair<std::string, std::time_t>> items;
-    for (int i = 1; i <= kItems; ++i) {
-      pages["/a" + std::to_string(i)] = "article " + std::to_string(i);
-      items.emplace_back("/a" + std::to_string(i), std::time(nullptr) - i * 60);
-    }
-    pages["/feed.xml"] = Rss(items);
-    SiteServer server(pages);
+    SiteServer server(FeedSite(kItems));
     config::Site site;
     site.id = "writer";
     site.feeds = {server.Url("/feed.xml")};
@@ -423,14 +417,7 @@ TEST(CrawlerTest, PagesAnalyzedOneAfterAnotherAreCommittedInFewGroups) {
   // 8 fetches at a time (the test server's threads) + 2 x 2 pages on the workers: the memory
   // bound, so all 12 are fetched while the analyses are held.
   constexpr int kItems = 12;
-  std::map<std::string, std::string> pages;
-  std::vector<std::pair<std::string, std::time_t>> items;
-  for (int i = 1; i <= kItems; ++i) {
-    pages["/a" + std::to_string(i)] = "article " + std::to_string(i);
-    items.emplace_back("/a" + std::to_string(i), std::time(nullptr) - i * 60);
-  }
-  pages["/feed.xml"] = Rss(items);
-  SiteServer server(pages);
+  SiteServer server(FeedSite(kItems));
   config::Site site;
   site.id = "burst";
   site.feeds = {server.Url("/feed.xml")};
