@@ -198,6 +198,22 @@ std::vector<uint32_t> NodePositions(const SearchPlan& plan, int node,
 }
 
 // Holds, with the position tests of kPhrase and kNear (what the index with positions reads).
+// The runs of letters (ASCII letters and any non-ASCII byte) of at least `min_bytes` in `text`,
+// in text order: words that occur one after another, for phrase and NEAR queries.
+std::vector<std::string> LetterRuns(const std::string& text, size_t min_bytes) {
+  std::vector<std::string> runs;
+  for (size_t i = 0; i < text.size();) {
+    size_t j = i;
+    while (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 ||
+                               std::isalpha(static_cast<unsigned char>(text[j])))) {
+      ++j;
+    }
+    if (j - i >= min_bytes) runs.push_back(text.substr(i, j - i));
+    i = j + 1;
+  }
+  return runs;
+}
+
 bool HoldsAt(const SearchPlan& plan, int node, const SearchKeyPositions& kp) {
   const SearchPlan::Node& n = plan.nodes[node];
   auto holds = [&](int c) { return HoldsAt(plan, c, kp); };
@@ -260,16 +276,7 @@ TEST(SearchPlanTest, PositionTestsRemoveNoPageFindAllMatchesOnRealArticles) {
   std::vector<std::string> queries;
   for (size_t a = 0; a < articles.size(); a += 7) {
     const std::string& text = articles[a].text;
-    std::vector<std::string> run;
-    for (size_t i = 0; i < text.size();) {
-      size_t j = i;
-      while (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 ||
-                                 std::isalpha(static_cast<unsigned char>(text[j])))) {
-        ++j;
-      }
-      if (j - i >= 4) run.push_back(text.substr(i, j - i));
-      i = j + 1;
-    }
+    const std::vector<std::string> run = LetterRuns(text, 4);
     for (size_t i = 0; i + 2 < run.size() && i < 60; i += 20) {
       queries.push_back("\"" + run[i] + " " + run[i + 1] + "\"");
       queries.push_back("\"" + run[i] + " " + run[i + 1] + " " + run[i + 2] + "\"");
@@ -364,16 +371,7 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
   // count only where they line up: TermWordTokens).
   for (size_t a = 0; a < articles.size(); a += 23) {
     const std::string& text = articles[a].text;
-    std::vector<std::string> run;
-    for (size_t i = 0; i < text.size();) {
-      size_t j = i;
-      while (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 ||
-                                 std::isalpha(static_cast<unsigned char>(text[j])))) {
-        ++j;
-      }
-      if (j - i >= 3) run.push_back(text.substr(i, j - i));
-      i = j + 1;
-    }
+    const std::vector<std::string> run = LetterRuns(text, 3);
     for (size_t i = 0; i + 2 < run.size() && i < 40; i += 20) {
       queries.push_back("\"" + run[i] + " " + run[i + 1] + "\"");
       queries.push_back("\"" + run[i] + " " + run[i + 1] + " " + run[i + 2] + "\" OR " + run[i]);
