@@ -48,7 +48,9 @@ TextKeys TextKeysOf(const std::string& utf8_text);
 // their one definition is Searcher::KeysOf (search_index.h), which the pipeline's workers call
 // ahead, as for TextKeys, and the writer for a page without them (issue #17).
 struct SearchIndexKeys {
-  std::vector<std::string> keys;  // distinct, sorted
+  std::vector<std::string> keys;  // sorted; (key, class) pairs distinct
+  // Parallel to keys: the word class of the words (keywords::WordClassOf; format 7).
+  std::vector<uint8_t> classes;
   // Parallel to keys: the token positions of each in the text, ascending (issue #18: phrase and
   // NEAR searches test them before reading a document).
   std::vector<std::vector<uint32_t>> positions;
@@ -66,7 +68,7 @@ struct PageInput {
   // TextKeysOf(text), when the caller computed it ahead; the writer computes it otherwise, and
   // also when text_bytes is not the text's size (keys of another text are never used).
   std::optional<TextKeys> text_keys;
-  // Searcher::KeysOf(text), the same way: used only when text_bytes is the text's size.
+  // Searcher::KeysOf(text, lang), the same way: used only when text_bytes is the text's size.
   std::optional<SearchIndexKeys> search_keys;
   // The evidence archive (evidence.h), for a page with mentions: called by PutPage(s) once the
   // document and mention ids are known, it writes the page's records and returns the capture,

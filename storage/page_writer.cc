@@ -425,13 +425,13 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
     const PageInput& page = pages[i];
     const bool ahead = page.search_keys && page.search_keys->text_bytes == page.text.size();
     Result<SearchIndexKeys> computed = SearchIndexKeys{};
-    if (!ahead) computed = Searcher(store_).KeysOf(page.text);
+    if (!ahead) computed = Searcher(store_).KeysOf(page.text, page.lang);
     if (!computed.ok()) return computed.status();
     const SearchIndexKeys& keys = ahead ? *page.search_keys : *computed;
     // A changed document keeps its id, which may be below the record: the reader does not see
     // it as unindexed, so its postings go into this batch.
     if (r.doc_id <= flush.indexed_through.value_or(store_.search_indexed_through())) {
-      indexed.Add(keys.keys, keys.positions, r.doc_id);
+      indexed.Add(keys.keys, keys.classes, keys.positions, r.doc_id);
       continue;
     }
     // One block per buffer: a flush writes one Merge per key, and the unindexed tail a reader
@@ -439,7 +439,7 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
     if (buffer.documents > 0 && PostingBlockOf(r.doc_id) != buffer.block) {
       if (Status s = FlushSearchBuffer(group, flush); !s.ok()) return s;
     }
-    buffer.postings.Add(keys.keys, keys.positions, r.doc_id);
+    buffer.postings.Add(keys.keys, keys.classes, keys.positions, r.doc_id);
     if (buffer.documents == 0) buffer.first_added = std::chrono::steady_clock::now();
     ++buffer.documents;
     buffer.block = PostingBlockOf(r.doc_id);

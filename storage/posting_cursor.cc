@@ -11,8 +11,8 @@
 
 namespace kuzet::storage {
 
-PostingCursor::PostingCursor(rocksdb::Iterator& it, std::string word_key, bool want_positions)
-    : it_(it), prefix_(std::move(word_key) + '\0'), want_positions_(want_positions) {}
+PostingCursor::PostingCursor(rocksdb::Iterator& it, std::string list_key, bool want_positions)
+    : it_(it), prefix_(std::move(list_key)), want_positions_(want_positions) {}
 
 uint64_t PostingCursor::Next(uint64_t at_most) {
   while (!done_ && at_most != 0) {
@@ -41,10 +41,11 @@ bool PostingCursor::Load(uint64_t block) {
   }
   const std::string_view key = it_.key().ToStringView();
   std::string_view word;
+  std::optional<uint8_t> word_class;
   uint64_t found = 0;
-  if (!key.starts_with(prefix_) || !ParseSearchBlockKey(key, word, found) ||
-      word.size() + 1 != prefix_.size()) {
-    return false;  // past the key's blocks
+  if (!key.starts_with(prefix_) || key.size() != prefix_.size() + 8 ||
+      !ParseSearchBlockKey(key, word, word_class, found)) {
+    return false;  // past the list's blocks
   }
   std::string_view positions;
   if (!DecodePostingList(it_.value().ToStringView(), found, list_, /*want_positions=*/false,
@@ -78,7 +79,7 @@ std::span<const uint32_t> PostingCursor::Positions() {
       spdlog::error(
           "search index entry {} holds malformed word positions: its documents from the {}th on "
           "are candidates for any position test",
-          base::HexEncode(SearchBlockKey(prefix_.substr(0, prefix_.size() - 1), block_)), pos_ + 1);
+          base::HexEncode(SearchBlockKey(prefix_, block_)), pos_ + 1);
     }
   }
   return positions_of_;

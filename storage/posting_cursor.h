@@ -1,5 +1,6 @@
-// Reads one word key's documents from the search family, newest first (FORMAT.md, *search*):
-// the key's posting blocks, highest block first, each decoded once when the walk reaches it.
+// Reads one list's documents (a word key and class) from the search family, newest first
+// (FORMAT.md, *search*): the key's posting blocks, highest block first, each decoded once when the
+// walk reaches it.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -19,7 +20,8 @@ class PostingCursor {
   // time it needs another block, and keeps no position in it between calls.
   // With `want_positions`, each block's word positions are decoded too (Positions); without,
   // the read stops after the ids (FORMAT.md: most searches need ids only).
-  PostingCursor(rocksdb::Iterator& it, std::string word_key, bool want_positions = false);
+  // `list_key`: SearchListKey's (or a format 6 word key and its 0x00).
+  PostingCursor(rocksdb::Iterator& it, std::string list_key, bool want_positions = false);
 
   // The largest doc id <= at_most that holds the word (for a damaged block: every id of the
   // block, FORMAT.md), 0 when none. Calls come with at_most never growing.
@@ -38,7 +40,7 @@ class PostingCursor {
   bool Load(uint64_t block);
 
   rocksdb::Iterator& it_;
-  const std::string prefix_;  // the word key and its 0x00
+  const std::string prefix_;  // the list key
   const bool want_positions_;
   rocksdb::Status status_;
   bool loaded_ = false, done_ = false;

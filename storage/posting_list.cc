@@ -217,29 +217,52 @@ void UnionPostings(std::span<const PostingList> lists, PostingList& out) {
   }
 }
 
-std::string SearchBlockKey(std::string_view word_key, uint64_t block) {
+std::string SearchListKey(std::string_view word_key, uint8_t word_class) {
   std::string key;
-  key.reserve(word_key.size() + 9);
+  key.reserve(word_key.size() + 2);
   key.append(word_key);
   key.push_back('\0');
+  key.push_back(static_cast<char>(word_class));
+  return key;
+}
+
+std::string SearchBlockKey(std::string_view list_key, uint64_t block) {
+  std::string key;
+  key.reserve(list_key.size() + 8);
+  key.append(list_key);
   PutFixed64BE(key, ~block);
   return key;
 }
 
-bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key, uint64_t& block) {
-  if (key.size() < 9 || key[key.size() - 9] != '\0') return false;
-  word_key = key.substr(0, key.size() - 9);
-  if (word_key.find('\0') != std::string_view::npos) return false;
+bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key,
+                         std::optional<uint8_t>& word_class, uint64_t& block) {
+  // A word key holds no 0x00: the first one ends it, whatever the class and block bytes hold.
+  const size_t end = key.find('\0');
+  if (end == std::string_view::npos) return false;
+  const size_t rest = key.size() - end - 1;
+  if (rest == 9) {
+    word_class = static_cast<uint8_t>(key[end + 1]);
+  } else if (rest == 8) {
+    word_class.reset();  // format 6 or before
+  } else {
+    return false;
+  }
+  word_key = key.substr(0, end);
   block = ~DecodeFixed64BE(key.substr(key.size() - 8));
   return true;
 }
 
 void PostingBuilder::Add(const std::vector<std::string>& word_keys,
+                         const std::vector<uint8_t>& word_classes,
                          const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id) {
   const bool with_positions = positions.size() == word_keys.size();
-  for (size_t k = 0; k < word_keys.size(); ++k) {
-    auto it = lists_.find(std::string_view(word_keys[k]));
-    if (it == lists_.end()) it = lists_.emplace(word_keys[k], std::vector<Posting>()).first;
+  const size_t keys = std::min(word_keys.size(), word_classes.size());
+  for (size_t k = 0; k < keys; ++k) {
+    list_key_.assign(word_keys[k]);
+    list_key_.push_back('\0');
+    list_key_.push_back(static_cast<char>(word_classes[k]));
+    auto it = lists_.find(std::string_view(list_key_));
+    if (it == lists_.end()) it = lists_.emplace(list_key_, std::vector<Posting>()).first;
     Posting posting{doc_id, static_cast<uint32_t>(positions_.size()), 0};
     if (with_positions && Storable(positions[k])) {
       positions_.insert(positions_.end(), positions[k].begin(), positions[k].end());
@@ -254,7 +277,7 @@ rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family) {
   // In key order: the memtable inserts the batch's entries one after the other, and each starts
   // its skip-list search from where the previous one went (the family's insert hint, store_db.cc).
-  // Words in order give keys in order (a word key holds no 0x00, which ends it in its keys).
+  // List keys in order give keys in order (a word key holds no 0x00, which ends it in its keys).
   std::vector<std::pair<const std::string*, std::vector<Posting>*>> sorted;
   sorted.reserve(lists_.size());
   for (auto& [word, list] : lists_) sorted.emplace_back(&word, &list);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -123,21 +124,24 @@ class PostingPositionReader {
 // block absorbs everything. Associative, commutative and idempotent, as the merge operator must be.
 void UnionPostings(std::span<const PostingList> lists, PostingList& out);
 
-// search keys: the word key (no 0x00 byte, at most 48 bytes), 0x00, BE64 of NOT block: a word's
-// blocks sort newest first.
-std::string SearchBlockKey(std::string_view word_key, uint64_t block);
-// The word key and block of a search key; false for any other shape.
+// search keys (FORMAT.md, *search*): a list key, then BE64 of NOT block (a list's blocks sort
+// newest first). A list key is the word key (no 0x00 byte, at most 48 bytes), 0x00 and the word
+// class byte (format 7, keywords::WordClassOf); a store of format 6 or before has no class byte.
+std::string SearchListKey(std::string_view word_key, uint8_t word_class);
+std::string SearchBlockKey(std::string_view list_key, uint64_t block);
+// The word key, word class (nullopt: a key of format 6 or before) and block of a search key;
+// false for any other shape.
 [[nodiscard]] bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key,
-                                       uint64_t& block);
+                                       std::optional<uint8_t>& word_class, uint64_t& block);
 
-// The postings of the documents of one write, gathered per (word key, block) so that the write
+// The postings of the documents of one write, gathered per (list key, block) so that the write
 // adds one Merge per entry however many of its documents hold the word.
 class PostingBuilder {
  public:
   // Documents in any order (a changed document keeps its older id); a repeated one is kept once,
-  // with the union of its positions. `positions` is parallel to `word_keys` (each ascending) or
-  // empty: then every position is unknown.
-  void Add(const std::vector<std::string>& word_keys,
+  // with the union of its positions. `word_classes` and `positions` are parallel to `word_keys`
+  // (positions each ascending); `positions` may be empty: then every position is unknown.
+  void Add(const std::vector<std::string>& word_keys, const std::vector<uint8_t>& word_classes,
            const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id);
   // One Merge per entry into `batch`, then empty again.
   [[nodiscard]] rocksdb::Status AddTo(rocksdb::WriteBatch& batch,
@@ -155,7 +159,8 @@ class PostingBuilder {
     uint32_t begin = 0, count = 0;  // in positions_; count 0: unknown
   };
   std::unordered_map<std::string, std::vector<Posting>, Hash, std::equal_to<>>
-      lists_;                        // word key -> postings, as added (any block)
+      lists_;                        // list key -> postings, as added (any block)
+  std::string list_key_;             // Add's scratch
   std::vector<uint32_t> positions_;  // of every posting, flat: one allocation per write
   size_t postings_ = 0;
 };

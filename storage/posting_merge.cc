@@ -24,8 +24,9 @@ template <typename Slices>
 void PostingListUnion::Union(const rocksdb::Slice& key, const rocksdb::Slice* existing,
                              const Slices& operands, std::string& out) const {
   std::string_view word;
+  std::optional<uint8_t> word_class;
   uint64_t block = 0;
-  bool damaged = !ParseSearchBlockKey(key.ToStringView(), word, block);
+  bool damaged = !ParseSearchBlockKey(key.ToStringView(), word, word_class, block);
   std::vector<PostingList> lists;
   lists.reserve((existing != nullptr ? 1 : 0) + operands.size());
   bool whole_block = false;

@@ -50,11 +50,13 @@ inline constexpr std::string_view kRuleBackfillPrefix = "backfill/";
 std::string RuleBackfillKey(std::string_view rule_id);
 // The version of the layout in FORMAT.md. A store with another number is refused (FORMAT.md,
 // *Versions*).
-inline constexpr uint32_t kFormatVersion = 6;
-// Format 5 is format 6 without word positions in the search family (issue #18), format 4 also
-// without the search_indexed_through record (every document indexed): a read-write open rebuilds
-// the search index and raises the version; a read-only one searches them with every position
-// unknown, which is what their lists mean.
+inline constexpr uint32_t kFormatVersion = 7;
+// Format 6 is format 7 without the word class byte in the search family's keys (issue #18),
+// format 5 also without word positions, format 4 also without the search_indexed_through record
+// (every document indexed): a read-write open rebuilds the search index and raises the version;
+// a read-only one searches them with every word of any class and every position unknown where
+// they have none, which is what their entries mean.
+inline constexpr uint32_t kFormatVersionWithoutWordClasses = 6;
 inline constexpr uint32_t kFormatVersionWithoutPositions = 5;
 inline constexpr uint32_t kFormatVersionIndexedThroughAll = 4;
 // Format 2 is format 4 without the search family, format 3 with one empty search entry per

@@ -149,7 +149,8 @@ class KeyPrefixes : public DocStream {
  public:
   // With `want_positions`, PositionsOf gives the current document's word positions.
   KeyPrefixes(ReadContext& ctx, const std::vector<std::string>& prefixes,
-              const std::function<bool(std::string_view word_key)>& may_match,
+              const std::function<bool(std::string_view word_key,
+                                       std::optional<uint8_t> word_class)>& may_match,
               bool want_positions = false)
       : ctx_(ctx), it_(ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily))) {
     size_t visited = 0;
@@ -157,8 +158,10 @@ class KeyPrefixes : public DocStream {
       it_->Seek(prefix);
       while (it_->Valid() && it_->key().starts_with(prefix)) {
         const std::string_view key = it_->key().ToStringView();
-        const size_t end = key.find('\0');
-        if (end == std::string_view::npos) {  // not a posting: skip it
+        std::string_view word;
+        std::optional<uint8_t> word_class;
+        uint64_t block = 0;
+        if (!ParseSearchBlockKey(key, word, word_class, block)) {  // not a posting: skip it
           it_->Next();
           continue;
         }
@@ -169,14 +172,19 @@ class KeyPrefixes : public DocStream {
         }
         ++visited;
         --ctx_.keys_left;
-        if (may_match(key.substr(0, end))) {
-          lists_.push_back(List{0, 0,
-                                std::make_unique<PostingCursor>(
-                                    *it_, std::string(key.substr(0, end)), want_positions)});
+        // The list: the word key, its 0x00 and its class byte (none in a format 6 store).
+        std::string list(key.substr(0, word.size() + (word_class ? 2 : 1)));
+        if (may_match(word, word_class)) {
+          lists_.push_back(List{0, 0, std::make_unique<PostingCursor>(*it_, list, want_positions)});
         }
-        std::string after(key.substr(0, end));
-        after.push_back('\x01');  // past every posting of this key
-        it_->Seek(after);
+        // Past every block of this list: the word's next class, or past the word.
+        if (word_class && *word_class != 0xFF) {
+          list.back() = static_cast<char>(*word_class + 1);
+        } else {
+          list.resize(word.size());
+          list.push_back('\x01');
+        }
+        it_->Seek(list);
       }
       if (!it_->status().ok()) ctx_.Fail(it_->status(), "cannot read the search index");
       if (too_many_) break;
@@ -253,7 +261,9 @@ std::shared_ptr<KeyPrefixes> WordStream(ReadContext& ctx, const keywords::Search
   if (!word) {
     word = std::make_shared<KeyPrefixes>(
         ctx, n.prefixes,
-        [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
+        [&plan, node](std::string_view key, std::optional<uint8_t> word_class) {
+          return plan.KeyMayMatch(node, key, word_class);
+        },
         /*want_positions=*/true);
   }
   return word;
@@ -427,7 +437,9 @@ class ExcludingTerm {
     for (int node : excluding.word_nodes) {
       words_.push_back(std::make_unique<KeyPrefixes>(
           ctx, plan.nodes[node].prefixes,
-          [&plan, node](std::string_view key) { return plan.KeyMayMatch(node, key); },
+          [&plan, node](std::string_view key, std::optional<uint8_t> word_class) {
+            return plan.KeyMayMatch(node, key, word_class);
+          },
           /*want_positions=*/true));
       if (words_.back()->all()) words_.clear();  // no positions: never rejects
       if (words_.empty()) break;
@@ -516,11 +528,13 @@ Result<keywords::Matcher> Searcher::Compile(std::string_view text) const {
   return CompileSearchQuery(text, &(*keys)->folder());
 }
 
-Result<SearchIndexKeys> Searcher::KeysOf(const std::string& utf8_text) const {
+Result<SearchIndexKeys> Searcher::KeysOf(const std::string& utf8_text,
+                                         std::string_view lang) const {
   auto keys = db_.search_keys();
   if (!keys.ok()) return keys.status();
-  keywords::SearchKeyPositions of = (*keys)->KeysOf(utf8_text);
-  return SearchIndexKeys{std::move(of.keys), std::move(of.positions), utf8_text.size()};
+  keywords::SearchKeyPositions of = (*keys)->KeysOf(utf8_text, lang);
+  return SearchIndexKeys{std::move(of.keys), std::move(of.classes), std::move(of.positions),
+                         utf8_text.size()};
 }
 
 Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,

@@ -86,10 +86,11 @@ class Searcher {
   // Unavailable naming the fix.
   Result<SearchResult> Search(const keywords::Matcher& matcher, const SearchQuery& query) const;
 
-  // The word keys the index holds for a document of text `utf8_text`: the one definition, which
-  // PutPages calls for a page without PageInput::search_keys and the crawl pipeline's workers
-  // call to give them ahead. Safe to call from several threads at once.
-  Result<SearchIndexKeys> KeysOf(const std::string& utf8_text) const;
+  // The word keys and classes the index holds for a document of text `utf8_text` and language
+  // `lang`: the one definition, which PutPages calls for a page without PageInput::search_keys
+  // and the crawl pipeline's workers call to give them ahead. Safe to call from several threads
+  // at once.
+  Result<SearchIndexKeys> KeysOf(const std::string& utf8_text, std::string_view lang) const;
 
  private:
   StoreDb& db_;

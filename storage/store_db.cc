@@ -486,9 +486,10 @@ Status StoreDb::CheckFormatAndLoadCounters() {
     opened_format_version_ = **version;
     // Format 1 (another SimHash, its tables in `stories`) lived in development builds of
     // November 2026 only, never released: no user has such a store (FORMAT.md, *Versions*).
-    if (**version >= kFormatVersionWithoutSearch && **version <= kFormatVersionWithoutPositions) {
+    if (**version >= kFormatVersionWithoutSearch && **version <= kFormatVersionWithoutWordClasses) {
       if (mode_ == Store::Mode::kReadOnly) {
-        // Formats 4 and 5 list ids without positions: searchable, every position unknown.
+        // Formats 4 to 6 are searchable: keys without a class (any word), lists of formats 4 and
+        // 5 without positions (every position unknown).
         if (**version < kFormatVersionIndexedThroughAll) {
           has_search_index_ = false;
           search_index_version_ = **version;
@@ -733,8 +734,8 @@ Result<uint64_t> StoreDb::IndexDocumentsFrom(uint64_t first_id, uint64_t& docume
                                                   base::HexEncode(it->key().ToString()) +
                                                   " is malformed (building the search index)");
     }
-    const keywords::SearchKeyPositions of = (*keys)->KeysOf(doc.text);
-    postings.Add(of.keys, of.positions, doc.id);
+    const keywords::SearchKeyPositions of = (*keys)->KeysOf(doc.text, doc.lang);
+    postings.Add(of.keys, of.classes, of.positions, doc.id);
     last_id = std::max(last_id, doc.id);
     // A batch per 256 documents (or 1M postings): bounded memory, one Merge per word of them.
     if (++documents % 256 == 0 || postings.postings() >= (1u << 20)) {
@@ -757,7 +758,7 @@ Status StoreDb::BuildSearchIndex(uint32_t version) {
   rocksdb::WriteBatch batch;
   if (version >= kFormatVersionPostingPerDocument) {
     // The old entries go first, in one range deletion (word keys are UTF-8: no 0xFF byte, and
-    // at most 57 bytes with their suffix). A build cut short deletes its own entries again.
+    // at most 58 bytes with their suffix). A build cut short deletes its own entries again.
     const std::string end(64, '\xff');
     const std::string dropping =
         "cannot drop the search index of format version " + std::to_string(version);

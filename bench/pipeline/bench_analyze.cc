@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
       const bool match = mode == "before" || mode == "match";
       if (match) checksum += matcher->FindAll(page.text, page.lang, "").size();
       if (mode == "before" || mode == "search_keys") {
-        checksum += search_keys->KeysOf(page.text).keys.size();
+        checksum += search_keys->KeysOf(page.text, page.lang).keys.size();
       }
       if (mode == "onepass") {
         std::optional<kuzet::keywords::SearchKeyPositions> keys;

@@ -306,7 +306,7 @@ int main(int argc, char** argv) {
     double c1 = ThreadCpuSeconds();
     if (!stored.ok()) return Fail(stored.status().message());
     size_t key_count = 0;
-    for (const PageInput& p : group) key_count += keys->KeysOf(p.text).keys.size();
+    for (const PageInput& p : group) key_count += keys->KeysOf(p.text, p.lang).keys.size();
     double c2 = ThreadCpuSeconds();
     for (size_t i = 0; i < group.size(); ++i) {
       sqlite3_bind_int64(insert, 1, static_cast<int64_t>((*stored)[i].doc_id));
@@ -508,16 +508,17 @@ int main(int argc, char** argv) {
     // What a search runs on a hit whose postings are written: FindAllAt at the tokens of the term
     // words' accepted keys (keywords::TermWordTokens), the keys computed untimed.
     const kuzet::keywords::SearchPlan hit_plan = kuzet::keywords::PlanSearch(*hit);
-    auto tokens_of = [&](const std::string& text) {
-      const kuzet::keywords::SearchKeyPositions kp = keys->KeysOf(text);
+    auto tokens_of = [&](const std::string& text, const std::string& lang) {
+      const kuzet::keywords::SearchKeyPositions kp = keys->KeysOf(text, lang);
       std::vector<std::vector<uint32_t>> word_positions;
       for (int node : hit_plan.word_nodes) {
         std::vector<uint32_t> positions;
         for (const std::string& prefix : hit_plan.nodes[node].prefixes) {
           for (auto it = std::lower_bound(kp.keys.begin(), kp.keys.end(), prefix);
                it != kp.keys.end() && it->starts_with(prefix); ++it) {
-            if (!hit_plan.KeyMayMatch(node, *it)) continue;
-            const auto& p = kp.positions[static_cast<size_t>(it - kp.keys.begin())];
+            const size_t k = static_cast<size_t>(it - kp.keys.begin());
+            if (!hit_plan.KeyMayMatch(node, *it, kp.classes[k])) continue;
+            const auto& p = kp.positions[k];
             positions.insert(positions.end(), p.begin(), p.end());
           }
         }
@@ -545,7 +546,7 @@ int main(int argc, char** argv) {
       if (found > 0) {
         hit_us += (c - b) * 1e3;
         ++hits;
-        const std::vector<uint32_t> tokens = tokens_of(d.text);
+        const std::vector<uint32_t> tokens = tokens_of(d.text, d.lang);
         const double g = ThreadCpuMs();
         const size_t found_at = hit->FindAllAt(d.text, d.lang, d.site_id, tokens).size();
         at_us += (ThreadCpuMs() - g) * 1e3;

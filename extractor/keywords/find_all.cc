@@ -23,27 +23,6 @@ namespace kuzet::keywords {
 
 namespace {
 
-// Letters only Kazakh uses (Cyrillic, and the 2021 and 2018 Latin alphabets): a word with one
-// is inflected as Kazakh whatever the page language (a Russian page quoting "Жаңаөзенде").
-constexpr std::u16string_view kKazakhLetters = u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
-constexpr char16_t kKazakhLetterLimit = 0x0500;  // all of them are below
-
-// One bit per code unit below kKazakhLetterLimit: a lookup per letter of every distinct word.
-constexpr std::array<uint64_t, kKazakhLetterLimit / 64> KazakhLetterBits() {
-  std::array<uint64_t, kKazakhLetterLimit / 64> bits{};
-  for (char16_t c : kKazakhLetters) bits[c / 64] |= uint64_t{1} << (c % 64);
-  return bits;
-}
-
-bool HasKazakhLetter(std::u16string_view word) {
-  static constexpr std::array<uint64_t, kKazakhLetterLimit / 64> kBits = KazakhLetterBits();
-  static_assert(std::all_of(kKazakhLetters.begin(), kKazakhLetters.end(),
-                            [](char16_t c) { return c >= 0x80 && c < kKazakhLetterLimit; }));
-  return std::any_of(word.begin(), word.end(), [](char16_t c) {
-    return c < kKazakhLetterLimit && (kBits[c / 64] >> (c % 64) & 1) != 0;
-  });
-}
-
 // ICU regex time limit, in its steps of roughly a millisecond.
 constexpr int32_t kRegexTimeLimit = 1000;
 
@@ -170,22 +149,14 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
     // Returns the form's SearchKeySet handle (-1 when keys are not collected or it has none).
     auto find_hits = [&](std::u16string_view form, Hits* form_hits, Hits* masculine_hits) {
       int key_handle = -1;
-      const bool cyrillic = std::any_of(form.begin(), form.end(),
-                                        [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
-      Morphology::TextWord word;
-      word.grammars = HasKazakhLetter(form) ? (grammars | Morphology::kKazakh) : grammars;
-      word.cyrillic = cyrillic;
-      word.declines = cyrillic || latin_declension;
-      const char16_t last = form.empty() ? 0 : form.back();
-      word.cyrillic_bare_a_or_u =
-          cyrillic && (last == u'а' || last == u'у' || last == u'А' || last == u'У');
+      const Morphology::TextWord word = Morphology::WordOf(form, grammars, latin_declension);
       for (int m = 0; m < kKeyModeCount; ++m) {
         const ModeIndex& mode_index = c.modes[m];
         const bool walk = mode_index.morphology && !mode_index.entries.empty();
         const bool collect = key_set && static_cast<KeyMode>(m) == KeyMode::kCrossScript;
         if (!walk && !collect) continue;
         c.folder.Fold(form, static_cast<KeyMode>(m), &key, &scratch);
-        if (collect) key_handle = key_set->Add(key);
+        if (collect) key_handle = key_set->Add(key, WordClassOf(word));
         if (!walk) continue;
         ForEachMatchingEntry(
             mode_index, key, word, [&](const WordEntry& entry, std::string_view tail) {

@@ -1,11 +1,34 @@
 #include "extractor/keywords/morphology.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <map>
 
 namespace kuzet::keywords {
 
 namespace {
+
+// Letters only Kazakh uses (Cyrillic, and the 2021 and 2018 Latin alphabets): a word with one
+// is inflected as Kazakh whatever the page language (a Russian page quoting "Жаңаөзенде").
+constexpr std::u16string_view kKazakhLetters = u"әғқңөұүһіӘҒҚҢӨҰҮҺІäğñöūüışÄĞÑÖŪÜŞáǵńóúýÁǴŃÓÚÝ";
+constexpr char16_t kKazakhLetterLimit = 0x0500;  // all of them are below
+
+// One bit per code unit below kKazakhLetterLimit: a lookup per letter of every distinct word.
+constexpr std::array<uint64_t, kKazakhLetterLimit / 64> KazakhLetterBits() {
+  std::array<uint64_t, kKazakhLetterLimit / 64> bits{};
+  for (char16_t c : kKazakhLetters) bits[c / 64] |= uint64_t{1} << (c % 64);
+  return bits;
+}
+
+bool HasKazakhLetter(std::u16string_view word) {
+  static constexpr std::array<uint64_t, kKazakhLetterLimit / 64> kBits = KazakhLetterBits();
+  static_assert(std::all_of(kKazakhLetters.begin(), kKazakhLetters.end(),
+                            [](char16_t c) { return c >= 0x80 && c < kKazakhLetterLimit; }));
+  return std::any_of(word.begin(), word.end(), [](char16_t c) {
+    return c < kKazakhLetterLimit && (kBits[c / 64] >> (c % 64) & 1) != 0;
+  });
+}
 
 const std::vector<std::string> kRussianEndings = {
     "а",    "я",   "о",  "е",  "у",   "ю",   "ы",   "и",   "ом",  "ем",   "ём",  "ой",
@@ -273,6 +296,19 @@ unsigned Morphology::GrammarsForLanguage(std::string_view language) {
   if (language == "ru" || language == "uk" || language == "be") return kRussian | kEnglish;
   if (language == "en") return kEnglish | kRussian;  // romanized Russian names: Kozlova
   return kAllGrammars;                               // Kazakh pages mix all three; unknown too
+}
+
+Morphology::TextWord Morphology::WordOf(std::u16string_view form, unsigned page_grammars,
+                                        bool latin_declension) {
+  TextWord word;
+  word.cyrillic =
+      std::any_of(form.begin(), form.end(), [](char16_t u) { return u >= 0x0400 && u < 0x0530; });
+  word.grammars = HasKazakhLetter(form) ? (page_grammars | kKazakh) : page_grammars;
+  word.declines = word.cyrillic || latin_declension;
+  const char16_t last = form.empty() ? 0 : form.back();
+  word.cyrillic_bare_a_or_u =
+      word.cyrillic && (last == u'а' || last == u'у' || last == u'А' || last == u'У');
+  return word;
 }
 
 bool Morphology::DeclinesLatinNames(std::string_view language) {

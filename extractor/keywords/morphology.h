@@ -74,6 +74,10 @@ class Morphology {
     // a form of a town in -ск (Уральска, Уральску), not the adjective (уральская, уральскую).
     bool cyrillic_bare_a_or_u = false;
   };
+  // The TextWord of a word form on a page whose language gives `page_grammars`
+  // (GrammarsForLanguage) and `latin_declension` (DeclinesLatinNames): the one definition FindAll
+  // and the search index (search_keys.h, word classes) share.
+  static TextWord WordOf(std::u16string_view form, unsigned page_grammars, bool latin_declension);
   // Whether `tail` may follow a key ending in `prev` under `how` in the text word `word`.
   bool AcceptsTail(const WordTail& how, std::string_view tail, char prev,
                    const TextWord& word) const;

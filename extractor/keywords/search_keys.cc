@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -91,7 +93,9 @@ SearchKeyPositions SearchKeySet::Take() && {
   }
   auto by_key = [this](const OrderEntry& a, const OrderEntry& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return keys_[a.index] < keys_[b.index];
+    const int c = keys_[a.index].compare(keys_[b.index]);
+    if (c != 0) return c < 0;
+    return classes_[a.index] < classes_[b.index];
   };
   if (order.size() < kRadixSortKeys) {
     std::sort(order.begin(), order.end(), by_key);
@@ -104,13 +108,17 @@ SearchKeyPositions SearchKeySet::Take() && {
       run = end;
     }
   }
-  // Equal keys are adjacent now: one key each, with the union of their positions.
+  // Equal (key, class) pairs are adjacent now: one each, with the union of their positions.
   SearchKeyPositions out;
   out.keys.reserve(order.size());
+  out.classes.reserve(order.size());
   out.positions.reserve(order.size());
   for (size_t i = 0; i < order.size();) {
     size_t end = i + 1;
-    while (end < order.size() && keys_[order[end].index] == keys_[order[i].index]) ++end;
+    while (end < order.size() && keys_[order[end].index] == keys_[order[i].index] &&
+           classes_[order[end].index] == classes_[order[i].index]) {
+      ++end;
+    }
     std::vector<uint32_t> positions = std::move(positions_[order[i].index]);
     for (size_t j = i + 1; j < end; ++j) {
       const std::vector<uint32_t>& more = positions_[order[j].index];
@@ -121,16 +129,37 @@ SearchKeyPositions SearchKeySet::Take() && {
       positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
     }
     out.keys.push_back(std::move(keys_[order[i].index]));
+    out.classes.push_back(classes_[order[i].index]);
     out.positions.push_back(std::move(positions));
     i = end;
   }
   keys_.clear();
+  classes_.clear();
   positions_.clear();
   return out;
 }
 
-SearchKeyPositions SearchKeys::KeysOf(std::string_view utf8_text) const {
+uint8_t WordClassOf(const Morphology::TextWord& word) {
+  return static_cast<uint8_t>((word.grammars & Morphology::kAllGrammars) |
+                              (word.cyrillic ? 0x08 : 0) | (word.declines ? 0x10 : 0) |
+                              (word.cyrillic_bare_a_or_u ? 0x20 : 0));
+}
+
+std::optional<Morphology::TextWord> TextWordOfClass(uint8_t word_class) {
+  if ((word_class & 0xC0) != 0) return std::nullopt;
+  Morphology::TextWord word;
+  word.grammars = word_class & Morphology::kAllGrammars;
+  word.cyrillic = (word_class & 0x08) != 0;
+  word.declines = (word_class & 0x10) != 0;
+  word.cyrillic_bare_a_or_u = (word_class & 0x20) != 0;
+  return word;
+}
+
+SearchKeyPositions SearchKeys::KeysOf(std::string_view utf8_text, std::string_view lang) const {
   if (utf8_text.empty()) return {};
+  const std::string language = PrimaryLanguage(lang);
+  const unsigned grammars = Morphology::GrammarsForLanguage(language);
+  const bool latin_declension = Morphology::DeclinesLatinNames(language);
   std::unique_ptr<icu::BreakIterator> breaker(word_breaker_->clone());
   TextIndex index(utf8_text, breaker.get());
   const std::vector<Token>& tokens = index.tokens();
@@ -145,7 +174,7 @@ SearchKeyPositions SearchKeys::KeysOf(std::string_view utf8_text) const {
   std::string key, scratch;
   auto add = [&](std::u16string_view form) {
     folder_->Fold(form, KeyMode::kCrossScript, &key, &scratch);
-    return keys.Add(key);
+    return keys.Add(key, WordClassOf(Morphology::WordOf(form, grammars, latin_declension)));
   };
   for (size_t i = 0; i < forms.size();) {
     const int handle = add(forms[i].first);
@@ -335,11 +364,20 @@ SearchPlan PlanSearch(const Matcher& matcher) {
   return plan;
 }
 
-bool SearchPlan::KeyMayMatch(int node, std::string_view key) const {
+bool SearchPlan::KeyMayMatch(int node, std::string_view key,
+                             std::optional<uint8_t> word_class) const {
   const Node& n = nodes[node];
   if (n.kind != Kind::kKeys || !compiled) return true;
   if (key.size() >= kMaxSearchKeyBytes) return true;  // maybe cut: its tail is not all there
   const ModeIndex& cross = compiled->modes[static_cast<int>(KeyMode::kCrossScript)];
+  if (const std::optional<Morphology::TextWord> word =
+          word_class ? TextWordOfClass(*word_class) : std::nullopt) {
+    bool may = false;
+    ForEachMatchingEntry(cross, key, *word, [&](const WordEntry& entry, std::string_view) {
+      may = may || (entry.phrase == n.phrase && entry.index == n.word);
+    });
+    return may;
+  }
   // The most accepting text word of either script: every grammar, declining, not a bare -а/-у
   // form. AcceptsTail only ever accepts more as a grammar is added or `declines` is set, and
   // less with cyrillic_bare_a_or_u; `cyrillic` both allows (resident nouns) and refuses

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 #include "base/status.h"
 #include "extractor/keywords/key_folder.h"
 #include "extractor/keywords/matcher.h"
+#include "extractor/keywords/morphology.h"
 
 U_NAMESPACE_BEGIN
 class BreakIterator;
@@ -36,12 +38,25 @@ namespace kuzet::keywords {
 // the candidates stay a superset).
 inline constexpr size_t kMaxSearchKeyBytes = 48;
 
+// A word class (format 7, issue #18): what FindAll knows of a text word beyond its key
+// (Morphology::TextWord: the grammars of its page's language and its own letters, its script,
+// whether it declines, a bare -а/-у form), in one byte kept with the key in the index. A search
+// then asks of each (key, class) whether the term word accepts that key in such a word, as
+// FindAll will, instead of in the most accepting word there is: "strange" on an English page
+// is no form of Russian "стран" (a Kazakh -ге tail needs a Kazakh page or Kazakh letters).
+// Bits 0-2: grammars (Morphology::Grammar); 3: cyrillic; 4: declines; 5: cyrillic_bare_a_or_u;
+// 6-7: zero (a byte with them set is read as any class).
+uint8_t WordClassOf(const Morphology::TextWord& word);
+// The TextWord of a class byte; nullopt for a byte no writer writes.
+std::optional<Morphology::TextWord> TextWordOfClass(uint8_t word_class);
+
 // The search keys of a text with the word positions of each: positions[i] are the indexes (in
 // the text's tokens, as TextIndex splits it) of the words whose key is keys[i], ascending and
 // distinct. A hyphen-joined pair (Жаңа-Өзен) is at both of its words t and t+1, so the nearest
 // stored positions of two keys are never farther apart than FindAll's NEAR reads them.
 struct SearchKeyPositions {
-  std::vector<std::string> keys;                 // distinct, sorted
+  std::vector<std::string> keys;                 // sorted; (key, class) pairs distinct
+  std::vector<uint8_t> classes;                  // parallel to keys: the word class of those words
   std::vector<std::vector<uint32_t>> positions;  // parallel to keys
 };
 
@@ -51,11 +66,13 @@ struct SearchKeyPositions {
 // and positions (issue #17: one pass per page; issue #18: positions for phrases and NEAR).
 class SearchKeySet {
  public:
-  // The cross-script key (KeyFolder::Fold) of a word form or joined pair; an empty one is none.
-  // Returns the handle AddPosition takes, or -1 for an empty key.
-  int Add(std::string_view key) {
+  // The cross-script key (KeyFolder::Fold) of a word form or joined pair, and its word class
+  // (WordClassOf); an empty key is none. Returns the handle AddPosition takes, or -1 for an
+  // empty key.
+  int Add(std::string_view key, uint8_t word_class) {
     if (key.empty()) return -1;
     keys_.emplace_back(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
+    classes_.push_back(word_class);
     positions_.emplace_back();
     return static_cast<int>(keys_.size()) - 1;
   }
@@ -65,12 +82,13 @@ class SearchKeySet {
     positions_[static_cast<size_t>(handle)].push_back(
         static_cast<uint32_t>(std::min<size_t>(position, UINT32_MAX)));
   }
-  // The keys added, distinct and sorted, each with the union of its positions (two forms can
-  // fold to one key: Жанаозен and Zhanaozen).
+  // The (key, class) pairs added, distinct and sorted, each with the union of its positions (two
+  // forms can fold to one key and class: Жанаозен and Жанаозен).
   SearchKeyPositions Take() &&;
 
  private:
   std::vector<std::string> keys_;
+  std::vector<uint8_t> classes_;                  // parallel to keys_
   std::vector<std::vector<uint32_t>> positions_;  // parallel to keys_
 };
 
@@ -82,11 +100,12 @@ class SearchKeys {
   ~SearchKeys();
 
   // The distinct keys of the words of `utf8_text` (ICU word breaks, as FindAll splits it) and of
-  // each two words joined by one hyphen (FindAll reads those as one word too), sorted, with the
-  // token positions of each (SearchKeyPositions). Safe to call from several threads at once. A
-  // caller that runs FindAll on the text anyway gets the same keys and positions from its pass
-  // over the words (Matcher::FindAll with search keys, matcher.h).
-  SearchKeyPositions KeysOf(std::string_view utf8_text) const;
+  // each two words joined by one hyphen (FindAll reads those as one word too), with their word
+  // classes on a page of language `lang` (a BCP 47 tag, as FindAll takes it; "" = unknown),
+  // sorted, with the token positions of each (SearchKeyPositions). Safe to call from several
+  // threads at once. A caller that runs FindAll on the text anyway gets the same keys, classes
+  // and positions from its pass over the words (Matcher::FindAll with search keys, matcher.h).
+  SearchKeyPositions KeysOf(std::string_view utf8_text, std::string_view lang) const;
 
   // The folder the keys come from (for Matcher::Compile: a search compiles with it).
   const KeyFolder& folder() const { return *folder_; }
@@ -139,14 +158,16 @@ struct SearchPlan {
   std::vector<Excluding> excluding;
 
   // Whether a page word whose index key is `key` (one that starts with a prefix of kKeys node
-  // `node`) can be that node's term word when FindAll reads the page: decided by FindAll's own
-  // test (the term key and the key's tail through the morphology), on the most accepting page
-  // there is — the index keeps neither the page's language nor the word's script, so the
-  // Kazakh, Russian and English endings all apply, and Cyrillic-only and Latin-only tails
-  // both. A key cut at kMaxSearchKeyBytes always may. So "strike" skips the postings of
-  // "strikebreaker", Zhanaozen those of Жанаозенмунайгаз, and the candidates stay a superset
-  // of FindAll's matches.
-  bool KeyMayMatch(int node, std::string_view key) const;
+  // `node`) and whose word class is `word_class` can be that node's term word when FindAll
+  // reads the page: decided by FindAll's own test (the term key and the key's tail through the
+  // morphology) on a word of that class (WordClassOf). Without a class (an entry of format 6, or
+  // a byte no writer writes), on the most accepting word there is: the Kazakh, Russian and
+  // English endings all apply, and Cyrillic-only and Latin-only tails both. A key cut at
+  // kMaxSearchKeyBytes always may. So "strike" skips the postings of "strikebreaker", Zhanaozen
+  // those of Жанаозенмунайгаз, стран those of "strange" on English pages, and the candidates
+  // stay a superset of FindAll's matches.
+  bool KeyMayMatch(int node, std::string_view key,
+                   std::optional<uint8_t> word_class = std::nullopt) const;
 
   std::shared_ptr<const Matcher::Compiled> compiled;  // the matcher planned (KeyMayMatch)
 };

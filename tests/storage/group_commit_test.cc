@@ -166,7 +166,7 @@ TEST(GroupCommitTest, KeysComputedAheadStoreWhatTheWriterComputes) {
     ASSERT_TRUE(store.ok());
     for (PageInput& page : ahead) {
       page.text_keys = TextKeysOf(page.text);
-      auto search_keys = (*store)->searcher().KeysOf(page.text);
+      auto search_keys = (*store)->searcher().KeysOf(page.text, page.lang);
       ASSERT_TRUE(search_keys.ok()) << search_keys.status().message();
       page.search_keys = std::move(search_keys).value();
     }
@@ -228,8 +228,8 @@ TEST(GroupCommitTest, SearchKeysComputedAheadAreNotComputedAgain) {
     auto store = Store::Open(dir.path());
     ASSERT_TRUE(store.ok());
     const Searcher& searcher = (*store)->searcher();
-    auto given = searcher.KeysOf(other);
-    auto own = searcher.KeysOf(text);
+    auto given = searcher.KeysOf(other, "en");
+    auto own = searcher.KeysOf(text, "en");
     ASSERT_TRUE(given.ok() && own.ok());
     ASSERT_EQ(given->text_bytes, text.size());
     ASSERT_NE(given->keys, own->keys);
@@ -249,7 +249,7 @@ TEST(GroupCommitTest, SearchKeysComputedAheadAreNotComputedAgain) {
     auto second = (*store)->writer().PutPage(stale);
     ASSERT_TRUE(second.ok()) << second.status().message();
     ASSERT_TRUE(second->new_document);
-    auto court = searcher.KeysOf(kCourtArticle);
+    auto court = searcher.KeysOf(kCourtArticle, "en");
     ASSERT_TRUE(court.ok());
     for (const std::string& key : court->keys) expected.emplace(key, second->doc_id);
   }

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -21,6 +22,15 @@
 
 namespace kuzet::storage {
 namespace {
+
+// A word class byte (keywords::WordClassOf): a Cyrillic word on a Russian page; another one.
+constexpr uint8_t kClass = 0x1d;
+constexpr uint8_t kOtherClass = 0x0c;
+
+// The key of a word's block in one class (FORMAT.md, *search*).
+std::string Key(std::string_view word, uint64_t block, uint8_t word_class = kClass) {
+  return SearchBlockKey(SearchListKey(word, word_class), block);
+}
 
 std::string Bytes(std::initializer_list<int> bytes) {
   std::string s;
@@ -245,16 +255,34 @@ TEST(PostingListTest, RefusesMalformedValues) {
 }
 
 TEST(PostingListTest, KeysSortWordsTogetherAndBlocksNewestFirst) {
-  EXPECT_LT(SearchBlockKey("strike", 9), SearchBlockKey("strike", 8));
-  EXPECT_LT(SearchBlockKey("strike", 0), SearchBlockKey("striker", 9));
+  EXPECT_LT(Key("strike", 9), Key("strike", 8));
+  EXPECT_LT(Key("strike", 0), Key("striker", 9));
+  // A word's classes side by side, each with its blocks newest first.
+  EXPECT_LT(Key("strike", 0, 0x0c), Key("strike", 9, 0x0d));
+  EXPECT_LT(Key("strike", 0, 0x3f), Key("strike0", 9, 0x00));
   std::string_view word;
+  std::optional<uint8_t> word_class;
   uint64_t block = 0;
-  const std::string key = SearchBlockKey("ереуіл", 42);
-  ASSERT_TRUE(ParseSearchBlockKey(key, word, block));
+  const std::string key = Key("ереуіл", 42, 0x1b);
+  EXPECT_EQ(key.size(), std::string_view("ереуіл").size() + 10);
+  ASSERT_TRUE(ParseSearchBlockKey(key, word, word_class, block));
   EXPECT_EQ(word, "ереуіл");
+  EXPECT_EQ(word_class, 0x1b);
   EXPECT_EQ(block, 42u);
-  EXPECT_FALSE(ParseSearchBlockKey("short", word, block));
-  EXPECT_FALSE(ParseSearchBlockKey(std::string("a\0b", 3) + SearchBlockKey("", 1), word, block));
+  // A class byte of 0x00 is no second delimiter.
+  ASSERT_TRUE(ParseSearchBlockKey(Key("oil", 0, 0x00), word, word_class, block));
+  EXPECT_EQ(word, "oil");
+  EXPECT_EQ(word_class, 0x00);
+  EXPECT_EQ(block, 0u);
+  // A key of format 6 or before: no class byte.
+  ASSERT_TRUE(
+      ParseSearchBlockKey(SearchBlockKey(std::string("oil") + '\0', 7), word, word_class, block));
+  EXPECT_EQ(word, "oil");
+  EXPECT_FALSE(word_class.has_value());
+  EXPECT_EQ(block, 7u);
+  EXPECT_FALSE(ParseSearchBlockKey("short", word, word_class, block));
+  EXPECT_FALSE(ParseSearchBlockKey(std::string("a\0b", 3) + Key("", 1), word, word_class, block));
+  EXPECT_FALSE(ParseSearchBlockKey(Key("oil", 1) + "x", word, word_class, block));
 }
 
 // ---- the merge operator ---------------------------------------------------------------------
@@ -272,8 +300,9 @@ std::vector<uint64_t> Merged(const PostingListUnion& op, const std::string& key,
   rocksdb::MergeOperator::MergeOperationOutput out(out_value, existing_operand);
   EXPECT_TRUE(op.FullMergeV2(in, &out));
   std::string_view word;
+  std::optional<uint8_t> word_class;
   uint64_t block = 0;
-  EXPECT_TRUE(ParseSearchBlockKey(key, word, block));
+  EXPECT_TRUE(ParseSearchBlockKey(key, word, word_class, block));
   PostingList list;
   EXPECT_TRUE(DecodePostingList(out_value, block, list)) << "the merge wrote a malformed value";
   if (whole_block) *whole_block = list.whole_block;
@@ -291,7 +320,7 @@ std::string Partial(const PostingListUnion& op, const std::string& key,
 TEST(PostingMergeTest, UnionInAnyGroupingIsTheSameAndDuplicatesChangeNothing) {
   PostingListUnion op("test");
   const uint64_t block = 5;
-  const std::string key = SearchBlockKey("zhanaozen", block);
+  const std::string key = Key("zhanaozen", block);
   const uint64_t b = PostingBlockFirst(block);
   const std::string a = EncodePostingList(block, std::vector<uint64_t>{b + 9, b + 4, b + 1});
   const std::string c = EncodePostingList(block, std::vector<uint64_t>{b + 12, b + 4});
@@ -316,7 +345,7 @@ TEST(PostingMergeTest, UnionInAnyGroupingIsTheSameAndDuplicatesChangeNothing) {
 TEST(PostingMergeTest, PositionsUniteAndBecomeUnknownPastTheCap) {
   PostingListUnion op("test");
   const uint64_t block = 5;
-  const std::string key = SearchBlockKey("strike", block);
+  const std::string key = Key("strike", block);
   const uint64_t b = PostingBlockFirst(block);
   auto merged = [&](const std::vector<std::string>& operands) {
     std::vector<rocksdb::Slice> slices(operands.begin(), operands.end());
@@ -374,7 +403,7 @@ TEST(PostingMergeTest, PositionsUniteAndBecomeUnknownPastTheCap) {
 TEST(PostingMergeTest, RandomOperandsMergeToOneValueInAnyGrouping) {
   PostingListUnion op("test");
   const uint64_t block = 9;
-  const std::string key = SearchBlockKey("ereuil", block);
+  const std::string key = Key("ereuil", block);
   std::mt19937 random(18);
   for (int round = 0; round < 200; ++round) {
     std::vector<std::string> operands;
@@ -426,7 +455,7 @@ TEST(PostingMergeTest, RandomOperandsMergeToOneValueInAnyGrouping) {
 TEST(PostingMergeTest, DamagedListBecomesTheWholeBlockAndIsCounted) {
   PostingListUnion op("test");
   const uint64_t block = 2;
-  const std::string key = SearchBlockKey("strike", block);
+  const std::string key = Key("strike", block);
   const std::string good =
       EncodePostingList(block, std::vector<uint64_t>{PostingBlockFirst(block) + 7});
   const std::string damaged[] = {"",
@@ -477,13 +506,13 @@ class PostingCursorTest : public ::testing::Test {
       auto end = std::find_if(ids.begin(), ids.end(),
                               [&](uint64_t id) { return PostingBlockOf(id) != block; });
       std::vector<uint64_t> part(ids.begin(), end);
-      ASSERT_TRUE(db_->Merge({}, SearchBlockKey(word, block), EncodePostingList(block, part)).ok());
+      ASSERT_TRUE(db_->Merge({}, Key(word, block), EncodePostingList(block, part)).ok());
       ids.erase(ids.begin(), end);
     }
   }
-  std::vector<uint64_t> Walk(const std::string& word, uint64_t from) {
+  std::vector<uint64_t> Walk(const std::string& word, uint64_t from, uint8_t word_class = kClass) {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
-    PostingCursor cursor(*it, word);
+    PostingCursor cursor(*it, SearchListKey(word, word_class));
     std::vector<uint64_t> ids;
     for (uint64_t at_most = from; at_most != 0;) {
       const uint64_t id = cursor.Next(at_most);
@@ -529,7 +558,7 @@ TEST_F(PostingCursorTest, WalksEveryBlockNewestFirstFromAnyStart) {
 
 TEST_F(PostingCursorTest, DamagedBlockYieldsEveryIdOfIt) {
   Add("strike", {PostingBlockFirst(3) + 5, 10});
-  ASSERT_TRUE(db_->Put({}, SearchBlockKey("strike", 1), Bytes({0x01, 0x02, 0x05, 0x00})).ok());
+  ASSERT_TRUE(db_->Put({}, Key("strike", 1), Bytes({0x01, 0x02, 0x05, 0x00})).ok());
   const std::vector<uint64_t> ids = Walk("strike", PostingBlockFirst(2) + 1);
   ASSERT_EQ(ids.size(), kPostingBlockDocs + 1);
   EXPECT_EQ(ids.front(), PostingBlockLast(1));
@@ -542,11 +571,13 @@ TEST_F(PostingCursorTest, DamagedBlockYieldsEveryIdOfIt) {
 TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
   PostingBuilder builder;
   const uint64_t late = PostingBlockFirst(1) + 1;
-  builder.Add({"oil", "strike"}, {{1}, {2, 9}}, late);
-  builder.Add({"strike"}, {}, 5);  // a changed document keeps its older id
-  builder.Add({"oil", "strike"}, {{1}, {4}}, late);
-  builder.Add({"zhanaozen"}, {{0}}, late + 3);
-  EXPECT_EQ(builder.postings(), 6u);
+  builder.Add({"oil", "strike"}, {kClass, kClass}, {{1}, {2, 9}}, late);
+  builder.Add({"strike"}, {kClass}, {}, 5);  // a changed document keeps its older id
+  builder.Add({"oil", "strike"}, {kClass, kClass}, {{1}, {4}}, late);
+  builder.Add({"zhanaozen"}, {kClass}, {{0}}, late + 3);
+  // Another class of a word is another list (FORMAT.md, format 7).
+  builder.Add({"oil"}, {kOtherClass}, {{3}}, 7);
+  EXPECT_EQ(builder.postings(), 7u);
   rocksdb::WriteBatch batch;
   ASSERT_TRUE(builder.AddTo(batch, db_->DefaultColumnFamily()).ok());
   EXPECT_EQ(builder.postings(), 0u);
@@ -558,20 +589,21 @@ TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
     }
   } keys;
   ASSERT_TRUE(batch.Iterate(&keys).ok());
-  EXPECT_EQ(keys.merged, std::vector<std::string>(
-                             {SearchBlockKey("oil", 1), SearchBlockKey("strike", 1),
-                              SearchBlockKey("strike", 0), SearchBlockKey("zhanaozen", 1)}));
+  EXPECT_EQ(keys.merged,
+            std::vector<std::string>({Key("oil", 0, kOtherClass), Key("oil", 1), Key("strike", 1),
+                                      Key("strike", 0), Key("zhanaozen", 1)}));
   ASSERT_TRUE(db_->Write({}, &batch).ok());
   EXPECT_EQ(Walk("strike", UINT64_MAX), std::vector<uint64_t>({late, 5}));
   EXPECT_EQ(Walk("oil", UINT64_MAX), std::vector<uint64_t>({late}));
+  EXPECT_EQ(Walk("oil", UINT64_MAX, kOtherClass), std::vector<uint64_t>({7}));
   // The document added twice has the union of its positions; the one added without, none.
   std::string value;
-  ASSERT_TRUE(db_->Get({}, SearchBlockKey("strike", 1), &value).ok());
+  ASSERT_TRUE(db_->Get({}, Key("strike", 1), &value).ok());
   PostingList list;
   ASSERT_TRUE(DecodePostingList(value, 1, list));
   ASSERT_TRUE(list.has_positions());
   EXPECT_EQ(Positions(list, 0), std::vector<uint32_t>({2, 4, 9}));
-  ASSERT_TRUE(db_->Get({}, SearchBlockKey("strike", 0), &value).ok());
+  ASSERT_TRUE(db_->Get({}, Key("strike", 0), &value).ok());
   ASSERT_TRUE(DecodePostingList(value, 0, list));
   EXPECT_TRUE(Positions(list, 0).empty()) << "unknown";
 }

@@ -175,7 +175,7 @@ TEST(RecoveryTest, KilledWriterLosesNoAcknowledgedPageAndLeavesNoPartialOne) {
       Document d;
       ASSERT_TRUE(DecodeDocument(value, d));
       stored_ids.insert(d.id);
-      for (const std::string& word : search_keys->KeysOf(d.text).keys) {
+      for (const std::string& word : search_keys->KeysOf(d.text, d.lang).keys) {
         ASSERT_EQ(postings.count({word, d.id}), 1u) << "document " << d.id << " not under " << word;
       }
     }

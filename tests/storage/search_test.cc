@@ -7,6 +7,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -78,7 +79,7 @@ void StoreDocs(Store& store, bool keys_ahead = false) {
     page.lang = d.lang;
     page.site_id = d.site;
     if (keys_ahead) {
-      auto keys = store.searcher().KeysOf(page.text);
+      auto keys = store.searcher().KeysOf(page.text, page.lang);
       ASSERT_TRUE(keys.ok()) << keys.status().message();
       page.search_keys = std::move(keys).value();
     }
@@ -533,15 +534,56 @@ void EditRaw(const std::string& db_path, F&& edit) {
 // The format version this kuzet writes, as stored (BE32).
 const std::string kVersionNow = {0, 0, 0, static_cast<char>(kFormatVersion)};
 
+// Rewrites every search entry under a key without its word class byte, as formats 4 to 6 wrote
+// them: the lists of a word's classes become one list per (word key, block).
+void StripClasses(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* search) {
+  std::map<std::pair<std::string, uint64_t>, std::vector<PostingList>> lists;
+  std::vector<std::string> old_keys;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator({}, search));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view word;
+    std::optional<uint8_t> word_class;
+    uint64_t block = 0;
+    ASSERT_TRUE(ParseSearchBlockKey(it->key().ToStringView(), word, word_class, block));
+    ASSERT_TRUE(word_class.has_value()) << word;
+    PostingList list;
+    ASSERT_TRUE(DecodePostingList(it->value().ToStringView(), block, list));
+    lists[{std::string(word), block}].push_back(std::move(list));
+    old_keys.push_back(it->key().ToString());
+  }
+  ASSERT_FALSE(old_keys.empty());
+  for (const std::string& key : old_keys) ASSERT_TRUE(db.Delete({}, search, key).ok());
+  for (const auto& [word_block, parts] : lists) {
+    PostingList merged;
+    UnionPostings(parts, merged);
+    const auto& [word, block] = word_block;
+    ASSERT_TRUE(
+        db.Put({}, search, SearchBlockKey(word + '\0', block), EncodePostingList(block, merged))
+            .ok());
+  }
+}
+
+// Whether every search entry's key has a word class byte (format 7).
+bool EveryEntryHasAClass(const testing::FamilyDump& dump) {
+  for (const auto& [key, value] : dump.at(kSearchFamily)) {
+    std::string_view word;
+    std::optional<uint8_t> word_class;
+    uint64_t block = 0;
+    if (!ParseSearchBlockKey(key, word, word_class, block) || !word_class) return false;
+  }
+  return !dump.at(kSearchFamily).empty();
+}
+
 // Rewrites every search entry as a list of ids without positions, as formats 4 and 5 wrote them.
 void StripPositions(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* search) {
   std::unique_ptr<rocksdb::Iterator> it(db.NewIterator({}, search));
   size_t stripped = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view word;
+    std::optional<uint8_t> word_class;
     uint64_t block = 0;
     PostingList list;
-    ASSERT_TRUE(ParseSearchBlockKey(it->key().ToStringView(), word, block));
+    ASSERT_TRUE(ParseSearchBlockKey(it->key().ToStringView(), word, word_class, block));
     ASSERT_TRUE(DecodePostingList(it->value().ToStringView(), block, list));
     ASSERT_TRUE(list.has_positions()) << word;
     ASSERT_TRUE(db.Put({}, search, it->key(), EncodePostingList(block, list.doc_ids)).ok());
@@ -659,6 +701,7 @@ TEST(SearchTest, FormatFourStoreIsSearchedAsIndexedAndRaisedByTheNextReadWriteOp
   EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
     ASSERT_TRUE(
         db.Delete({}, families.at(kMetaFamily), std::string(kSearchIndexedThroughKey)).ok());
+    StripClasses(db, families.at(kSearchFamily));
     StripPositions(db, families.at(kSearchFamily));
     std::string version = {0, 0, 0, 4};
     ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
@@ -695,6 +738,7 @@ TEST(SearchTest, FormatFiveStoreIsSearchedWithoutPositionsAndReindexedByTheNextR
     StoreDocs(*store);
   }
   EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    StripClasses(db, families.at(kSearchFamily));
     StripPositions(db, families.at(kSearchFamily));
     std::string version = {0, 0, 0, 5};
     ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
@@ -718,6 +762,68 @@ TEST(SearchTest, FormatFiveStoreIsSearchedWithoutPositionsAndReindexedByTheNextR
   EXPECT_TRUE(EveryEntryHasPositions(dump));
 }
 
+// The result of searching `q`.
+SearchResult SearchResultOf(const Store& store, const std::string& q) {
+  auto matcher = CompileSearchQuery(q);
+  EXPECT_TRUE(matcher.ok()) << q << ": " << matcher.status().message();
+  if (!matcher.ok()) return {};
+  auto result = store.searcher().Search(*matcher, {});
+  EXPECT_TRUE(result.ok()) << q << ": " << result.status().message();
+  return result.ok() ? std::move(result).value() : SearchResult{};
+}
+
+// A store of format 6 (keys without word classes): read-only, every key reads as a word of any
+// class, so the English "strange" is a candidate for стран (as "stran" + the Kazakh dative -ge
+// would be on a Kazakh page), read and rejected; the first read-write open rebuilds the index with
+// word classes (format 7), and then the English page is no candidate.
+TEST(SearchTest, FormatSixStoreIsSearchedWithoutClassesAndReindexedByTheNextReadWriteOpen) {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    PageInput english = Page("https://a.uk/1", "A strange story, told by a stranger.", kT0);
+    PageInput russian = Page("https://a.ru/2", "Страна узнала о забастовке.", kT0 + kMinute);
+    russian.lang = "ru";
+    PageInput kazakh = Page("https://a.kz/3", "Strange Qazaqstan.", kT0 + 2 * kMinute);
+    kazakh.lang = "kk";
+    for (const PageInput& page : {english, russian, kazakh}) {
+      ASSERT_TRUE(store->writer().PutPage(page).ok());
+    }
+    ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+    const SearchResult now = SearchResultOf(*store, "стран");
+    // The Kazakh page's "Strange" may be стран + -ge: a candidate, which FindAll decides.
+    EXPECT_EQ(now.examined, 2u);
+  }
+  EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    StripClasses(db, families.at(kSearchFamily));
+    std::string version = {0, 0, 0, 6};
+    ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
+  });
+  std::vector<std::string> found;
+  {
+    auto reader = OpenStore(dir, Store::Mode::kReadOnly);
+    ASSERT_NE(reader, nullptr);
+    const SearchResult old = SearchResultOf(*reader, "стран");
+    EXPECT_EQ(old.examined, 3u) << "without classes the English page is a candidate";
+    for (const SearchHit& hit : old.hits) found.push_back(hit.url);
+    EXPECT_EQ(SearchUrls(*reader, "Zhanaozen"), std::vector<std::string>());
+  }
+  ASSERT_FALSE(found.empty());
+  {
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    const SearchResult rebuilt = SearchResultOf(*store, "стран");
+    EXPECT_EQ(rebuilt.examined, 2u);
+    std::vector<std::string> urls;
+    for (const SearchHit& hit : rebuilt.hits) urls.push_back(hit.url);
+    EXPECT_EQ(urls, found);
+  }
+  const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());
+  EXPECT_EQ(dump.at(kMetaFamily).at(std::string(kFormatVersionKey)), kVersionNow);
+  EXPECT_TRUE(EveryEntryHasAClass(dump));
+  EXPECT_TRUE(EveryEntryHasPositions(dump));
+}
+
 // A rebuild cut short (here by a malformed document record, which stops it after the old
 // entries were dropped and before any new one was written) leaves a format 5 store that a
 // read-only search still answers whole: the drop also reset search_indexed_through, so every
@@ -730,6 +836,7 @@ TEST(SearchTest, RebuildCutShortLeavesEveryDocumentACandidate) {
     StoreDocs(*store);
   }
   EditRaw(dir.db_path(), [](rocksdb::DB& db, auto& families) {
+    StripClasses(db, families.at(kSearchFamily));
     StripPositions(db, families.at(kSearchFamily));
     std::string version = {0, 0, 0, 5};
     ASSERT_TRUE(db.Put({}, families.at(kMetaFamily), std::string(kFormatVersionKey), version).ok());
@@ -775,7 +882,7 @@ TEST(SearchTest, GroupWritesOneEntryPerWordKeyAndBlock) {
       pages.push_back(Page("https://a.kz/" + std::to_string(i),
                            testing::kStrikeArticle + " Reader " + std::to_string(i) + ".",
                            kT0 + i * kMinute));
-      auto keys = store->searcher().KeysOf(pages.back().text);
+      auto keys = store->searcher().KeysOf(pages.back().text, pages.back().lang);
       ASSERT_TRUE(keys.ok());
       keys_per_document += keys->keys.size();
       distinct_keys.insert(keys->keys.begin(), keys->keys.end());
@@ -825,7 +932,7 @@ TEST(SearchTest, GroupsOfOnePageWriteOneEntryPerWordKeyAndBlock) {
       PageInput page =
           Page("https://a.kz/" + std::to_string(i),
                testing::kStrikeArticle + " Reader " + std::to_string(i) + ".", kT0 + i * kMinute);
-      auto keys = store->searcher().KeysOf(page.text);
+      auto keys = store->searcher().KeysOf(page.text, page.lang);
       ASSERT_TRUE(keys.ok());
       keys_per_document += keys->keys.size();
       distinct_keys.insert(keys->keys.begin(), keys->keys.end());

@@ -155,10 +155,11 @@ inline std::set<std::pair<std::string, uint64_t>> SearchPostings(const FamilyDum
   if (family == dump.end()) return postings;
   for (const auto& [key, value] : family->second) {
     std::string_view word;
+    std::optional<uint8_t> word_class;  // a word's classes are one word here
     uint64_t block = 0;
     PostingList list;
-    if (!ParseSearchBlockKey(key, word, block) || !DecodePostingList(value, block, list) ||
-        list.whole_block) {
+    if (!ParseSearchBlockKey(key, word, word_class, block) ||
+        !DecodePostingList(value, block, list) || list.whole_block) {
       ADD_FAILURE() << "search entry " << key.substr(0, key.find('\0')) << " is malformed";
       continue;
     }

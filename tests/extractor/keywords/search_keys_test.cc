@@ -68,7 +68,21 @@ const Fixture& TheFixture() {
 // positions per key, each non-empty, ascending and distinct.
 std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std::string& what) {
   const Fixture& f = TheFixture();
-  const SearchKeyPositions expected = f.search_keys.KeysOf(text);
+  // A Russian page, and once each as the other grammars (word classes, format 7) read pages.
+  for (const char* lang : {"kk", "en", "cs", ""}) {
+    const SearchKeyPositions of = f.search_keys.KeysOf(text, lang);
+    for (const auto& [name, matcher] : f.matchers) {
+      std::optional<SearchKeyPositions> keys;
+      matcher.FindAll(text, lang, "", nullptr, &keys);
+      EXPECT_TRUE(keys.has_value()) << what << " (" << name << ", " << lang << ")";
+      if (!keys) continue;
+      EXPECT_EQ(keys->keys, of.keys) << what << " (" << name << ", " << lang << ")";
+      EXPECT_EQ(keys->classes, of.classes) << what << " (" << name << ", " << lang << ")";
+      EXPECT_EQ(keys->positions, of.positions) << what << " (" << name << ", " << lang << ")";
+    }
+  }
+  const SearchKeyPositions expected = f.search_keys.KeysOf(text, "ru");
+  EXPECT_EQ(expected.classes.size(), expected.keys.size()) << what;
   EXPECT_EQ(expected.positions.size(), expected.keys.size()) << what;
   for (size_t i = 0; i < std::min(expected.keys.size(), expected.positions.size()); ++i) {
     const std::vector<uint32_t>& p = expected.positions[i];
@@ -83,6 +97,7 @@ std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std:
     EXPECT_TRUE(keys.has_value()) << what << " (" << name << ")";
     if (keys) {
       EXPECT_EQ(keys->keys, expected.keys) << what << " (" << name << ")";
+      EXPECT_EQ(keys->classes, expected.classes) << what << " (" << name << ")";
       EXPECT_EQ(keys->positions, expected.positions) << what << " (" << name << ")";
     }
     const std::vector<Match> alone = matcher.FindAll(text, "ru", "");
@@ -175,37 +190,57 @@ TEST(SearchKeysOnePassTest, PositionsAreTheTokensOfEachKey) {
   const Fixture& f = TheFixture();
   for (const Case& c : cases) {
     ExpectKeysOfOnePass(c.text, c.name);
-    const SearchKeyPositions of = f.search_keys.KeysOf(c.text);
-    const auto it = std::find(of.keys.begin(), of.keys.end(), c.key);
+    const SearchKeyPositions of = f.search_keys.KeysOf(c.text, "ru");
+    // The key's positions over its word classes (Жанаозен and Zhanaozen: two scripts).
+    std::vector<uint32_t> positions;
     std::string all;
-    for (const std::string& key : of.keys) all += " " + key;
-    ASSERT_NE(it, of.keys.end()) << c.name << ": no key " << c.key << " in" << all;
-    EXPECT_EQ(of.positions[static_cast<size_t>(it - of.keys.begin())], c.positions) << c.name;
+    for (size_t k = 0; k < of.keys.size(); ++k) {
+      all += " " + of.keys[k];
+      if (of.keys[k] == c.key) {
+        positions.insert(positions.end(), of.positions[k].begin(), of.positions[k].end());
+      }
+    }
+    std::sort(positions.begin(), positions.end());
+    ASSERT_FALSE(positions.empty()) << c.name << ": no key " << c.key << " in" << all;
+    EXPECT_EQ(positions, c.positions) << c.name;
   }
 }
 
 TEST(SearchKeysOnePassTest, DefaultMatcherLeavesTheKeysUnset) {
-  std::optional<SearchKeyPositions> keys = SearchKeyPositions{{"stale"}, {{0}}};
+  std::optional<SearchKeyPositions> keys = SearchKeyPositions{{"stale"}, {0}, {{0}}};
   EXPECT_TRUE(Matcher().FindAll("Zhanaozen", "", "", nullptr, &keys).empty());
   EXPECT_FALSE(keys.has_value()) << "the caller must compute them itself";
 }
 
-// SearchKeySet::Take sorts through 8-byte integer prefixes (issue #17): its keys must come out
-// exactly as std::sort and std::unique order them, bytes compared unsigned, whatever the keys.
-std::vector<std::string> ReferenceTake(std::vector<std::string> added) {
-  std::vector<std::string> keys;
-  for (std::string& k : added) {
-    if (!k.empty()) keys.push_back(k.substr(0, std::min(k.size(), kMaxSearchKeyBytes)));
+// SearchKeySet::Take sorts through 8-byte integer prefixes (issue #17): its (key, word class)
+// pairs must come out exactly as std::sort and std::unique order them, bytes compared unsigned,
+// whatever the keys.
+using KeyAndClass = std::pair<std::string, uint8_t>;
+
+std::vector<KeyAndClass> ReferenceTake(const std::vector<std::string>& added,
+                                       const std::vector<uint8_t>& classes) {
+  std::vector<KeyAndClass> keys;
+  for (size_t i = 0; i < added.size(); ++i) {
+    const std::string& k = added[i];
+    if (!k.empty())
+      keys.emplace_back(k.substr(0, std::min(k.size(), kMaxSearchKeyBytes)), classes[i]);
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
 }
 
-std::vector<std::string> Take(const std::vector<std::string>& added) {
+std::vector<KeyAndClass> Take(const std::vector<std::string>& added,
+                              const std::vector<uint8_t>& classes) {
   SearchKeySet set;
-  for (const std::string& k : added) set.Add(k);
-  return std::move(set).Take().keys;
+  for (size_t i = 0; i < added.size(); ++i) set.Add(added[i], classes[i]);
+  SearchKeyPositions taken = std::move(set).Take();
+  EXPECT_EQ(taken.classes.size(), taken.keys.size());
+  std::vector<KeyAndClass> out;
+  for (size_t i = 0; i < std::min(taken.keys.size(), taken.classes.size()); ++i) {
+    out.emplace_back(taken.keys[i], taken.classes[i]);
+  }
+  return out;
 }
 
 TEST(SearchKeySetTest, TakeOrdersAsStdSortOnPrefixTiesShortKeysAndHighBytes) {
@@ -225,7 +260,13 @@ TEST(SearchKeySetTest, TakeOrdersAsStdSortOnPrefixTiesShortKeysAndHighBytes) {
        std::string(49, 'k')},
   };
   for (const auto& added : cases) {
-    EXPECT_EQ(Take(added), ReferenceTake(added)) << "case of " << added.size() << " keys";
+    // One class, then classes that differ among equal keys.
+    std::vector<uint8_t> classes(added.size(), 0x0d);
+    EXPECT_EQ(Take(added, classes), ReferenceTake(added, classes))
+        << "case of " << added.size() << " keys";
+    for (size_t i = 0; i < classes.size(); ++i) classes[i] = static_cast<uint8_t>(i % 3 * 0x11);
+    EXPECT_EQ(Take(added, classes), ReferenceTake(added, classes))
+        << "case of " << added.size() << " keys, three classes";
   }
 }
 
@@ -241,11 +282,13 @@ TEST(SearchKeySetTest, TakeOrdersAsStdSortOnRandomKeys) {
   for (int round = 0; round < 200; ++round) {
     // Both sorts: a comparison sort below 256 keys, a radix sort of the prefixes from it on.
     std::vector<std::string> added(next() % 3000);
+    std::vector<uint8_t> classes;
     for (std::string& key : added) {
       const size_t length = next() % 14;
       for (size_t i = 0; i < length; ++i) key.push_back(alphabet[next() % alphabet.size()]);
+      classes.push_back(static_cast<uint8_t>(next() % 3 == 0 ? 0x3f : 0x0d));
     }
-    ASSERT_EQ(Take(added), ReferenceTake(added)) << "round " << round;
+    ASSERT_EQ(Take(added, classes), ReferenceTake(added, classes)) << "round " << round;
   }
 }
 

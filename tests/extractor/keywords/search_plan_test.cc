@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,11 +28,13 @@ Matcher Compile(const std::string& query, const KeyFolder& folder) {
   return matcher.ok() ? std::move(matcher).value() : Matcher();
 }
 
-// Whether a page with these (sorted) index keys is a candidate of `plan`; with `check_tails`
-// false, as before the check: any key the prefix starts.
-bool Holds(const SearchPlan& plan, int node, const std::vector<std::string>& keys,
-           bool check_tails = true) {
+// Whether a page with these index keys is a candidate of `plan`; with `check_tails` false, as
+// before the check: any key the prefix starts; with `use_classes` false, as an index without
+// word classes (format 6) reads it.
+bool Holds(const SearchPlan& plan, int node, const SearchKeyPositions& kp, bool check_tails = true,
+           bool use_classes = true) {
   const SearchPlan::Node& n = plan.nodes[node];
+  const std::vector<std::string>& keys = kp.keys;
   switch (n.kind) {
     case SearchPlan::Kind::kAll:
       return true;
@@ -38,7 +42,9 @@ bool Holds(const SearchPlan& plan, int node, const std::vector<std::string>& key
       for (const std::string& prefix : n.prefixes) {
         for (auto it = std::lower_bound(keys.begin(), keys.end(), prefix);
              it != keys.end() && it->starts_with(prefix); ++it) {
-          if (!check_tails || plan.KeyMayMatch(node, *it)) return true;
+          const std::optional<uint8_t> word_class =
+              use_classes ? std::optional<uint8_t>(kp.classes[it - keys.begin()]) : std::nullopt;
+          if (!check_tails || plan.KeyMayMatch(node, *it, word_class)) return true;
         }
       }
       return false;
@@ -46,10 +52,10 @@ bool Holds(const SearchPlan& plan, int node, const std::vector<std::string>& key
     case SearchPlan::Kind::kPhrase:
     case SearchPlan::Kind::kNear:
       return std::all_of(n.children.begin(), n.children.end(),
-                         [&](int c) { return Holds(plan, c, keys, check_tails); });
+                         [&](int c) { return Holds(plan, c, kp, check_tails, use_classes); });
     case SearchPlan::Kind::kOr:
       return std::any_of(n.children.begin(), n.children.end(),
-                         [&](int c) { return Holds(plan, c, keys, check_tails); });
+                         [&](int c) { return Holds(plan, c, kp, check_tails, use_classes); });
   }
   return true;
 }
@@ -89,12 +95,15 @@ TEST(SearchPlanTest, KeepsInflectionsAndSkipsOtherExtensions) {
   for (const Case& c : cases) {
     const Matcher matcher = Compile(c.term, keys->folder());
     const SearchPlan plan = PlanSearch(matcher);
-    const std::vector<std::string> word_keys = keys->KeysOf(c.word).keys;
-    ASSERT_EQ(word_keys.size(), 1u) << c.word;
+    // A Czech page: every grammar, Latin names declined (the most accepting page there is).
+    const SearchKeyPositions word_keys = keys->KeysOf(c.word, "cs");
+    ASSERT_EQ(word_keys.keys.size(), 1u) << c.word;
     ASSERT_TRUE(Holds(plan, plan.root, word_keys, /*check_tails=*/false))
-        << c.term << ": " << word_keys[0] << " is no extension of its keys";
+        << c.term << ": " << word_keys.keys[0] << " is no extension of its keys";
     EXPECT_EQ(Holds(plan, plan.root, word_keys), c.may_match)
-        << c.term << " / " << c.word << " (key " << word_keys[0] << ")";
+        << c.term << " / " << c.word << " (key " << word_keys.keys[0] << ")";
+    EXPECT_EQ(Holds(plan, plan.root, word_keys, true, /*use_classes=*/false), c.may_match)
+        << c.term << " / " << c.word << " without its class";
   }
 }
 
@@ -141,14 +150,17 @@ std::vector<std::string> SomeWords(const std::vector<Article>& articles, size_t 
 // grammar, Latin names declined: the most accepting page), FindAll matches none of the pages
 // that the check removes from the candidates the keys' prefixes alone would give (the pages
 // without such a key were never candidates), for single words and for AND and NEAR of two; and
-// the check does remove some.
+// the check does remove some. Read as their own language, the word classes (format 7) remove
+// more than the check without them, and FindAll matches none of those either.
 TEST(SearchPlanTest, RemovesNoPageFindAllMatchesOnRealArticles) {
   const std::vector<Article> articles = LoadArticles();
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
-  std::vector<std::vector<std::string>> article_keys;
-  for (const Article& a : articles) article_keys.push_back(keys->KeysOf(a.text).keys);
+  std::vector<std::vector<SearchKeyPositions>> article_keys;  // per article: own language, Czech
+  for (const Article& a : articles) {
+    article_keys.push_back({keys->KeysOf(a.text, a.lang), keys->KeysOf(a.text, "cs")});
+  }
 
   const std::vector<std::string> words = SomeWords(articles, 53);
   std::vector<std::string> queries = words;
@@ -156,28 +168,35 @@ TEST(SearchPlanTest, RemovesNoPageFindAllMatchesOnRealArticles) {
     queries.push_back(words[i] + " AND " + words[i + 1]);
     queries.push_back(words[i] + " NEAR/5 " + words[i + 1]);
   }
-  size_t candidates = 0, removed = 0;
+  size_t candidates = 0, removed = 0, removed_by_class = 0;
   for (const std::string& q : queries) {
     const Matcher matcher = Compile(q, keys->folder());
     const SearchPlan plan = PlanSearch(matcher);
     ASSERT_GE(plan.root, 0) << q;
     for (size_t i = 0; i < articles.size(); ++i) {
-      if (!Holds(plan, plan.root, article_keys[i], /*check_tails=*/false)) continue;
-      if (Holds(plan, plan.root, article_keys[i])) {
-        ++candidates;
-        continue;
-      }
-      ++removed;
-      for (const char* lang : {articles[i].lang.c_str(), "cs"}) {
+      for (int as = 0; as < 2; ++as) {
+        const SearchKeyPositions& kp = article_keys[i][as];
+        const char* lang = as == 0 ? articles[i].lang.c_str() : "cs";
+        if (!Holds(plan, plan.root, kp, /*check_tails=*/false)) continue;
+        if (Holds(plan, plan.root, kp)) {
+          candidates += as == 0 ? 1 : 0;
+          continue;
+        }
+        if (as == 0) {
+          ++removed;
+          if (Holds(plan, plan.root, kp, true, /*use_classes=*/false)) ++removed_by_class;
+        }
         EXPECT_TRUE(matcher.FindAll(articles[i].text, lang).empty())
             << q << " matches article " << i << " as " << lang;
       }
     }
   }
   std::cout << queries.size() << " queries, " << articles.size() << " articles: " << candidates
-            << " candidates kept, " << removed << " removed by the tails\n";
+            << " candidates kept, " << removed << " removed by the tails, " << removed_by_class
+            << " of them only by the word classes\n";
   EXPECT_GE(candidates, 500u);
   EXPECT_GE(removed, 200u);
+  EXPECT_GE(removed_by_class, 20u);
 }
 
 // The positions of kKeys node `node` on a page: the union over its keys the node accepts.
@@ -187,8 +206,9 @@ std::vector<uint32_t> NodePositions(const SearchPlan& plan, int node,
   for (const std::string& prefix : plan.nodes[node].prefixes) {
     for (auto it = std::lower_bound(kp.keys.begin(), kp.keys.end(), prefix);
          it != kp.keys.end() && it->starts_with(prefix); ++it) {
-      if (!plan.KeyMayMatch(node, *it)) continue;
-      const std::vector<uint32_t>& p = kp.positions[static_cast<size_t>(it - kp.keys.begin())];
+      const size_t k = static_cast<size_t>(it - kp.keys.begin());
+      if (!plan.KeyMayMatch(node, *it, kp.classes[k])) continue;
+      const std::vector<uint32_t>& p = kp.positions[k];
       out.insert(out.end(), p.begin(), p.end());
     }
   }
@@ -239,7 +259,7 @@ bool HoldsAt(const SearchPlan& plan, int node, const SearchKeyPositions& kp) {
     case SearchPlan::Kind::kOr:
       return std::any_of(n.children.begin(), n.children.end(), holds);
     default:
-      return Holds(plan, node, kp.keys);
+      return Holds(plan, node, kp);
   }
 }
 
@@ -269,8 +289,11 @@ TEST(SearchPlanTest, PositionTestsRemoveNoPageFindAllMatchesOnRealArticles) {
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
-  std::vector<SearchKeyPositions> article_keys;
-  for (const Article& a : articles) article_keys.push_back(keys->KeysOf(a.text));
+  // Per article: its keys as a page of its own language and as a Czech one.
+  std::vector<std::array<SearchKeyPositions, 2>> article_keys;
+  for (const Article& a : articles) {
+    article_keys.push_back({keys->KeysOf(a.text, a.lang), keys->KeysOf(a.text, "cs")});
+  }
 
   // Runs of letters (4 or more bytes) in text order, from every 7th article.
   std::vector<std::string> queries;
@@ -291,14 +314,16 @@ TEST(SearchPlanTest, PositionTestsRemoveNoPageFindAllMatchesOnRealArticles) {
     const SearchPlan plan = PlanSearch(matcher);
     ASSERT_GE(plan.root, 0) << q;
     for (size_t i = 0; i < articles.size(); ++i) {
-      if (!Holds(plan, plan.root, article_keys[i].keys)) continue;
-      const bool at = HoldsAt(plan, plan.root, article_keys[i]);
-      for (const char* lang : {articles[i].lang.c_str(), "cs"}) {
+      for (int as = 0; as < 2; ++as) {
+        const SearchKeyPositions& kp = article_keys[i][as];
+        const char* lang = as == 0 ? articles[i].lang.c_str() : "cs";
+        if (!Holds(plan, plan.root, kp)) continue;
+        const bool at = HoldsAt(plan, plan.root, kp);
         const bool matches = !matcher.FindAll(articles[i].text, lang).empty();
         matched += matches ? 1 : 0;
         EXPECT_TRUE(at || !matches) << q << " matches article " << i << " as " << lang;
+        (at ? kept : removed) += 1;
       }
-      (at ? kept : removed) += 1;
     }
   }
   std::cout << queries.size() << " queries, " << articles.size() << " articles: " << kept
@@ -351,8 +376,11 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
-  std::vector<SearchKeyPositions> article_keys;
-  for (const Article& a : articles) article_keys.push_back(keys->KeysOf(a.text));
+  // Per article: its keys as a page of its own language and as a Czech one.
+  std::vector<std::array<SearchKeyPositions, 2>> article_keys;
+  for (const Article& a : articles) {
+    article_keys.push_back({keys->KeysOf(a.text, a.lang), keys->KeysOf(a.text, "cs")});
+  }
 
   const std::vector<std::string> words = SomeWords(articles, 401);
   std::vector<std::string> queries = {"the", "и", "Жаңаөзен", "Zhanaozen",
@@ -386,14 +414,14 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
     std::vector<int> tree;
     if (plan.root >= 0) TreeKeyNodes(plan, plan.root, &tree);
     for (size_t i = 0; i < articles.size(); ++i) {
-      std::vector<std::vector<uint32_t>> word_positions;
-      for (int node : plan.word_nodes) {
-        word_positions.push_back(NodePositions(plan, node, article_keys[i]));
-      }
-      std::vector<uint32_t> tokens;
-      TermWordTokens(plan, word_positions, &tokens);
-      EXPECT_LE(tokens.size(), TokensOf(plan, plan.word_nodes, article_keys[i]).size());
-      for (const char* lang : {articles[i].lang.c_str(), "cs"}) {
+      for (int as = 0; as < 2; ++as) {
+        const SearchKeyPositions& kp = article_keys[i][as];
+        const char* lang = as == 0 ? articles[i].lang.c_str() : "cs";
+        std::vector<std::vector<uint32_t>> word_positions;
+        for (int node : plan.word_nodes) word_positions.push_back(NodePositions(plan, node, kp));
+        std::vector<uint32_t> tokens;
+        TermWordTokens(plan, word_positions, &tokens);
+        EXPECT_LE(tokens.size(), TokensOf(plan, plan.word_nodes, kp).size());
         const std::vector<Match> all = matcher.FindAll(articles[i].text, lang);
         const std::vector<Match> at = matcher.FindAllAt(articles[i].text, lang, "", tokens);
         EXPECT_TRUE(SameMatches(all, at))
@@ -402,7 +430,7 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
         ++compared;
         matched += all.empty() ? 0 : 1;
         if (q.find(" NOT ") != std::string::npos) {
-          const std::vector<uint32_t> without = TokensOf(plan, tree, article_keys[i]);
+          const std::vector<uint32_t> without = TokensOf(plan, tree, kp);
           if (!SameMatches(all, matcher.FindAllAt(articles[i].text, lang, "", without))) {
             ++wrong_without_not;
           }
