@@ -413,6 +413,11 @@ Result<std::optional<EvidenceCapture>> WriterSteps::LatestCapture(uint64_t doc_i
   return latest;
 }
 
+namespace {
+const std::vector<std::string> kChangedDocumentsKeys = {""};
+const std::vector<uint8_t> kChangedDocumentsClasses = {kChangedDocumentsClass};
+}  // namespace
+
 Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
                                       const std::vector<PutPageResult>& results,
                                       SearchFlush& flush) {
@@ -428,6 +433,12 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
     if (!ahead) computed = Searcher(store_).KeysOf(page.text, page.lang);
     if (!computed.ok()) return computed.status();
     const SearchIndexKeys& keys = ahead ? *page.search_keys : *computed;
+    // A changed text adds its keys to those of the old one (FORMAT.md, *search*): its id goes in
+    // the changed documents' list, in this group's batch, so that no search takes a word of its
+    // lists as surely in its text.
+    if (!r.new_document) {
+      indexed.Add(kChangedDocumentsKeys, kChangedDocumentsClasses, {}, r.doc_id);
+    }
     // A changed document keeps its id, which may be below the record: the reader does not see
     // it as unindexed, so its postings go into this batch.
     if (r.doc_id <= flush.indexed_through.value_or(store_.search_indexed_through())) {

@@ -226,6 +226,8 @@ std::string SearchListKey(std::string_view word_key, uint8_t word_class) {
   return key;
 }
 
+std::string ChangedDocumentsListKey() { return SearchListKey("", kChangedDocumentsClass); }
+
 std::string SearchBlockKey(std::string_view list_key, uint64_t block) {
   std::string key;
   key.reserve(list_key.size() + 8);

@@ -129,6 +129,11 @@ void UnionPostings(std::span<const PostingList> lists, PostingList& out);
 // class byte (format 7, keywords::WordClassOf); a store of format 6 or before has no class byte.
 std::string SearchListKey(std::string_view word_key, uint8_t word_class);
 std::string SearchBlockKey(std::string_view list_key, uint64_t block);
+// The list of the documents whose text changed after they were first indexed (FORMAT.md,
+// *search*): their postings may also hold the keys of an older text, so a word found in their
+// lists is not surely in their text. Under the empty word key, which no word has, class 0xFF.
+inline constexpr uint8_t kChangedDocumentsClass = 0xFF;
+std::string ChangedDocumentsListKey();
 // The word key, word class (nullopt: a key of format 6 or before) and block of a search key;
 // false for any other shape.
 [[nodiscard]] bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key,

@@ -161,7 +161,8 @@ class KeyPrefixes : public DocStream {
         std::string_view word;
         std::optional<uint8_t> word_class;
         uint64_t block = 0;
-        if (!ParseSearchBlockKey(key, word, word_class, block)) {  // not a posting: skip it
+        // Not a posting, or the changed documents' list (no word's): skip it.
+        if (!ParseSearchBlockKey(key, word, word_class, block) || word.empty()) {
           it_->Next();
           continue;
         }
@@ -429,11 +430,18 @@ class TermWordTokens {
 // broken into words. That token is a real occurrence in the text read; where it is not one (a key
 // the page's language does not inflect so, a stale position, a woman's surname), the candidate is
 // verified as any other.
+//
+// Before that, from the index alone: a candidate in a list whose every word is the term
+// (SearchPlan::KeyAlwaysMatches: a known word class, a tail the term always takes) holds the term,
+// unless its text changed since it was indexed (the changed documents' list, FORMAT.md: its lists
+// may hold an older text's words). Such a candidate is rejected without being read.
 class ExcludingTerm {
  public:
   ExcludingTerm(ReadContext& ctx, const keywords::SearchPlan& plan,
                 const keywords::SearchPlan::Excluding& excluding, keywords::Matcher term)
-      : term_(std::move(term)) {
+      : term_(std::move(term)),
+        changed_it_(ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily))),
+        changed_(*changed_it_, ChangedDocumentsListKey()) {
     for (int node : excluding.word_nodes) {
       words_.push_back(std::make_unique<KeyPrefixes>(
           ctx, plan.nodes[node].prefixes,
@@ -444,6 +452,26 @@ class ExcludingTerm {
       if (words_.back()->all()) words_.clear();  // no positions: never rejects
       if (words_.empty()) break;
     }
+    for (int node : excluding.word_nodes) {
+      if (words_.empty()) break;
+      surely_.push_back(std::make_unique<KeyPrefixes>(
+          ctx, plan.nodes[node].prefixes,
+          [&plan, node](std::string_view key, std::optional<uint8_t> word_class) {
+            return plan.KeyAlwaysMatches(node, key, word_class);
+          }));
+      if (surely_.back()->all()) surely_.pop_back();  // too many keys: not from the index
+    }
+  }
+
+  // Whether the index alone shows the term in document `id` (indexed, read in one state of the
+  // store; calls with id never growing).
+  bool SurelyIn(uint64_t id) {
+    bool in = false;
+    for (auto& word : surely_) in = in || word->Next(id) == id;
+    if (!in) return false;
+    const bool changed = changed_.Next(id) == id;
+    if (!changed_.status().ok()) return false;  // read as changed: the document is verified
+    return !changed;
   }
 
   // Whether the term occurs in `d` at its first indexed token (calls with d.id never growing).
@@ -458,10 +486,16 @@ class ExcludingTerm {
                 .empty();
   }
 
+  // A read of the changed documents' list failed (the search then fails).
+  const rocksdb::Status& status() const { return changed_.status(); }
+
  private:
   keywords::Matcher term_;
   std::vector<std::unique_ptr<KeyPrefixes>> words_;
   std::vector<uint32_t> positions_;
+  std::vector<std::unique_ptr<KeyPrefixes>> surely_;  // lists whose every word is the term
+  std::unique_ptr<rocksdb::Iterator> changed_it_;
+  PostingCursor changed_;  // FORMAT.md: documents whose lists may hold an older text's words
 };
 
 std::unique_ptr<DocStream> MakeStream(ReadContext& ctx, const keywords::SearchPlan& plan, int node,
@@ -606,12 +640,27 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
       const uint64_t doc_id = candidates->Next(at_most);
       if (!ctx.status.ok()) return ctx.status;
       if (doc_id == 0) break;
-      if (result.hits.size() == query.limit || result.examined == query.max_examined) {
+      if (result.hits.size() == query.limit ||
+          result.examined + result.rejected_unread == query.max_examined) {
         result.next_before = doc_id + 1;
         break;
       }
-      ++result.examined;
       at_most = doc_id - 1;
+      // An indexed candidate the index shows holding a NOT term, read in one state of the store.
+      if (doc_id <= *indexed_through && !excluding.empty() &&
+          (read_write || db_.db()->GetLatestSequenceNumber() == sequence_at_start)) {
+        const bool excluded = std::any_of(excluding.begin(), excluding.end(),
+                                          [&](ExcludingTerm& e) { return e.SurelyIn(doc_id); });
+        for (const ExcludingTerm& e : excluding) {
+          if (!e.status().ok()) return db_.Error(e.status(), "cannot read the search index");
+        }
+        if (!ctx.status.ok()) return ctx.status;
+        if (excluded) {
+          ++result.rejected_unread;
+          continue;
+        }
+      }
+      ++result.examined;
       auto doc = ReadDocument(db_, ctx.read, doc_id);
       if (!doc.ok()) return doc.status();
       if (!doc->has_value()) continue;  // a posting of no document: nothing to show

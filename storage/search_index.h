@@ -43,8 +43,9 @@ struct SearchQuery {
   int64_t until_us = std::numeric_limits<int64_t>::max();
   uint64_t before_doc = 0;  // a cursor: only documents with a smaller id (0: from the newest)
   size_t limit = 20;        // hits returned at most
-  // Candidates read and verified at most before a call returns (with a cursor to go on): a
-  // query the index cannot narrow (a regex, a lone NOT) costs a bounded time per call.
+  // Candidates read and verified (or rejected unread: SearchResult::rejected_unread) at most
+  // before a call returns (with a cursor to go on): a query the index cannot narrow (a regex, a
+  // lone NOT) costs a bounded time per call.
   size_t max_examined = 20000;
 };
 
@@ -69,6 +70,10 @@ struct SearchResult {
   // Of those, rejected by a one-word NOT term found at its first indexed token, without the rest
   // of the text being broken into words (keywords::SearchPlan::excluding).
   size_t rejected_by_not_term = 0;
+  // Candidates rejected without being read: the index shows a one-word NOT term in them (a list
+  // whose every word is the term, of a document whose text did not change since it was indexed:
+  // keywords::SearchPlan::KeyAlwaysMatches). max_examined bounds these and `examined` together.
+  size_t rejected_unread = 0;
 };
 
 class Searcher {

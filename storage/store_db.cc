@@ -791,6 +791,15 @@ Status StoreDb::BuildSearchIndex(uint32_t version) {
       RocksDb::EncodeFormatVersion(kFormatVersion, RocksDb::VersionEncoding::kFixed32BigEndian));
   if (Status s = WriteBatch(batch, "cannot build the search index", true); !s.ok()) return s;
   spdlog::warn("data dir {}: search index built over {} documents", dir_, documents);
+  // Each entry is now a stack of merge operands, one per batch of 256 documents (16 per block),
+  // which every read would union again until RocksDB happens to compact them: once now (at 1M
+  // documents, a search's posting walk was several times slower before). The index is complete
+  // either way, so a failure is only logged.
+  rocksdb::CompactRangeOptions compact;
+  if (rocksdb::Status s = db_->CompactRange(compact, Family(kSearchFamily), nullptr, nullptr);
+      !s.ok()) {
+    spdlog::warn("data dir {}: cannot compact the rebuilt search index: {}", dir_, s.ToString());
+  }
   return Status::Ok();
 }
 

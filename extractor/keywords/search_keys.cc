@@ -397,6 +397,29 @@ bool SearchPlan::KeyMayMatch(int node, std::string_view key,
   return false;
 }
 
+bool SearchPlan::KeyAlwaysMatches(int node, std::string_view key,
+                                  std::optional<uint8_t> word_class) const {
+  const Node& n = nodes[node];
+  if (n.kind != Kind::kKeys || !compiled || !word_class) return false;
+  // A word of a phrase of several is no occurrence of the phrase.
+  if (n.phrase >= phrase_words.size() || phrase_words[n.phrase] != 1) return false;
+  if (key.empty() || key.size() >= kMaxSearchKeyBytes) return false;  // maybe cut
+  const std::optional<Morphology::TextWord> word = TextWordOfClass(*word_class);
+  if (!word) return false;
+  const ModeIndex& cross = compiled->modes[static_cast<int>(KeyMode::kCrossScript)];
+  bool always = false;
+  ForEachMatchingEntry(cross, key, *word, [&](const WordEntry& entry, std::string_view tail) {
+    if (entry.phrase != n.phrase || entry.index != n.word) return;
+    // FindAll keeps such a hit only where the context does not name a woman (find_all.cc).
+    if (entry.tail.masculine_surname && cross.morphology &&
+        cross.morphology->TailNeedsMasculineContext(tail)) {
+      return;
+    }
+    always = true;
+  });
+  return always;
+}
+
 bool PhraseMayBeAt(std::span<const std::vector<uint32_t>> word_positions) {
   for (const std::vector<uint32_t>& positions : word_positions) {
     if (positions.empty()) return true;  // unknown

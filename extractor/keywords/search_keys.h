@@ -169,6 +169,14 @@ struct SearchPlan {
   bool KeyMayMatch(int node, std::string_view key,
                    std::optional<uint8_t> word_class = std::nullopt) const;
 
+  // Whether every page word whose index key is `key` and whose word class is `word_class` is
+  // read by FindAll as kKeys node `node`'s term word, whatever its context: the node is the word
+  // of a one-word term, the key is not cut, the class is known, and the term accepts the key's
+  // tail in such a word without asking the words around (a masculine surname's -а form does). A
+  // page holding such a word holds an occurrence of the term, which lets a search reject
+  // `x AND NOT y` candidates from the index alone (issue #18).
+  bool KeyAlwaysMatches(int node, std::string_view key, std::optional<uint8_t> word_class) const;
+
   std::shared_ptr<const Matcher::Compiled> compiled;  // the matcher planned (KeyMayMatch)
 };
 

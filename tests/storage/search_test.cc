@@ -49,6 +49,16 @@ std::vector<std::string> SearchUrls(const Store& store, const std::string& q,
   return urls;
 }
 
+// The result of searching `q`.
+SearchResult SearchResultOf(const Store& store, const std::string& q) {
+  auto matcher = CompileSearchQuery(q);
+  EXPECT_TRUE(matcher.ok()) << q << ": " << matcher.status().message();
+  if (!matcher.ok()) return {};
+  auto result = store.searcher().Search(*matcher, {});
+  EXPECT_TRUE(result.ok()) << q << ": " << result.status().message();
+  return result.ok() ? std::move(result).value() : SearchResult{};
+}
+
 // Small pages in three languages and scripts, stored in this order (doc ids 1..n).
 struct Doc {
   const char* url;
@@ -226,24 +236,31 @@ TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
     const char* query;
     bool at_positions;  // every document read was verified at its term words' positions
     size_t rejected_by_not_term = 0;
+    // Rejected unread: the index shows the NOT word for sure (not in "changed", whose lists
+    // hold its old text's words too).
+    size_t rejected_unread = 0;
   };
   const Case cases[] = {
       {"Zhanaozen", true},
-      {"Zhanaozen AND NOT football", true, 2},              // u4, and "changed" by a stale key
-      {"Zhanaozen AND NOT (football)", true, 2},            // the same
-      {"Zhanaozen AND NOT football AND NOT oil", true, 3},  // and u3
-      {"Zhanaozen AND NOT (football OR oil)", true},        // no one-word NOT term
+      // u4 unread; "changed" is a candidate by a stale key, read, its football found.
+      {"Zhanaozen AND NOT football", true, 1, 1},
+      {"Zhanaozen AND NOT (football)", true, 1, 1},            // the same
+      {"Zhanaozen AND NOT football AND NOT oil", true, 1, 2},  // and u3 unread
+      {"Zhanaozen AND NOT (football OR oil)", true},           // no one-word NOT term
       {"заявила AND NOT Козлов", true},  // u10's Козлова is a woman's: the key, not the word
-      // u9: the NOT word is a hyphen-joined pair, not at its first token alone: verified whole.
-      {"қаласында AND NOT Zhanaozen", true},
+      // u9: the NOT word is its hyphen-joined pair Жаңа-Өзен, a word of the index: unread.
+      {"қаласында AND NOT Zhanaozen", true, 0, 1},
       {"жиналыс OR Zhanaozen", true},
-      {"strike AND NOT Zhanaozen", true, 3},  // u3, u8, many; not "changed" (its old text had it)
-      {"Aktau AND NOT Zhanaozen", true, 1},   // u8
+      // u3, u8, many unread; not "changed" (its old text had the word): read, a hit.
+      {"strike AND NOT Zhanaozen", true, 0, 3},
+      {"Aktau AND NOT Zhanaozen", true, 0, 1},  // u8
       {"strike NEAR/4 Zhanaozen", true},
-      {"\"trade union\"", true},             // u7: a sentence break between the words
-      {"Козлова AND NOT Наталья", true, 1},  // the masculine-surname context reads neighbours
-      {"Zhanaozen AND NOT the", false, 2},   // u4, u8; "many": positions of "the" unknown
-      {"/aktau/ OR strike", false},          // a regex: no term word positions
+      {"\"trade union\"", true},                // u7: a sentence break between the words
+      {"Козлова AND NOT Наталья", true, 0, 1},  // u10 holds Наталья
+      // u4, u8 and "many" unread (the key is there, its unknown positions do not matter).
+      {"Zhanaozen AND NOT the", true, 0, 3},
+      {"strike AND the", false},     // "many": positions of "the" unknown, read whole
+      {"/aktau/ OR strike", false},  // a regex: no term word positions
   };
   for (const Case& c : cases) {
     auto matcher = CompileSearchQuery(c.query);
@@ -270,8 +287,9 @@ TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
             << c.query << " " << hit.url;
       }
     }
-    EXPECT_GT(result->examined, 0u) << c.query;
+    EXPECT_GT(result->examined + result->rejected_unread, 0u) << c.query;
     EXPECT_EQ(result->rejected_by_not_term, c.rejected_by_not_term) << c.query;
+    EXPECT_EQ(result->rejected_unread, c.rejected_unread) << c.query;
     if (c.at_positions) {
       EXPECT_EQ(result->verified_at_positions, result->examined) << c.query;
     } else {
@@ -280,8 +298,9 @@ TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
   }
 }
 
-// A read-only store (a RocksDB secondary: no snapshots) verifies at the term words' positions
-// too while its state stays put (its sequence number unchanged since the postings were read).
+// A read-only store (a RocksDB secondary: no snapshots) verifies at the term words' positions,
+// and rejects unread, too while its state stays put (its sequence number unchanged since the
+// postings were read).
 TEST(SearchTest, ReadOnlyStoreVerifiesAtTheTermWordsPositions) {
   TempDir dir;
   {
@@ -301,7 +320,7 @@ TEST(SearchTest, ReadOnlyStoreVerifiesAtTheTermWordsPositions) {
   EXPECT_EQ(urls, std::vector<std::string>({"u9", "u8", "u3", "u2", "u1"}));
   EXPECT_GT(result->examined, 0u);
   EXPECT_EQ(result->verified_at_positions, result->examined);
-  EXPECT_EQ(result->rejected_by_not_term, 1u);  // u4
+  EXPECT_EQ(result->rejected_unread, 1u);  // u4: its lists show football for sure
 }
 
 // Word keys given ahead index the documents exactly as the writer's own: the same index entries
@@ -511,6 +530,55 @@ TEST(SearchTest, ChangedTextIsSearchedAsItIsNow) {
   ASSERT_TRUE(store->writer().PutPage(Page("u", "Football in Aktau today.", kT0 + kMinute)).ok());
   EXPECT_EQ(SearchUrls(*store, "Zhanaozen"), std::vector<std::string>());
   EXPECT_EQ(SearchUrls(*store, "Aktau"), std::vector<std::string>({"u"}));
+}
+
+// `x AND NOT y`: an indexed candidate whose lists show y for sure is rejected without being read
+// (SearchResult::rejected_unread); a document whose text changed keeps its old text's postings
+// (the "Zhanaozen" of u's first text), so it is read and verified as it is now, whether it
+// changed after its postings were written (below search_indexed_through) or while they waited in
+// the writer's buffer.
+TEST(SearchTest, ANotTermRejectsUnreadOnlyDocumentsWhoseTextDidNotChange) {
+  for (const bool flush_between : {true, false}) {
+    SCOPED_TRACE(flush_between ? "changed after indexing" : "changed in the buffer");
+    TempDir dir;
+    auto store = OpenStore(dir);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->writer().PutPage(Page("u", "Strike in Zhanaozen today.", kT0)).ok());
+    ASSERT_TRUE(store->writer().PutPage(Page("v", "Strike in Zhanaozen again.", kT0)).ok());
+    ASSERT_TRUE(store->writer().PutPage(Page("w", "Strike in Aktau again.", kT0)).ok());
+    if (flush_between) ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+    ASSERT_TRUE(store->writer().PutPage(Page("u", "Strike in Aktau today.", kT0 + kMinute)).ok());
+    ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+    const SearchResult result = SearchResultOf(*store, "strike AND NOT Zhanaozen");
+    std::vector<std::string> urls;
+    for (const SearchHit& hit : result.hits) urls.push_back(hit.url);
+    EXPECT_EQ(urls, std::vector<std::string>({"w", "u"}));
+    EXPECT_EQ(result.rejected_unread, 1u) << "v";
+    EXPECT_EQ(result.examined, 2u) << "u and w";
+  }
+}
+
+// Козлова is the man's genitive or the woman's name, which the words around decide: a list of
+// "Козлова" does not show Козлов for sure, so `... AND NOT Козлов` reads the page, where the
+// context names a woman (a hit), and the man's genitive elsewhere (rejected when read).
+TEST(SearchTest, ANotSurnameWhoseFormMayBeAWomansIsVerifiedOnTheText) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  PageInput woman = Page("woman", "Наталья Козлова объявила забастовку.", kT0);
+  PageInput man = Page("man", "Дело Козлова и забастовка.", kT0 + kMinute);
+  PageInput plain = Page("plain", "Козлов и забастовка.", kT0 + 2 * kMinute);
+  for (PageInput* page : {&woman, &man, &plain}) {
+    page->lang = "ru";
+    ASSERT_TRUE(store->writer().PutPage(*page).ok());
+  }
+  ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+  const SearchResult result = SearchResultOf(*store, "забастовка AND NOT Козлов");
+  std::vector<std::string> urls;
+  for (const SearchHit& hit : result.hits) urls.push_back(hit.url);
+  EXPECT_EQ(urls, std::vector<std::string>({"woman"}));
+  EXPECT_EQ(result.rejected_unread, 1u) << "plain";
+  EXPECT_EQ(result.examined, 2u) << "woman and man";
 }
 
 // Runs `edit` on the store's RocksDB opened directly, with every family.
@@ -762,16 +830,6 @@ TEST(SearchTest, FormatFiveStoreIsSearchedWithoutPositionsAndReindexedByTheNextR
   EXPECT_TRUE(EveryEntryHasPositions(dump));
 }
 
-// The result of searching `q`.
-SearchResult SearchResultOf(const Store& store, const std::string& q) {
-  auto matcher = CompileSearchQuery(q);
-  EXPECT_TRUE(matcher.ok()) << q << ": " << matcher.status().message();
-  if (!matcher.ok()) return {};
-  auto result = store.searcher().Search(*matcher, {});
-  EXPECT_TRUE(result.ok()) << q << ": " << result.status().message();
-  return result.ok() ? std::move(result).value() : SearchResult{};
-}
-
 // A store of format 6 (keys without word classes): read-only, every key reads as a word of any
 // class, so the English "strange" is a candidate for стран (as "stran" + the Kazakh dative -ge
 // would be on a Kazakh page), read and rejected; the first read-write open rebuilds the index with
@@ -1002,6 +1060,8 @@ const char* const kQueries[] = {
     "Kazakhstan OR Казахстан",
     "компания NEAR/10 рублей",
     "Trump|Obama",
+    "people AND NOT the",
+    "Путин AND NOT заявил",
 };
 
 TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
@@ -1053,7 +1113,7 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
   // The search: each query alone, against the documents its rule mentioned; first with every
   // posting still in the writer's buffer, then written.
   ASSERT_LT(articles.size(), PageWriter::kSearchBufferDocuments);
-  size_t examined[2] = {0, 0}, at_positions[2] = {0, 0};
+  size_t examined[2] = {0, 0}, at_positions[2] = {0, 0}, rejected_unread[2] = {0, 0};
   for (int written = 0; written < 2; ++written) {
     if (written == 1) {
       ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
@@ -1080,6 +1140,7 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
       EXPECT_EQ(searched, crawled) << kQueries[i] << (written ? "" : " (postings buffered)");
       examined[written] += result->examined;
       at_positions[written] += result->verified_at_positions;
+      rejected_unread[written] += result->rejected_unread;
       // Every hit's matches are FindAll's, whichever way it was verified.
       for (const SearchHit& hit : result->hits) {
         auto want = expected[i].find(hit.doc_id);
@@ -1111,8 +1172,12 @@ TEST(SearchTest, SearchEqualsCrawlTimeMatchingOnRealArticles) {
   EXPECT_LT(examined[1], examined[0]);
   EXPECT_EQ(at_positions[0], 0u);
   EXPECT_GT(at_positions[1], examined[1] / 2);
+  // AND NOT: indexed candidates whose lists show the NOT word for sure are not read.
+  EXPECT_EQ(rejected_unread[0], 0u);
+  EXPECT_GT(rejected_unread[1], 20u);
   std::cout << examined[1] << " documents read, " << at_positions[1]
-            << " verified at the term words' positions\n";
+            << " verified at the term words' positions, " << rejected_unread[1]
+            << " rejected unread\n";
 }
 
 }  // namespace
