@@ -31,6 +31,19 @@ uint64_t PostingCursor::Next(uint64_t at_most) {
   return 0;
 }
 
+const PostingList* PostingCursor::Block(uint64_t block, uint64_t* found) {
+  if (done_) return nullptr;
+  // A block loaded at or below `block` is the highest there: the blocks asked never grow.
+  if (!loaded_ || block_ > block) {
+    if (!Load(block)) {
+      done_ = true;
+      return nullptr;
+    }
+  }
+  *found = block_;
+  return &list_;
+}
+
 bool PostingCursor::Load(uint64_t block) {
   std::string target = prefix_;
   PutFixed64BE(target, ~block);

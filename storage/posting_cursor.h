@@ -27,6 +27,12 @@ class PostingCursor {
   // block, FORMAT.md), 0 when none. Calls come with at_most never growing.
   uint64_t Next(uint64_t at_most);
 
+  // The list's highest block at or below `block`, loaded (ids only; whole_block for a damaged
+  // one), its number into *found; nullptr when the list has none there (or a read failed:
+  // status()). `block` never grows between calls (with Next's at_most's blocks). A caller that
+  // unites several lists reads their ids a block at a time through it (search_index.cc).
+  const PostingList* Block(uint64_t block, uint64_t* found);
+
   // The word positions in the document Next returned last (ascending); empty when unknown: not
   // wanted, not stored (FORMAT.md, m = 0, or a list of format 5), or a whole block.
   // Decoded on demand, up to that document only (PostingPositionReader).

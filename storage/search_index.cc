@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,13 +52,38 @@ constexpr size_t kMaxKeysPerSearch = 16384;
 
 // Documents in descending id order. Next(at_most): the largest id <= at_most that the stream
 // holds, 0 when none. Calls come with at_most never growing.
+// A posting block's documents as a bitmap: bit i is doc id PostingBlockFirst(block) + i.
+using BlockBits = std::array<uint64_t, kPostingBlockDocs / 64>;
+
 class DocStream {
  public:
   virtual ~DocStream() = default;
   virtual uint64_t Next(uint64_t at_most) = 0;
   // Every document: an AND may drop it, an OR becomes it.
   virtual bool all() const { return false; }
+  // The stream's documents in `block` (nullptr: it has none there, or cannot say: has_bits),
+  // and into *below the highest lower block that may hold any (nullopt: none). Asked with
+  // `block` never growing, as Next's at_most. An intersection of streams that all have bits is
+  // taken a block at a time (Leapfrog).
+  virtual bool has_bits() const { return false; }
+  virtual const BlockBits* Bits(uint64_t /*block*/, std::optional<uint64_t>* below) {
+    below->reset();
+    return nullptr;
+  }
 };
+
+// The largest id <= at_most in block `block` of `bits`, 0 when none.
+uint64_t HighestAtOrBelow(const BlockBits& bits, uint64_t block, uint64_t at_most) {
+  const uint64_t offset = at_most - PostingBlockFirst(block);
+  size_t w = offset >> 6;
+  const unsigned bit = offset & 63;
+  uint64_t word = bits[w] & (bit == 63 ? ~uint64_t{0} : (uint64_t{2} << bit) - 1);
+  for (;;) {
+    if (word != 0) return PostingBlockFirst(block) + w * 64 + (63 - std::countl_zero(word));
+    if (w == 0) return 0;
+    word = bits[--w];
+  }
+}
 
 // Reads go through one iterator per stream; a RocksDB error ends the stream and is kept in
 // *status (the search then fails loudly rather than answer from part of the index).
@@ -176,7 +203,7 @@ class KeyPrefixes : public DocStream {
         // The list: the word key, its 0x00 and its class byte (none in a format 6 store).
         std::string list(key.substr(0, word.size() + (word_class ? 2 : 1)));
         if (may_match(word, word_class)) {
-          lists_.push_back(List{0, 0, std::make_unique<PostingCursor>(*it_, list, want_positions)});
+          lists_.push_back(List{std::make_unique<PostingCursor>(*it_, list, want_positions)});
         }
         // Past every block of this list: the word's next class, or past the word.
         if (word_class && *word_class != 0xFF) {
@@ -198,21 +225,32 @@ class KeyPrefixes : public DocStream {
   }
 
   bool all() const override { return all_ != nullptr; }
+  // The union of the lists is read a block at a time into a bitmap of the block's 4,096 ids:
+  // each id of each list is touched once, and a step of a walk (a leapfrog of a common word and
+  // a word of many keys, issue #18: `would AND стран` at 1M documents) is a scan of a few words
+  // instead of a visit to every list.
   uint64_t Next(uint64_t at_most) override {
     if (all_) return all_->Next(at_most);
-    uint64_t best = 0;
-    for (List& list : lists_) {
-      // The answer known for a bound at or above at_most still holds when it is <= at_most.
-      if (!(list.bound >= at_most && list.value <= at_most && list.bound != 0)) {
-        list.value = list.cursor->Next(at_most);
-        list.bound = at_most;
-        if (!list.cursor->status().ok()) {
-          ctx_.Fail(list.cursor->status(), "cannot read the search index");
-        }
-      }
-      best = std::max(best, list.value);
+    while (at_most != 0 && !done_) {
+      const uint64_t block = PostingBlockOf(at_most);
+      if (!union_loaded_ || union_block_ != block) LoadUnion(block);
+      if (done_) break;
+      if (const uint64_t id = HighestAtOrBelow(bits_, block, at_most); id != 0) return id;
+      if (!has_below_) break;
+      at_most = PostingBlockLast(below_);
     }
-    return best;
+    done_ = true;
+    return 0;
+  }
+
+  bool has_bits() const override { return all_ == nullptr; }
+  const BlockBits* Bits(uint64_t block, std::optional<uint64_t>* below) override {
+    below->reset();
+    if (all_ || done_) return nullptr;
+    if (!union_loaded_ || union_block_ != block) LoadUnion(block);
+    if (done_) return nullptr;
+    if (has_below_) *below = below_;
+    return &bits_;
   }
 
   // The union of the word positions of `doc`, the document Next returned last, over the keys
@@ -223,7 +261,9 @@ class KeyPrefixes : public DocStream {
     if (all_) return false;
     size_t lists = 0;
     for (const List& list : lists_) {
-      if (list.value != doc) continue;
+      if (list.cursor->Next(doc) != doc) continue;
+      if (!list.cursor->status().ok())
+        ctx_.Fail(list.cursor->status(), "cannot read the search index");
       const std::span<const uint32_t> positions = list.cursor->Positions();
       if (positions.empty()) return false;
       out->insert(out->end(), positions.begin(), positions.end());
@@ -238,16 +278,56 @@ class KeyPrefixes : public DocStream {
 
  private:
   struct List {
-    uint64_t bound = 0, value = 0;
     // On the shared iterator: a cursor seeks once per posting block (up to 4,096 documents).
     std::unique_ptr<PostingCursor> cursor;
   };
+
+  // The ids of every list in `block` into bits_, and below_: the next block down that may hold
+  // any (done_ when no list has an id at or below the block's last).
+  void LoadUnion(uint64_t block) {
+    bits_.fill(0);
+    union_block_ = block;
+    union_loaded_ = true;
+    has_below_ = false;
+    below_ = 0;
+    bool any = false;
+    for (List& list : lists_) {
+      uint64_t found = 0;
+      const PostingList* ids = list.cursor->Block(block, &found);
+      if (!list.cursor->status().ok())
+        ctx_.Fail(list.cursor->status(), "cannot read the search index");
+      if (ids == nullptr) continue;
+      any = true;
+      if (found < block) {
+        below_ = has_below_ ? std::max(below_, found) : found;
+        has_below_ = true;
+        continue;
+      }
+      if (block > 0) {  // the list may go on below: the next block is the highest that can
+        below_ = has_below_ ? std::max(below_, block - 1) : block - 1;
+        has_below_ = true;
+      }
+      if (ids->whole_block) {
+        bits_.fill(~uint64_t{0});
+        continue;
+      }
+      const uint64_t first = PostingBlockFirst(block);
+      for (const uint64_t id : ids->doc_ids) {
+        const uint64_t offset = id - first;  // DecodePostingList keeps ids inside the block
+        bits_[offset >> 6] |= uint64_t{1} << (offset & 63);
+      }
+    }
+    if (!any) done_ = true;
+  }
 
   ReadContext& ctx_;
   std::unique_ptr<rocksdb::Iterator> it_;
   std::vector<List> lists_;
   bool too_many_ = false;
   std::unique_ptr<AllDocuments> all_;
+  BlockBits bits_{};  // the union's ids in union_block_
+  uint64_t union_block_ = 0, below_ = 0;
+  bool union_loaded_ = false, has_below_ = false, done_ = false;
 };
 
 // The stream of each term word (phrase, word index) read with positions, shared by the tree's
@@ -270,9 +350,44 @@ std::shared_ptr<KeyPrefixes> WordStream(ReadContext& ctx, const keywords::Search
   return word;
 }
 
-// Leapfrog intersection: the largest id <= at_most that every stream holds, 0 when none.
+// Leapfrog intersection: the largest id <= at_most that every stream holds, 0 when none. When
+// every stream has bits (a word's lists), a block at a time: the AND of their bitmaps, then the
+// highest lower block all may share — a common word and a word of other pages (`would AND
+// стран`, 0 hits at 1M documents) cost a pass over their blocks instead of a step per document
+// of the rarer one.
 template <typename Streams>
 uint64_t Leapfrog(Streams& streams, uint64_t at_most) {
+  if (std::all_of(streams.begin(), streams.end(), [](const auto& s) { return s->has_bits(); })) {
+    BlockBits both;
+    while (at_most != 0) {
+      const uint64_t block = PostingBlockOf(at_most);
+      std::optional<uint64_t> next = block > 0 ? std::optional<uint64_t>(block - 1) : std::nullopt;
+      bool empty = false;
+      both.fill(~uint64_t{0});
+      for (auto& stream : streams) {
+        std::optional<uint64_t> below;
+        const BlockBits* bits = stream->Bits(block, &below);
+        // A stream with nothing lower bounds the rest; the lowest of their next blocks is the
+        // highest that all may share.
+        if (!below) {
+          next.reset();
+        } else if (next) {
+          next = std::min(*next, *below);
+        }
+        if (bits == nullptr) {
+          empty = true;
+          continue;  // still asked: each stream's next block counts
+        }
+        for (size_t w = 0; w < both.size(); ++w) both[w] &= (*bits)[w];
+      }
+      if (!empty) {
+        if (const uint64_t id = HighestAtOrBelow(both, block, at_most); id != 0) return id;
+      }
+      if (!next) return 0;
+      at_most = PostingBlockLast(*next);
+    }
+    return 0;
+  }
   uint64_t x = at_most;
   size_t agreeing = 0;
   for (size_t i = 0; agreeing < streams.size(); i = (i + 1) % streams.size()) {
@@ -358,6 +473,10 @@ class SharedWord : public DocStream {
   explicit SharedWord(std::shared_ptr<KeyPrefixes> word) : word_(std::move(word)) {}
   bool all() const override { return word_->all(); }
   uint64_t Next(uint64_t at_most) override { return word_->Next(at_most); }
+  bool has_bits() const override { return word_->has_bits(); }
+  const BlockBits* Bits(uint64_t block, std::optional<uint64_t>* below) override {
+    return word_->Bits(block, below);
+  }
 
  private:
   std::shared_ptr<KeyPrefixes> word_;

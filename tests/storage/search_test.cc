@@ -581,6 +581,59 @@ TEST(SearchTest, ANotSurnameWhoseFormMayBeAWomansIsVerifiedOnTheText) {
   EXPECT_EQ(result.examined, 2u) << "woman and man";
 }
 
+// Posting blocks (4,096 ids each) read as one union per word: over three blocks, with words of
+// several keys (strike, strikes), a word absent from the middle block, a run across a block
+// boundary and a word in every other document, every query finds exactly what FindAll finds in
+// the texts, newest first.
+TEST(SearchTest, WordsOfManyKeysAcrossPostingBlocksFindWhatFindAllFinds) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  constexpr uint64_t kDocuments = 2 * kPostingBlockDocs + 700;
+  std::vector<std::string> texts(kDocuments + 1);
+  std::vector<PageInput> group;
+  for (uint64_t id = 1; id <= kDocuments; ++id) {
+    std::string text = "Report " + std::to_string(id) + ":";
+    if (id % 3 == 0) text += " alpha";
+    if (id % 5 == 0) text += " strike";
+    if (id % 7 == 0) text += " strikes";
+    if (id >= 4000 && id < 4200) text += " gamma";
+    if (PostingBlockOf(id) != 1 && id % 11 == 0) text += " delta";
+    text += ".";
+    texts[id] = text;
+    group.push_back(Page("https://a.uk/" + std::to_string(id), text, kT0 + int64_t(id)));
+    if (group.size() == 256 || id == kDocuments) {
+      auto stored = store->writer().PutPages(group);
+      ASSERT_TRUE(stored.ok()) << stored.status().message();
+      group.clear();
+    }
+  }
+  ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+  for (const char* q :
+       {"strike", "alpha AND strike", "gamma", "delta", "delta AND alpha", "alpha NEAR/1 strike",
+        "strike AND NOT alpha", "gamma OR delta", "\"alpha strike\""}) {
+    auto matcher = CompileSearchQuery(q);
+    ASSERT_TRUE(matcher.ok()) << q;
+    std::vector<uint64_t> expected;
+    for (uint64_t id = kDocuments; id >= 1; --id) {
+      if (!matcher->FindAll(texts[id], "en", "site").empty()) expected.push_back(id);
+    }
+    SearchQuery every;
+    every.limit = 100000;
+    every.max_examined = 100000;
+    auto result = store->searcher().Search(*matcher, every);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    std::vector<uint64_t> found;
+    for (const SearchHit& hit : result->hits) found.push_back(hit.doc_id);
+    EXPECT_EQ(found, expected) << q;
+    EXPECT_FALSE(expected.empty()) << q;
+    // One word: the index's candidates are its documents, none more.
+    if (std::string_view(q).find(' ') == std::string_view::npos) {
+      EXPECT_EQ(result->examined, expected.size()) << q;
+    }
+  }
+}
+
 // Runs `edit` on the store's RocksDB opened directly, with every family.
 template <typename F>
 void EditRaw(const std::string& db_path, F&& edit) {
