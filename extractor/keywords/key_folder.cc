@@ -8,6 +8,8 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -195,16 +197,25 @@ void KeyFolder::BuildUnitKeys() {
       unit_keys_[m][unit] =
           static_cast<uint32_t>(unit_key_bytes_.size()) << 8 | static_cast<uint32_t>(mapped.size());
       unit_key_bytes_ += mapped;
+      longest_unit_key_ = std::max(longest_unit_key_, mapped.size());
     }
   }
 }
 
 bool KeyFolder::MapFromUnitTable(std::u16string_view word, KeyMode mode, std::string* out) const {
-  const std::vector<uint32_t>& table = unit_keys_[static_cast<int>(mode)];
+  // Written through a pointer into room for the longest entries, shrunk once at the end: an
+  // append per unit was most of this (issue #17).
+  const uint32_t* table = unit_keys_[static_cast<int>(mode)].data();
+  const char* key_bytes = unit_key_bytes_.data();
+  const size_t start = out->size();
+  out->resize(start + word.size() * longest_unit_key_);
+  char* w = out->data() + start;
   for (char16_t unit : word) {
     if (unit >= kTableLimit || table[unit] == kNotInTable) return false;
-    out->append(unit_key_bytes_, table[unit] >> 8, table[unit] & 0xFF);
+    const char* from = key_bytes + (table[unit] >> 8);
+    for (uint32_t k = 0, length = table[unit] & 0xFF; k < length; ++k) *w++ = from[k];
   }
+  out->resize(static_cast<size_t>(w - out->data()));
   return true;
 }
 
@@ -282,14 +293,20 @@ void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
   const bool cross = mode == KeyMode::kCrossScript;
   std::string& mapped = cross ? *scratch : *key;
   mapped.clear();
-  bool ascii = true;
+  bool ascii = true, apostrophe = false;
   for (char16_t c : word) {
     if (c >= 0x80) {
       ascii = false;
       break;
     }
+    apostrophe = apostrophe || c == u'\'' || c == u'`';
   }
-  if (ascii) {  // NFKC + case folding of ASCII is lower-casing.
+  // NFKC + case folding of ASCII is lower-casing.
+  if (ascii && !apostrophe) {  // most words of English text: lower-cased through a pointer
+    mapped.resize(word.size());
+    char* w = mapped.data();
+    for (char16_t c : word) *w++ = static_cast<char>(c >= u'A' && c <= u'Z' ? c - u'A' + u'a' : c);
+  } else if (ascii) {
     for (size_t i = 0; i < word.size(); ++i) {
       char b = static_cast<char>(word[i]);
       if (b == '\'' || b == '`') {
@@ -331,16 +348,38 @@ std::string CollapseRomanization(std::string_view mapped) {
   return out;
 }
 
+namespace {
+
+// The bytes at which a rule of CollapseRomanization's first pass may begin: every other byte is
+// copied without looking at its neighbours.
+constexpr std::array<bool, 256> kDigraphRuleStarts = [] {
+  std::array<bool, 256> starts{};
+  for (char c : std::string_view("sdzkcpyqx")) starts[static_cast<unsigned char>(c)] = true;
+  return starts;
+}();
+
+}  // namespace
+
 void CollapseRomanization(std::string_view s, std::string* scratch, std::string* result) {
-  // Both passes write through a raw pointer into a buffer sized for the worst case (x → ks
-  // doubles a letter): this runs for every distinct word of every page.
-  // Pass 1: digraphs of the common English/Russian romanizations.
-  std::string& d = *scratch;
+  // This runs for every distinct word of every page (issue #17). Both passes work in one buffer
+  // sized for the worst case (x → ks doubles a letter): on the stack for a word of up to 64
+  // bytes, else in *scratch. The second pass writes behind where it reads, so in place.
   const size_t n = s.size();
-  d.resize(2 * n);
-  char* w = d.data();
+  char on_stack[128];
+  char* d = on_stack;
+  if (2 * n > sizeof on_stack) {
+    scratch->resize(2 * n);
+    d = scratch->data();
+  }
+  // Pass 1: digraphs of the common English/Russian romanizations.
+  char* w = d;
   for (size_t i = 0; i < n;) {
     const char c = s[i];
+    if (!kDigraphRuleStarts[static_cast<unsigned char>(c)]) {
+      *w++ = c;
+      ++i;
+      continue;
+    }
     const char next = i + 1 < n ? s[i + 1] : '\0';
     switch (c) {
       case 's':
@@ -410,31 +449,29 @@ void CollapseRomanization(std::string_view s, std::string* scratch, std::string*
     *w++ = c;
     ++i;
   }
-  d.resize(static_cast<size_t>(w - d.data()));
   // Pass 2: iotation — ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after
   // consonants — and doubled letters: Kazakh and Russian double consonants are romanized single
   // as often as double (Ассамблея/Assambleya, Жаңаөзеннің).
-  std::string& out = *result;
-  out.resize(d.size());
-  char* const first = out.data();
-  char* o = first;
-  for (size_t i = 0; i < d.size(); ++i) {
+  const size_t m = static_cast<size_t>(w - d);
+  char* o = d;
+  char prev = '\0';  // the last byte written
+  for (size_t i = 0; i < m; ++i) {
     char c = d[i];
-    const char next = i + 1 < d.size() ? d[i + 1] : '\0';
-    const char prev = o == first ? '\0' : o[-1];
     if (c == 'i') {
+      const char next = i + 1 < m ? d[i + 1] : '\0';
       if (IsAsciiVowel(prev) && IsAsciiVowel(next)) continue;
       // Ye- before a consonant (Yerlan/Ерлан/Erlan), not before a vowel (year is no ear).
-      if (i == 0 && next == 'e' && d.size() > 2 && IsAsciiConsonant(d[2])) continue;
+      if (i == 0 && next == 'e' && m > 2 && IsAsciiConsonant(d[2])) continue;
       if (next == 'o' && IsAsciiConsonant(prev)) {
         c = 'e';
         ++i;
       }
     }
-    if (c >= 'a' && c <= 'z' && prev == c) continue;
+    if (c == prev && c >= 'a' && c <= 'z') continue;
     *o++ = c;
+    prev = c;
   }
-  out.resize(static_cast<size_t>(o - first));
+  result->assign(d, static_cast<size_t>(o - d));
 }
 
 size_t CodePointCount(std::string_view utf8) {
