@@ -48,10 +48,10 @@ bool IsWellFormedUtf8(std::string_view text) {
 // NFKC_Casefold of each code point below kFoldTableLimit that begins a normalization segment
 // whatever surrounds it (ICU Normalizer2::hasBoundaryBefore): a run of such code points folds one
 // code point at a time, and a text splits at each of them into parts that fold on their own
-// (UAX #15, section 9). Through Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, the general
-// punctuation and the currency signs: nearly every character of the pages watched, folded from
-// the table instead of by ICU per character (issue #17). Built once from ICU, immutable after.
-constexpr char32_t kFoldTableLimit = 0x2100;
+// (UAX #15, section 9). Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, general punctuation,
+// currency signs, letterlike symbols (№), arrows: nearly every character of the pages watched,
+// folded from the table instead of by ICU (issue #17). Built once from ICU, immutable after.
+constexpr char32_t kFoldTableLimit = 0x2200;
 constexpr uint32_t kNotFoldedAlone = UINT32_MAX;
 
 struct FoldTable {
@@ -125,6 +125,7 @@ bool FoldThroughTable(const FoldTable& table, const icu::Normalizer2& nfkc_cf,
     }
     return c < kFoldTableLimit ? table.entries[c] : kNotFoldedAlone;
   };
+  std::string segment;  // ICU's fold of a segment the table cannot fold
   for (size_t i = 0; i < n;) {
     if (bytes[i] < 0x80) {  // a run of ASCII, lower-cased eight bytes at a time where it can
       room(n - i);
@@ -174,12 +175,16 @@ bool FoldThroughTable(const FoldTable& table, const icu::Normalizer2& nfkc_cf,
       if (c < 0) return false;
       end = static_cast<size_t>(k);
     }
-    out->resize(segment_out);
+    // Into a string of its own: shrinking *out to append would zero-fill it again after.
     UErrorCode error = U_ZERO_ERROR;
-    icu::StringByteSink<std::string> sink(out);
+    segment.clear();
+    icu::StringByteSink<std::string> sink(&segment);
     nfkc_cf.normalizeUTF8(0, text.substr(segment_in, end - segment_in), sink, nullptr, error);
     if (U_FAILURE(error)) return false;
-    o = out->size();
+    o = segment_out;
+    room(segment.size());
+    std::memcpy(out->data() + o, segment.data(), segment.size());
+    o += segment.size();
     i = end;
   }
   out->resize(o);
