@@ -350,12 +350,31 @@ std::string CollapseRomanization(std::string_view mapped) {
 
 namespace {
 
-// The bytes at which a rule of CollapseRomanization's first pass may begin: every other byte is
-// copied without looking at its neighbours.
-constexpr std::array<bool, 256> kDigraphRuleStarts = [] {
-  std::array<bool, 256> starts{};
-  for (char c : std::string_view("sdzkcpyqx")) starts[static_cast<unsigned char>(c)] = true;
-  return starts;
+// CollapseRomanization's first pass at a byte: for the first letter of a digraph, the letters
+// that complete one (a bit per letter a..z: sh(ch), dz(h), dj, zh, kh, ck, ph); for y, q and x,
+// what replaces them whatever follows. Every other byte is copied. Tables instead of a switch on
+// every letter, whose indirect jump mispredicted (issue #17).
+constexpr uint32_t Letters(std::string_view letters) {
+  uint32_t mask = 0;
+  for (char c : letters) mask |= uint32_t{1} << (c - 'a');
+  return mask;
+}
+constexpr std::array<uint32_t, 256> kDigraphSeconds = [] {
+  std::array<uint32_t, 256> seconds{};
+  seconds['s'] = Letters("h");
+  seconds['d'] = Letters("zj");
+  seconds['z'] = Letters("h");
+  seconds['k'] = Letters("h");
+  seconds['c'] = Letters("k");
+  seconds['p'] = Letters("h");
+  return seconds;
+}();
+constexpr std::array<std::string_view, 256> kAlwaysReplaced = [] {
+  std::array<std::string_view, 256> replaced{};
+  replaced['y'] = "i";
+  replaced['q'] = "k";
+  replaced['x'] = "ks";
+  return replaced;
 }();
 
 }  // namespace
@@ -375,76 +394,55 @@ void CollapseRomanization(std::string_view s, std::string* scratch, std::string*
   char* w = d;
   for (size_t i = 0; i < n;) {
     const char c = s[i];
-    if (!kDigraphRuleStarts[static_cast<unsigned char>(c)]) {
-      *w++ = c;
-      ++i;
-      continue;
-    }
     const char next = i + 1 < n ? s[i + 1] : '\0';
-    switch (c) {
-      case 's':
-        if (next == 'h' && i + 3 < n && s[i + 2] == 'c' && s[i + 3] == 'h') {  // shch
-          *w++ = 's';
+    const unsigned second = static_cast<unsigned char>(next) - 'a';  // wraps for non-letters
+    const uint32_t seconds = kDigraphSeconds[static_cast<unsigned char>(c)];
+    if ((second < 26) & ((seconds >> (second & 31)) & 1)) {
+      switch (c) {
+        case 's':  // sh: shch → sh, other sh as they are
+          if (i + 3 < n && s[i + 2] == 'c' && s[i + 3] == 'h') {
+            *w++ = 's';
+            *w++ = 'h';
+            i += 4;
+            continue;
+          }
+          break;
+        case 'd':  // dzh → j (a dz without h is kept); dj → j
+          if (next == 'j') {
+            *w++ = 'j';
+            i += 2;
+            continue;
+          }
+          if (i + 2 < n && s[i + 2] == 'h') {
+            *w++ = 'j';
+            i += 3;
+            continue;
+          }
+          break;
+        case 'z':  // zh → j
+          *w++ = 'j';
+          i += 2;
+          continue;
+        case 'k':  // kh → h
           *w++ = 'h';
-          i += 4;
-          continue;
-        }
-        break;
-      case 'd':
-        if (next == 'z' && i + 2 < n && s[i + 2] == 'h') {  // dzh
-          *w++ = 'j';
-          i += 3;
-          continue;
-        }
-        if (next == 'j') {
-          *w++ = 'j';
           i += 2;
           continue;
-        }
-        break;
-      case 'z':
-        if (next == 'h') {
-          *w++ = 'j';
-          i += 2;
-          continue;
-        }
-        break;
-      case 'k':
-        if (next == 'h') {
-          *w++ = 'h';
-          i += 2;
-          continue;
-        }
-        break;
-      case 'c':
-        if (next == 'k') {
+        case 'c':  // ck → k
           *w++ = 'k';
           i += 2;
           continue;
-        }
-        break;
-      case 'p':
-        if (next == 'h') {
+        case 'p':  // ph → f
           *w++ = 'f';
           i += 2;
           continue;
-        }
-        break;
-      case 'y':
-        *w++ = 'i';
-        ++i;
-        continue;
-      case 'q':
-        *w++ = 'k';
-        ++i;
-        continue;
-      case 'x':
-        *w++ = 'k';
-        *w++ = 's';
-        ++i;
-        continue;
-      default:
-        break;
+        default:
+          break;
+      }
+    } else if (const std::string_view replaced = kAlwaysReplaced[static_cast<unsigned char>(c)];
+               !replaced.empty()) {
+      for (char r : replaced) *w++ = r;
+      ++i;
+      continue;
     }
     *w++ = c;
     ++i;
