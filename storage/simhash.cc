@@ -132,8 +132,9 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* 
   // Word hashes of the long lines, and at its end those of the current line (from line_begin):
   // a line's words move only when it turns out short, and most words are in long lines.
   std::vector<uint64_t> kept;
-  kept.reserve(text.size() / 6 + 16);  // a word and its space average more than six bytes
-  std::vector<uint64_t> all;           // of the short lines, for texts made of short lines only
+  std::vector<uint64_t> all;  // of the short lines, for texts made of short lines only
+  // Room for most texts' words at once (a word and its space average more than six bytes).
+  kept.reserve(text.size() / 6 + 16);
   size_t line_begin = 0;
   int line_chars = 0;
   bool pending_space = false;
@@ -185,8 +186,8 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* 
           word_hash = Fnv1aStep(word_hash, lead);
           ++i;
         } else if (lead >= 0xc2 && lead < 0xe0 && i + 1 < length && (bytes[i + 1] & 0xc0) == 0x80) {
-          const uint8_t trail =
-              bytes[i + 1];  // a well-formed two-byte sequence, as U8_NEXT reads it
+          // A well-formed two-byte sequence, decoded as U8_NEXT decodes it.
+          const uint8_t trail = bytes[i + 1];
           if (classes[(lead & 0x1fu) << 6 | (trail & 0x3fu)] != CharClass::kWord) break;
           word_hash = Fnv1aStep(Fnv1aStep(word_hash, lead), trail);
           i += 2;
