@@ -203,19 +203,23 @@ void KeyFolder::BuildUnitKeys() {
 }
 
 bool KeyFolder::MapFromUnitTable(std::u16string_view word, KeyMode mode, std::string* out) const {
-  // Written through a pointer into room for the longest entries, shrunk once at the end: an
-  // append per unit was most of this (issue #17).
+  // Written through a pointer into room made ahead, shrunk once at the end: an append per unit
+  // was most of this (issue #17). Room for 64 units of the longest entry at first; a longer word
+  // (hostile input has no limit) grows it twice over as it goes.
   const uint32_t* table = unit_keys_[static_cast<int>(mode)].data();
   const char* key_bytes = unit_key_bytes_.data();
-  const size_t start = out->size();
-  out->resize(start + word.size() * longest_unit_key_);
-  char* w = out->data() + start;
+  size_t o = out->size();
+  out->resize(o + std::min<size_t>(word.size(), 64) * longest_unit_key_);
   for (char16_t unit : word) {
     if (unit >= kTableLimit || table[unit] == kNotInTable) return false;
     const char* from = key_bytes + (table[unit] >> 8);
-    for (uint32_t k = 0, length = table[unit] & 0xFF; k < length; ++k) *w++ = from[k];
+    const uint32_t length = table[unit] & 0xFF;
+    if (o + length > out->size()) out->resize(2 * out->size() + length);
+    char* w = out->data() + o;
+    for (uint32_t k = 0; k < length; ++k) w[k] = from[k];
+    o += length;
   }
-  out->resize(static_cast<size_t>(w - out->data()));
+  out->resize(o);
   return true;
 }
 

@@ -116,6 +116,11 @@ TEST_F(KeyFolderTest, TableAndNormalizerPathsAgree) {
     for (size_t n = 1 + rng() % 8; n > 0; --n) w += pool[rng() % pool.size()];
     words.push_back(w);
   }
+  for (int i = 0; i < 200; ++i) {  // longer than the table path's first room (64 units)
+    std::u16string w;
+    for (size_t n = 60 + rng() % 400; n > 0; --n) w += pool[rng() % pool.size()];
+    words.push_back(w);
+  }
   for (const std::u16string& w : words) {
     for (KeyMode mode : {KeyMode::kPlain, KeyMode::kCrossScript}) {
       ASSERT_EQ(folder_->Fold(w + emoji, mode), folder_->Fold(w, mode) + emoji_utf8)
