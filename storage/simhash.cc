@@ -229,7 +229,9 @@ std::optional<uint64_t> SimHashOfFoldedText(std::string_view text, std::string* 
   size_t used_count = 0;
   for (uint64_t h : words) {
     size_t at = static_cast<size_t>(h) & (capacity - 1);
-    while (counts[at] != 0 && keys[at] != h) at = (at + 1) & (capacity - 1);
+    // One test, not two short-circuited ones: whether a word is new or seen before is a coin
+    // toss that mispredicted; "probe on" is nearly always false (-2 % of TextKeysOf's time).
+    while ((counts[at] != 0) & (keys[at] != h)) at = (at + 1) & (capacity - 1);
     keys[at] = h;
     used[used_count] = static_cast<uint32_t>(at);
     used_count += counts[at] == 0;
