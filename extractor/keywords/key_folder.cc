@@ -373,11 +373,13 @@ constexpr std::array<uint32_t, 256> kDigraphSeconds = [] {
   seconds['p'] = Letters("h");
   return seconds;
 }();
-constexpr std::array<std::string_view, 256> kAlwaysReplaced = [] {
-  std::array<std::string_view, 256> replaced{};
-  replaced['y'] = "i";
-  replaced['q'] = "k";
-  replaced['x'] = "ks";
+// What a byte becomes when it begins no digraph: itself, but y → i, q → k, x → k followed by s.
+constexpr std::array<char, 256> kOutsideDigraphs = [] {
+  std::array<char, 256> replaced{};
+  for (int b = 0; b < 256; ++b) replaced[b] = static_cast<char>(b);
+  replaced['y'] = 'i';
+  replaced['q'] = 'k';
+  replaced['x'] = 'k';
   return replaced;
 }();
 
@@ -442,13 +444,12 @@ void CollapseRomanization(std::string_view s, std::string* scratch, std::string*
         default:
           break;
       }
-    } else if (const std::string_view replaced = kAlwaysReplaced[static_cast<unsigned char>(c)];
-               !replaced.empty()) {
-      for (char r : replaced) *w++ = r;
-      ++i;
-      continue;
     }
-    *w++ = c;
+    // Branch-free: y is common in English words. Writing the s after every byte stays inside the
+    // buffer (w is at most 2i bytes in) and is overwritten unless the byte was an x.
+    w[0] = kOutsideDigraphs[static_cast<unsigned char>(c)];
+    w[1] = 's';
+    w += 1 + (c == 'x');
     ++i;
   }
   // Pass 2: iotation — ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after
