@@ -8,6 +8,8 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -195,16 +197,29 @@ void KeyFolder::BuildUnitKeys() {
       unit_keys_[m][unit] =
           static_cast<uint32_t>(unit_key_bytes_.size()) << 8 | static_cast<uint32_t>(mapped.size());
       unit_key_bytes_ += mapped;
+      longest_unit_key_ = std::max(longest_unit_key_, mapped.size());
     }
   }
 }
 
 bool KeyFolder::MapFromUnitTable(std::u16string_view word, KeyMode mode, std::string* out) const {
-  const std::vector<uint32_t>& table = unit_keys_[static_cast<int>(mode)];
+  // Written through a pointer into room made ahead, shrunk once at the end: an append per unit
+  // was most of this (issue #17). Room for 64 units of the longest entry at first; a longer word
+  // (hostile input has no limit) grows it twice over as it goes.
+  const uint32_t* table = unit_keys_[static_cast<int>(mode)].data();
+  const char* key_bytes = unit_key_bytes_.data();
+  size_t o = out->size();
+  out->resize(o + std::min<size_t>(word.size(), 64) * longest_unit_key_);
   for (char16_t unit : word) {
     if (unit >= kTableLimit || table[unit] == kNotInTable) return false;
-    out->append(unit_key_bytes_, table[unit] >> 8, table[unit] & 0xFF);
+    const char* from = key_bytes + (table[unit] >> 8);
+    const uint32_t length = table[unit] & 0xFF;
+    if (o + length > out->size()) out->resize(2 * out->size() + length);
+    char* w = out->data() + o;
+    for (uint32_t k = 0; k < length; ++k) w[k] = from[k];
+    o += length;
   }
+  out->resize(o);
   return true;
 }
 
@@ -282,14 +297,20 @@ void KeyFolder::Fold(std::u16string_view word, KeyMode mode, std::string* key,
   const bool cross = mode == KeyMode::kCrossScript;
   std::string& mapped = cross ? *scratch : *key;
   mapped.clear();
-  bool ascii = true;
+  bool ascii = true, apostrophe = false;
   for (char16_t c : word) {
     if (c >= 0x80) {
       ascii = false;
       break;
     }
+    apostrophe = apostrophe || c == u'\'' || c == u'`';
   }
-  if (ascii) {  // NFKC + case folding of ASCII is lower-casing.
+  // NFKC + case folding of ASCII is lower-casing.
+  if (ascii && !apostrophe) {  // most words of English text: lower-cased through a pointer
+    mapped.resize(word.size());
+    char* w = mapped.data();
+    for (char16_t c : word) *w++ = static_cast<char>(c >= u'A' && c <= u'Z' ? c - u'A' + u'a' : c);
+  } else if (ascii) {
     for (size_t i = 0; i < word.size(); ++i) {
       char b = static_cast<char>(word[i]);
       if (b == '\'' || b == '`') {
@@ -331,110 +352,129 @@ std::string CollapseRomanization(std::string_view mapped) {
   return out;
 }
 
+namespace {
+
+// CollapseRomanization's first pass at a byte: for the first letter of a digraph, the letters
+// that complete one (a bit per letter a..z: sh(ch), dz(h), dj, zh, kh, ck, ph); for y, q and x,
+// what replaces them whatever follows. Every other byte is copied. Tables instead of a switch on
+// every letter, whose indirect jump mispredicted (issue #17).
+constexpr uint32_t Letters(std::string_view letters) {
+  uint32_t mask = 0;
+  for (char c : letters) mask |= uint32_t{1} << (c - 'a');
+  return mask;
+}
+constexpr std::array<uint32_t, 256> kDigraphSeconds = [] {
+  std::array<uint32_t, 256> seconds{};
+  seconds['s'] = Letters("h");
+  seconds['d'] = Letters("zj");
+  seconds['z'] = Letters("h");
+  seconds['k'] = Letters("h");
+  seconds['c'] = Letters("k");
+  seconds['p'] = Letters("h");
+  return seconds;
+}();
+// What a byte becomes when it begins no digraph: itself, but y → i, q → k, x → k followed by s.
+constexpr std::array<char, 256> kOutsideDigraphs = [] {
+  std::array<char, 256> replaced{};
+  for (int b = 0; b < 256; ++b) replaced[b] = static_cast<char>(b);
+  replaced['y'] = 'i';
+  replaced['q'] = 'k';
+  replaced['x'] = 'k';
+  return replaced;
+}();
+
+}  // namespace
+
 void CollapseRomanization(std::string_view s, std::string* scratch, std::string* result) {
-  // Both passes write through a raw pointer into a buffer sized for the worst case (x → ks
-  // doubles a letter): this runs for every distinct word of every page.
-  // Pass 1: digraphs of the common English/Russian romanizations.
-  std::string& d = *scratch;
+  // This runs for every distinct word of every page (issue #17). Both passes work in one buffer
+  // sized for the worst case (x → ks doubles a letter): on the stack for a word of up to 64
+  // bytes, else in *scratch. The second pass writes behind where it reads, so in place.
   const size_t n = s.size();
-  d.resize(2 * n);
-  char* w = d.data();
+  char on_stack[128];
+  char* d = on_stack;
+  if (2 * n > sizeof on_stack) {
+    scratch->resize(2 * n);
+    d = scratch->data();
+  }
+  // Pass 1: digraphs of the common English/Russian romanizations.
+  char* w = d;
   for (size_t i = 0; i < n;) {
     const char c = s[i];
     const char next = i + 1 < n ? s[i + 1] : '\0';
-    switch (c) {
-      case 's':
-        if (next == 'h' && i + 3 < n && s[i + 2] == 'c' && s[i + 3] == 'h') {  // shch
-          *w++ = 's';
+    const unsigned second = static_cast<unsigned char>(next) - 'a';  // wraps for non-letters
+    const uint32_t seconds = kDigraphSeconds[static_cast<unsigned char>(c)];
+    if ((second < 26) & ((seconds >> (second & 31)) & 1)) {
+      switch (c) {
+        case 's':  // sh: shch → sh, other sh as they are
+          if (i + 3 < n && s[i + 2] == 'c' && s[i + 3] == 'h') {
+            *w++ = 's';
+            *w++ = 'h';
+            i += 4;
+            continue;
+          }
+          break;
+        case 'd':  // dzh → j (a dz without h is kept); dj → j
+          if (next == 'j') {
+            *w++ = 'j';
+            i += 2;
+            continue;
+          }
+          if (i + 2 < n && s[i + 2] == 'h') {
+            *w++ = 'j';
+            i += 3;
+            continue;
+          }
+          break;
+        case 'z':  // zh → j
+          *w++ = 'j';
+          i += 2;
+          continue;
+        case 'k':  // kh → h
           *w++ = 'h';
-          i += 4;
-          continue;
-        }
-        break;
-      case 'd':
-        if (next == 'z' && i + 2 < n && s[i + 2] == 'h') {  // dzh
-          *w++ = 'j';
-          i += 3;
-          continue;
-        }
-        if (next == 'j') {
-          *w++ = 'j';
           i += 2;
           continue;
-        }
-        break;
-      case 'z':
-        if (next == 'h') {
-          *w++ = 'j';
-          i += 2;
-          continue;
-        }
-        break;
-      case 'k':
-        if (next == 'h') {
-          *w++ = 'h';
-          i += 2;
-          continue;
-        }
-        break;
-      case 'c':
-        if (next == 'k') {
+        case 'c':  // ck → k
           *w++ = 'k';
           i += 2;
           continue;
-        }
-        break;
-      case 'p':
-        if (next == 'h') {
+        case 'p':  // ph → f
           *w++ = 'f';
           i += 2;
           continue;
-        }
-        break;
-      case 'y':
-        *w++ = 'i';
-        ++i;
-        continue;
-      case 'q':
-        *w++ = 'k';
-        ++i;
-        continue;
-      case 'x':
-        *w++ = 'k';
-        *w++ = 's';
-        ++i;
-        continue;
-      default:
-        break;
+        default:
+          break;
+      }
     }
-    *w++ = c;
+    // Branch-free: y is common in English words. Writing the s after every byte stays inside the
+    // buffer (w is at most 2i bytes in) and is overwritten unless the byte was an x.
+    w[0] = kOutsideDigraphs[static_cast<unsigned char>(c)];
+    w[1] = 's';
+    w += 1 + (c == 'x');
     ++i;
   }
-  d.resize(static_cast<size_t>(w - d.data()));
   // Pass 2: iotation — ya/ia/a, yu/iu, ye/e between vowels and at the start, yo/io/e after
   // consonants — and doubled letters: Kazakh and Russian double consonants are romanized single
   // as often as double (Ассамблея/Assambleya, Жаңаөзеннің).
-  std::string& out = *result;
-  out.resize(d.size());
-  char* const first = out.data();
-  char* o = first;
-  for (size_t i = 0; i < d.size(); ++i) {
+  const size_t m = static_cast<size_t>(w - d);
+  char* o = d;
+  char prev = '\0';  // the last byte written
+  for (size_t i = 0; i < m; ++i) {
     char c = d[i];
-    const char next = i + 1 < d.size() ? d[i + 1] : '\0';
-    const char prev = o == first ? '\0' : o[-1];
     if (c == 'i') {
+      const char next = i + 1 < m ? d[i + 1] : '\0';
       if (IsAsciiVowel(prev) && IsAsciiVowel(next)) continue;
       // Ye- before a consonant (Yerlan/Ерлан/Erlan), not before a vowel (year is no ear).
-      if (i == 0 && next == 'e' && d.size() > 2 && IsAsciiConsonant(d[2])) continue;
+      if (i == 0 && next == 'e' && m > 2 && IsAsciiConsonant(d[2])) continue;
       if (next == 'o' && IsAsciiConsonant(prev)) {
         c = 'e';
         ++i;
       }
     }
-    if (c >= 'a' && c <= 'z' && prev == c) continue;
+    if (c == prev && c >= 'a' && c <= 'z') continue;
     *o++ = c;
+    prev = c;
   }
-  out.resize(static_cast<size_t>(o - first));
+  result->assign(d, static_cast<size_t>(o - d));
 }
 
 size_t CodePointCount(std::string_view utf8) {

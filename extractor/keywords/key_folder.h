@@ -79,14 +79,16 @@ class KeyFolder {
   static constexpr uint32_t kNotInTable = UINT32_MAX;
   std::vector<std::vector<uint32_t>> unit_keys_;
   std::string unit_key_bytes_;
+  size_t longest_unit_key_ = 0;  // bytes of the longest entry
 
   std::shared_ptr<MorphologyCache> morphologies_;  // set by Create; shared by the copies
 };
 
 // The cross-script romanization collapse applied after the letter map (exposed for tests).
 std::string CollapseRomanization(std::string_view mapped);
-// The same into *out, with *scratch for the intermediate form (both overwritten). `mapped` may
-// be a view of *out (it is read completely before *out is written), not of *scratch.
+// The same into *out (overwritten), with *scratch as room for the intermediate form of a word
+// too long for the stack (left unspecified). `mapped` may be a view of *out (it is read
+// completely before *out is written), not of *scratch.
 void CollapseRomanization(std::string_view mapped, std::string* scratch, std::string* out);
 
 // Number of code points in a UTF-8 string.

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unicode/brkiter.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -12,6 +17,8 @@
 #include <vector>
 
 #include "extractor/keywords/morphology.h"
+#include "extractor/keywords/text_index.h"
+#include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
 namespace {
@@ -107,6 +114,11 @@ TEST_F(KeyFolderTest, TableAndNormalizerPathsAgree) {
   for (int i = 0; i < 20000; ++i) {
     std::u16string w;
     for (size_t n = 1 + rng() % 8; n > 0; --n) w += pool[rng() % pool.size()];
+    words.push_back(w);
+  }
+  for (int i = 0; i < 200; ++i) {  // longer than the table path's first room (64 units)
+    std::u16string w;
+    for (size_t n = 60 + rng() % 400; n > 0; --n) w += pool[rng() % pool.size()];
     words.push_back(w);
   }
   for (const std::u16string& w : words) {
@@ -214,6 +226,54 @@ TEST(CollapseRomanization, EqualsTheRulesOnEveryShortString) {
   EXPECT_EQ(checked, 1u + 18 + 18 * 18 + 18 * 18 * 18 + 18 * 18 * 18 * 18 + 18 * 18 * 18 * 18 * 18);
   EXPECT_EQ(CollapseRomanization("shchukinzhanaozenxylophone"),
             ReferenceCollapse("shchukinzhanaozenxylophone"));
+}
+
+// The keys are persisted (the search index) and compared with the stored rules' keys, so the
+// folding's fast paths (issue #17) must leave every key as it was. Every distinct word of the
+// shared corpus articles (the words FindAll folds, from TextIndex), folded in both modes, must
+// digest to the value the folder before the fast paths gave (computed with ICU 72's data, whose
+// normalization the words outside the tables take). CollapseRomanization must equal the rules
+// on each lower-cased word and cross-script key, and on runs of them longer than its stack
+// buffer.
+TEST_F(KeyFolderTest, KeysOfEverySharedCorpusWordAreAsBeforeTheFastPaths) {
+  std::map<std::u16string, size_t> words;  // word -> first seen, ordered for the digest
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> breaker(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  ASSERT_TRUE(U_SUCCESS(status));
+  for (const char* corpus : {"daniel-ru-dev", "aeb-dev"}) {
+    for (const testing::GroundTruthArticle& article : testing::GroundTruth(corpus)) {
+      const TextIndex index(article.body, breaker.get());
+      for (const Token& token : index.tokens()) words.emplace(index.TokenText(token), words.size());
+    }
+  }
+  if (words.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
+  uint64_t digest = 0xcbf29ce484222325ULL;  // FNV-1a 64 of the keys, each ended by a NUL
+  auto add = [&digest](std::string_view key) {
+    for (char c : key) digest = (digest ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
+    digest = digest * 0x100000001b3ULL;
+  };
+  std::string key, scratch, collapsed, run;
+  for (const auto& [word, first_seen] : words) {
+    for (KeyMode mode : {KeyMode::kPlain, KeyMode::kCrossScript}) {
+      folder_->Fold(word, mode, &key, &scratch);
+      add(key);
+      ASSERT_EQ(key, folder_->Fold(word, mode)) << "reused buffers, word " << first_seen;
+    }
+    // `key` is the cross-script key; the plain key of an ASCII word is the word lower-cased.
+    for (const std::string& input : {key, folder_->Fold(word, KeyMode::kPlain)}) {
+      CollapseRomanization(input, &scratch, &collapsed);
+      ASSERT_EQ(collapsed, ReferenceCollapse(input)) << "word " << first_seen;
+      run += input;
+    }
+    if (run.size() > 200) {
+      CollapseRomanization(run, &scratch, &collapsed);
+      ASSERT_EQ(collapsed, ReferenceCollapse(run)) << "run of " << run.size() << " bytes";
+      run.clear();
+    }
+  }
+  EXPECT_EQ(words.size(), 24095u);
+  EXPECT_EQ(digest, 0x3742153268bc74b6ULL);
 }
 
 }  // namespace
