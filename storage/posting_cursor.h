@@ -6,6 +6,8 @@
 #include <rocksdb/db.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,8 +22,11 @@ class PostingCursor {
   // time it needs another block, and keeps no position in it between calls.
   // With `want_positions`, each block's word positions are decoded too (Positions); without,
   // the read stops after the ids (FORMAT.md: most searches need ids only).
-  // `list_key`: SearchListKey's (or a format 6 word key and its 0x00).
-  PostingCursor(rocksdb::Iterator& it, std::string list_key, bool want_positions = false);
+  // `list_key`: SearchListKey's (or a format 6 word key and its 0x00). With `make_iterator`, a
+  // cursor that goes on to a second block walks on an iterator of its own, made by it (reading
+  // the same state of the store as `it`).
+  PostingCursor(rocksdb::Iterator& it, std::string list_key, bool want_positions = false,
+                std::function<std::unique_ptr<rocksdb::Iterator>()> make_iterator = {});
 
   // The largest doc id <= at_most that holds the word (for a damaged block: every id of the
   // block, FORMAT.md), 0 when none. Calls come with at_most never growing.
@@ -47,6 +52,8 @@ class PostingCursor {
 
   rocksdb::Iterator& it_;
   const std::string prefix_;  // the list key
+  std::function<std::unique_ptr<rocksdb::Iterator>()> make_iterator_;
+  std::unique_ptr<rocksdb::Iterator> own_;  // on this list's current block, once made
   const bool want_positions_;
   rocksdb::Status status_;
   bool loaded_ = false, done_ = false;

@@ -203,7 +203,10 @@ class KeyPrefixes : public DocStream {
         // The list: the word key, its 0x00 and its class byte (none in a format 6 store).
         std::string list(key.substr(0, word.size() + (word_class ? 2 : 1)));
         if (may_match(word, word_class)) {
-          lists_.push_back(List{std::make_unique<PostingCursor>(*it_, list, want_positions)});
+          lists_.push_back(List{std::make_unique<PostingCursor>(*it_, list, want_positions, [&ctx] {
+            return std::unique_ptr<rocksdb::Iterator>(
+                ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily)));
+          })});
         }
         // Past every block of this list: the word's next class, or past the word.
         if (word_class && *word_class != 0xFF) {
@@ -361,18 +364,19 @@ uint64_t Leapfrog(Streams& streams, uint64_t at_most) {
     BlockBits both;
     while (at_most != 0) {
       const uint64_t block = PostingBlockOf(at_most);
-      std::optional<uint64_t> next = block > 0 ? std::optional<uint64_t>(block - 1) : std::nullopt;
+      // The next block down all may share: the lowest of their next blocks; none when a stream
+      // has nothing lower.
+      bool has_next = block > 0;
+      uint64_t next = has_next ? block - 1 : 0;
       bool empty = false;
       both.fill(~uint64_t{0});
       for (auto& stream : streams) {
         std::optional<uint64_t> below;
         const BlockBits* bits = stream->Bits(block, &below);
-        // A stream with nothing lower bounds the rest; the lowest of their next blocks is the
-        // highest that all may share.
-        if (!below) {
-          next.reset();
-        } else if (next) {
-          next = std::min(*next, *below);
+        if (below.has_value()) {
+          next = std::min(next, below.value());
+        } else {
+          has_next = false;
         }
         if (bits == nullptr) {
           empty = true;
@@ -383,8 +387,8 @@ uint64_t Leapfrog(Streams& streams, uint64_t at_most) {
       if (!empty) {
         if (const uint64_t id = HighestAtOrBelow(both, block, at_most); id != 0) return id;
       }
-      if (!next) return 0;
-      at_most = PostingBlockLast(*next);
+      if (!has_next) return 0;
+      at_most = PostingBlockLast(next);
     }
     return 0;
   }

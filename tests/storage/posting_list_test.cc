@@ -556,6 +556,44 @@ TEST_F(PostingCursorTest, WalksEveryBlockNewestFirstFromAnyStart) {
   EXPECT_TRUE(Walk("strikes", UINT64_MAX).empty());
 }
 
+// A cursor that goes on past its first block walks on an iterator of its own (Next to the next
+// lower block, a Seek when a jump passes blocks): the same ids as on the shared iterator alone,
+// with empty blocks between and jumps of two blocks at a time.
+TEST_F(PostingCursorTest, WalksOnItsOwnIteratorAsOnTheSharedOne) {
+  std::mt19937_64 random(29);
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 4000; ++i) {
+    const uint64_t id = 1 + random() % (12 * kPostingBlockDocs);
+    if (PostingBlockOf(id) % 4 != 2) ids.push_back(id);  // blocks 2, 6, 10 empty
+  }
+  Add("strike", ids);
+  Add("striker", {5, PostingBlockFirst(7)});  // the next list: a walk must stop before it
+  std::sort(ids.begin(), ids.end(), std::greater<>());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto largest_at_or_below = [&](uint64_t at_most) -> uint64_t {
+    auto it = std::lower_bound(ids.begin(), ids.end(), at_most, std::greater<>());
+    return it == ids.end() ? 0 : *it;
+  };
+  for (const bool own : {false, true}) {
+    for (const uint64_t jump : {uint64_t{0}, 2 * kPostingBlockDocs + 7}) {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
+      std::function<std::unique_ptr<rocksdb::Iterator>()> make;
+      if (own) make = [&] { return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator({})); };
+      PostingCursor cursor(*it, SearchListKey("strike", kClass), false, make);
+      size_t steps = 0;
+      for (uint64_t at_most = UINT64_MAX; at_most != 0; ++steps) {
+        const uint64_t id = cursor.Next(at_most);
+        ASSERT_EQ(id, largest_at_or_below(at_most)) << "own " << own << ", jump " << jump;
+        if (id == 0) break;
+        // Every third step jumps past two blocks.
+        at_most = steps % 3 == 2 && id > jump ? id - 1 - jump : id - 1;
+      }
+      EXPECT_TRUE(cursor.status().ok());
+      EXPECT_GT(steps, 100u);
+    }
+  }
+}
+
 TEST_F(PostingCursorTest, DamagedBlockYieldsEveryIdOfIt) {
   Add("strike", {PostingBlockFirst(3) + 5, 10});
   ASSERT_TRUE(db_->Put({}, Key("strike", 1), Bytes({0x01, 0x02, 0x05, 0x00})).ok());
