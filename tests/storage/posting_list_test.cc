@@ -270,13 +270,14 @@ TEST(PostingListTest, KeysSortWordsTogetherAndBlocksNewestFirst) {
   EXPECT_EQ(word_class, 0x1b);
   EXPECT_EQ(block, 42u);
   // A class byte of 0x00 is no second delimiter.
-  ASSERT_TRUE(ParseSearchBlockKey(Key("oil", 0, 0x00), word, word_class, block));
+  const std::string zero_class = Key("oil", 0, 0x00);
+  ASSERT_TRUE(ParseSearchBlockKey(zero_class, word, word_class, block));
   EXPECT_EQ(word, "oil");
   EXPECT_EQ(word_class, 0x00);
   EXPECT_EQ(block, 0u);
   // A key of format 6 or before: no class byte.
-  ASSERT_TRUE(
-      ParseSearchBlockKey(SearchBlockKey(std::string("oil") + '\0', 7), word, word_class, block));
+  const std::string format6 = SearchBlockKey(std::string("oil") + '\0', 7);
+  ASSERT_TRUE(ParseSearchBlockKey(format6, word, word_class, block));
   EXPECT_EQ(word, "oil");
   EXPECT_FALSE(word_class.has_value());
   EXPECT_EQ(block, 7u);
