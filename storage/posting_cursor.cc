@@ -60,9 +60,12 @@ bool PostingCursor::Load(uint64_t block) {
     own_->Next();
     it = own_.get();
     moved = true;
-  } else if (loaded_ && make_iterator_) {
-    own_ = make_iterator_();
+  } else if (own_ != nullptr) {
     it = own_.get();
+  } else if (loaded_ && make_iterator_) {
+    own_ = make_iterator_();  // nullptr: the search's budget is spent, seek on the shared one
+    make_iterator_ = nullptr;
+    if (own_ != nullptr) it = own_.get();
   }
   uint64_t found = 0;
   std::string_view key;

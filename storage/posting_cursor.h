@@ -23,8 +23,8 @@ class PostingCursor {
   // With `want_positions`, each block's word positions are decoded too (Positions); without,
   // the read stops after the ids (FORMAT.md: most searches need ids only).
   // `list_key`: SearchListKey's (or a format 6 word key and its 0x00). With `make_iterator`, a
-  // cursor that goes on to a second block walks on an iterator of its own, made by it (reading
-  // the same state of the store as `it`).
+  // cursor that goes on to a second block walks on an iterator of its own, made by it once
+  // (reading the same state of the store as `it`; nullptr: it goes on seeking `it`).
   PostingCursor(rocksdb::Iterator& it, std::string list_key, bool want_positions = false,
                 std::function<std::unique_ptr<rocksdb::Iterator>()> make_iterator = {});
 

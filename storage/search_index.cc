@@ -50,11 +50,17 @@ constexpr size_t kMaxKeysPerPrefix = 2048;
 constexpr size_t kMaxKeysVisitedPerPrefix = 4 * kMaxKeysPerPrefix;
 constexpr size_t kMaxKeysPerSearch = 16384;
 
-// Documents in descending id order. Next(at_most): the largest id <= at_most that the stream
-// holds, 0 when none. Calls come with at_most never growing.
 // A posting block's documents as a bitmap: bit i is doc id PostingBlockFirst(block) + i.
 using BlockBits = std::array<uint64_t, kPostingBlockDocs / 64>;
 
+// Posting cursors of one search that walk on an iterator of their own (PostingCursor): each
+// holds a RocksDB iterator (its pinned blocks and version), so a query of many keys (a prefix
+// term, up to kMaxKeysPerSearch lists) must not make one per list; the others seek on their
+// word's shared iterator, as before.
+constexpr size_t kMaxOwnIteratorsPerSearch = 256;
+
+// Documents in descending id order. Next(at_most): the largest id <= at_most that the stream
+// holds, 0 when none. Calls come with at_most never growing.
 class DocStream {
  public:
   virtual ~DocStream() = default;
@@ -94,6 +100,7 @@ struct ReadContext {
   rocksdb::ReadOptions read;
   Status status;
   size_t keys_left = kMaxKeysPerSearch;
+  size_t own_iterators_left = kMaxOwnIteratorsPerSearch;
   bool gave_up_narrowing = false;  // logged once per search
   void Fail(const rocksdb::Status& s, std::string_view what) {
     if (status.ok()) status = db.Error(s, what);
@@ -203,10 +210,13 @@ class KeyPrefixes : public DocStream {
         // The list: the word key, its 0x00 and its class byte (none in a format 6 store).
         std::string list(key.substr(0, word.size() + (word_class ? 2 : 1)));
         if (may_match(word, word_class)) {
-          lists_.push_back(List{std::make_unique<PostingCursor>(*it_, list, want_positions, [&ctx] {
-            return std::unique_ptr<rocksdb::Iterator>(
-                ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily)));
-          })});
+          lists_.push_back(List{std::make_unique<PostingCursor>(
+              *it_, list, want_positions, [&ctx]() -> std::unique_ptr<rocksdb::Iterator> {
+                if (ctx.own_iterators_left == 0) return nullptr;
+                --ctx.own_iterators_left;
+                return std::unique_ptr<rocksdb::Iterator>(
+                    ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily)));
+              })});
         }
         // Past every block of this list: the word's next class, or past the word.
         if (word_class && *word_class != 0xFF) {
@@ -281,7 +291,7 @@ class KeyPrefixes : public DocStream {
 
  private:
   struct List {
-    // On the shared iterator: a cursor seeks once per posting block (up to 4,096 documents).
+    // Its first block on the shared iterator, then on its own (kMaxOwnIteratorsPerSearch).
     std::unique_ptr<PostingCursor> cursor;
   };
 

@@ -575,11 +575,19 @@ TEST_F(PostingCursorTest, WalksOnItsOwnIteratorAsOnTheSharedOne) {
     auto it = std::lower_bound(ids.begin(), ids.end(), at_most, std::greater<>());
     return it == ids.end() ? 0 : *it;
   };
-  for (const bool own : {false, true}) {
+  // 0: no factory; 1: an iterator of its own; 2: a factory whose budget is spent (nullptr).
+  for (const int own : {0, 1, 2}) {
     for (const uint64_t jump : {uint64_t{0}, 2 * kPostingBlockDocs + 7}) {
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}));
       std::function<std::unique_ptr<rocksdb::Iterator>()> make;
-      if (own) make = [&] { return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator({})); };
+      size_t made = 0;
+      if (own > 0) {
+        make = [&]() -> std::unique_ptr<rocksdb::Iterator> {
+          ++made;
+          if (own == 2) return nullptr;
+          return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator({}));
+        };
+      }
       PostingCursor cursor(*it, SearchListKey("strike", kClass), false, make);
       size_t steps = 0;
       for (uint64_t at_most = UINT64_MAX; at_most != 0; ++steps) {
@@ -591,6 +599,7 @@ TEST_F(PostingCursorTest, WalksOnItsOwnIteratorAsOnTheSharedOne) {
       }
       EXPECT_TRUE(cursor.status().ok());
       EXPECT_GT(steps, 100u);
+      EXPECT_EQ(made, own > 0 ? 1u : 0u) << "asked once, whatever it gave";
     }
   }
 }
