@@ -546,7 +546,9 @@ TEST(SearchTest, ANotTermRejectsUnreadOnlyDocumentsWhoseTextDidNotChange) {
     ASSERT_TRUE(store->writer().PutPage(Page("u", "Strike in Zhanaozen today.", kT0)).ok());
     ASSERT_TRUE(store->writer().PutPage(Page("v", "Strike in Zhanaozen again.", kT0)).ok());
     ASSERT_TRUE(store->writer().PutPage(Page("w", "Strike in Aktau again.", kT0)).ok());
-    if (flush_between) ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+    if (flush_between) {
+      ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+    }
     ASSERT_TRUE(store->writer().PutPage(Page("u", "Strike in Aktau today.", kT0 + kMinute)).ok());
     ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
     const SearchResult result = SearchResultOf(*store, "strike AND NOT Zhanaozen");
