@@ -36,6 +36,13 @@ std::unique_ptr<Store> OpenStore(const TempDir& dir, Store::Mode mode = Store::M
   return store.ok() ? std::move(store).value() : nullptr;
 }
 
+// The URLs of `hits`, in their order.
+std::vector<std::string> UrlsOf(const std::vector<SearchHit>& hits) {
+  std::vector<std::string> urls;
+  for (const SearchHit& hit : hits) urls.push_back(hit.url);
+  return urls;
+}
+
 std::vector<std::string> SearchUrls(const Store& store, const std::string& q,
                                     SearchQuery query = {}) {
   auto matcher = CompileSearchQuery(q);
@@ -44,9 +51,7 @@ std::vector<std::string> SearchUrls(const Store& store, const std::string& q,
   auto result = store.searcher().Search(*matcher, query);
   EXPECT_TRUE(result.ok()) << q << ": " << result.status().message();
   if (!result.ok()) return {"<search error>"};
-  std::vector<std::string> urls;
-  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
-  return urls;
+  return UrlsOf(result->hits);
 }
 
 // The result of searching `q`.
@@ -181,8 +186,7 @@ TEST(SearchTest, PositionsReadOnlyDocumentsWithTheWordsTogether) {
     every.limit = 100;
     auto result = store->searcher().Search(*matcher, every);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    std::vector<std::string> urls;
-    for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+    const std::vector<std::string> urls = UrlsOf(result->hits);
     const std::vector<std::string> expected = matcher_urls(*matcher);
     EXPECT_EQ(urls, expected) << c.query;
     EXPECT_FALSE(expected.empty()) << c.query;
@@ -269,8 +273,8 @@ TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
     every.limit = 100;
     auto result = store->searcher().Search(*matcher, every);
     ASSERT_TRUE(result.ok()) << result.status().message();
-    std::vector<std::string> urls, expected_urls;
-    for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+    const std::vector<std::string> urls = UrlsOf(result->hits);
+    std::vector<std::string> expected_urls;
     for (const Current& d : current) {
       if (!matcher->FindAll(d.text, d.lang, d.site).empty()) expected_urls.push_back(d.url);
     }
@@ -315,8 +319,7 @@ TEST(SearchTest, ReadOnlyStoreVerifiesAtTheTermWordsPositions) {
   ASSERT_TRUE(matcher.ok());
   auto result = store->searcher().Search(*matcher, {});
   ASSERT_TRUE(result.ok()) << result.status().message();
-  std::vector<std::string> urls;
-  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+  const std::vector<std::string> urls = UrlsOf(result->hits);
   EXPECT_EQ(urls, std::vector<std::string>({"u9", "u8", "u3", "u2", "u1"}));
   EXPECT_GT(result->examined, 0u);
   EXPECT_EQ(result->verified_at_positions, result->examined);
@@ -459,8 +462,7 @@ TEST(SearchTest, PlainKeyRulesAreVerifiedOnEveryDocument) {
   ASSERT_TRUE(matcher.ok()) << matcher.status().message();
   auto result = store->searcher().Search(*matcher, {});
   ASSERT_TRUE(result.ok()) << result.status().message();
-  std::vector<std::string> urls;
-  for (const SearchHit& hit : result->hits) urls.push_back(hit.url);
+  const std::vector<std::string> urls = UrlsOf(result->hits);
   EXPECT_EQ(urls, std::vector<std::string>({"u1"}));  // Cyrillic only, inflected
   EXPECT_EQ(result->examined, std::size(kDocs));
 }
@@ -552,8 +554,7 @@ TEST(SearchTest, ANotTermRejectsUnreadOnlyDocumentsWhoseTextDidNotChange) {
     ASSERT_TRUE(store->writer().PutPage(Page("u", "Strike in Aktau today.", kT0 + kMinute)).ok());
     ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
     const SearchResult result = SearchResultOf(*store, "strike AND NOT Zhanaozen");
-    std::vector<std::string> urls;
-    for (const SearchHit& hit : result.hits) urls.push_back(hit.url);
+    const std::vector<std::string> urls = UrlsOf(result.hits);
     EXPECT_EQ(urls, std::vector<std::string>({"w", "u"}));
     EXPECT_EQ(result.rejected_unread, 1u) << "v";
     EXPECT_EQ(result.examined, 2u) << "u and w";
@@ -576,8 +577,7 @@ TEST(SearchTest, ANotSurnameWhoseFormMayBeAWomansIsVerifiedOnTheText) {
   }
   ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
   const SearchResult result = SearchResultOf(*store, "забастовка AND NOT Козлов");
-  std::vector<std::string> urls;
-  for (const SearchHit& hit : result.hits) urls.push_back(hit.url);
+  const std::vector<std::string> urls = UrlsOf(result.hits);
   EXPECT_EQ(urls, std::vector<std::string>({"woman"}));
   EXPECT_EQ(result.rejected_unread, 1u) << "plain";
   EXPECT_EQ(result.examined, 2u) << "woman and man";
@@ -918,7 +918,7 @@ TEST(SearchTest, FormatSixStoreIsSearchedWithoutClassesAndReindexedByTheNextRead
     ASSERT_NE(reader, nullptr);
     const SearchResult old = SearchResultOf(*reader, "стран");
     EXPECT_EQ(old.examined, 3u) << "without classes the English page is a candidate";
-    for (const SearchHit& hit : old.hits) found.push_back(hit.url);
+    found = UrlsOf(old.hits);
     EXPECT_EQ(SearchUrls(*reader, "Zhanaozen"), std::vector<std::string>());
   }
   ASSERT_FALSE(found.empty());
@@ -927,8 +927,7 @@ TEST(SearchTest, FormatSixStoreIsSearchedWithoutClassesAndReindexedByTheNextRead
     ASSERT_NE(store, nullptr);
     const SearchResult rebuilt = SearchResultOf(*store, "стран");
     EXPECT_EQ(rebuilt.examined, 2u);
-    std::vector<std::string> urls;
-    for (const SearchHit& hit : rebuilt.hits) urls.push_back(hit.url);
+    const std::vector<std::string> urls = UrlsOf(rebuilt.hits);
     EXPECT_EQ(urls, found);
   }
   const testing::FamilyDump dump = testing::DumpFamilies(dir.db_path());

@@ -122,6 +122,24 @@ std::vector<Article> LoadArticles() {
   return articles;
 }
 
+// Each article is read twice: as a page of its own language, and as a Czech one (every grammar,
+// Latin names declined: the most accepting page there is).
+constexpr int kReadings = 2;
+const char* ReadingLanguage(const Article& article, int reading) {
+  return reading == 0 ? article.lang.c_str() : "cs";
+}
+
+// Per article, its index keys as each reading sees them (word classes depend on the language).
+std::vector<std::array<SearchKeyPositions, kReadings>> KeysOfEachReading(
+    const SearchKeys& keys, const std::vector<Article>& articles) {
+  std::vector<std::array<SearchKeyPositions, kReadings>> out;
+  for (const Article& a : articles) {
+    out.push_back(
+        {keys.KeysOf(a.text, ReadingLanguage(a, 0)), keys.KeysOf(a.text, ReadingLanguage(a, 1))});
+  }
+  return out;
+}
+
 // Words of the articles (runs of non-space bytes without ASCII punctuation or digits), every
 // `step`-th distinct one, capitalized or not: names derive, other words only inflect.
 std::vector<std::string> SomeWords(const std::vector<Article>& articles, size_t step) {
@@ -157,10 +175,7 @@ TEST(SearchPlanTest, RemovesNoPageFindAllMatchesOnRealArticles) {
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
-  std::vector<std::vector<SearchKeyPositions>> article_keys;  // per article: own language, Czech
-  for (const Article& a : articles) {
-    article_keys.push_back({keys->KeysOf(a.text, a.lang), keys->KeysOf(a.text, "cs")});
-  }
+  const auto article_keys = KeysOfEachReading(*keys, articles);
 
   const std::vector<std::string> words = SomeWords(articles, 53);
   std::vector<std::string> queries = words;
@@ -174,9 +189,9 @@ TEST(SearchPlanTest, RemovesNoPageFindAllMatchesOnRealArticles) {
     const SearchPlan plan = PlanSearch(matcher);
     ASSERT_GE(plan.root, 0) << q;
     for (size_t i = 0; i < articles.size(); ++i) {
-      for (int as = 0; as < 2; ++as) {
+      for (int as = 0; as < kReadings; ++as) {
         const SearchKeyPositions& kp = article_keys[i][as];
-        const char* lang = as == 0 ? articles[i].lang.c_str() : "cs";
+        const char* lang = ReadingLanguage(articles[i], as);
         if (!Holds(plan, plan.root, kp, /*check_tails=*/false)) continue;
         if (Holds(plan, plan.root, kp)) {
           candidates += as == 0 ? 1 : 0;
@@ -208,10 +223,7 @@ TEST(SearchPlanTest, AKeyThatAlwaysMatchesIsAMatchOnRealArticles) {
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
-  std::vector<std::array<SearchKeyPositions, 2>> article_keys;
-  for (const Article& a : articles) {
-    article_keys.push_back({keys->KeysOf(a.text, a.lang), keys->KeysOf(a.text, "cs")});
-  }
+  const auto article_keys = KeysOfEachReading(*keys, articles);
   std::vector<std::string> queries = SomeWords(articles, 29);
   for (const char* name : {"Путин", "Медведев", "Иванов", "Навальный", "Kozlov"}) {
     queries.push_back(name);
@@ -221,9 +233,9 @@ TEST(SearchPlanTest, AKeyThatAlwaysMatchesIsAMatchOnRealArticles) {
     const Matcher matcher = Compile(q, keys->folder());
     const SearchPlan plan = PlanSearch(matcher);
     for (size_t i = 0; i < articles.size(); ++i) {
-      for (int as = 0; as < 2; ++as) {
+      for (int as = 0; as < kReadings; ++as) {
         const SearchKeyPositions& kp = article_keys[i][as];
-        const char* lang = as == 0 ? articles[i].lang.c_str() : "cs";
+        const char* lang = ReadingLanguage(articles[i], as);
         bool claimed = false, may = false;
         for (int node : plan.word_nodes) {
           for (const std::string& prefix : plan.nodes[node].prefixes) {
@@ -343,11 +355,7 @@ TEST(SearchPlanTest, PositionTestsRemoveNoPageFindAllMatchesOnRealArticles) {
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
-  // Per article: its keys as a page of its own language and as a Czech one.
-  std::vector<std::array<SearchKeyPositions, 2>> article_keys;
-  for (const Article& a : articles) {
-    article_keys.push_back({keys->KeysOf(a.text, a.lang), keys->KeysOf(a.text, "cs")});
-  }
+  const auto article_keys = KeysOfEachReading(*keys, articles);
 
   // Runs of letters (4 or more bytes) in text order, from every 7th article.
   std::vector<std::string> queries;
@@ -368,9 +376,9 @@ TEST(SearchPlanTest, PositionTestsRemoveNoPageFindAllMatchesOnRealArticles) {
     const SearchPlan plan = PlanSearch(matcher);
     ASSERT_GE(plan.root, 0) << q;
     for (size_t i = 0; i < articles.size(); ++i) {
-      for (int as = 0; as < 2; ++as) {
+      for (int as = 0; as < kReadings; ++as) {
         const SearchKeyPositions& kp = article_keys[i][as];
-        const char* lang = as == 0 ? articles[i].lang.c_str() : "cs";
+        const char* lang = ReadingLanguage(articles[i], as);
         if (!Holds(plan, plan.root, kp)) continue;
         const bool at = HoldsAt(plan, plan.root, kp);
         const bool matches = !matcher.FindAll(articles[i].text, lang).empty();
@@ -430,11 +438,7 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
   if (articles.empty()) GTEST_SKIP() << "no shared corpus at " << KUZET_SHARED_DIR;
   auto keys = SearchKeys::Create();
   ASSERT_TRUE(keys.ok()) << keys.status().message();
-  // Per article: its keys as a page of its own language and as a Czech one.
-  std::vector<std::array<SearchKeyPositions, 2>> article_keys;
-  for (const Article& a : articles) {
-    article_keys.push_back({keys->KeysOf(a.text, a.lang), keys->KeysOf(a.text, "cs")});
-  }
+  const auto article_keys = KeysOfEachReading(*keys, articles);
 
   const std::vector<std::string> words = SomeWords(articles, 401);
   std::vector<std::string> queries = {"the", "и", "Жаңаөзен", "Zhanaozen",
@@ -468,9 +472,9 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
     std::vector<int> tree;
     if (plan.root >= 0) TreeKeyNodes(plan, plan.root, &tree);
     for (size_t i = 0; i < articles.size(); ++i) {
-      for (int as = 0; as < 2; ++as) {
+      for (int as = 0; as < kReadings; ++as) {
         const SearchKeyPositions& kp = article_keys[i][as];
-        const char* lang = as == 0 ? articles[i].lang.c_str() : "cs";
+        const char* lang = ReadingLanguage(articles[i], as);
         std::vector<std::vector<uint32_t>> word_positions;
         for (int node : plan.word_nodes) word_positions.push_back(NodePositions(plan, node, kp));
         std::vector<uint32_t> tokens;
