@@ -570,18 +570,16 @@ class TermWordTokens {
 // may hold an older text's words). Such a candidate is rejected without being read.
 class ExcludingTerm {
  public:
+  // The term's words are read through `shared`, the streams TermWordTokens also reads them
+  // from (SearchPlan::word_nodes holds the NOT words too): one walk of their lists per search.
   ExcludingTerm(ReadContext& ctx, const keywords::SearchPlan& plan,
-                const keywords::SearchPlan::Excluding& excluding, keywords::Matcher term)
+                const keywords::SearchPlan::Excluding& excluding, keywords::Matcher term,
+                WordStreams& shared)
       : term_(std::move(term)),
         changed_it_(ctx.db.db()->NewIterator(ctx.read, ctx.db.Family(kSearchFamily))),
         changed_(*changed_it_, ChangedDocumentsListKey()) {
     for (int node : excluding.word_nodes) {
-      words_.push_back(std::make_unique<KeyPrefixes>(
-          ctx, plan.nodes[node].prefixes,
-          [&plan, node](std::string_view key, std::optional<uint8_t> word_class) {
-            return plan.KeyMayMatch(node, key, word_class);
-          },
-          /*want_positions=*/true));
+      words_.push_back(WordStream(ctx, plan, node, shared));
       if (words_.back()->all()) words_.clear();  // no positions: never rejects
       if (words_.empty()) break;
     }
@@ -624,7 +622,7 @@ class ExcludingTerm {
 
  private:
   keywords::Matcher term_;
-  std::vector<std::unique_ptr<KeyPrefixes>> words_;
+  std::vector<std::shared_ptr<KeyPrefixes>> words_;
   std::vector<uint32_t> positions_;
   std::vector<std::unique_ptr<KeyPrefixes>> surely_;  // lists whose every word is the term
   std::unique_ptr<rocksdb::Iterator> changed_it_;
@@ -749,7 +747,7 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
         spec.terms = {e.term};
         auto term = keywords::Matcher::Compile({spec}, (*keys)->folder());
         // It compiled as part of the query; were it refused alone, it just rejects nothing.
-        if (term.ok()) excluding.emplace_back(ctx, plan, e, std::move(term).value());
+        if (term.ok()) excluding.emplace_back(ctx, plan, e, std::move(term).value(), word_streams);
       }
     }
     ctx.keys_left = keys_left;
