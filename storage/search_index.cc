@@ -606,14 +606,16 @@ class ExcludingTerm {
   }
 
   // Whether the term occurs in `d` at its first indexed token (calls with d.id never growing).
-  bool OccursIn(const Document& d) {
+  bool OccursIn(const Document& d, keywords::TextBreakers* breakers) {
     uint32_t first = UINT32_MAX;
     for (auto& word : words_) {
       if (word->Next(d.id) != d.id || !word->PositionsOf(d.id, &positions_)) continue;
       first = std::min(first, positions_.front());
     }
     if (first == UINT32_MAX) return false;
-    return !term_.FindAllAt(d.text, d.lang, d.site_id, std::span<const uint32_t>(&first, 1))
+    return !term_
+                .FindAllAt(d.text, d.lang, d.site_id, std::span<const uint32_t>(&first, 1),
+                           breakers)
                 .empty();
   }
 
@@ -753,6 +755,7 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     ctx.keys_left = keys_left;
     ctx.gave_up_narrowing = gave_up_narrowing;
     std::vector<uint32_t> tokens;
+    keywords::TextBreakers breakers = matcher.NewTextBreakers();
     if (!candidates->all() && *indexed_through != UINT64_MAX) {
       std::vector<std::unique_ptr<DocStream>> streams;
       streams.push_back(std::move(candidates));
@@ -804,17 +807,20 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
       if (doc_id <= *indexed_through && one_state && term_word_tokens.Of(doc_id, &tokens)) {
         if (!ctx.status.ok()) return ctx.status;
         ++result.verified_at_positions;
-        const bool excluded = std::any_of(excluding.begin(), excluding.end(),
-                                          [&](ExcludingTerm& e) { return e.OccursIn(d); });
+        const bool excluded =
+            std::any_of(excluding.begin(), excluding.end(),
+                        [&](ExcludingTerm& e) { return e.OccursIn(d, &breakers); });
         if (!ctx.status.ok()) return ctx.status;
         if (excluded) {
           ++result.rejected_by_not_term;
           continue;
         }
-        if (!tokens.empty()) matches = matcher.FindAllAt(d.text, d.lang, d.site_id, tokens);
+        if (!tokens.empty()) {
+          matches = matcher.FindAllAt(d.text, d.lang, d.site_id, tokens, &breakers);
+        }
       } else {
         if (!ctx.status.ok()) return ctx.status;
-        matches = matcher.FindAll(d.text, d.lang, d.site_id);
+        matches = matcher.FindAll(d.text, d.lang, d.site_id, nullptr, nullptr, &breakers);
       }
       if (matches.empty()) continue;
       auto story = db_.LoadDocStory(d.id);

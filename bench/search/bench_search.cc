@@ -20,12 +20,13 @@
 // per query kind p50 / p99 latency over one timed pass after a warm-up pass.
 //
 // Usage: bench_search [--docs N] [--work DIR] [--shared DIR] [--group N] [--no-compact] [--reuse]
-//                     [--passes N]
+//                     [--passes N] [--kind KIND]
 // (--reuse: only the queries, on the stores a run with the same --docs and --work left, after
 // compacting Kuzet's store again unless --no-compact;
 // --group: pages per PutPages, default 64; --no-compact: query before the full compaction, with
 // the search family's merge operands as the writes left them, one per group and word key in the
-// memtable; the size is then that of the uncompacted table files)
+// memtable; the size is then that of the uncompacted table files; --kind: only the queries of
+// one kind, e.g. phrase, for a profile of it)
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -227,6 +228,7 @@ int main(int argc, char** argv) {
   bool reuse = false;  // --reuse: query the stores a previous run with the same --docs left
   bool compact = true;
   size_t group_size = 64;
+  std::string only_kind;  // --kind: time only the queries of this kind (a profile of one kind)
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--reuse") reuse = true;
     if (std::string(argv[i]) == "--no-compact") compact = false;
@@ -242,6 +244,7 @@ int main(int argc, char** argv) {
     if (flag == "--group") group_size = std::max<size_t>(1, std::stoull(argv[i + 1]));
     if (flag == "--work") work = argv[i + 1];
     if (flag == "--shared") shared = argv[i + 1];
+    if (flag == "--kind") only_kind = argv[i + 1];
   }
   const Pools pools = LoadSentences(shared);
   if (pools.en.empty() || pools.ru.empty()) return Fail("no corpus under " + shared.string());
@@ -436,6 +439,7 @@ int main(int argc, char** argv) {
                "FTS5+content p99 | FTS5 p50       | FTS5 p99       | Kuzet hits | FTS5 hits | "
                "Kuzet examined\n";
   for (const QuerySet& set : sets) {
+    if (!only_kind.empty() && set.kind != only_kind) continue;
     Times kuzet, full, contentless;
     size_t k_hits = 0, f_hits = 0, full_hits = 0, examined = 0;
     std::string slowest;  // Kuzet's slowest query of the kind, and what it read

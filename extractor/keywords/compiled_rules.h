@@ -22,6 +22,7 @@
 #include "extractor/keywords/query.h"
 #include "extractor/keywords/surname_context.h"
 #include "extractor/keywords/term_syntax.h"
+#include "extractor/keywords/text_breakers.h"
 
 namespace kuzet::keywords {
 
@@ -94,6 +95,10 @@ struct Occurrence {
 // "ru-RU" → "ru"; BCP 47 "und" (undetermined) and CLD2's "un" mean unknown: "".
 std::string PrimaryLanguage(std::string_view tag);
 
+struct TextBreakers::Iterators {
+  std::unique_ptr<icu::BreakIterator> words, sentences;
+};
+
 struct Matcher::Compiled {
   KeyFolder folder;
   SurnameContext surname_context{folder};  // after folder: it keeps a pointer to it
@@ -102,8 +107,9 @@ struct Matcher::Compiled {
   std::vector<Phrase> phrases;
   std::vector<CompiledRule> rules;
   std::vector<uint32_t> regex_operands;
-  std::unique_ptr<icu::BreakIterator> word_breaker;      // prototype; cloned per call
-  std::unique_ptr<icu::BreakIterator> sentence_breaker;  // prototype; cloned per call
+  // Prototypes, cloned per call that brings no TextBreakers of its own.
+  std::unique_ptr<icu::BreakIterator> word_breaker;
+  std::unique_ptr<icu::BreakIterator> sentence_breaker;
   // Splits terms into words while compiling (the prototypes never hold a text: a clone of
   // them must not refer to a string that is gone). Released when compiling ends.
   std::unique_ptr<icu::BreakIterator> term_breaker;

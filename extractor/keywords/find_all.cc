@@ -75,13 +75,15 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
 std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view lang,
                                     std::string_view site_id,
                                     std::vector<std::string>* regex_timeouts,
-                                    std::optional<SearchKeyPositions>* search_keys) const {
-  return Find(utf8_text, lang, site_id, regex_timeouts, search_keys, nullptr);
+                                    std::optional<SearchKeyPositions>* search_keys,
+                                    TextBreakers* breakers) const {
+  return Find(utf8_text, lang, site_id, regex_timeouts, search_keys, nullptr, breakers);
 }
 
 std::vector<Match> Matcher::FindAllAt(std::string_view utf8_text, std::string_view lang,
                                       std::string_view site_id,
-                                      std::span<const uint32_t> word_tokens) const {
+                                      std::span<const uint32_t> word_tokens,
+                                      TextBreakers* breakers) const {
   // Only the cross-script keys are indexed: a regex or another mode's term reads every word.
   const bool other_terms =
       compiled_ != nullptr &&
@@ -91,13 +93,15 @@ std::vector<Match> Matcher::FindAllAt(std::string_view utf8_text, std::string_vi
                      return &mode != &compiled_->modes[static_cast<int>(KeyMode::kCrossScript)] &&
                             !mode.entries.empty();
                    }));
-  return Find(utf8_text, lang, site_id, nullptr, nullptr, other_terms ? nullptr : &word_tokens);
+  return Find(utf8_text, lang, site_id, nullptr, nullptr, other_terms ? nullptr : &word_tokens,
+              breakers);
 }
 
 std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view lang,
                                  std::string_view site_id, std::vector<std::string>* regex_timeouts,
                                  std::optional<SearchKeyPositions>* search_keys,
-                                 const std::span<const uint32_t>* word_tokens) const {
+                                 const std::span<const uint32_t>* word_tokens,
+                                 TextBreakers* breakers) const {
   std::vector<Match> matches;
   if (regex_timeouts != nullptr) regex_timeouts->clear();
   if (search_keys != nullptr) search_keys->reset();
@@ -121,13 +125,16 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
 
     // 1. Words of the text, and which term words each one is (one trie walk per word and mode,
     //    whatever the number of rules).
-    std::unique_ptr<icu::BreakIterator> word_breaker(c.word_breaker->clone());
+    TextBreakers::Iterators own;
+    TextBreakers::Iterators& iterators =
+        breakers != nullptr && !breakers->empty() ? *breakers->iterators_ : own;
+    if (iterators.words == nullptr) iterators.words.reset(c.word_breaker->clone());
     std::optional<TextIndex> index_of;
     if (word_tokens != nullptr) {
       utf8_text = TextThroughToken(utf8_text, word_tokens->empty() ? 0 : word_tokens->back(),
-                                   word_breaker.get(), index_of);
+                                   iterators.words.get(), index_of);
     } else {
-      index_of.emplace(utf8_text, word_breaker.get());
+      index_of.emplace(utf8_text, iterators.words.get());
     }
     const TextIndex& index = *index_of;
     const std::vector<Token>& tokens = index.tokens();
@@ -378,9 +385,10 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
                             }),
                 found.end());
     if (found.empty()) return matches;
-    std::unique_ptr<icu::BreakIterator> sentence_breaker(c.sentence_breaker->clone());
-    sentence_breaker->setText(index.text());
-    SentenceBreaks sentences(sentence_breaker.get());
+    if (iterators.sentences == nullptr) iterators.sentences.reset(c.sentence_breaker->clone());
+    iterators.sentences->setText(index.text());
+    // `found` is in text order: no snippet needs a sentence before the first match's.
+    SentenceBreaks sentences(iterators.sentences.get(), found.front().occurrence.u16_begin);
     matches.reserve(found.size());
     for (const Found& f : found) {
       Match m;

@@ -152,6 +152,22 @@ Matcher::Matcher(std::shared_ptr<const Compiled> compiled) : compiled_(std::move
 
 size_t Matcher::rule_count() const { return compiled_ ? compiled_->rules.size() : 0; }
 
+TextBreakers::TextBreakers() = default;
+TextBreakers::~TextBreakers() = default;
+TextBreakers::TextBreakers(TextBreakers&&) noexcept = default;
+TextBreakers& TextBreakers::operator=(TextBreakers&&) noexcept = default;
+TextBreakers::TextBreakers(std::unique_ptr<Iterators> iterators)
+    : iterators_(std::move(iterators)) {}
+
+TextBreakers Matcher::NewTextBreakers() const {
+  if (!compiled_) return TextBreakers();
+  auto iterators = std::make_unique<TextBreakers::Iterators>();
+  iterators->words.reset(compiled_->word_breaker->clone());
+  iterators->sentences.reset(compiled_->sentence_breaker->clone());
+  if (iterators->words == nullptr || iterators->sentences == nullptr) return TextBreakers();
+  return TextBreakers(std::move(iterators));
+}
+
 Result<Matcher> Matcher::Compile(const std::vector<RuleSpec>& rules) {
   auto folder = KeyFolder::Create();
   if (!folder.ok()) return folder.status();

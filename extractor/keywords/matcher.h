@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "extractor/keywords/text_breakers.h"
 
 namespace kuzet::keywords {
 
@@ -88,9 +89,11 @@ class Matcher {
   // and folded a second time. It is left unset when the call could not finish them (an allocation
   // failure, a default-constructed matcher): the caller then computes them with KeysOf. Any rules,
   // or none.
+  // `breakers` (optional) are the calling thread's (text_breakers.h).
   std::vector<Match> FindAll(std::string_view utf8_text, std::string_view lang,
                              std::string_view site_id, std::vector<std::string>* regex_timeouts,
-                             std::optional<SearchKeyPositions>* search_keys) const;
+                             std::optional<SearchKeyPositions>* search_keys,
+                             TextBreakers* breakers = nullptr) const;
 
   // FindAll when the caller knows which words of the text can be term words (issue #18: a
   // search reads them from its index's word positions): `word_tokens` are token indexes
@@ -100,8 +103,12 @@ class Matcher {
   // `word_tokens` holds every token whose cross-script key a term word of the rules may match;
   // rules with a regex or a plain-key (non cross-script) term read every word anyway.
   std::vector<Match> FindAllAt(std::string_view utf8_text, std::string_view lang,
-                               std::string_view site_id,
-                               std::span<const uint32_t> word_tokens) const;
+                               std::string_view site_id, std::span<const uint32_t> word_tokens,
+                               TextBreakers* breakers = nullptr) const;
+
+  // Break iterators for one thread's many calls, of this or any other matcher (empty for a
+  // default-constructed matcher).
+  TextBreakers NewTextBreakers() const;
 
   // Number of compiled rules.
   size_t rule_count() const;
@@ -115,7 +122,8 @@ class Matcher {
   std::vector<Match> Find(std::string_view utf8_text, std::string_view lang,
                           std::string_view site_id, std::vector<std::string>* regex_timeouts,
                           std::optional<SearchKeyPositions>* search_keys,
-                          const std::span<const uint32_t>* word_tokens) const;
+                          const std::span<const uint32_t>* word_tokens,
+                          TextBreakers* breakers) const;
   std::shared_ptr<const Compiled> compiled_;
 };
 

@@ -4,8 +4,9 @@
 
 namespace kuzet::keywords {
 
-SentenceBreaks::SentenceBreaks(icu::BreakIterator* breaker) : breaker_(breaker) {
-  breaks_.push_back(breaker_->first());
+SentenceBreaks::SentenceBreaks(icu::BreakIterator* breaker, int32_t from) : breaker_(breaker) {
+  const int32_t start = from > 0 ? breaker_->preceding(from + 1) : icu::BreakIterator::DONE;
+  breaks_.push_back(start == icu::BreakIterator::DONE ? breaker_->first() : start);
 }
 
 void SentenceBreaks::ReachAtLeast(int32_t offset) {

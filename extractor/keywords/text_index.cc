@@ -55,6 +55,9 @@ TextIndex::TextIndex(std::string_view utf8, icu::BreakIterator* word_breaker) : 
   text_.setTo(false, reinterpret_cast<const UChar*>(buffer_.get()),
               static_cast<int32_t>(unit - buffer_.get()));
 
+  // Words of news text average 6-7 bytes with the space after them in English and 12-14 in
+  // Russian: one allocation for most texts instead of the vector's doublings and copies.
+  tokens_.reserve(static_cast<size_t>(length) / 6 + 8);
   FindWords(word_breaker);
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "tests/shared_corpus.h"
@@ -112,6 +113,59 @@ TEST(MatcherSnippets, LongSentenceIsTrimmedAtWordsAroundTheMatch) {
   EXPECT_EQ(text[snippet_at - 1], ' ');
   const char after = text[snippet_at + x.snippet.size()];
   EXPECT_TRUE(after == ' ' || x.snippet.back() == ' ') << x.snippet;
+}
+
+// Every field of two match lists, in order.
+void ExpectSameMatches(const std::vector<Match>& got, const std::vector<Match>& want,
+                       const std::string& where) {
+  ASSERT_EQ(got.size(), want.size()) << where;
+  for (size_t k = 0; k < got.size(); ++k) {
+    EXPECT_EQ(got[k].rule_id, want[k].rule_id) << where << " #" << k;
+    EXPECT_EQ(got[k].term, want[k].term) << where << " #" << k;
+    EXPECT_EQ(got[k].surface, want[k].surface) << where << " #" << k;
+    EXPECT_EQ(got[k].begin, want[k].begin) << where << " #" << k;
+    EXPECT_EQ(got[k].end, want[k].end) << where << " #" << k;
+    EXPECT_EQ(got[k].snippet, want[k].snippet) << where << " #" << k;
+    EXPECT_EQ(got[k].snippet_begin, want[k].snippet_begin) << where << " #" << k;
+    EXPECT_EQ(got[k].snippet_end, want[k].snippet_end) << where << " #" << k;
+  }
+}
+
+// One thread's TextBreakers, kept across calls of two matchers over every shared article (English
+// with Korean and Japanese pages among them, Russian) and made-up texts of the scripts ICU breaks
+// apart (dictionaries, a script it has none for), give each call exactly the matches and snippets
+// of a call with fresh iterators: nothing of one text's breaking is left for the next.
+TEST(MatcherTextBreakers, KeptAcrossTextsAndMatchersGiveWhatFreshOnesGive) {
+  std::vector<std::string> texts = {
+      "",
+      "Strike in Zhanaozen. 잔아오젠 파업. ジャナオゼンのストライキ。 Zhanaozen again.\n"
+      "Полиция в Жанаозене. ส่วน Zhanaozen ສ່ວນ Zhanaozen 。Zhanaozen",
+      "No match here at all, only words.",
+  };
+  for (const char* folder : {"aeb-dev", "daniel-ru-dev"}) {
+    for (const auto& article : kuzet::testing::GroundTruth(folder)) texts.push_back(article.body);
+  }
+  if (texts.size() == 3) std::cout << "no shared corpus: made-up texts only\n";
+  const Matcher a = MustCompile({Rule("zh", {"Zhanaozen", "police*", "полиция"}),
+                                 Rule("w", {"the", "который"}, "\"of the\" OR year NEAR/3 the")});
+  const Matcher b = MustCompile({Rule("s", {"strike", "забастовка", "said"})});
+  TextBreakers breakers = a.NewTextBreakers();
+  ASSERT_FALSE(breakers.empty());
+  size_t matches = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    for (const Matcher* m : {&a, &b}) {
+      const std::vector<Match> fresh = m->FindAll(texts[i], "en");
+      const std::vector<Match> kept = m->FindAll(texts[i], "en", "", nullptr, nullptr, &breakers);
+      ExpectSameMatches(kept, fresh, "text " + std::to_string(i));
+      matches += fresh.size();
+    }
+  }
+  EXPECT_GT(matches, texts.size());  // most texts have matches: the snippets were compared
+  // An empty set (a default-constructed matcher's) is as none.
+  TextBreakers none = Matcher().NewTextBreakers();
+  EXPECT_TRUE(none.empty());
+  ExpectSameMatches(a.FindAll(texts[1], "en", "", nullptr, nullptr, &none), a.FindAll(texts[1]),
+                    "empty breakers");
 }
 
 TEST(MatcherRegex, PathologicalPatternIsCutOffAndOtherRulesStillMatch) {
