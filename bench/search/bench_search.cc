@@ -153,7 +153,8 @@ std::vector<QuerySet> MakeQueries(const std::vector<std::pair<std::string, size_
   std::vector<QuerySet> sets = {{"common term", {}}, {"middle term", {}}, {"rare term", {}},
                                 {"AND", {}},         {"OR", {}},          {"phrase", {}},
                                 {"NEAR/5", {}},      {"AND NOT", {}}};
-  const std::regex pair_re("([a-z]{4,}) ([a-z]{4,})");
+  // Whole words (\b): without it "about half" gave the phrase "bout half", which occurs nowhere.
+  const std::regex pair_re("\\b([a-z]{4,}) ([a-z]{4,})\\b");
   for (int i = 0; i < 25; ++i) {
     std::string c = common(), m = middle(), m2 = middle(), r = rare();
     sets[0].queries.push_back({c, c});

@@ -46,12 +46,18 @@ constexpr size_t kWordsReadPastATermWord = 3;
 // reads as U+FFFD never spans an ASCII byte, so the tokens, offsets and sentences of the start
 // are the whole text's: FindAll on it gives the whole text's matches of the words up to `last`.
 // Breaking a news text into words is most of the time FindAllAt takes (ICU), and a search hit's
-// term words are often in its first paragraphs. A first guess of 12 bytes a word (Cyrillic
-// letters are two), doubled while too short.
+// term words are often in its first paragraphs. A first guess of 12 bytes a word where the text
+// is Latin, up to 18 as more of its bytes are two-byte letters' (a Russian word and its space
+// average ~14 bytes: with 12, a fifth of Russian hits broke their start twice), doubled while
+// too short.
 std::string_view TextThroughToken(std::string_view text, size_t last, icu::BreakIterator* breaker,
                                   std::optional<TextIndex>& index) {
   const size_t need = last + 1 + kWordsReadPastATermWord;
-  size_t guess = need * 12;
+  const size_t head = std::min(need * 12, text.size());
+  const size_t non_ascii = static_cast<size_t>(
+      std::count_if(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(head),
+                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+  size_t guess = need * (12 + (head == 0 ? 0 : (6 * non_ascii + head / 2) / head));
   for (;;) {
     size_t cut = text.size();
     if (guess < text.size()) {
