@@ -704,6 +704,24 @@ Result<SearchIndexKeys> Searcher::KeysOf(const std::string& utf8_text,
                          utf8_text.size()};
 }
 
+keywords::TextBreakers Searcher::TakeBreakers(const keywords::Matcher& matcher) const {
+  {
+    std::lock_guard lock(idle_breakers_mutex_);
+    if (!idle_breakers_.empty()) {
+      keywords::TextBreakers breakers = std::move(idle_breakers_.back());
+      idle_breakers_.pop_back();
+      return breakers;
+    }
+  }
+  return matcher.NewTextBreakers();
+}
+
+void Searcher::ReturnBreakers(keywords::TextBreakers breakers) const {
+  if (breakers.empty()) return;
+  std::lock_guard lock(idle_breakers_mutex_);
+  if (idle_breakers_.size() < kMaxIdleBreakers) idle_breakers_.push_back(std::move(breakers));
+}
+
 Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
                                       const SearchQuery& query) const {
   return Guard(db_.dir(), [&]() -> Result<SearchResult> {
@@ -755,7 +773,12 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
     ctx.keys_left = keys_left;
     ctx.gave_up_narrowing = gave_up_narrowing;
     std::vector<uint32_t> tokens;
-    keywords::TextBreakers breakers = matcher.NewTextBreakers();
+    keywords::TextBreakers breakers = TakeBreakers(matcher);
+    struct Return {  // on every way out of the search
+      const Searcher& searcher;
+      keywords::TextBreakers& breakers;
+      ~Return() { searcher.ReturnBreakers(std::move(breakers)); }
+    } returned{*this, breakers};
     if (!candidates->all() && *indexed_through != UINT64_MAX) {
       std::vector<std::unique_ptr<DocStream>> streams;
       streams.push_back(std::move(candidates));

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,7 +99,16 @@ class Searcher {
   Result<SearchIndexKeys> KeysOf(const std::string& utf8_text, std::string_view lang) const;
 
  private:
+  // A finished search's break iterators for the next (keywords::TextBreakers: a new set rebuilds
+  // ICU's per-iterator state for scripts it has no dictionary for, ~5 % of a phrase search on
+  // the bench's articles). At most kMaxIdleBreakers are kept; concurrent searches take one each.
+  static constexpr size_t kMaxIdleBreakers = 8;
+  keywords::TextBreakers TakeBreakers(const keywords::Matcher& matcher) const;
+  void ReturnBreakers(keywords::TextBreakers breakers) const;
+
   StoreDb& db_;
+  mutable std::mutex idle_breakers_mutex_;
+  mutable std::vector<keywords::TextBreakers> idle_breakers_;  // guarded by the mutex
 };
 
 }  // namespace kuzet::storage

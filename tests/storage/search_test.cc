@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -132,6 +133,47 @@ TEST(SearchTest, FindsWhatTheRuleLanguageMatchesNewestFirst) {
   for (const Case& c : cases) {
     EXPECT_EQ(SearchUrls(*store, c.query), c.urls) << c.query;
   }
+}
+
+// Searches of one store from several threads at once (the HTTP server's) share the searcher's
+// idle break iterators (Searcher::TakeBreakers): each gets what it gets alone, snippets included.
+TEST(SearchTest, ConcurrentSearchesGetWhatEachGetsAlone) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  StoreDocs(*store);
+  const std::vector<std::string> queries = {"Zhanaozen",
+                                            "strike NEAR/4 Zhanaozen",
+                                            "\"trade union\"",
+                                            "Козлова",
+                                            "Zhanaozen AND NOT football",
+                                            "/strik(e|ing)\\b/",
+                                            "Mangystau OR Aktau",
+                                            "ереуіл"};
+  auto snippets = [&](const std::string& q) {
+    std::vector<std::string> out;
+    for (const SearchHit& hit : SearchResultOf(*store, q).hits) {
+      for (const auto& m : hit.matches) out.push_back(hit.url + ": " + m.snippet);
+    }
+    return out;
+  };
+  std::vector<std::vector<std::string>> alone;
+  for (const std::string& q : queries) alone.push_back(snippets(q));
+  std::vector<std::thread> threads;
+  std::vector<int> differ(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 10; ++round) {
+        for (size_t i = 0; i < queries.size(); ++i) {
+          const size_t k = (i + static_cast<size_t>(t)) % queries.size();
+          if (snippets(queries[k]) != alone[k]) ++differ[t];
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(differ[t], 0) << "thread " << t;
+  EXPECT_FALSE(alone[0].empty());
 }
 
 // Word positions in the index (issue #18): a phrase or NEAR search reads only the documents
