@@ -4,9 +4,9 @@
 // A FindAll call without them clones the matcher's own, and ICU keeps some state per iterator
 // that a clone rebuilds: on the first character of a script it has no dictionary for (Korean in
 // an English article) it builds a set of that script's code points, ~50 µs, more than the rest
-// of checking a search hit. A search checking twenty pages, a crawl worker or a backfill keeps
-// one. Any matcher's calls may share one (all break with the root locale's rules); one thread at
-// a time.
+// of checking a search hit. A search keeps one for all the pages it checks (storage::Searcher
+// keeps finished searches' for the next). Any matcher's calls may share one (all break with the
+// root locale's rules); one thread at a time.
 #pragma once
 
 #include <memory>
