@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "tests/extractor/keywords/same_matches.h"
 #include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
@@ -115,22 +116,6 @@ TEST(MatcherSnippets, LongSentenceIsTrimmedAtWordsAroundTheMatch) {
   EXPECT_TRUE(after == ' ' || x.snippet.back() == ' ') << x.snippet;
 }
 
-// Every field of two match lists, in order.
-void ExpectSameMatches(const std::vector<Match>& got, const std::vector<Match>& want,
-                       const std::string& where) {
-  ASSERT_EQ(got.size(), want.size()) << where;
-  for (size_t k = 0; k < got.size(); ++k) {
-    EXPECT_EQ(got[k].rule_id, want[k].rule_id) << where << " #" << k;
-    EXPECT_EQ(got[k].term, want[k].term) << where << " #" << k;
-    EXPECT_EQ(got[k].surface, want[k].surface) << where << " #" << k;
-    EXPECT_EQ(got[k].begin, want[k].begin) << where << " #" << k;
-    EXPECT_EQ(got[k].end, want[k].end) << where << " #" << k;
-    EXPECT_EQ(got[k].snippet, want[k].snippet) << where << " #" << k;
-    EXPECT_EQ(got[k].snippet_begin, want[k].snippet_begin) << where << " #" << k;
-    EXPECT_EQ(got[k].snippet_end, want[k].snippet_end) << where << " #" << k;
-  }
-}
-
 // One thread's TextBreakers, kept across calls of two matchers over every shared article (English
 // with Korean and Japanese pages among them, Russian) and made-up texts of the scripts ICU breaks
 // apart (dictionaries, a script it has none for), give each call exactly the matches and snippets
@@ -156,7 +141,7 @@ TEST(MatcherTextBreakers, KeptAcrossTextsAndMatchersGiveWhatFreshOnesGive) {
     for (const Matcher* m : {&a, &b}) {
       const std::vector<Match> fresh = m->FindAll(texts[i], "en");
       const std::vector<Match> kept = m->FindAll(texts[i], "en", "", nullptr, nullptr, &breakers);
-      ExpectSameMatches(kept, fresh, "text " + std::to_string(i));
+      EXPECT_TRUE(SameMatches(kept, fresh)) << "text " << i;
       matches += fresh.size();
     }
   }
@@ -164,8 +149,9 @@ TEST(MatcherTextBreakers, KeptAcrossTextsAndMatchersGiveWhatFreshOnesGive) {
   // An empty set (a default-constructed matcher's) is as none.
   TextBreakers none = Matcher().NewTextBreakers();
   EXPECT_TRUE(none.empty());
-  ExpectSameMatches(a.FindAll(texts[1], "en", "", nullptr, nullptr, &none), a.FindAll(texts[1]),
-                    "empty breakers");
+  EXPECT_TRUE(
+      SameMatches(a.FindAll(texts[1], "en", "", nullptr, nullptr, &none), a.FindAll(texts[1])))
+      << "empty breakers";
 }
 
 TEST(MatcherRegex, PathologicalPatternIsCutOffAndOtherRulesStillMatch) {

@@ -14,6 +14,7 @@
 
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/search_keys.h"
+#include "tests/extractor/keywords/same_matches.h"
 #include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
@@ -393,19 +394,6 @@ TEST(SearchPlanTest, PositionTestsRemoveNoPageFindAllMatchesOnRealArticles) {
             << " matches\n";
   EXPECT_GE(matched, 100u);
   EXPECT_GE(removed, 100u);
-}
-
-// Whether two match lists are equal field by field.
-bool SameMatches(const std::vector<Match>& a, const std::vector<Match>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].rule_id != b[i].rule_id || a[i].term != b[i].term || a[i].surface != b[i].surface ||
-        a[i].begin != b[i].begin || a[i].end != b[i].end || a[i].snippet != b[i].snippet ||
-        a[i].snippet_begin != b[i].snippet_begin || a[i].snippet_end != b[i].snippet_end) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // The tokens a search gives Matcher::FindAllAt for a page: the positions of the accepted keys of
