@@ -78,9 +78,10 @@ struct HostState {
   enum class Robots { kUnknown, kPending, kKnown };
   bool initialized = false;
   int in_flight = 0;
-  Clock::time_point next_start{};  // earliest start of the next request
-  Clock::time_point last_start{};  // start of the latest request
-  Clock::duration delay{};         // per_host_delay, raised by robots.txt Crawl-delay
+  // Earliest start of the next request: `delay` after the latest request's start and after the
+  // end of its answer.
+  Clock::time_point next_start{};
+  Clock::duration delay{};  // per_host_delay, raised by robots.txt Crawl-delay
   Robots robots = Robots::kUnknown;
   RobotsRules rules;
   std::string robots_note;          // why everything is disallowed, for error messages
@@ -330,12 +331,18 @@ class CrawlRun {
         Done done{std::move(it->second.task), it->second.robots, std::move(response),
                   std::chrono::duration<double>(Clock::now() - it->second.started).count()};
         in_flight_.erase(it);
-        --Host(done.task.host).in_flight;
+        HostState& host = Host(done.task.host);
+        --host.in_flight;
+        Clock::time_point answered = Clock::now();
         if (done.robots) {
           ProcessRobots(std::move(done));
         } else {
           Process(std::move(done));
         }
+        // The delay also counts from the end of the answer (so the host sees it between its
+        // answer and our next request, whatever the connection set-up took), after ProcessRobots
+        // may have raised it to the Crawl-delay.
+        host.next_start = std::max(host.next_start, answered + host.delay);
         // Refill at once rather than after the whole batch: the network thread gets new work
         // while this thread is still busy with the rest of the batch.
         if (!Stopping()) Fill(fetcher);
@@ -567,7 +574,6 @@ class CrawlRun {
   void Dispatch(MultiFetcher& fetcher, CrawlTask task, bool robots, Clock::time_point now) {
     HostState& host = Host(task.host);
     ++host.in_flight;
-    host.last_start = now;
     host.next_start = std::max(host.next_start, now + host.delay);
     FetchRequest request{task.url, "", "", /*stop_at_cross_origin_redirect=*/!robots};
     if (!robots && task.kind == PageKind::kRefetch) {
@@ -627,9 +633,6 @@ class CrawlRun {
       rules = RobotsRules::AllowAll();
     }
     ApplyRobots(host, rules);
-    // The robots.txt request set next_start with per_host_delay; a longer Crawl-delay counts from
-    // that request too, so the first page waits for it.
-    host.next_start = std::max(host.next_start, host.last_start + host.delay);
     CachedRobots& cached = memory_.robots[origin];
     cached = CachedRobots{rules, Clock::now() + kRobotsCacheTime};
     // Sitemaps listed there join the sites of this origin that want them.
