@@ -456,7 +456,10 @@ TEST_F(HttpServerTest, SurvivesABurstWhileTheCrawlerWrites) {
   for (int t = 0; t < 8; ++t) {
     clients.emplace_back([&, t] {
       httplib::Client client("127.0.0.1", port);
-      client.set_read_timeout(5, 0);
+      // A request that lands on the event loop which is catching up with the writer's 300 pages
+      // waits for that (~0.1-0.2 s here, seconds under TSan on a loaded machine): what this test
+      // asks is that every well-formed request is answered, and the burst's time is bounded below.
+      client.set_read_timeout(30, 0);
       for (int i = 0; i < 30; ++i) {
         ++sent;
         if ((i + t) % 3 == 0) {
