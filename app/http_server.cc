@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/build_info.h"
+#include "app/catch_up_loop.h"
 #include "app/data_dir_size.h"
 #include "app/health.h"
 #include "app/http_api.h"
@@ -269,9 +270,9 @@ class HttpServer::Impl {
   RateLimitedLog library_log;
   double start_time_seconds = static_cast<double>(base::NowMicros()) / 1e6;
 
-  std::mutex catch_up_mu;
-  std::chrono::steady_clock::time_point last_catch_up{};
-  std::atomic<int64_t> last_catch_up_us{0};
+  // `kuzet serve`: keeps own_store caught up with the writer; none in the daemon, whose own
+  // store is always current.
+  std::unique_ptr<CatchUpLoop> catch_up;
 
   std::mutex choices_mu;  // guards options.page_choices, which a reload replaces
 
@@ -279,26 +280,6 @@ class HttpServer::Impl {
   uint64_t counted_through = 0;  // the mention id counted up to
   uint64_t mentions_total = 0;
   std::map<std::string, uint64_t> mentions_by_rule;
-
-  // Sees the writer's latest pages, at most once per interval; a request that finds another
-  // thread catching up goes on with the state it has rather than wait.
-  void MaybeCatchUp() {
-    if (own_store == nullptr) {  // the daemon's own store is always current
-      last_catch_up_us.store(base::NowMicros());
-      return;
-    }
-    std::unique_lock<std::mutex> lock(catch_up_mu, std::try_to_lock);
-    if (!lock.owns_lock()) return;
-    auto now = std::chrono::steady_clock::now();
-    if (last_catch_up_us.load() != 0 && now - last_catch_up < options.catch_up_interval) return;
-    Status status = reader->CatchUp();
-    if (!status.ok()) {
-      spdlog::warn("http: store catch-up failed: {}", status.message());
-      return;
-    }
-    last_catch_up = now;
-    last_catch_up_us.store(base::NowMicros());
-  }
 
   // RFC 6750 §2.1: "Bearer" (any case), one space, the token exactly as configured.
   bool Authorized(MHD_Connection* connection) const {
@@ -327,7 +308,6 @@ class HttpServer::Impl {
       return ErrorReply(400, error->message, error->parameter);
     }
     MentionRequest& request = std::get<MentionRequest>(parsed);
-    MaybeCatchUp();
     if (request.group != "rule") return MentionGroups(params, request);
     auto page = QueryMentionPage(*reader, request);
     if (!page.ok() && page.status().code() == Status::Code::kNotFound) {
@@ -396,7 +376,6 @@ class HttpServer::Impl {
       return ErrorReply(400, "a document id is 1 to 19 digits", "id");
     }
     for (char c : id_text) id = id * 10 + static_cast<uint64_t>(c - '0');
-    MaybeCatchUp();
     auto doc = reader->GetDocument(id);
     if (!doc.ok()) return ErrorReply(500, doc.status().message());
     if (!doc->has_value()) return ErrorReply(404, "no document " + std::to_string(id));
@@ -413,7 +392,6 @@ class HttpServer::Impl {
       return ErrorReply(400, error->message, error->parameter);
     }
     const SearchRequest& request = std::get<SearchRequest>(parsed);
-    MaybeCatchUp();
     auto page = RunSearch(*store, request);
     if (!page.ok() && page.status().code() == Status::Code::kInvalidArgument) {
       return ErrorReply(400, page.status().message(), "q");
@@ -478,7 +456,6 @@ class HttpServer::Impl {
     }
     MentionRequest& request = std::get<MentionRequest>(parsed);
     if (!HasParam(params, "limit")) request.limit = kFeedDefaultLimit;
-    MaybeCatchUp();
     auto page = QueryMentionPage(*reader, request);
     if (!page.ok()) return ErrorReply(500, page.status().message());
     // The same feed id as `kuzet mentions --format atom` with these filters.
@@ -514,7 +491,6 @@ class HttpServer::Impl {
   }
 
   Reply Metrics() {
-    MaybeCatchUp();
     MetricsSnapshot snapshot;
     {
       std::lock_guard<std::mutex> lock(count_mu);
@@ -526,9 +502,10 @@ class HttpServer::Impl {
     }
     snapshot.requests = counters.Snapshot();
     snapshot.connections_cut_off = deadlines.cut_off();
-    int64_t caught_up = last_catch_up_us.load();
     snapshot.catch_up_age_seconds =
-        caught_up == 0 ? 0 : static_cast<double>(base::NowMicros() - caught_up) / 1e6;
+        catch_up == nullptr
+            ? 0
+            : static_cast<double>(base::NowMicros() - catch_up->caught_up_us()) / 1e6;
     snapshot.process_start_time_seconds = start_time_seconds;
     const DaemonView& view = options.daemon;
     if (view.metrics != nullptr) snapshot.pipeline = view.metrics->Snapshot();
@@ -596,7 +573,6 @@ class HttpServer::Impl {
   // GET /: rendered from the store when the request may read it (app/web_page.h).
   Reply Page(MHD_Connection* connection) {
     bool authorized = Authorized(connection);
-    if (authorized) MaybeCatchUp();
     PageChoices choices;
     {
       std::lock_guard<std::mutex> lock(choices_mu);
@@ -836,6 +812,7 @@ void HttpServer::Stop() {
   if (impl_->daemon == nullptr) return;
   MHD_stop_daemon(impl_->daemon);  // joins its threads and closes every socket, ours included
   impl_->daemon = nullptr;
+  impl_->catch_up.reset();
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options) {
@@ -854,8 +831,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   auto listen_fd = OpenListenSocket(options.listen, *address, options.listen_backlog);
   if (!listen_fd.ok()) return listen_fd.status();
   impl->port = BoundPort(*listen_fd);
-  impl->last_catch_up = std::chrono::steady_clock::now();
-  impl->last_catch_up_us.store(base::NowMicros());  // Open read the writer's state just now
+  if (impl->own_store != nullptr) {
+    impl->catch_up = std::make_unique<CatchUpLoop>(*impl->reader, options.catch_up_interval);
+  }
   Status started = impl->StartDaemon(*listen_fd);
   if (!started.ok()) {
     if (fcntl(*listen_fd, F_GETFD) != -1) close(*listen_fd);

@@ -22,8 +22,9 @@
 //
 // Where it reads: inside `kuzet run`, the daemon's own store (HttpServerOptions::store), so a
 // mention is served the moment it is stored and no second RocksDB instance is opened; in `kuzet
-// serve`, its own read-only instance of data_dir (a RocksDB secondary) that catches up with the
-// writer at most every catch_up_interval, so it runs beside the daemon and never blocks its writes.
+// serve`, its own read-only instance of data_dir (a RocksDB secondary) that a thread of its own
+// catches up with the writer every catch_up_interval (app/catch_up_loop.h), so it runs beside the
+// daemon, never blocks its writes, and no request waits for a catch-up.
 // Bad parameters get 400 with {"error": "...", "parameter": "<name>"}.
 //
 // Security (issue #15). GNU libmicrohttpd serves on `threads` event loops (epoll): a slow client
