@@ -846,12 +846,15 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
         matches = matcher.FindAll(d.text, d.lang, d.site_id, nullptr, nullptr, &breakers);
       }
       if (matches.empty()) continue;
-      auto story = db_.LoadDocStory(d.id);
-      if (!story.ok()) return story.status();
       result.hits.push_back(SearchHit{d.id, d.site_id, d.url, d.title, d.lang, d.fetched_at_us,
-                                      d.first_seen_us, *story ? (*story)->story_id : d.id,
-                                      std::move(matches)});
+                                      d.first_seen_us, /*story_id: below*/ 0, std::move(matches)});
     }
+    std::vector<uint64_t> hit_ids;
+    hit_ids.reserve(result.hits.size());
+    for (const SearchHit& hit : result.hits) hit_ids.push_back(hit.doc_id);
+    auto stories = db_.StoryIdsOf(hit_ids);
+    if (!stories.ok()) return stories.status();
+    for (size_t i = 0; i < result.hits.size(); ++i) result.hits[i].story_id = (*stories)[i];
     return result;
   });
 }

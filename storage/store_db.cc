@@ -679,6 +679,33 @@ Result<std::optional<DocStory>> StoreDb::LoadDocStory(uint64_t doc_id, GroupWrit
   return std::optional<DocStory>(story);
 }
 
+Result<std::vector<uint64_t>> StoreDb::StoryIdsOf(const std::vector<uint64_t>& doc_ids) const {
+  const size_t n = doc_ids.size();
+  std::vector<std::string> keys;
+  keys.reserve(n);
+  for (uint64_t id : doc_ids) keys.push_back(DocStoryKey(id));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  db()->MultiGet(rocksdb::ReadOptions(), Family(kStoriesFamily), n, slices.data(), values.data(),
+                 statuses.data(), /*sorted_input=*/false);
+  std::vector<uint64_t> stories(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) {
+      stories[i] = doc_ids[i];
+      continue;
+    }
+    if (!statuses[i].ok()) return Error(statuses[i], "cannot read the story of a document");
+    DocStory story;
+    if (!DecodeDocStory(values[i].ToStringView(), story)) {
+      return Error(Status::Code::kCorruption,
+                   "story record of document " + std::to_string(doc_ids[i]) + " is malformed");
+    }
+    stories[i] = story.story_id;
+  }
+  return stories;
+}
+
 Status StoreDb::FillStory(Mention& mention) const {
   if (mention.story_id != 0) return Status::Ok();
   auto story = LoadDocStory(mention.doc_id);

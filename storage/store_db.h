@@ -113,6 +113,9 @@ class StoreDb {
   // Mentions stored before Mention.story_id existed read it from their document's story.
   Status FillStory(Mention& mention) const;
   Result<std::optional<DocStory>> LoadDocStory(uint64_t doc_id, GroupWrite* group = nullptr) const;
+  // The story of each document (the document's own id when it has no story record), in one
+  // MultiGet: a search's hits ask together.
+  Result<std::vector<uint64_t>> StoryIdsOf(const std::vector<uint64_t>& doc_ids) const;
   // A story's size: its count record (zero for a story not stored yet).
   Result<StoryCount> LoadStoryCount(uint64_t story_id, GroupWrite* group = nullptr) const;
 

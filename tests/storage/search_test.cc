@@ -104,6 +104,39 @@ void StoreDocs(Store& store, bool keys_ahead = false) {
   }
 }
 
+// A hit names its document's story, the one the writer gave it: a republished copy the
+// original's, a page of its own its own id; read for all hits together, each gets its own.
+TEST(SearchTest, HitsNameTheirDocumentsStory) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  const std::string story =
+      "Oil workers in Zhanaozen went on strike in May 2011, demanding higher pay, safer conditions "
+      "and the right to form an independent union. The strike lasted seven months until police "
+      "opened fire on the sixteenth of December, killing at least fourteen people in the central "
+      "square of the town. Dozens were wounded and many strikers were later put on trial.";
+  int64_t t = kT0;
+  std::map<std::string, uint64_t> story_of;  // by URL, as PutPage said
+  auto put = [&](const std::string& url, const std::string& text) {
+    auto stored = store->writer().PutPage(Page(url, text, t += kMinute));
+    ASSERT_TRUE(stored.ok()) << stored.status().message();
+    story_of[url] = stored->story_id;
+  };
+  put("original", story);
+  put("other", "A football match in Zhanaozen ended in a draw on Sunday evening.");
+  put("copy", "Updated: " + story);
+  put("another", "Zhanaozen's council met to discuss the city budget for the next year.");
+  ASSERT_EQ(story_of["copy"], story_of["original"]) << "the copy is not near enough";
+  ASSERT_NE(story_of["other"], story_of["original"]);
+  ASSERT_NE(story_of["another"], story_of["other"]);
+  SearchResult result = SearchResultOf(*store, "Zhanaozen");
+  ASSERT_EQ(UrlsOf(result.hits),
+            (std::vector<std::string>{"another", "copy", "other", "original"}));
+  for (const SearchHit& hit : result.hits) {
+    EXPECT_EQ(hit.story_id, story_of[hit.url]) << hit.url;
+  }
+}
+
 TEST(SearchTest, FindsWhatTheRuleLanguageMatchesNewestFirst) {
   TempDir dir;
   auto store = OpenStore(dir);
