@@ -328,12 +328,12 @@ class CrawlRun {
       if (group_due_ && *group_due_ < wake) wake = *group_due_;
       for (auto& [id, response] : fetcher.Wait(wake)) {
         auto it = in_flight_.find(id);
+        const Clock::time_point answered = Clock::now();
         Done done{std::move(it->second.task), it->second.robots, std::move(response),
-                  std::chrono::duration<double>(Clock::now() - it->second.started).count()};
+                  std::chrono::duration<double>(answered - it->second.started).count()};
         in_flight_.erase(it);
         HostState& host = Host(done.task.host);
         --host.in_flight;
-        Clock::time_point answered = Clock::now();
         if (done.robots) {
           ProcessRobots(std::move(done));
         } else {

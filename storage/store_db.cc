@@ -667,16 +667,27 @@ Status StoreDb::RequireWritable(std::string_view what) const {
   return Status::Ok();
 }
 
+namespace {
+
+// A document's story record as read, or Corruption naming the document.
+Result<DocStory> DecodeStoredDocStory(const StoreDb& db, uint64_t doc_id, std::string_view value) {
+  DocStory story;
+  if (!DecodeDocStory(value, story)) {
+    return db.Error(Status::Code::kCorruption,
+                    "story record of document " + std::to_string(doc_id) + " is malformed");
+  }
+  return story;
+}
+
+}  // namespace
+
 Result<std::optional<DocStory>> StoreDb::LoadDocStory(uint64_t doc_id, GroupWrite* group) const {
   auto value = Get(kStoriesFamily, DocStoryKey(doc_id), group);
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::optional<DocStory>();
-  DocStory story;
-  if (!DecodeDocStory(**value, story)) {
-    return Error(Status::Code::kCorruption,
-                 "story record of document " + std::to_string(doc_id) + " is malformed");
-  }
-  return std::optional<DocStory>(story);
+  auto story = DecodeStoredDocStory(*this, doc_id, **value);
+  if (!story.ok()) return story.status();
+  return std::optional<DocStory>(*story);
 }
 
 Result<std::vector<uint64_t>> StoreDb::StoryIdsOf(const std::vector<uint64_t>& doc_ids) const {
@@ -696,12 +707,9 @@ Result<std::vector<uint64_t>> StoreDb::StoryIdsOf(const std::vector<uint64_t>& d
       continue;
     }
     if (!statuses[i].ok()) return Error(statuses[i], "cannot read the story of a document");
-    DocStory story;
-    if (!DecodeDocStory(values[i].ToStringView(), story)) {
-      return Error(Status::Code::kCorruption,
-                   "story record of document " + std::to_string(doc_ids[i]) + " is malformed");
-    }
-    stories[i] = story.story_id;
+    auto story = DecodeStoredDocStory(*this, doc_ids[i], values[i].ToStringView());
+    if (!story.ok()) return story.status();
+    stories[i] = story->story_id;
   }
   return stories;
 }
