@@ -13,6 +13,7 @@
 
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/search_keys.h"
+#include "tests/sanitizer_slowdown.h"
 #include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
@@ -297,11 +298,15 @@ TEST(SearchKeySetTest, TakeOrdersAsStdSortOnRandomKeys) {
 TEST(SearchKeysOnePassTest, EqualOnEverySharedCorpusArticle) {
   const fs::path corpus = testing::SharedCorpusDir("");
   if (!fs::is_directory(corpus)) GTEST_SKIP() << "no shared corpus at " << corpus;
+  // A sanitizer build reads every 4th article: it is there for memory errors on these paths,
+  // which the sample runs through; all of them took 108 s under ASan+UBSan at -O0.
+  const size_t stride = kSanitizerSlowdown > 1 ? 4 : 1;
   size_t texts = 0, keys = 0;
   for (const char* name : {"aeb-dev", "daniel-ru-dev"}) {
     const std::vector<testing::GroundTruthArticle> articles = testing::GroundTruth(name);
     ASSERT_FALSE(articles.empty()) << corpus / name / "ground-truth.json";
-    for (const testing::GroundTruthArticle& article : articles) {
+    for (size_t i = 0; i < articles.size(); i += stride) {
+      const testing::GroundTruthArticle& article = articles[i];
       keys += ExpectKeysOfOnePass(article.body, std::string(name) + "/" + article.id).size();
       ++texts;
       if (std::string(name) == "daniel-ru-dev") {
@@ -313,8 +318,8 @@ TEST(SearchKeysOnePassTest, EqualOnEverySharedCorpusArticle) {
       }
     }
   }
-  EXPECT_GT(texts, 300u);
-  EXPECT_GT(keys, 50000u) << "the corpus articles have words";
+  EXPECT_GT(texts, 300u / stride);
+  EXPECT_GT(keys, 50000u / stride) << "the corpus articles have words";
 }
 
 }  // namespace

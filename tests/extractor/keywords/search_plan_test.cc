@@ -15,6 +15,7 @@
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/search_keys.h"
 #include "tests/extractor/keywords/same_matches.h"
+#include "tests/sanitizer_slowdown.h"
 #include "tests/shared_corpus.h"
 
 namespace kuzet::keywords {
@@ -452,8 +453,12 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
       queries.push_back(run[i + 1] + " AND NOT \"" + run[i] + " " + run[i + 1] + "\"");
     }
   }
+  // A sanitizer build compares every 4th query: it is there for memory errors on these code
+  // paths, which the sample runs through; all of them took 153 s under ASan+UBSan at -O0.
+  const size_t stride = kSanitizerSlowdown > 1 ? 4 : 1;
   size_t compared = 0, matched = 0, wrong_without_not = 0;
-  for (const std::string& q : queries) {
+  for (size_t query = 0; query < queries.size(); query += stride) {
+    const std::string& q = queries[query];
     const Matcher matcher = Compile(q, keys->folder());
     const SearchPlan plan = PlanSearch(matcher);
     ASSERT_TRUE(plan.words_known) << q;
@@ -486,8 +491,8 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
   }
   std::cout << queries.size() << " queries, " << compared << " pages compared, " << matched
             << " matched; " << wrong_without_not << " wrong without the NOT words\n";
-  EXPECT_GE(matched, 1000u);
-  EXPECT_GE(wrong_without_not, 50u);
+  EXPECT_GE(matched, 1000u / stride);
+  EXPECT_GE(wrong_without_not, 50u / stride);
 }
 
 // A query with a regex or a plain-key term knows no term word tokens: FindAllAt reads every word.
