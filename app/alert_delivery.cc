@@ -14,6 +14,7 @@
 #include "app/pipeline.h"
 #include "app/rules.h"
 #include "app/watch_alert.h"
+#include "base/thread_name.h"
 #include "storage/alert_entry.h"
 
 namespace kuzet::app {
@@ -319,7 +320,10 @@ Result<std::unique_ptr<AlertThread>> AlertThread::Start(const config::Config& co
   started->outbox_ = std::make_unique<StoreAlertOutbox>(store, started->config_, metrics);
   started->worker_ =
       std::make_unique<alert::DeliveryWorker>(*started->outbox_, std::move(options).value());
-  started->thread_ = std::thread([worker = started->worker_.get()] { worker->Run(); });
+  started->thread_ = std::thread([worker = started->worker_.get()] {
+    NameThisThread("kuzet-alerts");
+    worker->Run();
+  });
   return started;
 }
 

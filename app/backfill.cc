@@ -9,6 +9,7 @@
 #include "app/mention_format.h"
 #include "app/pipeline.h"
 #include "app/rules.h"
+#include "base/thread_name.h"
 #include "base/time.h"
 #include "storage/sha256.h"
 
@@ -104,7 +105,10 @@ Result<bool> RuleBackfillRun::Step(size_t batch_size) {
 }
 
 BackfillWorker::BackfillWorker(storage::Store& store)
-    : store_(store), thread_([this] { Loop(); }) {}
+    : store_(store), thread_([this] {
+        NameThisThread("kuzet-backfill");
+        Loop();
+      }) {}
 
 BackfillWorker::~BackfillWorker() {
   {

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/thread_name.h"
 #include "base/time.h"
 
 namespace kuzet::app {
@@ -50,7 +51,10 @@ struct CatchUpLoop::State {
 
 CatchUpLoop::CatchUpLoop(const storage::MentionReader& reader, std::chrono::milliseconds interval)
     : state_(std::make_unique<State>(reader, interval)) {
-  state_->thread = std::thread([state = state_.get()] { state->Run(); });
+  state_->thread = std::thread([state = state_.get()] {
+    NameThisThread("kuzet-catch-up");
+    state->Run();
+  });
 }
 
 CatchUpLoop::~CatchUpLoop() {

@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/thread_name.h"
+
 namespace kuzet::app {
 
 struct ConnectionDeadlines::Connection {
@@ -17,7 +19,10 @@ struct ConnectionDeadlines::Connection {
 };
 
 ConnectionDeadlines::ConnectionDeadlines(std::chrono::milliseconds tick)
-    : thread_([this, tick] { Run(tick); }) {}
+    : thread_([this, tick] {
+        NameThisThread("kuzet-deadlines");
+        Run(tick);
+      }) {}
 
 ConnectionDeadlines::~ConnectionDeadlines() {
   {

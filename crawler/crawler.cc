@@ -294,10 +294,11 @@ class CrawlRun {
     MultiFetcher fetcher(settings_);
     WorkerPool pool(settings_.workers > 0
                         ? settings_.workers
-                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
+                    "kuzet-analyze");
     // The writer thread: the handler's CommitGroup, one group at a time (CommitAnalyzed).
     // Declared after the fetcher and the pool, so it is joined first.
-    WorkerPool writer(1);
+    WorkerPool writer(1, "kuzet-writer");
     fetcher_ = &fetcher;
     pool_ = &pool;
     writer_ = &writer;

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "base/strings.h"
+#include "base/thread_name.h"
 #include "crawler/content_decoder.h"
 #include "url/address.h"
 #include "url/url.h"
@@ -619,7 +620,10 @@ MultiFetcher::MultiFetcher(const config::Settings& settings, std::string ca_file
     curl_multi_setopt(impl_->multi, CURLMOPT_SOCKETDATA, impl_.get());
     curl_multi_setopt(impl_->multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
     curl_multi_setopt(impl_->multi, CURLMOPT_TIMERDATA, impl_.get());
-    impl_->network = std::thread([this] { impl_->Run(); });
+    impl_->network = std::thread([this] {
+      NameThisThread("kuzet-fetch");
+      impl_->Run();
+    });
   }
 }
 

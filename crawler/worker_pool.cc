@@ -1,13 +1,21 @@
 #include "crawler/worker_pool.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
+
+#include "base/thread_name.h"
 
 namespace kuzet::crawler {
 
-WorkerPool::WorkerPool(int threads) {
+WorkerPool::WorkerPool(int threads, std::string_view name) {
   threads_.reserve(static_cast<size_t>(std::max(1, threads)));
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Work(); });
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    threads_.emplace_back([this, name = std::string(name)] {
+      NameThisThread(name);
+      Work();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -18,8 +19,8 @@ namespace kuzet::crawler {
 
 class WorkerPool {
  public:
-  // threads >= 1.
-  explicit WorkerPool(int threads);
+  // threads >= 1, each named `name` (base/thread_name.h).
+  WorkerPool(int threads, std::string_view name);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;

@@ -1,6 +1,7 @@
 #include "crawler/crawler.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -460,6 +461,47 @@ class FreeingHandler : public RecordingHandler {
     return OnPage(page);
   }
 };
+
+// Records the name of the thread each call ran on (base/thread_name.h).
+class ThreadNameHandler : public RecordingHandler {
+ public:
+  struct Analyzed : PageResult {};
+  std::mutex mutex;
+  std::set<std::string> analyze_threads, commit_threads;
+
+  static std::string ThisThreadName() {
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    return name;
+  }
+  std::unique_ptr<PageResult> Analyze(const CrawledPage&, const std::atomic<bool>&) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    analyze_threads.insert(ThisThreadName());
+    return std::make_unique<Analyzed>();
+  }
+  std::vector<std::string> Commit(const CrawledPage& page, std::unique_ptr<PageResult>) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      commit_threads.insert(ThisThreadName());
+    }
+    return OnPage(page);
+  }
+};
+
+// `top -H`, perf and gdb tell the crawl's threads apart: the workers and the writer are named.
+TEST(CrawlerTest, WorkersAndWriterThreadsAreNamed) {
+  SiteServer server(
+      {{"/start", R"(<a href="/a">a</a> <a href="/b">b</a>)"}, {"/a", "a"}, {"/b", "b"}});
+  config::Site site;
+  site.id = "names";
+  site.start_urls = {server.Url("/start")};
+  ThreadNameHandler handler;
+  config::Settings settings = FastLocalSettings();
+  settings.workers = 2;
+  EXPECT_EQ(Crawler(settings).CrawlOnce({site}, handler).pages_fetched, 3);
+  EXPECT_EQ(handler.analyze_threads, std::set<std::string>{"kuzet-analyze"});
+  EXPECT_EQ(handler.commit_threads, std::set<std::string>{"kuzet-writer"});
+}
 
 // A page analyzed waits for the writer (through its syncs, issue #17) without the body its Commit
 // will not read; a page whose Commit reads it keeps it.
