@@ -3,18 +3,22 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 
 namespace kuzet {
 namespace {
 
-std::string NameOf(std::thread& thread) {
-  char name[16] = {};
-  pthread_getname_np(thread.native_handle(), name, sizeof name);
-  return name;
+// The name a new thread has after naming itself `given`, as the thread reads it.
+std::string NameAfterNaming(const std::string& given) {
+  std::string kept;
+  std::thread([&] {
+    NameThisThread(given);
+    char name[16] = {};
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    kept = name;
+  }).join();
+  return kept;
 }
 
 TEST(NameThisThreadTest, NamesTheCallingThreadKeepingFifteenBytes) {
@@ -28,29 +32,7 @@ TEST(NameThisThreadTest, NamesTheCallingThreadKeepingFifteenBytes) {
       {"a much longer thread name", "a much longer t"},
   };
   for (const auto& c : cases) {
-    SCOPED_TRACE(c.given);
-    bool named = false;
-    std::mutex mutex;
-    std::condition_variable changed;
-    bool read = false;
-    std::thread thread([&] {
-      NameThisThread(c.given);
-      std::unique_lock<std::mutex> lock(mutex);
-      named = true;
-      changed.notify_all();
-      changed.wait(lock, [&] { return read; });
-    });
-    {
-      std::unique_lock<std::mutex> lock(mutex);
-      changed.wait(lock, [&] { return named; });
-    }
-    EXPECT_EQ(NameOf(thread), c.kept);
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      read = true;
-    }
-    changed.notify_all();
-    thread.join();
+    EXPECT_EQ(NameAfterNaming(c.given), c.kept) << c.given;
   }
 }
 
