@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "base/hex.h"
 #include "base/time.h"
@@ -217,6 +218,11 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
     return written;
   }
   if (flush.indexed_through) store_.search_indexed_through() = *flush.indexed_through;
+  if (flush.before && store_.search_buffer().documents == 0) {
+    // Its memory (tables of ~10^5 keys) serves the next buffer.
+    flush.before->postings.Clear();
+    store_.search_buffer().postings = std::move(flush.before->postings);
+  }
   store_.next_doc_id() = group.next_doc_id;  // only once the batch holding them is written
   store_.next_mention_id() = group.next_mention_id;
   return results;
@@ -473,16 +479,17 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
 }
 
 Status WriterSteps::FlushSearchBuffer(GroupWrite& group, SearchFlush& flush) {
-  StoreDb::SearchBuffer& buffer = store_.search_buffer();
-  if (!flush.before) flush.before = buffer;  // once per group: the state before it
+  // Taken out (not copied: it holds up to a million postings), the store's buffer begins anew.
+  StoreDb::SearchBuffer taken = std::exchange(store_.search_buffer(), StoreDb::SearchBuffer{});
   rocksdb::WriteBatch& batch = *group.batch.GetWriteBatch();
-  rocksdb::Status s = buffer.postings.AddTo(batch, store_.Family(kSearchFamily));
+  rocksdb::Status s = taken.postings.AddTo(batch, store_.Family(kSearchFamily));
   if (s.ok()) {
-    s = batch.Put(store_.Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(buffer.last_id));
+    s = batch.Put(store_.Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(taken.last_id));
   }
+  if (s.ok()) flush.indexed_through = taken.last_id;
+  // Once per group: the state before it, put back if the group's write fails.
+  if (!flush.before) flush.before = std::move(taken);
   if (!s.ok()) return store_.Error(s, "cannot add the buffered search postings to a batch");
-  flush.indexed_through = buffer.last_id;
-  buffer.documents = 0;
   return Status::Ok();
 }
 

@@ -3,8 +3,10 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <iterator>
+#include <numeric>
 #include <tuple>
 #include <utility>
 
@@ -254,78 +256,158 @@ bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key,
   return true;
 }
 
+namespace {
+
+// The slot hash of a list key: the word key's bytes and its class.
+inline uint64_t ListKeyHash(std::string_view word_key, uint8_t word_class) {
+  const uint64_t h = std::hash<std::string_view>{}(word_key);
+  return (h ^ (uint64_t{word_class} + 1) * 0x9E3779B97F4A7C15ull) * 0xFF51AFD7ED558CCDull;
+}
+
+}  // namespace
+
+std::string_view PostingBuilder::ListKey(uint32_t list) const {
+  const Slot& slot = slots_[list_slot_[list]];
+  return std::string_view(list_keys_).substr(slot.offset, slot.length);
+}
+
+void PostingBuilder::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.length == 0) continue;
+    const std::string_view key = std::string_view(list_keys_).substr(slot.offset, slot.length);
+    size_t i = ListKeyHash(key.substr(0, key.size() - 2), static_cast<uint8_t>(key.back())) & mask;
+    while (slots_[i].length != 0) i = (i + 1) & mask;
+    slots_[i] = slot;
+    list_slot_[slot.list] = static_cast<uint32_t>(i);
+  }
+}
+
+uint32_t PostingBuilder::ListOf(std::string_view word_key, uint8_t word_class, uint64_t hash) {
+  const size_t mask = slots_.size() - 1;
+  const size_t length = word_key.size() + 2;  // the word, 0x00, the class
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.length == 0) {
+      // New: interned, and the table grown past half full.
+      const uint32_t list = static_cast<uint32_t>(list_slot_.size());
+      slot = Slot{static_cast<uint32_t>(hash >> 32), static_cast<uint32_t>(list_keys_.size()), list,
+                  static_cast<uint32_t>(length)};
+      list_keys_.append(word_key);
+      list_keys_.push_back('\0');
+      list_keys_.push_back(static_cast<char>(word_class));
+      list_slot_.push_back(static_cast<uint32_t>(i));
+      if (list_slot_.size() * 2 > slots_.size()) Grow();
+      return list;
+    }
+    if (slot.tag == static_cast<uint32_t>(hash >> 32) && slot.length == length) {
+      const char* stored = list_keys_.data() + slot.offset;
+      if (std::memcmp(stored, word_key.data(), word_key.size()) == 0 &&
+          stored[length - 1] == static_cast<char>(word_class)) {
+        return slot.list;
+      }
+    }
+  }
+}
+
 void PostingBuilder::Add(const std::vector<std::string>& word_keys,
                          const std::vector<uint8_t>& word_classes,
                          const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id) {
   const bool with_positions = positions.size() == word_keys.size();
   const size_t keys = std::min(word_keys.size(), word_classes.size());
+  if (slots_.empty()) Grow();
+  // The hashes first, each slot fetched ahead: the table outgrows the caches, and a page's words
+  // are mostly unrelated slots.
+  hashes_.resize(keys);
   for (size_t k = 0; k < keys; ++k) {
-    list_key_.assign(word_keys[k]);
-    list_key_.push_back('\0');
-    list_key_.push_back(static_cast<char>(word_classes[k]));
-    auto it = lists_.find(std::string_view(list_key_));
-    if (it == lists_.end()) it = lists_.emplace(list_key_, std::vector<Posting>()).first;
-    Posting posting{doc_id, static_cast<uint32_t>(positions_.size()), 0};
+    hashes_[k] = ListKeyHash(word_keys[k], word_classes[k]);
+    __builtin_prefetch(&slots_[hashes_[k] & (slots_.size() - 1)]);
+  }
+  for (size_t k = 0; k < keys; ++k) {
+    Posting posting{doc_id, ListOf(word_keys[k], word_classes[k], hashes_[k]),
+                    static_cast<uint32_t>(positions_.size()), 0};
     if (with_positions && Storable(positions[k])) {
       positions_.insert(positions_.end(), positions[k].begin(), positions[k].end());
       posting.count = static_cast<uint32_t>(positions[k].size());
     }
-    it->second.push_back(posting);
-    ++postings_;
+    postings_.push_back(posting);
   }
 }
 
+void PostingBuilder::Clear() {
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+  list_keys_.clear();
+  list_slot_.clear();
+  postings_.clear();
+  positions_.clear();
+}
+
 rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
-                                      rocksdb::ColumnFamilyHandle* family) {
+                                      rocksdb::ColumnFamilyHandle* family) const {
   // In key order: the memtable inserts the batch's entries one after the other, and each starts
   // its skip-list search from where the previous one went (the family's insert hint, store_db.cc).
   // List keys in order give keys in order (a word key holds no 0x00, which ends it in its keys).
-  std::vector<std::pair<const std::string*, std::vector<Posting>*>> sorted;
-  sorted.reserve(lists_.size());
-  for (auto& [word, list] : lists_) sorted.emplace_back(&word, &list);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  const size_t lists = list_slot_.size();
+  std::vector<std::pair<std::string_view, uint32_t>> order;  // (list key, list)
+  order.reserve(lists);
+  for (uint32_t l = 0; l < lists; ++l) order.emplace_back(ListKey(l), l);
+  std::sort(order.begin(), order.end());
+  // Each list's postings together, in the order they came (a counting sort by list).
+  std::vector<uint32_t> first(lists + 1, 0);
+  for (const Posting& posting : postings_) ++first[posting.list + 1];
+  std::partial_sum(first.begin(), first.end(), first.begin());
+  std::vector<const Posting*> by_list(postings_.size());
+  {
+    std::vector<uint32_t> next(first.begin(), first.end() - 1);
+    for (const Posting& posting : postings_) by_list[next[posting.list]++] = &posting;
+  }
   rocksdb::Status status;
   PostingList list;
   std::vector<uint32_t> merged;
-  for (auto& [word, postings] : sorted) {
-    // Usually ascending already (a group's new documents); newest first, one list per block,
-    // the newest block first (its key sorts first).
-    std::stable_sort(postings->begin(), postings->end(),
-                     [](const Posting& a, const Posting& b) { return a.doc_id > b.doc_id; });
-    for (auto begin = postings->begin(); begin != postings->end() && status.ok();) {
-      const uint64_t block = PostingBlockOf(begin->doc_id);
+  for (const auto& [list_key, l] : order) {
+    const auto postings_begin = by_list.begin() + first[l],
+               postings_end = by_list.begin() + first[l + 1];
+    // Newest first, one list per block, the newest block first (its key sorts first). Usually
+    // they came ascending (a group's new documents).
+    const auto by_doc = [](const Posting* a, const Posting* b) { return a->doc_id < b->doc_id; };
+    if (std::is_sorted(postings_begin, postings_end, by_doc)) {
+      std::reverse(postings_begin, postings_end);
+    } else {
+      std::stable_sort(postings_begin, postings_end,
+                       [](const Posting* a, const Posting* b) { return a->doc_id > b->doc_id; });
+    }
+    for (auto begin = postings_begin; begin != postings_end && status.ok();) {
+      const uint64_t block = PostingBlockOf((*begin)->doc_id);
       list.Clear();
       list.position_begin.push_back(0);
       auto it = begin;
-      for (; it != postings->end() && PostingBlockOf(it->doc_id) == block;) {
+      for (; it != postings_end && PostingBlockOf((*it)->doc_id) == block;) {
         auto same = it;
         bool known = true;
         merged.clear();
-        for (; same != postings->end() && same->doc_id == it->doc_id; ++same) {
-          known = known && same->count != 0;
-          merged.insert(merged.end(), positions_.begin() + same->begin,
-                        positions_.begin() + same->begin + same->count);
+        for (; same != postings_end && (*same)->doc_id == (*it)->doc_id; ++same) {
+          known = known && (*same)->count != 0;
+          merged.insert(merged.end(), positions_.begin() + (*same)->begin,
+                        positions_.begin() + (*same)->begin + (*same)->count);
         }
         if (same - it > 1) {  // a document added twice: the union of its positions
           std::sort(merged.begin(), merged.end());
           merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
         }
-        list.doc_ids.push_back(it->doc_id);
+        list.doc_ids.push_back((*it)->doc_id);
         if (known && Storable(merged)) {
           list.positions.insert(list.positions.end(), merged.begin(), merged.end());
         }
         list.position_begin.push_back(static_cast<uint32_t>(list.positions.size()));
         it = same;
       }
-      status = batch.Merge(family, SearchBlockKey(*word, block), EncodePostingList(block, list));
+      status = batch.Merge(family, SearchBlockKey(list_key, block), EncodePostingList(block, list));
       begin = it;
     }
     if (!status.ok()) break;
   }
-  lists_.clear();
-  positions_.clear();
-  postings_ = 0;
   return status;
 }
 

@@ -10,7 +10,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace rocksdb {
@@ -141,6 +140,12 @@ std::string ChangedDocumentsListKey();
 
 // The postings of the documents of one write, gathered per (list key, block) so that the write
 // adds one Merge per entry however many of its documents hold the word.
+//
+// Flat, because the writer thread adds every word of every page here (issue #17: a map of
+// per-key vectors was 9 % of the whole crawl's CPU): each distinct list key is interned once in
+// an open-addressing table, each (key, document) is a fixed-size record appended to one vector,
+// and AddTo groups the records per key with a counting sort. Clear keeps the memory for the next
+// write.
 class PostingBuilder {
  public:
   // Documents in any order (a changed document keeps its older id); a repeated one is kept once,
@@ -148,26 +153,38 @@ class PostingBuilder {
   // (positions each ascending); `positions` may be empty: then every position is unknown.
   void Add(const std::vector<std::string>& word_keys, const std::vector<uint8_t>& word_classes,
            const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id);
-  // One Merge per entry into `batch`, then empty again.
+  // One Merge per entry into `batch`, in key order; the builder is unchanged.
   [[nodiscard]] rocksdb::Status AddTo(rocksdb::WriteBatch& batch,
-                                      rocksdb::ColumnFamilyHandle* family);
-  size_t postings() const { return postings_; }
+                                      rocksdb::ColumnFamilyHandle* family) const;
+  // Empty again, keeping the memory.
+  void Clear();
+  size_t postings() const { return postings_.size(); }
 
  private:
-  // Looked up by the caller's string: a word key is copied once per write, not per document.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  struct Slot {
+    uint32_t tag = 0;     // the key's hash, high 32 bits
+    uint32_t offset = 0;  // of the list key in list_keys_
+    uint32_t list = 0;
+    uint32_t length = 0;  // of the list key; 0: an empty slot
   };
   struct Posting {
     uint64_t doc_id = 0;
-    uint32_t begin = 0, count = 0;  // in positions_; count 0: unknown
+    uint32_t list = 0;
+    uint32_t begin = 0;  // in positions_
+    uint32_t count = 0;  // 0: unknown
   };
-  std::unordered_map<std::string, std::vector<Posting>, Hash, std::equal_to<>>
-      lists_;                        // list key -> postings, as added (any block)
-  std::string list_key_;             // Add's scratch
-  std::vector<uint32_t> positions_;  // of every posting, flat: one allocation per write
-  size_t postings_ = 0;
+  // The index of the list of `word_key` + 0x00 + `word_class` (whose ListKeyHash is `hash`),
+  // interned when new.
+  uint32_t ListOf(std::string_view word_key, uint8_t word_class, uint64_t hash);
+  void Grow();
+  std::string_view ListKey(uint32_t list) const;
+
+  std::vector<Slot> slots_;          // a power of two of them, at most half used
+  std::string list_keys_;            // every distinct list key, one after the other
+  std::vector<uint32_t> list_slot_;  // per list, its slot
+  std::vector<Posting> postings_;    // as added
+  std::vector<uint32_t> positions_;  // of every posting, flat
+  std::vector<uint64_t> hashes_;     // Add's scratch
 };
 
 }  // namespace kuzet::storage

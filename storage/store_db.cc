@@ -579,18 +579,15 @@ Status StoreDb::IndexUnindexedTail() {
 Status StoreDb::FlushSearchBuffer() {
   if (search_buffer_.documents == 0) return Status::Ok();
   rocksdb::WriteBatch batch;
-  PostingBuilder kept = search_buffer_.postings;  // AddTo empties it; kept if the write fails
   rocksdb::Status s = search_buffer_.postings.AddTo(batch, Family(kSearchFamily));
   if (s.ok()) {
     s = batch.Put(Family(kMetaFamily), kSearchIndexedThroughKey, IdKey(search_buffer_.last_id));
   }
   Status written = s.ok() ? WriteBatch(batch, "cannot write the buffered search postings", false)
                           : Error(s, "cannot write the buffered search postings");
-  if (!written.ok()) {
-    search_buffer_.postings = std::move(kept);
-    return written;
-  }
+  if (!written.ok()) return written;  // the buffer is kept
   search_indexed_through_ = search_buffer_.last_id;
+  search_buffer_.postings.Clear();
   search_buffer_.documents = 0;
   return Status::Ok();
 }
@@ -767,6 +764,7 @@ Result<uint64_t> StoreDb::IndexDocumentsFrom(uint64_t first_id, uint64_t& docume
     if (!s.ok()) return Error(s, "cannot build the search index");
     if (Status st = WriteBatch(batch, "cannot build the search index", false); !st.ok()) return st;
     batch.Clear();
+    postings.Clear();
     return Status::Ok();
   };
   for (it->Seek(IdKey(first_id)); it->Valid(); it->Next()) {

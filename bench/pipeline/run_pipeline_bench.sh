@@ -14,7 +14,8 @@
 # Usage: bench/pipeline/run_pipeline_bench.sh [BUILD_DIR]        (default: build)
 #   cmake --build BUILD_DIR --target kuzet bench_gumbo_floor   first.
 # Environment: HOSTS (50), PAGES (200 per host), ROUNDS (3), CONCURRENCY (64), PER_HOST (8),
-# KUZET (the kuzet binary; default BUILD_DIR/kuzet), SITES (reuse a generated site directory),
+# KUZET (the kuzet binary; default BUILD_DIR/kuzet), BEFORE (another kuzet binary, run each round
+# too with N workers as row "before": a change's before/after in one run), SITES (reuse a generated site directory),
 # KEEP (1: keep the temp dir), STORY (1: also the 3,000-copies story run, see below), PROFILE (1: one more kuzet run under `perf record`, self time by symbol in
 # the temp dir, which is then kept). Bench only: installs nginx-light, wget2 and time with apt-get
 # when absent; never run in CI.
@@ -152,11 +153,11 @@ timed() {
 # Pages `kuzet crawl --once` stored or recorded: from its summary's per-site "pages" counts.
 kuzet_pages() { awk '/pages/ { for (i = 1; i < NF; ++i) if ($(i + 1) ~ /^pages,?$/) n += $i } END { print n + 0 }' "$1"; }
 
-run_kuzet() {  # run_kuzet NAME WORKERS
-  local name="$1" workers="$2"
+run_kuzet() {  # run_kuzet NAME WORKERS [BINARY]
+  local name="$1" workers="$2" binary="${3:-$KUZET}"
   rm -rf "$WORK/data"
   config "$workers" "$WORK/data" >"$WORK/kuzet-$name.toml"
-  read -r sec rss cpu < <(timed "$WORK/$name.out" "$KUZET" crawl --once -c "$WORK/kuzet-$name.toml")
+  read -r sec rss cpu < <(timed "$WORK/$name.out" "$binary" crawl --once -c "$WORK/kuzet-$name.toml")
   local pages; pages=$(kuzet_pages "$WORK/$name.out")
   echo "$pages $sec $rss $cpu" >>"$WORK/$name.runs"
   echo "  round $round $name: $pages pages ${sec}s ${rss}KB cpu ${cpu}s"
@@ -167,9 +168,11 @@ WGET2_ARGS=(--no-config --tries=1 --timeout=30 --max-threads="$CONCURRENCY" --us
 echo "kuzet:  $KUZET crawl --once (workers 0 = $(nproc) and 1; concurrency $CONCURRENCY, per host $PER_HOST)"
 echo "wget2:  wget2 ${WGET2_ARGS[*]} -P DIR"
 echo "gumbo:  $GUMBO_BIN SITES 0"
-for name in kuzet wget2 gumbo kuzet1; do : >"$WORK/$name.runs"; done
+[ -z "${BEFORE:-}" ] || echo "before: $BEFORE crawl --once (workers 0)"
+for name in kuzet wget2 gumbo kuzet1 before; do : >"$WORK/$name.runs"; done
 for round in $(seq 1 "$ROUNDS"); do
   run_kuzet kuzet 0
+  [ -z "${BEFORE:-}" ] || run_kuzet before 0 "$BEFORE"
   rm -rf "$WORK/wget2-out"
   read -r sec rss cpu < <(timed "$WORK/wget2.out" wget2 "${WGET2_ARGS[@]}" -P "$WORK/wget2-out" -o "$WORK/wget2.log")
   pages=$(grep -c "^HTTP response 200" "$WORK/wget2.log" || true)
@@ -241,6 +244,10 @@ printf "%-30s %7s %8s %9s %12s %7s\n" "" pages "wall s" pages/s "peak RSS MB" "C
 row() { awk -v n="$1" -v p="$2" -v s="$3" -v r="$4" -v c="$5" 'BEGIN { printf "%-30s %7d %8.2f %9.0f %12.1f %7.2f\n", n, p, s, p / s, r / 1024, c }'; }
 row "kuzet crawl --once (N workers)" "$K_PAGES" "$K_SEC" "$(peak "$WORK/kuzet.runs")" "$K_CPU"
 row "kuzet crawl --once (1 worker)" "$O_PAGES" "$O_SEC" "$(peak "$WORK/kuzet1.runs")" "$O_CPU"
+if [ -n "${BEFORE:-}" ]; then
+  read -r B_PAGES B_SEC _ B_CPU < <(median "$WORK/before.runs")
+  row "before (N workers)" "$B_PAGES" "$B_SEC" "$(peak "$WORK/before.runs")" "$B_CPU"
+fi
 row "wget2 (fetch only)" "$W_PAGES" "$W_SEC" "$(peak "$WORK/wget2.runs")" "$W_CPU"
 row "bare Gumbo, all cores (parse)" "$G_PAGES" "$G_SEC" "$(peak "$WORK/gumbo.runs")" "$G_CPU"
 awk -v kp="$K_PAGES" -v ks="$K_SEC" -v wp="$W_PAGES" -v ws="$W_SEC" -v gp="$G_PAGES" -v gs="$G_SEC" \
@@ -253,6 +260,8 @@ awk -v kp="$K_PAGES" -v ks="$K_SEC" -v wp="$W_PAGES" -v ws="$W_SEC" -v gp="$G_PA
 awk -v kp="$K_PAGES" -v kc="$K_CPU" -v gp="$G_PAGES" -v gc="$G_CPU" -v op="$O_PAGES" -v oc="$O_CPU" 'BEGIN {
     printf "pages per CPU second: kuzet %.0f (1 worker %.0f), gumbo %.0f; kuzet/gumbo %.2f\n",
       kp / kc, op / oc, gp / gc, (kp / kc) / (gp / gc) }'
+[ -z "${BEFORE:-}" ] || awk -v kp="$K_PAGES" -v ks="$K_SEC" -v kc="$K_CPU" -v bp="$B_PAGES" -v bs="$B_SEC" -v bc="$B_CPU" 'BEGIN {
+    printf "after/before: pages/s %.2fx, pages per CPU second %.2fx\n", (kp / ks) / (bp / bs), (kp / kc) / (bp / bc) }'
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$K_PAGES" = "$EXPECTED" ] && [ "$O_PAGES" = "$EXPECTED" ] && [ "$W_PAGES" = "$EXPECTED" ] ||
   echo "WARNING: expected $EXPECTED pages from each of kuzet and wget2"

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -628,7 +630,15 @@ TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
   EXPECT_EQ(builder.postings(), 7u);
   rocksdb::WriteBatch batch;
   ASSERT_TRUE(builder.AddTo(batch, db_->DefaultColumnFamily()).ok());
+  EXPECT_EQ(builder.postings(), 7u) << "unchanged: the writer keeps it until the batch is written";
+  rocksdb::WriteBatch again;
+  ASSERT_TRUE(builder.AddTo(again, db_->DefaultColumnFamily()).ok());
+  EXPECT_EQ(again.Data(), batch.Data());
+  builder.Clear();
   EXPECT_EQ(builder.postings(), 0u);
+  rocksdb::WriteBatch cleared;
+  ASSERT_TRUE(builder.AddTo(cleared, db_->DefaultColumnFamily()).ok());
+  EXPECT_EQ(cleared.Count(), 0u);
   struct Keys : rocksdb::WriteBatch::Handler {
     std::vector<std::string> merged;
     rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice& key, const rocksdb::Slice&) override {
@@ -654,6 +664,85 @@ TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
   ASSERT_TRUE(db_->Get({}, Key("strike", 0), &value).ok());
   ASSERT_TRUE(DecodePostingList(value, 0, list));
   EXPECT_TRUE(Positions(list, 0).empty()) << "unknown";
+}
+
+// The builder's table of keys grows, is cleared and is filled again (thousands of keys, words that
+// share prefixes, two classes of one word, documents repeated and out of order): every batch holds
+// exactly the entries a plain map of (list key, block) -> documents gives, in key order.
+TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthAndClear) {
+  std::mt19937 random(17);
+  PostingBuilder builder;
+  for (int round = 0; round < 3; ++round) {
+    // (list key, block) -> doc id -> positions; nullopt: unknown.
+    std::map<std::string, std::map<uint64_t, std::optional<std::vector<uint32_t>>>> expected;
+    const int documents = round == 1 ? 5 : 300;  // after Clear, a small write in a big table
+    for (int d = 0; d < documents; ++d) {
+      const uint64_t doc_id = 1 + random() % (3 * kPostingBlockDocs);
+      std::vector<std::string> words;
+      std::vector<uint8_t> classes;
+      std::vector<std::vector<uint32_t>> positions;
+      std::set<std::pair<std::string, uint8_t>> seen;
+      for (int w = 0; w < 40; ++w) {
+        std::string word = "w" + std::to_string(random() % 6000);
+        if (random() % 4 == 0) word += "x";  // a word that is another's prefix
+        const uint8_t word_class = random() % 8 == 0 ? kOtherClass : kClass;
+        if (!seen.emplace(word, word_class).second) continue;
+        words.push_back(word);
+        classes.push_back(word_class);
+        positions.push_back({static_cast<uint32_t>(w), static_cast<uint32_t>(100 + w)});
+      }
+      const bool with_positions = random() % 5 != 0;
+      if (!with_positions) positions.clear();
+      builder.Add(words, classes, positions, doc_id);
+      for (size_t w = 0; w < words.size(); ++w) {
+        auto& docs =
+            expected[SearchBlockKey(SearchListKey(words[w], classes[w]), PostingBlockOf(doc_id))];
+        auto it = docs.find(doc_id);
+        if (it == docs.end()) {
+          docs.emplace(doc_id, with_positions ? std::optional(positions[w]) : std::nullopt);
+        } else if (!with_positions || !it->second.has_value()) {
+          it->second = std::nullopt;  // unknown once any is
+        } else {                      // the document again: the union
+          std::vector<uint32_t> merged = *it->second;
+          merged.insert(merged.end(), positions[w].begin(), positions[w].end());
+          std::sort(merged.begin(), merged.end());
+          merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+          it->second = merged;
+        }
+      }
+    }
+    rocksdb::WriteBatch batch;
+    ASSERT_TRUE(builder.AddTo(batch, db_->DefaultColumnFamily()).ok());
+    builder.Clear();
+    struct Entries : rocksdb::WriteBatch::Handler {
+      std::vector<std::pair<std::string, std::string>> merged;
+      rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice& key,
+                              const rocksdb::Slice& value) override {
+        merged.emplace_back(key.ToString(), value.ToString());
+        return rocksdb::Status::OK();
+      }
+    } entries;
+    ASSERT_TRUE(batch.Iterate(&entries).ok());
+    ASSERT_EQ(entries.merged.size(), expected.size()) << "round " << round;
+    auto want = expected.begin();
+    for (const auto& [key, value] : entries.merged) {
+      ASSERT_EQ(key, want->first) << "round " << round << ": one entry per key, in key order";
+      std::string_view word;
+      std::optional<uint8_t> word_class;
+      uint64_t block = 0;
+      ASSERT_TRUE(ParseSearchBlockKey(key, word, word_class, block));
+      PostingList list;
+      ASSERT_TRUE(DecodePostingList(value, block, list));
+      ASSERT_EQ(list.doc_ids.size(), want->second.size());
+      auto doc = want->second.rbegin();  // newest first
+      for (size_t i = 0; i < list.doc_ids.size(); ++i, ++doc) {
+        EXPECT_EQ(list.doc_ids[i], doc->first);
+        EXPECT_EQ(Positions(list, i), doc->second.value_or(std::vector<uint32_t>{}))
+            << key << " doc " << doc->first;
+      }
+      ++want;
+    }
+  }
 }
 
 }  // namespace
