@@ -321,9 +321,10 @@ void PostingBuilder::Add(const std::vector<std::string>& word_keys,
   // The hashes first, each slot fetched ahead: the table outgrows the caches, and a page's words
   // are mostly unrelated slots.
   hashes_.resize(keys);
+  const size_t mask = slots_.size() - 1;
   for (size_t k = 0; k < keys; ++k) {
     hashes_[k] = ListKeyHash(word_keys[k], word_classes[k]);
-    __builtin_prefetch(&slots_[hashes_[k] & (slots_.size() - 1)]);
+    __builtin_prefetch(&slots_[hashes_[k] & mask]);
   }
   for (size_t k = 0; k < keys; ++k) {
     Posting posting{doc_id, ListOf(word_keys[k], word_classes[k], hashes_[k]),
@@ -371,12 +372,12 @@ rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
                postings_end = by_list.begin() + first[l + 1];
     // Newest first, one list per block, the newest block first (its key sorts first). Usually
     // they came ascending (a group's new documents).
-    const auto by_doc = [](const Posting* a, const Posting* b) { return a->doc_id < b->doc_id; };
-    if (std::is_sorted(postings_begin, postings_end, by_doc)) {
+    const auto newer = [](const Posting* a, const Posting* b) { return a->doc_id > b->doc_id; };
+    if (std::is_sorted(postings_begin, postings_end,
+                       [&](const Posting* a, const Posting* b) { return newer(b, a); })) {
       std::reverse(postings_begin, postings_end);
     } else {
-      std::stable_sort(postings_begin, postings_end,
-                       [](const Posting* a, const Posting* b) { return a->doc_id > b->doc_id; });
+      std::stable_sort(postings_begin, postings_end, newer);
     }
     for (auto begin = postings_begin; begin != postings_end && status.ok();) {
       const uint64_t block = PostingBlockOf((*begin)->doc_id);

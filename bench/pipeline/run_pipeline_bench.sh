@@ -15,8 +15,9 @@
 #   cmake --build BUILD_DIR --target kuzet bench_gumbo_floor   first.
 # Environment: HOSTS (50), PAGES (200 per host), ROUNDS (3), CONCURRENCY (64), PER_HOST (8),
 # KUZET (the kuzet binary; default BUILD_DIR/kuzet), BEFORE (another kuzet binary, run each round
-# too with N workers as row "before": a change's before/after in one run), SITES (reuse a generated site directory),
-# KEEP (1: keep the temp dir), STORY (1: also the 3,000-copies story run, see below), PROFILE (1: one more kuzet run under `perf record`, self time by symbol in
+# too with N workers as row "before": a change's before/after in one run), SITES (reuse a
+# generated site directory), KEEP (1: keep the temp dir), STORY (1: also the 3,000-copies story
+# run, see below), PROFILE (1: one more kuzet run under `perf record`, self time by symbol in
 # the temp dir, which is then kept). Bench only: installs nginx-light, wget2 and time with apt-get
 # when absent; never run in CI.
 set -euo pipefail
