@@ -195,9 +195,9 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   // The search keys are the writer's to encode only. Should FindAll not have finished them, they
   // are computed here on their own; should that fail too, the writer reports the error.
   if (search_keys) {
-    input.search_keys =
-        storage::SearchIndexKeys{std::move(search_keys->keys), std::move(search_keys->classes),
-                                 std::move(search_keys->positions), input.text.size()};
+    input.search_keys = storage::SearchIndexKeys{
+        std::move(search_keys->keys), std::move(search_keys->classes),
+        std::move(search_keys->positions), input.text.size(), std::move(search_keys->checkpoints)};
   } else if (auto own = store_.searcher().KeysOf(input.text, input.lang); own.ok()) {
     input.search_keys = std::move(own).value();
   }

@@ -82,6 +82,10 @@ struct Document {
   // The site of each duplicate URL, same order and length ("" for reprints stored before sites
   // were recorded).
   std::vector<std::string> duplicate_site_ids;
+  // Where a search may start breaking `text` into words (keywords::TokenCheckpointsOf of this
+  // text; none for a document stored without its search keys computed ahead or before the field
+  // existed: searches then break it from its start).
+  std::vector<keywords::TokenCheckpoint> token_checkpoints;
   // The story: documents whose texts are near-duplicates (SimHash within Hamming distance 3) of
   // its first document (see storage/FORMAT.md, *Invariants*). Its id is the id of its first
   // document. Fixed when the document is made.

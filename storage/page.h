@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "extractor/keywords/token_checkpoints.h"
 #include "storage/evidence.h"
 #include "storage/watch.h"
 
@@ -55,6 +56,9 @@ struct SearchIndexKeys {
   // NEAR searches test them before reading a document).
   std::vector<std::vector<uint32_t>> positions;
   size_t text_bytes = 0;  // the size of the text they were computed from
+  // Where a search's FindAllAt may start breaking the text into words (issue #18), from the same
+  // pass: the writer stores them in the document's record, beside the text.
+  std::vector<keywords::TokenCheckpoint> checkpoints;
 };
 
 struct PageInput {

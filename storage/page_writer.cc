@@ -46,6 +46,9 @@ class WriterSteps {
     std::string content_hash;     // the same in hex
     std::optional<uint64_t> simhash;
     int64_t now_us = 0;  // the page's fetch time
+    // The text's search keys when the caller did not compute them ahead (PageInput::search_keys):
+    // computed under the write mutex by SearchKeysOf, and only for a text the group stores.
+    std::optional<SearchIndexKeys> search_keys;
   };
   // The four permuted-prefix buckets a SimHash falls in (one MultiGet), keyed by bucket key.
   using SimHashBuckets = std::map<std::string, std::vector<SimHashEntry>, std::less<>>;
@@ -54,12 +57,14 @@ class WriterSteps {
   Result<PutPageResult> PutPage(const PageInput& page);
   Result<std::vector<PutPageResult>> PutPages(std::span<const PageInput> pages);
   PageKeys KeysOf(const PageInput& page);
-  Result<PutPageResult> AddPage(GroupWrite& group, const PageInput& page, const PageKeys& keys);
+  Result<PutPageResult> AddPage(GroupWrite& group, const PageInput& page, PageKeys& keys);
+  // The page's search keys: the caller's, computed ahead, or else computed once into `keys`.
+  Result<const SearchIndexKeys*> SearchKeysOf(const PageInput& page, PageKeys& keys);
   Result<PutPageResult> AddUnchanged(GroupWrite& group, const PageInput& page,
                                      const UrlState& state);
   Result<PutPageResult> AddDuplicate(GroupWrite& group, const PageInput& page, uint64_t original_id,
                                      UrlState state);
-  Result<PutPageResult> AddDocument(GroupWrite& group, const PageInput& page, const PageKeys& keys,
+  Result<PutPageResult> AddDocument(GroupWrite& group, const PageInput& page, PageKeys& keys,
                                     std::optional<Document> owned, bool text_known, UrlState state);
   Result<int> AddMentions(GroupWrite& group, const PageInput& page, uint64_t doc_id,
                           uint64_t story_id, bool new_document, int64_t now_us);
@@ -110,7 +115,8 @@ class WriterSteps {
     std::optional<uint64_t> indexed_through;      // the record the batch writes
   };
   Status AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
-                           const std::vector<PutPageResult>& results, SearchFlush& flush);
+                           std::span<PageKeys> keys, const std::vector<PutPageResult>& results,
+                           SearchFlush& flush);
   // Adds the buffer's Merges and the advanced record to the group's batch.
   Status FlushSearchBuffer(GroupWrite& group, SearchFlush& flush);
 
@@ -207,7 +213,7 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
                                      " pages from " + pages.front().url;
   // Last: they go to the batch unindexed, and nothing reads through the index after them.
   SearchFlush flush;
-  Status written = AddSearchPostings(group, pages, results, flush);
+  Status written = AddSearchPostings(group, pages, keys, results, flush);
   if (written.ok()) {
     written = store_.WriteBatch(*group.batch.GetWriteBatch(), what, group.has_mentions);
   }
@@ -425,6 +431,7 @@ const std::vector<uint8_t> kChangedDocumentsClasses = {kChangedDocumentsClass};
 }  // namespace
 
 Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInput> pages,
+                                      std::span<PageKeys> page_keys,
                                       const std::vector<PutPageResult>& results,
                                       SearchFlush& flush) {
   StoreDb::SearchBuffer& buffer = store_.search_buffer();
@@ -432,13 +439,9 @@ Status WriterSteps::AddSearchPostings(GroupWrite& group, std::span<const PageInp
   for (size_t i = 0; i < pages.size(); ++i) {
     const PutPageResult& r = results[i];
     if (r.unchanged || r.duplicate || r.doc_id == 0) continue;
-    // Usually computed by the caller's own threads (page.h, PageInput::search_keys).
-    const PageInput& page = pages[i];
-    const bool ahead = page.search_keys && page.search_keys->text_bytes == page.text.size();
-    Result<SearchIndexKeys> computed = SearchIndexKeys{};
-    if (!ahead) computed = Searcher(store_).KeysOf(page.text, page.lang);
-    if (!computed.ok()) return computed.status();
-    const SearchIndexKeys& keys = ahead ? *page.search_keys : *computed;
+    auto of = SearchKeysOf(pages[i], page_keys[i]);
+    if (!of.ok()) return of.status();
+    const SearchIndexKeys& keys = **of;
     // A changed text adds its keys to those of the old one (FORMAT.md, *search*): its id goes in
     // the changed documents' list, in this group's batch, so that no search takes a word of its
     // lists as surely in its text.
@@ -506,7 +509,7 @@ WriterSteps::PageKeys WriterSteps::KeysOf(const PageInput& page) {
 }
 
 Result<PutPageResult> WriterSteps::AddPage(GroupWrite& group, const PageInput& page,
-                                           const PageKeys& keys) {
+                                           PageKeys& keys) {
   auto url_value = store_.Get(kUrlsFamily, page.url, &group);
   if (!url_value.ok()) return url_value.status();
   std::optional<UrlState> old;
@@ -543,6 +546,19 @@ Result<PutPageResult> WriterSteps::AddPage(GroupWrite& group, const PageInput& p
     return AddDuplicate(group, page, *same_text_doc, state);
   }
   return AddDocument(group, page, keys, std::move(owned), same_text_doc.has_value(), state);
+}
+
+Result<const SearchIndexKeys*> WriterSteps::SearchKeysOf(const PageInput& page, PageKeys& keys) {
+  // Usually computed by the caller's own threads (page.h, PageInput::search_keys).
+  if (page.search_keys && page.search_keys->text_bytes == page.text.size()) {
+    return &*page.search_keys;
+  }
+  if (!keys.search_keys) {
+    auto computed = Searcher(store_).KeysOf(page.text, page.lang);
+    if (!computed.ok()) return computed.status();
+    keys.search_keys = std::move(*computed);
+  }
+  return &*keys.search_keys;
 }
 
 Result<PutPageResult> WriterSteps::AddUnchanged(GroupWrite& group, const PageInput& page,
@@ -592,7 +608,7 @@ Result<PutPageResult> WriterSteps::AddDuplicate(GroupWrite& group, const PageInp
 }
 
 Result<PutPageResult> WriterSteps::AddDocument(GroupWrite& group, const PageInput& page,
-                                               const PageKeys& keys, std::optional<Document> owned,
+                                               PageKeys& keys, std::optional<Document> owned,
                                                bool text_known, UrlState state) {
   PutPageResult result;
   Document doc;
@@ -618,6 +634,10 @@ Result<PutPageResult> WriterSteps::AddDocument(GroupWrite& group, const PageInpu
   doc.etag = page.etag;
   doc.last_modified = page.last_modified;
   doc.content_hash = keys.content_hash;
+  // Of this text, never an earlier one's: an edited document gets its text's (or none).
+  auto search_keys = SearchKeysOf(page, keys);
+  if (!search_keys.ok()) return search_keys.status();
+  doc.token_checkpoints = (*search_keys)->checkpoints;
   group.batch.Put(store_.Family(kDocsFamily), IdKey(doc.id), EncodeDocument(doc));
   auto story = PutStory(group, doc.id, result.new_document, keys.simhash, doc.first_seen_us);
   if (!story.ok()) return story.status();

@@ -268,6 +268,17 @@ std::string EncodeDocument(const Document& d) {
   for (size_t i = 0; i < d.duplicate_urls.size(); ++i) {
     PutLengthPrefixed(out, i < d.duplicate_site_ids.size() ? d.duplicate_site_ids[i] : "");
   }
+  // Appended (FORMAT.md), and only when there are any: a record without them is byte for byte
+  // what it was before the field.
+  if (!d.token_checkpoints.empty()) {
+    PutVarint64(out, d.token_checkpoints.size());
+    keywords::TokenCheckpoint previous;
+    for (const keywords::TokenCheckpoint& c : d.token_checkpoints) {
+      PutVarint64(out, c.token - previous.token);
+      PutVarint64(out, c.byte - previous.byte);
+      previous = c;
+    }
+  }
   return out;
 }
 
@@ -297,6 +308,25 @@ bool DecodeDocument(std::string_view in, Document& d) {
   if (!r.GetVarint64(sites) || sites != count) return false;
   for (std::string& site : d.duplicate_site_ids) {
     if (!r.GetLengthPrefixed(site)) return false;
+  }
+  d.token_checkpoints.clear();
+  if (r.empty()) return true;
+  uint64_t checkpoints;
+  if (!r.GetVarint64(checkpoints) || checkpoints > r.rest().size() / 2) return false;
+  d.token_checkpoints.resize(checkpoints);
+  uint64_t token = 0, byte = 0;
+  for (keywords::TokenCheckpoint& c : d.token_checkpoints) {
+    uint64_t token_delta, byte_delta;
+    if (!r.GetVarint64(token_delta) || !r.GetVarint64(byte_delta)) return false;
+    // Ascending, inside the text, after its start.
+    if (token_delta == 0 || byte_delta == 0 || token_delta > UINT32_MAX ||
+        byte_delta > d.text.size() - byte) {
+      return false;
+    }
+    token += token_delta;
+    byte += byte_delta;
+    if (token > UINT32_MAX || byte > UINT32_MAX) return false;
+    c = keywords::TokenCheckpoint{static_cast<uint32_t>(token), static_cast<uint32_t>(byte)};
   }
   return true;
 }

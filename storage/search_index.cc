@@ -615,7 +615,7 @@ class ExcludingTerm {
     if (first == UINT32_MAX) return false;
     return !term_
                 .FindAllAt(d.text, d.lang, d.site_id, std::span<const uint32_t>(&first, 1),
-                           breakers)
+                           breakers, d.token_checkpoints)
                 .empty();
   }
 
@@ -701,7 +701,7 @@ Result<SearchIndexKeys> Searcher::KeysOf(const std::string& utf8_text,
   if (!keys.ok()) return keys.status();
   keywords::SearchKeyPositions of = (*keys)->KeysOf(utf8_text, lang);
   return SearchIndexKeys{std::move(of.keys), std::move(of.classes), std::move(of.positions),
-                         utf8_text.size()};
+                         utf8_text.size(), std::move(of.checkpoints)};
 }
 
 keywords::TextBreakers Searcher::TakeBreakers(const keywords::Matcher& matcher) const {
@@ -839,7 +839,8 @@ Result<SearchResult> Searcher::Search(const keywords::Matcher& matcher,
           continue;
         }
         if (!tokens.empty()) {
-          matches = matcher.FindAllAt(d.text, d.lang, d.site_id, tokens, &breakers);
+          matches =
+              matcher.FindAllAt(d.text, d.lang, d.site_id, tokens, &breakers, d.token_checkpoints);
         }
       } else {
         if (!ctx.status.ok()) return ctx.status;

@@ -513,7 +513,7 @@ int main(int argc, char** argv) {
     auto reject = (*store)->searcher().Compile("\"" + word_b + " " + word_a + " " + word_b + "\"");
     auto absent = (*store)->searcher().Compile("qqqxyzzy");
     if (!hit.ok() || !reject.ok() || !absent.ok()) return Fail("verification queries");
-    double read_us = 0, hit_us = 0, reject_us = 0, absent_us = 0, at_us = 0;
+    double read_us = 0, hit_us = 0, reject_us = 0, absent_us = 0, at_us = 0, from_us = 0;
     size_t hits = 0, rejects = 0, n = 0;
     // What a search runs on a hit whose postings are written: FindAllAt at the tokens of the term
     // words' accepted keys (keywords::TermWordTokens), the keys computed untimed.
@@ -559,20 +559,29 @@ int main(int argc, char** argv) {
         const std::vector<uint32_t> tokens = tokens_of(d.text, d.lang);
         const double g = ThreadCpuMs();
         const size_t found_at = hit->FindAllAt(d.text, d.lang, d.site_id, tokens).size();
-        at_us += (ThreadCpuMs() - g) * 1e3;
-        if (found_at != found) return Fail("FindAllAt and FindAll differ on " + std::to_string(id));
+        const double h = ThreadCpuMs();
+        // From the document's token checkpoints (the stored ones), as a search runs it.
+        const size_t found_from =
+            hit->FindAllAt(d.text, d.lang, d.site_id, tokens, nullptr, d.token_checkpoints).size();
+        at_us += (h - g) * 1e3;
+        from_us += (ThreadCpuMs() - h) * 1e3;
+        if (found_at != found || found_from != found) {
+          return Fail("FindAllAt and FindAll differ on " + std::to_string(id));
+        }
       }
       reject_us += (e - c) * 1e3;
       absent_us += (f - e) * 1e3;
     }
     std::printf(
         "verifying a candidate, thread CPU us (%zu documents): read %.1f; FindAll matching [%s] "
-        "%.1f (%zu docs), FindAllAt at its term words' tokens %.1f; not matching a phrase of its "
-        "words %.1f (%zu docs); words only (absent term) %.1f\n",
+        "%.1f (%zu docs), FindAllAt at its term words' tokens %.1f, the same from the token "
+        "checkpoints %.1f; not matching a phrase of its words %.1f (%zu docs); words only (absent "
+        "term) %.1f\n",
         n, read_us / static_cast<double>(n), word_a.c_str(),
         hits ? hit_us / static_cast<double>(hits) : 0.0, hits,
-        hits ? at_us / static_cast<double>(hits) : 0.0, reject_us / static_cast<double>(n), rejects,
-        absent_us / static_cast<double>(n));
+        hits ? at_us / static_cast<double>(hits) : 0.0,
+        hits ? from_us / static_cast<double>(hits) : 0.0, reject_us / static_cast<double>(n),
+        rejects, absent_us / static_cast<double>(n));
   }
   std::cout << "examples: ";
   for (const QuerySet& set : sets) std::cout << "[" << set.queries[0].first << "] ";

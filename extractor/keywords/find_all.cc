@@ -88,8 +88,8 @@ std::vector<Match> Matcher::FindAll(std::string_view utf8_text, std::string_view
 
 std::vector<Match> Matcher::FindAllAt(std::string_view utf8_text, std::string_view lang,
                                       std::string_view site_id,
-                                      std::span<const uint32_t> word_tokens,
-                                      TextBreakers* breakers) const {
+                                      std::span<const uint32_t> word_tokens, TextBreakers* breakers,
+                                      std::span<const TokenCheckpoint> checkpoints) const {
   // Only the cross-script keys are indexed: a regex or another mode's term reads every word.
   const bool other_terms =
       compiled_ != nullptr &&
@@ -99,8 +99,24 @@ std::vector<Match> Matcher::FindAllAt(std::string_view utf8_text, std::string_vi
                      return &mode != &compiled_->modes[static_cast<int>(KeyMode::kCrossScript)] &&
                             !mode.entries.empty();
                    }));
-  return Find(utf8_text, lang, site_id, nullptr, nullptr, other_terms ? nullptr : &word_tokens,
-              breakers);
+  if (other_terms) return Find(utf8_text, lang, site_id, nullptr, nullptr, nullptr, breakers);
+  const TokenCheckpoint from = word_tokens.empty()
+                                   ? TokenCheckpoint{}
+                                   : CheckpointBefore(checkpoints, utf8_text, word_tokens.front());
+  if (from.byte == 0) {
+    return Find(utf8_text, lang, site_id, nullptr, nullptr, &word_tokens, breakers);
+  }
+  // The text from the checkpoint on, its words numbered from there.
+  std::vector<uint32_t> rebased(word_tokens.begin(), word_tokens.end());
+  for (uint32_t& t : rebased) t -= from.token;
+  const std::span<const uint32_t> rebased_tokens(rebased);
+  std::vector<Match> matches =
+      Find(utf8_text.substr(from.byte), lang, site_id, nullptr, nullptr, &rebased_tokens, breakers);
+  for (Match& m : matches) {
+    m.begin += from.byte;
+    m.end += from.byte;
+  }
+  return matches;
 }
 
 std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view lang,
@@ -304,7 +320,10 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
     }
 
     // Every form and pair is folded by now: the search keys are complete.
-    if (key_set) *search_keys = std::move(*key_set).Take();
+    if (key_set) {
+      *search_keys = std::move(*key_set).Take();
+      (*search_keys)->checkpoints = TokenCheckpointsOf(index);
+    }
 
     // 3. Regular expressions, on the NFKC-case-folded text (each regex is one more scan).
     std::optional<NormalizedText> normalized;

@@ -23,6 +23,7 @@
 
 #include "base/status.h"
 #include "extractor/keywords/text_breakers.h"
+#include "extractor/keywords/token_checkpoints.h"
 
 namespace kuzet::keywords {
 
@@ -102,9 +103,13 @@ class Matcher {
   // not broken into words (from a line feed on, find_all.cc). Equal to FindAll whenever
   // `word_tokens` holds every token whose cross-script key a term word of the rules may match;
   // rules with a regex or a plain-key (non cross-script) term read every word anyway.
+  // `checkpoints`, the text's (SearchKeyPositions::checkpoints), let it start breaking the text
+  // into words at the last one before the first of `word_tokens` instead of at its beginning;
+  // the matches, offsets and snippets are the same (token_checkpoints.h).
   std::vector<Match> FindAllAt(std::string_view utf8_text, std::string_view lang,
                                std::string_view site_id, std::span<const uint32_t> word_tokens,
-                               TextBreakers* breakers = nullptr) const;
+                               TextBreakers* breakers = nullptr,
+                               std::span<const TokenCheckpoint> checkpoints = {}) const;
 
   // Break iterators for one thread's many calls, of this or any other matcher (empty for a
   // default-constructed matcher).

@@ -194,7 +194,9 @@ SearchKeyPositions SearchKeys::KeysOf(std::string_view utf8_text, std::string_vi
     keys.AddPosition(handle, t);
     keys.AddPosition(handle, t + 1);
   }
-  return std::move(keys).Take();
+  SearchKeyPositions out = std::move(keys).Take();
+  out.checkpoints = TokenCheckpointsOf(index);
+  return out;
 }
 
 namespace {

@@ -26,6 +26,7 @@
 #include "extractor/keywords/key_folder.h"
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/morphology.h"
+#include "extractor/keywords/token_checkpoints.h"
 
 U_NAMESPACE_BEGIN
 class BreakIterator;
@@ -58,6 +59,9 @@ struct SearchKeyPositions {
   std::vector<std::string> keys;                 // sorted; (key, class) pairs distinct
   std::vector<uint8_t> classes;                  // parallel to keys: the word class of those words
   std::vector<std::vector<uint32_t>> positions;  // parallel to keys
+  // Where a later FindAllAt on the text may start breaking it into words (token_checkpoints.h):
+  // stored with the document, from the same pass over its words.
+  std::vector<TokenCheckpoint> checkpoints;
 };
 
 // The keys of a text gathered from a pass that folds its words: KeysOf, and FindAll with search

@@ -197,6 +197,44 @@ TEST(RecordTest, RoundTripsAndRefusesEveryTruncation) {
   EXPECT_FALSE(DecodeMention(future, mention2));
 }
 
+// The text's token checkpoints (FORMAT.md, Document, appended): written only when there are any,
+// so a record without them is what it was before the field; deltas from the previous one; a
+// record whose checkpoints do not ascend, leave the text or overrun it is refused.
+TEST(RecordTest, DocumentTokenCheckpointsAreAppendedAndChecked) {
+  Document doc = SampleDocument();
+  const std::string without = EncodeDocument(doc);
+  doc.token_checkpoints = {{3, 5}, {40, 16}, {300, 24}};
+  const std::string with = EncodeDocument(doc);
+  ASSERT_EQ(with.substr(0, without.size()), without);
+  // n, then (token delta, byte delta) each: 3, (3, 5), (37, 11), (260 = 0x84 0x02, 8).
+  EXPECT_EQ(with.substr(without.size()), std::string("\x03\x03\x05\x25\x0b\x84\x02\x08"));
+  Document decoded;
+  ASSERT_TRUE(DecodeDocument(with, decoded));
+  EXPECT_EQ(decoded.token_checkpoints, doc.token_checkpoints);
+  EXPECT_EQ(EncodeDocument(decoded), with);
+  ASSERT_TRUE(DecodeDocument(without, decoded));
+  EXPECT_TRUE(decoded.token_checkpoints.empty()) << "a record without them reads as none";
+  for (size_t size = without.size() + 1; size < with.size(); ++size) {
+    EXPECT_FALSE(DecodeDocument(std::string_view(with).substr(0, size), decoded)) << size;
+  }
+  const struct {
+    const char* what;
+    std::string tail;
+  } refused[] = {
+      {"a token delta of 0", std::string("\x02\x03\x05\x00\x01", 5)},
+      {"a byte delta of 0", std::string("\x02\x03\x05\x01\x00", 5)},
+      {"past the text's 24 bytes", "\x01\x03\x19"},
+      {"past the text's end by adding up", "\x02\x03\x0c\x01\x0d"},
+      {"more than the bytes left hold", "\x03\x03\x05\x01\x01"},
+      {"a count beyond any record", "\xff\xff\xff\xff\x0f\x01\x01"},
+      {"a token past 2^32", "\x02\x03\x05\xff\xff\xff\xff\x0f\x01"},
+  };
+  for (const auto& r : refused) {
+    EXPECT_FALSE(DecodeDocument(without + r.tail, decoded)) << r.what;
+  }
+  EXPECT_TRUE(DecodeDocument(without + "\x02\x03\x0c\x01\x0c", decoded)) << "up to the end";
+}
+
 TEST(RecordTest, DocStoryRoundTripsWithAndWithoutSimHash) {
   for (std::optional<uint64_t> simhash : {std::optional<uint64_t>(), std::optional<uint64_t>(0),
                                           std::optional<uint64_t>(UINT64_MAX)}) {

@@ -274,6 +274,78 @@ TEST(SearchTest, PositionsReadOnlyDocumentsWithTheWordsTogether) {
 // whole text: the words under a NOT are read too (u9's hyphen-joined Жаңа-Өзен, the changed
 // page's new words), a word whose positions the index does not know (over 64 in a page) sends
 // the page to the whole-text verification, and so does a regex.
+// A stored text keeps its token checkpoints (FORMAT.md, Document; keywords/token_checkpoints.h):
+// those of the keys computed ahead, else the writer's own; an edited text gets its own, never
+// its predecessor's; and a search of a phrase in a late paragraph, which starts breaking the
+// text at a checkpoint, reports what FindAll does.
+TEST(SearchTest, DocumentsKeepTheirTextsTokenCheckpoints) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  std::string paragraphs;
+  for (const char* word : {"alpha", "beta", "gamma", "delta"}) {
+    for (int i = 0; i < 40; ++i) paragraphs += std::string(word) + (i % 9 == 8 ? ". " : " ");
+    paragraphs += "\n";
+  }
+  const std::string text = paragraphs + "The trade union called the strike in Zhanaozen.\n";
+  // (Only white space changed would be the same text to the store: TextKeysOf normalizes it.)
+  std::string one_line = text + "Edited.";
+  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+  auto keys_of = [&](const std::string& t) {
+    auto keys = store->searcher().KeysOf(t, "en");
+    EXPECT_TRUE(keys.ok()) << keys.status().message();
+    return keys.ok() ? std::move(keys).value() : SearchIndexKeys{};
+  };
+  const std::vector<keywords::TokenCheckpoint> computed = keys_of(text).checkpoints;
+  ASSERT_EQ(computed.size(), 4u) << "one a paragraph after the first";
+  auto stored = [&](const std::string& url) {
+    auto state = store->reader().GetUrl(url);
+    EXPECT_TRUE(state.ok() && state->has_value()) << url;
+    if (!state.ok() || !state->has_value()) return std::vector<keywords::TokenCheckpoint>{};
+    auto doc = store->reader().GetDocument((*state)->doc_id);
+    EXPECT_TRUE(doc.ok() && doc->has_value()) << url;
+    return doc.ok() && doc->has_value() ? (*doc)->token_checkpoints
+                                        : std::vector<keywords::TokenCheckpoint>{};
+  };
+  int64_t t = kT0;
+  // The writer's own keys.
+  ASSERT_TRUE(store->writer().PutPage(Page("own", text, t += kMinute)).ok());
+  EXPECT_EQ(stored("own"), computed);
+  // Keys computed ahead are the ones stored (here only their first checkpoint, to tell them
+  // from the writer's).
+  PageInput ahead = Page("ahead", text + "More.", t += kMinute);
+  ahead.search_keys = keys_of(ahead.text);
+  ahead.search_keys->checkpoints.resize(1);
+  ASSERT_TRUE(store->writer().PutPage(ahead).ok());
+  EXPECT_EQ(stored("ahead"),
+            std::vector<keywords::TokenCheckpoint>(computed.begin(), computed.begin() + 1));
+  // An edited text, one line now: no checkpoint at all, none of the old text's left.
+  ASSERT_TRUE(store->writer().PutPage(Page("own", one_line, t += kMinute)).ok());
+  EXPECT_TRUE(stored("own").empty());
+  ASSERT_TRUE(store->writer().PutPage(Page("own", text, t += kMinute)).ok());
+  EXPECT_EQ(stored("own"), computed);
+  ASSERT_TRUE(store->writer().FlushSearchIndex().ok());
+
+  auto matcher = CompileSearchQuery("\"trade union\" AND strike");
+  ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+  auto result = store->searcher().Search(*matcher, {});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  ASSERT_EQ(UrlsOf(result->hits), (std::vector<std::string>{"ahead", "own"}));
+  EXPECT_EQ(result->verified_at_positions, 2u);
+  for (const SearchHit& hit : result->hits) {
+    const std::vector<keywords::Match> all =
+        matcher->FindAll(hit.url == "own" ? text : ahead.text, "en", "site");
+    ASSERT_EQ(hit.matches.size(), all.size()) << hit.url;
+    for (size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(hit.matches[i].begin, all[i].begin) << hit.url;
+      EXPECT_EQ(hit.matches[i].end, all[i].end) << hit.url;
+      EXPECT_EQ(hit.matches[i].surface, all[i].surface) << hit.url;
+      EXPECT_EQ(hit.matches[i].snippet, all[i].snippet) << hit.url;
+      EXPECT_EQ(hit.matches[i].snippet_begin, all[i].snippet_begin) << hit.url;
+    }
+  }
+}
+
 TEST(SearchTest, VerifiedAtTheTermWordsPositionsAsOnTheWholeText) {
   TempDir dir;
   auto store = OpenStore(dir);

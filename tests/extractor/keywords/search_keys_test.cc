@@ -64,9 +64,9 @@ const Fixture& TheFixture() {
   return *fixture;
 }
 
-// Checks every matcher on `text`: the keys and positions equal KeysOf, and the matches are
-// FindAll's without keys. Returns KeysOf(text).keys, after checking its shape: one list of
-// positions per key, each non-empty, ascending and distinct.
+// Checks every matcher on `text`: the keys, positions and token checkpoints equal KeysOf, and the
+// matches are FindAll's without keys. Returns KeysOf(text).keys, after checking its shape: one list
+// of positions per key, each non-empty, ascending and distinct.
 std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std::string& what) {
   const Fixture& f = TheFixture();
   // A Russian page, and once each as the other grammars (word classes, format 7) read pages.
@@ -78,6 +78,7 @@ std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std:
       EXPECT_TRUE(keys.has_value()) << what << " (" << name << ", " << lang << ")";
       if (!keys) continue;
       EXPECT_EQ(keys->keys, of.keys) << what << " (" << name << ", " << lang << ")";
+      EXPECT_EQ(keys->checkpoints, of.checkpoints) << what << " (" << name << ", " << lang << ")";
       EXPECT_EQ(keys->classes, of.classes) << what << " (" << name << ", " << lang << ")";
       EXPECT_EQ(keys->positions, of.positions) << what << " (" << name << ", " << lang << ")";
     }

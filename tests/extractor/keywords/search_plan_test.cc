@@ -456,7 +456,8 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
   // A sanitizer build compares every 4th query: it is there for memory errors on these code
   // paths, which the sample runs through; all of them took 153 s under ASan+UBSan at -O0.
   const size_t stride = kSanitizerSlowdown > 1 ? 4 : 1;
-  size_t compared = 0, matched = 0, wrong_without_not = 0;
+  size_t compared = 0, matched = 0, wrong_without_not = 0, from_checkpoint = 0,
+         matched_from_checkpoint = 0;
   for (size_t query = 0; query < queries.size(); query += stride) {
     const std::string& q = queries[query];
     const Matcher matcher = Compile(q, keys->folder());
@@ -478,6 +479,15 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
         EXPECT_TRUE(SameMatches(all, at))
             << q << " on article " << i << " as " << lang << ": " << all.size() << " matches, "
             << at.size() << " at the term words' positions";
+        // From the text's last checkpoint before the first of them, as a search does.
+        EXPECT_TRUE(SameMatches(
+            all, matcher.FindAllAt(articles[i].text, lang, "", tokens, nullptr, kp.checkpoints)))
+            << q << " on article " << i << " as " << lang << ", from a checkpoint";
+        if (!tokens.empty() &&
+            CheckpointBefore(kp.checkpoints, articles[i].text, tokens.front()).byte != 0) {
+          ++from_checkpoint;
+          matched_from_checkpoint += all.empty() ? 0 : 1;
+        }
         ++compared;
         matched += all.empty() ? 0 : 1;
         if (q.find(" NOT ") != std::string::npos) {
@@ -490,8 +500,11 @@ TEST(SearchPlanTest, FindAllAtTheTermWordsPositionsIsFindAllOnRealArticles) {
     }
   }
   std::cout << queries.size() << " queries, " << compared << " pages compared, " << matched
-            << " matched; " << wrong_without_not << " wrong without the NOT words\n";
+            << " matched; " << wrong_without_not << " wrong without the NOT words; "
+            << from_checkpoint << " started at a checkpoint, " << matched_from_checkpoint
+            << " of them matched\n";
   EXPECT_GE(matched, 1000u / stride);
+  EXPECT_GE(matched_from_checkpoint, 300u / stride);
   EXPECT_GE(wrong_without_not, 50u / stride);
 }
 
