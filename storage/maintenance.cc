@@ -44,6 +44,7 @@ Result<RetentionResult> MaintenanceSteps::DropTextOlderThan(int64_t cutoff_us) {
       }
       if (doc.fetched_at_us >= cutoff_us || doc.text.empty()) continue;
       doc.text.clear();
+      doc.token_checkpoints.clear();  // they point into the text (FORMAT.md, Document)
       batch.Put(store_.Family(kDocsFamily), it->key(), EncodeDocument(doc));
       ++result.texts_dropped;
       if (batch.Count() >= 1000) {

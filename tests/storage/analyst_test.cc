@@ -239,6 +239,33 @@ TEST_F(AnalystTest, DroppingOldTextsKeepsWhatAnalystsCite) {
   }
 }
 
+// A dropped text takes its token checkpoints with it (they point into the text, FORMAT.md): the
+// record stays readable and a search of it still runs, finding nothing there.
+TEST_F(AnalystTest, DroppingATextDropsItsTokenCheckpoints) {
+  std::string paragraphs;
+  for (int line = 0; line < 4; ++line) {
+    for (int i = 0; i < 40; ++i) paragraphs += "workers ";
+    paragraphs += "struck again.\n";
+  }
+  Put(Page("https://a.kz/long", paragraphs + "Zhanaozen.", kT0 - kHour), "a");
+  auto state = store_->reader().GetUrl("https://a.kz/long");
+  ASSERT_TRUE(state.ok() && state->has_value());
+  const uint64_t id = (*state)->doc_id;
+  EXPECT_EQ((*store_->reader().GetDocument(id))->token_checkpoints.size(), 4u);
+  auto dropped = store_->maintenance().DropTextOlderThan(kT0 + 90 * 60'000'000LL);
+  ASSERT_TRUE(dropped.ok()) << dropped.status().message();
+  auto doc = store_->reader().GetDocument(id);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  ASSERT_TRUE(doc->has_value());
+  EXPECT_EQ((*doc)->text, "");
+  EXPECT_TRUE((*doc)->token_checkpoints.empty());
+  auto matcher = store_->searcher().Compile("\"struck again\" AND Zhanaozen");
+  ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+  auto found = store_->searcher().Search(*matcher, {});
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_TRUE(found->hits.empty());
+}
+
 TEST_F(AnalystTest, RetentionNeedsTheWriteLock) {
   auto reader = OpenOrDie(dir_.path(), Store::Mode::kReadOnly);
   EXPECT_EQ(reader->maintenance().DropTextOlderThan(kT0).status().code(),
