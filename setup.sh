@@ -38,6 +38,7 @@ packages=(
   libmicrohttpd-dev
   libpugixml-dev
   librocksdb-dev
+  libsodium-dev
   libspdlog-dev
   libsqlite3-dev
   libssl-dev

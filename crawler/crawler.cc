@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/keyed_hash.h"
 #include "base/time.h"
 #include "crawler/feed.h"
 #include "crawler/feed_date.h"
@@ -97,7 +98,7 @@ struct SiteState {
   int sitemaps_dispatched = 0;
   // Links (as returned by OnPage) already judged for this site: pages repeat their navigation
   // and related links, and a repeat is dropped here without canonicalizing it again.
-  std::unordered_set<std::string> links_seen;
+  std::unordered_set<std::string, base::KeyedStringHash> links_seen;
   SiteStatus status;  // as written to the ledger
   Clock::time_point status_written{};
   bool status_dirty = false;  // changed since status_written
@@ -1227,10 +1228,13 @@ class CrawlRun {
   Frontier frontier_;
   CrawlStateChange change_;  // written after each step (Ledger::Commit)
   std::vector<SiteState> sites_;
-  std::unordered_map<std::string, HostState> hosts_;
-  std::unordered_set<std::string> seen_;     // canonical URLs queued or fetched in this crawl
-  std::unordered_set<std::string> fetched_;  // feeds, sitemaps, start pages fetched in this crawl
-  std::vector<std::string> robots_wanted_;   // origins whose robots.txt is still to be requested
+  // Keyed (base/keyed_hash.h): pages choose the links, and with them these keys.
+  std::unordered_map<std::string, HostState, base::KeyedStringHash> hosts_;
+  // Canonical URLs queued or fetched in this crawl.
+  std::unordered_set<std::string, base::KeyedStringHash> seen_;
+  // Feeds, sitemaps, start pages fetched in this crawl.
+  std::unordered_set<std::string, base::KeyedStringHash> fetched_;
+  std::vector<std::string> robots_wanted_;  // origins whose robots.txt is still to be requested
   std::unordered_map<uint64_t, InFlight> in_flight_;  // by MultiFetcher id
   uint64_t next_fetch_id_ = 0;
   // Pages on the workers: Run's pool and fetcher; analyses finished and not yet committed.

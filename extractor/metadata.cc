@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/keyed_hash.h"
 #include "base/strings.h"
 #include "extractor/charset.h"
 #include "extractor/date_parse.h"
@@ -567,7 +568,7 @@ void AppendResolvedUnique(const std::vector<std::string_view>& hrefs,
                           const url::UrlResolver& resolver, std::vector<std::string>& out) {
   // Views of the kept URLs: `out` is reserved up front, so its strings never move.
   out.reserve(out.size() + hrefs.size());
-  std::unordered_set<std::string_view> seen;
+  std::unordered_set<std::string_view, base::KeyedStringHash> seen;  // the page's links: keyed
   seen.reserve(hrefs.size());
   for (const std::string_view href : hrefs) {
     std::optional<std::string> u = resolver.Resolve(href);

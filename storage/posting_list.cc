@@ -256,15 +256,11 @@ bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key,
   return true;
 }
 
-namespace {
-
-// The slot hash of a list key: the word key's bytes and its class.
-inline uint64_t ListKeyHash(std::string_view word_key, uint8_t word_class) {
-  const uint64_t h = std::hash<std::string_view>{}(word_key);
-  return (h ^ (uint64_t{word_class} + 1) * 0x9E3779B97F4A7C15ull) * 0xFF51AFD7ED558CCDull;
+uint64_t PostingBuilder::ListKeyHash(std::string_view word_key, uint8_t word_class) const {
+  // Keyed: a page's words must not be able to choose their slots (base/keyed_hash.h).
+  return (key_hash_(word_key) ^ (uint64_t{word_class} + 1) * 0x9E3779B97F4A7C15ull) *
+         0xFF51AFD7ED558CCDull;
 }
-
-}  // namespace
 
 std::string_view PostingBuilder::ListKey(uint32_t list) const {
   const Slot& slot = slots_[list_slot_[list]];

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/keyed_hash.h"
+
 namespace rocksdb {
 class ColumnFamilyHandle;
 class WriteBatch;
@@ -176,6 +178,8 @@ class PostingBuilder {
   // The index of the list of `word_key` + 0x00 + `word_class` (whose ListKeyHash is `hash`),
   // interned when new.
   uint32_t ListOf(std::string_view word_key, uint8_t word_class, uint64_t hash);
+  // The slot hash of a list key: the word key's bytes, keyed, and its class.
+  uint64_t ListKeyHash(std::string_view word_key, uint8_t word_class) const;
   void Grow();
   std::string_view ListKey(uint32_t list) const;
 
@@ -185,6 +189,7 @@ class PostingBuilder {
   std::vector<Posting> postings_;    // as added
   std::vector<uint32_t> positions_;  // of every posting, flat
   std::vector<uint64_t> hashes_;     // Add's scratch
+  base::KeyedHash key_hash_;         // the table's own key
 };
 
 }  // namespace kuzet::storage

@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "base/keyed_hash.h"
 #include "extractor/keywords/double_array_trie.h"
 #include "extractor/keywords/key_folder.h"
 #include "extractor/keywords/key_trie.h"
@@ -113,6 +114,9 @@ struct Matcher::Compiled {
   // Splits terms into words while compiling (the prototypes never hold a text: a clone of
   // them must not refer to a string that is gone). Released when compiling ends.
   std::unique_ptr<icu::BreakIterator> term_breaker;
+  // FindAll's table of a page's distinct word forms: keyed, so that a page cannot pick forms
+  // that share a slot (base/keyed_hash.h).
+  base::KeyedHash form_hash;
 
   explicit Compiled(KeyFolder f) : folder(std::move(f)) {}
 

@@ -219,7 +219,7 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
         continue;
       }
       const std::u16string_view form = index.TokenText(tokens[t]);
-      size_t slot = std::hash<std::u16string_view>{}(form)&slot_mask;
+      size_t slot = c.form_hash(form) & slot_mask;
       while (slots[slot] != kEmptySlot && distinct_forms[slots[slot]] != form) {
         slot = (slot + 1) & slot_mask;
       }
