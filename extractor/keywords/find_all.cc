@@ -213,25 +213,44 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
       distinct_masculine_hits.emplace_back();
       distinct_key.push_back(-1);
     }
-    for (size_t t = 0; t < tokens.size(); ++t) {
-      if (word_tokens != nullptr && !is_word_token[t]) {
-        token_form[t] = 0;  // the form without hits
-        continue;
+    // Each token's form id. The hash is first the standard library's (fast: it runs for every
+    // token); should one form need more than kMaxFormProbes probes, which words never do by
+    // chance at this load (at most half the slots used) but words picked offline to share a
+    // slot of a fixed hash do, the pass starts over with the matcher's keyed hash
+    // (base/keyed_hash.h), whose slots cannot be predicted.
+    constexpr size_t kMaxFormProbes = 32;
+    const size_t fixed_forms = distinct_forms.size();  // the form without hits, if any
+    auto assign_forms = [&](bool keyed) {
+      std::fill(slots.begin(), slots.end(), kEmptySlot);
+      distinct_forms.resize(fixed_forms);
+      for (size_t t = 0; t < tokens.size(); ++t) {
+        if (word_tokens != nullptr && !is_word_token[t]) {
+          token_form[t] = 0;  // the form without hits
+          continue;
+        }
+        const std::u16string_view form = index.TokenText(tokens[t]);
+        size_t slot =
+            (keyed ? c.form_hash(form) : std::hash<std::u16string_view>{}(form)) & slot_mask;
+        for (size_t probes = 0; slots[slot] != kEmptySlot && distinct_forms[slots[slot]] != form;
+             ++probes) {
+          if (probes == kMaxFormProbes && !keyed) return false;
+          slot = (slot + 1) & slot_mask;
+        }
+        if (slots[slot] == kEmptySlot) {
+          slots[slot] = static_cast<uint32_t>(distinct_forms.size());
+          distinct_forms.push_back(form);
+        }
+        token_form[t] = slots[slot];
       }
-      const std::u16string_view form = index.TokenText(tokens[t]);
-      size_t slot = c.form_hash(form) & slot_mask;
-      while (slots[slot] != kEmptySlot && distinct_forms[slots[slot]] != form) {
-        slot = (slot + 1) & slot_mask;
-      }
-      if (slots[slot] == kEmptySlot) {
-        slots[slot] = static_cast<uint32_t>(distinct_forms.size());
-        distinct_forms.push_back(form);
-        distinct_hits.emplace_back();
-        distinct_masculine_hits.emplace_back();
-        distinct_key.push_back(
-            find_hits(form, &distinct_hits.back(), &distinct_masculine_hits.back()));
-      }
-      token_form[t] = slots[slot];
+      return true;
+    };
+    if (!assign_forms(/*keyed=*/false)) assign_forms(/*keyed=*/true);
+    // Each distinct form folded and looked up once, in the order of first occurrence.
+    distinct_hits.resize(distinct_forms.size());
+    distinct_masculine_hits.resize(distinct_forms.size());
+    for (size_t f = fixed_forms; f < distinct_forms.size(); ++f) {
+      distinct_key.push_back(
+          find_hits(distinct_forms[f], &distinct_hits[f], &distinct_masculine_hits[f]));
     }
     if (key_set) {
       for (size_t t = 0; t < tokens.size(); ++t)

@@ -125,6 +125,42 @@ struct EdgeCase {
   std::vector<std::string> absent;   // and must not
 };
 
+// A page whose words were picked to share one slot of FindAll's table of word forms under the
+// standard library's hash (what an attacker can do offline: it has no key) makes FindAll start
+// its pass over again with its keyed hash (find_all.cc): the keys, positions and matches are
+// those of any page.
+TEST(SearchKeysOnePassTest, FormsCraftedForOneSlotGiveTheKeysOfKeysOf) {
+  // 500 distinct words, each twice: 1,000 words, a table of 2,048 slots; every word's fixed hash
+  // has the same low 11 bits.
+  std::vector<std::u16string> crafted;
+  for (uint64_t n = 0; crafted.size() < 500; ++n) {
+    std::u16string word = u"z";
+    for (uint64_t v = n; v > 0; v /= 26) word.push_back(static_cast<char16_t>(u'a' + v % 26));
+    if ((std::hash<std::u16string_view>{}(word)&2047) == 0) crafted.push_back(word);
+  }
+  std::string text;
+  for (int copy = 0; copy < 2; ++copy) {
+    for (size_t i = 0; i < crafted.size(); ++i) {
+      for (char16_t c : crafted[i]) text.push_back(static_cast<char>(c));
+      text += i % 12 == 11 ? ".\n" : " ";
+    }
+  }
+  EXPECT_EQ(ExpectKeysOfOnePass(text, "crafted forms").size(), crafted.size());
+
+  std::string target;
+  for (char16_t c : crafted[321]) target.push_back(static_cast<char>(c));
+  RuleSpec rule;
+  rule.id = "crafted";
+  rule.terms = {"=" + target};
+  auto matcher = Matcher::Compile({rule});
+  ASSERT_TRUE(matcher.ok()) << matcher.status().message();
+  const std::vector<Match> found = matcher->FindAll(text);
+  ASSERT_EQ(found.size(), 2u) << target;
+  for (const Match& m : found) EXPECT_EQ(text.substr(m.begin, m.end - m.begin), target);
+  EXPECT_LT(found[0].begin, text.size() / 2);
+  EXPECT_GT(found[1].begin, text.size() / 2);
+}
+
 TEST(SearchKeysOnePassTest, EdgeCasesGiveTheKeysOfKeysOf) {
   std::string long_word;  // a 60-byte key, cut to 48
   for (int i = 0; i < 6; ++i) long_word += "zabastovka";
