@@ -257,9 +257,8 @@ bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key,
 }
 
 uint64_t PostingBuilder::ListKeyHash(std::string_view word_key, uint8_t word_class) const {
-  // Keyed: a page's words must not be able to choose their slots (base/keyed_hash.h).
-  return (key_hash_(word_key) ^ (uint64_t{word_class} + 1) * 0x9E3779B97F4A7C15ull) *
-         0xFF51AFD7ED558CCDull;
+  const uint64_t h = keyed_ ? key_hash_(word_key) : std::hash<std::string_view>{}(word_key);
+  return (h ^ (uint64_t{word_class} + 1) * 0x9E3779B97F4A7C15ull) * 0xFF51AFD7ED558CCDull;
 }
 
 std::string_view PostingBuilder::ListKey(uint32_t list) const {
@@ -267,15 +266,20 @@ std::string_view PostingBuilder::ListKey(uint32_t list) const {
   return std::string_view(list_keys_).substr(slot.offset, slot.length);
 }
 
-void PostingBuilder::Grow() {
+void PostingBuilder::Grow() { Rebuild(slots_.empty() ? 1024 : slots_.size() * 2); }
+
+void PostingBuilder::Rebuild(size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  slots_.assign(slots, Slot{});
   const size_t mask = slots_.size() - 1;
-  for (const Slot& slot : old) {
+  for (Slot slot : old) {
     if (slot.length == 0) continue;
     const std::string_view key = std::string_view(list_keys_).substr(slot.offset, slot.length);
-    size_t i = ListKeyHash(key.substr(0, key.size() - 2), static_cast<uint8_t>(key.back())) & mask;
+    const uint64_t hash =
+        ListKeyHash(key.substr(0, key.size() - 2), static_cast<uint8_t>(key.back()));
+    size_t i = hash & mask;
     while (slots_[i].length != 0) i = (i + 1) & mask;
+    slot.tag = static_cast<uint32_t>(hash >> 32);  // anew: the hash may have changed
     slots_[i] = slot;
     list_slot_[slot.list] = static_cast<uint32_t>(i);
   }
@@ -284,7 +288,15 @@ void PostingBuilder::Grow() {
 uint32_t PostingBuilder::ListOf(std::string_view word_key, uint8_t word_class, uint64_t hash) {
   const size_t mask = slots_.size() - 1;
   const size_t length = word_key.size() + 2;  // the word, 0x00, the class
+  size_t probes = 0;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    // Never by chance at half load; words picked to share a slot of the fixed hash: from now on
+    // the keyed one (posting_list.h).
+    if (++probes > kMaxProbes && !keyed_) {
+      keyed_ = true;
+      Rebuild(slots_.size());
+      return ListOf(word_key, word_class, ListKeyHash(word_key, word_class));
+    }
     Slot& slot = slots_[i];
     if (slot.length == 0) {
       // New: interned, and the table grown past half full.
@@ -322,8 +334,11 @@ void PostingBuilder::Add(const std::vector<std::string>& word_keys,
     hashes_[k] = ListKeyHash(word_keys[k], word_classes[k]);
     __builtin_prefetch(&slots_[hashes_[k] & mask]);
   }
+  const bool keyed = keyed_;
   for (size_t k = 0; k < keys; ++k) {
-    Posting posting{doc_id, ListOf(word_keys[k], word_classes[k], hashes_[k]),
+    // A switch to the keyed hash (ListOf) makes the hashes computed before it stale.
+    const uint64_t hash = keyed_ == keyed ? hashes_[k] : ListKeyHash(word_keys[k], word_classes[k]);
+    Posting posting{doc_id, ListOf(word_keys[k], word_classes[k], hash),
                     static_cast<uint32_t>(positions_.size()), 0};
     if (with_positions && Storable(positions[k])) {
       positions_.insert(positions_.end(), positions[k].begin(), positions[k].end());

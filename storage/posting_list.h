@@ -178,9 +178,14 @@ class PostingBuilder {
   // The index of the list of `word_key` + 0x00 + `word_class` (whose ListKeyHash is `hash`),
   // interned when new.
   uint32_t ListOf(std::string_view word_key, uint8_t word_class, uint64_t hash);
-  // The slot hash of a list key: the word key's bytes, keyed, and its class.
+  // The slot hash of a list key: the word key's bytes and its class. The bytes' hash is the
+  // standard library's (fast) until one key needs more than kMaxProbes probes, which keys never
+  // do by chance at half load but words picked offline to share a slot of a fixed hash do; from
+  // then on it is key_hash_, whose slots cannot be predicted (base/keyed_hash.h).
   uint64_t ListKeyHash(std::string_view word_key, uint8_t word_class) const;
   void Grow();
+  // The table anew with `slots` slots and every list key's hash computed again.
+  void Rebuild(size_t slots);
   std::string_view ListKey(uint32_t list) const;
 
   std::vector<Slot> slots_;          // a power of two of them, at most half used
@@ -189,7 +194,9 @@ class PostingBuilder {
   std::vector<Posting> postings_;    // as added
   std::vector<uint32_t> positions_;  // of every posting, flat
   std::vector<uint64_t> hashes_;     // Add's scratch
-  base::KeyedHash key_hash_;         // the table's own key
+  static constexpr size_t kMaxProbes = 32;
+  bool keyed_ = false;        // the table hashes with key_hash_ (kept through Clear)
+  base::KeyedHash key_hash_;  // the table's own key
 };
 
 }  // namespace kuzet::storage

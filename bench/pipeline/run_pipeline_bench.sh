@@ -18,7 +18,7 @@
 # too with N workers as row "before": a change's before/after in one run), SITES (reuse a
 # generated site directory), KEEP (1: keep the temp dir), STORY (1: also the 3,000-copies story
 # run, see below), PROFILE (1: one more kuzet run under `perf record`, self time by symbol in
-# the temp dir, which is then kept). Bench only: installs nginx-light, wget2 and time with apt-get
+# the temp dir, which is then kept; PERF_ARGS replaces perf record's default `-F 499`). Bench only: installs nginx-light, wget2 and time with apt-get
 # when absent; never run in CI.
 set -euo pipefail
 
@@ -191,7 +191,9 @@ if [ -n "${PROFILE:-}" ] && need perf; then
   round=profile
   rm -rf "$WORK/data"
   config 0 "$WORK/data" >"$WORK/kuzet-profile.toml"
-  perf record -F 499 -o "$WORK/perf.data" "$KUZET" crawl --once -c "$WORK/kuzet-profile.toml" >"$WORK/profile.out" 2>&1 || true
+  # PERF_ARGS: e.g. "-F 299 --call-graph dwarf,16384" for index_share.py.
+  # shellcheck disable=SC2086
+  perf record ${PERF_ARGS:--F 499} -o "$WORK/perf.data" "$KUZET" crawl --once -c "$WORK/kuzet-profile.toml" >"$WORK/profile.out" 2>&1 || true
   perf report -i "$WORK/perf.data" --sort dso,symbol --percent-limit 0.5 --stdio 2>/dev/null \
     | grep -E '^ +[0-9]' >"$WORK/perf.top" || true
   echo "profile: $WORK/perf.top"

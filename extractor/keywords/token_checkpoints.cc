@@ -11,17 +11,20 @@ std::vector<TokenCheckpoint> TokenCheckpointsOf(const TextIndex& index) {
   const std::vector<Token>& tokens = index.tokens();
   const std::string_view text = index.utf8();
   constexpr size_t kMax = std::numeric_limits<uint32_t>::max();
-  size_t previous = 0;
-  for (size_t t = kTokensBetweenCheckpoints; t < tokens.size() && t <= kMax; ++t) {
-    if (t - previous < kTokensBetweenCheckpoints) continue;
-    // Only non-word segments lie between two consecutive words.
-    const size_t gap_begin = tokens[t - 1].byte_end;
-    const size_t line_feed = text.substr(gap_begin, tokens[t].byte_begin - gap_begin).rfind('\n');
-    if (line_feed == std::string_view::npos) continue;
-    const size_t byte = gap_begin + line_feed + 1;
+  // From line feed to line feed, not word to word: no word holds a line feed, so the first one
+  // after word t - 1 ends the gap before the first word at or after t that starts a line.
+  for (size_t t = kTokensBetweenCheckpoints; t < tokens.size();) {
+    const size_t line_feed = text.find('\n', tokens[t - 1].byte_end);
+    if (line_feed == std::string_view::npos) break;
+    const size_t first = index.TokenStartingAtOrAfter(line_feed + 1);
+    if (first >= tokens.size() || first > kMax) break;
+    // After the gap's last line feed (a blank line holds two).
+    const size_t gap_begin = tokens[first - 1].byte_end;
+    const size_t byte =
+        gap_begin + text.substr(gap_begin, tokens[first].byte_begin - gap_begin).rfind('\n') + 1;
     if (byte > kMax) break;
-    out.push_back(TokenCheckpoint{static_cast<uint32_t>(t), static_cast<uint32_t>(byte)});
-    previous = t;
+    out.push_back(TokenCheckpoint{static_cast<uint32_t>(first), static_cast<uint32_t>(byte)});
+    t = first + kTokensBetweenCheckpoints;
   }
   return out;
 }

@@ -58,6 +58,24 @@ int ExpectCheckpointsHold(std::string_view text, const std::string& what) {
   const TextIndex whole(text, words.get());
   const std::vector<TokenCheckpoint> checkpoints = TokenCheckpointsOf(whole);
   const std::vector<Token>& all = whole.tokens();
+  // The definition, word by word: the first word at least kTokensBetweenCheckpoints after the
+  // previous checkpoint whose gap before it holds a line feed, at the byte after the last one.
+  std::vector<TokenCheckpoint> defined;
+  for (size_t t = kTokensBetweenCheckpoints, previous = 0; t < all.size(); ++t) {
+    if (t - previous < kTokensBetweenCheckpoints) continue;
+    const std::string_view gap =
+        text.substr(all[t - 1].byte_end, all[t].byte_begin - all[t - 1].byte_end);
+    if (gap.find('\n') == std::string_view::npos) continue;
+    defined.push_back(
+        TokenCheckpoint{static_cast<uint32_t>(t),
+                        static_cast<uint32_t>(all[t - 1].byte_end + gap.rfind('\n') + 1)});
+    previous = t;
+  }
+  if (checkpoints != defined) {
+    ADD_FAILURE() << what << ": " << checkpoints.size() << " checkpoints, " << defined.size()
+                  << " by the definition";
+    return -1;
+  }
   TokenCheckpoint previous;
   for (const TokenCheckpoint& c : checkpoints) {
     EXPECT_GE(c.token - previous.token, kTokensBetweenCheckpoints) << what;
