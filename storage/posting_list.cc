@@ -290,8 +290,8 @@ uint32_t PostingBuilder::ListOf(std::string_view word_key, uint8_t word_class, u
   const size_t length = word_key.size() + 2;  // the word, 0x00, the class
   size_t probes = 0;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    // Never by chance at half load; words picked to share a slot of the fixed hash: from now on
-    // the keyed one (posting_list.h).
+    // All but never by chance at half load; words picked to share a slot of the fixed hash:
+    // from now on the keyed one (posting_list.h). A switch by chance costs one rebuild.
     if (++probes > kMaxProbes && !keyed_) {
       keyed_ = true;
       Rebuild(slots_.size());

@@ -179,9 +179,9 @@ class PostingBuilder {
   // interned when new.
   uint32_t ListOf(std::string_view word_key, uint8_t word_class, uint64_t hash);
   // The slot hash of a list key: the word key's bytes and its class. The bytes' hash is the
-  // standard library's (fast) until one key needs more than kMaxProbes probes, which keys never
-  // do by chance at half load but words picked offline to share a slot of a fixed hash do; from
-  // then on it is key_hash_, whose slots cannot be predicted (base/keyed_hash.h).
+  // standard library's (fast) until one key needs more than kMaxProbes probes, which keys all but
+  // never do by chance at half load but words picked offline to share a slot of a fixed hash do;
+  // from then on it is key_hash_, whose slots cannot be predicted (base/keyed_hash.h).
   uint64_t ListKeyHash(std::string_view word_key, uint8_t word_class) const;
   void Grow();
   // The table anew with `slots` slots and every list key's hash computed again.

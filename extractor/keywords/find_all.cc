@@ -214,10 +214,11 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
       distinct_key.push_back(-1);
     }
     // Each token's form id. The hash is first the standard library's (fast: it runs for every
-    // token); should one form need more than kMaxFormProbes probes, which words never do by
-    // chance at this load (at most half the slots used) but words picked offline to share a
-    // slot of a fixed hash do, the pass starts over with the matcher's keyed hash
-    // (base/keyed_hash.h), whose slots cannot be predicted.
+    // token); should one form need more than kMaxFormProbes probes, which words all but never
+    // do by chance at this load (at most half the slots used) but words picked offline to share
+    // a slot of a fixed hash do, the pass starts over with the matcher's keyed hash
+    // (base/keyed_hash.h), whose slots cannot be predicted. A rare switch by chance costs one
+    // more pass over the words, never a wrong answer.
     constexpr size_t kMaxFormProbes = 32;
     const size_t fixed_forms = distinct_forms.size();  // the form without hits, if any
     auto assign_forms = [&](bool keyed) {
