@@ -257,7 +257,7 @@ bool ParseSearchBlockKey(std::string_view key, std::string_view& word_key,
 }
 
 uint64_t PostingBuilder::ListKeyHash(std::string_view word_key, uint8_t word_class) const {
-  const uint64_t h = keyed_ ? key_hash_(word_key) : std::hash<std::string_view>{}(word_key);
+  const uint64_t h = key_hash_ ? (*key_hash_)(word_key) : std::hash<std::string_view>{}(word_key);
   return (h ^ (uint64_t{word_class} + 1) * 0x9E3779B97F4A7C15ull) * 0xFF51AFD7ED558CCDull;
 }
 
@@ -292,8 +292,8 @@ uint32_t PostingBuilder::ListOf(std::string_view word_key, uint8_t word_class, u
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     // All but never by chance at half load; words picked to share a slot of the fixed hash:
     // from now on the keyed one (posting_list.h). A switch by chance costs one rebuild.
-    if (++probes > kMaxProbes && !keyed_) {
-      keyed_ = true;
+    if (++probes > kMaxProbes && !key_hash_) {
+      key_hash_.emplace();
       Rebuild(slots_.size());
       return ListOf(word_key, word_class, ListKeyHash(word_key, word_class));
     }
@@ -334,10 +334,11 @@ void PostingBuilder::Add(const std::vector<std::string>& word_keys,
     hashes_[k] = ListKeyHash(word_keys[k], word_classes[k]);
     __builtin_prefetch(&slots_[hashes_[k] & mask]);
   }
-  const bool keyed = keyed_;
+  const bool keyed = key_hash_.has_value();
   for (size_t k = 0; k < keys; ++k) {
     // A switch to the keyed hash (ListOf) makes the hashes computed before it stale.
-    const uint64_t hash = keyed_ == keyed ? hashes_[k] : ListKeyHash(word_keys[k], word_classes[k]);
+    const uint64_t hash =
+        key_hash_.has_value() == keyed ? hashes_[k] : ListKeyHash(word_keys[k], word_classes[k]);
     Posting posting{doc_id, ListOf(word_keys[k], word_classes[k], hash),
                     static_cast<uint32_t>(positions_.size()), 0};
     if (with_positions && Storable(positions[k])) {

@@ -195,8 +195,8 @@ class PostingBuilder {
   std::vector<uint32_t> positions_;  // of every posting, flat
   std::vector<uint64_t> hashes_;     // Add's scratch
   static constexpr size_t kMaxProbes = 32;
-  bool keyed_ = false;        // the table hashes with key_hash_ (kept through Clear)
-  base::KeyedHash key_hash_;  // the table's own key
+  // The table's own keyed hash, made (a random key) when keys first pile up; kept through Clear.
+  std::optional<base::KeyedHash> key_hash_;
 };
 
 }  // namespace kuzet::storage

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -48,6 +49,12 @@ inline std::vector<GroundTruthArticle> GroundTruth(std::string_view folder) {
                         url != entry.end() && url->is_string() ? url->get<std::string>() : ""});
   }
   return articles;
+}
+
+// The bytes of a file (a corpus page as it is, invalid UTF-8 included); "" when it cannot be read.
+inline std::string ReadCorpusFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 // The bytes of a gzip file (a corpus page, html/<id>.html.gz); "" when it cannot be read.

@@ -222,8 +222,6 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
     constexpr size_t kMaxFormProbes = 32;
     const size_t fixed_forms = distinct_forms.size();  // the form without hits, if any
     auto assign_forms = [&](bool keyed) {
-      std::fill(slots.begin(), slots.end(), kEmptySlot);
-      distinct_forms.resize(fixed_forms);
       for (size_t t = 0; t < tokens.size(); ++t) {
         if (word_tokens != nullptr && !is_word_token[t]) {
           token_form[t] = 0;  // the form without hits
@@ -245,7 +243,11 @@ std::vector<Match> Matcher::Find(std::string_view utf8_text, std::string_view la
       }
       return true;
     };
-    if (!assign_forms(/*keyed=*/false)) assign_forms(/*keyed=*/true);
+    if (!assign_forms(/*keyed=*/false)) {
+      std::fill(slots.begin(), slots.end(), kEmptySlot);
+      distinct_forms.resize(fixed_forms);
+      assign_forms(/*keyed=*/true);
+    }
     // Each distinct form folded and looked up once, in the order of first occurrence.
     distinct_hits.resize(distinct_forms.size());
     distinct_masculine_hits.resize(distinct_forms.size());

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <string_view>
@@ -77,11 +76,6 @@ TEST(AppendNodeTextTest, GeneratedNodesEqualTheReference) {
   }
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // Every page of ../shared (aeb-dev, daniel-ru-dev, readability, htmldate-dev), its article bodies
 // and its raw HTML, cut into nodes of random length (the cuts fall inside U+00A0 and inside runs
 // of white space too).
@@ -99,11 +93,12 @@ TEST(AppendNodeTextTest, EverySharedPageEqualsTheReference) {
     }
   }
   for (const fs::directory_entry& page : fs::directory_iterator(corpus / "readability")) {
-    texts.emplace_back(page.path().filename().string(), ReadFile(page.path() / "source.html"));
+    texts.emplace_back(page.path().filename().string(),
+                       testing::ReadCorpusFile(page.path() / "source.html"));
   }
   for (const fs::directory_entry& page :
        fs::directory_iterator(corpus / "htmldate-dev" / "test_set")) {
-    texts.emplace_back(page.path().filename().string(), ReadFile(page.path()));
+    texts.emplace_back(page.path().filename().string(), testing::ReadCorpusFile(page.path()));
   }
   ASSERT_GT(texts.size(), 700u);
   std::mt19937 random(2011);

@@ -230,11 +230,6 @@ TEST(TextIndexTest, GeneratedStringsEqualIcu) {
   }
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // Every text of ../shared: the articles and raw pages of aeb-dev and daniel-ru-dev, the
 // readability pages and their expected articles, the htmldate pages, and the charset-dev texts
 // both as bytes (invalid UTF-8 included) and decoded from their charsets.
@@ -260,13 +255,14 @@ TEST(TextIndexTest, EverySharedTextEqualsIcu) {
   for (const fs::directory_entry& page : fs::directory_iterator(corpus / "readability")) {
     for (const char* file : {"source.html", "expected.html"}) {
       if (fs::exists(page.path() / file)) {
-        check(ReadFile(page.path() / file), page.path().filename().string() + "/" + file);
+        check(testing::ReadCorpusFile(page.path() / file),
+              page.path().filename().string() + "/" + file);
       }
     }
   }
   for (const fs::directory_entry& page :
        fs::directory_iterator(corpus / "htmldate-dev" / "test_set")) {
-    check(ReadFile(page.path()), "htmldate-dev/" + page.path().filename().string());
+    check(testing::ReadCorpusFile(page.path()), "htmldate-dev/" + page.path().filename().string());
   }
   std::ifstream labels(corpus / "charset-dev" / "labels.tsv");
   ASSERT_TRUE(labels) << corpus / "charset-dev" / "labels.tsv";
@@ -276,7 +272,7 @@ TEST(TextIndexTest, EverySharedTextEqualsIcu) {
     std::istringstream fields(line);
     std::string file, lang, charset;
     if (!(fields >> file >> lang >> charset) || file == "file") continue;
-    const std::string bytes = ReadFile(corpus / "charset-dev" / "pages" / file);
+    const std::string bytes = testing::ReadCorpusFile(corpus / "charset-dev" / "pages" / file);
     check(bytes, "charset-dev/" + file + " as bytes");
     const icu::UnicodeString text(bytes.data(), static_cast<int32_t>(bytes.size()),
                                   charset.c_str());

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -149,11 +148,6 @@ TEST(TokenCheckpointsTest, GeneratedTextsBreakFromEachCheckpointAsWhole) {
   EXPECT_GT(checkpoints, 5000u);
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // The shared articles (English with Korean and Japanese sentences, Russian) and their raw pages,
 // and the charset-dev pages as bytes (invalid UTF-8 included).
 TEST(TokenCheckpointsTest, SharedTextsBreakFromEachCheckpointAsWhole) {
@@ -177,7 +171,7 @@ TEST(TokenCheckpointsTest, SharedTextsBreakFromEachCheckpointAsWhole) {
     }
   }
   for (const fs::directory_entry& page : fs::directory_iterator(corpus / "charset-dev" / "pages")) {
-    check(ReadFile(page.path()), "charset-dev/" + page.path().filename().string());
+    check(testing::ReadCorpusFile(page.path()), "charset-dev/" + page.path().filename().string());
     if (failures >= 10) return;
   }
   std::cout << texts << " texts, " << with_checkpoints << " with checkpoints, " << checkpoints
