@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "extractor/keywords/position_lists.h"
 #include "extractor/keywords/token_checkpoints.h"
 #include "storage/evidence.h"
 #include "storage/watch.h"
@@ -54,7 +55,7 @@ struct SearchIndexKeys {
   std::vector<uint8_t> classes;
   // Parallel to keys: the token positions of each in the text, ascending (issue #18: phrase and
   // NEAR searches test them before reading a document).
-  std::vector<std::vector<uint32_t>> positions;
+  keywords::PositionLists positions;
   size_t text_bytes = 0;  // the size of the text they were computed from
   // Where a search's FindAllAt may start breaking the text into words (issue #18), from the same
   // pass: the writer stores them in the document's record, beside the text.

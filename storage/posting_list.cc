@@ -322,7 +322,7 @@ uint32_t PostingBuilder::ListOf(std::string_view word_key, uint8_t word_class, u
 
 void PostingBuilder::Add(const std::vector<std::string>& word_keys,
                          const std::vector<uint8_t>& word_classes,
-                         const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id) {
+                         const keywords::PositionLists& positions, uint64_t doc_id) {
   const bool with_positions = positions.size() == word_keys.size();
   const size_t keys = std::min(word_keys.size(), word_classes.size());
   if (slots_.empty()) Grow();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/keyed_hash.h"
+#include "extractor/keywords/position_lists.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -154,7 +155,7 @@ class PostingBuilder {
   // with the union of its positions. `word_classes` and `positions` are parallel to `word_keys`
   // (positions each ascending); `positions` may be empty: then every position is unknown.
   void Add(const std::vector<std::string>& word_keys, const std::vector<uint8_t>& word_classes,
-           const std::vector<std::vector<uint32_t>>& positions, uint64_t doc_id);
+           const keywords::PositionLists& positions, uint64_t doc_id);
   // One Merge per entry into `batch`, in key order; the builder is unchanged.
   [[nodiscard]] rocksdb::Status AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family) const;

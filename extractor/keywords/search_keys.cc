@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -108,34 +109,47 @@ SearchKeyPositions SearchKeySet::Take() && {
       run = end;
     }
   }
-  // Equal (key, class) pairs are adjacent now: one each, with the union of their positions.
+  // Equal (key, class) pairs are adjacent now: one each (a group), with the union of their
+  // positions.
   SearchKeyPositions out;
   out.keys.reserve(order.size());
   out.classes.reserve(order.size());
-  out.positions.reserve(order.size());
+  std::vector<uint32_t> group_of(keys_.size());
   for (size_t i = 0; i < order.size();) {
+    const uint32_t group = static_cast<uint32_t>(out.keys.size());
     size_t end = i + 1;
     while (end < order.size() && keys_[order[end].index] == keys_[order[i].index] &&
            classes_[order[end].index] == classes_[order[i].index]) {
-      ++end;
+      group_of[order[end++].index] = group;
     }
-    std::vector<uint32_t> positions = std::move(positions_[order[i].index]);
-    for (size_t j = i + 1; j < end; ++j) {
-      const std::vector<uint32_t>& more = positions_[order[j].index];
-      positions.insert(positions.end(), more.begin(), more.end());
-    }
-    if (positions.size() > 1) {
-      std::sort(positions.begin(), positions.end());
-      positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-    }
+    group_of[order[i].index] = group;
     out.keys.push_back(std::move(keys_[order[i].index]));
     out.classes.push_back(classes_[order[i].index]);
-    out.positions.push_back(std::move(positions));
     i = end;
+  }
+  // Each group's positions together, in the order they were added (a counting sort by group):
+  // a key added once gets its token positions ascending from either pass over the words, so
+  // only a group of several (or an out-of-order caller) is sorted.
+  const size_t groups = out.keys.size();
+  std::vector<uint32_t> next(groups + 1, 0);
+  for (const Entry& e : entries_) ++next[group_of[e.handle] + 1];
+  for (size_t g = 0; g < groups; ++g) next[g + 1] += next[g];
+  std::vector<uint32_t> values(entries_.size());
+  for (const Entry& e : entries_) values[next[group_of[e.handle]]++] = e.position;
+  // next[g] is now the end of group g's positions, and the start of group g + 1's.
+  out.positions.Reserve(groups, values.size());
+  for (size_t g = 0, begin = 0; g < groups; begin = next[g++]) {
+    auto first = values.begin() + static_cast<ptrdiff_t>(begin), last = values.begin() + next[g];
+    if (std::adjacent_find(first, last, std::greater_equal<uint32_t>()) != last) {
+      std::sort(first, last);
+      last = std::unique(first, last);
+    }
+    for (auto it = first; it != last; ++it) out.positions.Push(*it);
+    out.positions.EndList();
   }
   keys_.clear();
   classes_.clear();
-  positions_.clear();
+  entries_.clear();
   return out;
 }
 

@@ -26,6 +26,7 @@
 #include "extractor/keywords/key_folder.h"
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/morphology.h"
+#include "extractor/keywords/position_lists.h"
 #include "extractor/keywords/token_checkpoints.h"
 
 U_NAMESPACE_BEGIN
@@ -56,9 +57,9 @@ std::optional<Morphology::TextWord> TextWordOfClass(uint8_t word_class);
 // distinct. A hyphen-joined pair (Жаңа-Өзен) is at both of its words t and t+1, so the nearest
 // stored positions of two keys are never farther apart than FindAll's NEAR reads them.
 struct SearchKeyPositions {
-  std::vector<std::string> keys;                 // sorted; (key, class) pairs distinct
-  std::vector<uint8_t> classes;                  // parallel to keys: the word class of those words
-  std::vector<std::vector<uint32_t>> positions;  // parallel to keys
+  std::vector<std::string> keys;  // sorted; (key, class) pairs distinct
+  std::vector<uint8_t> classes;   // parallel to keys: the word class of those words
+  PositionLists positions;        // parallel to keys
   // Where a later FindAllAt on the text may start breaking it into words (token_checkpoints.h):
   // stored with the document, from the same pass over its words.
   std::vector<TokenCheckpoint> checkpoints;
@@ -77,23 +78,26 @@ class SearchKeySet {
     if (key.empty()) return -1;
     keys_.emplace_back(key.substr(0, std::min(key.size(), kMaxSearchKeyBytes)));
     classes_.push_back(word_class);
-    positions_.emplace_back();
     return static_cast<int>(keys_.size()) - 1;
   }
   // Token `position` of the text holds the key added as `handle` (-1: nothing).
   void AddPosition(int handle, size_t position) {
     if (handle < 0) return;
-    positions_[static_cast<size_t>(handle)].push_back(
-        static_cast<uint32_t>(std::min<size_t>(position, UINT32_MAX)));
+    entries_.push_back({static_cast<uint32_t>(handle),
+                        static_cast<uint32_t>(std::min<size_t>(position, UINT32_MAX))});
   }
   // The (key, class) pairs added, distinct and sorted, each with the union of its positions (two
   // forms can fold to one key and class: Жанаозен and Жанаозен).
   SearchKeyPositions Take() &&;
 
  private:
+  struct Entry {
+    uint32_t handle;
+    uint32_t position;
+  };
   std::vector<std::string> keys_;
-  std::vector<uint8_t> classes_;                  // parallel to keys_
-  std::vector<std::vector<uint32_t>> positions_;  // parallel to keys_
+  std::vector<uint8_t> classes_;  // parallel to keys_
+  std::vector<Entry> entries_;    // every AddPosition, in order
 };
 
 class SearchKeys {

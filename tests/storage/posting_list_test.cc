@@ -689,6 +689,7 @@ TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthAndClear) {
       std::vector<std::string> words;
       std::vector<uint8_t> classes;
       std::vector<std::vector<uint32_t>> positions;
+      kuzet::keywords::PositionLists position_lists;
       std::set<std::pair<std::string, uint8_t>> seen;
       for (int w = 0; w < 40; ++w) {
         std::string word =
@@ -699,10 +700,12 @@ TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthAndClear) {
         words.push_back(word);
         classes.push_back(word_class);
         positions.push_back({static_cast<uint32_t>(w), static_cast<uint32_t>(100 + w)});
+        for (const uint32_t p : positions.back()) position_lists.Push(p);
+        position_lists.EndList();
       }
       const bool with_positions = random() % 5 != 0;
-      if (!with_positions) positions.clear();
-      builder.Add(words, classes, positions, doc_id);
+      if (!with_positions) position_lists.Clear();
+      builder.Add(words, classes, position_lists, doc_id);
       for (size_t w = 0; w < words.size(); ++w) {
         auto& docs =
             expected[SearchBlockKey(SearchListKey(words[w], classes[w]), PostingBlockOf(doc_id))];

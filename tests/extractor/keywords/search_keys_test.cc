@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -87,7 +90,7 @@ std::vector<std::string> ExpectKeysOfOnePass(const std::string& text, const std:
   EXPECT_EQ(expected.classes.size(), expected.keys.size()) << what;
   EXPECT_EQ(expected.positions.size(), expected.keys.size()) << what;
   for (size_t i = 0; i < std::min(expected.keys.size(), expected.positions.size()); ++i) {
-    const std::vector<uint32_t>& p = expected.positions[i];
+    const std::span<const uint32_t> p = expected.positions[i];
     EXPECT_FALSE(p.empty()) << what << ": " << expected.keys[i];
     EXPECT_TRUE(std::adjacent_find(p.begin(), p.end(), std::greater_equal<uint32_t>()) == p.end())
         << what << ": " << expected.keys[i] << " positions not ascending";
@@ -327,6 +330,64 @@ TEST(SearchKeySetTest, TakeOrdersAsStdSortOnRandomKeys) {
       classes.push_back(static_cast<uint8_t>(next() % 3 == 0 ? 0x3f : 0x0d));
     }
     ASSERT_EQ(Take(added, classes), ReferenceTake(added, classes)) << "round " << round;
+  }
+}
+
+// Positions (kept flat, one array for all keys: issue #17) come out per (key, class) as the
+// ascending, distinct union over every handle of the pair, however they were added: in token
+// order per handle as the passes over the words add them, or interleaved, repeated and out of
+// order (the contract does not rely on the passes' order).
+TEST(SearchKeySetTest, TakeGivesEachKeyTheUnionOfItsPositions) {
+  uint64_t state = 29;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(state >> 33);
+  };
+  for (int round = 0; round < 300; ++round) {
+    const bool in_order = round % 2 == 0;
+    SearchKeySet set;
+    std::vector<int> handles;
+    std::map<KeyAndClass, std::set<uint32_t>> expected;
+    std::vector<KeyAndClass> of_handle;
+    // Few distinct keys so that handles share (key, class) pairs; both sorts (256 keys and up).
+    const size_t added = next() % (round < 150 ? 40 : 700);
+    for (size_t i = 0; i < added; ++i) {
+      const std::string key = next() % 20 == 0 ? "" : "k" + std::to_string(next() % 300);
+      const uint8_t word_class = static_cast<uint8_t>(next() % 2);
+      const int handle = set.Add(key, word_class);
+      if (handle < 0) continue;
+      handles.push_back(handle);
+      of_handle.resize(static_cast<size_t>(handle) + 1);
+      of_handle[static_cast<size_t>(handle)] = {key, word_class};
+      expected[{key, word_class}];  // a key without positions has an empty list
+    }
+    if (in_order) {  // a pass over tokens: each handle's positions ascending
+      for (uint32_t token = 0; token < 2000 && !handles.empty(); token += 1 + next() % 3) {
+        const int handle = handles[next() % handles.size()];
+        set.AddPosition(handle, token);
+        expected[of_handle[static_cast<size_t>(handle)]].insert(token);
+      }
+    } else {
+      for (int n = 0; n < 3000 && !handles.empty(); ++n) {
+        const int handle = handles[next() % handles.size()];
+        const uint32_t token = next() % 500;
+        set.AddPosition(handle, token);
+        expected[of_handle[static_cast<size_t>(handle)]].insert(token);
+      }
+    }
+    set.AddPosition(-1, 7);  // no key: nothing
+    const SearchKeyPositions taken = std::move(set).Take();
+    ASSERT_EQ(taken.keys.size(), expected.size()) << "round " << round;
+    ASSERT_EQ(taken.positions.size(), expected.size()) << "round " << round;
+    size_t k = 0;
+    for (const auto& [key, positions] : expected) {
+      EXPECT_EQ(KeyAndClass(taken.keys[k], taken.classes[k]), key) << "round " << round;
+      const std::span<const uint32_t> got = taken.positions[k];
+      EXPECT_EQ(std::vector<uint32_t>(got.begin(), got.end()),
+                std::vector<uint32_t>(positions.begin(), positions.end()))
+          << "round " << round << ", key " << key.first;
+      ++k;
+    }
   }
 }
 

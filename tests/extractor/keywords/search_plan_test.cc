@@ -276,7 +276,7 @@ std::vector<uint32_t> NodePositions(const SearchPlan& plan, int node,
          it != kp.keys.end() && it->starts_with(prefix); ++it) {
       const size_t k = static_cast<size_t>(it - kp.keys.begin());
       if (!plan.KeyMayMatch(node, *it, kp.classes[k])) continue;
-      const std::vector<uint32_t>& p = kp.positions[k];
+      const std::span<const uint32_t> p = kp.positions[k];
       out.insert(out.end(), p.begin(), p.end());
     }
   }
