@@ -169,7 +169,7 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
   for (const PageInput& page : pages) keys.push_back(KeysOf(page));
 
   std::lock_guard<std::mutex> lock(store_.write_mutex());
-  GroupWrite group(store_.next_doc_id(), store_.next_mention_id());
+  GroupWrite group(store_);
   std::vector<PutPageResult> results;
   results.reserve(pages.size());
   std::vector<EvidenceSync*> evidence_syncs;  // each archive the group wrote to, once
@@ -224,10 +224,16 @@ Result<std::vector<PutPageResult>> WriterSteps::PutPages(std::span<const PageInp
     return written;
   }
   if (flush.indexed_through) store_.search_indexed_through() = *flush.indexed_through;
-  if (flush.before && store_.search_buffer().documents == 0) {
-    // Its memory (tables of ~10^5 keys) serves the next buffer.
-    flush.before->postings.Clear();
-    store_.search_buffer().postings = std::move(flush.before->postings);
+  if (flush.before) {
+    // Its memory (tables of ~10^5 keys, up to kSearchBufferPostings postings) serves the next
+    // buffer, with the group's documents after the flush (of a new block) moved into it: a
+    // builder grown anew from nothing copies itself at each doubling, into pages the writer's
+    // malloc_trim returned (issue #17).
+    PostingBuilder& kept = flush.before->postings;
+    kept.Clear();
+    StoreDb::SearchBuffer& buffer = store_.search_buffer();
+    if (buffer.documents > 0) kept.AppendFrom(buffer.postings);
+    buffer.postings = std::move(kept);
   }
   store_.next_doc_id() = group.next_doc_id;  // only once the batch holding them is written
   store_.next_mention_id() = group.next_mention_id;
@@ -729,7 +735,7 @@ Result<int> WriterSteps::AddFoundMentions(std::span<const DocumentMentions> foun
     if (Status s = ValidRuleId(options.progress->rule_id, "backfill"); !s.ok()) return s;
   }
   std::lock_guard<std::mutex> lock(store_.write_mutex());
-  GroupWrite group(store_.next_doc_id(), store_.next_mention_id());
+  GroupWrite group(store_);
   int added = 0;
   for (const DocumentMentions& found_in : found) {
     auto doc = store_.LoadDocumentRecord(found_in.doc_id, &group);

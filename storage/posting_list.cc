@@ -349,6 +349,23 @@ void PostingBuilder::Add(const std::vector<std::string>& word_keys,
   }
 }
 
+void PostingBuilder::AppendFrom(const PostingBuilder& other) {
+  if (slots_.empty()) Grow();
+  positions_.reserve(positions_.size() + other.positions_.size());
+  postings_.reserve(postings_.size() + other.postings_.size());
+  for (const Posting& posting : other.postings_) {
+    const std::string_view key = other.ListKey(posting.list);  // word key, 0x00, class
+    const std::string_view word_key = key.substr(0, key.size() - 2);
+    const uint8_t word_class = static_cast<uint8_t>(key.back());
+    Posting copy = posting;
+    copy.list = ListOf(word_key, word_class, ListKeyHash(word_key, word_class));
+    copy.begin = static_cast<uint32_t>(positions_.size());
+    positions_.insert(positions_.end(), other.positions_.begin() + posting.begin,
+                      other.positions_.begin() + posting.begin + posting.count);
+    postings_.push_back(copy);
+  }
+}
+
 void PostingBuilder::Clear() {
   std::fill(slots_.begin(), slots_.end(), Slot{});
   list_keys_.clear();

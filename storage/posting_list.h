@@ -159,6 +159,10 @@ class PostingBuilder {
   // One Merge per entry into `batch`, in key order; the builder is unchanged.
   [[nodiscard]] rocksdb::Status AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family) const;
+  // Adds every posting of `other` after this builder's own, as if each document had been added
+  // here in the order it was added there (its memory serves another's postings: the writer's
+  // buffer after a flush, issue #17).
+  void AppendFrom(const PostingBuilder& other);
   // Empty again, keeping the memory.
   void Clear();
   size_t postings() const { return postings_.size(); }

@@ -644,6 +644,30 @@ Result<std::optional<Mention>> StoreDb::LoadMention(uint64_t id) const {
   return std::optional<Mention>(std::move(mention));
 }
 
+GroupWrite::GroupWrite(StoreDb& store)
+    : store(store),
+      batch(store.TakeGroupBatch()),
+      next_doc_id(store.next_doc_id()),
+      next_mention_id(store.next_mention_id()) {}
+
+GroupWrite::~GroupWrite() { store.ReturnGroupBatch(std::move(batch)); }
+
+rocksdb::WriteBatchWithIndex StoreDb::TakeGroupBatch() {
+  if (spare_group_batch_) {
+    rocksdb::WriteBatchWithIndex batch = std::move(*spare_group_batch_);
+    spare_group_batch_.reset();
+    return batch;
+  }
+  return rocksdb::WriteBatchWithIndex(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+}
+
+void StoreDb::ReturnGroupBatch(rocksdb::WriteBatchWithIndex batch) {
+  // The data size bounds what the buffer grew to (at most twice it, by doubling).
+  if (batch.GetWriteBatch()->GetDataSize() > kMaxKeptGroupBatchBytes) return;
+  batch.Clear();
+  spare_group_batch_.emplace(std::move(batch));
+}
+
 Status StoreDb::WriteBatch(rocksdb::WriteBatch& batch, std::string_view what, bool sync) {
   rocksdb::WriteOptions options;
   // A batch with mentions is synced: otherwise a power cut could drop a mention the alerter had

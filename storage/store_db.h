@@ -35,14 +35,20 @@ inline constexpr const char* kDbSubdir = "store";
 class FaultMonitor;
 class NewestEntriesWarmer;
 class RocksDb;
+class StoreDb;
 
 // The writes of one PutPages call: one batch for the whole group, indexed so that the group's
 // later pages read through it (read-your-writes) and are deduplicated and given stories as if
-// each earlier page were already stored. Its ids are adopted once the batch is written.
+// each earlier page were already stored. Its ids are adopted once the batch is written. Made and
+// ended under the store's write mutex: it borrows the store's spare batch and gives it back.
 struct GroupWrite {
-  GroupWrite(uint64_t doc_id, uint64_t mention_id)
-      : next_doc_id(doc_id), next_mention_id(mention_id) {}
-  rocksdb::WriteBatchWithIndex batch{rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true};
+  explicit GroupWrite(StoreDb& store);
+  ~GroupWrite();
+  GroupWrite(const GroupWrite&) = delete;
+  GroupWrite& operator=(const GroupWrite&) = delete;
+
+  StoreDb& store;
+  rocksdb::WriteBatchWithIndex batch;
   uint64_t next_doc_id, next_mention_id;
   bool has_mentions = false;  // the batch is synced (see StoreDb::WriteBatch)
 };
@@ -71,6 +77,16 @@ class StoreDb {
   std::mutex& write_mutex() { return write_mutex_; }
   uint64_t& next_doc_id() { return next_doc_id_; }
   uint64_t& next_mention_id() { return next_mention_id_; }
+
+  // The batch a group's writes go to (GroupWrite), empty, under write_mutex(): the one the last
+  // group gave back, or a new one. One batch serves group after group because its buffer keeps
+  // its size: a new batch per group grew from nothing, copying itself at each doubling into
+  // pages the writer's malloc_trim had returned (issue #17: most of the writer's page faults).
+  rocksdb::WriteBatchWithIndex TakeGroupBatch();
+  // Clears `batch` (it holds the group's texts) and keeps it for the next group, unless it grew
+  // past kMaxKeptGroupBatchBytes: memory kept for the next group stays below that.
+  void ReturnGroupBatch(rocksdb::WriteBatchWithIndex batch);
+  static constexpr size_t kMaxKeptGroupBatchBytes = size_t{32} << 20;
 
   // The search postings of new documents not written yet (FORMAT.md, *search*): commit groups
   // are small, so the writer gathers several before it writes one Merge per (key, block). Every
@@ -154,6 +170,7 @@ class StoreDb {
   rocksdb::DB* db_ = nullptr;       // rocks_->db()
 
   std::mutex write_mutex_;
+  std::optional<rocksdb::WriteBatchWithIndex> spare_group_batch_;  // under write_mutex_
   bool has_search_index_ = true;
   uint32_t search_index_version_ = kFormatVersion;
   mutable std::once_flag search_keys_once_;

@@ -669,7 +669,7 @@ TEST_F(PostingCursorTest, BuilderWritesOneMergePerWordAndBlockInKeyOrder) {
 // The builder's table of keys grows, is cleared and is filled again (thousands of keys, words that
 // share prefixes, two classes of one word, documents repeated and out of order): every batch holds
 // exactly the entries a plain map of (list key, block) -> documents gives, in key order.
-TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthAndClear) {
+TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthClearAndAppend) {
   std::mt19937 random(17);
   // Round 3's words are crafted to share one slot of the builder's table under the standard
   // library's hash (the low 16 bits of it): the builder switches to its keyed hash in the middle
@@ -680,6 +680,9 @@ TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthAndClear) {
     if ((std::hash<std::string_view>{}(word)&0xffff) == 0) crafted.push_back(word);
   }
   PostingBuilder builder;
+  // The same documents split in two builders, the second appended to the first (AppendFrom:
+  // the writer's kept buffer), give the same entries byte for byte.
+  PostingBuilder first_half, second_half;
   for (int round = 0; round < 4; ++round) {
     // (list key, block) -> doc id -> positions; nullopt: unknown.
     std::map<std::string, std::map<uint64_t, std::optional<std::vector<uint32_t>>>> expected;
@@ -706,6 +709,7 @@ TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthAndClear) {
       const bool with_positions = random() % 5 != 0;
       if (!with_positions) position_lists.Clear();
       builder.Add(words, classes, position_lists, doc_id);
+      (d < documents / 2 ? first_half : second_half).Add(words, classes, position_lists, doc_id);
       for (size_t w = 0; w < words.size(); ++w) {
         auto& docs =
             expected[SearchBlockKey(SearchListKey(words[w], classes[w]), PostingBlockOf(doc_id))];
@@ -726,6 +730,12 @@ TEST_F(PostingCursorTest, BuilderEqualsAPlainMapAcrossGrowthAndClear) {
     rocksdb::WriteBatch batch;
     ASSERT_TRUE(builder.AddTo(batch, db_->DefaultColumnFamily()).ok());
     builder.Clear();
+    first_half.AppendFrom(second_half);
+    rocksdb::WriteBatch appended;
+    ASSERT_TRUE(first_half.AddTo(appended, db_->DefaultColumnFamily()).ok());
+    EXPECT_EQ(appended.Data(), batch.Data()) << "round " << round << ": AppendFrom";
+    first_half.Clear();
+    second_half.Clear();
     struct Entries : rocksdb::WriteBatch::Handler {
       std::vector<std::pair<std::string, std::string>> merged;
       rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice& key,
