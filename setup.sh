@@ -28,6 +28,7 @@ packages=(
   libcli11-dev
   libcpp-httplib-dev
   libcurl4-openssl-dev
+  libdeflate-dev
   libexpat1-dev
   libfmt-dev
   libgmock-dev

@@ -207,7 +207,7 @@ std::unique_ptr<crawler::PageResult> PagePipeline::Analyze(const crawler::Crawle
   // the records again and reports why it cannot.
   if (evidence_ != nullptr && !input.mentions.empty() && page.kind != crawler::PageKind::kStart &&
       page.kind != crawler::PageKind::kRefetch) {
-    const storage::warc::ZlibCompressor compressor;
+    const storage::warc::DeflateCompressor compressor;
     auto ready =
         storage::warc::PrecompressExchange(ExchangeOf(response, base::NowMicros()), compressor);
     if (ready.ok()) result->evidence = std::move(*ready);

@@ -1,9 +1,11 @@
 #include "storage/warc/gzip_member.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <array>
 #include <climits>
+#include <memory>
 
 namespace kuzet::storage::warc {
 namespace {
@@ -13,14 +15,36 @@ namespace {
 constexpr int kGzipWindowBits = 15 + 16;
 constexpr int kRawWindowBits = -15;
 // RFC 1952 §2.3: ID1 ID2, CM = 8 (deflate), FLG = 0, MTIME = 0, XFL = 0, OS = 3 (Unix): the header
-// zlib writes for GzipMember.
+// of every member written (GzipMember and the splice), as zlib wrote it before.
 constexpr std::string_view kGzipHeader{"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10};
 constexpr size_t kMaxStoredBlock = 65535;  // LEN is 16 bits (RFC 1951 §3.2.4)
-// Level 3, not zlib's default 6: on real news pages (shared corpus, 84-209 KB) it deflates 2.1-2.3x
-// faster for 10-12 % more archive bytes (22.5 -> 24.8 % of the page in Russian, 19.4 -> 21.8 % in
-// English), and the archive's deflate was the workers' largest cost after the parse (issue #17).
-// Levels 2-8 keep the header's XFL at 0, which kGzipHeader and the splice rely on.
-constexpr int kDeflateLevel = 3;
+// Whole streams (a gzip member, a record's last part) are libdeflate's at level 1: on the pages
+// of ../shared/corpus (425, 40.2 MB) it is 2.3x as fast as zlib at level 3, the level before it,
+// and smaller (27.5 % of the page against 27.9 %; zlib 6: 25.6 % at half zlib 3's speed), and
+// the archive's deflate was the workers' largest cost after the parse (issue #17; README.md).
+constexpr int kLibdeflateLevel = 1;
+// A part that ends on a sync flush (a record's fields) is zlib's: libdeflate ends every stream
+// with a final block. The fields are a few hundred bytes.
+constexpr int kZlibLevel = 3;
+
+struct CompressorDeleter {
+  void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+
+// `data` as one raw deflate stream ending in a final block (RFC 1951 §3.2.3), appended to `out`.
+Status AppendWholeDeflate(std::string_view data, std::string& out) {
+  const std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(
+      libdeflate_alloc_compressor(kLibdeflateLevel));
+  if (!compressor) return Status::IOError("libdeflate: cannot allocate a compressor");
+  const size_t start = out.size();
+  out.resize(start + libdeflate_deflate_compress_bound(compressor.get(), data.size()));
+  const size_t written = libdeflate_deflate_compress(compressor.get(), data.data(), data.size(),
+                                                     out.data() + start, out.size() - start);
+  // Zero only when the output does not fit, which the bound rules out.
+  if (written == 0) return Status::IOError("libdeflate: output over its own bound");
+  out.resize(start + written);
+  return Status::Ok();
+}
 
 void AppendLittleEndian32(std::string& out, uint32_t value) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
@@ -33,57 +57,48 @@ std::string Where(std::string_view path, uint64_t offset) {
 }  // namespace
 
 Result<std::string> GzipMember(std::string_view data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, kDeflateLevel, Z_DEFLATED, kGzipWindowBits, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
-    return Status::IOError("zlib deflateInit2 failed");
-  }
-  std::string out;
-  out.resize(deflateBound(&stream, data.size()));
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  // deflateBound() bounds one deflate() call with Z_FINISH for the whole input, but avail_in and
-  // avail_out are 32-bit, so a block over 4 GiB would need a loop; records are far smaller.
-  if (data.size() > UINT_MAX || out.size() > UINT_MAX) {
-    deflateEnd(&stream);
+  // ISIZE keeps the size modulo 2^32 (RFC 1952 §2.3.1); records are far smaller than that.
+  if (data.size() > UINT32_MAX) {
     return Status::InvalidArgument("WARC record over 4 GiB cannot be compressed");
   }
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  if (rc != Z_STREAM_END)
-    return Status::IOError("zlib deflate did not finish: " + std::to_string(rc));
+  std::string out(kGzipHeader);
+  if (Status s = AppendWholeDeflate(data, out); !s.ok()) return s;
+  AppendLittleEndian32(out, libdeflate_crc32(0, data.data(), data.size()));
+  AppendLittleEndian32(out, static_cast<uint32_t>(data.size()));
   return out;
 }
 
-Result<std::string> ZlibCompressor::Gzip(std::string_view data) const { return GzipMember(data); }
+Result<std::string> DeflateCompressor::Gzip(std::string_view data) const {
+  return GzipMember(data);
+}
 
-Result<DeflatePart> ZlibCompressor::Deflate(std::string_view data, bool last) const {
+Result<DeflatePart> DeflateCompressor::Deflate(std::string_view data, bool last) const {
   if (data.size() > UINT_MAX / 2) {
     return Status::InvalidArgument("WARC record part over 2 GiB cannot be compressed");
   }
+  DeflatePart part;
+  part.crc32 = libdeflate_crc32(0, data.data(), data.size());
+  part.length = data.size();
+  if (last) {
+    if (Status s = AppendWholeDeflate(data, part.bytes); !s.ok()) return s;
+    return part;
+  }
   z_stream stream{};
-  if (deflateInit2(&stream, kDeflateLevel, Z_DEFLATED, kRawWindowBits, 8,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&stream, kZlibLevel, Z_DEFLATED, kRawWindowBits, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     return Status::IOError("zlib deflateInit2 failed");
   }
-  DeflatePart part;
   // deflateBound covers one Z_FINISH call; a sync flush adds at most an empty stored block.
   part.bytes.resize(deflateBound(&stream, data.size()) + 16);
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
   stream.next_out = reinterpret_cast<Bytef*>(part.bytes.data());
   stream.avail_out = static_cast<uInt>(part.bytes.size());
-  const int rc = deflate(&stream, last ? Z_FINISH : Z_SYNC_FLUSH);
-  const bool done = last ? rc == Z_STREAM_END : rc == Z_OK && stream.avail_in == 0;
+  const int rc = deflate(&stream, Z_SYNC_FLUSH);
+  const bool done = rc == Z_OK && stream.avail_in == 0;
   part.bytes.resize(stream.total_out);
   deflateEnd(&stream);
   if (!done) return Status::IOError("zlib deflate did not finish: " + std::to_string(rc));
-  part.crc32 = static_cast<uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
-  part.length = data.size();
   return part;
 }
 

@@ -11,7 +11,7 @@
 
 namespace kuzet::storage::warc {
 
-// `data` as one complete gzip member (zlib, default level).
+// `data` as one complete gzip member (libdeflate, level 1; the header is kGzipHeader's).
 Result<std::string> GzipMember(std::string_view data);
 
 // A piece of a deflate stream (RFC 1951) made apart from the rest, with what the gzip trailer
@@ -34,8 +34,10 @@ class Compressor {
   virtual Result<DeflatePart> Deflate(std::string_view data, bool last) const = 0;
 };
 
-// zlib at its default level: GzipMember, and deflate with windowBits -15. Holds no state.
-class ZlibCompressor final : public Compressor {
+// The archive's compressor: GzipMember, and raw deflate parts, libdeflate's when `last` and
+// zlib's when ending on a sync flush (libdeflate ends every stream with a final block). Holds no
+// state.
+class DeflateCompressor final : public Compressor {
  public:
   Result<std::string> Gzip(std::string_view data) const override;
   Result<DeflatePart> Deflate(std::string_view data, bool last) const override;

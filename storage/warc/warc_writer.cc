@@ -73,7 +73,7 @@ Result<std::unique_ptr<WarcWriter>> WarcWriter::Open(WarcWriterOptions options) 
   }
   if (!options.now_micros) options.now_micros = base::NowMicros;
   if (!options.fsync) options.fsync = ::fsync;
-  if (!options.compressor) options.compressor = std::make_shared<ZlibCompressor>();
+  if (!options.compressor) options.compressor = std::make_shared<DeflateCompressor>();
   return std::unique_ptr<WarcWriter>(new WarcWriter(std::move(options)));
 }
 

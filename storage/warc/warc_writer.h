@@ -34,7 +34,7 @@ struct WarcWriterOptions {
   // injects a failure here.
   std::function<int(int fd)> fsync;
   // What compresses the records appended built and each file's warcinfo: default zlib
-  // (ZlibCompressor); a test counts the calls here.
+  // (DeflateCompressor); a test counts the calls here.
   std::shared_ptr<const Compressor> compressor;
 };
 

@@ -28,22 +28,22 @@ using testing::kFetchMicros;
 using testing::ReadCapture;
 using testing::ScratchDir;
 
-// zlib, counting what it is asked to compress.
+// The archive's compressor, counting what it is asked to compress.
 class CountingCompressor final : public Compressor {
  public:
   Result<std::string> Gzip(std::string_view data) const override {
     ++gzip_calls;
-    return zlib_.Gzip(data);
+    return inner_.Gzip(data);
   }
   Result<DeflatePart> Deflate(std::string_view data, bool last) const override {
     ++deflate_calls;
-    return zlib_.Deflate(data, last);
+    return inner_.Deflate(data, last);
   }
   mutable std::atomic<int> gzip_calls{0};
   mutable std::atomic<int> deflate_calls{0};
 
  private:
-  ZlibCompressor zlib_;
+  DeflateCompressor inner_;
 };
 
 std::string RandomBytes(size_t n, unsigned seed) {
@@ -83,23 +83,37 @@ TEST(SplicedGzipMemberTest, InflatesToTheConcatenationOfItsParts) {
       {"stored part over one stored block (65,535 bytes)", "h", RandomBytes(140'000, 2), "t"},
       {"compressible", std::string(100'000, 'x'), "", std::string(100'000, 'y')},
   };
-  const ZlibCompressor zlib;
+  const DeflateCompressor compressor;
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    Result<DeflatePart> head = zlib.Deflate(c.head, /*last=*/false);
-    Result<DeflatePart> tail = zlib.Deflate(c.tail, /*last=*/true);
+    Result<DeflatePart> head = compressor.Deflate(c.head, /*last=*/false);
+    Result<DeflatePart> tail = compressor.Deflate(c.tail, /*last=*/true);
     ASSERT_TRUE(head.ok() && tail.ok());
     EXPECT_EQ(head->length, c.head.size());
     EXPECT_EQ(Inflated(SplicedGzipMember(*head, c.stored, *tail)), c.head + c.stored + c.tail);
   }
 }
 
+// A whole member (libdeflate's deflate in kuzet's own header and trailer) read by zlib's
+// inflate, which checks the CRC-32 and ISIZE (RFC 1952 §2.3.1): incompressible data (stored
+// blocks), long runs, sizes around a stored block's 65,535 bytes.
+TEST(GzipMemberTest, InflatesToItsData) {
+  for (const std::string& data :
+       {std::string(), std::string("a"), std::string(65'535, 'z'), RandomBytes(65'536, 3),
+        RandomBytes(300'000, 4), std::string(200'000, 'x') + RandomBytes(1'000, 5)}) {
+    SCOPED_TRACE(data.size());
+    Result<std::string> member = GzipMember(data);
+    ASSERT_TRUE(member.ok()) << member.status().ToString();
+    EXPECT_EQ(Inflated(*member), data);
+  }
+}
+
 TEST(PrecompressedRecordTest, MemberIsTheRecordWithTheWarcinfoIdAppended) {
   Result<ExchangeRecords> records = MakeExchangeRecords(GzipExchange());
   ASSERT_TRUE(records.ok());
-  const ZlibCompressor zlib;
+  const DeflateCompressor compressor;
   for (const WarcRecord* record : {&records->request, &records->response}) {
-    Result<PrecompressedRecord> ready = PrecompressRecord(*record, zlib);
+    Result<PrecompressedRecord> ready = PrecompressRecord(*record, compressor);
     ASSERT_TRUE(ready.ok()) << ready.status().ToString();
     EXPECT_EQ(ready->record_id, *record->Field("WARC-Record-ID"));
     WarcRecord linked = *record;
@@ -108,7 +122,7 @@ TEST(PrecompressedRecordTest, MemberIsTheRecordWithTheWarcinfoIdAppended) {
   }
   WarcRecord linked = records->request;
   ASSERT_TRUE(AddField(linked, "WARC-Warcinfo-ID", "<urn:uuid:0-1>").ok());
-  EXPECT_FALSE(PrecompressRecord(linked, zlib).ok());  // the writer's field, not the caller's
+  EXPECT_FALSE(PrecompressRecord(linked, compressor).ok());  // the writer's field, not the caller's
 }
 
 std::unique_ptr<WarcWriter> OpenWriter(const ScratchDir& dir, uint64_t max_file_bytes,
@@ -155,7 +169,7 @@ TEST(PrecompressedRecordTest, WriterDoesNoCompressionForARecordCompressedAhead) 
                           "7",
                           {"70"}});
   ASSERT_TRUE(metadata.ok());
-  const ZlibCompressor worker;
+  const DeflateCompressor worker;
   Result<PrecompressedRecord> request = PrecompressRecord(records->request, worker);
   Result<PrecompressedRecord> response = PrecompressRecord(records->response, worker);
   ASSERT_TRUE(request.ok() && response.ok());
@@ -230,7 +244,7 @@ Archived ArchiveTwice(bool ahead) {
   Archived out;
   if (!archive.ok()) return out;
   FetchedExchange exchange = GzipExchange();
-  const ZlibCompressor worker;
+  const DeflateCompressor worker;
   EvidenceContext context;
   context.doc_id = 7;
   context.mention_ids = {70, 71};
@@ -287,7 +301,7 @@ TEST(PrecompressedRecordTest, RecordsOfAnotherExchangeAreRefused) {
   const FetchedExchange exchange = GzipExchange();
   FetchedExchange other = exchange;
   other.fetched_micros += 1;
-  Result<PrecompressedExchange> ready = PrecompressExchange(other, ZlibCompressor());
+  Result<PrecompressedExchange> ready = PrecompressExchange(other, DeflateCompressor());
   ASSERT_TRUE(ready.ok());
   EvidenceContext context;
   context.doc_id = 7;
