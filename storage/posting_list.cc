@@ -380,17 +380,23 @@ rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
   // its skip-list search from where the previous one went (the family's insert hint, store_db.cc).
   // List keys in order give keys in order (a word key holds no 0x00, which ends it in its keys).
   const size_t lists = list_slot_.size();
-  std::vector<std::pair<std::string_view, uint32_t>> order;  // (list key, list)
+  // In the builder's scratch (kept, as the builder's own memory is, from one flush to the next:
+  // vectors of megabytes made anew each flush were fresh pages to fault in, issue #17).
+  std::vector<std::pair<std::string_view, uint32_t>>& order = scratch_.order;  // (list key, list)
+  order.clear();
   order.reserve(lists);
   for (uint32_t l = 0; l < lists; ++l) order.emplace_back(ListKey(l), l);
   std::sort(order.begin(), order.end());
   // Each list's postings together, in the order they came (a counting sort by list).
-  std::vector<uint32_t> first(lists + 1, 0);
+  std::vector<uint32_t>& first = scratch_.first;
+  first.assign(lists + 1, 0);
   for (const Posting& posting : postings_) ++first[posting.list + 1];
   std::partial_sum(first.begin(), first.end(), first.begin());
-  std::vector<const Posting*> by_list(postings_.size());
+  std::vector<const Posting*>& by_list = scratch_.by_list;
+  by_list.resize(postings_.size());
   {
-    std::vector<uint32_t> next(first.begin(), first.end() - 1);
+    std::vector<uint32_t>& next = scratch_.next;
+    next.assign(first.begin(), first.end() - 1);
     for (const Posting& posting : postings_) by_list[next[posting.list]++] = &posting;
   }
   rocksdb::Status status;

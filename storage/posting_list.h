@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/keyed_hash.h"
@@ -156,7 +157,8 @@ class PostingBuilder {
   // (positions each ascending); `positions` may be empty: then every position is unknown.
   void Add(const std::vector<std::string>& word_keys, const std::vector<uint8_t>& word_classes,
            const keywords::PositionLists& positions, uint64_t doc_id);
-  // One Merge per entry into `batch`, in key order; the builder is unchanged.
+  // One Merge per entry into `batch`, in key order; the builder's postings are unchanged (its
+  // scratch memory is not: not for two threads at once, as no method is).
   [[nodiscard]] rocksdb::Status AddTo(rocksdb::WriteBatch& batch,
                                       rocksdb::ColumnFamilyHandle* family) const;
   // Adds every posting of `other` after this builder's own, as if each document had been added
@@ -202,6 +204,14 @@ class PostingBuilder {
   static constexpr size_t kMaxProbes = 32;
   // The table's own keyed hash, made (a random key) when keys first pile up; kept through Clear.
   std::optional<base::KeyedHash> key_hash_;
+  // AddTo's working memory, kept across calls (it changes no posting: AddTo stays logically
+  // const). The builder is one writer's (under the store's write mutex), never shared.
+  struct Scratch {
+    std::vector<std::pair<std::string_view, uint32_t>> order;
+    std::vector<uint32_t> first, next;
+    std::vector<const Posting*> by_list;
+  };
+  mutable Scratch scratch_;
 };
 
 }  // namespace kuzet::storage
