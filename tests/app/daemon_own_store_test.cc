@@ -146,6 +146,11 @@ TEST(DaemonOwnStoreTest, RunServesItsOwnStoreWithoutASecondaryInstance) {
   write_config(moved_port);
   ASSERT_EQ(kill(pid, SIGHUP), 0);
   EXPECT_TRUE(WaitFor([&] { return ApiMentionCount(moved_port) == 3; })) << testing::ReadFile(log);
+  // The new address is served before the old one stops (daemon.cc binds it first): the old is
+  // closed once the move is logged, not the moment the new one answers (a flake of session 15).
+  EXPECT_TRUE(WaitFor([&] {
+    return testing::ReadFile(log).find("[server] listen: moved from") != std::string::npos;
+  })) << testing::ReadFile(log);
   EXPECT_EQ(ApiMentionCount(port), -1) << "the old address still serves";
 
   StopAndExpectCleanExit(pid, log);
