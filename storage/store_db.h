@@ -81,7 +81,7 @@ class StoreDb {
   // The batch a group's writes go to (GroupWrite), empty, under write_mutex(): the one the last
   // group gave back, or a new one. One batch serves group after group because its buffer keeps
   // its size: a new batch per group grew from nothing, copying itself at each doubling into
-  // pages the writer's malloc_trim had returned (issue #17: most of the writer's page faults).
+  // pages the writer's malloc_trim had returned (issue #17: a quarter of the writer's faults).
   rocksdb::WriteBatchWithIndex TakeGroupBatch();
   // Clears `batch` (it holds the group's texts) and keeps it for the next group, unless it grew
   // past kMaxKeptGroupBatchBytes: memory kept for the next group stays below that.
