@@ -11,8 +11,6 @@
 // keywords::TextIndex, the first step of FindAll), `extract` (extractor::Extract of the
 // HTML: parse, main text, language), `load` (reading and extracting the pages only, to subtract).
 // The rules are those of run_pipeline_bench.sh's config.
-#include <zlib.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +23,7 @@
 #include <vector>
 
 #include "app/pipeline.h"
+#include "bench/extract/corpus_files.h"
 #include "extractor/extractor.h"
 #include "extractor/keywords/matcher.h"
 #include "extractor/keywords/search_keys.h"
@@ -35,17 +34,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace keywords = kuzet::keywords;
-
-std::string ReadGzip(const fs::path& path) {
-  std::string out;
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr) return out;
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  gzclose(f);
-  return out;
-}
 
 struct Page {
   std::string html, url, text, lang;
@@ -61,7 +49,7 @@ std::vector<Page> CorpusPages(const fs::path& shared) {
     if (!truth.is_object()) continue;
     for (const auto& [id, entry] : truth.items()) {
       Page page;
-      page.html = ReadGzip(dir / "html" / (id + ".html.gz"));
+      if (!kuzet::bench::ReadGzip(dir / "html" / (id + ".html.gz"), page.html)) continue;
       page.url = entry.is_object() ? entry.value("url", "") : "";
       auto article = kuzet::extractor::Extract(page.html, "text/html", page.url);
       if (!article.ok() || article->text.size() < 200) continue;

@@ -9,33 +9,17 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "bench/extract/corpus_files.h"
 #include "storage/warc/gzip_member.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string ReadPage(const fs::path& path) {
-  std::string data;
-  if (path.extension() == ".gz") {
-    gzFile file = gzopen(path.c_str(), "rb");
-    if (file == nullptr) return data;
-    char buffer[1 << 16];
-    for (int n; (n = gzread(file, buffer, sizeof buffer)) > 0;) data.append(buffer, n);
-    gzclose(file);
-    return data;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 size_t ZlibRaw(const std::string& in, int level) {
   z_stream s{};
@@ -79,8 +63,16 @@ int main(int argc, char** argv) {
     }
     for (const auto& entry : fs::recursive_directory_iterator(dir)) {
       if (!entry.is_regular_file()) continue;
-      pages.push_back(ReadPage(entry.path()));
-      total += pages.back().size();
+      std::string page;
+      const bool read = entry.path().extension() == ".gz"
+                            ? kuzet::bench::ReadGzip(entry.path(), page)
+                            : kuzet::bench::ReadFile(entry.path(), page);
+      if (!read) {
+        std::fprintf(stderr, "cannot read %s\n", entry.path().c_str());
+        return 1;
+      }
+      total += page.size();
+      pages.push_back(std::move(page));
     }
   }
   if (pages.empty()) {

@@ -122,8 +122,7 @@ std::string SplicedGzipMember(const DeflatePart& head, std::string_view stored,
     out += block;
   }
   out += tail.bytes;
-  const uLong stored_crc =
-      crc32(0, reinterpret_cast<const Bytef*>(stored.data()), static_cast<uInt>(stored.size()));
+  const uLong stored_crc = libdeflate_crc32(0, stored.data(), stored.size());
   uLong crc = crc32_combine(head.crc32, stored_crc, static_cast<z_off_t>(stored.size()));
   crc = crc32_combine(crc, tail.crc32, static_cast<z_off_t>(tail.length));
   AppendLittleEndian32(out, static_cast<uint32_t>(crc));
