@@ -38,6 +38,7 @@ GUMBO_BIN="$BUILD/bench/pipeline/bench_gumbo_floor"
 for bin in "$KUZET" "$GUMBO_BIN"; do
   [ -x "$bin" ] || { echo "build it first: cmake --build $BUILD --target kuzet bench_gumbo_floor ($bin)" >&2; exit 1; }
 done
+[ -z "${BEFORE:-}" ] || [ -x "$BEFORE" ] || { echo "BEFORE=$BEFORE is not an executable" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx && [ ! -x /usr/sbin/nginx ] || ! need wget2 || [ ! -x /usr/bin/time ]; then
   echo "installing nginx-light, wget2, time ..." >&2
