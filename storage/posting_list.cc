@@ -171,21 +171,63 @@ void PostingPositionReader::Read(size_t index, std::vector<uint32_t>* out) {
   if (damaged_) out->clear();
 }
 
+namespace {
+
+// One id's positions, ascending and distinct, appended to `out`: unknown (an empty range) when
+// they are (empty) or cannot be stored.
+void AppendPositions(std::span<const uint32_t> positions, PostingList& out) {
+  if (Storable(positions)) {
+    out.positions.insert(out.positions.end(), positions.begin(), positions.end());
+  }
+  out.position_begin.push_back(static_cast<uint32_t>(out.positions.size()));
+}
+
+// The union when no two lists' id ranges overlap, as they do not when the operands are groups
+// written one after another (a flush's merge, issue #17): the lists joined in id order, without
+// UnionPostings' sort. False (out untouched) when two ranges overlap.
+bool JoinDisjoint(std::span<const PostingList> lists, bool with_positions, PostingList& out) {
+  std::vector<uint32_t> order;
+  order.reserve(lists.size());
+  for (uint32_t l = 0; l < lists.size(); ++l) {
+    if (!lists[l].doc_ids.empty()) order.push_back(l);
+  }
+  // Ids descend within a list: front() is its largest, back() its smallest.
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return lists[a].doc_ids.front() > lists[b].doc_ids.front();
+  });
+  for (size_t k = 1; k < order.size(); ++k) {
+    if (lists[order[k - 1]].doc_ids.back() <= lists[order[k]].doc_ids.front()) return false;
+  }
+  if (with_positions) out.position_begin.push_back(0);
+  for (uint32_t l : order) {
+    const PostingList& list = lists[l];
+    out.doc_ids.insert(out.doc_ids.end(), list.doc_ids.begin(), list.doc_ids.end());
+    if (!with_positions) continue;
+    for (size_t i = 0; i < list.doc_ids.size(); ++i) AppendPositions(list.PositionsOf(i), out);
+  }
+  return true;
+}
+
+}  // namespace
+
 void UnionPostings(std::span<const PostingList> lists, PostingList& out) {
   out.Clear();
-  struct Ref {
-    uint64_t doc_id;
-    uint32_t list, index;
-  };
-  std::vector<Ref> refs;
   bool with_positions = false;
-  for (uint32_t l = 0; l < lists.size(); ++l) {
-    const PostingList& list = lists[l];
+  for (const PostingList& list : lists) {
     if (list.whole_block) {
       out.whole_block = true;
       return;
     }
     with_positions = with_positions || list.has_positions();
+  }
+  if (JoinDisjoint(lists, with_positions, out)) return;
+  struct Ref {
+    uint64_t doc_id;
+    uint32_t list, index;
+  };
+  std::vector<Ref> refs;
+  for (uint32_t l = 0; l < lists.size(); ++l) {
+    const PostingList& list = lists[l];
     for (uint32_t i = 0; i < list.doc_ids.size(); ++i) refs.push_back({list.doc_ids[i], l, i});
   }
   // Every id gathered, then sorted once: linear in the ids, whatever the number of lists.
@@ -210,10 +252,8 @@ void UnionPostings(std::span<const PostingList> lists, PostingList& out) {
         std::sort(merged.begin(), merged.end());
         merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
       }
-      if (known && Storable(merged)) {
-        out.positions.insert(out.positions.end(), merged.begin(), merged.end());
-      }
-      out.position_begin.push_back(static_cast<uint32_t>(out.positions.size()));
+      if (!known) merged.clear();
+      AppendPositions(merged, out);
     }
     r = end;
   }

@@ -453,6 +453,75 @@ TEST(PostingMergeTest, RandomOperandsMergeToOneValueInAnyGrouping) {
   EXPECT_EQ(op.damaged_lists(), 0u);
 }
 
+// UnionPostings against a plain map of id -> positions: lists whose id ranges do not overlap
+// (groups written one after another, joined without a sort) and lists that do, in any order,
+// with positions known, unknown, past the cap, or absent from a whole list.
+TEST(PostingMergeTest, UnionEqualsAPlainMapForDisjointAndOverlappingLists) {
+  std::mt19937 random(17);
+  const uint64_t first = PostingBlockFirst(3);
+  for (int round = 0; round < 400; ++round) {
+    const bool disjoint = round % 2 == 0;
+    const int n = 1 + static_cast<int>(random() % 6);
+    std::vector<PostingList> lists;
+    uint64_t next = first;  // disjoint lists take consecutive ranges upwards
+    for (int l = 0; l < n; ++l) {
+      std::vector<uint64_t> ids;
+      const uint64_t span = 1 + random() % 40;
+      const uint64_t from = disjoint ? next : first + random() % 20;
+      for (uint64_t id = from + span; id-- > from;) {
+        if (random() % 2 == 0) ids.push_back(id);
+      }
+      if (ids.empty()) ids.push_back(from);
+      next = from + span;
+      if (random() % 6 == 0) {  // ids only
+        PostingList list;
+        list.doc_ids = ids;
+        lists.push_back(std::move(list));
+        continue;
+      }
+      std::vector<std::vector<uint32_t>> positions;
+      for (size_t k = 0; k < ids.size(); ++k) {
+        std::set<uint32_t> p;
+        const int m = random() % 8 == 0 ? 0 : 1 + static_cast<int>(random() % 50);
+        for (int j = 0; j < m; ++j) p.insert(static_cast<uint32_t>(random() % 100));
+        positions.emplace_back(p.begin(), p.end());
+      }
+      lists.push_back(ListOf(ids, positions));
+    }
+    std::shuffle(lists.begin(), lists.end(), random);
+
+    // The reference: an id's positions are the union of its lists', unknown when any list does
+    // not know them or when they pass the cap.
+    std::map<uint64_t, std::optional<std::set<uint32_t>>, std::greater<>> expected;
+    bool any_positions = false;
+    for (const PostingList& list : lists) any_positions = any_positions || list.has_positions();
+    for (const PostingList& list : lists) {
+      for (size_t i = 0; i < list.doc_ids.size(); ++i) {
+        auto [it, added] = expected.try_emplace(list.doc_ids[i], std::set<uint32_t>());
+        const std::vector<uint32_t> p = Positions(list, i);
+        if (p.empty()) it->second.reset();
+        if (it->second) it->second->insert(p.begin(), p.end());
+      }
+    }
+    PostingList merged;
+    UnionPostings(lists, merged);
+    ASSERT_EQ(merged.doc_ids.size(), expected.size()) << round;
+    EXPECT_EQ(merged.has_positions(), any_positions) << round;
+    size_t i = 0;
+    for (const auto& [id, positions] : expected) {
+      ASSERT_EQ(merged.doc_ids[i], id) << round;
+      std::vector<uint32_t> want;
+      if (positions && positions->size() <= kMaxPostingPositions) {
+        want.assign(positions->begin(), positions->end());
+      }
+      if (any_positions) {
+        EXPECT_EQ(Positions(merged, i), want) << round << " id " << id;
+      }
+      ++i;
+    }
+  }
+}
+
 // A damaged operand or stored value widens its block to every document (all verified by the
 // search) instead of dropping the documents the other lists hold; a damaged key too.
 TEST(PostingMergeTest, DamagedListBecomesTheWholeBlockAndIsCounted) {
