@@ -24,14 +24,6 @@ void PutNewestFirstTimeBE(std::string& out, int64_t unix_us) {
 
 void PutNewestFirstIdBE(std::string& out, uint64_t id) { PutFixed64BE(out, ~id); }
 
-void PutVarint64(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
 void PutVarsint64(std::string& out, int64_t v) {
   PutVarint64(out, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
 }

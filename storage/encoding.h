@@ -3,6 +3,7 @@
 // length-prefixed strings for record values.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,7 +19,19 @@ void PutTimeBE(std::string& out, int64_t unix_us);
 // read newest first is a forward scan (RocksDB's fast direction, notably in memtables).
 void PutNewestFirstTimeBE(std::string& out, int64_t unix_us);
 void PutNewestFirstIdBE(std::string& out, uint64_t id);
-void PutVarint64(std::string& out, uint64_t v);
+// Appends v as a varint (LEB128), inline: the search index writes one per id and position, most
+// of a byte.
+inline void PutVarint64(std::string& out, uint64_t v) {
+  if (v < 0x80) {
+    out.push_back(static_cast<char>(v));
+    return;
+  }
+  char bytes[10];
+  size_t n = 0;
+  for (; v >= 0x80; v >>= 7) bytes[n++] = static_cast<char>((v & 0x7f) | 0x80);
+  bytes[n++] = static_cast<char>(v);
+  out.append(bytes, n);
+}
 // A varint length, then the bytes.
 void PutLengthPrefixed(std::string& out, std::string_view s);
 // Zigzag, so small negative numbers stay short.

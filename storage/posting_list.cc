@@ -14,14 +14,24 @@
 
 namespace kuzet::storage {
 
-std::string EncodePostingList(uint64_t block, std::span<const uint64_t> doc_ids) {
-  std::string value(1, static_cast<char>(kPostingListV1));
+namespace {
+
+// EncodePostingList's value of ids appended to `value`.
+void AppendIds(uint64_t block, std::span<const uint64_t> doc_ids, std::string& value) {
+  value.push_back(static_cast<char>(kPostingListV1));
   PutVarint64(value, doc_ids.size());
   uint64_t previous = 0;
   for (size_t i = 0; i < doc_ids.size(); ++i) {
     PutVarint64(value, i == 0 ? doc_ids[0] - PostingBlockFirst(block) : previous - doc_ids[i]);
     previous = doc_ids[i];
   }
+}
+
+}  // namespace
+
+std::string EncodePostingList(uint64_t block, std::span<const uint64_t> doc_ids) {
+  std::string value;
+  AppendIds(block, doc_ids, value);
   return value;
 }
 
@@ -51,10 +61,11 @@ bool Storable(std::span<const uint32_t> positions) {
 
 }  // namespace
 
-std::string EncodePostingList(uint64_t block, const PostingList& list) {
-  std::string value = EncodePostingList(block, list.doc_ids);
-  if (!list.has_positions()) return value;
-  value[0] = static_cast<char>(kPostingListV1 | kPostingFlagPositions);
+void AppendPostingList(uint64_t block, const PostingList& list, std::string& value) {
+  const size_t head = value.size();
+  AppendIds(block, list.doc_ids, value);
+  if (!list.has_positions()) return;
+  value[head] = static_cast<char>(kPostingListV1 | kPostingFlagPositions);
   for (size_t i = 0; i < list.doc_ids.size(); ++i) {
     const std::span<const uint32_t> positions = list.PositionsOf(i);
     if (!Storable(positions)) {
@@ -66,6 +77,11 @@ std::string EncodePostingList(uint64_t block, const PostingList& list) {
       PutVarint64(value, j == 0 ? positions[0] : positions[j] - positions[j - 1]);
     }
   }
+}
+
+std::string EncodePostingList(uint64_t block, const PostingList& list) {
+  std::string value;
+  AppendPostingList(block, list, value);
   return value;
 }
 
@@ -270,11 +286,15 @@ std::string SearchListKey(std::string_view word_key, uint8_t word_class) {
 
 std::string ChangedDocumentsListKey() { return SearchListKey("", kChangedDocumentsClass); }
 
+void AppendSearchBlockKey(std::string_view list_key, uint64_t block, std::string& key) {
+  key.append(list_key);
+  PutFixed64BE(key, ~block);
+}
+
 std::string SearchBlockKey(std::string_view list_key, uint64_t block) {
   std::string key;
   key.reserve(list_key.size() + 8);
-  key.append(list_key);
-  PutFixed64BE(key, ~block);
+  AppendSearchBlockKey(list_key, block, key);
   return key;
 }
 
@@ -442,6 +462,7 @@ rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
   rocksdb::Status status;
   PostingList list;
   std::vector<uint32_t> merged;
+  std::string key, value;  // each entry's, built in place: no allocation per entry
   for (const auto& [list_key, l] : order) {
     const auto postings_begin = by_list.begin() + first[l],
                postings_end = by_list.begin() + first[l + 1];
@@ -479,7 +500,11 @@ rocksdb::Status PostingBuilder::AddTo(rocksdb::WriteBatch& batch,
         list.position_begin.push_back(static_cast<uint32_t>(list.positions.size()));
         it = same;
       }
-      status = batch.Merge(family, SearchBlockKey(list_key, block), EncodePostingList(block, list));
+      key.clear();
+      AppendSearchBlockKey(list_key, block, key);
+      value.clear();
+      AppendPostingList(block, list, value);
+      status = batch.Merge(family, key, value);
       begin = it;
     }
     if (!status.ok()) break;

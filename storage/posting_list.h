@@ -85,6 +85,8 @@ std::string EncodePostingList(uint64_t block, std::span<const uint64_t> doc_ids)
 // (>= 1). m = 0 is "unknown", written for a range that is empty, longer than
 // kMaxPostingPositions or reaching kPostingPositionLimit.
 std::string EncodePostingList(uint64_t block, const PostingList& list);
+// The same value appended to `value` (a buffer kept across lists).
+void AppendPostingList(uint64_t block, const PostingList& list, std::string& value);
 // byte kPostingListV1 | kPostingFlagWholeBlock, nothing else.
 std::string EncodeWholeBlock();
 
@@ -132,6 +134,7 @@ void UnionPostings(std::span<const PostingList> lists, PostingList& out);
 // class byte (format 7, keywords::WordClassOf); a store of format 6 or before has no class byte.
 std::string SearchListKey(std::string_view word_key, uint8_t word_class);
 std::string SearchBlockKey(std::string_view list_key, uint64_t block);
+void AppendSearchBlockKey(std::string_view list_key, uint64_t block, std::string& key);
 // The list of the documents whose text changed after they were first indexed (FORMAT.md,
 // *search*): their postings may also hold the keys of an older text, so a word found in their
 // lists is not surely in their text. Under the empty word key, which no word has, class 0xFF.

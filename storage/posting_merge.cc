@@ -59,7 +59,12 @@ void PostingListUnion::Union(const rocksdb::Slice& key, const rocksdb::Slice* ex
   }
   PostingList merged;
   UnionPostings(lists, merged);
-  out = merged.whole_block ? EncodeWholeBlock() : EncodePostingList(block, merged);
+  if (merged.whole_block) {
+    out = EncodeWholeBlock();
+    return;
+  }
+  out.clear();
+  AppendPostingList(block, merged, out);
 }
 
 bool PostingListUnion::FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const {
