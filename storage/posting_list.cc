@@ -189,8 +189,8 @@ void PostingPositionReader::Read(size_t index, std::vector<uint32_t>* out) {
 
 namespace {
 
-// One id's positions, ascending and distinct, appended to `out`: unknown (an empty range) when
-// they are (empty) or cannot be stored.
+// One id's positions (ascending, distinct) appended to `out`: an empty range, "unknown", when
+// there are none or they cannot be stored.
 void AppendPositions(std::span<const uint32_t> positions, PostingList& out) {
   if (Storable(positions)) {
     out.positions.insert(out.positions.end(), positions.begin(), positions.end());

@@ -413,7 +413,8 @@ Status StoreDb::Open(bool repair) {
         if (type == rocksdb::kZSTD) family_options.compression = type;
       }
       // Level 1, not zstd's default 3: the same bytes within 0.7 % (delta-coded lists leave
-      // zstd little to find either way) for 0.3 CPU s less a 10,050-page crawl (Session 17).
+      // zstd little to find either way) for 0.3 CPU s less in a 10,050-page crawl
+      // (bench/pipeline/NOTES.md, Session 17).
       family_options.compression_opts.level = 1;
       // Part of the format (FORMAT.md, *search*): a group writes its postings as Merges.
       family_options.merge_operator = search_merge;
@@ -428,7 +429,7 @@ Status StoreDb::Open(bool repair) {
       // One codec on every level: RocksDB moves a table down without rewriting it only when the
       // codec stays the same, and these tables never overlap. With LZ4 at the flush and zstd
       // below, every text was compressed twice and decompressed once; zstd level 1 at the flush
-      // alone took the crawl's block compression from 3.0 to 1.9 CPU s a 10,050-page crawl, for
+      // alone took the block compression of a 10,050-page crawl from 3.0 to 1.9 CPU s, for
       // 1.4 % more bytes than that (level 3: no CPU saved; bench/pipeline/NOTES.md, Session 17).
       for (rocksdb::CompressionType type : rocksdb::GetSupportedCompressions()) {
         if (type == rocksdb::kZSTD) family_options.compression = type;
