@@ -401,6 +401,21 @@ TEST(PostingMergeTest, PositionsUniteAndBecomeUnknownPastTheCap) {
   EXPECT_EQ(op.damaged_lists(), 0u);
 }
 
+// Positions for `ids` ids: unknown (none) one time in `unknown_one_in`, else 1 to `max_count`
+// draws below `below`, ascending and distinct.
+std::vector<std::vector<uint32_t>> RandomPositions(std::mt19937& random, size_t ids,
+                                                   int unknown_one_in, int max_count,
+                                                   uint32_t below) {
+  std::vector<std::vector<uint32_t>> positions;
+  for (size_t k = 0; k < ids; ++k) {
+    std::set<uint32_t> p;
+    const int m = random() % unknown_one_in == 0 ? 0 : 1 + static_cast<int>(random() % max_count);
+    for (int j = 0; j < m; ++j) p.insert(static_cast<uint32_t>(random() % below));
+    positions.emplace_back(p.begin(), p.end());
+  }
+  return positions;
+}
+
 // Random operands (ids, positions known, unknown or absent) merged whole, in two partial
 // groups, and in reverse: the same value every time (RocksDB picks the grouping).
 TEST(PostingMergeTest, RandomOperandsMergeToOneValueInAnyGrouping) {
@@ -421,16 +436,8 @@ TEST(PostingMergeTest, RandomOperandsMergeToOneValueInAnyGrouping) {
         operands.push_back(EncodePostingList(block, ids));
         continue;
       }
-      std::vector<std::vector<uint32_t>> positions;
-      for (size_t k = 0; k < ids.size(); ++k) {
-        std::vector<uint32_t> p;
-        const int m = random() % 7 == 0 ? 0 : 1 + static_cast<int>(random() % 40);
-        for (int j = 0; j < m; ++j) p.push_back(static_cast<uint32_t>(random() % 120));
-        std::sort(p.begin(), p.end());
-        p.erase(std::unique(p.begin(), p.end()), p.end());
-        positions.push_back(std::move(p));
-      }
-      operands.push_back(EncodePostingList(block, ListOf(ids, positions)));
+      operands.push_back(
+          EncodePostingList(block, ListOf(ids, RandomPositions(random, ids.size(), 7, 40, 120))));
     }
     auto full = [&](const std::vector<std::string>& ops) {
       std::vector<rocksdb::Slice> slices(ops.begin(), ops.end());
@@ -479,14 +486,7 @@ TEST(PostingMergeTest, UnionEqualsAPlainMapForDisjointAndOverlappingLists) {
         lists.push_back(std::move(list));
         continue;
       }
-      std::vector<std::vector<uint32_t>> positions;
-      for (size_t k = 0; k < ids.size(); ++k) {
-        std::set<uint32_t> p;
-        const int m = random() % 8 == 0 ? 0 : 1 + static_cast<int>(random() % 50);
-        for (int j = 0; j < m; ++j) p.insert(static_cast<uint32_t>(random() % 100));
-        positions.emplace_back(p.begin(), p.end());
-      }
-      lists.push_back(ListOf(ids, positions));
+      lists.push_back(ListOf(ids, RandomPositions(random, ids.size(), 8, 50, 100)));
     }
     std::shuffle(lists.begin(), lists.end(), random);
 
