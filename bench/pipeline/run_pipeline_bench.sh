@@ -15,7 +15,8 @@
 #   cmake --build BUILD_DIR --target kuzet bench_gumbo_floor   first.
 # Environment: HOSTS (50), PAGES (200 per host), ROUNDS (3), CONCURRENCY (64), PER_HOST (8),
 # KUZET (the kuzet binary; default BUILD_DIR/kuzet), BEFORE (another kuzet binary, run each round
-# too with N workers as row "before": a change's before/after in one run), SITES (reuse a
+# too with N workers as row "before": a change's before/after in one run; the two take turns
+# going first), SITES (reuse a
 # generated site directory), KEEP (1: keep the temp dir), STORY (1: also the 3,000-copies story
 # run, see below), PROFILE (1: one more kuzet run under `perf record`, self time by symbol in
 # the temp dir, which is then kept; PERF_ARGS replaces perf record's default `-F 499`). Bench only: installs nginx-light, wget2 and time with apt-get
@@ -173,8 +174,15 @@ echo "gumbo:  $GUMBO_BIN SITES 0"
 [ -z "${BEFORE:-}" ] || echo "before: $BEFORE crawl --once (workers 0)"
 for name in kuzet wget2 gumbo kuzet1 before; do : >"$WORK/$name.runs"; done
 for round in $(seq 1 "$ROUNDS"); do
-  run_kuzet kuzet 0
-  [ -z "${BEFORE:-}" ] || run_kuzet before 0 "$BEFORE"
+  # Before and after take turns going first: on a shared host one binary's runs vary by up to
+  # 10 % within minutes, and a fixed order would put any drift on one of them (NOTES, Session 18).
+  if [ -n "${BEFORE:-}" ] && (( round % 2 == 0 )); then
+    run_kuzet before 0 "$BEFORE"
+    run_kuzet kuzet 0
+  else
+    run_kuzet kuzet 0
+    [ -z "${BEFORE:-}" ] || run_kuzet before 0 "$BEFORE"
+  fi
   rm -rf "$WORK/wget2-out"
   read -r sec rss cpu < <(timed "$WORK/wget2.out" wget2 "${WGET2_ARGS[@]}" -P "$WORK/wget2-out" -o "$WORK/wget2.log")
   pages=$(grep -c "^HTTP response 200" "$WORK/wget2.log" || true)
