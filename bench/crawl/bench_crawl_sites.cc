@@ -15,13 +15,14 @@
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <memory>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/work_dir.h"
 #include "crawler/crawl_state.h"
 #include "crawler/crawler.h"
 #include "crawler/links.h"
@@ -104,8 +105,12 @@ int main(int argc, char** argv) {
   handler.full_extract = links_mode == "extract";
   std::unique_ptr<kuzet::crawler::CrawlState> state;
   if (!state_dir.empty()) {
-    std::filesystem::remove_all(state_dir);
-    auto opened = kuzet::crawler::CrawlState::Open(state_dir);
+    if (kuzet::Status claimed = kuzet::bench::ClaimWorkDir(state_dir); !claimed.ok()) {
+      std::fprintf(stderr, "%s\n", claimed.message().c_str());
+      return 2;
+    }
+    auto opened =
+        kuzet::crawler::CrawlState::Open((std::filesystem::path(state_dir) / "state").string());
     if (!opened.ok()) {
       std::fprintf(stderr, "%s\n", opened.status().message().c_str());
       return 1;

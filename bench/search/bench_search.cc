@@ -45,6 +45,7 @@
 #include <rocksdb/db.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/work_dir.h"
 #include "extractor/keywords/search_keys.h"
 #include "storage/mention.h"
 #include "storage/store.h"
@@ -250,8 +251,11 @@ int main(int argc, char** argv) {
   const Pools pools = LoadSentences(shared);
   if (pools.en.empty() || pools.ru.empty()) return Fail("no corpus under " + shared.string());
   std::cout << "sentences: " << pools.en.size() << " en, " << pools.ru.size() << " ru\n";
-  if (!reuse) fs::remove_all(work);
-  fs::create_directories(work);
+  if (kuzet::Status usable =
+          reuse ? kuzet::bench::CheckWorkDir(work) : kuzet::bench::ClaimWorkDir(work);
+      !usable.ok()) {
+    return Fail(usable.message());
+  }
 
   std::mt19937_64 rng(18);
   auto keys = kuzet::keywords::SearchKeys::Create();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/work_dir.h"
 #include "storage/store.h"
 
 namespace {
@@ -77,6 +78,10 @@ int main(int argc, char** argv) {
   }
   const fs::path work =
       argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "kuzet-bench-group";
+  if (kuzet::Status claimed = kuzet::bench::ClaimWorkDir(work); !claimed.ok()) {
+    std::fprintf(stderr, "%s\n", claimed.message().c_str());
+    return 2;
+  }
   const std::vector<PageInput> pages = Pages(n, 17);
   std::printf("%d pages a run, each with a mention (every group synced)\n", n);
   std::printf("%-10s %12s\n", "group", "pages/s");

@@ -27,6 +27,7 @@
 #include <variant>
 #include <vector>
 
+#include "bench/work_dir.h"
 #include "storage/sha256.h"
 #include "storage/simhash.h"
 #include "storage/store.h"
@@ -520,8 +521,10 @@ std::pair<Latency, Latency> MeasureBoth(int runs, int block, const std::function
 }
 
 int RunScale(int64_t docs, const fs::path& work) {
-  fs::remove_all(work);
-  fs::create_directories(work);
+  if (kuzet::Status claimed = kuzet::bench::ClaimWorkDir(work); !claimed.ok()) {
+    std::cerr << claimed.message() << "\n";
+    return 2;
+  }
   kuzet::storage::Store::OpenOptions no_sync;
   no_sync.sync_mentions = false;
   auto opened = kuzet::storage::Store::Open((work / "kuzet").string(),
@@ -687,8 +690,10 @@ int main(int argc, char** argv) {
   }
   std::vector<PageInput> reprints = pages;
   for (PageInput& p : reprints) p.url += "/reprint";
-  fs::remove_all(work);
-  fs::create_directories(work);
+  if (kuzet::Status claimed = kuzet::bench::ClaimWorkDir(work); !claimed.ok()) {
+    std::cerr << claimed.message() << "\n";
+    return 2;
+  }
 
   auto opened = kuzet::storage::Store::Open((work / "kuzet").string());
   if (!opened.ok()) {
