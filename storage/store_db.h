@@ -48,6 +48,9 @@ struct GroupWrite {
   GroupWrite& operator=(const GroupWrite&) = delete;
 
   StoreDb& store;
+  // What a later write of the group reads back (GetFromBatchAndDB) goes through the index; keys
+  // no write reads back (mention records and their indexes, the outbox, search postings) go
+  // straight into batch.GetWriteBatch(), which commits them all the same.
   rocksdb::WriteBatchWithIndex batch;
   uint64_t next_doc_id, next_mention_id;
   bool has_mentions = false;  // the batch is synced (see StoreDb::WriteBatch)

@@ -224,7 +224,10 @@ double Seconds(const std::function<void()>& f) {
 // one document every 10 s, every 10th document a near-duplicate of an earlier one. Both stores
 // skip fsync here (Kuzet OpenOptions::sync_mentions = false, SQLite synchronous=OFF): a million
 // synced commits would measure the disk, not the stores. Queries are measured at N/10, N/2 and N
-// documents, so their growth with the data shows.
+// documents, so their growth with the data shows. Kuzet indexes each new text for search, so the
+// SQLite peer adds it to a contentless FTS5 table in the same transaction; a second SQLite store
+// without it (the peer before the search index) is timed for the row "ingest, peer without
+// FTS5", for comparison with the figures before it (bench/storage/NOTES.md, Session 18).
 
 constexpr int kScaleRules = 100;
 constexpr int kScaleSites = 500;
@@ -305,7 +308,9 @@ PageInput ScalePage(const Vocabulary& vocabulary, int64_t i) {
 // prepared statements kept for the whole run (the fair way to use SQLite).
 class SqliteScaleStore {
  public:
-  explicit SqliteScaleStore(const std::string& path) {
+  // `full_text`: also index each new text in a contentless FTS5 table, as Kuzet indexes it for
+  // search (the same work); without it, the peer of the figures before the search index.
+  SqliteScaleStore(const std::string& path, bool full_text) : full_text_(full_text) {
     sqlite3_open(path.c_str(), &db_);
     Exec(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
@@ -326,6 +331,12 @@ class SqliteScaleStore {
         "CREATE INDEX mentions_by_rule_id ON mentions(rule_id, id);"
         "CREATE TABLE outbox(due, mention_id, state, attempts, PRIMARY KEY(due, mention_id))"
         " WITHOUT ROWID;");
+    // As bench/search's contentless table: rowids only, an index and not a copy of the texts.
+    if (full_text) {
+      Exec(
+          "CREATE VIRTUAL TABLE docs_fts USING fts5(text, content='',"
+          " tokenize='unicode61 remove_diacritics 2');");
+    }
     for (const char* sql :
          {"SELECT doc_id, content_hash FROM urls WHERE url=?",                // 0
           "SELECT doc_id FROM fingerprints WHERE hash=?",                     // 1
@@ -339,9 +350,10 @@ class SqliteScaleStore {
           "INSERT INTO mentions VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?,?)",        // 9
           "INSERT INTO outbox VALUES(?,?,'P',0)",                             // 10
           "SELECT * FROM mentions WHERE found_at >= ? ORDER BY found_at DESC, id DESC "
-          "LIMIT 100",                                                              // 11
-          "SELECT * FROM mentions WHERE rule_id=? AND id>? ORDER BY id LIMIT 100",  // 12
-          "BEGIN", "COMMIT"}) {                                                     // 13, 14
+          "LIMIT 100",                                                                  // 11
+          "SELECT * FROM mentions WHERE rule_id=? AND id>? ORDER BY id LIMIT 100",      // 12
+          "BEGIN", "COMMIT",                                                            // 13, 14
+          full_text ? "INSERT INTO docs_fts(rowid, text) VALUES(?,?)" : "SELECT 1"}) {  // 15
       sqlite3_stmt* stmt = nullptr;
       if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
         std::cerr << "sqlite: " << sqlite3_errmsg(db_) << "\n";
@@ -376,6 +388,12 @@ class SqliteScaleStore {
                int64_t{p.http_status}, p.fetched_at_us, hash});
       Step(4);
       int64_t doc = sqlite3_last_insert_rowid(db_);
+      if (full_text_) {
+        Bind(15, {doc});
+        sqlite3_bind_text(stmts_[15], 2, p.text.data(), static_cast<int>(p.text.size()),
+                          SQLITE_TRANSIENT);  // as text: FTS5 tokenizes text
+        Step(15);
+      }
       int64_t story = doc;
       if (simhash) {
         if (auto near = NearDuplicate(*simhash)) {
@@ -476,6 +494,7 @@ class SqliteScaleStore {
   }
   sqlite3* db_ = nullptr;
   std::vector<sqlite3_stmt*> stmts_;
+  bool full_text_ = false;
 };
 
 uint64_t DirBytes(const fs::path& dir) {
@@ -534,7 +553,9 @@ int RunScale(int64_t docs, const fs::path& work) {
     return 1;
   }
   kuzet::storage::Store& store = **opened;
-  SqliteScaleStore peer((work / "peer.sqlite").string());
+  SqliteScaleStore peer((work / "peer.sqlite").string(), /*full_text=*/true);
+  // Timed for ingest only (its queries would be peer's: the same mention tables).
+  SqliteScaleStore former_peer((work / "peer-no-fts.sqlite").string(), /*full_text=*/false);
   Vocabulary vocabulary;
 
   std::printf("%lld synthetic documents, %d mentions each, %d rules, %d sites; no fsync\n",
@@ -547,7 +568,7 @@ int RunScale(int64_t docs, const fs::path& work) {
   std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> series;
   for (int64_t checkpoint : {docs / 10, docs / 2, docs}) {
     // Ingest up to the checkpoint: page building is outside the timed part.
-    double kuzet_s = 0, sqlite_s = 0;
+    double kuzet_s = 0, sqlite_s = 0, former_s = 0;
     const int64_t first = loaded;
     for (; loaded < checkpoint; loaded += 1000) {
       std::vector<PageInput> pages;
@@ -563,6 +584,9 @@ int RunScale(int64_t docs, const fs::path& work) {
       sqlite_s += Seconds([&] {
         for (const PageInput& p : pages) peer.PutPage(p);
       });
+      former_s += Seconds([&] {
+        for (const PageInput& p : pages) former_peer.PutPage(p);
+      });
     }
     loaded = checkpoint;
     const double n = static_cast<double>(checkpoint - first);
@@ -576,6 +600,8 @@ int RunScale(int64_t docs, const fs::path& work) {
           static_cast<long long>(checkpoint * kMentionsPerDoc), what, k, unit, s, unit, ratio);
     };
     row("ingest docs/s", n / kuzet_s, n / sqlite_s, (n / kuzet_s) / (n / sqlite_s), "");
+    // The peer of the figures before Kuzet indexed texts for search: not the same work.
+    row("ingest, peer without FTS5", n / kuzet_s, n / former_s, (n / kuzet_s) / (n / former_s), "");
 
     // Queries in a steady state: RocksDB's flushes and compactions of the load done (SQLite has
     // no background work to wait for).
@@ -642,8 +668,12 @@ int RunScale(int64_t docs, const fs::path& work) {
         });
     agree = agree && ours == theirs;
     const double kuzet_mb = DirBytes(work / "kuzet") / 1e6;
-    const double sqlite_mb =
-        (DirBytes(work) - DirBytes(work / "kuzet")) / 1e6;  // peer.sqlite, -wal, -shm
+    double sqlite_mb = 0;  // peer.sqlite, -wal, -shm (not the former peer's)
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::error_code ec;
+      const uintmax_t bytes = fs::file_size(work / (std::string("peer.sqlite") + suffix), ec);
+      if (!ec) sqlite_mb += static_cast<double>(bytes) / 1e6;
+    }
     row("disk MB", kuzet_mb, sqlite_mb, sqlite_mb / kuzet_mb, "");
     std::fflush(stdout);
   }
