@@ -19,7 +19,11 @@ bool IsMarked(const fs::path& dir) {
 
 Status CheckWorkDir(const fs::path& dir) {
   std::error_code ec;
-  if (fs::symlink_status(dir, ec).type() != fs::file_type::directory || !IsMarked(dir)) {
+  const fs::file_type type = fs::symlink_status(dir, ec).type();
+  if (ec && type != fs::file_type::not_found) {
+    return Status::IOError(dir.string() + ": " + ec.message());
+  }
+  if (type != fs::file_type::directory || !IsMarked(dir)) {
     return Status::InvalidArgument(dir.string() + ": not a benchmark's work directory (no " +
                                    kWorkDirMarker + ")");
   }
@@ -29,6 +33,10 @@ Status CheckWorkDir(const fs::path& dir) {
 Status ClaimWorkDir(const fs::path& dir) {
   std::error_code ec;
   const fs::file_type type = fs::symlink_status(dir, ec).type();
+  // A path it cannot even look at is the file system's error, not "exists and is not a directory".
+  if (ec && type != fs::file_type::not_found) {
+    return Status::IOError(dir.string() + ": " + ec.message());
+  }
   if (type == fs::file_type::directory) {
     const bool empty = fs::is_empty(dir, ec);
     if (ec) return Status::IOError(dir.string() + ": " + ec.message());

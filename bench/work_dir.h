@@ -21,7 +21,7 @@ inline constexpr char kWorkDirMarker[] = ".kuzet-bench-work";
 Status ClaimWorkDir(const std::filesystem::path& dir);
 
 // For a run that reuses what an earlier one left (`--reuse`): OK when `dir` is a directory with
-// the marker, InvalidArgument otherwise. Deletes nothing.
+// the marker, InvalidArgument otherwise (IOError when it cannot be looked at). Deletes nothing.
 Status CheckWorkDir(const std::filesystem::path& dir);
 
 }  // namespace kuzet::bench
